@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the project's benchmarks and prints one line per figure: `NAME VALUE UNIT`.
+#   scripts/bench.sh            every figure
+#   scripts/bench.sh PREFIX     only the figures whose names start with PREFIX
+# Builds what it needs (Release-like RelWithDebInfo, -j2) into build/ first.
+# Progress and tool output go to stderr; stdout carries only the figures.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${NICSIM_BUILD_DIR:-$root/build}"
+prefix="${1:-}"
+work="$build/bench"
+mkdir -p "$work"
+
+# wants NAME...: true if any of the figures NAME... is selected by PREFIX
+wants() { local n; for n in "$@"; do [[ "$n" == "$prefix"* ]] && return 0; done; return 1; }
+# figure NAME VALUE UNIT: print it if selected
+figure() { [[ "$1" == "$prefix"* ]] && printf '%s %s %s\n' "$1" "$2" "$3"; return 0; }
+# json FILE EXPR: a value from a JSON report
+json() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
+
+"$root/scripts/build.sh" --target nicsim >&2
+nicsim="$build/bin/nicsim"
+
+# --- passthrough: the walking skeleton's wire-to-wire path through the Verilated NIC ---
+# DATA_W=512 at 250 MHz, 64-byte frames back to back, pcap wire port.
+if wants passthrough_cycles_per_s passthrough_frames_per_s; then
+  frames="${NICSIM_BENCH_FRAMES:-300000}"
+  "$nicsim" gen -o "$work/pt64.pcap" --seed 7 -n "$frames" --flows 1024 --sizes 64 \
+    --kinds udp >&2
+  "$nicsim" run --wire-in "$work/pt64.pcap" --wire-out "$work/pt64.out.pcap" --port pcap \
+    --data-width 512 --report "$work/pt64.json" >&2
+  figure passthrough_cycles_per_s "$(json "$work/pt64.json" 'round(r["cycles_per_s"])')" cycles/s
+  figure passthrough_frames_per_s "$(json "$work/pt64.json" 'round(r["frames_per_s"])')" frames/s
+fi

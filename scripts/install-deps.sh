@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian package nicsim needs to build, test, simulate and synthesize.
+# Idempotent: when everything is already installed it changes nothing and touches no
+# network. Runs as root, or through sudo when not root.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git python3 python3-yaml
+  verilator            # RTL -> C++/SystemC, and lint
+  yosys                # synthesis checks (synth_xilinx)
+  libsystemc-dev       # Accellera SystemC 2.3
+  libpcap-dev          # pcap/pcapng wire ports
+  libdpdk-dev dpdk     # DPDK ethdev wire port (net_pcap PMD)
+  libgtest-dev libgmock-dev
+  nlohmann-json3-dev   # JSON reports and per-packet logs
+  libcli11-dev         # command line
+  libspdlog-dev libfmt-dev  # logging
+  libyaml-cpp-dev      # scenario files
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
