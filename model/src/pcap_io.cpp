@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 namespace nicsim::model {
 namespace {
@@ -89,21 +91,35 @@ std::optional<Frame> PcapReader::next() {
   if (rc != 1) fail(pcap_geterr(handle_.get()));
 
   // libpcap quietly cuts a record whose caplen exceeds the file's snaplen (but not its own
-  // sanity limit) down to the snaplen and skips the rest. The bytes it consumed tell.
+  // sanity limit) down to the snaplen and skips the rest. The bytes are in the file, so read
+  // the record whole, as Wireshark does (zeek's trunc-hdr.pcap: snaplen 1, caplen 8).
+  std::uint32_t caplen = hdr->caplen;
+  std::vector<std::uint8_t> whole;
   if (before >= 0) {
     const long after = std::ftell(file_);
-    if (after >= 0 && after - before - kRecordHeaderLen != static_cast<long>(hdr->caplen)) {
-      fail("caplen " + std::to_string(after - before - kRecordHeaderLen) +
-           " is larger than the file's snaplen " + std::to_string(snaplen_));
+    const long stored = after - before - kRecordHeaderLen;
+    if (after >= 0 && stored != static_cast<long>(hdr->caplen)) {
+      whole.resize(static_cast<std::size_t>(stored));
+      if (std::fseek(file_, before + kRecordHeaderLen, SEEK_SET) != 0 ||
+          std::fread(whole.data(), 1, whole.size(), file_) != whole.size() ||
+          std::fseek(file_, after, SEEK_SET) != 0) {
+        fail("cannot re-read a record of " + std::to_string(stored) +
+             " bytes larger than the file's snaplen " + std::to_string(snaplen_));
+      }
+      caplen = static_cast<std::uint32_t>(stored);
     }
   }
-  if (hdr->caplen > hdr->len) {
-    fail("caplen " + std::to_string(hdr->caplen) + " is larger than the wire length " +
+  if (caplen > hdr->len) {
+    fail("caplen " + std::to_string(caplen) + " is larger than the wire length " +
          std::to_string(hdr->len));
   }
 
   Frame f;
-  f.data.assign(bytes, bytes + hdr->caplen);
+  if (whole.empty()) {
+    f.data.assign(bytes, bytes + caplen);
+  } else {
+    f.data = std::move(whole);
+  }
   f.orig_len = hdr->len;
   // Opened with nanosecond precision: tv_usec holds nanoseconds.
   f.ts_ns = static_cast<std::uint64_t>(hdr->ts.tv_sec) * 1'000'000'000ull +

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+#include "nicsim/model/checksum.hpp"
+
+namespace nicsim::model {
+
+OnesSum& OnesSum::add(ByteSpan bytes) noexcept {
+  std::size_t i = 0;
+  const std::size_t n = bytes.size();
+  if (odd_ && n > 0) {
+    acc_ += bytes[0];
+    odd_ = false;
+    i = 1;
+  }
+  // 64-bit accumulator: ~2^48 words before it can overflow, far beyond any packet.
+  for (; i + 1 < n; i += 2) acc_ += load_be16(&bytes[i]);
+  if (i < n) {
+    acc_ += std::uint64_t{bytes[i]} << 8;
+    odd_ = true;
+  }
+  return *this;
+}
+
+std::uint16_t internet_checksum(ByteSpan bytes) noexcept { return OnesSum().add(bytes).checksum(); }
+
+std::uint16_t ipv4_header_checksum(ByteSpan header) noexcept {
+  if (header.size() < 12) return OnesSum().add(header).checksum();
+  return OnesSum().add(header.first(10)).add(header.subspan(12)).checksum();
+}
+
+bool ipv4_header_checksum_ok(ByteSpan header) noexcept {
+  return OnesSum().add(header).sum() == 0xffff;
+}
+
+std::uint16_t pseudo_header_sum(Ipv4Addr src, Ipv4Addr dst, std::uint8_t proto,
+                                std::uint32_t length) noexcept {
+  return OnesSum().add32(src.value()).add32(dst.value()).add16(proto).add32(length).sum();
+}
+
+std::uint16_t pseudo_header_sum(const Ipv6Addr& src, const Ipv6Addr& dst, std::uint8_t next_header,
+                                std::uint32_t length) noexcept {
+  return OnesSum().add(src.bytes()).add(dst.bytes()).add32(length).add16(next_header).sum();
+}
+
+std::uint16_t l4_checksum(std::uint16_t pseudo_sum, ByteSpan segment,
+                          std::size_t csum_offset) noexcept {
+  OnesSum s(pseudo_sum);
+  if (csum_offset + 2 > segment.size()) return s.add(segment).checksum();
+  return s.add(segment.first(csum_offset)).add(segment.subspan(csum_offset + 2)).checksum();
+}
+
+bool l4_checksum_ok(std::uint16_t pseudo_sum, ByteSpan segment) noexcept {
+  return OnesSum(pseudo_sum).add(segment).sum() == 0xffff;
+}
+
+namespace {
+constexpr std::uint8_t kProtoTcp = 6;
+constexpr std::uint8_t kProtoUdp = 17;
+constexpr std::uint8_t kProtoIcmpv6 = 58;
+constexpr std::size_t kTcpCsumOffset = 16;
+constexpr std::size_t kUdpCsumOffset = 6;
+constexpr std::size_t kIcmpCsumOffset = 2;
+
+std::uint32_t len32(ByteSpan s) noexcept { return static_cast<std::uint32_t>(s.size()); }
+std::uint16_t udp_nonzero(std::uint16_t c) noexcept { return c == 0 ? 0xffff : c; }
+}  // namespace
+
+std::uint16_t tcp_checksum(Ipv4Addr src, Ipv4Addr dst, ByteSpan segment) noexcept {
+  return l4_checksum(pseudo_header_sum(src, dst, kProtoTcp, len32(segment)), segment,
+                     kTcpCsumOffset);
+}
+
+std::uint16_t tcp_checksum(const Ipv6Addr& src, const Ipv6Addr& dst, ByteSpan segment) noexcept {
+  return l4_checksum(pseudo_header_sum(src, dst, kProtoTcp, len32(segment)), segment,
+                     kTcpCsumOffset);
+}
+
+std::uint16_t udp_checksum(Ipv4Addr src, Ipv4Addr dst, ByteSpan datagram) noexcept {
+  return udp_nonzero(l4_checksum(pseudo_header_sum(src, dst, kProtoUdp, len32(datagram)), datagram,
+                                 kUdpCsumOffset));
+}
+
+std::uint16_t udp_checksum(const Ipv6Addr& src, const Ipv6Addr& dst, ByteSpan datagram) noexcept {
+  return udp_nonzero(l4_checksum(pseudo_header_sum(src, dst, kProtoUdp, len32(datagram)), datagram,
+                                 kUdpCsumOffset));
+}
+
+std::uint16_t icmp_checksum(ByteSpan message) noexcept {
+  return l4_checksum(0, message, kIcmpCsumOffset);
+}
+
+std::uint16_t icmpv6_checksum(const Ipv6Addr& src, const Ipv6Addr& dst, ByteSpan message) noexcept {
+  return l4_checksum(pseudo_header_sum(src, dst, kProtoIcmpv6, len32(message)), message,
+                     kIcmpCsumOffset);
+}
+
+std::uint16_t checksum_update(std::uint16_t hc, ByteSpan old_bytes, ByteSpan new_bytes) noexcept {
+  OnesSum s(static_cast<std::uint16_t>(~hc));
+  for (std::size_t i = 0; i + 1 < old_bytes.size() && i + 1 < new_bytes.size(); i += 2) {
+    s.add16(static_cast<std::uint16_t>(~load_be16(&old_bytes[i])));
+    s.add16(load_be16(&new_bytes[i]));
+  }
+  return s.checksum();
+}
+
+}  // namespace nicsim::model
