@@ -261,9 +261,15 @@ std::optional<model::Frame> DpdkPort::receive() {
            std::to_string(shadow_->index()) + ")");
     }
     if (ref->data != f.data) {
-      fail("frame " + std::to_string(shadow_->index() - 1) + " from net_pcap (" +
-           std::to_string(f.data.size()) + " bytes) differs from the file (" +
-           std::to_string(ref->data.size()) + " bytes)");
+      const std::string frame = "frame " + std::to_string(shadow_->index() - 1) + ": ";
+      if (f.data.size() == shadow_->snaplen() && ref->data.size() > f.data.size() &&
+          std::equal(f.data.begin(), f.data.end(), ref->data.begin())) {
+        fail(frame + "net_pcap (libpcap) cut the record to the file's snaplen " +
+             std::to_string(shadow_->snaplen()) + " of its " +
+             std::to_string(ref->data.size()) + " captured bytes; the pcap port reads it whole");
+      }
+      fail(frame + "net_pcap delivered " + std::to_string(f.data.size()) +
+           " bytes that differ from the file's " + std::to_string(ref->data.size()));
     }
     f.orig_len = ref->orig_len;  // net_pcap keeps only the captured length
     f.ts_ns = ref->ts_ns;        // and microseconds

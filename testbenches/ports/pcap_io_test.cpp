@@ -296,7 +296,9 @@ TEST(PcapReader, TruncatedRecordDataAfterThreeFrames) {
   expect_error_at(r, path, 3, "truncated");
 }
 
-TEST(PcapReader, CaplenAboveSnaplenIsAnError) {
+// The bytes are in the file: the record is read whole, as Wireshark does (libpcap alone
+// would cut it to the snaplen).
+TEST(PcapReader, CaplenAboveSnaplenIsReadWhole) {
   ScratchDir dir;
   const std::string path = dir / "snap.pcap";
   Bytes b = pcap_header(kMagicUs, /*snaplen=*/100);
@@ -306,8 +308,24 @@ TEST(PcapReader, CaplenAboveSnaplenIsAnError) {
   write_file(path, b);
 
   PcapReader r(path);
-  ASSERT_TRUE(r.next());
-  expect_error_at(r, path, 1, "snaplen");
+  auto f0 = r.next();
+  auto f1 = r.next();
+  auto f2 = r.next();
+  ASSERT_TRUE(f0 && f1 && f2);
+  EXPECT_EQ(f0->data, frame_bytes(60, 1));
+  EXPECT_EQ(f1->data, frame_bytes(150, 2));
+  EXPECT_EQ(f1->orig_len, 150u);
+  EXPECT_EQ(f2->data, frame_bytes(60, 3));
+  EXPECT_FALSE(r.next());
+}
+
+TEST(PcapReader, ZeekTruncHdrReadsAllEightBytes) {
+  PcapReader r(std::string(NICSIM_TRACES_DIR) + "/zeek__trunc-hdr.pcap");
+  auto f = r.next();
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->data.size(), 8u);
+  EXPECT_EQ(f->orig_len, 78u);
+  EXPECT_FALSE(r.next());
 }
 
 TEST(PcapReader, AbsurdCaplenIsAnError) {

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: MIT
+// End-to-end tests of the nicsim command, run as a separate process like a user would.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdlib>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "nicsim/model/pcap_io.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int status = -1;  // exit code
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+fs::path tmpdir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = std::string(info->test_suite_name()) + "." + info->name();
+  for (char& c : name) {
+    if (c == '/') c = '_';
+  }
+  fs::path d = fs::path(NICSIM_TEST_TMP) / name;
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+// Runs `nicsim ARGS`; stdout and stderr captured through files in `dir`.
+Result nicsim(const std::string& args, const fs::path& dir) {
+  const fs::path out = dir / "stdout.txt";
+  const fs::path err = dir / "stderr.txt";
+  const std::string cmd = std::string(NICSIM_BIN) + " " + args + " >" + out.string() + " 2>" +
+                          err.string() + " </dev/null";
+  const int rc = std::system(cmd.c_str());
+  Result r;
+  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc);
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+std::string trace(const std::string& name) { return std::string(NICSIM_TRACES) + "/" + name; }
+
+std::vector<nicsim::model::Frame> read_all(const fs::path& p) {
+  nicsim::model::PcapReader r(p.string());
+  std::vector<nicsim::model::Frame> v;
+  while (auto f = r.next()) v.push_back(std::move(*f));
+  return v;
+}
+
+// ---------------------------------------------------------------- parse vs expected
+
+std::vector<std::string> expected_files() {
+  std::vector<std::string> v;
+  for (const auto& e : fs::directory_iterator(fs::path(NICSIM_TRACES) / "expected")) {
+    if (e.path().extension() == ".jsonl") v.push_back(e.path().stem().string());
+  }
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+class ParseExpected : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ParseExpected, MatchesReviewedOutput) {
+  const fs::path dir = tmpdir();
+  const std::string name = GetParam();
+  const Result r = nicsim("parse " + trace(name), dir);
+  const std::string want =
+      slurp(fs::path(NICSIM_TRACES) / "expected" / (name + ".jsonl"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  // Compare line by line for a readable failure.
+  std::istringstream got_s(r.out), want_s(want);
+  std::string g, w;
+  for (int line = 0;; ++line) {
+    const bool hg = static_cast<bool>(std::getline(got_s, g));
+    const bool hw = static_cast<bool>(std::getline(want_s, w));
+    if (!hg && !hw) break;
+    ASSERT_EQ(hg, hw) << "line count differs at line " << line;
+    ASSERT_EQ(g, w) << "frame line " << line << " of " << name;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(RealCaptures, ParseExpected, ::testing::ValuesIn(expected_files()),
+                         [](const auto& param_info) {
+                           std::string s = param_info.param;
+                           for (char& c : s) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return s;
+                         });
+
+TEST(Parse, EveryRealCaptureHasAnExpectedFile) {
+  const auto have = expected_files();
+  for (const auto& e : fs::directory_iterator(NICSIM_TRACES)) {
+    const auto ext = e.path().extension();
+    if (ext != ".pcap" && ext != ".pcapng") continue;
+    EXPECT_NE(std::find(have.begin(), have.end(), e.path().filename().string()), have.end())
+        << "no traces/expected/" << e.path().filename().string() << ".jsonl";
+  }
+}
+
+// A capture cut in the middle of frame 3's data: frames 0..2 are printed, then an error
+// that names frame 3, and a non-zero exit.
+TEST(Parse, CorruptCaptureReportsFrameIndexAfterGoodFrames) {
+  const fs::path dir = tmpdir();
+  std::string bytes = slurp(trace("zeek__5-pings.pcap"));
+  // pcap: 24-byte global header, then 16-byte record headers + data.
+  std::size_t off = 24;
+  for (int i = 0; i < 3; ++i) {
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data() + off + 8);
+    const std::uint32_t caplen = p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
+    off += 16 + caplen;
+  }
+  bytes.resize(off + 16 + 10);  // frame 3: full record header, 10 bytes of data
+  std::ofstream(dir / "cut.pcap", std::ios::binary) << bytes;
+  const Result r = nicsim("parse " + (dir / "cut.pcap").string(), dir);
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << r.out;
+  EXPECT_NE(r.err.find("frame 3"), std::string::npos) << r.err;
+}
+
+TEST(Parse, NotACaptureIsAClearError) {
+  const fs::path dir = tmpdir();
+  std::ofstream(dir / "text.pcap") << "this is not a capture file\n";
+  const Result r = nicsim("parse " + (dir / "text.pcap").string(), dir);
+  EXPECT_NE(r.status, 0);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_NE(r.err.find("text.pcap"), std::string::npos) << r.err;
+}
+
+// ---------------------------------------------------------------- run (pass-through)
+
+struct RunCase {
+  std::string port;
+  int width;
+  std::string valid;
+  std::string ready;
+};
+
+void PrintTo(const RunCase& c, std::ostream* os) {
+  *os << c.port << " DATA_W=" << c.width << " valid=" << (c.valid.empty() ? "1" : c.valid)
+      << " ready=" << (c.ready.empty() ? "1" : c.ready);
+}
+
+class RunPassThrough : public ::testing::TestWithParam<RunCase> {};
+
+// A generated trace with every header kind and frame sizes from 64 to 9000, plus a real
+// capture: the output equals the input frame for frame, byte for byte, in order.
+TEST_P(RunPassThrough, OutputEqualsInput) {
+  const RunCase c = GetParam();
+  const fs::path dir = tmpdir();
+  const fs::path gen = dir / "gen.pcap";
+  ASSERT_EQ(nicsim("gen -o " + gen.string() + " --seed 11 -n 400 --flows 32 --sizes mixed",
+                   dir).status, 0);
+  for (const std::string& in : {gen.string(), trace("zeek__wikipedia.pcap")}) {
+    const fs::path out = dir / "out.pcap";
+    std::string args = "run --wire-in " + in + " --wire-out " + out.string() + " --port " +
+                       c.port + " --data-width " + std::to_string(c.width) + " --report " +
+                       (dir / "r.json").string();
+    if (!c.valid.empty()) args += " --valid-pattern " + c.valid;
+    if (!c.ready.empty()) args += " --ready-pattern " + c.ready;
+    const Result r = nicsim(args, dir);
+    ASSERT_EQ(r.status, 0) << r.out << r.err;
+    const auto want = read_all(in);
+    const auto got = read_all(out);
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      ASSERT_EQ(got[i].data, want[i].data) << "frame " << i << " of " << in;
+    }
+    std::size_t bytes = 0;
+    for (const auto& f : want) bytes += f.data.size();
+    EXPECT_NE(r.out.find("in         " + std::to_string(want.size()) + " frames, " +
+                         std::to_string(bytes) + " bytes"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("cycles/s"), std::string::npos) << r.out;
+    EXPECT_EQ(nicsim("diff " + in + " " + out.string(), dir).status, 0);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    PortsWidthsPatterns, RunPassThrough,
+    ::testing::Values(RunCase{"pcap", 64, "", ""}, RunCase{"pcap", 512, "", ""},
+                      RunCase{"dpdk", 64, "", ""}, RunCase{"dpdk", 512, "", ""},
+                      RunCase{"pcap", 64, "1110", "110"}, RunCase{"pcap", 512, "10", "1101"},
+                      RunCase{"dpdk", 64, "1101", "10"}, RunCase{"dpdk", 512, "1110", "011"}),
+    [](const auto& param_info) {
+      const RunCase& c = param_info.param;
+      return c.port + "_w" + std::to_string(c.width) + (c.valid.empty() ? "" : "_v" + c.valid) +
+             (c.ready.empty() ? "" : "_r" + c.ready);
+    });
+
+TEST(Run, CorruptInputStopsWithFrameIndexAndKeepsEarlierFrames) {
+  const fs::path dir = tmpdir();
+  std::string bytes = slurp(trace("zeek__5-pings.pcap"));
+  bytes.resize(bytes.size() - 20);  // the last record loses its tail
+  std::ofstream(dir / "cut.pcap", std::ios::binary) << bytes;
+  const Result r = nicsim("run --wire-in " + (dir / "cut.pcap").string() + " --wire-out " +
+                              (dir / "out.pcap").string(),
+                          dir);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("frame 9"), std::string::npos) << r.err;
+  EXPECT_EQ(read_all(dir / "out.pcap").size(), 9u);
+}
+
+TEST(Run, NeverReadyPatternIsRejected) {
+  const fs::path dir = tmpdir();
+  const Result r = nicsim("run --wire-in " + trace("zeek__5-pings.pcap") + " --wire-out " +
+                              (dir / "out.pcap").string() +
+                              " --ready-pattern 000",
+                          dir);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("ready-pattern"), std::string::npos) << r.err;
+}
+
+TEST(Run, WritesWaveformOnRequest) {
+  const fs::path dir = tmpdir();
+  const Result r = nicsim("run --wire-in " + trace("zeek__5-pings.pcap") + " --wire-out " +
+                              (dir / "out.pcap").string() + " --data-width 64 --fst " +
+                              (dir / "w.fst").string(),
+                          dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_TRUE(fs::exists(dir / "w.fst"));
+  EXPECT_GT(fs::file_size(dir / "w.fst"), 100u);
+}
+
+// ---------------------------------------------------------------- gen, diff, help
+
+TEST(Gen, SameSeedSameBytesOtherSeedOtherBytes) {
+  const fs::path dir = tmpdir();
+  const std::string common = " -n 300 --flows 20 --sizes imix --kinds all --malformed 0.1";
+  ASSERT_EQ(nicsim("gen -o " + (dir / "a.pcap").string() + " --seed 5" + common, dir).status, 0);
+  ASSERT_EQ(nicsim("gen -o " + (dir / "b.pcap").string() + " --seed 5" + common, dir).status, 0);
+  ASSERT_EQ(nicsim("gen -o " + (dir / "c.pcap").string() + " --seed 6" + common, dir).status, 0);
+  const auto a = read_all(dir / "a.pcap");
+  const auto b = read_all(dir / "b.pcap");
+  const auto c = read_all(dir / "c.pcap");
+  ASSERT_EQ(a.size(), 300u);
+  ASSERT_EQ(b.size(), 300u);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(a[i].data, b[i].data) << i;
+    ASSERT_EQ(a[i].ts_ns, b[i].ts_ns) << i;
+  }
+  std::size_t same = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) same += a[i].data == c[i].data ? 1 : 0;
+  EXPECT_LT(same, 10u);
+}
+
+TEST(Gen, BadOptionsAreRejected) {
+  const fs::path dir = tmpdir();
+  EXPECT_NE(nicsim("gen -o " + (dir / "x.pcap").string() + " --sizes 77", dir).status, 0);
+  const Result r = nicsim("gen -o " + (dir / "x.pcap").string() + " --kinds vxlan,bogus", dir);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("bogus"), std::string::npos) << r.err;
+}
+
+TEST(Diff, ReportsFirstDifference) {
+  const fs::path dir = tmpdir();
+  ASSERT_EQ(nicsim("diff " + trace("zeek__5-pings.pcap") + " " + trace("zeek__5-pings.pcap"),
+                   dir).status, 0);
+  const Result r =
+      nicsim("diff " + trace("zeek__5-pings.pcap") + " " + trace("zeek__icmp6-ping.pcap"), dir);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("frame 0"), std::string::npos) << r.out;
+}
+
+TEST(Help, EveryCommandSaysWhatItDoes) {
+  const fs::path dir = tmpdir();
+  const Result top = nicsim("--help", dir);
+  EXPECT_EQ(top.status, 0);
+  for (const char* sub : {"run", "parse", "gen", "diff"}) {
+    EXPECT_NE(top.out.find(sub), std::string::npos) << sub;
+    const Result r = nicsim(std::string(sub) + " --help", dir);
+    EXPECT_EQ(r.status, 0) << sub;
+    EXPECT_GT(r.out.size(), 200u) << sub;
+  }
+  const Result run = nicsim("run --help", dir);
+  for (const char* opt : {"--wire-in", "--wire-out", "--port", "--data-width"}) {
+    EXPECT_NE(run.out.find(opt), std::string::npos) << opt;
+  }
+}
+
+TEST(Help, UnknownCommandFails) {
+  const fs::path dir = tmpdir();
+  EXPECT_NE(nicsim("frobnicate", dir).status, 0);
+}
+
+}  // namespace
