@@ -132,6 +132,7 @@ module nic_top #(
   // Register block
   // ---------------------------------------------------------------------------------------
   nic_csr #(
+    .DATA_W  (DATA_W),
     .BYTES_W (BYTES_W)
   ) u_csr (
     .clk            (clk),

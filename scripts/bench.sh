@@ -18,12 +18,12 @@ figure() { [[ "$1" == "$prefix"* ]] && printf '%s %s %s\n' "$1" "$2" "$3"; retur
 # json FILE EXPR: a value from a JSON report
 json() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
 
-"$root/scripts/build.sh" --target nicsim >&2
 nicsim="$build/bin/nicsim"
 
 # --- passthrough: the walking skeleton's wire-to-wire path through the Verilated NIC ---
 # DATA_W=512 at 250 MHz, 64-byte frames back to back, pcap wire port.
 if wants passthrough_cycles_per_s passthrough_frames_per_s; then
+  "$root/scripts/build.sh" --target nicsim >&2
   frames="${NICSIM_BENCH_FRAMES:-300000}"
   "$nicsim" gen -o "$work/pt64.pcap" --seed 7 -n "$frames" --flows 1024 --sizes 64 \
     --kinds udp >&2
@@ -31,4 +31,16 @@ if wants passthrough_cycles_per_s passthrough_frames_per_s; then
     --data-width 512 --report "$work/pt64.json" >&2
   figure passthrough_cycles_per_s "$(json "$work/pt64.json" 'round(r["cycles_per_s"])')" cycles/s
   figure passthrough_frames_per_s "$(json "$work/pt64.json" 'round(r["frames_per_s"])')" frames/s
+fi
+
+# --- golden model alone: >= 1M generated frames over 10K installed flows, one core ---
+if wants model_frames_per_s; then
+  "$root/scripts/build.sh" --target model_bench >&2
+  "$build/bin/model_bench" | while read -r name value unit; do figure "$name" "$value" "$unit"; done
+fi
+
+# --- driver flow inserts on the model backend (flow-command ring and register path) ---
+if wants driver_flow_inserts_per_s driver_flow_inserts_regs_per_s; then
+  "$root/scripts/build.sh" --target driver_bench >&2
+  "$build/bin/driver_bench" | while read -r name value unit; do figure "$name" "$value" "$unit"; done
 fi

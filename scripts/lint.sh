@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Lint rtl/ with Verilator (--lint-only -Wall, top nic_top) for every supported DATA_W.
+# Lint rtl/ with Verilator (--lint-only -Wall, top nic_top) for every supported DATA_W,
+# together with the register-map package generated from rtl/regs.yaml.
 # Waivers live in rtl/lint_waivers.vlt, each with its reason. Exits non-zero on any
 # warning or error.
 #
@@ -14,8 +15,18 @@ VERILATOR="${VERILATOR:-verilator}"
 widths=("$@")
 [[ ${#widths[@]} -eq 0 ]] && widths=(64 512)
 
-# Package first, then every other module (one module per file).
-sources=("$RTL/nic_pkg.sv")
+# The register-map package is generated from $RTL/regs.yaml into a temp dir (this script
+# runs outside CMake). Packages first (nic_regs_pkg, nic_pkg), then every other module (one
+# module per file).
+gen_dir="$(mktemp -d)"
+trap 'rm -rf "$gen_dir"' EXIT
+"${PYTHON:-python3}" "$ROOT/scripts/regs/gen_regs.py" "$RTL/regs.yaml" \
+  --sv "$gen_dir/nic_regs_pkg.sv" 2> "$gen_dir/gen.log" || {
+  cat "$gen_dir/gen.log" >&2
+  echo "lint.sh: the register-map generator failed on $RTL/regs.yaml" >&2
+  exit 1
+}
+sources=("$gen_dir/nic_regs_pkg.sv" "$RTL/nic_pkg.sv")
 while IFS= read -r f; do
   [[ "$f" == "$RTL/nic_pkg.sv" ]] || sources+=("$f")
 done < <(find "$RTL" -maxdepth 1 -name '*.sv' | sort)

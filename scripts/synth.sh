@@ -8,10 +8,10 @@
 # usage: scripts/synth.sh [DATA_W ...]        (default: 512; e.g. `scripts/synth.sh 64 512`)
 #   env: SYNTH_OUT=DIR keeps the Yosys logs and JSON netlists there (default: a temp dir)
 #
-# Flow: `read_verilog -sv` of every rtl/*.sv (package first), `chparam -set DATA_W`,
-# `synth_xilinx -family xcup -top nic_top -flatten -noiopad -noclkbuf`. nic_top is a core
-# that drops into an FPGA shell, so no I/O buffers or clock buffers are inserted, and the
-# design is flattened so the path analysis sees one netlist.
+# Flow: `read_verilog -sv` of the generated nic_regs_pkg and every rtl/*.sv (packages
+# first), `chparam -set DATA_W`, `synth_xilinx -family xcup -top nic_top -flatten -noiopad
+# -noclkbuf`. nic_top is a core that drops into an FPGA shell, so no I/O buffers or clock
+# buffers are inserted, and the design is flattened so the path analysis sees one netlist.
 #
 # Logic depth: Yosys has no timing model for Xilinx cells, so the script walks the mapped
 # netlist (write_json) and finds the longest combinational path between sequential cells
@@ -38,8 +38,18 @@ WAIVERS=(
 widths=("$@")
 [[ ${#widths[@]} -eq 0 ]] && widths=(512)
 
-# Package first, then every other module (one module per file).
-sources=("$RTL/nic_pkg.sv")
+# The register-map package is generated from $RTL/regs.yaml into a temp dir (this script
+# runs outside CMake). Packages first (nic_regs_pkg, nic_pkg), then every other module (one
+# module per file).
+gen_dir="$(mktemp -d)"
+trap 'rm -rf "$gen_dir"' EXIT
+"${PYTHON:-python3}" "$ROOT/scripts/regs/gen_regs.py" "$RTL/regs.yaml" \
+  --sv "$gen_dir/nic_regs_pkg.sv" 2> "$gen_dir/gen.log" || {
+  cat "$gen_dir/gen.log" >&2
+  echo "synth.sh: the register-map generator failed on $RTL/regs.yaml" >&2
+  exit 1
+}
+sources=("$gen_dir/nic_regs_pkg.sv" "$RTL/nic_pkg.sv")
 while IFS= read -r f; do
   [[ "$f" == "$RTL/nic_pkg.sv" ]] || sources+=("$f")
 done < <(find "$RTL" -maxdepth 1 -name '*.sv' | sort)
@@ -48,7 +58,7 @@ out="${SYNTH_OUT:-}"
 keep_hint=""
 if [[ -z "$out" ]]; then
   out="$(mktemp -d)"
-  trap 'rm -rf "$out"' EXIT
+  trap 'rm -rf "$out" "$gen_dir"' EXIT
   keep_hint=" (set SYNTH_OUT=DIR to keep the Yosys log)"
 fi
 mkdir -p "$out"

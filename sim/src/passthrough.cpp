@@ -21,11 +21,11 @@
 
 #include "Vnic_top_w512.h"
 #include "Vnic_top_w64.h"
+#include "nicsim/regs/nic_regs.hpp"
 #include "nicsim/sim/axil_master.hpp"
 #include "nicsim/sim/axis_beat.hpp"
 #include "nicsim/sim/axis_sink.hpp"
 #include "nicsim/sim/axis_source.hpp"
-#include "nicsim/sim/nic_regs.hpp"
 #include "nicsim/sim/traffic_ledger.hpp"
 
 namespace nicsim::sim {
@@ -162,11 +162,12 @@ class PassthroughSystem : public sc_core::sc_module {
     stats_.cycles = sink.done_cycle();
 
     try {
-      stats_.rtl_cycles = axil.read64(nic_regs::REG_CYCLES_LO);
-      stats_.rtl_frames_in = axil.read64(nic_regs::REG_WIRE_FRAMES_IN_LO);
-      stats_.rtl_frames_out = axil.read64(nic_regs::REG_WIRE_FRAMES_OUT_LO);
-      stats_.rtl_bytes_in = axil.read64(nic_regs::REG_WIRE_BYTES_IN_LO);
-      stats_.rtl_bytes_out = axil.read64(nic_regs::REG_WIRE_BYTES_OUT_LO);
+      namespace cnt = regs::counters;
+      stats_.rtl_cycles = axil.read64(regs::nic::CYCLES_LO_ADDR);
+      stats_.rtl_frames_in = axil.read64(cnt::RX_WIRE_FRAMES_LO_ADDR);
+      stats_.rtl_frames_out = axil.read64(cnt::OUT_WIRE_LO_ADDR);
+      stats_.rtl_bytes_in = axil.read64(cnt::RX_WIRE_BYTES_LO_ADDR);
+      stats_.rtl_bytes_out = axil.read64(cnt::OUT_WIRE_BYTES_LO_ADDR);
     } catch (const BusError& e) {
       ledger.fail(std::string("reading the nic_top counters: ") + e.what(), true);
     }

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "nicsim/sim/nic_regs.hpp"
+#include "nicsim/regs/nic_regs.hpp"
 #include "nicsim/sim/passthrough.hpp"
 #include "vector_port.hpp"
 
@@ -259,24 +259,42 @@ TEST_P(Passthrough, FstWaveformOnRequest) {
 }
 
 TEST_P(Passthrough, RegisterBlock) {
-  namespace r = sim::nic_regs;
+  namespace r = regs;
+  namespace nic = regs::nic;
+  namespace cnt = regs::counters;
   std::vector<std::uint32_t> got;
   std::uint64_t c1 = 0, c2 = 0;
   std::string bus_error;
   RunOptions opt = options();
   opt.before_traffic = [&](sim::RegisterBus& bus) {
-    got.push_back(bus.read32(r::REG_BLK_ID));
-    got.push_back(bus.read32(r::REG_BLK_VERSION));
-    got.push_back(bus.read32(r::REG_BLK_NEXT));
-    got.push_back(bus.read32(r::REG_SCRATCH));  // reset value
-    bus.write32(r::REG_SCRATCH, 0xA5A5'1234);
-    got.push_back(bus.read32(r::REG_SCRATCH));
-    bus.write32(r::REG_BLK_ID, 0xFFFF'FFFF);  // read-only: ignored
-    got.push_back(bus.read32(r::REG_BLK_ID));
+    got.push_back(bus.read32(nic::kBase + r::BLOCK_ID));
+    got.push_back(bus.read32(nic::kBase + r::BLOCK_VERSION));
+    got.push_back(bus.read32(nic::kBase + r::BLOCK_NEXT));
+    got.push_back(bus.read32(nic::CAPS0_ADDR));
+    got.push_back(bus.read32(nic::CAPS1_ADDR));
+    got.push_back(bus.read32(nic::SCRATCH_ADDR));  // reset value
+    bus.write32(nic::SCRATCH_ADDR, 0xA5A5'1234);
+    got.push_back(bus.read32(nic::SCRATCH_ADDR));
+    bus.write32(nic::kBase + r::BLOCK_ID, 0xFFFF'FFFF);  // read-only: ignored
+    got.push_back(bus.read32(nic::kBase + r::BLOCK_ID));
     got.push_back(bus.read32(0x0FF0));  // unmapped: 0, OKAY
     bus.write32(0x0FF0, 1);             // unmapped: ignored, OKAY
-    c1 = bus.read64(r::REG_CYCLES_LO);
-    c2 = bus.read64(r::REG_CYCLES_LO);
+    got.push_back(bus.read32(nic::WIRE_MAX_FRAME_ADDR));
+    got.push_back(bus.read32(nic::TX_MAX_FRAME_ADDR));
+    got.push_back(bus.read32(nic::TUNNEL_PORTS_ADDR));
+    got.push_back(bus.read32(nic::CONTROL_ADDR));
+    bus.write32(nic::CONTROL_ADDR, 0xFFFF'FFFF);  // keeps its defined fields only
+    got.push_back(bus.read32(nic::CONTROL_ADDR));
+    bus.write32(nic::WIRE_MAX_FRAME_ADDR, 1518);
+    got.push_back(bus.read32(nic::WIRE_MAX_FRAME_ADDR));
+    // Following BLOCK_NEXT: the counters block, the last one the RTL has so far.
+    const std::uint32_t next = got[2];
+    got.push_back(bus.read32(next + r::BLOCK_ID));
+    got.push_back(bus.read32(next + r::BLOCK_VERSION));
+    got.push_back(bus.read32(next + r::BLOCK_NEXT));
+    got.push_back(static_cast<std::uint32_t>(bus.read64(cnt::TX_FRAMES_LO_ADDR)));  // not built
+    c1 = bus.read64(nic::CYCLES_LO_ADDR);
+    c2 = bus.read64(nic::CYCLES_LO_ADDR);
     try {
       bus.read32(0x0002);
     } catch (const sim::BusError& e) {
@@ -286,11 +304,14 @@ TEST_P(Passthrough, RegisterBlock) {
   VectorPort port(random_lengths(10, 100, 16));
   const RunStats st = run_ok(port, opt);
   expect_passthrough(port, st, port.in().size());
-  const std::vector<std::uint32_t> want = {r::BLK_NIC_TOP_ID, r::BLK_NIC_TOP_VERSION,
-                                           r::BLK_NIC_TOP_NEXT, 0, 0xA5A5'1234,
-                                           r::BLK_NIC_TOP_ID, 0};
+  const std::uint32_t caps0 = nic::CAPS0_DATA_W.put(0, static_cast<std::uint32_t>(GetParam()));
+  const std::uint32_t control = nic::CONTROL_ENABLE.mask() | nic::CONTROL_PARSE_ERR_POLICY.mask();
+  const std::vector<std::uint32_t> want = {
+      nic::kTag, nic::kVersion, cnt::kBase, caps0, 0, nic::SCRATCH_RESET, 0xA5A5'1234,
+      nic::kTag, 0, nic::WIRE_MAX_FRAME_RESET, nic::TX_MAX_FRAME_RESET,
+      nic::TUNNEL_PORTS_RESET, nic::CONTROL_RESET, control, 1518,
+      cnt::kTag, cnt::kVersion, 0, 0};
   EXPECT_EQ(got, want);
-  // Reset released 0 cycles before the first access; 9 accesses of 3 cycles each before c1.
   EXPECT_GT(c1, 0u);
   EXPECT_EQ(c2 - c1, 6u);  // one 64-bit read = two AXI4-Lite reads of 3 cycles
   EXPECT_NE(bus_error.find("not 4-byte aligned"), std::string::npos) << bus_error;
