@@ -564,6 +564,43 @@ def emit_hpp(m):
         a(f"    {{\"{ns}\", {ns}::kTag, {ns}::kVersion, {ns}::kBase, {ns}::kSize}},")
     a("}};")
     a("")
+    # Every 32-bit register word, for generic checks of an implementation against the map.
+    words = []
+    for bi, blk in enumerate(m["blocks"]):
+        for r in blk["regs"]:
+            fmask = 0
+            for f in r["fields"]:
+                fmask |= ((1 << f["width"]) - 1) << f["lsb"]
+            if r["width"] == 64:
+                parts = [(r["name"] + "_LO", r["offset"], r["reset"] & 0xFFFFFFFF),
+                         (r["name"] + "_HI", r["offset"] + 4, r["reset"] >> 32)]
+            elif r["count"]:
+                parts = [(f"{r['name']}[{i}]", r["offset"] + 4 * i, r["reset"])
+                         for i in range(r["count"])]
+            else:
+                parts = [(r["name"], r["offset"], r["reset"])]
+            for wname, off, rst in parts:
+                words.append((bi, wname, off, r["access"], rst, fmask))
+    a("enum class Access : std::uint8_t { kRo, kRw, kWo, kW1 };")
+    a("")
+    a("// One 32-bit register word: block index into kBlocks, name, offset (block-relative;")
+    a("// element-relative in array blocks), access, reset value, and the mask of its fields")
+    a("// (0 when the register has no fields).")
+    a("struct RegisterInfo {")
+    a("  std::uint8_t block;")
+    a("  const char* name;")
+    a("  std::uint32_t offset;")
+    a("  Access access;")
+    a("  std::uint32_t reset;")
+    a("  std::uint32_t field_mask;")
+    a("};")
+    a("")
+    acc = {"ro": "kRo", "rw": "kRw", "wo": "kWo", "w1": "kW1"}
+    a(f"inline constexpr std::array<RegisterInfo, {len(words)}> kRegisters{{{{")
+    for bi, wname, off, access, rst, fmask in words:
+        a(f"    {{{bi}, \"{wname}\", {h(off)}, Access::{acc[access]}, {h(rst, 8)}, {h(fmask, 8)}}},")
+    a("}};")
+    a("")
     a("// kBlockNext[i]: what BLOCK_NEXT of kBlocks[i] reads (kBlocks[i + 1].base, 0 for last).")
     a(f"inline constexpr std::array<std::uint32_t, {len(m['blocks'])}> kBlockNext{{{{")
     for blk in m["blocks"]:
