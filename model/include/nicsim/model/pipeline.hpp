@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+// The golden model's datapath (spec sections 1-6, 9): parse, flow key, EM then TCAM lookup,
+// action (meter, mirror, transposition, mark, destination), RSS and the completion status of
+// what it delivers. Untimed: one call per frame, in ingress order.
+//
+// Per packet it neither allocates nor throws (a frame longer than any before it grows a buffer
+// once). Result::primary.bytes / mirror.bytes point into the Pipeline's own buffers: valid
+// until the next process(), whatever happens to the input frame.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "nicsim/model/action.hpp"
+#include "nicsim/model/em_table.hpp"
+#include "nicsim/model/encap.hpp"
+#include "nicsim/model/flow_key.hpp"
+#include "nicsim/model/meter.hpp"
+#include "nicsim/model/parse.hpp"
+#include "nicsim/model/parse_result.hpp"
+#include "nicsim/model/rss.hpp"
+#include "nicsim/model/tcam.hpp"
+#include "nicsim/model/transpose.hpp"
+
+namespace nicsim::model {
+
+struct PipelineConfig {
+  std::uint32_t em_buckets = 8192;
+  std::uint32_t tcam_entries = 64;
+  std::uint32_t num_meters = 64;
+  std::uint32_t num_encap = 64;
+  std::uint8_t num_vnic = 8;
+  std::uint32_t wire_max_frame = 9018;
+  bool parse_err_to_exception = false;  // PARSE_ERR_POLICY: false 0 drop, true 1 exception
+  std::uint16_t vxlan_port = 4789;
+  std::uint16_t geneve_port = 6081;
+  std::uint32_t parse_window = 256;
+};
+
+enum class DestType : std::uint8_t { kDrop = 0, kWire = 1, kVnic = 2, kException = 3 };
+
+enum class DropReason : std::uint8_t {
+  kNone,
+  kParseError,
+  kFlowDrop,
+  kMeter,
+  kBadAction,
+  kMtu,
+  kRxNoDesc,
+  kRxTooLong,
+  kRxCqFull,
+  kQuota,
+  kExcFull,
+  kSpoof,
+};
+inline constexpr std::size_t kDropReasonCount = 12;
+
+enum class ExcReason : std::uint8_t {
+  kNone = 0,
+  kMiss = 1,
+  kAction = 2,
+  kTtl = 3,
+  kParseError = 4,
+  kMirror = 5,
+};
+
+/// Completion status bits (spec 7.1 byte 14).
+namespace cstatus {
+inline constexpr std::uint8_t kParseErr = 1u << 0;
+inline constexpr std::uint8_t kIpCsumOk = 1u << 1;
+inline constexpr std::uint8_t kL4CsumOk = 1u << 2;
+inline constexpr std::uint8_t kVlan = 1u << 3;
+inline constexpr std::uint8_t kMarkValid = 1u << 4;
+inline constexpr std::uint8_t kRssValid = 1u << 5;
+inline constexpr std::uint8_t kCsumChecked = 1u << 6;
+}  // namespace cstatus
+
+inline constexpr std::uint8_t kHostVport = 255;
+
+struct Delivery {
+  DestType dest = DestType::kDrop;
+  std::uint8_t port = 0;   // wire port, or destination vport (255 for the exception ring)
+  std::uint8_t queue = 0;  // queue index within the VNIC's set (RSS)
+  ExcReason reason = ExcReason::kNone;
+  std::span<const std::uint8_t> bytes{};  // valid until the next process()
+  std::uint32_t rss_hash = 0;
+  bool rss_valid = false;
+  std::uint32_t mark = 0;
+  bool mark_valid = false;
+  std::uint16_t tcam_index = 0xFFFF;  // 0xFFFF none
+  std::uint32_t h1 = 0;
+  std::uint8_t status = 0;  // completion byte 14 (VNIC and exception deliveries)
+  std::uint8_t types = 0;   // completion byte 15
+  std::uint16_t vlan_tci = 0;  // completion bytes 12..13 (when status has kVlan)
+};
+
+struct Result {
+  Delivery primary;
+  bool has_mirror = false;
+  Delivery mirror;
+  DropReason drop = DropReason::kNone;  // kNone when delivered
+};
+
+/// The pipeline's own counters (spec 9): what it received and what it decided. The device
+/// layer adds its own drops (rx_no_desc, quota, exc_full, spoof, ...) on top.
+struct PipelineCounters {
+  std::uint64_t rx_wire_frames = 0;  // source vport 0
+  std::uint64_t rx_wire_bytes = 0;
+  std::uint64_t tx_frames = 0;  // any other source vport (VNICs, host)
+  std::uint64_t tx_bytes = 0;
+  std::uint64_t em_hits = 0;
+  std::uint64_t tcam_hits = 0;
+  std::uint64_t misses = 0;
+  std::uint64_t out_wire = 0;
+  std::uint64_t out_vnic = 0;
+  std::uint64_t out_exception = 0;  // miss, action, TTL, parse error (not mirror copies)
+  std::uint64_t loopback = 0;       // subset of out_vnic: VNIC to VNIC
+  std::uint64_t mirror = 0;         // mirror copies produced
+  std::array<std::uint64_t, kDropReasonCount> drops{};
+
+  [[nodiscard]] std::uint64_t drop(DropReason r) const noexcept {
+    return drops[static_cast<std::size_t>(r)];
+  }
+  [[nodiscard]] std::uint64_t total_drops() const noexcept {
+    std::uint64_t s = 0;
+    for (std::size_t i = 1; i < kDropReasonCount; ++i) s += drops[i];
+    return s;
+  }
+  /// rx_wire_frames + tx_frames == out_wire + out_vnic + out_exception + drops.
+  [[nodiscard]] bool ledger_balanced() const noexcept {
+    return rx_wire_frames + tx_frames == out_wire + out_vnic + out_exception + total_drops();
+  }
+};
+
+/// Why an action record is `bad_action` for a packet (spec 5.2), or nullptr when it is fine.
+[[nodiscard]] const char* action_problem(const ActionRecord& a, const ParseResult& pr,
+                                         const PipelineConfig& cfg,
+                                         const EncapTable& encap) noexcept;
+
+/// Completion status and types (spec 7.1 bytes 14, 15; mark and RSS bits excluded) of a
+/// delivered frame whose outer level is lv.
+void completion_status(ByteSpan frame, const Level& lv, bool parse_err, Delivery& d) noexcept;
+
+class Pipeline {
+ public:
+  explicit Pipeline(const PipelineConfig& cfg);
+
+  const Result& process(std::span<const std::uint8_t> frame, std::uint8_t src_vport,
+                        std::uint64_t ingress_cycle);
+
+  [[nodiscard]] const PipelineConfig& config() const noexcept { return cfg_; }
+  /// Registers that may change at run time.
+  void set_parse_err_to_exception(bool v) noexcept { cfg_.parse_err_to_exception = v; }
+  void set_wire_max_frame(std::uint32_t v) noexcept { cfg_.wire_max_frame = v; }
+  /// UDP destination ports recognised as VXLAN and Geneve (the TUNNEL_PORTS register).
+  void set_tunnel_ports(std::uint16_t vxlan, std::uint16_t geneve) noexcept {
+    cfg_.vxlan_port = vxlan;
+    cfg_.geneve_port = geneve;
+    parser_ = Parser(ParserConfig{vxlan, geneve, parser_.config().max_ipv6_ext});
+  }
+
+  ExactMatchTable& em() noexcept { return em_; }
+  Tcam& tcam() noexcept { return tcam_; }
+  MeterBank& meters() noexcept { return meters_; }
+  EncapTable& encap() noexcept { return encap_; }
+  /// vport 1..num_vnic (index 0 exists but is never used).
+  RssConfig& rss(std::uint8_t vport) noexcept { return rss_[vport]; }
+  PipelineCounters& counters() noexcept { return counters_; }
+  /// The parse of the last frame processed.
+  [[nodiscard]] const ParseResult& last_parse() const noexcept { return pr_; }
+
+ private:
+  void drop(DropReason r) noexcept;
+  /// The frame as received, in the pipeline's own buffer (copied once per packet).
+  ByteSpan as_received(ByteSpan frame) noexcept;
+  void to_exception(Delivery& d, ByteSpan frame, ExcReason reason, bool parse_err) noexcept;
+  void execute(const ActionRecord& a, ByteSpan frame, std::uint8_t src_vport,
+               std::uint64_t cycle) noexcept;
+
+  PipelineConfig cfg_;
+  Parser parser_;
+  ExactMatchTable em_;
+  Tcam tcam_;
+  MeterBank meters_;
+  EncapTable encap_;
+  std::vector<RssConfig> rss_;
+  PipelineCounters counters_;
+  Transposer xpose_;
+  std::vector<std::uint8_t> rx_copy_;
+  bool rx_copied_ = false;
+  ParseResult pr_;
+  ParseResult out_pr_;
+  FlowKey key_{};
+  TcamKey tkey_{};
+  Result res_;
+};
+
+}  // namespace nicsim::model

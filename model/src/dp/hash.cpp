@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+#include "nicsim/model/hash.hpp"
+
+namespace nicsim::model {
+namespace {
+
+using Table8 = std::array<std::array<std::uint32_t, 256>, 8>;
+
+constexpr Table8 make_tables(std::uint32_t poly) {
+  Table8 t{};
+  for (std::uint32_t i = 0; i < 256; ++i) {
+    std::uint32_t c = i;
+    for (int k = 0; k < 8; ++k) c = (c & 1u) ? (c >> 1) ^ poly : c >> 1;
+    t[0][i] = c;
+  }
+  for (std::uint32_t i = 0; i < 256; ++i)
+    for (std::size_t s = 1; s < 8; ++s) t[s][i] = (t[s - 1][i] >> 8) ^ t[0][t[s - 1][i] & 0xffu];
+  return t;
+}
+
+constexpr Table8 kCrc32c = make_tables(0x82F63B78u);
+constexpr Table8 kCrc32 = make_tables(0xEDB88320u);
+
+inline std::uint32_t step8(const Table8& t, std::uint32_t crc, const std::uint8_t* p) noexcept {
+  const std::uint32_t lo = crc ^ (std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) |
+                                  (std::uint32_t{p[2]} << 16) | (std::uint32_t{p[3]} << 24));
+  return t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^
+         t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
+}
+
+inline std::uint32_t crc_run(const Table8& t, ByteSpan bytes) noexcept {
+  std::uint32_t crc = 0xFFFFFFFFu;
+  const std::uint8_t* p = bytes.data();
+  std::size_t n = bytes.size();
+  for (; n >= 8; n -= 8, p += 8) crc = step8(t, crc, p);
+  for (; n > 0; --n, ++p) crc = (crc >> 8) ^ t[0][(crc ^ *p) & 0xffu];
+  return ~crc;
+}
+
+}  // namespace
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+namespace {
+// CRC-32C with the SSE4.2 crc32 instruction (same polynomial, same reflection).
+__attribute__((target("sse4.2"))) std::uint32_t crc32c_hw(ByteSpan bytes) noexcept {
+  std::uint64_t crc = 0xFFFFFFFFu;
+  const std::uint8_t* p = bytes.data();
+  std::size_t n = bytes.size();
+  for (; n >= 8; n -= 8, p += 8) {
+    std::uint64_t w = 0;
+    __builtin_memcpy(&w, p, 8);
+    crc = __builtin_ia32_crc32di(crc, w);
+  }
+  auto c = static_cast<std::uint32_t>(crc);
+  for (; n > 0; --n, ++p) c = __builtin_ia32_crc32qi(c, *p);
+  return ~c;
+}
+}  // namespace
+
+std::uint32_t crc32c(ByteSpan bytes) noexcept {
+  if (__builtin_cpu_supports("sse4.2")) return crc32c_hw(bytes);
+  return crc_run(kCrc32c, bytes);
+}
+#else
+std::uint32_t crc32c(ByteSpan bytes) noexcept { return crc_run(kCrc32c, bytes); }
+#endif
+
+std::uint32_t crc32c_table(ByteSpan bytes) noexcept { return crc_run(kCrc32c, bytes); }
+std::uint32_t crc32(ByteSpan bytes) noexcept { return crc_run(kCrc32, bytes); }
+
+CrcPair crc32c_and_crc32(ByteSpan bytes) noexcept {
+  std::uint32_t a = 0xFFFFFFFFu;
+  std::uint32_t b = 0xFFFFFFFFu;
+  const std::uint8_t* p = bytes.data();
+  std::size_t n = bytes.size();
+  for (; n >= 8; n -= 8, p += 8) {
+    a = step8(kCrc32c, a, p);
+    b = step8(kCrc32, b, p);
+  }
+  for (; n > 0; --n, ++p) {
+    a = (a >> 8) ^ kCrc32c[0][(a ^ *p) & 0xffu];
+    b = (b >> 8) ^ kCrc32[0][(b ^ *p) & 0xffu];
+  }
+  return {~a, ~b};
+}
+
+namespace {
+/// The 32 key bits starting at bit position pos (bit 0 = MSB of key[0]).
+std::uint32_t key_window(const ToeplitzKey& key, std::size_t pos) noexcept {
+  std::uint64_t w = 0;
+  const std::size_t byte = pos / 8;
+  for (std::size_t i = 0; i < 5; ++i)
+    w = (w << 8) | (byte + i < key.size() ? key[byte + i] : 0u);
+  return static_cast<std::uint32_t>(w >> (8 - pos % 8));
+}
+}  // namespace
+
+std::uint32_t toeplitz_hash(const ToeplitzKey& key, ByteSpan input) noexcept {
+  std::uint32_t h = 0;
+  for (std::size_t i = 0; i < input.size(); ++i)
+    for (int b = 7; b >= 0; --b)
+      if ((input[i] >> b) & 1u) h ^= key_window(key, i * 8 + static_cast<std::size_t>(7 - b));
+  return h;
+}
+
+void ToeplitzTable::set_key(const ToeplitzKey& key) noexcept {
+  key_ = key;
+  for (std::size_t i = 0; i < kToeplitzMaxInput; ++i) {
+    std::array<std::uint32_t, 8> bit{};
+    for (std::size_t b = 0; b < 8; ++b) bit[b] = key_window(key, i * 8 + b);  // b=0: MSB
+    for (std::uint32_t v = 0; v < 256; ++v) {
+      std::uint32_t h = 0;
+      for (std::size_t b = 0; b < 8; ++b)
+        if ((v >> (7 - b)) & 1u) h ^= bit[b];
+      table_[i][v] = h;
+    }
+  }
+}
+
+}  // namespace nicsim::model

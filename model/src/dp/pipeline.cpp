@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+#include "nicsim/model/pipeline.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include "nicsim/model/checksum.hpp"
+#include "nicsim/model/hash.hpp"
+#include "nicsim/model/headers.hpp"
+
+namespace nicsim::model {
+
+const char* action_problem(const ActionRecord& a, const ParseResult& pr,
+                           const PipelineConfig& cfg, const EncapTable& encap) noexcept {
+  switch (a.dest_type()) {
+    case 0:
+    case 3: break;
+    case 1:
+      if (a.dest_id() != 0) return "wire port out of range";
+      break;
+    case 2:
+      if (a.dest_id() == 0 || a.dest_id() > cfg.num_vnic) return "vport out of range";
+      break;
+    default: return "reserved dest_type";
+  }
+  if (a.meter != 0 && a.meter >= cfg.num_meters) return "meter index out of range";
+  if (a.has(ActionRecord::kEncap) && !encap.valid_index(a.encap))
+    return "encap template index out of range";
+  if (a.has(ActionRecord::kDecap) &&
+      !(pr.depth >= 2 && pr.levels[0].has_tunnel && pr.levels[1].has_eth))
+    return "decap of a packet without a tunnel carrying Ethernet";
+  return nullptr;
+}
+
+namespace {
+
+/// Ones-complement sum of bytes as big-endian 16-bit words (odd end padded with zero), folded;
+/// 32-bit native loads, byte-swapped at the end on a little-endian host.
+std::uint16_t fast_sum(const std::uint8_t* p, std::size_t n) noexcept {
+  std::uint64_t acc = 0;
+  for (; n >= 16; n -= 16, p += 16) {
+    std::uint32_t w[4];
+    std::memcpy(w, p, 16);
+    acc += std::uint64_t{w[0]} + w[1] + w[2] + w[3];
+  }
+  for (; n >= 4; n -= 4, p += 4) {
+    std::uint32_t w = 0;
+    std::memcpy(&w, p, 4);
+    acc += w;
+  }
+  for (; n >= 2; n -= 2, p += 2) {
+    std::uint16_t w = 0;
+    std::memcpy(&w, p, 2);
+    acc += w;
+  }
+  if (n == 1) {
+    if constexpr (std::endian::native == std::endian::little)
+      acc += *p;
+    else
+      acc += std::uint64_t{*p} << 8;
+  }
+  while ((acc >> 16) != 0) acc = (acc & 0xFFFF) + (acc >> 16);
+  auto s = static_cast<std::uint16_t>(acc);
+  if constexpr (std::endian::native == std::endian::little)
+    s = static_cast<std::uint16_t>((s >> 8) | (s << 8));
+  return s;
+}
+
+bool fast_l4_ok(std::uint16_t pseudo, ByteSpan seg) noexcept {
+  std::uint32_t a = std::uint32_t{pseudo} + fast_sum(seg.data(), seg.size());
+  a = (a & 0xFFFF) + (a >> 16);
+  return a == 0xFFFF;
+}
+
+}  // namespace
+
+void completion_status(ByteSpan f, const Level& lv, bool parse_err, Delivery& d) noexcept {
+  std::uint8_t st = parse_err ? cstatus::kParseErr : 0;
+  std::uint8_t l3 = 0;
+  std::uint8_t l4k = 0;
+  if (lv.has_eth && lv.vlan_count > 0 && f.size() >= lv.eth.offset + 16u) {
+    st |= cstatus::kVlan;
+    d.vlan_tci = load_be16(&f[lv.eth.offset + 14]);
+  }
+  if (lv.has_ip) {
+    const IpInfo& ip = lv.ip;
+    l3 = ip.version == 4 ? 1 : 2;
+    l4k = 4;
+    if (lv.has_l4) {
+      switch (lv.l4.kind) {
+        case Layer::kTcp: l4k = 1; break;
+        case Layer::kUdp: l4k = 2; break;
+        default: l4k = 3; break;
+      }
+    }
+    const std::size_t ip_end = std::size_t{ip.offset} + ip.total_len;
+    if (!ip.frag && ip_end <= f.size()) {
+      st |= cstatus::kCsumChecked;
+      const std::uint8_t* iph = &f[ip.offset];
+      bool ip_ok = true;
+      if (ip.version == 4) ip_ok = ipv4_header_checksum_ok(ByteSpan(iph, ip.header_len));
+      if (ip_ok) st |= cstatus::kIpCsumOk;
+      if (lv.has_l4) {
+        const std::size_t l4o = lv.l4.offset;
+        const ByteSpan seg(&f[l4o], ip_end - l4o);
+        const auto len = static_cast<std::uint32_t>(seg.size());
+        std::uint16_t pseudo = 0;
+        if (lv.l4.kind != Layer::kIcmp) {
+          if (ip.version == 4)
+            pseudo = pseudo_header_sum(Ipv4Addr::from_bytes(iph + 12),
+                                       Ipv4Addr::from_bytes(iph + 16), ip.proto, len);
+          else
+            pseudo = pseudo_header_sum(Ipv6Addr::from_bytes(iph + 8),
+                                       Ipv6Addr::from_bytes(iph + 24), ip.proto, len);
+        }
+        bool ok = false;
+        if (lv.l4.kind == Layer::kUdp && ip.version == 4 && load_be16(&f[l4o + 6]) == 0)
+          ok = true;
+        else
+          ok = fast_l4_ok(pseudo, seg);
+        if (ok) st |= cstatus::kL4CsumOk;
+      }
+    }
+  }
+  const std::uint8_t tun = lv.has_tunnel ? spec_tun_type(lv.tunnel.type) : 0;
+  d.status = static_cast<std::uint8_t>(d.status | st);
+  d.types = static_cast<std::uint8_t>(l3 | (l4k << 2) | (tun << 5));
+}
+
+Pipeline::Pipeline(const PipelineConfig& cfg)
+    : cfg_(cfg),
+      parser_(ParserConfig{cfg.vxlan_port, cfg.geneve_port, 8}),
+      em_(cfg.em_buckets),
+      tcam_(cfg.tcam_entries),
+      meters_(cfg.num_meters),
+      encap_(cfg.num_encap),
+      rss_(std::size_t{cfg.num_vnic} + 1),
+      xpose_(std::max<std::size_t>(cfg.wire_max_frame, 16384)),
+      rx_copy_(std::max<std::size_t>(cfg.wire_max_frame, 16384)) {}
+
+ByteSpan Pipeline::as_received(ByteSpan frame) noexcept {
+  if (!rx_copied_) {
+    if (rx_copy_.size() < frame.size()) rx_copy_.resize(frame.size());
+    std::memcpy(rx_copy_.data(), frame.data(), frame.size());
+    rx_copied_ = true;
+  }
+  return {rx_copy_.data(), frame.size()};
+}
+
+void Pipeline::drop(DropReason r) noexcept {
+  res_.drop = r;
+  res_.primary.dest = DestType::kDrop;
+  ++counters_.drops[static_cast<std::size_t>(r)];
+}
+
+void Pipeline::to_exception(Delivery& d, ByteSpan frame, ExcReason reason,
+                            bool parse_err) noexcept {
+  d.dest = DestType::kException;
+  d.port = kHostVport;
+  d.reason = reason;
+  d.bytes = as_received(frame);
+  completion_status(d.bytes, pr_.levels[0], parse_err, d);
+}
+
+const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_t src_vport,
+                                std::uint64_t cycle) {
+  res_.primary = Delivery{};
+  res_.has_mirror = false;
+  res_.drop = DropReason::kNone;
+  rx_copied_ = false;
+  const auto len = static_cast<std::uint32_t>(frame.size());
+  if (src_vport == 0) {
+    ++counters_.rx_wire_frames;
+    counters_.rx_wire_bytes += len;
+  } else {
+    ++counters_.tx_frames;
+    counters_.tx_bytes += len;
+  }
+  parser_.parse(frame, pr_);
+  if (parse_failed(pr_, cfg_.parse_window)) {
+    if (cfg_.parse_err_to_exception) {
+      to_exception(res_.primary, frame, ExcReason::kParseError, true);
+      ++counters_.out_exception;
+    } else {
+      drop(DropReason::kParseError);
+    }
+    return res_;
+  }
+  build_flow_key(frame, pr_, src_vport, key_, cfg_.parse_window);
+  const std::uint32_t h1 = crc32c(key_);
+  res_.primary.h1 = h1;
+  const std::uint32_t handle = em_.find_h1(key_, h1);
+  if (handle != kNoHandle) {
+    em_.hit(handle, len, cycle);
+    ++counters_.em_hits;
+    execute(em_.action(handle), frame, src_vport, cycle);
+    return res_;
+  }
+  build_tcam_key(key_, pr_, tkey_);
+  const std::uint16_t ti = tcam_.lookup(tkey_);
+  if (ti != kNoTcamIndex) {
+    tcam_.hit(ti, len);
+    ++counters_.tcam_hits;
+    res_.primary.tcam_index = ti;
+    execute(tcam_.rule(ti).action, frame, src_vport, cycle);
+    return res_;
+  }
+  ++counters_.misses;
+  to_exception(res_.primary, frame, ExcReason::kMiss, false);
+  ++counters_.out_exception;
+  return res_;
+}
+
+void Pipeline::execute(const ActionRecord& a, ByteSpan frame, std::uint8_t src_vport,
+                       std::uint64_t cycle) noexcept {
+  Delivery& d = res_.primary;
+  if (action_problem(a, pr_, cfg_, encap_) != nullptr) return drop(DropReason::kBadAction);
+  // 1. meter
+  if (a.meter != 0 && !meters_.check(a.meter, static_cast<std::uint32_t>(frame.size()), cycle))
+    return drop(DropReason::kMeter);
+  // 2. mirror: the frame as received, no mark
+  if (a.has(ActionRecord::kMirror)) {
+    res_.has_mirror = true;
+    Delivery& m = res_.mirror;
+    m = Delivery{};
+    m.h1 = d.h1;
+    m.tcam_index = d.tcam_index;
+    to_exception(m, frame, ExcReason::kMirror, false);
+    ++counters_.mirror;
+  }
+  // 4. TTL (before anything is changed: the exception gets the frame as received)
+  if (Transposer::ttl_expired(pr_, a)) {
+    to_exception(d, frame, ExcReason::kTtl, false);
+    ++counters_.out_exception;
+    return;
+  }
+  // 8. mark
+  if (a.has(ActionRecord::kMark)) {
+    d.mark = a.mark;
+    d.mark_valid = true;
+    d.status = cstatus::kMarkValid;
+  }
+  // 9. destination (3.-7. applied where the frame leaves transposed)
+  switch (static_cast<ActionDest>(a.dest_type())) {
+    case ActionDest::kDrop: return drop(DropReason::kFlowDrop);
+    case ActionDest::kException:
+      to_exception(d, frame, ExcReason::kAction, false);
+      ++counters_.out_exception;
+      return;
+    case ActionDest::kWire: {
+      xpose_.apply(frame, pr_, a, d.h1, encap_);
+      ByteSpan out = xpose_.output();
+      if (out.data() == frame.data()) out = as_received(frame);
+      if (out.size() > cfg_.wire_max_frame) return drop(DropReason::kMtu);
+      d.dest = DestType::kWire;
+      d.port = a.dest_id();
+      d.bytes = out;
+      ++counters_.out_wire;
+      return;
+    }
+    case ActionDest::kVnic: {
+      xpose_.apply(frame, pr_, a, d.h1, encap_);
+      ByteSpan out = xpose_.output();
+      if (out.data() == frame.data()) out = as_received(frame);
+      const ParseResult* opr = &pr_;
+      if (xpose_.layout_changed()) {
+        parser_.parse(out, out_pr_);
+        opr = &out_pr_;
+      }
+      const Level& lv = opr->levels[0];
+      d.dest = DestType::kVnic;
+      d.port = a.dest_id();
+      d.bytes = out;
+      const RssResult r = rss_[d.port].classify(out, lv);
+      d.rss_hash = r.hash;
+      d.rss_valid = r.valid;
+      d.queue = r.queue;
+      if (r.valid) d.status |= cstatus::kRssValid;
+      completion_status(out, lv, false, d);
+      ++counters_.out_vnic;
+      if (src_vport >= 1 && src_vport <= cfg_.num_vnic) ++counters_.loopback;
+      return;
+    }
+  }
+}
+
+}  // namespace nicsim::model

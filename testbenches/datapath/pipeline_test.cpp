@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: MIT
+// Pipeline behaviour (spec 2.2, 4, 5.2, 5.4, 5.6, 6, 7.1 status, 9): lookup order, destinations,
+// mirror, meters, parse-error policy and window, RSS, completion status, counters and ledger.
+#include <gtest/gtest.h>
+
+#include "dp_test_util.hpp"
+#include "nicsim/model/hash.hpp"
+#include "nicsim/model/tracegen.hpp"
+
+#include <memory>
+
+namespace nicsim::model {
+namespace {
+
+using test::Bench;
+using test::Bytes;
+using test::to_vec;
+
+Bytes tcp_frame(std::uint16_t sport = 1234) {
+  return PacketBuilder().eth().ipv4().tcp({.sport = sport, .dport = 80}).payload(20).bytes();
+}
+
+TEST(Pipeline, MissGoesToExceptionWithH1) {
+  Pipeline p(PipelineConfig{});
+  const Bytes f = tcp_frame();
+  const Result& r = p.process(f, 0, 5);
+  EXPECT_EQ(r.primary.dest, DestType::kException);
+  EXPECT_EQ(r.primary.reason, ExcReason::kMiss);
+  EXPECT_EQ(r.primary.port, kHostVport);
+  EXPECT_EQ(to_vec(r.primary.bytes), f);
+  EXPECT_EQ(r.primary.h1, crc32c(flow_key_of(f, 0)));
+  EXPECT_EQ(r.primary.tcam_index, 0xFFFF);
+  EXPECT_EQ(p.counters().misses, 1u);
+  EXPECT_EQ(p.counters().out_exception, 1u);
+}
+
+TEST(Pipeline, EmBeforeTcamAndCounters) {
+  Pipeline p(PipelineConfig{});
+  const Bytes f = tcp_frame();
+  TcamKey zero{};
+  ASSERT_TRUE(p.tcam().write(7, 1, zero, zero, forward_to_vnic(2)));  // catch-all
+  const Result& r1 = p.process(f, 0, 1 << 20);
+  EXPECT_EQ(r1.primary.dest, DestType::kVnic);
+  EXPECT_EQ(r1.primary.port, 2);
+  EXPECT_EQ(r1.primary.tcam_index, 7);
+  EXPECT_EQ(p.tcam().rule(7).pkts, 1u);
+  EXPECT_EQ(p.tcam().rule(7).bytes, f.size());
+  const auto ins = p.em().insert(flow_key_of(f, 0), forward_to_wire());
+  const Result& r2 = p.process(f, 0, 3ull << 20);
+  EXPECT_EQ(r2.primary.dest, DestType::kWire);
+  EXPECT_EQ(r2.primary.tcam_index, 0xFFFF);
+  EXPECT_EQ(p.em().counters(ins.handle).pkts, 1u);
+  EXPECT_EQ(p.em().counters(ins.handle).last_seen, 48u);
+  EXPECT_EQ(p.counters().em_hits, 1u);
+  EXPECT_EQ(p.counters().tcam_hits, 1u);
+  // A different source vport is a different key: TCAM again.
+  EXPECT_EQ(p.process(f, 3, 0).primary.dest, DestType::kVnic);
+  EXPECT_EQ(p.counters().loopback, 1u);
+}
+
+TEST(Pipeline, TcamMatchesOnMacAndEtherType) {
+  Pipeline p(PipelineConfig{});
+  TcamKey v{};
+  TcamKey m{};
+  store_be16(&v[54], 0x0806);
+  m[54] = m[55] = 0xFF;
+  ASSERT_TRUE(p.tcam().write(0, 5, v, m, forward_to_vnic(1)));
+  EXPECT_EQ(p.process(PacketBuilder().eth().arp().bytes(), 0, 0).primary.dest, DestType::kVnic);
+  EXPECT_EQ(p.process(tcp_frame(), 0, 0).primary.reason, ExcReason::kMiss);
+}
+
+TEST(Pipeline, Destinations) {
+  Bench b;
+  ActionRecord drop;  // dest DROP
+  EXPECT_EQ(b.run(tcp_frame(1), drop).drop, DropReason::kFlowDrop);
+  ActionRecord exc = ActionRecord{}.set_dest(ActionDest::kException);
+  exc.flags |= ActionRecord::kMark | ActionRecord::kSetDmac;
+  exc.mark = 77;
+  const Result& re = b.run(tcp_frame(2), exc);
+  EXPECT_EQ(re.primary.reason, ExcReason::kAction);
+  EXPECT_EQ(to_vec(re.primary.bytes), tcp_frame(2));  // as received
+  EXPECT_TRUE(re.primary.mark_valid);
+  EXPECT_EQ(re.primary.status & cstatus::kMarkValid, cstatus::kMarkValid);
+  ActionRecord reserved;
+  reserved.flags = 5u << ActionRecord::kDestTypeShift;
+  EXPECT_EQ(b.run(tcp_frame(3), reserved).drop, DropReason::kBadAction);
+  EXPECT_EQ(b.run(tcp_frame(4), forward_to_vnic(9)).drop, DropReason::kBadAction);  // > 8 VNICs
+  EXPECT_EQ(b.run(tcp_frame(5), forward_to_vnic(0)).drop, DropReason::kBadAction);
+  EXPECT_EQ(b.run(tcp_frame(6), forward_to_wire(1)).drop, DropReason::kBadAction);
+  ActionRecord bad_meter = forward_to_wire();
+  bad_meter.meter = 64;
+  EXPECT_EQ(b.run(tcp_frame(7), bad_meter).drop, DropReason::kBadAction);
+  const Result& rv = b.run(tcp_frame(8), forward_to_vnic(8), 4);
+  EXPECT_EQ(rv.primary.dest, DestType::kVnic);
+  EXPECT_EQ(rv.primary.port, 8);
+  const auto& c = b.p.counters();
+  EXPECT_EQ(c.drop(DropReason::kFlowDrop), 1u);
+  EXPECT_EQ(c.drop(DropReason::kBadAction), 5u);
+  EXPECT_EQ(c.out_exception, 1u);
+  EXPECT_EQ(c.out_vnic, 1u);
+  EXPECT_EQ(c.loopback, 1u);
+  EXPECT_EQ(c.tx_frames, 1u);
+  EXPECT_TRUE(c.ledger_balanced());
+}
+
+TEST(Pipeline, DeliveredBytesOutliveTheInput) {
+  Bench b;
+  const Bytes f = tcp_frame(11);
+  b.p.em().insert(flow_key_of(f, 0), forward_to_wire());
+  ActionRecord m = forward_to_vnic(1);
+  m.flags |= ActionRecord::kMirror;
+  b.p.em().insert(flow_key_of(f, 2), m);
+  for (const std::uint8_t src : {std::uint8_t{0}, std::uint8_t{2}}) {
+    auto tmp = std::make_unique<Bytes>(f);
+    const Result& r = b.p.process(*tmp, src, 0);
+    tmp->assign(tmp->size(), 0xEE);  // the caller reuses its buffer
+    tmp.reset();
+    EXPECT_EQ(to_vec(r.primary.bytes), f);
+    if (r.has_mirror) {
+      EXPECT_EQ(to_vec(r.mirror.bytes), f);
+    }
+  }
+}
+
+TEST(Pipeline, HostSourceIsNotLoopback) {
+  Bench b;
+  EXPECT_EQ(b.run(tcp_frame(12), forward_to_vnic(1), kHostVport).primary.dest, DestType::kVnic);
+  EXPECT_EQ(b.p.counters().loopback, 0u);
+  EXPECT_EQ(b.run(tcp_frame(13), forward_to_vnic(1), 1).primary.dest, DestType::kVnic);
+  EXPECT_EQ(b.p.counters().loopback, 1u);
+  EXPECT_EQ(b.p.counters().out_vnic, 2u);
+}
+
+TEST(Pipeline, WireMtu) {
+  PipelineConfig cfg;
+  cfg.wire_max_frame = 100;
+  Bench b(cfg);
+  const Bytes ok = PacketBuilder().eth().ipv4().udp().payload_to(100).bytes();
+  const Bytes big = PacketBuilder().eth().ipv4().udp({.sport = 2}).payload_to(101).bytes();
+  EXPECT_EQ(b.run(ok, forward_to_wire()).primary.dest, DestType::kWire);
+  EXPECT_EQ(b.run(big, forward_to_wire()).drop, DropReason::kMtu);
+  // A VLAN push that makes the frame too long is caught too (check after transposition).
+  ActionRecord push = forward_to_wire();
+  push.set_vlan_op(VlanOp::kPush, 1);
+  b.p.em().clear();
+  EXPECT_EQ(b.run(ok, push).drop, DropReason::kMtu);
+}
+
+TEST(Pipeline, MirrorCopiesFrameAsReceived) {
+  Bench b;
+  ActionRecord a = forward_to_wire();
+  a.flags |= ActionRecord::kMirror | ActionRecord::kSetDmac;
+  a.dmac = {2, 2, 2, 2, 2, 2};
+  const Bytes f = tcp_frame();
+  const Result& r = b.run(f, a);
+  ASSERT_TRUE(r.has_mirror);
+  EXPECT_EQ(r.mirror.dest, DestType::kException);
+  EXPECT_EQ(r.mirror.reason, ExcReason::kMirror);
+  EXPECT_EQ(to_vec(r.mirror.bytes), f);
+  EXPECT_EQ(r.primary.dest, DestType::kWire);
+  EXPECT_NE(to_vec(r.primary.bytes), f);
+  EXPECT_EQ(b.p.counters().mirror, 1u);
+  EXPECT_EQ(b.p.counters().out_exception, 0u);  // copies are outside the ledger
+  // Mirror with DROP destination: copy delivered, original dropped.
+  ActionRecord d;
+  d.flags = ActionRecord::kMirror;
+  const Result& r2 = b.run(tcp_frame(99), d);
+  EXPECT_TRUE(r2.has_mirror);
+  EXPECT_EQ(r2.drop, DropReason::kFlowDrop);
+  EXPECT_TRUE(b.p.counters().ledger_balanced());
+  // Next packet without mirror clears the flag.
+  EXPECT_FALSE(b.run(tcp_frame(98), forward_to_wire()).has_mirror);
+}
+
+TEST(Pipeline, MeterPassDropOverTime) {
+  Bench b;
+  ASSERT_TRUE(b.p.meters().configure(3, /*rate*/ 64, /*burst*/ 200, 0));
+  ActionRecord a = forward_to_wire();
+  a.flags |= ActionRecord::kMirror;
+  a.meter = 3;
+  const Bytes f = PacketBuilder().eth().ipv4().udp().payload_to(100).bytes();
+  b.p.em().insert(flow_key_of(f, 0), a);
+  std::vector<bool> pass;
+  for (std::uint64_t t : {0, 0, 0, 256, 512, 768, 768, 100000}) {
+    const Result& r = b.p.process(f, 0, t);
+    pass.push_back(r.drop == DropReason::kNone);
+    if (r.drop == DropReason::kMeter) {
+      EXPECT_FALSE(r.has_mirror);  // meter before mirror
+    }
+  }
+  // 200 -> 100 -> 0 -> drop; +64 = 64 drop; 128 pass -> 28; +64 = 92 drop; 92 drop; full 200 pass
+  EXPECT_EQ(pass, (std::vector<bool>{true, true, false, false, true, false, false, true}));
+  EXPECT_EQ(b.p.counters().drop(DropReason::kMeter), 4u);
+}
+
+TEST(Pipeline, ParseErrorPolicyAndWindow) {
+  const Bytes bad = PacketBuilder().eth().ipv4({.ihl = 4}).tcp().bytes();
+  {
+    Pipeline p(PipelineConfig{});
+    EXPECT_EQ(p.process(bad, 0, 0).drop, DropReason::kParseError);
+    EXPECT_EQ(p.counters().drop(DropReason::kParseError), 1u);
+    p.set_parse_err_to_exception(true);
+    const Result& r = p.process(bad, 0, 0);
+    EXPECT_EQ(r.primary.reason, ExcReason::kParseError);
+    EXPECT_EQ(r.primary.status & cstatus::kParseErr, cstatus::kParseErr);
+    EXPECT_EQ(r.primary.h1, 0u);
+    EXPECT_TRUE(p.counters().ledger_balanced());
+  }
+  // Headers beyond the parse window: an otherwise valid frame is a parse error.
+  Ipv6Spec ip;
+  ip.ext = {{.type = 0, .len = 120}, {.type = 60, .len = 80}};  // L4 at 254
+  const Bytes deep = PacketBuilder().eth().ipv6(ip).udp().payload(10).bytes();
+  ASSERT_TRUE(parse(deep).ok());
+  {
+    Pipeline p(PipelineConfig{});
+    EXPECT_EQ(p.process(deep, 0, 0).drop, DropReason::kParseError);
+    PipelineConfig wide;
+    wide.parse_window = 512;
+    Pipeline q(wide);
+    EXPECT_EQ(q.process(deep, 0, 0).primary.reason, ExcReason::kMiss);
+  }
+  // An error in a nested tunnel's payload (level 2) is ignored: key from level 1.
+  const Bytes nested = PacketBuilder().eth().ipv4().udp().vxlan().eth().ipv4().udp().vxlan()
+                           .eth().ipv4({.version = 5}).bytes();
+  ASSERT_FALSE(parse(nested).ok());
+  Pipeline p(PipelineConfig{});
+  EXPECT_EQ(p.process(nested, 0, 0).primary.reason, ExcReason::kMiss);
+}
+
+TEST(Pipeline, RssQueueSelection) {
+  Bench b;
+  RssConfig& rc = b.p.rss(4);
+  rc.enable = true;
+  for (std::size_t i = 0; i < 128; ++i) rc.indir[i] = static_cast<std::uint8_t>(i % 5);
+  const Ipv4Addr s(66, 9, 149, 187);
+  const Ipv4Addr d(161, 142, 100, 80);
+  const Bytes f = PacketBuilder().eth().ipv4({.src = s, .dst = d}).tcp({.sport = 2794, .dport = 1766})
+                      .bytes();
+  const Result& r = b.run(f, forward_to_vnic(4));
+  EXPECT_TRUE(r.primary.rss_valid);
+  EXPECT_EQ(r.primary.rss_hash, 0x51ccc178u);
+  EXPECT_EQ(r.primary.queue, (0x51ccc178u & 127) % 5);
+  EXPECT_EQ(r.primary.status & cstatus::kRssValid, cstatus::kRssValid);
+  // UDP fragment: addresses only.
+  const Bytes frag = PacketBuilder().eth().ipv4({.src = s, .dst = d, .mf = true})
+                         .udp({.sport = 2794, .dport = 1766}).bytes();
+  const Result& rf = b.run(frag, forward_to_vnic(4));
+  EXPECT_EQ(rf.primary.rss_hash, 0x323e8fc2u);
+  // Not IP: no hash, queue 0.
+  const Result& ra = b.run(PacketBuilder().eth().arp().bytes(), forward_to_vnic(4));
+  EXPECT_FALSE(ra.primary.rss_valid);
+  EXPECT_EQ(ra.primary.queue, 0);
+  // Hash taken after transposition (NAT of the source address).
+  ActionRecord nat = forward_to_vnic(4);
+  nat.flags |= ActionRecord::kSetSip;
+  store_be32(&nat.sip[12], s.value());
+  const Bytes pre = PacketBuilder().eth().ipv4({.src = Ipv4Addr(9, 9, 9, 9), .dst = d})
+                        .tcp({.sport = 2794, .dport = 1766}).bytes();
+  EXPECT_EQ(b.run(pre, nat).primary.rss_hash, 0x51ccc178u);
+  // IPv6 vector, different key set at run time.
+  const Bytes f6 = PacketBuilder()
+                       .eth()
+                       .ipv6({.src = *Ipv6Addr::parse("3ffe:2501:200:1fff::7"),
+                              .dst = *Ipv6Addr::parse("3ffe:2501:200:3::1")})
+                       .udp({.sport = 2794, .dport = 1766})
+                       .bytes();
+  EXPECT_EQ(b.run(f6, forward_to_vnic(4)).primary.rss_hash, 0x40207d3du);
+  rc.key[0] ^= 1;
+  b.p.em().clear();
+  EXPECT_NE(b.run(f6, forward_to_vnic(4)).primary.rss_hash, 0x40207d3du);
+  // Disabled: queue 0, not valid.
+  rc.enable = false;
+  b.p.em().clear();
+  const Result& rd = b.run(f, forward_to_vnic(4));
+  EXPECT_FALSE(rd.primary.rss_valid);
+  EXPECT_EQ(rd.primary.queue, 0);
+}
+
+TEST(Pipeline, CompletionStatusAndTypes) {
+  Bench b;
+  using SP = std::pair<std::uint8_t, std::uint8_t>;
+  const auto st = [&](const Bytes& f) {
+    const Result& r = b.run(f, forward_to_vnic(1));
+    return SP{r.primary.status, r.primary.types};
+  };
+  constexpr std::uint8_t kAll = cstatus::kCsumChecked | cstatus::kIpCsumOk | cstatus::kL4CsumOk;
+  EXPECT_EQ(st(PacketBuilder().eth().ipv4().tcp().bytes()), (SP(kAll, 1 | 1 << 2)));
+  EXPECT_EQ(st(PacketBuilder().eth().ipv4({.bad_checksum = true}).tcp({.sport = 2}).bytes()).first,
+            cstatus::kCsumChecked | cstatus::kL4CsumOk);
+  EXPECT_EQ(st(PacketBuilder().eth().ipv4().tcp({.sport = 3, .bad_checksum = true}).bytes()).first,
+            cstatus::kCsumChecked | cstatus::kIpCsumOk);
+  EXPECT_EQ(st(PacketBuilder().eth().ipv6().udp({.bad_checksum = true}).bytes()),
+            (SP(cstatus::kCsumChecked | cstatus::kIpCsumOk, 2 | 2 << 2)));
+  EXPECT_EQ(st(PacketBuilder().eth().ipv6().icmpv6().bytes()),
+            (SP(kAll, 2 | 3 << 2)));
+  EXPECT_EQ(st(PacketBuilder().eth().ipv4().icmp().bytes()).first, kAll);
+  EXPECT_EQ(st(PacketBuilder().eth().ipv4({.proto = 253}).payload(8).bytes()),
+            (SP(cstatus::kCsumChecked | cstatus::kIpCsumOk, 1 | 4 << 2)));
+  const auto v = st(PacketBuilder().eth().vlan({.vid = 12}).ipv4().udp().vxlan().eth().ipv4()
+                        .tcp().bytes());
+  EXPECT_EQ(v.first, kAll | cstatus::kVlan);
+  EXPECT_EQ(v.second, 1 | 2 << 2 | 2 << 5);
+  EXPECT_EQ(st(PacketBuilder().eth().arp().bytes()), (SP(0, 0)));
+}
+
+TEST(Pipeline, LedgerOverGeneratedTrace) {
+  TraceSpec spec;
+  spec.count = 5000;
+  spec.flows = 200;
+  spec.malformed = 0.05;
+  spec.sizes = SizeMix::kMixed;
+  TraceGenerator gen(spec);
+  std::vector<Bytes> frames;
+  while (auto f = gen.next()) frames.push_back(f->data);
+  PipelineConfig cfg;
+  cfg.em_buckets = 64;
+  cfg.parse_err_to_exception = false;
+  Pipeline p(cfg);
+  p.meters().configure(1, 10, 3000, 0);
+  std::uint32_t n = 0;
+  Parser parser;
+  for (const auto& f : frames) {
+    if (!parse(f).ok()) continue;
+    ActionRecord a;
+    switch (n++ % 6) {
+      case 0: a = forward_to_wire(); break;
+      case 1: a = forward_to_vnic(static_cast<std::uint8_t>(1 + n % 8)); break;
+      case 2: a = ActionRecord{}.set_dest(ActionDest::kException); break;
+      case 3: a = ActionRecord{}; a.flags = ActionRecord::kMirror; break;
+      case 4: a = forward_to_wire(); a.meter = 1; break;
+      default: a = forward_to_vnic(1); a.flags |= ActionRecord::kDecTtl | ActionRecord::kDecap; break;
+    }
+    p.em().insert(flow_key_of(f, static_cast<std::uint8_t>(n % 3)), a);
+  }
+  std::uint64_t primaries = 0;
+  std::uint64_t drops = 0;
+  std::uint64_t mirrors = 0;
+  std::uint64_t cycle = 0;
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const Result& r = p.process(frames[i], static_cast<std::uint8_t>(i % 3), cycle += 300);
+    if (r.drop == DropReason::kNone) {
+      ++primaries;
+      EXPECT_NE(r.primary.dest, DestType::kDrop);
+    } else {
+      ++drops;
+    }
+    mirrors += r.has_mirror ? 1 : 0;
+  }
+  const auto& c = p.counters();
+  EXPECT_EQ(c.rx_wire_frames + c.tx_frames, frames.size());
+  EXPECT_EQ(c.out_wire + c.out_vnic + c.out_exception, primaries);
+  EXPECT_EQ(c.total_drops(), drops);
+  EXPECT_EQ(c.mirror, mirrors);
+  EXPECT_TRUE(c.ledger_balanced());
+  EXPECT_GT(c.drop(DropReason::kParseError), 0u);
+  EXPECT_GT(c.em_hits, 0u);
+  EXPECT_GT(c.misses, 0u);
+  EXPECT_GT(mirrors, 0u);
+}
+
+}  // namespace
+}  // namespace nicsim::model
