@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+// NicDevice <-> Pipeline: the only code of the device that calls the datapath. Register
+// values become pipeline configuration; flow-table commands become table operations; a
+// processed frame's outputs are handed to the rings.
+#include <algorithm>
+#include <bit>
+
+#include "nicsim/model/device/nic_device.hpp"
+#include "nicsim/regs/nic_regs.hpp"
+
+namespace nicsim::model {
+
+namespace R = nicsim::regs;
+
+namespace {
+constexpr std::uint8_t kOk = static_cast<std::uint8_t>(FlowStatus::kOk);
+constexpr std::uint8_t kNotFound = static_cast<std::uint8_t>(FlowStatus::kNotFound);
+constexpr std::uint8_t kBadCommand = static_cast<std::uint8_t>(FlowStatus::kBadCommand);
+
+template <std::size_t N>
+std::array<std::uint8_t, N> to_array(std::span<const std::uint8_t> b) {
+  std::array<std::uint8_t, N> a{};
+  std::copy_n(b.begin(), std::min(N, b.size()), a.begin());
+  return a;
+}
+template <std::size_t N, std::size_t M>
+void store_words(std::span<const std::uint8_t> b, std::array<std::uint32_t, M>& w) {
+  w.fill(0);
+  for (std::size_t i = 0; i < N && i < b.size() && i < 4 * M; ++i)
+    w[i / 4] |= static_cast<std::uint32_t>(b[i]) << (8 * (i % 4));
+}
+}  // namespace
+
+std::uint32_t NicDevice::num_vnic() const { return cfg_.pipeline.num_vnic; }
+std::uint32_t NicDevice::parse_window() const { return cfg_.pipeline.parse_window; }
+
+std::uint32_t NicDevice::caps1() const {
+  using namespace R::nic;
+  const auto& p = cfg_.pipeline;
+  std::uint32_t r = 0;
+  r = CAPS1_EM_BUCKETS_LOG2.put(r, static_cast<std::uint32_t>(std::countr_zero(p.em_buckets)));
+  r = CAPS1_EM_WAYS.put(r, kEmWays);
+  r = CAPS1_TCAM_ENTRIES.put(r, p.tcam_entries);
+  r = CAPS1_NUM_METERS.put(r, p.num_meters == 0 ? 0 : p.num_meters - 1);
+  r = CAPS1_NUM_ENCAP.put(r, p.num_encap == 0 ? 0 : p.num_encap - 1);
+  return r;
+}
+
+ParserConfig NicDevice::parser_config() const {
+  ParserConfig pc;
+  pc.vxlan_port = static_cast<std::uint16_t>(R::nic::TUNNEL_PORTS_VXLAN.get(tunnel_ports_));
+  pc.geneve_port = static_cast<std::uint16_t>(R::nic::TUNNEL_PORTS_GENEVE.get(tunnel_ports_));
+  return pc;
+}
+
+std::uint32_t NicDevice::em_count() const {
+  return const_cast<Pipeline&>(pipeline_).em().count();
+}
+
+void NicDevice::dp_apply_globals() {
+  pipeline_.set_parse_err_to_exception(R::nic::CONTROL_PARSE_ERR_POLICY.get(control_) != 0);
+  pipeline_.set_wire_max_frame(wire_max_frame_);
+  const ParserConfig pc = parser_config();
+  pipeline_.set_tunnel_ports(pc.vxlan_port, pc.geneve_port);
+}
+
+void NicDevice::dp_apply_vnic(unsigned vport) {
+  if (vport < 1 || vport > vnic_.size()) return;
+  const Vnic& n = vnic_[vport - 1];
+  RssConfig& rss = pipeline_.rss(static_cast<std::uint8_t>(vport));
+  rss.enable = R::vnic::VNIC_CTRL_RSS_ENABLE.get(n.ctrl) != 0;
+  for (std::size_t i = 0; i < rss.key.size(); ++i)  // first byte in bits 31:24 of word 0
+    rss.key[i] = static_cast<std::uint8_t>(n.rss_key[i / 4] >> (24 - 8 * (i % 4)));
+  for (std::size_t i = 0; i < rss.indir.size(); ++i)  // entry 4i+j in bits 8j+7:8j of word i
+    rss.indir[i] = static_cast<std::uint8_t>(n.rss_indir[i / 4] >> (8 * (i % 4)));
+}
+
+void NicDevice::dp_process(std::span<const std::uint8_t> frame, std::uint8_t src_vport) {
+  const Result& r = pipeline_.process(frame, src_vport, now_);
+  auto meta_of = [&](const Delivery& d) {
+    RxMeta m;
+    m.src_vport = src_vport;
+    m.exc_reason = d.dest == DestType::kException ? static_cast<std::uint8_t>(d.reason) : 0;
+    m.rss_hash = d.rss_hash;
+    m.rss_valid = d.rss_valid;
+    m.mark = d.mark;
+    m.mark_valid = d.mark_valid;
+    m.tcam_index = d.tcam_index;
+    m.h1 = d.h1;
+    m.vlan_tci = d.vlan_tci;
+    m.status = d.status;
+    m.types = d.types;
+    m.ingress = now_;
+    return m;
+  };
+  // Mirror copy first (action step 2 precedes the destination).
+  if (r.has_mirror) {
+    if (deliver_exception(r.mirror.bytes, meta_of(r.mirror)))
+      ++cnt_.mirror;
+    else
+      ++cnt_.mirror_drop;
+  }
+  switch (r.drop) {
+    case DropReason::kNone: break;
+    case DropReason::kParseError: ++cnt_.drop_parse_error; return;
+    case DropReason::kFlowDrop: ++cnt_.drop_flow; return;
+    case DropReason::kMeter: ++cnt_.drop_meter; return;
+    case DropReason::kBadAction: ++cnt_.drop_bad_action; return;
+    case DropReason::kMtu: ++cnt_.drop_mtu; return;
+    // The device's own reasons never come out of the pipeline; count them where they are.
+    case DropReason::kRxNoDesc: ++cnt_.drop_rx_no_desc; return;
+    case DropReason::kRxTooLong: ++cnt_.drop_rx_too_long; return;
+    case DropReason::kRxCqFull: ++cnt_.drop_rx_cq_full; return;
+    case DropReason::kQuota: ++cnt_.drop_quota; return;
+    case DropReason::kExcFull: ++cnt_.drop_exc_full; return;
+    case DropReason::kSpoof: ++cnt_.drop_spoof; return;
+  }
+  const Delivery& d = r.primary;
+  switch (d.dest) {
+    case DestType::kDrop: ++cnt_.drop_flow; return;  // not produced without a drop reason
+    case DestType::kWire: {
+      // WIRE_MAX_FRAME is checked by the pipeline (drop mtu).
+      Frame f;
+      f.data.assign(d.bytes.begin(), d.bytes.end());
+      f.orig_len = static_cast<std::uint32_t>(f.data.size());
+      ++cnt_.out_wire;
+      cnt_.out_wire_bytes += f.data.size();
+      wire_out_.push_back(std::move(f));
+      return;
+    }
+    case DestType::kVnic: deliver_vnic(d.bytes, d.port, d.queue, meta_of(d)); return;
+    case DestType::kException:
+      if (deliver_exception(d.bytes, meta_of(d)))
+        ++cnt_.out_exception;
+      else
+        ++cnt_.drop_exc_full;
+      return;
+  }
+}
+
+DeviceCounters NicDevice::counters() const {
+  DeviceCounters c = cnt_;
+  const PipelineCounters& p = const_cast<Pipeline&>(pipeline_).counters();
+  c.em_hits = p.em_hits;
+  c.tcam_hits = p.tcam_hits;
+  c.misses = p.misses;
+  return c;
+}
+
+std::uint8_t NicDevice::em_command(std::uint32_t cmd, std::span<const std::uint8_t> key,
+                                   std::span<const std::uint8_t> action, std::uint32_t& handle,
+                                   bool from_ring) {
+  ExactMatchTable& em = pipeline_.em();
+  const FlowKey k = to_array<kKeyBytes>(key);
+  switch (cmd) {
+    case 1: {
+      const EmInsertResult r =
+          em.insert(k, ActionRecord::decode(std::span<const std::uint8_t, kActionBytes>(
+                           action.first<kActionBytes>())));
+      if (r.status == FlowStatus::kOk) handle = r.handle;
+      return static_cast<std::uint8_t>(r.status);
+    }
+    case 2: return static_cast<std::uint8_t>(em.erase(k));
+    case 3: return static_cast<std::uint8_t>(em.erase_handle(handle));
+    case 4:
+    case 5: {
+      if (from_ring || !em.valid(handle)) return from_ring ? kBadCommand : kNotFound;
+      EmEntry e;
+      if (!em.read(handle, e)) return kNotFound;
+      if (cmd == 4) {
+        ft_pkts_ = e.counters.pkts;
+        ft_bytes_ = e.counters.bytes;
+        ft_last_seen_ = e.counters.last_seen;
+      } else {
+        store_words<kKeyBytes>(e.key, ft_key_);
+        const auto a = e.action.encode();
+        store_words<kActionBytes>(a, ft_action_);
+      }
+      return kOk;
+    }
+    default: return kBadCommand;
+  }
+}
+
+std::uint8_t NicDevice::tcam_command(std::uint32_t cmd, std::uint32_t index, std::uint16_t prio,
+                                     std::span<const std::uint8_t> value,
+                                     std::span<const std::uint8_t> mask,
+                                     std::span<const std::uint8_t> action, bool from_ring) {
+  Tcam& t = pipeline_.tcam();
+  if (cmd < 1 || cmd > 4 || (from_ring && cmd > 2)) return kBadCommand;
+  if (index >= t.size()) return kBadCommand;
+  switch (cmd) {
+    case 1:
+      t.write(index, prio, to_array<kTcamKeyBytes>(value), to_array<kTcamKeyBytes>(mask),
+              ActionRecord::decode(
+                  std::span<const std::uint8_t, kActionBytes>(action.first<kActionBytes>())));
+      return kOk;
+    case 2: return t.rule(index).valid ? (t.clear(index), kOk) : kNotFound;
+    case 3:
+    case 4: {
+      const TcamRule& rule = t.rule(index);
+      if (!rule.valid) return kNotFound;
+      if (cmd == 3) {
+        tcam_pkts_ = rule.pkts;
+        tcam_bytes_ = rule.bytes;
+      } else {
+        tcam_prio_ = rule.priority;
+        store_words<kTcamKeyBytes>(rule.value, tcam_value_);
+        store_words<kTcamKeyBytes>(rule.mask, tcam_mask_);
+        const auto a = rule.action.encode();
+        store_words<kActionBytes>(a, tcam_action_);
+      }
+      return kOk;
+    }
+    default: return kBadCommand;
+  }
+}
+
+void NicDevice::encap_command(std::uint32_t cmd) {
+  EncapTable& e = pipeline_.encap();
+  if ((cmd != 1 && cmd != 2) || !e.valid_index(encap_index_)) {
+    act_status_ = kBadCommand;
+    return;
+  }
+  if (cmd == 1) {
+    std::array<std::uint8_t, kEncapBytes> b{};
+    for (std::size_t i = 0; i < b.size(); ++i)
+      b[i] = static_cast<std::uint8_t>(encap_data_[i / 4] >> (8 * (i % 4)));
+    e.set(encap_index_, EncapTemplate::decode(b));
+  } else {
+    const auto b = e.get(encap_index_).encode();
+    store_words<kEncapBytes>(b, encap_data_);
+  }
+  act_status_ = kOk;
+}
+
+void NicDevice::meter_command(std::uint32_t cmd) {
+  MeterBank& m = pipeline_.meters();
+  if ((cmd != 1 && cmd != 2) || meter_index_ == 0 || meter_index_ >= m.size()) {
+    act_status_ = kBadCommand;
+    return;
+  }
+  if (cmd == 1) {
+    m.configure(meter_index_, meter_rate_, meter_burst_, now_);
+  } else {
+    const MeterState& s = m.state(meter_index_);
+    meter_rate_ = s.rate;
+    meter_burst_ = s.burst;
+    meter_tokens_ = s.tokens;
+  }
+  act_status_ = kOk;
+}
+
+}  // namespace nicsim::model
