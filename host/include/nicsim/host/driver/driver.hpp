@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+// Driver: probe and feature discovery over the HAL, global control, VNIC configuration and
+// statistics. Queues (queue.hpp) and the flow API (flow.hpp) build on it.
+//
+//   nicsim::host::ModelDevice dev(cfg);            // or a sim / vfio backend
+//   auto drv = nicsim::host::Driver::probe(dev);   // walks the block chain from 0
+//   drv.enable();
+//
+// The driver finds every register block by walking the BLOCK_ID/VERSION/NEXT chain and uses
+// the discovered base plus the relative offsets of nicsim/regs/nic_regs.hpp; it never assumes a
+// block's address. A missing block is an error only when a feature needing it is used.
+//
+// Queues and flow tables keep a pointer to their Driver: keep the Driver where it is (do
+// not move it) while they live. Single-threaded, like one DPDK port's control path.
+#pragma once
+
+#include <array>
+#include <bitset>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nicsim/host/driver/error.hpp"
+#include "nicsim/host/driver/stats.hpp"
+#include "nicsim/host/driver/vnic.hpp"
+#include "nicsim/host/hal/device.hpp"
+
+namespace nicsim::host {
+
+/// The register blocks the driver knows.
+enum class Block : unsigned {
+  kNic,
+  kCounters,
+  kFlow,
+  kTcam,
+  kActions,
+  kFcmd,
+  kExcq,
+  kVnic,
+  kRxq,
+  kTxq,
+  kCount
+};
+[[nodiscard]] const char* to_string(Block b);
+
+struct BlockInfo {
+  bool present = false;
+  std::uint32_t base = 0;     // discovered address
+  std::uint32_t tag = 0;      // BLOCK_ID
+  std::uint32_t version = 0;  // BLOCK_VERSION
+};
+
+/// What CAPS0..2 say (counts, not the raw "minus one" encodings).
+struct Features {
+  unsigned data_width = 0;  // wire stream bits
+  unsigned num_vnic = 0;    // vports 1..num_vnic
+  unsigned num_rxq = 0;
+  unsigned num_txq = 0;
+  unsigned em_buckets = 0;  // per bank
+  unsigned em_ways = 0;
+  unsigned em_entries = 0;  // 2 banks * buckets * ways
+  unsigned tcam_entries = 0;
+  unsigned num_meters = 0;  // valid indices 1..num_meters-1
+  unsigned num_encap = 0;   // valid indices 1..num_encap-1
+  unsigned num_vectors = 0;
+  unsigned parse_window = 0;
+  // Blocks present (the optional ones).
+  bool flow_table = false;
+  bool tcam = false;
+  bool actions = false;
+  bool flow_command_ring = false;
+  bool exception_queue = false;
+  bool counters = false;
+
+  [[nodiscard]] std::string to_string() const;
+};
+
+enum class ParseErrorPolicy : std::uint32_t { kDrop = 0, kException = 1 };
+
+class Driver {
+ public:
+  /// Walks the chain, reads the capabilities. Throws DriverError(kNoDevice) when offset 0 is
+  /// not the NIC identity block or the chain is malformed.
+  static Driver probe(Device& dev);
+
+  Driver(Driver&&) noexcept = default;
+  Driver& operator=(Driver&&) noexcept = delete;
+  Driver(const Driver&) = delete;
+  Driver& operator=(const Driver&) = delete;
+  ~Driver() = default;
+
+  [[nodiscard]] const Features& features() const { return features_; }
+  [[nodiscard]] const BlockInfo& block(Block b) const { return blocks_[static_cast<unsigned>(b)]; }
+  [[nodiscard]] bool has(Block b) const { return block(b).present; }
+  /// Unknown tags met on the chain (newer NIC): (tag, base).
+  [[nodiscard]] const std::vector<BlockInfo>& unknown_blocks() const { return unknown_; }
+  [[nodiscard]] Device& device() const { return *dev_; }
+
+  // --- global control -------------------------------------------------------------------
+  /// Quiesces the NIC: pipeline off, every queue, VNIC and the flow-command ring disabled.
+  /// Flow tables are left alone (FlowTable::flush empties them).
+  void reset();
+  void enable(bool on = true);
+  [[nodiscard]] bool enabled();
+  void set_parse_error_policy(ParseErrorPolicy p);
+  void set_wire_max_frame(std::uint32_t bytes);
+  void set_tx_max_frame(std::uint32_t bytes);
+  [[nodiscard]] std::uint64_t cycles();
+
+  // --- VNICs ------------------------------------------------------------------------------
+  void configure_vnic(const VnicConfig& cfg);
+  void disable_vnic(unsigned vport);
+  void release_quota(unsigned vport, std::uint32_t bytes);
+  [[nodiscard]] std::uint32_t quota_inflight(unsigned vport);
+
+  // --- statistics -------------------------------------------------------------------------
+  [[nodiscard]] Stats stats();
+
+  // --- register access for the driver's own classes --------------------------------------
+  /// Base address of a present block; DriverError(kMissingBlock) naming `feature` otherwise.
+  [[nodiscard]] std::uint32_t base(Block b, const char* feature) const;
+  /// Address of element `i` of an array block (queues, VNICs), range-checked.
+  [[nodiscard]] std::uint32_t element(Block b, unsigned i, const char* feature) const;
+  [[nodiscard]] std::uint32_t rd(std::uint32_t addr) { return dev_->read32(addr); }
+  void wr(std::uint32_t addr, std::uint32_t v) { dev_->write32(addr, v); }
+  /// 64-bit register: _LO first (latches _HI), then _HI.
+  [[nodiscard]] std::uint64_t rd64(std::uint32_t addr_lo);
+  void wr64(std::uint32_t addr_lo, std::uint64_t v);
+  /// Polls a status register until bit 31 (BUSY) clears; DriverError(kTimeout) otherwise.
+  std::uint32_t wait_not_busy(std::uint32_t status_addr, const char* what);
+
+  // Queue ownership (queues register themselves so two objects never drive one queue).
+  void claim_queue(Block b, unsigned i);
+  void release_queue(Block b, unsigned i) noexcept;
+
+ private:
+  explicit Driver(Device& dev) : dev_(&dev) {}
+
+  Device* dev_;
+  std::array<BlockInfo, static_cast<unsigned>(Block::kCount)> blocks_{};
+  std::vector<BlockInfo> unknown_;
+  Features features_{};
+  std::bitset<64> rxq_busy_{}, txq_busy_{};
+  bool excq_busy_ = false;
+};
+
+}  // namespace nicsim::host

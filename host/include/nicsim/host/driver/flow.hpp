@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: MIT
+// The flow API, in the shape of DPDK rte_flow: attributes, a pattern of items (spec + mask),
+// a list of actions; validate, create, destroy, query, flush; typed FlowErrors.
+//
+//   FlowTable ft(drv);
+//   std::vector<FlowItem> pattern{
+//       ItemEth{}, ItemIpv4{{.spec = Ipv4Hdr{.src = 0x0a000001, .dst = 0x0a000002}}},
+//       ItemTcp{{.spec = TcpHdr{.sport = 1234, .dport = 80}}}, ItemEnd{}};
+//   std::vector<FlowAction> actions{ActionMark{7}, ActionVnic{1}, ActionEnd{}};
+//   auto f = ft.create({.ingress_vport = 0}, pattern, actions);   // Result<Flow>
+//   if (!f) std::cerr << f.error().to_string();                   // FlowError
+//
+// One FlowTable per Driver, used from one thread (like a DPDK port's flow API without the
+// lock). Installed flows stay in the NIC when the FlowTable goes away; flush() removes them.
+//
+// Compilation (docs/host.md): the pattern describes the header stack (no VLAN item means an
+// untagged frame, no tunnel item an untunnelled one) and compiles to the 56-byte TCAM key
+// (42-byte flow key + inner MACs and EtherType) with a mask. A rule whose mask covers the
+// whole 42-byte flow key and nothing of the MAC/EtherType tail goes to the exact-match table
+// (looked up first, priority ignored); anything with wildcards goes to the TCAM at its
+// priority. Fields the key does not carry (TTL, TCP flags, outer headers of a tunnel, ...)
+// are FlowError kItem, never silently ignored.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "nicsim/host/driver/error.hpp"
+#include "nicsim/host/hal/device.hpp"
+
+namespace nicsim::host {
+
+class Driver;
+
+using Mac = std::array<std::uint8_t, 6>;
+using Ipv6 = std::array<std::uint8_t, 16>;
+
+// ---- pattern items: each holds an optional spec and an optional mask ---------------------
+// No spec: the header must be present, any content. No mask: the item's default mask (all
+// of the fields the struct names).
+
+template <class Hdr>
+struct Item {
+  std::optional<Hdr> spec{};
+  std::optional<Hdr> mask{};
+};
+
+struct EthHdr {
+  Mac dst{};
+  Mac src{};
+  std::uint16_t type = 0;
+};
+struct VlanHdr {
+  std::uint16_t tci = 0;
+  std::uint16_t inner_type = 0;
+};
+struct Ipv4Hdr {
+  std::uint32_t src = 0, dst = 0;  // host order
+  std::uint8_t proto = 0, ttl = 0, tos = 0;
+  std::uint16_t frag = 0;  // flags + fragment offset
+};
+struct Ipv6Hdr {
+  Ipv6 src{}, dst{};
+  std::uint8_t proto = 0, hop_limit = 0, tc = 0;
+};
+struct TcpHdr {
+  std::uint16_t sport = 0, dport = 0;
+  std::uint8_t flags = 0;
+};
+struct UdpHdr {
+  std::uint16_t sport = 0, dport = 0;
+};
+struct IcmpHdr {
+  std::uint8_t type = 0, code = 0;
+  std::uint16_t ident = 0;
+};
+struct TunHdr {
+  std::uint32_t id = 0;
+};  // VXLAN/Geneve VNI, NVGRE VSID
+struct GreHdr {
+  std::uint32_t key = 0;
+  std::uint16_t protocol = 0;
+};
+struct VportHdr {
+  std::uint32_t id = 0;
+};
+struct EndHdr {};
+
+struct ItemEth : Item<EthHdr> {};
+struct ItemVlan : Item<VlanHdr> {};
+struct ItemIpv4 : Item<Ipv4Hdr> {};
+struct ItemIpv6 : Item<Ipv6Hdr> {};
+struct ItemTcp : Item<TcpHdr> {};
+struct ItemUdp : Item<UdpHdr> {};
+struct ItemIcmp : Item<IcmpHdr> {};
+struct ItemIcmpv6 : Item<IcmpHdr> {};
+struct ItemVxlan : Item<TunHdr> {};
+struct ItemNvgre : Item<TunHdr> {};
+struct ItemGeneve : Item<TunHdr> {};
+struct ItemGre : Item<GreHdr> {};
+struct ItemVport : Item<VportHdr> {};  // rte_flow PORT_ID: the source vport
+struct ItemEnd : Item<EndHdr> {};
+
+using FlowItem =
+    std::variant<ItemEth, ItemVlan, ItemIpv4, ItemIpv6, ItemTcp, ItemUdp, ItemIcmp, ItemIcmpv6,
+                 ItemVxlan, ItemNvgre, ItemGeneve, ItemGre, ItemVport, ItemEnd>;
+
+// ---- actions -------------------------------------------------------------------------------
+
+struct ActionDrop {};
+struct ActionPort {
+  unsigned port = 0;
+};  // to the wire (port 0)
+struct ActionVnic {
+  unsigned vport = 1;
+};  // rte_flow PORT_ID: to a VNIC
+struct ActionMark {
+  std::uint32_t id = 0;
+};
+struct ActionMeter {
+  unsigned index = 1;
+};
+struct ActionVxlanDecap {};  // removes any tunnel the parser knows
+struct ActionVxlanEncap {
+  unsigned template_index = 1;
+};
+struct ActionPopVlan {};
+struct ActionPushVlan {
+  std::uint16_t ethertype = 0x8100;
+};
+struct ActionSetVlanVid {
+  std::uint16_t vid = 0;
+};
+struct ActionSetVlanPcp {
+  std::uint8_t pcp = 0;
+};
+struct ActionSetMacSrc {
+  Mac mac{};
+};
+struct ActionSetMacDst {
+  Mac mac{};
+};
+struct ActionSetIpv4Src {
+  std::uint32_t addr = 0;
+};
+struct ActionSetIpv4Dst {
+  std::uint32_t addr = 0;
+};
+struct ActionSetIpv6Src {
+  Ipv6 addr{};
+};
+struct ActionSetIpv6Dst {
+  Ipv6 addr{};
+};
+struct ActionSetTpSrc {
+  std::uint16_t port = 0;
+};
+struct ActionSetTpDst {
+  std::uint16_t port = 0;
+};
+struct ActionDecTtl {};
+struct ActionMirror {};     // a copy as received to the exception ring
+struct ActionException {};  // to the host's exception ring
+struct ActionEnd {};
+
+using FlowAction =
+    std::variant<ActionDrop, ActionPort, ActionVnic, ActionMark, ActionMeter, ActionVxlanDecap,
+                 ActionVxlanEncap, ActionPopVlan, ActionPushVlan, ActionSetVlanVid,
+                 ActionSetVlanPcp, ActionSetMacSrc, ActionSetMacDst, ActionSetIpv4Src,
+                 ActionSetIpv4Dst, ActionSetIpv6Src, ActionSetIpv6Dst, ActionSetTpSrc,
+                 ActionSetTpDst, ActionDecTtl, ActionMirror, ActionException, ActionEnd>;
+
+enum class Placement { kAuto, kExact, kTcam };
+
+struct FlowAttr {
+  std::uint32_t priority = 0;               // TCAM priority, lower wins (0..65535)
+  std::optional<unsigned> ingress_vport{};  // source vport (0 wire, 1..N VNICs, 255 host)
+  bool ingress = true;
+  bool egress = false;                     // not supported
+  bool transfer = false;                   // not supported
+  Placement placement = Placement::kAuto;  // force a table (kExact needs a full key)
+};
+
+struct FlowRule {
+  FlowAttr attr{};
+  std::vector<FlowItem> pattern;
+  std::vector<FlowAction> actions;
+};
+
+/// Handle of an installed flow.
+struct Flow {
+  std::uint32_t id = 0;
+  friend bool operator==(Flow, Flow) = default;
+};
+
+enum class FlowTableKind { kExact, kTcam };
+
+struct FlowCounters {
+  std::uint64_t packets = 0;
+  std::uint64_t bytes = 0;
+  std::optional<std::uint32_t> last_seen;  // EM only: ingress cycle >> 16
+};
+
+/// What a rule compiles to (exposed for tests and tools).
+struct CompiledRule {
+  FlowTableKind table = FlowTableKind::kExact;
+  std::uint16_t priority = 0;
+  std::array<std::uint8_t, 56> value{};
+  std::array<std::uint8_t, 56> mask{};
+  std::array<std::uint8_t, 64> action{};
+};
+
+/// A VXLAN encap template (docs/spec.md 5.5).
+struct EncapTemplate {
+  Mac dst_mac{}, src_mac{};
+  std::uint16_t vlan_tci = 0;  // 0: untagged
+  bool ipv6 = false;
+  std::uint8_t ttl = 64;
+  std::uint16_t udp_dport = 4789;
+  std::uint32_t vni = 0;
+  Ipv6 src_ip{}, dst_ip{};  // IPv4 in the last 4 bytes
+  static EncapTemplate v4(Mac dst, Mac src, std::uint32_t sip, std::uint32_t dip,
+                          std::uint32_t vni);
+};
+
+/// The NIC's flow tables (EM, TCAM), encap templates and meters.
+class FlowTable {
+ public:
+  explicit FlowTable(Driver& drv);
+  FlowTable(const FlowTable&) = delete;
+  FlowTable& operator=(const FlowTable&) = delete;
+  ~FlowTable();
+
+  [[nodiscard]] std::optional<FlowError> validate(const FlowAttr& attr,
+                                                  std::span<const FlowItem> pattern,
+                                                  std::span<const FlowAction> actions) const;
+  Result<Flow> create(const FlowAttr& attr, std::span<const FlowItem> pattern,
+                      std::span<const FlowAction> actions);
+  Result<Flow> create(const FlowRule& r) { return create(r.attr, r.pattern, r.actions); }
+  /// Many rules at once: EM rules through the flow-command ring (one doorbell per ring's
+  /// worth), TCAM rules through registers. One result per rule, in order.
+  std::vector<Result<Flow>> create_batch(std::span<const FlowRule> rules);
+  std::optional<FlowError> destroy(Flow f);
+  Result<FlowCounters> query(Flow f);
+  /// Destroys every flow this table installed.
+  void flush();
+
+  /// Compiles a rule without installing it.
+  [[nodiscard]] Result<CompiledRule> compile(const FlowAttr& attr,
+                                             std::span<const FlowItem> pattern,
+                                             std::span<const FlowAction> actions) const;
+  [[nodiscard]] std::optional<FlowTableKind> table_of(Flow f) const;
+  [[nodiscard]] std::optional<std::uint32_t> hw_handle(Flow f) const;  // EM handle / TCAM index
+  [[nodiscard]] std::size_t size() const { return flows_.size(); }
+  [[nodiscard]] std::uint32_t em_count();  // FT_COUNT
+
+  // ---- action resources ----
+  std::optional<FlowError> set_encap_template(unsigned index, const EncapTemplate& t);
+  std::optional<FlowError> set_meter(unsigned index, std::uint32_t rate_bytes_per_tick,
+                                     std::uint32_t burst_bytes);
+  Result<std::uint32_t> meter_tokens(unsigned index);
+
+  /// Size of the flow-command ring (log2 entries), set up at the first batch.
+  void set_command_ring_size(unsigned log2) { ring_log2_ = log2; }
+
+ private:
+  struct Installed {
+    FlowTableKind table;
+    std::uint32_t hw;  // EM handle or TCAM index
+    std::array<std::uint8_t, 56> key;
+  };
+  Result<Flow> install_em(const CompiledRule& c);
+  Result<Flow> install_tcam(const CompiledRule& c);
+  Flow remember(FlowTableKind t, std::uint32_t hw, const std::array<std::uint8_t, 56>& key);
+  void setup_ring();
+
+  Driver* drv_;
+  std::map<std::uint32_t, Installed> flows_;
+  std::uint32_t next_id_ = 1;
+  std::vector<bool> tcam_used_;
+  unsigned ring_log2_ = 10;
+  DmaRegion ring_;
+  std::uint16_t ring_prod_ = 0;
+};
+
+}  // namespace nicsim::host

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+// Receive, exception and transmit queues: rings in DMA memory, doorbells, completions by
+// phase bit, interrupts with moderation (docs/spec.md sections 7 and 8).
+//
+//   RxQueue rx(drv, 0, {.size_log2 = 8, .irq = {.vector = 1, .mod_pkts = 4}});
+//   for (auto& p : rx.poll(32)) use(p.bytes, p.rss_hash, p.mark);
+//   rx.arm();  drv.device().wait_interrupt(1, 1ms);
+//
+// Every queue object owns its hardware queue: the destructor disables it and frees its
+// memory. Objects are movable, not copyable.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "nicsim/host/hal/device.hpp"
+
+namespace nicsim::host {
+
+class Driver;
+enum class Block : unsigned;
+
+/// Interrupt setup of one completion ring.
+struct IrqConfig {
+  bool enable = false;
+  unsigned vector = 0;
+  unsigned mod_pkts = 1;         // completions before an interrupt (1..65535)
+  std::uint32_t mod_cycles = 0;  // cycles from the first completion to an interrupt (0 = off)
+};
+
+struct RxQueueConfig {
+  unsigned size_log2 = 8;  // 4..15, both rings
+  std::uint32_t buf_size = 2048;
+  IrqConfig irq{};
+  /// Release the bytes of every packet polled to this VNIC's quota (0 = do not).
+  unsigned release_quota_vport = 0;
+};
+
+/// Exception reasons (completion byte 17).
+enum class ExceptionReason : std::uint8_t {
+  kNone = 0,
+  kMiss = 1,
+  kAction = 2,
+  kTtl = 3,
+  kParseError = 4,
+  kMirror = 5,
+  kSpoofReport = 6
+};
+[[nodiscard]] const char* to_string(ExceptionReason r);
+
+/// One received frame with its completion.
+struct RxPacket {
+  std::vector<std::uint8_t> bytes;  // a copy of the frame; the buffer is reposted at once
+  std::uint16_t length = 0;
+  std::uint16_t desc_index = 0;
+  std::uint32_t rss_hash = 0;
+  std::uint32_t mark = 0;
+  std::uint16_t vlan_tci = 0;
+  std::uint8_t status = 0;  // raw byte 14
+  bool parse_err = false, ip_csum_ok = false, l4_csum_ok = false, vlan = false;
+  bool mark_valid = false, rss_valid = false, csum_checked = false;
+  std::uint8_t l3 = 0, l4 = 0, tun_type = 0;
+  std::uint8_t src_vport = 0;
+  ExceptionReason reason = ExceptionReason::kNone;
+  std::uint16_t tcam_index = 0xFFFF;  // 0xFFFF: no TCAM rule
+  std::uint32_t flow_hash = 0;        // h1 of the flow key
+  std::uint32_t timestamp = 0;        // ingress cycle, low 32 bits
+  unsigned queue = 0;
+};
+
+/// A receive queue (rxq block) or the exception ring (excq block, same layout).
+class RxQueue {
+ public:
+  /// Receive queue `index` (0..num_rxq-1).
+  RxQueue(Driver& drv, unsigned index, const RxQueueConfig& cfg);
+  /// The exception ring. DriverError(kMissingBlock) if the NIC has none.
+  static RxQueue exception(Driver& drv, const RxQueueConfig& cfg);
+
+  RxQueue(RxQueue&& o) noexcept;
+  RxQueue& operator=(RxQueue&&) = delete;
+  RxQueue(const RxQueue&) = delete;
+  RxQueue& operator=(const RxQueue&) = delete;
+  ~RxQueue();
+
+  /// Up to `max` completed frames, in order. Reposts their buffers (one PROD doorbell) and
+  /// acknowledges the completions (CQ_CONS).
+  std::vector<RxPacket> poll(unsigned max = 64);
+  /// Completions waiting (by phase bit), without consuming them.
+  [[nodiscard]] unsigned pending() const;
+  /// Re-arms the interrupt (CQ_ARM).
+  void arm();
+  /// Waits for this queue's interrupt vector (HAL semantics).
+  bool wait_interrupt(std::chrono::nanoseconds timeout);
+  void set_irq(const IrqConfig& irq);
+
+  [[nodiscard]] unsigned index() const { return index_; }
+  [[nodiscard]] bool is_exception() const { return exception_; }
+  [[nodiscard]] unsigned size() const { return 1u << cfg_.size_log2; }
+  [[nodiscard]] std::uint64_t packets() const { return packets_; }
+  /// NIC's view: descriptors consumed, completions written.
+  [[nodiscard]] std::uint16_t hw_cons();
+  [[nodiscard]] std::uint16_t hw_cq_prod();
+
+ private:
+  RxQueue(Driver& drv, unsigned index, const RxQueueConfig& cfg, bool exception);
+  void post(unsigned slot);
+
+  Driver* drv_;
+  unsigned index_;
+  bool exception_;
+  RxQueueConfig cfg_;
+  std::uint32_t regs_ = 0;  // element base
+  DmaRegion ring_, cq_, bufs_;
+  std::vector<std::uint32_t> buf_of_desc_;  // descriptor position -> buffer slot
+  std::uint16_t prod_ = 0;                  // descriptors posted
+  std::uint16_t cq_cons_ = 0;               // completions consumed
+  std::uint64_t packets_ = 0;
+};
+
+struct TxQueueConfig {
+  unsigned size_log2 = 8;
+  std::uint32_t buf_size = 2048;
+  /// Owner vport: 1..num_vnic, or 255 for the host's privileged queue.
+  unsigned vport = 1;
+  IrqConfig irq{};
+};
+
+enum class TxStatus : std::uint8_t { kOk = 0, kSpoof = 1, kBadLength = 2, kBadOverride = 3 };
+[[nodiscard]] const char* to_string(TxStatus s);
+
+struct TxCompletion {
+  std::uint16_t desc_index = 0;
+  TxStatus status = TxStatus::kOk;
+};
+
+class TxQueue {
+ public:
+  TxQueue(Driver& drv, unsigned index, const TxQueueConfig& cfg);
+  TxQueue(TxQueue&& o) noexcept;
+  TxQueue& operator=(TxQueue&&) = delete;
+  TxQueue(const TxQueue&) = delete;
+  TxQueue& operator=(const TxQueue&) = delete;
+  ~TxQueue();
+
+  /// Copies a frame into the ring (reaping completions first when full). `vport_override`
+  /// injects as another vport (host queue only). `doorbell` = false batches. Returns false
+  /// when the ring is still full or the frame does not fit the buffer.
+  bool send(std::span<const std::uint8_t> frame, std::optional<std::uint8_t> vport_override = {},
+            bool doorbell = true);
+  /// Writes PROD for everything posted.
+  void doorbell();
+  /// Completions written so far (by phase), acknowledged through CQ_CONS.
+  std::vector<TxCompletion> reap(unsigned max = 256);
+  void arm();
+  bool wait_interrupt(std::chrono::nanoseconds timeout);
+
+  [[nodiscard]] unsigned index() const { return index_; }
+  [[nodiscard]] unsigned size() const { return 1u << cfg_.size_log2; }
+  [[nodiscard]] unsigned in_flight() const { return static_cast<std::uint16_t>(prod_ - cq_cons_); }
+  /// Totals by status over the life of the queue.
+  [[nodiscard]] std::uint64_t completed(TxStatus s) const {
+    return by_status_[static_cast<unsigned>(s) & 3];
+  }
+
+ private:
+  Driver* drv_;
+  unsigned index_;
+  TxQueueConfig cfg_;
+  std::uint32_t regs_ = 0;
+  DmaRegion ring_, cq_, bufs_;
+  std::uint16_t prod_ = 0, posted_ = 0, cq_cons_ = 0;
+  std::uint64_t by_status_[4] = {0, 0, 0, 0};
+};
+
+}  // namespace nicsim::host

@@ -1,0 +1,993 @@
+// SPDX-License-Identifier: MIT
+#include "nicsim/host/driver/flow.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <sstream>
+#include <type_traits>
+
+#include "le.hpp"
+#include "nicsim/host/driver/driver.hpp"
+#include "nicsim/regs/nic_regs.hpp"
+
+namespace nicsim::host {
+
+namespace R = nicsim::regs;
+using detail::get_le;
+using detail::put_be;
+using detail::put_le;
+
+const char* to_string(FlowError::Type t) {
+  switch (t) {
+    case FlowError::Type::kItem:
+      return "item";
+    case FlowError::Type::kAction:
+      return "action";
+    case FlowError::Type::kAttr:
+      return "attr";
+    case FlowError::Type::kTableFull:
+      return "table full";
+    case FlowError::Type::kExists:
+      return "exists";
+    case FlowError::Type::kNotFound:
+      return "not found";
+    case FlowError::Type::kUnsupported:
+      return "unsupported";
+  }
+  return "?";
+}
+
+std::string FlowError::to_string() const {
+  std::string s = std::string("flow error (") + host::to_string(type) + ")";
+  if (index >= 0) s += " at " + std::to_string(index);
+  return s + ": " + message;
+}
+
+EncapTemplate EncapTemplate::v4(Mac dst, Mac src, std::uint32_t sip, std::uint32_t dip,
+                                std::uint32_t vni) {
+  EncapTemplate t;
+  t.dst_mac = dst;
+  t.src_mac = src;
+  t.vni = vni;
+  put_be(t.src_ip.data() + 12, sip, 4);
+  put_be(t.dst_ip.data() + 12, dip, 4);
+  return t;
+}
+
+namespace {
+
+using Type = FlowError::Type;
+
+FlowError err(Type t, int index, std::string msg) { return FlowError{t, std::move(msg), index}; }
+
+// TCAM key layout (docs/spec.md 3 and 4.3).
+constexpr unsigned kVport = 0, kL3Tun = 1, kTunId = 2, kProto = 5, kSport = 6, kDport = 8,
+                   kSrc = 10, kDst = 26, kDmac = 42, kSmac = 48, kEtype = 54;
+constexpr unsigned kKeyBytes = 42, kTcamKeyBytes = 56;
+
+enum TunType : unsigned {
+  kTunNone = 0,
+  kTunVlan = 1,
+  kTunVxlan = 2,
+  kTunNvgre = 3,
+  kTunGeneve = 4,
+  kTunGre = 5
+};
+
+struct Key {
+  std::array<std::uint8_t, 56> v{}, m{};
+  // Sets big-endian field [off, off+n) to `val` under `mask`; a contradiction is an error.
+  bool set(unsigned off, std::uint64_t val, std::uint64_t mask, unsigned n) {
+    for (unsigned i = 0; i < n; ++i) {
+      const unsigned sh = 8 * (n - 1 - i);
+      const auto bv = static_cast<std::uint8_t>(val >> sh);
+      const auto bm = static_cast<std::uint8_t>(mask >> sh);
+      if ((m[off + i] & bm & (v[off + i] ^ bv)) != 0) return false;
+      v[off + i] = static_cast<std::uint8_t>((v[off + i] & ~bm) | (bv & bm));
+      m[off + i] |= bm;
+    }
+    return true;
+  }
+  bool set_bytes(unsigned off, const std::uint8_t* val, const std::uint8_t* mask, unsigned n) {
+    for (unsigned i = 0; i < n; ++i) {
+      if (!set(off + i, val[i], mask[i], 1)) return false;
+    }
+    return true;
+  }
+  [[nodiscard]] std::uint8_t mask_at(unsigned off) const { return m[off]; }
+};
+
+template <class H>
+H full_mask();
+template <>
+EthHdr full_mask() {
+  return {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, 0xffff};
+}
+template <>
+VlanHdr full_mask() {
+  return {0x0fff, 0x0000};
+}  // rte_flow default: VID only
+template <>
+Ipv4Hdr full_mask() {
+  return {0xffffffff, 0xffffffff, 0, 0, 0, 0};
+}
+template <>
+Ipv6Hdr full_mask() {
+  Ipv6Hdr h;
+  h.src.fill(0xff);
+  h.dst.fill(0xff);
+  return h;
+}
+template <>
+TcpHdr full_mask() {
+  return {0xffff, 0xffff, 0};
+}
+template <>
+UdpHdr full_mask() {
+  return {0xffff, 0xffff};
+}
+template <>
+IcmpHdr full_mask() {
+  return {0xff, 0xff, 0};
+}
+template <>
+TunHdr full_mask() {
+  return {0xffffff};
+}
+template <>
+GreHdr full_mask() {
+  return {0, 0};
+}
+template <>
+VportHdr full_mask() {
+  return {0xffffffff};
+}
+template <>
+EndHdr full_mask() {
+  return {};
+}
+
+/// (spec, mask) of an item; `present` false when there is no spec (match any).
+template <class H>
+struct SM {
+  bool present = false;
+  H spec{};
+  H mask{};
+};
+template <class H>
+SM<H> sm(const Item<H>& it) {
+  SM<H> r;
+  if (!it.spec) return r;
+  r.present = true;
+  r.spec = *it.spec;
+  r.mask = it.mask ? *it.mask : full_mask<H>();
+  return r;
+}
+
+bool any(const Mac& m) {
+  return std::any_of(m.begin(), m.end(), [](auto b) { return b != 0; });
+}
+bool any(const Ipv6& m) {
+  return std::any_of(m.begin(), m.end(), [](auto b) { return b != 0; });
+}
+
+bool is_tunnel(const FlowItem& it) {
+  return std::holds_alternative<ItemVxlan>(it) || std::holds_alternative<ItemNvgre>(it) ||
+         std::holds_alternative<ItemGeneve>(it) || std::holds_alternative<ItemGre>(it);
+}
+
+const char* item_name(const FlowItem& it) {
+  static constexpr const char* kNames[] = {"ETH",    "VLAN", "IPV4",    "IPV6",  "TCP",
+                                           "UDP",    "ICMP", "ICMPV6",  "VXLAN", "NVGRE",
+                                           "GENEVE", "GRE",  "PORT_ID", "END"};
+  return kNames[it.index()];
+}
+
+/// Pattern facts the action checks need.
+struct PatternInfo {
+  unsigned l3 = 0;  // 0 unknown/none, 1 IPv4, 2 IPv6 (key level)
+  int proto = -1;   // exact IP protocol at the key level, -1 unknown
+  bool tunnel = false;
+};
+
+std::optional<FlowError> compile_pattern(const Features& f, const FlowAttr& attr,
+                                         std::span<const FlowItem> pattern, Key& k,
+                                         PatternInfo& info) {
+  // Bits 2:0 of byte 1 are always zero.
+  k.set(kL3Tun, 0, 0x07, 1);
+  // Where the key level starts: after the first tunnel item.
+  int tunnel_at = -1;
+  std::size_t end = pattern.size();
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (std::holds_alternative<ItemEnd>(pattern[i])) {
+      end = i;
+      break;
+    }
+    if (is_tunnel(pattern[i])) {
+      if (tunnel_at >= 0) {
+        return err(Type::kItem, static_cast<int>(i),
+                   "nested tunnel: the NIC keys on one tunnel level");
+      }
+      tunnel_at = static_cast<int>(i);
+    }
+  }
+  info.tunnel = tunnel_at >= 0;
+
+  if (attr.ingress_vport) {
+    if (*attr.ingress_vport > 255) return err(Type::kAttr, -1, "ingress vport above 255");
+    k.set(kVport, *attr.ingress_vport, 0xff, 1);
+  }
+
+  unsigned tun = kTunNone;
+  unsigned vlans = 0;
+  bool eth_type_exact = false;
+  std::uint16_t eth_type = 0;
+  bool have_l4 = false;
+  bool icmp_echo_unknown = false;
+
+  for (std::size_t i = 0; i < end; ++i) {
+    const int idx = static_cast<int>(i);
+    const FlowItem& item = pattern[i];
+    const bool outer = tunnel_at >= 0 && idx < tunnel_at;
+    const bool next_is_vlan = i + 1 < end && std::holds_alternative<ItemVlan>(pattern[i + 1]);
+    auto not_in_key = [&](const char* what) {
+      return err(Type::kItem, idx,
+                 std::string(item_name(item)) + ": " + what + " is not part of the flow key");
+    };
+    auto conflict = [&]() {
+      return err(Type::kItem, idx, std::string(item_name(item)) + ": contradicts an earlier item");
+    };
+
+    if (const auto* vport = std::get_if<ItemVport>(&item)) {
+      const auto s = sm(*vport);
+      if (!s.present) continue;
+      if ((s.spec.id & s.mask.id) > 255) return err(Type::kItem, idx, "PORT_ID above 255");
+      if (attr.ingress_vport && (s.mask.id & 0xff) != 0 &&
+          (s.spec.id & 0xff) != *attr.ingress_vport) {
+        return err(Type::kAttr, idx, "PORT_ID contradicts the ingress vport attribute");
+      }
+      if (!k.set(kVport, s.spec.id, s.mask.id & 0xff, 1)) return conflict();
+      continue;
+    }
+    if (outer) {
+      // Outer headers of a tunnelled packet do not enter the key: only structure is allowed
+      // (and the UDP port that identifies the tunnel).
+      bool masked = false;
+      std::visit(
+          [&](const auto& it) {
+            using T = std::decay_t<decltype(it)>;
+            const auto s = sm(it);
+            if (!s.present) return;
+            if constexpr (std::is_same_v<T, ItemUdp>) {
+              const unsigned want = std::holds_alternative<ItemVxlan>(pattern[tunnel_at])    ? 4789u
+                                    : std::holds_alternative<ItemGeneve>(pattern[tunnel_at]) ? 6081u
+                                                                                             : 0u;
+              if (s.mask.sport != 0) masked = true;
+              if (s.mask.dport != 0 &&
+                  (want == 0 || (s.spec.dport & s.mask.dport) != (want & s.mask.dport))) {
+                masked = true;
+              }
+            } else if constexpr (std::is_same_v<T, ItemEth>) {
+              if (any(s.mask.dst) || any(s.mask.src)) masked = true;
+              // type may describe the structure; it is not matched
+            } else if constexpr (std::is_same_v<T, ItemVlan>) {
+              if ((s.mask.tci) != 0) masked = true;
+            } else if constexpr (std::is_same_v<T, ItemIpv4>) {
+              if (s.mask.src || s.mask.dst || s.mask.ttl || s.mask.tos || s.mask.frag)
+                masked = true;
+            } else if constexpr (std::is_same_v<T, ItemIpv6>) {
+              if (any(s.mask.src) || any(s.mask.dst) || s.mask.hop_limit || s.mask.tc)
+                masked = true;
+            } else {
+              masked = true;
+            }
+          },
+          item);
+      if (masked) {
+        return err(Type::kItem, idx,
+                   std::string(item_name(item)) +
+                       ": outer headers of a tunnel are not part of the flow key");
+      }
+      continue;
+    }
+
+    if (const auto* eth = std::get_if<ItemEth>(&item)) {
+      const auto s = sm(*eth);
+      if (!s.present) continue;
+      if (!k.set_bytes(kDmac, s.spec.dst.data(), s.mask.dst.data(), 6)) return conflict();
+      if (!k.set_bytes(kSmac, s.spec.src.data(), s.mask.src.data(), 6)) return conflict();
+      if (s.mask.type != 0 && !next_is_vlan) {
+        if (!k.set(kEtype, s.spec.type, s.mask.type, 2)) return conflict();
+        if (s.mask.type == 0xffff) {
+          eth_type_exact = true;
+          eth_type = s.spec.type;
+        }
+      }
+    } else if (const auto* vlan = std::get_if<ItemVlan>(&item)) {
+      ++vlans;
+      if (vlans > 2) return err(Type::kItem, idx, "VLAN: at most two tags");
+      const auto s = sm(*vlan);
+      if (!s.present) continue;
+      if ((s.mask.tci & 0xF000) != 0) return not_in_key("VLAN PCP/DEI");
+      if ((s.mask.tci & 0x0FFF) != 0) {
+        if (tunnel_at >= 0) return not_in_key("the inner VLAN ID of a tunnelled packet");
+        if (vlans > 1) return not_in_key("the VLAN ID of the second tag");
+        if (!k.set(kTunId, s.spec.tci & 0x0FFF, s.mask.tci & 0x0FFF, 3)) return conflict();
+      }
+      if (s.mask.inner_type != 0) {
+        if (!k.set(kEtype, s.spec.inner_type, s.mask.inner_type, 2)) return conflict();
+        if (s.mask.inner_type == 0xffff) {
+          eth_type_exact = true;
+          eth_type = s.spec.inner_type;
+        }
+      }
+    } else if (const auto* ipv4 = std::get_if<ItemIpv4>(&item)) {
+      if (info.l3 != 0)
+        return err(Type::kItem, idx, "IPV4: a second IP header (IP in IP) is not parsed");
+      info.l3 = 1;
+      const auto s = sm(*ipv4);
+      // Bytes 10-21 and 26-37 are zero for IPv4.
+      std::uint8_t zeros[12] = {}, ones[12];
+      std::memset(ones, 0xff, sizeof ones);
+      k.set_bytes(kSrc, zeros, ones, 12);
+      k.set_bytes(kDst, zeros, ones, 12);
+      if (!s.present) continue;
+      if (s.mask.ttl) return not_in_key("TTL");
+      if (s.mask.tos) return not_in_key("TOS/DSCP");
+      if (s.mask.frag) return not_in_key("the fragment offset / flags");
+      if (!k.set(kSrc + 12, s.spec.src, s.mask.src, 4)) return conflict();
+      if (!k.set(kDst + 12, s.spec.dst, s.mask.dst, 4)) return conflict();
+      if (s.mask.proto && !k.set(kProto, s.spec.proto, s.mask.proto, 1)) return conflict();
+    } else if (const auto* ipv6 = std::get_if<ItemIpv6>(&item)) {
+      if (info.l3 != 0)
+        return err(Type::kItem, idx, "IPV6: a second IP header (IP in IP) is not parsed");
+      info.l3 = 2;
+      const auto s = sm(*ipv6);
+      if (!s.present) continue;
+      if (s.mask.hop_limit) return not_in_key("hop limit");
+      if (s.mask.tc) return not_in_key("traffic class");
+      if (!k.set_bytes(kSrc, s.spec.src.data(), s.mask.src.data(), 16)) return conflict();
+      if (!k.set_bytes(kDst, s.spec.dst.data(), s.mask.dst.data(), 16)) return conflict();
+      if (s.mask.proto && !k.set(kProto, s.spec.proto, s.mask.proto, 1)) return conflict();
+    } else if (const auto* tcp = std::get_if<ItemTcp>(&item)) {
+      have_l4 = true;
+      if (!k.set(kProto, 6, 0xff, 1)) return conflict();
+      const auto s = sm(*tcp);
+      if (!s.present) continue;
+      if (s.mask.flags) return not_in_key("TCP flags");
+      if (!k.set(kSport, s.spec.sport, s.mask.sport, 2)) return conflict();
+      if (!k.set(kDport, s.spec.dport, s.mask.dport, 2)) return conflict();
+    } else if (const auto* udp = std::get_if<ItemUdp>(&item)) {
+      have_l4 = true;
+      if (!k.set(kProto, 17, 0xff, 1)) return conflict();
+      const auto s = sm(*udp);
+      if (!s.present) continue;
+      if (!k.set(kSport, s.spec.sport, s.mask.sport, 2)) return conflict();
+      if (!k.set(kDport, s.spec.dport, s.mask.dport, 2)) return conflict();
+    } else if (std::holds_alternative<ItemIcmp>(item) || std::holds_alternative<ItemIcmpv6>(item)) {
+      const bool v6 = std::holds_alternative<ItemIcmpv6>(item);
+      have_l4 = true;
+      if (info.l3 == (v6 ? 1u : 2u)) {
+        return err(Type::kItem, idx, v6 ? "ICMPV6 over IPv4" : "ICMP over IPv6 (use ICMPV6)");
+      }
+      if (!k.set(kProto, v6 ? 58 : 1, 0xff, 1)) return conflict();
+      const auto s = v6 ? sm(static_cast<const Item<IcmpHdr>&>(std::get<ItemIcmpv6>(item)))
+                        : sm(static_cast<const Item<IcmpHdr>&>(std::get<ItemIcmp>(item)));
+      if (!s.present) {
+        icmp_echo_unknown = true;
+        continue;
+      }
+      const std::uint16_t sv = static_cast<std::uint16_t>(s.spec.type << 8 | s.spec.code);
+      const std::uint16_t smk = static_cast<std::uint16_t>(s.mask.type << 8 | s.mask.code);
+      if (!k.set(kSport, sv, smk, 2)) return conflict();
+      const bool type_exact = s.mask.type == 0xff;
+      const bool echo =
+          v6 ? (s.spec.type == 128 || s.spec.type == 129) : (s.spec.type == 8 || s.spec.type == 0);
+      if (type_exact && echo) {
+        if (!k.set(kDport, s.spec.ident, s.mask.ident, 2)) return conflict();
+      } else if (type_exact) {
+        if (s.mask.ident) return not_in_key("the identifier of a non-echo ICMP message");
+        k.set(kDport, 0, 0xffff, 2);
+      } else if (s.mask.ident) {
+        return err(Type::kItem, idx, "ICMP identifier needs an exact echo request/reply type");
+      }
+    } else if (is_tunnel(item)) {
+      std::uint32_t id = 0, idm = 0;
+      if (const auto* vxlan = std::get_if<ItemVxlan>(&item)) {
+        tun = kTunVxlan;
+        if (const auto s = sm(*vxlan); s.present) {
+          id = s.spec.id;
+          idm = s.mask.id;
+        }
+      } else if (const auto* geneve = std::get_if<ItemGeneve>(&item)) {
+        tun = kTunGeneve;
+        if (const auto s = sm(*geneve); s.present) {
+          id = s.spec.id;
+          idm = s.mask.id;
+        }
+      } else if (const auto* nvgre = std::get_if<ItemNvgre>(&item)) {
+        tun = kTunNvgre;
+        if (const auto s = sm(*nvgre); s.present) {
+          id = s.spec.id;
+          idm = s.mask.id;
+        }
+      } else if (const auto* gre = std::get_if<ItemGre>(&item)) {
+        tun = kTunGre;
+        const Item<GreHdr>& base = *gre;
+        if (base.spec) {
+          const GreHdr m = base.mask ? *base.mask : GreHdr{0xffffffff, 0};
+          if (m.protocol) return not_in_key("the GRE protocol");
+          id = base.spec->key;
+          idm = m.key;
+        }
+      }
+      if ((idm & 0xFF000000u) != 0) {
+        return not_in_key(tun == kTunGre ? "the upper 8 bits of the GRE key"
+                                         : "bits above 24 of the tunnel id");
+      }
+      if (idm && !k.set(kTunId, id, idm, 3)) return conflict();
+    }
+  }
+
+  // Structure: tunnel type, and the tunnel id when there is none.
+  if (tun == kTunNone && vlans > 0) tun = kTunVlan;
+  if (!k.set(kL3Tun, tun << 3, 0x38, 1)) return err(Type::kItem, -1, "tunnel type contradiction");
+  if (tun == kTunNone) k.set(kTunId, 0, 0xffffff, 3);
+  if (tun == kTunVlan) k.set(kTunId, 0, 0xfff000, 3);  // a VID has 12 bits
+
+  if (eth_type_exact) {
+    // The EtherType after the tags is implied by the key (l3, or dport for non-IP): keep it
+    // out of the TCAM tail so the rule can stay exact.
+    const unsigned implied = eth_type == 0x0800 ? 1 : eth_type == 0x86DD ? 2 : 0;
+    if (info.l3 != 0 && info.l3 != implied) {
+      return err(Type::kItem, -1, "EtherType contradicts the IP item");
+    }
+    k.v[kEtype] = k.v[kEtype + 1] = 0;
+    k.m[kEtype] = k.m[kEtype + 1] = 0;
+  }
+  if (info.l3 == 0 && eth_type_exact) {
+    if (eth_type == 0x0800)
+      info.l3 = 1;
+    else if (eth_type == 0x86DD)
+      info.l3 = 2;
+    else {
+      // Not IP: proto 0, sport 0, dport = EtherType, no addresses.
+      std::uint8_t zeros[32] = {}, ones[32];
+      std::memset(ones, 0xff, sizeof ones);
+      k.set(kL3Tun, 0, 0xC0, 1);
+      k.set(kProto, 0, 0xff, 1);
+      k.set(kSport, 0, 0xffff, 2);
+      k.set(kDport, eth_type, 0xffff, 2);
+      k.set_bytes(kSrc, zeros, ones, 32);
+    }
+  }
+  if (info.l3 != 0) k.set(kL3Tun, info.l3 << 6, 0xC0, 1);
+  if (k.mask_at(kProto) == 0xff) info.proto = k.v[kProto];
+  if (info.l3 != 0 && !have_l4 && info.proto >= 0 && info.proto != 6 && info.proto != 17 &&
+      info.proto != 1 && info.proto != 58) {
+    k.set(kSport, 0, 0xffff, 2);
+    k.set(kDport, 0, 0xffff, 2);
+  }
+  (void)icmp_echo_unknown;
+  (void)f;
+  return std::nullopt;
+}
+
+std::optional<FlowError> compile_actions(const Features& f, const PatternInfo& info,
+                                         std::span<const FlowAction> actions,
+                                         std::array<std::uint8_t, 64>& rec) {
+  rec.fill(0);
+  std::uint32_t flags = 0;
+  int dest_type = -1;
+  unsigned dest_id = 0;
+  int dest_index = -1;
+  bool push = false, pop = false, set_vid = false, set_pcp = false;
+  std::uint16_t vid = 0;
+  std::uint8_t pcp = 0;
+  bool sip4 = false, sip6 = false, dip4 = false, dip6 = false, decap = false;
+  std::vector<std::size_t> seen(std::variant_size_v<FlowAction>, 0);
+
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    const int idx = static_cast<int>(i);
+    const FlowAction& a = actions[i];
+    if (std::holds_alternative<ActionEnd>(a)) break;
+    if (seen[a.index()]++ > 0) return err(Type::kAction, idx, "the same action twice");
+    auto dest = [&](int type, unsigned id) -> std::optional<FlowError> {
+      if (dest_type >= 0) {
+        return err(Type::kAction, idx,
+                   "two destinations (first at action " + std::to_string(dest_index) +
+                       "): the NIC has one fate per flow");
+      }
+      dest_type = type;
+      dest_id = id;
+      dest_index = idx;
+      return std::nullopt;
+    };
+    std::optional<FlowError> e;
+    if (std::holds_alternative<ActionDrop>(a)) {
+      e = dest(0, 0);
+    } else if (const auto* port = std::get_if<ActionPort>(&a)) {
+      if (port->port != 0) return err(Type::kAction, idx, "PORT: the NIC has one wire port (0)");
+      e = dest(1, 0);
+    } else if (const auto* vnic = std::get_if<ActionVnic>(&a)) {
+      if (vnic->vport < 1 || vnic->vport > f.num_vnic) {
+        return err(Type::kAction, idx,
+                   "PORT_ID " + std::to_string(vnic->vport) + ": VNICs are 1.." +
+                       std::to_string(f.num_vnic));
+      }
+      e = dest(2, vnic->vport);
+    } else if (std::holds_alternative<ActionException>(a)) {
+      e = dest(3, 0);
+    } else if (const auto* mark = std::get_if<ActionMark>(&a)) {
+      flags |= 1u << 11;
+      put_le(rec.data() + 20, mark->id, 4);
+    } else if (const auto* meter = std::get_if<ActionMeter>(&a)) {
+      if (!f.actions) return err(Type::kUnsupported, idx, "METER: the NIC has no actions block");
+      if (meter->index < 1 || meter->index >= f.num_meters) {
+        return err(Type::kAction, idx,
+                   "METER " + std::to_string(meter->index) + ": meters are 1.." +
+                       std::to_string(f.num_meters - 1));
+      }
+      put_le(rec.data() + 6, meter->index, 2);
+    } else if (std::holds_alternative<ActionVxlanDecap>(a)) {
+      if (!info.tunnel) {
+        return err(Type::kAction, idx,
+                   "DECAP: the pattern has no tunnel item (VXLAN, NVGRE, GENEVE, GRE)");
+      }
+      decap = true;
+      flags |= 1u << 0;
+    } else if (const auto* vxlan_encap = std::get_if<ActionVxlanEncap>(&a)) {
+      if (!f.actions)
+        return err(Type::kUnsupported, idx, "VXLAN_ENCAP: the NIC has no actions block");
+      if (vxlan_encap->template_index < 1 || vxlan_encap->template_index >= f.num_encap) {
+        return err(Type::kAction, idx,
+                   "VXLAN_ENCAP template " + std::to_string(vxlan_encap->template_index) +
+                       ": templates are 1.." + std::to_string(f.num_encap - 1));
+      }
+      flags |= 1u << 1;
+      put_le(rec.data() + 60, vxlan_encap->template_index, 2);
+    } else if (std::holds_alternative<ActionPopVlan>(a)) {
+      pop = true;
+    } else if (const auto* push_vlan = std::get_if<ActionPushVlan>(&a)) {
+      if (push_vlan->ethertype != 0x8100)
+        return err(Type::kAction, idx, "OF_PUSH_VLAN: the NIC pushes 0x8100 tags only");
+      push = true;
+    } else if (const auto* set_vlan_vid = std::get_if<ActionSetVlanVid>(&a)) {
+      if (set_vlan_vid->vid > 0x0FFF) return err(Type::kAction, idx, "OF_SET_VLAN_VID above 4095");
+      set_vid = true;
+      vid = set_vlan_vid->vid;
+    } else if (const auto* set_vlan_pcp = std::get_if<ActionSetVlanPcp>(&a)) {
+      if (set_vlan_pcp->pcp > 7) return err(Type::kAction, idx, "OF_SET_VLAN_PCP above 7");
+      set_pcp = true;
+      pcp = set_vlan_pcp->pcp;
+    } else if (const auto* set_mac_dst = std::get_if<ActionSetMacDst>(&a)) {
+      flags |= 1u << 4;
+      std::copy(set_mac_dst->mac.begin(), set_mac_dst->mac.end(), rec.begin() + 8);
+    } else if (const auto* set_mac_src = std::get_if<ActionSetMacSrc>(&a)) {
+      flags |= 1u << 5;
+      std::copy(set_mac_src->mac.begin(), set_mac_src->mac.end(), rec.begin() + 14);
+    } else if (const auto* set_ipv4_src = std::get_if<ActionSetIpv4Src>(&a)) {
+      sip4 = true;
+      flags |= 1u << 6;
+      put_be(rec.data() + 40, set_ipv4_src->addr, 4);
+    } else if (const auto* set_ipv6_src = std::get_if<ActionSetIpv6Src>(&a)) {
+      sip6 = true;
+      flags |= 1u << 6;
+      std::copy(set_ipv6_src->addr.begin(), set_ipv6_src->addr.end(), rec.begin() + 28);
+    } else if (const auto* set_ipv4_dst = std::get_if<ActionSetIpv4Dst>(&a)) {
+      dip4 = true;
+      flags |= 1u << 7;
+      put_be(rec.data() + 56, set_ipv4_dst->addr, 4);
+    } else if (const auto* set_ipv6_dst = std::get_if<ActionSetIpv6Dst>(&a)) {
+      dip6 = true;
+      flags |= 1u << 7;
+      std::copy(set_ipv6_dst->addr.begin(), set_ipv6_dst->addr.end(), rec.begin() + 44);
+    } else if (const auto* set_tp_src = std::get_if<ActionSetTpSrc>(&a)) {
+      flags |= 1u << 8;
+      put_be(rec.data() + 24, set_tp_src->port, 2);
+    } else if (const auto* set_tp_dst = std::get_if<ActionSetTpDst>(&a)) {
+      flags |= 1u << 9;
+      put_be(rec.data() + 26, set_tp_dst->port, 2);
+    } else if (std::holds_alternative<ActionDecTtl>(a)) {
+      flags |= 1u << 10;
+    } else if (std::holds_alternative<ActionMirror>(a)) {
+      flags |= 1u << 12;
+    }
+    if (e) return e;
+    // Consistency with the pattern (the rewrite applies to the key-level IP header when the
+    // packet is untunnelled or decapsulated).
+    const bool keyed_ip = !info.tunnel || decap;
+    if ((sip4 && sip6) || (dip4 && dip6)) {
+      return err(Type::kAction, idx, "SET_IPV4_* and SET_IPV6_* on one flow");
+    }
+    if (keyed_ip && info.l3 == 2 && (sip4 || dip4))
+      return err(Type::kAction, idx, "SET_IPV4_* on an IPv6 flow");
+    if (keyed_ip && info.l3 == 1 && (sip6 || dip6))
+      return err(Type::kAction, idx, "SET_IPV6_* on an IPv4 flow");
+    if ((flags & (3u << 8)) && keyed_ip && info.proto >= 0 && info.proto != 6 && info.proto != 17) {
+      return err(Type::kAction, idx, "SET_TP_*: the NIC rewrites TCP and UDP ports only");
+    }
+    if ((flags & (1u << 10)) && keyed_ip && info.l3 == 0 && info.proto == 0) {
+      return err(Type::kAction, idx, "DEC_TTL on a non-IP flow");
+    }
+  }
+  if (dest_type < 0) {
+    return err(Type::kAction, -1, "no destination: add DROP, PORT, PORT_ID (VNIC) or EXCEPTION");
+  }
+  // VLAN: one operation per flow.
+  unsigned vlan_op = 0;
+  if (pop && (push || set_vid || set_pcp)) {
+    return err(Type::kAction, -1, "OF_POP_VLAN with a push/set: the NIC does one VLAN operation");
+  }
+  if (pop) vlan_op = 1;
+  if (push)
+    vlan_op = 2;
+  else if (set_vid)
+    vlan_op = 3;
+  else if (set_pcp) {
+    return err(Type::kAction, -1,
+               "OF_SET_VLAN_PCP alone: the NIC rewrites the whole TCI; add OF_SET_VLAN_VID");
+  }
+  flags |= vlan_op << 2;
+  put_le(rec.data() + 4, static_cast<std::uint16_t>(vid | (pcp << 13)), 2);
+  flags |= static_cast<std::uint32_t>(dest_type) << 13;
+  flags |= (dest_id & 0xFF) << 16;
+  put_le(rec.data(), flags, 4);
+  return std::nullopt;
+}
+
+constexpr std::uint8_t kOk = 1, kExistsCode = 2, kFullCode = 3, kNotFoundCode = 4;
+
+FlowError status_error(std::uint8_t code, const char* what) {
+  switch (code) {
+    case kExistsCode:
+      return err(Type::kExists, -1, std::string(what) + ": the same key is installed");
+    case kFullCode:
+      return err(Type::kTableFull, -1, std::string(what) + ": table full");
+    case kNotFoundCode:
+      return err(Type::kNotFound, -1, std::string(what) + ": no such entry");
+    default:
+      return err(Type::kUnsupported, -1,
+                 std::string(what) + ": NIC status " + std::to_string(code));
+  }
+}
+
+}  // namespace
+
+// ---- FlowTable -------------------------------------------------------------------------------
+
+FlowTable::FlowTable(Driver& drv)
+    : drv_(&drv), tcam_used_(drv.features().tcam ? drv.features().tcam_entries : 0) {}
+
+FlowTable::~FlowTable() {
+  if (ring_.empty() || !drv_->has(Block::kFcmd)) return;
+  try {
+    drv_->wr(drv_->block(Block::kFcmd).base + R::fcmd::FCMD_CTRL, 0);
+  } catch (...) {
+  }
+}
+
+Result<CompiledRule> FlowTable::compile(const FlowAttr& attr, std::span<const FlowItem> pattern,
+                                        std::span<const FlowAction> actions) const {
+  const Features& f = drv_->features();
+  if (!attr.ingress) return err(Type::kAttr, -1, "only ingress flows (the NIC's pipeline) exist");
+  if (attr.egress) return err(Type::kAttr, -1, "egress flows are not supported");
+  if (attr.transfer) return err(Type::kAttr, -1, "transfer flows are not supported");
+  if (attr.priority > 0xFFFF) return err(Type::kAttr, -1, "priority above 65535");
+  CompiledRule c;
+  Key k;
+  PatternInfo info;
+  if (auto e = compile_pattern(f, attr, pattern, k, info)) return *e;
+  if (auto e = compile_actions(f, info, actions, c.action)) return *e;
+  for (unsigned i = 0; i < kTcamKeyBytes; ++i) k.v[i] &= k.m[i];
+  c.value = k.v;
+  c.mask = k.m;
+  c.priority = static_cast<std::uint16_t>(attr.priority);
+  bool full = true;
+  for (unsigned i = 0; i < kKeyBytes; ++i) full = full && k.m[i] == 0xff;
+  for (unsigned i = kKeyBytes; i < kTcamKeyBytes; ++i) full = full && k.m[i] == 0;
+  switch (attr.placement) {
+    case Placement::kAuto:
+      c.table = (full && f.flow_table) ? FlowTableKind::kExact : FlowTableKind::kTcam;
+      break;
+    case Placement::kExact:
+      if (!full) {
+        return err(Type::kAttr, -1,
+                   "placement EXACT needs every flow-key field exact and no MAC/EtherType match");
+      }
+      c.table = FlowTableKind::kExact;
+      break;
+    case Placement::kTcam:
+      c.table = FlowTableKind::kTcam;
+      break;
+  }
+  if (c.table == FlowTableKind::kExact && !f.flow_table) {
+    return err(Type::kUnsupported, -1, "the NIC has no exact-match flow table");
+  }
+  if (c.table == FlowTableKind::kTcam && !f.tcam) {
+    return err(Type::kUnsupported, -1,
+               full ? "the NIC has no TCAM" : "the rule has wildcards and the NIC has no TCAM");
+  }
+  return c;
+}
+
+std::optional<FlowError> FlowTable::validate(const FlowAttr& attr,
+                                             std::span<const FlowItem> pattern,
+                                             std::span<const FlowAction> actions) const {
+  auto c = compile(attr, pattern, actions);
+  if (!c) return c.error();
+  return std::nullopt;
+}
+
+Flow FlowTable::remember(FlowTableKind t, std::uint32_t hw,
+                         const std::array<std::uint8_t, 56>& key) {
+  const Flow f{next_id_++};
+  flows_.emplace(f.id, Installed{t, hw, key});
+  return f;
+}
+
+Result<Flow> FlowTable::install_em(const CompiledRule& c) {
+  const std::uint32_t b = drv_->base(Block::kFlow, "exact-match flows");
+  for (unsigned w = 0; w < R::flow::FT_KEY_COUNT; ++w) {
+    std::uint32_t v = 0;
+    for (unsigned j = 0; j < 4; ++j) {
+      const unsigned i = 4 * w + j;
+      if (i < kKeyBytes) v |= std::uint32_t{c.value[i]} << (8 * j);
+    }
+    drv_->wr(b + R::flow::FT_KEY + 4 * w, v);
+  }
+  for (unsigned w = 0; w < R::flow::FT_ACTION_COUNT; ++w) {
+    drv_->wr(b + R::flow::FT_ACTION + 4 * w,
+             static_cast<std::uint32_t>(get_le(c.action.data() + 4 * w, 4)));
+  }
+  drv_->wr(b + R::flow::FT_CMD, 1);
+  const std::uint32_t st = drv_->wait_not_busy(b + R::flow::FT_STATUS, "FT_STATUS");
+  const auto code = static_cast<std::uint8_t>(R::flow::FT_STATUS_CODE.get(st));
+  if (code != kOk) return status_error(code, "exact-match insert");
+  return remember(FlowTableKind::kExact, drv_->rd(b + R::flow::FT_HANDLE), c.value);
+}
+
+Result<Flow> FlowTable::install_tcam(const CompiledRule& c) {
+  const std::uint32_t b = drv_->base(Block::kTcam, "TCAM flows");
+  const auto it = std::find(tcam_used_.begin(), tcam_used_.end(), false);
+  if (it == tcam_used_.end()) {
+    return err(Type::kTableFull, -1, "TCAM full (" + std::to_string(tcam_used_.size()) + " rules)");
+  }
+  const auto index = static_cast<std::uint32_t>(it - tcam_used_.begin());
+  drv_->wr(b + R::tcam::TCAM_INDEX, index);
+  drv_->wr(b + R::tcam::TCAM_PRIO, c.priority);
+  for (unsigned w = 0; w < R::tcam::TCAM_VALUE_COUNT; ++w) {
+    drv_->wr(b + R::tcam::TCAM_VALUE + 4 * w,
+             static_cast<std::uint32_t>(get_le(c.value.data() + 4 * w, 4)));
+    drv_->wr(b + R::tcam::TCAM_MASK + 4 * w,
+             static_cast<std::uint32_t>(get_le(c.mask.data() + 4 * w, 4)));
+  }
+  for (unsigned w = 0; w < R::tcam::TCAM_ACTION_COUNT; ++w) {
+    drv_->wr(b + R::tcam::TCAM_ACTION + 4 * w,
+             static_cast<std::uint32_t>(get_le(c.action.data() + 4 * w, 4)));
+  }
+  drv_->wr(b + R::tcam::TCAM_CMD, 1);
+  const std::uint32_t st = drv_->wait_not_busy(b + R::tcam::TCAM_STATUS, "TCAM_STATUS");
+  const auto code = static_cast<std::uint8_t>(R::tcam::TCAM_STATUS_CODE.get(st));
+  if (code != kOk) return status_error(code, "TCAM write");
+  *it = true;
+  return remember(FlowTableKind::kTcam, index, c.value);
+}
+
+Result<Flow> FlowTable::create(const FlowAttr& attr, std::span<const FlowItem> pattern,
+                               std::span<const FlowAction> actions) {
+  auto c = compile(attr, pattern, actions);
+  if (!c) return c.error();
+  return c->table == FlowTableKind::kExact ? install_em(*c) : install_tcam(*c);
+}
+
+void FlowTable::setup_ring() {
+  const std::uint32_t b = drv_->base(Block::kFcmd, "the flow-command ring");
+  const std::size_t n = std::size_t{1} << ring_log2_;
+  ring_ = drv_->device().alloc_dma(n * 128, 128);
+  drv_->wr(b + R::fcmd::FCMD_CTRL, 0);
+  drv_->wr64(b + R::fcmd::FCMD_BASE_LO, ring_.iova());
+  drv_->wr(b + R::fcmd::FCMD_SIZE_LOG2, ring_log2_);
+  ring_prod_ = static_cast<std::uint16_t>(drv_->rd(b + R::fcmd::FCMD_CONS));
+  drv_->wr(b + R::fcmd::FCMD_PROD, ring_prod_);
+  drv_->wr(b + R::fcmd::FCMD_CTRL, 1);
+}
+
+std::vector<Result<Flow>> FlowTable::create_batch(std::span<const FlowRule> rules) {
+  std::vector<std::optional<Result<Flow>>> res(rules.size());
+  std::vector<std::pair<std::size_t, CompiledRule>> em;
+  em.reserve(rules.size());
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    auto c = compile(rules[i].attr, rules[i].pattern, rules[i].actions);
+    if (!c) {
+      res[i].emplace(c.error());
+    } else if (c->table == FlowTableKind::kTcam) {
+      res[i].emplace(install_tcam(*c));
+    } else {
+      em.emplace_back(i, std::move(*c));
+    }
+  }
+  if (!em.empty()) {
+    if (!drv_->features().flow_command_ring) {
+      for (auto& [i, c] : em) res[i].emplace(install_em(c));
+    } else {
+      if (ring_.empty()) setup_ring();
+      const std::uint32_t b = drv_->block(Block::kFcmd).base;
+      const unsigned n = 1u << ring_log2_;
+      std::size_t next = 0;
+      while (next < em.size()) {
+        const std::size_t chunk = std::min<std::size_t>(n, em.size() - next);
+        const std::uint16_t first = ring_prod_;
+        for (std::size_t j = 0; j < chunk; ++j) {
+          const CompiledRule& c = em[next + j].second;
+          std::uint8_t* cmd =
+              ring_.data() + std::size_t{static_cast<std::uint16_t>(first + j) & (n - 1)} * 128;
+          std::memset(cmd, 0, 128);
+          cmd[0] = 1;  // EM insert
+          std::memcpy(cmd + 10, c.value.data(), kKeyBytes);
+          std::memcpy(cmd + 64, c.action.data(), 64);
+        }
+        ring_prod_ = static_cast<std::uint16_t>(first + chunk);
+        std::atomic_thread_fence(std::memory_order_release);
+        drv_->wr(b + R::fcmd::FCMD_PROD, ring_prod_);
+        unsigned polls = 0;
+        while (static_cast<std::uint16_t>(drv_->rd(b + R::fcmd::FCMD_CONS)) != ring_prod_) {
+          if (++polls > 1000000)
+            throw DriverError(DriverErrc::kTimeout, "flow-command ring stalled");
+        }
+        std::atomic_thread_fence(std::memory_order_acquire);
+        for (std::size_t j = 0; j < chunk; ++j) {
+          const auto& [i, c] = em[next + j];
+          const std::uint8_t* cmd =
+              ring_.data() + std::size_t{static_cast<std::uint16_t>(first + j) & (n - 1)} * 128;
+          if (cmd[1] == kOk) {
+            res[i].emplace(remember(FlowTableKind::kExact,
+                                    static_cast<std::uint32_t>(get_le(cmd + 4, 4)), c.value));
+          } else {
+            res[i].emplace(status_error(cmd[1], "exact-match insert (command ring)"));
+          }
+        }
+        next += chunk;
+      }
+    }
+  }
+  std::vector<Result<Flow>> out;
+  out.reserve(rules.size());
+  for (auto& r : res) out.push_back(std::move(*r));
+  return out;
+}
+
+std::optional<FlowError> FlowTable::destroy(Flow f) {
+  const auto it = flows_.find(f.id);
+  if (it == flows_.end())
+    return err(Type::kNotFound, -1, "flow " + std::to_string(f.id) + " does not exist");
+  const Installed& in = it->second;
+  if (in.table == FlowTableKind::kExact) {
+    const std::uint32_t b = drv_->base(Block::kFlow, "exact-match flows");
+    drv_->wr(b + R::flow::FT_HANDLE, in.hw);
+    drv_->wr(b + R::flow::FT_CMD, 3);
+    const std::uint32_t st = drv_->wait_not_busy(b + R::flow::FT_STATUS, "FT_STATUS");
+    const auto code = static_cast<std::uint8_t>(R::flow::FT_STATUS_CODE.get(st));
+    flows_.erase(it);
+    if (code != kOk) return status_error(code, "exact-match delete");
+  } else {
+    const std::uint32_t b = drv_->base(Block::kTcam, "TCAM flows");
+    drv_->wr(b + R::tcam::TCAM_INDEX, in.hw);
+    drv_->wr(b + R::tcam::TCAM_CMD, 2);
+    const std::uint32_t st = drv_->wait_not_busy(b + R::tcam::TCAM_STATUS, "TCAM_STATUS");
+    const auto code = static_cast<std::uint8_t>(R::tcam::TCAM_STATUS_CODE.get(st));
+    tcam_used_[in.hw] = false;
+    flows_.erase(it);
+    if (code != kOk) return status_error(code, "TCAM clear");
+  }
+  return std::nullopt;
+}
+
+Result<FlowCounters> FlowTable::query(Flow f) {
+  const auto it = flows_.find(f.id);
+  if (it == flows_.end())
+    return err(Type::kNotFound, -1, "flow " + std::to_string(f.id) + " does not exist");
+  const Installed& in = it->second;
+  FlowCounters c;
+  if (in.table == FlowTableKind::kExact) {
+    const std::uint32_t b = drv_->base(Block::kFlow, "exact-match flows");
+    drv_->wr(b + R::flow::FT_HANDLE, in.hw);
+    drv_->wr(b + R::flow::FT_CMD, 4);
+    const std::uint32_t st = drv_->wait_not_busy(b + R::flow::FT_STATUS, "FT_STATUS");
+    const auto code = static_cast<std::uint8_t>(R::flow::FT_STATUS_CODE.get(st));
+    if (code != kOk) return status_error(code, "exact-match query");
+    c.packets = drv_->rd64(b + R::flow::FT_PKTS_LO);
+    c.bytes = drv_->rd64(b + R::flow::FT_BYTES_LO);
+    c.last_seen = drv_->rd(b + R::flow::FT_LAST_SEEN);
+  } else {
+    const std::uint32_t b = drv_->base(Block::kTcam, "TCAM flows");
+    drv_->wr(b + R::tcam::TCAM_INDEX, in.hw);
+    drv_->wr(b + R::tcam::TCAM_CMD, 3);
+    const std::uint32_t st = drv_->wait_not_busy(b + R::tcam::TCAM_STATUS, "TCAM_STATUS");
+    const auto code = static_cast<std::uint8_t>(R::tcam::TCAM_STATUS_CODE.get(st));
+    if (code != kOk) return status_error(code, "TCAM query");
+    c.packets = drv_->rd64(b + R::tcam::TCAM_PKTS_LO);
+    c.bytes = drv_->rd64(b + R::tcam::TCAM_BYTES_LO);
+  }
+  return c;
+}
+
+void FlowTable::flush() {
+  while (!flows_.empty()) (void)destroy(Flow{flows_.begin()->first});
+}
+
+std::optional<FlowTableKind> FlowTable::table_of(Flow f) const {
+  const auto it = flows_.find(f.id);
+  if (it == flows_.end()) return std::nullopt;
+  return it->second.table;
+}
+
+std::optional<std::uint32_t> FlowTable::hw_handle(Flow f) const {
+  const auto it = flows_.find(f.id);
+  if (it == flows_.end()) return std::nullopt;
+  return it->second.hw;
+}
+
+std::uint32_t FlowTable::em_count() {
+  return drv_->rd(drv_->base(Block::kFlow, "exact-match flows") + R::flow::FT_COUNT);
+}
+
+std::optional<FlowError> FlowTable::set_encap_template(unsigned index, const EncapTemplate& t) {
+  if (!drv_->features().actions) return err(Type::kUnsupported, -1, "the NIC has no actions block");
+  if (index < 1 || index >= drv_->features().num_encap) {
+    return err(Type::kAction, -1,
+               "encap template " + std::to_string(index) + " outside 1.." +
+                   std::to_string(drv_->features().num_encap - 1));
+  }
+  std::array<std::uint8_t, 64> d{};
+  std::copy(t.dst_mac.begin(), t.dst_mac.end(), d.begin());
+  std::copy(t.src_mac.begin(), t.src_mac.end(), d.begin() + 6);
+  put_le(d.data() + 12, t.vlan_tci, 2);
+  d[14] = t.ipv6 ? 1 : 0;
+  d[15] = t.ttl;
+  put_le(d.data() + 16, t.udp_dport, 2);
+  put_le(d.data() + 18, t.vni & 0xFFFFFF, 3);
+  std::copy(t.src_ip.begin(), t.src_ip.end(), d.begin() + 24);
+  std::copy(t.dst_ip.begin(), t.dst_ip.end(), d.begin() + 40);
+  const std::uint32_t b = drv_->block(Block::kActions).base;
+  for (unsigned w = 0; w < R::actions::ENCAP_DATA_COUNT; ++w) {
+    drv_->wr(b + R::actions::ENCAP_DATA + 4 * w,
+             static_cast<std::uint32_t>(get_le(d.data() + 4 * w, 4)));
+  }
+  drv_->wr(b + R::actions::ENCAP_INDEX, index);
+  drv_->wr(b + R::actions::ENCAP_CMD, 1);
+  const std::uint32_t st = drv_->rd(b + R::actions::ACT_STATUS) & 0xFF;
+  if (st != kOk) return status_error(static_cast<std::uint8_t>(st), "encap template write");
+  return std::nullopt;
+}
+
+std::optional<FlowError> FlowTable::set_meter(unsigned index, std::uint32_t rate,
+                                              std::uint32_t burst) {
+  if (!drv_->features().actions) return err(Type::kUnsupported, -1, "the NIC has no actions block");
+  if (index < 1 || index >= drv_->features().num_meters) {
+    return err(Type::kAction, -1,
+               "meter " + std::to_string(index) + " outside 1.." +
+                   std::to_string(drv_->features().num_meters - 1));
+  }
+  const std::uint32_t b = drv_->block(Block::kActions).base;
+  drv_->wr(b + R::actions::METER_INDEX, index);
+  drv_->wr(b + R::actions::METER_RATE, rate);
+  drv_->wr(b + R::actions::METER_BURST, burst);
+  drv_->wr(b + R::actions::METER_CMD, 1);
+  const std::uint32_t st = drv_->rd(b + R::actions::ACT_STATUS) & 0xFF;
+  if (st != kOk) return status_error(static_cast<std::uint8_t>(st), "meter write");
+  return std::nullopt;
+}
+
+Result<std::uint32_t> FlowTable::meter_tokens(unsigned index) {
+  if (!drv_->features().actions) return err(Type::kUnsupported, -1, "the NIC has no actions block");
+  const std::uint32_t b = drv_->block(Block::kActions).base;
+  drv_->wr(b + R::actions::METER_INDEX, index);
+  drv_->wr(b + R::actions::METER_CMD, 2);
+  const std::uint32_t st = drv_->rd(b + R::actions::ACT_STATUS) & 0xFF;
+  if (st != kOk) return status_error(static_cast<std::uint8_t>(st), "meter read");
+  return drv_->rd(b + R::actions::METER_TOKENS);
+}
+
+}  // namespace nicsim::host

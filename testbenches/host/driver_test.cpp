@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: MIT
+// Driver on the model backend: probe, queues, RSS, interrupts, transmit and anti-spoof,
+// loopback, the exception path with a slow path installing flows, statistics.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "fixture.hpp"
+#include "nicsim/regs/nic_regs.hpp"
+
+namespace nicsim::host::test {
+namespace {
+
+namespace R = nicsim::regs;
+using namespace std::chrono_literals;
+
+// ---- probe ------------------------------------------------------------------------------------
+
+TEST_F(HostTest, ProbeFindsEveryBlockAndFeature) {
+  for (unsigned b = 0; b < static_cast<unsigned>(Block::kCount); ++b) {
+    EXPECT_TRUE(drv.has(static_cast<Block>(b))) << to_string(static_cast<Block>(b));
+  }
+  EXPECT_EQ(drv.block(Block::kNic).base, 0u);
+  EXPECT_EQ(drv.block(Block::kRxq).base, R::rxq::kBase);
+  EXPECT_EQ(drv.block(Block::kVnic).tag, R::vnic::kTag);
+  EXPECT_TRUE(drv.unknown_blocks().empty());
+  const Features& f = drv.features();
+  const auto cfg = small_config();
+  EXPECT_EQ(f.num_vnic, cfg.pipeline.num_vnic);
+  EXPECT_EQ(f.num_rxq, cfg.num_rxq);
+  EXPECT_EQ(f.num_txq, cfg.num_txq);
+  EXPECT_EQ(f.em_buckets, cfg.pipeline.em_buckets);
+  EXPECT_EQ(f.em_ways, 4u);
+  EXPECT_EQ(f.em_entries, 128u);
+  EXPECT_EQ(f.tcam_entries, cfg.pipeline.tcam_entries);
+  EXPECT_EQ(f.num_meters, cfg.pipeline.num_meters);
+  EXPECT_EQ(f.num_encap, cfg.pipeline.num_encap);
+  EXPECT_EQ(f.num_vectors, cfg.num_vectors);
+  EXPECT_EQ(f.parse_window, 256u);
+  EXPECT_EQ(f.data_width, cfg.data_w);
+  EXPECT_TRUE(f.flow_table && f.tcam && f.actions && f.flow_command_ring && f.exception_queue &&
+              f.counters);
+  EXPECT_TRUE(drv.enabled());
+  drv.enable(false);
+  EXPECT_FALSE(drv.enabled());
+  drv.enable(true);
+}
+
+/// Test decorator over the model: hides blocks by relinking BLOCK_NEXT around them, or
+/// pretends to be no NIC at all.
+class HidingDevice final : public Device {
+ public:
+  HidingDevice(ModelDevice& inner, std::set<std::uint32_t> hidden_tags, bool blank = false)
+      : inner_(inner), blank_(blank) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> chain;  // (base, tag)
+    for (std::uint32_t a = 0;;) {
+      chain.emplace_back(a, inner.read32(a + R::BLOCK_ID));
+      const std::uint32_t n = inner.read32(a + R::BLOCK_NEXT);
+      if (n == 0) break;
+      a = n;
+    }
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+      std::uint32_t next = 0;
+      for (std::size_t j = i + 1; j < chain.size(); ++j) {
+        if (!hidden_tags.contains(chain[j].second)) {
+          next = chain[j].first;
+          break;
+        }
+      }
+      next_[chain[i].first + R::BLOCK_NEXT] = next;
+    }
+  }
+  std::uint32_t read32(std::uint32_t off) override {
+    if (blank_) return 0;
+    if (auto it = next_.find(off); it != next_.end()) return it->second;
+    return inner_.read32(off);
+  }
+  void write32(std::uint32_t off, std::uint32_t v) override { inner_.write32(off, v); }
+  DmaRegion alloc_dma(std::size_t b, std::size_t a) override { return inner_.alloc_dma(b, a); }
+  bool wait_interrupt(unsigned v, std::chrono::nanoseconds t) override {
+    return inner_.wait_interrupt(v, t);
+  }
+  [[nodiscard]] std::string name() const override { return "hiding(model)"; }
+
+ private:
+  ModelDevice& inner_;
+  bool blank_;
+  std::map<std::uint32_t, std::uint32_t> next_;
+};
+
+TEST_F(HostTest, MissingBlocksFailOnlyWhenUsed) {
+  HidingDevice hd(dev, {R::tcam::kTag, R::excq::kTag, R::fcmd::kTag});
+  Driver d = Driver::probe(hd);
+  EXPECT_FALSE(d.has(Block::kTcam));
+  EXPECT_FALSE(d.has(Block::kExcq));
+  EXPECT_TRUE(d.has(Block::kRxq));
+  EXPECT_FALSE(d.features().tcam);
+  EXPECT_FALSE(d.features().flow_command_ring);
+  // Receive queues still work; the exception ring is a clear error.
+  RxQueue rx(d, 0, {});
+  try {
+    auto q = RxQueue::exception(d, {});
+    FAIL() << "exception queue without an excq block";
+  } catch (const DriverError& e) {
+    EXPECT_EQ(e.code(), DriverErrc::kMissingBlock);
+    EXPECT_NE(std::string(e.what()).find("excq"), std::string::npos) << e.what();
+  }
+  FlowTable ft(d);
+  // Exact rules work, wildcard rules need the TCAM.
+  auto em =
+      ft.create({.ingress_vport = 0}, tcp4_pattern(0x0a000001, 0x0a000002, 1, 2), {{ActionDrop{}}});
+  EXPECT_TRUE(em.ok()) << em.error().to_string();
+  auto wc = ft.create({}, {{ItemEth{}, ItemIpv4{}, ItemEnd{}}}, {{ActionDrop{}}});
+  ASSERT_FALSE(wc.ok());
+  EXPECT_EQ(wc.error().type, FlowError::Type::kUnsupported);
+  // Batch without the command ring falls back to registers.
+  std::vector<FlowRule> rules{
+      {{.ingress_vport = 0}, tcp4_pattern(0x0a000001, 0x0a000002, 1, 3), {ActionDrop{}}}};
+  auto r = ft.create_batch(rules);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(r[0].ok());
+  ft.flush();
+}
+
+TEST_F(HostTest, ProbeRejectsANonNic) {
+  HidingDevice blank(dev, {}, true);
+  try {
+    (void)Driver::probe(blank);
+    FAIL() << "probe accepted a device reading all zeros";
+  } catch (const DriverError& e) {
+    EXPECT_EQ(e.code(), DriverErrc::kNoDevice);
+  }
+}
+
+TEST_F(HostTest, QueueArgumentsAreChecked) {
+  EXPECT_THROW(RxQueue(drv, 16, {}), DriverError);  // only 16 queues
+  EXPECT_THROW(RxQueue(drv, 0, {.size_log2 = 3}), DriverError);
+  EXPECT_THROW(RxQueue(drv, 0, {.irq = {.enable = true, .vector = 8}}), DriverError);
+  RxQueue a(drv, 0, {});
+  try {
+    RxQueue b(drv, 0, {});
+    FAIL() << "two owners of one queue";
+  } catch (const DriverError& e) {
+    EXPECT_EQ(e.code(), DriverErrc::kBusy);
+  }
+  EXPECT_THROW(TxQueue(drv, 0, {.vport = 9}), DriverError);
+  VnicConfig bad;
+  bad.vport = 1;
+  bad.rxq_base = 15;
+  bad.rxq_count = 2;
+  EXPECT_THROW(drv.configure_vnic(bad), DriverError);
+}
+
+// ---- receive: RSS, ring wrap, interrupts -------------------------------------------------------
+
+std::uint32_t toeplitz(const std::array<std::uint8_t, 40>& key,
+                       const std::vector<std::uint8_t>& in) {
+  std::uint32_t h = 0;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    for (int b = 7; b >= 0; --b) {
+      if ((in[i] >> b) & 1) {
+        const std::size_t bit = i * 8 + static_cast<std::size_t>(7 - b);
+        std::uint32_t w = 0;
+        for (std::size_t k = 0; k < 32; ++k) {
+          const std::size_t kb = bit + k;
+          const unsigned v = (key[kb / 8] >> (7 - kb % 8)) & 1;
+          w = (w << 1) | v;
+        }
+        h ^= w;
+      }
+    }
+  }
+  return h;
+}
+
+TEST_F(HostTest, RssSpreadsOverTheQueueSet) {
+  vnic(1, 4, 4, /*rss=*/true);
+  std::vector<RxQueue> qs;
+  for (unsigned q = 4; q < 8; ++q) qs.emplace_back(drv, q, RxQueueConfig{});
+  FlowTable ft(drv);
+  auto f = ft.create({.priority = 10, .ingress_vport = 0},
+                     {{ItemEth{}, ItemIpv4{}, ItemTcp{}, ItemEnd{}}}, {{ActionVnic{1}}});
+  ASSERT_TRUE(f.ok()) << f.error().to_string();
+  EXPECT_EQ(ft.table_of(*f), FlowTableKind::kTcam);
+  constexpr unsigned kN = 64;
+  for (unsigned i = 0; i < kN; ++i) {
+    dev.wire_rx(tcp4(0x0a000001, 0x0a000002, static_cast<std::uint16_t>(1000 + i * 7), 80));
+  }
+  unsigned total = 0;
+  const auto key = VnicConfig::default_rss_key();
+  for (auto& q : qs) {
+    const auto pk = q.poll(kN);
+    EXPECT_GT(pk.size(), 0u) << "queue " << q.index() << " got nothing";
+    for (const auto& p : pk) {
+      ASSERT_TRUE(p.rss_valid);
+      EXPECT_EQ(p.src_vport, 0);
+      EXPECT_EQ(p.tcam_index, *ft.hw_handle(*f));
+      // Host-side Toeplitz over src, dst, sport, dport of the delivered frame.
+      std::vector<std::uint8_t> in(p.bytes.begin() + 26, p.bytes.begin() + 38);
+      EXPECT_EQ(p.rss_hash, toeplitz(key, in));
+      EXPECT_EQ(p.queue, 4 + (p.rss_hash & 127) % 4);  // round-robin indirection
+      EXPECT_EQ(p.l3, 1);
+      EXPECT_EQ(p.l4, 1);
+    }
+    total += static_cast<unsigned>(pk.size());
+  }
+  EXPECT_EQ(total, kN);
+  EXPECT_EQ(drv.stats().out_vnic, kN);
+  EXPECT_EQ(drv.stats().tcam_hits, kN);
+  auto c = ft.query(*f);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->packets, kN);
+}
+
+TEST_F(HostTest, CompletionsWrapByPhaseAndBuffersAreReposted) {
+  vnic(1, 0, 1);
+  RxQueue rx(drv, 0, {.size_log2 = 4, .buf_size = 256});
+  FlowTable ft(drv);
+  ASSERT_TRUE(
+      ft.create({.ingress_vport = 0}, {{ItemEth{}, ItemIpv4{}, ItemEnd{}}}, {{ActionVnic{1}}})
+          .ok());
+  std::uint16_t next = 0;
+  unsigned got = 0;
+  for (unsigned round = 0; round < 10; ++round) {
+    for (unsigned i = 0; i < 11; ++i) {
+      dev.wire_rx(tcp4(0x0a000001, 0x0a000002, static_cast<std::uint16_t>(round * 11 + i), 80));
+    }
+    EXPECT_EQ(rx.pending(), 11u);
+    for (const auto& p : rx.poll(64)) {
+      const std::uint16_t sport = static_cast<std::uint16_t>(p.bytes[34] << 8 | p.bytes[35]);
+      EXPECT_EQ(sport, next++) << "order";
+      ++got;
+    }
+  }
+  EXPECT_EQ(got, 110u);
+  EXPECT_EQ(rx.hw_cq_prod(), 110u);
+  // Ring full: 15 buffers posted (one slot spare); 16 more frames drop one (rx_no_desc).
+  for (unsigned i = 0; i < 16; ++i) dev.wire_rx(tcp4(0x0a000001, 0x0a000002, 5, 80));
+  EXPECT_EQ(rx.poll(64).size(), 15u);
+  EXPECT_EQ(drv.stats().drop_rx_no_desc, 1u);
+  // Too long for the 256-byte buffer.
+  dev.wire_rx(tcp4(0x0a000001, 0x0a000002, 5, 80, 400));
+  EXPECT_EQ(rx.poll(64).size(), 0u);
+  EXPECT_EQ(drv.stats().drop_rx_too_long, 1u);
+}
+
+TEST_F(HostTest, QueueCanBeReopenedAndResetQuiesces) {
+  vnic(1, 0, 1);
+  FlowTable ft(drv);
+  ASSERT_TRUE(
+      ft.create({.ingress_vport = 0}, {{ItemEth{}, ItemIpv4{}, ItemEnd{}}}, {{ActionVnic{1}}})
+          .ok());
+  const auto f = tcp4(1, 2, 3, 4);
+  {
+    RxQueue rx(drv, 0, {.size_log2 = 4});
+    for (int i = 0; i < 21; ++i) dev.wire_rx(f);
+    EXPECT_EQ(rx.poll().size(), 15u);  // 15 posted; 6 dropped rx_no_desc
+  }
+  // The destructor disabled the queue: frames for it are dropped, not written.
+  dev.wire_rx(f);
+  EXPECT_EQ(drv.stats().drop_rx_no_desc, 7u);
+  {
+    RxQueue rx(drv, 0, {.size_log2 = 5});  // new rings, indices continue
+    for (int i = 0; i < 40; ++i) {
+      dev.wire_rx(f);
+      ASSERT_EQ(rx.poll().size(), 1u) << i;
+    }
+  }
+  drv.reset();
+  EXPECT_FALSE(drv.enabled());
+  const auto before = drv.stats();
+  dev.wire_rx(f);
+  EXPECT_EQ(dev.nic().rx_disabled(), 1u);
+  EXPECT_EQ(drv.stats().rx_wire_frames, before.rx_wire_frames) << "disabled NIC took a frame";
+  drv.enable();
+}
+
+TEST_F(HostTest, InterruptModerationByPacketsAndCycles) {
+  vnic(1, 0, 1);
+  RxQueue rx(drv, 0, {.irq = {.enable = true, .vector = 3, .mod_pkts = 4}});
+  FlowTable ft(drv);
+  ASSERT_TRUE(
+      ft.create({.ingress_vport = 0}, {{ItemEth{}, ItemIpv4{}, ItemEnd{}}}, {{ActionVnic{1}}})
+          .ok());
+  auto send = [&](unsigned n) {
+    for (unsigned i = 0; i < n; ++i) dev.wire_rx(tcp4(0x0a000001, 0x0a000002, 1, 2));
+  };
+  send(3);
+  EXPECT_FALSE(rx.wait_interrupt(1ms)) << "fired before mod_pkts";
+  send(1);
+  EXPECT_TRUE(rx.wait_interrupt(1ms));
+  EXPECT_FALSE(rx.wait_interrupt(1ms)) << "taking clears";
+  send(8);
+  EXPECT_FALSE(rx.wait_interrupt(1ms)) << "raising disarms";
+  EXPECT_EQ(rx.poll(64).size(), 12u);
+  rx.arm();
+  send(4);
+  EXPECT_TRUE(rx.wait_interrupt(1ms)) << "re-armed";
+  EXPECT_EQ(rx.poll(64).size(), 4u);
+  // Time-based moderation: one completion, then mod_cycles.
+  rx.set_irq({.enable = true, .vector = 3, .mod_pkts = 100, .mod_cycles = 1000});
+  rx.arm();
+  send(1);
+  dev.advance(900);
+  EXPECT_FALSE(rx.wait_interrupt(1ms));
+  dev.advance(200);
+  EXPECT_TRUE(rx.wait_interrupt(1ms)) << "mod_cycles timer";
+  EXPECT_EQ(rx.poll(64).size(), 1u);
+  // Disabled interrupts never fire.
+  rx.set_irq({.enable = false, .vector = 3});
+  rx.arm();
+  send(5);
+  EXPECT_FALSE(rx.wait_interrupt(1ms));
+  EXPECT_EQ(rx.poll(64).size(), 5u);
+}
+
+// ---- transmit, anti-spoof, loopback ------------------------------------------------------------
+
+TEST_F(HostTest, TransmitWithAntiSpoofPassAndFail) {
+  VnicConfig c;
+  c.vport = 1;
+  c.rxq_base = 0;
+  c.mac = mac(kMacVnic1);
+  c.ipv4 = 0x0a000001;
+  c.spoof_check = true;
+  c.ipv4_check = true;
+  drv.configure_vnic(c);
+  TxQueue tx(drv, 0, {.vport = 1});
+  FlowTable ft(drv);
+  ASSERT_TRUE(
+      ft.create({.ingress_vport = 1}, {{ItemEth{}, ItemIpv4{}, ItemEnd{}}}, {{ActionPort{0}}})
+          .ok());
+
+  const auto good = tcp4(0x0a000001, 0x0a0000fe, 1234, 80, 32, kMacVnic1, kMacGw);
+  ASSERT_TRUE(tx.send(good));
+  auto done = tx.reap();
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].status, TxStatus::kOk);
+  auto out = dev.wire_tx();
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(out->data, good);
+
+  ASSERT_TRUE(tx.send(tcp4(0x0a000001, 0x0a0000fe, 1, 80, 32, kMacVnic2, kMacGw)));  // wrong MAC
+  ASSERT_TRUE(tx.send(tcp4(0x0a000009, 0x0a0000fe, 1, 80, 32, kMacVnic1, kMacGw)));  // wrong IP
+  ASSERT_TRUE(tx.send(std::vector<std::uint8_t>{}));                                 // length 0
+  ASSERT_TRUE(tx.send(good, std::uint8_t{2}));  // override from a VNIC queue
+  done = tx.reap();
+  ASSERT_EQ(done.size(), 4u);
+  EXPECT_EQ(done[0].status, TxStatus::kSpoof);
+  EXPECT_EQ(done[1].status, TxStatus::kSpoof);
+  EXPECT_EQ(done[2].status, TxStatus::kBadLength);
+  EXPECT_EQ(done[3].status, TxStatus::kBadOverride);
+  EXPECT_FALSE(dev.wire_tx().has_value());
+  const Stats s = drv.stats();
+  EXPECT_EQ(s.drop_spoof, 2u);
+  EXPECT_EQ(s.tx_bad_desc, 2u);
+  EXPECT_EQ(s.tx_frames, 3u);
+  EXPECT_EQ(s.out_wire, 1u);
+  EXPECT_EQ(tx.completed(TxStatus::kSpoof), 2u);
+  EXPECT_EQ(tx.in_flight(), 0u);
+}
+
+TEST_F(HostTest, TransmitRingWrapsAndBatchesDoorbells) {
+  vnic(1, 0, 1);
+  TxQueue tx(drv, 1,
+             {.size_log2 = 4, .vport = 1, .irq = {.enable = true, .vector = 2, .mod_pkts = 8}});
+  FlowTable ft(drv);
+  ASSERT_TRUE(
+      ft.create({.ingress_vport = 1}, {{ItemEth{}, ItemIpv4{}, ItemEnd{}}}, {{ActionPort{0}}})
+          .ok());
+  for (unsigned i = 0; i < 100; ++i) {
+    ASSERT_TRUE(
+        tx.send(tcp4(1, 2, static_cast<std::uint16_t>(i), 80, 16, kMacVnic1), {}, (i % 5) == 4));
+  }
+  tx.doorbell();
+  EXPECT_TRUE(tx.wait_interrupt(1ms)) << "transmit completions raise the vector";
+  (void)tx.reap();
+  EXPECT_EQ(tx.completed(TxStatus::kOk), 100u);
+  EXPECT_EQ(tx.in_flight(), 0u);
+  tx.arm();
+  ASSERT_TRUE(tx.send(tcp4(1, 2, 0, 80, 16, kMacVnic1)));
+  EXPECT_FALSE(tx.wait_interrupt(1ms)) << "1 of mod_pkts 8";
+  (void)tx.reap();
+  for (unsigned i = 0; i < 101; ++i) {
+    auto f = dev.wire_tx();
+    ASSERT_TRUE(f.has_value());
+    EXPECT_EQ(f->data[34] << 8 | f->data[35], static_cast<int>(i % 100));
+  }
+  EXPECT_FALSE(dev.wire_tx().has_value());
+}
+
+TEST_F(HostTest, LoopbackBetweenVnics) {
+  vnic(1, 0, 1);
+  vnic(2, 2, 1);
+  TxQueue tx(drv, 0, {.vport = 1});
+  RxQueue rx2(drv, 2, {});
+  FlowTable ft(drv);
+  auto f = ft.create({.ingress_vport = 1}, tcp4_pattern(0x0a000001, 0x0a000002, 4000, 80),
+                     {{ActionSetMacDst{mac(kMacVnic2)}, ActionVnic{2}}});
+  ASSERT_TRUE(f.ok()) << f.error().to_string();
+  EXPECT_EQ(ft.table_of(*f), FlowTableKind::kExact);
+  ASSERT_TRUE(tx.send(tcp4(0x0a000001, 0x0a000002, 4000, 80, 32, kMacVnic1, kMacGw)));
+  auto pk = rx2.poll();
+  ASSERT_EQ(pk.size(), 1u);
+  EXPECT_EQ(pk[0].src_vport, 1);
+  const Mac want = mac(kMacVnic2);
+  EXPECT_TRUE(std::equal(want.begin(), want.end(), pk[0].bytes.begin())) << "SET_MAC_DST";
+  EXPECT_TRUE(pk[0].csum_checked && pk[0].ip_csum_ok && pk[0].l4_csum_ok);
+  const Stats s = drv.stats();
+  EXPECT_EQ(s.loopback, 1u);
+  EXPECT_EQ(s.out_wire, 0u);
+  EXPECT_EQ(s.em_hits, 1u);
+  EXPECT_FALSE(dev.wire_tx().has_value());
+}
+
+// ---- the exception path with a slow path -------------------------------------------------------
+
+TEST_F(HostTest, ExceptionPathSlowPathInstallsFlowAndNextPacketHits) {
+  vnic(1, 0, 2, /*rss=*/true);
+  RxQueue q0(drv, 0, {}), q1(drv, 1, {});
+  RxQueue exc = RxQueue::exception(drv, {.irq = {.enable = true, .vector = 0, .mod_pkts = 1}});
+  TxQueue host_tx(drv, 7, {.vport = 255});
+  FlowTable ft(drv);
+
+  const auto first = tcp4(0xc0a80001, 0x0a000001, 33000, 443, 100);
+  dev.wire_rx(first);
+  ASSERT_TRUE(exc.wait_interrupt(0ns));
+  auto miss = exc.poll();
+  ASSERT_EQ(miss.size(), 1u);
+  EXPECT_EQ(miss[0].reason, ExceptionReason::kMiss);
+  EXPECT_EQ(miss[0].src_vport, 0);
+  EXPECT_EQ(miss[0].bytes, first);  // the frame as received
+  EXPECT_EQ(drv.stats().misses, 1u);
+
+  // Slow path: read the 5-tuple from the frame and install an exact flow.
+  const auto& b = miss[0].bytes;
+  auto be32 = [&](std::size_t o) {
+    return std::uint32_t(b[o]) << 24 | b[o + 1] << 16 | b[o + 2] << 8 | b[o + 3];
+  };
+  auto be16 = [&](std::size_t o) { return static_cast<std::uint16_t>(b[o] << 8 | b[o + 1]); };
+  auto f = ft.create({.ingress_vport = miss[0].src_vport},
+                     tcp4_pattern(be32(26), be32(30), be16(34), be16(36)),
+                     {{ActionMark{0xfeed}, ActionVnic{1}}});
+  ASSERT_TRUE(f.ok()) << f.error().to_string();
+  ASSERT_EQ(ft.table_of(*f), FlowTableKind::kExact);
+  EXPECT_EQ(ft.em_count(), 1u);
+  exc.arm();
+
+  // Re-inject the first packet as if from the wire, then the next packet arrives.
+  ASSERT_TRUE(host_tx.send(first, std::uint8_t{0}));
+  ASSERT_EQ(host_tx.reap().at(0).status, TxStatus::kOk);
+  dev.wire_rx(tcp4(0xc0a80001, 0x0a000001, 33000, 443, 200));
+  std::vector<RxPacket> got;
+  for (auto* q : {&q0, &q1}) {
+    for (auto& p : q->poll()) got.push_back(std::move(p));
+  }
+  ASSERT_EQ(got.size(), 2u);
+  for (const auto& p : got) {
+    EXPECT_TRUE(p.mark_valid);
+    EXPECT_EQ(p.mark, 0xfeedu);
+    EXPECT_EQ(p.src_vport, 0);
+    EXPECT_EQ(p.tcam_index, 0xFFFF);
+    EXPECT_EQ(p.queue, got[0].queue) << "one flow, one queue";
+  }
+  EXPECT_FALSE(exc.wait_interrupt(0ns));
+  EXPECT_EQ(exc.poll().size(), 0u);
+  const Stats s = drv.stats();
+  EXPECT_EQ(s.em_hits, 2u);
+  EXPECT_EQ(s.misses, 1u);
+  EXPECT_EQ(s.out_exception, 1u);
+  auto c = ft.query(*f);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->packets, 2u);
+  EXPECT_EQ(c->bytes, first.size() + got[1].length);
+}
+
+TEST_F(HostTest, MirrorAndTtlExceptionsCarryTheirReason) {
+  vnic(1, 0, 1);
+  RxQueue rx(drv, 0, {});
+  RxQueue exc = RxQueue::exception(drv, {});
+  FlowTable ft(drv);
+  ASSERT_TRUE(ft.create({.ingress_vport = 0}, tcp4_pattern(1, 2, 3, 4),
+                        {{ActionMirror{}, ActionDecTtl{}, ActionVnic{1}}})
+                  .ok());
+  dev.wire_rx(tcp4(1, 2, 3, 4));
+  auto m = exc.poll();
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].reason, ExceptionReason::kMirror);
+  auto d = rx.poll();
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].bytes[22], 63) << "TTL decremented";
+  // TTL 1: to the host with EXC_TTL, not forwarded.
+  dev.wire_rx(model::PacketBuilder()
+                  .eth()
+                  .ipv4({.src = model::Ipv4Addr(1), .dst = model::Ipv4Addr(2), .ttl = 1})
+                  .tcp({.sport = 3, .dport = 4})
+                  .payload(32)
+                  .bytes());
+  auto t = exc.poll();
+  ASSERT_EQ(t.size(), 2u);  // the mirror copy, then the TTL exception
+  EXPECT_EQ(t[0].reason, ExceptionReason::kMirror);
+  EXPECT_EQ(t[1].reason, ExceptionReason::kTtl);
+  EXPECT_EQ(rx.poll().size(), 0u);
+  EXPECT_EQ(drv.stats().mirror, 2u);
+}
+
+TEST_F(HostTest, QuotaIsReleasedByThePoller) {
+  VnicConfig c;
+  c.vport = 1;
+  c.quota_bytes = 300;
+  drv.configure_vnic(c);
+  RxQueue rx(drv, 0, {.release_quota_vport = 1});
+  FlowTable ft(drv);
+  ASSERT_TRUE(
+      ft.create({.ingress_vport = 0}, {{ItemEth{}, ItemIpv4{}, ItemEnd{}}}, {{ActionVnic{1}}})
+          .ok());
+  const auto f = tcp4(1, 2, 3, 4, 46);  // 100 bytes
+  ASSERT_EQ(f.size(), 100u);
+  for (int i = 0; i < 4; ++i) dev.wire_rx(f);
+  EXPECT_EQ(drv.quota_inflight(1), 300u);
+  EXPECT_EQ(drv.stats().drop_quota, 1u);
+  EXPECT_EQ(rx.poll().size(), 3u);
+  EXPECT_EQ(drv.quota_inflight(1), 0u);
+  for (int i = 0; i < 3; ++i) dev.wire_rx(f);
+  EXPECT_EQ(rx.poll().size(), 3u);
+  EXPECT_EQ(drv.stats().drop_quota, 1u);
+}
+
+}  // namespace
+}  // namespace nicsim::host::test

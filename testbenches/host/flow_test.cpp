@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: MIT
+// The rte_flow-shaped flow API on the model backend: compilation to EM / TCAM, typed errors
+// for what the NIC cannot express, table full, destroy/query, batch through the
+// flow-command ring, encap templates, meters, decap.
+#include <gtest/gtest.h>
+
+#include "fixture.hpp"
+
+namespace nicsim::host::test {
+namespace {
+
+using T = FlowError::Type;
+
+class FlowTest : public HostTest {
+ protected:
+  FlowTable ft{drv};
+
+  FlowError expect_error(const FlowAttr& a, std::vector<FlowItem> p, std::vector<FlowAction> act) {
+    const auto v = ft.validate(a, p, act);
+    EXPECT_TRUE(v.has_value()) << "validate accepted the rule";
+    auto c = ft.create(a, p, act);
+    EXPECT_FALSE(c.ok()) << "create accepted the rule";
+    if (!v || c.ok()) return {};
+    EXPECT_EQ(v->type, c.error().type);
+    return c.error();
+  }
+};
+
+TEST_F(FlowTest, FullKeyGoesToExactMatchWildcardsToTcam) {
+  auto c = ft.compile({.ingress_vport = 0}, tcp4_pattern(0x0a000001, 0x0a000002, 1234, 80),
+                      {{ActionDrop{}}});
+  ASSERT_TRUE(c.ok()) << c.error().to_string();
+  EXPECT_EQ(c->table, FlowTableKind::kExact);
+  // The key of docs/spec.md 4.1's test vector (vport 1, IPv4, TCP 10.0.0.1:1234 -> 10.0.0.2:80).
+  auto k = ft.compile({.ingress_vport = 1}, tcp4_pattern(0x0a000001, 0x0a000002, 1234, 80),
+                      {{ActionDrop{}}});
+  const std::array<std::uint8_t, 42> want{
+      0x01, 0x40, 0, 0, 0, 0x06, 0x04, 0xd2, 0x00, 0x50, 0, 0, 0, 0, 0, 0, 0, 0,    0, 0, 0,
+      0,    0x0a, 0, 0, 1, 0,    0,    0,    0,    0,    0, 0, 0, 0, 0, 0, 0, 0x0a, 0, 0, 2};
+  EXPECT_TRUE(std::equal(want.begin(), want.end(), k->value.begin()));
+  // Without the vport: wildcard -> TCAM.
+  auto w = ft.compile({}, tcp4_pattern(0x0a000001, 0x0a000002, 1234, 80), {{ActionDrop{}}});
+  EXPECT_EQ(w->table, FlowTableKind::kTcam);
+  EXPECT_EQ(w->mask[0], 0);
+  // A MAC match needs the TCAM tail.
+  auto m = ft.compile({.ingress_vport = 0},
+                      {{ItemEth{{.spec = EthHdr{.dst = mac(kMacVnic1)},
+                                 .mask = EthHdr{.dst = mac(0xffffffffffff)}}},
+                        ItemIpv4{{.spec = Ipv4Hdr{.src = 1, .dst = 2}}},
+                        ItemUdp{{.spec = UdpHdr{.sport = 1, .dport = 2}}}}},
+                      {{ActionDrop{}}});
+  EXPECT_EQ(m->table, FlowTableKind::kTcam);
+  // Forcing placement.
+  EXPECT_EQ(ft.compile({.ingress_vport = 0, .placement = Placement::kTcam},
+                       tcp4_pattern(1, 2, 3, 4), {{ActionDrop{}}})
+                ->table,
+            FlowTableKind::kTcam);
+  // A VXLAN tunnel: inner headers + VNI form the key.
+  auto v = ft.compile({.ingress_vport = 0},
+                      {{ItemEth{}, ItemIpv4{}, ItemUdp{}, ItemVxlan{{.spec = TunHdr{42}}},
+                        ItemEth{}, ItemIpv4{{.spec = Ipv4Hdr{.src = 1, .dst = 2}}},
+                        ItemUdp{{.spec = UdpHdr{.sport = 5, .dport = 6}}}}},
+                      {{ActionVxlanDecap{}, ActionVnic{1}}});
+  ASSERT_TRUE(v.ok()) << v.error().to_string();
+  EXPECT_EQ(v->table, FlowTableKind::kExact);
+  EXPECT_EQ(v->value[1], 0x40 | (2 << 3));
+  EXPECT_EQ(v->value[4], 42);
+}
+
+TEST_F(FlowTest, UnexpressibleRulesAreTypedErrors) {
+  const std::vector<FlowAction> drop{ActionDrop{}};
+  // kItem: fields the key does not carry.
+  auto e = expect_error(
+      {}, {{ItemEth{}, ItemIpv4{{.spec = Ipv4Hdr{.ttl = 64}, .mask = Ipv4Hdr{.ttl = 0xff}}}}},
+      drop);
+  EXPECT_EQ(e.type, T::kItem);
+  EXPECT_EQ(e.index, 1);
+  EXPECT_NE(e.message.find("TTL"), std::string::npos) << e.message;
+  e = expect_error({},
+                   {{ItemEth{}, ItemIpv4{},
+                     ItemTcp{{.spec = TcpHdr{.flags = 2}, .mask = TcpHdr{.flags = 0xff}}}}},
+                   drop);
+  EXPECT_EQ(e.type, T::kItem);
+  EXPECT_EQ(e.index, 2);
+  e = expect_error(
+      {}, {{ItemEth{}, ItemIpv4{{.spec = Ipv4Hdr{.src = 1}}}, ItemUdp{}, ItemVxlan{}, ItemEth{}}},
+      drop);
+  EXPECT_EQ(e.type, T::kItem) << "outer IP of a tunnel";
+  EXPECT_EQ(e.index, 1);
+  e = expect_error(
+      {}, {{ItemEth{}, ItemVlan{{.spec = VlanHdr{.tci = 0x2005}, .mask = VlanHdr{.tci = 0xffff}}}}},
+      drop);
+  EXPECT_EQ(e.type, T::kItem) << "PCP";
+  e = expect_error(
+      {}, {{ItemEth{}, ItemIpv4{}, ItemGre{{.spec = GreHdr{.key = 0x12345678}}}, ItemEth{}}}, drop);
+  EXPECT_EQ(e.type, T::kItem) << "upper GRE key bits";
+  e = expect_error({},
+                   {{ItemEth{}, ItemIpv4{}, ItemUdp{}, ItemVxlan{}, ItemEth{}, ItemIpv4{},
+                     ItemUdp{}, ItemVxlan{}}},
+                   drop);
+  EXPECT_EQ(e.type, T::kItem) << "nested tunnel";
+  // kAction.
+  e = expect_error({}, {{ItemEth{}}}, {{ActionDrop{}, ActionVnic{1}}});
+  EXPECT_EQ(e.type, T::kAction) << "two destinations";
+  EXPECT_EQ(e.index, 1);
+  e = expect_error({}, {{ItemEth{}}}, {{ActionMark{1}}});
+  EXPECT_EQ(e.type, T::kAction) << "no destination";
+  e = expect_error({}, {{ItemEth{}}}, {{ActionMeter{8}, ActionDrop{}}});
+  EXPECT_EQ(e.type, T::kAction) << "meter index";
+  e = expect_error({}, {{ItemEth{}}}, {{ActionVnic{5}}});
+  EXPECT_EQ(e.type, T::kAction) << "no such VNIC";
+  e = expect_error({}, {{ItemEth{}, ItemIpv4{}}}, {{ActionVxlanDecap{}, ActionVnic{1}}});
+  EXPECT_EQ(e.type, T::kAction) << "decap without a tunnel";
+  e = expect_error({}, {{ItemEth{}}}, {{ActionPopVlan{}, ActionSetVlanVid{5}, ActionDrop{}}});
+  EXPECT_EQ(e.type, T::kAction) << "two VLAN operations";
+  e = expect_error({}, {{ItemEth{}, ItemIpv6{}}}, {{ActionSetIpv4Src{1}, ActionDrop{}}});
+  EXPECT_EQ(e.type, T::kAction) << "IPv4 rewrite of IPv6";
+  e = expect_error({}, {{ItemEth{}, ItemIpv4{}, ItemIcmp{}}}, {{ActionSetTpDst{1}, ActionDrop{}}});
+  EXPECT_EQ(e.type, T::kAction) << "port rewrite of ICMP";
+  // kAttr.
+  e = expect_error({.egress = true}, {{ItemEth{}}}, drop);
+  EXPECT_EQ(e.type, T::kAttr);
+  e = expect_error({.priority = 70000}, {{ItemEth{}}}, drop);
+  EXPECT_EQ(e.type, T::kAttr);
+  e = expect_error({.placement = Placement::kExact}, {{ItemEth{}}}, drop);
+  EXPECT_EQ(e.type, T::kAttr);
+  e = expect_error({.ingress_vport = 1}, {{ItemVport{{.spec = VportHdr{2}}}, ItemEth{}}}, drop);
+  EXPECT_EQ(e.type, T::kAttr);
+  EXPECT_EQ(ft.size(), 0u);
+  // And a good rule is accepted by both.
+  EXPECT_FALSE(ft.validate({}, std::vector<FlowItem>{ItemEth{}}, drop).has_value());
+}
+
+TEST_F(FlowTest, ExistsNotFoundAndDestroy) {
+  vnic(1, 0, 1);
+  RxQueue rx(drv, 0, {});
+  RxQueue exc = RxQueue::exception(drv, {});
+  const auto pat = tcp4_pattern(0x0a000001, 0x0a000002, 1000, 80);
+  auto f = ft.create({.ingress_vport = 0}, pat, {{ActionVnic{1}}});
+  ASSERT_TRUE(f.ok());
+  auto again = ft.create({.ingress_vport = 0}, pat, {{ActionDrop{}}});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().type, T::kExists);
+
+  const auto frame = tcp4(0x0a000001, 0x0a000002, 1000, 80);
+  for (int i = 0; i < 3; ++i) dev.wire_rx(frame);
+  EXPECT_EQ(rx.poll().size(), 3u);
+  auto q = ft.query(*f);
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->packets, 3u);
+  EXPECT_EQ(q->bytes, 3 * frame.size());
+  ASSERT_TRUE(q->last_seen.has_value());
+  EXPECT_EQ(*q->last_seen, static_cast<std::uint32_t>(dev.now() >> 16));
+
+  EXPECT_FALSE(ft.destroy(*f).has_value());
+  EXPECT_EQ(ft.em_count(), 0u);
+  dev.wire_rx(frame);
+  EXPECT_EQ(rx.poll().size(), 0u);
+  EXPECT_EQ(exc.poll().size(), 1u) << "misses after destroy";
+  auto gone = ft.destroy(*f);
+  ASSERT_TRUE(gone.has_value());
+  EXPECT_EQ(gone->type, T::kNotFound);
+  EXPECT_EQ(ft.query(*f).error().type, T::kNotFound);
+
+  // TCAM rule counters, priority order and destroy.
+  auto lo = ft.create({.priority = 5, .ingress_vport = 0}, {{ItemEth{}, ItemIpv4{}, ItemTcp{}}},
+                      {{ActionVnic{1}}});
+  auto hi = ft.create({.priority = 1, .ingress_vport = 0},
+                      {{ItemEth{}, ItemIpv4{},
+                        ItemTcp{{.spec = TcpHdr{.dport = 80}, .mask = TcpHdr{.dport = 0xffff}}}}},
+                      {{ActionDrop{}}});
+  ASSERT_TRUE(lo.ok() && hi.ok());
+  dev.wire_rx(frame);                                   // port 80: priority 1 drops
+  dev.wire_rx(tcp4(0x0a000001, 0x0a000002, 1000, 81));  // only the wide rule
+  EXPECT_EQ(rx.poll().size(), 1u);
+  EXPECT_EQ(ft.query(*hi)->packets, 1u);
+  EXPECT_EQ(ft.query(*lo)->packets, 1u);
+  EXPECT_FALSE(ft.query(*lo)->last_seen.has_value());
+  EXPECT_EQ(drv.stats().drop_flow, 1u);
+  ft.flush();
+  EXPECT_EQ(ft.size(), 0u);
+  dev.wire_rx(frame);
+  EXPECT_EQ(exc.poll().size(), 1u);
+}
+
+TEST_F(FlowTest, TableFullIsReported) {
+  // 128 exact-match entries: insert distinct keys until the NIC says TABLE_FULL.
+  unsigned ok = 0;
+  std::optional<FlowError> full;
+  for (unsigned i = 0; i < 1000 && !full; ++i) {
+    auto f = ft.create({.ingress_vport = 0},
+                       tcp4_pattern(0x0a000001, 0x0a000002, static_cast<std::uint16_t>(i), 80),
+                       {{ActionDrop{}}});
+    if (f.ok())
+      ++ok;
+    else
+      full = f.error();
+  }
+  ASSERT_TRUE(full.has_value()) << "never full";
+  EXPECT_EQ(full->type, T::kTableFull) << full->to_string();
+  EXPECT_LE(ok, 128u);
+  EXPECT_GE(ok, 8u) << "two buckets of 4 ways at least";
+  EXPECT_EQ(ft.em_count(), ok);
+  EXPECT_EQ(ft.size(), ok);
+  // TCAM: 16 rules, the 17th is TABLE_FULL.
+  for (unsigned i = 0; i < 16; ++i) {
+    ASSERT_TRUE(ft.create({.priority = i}, {{ItemEth{}, ItemIpv4{{.spec = Ipv4Hdr{.src = i}}}}},
+                          {{ActionDrop{}}})
+                    .ok());
+  }
+  auto t = ft.create({}, {{ItemEth{}, ItemIpv6{}}}, {{ActionDrop{}}});
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.error().type, T::kTableFull);
+  ft.flush();
+  EXPECT_EQ(ft.em_count(), 0u);
+}
+
+TEST(FlowBatch, CommandRingEqualsRegisterPath) {
+  model::DeviceConfig cfg = small_config();
+  cfg.pipeline.em_buckets = 256;
+  ModelDevice a(cfg), b(cfg);
+  Driver da = Driver::probe(a), db = Driver::probe(b);
+  da.enable();
+  db.enable();
+  FlowTable fa(da), fb(db);
+  fa.set_command_ring_size(6);  // 64 slots: several doorbells
+  std::vector<FlowRule> rules;
+  for (unsigned i = 0; i < 300; ++i) {
+    rules.push_back({{.ingress_vport = 0},
+                     tcp4_pattern(0x0a000000 + i, 0x0a0000ff, static_cast<std::uint16_t>(i), 80),
+                     {ActionMark{i}, ActionDrop{}}});
+  }
+  rules.push_back(rules[7]);                                         // duplicate
+  rules.push_back({{}, {{ItemEth{}, ItemIpv6{}}}, {ActionDrop{}}});  // TCAM
+  rules.push_back({{},
+                   {{ItemEth{}, ItemIpv4{{.spec = Ipv4Hdr{.ttl = 1}, .mask = Ipv4Hdr{.ttl = 1}}}}},
+                   {ActionDrop{}}});  // invalid
+  const auto ra = fa.create_batch(rules);
+  ASSERT_EQ(ra.size(), rules.size());
+  std::vector<Result<Flow>> rb;
+  for (const auto& r : rules) rb.push_back(fb.create(r));
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    ASSERT_EQ(ra[i].ok(), rb[i].ok()) << i;
+    if (ra[i].ok()) {
+      EXPECT_EQ(fa.hw_handle(*ra[i]), fb.hw_handle(*rb[i])) << i;
+      EXPECT_EQ(fa.table_of(*ra[i]), fb.table_of(*rb[i]));
+    } else {
+      EXPECT_EQ(ra[i].error().type, rb[i].error().type) << i;
+    }
+  }
+  EXPECT_EQ(ra[300].error().type, T::kExists);
+  EXPECT_EQ(ra[301].ok(), true);
+  EXPECT_EQ(ra[302].error().type, T::kItem);
+  EXPECT_EQ(fa.em_count(), 300u);
+  EXPECT_EQ(fa.em_count(), fb.em_count());
+  // Same traffic, same result.
+  for (unsigned i = 0; i < 300; i += 13) {
+    const auto f = tcp4(0x0a000000 + i, 0x0a0000ff, static_cast<std::uint16_t>(i), 80);
+    a.wire_rx(f);
+    b.wire_rx(f);
+  }
+  const Stats sa = da.stats(), sb = db.stats();
+  EXPECT_EQ(sa.em_hits, 24u);
+  EXPECT_EQ(sa.em_hits, sb.em_hits);
+  EXPECT_EQ(sa.drop_flow, sb.drop_flow);
+  EXPECT_TRUE(sa.ledger_balanced() && sb.ledger_balanced());
+  EXPECT_EQ(fa.query(*ra[13])->packets, 1u);
+}
+
+TEST(FlowBatch, TableFullThroughTheRingIsReportedPerRule) {
+  ModelDevice a(small_config()), b(small_config());  // 128 exact-match entries
+  Driver da = Driver::probe(a), db = Driver::probe(b);
+  FlowTable fa(da), fb(db);
+  fa.set_command_ring_size(4);
+  std::vector<FlowRule> rules;
+  for (unsigned i = 0; i < 200; ++i) {
+    rules.push_back({{.ingress_vport = 2},
+                     tcp4_pattern(0x0a000001, 0x0a000002, static_cast<std::uint16_t>(i), 80),
+                     {ActionDrop{}}});
+  }
+  const auto ra = fa.create_batch(rules);
+  unsigned ok = 0, full = 0;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    auto rb = fb.create(rules[i]);
+    ASSERT_EQ(ra[i].ok(), rb.ok()) << i;
+    if (ra[i].ok()) {
+      ++ok;
+      EXPECT_EQ(fa.hw_handle(*ra[i]), fb.hw_handle(*rb));
+    } else {
+      ++full;
+      EXPECT_EQ(ra[i].error().type, T::kTableFull) << ra[i].error().to_string();
+      EXPECT_EQ(rb.error().type, T::kTableFull);
+    }
+  }
+  EXPECT_EQ(ok + full, 200u);
+  EXPECT_GE(full, 72u) << "at most 128 fit";
+  EXPECT_EQ(fa.em_count(), ok);
+  EXPECT_EQ(fa.size(), ok);
+}
+
+TEST_F(FlowTest, EncapTemplateMeterAndVlan) {
+  vnic(1, 0, 1);
+  TxQueue tx(drv, 0, {.vport = 1});
+  // Encap to the wire with a VXLAN template.
+  const auto tpl =
+      EncapTemplate::v4(mac(0x0a0b0c0d0e0f), mac(0x020000000099), 0xc0000201, 0xc0000202, 5000);
+  ASSERT_FALSE(ft.set_encap_template(1, tpl).has_value());
+  EXPECT_EQ(ft.set_encap_template(8, tpl)->type, T::kAction);
+  auto f = ft.create({.ingress_vport = 1}, tcp4_pattern(0x0a000001, 0x0a000002, 1, 2),
+                     {{ActionVxlanEncap{1}, ActionPort{0}}});
+  ASSERT_TRUE(f.ok()) << f.error().to_string();
+  const auto inner = tcp4(0x0a000001, 0x0a000002, 1, 2, 32, kMacVnic1, kMacGw);
+  ASSERT_TRUE(tx.send(inner));
+  auto out = dev.wire_tx();
+  ASSERT_TRUE(out.has_value());
+  ASSERT_EQ(out->data.size(), inner.size() + 50);
+  EXPECT_EQ(out->data[0], 0x0a);
+  EXPECT_EQ(out->data[23], 17);                         // UDP
+  EXPECT_EQ(out->data[36] << 8 | out->data[37], 4789);  // VXLAN port
+  EXPECT_EQ(out->data[42], 0x08);                       // I flag
+  EXPECT_EQ((out->data[46] << 16 | out->data[47] << 8 | out->data[48]), 5000);
+  EXPECT_TRUE(std::equal(inner.begin(), inner.end(), out->data.begin() + 50));
+
+  // Meter: burst of 150 bytes, no refill: one 100-byte frame passes, the second is dropped.
+  ASSERT_FALSE(ft.set_meter(1, 0, 150).has_value());
+  EXPECT_EQ(*ft.meter_tokens(1), 150u);
+  ASSERT_TRUE(ft.create({.ingress_vport = 1}, tcp4_pattern(0x0a000001, 0x0a000002, 7, 8),
+                        {{ActionMeter{1}, ActionPushVlan{}, ActionSetVlanVid{77}, ActionPort{0}}})
+                  .ok());
+  const auto m = tcp4(0x0a000001, 0x0a000002, 7, 8, 46, kMacVnic1, kMacGw);
+  ASSERT_TRUE(tx.send(m));
+  ASSERT_TRUE(tx.send(m));
+  EXPECT_EQ(drv.stats().drop_meter, 1u);
+  EXPECT_EQ(*ft.meter_tokens(1), 50u);
+  out = dev.wire_tx();
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(out->data.size(), m.size() + 4);
+  EXPECT_EQ(out->data[12] << 8 | out->data[13], 0x8100);
+  EXPECT_EQ((out->data[14] << 8 | out->data[15]) & 0x0fff, 77);
+  EXPECT_FALSE(dev.wire_tx().has_value());
+  (void)tx.reap();
+}
+
+TEST_F(FlowTest, MeterRefillsWithTime) {
+  vnic(1, 0, 1);
+  RxQueue rx(drv, 0, {});
+  ASSERT_FALSE(ft.set_meter(2, /*bytes per 256-cycle tick=*/10, /*burst=*/100).has_value());
+  EXPECT_EQ(ft.set_meter(8, 1, 1)->type, T::kAction) << "meters are 1..7";
+  ASSERT_TRUE(
+      ft.create({.ingress_vport = 0}, tcp4_pattern(1, 2, 3, 4), {{ActionMeter{2}, ActionVnic{1}}})
+          .ok());
+  const auto f = tcp4(1, 2, 3, 4, 46);  // 100 bytes
+  dev.wire_rx(f);                       // the burst
+  dev.wire_rx(f);                       // empty bucket
+  EXPECT_EQ(rx.poll().size(), 1u);
+  dev.advance(256 * 5);  // 50 bytes of tokens: not enough
+  dev.wire_rx(f);
+  EXPECT_EQ(rx.poll().size(), 0u);
+  dev.advance(256 * 5);  // 50 + 50
+  dev.wire_rx(f);
+  EXPECT_EQ(rx.poll().size(), 1u);
+  EXPECT_EQ(*ft.meter_tokens(2), 0u);
+  EXPECT_EQ(drv.stats().drop_meter, 2u);
+}
+
+TEST_F(FlowTest, DecapDeliversTheInnerFrame) {
+  vnic(1, 0, 1);
+  RxQueue rx(drv, 0, {});
+  auto f = ft.create({.ingress_vport = 0},
+                     {{ItemEth{}, ItemIpv4{},
+                       ItemUdp{{.spec = UdpHdr{.dport = 4789}, .mask = UdpHdr{.dport = 0xffff}}},
+                       ItemVxlan{{.spec = TunHdr{42}}}, ItemEth{},
+                       ItemIpv4{{.spec = Ipv4Hdr{.src = 0x0a000001, .dst = 0x0a000002}}},
+                       ItemTcp{{.spec = TcpHdr{.sport = 1, .dport = 2}}}}},
+                     {{ActionVxlanDecap{}, ActionVnic{1}}});
+  ASSERT_TRUE(f.ok()) << f.error().to_string();
+  EXPECT_EQ(ft.table_of(*f), FlowTableKind::kExact);
+  const auto inner = tcp4(0x0a000001, 0x0a000002, 1, 2);
+  const auto outer =
+      model::PacketBuilder()
+          .eth()
+          .ipv4({.src = model::Ipv4Addr(0xc0000201), .dst = model::Ipv4Addr(0xc0000202)})
+          .udp()
+          .vxlan({.vni = 42})
+          .payload(inner)
+          .bytes();
+  dev.wire_rx(outer);
+  auto p = rx.poll();
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].bytes, inner);
+  EXPECT_EQ(drv.stats().em_hits, 1u);
+  // Another VNI misses.
+  const auto other =
+      model::PacketBuilder().eth().ipv4().udp().vxlan({.vni = 43}).payload(inner).bytes();
+  dev.wire_rx(other);
+  EXPECT_EQ(rx.poll().size(), 0u);
+  EXPECT_EQ(drv.stats().misses, 1u);
+}
+
+// Every kind of key the compiler builds must be the key the NIC builds: install one exact
+// flow per kind, send the matching packet, and expect an EM hit carrying that flow's mark.
+TEST_F(FlowTest, ExactKeysOfEveryKindHitOnTheNic) {
+  vnic(1, 0, 1);
+  RxQueue rx(drv, 0, {});
+  RxQueue exc = RxQueue::exception(drv, {});
+  using model::PacketBuilder;
+  const Ipv6 a6{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  const Ipv6 b6{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+  const auto m6a = model::Ipv6Addr::from_groups({0x2001, 0xdb8, 0, 0, 0, 0, 0, 1});
+  const auto m6b = model::Ipv6Addr::from_groups({0x2001, 0xdb8, 0, 0, 0, 0, 0, 2});
+  const Ipv4Hdr ip{.src = 0x0a000001, .dst = 0x0a000002};
+  struct Case {
+    const char* name;
+    std::vector<FlowItem> pattern;
+    std::vector<std::uint8_t> frame;
+  };
+  const std::vector<Case> cases{
+      {"vlan/ipv4/udp",
+       {ItemEth{}, ItemVlan{{.spec = VlanHdr{.tci = 100}}}, ItemIpv4{{.spec = ip}},
+        ItemUdp{{.spec = UdpHdr{.sport = 53, .dport = 53}}}},
+       PacketBuilder()
+           .eth()
+           .vlan({.vid = 100})
+           .ipv4({.src = model::Ipv4Addr(0x0a000001), .dst = model::Ipv4Addr(0x0a000002)})
+           .udp({.sport = 53, .dport = 53})
+           .payload(20)
+           .bytes()},
+      {"ipv6/tcp",
+       {ItemEth{}, ItemIpv6{{.spec = Ipv6Hdr{.src = a6, .dst = b6}}},
+        ItemTcp{{.spec = TcpHdr{.sport = 9, .dport = 10}}}},
+       PacketBuilder()
+           .eth()
+           .ipv6({.src = m6a, .dst = m6b})
+           .tcp({.sport = 9, .dport = 10})
+           .payload(20)
+           .bytes()},
+      {"ipv4/icmp echo",
+       {ItemEth{}, ItemIpv4{{.spec = ip}},
+        ItemIcmp{{.spec = IcmpHdr{.type = 8, .code = 0, .ident = 0x1234},
+                  .mask = IcmpHdr{.type = 0xff, .code = 0xff, .ident = 0xffff}}}},
+       PacketBuilder()
+           .eth()
+           .ipv4({.src = model::Ipv4Addr(0x0a000001), .dst = model::Ipv4Addr(0x0a000002)})
+           .icmp({.type = 8, .rest = 0x12340001})
+           .payload(20)
+           .bytes()},
+      {"ipv6/icmpv6 non-echo",
+       {ItemEth{}, ItemIpv6{{.spec = Ipv6Hdr{.src = a6, .dst = b6}}},
+        ItemIcmpv6{{.spec = IcmpHdr{.type = 135, .code = 0}}}},
+       PacketBuilder()
+           .eth()
+           .ipv6({.src = m6a, .dst = m6b})
+           .icmpv6({.type = 135})
+           .payload(20)
+           .bytes()},
+      {"arp (not IP)",
+       {ItemEth{{.spec = EthHdr{.type = 0x0806}, .mask = EthHdr{.type = 0xffff}}}},
+       PacketBuilder().eth().arp().bytes()},
+      {"ipv4 other protocol",
+       {ItemEth{},
+        ItemIpv4{{.spec = Ipv4Hdr{.src = 0x0a000001, .dst = 0x0a000002, .proto = 132},
+                  .mask = Ipv4Hdr{.src = 0xffffffff, .dst = 0xffffffff, .proto = 0xff}}}},
+       PacketBuilder()
+           .eth()
+           .ipv4({.src = model::Ipv4Addr(0x0a000001),
+                  .dst = model::Ipv4Addr(0x0a000002),
+                  .proto = 132})
+           .payload(20)
+           .bytes()},
+      {"nvgre",
+       {ItemEth{}, ItemIpv4{}, ItemNvgre{{.spec = TunHdr{0x777}}}, ItemEth{},
+        ItemIpv4{{.spec = ip}}, ItemTcp{{.spec = TcpHdr{.sport = 1, .dport = 2}}}},
+       PacketBuilder()
+           .eth()
+           .ipv4()
+           .nvgre(0x777)
+           .eth()
+           .ipv4({.src = model::Ipv4Addr(0x0a000001), .dst = model::Ipv4Addr(0x0a000002)})
+           .tcp({.sport = 1, .dport = 2})
+           .payload(10)
+           .bytes()},
+      {"geneve",
+       {ItemEth{}, ItemIpv4{}, ItemUdp{}, ItemGeneve{{.spec = TunHdr{0x4242}}}, ItemEth{},
+        ItemIpv4{{.spec = ip}}, ItemUdp{{.spec = UdpHdr{.sport = 7, .dport = 8}}}},
+       PacketBuilder()
+           .eth()
+           .ipv4()
+           .udp()
+           .geneve({.vni = 0x4242})
+           .eth()
+           .ipv4({.src = model::Ipv4Addr(0x0a000001), .dst = model::Ipv4Addr(0x0a000002)})
+           .udp({.sport = 7, .dport = 8})
+           .payload(10)
+           .bytes()},
+      {"gre key",
+       {ItemEth{}, ItemIpv4{},
+        ItemGre{{.spec = GreHdr{.key = 0xabcdef}, .mask = GreHdr{.key = 0xffffff}}},
+        ItemIpv4{{.spec = ip}}, ItemUdp{{.spec = UdpHdr{.sport = 7, .dport = 8}}}},
+       PacketBuilder()
+           .eth()
+           .ipv4()
+           .gre({.key = 0xabcdef})
+           .ipv4({.src = model::Ipv4Addr(0x0a000001), .dst = model::Ipv4Addr(0x0a000002)})
+           .udp({.sport = 7, .dport = 8})
+           .payload(10)
+           .bytes()},
+  };
+  for (std::uint32_t i = 0; i < cases.size(); ++i) {
+    auto f = ft.create({.ingress_vport = 0}, cases[i].pattern, {{ActionMark{i}, ActionVnic{1}}});
+    ASSERT_TRUE(f.ok()) << cases[i].name << ": " << f.error().to_string();
+    EXPECT_EQ(ft.table_of(*f), FlowTableKind::kExact) << cases[i].name;
+  }
+  for (std::uint32_t i = 0; i < cases.size(); ++i) {
+    dev.wire_rx(cases[i].frame);
+    auto p = rx.poll();
+    ASSERT_EQ(p.size(), 1u) << cases[i].name << " missed";
+    EXPECT_TRUE(p[0].mark_valid);
+    EXPECT_EQ(p[0].mark, i) << cases[i].name;
+  }
+  EXPECT_EQ(exc.poll().size(), 0u);
+  EXPECT_EQ(drv.stats().em_hits, cases.size());
+}
+
+}  // namespace
+}  // namespace nicsim::host::test
