@@ -27,6 +27,36 @@ package nic_pkg;
   // The register map (offsets, tags, fields, resets) is the generated package
   // nic_regs_pkg (rtl/regs.yaml -> scripts/regs/gen_regs.py).
 
+  // ---------------------------------------------------------------------------------------
+  // Flow key (docs/spec.md section 3) and TCAM key (4.3): shared by parser, tables, actions
+  // ---------------------------------------------------------------------------------------
+  localparam int KEY_BYTES      = 42;
+  localparam int KEY_W          = KEY_BYTES * 8;       // 336
+  localparam int TCAM_KEY_BYTES = 56;
+  localparam int TCAM_KEY_W     = TCAM_KEY_BYTES * 8;  // 448
+  localparam int ACTION_BYTES   = 64;
+  localparam int ACTION_W       = ACTION_BYTES * 8;    // 512
+  localparam int PARSE_WINDOW   = 256;
+  // Byte i of the flow key (network order, spec section 3) is bits [KEY_W-1-8*i -: 8]:
+  // byte 0 (vport) is the most significant byte. The same convention holds for the TCAM key.
+  // The action record (spec 5.1) is stored as bytes, byte i in bits [8*i +: 8] (its
+  // multi-byte fields are little-endian, so a 32-bit field at byte k is bits [8*k +: 32]).
+  typedef logic [KEY_W-1:0]      flow_key_t;
+  typedef logic [TCAM_KEY_W-1:0] tcam_key_t;
+  typedef logic [ACTION_W-1:0]   action_t;
+
+  // ---- parser and key builder (rtl/parser*.sv) ----
+  // ---- end parser ----
+
+  // ---- exact-match table (rtl/em_*.sv, rtl/crc32*.sv) ----
+  // ---- end exact-match table ----
+
+  // ---- ternary CAM (rtl/tcam*.sv) ----
+  // ---- end ternary CAM ----
+
+  // ---- action engine (rtl/action_*.sv) ----
+  // ---- end action engine ----
+
 endpackage
 
 `default_nettype wire

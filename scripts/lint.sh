@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Lint rtl/ with Verilator (--lint-only -Wall, top nic_top) for every supported DATA_W,
-# together with the register-map package generated from rtl/regs.yaml.
+# together with the register-map package generated from rtl/regs.yaml; then every module on
+# its own as top (blocks not yet instantiated in nic_top are linted too), at each DATA_W
+# when the module has that parameter.
 # Waivers live in rtl/lint_waivers.vlt, each with its reason. Exits non-zero on any
 # warning or error.
 #
@@ -40,5 +42,20 @@ for w in "${widths[@]}"; do
     echo "lint DATA_W=$w: FAILED" >&2
     status=1
   fi
+done
+# Every module as its own top.
+for f in "${sources[@]}"; do
+  m="$(sed -n 's/^module \([a-z_0-9]*\).*/\1/p' "$f" | head -1)"
+  [[ -n "$m" && "$m" != nic_top ]] || continue
+  if grep -q 'parameter int DATA_W' "$f"; then ws=("${widths[@]}"); else ws=(""); fi
+  for w in "${ws[@]}"; do
+    if "$VERILATOR" --lint-only -Wall --top-module "$m" ${w:+-GDATA_W="$w"} \
+        "$RTL/lint_waivers.vlt" "${sources[@]}"; then
+      echo "lint $m${w:+ DATA_W=$w}: clean"
+    else
+      echo "lint $m${w:+ DATA_W=$w}: FAILED" >&2
+      status=1
+    fi
+  done
 done
 exit $status
