@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: MIT
+// Differential bench for rtl/action_edit.sv against model::Transposer::apply, at DATA_W 64 and
+// 512: random frames (Ethernet with 0..2 VLAN tags, IPv4 with options and fragments, IPv6 with
+// extension headers, TCP, UDP with and without checksum, ICMP, ICMPv6, ARP, bad checksums,
+// payloads 0..1500) and random action records restricted to the operations action_edit
+// implements (no decap, no encap). The metadata comes from model::Parser's ParseResult
+// (to_meta below). Input idle cycles and output backpressure: always ready, 1,1,0, random.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "Vaction_edit_w512.h"
+#include "Vaction_edit_w64.h"
+#include "nicsim/model/action.hpp"
+#include "nicsim/model/builder.hpp"
+#include "nicsim/model/encap.hpp"
+#include "nicsim/model/parse.hpp"
+#include "nicsim/model/prng.hpp"
+#include "nicsim/model/transpose.hpp"
+#include "verilated.h"
+
+namespace {
+
+using namespace nicsim::model;
+using Bytes = std::vector<std::uint8_t>;
+
+// ---- bit packing into Verilator ports (bit 0 = LSB of word 0) -----------------------------
+
+template <class T>
+void put_bit(T& port, std::size_t bit, bool v) {
+  if constexpr (std::is_integral_v<T>) {
+    const T m = static_cast<T>(T{1} << bit);
+    port = v ? static_cast<T>(port | m) : static_cast<T>(port & ~m);
+  } else {
+    const std::uint32_t m = 1u << (bit % 32);
+    if (v) port[bit / 32] |= m;
+    else port[bit / 32] &= ~m;
+  }
+}
+template <class T>
+bool get_bit(const T& port, std::size_t bit) {
+  if constexpr (std::is_integral_v<T>) return ((port >> bit) & 1u) != 0;
+  else return ((port[bit / 32] >> (bit % 32)) & 1u) != 0;
+}
+template <class T>
+void put_field(T& port, std::size_t lsb, std::size_t width, std::uint64_t v) {
+  for (std::size_t i = 0; i < width; ++i) put_bit(port, lsb + i, ((v >> i) & 1u) != 0);
+}
+template <class T>
+void put_byte(T& port, std::size_t byte, std::uint8_t v) { put_field(port, 8 * byte, 8, v); }
+template <class T>
+std::uint8_t get_byte(const T& port, std::size_t byte) {
+  std::uint8_t v = 0;
+  for (std::size_t i = 0; i < 8; ++i)
+    v |= static_cast<std::uint8_t>(get_bit(port, 8 * byte + i) << i);
+  return v;
+}
+
+// ---- ParseResult -> nic_pkg::action_meta_t ----------------------------------------------
+
+struct Meta {
+  unsigned vlan_cnt = 0, l3_type = 0, l3_off = 0, l4_type = 0, l4_off = 0, frag = 0, ttl = 0;
+  unsigned ip_csum = 0, l4_csum = 0, sport = 0, dport = 0;
+  std::array<std::uint8_t, 16> src{}, dst{};  // network order; IPv4 in bytes 12..15
+};
+
+/// The level-0 fields action_edit needs; false when the frame does not fit the metadata (an
+/// offset past 255).
+bool to_meta(const ParseResult& pr, Meta& m) {
+  const Level& lv = pr.levels[0];
+  m = Meta{};
+  m.vlan_cnt = lv.has_eth ? lv.vlan_count : 0;
+  if (!lv.has_ip) return true;
+  m.l3_type = lv.ip.version == 4 ? 1 : 2;
+  m.l3_off = lv.ip.offset;
+  m.frag = lv.ip.frag ? 1 : 0;
+  m.ttl = lv.ip.ttl;
+  m.ip_csum = lv.ip.checksum;
+  if (lv.ip.version == 4) {
+    store_be32(&m.src[12], lv.ip.src.v4().value());
+    store_be32(&m.dst[12], lv.ip.dst.v4().value());
+  } else {
+    m.src = lv.ip.src.v6().bytes();
+    m.dst = lv.ip.dst.v6().bytes();
+  }
+  if (lv.has_l4) {
+    switch (lv.l4.kind) {
+      case Layer::kTcp: m.l4_type = 1; break;
+      case Layer::kUdp: m.l4_type = 2; break;
+      case Layer::kIcmp: m.l4_type = 3; break;
+      case Layer::kIcmpv6: m.l4_type = 4; break;
+      default: break;
+    }
+    m.l4_off = lv.l4.offset;
+    m.l4_csum = lv.l4.checksum;
+    m.sport = lv.l4.sport;
+    m.dport = lv.l4.dport;
+  }
+  return m.l3_off < 256 && m.l4_off < 256;
+}
+
+/// Packs Meta as the packed struct (first field most significant).
+template <class T>
+void put_meta(T& port, const Meta& m) {
+  std::size_t pos = 352;
+  const auto f = [&](std::size_t w, std::uint64_t v) {
+    pos -= w;
+    put_field(port, pos, w, v);
+  };
+  f(2, m.vlan_cnt);
+  f(2, m.l3_type);
+  f(8, m.l3_off);
+  f(3, m.l4_type);
+  f(8, m.l4_off);
+  f(1, m.frag);
+  f(8, m.ttl);
+  f(16, m.ip_csum);
+  f(16, m.l4_csum);
+  for (auto b : m.src) f(8, b);
+  for (auto b : m.dst) f(8, b);
+  f(16, m.sport);
+  f(16, m.dport);
+  if (pos != 0) throw std::logic_error("action_meta_t layout");
+}
+
+// ---- random frames and actions ------------------------------------------------------------
+
+Bytes rand_bytes(Prng& r, std::size_t n) {
+  Bytes b(n);
+  for (auto& x : b) x = static_cast<std::uint8_t>(r.next());
+  return b;
+}
+std::array<std::uint8_t, 16> rand16(Prng& r) {
+  std::array<std::uint8_t, 16> a{};
+  for (auto& x : a) x = static_cast<std::uint8_t>(r.next());
+  return a;
+}
+
+Bytes random_frame(Prng& r, std::size_t max_payload) {
+  PacketBuilder b;
+  b.eth({.dst = MacAddr::from_u64(r.next() & 0xFFFFFFFFFFFFull),
+         .src = MacAddr::from_u64(r.next() & 0xFFFFFFFFFFFFull)});
+  const auto tags = r.below(3);
+  for (std::uint64_t i = 0; i < tags; ++i) {
+    b.vlan({.vid = static_cast<std::uint16_t>(r.below(4096)),
+            .pcp = static_cast<std::uint8_t>(r.below(8)),
+            .tpid = (i == 0 && tags == 2 && r.chance(0.5)) ? std::uint16_t{0x88a8}
+                                                            : std::uint16_t{0x8100}});
+  }
+  const auto ttl = static_cast<std::uint8_t>(r.chance(0.1) ? r.below(3) : r.below(256));
+  const auto l3 = r.below(10);  // 0..4 IPv4, 5..8 IPv6, 9 ARP / other
+  bool v6 = false;
+  bool l4_ok = true;
+  if (l3 < 5) {
+    Ipv4Spec s{.src = Ipv4Addr(static_cast<std::uint32_t>(r.next())),
+               .dst = Ipv4Addr(static_cast<std::uint32_t>(r.next())),
+               .ttl = ttl,
+               .id = static_cast<std::uint16_t>(r.next())};
+    if (r.chance(0.3)) s.options = rand_bytes(r, r.below(41));
+    if (r.chance(0.1)) s.mf = true;                                      // first fragment
+    if (r.chance(0.1)) s.frag_offset = static_cast<std::uint16_t>(1 + r.below(100));
+    if (r.chance(0.1)) s.bad_checksum = true;
+    b.ipv4(s);
+  } else if (l3 < 9) {
+    v6 = true;
+    Ipv6Spec s{.src = Ipv6Addr(rand16(r)), .dst = Ipv6Addr(rand16(r)), .hop_limit = ttl};
+    const auto ext = r.chance(0.3) ? r.below(3) : 0;
+    for (std::uint64_t i = 0; i < ext; ++i) {
+      Ipv6ExtSpec e;
+      if (r.chance(0.4)) {
+        e.type = 44;  // fragment: non-first when the offset is not 0
+        e.frag_offset = r.chance(0.5) ? 0 : static_cast<std::uint16_t>(1 + r.below(100));
+        e.more = r.chance(0.5);
+      } else {
+        e.type = (i == 0 && r.chance(0.5)) ? std::uint8_t{0} : std::uint8_t{60};
+        e.len = 8 * (1 + r.below(3));
+      }
+      s.ext.push_back(e);
+    }
+    b.ipv6(s);
+  } else {
+    if (r.chance(0.5)) b.arp({});
+    else b.payload(rand_bytes(r, r.below(64)));
+    l4_ok = false;
+  }
+  if (l4_ok) {
+    switch (r.below(5)) {
+      case 0:
+      case 1: {
+        TcpSpec t{.sport = static_cast<std::uint16_t>(r.next()),
+                  .dport = static_cast<std::uint16_t>(r.next())};
+        if (r.chance(0.3)) t.options = rand_bytes(r, r.below(41));
+        if (r.chance(0.1)) t.bad_checksum = true;
+        b.tcp(t);
+        break;
+      }
+      case 2: {
+        UdpSpec u{.sport = static_cast<std::uint16_t>(r.next()),
+                  .dport = static_cast<std::uint16_t>(1 + r.below(4000))};
+        if (!v6 && r.chance(0.3)) u.zero_checksum = true;
+        if (v6 && r.chance(0.1)) u.checksum = 0;  // invalid over IPv6: still updated
+        if (r.chance(0.1)) u.bad_checksum = true;
+        b.udp(u);
+        break;
+      }
+      case 3:
+        if (v6) b.icmpv6({.type = static_cast<std::uint8_t>(r.next())});
+        else b.icmp({.type = static_cast<std::uint8_t>(r.next())});
+        break;
+      default:
+        if (v6 && r.chance(0.3)) b.icmp({});  // ICMPv4 over IPv6: no pseudo-header
+        break;
+    }
+  }
+  b.payload(rand_bytes(r, r.below(max_payload + 1)));
+  if (r.chance(0.1)) b.trailer(r.below(8));
+  return b.bytes();
+}
+
+ActionRecord random_action(Prng& r) {
+  ActionRecord a;
+  constexpr std::uint32_t kOps = ActionRecord::kSetDmac | ActionRecord::kSetSmac |
+                                 ActionRecord::kSetSip | ActionRecord::kSetDip |
+                                 ActionRecord::kSetSport | ActionRecord::kSetDport |
+                                 ActionRecord::kDecTtl | ActionRecord::kVlanOpMask |
+                                 ActionRecord::kMark | ActionRecord::kMirror |
+                                 ActionRecord::kDestTypeMask | ActionRecord::kDestIdMask;
+  a.flags = static_cast<std::uint32_t>(r.next()) & kOps;
+  if (r.chance(0.1)) a.flags &= ~ActionRecord::kVlanOpMask;
+  if (r.chance(0.05)) a.flags &= ActionRecord::kDestTypeMask;  // modifies nothing
+  a.vlan_tci = static_cast<std::uint16_t>(r.next());
+  a.meter = static_cast<std::uint16_t>(r.next());
+  for (auto& x : a.dmac) x = static_cast<std::uint8_t>(r.next());
+  for (auto& x : a.smac) x = static_cast<std::uint8_t>(r.next());
+  a.mark = static_cast<std::uint32_t>(r.next());
+  a.sport = static_cast<std::uint16_t>(r.next());
+  a.dport = static_cast<std::uint16_t>(r.next());
+  a.sip = rand16(r);
+  a.dip = rand16(r);
+  a.encap = static_cast<std::uint16_t>(r.next());
+  return a;
+}
+
+std::string hex(const Bytes& b) {
+  std::string s;
+  char buf[4];
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "%02x", b[i]);
+    s += buf;
+    if (i % 32 == 31) s += '\n';
+    else if (i % 4 == 3) s += ' ';
+  }
+  return s;
+}
+
+// ---- the bench ------------------------------------------------------------------------------
+
+struct Job {
+  Bytes in;
+  Bytes expect;
+  Meta meta;
+  std::array<std::uint8_t, kActionBytes> action{};
+};
+
+enum class Pattern { kFull, k110, kRandom };
+
+struct Stats {
+  std::size_t frames = 0;
+  std::uint64_t cycles = 0;
+  std::uint64_t first_latency = 0;  // cycles from the first input beat to its first output beat
+};
+
+template <class V, std::size_t W>
+class Bench {
+ public:
+  explicit Bench(std::uint64_t seed) : rng_(seed) {
+    ctx_.randReset(0);
+    dut_ = std::make_unique<V>(&ctx_);
+    dut_->clk = 0;
+    dut_->rst = 1;
+    for (int i = 0; i < 4; ++i) tick();
+    dut_->rst = 0;
+  }
+
+  /// Runs jobs through the DUT; returns false (with a message in err) on a mismatch or hang.
+  bool run(const std::vector<Job>& jobs, Pattern in_pat, Pattern out_pat, Stats& st,
+           std::string& err) {
+    std::size_t next_job = 0, beat = 0, done = 0;
+    bool meta_taken = false;
+    std::deque<const Job*> pending;
+    Bytes got;
+    std::uint64_t idle = 0, cyc = 0, first_in = 0;
+    bool first_seen = false, first_out = false;
+    while (done < jobs.size()) {
+      const bool in_go = pat(in_pat, cyc);
+      const bool out_go = pat(out_pat, cyc + 7);
+      // Drive.
+      const Job* j = next_job < jobs.size() ? &jobs[next_job] : nullptr;
+      const bool have = j != nullptr && in_go;
+      dut_->s_axis_tvalid = have;
+      dut_->s_meta_valid = have && !meta_taken;
+      dut_->m_axis_tready = out_go;
+      if (j != nullptr) {
+        const std::size_t n = j->in.size();
+        for (std::size_t i = 0; i < W; ++i) {
+          const std::size_t k = beat * W + i;
+          put_byte(dut_->s_axis_tdata, i, k < n ? j->in[k] : std::uint8_t(0xA5));
+          put_bit(dut_->s_axis_tkeep, i, k < n);
+        }
+        dut_->s_axis_tlast = (beat + 1) * W >= n;
+        dut_->s_axis_tuser = 0;
+        if (!meta_taken) {
+          for (std::size_t i = 0; i < kActionBytes; ++i)
+            put_byte(dut_->s_meta_action, i, j->action[i]);
+          put_meta(dut_->s_meta_info, j->meta);
+        }
+      }
+      dut_->clk = 0;
+      dut_->eval();
+      const bool s_fire = dut_->s_axis_tvalid && dut_->s_axis_tready;
+      const bool meta_fire = dut_->s_meta_valid && dut_->s_meta_ready;
+      const bool m_fire = dut_->m_axis_tvalid && dut_->m_axis_tready;
+      if (meta_fire != (s_fire && !meta_taken)) {
+        err = "s_meta handshake not with the first beat";
+        return false;
+      }
+      if (m_fire) {
+        if (pending.empty()) {
+          err = "output beat with no frame in flight";
+          return false;
+        }
+        if (!first_out) {
+          first_out = true;
+          st.first_latency = cyc - first_in;
+        }
+        bool gap = false;
+        for (std::size_t i = 0; i < W; ++i) {
+          if (get_bit(dut_->m_axis_tkeep, i)) {
+            if (gap) {
+              err = "tkeep not contiguous";
+              return false;
+            }
+            got.push_back(get_byte(dut_->m_axis_tdata, i));
+          } else {
+            gap = true;
+          }
+        }
+        if (dut_->m_axis_tlast) {
+          const Job& e = *pending.front();
+          if (got != e.expect) {
+            std::size_t off = 0;
+            while (off < got.size() && off < e.expect.size() && got[off] == e.expect[off]) ++off;
+            err = "frame " + std::to_string(done) + " (in " + std::to_string(e.in.size()) +
+                  " bytes, rtl " + std::to_string(got.size()) + ", model " +
+                  std::to_string(e.expect.size()) + "): first mismatch at offset " +
+                  std::to_string(off) + "\nin:\n" + hex(e.in) + "\nrtl:\n" + hex(got) +
+                  "\nmodel:\n" + hex(e.expect);
+            return false;
+          }
+          got.clear();
+          pending.pop_front();
+          ++done;
+        }
+      }
+      if (s_fire) {
+        if (!first_seen) {
+          first_seen = true;
+          first_in = cyc;
+        }
+        if (beat == 0) pending.push_back(j);
+        meta_taken = true;
+        if (dut_->s_axis_tlast) {
+          ++next_job;
+          beat = 0;
+          meta_taken = false;
+        } else {
+          ++beat;
+        }
+      }
+      idle = (s_fire || m_fire) ? 0 : idle + 1;
+      if (idle > 1000) {
+        err = "hang: no handshake for 1000 clocks (" + std::to_string(done) + " frames done)";
+        return false;
+      }
+      dut_->clk = 1;
+      dut_->eval();
+      ++cyc;
+    }
+    st.frames += jobs.size();
+    st.cycles += cyc;
+    return true;
+  }
+
+ private:
+  bool pat(Pattern p, std::uint64_t c) {
+    switch (p) {
+      case Pattern::kFull: return true;
+      case Pattern::k110: return c % 3 != 2;
+      case Pattern::kRandom: return rng_.chance(0.6);
+    }
+    return true;
+  }
+  void tick() {
+    dut_->clk = 0;
+    dut_->eval();
+    dut_->clk = 1;
+    dut_->eval();
+  }
+
+  VerilatedContext ctx_;
+  std::unique_ptr<V> dut_;
+  Prng rng_;
+};
+
+/// Builds n jobs: frame, its metadata and the model's output.
+std::vector<Job> make_jobs(std::uint64_t seed, std::size_t n, std::size_t max_payload) {
+  Prng r(seed);
+  Transposer t;
+  EncapTable encap(2);
+  Parser parser;
+  std::vector<Job> jobs;
+  while (jobs.size() < n) {
+    Job j;
+    j.in = random_frame(r, max_payload);
+    const ParseResult pr = parser.parse(ByteSpan(j.in.data(), j.in.size()));
+    if (!to_meta(pr, j.meta)) continue;
+    const ActionRecord a = random_action(r);
+    j.action = a.encode();
+    t.apply(ByteSpan(j.in.data(), j.in.size()), pr, a, 0, encap);
+    j.expect.assign(t.output().begin(), t.output().end());
+    jobs.push_back(std::move(j));
+  }
+  return jobs;
+}
+
+template <class V, std::size_t W>
+void differential(std::uint64_t seed) {
+  struct Case {
+    Pattern in, out;
+    std::size_t frames;
+  };
+  const Case cases[] = {{Pattern::kFull, Pattern::kFull, 2000},
+                        {Pattern::k110, Pattern::k110, 1500},
+                        {Pattern::kRandom, Pattern::kRandom, 1500},
+                        {Pattern::kFull, Pattern::kRandom, 1000}};
+  Bench<V, W> bench(seed);
+  Stats st;
+  std::uint64_t s = seed;
+  for (const Case& c : cases) {
+    const auto jobs = make_jobs(++s, c.frames, 1500);
+    std::string err;
+    ASSERT_TRUE(bench.run(jobs, c.in, c.out, st, err)) << "DATA_W=" << 8 * W << ": " << err;
+  }
+  std::printf("DATA_W=%zu: %zu frames matched the model in %llu clocks\n", 8 * W, st.frames,
+              static_cast<unsigned long long>(st.cycles));
+}
+
+TEST(ActionEdit, DifferentialW64) { differential<Vaction_edit_w64, 8>(0x64); }
+TEST(ActionEdit, DifferentialW512) { differential<Vaction_edit_w512, 64>(0x512); }
+
+/// Back-to-back 64-byte frames at DATA_W=512 with nothing stalling: frames per clock and
+/// latency, for actions that keep the length, pop a tag, or push one.
+TEST(ActionEdit, Throughput64ByteW512) {
+  for (int mode = 0; mode < 3; ++mode) {
+    Prng r(0x7777 + static_cast<std::uint64_t>(mode));
+    Transposer t;
+    EncapTable encap(2);
+    std::vector<Job> jobs;
+    for (int i = 0; i < 2000; ++i) {
+      PacketBuilder b;
+      b.eth({});
+      if (mode == 1) b.vlan({.vid = 5});
+      b.ipv4({.ttl = 64}).udp({.sport = 1, .dport = 2}).payload_to(60);
+      Job j;
+      j.in = b.bytes();
+      j.in.resize(64, 0);  // 64 bytes (FCS slot as payload)
+      const ParseResult pr = parse(ByteSpan(j.in.data(), j.in.size()));
+      ASSERT_TRUE(to_meta(pr, j.meta));
+      ActionRecord a = random_action(r);
+      a.flags &= ~ActionRecord::kVlanOpMask;
+      if (mode == 1) a.set_vlan_op(VlanOp::kPop);
+      if (mode == 2) a.set_vlan_op(VlanOp::kPush, 7);
+      j.action = a.encode();
+      t.apply(ByteSpan(j.in.data(), j.in.size()), pr, a, 0, encap);
+      j.expect.assign(t.output().begin(), t.output().end());
+      jobs.push_back(std::move(j));
+    }
+    Bench<Vaction_edit_w512, 64> bench(1);
+    Stats st;
+    std::string err;
+    ASSERT_TRUE(bench.run(jobs, Pattern::kFull, Pattern::kFull, st, err)) << err;
+    const double fpc = static_cast<double>(st.frames) / static_cast<double>(st.cycles);
+    std::printf("DATA_W=512 64-byte frames, %s: %.3f frames/clock, latency %llu clocks\n",
+                mode == 0 ? "same length" : mode == 1 ? "VLAN pop" : "VLAN push", fpc,
+                static_cast<unsigned long long>(st.first_latency));
+    EXPECT_GT(fpc, mode == 2 ? 0.49 : 0.99);
+  }
+}
+
+}  // namespace
