@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+// parser: frame parser and flow/TCAM key builder (docs/spec.md sections 2, 3 and 4.3;
+// docs/rtl-parser.md).
+//
+// The frame passes from s_axis to m_axis unchanged (a combinational pass-through, gated only
+// while the header buffer is full). The first PARSE_WINDOW bytes of each frame, its length
+// and s_axis_vport (sampled with the first beat) are captured into a header buffer; after
+// tlast the buffer goes to one of ENGINES parser_engine instances (round robin), each of
+// which walks the header chain one header per clock. Their results (parse_err, flow key,
+// TCAM key, level offsets: nic_pkg::parse_meta_t) leave on m_meta_* round robin, so once per
+// frame and in frame order. A frame's metadata may leave before or after its last beat.
+//
+// Throughput: with 64-byte IPv4/TCP frames an engine needs 4 clocks per frame (3 steps and
+// the hand-over), so ENGINES = 4 sustains one frame per clock at DATA_W = 512.
+`resetall
+`timescale 1ns/1ps
+`default_nettype none
+
+module parser #(
+  parameter int DATA_W = 512,
+  parameter int KEEP_W = DATA_W / 8,
+  parameter int USER_W = 1,
+  parameter int ENGINES = DATA_W >= 512 ? 4 : 2,  // parser engines, 1 to 8
+  parameter int VXLAN_PORT = 4789,
+  parameter int GENEVE_PORT = 6081
+) (
+  input  wire                     clk,
+  input  wire                     rst,
+
+  input  wire [DATA_W-1:0]        s_axis_tdata,
+  input  wire [KEEP_W-1:0]        s_axis_tkeep,
+  input  wire                     s_axis_tvalid,
+  output wire                     s_axis_tready,
+  input  wire                     s_axis_tlast,
+  input  wire [USER_W-1:0]        s_axis_tuser,
+  input  wire [7:0]               s_axis_vport,  // source vport, sampled with the first beat
+
+  output wire [DATA_W-1:0]        m_axis_tdata,
+  output wire [KEEP_W-1:0]        m_axis_tkeep,
+  output wire                     m_axis_tvalid,
+  input  wire                     m_axis_tready,
+  output wire                     m_axis_tlast,
+  output wire [USER_W-1:0]        m_axis_tuser,
+
+  output wire                     m_meta_valid,
+  input  wire                     m_meta_ready,
+  output nic_pkg::parse_meta_t    m_meta_data
+);
+
+  localparam int WIN_BYTES  = nic_pkg::PARSE_WINDOW;
+  localparam int WIN_W      = WIN_BYTES * 8;
+  localparam int WIN_BEATS  = WIN_W / DATA_W;          // beats that fill the window
+  localparam int BEAT_CNT_W = $clog2(WIN_BEATS + 1);
+  localparam int LEN_W      = nic_pkg::PARSER_LEN_W;     // frame length, saturating
+  localparam int META_W     = nic_pkg::PARSE_META_W;
+  localparam int PTR_W      = ENGINES > 1 ? $clog2(ENGINES) : 1;
+
+  initial begin
+    if (DATA_W < 8 || DATA_W % 8 != 0 || DATA_W > WIN_W || WIN_W % DATA_W != 0) begin
+      $error("parser: DATA_W (%0d) must be a multiple of 8 that divides %0d", DATA_W, WIN_W);
+    end
+    if (KEEP_W != DATA_W / 8) begin
+      $error("parser: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+    end
+    if (USER_W < 1) begin
+      $error("parser: USER_W (%0d) must be at least 1", USER_W);
+    end
+    if (ENGINES < 1 || ENGINES > 8) begin
+      $error("parser: ENGINES (%0d) must be 1 to 8", ENGINES);
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Capture: stream pass-through, header buffer, frame length.
+  // ---------------------------------------------------------------------------------------
+  // Control state (reset).
+  logic [PTR_W-1:0]      in_ptr_q, in_ptr_d;       // engine that gets the next frame
+  logic [PTR_W-1:0]      out_ptr_q, out_ptr_d;     // engine whose metadata leaves next
+  logic                  cap_full_q, cap_full_d;    // a whole frame waits for the parser
+  logic [BEAT_CNT_W-1:0] cap_beat_q, cap_beat_d;    // beats of the frame so far, saturating
+  logic                  cap_busy_q, cap_busy_d;    // inside a frame (a beat was taken)
+  // Data path.
+  logic [WIN_W-1:0]      cap_buf_q, cap_buf_d;
+  logic [LEN_W-1:0]      cap_len_q, cap_len_d;
+  logic [7:0]            cap_vport_q, cap_vport_d;
+
+  logic                  s_fire;
+  logic [LEN_W-1:0]      keep_cnt;
+  logic [LEN_W:0]        len_sum;
+  logic                  load;  // the parser takes the captured frame this clock
+  logic                  cap_free;
+  logic [ENGINES-1:0]    eng_ready;
+
+  // The buffer is free unless a frame waits in it; a waiting frame leaves it this clock when
+  // its engine is idle (a register: no path from m_meta_ready to s_axis_tready).
+  assign cap_free      = !cap_full_q || eng_ready[in_ptr_q];
+  assign s_axis_tready = m_axis_tready && cap_free;
+  assign m_axis_tvalid = s_axis_tvalid && cap_free;
+  assign m_axis_tdata  = s_axis_tdata;
+  assign m_axis_tkeep  = s_axis_tkeep;
+  assign m_axis_tlast  = s_axis_tlast;
+  assign m_axis_tuser  = s_axis_tuser;
+
+  always_comb begin
+    s_fire = s_axis_tvalid && s_axis_tready;
+    keep_cnt = '0;
+    for (int i = 0; i < KEEP_W; i++) begin
+      keep_cnt = keep_cnt + LEN_W'(s_axis_tkeep[i]);
+    end
+
+    cap_full_d  = cap_full_q;
+    cap_beat_d  = cap_beat_q;
+    cap_busy_d  = cap_busy_q;
+    cap_buf_d   = cap_buf_q;
+    cap_len_d   = cap_len_q;
+    cap_vport_d = cap_vport_q;
+    in_ptr_d    = in_ptr_q;
+    len_sum     = '0;
+
+    load = cap_full_q && eng_ready[in_ptr_q];
+    if (load) begin
+      cap_full_d = 1'b0;
+      in_ptr_d   = in_ptr_q == PTR_W'(ENGINES - 1) ? '0 : in_ptr_q + 1'b1;
+    end
+    if (s_fire) begin
+      if (!cap_busy_q) begin
+        cap_vport_d = s_axis_vport;
+        len_sum     = {1'b0, keep_cnt};
+      end else begin
+        len_sum     = {1'b0, cap_len_q} + {1'b0, keep_cnt};
+      end
+      cap_len_d = len_sum[LEN_W] ? '1 : len_sum[LEN_W-1:0];
+      for (int k = 0; k < WIN_BEATS; k++) begin
+        if (cap_beat_q == BEAT_CNT_W'(k)) begin
+          cap_buf_d[k*DATA_W +: DATA_W] = s_axis_tdata;
+        end
+      end
+      if (cap_beat_q != BEAT_CNT_W'(WIN_BEATS)) begin
+        cap_beat_d = cap_beat_q + 1'b1;
+      end
+      cap_busy_d = 1'b1;
+      if (s_axis_tlast) begin
+        cap_full_d = 1'b1;
+        cap_busy_d = 1'b0;
+        cap_beat_d = '0;
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    cap_buf_q   <= cap_buf_d;
+    cap_len_q   <= cap_len_d;
+    cap_vport_q <= cap_vport_d;
+    if (rst) begin
+      cap_full_q <= 1'b0;
+      cap_beat_q <= '0;
+      cap_busy_q <= 1'b0;
+      in_ptr_q   <= '0;
+    end else begin
+      cap_full_q <= cap_full_d;
+      cap_beat_q <= cap_beat_d;
+      cap_busy_q <= cap_busy_d;
+      in_ptr_q   <= in_ptr_d;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Engines and the in-order metadata output.
+  // ---------------------------------------------------------------------------------------
+  logic [ENGINES-1:0]        eng_meta_valid;
+  logic [ENGINES-1:0]        eng_meta_ready;
+  logic [ENGINES*META_W-1:0] eng_meta_data;
+  logic                      meta_fire;
+
+  for (genvar e = 0; e < ENGINES; e++) begin : g_engine
+    parser_engine #(
+      .VXLAN_PORT  (VXLAN_PORT),
+      .GENEVE_PORT (GENEVE_PORT)
+    ) engine (
+      .clk           (clk),
+      .rst           (rst),
+      .s_frame_valid (load && in_ptr_q == PTR_W'(e)),
+      .s_frame_ready (eng_ready[e]),
+      .s_frame_buf   (cap_buf_q),
+      .s_frame_len   (cap_len_q),
+      .s_frame_vport (cap_vport_q),
+      .m_meta_valid  (eng_meta_valid[e]),
+      .m_meta_ready  (eng_meta_ready[e]),
+      .m_meta_data   (eng_meta_data[e*META_W +: META_W])
+    );
+    assign eng_meta_ready[e] = m_meta_ready && out_ptr_q == PTR_W'(e);
+  end
+
+  assign m_meta_valid = eng_meta_valid[out_ptr_q];
+  assign m_meta_data  = eng_meta_data[out_ptr_q*META_W +: META_W];
+
+  always_comb begin
+    meta_fire = m_meta_valid && m_meta_ready;
+    out_ptr_d = out_ptr_q;
+    if (meta_fire) begin
+      out_ptr_d = out_ptr_q == PTR_W'(ENGINES - 1) ? '0 : out_ptr_q + 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      out_ptr_q <= '0;
+    end else begin
+      out_ptr_q <= out_ptr_d;
+    end
+  end
+
+endmodule
+
+`default_nettype wire

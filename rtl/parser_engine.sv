@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: MIT
+// parser_engine: iterative header walker of the parser (docs/rtl-parser.md).
+//
+// Takes one frame's first PARSE_WINDOW bytes, its length and source vport (s_frame_*), walks
+// its header chain one header per clock (Ethernet with its VLAN tags, ARP, IPv4, IPv6, each
+// IPv6 extension header, TCP/UDP/ICMP/ICMPv6 or GRE, VXLAN/Geneve) over level 0 and, behind a
+// tunnel, level 1, and delivers parse_err, the flow key, the TCAM key and the level offsets
+// on m_meta_* (registered). s_frame_ready is high exactly in the idle state (a register), so
+// nothing combinational runs from m_meta_ready to s_frame_ready.
+//
+// Clocks from s_frame handshake to m_meta_valid: one per header step (Ethernet, IP, each
+// extension header, L4, tunnel; then the same for level 1); IPv4/TCP: 3. The engine takes
+// its next frame the clock after its metadata is registered (if m_meta_ready allows).
+//
+// parse_err equals the golden model's parse_failed(pr, PARSE_WINDOW): any error at level 0
+// or 1, or a header of those levels that ends beyond the window. Every header check compares
+// against the byte range of its level (the frame, the IP payload, the UDP payload); the
+// first failing check ends the parse (the model's deferred "truncated ipv4/ipv6" is an error
+// of the level in every case, so it needs no deferral here). Deeper levels are not examined.
+`resetall
+`timescale 1ns/1ps
+`default_nettype none
+
+module parser_engine #(
+  parameter int VXLAN_PORT = 4789,
+  parameter int GENEVE_PORT = 6081
+) (
+  input  wire                                clk,
+  input  wire                                rst,
+
+  input  wire                                s_frame_valid,
+  output wire                                s_frame_ready,
+  input  wire [nic_pkg::PARSE_WINDOW*8-1:0]  s_frame_buf,    // frame byte j at [8*j +: 8]
+  input  wire [nic_pkg::PARSER_LEN_W-1:0]    s_frame_len,    // bytes, saturating
+  input  wire [7:0]                          s_frame_vport,
+
+  output wire                                m_meta_valid,
+  input  wire                                m_meta_ready,
+  output nic_pkg::parse_meta_t               m_meta_data
+);
+
+  localparam int WIN_BYTES  = nic_pkg::PARSE_WINDOW;
+  localparam int WIN_W      = WIN_BYTES * 8;
+  localparam int LEN_W      = nic_pkg::PARSER_LEN_W;
+  localparam int VIEW_BYTES = 48;                        // bytes visible at the cursor
+  localparam int VIEW_W     = VIEW_BYTES * 8;
+
+  initial begin
+    if (VXLAN_PORT < 0 || VXLAN_PORT > 65535 || GENEVE_PORT < 0 || GENEVE_PORT > 65535) begin
+      $error("parser_engine: VXLAN_PORT/GENEVE_PORT must be 16-bit port numbers");
+    end
+    if ($bits(m_meta_data) != nic_pkg::PARSE_META_W) begin
+      $error("parser_engine: nic_pkg::PARSE_META_W must be the width of parse_meta_t");
+    end
+  end
+
+  // Parser states: one header (or header group) per clock.
+  localparam logic [3:0] S_IDLE = 4'd0;  // no frame
+  localparam logic [3:0] S_ETH  = 4'd1;  // Ethernet + up to two VLAN tags
+  localparam logic [3:0] S_ARP  = 4'd2;
+  localparam logic [3:0] S_IPV4 = 4'd3;
+  localparam logic [3:0] S_IPV6 = 4'd4;
+  localparam logic [3:0] S_EXT  = 4'd5;  // one IPv6 extension header
+  localparam logic [3:0] S_L4   = 4'd6;  // TCP, UDP, ICMP, ICMPv6 or GRE
+  localparam logic [3:0] S_TUN  = 4'd7;  // VXLAN or Geneve behind UDP
+  localparam logic [3:0] S_FIN  = 4'd8;  // done, the metadata register is still full
+
+  // What a tunnel carries (where the next level starts).
+  localparam logic [1:0] NEXT_NONE = 2'd0;
+  localparam logic [1:0] NEXT_ETH  = 2'd1;
+  localparam logic [1:0] NEXT_IPV4 = 2'd2;
+  localparam logic [1:0] NEXT_IPV6 = 2'd3;
+
+  localparam logic [LEN_W-1:0] WIN_END = LEN_W'(WIN_BYTES);
+  localparam logic [15:0] VXLAN_DPORT  = 16'(VXLAN_PORT);
+  localparam logic [15:0] GENEVE_DPORT = 16'(GENEVE_PORT);
+
+  // Control state (reset).
+  logic [3:0]            state_q, state_d;
+  logic                  meta_valid_q, meta_valid_d;
+  // Data path.
+  logic [WIN_W-1:0]      pbuf_q, pbuf_d;       // window bytes, frame byte j at [8*j +: 8]
+  logic [LEN_W-1:0]      plen_q, plen_d;       // frame length
+  logic [7:0]            pvport_q, pvport_d;
+  logic                  lvl_q, lvl_d;         // level being parsed
+  logic [8:0]            cur_q, cur_d;         // offset of the header of this step
+  logic [LEN_W-1:0]      lend_q, lend_d;       // end of the level's bytes
+  logic [LEN_W-1:0]      rend_q, rend_d;       // end of the IP payload present
+  logic [LEN_W-1:0]      dend_q, dend_d;       // end of the IP packet per its header
+  logic [LEN_W-1:0]      uend_q, uend_d;       // end of the UDP payload present (S_TUN)
+  logic [7:0]            nh_q, nh_d;           // protocol of the next header
+  logic [3:0]            ext_cnt_q, ext_cnt_d; // IPv6 extension headers walked
+  logic                  err_q, err_d;
+  nic_pkg::parser_lvl_t  rec_q, rec_d;         // level being parsed
+  nic_pkg::parser_lvl_t  lv0_q, lv0_d;         // level 0, once level 1 is being parsed
+  nic_pkg::parse_meta_t  meta_q, meta_d;
+
+  // Step signals.
+  logic [VIEW_W-1:0]             vb;           // frame byte cur + i at [8*i +: 8]
+  logic [LEN_W-1:0]              cur;
+  logic                          step_err;
+  logic                          lvl_done;     // this level has no more headers
+  logic [1:0]                    next_start;   // a tunnel of this step: what it carries
+  logic [8:0]                    next_off;     // > 256 only with an error
+  logic [LEN_W-1:0]              next_end;
+  logic                          meta_free;
+  logic                          finish;       // the parse ends this clock
+  logic                          load;         // a frame is taken this clock
+
+  // Field temporaries.
+  logic [15:0]      t0, t1, t2, etype;
+  logic [1:0]       nvlan;
+  logic [LEN_W-1:0] hend;                      // end of the header of this step
+  logic [LEN_W-1:0] hl;
+  logic [LEN_W-1:0] dend;
+  logic [15:0]      fragoff;
+  logic [15:0]      gre_fv;
+  logic [31:0]      gre_key;
+  logic [15:0]      tproto;
+  logic             echo;
+  logic [LEN_W-1:0] uend;
+
+  // Key build.
+  logic [2:0]            k_tun;
+  logic [23:0]           k_tun_id;
+  logic [7:0]            k_proto;
+  logic [15:0]           k_sport, k_dport;
+  nic_pkg::flow_key_t    fkey;
+
+  assign cur = LEN_W'(cur_q);
+
+  always_comb begin
+    vb = VIEW_W'(pbuf_q >> {cur_q, 3'b000});
+  end
+
+  function automatic logic is_tpid(input logic [15:0] t);
+    is_tpid = t == 16'h8100 || t == 16'h88a8 || t == 16'h9100;
+  endfunction
+
+  function automatic logic is_ext(input logic [7:0] nh);
+    is_ext = nh == 8'd0 || nh == 8'd43 || nh == 8'd44 || nh == 8'd60 || nh == 8'd51;
+  endfunction
+
+  function automatic logic [1:0] start_for(input logic [15:0] proto);
+    start_for = proto == 16'h6558 ? NEXT_ETH :
+                proto == 16'h0800 ? NEXT_IPV4 :
+                proto == 16'h86dd ? NEXT_IPV6 : NEXT_NONE;
+  endfunction
+
+  always_comb begin
+    state_d      = state_q;
+    meta_valid_d = meta_valid_q;
+    pbuf_d       = pbuf_q;
+    plen_d       = plen_q;
+    pvport_d     = pvport_q;
+    lvl_d        = lvl_q;
+    cur_d        = cur_q;
+    lend_d       = lend_q;
+    rend_d       = rend_q;
+    dend_d       = dend_q;
+    uend_d       = uend_q;
+    nh_d         = nh_q;
+    ext_cnt_d    = ext_cnt_q;
+    err_d        = err_q;
+    rec_d        = rec_q;
+    lv0_d        = lv0_q;
+    meta_d       = meta_q;
+
+    step_err   = 1'b0;
+    lvl_done   = 1'b0;
+    next_start = NEXT_NONE;
+    next_off   = '0;
+    next_end   = '0;
+    finish     = 1'b0;
+    t0 = '0; t1 = '0; t2 = '0; etype = '0; nvlan = '0;
+    hend = '0; hl = '0; dend = '0; fragoff = '0; gre_fv = '0; gre_key = '0; tproto = '0;
+    echo = 1'b0; uend = '0;
+
+    if (m_meta_ready) begin
+      meta_valid_d = 1'b0;
+    end
+    meta_free = !meta_valid_q || m_meta_ready;
+
+    case (state_q)
+      S_ETH: begin
+        t0 = {vb[8*12 +: 8], vb[8*13 +: 8]};
+        t1 = {vb[8*16 +: 8], vb[8*17 +: 8]};
+        t2 = {vb[8*20 +: 8], vb[8*21 +: 8]};
+        nvlan = '0;
+        etype = t0;
+        if (cur + 14 > lend_q) begin
+          step_err = 1'b1;
+        end else if (is_tpid(t0)) begin
+          nvlan = 2'd1;
+          etype = t1;
+          if (cur + 18 > lend_q) begin
+            step_err = 1'b1;
+          end else if (is_tpid(t1)) begin
+            nvlan = 2'd2;
+            etype = t2;
+            // a third tag is "bad vlan depth"; a cut second tag "truncated vlan"
+            if (cur + 22 > lend_q || is_tpid(t2)) begin
+              step_err = 1'b1;
+            end
+          end
+        end
+        hend = cur + 14 + LEN_W'({nvlan, 2'b00});
+        if (hend > WIN_END) begin
+          step_err = 1'b1;
+        end
+        rec_d.has_eth  = 1'b1;
+        rec_d.vlan_cnt = nvlan;
+        rec_d.vid      = {vb[8*14 +: 4], vb[8*15 +: 8]};
+        for (int i = 0; i < 6; i++) begin
+          rec_d.dmac[47-8*i -: 8] = vb[8*i +: 8];
+          rec_d.smac[47-8*i -: 8] = vb[8*(6+i) +: 8];
+        end
+        rec_d.etype    = etype;
+        cur_d = hend[8:0];
+        case (etype)
+          16'h0806: state_d = S_ARP;
+          16'h0800: state_d = S_IPV4;
+          16'h86dd: state_d = S_IPV6;
+          default:  lvl_done = 1'b1;
+        endcase
+      end
+
+      S_ARP: begin
+        // fixed part 8 bytes; the announced length 8 + 2 * (hlen + plen) must be present
+        hl = 8 + LEN_W'({vb[8*4 +: 8], 1'b0}) + LEN_W'({vb[8*5 +: 8], 1'b0});
+        if (cur + 8 > lend_q || cur + hl > lend_q) begin
+          step_err = 1'b1;
+        end
+        // Ethernet/IPv4 ARP counts 28 bytes towards the window, any other the fixed 8
+        if ({vb[8*0 +: 8], vb[8*1 +: 8]} == 16'd1 && {vb[8*2 +: 8], vb[8*3 +: 8]} == 16'h0800 &&
+            vb[8*4 +: 8] == 8'd6 &&
+            vb[8*5 +: 8] == 8'd4) begin
+          hend = cur + 28;
+        end else begin
+          hend = cur + 8;
+        end
+        if (hend > WIN_END) begin
+          step_err = 1'b1;
+        end
+        lvl_done = 1'b1;
+      end
+
+      S_IPV4: begin
+        hl = LEN_W'({vb[8*0 +: 4], 2'b00});
+        dend = cur + LEN_W'({vb[8*2 +: 8], vb[8*3 +: 8]});
+        fragoff = {3'b000, vb[8*6 +: 5], vb[8*7 +: 8]};
+        if (cur + 20 > lend_q || vb[8*0+4 +: 4] != 4'd4 || vb[8*0 +: 4] < 4'd5 ||
+            cur + hl > lend_q || {vb[8*2 +: 8], vb[8*3 +: 8]} < hl[15:0]) begin
+          step_err = 1'b1;
+        end
+        if (cur + hl > WIN_END || dend > lend_q) begin
+          // beyond the window; or IP length beyond the level ("truncated ipv4")
+          step_err = 1'b1;
+        end
+        rec_d.l3_type = nic_pkg::L3_IPV4;
+        rec_d.l3_off  = cur_q[7:0];
+        rec_d.proto   = vb[8*9 +: 8];
+        rec_d.ttl     = vb[8*8 +: 8];
+        rec_d.frag    = vb[8*6+5] || fragoff != 16'd0;
+        rec_d.src     = {96'd0, vb[8*12 +: 8], vb[8*13 +: 8], vb[8*14 +: 8], vb[8*15 +: 8]};
+        rec_d.dst     = {96'd0, vb[8*16 +: 8], vb[8*17 +: 8], vb[8*18 +: 8], vb[8*19 +: 8]};
+        dend_d = dend;
+        rend_d = dend;
+        nh_d   = vb[8*9 +: 8];
+        cur_d  = 9'(cur + hl);
+        if (fragoff != 16'd0) begin
+          lvl_done = 1'b1;  // not the first fragment: no upper-layer header here
+        end else begin
+          state_d = S_L4;
+        end
+      end
+
+      S_IPV6: begin
+        dend = cur + 40 + LEN_W'({vb[8*4 +: 8], vb[8*5 +: 8]});
+        if ({vb[8*4 +: 8], vb[8*5 +: 8]} == 16'd0 && vb[8*6 +: 8] == 8'd0) begin
+          dend = lend_q;  // jumbogram: its length is in the hop-by-hop option
+        end
+        if (cur + 40 > lend_q || vb[8*0+4 +: 4] != 4'd6 || cur + 40 > WIN_END ||
+            dend > lend_q) begin
+          step_err = 1'b1;
+        end
+        rec_d.l3_type = nic_pkg::L3_IPV6;
+        rec_d.l3_off  = cur_q[7:0];
+        rec_d.proto   = vb[8*6 +: 8];
+        rec_d.ttl     = vb[8*7 +: 8];
+        rec_d.frag    = 1'b0;
+        for (int i = 0; i < 16; i++) begin
+          rec_d.src[127-8*i -: 8] = vb[8*(8+i) +: 8];
+          rec_d.dst[127-8*i -: 8] = vb[8*(24+i) +: 8];
+        end
+        dend_d    = dend;
+        rend_d    = dend;
+        nh_d      = vb[8*6 +: 8];
+        ext_cnt_d = '0;
+        cur_d     = 9'(cur + LEN_W'(40));
+        state_d   = is_ext(vb[8*6 +: 8]) ? S_EXT : S_L4;
+      end
+
+      S_EXT: begin
+        if (nh_q == 8'd44) begin
+          hl = 8;
+        end else if (nh_q == 8'd51) begin
+          hl = LEN_W'({vb[8*1 +: 8], 2'b00}) + 8;
+        end else begin
+          hl = LEN_W'({vb[8*1 +: 8], 3'b000}) + 8;
+        end
+        hend = cur + hl;
+        fragoff = {3'b000, vb[8*2 +: 8], vb[8*3+3 +: 5]};
+        if ((nh_q == 8'd0 && ext_cnt_q != 4'd0) || ext_cnt_q >= 4'd8 || cur + 2 > rend_q ||
+            hend > rend_q || hend > WIN_END) begin
+          step_err = 1'b1;
+        end
+        if (nh_q == 8'd44) begin
+          rec_d.frag = 1'b1;
+        end
+        rec_d.proto = vb[8*0 +: 8];
+        nh_d        = vb[8*0 +: 8];
+        ext_cnt_d   = ext_cnt_q + 1'b1;
+        cur_d       = hend[8:0];
+        if (nh_q == 8'd44 && fragoff != 16'd0) begin
+          lvl_done = 1'b1;  // not the first fragment
+        end else begin
+          state_d = is_ext(vb[8*0 +: 8]) ? S_EXT : S_L4;
+        end
+      end
+
+      S_L4: begin
+        rec_d.l4_off = cur_q[7:0];
+        lvl_done = 1'b1;
+        case (nh_q)
+          8'd6: begin  // TCP
+            hl = LEN_W'({vb[8*12+4 +: 4], 2'b00});
+            if (cur + 20 > rend_q || vb[8*12+4 +: 4] < 4'd5 || cur + hl > rend_q ||
+                cur + hl > WIN_END) begin
+              step_err = 1'b1;
+            end
+            rec_d.l4_type = nic_pkg::L4_TCP;
+            rec_d.sport   = {vb[8*0 +: 8], vb[8*1 +: 8]};
+            rec_d.dport   = {vb[8*2 +: 8], vb[8*3 +: 8]};
+          end
+          8'd17: begin  // UDP
+            hl = LEN_W'({vb[8*4 +: 8], vb[8*5 +: 8]});  // UDP length
+            if (cur + 8 > rend_q || hl < 8 || cur + hl > dend_q || cur + 8 > WIN_END) begin
+              step_err = 1'b1;
+            end
+            uend = cur + hl < rend_q ? cur + hl : rend_q;
+            rec_d.l4_type = nic_pkg::L4_UDP;
+            rec_d.sport   = {vb[8*0 +: 8], vb[8*1 +: 8]};
+            rec_d.dport   = {vb[8*2 +: 8], vb[8*3 +: 8]};
+            uend_d = uend;
+            if (rec_d.dport == VXLAN_DPORT || rec_d.dport == GENEVE_DPORT) begin
+              lvl_done = 1'b0;
+              state_d  = S_TUN;
+              cur_d    = 9'(cur + LEN_W'(8));
+            end
+          end
+          8'd1, 8'd58: begin  // ICMP, ICMPv6
+            hl = nh_q == 8'd1 ? 8 : 4;
+            if (cur + hl > rend_q || cur + hl > WIN_END) begin
+              step_err = 1'b1;
+            end
+            echo = nh_q == 8'd1 ? (vb[8*0 +: 8] == 8'd8 || vb[8*0 +: 8] == 8'd0) :
+                                  (vb[8*0 +: 8] == 8'd128 || vb[8*0 +: 8] == 8'd129);
+            rec_d.l4_type = nh_q == 8'd1 ? nic_pkg::L4_ICMP : nic_pkg::L4_ICMPV6;
+            rec_d.sport   = {vb[8*0 +: 8], vb[8*1 +: 8]};
+            // echo identifier, when within the IP packet and the window
+            rec_d.dport   = echo && cur + 6 <= dend_q && cur + 6 <= WIN_END ?
+                            {vb[8*4 +: 8], vb[8*5 +: 8]} : 16'd0;
+          end
+          8'd47: begin  // GRE
+            gre_fv = {vb[8*0 +: 8], vb[8*1 +: 8]};
+            hl = 4 + (gre_fv[15] ? 4 : 0) + (gre_fv[13] ? 4 : 0) + (gre_fv[12] ? 4 : 0);
+            gre_key = gre_fv[15] ? {vb[8*8 +: 8], vb[8*9 +: 8], vb[8*10 +: 8], vb[8*11 +: 8]} :
+                                   {vb[8*4 +: 8], vb[8*5 +: 8], vb[8*6 +: 8], vb[8*7 +: 8]};
+            tproto = {vb[8*2 +: 8], vb[8*3 +: 8]};
+            if (cur + 4 > rend_q || gre_fv[2:0] != 3'd0 || (gre_fv & 16'h4ff8) != 16'd0 ||
+                cur + hl > rend_q || cur + hl > WIN_END) begin
+              step_err = 1'b1;
+            end
+            rec_d.tun_off = cur_q[7:0];
+            if (gre_fv[13] && tproto == 16'h6558) begin
+              rec_d.tun_type = nic_pkg::TUN_NVGRE;
+              rec_d.tun_id   = gre_key[31:8];
+            end else begin
+              rec_d.tun_type = nic_pkg::TUN_GRE;
+              rec_d.tun_id   = gre_fv[13] ? gre_key[23:0] : 24'd0;
+            end
+            next_start = start_for(tproto);
+            next_off   = 9'(cur + hl);
+            next_end   = rend_q;
+          end
+          default: begin
+          end
+        endcase
+      end
+
+      S_TUN: begin
+        lvl_done = 1'b1;
+        rec_d.tun_off = cur_q[7:0];
+        rec_d.tun_id  = {vb[8*4 +: 8], vb[8*5 +: 8], vb[8*6 +: 8]};
+        if (rec_q.dport == VXLAN_DPORT) begin
+          if (cur + 8 > uend_q || !vb[8*0+3] || cur + 8 > WIN_END) begin
+            step_err = 1'b1;
+          end
+          rec_d.tun_type = nic_pkg::TUN_VXLAN;
+          next_start = NEXT_ETH;
+          next_off   = 9'(cur + LEN_W'(8));
+        end else begin
+          hl = 8 + LEN_W'({vb[8*0 +: 6], 2'b00});
+          if (cur + 8 > uend_q || vb[8*0+6 +: 2] != 2'd0 || cur + hl > uend_q ||
+              cur + hl > WIN_END) begin
+            step_err = 1'b1;
+          end
+          rec_d.tun_type = nic_pkg::TUN_GENEVE;
+          next_start = start_for({vb[8*2 +: 8], vb[8*3 +: 8]});
+          next_off   = 9'(cur + hl);
+        end
+        next_end = uend_q;
+      end
+
+      S_FIN: begin
+      end
+
+      default: begin  // S_IDLE
+      end
+    endcase
+
+    // End of a step: an error ends the parse; the end of level 0 with a tunnel that carries
+    // a packet starts level 1; the end of level 1 ends the parse (deeper levels do not count).
+    if (state_q != S_IDLE && state_q != S_FIN) begin
+      if (step_err) begin
+        err_d  = 1'b1;
+        finish = 1'b1;
+      end else if (lvl_done) begin
+        if (!lvl_q && next_start != NEXT_NONE) begin
+          lvl_d  = 1'b1;
+          lv0_d  = rec_d;
+          rec_d  = '0;
+          rec_d.l2_off = next_off[7:0];
+          cur_d  = next_off;
+          lend_d = next_end;
+          case (next_start)
+            NEXT_ETH:  state_d = S_ETH;
+            NEXT_IPV4: state_d = S_IPV4;
+            default:   state_d = S_IPV6;
+          endcase
+        end else begin
+          finish = 1'b1;
+        end
+      end
+      if (finish) begin
+        state_d = S_FIN;
+      end
+    end
+
+    // Key build from the final records: in the clock the parse ends (or, while the metadata
+    // register is full, from S_FIN).
+    k_tun    = '0;
+    k_tun_id = '0;
+    if (lvl_d) begin
+      k_tun    = lv0_d.tun_type;
+      k_tun_id = lv0_d.tun_id;
+    end else if (rec_d.has_eth && rec_d.vlan_cnt != 2'd0) begin
+      k_tun    = nic_pkg::TUN_VLAN;
+      k_tun_id = {12'd0, rec_d.vid};
+    end
+    k_proto = '0;
+    k_sport = '0;
+    k_dport = '0;
+    if (rec_d.l3_type != nic_pkg::L3_NONE) begin
+      k_proto = rec_d.proto;
+      if (!rec_d.frag && rec_d.l4_type != nic_pkg::L4_NONE) begin
+        k_sport = rec_d.sport;
+        k_dport = rec_d.dport;
+      end
+    end else if (rec_d.has_eth) begin
+      k_dport = rec_d.etype;
+    end
+    fkey = {pvport_q, rec_d.l3_type, k_tun, 3'b000, k_tun_id, k_proto, k_sport, k_dport,
+            rec_d.src, rec_d.dst};
+
+    if (state_d == S_FIN && meta_free) begin
+      meta_valid_d       = 1'b1;
+      meta_d             = '0;
+      meta_d.parse_err   = err_d;
+      meta_d.frame_len   = plen_q > LEN_W'(16'hffff) ? 16'hffff : plen_q[15:0];
+      meta_d.vport       = pvport_q;
+      meta_d.inner       = lvl_d;
+      if (!err_d) begin
+        meta_d.flow_key = fkey;
+        meta_d.tcam_key = rec_d.has_eth ? {fkey, rec_d.dmac, rec_d.smac, rec_d.etype}
+                                        : {fkey, 112'd0};
+        if (lvl_d) begin
+          meta_d.tun_type   = lv0_d.tun_type;
+          meta_d.tun_off    = lv0_d.tun_off;
+          meta_d.vlan_cnt_0 = lv0_d.vlan_cnt;
+          meta_d.l3_type_0  = lv0_d.l3_type;
+          meta_d.l4_type_0  = lv0_d.l4_type;
+          meta_d.l3_off_0   = lv0_d.l3_off;
+          meta_d.l4_off_0   = lv0_d.l4_off;
+          meta_d.ttl_0      = lv0_d.ttl;
+          meta_d.has_eth_1  = rec_d.has_eth;
+          meta_d.l2_off_1   = rec_d.l2_off;
+          meta_d.l3_type_1  = rec_d.l3_type;
+          meta_d.l4_type_1  = rec_d.l4_type;
+          meta_d.l3_off_1   = rec_d.l3_off;
+          meta_d.l4_off_1   = rec_d.l4_off;
+          meta_d.ttl_1      = rec_d.ttl;
+        end else begin
+          meta_d.tun_type   = rec_d.tun_type;
+          meta_d.tun_off    = rec_d.tun_off;
+          meta_d.vlan_cnt_0 = rec_d.vlan_cnt;
+          meta_d.l3_type_0  = rec_d.l3_type;
+          meta_d.l4_type_0  = rec_d.l4_type;
+          meta_d.l3_off_0   = rec_d.l3_off;
+          meta_d.l4_off_0   = rec_d.l4_off;
+          meta_d.ttl_0      = rec_d.ttl;
+        end
+      end
+      state_d = S_IDLE;
+    end
+
+    // Take the next frame in the idle state.
+    load = s_frame_valid && state_q == S_IDLE;
+    if (load) begin
+      pbuf_d    = s_frame_buf;
+      plen_d    = s_frame_len;
+      pvport_d  = s_frame_vport;
+      lvl_d     = 1'b0;
+      cur_d     = '0;
+      lend_d    = s_frame_len;
+      err_d     = 1'b0;
+      rec_d     = '0;
+      lv0_d     = '0;
+      state_d   = S_ETH;
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    pbuf_q    <= pbuf_d;
+    plen_q    <= plen_d;
+    pvport_q  <= pvport_d;
+    lvl_q     <= lvl_d;
+    cur_q     <= cur_d;
+    lend_q    <= lend_d;
+    rend_q    <= rend_d;
+    dend_q    <= dend_d;
+    uend_q    <= uend_d;
+    nh_q      <= nh_d;
+    ext_cnt_q <= ext_cnt_d;
+    err_q     <= err_d;
+    rec_q     <= rec_d;
+    lv0_q     <= lv0_d;
+    meta_q    <= meta_d;
+    if (rst) begin
+      state_q      <= S_IDLE;
+      meta_valid_q <= 1'b0;
+    end else begin
+      state_q      <= state_d;
+      meta_valid_q <= meta_valid_d;
+    end
+  end
+
+  assign s_frame_ready = state_q == S_IDLE;
+  assign m_meta_valid  = meta_valid_q;
+  assign m_meta_data   = meta_q;
+
+endmodule
+
+`default_nettype wire

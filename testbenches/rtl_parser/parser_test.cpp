@@ -1,0 +1,762 @@
+// SPDX-License-Identifier: MIT
+// Bench of rtl/parser.sv at DATA_W 64 and 512: every frame goes through the Verilated parser
+// with idle cycles on the input and backpressure on both outputs, and is compared with the
+// golden model: the output frame equals the input frame, parse_err equals parse_failed(pr,
+// 256), and (without error) the flow key, TCAM key and the level offsets/types equal what
+// build_flow_key / build_tcam_key / the ParseResult say.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "Vparser_w512.h"
+#include "Vparser_w512_e1.h"
+#include "Vparser_w64.h"
+#include "nicsim/model/builder.hpp"
+#include "nicsim/model/flow_key.hpp"
+#include "nicsim/model/parse.hpp"
+#include "nicsim/model/pcap_io.hpp"
+#include "nicsim/model/prng.hpp"
+#include "nicsim/model/tracegen.hpp"
+#include "verilated.h"
+
+namespace nm = nicsim::model;
+
+namespace {
+
+constexpr std::uint32_t kWindow = 256;
+
+struct InFrame {
+  std::vector<std::uint8_t> bytes;
+  std::uint8_t vport = 0;
+};
+
+// parse_meta_t (rtl/nic_pkg.sv), decoded. Bit positions from the LSB: tcam_key [447:0],
+// flow_key [783:448], then the small fields up to parse_err at bit 889.
+struct Meta {
+  bool parse_err = false;
+  unsigned frame_len = 0, vport = 0, inner = 0, tun_type = 0, tun_off = 0, vlan_cnt_0 = 0;
+  unsigned l3_type_0 = 0, l4_type_0 = 0, l3_off_0 = 0, l4_off_0 = 0, ttl_0 = 0;
+  unsigned has_eth_1 = 0, l2_off_1 = 0, l3_type_1 = 0, l4_type_1 = 0, l3_off_1 = 0;
+  unsigned l4_off_1 = 0, ttl_1 = 0;
+  nm::FlowKey flow_key{};
+  nm::TcamKey tcam_key{};
+};
+
+constexpr unsigned kMetaW = 890;
+
+template <class Wide>
+unsigned bits(const Wide& w, unsigned lsb, unsigned width) {
+  unsigned v = 0;
+  for (unsigned i = 0; i < width; ++i) {
+    const unsigned b = lsb + i;
+    v |= ((w[b / 32] >> (b % 32)) & 1u) << i;
+  }
+  return v;
+}
+
+template <class Wide>
+Meta decode_meta(const Wide& w) {
+  Meta m;
+  for (unsigned i = 0; i < nm::kTcamKeyBytes; ++i)
+    m.tcam_key[i] = static_cast<std::uint8_t>(bits(w, 448 - 8 - 8 * i, 8));
+  for (unsigned i = 0; i < nm::kKeyBytes; ++i)
+    m.flow_key[i] = static_cast<std::uint8_t>(bits(w, 784 - 8 - 8 * i, 8));
+  unsigned pos = 784;
+  auto take = [&](unsigned width) {
+    const unsigned v = bits(w, pos, width);
+    pos += width;
+    return v;
+  };
+  m.ttl_1 = take(8);
+  m.l4_off_1 = take(8);
+  m.l3_off_1 = take(8);
+  m.l4_type_1 = take(3);
+  m.l3_type_1 = take(2);
+  m.l2_off_1 = take(8);
+  m.has_eth_1 = take(1);
+  m.ttl_0 = take(8);
+  m.l4_off_0 = take(8);
+  m.l3_off_0 = take(8);
+  m.l4_type_0 = take(3);
+  m.l3_type_0 = take(2);
+  m.vlan_cnt_0 = take(2);
+  m.tun_off = take(8);
+  m.tun_type = take(3);
+  m.inner = take(1);
+  m.vport = take(8);
+  m.frame_len = take(16);
+  m.parse_err = take(1) != 0;
+  EXPECT_EQ(pos, kMetaW);
+  return m;
+}
+
+// Valid/ready patterns: cycle -> level.
+using Pattern = std::function<bool(std::uint64_t)>;
+Pattern always() {
+  return [](std::uint64_t) { return true; };
+}
+Pattern every(std::vector<bool> p) {
+  return [p = std::move(p)](std::uint64_t c) { return p[c % p.size()]; };
+}
+Pattern random_pattern(std::uint64_t seed, unsigned percent) {
+  auto rng = std::make_shared<nm::Prng>(seed);
+  return [rng, percent](std::uint64_t) { return rng->below(100) < percent; };
+}
+
+struct Patterns {
+  Pattern in_valid = always();
+  Pattern out_ready = always();
+  Pattern meta_ready = always();
+};
+
+struct RunResult {
+  std::vector<std::vector<std::uint8_t>> out_frames;
+  std::vector<Meta> metas;
+  std::uint64_t cycles = 0;         // from the first beat accepted to the last metadata
+  std::uint64_t latency = 0;        // first frame: clocks from its tlast to its metadata
+  bool hung = false;
+};
+
+// One Verilated parser (Vparser_w64 or Vparser_w512) with its clock.
+template <class V, unsigned W>
+class Dut {
+ public:
+  static constexpr unsigned kKeep = W / 8;
+
+  Dut() : ctx_(std::make_unique<VerilatedContext>()), top_(std::make_unique<V>(ctx_.get())) {
+    top_->clk = 0;
+    top_->rst = 1;
+    clear_inputs();
+    for (int i = 0; i < 4; ++i) tick();
+    top_->rst = 0;
+    tick();
+  }
+  ~Dut() { top_->final(); }
+  Dut(const Dut&) = delete;
+  Dut& operator=(const Dut&) = delete;
+
+  RunResult run(const std::vector<InFrame>& frames, const Patterns& pat) {
+    RunResult r;
+    std::vector<std::uint8_t> cur_out;
+    std::size_t fi = 0, off = 0;  // input frame and byte offset of the next beat
+    bool presenting = false;
+    std::uint64_t cycle = 0, idle = 0, first = 0, tlast0 = 0;
+    bool started = false;
+    while (r.metas.size() < frames.size() || r.out_frames.size() < frames.size()) {
+      if (!presenting && fi < frames.size() && pat.in_valid(cycle)) presenting = true;
+      if (presenting) {
+        drive_beat(frames[fi], off);
+      } else {
+        clear_inputs();
+      }
+      top_->m_axis_tready = pat.out_ready(cycle) ? 1 : 0;
+      top_->m_meta_ready = pat.meta_ready(cycle) ? 1 : 0;
+      top_->clk = 0;
+      top_->eval();
+      bool progress = false;
+      // Handshakes seen before the rising edge.
+      if (presenting && top_->s_axis_tready) {
+        if (!started) {
+          started = true;
+          first = cycle;
+        }
+        off += kKeep;
+        if (off >= frames[fi].bytes.size()) {
+          if (fi == 0) tlast0 = cycle;
+          ++fi;
+          off = 0;
+        }
+        presenting = false;
+        progress = true;
+      }
+      if (top_->m_axis_tvalid && top_->m_axis_tready) {
+        const std::uint64_t keep = get_keep();
+        for (unsigned b = 0; b < kKeep; ++b)
+          if ((keep >> b) & 1u) cur_out.push_back(get_byte(b));
+        if (top_->m_axis_tlast) {
+          r.out_frames.push_back(std::move(cur_out));
+          cur_out.clear();
+        }
+        progress = true;
+      }
+      if (top_->m_meta_valid && top_->m_meta_ready) {
+        if (r.metas.empty()) r.latency = cycle - tlast0;
+        r.metas.push_back(decode_meta(top_->m_meta_data));
+        progress = true;
+        r.cycles = cycle + 1 - first;
+      }
+      top_->clk = 1;
+      top_->eval();
+      ++cycle;
+      idle = progress ? 0 : idle + 1;
+      if (idle > 5000) {
+        r.hung = true;
+        break;
+      }
+    }
+    clear_inputs();
+    return r;
+  }
+
+ private:
+  void tick() {
+    top_->clk = 0;
+    top_->eval();
+    top_->clk = 1;
+    top_->eval();
+  }
+
+  void clear_inputs() {
+    top_->s_axis_tvalid = 0;
+    top_->s_axis_tlast = 0;
+    top_->s_axis_tuser = 0;
+    top_->s_axis_vport = 0;
+    if constexpr (W <= 64) {
+      top_->s_axis_tdata = 0;
+    } else {
+      for (unsigned i = 0; i < W / 32; ++i) top_->s_axis_tdata[i] = 0;
+    }
+    top_->s_axis_tkeep = 0;
+  }
+
+  // The beat of frame f at byte offset off; tuser carries the frame's low vport bit (to see
+  // that tuser passes unchanged), vport is driven on every beat but sampled on the first.
+  void drive_beat(const InFrame& f, std::size_t off) {
+    std::uint64_t keep = 0;
+    std::array<std::uint8_t, kKeep> lanes{};
+    for (unsigned b = 0; b < kKeep; ++b) {
+      if (off + b < f.bytes.size()) {
+        lanes[b] = f.bytes[off + b];
+        keep |= std::uint64_t{1} << b;
+      } else {
+        lanes[b] = static_cast<std::uint8_t>(0xa5 ^ b);  // garbage in unused lanes
+      }
+    }
+    if constexpr (W <= 64) {
+      std::uint64_t d = 0;
+      for (unsigned b = 0; b < kKeep; ++b) d |= std::uint64_t{lanes[b]} << (8 * b);
+      top_->s_axis_tdata = d;
+      top_->s_axis_tkeep = static_cast<std::uint8_t>(keep);
+    } else {
+      for (unsigned i = 0; i < W / 32; ++i) {
+        std::uint32_t d = 0;
+        for (unsigned b = 0; b < 4; ++b) d |= std::uint32_t{lanes[4 * i + b]} << (8 * b);
+        top_->s_axis_tdata[i] = d;
+      }
+      top_->s_axis_tkeep = keep;
+    }
+    top_->s_axis_tvalid = 1;
+    top_->s_axis_tlast = off + kKeep >= f.bytes.size() ? 1 : 0;
+    top_->s_axis_tuser = f.vport & 1u;
+    top_->s_axis_vport = f.vport;
+  }
+
+  std::uint64_t get_keep() const { return top_->m_axis_tkeep; }
+  std::uint8_t get_byte(unsigned b) const {
+    if constexpr (W <= 64) {
+      return static_cast<std::uint8_t>(top_->m_axis_tdata >> (8 * b));
+    } else {
+      return static_cast<std::uint8_t>(top_->m_axis_tdata[b / 4] >> (8 * (b % 4)));
+    }
+  }
+
+  std::unique_ptr<VerilatedContext> ctx_;
+  std::unique_ptr<V> top_;
+};
+
+// ---- model side -----------------------------------------------------------------------------
+
+std::string hex(std::span<const std::uint8_t> b) {
+  std::string s;
+  char buf[4];
+  for (auto x : b) {
+    std::snprintf(buf, sizeof buf, "%02x", x);
+    s += buf;
+  }
+  return s;
+}
+
+unsigned l4_code(const nm::Level& lv) {
+  if (!lv.has_l4) return 0;
+  switch (lv.l4.kind) {
+    case nm::Layer::kTcp: return 1;
+    case nm::Layer::kUdp: return 2;
+    case nm::Layer::kIcmp: return 3;
+    case nm::Layer::kIcmpv6: return 4;
+    default: return 7;
+  }
+}
+unsigned l3_code(const nm::Level& lv) {
+  if (!lv.has_ip) return 0;
+  return lv.ip.version == 4 ? 1 : 2;
+}
+
+std::string summary(const nm::ParseResult& pr) {
+  std::ostringstream o;
+  o << "depth " << unsigned{pr.depth};
+  for (unsigned i = 0; i < pr.depth; ++i) {
+    const nm::Level& lv = pr.levels[i];
+    o << " | L" << i << " off " << lv.offset << (lv.has_eth ? " eth" : "")
+      << " vlans " << unsigned{lv.vlan_count} << (lv.has_arp ? " arp" : "");
+    if (lv.has_ip)
+      o << " ip" << unsigned{lv.ip.version} << "@" << lv.ip.offset << " hl " << lv.ip.header_len
+        << " proto " << unsigned{lv.ip.proto} << (lv.ip.frag ? " frag" : "");
+    if (lv.has_l4) o << " l4 " << nm::layer_name(lv.l4.kind) << "@" << lv.l4.offset;
+    if (lv.has_tunnel)
+      o << " tun " << nm::tunnel_name(lv.tunnel.type) << "@" << lv.tunnel.offset << " hl "
+        << lv.tunnel.header_len;
+    if (!lv.error.ok()) o << " ERROR '" << lv.error.text() << "'";
+  }
+  return o.str();
+}
+
+// Compares one frame; returns "" or a description of the first difference.
+std::string check_frame(const InFrame& in, const std::vector<std::uint8_t>& out, const Meta& m) {
+  std::ostringstream o;
+  if (out != in.bytes) o << "output frame differs from input (len " << out.size() << " vs "
+                         << in.bytes.size() << "); ";
+  const nm::ByteSpan span(in.bytes);
+  const nm::ParseResult pr = nm::parse(span);
+  const bool err = nm::parse_failed(pr, kWindow);
+  if (m.parse_err != err) o << "parse_err rtl " << m.parse_err << " model " << err << "; ";
+  if (m.frame_len != std::min<std::size_t>(in.bytes.size(), 0xffff)) o << "frame_len; ";
+  if (m.vport != in.vport) o << "vport; ";
+  if (!err && m.parse_err == err) {
+    nm::FlowKey k{};
+    nm::build_flow_key(span, pr, in.vport, k, kWindow);
+    nm::TcamKey t{};
+    nm::build_tcam_key(k, pr, t);
+    if (m.flow_key != k)
+      o << "flow key\n  rtl   " << hex(m.flow_key) << "\n  model " << hex(k) << "\n";
+    if (m.tcam_key != t)
+      o << "tcam key\n  rtl   " << hex(m.tcam_key) << "\n  model " << hex(t) << "\n";
+    const unsigned kl = static_cast<unsigned>(nm::key_level(pr));
+    if (m.inner != kl) o << "inner " << m.inner << " model " << kl << "; ";
+    const nm::Level& l0 = pr.levels[0];
+    if (m.l3_type_0 != l3_code(l0)) o << "l3_type_0; ";
+    if (m.l4_type_0 != l4_code(l0)) o << "l4_type_0; ";
+    if (l0.has_ip && (m.l3_off_0 != l0.ip.offset || m.ttl_0 != l0.ip.ttl)) o << "l3_off/ttl 0; ";
+    if (l0.has_l4 && m.l4_off_0 != l0.l4.offset) o << "l4_off_0; ";
+    if (m.vlan_cnt_0 != (l0.has_eth ? l0.vlan_count : 0u)) o << "vlan_cnt_0; ";
+    const unsigned tt = l0.has_tunnel ? nm::spec_tun_type(l0.tunnel.type) : 0u;
+    if (m.tun_type != tt) o << "tun_type " << m.tun_type << " model " << tt << "; ";
+    if (l0.has_tunnel && m.tun_off != l0.tunnel.offset) o << "tun_off; ";
+    if (kl == 1) {
+      const nm::Level& l1 = pr.levels[1];
+      if (m.has_eth_1 != unsigned{l1.has_eth} || m.l2_off_1 != l1.offset) o << "l2 1; ";
+      if (m.l3_type_1 != l3_code(l1)) o << "l3_type_1; ";
+      if (m.l4_type_1 != l4_code(l1)) o << "l4_type_1; ";
+      if (l1.has_ip && (m.l3_off_1 != l1.ip.offset || m.ttl_1 != l1.ip.ttl)) o << "l3 1; ";
+      if (l1.has_l4 && m.l4_off_1 != l1.l4.offset) o << "l4_off_1; ";
+    }
+  }
+  std::string s = o.str();
+  if (!s.empty()) {
+    nm::FlowKey k{};
+    nm::TcamKey t{};
+    if (!err) {
+      nm::build_flow_key(span, pr, in.vport, k, kWindow);
+      nm::build_tcam_key(k, pr, t);
+    }
+    s += "\n  model: " + summary(pr) + "\n  tcam key rtl   " + hex(m.tcam_key) +
+         "\n  tcam key model " + hex(t) + (err ? " (parse error: no key)" : "");
+  }
+  return s;
+}
+
+// What the compared frames exercised (so a test cannot pass by not reaching a path).
+struct Coverage {
+  std::size_t frames = 0, errors = 0, inner = 0, ipv6 = 0, vlan = 0, l4 = 0;
+  std::array<std::size_t, 6> tun{};  // by tun_type of the metadata
+  void add(const Meta& m) {
+    ++frames;
+    if (m.parse_err) {
+      ++errors;
+      return;
+    }
+    inner += m.inner;
+    ipv6 += m.l3_type_0 == 2 || m.l3_type_1 == 2;
+    vlan += m.vlan_cnt_0 != 0;
+    l4 += m.l4_type_0 != 0 || m.l4_type_1 != 0;
+    ++tun[m.tun_type % 6];
+  }
+  void expect_tunnels_and_errors() const {
+    EXPECT_GT(errors, 0u);
+    EXPECT_GT(frames - errors, 0u);
+    EXPECT_GT(inner, 0u);
+    EXPECT_GT(ipv6, 0u);
+    EXPECT_GT(vlan, 0u);
+    EXPECT_GT(l4, 0u);
+    for (unsigned t = 2; t <= 5; ++t) EXPECT_GT(tun[t], 0u) << "tunnel type " << t;
+  }
+};
+
+template <class V, unsigned W>
+void run_and_check(const std::vector<InFrame>& frames, const Patterns& pat,
+                   std::uint64_t* cycles = nullptr, Coverage* cov = nullptr,
+                   std::uint64_t* latency = nullptr) {
+  Dut<V, W> dut;
+  const RunResult r = dut.run(frames, pat);
+  ASSERT_FALSE(r.hung) << "DATA_W=" << W << ": no progress for 5000 clocks after "
+                       << r.out_frames.size() << " frames out, " << r.metas.size()
+                       << " metadata";
+  ASSERT_EQ(r.out_frames.size(), frames.size());
+  ASSERT_EQ(r.metas.size(), frames.size());
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const std::string d = check_frame(frames[i], r.out_frames[i], r.metas[i]);
+    ASSERT_TRUE(d.empty()) << "DATA_W=" << W << " frame " << i << " (" << frames[i].bytes.size()
+                           << " bytes): " << d << "\n  frame " << hex(frames[i].bytes);
+    if (cov) cov->add(r.metas[i]);
+  }
+  if (cycles) *cycles = r.cycles;
+  if (latency) *latency = r.latency;
+}
+
+// Both widths (default engines: 2 at 64 bits, 4 at 512), one pattern set.
+Coverage check_both(const std::vector<InFrame>& frames, const Patterns& pat = {}) {
+  Coverage cov;
+  run_and_check<Vparser_w64, 64>(frames, pat);
+  run_and_check<Vparser_w512, 512>(frames, pat, nullptr, &cov);
+  return cov;
+}
+
+Patterns stall_patterns() {
+  Patterns p;
+  p.in_valid = every({true, true, true, false});
+  p.out_ready = every({true, true, false});
+  p.meta_ready = every({true, false, true, true, false});
+  return p;
+}
+
+Patterns random_patterns(std::uint64_t seed) {
+  Patterns p;
+  p.in_valid = random_pattern(seed, 70);
+  p.out_ready = random_pattern(seed + 1, 60);
+  p.meta_ready = random_pattern(seed + 2, 50);
+  return p;
+}
+
+std::vector<InFrame> generated(std::string_view sizes, std::uint64_t seed, std::size_t count,
+                               double malformed, std::string_view kinds = "all") {
+  nm::TraceSpec spec = nm::make_trace_spec(sizes, kinds);
+  spec.seed = seed;
+  spec.count = count;
+  spec.flows = 64;
+  spec.malformed = malformed;
+  nm::TraceGenerator gen(spec);
+  nm::Prng rng(seed * 7 + 3);
+  std::vector<InFrame> out;
+  while (auto f = gen.next())
+    out.push_back({std::move(f->data), static_cast<std::uint8_t>(rng.next())});
+  return out;
+}
+
+InFrame frame_of(const nm::PacketBuilder& b, std::uint8_t vport = 3) {
+  return {b.bytes(), vport};
+}
+
+// ---- directed tests ---------------------------------------------------------------------------
+
+// Each directed frame with whether the model says it fails (checked, so the list stays honest).
+struct Directed {
+  const char* name;
+  InFrame frame;
+  bool err;
+};
+
+std::vector<Directed> directed_frames() {
+  using nm::PacketBuilder;
+  std::vector<Directed> d;
+  auto add = [&](const char* n, const PacketBuilder& b, bool err) {
+    d.push_back({n, frame_of(b), err});
+  };
+  const nm::Ipv4Spec v4{.src = nm::Ipv4Addr(192, 168, 1, 2), .dst = nm::Ipv4Addr(10, 9, 8, 7)};
+  add("eth only", PacketBuilder().eth({.type = 0x88b5}).payload(50), false);
+  add("802.3 length", PacketBuilder().eth({.type = 0x0040}).payload(64), false);
+  add("arp", PacketBuilder().eth().arp().pad_to(60), false);
+  add("vlan arp", PacketBuilder().eth().vlan({.vid = 77}).arp(), false);
+  add("ipv4 tcp", PacketBuilder().eth().ipv4(v4).tcp({.sport = 1234, .dport = 80}).payload(10),
+      false);
+  add("ipv4 options tcp options",
+      PacketBuilder().eth().ipv4({.options = {1, 1, 1, 1, 1, 1, 1, 0}})
+          .tcp({.options = {2, 4, 5, 0xb4}}).payload(4), false);
+  add("ipv4 udp", PacketBuilder().eth().ipv4(v4).udp({.sport = 53}).payload(30), false);
+  add("ipv4 icmp echo", PacketBuilder().eth().ipv4().icmp({.type = 8, .rest = 0xbeef0001}),
+      false);
+  add("ipv4 icmp unreachable",
+      PacketBuilder().eth().ipv4().icmp({.type = 3, .code = 1, .rest = 0x12345678}), false);
+  add("ipv4 proto 253", PacketBuilder().eth().ipv4().payload(20), false);
+  add("ipv4 first fragment", PacketBuilder().eth().ipv4({.mf = true}).udp().payload(20), false);
+  add("ipv4 later fragment",
+      PacketBuilder().eth().ipv4({.frag_offset = 100, .proto = 17}).payload(20), false);
+  add("qinq ipv4 tcp",
+      PacketBuilder().eth().vlan({.vid = 100, .tpid = 0x88a8}).vlan({.vid = 200}).ipv4().tcp(),
+      false);
+  add("vlan 9100 ipv6 udp",
+      PacketBuilder().eth().vlan({.vid = 4095, .tpid = 0x9100}).ipv6().udp().payload(9), false);
+  add("ipv6 tcp", PacketBuilder().eth().ipv6().tcp({.sport = 443, .dport = 55555}), false);
+  add("ipv6 icmpv6 echo",
+      PacketBuilder().eth().ipv6().icmpv6({.type = 129, .rest = 0xabcd0002}), false);
+  add("ipv6 icmpv6 nd", PacketBuilder().eth().ipv6().icmpv6({.type = 135}), false);
+  add("ipv6 ext hbh routing dst frag0",
+      PacketBuilder().eth().ipv6({.ext = {{.type = 0}, {.type = 43, .len = 24}, {.type = 60},
+                                          {.type = 44, .more = true}}}).udp().payload(8),
+      false);
+  add("ipv6 ah", PacketBuilder().eth().ipv6({.ext = {{.type = 51, .len = 16}}}).tcp(), false);
+  add("ipv6 later fragment",
+      PacketBuilder().eth().ipv6({.ext = {{.type = 44, .frag_offset = 9}}}).payload(16),
+      false);
+  add("vxlan", PacketBuilder().eth().ipv4().udp().vxlan({.vni = 0x123456}).eth().vlan()
+                   .ipv4(v4).tcp({.sport = 7, .dport = 8}), false);
+  add("geneve eth options",
+      PacketBuilder().eth().ipv6().udp().geneve({.vni = 99, .options = {{.data = {1, 2, 3, 4}}}})
+          .eth().ipv6().udp(), false);
+  add("geneve ipv4", PacketBuilder().eth().ipv4().udp().geneve({.vni = 5}).ipv4().icmp(),
+      false);
+  add("nvgre", PacketBuilder().eth().ipv4().nvgre(0xabcdef, 7).eth().arp(), false);
+  add("gre key ipv6",
+      PacketBuilder().eth().ipv4().gre({.checksum = true, .key = 0x11223344, .seq = 5})
+          .ipv6().tcp(), false);
+  add("gre no key ipv4", PacketBuilder().eth().ipv4().gre().ipv4().udp(), false);
+  add("gre other protocol",
+      PacketBuilder().eth().vlan({.vid = 12}).ipv4().gre({.protocol = 0x88be}).payload(40),
+      false);
+  add("vxlan in vxlan",
+      PacketBuilder().eth().ipv4().udp().vxlan({.vni = 1}).eth().ipv4().udp().vxlan({.vni = 2})
+          .eth().ipv4().tcp(), false);
+  add("inner vxlan bad flag (level 1)",
+      PacketBuilder().eth().ipv4().udp().vxlan({.vni = 1}).eth().ipv4().udp()
+          .vxlan({.vni = 2, .flags = 0}).eth().ipv4().tcp(), true);
+  add("level 2 error ignored",
+      PacketBuilder().eth().ipv4().udp().vxlan({.vni = 1}).eth().ipv4().udp().vxlan({.vni = 2})
+          .eth().ipv4({.version = 5}).tcp(), false);
+  add("ipv4 with ethernet trailer",
+      PacketBuilder().eth().ipv4().udp().payload(2).trailer(20, 0xee), false);
+  // errors
+  add("runt", PacketBuilder().eth().payload(4).cut(10), true);
+  add("cut vlan tag", PacketBuilder().eth().vlan().ipv4().cut(16), true);
+  add("third vlan tag", PacketBuilder().eth().vlan().vlan().vlan().ipv4().tcp(), true);
+  add("cut ipv4", PacketBuilder().eth().ipv4().tcp().cut(30), true);
+  add("ipv4 version 5", PacketBuilder().eth().ipv4({.version = 5}).tcp(), true);
+  add("ipv4 ihl 4", PacketBuilder().eth().ipv4({.ihl = 4}).tcp(), true);
+  add("ipv4 total < ihl", PacketBuilder().eth().ipv4({.total_len = 12}).tcp(), true);
+  add("ipv4 total > frame", PacketBuilder().eth().ipv4({.total_len = 1000}).tcp(), true);
+  add("ipv6 version 4", PacketBuilder().eth().ipv6({.version = 4}).tcp(), true);
+  add("ipv6 payload > frame", PacketBuilder().eth().ipv6({.payload_len = 400}).tcp(), true);
+  add("ipv6 hbh not first",
+      PacketBuilder().eth().ipv6({.ext = {{.type = 60}, {.type = 0}}}).tcp(), true);
+  {
+    std::vector<nm::Ipv6ExtSpec> nine(9, nm::Ipv6ExtSpec{.type = 60});
+    add("ipv6 nine ext", PacketBuilder().eth().ipv6({.ext = nine}).tcp(), true);
+    std::vector<nm::Ipv6ExtSpec> eight(8, nm::Ipv6ExtSpec{.type = 60});
+    add("ipv6 eight ext", PacketBuilder().eth().ipv6({.ext = eight}).tcp(), false);
+  }
+  add("ipv6 ext beyond window",
+      PacketBuilder().eth().ipv6({.ext = {{.type = 60, .len = 200}, {.type = 43, .len = 40}}})
+          .tcp().payload(100), true);
+  add("tcp beyond window",
+      PacketBuilder().eth().ipv6({.ext = {{.type = 60, .len = 184}}}).tcp().payload(100), true);
+  add("tcp within window",
+      PacketBuilder().eth().ipv6({.ext = {{.type = 60, .len = 168}}}).tcp().payload(100), false);
+  // ICMPv6 at 252: its 4 bytes end at the window, the echo identifier (bytes 4-5) beyond it
+  add("icmpv6 echo id beyond window",
+      PacketBuilder().eth().ipv4().udp().vxlan().eth()
+          .ipv6({.ext = {{.type = 51, .len = 148}}}).icmpv6({.type = 128, .rest = 0x12340001})
+          .payload(40), false);
+  add("icmpv6 echo id at window end",
+      PacketBuilder().eth().ipv6({.ext = {{.type = 51, .len = 192}}})
+          .icmpv6({.type = 129, .rest = 0x56780001}).payload(40), false);
+  add("icmpv6 echo id beyond ip payload",
+      PacketBuilder().eth().ipv6({.payload_len = 4}).icmpv6({.type = 128, .rest = 0x9abc0001}),
+      false);
+  add("tcp doff 4", PacketBuilder().eth().ipv4().tcp({.data_offset = 4}), true);
+  add("tcp options cut", PacketBuilder().eth().ipv4().tcp({.options = {1, 1, 1, 1}}).cut(56),
+      true);
+  add("udp length 7", PacketBuilder().eth().ipv4().udp({.length = 7}).payload(8), true);
+  add("udp length > ip", PacketBuilder().eth().ipv4().udp({.length = 200}).payload(8), true);
+  add("cut icmp", PacketBuilder().eth().ipv4().icmp().cut(40), true);
+  add("vxlan no I flag",
+      PacketBuilder().eth().ipv4().udp().vxlan({.flags = 0}).eth().ipv4().tcp(), true);
+  add("geneve version 1", PacketBuilder().eth().ipv4().udp().geneve({.version = 1}).eth(),
+      true);
+  add("geneve options cut",
+      PacketBuilder().eth().ipv4().udp().geneve({.opt_len = 20}).payload(20), true);
+  add("gre version 1", PacketBuilder().eth().ipv4().gre({.version = 1}).ipv4().tcp(), true);
+  add("gre routing flag",
+      PacketBuilder().eth().ipv4().gre({.extra_flags = 0x4000}).ipv4().tcp(), true);
+  add("arp cut", PacketBuilder().eth().arp().cut(30), true);
+  add("inner ipv4 bad", PacketBuilder().eth().ipv4().gre().ipv4({.ihl = 3}).tcp(), true);
+  return d;
+}
+
+TEST(RtlParser, DirectedHeadersAndErrors) {
+  std::vector<InFrame> frames;
+  for (const Directed& d : directed_frames()) {
+    const nm::ParseResult pr = nm::parse(nm::ByteSpan(d.frame.bytes));
+    EXPECT_EQ(nm::parse_failed(pr, kWindow), d.err)
+        << d.name << " (test list): model says " << summary(pr);
+    frames.push_back(d.frame);
+  }
+  check_both(frames);
+  check_both(frames, stall_patterns());
+}
+
+TEST(RtlParser, TinyFramesAndSingleBeats) {
+  // every length from 1 to 80 (tlast on the first beat at 512 bits, runts, cut headers)
+  const auto base = nm::PacketBuilder().eth().vlan().ipv4().tcp().payload(20).bytes();
+  std::vector<InFrame> frames;
+  for (std::size_t n = 1; n <= base.size(); ++n)
+    frames.push_back({std::vector<std::uint8_t>(base.begin(), base.begin() + n),
+                      static_cast<std::uint8_t>(n)});
+  check_both(frames);
+  check_both(frames, random_patterns(11));
+}
+
+// ---- generated traces -------------------------------------------------------------------------
+
+TEST(RtlParser, GeneratedMixedStallPatterns) {
+  const auto frames = generated("mixed", 101, 10000, 0.1);
+  const Coverage cov = check_both(frames, stall_patterns());
+  cov.expect_tunnels_and_errors();
+}
+
+TEST(RtlParser, GeneratedImixRandomPatterns) {
+  const auto frames = generated("imix", 202, 20000, 0.1);
+  const Coverage cov = check_both(frames, random_patterns(5));
+  cov.expect_tunnels_and_errors();
+}
+
+TEST(RtlParser, Generated64ByteFullRate) {
+  const auto frames = generated("64", 303, 20000, 0.1);
+  check_both(frames);
+  check_both(frames, random_patterns(9));
+}
+
+// Generated frames with random byte changes in the first 300 bytes and random cuts: paths the
+// generator does not take (odd lengths, flags, protocols, options near the window end).
+void mutate(std::vector<InFrame>& frames, std::uint64_t seed, std::size_t span) {
+  nm::Prng rng(seed);
+  for (InFrame& f : frames) {
+    const unsigned edits = static_cast<unsigned>(rng.below(4));
+    for (unsigned e = 0; e < edits; ++e) {
+      const std::size_t at = rng.below(std::min<std::size_t>(f.bytes.size(), span));
+      f.bytes[at] = static_cast<std::uint8_t>(rng.next());
+    }
+    if (rng.below(4) == 0) f.bytes.resize(1 + rng.below(f.bytes.size()));
+  }
+}
+
+TEST(RtlParser, MutatedFrames) {
+  auto frames = generated("imix", 404, 20000, 0.0);
+  mutate(frames, 77, 300);
+  check_both(frames, random_patterns(13));
+}
+
+TEST(RtlParser, MutatedTunnelHeaders) {
+  auto frames = generated("mixed", 505, 20000, 0.05, "qinq,ipv6ext,vxlan,nvgre,gre,geneve");
+  mutate(frames, 78, 120);
+  const Coverage cov = check_both(frames, random_patterns(17));
+  cov.expect_tunnels_and_errors();
+}
+
+// ---- captures -----------------------------------------------------------------------------
+
+TEST(RtlParser, PcapTraces) {
+  std::vector<InFrame> frames;
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(NICSIM_TRACES_DIR)) {
+    const auto ext = e.path().extension();
+    if (ext == ".pcap" || ext == ".pcapng") files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  ASSERT_FALSE(files.empty());
+  std::uint8_t vport = 0;
+  for (const auto& path : files) {
+    nm::PcapReader rd(path);
+    while (auto f = rd.next()) {
+      if (f->data.empty()) continue;
+      frames.push_back({std::move(f->data), vport++});
+    }
+  }
+  check_both(frames);
+  check_both(frames, random_patterns(21));
+}
+
+TEST(RtlParser, SingleEngine) {
+  auto frames = generated("imix", 606, 10000, 0.1);
+  auto more = generated("64", 607, 10000, 0.1);
+  frames.insert(frames.end(), more.begin(), more.end());
+  for (const Directed& d : directed_frames()) frames.push_back(d.frame);
+  run_and_check<Vparser_w512_e1, 512>(frames, {});
+  run_and_check<Vparser_w512_e1, 512>(frames, random_patterns(31));
+  run_and_check<Vparser_w512_e1, 512>(frames, stall_patterns());
+}
+
+// ---- throughput -------------------------------------------------------------------------------
+
+// Clocks from the tlast handshake to m_meta_valid (metadata taken at once), per header chain.
+TEST(RtlParser, Latency) {
+  using nm::PacketBuilder;
+  struct Case {
+    const char* name;
+    PacketBuilder b;
+    std::uint64_t clocks;  // 2 (hand-over) + one per header step
+  };
+  const std::vector<Case> cases = {
+      {"eth", PacketBuilder().eth({.type = 0x88b5}).payload_to(64), 3},
+      {"ipv4 tcp", PacketBuilder().eth().ipv4().tcp().payload_to(64), 5},
+      {"qinq ipv4 tcp", PacketBuilder().eth().vlan().vlan().ipv4().tcp().payload_to(64), 5},
+      {"ipv6 2 ext udp",
+       PacketBuilder().eth().ipv6({.ext = {{.type = 0}, {.type = 60}}}).udp().payload_to(64), 7},
+      {"vxlan ipv4 tcp",
+       PacketBuilder().eth().ipv4().udp().vxlan().eth().ipv4().tcp().payload_to(64), 9},
+  };
+  for (const Case& c : cases) {
+    const std::vector<InFrame> one = {frame_of(c.b)};
+    std::uint64_t l512 = 0, l64 = 0;
+    run_and_check<Vparser_w512, 512>(one, {}, nullptr, nullptr, &l512);
+    run_and_check<Vparser_w64, 64>(one, {}, nullptr, nullptr, &l64);
+    std::printf("rtl_parser_latency %-16s %llu clocks (512), %llu clocks (64)\n", c.name,
+                static_cast<unsigned long long>(l512), static_cast<unsigned long long>(l64));
+    EXPECT_EQ(l512, c.clocks) << c.name;
+    EXPECT_EQ(l64, c.clocks) << c.name;
+  }
+}
+
+TEST(RtlParser, BackToBack64ByteClocksPerFrame) {
+  std::vector<InFrame> frames;
+  for (unsigned i = 0; i < 1000; ++i)
+    frames.push_back(frame_of(
+        nm::PacketBuilder().eth().ipv4().tcp({.sport = static_cast<std::uint16_t>(i)})
+            .payload_to(64),
+        static_cast<std::uint8_t>(i)));
+  std::uint64_t c512 = 0, c512e1 = 0, c64 = 0;
+  run_and_check<Vparser_w512, 512>(frames, {}, &c512);
+  run_and_check<Vparser_w512_e1, 512>(frames, {}, &c512e1);
+  run_and_check<Vparser_w64, 64>(frames, {}, &c64);
+  const double n = static_cast<double>(frames.size());
+  const double cpf512 = static_cast<double>(c512) / n;
+  const double cpf512e1 = static_cast<double>(c512e1) / n;
+  const double cpf64 = static_cast<double>(c64) / n;
+  std::printf("rtl_parser_clocks_per_64B_frame_w512 %.2f clocks\n", cpf512);
+  std::printf("rtl_parser_clocks_per_64B_frame_w512_1engine %.2f clocks\n", cpf512e1);
+  std::printf("rtl_parser_clocks_per_64B_frame_w64 %.2f clocks\n", cpf64);
+  RecordProperty("clocks_per_frame_w512", std::to_string(cpf512));
+  RecordProperty("clocks_per_frame_w512_1engine", std::to_string(cpf512e1));
+  RecordProperty("clocks_per_frame_w64", std::to_string(cpf64));
+  EXPECT_LE(cpf512, 1.05);
+  EXPECT_LE(cpf512e1, 4.05);
+  EXPECT_LE(cpf64, 8.05);
+}
+
+}  // namespace
