@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Synthesize one block of rtl/ with Yosys for a Xilinx UltraScale+ part and print the same
+# `NAME VALUE UNIT` resource report as scripts/synth.sh (synth_luts, synth_ffs, synth_bram36,
+# synth_uram, synth_dsp, synth_lut_levels, synth_logic_levels), for a block that is not (yet)
+# instantiated in nic_top or at parameters nic_top does not use.
+#
+# usage: scripts/synth-block.sh TOP [NAME=VALUE ...]   (e.g. `scripts/synth-block.sh tcam
+#        TCAM_ENTRIES=64`)
+#   env: SYNTH_OUT=DIR keeps the Yosys log and JSON netlist there (default: a temp dir)
+#
+# Sources: the generated nic_regs_pkg, nic_pkg, rtl/TOP.sv and its sub-modules rtl/TOP_*.sv
+# (one module per file, named after the block), so a block in progress elsewhere in rtl/ does
+# not stop it. Flow, waivers and the logic-depth walk are those of scripts/synth.sh.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RTL="${RTL_DIR:-$ROOT/rtl}"  # RTL_DIR: lint/synthesize another copy (script tests)
+YOSYS="${YOSYS:-yosys}"
+
+# Waived warnings: an extended regex per line, each with its reason.
+WAIVERS=(
+  # ABC is handed the purely combinational logic between flip-flops (Yosys keeps the FFs),
+  # and says so; it is a note about ABC's input, not about the design.
+  'ABC: Warning: The network is combinational'
+)
+
+[[ $# -ge 1 ]] || { echo "usage: $0 TOP [NAME=VALUE ...]" >&2; exit 2; }
+top="$1"
+shift
+params=("$@")
+tag="$top"
+chparams=""
+for p in "${params[@]}"; do
+  [[ "$p" == *=* ]] || { echo "synth-block.sh: parameter '$p' is not NAME=VALUE" >&2; exit 2; }
+  chparams+="chparam -set ${p%%=*} ${p#*=} $top; "
+  tag+="_${p%%=*}${p#*=}"
+done
+[[ -f "$RTL/$top.sv" ]] || { echo "synth-block.sh: no $RTL/$top.sv" >&2; exit 2; }
+
+# The register-map package is generated from $RTL/regs.yaml into a temp dir (this script
+# runs outside CMake). Packages first (nic_regs_pkg, nic_pkg), then every other module (one
+# module per file).
+gen_dir="$(mktemp -d)"
+trap 'rm -rf "$gen_dir"' EXIT
+"${PYTHON:-python3}" "$ROOT/scripts/regs/gen_regs.py" "$RTL/regs.yaml" \
+  --sv "$gen_dir/nic_regs_pkg.sv" 2> "$gen_dir/gen.log" || {
+  cat "$gen_dir/gen.log" >&2
+  echo "synth-block.sh: the register-map generator failed on $RTL/regs.yaml" >&2
+  exit 1
+}
+sources=("$gen_dir/nic_regs_pkg.sv" "$RTL/nic_pkg.sv" "$RTL/$top.sv")
+while IFS= read -r f; do
+  sources+=("$f")
+done < <(find "$RTL" -maxdepth 1 -name "${top}_*.sv" | sort)
+
+out="${SYNTH_OUT:-}"
+keep_hint=""
+if [[ -z "$out" ]]; then
+  out="$(mktemp -d)"
+  trap 'rm -rf "$out" "$gen_dir"' EXIT
+  keep_hint=" (set SYNTH_OUT=DIR to keep the Yosys log)"
+fi
+mkdir -p "$out"
+
+status=0
+for w in "$tag"; do
+  log="$out/synth_$w.log"
+  json="$out/synth_$w.json"
+  if ! "$YOSYS" -q -l "$log" -p "
+      read_verilog -sv ${sources[*]}
+      $chparams
+      synth_xilinx -family xcup -top $top -flatten -noiopad -noclkbuf
+      tee -o $out/stat_$w.txt stat
+      write_json $json" > /dev/null 2>&1; then
+    echo "synth-block.sh: Yosys failed for $w$keep_hint" >&2
+    grep -E 'ERROR' "$log" >&2 || tail -20 "$log" >&2
+    status=1
+    continue
+  fi
+
+  warnings="$(grep -E '(^|ABC: )Warning:' "$log" || true)"
+  for waiver in "${WAIVERS[@]}"; do
+    warnings="$(grep -vE "$waiver" <<< "$warnings" || true)"
+  done
+  if [[ -n "$warnings" ]]; then
+    echo "synth-block.sh: Yosys warnings for $w$keep_hint:" >&2
+    sort -u <<< "$warnings" >&2
+    status=1
+  fi
+
+  if ! python3 - "$json" "$w" "$top" <<'PY'
+import json, sys
+from functools import lru_cache
+
+path, width, topname = sys.argv[1], sys.argv[2], sys.argv[3]
+top = json.load(open(path))["modules"][topname]
+cells = top["cells"]
+
+def kind(t):
+    if t.startswith("LUT") or t == "INV":
+        return "lut"
+    if t.startswith("CARRY") or t.startswith("MUXF"):
+        return "logic"
+    if t in ("BUF",):
+        return "wire"
+    return "seq"   # FD*, RAMB*, URAM*, DSP*, SRL*: path start/end points
+
+count = {}
+for c in cells.values():
+    count[c["type"]] = count.get(c["type"], 0) + 1
+def total(pred):
+    return sum(n for t, n in count.items() if pred(t))
+
+luts = total(lambda t: t.startswith("LUT") or t == "INV")
+ffs = total(lambda t: t.startswith("FD"))
+bram36 = total(lambda t: t.startswith("RAMB36")) + total(lambda t: t.startswith("RAMB18")) / 2
+uram = total(lambda t: t.startswith("URAM"))
+dsp = total(lambda t: t.startswith("DSP"))
+srl = total(lambda t: t.startswith("SRL"))
+
+# bit -> combinational cells driving it (with their input bits)
+drivers = {}
+for name, c in cells.items():
+    k = kind(c["type"])
+    if k == "seq":
+        continue
+    ins = [b for p, bits in c["connections"].items()
+           if c["port_directions"][p] == "input" for b in bits if isinstance(b, int)]
+    for p, bits in c["connections"].items():
+        if c["port_directions"][p] == "output":
+            for b in bits:
+                if isinstance(b, int):
+                    drivers.setdefault(b, []).append((k, ins))
+
+sys.setrecursionlimit(100000)
+@lru_cache(maxsize=None)
+def depth(bit):
+    """(lut levels, logic levels) of the deepest path ending at `bit`."""
+    best = (0, 0)
+    for k, ins in drivers.get(bit, ()):
+        for b in ins:
+            l, g = depth(b)
+            l += k == "lut"
+            g += k in ("lut", "logic")
+            best = (max(best[0], l), max(best[1], g))
+    return best
+
+lut_levels = logic_levels = 0
+for b in list(drivers):
+    l, g = depth(b)
+    lut_levels, logic_levels = max(lut_levels, l), max(logic_levels, g)
+
+print(f"# {width} (Yosys synth_xilinx -family xcup)")
+print(f"synth_luts {luts} count")
+print(f"synth_ffs {ffs} count")
+print(f"synth_bram36 {bram36:g} count")
+print(f"synth_uram {uram} count")
+print(f"synth_dsp {dsp} count")
+if srl:
+    print(f"synth_srl {srl} count")
+print(f"synth_lut_levels {lut_levels} levels")
+print(f"synth_logic_levels {logic_levels} levels")
+PY
+  then
+    echo "synth-block.sh: could not compute the report for $w" >&2
+    status=1
+  fi
+done
+exit $status
