@@ -46,15 +46,157 @@ package nic_pkg;
   typedef logic [ACTION_W-1:0]   action_t;
 
   // ---- parser and key builder (rtl/parser*.sv) ----
+  localparam int PARSER_LEN_W = 20;   // frame length counter of the parser (saturating)
+  localparam int PARSE_META_W = 890;  // width of parse_meta_t (checked by parser_engine)
+  // One parse level (the frame, or what the outer tunnel carries) as the parser records it.
+  // Offsets are bytes from the start of the frame; fields are meaningful only when the
+  // header is present and the frame parsed without error.
+  typedef struct packed {
+    logic         has_eth;
+    logic [1:0]   vlan_cnt;
+    logic [11:0]  vid;       // VID of the outermost tag
+    logic [47:0]  dmac;
+    logic [47:0]  smac;
+    logic [15:0]  etype;     // EtherType after the VLAN tags
+    logic [7:0]   l2_off;    // first byte of the level
+    logic [1:0]   l3_type;   // 0 none, 1 IPv4, 2 IPv6
+    logic [7:0]   proto;     // IPv6: upper-layer protocol
+    logic [7:0]   ttl;       // IPv6: hop limit
+    logic         frag;
+    logic [127:0] src;       // IPv4 in bits [31:0]
+    logic [127:0] dst;
+    logic [7:0]   l3_off;
+    logic [2:0]   l4_type;   // 0 none, 1 TCP, 2 UDP, 3 ICMP, 4 ICMPv6
+    logic [15:0]  sport;     // flow-key value: port, or ICMP type * 256 + code
+    logic [15:0]  dport;     // flow-key value: port, or ICMP echo identifier (or 0)
+    logic [7:0]   l4_off;
+    logic [2:0]   tun_type;  // spec numbering: 0 none, 2 VXLAN, 3 NVGRE, 4 Geneve, 5 GRE
+    logic [23:0]  tun_id;
+    logic [7:0]   tun_off;
+  } parser_lvl_t;
+
+  localparam logic [1:0] L3_NONE = 2'd0;
+  localparam logic [1:0] L3_IPV4 = 2'd1;
+  localparam logic [1:0] L3_IPV6 = 2'd2;
+  localparam logic [2:0] L4_NONE   = 3'd0;
+  localparam logic [2:0] L4_TCP    = 3'd1;
+  localparam logic [2:0] L4_UDP    = 3'd2;
+  localparam logic [2:0] L4_ICMP   = 3'd3;
+  localparam logic [2:0] L4_ICMPV6 = 3'd4;
+  localparam logic [2:0] TUN_NONE   = 3'd0;
+  localparam logic [2:0] TUN_VLAN   = 3'd1;
+  localparam logic [2:0] TUN_VXLAN  = 3'd2;
+  localparam logic [2:0] TUN_NVGRE  = 3'd3;
+  localparam logic [2:0] TUN_GENEVE = 3'd4;
+  localparam logic [2:0] TUN_GRE    = 3'd5;
+
+  // Metadata of one frame (parser m_meta_data). Level 0 is the frame, level 1 what the
+  // level-0 tunnel carries (zero without one). Offsets are valid when parse_err is 0.
+  // The keys are the least significant fields: tcam_key is bits [TCAM_KEY_W-1:0].
+  typedef struct packed {
+    logic        parse_err;   // parse_failed(pr, PARSE_WINDOW) of the model
+    logic [15:0] frame_len;   // bytes (sum of tkeep), saturated at 0xFFFF
+    logic [7:0]  vport;       // s_axis_vport of the first beat
+    logic        inner;       // the keys come from level 1 (key_level == 1)
+    logic [2:0]  tun_type;    // level-0 tunnel, spec numbering (no VLAN value here)
+    logic [7:0]  tun_off;     // level-0 tunnel header
+    logic [1:0]  vlan_cnt_0;
+    logic [1:0]  l3_type_0;
+    logic [2:0]  l4_type_0;
+    logic [7:0]  l3_off_0;
+    logic [7:0]  l4_off_0;
+    logic [7:0]  ttl_0;
+    logic        has_eth_1;
+    logic [7:0]  l2_off_1;
+    logic [1:0]  l3_type_1;
+    logic [2:0]  l4_type_1;
+    logic [7:0]  l3_off_1;
+    logic [7:0]  l4_off_1;
+    logic [7:0]  ttl_1;
+    flow_key_t   flow_key;
+    tcam_key_t   tcam_key;
+  } parse_meta_t;
   // ---- end parser ----
 
   // ---- exact-match table (rtl/em_*.sv, rtl/crc32*.sv) ----
+  // Spec 4.1 / 4.2 and the FT_CMD register (rtl/regs.yaml). Handles are 32 bits wide at the
+  // ports; EM_NO_HANDLE (kNoHandle of the model) when there is no entry.
+  localparam int EM_WAYS      = 4;
+  localparam int EM_HANDLE_W  = 32;
+  localparam int EM_PKTS_W    = 64;
+  localparam int EM_BYTES_W   = 64;
+  localparam int EM_SEEN_W    = 32;  // last seen: ingress timestamp >> 16
+  localparam int EM_CNT_W     = EM_PKTS_W + EM_BYTES_W + EM_SEEN_W;  // 160
+  localparam logic [31:0] EM_NO_HANDLE = 32'hFFFF_FFFF;
+  localparam logic [31:0] CRC32C_POLY_REFL = 32'h82F6_3B78;  // h1: CRC-32C (0x1EDC6F41)
+  localparam logic [31:0] CRC32_POLY_REFL  = 32'hEDB8_8320;  // h2: CRC-32 (0x04C11DB7)
+  // Management commands (FT_CMD values); any other value is BAD_COMMAND.
+  localparam logic [2:0] EM_OP_INSERT     = 3'd1;  // key, action -> handle
+  localparam logic [2:0] EM_OP_DELETE_KEY = 3'd2;  // key
+  localparam logic [2:0] EM_OP_DELETE_HDL = 3'd3;  // handle
+  localparam logic [2:0] EM_OP_QUERY      = 3'd4;  // handle -> counters
+  localparam logic [2:0] EM_OP_READ       = 3'd5;  // handle -> key, action, counters
+  // Statuses (model FlowStatus).
+  localparam logic [7:0] EM_ST_OK          = 8'd1;
+  localparam logic [7:0] EM_ST_EXISTS      = 8'd2;
+  localparam logic [7:0] EM_ST_TABLE_FULL  = 8'd3;
+  localparam logic [7:0] EM_ST_NOT_FOUND   = 8'd4;
+  localparam logic [7:0] EM_ST_BAD_COMMAND = 8'd5;
   // ---- end exact-match table ----
 
   // ---- ternary CAM (rtl/tcam*.sv) ----
+  // Management commands and status codes (spec 4.3; TCAM_CMD / TCAM_STATUS.CODE of the
+  // register map; the codes are the model's FlowStatus).
+  localparam int TCAM_PRIO_W  = 16;  // priority: lower value wins, tie -> lower index
+  localparam int TCAM_INDEX_W = 16;  // lookup result index; a miss reports TCAM_NO_INDEX
+  localparam logic [TCAM_INDEX_W-1:0] TCAM_NO_INDEX = 16'hFFFF;
+  localparam logic [CSR_DATA_W-1:0] TCAM_CMD_WRITE = 32'd1;  // valid rule, counters zeroed
+  localparam logic [CSR_DATA_W-1:0] TCAM_CMD_CLEAR = 32'd2;  // invalidate
+  localparam logic [CSR_DATA_W-1:0] TCAM_CMD_QUERY = 32'd3;  // packet/byte counters
+  localparam logic [CSR_DATA_W-1:0] TCAM_CMD_READ  = 32'd4;  // priority, value, mask, action
+  localparam logic [7:0] TCAM_STATUS_OK          = 8'd1;
+  localparam logic [7:0] TCAM_STATUS_NOT_FOUND   = 8'd4;
+  localparam logic [7:0] TCAM_STATUS_BAD_COMMAND = 8'd5;
   // ---- end ternary CAM ----
 
   // ---- action engine (rtl/action_*.sv) ----
+  // What the action engine needs to know of a frame besides its action record: level 0 of the
+  // parse (the outer headers; no decap yet) and the fields the incremental checksum updates
+  // (spec 5.3) take as old values. The header checksum of IPv4 precedes the addresses in the
+  // stream, so the old values come from the parser instead of a header store-and-forward.
+  // Offsets are bytes from the start of the frame (the Ethernet header is at 0).
+  typedef struct packed {
+    logic [1:0]   vlan_cnt;  // VLAN tags after the source MAC (0..2)
+    logic [1:0]   l3_type;   // L3_NONE, L3_IPV4, L3_IPV6 (the whole fixed header is present)
+    logic [7:0]   l3_off;
+    logic [2:0]   l4_type;   // L4_* of an upper-layer header present in full; L4_NONE for a
+                             // non-first fragment
+    logic [7:0]   l4_off;
+    logic         frag;      // IPv4: MF or offset != 0; IPv6: fragment header (informational)
+    logic [7:0]   ttl;       // IPv4 TTL, IPv6 hop limit
+    logic [15:0]  ip_csum;   // IPv4 header checksum as received
+    logic [15:0]  l4_csum;   // TCP, UDP or ICMPv6 checksum as received (0: UDP without one)
+    logic [127:0] src;       // IP source address as received, IPv4 in bits [31:0]
+    logic [127:0] dst;
+    logic [15:0]  sport;     // TCP/UDP ports as received
+    logic [15:0]  dport;
+  } action_meta_t;
+
+  // Action record fields (spec 5.1), as bit positions of action_t.
+  localparam int ACT_DECAP     = 0;
+  localparam int ACT_ENCAP     = 1;
+  localparam int ACT_VLAN_OP   = 2;  // 2 bits: 0 none, 1 pop, 2 push, 3 rewrite
+  localparam int ACT_SET_DMAC  = 4;
+  localparam int ACT_SET_SMAC  = 5;
+  localparam int ACT_SET_SIP   = 6;
+  localparam int ACT_SET_DIP   = 7;
+  localparam int ACT_SET_SPORT = 8;
+  localparam int ACT_SET_DPORT = 9;
+  localparam int ACT_DEC_TTL   = 10;
+  localparam logic [1:0] VLAN_OP_NONE    = 2'd0;
+  localparam logic [1:0] VLAN_OP_POP     = 2'd1;
+  localparam logic [1:0] VLAN_OP_PUSH    = 2'd2;
+  localparam logic [1:0] VLAN_OP_REWRITE = 2'd3;
   // ---- end action engine ----
 
 endpackage
