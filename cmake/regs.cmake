@@ -3,7 +3,8 @@
 #   rtl/nic_regs_pkg.sv              SystemVerilog package nic_regs_pkg (NICSIM_REGS_SV)
 #   include/nicsim/regs/nic_regs.hpp C++ header, namespace nicsim::regs (target nicsim_regs)
 #   docs/registers.md                the documentation; `regs-doc` copies it to docs/registers.md
-# Nothing generated is edited by hand or committed, except docs/registers.md, whose freshness
+# Nothing generated is edited by hand or committed, except docs/registers.md and
+# rtl/nic_regs_pkg.sv (so rtl/ stands alone), whose freshness
 # the test regs_doc_up_to_date checks.
 
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
@@ -19,6 +20,9 @@ cmake_path(ABSOLUTE_PATH NICSIM_REGS_YAML NORMALIZE)
 set(NICSIM_REGS_GENERATOR ${CMAKE_CURRENT_LIST_DIR}/../scripts/regs/gen_regs.py)
 cmake_path(ABSOLUTE_PATH NICSIM_REGS_GENERATOR NORMALIZE)
 set(NICSIM_REGS_DOC ${CMAKE_CURRENT_LIST_DIR}/../docs/registers.md)
+# The committed copy of the package, so rtl/ stands alone for FPGA flows and plain
+# `verilator --lint-only rtl/*.sv`; the build itself uses the generated one.
+set(NICSIM_REGS_SV_COMMITTED ${CMAKE_CURRENT_LIST_DIR}/../rtl/nic_regs_pkg.sv)
 cmake_path(ABSOLUTE_PATH NICSIM_REGS_DOC NORMALIZE)
 
 set(_regs_gen_dir ${CMAKE_BINARY_DIR}/generated)
@@ -55,9 +59,10 @@ add_library(nicsim_regs INTERFACE)
 target_include_directories(nicsim_regs INTERFACE ${_regs_gen_dir}/include)
 add_dependencies(nicsim_regs nicsim_regs_gen)
 
-# Refresh the committed documentation: cmake --build build --target regs-doc
+# Refresh the committed copies: cmake --build build --target regs-doc
 add_custom_target(regs-doc
   COMMAND ${CMAKE_COMMAND} -E copy_if_different ${NICSIM_REGS_MD} ${NICSIM_REGS_DOC}
-  DEPENDS ${NICSIM_REGS_MD}
-  COMMENT "Copying the generated registers.md to docs/registers.md"
+  COMMAND ${CMAKE_COMMAND} -E copy_if_different ${NICSIM_REGS_SV} ${NICSIM_REGS_SV_COMMITTED}
+  DEPENDS ${NICSIM_REGS_MD} ${NICSIM_REGS_SV}
+  COMMENT "Copying the generated registers.md and nic_regs_pkg.sv to docs/ and rtl/"
   VERBATIM)

@@ -9,7 +9,9 @@
 #   Lint warnings are errors here too (-Wall; waivers in rtl/lint_waivers.vlt).
 set(NICSIM_RTL_DIR ${CMAKE_SOURCE_DIR}/rtl)
 file(GLOB _nicsim_rtl_modules CONFIGURE_DEPENDS ${NICSIM_RTL_DIR}/*.sv)
-list(REMOVE_ITEM _nicsim_rtl_modules ${NICSIM_RTL_DIR}/nic_pkg.sv)
+# The packages go first; the committed copy of the generated register package is not used
+# by the build (the freshly generated one is).
+list(REMOVE_ITEM _nicsim_rtl_modules ${NICSIM_RTL_DIR}/nic_pkg.sv ${NICSIM_RTL_DIR}/nic_regs_pkg.sv)
 list(SORT _nicsim_rtl_modules)
 set(NICSIM_RTL_SOURCES ${NICSIM_REGS_SV} ${NICSIM_RTL_DIR}/nic_pkg.sv ${_nicsim_rtl_modules})
 

@@ -30,7 +30,7 @@ trap 'rm -rf "$gen_dir"' EXIT
 }
 sources=("$gen_dir/nic_regs_pkg.sv" "$RTL/nic_pkg.sv")
 while IFS= read -r f; do
-  [[ "$f" == "$RTL/nic_pkg.sv" ]] || sources+=("$f")
+  [[ "$f" == "$RTL/nic_pkg.sv" || "$f" == "$RTL/nic_regs_pkg.sv" ]] || sources+=("$f")
 done < <(find "$RTL" -maxdepth 1 -name '*.sv' | sort)
 
 status=0

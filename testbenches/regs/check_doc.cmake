@@ -1,7 +1,8 @@
-# ctest regs_doc_up_to_date: regenerate registers.md from rtl/regs.yaml into OUT and compare
-# it with the committed docs/registers.md.
-# cmake -DPYTHON= -DGENERATOR= -DYAML= -DCOMMITTED= -DOUT= -P check_doc.cmake
-execute_process(COMMAND ${PYTHON} ${GENERATOR} ${YAML} --md ${OUT} RESULT_VARIABLE rc)
+# ctest regs_doc_up_to_date / regs_sv_up_to_date: regenerate one output of rtl/regs.yaml
+# (KIND md: docs/registers.md; KIND sv: rtl/nic_regs_pkg.sv) into OUT and compare it with the
+# committed copy.
+# cmake -DPYTHON= -DGENERATOR= -DYAML= -DKIND=md|sv -DCOMMITTED= -DOUT= -P check_doc.cmake
+execute_process(COMMAND ${PYTHON} ${GENERATOR} ${YAML} --${KIND} ${OUT} RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "the register-map generator failed on ${YAML}")
 endif()
@@ -11,5 +12,5 @@ endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT} ${COMMITTED} RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${COMMITTED} is out of date with ${YAML}: "
-    "run cmake --build build --target regs-doc (and commit docs/registers.md)")
+    "run cmake --build build --target regs-doc (and commit it)")
 endif()
