@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "nicsim/model/tracegen.hpp"
 
+#include <algorithm>
+
 #include <array>
 #include <vector>
 
@@ -596,7 +598,11 @@ std::optional<Frame> TraceGenerator::next() {
   if (cut) {
     const BuiltHeader& h =
         built.headers[static_cast<std::size_t>(rng_.below(built.headers.size()))];
-    built.bytes.resize(h.offset + static_cast<std::size_t>(rng_.below(h.length)));
+    // Cut inside the chosen header, keeping at least one byte: an empty record is not a
+    // frame a wire can carry (nicsim run rejects it), and the parser's handling of every
+    // shorter length, 0 included, is covered by the truncation tests.
+    built.bytes.resize(std::max<std::size_t>(
+        1, h.offset + static_cast<std::size_t>(rng_.below(h.length))));
   }
 
   last_ = GeneratedInfo{i, flow, t.kinds, target, malformed};
