@@ -1,17 +1,30 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Synthesize one block of rtl/ with Yosys for a Xilinx UltraScale+ part and print the same
-# `NAME VALUE UNIT` resource report as scripts/synth.sh (synth_luts, synth_ffs, synth_bram36,
-# synth_uram, synth_dsp, synth_lut_levels, synth_logic_levels), for a block that is not (yet)
-# instantiated in nic_top or at parameters nic_top does not use.
+# Synthesize a top of rtl/ with Yosys for a Xilinx UltraScale+ part and print the resource
+# report as `NAME VALUE UNIT` lines: synth_luts, synth_ffs, synth_bram36, synth_uram,
+# synth_dsp (synth_srl, synth_lutram when present), synth_lut_levels, synth_logic_levels.
+# The one synthesis recipe of the project: scripts/synth.sh (nic_top per DATA_W) and
+# scripts/synth-em.sh (the exact-match table) call it.
 #
 # usage: scripts/synth-block.sh TOP [NAME=VALUE ...]   (e.g. `scripts/synth-block.sh tcam
-#        TCAM_ENTRIES=64`)
+#        TCAM_ENTRIES=64`, `scripts/synth-block.sh nic_top DATA_W=512`)
 #   env: SYNTH_OUT=DIR keeps the Yosys log and JSON netlist there (default: a temp dir)
 #
-# Sources: the generated nic_regs_pkg, nic_pkg, rtl/TOP.sv and its sub-modules rtl/TOP_*.sv
-# (one module per file, named after the block), so a block in progress elsewhere in rtl/ does
-# not stop it. Flow, waivers and the logic-depth walk are those of scripts/synth.sh.
+# Flow: `read_verilog -sv` of the generated nic_regs_pkg and every rtl/*.sv (packages
+# first), `chparam -set NAME VALUE` per parameter, `synth_xilinx -family xcup -top TOP
+# -flatten -noiopad -noclkbuf` (modules TOP does not use are dropped). The top is a core that
+# drops into an FPGA shell, so no I/O or clock buffers are inserted, and the design is
+# flattened so the path analysis sees one netlist.
+#
+# Logic depth: Yosys has no timing model for Xilinx cells, so the script walks the mapped
+# netlist (write_json) and finds the longest combinational path between sequential cells
+# (FD*, block/ultra/distributed RAM, DSP, SRL) and core ports:
+#   synth_lut_levels   = most LUTs (LUT1..LUT6, INV) on one path; CARRY/MUXF cells count 0
+#   synth_logic_levels = most LUT + CARRY + MUXF cells on one path (Vivado's "logic levels")
+# Carry cells are taken as one node (any input to any output), a slight overestimate.
+#
+# Exits non-zero if Yosys fails, if it prints any warning not waived below, or if a figure
+# cannot be computed.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +36,9 @@ WAIVERS=(
   # ABC is handed the purely combinational logic between flip-flops (Yosys keeps the FFs),
   # and says so; it is a note about ABC's input, not about the design.
   'ABC: Warning: The network is combinational'
+  # memory_libmap narrows a block RAM's data ports to the bits the memory uses (one line per
+  # RAMB cell, thousands for the 64K-entry table); the RAM is mapped as intended.
+  'Warning: Resizing cell port .*RAMB(18|36)E2'
 )
 
 [[ $# -ge 1 ]] || { echo "usage: $0 TOP [NAME=VALUE ...]" >&2; exit 2; }
@@ -30,17 +46,19 @@ top="$1"
 shift
 params=("$@")
 tag="$top"
+label="$top"
 chparams=""
 for p in "${params[@]}"; do
   [[ "$p" == *=* ]] || { echo "synth-block.sh: parameter '$p' is not NAME=VALUE" >&2; exit 2; }
   chparams+="chparam -set ${p%%=*} ${p#*=} $top; "
   tag+="_${p%%=*}${p#*=}"
+  label+=" $p"
 done
 [[ -f "$RTL/$top.sv" ]] || { echo "synth-block.sh: no $RTL/$top.sv" >&2; exit 2; }
 
 # The register-map package is generated from $RTL/regs.yaml into a temp dir (this script
 # runs outside CMake). Packages first (nic_regs_pkg, nic_pkg), then every other module (one
-# module per file).
+# module per file; the committed copy of nic_regs_pkg is not read twice).
 gen_dir="$(mktemp -d)"
 trap 'rm -rf "$gen_dir"' EXIT
 "${PYTHON:-python3}" "$ROOT/scripts/regs/gen_regs.py" "$RTL/regs.yaml" \
@@ -49,10 +67,10 @@ trap 'rm -rf "$gen_dir"' EXIT
   echo "synth-block.sh: the register-map generator failed on $RTL/regs.yaml" >&2
   exit 1
 }
-sources=("$gen_dir/nic_regs_pkg.sv" "$RTL/nic_pkg.sv" "$RTL/$top.sv")
+sources=("$gen_dir/nic_regs_pkg.sv" "$RTL/nic_pkg.sv")
 while IFS= read -r f; do
-  sources+=("$f")
-done < <(find "$RTL" -maxdepth 1 -name "${top}_*.sv" | sort)
+  [[ "$f" == "$RTL/nic_pkg.sv" || "$f" == "$RTL/nic_regs_pkg.sv" ]] || sources+=("$f")
+done < <(find "$RTL" -maxdepth 1 -name '*.sv' | sort)
 
 out="${SYNTH_OUT:-}"
 keep_hint=""
@@ -89,11 +107,11 @@ for w in "$tag"; do
     status=1
   fi
 
-  if ! python3 - "$json" "$w" "$top" <<'PY'
+  if ! python3 - "$json" "$label" "$top" <<'PY'
 import json, sys
 from functools import lru_cache
 
-path, width, topname = sys.argv[1], sys.argv[2], sys.argv[3]
+path, label, topname = sys.argv[1], sys.argv[2], sys.argv[3]
 top = json.load(open(path))["modules"][topname]
 cells = top["cells"]
 
@@ -118,6 +136,7 @@ bram36 = total(lambda t: t.startswith("RAMB36")) + total(lambda t: t.startswith(
 uram = total(lambda t: t.startswith("URAM"))
 dsp = total(lambda t: t.startswith("DSP"))
 srl = total(lambda t: t.startswith("SRL"))
+lutram = total(lambda t: t.startswith("RAM") and not t.startswith("RAMB"))
 
 # bit -> combinational cells driving it (with their input bits)
 drivers = {}
@@ -151,7 +170,7 @@ for b in list(drivers):
     l, g = depth(b)
     lut_levels, logic_levels = max(lut_levels, l), max(logic_levels, g)
 
-print(f"# {width} (Yosys synth_xilinx -family xcup)")
+print(f"# {label} (Yosys synth_xilinx -family xcup)")
 print(f"synth_luts {luts} count")
 print(f"synth_ffs {ffs} count")
 print(f"synth_bram36 {bram36:g} count")
@@ -159,6 +178,8 @@ print(f"synth_uram {uram} count")
 print(f"synth_dsp {dsp} count")
 if srl:
     print(f"synth_srl {srl} count")
+if lutram:
+    print(f"synth_lutram {lutram} count")
 print(f"synth_lut_levels {lut_levels} levels")
 print(f"synth_logic_levels {logic_levels} levels")
 PY
