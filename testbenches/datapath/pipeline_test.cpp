@@ -227,6 +227,24 @@ TEST(Pipeline, ParseErrorPolicyAndWindow) {
   EXPECT_EQ(p.process(nested, 0, 0).primary.reason, ExcReason::kMiss);
 }
 
+// Spec 2.2: a frame longer than MAX_FRAME (16384) is dropped parse_error whatever the policy;
+// the input counters count its full length.
+TEST(Pipeline, OversizeFrameIsParseErrorUnderEitherPolicy) {
+  Bytes big = PacketBuilder().eth().ipv4().udp().payload(16384).bytes();
+  ASSERT_GT(big.size(), 16384u);
+  const Bytes exact = PacketBuilder().eth().ipv4().udp().payload(16384 - 42).bytes();
+  ASSERT_EQ(exact.size(), 16384u);
+  for (const bool to_exc : {false, true}) {
+    Pipeline p(PipelineConfig{});
+    p.set_parse_err_to_exception(to_exc);
+    EXPECT_EQ(p.process(big, 0, 0).drop, DropReason::kParseError);
+    EXPECT_EQ(p.counters().rx_wire_bytes, big.size());
+    EXPECT_EQ(p.process(exact, 0, 0).primary.reason, ExcReason::kMiss);
+    EXPECT_EQ(p.counters().drop(DropReason::kParseError), 1u);
+    EXPECT_TRUE(p.counters().ledger_balanced());
+  }
+}
+
 TEST(Pipeline, RssQueueSelection) {
   Bench b;
   RssConfig& rc = b.p.rss(4);

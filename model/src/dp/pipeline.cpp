@@ -177,6 +177,11 @@ const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_
     ++counters_.tx_frames;
     counters_.tx_bytes += len;
   }
+  if (len > cfg_.max_frame) {  // spec 2.2: never stored whole, dropped whatever the policy
+    pr_ = ParseResult{};
+    drop(DropReason::kParseError);
+    return res_;
+  }
   parser_.parse(frame, pr_);
   if (parse_failed(pr_, cfg_.parse_window)) {
     if (cfg_.parse_err_to_exception) {

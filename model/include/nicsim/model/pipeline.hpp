@@ -37,6 +37,7 @@ struct PipelineConfig {
   std::uint16_t vxlan_port = 4789;
   std::uint16_t geneve_port = 6081;
   std::uint32_t parse_window = 256;
+  std::uint32_t max_frame = 16384;  // MAX_FRAME (spec 2.2): longer frames drop parse_error
 };
 
 enum class DestType : std::uint8_t { kDrop = 0, kWire = 1, kVnic = 2, kException = 3 };
