@@ -39,6 +39,10 @@ WAIVERS=(
   # memory_libmap narrows a block RAM's data ports to the bits the memory uses (one line per
   # RAMB cell, thousands for the 64K-entry table); the RAM is mapped as intended.
   'Warning: Resizing cell port .*RAMB(18|36)E2'
+  # The same warning as Yosys 0.23 prints it, `module.cell.PORT` with the cell named after
+  # the memory (e.g. `meter_bank.u_st_ram.mem.0.0.DINADIN`): matched by the RAMB18E2/RAMB36E2
+  # address and data port names only, so a resized port of any other cell still fails.
+  'Warning: Resizing cell port [^ ]+\.(ADDRARDADDR|ADDRBWRADDR|DINADIN|DINBDIN|DINPADINP|DINPBDINP|DOUTADOUT|DOUTBDOUT|DOUTPADOUTP|DOUTPBDOUTP|WEA|WEBWE) from [0-9]+ bits to [0-9]+ bits\.$'
 )
 
 [[ $# -ge 1 ]] || { echo "usage: $0 TOP [NAME=VALUE ...]" >&2; exit 2; }
