@@ -1,19 +1,26 @@
 // SPDX-License-Identifier: MIT
-// action_edit: the header edits of the action engine that keep or shift the frame by a fixed
-// amount (spec 5.2 steps 4-6, 5.3): IPv4/IPv6 address and TCP/UDP port rewrite, TTL / hop
-// limit decrement with the incremental IPv4 header and L4 checksum updates, MAC rewrite, VLAN
-// pop / push / rewrite. Bit-exact with the model's Transposer::apply for actions without
-// decap and encap (those flags are ignored here); the TTL expiry test is the caller's.
+// action_edit: the header transposition of the action engine (spec 5.2 steps 3-7, 5.3, 5.5):
+// decap, IPv4/IPv6 address and TCP/UDP port rewrite, TTL / hop limit decrement with the
+// incremental IPv4 header and L4 checksum updates, MAC rewrite, VLAN pop / push / rewrite, and
+// VXLAN encap from a template. Bit-exact with the model's Transposer::apply; the TTL expiry
+// test is the caller's.
 //
-//   s_meta (action record + parse of the frame, one per frame) --> action_hdr_calc
-//                                                                        | overlays
-//   s_axis --> [s1: beat + overlays] --> patch lanes --> [s2] --> action_vlan_shift -->
-//              axis_pipe_reg --> m_axis
+//   s_meta (action record + parse of the level the edits act on, decap length, frame length,
+//   h1, encap template; one per frame)
+//      |--> action_hdr_calc --overlays--------------------+
+//      |--> action_encap_hdr --header--> [hdr FIFO] ------|-----------------------------+
+//                                                         v                             v
+//   s_axis --> axis_byte_strip --> [s1: beat, overlays] --> patch lanes --> [s2] -->
+//   (decap: drop decap_len bytes)     action_vlan_shift --> axis_byte_prepend --> axis_pipe_reg
+//                                                           (encap header)        --> m_axis
 //
 // s_meta is taken with the first beat of its frame (s_meta_ready is high in that clock only).
-// Latency: 4 clocks from a beat in to its beat out with m_axis_tready high. Throughput: one
-// beat per clock; a VLAN push adds one beat to a frame whose last beat has more than
-// KEEP_W-4 bytes. m_axis is driven from registers.
+// s_meta_info describes the level the edits act on (level 1 after a decap, else level 0), with
+// offsets relative to the frame after the decap. Latency: 5 clocks from a beat in to its beat
+// out with m_axis_tready high. Throughput: one beat per clock; a frame costs its output beats
+// (or its input beats, when a decap makes it shorter). m_axis is driven from registers and
+// s_axis_tready has no combinational path from m_axis_tready (the output register slice's
+// ready is a flip-flop).
 `resetall
 `timescale 1ns/1ps
 `default_nettype none
@@ -37,6 +44,10 @@ module action_edit #(
   output logic                       s_meta_ready,
   input  wire nic_pkg::action_t      s_meta_action,
   input  wire nic_pkg::action_meta_t s_meta_info,
+  input  wire [7:0]                  s_meta_decap_len,   // with ACT_DECAP: bytes removed
+  input  wire [15:0]                 s_meta_frame_len,   // frame length as received
+  input  wire [31:0]                 s_meta_h1,          // CRC-32C of the flow key
+  input  wire [nic_pkg::ACTION_W-1:0] s_meta_encap_tmpl, // with ACT_ENCAP: the template
 
   output wire [DATA_W-1:0]           m_axis_tdata,
   output wire [KEEP_W-1:0]           m_axis_tkeep,
@@ -58,7 +69,13 @@ module action_edit #(
     end
   end
 
-  localparam int OVL_W = 16*8 + 16 + 40*8 + 40 + 18*8 + 18 + 8 + 8 + 2 + 16;
+  localparam int OVL_W   = 16*8 + 16 + 40*8 + 40 + 18*8 + 18 + 8 + 8 + 2 + 16;
+  localparam int HDR_B   = nic_pkg::ENC_HDR_MAX;
+  localparam int HLEN_W  = 7;
+  localparam int FIFO_W  = HLEN_W + 8*HDR_B;
+  // Encap headers between s_meta and axis_byte_prepend: one per frame in flight there (strip,
+  // s1, s2, the VLAN shifter's beat and extra beat, the frame being accepted); 8 never stalls.
+  localparam int FIFO_AW = 3;
 
   // Overlays of the frame at s_meta (action_hdr_calc outputs).
   logic                     calc_modifies;
@@ -70,10 +87,23 @@ module action_edit #(
   logic [39:0]              calc_l3_msk;
   logic [18*8-1:0]          calc_l4_ovl;
   logic [17:0]              calc_l4_msk;
+  logic [OVL_W-1:0]         calc_ovl;
+
+  // Encap header of the frame at s_meta.
+  logic                     meta_decap, meta_encap;
+  logic [15:0]              inner_len;
+  logic [8*HDR_B-1:0]       enc_hdr;
+  logic [6:0]               enc_len;
+
+  // Header FIFO (reset: pointers).
+  logic [FIFO_W-1:0]        fifo_mem [1 << FIFO_AW];
+  logic [FIFO_AW:0]         fifo_wp_q, fifo_rp_q;
+  logic                     fifo_full, fifo_empty, fifo_push, fifo_pop;
+  logic [FIFO_W-1:0]        fifo_head;
 
   // Control state (reset).
   logic                     in_frame_q, in_frame_d;  // s_meta of the current frame taken
-  logic [15:0]              off_q, off_d;            // byte offset of the next input beat
+  logic [15:0]              off_q, off_d;            // byte offset of the next s1 beat
   logic                     s1_valid_q, s1_valid_d;
   logic                     s2_valid_q, s2_valid_d;
   // Data path (not reset).
@@ -102,15 +132,31 @@ module action_edit #(
   logic [1:0]               s1_op;
   logic [15:0]              s1_tci;
 
+  // Decap (axis_byte_strip) output.
+  logic                     st_s_valid, st_s_ready;
+  logic [7:0]               st_s_len;
+  logic [DATA_W-1:0]        st_tdata;
+  logic [KEEP_W-1:0]        st_tkeep;
+  logic                     st_tvalid;
+  logic                     st_tlast;
+  logic [USER_W-1:0]        st_tuser;
+  logic [OVL_W-1:0]         st_sb;
+
   logic                     sh_tready;
   logic [DATA_W-1:0]        sh_tdata;
   logic [KEEP_W-1:0]        sh_tkeep;
   logic                     sh_tvalid;
   logic                     sh_tlast;
   logic [USER_W-1:0]        sh_tuser;
+  logic [DATA_W-1:0]        pp_tdata;
+  logic [KEEP_W-1:0]        pp_tkeep;
+  logic                     pp_tvalid;
+  logic                     pp_tlast;
+  logic [USER_W-1:0]        pp_tuser;
   logic                     pr_tready;
+  logic                     sh_m_ready, pp_hdr_valid, pp_hdr_ready;
 
-  logic                     s1_ready, s2_ready, s_fire, s1_move, s2_move;
+  logic                     s1_ready, s2_ready, s_fire, st_fire, s1_move, s2_move, meta_ok;
   logic [15:0]              lane_off, rel3, rel4;
   logic                     unused_modifies;
 
@@ -130,21 +176,99 @@ module action_edit #(
 
   // A frame that modifies nothing has all masks clear and shift_op none.
   assign unused_modifies = calc_modifies;
+  assign calc_ovl = {calc_l2_ovl, calc_l2_msk, calc_l3_ovl, calc_l3_msk, calc_l4_ovl,
+                     calc_l4_msk, s_meta_info.l3_off, s_meta_info.l4_off, calc_shift_op,
+                     calc_vlan_tci};
+
+  // Spec 5.5: the lengths count the frame after the decap and the VLAN op.
+  always_comb begin
+    meta_decap = s_meta_action[nic_pkg::ACT_DECAP];
+    meta_encap = s_meta_action[nic_pkg::ACT_ENCAP];
+    inner_len  = s_meta_frame_len - (meta_decap ? {8'd0, s_meta_decap_len} : 16'd0);
+    case (calc_shift_op)
+      nic_pkg::VLAN_OP_PUSH: inner_len = inner_len + 16'd4;
+      nic_pkg::VLAN_OP_POP:  inner_len = inner_len - 16'd4;
+      default: ;
+    endcase
+  end
+
+  action_encap_hdr u_encap_hdr (
+    .tmpl      (s_meta_encap_tmpl),
+    .inner_len (inner_len),
+    .h1        (s_meta_h1),
+    .hdr       (enc_hdr),
+    .hdr_len   (enc_len)
+  );
+
+  // Header FIFO: written with s_meta (hdr_len 0 without encap), read by axis_byte_prepend.
+  always_comb begin
+    fifo_full  = (fifo_wp_q[FIFO_AW] != fifo_rp_q[FIFO_AW]) &&
+                 (fifo_wp_q[FIFO_AW-1:0] == fifo_rp_q[FIFO_AW-1:0]);
+    fifo_empty = fifo_wp_q == fifo_rp_q;
+    fifo_head  = fifo_mem[fifo_rp_q[FIFO_AW-1:0]];
+  end
+
+  always_ff @(posedge clk) begin
+    if (fifo_push) begin
+      fifo_mem[fifo_wp_q[FIFO_AW-1:0]] <= {meta_encap ? enc_len : 7'd0, enc_hdr};
+    end
+    if (rst) begin
+      fifo_wp_q <= '0;
+      fifo_rp_q <= '0;
+    end else begin
+      fifo_wp_q <= fifo_wp_q + (FIFO_AW+1)'(fifo_push);
+      fifo_rp_q <= fifo_rp_q + (FIFO_AW+1)'(fifo_pop);
+    end
+  end
+
+  // Input: s_meta with the first beat; the decap length goes to the strip with it.
+  // (Separate assigns: one always block per handshake would look like a loop to Verilator.)
+  assign meta_ok       = s_meta_valid && !fifo_full;
+  assign st_s_valid    = s_axis_tvalid && (in_frame_q || meta_ok);
+  assign st_s_len      = meta_decap ? s_meta_decap_len : 8'd0;
+  assign s_axis_tready = st_s_ready && (in_frame_q || meta_ok);
+  assign s_meta_ready  = st_s_ready && !in_frame_q && s_axis_tvalid && !fifo_full;
+  assign s_fire        = s_axis_tvalid && s_axis_tready;
+  assign fifo_push     = s_fire && !in_frame_q;
+  assign in_frame_d    = s_fire ? !s_axis_tlast : in_frame_q;
+
+  axis_byte_strip #(
+    .DATA_W (DATA_W),
+    .KEEP_W (KEEP_W),
+    .USER_W (USER_W),
+    .LEN_W  (8),
+    .SB_W   (OVL_W)
+  ) u_decap (
+    .clk           (clk),
+    .rst           (rst),
+    .s_axis_tdata  (s_axis_tdata),
+    .s_axis_tkeep  (s_axis_tkeep),
+    .s_axis_tvalid (st_s_valid),
+    .s_axis_tready (st_s_ready),
+    .s_axis_tlast  (s_axis_tlast),
+    .s_axis_tuser  (s_axis_tuser),
+    .s_axis_len    (st_s_len),
+    .s_axis_sb     (calc_ovl),
+    .m_axis_tdata  (st_tdata),
+    .m_axis_tkeep  (st_tkeep),
+    .m_axis_tvalid (st_tvalid),
+    .m_axis_tready (s1_ready),
+    .m_axis_tlast  (st_tlast),
+    .m_axis_tuser  (st_tuser),
+    .m_axis_sb     (st_sb)
+  );
+
+  // Handshakes: s2 -> shifter, s1 -> s2, strip -> s1.
+  assign s2_ready = !s2_valid_q || sh_tready;
+  assign s2_move  = s2_valid_q && sh_tready;
+  assign s1_ready = !s1_valid_q || s2_ready;
+  assign s1_move  = s1_valid_q && s2_ready;
+  assign st_fire  = st_tvalid && s1_ready;
 
   always_comb begin
     {s1_l2_ovl, s1_l2_msk, s1_l3_ovl, s1_l3_msk, s1_l4_ovl, s1_l4_msk, s1_l3_off, s1_l4_off,
      s1_op, s1_tci} = s1_ovl_q;
 
-    // Handshakes: s2 -> shifter, s1 -> s2, s_axis (+ s_meta on a first beat) -> s1.
-    s2_ready      = !s2_valid_q || sh_tready;
-    s2_move       = s2_valid_q && sh_tready;
-    s1_ready      = !s1_valid_q || s2_ready;
-    s1_move       = s1_valid_q && s2_ready;
-    s_axis_tready = s1_ready && (in_frame_q || s_meta_valid);
-    s_meta_ready  = s1_ready && !in_frame_q && s_axis_tvalid;
-    s_fire        = s_axis_tvalid && s_axis_tready;
-
-    in_frame_d = in_frame_q;
     off_d      = off_q;
     s1_valid_d = s1_valid_q && !s1_move;
     s1_data_d  = s1_data_q;
@@ -153,22 +277,17 @@ module action_edit #(
     s1_user_d  = s1_user_q;
     s1_off_d   = s1_off_q;
     s1_ovl_d   = s1_ovl_q;
-    if (s_fire) begin
-      in_frame_d = !s_axis_tlast;
+    if (st_fire) begin
       // Saturates: bytes past 64 KiB are never edited.
-      off_d      = s_axis_tlast ? 16'd0 :
+      off_d      = st_tlast ? 16'd0 :
                    (off_q > 16'hFFFF - 16'(KEEP_W) ? off_q : off_q + 16'(KEEP_W));
       s1_valid_d = 1'b1;
-      s1_data_d  = s_axis_tdata;
-      s1_keep_d  = s_axis_tkeep;
-      s1_last_d  = s_axis_tlast;
-      s1_user_d  = s_axis_tuser;
+      s1_data_d  = st_tdata;
+      s1_keep_d  = st_tkeep;
+      s1_last_d  = st_tlast;
+      s1_user_d  = st_tuser;
       s1_off_d   = off_q;
-      if (!in_frame_q) begin
-        s1_ovl_d = {calc_l2_ovl, calc_l2_msk, calc_l3_ovl, calc_l3_msk, calc_l4_ovl,
-                    calc_l4_msk, s_meta_info.l3_off, s_meta_info.l4_off, calc_shift_op,
-                    calc_vlan_tci};
-      end
+      s1_ovl_d   = st_sb;  // constant over the frame
     end
 
     // s1 -> s2: replace the bytes the overlays cover.
@@ -250,9 +369,40 @@ module action_edit #(
     .m_axis_tdata    (sh_tdata),
     .m_axis_tkeep    (sh_tkeep),
     .m_axis_tvalid   (sh_tvalid),
-    .m_axis_tready   (pr_tready),
+    .m_axis_tready   (sh_m_ready),
     .m_axis_tlast    (sh_tlast),
     .m_axis_tuser    (sh_tuser)
+  );
+
+  // Encap: the header from the FIFO in front of the frame (hdr_len 0: pass).
+  assign fifo_pop = pp_hdr_valid && pp_hdr_ready;
+  assign pp_hdr_valid = !fifo_empty;
+
+  axis_byte_prepend #(
+    .DATA_W    (DATA_W),
+    .KEEP_W    (KEEP_W),
+    .USER_W    (USER_W),
+    .HDR_BYTES (HDR_B),
+    .HLEN_W    (HLEN_W)
+  ) u_encap (
+    .clk           (clk),
+    .rst           (rst),
+    .s_axis_tdata  (sh_tdata),
+    .s_axis_tkeep  (sh_tkeep),
+    .s_axis_tvalid (sh_tvalid),
+    .s_axis_tready (sh_m_ready),
+    .s_axis_tlast  (sh_tlast),
+    .s_axis_tuser  (sh_tuser),
+    .s_hdr_valid   (pp_hdr_valid),
+    .s_hdr_ready   (pp_hdr_ready),
+    .s_hdr_data    (fifo_head[8*HDR_B-1:0]),
+    .s_hdr_len     (fifo_head[FIFO_W-1 -: HLEN_W]),
+    .m_axis_tdata  (pp_tdata),
+    .m_axis_tkeep  (pp_tkeep),
+    .m_axis_tvalid (pp_tvalid),
+    .m_axis_tready (pr_tready),
+    .m_axis_tlast  (pp_tlast),
+    .m_axis_tuser  (pp_tuser)
   );
 
   axis_pipe_reg #(
@@ -262,12 +412,12 @@ module action_edit #(
   ) u_out_reg (
     .clk           (clk),
     .rst           (rst),
-    .s_axis_tdata  (sh_tdata),
-    .s_axis_tkeep  (sh_tkeep),
-    .s_axis_tvalid (sh_tvalid),
+    .s_axis_tdata  (pp_tdata),
+    .s_axis_tkeep  (pp_tkeep),
+    .s_axis_tvalid (pp_tvalid),
     .s_axis_tready (pr_tready),
-    .s_axis_tlast  (sh_tlast),
-    .s_axis_tuser  (sh_tuser),
+    .s_axis_tlast  (pp_tlast),
+    .s_axis_tuser  (pp_tuser),
     .m_axis_tdata  (m_axis_tdata),
     .m_axis_tkeep  (m_axis_tkeep),
     .m_axis_tvalid (m_axis_tvalid),

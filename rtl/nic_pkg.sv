@@ -163,11 +163,12 @@ package nic_pkg;
   // ---- end ternary CAM ----
 
   // ---- action engine (rtl/action_*.sv) ----
-  // What the action engine needs to know of a frame besides its action record: level 0 of the
-  // parse (the outer headers; no decap yet) and the fields the incremental checksum updates
+  // What the action engine needs to know of a frame besides its action record: the level the
+  // edits act on (level 1 after a decap, else level 0) and the fields the incremental checksum updates
   // (spec 5.3) take as old values. The header checksum of IPv4 precedes the addresses in the
   // stream, so the old values come from the parser instead of a header store-and-forward.
-  // Offsets are bytes from the start of the frame (the Ethernet header is at 0).
+  // Offsets are bytes from the start of the frame after the decap (the caller rebases level 1's
+  // offsets by the decap length); the Ethernet header of that level is at 0.
   typedef struct packed {
     logic [1:0]   vlan_cnt;  // VLAN tags after the source MAC (0..2)
     logic [1:0]   l3_type;   // L3_NONE, L3_IPV4, L3_IPV6 (the whole fixed header is present)
@@ -200,6 +201,22 @@ package nic_pkg;
   localparam logic [1:0] VLAN_OP_POP     = 2'd1;
   localparam logic [1:0] VLAN_OP_PUSH    = 2'd2;
   localparam logic [1:0] VLAN_OP_REWRITE = 2'd3;
+  localparam int ACT_VLAN_TCI  = 4;   // record byte offsets (spec 5.1)
+  localparam int ACT_ENCAP_IDX = 60;
+  // VXLAN encap template (spec 5.5), 64 bytes, byte i in bits [8*i +: 8] (as action_t).
+  localparam int ENCAP_BYTES    = 64;
+  localparam int ENCAP_W        = ENCAP_BYTES * 8;
+  localparam int ENC_DMAC       = 0;   // 6 bytes, network order
+  localparam int ENC_SMAC       = 6;   // 6 bytes
+  localparam int ENC_VLAN_TCI   = 12;  // 2 bytes, little-endian; 0 = no tag
+  localparam int ENC_FLAGS      = 14;  // bit 0: IPv6
+  localparam int ENC_TTL        = 15;
+  localparam int ENC_UDP_DPORT  = 16;  // 2 bytes, little-endian
+  localparam int ENC_VNI        = 18;  // 3 bytes, little-endian
+  localparam int ENC_SIP        = 24;  // 16 bytes, network order; IPv4 in bytes 36..39
+  localparam int ENC_DIP        = 40;  // 16 bytes; IPv4 in bytes 52..55
+  localparam int ENC_HDR_MAX    = 74;  // longest prepended header: Ethernet + tag + IPv6 + UDP + VXLAN
+  localparam logic [15:0] VXLAN_SPORT_BASE = 16'hC000;  // UDP source port 0xC000 | (h1 & 0x3FFF)
   // ---- end action engine ----
 
 endpackage

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+// action_encap_hdr: the VXLAN header that an encap from a template prepends (spec 5.5), built
+// from the 64-byte template, the length of the frame it encapsulates and the flow hash h1.
+// Purely combinational.
+//
+//   Ethernet: template dmac, smac, [0x8100 + TCI when the template's TCI is not 0], EtherType
+//   IPv4: 45 00 | 36+len | 0000 | 4000 (DF) | TTL 17 | checksum | sip | dip     (20 bytes)
+//   IPv6: 60000000 | 16+len | 17 TTL | sip | dip                                (40 bytes)
+//   UDP:  0xC000 | (h1 & 0x3FFF) | template dport | 16+len | 0000
+//   VXLAN: 08 000000 | VNI | 00
+//
+// hdr_len is 50, 54 (has_tag), 70 (IPv6) or 74 (has_tag IPv6). Header byte i is hdr[8*i +: 8];
+// bytes at and past hdr_len are 0. Lengths are modulo 2^16, as in the model.
+`resetall
+`timescale 1ns/1ps
+`default_nettype none
+
+module action_encap_hdr (
+  input  wire [nic_pkg::ENCAP_W-1:0]         tmpl,       // byte i in [8*i +: 8]
+  input  wire [15:0]                         inner_len,  // frame after decap and VLAN op
+  input  wire [31:0]                         h1,
+  output logic [nic_pkg::ENC_HDR_MAX*8-1:0]  hdr,
+  output logic [6:0]                         hdr_len
+);
+
+  localparam int REST_BYTES = 58;  // EtherType + IPv6 + UDP + VXLAN
+
+  logic             has_tag, v6;
+  logic [15:0]      tci, dport, udp_len, tot_len, sport;
+  logic [7:0]       ttl;
+  logic [23:0]      vni;
+  logic [31:0]      sip4, dip4;
+  logic [19:0]      acc;
+  logic [16:0]      f1;
+  logic [15:0]      f2, csum;
+  logic [REST_BYTES*8-1:0] rest;
+  logic [8*8-1:0]   udp, vxlan;
+  logic             unused_tmpl;
+
+  // Bytes 21..23 and 56..63 are zero in a template; the flags' other bits are reserved.
+  assign unused_tmpl = ^{tmpl[8*nic_pkg::ENC_FLAGS+1 +: 7], tmpl[8*21 +: 24],
+                         tmpl[8*56 +: 64], h1[31:14]};
+
+  always_comb begin
+    tci     = {tmpl[8*(nic_pkg::ENC_VLAN_TCI+1) +: 8], tmpl[8*nic_pkg::ENC_VLAN_TCI +: 8]};
+    has_tag  = tci != 16'd0;
+    v6      = tmpl[8*nic_pkg::ENC_FLAGS];
+    ttl     = tmpl[8*nic_pkg::ENC_TTL +: 8];
+    dport   = {tmpl[8*(nic_pkg::ENC_UDP_DPORT+1) +: 8], tmpl[8*nic_pkg::ENC_UDP_DPORT +: 8]};
+    vni     = {tmpl[8*(nic_pkg::ENC_VNI+2) +: 8], tmpl[8*(nic_pkg::ENC_VNI+1) +: 8],
+               tmpl[8*nic_pkg::ENC_VNI +: 8]};
+    for (int b = 0; b < 4; b++) begin
+      sip4[31-8*b -: 8] = tmpl[8*(nic_pkg::ENC_SIP+12+b) +: 8];
+      dip4[31-8*b -: 8] = tmpl[8*(nic_pkg::ENC_DIP+12+b) +: 8];
+    end
+    udp_len = inner_len + 16'd16;
+    tot_len = inner_len + 16'd36;
+    sport   = nic_pkg::VXLAN_SPORT_BASE | {2'b00, h1[13:0]};
+
+    // IPv4 header checksum over the 20 bytes (checksum field 0).
+    acc  = 20'h04500 + {4'd0, tot_len} + 20'h04000 + {4'd0, ttl, 8'h11} +
+           {4'd0, sip4[31:16]} + {4'd0, sip4[15:0]} + {4'd0, dip4[31:16]} + {4'd0, dip4[15:0]};
+    f1   = {1'b0, acc[15:0]} + {13'd0, acc[19:16]};
+    f2   = f1[15:0] + {15'd0, f1[16]};
+    csum = ~f2;
+
+    udp   = {8'h00, 8'h00, udp_len[7:0], udp_len[15:8], dport[7:0], dport[15:8],
+             sport[7:0], sport[15:8]};                 // byte 0 in the low bits
+    vxlan = {8'h00, vni[7:0], vni[15:8], vni[23:16], 8'h00, 8'h00, 8'h00, 8'h08};
+
+    rest = '0;
+    if (!v6) begin
+      rest[8*0 +: 16]  = {8'h00, 8'h08};                          // EtherType 0x0800
+      rest[8*2 +: 8]   = 8'h45;
+      rest[8*3 +: 8]   = 8'h00;
+      rest[8*4 +: 16]  = {tot_len[7:0], tot_len[15:8]};
+      rest[8*6 +: 16]  = 16'h0000;                                // ID
+      rest[8*8 +: 16]  = {8'h00, 8'h40};                          // DF
+      rest[8*10 +: 8]  = ttl;
+      rest[8*11 +: 8]  = 8'd17;
+      rest[8*12 +: 16] = {csum[7:0], csum[15:8]};
+      rest[8*14 +: 32] = tmpl[8*(nic_pkg::ENC_SIP+12) +: 32];
+      rest[8*18 +: 32] = tmpl[8*(nic_pkg::ENC_DIP+12) +: 32];
+      rest[8*22 +: 64] = udp;
+      rest[8*30 +: 64] = vxlan;
+    end else begin
+      rest[8*0 +: 16]   = {8'hDD, 8'h86};                         // EtherType 0x86DD
+      rest[8*2 +: 32]   = {8'h00, 8'h00, 8'h00, 8'h60};
+      rest[8*6 +: 16]   = {udp_len[7:0], udp_len[15:8]};
+      rest[8*8 +: 8]    = 8'd17;
+      rest[8*9 +: 8]    = ttl;
+      rest[8*10 +: 128] = tmpl[8*nic_pkg::ENC_SIP +: 128];
+      rest[8*26 +: 128] = tmpl[8*nic_pkg::ENC_DIP +: 128];
+      rest[8*42 +: 64]  = udp;
+      rest[8*50 +: 64]  = vxlan;
+    end
+
+    hdr = '0;
+    hdr[0 +: 96] = tmpl[8*nic_pkg::ENC_DMAC +: 96];               // dmac, smac
+    if (has_tag) begin
+      hdr[8*12 +: 32]          = {tci[7:0], tci[15:8], 8'h00, 8'h81};
+      hdr[8*16 +: 8*REST_BYTES] = rest;
+    end else begin
+      hdr[8*12 +: 8*REST_BYTES] = rest;
+    end
+    hdr_len = 7'd50 + (has_tag ? 7'd4 : 7'd0) + (v6 ? 7'd20 : 7'd0);
+  end
+
+endmodule
+
+`default_nettype wire
