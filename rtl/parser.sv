@@ -7,8 +7,9 @@
 // and s_axis_vport (sampled with the first beat) are captured into a header buffer; after
 // tlast the buffer goes to one of ENGINES parser_engine instances (round robin), each of
 // which walks the header chain one header per clock. Their results (parse_err, flow key,
-// TCAM key, level offsets: nic_pkg::parse_meta_t) leave on m_meta_* round robin, so once per
-// frame and in frame order. A frame's metadata may leave before or after its last beat.
+// TCAM key, both levels as the action engine needs them: nic_pkg::parse_meta_t) leave on
+// m_meta_* round robin, so once per frame and in frame order. A frame's metadata may leave
+// before or after its last beat.
 //
 // Throughput: with 64-byte IPv4/TCP frames an engine needs 4 clocks per frame (3 steps and
 // the hand-over), so ENGINES = 4 sustains one frame per clock at DATA_W = 512.
