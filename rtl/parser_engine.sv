@@ -6,7 +6,8 @@
 // IPv6 extension header, TCP/UDP/ICMP/ICMPv6 or GRE, VXLAN/Geneve) over level 0 and, behind a
 // tunnel, level 1, and delivers parse_err, the flow key, the TCAM key and the action-engine
 // view of both levels (nic_pkg::action_meta_t: offsets, types, TTL, addresses, ports, the
-// checksums as received) on m_meta_* (registered).
+// checksums as received) on m_meta_* (registered). The UDP ports of VXLAN and Geneve come
+// from cfg_vxlan_port / cfg_geneve_port, sampled when the engine takes a frame.
 // s_frame_ready is high exactly in the idle state (a register), so nothing combinational
 // runs from m_meta_ready to s_frame_ready.
 //
@@ -23,12 +24,13 @@
 `timescale 1ns/1ps
 `default_nettype none
 
-module parser_engine #(
-  parameter int VXLAN_PORT = 4789,
-  parameter int GENEVE_PORT = 6081
-) (
+module parser_engine (
   input  wire                                clk,
   input  wire                                rst,
+
+  // UDP destination ports of VXLAN and Geneve (TUNNEL_PORTS); sampled when a frame is taken
+  input  wire [15:0]                         cfg_vxlan_port,
+  input  wire [15:0]                         cfg_geneve_port,
 
   input  wire                                s_frame_valid,
   output wire                                s_frame_ready,
@@ -48,9 +50,6 @@ module parser_engine #(
   localparam int VIEW_W     = VIEW_BYTES * 8;
 
   initial begin
-    if (VXLAN_PORT < 0 || VXLAN_PORT > 65535 || GENEVE_PORT < 0 || GENEVE_PORT > 65535) begin
-      $error("parser_engine: VXLAN_PORT/GENEVE_PORT must be 16-bit port numbers");
-    end
     if ($bits(m_meta_data) != nic_pkg::PARSE_META_W) begin
       $error("parser_engine: nic_pkg::PARSE_META_W must be the width of parse_meta_t");
     end
@@ -74,8 +73,6 @@ module parser_engine #(
   localparam logic [1:0] NEXT_IPV6 = 2'd3;
 
   localparam logic [LEN_W-1:0] WIN_END = LEN_W'(WIN_BYTES);
-  localparam logic [15:0] VXLAN_DPORT  = 16'(VXLAN_PORT);
-  localparam logic [15:0] GENEVE_DPORT = 16'(GENEVE_PORT);
 
   // Control state (reset).
   logic [3:0]            state_q, state_d;
@@ -84,6 +81,8 @@ module parser_engine #(
   logic [WIN_W-1:0]      pbuf_q, pbuf_d;       // window bytes, frame byte j at [8*j +: 8]
   logic [LEN_W-1:0]      plen_q, plen_d;       // frame length
   logic [7:0]            pvport_q, pvport_d;
+  logic [15:0]           vxlan_q, vxlan_d;     // tunnel ports of this frame
+  logic [15:0]           geneve_q, geneve_d;
   logic                  lvl_q, lvl_d;         // level being parsed
   logic [8:0]            cur_q, cur_d;         // offset of the header of this step
   logic [LEN_W-1:0]      lend_q, lend_d;       // end of the level's bytes
@@ -159,6 +158,8 @@ module parser_engine #(
     pbuf_d       = pbuf_q;
     plen_d       = plen_q;
     pvport_d     = pvport_q;
+    vxlan_d      = vxlan_q;
+    geneve_d     = geneve_q;
     lvl_d        = lvl_q;
     cur_d        = cur_q;
     lend_d       = lend_q;
@@ -362,7 +363,7 @@ module parser_engine #(
             rec_d.dport   = {vb[8*2 +: 8], vb[8*3 +: 8]};
             rec_d.l4_csum = {vb[8*6 +: 8], vb[8*7 +: 8]};
             uend_d = uend;
-            if (rec_d.dport == VXLAN_DPORT || rec_d.dport == GENEVE_DPORT) begin
+            if (rec_d.dport == vxlan_q || rec_d.dport == geneve_q) begin
               lvl_done = 1'b0;
               state_d  = S_TUN;
               cur_d    = 9'(cur + LEN_W'(8));
@@ -413,7 +414,7 @@ module parser_engine #(
         lvl_done = 1'b1;
         rec_d.tun_off = cur_q[7:0];
         rec_d.tun_id  = {vb[8*4 +: 8], vb[8*5 +: 8], vb[8*6 +: 8]};
-        if (rec_q.dport == VXLAN_DPORT) begin
+        if (rec_q.dport == vxlan_q) begin
           if (cur + 8 > uend_q || !vb[8*0+3] || cur + 8 > WIN_END) begin
             step_err = 1'b1;
           end
@@ -566,6 +567,8 @@ module parser_engine #(
       pbuf_d    = s_frame_buf;
       plen_d    = s_frame_len;
       pvport_d  = s_frame_vport;
+      vxlan_d   = cfg_vxlan_port;
+      geneve_d  = cfg_geneve_port;
       lvl_d     = 1'b0;
       cur_d     = '0;
       lend_d    = s_frame_len;
@@ -580,6 +583,8 @@ module parser_engine #(
     pbuf_q    <= pbuf_d;
     plen_q    <= plen_d;
     pvport_q  <= pvport_d;
+    vxlan_q   <= vxlan_d;
+    geneve_q  <= geneve_d;
     lvl_q     <= lvl_d;
     cur_q     <= cur_d;
     lend_q    <= lend_d;

@@ -4,7 +4,8 @@
 // golden model: the output frame equals the input frame, parse_err equals parse_failed(pr,
 // 256), and (without error) the flow key, TCAM key and the action-engine view of both levels
 // (nic_pkg::action_meta_t: offsets, types, TTL, checksums, addresses, ports) equal what
-// build_flow_key / build_tcam_key / the ParseResult say.
+// build_flow_key / build_tcam_key / the ParseResult say. The tunnel ports are inputs
+// (cfg_vxlan_port, cfg_geneve_port); the model parses with the same ParserConfig.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -152,7 +153,9 @@ class Dut {
  public:
   static constexpr unsigned kKeep = W / 8;
 
-  Dut() : ctx_(std::make_unique<VerilatedContext>()), top_(std::make_unique<V>(ctx_.get())) {
+  explicit Dut(const nm::ParserConfig& cfg = {})
+      : ctx_(std::make_unique<VerilatedContext>()), top_(std::make_unique<V>(ctx_.get())) {
+    set_config(cfg);
     top_->clk = 0;
     top_->rst = 1;
     clear_inputs();
@@ -163,6 +166,12 @@ class Dut {
   ~Dut() { top_->final(); }
   Dut(const Dut&) = delete;
   Dut& operator=(const Dut&) = delete;
+
+  // The tunnel ports (quasi-static: change them only while no frame is in the parser).
+  void set_config(const nm::ParserConfig& cfg) {
+    top_->cfg_vxlan_port = cfg.vxlan_port;
+    top_->cfg_geneve_port = cfg.geneve_port;
+  }
 
   RunResult run(const std::vector<InFrame>& frames, const Patterns& pat) {
     RunResult r;
@@ -500,7 +509,7 @@ template <class V, unsigned W>
 void run_and_check(const std::vector<InFrame>& frames, const Patterns& pat,
                    std::uint64_t* cycles = nullptr, Coverage* cov = nullptr,
                    std::uint64_t* latency = nullptr, const nm::ParserConfig& cfg = {}) {
-  Dut<V, W> dut;
+  Dut<V, W> dut(cfg);
   const RunResult r = dut.run(frames, pat);
   check_run<W>(frames, r, cfg, cov);
   if (cycles) *cycles = r.cycles;
@@ -769,6 +778,121 @@ TEST(RtlParser, MutatedTunnelHeaders) {
   mutate(frames, 78, 120);
   const Coverage cov = check_both(frames, random_patterns(17));
   cov.expect_tunnels_and_errors();
+}
+
+// ---- tunnel ports (cfg_vxlan_port, cfg_geneve_port) -------------------------------------------
+
+constexpr nm::ParserConfig kOtherPorts{.vxlan_port = 8472, .geneve_port = 6082};
+
+// Frames with VXLAN on 8472 and Geneve on 6082, and the same tunnels on the default ports.
+std::vector<Directed> tunnel_port_frames() {
+  using nm::PacketBuilder;
+  std::vector<Directed> d;
+  auto add = [&](const char* n, const PacketBuilder& b, bool err) {
+    d.push_back({n, frame_of(b), err});
+  };
+  add("vxlan 8472", PacketBuilder().eth().ipv4().udp({.dport = 8472}).vxlan({.vni = 0x10203})
+                        .eth().ipv4().tcp({.sport = 5, .dport = 6}), false);
+  add("geneve 6082 eth", PacketBuilder().eth().ipv6().udp({.dport = 6082}).geneve({.vni = 9})
+                             .eth().ipv4().udp(), false);
+  add("geneve 6082 ipv4", PacketBuilder().eth().vlan().ipv4().udp({.dport = 6082})
+                              .geneve({.vni = 10}).ipv4().icmp(), false);
+  add("vxlan 8472 in vxlan 8472",
+      PacketBuilder().eth().ipv4().udp({.dport = 8472}).vxlan({.vni = 1}).eth().ipv4()
+          .udp({.dport = 8472}).vxlan({.vni = 2}).eth().ipv4().tcp(), false);
+  add("vxlan 8472 no I flag",
+      PacketBuilder().eth().ipv4().udp({.dport = 8472}).vxlan({.flags = 0}).eth().ipv4().tcp(),
+      true);
+  add("vxlan 4789 (plain udp here)",
+      PacketBuilder().eth().ipv4().udp().vxlan({.vni = 7}).eth().ipv4().tcp(), false);
+  add("geneve 6081 (plain udp here)",
+      PacketBuilder().eth().ipv4().udp().geneve({.vni = 7}).eth().ipv6().tcp(), false);
+  add("vxlan 4789 no I flag (plain udp here)",
+      PacketBuilder().eth().ipv4().udp().vxlan({.flags = 0}).eth().ipv4().tcp(), false);
+  return d;
+}
+
+// Moves the UDP destination ports 4789/6081 of levels 0 and 1 to the ports of cfg.
+void move_tunnel_ports(std::vector<InFrame>& frames, const nm::ParserConfig& cfg) {
+  for (InFrame& f : frames) {
+    const nm::ParseResult pr = nm::parse(nm::ByteSpan(f.bytes));
+    for (unsigned i = 0; i < std::min<unsigned>(pr.depth, 2); ++i) {
+      const nm::Level& lv = pr.levels[i];
+      if (!lv.has_l4 || lv.l4.kind != nm::Layer::kUdp) continue;
+      const std::uint16_t p = lv.l4.dport == 4789   ? cfg.vxlan_port
+                              : lv.l4.dport == 6081 ? cfg.geneve_port
+                                                    : lv.l4.dport;
+      f.bytes[lv.l4.offset + 2] = static_cast<std::uint8_t>(p >> 8);
+      f.bytes[lv.l4.offset + 3] = static_cast<std::uint8_t>(p);
+    }
+  }
+}
+
+TEST(RtlParser, TunnelPortsFromInputs) {
+  std::vector<InFrame> frames;
+  for (const Directed& d : tunnel_port_frames()) {
+    const nm::ParseResult pr = nm::Parser(kOtherPorts).parse(nm::ByteSpan(d.frame.bytes));
+    EXPECT_EQ(nm::parse_failed(pr, kWindow), d.err)
+        << d.name << " (test list): model says " << summary(pr);
+    frames.push_back(d.frame);
+  }
+  // the model sees the tunnels on the configured ports only
+  const nm::ParseResult vx = nm::Parser(kOtherPorts).parse(nm::ByteSpan(frames[0].bytes));
+  EXPECT_TRUE(vx.levels[0].has_tunnel && vx.levels[0].tunnel.type == nm::TunnelType::kVxlan);
+  const nm::ParseResult gv = nm::Parser(kOtherPorts).parse(nm::ByteSpan(frames[1].bytes));
+  EXPECT_TRUE(gv.levels[0].has_tunnel && gv.levels[0].tunnel.type == nm::TunnelType::kGeneve);
+  for (std::size_t i = 5; i < frames.size(); ++i)
+    EXPECT_FALSE(nm::Parser(kOtherPorts).parse(nm::ByteSpan(frames[i].bytes)).levels[0]
+                     .has_tunnel) << i;
+
+  Coverage cov = check_both(frames, {}, kOtherPorts);
+  EXPECT_EQ(cov.errors, 1u);
+  EXPECT_EQ(cov.inner, 4u);
+  EXPECT_EQ(cov.tun[2], 2u);  // vxlan 8472, vxlan in vxlan
+  EXPECT_EQ(cov.tun[4], 2u);
+  check_both(frames, random_patterns(41), kOtherPorts);
+  // the same frames with the default ports: the 8472/6082 tunnels are plain UDP
+  cov = check_both(frames);
+  EXPECT_EQ(cov.errors, 1u);  // vxlan 4789 without the I flag
+  EXPECT_EQ(cov.tun[2] + cov.tun[4], 2u);
+
+  // generated tunnel traffic moved to the other ports, and as generated (no tunnels seen)
+  auto gen = generated("mixed", 707, 5000, 0.05, "vlan,ipv6ext,vxlan,geneve,nvgre");
+  auto moved = gen;
+  move_tunnel_ports(moved, kOtherPorts);
+  cov = check_both(moved, random_patterns(43), kOtherPorts);
+  EXPECT_GT(cov.tun[2], 100u);
+  EXPECT_GT(cov.tun[4], 100u);
+  EXPECT_GT(cov.tun[3], 0u);
+  cov = check_both(gen, stall_patterns(), kOtherPorts);
+  EXPECT_EQ(cov.tun[2] + cov.tun[4], 0u);
+  EXPECT_GT(cov.tun[3], 0u);
+}
+
+// A change of the ports between frames applies to the frames after it (one DUT, no reset).
+TEST(RtlParser, TunnelPortsChangeAtRuntime) {
+  std::vector<InFrame> frames;
+  for (const Directed& d : tunnel_port_frames()) frames.push_back(d.frame);
+  for (const Directed& d : directed_frames()) frames.push_back(d.frame);
+  const nm::ParserConfig def{};
+  {
+    Dut<Vparser_w64, 64> dut(kOtherPorts);
+    check_run<64>(frames, dut.run(frames, random_patterns(51)), kOtherPorts, nullptr);
+    dut.set_config(def);
+    check_run<64>(frames, dut.run(frames, random_patterns(52)), def, nullptr);
+    dut.set_config(kOtherPorts);
+    check_run<64>(frames, dut.run(frames, {}), kOtherPorts, nullptr);
+  }
+  {
+    Dut<Vparser_w512, 512> dut(def);
+    check_run<512>(frames, dut.run(frames, {}), def, nullptr);
+    dut.set_config(kOtherPorts);
+    check_run<512>(frames, dut.run(frames, random_patterns(53)), kOtherPorts, nullptr);
+    // both ports equal: VXLAN wins (Geneve headers on 6081 fail as VXLAN without the I flag)
+    const nm::ParserConfig same{.vxlan_port = 6081, .geneve_port = 6081};
+    dut.set_config(same);
+    check_run<512>(frames, dut.run(frames, {}), same, nullptr);
+  }
 }
 
 // ---- captures -----------------------------------------------------------------------------
