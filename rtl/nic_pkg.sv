@@ -50,7 +50,7 @@ package nic_pkg;
 
   // ---- parser and key builder (rtl/parser*.sv) ----
   localparam int PARSER_LEN_W = 20;   // frame length counter of the parser (saturating)
-  localparam int PARSE_META_W = 890;  // width of parse_meta_t (checked by parser_engine)
+  localparam int PARSE_META_W = 1534;  // width of parse_meta_t (checked by parser_engine)
   // One parse level (the frame, or what the outer tunnel carries) as the parser records it.
   // Offsets are bytes from the start of the frame; fields are meaningful only when the
   // header is present and the frame parsed without error.
@@ -73,6 +73,8 @@ package nic_pkg;
     logic [15:0]  sport;     // flow-key value: port, or ICMP type * 256 + code
     logic [15:0]  dport;     // flow-key value: port, or ICMP echo identifier (or 0)
     logic [7:0]   l4_off;
+    logic [15:0]  ip_csum;   // IPv4 header checksum as received
+    logic [15:0]  l4_csum;   // TCP, UDP or ICMPv6 checksum as received (ICMP: 0)
     logic [2:0]   tun_type;  // spec numbering: 0 none, 2 VXLAN, 3 NVGRE, 4 Geneve, 5 GRE
     logic [23:0]  tun_id;
     logic [7:0]   tun_off;
@@ -93,31 +95,48 @@ package nic_pkg;
   localparam logic [2:0] TUN_GENEVE = 3'd4;
   localparam logic [2:0] TUN_GRE    = 3'd5;
 
-  // Metadata of one frame (parser m_meta_data). Level 0 is the frame, level 1 what the
-  // level-0 tunnel carries (zero without one). Offsets are valid when parse_err is 0.
-  // The keys are the least significant fields: tcam_key is bits [TCAM_KEY_W-1:0].
+  // One parse level as the action engine needs it (and as parse_meta_t carries both levels):
+  // offsets, types, TTL and the fields the incremental checksum updates (spec 5.3) take as old
+  // values. The header checksum of IPv4 precedes the addresses in the stream, so the old values
+  // come from the parser instead of a header store-and-forward. In parse_meta_t offsets are
+  // bytes from the start of the frame; at action_edit's s_meta_info they are bytes from the
+  // start of the frame after the decap (the datapath rebases level 1 by the decap length).
   typedef struct packed {
-    logic        parse_err;   // parse_failed(pr, PARSE_WINDOW) of the model
-    logic [15:0] frame_len;   // bytes (sum of tkeep), saturated at 0xFFFF
-    logic [7:0]  vport;       // s_axis_vport of the first beat
-    logic        inner;       // the keys come from level 1 (key_level == 1)
-    logic [2:0]  tun_type;    // level-0 tunnel, spec numbering (no VLAN value here)
-    logic [7:0]  tun_off;     // level-0 tunnel header
-    logic [1:0]  vlan_cnt_0;
-    logic [1:0]  l3_type_0;
-    logic [2:0]  l4_type_0;
-    logic [7:0]  l3_off_0;
-    logic [7:0]  l4_off_0;
-    logic [7:0]  ttl_0;
-    logic        has_eth_1;
-    logic [7:0]  l2_off_1;
-    logic [1:0]  l3_type_1;
-    logic [2:0]  l4_type_1;
-    logic [7:0]  l3_off_1;
-    logic [7:0]  l4_off_1;
-    logic [7:0]  ttl_1;
-    flow_key_t   flow_key;
-    tcam_key_t   tcam_key;
+    logic [1:0]   vlan_cnt;  // VLAN tags after the source MAC (0..2)
+    logic [1:0]   l3_type;   // L3_NONE, L3_IPV4, L3_IPV6 (the whole fixed header is present)
+    logic [7:0]   l3_off;
+    logic [2:0]   l4_type;   // L4_* of an upper-layer header present in full; L4_NONE for a
+                             // non-first fragment
+    logic [7:0]   l4_off;
+    logic         frag;      // IPv4: MF or offset != 0; IPv6: fragment header (informational)
+    logic [7:0]   ttl;       // IPv4 TTL, IPv6 hop limit
+    logic [15:0]  ip_csum;   // IPv4 header checksum as received
+    logic [15:0]  l4_csum;   // TCP, UDP or ICMPv6 checksum as received (0: UDP without one)
+    logic [127:0] src;       // IP source address as received, IPv4 in bits [31:0]
+    logic [127:0] dst;
+    logic [15:0]  sport;     // TCP/UDP ports as received
+    logic [15:0]  dport;
+  } action_meta_t;
+
+  // Metadata of one frame (parser m_meta_data). Level 0 is the frame, level 1 what the
+  // level-0 tunnel carries (zero without one). The fields below parse_err, frame_len, vport
+  // and inner are zero when parse_err is 1. In lvl0/lvl1 a field of an absent header is zero
+  // (l3_* and the IP fields need l3_type != L3_NONE, l4_* and the checksum need l4_type !=
+  // L4_NONE; sport/dport are TCP/UDP ports only). The keys are the least significant fields:
+  // tcam_key is bits [TCAM_KEY_W-1:0].
+  typedef struct packed {
+    logic         parse_err;   // parse_failed(pr, PARSE_WINDOW) of the model
+    logic [15:0]  frame_len;   // bytes (sum of tkeep), saturated at 0xFFFF
+    logic [7:0]   vport;       // s_axis_vport of the first beat
+    logic         inner;       // the keys come from level 1 (key_level == 1)
+    logic [2:0]   tun_type;    // level-0 tunnel, spec numbering (no VLAN value here)
+    logic [7:0]   tun_off;     // level-0 tunnel header
+    logic         has_eth_1;   // level 1 exists and starts with Ethernet
+    logic [7:0]   l2_off_1;    // first byte of level 1
+    action_meta_t lvl0;        // level 0, offsets from the frame start
+    action_meta_t lvl1;        // level 1, offsets from the frame start (zero without level 1)
+    flow_key_t    flow_key;
+    tcam_key_t    tcam_key;
   } parse_meta_t;
   // ---- end parser ----
 
@@ -163,28 +182,7 @@ package nic_pkg;
   // ---- end ternary CAM ----
 
   // ---- action engine (rtl/action_*.sv) ----
-  // What the action engine needs to know of a frame besides its action record: the level the
-  // edits act on (level 1 after a decap, else level 0) and the fields the incremental checksum updates
-  // (spec 5.3) take as old values. The header checksum of IPv4 precedes the addresses in the
-  // stream, so the old values come from the parser instead of a header store-and-forward.
-  // Offsets are bytes from the start of the frame after the decap (the caller rebases level 1's
-  // offsets by the decap length); the Ethernet header of that level is at 0.
-  typedef struct packed {
-    logic [1:0]   vlan_cnt;  // VLAN tags after the source MAC (0..2)
-    logic [1:0]   l3_type;   // L3_NONE, L3_IPV4, L3_IPV6 (the whole fixed header is present)
-    logic [7:0]   l3_off;
-    logic [2:0]   l4_type;   // L4_* of an upper-layer header present in full; L4_NONE for a
-                             // non-first fragment
-    logic [7:0]   l4_off;
-    logic         frag;      // IPv4: MF or offset != 0; IPv6: fragment header (informational)
-    logic [7:0]   ttl;       // IPv4 TTL, IPv6 hop limit
-    logic [15:0]  ip_csum;   // IPv4 header checksum as received
-    logic [15:0]  l4_csum;   // TCP, UDP or ICMPv6 checksum as received (0: UDP without one)
-    logic [127:0] src;       // IP source address as received, IPv4 in bits [31:0]
-    logic [127:0] dst;
-    logic [15:0]  sport;     // TCP/UDP ports as received
-    logic [15:0]  dport;
-  } action_meta_t;
+  // action_meta_t (the parse of one level as the action engine needs it): parser section.
 
   // Action record fields (spec 5.1), as bit positions of action_t.
   localparam int ACT_DECAP     = 0;

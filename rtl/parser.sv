@@ -7,8 +7,9 @@
 // and s_axis_vport (sampled with the first beat) are captured into a header buffer; after
 // tlast the buffer goes to one of ENGINES parser_engine instances (round robin), each of
 // which walks the header chain one header per clock. Their results (parse_err, flow key,
-// TCAM key, level offsets: nic_pkg::parse_meta_t) leave on m_meta_* round robin, so once per
-// frame and in frame order. A frame's metadata may leave before or after its last beat.
+// TCAM key, both levels as the action engine needs them: nic_pkg::parse_meta_t) leave on
+// m_meta_* round robin, so once per frame and in frame order. A frame's metadata may leave
+// before or after its last beat.
 //
 // Throughput: with 64-byte IPv4/TCP frames an engine needs 4 clocks per frame (3 steps and
 // the hand-over), so ENGINES = 4 sustains one frame per clock at DATA_W = 512.
@@ -20,12 +21,15 @@ module parser #(
   parameter int DATA_W = 512,
   parameter int KEEP_W = DATA_W / 8,
   parameter int USER_W = 1,
-  parameter int ENGINES = DATA_W >= 512 ? 4 : 2,  // parser engines, 1 to 8
-  parameter int VXLAN_PORT = 4789,
-  parameter int GENEVE_PORT = 6081
+  parameter int ENGINES = DATA_W >= 512 ? 4 : 2   // parser engines, 1 to 8
 ) (
   input  wire                     clk,
   input  wire                     rst,
+
+  // Quasi-static configuration (TUNNEL_PORTS): UDP destination ports of VXLAN and Geneve.
+  // An engine samples them when it takes a frame, so a change applies to later frames.
+  input  wire [15:0]              cfg_vxlan_port,
+  input  wire [15:0]              cfg_geneve_port,
 
   input  wire [DATA_W-1:0]        s_axis_tdata,
   input  wire [KEEP_W-1:0]        s_axis_tkeep,
@@ -173,12 +177,11 @@ module parser #(
   logic                      meta_fire;
 
   for (genvar e = 0; e < ENGINES; e++) begin : g_engine
-    parser_engine #(
-      .VXLAN_PORT  (VXLAN_PORT),
-      .GENEVE_PORT (GENEVE_PORT)
-    ) engine (
-      .clk           (clk),
-      .rst           (rst),
+    parser_engine engine (
+      .clk             (clk),
+      .rst             (rst),
+      .cfg_vxlan_port  (cfg_vxlan_port),
+      .cfg_geneve_port (cfg_geneve_port),
       .s_frame_valid (load && in_ptr_q == PTR_W'(e)),
       .s_frame_ready (eng_ready[e]),
       .s_frame_buf   (cap_buf_q),

@@ -4,9 +4,12 @@
 // Takes one frame's first PARSE_WINDOW bytes, its length and source vport (s_frame_*), walks
 // its header chain one header per clock (Ethernet with its VLAN tags, ARP, IPv4, IPv6, each
 // IPv6 extension header, TCP/UDP/ICMP/ICMPv6 or GRE, VXLAN/Geneve) over level 0 and, behind a
-// tunnel, level 1, and delivers parse_err, the flow key, the TCAM key and the level offsets
-// on m_meta_* (registered). s_frame_ready is high exactly in the idle state (a register), so
-// nothing combinational runs from m_meta_ready to s_frame_ready.
+// tunnel, level 1, and delivers parse_err, the flow key, the TCAM key and the action-engine
+// view of both levels (nic_pkg::action_meta_t: offsets, types, TTL, addresses, ports, the
+// checksums as received) on m_meta_* (registered). The UDP ports of VXLAN and Geneve come
+// from cfg_vxlan_port / cfg_geneve_port, sampled when the engine takes a frame.
+// s_frame_ready is high exactly in the idle state (a register), so nothing combinational
+// runs from m_meta_ready to s_frame_ready.
 //
 // Clocks from s_frame handshake to m_meta_valid: one per header step (Ethernet, IP, each
 // extension header, L4, tunnel; then the same for level 1); IPv4/TCP: 3. The engine takes
@@ -21,12 +24,13 @@
 `timescale 1ns/1ps
 `default_nettype none
 
-module parser_engine #(
-  parameter int VXLAN_PORT = 4789,
-  parameter int GENEVE_PORT = 6081
-) (
+module parser_engine (
   input  wire                                clk,
   input  wire                                rst,
+
+  // UDP destination ports of VXLAN and Geneve (TUNNEL_PORTS); sampled when a frame is taken
+  input  wire [15:0]                         cfg_vxlan_port,
+  input  wire [15:0]                         cfg_geneve_port,
 
   input  wire                                s_frame_valid,
   output wire                                s_frame_ready,
@@ -46,9 +50,6 @@ module parser_engine #(
   localparam int VIEW_W     = VIEW_BYTES * 8;
 
   initial begin
-    if (VXLAN_PORT < 0 || VXLAN_PORT > 65535 || GENEVE_PORT < 0 || GENEVE_PORT > 65535) begin
-      $error("parser_engine: VXLAN_PORT/GENEVE_PORT must be 16-bit port numbers");
-    end
     if ($bits(m_meta_data) != nic_pkg::PARSE_META_W) begin
       $error("parser_engine: nic_pkg::PARSE_META_W must be the width of parse_meta_t");
     end
@@ -72,8 +73,6 @@ module parser_engine #(
   localparam logic [1:0] NEXT_IPV6 = 2'd3;
 
   localparam logic [LEN_W-1:0] WIN_END = LEN_W'(WIN_BYTES);
-  localparam logic [15:0] VXLAN_DPORT  = 16'(VXLAN_PORT);
-  localparam logic [15:0] GENEVE_DPORT = 16'(GENEVE_PORT);
 
   // Control state (reset).
   logic [3:0]            state_q, state_d;
@@ -82,6 +81,8 @@ module parser_engine #(
   logic [WIN_W-1:0]      pbuf_q, pbuf_d;       // window bytes, frame byte j at [8*j +: 8]
   logic [LEN_W-1:0]      plen_q, plen_d;       // frame length
   logic [7:0]            pvport_q, pvport_d;
+  logic [15:0]           vxlan_q, vxlan_d;     // tunnel ports of this frame
+  logic [15:0]           geneve_q, geneve_d;
   logic                  lvl_q, lvl_d;         // level being parsed
   logic [8:0]            cur_q, cur_d;         // offset of the header of this step
   logic [LEN_W-1:0]      lend_q, lend_d;       // end of the level's bytes
@@ -127,6 +128,10 @@ module parser_engine #(
   logic [15:0]           k_sport, k_dport;
   nic_pkg::flow_key_t    fkey;
 
+  // Action-engine view of the levels (nic_pkg::action_meta_t).
+  nic_pkg::action_meta_t a_rec;                // of rec_d, the level parsed last
+  nic_pkg::action_meta_t a_lv0;                // of lv0_d, level 0 once level 1 is parsed
+
   assign cur = LEN_W'(cur_q);
 
   always_comb begin
@@ -153,6 +158,8 @@ module parser_engine #(
     pbuf_d       = pbuf_q;
     plen_d       = plen_q;
     pvport_d     = pvport_q;
+    vxlan_d      = vxlan_q;
+    geneve_d     = geneve_q;
     lvl_d        = lvl_q;
     cur_d        = cur_q;
     lend_d       = lend_q;
@@ -261,6 +268,7 @@ module parser_engine #(
         rec_d.l3_off  = cur_q[7:0];
         rec_d.proto   = vb[8*9 +: 8];
         rec_d.ttl     = vb[8*8 +: 8];
+        rec_d.ip_csum = {vb[8*10 +: 8], vb[8*11 +: 8]};
         rec_d.frag    = vb[8*6+5] || fragoff != 16'd0;
         rec_d.src     = {96'd0, vb[8*12 +: 8], vb[8*13 +: 8], vb[8*14 +: 8], vb[8*15 +: 8]};
         rec_d.dst     = {96'd0, vb[8*16 +: 8], vb[8*17 +: 8], vb[8*18 +: 8], vb[8*19 +: 8]};
@@ -342,6 +350,7 @@ module parser_engine #(
             rec_d.l4_type = nic_pkg::L4_TCP;
             rec_d.sport   = {vb[8*0 +: 8], vb[8*1 +: 8]};
             rec_d.dport   = {vb[8*2 +: 8], vb[8*3 +: 8]};
+            rec_d.l4_csum = {vb[8*16 +: 8], vb[8*17 +: 8]};
           end
           8'd17: begin  // UDP
             hl = LEN_W'({vb[8*4 +: 8], vb[8*5 +: 8]});  // UDP length
@@ -352,8 +361,9 @@ module parser_engine #(
             rec_d.l4_type = nic_pkg::L4_UDP;
             rec_d.sport   = {vb[8*0 +: 8], vb[8*1 +: 8]};
             rec_d.dport   = {vb[8*2 +: 8], vb[8*3 +: 8]};
+            rec_d.l4_csum = {vb[8*6 +: 8], vb[8*7 +: 8]};
             uend_d = uend;
-            if (rec_d.dport == VXLAN_DPORT || rec_d.dport == GENEVE_DPORT) begin
+            if (rec_d.dport == vxlan_q || rec_d.dport == geneve_q) begin
               lvl_done = 1'b0;
               state_d  = S_TUN;
               cur_d    = 9'(cur + LEN_W'(8));
@@ -368,6 +378,7 @@ module parser_engine #(
                                   (vb[8*0 +: 8] == 8'd128 || vb[8*0 +: 8] == 8'd129);
             rec_d.l4_type = nh_q == 8'd1 ? nic_pkg::L4_ICMP : nic_pkg::L4_ICMPV6;
             rec_d.sport   = {vb[8*0 +: 8], vb[8*1 +: 8]};
+            rec_d.l4_csum = nh_q == 8'd1 ? 16'd0 : {vb[8*2 +: 8], vb[8*3 +: 8]};
             // echo identifier, when within the IP packet and the window
             rec_d.dport   = echo && cur + 6 <= dend_q && cur + 6 <= WIN_END ?
                             {vb[8*4 +: 8], vb[8*5 +: 8]} : 16'd0;
@@ -403,7 +414,7 @@ module parser_engine #(
         lvl_done = 1'b1;
         rec_d.tun_off = cur_q[7:0];
         rec_d.tun_id  = {vb[8*4 +: 8], vb[8*5 +: 8], vb[8*6 +: 8]};
-        if (rec_q.dport == VXLAN_DPORT) begin
+        if (rec_q.dport == vxlan_q) begin
           if (cur + 8 > uend_q || !vb[8*0+3] || cur + 8 > WIN_END) begin
             step_err = 1'b1;
           end
@@ -484,6 +495,51 @@ module parser_engine #(
     fkey = {pvport_q, rec_d.l3_type, k_tun, 3'b000, k_tun_id, k_proto, k_sport, k_dport,
             rec_d.src, rec_d.dst};
 
+    // The action engine's view of both levels from the final records: a field of a header
+    // that is absent is zero; the ports are TCP/UDP ports only (the records hold the flow-key
+    // values, ICMP type/code and echo identifier included).
+    a_rec = '0;
+    a_rec.vlan_cnt = rec_d.vlan_cnt;
+    if (rec_d.l3_type != nic_pkg::L3_NONE) begin
+      a_rec.l3_type = rec_d.l3_type;
+      a_rec.l3_off  = rec_d.l3_off;
+      a_rec.frag    = rec_d.frag;
+      a_rec.ttl     = rec_d.ttl;
+      a_rec.ip_csum = rec_d.ip_csum;
+      a_rec.src     = rec_d.src;
+      a_rec.dst     = rec_d.dst;
+    end
+    if (rec_d.l4_type != nic_pkg::L4_NONE) begin
+      a_rec.l4_type = rec_d.l4_type;
+      a_rec.l4_off  = rec_d.l4_off;
+      a_rec.l4_csum = rec_d.l4_csum;
+      if (rec_d.l4_type == nic_pkg::L4_TCP || rec_d.l4_type == nic_pkg::L4_UDP) begin
+        a_rec.sport = rec_d.sport;
+        a_rec.dport = rec_d.dport;
+      end
+    end
+
+    a_lv0 = '0;
+    a_lv0.vlan_cnt = lv0_d.vlan_cnt;
+    if (lv0_d.l3_type != nic_pkg::L3_NONE) begin
+      a_lv0.l3_type = lv0_d.l3_type;
+      a_lv0.l3_off  = lv0_d.l3_off;
+      a_lv0.frag    = lv0_d.frag;
+      a_lv0.ttl     = lv0_d.ttl;
+      a_lv0.ip_csum = lv0_d.ip_csum;
+      a_lv0.src     = lv0_d.src;
+      a_lv0.dst     = lv0_d.dst;
+    end
+    if (lv0_d.l4_type != nic_pkg::L4_NONE) begin
+      a_lv0.l4_type = lv0_d.l4_type;
+      a_lv0.l4_off  = lv0_d.l4_off;
+      a_lv0.l4_csum = lv0_d.l4_csum;
+      if (lv0_d.l4_type == nic_pkg::L4_TCP || lv0_d.l4_type == nic_pkg::L4_UDP) begin
+        a_lv0.sport = lv0_d.sport;
+        a_lv0.dport = lv0_d.dport;
+      end
+    end
+
     if (state_d == S_FIN && meta_free) begin
       meta_valid_d       = 1'b1;
       meta_d             = '0;
@@ -495,32 +551,12 @@ module parser_engine #(
         meta_d.flow_key = fkey;
         meta_d.tcam_key = rec_d.has_eth ? {fkey, rec_d.dmac, rec_d.smac, rec_d.etype}
                                         : {fkey, 112'd0};
-        if (lvl_d) begin
-          meta_d.tun_type   = lv0_d.tun_type;
-          meta_d.tun_off    = lv0_d.tun_off;
-          meta_d.vlan_cnt_0 = lv0_d.vlan_cnt;
-          meta_d.l3_type_0  = lv0_d.l3_type;
-          meta_d.l4_type_0  = lv0_d.l4_type;
-          meta_d.l3_off_0   = lv0_d.l3_off;
-          meta_d.l4_off_0   = lv0_d.l4_off;
-          meta_d.ttl_0      = lv0_d.ttl;
-          meta_d.has_eth_1  = rec_d.has_eth;
-          meta_d.l2_off_1   = rec_d.l2_off;
-          meta_d.l3_type_1  = rec_d.l3_type;
-          meta_d.l4_type_1  = rec_d.l4_type;
-          meta_d.l3_off_1   = rec_d.l3_off;
-          meta_d.l4_off_1   = rec_d.l4_off;
-          meta_d.ttl_1      = rec_d.ttl;
-        end else begin
-          meta_d.tun_type   = rec_d.tun_type;
-          meta_d.tun_off    = rec_d.tun_off;
-          meta_d.vlan_cnt_0 = rec_d.vlan_cnt;
-          meta_d.l3_type_0  = rec_d.l3_type;
-          meta_d.l4_type_0  = rec_d.l4_type;
-          meta_d.l3_off_0   = rec_d.l3_off;
-          meta_d.l4_off_0   = rec_d.l4_off;
-          meta_d.ttl_0      = rec_d.ttl;
-        end
+        meta_d.tun_type  = lvl_d ? lv0_d.tun_type : rec_d.tun_type;
+        meta_d.tun_off   = lvl_d ? lv0_d.tun_off : rec_d.tun_off;
+        meta_d.has_eth_1 = lvl_d && rec_d.has_eth;
+        meta_d.l2_off_1  = lvl_d ? rec_d.l2_off : 8'd0;
+        meta_d.lvl0      = lvl_d ? a_lv0 : a_rec;
+        meta_d.lvl1      = lvl_d ? a_rec : '0;
       end
       state_d = S_IDLE;
     end
@@ -531,6 +567,8 @@ module parser_engine #(
       pbuf_d    = s_frame_buf;
       plen_d    = s_frame_len;
       pvport_d  = s_frame_vport;
+      vxlan_d   = cfg_vxlan_port;
+      geneve_d  = cfg_geneve_port;
       lvl_d     = 1'b0;
       cur_d     = '0;
       lend_d    = s_frame_len;
@@ -545,6 +583,8 @@ module parser_engine #(
     pbuf_q    <= pbuf_d;
     plen_q    <= plen_d;
     pvport_q  <= pvport_d;
+    vxlan_q   <= vxlan_d;
+    geneve_q  <= geneve_d;
     lvl_q     <= lvl_d;
     cur_q     <= cur_d;
     lend_q    <= lend_d;

@@ -2,8 +2,10 @@
 // Bench of rtl/parser.sv at DATA_W 64 and 512: every frame goes through the Verilated parser
 // with idle cycles on the input and backpressure on both outputs, and is compared with the
 // golden model: the output frame equals the input frame, parse_err equals parse_failed(pr,
-// 256), and (without error) the flow key, TCAM key and the level offsets/types equal what
-// build_flow_key / build_tcam_key / the ParseResult say.
+// 256), and (without error) the flow key, TCAM key and the action-engine view of both levels
+// (nic_pkg::action_meta_t: offsets, types, TTL, checksums, addresses, ports) equal what
+// build_flow_key / build_tcam_key / the ParseResult say. The tunnel ports are inputs
+// (cfg_vxlan_port, cfg_geneve_port); the model parses with the same ParserConfig.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -40,19 +42,29 @@ struct InFrame {
   std::uint8_t vport = 0;
 };
 
+// nic_pkg::action_meta_t, decoded (352 bits; first field most significant).
+struct ActMeta {
+  unsigned vlan_cnt = 0, l3_type = 0, l3_off = 0, l4_type = 0, l4_off = 0, frag = 0, ttl = 0;
+  unsigned ip_csum = 0, l4_csum = 0, sport = 0, dport = 0;
+  std::array<std::uint8_t, 16> src{}, dst{};  // network order; IPv4 in bytes 12..15
+  bool operator==(const ActMeta&) const = default;
+};
+
+constexpr unsigned kActMetaW = 352;
+
 // parse_meta_t (rtl/nic_pkg.sv), decoded. Bit positions from the LSB: tcam_key [447:0],
-// flow_key [783:448], then the small fields up to parse_err at bit 889.
+// flow_key [783:448], lvl1 [1135:784], lvl0 [1487:1136], then the small fields up to
+// parse_err at bit 1533.
 struct Meta {
   bool parse_err = false;
-  unsigned frame_len = 0, vport = 0, inner = 0, tun_type = 0, tun_off = 0, vlan_cnt_0 = 0;
-  unsigned l3_type_0 = 0, l4_type_0 = 0, l3_off_0 = 0, l4_off_0 = 0, ttl_0 = 0;
-  unsigned has_eth_1 = 0, l2_off_1 = 0, l3_type_1 = 0, l4_type_1 = 0, l3_off_1 = 0;
-  unsigned l4_off_1 = 0, ttl_1 = 0;
+  unsigned frame_len = 0, vport = 0, inner = 0, tun_type = 0, tun_off = 0;
+  unsigned has_eth_1 = 0, l2_off_1 = 0;
+  ActMeta lvl0, lvl1;
   nm::FlowKey flow_key{};
   nm::TcamKey tcam_key{};
 };
 
-constexpr unsigned kMetaW = 890;
+constexpr unsigned kMetaW = 1534;
 
 template <class Wide>
 unsigned bits(const Wide& w, unsigned lsb, unsigned width) {
@@ -77,19 +89,27 @@ Meta decode_meta(const Wide& w) {
     pos += width;
     return v;
   };
-  m.ttl_1 = take(8);
-  m.l4_off_1 = take(8);
-  m.l3_off_1 = take(8);
-  m.l4_type_1 = take(3);
-  m.l3_type_1 = take(2);
+  auto take_act = [&](ActMeta& a) {
+    const unsigned start = pos;
+    a.dport = take(16);
+    a.sport = take(16);
+    for (unsigned i = 0; i < 16; ++i) a.dst[15 - i] = static_cast<std::uint8_t>(take(8));
+    for (unsigned i = 0; i < 16; ++i) a.src[15 - i] = static_cast<std::uint8_t>(take(8));
+    a.l4_csum = take(16);
+    a.ip_csum = take(16);
+    a.ttl = take(8);
+    a.frag = take(1);
+    a.l4_off = take(8);
+    a.l4_type = take(3);
+    a.l3_off = take(8);
+    a.l3_type = take(2);
+    a.vlan_cnt = take(2);
+    EXPECT_EQ(pos - start, kActMetaW);
+  };
+  take_act(m.lvl1);
+  take_act(m.lvl0);
   m.l2_off_1 = take(8);
   m.has_eth_1 = take(1);
-  m.ttl_0 = take(8);
-  m.l4_off_0 = take(8);
-  m.l3_off_0 = take(8);
-  m.l4_type_0 = take(3);
-  m.l3_type_0 = take(2);
-  m.vlan_cnt_0 = take(2);
   m.tun_off = take(8);
   m.tun_type = take(3);
   m.inner = take(1);
@@ -133,7 +153,9 @@ class Dut {
  public:
   static constexpr unsigned kKeep = W / 8;
 
-  Dut() : ctx_(std::make_unique<VerilatedContext>()), top_(std::make_unique<V>(ctx_.get())) {
+  explicit Dut(const nm::ParserConfig& cfg = {})
+      : ctx_(std::make_unique<VerilatedContext>()), top_(std::make_unique<V>(ctx_.get())) {
+    set_config(cfg);
     top_->clk = 0;
     top_->rst = 1;
     clear_inputs();
@@ -144,6 +166,12 @@ class Dut {
   ~Dut() { top_->final(); }
   Dut(const Dut&) = delete;
   Dut& operator=(const Dut&) = delete;
+
+  // The tunnel ports (quasi-static: change them only while no frame is in the parser).
+  void set_config(const nm::ParserConfig& cfg) {
+    top_->cfg_vxlan_port = cfg.vxlan_port;
+    top_->cfg_geneve_port = cfg.geneve_port;
+  }
 
   RunResult run(const std::vector<InFrame>& frames, const Patterns& pat) {
     RunResult r;
@@ -301,6 +329,48 @@ unsigned l3_code(const nm::Level& lv) {
   return lv.ip.version == 4 ? 1 : 2;
 }
 
+// The action-engine view of one model level (what nic_pkg::action_meta_t must hold): zero for
+// the fields of absent headers; l4_csum of TCP, UDP and ICMPv6 only; ports of TCP/UDP only.
+ActMeta act_of(const nm::Level& lv) {
+  ActMeta a;
+  a.vlan_cnt = lv.has_eth ? lv.vlan_count : 0u;
+  if (!lv.has_ip) return a;
+  const nm::IpInfo& ip = lv.ip;
+  a.l3_type = l3_code(lv);
+  a.l3_off = ip.offset;
+  a.frag = ip.frag ? 1u : 0u;
+  a.ttl = ip.ttl;
+  if (ip.version == 4) {
+    a.ip_csum = ip.checksum;
+    const std::uint32_t s = ip.src.v4().value(), d = ip.dst.v4().value();
+    for (unsigned i = 0; i < 4; ++i) {
+      a.src[12 + i] = static_cast<std::uint8_t>(s >> (24 - 8 * i));
+      a.dst[12 + i] = static_cast<std::uint8_t>(d >> (24 - 8 * i));
+    }
+  } else {
+    a.src = ip.src.v6().bytes();
+    a.dst = ip.dst.v6().bytes();
+  }
+  if (!lv.has_l4) return a;
+  a.l4_type = l4_code(lv);
+  a.l4_off = lv.l4.offset;
+  if (lv.l4.kind != nm::Layer::kIcmp) a.l4_csum = lv.l4.checksum;
+  if (lv.l4.kind == nm::Layer::kTcp || lv.l4.kind == nm::Layer::kUdp) {
+    a.sport = lv.l4.sport;
+    a.dport = lv.l4.dport;
+  }
+  return a;
+}
+
+std::string act_str(const ActMeta& a) {
+  std::ostringstream o;
+  o << "vlan " << a.vlan_cnt << " l3 " << a.l3_type << "@" << a.l3_off << " l4 " << a.l4_type
+    << "@" << a.l4_off << " frag " << a.frag << " ttl " << a.ttl << std::hex << " ip_csum "
+    << a.ip_csum << " l4_csum " << a.l4_csum << std::dec << " ports " << a.sport << ","
+    << a.dport << " src " << hex(a.src) << " dst " << hex(a.dst);
+  return o.str();
+}
+
 std::string summary(const nm::ParseResult& pr) {
   std::ostringstream o;
   o << "depth " << unsigned{pr.depth};
@@ -321,12 +391,13 @@ std::string summary(const nm::ParseResult& pr) {
 }
 
 // Compares one frame; returns "" or a description of the first difference.
-std::string check_frame(const InFrame& in, const std::vector<std::uint8_t>& out, const Meta& m) {
+std::string check_frame(const InFrame& in, const std::vector<std::uint8_t>& out, const Meta& m,
+                        const nm::ParserConfig& cfg) {
   std::ostringstream o;
   if (out != in.bytes) o << "output frame differs from input (len " << out.size() << " vs "
                          << in.bytes.size() << "); ";
   const nm::ByteSpan span(in.bytes);
-  const nm::ParseResult pr = nm::parse(span);
+  const nm::ParseResult pr = nm::Parser(cfg).parse(span);
   const bool err = nm::parse_failed(pr, kWindow);
   if (m.parse_err != err) o << "parse_err rtl " << m.parse_err << " model " << err << "; ";
   if (m.frame_len != std::min<std::size_t>(in.bytes.size(), 0xffff)) o << "frame_len; ";
@@ -343,22 +414,24 @@ std::string check_frame(const InFrame& in, const std::vector<std::uint8_t>& out,
     const unsigned kl = static_cast<unsigned>(nm::key_level(pr));
     if (m.inner != kl) o << "inner " << m.inner << " model " << kl << "; ";
     const nm::Level& l0 = pr.levels[0];
-    if (m.l3_type_0 != l3_code(l0)) o << "l3_type_0; ";
-    if (m.l4_type_0 != l4_code(l0)) o << "l4_type_0; ";
-    if (l0.has_ip && (m.l3_off_0 != l0.ip.offset || m.ttl_0 != l0.ip.ttl)) o << "l3_off/ttl 0; ";
-    if (l0.has_l4 && m.l4_off_0 != l0.l4.offset) o << "l4_off_0; ";
-    if (m.vlan_cnt_0 != (l0.has_eth ? l0.vlan_count : 0u)) o << "vlan_cnt_0; ";
     const unsigned tt = l0.has_tunnel ? nm::spec_tun_type(l0.tunnel.type) : 0u;
     if (m.tun_type != tt) o << "tun_type " << m.tun_type << " model " << tt << "; ";
-    if (l0.has_tunnel && m.tun_off != l0.tunnel.offset) o << "tun_off; ";
-    if (kl == 1) {
-      const nm::Level& l1 = pr.levels[1];
-      if (m.has_eth_1 != unsigned{l1.has_eth} || m.l2_off_1 != l1.offset) o << "l2 1; ";
-      if (m.l3_type_1 != l3_code(l1)) o << "l3_type_1; ";
-      if (m.l4_type_1 != l4_code(l1)) o << "l4_type_1; ";
-      if (l1.has_ip && (m.l3_off_1 != l1.ip.offset || m.ttl_1 != l1.ip.ttl)) o << "l3 1; ";
-      if (l1.has_l4 && m.l4_off_1 != l1.l4.offset) o << "l4_off_1; ";
-    }
+    if (m.tun_off != (l0.has_tunnel ? l0.tunnel.offset : 0u)) o << "tun_off; ";
+    const ActMeta e0 = act_of(l0);
+    const ActMeta e1 = kl == 1 ? act_of(pr.levels[1]) : ActMeta{};
+    if (m.lvl0 != e0)
+      o << "lvl0\n  rtl   " << act_str(m.lvl0) << "\n  model " << act_str(e0) << "\n";
+    if (m.lvl1 != e1)
+      o << "lvl1\n  rtl   " << act_str(m.lvl1) << "\n  model " << act_str(e1) << "\n";
+    const unsigned eth1 = kl == 1 && pr.levels[1].has_eth ? 1u : 0u;
+    const unsigned off1 = kl == 1 ? pr.levels[1].offset : 0u;
+    if (m.has_eth_1 != eth1 || m.l2_off_1 != off1) o << "has_eth_1/l2_off_1; ";
+  } else if (m.parse_err) {
+    // with an error the record is zero apart from parse_err, frame_len, vport and inner
+    if (m.tun_type != 0 || m.tun_off != 0 || m.has_eth_1 != 0 || m.l2_off_1 != 0 ||
+        m.lvl0 != ActMeta{} || m.lvl1 != ActMeta{} || m.flow_key != nm::FlowKey{} ||
+        m.tcam_key != nm::TcamKey{})
+      o << "record not zero with parse_err; ";
   }
   std::string s = o.str();
   if (!s.empty()) {
@@ -376,8 +449,10 @@ std::string check_frame(const InFrame& in, const std::vector<std::uint8_t>& out,
 
 // What the compared frames exercised (so a test cannot pass by not reaching a path).
 struct Coverage {
-  std::size_t frames = 0, errors = 0, inner = 0, ipv6 = 0, vlan = 0, l4 = 0;
-  std::array<std::size_t, 6> tun{};  // by tun_type of the metadata
+  std::size_t frames = 0, errors = 0, inner = 0, ipv6 = 0, vlan = 0, l4 = 0, inner_l4 = 0;
+  std::size_t frag = 0, udp_no_csum = 0;
+  std::array<std::size_t, 6> tun{};      // by tun_type of the metadata
+  std::array<std::size_t, 5> l4_kind{};  // by l4_type of either level
   void add(const Meta& m) {
     ++frames;
     if (m.parse_err) {
@@ -385,9 +460,15 @@ struct Coverage {
       return;
     }
     inner += m.inner;
-    ipv6 += m.l3_type_0 == 2 || m.l3_type_1 == 2;
-    vlan += m.vlan_cnt_0 != 0;
-    l4 += m.l4_type_0 != 0 || m.l4_type_1 != 0;
+    ipv6 += m.lvl0.l3_type == 2 || m.lvl1.l3_type == 2;
+    vlan += m.lvl0.vlan_cnt != 0;
+    l4 += m.lvl0.l4_type != 0 || m.lvl1.l4_type != 0;
+    inner_l4 += m.lvl1.l4_type != 0;
+    frag += m.lvl0.frag != 0 || m.lvl1.frag != 0;
+    for (const ActMeta* a : {&m.lvl0, &m.lvl1}) {
+      ++l4_kind[a->l4_type % 5];
+      udp_no_csum += a->l4_type == 2 && a->l4_csum == 0;
+    }
     ++tun[m.tun_type % 6];
   }
   void expect_tunnels_and_errors() const {
@@ -399,34 +480,48 @@ struct Coverage {
     EXPECT_GT(l4, 0u);
     for (unsigned t = 2; t <= 5; ++t) EXPECT_GT(tun[t], 0u) << "tunnel type " << t;
   }
+  // Every L4 type, inner L4 headers and fragments reached the action metadata.
+  void expect_action_fields() const {
+    for (unsigned k = 1; k <= 4; ++k) EXPECT_GT(l4_kind[k], 0u) << "l4 type " << k;
+    EXPECT_GT(inner_l4, 0u);
+    EXPECT_GT(frag, 0u);
+  }
 };
 
-template <class V, unsigned W>
-void run_and_check(const std::vector<InFrame>& frames, const Patterns& pat,
-                   std::uint64_t* cycles = nullptr, Coverage* cov = nullptr,
-                   std::uint64_t* latency = nullptr) {
-  Dut<V, W> dut;
-  const RunResult r = dut.run(frames, pat);
+// Checks a run of frames against the model parsing with cfg.
+template <unsigned W>
+void check_run(const std::vector<InFrame>& frames, const RunResult& r,
+               const nm::ParserConfig& cfg, Coverage* cov) {
   ASSERT_FALSE(r.hung) << "DATA_W=" << W << ": no progress for 5000 clocks after "
                        << r.out_frames.size() << " frames out, " << r.metas.size()
                        << " metadata";
   ASSERT_EQ(r.out_frames.size(), frames.size());
   ASSERT_EQ(r.metas.size(), frames.size());
   for (std::size_t i = 0; i < frames.size(); ++i) {
-    const std::string d = check_frame(frames[i], r.out_frames[i], r.metas[i]);
+    const std::string d = check_frame(frames[i], r.out_frames[i], r.metas[i], cfg);
     ASSERT_TRUE(d.empty()) << "DATA_W=" << W << " frame " << i << " (" << frames[i].bytes.size()
                            << " bytes): " << d << "\n  frame " << hex(frames[i].bytes);
     if (cov) cov->add(r.metas[i]);
   }
+}
+
+template <class V, unsigned W>
+void run_and_check(const std::vector<InFrame>& frames, const Patterns& pat,
+                   std::uint64_t* cycles = nullptr, Coverage* cov = nullptr,
+                   std::uint64_t* latency = nullptr, const nm::ParserConfig& cfg = {}) {
+  Dut<V, W> dut(cfg);
+  const RunResult r = dut.run(frames, pat);
+  check_run<W>(frames, r, cfg, cov);
   if (cycles) *cycles = r.cycles;
   if (latency) *latency = r.latency;
 }
 
 // Both widths (default engines: 2 at 64 bits, 4 at 512), one pattern set.
-Coverage check_both(const std::vector<InFrame>& frames, const Patterns& pat = {}) {
+Coverage check_both(const std::vector<InFrame>& frames, const Patterns& pat = {},
+                    const nm::ParserConfig& cfg = {}) {
   Coverage cov;
-  run_and_check<Vparser_w64, 64>(frames, pat);
-  run_and_check<Vparser_w512, 512>(frames, pat, nullptr, &cov);
+  run_and_check<Vparser_w64, 64>(frames, pat, nullptr, nullptr, nullptr, cfg);
+  run_and_check<Vparser_w512, 512>(frames, pat, nullptr, &cov, nullptr, cfg);
   return cov;
 }
 
@@ -540,6 +635,18 @@ std::vector<Directed> directed_frames() {
   add("level 2 error ignored",
       PacketBuilder().eth().ipv4().udp().vxlan({.vni = 1}).eth().ipv4().udp().vxlan({.vni = 2})
           .eth().ipv4({.version = 5}).tcp(), false);
+  add("udp without checksum",
+      PacketBuilder().eth().ipv4(v4).udp({.sport = 99, .dport = 100, .zero_checksum = true})
+          .payload(12), false);
+  add("vxlan ipv6 icmpv6 echo",
+      PacketBuilder().eth().vlan({.vid = 3}).ipv6().udp().vxlan({.vni = 42}).eth().ipv6()
+          .icmpv6({.type = 128, .rest = 0x00070001}), false);
+  add("geneve ipv6 ext frag0 udp",
+      PacketBuilder().eth().ipv4().udp().geneve({.vni = 8}).eth()
+          .ipv6({.ext = {{.type = 44, .more = true}}}).udp().payload(16), false);
+  add("gre inner later fragment",
+      PacketBuilder().eth().ipv4().gre().ipv4({.frag_offset = 3, .proto = 6}).payload(20),
+      false);
   add("ipv4 with ethernet trailer",
       PacketBuilder().eth().ipv4().udp().payload(2).trailer(20, 0xee), false);
   // errors
@@ -607,7 +714,9 @@ TEST(RtlParser, DirectedHeadersAndErrors) {
         << d.name << " (test list): model says " << summary(pr);
     frames.push_back(d.frame);
   }
-  check_both(frames);
+  const Coverage cov = check_both(frames);
+  cov.expect_action_fields();
+  EXPECT_GT(cov.udp_no_csum, 0u);  // the generator always sends UDP checksums
   check_both(frames, stall_patterns());
 }
 
@@ -628,12 +737,14 @@ TEST(RtlParser, GeneratedMixedStallPatterns) {
   const auto frames = generated("mixed", 101, 10000, 0.1);
   const Coverage cov = check_both(frames, stall_patterns());
   cov.expect_tunnels_and_errors();
+  cov.expect_action_fields();
 }
 
 TEST(RtlParser, GeneratedImixRandomPatterns) {
   const auto frames = generated("imix", 202, 20000, 0.1);
   const Coverage cov = check_both(frames, random_patterns(5));
   cov.expect_tunnels_and_errors();
+  cov.expect_action_fields();
 }
 
 TEST(RtlParser, Generated64ByteFullRate) {
@@ -667,6 +778,121 @@ TEST(RtlParser, MutatedTunnelHeaders) {
   mutate(frames, 78, 120);
   const Coverage cov = check_both(frames, random_patterns(17));
   cov.expect_tunnels_and_errors();
+}
+
+// ---- tunnel ports (cfg_vxlan_port, cfg_geneve_port) -------------------------------------------
+
+constexpr nm::ParserConfig kOtherPorts{.vxlan_port = 8472, .geneve_port = 6082};
+
+// Frames with VXLAN on 8472 and Geneve on 6082, and the same tunnels on the default ports.
+std::vector<Directed> tunnel_port_frames() {
+  using nm::PacketBuilder;
+  std::vector<Directed> d;
+  auto add = [&](const char* n, const PacketBuilder& b, bool err) {
+    d.push_back({n, frame_of(b), err});
+  };
+  add("vxlan 8472", PacketBuilder().eth().ipv4().udp({.dport = 8472}).vxlan({.vni = 0x10203})
+                        .eth().ipv4().tcp({.sport = 5, .dport = 6}), false);
+  add("geneve 6082 eth", PacketBuilder().eth().ipv6().udp({.dport = 6082}).geneve({.vni = 9})
+                             .eth().ipv4().udp(), false);
+  add("geneve 6082 ipv4", PacketBuilder().eth().vlan().ipv4().udp({.dport = 6082})
+                              .geneve({.vni = 10}).ipv4().icmp(), false);
+  add("vxlan 8472 in vxlan 8472",
+      PacketBuilder().eth().ipv4().udp({.dport = 8472}).vxlan({.vni = 1}).eth().ipv4()
+          .udp({.dport = 8472}).vxlan({.vni = 2}).eth().ipv4().tcp(), false);
+  add("vxlan 8472 no I flag",
+      PacketBuilder().eth().ipv4().udp({.dport = 8472}).vxlan({.flags = 0}).eth().ipv4().tcp(),
+      true);
+  add("vxlan 4789 (plain udp here)",
+      PacketBuilder().eth().ipv4().udp().vxlan({.vni = 7}).eth().ipv4().tcp(), false);
+  add("geneve 6081 (plain udp here)",
+      PacketBuilder().eth().ipv4().udp().geneve({.vni = 7}).eth().ipv6().tcp(), false);
+  add("vxlan 4789 no I flag (plain udp here)",
+      PacketBuilder().eth().ipv4().udp().vxlan({.flags = 0}).eth().ipv4().tcp(), false);
+  return d;
+}
+
+// Moves the UDP destination ports 4789/6081 of levels 0 and 1 to the ports of cfg.
+void move_tunnel_ports(std::vector<InFrame>& frames, const nm::ParserConfig& cfg) {
+  for (InFrame& f : frames) {
+    const nm::ParseResult pr = nm::parse(nm::ByteSpan(f.bytes));
+    for (unsigned i = 0; i < std::min<unsigned>(pr.depth, 2); ++i) {
+      const nm::Level& lv = pr.levels[i];
+      if (!lv.has_l4 || lv.l4.kind != nm::Layer::kUdp) continue;
+      const std::uint16_t p = lv.l4.dport == 4789   ? cfg.vxlan_port
+                              : lv.l4.dport == 6081 ? cfg.geneve_port
+                                                    : lv.l4.dport;
+      f.bytes[lv.l4.offset + 2] = static_cast<std::uint8_t>(p >> 8);
+      f.bytes[lv.l4.offset + 3] = static_cast<std::uint8_t>(p);
+    }
+  }
+}
+
+TEST(RtlParser, TunnelPortsFromInputs) {
+  std::vector<InFrame> frames;
+  for (const Directed& d : tunnel_port_frames()) {
+    const nm::ParseResult pr = nm::Parser(kOtherPorts).parse(nm::ByteSpan(d.frame.bytes));
+    EXPECT_EQ(nm::parse_failed(pr, kWindow), d.err)
+        << d.name << " (test list): model says " << summary(pr);
+    frames.push_back(d.frame);
+  }
+  // the model sees the tunnels on the configured ports only
+  const nm::ParseResult vx = nm::Parser(kOtherPorts).parse(nm::ByteSpan(frames[0].bytes));
+  EXPECT_TRUE(vx.levels[0].has_tunnel && vx.levels[0].tunnel.type == nm::TunnelType::kVxlan);
+  const nm::ParseResult gv = nm::Parser(kOtherPorts).parse(nm::ByteSpan(frames[1].bytes));
+  EXPECT_TRUE(gv.levels[0].has_tunnel && gv.levels[0].tunnel.type == nm::TunnelType::kGeneve);
+  for (std::size_t i = 5; i < frames.size(); ++i)
+    EXPECT_FALSE(nm::Parser(kOtherPorts).parse(nm::ByteSpan(frames[i].bytes)).levels[0]
+                     .has_tunnel) << i;
+
+  Coverage cov = check_both(frames, {}, kOtherPorts);
+  EXPECT_EQ(cov.errors, 1u);
+  EXPECT_EQ(cov.inner, 4u);
+  EXPECT_EQ(cov.tun[2], 2u);  // vxlan 8472, vxlan in vxlan
+  EXPECT_EQ(cov.tun[4], 2u);
+  check_both(frames, random_patterns(41), kOtherPorts);
+  // the same frames with the default ports: the 8472/6082 tunnels are plain UDP
+  cov = check_both(frames);
+  EXPECT_EQ(cov.errors, 1u);  // vxlan 4789 without the I flag
+  EXPECT_EQ(cov.tun[2] + cov.tun[4], 2u);
+
+  // generated tunnel traffic moved to the other ports, and as generated (no tunnels seen)
+  auto gen = generated("mixed", 707, 5000, 0.05, "vlan,ipv6ext,vxlan,geneve,nvgre");
+  auto moved = gen;
+  move_tunnel_ports(moved, kOtherPorts);
+  cov = check_both(moved, random_patterns(43), kOtherPorts);
+  EXPECT_GT(cov.tun[2], 100u);
+  EXPECT_GT(cov.tun[4], 100u);
+  EXPECT_GT(cov.tun[3], 0u);
+  cov = check_both(gen, stall_patterns(), kOtherPorts);
+  EXPECT_EQ(cov.tun[2] + cov.tun[4], 0u);
+  EXPECT_GT(cov.tun[3], 0u);
+}
+
+// A change of the ports between frames applies to the frames after it (one DUT, no reset).
+TEST(RtlParser, TunnelPortsChangeAtRuntime) {
+  std::vector<InFrame> frames;
+  for (const Directed& d : tunnel_port_frames()) frames.push_back(d.frame);
+  for (const Directed& d : directed_frames()) frames.push_back(d.frame);
+  const nm::ParserConfig def{};
+  {
+    Dut<Vparser_w64, 64> dut(kOtherPorts);
+    check_run<64>(frames, dut.run(frames, random_patterns(51)), kOtherPorts, nullptr);
+    dut.set_config(def);
+    check_run<64>(frames, dut.run(frames, random_patterns(52)), def, nullptr);
+    dut.set_config(kOtherPorts);
+    check_run<64>(frames, dut.run(frames, {}), kOtherPorts, nullptr);
+  }
+  {
+    Dut<Vparser_w512, 512> dut(def);
+    check_run<512>(frames, dut.run(frames, {}), def, nullptr);
+    dut.set_config(kOtherPorts);
+    check_run<512>(frames, dut.run(frames, random_patterns(53)), kOtherPorts, nullptr);
+    // both ports equal: VXLAN wins (Geneve headers on 6081 fail as VXLAN without the I flag)
+    const nm::ParserConfig same{.vxlan_port = 6081, .geneve_port = 6081};
+    dut.set_config(same);
+    check_run<512>(frames, dut.run(frames, {}), same, nullptr);
+  }
 }
 
 // ---- captures -----------------------------------------------------------------------------
