@@ -217,6 +217,67 @@ package nic_pkg;
   localparam logic [15:0] VXLAN_SPORT_BASE = 16'hC000;  // UDP source port 0xC000 | (h1 & 0x3FFF)
   // ---- end action engine ----
 
+  // ---- datapath (rtl/nic_datapath.sv) ----
+  localparam int MAX_FRAME = 16384;  // spec 2.2: a longer frame is dropped parse_error
+  // Destinations (action record dest_type, spec 5.1) and exception reasons (spec 7.4).
+  localparam logic [1:0] DEST_DROP = 2'd0;
+  localparam logic [1:0] DEST_WIRE = 2'd1;
+  localparam logic [1:0] DEST_VNIC = 2'd2;
+  localparam logic [1:0] DEST_EXC  = 2'd3;
+  localparam logic [2:0] EXC_NONE        = 3'd0;
+  localparam logic [2:0] EXC_MISS        = 3'd1;
+  localparam logic [2:0] EXC_ACTION      = 3'd2;
+  localparam logic [2:0] EXC_TTL         = 3'd3;
+  localparam logic [2:0] EXC_PARSE_ERROR = 3'd4;
+  localparam logic [2:0] EXC_MIRROR      = 3'd5;
+  localparam logic [7:0] HOST_VPORT      = 8'd255;
+  // Action record fields the datapath decides on (spec 5.1); bit positions in action_t.
+  localparam int ACT_MARK      = 11;
+  localparam int ACT_MIRROR    = 12;
+  localparam int ACT_DEST_TYPE = 13;   // 3 bits
+  localparam int ACT_DEST_ID   = 16;   // 8 bits
+  localparam int ACT_METER     = 6 * 8;   // bytes 6..7, little-endian
+  localparam int ACT_MARK_VAL  = 20 * 8;  // bytes 20..23, little-endian
+
+  // What nic_datapath says about each frame it emits on m_axis (m_desc, in frame order).
+  typedef struct packed {
+    logic [1:0]  dest;        // DEST_WIRE, DEST_VNIC or DEST_EXC
+    logic [7:0]  port;        // wire port, destination vport, HOST_VPORT for the exception ring
+    logic [2:0]  reason;      // EXC_* on the exception ring, else EXC_NONE
+    logic        parse_err;   // exception EXC_PARSE_ERROR (completion status bit 0)
+    logic        mark_valid;
+    logic [31:0] mark;
+    logic [15:0] tcam_index;  // the TCAM rule that matched, 0xFFFF none
+    logic [31:0] h1;          // CRC-32C of the flow key (0 for a parse error)
+    logic [7:0]  src_vport;
+    logic [63:0] ts;          // ingress timestamp (cycle of the first beat at the arbiter)
+    logic [15:0] len;         // bytes of the frame on m_axis
+  } dp_desc_t;
+
+  // The pipeline's counters (spec 9; the receive path adds its own drops).
+  typedef struct packed {
+    logic [63:0] rx_wire_frames;
+    logic [63:0] rx_wire_bytes;
+    logic [63:0] tx_frames;
+    logic [63:0] tx_bytes;
+    logic [63:0] wire_discard;  // wire frames discarded while CONTROL.ENABLE is clear
+    logic [63:0] em_hit;
+    logic [63:0] tcam_hit;
+    logic [63:0] miss;
+    logic [63:0] out_wire;
+    logic [63:0] out_vnic;
+    logic [63:0] out_exception;
+    logic [63:0] loopback;
+    logic [63:0] mirror;
+    logic [63:0] drop_parse_error;
+    logic [63:0] drop_flow;
+    logic [63:0] drop_meter;
+    logic [63:0] drop_bad_action;
+    logic [63:0] drop_mtu;
+  } dp_counters_t;
+  localparam int DP_COUNTERS = 18;
+  // ---- end datapath ----
+
 endpackage
 /* verilator lint_on UNUSEDPARAM */
 

@@ -44,3 +44,14 @@ if wants driver_flow_inserts_per_s driver_flow_inserts_regs_per_s; then
   "$root/scripts/build.sh" --target driver_bench >&2
   "$build/bin/driver_bench" | while read -r name value unit; do figure "$name" "$value" "$unit"; done
 fi
+
+# --- RTL datapath (rtl/nic_datapath.sv, Verilated): DATA_W=512, back-to-back frames of flows
+# that hit the EM table and go to the wire, no idle, no back-pressure; latency of one frame ---
+if wants datapath_clocks_per_frame_64 datapath_clocks_per_frame_128 datapath_clocks_per_frame_256 \
+    datapath_clocks_per_frame_1518 datapath_clocks_per_frame_imix \
+    datapath_clocks_per_frame_64_encap datapath_clocks_per_frame_64_decap datapath_latency_clocks; then
+  "$root/scripts/build.sh" --target rtl_datapath_test >&2
+  "$build/bin/rtl_datapath_test" --gtest_filter='RtlDatapathFigures.*' |
+    grep -E '^datapath_[a-z0-9_]+ [0-9.]+ [a-z]+$' |
+    while read -r name value unit; do figure "$name" "$value" "$unit"; done
+fi
