@@ -111,9 +111,13 @@ bool to_meta(const ParseResult& pr, Meta& m, bool decap = false) {
       default: break;
     }
     m.l4_off = lv.l4.offset - base;
-    m.l4_csum = lv.l4.checksum;
-    m.sport = lv.l4.sport;
-    m.dport = lv.l4.dport;
+    // As the parser delivers them (parse_meta_t): the checksum of TCP, UDP and ICMPv6 (ICMPv4
+    // has none that the rewrite touches), the ports of TCP and UDP only.
+    if (lv.l4.kind != Layer::kIcmp) m.l4_csum = lv.l4.checksum;
+    if (lv.l4.kind == Layer::kTcp || lv.l4.kind == Layer::kUdp) {
+      m.sport = lv.l4.sport;
+      m.dport = lv.l4.dport;
+    }
   }
   return m.l3_off < 256 && m.l4_off < 256;
 }
