@@ -129,7 +129,7 @@ module nic_datapath #(
   localparam int FB      = FIFO_BYTES / KEEP_W;      // frame FIFO depth in beats
   localparam int FAW     = $clog2(FB);
   localparam int BEAT_W  = DATA_W + KEEP_W;
-  localparam int INFO_W  = $bits(nic_pkg::action_meta_t);
+  localparam int INFO_W  = nic_pkg::ACTION_META_W;
   localparam int ACT_W   = nic_pkg::ACTION_W;
   localparam int ENC_AW  = (NUM_ENCAP > 1) ? $clog2(NUM_ENCAP) : 1;
   localparam int DQ_DEPTH = 16;
@@ -628,7 +628,7 @@ module nic_datapath #(
   // ---- outcome ----
   // rq: what the reader does with the frame. {mirror pass, primary emitted, primary edited,
   // primary desc, edit inputs}.
-  localparam int DESC_W = $bits(nic_pkg::dp_desc_t);
+  localparam int DESC_W = nic_pkg::DP_DESC_W;
   localparam int EDIT_W = ACT_W + INFO_W + 8 + 16 + 32 + ACT_W;
   localparam int RQ_W   = 3 + DESC_W + EDIT_W;
   logic [CTX_W-1:0]    o_ctx;
@@ -1001,6 +1001,12 @@ module nic_datapath #(
     .m_axis_tlast      (m_axis_tlast),
     .m_axis_tuser      (ae_tuser)
   );
+
+  initial begin
+    if ($bits(pm_info) != nic_pkg::ACTION_META_W || $bits(m_desc) != nic_pkg::DP_DESC_W) begin
+      $error("nic_datapath: nic_pkg::ACTION_META_W / DP_DESC_W must be the widths of the types");
+    end
+  end
 
   // Side bands with nothing to carry here.
   logic unused;

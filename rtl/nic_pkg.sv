@@ -276,6 +276,10 @@ package nic_pkg;
     logic [63:0] drop_mtu;
   } dp_counters_t;
   localparam int DP_COUNTERS = 18;
+  // Widths for nic_datapath's FIFOs (Yosys 0.23 has no $bits of a package type; the module
+  // checks them against $bits of its signals at elaboration).
+  localparam int ACTION_META_W = 352;  // action_meta_t
+  localparam int DP_DESC_W     = 183;  // dp_desc_t
   // ---- end datapath ----
 
 endpackage
