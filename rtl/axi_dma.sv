@@ -166,6 +166,20 @@ module axi_dma #(
     keep_lo = ~({KEEP_W{1'b1}} << n);
   endfunction
 
+  // Low DATA_W bits of {hi, lo} shifted down by n bytes (n = 0..B): a log shifter, one 2:1
+  // stage per bit of n (about 3 LUT levels), instead of a (B+1):1 mux per output bit.
+  function automatic logic [DATA_W-1:0] shr_bytes(input logic [2*DATA_W-1:0] cat,
+                                                   input logic [OFF_W:0] n);
+    logic [2*DATA_W-1:0] v;
+    v = cat;
+    for (int k = 0; k <= OFF_W; k++) begin
+      if (n[k]) begin
+        v = v >> (8 << k);
+      end
+    end
+    shr_bytes = v[DATA_W-1:0];
+  endfunction
+
   // A request at the head of a request queue, decoded: out of range (spec 7.1: a byte at or
   // above 2^48) or len 0; byte offset in the first beat; beats on the AXI side (nr) and on the
   // stream side (ns, at least 1); the byte count of the last AXI beat (1..B).
@@ -200,21 +214,26 @@ module axi_dma #(
   endfunction
 
   // ===================================================================== read path
-  // Request queue.
+  // Request queue; the request is decoded on its way in (out of range, AXI beats), which
+  // keeps the adders off the path from the queue's head to the AR generator.
   logic              rq_valid, rq_pop;
-  logic [REQ_W-1:0]  rq_data;
+  logic [REQ_W+BC_W:0] rq_data;
   logic [ADDR_W-1:0] rq_addr;
   logic [15:0]       rq_len;
   logic [TAG_W-1:0]  rq_tag;
+  logic              rq_oor;
+  logic [BC_W-1:0]   rq_nr;
   logic [$clog2(REQ_DEPTH):0] unused_rq_cnt;
 
-  sync_fifo #(.WIDTH(REQ_W), .DEPTH(REQ_DEPTH)) u_rq (
+  sync_fifo #(.WIDTH(REQ_W + BC_W + 1), .DEPTH(REQ_DEPTH)) u_rq (
     .clk(clk), .rst(rst),
     .s_valid(s_rd_req_valid), .s_ready(s_rd_req_ready),
-    .s_data({s_rd_req_tag, s_rd_req_len, s_rd_req_addr}),
+    .s_data({req_oor(s_rd_req_addr, s_rd_req_len),
+             req_nr(s_rd_req_addr[OFF_W-1:0], s_rd_req_len),
+             s_rd_req_tag, s_rd_req_len, s_rd_req_addr}),
     .m_valid(rq_valid), .m_ready(rq_pop), .m_data(rq_data), .count(unused_rq_cnt)
   );
-  assign {rq_tag, rq_len, rq_addr} = rq_data;
+  assign {rq_oor, rq_nr, rq_tag, rq_len, rq_addr} = rq_data;
 
   // Per-request record for the realigner, in request order.
   localparam int RI_W = 1 + OFF_W + 16 + TAG_W + BC_W + BC_W;
@@ -227,8 +246,7 @@ module axi_dma #(
   logic [BC_W-1:0]  ri_nr, ri_ns;
   logic [$clog2(RINFO_DEPTH):0] unused_ri_cnt;
 
-  assign ri_s_data = {req_oor(rq_addr, rq_len), rq_addr[OFF_W-1:0], rq_len, rq_tag,
-                      req_nr(rq_addr[OFF_W-1:0], rq_len), req_ns(rq_len)};
+  assign ri_s_data = {rq_oor, rq_addr[OFF_W-1:0], rq_len, rq_tag, rq_nr, req_ns(rq_len)};
 
   sync_fifo #(.WIDTH(RI_W), .DEPTH(RINFO_DEPTH)) u_ri (
     .clk(clk), .rst(rst),
@@ -254,7 +272,7 @@ module axi_dma #(
                (rd_out_q < RO_W'(MAX_OUTSTANDING_RD));
     rc_free  = !rc_valid_q || (ar_load && rc_beats == rc_left_q);
     // An out-of-range request goes straight to the realigner (no AR); others become current.
-    rq_pop   = rq_valid && ri_s_ready && (rc_free || req_oor(rq_addr, rq_len));
+    rq_pop   = rq_valid && ri_s_ready && (rc_free || rq_oor);
 
     rc_valid_d = rc_valid_q;
     rc_addr_d  = rc_addr_q;
@@ -272,10 +290,10 @@ module axi_dma #(
         rc_valid_d = 1'b0;
       end
     end
-    if (rq_pop && !req_oor(rq_addr, rq_len)) begin
+    if (rq_pop && !rq_oor) begin
       rc_valid_d = 1'b1;
       rc_addr_d  = {rq_addr[ADDR_W-1:OFF_W], {OFF_W{1'b0}}};
-      rc_left_d  = req_nr(rq_addr[OFF_W-1:0], rq_len);
+      rc_left_d  = rq_nr;
     end
     r_burst_done = m_axi_rvalid && m_axi_rready && m_axi_rlast;
     rd_out_d = rd_out_q + RO_W'(ar_load) - RO_W'(r_burst_done);
@@ -315,7 +333,7 @@ module axi_dma #(
     ra_need_r = !ri_oor && (ra_rcnt_q != ri_nr);
     ra_cat    = {(ra_need_r ? rs_data : {DATA_W{1'b0}}), ra_prev_q};
     ra_sel    = (ri_off == '0) ? OFF1'(B) : {1'b0, ri_off};
-    ra_data   = ri_oor ? {DATA_W{1'b0}} : DATA_W'(ra_cat >> {ra_sel, 3'b000});
+    ra_data   = ri_oor ? {DATA_W{1'b0}} : shr_bytes(ra_cat, ra_sel);
     ra_rem    = 17'(ri_len) - (17'(ra_ocnt_q) << OFF_W);
     ra_keep   = (ra_rem >= 17'(B)) ? {KEEP_W{1'b1}} : keep_lo(ra_rem[OFF_W:0]);
     ra_last   = (ra_ocnt_q == ri_ns - BC_W'(1));
@@ -364,21 +382,23 @@ module axi_dma #(
 
   // ===================================================================== write path
   logic              wq_valid, wq_pop;
-  logic [REQ_W-1:0]  wq_data;
+  logic [REQ_W+BC_W:0] wq_data;
   logic [ADDR_W-1:0] wq_addr;
   logic [15:0]       wq_len;
   logic [TAG_W-1:0]  wq_tag;
   logic              wq_oor;
+  logic [BC_W-1:0]   wq_nr;
   logic [$clog2(REQ_DEPTH):0] unused_wq_cnt;
 
-  sync_fifo #(.WIDTH(REQ_W), .DEPTH(REQ_DEPTH)) u_wq (
+  sync_fifo #(.WIDTH(REQ_W + BC_W + 1), .DEPTH(REQ_DEPTH)) u_wq (
     .clk(clk), .rst(rst),
     .s_valid(s_wr_req_valid), .s_ready(s_wr_req_ready),
-    .s_data({s_wr_req_tag, s_wr_req_len, s_wr_req_addr}),
+    .s_data({req_oor(s_wr_req_addr, s_wr_req_len),
+             req_nr(s_wr_req_addr[OFF_W-1:0], s_wr_req_len),
+             s_wr_req_tag, s_wr_req_len, s_wr_req_addr}),
     .m_valid(wq_valid), .m_ready(wq_pop), .m_data(wq_data), .count(unused_wq_cnt)
   );
-  assign {wq_tag, wq_len, wq_addr} = wq_data;
-  assign wq_oor = req_oor(wq_addr, wq_len);
+  assign {wq_oor, wq_nr, wq_tag, wq_len, wq_addr} = wq_data;
 
   // Per-request record for the W realigner: out of range, offset, stream beats (ns, 0 for len
   // 0), AXI beats (nr), bytes in the last AXI beat.
@@ -393,7 +413,7 @@ module axi_dma #(
 
   assign wi_s_data = {wq_oor, wq_addr[OFF_W-1:0],
                       (wq_len == 16'd0) ? BC_W'(0) : req_ns(wq_len),
-                      req_nr(wq_addr[OFF_W-1:0], wq_len), req_end(wq_addr[OFF_W-1:0], wq_len)};
+                      wq_nr, req_end(wq_addr[OFF_W-1:0], wq_len)};
 
   sync_fifo #(.WIDTH(WI_W), .DEPTH(WINFO_DEPTH)) u_wi (
     .clk(clk), .rst(rst),
@@ -458,7 +478,7 @@ module axi_dma #(
       wc_oor_d   = wq_oor;
       wc_tag_d   = wq_tag;
       wc_addr_d  = {wq_addr[ADDR_W-1:OFF_W], {OFF_W{1'b0}}};
-      wc_left_d  = req_nr(wq_addr[OFF_W-1:0], wq_len);
+      wc_left_d  = wq_nr;
     end
     wr_out_d = wr_out_q + WO_W'(aw_load) - WO_W'(bt_pop);
   end
@@ -513,7 +533,7 @@ module axi_dma #(
     wa_need_in = (wa_cnt_q < wi_ns);
     wa_cat     = {(wa_need_in ? ws_data : {DATA_W{1'b0}}), wa_prev_q};
     wa_sel     = OFF1'(B) - OFF1'(wi_off);
-    wa_data    = DATA_W'(wa_cat >> {wa_sel, 3'b000});
+    wa_data    = shr_bytes(wa_cat, wa_sel);
     wa_rlast   = (wa_cnt_q == wi_nr - BC_W'(1));
     wa_strb    = ((wa_rlast) ? keep_lo(wi_end) : {KEEP_W{1'b1}}) &
                  ((wa_cnt_q == '0) ? ~keep_lo({1'b0, wi_off}) : {KEEP_W{1'b1}});
