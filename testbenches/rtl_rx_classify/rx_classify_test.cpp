@@ -91,6 +91,7 @@ struct RunResult {
   std::vector<std::vector<std::uint8_t>> out_frames;
   std::vector<Info> infos;
   std::uint64_t cycles = 0;  // from the first beat accepted to the last record
+  std::uint64_t latency = 0;  // first frame: clocks from its tlast handshake to its record
   bool hung = false;
 };
 
@@ -146,7 +147,7 @@ class Dut {
     std::vector<std::uint8_t> cur_out;
     std::size_t fi = 0, off = 0;
     bool presenting = false, started = false;
-    std::uint64_t cycle = 0, idle = 0, first = 0;
+    std::uint64_t cycle = 0, idle = 0, first = 0, tlast0 = 0;
     while (r.infos.size() < frames.size() || r.out_frames.size() < frames.size()) {
       if (!presenting && fi < frames.size() && pat.in_valid(cycle)) presenting = true;
       if (presenting) {
@@ -167,6 +168,7 @@ class Dut {
         progress = true;
         off += kKeep;
         if (off >= frames[fi].bytes.size()) {
+          if (fi == 0) tlast0 = cycle;
           ++fi;
           off = 0;
         }
@@ -192,6 +194,7 @@ class Dut {
         i.types = top_->m_info_types;
         i.tci = top_->m_info_vlan_tci;
         i.len = top_->m_info_len;
+        if (r.infos.empty()) r.latency = cycle - tlast0;
         r.infos.push_back(i);
         r.cycles = cycle - first + 1;
       }
@@ -308,7 +311,7 @@ struct Stats {
 
 template <class V, unsigned W>
 Stats check(const std::vector<InFrame>& frames, const Patterns& pat, std::uint64_t seed,
-            double* clocks_per_frame = nullptr) {
+            double* clocks_per_frame = nullptr, std::uint64_t* latency = nullptr) {
   Dut<V, W> dut;
   RssSetup rss = random_rss(seed);
   dut.configure(rss);
@@ -351,6 +354,7 @@ Stats check(const std::vector<InFrame>& frames, const Patterns& pat, std::uint64
                     << "\n  " << hex;
     }
   }
+  if (latency != nullptr) *latency = r.latency;
   if (clocks_per_frame != nullptr && !frames.empty())
     *clocks_per_frame = static_cast<double>(r.cycles) / static_cast<double>(frames.size());
   return st;
@@ -585,4 +589,27 @@ TEST(RtlRxClassify, Throughput64ByteFrames) {
               a512, a64);
   EXPECT_LT(t512, 1.02);
   EXPECT_LT(t64, 8.02);
+}
+
+TEST(RtlRxClassify, Latency) {
+  // Clocks from the tlast handshake of a lone frame to its m_info handshake.
+  struct Case {
+    const char* sizes;
+    const char* kinds;
+    const char* name;
+  };
+  for (const Case& c : {Case{"64", "arp", "ARP"}, Case{"64", "ipv4,tcp", "IPv4/TCP"},
+                        Case{"128", "ipv6,udp", "IPv6/UDP"}}) {
+    nm::TraceSpec spec = nm::make_trace_spec(c.sizes, c.kinds);
+    spec.count = 1;
+    nm::TraceGenerator gen(spec);
+    std::vector<InFrame> f(1);
+    f[0].bytes = gen.next()->data;
+    std::uint64_t l64 = 0, l512 = 0;
+    check<Vrx_classify_w64, 64>(f, Patterns{}, 1, nullptr, &l64);
+    check<Vrx_classify_w512, 512>(f, Patterns{}, 1, nullptr, &l512);
+    std::printf("[rx_classify latency] %s: DATA_W 64 %llu clocks, DATA_W 512 %llu clocks\n",
+                c.name, static_cast<unsigned long long>(l64),
+                static_cast<unsigned long long>(l512));
+  }
 }
