@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: MIT
+// rx_classify: what the receive completion needs about a delivered frame (docs/rtl-rx-classify.md):
+// RSS (spec 6: per-VNIC Toeplitz key, 128-entry indirection table, enable) and the completion's
+// status and types bytes with the VLAN TCI (spec 7.1 bytes 12-15), for the frame as delivered.
+// Reference: model completion_status() (model/src/dp/pipeline.cpp) and RssConfig::classify
+// (model/src/dp/rss.cpp) over the model parser's level 0.
+//
+//  s_axis --(pass-through, gated by cap_free)-----------------------------------------> m_axis
+//     | capture: first HEAD_BYTES bytes, length, record (vport, to-VNIC, parse_err) of the
+//     | first beat; word sum of [0, ip_end) over the stream (ip_end from the first 32 bytes)
+//     v  load (round robin)
+//   rx_classify_engine x ENGINES (level-0 walk, checksums, RSS input) -> in-order mux
+//     -> p1 (Toeplitz with the VNIC's key, indirection RAM read) -> p2 -> info FIFO -> m_info
+//
+// The L4 checksum over [l4_off, ip_end) is the stream's sum of [0, ip_end) minus the head's
+// sum of [0, l4_off) (exact binary sums, so the folded result equals the model's).
+`resetall
+`timescale 1ns/1ps
+`default_nettype none
+
+module rx_classify #(
+  parameter int DATA_W     = 512,
+  parameter int KEEP_W     = DATA_W / 8,
+  parameter int USER_W     = 1,
+  parameter int NUM_VNIC   = 8,                        // vports 1..NUM_VNIC
+  parameter int ENGINES    = DATA_W >= 512 ? 4 : 2,    // header walkers, 1 to 8
+  parameter int HEAD_BYTES = 256                       // bytes of each frame the walk sees
+) (
+  input  wire                 clk,
+  input  wire                 rst,
+
+  // Tunnel ports (TUNNEL_PORTS), as the parser's; sampled per frame by the engine.
+  input  wire [15:0]          cfg_vxlan_port,
+  input  wire [15:0]          cfg_geneve_port,
+
+  // RSS configuration writes (always accepted): sel 0 enable (data[0]), 1 key word
+  // (index 0..9: key bytes 4*index..4*index+3, byte 4*index in data[31:24]), 2 indirection
+  // entry (index 0..127, data[7:0]). vnic 1..NUM_VNIC; other values are ignored.
+  input  wire                 cfg_wr_valid,
+  input  wire [7:0]           cfg_wr_vnic,
+  input  wire [1:0]           cfg_wr_sel,
+  input  wire [6:0]           cfg_wr_index,
+  input  wire [31:0]          cfg_wr_data,
+
+  // Delivered frames; s_axis_vport / s_axis_to_vnic / s_axis_parse_err are sampled with the
+  // first beat of a frame (destination vport, frame goes to a VNIC, record's parse_err).
+  input  wire [DATA_W-1:0]    s_axis_tdata,
+  input  wire [KEEP_W-1:0]    s_axis_tkeep,
+  input  wire                 s_axis_tvalid,
+  output wire                 s_axis_tready,
+  input  wire                 s_axis_tlast,
+  input  wire [USER_W-1:0]    s_axis_tuser,
+  input  wire [7:0]           s_axis_vport,
+  input  wire                 s_axis_to_vnic,
+  input  wire                 s_axis_parse_err,
+
+  output wire [DATA_W-1:0]    m_axis_tdata,
+  output wire [KEEP_W-1:0]    m_axis_tkeep,
+  output wire                 m_axis_tvalid,
+  input  wire                 m_axis_tready,
+  output wire                 m_axis_tlast,
+  output wire [USER_W-1:0]    m_axis_tuser,
+
+  // One record per frame, in frame order.
+  output wire                 m_info_valid,
+  input  wire                 m_info_ready,
+  output wire [31:0]          m_info_rss_hash,    // 0 unless rss_valid
+  output wire                 m_info_rss_valid,
+  output wire [7:0]           m_info_rss_queue,   // index within the VNIC's queue set
+  output wire [7:0]           m_info_status,      // completion byte 14 (mark_valid bit 4 is 0)
+  output wire [7:0]           m_info_types,       // completion byte 15
+  output wire [15:0]          m_info_vlan_tci,    // completion bytes 12-13
+  output wire [15:0]          m_info_len          // frame bytes (saturated)
+);
+
+  localparam int HW        = HEAD_BYTES * 8;
+  localparam int HEAD_BEATS = HW / DATA_W;
+  localparam int BEAT_CNT_W = $clog2(HEAD_BEATS + 1);
+  localparam int PTR_W     = ENGINES > 1 ? $clog2(ENGINES) : 1;
+  localparam int REC_W     = 343;
+  localparam int VW        = NUM_VNIC > 1 ? $clog2(NUM_VNIC) : 1;
+  localparam int IND_DEPTH = (1 << VW) * 128;
+  localparam int IND_AW    = VW + 7;
+  localparam int KEY_W     = 320;
+  localparam int PW        = 18;                 // stream byte positions, ip_end
+  localparam int INFO_W    = 32 + 1 + 8 + 8 + 8 + 16 + 16;
+  localparam int FIFO_D    = 4;
+  localparam logic [KEY_W-1:0] MS_KEY =
+    320'h6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa;
+
+  initial begin
+    if (DATA_W < 16 || DATA_W % 16 != 0 || HW % DATA_W != 0) begin
+      $error("rx_classify: DATA_W (%0d) must be a multiple of 16 that divides %0d", DATA_W, HW);
+    end
+    if (KEEP_W != DATA_W / 8) begin
+      $error("rx_classify: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+    end
+    if (USER_W < 1) begin
+      $error("rx_classify: USER_W (%0d) must be at least 1", USER_W);
+    end
+    if (ENGINES < 1 || ENGINES > 8) begin
+      $error("rx_classify: ENGINES (%0d) must be 1 to 8", ENGINES);
+    end
+    if (NUM_VNIC < 1 || NUM_VNIC > 254) begin
+      $error("rx_classify: NUM_VNIC (%0d) must be 1 to 254", NUM_VNIC);
+    end
+    if (HEAD_BYTES < 64 || HEAD_BYTES % 4 != 0) begin
+      $error("rx_classify: HEAD_BYTES (%0d) must be a multiple of 4, at least 64", HEAD_BYTES);
+    end
+  end
+
+  function automatic logic is_tpid(input logic [15:0] t);
+    is_tpid = t == 16'h8100 || t == 16'h88a8 || t == 16'h9100;
+  endfunction
+
+  // ---- capture and stream sum ----------------------------------------------------------------
+  logic [PTR_W-1:0]      in_ptr_q, in_ptr_d;
+  logic [PTR_W-1:0]      out_ptr_q, out_ptr_d;
+  logic                  cap_full_q, cap_full_d;
+  logic [BEAT_CNT_W-1:0] cap_beat_q, cap_beat_d;
+  logic                  cap_busy_q, cap_busy_d;
+  logic [HW-1:0]         cap_buf_q, cap_buf_d;
+  logic [15:0]           cap_len_q, cap_len_d;
+  logic [7:0]            cap_vport_q, cap_vport_d;
+  logic                  cap_rss_q, cap_rss_d;
+  logic                  cap_perr_q, cap_perr_d;
+  logic [PW-1:0]         cap_pos_q, cap_pos_d;      // byte offset of the next beat
+  logic [31:0]           cap_sum_q, cap_sum_d;      // word sum of [0, ip_end) so far
+
+  logic                  s_fire, load, cap_free;
+  logic [ENGINES-1:0]    eng_ready;
+  logic [15:0]           keep_cnt;
+  logic [16:0]           len_sum;
+  logic [255:0]          head32;                    // bytes 0..31 including this beat
+  logic [PW-1:0]         pos_now, ip_end_e, l3e;
+  logic [15:0]           te0, te1, te2, tye;
+  logic [31:0]           beat_sum;
+  logic [KEEP_W-1:0]     lane_in;
+
+  function automatic logic [7:0] h32(input logic [255:0] h, input int j);
+    h32 = h[8*j +: 8];
+  endfunction
+
+  assign cap_free      = !cap_full_q || eng_ready[in_ptr_q];
+  assign s_axis_tready = m_axis_tready && cap_free;
+  assign m_axis_tvalid = s_axis_tvalid && cap_free;
+  assign m_axis_tdata  = s_axis_tdata;
+  assign m_axis_tkeep  = s_axis_tkeep;
+  assign m_axis_tlast  = s_axis_tlast;
+  assign m_axis_tuser  = s_axis_tuser;
+
+  always_comb begin
+    s_fire = s_axis_tvalid && s_axis_tready;
+    keep_cnt = '0;
+    for (int i = 0; i < KEEP_W; i++) begin
+      keep_cnt = keep_cnt + 16'(s_axis_tkeep[i]);
+    end
+    pos_now = cap_busy_q ? cap_pos_q : '0;
+
+    // The first 32 bytes as they are after this beat (cap_beat_q is 0 at a frame's start).
+    for (int j = 0; j < 32; j++) begin
+      if (cap_beat_q == BEAT_CNT_W'(j / KEEP_W)) begin
+        head32[8*j +: 8] = s_axis_tdata[8*(j % KEEP_W) +: 8];
+      end else begin
+        head32[8*j +: 8] = cap_buf_q[8*j +: 8];
+      end
+    end
+
+    // Early decode of ip_end (the same Ethernet/VLAN/IP rules as the engine; its value only
+    // matters when the engine finds the IP header, and then it is the model's ip.offset +
+    // ip.total_len). All its bytes (at most byte 28) precede any byte at or past a valid
+    // ip_end (at least 34), and bytes before 34 are always summed.
+    te0 = {h32(head32, 12), h32(head32, 13)};
+    te1 = {h32(head32, 16), h32(head32, 17)};
+    te2 = {h32(head32, 20), h32(head32, 21)};
+    if (!is_tpid(te0)) begin
+      l3e = PW'(14);
+      tye = te0;
+    end else if (!is_tpid(te1)) begin
+      l3e = PW'(18);
+      tye = te1;
+    end else begin
+      l3e = PW'(22);
+      tye = te2;
+    end
+    ip_end_e = '1;
+    if (tye == 16'h0800) begin
+      case (l3e)
+        PW'(18):  ip_end_e = l3e + PW'({h32(head32, 20), h32(head32, 21)});
+        PW'(22):  ip_end_e = l3e + PW'({h32(head32, 24), h32(head32, 25)});
+        default:  ip_end_e = l3e + PW'({h32(head32, 16), h32(head32, 17)});
+      endcase
+    end else if (tye == 16'h86dd) begin
+      case (l3e)
+        PW'(18): begin
+          if ({h32(head32, 22), h32(head32, 23), h32(head32, 24)} != 24'd0) begin
+            ip_end_e = l3e + PW'(40) + PW'({h32(head32, 22), h32(head32, 23)});
+          end
+        end
+        PW'(22): begin
+          if ({h32(head32, 26), h32(head32, 27), h32(head32, 28)} != 24'd0) begin
+            ip_end_e = l3e + PW'(40) + PW'({h32(head32, 26), h32(head32, 27)});
+          end
+        end
+        default: begin
+          if ({h32(head32, 18), h32(head32, 19), h32(head32, 20)} != 24'd0) begin
+            ip_end_e = l3e + PW'(40) + PW'({h32(head32, 18), h32(head32, 19)});
+          end
+        end
+      endcase
+    end
+
+    // This beat's words in [0, ip_end).
+    beat_sum = '0;
+    for (int i = 0; i < KEEP_W; i++) begin
+      lane_in[i] = s_axis_tkeep[i] && (pos_now + PW'(i) < PW'(34) || pos_now + PW'(i) < ip_end_e);
+    end
+    for (int k = 0; k < KEEP_W / 2; k++) begin
+      beat_sum = beat_sum + 32'({s_axis_tdata[16*k +: 8] & {8{lane_in[2*k]}},
+                                 s_axis_tdata[16*k+8 +: 8] & {8{lane_in[2*k+1]}}});
+    end
+
+    cap_full_d  = cap_full_q;
+    cap_beat_d  = cap_beat_q;
+    cap_busy_d  = cap_busy_q;
+    cap_buf_d   = cap_buf_q;
+    cap_len_d   = cap_len_q;
+    cap_vport_d = cap_vport_q;
+    cap_rss_d   = cap_rss_q;
+    cap_perr_d  = cap_perr_q;
+    cap_pos_d   = cap_pos_q;
+    cap_sum_d   = cap_sum_q;
+    in_ptr_d    = in_ptr_q;
+    len_sum     = '0;
+
+    load = cap_full_q && eng_ready[in_ptr_q];
+    if (load) begin
+      cap_full_d = 1'b0;
+      in_ptr_d   = in_ptr_q == PTR_W'(ENGINES - 1) ? '0 : in_ptr_q + 1'b1;
+    end
+    if (s_fire) begin
+      if (!cap_busy_q) begin
+        cap_vport_d = s_axis_vport;
+        cap_rss_d   = s_axis_to_vnic;
+        cap_perr_d  = s_axis_parse_err;
+        len_sum     = {1'b0, keep_cnt};
+        cap_sum_d   = beat_sum;
+      end else begin
+        len_sum     = {1'b0, cap_len_q} + {1'b0, keep_cnt};
+        cap_sum_d   = cap_sum_q + beat_sum;
+      end
+      cap_len_d = len_sum[16] ? '1 : len_sum[15:0];
+      cap_pos_d = pos_now + PW'(KEEP_W);
+      for (int k = 0; k < HEAD_BEATS; k++) begin
+        if (cap_beat_q == BEAT_CNT_W'(k)) begin
+          cap_buf_d[k*DATA_W +: DATA_W] = s_axis_tdata;
+        end
+      end
+      if (cap_beat_q != BEAT_CNT_W'(HEAD_BEATS)) begin
+        cap_beat_d = cap_beat_q + 1'b1;
+      end
+      cap_busy_d = 1'b1;
+      if (s_axis_tlast) begin
+        cap_full_d = 1'b1;
+        cap_busy_d = 1'b0;
+        cap_beat_d = '0;
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    cap_buf_q   <= cap_buf_d;
+    cap_len_q   <= cap_len_d;
+    cap_vport_q <= cap_vport_d;
+    cap_rss_q   <= cap_rss_d;
+    cap_perr_q  <= cap_perr_d;
+    cap_pos_q   <= cap_pos_d;
+    cap_sum_q   <= cap_sum_d;
+    if (rst) begin
+      cap_full_q <= 1'b0;
+      cap_beat_q <= '0;
+      cap_busy_q <= 1'b0;
+      in_ptr_q   <= '0;
+    end else begin
+      cap_full_q <= cap_full_d;
+      cap_beat_q <= cap_beat_d;
+      cap_busy_q <= cap_busy_d;
+      in_ptr_q   <= in_ptr_d;
+    end
+  end
+
+  // ---- engines -----------------------------------------------------------------------------
+  logic [ENGINES-1:0]       eng_valid;
+  logic [ENGINES-1:0]       eng_oready;
+  logic [ENGINES*REC_W-1:0] eng_data;
+  logic                     e_valid, e_ready;
+  logic [REC_W-1:0]         e_data;
+
+  for (genvar e = 0; e < ENGINES; e++) begin : g_engine
+    rx_classify_engine #(
+      .HEAD_BYTES (HEAD_BYTES),
+      .REC_W      (REC_W)
+    ) engine (
+      .clk             (clk),
+      .rst             (rst),
+      .cfg_vxlan_port  (cfg_vxlan_port),
+      .cfg_geneve_port (cfg_geneve_port),
+      .s_valid         (load && in_ptr_q == PTR_W'(e)),
+      .s_ready         (eng_ready[e]),
+      .s_buf           (cap_buf_q),
+      .s_len           (cap_len_q),
+      .s_sum           (cap_sum_q),
+      .s_vport         (cap_vport_q),
+      .s_rss           (cap_rss_q),
+      .s_perr          (cap_perr_q),
+      .m_valid         (eng_valid[e]),
+      .m_ready         (eng_oready[e]),
+      .m_data          (eng_data[e*REC_W +: REC_W])
+    );
+    assign eng_oready[e] = e_ready && out_ptr_q == PTR_W'(e);
+  end
+
+  assign e_valid = eng_valid[out_ptr_q];
+  assign e_data  = eng_data[out_ptr_q*REC_W +: REC_W];
+
+  always_comb begin
+    out_ptr_d = out_ptr_q;
+    if (e_valid && e_ready) begin
+      out_ptr_d = out_ptr_q == PTR_W'(ENGINES - 1) ? '0 : out_ptr_q + 1'b1;
+    end
+  end
+
+  // ---- RSS configuration -----------------------------------------------------------------------
+  logic [NUM_VNIC*KEY_W-1:0] key_q, key_d;
+  logic [NUM_VNIC-1:0]       en_q, en_d;
+  logic                      cfg_in_range;
+  logic [VW-1:0]             cfg_vidx;
+  logic                      ind_we;
+  logic [IND_AW-1:0]         ind_waddr;
+
+  always_comb begin
+    key_d = key_q;
+    en_d  = en_q;
+    cfg_in_range = cfg_wr_vnic >= 8'd1 && cfg_wr_vnic <= 8'(NUM_VNIC);
+    cfg_vidx = VW'(cfg_wr_vnic - 8'd1);
+    ind_we = cfg_wr_valid && cfg_in_range && cfg_wr_sel == 2'd2;
+    ind_waddr = {cfg_vidx, cfg_wr_index};
+    if (cfg_wr_valid && cfg_in_range) begin
+      for (int v = 0; v < NUM_VNIC; v++) begin
+        if (cfg_vidx == VW'(v)) begin
+          if (cfg_wr_sel == 2'd0) begin
+            en_d[v] = cfg_wr_data[0];
+          end
+          if (cfg_wr_sel == 2'd1) begin
+            for (int w = 0; w < 10; w++) begin
+              if (cfg_wr_index == 7'(w)) begin
+                key_d[v*KEY_W + KEY_W - 32 - 32*w +: 32] = cfg_wr_data;
+              end
+            end
+          end
+        end
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      key_q <= {NUM_VNIC{MS_KEY}};
+      en_q  <= '0;
+    end else begin
+      key_q <= key_d;
+      en_q  <= en_d;
+    end
+  end
+
+  // ---- RSS pipeline: p1 (hash, table read) -> p2 (queue) -> info FIFO ---------------------------
+  logic             p1_valid_q, p1_valid_d;
+  logic [REC_W-1:0] p1_q, p1_d;
+  logic             p2_valid_q, p2_valid_d;
+  logic [31:0]      p2_hash_q, p2_hash_d;
+  logic             p2_rss_q, p2_rss_d;
+  logic [7:0]       p2_status_q, p2_status_d;
+  logic [7:0]       p2_types_q, p2_types_d;
+  logic [15:0]      p2_tci_q, p2_tci_d;
+  logic [15:0]      p2_len_q, p2_len_d;
+  logic             adv1;
+  logic [$clog2(FIFO_D):0] fifo_cnt;
+  logic             fifo_s_ready;
+
+  // p1 record fields (rx_classify_engine m_data).
+  logic             r_perr, r_vlan, r_checked, r_ipok, r_l4ok, r_hasip, r_rss;
+  logic [15:0]      r_tci, r_len;
+  logic [7:0]       r_types, r_vport;
+  logic [287:0]     r_rss_in;
+  logic [VW-1:0]    r_vidx;
+  logic             r_rss_ok;
+  logic [KEY_W-1:0] r_key;
+  logic [31:0]      r_hash;
+  logic [7:0]       ind_rdata;
+
+  assign {r_perr, r_vlan, r_tci, r_types, r_checked, r_ipok, r_l4ok, r_hasip, r_rss_in, r_vport,
+          r_rss, r_len} = p1_q;
+
+  always_comb begin
+    r_vidx = VW'(r_vport - 8'd1);
+    r_key  = MS_KEY;
+    for (int v = 0; v < NUM_VNIC; v++) begin
+      if (r_vidx == VW'(v)) begin
+        r_key = key_q[v*KEY_W +: KEY_W];
+      end
+    end
+    r_rss_ok = r_rss && r_hasip && r_vport >= 8'd1 && r_vport <= 8'(NUM_VNIC) &&
+               (en_q & (NUM_VNIC'(1) << r_vidx)) != '0;
+  end
+
+  rss_toeplitz #(.IN_BYTES(36)) u_toeplitz (
+    .in_data (r_rss_in),
+    .key     (r_key),
+    .hash    (r_hash)
+  );
+
+  em_sdp_ram #(.WIDTH(8), .DEPTH(IND_DEPTH)) u_indir (
+    .clk     (clk),
+    .wr_en   (ind_we),
+    .wr_addr (ind_waddr),
+    .wr_data (cfg_wr_data[7:0]),
+    .rd_en   (adv1),
+    .rd_addr ({r_vidx, r_hash[6:0]}),
+    .rd_data (ind_rdata)
+  );
+
+  always_comb begin
+    // p2 always moves into the FIFO; p1 moves only if the FIFO will have room for it.
+    adv1    = p1_valid_q && (32'(fifo_cnt) + 32'(p2_valid_q) < FIFO_D);
+    e_ready = !p1_valid_q || adv1;
+
+    p1_valid_d = p1_valid_q;
+    p1_d       = p1_q;
+    if (adv1) begin
+      p1_valid_d = 1'b0;
+    end
+    if (e_valid && e_ready) begin
+      p1_valid_d = 1'b1;
+      p1_d       = e_data;
+    end
+
+    p2_valid_d  = adv1;
+    p2_hash_d   = p2_hash_q;
+    p2_rss_d    = p2_rss_q;
+    p2_status_d = p2_status_q;
+    p2_types_d  = p2_types_q;
+    p2_tci_d    = p2_tci_q;
+    p2_len_d    = p2_len_q;
+    if (adv1) begin
+      p2_hash_d   = r_rss_ok ? r_hash : 32'd0;
+      p2_rss_d    = r_rss_ok;
+      p2_status_d = {1'b0, r_checked, r_rss_ok, 1'b0, r_vlan, r_l4ok, r_ipok, r_perr};
+      p2_types_d  = r_types;
+      p2_tci_d    = r_tci;
+      p2_len_d    = r_len;
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    p1_q        <= p1_d;
+    p2_hash_q   <= p2_hash_d;
+    p2_rss_q    <= p2_rss_d;
+    p2_status_q <= p2_status_d;
+    p2_types_q  <= p2_types_d;
+    p2_tci_q    <= p2_tci_d;
+    p2_len_q    <= p2_len_d;
+    if (rst) begin
+      out_ptr_q  <= '0;
+      p1_valid_q <= 1'b0;
+      p2_valid_q <= 1'b0;
+    end else begin
+      out_ptr_q  <= out_ptr_d;
+      p1_valid_q <= p1_valid_d;
+      p2_valid_q <= p2_valid_d;
+    end
+  end
+
+  logic [INFO_W-1:0] info_in, info_out;
+  logic              unused_fifo;
+
+  // The FIFO always has room for p2 (adv1 counts it), so its s_ready is not needed.
+  assign unused_fifo = fifo_s_ready;
+
+  assign info_in = {p2_hash_q, p2_rss_q, p2_rss_q ? ind_rdata : 8'd0, p2_status_q, p2_types_q,
+                    p2_tci_q, p2_len_q};
+
+  sync_fifo #(.WIDTH(INFO_W), .DEPTH(FIFO_D)) u_info (
+    .clk     (clk),
+    .rst     (rst),
+    .s_valid (p2_valid_q),
+    .s_ready (fifo_s_ready),
+    .s_data  (info_in),
+    .m_valid (m_info_valid),
+    .m_ready (m_info_ready),
+    .m_data  (info_out),
+    .count   (fifo_cnt)
+  );
+
+  assign {m_info_rss_hash, m_info_rss_valid, m_info_rss_queue, m_info_status, m_info_types,
+          m_info_vlan_tci, m_info_len} = info_out;
+
+endmodule
+
+`default_nettype wire
