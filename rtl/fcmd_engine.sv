@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: MIT
+// fcmd_engine: the flow-command ring of docs/spec.md section 10 (docs/rtl-fcmd.md).
+//
+// The host posts 128-byte commands in a ring in host memory and rings FCMD_PROD; the engine
+// fetches them by DMA (through axi_dma's client ports), executes them in order on the
+// exact-match table (insert, delete by key, delete by handle) and the TCAM (write: three
+// slots, command + value + mask; clear), writes the status into byte 1 of the command slot
+// (and the handle into bytes 4..7 after a successful EM insert), and advances FCMD_CONS once
+// those writes are in memory. When it has run at least one command and CONS reaches PROD, it
+// raises vector FCMD_IRQ[7:0] if FCMD_IRQ bit 31 is set. Bit-exact with NicDevice::fcmd_run.
+//
+//   fetcher: slots CONS.. up to PROD, PREFETCH ahead ──► m_rd_req ─ axi_dma ─► s_rd (beats)
+//   assembler: 128-byte records ──► slot FIFO ──► executor (EM / TCAM command, response)
+//   ──► write-back (status, handle) ──► m_wr_req + m_wr ─ axi_dma ─► s_wr_done ──► CONS
+//
+// Fetching runs ahead of execution (PREFETCH slots), and write-backs are posted: CONS of a
+// command advances when its writes are done, in order, while the next commands execute. A
+// TCAM write waits until its value and mask slots are posted (FCMD_PROD - CONS >= 3), since
+// the fetcher never reads beyond PROD. FCMD_CTRL bit 0 set (0 -> 1) resets PROD (the register
+// block's) and CONS; reads in flight from before are dropped (an epoch bit in the DMA tag), and
+// a command whose execution was under way finishes without its write-back.
+`resetall
+`timescale 1ns/1ps
+`default_nettype none
+
+module fcmd_engine #(
+  parameter int DATA_W      = 512,
+  parameter int KEEP_W      = DATA_W / 8,
+  parameter int TAG_W       = 8,
+  parameter int NUM_VECTORS = 16,
+  parameter int PREFETCH    = 4      // slots fetched ahead of execution (power of two, 2..16)
+) (
+  input  wire                               clk,
+  input  wire                               rst,
+
+  // Registers of the fcmd block.
+  input  wire                               cfg_enable,     // FCMD_CTRL bit 0
+  input  wire [63:0]                        cfg_base,       // FCMD_BASE
+  input  wire [4:0]                         cfg_size_log2,  // FCMD_SIZE_LOG2 (1..15 usable)
+  input  wire [15:0]                        cfg_prod,       // FCMD_PROD
+  input  wire [31:0]                        cfg_irq,        // FCMD_IRQ: bit 31 enable, 7:0 vector
+  output wire [15:0]                        cons,           // FCMD_CONS
+  output wire                               busy,           // commands fetched or executing
+  output wire [NUM_VECTORS-1:0]             irq,            // one-clock pulse per raise
+
+  // DMA client (axi_dma s_rd_req / m_rd, s_wr_req / s_wr / m_wr_done).
+  output wire                               m_rd_req_valid,
+  input  wire                               m_rd_req_ready,
+  output wire [63:0]                        m_rd_req_addr,
+  output wire [15:0]                        m_rd_req_len,
+  output wire [TAG_W-1:0]                   m_rd_req_tag,
+  input  wire [DATA_W-1:0]                  s_rd_tdata,
+  input  wire [KEEP_W-1:0]                  s_rd_tkeep,
+  input  wire                               s_rd_tvalid,
+  output wire                               s_rd_tready,
+  input  wire                               s_rd_tlast,
+  input  wire [TAG_W-1:0]                   s_rd_tag,
+  input  wire                               s_rd_err,
+  output wire                               m_wr_req_valid,
+  input  wire                               m_wr_req_ready,
+  output wire [63:0]                        m_wr_req_addr,
+  output wire [15:0]                        m_wr_req_len,
+  output wire [TAG_W-1:0]                   m_wr_req_tag,
+  output wire [DATA_W-1:0]                  m_wr_tdata,
+  output wire [KEEP_W-1:0]                  m_wr_tkeep,
+  output wire                               m_wr_tvalid,
+  input  wire                               m_wr_tready,
+  output wire                               m_wr_tlast,
+  input  wire                               s_wr_done_valid,
+  output wire                               s_wr_done_ready,
+  input  wire [TAG_W-1:0]                   s_wr_done_tag,
+  input  wire                               s_wr_done_err,
+
+  // Exact-match table commands (em_table s_cmd / m_rsp).
+  output wire                               em_cmd_valid,
+  input  wire                               em_cmd_ready,
+  output wire [2:0]                         em_cmd_op,
+  output wire [nic_pkg::KEY_W-1:0]          em_cmd_key,
+  output wire [nic_pkg::ACTION_W-1:0]       em_cmd_action,
+  output wire [nic_pkg::EM_HANDLE_W-1:0]    em_cmd_handle,
+  input  wire                               em_rsp_valid,
+  output wire                               em_rsp_ready,
+  input  wire [7:0]                         em_rsp_status,
+  input  wire [nic_pkg::EM_HANDLE_W-1:0]    em_rsp_handle,
+
+  // TCAM commands (tcam s_cmd / m_rsp).
+  output wire                               tcam_cmd_valid,
+  input  wire                               tcam_cmd_ready,
+  output wire [nic_pkg::CSR_DATA_W-1:0]     tcam_cmd_op,
+  output wire [nic_pkg::CSR_DATA_W-1:0]     tcam_cmd_index,
+  output wire [nic_pkg::TCAM_PRIO_W-1:0]    tcam_cmd_priority,
+  output wire [nic_pkg::TCAM_KEY_W-1:0]     tcam_cmd_value,
+  output wire [nic_pkg::TCAM_KEY_W-1:0]     tcam_cmd_mask,
+  output wire [nic_pkg::ACTION_W-1:0]       tcam_cmd_action,
+  input  wire                               tcam_rsp_valid,
+  output wire                               tcam_rsp_ready,
+  input  wire [7:0]                         tcam_rsp_status
+);
+
+  localparam int SLOT_B  = 128;                  // bytes per command slot
+  localparam int SLOT_W  = SLOT_B * 8;
+  localparam int BEATS   = (SLOT_B + KEEP_W - 1) / KEEP_W;
+  localparam int BI_W    = (BEATS > 1) ? $clog2(BEATS) : 1;
+  localparam int PF_W    = $clog2(PREFETCH) + 1;
+  localparam int KEYB    = nic_pkg::KEY_BYTES;
+  localparam int TKEYB   = nic_pkg::TCAM_KEY_BYTES;
+
+  initial begin
+    if (DATA_W < 64 || DATA_W % 64 != 0 || DATA_W > SLOT_W) begin
+      $error("fcmd_engine: DATA_W (%0d) must be a multiple of 64, at most 1024", DATA_W);
+    end
+    if (PREFETCH < 2 || PREFETCH > 16 || (PREFETCH & (PREFETCH - 1)) != 0) begin
+      $error("fcmd_engine: PREFETCH (%0d) must be a power of two in 2..16", PREFETCH);
+    end
+    if (TAG_W < 1) begin
+      $error("fcmd_engine: TAG_W (%0d) must be at least 1", TAG_W);
+    end
+  end
+
+  // ---- ring state ----
+  logic        usable;
+  logic [15:0] mask;
+  logic        en_q;
+  logic        edge_on;        // FCMD_CTRL bit 0 went 0 -> 1 this clock
+  logic        epoch_q;
+  logic [15:0] fp_q, fp_d;     // next slot to fetch
+  logic [15:0] xp_q, xp_d;     // slot of the next command to execute
+  logic [15:0] cons_q, cons_d;
+  logic [PF_W-1:0] credit_q, credit_d;  // slots fetched and not yet consumed or dropped
+  logic        ran_q, ran_d;
+
+  assign usable  = cfg_enable && cfg_size_log2 >= 5'd1 && cfg_size_log2 <= 5'd15;
+  assign mask    = 16'((17'd1 << cfg_size_log2[3:0]) - 17'd1);
+  assign edge_on = cfg_enable && !en_q;
+
+  function automatic logic [63:0] slot_addr(input logic [63:0] base, input logic [15:0] idx);
+    slot_addr = base + {41'd0, idx, 7'd0};
+  endfunction
+
+  // ---- fetcher ----
+  logic fetch;
+  assign fetch          = usable && !edge_on && (fp_q != cfg_prod) && (credit_q < PF_W'(PREFETCH));
+  assign m_rd_req_valid = fetch;
+  assign m_rd_req_addr  = slot_addr(cfg_base, fp_q & mask);
+  assign m_rd_req_len   = 16'(SLOT_B);
+  assign m_rd_req_tag   = TAG_W'(epoch_q);
+
+  // ---- assembler: beats of a slot into a record ----
+  logic [SLOT_W-1:0] asm_q, asm_d;
+  logic [BI_W-1:0]   asm_i_q, asm_i_d;
+  logic              rd_fire, rec_done, rec_stale;
+  logic              sf_s_ready, sf_m_valid, sf_m_ready;
+  logic [SLOT_W-1:0] sf_m_data;
+  logic [PF_W-1:0]   sf_count;
+
+  assign s_rd_tready = 1'b1;  // the slot FIFO always has room: at most PREFETCH slots in flight
+  assign rd_fire     = s_rd_tvalid;
+
+  always_comb begin
+    asm_d   = asm_q;
+    asm_i_d = asm_i_q;
+    if (rd_fire) begin
+      asm_d[asm_i_q * DATA_W +: DATA_W] = s_rd_tdata;
+      asm_i_d = s_rd_tlast ? '0 : asm_i_q + BI_W'(1);
+    end
+    rec_done  = rd_fire && s_rd_tlast;
+    rec_stale = s_rd_tag[0] != epoch_q;
+  end
+
+  sync_fifo #(.WIDTH(SLOT_W), .DEPTH(PREFETCH)) u_slots (
+    .clk (clk), .rst (rst || edge_on),
+    .s_valid (rec_done && !rec_stale), .s_ready (sf_s_ready), .s_data (asm_d),
+    .m_valid (sf_m_valid), .m_ready (sf_m_ready), .m_data (sf_m_data),
+    .count (sf_count)
+  );
+
+  // ---- executor ----
+  typedef enum logic [2:0] {
+    X_IDLE, X_VAL, X_MSK, X_CMD, X_RSP, X_WB_ST, X_WB_HDL
+  } xstate_t;
+  xstate_t           xs_q, xs_d;
+  logic [SLOT_W-1:0] cmd_q, cmd_d, val_q, val_d, msk_q, msk_d;
+  logic [7:0]        st_q, st_d;
+  logic [31:0]       hdl_q, hdl_d;
+  logic              xepoch_q, xepoch_d;
+  logic [7:0]        op;
+  logic              is_em, is_tcam;
+  logic              st_req_done_q, st_req_done_d, st_dat_done_q, st_dat_done_d;
+  logic              pq_s_valid, pq_s_ready, pq_m_valid, pq_m_ready;
+  logic [4:0]        pq_s_data, pq_m_data;   // {epoch, writes (1..2), slots used (1 or 3)}
+  logic [3:0]        unused_pq_count;
+
+  function automatic logic [7:0] byte_of(input logic [SLOT_W-1:0] r, input int i);
+    byte_of = r[8 * i +: 8];
+  endfunction
+
+  logic [nic_pkg::KEY_W-1:0]      c_key;
+  logic [nic_pkg::ACTION_W-1:0]   c_action;
+  logic [nic_pkg::TCAM_KEY_W-1:0] c_value, c_mask;
+  always_comb begin
+    for (int i = 0; i < KEYB; i++) begin
+      c_key[nic_pkg::KEY_W - 1 - 8 * i -: 8] = byte_of(cmd_q, 10 + i);
+    end
+    for (int i = 0; i < TKEYB; i++) begin
+      c_value[nic_pkg::TCAM_KEY_W - 1 - 8 * i -: 8] = byte_of(val_q, i);
+      c_mask[nic_pkg::TCAM_KEY_W - 1 - 8 * i -: 8]  = byte_of(msk_q, i);
+    end
+    c_action = cmd_q[64 * 8 +: nic_pkg::ACTION_W];
+  end
+
+  assign op      = cmd_q[7:0];
+  assign is_em   = (op == 8'd1) || (op == 8'd2) || (op == 8'd3);
+  assign is_tcam = (op == 8'd4) || (op == 8'd5);
+
+  assign em_cmd_valid      = (xs_q == X_CMD) && is_em;
+  assign em_cmd_op         = op[2:0];
+  assign em_cmd_key        = c_key;
+  assign em_cmd_action     = c_action;
+  assign em_cmd_handle     = cmd_q[32 +: 32];
+  assign em_rsp_ready      = (xs_q == X_RSP) && is_em;
+  assign tcam_cmd_valid    = (xs_q == X_CMD) && is_tcam;
+  assign tcam_cmd_op       = (op == 8'd4) ? nic_pkg::TCAM_CMD_WRITE : nic_pkg::TCAM_CMD_CLEAR;
+  assign tcam_cmd_index    = cmd_q[32 +: 32];
+  assign tcam_cmd_priority = cmd_q[64 +: 16];
+  assign tcam_cmd_value    = c_value;
+  assign tcam_cmd_mask     = c_mask;
+  assign tcam_cmd_action   = c_action;
+  assign tcam_rsp_ready    = (xs_q == X_RSP) && is_tcam;
+
+  // Write-back: status byte at slot + 1, then (EM insert OK) the handle at slot + 4.
+  logic        wb_active, wb_hdl, wb_stale;
+  logic [63:0] wb_slot;
+  assign wb_active      = (xs_q == X_WB_ST) || (xs_q == X_WB_HDL);
+  assign wb_hdl         = (xs_q == X_WB_HDL);
+  assign wb_stale       = xepoch_q != epoch_q;
+  assign wb_slot        = slot_addr(cfg_base, xp_q & mask);
+  assign m_wr_req_valid = wb_active && !wb_stale && !st_req_done_q && pq_s_ready;
+  assign m_wr_req_addr  = wb_slot + (wb_hdl ? 64'd4 : 64'd1);
+  assign m_wr_req_len   = wb_hdl ? 16'd4 : 16'd1;
+  assign m_wr_req_tag   = TAG_W'(epoch_q);
+  assign m_wr_tvalid    = wb_active && !wb_stale && !st_dat_done_q && pq_s_ready;
+  logic [31:0] wb_word;
+  assign wb_word        = wb_hdl ? hdl_q : {24'd0, st_q};
+  assign m_wr_tdata     = DATA_W'(wb_word);
+  assign m_wr_tkeep     = wb_hdl ? KEEP_W'(4'hF) : KEEP_W'(1'b1);
+  assign m_wr_tlast     = 1'b1;
+
+  logic wr_req_fire, wr_dat_fire, wb_step_done, needs_hdl;
+  assign wr_req_fire  = m_wr_req_valid && m_wr_req_ready;
+  assign wr_dat_fire  = m_wr_tvalid && m_wr_tready;
+  assign wb_step_done = wb_active && (wb_stale ||
+                        ((st_req_done_q || wr_req_fire) && (st_dat_done_q || wr_dat_fire)));
+  assign needs_hdl    = (op == 8'd1) && (st_q == nic_pkg::EM_ST_OK);
+
+  always_comb begin
+    xs_d          = xs_q;
+    cmd_d         = cmd_q;
+    val_d         = val_q;
+    msk_d         = msk_q;
+    st_d          = st_q;
+    hdl_d         = hdl_q;
+    xepoch_d      = xepoch_q;
+    xp_d          = xp_q;
+    st_req_done_d = st_req_done_q;
+    st_dat_done_d = st_dat_done_q;
+    sf_m_ready    = 1'b0;
+    pq_s_valid    = 1'b0;
+    pq_s_data     = '0;
+
+    case (xs_q)
+      X_IDLE: begin
+        if (sf_m_valid && usable && !edge_on) begin
+          sf_m_ready = 1'b1;
+          cmd_d      = sf_m_data;
+          xepoch_d   = epoch_q;
+          xs_d       = (sf_m_data[7:0] == 8'd4) ? X_VAL :
+                       ((sf_m_data[7:0] >= 8'd1 && sf_m_data[7:0] <= 8'd5) ? X_CMD : X_WB_ST);
+          st_d       = nic_pkg::EM_ST_BAD_COMMAND;
+          hdl_d      = sf_m_data[32 +: 32];
+        end
+      end
+      X_VAL: begin
+        if (edge_on) begin
+          xs_d = X_IDLE;
+        end else if (sf_m_valid) begin
+          sf_m_ready = 1'b1;
+          val_d      = sf_m_data;
+          xs_d       = X_MSK;
+        end
+      end
+      X_MSK: begin
+        if (edge_on) begin
+          xs_d = X_IDLE;
+        end else if (sf_m_valid) begin
+          sf_m_ready = 1'b1;
+          msk_d      = sf_m_data;
+          xs_d       = X_CMD;
+        end
+      end
+      X_CMD: begin
+        if ((is_em && em_cmd_ready) || (is_tcam && tcam_cmd_ready)) begin
+          xs_d = X_RSP;
+        end
+      end
+      X_RSP: begin
+        if (is_em && em_rsp_valid) begin
+          st_d  = em_rsp_status;
+          hdl_d = em_rsp_handle;
+          xs_d  = X_WB_ST;
+        end else if (is_tcam && tcam_rsp_valid) begin
+          st_d = tcam_rsp_status;
+          xs_d = X_WB_ST;
+        end
+      end
+      X_WB_ST, X_WB_HDL: begin
+        st_req_done_d = st_req_done_q || wr_req_fire;
+        st_dat_done_d = st_dat_done_q || wr_dat_fire;
+        if (wb_step_done) begin
+          st_req_done_d = 1'b0;
+          st_dat_done_d = 1'b0;
+          if (xs_q == X_WB_ST && needs_hdl && !wb_stale) begin
+            xs_d = X_WB_HDL;
+          end else begin
+            // The command is done: its CONS advance waits for its writes.
+            pq_s_valid = !wb_stale;
+            pq_s_data  = {xepoch_q, (xs_q == X_WB_HDL) ? 2'd2 : 2'd1,
+                          (op == 8'd4) ? 2'd3 : 2'd1};
+            xp_d       = xp_q + ((op == 8'd4) ? 16'd3 : 16'd1);
+            xs_d       = X_IDLE;
+          end
+        end
+      end
+      default: xs_d = X_IDLE;
+    endcase
+    if (edge_on) begin
+      xp_d = '0;
+    end
+  end
+
+  // Commands whose writes are under way, oldest first.
+  sync_fifo #(.WIDTH(5), .DEPTH(8)) u_pend (
+    .clk (clk), .rst (rst),
+    .s_valid (pq_s_valid), .s_ready (pq_s_ready), .s_data (pq_s_data),
+    .m_valid (pq_m_valid), .m_ready (pq_m_ready), .m_data (pq_m_data),
+    .count (unused_pq_count)
+  );
+
+  // Write completions: attributed in order to the pending commands.
+  logic [3:0] dones_q, dones_d;
+  logic [3:0] avail;
+  logic       commit;
+  assign s_wr_done_ready = 1'b1;
+  assign avail      = dones_q + 4'(s_wr_done_valid);
+  assign commit     = pq_m_valid && (avail >= {2'd0, pq_m_data[3:2]});
+  assign pq_m_ready = commit;
+
+  always_comb begin
+    dones_d  = avail - (commit ? {2'd0, pq_m_data[3:2]} : 4'd0);
+    cons_d   = cons_q;
+    ran_d    = ran_q;
+    if (commit && pq_m_data[4] == epoch_q) begin
+      cons_d = cons_q + {14'd0, pq_m_data[1:0]};
+      ran_d  = 1'b1;
+    end
+    fp_d     = fp_q + 16'(fetch && m_rd_req_ready);
+    credit_d = credit_q + PF_W'(fetch && m_rd_req_ready) - PF_W'(sf_m_ready)
+               - PF_W'(rec_done && rec_stale);
+    if (edge_on) begin
+      fp_d     = '0;
+      cons_d   = '0;
+      ran_d    = 1'b0;
+      // The slot FIFO is emptied (with a record arriving now); reads still in flight from
+      // before the edge are dropped when they arrive (stale epoch).
+      credit_d = credit_q - PF_W'(rec_done) - PF_W'(sf_count);
+    end else if (ran_q && cons_q == cfg_prod) begin
+      ran_d = 1'b0;
+    end
+  end
+
+  // Interrupt: after running at least one command, CONS has reached PROD.
+  logic [NUM_VECTORS-1:0] irq_q, irq_d;
+  always_comb begin
+    irq_d = '0;
+    for (int v = 0; v < NUM_VECTORS; v++) begin
+      irq_d[v] = !edge_on && ran_q && cons_q == cfg_prod && cfg_irq[31] &&
+                 (32'(cfg_irq[7:0]) == v);
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      en_q          <= 1'b0;
+      epoch_q       <= 1'b0;
+      fp_q          <= '0;
+      xp_q          <= '0;
+      cons_q        <= '0;
+      credit_q      <= '0;
+      ran_q         <= 1'b0;
+      asm_i_q       <= '0;
+      xs_q          <= X_IDLE;
+      st_req_done_q <= 1'b0;
+      st_dat_done_q <= 1'b0;
+      dones_q       <= '0;
+      irq_q         <= '0;
+    end else begin
+      en_q          <= cfg_enable;
+      epoch_q       <= edge_on ? !epoch_q : epoch_q;
+      fp_q          <= fp_d;
+      xp_q          <= xp_d;
+      cons_q        <= cons_d;
+      credit_q      <= credit_d;
+      ran_q         <= ran_d;
+      asm_i_q       <= asm_i_d;
+      xs_q          <= xs_d;
+      st_req_done_q <= st_req_done_d;
+      st_dat_done_q <= st_dat_done_d;
+      dones_q       <= dones_d;
+      irq_q         <= irq_d;
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    asm_q    <= asm_d;
+    cmd_q    <= cmd_d;
+    val_q    <= val_d;
+    msk_q    <= msk_d;
+    st_q     <= st_d;
+    hdl_q    <= hdl_d;
+    xepoch_q <= xepoch_d;
+  end
+
+  assign cons = cons_q;
+  // Not busy while a TCAM write waits for its value and mask slots to be posted.
+  assign busy = (credit_q != '0) || pq_m_valid ||
+                (xs_q != X_IDLE && xs_q != X_VAL && xs_q != X_MSK);
+  assign irq  = irq_q;
+
+  logic unused;
+  assign unused = ^{s_rd_tkeep, s_rd_err, s_wr_done_tag, s_wr_done_err, sf_s_ready,
+                    s_rd_tag, cmd_q, val_q, msk_q, cfg_irq[30:8]};
+
+endmodule
+
+`default_nettype wire

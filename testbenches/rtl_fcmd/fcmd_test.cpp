@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: MIT
+// fcmd_engine (rtl/fcmd_engine.sv) against the golden model's flow-command ring
+// (NicDevice::fcmd_run), at DATA_W 64 and 512.
+//
+// The same random command stream (EM inserts with repeated keys and a table that fills up,
+// deletes by key and by handle including absent ones, TCAM writes over three slots, clears,
+// indices out of range, unknown opcodes) is posted in a 16-slot ring of two host memories: one
+// served to the RTL by a DMA-client model (latency, random stalls), one owned by a NicDevice.
+// Doorbells come in random batches, some of which split a TCAM write from its value and mask
+// slots. After each doorbell the RTL runs until idle; then the ring bytes (status and handle
+// written back), FCMD_CONS, the interrupts, and the final EM and TCAM contents (the RTL's
+// commands are answered by model tables on the bench side) must equal the model's.
+#include <gtest/gtest.h>
+#include <verilated.h>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "Vfcmd_engine_w512.h"
+#include "Vfcmd_engine_w64.h"
+#include "nicsim/model/action.hpp"
+#include "nicsim/model/device/host_memory.hpp"
+#include "nicsim/model/device/nic_device.hpp"
+#include "nicsim/model/em_table.hpp"
+#include "nicsim/model/prng.hpp"
+#include "nicsim/model/tcam.hpp"
+#include "nicsim/regs/nic_regs.hpp"
+#include "../rtl_datapath/dp_harness.hpp"
+
+namespace nicsim::rtl_fcmd {
+namespace {
+
+using model::ActionRecord;
+using model::Prng;
+using rtl_dp::get_bits;
+using rtl_dp::get_byte;
+using rtl_dp::put_bits;
+using rtl_dp::put_byte;
+namespace regs = nicsim::regs::fcmd;
+
+constexpr unsigned kSlot = 128;
+constexpr unsigned kSizeLog2 = 4;
+constexpr unsigned kSlots = 1u << kSizeLog2;
+constexpr unsigned kVector = 3;
+
+template <class V, std::size_t DATA_W>
+class Bench {
+ public:
+  static constexpr std::size_t kKeep = DATA_W / 8;
+
+  Bench(model::HostMemory& mem, std::uint64_t base, std::uint64_t seed)
+      : mem_(mem), rng_(seed), em_(16), tc_(16) {
+    m_ = std::make_unique<V>(&ctx_);
+    m_->rst = 1;
+    m_->cfg_base = base;
+    m_->cfg_size_log2 = kSizeLog2;
+    m_->cfg_irq = 0x80000000u | kVector;
+    for (int i = 0; i < 3; ++i) tick();
+    m_->rst = 0;
+    m_->cfg_enable = 1;
+    tick();
+  }
+
+  V& m() { return *m_; }
+  model::ExactMatchTable& em() { return em_; }
+  model::Tcam& tcam() { return tc_; }
+  unsigned irqs() const { return irqs_; }
+
+  /// Clocks until the engine is idle with nothing in flight (or a limit).
+  void run_idle() {
+    unsigned quiet = 0;
+    for (int i = 0; i < 200000; ++i) {
+      step();
+      const bool idle = !m_->busy && rd_.empty() && wr_req_.empty() && dones_.empty() &&
+                        !em_rsp_pending_ && !tc_rsp_pending_;
+      quiet = idle ? quiet + 1 : 0;
+      if (quiet > 20) return;
+    }
+    ADD_FAILURE() << "fcmd_engine did not go idle";
+  }
+
+ private:
+  struct Rd {
+    std::uint64_t addr;
+    unsigned len;
+    unsigned tag;
+    std::uint64_t due;
+    unsigned sent = 0;
+  };
+  struct Wr {
+    std::uint64_t addr;
+    unsigned len;
+  };
+
+  void tick() {
+    m_->clk = 1;
+    m_->eval();
+    m_->clk = 0;
+    m_->eval();
+    ++cycle_;
+  }
+
+  void step() {
+    // Drive the bench side's outputs for this clock.
+    m_->m_rd_req_ready = rng_.below(100) < 70;
+    m_->m_wr_req_ready = rng_.below(100) < 70;
+    m_->m_wr_tready = rng_.below(100) < 70;
+    m_->em_cmd_ready = !em_rsp_pending_ && rng_.below(100) < 60;
+    m_->tcam_cmd_ready = !tc_rsp_pending_ && rng_.below(100) < 60;
+    m_->em_rsp_valid = em_rsp_pending_ && cycle_ >= em_rsp_due_;
+    m_->tcam_rsp_valid = tc_rsp_pending_ && cycle_ >= tc_rsp_due_;
+    // Read data: the head request once due, with random gaps.
+    bool rd_valid = false;
+    if (!rd_.empty() && cycle_ >= rd_.front().due && rng_.below(100) < 80) {
+      Rd& r = rd_.front();
+      for (std::size_t b = 0; b < kKeep; ++b) {
+        const std::uint64_t a = r.addr + r.sent + b;
+        put_byte(m_->s_rd_tdata, 8 * b, (r.sent + b < r.len) ? mem_.read8(a) : 0);
+        put_bits(m_->s_rd_tkeep, b, 1, r.sent + b < r.len ? 1 : 0);
+      }
+      m_->s_rd_tlast = r.sent + kKeep >= r.len;
+      m_->s_rd_tag = static_cast<std::uint8_t>(r.tag);
+      rd_valid = true;
+    }
+    m_->s_rd_tvalid = rd_valid;
+    m_->s_wr_done_valid = !dones_.empty() && cycle_ >= dones_.front();
+    m_->eval();
+
+    // Handshakes at this edge.
+    if (m_->m_rd_req_valid && m_->m_rd_req_ready)
+      rd_.push_back(Rd{m_->m_rd_req_addr, m_->m_rd_req_len, m_->m_rd_req_tag,
+                       cycle_ + 30 + rng_.below(30)});
+    if (rd_valid && m_->s_rd_tready) {
+      rd_.front().sent += kKeep;
+      if (rd_.front().sent >= rd_.front().len) rd_.pop_front();
+    }
+    if (m_->m_wr_req_valid && m_->m_wr_req_ready)
+      wr_req_.push_back(Wr{m_->m_wr_req_addr, m_->m_wr_req_len});
+    if (m_->m_wr_tvalid && m_->m_wr_tready) {
+      std::vector<std::uint8_t> beat(kKeep);
+      for (std::size_t b = 0; b < kKeep; ++b) beat[b] = get_byte(m_->m_wr_tdata, 8 * b);
+      wr_dat_.push_back(std::move(beat));
+    }
+    while (!wr_req_.empty() && !wr_dat_.empty()) {
+      const Wr w = wr_req_.front();
+      EXPECT_LE(w.len, kKeep);
+      for (unsigned b = 0; b < w.len; ++b) mem_.write8(w.addr + b, wr_dat_.front()[b]);
+      wr_req_.pop_front();
+      wr_dat_.pop_front();
+      dones_.push_back(cycle_ + 20 + rng_.below(20));
+    }
+    if (m_->s_wr_done_valid && m_->s_wr_done_ready) dones_.pop_front();
+    if (m_->em_cmd_valid && m_->em_cmd_ready) em_command();
+    if (m_->em_rsp_valid && m_->em_rsp_ready) em_rsp_pending_ = false;
+    if (m_->tcam_cmd_valid && m_->tcam_cmd_ready) tcam_command();
+    if (m_->tcam_rsp_valid && m_->tcam_rsp_ready) tc_rsp_pending_ = false;
+    for (unsigned v = 0; v < 16; ++v)
+      if (get_bits(m_->irq, v, 1)) {
+        EXPECT_EQ(v, kVector);
+        ++irqs_;
+      }
+    tick();
+  }
+
+  ActionRecord action_of(const auto& w) {
+    std::array<std::uint8_t, model::kActionBytes> a{};
+    for (std::size_t i = 0; i < a.size(); ++i) a[i] = get_byte(w, 8 * i);
+    return ActionRecord::decode(a);
+  }
+
+  void em_command() {
+    model::FlowKey k{};
+    for (std::size_t i = 0; i < k.size(); ++i) k[i] = get_byte(m_->em_cmd_key, 8 * (k.size() - 1 - i));
+    std::uint32_t status = 5;
+    std::uint32_t handle = model::kNoHandle;
+    switch (m_->em_cmd_op) {
+      case 1: {
+        const auto r = em_.insert(k, action_of(m_->em_cmd_action));
+        status = static_cast<std::uint32_t>(r.status);
+        handle = r.handle;
+        break;
+      }
+      case 2: status = static_cast<std::uint32_t>(em_.erase(k)); break;
+      case 3: status = static_cast<std::uint32_t>(em_.erase_handle(m_->em_cmd_handle)); break;
+      default: ADD_FAILURE() << "EM op " << unsigned{m_->em_cmd_op};
+    }
+    m_->em_rsp_status = static_cast<std::uint8_t>(status);
+    m_->em_rsp_handle = handle;
+    em_rsp_pending_ = true;
+    em_rsp_due_ = cycle_ + 1 + rng_.below(4);
+  }
+
+  void tcam_command() {
+    const std::uint32_t op = m_->tcam_cmd_op;
+    const std::uint32_t index = m_->tcam_cmd_index;
+    std::uint32_t status = 5;
+    if (index < tc_.size()) {
+      if (op == 1) {
+        model::TcamKey v{};
+        model::TcamKey mk{};
+        for (std::size_t i = 0; i < v.size(); ++i) {
+          v[i] = get_byte(m_->tcam_cmd_value, 8 * (v.size() - 1 - i));
+          mk[i] = get_byte(m_->tcam_cmd_mask, 8 * (v.size() - 1 - i));
+        }
+        tc_.write(index, static_cast<std::uint16_t>(m_->tcam_cmd_priority), v, mk,
+                  action_of(m_->tcam_cmd_action));
+        status = 1;
+      } else if (op == 2) {
+        status = tc_.rule(index).valid ? 1 : 4;
+        if (status == 1) tc_.clear(index);
+      }
+    }
+    m_->tcam_rsp_status = static_cast<std::uint8_t>(status);
+    tc_rsp_pending_ = true;
+    tc_rsp_due_ = cycle_ + 1 + rng_.below(4);
+  }
+
+  VerilatedContext ctx_;
+  std::unique_ptr<V> m_;
+  model::HostMemory& mem_;
+  Prng rng_;
+  std::uint64_t cycle_ = 0;
+  std::deque<Rd> rd_;
+  std::deque<Wr> wr_req_;
+  std::deque<std::vector<std::uint8_t>> wr_dat_;
+  std::deque<std::uint64_t> dones_;
+  model::ExactMatchTable em_;
+  model::Tcam tc_;
+  bool em_rsp_pending_ = false;
+  bool tc_rsp_pending_ = false;
+  std::uint64_t em_rsp_due_ = 0;
+  std::uint64_t tc_rsp_due_ = 0;
+  unsigned irqs_ = 0;
+};
+
+using Slot = std::array<std::uint8_t, kSlot>;
+
+/// A random command (1 slot, or 3 for a TCAM write).
+std::vector<Slot> random_command(Prng& r, const std::vector<model::FlowKey>& keys,
+                                 const std::vector<std::uint32_t>& handles) {
+  std::vector<Slot> s(1);
+  Slot& c = s[0];
+  for (auto& b : c) b = static_cast<std::uint8_t>(r.next());  // garbage where unused
+  c[1] = 0;
+  const auto pick = r.below(100);
+  std::uint8_t op = 0;
+  if (pick < 45) op = 1;
+  else if (pick < 55) op = 2;
+  else if (pick < 62) op = 3;
+  else if (pick < 80) op = 4;
+  else if (pick < 92) op = 5;
+  else op = static_cast<std::uint8_t>(r.below(2) != 0 ? 0 : 6 + r.below(250));
+  c[0] = op;
+  if (op == 1 || op == 2) {
+    const model::FlowKey& k = keys[r.below(keys.size())];
+    std::copy(k.begin(), k.end(), c.begin() + 10);
+  }
+  auto put32 = [&](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) c[4 + i] = static_cast<std::uint8_t>(v >> (8 * i));
+  };
+  if (op == 3)
+    put32(r.below(4) != 0 && !handles.empty() ? handles[r.below(handles.size())]
+                                              : static_cast<std::uint32_t>(r.below(200)));
+  if (op == 4 || op == 5) put32(static_cast<std::uint32_t>(r.below(20)));  // 16..19: bad index
+  if (op == 4) {
+    s.resize(3);
+    for (int j = 1; j < 3; ++j)
+      for (auto& b : s[j]) b = static_cast<std::uint8_t>(r.next());
+  }
+  return s;
+}
+
+template <class V, std::size_t W>
+void run(std::uint64_t seed, unsigned commands) {
+  model::HostMemory rtl_mem;
+  model::HostMemory ref_mem;
+  const auto ring_rtl = rtl_mem.allocate(kSlots * kSlot, 4096);
+  const auto ring_ref = ref_mem.allocate(kSlots * kSlot, 4096);
+  ASSERT_EQ(ring_rtl.dev_addr, ring_ref.dev_addr);
+  const std::uint64_t base = ring_rtl.dev_addr;
+
+  model::DeviceConfig cfg;
+  cfg.pipeline.em_buckets = 16;
+  cfg.pipeline.tcam_entries = 16;
+  cfg.num_vectors = 16;
+  model::NicDevice ref(cfg, ref_mem);
+  ref.write32(regs::FCMD_BASE_LO_ADDR, static_cast<std::uint32_t>(base));
+  ref.write32(regs::FCMD_BASE_HI_ADDR, static_cast<std::uint32_t>(base >> 32));
+  ref.write32(regs::FCMD_SIZE_LOG2_ADDR, kSizeLog2);
+  ref.write32(regs::FCMD_CTRL_ADDR, 1);
+  ref.write32(regs::FCMD_IRQ_ADDR, 0x80000000u | kVector);
+
+  Bench<V, W> b(rtl_mem, base, seed);
+  Prng r(seed * 3 + 1);
+  std::vector<model::FlowKey> keys(60);
+  for (auto& k : keys)
+    for (auto& x : k) x = static_cast<std::uint8_t>(r.next());
+  std::vector<std::uint32_t> handles;
+  std::uint16_t prod = 0;
+  unsigned posted = 0;
+  unsigned ref_irqs = 0;
+  std::vector<Slot> pending;  // slots written, not yet posted
+  while (posted < commands) {
+    // Fill the ring up to what the model has consumed.
+    const std::uint16_t ref_cons = static_cast<std::uint16_t>(ref.read32(regs::FCMD_CONS_ADDR));
+    while (pending.size() < 6) {
+      const auto cmd = random_command(r, keys, handles);
+      pending.insert(pending.end(), cmd.begin(), cmd.end());
+    }
+    const unsigned room = kSlots - static_cast<std::uint16_t>(prod - ref_cons);
+    unsigned n = std::min<unsigned>(room, 1 + static_cast<unsigned>(r.below(5)));
+    n = std::min<unsigned>(n, static_cast<unsigned>(pending.size()));
+    if (n == 0) {
+      ADD_FAILURE() << "ring full and the model does not consume";
+      return;
+    }
+    for (unsigned i = 0; i < n; ++i) {
+      const std::uint64_t at = base + std::uint64_t{static_cast<std::uint16_t>(prod + i) & (kSlots - 1)} * kSlot;
+      ASSERT_TRUE(rtl_mem.write(at, pending[i]));
+      ASSERT_TRUE(ref_mem.write(at, pending[i]));
+    }
+    pending.erase(pending.begin(), pending.begin() + n);
+    prod = static_cast<std::uint16_t>(prod + n);
+    posted += n;
+    ref.write32(regs::FCMD_PROD_ADDR, prod);
+    while (ref.take_interrupt(kVector)) ++ref_irqs;
+    b.m().cfg_prod = prod;
+    b.run_idle();
+    // Same ring bytes, same CONS.
+    std::array<std::uint8_t, kSlots * kSlot> a{};
+    std::array<std::uint8_t, kSlots * kSlot> e{};
+    rtl_mem.read(base, a);
+    ref_mem.read(base, e);
+    for (unsigned i = 0; i < a.size(); ++i)
+      if (a[i] != e[i]) {
+        ADD_FAILURE() << "ring byte " << i << " (slot " << i / kSlot << " byte " << i % kSlot
+                      << "): rtl " << unsigned{a[i]} << " model " << unsigned{e[i]}
+                      << " after " << posted << " slots";
+        return;
+      }
+    ASSERT_EQ(b.m().cons, ref.read32(regs::FCMD_CONS_ADDR)) << "after " << posted << " slots";
+    ASSERT_EQ(b.irqs(), ref_irqs);
+    // Handles the model handed out, for deletes by handle.
+    for (unsigned i = 0; i < kSlots; ++i) {
+      const std::uint64_t at = base + i * kSlot;
+      if (ref_mem.read8(at) == 1 && ref_mem.read8(at + 1) == 1) handles.push_back(ref_mem.read32(at + 4));
+    }
+  }
+  // Table contents: the RTL's commands (answered by the bench's tables) against the model's.
+  auto& ref_em = ref.pipeline().em();
+  for (std::uint32_t h = 0; h < 16 * 2 * 4; ++h) {
+    ASSERT_EQ(b.em().valid(h), ref_em.valid(h)) << "EM handle " << h;
+    if (!ref_em.valid(h)) continue;
+    model::EmEntry x;
+    model::EmEntry y;
+    ASSERT_TRUE(b.em().read(h, x));
+    ASSERT_TRUE(ref_em.read(h, y));
+    EXPECT_EQ(x.key, y.key) << "EM handle " << h;
+    EXPECT_EQ(x.action.encode(), y.action.encode()) << "EM handle " << h;
+  }
+  auto& ref_tc = ref.pipeline().tcam();
+  for (unsigned i = 0; i < 16; ++i) {
+    const auto& x = b.tcam().rule(i);
+    const auto& y = ref_tc.rule(i);
+    ASSERT_EQ(x.valid, y.valid) << "TCAM rule " << i;
+    if (!y.valid) continue;
+    EXPECT_EQ(x.priority, y.priority) << "TCAM rule " << i;
+    EXPECT_EQ(x.value, y.value) << "TCAM rule " << i;
+    EXPECT_EQ(x.mask, y.mask) << "TCAM rule " << i;
+    EXPECT_EQ(x.action.encode(), y.action.encode()) << "TCAM rule " << i;
+  }
+  std::printf("fcmd: %u slots posted, CONS %u, %u interrupts, %zu EM handles seen\n", posted,
+              unsigned{b.m().cons}, b.irqs(), handles.size());
+}
+
+TEST(RtlFcmd, RingAgainstModelW64) { run<Vfcmd_engine_w64, 64>(1, 1500); }
+TEST(RtlFcmd, RingAgainstModelW512) { run<Vfcmd_engine_w512, 512>(2, 3000); }
+
+}  // namespace
+}  // namespace nicsim::rtl_fcmd
