@@ -8,8 +8,14 @@ schema), validates it strictly and writes any of:
   --sv  FILE   SystemVerilog package nic_regs_pkg (offsets, tags, field positions, resets)
   --hpp FILE   C++20 header nicsim/regs/nic_regs.hpp (namespace nicsim::regs)
   --md  FILE   docs/registers.md
+  --regfile FILE      SystemVerilog module nic_regfile: the register file of the whole map
+                      behind an AXI4-Lite slave (port conventions in its header comment and in
+                      docs/rtl.md "Register blocks"; committed as rtl/nic_regfile.sv)
+  --regfile-cpp FILE  C++ table of nic_regfile's registers and ports (namespace
+                      nicsim::regs::regfile) for Verilated benches (testbenches/rtl_regs)
 
-usage: gen_regs.py [--strict] [--sv FILE] [--hpp FILE] [--md FILE] REGS_YAML
+usage: gen_regs.py [--strict] [--sv FILE] [--hpp FILE] [--md FILE] [--regfile FILE]
+                   [--regfile-cpp FILE] REGS_YAML
        (no output option: validate only; --strict: warnings are errors)
 
 Every error names the block, the register (and field) and the YAML line, and the script exits
@@ -25,6 +31,11 @@ nicsim::regs::<blk>):
              register arrays: BLK_REG_COUNT; reset: BLK_REG_RESET; fields: BLK_REG_FLD_LSB,
              BLK_REG_FLD_W (C++: REG, REG_LO, REG_HI, REG_ADDR, REG_COUNT, REG_RESET,
              Field REG_FLD{lsb, width})
+Register-file options of a rw register (YAML keys; the other outputs ignore them): strobe
+(a bus write also pulses <p>_wr), hw_write (the NIC writes it too: <p>_hw_we/<p>_hw_wdata),
+clear_on "REG.FIELD" (a bus write setting that 1-bit field of the same block or element from
+0 to 1 resets the register). --regfile needs power-of-two array strides and 32-bit w1/wo
+registers without count.
 BLOCK_NEXT (offset 0x8 of every block) reads the absolute byte address of the next block in
 the chain (its offset from address 0), 0 for the last block.
 """
