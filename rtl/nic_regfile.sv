@@ -26,9 +26,9 @@
 
 module nic_regfile #(
   parameter int NUM_EXCQ = 1,  // elements of block excq built (1..1)
-  parameter int NUM_VNIC = 32,  // elements of block vnic built (1..32)
-  parameter int NUM_RXQ = 64,  // elements of block rxq built (1..64)
-  parameter int NUM_TXQ = 64  // elements of block txq built (1..64)
+  parameter int NUM_VNIC = 1,  // elements of block vnic built (1..32)
+  parameter int NUM_RXQ = 1,  // elements of block rxq built (1..64)
+  parameter int NUM_TXQ = 1  // elements of block txq built (1..64)
 ) (
   input  wire                             clk,
   input  wire                             rst,

@@ -996,7 +996,7 @@ def emit_regfile(m):
     for i, blk in enumerate(params):
         g = _rf_geom(blk)
         sep = "," if i + 1 < len(params) else ""
-        a(f"  parameter int {g[0]} = {g[1]}{sep}  // elements of block {blk['name']} built (1..{g[1]})")
+        a(f"  parameter int {g[0]} = 1{sep}  // elements of block {blk['name']} built (1..{g[1]})")
     a(") (")
     ports = [
         "input  wire                             clk",
