@@ -1,6 +1,7 @@
 # RTL sources and a helper for per-block Verilator C++ benches (testbenches/rtl_*).
 #
-# NICSIM_RTL_SOURCES: the generated register package, nic_pkg, then every module in rtl/.
+# NICSIM_RTL_SOURCES: the generated register package, nic_pkg, the generated register file
+# (nic_regfile), then every other module in rtl/.
 #
 # nicsim_verilate_block(<target> TOP <module> PREFIX <class> [PARAMS NAME=VALUE ...]
 #                       [TRACE])
@@ -9,11 +10,13 @@
 #   Lint warnings are errors here too (-Wall; waivers in rtl/lint_waivers.vlt).
 set(NICSIM_RTL_DIR ${CMAKE_SOURCE_DIR}/rtl)
 file(GLOB _nicsim_rtl_modules CONFIGURE_DEPENDS ${NICSIM_RTL_DIR}/*.sv)
-# The packages go first; the committed copy of the generated register package is not used
-# by the build (the freshly generated one is).
-list(REMOVE_ITEM _nicsim_rtl_modules ${NICSIM_RTL_DIR}/nic_pkg.sv ${NICSIM_RTL_DIR}/nic_regs_pkg.sv)
+# The packages go first; the committed copies of the generated register package and register
+# file are not used by the build (the freshly generated ones are).
+list(REMOVE_ITEM _nicsim_rtl_modules ${NICSIM_RTL_DIR}/nic_pkg.sv ${NICSIM_RTL_DIR}/nic_regs_pkg.sv
+  ${NICSIM_RTL_DIR}/nic_regfile.sv)
 list(SORT _nicsim_rtl_modules)
-set(NICSIM_RTL_SOURCES ${NICSIM_REGS_SV} ${NICSIM_RTL_DIR}/nic_pkg.sv ${_nicsim_rtl_modules})
+set(NICSIM_RTL_SOURCES ${NICSIM_REGS_SV} ${NICSIM_RTL_DIR}/nic_pkg.sv ${NICSIM_REGS_REGFILE}
+  ${_nicsim_rtl_modules})
 
 function(nicsim_verilate_block target)
   cmake_parse_arguments(A "TRACE" "TOP;PREFIX" "PARAMS" ${ARGN})

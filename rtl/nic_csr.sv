@@ -1,24 +1,17 @@
 // SPDX-License-Identifier: MIT
-// nic_csr: the register blocks of nic_top behind an AXI4-Lite slave.
+// nic_csr: the register blocks of nic_top: the generated register file (nic_regfile, the whole
+// map of rtl/regs.yaml behind the AXI4-Lite slave) and the live values nic_top has so far.
 //
-// Every address comes from the generated package nic_regs_pkg (rtl/regs.yaml). Implemented:
-// - block `nic` (base NIC_BASE): header (BLOCK_ID/VERSION/NEXT -> the counters block),
-//   CAPS0..2 (CAPS0.DATA_W from the parameter; the tables, queues and VNICs are not in the
-//   RTL yet, so every other capability reads 0), CONTROL (the ENABLE and PARSE_ERR_POLICY
-//   bits are stored and read back but drive nothing yet: the pass-through always runs),
-//   CYCLES, SCRATCH, WIRE_MAX_FRAME, TX_MAX_FRAME, TUNNEL_PORTS (stored; not used yet);
-// - block `counters` (base COUNTERS_BASE): header with BLOCK_NEXT = 0 (the last block the
-//   RTL has, although the map continues with `flow`), RX_WIRE_FRAMES, RX_WIRE_BYTES,
-//   OUT_WIRE, OUT_WIRE_BYTES counting; the other counters read 0.
-// Behaviour:
-// - Resets of the rw registers are the package's <BLK>_<REG>_RESET values. CONTROL keeps only
-//   its defined field bits; the other rw registers keep all 32 bits; all honour wstrb.
-// - 64-bit registers: reading _LO returns the low word and latches the high word; _HI
-//   returns the latched word, so LO-then-HI gives one consistent 64-bit value.
-// - Unmapped or read-only addresses: reads return 0, writes are ignored; the response is
-//   always OKAY (as Corundum does: a driver probing for blocks never gets a bus error).
-// - One transaction at a time per direction: a write takes AW and W together (the slave
-//   waits for both valids), a read returns its data one clock after the AR handshake.
+// - nic: CAPS0 reports DATA_W (every other capability field and CAPS1/CAPS2 read 0: no tables,
+//   queues, VNICs, interrupts or parser in nic_top yet); CONTROL, SCRATCH, WIRE_MAX_FRAME,
+//   TX_MAX_FRAME and TUNNEL_PORTS are stored with the map's resets and drive nothing yet (the
+//   pass-through always runs); CYCLES counts clocks since reset.
+// - counters: RX_WIRE_FRAMES, RX_WIRE_BYTES, OUT_WIRE, OUT_WIRE_BYTES count the wire streams
+//   (axis_stat_tap events); every other counter reads 0.
+// - flow, tcam, actions, fcmd, excq, vnic, rxq, txq: registers stored and readable as the map
+//   says (one element of each array block), read-only ones read 0, commands and doorbells go
+//   nowhere yet: their engines are not in nic_top.
+// Bus behaviour, latch and timing: nic_regfile (docs/rtl.md "Register blocks").
 `resetall
 `timescale 1ns/1ps
 `default_nettype none
@@ -74,80 +67,18 @@ module nic_csr #(
     end
   end
 
-  // ---------------------------------------------------------------------------------------
-  // Addresses and constants (all from nic_regs_pkg)
-  // ---------------------------------------------------------------------------------------
-  localparam nic_pkg::csr_addr_t NIC_ID_ADDR = nic_regs_pkg::NIC_BASE + nic_regs_pkg::BLOCK_ID;
-  localparam nic_pkg::csr_addr_t NIC_VERSION_ADDR =
-      nic_regs_pkg::NIC_BASE + nic_regs_pkg::BLOCK_VERSION;
-  localparam nic_pkg::csr_addr_t NIC_NEXT_ADDR =
-      nic_regs_pkg::NIC_BASE + nic_regs_pkg::BLOCK_NEXT;
-  localparam nic_pkg::csr_addr_t CNT_ID_ADDR =
-      nic_regs_pkg::COUNTERS_BASE + nic_regs_pkg::BLOCK_ID;
-  localparam nic_pkg::csr_addr_t CNT_VERSION_ADDR =
-      nic_regs_pkg::COUNTERS_BASE + nic_regs_pkg::BLOCK_VERSION;
-  localparam nic_pkg::csr_addr_t CNT_NEXT_ADDR =
-      nic_regs_pkg::COUNTERS_BASE + nic_regs_pkg::BLOCK_NEXT;
-
-  // BLOCK_NEXT values as read (32-bit): nic -> counters; counters is the last block built.
-  localparam nic_pkg::csr_data_t NIC_NEXT =
-      {{(nic_pkg::CSR_DATA_W - nic_pkg::CSR_ADDR_W){1'b0}}, nic_regs_pkg::NIC_NEXT};
-  localparam nic_pkg::csr_data_t CNT_NEXT = '0;
-
-  localparam nic_pkg::csr_data_t CAPS0_DATA_W = DATA_W;
-  localparam nic_pkg::csr_data_t CAPS0 = CAPS0_DATA_W << nic_regs_pkg::NIC_CAPS0_DATA_W_LSB;
-  localparam nic_pkg::csr_data_t CAPS1 = '0;  // no flow tables, meters, encap templates yet
-  localparam nic_pkg::csr_data_t CAPS2 = '0;  // no interrupts, no parser yet
-
-  // CONTROL stores its defined fields only.
-  localparam nic_pkg::csr_data_t CONTROL_MASK =
-      (((32'd1 << nic_regs_pkg::NIC_CONTROL_ENABLE_W) - 32'd1)
-          << nic_regs_pkg::NIC_CONTROL_ENABLE_LSB)
-      | (((32'd1 << nic_regs_pkg::NIC_CONTROL_PARSE_ERR_POLICY_W) - 32'd1)
-          << nic_regs_pkg::NIC_CONTROL_PARSE_ERR_POLICY_LSB);
+  localparam logic [31:0] CAPS0_DATA_W = DATA_W;
+  localparam logic [31:0] CAPS0 = CAPS0_DATA_W << nic_regs_pkg::NIC_CAPS0_DATA_W_LSB;
 
   // ---------------------------------------------------------------------------------------
-  // State
+  // Live values: the cycle counter and the wire counters
   // ---------------------------------------------------------------------------------------
-  logic                   awready_q, awready_d;  // also drives wready
-  logic                   bvalid_q, bvalid_d;
-  logic                   arready_q, arready_d;
-  logic                   rvalid_q, rvalid_d;
-  nic_pkg::csr_data_t     rdata_q, rdata_d;
+  logic [63:0] cycles_q, cycles_d;
+  logic [63:0] frames_in_q, frames_in_d;
+  logic [63:0] frames_out_q, frames_out_d;
+  logic [63:0] bytes_in_q, bytes_in_d;
+  logic [63:0] bytes_out_q, bytes_out_d;
 
-  logic [63:0]            cycles_q, cycles_d;
-  logic [63:0]            frames_in_q, frames_in_d;
-  logic [63:0]            frames_out_q, frames_out_d;
-  logic [63:0]            bytes_in_q, bytes_in_d;
-  logic [63:0]            bytes_out_q, bytes_out_d;
-
-  nic_pkg::csr_data_t     control_q, control_d;
-  nic_pkg::csr_data_t     scratch_q, scratch_d;
-  nic_pkg::csr_data_t     wire_max_frame_q, wire_max_frame_d;
-  nic_pkg::csr_data_t     tx_max_frame_q, tx_max_frame_d;
-  nic_pkg::csr_data_t     tunnel_ports_q, tunnel_ports_d;
-
-  // High words latched by a read of the matching low word.
-  nic_pkg::csr_data_t     cycles_hi_q, cycles_hi_d;
-  nic_pkg::csr_data_t     frames_in_hi_q, frames_in_hi_d;
-  nic_pkg::csr_data_t     frames_out_hi_q, frames_out_hi_d;
-  nic_pkg::csr_data_t     bytes_in_hi_q, bytes_in_hi_d;
-  nic_pkg::csr_data_t     bytes_out_hi_q, bytes_out_hi_d;
-
-  logic                   wr_fire;
-  logic                   rd_fire;
-  nic_pkg::csr_addr_t     wr_word_addr;
-  nic_pkg::csr_addr_t     rd_word_addr;
-
-  // AxPROT carries no meaning for this block; registers are word aligned, so the byte
-  // offset within a word is ignored.
-  logic unused_axil_bits;
-  assign unused_axil_bits = ^{s_axil_awprot, s_axil_arprot, s_axil_awaddr[1:0],
-                              s_axil_araddr[1:0]};
-
-  // ---------------------------------------------------------------------------------------
-  // Counters
-  // ---------------------------------------------------------------------------------------
   always_comb begin
     cycles_d     = cycles_q + 64'd1;
     frames_in_d  = frames_in_q + {63'd0, stat_in_beat && stat_in_last};
@@ -156,165 +87,332 @@ module nic_csr #(
     bytes_out_d  = bytes_out_q + {{(64-BYTES_W){1'b0}}, stat_out_bytes};
   end
 
-  // ---------------------------------------------------------------------------------------
-  // Write channel
-  // ---------------------------------------------------------------------------------------
-  // The byte lanes of `old` replaced by those of `data` that `strb` enables.
-  function automatic nic_pkg::csr_data_t merge_wstrb(input nic_pkg::csr_data_t old,
-                                                     input nic_pkg::csr_data_t data,
-                                                     input logic [nic_pkg::CSR_STRB_W-1:0] strb);
-    merge_wstrb = old;
-    for (int i = 0; i < nic_pkg::CSR_STRB_W; i++) begin
-      if (strb[i]) begin
-        merge_wstrb[i*8 +: 8] = data[i*8 +: 8];
-      end
-    end
-  endfunction
-
-  always_comb begin
-    wr_fire      = awready_q && s_axil_awvalid && s_axil_wvalid;
-    wr_word_addr = {s_axil_awaddr[nic_pkg::CSR_ADDR_W-1:2], 2'b00};
-    // Accept a write when both AW and W are offered and no response is outstanding.
-    awready_d    = !awready_q && s_axil_awvalid && s_axil_wvalid && !bvalid_q;
-    bvalid_d     = bvalid_q ? !s_axil_bready : wr_fire;
-
-    control_d        = control_q;
-    scratch_d        = scratch_q;
-    wire_max_frame_d = wire_max_frame_q;
-    tx_max_frame_d   = tx_max_frame_q;
-    tunnel_ports_d   = tunnel_ports_q;
-    if (wr_fire) begin
-      case (wr_word_addr)
-        nic_regs_pkg::NIC_CONTROL_ADDR:
-          control_d = merge_wstrb(control_q, s_axil_wdata, s_axil_wstrb) & CONTROL_MASK;
-        nic_regs_pkg::NIC_SCRATCH_ADDR:
-          scratch_d = merge_wstrb(scratch_q, s_axil_wdata, s_axil_wstrb);
-        nic_regs_pkg::NIC_WIRE_MAX_FRAME_ADDR:
-          wire_max_frame_d = merge_wstrb(wire_max_frame_q, s_axil_wdata, s_axil_wstrb);
-        nic_regs_pkg::NIC_TX_MAX_FRAME_ADDR:
-          tx_max_frame_d = merge_wstrb(tx_max_frame_q, s_axil_wdata, s_axil_wstrb);
-        nic_regs_pkg::NIC_TUNNEL_PORTS_ADDR:
-          tunnel_ports_d = merge_wstrb(tunnel_ports_q, s_axil_wdata, s_axil_wstrb);
-        default: ;  // read-only or unmapped: ignored
-      endcase
-    end
-  end
-
-  // ---------------------------------------------------------------------------------------
-  // Read channel
-  // ---------------------------------------------------------------------------------------
-  always_comb begin
-    rd_fire      = arready_q && s_axil_arvalid;
-    rd_word_addr = {s_axil_araddr[nic_pkg::CSR_ADDR_W-1:2], 2'b00};
-    arready_d    = !arready_q && s_axil_arvalid && !rvalid_q;
-    rvalid_d     = rvalid_q ? !s_axil_rready : rd_fire;
-
-    rdata_d         = rdata_q;
-    cycles_hi_d     = cycles_hi_q;
-    frames_in_hi_d  = frames_in_hi_q;
-    frames_out_hi_d = frames_out_hi_q;
-    bytes_in_hi_d   = bytes_in_hi_q;
-    bytes_out_hi_d  = bytes_out_hi_q;
-
-    if (rd_fire) begin
-      case (rd_word_addr)
-        // Block nic
-        NIC_ID_ADDR:                           rdata_d = nic_regs_pkg::NIC_TAG;
-        NIC_VERSION_ADDR:                      rdata_d = nic_regs_pkg::NIC_VERSION;
-        NIC_NEXT_ADDR:                         rdata_d = NIC_NEXT;
-        nic_regs_pkg::NIC_CAPS0_ADDR:          rdata_d = CAPS0;
-        nic_regs_pkg::NIC_CAPS1_ADDR:          rdata_d = CAPS1;
-        nic_regs_pkg::NIC_CAPS2_ADDR:          rdata_d = CAPS2;
-        nic_regs_pkg::NIC_CONTROL_ADDR:        rdata_d = control_q;
-        nic_regs_pkg::NIC_CYCLES_LO_ADDR: begin
-          rdata_d     = cycles_q[31:0];
-          cycles_hi_d = cycles_q[63:32];
-        end
-        nic_regs_pkg::NIC_CYCLES_HI_ADDR:      rdata_d = cycles_hi_q;
-        nic_regs_pkg::NIC_SCRATCH_ADDR:        rdata_d = scratch_q;
-        nic_regs_pkg::NIC_WIRE_MAX_FRAME_ADDR: rdata_d = wire_max_frame_q;
-        nic_regs_pkg::NIC_TX_MAX_FRAME_ADDR:   rdata_d = tx_max_frame_q;
-        nic_regs_pkg::NIC_TUNNEL_PORTS_ADDR:   rdata_d = tunnel_ports_q;
-        // Block counters
-        CNT_ID_ADDR:                           rdata_d = nic_regs_pkg::COUNTERS_TAG;
-        CNT_VERSION_ADDR:                      rdata_d = nic_regs_pkg::COUNTERS_VERSION;
-        CNT_NEXT_ADDR:                         rdata_d = CNT_NEXT;
-        nic_regs_pkg::COUNTERS_RX_WIRE_FRAMES_LO_ADDR: begin
-          rdata_d        = frames_in_q[31:0];
-          frames_in_hi_d = frames_in_q[63:32];
-        end
-        nic_regs_pkg::COUNTERS_RX_WIRE_FRAMES_HI_ADDR: rdata_d = frames_in_hi_q;
-        nic_regs_pkg::COUNTERS_RX_WIRE_BYTES_LO_ADDR: begin
-          rdata_d       = bytes_in_q[31:0];
-          bytes_in_hi_d = bytes_in_q[63:32];
-        end
-        nic_regs_pkg::COUNTERS_RX_WIRE_BYTES_HI_ADDR:  rdata_d = bytes_in_hi_q;
-        nic_regs_pkg::COUNTERS_OUT_WIRE_LO_ADDR: begin
-          rdata_d         = frames_out_q[31:0];
-          frames_out_hi_d = frames_out_q[63:32];
-        end
-        nic_regs_pkg::COUNTERS_OUT_WIRE_HI_ADDR:       rdata_d = frames_out_hi_q;
-        nic_regs_pkg::COUNTERS_OUT_WIRE_BYTES_LO_ADDR: begin
-          rdata_d        = bytes_out_q[31:0];
-          bytes_out_hi_d = bytes_out_q[63:32];
-        end
-        nic_regs_pkg::COUNTERS_OUT_WIRE_BYTES_HI_ADDR: rdata_d = bytes_out_hi_q;
-        default:                               rdata_d = '0;  // other counters, unmapped
-      endcase
-    end
-  end
-
-  // ---------------------------------------------------------------------------------------
-  // Registers
-  // ---------------------------------------------------------------------------------------
   always_ff @(posedge clk) begin
-    rdata_q         <= rdata_d;
-    cycles_hi_q     <= cycles_hi_d;
-    frames_in_hi_q  <= frames_in_hi_d;
-    frames_out_hi_q <= frames_out_hi_d;
-    bytes_in_hi_q   <= bytes_in_hi_d;
-    bytes_out_hi_q  <= bytes_out_hi_d;
     if (rst) begin
-      awready_q        <= 1'b0;
-      bvalid_q         <= 1'b0;
-      arready_q        <= 1'b0;
-      rvalid_q         <= 1'b0;
-      cycles_q         <= 64'd0;
-      frames_in_q      <= 64'd0;
-      frames_out_q     <= 64'd0;
-      bytes_in_q       <= 64'd0;
-      bytes_out_q      <= 64'd0;
-      control_q        <= nic_regs_pkg::NIC_CONTROL_RESET & CONTROL_MASK;
-      scratch_q        <= nic_regs_pkg::NIC_SCRATCH_RESET;
-      wire_max_frame_q <= nic_regs_pkg::NIC_WIRE_MAX_FRAME_RESET;
-      tx_max_frame_q   <= nic_regs_pkg::NIC_TX_MAX_FRAME_RESET;
-      tunnel_ports_q   <= nic_regs_pkg::NIC_TUNNEL_PORTS_RESET;
+      cycles_q     <= 64'd0;
+      frames_in_q  <= 64'd0;
+      frames_out_q <= 64'd0;
+      bytes_in_q   <= 64'd0;
+      bytes_out_q  <= 64'd0;
     end else begin
-      awready_q        <= awready_d;
-      bvalid_q         <= bvalid_d;
-      arready_q        <= arready_d;
-      rvalid_q         <= rvalid_d;
-      cycles_q         <= cycles_d;
-      frames_in_q      <= frames_in_d;
-      frames_out_q     <= frames_out_d;
-      bytes_in_q       <= bytes_in_d;
-      bytes_out_q      <= bytes_out_d;
-      control_q        <= control_d;
-      scratch_q        <= scratch_d;
-      wire_max_frame_q <= wire_max_frame_d;
-      tx_max_frame_q   <= tx_max_frame_d;
-      tunnel_ports_q   <= tunnel_ports_d;
+      cycles_q     <= cycles_d;
+      frames_in_q  <= frames_in_d;
+      frames_out_q <= frames_out_d;
+      bytes_in_q   <= bytes_in_d;
+      bytes_out_q  <= bytes_out_d;
     end
   end
 
-  assign s_axil_awready = awready_q;
-  assign s_axil_wready  = awready_q;
-  assign s_axil_bresp   = nic_pkg::AXI_RESP_OKAY;
-  assign s_axil_bvalid  = bvalid_q;
-  assign s_axil_arready = arready_q;
-  assign s_axil_rdata   = rdata_q;
-  assign s_axil_rresp   = nic_pkg::AXI_RESP_OKAY;
-  assign s_axil_rvalid  = rvalid_q;
+  // ---------------------------------------------------------------------------------------
+  // The register file: one element of each array block; outputs not used yet
+  // ---------------------------------------------------------------------------------------
+  logic [31:0] unused_nic_control;
+  logic [31:0] unused_nic_scratch;
+  logic [31:0] unused_nic_wire_max_frame;
+  logic [31:0] unused_nic_tx_max_frame;
+  logic [31:0] unused_nic_tunnel_ports;
+  logic unused_flow_ft_cmd_wr;
+  logic [31:0] unused_flow_ft_cmd_wdata;
+  logic [31:0] unused_flow_ft_handle;
+  logic [351:0] unused_flow_ft_key;
+  logic [511:0] unused_flow_ft_action;
+  logic unused_tcam_tcam_cmd_wr;
+  logic [31:0] unused_tcam_tcam_cmd_wdata;
+  logic [31:0] unused_tcam_tcam_index;
+  logic [31:0] unused_tcam_tcam_prio;
+  logic [447:0] unused_tcam_tcam_value;
+  logic [447:0] unused_tcam_tcam_mask;
+  logic [511:0] unused_tcam_tcam_action;
+  logic unused_actions_encap_cmd_wr;
+  logic [31:0] unused_actions_encap_cmd_wdata;
+  logic [31:0] unused_actions_encap_index;
+  logic unused_actions_meter_cmd_wr;
+  logic [31:0] unused_actions_meter_cmd_wdata;
+  logic [31:0] unused_actions_meter_index;
+  logic [31:0] unused_actions_meter_rate;
+  logic [31:0] unused_actions_meter_burst;
+  logic [511:0] unused_actions_encap_data;
+  logic [63:0] unused_fcmd_fcmd_base;
+  logic [31:0] unused_fcmd_fcmd_size_log2;
+  logic [31:0] unused_fcmd_fcmd_ctrl;
+  logic unused_fcmd_fcmd_ctrl_wr;
+  logic [31:0] unused_fcmd_fcmd_ctrl_wdata;
+  logic [31:0] unused_fcmd_fcmd_prod;
+  logic unused_fcmd_fcmd_prod_wr;
+  logic [31:0] unused_fcmd_fcmd_prod_wdata;
+  logic [31:0] unused_fcmd_fcmd_irq;
+  logic [63:0] unused_excq_ring_base;
+  logic [63:0] unused_excq_cq_base;
+  logic [31:0] unused_excq_size_log2;
+  logic [31:0] unused_excq_ctrl;
+  logic unused_excq_ctrl_wr;
+  logic [31:0] unused_excq_ctrl_wdata;
+  logic [31:0] unused_excq_prod;
+  logic unused_excq_prod_wr;
+  logic [31:0] unused_excq_prod_wdata;
+  logic [31:0] unused_excq_cq_cons;
+  logic unused_excq_cq_cons_wr;
+  logic [31:0] unused_excq_cq_cons_wdata;
+  logic [31:0] unused_excq_irq;
+  logic [31:0] unused_excq_mod_cycles;
+  logic unused_excq_cq_arm_wr;
+  logic [31:0] unused_excq_cq_arm_wdata;
+  logic [31:0] unused_vnic_vnic_ctrl;
+  logic [31:0] unused_vnic_rxq_base;
+  logic [31:0] unused_vnic_rxq_count;
+  logic [31:0] unused_vnic_mac_lo;
+  logic [31:0] unused_vnic_mac_hi;
+  logic [31:0] unused_vnic_ipv4;
+  logic [127:0] unused_vnic_ipv6;
+  logic [31:0] unused_vnic_quota_bytes;
+  logic unused_vnic_quota_release_wr;
+  logic [31:0] unused_vnic_quota_release_wdata;
+  logic [4:0] unused_vnic_quota_release_widx;
+  logic [31:0] unused_vnic_quota_wait_cycles;
+  logic [319:0] unused_vnic_rss_key;
+  logic [1023:0] unused_vnic_rss_indir;
+  logic [63:0] unused_rxq_ring_base;
+  logic [63:0] unused_rxq_cq_base;
+  logic [31:0] unused_rxq_size_log2;
+  logic [31:0] unused_rxq_ctrl;
+  logic unused_rxq_ctrl_wr;
+  logic [31:0] unused_rxq_ctrl_wdata;
+  logic [5:0] unused_rxq_ctrl_widx;
+  logic [31:0] unused_rxq_prod;
+  logic unused_rxq_prod_wr;
+  logic [31:0] unused_rxq_prod_wdata;
+  logic [5:0] unused_rxq_prod_widx;
+  logic [31:0] unused_rxq_cq_cons;
+  logic unused_rxq_cq_cons_wr;
+  logic [31:0] unused_rxq_cq_cons_wdata;
+  logic [5:0] unused_rxq_cq_cons_widx;
+  logic [31:0] unused_rxq_irq;
+  logic [31:0] unused_rxq_mod_cycles;
+  logic unused_rxq_cq_arm_wr;
+  logic [31:0] unused_rxq_cq_arm_wdata;
+  logic [5:0] unused_rxq_cq_arm_widx;
+  logic [63:0] unused_txq_ring_base;
+  logic [63:0] unused_txq_cq_base;
+  logic [31:0] unused_txq_size_log2;
+  logic [31:0] unused_txq_ctrl;
+  logic unused_txq_ctrl_wr;
+  logic [31:0] unused_txq_ctrl_wdata;
+  logic [5:0] unused_txq_ctrl_widx;
+  logic [31:0] unused_txq_prod;
+  logic unused_txq_prod_wr;
+  logic [31:0] unused_txq_prod_wdata;
+  logic [5:0] unused_txq_prod_widx;
+  logic [31:0] unused_txq_cq_cons;
+  logic unused_txq_cq_cons_wr;
+  logic [31:0] unused_txq_cq_cons_wdata;
+  logic [5:0] unused_txq_cq_cons_widx;
+  logic [31:0] unused_txq_irq;
+  logic [31:0] unused_txq_mod_cycles;
+  logic unused_txq_cq_arm_wr;
+  logic [31:0] unused_txq_cq_arm_wdata;
+  logic [5:0] unused_txq_cq_arm_widx;
+
+  nic_regfile #(
+    .NUM_EXCQ (1),
+    .NUM_VNIC (1),
+    .NUM_RXQ  (1),
+    .NUM_TXQ  (1)
+  ) u_regfile (
+    .clk            (clk),
+    .rst            (rst),
+    .s_axil_awaddr  (s_axil_awaddr),
+    .s_axil_awprot  (s_axil_awprot),
+    .s_axil_awvalid (s_axil_awvalid),
+    .s_axil_awready (s_axil_awready),
+    .s_axil_wdata   (s_axil_wdata),
+    .s_axil_wstrb   (s_axil_wstrb),
+    .s_axil_wvalid  (s_axil_wvalid),
+    .s_axil_wready  (s_axil_wready),
+    .s_axil_bresp   (s_axil_bresp),
+    .s_axil_bvalid  (s_axil_bvalid),
+    .s_axil_bready  (s_axil_bready),
+    .s_axil_araddr  (s_axil_araddr),
+    .s_axil_arprot  (s_axil_arprot),
+    .s_axil_arvalid (s_axil_arvalid),
+    .s_axil_arready (s_axil_arready),
+    .s_axil_rdata   (s_axil_rdata),
+    .s_axil_rresp   (s_axil_rresp),
+    .s_axil_rvalid  (s_axil_rvalid),
+    .s_axil_rready  (s_axil_rready),
+    .nic_caps0                    (CAPS0),
+    .nic_caps1                    ('0),
+    .nic_caps2                    ('0),
+    .nic_control                  (unused_nic_control),
+    .nic_cycles                   (cycles_q),
+    .nic_scratch                  (unused_nic_scratch),
+    .nic_wire_max_frame           (unused_nic_wire_max_frame),
+    .nic_tx_max_frame             (unused_nic_tx_max_frame),
+    .nic_tunnel_ports             (unused_nic_tunnel_ports),
+    .counters_rx_wire_frames      (frames_in_q),
+    .counters_rx_wire_bytes       (bytes_in_q),
+    .counters_tx_frames           ('0),
+    .counters_tx_bytes            ('0),
+    .counters_out_wire            (frames_out_q),
+    .counters_out_vnic            ('0),
+    .counters_out_exception       ('0),
+    .counters_loopback            ('0),
+    .counters_mirror              ('0),
+    .counters_mirror_drop         ('0),
+    .counters_em_hits             ('0),
+    .counters_tcam_hits           ('0),
+    .counters_misses              ('0),
+    .counters_drop_parse_error    ('0),
+    .counters_drop_flow           ('0),
+    .counters_drop_meter          ('0),
+    .counters_drop_bad_action     ('0),
+    .counters_drop_mtu            ('0),
+    .counters_drop_rx_no_desc     ('0),
+    .counters_drop_rx_too_long    ('0),
+    .counters_drop_rx_cq_full     ('0),
+    .counters_drop_quota          ('0),
+    .counters_drop_exc_full       ('0),
+    .counters_drop_spoof          ('0),
+    .counters_tx_bad_desc         ('0),
+    .counters_out_wire_bytes      (bytes_out_q),
+    .flow_ft_cmd_wr               (unused_flow_ft_cmd_wr),
+    .flow_ft_cmd_wdata            (unused_flow_ft_cmd_wdata),
+    .flow_ft_status               ('0),
+    .flow_ft_handle               (unused_flow_ft_handle),
+    .flow_ft_handle_hw_we         ('0),
+    .flow_ft_handle_hw_wdata      ('0),
+    .flow_ft_count                ('0),
+    .flow_ft_pkts                 ('0),
+    .flow_ft_bytes                ('0),
+    .flow_ft_last_seen            ('0),
+    .flow_ft_key                  (unused_flow_ft_key),
+    .flow_ft_key_hw_we            ('0),
+    .flow_ft_key_hw_wdata         ('0),
+    .flow_ft_action               (unused_flow_ft_action),
+    .flow_ft_action_hw_we         ('0),
+    .flow_ft_action_hw_wdata      ('0),
+    .tcam_tcam_cmd_wr             (unused_tcam_tcam_cmd_wr),
+    .tcam_tcam_cmd_wdata          (unused_tcam_tcam_cmd_wdata),
+    .tcam_tcam_status             ('0),
+    .tcam_tcam_index              (unused_tcam_tcam_index),
+    .tcam_tcam_prio               (unused_tcam_tcam_prio),
+    .tcam_tcam_prio_hw_we         ('0),
+    .tcam_tcam_prio_hw_wdata      ('0),
+    .tcam_tcam_pkts               ('0),
+    .tcam_tcam_bytes              ('0),
+    .tcam_tcam_value              (unused_tcam_tcam_value),
+    .tcam_tcam_value_hw_we        ('0),
+    .tcam_tcam_value_hw_wdata     ('0),
+    .tcam_tcam_mask               (unused_tcam_tcam_mask),
+    .tcam_tcam_mask_hw_we         ('0),
+    .tcam_tcam_mask_hw_wdata      ('0),
+    .tcam_tcam_action             (unused_tcam_tcam_action),
+    .tcam_tcam_action_hw_we       ('0),
+    .tcam_tcam_action_hw_wdata    ('0),
+    .actions_encap_cmd_wr         (unused_actions_encap_cmd_wr),
+    .actions_encap_cmd_wdata      (unused_actions_encap_cmd_wdata),
+    .actions_encap_index          (unused_actions_encap_index),
+    .actions_meter_cmd_wr         (unused_actions_meter_cmd_wr),
+    .actions_meter_cmd_wdata      (unused_actions_meter_cmd_wdata),
+    .actions_meter_index          (unused_actions_meter_index),
+    .actions_meter_rate           (unused_actions_meter_rate),
+    .actions_meter_rate_hw_we     ('0),
+    .actions_meter_rate_hw_wdata  ('0),
+    .actions_meter_burst          (unused_actions_meter_burst),
+    .actions_meter_burst_hw_we    ('0),
+    .actions_meter_burst_hw_wdata ('0),
+    .actions_meter_tokens         ('0),
+    .actions_act_status           ('0),
+    .actions_encap_data           (unused_actions_encap_data),
+    .actions_encap_data_hw_we     ('0),
+    .actions_encap_data_hw_wdata  ('0),
+    .fcmd_fcmd_base               (unused_fcmd_fcmd_base),
+    .fcmd_fcmd_size_log2          (unused_fcmd_fcmd_size_log2),
+    .fcmd_fcmd_ctrl               (unused_fcmd_fcmd_ctrl),
+    .fcmd_fcmd_ctrl_wr            (unused_fcmd_fcmd_ctrl_wr),
+    .fcmd_fcmd_ctrl_wdata         (unused_fcmd_fcmd_ctrl_wdata),
+    .fcmd_fcmd_prod               (unused_fcmd_fcmd_prod),
+    .fcmd_fcmd_prod_wr            (unused_fcmd_fcmd_prod_wr),
+    .fcmd_fcmd_prod_wdata         (unused_fcmd_fcmd_prod_wdata),
+    .fcmd_fcmd_cons               ('0),
+    .fcmd_fcmd_irq                (unused_fcmd_fcmd_irq),
+    .excq_ring_base               (unused_excq_ring_base),
+    .excq_cq_base                 (unused_excq_cq_base),
+    .excq_size_log2               (unused_excq_size_log2),
+    .excq_ctrl                    (unused_excq_ctrl),
+    .excq_ctrl_wr                 (unused_excq_ctrl_wr),
+    .excq_ctrl_wdata              (unused_excq_ctrl_wdata),
+    .excq_prod                    (unused_excq_prod),
+    .excq_prod_wr                 (unused_excq_prod_wr),
+    .excq_prod_wdata              (unused_excq_prod_wdata),
+    .excq_cons                    ('0),
+    .excq_cq_prod                 ('0),
+    .excq_cq_cons                 (unused_excq_cq_cons),
+    .excq_cq_cons_wr              (unused_excq_cq_cons_wr),
+    .excq_cq_cons_wdata           (unused_excq_cq_cons_wdata),
+    .excq_irq                     (unused_excq_irq),
+    .excq_mod_cycles              (unused_excq_mod_cycles),
+    .excq_cq_arm_wr               (unused_excq_cq_arm_wr),
+    .excq_cq_arm_wdata            (unused_excq_cq_arm_wdata),
+    .vnic_vnic_ctrl               (unused_vnic_vnic_ctrl),
+    .vnic_rxq_base                (unused_vnic_rxq_base),
+    .vnic_rxq_count               (unused_vnic_rxq_count),
+    .vnic_mac_lo                  (unused_vnic_mac_lo),
+    .vnic_mac_hi                  (unused_vnic_mac_hi),
+    .vnic_ipv4                    (unused_vnic_ipv4),
+    .vnic_ipv6                    (unused_vnic_ipv6),
+    .vnic_quota_bytes             (unused_vnic_quota_bytes),
+    .vnic_quota_inflight          ('0),
+    .vnic_quota_release_wr        (unused_vnic_quota_release_wr),
+    .vnic_quota_release_wdata     (unused_vnic_quota_release_wdata),
+    .vnic_quota_release_widx      (unused_vnic_quota_release_widx),
+    .vnic_quota_wait_cycles       (unused_vnic_quota_wait_cycles),
+    .vnic_rss_key                 (unused_vnic_rss_key),
+    .vnic_rss_indir               (unused_vnic_rss_indir),
+    .rxq_ring_base                (unused_rxq_ring_base),
+    .rxq_cq_base                  (unused_rxq_cq_base),
+    .rxq_size_log2                (unused_rxq_size_log2),
+    .rxq_ctrl                     (unused_rxq_ctrl),
+    .rxq_ctrl_wr                  (unused_rxq_ctrl_wr),
+    .rxq_ctrl_wdata               (unused_rxq_ctrl_wdata),
+    .rxq_ctrl_widx                (unused_rxq_ctrl_widx),
+    .rxq_prod                     (unused_rxq_prod),
+    .rxq_prod_wr                  (unused_rxq_prod_wr),
+    .rxq_prod_wdata               (unused_rxq_prod_wdata),
+    .rxq_prod_widx                (unused_rxq_prod_widx),
+    .rxq_cons                     ('0),
+    .rxq_cq_prod                  ('0),
+    .rxq_cq_cons                  (unused_rxq_cq_cons),
+    .rxq_cq_cons_wr               (unused_rxq_cq_cons_wr),
+    .rxq_cq_cons_wdata            (unused_rxq_cq_cons_wdata),
+    .rxq_cq_cons_widx             (unused_rxq_cq_cons_widx),
+    .rxq_irq                      (unused_rxq_irq),
+    .rxq_mod_cycles               (unused_rxq_mod_cycles),
+    .rxq_cq_arm_wr                (unused_rxq_cq_arm_wr),
+    .rxq_cq_arm_wdata             (unused_rxq_cq_arm_wdata),
+    .rxq_cq_arm_widx              (unused_rxq_cq_arm_widx),
+    .txq_ring_base                (unused_txq_ring_base),
+    .txq_cq_base                  (unused_txq_cq_base),
+    .txq_size_log2                (unused_txq_size_log2),
+    .txq_ctrl                     (unused_txq_ctrl),
+    .txq_ctrl_wr                  (unused_txq_ctrl_wr),
+    .txq_ctrl_wdata               (unused_txq_ctrl_wdata),
+    .txq_ctrl_widx                (unused_txq_ctrl_widx),
+    .txq_prod                     (unused_txq_prod),
+    .txq_prod_wr                  (unused_txq_prod_wr),
+    .txq_prod_wdata               (unused_txq_prod_wdata),
+    .txq_prod_widx                (unused_txq_prod_widx),
+    .txq_cons                     ('0),
+    .txq_cq_prod                  ('0),
+    .txq_cq_cons                  (unused_txq_cq_cons),
+    .txq_cq_cons_wr               (unused_txq_cq_cons_wr),
+    .txq_cq_cons_wdata            (unused_txq_cq_cons_wdata),
+    .txq_cq_cons_widx             (unused_txq_cq_cons_widx),
+    .txq_irq                      (unused_txq_irq),
+    .txq_mod_cycles               (unused_txq_mod_cycles),
+    .txq_cq_arm_wr                (unused_txq_cq_arm_wr),
+    .txq_cq_arm_wdata             (unused_txq_cq_arm_wdata),
+    .txq_cq_arm_widx              (unused_txq_cq_arm_widx)
+  );
 
 endmodule
 

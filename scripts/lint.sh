@@ -17,20 +17,21 @@ VERILATOR="${VERILATOR:-verilator}"
 widths=("$@")
 [[ ${#widths[@]} -eq 0 ]] && widths=(64 512)
 
-# The register-map package is generated from $RTL/regs.yaml into a temp dir (this script
-# runs outside CMake). Packages first (nic_regs_pkg, nic_pkg), then every other module (one
-# module per file).
+# The register-map package and the register file (nic_regfile) are generated from
+# $RTL/regs.yaml into a temp dir (this script runs outside CMake). Packages first (nic_regs_pkg, nic_pkg), then every other module (one
+# module per file; the committed copies of the generated files are not read twice).
 gen_dir="$(mktemp -d)"
 trap 'rm -rf "$gen_dir"' EXIT
 "${PYTHON:-python3}" "$ROOT/scripts/regs/gen_regs.py" "$RTL/regs.yaml" \
-  --sv "$gen_dir/nic_regs_pkg.sv" 2> "$gen_dir/gen.log" || {
+  --sv "$gen_dir/nic_regs_pkg.sv" --regfile "$gen_dir/nic_regfile.sv" 2> "$gen_dir/gen.log" || {
   cat "$gen_dir/gen.log" >&2
   echo "lint.sh: the register-map generator failed on $RTL/regs.yaml" >&2
   exit 1
 }
-sources=("$gen_dir/nic_regs_pkg.sv" "$RTL/nic_pkg.sv")
+sources=("$gen_dir/nic_regs_pkg.sv" "$RTL/nic_pkg.sv" "$gen_dir/nic_regfile.sv")
 while IFS= read -r f; do
-  [[ "$f" == "$RTL/nic_pkg.sv" || "$f" == "$RTL/nic_regs_pkg.sv" ]] || sources+=("$f")
+  [[ "$f" == "$RTL/nic_pkg.sv" || "$f" == "$RTL/nic_regs_pkg.sv" \
+    || "$f" == "$RTL/nic_regfile.sv" ]] || sources+=("$f")
 done < <(find "$RTL" -maxdepth 1 -name '*.sv' | sort)
 
 status=0

@@ -60,20 +60,21 @@ for p in "${params[@]}"; do
 done
 [[ -f "$RTL/$top.sv" ]] || { echo "synth-block.sh: no $RTL/$top.sv" >&2; exit 2; }
 
-# The register-map package is generated from $RTL/regs.yaml into a temp dir (this script
-# runs outside CMake). Packages first (nic_regs_pkg, nic_pkg), then every other module (one
-# module per file; the committed copy of nic_regs_pkg is not read twice).
+# The register-map package and the register file (nic_regfile) are generated from
+# $RTL/regs.yaml into a temp dir (this script runs outside CMake). Packages first (nic_regs_pkg, nic_pkg), then every other module (one
+# module per file; the committed copies of nic_regs_pkg and nic_regfile are not read twice).
 gen_dir="$(mktemp -d)"
 trap 'rm -rf "$gen_dir"' EXIT
 "${PYTHON:-python3}" "$ROOT/scripts/regs/gen_regs.py" "$RTL/regs.yaml" \
-  --sv "$gen_dir/nic_regs_pkg.sv" 2> "$gen_dir/gen.log" || {
+  --sv "$gen_dir/nic_regs_pkg.sv" --regfile "$gen_dir/nic_regfile.sv" 2> "$gen_dir/gen.log" || {
   cat "$gen_dir/gen.log" >&2
   echo "synth-block.sh: the register-map generator failed on $RTL/regs.yaml" >&2
   exit 1
 }
-sources=("$gen_dir/nic_regs_pkg.sv" "$RTL/nic_pkg.sv")
+sources=("$gen_dir/nic_regs_pkg.sv" "$RTL/nic_pkg.sv" "$gen_dir/nic_regfile.sv")
 while IFS= read -r f; do
-  [[ "$f" == "$RTL/nic_pkg.sv" || "$f" == "$RTL/nic_regs_pkg.sv" ]] || sources+=("$f")
+  [[ "$f" == "$RTL/nic_pkg.sv" || "$f" == "$RTL/nic_regs_pkg.sv" \
+    || "$f" == "$RTL/nic_regfile.sv" ]] || sources+=("$f")
 done < <(find "$RTL" -maxdepth 1 -name '*.sv' | sort)
 
 out="${SYNTH_OUT:-}"

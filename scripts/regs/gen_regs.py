@@ -8,8 +8,14 @@ schema), validates it strictly and writes any of:
   --sv  FILE   SystemVerilog package nic_regs_pkg (offsets, tags, field positions, resets)
   --hpp FILE   C++20 header nicsim/regs/nic_regs.hpp (namespace nicsim::regs)
   --md  FILE   docs/registers.md
+  --regfile FILE      SystemVerilog module nic_regfile: the register file of the whole map
+                      behind an AXI4-Lite slave (port conventions in its header comment and in
+                      docs/rtl.md "Register blocks"; committed as rtl/nic_regfile.sv)
+  --regfile-cpp FILE  C++ table of nic_regfile's registers and ports (namespace
+                      nicsim::regs::regfile) for Verilated benches (testbenches/rtl_regs)
 
-usage: gen_regs.py [--strict] [--sv FILE] [--hpp FILE] [--md FILE] REGS_YAML
+usage: gen_regs.py [--strict] [--sv FILE] [--hpp FILE] [--md FILE] [--regfile FILE]
+                   [--regfile-cpp FILE] REGS_YAML
        (no output option: validate only; --strict: warnings are errors)
 
 Every error names the block, the register (and field) and the YAML line, and the script exits
@@ -25,6 +31,11 @@ nicsim::regs::<blk>):
              register arrays: BLK_REG_COUNT; reset: BLK_REG_RESET; fields: BLK_REG_FLD_LSB,
              BLK_REG_FLD_W (C++: REG, REG_LO, REG_HI, REG_ADDR, REG_COUNT, REG_RESET,
              Field REG_FLD{lsb, width})
+Register-file options of a rw register (YAML keys; the other outputs ignore them): strobe
+(a bus write also pulses <p>_wr), hw_write (the NIC writes it too: <p>_hw_we/<p>_hw_wdata),
+clear_on "REG.FIELD" (a bus write setting that 1-bit field of the same block or element from
+0 to 1 resets the register). --regfile needs power-of-two array strides and 32-bit w1/wo
+registers without count.
 BLOCK_NEXT (offset 0x8 of every block) reads the absolute byte address of the next block in
 the chain (its offset from address 0), 0 for the last block.
 """
@@ -49,7 +60,8 @@ ACCESS = {"ro": "read-only", "rw": "read/write", "wo": "write-only",
 TOP_KEYS = {"address_width", "data_width", "blocks"}
 BLOCK_KEYS = {"name", "tag", "version", "base", "size", "doc", "array", "registers"}
 ARRAY_KEYS = {"count", "offset", "stride"}
-REG_KEYS = {"name", "offset", "access", "width", "count", "reset", "fields", "doc"}
+REG_KEYS = {"name", "offset", "access", "width", "count", "reset", "fields", "doc", "strobe",
+            "hw_write", "clear_on"}
 FIELD_KEYS = {"name", "bits", "doc"}
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -332,9 +344,49 @@ def validate(raw, path, strict=False, warn_out=None):
             if fields and reset & ~used:
                 ctx.err(rw, rl, f"reset {reset:#x} sets bits outside the fields "
                         f"(mask {used:#010x})")
+            # Register-file options (rw registers only): strobe (a bus write also pulses a
+            # strobe), hw_write (the NIC writes it too), clear_on ("REG.FIELD": a bus write
+            # that sets that 1-bit field of REG, in the same block or element, from 0 to 1
+            # resets this register).
+            opts = {}
+            for key in ("strobe", "hw_write"):
+                if key in r:
+                    if not isinstance(r[key], bool):
+                        ctx.err(rw, rl, f"'{key}' must be true or false, not {r[key]!r}")
+                    elif r[key] and access != "rw":
+                        ctx.err(rw, rl, f"'{key}' applies to rw registers only")
+                    opts[key] = bool(r[key])
+            if opts.get("strobe") and count:
+                ctx.err(rw, rl, "'strobe' is not supported on a register array ('count')")
+            clear_on = None
+            if "clear_on" in r:
+                co = r["clear_on"]
+                if access != "rw":
+                    ctx.err(rw, rl, "'clear_on' applies to rw registers only")
+                elif not isinstance(co, str) or not re.fullmatch(r"[A-Za-z]\w*\.[A-Za-z]\w*", co):
+                    ctx.err(rw, rl, f"'clear_on' {co!r} must be \"REGISTER.FIELD\"")
+                elif count or width != 32:
+                    ctx.err(rw, rl, "'clear_on' needs a 32-bit register without 'count'")
+                else:
+                    clear_on = tuple(co.split("."))
             regs.append({"name": rname, "offset": off, "access": access, "width": width,
                          "count": count, "reset": reset, "fields": fields, "doc": rdoc,
-                         "line": rl})
+                         "line": rl, "strobe": opts.get("strobe", False),
+                         "hw_write": opts.get("hw_write", False), "clear_on": clear_on})
+        for r in regs:
+            if not r["clear_on"]:
+                continue
+            cr, cf = r["clear_on"]
+            tgt = next((x for x in regs if x["name"] == cr), None)
+            fld = next((f for f in tgt["fields"] if f["name"] == cf), None) if tgt else None
+            if tgt is None or fld is None:
+                ctx.err(f"{where} register {r['name']}", r["line"],
+                        f"clear_on {cr}.{cf}: no such register field in this block")
+            elif tgt["access"] != "rw" or fld["width"] != 1 or tgt["count"] or tgt["width"] != 32:
+                ctx.err(f"{where} register {r['name']}", r["line"],
+                        f"clear_on {cr}.{cf} must name a 1-bit field of a 32-bit rw register")
+            else:
+                r["clear_mask"] = 1 << fld["lsb"]
         blocks.append({"name": bname, "tag": tag, "tag_val": tag_val, "version": version,
                        "base": base, "size": size, "doc": doc, "array": array,
                        "regs": sorted(regs, key=lambda x: x["offset"]), "line": bl})
@@ -699,6 +751,661 @@ def emit_md(m):
     return "\n".join(L) + "\n"
 
 
+# ------------------------------------------------------------------------------------------
+# Register file (SystemVerilog module nic_regfile) and its C++ bench table
+# ------------------------------------------------------------------------------------------
+def _rf_check(m):
+    """Constraints of the register-file generator beyond the schema; raises RegsError."""
+    errs = []
+    for blk in m["blocks"]:
+        arr = blk["array"]
+        if arr and arr["stride"] & (arr["stride"] - 1):
+            errs.append(f"block {blk['name']}: array stride {arr['stride']:#x} must be a power "
+                        "of two for --regfile")
+        for r in blk["regs"]:
+            if r["access"] in ("w1", "wo") and (r["width"] != 32 or r["count"]):
+                errs.append(f"block {blk['name']} register {r['name']}: {r['access']} registers "
+                            "must be 32-bit without 'count' for --regfile")
+    if errs:
+        raise RegsError("\n".join(errs))
+
+
+def _rf_keep(r):
+    if r["width"] == 64:
+        return (1 << 64) - 1
+    if r["fields"]:
+        mask = 0
+        for f in r["fields"]:
+            mask |= ((1 << f["width"]) - 1) << f["lsb"]
+        return mask
+    return 0xFFFFFFFF
+
+
+def _rf_geom(blk):
+    """(param, map count, shift, idx width, first address) of an array block, or None."""
+    arr = blk["array"]
+    if not arr:
+        return None
+    shift = arr["stride"].bit_length() - 1
+    idx_w = max(1, (arr["count"] - 1).bit_length())
+    return (f"NUM_{blk['name'].upper()}", arr["count"], shift, idx_w,
+            blk["base"] + arr["offset"])
+
+
+def _rf_port(blk, r):
+    return f"{blk['name'].lower()}_{r['name'].lower()}"
+
+
+def _rf_has_strobe(r):
+    return r["access"] in ("w1", "wo") or r["strobe"]
+
+
+def emit_regfile_cpp(m):
+    """C++ table of nic_regfile's registers and their ports, for Verilated benches."""
+    _rf_check(m)
+    blocks = m["blocks"]
+    arrays = [b for b in blocks if b["array"]]
+    L = []
+    a = L.append
+    a("// SPDX-License-Identifier: MIT")
+    a(f"// nic_regfile's registers and ports, for Verilated benches. Generated by")
+    a(f"// scripts/regs/gen_regs.py --regfile-cpp from {_src_rel(m['path'])}: do not edit.")
+    a("#pragma once")
+    a("")
+    a("#include <cstdint>")
+    a("#include <type_traits>")
+    a("#include <vector>")
+    a("")
+    a("namespace nicsim::regs::regfile {")
+    a("")
+    a("// A port of the Verilated model (an integer of 1..8 bytes or a VlWide of 32-bit words),")
+    a("// accessed by bit ranges of up to 64 bits.")
+    a("struct PortRef {")
+    a("  void* p = nullptr;")
+    a("  unsigned bytes = 0;  // 1, 2, 4, 8; 0: 32-bit words")
+    a("  unsigned width = 0;  // bits")
+    a("  explicit operator bool() const { return p != nullptr; }")
+    a("  bool bit(unsigned i) const { return ((get(i, 1)) & 1u) != 0; }")
+    a("  std::uint64_t get(unsigned lsb, unsigned w) const {")
+    a("    std::uint64_t v = 0;")
+    a("    for (unsigned i = 0; i < w; ++i) v |= std::uint64_t{raw(lsb + i)} << i;")
+    a("    return v;")
+    a("  }")
+    a("  void set(unsigned lsb, unsigned w, std::uint64_t v) const {")
+    a("    for (unsigned i = 0; i < w; ++i) put(lsb + i, ((v >> i) & 1u) != 0);")
+    a("  }")
+    a("  void clear() const {")
+    a("    for (unsigned i = 0; i < width; ++i) put(i, false);")
+    a("  }")
+    a(" private:")
+    a("  unsigned raw(unsigned i) const {")
+    a("    switch (bytes) {")
+    a("      case 1: return (*static_cast<std::uint8_t*>(p) >> i) & 1u;")
+    a("      case 2: return (*static_cast<std::uint16_t*>(p) >> i) & 1u;")
+    a("      case 4: return (*static_cast<std::uint32_t*>(p) >> i) & 1u;")
+    a("      case 8: return static_cast<unsigned>((*static_cast<std::uint64_t*>(p) >> i) & 1u);")
+    a("      default: return (static_cast<std::uint32_t*>(p)[i / 32] >> (i % 32)) & 1u;")
+    a("    }")
+    a("  }")
+    a("  template <class T>")
+    a("  static void put_int(void* p, unsigned i, bool b) {")
+    a("    T& r = *static_cast<T*>(p);")
+    a("    r = static_cast<T>(b ? (r | (T{1} << i)) : (r & ~(T{1} << i)));")
+    a("  }")
+    a("  void put(unsigned i, bool b) const {")
+    a("    switch (bytes) {")
+    a("      case 1: put_int<std::uint8_t>(p, i, b); break;")
+    a("      case 2: put_int<std::uint16_t>(p, i, b); break;")
+    a("      case 4: put_int<std::uint32_t>(p, i, b); break;")
+    a("      case 8: put_int<std::uint64_t>(p, i, b); break;")
+    a("      default: {")
+    a("        auto* w = static_cast<std::uint32_t*>(p) + i / 32;")
+    a("        *w = b ? (*w | (1u << (i % 32))) : (*w & ~(1u << (i % 32)));")
+    a("      }")
+    a("    }")
+    a("  }")
+    a("};")
+    a("")
+    a("template <class T>")
+    a("PortRef port(T& v, unsigned width) {")
+    a("  if constexpr (std::is_integral_v<T>) {")
+    a("    return PortRef{&v, static_cast<unsigned>(sizeof(T)), width};")
+    a("  } else {")
+    a("    return PortRef{&v[0], 0, width};")
+    a("  }")
+    a("}")
+    a("")
+    a("enum class Access : std::uint8_t { kRo, kRw, kWo, kW1 };")
+    a("")
+    a("// Elements of the array blocks the model was built with (its NUM_<BLK> parameters).")
+    a("struct Counts {")
+    for b in arrays:
+        a(f"  unsigned {b['name'].lower()} = {b['array']['count']};")
+    a("};")
+    a("")
+    a("// One register of the map (a register array counts once: `words`).")
+    a("struct Register {")
+    a("  const char* block;")
+    a("  const char* name;")
+    a("  std::uint32_t addr;       // absolute address (array blocks: of element 0)")
+    a("  std::uint32_t stride;     // array blocks: element stride; else 0")
+    a("  unsigned elements;        // built elements (1 for non-array blocks)")
+    a("  unsigned map_elements;    // elements of the map (1 for non-array blocks)")
+    a("  unsigned words;           // 32-bit words (register arrays: count; else 1)")
+    a("  unsigned width;           // 32 or 64")
+    a("  Access access;")
+    a("  std::uint64_t keep;       // bits kept by a write (per word or 64-bit register)")
+    a("  std::uint64_t reset;")
+    a("  bool strobe;              // _wr/_wdata(/_widx) outputs")
+    a("  bool hw_write;            // _hw_we/_hw_wdata inputs")
+    a("  const char* clear_reg;    // clear_on: register (same block) and field mask, or nullptr")
+    a("  std::uint32_t clear_mask;")
+    a("  PortRef value;            // rw: output; ro: input")
+    a("  PortRef wr, wdata, widx, hw_we, hw_wdata;")
+    a("};")
+    a("")
+    a("template <class V>")
+    a("std::vector<Register> registers(V& m, const Counts& n) {")
+    a("  std::vector<Register> r;")
+    acc = {"ro": "kRo", "rw": "kRw", "wo": "kWo", "w1": "kW1"}
+    for blk in blocks:
+        g = _rf_geom(blk)
+        b = blk["name"].lower()
+        ne = f"n.{b}" if g else "1u"
+        for reg in blk["regs"]:
+            p = _rf_port(blk, reg)
+            C = reg["count"] or 1
+            W = reg["width"]
+            addr = blk["base"] + (blk["array"]["offset"] if g else 0) + reg["offset"]
+            stride = blk["array"]["stride"] if g else 0
+            mapn = g[1] if g else 1
+            value = (f"port(m.{p}, {ne} * {C * W})" if reg["access"] in ("rw", "ro")
+                     else "PortRef{}")
+            st = _rf_has_strobe(reg)
+            wr = f"port(m.{p}_wr, 1)" if st else "PortRef{}"
+            wd = f"port(m.{p}_wdata, 32)" if st else "PortRef{}"
+            wi = f"port(m.{p}_widx, {g[3]})" if st and g and g[1] > 1 else "PortRef{}"
+            hwe = f"port(m.{p}_hw_we, {ne} * {C})" if reg["hw_write"] else "PortRef{}"
+            hwd = f"port(m.{p}_hw_wdata, {ne} * {C * W})" if reg["hw_write"] else "PortRef{}"
+            cr = f"\"{reg['clear_on'][0]}\"" if reg["clear_on"] else "nullptr"
+            cm = reg.get("clear_mask", 0)
+            a(f"  r.push_back({{\"{b}\", \"{reg['name']}\", 0x{addr:X}, 0x{stride:X}, {ne}, {mapn}, "
+              f"{C}, {W}, Access::{acc[reg['access']]}, 0x{_rf_keep(reg):X}ull, "
+              f"0x{reg['reset']:X}ull, {str(st).lower()}, {str(reg['hw_write']).lower()}, {cr}, "
+              f"0x{cm:X}, {value}, {wr}, {wd}, {wi}, {hwe}, {hwd}}});")
+    a("  return r;")
+    a("}")
+    a("")
+    a("// Block headers: base, tag, version, next.")
+    a("struct Block {")
+    a("  const char* name;")
+    a("  std::uint32_t base, tag, version, next;")
+    a("};")
+    a(f"inline const std::vector<Block> kBlocks = {{")
+    for blk in blocks:
+        a(f"    {{\"{blk['name'].lower()}\", 0x{blk['base']:X}, 0x{blk['tag_val']:08X}, "
+          f"0x{blk['version']:08X}, 0x{blk['next']:X}}},")
+    a("};")
+    a("")
+    a("}  // namespace nicsim::regs::regfile")
+    return "\n".join(L) + "\n"
+
+
+def emit_regfile(m):
+    _rf_check(m)
+    aw = m["address_width"]
+    ad = (aw + 3) // 4
+
+    def A(v, w=aw):
+        return f"{w}'h{v:0{(w + 3) // 4}X}"
+
+    def H32(v):
+        return f"32'h{_hex(v, 8)}"
+
+    blocks = m["blocks"]
+    L = []
+    a = L.append
+    a("// SPDX-License-Identifier: MIT")
+    a("// nic_regfile: the register file of the whole nicsim register map behind an AXI4-Lite")
+    a(f"// slave. Generated by scripts/regs/gen_regs.py --regfile from {_src_rel(m['path'])}: do")
+    a("// not edit. Port conventions (docs/rtl.md \"Register blocks\"), <p> = <block>_<register>")
+    a("// in lower case:")
+    a("// - rw: output <p>, the stored value (only the kept bits, the others 0), reset from the")
+    a("//   map; register arrays pack word i at [32*i +: 32]; array blocks pack element e")
+    a("//   (e < NUM_<BLK>) at [e*C*W +: C*W] (C words of W bits per element).")
+    a("// - ro: input <p>, read live (same packing); 64-bit: reading _LO returns the low word and")
+    a("//   latches the high word in the one latch of the map; a read of that _HI returns the")
+    a("//   latch until the next _LO read of any 64-bit register.")
+    a("// - w1/wo, and rw with `strobe`: output <p>_wr (one clock, registered, the clock after the")
+    a("//   write's handshake, when rw outputs already show the new value), <p>_wdata (w1/wo:")
+    a("//   the written word, disabled byte lanes 0; rw: the new stored value) and, in array")
+    a("//   blocks, <p>_widx (the element).")
+    a("// - rw with `hw_write`: inputs <p>_hw_we (one bit per word or 64-bit register, packed as")
+    a("//   the value) and <p>_hw_wdata; a hardware write wins over a bus write in the same clock.")
+    a("// - rw with `clear_on: REG.FIELD`: a bus write that sets FIELD of REG (same block or")
+    a("//   element) from 0 to 1 resets the register.")
+    a("// Array elements at or beyond NUM_<BLK> and unmapped addresses read 0 and ignore writes;")
+    a("// every response is OKAY; wstrb is honoured; one transaction per direction at a time,")
+    a("// AW and W taken together; read data one clock after the AR handshake.")
+    a("`resetall")
+    a("`timescale 1ns/1ps")
+    a("`default_nettype none")
+    a("")
+    a("module nic_regfile #(")
+    params = [b for b in blocks if b["array"]]
+    for i, blk in enumerate(params):
+        g = _rf_geom(blk)
+        sep = "," if i + 1 < len(params) else ""
+        a(f"  parameter int {g[0]} = 1{sep}  // elements of block {blk['name']} built (1..{g[1]})")
+    a(") (")
+    ports = [
+        "input  wire                             clk",
+        "input  wire                             rst",
+        "",
+        "input  wire [nic_regs_pkg::ADDR_W-1:0]  s_axil_awaddr",
+        "input  wire [2:0]                       s_axil_awprot",
+        "input  wire                             s_axil_awvalid",
+        "output wire                             s_axil_awready",
+        "input  wire [nic_regs_pkg::DATA_W-1:0]  s_axil_wdata",
+        "input  wire [nic_regs_pkg::DATA_W/8-1:0] s_axil_wstrb",
+        "input  wire                             s_axil_wvalid",
+        "output wire                             s_axil_wready",
+        "output wire [1:0]                       s_axil_bresp",
+        "output wire                             s_axil_bvalid",
+        "input  wire                             s_axil_bready",
+        "input  wire [nic_regs_pkg::ADDR_W-1:0]  s_axil_araddr",
+        "input  wire [2:0]                       s_axil_arprot",
+        "input  wire                             s_axil_arvalid",
+        "output wire                             s_axil_arready",
+        "output wire [nic_regs_pkg::DATA_W-1:0]  s_axil_rdata",
+        "output wire [1:0]                       s_axil_rresp",
+        "output wire                             s_axil_rvalid",
+        "input  wire                             s_axil_rready",
+    ]
+
+    def total(blk, r, per=None):
+        """The MSB of a packed port or register: "NUM_X*n-1" or the number."""
+        per = per if per is not None else (r["count"] or 1) * r["width"]
+        g = _rf_geom(blk)
+        return f"{g[0]}*{per}-1" if g else f"{per - 1}"
+
+    for blk in blocks:
+        g = _rf_geom(blk)
+        ports.append("")
+        ports.append(f"// Block {blk['name']} (\"{blk['tag']}\")"
+                     + (f": {g[0]} elements" if g else ""))
+        for r in blk["regs"]:
+            p = _rf_port(blk, r)
+            if r["access"] == "rw":
+                ports.append(f"output wire [{total(blk, r)}:0] {p}")
+            elif r["access"] == "ro":
+                ports.append(f"input  wire [{total(blk, r)}:0] {p}")
+            if _rf_has_strobe(r):
+                ports.append(f"output wire {p}_wr")
+                ports.append(f"output wire [31:0] {p}_wdata")
+                if g and g[1] > 1:
+                    ports.append(f"output wire [{g[3] - 1}:0] {p}_widx")
+            if r["hw_write"]:
+                n = r["count"] or 1
+                ports.append(f"input  wire [{total(blk, r, n)}:0] {p}_hw_we")
+                ports.append(f"input  wire [{total(blk, r)}:0] {p}_hw_wdata")
+    real = [i for i, x in enumerate(ports) if x and not x.startswith("//")]
+    for i, x in enumerate(ports):
+        if not x:
+            a("")
+        elif x.startswith("//"):
+            a("  " + x)
+        else:
+            a("  " + x + ("," if i != real[-1] else ""))
+    a(");")
+    a("")
+    a("  initial begin")
+    for blk in params:
+        g = _rf_geom(blk)
+        a(f"    if ({g[0]} < 1 || {g[0]} > {g[1]}) begin")
+        a(f"      $error(\"nic_regfile: {g[0]} (%0d) must be in 1..{g[1]}\", {g[0]});")
+        a("    end")
+    a("  end")
+    a("")
+    a("  // The byte lanes of `old` replaced by those of `data` that `strb` enables.")
+    a("  function automatic logic [31:0] merge_wstrb(input logic [31:0] old, input logic [31:0] data,")
+    a("                                              input logic [3:0] strb);")
+    a("    merge_wstrb = old;")
+    a("    for (int i = 0; i < 4; i++) begin")
+    a("      if (strb[i]) begin")
+    a("        merge_wstrb[i*8 +: 8] = data[i*8 +: 8];")
+    a("      end")
+    a("    end")
+    a("  endfunction")
+    a("")
+    a("  // AXI4-Lite handshakes (as nic_csr had them).")
+    a("  logic awready_q, awready_d;  // also drives wready")
+    a("  logic bvalid_q, bvalid_d;")
+    a("  logic arready_q, arready_d;")
+    a("  logic rvalid_q, rvalid_d;")
+    a("  logic [31:0] rdata_q, rdata_d;")
+    a("  logic wr_fire, rd_fire;")
+    a(f"  logic [{aw - 1}:0] wr_addr, rd_addr;  // word addresses (bits 1:0 zero)")
+    a("  logic [31:0] wr_strb_data;  // wdata with the disabled byte lanes 0")
+    a("  logic [31:0] wr_word_q, wr_word_d;  // what the strobes' _wdata show")
+    a("  // The 64-bit read latch: the _HI word address captured by the last _LO read, and the value.")
+    a("  logic latch_valid_q, latch_valid_d;")
+    a(f"  logic [{aw - 1}:0] latch_addr_q, latch_addr_d;")
+    a("  logic [31:0] latch_q, latch_d;")
+    a("  logic [31:0] rd_val, rd_hi;")
+    a("  logic rd_lo;")
+    unused = ["s_axil_awprot", "s_axil_arprot", "s_axil_awaddr[1:0]", "s_axil_araddr[1:0]"]
+    for blk in params:
+        g = _rf_geom(blk)
+        b = blk["name"].lower()
+        top = g[2] + g[3]
+        a(f"  // Block {blk['name']}: element decode")
+        for d in ("wr", "rd"):
+            a(f"  logic [{aw - 1}:0] {d}_{b}_rel;")
+            a(f"  logic {d}_{b}_hit;")
+            a(f"  logic [{g[3] - 1}:0] {d}_{b}_idx;")
+            a(f"  logic [{g[2] - 1}:0] {d}_{b}_off;")
+            if top < aw:
+                unused.append(f"{d}_{b}_rel[{aw - 1}:{top}]")
+        if g[1] > 1 and any(_rf_has_strobe(r) for r in blk["regs"]):
+            a(f"  logic [{g[3] - 1}:0] wr_{b}_idx_q;")
+    for blk in blocks:
+        for r in blk["regs"]:
+            p = _rf_port(blk, r)
+            if r["access"] == "rw":
+                a(f"  logic [{total(blk, r)}:0] {p}_q, {p}_d;")
+                if r["hw_write"] and (_rf_keep(r) != (1 << r["width"]) - 1):
+                    unused.append(f"{p}_hw_wdata")
+            if _rf_has_strobe(r):
+                a(f"  logic {p}_wr_q, {p}_wr_d;")
+    a("")
+    a("  // AxPROT carries no meaning here; registers are word aligned (addr[1:0] ignored); the")
+    a("  // element decode keeps only the bits it needs; hardware-write bits outside a register's")
+    a("  // kept bits are dropped.")
+    a("  logic unused_bits;")
+    a("  assign unused_bits = ^{" + ", ".join(unused) + "};")
+    a("")
+    a("  always_comb begin")
+    a("    wr_fire  = awready_q && s_axil_awvalid && s_axil_wvalid;")
+    a(f"    wr_addr  = {{s_axil_awaddr[{aw - 1}:2], 2'b00}};")
+    a("    rd_fire  = arready_q && s_axil_arvalid;")
+    a(f"    rd_addr  = {{s_axil_araddr[{aw - 1}:2], 2'b00}};")
+    a("    wr_strb_data = s_axil_wdata & {{8{s_axil_wstrb[3]}}, {8{s_axil_wstrb[2]}},")
+    a("                                   {8{s_axil_wstrb[1]}}, {8{s_axil_wstrb[0]}}};")
+    a("    // Accept a write when both AW and W are offered and no response is outstanding.")
+    a("    awready_d = !awready_q && s_axil_awvalid && s_axil_wvalid && !bvalid_q;")
+    a("    bvalid_d  = bvalid_q ? !s_axil_bready : wr_fire;")
+    a("    arready_d = !arready_q && s_axil_arvalid && !rvalid_q;")
+    a("    rvalid_d  = rvalid_q ? !s_axil_rready : rd_fire;")
+    for blk in params:
+        g = _rf_geom(blk)
+        b = blk["name"].lower()
+        end = g[4] + g[1] * blk["array"]["stride"]
+        for d in ("wr", "rd"):
+            a(f"    {d}_{b}_rel = {d}_addr - {A(g[4])};")
+            a(f"    {d}_{b}_hit = {d}_addr >= {A(g[4])} && {{1'b0, {d}_addr}} < {A(end, aw + 1)};")
+            a(f"    {d}_{b}_idx = {d}_{b}_rel[{g[2] + g[3] - 1}:{g[2]}];")
+            a(f"    {d}_{b}_off = {d}_{b}_rel[{g[2] - 1}:0];")
+    a("  end")
+    a("")
+
+    # ---------------- write path ----------------
+    def wr_word(blk, r, lo, word_off, ind, mode, ctrl_regs):
+        """Statements for a bus write of one 32-bit word of r at [lo +: 32]."""
+        p = _rf_port(blk, r)
+        keep = _rf_keep(r)
+        wkeep = (keep >> (32 if (r["width"] == 64 and word_off == 4) else 0)) & 0xFFFFFFFF
+        out = []
+        if r["access"] == "rw":
+            expr = f"merge_wstrb({p}_q[{lo} +: 32], s_axil_wdata, s_axil_wstrb)"
+            if wkeep != 0xFFFFFFFF:
+                expr += f" & {H32(wkeep)}"
+            out.append(f"{p}_d[{lo} +: 32] = {expr};")
+            if r["strobe"]:
+                out.append(f"{p}_wr_d = 1'b1;")
+                out.append(f"wr_word_d = {expr};")
+            # registers cleared by a 0 -> 1 of a field of this one
+            for c, cp, clo in ctrl_regs.get(r["name"], []):
+                bit = c["clear_mask"].bit_length() - 1
+                out.append(f"if (!{p}_q[{lo} + {bit}] && (({expr}) & {H32(c['clear_mask'])}) != '0) begin")
+                out.append(f"  {cp}_d[{clo} +: 32] = {H32(c['reset'])};")
+                out.append("end")
+        else:  # w1 / wo
+            out.append(f"{_rf_port(blk, r)}_wr_d = 1'b1;")
+            out.append("wr_word_d = wr_strb_data;")
+        return out
+
+    a("  // Write path: bus writes, then hardware writes (which win).")
+    a("  always_comb begin")
+    a("    wr_word_d = wr_word_q;")
+    for blk in blocks:
+        for r in blk["regs"]:
+            p = _rf_port(blk, r)
+            if r["access"] == "rw":
+                a(f"    {p}_d = {p}_q;")
+            if _rf_has_strobe(r):
+                a(f"    {p}_wr_d = 1'b0;")
+    for blk in blocks:
+        g = _rf_geom(blk)
+        b = blk["name"].lower()
+        ctrl = {}
+        for r in blk["regs"]:
+            if r["clear_on"]:
+                ctrl.setdefault(r["clear_on"][0], []).append(r)
+        a(f"    // Block {blk['name']}")
+        if not g:
+            a("    if (wr_fire) begin")
+            a("      case (wr_addr)")
+            for r in blk["regs"]:
+                if r["access"] == "ro":
+                    continue
+                cregs = {k: [(c, _rf_port(blk, c), "0") for c in v] for k, v in ctrl.items()}
+                words = ([(0, 0), (32, 4)] if r["width"] == 64 else
+                         [(32 * i, 4 * i) for i in range(r["count"] or 1)])
+                for lo, wo in words:
+                    a(f"        {A(blk['base'] + r['offset'] + wo)}: begin  // {r['name']}"
+                      + (f"[{lo // 32}]" if r["count"] else ("_HI" if wo and r["width"] == 64 else
+                                                             ("_LO" if r["width"] == 64 else ""))))
+                    for s in wr_word(blk, r, str(lo), wo, "", "", cregs):
+                        a("          " + s)
+                    a("        end")
+            a("        default: ;")
+            a("      endcase")
+            a("    end")
+        else:
+            a(f"    for (int e = 0; e < {g[0]}; e++) begin")
+            a(f"      if (wr_fire && wr_{b}_hit && wr_{b}_idx == {g[3]}'(e)) begin")
+            a(f"        case (wr_{b}_off)")
+            for r in blk["regs"]:
+                if r["access"] == "ro":
+                    continue
+                C = r["count"] or 1
+                per = C * r["width"]
+                cregs = {k: [(c, _rf_port(blk, c), f"e*{(c['count'] or 1) * c['width']}")
+                             for c in v] for k, v in ctrl.items()}
+                words = ([(0, 0), (32, 4)] if r["width"] == 64 else
+                         [(32 * i, 4 * i) for i in range(C)])
+                for lo, wo in words:
+                    a(f"          {g[2]}'h{r['offset'] + wo:X}: begin  // {r['name']}"
+                      + (f"[{lo // 32}]" if r["count"] else ("_HI" if wo and r["width"] == 64 else
+                                                             ("_LO" if r["width"] == 64 else ""))))
+                    for s in wr_word(blk, r, f"e*{per} + {lo}", wo, "", "", cregs):
+                        a("            " + s)
+                    a("          end")
+            a("          default: ;")
+            a("        endcase")
+            a("      end")
+            a("    end")
+    for blk in blocks:
+        g = _rf_geom(blk)
+        for r in blk["regs"]:
+            if not r["hw_write"]:
+                continue
+            p = _rf_port(blk, r)
+            W = r["width"]
+            keep = _rf_keep(r)
+            n = f"{g[0]}*{r['count'] or 1}" if g else f"{r['count'] or 1}"
+            mask = "" if keep == (1 << W) - 1 else f" & {W}'h{keep:X}"
+            a(f"    for (int k = 0; k < {n}; k++) begin")
+            a(f"      if ({p}_hw_we[k]) begin")
+            a(f"        {p}_d[k*{W} +: {W}] = {p}_hw_wdata[k*{W} +: {W}]{mask};")
+            a("      end")
+            a("    end")
+    a("  end")
+    a("")
+
+    # ---------------- read path ----------------
+    a("  // Read path: the addressed word; a _LO read of a 64-bit register also gives its _HI.")
+    a("  always_comb begin")
+    a("    rd_val = '0;")
+    a("    rd_hi  = '0;")
+    a("    rd_lo  = 1'b0;")
+    a("    case (rd_addr)")
+    for bi, blk in enumerate(blocks):
+        B = blk["name"].upper()
+        a(f"      // Block {blk['name']}")
+        a(f"      {A(blk['base'] + 0x0)}: rd_val = nic_regs_pkg::{B}_TAG;")
+        a(f"      {A(blk['base'] + 0x4)}: rd_val = nic_regs_pkg::{B}_VERSION;")
+        a(f"      {A(blk['base'] + 0x8)}: rd_val = {H32(blk['next'])};")
+        if blk["array"]:
+            continue
+        for r in blk["regs"]:
+            if r["access"] not in ("rw", "ro"):
+                continue
+            p = _rf_port(blk, r)
+            src = f"{p}_q" if r["access"] == "rw" else p
+            base = blk["base"] + r["offset"]
+            if r["width"] == 64:
+                a(f"      {A(base)}: begin  // {r['name']}_LO")
+                a(f"        rd_val = {src}[31:0];")
+                a(f"        rd_hi  = {src}[63:32];")
+                a("        rd_lo  = 1'b1;")
+                a("      end")
+                a(f"      {A(base + 4)}: rd_val = {src}[63:32];  // {r['name']}_HI")
+            else:
+                for i in range(r["count"] or 1):
+                    a(f"      {A(base + 4 * i)}: rd_val = {src}[{32 * i + 31}:{32 * i}];"
+                      f"  // {r['name']}" + (f"[{i}]" if r["count"] else ""))
+    a("      default: ;")
+    a("    endcase")
+    for blk in params:
+        g = _rf_geom(blk)
+        b = blk["name"].lower()
+        a(f"    // Block {blk['name']}: elements below {g[0]}")
+        a(f"    for (int e = 0; e < {g[0]}; e++) begin")
+        a(f"      if (rd_{b}_hit && rd_{b}_idx == {g[3]}'(e)) begin")
+        a(f"        case (rd_{b}_off)")
+        for r in blk["regs"]:
+            if r["access"] not in ("rw", "ro"):
+                continue
+            p = _rf_port(blk, r)
+            src = f"{p}_q" if r["access"] == "rw" else p
+            C = r["count"] or 1
+            per = C * r["width"]
+            if r["width"] == 64:
+                a(f"          {g[2]}'h{r['offset']:X}: begin  // {r['name']}_LO")
+                a(f"            rd_val = {src}[e*64 +: 32];")
+                a(f"            rd_hi  = {src}[e*64 + 32 +: 32];")
+                a("          end")
+                a(f"          {g[2]}'h{r['offset'] + 4:X}: rd_val = {src}[e*64 + 32 +: 32];"
+                  f"  // {r['name']}_HI")
+            else:
+                for i in range(C):
+                    a(f"          {g[2]}'h{r['offset'] + 4 * i:X}: rd_val = {src}[e*{per} + {32 * i} +: 32];"
+                      f"  // {r['name']}" + (f"[{i}]" if r["count"] else ""))
+        a("          default: ;")
+        a("        endcase")
+        a("      end")
+        a("    end")
+        los = [r for r in blk["regs"] if r["width"] == 64]
+        if los:
+            a(f"    // Any element of the map (even at or beyond {g[0]}: it latches 0), as the model.")
+            cond = " || ".join(f"rd_{b}_off == {g[2]}'h{r['offset']:X}" for r in los)
+            a(f"    if (rd_{b}_hit && ({cond})) begin")
+            a("      rd_lo = 1'b1;")
+            a("    end")
+    a("    if (latch_valid_q && rd_addr == latch_addr_q) begin")
+    a("      rd_val = latch_q;")
+    a("    end")
+    a("    rdata_d       = rd_fire ? rd_val : rdata_q;")
+    a("    latch_valid_d = latch_valid_q || (rd_fire && rd_lo);")
+    a(f"    latch_addr_d  = (rd_fire && rd_lo) ? rd_addr + {aw}'d4 : latch_addr_q;")
+    a("    latch_d       = (rd_fire && rd_lo) ? rd_hi : latch_q;")
+    a("  end")
+    a("")
+
+    # ---------------- registers ----------------
+    a("  always_ff @(posedge clk) begin")
+    a("    rdata_q      <= rdata_d;")
+    a("    latch_addr_q <= latch_addr_d;")
+    a("    latch_q      <= latch_d;")
+    a("    wr_word_q    <= wr_fire ? wr_word_d : wr_word_q;")
+    for blk in params:
+        g = _rf_geom(blk)
+        b = blk["name"].lower()
+        if g[1] > 1 and any(_rf_has_strobe(r) for r in blk["regs"]):
+            a(f"    wr_{b}_idx_q <= wr_fire ? wr_{b}_idx : wr_{b}_idx_q;")
+    a("    if (rst) begin")
+    a("      awready_q     <= 1'b0;")
+    a("      bvalid_q      <= 1'b0;")
+    a("      arready_q     <= 1'b0;")
+    a("      rvalid_q      <= 1'b0;")
+    a("      latch_valid_q <= 1'b0;")
+    for blk in blocks:
+        g = _rf_geom(blk)
+        for r in blk["regs"]:
+            p = _rf_port(blk, r)
+            if r["access"] == "rw":
+                W = r["width"]
+                rst = r["reset"] & _rf_keep(r)
+                n = (r["count"] or 1)
+                rep = f"{g[0]}*{n}" if g else f"{n}"
+                a(f"      {p}_q <= {{{rep}{{{W}'h{rst:X}}}}};")
+            if _rf_has_strobe(r):
+                a(f"      {p}_wr_q <= 1'b0;")
+    a("    end else begin")
+    a("      awready_q     <= awready_d;")
+    a("      bvalid_q      <= bvalid_d;")
+    a("      arready_q     <= arready_d;")
+    a("      rvalid_q      <= rvalid_d;")
+    a("      latch_valid_q <= latch_valid_d;")
+    for blk in blocks:
+        for r in blk["regs"]:
+            p = _rf_port(blk, r)
+            if r["access"] == "rw":
+                a(f"      {p}_q <= {p}_d;")
+            if _rf_has_strobe(r):
+                a(f"      {p}_wr_q <= {p}_wr_d;")
+    a("    end")
+    a("  end")
+    a("")
+    a("  assign s_axil_awready = awready_q;")
+    a("  assign s_axil_wready  = awready_q;")
+    a("  assign s_axil_bresp   = 2'b00;  // OKAY")
+    a("  assign s_axil_bvalid  = bvalid_q;")
+    a("  assign s_axil_arready = arready_q;")
+    a("  assign s_axil_rdata   = rdata_q;")
+    a("  assign s_axil_rresp   = 2'b00;  // OKAY")
+    a("  assign s_axil_rvalid  = rvalid_q;")
+    for blk in blocks:
+        g = _rf_geom(blk)
+        b = blk["name"].lower()
+        for r in blk["regs"]:
+            p = _rf_port(blk, r)
+            if r["access"] == "rw":
+                a(f"  assign {p} = {p}_q;")
+            if _rf_has_strobe(r):
+                a(f"  assign {p}_wr = {p}_wr_q;")
+                a(f"  assign {p}_wdata = wr_word_q;")
+                if g and g[1] > 1:
+                    a(f"  assign {p}_widx = wr_{b}_idx_q;")
+    a("")
+    a("endmodule")
+    a("")
+    a("`default_nettype wire")
+    return "\n".join(L) + "\n"
+
+
 def _write(path, text):
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     # Leave an unchanged file alone so dependent targets do not rebuild.
@@ -720,6 +1427,9 @@ def main(argv=None):
     p.add_argument("--sv", help="write the SystemVerilog package here")
     p.add_argument("--hpp", help="write the C++ header here")
     p.add_argument("--md", help="write the Markdown documentation here")
+    p.add_argument("--regfile", help="write the SystemVerilog register file nic_regfile here")
+    p.add_argument("--regfile-cpp", help="write the C++ table of the register file's ports "
+                   "(for Verilated benches) here")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     args = p.parse_args(argv)
     warnings = []
@@ -736,6 +1446,14 @@ def main(argv=None):
         _write(args.hpp, emit_hpp(model))
     if args.md:
         _write(args.md, emit_md(model))
+    try:
+        if args.regfile:
+            _write(args.regfile, emit_regfile(model))
+        if args.regfile_cpp:
+            _write(args.regfile_cpp, emit_regfile_cpp(model))
+    except RegsError as e:
+        sys.stderr.write(f"gen_regs.py: error: {args.yaml}:\n{e}\n")
+        return 1
     return 0
 
 

@@ -1,7 +1,8 @@
 # ctest regs_doc_up_to_date / regs_sv_up_to_date: regenerate one output of rtl/regs.yaml
-# (KIND md: docs/registers.md; KIND sv: rtl/nic_regs_pkg.sv) into OUT and compare it with the
+# (KIND md: docs/registers.md; KIND sv: rtl/nic_regs_pkg.sv; KIND regfile: rtl/nic_regfile.sv)
+# into OUT and compare it with the
 # committed copy.
-# cmake -DPYTHON= -DGENERATOR= -DYAML= -DKIND=md|sv -DCOMMITTED= -DOUT= -P check_doc.cmake
+# cmake -DPYTHON= -DGENERATOR= -DYAML= -DKIND=md|sv|regfile -DCOMMITTED= -DOUT= -P check_doc.cmake
 execute_process(COMMAND ${PYTHON} ${GENERATOR} ${YAML} --${KIND} ${OUT} RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "the register-map generator failed on ${YAML}")

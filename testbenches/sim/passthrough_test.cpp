@@ -287,7 +287,7 @@ TEST_P(Passthrough, RegisterBlock) {
     got.push_back(bus.read32(nic::CONTROL_ADDR));
     bus.write32(nic::WIRE_MAX_FRAME_ADDR, 1518);
     got.push_back(bus.read32(nic::WIRE_MAX_FRAME_ADDR));
-    // Following BLOCK_NEXT: the counters block, the last one the RTL has so far.
+    // Following BLOCK_NEXT: the counters block, which continues the chain as the map does.
     const std::uint32_t next = got[2];
     got.push_back(bus.read32(next + r::BLOCK_ID));
     got.push_back(bus.read32(next + r::BLOCK_VERSION));
@@ -310,7 +310,7 @@ TEST_P(Passthrough, RegisterBlock) {
       nic::kTag, nic::kVersion, cnt::kBase, caps0, 0, nic::SCRATCH_RESET, 0xA5A5'1234,
       nic::kTag, 0, nic::WIRE_MAX_FRAME_RESET, nic::TX_MAX_FRAME_RESET,
       nic::TUNNEL_PORTS_RESET, nic::CONTROL_RESET, control, 1518,
-      cnt::kTag, cnt::kVersion, 0, 0};
+      cnt::kTag, cnt::kVersion, cnt::kNext, 0};
   EXPECT_EQ(got, want);
   EXPECT_GT(c1, 0u);
   EXPECT_EQ(c2 - c1, 6u);  // one 64-bit read = two AXI4-Lite reads of 3 cycles
