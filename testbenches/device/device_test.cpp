@@ -1201,6 +1201,13 @@ TEST_F(DeviceTest, TunnelPortsRegisterReachesTheParser) {
 // The model decodes every register word of the generated map (rtl/regs.yaml): after reset a
 // rw or w1 word reads its reset value (w1: 0); an ro word ignores writes; a rw word keeps
 // what is written within its fields. Element 0 of every array block is checked.
+// Spec 10: registers with fields keep only their fields; FCMD_SIZE_LOG2 kept all 32 bits
+// (found by the RTL register-file bench), so 0x21 read back 0x21 and disabled the ring.
+TEST_F(DeviceTest, FcmdSizeLog2KeepsItsField) {
+  dev_.write32(R::fcmd::FCMD_SIZE_LOG2_ADDR, 0xFFFFFFE4u);
+  EXPECT_EQ(reg(R::fcmd::FCMD_SIZE_LOG2_ADDR), 4u);
+}
+
 TEST_F(DeviceTest, EveryRegisterOfTheMapIsDecoded) {
   auto addr_of = [](const R::RegisterInfo& ri) {
     const R::BlockInfo& b = R::kBlocks[ri.block];

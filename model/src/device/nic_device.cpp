@@ -402,7 +402,7 @@ void NicDevice::write_fcmd(std::uint32_t off, std::uint32_t v) {
   switch (off) {
     case FCMD_BASE_LO: set_lo(fcmd_base_, v); break;
     case FCMD_BASE_HI: set_hi(fcmd_base_, v); break;
-    case FCMD_SIZE_LOG2: fcmd_size_log2_ = v; break;
+    case FCMD_SIZE_LOG2: fcmd_size_log2_ = v & 0x1Fu; break;  // its LOG2 field (spec 10)
     case FCMD_CTRL: {
       const bool was_on = (fcmd_ctrl_ & 1u) != 0;
       fcmd_ctrl_ = v & 1u;
