@@ -262,26 +262,31 @@ module tx_engine #(
   logic [15:0]        a_idx;
   logic [63:0]        a_addr;
 
+  logic [4:0]  e_sl;
+  logic [15:0] e_used;
+  logic [16:0] e_entries;
+  logic [31:0] e_j;
   always_comb begin
+    e_sl      = '0;
+    e_used    = '0;
+    e_entries = '0;
     for (int i = 0; i < NUM_TXQ; i++) begin
-      logic [4:0]  sl;
-      logic [15:0] used;
-      logic [16:0] entries;
-      sl      = cfg_txq_size_log2[i*5 +: 5];
-      used    = fidx_q[i*16 +: 16] - cfg_txq_cq_cons[i*16 +: 16];
-      entries = 17'd1 << sl;
-      elig[i] = cfg_enable && cfg_txq_enable[i] && en_prev_q[i] && sl >= 5'd4 && sl <= 5'd15 &&
-                fidx_q[i*16 +: 16] != cfg_txq_prod[i*16 +: 16] && {1'b0, used} < entries;
+      e_sl      = cfg_txq_size_log2[i*5 +: 5];
+      e_used    = fidx_q[i*16 +: 16] - cfg_txq_cq_cons[i*16 +: 16];
+      e_entries = 17'd1 << e_sl;
+      elig[i]   = cfg_enable && cfg_txq_enable[i] && en_prev_q[i] && e_sl >= 5'd4 &&
+                  e_sl <= 5'd15 && fidx_q[i*16 +: 16] != cfg_txq_prod[i*16 +: 16] &&
+                  {1'b0, e_used} < e_entries;
     end
     a_found = 1'b0;
     a_q     = '0;
+    e_j     = '0;
     for (int k = 1; k <= NUM_TXQ; k++) begin
-      int j;
-      j = int'(rr_q) + k;
-      if (j >= NUM_TXQ) j = j - NUM_TXQ;
-      if (!a_found && elig[j]) begin
+      e_j = 32'(rr_q) + 32'(k);
+      if (e_j >= 32'(NUM_TXQ)) e_j = e_j - 32'(NUM_TXQ);
+      if (!a_found && elig[e_j]) begin
         a_found = 1'b1;
-        a_q     = QW'(j);
+        a_q     = QW'(e_j);
       end
     end
   end
@@ -393,21 +398,21 @@ module tx_engine #(
     hb = h[k*8 +: 8];
   endfunction
 
+  logic         l3, vl0, vl1, vl2, arp_ok, v4_ok, v6_ok, bad_mac, bad_v4, bad_v6, ll;
+  logic [1:0]   sel;
+  logic [15:0]  et, rem, t0, t1, t2;
+  logic [319:0] l3b;
+  logic [47:0]  fmac;
+  logic [31:0]  spa, src4;
+  logic [127:0] src6;
+  logic [5:0]   ihl4;
+  logic         sc, c4, c6;
+  logic [47:0]  vmac;
+  logic [31:0]  vip4;
+  logic [127:0] vip6;
+  logic [31:0]  vi;
   always_comb begin
-    logic        l3, vl0, vl1, vl2, arp_ok, v4_ok, v6_ok, bad_mac, bad_v4, bad_v6, ll;
-    logic [1:0]  sel;
-    logic [15:0] et, rem, t0, t1, t2;
-    logic [319:0] l3b;
-    logic [47:0] fmac;
-    logic [31:0] spa, src4;
-    logic [127:0] src6;
-    logic [5:0]  ihl4;
-    logic        sc, c4, c6;
-    logic [47:0] vmac;
-    logic [31:0] vip4;
-    logic [127:0] vip6;
-    int          vi;
-    vi   = (32'(s_vidx) < NUM_VNIC) ? 32'(s_vidx) : 0;
+    vi   = (32'(s_vidx) < 32'(NUM_VNIC)) ? 32'(s_vidx) : 32'd0;
     sc   = cfg_vnic_spoof_check[vi];
     c4   = cfg_vnic_ipv4_check[vi];
     c6   = cfg_vnic_ipv6_check[vi];
@@ -503,10 +508,10 @@ module tx_engine #(
   assign wt_push = c_load;
   assign wt_in   = h_q;
 
+  logic [4:0]  sl;
+  logic [15:0] mask, slot;
+  logic [7:0]  st;
   always_comb begin
-    logic [4:0]  sl;
-    logic [15:0] mask, slot;
-    logic [7:0]  st;
     c_busy_d  = c_busy_q && !c_fin;
     c_req_d   = c_req_q && !req_hs;
     c_beats_d = c_beats_q - 2'(beat_hs);
@@ -553,6 +558,8 @@ module tx_engine #(
   logic [63:0] c_frames_q, c_frames_d, c_bytes_q, c_bytes_d, c_bad_q, c_bad_d, c_spoof_q,
                c_spoof_d;
 
+  logic [15:0] pending, mp;
+  logic [31:0] mc;
   always_comb begin
     fidx_d  = fidx_q;
     done_d  = done_q;
@@ -566,9 +573,10 @@ module tx_engine #(
       rr_d = a_q;
     end
     if (wt_pop && wt_valid) done_d[32'(wt_out)*16 +: 16] = done_q[32'(wt_out)*16 +: 16] + 16'd1;
+    pending = '0;
+    mp      = '0;
+    mc      = '0;
     for (int i = 0; i < NUM_TXQ; i++) begin
-      logic [15:0] pending, mp;
-      logic [31:0] mc;
       pending = done_q[i*16 +: 16] - cfg_txq_cq_cons[i*16 +: 16];
       mp      = (cfg_txq_mod_pkts[i*16 +: 16] == 16'd0) ? 16'd1 : cfg_txq_mod_pkts[i*16 +: 16];
       mc      = cfg_txq_mod_cycles[i*32 +: 32];
