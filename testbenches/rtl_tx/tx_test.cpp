@@ -281,12 +281,12 @@ class TxBench {
       const unsigned ver = rng_.chance(0.95) ? 4 : 6;
       f.push_back(static_cast<std::uint8_t>((ver << 4) | ihl));
       f.push_back(0);
-      const unsigned tot = rng_.chance(0.9) ? 20 + static_cast<unsigned>(rng_.below(1400))
+      const unsigned tot = rng_.chance(0.8) ? 20 + static_cast<unsigned>(rng_.below(1400))
                                             : static_cast<unsigned>(rng_.below(40));
       put16(tot);
       for (int i = 0; i < 8; ++i) f.push_back(static_cast<std::uint8_t>(rng_.next()));
       std::uint32_t src = n.ipv4;
-      if (rng_.chance(0.15)) src ^= 1u << rng_.below(32);
+      if (rng_.chance(0.3)) src ^= 1u << rng_.below(32);
       for (int i = 0; i < 4; ++i) f.push_back(static_cast<std::uint8_t>(src >> (24 - 8 * i)));
     } else if (kind == 1) {  // IPv6
       put16(0x86dd);
