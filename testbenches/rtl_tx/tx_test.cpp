@@ -190,7 +190,14 @@ class TxBench {
   unsigned max_frame_ = kMaxFrame;
   bool host_post_ = true;  // random posting in step()
   bool host_consume_ = true;
-  bool host_asleep_ = false;  // no CQ_CONS updates, interrupts answered later: CQs fill
+  bool host_asleep_ = false;
+  bool host_answers_ = true;  // answer interrupts (consume, CQ_ARM)
+  std::array<std::vector<std::uint64_t>, kQ> irq_cycles_, cpl_cycles_;  // pulse / completion seen
+  void arm(unsigned q) {
+    arm_strobe_[q] = true;
+    hs_[q].armed = true;
+    hs_[q].run = hs_[q].full_run = 0;
+  }  // no CQ_CONS updates, interrupts answered later: CQs fill
 
   AxiMem& mem() { return mem_; }
   AxiChecker& checker() { return *chk_; }
@@ -600,6 +607,7 @@ class TxBench {
         if (e.status == 0 && h.frames_out <= e.frame_seq)
           ADD_FAILURE() << "q" << q << " completion " << h.seen << " before its frame left";
         ++h.seen;
+        cpl_cycles_[q].push_back(cycle_);
       }
     }
   }
@@ -614,6 +622,7 @@ class TxBench {
       const unsigned mp = c.mod_pkts == 0 ? 1 : c.mod_pkts;
       if (fired) {
         ++n_irq_;
+        irq_cycles_[q].push_back(cycle_);
         if (c.vector < kVec) vec_exp |= 1u << c.vector;
         if (!h.armed) ADD_FAILURE() << "cycle " << cycle_ << " q" << q << ": raised while disarmed";
         if (!c.irq_en) ADD_FAILURE() << "q" << q << ": raised with IRQ.ENABLE clear";
@@ -625,7 +634,7 @@ class TxBench {
         h.run = h.full_run = 0;
         // Mostly a prompt host; sometimes a slow one (the completion ring fills, the queue stops).
         const unsigned delay = rng_.chance(0.2) ? 20 * prof_.irq_delay : prof_.irq_delay;
-        h.irq_answer = static_cast<std::int64_t>(cycle_ + 1 + rng_.below(delay + 1));
+        if (host_answers_) h.irq_answer = static_cast<std::int64_t>(cycle_ + 1 + rng_.below(delay + 1));
       }
       const std::uint16_t pending = edge_[q] ? std::uint16_t{0} : static_cast<std::uint16_t>(prod - h.cq_cons);
       prev_pending_[q] = pending;
@@ -804,6 +813,57 @@ void gating_test() {
   ASSERT_TRUE(b.run_until_idle());
   b.check_counters();
 }
+// Interrupt timing (7.3): MOD_CYCLES counted from the completion, MOD_PKTS reached at once,
+// CQ_ARM with enough pending raises right away.
+template <class V>
+void irq_test() {
+  TxBench<V> b(stall_mem(TxBench<V>::kB, 20, 6), Profile{}, 41);
+  b.host_post_ = false;
+  b.host_consume_ = false;
+  b.host_answers_ = false;
+  b.qc_[0].vport = 255;
+  b.qc_[0].irq_en = true;
+  b.qc_[0].vector = 3;
+  b.qc_[0].mod_pkts = 4;
+  b.qc_[0].mod_cycles = 200;
+  b.enable_queue(0);
+  b.run(2);
+  // One completion: the timer raises MOD_CYCLES clocks later (+1: the pulse is registered).
+  b.post(0, Desc{0x1000000, 100, false, 0}, Bytes(100, 1));
+  b.doorbell(0);
+  ASSERT_TRUE(b.run_until_idle());
+  b.run(400);
+  ASSERT_EQ(b.irq_cycles_[0].size(), 1u);
+  ASSERT_EQ(b.cpl_cycles_[0].size(), 1u);
+  EXPECT_EQ(b.irq_cycles_[0][0] - b.cpl_cycles_[0][0], 201u);
+  // Disarmed: 3 more (pending 4) raise nothing.
+  for (int i = 0; i < 3; ++i) b.post(0, Desc{0x1001000 + 0x1000ull * i, 64, false, 0}, Bytes(64, 2));
+  b.doorbell(0);
+  ASSERT_TRUE(b.run_until_idle());
+  b.run(400);
+  EXPECT_EQ(b.irq_cycles_[0].size(), 1u);
+  // CQ_ARM with pending 4 >= MOD_PKTS: raised 2 clocks after the strobe.
+  const std::uint64_t t_arm = b.cycle();
+  b.arm(0);
+  b.run(10);
+  ASSERT_EQ(b.irq_cycles_[0].size(), 2u);
+  EXPECT_EQ(b.irq_cycles_[0][1] - t_arm, 2u);
+  // Consume, arm, then 4 completions in a burst: raised when the 4th is visible.
+  b.set_cq_cons(0, 4);
+  b.run(2);
+  b.arm(0);
+  b.run(2);
+  for (int i = 0; i < 4; ++i) b.post(0, Desc{0x1010000 + 0x1000ull * i, 64, false, 0}, Bytes(64, 3));
+  b.doorbell(0);
+  ASSERT_TRUE(b.run_until_idle());
+  b.run(50);
+  ASSERT_EQ(b.irq_cycles_[0].size(), 3u);
+  EXPECT_EQ(b.irq_cycles_[0][2] - b.cpl_cycles_[0].back(), 1u);
+  b.check_counters();
+}
+TEST(RtlTx, InterruptTimingW64) { irq_test<Vtx_bench_top_w64>(); }
+TEST(RtlTx, InterruptTimingW512) { irq_test<Vtx_bench_top_w512>(); }
+
 TEST(RtlTx, EnableGatingAndCqFullW64) { gating_test<Vtx_bench_top_w64>(); }
 TEST(RtlTx, EnableGatingAndCqFullW512) { gating_test<Vtx_bench_top_w512>(); }
 
