@@ -28,7 +28,8 @@ module tx_engine #(
   parameter int NUM_VNIC    = 4,
   parameter int NUM_VECTORS = 8,
   parameter int TAG_W       = 8,
-  parameter int DESC_DEPTH  = 8,    // descriptor reads in flight (power of two)
+  parameter int DESC_DEPTH  = 16,   // descriptors fetched and not yet decoded (power of two)
+  parameter int DESC_BATCH  = 4,    // descriptors per DMA read, at most (1..DESC_DEPTH)
   parameter int FRAME_DEPTH = 16,   // descriptors between decode and completion (power of two)
   parameter int HOLD_DEPTH  = 16    // hold FIFO beats (power of two, > 64 bytes in beats + 2)
 ) (
@@ -113,7 +114,7 @@ module tx_engine #(
   localparam int HDR_BEATS  = (HDR_BYTES + KEEP_W - 1) / KEEP_W;
   localparam int FB_W       = $clog2(HDR_BEATS + 1) + 1;
   localparam int D16_BEATS  = (16 + KEEP_W - 1) / KEEP_W;  // beats of a descriptor/completion
-  localparam int DC_W       = $clog2(DESC_DEPTH) + 1;
+  localparam int DC_W       = $clog2(DESC_DEPTH) + 1;  // also the width of a batch count
 
   initial begin
     if (DATA_W != 64 && DATA_W != 512) $error("tx_engine: DATA_W must be 64 or 512");
@@ -121,6 +122,7 @@ module tx_engine #(
     if (NUM_VNIC < 1 || NUM_VNIC > 254) $error("tx_engine: NUM_VNIC must be 1..254");
     if (HOLD_DEPTH < HDR_BEATS + 4) $error("tx_engine: HOLD_DEPTH too small");
     if (TAG_W < 1) $error("tx_engine: TAG_W must be at least 1");
+    if (DESC_BATCH < 1 || DESC_BATCH > DESC_DEPTH) $error("tx_engine: DESC_BATCH must be 1..DESC_DEPTH");
   end
 
   // =========================================================================================
@@ -136,8 +138,8 @@ module tx_engine #(
   // =========================================================================================
   // FIFOs
   // =========================================================================================
-  // fetch records: {queue, index} per descriptor read in flight
-  localparam int FR_W = QW + 16;
+  // fetch records: {queue, first index, count} per descriptor read in flight
+  localparam int FR_W = QW + 16 + DC_W;
   logic            fr_push, fr_ready, fr_valid, fr_pop;
   logic [FR_W-1:0] fr_in, fr_out;
   logic [DC_W-1:0] unused_fr_cnt;
@@ -246,8 +248,12 @@ module tx_engine #(
   assign b_check     = !b_ovr && b_owner != 8'd255;
   assign b_vport     = b_ovr ? b_ovr_vport : b_owner;
   assign b_vidx8     = b_owner - 8'd1;
-  // Stage B takes the head when the request register, the order and frame-info FIFOs have room.
-  assign b_go        = ds_valid && rq_free && or_ready && fi_ready;
+  // Stage B takes the head when the request register, the order and frame-info FIFOs have room;
+  // when stage A also wants the request register, the two take turns (so descriptor
+  // prefetch goes on while frames are being requested).
+  logic a_want, b_want, turn_a_q;
+  assign b_want      = ds_valid && rq_free && or_ready && fi_ready;
+  assign b_go        = b_want && !(a_want && turn_a_q);
   assign ds_pop      = b_go;
   assign or_push     = b_go;
   assign or_in       = {b_q, b_idx, !(b_bad_len || b_bad_ovr),
@@ -291,12 +297,36 @@ module tx_engine #(
     end
   end
 
+  // The batch: at most DESC_BATCH, the posted descriptors, the free completion slots, the
+  // slots up to the end of the ring (one read never wraps) and the free descriptor credits.
+  logic [4:0]      a_sl;
+  logic [15:0]     a_mask;
+  logic [16:0]     a_ent, a_avail, a_cqfree, a_toend, a_cred, a_n17;
+  logic [DC_W-1:0] a_n;
+  logic            a_credit_ok;
+  always_comb begin
+    a_sl     = cfg_txq_size_log2[32'(a_q)*5 +: 5];
+    a_ent    = 17'd1 << a_sl;
+    a_mask   = a_ent[15:0] - 16'd1;
+    a_avail  = {1'b0, cfg_txq_prod[32'(a_q)*16 +: 16] - a_idx};
+    a_cqfree = a_ent - {1'b0, a_idx - cfg_txq_cq_cons[32'(a_q)*16 +: 16]};
+    a_toend  = a_ent - {1'b0, a_idx & a_mask};
+    a_cred   = 17'(DESC_DEPTH) - 17'(dcnt_q);
+    a_n17    = 17'(DESC_BATCH);
+    if (a_avail < a_n17) a_n17 = a_avail;
+    if (a_cqfree < a_n17) a_n17 = a_cqfree;
+    if (a_toend < a_n17) a_n17 = a_toend;
+    // Wait for credits rather than splitting a batch (one DMA read slot per batch).
+    a_credit_ok = a_cred >= a_n17;
+    a_n = DC_W'(a_n17);
+  end
+
   assign a_idx  = fidx_q[32'(a_q)*16 +: 16];
-  assign a_addr = cfg_txq_ring_base[32'(a_q)*64 +: 64] +
-                  {44'd0, a_idx & ((16'd1 << cfg_txq_size_log2[32'(a_q)*5 +: 5]) - 16'd1), 4'd0};
-  assign a_go   = a_found && !b_go && rq_free && fr_ready && dcnt_q < DC_W'(DESC_DEPTH);
+  assign a_addr = cfg_txq_ring_base[32'(a_q)*64 +: 64] + {44'd0, a_idx & a_mask, 4'd0};
+  assign a_want = a_found && rq_free && fr_ready && a_credit_ok;
+  assign a_go   = a_want && !b_go;
   assign fr_push = a_go;
-  assign fr_in   = {a_q, a_idx};
+  assign fr_in   = {a_q, a_idx, a_n};
 
   always_comb begin
     rq_valid_d = rq_valid_q && !m_rd_req_ready;
@@ -311,10 +341,10 @@ module tx_engine #(
     end else if (a_go) begin
       rq_valid_d = 1'b1;
       rq_addr_d  = a_addr;
-      rq_len_d   = 16'd16;
+      rq_len_d   = {a_n17[11:0], 4'd0};
       rq_frame_d = 1'b0;
     end
-    dcnt_d = dcnt_q + DC_W'(a_go) - DC_W'(b_go);
+    dcnt_d = dcnt_q + (a_go ? a_n : DC_W'(0)) - DC_W'(b_go);
   end
 
   // =========================================================================================
@@ -323,26 +353,52 @@ module tx_engine #(
   logic        rd_is_frame, rd_desc_hs, rd_frame_hs, frame_ready;
   logic [127:0] desc_word;
   assign rd_is_frame = s_rd_tag[0];
-  assign s_rd_tready = rd_is_frame ? frame_ready : (ds_ready && fr_valid);
+  logic         desc_tready;   // s_rd_tready for a descriptor beat
+  assign s_rd_tready = rd_is_frame ? frame_ready : desc_tready;
   assign rd_desc_hs  = s_rd_tvalid && s_rd_tready && !rd_is_frame;
   assign rd_frame_hs = s_rd_tvalid && s_rd_tready && rd_is_frame;
 
+  // The read of a batch is split into descriptors, one per clock into the descriptor FIFO.
+  logic [QW-1:0]   r_q;
+  logic [15:0]     r_idx;
+  logic [DC_W-1:0] r_n, dk_q, dk_d;   // descriptors of the batch already pushed
+  logic            d_last;            // this push is the batch's last descriptor
+  assign {r_q, r_idx, r_n} = fr_out;
+  assign d_last = (dk_q + DC_W'(1)) == r_n;
+  assign dk_d   = ds_push ? (d_last ? DC_W'(0) : dk_q + DC_W'(1)) : dk_q;
+
   generate
     if (DATA_W >= 128) begin : g_desc_wide
-      assign desc_word = s_rd_tdata[127:0];
-    end else begin : g_desc_narrow
-      // DATA_W 64: two beats; the first is held.
-      logic [63:0] dlo_q;
+      // DPB descriptors per beat; the beat is taken with its last descriptor.
+      localparam int DPB  = DATA_W / 128;
+      localparam int SB_W = (DPB > 1) ? $clog2(DPB) : 1;
+      logic [SB_W-1:0] dsub_q;
+      logic            beat_done;
+      assign beat_done   = d_last || 32'(dsub_q) == DPB - 1;
+      assign desc_word   = s_rd_tdata[32'(dsub_q)*128 +: 128];
+      assign ds_push     = s_rd_tvalid && !rd_is_frame && ds_ready && fr_valid;
+      assign desc_tready = ds_ready && fr_valid && beat_done;
       always_ff @(posedge clk) begin
-        if (rd_desc_hs && !s_rd_tlast) dlo_q <= s_rd_tdata[63:0];
+        if (rst) dsub_q <= '0;
+        else if (ds_push) dsub_q <= beat_done ? '0 : dsub_q + SB_W'(1);
       end
-      assign desc_word = {s_rd_tdata[63:0], dlo_q};
+    end else begin : g_desc_narrow
+      // DATA_W 64: two beats per descriptor; the first is held.
+      logic [63:0] dlo_q;
+      logic        half_q;
+      assign desc_word   = {s_rd_tdata[63:0], dlo_q};
+      assign ds_push     = rd_desc_hs && half_q;
+      assign desc_tready = ds_ready && fr_valid;
+      always_ff @(posedge clk) begin
+        if (rd_desc_hs && !half_q) dlo_q <= s_rd_tdata[63:0];
+        if (rst) half_q <= 1'b0;
+        else if (rd_desc_hs) half_q <= !half_q;
+      end
     end
   endgenerate
 
-  assign ds_push = rd_desc_hs && s_rd_tlast;
-  assign ds_in   = {fr_out, desc_word};
-  assign fr_pop  = ds_push;
+  assign ds_in  = {r_q, r_idx + 16'(dk_q), desc_word};
+  assign fr_pop = ds_push && d_last;
 
   // ---- snoop: header capture and the anti-spoof verdict
   logic [HDR_W-1:0] hdr_q, hdr_d;
@@ -569,7 +625,7 @@ module tx_engine #(
     fire_d  = '0;
     rr_d    = rr_q;
     if (a_go) begin
-      fidx_d[32'(a_q)*16 +: 16] = a_idx + 16'd1;
+      fidx_d[32'(a_q)*16 +: 16] = a_idx + 16'(a_n);
       rr_d = a_q;
     end
     if (wt_pop && wt_valid) done_d[32'(wt_out)*16 +: 16] = done_q[32'(wt_out)*16 +: 16] + 16'd1;
@@ -635,6 +691,8 @@ module tx_engine #(
       rr_q        <= '0;
       rq_valid_q  <= 1'b0;
       dcnt_q      <= '0;
+      dk_q        <= '0;
+      turn_a_q    <= 1'b0;
       fb_q        <= '0;
       trig_done_q <= 1'b0;
       dec_q       <= 1'b0;
@@ -656,6 +714,8 @@ module tx_engine #(
       rr_q        <= rr_d;
       rq_valid_q  <= rq_valid_d;
       dcnt_q      <= dcnt_d;
+      dk_q        <= dk_d;
+      if (a_want && b_want) turn_a_q <= !turn_a_q;
       fb_q        <= fb_d;
       trig_done_q <= trig_done_d;
       dec_q       <= dec_d;
@@ -689,7 +749,7 @@ module tx_engine #(
   assign cnt_spoof       = c_spoof_q;
 
   logic unused_ok;
-  assign unused_ok = ^{fi_valid, s_rd_err, s_wr_done_tag, s_wr_done_err, s_rd_tag, b_desc[127:104],
+  assign unused_ok = ^{fi_valid, rd_desc_hs, s_rd_err, s_wr_done_tag, s_wr_done_err, s_rd_tag, b_desc[127:104],
                        b_desc[95:81], b_vidx8};
 
 endmodule
