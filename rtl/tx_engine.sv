@@ -1,0 +1,757 @@
+// SPDX-License-Identifier: MIT
+// tx_engine: the transmit-queue engine (spec 8, interrupts 7.3). docs/rtl-tx.md.
+//
+// Stages (all decoupled by sync_fifo queues):
+//   A  fetch:   round robin over the queues with a posted descriptor (fidx != PROD) and a
+//               free completion slot (fidx - CQ_CONS < 2^size_log2: every descriptor fetched
+//               owns the completion slot it will write, so a full CQ stops the queue before
+//               its next descriptor is fetched); a 16-byte DMA read, up to DESC_DEPTH in flight.
+//   B  decode:  the descriptor's status 2 / 3, else a DMA read of the frame (the frame's
+//               source vport and spoof-check parameters go to the snoop's info FIFO).
+//   S  snoop:   the frame's DMA beats enter the hold FIFO; the first HDR_BYTES (64) bytes are
+//               captured, and once they (or the whole frame) are in, the anti-spoof verdict is
+//               taken (cut-through: no whole-frame buffer; the hold FIFO holds the beats
+//               until the verdict, HOLD_DEPTH >= the header's beats + slack).
+//   O  output:  the frame's beats leave on m_axis (verdict ok) or are discarded (spoofed).
+//   C  completion: in descriptor order, after the frame left (or was dropped), the 16-byte
+//               completion is written by DMA; CONS and CQ_PROD advance when the write is done.
+// One DMA read channel carries both descriptor and frame reads (tag bit 0: 1 = frame); its
+// data comes back in request order.
+`resetall
+`timescale 1ns/1ps
+`default_nettype none
+
+module tx_engine #(
+  parameter int DATA_W      = 512,
+  parameter int KEEP_W      = DATA_W / 8,
+  parameter int NUM_TXQ     = 4,
+  parameter int NUM_VNIC    = 4,
+  parameter int NUM_VECTORS = 8,
+  parameter int TAG_W       = 8,
+  parameter int DESC_DEPTH  = 16,   // descriptors fetched and not yet decoded (power of two)
+  parameter int DESC_BATCH  = 4,    // descriptors per DMA read, at most (1..DESC_DEPTH)
+  parameter int FRAME_DEPTH = 16,   // descriptors between decode and completion (power of two)
+  parameter int HOLD_DEPTH  = 16    // hold FIFO beats (power of two, > 64 bytes in beats + 2)
+) (
+  input  wire                     clk,
+  input  wire                     rst,
+
+  // ---- configuration (per transmit queue, flat: queue i in [i*W +: W])
+  input  wire [NUM_TXQ*64-1:0]    cfg_txq_ring_base,
+  input  wire [NUM_TXQ*64-1:0]    cfg_txq_cq_base,
+  input  wire [NUM_TXQ*5-1:0]     cfg_txq_size_log2,
+  input  wire [NUM_TXQ-1:0]       cfg_txq_enable,     // rising edge resets the indices
+  input  wire [NUM_TXQ*16-1:0]    cfg_txq_prod,       // TXQ_PROD doorbell value
+  input  wire [NUM_TXQ*16-1:0]    cfg_txq_cq_cons,
+  input  wire [NUM_TXQ-1:0]       cfg_txq_cq_arm,     // strobe: CQ_ARM written
+  input  wire [NUM_TXQ*8-1:0]     cfg_txq_vport,      // owner: 1..NUM_VNIC or 255
+  input  wire [NUM_TXQ*8-1:0]     cfg_txq_irq_vector,
+  input  wire [NUM_TXQ-1:0]       cfg_txq_irq_enable, // IRQ.ENABLE of the queue
+  input  wire [NUM_TXQ*16-1:0]    cfg_txq_mod_pkts,   // 0 means 1
+  input  wire [NUM_TXQ*32-1:0]    cfg_txq_mod_cycles, // 0 = off
+  // ---- per VNIC (index v-1 for vport v)
+  input  wire [NUM_VNIC-1:0]      cfg_vnic_spoof_check,
+  input  wire [NUM_VNIC-1:0]      cfg_vnic_ipv4_check,
+  input  wire [NUM_VNIC-1:0]      cfg_vnic_ipv6_check,
+  input  wire [NUM_VNIC*48-1:0]   cfg_vnic_mac,       // byte 0 in bits 47:40
+  input  wire [NUM_VNIC*32-1:0]   cfg_vnic_ipv4,      // first byte in bits 31:24
+  input  wire [NUM_VNIC*128-1:0]  cfg_vnic_ipv6,      // first byte in bits 127:120
+  // ---- global
+  input  wire                     cfg_enable,         // CONTROL.ENABLE
+  input  wire [15:0]              cfg_tx_max_frame,
+
+  // ---- status
+  output wire [NUM_TXQ*16-1:0]    txq_cons,
+  output wire [NUM_TXQ*16-1:0]    txq_cq_prod,
+  output wire [NUM_TXQ-1:0]       irq_queue,          // pulse: queue i raised its vector
+  output wire [NUM_VECTORS-1:0]   irq_vector,         // pulse per vector
+  output wire [63:0]              cnt_tx_frames,
+  output wire [63:0]              cnt_tx_bytes,
+  output wire [63:0]              cnt_tx_bad_desc,
+  output wire [63:0]              cnt_spoof,
+
+  // ---- DMA client ports (axi_dma s_rd_req / m_rd / s_wr_req / s_wr / m_wr_done)
+  output wire                     m_rd_req_valid,
+  input  wire                     m_rd_req_ready,
+  output wire [63:0]              m_rd_req_addr,
+  output wire [15:0]              m_rd_req_len,
+  output wire [TAG_W-1:0]         m_rd_req_tag,
+  input  wire [DATA_W-1:0]        s_rd_tdata,
+  input  wire [KEEP_W-1:0]        s_rd_tkeep,
+  input  wire                     s_rd_tvalid,
+  output wire                     s_rd_tready,
+  input  wire                     s_rd_tlast,
+  input  wire [TAG_W-1:0]         s_rd_tag,
+  input  wire                     s_rd_err,
+  output wire                     m_wr_req_valid,
+  input  wire                     m_wr_req_ready,
+  output wire [63:0]              m_wr_req_addr,
+  output wire [15:0]              m_wr_req_len,
+  output wire [TAG_W-1:0]         m_wr_req_tag,
+  output wire [DATA_W-1:0]        m_wr_tdata,
+  output wire [KEEP_W-1:0]        m_wr_tkeep,
+  output wire                     m_wr_tvalid,
+  input  wire                     m_wr_tready,
+  output wire                     m_wr_tlast,
+  input  wire                     s_wr_done_valid,
+  output wire                     s_wr_done_ready,
+  input  wire [TAG_W-1:0]         s_wr_done_tag,
+  input  wire                     s_wr_done_err,
+
+  // ---- frames into the datapath's ingress arbiter
+  output wire [DATA_W-1:0]        m_axis_tdata,
+  output wire [KEEP_W-1:0]        m_axis_tkeep,
+  output wire                     m_axis_tvalid,
+  input  wire                     m_axis_tready,
+  output wire                     m_axis_tlast,
+  output wire [7:0]               m_axis_vport        // constant over a frame
+);
+
+  localparam int QW         = (NUM_TXQ > 1) ? $clog2(NUM_TXQ) : 1;
+  localparam int VW         = (NUM_VNIC > 1) ? $clog2(NUM_VNIC) : 1;
+  localparam int HDR_BYTES  = 64;
+  localparam int HDR_W      = HDR_BYTES * 8;
+  localparam int HDR_BEATS  = (HDR_BYTES + KEEP_W - 1) / KEEP_W;
+  localparam int FB_W       = $clog2(HDR_BEATS + 1) + 1;
+  localparam int D16_BEATS  = (16 + KEEP_W - 1) / KEEP_W;  // beats of a descriptor/completion
+  localparam int DC_W       = $clog2(DESC_DEPTH) + 1;  // also the width of a batch count
+
+  initial begin
+    if (DATA_W != 64 && DATA_W != 512) $error("tx_engine: DATA_W must be 64 or 512");
+    if (NUM_TXQ < 1 || NUM_TXQ > 128) $error("tx_engine: NUM_TXQ must be 1..128");
+    if (NUM_VNIC < 1 || NUM_VNIC > 254) $error("tx_engine: NUM_VNIC must be 1..254");
+    if (HOLD_DEPTH < HDR_BEATS + 4) $error("tx_engine: HOLD_DEPTH too small");
+    if (TAG_W < 1) $error("tx_engine: TAG_W must be at least 1");
+    if (DESC_BATCH < 1 || DESC_BATCH > DESC_DEPTH) $error("tx_engine: DESC_BATCH must be 1..DESC_DEPTH");
+  end
+
+  // =========================================================================================
+  // Per-queue state
+  // =========================================================================================
+  logic [NUM_TXQ*16-1:0] fidx_q, fidx_d;   // descriptors fetched (= completion index)
+  logic [NUM_TXQ*16-1:0] done_q, done_d;   // completions written (= CONS = CQ_PROD)
+  logic [NUM_TXQ-1:0]    en_prev_q;
+  logic [NUM_TXQ-1:0]    armed_q, armed_d, timer_q, timer_d, fire_q, fire_d;
+  logic [NUM_TXQ*32-1:0] tcnt_q, tcnt_d;
+  logic [QW-1:0]         rr_q, rr_d;
+
+  // =========================================================================================
+  // FIFOs
+  // =========================================================================================
+  // fetch records: {queue, first index, count} per descriptor read in flight
+  localparam int FR_W = QW + 16 + DC_W;
+  logic            fr_push, fr_ready, fr_valid, fr_pop;
+  logic [FR_W-1:0] fr_in, fr_out;
+  logic [DC_W-1:0] unused_fr_cnt;
+  sync_fifo #(.WIDTH(FR_W), .DEPTH(DESC_DEPTH)) u_fetch_rec (
+    .clk(clk), .rst(rst), .s_valid(fr_push), .s_ready(fr_ready), .s_data(fr_in),
+    .m_valid(fr_valid), .m_ready(fr_pop), .m_data(fr_out), .count(unused_fr_cnt));
+
+  // descriptors: {queue, index, 128-bit descriptor}
+  localparam int DS_W = QW + 16 + 128;
+  logic            ds_push, ds_ready, ds_valid, ds_pop;
+  logic [DS_W-1:0] ds_in, ds_out;
+  logic [DC_W-1:0] unused_ds_cnt;
+  sync_fifo #(.WIDTH(DS_W), .DEPTH(DESC_DEPTH)) u_desc (
+    .clk(clk), .rst(rst), .s_valid(ds_push), .s_ready(ds_ready), .s_data(ds_in),
+    .m_valid(ds_valid), .m_ready(ds_pop), .m_data(ds_out), .count(unused_ds_cnt));
+
+  // completion order: {queue, index, is_frame, status[1:0]}
+  localparam int OR_W = QW + 16 + 3;
+  localparam int FC_W = $clog2(FRAME_DEPTH) + 1;
+  logic            or_push, or_ready, or_valid, or_pop;
+  logic [OR_W-1:0] or_in, or_out;
+  logic [FC_W-1:0] unused_or_cnt;
+  sync_fifo #(.WIDTH(OR_W), .DEPTH(FRAME_DEPTH)) u_order (
+    .clk(clk), .rst(rst), .s_valid(or_push), .s_ready(or_ready), .s_data(or_in),
+    .m_valid(or_valid), .m_ready(or_pop), .m_data(or_out), .count(unused_or_cnt));
+
+  // frame info for the snoop: {len, check, vnic index, vport}
+  localparam int FI_W = 16 + 1 + VW + 8;
+  logic            fi_push, fi_ready, fi_valid, fi_pop;
+  logic [FI_W-1:0] fi_in, fi_out;
+  logic [FC_W-1:0] unused_fi_cnt;
+  sync_fifo #(.WIDTH(FI_W), .DEPTH(FRAME_DEPTH)) u_finfo (
+    .clk(clk), .rst(rst), .s_valid(fi_push), .s_ready(fi_ready), .s_data(fi_in),
+    .m_valid(fi_valid), .m_ready(fi_pop), .m_data(fi_out), .count(unused_fi_cnt));
+
+  // verdicts: {spoofed, vport}
+  logic            vd_push, vd_ready, vd_valid, vd_pop;
+  logic [8:0]      vd_in, vd_out;
+  logic [FC_W-1:0] unused_vd_cnt;
+  sync_fifo #(.WIDTH(9), .DEPTH(FRAME_DEPTH)) u_verdict (
+    .clk(clk), .rst(rst), .s_valid(vd_push), .s_ready(vd_ready), .s_data(vd_in),
+    .m_valid(vd_valid), .m_ready(vd_pop), .m_data(vd_out), .count(unused_vd_cnt));
+
+  // frames handed over / dropped: {spoofed}
+  logic            fd_push, fd_ready, fd_valid, fd_pop;
+  logic [0:0]      fd_in, fd_out;
+  logic [FC_W-1:0] unused_fd_cnt;
+  sync_fifo #(.WIDTH(1), .DEPTH(FRAME_DEPTH)) u_fdone (
+    .clk(clk), .rst(rst), .s_valid(fd_push), .s_ready(fd_ready), .s_data(fd_in),
+    .m_valid(fd_valid), .m_ready(fd_pop), .m_data(fd_out), .count(unused_fd_cnt));
+
+  // completion writes in flight: {queue}
+  logic            wt_push, wt_ready, wt_valid, wt_pop;
+  logic [QW-1:0]   wt_in, wt_out;
+  logic [FC_W-1:0] unused_wt_cnt;
+  sync_fifo #(.WIDTH(QW), .DEPTH(FRAME_DEPTH)) u_wtrack (
+    .clk(clk), .rst(rst), .s_valid(wt_push), .s_ready(wt_ready), .s_data(wt_in),
+    .m_valid(wt_valid), .m_ready(wt_pop), .m_data(wt_out), .count(unused_wt_cnt));
+
+  // hold FIFO: frame beats {last, keep, data}
+  localparam int HB_W = 1 + KEEP_W + DATA_W;
+  localparam int HC_W = $clog2(HOLD_DEPTH) + 1;
+  logic            hb_push, hb_ready, hb_valid, hb_pop;
+  logic [HB_W-1:0] hb_in, hb_out;
+  logic [HC_W-1:0] unused_hb_cnt;
+  sync_fifo #(.WIDTH(HB_W), .DEPTH(HOLD_DEPTH)) u_hold (
+    .clk(clk), .rst(rst), .s_valid(hb_push), .s_ready(hb_ready), .s_data(hb_in),
+    .m_valid(hb_valid), .m_ready(hb_pop), .m_data(hb_out), .count(unused_hb_cnt));
+
+  // =========================================================================================
+  // DMA read request register (stage B has priority over stage A)
+  // =========================================================================================
+  logic             rq_valid_q, rq_valid_d;
+  logic [63:0]      rq_addr_q, rq_addr_d;
+  logic [15:0]      rq_len_q, rq_len_d;
+  logic             rq_frame_q, rq_frame_d;
+  logic             rq_free;
+  logic [DC_W-1:0]  dcnt_q, dcnt_d;     // descriptor reads issued, not yet decoded
+
+  assign rq_free        = !rq_valid_q || m_rd_req_ready;
+  assign m_rd_req_valid = rq_valid_q;
+  assign m_rd_req_addr  = rq_addr_q;
+  assign m_rd_req_len   = rq_len_q;
+  assign m_rd_req_tag   = {{(TAG_W-1){1'b0}}, rq_frame_q};
+
+  // ---- stage B: decode the head descriptor
+  logic [QW-1:0]  b_q;
+  logic [15:0]    b_idx;
+  logic [127:0]   b_desc;
+  logic [15:0]    b_len;
+  logic           b_ovr;
+  logic [7:0]     b_ovr_vport, b_owner;
+  logic           b_owner_ok, b_ovr_ok, b_bad_len, b_bad_ovr, b_go, b_check;
+  logic [7:0]     b_vport;
+  logic [7:0]     b_vidx8;
+
+  assign {b_q, b_idx, b_desc} = ds_out;
+  assign b_len       = b_desc[79:64];
+  assign b_ovr       = b_desc[80];
+  assign b_ovr_vport = b_desc[103:96];
+  assign b_owner     = cfg_txq_vport[32'(b_q)*8 +: 8];
+  assign b_owner_ok  = (b_owner == 8'd255) || (b_owner >= 8'd1 && 32'(b_owner) <= NUM_VNIC);
+  assign b_ovr_ok    = 32'(b_ovr_vport) <= NUM_VNIC;
+  assign b_bad_len   = (b_len == 16'd0) || (b_len > cfg_tx_max_frame);
+  assign b_bad_ovr   = !b_owner_ok || (b_ovr && (b_owner != 8'd255 || !b_ovr_ok));
+  assign b_check     = !b_ovr && b_owner != 8'd255;
+  assign b_vport     = b_ovr ? b_ovr_vport : b_owner;
+  assign b_vidx8     = b_owner - 8'd1;
+  // Stage B takes the head when the request register, the order and frame-info FIFOs have room;
+  // when stage A also wants the request register, the two take turns (so descriptor
+  // prefetch goes on while frames are being requested).
+  logic a_want, b_want, turn_a_q;
+  assign b_want      = ds_valid && rq_free && or_ready && fi_ready;
+  assign b_go        = b_want && !(a_want && turn_a_q);
+  assign ds_pop      = b_go;
+  assign or_push     = b_go;
+  assign or_in       = {b_q, b_idx, !(b_bad_len || b_bad_ovr),
+                        b_bad_len ? 2'd2 : (b_bad_ovr ? 2'd3 : 2'd0)};
+  assign fi_push     = b_go && !b_bad_len && !b_bad_ovr;
+  assign fi_in       = {b_len, b_check, b_vidx8[VW-1:0], b_vport};
+
+  // ---- stage A: round robin fetch
+  logic [NUM_TXQ-1:0] elig;
+  logic               a_found, a_go;
+  logic [QW-1:0]      a_q;
+  logic [15:0]        a_idx;
+  logic [63:0]        a_addr;
+
+  logic [4:0]  e_sl;
+  logic [15:0] e_used;
+  logic [16:0] e_entries;
+  logic [31:0] e_j;
+  always_comb begin
+    e_sl      = '0;
+    e_used    = '0;
+    e_entries = '0;
+    for (int i = 0; i < NUM_TXQ; i++) begin
+      e_sl      = cfg_txq_size_log2[i*5 +: 5];
+      e_used    = fidx_q[i*16 +: 16] - cfg_txq_cq_cons[i*16 +: 16];
+      e_entries = 17'd1 << e_sl;
+      elig[i]   = cfg_enable && cfg_txq_enable[i] && en_prev_q[i] && e_sl >= 5'd4 &&
+                  e_sl <= 5'd15 && fidx_q[i*16 +: 16] != cfg_txq_prod[i*16 +: 16] &&
+                  {1'b0, e_used} < e_entries;
+    end
+    a_found = 1'b0;
+    a_q     = '0;
+    e_j     = '0;
+    for (int k = 1; k <= NUM_TXQ; k++) begin
+      e_j = 32'(rr_q) + 32'(k);
+      if (e_j >= 32'(NUM_TXQ)) e_j = e_j - 32'(NUM_TXQ);
+      if (!a_found && elig[e_j]) begin
+        a_found = 1'b1;
+        a_q     = QW'(e_j);
+      end
+    end
+  end
+
+  // The batch: at most DESC_BATCH, the posted descriptors, the free completion slots, the
+  // slots up to the end of the ring (one read never wraps) and the free descriptor credits.
+  logic [4:0]      a_sl;
+  logic [15:0]     a_mask;
+  logic [16:0]     a_ent, a_avail, a_cqfree, a_toend, a_cred, a_n17;
+  logic [DC_W-1:0] a_n;
+  logic            a_credit_ok;
+  always_comb begin
+    a_sl     = cfg_txq_size_log2[32'(a_q)*5 +: 5];
+    a_ent    = 17'd1 << a_sl;
+    a_mask   = a_ent[15:0] - 16'd1;
+    a_avail  = {1'b0, cfg_txq_prod[32'(a_q)*16 +: 16] - a_idx};
+    a_cqfree = a_ent - {1'b0, a_idx - cfg_txq_cq_cons[32'(a_q)*16 +: 16]};
+    a_toend  = a_ent - {1'b0, a_idx & a_mask};
+    a_cred   = 17'(DESC_DEPTH) - 17'(dcnt_q);
+    a_n17    = 17'(DESC_BATCH);
+    if (a_avail < a_n17) a_n17 = a_avail;
+    if (a_cqfree < a_n17) a_n17 = a_cqfree;
+    if (a_toend < a_n17) a_n17 = a_toend;
+    // Wait for credits rather than splitting a batch (one DMA read slot per batch).
+    a_credit_ok = a_cred >= a_n17;
+    a_n = DC_W'(a_n17);
+  end
+
+  assign a_idx  = fidx_q[32'(a_q)*16 +: 16];
+  assign a_addr = cfg_txq_ring_base[32'(a_q)*64 +: 64] + {44'd0, a_idx & a_mask, 4'd0};
+  assign a_want = a_found && rq_free && fr_ready && a_credit_ok;
+  assign a_go   = a_want && !b_go;
+  assign fr_push = a_go;
+  assign fr_in   = {a_q, a_idx, a_n};
+
+  always_comb begin
+    rq_valid_d = rq_valid_q && !m_rd_req_ready;
+    rq_addr_d  = rq_addr_q;
+    rq_len_d   = rq_len_q;
+    rq_frame_d = rq_frame_q;
+    if (fi_push) begin
+      rq_valid_d = 1'b1;
+      rq_addr_d  = b_desc[63:0];
+      rq_len_d   = b_len;
+      rq_frame_d = 1'b1;
+    end else if (a_go) begin
+      rq_valid_d = 1'b1;
+      rq_addr_d  = a_addr;
+      rq_len_d   = {a_n17[11:0], 4'd0};
+      rq_frame_d = 1'b0;
+    end
+    dcnt_d = dcnt_q + (a_go ? a_n : DC_W'(0)) - DC_W'(b_go);
+  end
+
+  // =========================================================================================
+  // DMA read data: descriptors (tag 0) and frames (tag 1)
+  // =========================================================================================
+  logic        rd_is_frame, rd_desc_hs, rd_frame_hs, frame_ready;
+  logic [127:0] desc_word;
+  assign rd_is_frame = s_rd_tag[0];
+  logic         desc_tready;   // s_rd_tready for a descriptor beat
+  assign s_rd_tready = rd_is_frame ? frame_ready : desc_tready;
+  assign rd_desc_hs  = s_rd_tvalid && s_rd_tready && !rd_is_frame;
+  assign rd_frame_hs = s_rd_tvalid && s_rd_tready && rd_is_frame;
+
+  // The read of a batch is split into descriptors, one per clock into the descriptor FIFO.
+  logic [QW-1:0]   r_q;
+  logic [15:0]     r_idx;
+  logic [DC_W-1:0] r_n, dk_q, dk_d;   // descriptors of the batch already pushed
+  logic            d_last;            // this push is the batch's last descriptor
+  assign {r_q, r_idx, r_n} = fr_out;
+  assign d_last = (dk_q + DC_W'(1)) == r_n;
+  assign dk_d   = ds_push ? (d_last ? DC_W'(0) : dk_q + DC_W'(1)) : dk_q;
+
+  generate
+    if (DATA_W >= 128) begin : g_desc_wide
+      // DPB descriptors per beat; the beat is taken with its last descriptor.
+      localparam int DPB  = DATA_W / 128;
+      localparam int SB_W = (DPB > 1) ? $clog2(DPB) : 1;
+      logic [SB_W-1:0] dsub_q;
+      logic            beat_done;
+      assign beat_done   = d_last || 32'(dsub_q) == DPB - 1;
+      assign desc_word   = s_rd_tdata[32'(dsub_q)*128 +: 128];
+      assign ds_push     = s_rd_tvalid && !rd_is_frame && ds_ready && fr_valid;
+      assign desc_tready = ds_ready && fr_valid && beat_done;
+      always_ff @(posedge clk) begin
+        if (rst) dsub_q <= '0;
+        else if (ds_push) dsub_q <= beat_done ? '0 : dsub_q + SB_W'(1);
+      end
+    end else begin : g_desc_narrow
+      // DATA_W 64: two beats per descriptor; the first is held.
+      logic [63:0] dlo_q;
+      logic        half_q;
+      assign desc_word   = {s_rd_tdata[63:0], dlo_q};
+      assign ds_push     = rd_desc_hs && half_q;
+      assign desc_tready = ds_ready && fr_valid;
+      always_ff @(posedge clk) begin
+        if (rd_desc_hs && !half_q) dlo_q <= s_rd_tdata[63:0];
+        if (rst) half_q <= 1'b0;
+        else if (rd_desc_hs) half_q <= !half_q;
+      end
+    end
+  endgenerate
+
+  assign ds_in  = {r_q, r_idx + 16'(dk_q), desc_word};
+  assign fr_pop = ds_push && d_last;
+
+  // ---- snoop: header capture and the anti-spoof verdict
+  logic [HDR_W-1:0] hdr_q, hdr_d;
+  logic [FB_W-1:0]  fb_q, fb_d;
+  logic             trig_done_q, trig_done_d, dec_q, dec_d, trig;
+
+  assign frame_ready = hb_ready && (!dec_q || vd_ready);
+  assign hb_push     = rd_frame_hs;
+  assign hb_in       = {s_rd_tlast, s_rd_tkeep, s_rd_tdata};
+  assign trig        = rd_frame_hs && !trig_done_q &&
+                       (s_rd_tlast || fb_q == FB_W'(HDR_BEATS - 1));
+
+  // hdr_q with the current beat written at its place in the header
+  logic [HDR_W-1:0] hdr_cap;
+  generate
+    if (DATA_W >= HDR_W) begin : g_hdr_wide
+      assign hdr_cap = s_rd_tdata[HDR_W-1:0];
+    end else begin : g_hdr_narrow
+      always_comb begin
+        hdr_cap = hdr_q;
+        hdr_cap[32'(fb_q)*DATA_W +: DATA_W] = s_rd_tdata;
+      end
+    end
+  endgenerate
+
+  always_comb begin
+    hdr_d       = hdr_q;
+    fb_d        = fb_q;
+    trig_done_d = trig_done_q;
+    if (rd_frame_hs) begin
+      if (fb_q < FB_W'(HDR_BEATS)) begin
+        hdr_d = hdr_cap;
+        fb_d  = fb_q + FB_W'(1);
+      end
+      if (trig) trig_done_d = 1'b1;
+      if (s_rd_tlast) begin
+        fb_d        = '0;
+        trig_done_d = 1'b0;
+      end
+    end
+    dec_d = (dec_q && !vd_ready) || trig;
+  end
+
+  // The verdict on hdr_q for the frame at the head of the frame-info FIFO.
+  logic [15:0]  s_len;
+  logic         s_check;
+  logic [VW-1:0] s_vidx;
+  logic [7:0]   s_vport;
+  logic         spoofed;
+  assign {s_len, s_check, s_vidx, s_vport} = fi_out;
+
+  function automatic logic [7:0] hb(input logic [HDR_W-1:0] h, input int k);
+    hb = h[k*8 +: 8];
+  endfunction
+
+  logic         l3, vl0, vl1, vl2, arp_ok, v4_ok, v6_ok, bad_mac, bad_v4, bad_v6, ll;
+  logic [1:0]   sel;
+  logic [15:0]  et, rem, t0, t1, t2;
+  logic [319:0] l3b;
+  logic [47:0]  fmac;
+  logic [31:0]  spa, src4;
+  logic [127:0] src6;
+  logic [5:0]   ihl4;
+  logic         sc, c4, c6;
+  logic [47:0]  vmac;
+  logic [31:0]  vip4;
+  logic [127:0] vip6;
+  logic [31:0]  vi;
+  always_comb begin
+    vi   = (32'(s_vidx) < 32'(NUM_VNIC)) ? 32'(s_vidx) : 32'd0;
+    sc   = cfg_vnic_spoof_check[vi];
+    c4   = cfg_vnic_ipv4_check[vi];
+    c6   = cfg_vnic_ipv6_check[vi];
+    vmac = cfg_vnic_mac[vi*48 +: 48];
+    vip4 = cfg_vnic_ipv4[vi*32 +: 32];
+    vip6 = cfg_vnic_ipv6[vi*128 +: 128];
+
+    t0  = {hb(hdr_q, 12), hb(hdr_q, 13)};
+    t1  = {hb(hdr_q, 16), hb(hdr_q, 17)};
+    t2  = {hb(hdr_q, 20), hb(hdr_q, 21)};
+    vl0 = t0 == 16'h8100 || t0 == 16'h88a8 || t0 == 16'h9100;
+    vl1 = t1 == 16'h8100 || t1 == 16'h88a8 || t1 == 16'h9100;
+    vl2 = t2 == 16'h8100 || t2 == 16'h88a8 || t2 == 16'h9100;
+    l3  = 1'b0;
+    sel = 2'd0;
+    et  = t0;
+    if (s_len >= 16'd14) begin
+      if (!vl0) begin
+        l3 = 1'b1;
+      end else if (s_len >= 16'd18) begin
+        if (!vl1) begin
+          l3 = 1'b1; sel = 2'd1; et = t1;
+        end else if (s_len >= 16'd22 && !vl2) begin
+          l3 = 1'b1; sel = 2'd2; et = t2;
+        end
+      end
+    end
+    case (sel)
+      2'd1:    l3b = hdr_q[18*8 +: 320];
+      2'd2:    l3b = hdr_q[22*8 +: 320];
+      default: l3b = hdr_q[14*8 +: 320];
+    endcase
+    rem = s_len - (sel == 2'd2 ? 16'd22 : (sel == 2'd1 ? 16'd18 : 16'd14));
+    for (int i = 0; i < 6; i++) fmac[47 - 8*i -: 8] = hb(hdr_q, 6 + i);
+    for (int i = 0; i < 4; i++) spa[31 - 8*i -: 8] = l3b[(14 + i)*8 +: 8];
+    for (int i = 0; i < 4; i++) src4[31 - 8*i -: 8] = l3b[(12 + i)*8 +: 8];
+    for (int i = 0; i < 16; i++) src6[127 - 8*i -: 8] = l3b[(8 + i)*8 +: 8];
+    ihl4   = {l3b[3:0], 2'b00};
+    arp_ok = l3 && et == 16'h0806 && rem >= 16'd28 && l3b[15:0] == 16'h0100 &&
+             l3b[31:16] == 16'h0008 && l3b[39:32] == 8'd6 && l3b[47:40] == 8'd4;
+    v4_ok  = l3 && et == 16'h0800 && rem >= 16'd20 && l3b[7:4] == 4'd4 && ihl4 >= 6'd20 &&
+             rem >= {10'd0, ihl4} && {l3b[23:16], l3b[31:24]} >= {10'd0, ihl4};
+    v6_ok  = l3 && et == 16'h86dd && rem >= 16'd40 && l3b[7:4] == 4'd6;
+    ll     = src6[127:120] == 8'hfe && src6[119:118] == 2'b10;
+    bad_mac = sc && (s_len < 16'd14 || fmac != vmac);
+    bad_v4  = c4 && ((arp_ok && spa != vip4) || (v4_ok && src4 != vip4));
+    bad_v6  = c6 && v6_ok && src6 != vip6 && !ll;
+    spoofed = s_check && (bad_mac || bad_v4 || bad_v6);
+  end
+
+  assign vd_push = dec_q && vd_ready;
+  assign vd_in   = {spoofed, s_vport};
+  assign fi_pop  = vd_push;
+
+  // =========================================================================================
+  // Output: the hold FIFO's beats leave (verdict ok) or are discarded (spoofed)
+  // =========================================================================================
+  logic        o_spoof, o_last;
+  logic [7:0]  o_vport;
+  assign {o_spoof, o_vport} = vd_out;
+  assign o_last        = hb_out[HB_W-1];
+  assign m_axis_tdata  = hb_out[DATA_W-1:0];
+  assign m_axis_tkeep  = hb_out[DATA_W +: KEEP_W];
+  assign m_axis_tlast  = o_last;
+  assign m_axis_vport  = o_vport;
+  assign m_axis_tvalid = hb_valid && vd_valid && !o_spoof && fd_ready;
+  assign hb_pop        = hb_valid && vd_valid && fd_ready && (o_spoof || m_axis_tready);
+  assign vd_pop        = hb_pop && o_last;
+  assign fd_push       = vd_pop;
+  assign fd_in         = o_spoof;
+
+  // =========================================================================================
+  // Stage C: completions in descriptor order
+  // =========================================================================================
+  logic             c_busy_q, c_busy_d, c_req_q, c_req_d, c_fin, c_load;
+  logic [1:0]       c_beats_q, c_beats_d;   // data beats still to send
+  logic [QW-1:0]    c_qn_q, c_qn_d;
+  logic [63:0]      c_addr_q, c_addr_d;
+  logic [127:0]     c_data_q, c_data_d;
+  logic [QW-1:0]    h_q;
+  logic [15:0]      h_idx;
+  logic             h_frame;
+  logic [1:0]       h_status;
+  logic             req_hs, beat_hs;
+
+  assign {h_q, h_idx, h_frame, h_status} = or_out;
+  assign req_hs  = c_req_q && m_wr_req_ready;
+  assign beat_hs = (c_beats_q != 2'd0) && m_wr_tready;
+  assign c_fin   = (!c_req_q || req_hs) && (c_beats_q == 2'd0 || (c_beats_q == 2'd1 && beat_hs));
+  assign c_load  = (!c_busy_q || c_fin) && or_valid && (!h_frame || fd_valid) && wt_ready;
+  assign or_pop  = c_load;
+  assign fd_pop  = c_load && h_frame;
+  assign wt_push = c_load;
+  assign wt_in   = h_q;
+
+  logic [4:0]  sl;
+  logic [15:0] mask, slot;
+  logic [7:0]  st;
+  always_comb begin
+    c_busy_d  = c_busy_q && !c_fin;
+    c_req_d   = c_req_q && !req_hs;
+    c_beats_d = c_beats_q - 2'(beat_hs);
+    c_qn_d    = c_qn_q;
+    c_addr_d  = c_addr_q;
+    c_data_d  = c_data_q;
+    if (beat_hs && DATA_W < 128) c_data_d = {64'd0, c_data_q[127:64]};
+    sl   = cfg_txq_size_log2[32'(h_q)*5 +: 5];
+    mask = (16'd1 << sl) - 16'd1;
+    slot = h_idx & mask;
+    st   = h_frame ? {7'd0, fd_out[0]} : {6'd0, h_status};
+    if (c_load) begin
+      c_busy_d  = 1'b1;
+      c_req_d   = 1'b1;
+      c_beats_d = 2'(D16_BEATS);
+      c_qn_d    = h_q;
+      c_addr_d  = cfg_txq_cq_base[32'(h_q)*64 +: 64] + {44'd0, slot, 4'd0};
+      c_data_d  = {(((h_idx >> sl) & 16'd1) == 16'd0) ? 8'h80 : 8'h00, 96'd0, st, slot};
+    end
+  end
+
+  assign m_wr_req_valid = c_req_q;
+  assign m_wr_req_addr  = c_addr_q;
+  assign m_wr_req_len   = 16'd16;
+  assign m_wr_req_tag   = TAG_W'(c_qn_q);
+  assign m_wr_tvalid    = c_beats_q != 2'd0;
+  assign m_wr_tlast     = c_beats_q == 2'd1;
+  generate
+    if (DATA_W >= 128) begin : g_wd_wide
+      assign m_wr_tdata = {{(DATA_W-128){1'b0}}, c_data_q};
+      assign m_wr_tkeep = {{(KEEP_W-16){1'b0}}, 16'hffff};
+    end else begin : g_wd_narrow
+      assign m_wr_tdata = c_data_q[DATA_W-1:0];
+      assign m_wr_tkeep = '1;
+    end
+  endgenerate
+
+  assign s_wr_done_ready = 1'b1;
+  assign wt_pop          = s_wr_done_valid;
+
+  // =========================================================================================
+  // Indices, interrupts, counters
+  // =========================================================================================
+  logic [63:0] c_frames_q, c_frames_d, c_bytes_q, c_bytes_d, c_bad_q, c_bad_d, c_spoof_q,
+               c_spoof_d;
+
+  logic [15:0] pending, mp;
+  logic [31:0] mc;
+  always_comb begin
+    fidx_d  = fidx_q;
+    done_d  = done_q;
+    armed_d = armed_q;
+    timer_d = timer_q;
+    tcnt_d  = tcnt_q;
+    fire_d  = '0;
+    rr_d    = rr_q;
+    if (a_go) begin
+      fidx_d[32'(a_q)*16 +: 16] = a_idx + 16'(a_n);
+      rr_d = a_q;
+    end
+    if (wt_pop && wt_valid) done_d[32'(wt_out)*16 +: 16] = done_q[32'(wt_out)*16 +: 16] + 16'd1;
+    pending = '0;
+    mp      = '0;
+    mc      = '0;
+    for (int i = 0; i < NUM_TXQ; i++) begin
+      pending = done_q[i*16 +: 16] - cfg_txq_cq_cons[i*16 +: 16];
+      mp      = (cfg_txq_mod_pkts[i*16 +: 16] == 16'd0) ? 16'd1 : cfg_txq_mod_pkts[i*16 +: 16];
+      mc      = cfg_txq_mod_cycles[i*32 +: 32];
+      if (timer_q[i]) tcnt_d[i*32 +: 32] = tcnt_q[i*32 +: 32] + 32'd1;
+      if (cfg_txq_enable[i] && !en_prev_q[i]) begin
+        fidx_d[i*16 +: 16] = '0;
+        done_d[i*16 +: 16] = '0;
+        armed_d[i] = 1'b1;
+        timer_d[i] = 1'b0;
+      end else if (cfg_txq_cq_arm[i]) begin
+        armed_d[i] = 1'b1;
+        timer_d[i] = 1'b0;
+      end else if (!armed_q[i] || !cfg_txq_irq_enable[i] || !cfg_txq_enable[i] ||
+                   pending == 16'd0) begin
+        timer_d[i] = 1'b0;
+      end else if (pending >= mp) begin
+        fire_d[i]  = 1'b1;
+        armed_d[i] = 1'b0;
+        timer_d[i] = 1'b0;
+      end else if (mc != 32'd0) begin
+        if (!timer_q[i]) begin
+          timer_d[i] = 1'b1;
+          tcnt_d[i*32 +: 32] = 32'd1;
+        end else if (tcnt_q[i*32 +: 32] >= mc) begin
+          fire_d[i]  = 1'b1;
+          armed_d[i] = 1'b0;
+          timer_d[i] = 1'b0;
+        end
+      end
+    end
+    c_frames_d = c_frames_q + 64'(vd_push);
+    c_bytes_d  = c_bytes_q + (vd_push ? {48'd0, s_len} : 64'd0);
+    c_spoof_d  = c_spoof_q + 64'(vd_push && spoofed);
+    c_bad_d    = c_bad_q + 64'(b_go && (b_bad_len || b_bad_ovr));
+  end
+
+  logic [NUM_VECTORS-1:0] vec_q;
+  always_comb begin
+    for (int v = 0; v < NUM_VECTORS; v++) begin
+      vec_q[v] = 1'b0;
+      for (int i = 0; i < NUM_TXQ; i++) begin
+        if (fire_q[i] && 32'(cfg_txq_irq_vector[i*8 +: 8]) == v) vec_q[v] = 1'b1;
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      fidx_q      <= '0;
+      done_q      <= '0;
+      en_prev_q   <= '0;
+      armed_q     <= '1;
+      timer_q     <= '0;
+      tcnt_q      <= '0;
+      fire_q      <= '0;
+      rr_q        <= '0;
+      rq_valid_q  <= 1'b0;
+      dcnt_q      <= '0;
+      dk_q        <= '0;
+      turn_a_q    <= 1'b0;
+      fb_q        <= '0;
+      trig_done_q <= 1'b0;
+      dec_q       <= 1'b0;
+      c_busy_q    <= 1'b0;
+      c_req_q     <= 1'b0;
+      c_beats_q   <= '0;
+      c_frames_q  <= '0;
+      c_bytes_q   <= '0;
+      c_bad_q     <= '0;
+      c_spoof_q   <= '0;
+    end else begin
+      fidx_q      <= fidx_d;
+      done_q      <= done_d;
+      en_prev_q   <= cfg_txq_enable;
+      armed_q     <= armed_d;
+      timer_q     <= timer_d;
+      tcnt_q      <= tcnt_d;
+      fire_q      <= fire_d;
+      rr_q        <= rr_d;
+      rq_valid_q  <= rq_valid_d;
+      dcnt_q      <= dcnt_d;
+      dk_q        <= dk_d;
+      if (a_want && b_want) turn_a_q <= !turn_a_q;
+      fb_q        <= fb_d;
+      trig_done_q <= trig_done_d;
+      dec_q       <= dec_d;
+      c_busy_q    <= c_busy_d;
+      c_req_q     <= c_req_d;
+      c_beats_q   <= c_beats_d;
+      c_frames_q  <= c_frames_d;
+      c_bytes_q   <= c_bytes_d;
+      c_bad_q     <= c_bad_d;
+      c_spoof_q   <= c_spoof_d;
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    rq_addr_q  <= rq_addr_d;
+    rq_len_q   <= rq_len_d;
+    rq_frame_q <= rq_frame_d;
+    hdr_q      <= hdr_d;
+    c_qn_q     <= c_qn_d;
+    c_addr_q   <= c_addr_d;
+    c_data_q   <= c_data_d;
+  end
+
+  assign txq_cons        = done_q;
+  assign txq_cq_prod     = done_q;
+  assign irq_queue       = fire_q;
+  assign irq_vector      = vec_q;
+  assign cnt_tx_frames   = c_frames_q;
+  assign cnt_tx_bytes    = c_bytes_q;
+  assign cnt_tx_bad_desc = c_bad_q;
+  assign cnt_spoof       = c_spoof_q;
+
+  logic unused_ok;
+  assign unused_ok = ^{fi_valid, rd_desc_hs, s_rd_err, s_wr_done_tag, s_wr_done_err, s_rd_tag, b_desc[127:104],
+                       b_desc[95:81], b_vidx8};
+
+endmodule
+
+`default_nettype wire
