@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: MIT
+// rx_engine: the receive-queue engine (spec 7.1-7.4, docs/rtl-rx.md).
+//
+// Takes frames bound for a VNIC (dest 2) or the exception ring (dest 3) on s_axis, each with
+// a flat record (s_rec_*) valid with its first beat, and delivers them to host rings through
+// axi_dma's client ports: descriptor read (16 bytes), frame write, completion write (32
+// bytes, spec 7.1 format with the phase bit) once the frame's write is done. Checks of 7.2
+// in order (7.4 for the exception ring), per-VNIC byte quota with releases, interrupts with
+// moderation (7.3), drop counters (spec 9).
+//
+// One frame at a time (no descriptor prefetch yet): IDLE -> CHECK -> descriptor read ->
+// DECIDE -> frame write -> wait done -> completion write -> wait done -> indices++.
+// A dropped frame's beats are consumed. Ring NUM_RXQ internally is the exception ring.
+`resetall
+`timescale 1ns/1ps
+`default_nettype none
+
+module rx_engine #(
+  parameter int DATA_W = 512,
+  parameter int NUM_RXQ = 8,
+  parameter int NUM_VNIC = 4,
+  parameter int NUM_VECTORS = 8,
+  parameter int KEEP_W = DATA_W / 8
+) (
+  input  wire                clk,
+  input  wire                rst,
+
+  // ---- frames (AXI4-Stream) and their record, valid with the first beat
+  input  wire [DATA_W-1:0]   s_axis_tdata,
+  input  wire [KEEP_W-1:0]   s_axis_tkeep,
+  input  wire                s_axis_tvalid,
+  output wire                s_axis_tready,
+  input  wire                s_axis_tlast,
+  input  wire [1:0]          s_rec_dest,        // 2 VNIC, 3 exception ring
+  input  wire [7:0]          s_rec_vport,       // destination vport (1..NUM_VNIC)
+  input  wire [7:0]          s_rec_src_vport,
+  input  wire [2:0]          s_rec_reason,      // exception reason
+  input  wire                s_rec_parse_err,
+  input  wire                s_rec_mark_valid,
+  input  wire [31:0]         s_rec_mark,
+  input  wire [15:0]         s_rec_tcam_index,
+  input  wire [31:0]         s_rec_h1,
+  input  wire [63:0]         s_rec_ts,
+  input  wire [15:0]         s_rec_len,
+  input  wire [31:0]         s_rec_rss_hash,
+  input  wire                s_rec_rss_valid,
+  input  wire [7:0]          s_rec_rss_queue,
+  input  wire [7:0]          s_rec_status,
+  input  wire [7:0]          s_rec_types,
+  input  wire [15:0]         s_rec_vlan_tci,
+
+  // ---- receive queue configuration (register file)
+  input  wire [NUM_RXQ*64-1:0] rxq_ring_base,
+  input  wire [NUM_RXQ*64-1:0] rxq_cq_base,
+  input  wire [NUM_RXQ*5-1:0]  rxq_size_log2,
+  input  wire [NUM_RXQ-1:0]       rxq_enable,
+  input  wire [NUM_RXQ*16-1:0] rxq_prod,
+  input  wire [NUM_RXQ*16-1:0] rxq_cq_cons,
+  input  wire [NUM_RXQ-1:0]       rxq_cq_arm,      // strobe
+  input  wire [NUM_RXQ-1:0]       rxq_irq_en,      // IRQ.ENABLE of the ring
+  input  wire [NUM_RXQ*8-1:0]  rxq_irq_vec,
+  input  wire [NUM_RXQ*16-1:0] rxq_mod_pkts,
+  input  wire [NUM_RXQ*32-1:0] rxq_mod_cycles,
+  output wire [NUM_RXQ*16-1:0] rxq_cons,
+  output wire [NUM_RXQ*16-1:0] rxq_cq_prod,
+
+  // ---- exception ring (same fields)
+  input  wire [63:0]         exc_ring_base,
+  input  wire [63:0]         exc_cq_base,
+  input  wire [4:0]          exc_size_log2,
+  input  wire                exc_enable,
+  input  wire [15:0]         exc_prod,
+  input  wire [15:0]         exc_cq_cons,
+  input  wire                exc_cq_arm,
+  input  wire                exc_irq_en,
+  input  wire [7:0]          exc_irq_vec,
+  input  wire [15:0]         exc_mod_pkts,
+  input  wire [31:0]         exc_mod_cycles,
+  output wire [15:0]         exc_cons,
+  output wire [15:0]         exc_cq_prod,
+
+  // ---- VNICs
+  input  wire [NUM_VNIC-1:0]       vnic_enable,
+  input  wire [NUM_VNIC*16-1:0] vnic_rxq_base,
+  input  wire [NUM_VNIC*16-1:0] vnic_rxq_count,
+  input  wire [NUM_VNIC*32-1:0] vnic_quota_bytes,   // 0 = unlimited
+  input  wire [NUM_VNIC-1:0]       vnic_quota_policy,  // 0 drop, 1 wait (treated as drop)
+  input  wire [NUM_VNIC-1:0]       vnic_quota_release, // strobe
+  input  wire [NUM_VNIC*32-1:0] vnic_quota_release_bytes,
+  output wire [NUM_VNIC*32-1:0] vnic_quota_inflight,
+
+  input  wire                irq_enable,        // global
+  output wire [NUM_VECTORS-1:0] irq,            // one-clock pulses
+
+  // ---- counters
+  output wire [63:0]         cnt_out_vnic,
+  output wire [63:0]         cnt_out_exc,
+  output wire [63:0]         cnt_rx_no_desc,
+  output wire [63:0]         cnt_rx_too_long,
+  output wire [63:0]         cnt_rx_cq_full,
+  output wire [63:0]         cnt_quota,
+  output wire [63:0]         cnt_exc_full,
+
+  // ---- axi_dma client ports
+  output wire                m_rd_req_valid,
+  input  wire                m_rd_req_ready,
+  output wire [63:0]         m_rd_req_addr,
+  output wire [15:0]         m_rd_req_len,
+  input  wire [DATA_W-1:0]   s_rd_tdata,
+  input  wire [KEEP_W-1:0]   s_rd_tkeep,
+  input  wire                s_rd_tvalid,
+  output wire                s_rd_tready,
+  input  wire                s_rd_tlast,
+  input  wire                s_rd_err,
+  output wire                m_wr_req_valid,
+  input  wire                m_wr_req_ready,
+  output wire [63:0]         m_wr_req_addr,
+  output wire [15:0]         m_wr_req_len,
+  output wire [DATA_W-1:0]   m_wr_tdata,
+  output wire [KEEP_W-1:0]   m_wr_tkeep,
+  output wire                m_wr_tvalid,
+  input  wire                m_wr_tready,
+  output wire                m_wr_tlast,
+  input  wire                s_wr_done_valid,
+  output wire                s_wr_done_ready,
+  input  wire                s_wr_done_err
+);
+
+  localparam int NR = NUM_RXQ + 1;              // rings: queues, then the exception ring
+  localparam int RI_W = $clog2(NR);
+  localparam int VI_W = (NUM_VNIC > 1) ? $clog2(NUM_VNIC) : 1;
+  localparam int B = KEEP_W;
+  localparam int CPL_W = (DATA_W > 256) ? DATA_W : 256;
+  localparam int CPL_BEATS = (32 + B - 1) / B;
+  localparam int CB_W = 3;
+  localparam logic [RI_W-1:0] EXC_RING = RI_W'(NUM_RXQ);
+  localparam int VEC_IW = (NUM_VECTORS > 1) ? $clog2(NUM_VECTORS) : 1;
+
+  initial begin
+    if (DATA_W != 64 && DATA_W != 128 && DATA_W != 256 && DATA_W != 512)
+      $error("rx_engine: DATA_W (%0d) must be 64, 128, 256 or 512", DATA_W);
+    if (NUM_VNIC < 1 || NUM_VNIC > 254) $error("rx_engine: NUM_VNIC out of range");
+    if (NUM_RXQ < 1 || NUM_RXQ > 4096) $error("rx_engine: NUM_RXQ out of range");
+  end
+
+  // Unused inputs: tkeep (the record's length rules), the DMA error flags (axi_dma counts
+  // device errors itself), the timestamp's high half (the completion has its low 32 bits).
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire unused_ok = ^{s_axis_tkeep, s_rd_tkeep, desc_q[127:96], s_rd_err, s_wr_done_err, s_rec_ts[63:32],
+                     vnic_quota_policy};
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  // ---------------------------------------------------------------------------------------
+  // Rings as arrays (the exception ring last)
+  // ---------------------------------------------------------------------------------------
+  logic [NR*64-1:0] r_base, r_cq_base;
+  logic [NR*5-1:0]  r_size;
+  logic [NR-1:0]       r_en, r_arm, r_irq_en;
+  logic [NR*16-1:0] r_prod, r_cq_cons, r_mod_pkts;
+  logic [NR*8-1:0]  r_vec;
+  logic [NR*32-1:0] r_mod_cyc;
+  always_comb begin
+    for (int i = 0; i < NUM_RXQ; i++) begin
+      r_base[(i)*64 +: 64] = rxq_ring_base[i*64 +: 64];
+      r_cq_base[(i)*64 +: 64] = rxq_cq_base[i*64 +: 64];
+      r_size[(i)*5 +: 5] = rxq_size_log2[i*5 +: 5];
+      r_en[i] = rxq_enable[i];
+      r_prod[(i)*16 +: 16] = rxq_prod[i*16 +: 16];
+      r_cq_cons[(i)*16 +: 16] = rxq_cq_cons[i*16 +: 16];
+      r_arm[i] = rxq_cq_arm[i];
+      r_irq_en[i] = rxq_irq_en[i];
+      r_vec[(i)*8 +: 8] = rxq_irq_vec[i*8 +: 8];
+      r_mod_pkts[(i)*16 +: 16] = rxq_mod_pkts[i*16 +: 16];
+      r_mod_cyc[(i)*32 +: 32] = rxq_mod_cycles[i*32 +: 32];
+    end
+    r_base[(NUM_RXQ)*64 +: 64] = exc_ring_base;
+    r_cq_base[(NUM_RXQ)*64 +: 64] = exc_cq_base;
+    r_size[(NUM_RXQ)*5 +: 5] = exc_size_log2;
+    r_en[NUM_RXQ] = exc_enable;
+    r_prod[(NUM_RXQ)*16 +: 16] = exc_prod;
+    r_cq_cons[(NUM_RXQ)*16 +: 16] = exc_cq_cons;
+    r_arm[NUM_RXQ] = exc_cq_arm;
+    r_irq_en[NUM_RXQ] = exc_irq_en;
+    r_vec[(NUM_RXQ)*8 +: 8] = exc_irq_vec;
+    r_mod_pkts[(NUM_RXQ)*16 +: 16] = exc_mod_pkts;
+    r_mod_cyc[(NUM_RXQ)*32 +: 32] = exc_mod_cycles;
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // State
+  // ---------------------------------------------------------------------------------------
+  typedef enum logic [3:0] {
+    S_IDLE, S_CHECK, S_DREQ, S_DRD, S_DECIDE, S_WREQ, S_DATA, S_WDONE, S_CREQ, S_CDATA,
+    S_CDONE, S_DROP
+  } state_t;
+
+  state_t st_q, st_d;
+  // the record
+  logic        exc_q, exc_d;
+  logic [7:0]  vport_q, vport_d, src_q, src_d, rssq_q, rssq_d, status_q, status_d;
+  logic [7:0]  types_q, types_d;
+  logic [2:0]  reason_q, reason_d;
+  logic        perr_q, perr_d, mkv_q, mkv_d, rssv_q, rssv_d;
+  logic [31:0] mark_q, mark_d, h1_q, h1_d, hash_q, hash_d, ts_q, ts_d;
+  logic [15:0] tcam_q, tcam_d, len_q, len_d, tci_q, tci_d;
+  // the decision
+  logic [RI_W-1:0] ring_q, ring_d;
+  logic [VI_W-1:0] vi_q, vi_d;
+  logic [127:0]    desc_q, desc_d;
+  logic [CPL_W-1:0] cpl_q, cpl_d;
+  logic [CB_W-1:0]  cbeat_q, cbeat_d;
+  // ring indices, interrupt state
+  logic [NR*16-1:0] cons_q, cons_d, cqp_q, cqp_d;
+  logic [NR-1:0]       en_prev_q;
+  logic [NR-1:0]       armed_q, armed_d, tmr_q, tmr_d;
+  logic [NR*32-1:0] tcnt_q, tcnt_d;
+  logic [NUM_VECTORS-1:0] irq_q, irq_d;
+  logic [NUM_VNIC*32-1:0] infl_q, infl_d;
+  // counters
+  logic [63:0] c_vnic_q, c_exc_q, c_nodesc_q, c_toolong_q, c_cqfull_q, c_quota_q, c_excfull_q;
+  logic inc_vnic, inc_exc, inc_nodesc, inc_toolong, inc_cqfull, inc_quota, inc_excfull;
+
+  // ---------------------------------------------------------------------------------------
+  // CHECK: spec 7.2 checks 1-4 (7.4 for the exception ring) on the latched record
+  // ---------------------------------------------------------------------------------------
+  logic             vport_ok;
+  logic [(1 << RI_W)-1:0] r_en_x;  // r_en padded to the index range
+  assign r_en_x = {{((1 << RI_W) - NR){1'b0}}, r_en};
+  logic [VI_W-1:0]  vi_c;
+  logic [16:0]      qn17;
+  logic [RI_W-1:0]  qn_c, ring_c;
+  logic             fail1, fail_quota, fail_nodesc, fail_cqfull;
+  logic [16:0]      pend17;
+  logic [32:0]      need33;
+
+  function automatic logic size_ok(input logic [4:0] s);
+    size_ok = (s >= 5'd4) && (s <= 5'd15);
+  endfunction
+  function automatic logic [15:0] mask_of(input logic [4:0] s);
+    mask_of = 16'hFFFF >> (5'd16 - s);
+  endfunction
+
+  always_comb begin
+    vport_ok = (vport_q >= 8'd1) && ({24'd0, vport_q} <= NUM_VNIC);
+    vi_c = vport_ok ? VI_W'(vport_q - 8'd1) : '0;
+    qn17 = {1'b0, vnic_rxq_base[vi_c*16 +: 16]} + {9'd0, rssq_q};
+    qn_c = (qn17 < 17'(NUM_RXQ)) ? RI_W'(qn17) : '0;
+    ring_c = exc_q ? EXC_RING : qn_c;
+    fail1 = exc_q ? !(exc_enable && size_ok(exc_size_log2))
+                  : (!vport_ok || !vnic_enable[vi_c] || {8'd0, rssq_q} >= vnic_rxq_count[vi_c*16 +: 16] ||
+                     qn17 >= 17'(NUM_RXQ) || !r_en_x[qn_c] || !size_ok(r_size[(qn_c)*5 +: 5]));
+    need33 = {1'b0, infl_q[(vi_c)*32 +: 32]} + {17'd0, len_q};
+    fail_quota = !exc_q && vnic_quota_bytes[vi_c*32 +: 32] != 32'd0 &&
+                 need33 > {1'b0, vnic_quota_bytes[vi_c*32 +: 32]};
+    fail_nodesc = cons_q[(ring_c)*16 +: 16] == r_prod[(ring_c)*16 +: 16];
+    pend17 = {1'b0, cqp_q[(ring_c)*16 +: 16] - r_cq_cons[(ring_c)*16 +: 16]};
+    fail_cqfull = pend17 >= (17'd1 << r_size[(ring_c)*5 +: 5]);
+  end
+
+  // The completion entry (spec 7.1), built from the record and the ring's indices.
+  logic [255:0] cpl_c;
+  logic [15:0]  slot_c, cslot_c;
+  logic         phase_c;
+  logic [7:0]   st_c;
+  always_comb begin
+    slot_c = cons_q[(ring_q)*16 +: 16] & mask_of(r_size[(ring_q)*5 +: 5]);
+    cslot_c = cqp_q[(ring_q)*16 +: 16] & mask_of(r_size[(ring_q)*5 +: 5]);
+    phase_c = ((cqp_q[(ring_q)*16 +: 16] >> r_size[(ring_q)*5 +: 5]) & 16'd1) == 16'd0;
+    st_c = (status_q | {2'b00, rssv_q, mkv_q, 3'b000, perr_q}) & 8'h7F;
+    cpl_c = '0;
+    cpl_c[15:0]    = len_q;
+    cpl_c[31:16]   = slot_c;
+    cpl_c[63:32]   = rssv_q ? hash_q : 32'd0;
+    cpl_c[95:64]   = mkv_q ? mark_q : 32'd0;
+    cpl_c[111:96]  = st_c[3] ? tci_q : 16'd0;
+    cpl_c[119:112] = st_c;
+    cpl_c[127:120] = types_q;
+    cpl_c[135:128] = src_q;
+    cpl_c[143:136] = exc_q ? {5'd0, reason_q} : 8'd0;
+    cpl_c[159:144] = tcam_q;
+    cpl_c[191:160] = h1_q;
+    cpl_c[223:192] = ts_q;
+    cpl_c[255]     = phase_c;
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Main FSM
+  // ---------------------------------------------------------------------------------------
+  logic rd_req_v, wr_req_v, rd_rdy, done_rdy, wr_v, wr_last, s_rdy;
+  logic [63:0] rd_addr, wr_addr;
+  logic [15:0] wr_len;
+  logic [DATA_W-1:0] wr_data;
+  logic [KEEP_W-1:0] wr_keep;
+  logic complete;   // the completion is visible: indices and counters advance
+  // Descriptor bytes: DATA_W 64 shifts two beats in from the top, wider buses take beat 0.
+  localparam int DLO = (DATA_W < 128) ? DATA_W : 128;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [DATA_W+127:0] dsh;  // only the 128-bit window at DLO is used
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign dsh = {s_rd_tdata, desc_q};
+
+  always_comb begin
+    st_d = st_q;
+    exc_d = exc_q; vport_d = vport_q; src_d = src_q; rssq_d = rssq_q; status_d = status_q;
+    types_d = types_q; reason_d = reason_q; perr_d = perr_q; mkv_d = mkv_q; rssv_d = rssv_q;
+    mark_d = mark_q; h1_d = h1_q; hash_d = hash_q; ts_d = ts_q; tcam_d = tcam_q;
+    len_d = len_q; tci_d = tci_q;
+    ring_d = ring_q; vi_d = vi_q; desc_d = desc_q; cpl_d = cpl_q; cbeat_d = cbeat_q;
+    inc_vnic = 1'b0; inc_exc = 1'b0; inc_nodesc = 1'b0; inc_toolong = 1'b0;
+    inc_cqfull = 1'b0; inc_quota = 1'b0; inc_excfull = 1'b0;
+    rd_req_v = 1'b0; wr_req_v = 1'b0; rd_rdy = 1'b0; done_rdy = 1'b0; wr_v = 1'b0;
+    wr_last = 1'b0; s_rdy = 1'b0; complete = 1'b0;
+    rd_addr = r_base[(ring_q)*64 +: 64] + {44'd0, slot_c, 4'd0};
+    wr_addr = desc_q[63:0];
+    wr_len = len_q;
+    wr_data = s_axis_tdata;
+    wr_keep = s_axis_tkeep;
+    unique case (st_q)
+      S_IDLE: if (s_axis_tvalid) begin
+        exc_d = s_rec_dest == 2'd3;
+        vport_d = s_rec_vport; src_d = s_rec_src_vport; rssq_d = s_rec_rss_queue;
+        status_d = s_rec_status; types_d = s_rec_types; reason_d = s_rec_reason;
+        perr_d = s_rec_parse_err; mkv_d = s_rec_mark_valid; rssv_d = s_rec_rss_valid;
+        mark_d = s_rec_mark; h1_d = s_rec_h1; hash_d = s_rec_rss_hash; ts_d = s_rec_ts[31:0];
+        tcam_d = s_rec_tcam_index; len_d = s_rec_len; tci_d = s_rec_vlan_tci;
+        st_d = S_CHECK;
+      end
+      S_CHECK: begin
+        ring_d = ring_c;
+        vi_d = vi_c;
+        st_d = S_DROP;
+        if (exc_q) begin
+          if (fail1 || fail_nodesc || fail_cqfull) inc_excfull = 1'b1;
+          else st_d = S_DREQ;
+        end else if (fail1) inc_nodesc = 1'b1;
+        else if (fail_quota) inc_quota = 1'b1;
+        else if (fail_nodesc) inc_nodesc = 1'b1;
+        else if (fail_cqfull) inc_cqfull = 1'b1;
+        else st_d = S_DREQ;
+      end
+      S_DREQ: begin
+        rd_req_v = 1'b1;
+        if (m_rd_req_ready) st_d = S_DRD;
+      end
+      S_DRD: begin
+        rd_rdy = 1'b1;
+        if (s_rd_tvalid) begin
+          desc_d = dsh[DLO+127:DLO];
+          if (s_rd_tlast) st_d = S_DECIDE;
+        end
+      end
+      S_DECIDE: begin
+        if (desc_q[95:64] < {16'd0, len_q}) begin
+          if (exc_q) inc_excfull = 1'b1;
+          else inc_toolong = 1'b1;
+          st_d = S_DROP;
+        end else st_d = S_WREQ;
+      end
+      S_WREQ: begin
+        wr_req_v = 1'b1;
+        if (m_wr_req_ready) st_d = S_DATA;
+      end
+      S_DATA: begin
+        wr_v = s_axis_tvalid;
+        wr_last = s_axis_tlast;
+        s_rdy = m_wr_tready;
+        if (s_axis_tvalid && m_wr_tready && s_axis_tlast) st_d = S_WDONE;
+      end
+      S_WDONE: begin
+        done_rdy = 1'b1;
+        if (s_wr_done_valid) st_d = S_CREQ;
+      end
+      S_CREQ: begin
+        wr_req_v = 1'b1;
+        wr_addr = r_cq_base[(ring_q)*64 +: 64] + {43'd0, cslot_c, 5'd0};
+        wr_len = 16'd32;
+        cpl_d = CPL_W'(cpl_c);
+        cbeat_d = '0;
+        if (m_wr_req_ready) st_d = S_CDATA;
+      end
+      S_CDATA: begin
+        wr_v = 1'b1;
+        wr_data = cpl_q[DATA_W-1:0];
+        wr_keep = '1;
+        wr_last = cbeat_q == CB_W'(CPL_BEATS - 1);
+        if (m_wr_tready) begin
+          cpl_d = cpl_q >> DATA_W;
+          cbeat_d = cbeat_q + 1'b1;
+          if (wr_last) st_d = S_CDONE;
+        end
+      end
+      S_CDONE: begin
+        done_rdy = 1'b1;
+        if (s_wr_done_valid) begin
+          complete = 1'b1;
+          if (exc_q) inc_exc = 1'b1;
+          else inc_vnic = 1'b1;
+          st_d = S_IDLE;
+        end
+      end
+      S_DROP: begin
+        s_rdy = 1'b1;
+        if (s_axis_tvalid && s_axis_tlast) st_d = S_IDLE;
+      end
+      default: st_d = S_IDLE;
+    endcase
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Indices, quota, interrupts (spec 7.3)
+  // ---------------------------------------------------------------------------------------
+  logic [15:0] pend_i, mp_i;
+  logic        a_now;
+  logic [32:0] rel_sub;
+  always_comb begin
+    cons_d = cons_q;
+    cqp_d = cqp_q;
+    armed_d = armed_q;
+    tmr_d = tmr_q;
+    tcnt_d = tcnt_q;
+    irq_d = '0;
+    infl_d = infl_q;
+    pend_i = '0; mp_i = '0; a_now = 1'b0; rel_sub = '0;
+    if (complete) begin
+      cons_d[(ring_q)*16 +: 16] = cons_q[(ring_q)*16 +: 16] + 16'd1;
+      cqp_d[(ring_q)*16 +: 16] = cqp_q[(ring_q)*16 +: 16] + 16'd1;
+    end
+    for (int v = 0; v < NUM_VNIC; v++) begin
+      if (vnic_quota_release[v]) begin
+        rel_sub = {1'b0, infl_q[(v)*32 +: 32]} - {1'b0, vnic_quota_release_bytes[v*32 +: 32]};
+        infl_d[(v)*32 +: 32] = rel_sub[32] ? 32'd0 : rel_sub[31:0];
+      end
+      if (complete && !exc_q && vi_q == VI_W'(v)) infl_d[(v)*32 +: 32] = infl_d[(v)*32 +: 32] + {16'd0, len_q};
+    end
+    for (int i = 0; i < NR; i++) begin
+      // enabling (0 -> 1) starts the ring from index 0, armed
+      if (r_en[i] && !en_prev_q[i]) begin
+        cons_d[(i)*16 +: 16] = '0;
+        cqp_d[(i)*16 +: 16] = '0;
+      end
+      a_now = armed_q[i] || r_arm[i] || (r_en[i] && !en_prev_q[i]);
+      if (r_arm[i] || (r_en[i] && !en_prev_q[i])) tmr_d[i] = 1'b0;
+      pend_i = cqp_q[(i)*16 +: 16] - r_cq_cons[(i)*16 +: 16];
+      mp_i = (r_mod_pkts[(i)*16 +: 16] == 16'd0) ? 16'd1 : r_mod_pkts[(i)*16 +: 16];
+      armed_d[i] = a_now;
+      if (!a_now || !r_irq_en[i] || !irq_enable || !r_en[i] || pend_i == 16'd0) begin
+        tmr_d[i] = 1'b0;
+      end else if (pend_i >= mp_i) begin
+        armed_d[i] = 1'b0;
+        tmr_d[i] = 1'b0;
+        if ({24'd0, r_vec[(i)*8 +: 8]} < NUM_VECTORS) irq_d[VEC_IW'(r_vec[(i)*8 +: 8])] = 1'b1;
+      end else if (r_mod_cyc[(i)*32 +: 32] != 32'd0) begin
+        if (!tmr_d[i]) begin
+          tmr_d[i] = 1'b1;
+          tcnt_d[(i)*32 +: 32] = 32'd1;
+        end else begin
+          tcnt_d[(i)*32 +: 32] = tcnt_q[(i)*32 +: 32] + 32'd1;
+          if (tcnt_q[(i)*32 +: 32] >= r_mod_cyc[(i)*32 +: 32]) begin
+            armed_d[i] = 1'b0;
+            tmr_d[i] = 1'b0;
+            if ({24'd0, r_vec[(i)*8 +: 8]} < NUM_VECTORS) irq_d[VEC_IW'(r_vec[(i)*8 +: 8])] = 1'b1;
+          end
+        end
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      st_q <= S_IDLE;
+      cons_q <= '0;
+      cqp_q <= '0;
+      en_prev_q <= '0;
+      armed_q <= '1;
+      tmr_q <= '0;
+      tcnt_q <= '0;
+      irq_q <= '0;
+      infl_q <= '0;
+      c_vnic_q <= '0; c_exc_q <= '0; c_nodesc_q <= '0; c_toolong_q <= '0;
+      c_cqfull_q <= '0; c_quota_q <= '0; c_excfull_q <= '0;
+    end else begin
+      st_q <= st_d;
+      cons_q <= cons_d;
+      cqp_q <= cqp_d;
+      en_prev_q <= r_en;
+      armed_q <= armed_d;
+      tmr_q <= tmr_d;
+      tcnt_q <= tcnt_d;
+      irq_q <= irq_d;
+      infl_q <= infl_d;
+      c_vnic_q <= c_vnic_q + {63'd0, inc_vnic};
+      c_exc_q <= c_exc_q + {63'd0, inc_exc};
+      c_nodesc_q <= c_nodesc_q + {63'd0, inc_nodesc};
+      c_toolong_q <= c_toolong_q + {63'd0, inc_toolong};
+      c_cqfull_q <= c_cqfull_q + {63'd0, inc_cqfull};
+      c_quota_q <= c_quota_q + {63'd0, inc_quota};
+      c_excfull_q <= c_excfull_q + {63'd0, inc_excfull};
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    exc_q <= exc_d; vport_q <= vport_d; src_q <= src_d; rssq_q <= rssq_d;
+    status_q <= status_d; types_q <= types_d; reason_q <= reason_d; perr_q <= perr_d;
+    mkv_q <= mkv_d; rssv_q <= rssv_d; mark_q <= mark_d; h1_q <= h1_d; hash_q <= hash_d;
+    ts_q <= ts_d; tcam_q <= tcam_d; len_q <= len_d; tci_q <= tci_d;
+    ring_q <= ring_d; vi_q <= vi_d; desc_q <= desc_d; cpl_q <= cpl_d; cbeat_q <= cbeat_d;
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Outputs
+  // ---------------------------------------------------------------------------------------
+  assign s_axis_tready = s_rdy;
+  assign m_rd_req_valid = rd_req_v;
+  assign m_rd_req_addr = rd_addr;
+  assign m_rd_req_len = 16'd16;
+  assign s_rd_tready = rd_rdy;
+  assign m_wr_req_valid = wr_req_v;
+  assign m_wr_req_addr = wr_addr;
+  assign m_wr_req_len = wr_len;
+  assign m_wr_tdata = wr_data;
+  assign m_wr_tkeep = wr_keep;
+  assign m_wr_tvalid = wr_v;
+  assign m_wr_tlast = wr_last;
+  assign s_wr_done_ready = done_rdy;
+  assign irq = irq_q;
+  for (genvar i = 0; i < NUM_RXQ; i++) begin : g_q
+    assign rxq_cons[i*16 +: 16] = cons_q[(i)*16 +: 16];
+    assign rxq_cq_prod[i*16 +: 16] = cqp_q[(i)*16 +: 16];
+  end
+  assign exc_cons = cons_q[(NUM_RXQ)*16 +: 16];
+  assign exc_cq_prod = cqp_q[(NUM_RXQ)*16 +: 16];
+  for (genvar v = 0; v < NUM_VNIC; v++) begin : g_v
+    assign vnic_quota_inflight[v*32 +: 32] = infl_q[v*32 +: 32];
+  end
+  assign cnt_out_vnic = c_vnic_q;
+  assign cnt_out_exc = c_exc_q;
+  assign cnt_rx_no_desc = c_nodesc_q;
+  assign cnt_rx_too_long = c_toolong_q;
+  assign cnt_rx_cq_full = c_cqfull_q;
+  assign cnt_quota = c_quota_q;
+  assign cnt_exc_full = c_excfull_q;
+
+endmodule
+
+`default_nettype wire
