@@ -116,6 +116,7 @@ module rx_engine #(
   input  wire                m_wr_req_ready,
   output wire [63:0]         m_wr_req_addr,
   output wire [15:0]         m_wr_req_len,
+  output wire [7:0]          m_wr_req_tag,      // 0 frame, 1 completion
   output wire [DATA_W-1:0]   m_wr_tdata,
   output wire [KEEP_W-1:0]   m_wr_tkeep,
   output wire                m_wr_tvalid,
@@ -123,6 +124,7 @@ module rx_engine #(
   output wire                m_wr_tlast,
   input  wire                s_wr_done_valid,
   output wire                s_wr_done_ready,
+  input  wire [7:0]          s_wr_done_tag,
   input  wire                s_wr_done_err
 );
 
@@ -146,7 +148,7 @@ module rx_engine #(
   // Unused inputs: tkeep (the record's length rules), the DMA error flags (axi_dma counts
   // device errors itself), the timestamp's high half (the completion has its low 32 bits).
   /* verilator lint_off UNUSEDSIGNAL */
-  wire unused_ok = ^{s_axis_tkeep, s_rd_tkeep, desc_q[127:96], s_rd_err, s_wr_done_err, s_rec_ts[63:32],
+  wire unused_ok = ^{s_axis_tkeep, s_wr_done_tag[7:1], s_rd_tkeep, desc_q[127:96], s_rd_err, s_wr_done_err, s_rec_ts[63:32],
                      vnic_quota_policy};
   /* verilator lint_on UNUSEDSIGNAL */
 
@@ -191,7 +193,7 @@ module rx_engine #(
   // ---------------------------------------------------------------------------------------
   typedef enum logic [3:0] {
     S_IDLE, S_CHECK, S_DREQ, S_DRD, S_DECIDE, S_WREQ, S_DATA, S_WDONE, S_CREQ, S_CDATA,
-    S_CDONE, S_DROP
+    S_DROP
   } state_t;
 
   state_t st_q, st_d;
@@ -209,6 +211,11 @@ module rx_engine #(
   logic [127:0]    desc_q, desc_d;
   logic [CPL_W-1:0] cpl_q, cpl_d;
   logic [CB_W-1:0]  cbeat_q, cbeat_d;
+  // the completion written and not yet done (at most one): committed at its done
+  logic            pv_q, pv_d, pexc_q, pexc_d;
+  logic [RI_W-1:0] pring_q, pring_d;
+  logic [VI_W-1:0] pvi_q, pvi_d;
+  logic [15:0]     plen_q, plen_d;
   // ring indices, interrupt state
   logic [NR*16-1:0] cons_q, cons_d, cqp_q, cqp_d;
   logic [NR-1:0]       en_prev_q;
@@ -249,11 +256,14 @@ module rx_engine #(
     fail1 = exc_q ? !(exc_enable && size_ok(exc_size_log2))
                   : (!vport_ok || !vnic_enable[vi_c] || {8'd0, rssq_q} >= vnic_rxq_count[vi_c*16 +: 16] ||
                      qn17 >= 17'(NUM_RXQ) || !r_en_x[qn_c] || !size_ok(r_size[(qn_c)*5 +: 5]));
-    need33 = {1'b0, infl_q[(vi_c)*32 +: 32]} + {17'd0, len_q};
+    need33 = {1'b0, infl_q[(vi_c)*32 +: 32]} + {17'd0, len_q} +
+             ((pv_q && !pexc_q && pvi_q == vi_c) ? {17'd0, plen_q} : 33'd0);
     fail_quota = !exc_q && vnic_quota_bytes[vi_c*32 +: 32] != 32'd0 &&
                  need33 > {1'b0, vnic_quota_bytes[vi_c*32 +: 32]};
-    fail_nodesc = cons_q[(ring_c)*16 +: 16] == r_prod[(ring_c)*16 +: 16];
-    pend17 = {1'b0, cqp_q[(ring_c)*16 +: 16] - r_cq_cons[(ring_c)*16 +: 16]};
+    fail_nodesc = cons_q[(ring_c)*16 +: 16] + {15'd0, pv_q && pring_q == ring_c} ==
+                  r_prod[(ring_c)*16 +: 16];
+    pend17 = {1'b0, cqp_q[(ring_c)*16 +: 16] + {15'd0, pv_q && pring_q == ring_c} -
+                    r_cq_cons[(ring_c)*16 +: 16]};
     fail_cqfull = pend17 >= (17'd1 << r_size[(ring_c)*5 +: 5]);
   end
 
@@ -263,7 +273,9 @@ module rx_engine #(
   logic         phase_c;
   logic [7:0]   st_c;
   always_comb begin
-    slot_c = cons_q[(ring_q)*16 +: 16] & mask_of(r_size[(ring_q)*5 +: 5]);
+    // (the pending completion, if on this ring, has consumed a descriptor already)
+    slot_c = (cons_q[(ring_q)*16 +: 16] + {15'd0, pv_q && pring_q == ring_q}) &
+             mask_of(r_size[(ring_q)*5 +: 5]);
     cslot_c = cqp_q[(ring_q)*16 +: 16] & mask_of(r_size[(ring_q)*5 +: 5]);
     phase_c = ((cqp_q[(ring_q)*16 +: 16] >> r_size[(ring_q)*5 +: 5]) & 16'd1) == 16'd0;
     st_c = (status_q | {2'b00, rssv_q, mkv_q, 3'b000, perr_q}) & 8'h7F;
@@ -289,6 +301,7 @@ module rx_engine #(
   logic rd_req_v, wr_req_v, rd_rdy, done_rdy, wr_v, wr_last, s_rdy;
   logic [63:0] rd_addr, wr_addr;
   logic [15:0] wr_len;
+  logic [7:0]  wr_tag;
   logic [DATA_W-1:0] wr_data;
   logic [KEEP_W-1:0] wr_keep;
   logic complete;   // the completion is visible: indices and counters advance
@@ -306,10 +319,20 @@ module rx_engine #(
     mark_d = mark_q; h1_d = h1_q; hash_d = hash_q; ts_d = ts_q; tcam_d = tcam_q;
     len_d = len_q; tci_d = tci_q;
     ring_d = ring_q; vi_d = vi_q; desc_d = desc_q; cpl_d = cpl_q; cbeat_d = cbeat_q;
+    pv_d = pv_q; pexc_d = pexc_q; pring_d = pring_q; pvi_d = pvi_q; plen_d = plen_q;
     inc_vnic = 1'b0; inc_exc = 1'b0; inc_nodesc = 1'b0; inc_toolong = 1'b0;
     inc_cqfull = 1'b0; inc_quota = 1'b0; inc_excfull = 1'b0;
-    rd_req_v = 1'b0; wr_req_v = 1'b0; rd_rdy = 1'b0; done_rdy = 1'b0; wr_v = 1'b0;
-    wr_last = 1'b0; s_rdy = 1'b0; complete = 1'b0;
+    rd_req_v = 1'b0; wr_req_v = 1'b0; rd_rdy = 1'b0; wr_v = 1'b0;
+    wr_last = 1'b0; s_rdy = 1'b0; complete = 1'b0; wr_tag = 8'd0;
+    // Write completions, in request order: tag 1 (a completion) commits the pending entry;
+    // tag 0 (a frame) only comes in S_WDONE. done_rdy is always 1.
+    done_rdy = 1'b1;
+    if (s_wr_done_valid && s_wr_done_tag[0]) begin
+      complete = 1'b1;
+      pv_d = 1'b0;
+      if (pexc_q) inc_exc = 1'b1;
+      else inc_vnic = 1'b1;
+    end
     rd_addr = r_base[(ring_q)*64 +: 64] + {44'd0, slot_c, 4'd0};
     wr_addr = desc_q[63:0];
     wr_len = len_q;
@@ -367,16 +390,20 @@ module rx_engine #(
         if (s_axis_tvalid && m_wr_tready && s_axis_tlast) st_d = S_WDONE;
       end
       S_WDONE: begin
-        done_rdy = 1'b1;
-        if (s_wr_done_valid) st_d = S_CREQ;
+        if (s_wr_done_valid && !s_wr_done_tag[0]) st_d = S_CREQ;
       end
       S_CREQ: begin
-        wr_req_v = 1'b1;
+        // one completion in flight: wait for the previous one's done (its indices)
+        wr_req_v = !pv_q;
         wr_addr = r_cq_base[(ring_q)*64 +: 64] + {43'd0, cslot_c, 5'd0};
         wr_len = 16'd32;
+        wr_tag = 8'd1;
         cpl_d = CPL_W'(cpl_c);
         cbeat_d = '0;
-        if (m_wr_req_ready) st_d = S_CDATA;
+        if (!pv_q && m_wr_req_ready) begin
+          pv_d = 1'b1; pexc_d = exc_q; pring_d = ring_q; pvi_d = vi_q; plen_d = len_q;
+          st_d = S_CDATA;
+        end
       end
       S_CDATA: begin
         wr_v = 1'b1;
@@ -386,16 +413,7 @@ module rx_engine #(
         if (m_wr_tready) begin
           cpl_d = cpl_q >> DATA_W;
           cbeat_d = cbeat_q + 1'b1;
-          if (wr_last) st_d = S_CDONE;
-        end
-      end
-      S_CDONE: begin
-        done_rdy = 1'b1;
-        if (s_wr_done_valid) begin
-          complete = 1'b1;
-          if (exc_q) inc_exc = 1'b1;
-          else inc_vnic = 1'b1;
-          st_d = S_IDLE;
+          if (wr_last) st_d = S_IDLE;
         end
       end
       S_DROP: begin
@@ -422,15 +440,16 @@ module rx_engine #(
     infl_d = infl_q;
     pend_i = '0; mp_i = '0; a_now = 1'b0; rel_sub = '0;
     if (complete) begin
-      cons_d[(ring_q)*16 +: 16] = cons_q[(ring_q)*16 +: 16] + 16'd1;
-      cqp_d[(ring_q)*16 +: 16] = cqp_q[(ring_q)*16 +: 16] + 16'd1;
+      cons_d[(pring_q)*16 +: 16] = cons_q[(pring_q)*16 +: 16] + 16'd1;
+      cqp_d[(pring_q)*16 +: 16] = cqp_q[(pring_q)*16 +: 16] + 16'd1;
     end
     for (int v = 0; v < NUM_VNIC; v++) begin
       if (vnic_quota_release[v]) begin
         rel_sub = {1'b0, infl_q[(v)*32 +: 32]} - {1'b0, vnic_quota_release_bytes[v*32 +: 32]};
         infl_d[(v)*32 +: 32] = rel_sub[32] ? 32'd0 : rel_sub[31:0];
       end
-      if (complete && !exc_q && vi_q == VI_W'(v)) infl_d[(v)*32 +: 32] = infl_d[(v)*32 +: 32] + {16'd0, len_q};
+      if (complete && !pexc_q && pvi_q == VI_W'(v))
+        infl_d[(v)*32 +: 32] = infl_d[(v)*32 +: 32] + {16'd0, plen_q};
     end
     for (int i = 0; i < NR; i++) begin
       // enabling (0 -> 1) starts the ring from index 0, armed
@@ -468,6 +487,7 @@ module rx_engine #(
   always_ff @(posedge clk) begin
     if (rst) begin
       st_q <= S_IDLE;
+      pv_q <= 1'b0;
       cons_q <= '0;
       cqp_q <= '0;
       en_prev_q <= '0;
@@ -480,6 +500,7 @@ module rx_engine #(
       c_cqfull_q <= '0; c_quota_q <= '0; c_excfull_q <= '0;
     end else begin
       st_q <= st_d;
+      pv_q <= pv_d;
       cons_q <= cons_d;
       cqp_q <= cqp_d;
       en_prev_q <= r_en;
@@ -503,6 +524,7 @@ module rx_engine #(
     status_q <= status_d; types_q <= types_d; reason_q <= reason_d; perr_q <= perr_d;
     mkv_q <= mkv_d; rssv_q <= rssv_d; mark_q <= mark_d; h1_q <= h1_d; hash_q <= hash_d;
     ts_q <= ts_d; tcam_q <= tcam_d; len_q <= len_d; tci_q <= tci_d;
+    pexc_q <= pexc_d; pring_q <= pring_d; pvi_q <= pvi_d; plen_q <= plen_d;
     ring_q <= ring_d; vi_q <= vi_d; desc_q <= desc_d; cpl_q <= cpl_d; cbeat_q <= cbeat_d;
   end
 
@@ -517,6 +539,7 @@ module rx_engine #(
   assign m_wr_req_valid = wr_req_v;
   assign m_wr_req_addr = wr_addr;
   assign m_wr_req_len = wr_len;
+  assign m_wr_req_tag = wr_tag;
   assign m_wr_tdata = wr_data;
   assign m_wr_tkeep = wr_keep;
   assign m_wr_tvalid = wr_v;

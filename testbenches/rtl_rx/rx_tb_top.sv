@@ -122,8 +122,9 @@ module rx_tb_top #(
   wire [KEEP_W-1:0] rd_tkeep, wr_tkeep;
   wire              wr_req_valid, wr_req_ready, wr_tvalid, wr_tready, wr_tlast;
   wire              done_valid, done_ready, done_err;
+  wire [7:0]        wr_tag, done_tag;
   /* verilator lint_off UNUSEDSIGNAL */
-  wire [7:0]        rd_tag, done_tag;
+  wire [7:0]        rd_tag;
   /* verilator lint_on UNUSEDSIGNAL */
 
   rx_engine #(.DATA_W(DATA_W), .NUM_RXQ(NUM_RXQ), .NUM_VNIC(NUM_VNIC),
@@ -200,10 +201,11 @@ module rx_tb_top #(
     .s_rd_tdata(rd_tdata), .s_rd_tkeep(rd_tkeep), .s_rd_tvalid(rd_tvalid),
     .s_rd_tready(rd_tready), .s_rd_tlast(rd_tlast), .s_rd_err(rd_err),
     .m_wr_req_valid(wr_req_valid), .m_wr_req_ready(wr_req_ready),
-    .m_wr_req_addr(wr_req_addr), .m_wr_req_len(wr_req_len),
+    .m_wr_req_addr(wr_req_addr), .m_wr_req_len(wr_req_len), .m_wr_req_tag(wr_tag),
     .m_wr_tdata(wr_tdata), .m_wr_tkeep(wr_tkeep), .m_wr_tvalid(wr_tvalid),
     .m_wr_tready(wr_tready), .m_wr_tlast(wr_tlast),
-    .s_wr_done_valid(done_valid), .s_wr_done_ready(done_ready), .s_wr_done_err(done_err)
+    .s_wr_done_valid(done_valid), .s_wr_done_ready(done_ready), .s_wr_done_tag(done_tag),
+    .s_wr_done_err(done_err)
   );
 
   axi_dma #(.DATA_W(DATA_W), .ID_W(4), .TAG_W(8), .MAX_BURST(MAX_BURST)) u_dma (
@@ -213,7 +215,7 @@ module rx_tb_top #(
     .m_rd_tdata(rd_tdata), .m_rd_tkeep(rd_tkeep), .m_rd_tvalid(rd_tvalid),
     .m_rd_tready(rd_tready), .m_rd_tlast(rd_tlast), .m_rd_tag(rd_tag), .m_rd_err(rd_err),
     .s_wr_req_valid(wr_req_valid), .s_wr_req_ready(wr_req_ready),
-    .s_wr_req_addr(wr_req_addr), .s_wr_req_len(wr_req_len), .s_wr_req_tag(8'd0),
+    .s_wr_req_addr(wr_req_addr), .s_wr_req_len(wr_req_len), .s_wr_req_tag(wr_tag),
     .s_wr_tdata(wr_tdata), .s_wr_tkeep(wr_tkeep), .s_wr_tvalid(wr_tvalid),
     .s_wr_tready(wr_tready), .s_wr_tlast(wr_tlast),
     .m_wr_done_valid(done_valid), .m_wr_done_ready(done_ready), .m_wr_done_tag(done_tag),
