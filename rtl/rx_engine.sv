@@ -20,6 +20,7 @@ module rx_engine #(
   parameter int NUM_RXQ = 8,
   parameter int NUM_VNIC = 4,
   parameter int NUM_VECTORS = 8,
+  parameter int DESC_CACHE = 8,     // descriptors fetched per read and cached (one ring)
   parameter int KEEP_W = DATA_W / 8
 ) (
   input  wire                clk,
@@ -135,6 +136,9 @@ module rx_engine #(
   localparam int CPL_W = (DATA_W > 256) ? DATA_W : 256;
   localparam int CPL_BEATS = (32 + B - 1) / B;
   localparam int CB_W = 3;
+  localparam int DC_W = DESC_CACHE * 128;           // cache bits
+  localparam int DCI_W = $clog2(DESC_CACHE);        // cache entry index
+  localparam int DCB_W = $clog2(DC_W / DATA_W) + 1; // beat counter of a fill
   localparam logic [RI_W-1:0] EXC_RING = RI_W'(NUM_RXQ);
   localparam int VEC_IW = (NUM_VECTORS > 1) ? $clog2(NUM_VECTORS) : 1;
 
@@ -143,6 +147,9 @@ module rx_engine #(
       $error("rx_engine: DATA_W (%0d) must be 64, 128, 256 or 512", DATA_W);
     if (NUM_VNIC < 1 || NUM_VNIC > 254) $error("rx_engine: NUM_VNIC out of range");
     if (NUM_RXQ < 1 || NUM_RXQ > 4096) $error("rx_engine: NUM_RXQ out of range");
+    if (DESC_CACHE < 2 || DESC_CACHE > 16 || (DESC_CACHE & (DESC_CACHE - 1)) != 0 ||
+        DESC_CACHE * 128 < DATA_W)
+      $error("rx_engine: DESC_CACHE must be a power of two in 2..16, at least DATA_W/128");
   end
 
   // Unused inputs: tkeep (the record's length rules), the DMA error flags (axi_dma counts
@@ -216,6 +223,13 @@ module rx_engine #(
   logic [RI_W-1:0] pring_q, pring_d;
   logic [VI_W-1:0] pvi_q, pvi_d;
   logic [15:0]     plen_q, plen_d;
+  // descriptor cache: DESC_CACHE descriptors of one ring from absolute index dc_idx
+  logic             dc_v_q, dc_v_d;
+  logic [RI_W-1:0]  dc_ring_q, dc_ring_d;
+  logic [15:0]      dc_idx_q, dc_idx_d;
+  logic [DCI_W:0]   dc_n_q, dc_n_d, fn_q, fn_d;
+  logic [DC_W-1:0]  dc_buf_q, dc_buf_d;
+  logic [DCB_W-1:0] dc_beat_q, dc_beat_d;
   // ring indices, interrupt state
   logic [NR*16-1:0] cons_q, cons_d, cqp_q, cqp_d;
   logic [NR-1:0]       en_prev_q;
@@ -269,13 +283,13 @@ module rx_engine #(
 
   // The completion entry (spec 7.1), built from the record and the ring's indices.
   logic [255:0] cpl_c;
-  logic [15:0]  slot_c, cslot_c;
+  logic [15:0]  cons_e, slot_c, cslot_c;
   logic         phase_c;
   logic [7:0]   st_c;
   always_comb begin
     // (the pending completion, if on this ring, has consumed a descriptor already)
-    slot_c = (cons_q[(ring_q)*16 +: 16] + {15'd0, pv_q && pring_q == ring_q}) &
-             mask_of(r_size[(ring_q)*5 +: 5]);
+    cons_e = cons_q[(ring_q)*16 +: 16] + {15'd0, pv_q && pring_q == ring_q};
+    slot_c = cons_e & mask_of(r_size[(ring_q)*5 +: 5]);
     cslot_c = cqp_q[(ring_q)*16 +: 16] & mask_of(r_size[(ring_q)*5 +: 5]);
     phase_c = ((cqp_q[(ring_q)*16 +: 16] >> r_size[(ring_q)*5 +: 5]) & 16'd1) == 16'd0;
     st_c = (status_q | {2'b00, rssv_q, mkv_q, 3'b000, perr_q}) & 8'h7F;
@@ -305,12 +319,20 @@ module rx_engine #(
   logic [DATA_W-1:0] wr_data;
   logic [KEEP_W-1:0] wr_keep;
   logic complete;   // the completion is visible: indices and counters advance
-  // Descriptor bytes: DATA_W 64 shifts two beats in from the top, wider buses take beat 0.
-  localparam int DLO = (DATA_W < 128) ? DATA_W : 128;
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [DATA_W+127:0] dsh;  // only the 128-bit window at DLO is used
-  /* verilator lint_on UNUSEDSIGNAL */
-  assign dsh = {s_rd_tdata, desc_q};
+  // Descriptor cache lookup and the size of a fill (no wrap past the ring's end).
+  logic [15:0]      dc_off, avail;
+  logic [16:0]      to_end;
+  logic             dc_hit;
+  logic [DCI_W:0]   fill_n;
+  always_comb begin
+    dc_off = cons_e - dc_idx_q;
+    dc_hit = dc_v_q && dc_ring_q == ring_q && dc_off < {{(15 - DCI_W){1'b0}}, dc_n_q};
+    avail = r_prod[(ring_q)*16 +: 16] - cons_e;
+    to_end = (17'd1 << r_size[(ring_q)*5 +: 5]) - {1'b0, slot_c};
+    fill_n = (DCI_W + 1)'(DESC_CACHE);
+    if (avail < 16'(DESC_CACHE)) fill_n = avail[DCI_W:0];
+    if (to_end < 17'({1'b0, fill_n})) fill_n = to_end[DCI_W:0];
+  end
 
   always_comb begin
     st_d = st_q;
@@ -320,6 +342,8 @@ module rx_engine #(
     len_d = len_q; tci_d = tci_q;
     ring_d = ring_q; vi_d = vi_q; desc_d = desc_q; cpl_d = cpl_q; cbeat_d = cbeat_q;
     pv_d = pv_q; pexc_d = pexc_q; pring_d = pring_q; pvi_d = pvi_q; plen_d = plen_q;
+    dc_v_d = dc_v_q; dc_ring_d = dc_ring_q; dc_idx_d = dc_idx_q; dc_n_d = dc_n_q;
+    dc_buf_d = dc_buf_q; dc_beat_d = dc_beat_q; fn_d = fn_q;
     inc_vnic = 1'b0; inc_exc = 1'b0; inc_nodesc = 1'b0; inc_toolong = 1'b0;
     inc_cqfull = 1'b0; inc_quota = 1'b0; inc_excfull = 1'b0;
     rd_req_v = 1'b0; wr_req_v = 1'b0; rd_rdy = 1'b0; wr_v = 1'b0;
@@ -362,14 +386,29 @@ module rx_engine #(
         else st_d = S_DREQ;
       end
       S_DREQ: begin
-        rd_req_v = 1'b1;
-        if (m_rd_req_ready) st_d = S_DRD;
+        // the descriptor at CONS from the cache, else fetch up to DESC_CACHE from CONS
+        if (dc_hit) begin
+          desc_d = dc_buf_q[dc_off[DCI_W-1:0]*128 +: 128];
+          st_d = S_DECIDE;
+        end else begin
+          rd_req_v = 1'b1;
+          fn_d = fill_n;
+          dc_beat_d = '0;
+          if (m_rd_req_ready) st_d = S_DRD;
+        end
       end
       S_DRD: begin
         rd_rdy = 1'b1;
         if (s_rd_tvalid) begin
-          desc_d = dsh[DLO+127:DLO];
-          if (s_rd_tlast) st_d = S_DECIDE;
+          dc_buf_d[dc_beat_q*DATA_W +: DATA_W] = s_rd_tdata;
+          dc_beat_d = dc_beat_q + 1'b1;
+          if (s_rd_tlast) begin
+            dc_v_d = 1'b1;
+            dc_ring_d = ring_q;
+            dc_idx_d = cons_e;
+            dc_n_d = fn_q;
+            st_d = S_DREQ;
+          end
         end
       end
       S_DECIDE: begin
@@ -422,6 +461,8 @@ module rx_engine #(
       end
       default: st_d = S_IDLE;
     endcase
+    // a ring enabled (indices back to 0) invalidates the cache
+    if ((r_en & ~en_prev_q) != '0) dc_v_d = 1'b0;
   end
 
   // ---------------------------------------------------------------------------------------
@@ -488,6 +529,7 @@ module rx_engine #(
     if (rst) begin
       st_q <= S_IDLE;
       pv_q <= 1'b0;
+      dc_v_q <= 1'b0;
       cons_q <= '0;
       cqp_q <= '0;
       en_prev_q <= '0;
@@ -501,6 +543,7 @@ module rx_engine #(
     end else begin
       st_q <= st_d;
       pv_q <= pv_d;
+      dc_v_q <= dc_v_d;
       cons_q <= cons_d;
       cqp_q <= cqp_d;
       en_prev_q <= r_en;
@@ -524,6 +567,8 @@ module rx_engine #(
     status_q <= status_d; types_q <= types_d; reason_q <= reason_d; perr_q <= perr_d;
     mkv_q <= mkv_d; rssv_q <= rssv_d; mark_q <= mark_d; h1_q <= h1_d; hash_q <= hash_d;
     ts_q <= ts_d; tcam_q <= tcam_d; len_q <= len_d; tci_q <= tci_d;
+    dc_ring_q <= dc_ring_d; dc_idx_q <= dc_idx_d; dc_n_q <= dc_n_d; dc_buf_q <= dc_buf_d;
+    dc_beat_q <= dc_beat_d; fn_q <= fn_d;
     pexc_q <= pexc_d; pring_q <= pring_d; pvi_q <= pvi_d; plen_q <= plen_d;
     ring_q <= ring_d; vi_q <= vi_d; desc_q <= desc_d; cpl_q <= cpl_d; cbeat_q <= cbeat_d;
   end
@@ -534,7 +579,7 @@ module rx_engine #(
   assign s_axis_tready = s_rdy;
   assign m_rd_req_valid = rd_req_v;
   assign m_rd_req_addr = rd_addr;
-  assign m_rd_req_len = 16'd16;
+  assign m_rd_req_len = {{(11 - DCI_W){1'b0}}, fill_n, 4'd0};
   assign s_rd_tready = rd_rdy;
   assign m_wr_req_valid = wr_req_v;
   assign m_wr_req_addr = wr_addr;
