@@ -8,9 +8,11 @@
 // in order (7.4 for the exception ring), per-VNIC byte quota with releases, interrupts with
 // moderation (7.3), drop counters (spec 9).
 //
-// One frame at a time (no descriptor prefetch yet): IDLE -> CHECK -> descriptor read ->
-// DECIDE -> frame write -> wait done -> completion write -> wait done -> indices++.
-// A dropped frame's beats are consumed. Ring NUM_RXQ internally is the exception ring.
+// One frame decided at a time: IDLE -> CHECK -> descriptor (cache, else a DMA read of up to
+// DESC_CACHE descriptors of the ring) -> DECIDE -> frame write -> wait for its done ->
+// completion write (tag 1) -> next frame; the completion's done (at most one in flight)
+// commits CONS, CQ_PROD, the quota bytes and the delivered counter. A dropped frame's beats
+// are consumed. Ring NUM_RXQ internally is the exception ring. docs/rtl-rx.md.
 `resetall
 `timescale 1ns/1ps
 `default_nettype none
@@ -101,6 +103,8 @@ module rx_engine #(
   output wire [63:0]         cnt_rx_cq_full,
   output wire [63:0]         cnt_quota,
   output wire [63:0]         cnt_exc_full,
+  output wire [63:0]         cnt_mirror,        // mirror copies (reason 5) delivered
+  output wire [63:0]         cnt_mirror_drop,   // mirror copies not delivered
 
   // ---- axi_dma client ports
   output wire                m_rd_req_valid,
@@ -219,7 +223,7 @@ module rx_engine #(
   logic [CPL_W-1:0] cpl_q, cpl_d;
   logic [CB_W-1:0]  cbeat_q, cbeat_d;
   // the completion written and not yet done (at most one): committed at its done
-  logic            pv_q, pv_d, pexc_q, pexc_d;
+  logic            pv_q, pv_d, pexc_q, pexc_d, pmir_q, pmir_d;
   logic [RI_W-1:0] pring_q, pring_d;
   logic [VI_W-1:0] pvi_q, pvi_d;
   logic [15:0]     plen_q, plen_d;
@@ -239,7 +243,11 @@ module rx_engine #(
   logic [NUM_VNIC*32-1:0] infl_q, infl_d;
   // counters
   logic [63:0] c_vnic_q, c_exc_q, c_nodesc_q, c_toolong_q, c_cqfull_q, c_quota_q, c_excfull_q;
+  logic [63:0] c_mir_q, c_mirdrop_q;
   logic inc_vnic, inc_exc, inc_nodesc, inc_toolong, inc_cqfull, inc_quota, inc_excfull;
+  logic inc_mir, inc_mirdrop;
+  // a mirror copy on the exception ring (spec 7.4: its failures count as mirror_drop)
+  wire  mirror = exc_q && reason_q == nic_pkg::EXC_MIRROR;
 
   // ---------------------------------------------------------------------------------------
   // CHECK: spec 7.2 checks 1-4 (7.4 for the exception ring) on the latched record
@@ -341,11 +349,11 @@ module rx_engine #(
     mark_d = mark_q; h1_d = h1_q; hash_d = hash_q; ts_d = ts_q; tcam_d = tcam_q;
     len_d = len_q; tci_d = tci_q;
     ring_d = ring_q; vi_d = vi_q; desc_d = desc_q; cpl_d = cpl_q; cbeat_d = cbeat_q;
-    pv_d = pv_q; pexc_d = pexc_q; pring_d = pring_q; pvi_d = pvi_q; plen_d = plen_q;
+    pv_d = pv_q; pexc_d = pexc_q; pmir_d = pmir_q; pring_d = pring_q; pvi_d = pvi_q; plen_d = plen_q;
     dc_v_d = dc_v_q; dc_ring_d = dc_ring_q; dc_idx_d = dc_idx_q; dc_n_d = dc_n_q;
     dc_buf_d = dc_buf_q; dc_beat_d = dc_beat_q; fn_d = fn_q;
     inc_vnic = 1'b0; inc_exc = 1'b0; inc_nodesc = 1'b0; inc_toolong = 1'b0;
-    inc_cqfull = 1'b0; inc_quota = 1'b0; inc_excfull = 1'b0;
+    inc_cqfull = 1'b0; inc_quota = 1'b0; inc_excfull = 1'b0; inc_mir = 1'b0; inc_mirdrop = 1'b0;
     rd_req_v = 1'b0; wr_req_v = 1'b0; rd_rdy = 1'b0; wr_v = 1'b0;
     wr_last = 1'b0; s_rdy = 1'b0; complete = 1'b0; wr_tag = 8'd0;
     // Write completions, in request order: tag 1 (a completion) commits the pending entry;
@@ -354,7 +362,8 @@ module rx_engine #(
     if (s_wr_done_valid && s_wr_done_tag[0]) begin
       complete = 1'b1;
       pv_d = 1'b0;
-      if (pexc_q) inc_exc = 1'b1;
+      if (pmir_q) inc_mir = 1'b1;
+      else if (pexc_q) inc_exc = 1'b1;
       else inc_vnic = 1'b1;
     end
     rd_addr = r_base[(ring_q)*64 +: 64] + {44'd0, slot_c, 4'd0};
@@ -377,7 +386,10 @@ module rx_engine #(
         vi_d = vi_c;
         st_d = S_DROP;
         if (exc_q) begin
-          if (fail1 || fail_nodesc || fail_cqfull) inc_excfull = 1'b1;
+          if (fail1 || fail_nodesc || fail_cqfull) begin
+            if (mirror) inc_mirdrop = 1'b1;
+            else inc_excfull = 1'b1;
+          end
           else st_d = S_DREQ;
         end else if (fail1) inc_nodesc = 1'b1;
         else if (fail_quota) inc_quota = 1'b1;
@@ -413,7 +425,8 @@ module rx_engine #(
       end
       S_DECIDE: begin
         if (desc_q[95:64] < {16'd0, len_q}) begin
-          if (exc_q) inc_excfull = 1'b1;
+          if (mirror) inc_mirdrop = 1'b1;
+          else if (exc_q) inc_excfull = 1'b1;
           else inc_toolong = 1'b1;
           st_d = S_DROP;
         end else st_d = S_WREQ;
@@ -440,7 +453,7 @@ module rx_engine #(
         cpl_d = CPL_W'(cpl_c);
         cbeat_d = '0;
         if (!pv_q && m_wr_req_ready) begin
-          pv_d = 1'b1; pexc_d = exc_q; pring_d = ring_q; pvi_d = vi_q; plen_d = len_q;
+          pv_d = 1'b1; pexc_d = exc_q; pmir_d = mirror; pring_d = ring_q; pvi_d = vi_q; plen_d = len_q;
           st_d = S_CDATA;
         end
       end
@@ -539,7 +552,7 @@ module rx_engine #(
       irq_q <= '0;
       infl_q <= '0;
       c_vnic_q <= '0; c_exc_q <= '0; c_nodesc_q <= '0; c_toolong_q <= '0;
-      c_cqfull_q <= '0; c_quota_q <= '0; c_excfull_q <= '0;
+      c_cqfull_q <= '0; c_quota_q <= '0; c_excfull_q <= '0; c_mir_q <= '0; c_mirdrop_q <= '0;
     end else begin
       st_q <= st_d;
       pv_q <= pv_d;
@@ -559,6 +572,8 @@ module rx_engine #(
       c_cqfull_q <= c_cqfull_q + {63'd0, inc_cqfull};
       c_quota_q <= c_quota_q + {63'd0, inc_quota};
       c_excfull_q <= c_excfull_q + {63'd0, inc_excfull};
+      c_mir_q <= c_mir_q + {63'd0, inc_mir};
+      c_mirdrop_q <= c_mirdrop_q + {63'd0, inc_mirdrop};
     end
   end
 
@@ -569,7 +584,7 @@ module rx_engine #(
     ts_q <= ts_d; tcam_q <= tcam_d; len_q <= len_d; tci_q <= tci_d;
     dc_ring_q <= dc_ring_d; dc_idx_q <= dc_idx_d; dc_n_q <= dc_n_d; dc_buf_q <= dc_buf_d;
     dc_beat_q <= dc_beat_d; fn_q <= fn_d;
-    pexc_q <= pexc_d; pring_q <= pring_d; pvi_q <= pvi_d; plen_q <= plen_d;
+    pexc_q <= pexc_d; pmir_q <= pmir_d; pring_q <= pring_d; pvi_q <= pvi_d; plen_q <= plen_d;
     ring_q <= ring_d; vi_q <= vi_d; desc_q <= desc_d; cpl_q <= cpl_d; cbeat_q <= cbeat_d;
   end
 
@@ -607,6 +622,8 @@ module rx_engine #(
   assign cnt_rx_cq_full = c_cqfull_q;
   assign cnt_quota = c_quota_q;
   assign cnt_exc_full = c_excfull_q;
+  assign cnt_mirror = c_mir_q;
+  assign cnt_mirror_drop = c_mirdrop_q;
 
 endmodule
 

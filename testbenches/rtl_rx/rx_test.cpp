@@ -113,7 +113,7 @@ struct Vnic {
   unsigned base = 0, count = 1;
   std::uint32_t quota = 0, inflight = 0;
 };
-enum Drop { kNoDesc, kTooLong, kCqFull, kQuota, kExcFull, kNumDrops };
+enum Drop { kNoDesc, kTooLong, kCqFull, kQuota, kExcFull, kMirrorDrop, kNumDrops };
 
 struct Expect {  // a delivered frame: where its bytes and its completion must be
   std::uint64_t buf = 0;
@@ -166,7 +166,7 @@ class RxBench {
   std::array<Ring, kNR> ring{};
   std::array<Vnic, kNumVnic> vnic{};
   std::array<std::uint64_t, kNumDrops> drops{};
-  std::uint64_t out_vnic = 0, out_exc = 0, irqs = 0;
+  std::uint64_t out_vnic = 0, out_exc = 0, mirror = 0, irqs = 0;
   std::array<std::uint64_t, kNumVec> irq_count{};
 
   // ---- configuration to the DUT (host registers)
@@ -229,6 +229,7 @@ class RxBench {
   void ref_frame(const Frame& f) {
     const std::uint32_t len = static_cast<std::uint32_t>(f.bytes.size());
     const bool exc = f.r.dest == 3;
+    const bool mir = exc && f.r.reason == 5;  // a mirror copy: failures are mirror_drop
     unsigned qn = kExc;
     Vnic* n = nullptr;
     if (!exc) {
@@ -241,13 +242,14 @@ class RxBench {
       }
       if (n->quota != 0 && std::uint64_t{n->inflight} + len > n->quota) { ++drops[kQuota]; return; }
     } else if (!ring[kExc].usable()) {
-      ++drops[kExcFull];
+      ++drops[mir ? kMirrorDrop : kExcFull];
       return;
     }
     Ring& q = ring[qn];
     const std::uint32_t mask = q.entries() - 1;
-    const Drop no_desc = exc ? kExcFull : kNoDesc, full = exc ? kExcFull : kCqFull,
-               too_long = exc ? kExcFull : kTooLong;
+    const Drop exc_drop = mir ? kMirrorDrop : kExcFull;
+    const Drop no_desc = exc ? exc_drop : kNoDesc, full = exc ? exc_drop : kCqFull,
+               too_long = exc ? exc_drop : kTooLong;
     if (q.prod == q.cons) { ++drops[no_desc]; return; }
     if (static_cast<std::uint16_t>(q.cq_prod - q.cq_cons) >= q.entries()) { ++drops[full]; return; }
     const std::uint32_t slot = q.cons & mask;
@@ -276,7 +278,8 @@ class RxBench {
     exp_.push_back({buf, f.bytes, q.cq_base + std::uint64_t{q.cq_prod & mask} * 32, c});
     ++q.cons;
     ++q.cq_prod;
-    if (exc) ++out_exc;
+    if (mir) ++mirror;
+    else if (exc) ++out_exc;
     else {
       ++out_vnic;
       n->inflight += len;
@@ -319,7 +322,7 @@ class RxBench {
   std::uint64_t decided() const {
     const V& d = *dut_;
     return d.cnt_out_vnic + d.cnt_out_exc + d.cnt_rx_no_desc + d.cnt_rx_too_long +
-           d.cnt_rx_cq_full + d.cnt_quota + d.cnt_exc_full;
+           d.cnt_rx_cq_full + d.cnt_quota + d.cnt_exc_full + d.cnt_mirror + d.cnt_mirror_drop;
   }
 
   void check_state() {
@@ -331,6 +334,8 @@ class RxBench {
     EXPECT_EQ(d.cnt_rx_cq_full, drops[kCqFull]);
     EXPECT_EQ(d.cnt_quota, drops[kQuota]);
     EXPECT_EQ(d.cnt_exc_full, drops[kExcFull]);
+    EXPECT_EQ(d.cnt_mirror, mirror);
+    EXPECT_EQ(d.cnt_mirror_drop, drops[kMirrorDrop]);
     EXPECT_EQ(d.cnt_dev_err, 0u);
     for (unsigned q = 0; q < kNR; ++q) {
       const std::uint64_t cons = q < kNumRxq ? get(d.rxq_cons, q * 16, 16) : d.exc_cons;
@@ -595,20 +600,23 @@ void random_test(std::uint64_t seed, unsigned batches) {
     ASSERT_TRUE(b.run_batch(frames)) << "batch " << batch;
   }
   b.checker().expect_idle();
-  std::printf("rx random seed %llu: %llu delivered (vnic %llu, exc %llu) and checked; drops "
-              "no_desc %llu too_long %llu cq_full %llu quota %llu exc_full %llu; irqs %llu; "
-              "%llu clocks\n",
+  std::printf("rx random seed %llu: %llu delivered (vnic %llu, exc %llu, mirror %llu) and "
+              "checked; drops no_desc %llu too_long %llu cq_full %llu quota %llu exc_full %llu "
+              "mirror_drop %llu; irqs %llu; %llu clocks\n",
               static_cast<unsigned long long>(seed), static_cast<unsigned long long>(b.checked()),
               static_cast<unsigned long long>(b.out_vnic), static_cast<unsigned long long>(b.out_exc),
+              static_cast<unsigned long long>(b.mirror),
               static_cast<unsigned long long>(b.drops[kNoDesc]),
               static_cast<unsigned long long>(b.drops[kTooLong]),
               static_cast<unsigned long long>(b.drops[kCqFull]),
               static_cast<unsigned long long>(b.drops[kQuota]),
               static_cast<unsigned long long>(b.drops[kExcFull]),
+              static_cast<unsigned long long>(b.drops[kMirrorDrop]),
               static_cast<unsigned long long>(b.irqs), static_cast<unsigned long long>(b.cycle()));
   // Every outcome must have happened.
   EXPECT_GT(b.out_vnic, 100u);
   EXPECT_GT(b.out_exc, 10u);
+  EXPECT_GT(b.mirror, 5u);
   for (unsigned k = 0; k < kNumDrops; ++k) EXPECT_GT(b.drops[k], 0u) << "drop kind " << k;
   EXPECT_GT(b.irqs, 10u);
   EXPECT_EQ(b.irq_count[3], 0u);  // only ring 3 maps to 3, and it uses vector 9 (never raised)
