@@ -203,8 +203,7 @@ module rx_engine #(
   // State
   // ---------------------------------------------------------------------------------------
   typedef enum logic [3:0] {
-    S_IDLE, S_CHECK, S_DREQ, S_DRD, S_DECIDE, S_WREQ, S_DATA, S_WDONE, S_CREQ, S_CDATA,
-    S_DROP
+    S_IDLE, S_CHECK, S_DREQ, S_DRD, S_DECIDE, S_WREQ, S_DATA, S_DROP
   } state_t;
 
   state_t st_q, st_d;
@@ -223,10 +222,30 @@ module rx_engine #(
   logic [CPL_W-1:0] cpl_q, cpl_d;
   logic [CB_W-1:0]  cbeat_q, cbeat_d;
   // the completion written and not yet done (at most one): committed at its done
-  logic            pv_q, pv_d, pexc_q, pexc_d, pmir_q, pmir_d;
-  logic [RI_W-1:0] pring_q, pring_d;
-  logic [VI_W-1:0] pvi_q, pvi_d;
-  logic [15:0]     plen_q, plen_d;
+  // Frames written whose completion is not yet done, oldest first (PF entries): pushed after
+  // the frame's last beat, its completion written after the frame's done (tag 0), popped
+  // (committed) at the completion's done (tag 1). Dones come in request order.
+  localparam int PF = 4;
+  localparam int PFI_W = 2;
+  logic [PF*256-1:0]      pe_cpl_q, pe_cpl_d;
+  logic [PF*64-1:0]       pe_addr_q, pe_addr_d;
+  logic [PF*RI_W-1:0]     pe_ring_q, pe_ring_d;
+  logic [PF*VI_W-1:0]     pe_vi_q, pe_vi_d;
+  logic [PF-1:0]          pe_exc_q, pe_exc_d, pe_mir_q, pe_mir_d;
+  logic [PF*16-1:0]       pe_len_q, pe_len_d;
+  logic [PFI_W-1:0]       ph_q;                 // head
+  logic [PFI_W:0]         pcnt_q, fdone_q, cis_q; // entries, frames done, completions issued
+  logic [NR*3-1:0]        icnt_q;               // per ring: consumed, not committed
+  logic [NUM_VNIC*32-1:0] pbytes_q;             // per VNIC: their bytes
+  logic                   push, fdone_ev, cis_ev;
+  logic [PFI_W-1:0]       pidx_w, cidx;
+  logic [RI_W-1:0]        ring_h;
+  logic [VI_W-1:0]        vi_h;
+  logic                   exc_h, mir_h;
+  logic [15:0]            len_h;
+  // completion writer
+  typedef enum logic [1:0] {C_IDLE, C_REQ, C_DATA} cst_t;
+  cst_t                   c_st_q, c_st_d;
   // descriptor cache: DESC_CACHE descriptors of one ring from absolute index dc_idx
   logic             dc_v_q, dc_v_d;
   logic [RI_W-1:0]  dc_ring_q, dc_ring_d;
@@ -278,28 +297,28 @@ module rx_engine #(
     fail1 = exc_q ? !(exc_enable && size_ok(exc_size_log2))
                   : (!vport_ok || !vnic_enable[vi_c] || {8'd0, rssq_q} >= vnic_rxq_count[vi_c*16 +: 16] ||
                      qn17 >= 17'(NUM_RXQ) || !r_en_x[qn_c] || !size_ok(r_size[(qn_c)*5 +: 5]));
-    need33 = {1'b0, infl_q[(vi_c)*32 +: 32]} + {17'd0, len_q} +
-             ((pv_q && !pexc_q && pvi_q == vi_c) ? {17'd0, plen_q} : 33'd0);
+    need33 = {1'b0, infl_q[(vi_c)*32 +: 32]} + {17'd0, len_q} + {1'b0, pbytes_q[vi_c*32 +: 32]};
     fail_quota = !exc_q && vnic_quota_bytes[vi_c*32 +: 32] != 32'd0 &&
                  need33 > {1'b0, vnic_quota_bytes[vi_c*32 +: 32]};
-    fail_nodesc = cons_q[(ring_c)*16 +: 16] + {15'd0, pv_q && pring_q == ring_c} ==
+    fail_nodesc = cons_q[(ring_c)*16 +: 16] + {13'd0, icnt_q[ring_c*3 +: 3]} ==
                   r_prod[(ring_c)*16 +: 16];
-    pend17 = {1'b0, cqp_q[(ring_c)*16 +: 16] + {15'd0, pv_q && pring_q == ring_c} -
+    pend17 = {1'b0, cqp_q[(ring_c)*16 +: 16] + {13'd0, icnt_q[ring_c*3 +: 3]} -
                     r_cq_cons[(ring_c)*16 +: 16]};
     fail_cqfull = pend17 >= (17'd1 << r_size[(ring_c)*5 +: 5]);
   end
 
   // The completion entry (spec 7.1), built from the record and the ring's indices.
   logic [255:0] cpl_c;
-  logic [15:0]  cons_e, slot_c, cslot_c;
+  logic [15:0]  cons_e, cqp_e, slot_c, cslot_c;
   logic         phase_c;
   logic [7:0]   st_c;
   always_comb begin
     // (the pending completion, if on this ring, has consumed a descriptor already)
-    cons_e = cons_q[(ring_q)*16 +: 16] + {15'd0, pv_q && pring_q == ring_q};
+    cons_e = cons_q[(ring_q)*16 +: 16] + {13'd0, icnt_q[ring_q*3 +: 3]};
+    cqp_e = cqp_q[(ring_q)*16 +: 16] + {13'd0, icnt_q[ring_q*3 +: 3]};
     slot_c = cons_e & mask_of(r_size[(ring_q)*5 +: 5]);
-    cslot_c = cqp_q[(ring_q)*16 +: 16] & mask_of(r_size[(ring_q)*5 +: 5]);
-    phase_c = ((cqp_q[(ring_q)*16 +: 16] >> r_size[(ring_q)*5 +: 5]) & 16'd1) == 16'd0;
+    cslot_c = cqp_e & mask_of(r_size[(ring_q)*5 +: 5]);
+    phase_c = ((cqp_e >> r_size[(ring_q)*5 +: 5]) & 16'd1) == 16'd0;
     st_c = (status_q | {2'b00, rssv_q, mkv_q, 3'b000, perr_q}) & 8'h7F;
     cpl_c = '0;
     cpl_c[15:0]    = len_q;
@@ -320,6 +339,12 @@ module rx_engine #(
   // ---------------------------------------------------------------------------------------
   // Main FSM
   // ---------------------------------------------------------------------------------------
+  assign ring_h = pe_ring_q[ph_q*RI_W +: RI_W];
+  assign vi_h = pe_vi_q[ph_q*VI_W +: VI_W];
+  assign exc_h = pe_exc_q[ph_q];
+  assign mir_h = pe_mir_q[ph_q];
+  assign len_h = pe_len_q[ph_q*16 +: 16];
+
   logic rd_req_v, wr_req_v, rd_rdy, done_rdy, wr_v, wr_last, s_rdy;
   logic [63:0] rd_addr, wr_addr;
   logic [15:0] wr_len;
@@ -349,23 +374,27 @@ module rx_engine #(
     mark_d = mark_q; h1_d = h1_q; hash_d = hash_q; ts_d = ts_q; tcam_d = tcam_q;
     len_d = len_q; tci_d = tci_q;
     ring_d = ring_q; vi_d = vi_q; desc_d = desc_q; cpl_d = cpl_q; cbeat_d = cbeat_q;
-    pv_d = pv_q; pexc_d = pexc_q; pmir_d = pmir_q; pring_d = pring_q; pvi_d = pvi_q; plen_d = plen_q;
+    pe_cpl_d = pe_cpl_q; pe_addr_d = pe_addr_q; pe_ring_d = pe_ring_q; pe_vi_d = pe_vi_q;
+    pe_exc_d = pe_exc_q; pe_mir_d = pe_mir_q; pe_len_d = pe_len_q; c_st_d = c_st_q;
+    push = 1'b0; fdone_ev = 1'b0; cis_ev = 1'b0;
+    pidx_w = ph_q + pcnt_q[PFI_W-1:0];
+    cidx = ph_q + cis_q[PFI_W-1:0];
     dc_v_d = dc_v_q; dc_ring_d = dc_ring_q; dc_idx_d = dc_idx_q; dc_n_d = dc_n_q;
     dc_buf_d = dc_buf_q; dc_beat_d = dc_beat_q; fn_d = fn_q;
     inc_vnic = 1'b0; inc_exc = 1'b0; inc_nodesc = 1'b0; inc_toolong = 1'b0;
     inc_cqfull = 1'b0; inc_quota = 1'b0; inc_excfull = 1'b0; inc_mir = 1'b0; inc_mirdrop = 1'b0;
     rd_req_v = 1'b0; wr_req_v = 1'b0; rd_rdy = 1'b0; wr_v = 1'b0;
     wr_last = 1'b0; s_rdy = 1'b0; complete = 1'b0; wr_tag = 8'd0;
-    // Write completions, in request order: tag 1 (a completion) commits the pending entry;
-    // tag 0 (a frame) only comes in S_WDONE. done_rdy is always 1.
+    // Write completions, in request order: tag 1 (a completion) commits the head entry,
+    // tag 0 (a frame) lets the next entry's completion be written. done_rdy is always 1.
     done_rdy = 1'b1;
     if (s_wr_done_valid && s_wr_done_tag[0]) begin
       complete = 1'b1;
-      pv_d = 1'b0;
-      if (pmir_q) inc_mir = 1'b1;
-      else if (pexc_q) inc_exc = 1'b1;
+      if (mir_h) inc_mir = 1'b1;
+      else if (exc_h) inc_exc = 1'b1;
       else inc_vnic = 1'b1;
     end
+    if (s_wr_done_valid && !s_wr_done_tag[0]) fdone_ev = 1'b1;
     rd_addr = r_base[(ring_q)*64 +: 64] + {44'd0, slot_c, 4'd0};
     wr_addr = desc_q[63:0];
     wr_len = len_q;
@@ -432,40 +461,24 @@ module rx_engine #(
         end else st_d = S_WREQ;
       end
       S_WREQ: begin
-        wr_req_v = 1'b1;
-        if (m_wr_req_ready) st_d = S_DATA;
+        // the write channel is free (no completion being written) and an entry is free
+        wr_req_v = c_st_q == C_IDLE && pcnt_q != (PFI_W + 1)'(PF);
+        if (wr_req_v && m_wr_req_ready) st_d = S_DATA;
       end
       S_DATA: begin
         wr_v = s_axis_tvalid;
         wr_last = s_axis_tlast;
         s_rdy = m_wr_tready;
-        if (s_axis_tvalid && m_wr_tready && s_axis_tlast) st_d = S_WDONE;
-      end
-      S_WDONE: begin
-        if (s_wr_done_valid && !s_wr_done_tag[0]) st_d = S_CREQ;
-      end
-      S_CREQ: begin
-        // one completion in flight: wait for the previous one's done (its indices)
-        wr_req_v = !pv_q;
-        wr_addr = r_cq_base[(ring_q)*64 +: 64] + {43'd0, cslot_c, 5'd0};
-        wr_len = 16'd32;
-        wr_tag = 8'd1;
-        cpl_d = CPL_W'(cpl_c);
-        cbeat_d = '0;
-        if (!pv_q && m_wr_req_ready) begin
-          pv_d = 1'b1; pexc_d = exc_q; pmir_d = mirror; pring_d = ring_q; pvi_d = vi_q; plen_d = len_q;
-          st_d = S_CDATA;
-        end
-      end
-      S_CDATA: begin
-        wr_v = 1'b1;
-        wr_data = cpl_q[DATA_W-1:0];
-        wr_keep = '1;
-        wr_last = cbeat_q == CB_W'(CPL_BEATS - 1);
-        if (m_wr_tready) begin
-          cpl_d = cpl_q >> DATA_W;
-          cbeat_d = cbeat_q + 1'b1;
-          if (wr_last) st_d = S_IDLE;
+        if (s_axis_tvalid && m_wr_tready && s_axis_tlast) begin
+          push = 1'b1;
+          pe_cpl_d[pidx_w*256 +: 256] = cpl_c;
+          pe_addr_d[pidx_w*64 +: 64] = r_cq_base[(ring_q)*64 +: 64] + {43'd0, cslot_c, 5'd0};
+          pe_ring_d[pidx_w*RI_W +: RI_W] = ring_q;
+          pe_vi_d[pidx_w*VI_W +: VI_W] = vi_q;
+          pe_exc_d[pidx_w] = exc_q;
+          pe_mir_d[pidx_w] = mirror;
+          pe_len_d[pidx_w*16 +: 16] = len_q;
+          st_d = S_IDLE;
         end
       end
       S_DROP: begin
@@ -473,6 +486,37 @@ module rx_engine #(
         if (s_axis_tvalid && s_axis_tlast) st_d = S_IDLE;
       end
       default: st_d = S_IDLE;
+    endcase
+    // ---- completion writer: the oldest entry whose frame is done and whose completion is
+    // not written yet; it takes the write channel only while the frame path does not hold it
+    unique case (c_st_q)
+      // (not while the frame path offers or streams its write: its request stays offered)
+      C_IDLE: if (cis_q < fdone_q && !(st_q == S_WREQ && wr_req_v) && st_q != S_DATA)
+        c_st_d = C_REQ;
+      C_REQ: begin
+        wr_req_v = 1'b1;
+        wr_addr = pe_addr_q[cidx*64 +: 64];
+        wr_len = 16'd32;
+        wr_tag = 8'd1;
+        cpl_d = CPL_W'(pe_cpl_q[cidx*256 +: 256]);
+        cbeat_d = '0;
+        if (m_wr_req_ready) begin
+          cis_ev = 1'b1;
+          c_st_d = C_DATA;
+        end
+      end
+      C_DATA: begin
+        wr_v = 1'b1;
+        wr_data = cpl_q[DATA_W-1:0];
+        wr_keep = '1;
+        wr_last = cbeat_q == CB_W'(CPL_BEATS - 1);
+        if (m_wr_tready) begin
+          cpl_d = cpl_q >> DATA_W;
+          cbeat_d = cbeat_q + 1'b1;
+          if (wr_last) c_st_d = C_IDLE;
+        end
+      end
+      default: c_st_d = C_IDLE;
     endcase
     // a ring enabled (indices back to 0) invalidates the cache
     if ((r_en & ~en_prev_q) != '0) dc_v_d = 1'b0;
@@ -484,6 +528,20 @@ module rx_engine #(
   logic [15:0] pend_i, mp_i;
   logic        a_now;
   logic [32:0] rel_sub;
+  logic [NR*3-1:0]        icnt_d;
+  logic [NUM_VNIC*32-1:0] pbytes_d;
+  always_comb begin
+    icnt_d = icnt_q;
+    pbytes_d = pbytes_q;
+    if (push) begin
+      icnt_d[ring_q*3 +: 3] = icnt_d[ring_q*3 +: 3] + 3'd1;
+      if (!exc_q) pbytes_d[vi_q*32 +: 32] = pbytes_d[vi_q*32 +: 32] + {16'd0, len_q};
+    end
+    if (complete) begin
+      icnt_d[ring_h*3 +: 3] = icnt_d[ring_h*3 +: 3] - 3'd1;
+      if (!exc_h) pbytes_d[vi_h*32 +: 32] = pbytes_d[vi_h*32 +: 32] - {16'd0, len_h};
+    end
+  end
   always_comb begin
     cons_d = cons_q;
     cqp_d = cqp_q;
@@ -494,16 +552,16 @@ module rx_engine #(
     infl_d = infl_q;
     pend_i = '0; mp_i = '0; a_now = 1'b0; rel_sub = '0;
     if (complete) begin
-      cons_d[(pring_q)*16 +: 16] = cons_q[(pring_q)*16 +: 16] + 16'd1;
-      cqp_d[(pring_q)*16 +: 16] = cqp_q[(pring_q)*16 +: 16] + 16'd1;
+      cons_d[(ring_h)*16 +: 16] = cons_q[(ring_h)*16 +: 16] + 16'd1;
+      cqp_d[(ring_h)*16 +: 16] = cqp_q[(ring_h)*16 +: 16] + 16'd1;
     end
     for (int v = 0; v < NUM_VNIC; v++) begin
       if (vnic_quota_release[v]) begin
         rel_sub = {1'b0, infl_q[(v)*32 +: 32]} - {1'b0, vnic_quota_release_bytes[v*32 +: 32]};
         infl_d[(v)*32 +: 32] = rel_sub[32] ? 32'd0 : rel_sub[31:0];
       end
-      if (complete && !pexc_q && pvi_q == VI_W'(v))
-        infl_d[(v)*32 +: 32] = infl_d[(v)*32 +: 32] + {16'd0, plen_q};
+      if (complete && !exc_h && vi_h == VI_W'(v))
+        infl_d[(v)*32 +: 32] = infl_d[(v)*32 +: 32] + {16'd0, len_h};
     end
     for (int i = 0; i < NR; i++) begin
       // enabling (0 -> 1) starts the ring from index 0, armed
@@ -541,7 +599,9 @@ module rx_engine #(
   always_ff @(posedge clk) begin
     if (rst) begin
       st_q <= S_IDLE;
-      pv_q <= 1'b0;
+      c_st_q <= C_IDLE;
+      ph_q <= '0; pcnt_q <= '0; fdone_q <= '0; cis_q <= '0;
+      icnt_q <= '0; pbytes_q <= '0;
       dc_v_q <= 1'b0;
       cons_q <= '0;
       cqp_q <= '0;
@@ -555,7 +615,13 @@ module rx_engine #(
       c_cqfull_q <= '0; c_quota_q <= '0; c_excfull_q <= '0; c_mir_q <= '0; c_mirdrop_q <= '0;
     end else begin
       st_q <= st_d;
-      pv_q <= pv_d;
+      c_st_q <= c_st_d;
+      ph_q <= ph_q + PFI_W'(complete);
+      pcnt_q <= pcnt_q + (PFI_W + 1)'(push) - (PFI_W + 1)'(complete);
+      fdone_q <= fdone_q + (PFI_W + 1)'(fdone_ev) - (PFI_W + 1)'(complete);
+      cis_q <= cis_q + (PFI_W + 1)'(cis_ev) - (PFI_W + 1)'(complete);
+      icnt_q <= icnt_d;
+      pbytes_q <= pbytes_d;
       dc_v_q <= dc_v_d;
       cons_q <= cons_d;
       cqp_q <= cqp_d;
@@ -584,7 +650,8 @@ module rx_engine #(
     ts_q <= ts_d; tcam_q <= tcam_d; len_q <= len_d; tci_q <= tci_d;
     dc_ring_q <= dc_ring_d; dc_idx_q <= dc_idx_d; dc_n_q <= dc_n_d; dc_buf_q <= dc_buf_d;
     dc_beat_q <= dc_beat_d; fn_q <= fn_d;
-    pexc_q <= pexc_d; pmir_q <= pmir_d; pring_q <= pring_d; pvi_q <= pvi_d; plen_q <= plen_d;
+    pe_cpl_q <= pe_cpl_d; pe_addr_q <= pe_addr_d; pe_ring_q <= pe_ring_d; pe_vi_q <= pe_vi_d;
+    pe_exc_q <= pe_exc_d; pe_mir_q <= pe_mir_d; pe_len_q <= pe_len_d;
     ring_q <= ring_d; vi_q <= vi_d; desc_q <= desc_d; cpl_q <= cpl_d; cbeat_q <= cbeat_d;
   end
 
