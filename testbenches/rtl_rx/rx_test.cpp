@@ -484,21 +484,22 @@ class RxBench {
 // ------------------------------------------------------------------------------------------
 
 template <class V>
-void random_test(std::uint64_t seed, unsigned batches) {
+void random_test(std::uint64_t seed, unsigned batches, unsigned latency = 30, double p_ready = 0.7,
+                 double p_gap = 0.2) {
   AxiMemConfig mc;
   mc.data_bytes = RxAxi::data_bytes<V>();
-  mc.read_latency = 30;
-  mc.write_latency = 20;
+  mc.read_latency = latency;
+  mc.write_latency = latency * 2 / 3;
   mc.max_reads = 16;
   mc.max_writes = 16;
-  mc.p_awready = 0.7;
-  mc.p_wready = 0.7;
-  mc.p_arready = 0.7;
-  mc.p_rvalid = 0.7;
-  mc.p_bvalid = 0.7;
+  mc.p_awready = p_ready;
+  mc.p_wready = p_ready;
+  mc.p_arready = p_ready;
+  mc.p_rvalid = p_ready;
+  mc.p_bvalid = p_ready;
   mc.seed = seed;
   Profile prof;
-  prof.p_frame_gap = 0.2;
+  prof.p_frame_gap = p_gap;
   RxBench<V> b(mc, prof, seed * 7 + 1);
   Prng rng(seed);
 
@@ -625,6 +626,9 @@ void random_test(std::uint64_t seed, unsigned batches) {
 TEST(RtlRx, RandomW64) { random_test<Vrx_tb_top_w64>(11, 60); }
 TEST(RtlRx, RandomW512) { random_test<Vrx_tb_top_w512>(12, 80); }
 TEST(RtlRx, RandomW512Seed2) { random_test<Vrx_tb_top_w512>(13, 60); }
+// Long memory latency, few stalls, no gaps: several frames in flight per completion.
+TEST(RtlRx, Latency100W64) { random_test<Vrx_tb_top_w64>(14, 50, 100, 0.95, 0.0); }
+TEST(RtlRx, Latency100W512) { random_test<Vrx_tb_top_w512>(15, 60, 100, 0.95, 0.0); }
 
 // ------------------------------------------------------------------------------------------
 // Figures
