@@ -23,6 +23,7 @@ module rx_engine #(
   parameter int NUM_VNIC = 4,
   parameter int NUM_VECTORS = 8,
   parameter int DESC_CACHE = 8,     // descriptors fetched per read and cached (one ring)
+  parameter int MAX_PENDING = 8,    // frames written whose completion is not done yet
   parameter int KEEP_W = DATA_W / 8
 ) (
   input  wire                clk,
@@ -154,6 +155,8 @@ module rx_engine #(
     if (DESC_CACHE < 2 || DESC_CACHE > 16 || (DESC_CACHE & (DESC_CACHE - 1)) != 0 ||
         DESC_CACHE * 128 < DATA_W)
       $error("rx_engine: DESC_CACHE must be a power of two in 2..16, at least DATA_W/128");
+    if (MAX_PENDING < 2 || MAX_PENDING > 16 || (MAX_PENDING & (MAX_PENDING - 1)) != 0)
+      $error("rx_engine: MAX_PENDING must be a power of two in 2..16");
   end
 
   // Unused inputs: tkeep (the record's length rules), the DMA error flags (axi_dma counts
@@ -225,8 +228,9 @@ module rx_engine #(
   // Frames written whose completion is not yet done, oldest first (PF entries): pushed after
   // the frame's last beat, its completion written after the frame's done (tag 0), popped
   // (committed) at the completion's done (tag 1). Dones come in request order.
-  localparam int PF = 4;
-  localparam int PFI_W = 2;
+  localparam int PF = MAX_PENDING;
+  localparam int PFI_W = $clog2(PF);
+  localparam int IC_W = PFI_W + 1;
   logic [PF*256-1:0]      pe_cpl_q, pe_cpl_d;
   logic [PF*64-1:0]       pe_addr_q, pe_addr_d;
   logic [PF*RI_W-1:0]     pe_ring_q, pe_ring_d;
@@ -235,7 +239,7 @@ module rx_engine #(
   logic [PF*16-1:0]       pe_len_q, pe_len_d;
   logic [PFI_W-1:0]       ph_q;                 // head
   logic [PFI_W:0]         pcnt_q, fdone_q, cis_q; // entries, frames done, completions issued
-  logic [NR*3-1:0]        icnt_q;               // per ring: consumed, not committed
+  logic [NR*IC_W-1:0]        icnt_q;               // per ring: consumed, not committed
   logic [NUM_VNIC*32-1:0] pbytes_q;             // per VNIC: their bytes
   logic                   push, fdone_ev, cis_ev;
   logic [PFI_W-1:0]       pidx_w, cidx;
@@ -300,9 +304,9 @@ module rx_engine #(
     need33 = {1'b0, infl_q[(vi_c)*32 +: 32]} + {17'd0, len_q} + {1'b0, pbytes_q[vi_c*32 +: 32]};
     fail_quota = !exc_q && vnic_quota_bytes[vi_c*32 +: 32] != 32'd0 &&
                  need33 > {1'b0, vnic_quota_bytes[vi_c*32 +: 32]};
-    fail_nodesc = cons_q[(ring_c)*16 +: 16] + {13'd0, icnt_q[ring_c*3 +: 3]} ==
+    fail_nodesc = cons_q[(ring_c)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_c*IC_W +: IC_W]} ==
                   r_prod[(ring_c)*16 +: 16];
-    pend17 = {1'b0, cqp_q[(ring_c)*16 +: 16] + {13'd0, icnt_q[ring_c*3 +: 3]} -
+    pend17 = {1'b0, cqp_q[(ring_c)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_c*IC_W +: IC_W]} -
                     r_cq_cons[(ring_c)*16 +: 16]};
     fail_cqfull = pend17 >= (17'd1 << r_size[(ring_c)*5 +: 5]);
   end
@@ -314,8 +318,8 @@ module rx_engine #(
   logic [7:0]   st_c;
   always_comb begin
     // (the pending completion, if on this ring, has consumed a descriptor already)
-    cons_e = cons_q[(ring_q)*16 +: 16] + {13'd0, icnt_q[ring_q*3 +: 3]};
-    cqp_e = cqp_q[(ring_q)*16 +: 16] + {13'd0, icnt_q[ring_q*3 +: 3]};
+    cons_e = cons_q[(ring_q)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_q*IC_W +: IC_W]};
+    cqp_e = cqp_q[(ring_q)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_q*IC_W +: IC_W]};
     slot_c = cons_e & mask_of(r_size[(ring_q)*5 +: 5]);
     cslot_c = cqp_e & mask_of(r_size[(ring_q)*5 +: 5]);
     phase_c = ((cqp_e >> r_size[(ring_q)*5 +: 5]) & 16'd1) == 16'd0;
@@ -528,17 +532,17 @@ module rx_engine #(
   logic [15:0] pend_i, mp_i;
   logic        a_now;
   logic [32:0] rel_sub;
-  logic [NR*3-1:0]        icnt_d;
+  logic [NR*IC_W-1:0]        icnt_d;
   logic [NUM_VNIC*32-1:0] pbytes_d;
   always_comb begin
     icnt_d = icnt_q;
     pbytes_d = pbytes_q;
     if (push) begin
-      icnt_d[ring_q*3 +: 3] = icnt_d[ring_q*3 +: 3] + 3'd1;
+      icnt_d[ring_q*IC_W +: IC_W] = icnt_d[ring_q*IC_W +: IC_W] + 1'b1;
       if (!exc_q) pbytes_d[vi_q*32 +: 32] = pbytes_d[vi_q*32 +: 32] + {16'd0, len_q};
     end
     if (complete) begin
-      icnt_d[ring_h*3 +: 3] = icnt_d[ring_h*3 +: 3] - 3'd1;
+      icnt_d[ring_h*IC_W +: IC_W] = icnt_d[ring_h*IC_W +: IC_W] - 1'b1;
       if (!exc_h) pbytes_d[vi_h*32 +: 32] = pbytes_d[vi_h*32 +: 32] - {16'd0, len_h};
     end
   end
