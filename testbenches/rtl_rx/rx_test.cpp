@@ -43,6 +43,7 @@ using model::Prng;
 constexpr unsigned kNumRxq = 8, kNumVnic = 4, kNumVec = 8;
 constexpr unsigned kNR = kNumRxq + 1;  // rings; the last is the exception ring
 constexpr unsigned kExc = kNumRxq;
+constexpr std::uint64_t kCqLo = 0x20000000, kCqHi = 0x30000000;  // completion rings' region
 
 // ---- bit fields of Verilated signals (integral or VlWide)
 template <class T>
@@ -276,6 +277,7 @@ class RxBench {
     put_le(c, 24, 4, f.r.ts & 0xFFFFFFFFu);
     c[31] = ((q.cq_prod >> q.size) & 1u) == 0 ? 0x80 : 0x00;
     exp_.push_back({buf, f.bytes, q.cq_base + std::uint64_t{q.cq_prod & mask} * 32, c});
+    order_.push_back(exp_.back());
     ++q.cons;
     ++q.cq_prod;
     if (mir) ++mirror;
@@ -390,6 +392,19 @@ class RxBench {
     RxAxi::sample(d, m);
     mem_.clock(m);
     chk_->observe(m, s);
+    // A completion's write is issued only once its frame is in memory (AxiMem makes a write
+    // visible with its B): completions come in delivery order, one AW each.
+    if (m.awvalid && s.awready && m.awaddr >= kCqLo && m.awaddr < kCqHi) {
+      if (order_.empty()) {
+        ADD_FAILURE() << "unexpected completion write at 0x" << std::hex << m.awaddr;
+      } else {
+        const Expect& e = order_.front();
+        EXPECT_EQ(m.awaddr, e.cpl_addr & ~std::uint64_t{kB - 1}) << "completion order";
+        EXPECT_EQ(mem_.read(e.buf, e.frame.size()), e.frame)
+            << "completion written before its frame is visible, cycle " << cycle_;
+        order_.pop_front();
+      }
+    }
 
     // ---- interrupts: the DUT's pulses (registered) against last clock's reference
     const std::uint64_t got = d.irq;
@@ -474,6 +489,7 @@ class RxBench {
   bool offer_ = false;
   std::uint64_t cycle_ = 0, sent_ = 0, checked_ = 0, first_beat_ = 0;
   std::vector<Expect> exp_;
+  std::deque<Expect> order_;
   std::array<IrqRef, kNR> irq_{};
   std::array<bool, kNR> arm_pending_{};
   std::uint64_t irq_exp_ = 0;
