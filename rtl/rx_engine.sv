@@ -9,10 +9,11 @@
 // moderation (7.3), drop counters (spec 9).
 //
 // One frame decided at a time: IDLE -> CHECK -> descriptor (cache, else a DMA read of up to
-// DESC_CACHE descriptors of the ring) -> DECIDE -> frame write -> wait for its done ->
-// completion write (tag 1) -> next frame; the completion's done (at most one in flight)
-// commits CONS, CQ_PROD, the quota bytes and the delivered counter. A dropped frame's beats
-// are consumed. Ring NUM_RXQ internally is the exception ring. docs/rtl-rx.md.
+// DESC_CACHE descriptors of the ring) -> DECIDE -> frame write (tag 0) -> next frame. Each
+// written frame waits as a pending entry (up to MAX_PENDING): after its frame's done the
+// completion writer writes its completion (tag 1); that completion's done commits CONS,
+// CQ_PROD, the quota bytes and the delivered counter. A dropped frame's beats are consumed.
+// Ring NUM_RXQ internally is the exception ring. docs/rtl-rx.md.
 `resetall
 `timescale 1ns/1ps
 `default_nettype none
