@@ -45,7 +45,8 @@ script="$gen_dir/elab.ys"
 log="$gen_dir/elab.log"
 status=0
 if ! "$YOSYS" -q -l "$log" -s "$script" > /dev/null 2>&1; then
-  echo "yosys elab: FAILED at $(grep '^ELAB' "$log" | tail -1 | cut -c6-)" >&2
+  at="$(grep '^ELAB' "$log" | tail -1 | cut -c6- || true)"
+  echo "yosys elab: FAILED ${at:+at $at}${at:-reading the sources}" >&2
   grep -E 'ERROR' "$log" >&2 || tail -5 "$log" >&2
   status=1
 fi
