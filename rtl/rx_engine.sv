@@ -99,6 +99,7 @@ module rx_engine #(
 
   // ---- counters
   output wire [63:0]         cnt_out_vnic,
+  output wire [63:0]         cnt_loopback,      // VNIC deliveries whose source is a VNIC
   output wire [63:0]         cnt_out_exc,
   output wire [63:0]         cnt_rx_no_desc,
   output wire [63:0]         cnt_rx_too_long,
@@ -246,7 +247,8 @@ module rx_engine #(
   logic [PFI_W-1:0]       pidx_w, cidx;
   logic [RI_W-1:0]        ring_h;
   logic [VI_W-1:0]        vi_h;
-  logic                   exc_h, mir_h;
+  logic                   exc_h, mir_h, lb_h;
+  logic [7:0]             src_h;
   logic [15:0]            len_h;
   // completion writer
   typedef enum logic [1:0] {C_IDLE, C_REQ, C_DATA} cst_t;
@@ -267,7 +269,8 @@ module rx_engine #(
   logic [NUM_VNIC*32-1:0] infl_q, infl_d;
   // counters
   logic [63:0] c_vnic_q, c_exc_q, c_nodesc_q, c_toolong_q, c_cqfull_q, c_quota_q, c_excfull_q;
-  logic [63:0] c_mir_q, c_mirdrop_q;
+  logic [63:0] c_mir_q, c_mirdrop_q, c_lb_q;
+  logic        inc_lb;
   logic inc_vnic, inc_exc, inc_nodesc, inc_toolong, inc_cqfull, inc_quota, inc_excfull;
   logic inc_mir, inc_mirdrop;
   // a mirror copy on the exception ring (spec 7.4: its failures count as mirror_drop)
@@ -348,6 +351,8 @@ module rx_engine #(
   assign vi_h = pe_vi_q[ph_q*VI_W +: VI_W];
   assign exc_h = pe_exc_q[ph_q];
   assign mir_h = pe_mir_q[ph_q];
+  assign src_h = pe_cpl_q[ph_q*256 + 128 +: 8];  // completion byte 16: source vport
+  assign lb_h = src_h >= 8'd1 && src_h <= 8'(NUM_VNIC);
   assign len_h = pe_len_q[ph_q*16 +: 16];
 
   logic rd_req_v, wr_req_v, rd_rdy, done_rdy, wr_v, wr_last, s_rdy;
@@ -388,6 +393,7 @@ module rx_engine #(
     dc_buf_d = dc_buf_q; dc_beat_d = dc_beat_q; fn_d = fn_q;
     inc_vnic = 1'b0; inc_exc = 1'b0; inc_nodesc = 1'b0; inc_toolong = 1'b0;
     inc_cqfull = 1'b0; inc_quota = 1'b0; inc_excfull = 1'b0; inc_mir = 1'b0; inc_mirdrop = 1'b0;
+    inc_lb = 1'b0;
     rd_req_v = 1'b0; wr_req_v = 1'b0; rd_rdy = 1'b0; wr_v = 1'b0;
     wr_last = 1'b0; s_rdy = 1'b0; complete = 1'b0; wr_tag = 8'd0;
     // Write completions, in request order: tag 1 (a completion) commits the head entry,
@@ -397,7 +403,10 @@ module rx_engine #(
       complete = 1'b1;
       if (mir_h) inc_mir = 1'b1;
       else if (exc_h) inc_exc = 1'b1;
-      else inc_vnic = 1'b1;
+      else begin
+        inc_vnic = 1'b1;
+        inc_lb = lb_h;
+      end
     end
     if (s_wr_done_valid && !s_wr_done_tag[0]) fdone_ev = 1'b1;
     rd_addr = r_base[(ring_q)*64 +: 64] + {44'd0, slot_c, 4'd0};
@@ -618,6 +627,7 @@ module rx_engine #(
       infl_q <= '0;
       c_vnic_q <= '0; c_exc_q <= '0; c_nodesc_q <= '0; c_toolong_q <= '0;
       c_cqfull_q <= '0; c_quota_q <= '0; c_excfull_q <= '0; c_mir_q <= '0; c_mirdrop_q <= '0;
+      c_lb_q <= '0;
     end else begin
       st_q <= st_d;
       c_st_q <= c_st_d;
@@ -645,6 +655,7 @@ module rx_engine #(
       c_excfull_q <= c_excfull_q + {63'd0, inc_excfull};
       c_mir_q <= c_mir_q + {63'd0, inc_mir};
       c_mirdrop_q <= c_mirdrop_q + {63'd0, inc_mirdrop};
+      c_lb_q <= c_lb_q + {63'd0, inc_lb};
     end
   end
 
@@ -696,6 +707,7 @@ module rx_engine #(
   assign cnt_exc_full = c_excfull_q;
   assign cnt_mirror = c_mir_q;
   assign cnt_mirror_drop = c_mirdrop_q;
+  assign cnt_loopback = c_lb_q;
 
 endmodule
 

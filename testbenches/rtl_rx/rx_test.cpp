@@ -167,7 +167,7 @@ class RxBench {
   std::array<Ring, kNR> ring{};
   std::array<Vnic, kNumVnic> vnic{};
   std::array<std::uint64_t, kNumDrops> drops{};
-  std::uint64_t out_vnic = 0, out_exc = 0, mirror = 0, irqs = 0;
+  std::uint64_t out_vnic = 0, out_exc = 0, mirror = 0, irqs = 0, loopback = 0;
   std::array<std::uint64_t, kNumVec> irq_count{};
 
   // ---- configuration to the DUT (host registers)
@@ -284,6 +284,7 @@ class RxBench {
     else if (exc) ++out_exc;
     else {
       ++out_vnic;
+      if (f.r.src >= 1 && f.r.src <= kNumVnic) ++loopback;
       n->inflight += len;
     }
   }
@@ -330,6 +331,7 @@ class RxBench {
   void check_state() {
     const V& d = *dut_;
     EXPECT_EQ(d.cnt_out_vnic, out_vnic);
+    EXPECT_EQ(d.cnt_loopback, loopback);
     EXPECT_EQ(d.cnt_out_exc, out_exc);
     EXPECT_EQ(d.cnt_rx_no_desc, drops[kNoDesc]);
     EXPECT_EQ(d.cnt_rx_too_long, drops[kTooLong]);
