@@ -24,6 +24,7 @@
 #include "Vnic_datapath_w512.h"
 #include "Vnic_datapath_w64.h"
 #include "dp_harness.hpp"
+#include "dp_scenario.hpp"
 #include "nicsim/model/builder.hpp"
 #include "nicsim/model/flow_key.hpp"
 #include "nicsim/model/parse.hpp"
@@ -59,96 +60,7 @@ model::PipelineConfig model_config(bool parse_err_exc, std::uint32_t wire_max) {
   return c;
 }
 
-ActionRecord random_action(Prng& r) {
-  ActionRecord a;
-  std::uint32_t dest_type = 0;
-  std::uint32_t dest_id = 0;
-  const auto d = r.below(100);
-  if (d < 30) {
-    dest_type = 1;
-  } else if (d < 65) {
-    dest_type = 2;
-    dest_id = 1 + static_cast<std::uint32_t>(r.below(kNumVnic));
-  } else if (d < 80) {
-    dest_type = 3;
-  } else if (d < 90) {
-    dest_type = 0;
-  } else if (d < 94) {
-    dest_type = 4 + static_cast<std::uint32_t>(r.below(4));  // reserved: bad_action
-  } else if (d < 97) {
-    dest_type = 1;
-    dest_id = 1 + static_cast<std::uint32_t>(r.below(3));  // wire port out of range
-  } else {
-    dest_type = 2;
-    dest_id = r.below(2) != 0 ? 0 : kNumVnic + 1 + static_cast<std::uint32_t>(r.below(10));
-  }
-  a.flags = (dest_type << ActionRecord::kDestTypeShift) | (dest_id << ActionRecord::kDestIdShift);
-  auto flag = [&](std::uint32_t bit, unsigned pct) {
-    if (r.below(100) < pct) a.flags |= bit;
-  };
-  flag(ActionRecord::kDecap, 8);
-  flag(ActionRecord::kEncap, 20);
-  if (r.below(2) != 0) a.flags |= static_cast<std::uint32_t>(r.below(4)) << ActionRecord::kVlanOpShift;
-  flag(ActionRecord::kSetDmac, 20);
-  flag(ActionRecord::kSetSmac, 20);
-  flag(ActionRecord::kSetSip, 20);
-  flag(ActionRecord::kSetDip, 20);
-  flag(ActionRecord::kSetSport, 20);
-  flag(ActionRecord::kSetDport, 20);
-  flag(ActionRecord::kDecTtl, 25);
-  flag(ActionRecord::kMark, 30);
-  flag(ActionRecord::kMirror, 15);
-  a.vlan_tci = static_cast<std::uint16_t>(r.next());
-  const auto m = r.below(100);
-  if (m < 30)
-    a.meter = static_cast<std::uint16_t>(1 + r.below(kNumMeters - 1));
-  else if (m < 32)
-    a.meter = static_cast<std::uint16_t>(kNumMeters + r.below(100));  // bad_action
-  for (auto& b : a.dmac) b = static_cast<std::uint8_t>(r.next());
-  for (auto& b : a.smac) b = static_cast<std::uint8_t>(r.next());
-  a.mark = static_cast<std::uint32_t>(r.next());
-  a.sport = static_cast<std::uint16_t>(r.next());
-  a.dport = static_cast<std::uint16_t>(r.next());
-  for (auto& b : a.sip) b = static_cast<std::uint8_t>(r.next());
-  for (auto& b : a.dip) b = static_cast<std::uint8_t>(r.next());
-  const auto e = r.below(100);
-  a.encap = static_cast<std::uint16_t>(e < 96 ? 1 + r.below(kNumEncap - 1)
-                                              : (e < 98 ? 0 : kNumEncap + r.below(5)));
-  // What the tables hand back: the canonical encoding.
-  return ActionRecord::decode(a.encode());
-}
-
-model::EncapTemplate random_template(Prng& r) {
-  model::EncapTemplate t;
-  for (auto& b : t.dmac) b = static_cast<std::uint8_t>(r.next());
-  for (auto& b : t.smac) b = static_cast<std::uint8_t>(r.next());
-  t.vlan_tci = r.below(2) != 0 ? static_cast<std::uint16_t>(1 + r.below(0xFFFE)) : 0;
-  t.ipv6 = r.below(2) != 0;
-  t.ttl = static_cast<std::uint8_t>(r.next());
-  t.udp_dport = r.below(4) != 0 ? 4789 : static_cast<std::uint16_t>(r.next());
-  t.vni = static_cast<std::uint32_t>(r.below(1u << 24));
-  for (auto& b : t.sip) b = static_cast<std::uint8_t>(r.next());
-  for (auto& b : t.dip) b = static_cast<std::uint8_t>(r.next());
-  return t;
-}
-
-struct Keys {
-  model::FlowKey key{};
-  model::TcamKey tkey{};
-  bool ok = false;
-};
-
-Keys keys_of(const Bytes& f, std::uint8_t vport) {
-  Keys k;
-  model::Parser parser;
-  model::ParseResult pr;
-  parser.parse(f, pr);
-  if (model::parse_failed(pr, 256)) return k;
-  model::build_flow_key(f, pr, vport, k.key, 256);
-  model::build_tcam_key(k.key, pr, k.tkey);
-  k.ok = true;
-  return k;
-}
+constexpr Limits kLimits{kNumVnic, kNumMeters, kNumEncap};
 
 /// Tables and configuration applied identically to the RTL and to the model.
 template <class H>
@@ -172,7 +84,7 @@ class Scenario {
     }
   }
 
-  void em_insert(const model::FlowKey& key) { em_insert(key, random_action(rng_)); }
+  void em_insert(const model::FlowKey& key) { em_insert(key, random_action(rng_, kLimits)); }
   void em_insert(const model::FlowKey& key, const ActionRecord& a) {
     const auto [st, handle] = h_.em_insert(key, a);
     const auto r = p_.em().insert(key, a);
@@ -200,7 +112,7 @@ class Scenario {
       mask[1] = 0xC0;
     }
     const auto prio = static_cast<std::uint16_t>(rng_.below(4));
-    const ActionRecord a = random_action(rng_);
+    const ActionRecord a = random_action(rng_, kLimits);
     ASSERT_EQ(h_.tcam_write(index, prio, tkey, mask, a), 1u);
     ASSERT_TRUE(p_.tcam().write(index, prio, tkey, mask, a));
   }
@@ -350,7 +262,7 @@ void differential(std::uint64_t seed, std::uint64_t count, bool parse_err_exc, b
   for (Bytes& s : special_frames(r)) {
     const Keys k = keys_of(s, 0);
     if (k.ok) {
-      ActionRecord a = random_action(r);
+      ActionRecord a = random_action(r, kLimits);
       a.flags &= ~(ActionRecord::kDestTypeMask | ActionRecord::kDestIdMask |
                    ActionRecord::kDecap | ActionRecord::kMirror);
       a.flags |= ActionRecord::kDecTtl | (1u << ActionRecord::kDestTypeShift);
