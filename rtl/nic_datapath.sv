@@ -122,6 +122,14 @@ module nic_datapath #(
   input  wire                              encap_wr_valid,
   input  wire [15:0]                       encap_wr_index,
   input  wire [nic_pkg::ACTION_W-1:0]      encap_wr_data,
+  // Encap template read (ENCAP_CMD READ): encap_rd_data is the template encap_rd_index held
+  // one clock after encap_rd_valid, with encap_rd_data_valid (fixed latency 1; a write on the
+  // clock of the read is not seen). A separate copy of the templates serves it, so it never
+  // disturbs the frames' template reads. Index below NUM_ENCAP (the caller checks).
+  input  wire                              encap_rd_valid,
+  input  wire [15:0]                       encap_rd_index,
+  output wire                              encap_rd_data_valid,
+  output wire [nic_pkg::ACTION_W-1:0]      encap_rd_data,
 
   output nic_pkg::dp_counters_t            counters
 );
@@ -618,6 +626,27 @@ module nic_datapath #(
     .rd_data (tmpl_rd_data)
   );
 
+  // The management copy of the templates: the same writes, read by encap_rd_* only.
+  logic encap_rd_valid_q;
+  em_sdp_ram #(.WIDTH(ACT_W), .DEPTH(NUM_ENCAP)) u_tmpl_mgmt (
+    .clk     (clk),
+    .wr_en   (encap_wr_valid && (32'(encap_wr_index) < 32'(NUM_ENCAP))),
+    .wr_addr (encap_wr_index[ENC_AW-1:0]),
+    .wr_data (encap_wr_data),
+    .rd_en   (encap_rd_valid),
+    .rd_addr (encap_rd_index[ENC_AW-1:0]),
+    .rd_data (encap_rd_data)
+  );
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      encap_rd_valid_q <= 1'b0;
+    end else begin
+      encap_rd_valid_q <= encap_rd_valid;
+    end
+  end
+  assign encap_rd_data_valid = encap_rd_valid_q;
+
   sync_fifo #(.WIDTH(DREC_W + ACT_W), .DEPTH(DQ_DEPTH)) u_dq (
     .clk (clk), .rst (rst),
     .s_valid (d2_valid_q), .s_ready (unused_rdy2), .s_data ({d2_rec_q, tmpl_rd_data}),
@@ -1012,7 +1041,7 @@ module nic_datapath #(
   logic unused;
   assign unused = ^{pm_tuser, ae_tuser, em_res_handle, em_res_user, meta.inner, meta.tun_type,
                     meta.tun_off, c_need_em, c_perr, c_vport, c_l2_off_1, c_lvl0, c_lvl1, o_perr,
-                    o_has_eth_1};
+                    o_has_eth_1, encap_rd_index};
 
 endmodule
 

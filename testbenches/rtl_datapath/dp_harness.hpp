@@ -209,6 +209,8 @@ class Harness {
     m_ = std::make_unique<V>(&ctx_);
     m_->clk = 0;
     m_->rst = 1;
+    m_->encap_rd_valid = 0;  // the management read port (ENCAP_CMD READ) is not used here
+    m_->encap_rd_index = 0;
     m_->cfg_enable = 1;
     m_->cfg_parse_err_exc = 0;
     m_->cfg_wire_max_frame = 9018;

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "../axi/axi_checker.hpp"
+#include "../axi/axil_driver.hpp"
 #include "Vnic_regfile_small.h"
 #include "nic_regfile_ports.hpp"
 #include "nicsim/model/device/host_memory.hpp"
@@ -50,6 +50,8 @@ class Bench {
     ctx_ = std::make_unique<VerilatedContext>();
     m_ = std::make_unique<Vnic_regfile_small>(ctx_.get());
     regs_ = rf::registers(*m_, kCounts);
+    drv_ = std::make_unique<nicsim::axi::AxiLiteDriver<Vnic_regfile_small>>(*m_, rng_,
+                                                                           [this] { step(); });
     m_->rst = 1;
     for (int i = 0; i < 4; ++i) step();
     m_->rst = 0;
@@ -63,7 +65,7 @@ class Bench {
   std::vector<Strobe>& strobes() { return strobes_; }
   std::mt19937& rng() { return rng_; }
   std::uint64_t cycle() const { return cycle_; }
-  void set_stalls(bool on) { stalls_ = on; }
+  void set_stalls(bool on) { drv_->set_stalls(on); }
   // Called before every clock's evaluation (inputs that change while traffic runs).
   std::function<void(std::uint64_t)> on_cycle;
 
@@ -72,7 +74,6 @@ class Bench {
     if (on_cycle) on_cycle(cycle_);
     m_->clk = 0;
     m_->eval();
-    chk_.observe(m2s(), s2m());
     for (const auto& r : regs_) {
       if (r.wr && r.wr.bit(0)) {
         strobes_.push_back({std::string(r.block) + "." + r.name,
@@ -80,122 +81,30 @@ class Bench {
                             r.widx ? static_cast<std::uint32_t>(r.widx.get(0, r.widx.width)) : 0u});
       }
     }
-    last_aw_ = m_->s_axil_awvalid && m_->s_axil_awready;
-    last_w_ = m_->s_axil_wvalid && m_->s_axil_wready;
-    last_b_ = m_->s_axil_bvalid && m_->s_axil_bready;
-    last_ar_ = m_->s_axil_arvalid && m_->s_axil_arready;
-    last_r_ = m_->s_axil_rvalid && m_->s_axil_rready;
-    last_rdata_ = m_->s_axil_rdata;
-    last_resp_ = last_b_ ? m_->s_axil_bresp : m_->s_axil_rresp;
+    drv_->observe();
     m_->clk = 1;
     m_->eval();
     ++cycle_;
   }
 
   void write(std::uint32_t addr, std::uint32_t data, unsigned strb = 0xF) {
-    idle();
-    m_->s_axil_awaddr = static_cast<SData>(addr);
-    m_->s_axil_awprot = static_cast<CData>(rand(0, 7));
-    m_->s_axil_wdata = data;
-    m_->s_axil_wstrb = static_cast<CData>(strb);
-    const unsigned aw_delay = stalls_ ? rand(0, 2) : 0;
-    const unsigned w_delay = stalls_ ? rand(0, 2) : 0;
-    bool aw_done = false, w_done = false;
-    for (unsigned t = 0;; ++t) {
-      ASSERT_LT(t, 100u) << "write to 0x" << std::hex << addr << " hangs";
-      m_->s_axil_awvalid = !aw_done && t >= aw_delay;
-      m_->s_axil_wvalid = !w_done && t >= w_delay;
-      m_->s_axil_bready = stalls_ ? rand(0, 2) != 0 : 1;
-      step();
-      aw_done = aw_done || last_aw_;
-      w_done = w_done || last_w_;
-      if (last_b_) {
-        EXPECT_TRUE(aw_done && w_done);
-        EXPECT_EQ(last_resp_, 0u) << "BRESP of 0x" << std::hex << addr;
-        break;
-      }
-    }
-    m_->s_axil_awvalid = 0;
-    m_->s_axil_wvalid = 0;
-    m_->s_axil_bready = 0;
+    drv_->write(addr, data, strb);
   }
+  std::uint32_t read(std::uint32_t addr) { return drv_->read(addr); }
 
-  std::uint32_t read(std::uint32_t addr) {
-    idle();
-    m_->s_axil_araddr = static_cast<SData>(addr);
-    m_->s_axil_arprot = static_cast<CData>(rand(0, 7));
-    const unsigned delay = stalls_ ? rand(0, 2) : 0;
-    bool ar_done = false;
-    std::uint32_t v = 0xDEADBEEF;
-    for (unsigned t = 0;; ++t) {
-      if (t >= 100u) {
-        ADD_FAILURE() << "read of 0x" << std::hex << addr << " hangs";
-        break;
-      }
-      m_->s_axil_arvalid = !ar_done && t >= delay;
-      m_->s_axil_rready = stalls_ ? rand(0, 2) != 0 : 1;
-      step();
-      ar_done = ar_done || last_ar_;
-      if (last_r_) {
-        EXPECT_TRUE(ar_done);
-        EXPECT_EQ(last_resp_, 0u) << "RRESP of 0x" << std::hex << addr;
-        v = last_rdata_;
-        break;
-      }
-    }
-    m_->s_axil_arvalid = 0;
-    m_->s_axil_rready = 0;
-    return v;
-  }
-
-  void idle() {
-    if (!stalls_) return;
-    for (unsigned n = rand(0, 2); n > 0; --n) step();
-  }
   unsigned rand(unsigned lo, unsigned hi) {
     return std::uniform_int_distribution<unsigned>(lo, hi)(rng_);
   }
   std::uint32_t rand32() { return static_cast<std::uint32_t>(rng_()); }
 
  private:
-  nicsim::axi::AxiLiteM2S m2s() const {
-    nicsim::axi::AxiLiteM2S s;
-    s.awvalid = m_->s_axil_awvalid;
-    s.awaddr = m_->s_axil_awaddr;
-    s.awprot = m_->s_axil_awprot;
-    s.wvalid = m_->s_axil_wvalid;
-    s.wdata = m_->s_axil_wdata;
-    s.wstrb = m_->s_axil_wstrb;
-    s.bready = m_->s_axil_bready;
-    s.arvalid = m_->s_axil_arvalid;
-    s.araddr = m_->s_axil_araddr;
-    s.arprot = m_->s_axil_arprot;
-    s.rready = m_->s_axil_rready;
-    return s;
-  }
-  nicsim::axi::AxiLiteS2M s2m() const {
-    nicsim::axi::AxiLiteS2M s;
-    s.awready = m_->s_axil_awready;
-    s.wready = m_->s_axil_wready;
-    s.bvalid = m_->s_axil_bvalid;
-    s.bresp = m_->s_axil_bresp;
-    s.arready = m_->s_axil_arready;
-    s.rvalid = m_->s_axil_rvalid;
-    s.rdata = m_->s_axil_rdata;
-    s.rresp = m_->s_axil_rresp;
-    return s;
-  }
-
   std::unique_ptr<VerilatedContext> ctx_;
   std::unique_ptr<Vnic_regfile_small> m_;
   std::vector<rf::Register> regs_;
-  nicsim::axi::AxiLiteChecker chk_{"axil"};
   std::mt19937 rng_;
   std::vector<Strobe> strobes_;
   std::uint64_t cycle_ = 0;
-  bool stalls_ = true;
-  bool last_aw_ = false, last_w_ = false, last_b_ = false, last_ar_ = false, last_r_ = false;
-  std::uint32_t last_rdata_ = 0, last_resp_ = 0;
+  std::unique_ptr<nicsim::axi::AxiLiteDriver<Vnic_regfile_small>> drv_;
 };
 
 // One 32-bit word of the map: register, element, word (64-bit: 0 = _LO, 1 = _HI).

@@ -1,0 +1,618 @@
+// SPDX-License-Identifier: MIT
+// rtl_mgmt: nic_mgmt (rtl/nic_mgmt.sv) with nic_regfile and nic_datapath (bench wrapper
+// mgmt_tb_top.sv: 8 EM buckets = 64 entries, 16 TCAM rules, 8 meters, 8 encap templates,
+// DATA_W 64), driven over AXI4-Lite with random stalls and the AxiLiteChecker on.
+//   RegisterCommandsDifferential: random register programs (FT, TCAM, METER, ENCAP commands
+//     with duplicates, a full table, bad handles and indices, unknown codes, commands written
+//     while others run) applied to the RTL and to model::NicDevice; the result registers of
+//     the block are compared after every program.
+//   RingAndRegistersShareTables: the test plays fcmd_engine on the ring-side ports (random
+//     delays and response back-pressure) while register commands run; every response must
+//     reach its issuer with the status the issuer's own sequence implies, and the tables
+//     must end holding both sets.
+//   FrameHitsInsertedFlow: a flow inserted through FT_CMD and a TCAM rule are hit by frames
+//     from the wire; FT_CMD QUERY / TCAM_CMD QUERY then read the counters the model reads.
+#include <gtest/gtest.h>
+#include <verilated.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "../axi/axil_driver.hpp"
+#include "Vmgmt_tb_top.h"
+#include "nicsim/model/action.hpp"
+#include "nicsim/model/builder.hpp"
+#include "nicsim/model/device/host_memory.hpp"
+#include "nicsim/model/device/nic_device.hpp"
+#include "nicsim/model/flow_key.hpp"
+#include "nicsim/regs/nic_regs.hpp"
+
+namespace {
+
+namespace model = nicsim::model;
+namespace R = nicsim::regs;
+
+constexpr std::uint32_t kEmBuckets = 8;
+constexpr std::uint32_t kTcamEntries = 16;
+constexpr std::uint32_t kNumMeters = 8;
+constexpr std::uint32_t kNumEncap = 8;
+constexpr unsigned kDataBytes = 8;  // DATA_W 64
+constexpr std::uint32_t kBusy = 1u << 31;
+
+using Bytes = std::vector<std::uint8_t>;
+
+// Verilator wide signals: byte `i` of a little-endian byte array at bits [8i +: 8].
+template <class W>
+void put_byte(W& w, unsigned bit, std::uint8_t v) {
+  w[bit / 32] = (w[bit / 32] & ~(0xFFu << (bit % 32))) | (std::uint32_t{v} << (bit % 32));
+}
+
+model::DeviceConfig device_config() {
+  model::DeviceConfig c;
+  c.pipeline.em_buckets = kEmBuckets;
+  c.pipeline.tcam_entries = kTcamEntries;
+  c.pipeline.num_meters = kNumMeters;
+  c.pipeline.num_encap = kNumEncap;
+  return c;
+}
+
+class Bench {
+ public:
+  explicit Bench(std::uint32_t seed) : rng_(seed), dev_(device_config(), mem_) {
+    m_ = std::make_unique<Vmgmt_tb_top>(&ctx_);
+    drv_ = std::make_unique<nicsim::axi::AxiLiteDriver<Vmgmt_tb_top>>(*m_, rng_,
+                                                                      [this] { step(); });
+    m_->m_axis_tready = 1;
+    m_->m_desc_ready = 1;
+    m_->rst = 1;
+    for (int i = 0; i < 4; ++i) step();
+    m_->rst = 0;
+    // The EM table and the meters sweep their RAMs after reset.
+    for (int i = 0; i < 64; ++i) step();
+    dev_.write32(R::nic::CONTROL_ADDR, 1);  // ENABLE (the RTL wrapper ties it on)
+  }
+  ~Bench() { m_->final(); }
+
+  Vmgmt_tb_top& m() { return *m_; }
+  model::NicDevice& dev() { return dev_; }
+  std::mt19937& rng() { return rng_; }
+  std::uint64_t cycle() const { return cycle_; }
+  unsigned rand(unsigned lo, unsigned hi) {
+    return std::uniform_int_distribution<unsigned>(lo, hi)(rng_);
+  }
+  std::uint32_t rand32() { return static_cast<std::uint32_t>(rng_()); }
+
+  // Every clock: on_drive sets inputs (after the outputs of the last edge settled), on_sample
+  // sees the settled handshakes of the clock, before the edge.
+  std::function<void()> on_drive;
+  std::function<void()> on_sample;
+
+  void step() {
+    m_->clk = 0;
+    m_->eval();
+    if (on_drive) {
+      on_drive();
+      m_->eval();
+    }
+    if (on_sample) on_sample();
+    drv_->observe();
+    m_->clk = 1;
+    m_->eval();
+    ++cycle_;
+  }
+
+  // Register access on the RTL only, or on both.
+  void rtl_write(std::uint32_t a, std::uint32_t v) { drv_->write(a, v); }
+  std::uint32_t rtl_read(std::uint32_t a) { return drv_->read(a); }
+  void write(std::uint32_t a, std::uint32_t v) {
+    drv_->write(a, v);
+    dev_.write32(a, v);
+  }
+
+  // Waits until no register command runs or waits.
+  void wait_idle() {
+    for (int i = 0; i < 200; ++i) {
+      if ((rtl_read(R::flow::FT_STATUS_ADDR) & kBusy) == 0 &&
+          (rtl_read(R::tcam::TCAM_STATUS_ADDR) & kBusy) == 0 &&
+          (rtl_read(R::actions::ACT_STATUS_ADDR) & kBusy) == 0)
+        return;
+    }
+    ADD_FAILURE() << "register commands still busy at cycle " << cycle_;
+  }
+
+  // Compares the words [lo, hi) of the map, RTL against the model, in address order (so the
+  // 64-bit _LO/_HI latch behaves alike).
+  void compare(std::uint32_t lo, std::uint32_t hi, const char* what) {
+    for (std::uint32_t a = lo; a < hi; a += 4) {
+      const std::uint32_t exp = dev_.read32(a);
+      const std::uint32_t got = rtl_read(a);
+      EXPECT_EQ(got, exp) << what << ": register 0x" << std::hex << a << " at cycle " << std::dec
+                          << cycle_;
+      if (got != exp) ++mismatches_;
+    }
+  }
+  unsigned mismatches() const { return mismatches_; }
+
+ private:
+  VerilatedContext ctx_;
+  std::unique_ptr<Vmgmt_tb_top> m_;
+  std::mt19937 rng_;
+  model::HostMemory mem_;
+  model::NicDevice dev_;
+  std::unique_ptr<nicsim::axi::AxiLiteDriver<Vmgmt_tb_top>> drv_;
+  std::uint64_t cycle_ = 0;
+  unsigned mismatches_ = 0;
+};
+
+// Result registers of each block (from the command register to the end of the data arrays).
+constexpr std::uint32_t kFlowLo = R::flow::FT_CMD_ADDR;
+constexpr std::uint32_t kFlowHi = R::flow::FT_ACTION_ADDR + 4 * 16;
+constexpr std::uint32_t kTcamLo = R::tcam::TCAM_CMD_ADDR;
+constexpr std::uint32_t kTcamHi = R::tcam::TCAM_ACTION_ADDR + 4 * 16;
+constexpr std::uint32_t kActLo = R::actions::ENCAP_CMD_ADDR;
+constexpr std::uint32_t kActHi = R::actions::ENCAP_DATA_ADDR + 4 * 16;
+
+std::uint32_t unknown_cmd(Bench& b, std::uint32_t max_valid) {
+  switch (b.rand(0, 3)) {
+    case 0: return 0;
+    case 1: return max_valid + 1 + b.rand(0, 3);
+    case 2: return 0x100u + b.rand(1, max_valid);  // low bits valid, upper bits not
+    default: return b.rand32() | 0x10000u;
+  }
+}
+
+TEST(RtlMgmt, RegisterCommandsDifferential) {
+  Bench b(7);
+  // Key pool: 80 keys for 64 entries (duplicates, a full table, deletes).
+  std::vector<std::array<std::uint32_t, 11>> keys(80);
+  for (auto& k : keys)
+    for (auto& w : k) w = b.rand32();
+  std::vector<std::uint32_t> handles{0xFFFFFFFFu, 63, 64, 1000};
+
+  std::set<std::uint32_t> ft_seen, tcam_seen, act_seen;
+  constexpr int kPrograms = 700;
+  for (int p = 0; p < kPrograms; ++p) {
+    const unsigned kind = b.rand(0, 99);
+    const unsigned n_cmds = b.rand(0, 4) == 0 ? b.rand(2, 3) : 1;  // some commands back to back
+    if (kind < 45) {
+      // FT: operands, then one or more commands without waiting.
+      const auto& k = keys[b.rand(0, static_cast<unsigned>(keys.size()) - 1)];
+      for (unsigned i = 0; i < 11; ++i)
+        if (b.rand(0, 3) != 0) b.write(R::flow::FT_KEY_ADDR + 4 * i, k[i]);
+      if (b.rand(0, 2) == 0)
+        for (unsigned i = 0; i < 16; ++i) b.write(R::flow::FT_ACTION_ADDR + 4 * i, b.rand32());
+      if (b.rand(0, 2) == 0) {
+        const std::uint32_t h = b.rand(0, 3) == 0 ? b.rand(0, 70)
+                                                  : handles[b.rand(0, static_cast<unsigned>(handles.size()) - 1)];
+        b.write(R::flow::FT_HANDLE_ADDR, h);
+      }
+      for (unsigned c = 0; c < n_cmds; ++c) {
+        const unsigned r = b.rand(0, 99);
+        std::uint32_t cmd = r < 40 ? 1 : r < 52 ? 2 : r < 64 ? 3 : r < 78 ? 4 : r < 92 ? 5
+                                                                            : unknown_cmd(b, 5);
+        b.write(R::flow::FT_CMD_ADDR, cmd);
+      }
+      b.wait_idle();
+      handles.push_back(b.dev().read32(R::flow::FT_HANDLE_ADDR));
+      ft_seen.insert(b.dev().read32(R::flow::FT_STATUS_ADDR));
+      b.compare(kFlowLo, kFlowHi, "flow");
+    } else if (kind < 75) {
+      // TCAM.
+      const std::uint32_t idx = b.rand(0, 9) == 0 ? (b.rand(0, 1) ? 0xFFFFFFFFu : 0x10001u)
+                                                  : b.rand(0, kTcamEntries + 3);
+      b.write(R::tcam::TCAM_INDEX_ADDR, idx);
+      if (b.rand(0, 1) == 0) {
+        b.write(R::tcam::TCAM_PRIO_ADDR, b.rand32());
+        for (unsigned i = 0; i < 14; ++i) b.write(R::tcam::TCAM_VALUE_ADDR + 4 * i, b.rand32());
+        for (unsigned i = 0; i < 14; ++i) b.write(R::tcam::TCAM_MASK_ADDR + 4 * i, b.rand32());
+        for (unsigned i = 0; i < 16; ++i) b.write(R::tcam::TCAM_ACTION_ADDR + 4 * i, b.rand32());
+      }
+      for (unsigned c = 0; c < n_cmds; ++c) {
+        const unsigned r = b.rand(0, 99);
+        std::uint32_t cmd = r < 40 ? 1 : r < 55 ? 2 : r < 70 ? 3 : r < 90 ? 4 : unknown_cmd(b, 4);
+        b.write(R::tcam::TCAM_CMD_ADDR, cmd);
+      }
+      b.wait_idle();
+      tcam_seen.insert(b.dev().read32(R::tcam::TCAM_STATUS_ADDR));
+      b.compare(kTcamLo, kTcamHi, "tcam");
+    } else {
+      // Meters and encap templates (one queue: ACT_STATUS is shared).
+      for (unsigned c = 0; c < n_cmds; ++c) {
+        const bool meter = b.rand(0, 1) == 0;
+        const std::uint32_t n = meter ? kNumMeters : kNumEncap;
+        const std::uint32_t idx = b.rand(0, 9) == 0 ? (b.rand(0, 1) ? 0xFFFFFFFFu : 0x10001u)
+                                                    : b.rand(0, n + 1);
+        const unsigned r = b.rand(0, 99);
+        const std::uint32_t cmd = r < 45 ? 1 : r < 90 ? 2 : unknown_cmd(b, 2);
+        if (meter) {
+          b.write(R::actions::METER_INDEX_ADDR, idx);
+          if (b.rand(0, 1)) b.write(R::actions::METER_RATE_ADDR, b.rand32());
+          if (b.rand(0, 1)) b.write(R::actions::METER_BURST_ADDR, b.rand32());
+          b.write(R::actions::METER_CMD_ADDR, cmd);
+        } else {
+          b.write(R::actions::ENCAP_INDEX_ADDR, idx);
+          if (b.rand(0, 1))
+            for (unsigned i = 0; i < 16; ++i)
+              b.write(R::actions::ENCAP_DATA_ADDR + 4 * i, b.rand32());
+          b.write(R::actions::ENCAP_CMD_ADDR, cmd);
+        }
+      }
+      b.wait_idle();
+      act_seen.insert(b.dev().read32(R::actions::ACT_STATUS_ADDR));
+      b.compare(kActLo, kActHi, "actions");
+    }
+    if (b.mismatches() > 20) break;
+  }
+  // Every outcome occurred.
+  EXPECT_EQ(ft_seen, (std::set<std::uint32_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(tcam_seen, (std::set<std::uint32_t>{1, 4, 5}));
+  EXPECT_EQ(act_seen, (std::set<std::uint32_t>{1, 5}));
+  b.compare(kFlowLo, kActHi, "final");
+}
+
+// ---- ring master (plays fcmd_engine on nic_mgmt's s_ring_* ports) ----
+struct RingCmd {
+  bool tcam = false;
+  unsigned op = 0;            // EM: 1 insert, 2 delete key, 3 delete handle; TCAM: 1 write, 2 clear
+  std::array<std::uint8_t, 42> key{};
+  Bytes action;               // 64 bytes
+  std::uint32_t handle = 0;   // EM handle or TCAM index
+  std::uint16_t prio = 0;
+  Bytes value, mask;          // 56 bytes each
+};
+
+class RingMaster {
+ public:
+  explicit RingMaster(Bench& b) : b_(b) {}
+  void push(RingCmd c) { q_.push_back(std::move(c)); }
+  bool done() const { return q_.empty() && !busy_; }
+  const std::vector<std::pair<unsigned, std::uint32_t>>& results() const { return res_; }
+  unsigned stalled() const { return stalled_; }
+
+  // Inputs of this clock.
+  void drive() {
+    auto& m = b_.m();
+    if (!busy_ && !q_.empty() && b_.rand(0, 3) == 0) {
+      cur_ = std::move(q_.front());
+      q_.pop_front();
+      busy_ = true;
+      load(cur_);
+    }
+    m.s_ring_em_cmd_valid = busy_ && !accepted_ && !cur_.tcam;
+    m.s_ring_tcam_cmd_valid = busy_ && !accepted_ && cur_.tcam;
+    m.s_ring_em_rsp_ready = b_.rand(0, 2) == 0;
+    m.s_ring_tcam_rsp_ready = b_.rand(0, 2) == 0;
+  }
+  // Handshakes of this clock (settled, before the edge).
+  void sample() {
+    auto& m = b_.m();
+    if (!busy_) return;
+    if (!accepted_) {
+      const bool v = cur_.tcam ? m.s_ring_tcam_cmd_valid : m.s_ring_em_cmd_valid;
+      const bool r = cur_.tcam ? m.s_ring_tcam_cmd_ready : m.s_ring_em_cmd_ready;
+      if (v && r) accepted_ = true;
+      if (v && !r) ++stalled_;
+      return;
+    }
+    const bool v = cur_.tcam ? m.s_ring_tcam_rsp_valid : m.s_ring_em_rsp_valid;
+    const bool r = cur_.tcam ? m.s_ring_tcam_rsp_ready : m.s_ring_em_rsp_ready;
+    if (v && r) {
+      res_.emplace_back(cur_.tcam ? m.s_ring_tcam_rsp_status : m.s_ring_em_rsp_status,
+                        cur_.tcam ? 0u : m.s_ring_em_rsp_handle);
+      busy_ = false;
+      accepted_ = false;
+    }
+  }
+
+ private:
+  void load(const RingCmd& c) {
+    auto& m = b_.m();
+    if (!c.tcam) {
+      m.s_ring_em_cmd_op = static_cast<CData>(c.op);
+      for (unsigned i = 0; i < 42; ++i) put_byte(m.s_ring_em_cmd_key, 336 - 8 - 8 * i, c.key[i]);
+      for (unsigned i = 0; i < 64; ++i) put_byte(m.s_ring_em_cmd_action, 8 * i, c.action[i]);
+      m.s_ring_em_cmd_handle = c.handle;
+    } else {
+      m.s_ring_tcam_cmd_op = c.op;
+      m.s_ring_tcam_cmd_index = c.handle;
+      m.s_ring_tcam_cmd_priority = c.prio;
+      for (unsigned i = 0; i < 56; ++i) {
+        put_byte(m.s_ring_tcam_cmd_value, 448 - 8 - 8 * i, c.value[i]);
+        put_byte(m.s_ring_tcam_cmd_mask, 448 - 8 - 8 * i, c.mask[i]);
+      }
+      for (unsigned i = 0; i < 64; ++i) put_byte(m.s_ring_tcam_cmd_action, 8 * i, c.action[i]);
+    }
+  }
+
+  Bench& b_;
+  std::deque<RingCmd> q_;
+  RingCmd cur_;
+  bool busy_ = false;
+  bool accepted_ = false;
+  unsigned stalled_ = 0;
+  std::vector<std::pair<unsigned, std::uint32_t>> res_;
+};
+
+Bytes rand_bytes(Bench& b, std::size_t n) {
+  Bytes v(n);
+  for (auto& x : v) x = static_cast<std::uint8_t>(b.rand(0, 255));
+  return v;
+}
+
+TEST(RtlMgmt, RingAndRegistersShareTables) {
+  Bench b(11);
+  RingMaster ring(b);
+  b.on_drive = [&] { ring.drive(); };
+  b.on_sample = [&] { ring.sample(); };
+
+  // Ring: 10 keys inserted (one twice), 3 deleted by key, 1 deleted by a bad handle; TCAM
+  // rules 8..15 written, 8..9 cleared, 10 cleared twice.
+  std::vector<std::array<std::uint8_t, 42>> rkeys(10);
+  for (auto& k : rkeys)
+    for (auto& x : k) x = static_cast<std::uint8_t>(b.rand(0, 255));
+  std::vector<unsigned> expect_ring;
+  std::map<std::array<std::uint8_t, 42>, Bytes> ring_entries;
+  for (unsigned i = 0; i < rkeys.size(); ++i) {
+    RingCmd c;
+    c.op = 1;
+    c.key = rkeys[i];
+    c.action = rand_bytes(b, 64);
+    ring_entries[c.key] = c.action;
+    ring.push(c);
+    expect_ring.push_back(1);
+  }
+  {
+    RingCmd c;
+    c.op = 1;
+    c.key = rkeys[0];
+    c.action = rand_bytes(b, 64);
+    ring.push(c);
+    expect_ring.push_back(2);  // EXISTS
+  }
+  for (unsigned i = 0; i < 3; ++i) {
+    RingCmd c;
+    c.op = 2;
+    c.key = rkeys[i];
+    c.action = Bytes(64);
+    ring_entries.erase(c.key);
+    ring.push(c);
+    expect_ring.push_back(1);
+  }
+  {
+    RingCmd c;
+    c.op = 3;
+    c.handle = 5000;
+    c.action = Bytes(64);
+    ring.push(c);
+    expect_ring.push_back(4);  // NOT_FOUND
+  }
+  std::map<unsigned, RingCmd> ring_rules;
+  for (unsigned i = 8; i < 16; ++i) {
+    RingCmd c;
+    c.tcam = true;
+    c.op = 1;
+    c.handle = i;
+    c.prio = static_cast<std::uint16_t>(b.rand(0, 0xFFFF));
+    c.value = rand_bytes(b, 56);
+    c.mask = rand_bytes(b, 56);
+    c.action = rand_bytes(b, 64);
+    ring_rules[i] = c;
+    ring.push(c);
+    expect_ring.push_back(1);
+  }
+  for (unsigned i : {8u, 9u, 10u, 10u}) {
+    RingCmd c;
+    c.tcam = true;
+    c.op = 2;
+    c.handle = i;
+    c.action = Bytes(64);
+    c.value = Bytes(56);
+    c.mask = Bytes(56);
+    expect_ring.push_back(ring_rules.erase(i) ? 1 : 4);
+    ring.push(c);
+  }
+
+  // Registers, meanwhile: 10 other keys inserted, one re-inserted, two deleted by handle;
+  // TCAM rules 0..7 written, rule 1 cleared. Applied to the model too (the ring's entries go
+  // to the model afterwards, through the registers' view: FT_COUNT and READ by handle).
+  std::vector<std::uint32_t> reg_handles;
+  for (unsigned i = 0; i < 10; ++i) {
+    for (unsigned w = 0; w < 11; ++w) b.write(R::flow::FT_KEY_ADDR + 4 * w, b.rand32());
+    for (unsigned w = 0; w < 16; ++w) b.write(R::flow::FT_ACTION_ADDR + 4 * w, b.rand32());
+    b.rtl_write(R::flow::FT_CMD_ADDR, 1);
+    b.wait_idle();
+    EXPECT_EQ(b.rtl_read(R::flow::FT_STATUS_ADDR), 1u) << "register insert " << i;
+    reg_handles.push_back(b.rtl_read(R::flow::FT_HANDLE_ADDR));
+    b.rtl_write(R::flow::FT_CMD_ADDR, 1);  // the same key again
+    b.wait_idle();
+    EXPECT_EQ(b.rtl_read(R::flow::FT_STATUS_ADDR), 2u) << "register re-insert " << i;
+  }
+  for (unsigned i : {2u, 7u}) {
+    b.rtl_write(R::flow::FT_HANDLE_ADDR, reg_handles[i]);
+    b.rtl_write(R::flow::FT_CMD_ADDR, 3);
+    b.wait_idle();
+    EXPECT_EQ(b.rtl_read(R::flow::FT_STATUS_ADDR), 1u) << "register delete " << i;
+  }
+  for (unsigned i = 0; i < 8; ++i) {
+    b.rtl_write(R::tcam::TCAM_INDEX_ADDR, i);
+    b.rtl_write(R::tcam::TCAM_VALUE_ADDR, b.rand32());
+    b.rtl_write(R::tcam::TCAM_CMD_ADDR, 1);
+    b.wait_idle();
+    EXPECT_EQ(b.rtl_read(R::tcam::TCAM_STATUS_ADDR), 1u) << "register TCAM write " << i;
+  }
+  b.rtl_write(R::tcam::TCAM_INDEX_ADDR, 1);
+  b.rtl_write(R::tcam::TCAM_CMD_ADDR, 2);
+  b.wait_idle();
+  EXPECT_EQ(b.rtl_read(R::tcam::TCAM_STATUS_ADDR), 1u);
+
+  for (int i = 0; i < 20000 && !ring.done(); ++i) b.step();
+  ASSERT_TRUE(ring.done()) << "ring commands left";
+  b.on_drive = nullptr;
+  b.on_sample = nullptr;
+  ASSERT_EQ(ring.results().size(), expect_ring.size());
+  for (std::size_t i = 0; i < expect_ring.size(); ++i)
+    EXPECT_EQ(ring.results()[i].first, expect_ring[i]) << "ring command " << i;
+  EXPECT_GT(ring.stalled(), 0u) << "the ring never waited for the arbiter";
+
+  // Contents: every handle read through the registers; the ring's entries with their keys
+  // and (normalised) actions, the registers' eight.
+  b.wait_idle();
+  EXPECT_EQ(b.rtl_read(R::flow::FT_COUNT_ADDR), ring_entries.size() + 8);
+  unsigned ring_found = 0;
+  for (std::uint32_t h = 0; h < 8 * kEmBuckets; ++h) {
+    b.rtl_write(R::flow::FT_HANDLE_ADDR, h);
+    b.rtl_write(R::flow::FT_CMD_ADDR, 5);
+    b.wait_idle();
+    if (b.rtl_read(R::flow::FT_STATUS_ADDR) != 1) continue;
+    std::array<std::uint8_t, 42> k{};
+    for (unsigned w = 0; w < 11; ++w) {
+      const std::uint32_t v = b.rtl_read(R::flow::FT_KEY_ADDR + 4 * w);
+      for (unsigned j = 0; j < 4; ++j)
+        if (4 * w + j < 42) k[4 * w + j] = static_cast<std::uint8_t>(v >> (8 * j));
+    }
+    const auto it = ring_entries.find(k);
+    if (it == ring_entries.end()) continue;
+    ++ring_found;
+    Bytes a = it->second;
+    a[3] = 0;  // ActionRecord::encode(decode()): flags bits 31:24, bytes 62..63
+    a[62] = a[63] = 0;
+    for (unsigned w = 0; w < 16; ++w) {
+      const std::uint32_t exp = a[4 * w] | (a[4 * w + 1] << 8) | (a[4 * w + 2] << 16) |
+                                (std::uint32_t{a[4 * w + 3]} << 24);
+      EXPECT_EQ(b.rtl_read(R::flow::FT_ACTION_ADDR + 4 * w), exp) << "handle " << h;
+    }
+  }
+  EXPECT_EQ(ring_found, ring_entries.size());
+  // TCAM: rules 0, 2..7 (registers) and 11..15 (ring) valid, 1, 8..10 not.
+  for (std::uint32_t i = 0; i < kTcamEntries; ++i) {
+    b.rtl_write(R::tcam::TCAM_INDEX_ADDR, i);
+    b.rtl_write(R::tcam::TCAM_CMD_ADDR, 4);
+    b.wait_idle();
+    const bool valid = (i < 8 && i != 1) || i >= 11;
+    ASSERT_EQ(b.rtl_read(R::tcam::TCAM_STATUS_ADDR), valid ? 1u : 4u) << "rule " << i;
+    if (i < 11) continue;
+    const RingCmd& c = ring_rules[i];
+    EXPECT_EQ(b.rtl_read(R::tcam::TCAM_PRIO_ADDR), c.prio) << "rule " << i;
+    for (unsigned w = 0; w < 14; ++w) {
+      std::uint32_t v = 0, mk = 0;
+      for (unsigned j = 0; j < 4; ++j) {
+        v |= std::uint32_t{c.value[4 * w + j]} << (8 * j);
+        mk |= std::uint32_t{c.mask[4 * w + j]} << (8 * j);
+      }
+      EXPECT_EQ(b.rtl_read(R::tcam::TCAM_VALUE_ADDR + 4 * w), v) << "rule " << i;
+      EXPECT_EQ(b.rtl_read(R::tcam::TCAM_MASK_ADDR + 4 * w), mk) << "rule " << i;
+    }
+  }
+}
+
+TEST(RtlMgmt, FrameHitsInsertedFlow) {
+  Bench b(3);
+  // Run the clock past 2^16 so the last-seen timestamp (ts >> 16) is not zero.
+  while (b.cycle() < 70000) b.step();
+  b.dev().advance(b.m().now - b.dev().now());
+
+  auto frame_of = [](std::uint16_t sport) {
+    model::PacketBuilder pb;
+    model::TcpSpec tcp;
+    tcp.sport = sport;
+    pb.eth().ipv4().tcp(tcp).payload_to(90);
+    return pb.bytes();
+  };
+  const Bytes f1 = frame_of(1111);  // EM hit
+  const Bytes f2 = frame_of(2222);  // EM miss, TCAM hit (rule 3 matches everything)
+  const model::FlowKey key = model::flow_key_of(f1, 0);
+  model::ActionRecord act;
+  act.set_dest(model::ActionDest::kWire, 0);
+  act.mark = 0x1234;
+  act.flags |= model::ActionRecord::kMark;
+  const auto ab = act.encode();
+  for (unsigned w = 0; w < 11; ++w) {
+    std::uint32_t v = 0;
+    for (unsigned j = 0; j < 4; ++j)
+      if (4 * w + j < key.size()) v |= std::uint32_t{key[4 * w + j]} << (8 * j);
+    b.write(R::flow::FT_KEY_ADDR + 4 * w, v);
+  }
+  for (unsigned w = 0; w < 16; ++w) {
+    const std::uint32_t v = ab[4 * w] | (ab[4 * w + 1] << 8) | (ab[4 * w + 2] << 16) |
+                            (std::uint32_t{ab[4 * w + 3]} << 24);
+    b.write(R::flow::FT_ACTION_ADDR + 4 * w, v);
+    b.write(R::tcam::TCAM_ACTION_ADDR + 4 * w, v);
+  }
+  b.write(R::flow::FT_CMD_ADDR, 1);
+  b.write(R::tcam::TCAM_INDEX_ADDR, 3);  // value and mask 0: matches every key
+  b.write(R::tcam::TCAM_CMD_ADDR, 1);
+  b.wait_idle();
+  b.compare(kFlowLo, kFlowHi, "insert");
+  b.compare(kTcamLo, kTcamHi, "tcam write");
+
+  // Send f1 twice and f2 once from the wire; the model gets each at the RTL's timestamp.
+  std::vector<Bytes> out;
+  Bytes cur;
+  unsigned descs = 0;
+  b.on_sample = [&] {
+    auto& m = b.m();
+    if (m.m_axis_tvalid && m.m_axis_tready) {
+      for (unsigned i = 0; i < kDataBytes; ++i)
+        if ((m.m_axis_tkeep >> i) & 1u) cur.push_back(static_cast<std::uint8_t>(m.m_axis_tdata >> (8 * i)));
+      if (m.m_axis_tlast) out.push_back(std::move(cur)), cur.clear();
+    }
+    if (m.m_desc_valid && m.m_desc_ready) ++descs;
+  };
+  for (const Bytes* f : {&f1, &f2, &f1}) {
+    std::size_t off = 0;
+    bool first = true;
+    while (off < f->size()) {
+      auto& m = b.m();
+      const std::size_t n = std::min<std::size_t>(kDataBytes, f->size() - off);
+      std::uint64_t d = 0;
+      for (std::size_t i = 0; i < n; ++i) d |= std::uint64_t{(*f)[off + i]} << (8 * i);
+      m.s_axis_tdata = d;
+      m.s_axis_tkeep = static_cast<CData>((1u << n) - 1);
+      m.s_axis_tlast = off + n == f->size();
+      m.s_axis_tvalid = 1;
+      m.clk = 0;
+      m.eval();
+      const bool fire = m.s_axis_tready;
+      if (fire && first) {
+        b.dev().advance(m.now - b.dev().now());
+        b.dev().wire_rx(*f);
+        first = false;
+      }
+      b.step();
+      if (fire) off += n;
+    }
+    b.m().s_axis_tvalid = 0;
+  }
+  for (int i = 0; i < 400; ++i) b.step();
+  b.on_sample = nullptr;
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(descs, 3u);
+  for (const Bytes& o : out) {
+    const auto exp = b.dev().wire_tx();
+    ASSERT_TRUE(exp.has_value());
+    EXPECT_EQ(o, exp->data);
+  }
+
+  // Counters through the registers: the EM entry (handle from the insert) and TCAM rule 3.
+  b.write(R::flow::FT_CMD_ADDR, 4);
+  b.write(R::tcam::TCAM_CMD_ADDR, 3);
+  b.wait_idle();
+  b.compare(kFlowLo, kFlowHi, "query");
+  b.compare(kTcamLo, kTcamHi, "tcam query");
+  EXPECT_EQ(b.rtl_read(R::flow::FT_PKTS_LO_ADDR), 2u);
+  EXPECT_EQ(b.rtl_read(R::flow::FT_BYTES_LO_ADDR), 2 * f1.size());
+  EXPECT_NE(b.rtl_read(R::flow::FT_LAST_SEEN_ADDR), 0u);
+  EXPECT_EQ(b.rtl_read(R::tcam::TCAM_PKTS_LO_ADDR), 1u);
+  EXPECT_EQ(b.rtl_read(R::tcam::TCAM_BYTES_LO_ADDR), f2.size());
+}
+
+}  // namespace
