@@ -413,10 +413,14 @@ package nic_regs_pkg;
   localparam logic [ADDR_W-1:0] ACTIONS_METER_TOKENS = 16'h0028;
   localparam logic [ADDR_W-1:0] ACTIONS_METER_TOKENS_ADDR = 16'h0428;
   localparam logic [31:0] ACTIONS_METER_TOKENS_RESET = 32'h0000_0000;
-  // ACT_STATUS (ro): result of the last command: 1 OK, 5 BAD_COMMAND (index out of range)
+  // ACT_STATUS (ro): Result of the last ENCAP_CMD or METER_CMD.
   localparam logic [ADDR_W-1:0] ACTIONS_ACT_STATUS = 16'h002C;
   localparam logic [ADDR_W-1:0] ACTIONS_ACT_STATUS_ADDR = 16'h042C;
   localparam logic [31:0] ACTIONS_ACT_STATUS_RESET = 32'h0000_0000;
+  localparam int ACTIONS_ACT_STATUS_CODE_LSB = 0;
+  localparam int ACTIONS_ACT_STATUS_CODE_W = 8;
+  localparam int ACTIONS_ACT_STATUS_BUSY_LSB = 31;
+  localparam int ACTIONS_ACT_STATUS_BUSY_W = 1;
   // ENCAP_DATA (rw): template bytes 0..63 (docs/spec.md 5.5), little-endian words
   localparam logic [ADDR_W-1:0] ACTIONS_ENCAP_DATA = 16'h0040;
   localparam logic [ADDR_W-1:0] ACTIONS_ENCAP_DATA_ADDR = 16'h0440;
