@@ -152,19 +152,26 @@ module dma_mux #(
   endfunction
 
   // ===================================================================== read requests
-  // Per client, packed (client c at [c*W +: W]): bytes of its current request already
-  // issued; beats reserved in its FIFO (issued, not yet taken by the client).
-  logic [N*16-1:0]   rd_off_q, rd_off_d;
-  logic [N*RC_W-1:0] resv_q, resv_d;
-  logic [N-1:0]     rd_elig, rd_take, rd_chunk_last, rd_pop;
-  logic [N*16-1:0]   rd_chunk_len;
-  logic [N*64-1:0]   rd_chunk_addr;
-  logic [N*BC_W-1:0] rd_chunk_beats;
-  logic [IDX_W-1:0] rd_rr_q, rd_rr_d, rd_g;
-  logic             rd_load;
-  logic             rq_valid_q, rq_valid_d;
-  logic [63:0]      rq_addr_q, rq_addr_d;
-  logic [15:0]      rq_len_q, rq_len_d;
+  // A request is accepted from the client with its first chunk (so no data comes before the
+  // request handshake, as with axi_dma alone); the rest of a split request waits in the
+  // client's chunk register (cr_*) and competes for the grant chunk by chunk.
+  // Per client, packed (client c at [c*W +: W]).
+  logic [N-1:0]       cr_valid_q, cr_valid_d;     // a split request has chunks to go
+  logic [N*64-1:0]    cr_addr_q, cr_addr_d;
+  logic [N*16-1:0]    cr_len_q, cr_len_d;
+  logic [N*TAG_W-1:0] cr_tag_q, cr_tag_d;
+  logic [N*16-1:0]    cr_off_q, cr_off_d;         // bytes of it already issued
+  logic [N*RC_W-1:0]  resv_q, resv_d;             // FIFO beats reserved (issued, not taken)
+  logic [N-1:0]       rd_elig, rd_take, rd_chunk_last, rd_pop;
+  logic [N*64-1:0]    rd_addr, rd_chunk_addr;
+  logic [N*16-1:0]    rd_len, rd_chunk_len;
+  logic [N*TAG_W-1:0] rd_tag;
+  logic [N*BC_W-1:0]  rd_chunk_beats;
+  logic [IDX_W-1:0]   rd_rr_q, rd_rr_d, rd_g;
+  logic               rd_load;
+  logic               rq_valid_q, rq_valid_d;
+  logic [63:0]        rq_addr_q, rq_addr_d;
+  logic [15:0]        rq_len_q, rq_len_d;
   logic [DMA_TAG_W-1:0] rq_tag_q, rq_tag_d;
 
   always_comb begin
@@ -173,9 +180,13 @@ module dma_mux #(
       logic [63:0]     addr;
       logic [BC_W-1:0] cbeats;
       logic            oor;
-      len    = s_rd_req_len[c*16 +: 16];
-      addr   = s_rd_req_addr[c*64 +: 64];
-      off    = rd_off_q[c*16 +: 16];
+      len    = cr_valid_q[c] ? cr_len_q[c*16 +: 16] : s_rd_req_len[c*16 +: 16];
+      addr   = cr_valid_q[c] ? cr_addr_q[c*64 +: 64] : s_rd_req_addr[c*64 +: 64];
+      off    = cr_valid_q[c] ? cr_off_q[c*16 +: 16] : 16'd0;
+      rd_tag[c*TAG_W +: TAG_W] = cr_valid_q[c] ? cr_tag_q[c*TAG_W +: TAG_W]
+                                               : s_rd_req_tag[c*TAG_W +: TAG_W];
+      rd_addr[c*64 +: 64] = addr;
+      rd_len[c*16 +: 16]  = len;
       rem    = len - off;
       rd_chunk_last[c] = (17'(rem) <= CHUNK);
       clen   = rd_chunk_last[c] ? rem : CHUNK[15:0];
@@ -191,7 +202,7 @@ module dma_mux #(
       end else begin
         rd_chunk_addr[c*64 +: 64] = addr + 64'(off);
       end
-      rd_elig[c] = s_rd_req_valid[c] &&
+      rd_elig[c] = (cr_valid_q[c] || s_rd_req_valid[c]) &&
                    ((DEPTH_C - resv_q[c*RC_W +: RC_W]) >= RC_W'(cbeats));
     end
   end
@@ -205,27 +216,36 @@ module dma_mux #(
     rq_len_d   = rq_len_q;
     rq_tag_d   = rq_tag_q;
     rd_rr_d    = rd_rr_q;
+    cr_valid_d = cr_valid_q;
+    cr_addr_d  = cr_addr_q;
+    cr_len_d   = cr_len_q;
+    cr_tag_d   = cr_tag_q;
+    cr_off_d   = cr_off_q;
     if (m_rd_req_ready) begin
       rq_valid_d = 1'b0;
     end
     for (int c = 0; c < N; c++) begin
-      rd_take[c]  = rd_load && (rd_g == IDX_W'(c));
-      rd_off_d[c*16 +: 16]   = rd_off_q[c*16 +: 16];
+      rd_take[c] = rd_load && (rd_g == IDX_W'(c));
       resv_d[c*RC_W +: RC_W] = resv_q[c*RC_W +: RC_W] - RC_W'(rd_pop[c]);
       if (rd_take[c]) begin
-        rq_valid_d  = 1'b1;
-        rq_addr_d   = rd_chunk_addr[c*64 +: 64];
-        rq_len_d    = rd_chunk_len[c*16 +: 16];
-        rq_tag_d    = {rd_chunk_last[c], IDX_W'(c), s_rd_req_tag[c*TAG_W +: TAG_W]};
-        rd_rr_d     = IDX_W'(c);
-        rd_off_d[c*16 +: 16]   = rd_chunk_last[c] ? 16'd0 : rd_off_q[c*16 +: 16] + CHUNK[15:0];
+        rq_valid_d = 1'b1;
+        rq_addr_d  = rd_chunk_addr[c*64 +: 64];
+        rq_len_d   = rd_chunk_len[c*16 +: 16];
+        rq_tag_d   = {rd_chunk_last[c], IDX_W'(c), rd_tag[c*TAG_W +: TAG_W]};
+        rd_rr_d    = IDX_W'(c);
         resv_d[c*RC_W +: RC_W] = resv_q[c*RC_W +: RC_W] - RC_W'(rd_pop[c]) +
                                  RC_W'(rd_chunk_beats[c*BC_W +: BC_W]);
+        cr_valid_d[c] = !rd_chunk_last[c];
+        cr_off_d[c*16 +: 16] = cr_valid_q[c] ? cr_off_q[c*16 +: 16] + CHUNK[15:0]
+                                             : CHUNK[15:0];
+        cr_addr_d[c*64 +: 64]      = rd_addr[c*64 +: 64];
+        cr_len_d[c*16 +: 16]       = rd_len[c*16 +: 16];
+        cr_tag_d[c*TAG_W +: TAG_W] = rd_tag[c*TAG_W +: TAG_W];
       end
     end
   end
 
-  assign s_rd_req_ready = rd_take & rd_chunk_last;
+  assign s_rd_req_ready = rd_take & ~cr_valid_q;
   assign m_rd_req_valid = rq_valid_q;
   assign m_rd_req_addr  = rq_addr_q;
   assign m_rd_req_len   = rq_len_q;
@@ -416,6 +436,10 @@ module dma_mux #(
     wq_addr_q <= wq_addr_d;
     wq_len_q  <= wq_len_d;
     wq_tag_q  <= wq_tag_d;
+    cr_addr_q <= cr_addr_d;
+    cr_len_q  <= cr_len_d;
+    cr_tag_q  <= cr_tag_d;
+    cr_off_q  <= cr_off_d;
     if (rst) begin
       rq_valid_q <= 1'b0;
       wq_valid_q <= 1'b0;
@@ -423,7 +447,7 @@ module dma_mux #(
       wr_rr_q    <= IDX_W'(N - 1);
       acc_err_q  <= '0;
       wcnt_q     <= '0;
-      rd_off_q   <= '0;
+      cr_valid_q <= '0;
       resv_q     <= '0;
     end else begin
       rq_valid_q <= rq_valid_d;
@@ -432,7 +456,7 @@ module dma_mux #(
       wr_rr_q    <= wr_rr_d;
       acc_err_q  <= acc_err_d;
       wcnt_q     <= wcnt_d;
-      rd_off_q   <= rd_off_d;
+      cr_valid_q <= cr_valid_d;
       resv_q     <= resv_d;
     end
   end
