@@ -450,8 +450,9 @@ void random_op(MuxBench<V>& b, Prng& rng, unsigned c, std::uint32_t chunk, bool 
     addr = ~std::uint64_t{0} - rng.below(4096);           // wraps around 2^64
   } else if (kind < 9) {
     if (do_read) {
+      // Into the range, or out of it (only earlier chunks fail: err carried to the last).
       len = std::min<std::uint32_t>(len, 4096);
-      addr = kErrLo - 2048 + rng.below(2048 + 0x2000);
+      addr = rng.chance(0.5) ? kErrLo - 2048 + rng.below(2048 + 0x2000) : kErrHi - rng.below(2048);
     } else {
       addr = kErrHi - 2048 + rng.below(2048);
     }
