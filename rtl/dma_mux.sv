@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: MIT
+// dma_mux: N DMA clients sharing one axi_dma, deadlock-free (docs/rtl-dma.md, "dma_mux").
+//
+// Reads: round-robin grant among the clients whose request is pending AND whose read FIFO has
+// room reserved for every beat of the request (or chunk) to be issued. axi_dma returns reads in
+// request order on one stream; each beat goes by the tag's client bits into that client's FIFO,
+// which always has room (s_rd_tready is 1), so a client that stops taking its read data stops
+// nobody else. The reservation is released as the client takes beats. A request longer than
+// RD_FIFO_DEPTH*KEEP_W bytes is issued as chunks of that size (a multiple of KEEP_W, so the
+// chunk streams concatenate to the request's stream); tlast only on the final chunk (DMA tag
+// MSB), err accumulated over the chunks as axi_dma accumulates it over the beats of a request.
+// A request out of the 48-bit range (spec 7.1) that needs chunks is issued as chunks at an
+// address above 2^48, so every chunk returns zeros with err, as the whole request would.
+//
+// Writes: round-robin grant; the granted client (and its beat count) goes to an order FIFO;
+// W data is taken from the client at its head for exactly ceil(len/KEEP_W) beats (axi_dma
+// takes data by count). Done responses go back by the tag's client bits (axi_dma answers in
+// request order; rx/tx/fcmd_engine keep s_wr_done_ready at 1, so no done FIFO).
+//
+// DMA tag = {last chunk, client index (IDX_W), client tag (TAG_W)}.
+`resetall
+`timescale 1ns/1ps
+`default_nettype none
+
+module dma_mux #(
+  parameter int DATA_W = 512,
+  parameter int KEEP_W = DATA_W / 8,
+  parameter int N = 3,                 // clients, 2..4
+  parameter int TAG_W = 8,             // client tag width
+  parameter int RD_FIFO_DEPTH = 256,   // read data beats buffered per client (power of two, >= 2)
+  parameter int WR_ORDER_DEPTH = 16,   // write requests granted whose data has not all passed
+  localparam int IDX_W = (N > 1) ? $clog2(N) : 1,
+  localparam int DMA_TAG_W = TAG_W + IDX_W + 1
+) (
+  input  wire                   clk,
+  input  wire                   rst,
+
+  // ---- clients (packed, client c at [c*W +: W])
+  input  wire [N-1:0]           s_rd_req_valid,
+  output wire [N-1:0]           s_rd_req_ready,
+  input  wire [N*64-1:0]        s_rd_req_addr,
+  input  wire [N*16-1:0]        s_rd_req_len,
+  input  wire [N*TAG_W-1:0]     s_rd_req_tag,
+  output wire [N*DATA_W-1:0]    m_rd_tdata,
+  output wire [N*KEEP_W-1:0]    m_rd_tkeep,
+  output wire [N-1:0]           m_rd_tvalid,
+  input  wire [N-1:0]           m_rd_tready,
+  output wire [N-1:0]           m_rd_tlast,
+  output wire [N*TAG_W-1:0]     m_rd_tag,
+  output wire [N-1:0]           m_rd_err,
+
+  input  wire [N-1:0]           s_wr_req_valid,
+  output wire [N-1:0]           s_wr_req_ready,
+  input  wire [N*64-1:0]        s_wr_req_addr,
+  input  wire [N*16-1:0]        s_wr_req_len,
+  input  wire [N*TAG_W-1:0]     s_wr_req_tag,
+  input  wire [N*DATA_W-1:0]    s_wr_tdata,
+  input  wire [N*KEEP_W-1:0]    s_wr_tkeep,
+  input  wire [N-1:0]           s_wr_tvalid,
+  output wire [N-1:0]           s_wr_tready,
+  input  wire [N-1:0]           s_wr_tlast,
+  output wire [N-1:0]           m_wr_done_valid,
+  input  wire [N-1:0]           m_wr_done_ready,
+  output wire [N*TAG_W-1:0]     m_wr_done_tag,
+  output wire [N-1:0]           m_wr_done_err,
+
+  // ---- to axi_dma's client ports (axi_dma instantiated with TAG_W = DMA_TAG_W)
+  output wire                   m_rd_req_valid,
+  input  wire                   m_rd_req_ready,
+  output wire [63:0]            m_rd_req_addr,
+  output wire [15:0]            m_rd_req_len,
+  output wire [DMA_TAG_W-1:0]   m_rd_req_tag,
+  input  wire [DATA_W-1:0]      s_rd_tdata,
+  input  wire [KEEP_W-1:0]      s_rd_tkeep,
+  input  wire                   s_rd_tvalid,
+  output wire                   s_rd_tready,
+  input  wire                   s_rd_tlast,
+  input  wire [DMA_TAG_W-1:0]   s_rd_tag,
+  input  wire                   s_rd_err,
+
+  output wire                   m_wr_req_valid,
+  input  wire                   m_wr_req_ready,
+  output wire [63:0]            m_wr_req_addr,
+  output wire [15:0]            m_wr_req_len,
+  output wire [DMA_TAG_W-1:0]   m_wr_req_tag,
+  output wire [DATA_W-1:0]      m_wr_tdata,
+  output wire [KEEP_W-1:0]      m_wr_tkeep,
+  output wire                   m_wr_tvalid,
+  input  wire                   m_wr_tready,
+  output wire                   m_wr_tlast,
+
+  input  wire                   s_wr_done_valid,
+  output wire                   s_wr_done_ready,
+  input  wire [DMA_TAG_W-1:0]   s_wr_done_tag,
+  input  wire                   s_wr_done_err
+);
+
+  localparam int B      = KEEP_W;
+  localparam int OFF_W  = $clog2(B);
+  localparam int BC_W   = 17 - OFF_W;                 // beats of one request (len <= 65535)
+  localparam int FA_W   = $clog2(RD_FIFO_DEPTH);      // read FIFO address
+  localparam int RC_W   = FA_W + 1;                   // 0..RD_FIFO_DEPTH
+  // Chunk size in bytes; at 65536 or more no request is ever split.
+  localparam int CHUNK_I = (RD_FIFO_DEPTH * B >= 65536) ? 65536 : RD_FIFO_DEPTH * B;
+  localparam logic [16:0] CHUNK = 17'(CHUNK_I);
+  localparam logic [RC_W-1:0] DEPTH_C = RC_W'(RD_FIFO_DEPTH);
+  // Read FIFO entry: {err, last, tag, keep, data}.
+  localparam int FW     = 2 + TAG_W + KEEP_W + DATA_W;
+  localparam int WO_W   = IDX_W + BC_W;               // write order entry: {client, beats}
+
+  initial begin
+    if (DATA_W != 64 && DATA_W != 128 && DATA_W != 256 && DATA_W != 512) begin
+      $error("dma_mux: DATA_W (%0d) must be 64, 128, 256 or 512", DATA_W);
+    end
+    if (KEEP_W != DATA_W / 8) begin
+      $error("dma_mux: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+    end
+    if (N < 2 || N > 4) begin
+      $error("dma_mux: N (%0d) must be 2..4", N);
+    end
+    if (TAG_W < 1) begin
+      $error("dma_mux: TAG_W (%0d) must be at least 1", TAG_W);
+    end
+    if (RD_FIFO_DEPTH < 2 || (RD_FIFO_DEPTH & (RD_FIFO_DEPTH - 1)) != 0) begin
+      $error("dma_mux: RD_FIFO_DEPTH (%0d) must be a power of two, at least 2", RD_FIFO_DEPTH);
+    end
+    if (WR_ORDER_DEPTH < 2 || (WR_ORDER_DEPTH & (WR_ORDER_DEPTH - 1)) != 0) begin
+      $error("dma_mux: WR_ORDER_DEPTH (%0d) must be a power of two, at least 2",
+             WR_ORDER_DEPTH);
+    end
+  end
+
+  // Stream beats of len bytes (at least 1: a len-0 read returns one beat with tkeep 0).
+  function automatic logic [BC_W-1:0] beats_of(input logic [16:0] len);
+    beats_of = (len == 17'd0) ? BC_W'(1) : BC_W'((len + 17'(B - 1)) >> OFF_W);
+  endfunction
+
+  // Round-robin pick: the first requester after `last` (cyclically), and whether any.
+  function automatic logic [IDX_W-1:0] rr_pick(input logic [N-1:0] req,
+                                               input logic [IDX_W-1:0] last);
+    logic [IDX_W-1:0] pick;
+    logic             found;
+    pick  = '0;
+    found = 1'b0;
+    for (int k = 1; k <= N; k++) begin
+      if (!found && req[(32'(last) + k) % N]) begin
+        pick  = IDX_W'((32'(last) + k) % N);
+        found = 1'b1;
+      end
+    end
+    rr_pick = pick;
+  endfunction
+
+  // ===================================================================== read requests
+  // A request is accepted from the client with its first chunk (so no data comes before the
+  // request handshake, as with axi_dma alone); the rest of a split request waits in the
+  // client's chunk register (cr_*) and competes for the grant chunk by chunk.
+  // Per client, packed (client c at [c*W +: W]).
+  logic [N-1:0]       cr_valid_q, cr_valid_d;     // a split request has chunks to go
+  logic [N*64-1:0]    cr_addr_q, cr_addr_d;
+  logic [N*16-1:0]    cr_len_q, cr_len_d;
+  logic [N*TAG_W-1:0] cr_tag_q, cr_tag_d;
+  logic [N*16-1:0]    cr_off_q, cr_off_d;         // bytes of it already issued
+  logic [N*RC_W-1:0]  resv_q, resv_d;             // FIFO beats reserved (issued, not taken)
+  logic [N-1:0]       rd_elig, rd_take, rd_chunk_last, rd_pop;
+  logic [N*64-1:0]    rd_addr, rd_chunk_addr;
+  logic [N*16-1:0]    rd_len, rd_chunk_len;
+  logic [N*TAG_W-1:0] rd_tag;
+  logic [N*BC_W-1:0]  rd_chunk_beats;
+  logic [IDX_W-1:0]   rd_rr_q, rd_rr_d, rd_g;
+  logic               rd_load;
+  logic               rq_valid_q, rq_valid_d;
+  logic [63:0]        rq_addr_q, rq_addr_d;
+  logic [15:0]        rq_len_q, rq_len_d;
+  logic [DMA_TAG_W-1:0] rq_tag_q, rq_tag_d;
+
+  always_comb begin
+    for (int c = 0; c < N; c++) begin
+      logic [15:0]     len, off, rem, clen;
+      logic [63:0]     addr;
+      logic [BC_W-1:0] cbeats;
+      logic            oor;
+      len    = cr_valid_q[c] ? cr_len_q[c*16 +: 16] : s_rd_req_len[c*16 +: 16];
+      addr   = cr_valid_q[c] ? cr_addr_q[c*64 +: 64] : s_rd_req_addr[c*64 +: 64];
+      off    = cr_valid_q[c] ? cr_off_q[c*16 +: 16] : 16'd0;
+      rd_tag[c*TAG_W +: TAG_W] = cr_valid_q[c] ? cr_tag_q[c*TAG_W +: TAG_W]
+                                               : s_rd_req_tag[c*TAG_W +: TAG_W];
+      rd_addr[c*64 +: 64] = addr;
+      rd_len[c*16 +: 16]  = len;
+      rem    = len - off;
+      rd_chunk_last[c] = (17'(rem) <= CHUNK);
+      clen   = rd_chunk_last[c] ? rem : CHUNK[15:0];
+      cbeats = beats_of(17'(clen));
+      rd_chunk_len[c*16 +: 16]       = clen;
+      rd_chunk_beats[c*BC_W +: BC_W] = cbeats;
+      // Out of range as a whole (axi_dma's rule, len 0 aside): then every chunk must be too.
+      oor = (((65'(addr) + 65'(len) - 65'd1) >> 48) != 65'd0);
+      if (17'(len) <= CHUNK) begin
+        rd_chunk_addr[c*64 +: 64] = addr;                       // not split: passed as it is
+      end else if (oor) begin
+        rd_chunk_addr[c*64 +: 64] = {16'hFFFF, 32'd0, off};     // above 2^48, cannot wrap
+      end else begin
+        rd_chunk_addr[c*64 +: 64] = addr + 64'(off);
+      end
+      rd_elig[c] = (cr_valid_q[c] || s_rd_req_valid[c]) &&
+                   ((DEPTH_C - resv_q[c*RC_W +: RC_W]) >= RC_W'(cbeats));
+    end
+  end
+
+  assign rd_g    = rr_pick(rd_elig, rd_rr_q);
+  assign rd_load = (rd_elig != '0) && (!rq_valid_q || m_rd_req_ready);
+
+  always_comb begin
+    rq_valid_d = rq_valid_q;
+    rq_addr_d  = rq_addr_q;
+    rq_len_d   = rq_len_q;
+    rq_tag_d   = rq_tag_q;
+    rd_rr_d    = rd_rr_q;
+    cr_valid_d = cr_valid_q;
+    cr_addr_d  = cr_addr_q;
+    cr_len_d   = cr_len_q;
+    cr_tag_d   = cr_tag_q;
+    cr_off_d   = cr_off_q;
+    if (m_rd_req_ready) begin
+      rq_valid_d = 1'b0;
+    end
+    for (int c = 0; c < N; c++) begin
+      rd_take[c] = rd_load && (rd_g == IDX_W'(c));
+      resv_d[c*RC_W +: RC_W] = resv_q[c*RC_W +: RC_W] - RC_W'(rd_pop[c]);
+      if (rd_take[c]) begin
+        rq_valid_d = 1'b1;
+        rq_addr_d  = rd_chunk_addr[c*64 +: 64];
+        rq_len_d   = rd_chunk_len[c*16 +: 16];
+        rq_tag_d   = {rd_chunk_last[c], IDX_W'(c), rd_tag[c*TAG_W +: TAG_W]};
+        rd_rr_d    = IDX_W'(c);
+        resv_d[c*RC_W +: RC_W] = resv_q[c*RC_W +: RC_W] - RC_W'(rd_pop[c]) +
+                                 RC_W'(rd_chunk_beats[c*BC_W +: BC_W]);
+        cr_valid_d[c] = !rd_chunk_last[c];
+        cr_off_d[c*16 +: 16] = cr_valid_q[c] ? cr_off_q[c*16 +: 16] + CHUNK[15:0]
+                                             : CHUNK[15:0];
+        cr_addr_d[c*64 +: 64]      = rd_addr[c*64 +: 64];
+        cr_len_d[c*16 +: 16]       = rd_len[c*16 +: 16];
+        cr_tag_d[c*TAG_W +: TAG_W] = rd_tag[c*TAG_W +: TAG_W];
+      end
+    end
+  end
+
+  assign s_rd_req_ready = rd_take & ~cr_valid_q;
+  assign m_rd_req_valid = rq_valid_q;
+  assign m_rd_req_addr  = rq_addr_q;
+  assign m_rd_req_len   = rq_len_q;
+  assign m_rd_req_tag   = rq_tag_q;
+
+  // ===================================================================== read data
+  // Every beat on s_rd has room reserved in its client's FIFO.
+  assign s_rd_tready = 1'b1;
+
+  logic [IDX_W-1:0] rs_idx;
+  logic             rs_last_chunk;
+  logic [TAG_W-1:0] rs_tag;
+  assign {rs_last_chunk, rs_idx, rs_tag} = s_rd_tag;
+
+  logic [N-1:0] acc_err_q, acc_err_d;   // err of the earlier chunks of the request
+  logic [N-1:0] rf_push, rf_err;
+
+  always_comb begin
+    for (int c = 0; c < N; c++) begin
+      rf_push[c]   = s_rd_tvalid && (rs_idx == IDX_W'(c));
+      rf_err[c]    = s_rd_err || acc_err_q[c];
+      acc_err_d[c] = acc_err_q[c];
+      if (rf_push[c] && s_rd_tlast) begin
+        acc_err_d[c] = rs_last_chunk ? 1'b0 : rf_err[c];
+      end
+    end
+  end
+
+  // Per client: a RAM (written on push, read into a register: block-RAM template) and a
+  // two-entry output buffer, refilled one beat a clock, so the client sees a registered
+  // FWFT stream at full rate.
+  for (genvar c = 0; c < N; c++) begin : g_rf
+    logic [FW-1:0]   mem [RD_FIFO_DEPTH];
+    logic [FA_W:0]   wp_q, wp_d, rp_q, rp_d;
+    logic [FW-1:0]   rdata_q;
+    logic            rv_q, rv_d, re, pop;
+    logic [1:0]      ob_cnt_q, ob_cnt_d;
+    logic [FW-1:0]   ob0_q, ob0_d, ob1_q, ob1_d;
+    logic [FW-1:0]   wdata;
+
+    assign wdata = {rf_err[c], s_rd_tlast && rs_last_chunk, rs_tag, s_rd_tkeep, s_rd_tdata};
+    assign wp_d  = wp_q + {{FA_W{1'b0}}, rf_push[c]};
+    assign pop   = (ob_cnt_q != 2'd0) && m_rd_tready[c];
+    // Read the RAM when its beat will have a place in the output buffer next clock.
+    assign re    = (rp_q != wp_q) && ((3'(ob_cnt_q) + 3'(rv_q) - 3'(pop)) < 3'd2);
+    assign rp_d  = rp_q + {{FA_W{1'b0}}, re};
+    assign rv_d  = re;
+
+    always_ff @(posedge clk) begin
+      if (rf_push[c]) begin
+        mem[wp_q[FA_W-1:0]] <= wdata;
+      end
+    end
+    always_ff @(posedge clk) begin
+      if (re) begin
+        rdata_q <= mem[rp_q[FA_W-1:0]];
+      end
+    end
+
+    always_comb begin
+      ob0_d    = ob0_q;
+      ob1_d    = ob1_q;
+      ob_cnt_d = ob_cnt_q - 2'(pop) + 2'(rv_q);
+      if (pop) begin
+        ob0_d = ob1_q;
+      end
+      if (rv_q) begin
+        if (ob_cnt_q - 2'(pop) == 2'd0) begin
+          ob0_d = rdata_q;
+        end else begin
+          ob1_d = rdata_q;
+        end
+      end
+    end
+
+    always_ff @(posedge clk) begin
+      ob0_q <= ob0_d;
+      ob1_q <= ob1_d;
+      if (rst) begin
+        wp_q     <= '0;
+        rp_q     <= '0;
+        rv_q     <= 1'b0;
+        ob_cnt_q <= '0;
+      end else begin
+        wp_q     <= wp_d;
+        rp_q     <= rp_d;
+        rv_q     <= rv_d;
+        ob_cnt_q <= ob_cnt_d;
+      end
+    end
+
+    assign rd_pop[c] = pop;
+    assign m_rd_tvalid[c] = (ob_cnt_q != 2'd0);
+    assign {m_rd_err[c], m_rd_tlast[c], m_rd_tag[c*TAG_W +: TAG_W], m_rd_tkeep[c*KEEP_W +: KEEP_W],
+            m_rd_tdata[c*DATA_W +: DATA_W]} = ob0_q;
+  end
+
+  // ===================================================================== write requests
+  logic [N-1:0]     wr_take;
+  logic [IDX_W-1:0] wr_rr_q, wr_rr_d, wr_g;
+  logic             wr_load, wo_s_ready, wo_push;
+  logic             wq_valid_q, wq_valid_d;
+  logic [63:0]      wq_addr_q, wq_addr_d;
+  logic [15:0]      wq_len_q, wq_len_d;
+  logic [DMA_TAG_W-1:0] wq_tag_q, wq_tag_d;
+  logic [15:0]      wr_g_len;
+
+  assign wr_g     = rr_pick(s_wr_req_valid, wr_rr_q);
+  assign wr_g_len = s_wr_req_len[32'(wr_g)*16 +: 16];
+  assign wr_load  = (s_wr_req_valid != '0) && wo_s_ready && (!wq_valid_q || m_wr_req_ready);
+  // A len-0 write has no data beats (axi_dma takes none): nothing to order.
+  assign wo_push  = wr_load && (wr_g_len != 16'd0);
+
+  always_comb begin
+    wq_valid_d = wq_valid_q;
+    wq_addr_d  = wq_addr_q;
+    wq_len_d   = wq_len_q;
+    wq_tag_d   = wq_tag_q;
+    wr_rr_d    = wr_rr_q;
+    if (m_wr_req_ready) begin
+      wq_valid_d = 1'b0;
+    end
+    for (int c = 0; c < N; c++) begin
+      wr_take[c] = wr_load && (wr_g == IDX_W'(c));
+      if (wr_take[c]) begin
+        wq_valid_d = 1'b1;
+        wq_addr_d  = s_wr_req_addr[c*64 +: 64];
+        wq_len_d   = s_wr_req_len[c*16 +: 16];
+        wq_tag_d   = {1'b1, IDX_W'(c), s_wr_req_tag[c*TAG_W +: TAG_W]};
+        wr_rr_d    = IDX_W'(c);
+      end
+    end
+  end
+
+  assign s_wr_req_ready = wr_take;
+  assign m_wr_req_valid = wq_valid_q;
+  assign m_wr_req_addr  = wq_addr_q;
+  assign m_wr_req_len   = wq_len_q;
+  assign m_wr_req_tag   = wq_tag_q;
+
+  // ===================================================================== write data
+  logic                 wo_valid, wo_pop;
+  logic [WO_W-1:0]      wo_data;
+  logic [IDX_W-1:0]     wo_idx;
+  logic [BC_W-1:0]      wo_beats;
+  logic [BC_W-1:0]      wcnt_q, wcnt_d;
+  logic [$clog2(WR_ORDER_DEPTH):0] unused_wo_cnt;
+  logic                 w_hs, w_last;
+
+  sync_fifo #(.WIDTH(WO_W), .DEPTH(WR_ORDER_DEPTH)) u_wr_order (
+    .clk(clk), .rst(rst),
+    .s_valid(wo_push), .s_ready(wo_s_ready), .s_data({wr_g, beats_of(17'(wr_g_len))}),
+    .m_valid(wo_valid), .m_ready(wo_pop), .m_data(wo_data), .count(unused_wo_cnt)
+  );
+  assign {wo_idx, wo_beats} = wo_data;
+
+  assign m_wr_tvalid = wo_valid && s_wr_tvalid[wo_idx];
+  assign m_wr_tdata  = s_wr_tdata[32'(wo_idx)*DATA_W +: DATA_W];
+  assign m_wr_tkeep  = s_wr_tkeep[32'(wo_idx)*KEEP_W +: KEEP_W];
+  assign w_last      = (wcnt_q == wo_beats - BC_W'(1));
+  assign m_wr_tlast  = w_last;
+  assign w_hs        = m_wr_tvalid && m_wr_tready;
+  assign wo_pop      = w_hs && w_last;
+  assign wcnt_d      = wo_pop ? '0 : (w_hs ? wcnt_q + BC_W'(1) : wcnt_q);
+
+  for (genvar c = 0; c < N; c++) begin : g_wready
+    assign s_wr_tready[c] = wo_valid && (wo_idx == IDX_W'(c)) && m_wr_tready;
+  end
+
+  // ===================================================================== write done
+  logic [IDX_W-1:0] dn_idx;
+  logic             unused_dn_last;
+  logic [TAG_W-1:0] dn_tag;
+  assign {unused_dn_last, dn_idx, dn_tag} = s_wr_done_tag;
+
+  for (genvar c = 0; c < N; c++) begin : g_done
+    assign m_wr_done_valid[c]              = s_wr_done_valid && (dn_idx == IDX_W'(c));
+    assign m_wr_done_tag[c*TAG_W +: TAG_W] = dn_tag;
+    assign m_wr_done_err[c]                = s_wr_done_err;
+  end
+  assign s_wr_done_ready = m_wr_done_ready[dn_idx];
+
+  // ===================================================================== registers
+  always_ff @(posedge clk) begin
+    rq_addr_q <= rq_addr_d;
+    rq_len_q  <= rq_len_d;
+    rq_tag_q  <= rq_tag_d;
+    wq_addr_q <= wq_addr_d;
+    wq_len_q  <= wq_len_d;
+    wq_tag_q  <= wq_tag_d;
+    cr_addr_q <= cr_addr_d;
+    cr_len_q  <= cr_len_d;
+    cr_tag_q  <= cr_tag_d;
+    cr_off_q  <= cr_off_d;
+    if (rst) begin
+      rq_valid_q <= 1'b0;
+      wq_valid_q <= 1'b0;
+      rd_rr_q    <= IDX_W'(N - 1);
+      wr_rr_q    <= IDX_W'(N - 1);
+      acc_err_q  <= '0;
+      wcnt_q     <= '0;
+      cr_valid_q <= '0;
+      resv_q     <= '0;
+    end else begin
+      rq_valid_q <= rq_valid_d;
+      wq_valid_q <= wq_valid_d;
+      rd_rr_q    <= rd_rr_d;
+      wr_rr_q    <= wr_rr_d;
+      acc_err_q  <= acc_err_d;
+      wcnt_q     <= wcnt_d;
+      cr_valid_q <= cr_valid_d;
+      resv_q     <= resv_d;
+    end
+  end
+
+  // Unused inputs: the client tkeep/tlast of writes (axi_dma takes data by count and ignores
+  // them; m_wr_tlast is recomputed), the read stream's tkeep is stored as is.
+  logic unused_ok;
+  assign unused_ok = ^{s_wr_tlast, unused_wo_cnt, unused_dn_last};
+
+endmodule
+
+`default_nettype wire
