@@ -362,10 +362,17 @@ module rx_classify #(
 
   always_comb begin
     r_vidx   = VW'(r_vport - 8'd1);
-    // Out of range (no rss_valid) reads VNIC 0, to stay inside the vectors (no logic when
+    // Out of range (no rss_valid) reads VNIC 0, to stay inside cfg_rss_indir (no logic when
     // NUM_VNIC is a power of two).
     r_sel    = (1 << VW) == NUM_VNIC || r_vidx < VW'(NUM_VNIC) ? r_vidx : '0;
-    r_key_rf = cfg_rss_key[r_sel*KEY_W +: KEY_W];
+    // Key select as a compare per element: Yosys 0.23 maps the part-select
+    // cfg_rss_key[r_vidx*KEY_W +: KEY_W] (stride 320) as a shifter, 3x the LUTs.
+    r_key_rf = '0;
+    for (int v = 0; v < NUM_VNIC; v++) begin
+      if (r_vidx == VW'(v)) begin
+        r_key_rf = cfg_rss_key[v*KEY_W +: KEY_W];
+      end
+    end
     for (int w = 0; w < KEY_W / 32; w++) begin
       r_key[KEY_W - 32 - 32*w +: 32] = r_key_rf[32*w +: 32];
     end
