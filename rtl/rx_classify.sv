@@ -10,7 +10,10 @@
 //     | first beat; word sum of [0, ip_end) over the stream (ip_end from the first 32 bytes)
 //     v  load (round robin)
 //   rx_classify_engine x ENGINES (level-0 walk, checksums, RSS input) -> in-order mux
-//     -> p1 (Toeplitz with the VNIC's key, indirection RAM read) -> p2 -> info FIFO -> m_info
+//     -> p1 (Toeplitz with the VNIC's key) -> p2 (indirection entry) -> info FIFO -> m_info
+//
+// The RSS state (enables, keys, indirection tables) is not stored here: it is the register
+// file's (nic_regfile vnic block), read through the cfg_rss_* vectors.
 //
 // The L4 checksum over [l4_off, ip_end) is the stream's sum of [0, ip_end) minus the head's
 // sum of [0, l4_off) (exact binary sums, so the folded result equals the model's).
@@ -33,14 +36,13 @@ module rx_classify #(
   input  wire [15:0]          cfg_vxlan_port,
   input  wire [15:0]          cfg_geneve_port,
 
-  // RSS configuration writes (always accepted): sel 0 enable (data[0]), 1 key word
-  // (index 0..9: key bytes 4*index..4*index+3, byte 4*index in data[31:24]), 2 indirection
-  // entry (index 0..127, data[7:0]). vnic 1..NUM_VNIC; other values are ignored.
-  input  wire                 cfg_wr_valid,
-  input  wire [7:0]           cfg_wr_vnic,
-  input  wire [1:0]           cfg_wr_sel,
-  input  wire [6:0]           cfg_wr_index,
-  input  wire [31:0]          cfg_wr_data,
+  // RSS configuration, straight from the register file (nic_regfile vnic block; element v is
+  // vport v + 1): VNIC_CTRL.RSS_ENABLE at bit v; RSS_KEY words (element v at [v*320 +: 320],
+  // word i at [32*i +: 32], key byte 0 in bits 31:24 of word 0); RSS_INDIR words (element v
+  // at [v*1024 +: 1024], word i at [32*i +: 32], entry 4i+j in bits 8j+7:8j of word i).
+  input  wire [NUM_VNIC-1:0]      cfg_rss_enable,
+  input  wire [NUM_VNIC*320-1:0]  cfg_rss_key,
+  input  wire [NUM_VNIC*1024-1:0] cfg_rss_indir,
 
   // Delivered frames; s_axis_vport / s_axis_to_vnic / s_axis_parse_err are sampled with the
   // first beat of a frame (destination vport, frame goes to a VNIC, record's parse_err).
@@ -79,14 +81,11 @@ module rx_classify #(
   localparam int PTR_W     = ENGINES > 1 ? $clog2(ENGINES) : 1;
   localparam int REC_W     = 343;
   localparam int VW        = NUM_VNIC > 1 ? $clog2(NUM_VNIC) : 1;
-  localparam int IND_DEPTH = (1 << VW) * 128;
-  localparam int IND_AW    = VW + 7;
   localparam int KEY_W     = 320;
+  localparam int IND_IW    = $clog2(NUM_VNIC * 1024);  // bit index into cfg_rss_indir
   localparam int PW        = 18;                 // stream byte positions, ip_end
   localparam int INFO_W    = 32 + 1 + 8 + 8 + 8 + 16 + 16;
   localparam int FIFO_D    = 4;
-  localparam logic [KEY_W-1:0] MS_KEY =
-    320'h6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa;
 
   initial begin
     if (DATA_W < 16 || DATA_W % 16 != 0 || HW % DATA_W != 0) begin
@@ -330,54 +329,12 @@ module rx_classify #(
     end
   end
 
-  // ---- RSS configuration -----------------------------------------------------------------------
-  logic [NUM_VNIC*KEY_W-1:0] key_q, key_d;
-  logic [NUM_VNIC-1:0]       en_q, en_d;
-  logic                      cfg_in_range;
-  logic [VW-1:0]             cfg_vidx;
-  logic                      ind_we;
-  logic [IND_AW-1:0]         ind_waddr;
-
-  always_comb begin
-    key_d = key_q;
-    en_d  = en_q;
-    cfg_in_range = cfg_wr_vnic >= 8'd1 && cfg_wr_vnic <= 8'(NUM_VNIC);
-    cfg_vidx = VW'(cfg_wr_vnic - 8'd1);
-    ind_we = cfg_wr_valid && cfg_in_range && cfg_wr_sel == 2'd2;
-    ind_waddr = {cfg_vidx, cfg_wr_index};
-    if (cfg_wr_valid && cfg_in_range) begin
-      for (int v = 0; v < NUM_VNIC; v++) begin
-        if (cfg_vidx == VW'(v)) begin
-          if (cfg_wr_sel == 2'd0) begin
-            en_d[v] = cfg_wr_data[0];
-          end
-          if (cfg_wr_sel == 2'd1) begin
-            for (int w = 0; w < 10; w++) begin
-              if (cfg_wr_index == 7'(w)) begin
-                key_d[v*KEY_W + KEY_W - 32 - 32*w +: 32] = cfg_wr_data;
-              end
-            end
-          end
-        end
-      end
-    end
-  end
-
-  always_ff @(posedge clk) begin
-    if (rst) begin
-      key_q <= {NUM_VNIC{MS_KEY}};
-      en_q  <= '0;
-    end else begin
-      key_q <= key_d;
-      en_q  <= en_d;
-    end
-  end
-
-  // ---- RSS pipeline: p1 (hash, table read) -> p2 (queue) -> info FIFO ---------------------------
+  // ---- RSS pipeline: p1 (key, hash) -> p2 (indirection entry) -> info FIFO ----------------------
   logic             p1_valid_q, p1_valid_d;
   logic [REC_W-1:0] p1_q, p1_d;
   logic             p2_valid_q, p2_valid_d;
   logic [31:0]      p2_hash_q, p2_hash_d;
+  logic [VW-1:0]    p2_vidx_q, p2_vidx_d;
   logic             p2_rss_q, p2_rss_d;
   logic [7:0]       p2_status_q, p2_status_d;
   logic [7:0]       p2_types_q, p2_types_d;
@@ -393,24 +350,34 @@ module rx_classify #(
   logic [7:0]       r_types, r_vport;
   logic [287:0]     r_rss_in;
   logic [VW-1:0]    r_vidx;
+  logic [VW-1:0]    r_sel;                      // VNIC whose key and table are read
   logic             r_rss_ok;
-  logic [KEY_W-1:0] r_key;
+  logic [KEY_W-1:0] r_key_rf;                   // the VNIC's RSS_KEY words as stored (word 0 low)
+  logic [KEY_W-1:0] r_key;                      // key byte 0 at the top (rss_toeplitz)
   logic [31:0]      r_hash;
-  logic [7:0]       ind_rdata;
+  logic [7:0]       p2_entry;
 
   assign {r_perr, r_vlan, r_tci, r_types, r_checked, r_ipok, r_l4ok, r_hasip, r_rss_in, r_vport,
           r_rss, r_len} = p1_q;
 
   always_comb begin
-    r_vidx = VW'(r_vport - 8'd1);
-    r_key  = MS_KEY;
+    r_vidx   = VW'(r_vport - 8'd1);
+    // Out of range (no rss_valid) reads VNIC 0, to stay inside cfg_rss_indir (no logic when
+    // NUM_VNIC is a power of two).
+    r_sel    = (1 << VW) == NUM_VNIC || r_vidx < VW'(NUM_VNIC) ? r_vidx : '0;
+    // Key select as a compare per element: Yosys 0.23 maps the part-select
+    // cfg_rss_key[r_vidx*KEY_W +: KEY_W] (stride 320) as a shifter, 3x the LUTs.
+    r_key_rf = '0;
     for (int v = 0; v < NUM_VNIC; v++) begin
       if (r_vidx == VW'(v)) begin
-        r_key = key_q[v*KEY_W +: KEY_W];
+        r_key_rf = cfg_rss_key[v*KEY_W +: KEY_W];
       end
     end
+    for (int w = 0; w < KEY_W / 32; w++) begin
+      r_key[KEY_W - 32 - 32*w +: 32] = r_key_rf[32*w +: 32];
+    end
     r_rss_ok = r_rss && r_hasip && r_vport >= 8'd1 && r_vport <= 8'(NUM_VNIC) &&
-               (en_q & (NUM_VNIC'(1) << r_vidx)) != '0;
+               (cfg_rss_enable & (NUM_VNIC'(1) << r_vidx)) != '0;
   end
 
   rss_toeplitz #(.IN_BYTES(36)) u_toeplitz (
@@ -419,15 +386,9 @@ module rx_classify #(
     .hash    (r_hash)
   );
 
-  em_sdp_ram #(.WIDTH(8), .DEPTH(IND_DEPTH)) u_indir (
-    .clk     (clk),
-    .wr_en   (ind_we),
-    .wr_addr (ind_waddr),
-    .wr_data (cfg_wr_data[7:0]),
-    .rd_en   (adv1),
-    .rd_addr ({r_vidx, r_hash[6:0]}),
-    .rd_data (ind_rdata)
-  );
+  // The indirection entry {vnic, hash[6:0]}, selected from p2's registers (the p1 path ends at
+  // the hash) and registered in the info FIFO.
+  assign p2_entry = cfg_rss_indir[IND_IW'({p2_vidx_q, p2_hash_q[6:0], 3'b000}) +: 8];
 
   always_comb begin
     // p2 always moves into the FIFO; p1 moves only if the FIFO will have room for it.
@@ -446,6 +407,7 @@ module rx_classify #(
 
     p2_valid_d  = adv1;
     p2_hash_d   = p2_hash_q;
+    p2_vidx_d   = p2_vidx_q;
     p2_rss_d    = p2_rss_q;
     p2_status_d = p2_status_q;
     p2_types_d  = p2_types_q;
@@ -453,6 +415,7 @@ module rx_classify #(
     p2_len_d    = p2_len_q;
     if (adv1) begin
       p2_hash_d   = r_rss_ok ? r_hash : 32'd0;
+      p2_vidx_d   = r_sel;
       p2_rss_d    = r_rss_ok;
       p2_status_d = {1'b0, r_checked, r_rss_ok, 1'b0, r_vlan, r_l4ok, r_ipok, r_perr};
       p2_types_d  = r_types;
@@ -464,6 +427,7 @@ module rx_classify #(
   always_ff @(posedge clk) begin
     p1_q        <= p1_d;
     p2_hash_q   <= p2_hash_d;
+    p2_vidx_q   <= p2_vidx_d;
     p2_rss_q    <= p2_rss_d;
     p2_status_q <= p2_status_d;
     p2_types_q  <= p2_types_d;
@@ -486,7 +450,7 @@ module rx_classify #(
   // The FIFO always has room for p2 (adv1 counts it), so its s_ready is not needed.
   assign unused_fifo = fifo_s_ready;
 
-  assign info_in = {p2_hash_q, p2_rss_q, p2_rss_q ? ind_rdata : 8'd0, p2_status_q, p2_types_q,
+  assign info_in = {p2_hash_q, p2_rss_q, p2_rss_q ? p2_entry : 8'd0, p2_status_q, p2_types_q,
                     p2_tci_q, p2_len_q};
 
   sync_fifo #(.WIDTH(INFO_W), .DEPTH(FIFO_D)) u_info (

@@ -4,7 +4,9 @@
 // with the golden model: the output frame equals the input frame, and the m_info record equals
 // completion_status(frame, pr.levels[0], parse_err, d) (status, types, VLAN TCI) and
 // RssConfig::classify(frame, pr.levels[0]) of the destination VNIC (hash, rss_valid, queue),
-// with random keys, indirection tables and enables per VNIC written through the cfg port.
+// with random RSS registers per VNIC (VNIC_CTRL, RSS_KEY, RSS_INDIR words) driven on the
+// cfg_rss_* vectors packed as nic_regfile packs them, and the model's RssConfig derived from
+// the same words as NicDevice::dp_apply_vnic does.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -25,9 +27,11 @@
 #include "nicsim/model/prng.hpp"
 #include "nicsim/model/rss.hpp"
 #include "nicsim/model/tracegen.hpp"
+#include "nicsim/regs/nic_regs.hpp"
 #include "verilated.h"
 
 namespace nm = nicsim::model;
+namespace R = nicsim::regs;
 
 namespace {
 
@@ -70,19 +74,54 @@ struct Patterns {
   Pattern info_ready = always();
 };
 
-struct RssSetup {
-  std::array<nm::RssConfig, kNumVnic + 1> cfg{};  // index = vport
+// The RSS registers of one VNIC as the register file stores them.
+struct VnicRegs {
+  std::uint32_t ctrl = 0;                                       // VNIC_CTRL
+  std::array<std::uint32_t, R::vnic::RSS_KEY_COUNT> key{};      // RSS_KEY words
+  std::array<std::uint32_t, R::vnic::RSS_INDIR_COUNT> indir{};  // RSS_INDIR words
 };
 
+struct RssSetup {
+  std::array<VnicRegs, kNumVnic + 1> regs{};      // index = vport
+  std::array<nm::RssConfig, kNumVnic + 1> cfg{};  // the model's view of regs
+};
+
+// The model's RSS configuration of a VNIC from its registers, as NicDevice::dp_apply_vnic
+// (model/src/device/nic_device_datapath.cpp): only VNIC_CTRL.RSS_ENABLE gates RSS.
+nm::RssConfig model_config(const VnicRegs& n) {
+  nm::RssConfig rss;
+  rss.enable = R::vnic::VNIC_CTRL_RSS_ENABLE.get(n.ctrl) != 0;
+  for (std::size_t i = 0; i < rss.key.size(); ++i)  // first byte in bits 31:24 of word 0
+    rss.key[i] = static_cast<std::uint8_t>(n.key[i / 4] >> (24 - 8 * (i % 4)));
+  for (std::size_t i = 0; i < rss.indir.size(); ++i)  // entry 4i+j in bits 8j+7:8j of word i
+    rss.indir[i] = static_cast<std::uint8_t>(n.indir[i / 4] >> (8 * (i % 4)));
+  return rss;
+}
+
+// Random VNIC_CTRL (RSS_ENABLE with probability 3/4, the other bits random, so ENABLE is
+// often 0 with RSS_ENABLE 1), random keys (VNIC 1 the Microsoft key) and random tables.
 RssSetup random_rss(std::uint64_t seed) {
   nm::Prng rng(seed);
   RssSetup s;
   for (unsigned v = 1; v <= kNumVnic; ++v) {
-    auto& c = s.cfg[v];
-    c.enable = rng.below(4) != 0;
-    for (auto& k : c.key) k = static_cast<std::uint8_t>(rng.next());
-    if (v == 1) c.key = nm::kMicrosoftRssKey;
-    for (auto& e : c.indir) e = static_cast<std::uint8_t>(rng.below(v == 2 ? 256 : 16));
+    auto& n = s.regs[v];
+    n.ctrl = static_cast<std::uint32_t>(rng.below(64));
+    n.ctrl = R::vnic::VNIC_CTRL_RSS_ENABLE.put(n.ctrl, rng.below(4) != 0 ? 1u : 0u);
+    for (unsigned w = 0; w < n.key.size(); ++w) {
+      if (v == 1) {
+        const auto& k = nm::kMicrosoftRssKey;
+        n.key[w] = std::uint32_t{k[4 * w]} << 24 | std::uint32_t{k[4 * w + 1]} << 16 |
+                   std::uint32_t{k[4 * w + 2]} << 8 | k[4 * w + 3];
+      } else {
+        n.key[w] = static_cast<std::uint32_t>(rng.next());
+      }
+    }
+    for (auto& word : n.indir) {
+      word = 0;
+      for (unsigned j = 0; j < 4; ++j)
+        word |= static_cast<std::uint32_t>(rng.below(v == 2 ? 256 : 16)) << (8 * j);
+    }
+    s.cfg[v] = model_config(n);
   }
   return s;
 }
@@ -103,7 +142,7 @@ class Dut {
   Dut() : ctx_(std::make_unique<VerilatedContext>()), top_(std::make_unique<V>(ctx_.get())) {
     top_->cfg_vxlan_port = 4789;
     top_->cfg_geneve_port = 6081;
-    top_->cfg_wr_valid = 0;
+    top_->cfg_rss_enable = 0;
     top_->clk = 0;
     top_->rst = 1;
     clear_inputs();
@@ -115,31 +154,18 @@ class Dut {
   Dut(const Dut&) = delete;
   Dut& operator=(const Dut&) = delete;
 
-  void cfg_write(unsigned vnic, unsigned sel, unsigned index, std::uint32_t data) {
-    top_->cfg_wr_valid = 1;
-    top_->cfg_wr_vnic = static_cast<std::uint8_t>(vnic);
-    top_->cfg_wr_sel = static_cast<std::uint8_t>(sel);
-    top_->cfg_wr_index = static_cast<std::uint8_t>(index);
-    top_->cfg_wr_data = data;
-    tick();
-    top_->cfg_wr_valid = 0;
-  }
-
+  // The register file's outputs: VNIC_CTRL.RSS_ENABLE of vport v at bit v-1; RSS_KEY and
+  // RSS_INDIR word i of vport v at [(v-1)*320 + 32*i +: 32] and [(v-1)*1024 + 32*i +: 32].
   void configure(const RssSetup& s) {
+    std::uint32_t en = 0;
     for (unsigned v = 1; v <= kNumVnic; ++v) {
-      const auto& c = s.cfg[v];
-      cfg_write(v, 0, 0, c.enable ? 1u : 0u);
-      for (unsigned w = 0; w < 10; ++w) {
-        const std::uint32_t d = (std::uint32_t{c.key[4 * w]} << 24) |
-                                (std::uint32_t{c.key[4 * w + 1]} << 16) |
-                                (std::uint32_t{c.key[4 * w + 2]} << 8) | c.key[4 * w + 3];
-        cfg_write(v, 1, w, d);
-      }
-      for (unsigned i = 0; i < 128; ++i) cfg_write(v, 2, i, c.indir[i]);
+      const VnicRegs& n = s.regs[v];
+      en |= R::vnic::VNIC_CTRL_RSS_ENABLE.get(n.ctrl) << (v - 1);
+      for (unsigned w = 0; w < n.key.size(); ++w) top_->cfg_rss_key[(v - 1) * 10 + w] = n.key[w];
+      for (unsigned w = 0; w < n.indir.size(); ++w)
+        top_->cfg_rss_indir[(v - 1) * 32 + w] = n.indir[w];
     }
-    // Writes to vports out of range are ignored.
-    cfg_write(0, 0, 0, 1);
-    cfg_write(kNumVnic + 1, 0, 0, 1);
+    top_->cfg_rss_enable = static_cast<std::uint8_t>(en);
   }
 
   RunResult run(const std::vector<InFrame>& frames, const Patterns& pat) {
@@ -309,13 +335,9 @@ struct Stats {
               perr = 0, skipped = 0;
 };
 
-template <class V, unsigned W>
-Stats check(const std::vector<InFrame>& frames, const Patterns& pat, std::uint64_t seed,
-            double* clocks_per_frame = nullptr, std::uint64_t* latency = nullptr) {
-  Dut<V, W> dut;
-  RssSetup rss = random_rss(seed);
-  dut.configure(rss);
-  const RunResult r = dut.run(frames, pat);
+// Every output frame and record of a run against the input and the model under `rss`.
+template <unsigned W>
+Stats compare(const std::vector<InFrame>& frames, const RunResult& r, RssSetup& rss) {
   Stats st;
   EXPECT_FALSE(r.hung) << "W=" << W << ": nothing moved for 5000 clocks after "
                        << r.infos.size() << " records, " << r.out_frames.size() << " frames";
@@ -354,6 +376,17 @@ Stats check(const std::vector<InFrame>& frames, const Patterns& pat, std::uint64
                     << "\n  " << hex;
     }
   }
+  return st;
+}
+
+template <class V, unsigned W>
+Stats check(const std::vector<InFrame>& frames, const Patterns& pat, std::uint64_t seed,
+            double* clocks_per_frame = nullptr, std::uint64_t* latency = nullptr) {
+  Dut<V, W> dut;
+  RssSetup rss = random_rss(seed);
+  dut.configure(rss);
+  const RunResult r = dut.run(frames, pat);
+  const Stats st = compare<W>(frames, r, rss);
   if (latency != nullptr) *latency = r.latency;
   if (clocks_per_frame != nullptr && !frames.empty())
     *clocks_per_frame = static_cast<double>(r.cycles) / static_cast<double>(frames.size());
@@ -500,6 +533,28 @@ void run_suite(std::uint64_t seed) {
 
 TEST(RtlRxClassify, GeneratedW64) { run_suite<Vrx_classify_w64, 64>(100); }
 TEST(RtlRxClassify, GeneratedW512) { run_suite<Vrx_classify_w512, 512>(200); }
+
+// The RSS state is the register file's, read live: new register values apply to the frames
+// hashed after them, with no write port and nothing kept inside the block.
+template <class V, unsigned W>
+void reconfigure_between_runs(std::uint64_t seed) {
+  const auto frames = generated("mixed", seed, 600, 0.0, false);
+  Dut<V, W> dut;
+  for (std::uint64_t k = 0; k < 3; ++k) {
+    RssSetup rss = random_rss(seed + 1 + k);
+    dut.configure(rss);
+    const RunResult r = dut.run(frames, random_patterns(seed + 10 + k));
+    ASSERT_FALSE(r.hung) << "W=" << W << " run " << k;
+    ASSERT_EQ(r.infos.size(), frames.size());
+    const Stats s = compare<W>(frames, r, rss);
+    EXPECT_GT(s.rss, 100u) << "W=" << W << " run " << k;
+  }
+}
+
+TEST(RtlRxClassify, ReconfigureBetweenRuns) {
+  reconfigure_between_runs<Vrx_classify_w64, 64>(300);
+  reconfigure_between_runs<Vrx_classify_w512, 512>(400);
+}
 
 TEST(RtlRxClassify, PcapTraces) {
   const auto frames = pcap_frames();
