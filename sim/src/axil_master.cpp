@@ -42,7 +42,7 @@ AxilMaster::AxilMaster(sc_core::sc_module_name name, std::uint32_t timeout_cycle
 
 void AxilMaster::wait_handshake(const sc_core::sc_in<bool>& ready, const char* what,
                                 std::uint32_t addr) {
-  // Signals read right after a rising edge hold the values nic_top sampled at that edge.
+  // Signals read right after a rising edge hold the values sim_wire_top sampled at that edge.
   for (std::uint32_t n = 0;; ++n) {
     sc_core::wait(clk.posedge_event());
     if (ready.read()) return;
@@ -80,7 +80,7 @@ void AxilMaster::write32(std::uint32_t addr, std::uint32_t data) {
   m_axil_wstrb.write(0xF);
   m_axil_wvalid.write(true);
   m_axil_bready.write(true);
-  // nic_top's slave takes AW and W in the same cycle; a general slave may not, so wait for both.
+  // sim_wire_top's slave takes AW and W in the same cycle; a general slave may not, so wait for both.
   bool aw_done = false;
   bool w_done = false;
   for (std::uint32_t n = 0; !(aw_done && w_done); ++n) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// run_passthrough: the SystemC system around the Verilated nic_top (wire pass-through).
+// run_passthrough: the SystemC system around the Verilated sim_wire_top (wire pass-through).
 //
-//   WirePort --> AxisSource --s_axis_wire--> nic_top --m_axis_wire--> AxisSink --> WirePort
+//   WirePort --> AxisSource --s_axis_wire--> sim_wire_top --m_axis_wire--> AxisSink --> WirePort
 //                                              ^ s_axil
 //                 control thread -> AxilMaster-+
 #include "nicsim/sim/passthrough.hpp"
@@ -19,8 +19,8 @@
 #include <verilated.h>
 #include <verilated_fst_sc.h>
 
-#include "Vnic_top_w512.h"
-#include "Vnic_top_w64.h"
+#include "Vsim_wire_top_w512.h"
+#include "Vsim_wire_top_w64.h"
 #include "nicsim/regs/nic_regs.hpp"
 #include "nicsim/sim/axil_master.hpp"
 #include "nicsim/sim/axis_beat.hpp"
@@ -38,11 +38,11 @@ template <int W>
 struct VerilatedNic;
 template <>
 struct VerilatedNic<64> {
-  using type = Vnic_top_w64;
+  using type = Vsim_wire_top_w64;
 };
 template <>
 struct VerilatedNic<512> {
-  using type = Vnic_top_w512;
+  using type = Vsim_wire_top_w512;
 };
 
 template <int W>
@@ -55,7 +55,7 @@ class PassthroughSystem : public sc_core::sc_module {
                     RunStats& stats)
       : sc_module(name),
         clk("clk", sc_core::sc_time(1000.0 / opt.clock_mhz, sc_core::SC_NS)),
-        nic("nic_top"),
+        nic("sim_wire_top"),
         source("source", port, ledger, opt.valid_pattern, opt.gap_cycles),
         sink("sink", port, ledger,
              typename AxisSink<W>::Options{opt.ready_pattern, 1000.0 / opt.clock_mhz,
@@ -169,7 +169,7 @@ class PassthroughSystem : public sc_core::sc_module {
       stats_.rtl_bytes_in = axil.read64(cnt::RX_WIRE_BYTES_LO_ADDR);
       stats_.rtl_bytes_out = axil.read64(cnt::OUT_WIRE_BYTES_LO_ADDR);
     } catch (const BusError& e) {
-      ledger.fail(std::string("reading the nic_top counters: ") + e.what(), true);
+      ledger.fail(std::string("reading the sim_wire_top counters: ") + e.what(), true);
     }
     try {
       port_.flush();

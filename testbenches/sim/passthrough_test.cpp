@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Benches of run_passthrough: frames through the Verilated nic_top (DATA_W 64 and 512) under
+// Benches of run_passthrough: frames through the Verilated sim_wire_top (DATA_W 64 and 512) under
 // valid/ready patterns; byte-exact output, RTL counters against the harness, the register
 // block over AXI4-Lite, error propagation, the watchdog, FST output.
 // One run_passthrough per process: ctest runs each test case in its own process.
@@ -208,7 +208,7 @@ TEST_P(Passthrough, TransmitErrorStopsTheRun) {
   ASSERT_EQ(port.out().size(), 100u);
   for (std::size_t i = 0; i < 100; ++i) ASSERT_EQ(port.out()[i].data, port.in()[i].data);
   EXPECT_LT(st.frames_in, 300u);  // stopped at once, without feeding the rest
-  EXPECT_EQ(st.frames_out, 101u);  // the frame that could not be written left nic_top
+  EXPECT_EQ(st.frames_out, 101u);  // the frame that could not be written left sim_wire_top
   // Nothing moves once the run is over: the RTL counters match the harness.
   EXPECT_EQ(st.rtl_frames_in, st.frames_in);
   EXPECT_EQ(st.rtl_frames_out, st.frames_out);
@@ -237,7 +237,7 @@ TEST_P(Passthrough, WatchdogFiresWhenSinkNeverReady) {
       << st.error;
   EXPECT_TRUE(port.out().empty());
   EXPECT_LT(st.cycles, 5000u + 200u);
-  // The register block still answers: nic_top took the beats its skid buffer could hold.
+  // The register block still answers: sim_wire_top took the beats its skid buffer could hold.
   EXPECT_EQ(st.rtl_frames_out, 0u);
   EXPECT_EQ(st.rtl_bytes_in, st.bytes_in);
   EXPECT_GT(st.bytes_in, 0u);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// AXI4-Stream beat types for a DATA_W, matching the port types Verilator gives nic_top in
+// AXI4-Stream beat types for a DATA_W, matching the port types Verilator gives sim_wire_top in
 // SystemC mode (1 bit: bool, up to 32: uint32_t, up to 64: uint64_t, wider: sc_bv), and
 // byte packing in AXI4-Stream order (byte 0 in tdata[7:0]).
 #pragma once

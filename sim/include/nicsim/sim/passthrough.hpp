@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// run_passthrough: frames from a wire port through the Verilated nic_top (its wire
+// run_passthrough: frames from a wire port through the Verilated sim_wire_top (its wire
 // pass-through) and back out to the port, cycle by cycle, in a SystemC system.
 //
 // SystemC elaborates once per process: call run_passthrough at most once per process
@@ -18,7 +18,7 @@
 namespace nicsim::sim {
 
 struct RunOptions {
-  int data_width = 512;     // nic_top DATA_W: 64 or 512
+  int data_width = 512;     // sim_wire_top DATA_W: 64 or 512
   double clock_mhz = 250.0;
   // Per-cycle patterns, repeated; empty = always 1.
   // valid_pattern: may the source start a beat this cycle (a beat once offered stays
@@ -30,7 +30,7 @@ struct RunOptions {
   // No AXI4-Stream transfer for this many cycles while frames are pending -> error.
   // 0 disables the watchdog.
   std::uint64_t watchdog_cycles = 100000;
-  std::string fst_path;  // FST waveform of nic_top; empty = no waveform
+  std::string fst_path;  // FST waveform of sim_wire_top; empty = no waveform
   // Called with the frames sent so far, about every 65536 cycles and once at the end.
   std::function<void(std::uint64_t frames_out)> progress;
   // Runs in simulated time after reset and before traffic, with the AXI4-Lite master
@@ -39,20 +39,20 @@ struct RunOptions {
 };
 
 struct RunStats {
-  // Clock cycles from reset release until the last frame left nic_top (or the run stopped).
+  // Clock cycles from reset release until the last frame left sim_wire_top (or the run stopped).
   std::uint64_t cycles = 0;
-  // nic_top's free-running cycle counter, read over AXI4-Lite right after that point
+  // sim_wire_top's free-running cycle counter, read over AXI4-Lite right after that point
   // (a few cycles later than `cycles`).
   std::uint64_t rtl_cycles = 0;
   // Counted by the harness at the AXI4-Stream handshakes.
   std::uint64_t frames_in = 0, frames_out = 0, bytes_in = 0, bytes_out = 0;
-  // nic_top's own wire counters, read over AXI4-Lite at the end.
+  // sim_wire_top's own wire counters, read over AXI4-Lite at the end.
   std::uint64_t rtl_frames_in = 0, rtl_frames_out = 0, rtl_bytes_in = 0, rtl_bytes_out = 0;
   double wall_seconds = 0.0;  // elaboration + simulation
   std::string error;          // empty if the run completed
 };
 
-// Feeds frames from `port` until port.at_end(), drains nic_top, flushes the port and reads
+// Feeds frames from `port` until port.at_end(), drains sim_wire_top, flushes the port and reads
 // the RTL counters. Output frames carry the timestamp of the first input frame plus the
 // cycle of their first output beat times the clock period; their orig_len is their size.
 // Errors (returned in RunStats::error, never thrown):

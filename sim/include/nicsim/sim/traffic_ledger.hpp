@@ -10,8 +10,8 @@
 namespace nicsim::sim {
 
 struct TrafficLedger {
-  std::uint64_t frames_in = 0, bytes_in = 0;    // taken by nic_top (s_axis handshakes)
-  std::uint64_t frames_out = 0, bytes_out = 0;  // given by nic_top (m_axis handshakes)
+  std::uint64_t frames_in = 0, bytes_in = 0;    // taken by sim_wire_top (s_axis handshakes)
+  std::uint64_t frames_out = 0, bytes_out = 0;  // given by sim_wire_top (m_axis handshakes)
   bool have_first_ts = false;
   std::uint64_t first_ts_ns = 0;      // timestamp of the first input frame
   bool source_busy = false;           // the source has sent part of a frame

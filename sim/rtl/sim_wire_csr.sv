@@ -1,22 +1,23 @@
 // SPDX-License-Identifier: MIT
-// nic_csr: the register blocks of nic_top: the generated register file (nic_regfile, the whole
-// map of rtl/regs.yaml behind the AXI4-Lite slave) and the live values nic_top has so far.
+// sim_wire_csr: the register blocks of sim_wire_top (sim/rtl): the generated register file
+// (nic_regfile, the whole map of rtl/regs.yaml behind the AXI4-Lite slave) and the live values
+// of the wire loop.
 //
 // - nic: CAPS0 reports DATA_W (every other capability field and CAPS1/CAPS2 read 0: no tables,
-//   queues, VNICs, interrupts or parser in nic_top yet); CONTROL, SCRATCH, WIRE_MAX_FRAME,
+//   queues, VNICs, interrupts or parser in this wire loop); CONTROL, SCRATCH, WIRE_MAX_FRAME,
 //   TX_MAX_FRAME and TUNNEL_PORTS are stored with the map's resets and drive nothing yet (the
 //   pass-through always runs); CYCLES counts clocks since reset.
 // - counters: RX_WIRE_FRAMES, RX_WIRE_BYTES, OUT_WIRE, OUT_WIRE_BYTES count the wire streams
 //   (axis_stat_tap events); every other counter reads 0.
 // - flow, tcam, actions, fcmd, excq, vnic, rxq, txq: registers stored and readable as the map
 //   says (one element of each array block), read-only ones read 0, commands and doorbells go
-//   nowhere yet: their engines are not in nic_top.
+//   nowhere yet: they drive nothing here.
 // Bus behaviour, latch and timing: nic_regfile (docs/rtl.md "Register blocks").
 `resetall
 `timescale 1ns/1ps
 `default_nettype none
 
-module nic_csr #(
+module sim_wire_csr #(
   parameter int DATA_W  = 512,  // wire stream width, reported in CAPS0.DATA_W
   parameter int BYTES_W = 7     // width of the per-beat byte counts from axis_stat_tap
 ) (
@@ -54,16 +55,16 @@ module nic_csr #(
 
   initial begin
     if (BYTES_W < 1 || BYTES_W > 32) begin
-      $error("nic_csr: BYTES_W (%0d) must be in 1..32", BYTES_W);
+      $error("sim_wire_csr: BYTES_W (%0d) must be in 1..32", BYTES_W);
     end
     if (nic_pkg::CSR_ADDR_W != nic_regs_pkg::ADDR_W
         || nic_pkg::CSR_DATA_W != nic_regs_pkg::DATA_W) begin
-      $error("nic_csr: nic_pkg CSR_ADDR_W/CSR_DATA_W (%0d/%0d) differ from rtl/regs.yaml (%0d/%0d)",
+      $error("sim_wire_csr: nic_pkg CSR_ADDR_W/CSR_DATA_W (%0d/%0d) differ from rtl/regs.yaml (%0d/%0d)",
              nic_pkg::CSR_ADDR_W, nic_pkg::CSR_DATA_W, nic_regs_pkg::ADDR_W,
              nic_regs_pkg::DATA_W);
     end
     if (DATA_W < 1 || DATA_W >= (1 << nic_regs_pkg::NIC_CAPS0_DATA_W_W)) begin
-      $error("nic_csr: DATA_W (%0d) does not fit CAPS0.DATA_W", DATA_W);
+      $error("sim_wire_csr: DATA_W (%0d) does not fit CAPS0.DATA_W", DATA_W);
     end
   end
 
