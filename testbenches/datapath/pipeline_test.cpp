@@ -321,6 +321,27 @@ TEST(Pipeline, CompletionStatusAndTypes) {
   EXPECT_EQ(st(PacketBuilder().eth().arp().bytes()), (SP(0, 0)));
 }
 
+// The tunnel type (and everything else in bytes 14-15) is that of the delivered frame: a
+// rewrite of the outer UDP destination port turns a Geneve or VXLAN frame into plain UDP, and
+// a rewrite to 4789 makes a VXLAN frame of one (found by the RTL's rx_classify, which parses
+// what it delivers, in the nic_top differential).
+TEST(Pipeline, CompletionTypesAfterDportRewrite) {
+  Bench b;
+  ActionRecord a = forward_to_vnic(1);
+  a.flags |= ActionRecord::kSetDport;
+  a.dport = 49624;
+  const Bytes gen = PacketBuilder().eth().vlan({.vid = 3}).ipv6().udp({.dport = 6081}).geneve()
+                        .eth().ipv4().tcp().bytes();
+  EXPECT_EQ(b.run(gen, forward_to_vnic(1)).primary.types >> 5, 4);  // as received: Geneve
+  b.p.em().clear();
+  EXPECT_EQ(b.run(gen, a).primary.types, 2 | 2 << 2);  // IPv6, UDP, no tunnel
+  b.p.em().clear();
+  a.dport = 4789;
+  const Bytes vx = PacketBuilder().eth().ipv4().udp({.dport = 1000}).vxlan().eth().ipv4().tcp()
+                       .bytes();
+  EXPECT_EQ(b.run(vx, a).primary.types, 1 | 2 << 2 | 2 << 5);  // now VXLAN
+}
+
 TEST(Pipeline, LedgerOverGeneratedTrace) {
   TraceSpec spec;
   spec.count = 5000;

@@ -268,8 +268,10 @@ void Pipeline::execute(const ActionRecord& a, ByteSpan frame, std::uint8_t src_v
       xpose_.apply(frame, pr_, a, d.h1, encap_);
       ByteSpan out = xpose_.output();
       if (out.data() == frame.data()) out = as_received(frame);
+      // The completion describes the frame as delivered: parse it again when the headers
+      // moved, or when the UDP destination port was rewritten (it decides VXLAN / Geneve).
       const ParseResult* opr = &pr_;
-      if (xpose_.layout_changed()) {
+      if (xpose_.layout_changed() || (a.flags & ActionRecord::kSetDport) != 0) {
         parser_.parse(out, out_pr_);
         opr = &out_pr_;
       }
