@@ -1,17 +1,36 @@
 // SPDX-License-Identifier: MIT
-// nic_top: top level of the nicsim NIC.
+// nic_top: the nicsim NIC (DESIGN.md section 3; docs/rtl.md "nic_top").
 //
-// Walking skeleton: the wire input stream passes through one skid-buffered register slice
-// (axis_pipe_reg, latency 1 clock, one beat per clock under backpressure) to the wire
-// output; both sides are counted (axis_stat_tap) into the register block (nic_csr) behind
-// the AXI4-Lite slave.
+//  wire in ─► nic_datapath input 0 ┐                     ┌─ dest WIRE ─► wire out
+//  tx_engine ─► input 1 (vport) ───┴► arbiter ... edit ─►┤ (route by m_desc.dest)
+//                                                         └─ VNIC / exception ─► rx_classify
+//        ─► frame store (axis_fifo, store and forward) ┐
+//           record FIFO (dp_desc_t) + rx_classify info ┴─► rx_engine (rings, completions)
+//
+//  rx_engine, tx_engine, fcmd_engine ─► dma_mux ─► axi_dma ─► AXI4 master (host memory)
+//  AXI4-Lite ─► nic_regfile ─► engine configuration; nic_mgmt: FT/TCAM/METER/ENCAP commands
+//             and the flow-command ring's EM/TCAM commands ─► the datapath's tables
+//  interrupt pulses of the engines ─► pending bit per vector ─► m_irq_{valid,vector,ready}
+//
+// Wire tuser: s_axis_wire_tuser is accepted and ignored (the spec has no MAC error flag);
+// m_axis_wire_tuser is 0.
 `resetall
 `timescale 1ns/1ps
 `default_nettype none
 
 module nic_top #(
-  parameter int DATA_W = 512,  // wire stream width: 64 or 512
-  parameter int USER_W = 1,    // tuser width (passed through unchanged)
+  parameter int DATA_W       = 512,   // wire stream and AXI data width: 64 or 512
+  parameter int USER_W       = 1,     // tuser width
+  parameter int NUM_VNIC     = 8,     // vports 1..NUM_VNIC
+  parameter int NUM_RXQ      = 16,
+  parameter int NUM_TXQ      = 16,
+  parameter int NUM_VECTORS  = 32,    // interrupt vectors
+  parameter int EM_BUCKETS   = 8192,  // exact-match buckets per bank (64K entries)
+  parameter int TCAM_ENTRIES = 64,
+  parameter int NUM_METERS   = 64,
+  parameter int NUM_ENCAP    = 64,
+  parameter int AXI_ID_W     = 4,
+  parameter int RD_FIFO_DEPTH = 256,  // read data beats buffered per DMA client
   localparam int KEEP_W = DATA_W / 8
 ) (
   input  wire                           clk,
@@ -33,6 +52,41 @@ module nic_top #(
   output wire                           m_axis_wire_tlast,
   output wire [USER_W-1:0]              m_axis_wire_tuser,
 
+  // Host memory: AXI4 master.
+  output wire [AXI_ID_W-1:0]            m_axi_awid,
+  output wire [63:0]                    m_axi_awaddr,
+  output wire [7:0]                     m_axi_awlen,
+  output wire [2:0]                     m_axi_awsize,
+  output wire [1:0]                     m_axi_awburst,
+  output wire [3:0]                     m_axi_awcache,
+  output wire [2:0]                     m_axi_awprot,
+  output wire                           m_axi_awvalid,
+  input  wire                           m_axi_awready,
+  output wire [DATA_W-1:0]              m_axi_wdata,
+  output wire [KEEP_W-1:0]              m_axi_wstrb,
+  output wire                           m_axi_wlast,
+  output wire                           m_axi_wvalid,
+  input  wire                           m_axi_wready,
+  input  wire [AXI_ID_W-1:0]            m_axi_bid,
+  input  wire [1:0]                     m_axi_bresp,
+  input  wire                           m_axi_bvalid,
+  output wire                           m_axi_bready,
+  output wire [AXI_ID_W-1:0]            m_axi_arid,
+  output wire [63:0]                    m_axi_araddr,
+  output wire [7:0]                     m_axi_arlen,
+  output wire [2:0]                     m_axi_arsize,
+  output wire [1:0]                     m_axi_arburst,
+  output wire [3:0]                     m_axi_arcache,
+  output wire [2:0]                     m_axi_arprot,
+  output wire                           m_axi_arvalid,
+  input  wire                           m_axi_arready,
+  input  wire [AXI_ID_W-1:0]            m_axi_rid,
+  input  wire [DATA_W-1:0]              m_axi_rdata,
+  input  wire [1:0]                     m_axi_rresp,
+  input  wire                           m_axi_rlast,
+  input  wire                           m_axi_rvalid,
+  output wire                           m_axi_rready,
+
   // Control: AXI4-Lite slave (registers).
   input  wire [nic_pkg::CSR_ADDR_W-1:0] s_axil_awaddr,
   input  wire [2:0]                     s_axil_awprot,
@@ -52,10 +106,20 @@ module nic_top #(
   output wire [nic_pkg::CSR_DATA_W-1:0] s_axil_rdata,
   output wire [1:0]                     s_axil_rresp,
   output wire                           s_axil_rvalid,
-  input  wire                           s_axil_rready
+  input  wire                           s_axil_rready,
+
+  // Interrupts: MSI-X style vector requests, one per raise (pending bits merge raises of a
+  // vector not yet taken).
+  output wire                           m_irq_valid,
+  input  wire                           m_irq_ready,
+  output wire [7:0]                     m_irq_vector
 );
 
-  localparam int BYTES_W = $clog2(KEEP_W + 1);
+  localparam int N_DMA     = 3;               // 0 rx_engine, 1 tx_engine, 2 fcmd_engine
+  localparam int DMA_TAG_W = 8 + 2 + 1;       // dma_mux: client tag, client index, last chunk
+  localparam int EM_LOG2   = $clog2(EM_BUCKETS);
+  localparam int RXJ_DEPTH = 2 * nic_pkg::MAX_FRAME / KEEP_W;  // frame store beats
+  localparam int BEAT_W    = DATA_W + KEEP_W + 1;
 
   initial begin
     if (DATA_W != 64 && DATA_W != 512) begin
@@ -64,105 +128,901 @@ module nic_top #(
     if (USER_W < 1) begin
       $error("nic_top: USER_W (%0d) must be at least 1", USER_W);
     end
+    if (NUM_VNIC < 1 || NUM_VNIC > 32 || NUM_RXQ < 1 || NUM_RXQ > 64 || NUM_TXQ < 1
+        || NUM_TXQ > 64 || NUM_VECTORS < 1 || NUM_VECTORS > 255) begin
+      $error("nic_top: NUM_VNIC 1..32, NUM_RXQ and NUM_TXQ 1..64, NUM_VECTORS 1..255");
+    end
+  end
+
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [USER_W-1:0] unused_wire_tuser;
+  logic              unused_fields;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign unused_wire_tuser = s_axis_wire_tuser;
+  assign m_axis_wire_tuser = '0;
+
+  // ---------------------------------------------------------------------------------------
+  // Cycle counter: CYCLES and the ingress timestamps
+  // ---------------------------------------------------------------------------------------
+  logic [63:0] now_q;
+  always_ff @(posedge clk) begin
+    if (rst) now_q <= '0;
+    else     now_q <= now_q + 64'd1;
   end
 
   // ---------------------------------------------------------------------------------------
-  // Datapath: wire in -> register slice -> wire out
+  // Register file
   // ---------------------------------------------------------------------------------------
-  axis_pipe_reg #(
+  logic [31:0] r_control, r_wire_max_frame, r_tx_max_frame, r_tunnel_ports;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [31:0] unused_scratch;
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  // counters block
+  nic_pkg::dp_counters_t dp_cnt;
+  logic [63:0] c_out_vnic, c_out_exc, c_loopback, c_mirror, c_mirror_drop, c_no_desc,
+               c_too_long, c_cq_full, c_quota, c_exc_full, c_spoof, c_tx_bad, c_tx_frames,
+               c_tx_bytes, c_out_wire_bytes;
+
+  // flow / tcam / actions (between the register file and nic_mgmt)
+  logic         ft_cmd_wr;
+  logic [31:0]  ft_cmd_wdata, ft_status, ft_handle, ft_handle_hw_wdata, ft_last_seen;
+  logic [0:0]   ft_handle_hw_we;
+  logic [63:0]  ft_pkts, ft_bytes;
+  logic [351:0] ft_key, ft_key_hw_wdata;
+  logic [10:0]  ft_key_hw_we;
+  logic [511:0] ft_action, ft_action_hw_wdata;
+  logic [15:0]  ft_action_hw_we;
+  logic         tc_cmd_wr;
+  logic [31:0]  tc_cmd_wdata, tc_status, tc_index, tc_prio, tc_prio_hw_wdata;
+  logic [0:0]   tc_prio_hw_we;
+  logic [63:0]  tc_pkts, tc_bytes;
+  logic [447:0] tc_value, tc_value_hw_wdata, tc_mask, tc_mask_hw_wdata;
+  logic [13:0]  tc_value_hw_we, tc_mask_hw_we;
+  logic [511:0] tc_action, tc_action_hw_wdata;
+  logic [15:0]  tc_action_hw_we;
+  logic         ac_encap_cmd_wr, ac_meter_cmd_wr;
+  logic [31:0]  ac_encap_cmd_wdata, ac_encap_index, ac_meter_cmd_wdata, ac_meter_index,
+                ac_meter_rate, ac_meter_rate_hw_wdata, ac_meter_burst, ac_meter_burst_hw_wdata,
+                ac_meter_tokens, ac_act_status;
+  logic [0:0]   ac_meter_rate_hw_we, ac_meter_burst_hw_we;
+  logic [511:0] ac_encap_data, ac_encap_data_hw_wdata;
+  logic [15:0]  ac_encap_data_hw_we;
+  logic [31:0]  em_count;
+
+  // fcmd
+  logic [63:0]  fc_base;
+  logic [31:0]  fc_size_log2, fc_ctrl, fc_prod, fc_irq;
+  logic [15:0]  fc_cons;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic         unused_fc_ctrl_wr, unused_fc_prod_wr, unused_fc_busy;
+  logic [31:0]  unused_fc_ctrl_wdata, unused_fc_prod_wdata;
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  // exception queue
+  logic [63:0]  xq_ring_base, xq_cq_base;
+  logic [31:0]  xq_size_log2, xq_ctrl, xq_prod, xq_cq_cons, xq_irq, xq_mod_cycles;
+  logic [15:0]  xq_cons, xq_cq_prod;
+  logic         xq_cq_arm_wr;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic         unused_xq_ctrl_wr, unused_xq_prod_wr, unused_xq_cq_cons_wr;
+  logic [31:0]  unused_xq_ctrl_wdata, unused_xq_prod_wdata, unused_xq_cq_cons_wdata,
+                unused_xq_cq_arm_wdata;
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  // vnic
+  logic [NUM_VNIC*32-1:0]   vn_ctrl, vn_rxq_base, vn_rxq_count, vn_mac_lo, vn_mac_hi, vn_ipv4,
+                            vn_quota_bytes, vn_quota_inflight;
+  logic [NUM_VNIC*128-1:0]  vn_ipv6;
+  logic [NUM_VNIC*320-1:0]  vn_rss_key;
+  logic [NUM_VNIC*1024-1:0] vn_rss_indir;
+  logic                     vn_release_wr;
+  logic [31:0]              vn_release_wdata;
+  logic [4:0]               vn_release_widx;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [NUM_VNIC*32-1:0]   unused_vn_wait_cycles;
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  // rxq / txq
+  logic [NUM_RXQ*64-1:0] rq_ring_base, rq_cq_base;
+  logic [NUM_RXQ*32-1:0] rq_size_log2, rq_ctrl, rq_prod, rq_cq_cons, rq_irq, rq_mod_cycles,
+                         rq_cons32, rq_cq_prod32;
+  logic [NUM_RXQ*16-1:0] rq_cons, rq_cq_prod;
+  logic                  rq_cq_arm_wr;
+  logic [5:0]            rq_cq_arm_widx;
+  logic [NUM_TXQ*64-1:0] tq_ring_base, tq_cq_base;
+  logic [NUM_TXQ*32-1:0] tq_size_log2, tq_ctrl, tq_prod, tq_cq_cons, tq_irq, tq_mod_cycles,
+                         tq_cons32, tq_cq_prod32;
+  logic [NUM_TXQ*16-1:0] tq_cons, tq_cq_prod;
+  logic                  tq_cq_arm_wr;
+  logic [5:0]            tq_cq_arm_widx;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic        unused_rq_ctrl_wr, unused_rq_prod_wr, unused_rq_cq_cons_wr;
+  logic [31:0] unused_rq_ctrl_wdata, unused_rq_prod_wdata, unused_rq_cq_cons_wdata,
+               unused_rq_cq_arm_wdata;
+  logic [5:0]  unused_rq_ctrl_widx, unused_rq_prod_widx, unused_rq_cq_cons_widx;
+  logic        unused_tq_ctrl_wr, unused_tq_prod_wr, unused_tq_cq_cons_wr;
+  logic [31:0] unused_tq_ctrl_wdata, unused_tq_prod_wdata, unused_tq_cq_cons_wdata,
+               unused_tq_cq_arm_wdata;
+  logic [5:0]  unused_tq_ctrl_widx, unused_tq_prod_widx, unused_tq_cq_cons_widx;
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  localparam logic [31:0] CAPS0 = {6'(NUM_TXQ - 1), 6'(NUM_RXQ - 1), 8'(NUM_VNIC), 12'(DATA_W)};
+  localparam logic [31:0] CAPS1 = {7'(NUM_ENCAP - 1), 8'(NUM_METERS - 1), 9'(TCAM_ENTRIES),
+                                   3'(nic_pkg::EM_WAYS), 5'(EM_LOG2)};
+  localparam logic [31:0] CAPS2 = {12'd0, 12'(nic_pkg::PARSE_WINDOW), 8'(NUM_VECTORS)};
+
+  nic_regfile #(
+    .NUM_EXCQ (1),
+    .NUM_VNIC (NUM_VNIC),
+    .NUM_RXQ  (NUM_RXQ),
+    .NUM_TXQ  (NUM_TXQ)
+  ) u_regs (
+    .clk (clk), .rst (rst),
+    .s_axil_awaddr (s_axil_awaddr), .s_axil_awprot (s_axil_awprot),
+    .s_axil_awvalid (s_axil_awvalid), .s_axil_awready (s_axil_awready),
+    .s_axil_wdata (s_axil_wdata), .s_axil_wstrb (s_axil_wstrb),
+    .s_axil_wvalid (s_axil_wvalid), .s_axil_wready (s_axil_wready),
+    .s_axil_bresp (s_axil_bresp), .s_axil_bvalid (s_axil_bvalid), .s_axil_bready (s_axil_bready),
+    .s_axil_araddr (s_axil_araddr), .s_axil_arprot (s_axil_arprot),
+    .s_axil_arvalid (s_axil_arvalid), .s_axil_arready (s_axil_arready),
+    .s_axil_rdata (s_axil_rdata), .s_axil_rresp (s_axil_rresp),
+    .s_axil_rvalid (s_axil_rvalid), .s_axil_rready (s_axil_rready),
+
+    .nic_caps0 (CAPS0), .nic_caps1 (CAPS1), .nic_caps2 (CAPS2),
+    .nic_control (r_control), .nic_cycles (now_q), .nic_scratch (unused_scratch),
+    .nic_wire_max_frame (r_wire_max_frame), .nic_tx_max_frame (r_tx_max_frame),
+    .nic_tunnel_ports (r_tunnel_ports),
+
+    .counters_rx_wire_frames    (dp_cnt.rx_wire_frames),
+    .counters_rx_wire_bytes     (dp_cnt.rx_wire_bytes),
+    .counters_tx_frames         (c_tx_frames),
+    .counters_tx_bytes          (c_tx_bytes),
+    .counters_out_wire          (dp_cnt.out_wire),
+    .counters_out_vnic          (c_out_vnic),
+    .counters_out_exception     (c_out_exc),
+    .counters_loopback          (c_loopback),
+    .counters_mirror            (c_mirror),
+    .counters_mirror_drop       (c_mirror_drop),
+    .counters_em_hits           (dp_cnt.em_hit),
+    .counters_tcam_hits         (dp_cnt.tcam_hit),
+    .counters_misses            (dp_cnt.miss),
+    .counters_drop_parse_error  (dp_cnt.drop_parse_error),
+    .counters_drop_flow         (dp_cnt.drop_flow),
+    .counters_drop_meter        (dp_cnt.drop_meter),
+    .counters_drop_bad_action   (dp_cnt.drop_bad_action),
+    .counters_drop_mtu          (dp_cnt.drop_mtu),
+    .counters_drop_rx_no_desc   (c_no_desc),
+    .counters_drop_rx_too_long  (c_too_long),
+    .counters_drop_rx_cq_full   (c_cq_full),
+    .counters_drop_quota        (c_quota),
+    .counters_drop_exc_full     (c_exc_full),
+    .counters_drop_spoof        (c_spoof),
+    .counters_tx_bad_desc       (c_tx_bad),
+    .counters_out_wire_bytes    (c_out_wire_bytes),
+
+    .flow_ft_cmd_wr (ft_cmd_wr), .flow_ft_cmd_wdata (ft_cmd_wdata),
+    .flow_ft_status (ft_status),
+    .flow_ft_handle (ft_handle), .flow_ft_handle_hw_we (ft_handle_hw_we),
+    .flow_ft_handle_hw_wdata (ft_handle_hw_wdata),
+    .flow_ft_count (em_count), .flow_ft_pkts (ft_pkts), .flow_ft_bytes (ft_bytes),
+    .flow_ft_last_seen (ft_last_seen),
+    .flow_ft_key (ft_key), .flow_ft_key_hw_we (ft_key_hw_we),
+    .flow_ft_key_hw_wdata (ft_key_hw_wdata),
+    .flow_ft_action (ft_action), .flow_ft_action_hw_we (ft_action_hw_we),
+    .flow_ft_action_hw_wdata (ft_action_hw_wdata),
+
+    .tcam_tcam_cmd_wr (tc_cmd_wr), .tcam_tcam_cmd_wdata (tc_cmd_wdata),
+    .tcam_tcam_status (tc_status), .tcam_tcam_index (tc_index),
+    .tcam_tcam_prio (tc_prio), .tcam_tcam_prio_hw_we (tc_prio_hw_we),
+    .tcam_tcam_prio_hw_wdata (tc_prio_hw_wdata),
+    .tcam_tcam_pkts (tc_pkts), .tcam_tcam_bytes (tc_bytes),
+    .tcam_tcam_value (tc_value), .tcam_tcam_value_hw_we (tc_value_hw_we),
+    .tcam_tcam_value_hw_wdata (tc_value_hw_wdata),
+    .tcam_tcam_mask (tc_mask), .tcam_tcam_mask_hw_we (tc_mask_hw_we),
+    .tcam_tcam_mask_hw_wdata (tc_mask_hw_wdata),
+    .tcam_tcam_action (tc_action), .tcam_tcam_action_hw_we (tc_action_hw_we),
+    .tcam_tcam_action_hw_wdata (tc_action_hw_wdata),
+
+    .actions_encap_cmd_wr (ac_encap_cmd_wr), .actions_encap_cmd_wdata (ac_encap_cmd_wdata),
+    .actions_encap_index (ac_encap_index),
+    .actions_meter_cmd_wr (ac_meter_cmd_wr), .actions_meter_cmd_wdata (ac_meter_cmd_wdata),
+    .actions_meter_index (ac_meter_index),
+    .actions_meter_rate (ac_meter_rate), .actions_meter_rate_hw_we (ac_meter_rate_hw_we),
+    .actions_meter_rate_hw_wdata (ac_meter_rate_hw_wdata),
+    .actions_meter_burst (ac_meter_burst), .actions_meter_burst_hw_we (ac_meter_burst_hw_we),
+    .actions_meter_burst_hw_wdata (ac_meter_burst_hw_wdata),
+    .actions_meter_tokens (ac_meter_tokens), .actions_act_status (ac_act_status),
+    .actions_encap_data (ac_encap_data), .actions_encap_data_hw_we (ac_encap_data_hw_we),
+    .actions_encap_data_hw_wdata (ac_encap_data_hw_wdata),
+
+    .fcmd_fcmd_base (fc_base), .fcmd_fcmd_size_log2 (fc_size_log2),
+    .fcmd_fcmd_ctrl (fc_ctrl), .fcmd_fcmd_ctrl_wr (unused_fc_ctrl_wr),
+    .fcmd_fcmd_ctrl_wdata (unused_fc_ctrl_wdata),
+    .fcmd_fcmd_prod (fc_prod), .fcmd_fcmd_prod_wr (unused_fc_prod_wr),
+    .fcmd_fcmd_prod_wdata (unused_fc_prod_wdata),
+    .fcmd_fcmd_cons ({16'd0, fc_cons}), .fcmd_fcmd_irq (fc_irq),
+
+    .excq_ring_base (xq_ring_base), .excq_cq_base (xq_cq_base),
+    .excq_size_log2 (xq_size_log2), .excq_ctrl (xq_ctrl),
+    .excq_ctrl_wr (unused_xq_ctrl_wr), .excq_ctrl_wdata (unused_xq_ctrl_wdata),
+    .excq_prod (xq_prod), .excq_prod_wr (unused_xq_prod_wr),
+    .excq_prod_wdata (unused_xq_prod_wdata),
+    .excq_cons ({16'd0, xq_cons}), .excq_cq_prod ({16'd0, xq_cq_prod}),
+    .excq_cq_cons (xq_cq_cons), .excq_cq_cons_wr (unused_xq_cq_cons_wr),
+    .excq_cq_cons_wdata (unused_xq_cq_cons_wdata),
+    .excq_irq (xq_irq), .excq_mod_cycles (xq_mod_cycles),
+    .excq_cq_arm_wr (xq_cq_arm_wr), .excq_cq_arm_wdata (unused_xq_cq_arm_wdata),
+
+    .vnic_vnic_ctrl (vn_ctrl), .vnic_rxq_base (vn_rxq_base), .vnic_rxq_count (vn_rxq_count),
+    .vnic_mac_lo (vn_mac_lo), .vnic_mac_hi (vn_mac_hi), .vnic_ipv4 (vn_ipv4),
+    .vnic_ipv6 (vn_ipv6), .vnic_quota_bytes (vn_quota_bytes),
+    .vnic_quota_inflight (vn_quota_inflight),
+    .vnic_quota_release_wr (vn_release_wr), .vnic_quota_release_wdata (vn_release_wdata),
+    .vnic_quota_release_widx (vn_release_widx),
+    .vnic_quota_wait_cycles (unused_vn_wait_cycles),
+    .vnic_rss_key (vn_rss_key), .vnic_rss_indir (vn_rss_indir),
+
+    .rxq_ring_base (rq_ring_base), .rxq_cq_base (rq_cq_base), .rxq_size_log2 (rq_size_log2),
+    .rxq_ctrl (rq_ctrl), .rxq_ctrl_wr (unused_rq_ctrl_wr),
+    .rxq_ctrl_wdata (unused_rq_ctrl_wdata), .rxq_ctrl_widx (unused_rq_ctrl_widx),
+    .rxq_prod (rq_prod), .rxq_prod_wr (unused_rq_prod_wr),
+    .rxq_prod_wdata (unused_rq_prod_wdata), .rxq_prod_widx (unused_rq_prod_widx),
+    .rxq_cons (rq_cons32), .rxq_cq_prod (rq_cq_prod32),
+    .rxq_cq_cons (rq_cq_cons), .rxq_cq_cons_wr (unused_rq_cq_cons_wr),
+    .rxq_cq_cons_wdata (unused_rq_cq_cons_wdata), .rxq_cq_cons_widx (unused_rq_cq_cons_widx),
+    .rxq_irq (rq_irq), .rxq_mod_cycles (rq_mod_cycles),
+    .rxq_cq_arm_wr (rq_cq_arm_wr), .rxq_cq_arm_wdata (unused_rq_cq_arm_wdata),
+    .rxq_cq_arm_widx (rq_cq_arm_widx),
+
+    .txq_ring_base (tq_ring_base), .txq_cq_base (tq_cq_base), .txq_size_log2 (tq_size_log2),
+    .txq_ctrl (tq_ctrl), .txq_ctrl_wr (unused_tq_ctrl_wr),
+    .txq_ctrl_wdata (unused_tq_ctrl_wdata), .txq_ctrl_widx (unused_tq_ctrl_widx),
+    .txq_prod (tq_prod), .txq_prod_wr (unused_tq_prod_wr),
+    .txq_prod_wdata (unused_tq_prod_wdata), .txq_prod_widx (unused_tq_prod_widx),
+    .txq_cons (tq_cons32), .txq_cq_prod (tq_cq_prod32),
+    .txq_cq_cons (tq_cq_cons), .txq_cq_cons_wr (unused_tq_cq_cons_wr),
+    .txq_cq_cons_wdata (unused_tq_cq_cons_wdata), .txq_cq_cons_widx (unused_tq_cq_cons_widx),
+    .txq_irq (tq_irq), .txq_mod_cycles (tq_mod_cycles),
+    .txq_cq_arm_wr (tq_cq_arm_wr), .txq_cq_arm_wdata (unused_tq_cq_arm_wdata),
+    .txq_cq_arm_widx (tq_cq_arm_widx)
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Register fields -> engine configuration
+  // ---------------------------------------------------------------------------------------
+  logic [NUM_RXQ-1:0]    rq_enable, rq_cq_arm, rq_irq_en;
+  logic [NUM_RXQ*5-1:0]  rq_log2;
+  logic [NUM_RXQ*16-1:0] rq_prod16, rq_cq_cons16, rq_mod_pkts;
+  logic [NUM_RXQ*8-1:0]  rq_irq_vec;
+  logic [NUM_TXQ-1:0]    tq_enable, tq_cq_arm, tq_irq_en;
+  logic [NUM_TXQ*5-1:0]  tq_log2;
+  logic [NUM_TXQ*16-1:0] tq_prod16, tq_cq_cons16, tq_mod_pkts;
+  logic [NUM_TXQ*8-1:0]  tq_irq_vec, tq_vport;
+  logic [NUM_VNIC-1:0]   vn_enable, vn_rss_en, vn_spoof, vn_v4chk, vn_v6chk, vn_qpolicy,
+                         vn_release;
+  logic [NUM_VNIC*16-1:0]  vn_rxq_base16, vn_rxq_count16;
+  logic [NUM_VNIC*48-1:0]  vn_mac;
+  logic [NUM_VNIC*128-1:0] vn_ipv6_be;
+
+  always_comb begin
+    for (int q = 0; q < NUM_RXQ; q++) begin
+      rq_enable[q]          = rq_ctrl[q*32];
+      rq_log2[q*5 +: 5]     = rq_size_log2[q*32 +: 5];
+      rq_prod16[q*16 +: 16] = rq_prod[q*32 +: 16];
+      rq_cq_cons16[q*16 +: 16] = rq_cq_cons[q*32 +: 16];
+      rq_cq_arm[q]          = rq_cq_arm_wr && rq_cq_arm_widx == 6'(q);
+      rq_irq_en[q]          = rq_irq[q*32 + 31];
+      rq_irq_vec[q*8 +: 8]  = rq_irq[q*32 +: 8];
+      rq_mod_pkts[q*16 +: 16] = rq_irq[q*32 + 8 +: 16];
+      rq_cons32[q*32 +: 32]    = {16'd0, rq_cons[q*16 +: 16]};
+      rq_cq_prod32[q*32 +: 32] = {16'd0, rq_cq_prod[q*16 +: 16]};
+    end
+    for (int q = 0; q < NUM_TXQ; q++) begin
+      tq_enable[q]          = tq_ctrl[q*32];
+      tq_vport[q*8 +: 8]    = tq_ctrl[q*32 + 8 +: 8];
+      tq_log2[q*5 +: 5]     = tq_size_log2[q*32 +: 5];
+      tq_prod16[q*16 +: 16] = tq_prod[q*32 +: 16];
+      tq_cq_cons16[q*16 +: 16] = tq_cq_cons[q*32 +: 16];
+      tq_cq_arm[q]          = tq_cq_arm_wr && tq_cq_arm_widx == 6'(q);
+      tq_irq_en[q]          = tq_irq[q*32 + 31];
+      tq_irq_vec[q*8 +: 8]  = tq_irq[q*32 +: 8];
+      tq_mod_pkts[q*16 +: 16] = tq_irq[q*32 + 8 +: 16];
+      tq_cons32[q*32 +: 32]    = {16'd0, tq_cons[q*16 +: 16]};
+      tq_cq_prod32[q*32 +: 32] = {16'd0, tq_cq_prod[q*16 +: 16]};
+    end
+    for (int v = 0; v < NUM_VNIC; v++) begin
+      vn_enable[v]  = vn_ctrl[v*32 + 0];
+      vn_rss_en[v]  = vn_ctrl[v*32 + 1];
+      vn_spoof[v]   = vn_ctrl[v*32 + 2];
+      vn_v4chk[v]   = vn_ctrl[v*32 + 3];
+      vn_v6chk[v]   = vn_ctrl[v*32 + 4];
+      vn_qpolicy[v] = vn_ctrl[v*32 + 5];
+      vn_release[v] = vn_release_wr && vn_release_widx == 5'(v);
+      vn_rxq_base16[v*16 +: 16]  = vn_rxq_base[v*32 +: 16];
+      vn_rxq_count16[v*16 +: 16] = vn_rxq_count[v*32 +: 16];
+      vn_mac[v*48 +: 48] = {vn_mac_hi[v*32 +: 16], vn_mac_lo[v*32 +: 32]};
+      for (int w = 0; w < 4; w++) begin  // word 0 = bytes 0..3 -> the top of the vector
+        vn_ipv6_be[v*128 + 96 - 32*w +: 32] = vn_ipv6[v*128 + 32*w +: 32];
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Datapath
+  // ---------------------------------------------------------------------------------------
+  logic [DATA_W-1:0] tx_tdata;
+  logic [KEEP_W-1:0] tx_tkeep;
+  logic              tx_tvalid, tx_tready, tx_tlast;
+  logic [7:0]        tx_vport;
+  logic [1:0]        dp_in_tready;
+
+  logic [DATA_W-1:0]   dp_tdata;
+  logic [KEEP_W-1:0]   dp_tkeep;
+  logic                dp_tvalid, dp_tready, dp_tlast;
+  logic                dp_desc_valid, dp_desc_ready;
+  nic_pkg::dp_desc_t   dp_desc;
+
+  // datapath table commands (driven by nic_mgmt)
+  logic                            em_cmd_valid, em_cmd_ready, em_rsp_valid, em_rsp_ready;
+  logic [2:0]                      em_cmd_op;
+  logic [nic_pkg::KEY_W-1:0]       em_cmd_key, em_rsp_key;
+  logic [nic_pkg::ACTION_W-1:0]    em_cmd_action, em_rsp_action;
+  logic [nic_pkg::EM_HANDLE_W-1:0] em_cmd_handle, em_rsp_handle;
+  logic [7:0]                      em_rsp_status;
+  logic [nic_pkg::EM_PKTS_W-1:0]   em_rsp_pkts;
+  logic [nic_pkg::EM_BYTES_W-1:0]  em_rsp_bytes;
+  logic [nic_pkg::EM_SEEN_W-1:0]   em_rsp_last_seen;
+  logic                            tc_cmd_valid, tc_cmd_ready, tc_rsp_valid, tc_rsp_ready;
+  logic [nic_pkg::CSR_DATA_W-1:0]  tc_cmd_op, tc_cmd_index;
+  logic [nic_pkg::TCAM_PRIO_W-1:0] tc_cmd_priority, tc_rsp_priority;
+  logic [nic_pkg::TCAM_KEY_W-1:0]  tc_cmd_value, tc_cmd_mask, tc_rsp_value, tc_rsp_mask;
+  logic [nic_pkg::ACTION_W-1:0]    tc_cmd_action, tc_rsp_action;
+  logic [7:0]                      tc_rsp_status;
+  logic [63:0]                     tc_rsp_pkts, tc_rsp_bytes;
+  logic                            mt_cmd_valid, mt_cmd_ready, mt_rsp_valid, mt_rsp_ready;
+  logic [31:0]                     mt_cmd_op, mt_cmd_rate, mt_cmd_burst, mt_rsp_rate,
+                                   mt_rsp_burst, mt_rsp_tokens;
+  logic [15:0]                     mt_cmd_index;
+  logic [7:0]                      mt_rsp_status;
+  logic                            en_wr_valid, en_rd_valid, en_rd_data_valid;
+  logic [15:0]                     en_wr_index, en_rd_index;
+  logic [nic_pkg::ACTION_W-1:0]    en_wr_data, en_rd_data;
+
+  assign s_axis_wire_tready = dp_in_tready[0];
+  assign tx_tready          = dp_in_tready[1];
+
+  nic_datapath #(
+    .DATA_W       (DATA_W),
+    .N_IN         (2),
+    .WIRE_INPUTS  (1),
+    .EM_BUCKETS   (EM_BUCKETS),
+    .TCAM_ENTRIES (TCAM_ENTRIES),
+    .NUM_METERS   (NUM_METERS),
+    .NUM_ENCAP    (NUM_ENCAP),
+    .NUM_VNIC     (NUM_VNIC)
+  ) u_dp (
+    .clk (clk), .rst (rst), .now (now_q),
+    .cfg_enable         (r_control[0]),
+    .cfg_parse_err_exc  (r_control[1]),
+    .cfg_wire_max_frame (r_wire_max_frame),
+    .cfg_vxlan_port     (r_tunnel_ports[15:0]),
+    .cfg_geneve_port    (r_tunnel_ports[31:16]),
+    .s_axis_tdata  ({tx_tdata, s_axis_wire_tdata}),
+    .s_axis_tkeep  ({tx_tkeep, s_axis_wire_tkeep}),
+    .s_axis_tvalid ({tx_tvalid, s_axis_wire_tvalid}),
+    .s_axis_tready (dp_in_tready),
+    .s_axis_tlast  ({tx_tlast, s_axis_wire_tlast}),
+    .s_axis_vport  ({tx_vport, 8'd0}),
+    .m_axis_tdata (dp_tdata), .m_axis_tkeep (dp_tkeep), .m_axis_tvalid (dp_tvalid),
+    .m_axis_tready (dp_tready), .m_axis_tlast (dp_tlast),
+    .m_desc_valid (dp_desc_valid), .m_desc_ready (dp_desc_ready), .m_desc (dp_desc),
+    .em_cmd_valid (em_cmd_valid), .em_cmd_ready (em_cmd_ready), .em_cmd_op (em_cmd_op),
+    .em_cmd_key (em_cmd_key), .em_cmd_action (em_cmd_action), .em_cmd_handle (em_cmd_handle),
+    .em_rsp_valid (em_rsp_valid), .em_rsp_ready (em_rsp_ready),
+    .em_rsp_status (em_rsp_status), .em_rsp_handle (em_rsp_handle), .em_rsp_key (em_rsp_key),
+    .em_rsp_action (em_rsp_action), .em_rsp_pkts (em_rsp_pkts), .em_rsp_bytes (em_rsp_bytes),
+    .em_rsp_last_seen (em_rsp_last_seen), .em_entry_count (em_count),
+    .tcam_cmd_valid (tc_cmd_valid), .tcam_cmd_ready (tc_cmd_ready), .tcam_cmd_op (tc_cmd_op),
+    .tcam_cmd_index (tc_cmd_index), .tcam_cmd_priority (tc_cmd_priority),
+    .tcam_cmd_value (tc_cmd_value), .tcam_cmd_mask (tc_cmd_mask),
+    .tcam_cmd_action (tc_cmd_action),
+    .tcam_rsp_valid (tc_rsp_valid), .tcam_rsp_ready (tc_rsp_ready),
+    .tcam_rsp_status (tc_rsp_status), .tcam_rsp_priority (tc_rsp_priority),
+    .tcam_rsp_value (tc_rsp_value), .tcam_rsp_mask (tc_rsp_mask),
+    .tcam_rsp_action (tc_rsp_action), .tcam_rsp_pkts (tc_rsp_pkts),
+    .tcam_rsp_bytes (tc_rsp_bytes),
+    .meter_cmd_valid (mt_cmd_valid), .meter_cmd_ready (mt_cmd_ready),
+    .meter_cmd_op (mt_cmd_op), .meter_cmd_index (mt_cmd_index),
+    .meter_cmd_rate (mt_cmd_rate), .meter_cmd_burst (mt_cmd_burst),
+    .meter_rsp_valid (mt_rsp_valid), .meter_rsp_ready (mt_rsp_ready),
+    .meter_rsp_status (mt_rsp_status), .meter_rsp_rate (mt_rsp_rate),
+    .meter_rsp_burst (mt_rsp_burst), .meter_rsp_tokens (mt_rsp_tokens),
+    .encap_wr_valid (en_wr_valid), .encap_wr_index (en_wr_index), .encap_wr_data (en_wr_data),
+    .encap_rd_valid (en_rd_valid), .encap_rd_index (en_rd_index),
+    .encap_rd_data_valid (en_rd_data_valid), .encap_rd_data (en_rd_data),
+    .counters (dp_cnt)
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Table commands: registers and the flow-command ring
+  // ---------------------------------------------------------------------------------------
+  logic                            rg_em_cmd_valid, rg_em_cmd_ready, rg_em_rsp_valid,
+                                   rg_em_rsp_ready;
+  logic [2:0]                      rg_em_cmd_op;
+  logic [nic_pkg::KEY_W-1:0]       rg_em_cmd_key;
+  logic [nic_pkg::ACTION_W-1:0]    rg_em_cmd_action;
+  logic [nic_pkg::EM_HANDLE_W-1:0] rg_em_cmd_handle, rg_em_rsp_handle;
+  logic [7:0]                      rg_em_rsp_status;
+  logic                            rg_tc_cmd_valid, rg_tc_cmd_ready, rg_tc_rsp_valid,
+                                   rg_tc_rsp_ready;
+  logic [nic_pkg::CSR_DATA_W-1:0]  rg_tc_cmd_op, rg_tc_cmd_index;
+  logic [nic_pkg::TCAM_PRIO_W-1:0] rg_tc_cmd_priority;
+  logic [nic_pkg::TCAM_KEY_W-1:0]  rg_tc_cmd_value, rg_tc_cmd_mask;
+  logic [nic_pkg::ACTION_W-1:0]    rg_tc_cmd_action;
+  logic [7:0]                      rg_tc_rsp_status;
+
+  nic_mgmt #(
+    .NUM_METERS   (NUM_METERS),
+    .NUM_ENCAP    (NUM_ENCAP),
+    .TCAM_ENTRIES (TCAM_ENTRIES)
+  ) u_mgmt (
+    .clk (clk), .rst (rst),
+    .flow_ft_cmd_wr (ft_cmd_wr), .flow_ft_cmd_wdata (ft_cmd_wdata), .flow_ft_status (ft_status),
+    .flow_ft_handle (ft_handle), .flow_ft_handle_hw_we (ft_handle_hw_we),
+    .flow_ft_handle_hw_wdata (ft_handle_hw_wdata),
+    .flow_ft_pkts (ft_pkts), .flow_ft_bytes (ft_bytes), .flow_ft_last_seen (ft_last_seen),
+    .flow_ft_key (ft_key), .flow_ft_key_hw_we (ft_key_hw_we),
+    .flow_ft_key_hw_wdata (ft_key_hw_wdata),
+    .flow_ft_action (ft_action), .flow_ft_action_hw_we (ft_action_hw_we),
+    .flow_ft_action_hw_wdata (ft_action_hw_wdata),
+    .tcam_tcam_cmd_wr (tc_cmd_wr), .tcam_tcam_cmd_wdata (tc_cmd_wdata),
+    .tcam_tcam_status (tc_status), .tcam_tcam_index (tc_index),
+    .tcam_tcam_prio (tc_prio), .tcam_tcam_prio_hw_we (tc_prio_hw_we),
+    .tcam_tcam_prio_hw_wdata (tc_prio_hw_wdata),
+    .tcam_tcam_pkts (tc_pkts), .tcam_tcam_bytes (tc_bytes),
+    .tcam_tcam_value (tc_value), .tcam_tcam_value_hw_we (tc_value_hw_we),
+    .tcam_tcam_value_hw_wdata (tc_value_hw_wdata),
+    .tcam_tcam_mask (tc_mask), .tcam_tcam_mask_hw_we (tc_mask_hw_we),
+    .tcam_tcam_mask_hw_wdata (tc_mask_hw_wdata),
+    .tcam_tcam_action (tc_action), .tcam_tcam_action_hw_we (tc_action_hw_we),
+    .tcam_tcam_action_hw_wdata (tc_action_hw_wdata),
+    .actions_encap_cmd_wr (ac_encap_cmd_wr), .actions_encap_cmd_wdata (ac_encap_cmd_wdata),
+    .actions_encap_index (ac_encap_index),
+    .actions_meter_cmd_wr (ac_meter_cmd_wr), .actions_meter_cmd_wdata (ac_meter_cmd_wdata),
+    .actions_meter_index (ac_meter_index),
+    .actions_meter_rate (ac_meter_rate), .actions_meter_rate_hw_we (ac_meter_rate_hw_we),
+    .actions_meter_rate_hw_wdata (ac_meter_rate_hw_wdata),
+    .actions_meter_burst (ac_meter_burst), .actions_meter_burst_hw_we (ac_meter_burst_hw_we),
+    .actions_meter_burst_hw_wdata (ac_meter_burst_hw_wdata),
+    .actions_meter_tokens (ac_meter_tokens), .actions_act_status (ac_act_status),
+    .actions_encap_data (ac_encap_data), .actions_encap_data_hw_we (ac_encap_data_hw_we),
+    .actions_encap_data_hw_wdata (ac_encap_data_hw_wdata),
+
+    .s_ring_em_cmd_valid (rg_em_cmd_valid), .s_ring_em_cmd_ready (rg_em_cmd_ready),
+    .s_ring_em_cmd_op (rg_em_cmd_op), .s_ring_em_cmd_key (rg_em_cmd_key),
+    .s_ring_em_cmd_action (rg_em_cmd_action), .s_ring_em_cmd_handle (rg_em_cmd_handle),
+    .s_ring_em_rsp_valid (rg_em_rsp_valid), .s_ring_em_rsp_ready (rg_em_rsp_ready),
+    .s_ring_em_rsp_status (rg_em_rsp_status), .s_ring_em_rsp_handle (rg_em_rsp_handle),
+    .s_ring_tcam_cmd_valid (rg_tc_cmd_valid), .s_ring_tcam_cmd_ready (rg_tc_cmd_ready),
+    .s_ring_tcam_cmd_op (rg_tc_cmd_op), .s_ring_tcam_cmd_index (rg_tc_cmd_index),
+    .s_ring_tcam_cmd_priority (rg_tc_cmd_priority), .s_ring_tcam_cmd_value (rg_tc_cmd_value),
+    .s_ring_tcam_cmd_mask (rg_tc_cmd_mask), .s_ring_tcam_cmd_action (rg_tc_cmd_action),
+    .s_ring_tcam_rsp_valid (rg_tc_rsp_valid), .s_ring_tcam_rsp_ready (rg_tc_rsp_ready),
+    .s_ring_tcam_rsp_status (rg_tc_rsp_status),
+
+    .m_em_cmd_valid (em_cmd_valid), .m_em_cmd_ready (em_cmd_ready), .m_em_cmd_op (em_cmd_op),
+    .m_em_cmd_key (em_cmd_key), .m_em_cmd_action (em_cmd_action),
+    .m_em_cmd_handle (em_cmd_handle),
+    .m_em_rsp_valid (em_rsp_valid), .m_em_rsp_ready (em_rsp_ready),
+    .m_em_rsp_status (em_rsp_status), .m_em_rsp_handle (em_rsp_handle),
+    .m_em_rsp_key (em_rsp_key), .m_em_rsp_action (em_rsp_action),
+    .m_em_rsp_pkts (em_rsp_pkts), .m_em_rsp_bytes (em_rsp_bytes),
+    .m_em_rsp_last_seen (em_rsp_last_seen),
+    .m_tcam_cmd_valid (tc_cmd_valid), .m_tcam_cmd_ready (tc_cmd_ready),
+    .m_tcam_cmd_op (tc_cmd_op), .m_tcam_cmd_index (tc_cmd_index),
+    .m_tcam_cmd_priority (tc_cmd_priority), .m_tcam_cmd_value (tc_cmd_value),
+    .m_tcam_cmd_mask (tc_cmd_mask), .m_tcam_cmd_action (tc_cmd_action),
+    .m_tcam_rsp_valid (tc_rsp_valid), .m_tcam_rsp_ready (tc_rsp_ready),
+    .m_tcam_rsp_status (tc_rsp_status), .m_tcam_rsp_priority (tc_rsp_priority),
+    .m_tcam_rsp_value (tc_rsp_value), .m_tcam_rsp_mask (tc_rsp_mask),
+    .m_tcam_rsp_action (tc_rsp_action), .m_tcam_rsp_pkts (tc_rsp_pkts),
+    .m_tcam_rsp_bytes (tc_rsp_bytes),
+    .m_meter_cmd_valid (mt_cmd_valid), .m_meter_cmd_ready (mt_cmd_ready),
+    .m_meter_cmd_op (mt_cmd_op), .m_meter_cmd_index (mt_cmd_index),
+    .m_meter_cmd_rate (mt_cmd_rate), .m_meter_cmd_burst (mt_cmd_burst),
+    .m_meter_rsp_valid (mt_rsp_valid), .m_meter_rsp_ready (mt_rsp_ready),
+    .m_meter_rsp_status (mt_rsp_status), .m_meter_rsp_rate (mt_rsp_rate),
+    .m_meter_rsp_burst (mt_rsp_burst), .m_meter_rsp_tokens (mt_rsp_tokens),
+    .m_encap_wr_valid (en_wr_valid), .m_encap_wr_index (en_wr_index),
+    .m_encap_wr_data (en_wr_data),
+    .m_encap_rd_valid (en_rd_valid), .m_encap_rd_index (en_rd_index),
+    .m_encap_rd_data_valid (en_rd_data_valid), .m_encap_rd_data (en_rd_data)
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Datapath output: route each frame by its record (first beat), no bubble between frames
+  // ---------------------------------------------------------------------------------------
+  logic in_frame_q, to_wire_q;
+  logic first_ok, route_wire, rx_s_tvalid, rx_s_tready, rec_push, rec_ready;
+
+  assign route_wire = in_frame_q ? to_wire_q : (dp_desc.dest == nic_pkg::DEST_WIRE);
+  // The first beat waits for its record, and (to the receive side) for room in the record
+  // FIFO.
+  assign first_ok = in_frame_q || (dp_desc_valid && (route_wire || rec_ready));
+
+  assign m_axis_wire_tdata  = dp_tdata;
+  assign m_axis_wire_tkeep  = dp_tkeep;
+  assign m_axis_wire_tlast  = dp_tlast;
+  assign m_axis_wire_tvalid = dp_tvalid && first_ok && route_wire;
+  assign rx_s_tvalid        = dp_tvalid && first_ok && !route_wire;
+  assign dp_tready          = first_ok && (route_wire ? m_axis_wire_tready : rx_s_tready);
+  assign dp_desc_ready      = !in_frame_q && dp_tvalid && dp_tready;
+  assign rec_push           = dp_desc_ready && !route_wire;
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      in_frame_q <= 1'b0;
+      to_wire_q  <= 1'b0;
+    end else if (dp_tvalid && dp_tready) begin
+      in_frame_q <= !dp_tlast;
+      if (!in_frame_q) to_wire_q <= route_wire;
+    end
+  end
+
+  // OUT_WIRE_BYTES: bytes of the frames sent to the wire.
+  logic [63:0] out_wire_bytes_q;
+  logic [$clog2(KEEP_W+1)-1:0] wire_beat_bytes;
+  always_comb begin
+    wire_beat_bytes = '0;
+    for (int i = 0; i < KEEP_W; i++) wire_beat_bytes += $clog2(KEEP_W+1)'(dp_tkeep[i]);
+  end
+  always_ff @(posedge clk) begin
+    if (rst) out_wire_bytes_q <= '0;
+    else if (m_axis_wire_tvalid && m_axis_wire_tready)
+      out_wire_bytes_q <= out_wire_bytes_q + 64'(wire_beat_bytes);
+  end
+  assign c_out_wire_bytes = out_wire_bytes_q;
+
+  // ---------------------------------------------------------------------------------------
+  // Receive side: classify, store each frame until its record is complete, rx_engine
+  // ---------------------------------------------------------------------------------------
+  logic [DATA_W-1:0] rc_tdata;
+  logic [KEEP_W-1:0] rc_tkeep;
+  logic              rc_tvalid, rc_tready, rc_tlast;
+  logic [0:0]        unused_rc_tuser;
+  logic              info_valid, info_ready, info_rss_valid;
+  logic [31:0]       info_rss_hash;
+  logic [7:0]        info_rss_queue, info_status, info_types;
+  logic [15:0]       info_vlan_tci;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [15:0]       unused_info_len;
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  rx_classify #(
+    .DATA_W   (DATA_W),
+    .NUM_VNIC (NUM_VNIC)
+  ) u_rxc (
+    .clk (clk), .rst (rst),
+    .cfg_vxlan_port  (r_tunnel_ports[15:0]),
+    .cfg_geneve_port (r_tunnel_ports[31:16]),
+    .cfg_rss_enable  (vn_rss_en),
+    .cfg_rss_key     (vn_rss_key),
+    .cfg_rss_indir   (vn_rss_indir),
+    .s_axis_tdata (dp_tdata), .s_axis_tkeep (dp_tkeep), .s_axis_tvalid (rx_s_tvalid),
+    .s_axis_tready (rx_s_tready), .s_axis_tlast (dp_tlast), .s_axis_tuser (1'b0),
+    .s_axis_vport (dp_desc.port), .s_axis_to_vnic (dp_desc.dest == nic_pkg::DEST_VNIC),
+    .s_axis_parse_err (dp_desc.parse_err),
+    .m_axis_tdata (rc_tdata), .m_axis_tkeep (rc_tkeep), .m_axis_tvalid (rc_tvalid),
+    .m_axis_tready (rc_tready), .m_axis_tlast (rc_tlast), .m_axis_tuser (unused_rc_tuser),
+    .m_info_valid (info_valid), .m_info_ready (info_ready),
+    .m_info_rss_hash (info_rss_hash), .m_info_rss_valid (info_rss_valid),
+    .m_info_rss_queue (info_rss_queue), .m_info_status (info_status),
+    .m_info_types (info_types), .m_info_vlan_tci (info_vlan_tci), .m_info_len (unused_info_len)
+  );
+
+  // Records of the frames on their way to rx_engine, in frame order.
+  logic              rec_valid, rec_pop;
+  logic [nic_pkg::DP_DESC_W-1:0] rec_data;
+  nic_pkg::dp_desc_t rec;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [6:0]        unused_rec_count;
+  /* verilator lint_on UNUSEDSIGNAL */
+  sync_fifo #(.WIDTH(nic_pkg::DP_DESC_W), .DEPTH(64)) u_rec (
+    .clk (clk), .rst (rst),
+    .s_valid (rec_push), .s_ready (rec_ready), .s_data (dp_desc),
+    .m_valid (rec_valid), .m_ready (rec_pop), .m_data (rec_data),
+    .count (unused_rec_count)
+  );
+  assign rec = nic_pkg::dp_desc_t'(rec_data);
+
+  // Frame store: rx_engine needs the record (RSS queue, status) with the first beat, and
+  // rx_classify gives it after the last, so frames wait here (room for two MAX_FRAME
+  // frames; the head frame always fits, so its record always completes).
+  logic              fs_valid, fs_ready;
+  logic [BEAT_W-1:0] fs_data;
+  logic              rx_tvalid, rx_tready, rx_tlast, head_ok;
+  axis_fifo #(.WIDTH(BEAT_W), .DEPTH(RXJ_DEPTH)) u_fstore (
+    .clk (clk), .rst (rst),
+    .s_valid (rc_tvalid), .s_ready (rc_tready), .s_data ({rc_tlast, rc_tkeep, rc_tdata}),
+    .m_valid (fs_valid), .m_ready (fs_ready), .m_data (fs_data)
+  );
+  assign rx_tlast  = fs_data[BEAT_W-1];
+  assign head_ok   = rec_valid && info_valid;
+  assign rx_tvalid = fs_valid && head_ok;
+  assign fs_ready  = rx_tready && head_ok;
+  assign rec_pop   = rx_tvalid && rx_tready && rx_tlast;
+  assign info_ready = rec_pop;
+
+  // DMA client signals
+  logic [N_DMA-1:0]          d_rd_req_valid, d_rd_req_ready, d_rd_tvalid, d_rd_tready,
+                             d_rd_tlast, d_rd_err;
+  logic [N_DMA*64-1:0]       d_rd_req_addr, d_wr_req_addr;
+  logic [N_DMA*16-1:0]       d_rd_req_len, d_wr_req_len;
+  logic [N_DMA*8-1:0]        d_rd_req_tag, d_rd_tag, d_wr_req_tag, d_wr_done_tag;
+  logic [N_DMA*DATA_W-1:0]   d_rd_tdata, d_wr_tdata;
+  logic [N_DMA*KEEP_W-1:0]   d_rd_tkeep, d_wr_tkeep;
+  logic [N_DMA-1:0]          d_wr_req_valid, d_wr_req_ready, d_wr_tvalid, d_wr_tready,
+                             d_wr_tlast, d_wr_done_valid, d_wr_done_ready, d_wr_done_err;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [7:0]                unused_rx_rd_tag;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign unused_rx_rd_tag = d_rd_tag[7:0];
+  assign d_rd_req_tag[7:0] = 8'd0;
+
+  logic [NUM_VECTORS-1:0] rx_irq, tx_irq, fc_irq_p;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [NUM_TXQ-1:0]     unused_tx_irq_queue;
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  rx_engine #(
+    .DATA_W      (DATA_W),
+    .NUM_RXQ     (NUM_RXQ),
+    .NUM_VNIC    (NUM_VNIC),
+    .NUM_VECTORS (NUM_VECTORS)
+  ) u_rx (
+    .clk (clk), .rst (rst),
+    .s_axis_tdata (fs_data[DATA_W-1:0]), .s_axis_tkeep (fs_data[DATA_W +: KEEP_W]),
+    .s_axis_tvalid (rx_tvalid), .s_axis_tready (rx_tready), .s_axis_tlast (rx_tlast),
+    .s_rec_dest (rec.dest), .s_rec_vport (rec.port), .s_rec_src_vport (rec.src_vport),
+    .s_rec_reason (rec.reason), .s_rec_parse_err (rec.parse_err),
+    .s_rec_mark_valid (rec.mark_valid), .s_rec_mark (rec.mark),
+    .s_rec_tcam_index (rec.tcam_index), .s_rec_h1 (rec.h1), .s_rec_ts (rec.ts),
+    .s_rec_len (rec.len),
+    .s_rec_rss_hash (info_rss_hash), .s_rec_rss_valid (info_rss_valid),
+    .s_rec_rss_queue (info_rss_queue), .s_rec_status (info_status),
+    .s_rec_types (info_types), .s_rec_vlan_tci (info_vlan_tci),
+    .rxq_ring_base (rq_ring_base), .rxq_cq_base (rq_cq_base), .rxq_size_log2 (rq_log2),
+    .rxq_enable (rq_enable), .rxq_prod (rq_prod16), .rxq_cq_cons (rq_cq_cons16),
+    .rxq_cq_arm (rq_cq_arm), .rxq_irq_en (rq_irq_en), .rxq_irq_vec (rq_irq_vec),
+    .rxq_mod_pkts (rq_mod_pkts), .rxq_mod_cycles (rq_mod_cycles),
+    .rxq_cons (rq_cons), .rxq_cq_prod (rq_cq_prod),
+    .exc_ring_base (xq_ring_base), .exc_cq_base (xq_cq_base),
+    .exc_size_log2 (xq_size_log2[4:0]), .exc_enable (xq_ctrl[0]), .exc_prod (xq_prod[15:0]),
+    .exc_cq_cons (xq_cq_cons[15:0]), .exc_cq_arm (xq_cq_arm_wr), .exc_irq_en (xq_irq[31]),
+    .exc_irq_vec (xq_irq[7:0]), .exc_mod_pkts (xq_irq[23:8]), .exc_mod_cycles (xq_mod_cycles),
+    .exc_cons (xq_cons), .exc_cq_prod (xq_cq_prod),
+    .vnic_enable (vn_enable), .vnic_rxq_base (vn_rxq_base16),
+    .vnic_rxq_count (vn_rxq_count16), .vnic_quota_bytes (vn_quota_bytes),
+    .vnic_quota_policy (vn_qpolicy), .vnic_quota_release (vn_release),
+    .vnic_quota_release_bytes ({NUM_VNIC{vn_release_wdata}}),
+    .vnic_quota_inflight (vn_quota_inflight),
+    .irq_enable (1'b1), .irq (rx_irq),
+    .cnt_out_vnic (c_out_vnic), .cnt_out_exc (c_out_exc), .cnt_loopback (c_loopback),
+    .cnt_rx_no_desc (c_no_desc), .cnt_rx_too_long (c_too_long), .cnt_rx_cq_full (c_cq_full),
+    .cnt_quota (c_quota), .cnt_exc_full (c_exc_full), .cnt_mirror (c_mirror),
+    .cnt_mirror_drop (c_mirror_drop),
+    .m_rd_req_valid (d_rd_req_valid[0]), .m_rd_req_ready (d_rd_req_ready[0]),
+    .m_rd_req_addr (d_rd_req_addr[0 +: 64]), .m_rd_req_len (d_rd_req_len[0 +: 16]),
+    .s_rd_tdata (d_rd_tdata[0 +: DATA_W]), .s_rd_tkeep (d_rd_tkeep[0 +: KEEP_W]),
+    .s_rd_tvalid (d_rd_tvalid[0]), .s_rd_tready (d_rd_tready[0]), .s_rd_tlast (d_rd_tlast[0]),
+    .s_rd_err (d_rd_err[0]),
+    .m_wr_req_valid (d_wr_req_valid[0]), .m_wr_req_ready (d_wr_req_ready[0]),
+    .m_wr_req_addr (d_wr_req_addr[0 +: 64]), .m_wr_req_len (d_wr_req_len[0 +: 16]),
+    .m_wr_req_tag (d_wr_req_tag[0 +: 8]),
+    .m_wr_tdata (d_wr_tdata[0 +: DATA_W]), .m_wr_tkeep (d_wr_tkeep[0 +: KEEP_W]),
+    .m_wr_tvalid (d_wr_tvalid[0]), .m_wr_tready (d_wr_tready[0]), .m_wr_tlast (d_wr_tlast[0]),
+    .s_wr_done_valid (d_wr_done_valid[0]), .s_wr_done_ready (d_wr_done_ready[0]),
+    .s_wr_done_tag (d_wr_done_tag[0 +: 8]), .s_wr_done_err (d_wr_done_err[0])
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Transmit
+  // ---------------------------------------------------------------------------------------
+  tx_engine #(
+    .DATA_W      (DATA_W),
+    .NUM_TXQ     (NUM_TXQ),
+    .NUM_VNIC    (NUM_VNIC),
+    .NUM_VECTORS (NUM_VECTORS)
+  ) u_tx (
+    .clk (clk), .rst (rst),
+    .cfg_txq_ring_base (tq_ring_base), .cfg_txq_cq_base (tq_cq_base),
+    .cfg_txq_size_log2 (tq_log2), .cfg_txq_enable (tq_enable), .cfg_txq_prod (tq_prod16),
+    .cfg_txq_cq_cons (tq_cq_cons16), .cfg_txq_cq_arm (tq_cq_arm), .cfg_txq_vport (tq_vport),
+    .cfg_txq_irq_vector (tq_irq_vec), .cfg_txq_irq_enable (tq_irq_en),
+    .cfg_txq_mod_pkts (tq_mod_pkts), .cfg_txq_mod_cycles (tq_mod_cycles),
+    .cfg_vnic_spoof_check (vn_spoof), .cfg_vnic_ipv4_check (vn_v4chk),
+    .cfg_vnic_ipv6_check (vn_v6chk), .cfg_vnic_mac (vn_mac), .cfg_vnic_ipv4 (vn_ipv4),
+    .cfg_vnic_ipv6 (vn_ipv6_be), .cfg_enable (r_control[0]),
+    .cfg_tx_max_frame (r_tx_max_frame[31:16] != 16'd0 ? 16'hFFFF : r_tx_max_frame[15:0]),
+    .txq_cons (tq_cons), .txq_cq_prod (tq_cq_prod),
+    .irq_queue (unused_tx_irq_queue), .irq_vector (tx_irq),
+    .cnt_tx_frames (c_tx_frames), .cnt_tx_bytes (c_tx_bytes), .cnt_tx_bad_desc (c_tx_bad),
+    .cnt_spoof (c_spoof),
+    .m_rd_req_valid (d_rd_req_valid[1]), .m_rd_req_ready (d_rd_req_ready[1]),
+    .m_rd_req_addr (d_rd_req_addr[64 +: 64]), .m_rd_req_len (d_rd_req_len[16 +: 16]),
+    .m_rd_req_tag (d_rd_req_tag[8 +: 8]),
+    .s_rd_tdata (d_rd_tdata[DATA_W +: DATA_W]), .s_rd_tkeep (d_rd_tkeep[KEEP_W +: KEEP_W]),
+    .s_rd_tvalid (d_rd_tvalid[1]), .s_rd_tready (d_rd_tready[1]), .s_rd_tlast (d_rd_tlast[1]),
+    .s_rd_tag (d_rd_tag[8 +: 8]), .s_rd_err (d_rd_err[1]),
+    .m_wr_req_valid (d_wr_req_valid[1]), .m_wr_req_ready (d_wr_req_ready[1]),
+    .m_wr_req_addr (d_wr_req_addr[64 +: 64]), .m_wr_req_len (d_wr_req_len[16 +: 16]),
+    .m_wr_req_tag (d_wr_req_tag[8 +: 8]),
+    .m_wr_tdata (d_wr_tdata[DATA_W +: DATA_W]), .m_wr_tkeep (d_wr_tkeep[KEEP_W +: KEEP_W]),
+    .m_wr_tvalid (d_wr_tvalid[1]), .m_wr_tready (d_wr_tready[1]), .m_wr_tlast (d_wr_tlast[1]),
+    .s_wr_done_valid (d_wr_done_valid[1]), .s_wr_done_ready (d_wr_done_ready[1]),
+    .s_wr_done_tag (d_wr_done_tag[8 +: 8]), .s_wr_done_err (d_wr_done_err[1]),
+    .m_axis_tdata (tx_tdata), .m_axis_tkeep (tx_tkeep), .m_axis_tvalid (tx_tvalid),
+    .m_axis_tready (tx_tready), .m_axis_tlast (tx_tlast), .m_axis_vport (tx_vport)
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Flow-command ring
+  // ---------------------------------------------------------------------------------------
+  fcmd_engine #(
+    .DATA_W      (DATA_W),
+    .NUM_VECTORS (NUM_VECTORS)
+  ) u_fcmd (
+    .clk (clk), .rst (rst),
+    .cfg_enable (fc_ctrl[0]), .cfg_base (fc_base), .cfg_size_log2 (fc_size_log2[4:0]),
+    .cfg_prod (fc_prod[15:0]), .cfg_irq (fc_irq), .cons (fc_cons), .busy (unused_fc_busy),
+    .irq (fc_irq_p),
+    .m_rd_req_valid (d_rd_req_valid[2]), .m_rd_req_ready (d_rd_req_ready[2]),
+    .m_rd_req_addr (d_rd_req_addr[128 +: 64]), .m_rd_req_len (d_rd_req_len[32 +: 16]),
+    .m_rd_req_tag (d_rd_req_tag[16 +: 8]),
+    .s_rd_tdata (d_rd_tdata[2*DATA_W +: DATA_W]),
+    .s_rd_tkeep (d_rd_tkeep[2*KEEP_W +: KEEP_W]),
+    .s_rd_tvalid (d_rd_tvalid[2]), .s_rd_tready (d_rd_tready[2]), .s_rd_tlast (d_rd_tlast[2]),
+    .s_rd_tag (d_rd_tag[16 +: 8]), .s_rd_err (d_rd_err[2]),
+    .m_wr_req_valid (d_wr_req_valid[2]), .m_wr_req_ready (d_wr_req_ready[2]),
+    .m_wr_req_addr (d_wr_req_addr[128 +: 64]), .m_wr_req_len (d_wr_req_len[32 +: 16]),
+    .m_wr_req_tag (d_wr_req_tag[16 +: 8]),
+    .m_wr_tdata (d_wr_tdata[2*DATA_W +: DATA_W]),
+    .m_wr_tkeep (d_wr_tkeep[2*KEEP_W +: KEEP_W]),
+    .m_wr_tvalid (d_wr_tvalid[2]), .m_wr_tready (d_wr_tready[2]), .m_wr_tlast (d_wr_tlast[2]),
+    .s_wr_done_valid (d_wr_done_valid[2]), .s_wr_done_ready (d_wr_done_ready[2]),
+    .s_wr_done_tag (d_wr_done_tag[16 +: 8]), .s_wr_done_err (d_wr_done_err[2]),
+    .em_cmd_valid (rg_em_cmd_valid), .em_cmd_ready (rg_em_cmd_ready),
+    .em_cmd_op (rg_em_cmd_op), .em_cmd_key (rg_em_cmd_key),
+    .em_cmd_action (rg_em_cmd_action), .em_cmd_handle (rg_em_cmd_handle),
+    .em_rsp_valid (rg_em_rsp_valid), .em_rsp_ready (rg_em_rsp_ready),
+    .em_rsp_status (rg_em_rsp_status), .em_rsp_handle (rg_em_rsp_handle),
+    .tcam_cmd_valid (rg_tc_cmd_valid), .tcam_cmd_ready (rg_tc_cmd_ready),
+    .tcam_cmd_op (rg_tc_cmd_op), .tcam_cmd_index (rg_tc_cmd_index),
+    .tcam_cmd_priority (rg_tc_cmd_priority), .tcam_cmd_value (rg_tc_cmd_value),
+    .tcam_cmd_mask (rg_tc_cmd_mask), .tcam_cmd_action (rg_tc_cmd_action),
+    .tcam_rsp_valid (rg_tc_rsp_valid), .tcam_rsp_ready (rg_tc_rsp_ready),
+    .tcam_rsp_status (rg_tc_rsp_status)
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // DMA: the three clients share one AXI4 master
+  // ---------------------------------------------------------------------------------------
+  logic                 q_rd_req_valid, q_rd_req_ready, q_rd_tvalid, q_rd_tready, q_rd_tlast,
+                        q_rd_err;
+  logic [63:0]          q_rd_req_addr, q_wr_req_addr;
+  logic [15:0]          q_rd_req_len, q_wr_req_len;
+  logic [DMA_TAG_W-1:0] q_rd_req_tag, q_rd_tag, q_wr_req_tag, q_wr_done_tag;
+  logic [DATA_W-1:0]    q_rd_tdata, q_wr_tdata;
+  logic [KEEP_W-1:0]    q_rd_tkeep, q_wr_tkeep;
+  logic                 q_wr_req_valid, q_wr_req_ready, q_wr_tvalid, q_wr_tready, q_wr_tlast,
+                        q_wr_done_valid, q_wr_done_ready, q_wr_done_err;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [63:0]          unused_dev_err;
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  dma_mux #(
+    .DATA_W        (DATA_W),
+    .N             (N_DMA),
+    .TAG_W         (8),
+    .RD_FIFO_DEPTH (RD_FIFO_DEPTH)
+  ) u_dmux (
+    .clk (clk), .rst (rst),
+    .s_rd_req_valid (d_rd_req_valid), .s_rd_req_ready (d_rd_req_ready),
+    .s_rd_req_addr (d_rd_req_addr), .s_rd_req_len (d_rd_req_len),
+    .s_rd_req_tag (d_rd_req_tag),
+    .m_rd_tdata (d_rd_tdata), .m_rd_tkeep (d_rd_tkeep), .m_rd_tvalid (d_rd_tvalid),
+    .m_rd_tready (d_rd_tready), .m_rd_tlast (d_rd_tlast), .m_rd_tag (d_rd_tag),
+    .m_rd_err (d_rd_err),
+    .s_wr_req_valid (d_wr_req_valid), .s_wr_req_ready (d_wr_req_ready),
+    .s_wr_req_addr (d_wr_req_addr), .s_wr_req_len (d_wr_req_len),
+    .s_wr_req_tag (d_wr_req_tag),
+    .s_wr_tdata (d_wr_tdata), .s_wr_tkeep (d_wr_tkeep), .s_wr_tvalid (d_wr_tvalid),
+    .s_wr_tready (d_wr_tready), .s_wr_tlast (d_wr_tlast),
+    .m_wr_done_valid (d_wr_done_valid), .m_wr_done_ready (d_wr_done_ready),
+    .m_wr_done_tag (d_wr_done_tag), .m_wr_done_err (d_wr_done_err),
+    .m_rd_req_valid (q_rd_req_valid), .m_rd_req_ready (q_rd_req_ready),
+    .m_rd_req_addr (q_rd_req_addr), .m_rd_req_len (q_rd_req_len), .m_rd_req_tag (q_rd_req_tag),
+    .s_rd_tdata (q_rd_tdata), .s_rd_tkeep (q_rd_tkeep), .s_rd_tvalid (q_rd_tvalid),
+    .s_rd_tready (q_rd_tready), .s_rd_tlast (q_rd_tlast), .s_rd_tag (q_rd_tag),
+    .s_rd_err (q_rd_err),
+    .m_wr_req_valid (q_wr_req_valid), .m_wr_req_ready (q_wr_req_ready),
+    .m_wr_req_addr (q_wr_req_addr), .m_wr_req_len (q_wr_req_len), .m_wr_req_tag (q_wr_req_tag),
+    .m_wr_tdata (q_wr_tdata), .m_wr_tkeep (q_wr_tkeep), .m_wr_tvalid (q_wr_tvalid),
+    .m_wr_tready (q_wr_tready), .m_wr_tlast (q_wr_tlast),
+    .s_wr_done_valid (q_wr_done_valid), .s_wr_done_ready (q_wr_done_ready),
+    .s_wr_done_tag (q_wr_done_tag), .s_wr_done_err (q_wr_done_err)
+  );
+
+  axi_dma #(
     .DATA_W (DATA_W),
-    .KEEP_W (KEEP_W),
-    .USER_W (USER_W)
-  ) u_wire_pipe (
-    .clk           (clk),
-    .rst           (rst),
-    .s_axis_tdata  (s_axis_wire_tdata),
-    .s_axis_tkeep  (s_axis_wire_tkeep),
-    .s_axis_tvalid (s_axis_wire_tvalid),
-    .s_axis_tready (s_axis_wire_tready),
-    .s_axis_tlast  (s_axis_wire_tlast),
-    .s_axis_tuser  (s_axis_wire_tuser),
-    .m_axis_tdata  (m_axis_wire_tdata),
-    .m_axis_tkeep  (m_axis_wire_tkeep),
-    .m_axis_tvalid (m_axis_wire_tvalid),
-    .m_axis_tready (m_axis_wire_tready),
-    .m_axis_tlast  (m_axis_wire_tlast),
-    .m_axis_tuser  (m_axis_wire_tuser)
+    .ID_W   (AXI_ID_W),
+    .TAG_W  (DMA_TAG_W)
+  ) u_dma (
+    .clk (clk), .rst (rst),
+    .s_rd_req_valid (q_rd_req_valid), .s_rd_req_ready (q_rd_req_ready),
+    .s_rd_req_addr (q_rd_req_addr), .s_rd_req_len (q_rd_req_len), .s_rd_req_tag (q_rd_req_tag),
+    .m_rd_tdata (q_rd_tdata), .m_rd_tkeep (q_rd_tkeep), .m_rd_tvalid (q_rd_tvalid),
+    .m_rd_tready (q_rd_tready), .m_rd_tlast (q_rd_tlast), .m_rd_tag (q_rd_tag),
+    .m_rd_err (q_rd_err),
+    .s_wr_req_valid (q_wr_req_valid), .s_wr_req_ready (q_wr_req_ready),
+    .s_wr_req_addr (q_wr_req_addr), .s_wr_req_len (q_wr_req_len), .s_wr_req_tag (q_wr_req_tag),
+    .s_wr_tdata (q_wr_tdata), .s_wr_tkeep (q_wr_tkeep), .s_wr_tvalid (q_wr_tvalid),
+    .s_wr_tready (q_wr_tready), .s_wr_tlast (q_wr_tlast),
+    .m_wr_done_valid (q_wr_done_valid), .m_wr_done_ready (q_wr_done_ready),
+    .m_wr_done_tag (q_wr_done_tag), .m_wr_done_err (q_wr_done_err),
+    .cnt_dev_err (unused_dev_err),
+    .m_axi_awid (m_axi_awid), .m_axi_awaddr (m_axi_awaddr), .m_axi_awlen (m_axi_awlen),
+    .m_axi_awsize (m_axi_awsize), .m_axi_awburst (m_axi_awburst),
+    .m_axi_awcache (m_axi_awcache), .m_axi_awprot (m_axi_awprot),
+    .m_axi_awvalid (m_axi_awvalid), .m_axi_awready (m_axi_awready),
+    .m_axi_wdata (m_axi_wdata), .m_axi_wstrb (m_axi_wstrb), .m_axi_wlast (m_axi_wlast),
+    .m_axi_wvalid (m_axi_wvalid), .m_axi_wready (m_axi_wready),
+    .m_axi_bid (m_axi_bid), .m_axi_bresp (m_axi_bresp), .m_axi_bvalid (m_axi_bvalid),
+    .m_axi_bready (m_axi_bready),
+    .m_axi_arid (m_axi_arid), .m_axi_araddr (m_axi_araddr), .m_axi_arlen (m_axi_arlen),
+    .m_axi_arsize (m_axi_arsize), .m_axi_arburst (m_axi_arburst),
+    .m_axi_arcache (m_axi_arcache), .m_axi_arprot (m_axi_arprot),
+    .m_axi_arvalid (m_axi_arvalid), .m_axi_arready (m_axi_arready),
+    .m_axi_rid (m_axi_rid), .m_axi_rdata (m_axi_rdata), .m_axi_rresp (m_axi_rresp),
+    .m_axi_rlast (m_axi_rlast), .m_axi_rvalid (m_axi_rvalid), .m_axi_rready (m_axi_rready)
   );
 
   // ---------------------------------------------------------------------------------------
-  // Statistics taps on both wire streams
+  // Interrupts: a pending bit per vector; requests lowest pending vector first
   // ---------------------------------------------------------------------------------------
-  logic               stat_in_beat;
-  logic               stat_in_last;
-  logic [BYTES_W-1:0] stat_in_bytes;
-  logic               stat_out_beat;
-  logic               stat_out_last;
-  logic [BYTES_W-1:0] stat_out_bytes;
+  logic [NUM_VECTORS-1:0] irq_pend_q, irq_raise, irq_take;
+  logic [7:0]             irq_sel;
+  logic                   irq_any;
+  assign irq_raise = rx_irq | tx_irq | fc_irq_p;
+  always_comb begin
+    irq_sel = 8'd0;
+    irq_any = 1'b0;
+    for (int v = NUM_VECTORS - 1; v >= 0; v--) begin
+      if (irq_pend_q[v]) begin
+        irq_sel = 8'(v);
+        irq_any = 1'b1;
+      end
+    end
+    for (int v = 0; v < NUM_VECTORS; v++) begin
+      irq_take[v] = irq_any && m_irq_ready && irq_sel == 8'(v);
+    end
+  end
+  always_ff @(posedge clk) begin
+    if (rst) irq_pend_q <= '0;
+    else     irq_pend_q <= (irq_pend_q & ~irq_take) | irq_raise;
+  end
+  assign m_irq_valid  = irq_any;
 
-  axis_stat_tap #(
-    .KEEP_W (KEEP_W)
-  ) u_stat_in (
-    .clk         (clk),
-    .rst         (rst),
-    .axis_tkeep  (s_axis_wire_tkeep),
-    .axis_tvalid (s_axis_wire_tvalid),
-    .axis_tready (s_axis_wire_tready),
-    .axis_tlast  (s_axis_wire_tlast),
-    .stat_beat   (stat_in_beat),
-    .stat_last   (stat_in_last),
-    .stat_bytes  (stat_in_bytes)
-  );
-
-  axis_stat_tap #(
-    .KEEP_W (KEEP_W)
-  ) u_stat_out (
-    .clk         (clk),
-    .rst         (rst),
-    .axis_tkeep  (m_axis_wire_tkeep),
-    .axis_tvalid (m_axis_wire_tvalid),
-    .axis_tready (m_axis_wire_tready),
-    .axis_tlast  (m_axis_wire_tlast),
-    .stat_beat   (stat_out_beat),
-    .stat_last   (stat_out_last),
-    .stat_bytes  (stat_out_bytes)
-  );
-
-  // ---------------------------------------------------------------------------------------
-  // Register block
-  // ---------------------------------------------------------------------------------------
-  nic_csr #(
-    .DATA_W  (DATA_W),
-    .BYTES_W (BYTES_W)
-  ) u_csr (
-    .clk            (clk),
-    .rst            (rst),
-    .s_axil_awaddr  (s_axil_awaddr),
-    .s_axil_awprot  (s_axil_awprot),
-    .s_axil_awvalid (s_axil_awvalid),
-    .s_axil_awready (s_axil_awready),
-    .s_axil_wdata   (s_axil_wdata),
-    .s_axil_wstrb   (s_axil_wstrb),
-    .s_axil_wvalid  (s_axil_wvalid),
-    .s_axil_wready  (s_axil_wready),
-    .s_axil_bresp   (s_axil_bresp),
-    .s_axil_bvalid  (s_axil_bvalid),
-    .s_axil_bready  (s_axil_bready),
-    .s_axil_araddr  (s_axil_araddr),
-    .s_axil_arprot  (s_axil_arprot),
-    .s_axil_arvalid (s_axil_arvalid),
-    .s_axil_arready (s_axil_arready),
-    .s_axil_rdata   (s_axil_rdata),
-    .s_axil_rresp   (s_axil_rresp),
-    .s_axil_rvalid  (s_axil_rvalid),
-    .s_axil_rready  (s_axil_rready),
-    .stat_in_beat   (stat_in_beat),
-    .stat_in_last   (stat_in_last),
-    .stat_in_bytes  (stat_in_bytes),
-    .stat_out_beat  (stat_out_beat),
-    .stat_out_last  (stat_out_last),
-    .stat_out_bytes (stat_out_bytes)
-  );
+  // Register bits that are not fields (always 0) and datapath counts the device takes from
+  // the engines instead (tx_frames/tx_bytes from tx_engine, which also counts spoofed frames;
+  // out_vnic, out_exception, loopback, mirror from rx_engine, after the ring checks).
+  assign unused_fields = ^{r_control[31:2], fc_size_log2[31:5], fc_ctrl[31:1], fc_prod[31:16],
+                           xq_size_log2[31:5], xq_ctrl[31:1], xq_prod[31:16], xq_cq_cons[31:16],
+                           xq_irq[30:24], dp_cnt.tx_frames, dp_cnt.tx_bytes, dp_cnt.wire_discard,
+                           dp_cnt.out_vnic, dp_cnt.out_exception, dp_cnt.loopback,
+                           dp_cnt.mirror};
+  assign m_irq_vector = irq_sel;
 
 endmodule
 

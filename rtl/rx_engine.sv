@@ -679,7 +679,11 @@ module rx_engine #(
   assign m_rd_req_addr = rd_addr;
   assign m_rd_req_len = {{(11 - DCI_W){1'b0}}, fill_n, 4'd0};
   assign s_rd_tready = rd_rdy;
-  assign m_wr_req_valid = wr_req_v;
+  // The same valid as wr_req_v, from registered state only: no path from m_wr_req_ready
+  // (which the always_comb above also reads) to m_wr_req_valid, so a DMA arbiter that looks
+  // at the valids to make its ready forms no combinational loop.
+  assign m_wr_req_valid = (st_q == S_WREQ && c_st_q == C_IDLE && pcnt_q != (PFI_W + 1)'(PF))
+                          || c_st_q == C_REQ;
   assign m_wr_req_addr = wr_addr;
   assign m_wr_req_len = wr_len;
   assign m_wr_req_tag = wr_tag;
