@@ -45,6 +45,23 @@ if wants driver_flow_inserts_per_s driver_flow_inserts_regs_per_s; then
   "$build/bin/driver_bench" | while read -r name value unit; do figure "$name" "$value" "$unit"; done
 fi
 
+# --- nic_top (rtl/nic_top.sv, Verilated, the whole NIC through its external interfaces):
+# DATA_W=512 at 250 MHz nominal, host memory (AxiMem) read latency 100 clocks, write latency 50,
+# no stalls. rx_gbps_*: wire -> one VNIC receive queue, frames back to back, goodput (frame
+# bytes) from the first wire beat to the last completion in host memory; tx_gbps_*: the
+# host's transmit queue -> wire, from the doorbell to the last wire beat; rx_latency_clocks:
+# one 64-byte frame, first wire beat to its completion in host memory;
+# flow_cmd_inserts_per_sim_s: 400 EM inserts through the flow-command ring, doorbell to the
+# last status (simulated seconds at 250 MHz). ---
+top_figures=()
+for s in 64 128 256 512 1518 imix; do top_figures+=("rx_gbps_$s" "tx_gbps_$s"); done
+if wants "${top_figures[@]}" rx_latency_clocks flow_cmd_inserts_per_sim_s; then
+  "$root/scripts/build.sh" --target rtl_top_test >&2
+  "$build/bin/rtl_top_test" --gtest_filter='RtlTopFigures.*' |
+    grep -E '^(rx|tx|flow)_[a-z0-9_]+ [0-9.]+ [a-z_]+$' |
+    while read -r name value unit; do figure "$name" "$value" "$unit"; done
+fi
+
 # --- RTL datapath (rtl/nic_datapath.sv, Verilated): DATA_W=512, back-to-back frames of flows
 # that hit the EM table and go to the wire, no idle, no back-pressure; latency of one frame ---
 if wants datapath_clocks_per_frame_64 datapath_clocks_per_frame_128 datapath_clocks_per_frame_256 \

@@ -72,6 +72,7 @@ class Harness {
   const std::vector<Ingress>& ingress() const { return ing_; }
   std::vector<unsigned>& irqs() { return irqs_; }
   void set_wire_out_ready(double p) { cfg_.p_wire_out = p; }
+  void set_irq_ready(double p) { cfg_.p_irq_ready = p; }
   std::uint64_t wire_out_bytes() const { return wout_bytes_; }
   /// Cycle of the first beat handshake of each wire output frame.
   const std::vector<std::uint64_t>& wire_out_first_cycle() const { return wout_first_; }
