@@ -734,7 +734,7 @@ module nic_top #(
     .m_valid (rec_valid), .m_ready (rec_pop), .m_data (rec_data),
     .count (unused_rec_count)
   );
-  assign rec = nic_pkg::dp_desc_t'(rec_data);
+  assign rec = rec_data;  // packed struct of DP_DESC_W bits (Yosys 0.23 has no cast to a package type)
 
   // Frame store: rx_engine needs the record (RSS queue, status) with the first beat, and
   // rx_classify gives it after the last, so frames wait here (room for two MAX_FRAME
