@@ -19,7 +19,8 @@
 // command written while its engine is busy waits in a QDEPTH-deep queue and starts when the
 // engine is free, with the operand registers as they are then (so INSERT then DELETE_HANDLE
 // deletes the entry just inserted, as in the model); a command written while the queue is
-// full is ignored. FT_STATUS.BUSY and TCAM_STATUS.BUSY (bit 31) read 1 while a command runs
+// full is not executed and sets the status register's OVERRUN bit (30) until the next command is
+// accepted (a driver that waits for BUSY to clear never sees it). FT_STATUS.BUSY and TCAM_STATUS.BUSY (bit 31) read 1 while a command runs
 // or waits; ACT_STATUS bit 31 likewise (the model, which completes a command during the
 // write, always reads these bits 0). Results:
 //   FT_CMD: op outside 1..5 BAD_COMMAND here; else the EM table's status. INSERT OK writes
@@ -230,7 +231,7 @@ module nic_mgmt #(
 
   // =======================================================================================
   // Command queues: a strobe starts its engine at once when the engine is idle and nothing
-  // waits; otherwise it is queued (dropped when the queue is full).
+  // waits; otherwise it is queued; with the queue full it is not executed and OVERRUN is set.
   // =======================================================================================
   logic        ft_idle, tc_idle, ac_idle;
   logic        ftq_valid, ftq_ready, ftq_push, ftq_pop;
@@ -240,7 +241,6 @@ module nic_mgmt #(
   logic        acq_valid, acq_ready, acq_push, acq_pop;
   logic [32:0] acq_data;  // {meter (1) / encap (0), command}
   logic [QC_W-1:0] unused_ftq_cnt, unused_tcq_cnt, unused_acq_cnt;
-  logic        unused_q_ready;
 
   assign ftq_push = flow_ft_cmd_wr && !(ft_idle && !ftq_valid);
   assign ftq_pop  = ft_idle && ftq_valid;
@@ -248,7 +248,22 @@ module nic_mgmt #(
   assign tcq_pop  = tc_idle && tcq_valid;
   assign acq_push = (actions_encap_cmd_wr || actions_meter_cmd_wr) && !(ac_idle && !acq_valid);
   assign acq_pop  = ac_idle && acq_valid;
-  assign unused_q_ready = ftq_ready ^ tcq_ready ^ acq_ready;
+  // OVERRUN (status bit 30): a command strobe the queue could not take; cleared by the next
+  // command that is accepted.
+  logic ft_ovr_q, tc_ovr_q, ac_ovr_q;
+  logic ac_wr;
+  assign ac_wr = actions_encap_cmd_wr || actions_meter_cmd_wr;
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      ft_ovr_q <= 1'b0;
+      tc_ovr_q <= 1'b0;
+      ac_ovr_q <= 1'b0;
+    end else begin
+      if (flow_ft_cmd_wr) ft_ovr_q <= ftq_push && !ftq_ready;
+      if (tcam_tcam_cmd_wr) tc_ovr_q <= tcq_push && !tcq_ready;
+      if (ac_wr) ac_ovr_q <= acq_push && !acq_ready;
+    end
+  end
 
   sync_fifo #(.WIDTH(32), .DEPTH(QDEPTH)) u_ftq (
     .clk (clk), .rst (rst),
@@ -362,7 +377,7 @@ module nic_mgmt #(
 
   // Results written into the register file on the clock of the response (the register file
   // takes them on the same edge as FT_STATUS changes and BUSY clears).
-  assign flow_ft_status          = {(!ft_idle || ftq_valid), 23'd0, ft_code_q};
+  assign flow_ft_status          = {(!ft_idle || ftq_valid), ft_ovr_q, 22'd0, ft_code_q};
   assign flow_ft_handle_hw_we    = ft_ok && ft_op_q == nic_pkg::EM_OP_INSERT;
   assign flow_ft_handle_hw_wdata = m_em_rsp_handle;
   assign flow_ft_key_hw_we       = {11{ft_ok && ft_op_q == nic_pkg::EM_OP_READ}};
@@ -511,7 +526,7 @@ module nic_mgmt #(
 
   logic tc_read_ok;
   assign tc_read_ok = tc_ok && tc_op_q == nic_pkg::TCAM_CMD_READ;
-  assign tcam_tcam_status          = {(!tc_idle || tcq_valid), 23'd0, tc_code_q};
+  assign tcam_tcam_status          = {(!tc_idle || tcq_valid), tc_ovr_q, 22'd0, tc_code_q};
   assign tcam_tcam_prio_hw_we      = tc_read_ok;
   assign tcam_tcam_prio_hw_wdata   = {16'd0, m_tcam_rsp_priority};
   assign tcam_tcam_value_hw_we     = {14{tc_read_ok}};
@@ -706,12 +721,12 @@ module nic_mgmt #(
   assign actions_meter_burst_hw_we    = ac_m_read_ok;
   assign actions_meter_burst_hw_wdata = m_meter_rsp_burst;
   assign actions_meter_tokens         = ac_tokens_q;
-  assign actions_act_status           = {(!ac_idle || acq_valid), 23'd0, ac_code_q};
+  assign actions_act_status           = {(!ac_idle || acq_valid), ac_ovr_q, 22'd0, ac_code_q};
   assign actions_encap_data_hw_we     = {16{ac_e_read_done}};
   assign actions_encap_data_hw_wdata  = ac_written_rd_q ? m_encap_rd_data : ENC_DEFAULT;
 
   logic unused;
-  assign unused = ^{flow_ft_key[351:8 * KB], tcam_tcam_prio[31:16], unused_q_ready,
+  assign unused = ^{flow_ft_key[351:8 * KB], tcam_tcam_prio[31:16],
                     unused_ftq_cnt, unused_tcq_cnt, unused_acq_cnt};
 
 endmodule

@@ -284,6 +284,8 @@ package nic_regs_pkg;
   localparam int FLOW_FT_STATUS_CODE_W = 8;
   localparam int FLOW_FT_STATUS_BUSY_LSB = 31;
   localparam int FLOW_FT_STATUS_BUSY_W = 1;
+  localparam int FLOW_FT_STATUS_OVERRUN_LSB = 30;
+  localparam int FLOW_FT_STATUS_OVERRUN_W = 1;
   // FT_HANDLE (rw): entry handle (written by INSERT; read by DELETE_HANDLE, QUERY, READ)
   localparam logic [ADDR_W-1:0] FLOW_FT_HANDLE = 16'h0018;
   localparam logic [ADDR_W-1:0] FLOW_FT_HANDLE_ADDR = 16'h0218;
@@ -339,6 +341,8 @@ package nic_regs_pkg;
   localparam int TCAM_TCAM_STATUS_CODE_W = 8;
   localparam int TCAM_TCAM_STATUS_BUSY_LSB = 31;
   localparam int TCAM_TCAM_STATUS_BUSY_W = 1;
+  localparam int TCAM_TCAM_STATUS_OVERRUN_LSB = 30;
+  localparam int TCAM_TCAM_STATUS_OVERRUN_W = 1;
   // TCAM_INDEX (rw): rule index
   localparam logic [ADDR_W-1:0] TCAM_TCAM_INDEX = 16'h0018;
   localparam logic [ADDR_W-1:0] TCAM_TCAM_INDEX_ADDR = 16'h0318;
@@ -421,6 +425,8 @@ package nic_regs_pkg;
   localparam int ACTIONS_ACT_STATUS_CODE_W = 8;
   localparam int ACTIONS_ACT_STATUS_BUSY_LSB = 31;
   localparam int ACTIONS_ACT_STATUS_BUSY_W = 1;
+  localparam int ACTIONS_ACT_STATUS_OVERRUN_LSB = 30;
+  localparam int ACTIONS_ACT_STATUS_OVERRUN_W = 1;
   // ENCAP_DATA (rw): template bytes 0..63 (docs/spec.md 5.5), little-endian words
   localparam logic [ADDR_W-1:0] ACTIONS_ENCAP_DATA = 16'h0040;
   localparam logic [ADDR_W-1:0] ACTIONS_ENCAP_DATA_ADDR = 16'h0440;

@@ -110,6 +110,8 @@ class Bench {
     ++cycle_;
   }
 
+  void axil_stalls(bool on) { drv_->set_stalls(on); }
+
   // Register access on the RTL only, or on both.
   void rtl_write(std::uint32_t a, std::uint32_t v) { drv_->write(a, v); }
   std::uint32_t rtl_read(std::uint32_t a) { return drv_->read(a); }
@@ -512,6 +514,33 @@ TEST(RtlMgmt, RingAndRegistersShareTables) {
       EXPECT_EQ(b.rtl_read(R::tcam::TCAM_MASK_ADDR + 4 * w), mk) << "rule " << i;
     }
   }
+}
+
+// Commands written faster than they run wait in a 4-deep queue; one written with the queue
+// full is not executed and sets OVERRUN (bit 30) until the next accepted command, so a lost
+// command is never silent (FT_CMD here; TCAM_CMD and the ENCAP/METER queue use the same
+// logic). A driver that waits for BUSY never sees it (the other tests).
+TEST(RtlMgmt, CommandOverrunIsReported) {
+  Bench b(77);
+  constexpr std::uint32_t kOverrun = 1u << 30;
+  b.axil_stalls(false);  // a write every 3 clocks
+  b.rtl_write(R::flow::FT_HANDLE_ADDR, 0xFFFF'FFFFu);
+  // The ring keeps the EM port busy (deletes of an absent key), so register commands get
+  // every other EM slot and run slower than they are written.
+  b.on_drive = [&b] {
+    b.m().s_ring_em_cmd_valid = 1;
+    b.m().s_ring_em_cmd_op = 2;
+    b.m().s_ring_em_rsp_ready = 1;
+  };
+  for (int i = 0; i < 40; ++i) b.rtl_write(R::flow::FT_CMD_ADDR, 4);  // QUERY, not found
+  const std::uint32_t st = b.rtl_read(R::flow::FT_STATUS_ADDR);
+  EXPECT_NE(st & kOverrun, 0u) << std::hex << st;
+  b.on_drive = [&b] { b.m().s_ring_em_cmd_valid = 0; };
+  b.wait_idle();
+  EXPECT_NE(b.rtl_read(R::flow::FT_STATUS_ADDR) & kOverrun, 0u);  // sticky until a command
+  b.rtl_write(R::flow::FT_CMD_ADDR, 4);
+  b.wait_idle();
+  EXPECT_EQ(b.rtl_read(R::flow::FT_STATUS_ADDR), 4u);  // NOT_FOUND, not busy, no overrun
 }
 
 TEST(RtlMgmt, FrameHitsInsertedFlow) {
