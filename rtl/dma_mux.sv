@@ -106,7 +106,7 @@ module dma_mux #(
   localparam logic [RC_W-1:0] DEPTH_C = RC_W'(RD_FIFO_DEPTH);
   // Read FIFO entry: {err, last, tag, keep, data}.
   localparam int FW     = 2 + TAG_W + KEEP_W + DATA_W;
-  localparam int WO_W   = IDX_W + BC_W;               // write order entry: {client, beats}
+  localparam int WO_W   = N + BC_W;                   // write order entry: {client one-hot, last beat}
 
   initial begin
     if (DATA_W != 64 && DATA_W != 128 && DATA_W != 256 && DATA_W != 512) begin
@@ -135,39 +135,52 @@ module dma_mux #(
     beats_of = (len == 17'd0) ? BC_W'(1) : BC_W'((len + 17'(B - 1)) >> OFF_W);
   endfunction
 
-  // Round-robin pick: the first requester after `last` (cyclically), and whether any.
-  function automatic logic [IDX_W-1:0] rr_pick(input logic [N-1:0] req,
-                                               input logic [IDX_W-1:0] last);
-    logic [IDX_W-1:0] pick;
-    logic             found;
-    pick  = '0;
-    found = 1'b0;
-    for (int k = 1; k <= N; k++) begin
-      if (!found && req[(32'(last) + k) % N]) begin
-        pick  = IDX_W'((32'(last) + k) % N);
-        found = 1'b1;
+  // Round-robin grant, one-hot: the first requester after the last granted one (`last`,
+  // one-hot) cyclically, the last granted one lowest. Every loop bound and index is a
+  // constant, so this is two levels of AND-OR per client (no index arithmetic on `last`).
+  function automatic logic [N-1:0] rr_grant(input logic [N-1:0] req,
+                                           input logic [N-1:0] last);
+    logic [N-1:0] g;
+    g = '0;
+    for (int c = 0; c < N; c++) begin
+      for (int l = 0; l < N; l++) begin
+        // Clients strictly between l and c (cyclically, after l) have priority over c.
+        logic blk;
+        int   d;
+        d   = (c > l) ? c - l : c - l + N;     // 1..N: distance from l to c
+        blk = 1'b0;
+        for (int k = 1; k < N; k++) begin
+          if (k < d) begin
+            blk = blk | req[(l + k) % N];
+          end
+        end
+        g[c] = g[c] | (last[l] & req[c] & !blk);
       end
     end
-    rr_pick = pick;
+    rr_grant = g;
   endfunction
 
   // ===================================================================== read requests
   // A request is accepted from the client with its first chunk (so no data comes before the
   // request handshake, as with axi_dma alone); the rest of a split request waits in the
-  // client's chunk register (cr_*) and competes for the grant chunk by chunk.
+  // client's chunk register (cr_*) and competes for the grant chunk by chunk. The chunk
+  // register holds what the next chunk needs, precomputed when the previous one is taken:
+  // its address (cr_addr) and the bytes still to go (cr_rem), so no adder sits between a
+  // request and its grant. Each client's free FIFO room (rf_free = RD_FIFO_DEPTH - beats
+  // reserved) is a register, compared with the chunk in bytes (free * B), not in beats.
   // Per client, packed (client c at [c*W +: W]).
-  logic [N-1:0]       cr_valid_q, cr_valid_d;     // a split request has chunks to go
-  logic [N*64-1:0]    cr_addr_q, cr_addr_d;
-  logic [N*16-1:0]    cr_len_q, cr_len_d;
-  logic [N*TAG_W-1:0] cr_tag_q, cr_tag_d;
-  logic [N*16-1:0]    cr_off_q, cr_off_d;         // bytes of it already issued
-  logic [N*RC_W-1:0]  resv_q, resv_d;             // FIFO beats reserved (issued, not taken)
-  logic [N-1:0]       rd_elig, rd_take, rd_chunk_last, rd_pop;
-  logic [N*64-1:0]    rd_addr, rd_chunk_addr;
-  logic [N*16-1:0]    rd_len, rd_chunk_len;
+  localparam int FB_W = (RC_W + OFF_W > 17) ? RC_W + OFF_W : 17;  // free room in bytes
+  logic [N-1:0]       cr_valid_q;                 // a split request has chunks to go
+  logic [N*64-1:0]    cr_addr_q;                  // address of its next chunk
+  logic [N*16-1:0]    cr_rem_q;                   // its bytes not yet issued
+  logic [N*TAG_W-1:0] cr_tag_q;
+  logic [N*RC_W-1:0]  rf_free_q;                  // FIFO beats not reserved
+  logic [N-1:0]       rd_elig, rd_gnt, rd_take, rd_chunk_last, rd_pop;
+  logic [N*64-1:0]    rd_chunk_addr;
+  logic [N*16-1:0]    rd_rem, rd_chunk_len;
   logic [N*TAG_W-1:0] rd_tag;
-  logic [N*BC_W-1:0]  rd_chunk_beats;
-  logic [IDX_W-1:0]   rd_rr_q, rd_rr_d, rd_g;
+  logic [N*RC_W-1:0]  rd_chunk_beats;
+  logic [N-1:0]       rd_rr_q, rd_rr_d;           // last granted client, one-hot
   logic               rd_load;
   logic               rq_valid_q, rq_valid_d;
   logic [63:0]        rq_addr_q, rq_addr_d;
@@ -176,72 +189,86 @@ module dma_mux #(
 
   always_comb begin
     for (int c = 0; c < N; c++) begin
-      logic [15:0]     len, off, rem, clen;
+      logic [15:0]     rem, len;
       logic [63:0]     addr;
-      logic [BC_W-1:0] cbeats;
-      logic            oor;
-      len    = cr_valid_q[c] ? cr_len_q[c*16 +: 16] : s_rd_req_len[c*16 +: 16];
-      addr   = cr_valid_q[c] ? cr_addr_q[c*64 +: 64] : s_rd_req_addr[c*64 +: 64];
-      off    = cr_valid_q[c] ? cr_off_q[c*16 +: 16] : 16'd0;
-      rd_tag[c*TAG_W +: TAG_W] = cr_valid_q[c] ? cr_tag_q[c*TAG_W +: TAG_W]
-                                               : s_rd_req_tag[c*TAG_W +: TAG_W];
-      rd_addr[c*64 +: 64] = addr;
-      rd_len[c*16 +: 16]  = len;
-      rem    = len - off;
-      rd_chunk_last[c] = (17'(rem) <= CHUNK);
-      clen   = rd_chunk_last[c] ? rem : CHUNK[15:0];
-      cbeats = beats_of(17'(clen));
-      rd_chunk_len[c*16 +: 16]       = clen;
-      rd_chunk_beats[c*BC_W +: BC_W] = cbeats;
-      // Out of range as a whole (axi_dma's rule, len 0 aside): then every chunk must be too.
-      oor = (((65'(addr) + 65'(len) - 65'd1) >> 48) != 65'd0);
-      if (17'(len) <= CHUNK) begin
-        rd_chunk_addr[c*64 +: 64] = addr;                       // not split: passed as it is
-      end else if (oor) begin
-        rd_chunk_addr[c*64 +: 64] = {16'hFFFF, 32'd0, off};     // above 2^48, cannot wrap
+      logic [RC_W-1:0] free;
+      logic            cv, last, fits, oor;
+      cv     = cr_valid_q[c];
+      len    = s_rd_req_len[c*16 +: 16];
+      addr   = s_rd_req_addr[c*64 +: 64];
+      free   = rf_free_q[c*RC_W +: RC_W];
+      rem    = cv ? cr_rem_q[c*16 +: 16] : len;
+      rd_rem[c*16 +: 16]       = rem;
+      rd_tag[c*TAG_W +: TAG_W] = cv ? cr_tag_q[c*TAG_W +: TAG_W]
+                                    : s_rd_req_tag[c*TAG_W +: TAG_W];
+      last   = (17'(rem) <= CHUNK);
+      rd_chunk_last[c] = last;
+      // The chunk fits: ceil(rem/B) beats (1 for 0) <= free, i.e. rem <= free*B and
+      // free != 0; a full chunk (not the last) needs the whole FIFO.
+      fits   = last ? ((free != '0) && (FB_W'(rem) <= FB_W'({free, {OFF_W{1'b0}}})))
+                    : (free == DEPTH_C);
+      rd_elig[c] = (cv || s_rd_req_valid[c]) && fits;
+      rd_chunk_len[c*16 +: 16] = last ? rem : CHUNK[15:0];
+      rd_chunk_beats[c*RC_W +: RC_W] = last ? RC_W'(beats_of(17'(rem))) : DEPTH_C;
+      // Out of range as a whole (axi_dma's rule, len 0 aside: addr + len - 1 >= 2^48), only
+      // needed when the request is split (len >= 1): len - 1 < 2^16, so the sum crosses 2^48
+      // only if addr[47:16] is all ones and addr[15:0] + len - 1 carries out of 16 bits.
+      oor    = (addr[63:48] != 16'd0) ||
+               ((&addr[47:16]) && ((17'(addr[15:0]) + 17'(len)) > 17'h10000));
+      if (cv) begin
+        rd_chunk_addr[c*64 +: 64] = cr_addr_q[c*64 +: 64];     // next chunk, precomputed
+      end else if (!last && oor) begin
+        rd_chunk_addr[c*64 +: 64] = {16'hFFFF, 48'd0};         // above 2^48, cannot wrap
       end else begin
-        rd_chunk_addr[c*64 +: 64] = addr + 64'(off);
+        rd_chunk_addr[c*64 +: 64] = addr;                      // first chunk, or not split
       end
-      rd_elig[c] = (cr_valid_q[c] || s_rd_req_valid[c]) &&
-                   ((DEPTH_C - resv_q[c*RC_W +: RC_W]) >= RC_W'(cbeats));
     end
   end
 
-  assign rd_g    = rr_pick(rd_elig, rd_rr_q);
+  assign rd_gnt  = rr_grant(rd_elig, rd_rr_q);
   assign rd_load = (rd_elig != '0) && (!rq_valid_q || m_rd_req_ready);
+  assign rd_take = rd_gnt & {N{rd_load}};
+
+  // The request register takes the granted client's chunk: AND-OR over the one-hot grant.
+  always_comb begin
+    logic [63:0]          addr;
+    logic [15:0]          len;
+    logic [DMA_TAG_W-1:0] tag;
+    addr = '0;
+    len  = '0;
+    tag  = '0;
+    for (int c = 0; c < N; c++) begin
+      addr = addr | (rd_chunk_addr[c*64 +: 64] & {64{rd_gnt[c]}});
+      len  = len  | (rd_chunk_len[c*16 +: 16] & {16{rd_gnt[c]}});
+      tag  = tag  | ({rd_chunk_last[c], IDX_W'(c), rd_tag[c*TAG_W +: TAG_W]} &
+                     {DMA_TAG_W{rd_gnt[c]}});
+    end
+    rq_valid_d = rd_load ? 1'b1 : (rq_valid_q && !m_rd_req_ready);
+    rq_addr_d  = rd_load ? addr : rq_addr_q;
+    rq_len_d   = rd_load ? len  : rq_len_q;
+    rq_tag_d   = rd_load ? tag  : rq_tag_q;
+    rd_rr_d    = rd_load ? rd_gnt : rd_rr_q;
+  end
+
+  // Per client: the chunk register (loaded when a chunk is taken) and the free room (less
+  // the chunk's beats when taken, plus one per beat the client takes).
+  logic [N-1:0]       cr_valid_d;
+  logic [N*64-1:0]    cr_addr_d;
+  logic [N*16-1:0]    cr_rem_d;
+  logic [N*TAG_W-1:0] cr_tag_d;
+  logic [N*RC_W-1:0]  rf_free_d;
 
   always_comb begin
-    rq_valid_d = rq_valid_q;
-    rq_addr_d  = rq_addr_q;
-    rq_len_d   = rq_len_q;
-    rq_tag_d   = rq_tag_q;
-    rd_rr_d    = rd_rr_q;
-    cr_valid_d = cr_valid_q;
-    cr_addr_d  = cr_addr_q;
-    cr_len_d   = cr_len_q;
-    cr_tag_d   = cr_tag_q;
-    cr_off_d   = cr_off_q;
-    if (m_rd_req_ready) begin
-      rq_valid_d = 1'b0;
-    end
     for (int c = 0; c < N; c++) begin
-      rd_take[c] = rd_load && (rd_g == IDX_W'(c));
-      resv_d[c*RC_W +: RC_W] = resv_q[c*RC_W +: RC_W] - RC_W'(rd_pop[c]);
-      if (rd_take[c]) begin
-        rq_valid_d = 1'b1;
-        rq_addr_d  = rd_chunk_addr[c*64 +: 64];
-        rq_len_d   = rd_chunk_len[c*16 +: 16];
-        rq_tag_d   = {rd_chunk_last[c], IDX_W'(c), rd_tag[c*TAG_W +: TAG_W]};
-        rd_rr_d    = IDX_W'(c);
-        resv_d[c*RC_W +: RC_W] = resv_q[c*RC_W +: RC_W] - RC_W'(rd_pop[c]) +
-                                 RC_W'(rd_chunk_beats[c*BC_W +: BC_W]);
-        cr_valid_d[c] = !rd_chunk_last[c];
-        cr_off_d[c*16 +: 16] = cr_valid_q[c] ? cr_off_q[c*16 +: 16] + CHUNK[15:0]
-                                             : CHUNK[15:0];
-        cr_addr_d[c*64 +: 64]      = rd_addr[c*64 +: 64];
-        cr_len_d[c*16 +: 16]       = rd_len[c*16 +: 16];
-        cr_tag_d[c*TAG_W +: TAG_W] = rd_tag[c*TAG_W +: TAG_W];
-      end
+      cr_valid_d[c] = rd_take[c] ? !rd_chunk_last[c] : cr_valid_q[c];
+      cr_addr_d[c*64 +: 64] = rd_take[c] ? rd_chunk_addr[c*64 +: 64] + 64'(CHUNK)
+                                         : cr_addr_q[c*64 +: 64];
+      cr_rem_d[c*16 +: 16]  = rd_take[c] ? rd_rem[c*16 +: 16] - CHUNK[15:0]
+                                         : cr_rem_q[c*16 +: 16];
+      cr_tag_d[c*TAG_W +: TAG_W] = rd_take[c] ? rd_tag[c*TAG_W +: TAG_W]
+                                              : cr_tag_q[c*TAG_W +: TAG_W];
+      rf_free_d[c*RC_W +: RC_W] = rf_free_q[c*RC_W +: RC_W] + RC_W'(rd_pop[c]) -
+                                  (rd_chunk_beats[c*RC_W +: RC_W] & {RC_W{rd_take[c]}});
     end
   end
 
@@ -344,41 +371,49 @@ module dma_mux #(
   end
 
   // ===================================================================== write requests
-  logic [N-1:0]     wr_take;
-  logic [IDX_W-1:0] wr_rr_q, wr_rr_d, wr_g;
+  logic [N-1:0]     wr_gnt, wr_take;
+  logic [N-1:0]     wr_rr_q, wr_rr_d;             // last granted client, one-hot
   logic             wr_load, wo_s_ready, wo_push;
   logic             wq_valid_q, wq_valid_d;
   logic [63:0]      wq_addr_q, wq_addr_d;
   logic [15:0]      wq_len_q, wq_len_d;
   logic [DMA_TAG_W-1:0] wq_tag_q, wq_tag_d;
   logic [15:0]      wr_g_len;
+  logic [BC_W-1:0]  wr_g_lastbeat;
 
-  assign wr_g     = rr_pick(s_wr_req_valid, wr_rr_q);
-  assign wr_g_len = s_wr_req_len[32'(wr_g)*16 +: 16];
+  assign wr_gnt   = rr_grant(s_wr_req_valid, wr_rr_q);
   assign wr_load  = (s_wr_req_valid != '0) && wo_s_ready && (!wq_valid_q || m_wr_req_ready);
-  // A len-0 write has no data beats (axi_dma takes none): nothing to order.
-  assign wo_push  = wr_load && (wr_g_len != 16'd0);
+  assign wr_take  = wr_gnt & {N{wr_load}};
 
   always_comb begin
-    wq_valid_d = wq_valid_q;
-    wq_addr_d  = wq_addr_q;
-    wq_len_d   = wq_len_q;
-    wq_tag_d   = wq_tag_q;
-    wr_rr_d    = wr_rr_q;
-    if (m_wr_req_ready) begin
-      wq_valid_d = 1'b0;
-    end
+    logic [63:0]          addr;
+    logic [15:0]          len;
+    logic [BC_W-1:0]      lastbeat;
+    logic [DMA_TAG_W-1:0] tag;
+    addr     = '0;
+    len      = '0;
+    lastbeat = '0;
+    tag      = '0;
     for (int c = 0; c < N; c++) begin
-      wr_take[c] = wr_load && (wr_g == IDX_W'(c));
-      if (wr_take[c]) begin
-        wq_valid_d = 1'b1;
-        wq_addr_d  = s_wr_req_addr[c*64 +: 64];
-        wq_len_d   = s_wr_req_len[c*16 +: 16];
-        wq_tag_d   = {1'b1, IDX_W'(c), s_wr_req_tag[c*TAG_W +: TAG_W]};
-        wr_rr_d    = IDX_W'(c);
-      end
+      addr     = addr | (s_wr_req_addr[c*64 +: 64] & {64{wr_gnt[c]}});
+      len      = len  | (s_wr_req_len[c*16 +: 16] & {16{wr_gnt[c]}});
+      // Index of the last data beat, ceil(len/B) - 1 (len >= 1; len 0 is not ordered).
+      lastbeat = lastbeat | (BC_W'((s_wr_req_len[c*16 +: 16] - 16'd1) >> OFF_W) &
+                             {BC_W{wr_gnt[c]}});
+      tag      = tag  | ({1'b1, IDX_W'(c), s_wr_req_tag[c*TAG_W +: TAG_W]} &
+                         {DMA_TAG_W{wr_gnt[c]}});
     end
+    wr_g_len      = len;
+    wr_g_lastbeat = lastbeat;
+    wq_valid_d = wr_load ? 1'b1 : (wq_valid_q && !m_wr_req_ready);
+    wq_addr_d  = wr_load ? addr : wq_addr_q;
+    wq_len_d   = wr_load ? len  : wq_len_q;
+    wq_tag_d   = wr_load ? tag  : wq_tag_q;
+    wr_rr_d    = wr_load ? wr_gnt : wr_rr_q;
   end
+
+  // A len-0 write has no data beats (axi_dma takes none): nothing to order.
+  assign wo_push  = wr_load && (wr_g_len != 16'd0);
 
   assign s_wr_req_ready = wr_take;
   assign m_wr_req_valid = wq_valid_q;
@@ -387,46 +422,58 @@ module dma_mux #(
   assign m_wr_req_tag   = wq_tag_q;
 
   // ===================================================================== write data
+  // The order FIFO holds the client one-hot and the index of its last beat, so the W mux is
+  // an AND-OR and the last beat an equality.
   logic                 wo_valid, wo_pop;
   logic [WO_W-1:0]      wo_data;
-  logic [IDX_W-1:0]     wo_idx;
-  logic [BC_W-1:0]      wo_beats;
+  logic [N-1:0]         wo_sel;
+  logic [BC_W-1:0]      wo_lastbeat;
   logic [BC_W-1:0]      wcnt_q, wcnt_d;
   logic [$clog2(WR_ORDER_DEPTH):0] unused_wo_cnt;
   logic                 w_hs, w_last;
+  logic [DATA_W-1:0]    w_data;
+  logic [KEEP_W-1:0]    w_keep;
 
   sync_fifo #(.WIDTH(WO_W), .DEPTH(WR_ORDER_DEPTH)) u_wr_order (
     .clk(clk), .rst(rst),
-    .s_valid(wo_push), .s_ready(wo_s_ready), .s_data({wr_g, beats_of(17'(wr_g_len))}),
+    .s_valid(wo_push), .s_ready(wo_s_ready), .s_data({wr_gnt, wr_g_lastbeat}),
     .m_valid(wo_valid), .m_ready(wo_pop), .m_data(wo_data), .count(unused_wo_cnt)
   );
-  assign {wo_idx, wo_beats} = wo_data;
+  assign {wo_sel, wo_lastbeat} = wo_data;
 
-  assign m_wr_tvalid = wo_valid && s_wr_tvalid[wo_idx];
-  assign m_wr_tdata  = s_wr_tdata[32'(wo_idx)*DATA_W +: DATA_W];
-  assign m_wr_tkeep  = s_wr_tkeep[32'(wo_idx)*KEEP_W +: KEEP_W];
-  assign w_last      = (wcnt_q == wo_beats - BC_W'(1));
+  always_comb begin
+    w_data = '0;
+    w_keep = '0;
+    for (int c = 0; c < N; c++) begin
+      w_data = w_data | (s_wr_tdata[c*DATA_W +: DATA_W] & {DATA_W{wo_sel[c]}});
+      w_keep = w_keep | (s_wr_tkeep[c*KEEP_W +: KEEP_W] & {KEEP_W{wo_sel[c]}});
+    end
+  end
+
+  assign m_wr_tvalid = wo_valid && ((s_wr_tvalid & wo_sel) != '0);
+  assign m_wr_tdata  = w_data;
+  assign m_wr_tkeep  = w_keep;
+  assign w_last      = (wcnt_q == wo_lastbeat);
   assign m_wr_tlast  = w_last;
   assign w_hs        = m_wr_tvalid && m_wr_tready;
   assign wo_pop      = w_hs && w_last;
   assign wcnt_d      = wo_pop ? '0 : (w_hs ? wcnt_q + BC_W'(1) : wcnt_q);
-
-  for (genvar c = 0; c < N; c++) begin : g_wready
-    assign s_wr_tready[c] = wo_valid && (wo_idx == IDX_W'(c)) && m_wr_tready;
-  end
+  assign s_wr_tready = wo_sel & {N{wo_valid && m_wr_tready}};
 
   // ===================================================================== write done
   logic [IDX_W-1:0] dn_idx;
   logic             unused_dn_last;
   logic [TAG_W-1:0] dn_tag;
+  logic [N-1:0]     dn_sel;
   assign {unused_dn_last, dn_idx, dn_tag} = s_wr_done_tag;
 
   for (genvar c = 0; c < N; c++) begin : g_done
-    assign m_wr_done_valid[c]              = s_wr_done_valid && (dn_idx == IDX_W'(c));
+    assign dn_sel[c]                       = (dn_idx == IDX_W'(c));
+    assign m_wr_done_valid[c]              = s_wr_done_valid && dn_sel[c];
     assign m_wr_done_tag[c*TAG_W +: TAG_W] = dn_tag;
     assign m_wr_done_err[c]                = s_wr_done_err;
   end
-  assign s_wr_done_ready = m_wr_done_ready[dn_idx];
+  assign s_wr_done_ready = ((m_wr_done_ready & dn_sel) != '0);
 
   // ===================================================================== registers
   always_ff @(posedge clk) begin
@@ -437,18 +484,17 @@ module dma_mux #(
     wq_len_q  <= wq_len_d;
     wq_tag_q  <= wq_tag_d;
     cr_addr_q <= cr_addr_d;
-    cr_len_q  <= cr_len_d;
+    cr_rem_q  <= cr_rem_d;
     cr_tag_q  <= cr_tag_d;
-    cr_off_q  <= cr_off_d;
     if (rst) begin
       rq_valid_q <= 1'b0;
       wq_valid_q <= 1'b0;
-      rd_rr_q    <= IDX_W'(N - 1);
-      wr_rr_q    <= IDX_W'(N - 1);
+      rd_rr_q    <= N'(1) << (N - 1);
+      wr_rr_q    <= N'(1) << (N - 1);
       acc_err_q  <= '0;
       wcnt_q     <= '0;
       cr_valid_q <= '0;
-      resv_q     <= '0;
+      rf_free_q  <= {N{DEPTH_C}};
     end else begin
       rq_valid_q <= rq_valid_d;
       wq_valid_q <= wq_valid_d;
@@ -457,7 +503,7 @@ module dma_mux #(
       acc_err_q  <= acc_err_d;
       wcnt_q     <= wcnt_d;
       cr_valid_q <= cr_valid_d;
-      resv_q     <= resv_d;
+      rf_free_q  <= rf_free_d;
     end
   end
 
