@@ -176,7 +176,7 @@ module dma_mux #(
   logic [N*TAG_W-1:0] cr_tag_q;
   logic [N*RC_W-1:0]  rf_free_q;                  // FIFO beats not reserved
   logic [N-1:0]       rd_elig, rd_gnt, rd_take, rd_chunk_last, rd_pop;
-  logic [N*64-1:0]    rd_chunk_addr;
+  logic [N*64-1:0]    rd_chunk_addr, rd_next_addr;
   logic [N*16-1:0]    rd_rem, rd_chunk_len;
   logic [N*TAG_W-1:0] rd_tag;
   logic [N*RC_W-1:0]  rd_chunk_beats;
@@ -192,6 +192,7 @@ module dma_mux #(
       logic [15:0]     rem, len;
       logic [63:0]     addr;
       logic [RC_W-1:0] free;
+      logic [16:0]     lo_sum;
       logic            cv, last, fits, oor;
       cv     = cr_valid_q[c];
       len    = s_rd_req_len[c*16 +: 16];
@@ -212,15 +213,21 @@ module dma_mux #(
       rd_chunk_beats[c*RC_W +: RC_W] = last ? RC_W'(beats_of(17'(rem))) : DEPTH_C;
       // Out of range as a whole (axi_dma's rule, len 0 aside: addr + len - 1 >= 2^48), only
       // needed when the request is split (len >= 1): len - 1 < 2^16, so the sum crosses 2^48
-      // only if addr[47:16] is all ones and addr[15:0] + len - 1 carries out of 16 bits.
+      // only if addr[47:16] is all ones and addr[15:0] + len > 2^16.
+      lo_sum = 17'(addr[15:0]) + 17'(len);
       oor    = (addr[63:48] != 16'd0) ||
-               ((&addr[47:16]) && ((17'(addr[15:0]) + 17'(len)) > 17'h10000));
+               ((&addr[47:16]) && lo_sum[16] && (lo_sum[15:0] != 16'd0));
+      // The chunk's address, and the next chunk's (this one + CHUNK; the adders start at
+      // a port or a register, the range check selects after them).
       if (cv) begin
         rd_chunk_addr[c*64 +: 64] = cr_addr_q[c*64 +: 64];     // next chunk, precomputed
+        rd_next_addr[c*64 +: 64]  = cr_addr_q[c*64 +: 64] + 64'(CHUNK);
       end else if (!last && oor) begin
         rd_chunk_addr[c*64 +: 64] = {16'hFFFF, 48'd0};         // above 2^48, cannot wrap
+        rd_next_addr[c*64 +: 64]  = {16'hFFFF, 48'(CHUNK)};
       end else begin
         rd_chunk_addr[c*64 +: 64] = addr;                      // first chunk, or not split
+        rd_next_addr[c*64 +: 64]  = addr + 64'(CHUNK);
       end
     end
   end
@@ -261,14 +268,15 @@ module dma_mux #(
   always_comb begin
     for (int c = 0; c < N; c++) begin
       cr_valid_d[c] = rd_take[c] ? !rd_chunk_last[c] : cr_valid_q[c];
-      cr_addr_d[c*64 +: 64] = rd_take[c] ? rd_chunk_addr[c*64 +: 64] + 64'(CHUNK)
-                                         : cr_addr_q[c*64 +: 64];
+      cr_addr_d[c*64 +: 64] = rd_take[c] ? rd_next_addr[c*64 +: 64] : cr_addr_q[c*64 +: 64];
       cr_rem_d[c*16 +: 16]  = rd_take[c] ? rd_rem[c*16 +: 16] - CHUNK[15:0]
                                          : cr_rem_q[c*16 +: 16];
       cr_tag_d[c*TAG_W +: TAG_W] = rd_take[c] ? rd_tag[c*TAG_W +: TAG_W]
                                               : cr_tag_q[c*TAG_W +: TAG_W];
-      rf_free_d[c*RC_W +: RC_W] = rf_free_q[c*RC_W +: RC_W] + RC_W'(rd_pop[c]) -
-                                  (rd_chunk_beats[c*RC_W +: RC_W] & {RC_W{rd_take[c]}});
+      // Both sums are formed before the grant is known; the grant only selects.
+      rf_free_d[c*RC_W +: RC_W] = rd_take[c]
+          ? rf_free_q[c*RC_W +: RC_W] + RC_W'(rd_pop[c]) - rd_chunk_beats[c*RC_W +: RC_W]
+          : rf_free_q[c*RC_W +: RC_W] + RC_W'(rd_pop[c]);
     end
   end
 
