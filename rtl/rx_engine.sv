@@ -25,6 +25,7 @@ module rx_engine #(
   parameter int NUM_VECTORS = 8,
   parameter int DESC_CACHE = 32,    // descriptors cached (one ring), fetched ahead
   parameter int MAX_PENDING = 32,   // frames requested whose completion is not done yet
+  parameter int CPL_BATCH = 4,      // completions written by one request, at most (1..8)
   parameter int KEEP_W = DATA_W / 8
 ) (
   input  wire                clk,
@@ -140,9 +141,6 @@ module rx_engine #(
   localparam int RI_W = $clog2(NR);
   localparam int VI_W = (NUM_VNIC > 1) ? $clog2(NUM_VNIC) : 1;
   localparam int B = KEEP_W;
-  localparam int CPL_W = (DATA_W > 256) ? DATA_W : 256;
-  localparam int CPL_BEATS = (32 + B - 1) / B;
-  localparam int CB_W = 3;
   localparam int DC = DESC_CACHE;
   localparam int DCI_W = $clog2(DC);                // cache slot index
   localparam int DPB = (DATA_W >= 128) ? DATA_W / 128 : 1;  // descriptors per read beat
@@ -165,14 +163,16 @@ module rx_engine #(
       $error("rx_engine: DESC_CACHE must be a power of two in 2..64, at least DATA_W/128");
     if (MAX_PENDING < 2 || MAX_PENDING > 64 || (MAX_PENDING & (MAX_PENDING - 1)) != 0)
       $error("rx_engine: MAX_PENDING must be a power of two in 2..64");
+    if (CPL_BATCH < 1 || CPL_BATCH > 8 || (CPL_BATCH & (CPL_BATCH - 1)) != 0)
+      $error("rx_engine: CPL_BATCH must be 1, 2, 4 or 8");
   end
 
   // Unused inputs: tkeep (the record's length rules; axi_dma takes write data by count),
   // the DMA error flags (axi_dma counts device errors itself), the timestamp's high half (the
   // completion has its low 32 bits), the descriptor's reserved bytes 12-15.
   /* verilator lint_off UNUSEDSIGNAL */
-  wire unused_ok = ^{s_axis_tkeep, s_wr_done_tag[7:1], s_rd_tkeep, s_rd_err, s_wr_done_err,
-                     s_rec_ts[63:32], vnic_quota_policy, in_cnt, rf_cnt};
+  wire unused_ok = ^{s_axis_tkeep, s_rd_tkeep, s_rd_err, s_wr_done_err,
+                     s_rec_ts[63:32], vnic_quota_policy, in_cnt, rf_cnt, unused_oq_cnt};
   /* verilator lint_on UNUSEDSIGNAL */
 
 
@@ -264,9 +264,9 @@ module rx_engine #(
   // ---------------------------------------------------------------------------------------
   // Decision: S_IDLE checks the head record (7.2 checks 1-4 / 7.4) and takes it; S_DREQ
   // looks the descriptor up in the cache (waits for a fill on a miss) and checks its length;
-  // S_WREQ offers the frame's write request, and on its handshake the completion's request
-  // follows (c_req) and the frame goes to the data side (the hand-off register ho_*).
-  // S_DROPQ hands a dropped frame over once the hand-off register is free.
+  // S_WREQ offers the frame's write request; at its handshake the frame's completion joins
+  // the completion batch and the frame goes to the data side (order FIFO). S_DROPQ hands a
+  // dropped frame to the data side.
   typedef enum logic [1:0] {S_IDLE, S_DREQ, S_WREQ, S_DROPQ} state_t;
   state_t st_q, st_d;
   // the record of the frame being decided
@@ -279,16 +279,37 @@ module rx_engine #(
   logic [RI_W-1:0] ring_q, ring_d;
   logic [VI_W-1:0] vi_q, vi_d;
   logic [63:0]     faddr_q, faddr_d;      // the descriptor's buffer address
-  // completion request (issued right after its frame's request)
-  logic            c_req_q, c_req_d;
-  logic [63:0]     c_addr_q, c_addr_d;
-  // hand-off to the data side: the frame at the head of the beat FIFO, written or dropped
-  logic            ho_v_q, ho_v_d, ho_drop_q, ho_drop_d;
-  logic [255:0]    ho_cpl_q, ho_cpl_d;
-  // data side: after a written frame's last beat, its completion's beats
-  logic            d_cpl_q, d_cpl_d;
-  logic [CPL_W-1:0] cd_q, cd_d;
-  logic [CB_W-1:0]  cbeat_q, cbeat_d;
+  // Completion batch: up to CPL_BATCH completions of frames requested one after the other
+  // for consecutive slots of one ring, written by one request (tag {n, 1}) after those
+  // frames' requests; issued when full or when no further frame is about to join it.
+  localparam int K = CPL_BATCH;
+  localparam int CBN = 2 * K;                       // completion contents held
+  localparam int CBI_W = $clog2(CBN);
+  localparam int KN_W = $clog2(K + 1);
+  localparam int KB_W = K * 256;                    // a batch's bytes, as bits
+  localparam int CBB_W = $clog2((K * 32 + B - 1) / B + 1);  // beats of a batch
+  logic [KN_W-1:0]  cb_n_q, cb_n_d;                 // completions in the open batch
+  logic [RI_W-1:0]  cb_ring_q, cb_ring_d;
+  logic [15:0]      cb_slot_q, cb_slot_d;           // its first completion slot
+  logic [63:0]      cb_addr_q, cb_addr_d;
+  logic [CBI_W-1:0] cb_first_q, cb_first_d;         // its first content entry
+  logic [CBI_W-1:0] cw_q;                           // next content entry written
+  logic [CBI_W:0]   cused_q;                        // content entries not yet sent
+  logic [255:0]     cb_mem [CBN];
+  // Order of the data channel (and of the beat FIFO's frames): 0 a written frame, 1 a
+  // dropped frame, 2 a completion batch of n entries from content entry first.
+  localparam int OE_W = 2 + KN_W + CBI_W;
+  logic             oq_push, oq_rdy, oq_v, oq_pop;
+  logic [OE_W-1:0]  oq_in, oq_q;
+  logic [1:0]       oq_kind;
+  logic [KN_W-1:0]  oq_n;
+  logic [CBI_W-1:0] oq_first;
+  logic [2:0]       unused_oq_cnt;
+  logic [CBB_W-1:0] dbeat_q, dbeat_d;               // beat of the batch being sent
+  logic [KB_W-1:0]  cbv;                            // that batch's contents
+  logic [(KB_W > DATA_W ? KB_W : DATA_W)-1:0] cbv_x;
+  // completions done and not committed yet (committed one a clock)
+  logic [7:0]       cr_q;
   // Pending entries: frames whose write was requested and whose completion's done has not
   // come yet, oldest first. Pushed at the frame's request handshake, popped (committed) at
   // the completion's done (tag 1); the frame's own done (tag 0) comes before it (dones in
@@ -440,6 +461,18 @@ module rx_engine #(
   // ---------------------------------------------------------------------------------------
   // Main FSMs: decision, write requests, data side, descriptor fill, commits
   // ---------------------------------------------------------------------------------------
+  sync_fifo #(.WIDTH(OE_W), .DEPTH(4)) u_order (
+    .clk (clk), .rst (rst),
+    .s_valid (oq_push), .s_ready (oq_rdy), .s_data (oq_in),
+    .m_valid (oq_v), .m_ready (oq_pop), .m_data (oq_q), .count (unused_oq_cnt)
+  );
+  assign {oq_kind, oq_n, oq_first} = oq_q;
+  always_comb begin
+    for (int i = 0; i < K; i++) cbv[i*256 +: 256] = cb_mem[oq_first + CBI_W'(i)];
+    cbv_x = '0;
+    cbv_x[KB_W-1:0] = cbv;
+  end
+
   always_comb begin
     pe_head = pe_mem[ph_q];
     {ring_h, vi_h, exc_h, mir_h, lb_h, len_h} = pe_head;
@@ -447,23 +480,34 @@ module rx_engine #(
   assign pe_new = {ring_q, vi_q, exc_q, mirror, !exc_q && src_q >= 8'd1 && src_q <= 8'(NUM_VNIC),
                    len_q};
 
-  logic wr_req_v, wr_req_c, wr_v, wr_last, complete, dmd;
+  logic wr_req_v, wr_req_c, wr_v, wr_last, complete, dmd, coal_ok, hold, cpush;
   logic [DATA_W-1:0] wr_data;
   logic [KEEP_W-1:0] wr_keep;
   logic [DCI_W:0]    f_w;
   logic [DCI_W-1:0]  f_slot;
-  // the frame's write request is offered (registered state only; see m_wr_req_valid)
-  assign wr_req_v = st_q == S_WREQ && !c_req_q && !ho_v_q && pcnt_q != (PFI_W + 1)'(PF);
-  assign wr_req_c = c_req_q;
+  // Both request valids are functions of registered state only (see m_wr_req_valid).
+  // The frame in S_WREQ may join the open batch: same ring, the next completion slot (no
+  // wrap), room in it.
+  assign coal_ok = ring_q == cb_ring_q && cslot_c == cb_slot_q + 16'(cb_n_q) &&
+                   cb_n_q != KN_W'(K);
+  assign wr_req_v = st_q == S_WREQ && pcnt_q != (PFI_W + 1)'(PF) && oq_rdy &&
+                    cused_q != (CBI_W + 1)'(CBN) && (cb_n_q == '0 || coal_ok);
+  // The batch waits while a frame that may join it is about to be requested: offered, in
+  // its descriptor lookup, or the next record there (or still upstream while the beat FIFO
+  // is full of frames already decided, which drain without the batch). Else, and when
+  // full, it is requested.
+  assign hold = wr_req_v || (st_q == S_DREQ && dc_hit && !too_long && ring_q == cb_ring_q) ||
+                (st_q == S_IDLE && (rf_v || s_axis_tvalid));
+  assign wr_req_c = cb_n_q != '0 && oq_rdy && (cb_n_q == KN_W'(K) || !hold);
 
   always_comb begin
     st_d = st_q;
     rec_ld = 1'b0; rf_pop = 1'b0; bf_pop = 1'b0;
     ring_d = ring_q; vi_d = vi_q; faddr_d = faddr_q;
-    c_req_d = c_req_q; c_addr_d = c_addr_q;
-    ho_v_d = ho_v_q; ho_drop_d = ho_drop_q; ho_cpl_d = ho_cpl_q;
-    d_cpl_d = d_cpl_q; cd_d = cd_q; cbeat_d = cbeat_q;
-    push = 1'b0; dmd = 1'b0;
+    cb_n_d = cb_n_q; cb_ring_d = cb_ring_q; cb_slot_d = cb_slot_q; cb_addr_d = cb_addr_q;
+    cb_first_d = cb_first_q;
+    oq_push = 1'b0; oq_in = '0; oq_pop = 1'b0; dbeat_d = dbeat_q;
+    push = 1'b0; dmd = 1'b0; cpush = 1'b0;
     dc_v_d = dc_v_q; dc_ring_d = dc_ring_q; dc_hi_d = dc_hi_q; dc_mem_d = dc_mem_q;
     f_st_d = f_st_q; f_addr_d = f_addr_q; f_n_d = f_n_q; f_k_d = f_k_q;
     f_lo_d = f_lo_q; f_half_d = f_half_q; f_w = '0; f_slot = '0;
@@ -473,9 +517,10 @@ module rx_engine #(
     wr_v = 1'b0; wr_last = 1'b0; complete = 1'b0;
     wr_data = bf_q[DATA_W-1:0];
     wr_keep = '1;
-    // Write completions, in request order: tag 1 (a completion) commits the head entry; its
-    // frame's done (tag 0) came before it. s_wr_done_ready is always 1.
-    if (s_wr_done_valid && s_wr_done_tag[0]) begin
+    // Write completions come in request order; a batch's (tag {n, 1}) adds n to cr, and the
+    // oldest pending entry is committed each clock while cr is not 0 (its frame's done, tag
+    // 0, came before). s_wr_done_ready is always 1.
+    if (cr_q != 8'd0) begin
       complete = 1'b1;
       if (mir_h) inc_mir = 1'b1;
       else if (exc_h) inc_exc = 1'b1;
@@ -517,48 +562,58 @@ module rx_engine #(
       end
       S_WREQ: if (wr_req_v && m_wr_req_ready) begin
         push = 1'b1;
-        c_req_d = 1'b1;
-        c_addr_d = r_cq_base[(ring_q)*64 +: 64] + {43'd0, cslot_c, 5'd0};
-        ho_v_d = 1'b1;
-        ho_drop_d = 1'b0;
-        ho_cpl_d = cpl_c;
+        cpush = 1'b1;
+        oq_push = 1'b1;
+        oq_in = {2'd0, KN_W'(0), CBI_W'(0)};
+        if (cb_n_q == '0) begin
+          cb_ring_d = ring_q;
+          cb_slot_d = cslot_c;
+          cb_addr_d = r_cq_base[(ring_q)*64 +: 64] + {43'd0, cslot_c, 5'd0};
+          cb_first_d = cw_q;
+        end
+        cb_n_d = cb_n_q + 1'b1;
         st_d = S_IDLE;
       end
-      S_DROPQ: if (!ho_v_q) begin
-        ho_v_d = 1'b1;
-        ho_drop_d = 1'b1;
+      S_DROPQ: if (oq_rdy && !wr_req_c) begin
+        oq_push = 1'b1;
+        oq_in = {2'd1, KN_W'(0), CBI_W'(0)};
         st_d = S_IDLE;
       end
       default: st_d = S_IDLE;
     endcase
-    // the completion's request follows its frame's (the request port serves it first)
-    if (wr_req_c && m_wr_req_ready) c_req_d = 1'b0;
-    // ---- data side: the hand-off frame's beats (written or dropped), then a written
-    // frame's completion beats
-    if (d_cpl_q) begin
-      wr_v = 1'b1;
-      wr_data = cd_q[DATA_W-1:0];
-      wr_last = cbeat_q == CB_W'(CPL_BEATS - 1);
-      if (m_wr_tready) begin
-        cd_d = cd_q >> DATA_W;
-        cbeat_d = cbeat_q + 1'b1;
-        if (wr_last) d_cpl_d = 1'b0;
-      end
-    end else if (ho_v_q) begin
-      if (ho_drop_q) begin
-        bf_pop = bf_v;
-        if (bf_v && bf_q[DATA_W]) ho_v_d = 1'b0;
-      end else begin
-        wr_v = bf_v;
-        wr_last = bf_q[DATA_W];
-        bf_pop = bf_v && m_wr_tready;
-        if (bf_v && m_wr_tready && bf_q[DATA_W]) begin
-          ho_v_d = 1'b0;
-          d_cpl_d = 1'b1;
-          cd_d = CPL_W'(ho_cpl_q);
-          cbeat_d = '0;
+    // the batch's request (never in the clock a frame's is offered: wr_req_v implies hold)
+    if (wr_req_c && m_wr_req_ready) begin
+      oq_push = 1'b1;
+      oq_in = {2'd2, cb_n_q, cb_first_q};
+      cb_n_d = '0;
+    end
+    // ---- data side, in request order: a written frame's beats, a dropped frame's beats
+    // (discarded), a batch's completion beats
+    if (oq_v) begin
+      unique case (oq_kind)
+        2'd0: begin
+          wr_v = bf_v;
+          wr_last = bf_q[DATA_W];
+          bf_pop = bf_v && m_wr_tready;
+          oq_pop = bf_v && m_wr_tready && bf_q[DATA_W];
         end
-      end
+        2'd1: begin
+          bf_pop = bf_v;
+          oq_pop = bf_v && bf_q[DATA_W];
+        end
+        default: begin
+          wr_v = 1'b1;
+          wr_data = cbv_x[dbeat_q*DATA_W +: DATA_W];
+          wr_last = (32'(dbeat_q) + 1) * B >= 32'(oq_n) * 32;
+          if (m_wr_tready) begin
+            dbeat_d = dbeat_q + 1'b1;
+            if (wr_last) begin
+              dbeat_d = '0;
+              oq_pop = 1'b1;
+            end
+          end
+        end
+      endcase
     end
     // ---- descriptor fill (one read at a time): a miss first, else a prefetch
     unique case (f_st_q)
@@ -690,9 +745,11 @@ module rx_engine #(
     if (rst) begin
       st_q <= S_IDLE;
       f_st_q <= F_IDLE;
-      c_req_q <= 1'b0;
-      ho_v_q <= 1'b0;
-      d_cpl_q <= 1'b0;
+      cb_n_q <= '0;
+      cw_q <= '0;
+      cused_q <= '0;
+      cr_q <= '0;
+      dbeat_q <= '0;
       ph_q <= '0; pcnt_q <= '0;
       icnt_q <= '0; pbytes_q <= '0;
       dc_v_q <= 1'b0;
@@ -710,9 +767,13 @@ module rx_engine #(
     end else begin
       st_q <= st_d;
       f_st_q <= f_st_d;
-      c_req_q <= c_req_d;
-      ho_v_q <= ho_v_d;
-      d_cpl_q <= d_cpl_d;
+      cb_n_q <= cb_n_d;
+      cw_q <= cw_q + CBI_W'(cpush);
+      cused_q <= cused_q + (CBI_W + 1)'(cpush) -
+                 ((oq_pop && oq_kind == 2'd2) ? (CBI_W + 1)'(oq_n) : '0);
+      cr_q <= cr_q + ((s_wr_done_valid && s_wr_done_tag[0]) ? {1'b0, s_wr_done_tag[7:1]} : 8'd0)
+            - 8'(complete);
+      dbeat_q <= dbeat_d;
       ph_q <= ph_q + PFI_W'(complete);
       pcnt_q <= pcnt_q + (PFI_W + 1)'(push) - (PFI_W + 1)'(complete);
       icnt_q <= icnt_d;
@@ -748,8 +809,9 @@ module rx_engine #(
     end
     if (push) pe_mem[ph_q + pcnt_q[PFI_W-1:0]] <= pe_new;
     ring_q <= ring_d; vi_q <= vi_d; faddr_q <= faddr_d;
-    c_addr_q <= c_addr_d; ho_drop_q <= ho_drop_d; ho_cpl_q <= ho_cpl_d;
-    cd_q <= cd_d; cbeat_q <= cbeat_d;
+    cb_ring_q <= cb_ring_d; cb_slot_q <= cb_slot_d; cb_addr_q <= cb_addr_d;
+    cb_first_q <= cb_first_d;
+    if (cpush) cb_mem[cw_q] <= cpl_c;
     dc_ring_q <= dc_ring_d; dc_hi_q <= dc_hi_d; dc_mem_q <= dc_mem_d;
     f_addr_q <= f_addr_d; f_n_q <= f_n_d; f_k_q <= f_k_d; f_lo_q <= f_lo_d;
     f_half_q <= f_half_d;
@@ -765,11 +827,11 @@ module rx_engine #(
   // Both request valids come from registered state only: no path from m_wr_req_ready /
   // m_rd_req_ready (which the always_comb above reads) to m_wr_req_valid / m_rd_req_valid, so
   // a DMA arbiter that looks at the valids to make its ready forms no combinational loop.
-  // The completion's request (c_req) goes before any later frame's.
+  // A frame's request and a batch's are never offered in the same clock.
   assign m_wr_req_valid = wr_req_c || wr_req_v;
-  assign m_wr_req_addr = wr_req_c ? c_addr_q : faddr_q;
-  assign m_wr_req_len = wr_req_c ? 16'd32 : len_q;
-  assign m_wr_req_tag = {7'd0, wr_req_c};
+  assign m_wr_req_addr = wr_req_c ? cb_addr_q : faddr_q;
+  assign m_wr_req_len = wr_req_c ? {{(11 - KN_W){1'b0}}, cb_n_q, 5'd0} : len_q;
+  assign m_wr_req_tag = wr_req_c ? {{(7 - KN_W){1'b0}}, cb_n_q, 1'b1} : 8'd0;
   assign m_wr_tdata = wr_data;
   assign m_wr_tkeep = wr_keep;
   assign m_wr_tvalid = wr_v;
