@@ -3,16 +3,19 @@
 //
 // Takes frames bound for a VNIC (dest 2) or the exception ring (dest 3) on s_axis, each with
 // a flat record (s_rec_*) valid with its first beat, and delivers them to host rings through
-// axi_dma's client ports: descriptor read (16 bytes), frame write, completion write (32
-// bytes, spec 7.1 format with the phase bit) once the frame's write is done. Checks of 7.2
-// in order (7.4 for the exception ring), per-VNIC byte quota with releases, interrupts with
-// moderation (7.3), drop counters (spec 9).
+// axi_dma's client ports: descriptor reads, frame writes, completion writes (32 bytes each,
+// spec 7.1 format with the phase bit). Checks of 7.2 in order (7.4 for the exception ring),
+// per-VNIC byte quota with releases, interrupts with moderation (7.3), drop counters (spec 9).
 //
-// One frame decided at a time: IDLE -> CHECK -> descriptor (cache, else a DMA read of up to
-// DESC_CACHE descriptors of the ring) -> DECIDE -> frame write (tag 0) -> next frame. Each
-// written frame waits as a pending entry (up to MAX_PENDING): after its frame's done the
-// completion writer writes its completion (tag 1); that completion's done commits CONS,
-// CQ_PROD, the quota bytes and the delivered counter. A dropped frame's beats are consumed.
+// Pipeline: input look-ahead FIFOs (beats; a record per frame) -> decision (S_IDLE: checks
+// on the head record; S_DREQ: descriptor from the cache, its length; S_WREQ: the frame's
+// write request, tag 0) while earlier frames' beats still stream -> data side in request
+// order (order FIFO: frame beats, dropped beats, completion beats). Completions of
+// consecutive frames of one ring are written together (up to CPL_BATCH, tag {n, 1}) after
+// those frames' requests; axi_dma's single AXI ID returns the dones in request order, so a
+// batch's done means its frames are in memory: only then are CONS, CQ_PROD, the quota bytes
+// and the counters committed (one pending entry a clock). The descriptor cache keeps
+// DESC_CACHE descriptors of one ring by slot and is refilled ahead (one DMA read at a time).
 // Ring NUM_RXQ internally is the exception ring. docs/rtl-rx.md.
 `resetall
 `timescale 1ns/1ps
