@@ -175,7 +175,8 @@ module rx_engine #(
   // completion has its low 32 bits), the descriptor's reserved bytes 12-15.
   /* verilator lint_off UNUSEDSIGNAL */
   wire unused_ok = ^{s_axis_tkeep, s_rd_tkeep, s_rd_err, s_wr_done_err,
-                     s_rec_ts[63:32], vnic_quota_policy, in_cnt, rf_cnt, unused_oq_cnt};
+                     s_rec_ts[63:32], vnic_quota_policy, in_cnt, rf_cnt, unused_oq_cnt,
+                     unused_fo_cnt};
   /* verilator lint_on UNUSEDSIGNAL */
 
 
@@ -333,16 +334,22 @@ module rx_engine #(
   logic                   exc_h, mir_h, lb_h;
   logic [15:0]            len_h;
   // Descriptor cache: DC descriptors of one ring (dc_ring), slot = absolute index mod DC;
-  // valid for indices in [dc_hi - DC, dc_hi) at or above the ring's CONS (+ pending).
+  // valid for indices in [dc_hi - DC, dc_hi) at or above the ring's CONS (+ pending);
+  // [dc_hi, dc_req) are requested and on their way.
   logic             dc_v_q, dc_v_d;
   logic [RI_W-1:0]  dc_ring_q, dc_ring_d;
-  logic [15:0]      dc_hi_q, dc_hi_d;
+  logic [15:0]      dc_hi_q, dc_hi_d, dc_req_q, dc_req_d;
   logic [DC*DE_W-1:0] dc_mem_q, dc_mem_d;
   // fill: one DMA read of up to DC descriptors at a time (demand on a miss, or prefetch)
-  typedef enum logic [1:0] {F_IDLE, F_REQ, F_DATA} fst_t;
-  fst_t             f_st_q, f_st_d;
+  // fill reads: up to FO_D in flight (in order); the request register, then per read its
+  // descriptor count in a FIFO until its last beat
+  localparam int FO_D = 4;
+  logic             f_rv_q, f_rv_d;                // a read request offered
+  logic             fo_push, fo_rdy, fo_v, fo_pop;
+  logic [DCI_W:0]   fo_n;
+  logic [2:0]       unused_fo_cnt;
   logic [63:0]      f_addr_q, f_addr_d;
-  logic [DCI_W:0]   f_n_q, f_n_d, f_k_q, f_k_d;   // descriptors to fetch, fetched
+  logic [DCI_W:0]   f_n_q, f_n_d, f_k_q, f_k_d;   // descriptors to fetch; landed of the head
   logic [63:0]      f_lo_q, f_lo_d;               // DATA_W 64: a descriptor's first half
   logic             f_half_q, f_half_d;
   // ring indices, interrupt state
@@ -449,10 +456,10 @@ module rx_engine #(
     // prefetch: as many as fit behind the cached ones, posted, up to the ring's end
     p_cons = cons_q[(dc_ring_q)*16 +: 16] +
              {{(16 - IC_W){1'b0}}, icnt_q[dc_ring_q*IC_W +: IC_W]};
-    p_left = dc_hi_q - p_cons;
-    p_avail = r_prod[(dc_ring_q)*16 +: 16] - dc_hi_q;
+    p_left = dc_req_q - p_cons;   // cached or on their way
+    p_avail = r_prod[(dc_ring_q)*16 +: 16] - dc_req_q;
     p_to_end = (17'd1 << r_size[(dc_ring_q)*5 +: 5]) -
-               {1'b0, dc_hi_q & mask_of(r_size[(dc_ring_q)*5 +: 5])};
+               {1'b0, dc_req_q & mask_of(r_size[(dc_ring_q)*5 +: 5])};
     p_n = 17'(DC) - {1'b0, p_left};
     if ({1'b0, p_avail} < p_n) p_n = {1'b0, p_avail};
     if (p_to_end < p_n) p_n = p_to_end;
@@ -464,6 +471,11 @@ module rx_engine #(
   // ---------------------------------------------------------------------------------------
   // Main FSMs: decision, write requests, data side, descriptor fill, commits
   // ---------------------------------------------------------------------------------------
+  sync_fifo #(.WIDTH(DCI_W + 1), .DEPTH(FO_D)) u_fills (
+    .clk (clk), .rst (rst),
+    .s_valid (fo_push), .s_ready (fo_rdy), .s_data (f_n_d),
+    .m_valid (fo_v), .m_ready (fo_pop), .m_data (fo_n), .count (unused_fo_cnt)
+  );
   sync_fifo #(.WIDTH(OE_W), .DEPTH(4)) u_order (
     .clk (clk), .rst (rst),
     .s_valid (oq_push), .s_ready (oq_rdy), .s_data (oq_in),
@@ -512,7 +524,8 @@ module rx_engine #(
     oq_push = 1'b0; oq_in = '0; oq_pop = 1'b0; dbeat_d = dbeat_q;
     push = 1'b0; dmd = 1'b0; cpush = 1'b0;
     dc_v_d = dc_v_q; dc_ring_d = dc_ring_q; dc_hi_d = dc_hi_q; dc_mem_d = dc_mem_q;
-    f_st_d = f_st_q; f_addr_d = f_addr_q; f_n_d = f_n_q; f_k_d = f_k_q;
+    f_rv_d = f_rv_q; f_addr_d = f_addr_q; f_n_d = f_n_q; f_k_d = f_k_q; fo_push = 1'b0;
+    fo_pop = 1'b0; dc_req_d = dc_req_q;
     f_lo_d = f_lo_q; f_half_d = f_half_q; f_w = '0; f_slot = '0;
     inc_vnic = 1'b0; inc_exc = 1'b0; inc_nodesc = 1'b0; inc_toolong = 1'b0;
     inc_cqfull = 1'b0; inc_quota = 1'b0; inc_excfull = 1'b0; inc_mir = 1'b0; inc_mirdrop = 1'b0;
@@ -561,7 +574,7 @@ module rx_engine #(
             else inc_toolong = 1'b1;
             st_d = S_DROPQ;
           end else st_d = S_WREQ;
-        end else if (f_st_q == F_IDLE) dmd = 1'b1;
+        end else if (!fo_v && !f_rv_q) dmd = 1'b1;   // nothing on its way: restart
       end
       S_WREQ: if (wr_req_v && m_wr_req_ready) begin
         push = 1'b1;
@@ -619,53 +632,59 @@ module rx_engine #(
       endcase
     end
     // ---- descriptor fill (one read at a time): a miss first, else a prefetch
-    unique case (f_st_q)
-      F_IDLE: begin
-        if (dmd) begin
-          dc_v_d = 1'b1;
-          dc_ring_d = ring_q;
-          dc_hi_d = cons_e;
-          f_addr_d = r_base[(ring_q)*64 +: 64] + {44'd0, slot_c, 4'd0};
-          f_n_d = fill_n;
-          f_st_d = F_REQ;
-        end else if (pf_go) begin
-          f_addr_d = r_base[(dc_ring_q)*64 +: 64] +
-                     {44'd0, dc_hi_q & mask_of(r_size[(dc_ring_q)*5 +: 5]), 4'd0};
-          f_n_d = p_n[DCI_W:0];
-          f_st_d = F_REQ;
+    // request register: a miss restarts the cache at cons_e (nothing on its way), else a
+    // prefetch behind what is cached or requested
+    if (f_rv_q && m_rd_req_ready) f_rv_d = 1'b0;
+    if (!f_rv_q && fo_rdy) begin
+      if (dmd) begin
+        dc_v_d = 1'b1;
+        dc_ring_d = ring_q;
+        dc_hi_d = cons_e;
+        dc_req_d = cons_e + {{(15 - DCI_W){1'b0}}, fill_n};
+        f_addr_d = r_base[(ring_q)*64 +: 64] + {44'd0, slot_c, 4'd0};
+        f_n_d = fill_n;
+        f_rv_d = 1'b1;
+        fo_push = 1'b1;
+      end else if (pf_go) begin
+        dc_req_d = dc_req_q + p_n[15:0];
+        f_addr_d = r_base[(dc_ring_q)*64 +: 64] +
+                   {44'd0, dc_req_q & mask_of(r_size[(dc_ring_q)*5 +: 5]), 4'd0};
+        f_n_d = p_n[DCI_W:0];
+        f_rv_d = 1'b1;
+        fo_push = 1'b1;
+      end
+    end
+    // read data, in request order: descriptors land at dc_hi
+    if (fo_v && s_rd_tvalid) begin
+      if (DATA_W >= 128) begin
+        // DPB descriptors a beat, written at their slots while the read has more
+        for (int j = 0; j < DPB; j++) begin
+          if ((DCI_W + 1)'(j) < fo_n - f_k_q) begin
+            f_slot = DCI_W'(dc_hi_q + 16'(j));
+            dc_mem_d[f_slot*DE_W +: DE_W] =
+              {s_rd_tdata[j*128 +: 64],
+               |s_rd_tdata[j*128 + 80 +: 16], s_rd_tdata[j*128 + 64 +: 16]};
+            f_w = f_w + 1'b1;
+          end
         end
+        f_k_d = f_k_q + f_w;
+        dc_hi_d = dc_hi_q + 16'(f_w);
+      end else begin
+        // DATA_W 64: two beats a descriptor
+        f_half_d = !f_half_q;
+        if (!f_half_q) f_lo_d = s_rd_tdata[63:0];
+        else begin
+          dc_mem_d[dc_hi_q[DCI_W-1:0]*DE_W +: DE_W] =
+            {f_lo_q, |s_rd_tdata[31:16], s_rd_tdata[15:0]};
+          dc_hi_d = dc_hi_q + 16'd1;
+        end
+      end
+      if (s_rd_tlast) begin
+        fo_pop = 1'b1;
         f_k_d = '0;
         f_half_d = 1'b0;
       end
-      F_REQ: if (m_rd_req_ready) f_st_d = F_DATA;
-      F_DATA: if (s_rd_tvalid) begin
-        if (DATA_W >= 128) begin
-          // DPB descriptors a beat, written at their slots while fetched ones remain
-          for (int j = 0; j < DPB; j++) begin
-            if ((DCI_W + 1)'(j) < f_n_q - f_k_q) begin
-              f_slot = DCI_W'(dc_hi_q + 16'(j));
-              dc_mem_d[f_slot*DE_W +: DE_W] =
-                {s_rd_tdata[j*128 +: 64],
-                 |s_rd_tdata[j*128 + 80 +: 16], s_rd_tdata[j*128 + 64 +: 16]};
-              f_w = f_w + 1'b1;
-            end
-          end
-          f_k_d = f_k_q + f_w;
-          dc_hi_d = dc_hi_q + 16'(f_w);
-        end else begin
-          // DATA_W 64: two beats a descriptor
-          f_half_d = !f_half_q;
-          if (!f_half_q) f_lo_d = s_rd_tdata[63:0];
-          else begin
-            dc_mem_d[dc_hi_q[DCI_W-1:0]*DE_W +: DE_W] =
-              {f_lo_q, |s_rd_tdata[31:16], s_rd_tdata[15:0]};
-            dc_hi_d = dc_hi_q + 16'd1;
-          end
-        end
-        if (s_rd_tlast) f_st_d = F_IDLE;
-      end
-      default: f_st_d = F_IDLE;
-    endcase
+    end
     // a ring enabled (indices back to 0) invalidates the cache
     if ((r_en & ~en_prev_q) != '0) dc_v_d = 1'b0;
   end
@@ -747,7 +766,9 @@ module rx_engine #(
   always_ff @(posedge clk) begin
     if (rst) begin
       st_q <= S_IDLE;
-      f_st_q <= F_IDLE;
+      f_rv_q <= 1'b0;
+      f_k_q <= '0;
+      f_half_q <= 1'b0;
       cb_n_q <= '0;
       cw_q <= '0;
       cused_q <= '0;
@@ -769,7 +790,9 @@ module rx_engine #(
       c_lb_q <= '0;
     end else begin
       st_q <= st_d;
-      f_st_q <= f_st_d;
+      f_rv_q <= f_rv_d;
+      f_k_q <= f_k_d;
+      f_half_q <= f_half_d;
       cb_n_q <= cb_n_d;
       cw_q <= cw_q + CBI_W'(cpush);
       cused_q <= cused_q + (CBI_W + 1)'(cpush) -
@@ -815,18 +838,17 @@ module rx_engine #(
     cb_ring_q <= cb_ring_d; cb_slot_q <= cb_slot_d; cb_addr_q <= cb_addr_d;
     cb_first_q <= cb_first_d;
     if (cpush) cb_mem[cw_q] <= cpl_c;
-    dc_ring_q <= dc_ring_d; dc_hi_q <= dc_hi_d; dc_mem_q <= dc_mem_d;
-    f_addr_q <= f_addr_d; f_n_q <= f_n_d; f_k_q <= f_k_d; f_lo_q <= f_lo_d;
-    f_half_q <= f_half_d;
+    dc_ring_q <= dc_ring_d; dc_hi_q <= dc_hi_d; dc_req_q <= dc_req_d; dc_mem_q <= dc_mem_d;
+    f_addr_q <= f_addr_d; f_n_q <= f_n_d; f_lo_q <= f_lo_d;
   end
 
   // ---------------------------------------------------------------------------------------
   // Outputs
   // ---------------------------------------------------------------------------------------
-  assign m_rd_req_valid = f_st_q == F_REQ;
+  assign m_rd_req_valid = f_rv_q;
   assign m_rd_req_addr = f_addr_q;
   assign m_rd_req_len = {{(11 - DCI_W){1'b0}}, f_n_q, 4'd0};
-  assign s_rd_tready = f_st_q == F_DATA;
+  assign s_rd_tready = fo_v;
   // Both request valids come from registered state only: no path from m_wr_req_ready /
   // m_rd_req_ready (which the always_comb above reads) to m_wr_req_valid / m_rd_req_valid, so
   // a DMA arbiter that looks at the valids to make its ready forms no combinational loop.
