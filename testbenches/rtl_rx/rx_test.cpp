@@ -432,6 +432,26 @@ class RxBench {
       if (frame_aw_.size() > 256) frame_aw_.pop_front();
     }
 
+    // ---- CQ_PROD never ahead of memory: when a ring's CQ_PROD advances, each completion
+    // it passes must be in memory already (phase bit of that lap), so a host reading
+    // CQ_PROD (or taking the interrupt) never finds a completion missing.
+    for (unsigned q = 0; q < kNR; ++q) {
+      const auto now = static_cast<std::uint16_t>(
+          q < kNumRxq ? get(d.rxq_cq_prod, q * 16, 16) : d.exc_cq_prod);
+      const auto step_n = static_cast<std::uint16_t>(now - seen_cqp_[q]);
+      const Ring& r = ring[q];
+      if (step_n != 0 && step_n <= 64 && r.size >= 4 && r.size <= 15) {
+        for (std::uint16_t i = seen_cqp_[q]; i != now; ++i) {
+          const std::uint64_t a = r.cq_base + 32ull * (i & (r.entries() - 1)) + 31;
+          const bool phase = ((i >> r.size) & 1u) == 0;
+          EXPECT_EQ((mem_.read_byte(a) >> 7) != 0, phase)
+              << "ring " << q << " CQ_PROD passed completion " << i
+              << " before it is in memory, cycle " << cycle_;
+        }
+      }
+      seen_cqp_[q] = now;  // (a re-enable sets it back to 0: no check)
+    }
+
     // ---- interrupts: the DUT's pulses (registered) against last clock's reference
     const std::uint64_t got = d.irq;
     EXPECT_EQ(got, irq_exp_) << "irq at cycle " << cycle_;
@@ -517,6 +537,8 @@ class RxBench {
   std::uint64_t cycle_ = 0, sent_ = 0, checked_ = 0, first_beat_ = 0;
   std::vector<Expect> exp_;
   std::deque<Expect> order_;
+  std::array<std::uint16_t, kNR> seen_cqp_{};  // CQ_PROD per ring at the last clock
+
   std::deque<std::pair<std::uint64_t, std::uint64_t>> frame_aw_;  // recent frame AWs
   std::array<IrqRef, kNR> irq_{};
   std::array<bool, kNR> arm_pending_{};
