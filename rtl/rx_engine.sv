@@ -3,16 +3,19 @@
 //
 // Takes frames bound for a VNIC (dest 2) or the exception ring (dest 3) on s_axis, each with
 // a flat record (s_rec_*) valid with its first beat, and delivers them to host rings through
-// axi_dma's client ports: descriptor read (16 bytes), frame write, completion write (32
-// bytes, spec 7.1 format with the phase bit) once the frame's write is done. Checks of 7.2
-// in order (7.4 for the exception ring), per-VNIC byte quota with releases, interrupts with
-// moderation (7.3), drop counters (spec 9).
+// axi_dma's client ports: descriptor reads, frame writes, completion writes (32 bytes each,
+// spec 7.1 format with the phase bit). Checks of 7.2 in order (7.4 for the exception ring),
+// per-VNIC byte quota with releases, interrupts with moderation (7.3), drop counters (spec 9).
 //
-// One frame decided at a time: IDLE -> CHECK -> descriptor (cache, else a DMA read of up to
-// DESC_CACHE descriptors of the ring) -> DECIDE -> frame write (tag 0) -> next frame. Each
-// written frame waits as a pending entry (up to MAX_PENDING): after its frame's done the
-// completion writer writes its completion (tag 1); that completion's done commits CONS,
-// CQ_PROD, the quota bytes and the delivered counter. A dropped frame's beats are consumed.
+// Pipeline: input look-ahead FIFOs (beats; a record per frame) -> decision (S_IDLE: checks
+// on the head record; S_DREQ: descriptor from the cache, its length; S_WREQ: the frame's
+// write request, tag 0) while earlier frames' beats still stream -> data side in request
+// order (order FIFO: frame beats, dropped beats, completion beats). Completions of
+// consecutive frames of one ring are written together (up to CPL_BATCH, tag {n, 1}) after
+// those frames' requests; axi_dma's single AXI ID returns the dones in request order, so a
+// batch's done means its frames are in memory: only then are CONS, CQ_PROD, the quota bytes
+// and the counters committed (one pending entry a clock). The descriptor cache keeps
+// DESC_CACHE descriptors of one ring by slot and is refilled ahead (one DMA read at a time).
 // Ring NUM_RXQ internally is the exception ring. docs/rtl-rx.md.
 `resetall
 `timescale 1ns/1ps
@@ -23,8 +26,9 @@ module rx_engine #(
   parameter int NUM_RXQ = 8,
   parameter int NUM_VNIC = 4,
   parameter int NUM_VECTORS = 8,
-  parameter int DESC_CACHE = 8,     // descriptors fetched per read and cached (one ring)
-  parameter int MAX_PENDING = 8,    // frames written whose completion is not done yet
+  parameter int DESC_CACHE = 32,    // descriptors cached (one ring), fetched ahead
+  parameter int MAX_PENDING = 32,   // frames requested whose completion is not done yet
+  parameter int CPL_BATCH = 4,      // completions written by one request, at most (1..8)
   parameter int KEEP_W = DATA_W / 8
 ) (
   input  wire                clk,
@@ -140,33 +144,41 @@ module rx_engine #(
   localparam int RI_W = $clog2(NR);
   localparam int VI_W = (NUM_VNIC > 1) ? $clog2(NUM_VNIC) : 1;
   localparam int B = KEEP_W;
-  localparam int CPL_W = (DATA_W > 256) ? DATA_W : 256;
-  localparam int CPL_BEATS = (32 + B - 1) / B;
-  localparam int CB_W = 3;
-  localparam int DC_W = DESC_CACHE * 128;           // cache bits
-  localparam int DCI_W = $clog2(DESC_CACHE);        // cache entry index
-  localparam int DCB_W = $clog2(DC_W / DATA_W) + 1; // beat counter of a fill
+  localparam int DC = DESC_CACHE;
+  localparam int DCI_W = $clog2(DC);                // cache slot index
+  localparam int DPB = (DATA_W >= 128) ? DATA_W / 128 : 1;  // descriptors per read beat
+  localparam int DE_W = 64 + 17;                    // cached: address, length (saturated)
+  localparam int PF_MIN = (DC / 4 > 0) ? DC / 4 : 1;  // prefetch when this many fit
   localparam logic [RI_W-1:0] EXC_RING = RI_W'(NUM_RXQ);
   localparam int VEC_IW = (NUM_VECTORS > 1) ? $clog2(NUM_VECTORS) : 1;
+  localparam int IN_DEPTH = 8;                      // input beats buffered (look-ahead)
+  localparam int INI_W = $clog2(IN_DEPTH) + 1;
+  localparam int REC_W = 223;
+  localparam int BEAT_W = DATA_W + 1;               // {tlast, tdata}
 
   initial begin
     if (DATA_W != 64 && DATA_W != 128 && DATA_W != 256 && DATA_W != 512)
       $error("rx_engine: DATA_W (%0d) must be 64, 128, 256 or 512", DATA_W);
     if (NUM_VNIC < 1 || NUM_VNIC > 254) $error("rx_engine: NUM_VNIC out of range");
     if (NUM_RXQ < 1 || NUM_RXQ > 4096) $error("rx_engine: NUM_RXQ out of range");
-    if (DESC_CACHE < 2 || DESC_CACHE > 16 || (DESC_CACHE & (DESC_CACHE - 1)) != 0 ||
+    if (DESC_CACHE < 2 || DESC_CACHE > 64 || (DESC_CACHE & (DESC_CACHE - 1)) != 0 ||
         DESC_CACHE * 128 < DATA_W)
-      $error("rx_engine: DESC_CACHE must be a power of two in 2..16, at least DATA_W/128");
-    if (MAX_PENDING < 2 || MAX_PENDING > 16 || (MAX_PENDING & (MAX_PENDING - 1)) != 0)
-      $error("rx_engine: MAX_PENDING must be a power of two in 2..16");
+      $error("rx_engine: DESC_CACHE must be a power of two in 2..64, at least DATA_W/128");
+    if (MAX_PENDING < 2 || MAX_PENDING > 64 || (MAX_PENDING & (MAX_PENDING - 1)) != 0)
+      $error("rx_engine: MAX_PENDING must be a power of two in 2..64");
+    if (CPL_BATCH < 1 || CPL_BATCH > 8 || (CPL_BATCH & (CPL_BATCH - 1)) != 0)
+      $error("rx_engine: CPL_BATCH must be 1, 2, 4 or 8");
   end
 
-  // Unused inputs: tkeep (the record's length rules), the DMA error flags (axi_dma counts
-  // device errors itself), the timestamp's high half (the completion has its low 32 bits).
+  // Unused inputs: tkeep (the record's length rules; axi_dma takes write data by count),
+  // the DMA error flags (axi_dma counts device errors itself), the timestamp's high half (the
+  // completion has its low 32 bits), the descriptor's reserved bytes 12-15.
   /* verilator lint_off UNUSEDSIGNAL */
-  wire unused_ok = ^{s_axis_tkeep, s_wr_done_tag[7:1], s_rd_tkeep, desc_q[127:96], s_rd_err, s_wr_done_err, s_rec_ts[63:32],
-                     vnic_quota_policy};
+  wire unused_ok = ^{s_axis_tkeep, s_rd_tkeep, s_rd_err, s_wr_done_err,
+                     s_rec_ts[63:32], vnic_quota_policy, in_cnt, rf_cnt, unused_oq_cnt,
+                     unused_fo_cnt};
   /* verilator lint_on UNUSEDSIGNAL */
+
 
   // ---------------------------------------------------------------------------------------
   // Rings as arrays (the exception ring last)
@@ -204,62 +216,142 @@ module rx_engine #(
     r_mod_cyc[(NUM_RXQ)*32 +: 32] = exc_mod_cycles;
   end
 
+
+  function automatic logic size_ok(input logic [4:0] s);
+    size_ok = (s >= 5'd4) && (s <= 5'd15);
+  endfunction
+  function automatic logic [15:0] mask_of(input logic [4:0] s);
+    mask_of = 16'hFFFF >> (5'd16 - s);
+  endfunction
+
+  // ---------------------------------------------------------------------------------------
+  // Input look-ahead: beats ({tlast, tdata}) and, per frame, its record (taken with the
+  // first beat). The decision of a frame reads its record here while the frames before it
+  // are still being written, so the write channel does not wait for the per-frame control.
+  // ---------------------------------------------------------------------------------------
+  logic              in_first_q;        // the next beat taken is a frame's first
+  logic              bf_in_rdy, rf_in_rdy, bf_v, bf_pop, rf_v, rf_pop, in_take;
+  logic [BEAT_W-1:0] bf_q;
+  logic [REC_W-1:0]  rf_q, rec_in;
+  logic [INI_W-1:0]  in_cnt, rf_cnt;
+  assign rec_in = {s_rec_dest == 2'd3, s_rec_vport, s_rec_src_vport, s_rec_reason,
+                   s_rec_parse_err, s_rec_mark_valid, s_rec_mark, s_rec_tcam_index, s_rec_h1,
+                   s_rec_ts[31:0], s_rec_len, s_rec_rss_hash, s_rec_rss_valid, s_rec_rss_queue,
+                   s_rec_status, s_rec_types, s_rec_vlan_tci};
+  assign s_axis_tready = bf_in_rdy && (!in_first_q || rf_in_rdy);
+  assign in_take = s_axis_tvalid && s_axis_tready;
+  sync_fifo #(.WIDTH(BEAT_W), .DEPTH(IN_DEPTH)) u_beats (
+    .clk (clk), .rst (rst),
+    .s_valid (in_take), .s_ready (bf_in_rdy), .s_data ({s_axis_tlast, s_axis_tdata}),
+    .m_valid (bf_v), .m_ready (bf_pop), .m_data (bf_q), .count (in_cnt)
+  );
+  sync_fifo #(.WIDTH(REC_W), .DEPTH(IN_DEPTH)) u_recs (
+    .clk (clk), .rst (rst),
+    .s_valid (in_take && in_first_q), .s_ready (rf_in_rdy), .s_data (rec_in),
+    .m_valid (rf_v), .m_ready (rf_pop), .m_data (rf_q), .count (rf_cnt)
+  );
+  always_ff @(posedge clk) begin
+    if (rst) in_first_q <= 1'b1;
+    else if (in_take) in_first_q <= s_axis_tlast;
+  end
+  // the head record's fields
+  logic        rh_exc, rh_perr, rh_mkv, rh_rssv;
+  logic [7:0]  rh_vport, rh_src, rh_rssq, rh_status, rh_types;
+  logic [2:0]  rh_reason;
+  logic [31:0] rh_mark, rh_h1, rh_ts, rh_hash;
+  logic [15:0] rh_tcam, rh_len, rh_tci;
+  assign {rh_exc, rh_vport, rh_src, rh_reason, rh_perr, rh_mkv, rh_mark, rh_tcam, rh_h1,
+          rh_ts, rh_len, rh_hash, rh_rssv, rh_rssq, rh_status, rh_types, rh_tci} = rf_q;
+
   // ---------------------------------------------------------------------------------------
   // State
   // ---------------------------------------------------------------------------------------
-  typedef enum logic [3:0] {
-    S_IDLE, S_CHECK, S_DREQ, S_DRD, S_DECIDE, S_WREQ, S_DATA, S_DROP
-  } state_t;
-
+  // Decision: S_IDLE checks the head record (7.2 checks 1-4 / 7.4) and takes it; S_DREQ
+  // looks the descriptor up in the cache (waits for a fill on a miss) and checks its length;
+  // S_WREQ offers the frame's write request; at its handshake the frame's completion joins
+  // the completion batch and the frame goes to the data side (order FIFO). S_DROPQ hands a
+  // dropped frame to the data side.
+  typedef enum logic [1:0] {S_IDLE, S_DREQ, S_WREQ, S_DROPQ} state_t;
   state_t st_q, st_d;
-  // the record
-  logic        exc_q, exc_d;
-  logic [7:0]  vport_q, vport_d, src_q, src_d, rssq_q, rssq_d, status_q, status_d;
-  logic [7:0]  types_q, types_d;
-  logic [2:0]  reason_q, reason_d;
-  logic        perr_q, perr_d, mkv_q, mkv_d, rssv_q, rssv_d;
-  logic [31:0] mark_q, mark_d, h1_q, h1_d, hash_q, hash_d, ts_q, ts_d;
-  logic [15:0] tcam_q, tcam_d, len_q, len_d, tci_q, tci_d;
-  // the decision
+  // the record of the frame being decided
+  logic        exc_q, perr_q, mkv_q, rssv_q;
+  logic [7:0]  src_q, status_q, types_q;
+  logic [2:0]  reason_q;
+  logic [31:0] mark_q, h1_q, hash_q, ts_q;
+  logic [15:0] tcam_q, len_q, tci_q;
+  logic        rec_ld;
   logic [RI_W-1:0] ring_q, ring_d;
   logic [VI_W-1:0] vi_q, vi_d;
-  logic [127:0]    desc_q, desc_d;
-  logic [CPL_W-1:0] cpl_q, cpl_d;
-  logic [CB_W-1:0]  cbeat_q, cbeat_d;
-  // the completion written and not yet done (at most one): committed at its done
-  // Frames written whose completion is not yet done, oldest first (PF entries): pushed after
-  // the frame's last beat, its completion written after the frame's done (tag 0), popped
-  // (committed) at the completion's done (tag 1). Dones come in request order.
+  logic [63:0]     faddr_q, faddr_d;      // the descriptor's buffer address
+  // Completion batch: up to CPL_BATCH completions of frames requested one after the other
+  // for consecutive slots of one ring, written by one request (tag {n, 1}) after those
+  // frames' requests; issued when full or when no further frame is about to join it.
+  localparam int K = CPL_BATCH;
+  localparam int CBN = 2 * K;                       // completion contents held
+  localparam int CBI_W = $clog2(CBN);
+  localparam int KN_W = $clog2(K + 1);
+  localparam int KB_W = K * 256;                    // a batch's bytes, as bits
+  localparam int CBB_W = $clog2((K * 32 + B - 1) / B + 1);  // beats of a batch
+  logic [KN_W-1:0]  cb_n_q, cb_n_d;                 // completions in the open batch
+  logic [RI_W-1:0]  cb_ring_q, cb_ring_d;
+  logic [15:0]      cb_slot_q, cb_slot_d;           // its first completion slot
+  logic [63:0]      cb_addr_q, cb_addr_d;
+  logic [CBI_W-1:0] cb_first_q, cb_first_d;         // its first content entry
+  logic [CBI_W-1:0] cw_q;                           // next content entry written
+  logic [CBI_W:0]   cused_q;                        // content entries not yet sent
+  logic [255:0]     cb_mem [CBN];
+  // Order of the data channel (and of the beat FIFO's frames): 0 a written frame, 1 a
+  // dropped frame, 2 a completion batch of n entries from content entry first.
+  localparam int OE_W = 2 + KN_W + CBI_W;
+  logic             oq_push, oq_rdy, oq_v, oq_pop;
+  logic [OE_W-1:0]  oq_in, oq_q;
+  logic [1:0]       oq_kind;
+  logic [KN_W-1:0]  oq_n;
+  logic [CBI_W-1:0] oq_first;
+  logic [2:0]       unused_oq_cnt;
+  logic [CBB_W-1:0] dbeat_q, dbeat_d;               // beat of the batch being sent
+  logic [KB_W-1:0]  cbv;                            // that batch's contents
+  logic [(KB_W > DATA_W ? KB_W : DATA_W)-1:0] cbv_x;
+  // completions done and not committed yet (committed one a clock)
+  logic [7:0]       cr_q;
+  // Pending entries: frames whose write was requested and whose completion's done has not
+  // come yet, oldest first. Pushed at the frame's request handshake, popped (committed) at
+  // the completion's done (tag 1); the frame's own done (tag 0) comes before it (dones in
+  // request order, one AXI ID) and is not needed.
   localparam int PF = MAX_PENDING;
   localparam int PFI_W = $clog2(PF);
   localparam int IC_W = PFI_W + 1;
-  logic [PF*256-1:0]      pe_cpl_q, pe_cpl_d;
-  logic [PF*64-1:0]       pe_addr_q, pe_addr_d;
-  logic [PF*RI_W-1:0]     pe_ring_q, pe_ring_d;
-  logic [PF*VI_W-1:0]     pe_vi_q, pe_vi_d;
-  logic [PF-1:0]          pe_exc_q, pe_exc_d, pe_mir_q, pe_mir_d;
-  logic [PF*16-1:0]       pe_len_q, pe_len_d;
+  localparam int PE_W = RI_W + VI_W + 3 + 16;
+  logic [PE_W-1:0]        pe_mem [PF];          // {ring, vi, exc, mirror, loopback, len}
+  logic [PE_W-1:0]        pe_head, pe_new;
   logic [PFI_W-1:0]       ph_q;                 // head
-  logic [PFI_W:0]         pcnt_q, fdone_q, cis_q; // entries, frames done, completions issued
-  logic [NR*IC_W-1:0]        icnt_q;               // per ring: consumed, not committed
+  logic [PFI_W:0]         pcnt_q;               // entries
+  logic [NR*IC_W-1:0]     icnt_q;               // per ring: consumed, not committed
   logic [NUM_VNIC*32-1:0] pbytes_q;             // per VNIC: their bytes
-  logic                   push, fdone_ev, cis_ev;
-  logic [PFI_W-1:0]       pidx_w, cidx;
+  logic                   push;
   logic [RI_W-1:0]        ring_h;
   logic [VI_W-1:0]        vi_h;
   logic                   exc_h, mir_h, lb_h;
-  logic [7:0]             src_h;
   logic [15:0]            len_h;
-  // completion writer
-  typedef enum logic [1:0] {C_IDLE, C_REQ, C_DATA} cst_t;
-  cst_t                   c_st_q, c_st_d;
-  // descriptor cache: DESC_CACHE descriptors of one ring from absolute index dc_idx
+  // Descriptor cache: DC descriptors of one ring (dc_ring), slot = absolute index mod DC;
+  // valid for indices in [dc_hi - DC, dc_hi) at or above the ring's CONS (+ pending);
+  // [dc_hi, dc_req) are requested and on their way.
   logic             dc_v_q, dc_v_d;
   logic [RI_W-1:0]  dc_ring_q, dc_ring_d;
-  logic [15:0]      dc_idx_q, dc_idx_d;
-  logic [DCI_W:0]   dc_n_q, dc_n_d, fn_q, fn_d;
-  logic [DC_W-1:0]  dc_buf_q, dc_buf_d;
-  logic [DCB_W-1:0] dc_beat_q, dc_beat_d;
+  logic [15:0]      dc_hi_q, dc_hi_d, dc_req_q, dc_req_d;
+  logic [DC*DE_W-1:0] dc_mem_q, dc_mem_d;
+  // fill: one DMA read of up to DC descriptors at a time (demand on a miss, or prefetch)
+  // fill reads: up to FO_D in flight (in order); the request register, then per read its
+  // descriptor count in a FIFO until its last beat
+  localparam int FO_D = 4;
+  logic             f_rv_q, f_rv_d;                // a read request offered
+  logic             fo_push, fo_rdy, fo_v, fo_pop;
+  logic [DCI_W:0]   fo_n;
+  logic [2:0]       unused_fo_cnt;
+  logic [63:0]      f_addr_q, f_addr_d;
+  logic [DCI_W:0]   f_n_q, f_n_d, f_k_q, f_k_d;   // descriptors to fetch; landed of the head
+  logic [63:0]      f_lo_q, f_lo_d;               // DATA_W 64: a descriptor's first half
+  logic             f_half_q, f_half_d;
   // ring indices, interrupt state
   logic [NR*16-1:0] cons_q, cons_d, cqp_q, cqp_d;
   logic [NR-1:0]       en_prev_q;
@@ -275,9 +367,10 @@ module rx_engine #(
   logic inc_mir, inc_mirdrop;
   // a mirror copy on the exception ring (spec 7.4: its failures count as mirror_drop)
   wire  mirror = exc_q && reason_q == nic_pkg::EXC_MIRROR;
+  wire  rh_mirror = rh_exc && rh_reason == nic_pkg::EXC_MIRROR;
 
   // ---------------------------------------------------------------------------------------
-  // CHECK: spec 7.2 checks 1-4 (7.4 for the exception ring) on the latched record
+  // Checks: spec 7.2 checks 1-4 (7.4 for the exception ring) on the head record
   // ---------------------------------------------------------------------------------------
   logic             vport_ok;
   logic [(1 << RI_W)-1:0] r_en_x;  // r_en padded to the index range
@@ -288,25 +381,18 @@ module rx_engine #(
   logic             fail1, fail_quota, fail_nodesc, fail_cqfull;
   logic [16:0]      pend17;
   logic [32:0]      need33;
-
-  function automatic logic size_ok(input logic [4:0] s);
-    size_ok = (s >= 5'd4) && (s <= 5'd15);
-  endfunction
-  function automatic logic [15:0] mask_of(input logic [4:0] s);
-    mask_of = 16'hFFFF >> (5'd16 - s);
-  endfunction
-
   always_comb begin
-    vport_ok = (vport_q >= 8'd1) && ({24'd0, vport_q} <= NUM_VNIC);
-    vi_c = vport_ok ? VI_W'(vport_q - 8'd1) : '0;
-    qn17 = {1'b0, vnic_rxq_base[vi_c*16 +: 16]} + {9'd0, rssq_q};
+    vport_ok = (rh_vport >= 8'd1) && ({24'd0, rh_vport} <= NUM_VNIC);
+    vi_c = vport_ok ? VI_W'(rh_vport - 8'd1) : '0;
+    qn17 = {1'b0, vnic_rxq_base[vi_c*16 +: 16]} + {9'd0, rh_rssq};
     qn_c = (qn17 < 17'(NUM_RXQ)) ? RI_W'(qn17) : '0;
-    ring_c = exc_q ? EXC_RING : qn_c;
-    fail1 = exc_q ? !(exc_enable && size_ok(exc_size_log2))
-                  : (!vport_ok || !vnic_enable[vi_c] || {8'd0, rssq_q} >= vnic_rxq_count[vi_c*16 +: 16] ||
-                     qn17 >= 17'(NUM_RXQ) || !r_en_x[qn_c] || !size_ok(r_size[(qn_c)*5 +: 5]));
-    need33 = {1'b0, infl_q[(vi_c)*32 +: 32]} + {17'd0, len_q} + {1'b0, pbytes_q[vi_c*32 +: 32]};
-    fail_quota = !exc_q && vnic_quota_bytes[vi_c*32 +: 32] != 32'd0 &&
+    ring_c = rh_exc ? EXC_RING : qn_c;
+    fail1 = rh_exc ? !(exc_enable && size_ok(exc_size_log2))
+                   : (!vport_ok || !vnic_enable[vi_c] ||
+                      {8'd0, rh_rssq} >= vnic_rxq_count[vi_c*16 +: 16] ||
+                      qn17 >= 17'(NUM_RXQ) || !r_en_x[qn_c] || !size_ok(r_size[(qn_c)*5 +: 5]));
+    need33 = {1'b0, infl_q[(vi_c)*32 +: 32]} + {17'd0, rh_len} + {1'b0, pbytes_q[vi_c*32 +: 32]};
+    fail_quota = !rh_exc && vnic_quota_bytes[vi_c*32 +: 32] != 32'd0 &&
                  need33 > {1'b0, vnic_quota_bytes[vi_c*32 +: 32]};
     fail_nodesc = cons_q[(ring_c)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_c*IC_W +: IC_W]} ==
                   r_prod[(ring_c)*16 +: 16];
@@ -315,13 +401,13 @@ module rx_engine #(
     fail_cqfull = pend17 >= (17'd1 << r_size[(ring_c)*5 +: 5]);
   end
 
-  // The completion entry (spec 7.1), built from the record and the ring's indices.
+  // The completion entry (spec 7.1), built from the record and the ring's indices (the
+  // pending entries of the ring have consumed descriptors and completion slots already).
   logic [255:0] cpl_c;
   logic [15:0]  cons_e, cqp_e, slot_c, cslot_c;
   logic         phase_c;
   logic [7:0]   st_c;
   always_comb begin
-    // (the pending completion, if on this ring, has consumed a descriptor already)
     cons_e = cons_q[(ring_q)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_q*IC_W +: IC_W]};
     cqp_e = cqp_q[(ring_q)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_q*IC_W +: IC_W]};
     slot_c = cons_e & mask_of(r_size[(ring_q)*5 +: 5]);
@@ -345,61 +431,112 @@ module rx_engine #(
   end
 
   // ---------------------------------------------------------------------------------------
-  // Main FSM
+  // Descriptor cache: lookup of CONS (+ pending) of the frame's ring, demand fill size,
+  // prefetch of the cache's ring
   // ---------------------------------------------------------------------------------------
-  assign ring_h = pe_ring_q[ph_q*RI_W +: RI_W];
-  assign vi_h = pe_vi_q[ph_q*VI_W +: VI_W];
-  assign exc_h = pe_exc_q[ph_q];
-  assign mir_h = pe_mir_q[ph_q];
-  assign src_h = pe_cpl_q[ph_q*256 + 128 +: 8];  // completion byte 16: source vport
-  assign lb_h = src_h >= 8'd1 && src_h <= 8'(NUM_VNIC);
-  assign len_h = pe_len_q[ph_q*16 +: 16];
-
-  logic rd_req_v, wr_req_v, rd_rdy, done_rdy, wr_v, wr_last, s_rdy;
-  logic [63:0] rd_addr, wr_addr;
-  logic [15:0] wr_len;
-  logic [7:0]  wr_tag;
-  logic [DATA_W-1:0] wr_data;
-  logic [KEEP_W-1:0] wr_keep;
-  logic complete;   // the completion is visible: indices and counters advance
-  // Descriptor cache lookup and the size of a fill (no wrap past the ring's end).
-  logic [15:0]      dc_off, avail;
+  logic [15:0]      dc_left, avail;
   logic [16:0]      to_end;
-  logic             dc_hit;
+  logic             dc_hit, too_long;
   logic [DCI_W:0]   fill_n;
+  logic [DE_W-1:0]  dc_ent;
+  logic [15:0]      p_cons, p_left, p_avail;
+  logic [16:0]      p_to_end;
+  logic [16:0]      p_n;
+  logic             pf_go;
   always_comb begin
-    dc_off = cons_e - dc_idx_q;
-    dc_hit = dc_v_q && dc_ring_q == ring_q && dc_off < {{(15 - DCI_W){1'b0}}, dc_n_q};
+    dc_left = dc_hi_q - cons_e;   // cached descriptors from cons_e on
+    dc_hit = dc_v_q && dc_ring_q == ring_q && dc_left != 16'd0 && dc_left <= 16'(DC);
+    dc_ent = dc_mem_q[cons_e[DCI_W-1:0]*DE_W +: DE_W];
+    too_long = dc_ent[16:0] < {1'b0, len_q};
     avail = r_prod[(ring_q)*16 +: 16] - cons_e;
     to_end = (17'd1 << r_size[(ring_q)*5 +: 5]) - {1'b0, slot_c};
-    fill_n = (DCI_W + 1)'(DESC_CACHE);
-    if (avail < 16'(DESC_CACHE)) fill_n = avail[DCI_W:0];
+    fill_n = (DCI_W + 1)'(DC);
+    if (avail < 16'(DC)) fill_n = avail[DCI_W:0];
     if (to_end < 17'({1'b0, fill_n})) fill_n = to_end[DCI_W:0];
+    // prefetch: as many as fit behind the cached ones, posted, up to the ring's end
+    p_cons = cons_q[(dc_ring_q)*16 +: 16] +
+             {{(16 - IC_W){1'b0}}, icnt_q[dc_ring_q*IC_W +: IC_W]};
+    p_left = dc_req_q - p_cons;   // cached or on their way
+    p_avail = r_prod[(dc_ring_q)*16 +: 16] - dc_req_q;
+    p_to_end = (17'd1 << r_size[(dc_ring_q)*5 +: 5]) -
+               {1'b0, dc_req_q & mask_of(r_size[(dc_ring_q)*5 +: 5])};
+    p_n = 17'(DC) - {1'b0, p_left};
+    if ({1'b0, p_avail} < p_n) p_n = {1'b0, p_avail};
+    if (p_to_end < p_n) p_n = p_to_end;
+    pf_go = dc_v_q && p_left <= 16'(DC) && r_en_x[dc_ring_q] &&
+            size_ok(r_size[(dc_ring_q)*5 +: 5]) && p_n != 17'd0 &&
+            (p_n >= 17'(PF_MIN) || p_n == p_to_end || p_left == 16'd0);
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Main FSMs: decision, write requests, data side, descriptor fill, commits
+  // ---------------------------------------------------------------------------------------
+  sync_fifo #(.WIDTH(DCI_W + 1), .DEPTH(FO_D)) u_fills (
+    .clk (clk), .rst (rst),
+    .s_valid (fo_push), .s_ready (fo_rdy), .s_data (f_n_d),
+    .m_valid (fo_v), .m_ready (fo_pop), .m_data (fo_n), .count (unused_fo_cnt)
+  );
+  sync_fifo #(.WIDTH(OE_W), .DEPTH(4)) u_order (
+    .clk (clk), .rst (rst),
+    .s_valid (oq_push), .s_ready (oq_rdy), .s_data (oq_in),
+    .m_valid (oq_v), .m_ready (oq_pop), .m_data (oq_q), .count (unused_oq_cnt)
+  );
+  assign {oq_kind, oq_n, oq_first} = oq_q;
+  always_comb begin
+    for (int i = 0; i < K; i++) cbv[i*256 +: 256] = cb_mem[oq_first + CBI_W'(i)];
+    cbv_x = '0;
+    cbv_x[KB_W-1:0] = cbv;
   end
 
   always_comb begin
+    pe_head = pe_mem[ph_q];
+    {ring_h, vi_h, exc_h, mir_h, lb_h, len_h} = pe_head;
+  end
+  assign pe_new = {ring_q, vi_q, exc_q, mirror, !exc_q && src_q >= 8'd1 && src_q <= 8'(NUM_VNIC),
+                   len_q};
+
+  logic wr_req_v, wr_req_c, wr_v, wr_last, complete, dmd, coal_ok, hold, cpush;
+  logic [DATA_W-1:0] wr_data;
+  logic [KEEP_W-1:0] wr_keep;
+  logic [DCI_W:0]    f_w;
+  logic [DCI_W-1:0]  f_slot;
+  // Both request valids are functions of registered state only (see m_wr_req_valid).
+  // The frame in S_WREQ may join the open batch: same ring, the next completion slot (no
+  // wrap), room in it.
+  assign coal_ok = ring_q == cb_ring_q && cslot_c == cb_slot_q + 16'(cb_n_q) &&
+                   cb_n_q != KN_W'(K);
+  assign wr_req_v = st_q == S_WREQ && pcnt_q != (PFI_W + 1)'(PF) && oq_rdy &&
+                    cused_q != (CBI_W + 1)'(CBN) && (cb_n_q == '0 || coal_ok);
+  // The batch waits while a frame that may join it is about to be requested: offered, in
+  // its descriptor lookup, or the next record there (or still upstream while the beat FIFO
+  // is full of frames already decided, which drain without the batch). Else, and when
+  // full, it is requested.
+  assign hold = wr_req_v || (st_q == S_DREQ && dc_hit && !too_long && ring_q == cb_ring_q) ||
+                (st_q == S_IDLE && (rf_v || s_axis_tvalid));
+  assign wr_req_c = cb_n_q != '0 && oq_rdy && (cb_n_q == KN_W'(K) || !hold);
+
+  always_comb begin
     st_d = st_q;
-    exc_d = exc_q; vport_d = vport_q; src_d = src_q; rssq_d = rssq_q; status_d = status_q;
-    types_d = types_q; reason_d = reason_q; perr_d = perr_q; mkv_d = mkv_q; rssv_d = rssv_q;
-    mark_d = mark_q; h1_d = h1_q; hash_d = hash_q; ts_d = ts_q; tcam_d = tcam_q;
-    len_d = len_q; tci_d = tci_q;
-    ring_d = ring_q; vi_d = vi_q; desc_d = desc_q; cpl_d = cpl_q; cbeat_d = cbeat_q;
-    pe_cpl_d = pe_cpl_q; pe_addr_d = pe_addr_q; pe_ring_d = pe_ring_q; pe_vi_d = pe_vi_q;
-    pe_exc_d = pe_exc_q; pe_mir_d = pe_mir_q; pe_len_d = pe_len_q; c_st_d = c_st_q;
-    push = 1'b0; fdone_ev = 1'b0; cis_ev = 1'b0;
-    pidx_w = ph_q + pcnt_q[PFI_W-1:0];
-    cidx = ph_q + cis_q[PFI_W-1:0];
-    dc_v_d = dc_v_q; dc_ring_d = dc_ring_q; dc_idx_d = dc_idx_q; dc_n_d = dc_n_q;
-    dc_buf_d = dc_buf_q; dc_beat_d = dc_beat_q; fn_d = fn_q;
+    rec_ld = 1'b0; rf_pop = 1'b0; bf_pop = 1'b0;
+    ring_d = ring_q; vi_d = vi_q; faddr_d = faddr_q;
+    cb_n_d = cb_n_q; cb_ring_d = cb_ring_q; cb_slot_d = cb_slot_q; cb_addr_d = cb_addr_q;
+    cb_first_d = cb_first_q;
+    oq_push = 1'b0; oq_in = '0; oq_pop = 1'b0; dbeat_d = dbeat_q;
+    push = 1'b0; dmd = 1'b0; cpush = 1'b0;
+    dc_v_d = dc_v_q; dc_ring_d = dc_ring_q; dc_hi_d = dc_hi_q; dc_mem_d = dc_mem_q;
+    f_rv_d = f_rv_q; f_addr_d = f_addr_q; f_n_d = f_n_q; f_k_d = f_k_q; fo_push = 1'b0;
+    fo_pop = 1'b0; dc_req_d = dc_req_q;
+    f_lo_d = f_lo_q; f_half_d = f_half_q; f_w = '0; f_slot = '0;
     inc_vnic = 1'b0; inc_exc = 1'b0; inc_nodesc = 1'b0; inc_toolong = 1'b0;
     inc_cqfull = 1'b0; inc_quota = 1'b0; inc_excfull = 1'b0; inc_mir = 1'b0; inc_mirdrop = 1'b0;
     inc_lb = 1'b0;
-    rd_req_v = 1'b0; wr_req_v = 1'b0; rd_rdy = 1'b0; wr_v = 1'b0;
-    wr_last = 1'b0; s_rdy = 1'b0; complete = 1'b0; wr_tag = 8'd0;
-    // Write completions, in request order: tag 1 (a completion) commits the head entry,
-    // tag 0 (a frame) lets the next entry's completion be written. done_rdy is always 1.
-    done_rdy = 1'b1;
-    if (s_wr_done_valid && s_wr_done_tag[0]) begin
+    wr_v = 1'b0; wr_last = 1'b0; complete = 1'b0;
+    wr_data = bf_q[DATA_W-1:0];
+    wr_keep = '1;
+    // Write completions come in request order; a batch's (tag {n, 1}) adds n to cr, and the
+    // oldest pending entry is committed each clock while cr is not 0 (its frame's done, tag
+    // 0, came before). s_wr_done_ready is always 1.
+    if (cr_q != 8'd0) begin
       complete = 1'b1;
       if (mir_h) inc_mir = 1'b1;
       else if (exc_h) inc_exc = 1'b1;
@@ -408,130 +545,146 @@ module rx_engine #(
         inc_lb = lb_h;
       end
     end
-    if (s_wr_done_valid && !s_wr_done_tag[0]) fdone_ev = 1'b1;
-    rd_addr = r_base[(ring_q)*64 +: 64] + {44'd0, slot_c, 4'd0};
-    wr_addr = desc_q[63:0];
-    wr_len = len_q;
-    wr_data = s_axis_tdata;
-    wr_keep = s_axis_tkeep;
+    // ---- decision
     unique case (st_q)
-      S_IDLE: if (s_axis_tvalid) begin
-        exc_d = s_rec_dest == 2'd3;
-        vport_d = s_rec_vport; src_d = s_rec_src_vport; rssq_d = s_rec_rss_queue;
-        status_d = s_rec_status; types_d = s_rec_types; reason_d = s_rec_reason;
-        perr_d = s_rec_parse_err; mkv_d = s_rec_mark_valid; rssv_d = s_rec_rss_valid;
-        mark_d = s_rec_mark; h1_d = s_rec_h1; hash_d = s_rec_rss_hash; ts_d = s_rec_ts[31:0];
-        tcam_d = s_rec_tcam_index; len_d = s_rec_len; tci_d = s_rec_vlan_tci;
-        st_d = S_CHECK;
-      end
-      S_CHECK: begin
+      S_IDLE: if (rf_v) begin
+        rf_pop = 1'b1;
+        rec_ld = 1'b1;
         ring_d = ring_c;
         vi_d = vi_c;
-        st_d = S_DROP;
-        if (exc_q) begin
+        st_d = S_DREQ;
+        if (rh_exc) begin
           if (fail1 || fail_nodesc || fail_cqfull) begin
-            if (mirror) inc_mirdrop = 1'b1;
+            if (rh_mirror) inc_mirdrop = 1'b1;
             else inc_excfull = 1'b1;
+            st_d = S_DROPQ;
           end
-          else st_d = S_DREQ;
-        end else if (fail1) inc_nodesc = 1'b1;
-        else if (fail_quota) inc_quota = 1'b1;
-        else if (fail_nodesc) inc_nodesc = 1'b1;
-        else if (fail_cqfull) inc_cqfull = 1'b1;
-        else st_d = S_DREQ;
+        end else if (fail1) begin inc_nodesc = 1'b1; st_d = S_DROPQ; end
+        else if (fail_quota) begin inc_quota = 1'b1; st_d = S_DROPQ; end
+        else if (fail_nodesc) begin inc_nodesc = 1'b1; st_d = S_DROPQ; end
+        else if (fail_cqfull) begin inc_cqfull = 1'b1; st_d = S_DROPQ; end
       end
       S_DREQ: begin
-        // the descriptor at CONS from the cache, else fetch up to DESC_CACHE from CONS
+        // the descriptor at CONS (+ pending) from the cache; on a miss, a fill from there
         if (dc_hit) begin
-          desc_d = dc_buf_q[dc_off[DCI_W-1:0]*128 +: 128];
-          st_d = S_DECIDE;
-        end else begin
-          rd_req_v = 1'b1;
-          fn_d = fill_n;
-          dc_beat_d = '0;
-          if (m_rd_req_ready) st_d = S_DRD;
+          faddr_d = dc_ent[DE_W-1:17];
+          if (too_long) begin
+            if (mirror) inc_mirdrop = 1'b1;
+            else if (exc_q) inc_excfull = 1'b1;
+            else inc_toolong = 1'b1;
+            st_d = S_DROPQ;
+          end else st_d = S_WREQ;
+        end else if (!fo_v && !f_rv_q) dmd = 1'b1;   // nothing on its way: restart
+      end
+      S_WREQ: if (wr_req_v && m_wr_req_ready) begin
+        push = 1'b1;
+        cpush = 1'b1;
+        oq_push = 1'b1;
+        oq_in = {2'd0, KN_W'(0), CBI_W'(0)};
+        if (cb_n_q == '0) begin
+          cb_ring_d = ring_q;
+          cb_slot_d = cslot_c;
+          cb_addr_d = r_cq_base[(ring_q)*64 +: 64] + {43'd0, cslot_c, 5'd0};
+          cb_first_d = cw_q;
         end
+        cb_n_d = cb_n_q + 1'b1;
+        st_d = S_IDLE;
       end
-      S_DRD: begin
-        rd_rdy = 1'b1;
-        if (s_rd_tvalid) begin
-          dc_buf_d[dc_beat_q*DATA_W +: DATA_W] = s_rd_tdata;
-          dc_beat_d = dc_beat_q + 1'b1;
-          if (s_rd_tlast) begin
-            dc_v_d = 1'b1;
-            dc_ring_d = ring_q;
-            dc_idx_d = cons_e;
-            dc_n_d = fn_q;
-            st_d = S_DREQ;
-          end
-        end
-      end
-      S_DECIDE: begin
-        if (desc_q[95:64] < {16'd0, len_q}) begin
-          if (mirror) inc_mirdrop = 1'b1;
-          else if (exc_q) inc_excfull = 1'b1;
-          else inc_toolong = 1'b1;
-          st_d = S_DROP;
-        end else st_d = S_WREQ;
-      end
-      S_WREQ: begin
-        // the write channel is free (no completion being written) and an entry is free
-        wr_req_v = c_st_q == C_IDLE && pcnt_q != (PFI_W + 1)'(PF);
-        if (wr_req_v && m_wr_req_ready) st_d = S_DATA;
-      end
-      S_DATA: begin
-        wr_v = s_axis_tvalid;
-        wr_last = s_axis_tlast;
-        s_rdy = m_wr_tready;
-        if (s_axis_tvalid && m_wr_tready && s_axis_tlast) begin
-          push = 1'b1;
-          pe_cpl_d[pidx_w*256 +: 256] = cpl_c;
-          pe_addr_d[pidx_w*64 +: 64] = r_cq_base[(ring_q)*64 +: 64] + {43'd0, cslot_c, 5'd0};
-          pe_ring_d[pidx_w*RI_W +: RI_W] = ring_q;
-          pe_vi_d[pidx_w*VI_W +: VI_W] = vi_q;
-          pe_exc_d[pidx_w] = exc_q;
-          pe_mir_d[pidx_w] = mirror;
-          pe_len_d[pidx_w*16 +: 16] = len_q;
-          st_d = S_IDLE;
-        end
-      end
-      S_DROP: begin
-        s_rdy = 1'b1;
-        if (s_axis_tvalid && s_axis_tlast) st_d = S_IDLE;
+      S_DROPQ: if (oq_rdy && !wr_req_c) begin
+        oq_push = 1'b1;
+        oq_in = {2'd1, KN_W'(0), CBI_W'(0)};
+        st_d = S_IDLE;
       end
       default: st_d = S_IDLE;
     endcase
-    // ---- completion writer: the oldest entry whose frame is done and whose completion is
-    // not written yet; it takes the write channel only while the frame path does not hold it
-    unique case (c_st_q)
-      // (not while the frame path offers or streams its write: its request stays offered)
-      C_IDLE: if (cis_q < fdone_q && !(st_q == S_WREQ && wr_req_v) && st_q != S_DATA)
-        c_st_d = C_REQ;
-      C_REQ: begin
-        wr_req_v = 1'b1;
-        wr_addr = pe_addr_q[cidx*64 +: 64];
-        wr_len = 16'd32;
-        wr_tag = 8'd1;
-        cpl_d = CPL_W'(pe_cpl_q[cidx*256 +: 256]);
-        cbeat_d = '0;
-        if (m_wr_req_ready) begin
-          cis_ev = 1'b1;
-          c_st_d = C_DATA;
+    // the batch's request (never in the clock a frame's is offered: wr_req_v implies hold)
+    if (wr_req_c && m_wr_req_ready) begin
+      oq_push = 1'b1;
+      oq_in = {2'd2, cb_n_q, cb_first_q};
+      cb_n_d = '0;
+    end
+    // ---- data side, in request order: a written frame's beats, a dropped frame's beats
+    // (discarded), a batch's completion beats
+    if (oq_v) begin
+      unique case (oq_kind)
+        2'd0: begin
+          wr_v = bf_v;
+          wr_last = bf_q[DATA_W];
+          bf_pop = bf_v && m_wr_tready;
+          oq_pop = bf_v && m_wr_tready && bf_q[DATA_W];
+        end
+        2'd1: begin
+          bf_pop = bf_v;
+          oq_pop = bf_v && bf_q[DATA_W];
+        end
+        default: begin
+          wr_v = 1'b1;
+          wr_data = cbv_x[dbeat_q*DATA_W +: DATA_W];
+          wr_last = (32'(dbeat_q) + 1) * B >= 32'(oq_n) * 32;
+          if (m_wr_tready) begin
+            dbeat_d = dbeat_q + 1'b1;
+            if (wr_last) begin
+              dbeat_d = '0;
+              oq_pop = 1'b1;
+            end
+          end
+        end
+      endcase
+    end
+    // ---- descriptor fill (one read at a time): a miss first, else a prefetch
+    // request register: a miss restarts the cache at cons_e (nothing on its way), else a
+    // prefetch behind what is cached or requested
+    if (f_rv_q && m_rd_req_ready) f_rv_d = 1'b0;
+    if (!f_rv_q && fo_rdy) begin
+      if (dmd) begin
+        dc_v_d = 1'b1;
+        dc_ring_d = ring_q;
+        dc_hi_d = cons_e;
+        dc_req_d = cons_e + {{(15 - DCI_W){1'b0}}, fill_n};
+        f_addr_d = r_base[(ring_q)*64 +: 64] + {44'd0, slot_c, 4'd0};
+        f_n_d = fill_n;
+        f_rv_d = 1'b1;
+        fo_push = 1'b1;
+      end else if (pf_go) begin
+        dc_req_d = dc_req_q + p_n[15:0];
+        f_addr_d = r_base[(dc_ring_q)*64 +: 64] +
+                   {44'd0, dc_req_q & mask_of(r_size[(dc_ring_q)*5 +: 5]), 4'd0};
+        f_n_d = p_n[DCI_W:0];
+        f_rv_d = 1'b1;
+        fo_push = 1'b1;
+      end
+    end
+    // read data, in request order: descriptors land at dc_hi
+    if (fo_v && s_rd_tvalid) begin
+      if (DATA_W >= 128) begin
+        // DPB descriptors a beat, written at their slots while the read has more
+        for (int j = 0; j < DPB; j++) begin
+          if ((DCI_W + 1)'(j) < fo_n - f_k_q) begin
+            f_slot = DCI_W'(dc_hi_q + 16'(j));
+            dc_mem_d[f_slot*DE_W +: DE_W] =
+              {s_rd_tdata[j*128 +: 64],
+               |s_rd_tdata[j*128 + 80 +: 16], s_rd_tdata[j*128 + 64 +: 16]};
+            f_w = f_w + 1'b1;
+          end
+        end
+        f_k_d = f_k_q + f_w;
+        dc_hi_d = dc_hi_q + 16'(f_w);
+      end else begin
+        // DATA_W 64: two beats a descriptor
+        f_half_d = !f_half_q;
+        if (!f_half_q) f_lo_d = s_rd_tdata[63:0];
+        else begin
+          dc_mem_d[dc_hi_q[DCI_W-1:0]*DE_W +: DE_W] =
+            {f_lo_q, |s_rd_tdata[31:16], s_rd_tdata[15:0]};
+          dc_hi_d = dc_hi_q + 16'd1;
         end
       end
-      C_DATA: begin
-        wr_v = 1'b1;
-        wr_data = cpl_q[DATA_W-1:0];
-        wr_keep = '1;
-        wr_last = cbeat_q == CB_W'(CPL_BEATS - 1);
-        if (m_wr_tready) begin
-          cpl_d = cpl_q >> DATA_W;
-          cbeat_d = cbeat_q + 1'b1;
-          if (wr_last) c_st_d = C_IDLE;
-        end
+      if (s_rd_tlast) begin
+        fo_pop = 1'b1;
+        f_k_d = '0;
+        f_half_d = 1'b0;
       end
-      default: c_st_d = C_IDLE;
-    endcase
+    end
     // a ring enabled (indices back to 0) invalidates the cache
     if ((r_en & ~en_prev_q) != '0) dc_v_d = 1'b0;
   end
@@ -542,7 +695,7 @@ module rx_engine #(
   logic [15:0] pend_i, mp_i;
   logic        a_now;
   logic [32:0] rel_sub;
-  logic [NR*IC_W-1:0]        icnt_d;
+  logic [NR*IC_W-1:0]     icnt_d;
   logic [NUM_VNIC*32-1:0] pbytes_d;
   always_comb begin
     icnt_d = icnt_q;
@@ -613,8 +766,15 @@ module rx_engine #(
   always_ff @(posedge clk) begin
     if (rst) begin
       st_q <= S_IDLE;
-      c_st_q <= C_IDLE;
-      ph_q <= '0; pcnt_q <= '0; fdone_q <= '0; cis_q <= '0;
+      f_rv_q <= 1'b0;
+      f_k_q <= '0;
+      f_half_q <= 1'b0;
+      cb_n_q <= '0;
+      cw_q <= '0;
+      cused_q <= '0;
+      cr_q <= '0;
+      dbeat_q <= '0;
+      ph_q <= '0; pcnt_q <= '0;
       icnt_q <= '0; pbytes_q <= '0;
       dc_v_q <= 1'b0;
       cons_q <= '0;
@@ -630,11 +790,18 @@ module rx_engine #(
       c_lb_q <= '0;
     end else begin
       st_q <= st_d;
-      c_st_q <= c_st_d;
+      f_rv_q <= f_rv_d;
+      f_k_q <= f_k_d;
+      f_half_q <= f_half_d;
+      cb_n_q <= cb_n_d;
+      cw_q <= cw_q + CBI_W'(cpush);
+      cused_q <= cused_q + (CBI_W + 1)'(cpush) -
+                 ((oq_pop && oq_kind == 2'd2) ? (CBI_W + 1)'(oq_n) : '0);
+      cr_q <= cr_q + ((s_wr_done_valid && s_wr_done_tag[0]) ? {1'b0, s_wr_done_tag[7:1]} : 8'd0)
+            - 8'(complete);
+      dbeat_q <= dbeat_d;
       ph_q <= ph_q + PFI_W'(complete);
       pcnt_q <= pcnt_q + (PFI_W + 1)'(push) - (PFI_W + 1)'(complete);
-      fdone_q <= fdone_q + (PFI_W + 1)'(fdone_ev) - (PFI_W + 1)'(complete);
-      cis_q <= cis_q + (PFI_W + 1)'(cis_ev) - (PFI_W + 1)'(complete);
       icnt_q <= icnt_d;
       pbytes_q <= pbytes_d;
       dc_v_q <= dc_v_d;
@@ -660,38 +827,41 @@ module rx_engine #(
   end
 
   always_ff @(posedge clk) begin
-    exc_q <= exc_d; vport_q <= vport_d; src_q <= src_d; rssq_q <= rssq_d;
-    status_q <= status_d; types_q <= types_d; reason_q <= reason_d; perr_q <= perr_d;
-    mkv_q <= mkv_d; rssv_q <= rssv_d; mark_q <= mark_d; h1_q <= h1_d; hash_q <= hash_d;
-    ts_q <= ts_d; tcam_q <= tcam_d; len_q <= len_d; tci_q <= tci_d;
-    dc_ring_q <= dc_ring_d; dc_idx_q <= dc_idx_d; dc_n_q <= dc_n_d; dc_buf_q <= dc_buf_d;
-    dc_beat_q <= dc_beat_d; fn_q <= fn_d;
-    pe_cpl_q <= pe_cpl_d; pe_addr_q <= pe_addr_d; pe_ring_q <= pe_ring_d; pe_vi_q <= pe_vi_d;
-    pe_exc_q <= pe_exc_d; pe_mir_q <= pe_mir_d; pe_len_q <= pe_len_d;
-    ring_q <= ring_d; vi_q <= vi_d; desc_q <= desc_d; cpl_q <= cpl_d; cbeat_q <= cbeat_d;
+    if (rec_ld) begin
+      exc_q <= rh_exc; src_q <= rh_src; status_q <= rh_status; types_q <= rh_types;
+      reason_q <= rh_reason; perr_q <= rh_perr; mkv_q <= rh_mkv; rssv_q <= rh_rssv;
+      mark_q <= rh_mark; h1_q <= rh_h1; hash_q <= rh_hash; ts_q <= rh_ts; tcam_q <= rh_tcam;
+      len_q <= rh_len; tci_q <= rh_tci;
+    end
+    if (push) pe_mem[ph_q + pcnt_q[PFI_W-1:0]] <= pe_new;
+    ring_q <= ring_d; vi_q <= vi_d; faddr_q <= faddr_d;
+    cb_ring_q <= cb_ring_d; cb_slot_q <= cb_slot_d; cb_addr_q <= cb_addr_d;
+    cb_first_q <= cb_first_d;
+    if (cpush) cb_mem[cw_q] <= cpl_c;
+    dc_ring_q <= dc_ring_d; dc_hi_q <= dc_hi_d; dc_req_q <= dc_req_d; dc_mem_q <= dc_mem_d;
+    f_addr_q <= f_addr_d; f_n_q <= f_n_d; f_lo_q <= f_lo_d;
   end
 
   // ---------------------------------------------------------------------------------------
   // Outputs
   // ---------------------------------------------------------------------------------------
-  assign s_axis_tready = s_rdy;
-  assign m_rd_req_valid = rd_req_v;
-  assign m_rd_req_addr = rd_addr;
-  assign m_rd_req_len = {{(11 - DCI_W){1'b0}}, fill_n, 4'd0};
-  assign s_rd_tready = rd_rdy;
-  // The same valid as wr_req_v, from registered state only: no path from m_wr_req_ready
-  // (which the always_comb above also reads) to m_wr_req_valid, so a DMA arbiter that looks
-  // at the valids to make its ready forms no combinational loop.
-  assign m_wr_req_valid = (st_q == S_WREQ && c_st_q == C_IDLE && pcnt_q != (PFI_W + 1)'(PF))
-                          || c_st_q == C_REQ;
-  assign m_wr_req_addr = wr_addr;
-  assign m_wr_req_len = wr_len;
-  assign m_wr_req_tag = wr_tag;
+  assign m_rd_req_valid = f_rv_q;
+  assign m_rd_req_addr = f_addr_q;
+  assign m_rd_req_len = {{(11 - DCI_W){1'b0}}, f_n_q, 4'd0};
+  assign s_rd_tready = fo_v;
+  // Both request valids come from registered state only: no path from m_wr_req_ready /
+  // m_rd_req_ready (which the always_comb above reads) to m_wr_req_valid / m_rd_req_valid, so
+  // a DMA arbiter that looks at the valids to make its ready forms no combinational loop.
+  // A frame's request and a batch's are never offered in the same clock.
+  assign m_wr_req_valid = wr_req_c || wr_req_v;
+  assign m_wr_req_addr = wr_req_c ? cb_addr_q : faddr_q;
+  assign m_wr_req_len = wr_req_c ? {{(11 - KN_W){1'b0}}, cb_n_q, 5'd0} : len_q;
+  assign m_wr_req_tag = wr_req_c ? {{(7 - KN_W){1'b0}}, cb_n_q, 1'b1} : 8'd0;
   assign m_wr_tdata = wr_data;
   assign m_wr_tkeep = wr_keep;
   assign m_wr_tvalid = wr_v;
   assign m_wr_tlast = wr_last;
-  assign s_wr_done_ready = done_rdy;
+  assign s_wr_done_ready = 1'b1;
   assign irq = irq_q;
   for (genvar i = 0; i < NUM_RXQ; i++) begin : g_q
     assign rxq_cons[i*16 +: 16] = cons_q[(i)*16 +: 16];
