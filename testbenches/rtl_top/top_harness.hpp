@@ -15,6 +15,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "../axi/axi_checker.hpp"
@@ -74,8 +75,6 @@ class Harness {
   void set_wire_out_ready(double p) { cfg_.p_wire_out = p; }
   void set_irq_ready(double p) { cfg_.p_irq_ready = p; }
   std::uint64_t wire_out_bytes() const { return wout_bytes_; }
-  /// Cycle of the first beat handshake of each wire output frame.
-  const std::vector<std::uint64_t>& wire_out_first_cycle() const { return wout_first_; }
 
   // ---- registers (blocking)
   void write32(std::uint32_t addr, std::uint32_t v) {
@@ -196,7 +195,6 @@ class Harness {
     std::uint8_t buf[axi::kMaxDataBytes];
     axi::sig_get_bytes(d.m_axis_wire_tdata, buf);
     const auto keep = static_cast<std::uint64_t>(d.m_axis_wire_tkeep);
-    if (wcur_.empty()) wout_first_.push_back(cycle_);
     for (unsigned i = 0; i < kBytes; ++i)
       if ((keep >> i) & 1u) wcur_.push_back(buf[i]);
     if (d.m_axis_wire_tlast) {
@@ -210,13 +208,13 @@ class Harness {
     V& d = *dut_;
     d.s_axil_awvalid = aw_pend_ ? 1 : 0;
     d.s_axil_wvalid = w_pend_ ? 1 : 0;
-    d.s_axil_awaddr = op_.addr;
+    d.s_axil_awaddr = static_cast<std::remove_reference_t<decltype(d.s_axil_awaddr)>>(op_.addr);
     d.s_axil_awprot = 0;
     d.s_axil_wdata = op_.data;
     d.s_axil_wstrb = 0xF;
     d.s_axil_bready = b_wait_ ? 1 : 0;
     d.s_axil_arvalid = ar_pend_ ? 1 : 0;
-    d.s_axil_araddr = op_.addr;
+    d.s_axil_araddr = static_cast<std::remove_reference_t<decltype(d.s_axil_araddr)>>(op_.addr);
     d.s_axil_arprot = 0;
     d.s_axil_rready = r_wait_ ? 1 : 0;
   }
@@ -289,7 +287,6 @@ class Harness {
   std::vector<Bytes> wout_;
   Bytes wcur_;
   std::uint64_t wout_bytes_ = 0;
-  std::vector<std::uint64_t> wout_first_;
   std::vector<Ingress> ing_;
   std::vector<unsigned> irqs_;
 

@@ -138,8 +138,8 @@ class Dual {
   }
   void zero(std::uint64_t addr, std::size_t n) { put(addr, Bytes(n, 0)); }
 
-  /// A register command (FT_CMD, TCAM_CMD): the RTL is polled until BUSY clears; the status
-  /// must equal the model's.
+  /// A register command (FT_CMD, TCAM_CMD, METER_CMD, ENCAP_CMD): the RTL is polled until
+  /// BUSY clears; the status must equal the model's.
   std::uint32_t command(std::uint32_t cmd_addr, std::uint32_t status_addr, std::uint32_t cmd) {
     w32(cmd_addr, cmd);
     std::uint32_t st = 0;
@@ -182,17 +182,13 @@ class Dual {
     w32(R::actions::METER_INDEX_ADDR, index);
     w32(R::actions::METER_RATE_ADDR, rate);
     w32(R::actions::METER_BURST_ADDR, burst);
-    w32(R::actions::METER_CMD_ADDR, 1);
-    for (int i = 0; i < 20; ++i) (void)rtl.read32(R::actions::ACT_STATUS_ADDR);
-    r32(R::actions::ACT_STATUS_ADDR, "ACT_STATUS (meter)");
+    command(R::actions::METER_CMD_ADDR, R::actions::ACT_STATUS_ADDR, 1);
   }
   void encap(unsigned index, const model::EncapTemplate& t) {
     w32(R::actions::ENCAP_INDEX_ADDR, index);
     const auto enc = t.encode();
     write_words(R::actions::ENCAP_DATA_ADDR, enc.data(), enc.size());
-    w32(R::actions::ENCAP_CMD_ADDR, 1);
-    for (int i = 0; i < 20; ++i) (void)rtl.read32(R::actions::ACT_STATUS_ADDR);
-    r32(R::actions::ACT_STATUS_ADDR, "ACT_STATUS (encap)");
+    command(R::actions::ENCAP_CMD_ADDR, R::actions::ACT_STATUS_ADDR, 1);
   }
 };
 
