@@ -9,6 +9,8 @@
 # usage: scripts/synth-block.sh TOP [NAME=VALUE ...]   (e.g. `scripts/synth-block.sh tcam
 #        TCAM_ENTRIES=64`, `scripts/synth-block.sh nic_top DATA_W=512`)
 #   env: SYNTH_OUT=DIR keeps the Yosys log and JSON netlist there (default: a temp dir)
+#        SYNTH_PATH=1 also prints the deepest path, cell by cell with its RTL source lines
+#        SYNTH_MAX_LUT_LEVELS=N fails when the LUT levels exceed N (and prints the path)
 #
 # Flow: `read_verilog -sv` of the generated nic_regs_pkg and every rtl/*.sv (packages
 # first), `chparam -set NAME VALUE` per parameter, `synth_xilinx -family xcup -top TOP
@@ -16,12 +18,11 @@
 # drops into an FPGA shell, so no I/O or clock buffers are inserted, and the design is
 # flattened so the path analysis sees one netlist.
 #
-# Logic depth: Yosys has no timing model for Xilinx cells, so the script walks the mapped
-# netlist (write_json) and finds the longest combinational path between sequential cells
-# (FD*, block/ultra/distributed RAM, DSP, SRL) and core ports:
+# Report and logic depth: scripts/synth-report.py on the netlist (write_json); it can be run
+# again by hand on a kept netlist. Yosys has no timing model for Xilinx cells, so it walks the
+# mapped netlist for the longest combinational path between sequential cells and core ports:
 #   synth_lut_levels   = most LUTs (LUT1..LUT6, INV) on one path; CARRY/MUXF cells count 0
 #   synth_logic_levels = most LUT + CARRY + MUXF cells on one path (Vivado's "logic levels")
-# Carry cells are taken as one node (any input to any output), a slight overestimate.
 #
 # Exits non-zero if Yosys fails, if it prints any warning not waived below, or if a figure
 # cannot be computed.
@@ -112,84 +113,10 @@ for w in "$tag"; do
     status=1
   fi
 
-  if ! python3 - "$json" "$label" "$top" <<'PY'
-import json, sys
-from functools import lru_cache
-
-path, label, topname = sys.argv[1], sys.argv[2], sys.argv[3]
-top = json.load(open(path))["modules"][topname]
-cells = top["cells"]
-
-def kind(t):
-    if t.startswith("LUT") or t == "INV":
-        return "lut"
-    if t.startswith("CARRY") or t.startswith("MUXF"):
-        return "logic"
-    if t in ("BUF",):
-        return "wire"
-    return "seq"   # FD*, RAMB*, URAM*, DSP*, SRL*: path start/end points
-
-count = {}
-for c in cells.values():
-    count[c["type"]] = count.get(c["type"], 0) + 1
-def total(pred):
-    return sum(n for t, n in count.items() if pred(t))
-
-luts = total(lambda t: t.startswith("LUT") or t == "INV")
-ffs = total(lambda t: t.startswith("FD"))
-bram36 = total(lambda t: t.startswith("RAMB36")) + total(lambda t: t.startswith("RAMB18")) / 2
-uram = total(lambda t: t.startswith("URAM"))
-dsp = total(lambda t: t.startswith("DSP"))
-srl = total(lambda t: t.startswith("SRL"))
-lutram = total(lambda t: t.startswith("RAM") and not t.startswith("RAMB"))
-
-# bit -> combinational cells driving it (with their input bits)
-drivers = {}
-for name, c in cells.items():
-    k = kind(c["type"])
-    if k == "seq":
-        continue
-    ins = [b for p, bits in c["connections"].items()
-           if c["port_directions"][p] == "input" for b in bits if isinstance(b, int)]
-    for p, bits in c["connections"].items():
-        if c["port_directions"][p] == "output":
-            for b in bits:
-                if isinstance(b, int):
-                    drivers.setdefault(b, []).append((k, ins))
-
-sys.setrecursionlimit(100000)
-@lru_cache(maxsize=None)
-def depth(bit):
-    """(lut levels, logic levels) of the deepest path ending at `bit`."""
-    best = (0, 0)
-    for k, ins in drivers.get(bit, ()):
-        for b in ins:
-            l, g = depth(b)
-            l += k == "lut"
-            g += k in ("lut", "logic")
-            best = (max(best[0], l), max(best[1], g))
-    return best
-
-lut_levels = logic_levels = 0
-for b in list(drivers):
-    l, g = depth(b)
-    lut_levels, logic_levels = max(lut_levels, l), max(logic_levels, g)
-
-print(f"# {label} (Yosys synth_xilinx -family xcup)")
-print(f"synth_luts {luts} count")
-print(f"synth_ffs {ffs} count")
-print(f"synth_bram36 {bram36:g} count")
-print(f"synth_uram {uram} count")
-print(f"synth_dsp {dsp} count")
-if srl:
-    print(f"synth_srl {srl} count")
-if lutram:
-    print(f"synth_lutram {lutram} count")
-print(f"synth_lut_levels {lut_levels} levels")
-print(f"synth_logic_levels {logic_levels} levels")
-PY
+  if ! python3 "$ROOT/scripts/synth-report.py" "$json" "$label" "$top" ${SYNTH_PATH:+--path} \
+      ${SYNTH_MAX_LUT_LEVELS:+--max-lut-levels="$SYNTH_MAX_LUT_LEVELS"}
   then
-    echo "synth-block.sh: could not compute the report for $w" >&2
+    echo "synth-block.sh: no report for $w, or its logic depth is over the bound" >&2
     status=1
   fi
 done

@@ -13,7 +13,10 @@
 #                                        one by one at DATA_W=64 (every other module is
 #                                        elaborated by rtl_yosys_elab; the big blocks and
 #                                        nic_top are synthesized by hand, figures in
-#                                        docs/synthesis.md)
+#                                        docs/synthesis.md); each block's LUT levels are
+#                                        bounded (`levels<=N` in its entry below, the depth
+#                                        it had when the bound was set): a block whose
+#                                        logic depth grows past its bound fails the pass
 #   env: SYNTH_OUT=DIR keeps the Yosys logs and JSON netlists there (default: a temp dir)
 set -uo pipefail
 
@@ -32,8 +35,13 @@ if [[ "${1:-}" == "--suite" ]]; then
   )
   for b in "${blocks[@]}"; do
     echo "== $b"
+    bound=""
+    if [[ "$b" =~ ^(.*)\ levels\<=([0-9]+)$ ]]; then
+      b="${BASH_REMATCH[1]}"
+      bound="${BASH_REMATCH[2]}"
+    fi
     # shellcheck disable=SC2086
-    bash "$here/synth-block.sh" $b || status=1
+    SYNTH_MAX_LUT_LEVELS="$bound" bash "$here/synth-block.sh" $b || status=1
   done
   exit $status
 fi

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Resource report and logic depth of a Yosys synth_xilinx netlist (write_json).
+
+usage: scripts/synth-report.py NETLIST.json LABEL TOP [--path] [--max-lut-levels=N]
+
+Prints `NAME VALUE UNIT` lines: synth_luts, synth_ffs, synth_bram36, synth_uram, synth_dsp
+(synth_srl, synth_lutram when present), synth_lut_levels, synth_logic_levels. Called by
+scripts/synth-block.sh on the netlist it writes; run it by hand on a kept netlist
+(SYNTH_OUT=DIR) to re-read it without synthesizing again.
+
+Logic depth: Yosys has no timing model for Xilinx cells, so the longest combinational path
+between sequential cells (FD*, block/ultra/distributed RAM, DSP, SRL) and core ports is found
+by a walk over the netlist:
+  synth_lut_levels   = most LUTs (LUT1..LUT6, INV) on one path; CARRY/MUXF cells count 0
+  synth_logic_levels = most LUT + CARRY + MUXF cells on one path (Vivado's "logic levels")
+Carry cells are taken as one node (any input to any output), a slight overestimate.
+
+--path prints the deepest path in LUT levels (then the deepest in logic levels), one line per
+cell from its start to its end, with the cell type and the RTL source lines Yosys recorded
+for it (`src` attribute) and the RTL net it drives, so a deep path can be traced to the code
+that builds it.
+
+--max-lut-levels=N fails (exit 1, with the path) when the LUT levels exceed N: the synthesis
+suite's guard against a block's logic depth growing back (scripts/synth.sh --suite).
+"""
+import json
+import sys
+
+
+def kind(t):
+    if t.startswith("LUT") or t == "INV":
+        return "lut"
+    if t.startswith("CARRY") or t.startswith("MUXF"):
+        return "logic"
+    if t in ("BUF",):
+        return "wire"
+    return "seq"   # FD*, RAMB*, URAM*, DSP*, SRL*: path start/end points
+
+
+def path_root():
+    """The repository root, stripped from source paths."""
+    import os
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + "/"
+
+
+def main(argv):
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    show_path = "--path" in argv[1:]
+    max_levels = None
+    for a in argv[1:]:
+        if a.startswith("--max-lut-levels="):
+            max_levels = int(a.split("=", 1)[1])
+    if len(args) != 3:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    path, label, topname = args
+    top = json.load(open(path))["modules"][topname]
+    cells = top["cells"]
+
+    count = {}
+    for c in cells.values():
+        count[c["type"]] = count.get(c["type"], 0) + 1
+
+    def total(pred):
+        return sum(n for t, n in count.items() if pred(t))
+
+    luts = total(lambda t: t.startswith("LUT") or t == "INV")
+    ffs = total(lambda t: t.startswith("FD"))
+    bram36 = total(lambda t: t.startswith("RAMB36")) + total(lambda t: t.startswith("RAMB18")) / 2
+    uram = total(lambda t: t.startswith("URAM"))
+    dsp = total(lambda t: t.startswith("DSP"))
+    srl = total(lambda t: t.startswith("SRL"))
+    lutram = total(lambda t: t.startswith("RAM") and not t.startswith("RAMB"))
+
+    # bit -> combinational cells driving it: (kind, input bits, cell name)
+    drivers = {}
+    for name, c in cells.items():
+        k = kind(c["type"])
+        if k == "seq":
+            continue
+        ins = [b for p, bits in c["connections"].items()
+               if c["port_directions"][p] == "input" for b in bits if isinstance(b, int)]
+        for p, bits in c["connections"].items():
+            if c["port_directions"][p] == "output":
+                for b in bits:
+                    if isinstance(b, int):
+                        drivers.setdefault(b, []).append((k, ins, name))
+
+    # Depth of every driven bit, iteratively (a netlist of 10^6 cells is deeper than Python's
+    # recursion): memo[bit] = (lut levels, logic levels, predecessor for each measure).
+    memo = {}
+    visiting = set()   # bits whose inputs are being measured (a loop through them is cut)
+
+    def depth(bit):
+        stack = [bit]
+        while stack:
+            b = stack[-1]
+            if b in memo:
+                stack.pop()
+                continue
+            if b not in visiting:
+                visiting.add(b)
+                pending = [i for _, ins, _ in drivers.get(b, ())
+                           for i in ins if i not in memo and i not in visiting]
+                if pending:
+                    stack.extend(pending)
+                    continue
+            best_l = best_g = (0, None)
+            for k, ins, name in drivers.get(b, ()):
+                for i in ins:
+                    li, gi = memo[i][:2] if i in memo else (0, 0)
+                    l = li + (k == "lut")
+                    g = gi + (k in ("lut", "logic"))
+                    if best_l[1] is None or l > best_l[0]:
+                        best_l = (l, (i, name))
+                    if best_g[1] is None or g > best_g[0]:
+                        best_g = (g, (i, name))
+            memo[b] = (best_l[0], best_g[0], best_l[1], best_g[1])
+            visiting.discard(b)
+            stack.pop()
+        return memo[bit]
+
+    lut_levels = logic_levels = 0
+    end_l = end_g = None
+    for b in drivers:
+        l, g, _, _ = depth(b)
+        if end_l is None or l > lut_levels:
+            lut_levels, end_l = l, b
+        if end_g is None or g > logic_levels:
+            logic_levels, end_g = g, b
+
+    print(f"# {label} (Yosys synth_xilinx -family xcup)")
+    print(f"synth_luts {luts} count")
+    print(f"synth_ffs {ffs} count")
+    print(f"synth_bram36 {bram36:g} count")
+    print(f"synth_uram {uram} count")
+    print(f"synth_dsp {dsp} count")
+    if srl:
+        print(f"synth_srl {srl} count")
+    if lutram:
+        print(f"synth_lutram {lutram} count")
+    print(f"synth_lut_levels {lut_levels} levels")
+    print(f"synth_logic_levels {logic_levels} levels")
+
+    too_deep = max_levels is not None and lut_levels > max_levels
+    if too_deep:
+        print(f"synth-report.py: {label}: {lut_levels} LUT levels, more than the "
+              f"{max_levels} allowed", file=sys.stderr)
+    if show_path or too_deep:
+        # A bit's RTL name: the first public net (not `$...`) that carries it.
+        bit_name = {}
+        for net, n in top.get("netnames", {}).items():
+            if n.get("hide_name", 0):
+                continue
+            for idx, bb in enumerate(n["bits"]):
+                if isinstance(bb, int) and bb not in bit_name:
+                    bit_name[bb] = f"{net}[{idx}]" if len(n["bits"]) > 1 else net
+
+        def where(name, out_bit):
+            c = cells[name]
+            src = [x for x in c.get("attributes", {}).get("src", "").split("|")
+                   if x and "/share/yosys/" not in x]
+            root = path_root()
+            src = [x[len(root):] if x.startswith(root) else x for x in src]
+            net = bit_name.get(out_bit, "")
+            return ", ".join(src + ([f"net {net}"] if net else [])) or "?"
+
+        for title, end, slot in (("LUT levels", end_l, 2), ("logic levels", end_g, 3)):
+            chain = []   # (cell, the bit it drives on the path), start to end
+            b = end
+            while b is not None and b in memo and memo[b][slot] is not None:
+                prev, name = memo[b][slot]
+                chain.append((name, b))
+                b = prev
+            chain.reverse()
+            print(f"# deepest path by {title}: {len(chain)} cells, start to end "
+                  "(consecutive cells of one place folded)")
+            print(f"#   from {bit_name.get(b, '?')}")
+            rows = []
+            for name, out_bit in chain:
+                row = [cells[name]["type"], where(name, out_bit), 1]
+                if rows and rows[-1][1] == row[1]:
+                    rows[-1][2] += 1
+                    if rows[-1][0] != row[0]:
+                        rows[-1][0] = "mixed"
+                else:
+                    rows.append(row)
+            for t, w, n in rows:
+                print(f"#   {n:4d} x {t:7s} {w}")
+    return 1 if too_deep else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
