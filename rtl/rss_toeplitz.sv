@@ -22,18 +22,23 @@ module rss_toeplitz #(
   localparam int IN_W  = 8 * IN_BYTES;
   localparam int KEY_W = IN_W + 32;
 
-  logic [31:0] h;
+  // Window i, ANDed with input bit i, at x[32*i +: 32]; then a balanced XOR tree (level s
+  // folds node k + s into node k for every multiple k of 2s). Written as `if (bit) h ^= window`
+  // the XOR was a chain of IN_W muxes in Yosys's netlist.
+  logic [32*IN_W-1:0] x;
 
   always_comb begin
-    h = '0;
     for (int i = 0; i < IN_W; i++) begin
-      if (in_data[IN_W - 1 - i]) begin
-        h = h ^ key[KEY_W - 1 - i -: 32];
+      x[32*i +: 32] = key[KEY_W - 1 - i -: 32] & {32{in_data[IN_W - 1 - i]}};
+    end
+    for (int s = 1; s < IN_W; s = s * 2) begin
+      for (int k = 0; k + s < IN_W; k = k + 2 * s) begin
+        x[32*k +: 32] = x[32*k +: 32] ^ x[32*(k+s) +: 32];
       end
     end
   end
 
-  assign hash = h;
+  assign hash = x[31:0];
 
 endmodule
 

@@ -135,6 +135,7 @@ module rx_classify #(
   logic [15:0]           te0, te1, te2, tye;
   logic [31:0]           beat_sum;
   logic [KEEP_W-1:0]     lane_in;
+  logic [DATA_W-1:0]     beat_words;                // this beat's bytes in [0, ip_end), else 0
 
   function automatic logic [7:0] h32(input logic [255:0] h, input int j);
     h32 = h[8*j +: 8];
@@ -149,11 +150,6 @@ module rx_classify #(
   assign m_axis_tuser  = s_axis_tuser;
 
   always_comb begin
-    s_fire = s_axis_tvalid && s_axis_tready;
-    keep_cnt = '0;
-    for (int i = 0; i < KEEP_W; i++) begin
-      keep_cnt = keep_cnt + 16'(s_axis_tkeep[i]);
-    end
     pos_now = cap_busy_q ? cap_pos_q : '0;
 
     // The first 32 bytes as they are after this beat (cap_beat_q is 0 at a frame's start).
@@ -209,15 +205,26 @@ module rx_classify #(
       endcase
     end
 
-    // This beat's words in [0, ip_end).
-    beat_sum = '0;
+    // This beat's words in [0, ip_end), summed by u_beat_sum (the word of lanes 2k, 2k+1 is
+    // {lane 2k, lane 2k+1}).
     for (int i = 0; i < KEEP_W; i++) begin
       lane_in[i] = s_axis_tkeep[i] && (pos_now + PW'(i) < PW'(34) || pos_now + PW'(i) < ip_end_e);
     end
     for (int k = 0; k < KEEP_W / 2; k++) begin
-      beat_sum = beat_sum + 32'({s_axis_tdata[16*k +: 8] & {8{lane_in[2*k]}},
-                                 s_axis_tdata[16*k+8 +: 8] & {8{lane_in[2*k+1]}}});
+      beat_words[16*k +: 16] = {s_axis_tdata[16*k +: 8] & {8{lane_in[2*k]}},
+                                s_axis_tdata[16*k+8 +: 8] & {8{lane_in[2*k+1]}}};
     end
+  end
+
+  // Balanced trees (rtl/add_tree.sv): the beat's masked words and its tkeep count.
+  logic [$clog2(KEEP_W):0] keep_pop;
+
+  add_tree #(.N(KEEP_W / 2), .W(16), .OUT_W(32)) u_beat_sum (.in(beat_words), .sum(beat_sum));
+  add_tree #(.N(KEEP_W), .W(1)) u_keep_cnt (.in(s_axis_tkeep), .sum(keep_pop));
+
+  always_comb begin
+    s_fire   = s_axis_tvalid && s_axis_tready;
+    keep_cnt = 16'(keep_pop);
 
     cap_full_d  = cap_full_q;
     cap_beat_d  = cap_beat_q;
@@ -365,13 +372,12 @@ module rx_classify #(
     // Out of range (no rss_valid) reads VNIC 0, to stay inside cfg_rss_indir (no logic when
     // NUM_VNIC is a power of two).
     r_sel    = (1 << VW) == NUM_VNIC || r_vidx < VW'(NUM_VNIC) ? r_vidx : '0;
-    // Key select as a compare per element: Yosys 0.23 maps the part-select
-    // cfg_rss_key[r_vidx*KEY_W +: KEY_W] (stride 320) as a shifter, 3x the LUTs.
+    // Key select as AND-OR with a compare per element: Yosys 0.23 maps the part-select
+    // cfg_rss_key[r_vidx*KEY_W +: KEY_W] (stride 320) as a shifter, 3x the LUTs, and an
+    // `if (r_vidx == v)` per element as a chain of NUM_VNIC muxes.
     r_key_rf = '0;
     for (int v = 0; v < NUM_VNIC; v++) begin
-      if (r_vidx == VW'(v)) begin
-        r_key_rf = cfg_rss_key[v*KEY_W +: KEY_W];
-      end
+      r_key_rf = r_key_rf | (cfg_rss_key[v*KEY_W +: KEY_W] & {KEY_W{r_vidx == VW'(v)}});
     end
     for (int w = 0; w < KEY_W / 32; w++) begin
       r_key[KEY_W - 32 - 32*w +: 32] = r_key_rf[32*w +: 32];

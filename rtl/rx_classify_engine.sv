@@ -49,7 +49,7 @@ module rx_classify_engine #(
   localparam int HW  = HEAD_BYTES * 8;
   localparam int NW  = HEAD_BYTES / 2;     // 16-bit words in the head
   localparam int OW  = 18;                 // offsets and ends (ip_end < 2^17), one spare bit
-  localparam int SW  = 24;                 // word sums over the head (128 words < 2^23)
+  localparam int SW  = 17 + $clog2(NW);    // exact word sums over the head (24 at 128 words)
 
   initial begin
     if (HEAD_BYTES < 64 || HEAD_BYTES % 4 != 0 || HEAD_BYTES > 4096) begin
@@ -136,6 +136,7 @@ module rx_classify_engine #(
   logic          unused_view;
   logic [SW-1:0] tree, sum4, sum16;
   logic [OW-1:0] tree_lo, tree_hi;
+  logic [NW*16-1:0] tree_in;             // head words, zero outside [tree_lo, tree_hi)
   logic          deep4, deep16;
   logic [7:0]    nh;
   logic [15:0]   gflags;
@@ -193,16 +194,8 @@ module rx_classify_engine #(
     plen  = OW'({vb(ipv, 4), vb(ipv, 5)});
     dend  = (plen == '0 && vb(ipv, 6) == 8'd0) ? OW'(len_q) : l3off + OW'(40) + plen;
 
-    sum4 = '0;
-    for (int k = 0; k < 4; k++) begin
-      sum4 = sum4 + SW'({vb(ipv, 12 + 2 * k), vb(ipv, 13 + 2 * k)});
-    end
-    sum16 = '0;
-    for (int k = 0; k < 16; k++) begin
-      sum16 = sum16 + SW'({vb(ipv, 8 + 2 * k), vb(ipv, 9 + 2 * k)});
-    end
-
-    // Masked word sum over the head: words in [tree_lo, tree_hi) (both even).
+    // Masked word sum over the head (add_tree below): words in [tree_lo, tree_hi) (both
+    // even), masked with AND so that the sum is one balanced tree.
     if (state_q == S_HDR) begin
       tree_lo = l3off;
       tree_hi = l3off + hl4;
@@ -210,11 +203,9 @@ module rx_classify_engine #(
       tree_lo = '0;
       tree_hi = cur_q;
     end
-    tree = '0;
     for (int k = 0; k < NW; k++) begin
-      if (OW'(2 * k) >= tree_lo && OW'(2 * k) < tree_hi) begin
-        tree = tree + SW'({hb(buf_q, 2 * k), hb(buf_q, 2 * k + 1)});
-      end
+      tree_in[16*k +: 16] = {hb(buf_q, 2 * k), hb(buf_q, 2 * k + 1)} &
+                            {16{OW'(2 * k) >= tree_lo && OW'(2 * k) < tree_hi}};
     end
 
     // Extension header at the cursor (model ipv6() loop).
@@ -237,6 +228,23 @@ module rx_classify_engine #(
     ghl    = OW'(4) + (gflags[15] ? OW'(4) : OW'(0)) + (gflags[13] ? OW'(4) : OW'(0))
              + (gflags[12] ? OW'(4) : OW'(0));
   end
+
+  // Word sums (balanced trees, rtl/add_tree.sv): the IPv4 addresses (4 words at ipv byte 12),
+  // the IPv6 addresses (16 words at ipv byte 8), and the masked head.
+  logic [63:0]  a4_in;
+  logic [255:0] a16_in;
+  always_comb begin
+    for (int k = 0; k < 4; k++) begin
+      a4_in[16*k +: 16] = {vb(ipv, 12 + 2 * k), vb(ipv, 13 + 2 * k)};
+    end
+    for (int k = 0; k < 16; k++) begin
+      a16_in[16*k +: 16] = {vb(ipv, 8 + 2 * k), vb(ipv, 9 + 2 * k)};
+    end
+  end
+
+  add_tree #(.N(4), .W(16), .OUT_W(SW)) u_sum4 (.in(a4_in), .sum(sum4));
+  add_tree #(.N(16), .W(16), .OUT_W(SW)) u_sum16 (.in(a16_in), .sum(sum16));
+  add_tree #(.N(NW), .W(16), .OUT_W(SW)) u_tree (.in(tree_in), .sum(tree));
 
   // ---- next state ----------------------------------------------------------------------------
   always_comb begin
