@@ -148,14 +148,18 @@ def main(argv):
         print(f"synth-report.py: {label}: {lut_levels} LUT levels, more than the "
               f"{max_levels} allowed", file=sys.stderr)
     if show_path or too_deep:
-        # A bit's RTL name: the first public net (not `$...`) that carries it.
+        # A bit's RTL name: of the public nets (not `$...`) that carry it, the deepest in the
+        # hierarchy (most often the driving module's own name for it, e.g. a register).
         bit_name = {}
         for net, n in top.get("netnames", {}).items():
             if n.get("hide_name", 0):
                 continue
             for idx, bb in enumerate(n["bits"]):
-                if isinstance(bb, int) and bb not in bit_name:
-                    bit_name[bb] = f"{net}[{idx}]" if len(n["bits"]) > 1 else net
+                if not isinstance(bb, int):
+                    continue
+                name = f"{net}[{idx}]" if len(n["bits"]) > 1 else net
+                if bb not in bit_name or name.count(".") > bit_name[bb].count("."):
+                    bit_name[bb] = name
 
         def where(name, out_bit):
             c = cells[name]
@@ -163,8 +167,7 @@ def main(argv):
                    if x and "/share/yosys/" not in x]
             root = path_root()
             src = [x[len(root):] if x.startswith(root) else x for x in src]
-            net = bit_name.get(out_bit, "")
-            return ", ".join(src + ([f"net {net}"] if net else [])) or "?"
+            return ", ".join(src) or "?", bit_name.get(out_bit, "")
 
         for title, end, slot in (("LUT levels", end_l, 2), ("logic levels", end_g, 3)):
             chain = []   # (cell, the bit it drives on the path), start to end
@@ -177,17 +180,18 @@ def main(argv):
             print(f"# deepest path by {title}: {len(chain)} cells, start to end "
                   "(consecutive cells of one place folded)")
             print(f"#   from {bit_name.get(b, '?')}")
-            rows = []
+            rows = []   # [type, source, count, last public net]
             for name, out_bit in chain:
-                row = [cells[name]["type"], where(name, out_bit), 1]
-                if rows and rows[-1][1] == row[1]:
+                src, net = where(name, out_bit)
+                if rows and rows[-1][1] == src:
                     rows[-1][2] += 1
-                    if rows[-1][0] != row[0]:
+                    if rows[-1][0] != cells[name]["type"]:
                         rows[-1][0] = "mixed"
+                    rows[-1][3] = net or rows[-1][3]
                 else:
-                    rows.append(row)
-            for t, w, n in rows:
-                print(f"#   {n:4d} x {t:7s} {w}")
+                    rows.append([cells[name]["type"], src, 1, net])
+            for t, src, n, net in rows:
+                print(f"#   {n:4d} x {t:7s} {src}{', net ' + net if net else ''}")
     return 1 if too_deep else 0
 
 

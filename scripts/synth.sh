@@ -9,7 +9,8 @@
 #                                        its default tables (64K EM entries): by hand, it takes
 #                                        over an hour of CPU (docs/synthesis.md)
 #        scripts/synth.sh --suite        the test suite's pass (ctest rtl_synth): the blocks of
-#                                        the host interface and the pipeline glue, synthesized
+#                                        the host interface, the pipeline glue and the
+#                                        receive classifier's sum trees, synthesized
 #                                        one by one at DATA_W=64 (every other module is
 #                                        elaborated by rtl_yosys_elab; the big blocks and
 #                                        nic_top are synthesized by hand, figures in
@@ -24,14 +25,16 @@ here="$(dirname "${BASH_SOURCE[0]}")"
 status=0
 if [[ "${1:-}" == "--suite" ]]; then
   blocks=(
-    "dma_mux DATA_W=64"
-    "axi_dma DATA_W=64"
-    "nic_mgmt"
-    "fcmd_engine DATA_W=64"
-    "ingress_arb DATA_W=64"
-    "meter_bank NUM_METERS=64"
-    "axis_fifo WIDTH=73 DEPTH=512"
-    "sync_fifo"
+    "dma_mux DATA_W=64 levels<=8"
+    "axi_dma DATA_W=64 levels<=10"
+    "nic_mgmt levels<=7"
+    "fcmd_engine DATA_W=64 levels<=7"
+    "ingress_arb DATA_W=64 levels<=7"
+    "meter_bank NUM_METERS=64 levels<=8"
+    "axis_fifo WIDTH=73 DEPTH=512 levels<=4"
+    "sync_fifo levels<=2"
+    "add_tree N=128 W=16 OUT_W=24 levels<=7"
+    "rss_toeplitz levels<=4"
   )
   for b in "${blocks[@]}"; do
     echo "== $b"

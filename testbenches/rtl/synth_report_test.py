@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Test of scripts/synth-report.py on small hand-built netlists (Yosys write_json form).
+
+Checks the counts, the LUT and logic levels of a known path, that a combinational loop ends
+the walk instead of hanging it, the --path listing (start net, cells in order, RTL sources)
+and the --max-lut-levels bound (exit 1 over it, 0 at it). Prints one line per check and
+exits non-zero on the first failure.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPORT = os.path.join(ROOT, "scripts", "synth-report.py")
+
+
+def cell(ctype, ins, outs, src=""):
+    """A cell with input ports I0.. and output ports O.. on the given bit numbers."""
+    conns, dirs = {}, {}
+    for n, b in enumerate(ins):
+        conns[f"I{n}"], dirs[f"I{n}"] = [b], "input"
+    for n, b in enumerate(outs):
+        conns[f"O{n}"], dirs[f"O{n}"] = [b], "output"
+    return {"type": ctype, "connections": conns, "port_directions": dirs,
+            "attributes": {"src": src} if src else {}}
+
+
+def netlist():
+    # Bits: 2 = port in, 3 = q of FD a, 4..7 = the path, 8 = d of FD b,
+    # 10..11 = a loop of two LUTs, 12 = a short side path.
+    cells = {
+        "fd_a": cell("FDRE", [2], [3]),
+        "lut_1": cell("LUT2", [3, 2], [4], "/x/rtl/blk.sv:10.1-10.9"),
+        "carry": cell("CARRY4", [4], [5], "/x/rtl/blk.sv:11.1-11.9"),
+        "lut_2": cell("LUT3", [5, 3, 2], [6], "/x/rtl/blk.sv:12.1-12.9"),
+        "lut_3": cell("LUT6", [6, 3], [7], "/x/rtl/blk.sv:12.1-12.9"),
+        "mux": cell("MUXF7", [7, 6], [8]),
+        "fd_b": cell("FDRE", [8], [9]),
+        "loop_a": cell("LUT1", [11], [10]),
+        "loop_b": cell("LUT2", [10, 9], [11]),
+        "side": cell("LUT1", [3], [12]),
+        "ram": cell("RAMB36E2", [12], [13]),
+        "ram18": cell("RAMB18E2", [12], [14]),
+    }
+    nets = {
+        "in_p": {"bits": [2], "hide_name": 0},
+        "q_a": {"bits": [3], "hide_name": 0},
+        "$abc$1": {"bits": [4], "hide_name": 1},
+        "mid": {"bits": [5, 6], "hide_name": 0},
+    }
+    return {"modules": {"blk": {"cells": cells, "netnames": nets}}}
+
+
+def run(path, *extra):
+    p = subprocess.run([sys.executable, REPORT, path, "blk test", "blk", *extra],
+                       capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def main():
+    failures = 0
+
+    def check(name, ok, detail=""):
+        nonlocal failures
+        print(f"{'ok  ' if ok else 'FAIL'} {name}{'' if ok else ': ' + detail}")
+        failures += 0 if ok else 1
+
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "n.json")
+        with open(path, "w") as f:
+            json.dump(netlist(), f)
+
+        rc, out, err = run(path)
+        figures = dict(l.split()[:2] for l in out.splitlines() if l.startswith("synth_"))
+        check("exit 0", rc == 0, err)
+        check("LUT count (LUT1..6, incl. the loop)", figures.get("synth_luts") == "6", out)
+        check("FF count", figures.get("synth_ffs") == "2", out)
+        check("BRAM36 (RAMB18 counts half)", figures.get("synth_bram36") == "1.5", out)
+        # fd_a -> lut_1 -> carry -> lut_2 -> lut_3 -> mux -> fd_b: 3 LUTs, 5 logic cells;
+        # the loop (LUT2 from fd_b, LUT1) adds at most 2 LUTs and is cut, not followed forever.
+        check("LUT levels", figures.get("synth_lut_levels") == "3", out)
+        check("logic levels", figures.get("synth_logic_levels") == "5", out)
+
+        rc, out, _ = run(path, "--path")
+        lines = [l for l in out.splitlines() if l.startswith("#   ")]
+        check("--path: starts at the register", any("from q_a" in l for l in lines), out)
+        check("--path: RTL source, repository-relative",
+              any("/x/rtl/blk.sv:11.1-11.9" in l for l in lines), out)
+        check("--path: cells of one source line folded",
+              any(l.split()[1] == "2" and "blk.sv:12.1" in l for l in lines), out)
+
+        rc, _, err = run(path, "--max-lut-levels=2")
+        check("bound below the depth fails", rc == 1 and "3 LUT levels" in err, f"rc {rc} {err}")
+        rc, _, _ = run(path, "--max-lut-levels=3")
+        check("bound at the depth passes", rc == 0, f"rc {rc}")
+
+    print(f"synth_report_test: {failures} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
