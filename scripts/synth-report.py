@@ -25,7 +25,11 @@ that builds it.
 suite's guard against a block's logic depth growing back (scripts/synth.sh --suite).
 """
 import json
+import os
 import sys
+
+# The repository root, stripped from the source paths --path prints.
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + "/"
 
 
 def kind(t):
@@ -38,19 +42,16 @@ def kind(t):
     return "seq"   # FD*, RAMB*, URAM*, DSP*, SRL*: path start/end points
 
 
-def path_root():
-    """The repository root, stripped from source paths."""
-    import os
-    return os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + "/"
-
-
 def main(argv):
     args = [a for a in argv[1:] if not a.startswith("--")]
     show_path = "--path" in argv[1:]
     max_levels = None
     for a in argv[1:]:
-        if a.startswith("--max-lut-levels="):
+        if a.startswith("--max-lut-levels=") and a.split("=", 1)[1].isdigit():
             max_levels = int(a.split("=", 1)[1])
+        elif a.startswith("--") and a != "--path":
+            print(f"synth-report.py: unknown option {a}", file=sys.stderr)
+            return 2
     if len(args) != 3:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
@@ -165,8 +166,7 @@ def main(argv):
             c = cells[name]
             src = [x for x in c.get("attributes", {}).get("src", "").split("|")
                    if x and "/share/yosys/" not in x]
-            root = path_root()
-            src = [x[len(root):] if x.startswith(root) else x for x in src]
+            src = [x[len(ROOT):] if x.startswith(ROOT) else x for x in src]
             return ", ".join(src) or "?", bit_name.get(out_bit, "")
 
         for title, end, slot in (("LUT levels", end_l, 2), ("logic levels", end_g, 3)):

@@ -4,8 +4,8 @@
 
 Checks the counts, the LUT and logic levels of a known path, that a combinational loop ends
 the walk instead of hanging it, the --path listing (start net, cells in order, RTL sources)
-and the --max-lut-levels bound (exit 1 over it, 0 at it). Prints one line per check and
-exits non-zero on the first failure.
+and the --max-lut-levels bound (exit 1 over it, 0 at it; a malformed option exits 2).
+Prints one line per check and exits non-zero if any failed.
 """
 import json
 import os
@@ -96,6 +96,9 @@ def main():
         check("bound below the depth fails", rc == 1 and "3 LUT levels" in err, f"rc {rc} {err}")
         rc, _, _ = run(path, "--max-lut-levels=3")
         check("bound at the depth passes", rc == 0, f"rc {rc}")
+        rc, _, err = run(path, "--max-lut-levels=x")
+        check("a malformed option is an error, not ignored", rc == 2 and "unknown option" in err,
+              f"rc {rc} {err}")
 
     print(f"synth_report_test: {failures} failure(s)")
     return 1 if failures else 0
