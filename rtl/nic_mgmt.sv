@@ -19,10 +19,11 @@
 // command written while its engine is busy waits in a QDEPTH-deep queue and starts when the
 // engine is free, with the operand registers as they are then (so INSERT then DELETE_HANDLE
 // deletes the entry just inserted, as in the model); a command written while the queue is
-// full is not executed and sets the status register's OVERRUN bit (30) until the next command is
-// accepted (a driver that waits for BUSY to clear never sees it). FT_STATUS.BUSY and TCAM_STATUS.BUSY (bit 31) read 1 while a command runs
-// or waits; ACT_STATUS bit 31 likewise (the model, which completes a command during the
-// write, always reads these bits 0). Results:
+// full is not executed and sets the status register's OVERRUN bit (30) until the next
+// command is accepted (a driver that waits for BUSY to clear never sees it; docs/spec.md
+// section 10). FT_STATUS.BUSY and TCAM_STATUS.BUSY (bit 31) read 1 while a command runs or
+// waits; ACT_STATUS bit 31 likewise (the model, which completes a command during the write,
+// always reads these bits 0). Results:
 //   FT_CMD: op outside 1..5 BAD_COMMAND here; else the EM table's status. INSERT OK writes
 //     FT_HANDLE; QUERY OK sets FT_PKTS/FT_BYTES/FT_LAST_SEEN; READ OK writes FT_KEY (bytes
 //     42, 43 zero) and FT_ACTION.
