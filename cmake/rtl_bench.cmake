@@ -1,7 +1,7 @@
 # RTL sources and a helper for per-block Verilator C++ benches (testbenches/rtl_*).
 #
-# NICSIM_RTL_SOURCES: the generated register package, nic_pkg, the generated register file
-# (nic_regfile), then every other module in rtl/.
+# NICSIM_RTL_SOURCES: the generated register and format packages, nic_pkg, the generated
+# register file (nic_regfile), then every other module in rtl/.
 #
 # nicsim_verilate_block(<target> TOP <module> PREFIX <class> [PARAMS NAME=VALUE ...]
 #                       [TRACE] [EXTRA_SOURCES file.sv ...])
@@ -15,10 +15,10 @@ file(GLOB _nicsim_rtl_modules CONFIGURE_DEPENDS ${NICSIM_RTL_DIR}/*.sv)
 # The packages go first; the committed copies of the generated register package and register
 # file are not used by the build (the freshly generated ones are).
 list(REMOVE_ITEM _nicsim_rtl_modules ${NICSIM_RTL_DIR}/nic_pkg.sv ${NICSIM_RTL_DIR}/nic_regs_pkg.sv
-  ${NICSIM_RTL_DIR}/nic_regfile.sv)
+  ${NICSIM_RTL_DIR}/nic_regfile.sv ${NICSIM_RTL_DIR}/nic_fmt_pkg.sv)
 list(SORT _nicsim_rtl_modules)
-set(NICSIM_RTL_SOURCES ${NICSIM_REGS_SV} ${NICSIM_RTL_DIR}/nic_pkg.sv ${NICSIM_REGS_REGFILE}
-  ${_nicsim_rtl_modules})
+set(NICSIM_RTL_SOURCES ${NICSIM_REGS_SV} ${NICSIM_FMT_SV} ${NICSIM_RTL_DIR}/nic_pkg.sv
+  ${NICSIM_REGS_REGFILE} ${_nicsim_rtl_modules})
 
 function(nicsim_verilate_block target)
   cmake_parse_arguments(A "TRACE" "TOP;PREFIX" "PARAMS;EXTRA_SOURCES" ${ARGN})

@@ -73,14 +73,14 @@ TEST(Pipeline, Destinations) {
   Bench b;
   ActionRecord drop;  // dest DROP
   EXPECT_EQ(b.run(tcp_frame(1), drop).drop, DropReason::kFlowDrop);
-  ActionRecord exc = ActionRecord{}.set_dest(ActionDest::kException);
+  ActionRecord exc = ActionRecord{}.set_dest_type(ActionDest::kException);
   exc.flags |= ActionRecord::kMark | ActionRecord::kSetDmac;
-  exc.mark = 77;
+  exc.mark_value = 77;
   const Result& re = b.run(tcp_frame(2), exc);
   EXPECT_EQ(re.primary.reason, ExcReason::kAction);
   EXPECT_EQ(to_vec(re.primary.bytes), tcp_frame(2));  // as received
   EXPECT_TRUE(re.primary.mark_valid);
-  EXPECT_EQ(re.primary.status & cstatus::kMarkValid, cstatus::kMarkValid);
+  EXPECT_EQ(re.primary.status & RxCpl::kMarkValid, RxCpl::kMarkValid);
   ActionRecord reserved;
   reserved.flags = 5u << ActionRecord::kDestTypeShift;
   EXPECT_EQ(b.run(tcp_frame(3), reserved).drop, DropReason::kBadAction);
@@ -141,7 +141,8 @@ TEST(Pipeline, WireMtu) {
   EXPECT_EQ(b.run(big, forward_to_wire()).drop, DropReason::kMtu);
   // A VLAN push that makes the frame too long is caught too (check after transposition).
   ActionRecord push = forward_to_wire();
-  push.set_vlan_op(VlanOp::kPush, 1);
+  push.set_vlan_op(VlanOp::kPush);
+  push.vlan_tci = 1;
   b.p.em().clear();
   EXPECT_EQ(b.run(ok, push).drop, DropReason::kMtu);
 }
@@ -202,7 +203,7 @@ TEST(Pipeline, ParseErrorPolicyAndWindow) {
     p.set_parse_err_to_exception(true);
     const Result& r = p.process(bad, 0, 0);
     EXPECT_EQ(r.primary.reason, ExcReason::kParseError);
-    EXPECT_EQ(r.primary.status & cstatus::kParseErr, cstatus::kParseErr);
+    EXPECT_EQ(r.primary.status & RxCpl::kParseErr, RxCpl::kParseErr);
     EXPECT_EQ(r.primary.h1, 0u);
     EXPECT_TRUE(p.counters().ledger_balanced());
   }
@@ -258,7 +259,7 @@ TEST(Pipeline, RssQueueSelection) {
   EXPECT_TRUE(r.primary.rss_valid);
   EXPECT_EQ(r.primary.rss_hash, 0x51ccc178u);
   EXPECT_EQ(r.primary.queue, (0x51ccc178u & 127) % 5);
-  EXPECT_EQ(r.primary.status & cstatus::kRssValid, cstatus::kRssValid);
+  EXPECT_EQ(r.primary.status & RxCpl::kRssValid, RxCpl::kRssValid);
   // UDP fragment: addresses only.
   const Bytes frag = PacketBuilder().eth().ipv4({.src = s, .dst = d, .mf = true})
                          .udp({.sport = 2794, .dport = 1766}).bytes();
@@ -301,22 +302,22 @@ TEST(Pipeline, CompletionStatusAndTypes) {
     const Result& r = b.run(f, forward_to_vnic(1));
     return SP{r.primary.status, r.primary.types};
   };
-  constexpr std::uint8_t kAll = cstatus::kCsumChecked | cstatus::kIpCsumOk | cstatus::kL4CsumOk;
+  constexpr std::uint8_t kAll = RxCpl::kCsumChecked | RxCpl::kIpCsumOk | RxCpl::kL4CsumOk;
   EXPECT_EQ(st(PacketBuilder().eth().ipv4().tcp().bytes()), (SP(kAll, 1 | 1 << 2)));
   EXPECT_EQ(st(PacketBuilder().eth().ipv4({.bad_checksum = true}).tcp({.sport = 2}).bytes()).first,
-            cstatus::kCsumChecked | cstatus::kL4CsumOk);
+            RxCpl::kCsumChecked | RxCpl::kL4CsumOk);
   EXPECT_EQ(st(PacketBuilder().eth().ipv4().tcp({.sport = 3, .bad_checksum = true}).bytes()).first,
-            cstatus::kCsumChecked | cstatus::kIpCsumOk);
+            RxCpl::kCsumChecked | RxCpl::kIpCsumOk);
   EXPECT_EQ(st(PacketBuilder().eth().ipv6().udp({.bad_checksum = true}).bytes()),
-            (SP(cstatus::kCsumChecked | cstatus::kIpCsumOk, 2 | 2 << 2)));
+            (SP(RxCpl::kCsumChecked | RxCpl::kIpCsumOk, 2 | 2 << 2)));
   EXPECT_EQ(st(PacketBuilder().eth().ipv6().icmpv6().bytes()),
             (SP(kAll, 2 | 3 << 2)));
   EXPECT_EQ(st(PacketBuilder().eth().ipv4().icmp().bytes()).first, kAll);
   EXPECT_EQ(st(PacketBuilder().eth().ipv4({.proto = 253}).payload(8).bytes()),
-            (SP(cstatus::kCsumChecked | cstatus::kIpCsumOk, 1 | 4 << 2)));
+            (SP(RxCpl::kCsumChecked | RxCpl::kIpCsumOk, 1 | 4 << 2)));
   const auto v = st(PacketBuilder().eth().vlan({.vid = 12}).ipv4().udp().vxlan().eth().ipv4()
                         .tcp().bytes());
-  EXPECT_EQ(v.first, kAll | cstatus::kVlan);
+  EXPECT_EQ(v.first, kAll | RxCpl::kVlan);
   EXPECT_EQ(v.second, 1 | 2 << 2 | 2 << 5);
   EXPECT_EQ(st(PacketBuilder().eth().arp().bytes()), (SP(0, 0)));
 }
@@ -364,7 +365,7 @@ TEST(Pipeline, LedgerOverGeneratedTrace) {
     switch (n++ % 6) {
       case 0: a = forward_to_wire(); break;
       case 1: a = forward_to_vnic(static_cast<std::uint8_t>(1 + n % 8)); break;
-      case 2: a = ActionRecord{}.set_dest(ActionDest::kException); break;
+      case 2: a = ActionRecord{}.set_dest_type(ActionDest::kException); break;
       case 3: a = ActionRecord{}; a.flags = ActionRecord::kMirror; break;
       case 4: a = forward_to_wire(); a.meter = 1; break;
       default: a = forward_to_vnic(1); a.flags |= ActionRecord::kDecTtl | ActionRecord::kDecap; break;

@@ -198,16 +198,17 @@ TEST(Meter, PassDropAndRefillOverTime) {
 TEST(ActionRecord, EncodeMatchesSpecLayout) {
   ActionRecord a;
   a.flags = ActionRecord::kDecap | ActionRecord::kSetSip | ActionRecord::kMirror;
-  a.set_vlan_op(VlanOp::kRewrite, 0xA123).set_dest(ActionDest::kVnic, 7);
+  a.set_vlan_op(VlanOp::kRewrite).set_dest_type(ActionDest::kVnic).set_dest_id(7);
+  a.vlan_tci = 0xA123;
   a.meter = 0x0102;
   a.dmac = {1, 2, 3, 4, 5, 6};
   a.smac = {7, 8, 9, 10, 11, 12};
-  a.mark = 0xCAFEBABE;
+  a.mark_value = 0xCAFEBABE;
   a.sport = 0x1234;
   a.dport = 0x5678;
   a.sip[15] = 0x99;
   a.dip[0] = 0x20;
-  a.encap = 0x0203;
+  a.encap_index = 0x0203;
   const auto b = a.encode();
   // flags: decap(0) | vlan_op 3 (bits 3:2) | set_sip(6) | mirror(12) | dest 2 (15:13) | id 7
   const std::uint32_t flags = 1u | (3u << 2) | (1u << 6) | (1u << 12) | (2u << 13) | (7u << 16);
@@ -230,7 +231,7 @@ TEST(ActionRecord, EncodeMatchesSpecLayout) {
   EXPECT_EQ(b[60], 0x03);
   EXPECT_EQ(b[61], 0x02);
   EXPECT_EQ(ActionRecord::decode(b), a);
-  EXPECT_EQ(a.dest_type(), 2);
+  EXPECT_EQ(a.dest_type(), ActionDest::kVnic);
   EXPECT_EQ(a.dest_id(), 7);
   EXPECT_EQ(a.vlan_op(), VlanOp::kRewrite);
   // Reserved bits ignored on decode.
@@ -245,7 +246,7 @@ TEST(EncapTemplate, EncodeMatchesSpecLayout) {
   t.dmac = {1, 2, 3, 4, 5, 6};
   t.smac = {7, 8, 9, 10, 11, 12};
   t.vlan_tci = 0x0064;
-  t.ipv6 = true;
+  t.set_ipv6(true);
   t.ttl = 33;
   t.udp_dport = 4789;
   t.vni = 0x123456;
@@ -263,7 +264,7 @@ TEST(EncapTemplate, EncodeMatchesSpecLayout) {
   EXPECT_EQ(b[24], 0xFE);
   EXPECT_EQ(b[55], 0x01);
   EXPECT_EQ(EncapTemplate::decode(b), t);
-  EXPECT_EQ(t.header_len(), 14u + 4 + 40 + 16);
+  EXPECT_EQ(encap_header_len(t), 14u + 4 + 40 + 16);
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ ActionRecord nat(bool v6, ActionDest dest = ActionDest::kVnic, std::uint8_t id =
   ActionRecord a;
   a.flags = ActionRecord::kSetSip | ActionRecord::kSetDip | ActionRecord::kSetSport |
             ActionRecord::kSetDport | ActionRecord::kDecTtl;
-  a.set_dest(dest, id);
+  a.set_dest_type(dest).set_dest_id(id);
   a.sip = v6 ? kNs6.bytes() : v4_field(kNs);
   a.dip = v6 ? kNd6.bytes() : v4_field(kNd);
   a.sport = 50000;
@@ -39,7 +39,7 @@ ActionRecord nat(bool v6, ActionDest dest = ActionDest::kVnic, std::uint8_t id =
 }
 
 constexpr std::uint8_t kCsumAllOk =
-    cstatus::kCsumChecked | cstatus::kIpCsumOk | cstatus::kL4CsumOk;
+    RxCpl::kCsumChecked | RxCpl::kIpCsumOk | RxCpl::kL4CsumOk;
 
 TEST(Transpose, NatIpv4Tcp) {
   const auto in = PacketBuilder().eth().ipv4({.src = kS, .dst = kD, .ttl = 64, .id = 0x1234})
@@ -154,7 +154,7 @@ TEST(Transpose, NonFirstFragmentGetsOnlyIpChanges) {
   Bench b;
   const Result& r = b.run(in, nat(false));
   EXPECT_EQ(to_vec(r.primary.bytes), exp);
-  EXPECT_EQ(r.primary.status & cstatus::kCsumChecked, 0);  // fragments are not checked
+  EXPECT_EQ(r.primary.status & RxCpl::kCsumChecked, 0);  // fragments are not checked
 }
 
 TEST(Transpose, FirstFragmentUpdatesL4) {
@@ -268,7 +268,7 @@ TEST(Transpose, EncapVxlanV4V6WithAndWithoutVlan) {
     t.dmac = {0x02, 0, 0, 0, 0, 0x99};
     t.smac = {0x02, 0, 0, 0, 0, 0x98};
     t.vlan_tci = c.tci;
-    t.ipv6 = c.v6;
+    t.set_ipv6(c.v6);
     t.ttl = 17;
     t.vni = 0xABCDE1;
     t.sip = c.v6 ? kNs6.bytes() : v4_field(kNs);
@@ -276,7 +276,7 @@ TEST(Transpose, EncapVxlanV4V6WithAndWithoutVlan) {
     ASSERT_TRUE(b.p.encap().set(3, t));
     ActionRecord a = forward_to_wire();
     a.flags |= ActionRecord::kEncap;
-    a.encap = 3;
+    a.encap_index = 3;
     const Result& r = b.run(inner, a);
     ASSERT_EQ(r.drop, DropReason::kNone);
     const std::uint16_t sport = static_cast<std::uint16_t>(0xC000 | (crc32c(flow_key_of(inner, 0)) & 0x3FFF));
@@ -306,9 +306,9 @@ TEST(Transpose, EncapTemplateIndexMustBeValid) {
   Bench b;
   ActionRecord a = forward_to_wire();
   a.flags |= ActionRecord::kEncap;
-  a.encap = 0;
+  a.encap_index = 0;
   EXPECT_EQ(b.run(inner_frame(), a).drop, DropReason::kBadAction);
-  a.encap = 64;
+  a.encap_index = 64;
   b.p.em().clear();
   EXPECT_EQ(b.run(inner_frame(), a).drop, DropReason::kBadAction);
 }
@@ -363,11 +363,12 @@ TEST(Transpose, VlanPopPushRewrite) {
   for (const auto& c : cases) {
     Bench b;
     ActionRecord a = forward_to_vnic(1);
-    a.set_vlan_op(c.op, tci);
+    a.set_vlan_op(c.op);
+    a.vlan_tci = tci;
     const Result& r = b.run(c.in, a);
     EXPECT_EQ(to_vec(r.primary.bytes), c.exp) << static_cast<int>(c.op);
     const bool out_tagged = c.exp.size() > untagged.size();
-    EXPECT_EQ((r.primary.status & cstatus::kVlan) != 0, out_tagged);
+    EXPECT_EQ((r.primary.status & RxCpl::kVlan) != 0, out_tagged);
     if (out_tagged) {
       EXPECT_EQ(r.primary.vlan_tci, load_be16(&c.exp[14]));
     }
@@ -388,8 +389,9 @@ TEST(Transpose, FullStackOrder) {
   ActionRecord a = nat(false, ActionDest::kWire, 0);
   a.flags |= ActionRecord::kDecap | ActionRecord::kEncap | ActionRecord::kSetSmac;
   a.smac = {0x02, 0, 0, 0, 0, 0x55};
-  a.set_vlan_op(VlanOp::kPush, 77);
-  a.encap = 1;
+  a.set_vlan_op(VlanOp::kPush);
+  a.vlan_tci = 77;
+  a.encap_index = 1;
   const Result& r = b.run(f, a);
   const auto new_inner = PacketBuilder()
                              .eth({.dst = MacAddr::from_u64(0x0a0000000002),

@@ -630,7 +630,7 @@ TEST_F(DeviceTest, WireToVnicWithRssAndCompletions) {
   for (unsigned q = 0; q < 4; ++q) rings.push_back(make_rx(R::rxq::element(2 + q), 4, 16));
   ActionRecord act = forward_to_vnic(1);
   act.flags |= ActionRecord::kMark;
-  act.mark = 0xC0FFEE;
+  act.mark_value = 0xC0FFEE;
   tcam_catch_all(5, act);
   std::map<unsigned, unsigned> per_queue;
   std::vector<std::vector<std::uint8_t>> sent;

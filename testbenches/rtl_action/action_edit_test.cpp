@@ -303,7 +303,7 @@ EncapTemplate random_template(Prng& r) {
   for (auto& x : t.dmac) x = static_cast<std::uint8_t>(r.next());
   for (auto& x : t.smac) x = static_cast<std::uint8_t>(r.next());
   t.vlan_tci = r.chance(0.5) ? std::uint16_t{0} : static_cast<std::uint16_t>(r.next());
-  t.ipv6 = r.chance(0.5);
+  t.set_ipv6(r.chance(0.5));
   t.ttl = static_cast<std::uint8_t>(r.next());
   t.udp_dport = r.chance(0.5) ? std::uint16_t{4789} : static_cast<std::uint16_t>(r.next());
   t.vni = static_cast<std::uint32_t>(r.below(1u << 24));
@@ -327,12 +327,12 @@ ActionRecord random_action(Prng& r) {
   a.meter = static_cast<std::uint16_t>(r.next());
   for (auto& x : a.dmac) x = static_cast<std::uint8_t>(r.next());
   for (auto& x : a.smac) x = static_cast<std::uint8_t>(r.next());
-  a.mark = static_cast<std::uint32_t>(r.next());
+  a.mark_value = static_cast<std::uint32_t>(r.next());
   a.sport = static_cast<std::uint16_t>(r.next());
   a.dport = static_cast<std::uint16_t>(r.next());
   a.sip = rand16(r);
   a.dip = rand16(r);
-  a.encap = static_cast<std::uint16_t>(r.next());
+  a.encap_index = static_cast<std::uint16_t>(r.next());
   return a;
 }
 
@@ -545,15 +545,15 @@ bool make_job(Prng& r, Bytes frame, ActionRecord a, const EncapTemplate& tp, Tra
   static const PipelineConfig cfg;
   EncapTable encap(2);
   encap.set(1, tp);
-  a.encap = 1;
+  a.encap_index = 1;
   a.meter = 0;
-  a.set_dest(ActionDest::kWire, 0);
+  a.set_dest_type(ActionDest::kWire).set_dest_id(0);
   const ParseResult pr = parser.parse(ByteSpan(frame.data(), frame.size()));
   if (action_problem(a, pr, cfg, encap) != nullptr) return false;
   if (Transposer::ttl_expired(pr, a)) return false;
   j = Job{};
   j.in = std::move(frame);
-  if (!to_meta(pr, j.meta, a.has(ActionRecord::kDecap))) return false;
+  if (!to_meta(pr, j.meta, a.decap())) return false;
   j.meta.frame_len = static_cast<unsigned>(j.in.size());
   j.meta.h1 = static_cast<std::uint32_t>(r.next());
   j.meta.tmpl = tp.encode();
@@ -590,7 +590,7 @@ std::vector<Job> make_tunnel_jobs(std::uint64_t seed, std::size_t n, std::size_t
     if (r.chance(0.6)) a.flags |= ActionRecord::kEncap;
     Job j;
     if (!make_job(r, std::move(frame), a, random_template(r), t, j)) continue;
-    ++counts[(a.has(ActionRecord::kDecap) ? 1 : 0) + (a.has(ActionRecord::kEncap) ? 2 : 0)];
+    ++counts[(a.decap() ? 1 : 0) + (a.encap() ? 2 : 0)];
     jobs.push_back(std::move(j));
   }
   std::printf("jobs: %zu plain, %zu decap, %zu encap, %zu decap+encap\n", counts[0], counts[1],
@@ -710,7 +710,10 @@ TEST(ActionEdit, Throughput64ByteW512) {
       ActionRecord a = random_action(r);
       a.flags &= ~ActionRecord::kVlanOpMask;
       if (mode == 1) a.set_vlan_op(VlanOp::kPop);
-      if (mode == 2) a.set_vlan_op(VlanOp::kPush, 7);
+      if (mode == 2) {
+        a.set_vlan_op(VlanOp::kPush);
+        a.vlan_tci = 7;
+      }
       j.action = a.encode();
       t.apply(ByteSpan(j.in.data(), j.in.size()), pr, a, 0, encap);
       j.expect.assign(t.output().begin(), t.output().end());
@@ -750,7 +753,7 @@ TEST(ActionEdit, ThroughputDecapEncapW512) {
       if (encap) a.flags |= ActionRecord::kEncap;
       EncapTemplate tp = random_template(r);
       tp.vlan_tci = 0;
-      tp.ipv6 = false;  // 50-byte header
+      tp.set_ipv6(false);  // 50-byte header
       Job j;
       ASSERT_TRUE(make_job(r, b.bytes(), a, tp, t, j));
       ASSERT_EQ(j.in.size(), decap ? 114u : 64u);

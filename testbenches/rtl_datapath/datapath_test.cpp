@@ -269,7 +269,7 @@ void differential(std::uint64_t seed, std::uint64_t count, bool parse_err_exc, b
       if (s.size() > 50 && s[23] == 17 && s[36] == 0x12 && s[37] == 0xB5)  // IPv4/UDP 4789
         a.flags |= ActionRecord::kDecap;
       a.meter = 0;
-      a.encap = 1;
+      a.encap_index = 1;
       sc.em_insert(k.key, ActionRecord::decode(a.encode()));
     }
     items.push_back(Item{std::move(s), 0, 0});
@@ -434,7 +434,7 @@ TEST(RtlDatapathFigures, ClocksPerFrame) {
   }
   figure("datapath_clocks_per_frame_imix", clocks_per_frame(imix, wire_action()), "clocks");
   ActionRecord enc = wire_action(ActionRecord::kEncap);
-  enc.encap = 1;
+  enc.encap_index = 1;
   enc = ActionRecord::decode(enc.encode());
   figure("datapath_clocks_per_frame_64_encap",
          clocks_per_frame(flows_of_size(64, 8), enc, true), "clocks");

@@ -170,7 +170,7 @@ inline void expected_outputs(const model::Result& r, std::uint8_t vport, std::ui
     o.desc.dest = static_cast<unsigned>(d.dest);
     o.desc.port = d.port;
     o.desc.reason = static_cast<unsigned>(d.reason);
-    o.desc.parse_err = (d.status & model::cstatus::kParseErr) != 0;
+    o.desc.parse_err = (d.status & model::RxCpl::kParseErr) != 0;
     o.desc.mark_valid = d.mark_valid;
     o.desc.mark = d.mark_valid ? d.mark : 0;
     o.desc.tcam_index = d.tcam_index;

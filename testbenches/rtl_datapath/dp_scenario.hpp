@@ -73,13 +73,13 @@ inline ActionRecord random_action(Prng& r, const Limits& lim) {
     a.meter = static_cast<std::uint16_t>(lim.num_meters + r.below(100));  // bad_action
   for (auto& b : a.dmac) b = static_cast<std::uint8_t>(r.next());
   for (auto& b : a.smac) b = static_cast<std::uint8_t>(r.next());
-  a.mark = static_cast<std::uint32_t>(r.next());
+  a.mark_value = static_cast<std::uint32_t>(r.next());
   a.sport = static_cast<std::uint16_t>(r.next());
   a.dport = static_cast<std::uint16_t>(r.next());
   for (auto& b : a.sip) b = static_cast<std::uint8_t>(r.next());
   for (auto& b : a.dip) b = static_cast<std::uint8_t>(r.next());
   const auto e = r.below(100);
-  a.encap = static_cast<std::uint16_t>(e < 96 ? 1 + r.below(lim.num_encap - 1)
+  a.encap_index = static_cast<std::uint16_t>(e < 96 ? 1 + r.below(lim.num_encap - 1)
                                               : (e < 98 ? 0 : lim.num_encap + r.below(5)));
   // What the tables hand back: the canonical encoding.
   return ActionRecord::decode(a.encode());
@@ -90,7 +90,7 @@ inline model::EncapTemplate random_template(Prng& r) {
   for (auto& b : t.dmac) b = static_cast<std::uint8_t>(r.next());
   for (auto& b : t.smac) b = static_cast<std::uint8_t>(r.next());
   t.vlan_tci = r.below(2) != 0 ? static_cast<std::uint16_t>(1 + r.below(0xFFFE)) : 0;
-  t.ipv6 = r.below(2) != 0;
+  t.set_ipv6(r.below(2) != 0);
   t.ttl = static_cast<std::uint8_t>(r.next());
   t.udp_dport = r.below(4) != 0 ? 4789 : static_cast<std::uint16_t>(r.next());
   t.vni = static_cast<std::uint32_t>(r.below(1u << 24));

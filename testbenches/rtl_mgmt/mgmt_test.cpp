@@ -560,8 +560,8 @@ TEST(RtlMgmt, FrameHitsInsertedFlow) {
   const Bytes f2 = frame_of(2222);  // EM miss, TCAM hit (rule 3 matches everything)
   const model::FlowKey key = model::flow_key_of(f1, 0);
   model::ActionRecord act;
-  act.set_dest(model::ActionDest::kWire, 0);
-  act.mark = 0x1234;
+  act.set_dest_type(model::ActionDest::kWire).set_dest_id(0);
+  act.mark_value = 0x1234;
   act.flags |= model::ActionRecord::kMark;
   const auto ab = act.encode();
   for (unsigned w = 0; w < 11; ++w) {

@@ -414,7 +414,8 @@ std::string check_frame(const InFrame& in, const std::vector<std::uint8_t>& out,
     const unsigned kl = static_cast<unsigned>(nm::key_level(pr));
     if (m.inner != kl) o << "inner " << m.inner << " model " << kl << "; ";
     const nm::Level& l0 = pr.levels[0];
-    const unsigned tt = l0.has_tunnel ? nm::spec_tun_type(l0.tunnel.type) : 0u;
+    const unsigned tt =
+        l0.has_tunnel ? static_cast<unsigned>(nm::spec_tun_type(l0.tunnel.type)) : 0u;
     if (m.tun_type != tt) o << "tun_type " << m.tun_type << " model " << tt << "; ";
     if (m.tun_off != (l0.has_tunnel ? l0.tunnel.offset : 0u)) o << "tun_off; ";
     const ActMeta e0 = act_of(l0);

@@ -323,9 +323,9 @@ Info expected(const InFrame& f, RssSetup& rss) {
   i.hash = r.hash;
   i.rss_valid = r.valid;
   i.queue = r.queue;
-  i.status = d.status | (r.valid ? nm::cstatus::kRssValid : 0);
+  i.status = d.status | (r.valid ? nm::RxCpl::kRssValid : 0);
   i.types = d.types;
-  i.tci = (d.status & nm::cstatus::kVlan) ? d.vlan_tci : 0;
+  i.tci = (d.status & nm::RxCpl::kVlan) ? d.vlan_tci : 0;
   i.len = static_cast<unsigned>(std::min<std::size_t>(f.bytes.size(), 0xFFFF));
   return i;
 }
@@ -356,12 +356,12 @@ Stats compare(const std::vector<InFrame>& frames, const RunResult& r, RssSetup& 
     }
     const Info e = expected(frames[i], rss);
     const Info& g = r.infos[i];
-    if (e.status & nm::cstatus::kCsumChecked) ++st.checked;
-    if (e.status & nm::cstatus::kIpCsumOk) ++st.ip_ok;
-    if (e.status & nm::cstatus::kL4CsumOk) ++st.l4_ok;
+    if (e.status & nm::RxCpl::kCsumChecked) ++st.checked;
+    if (e.status & nm::RxCpl::kIpCsumOk) ++st.ip_ok;
+    if (e.status & nm::RxCpl::kL4CsumOk) ++st.l4_ok;
     if (e.rss_valid) ++st.rss;
-    if (e.status & nm::cstatus::kVlan) ++st.vlan;
-    if (e.status & nm::cstatus::kParseErr) ++st.perr;
+    if (e.status & nm::RxCpl::kVlan) ++st.vlan;
+    if (e.status & nm::RxCpl::kParseErr) ++st.perr;
     if ((e.types >> 5) != 0) ++st.tunnels;
     if (!(g == e) && fails++ < 5) {
       std::string hex;

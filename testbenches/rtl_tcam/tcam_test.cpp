@@ -423,8 +423,8 @@ Command write_cmd(std::uint32_t index, std::uint16_t prio, const TcamKey& value,
   c.value = value;
   c.mask = mask;
   ActionRecord a;
-  a.set_dest(nicsim::model::ActionDest::kWire, tag);
-  a.mark = tag;
+  a.set_dest_type(nicsim::model::ActionDest::kWire).set_dest_id(tag);
+  a.mark_value = tag;
   c.action = a.encode();
   return c;
 }

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "nicsim/regs/nic_formats.hpp"
+
 namespace nicsim::model {
 
 HostMemory::Region HostMemory::allocate(std::size_t bytes, std::size_t align) {
@@ -87,14 +89,12 @@ bool HostMemory::write(std::uint64_t addr, std::span<const std::uint8_t> in) {
 namespace {
 template <std::size_t N>
 std::uint64_t load_le(const std::array<std::uint8_t, N>& b) {
-  std::uint64_t v = 0;
-  for (std::size_t i = N; i-- > 0;) v = (v << 8) | b[i];
-  return v;
+  return fmt::load_le(b.data(), N);
 }
 template <std::size_t N>
 std::array<std::uint8_t, N> store_le(std::uint64_t v) {
   std::array<std::uint8_t, N> b{};
-  for (std::size_t i = 0; i < N; ++i) b[i] = static_cast<std::uint8_t>(v >> (8 * i));
+  fmt::store_le(b.data(), v, N);
   return b;
 }
 }  // namespace

@@ -20,12 +20,11 @@ static_assert(R::excq::RING_BASE_LO == R::rxq::RING_BASE_LO && R::txq::PROD == R
               R::txq::CQ_ARM == R::rxq::CQ_ARM && R::excq::CQ_ARM == R::rxq::CQ_ARM &&
               R::txq::IRQ == R::rxq::IRQ && R::excq::IRQ == R::rxq::IRQ);
 
-constexpr std::uint32_t kRxDescBytes = 16;
-constexpr std::uint32_t kRxCplBytes = 32;
-constexpr std::uint32_t kTxDescBytes = 16;
-constexpr std::uint32_t kTxCplBytes = 16;
-constexpr std::uint32_t kFcmdBytes = 128;
-constexpr std::uint8_t kExcMirror = 5;
+constexpr std::uint32_t kRxDescBytes = fmt::RxDesc::kBytes;
+constexpr std::uint32_t kRxCplBytes = fmt::RxCpl::kBytes;
+constexpr std::uint32_t kTxDescBytes = fmt::TxDesc::kBytes;
+constexpr std::uint32_t kTxCplBytes = fmt::TxCpl::kBytes;
+constexpr std::uint32_t kFcmdBytes = fmt::Fcmd::kBytes;
 
 std::uint32_t lo32(std::uint64_t v) { return static_cast<std::uint32_t>(v); }
 std::uint32_t hi32(std::uint64_t v) { return static_cast<std::uint32_t>(v >> 32); }
@@ -33,26 +32,12 @@ void set_lo(std::uint64_t& r, std::uint32_t v) { r = (r & 0xFFFFFFFF00000000ull)
 void set_hi(std::uint64_t& r, std::uint32_t v) {
   r = (r & 0xFFFFFFFFull) | (static_cast<std::uint64_t>(v) << 32);
 }
-std::uint64_t le(std::span<const std::uint8_t> b, std::size_t at, std::size_t n) {
-  std::uint64_t v = 0;
-  for (std::size_t i = n; i-- > 0;) v = (v << 8) | b[at + i];
-  return v;
-}
-void put_le(std::span<std::uint8_t> b, std::size_t at, std::size_t n, std::uint64_t v) {
-  for (std::size_t i = 0; i < n; ++i) b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
-}
 /// Register words (little-endian: byte 4i is bits 7:0 of word i) to bytes.
 template <std::size_t N>
 std::array<std::uint8_t, N * 4> words_to_bytes(const std::array<std::uint32_t, N>& w) {
   std::array<std::uint8_t, N * 4> b{};
-  for (std::size_t i = 0; i < N * 4; ++i) b[i] = static_cast<std::uint8_t>(w[i / 4] >> (8 * (i % 4)));
+  for (std::size_t i = 0; i < N; ++i) fmt::store_le(b.data() + 4 * i, w[i], 4);
   return b;
-}
-template <std::size_t N>
-void bytes_to_words(std::span<const std::uint8_t> b, std::array<std::uint32_t, N>& w) {
-  w.fill(0);
-  for (std::size_t i = 0; i < b.size() && i < N * 4; ++i)
-    w[i / 4] |= static_cast<std::uint32_t>(b[i]) << (8 * (i % 4));
 }
 
 /// Offset of addr in an array block's element, or nullopt; index gets the element number.
@@ -306,7 +291,9 @@ void NicDevice::write_flow(std::uint32_t off, std::uint32_t v) {
   } else if (off == FT_CMD) {
     const auto key = words_to_bytes(ft_key_);
     const auto action = words_to_bytes(ft_action_);
-    ft_status_ = em_command(v, std::span(key).first(kKeyBytes), action, ft_handle_, false);
+    ft_status_ = static_cast<std::uint32_t>(em_command(command_of<fmt::FtCmd>(v),
+                                                       std::span(key).first(kKeyBytes), action,
+                                                       ft_handle_, false));
   }
 }
 
@@ -346,8 +333,10 @@ void NicDevice::write_tcam(std::uint32_t off, std::uint32_t v) {
     const auto value = words_to_bytes(tcam_value_);
     const auto mask = words_to_bytes(tcam_mask_);
     const auto action = words_to_bytes(tcam_action_);
-    tcam_status_ = tcam_command(v, tcam_index_, static_cast<std::uint16_t>(tcam_prio_), value,
-                                mask, action, false);
+    tcam_status_ = static_cast<std::uint32_t>(
+        tcam_command(command_of<fmt::TcamCmd>(v), tcam_index_,
+                     static_cast<std::uint16_t>(tcam_prio_), std::span(value).first(kTcamKeyBytes),
+                     std::span(mask).first(kTcamKeyBytes), action, false));
   }
 }
 
@@ -663,28 +652,27 @@ NicDevice::RxOutcome NicDevice::rx_ring_put(Queue& q, std::span<const std::uint8
   const std::uint32_t mask = q.entries() - 1;
   if (q.pending_completions() >= q.entries()) return RxOutcome::kCqFull;
   const std::uint32_t slot = q.cons & mask;
-  std::array<std::uint8_t, kRxDescBytes> desc{};
-  dma_read(q.ring_base + std::uint64_t{slot} * kRxDescBytes, desc);
-  const std::uint64_t buf = le(desc, 0, 8);
-  const std::uint32_t buf_len = static_cast<std::uint32_t>(le(desc, 8, 4));
-  if (buf_len < bytes.size()) return RxOutcome::kTooLong;
-  dma_write(buf, bytes);
+  std::array<std::uint8_t, kRxDescBytes> desc_bytes{};
+  dma_read(q.ring_base + std::uint64_t{slot} * kRxDescBytes, desc_bytes);
+  const fmt::RxDesc desc = fmt::RxDesc::decode(desc_bytes);
+  if (desc.buf_len < bytes.size()) return RxOutcome::kTooLong;
+  dma_write(desc.buf_addr, bytes);
 
-  std::array<std::uint8_t, kRxCplBytes> c{};
-  put_le(c, 0, 2, bytes.size());
-  put_le(c, 2, 2, slot);
-  put_le(c, 4, 4, meta.rss_valid ? meta.rss_hash : 0);
-  put_le(c, 8, 4, meta.mark_valid ? meta.mark : 0);
-  if ((meta.status & cstatus::kVlan) != 0) put_le(c, 12, 2, meta.vlan_tci);
-  c[14] = meta.status;
-  c[15] = meta.types;
-  c[16] = meta.src_vport;
-  c[17] = meta.exc_reason;
-  put_le(c, 18, 2, meta.tcam_index);
-  put_le(c, 20, 4, meta.h1);
-  put_le(c, 24, 4, meta.ingress);
-  const bool first_pass = ((q.cq_prod >> q.size_log2) & 1u) == 0;
-  c[31] = first_pass ? 0x80 : 0x00;
+  fmt::RxCpl cpl;
+  cpl.len = static_cast<std::uint16_t>(bytes.size());
+  cpl.slot = static_cast<std::uint16_t>(slot);
+  cpl.rss_hash = meta.rss_valid ? meta.rss_hash : 0;
+  cpl.mark = meta.mark_valid ? meta.mark : 0;
+  if ((meta.status & RxCpl::kVlan) != 0) cpl.vlan_tci = meta.vlan_tci;
+  cpl.status = meta.status;
+  cpl.types = meta.types;
+  cpl.src_vport = meta.src_vport;
+  cpl.reason = meta.exc_reason;
+  cpl.tcam_index = meta.tcam_index;
+  cpl.h1 = meta.h1;
+  cpl.timestamp = static_cast<std::uint32_t>(meta.ingress);
+  cpl.set_phase(((q.cq_prod >> q.size_log2) & 1u) == 0);  // 1 on the first pass
+  const auto c = cpl.encode();
   dma_write(q.cq_base + std::uint64_t{q.cq_prod & mask} * kRxCplBytes, c);
   ++q.cons;
   ++q.cq_prod;
@@ -742,37 +730,37 @@ void NicDevice::tx_run(unsigned index) {
   while (q.cons != q.prod) {
     if (q.pending_completions() >= q.entries()) break;  // wait for CQ_CONS
     const std::uint32_t slot = q.cons & mask;
-    std::array<std::uint8_t, kTxDescBytes> d{};
-    dma_read(q.ring_base + std::uint64_t{slot} * kTxDescBytes, d);
-    const std::uint64_t addr = le(d, 0, 8);
-    const std::uint32_t len = static_cast<std::uint32_t>(le(d, 8, 2));
-    const bool override = (le(d, 10, 2) & 1u) != 0;
-    const unsigned ovr_vport = d[12];
+    std::array<std::uint8_t, kTxDescBytes> desc_bytes{};
+    dma_read(q.ring_base + std::uint64_t{slot} * kTxDescBytes, desc_bytes);
+    const fmt::TxDesc d = fmt::TxDesc::decode(desc_bytes);
+    const std::uint32_t len = d.len;
+    const bool override = d.vport_override();
+    const unsigned ovr_vport = d.override_vport;
     const bool owner_ok = owner == 255 || (owner >= 1 && owner <= vnic_.size());
     const bool ovr_ok = ovr_vport <= vnic_.size();  // the wire (0) or a VNIC
-    std::uint8_t status = 0;
+    fmt::TxCpl cpl;
+    cpl.slot = static_cast<std::uint16_t>(slot);
+    cpl.status = fmt::TxStatus::kOk;
     if (len == 0 || len > tx_max_frame_) {
-      status = 2;
+      cpl.status = fmt::TxStatus::kBadLength;
       ++cnt_.tx_bad_desc;
     } else if (!owner_ok || (override && (owner != 255 || !ovr_ok))) {
-      status = 3;
+      cpl.status = fmt::TxStatus::kBadOverride;
       ++cnt_.tx_bad_desc;
     } else {
       std::vector<std::uint8_t> frame(len);
-      dma_read(addr, frame);
+      dma_read(d.buf_addr, frame);
       ++cnt_.tx_frames;
       cnt_.tx_bytes += len;
       if (!override && owner != 255 && spoofed(frame, owner)) {
-        status = 1;
+        cpl.status = fmt::TxStatus::kSpoof;
         ++cnt_.drop_spoof;
       } else {
         dp_process(frame, static_cast<std::uint8_t>(override ? ovr_vport : owner));
       }
     }
-    std::array<std::uint8_t, kTxCplBytes> c{};
-    put_le(c, 0, 2, slot);
-    c[2] = status;
-    c[15] = ((q.cq_prod >> q.size_log2) & 1u) == 0 ? 0x80 : 0x00;
+    cpl.set_phase(((q.cq_prod >> q.size_log2) & 1u) == 0);
+    const auto c = cpl.encode();
     dma_write(q.cq_base + std::uint64_t{q.cq_prod & mask} * kTxCplBytes, c);
     ++q.cons;
     ++q.cq_prod;
@@ -822,44 +810,51 @@ void NicDevice::fcmd_run() {
   bool ran = false;
   while (fcmd_cons_ != fcmd_prod_) {
     const std::uint16_t posted = static_cast<std::uint16_t>(fcmd_prod_ - fcmd_cons_);
-    std::array<std::uint8_t, kFcmdBytes> c{};
+    std::array<std::uint8_t, kFcmdBytes> slot{};
     const std::uint64_t at = slot_addr(fcmd_cons_);
-    dma_read(at, c);
-    const std::uint8_t op = c[0];
-    std::uint32_t handle = static_cast<std::uint32_t>(le(c, 4, 4));
-    const std::span<const std::uint8_t> action = std::span(c).subspan(64, 64);
-    std::uint8_t status = 5;
+    dma_read(at, slot);
+    const fmt::Fcmd c = fmt::Fcmd::decode(slot);
+    std::uint32_t handle = c.handle;
+    FlowStatus status = FlowStatus::kBadCommand;
     std::uint16_t used = 1;
-    switch (op) {
-      case 1:
-      case 2:
-      case 3:
-        status = em_command(op, std::span(c).subspan(10, kKeyBytes), action, handle, true);
+    switch (c.op) {
+      case fmt::FcmdOp::kEmInsert:
+        status = em_command(fmt::FtCmd::kInsert, c.key, c.action, handle, true);
         break;
-      case 4:
-      case 5: {
+      case fmt::FcmdOp::kEmDeleteKey:
+        status = em_command(fmt::FtCmd::kDeleteKey, c.key, c.action, handle, true);
+        break;
+      case fmt::FcmdOp::kEmDeleteHandle:
+        status = em_command(fmt::FtCmd::kDeleteHandle, c.key, c.action, handle, true);
+        break;
+      case fmt::FcmdOp::kTcamWrite:
+      case fmt::FcmdOp::kTcamClear: {
         std::array<std::uint8_t, kFcmdBytes> value{};
         std::array<std::uint8_t, kFcmdBytes> mask_b{};
-        if (op == 4) {
+        const bool write = c.op == fmt::FcmdOp::kTcamWrite;
+        if (write) {
           if (posted < 3) goto wait;  // value and mask slots not posted yet
           dma_read(slot_addr(static_cast<std::uint16_t>(fcmd_cons_ + 1)), value);
           dma_read(slot_addr(static_cast<std::uint16_t>(fcmd_cons_ + 2)), mask_b);
           used = 3;
         }
-        status = tcam_command(op == 4 ? 1 : 2, handle, static_cast<std::uint16_t>(le(c, 8, 2)),
-                              std::span(value).first(kTcamKeyBytes),
-                              std::span(mask_b).first(kTcamKeyBytes), action, true);
+        status = tcam_command(write ? fmt::TcamCmd::kWrite : fmt::TcamCmd::kClear, handle,
+                              c.prio, fmt::fcmd_tcam_ext::DATA.view(value),
+                              fmt::fcmd_tcam_ext::DATA.view(mask_b), c.action, true);
         break;
       }
       default: break;
     }
     {
-      const std::array<std::uint8_t, 1> st{status};
-      dma_write(at + 1, st);
-      if (op == 1 && status == 1) {
-        std::array<std::uint8_t, 4> h{};
-        put_le(h, 0, 4, handle);
-        dma_write(at + 4, h);
+      // The NIC writes back the status byte, and the handle of a successful insert, only.
+      std::array<std::uint8_t, kFcmdBytes> back = slot;
+      fmt::fcmd::STATUS.store(back.data(), static_cast<std::uint64_t>(status));
+      dma_write(at + fmt::fcmd::STATUS.offset,
+                std::span(back).subspan(fmt::fcmd::STATUS.offset, fmt::fcmd::STATUS.size));
+      if (c.op == fmt::FcmdOp::kEmInsert && status == FlowStatus::kOk) {
+        fmt::fcmd::HANDLE.store(back.data(), handle);
+        dma_write(at + fmt::fcmd::HANDLE.offset,
+                  std::span(back).subspan(fmt::fcmd::HANDLE.offset, fmt::fcmd::HANDLE.size));
       }
       fcmd_cons_ = static_cast<std::uint16_t>(fcmd_cons_ + used);
       ran = true;

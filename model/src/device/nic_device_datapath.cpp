@@ -13,9 +13,9 @@ namespace nicsim::model {
 namespace R = nicsim::regs;
 
 namespace {
-constexpr std::uint8_t kOk = static_cast<std::uint8_t>(FlowStatus::kOk);
-constexpr std::uint8_t kNotFound = static_cast<std::uint8_t>(FlowStatus::kNotFound);
-constexpr std::uint8_t kBadCommand = static_cast<std::uint8_t>(FlowStatus::kBadCommand);
+constexpr FlowStatus kOk = FlowStatus::kOk;
+constexpr FlowStatus kNotFound = FlowStatus::kNotFound;
+constexpr FlowStatus kBadCommand = FlowStatus::kBadCommand;
 
 template <std::size_t N>
 std::array<std::uint8_t, N> to_array(std::span<const std::uint8_t> b) {
@@ -80,7 +80,7 @@ void NicDevice::dp_process(std::span<const std::uint8_t> frame, std::uint8_t src
   auto meta_of = [&](const Delivery& d) {
     RxMeta m;
     m.src_vport = src_vport;
-    m.exc_reason = d.dest == DestType::kException ? static_cast<std::uint8_t>(d.reason) : 0;
+    m.exc_reason = d.dest == DestType::kException ? d.reason : ExcReason::kNone;
     m.rss_hash = d.rss_hash;
     m.rss_valid = d.rss_valid;
     m.mark = d.mark;
@@ -147,27 +147,26 @@ DeviceCounters NicDevice::counters() const {
   return c;
 }
 
-std::uint8_t NicDevice::em_command(std::uint32_t cmd, std::span<const std::uint8_t> key,
-                                   std::span<const std::uint8_t> action, std::uint32_t& handle,
-                                   bool from_ring) {
+FlowStatus NicDevice::em_command(fmt::FtCmd cmd, std::span<const std::uint8_t> key,
+                                 std::span<const std::uint8_t> action, std::uint32_t& handle,
+                                 bool from_ring) {
+  using fmt::FtCmd;
   ExactMatchTable& em = pipeline_.em();
   const FlowKey k = to_array<kKeyBytes>(key);
   switch (cmd) {
-    case 1: {
-      const EmInsertResult r =
-          em.insert(k, ActionRecord::decode(std::span<const std::uint8_t, kActionBytes>(
-                           action.first<kActionBytes>())));
+    case FtCmd::kInsert: {
+      const EmInsertResult r = em.insert(k, ActionRecord::decode(action));
       if (r.status == FlowStatus::kOk) handle = r.handle;
-      return static_cast<std::uint8_t>(r.status);
+      return r.status;
     }
-    case 2: return static_cast<std::uint8_t>(em.erase(k));
-    case 3: return static_cast<std::uint8_t>(em.erase_handle(handle));
-    case 4:
-    case 5: {
+    case FtCmd::kDeleteKey: return em.erase(k);
+    case FtCmd::kDeleteHandle: return em.erase_handle(handle);
+    case FtCmd::kQuery:
+    case FtCmd::kRead: {
       if (from_ring || !em.valid(handle)) return from_ring ? kBadCommand : kNotFound;
       EmEntry e;
       if (!em.read(handle, e)) return kNotFound;
-      if (cmd == 4) {
+      if (cmd == FtCmd::kQuery) {
         ft_pkts_ = e.counters.pkts;
         ft_bytes_ = e.counters.bytes;
         ft_last_seen_ = e.counters.last_seen;
@@ -182,25 +181,26 @@ std::uint8_t NicDevice::em_command(std::uint32_t cmd, std::span<const std::uint8
   }
 }
 
-std::uint8_t NicDevice::tcam_command(std::uint32_t cmd, std::uint32_t index, std::uint16_t prio,
-                                     std::span<const std::uint8_t> value,
-                                     std::span<const std::uint8_t> mask,
-                                     std::span<const std::uint8_t> action, bool from_ring) {
+FlowStatus NicDevice::tcam_command(fmt::TcamCmd cmd, std::uint32_t index, std::uint16_t prio,
+                                   std::span<const std::uint8_t> value,
+                                   std::span<const std::uint8_t> mask,
+                                   std::span<const std::uint8_t> action, bool from_ring) {
+  using fmt::TcamCmd;
   Tcam& t = pipeline_.tcam();
-  if (cmd < 1 || cmd > 4 || (from_ring && cmd > 2)) return kBadCommand;
-  if (index >= t.size()) return kBadCommand;
+  const bool known = cmd == TcamCmd::kWrite || cmd == TcamCmd::kClear ||
+                     (!from_ring && (cmd == TcamCmd::kQuery || cmd == TcamCmd::kRead));
+  if (!known || index >= t.size()) return kBadCommand;
   switch (cmd) {
-    case 1:
+    case TcamCmd::kWrite:
       t.write(index, prio, to_array<kTcamKeyBytes>(value), to_array<kTcamKeyBytes>(mask),
-              ActionRecord::decode(
-                  std::span<const std::uint8_t, kActionBytes>(action.first<kActionBytes>())));
+              ActionRecord::decode(action));
       return kOk;
-    case 2: return t.rule(index).valid ? (t.clear(index), kOk) : kNotFound;
-    case 3:
-    case 4: {
+    case TcamCmd::kClear: return t.rule(index).valid ? (t.clear(index), kOk) : kNotFound;
+    case TcamCmd::kQuery:
+    case TcamCmd::kRead: {
       const TcamRule& rule = t.rule(index);
       if (!rule.valid) return kNotFound;
-      if (cmd == 3) {
+      if (cmd == TcamCmd::kQuery) {
         tcam_pkts_ = rule.pkts;
         tcam_bytes_ = rule.bytes;
       } else {
@@ -216,13 +216,15 @@ std::uint8_t NicDevice::tcam_command(std::uint32_t cmd, std::uint32_t index, std
   }
 }
 
-void NicDevice::encap_command(std::uint32_t cmd) {
+void NicDevice::encap_command(std::uint32_t value) {
+  using fmt::ActCmd;
   EncapTable& e = pipeline_.encap();
-  if ((cmd != 1 && cmd != 2) || !e.valid_index(encap_index_)) {
-    act_status_ = kBadCommand;
+  const auto cmd = command_of<ActCmd>(value);
+  if ((cmd != ActCmd::kWrite && cmd != ActCmd::kRead) || !e.valid_index(encap_index_)) {
+    act_status_ = static_cast<std::uint32_t>(kBadCommand);
     return;
   }
-  if (cmd == 1) {
+  if (cmd == ActCmd::kWrite) {
     std::array<std::uint8_t, kEncapBytes> b{};
     for (std::size_t i = 0; i < b.size(); ++i)
       b[i] = static_cast<std::uint8_t>(encap_data_[i / 4] >> (8 * (i % 4)));
@@ -231,16 +233,19 @@ void NicDevice::encap_command(std::uint32_t cmd) {
     const auto b = e.get(encap_index_).encode();
     store_words<kEncapBytes>(b, encap_data_);
   }
-  act_status_ = kOk;
+  act_status_ = static_cast<std::uint32_t>(kOk);
 }
 
-void NicDevice::meter_command(std::uint32_t cmd) {
+void NicDevice::meter_command(std::uint32_t value) {
+  using fmt::ActCmd;
   MeterBank& m = pipeline_.meters();
-  if ((cmd != 1 && cmd != 2) || meter_index_ == 0 || meter_index_ >= m.size()) {
-    act_status_ = kBadCommand;
+  const auto cmd = command_of<ActCmd>(value);
+  if ((cmd != ActCmd::kWrite && cmd != ActCmd::kRead) || meter_index_ == 0 ||
+      meter_index_ >= m.size()) {
+    act_status_ = static_cast<std::uint32_t>(kBadCommand);
     return;
   }
-  if (cmd == 1) {
+  if (cmd == ActCmd::kWrite) {
     m.configure(meter_index_, meter_rate_, meter_burst_, now_);
   } else {
     const MeterState& s = m.state(meter_index_);
@@ -248,7 +253,7 @@ void NicDevice::meter_command(std::uint32_t cmd) {
     meter_burst_ = s.burst;
     meter_tokens_ = s.tokens;
   }
-  act_status_ = kOk;
+  act_status_ = static_cast<std::uint32_t>(kOk);
 }
 
 }  // namespace nicsim::model

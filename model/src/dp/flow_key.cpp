@@ -10,64 +10,69 @@ namespace nicsim::model {
 
 void build_flow_key(ByteSpan frame, const ParseResult& pr, std::uint8_t src_vport, FlowKey& key,
                     std::uint32_t window) noexcept {
+  namespace K = fmt::flow_key;
+  std::uint8_t* k = key.data();
   key.fill(0);
-  key[0] = src_vport;
+  K::VPORT.store(k, src_vport);
   const std::size_t li = key_level(pr);
   const Level& lv = pr.levels[li];
-  std::uint8_t tun = 0;
+  fmt::TunType tun = fmt::TunType::kNone;
   std::uint32_t tun_id = 0;
   if (li == 1) {
     const TunnelInfo& t = pr.levels[0].tunnel;
     tun = spec_tun_type(t.type);
     tun_id = t.has_vni ? (t.vni & 0xFFFFFFu) : 0;
   } else if (lv.has_eth && lv.vlan_count > 0) {
-    tun = 1;
+    tun = fmt::TunType::kVlan;
     tun_id = lv.vlans[0].vid;
   }
-  std::uint8_t l3 = 0;
-  if (lv.has_ip) l3 = lv.ip.version == 4 ? 1 : 2;
-  key[1] = static_cast<std::uint8_t>((l3 << 6) | (tun << 3));
-  store_be24(&key[2], tun_id);
+  fmt::L3Type l3 = fmt::L3Type::kNone;
+  if (lv.has_ip) l3 = lv.ip.version == 4 ? fmt::L3Type::kIpv4 : fmt::L3Type::kIpv6;
+  K::L3.store(k, static_cast<std::uint64_t>(l3));
+  K::TUN.store(k, static_cast<std::uint64_t>(tun));
+  K::TUN_ID.store(k, tun_id);
   if (lv.has_ip) {
     const IpInfo& ip = lv.ip;
-    key[5] = ip.proto;
-    if (ip.version == 4) {
-      std::memcpy(&key[22], &frame[ip.offset + 12], 4);
-      std::memcpy(&key[38], &frame[ip.offset + 16], 4);
+    K::PROTO.store(k, ip.proto);
+    if (ip.version == 4) {  // IPv4 addresses in the last 4 bytes of each address field
+      std::memcpy(k + K::SRC.offset + 12, &frame[ip.offset + 12], 4);
+      std::memcpy(k + K::DST.offset + 12, &frame[ip.offset + 16], 4);
     } else {
-      std::memcpy(&key[10], &frame[ip.offset + 8], 32);
+      std::memcpy(k + K::SRC.offset, &frame[ip.offset + 8], 16);
+      std::memcpy(k + K::DST.offset, &frame[ip.offset + 24], 16);
     }
     if (!ip.frag && lv.has_l4) {
       const L4Info& l4 = lv.l4;
       if (l4.kind == Layer::kTcp || l4.kind == Layer::kUdp) {
-        store_be16(&key[6], l4.sport);
-        store_be16(&key[8], l4.dport);
-      } else {  // ICMP, ICMPv6
-        key[6] = l4.icmp_type;
-        key[7] = l4.icmp_code;
+        K::SPORT.store(k, l4.sport);
+        K::DPORT.store(k, l4.dport);
+      } else {  // ICMP, ICMPv6: type * 256 + code, echo identifier
+        K::SPORT.store(k, std::uint32_t{l4.icmp_type} << 8 | l4.icmp_code);
         const bool echo = l4.kind == Layer::kIcmp
                               ? (l4.icmp_type == 8 || l4.icmp_type == 0)
                               : (l4.icmp_type == 128 || l4.icmp_type == 129);
         const std::size_t id_end = std::size_t{l4.offset} + 6;
         if (echo && id_end <= ip.offset + ip.total_len && id_end <= window &&
             id_end <= frame.size())
-          std::memcpy(&key[8], &frame[l4.offset + 4], 2);
+          std::memcpy(k + K::DPORT.offset, &frame[l4.offset + 4], 2);
       }
     }
   } else if (lv.has_eth) {
-    store_be16(&key[8], lv.eth.type);
+    K::DPORT.store(k, lv.eth.type);
   }
 }
 
 void build_tcam_key(const FlowKey& key, const ParseResult& pr, TcamKey& tkey) noexcept {
-  std::memcpy(tkey.data(), key.data(), kKeyBytes);
+  namespace T = fmt::tcam_key;
+  std::uint8_t* t = tkey.data();
+  std::memcpy(t + T::FLOW_KEY.offset, key.data(), kKeyBytes);
   const Level& lv = pr.levels[key_level(pr)];
   if (lv.has_eth) {
-    std::memcpy(&tkey[42], lv.eth.dst.bytes().data(), 6);
-    std::memcpy(&tkey[48], lv.eth.src.bytes().data(), 6);
-    store_be16(&tkey[54], lv.eth.type);
+    std::memcpy(t + T::DMAC.offset, lv.eth.dst.bytes().data(), T::DMAC.size);
+    std::memcpy(t + T::SMAC.offset, lv.eth.src.bytes().data(), T::SMAC.size);
+    T::ETYPE.store(t, lv.eth.type);
   } else {
-    std::memset(&tkey[42], 0, 14);
+    std::memset(t + T::DMAC.offset, 0, kTcamKeyBytes - T::DMAC.offset);
   }
 }
 

@@ -14,20 +14,20 @@ namespace nicsim::model {
 const char* action_problem(const ActionRecord& a, const ParseResult& pr,
                            const PipelineConfig& cfg, const EncapTable& encap) noexcept {
   switch (a.dest_type()) {
-    case 0:
-    case 3: break;
-    case 1:
+    case ActionDest::kDrop:
+    case ActionDest::kException: break;
+    case ActionDest::kWire:
       if (a.dest_id() != 0) return "wire port out of range";
       break;
-    case 2:
+    case ActionDest::kVnic:
       if (a.dest_id() == 0 || a.dest_id() > cfg.num_vnic) return "vport out of range";
       break;
     default: return "reserved dest_type";
   }
   if (a.meter != 0 && a.meter >= cfg.num_meters) return "meter index out of range";
-  if (a.has(ActionRecord::kEncap) && !encap.valid_index(a.encap))
+  if (a.encap() && !encap.valid_index(a.encap_index))
     return "encap template index out of range";
-  if (a.has(ActionRecord::kDecap) &&
+  if (a.decap() &&
       !(pr.depth >= 2 && pr.levels[0].has_tunnel && pr.levels[1].has_eth))
     return "decap of a packet without a tunnel carrying Ethernet";
   return nullptr;
@@ -76,31 +76,31 @@ bool fast_l4_ok(std::uint16_t pseudo, ByteSpan seg) noexcept {
 }  // namespace
 
 void completion_status(ByteSpan f, const Level& lv, bool parse_err, Delivery& d) noexcept {
-  std::uint8_t st = parse_err ? cstatus::kParseErr : 0;
-  std::uint8_t l3 = 0;
-  std::uint8_t l4k = 0;
+  std::uint8_t st = parse_err ? RxCpl::kParseErr : 0;
+  fmt::L3Type l3 = fmt::L3Type::kNone;
+  fmt::CplL4 l4k = fmt::CplL4::kNone;
   if (lv.has_eth && lv.vlan_count > 0 && f.size() >= lv.eth.offset + 16u) {
-    st |= cstatus::kVlan;
+    st |= RxCpl::kVlan;
     d.vlan_tci = load_be16(&f[lv.eth.offset + 14]);
   }
   if (lv.has_ip) {
     const IpInfo& ip = lv.ip;
-    l3 = ip.version == 4 ? 1 : 2;
-    l4k = 4;
+    l3 = ip.version == 4 ? fmt::L3Type::kIpv4 : fmt::L3Type::kIpv6;
+    l4k = fmt::CplL4::kOther;
     if (lv.has_l4) {
       switch (lv.l4.kind) {
-        case Layer::kTcp: l4k = 1; break;
-        case Layer::kUdp: l4k = 2; break;
-        default: l4k = 3; break;
+        case Layer::kTcp: l4k = fmt::CplL4::kTcp; break;
+        case Layer::kUdp: l4k = fmt::CplL4::kUdp; break;
+        default: l4k = fmt::CplL4::kIcmp; break;
       }
     }
     const std::size_t ip_end = std::size_t{ip.offset} + ip.total_len;
     if (!ip.frag && ip_end <= f.size()) {
-      st |= cstatus::kCsumChecked;
+      st |= RxCpl::kCsumChecked;
       const std::uint8_t* iph = &f[ip.offset];
       bool ip_ok = true;
       if (ip.version == 4) ip_ok = ipv4_header_checksum_ok(ByteSpan(iph, ip.header_len));
-      if (ip_ok) st |= cstatus::kIpCsumOk;
+      if (ip_ok) st |= RxCpl::kIpCsumOk;
       if (lv.has_l4) {
         const std::size_t l4o = lv.l4.offset;
         const ByteSpan seg(&f[l4o], ip_end - l4o);
@@ -119,13 +119,17 @@ void completion_status(ByteSpan f, const Level& lv, bool parse_err, Delivery& d)
           ok = true;
         else
           ok = fast_l4_ok(pseudo, seg);
-        if (ok) st |= cstatus::kL4CsumOk;
+        if (ok) st |= RxCpl::kL4CsumOk;
       }
     }
   }
-  const std::uint8_t tun = lv.has_tunnel ? spec_tun_type(lv.tunnel.type) : 0;
+  const fmt::TunType tun = lv.has_tunnel ? spec_tun_type(lv.tunnel.type) : fmt::TunType::kNone;
+  namespace C = fmt::rx_cpl;  // byte 15: l3, l4, tun
   d.status = static_cast<std::uint8_t>(d.status | st);
-  d.types = static_cast<std::uint8_t>(l3 | (l4k << 2) | (tun << 5));
+  d.types = static_cast<std::uint8_t>(
+      C::TUN.with(C::L4.with(C::L3.with(0, static_cast<std::uint64_t>(l3)),
+                             static_cast<std::uint64_t>(l4k)),
+                  static_cast<std::uint64_t>(tun)));
 }
 
 Pipeline::Pipeline(const PipelineConfig& cfg)
@@ -225,7 +229,7 @@ void Pipeline::execute(const ActionRecord& a, ByteSpan frame, std::uint8_t src_v
   if (a.meter != 0 && !meters_.check(a.meter, static_cast<std::uint32_t>(frame.size()), cycle))
     return drop(DropReason::kMeter);
   // 2. mirror: the frame as received, no mark
-  if (a.has(ActionRecord::kMirror)) {
+  if (a.mirror()) {
     res_.has_mirror = true;
     Delivery& m = res_.mirror;
     m = Delivery{};
@@ -241,10 +245,10 @@ void Pipeline::execute(const ActionRecord& a, ByteSpan frame, std::uint8_t src_v
     return;
   }
   // 8. mark
-  if (a.has(ActionRecord::kMark)) {
-    d.mark = a.mark;
+  if (a.mark()) {
+    d.mark = a.mark_value;
     d.mark_valid = true;
-    d.status = cstatus::kMarkValid;
+    d.status = RxCpl::kMarkValid;
   }
   // 9. destination (3.-7. applied where the frame leaves transposed)
   switch (static_cast<ActionDest>(a.dest_type())) {
@@ -283,7 +287,7 @@ void Pipeline::execute(const ActionRecord& a, ByteSpan frame, std::uint8_t src_v
       d.rss_hash = r.hash;
       d.rss_valid = r.valid;
       d.queue = r.queue;
-      if (r.valid) d.status |= cstatus::kRssValid;
+      if (r.valid) d.status |= RxCpl::kRssValid;
       completion_status(out, lv, false, d);
       ++counters_.out_vnic;
       if (src_vport >= 1 && src_vport <= cfg_.num_vnic) ++counters_.loopback;

@@ -9,8 +9,8 @@
 namespace nicsim::model {
 
 bool Transposer::ttl_expired(const ParseResult& pr, const ActionRecord& a) noexcept {
-  if (!a.has(ActionRecord::kDecTtl)) return false;
-  const Level& lv = pr.levels[a.has(ActionRecord::kDecap) ? 1 : 0];
+  if (!a.dec_ttl()) return false;
+  const Level& lv = pr.levels[a.decap() ? 1 : 0];
   return lv.has_ip && lv.ip.ttl <= 1;
 }
 
@@ -67,9 +67,9 @@ void rewrite_l3l4(std::uint8_t* p, std::size_t base, const Level& lv,
       store_be16(ipc, checksum_update32(load_be16(ipc), o, n));
       if (c.pseudo) store_be16(c.field, checksum_update32(load_be16(c.field), o, n));
     };
-    if (a.has(ActionRecord::kSetSip)) set_addr(iph + 12, a.sip);
-    if (a.has(ActionRecord::kSetDip)) set_addr(iph + 16, a.dip);
-    if (a.has(ActionRecord::kDecTtl)) {
+    if (a.set_sip()) set_addr(iph + 12, a.sip);
+    if (a.set_dip()) set_addr(iph + 16, a.dip);
+    if (a.dec_ttl()) {
       const std::uint16_t o = load_be16(iph + 8);
       iph[8] = static_cast<std::uint8_t>(iph[8] - 1);
       update16(ipc, o, load_be16(iph + 8));
@@ -81,9 +81,9 @@ void rewrite_l3l4(std::uint8_t* p, std::size_t base, const Level& lv,
                                             ByteSpan(v.data(), 16)));
       std::memcpy(field, v.data(), 16);
     };
-    if (a.has(ActionRecord::kSetSip)) set_addr(iph + 8, a.sip);
-    if (a.has(ActionRecord::kSetDip)) set_addr(iph + 24, a.dip);
-    if (a.has(ActionRecord::kDecTtl)) iph[7] = static_cast<std::uint8_t>(iph[7] - 1);
+    if (a.set_sip()) set_addr(iph + 8, a.sip);
+    if (a.set_dip()) set_addr(iph + 24, a.dip);
+    if (a.dec_ttl()) iph[7] = static_cast<std::uint8_t>(iph[7] - 1);
   }
   if (ports) {
     const auto set_port = [&](std::uint8_t* field, std::uint16_t v) {
@@ -91,8 +91,8 @@ void rewrite_l3l4(std::uint8_t* p, std::size_t base, const Level& lv,
       store_be16(field, v);
       if (c.field != nullptr) update16(c.field, o, v);
     };
-    if (a.has(ActionRecord::kSetSport)) set_port(l4, a.sport);
-    if (a.has(ActionRecord::kSetDport)) set_port(l4 + 2, a.dport);
+    if (a.set_sport()) set_port(l4, a.sport);
+    if (a.set_dport()) set_port(l4 + 2, a.dport);
   }
   if (c.udp && load_be16(c.field) == 0) store_be16(c.field, 0xFFFF);
 }
@@ -113,7 +113,7 @@ void Transposer::apply(ByteSpan frame, const ParseResult& pr, const ActionRecord
 
   // 3. decap
   std::size_t base = 0;
-  const bool decap = a.has(ActionRecord::kDecap);
+  const bool decap = a.decap();
   if (decap) {
     base = pr.levels[0].tunnel.inner_offset;
     start += base;
@@ -127,8 +127,8 @@ void Transposer::apply(ByteSpan frame, const ParseResult& pr, const ActionRecord
 
   // 5. MAC rewrite
   std::uint8_t* p = buf_.data() + start;
-  if (a.has(ActionRecord::kSetDmac)) std::memcpy(p, a.dmac.data(), 6);
-  if (a.has(ActionRecord::kSetSmac)) std::memcpy(p + 6, a.smac.data(), 6);
+  if (a.set_dmac()) std::memcpy(p, a.dmac.data(), 6);
+  if (a.set_smac()) std::memcpy(p + 6, a.smac.data(), 6);
 
   // 6. VLAN
   const bool tagged = lv.has_eth && lv.vlan_count > 0;
@@ -156,9 +156,9 @@ void Transposer::apply(ByteSpan frame, const ParseResult& pr, const ActionRecord
   }
 
   // 7. encap
-  if (a.has(ActionRecord::kEncap)) {
-    const EncapTemplate& t = encap.get(a.encap);
-    const std::size_t hl = t.header_len();
+  if (a.encap()) {
+    const EncapTemplate& t = encap.get(a.encap_index);
+    const std::size_t hl = encap_header_len(t);
     const std::size_t inner = len;
     start -= hl;
     len += hl;
@@ -172,7 +172,7 @@ void Transposer::apply(ByteSpan frame, const ParseResult& pr, const ActionRecord
       h += 4;
     }
     const std::size_t udp_len = 16 + inner;
-    if (!t.ipv6) {
+    if (!t.ipv6()) {
       store_be16(h, ethertype::kIpv4);
       std::uint8_t* ip = h + 2;
       ip[0] = 0x45;

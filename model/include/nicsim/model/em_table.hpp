@@ -20,14 +20,8 @@
 
 namespace nicsim::model {
 
-/// Command statuses (values as in the flow command ring, spec section 10).
-enum class FlowStatus : std::uint8_t {
-  kOk = 1,
-  kExists = 2,
-  kTableFull = 3,
-  kNotFound = 4,
-  kBadCommand = 5,
-};
+/// Command statuses (values as in the flow command ring, spec section 10; rtl/formats.yaml).
+using FlowStatus = fmt::FlowStatus;
 
 inline constexpr std::uint32_t kNoHandle = 0xFFFFFFFFu;
 inline constexpr std::uint32_t kEmWays = 4;

@@ -8,38 +8,20 @@
 #include <span>
 #include <vector>
 
+#include "nicsim/regs/nic_formats.hpp"
+
 namespace nicsim::model {
 
-inline constexpr std::size_t kEncapBytes = 64;
+inline constexpr std::size_t kEncapBytes = fmt::EncapTemplate::kBytes;
 
-struct EncapTemplate {
-  std::array<std::uint8_t, 6> dmac{};
-  std::array<std::uint8_t, 6> smac{};
-  std::uint16_t vlan_tci = 0;  // 0 = no tag
-  bool ipv6 = false;
-  std::uint8_t ttl = 64;
-  std::uint16_t udp_dport = 4789;
-  std::uint32_t vni = 0;               // 24 bits
-  std::array<std::uint8_t, 16> sip{};  // network order; IPv4 in bytes 12..15
-  std::array<std::uint8_t, 16> dip{};
+/// A template (spec 5.5): layout and codec generated from rtl/formats.yaml.
+using EncapTemplate = fmt::EncapTemplate;
 
-  /// Bytes of the headers this template prepends: Ethernet (+4 with a tag), IPv4 20 / IPv6 40,
-  /// UDP 8, VXLAN 8.
-  [[nodiscard]] constexpr std::size_t header_len() const noexcept {
-    return 14u + (vlan_tci != 0 ? 4u : 0u) + (ipv6 ? 40u : 20u) + 16u;
-  }
-
-  void encode(std::span<std::uint8_t, kEncapBytes> out) const noexcept;
-  [[nodiscard]] std::array<std::uint8_t, kEncapBytes> encode() const noexcept {
-    std::array<std::uint8_t, kEncapBytes> b{};
-    encode(b);
-    return b;
-  }
-  /// Reserved bytes and flag bits are ignored; the VNI keeps 24 bits.
-  [[nodiscard]] static EncapTemplate decode(std::span<const std::uint8_t, kEncapBytes> in) noexcept;
-
-  friend bool operator==(const EncapTemplate&, const EncapTemplate&) = default;
-};
+/// Bytes of the headers a template prepends: Ethernet (+4 with a tag), IPv4 20 / IPv6 40,
+/// UDP 8, VXLAN 8.
+[[nodiscard]] constexpr std::size_t encap_header_len(const EncapTemplate& t) noexcept {
+  return 14u + (t.vlan_tci != 0 ? 4u : 0u) + (t.ipv6() ? 40u : 20u) + 16u;
+}
 
 /// NUM_ENCAP templates; index 0 is never used by an action (an action naming 0 or an index
 /// >= size() is `bad_action`).

@@ -9,27 +9,28 @@
 #include "nicsim/model/bytes.hpp"
 #include "nicsim/model/parse.hpp"
 #include "nicsim/model/parse_result.hpp"
+#include "nicsim/regs/nic_formats.hpp"
 
 namespace nicsim::model {
 
-inline constexpr std::size_t kKeyBytes = 42;
-inline constexpr std::size_t kTcamKeyBytes = 56;
+inline constexpr std::size_t kKeyBytes = fmt::flow_key::kBytes;       // 42
+inline constexpr std::size_t kTcamKeyBytes = fmt::tcam_key::kBytes;  // 56
 inline constexpr std::uint32_t kDefaultParseWindow = 256;
 
 using FlowKey = std::array<std::uint8_t, kKeyBytes>;
 using TcamKey = std::array<std::uint8_t, kTcamKeyBytes>;
 
-/// Key/completion tunnel type numbering: 0 none, 1 VLAN (key only), 2 VXLAN, 3 NVGRE,
-/// 4 Geneve, 5 GRE.
-[[nodiscard]] constexpr std::uint8_t spec_tun_type(TunnelType t) noexcept {
+/// The key's and completion's tunnel type (fmt::TunType; VLAN occurs in the key only) of a
+/// parsed tunnel.
+[[nodiscard]] constexpr fmt::TunType spec_tun_type(TunnelType t) noexcept {
   switch (t) {
-    case TunnelType::kVxlan: return 2;
-    case TunnelType::kNvgre: return 3;
-    case TunnelType::kGeneve: return 4;
-    case TunnelType::kGre: return 5;
+    case TunnelType::kVxlan: return fmt::TunType::kVxlan;
+    case TunnelType::kNvgre: return fmt::TunType::kNvgre;
+    case TunnelType::kGeneve: return fmt::TunType::kGeneve;
+    case TunnelType::kGre: return fmt::TunType::kGre;
     case TunnelType::kNone: break;
   }
-  return 0;
+  return fmt::TunType::kNone;
 }
 
 /// The level whose headers feed the key: 1 when the outer level carries a tunnel and the parser

@@ -40,7 +40,8 @@ struct PipelineConfig {
   std::uint32_t max_frame = 16384;  // MAX_FRAME (spec 2.2): longer frames drop parse_error
 };
 
-enum class DestType : std::uint8_t { kDrop = 0, kWire = 1, kVnic = 2, kException = 3 };
+/// Where a delivery goes (the action record's destination types, rtl/formats.yaml).
+using DestType = fmt::DestType;
 
 enum class DropReason : std::uint8_t {
   kNone,
@@ -58,25 +59,11 @@ enum class DropReason : std::uint8_t {
 };
 inline constexpr std::size_t kDropReasonCount = 12;
 
-enum class ExcReason : std::uint8_t {
-  kNone = 0,
-  kMiss = 1,
-  kAction = 2,
-  kTtl = 3,
-  kParseError = 4,
-  kMirror = 5,
-};
-
-/// Completion status bits (spec 7.1 byte 14).
-namespace cstatus {
-inline constexpr std::uint8_t kParseErr = 1u << 0;
-inline constexpr std::uint8_t kIpCsumOk = 1u << 1;
-inline constexpr std::uint8_t kL4CsumOk = 1u << 2;
-inline constexpr std::uint8_t kVlan = 1u << 3;
-inline constexpr std::uint8_t kMarkValid = 1u << 4;
-inline constexpr std::uint8_t kRssValid = 1u << 5;
-inline constexpr std::uint8_t kCsumChecked = 1u << 6;
-}  // namespace cstatus
+/// Exception reasons (completion byte 17, rtl/formats.yaml).
+using ExcReason = fmt::ExcReason;
+/// The receive completion (spec 7.1): Delivery::status is its byte 14 (status bits
+/// RxCpl::kParseErr ... kCsumChecked), Delivery::types its byte 15.
+using RxCpl = fmt::RxCpl;
 
 inline constexpr std::uint8_t kHostVport = 255;
 

@@ -124,7 +124,7 @@ class NicDevice {
   /// What a receive-ring delivery needs besides the bytes.
   struct RxMeta {
     std::uint8_t src_vport = 0;
-    std::uint8_t exc_reason = 0;
+    ExcReason exc_reason = ExcReason::kNone;
     std::uint32_t rss_hash = 0;
     bool rss_valid = false;
     std::uint32_t mark = 0;
@@ -163,14 +163,19 @@ class NicDevice {
   void dp_apply_globals();
   void dp_apply_vnic(unsigned vport);
   void dp_process(std::span<const std::uint8_t> frame, std::uint8_t src_vport);
-  std::uint8_t em_command(std::uint32_t cmd, std::span<const std::uint8_t> key,
-                          std::span<const std::uint8_t> action, std::uint32_t& handle,
-                          bool from_ring);
-  std::uint8_t tcam_command(std::uint32_t cmd, std::uint32_t index, std::uint16_t prio,
-                            std::span<const std::uint8_t> value, std::span<const std::uint8_t> mask,
-                            std::span<const std::uint8_t> action, bool from_ring);
-  void encap_command(std::uint32_t cmd);
-  void meter_command(std::uint32_t cmd);
+  FlowStatus em_command(fmt::FtCmd cmd, std::span<const std::uint8_t> key,
+                        std::span<const std::uint8_t> action, std::uint32_t& handle,
+                        bool from_ring);
+  FlowStatus tcam_command(fmt::TcamCmd cmd, std::uint32_t index, std::uint16_t prio,
+                          std::span<const std::uint8_t> value, std::span<const std::uint8_t> mask,
+                          std::span<const std::uint8_t> action, bool from_ring);
+  /// A command register's value as its enum (a value above 255 is no command: 0).
+  template <class E>
+  static constexpr E command_of(std::uint32_t v) noexcept {
+    return static_cast<E>(v <= 0xFFu ? v : 0u);
+  }
+  void encap_command(std::uint32_t value);
+  void meter_command(std::uint32_t value);
   [[nodiscard]] std::uint32_t em_count() const;
   [[nodiscard]] std::uint32_t num_vnic() const;
   [[nodiscard]] std::uint32_t caps1() const;
