@@ -121,7 +121,7 @@ TEST_F(HostTest, MissingBlocksFailOnlyWhenUsed) {
   auto r = ft.create_batch(rules);
   ASSERT_EQ(r.size(), 1u);
   EXPECT_TRUE(r[0].ok());
-  ft.flush();
+  EXPECT_TRUE(ft.flush().ok());
 }
 
 TEST_F(HostTest, ProbeRejectsANonNic) {

@@ -4,7 +4,10 @@
 // flow-command ring, encap templates, meters, decap.
 #include <gtest/gtest.h>
 
+#include <type_traits>
+
 #include "fixture.hpp"
+#include "nicsim/regs/nic_regs.hpp"
 
 namespace nicsim::host::test {
 namespace {
@@ -17,11 +20,11 @@ class FlowTest : public HostTest {
 
   FlowError expect_error(const FlowAttr& a, std::vector<FlowItem> p, std::vector<FlowAction> act) {
     const auto v = ft.validate(a, p, act);
-    EXPECT_TRUE(v.has_value()) << "validate accepted the rule";
+    EXPECT_FALSE(v.ok()) << "validate accepted the rule";
     auto c = ft.create(a, p, act);
     EXPECT_FALSE(c.ok()) << "create accepted the rule";
-    if (!v || c.ok()) return {};
-    EXPECT_EQ(v->type, c.error().type);
+    if (v.ok() || c.ok()) return {};
+    EXPECT_EQ(v.error().type, c.error().type);
     return c.error();
   }
 };
@@ -65,6 +68,58 @@ TEST_F(FlowTest, FullKeyGoesToExactMatchWildcardsToTcam) {
   EXPECT_EQ(v->table, FlowTableKind::kExact);
   EXPECT_EQ(v->value[1], 0x40 | (2 << 3));
   EXPECT_EQ(v->value[4], 42);
+}
+
+// rte_flow ends a pattern and an action list with END; here the spans carry their length, so
+// END is optional, and anything after it is ignored as rte_flow does.
+TEST_F(FlowTest, EndMarkersAreOptional) {
+  auto pat = tcp4_pattern(0x0a000001, 0x0a000002, 1234, 80);
+  const std::vector<FlowAction> acts{ActionMark{3}, ActionVnic{1}};
+  auto plain = ft.compile({.ingress_vport = 0}, pat, acts);
+  ASSERT_TRUE(plain.ok()) << plain.error().to_string();
+  auto pat_end = pat;
+  pat_end.push_back(ItemEnd{});
+  pat_end.push_back(ItemVlan{});  // after END: ignored
+  auto acts_end = acts;
+  acts_end.push_back(ActionEnd{});
+  acts_end.push_back(ActionDrop{});  // after END: ignored (else two destinations)
+  auto ended = ft.compile({.ingress_vport = 0}, pat_end, acts_end);
+  ASSERT_TRUE(ended.ok()) << ended.error().to_string();
+  EXPECT_EQ(ended->value, plain->value);
+  EXPECT_EQ(ended->mask, plain->mask);
+  EXPECT_EQ(ended->action, plain->action);
+  EXPECT_TRUE(ft.validate({.ingress_vport = 0}, pat, acts).ok());
+  // Without END the last action is part of the rule.
+  auto two = acts;
+  two.push_back(ActionDrop{});
+  EXPECT_EQ(ft.validate({.ingress_vport = 0}, pat, two).error().type, T::kAction);
+}
+
+// One result style: every call returns a Result (value or FlowError); flush removes every flow
+// even when one fails and reports the first failure.
+TEST_F(FlowTest, FlushRemovesEveryFlowAndReportsTheFirstError) {
+  static_assert(!std::is_move_constructible_v<Driver> && !std::is_copy_constructible_v<Driver>,
+                "queues and flow tables point at their Driver: it must not move");
+  auto a = ft.create({.ingress_vport = 0}, tcp4_pattern(1, 2, 3, 4), {{ActionDrop{}}});
+  auto b = ft.create({.priority = 1}, {{ItemEth{}, ItemIpv4{}, ItemTcp{}}}, {{ActionDrop{}}});
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE(ft.flush().ok());
+  EXPECT_EQ(ft.size(), 0u);
+  EXPECT_EQ(ft.em_count(), 0u);
+  // A flow removed behind the table's back (through the registers): flush still forgets every
+  // flow, and says what went wrong.
+  auto c = ft.create({.ingress_vport = 0}, tcp4_pattern(5, 6, 7, 8), {{ActionDrop{}}});
+  auto d = ft.create({.ingress_vport = 0}, tcp4_pattern(9, 10, 11, 12), {{ActionDrop{}}});
+  ASSERT_TRUE(c.ok() && d.ok());
+  const std::uint32_t fb = drv.block(Block::kFlow).base;
+  drv.wr(fb + regs::flow::FT_HANDLE, *ft.hw_handle(*c));
+  drv.wr(fb + regs::flow::FT_CMD, static_cast<std::uint32_t>(fmt::FtCmd::kDeleteHandle));
+  const Result<void> r = ft.flush();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().type, T::kNotFound);
+  EXPECT_THROW(r.value(), FlowException);
+  EXPECT_EQ(ft.size(), 0u);
+  EXPECT_EQ(ft.em_count(), 0u);
 }
 
 TEST_F(FlowTest, UnexpressibleRulesAreTypedErrors) {
@@ -128,7 +183,7 @@ TEST_F(FlowTest, UnexpressibleRulesAreTypedErrors) {
   EXPECT_EQ(e.type, T::kAttr);
   EXPECT_EQ(ft.size(), 0u);
   // And a good rule is accepted by both.
-  EXPECT_FALSE(ft.validate({}, std::vector<FlowItem>{ItemEth{}}, drop).has_value());
+  EXPECT_TRUE(ft.validate({}, std::vector<FlowItem>{ItemEth{}}, drop).ok());
 }
 
 TEST_F(FlowTest, ExistsNotFoundAndDestroy) {
@@ -152,14 +207,14 @@ TEST_F(FlowTest, ExistsNotFoundAndDestroy) {
   ASSERT_TRUE(q->last_seen.has_value());
   EXPECT_EQ(*q->last_seen, static_cast<std::uint32_t>(dev.now() >> 16));
 
-  EXPECT_FALSE(ft.destroy(*f).has_value());
+  EXPECT_TRUE(ft.destroy(*f).ok());
   EXPECT_EQ(ft.em_count(), 0u);
   dev.wire_rx(frame);
   EXPECT_EQ(rx.poll().size(), 0u);
   EXPECT_EQ(exc.poll().size(), 1u) << "misses after destroy";
   auto gone = ft.destroy(*f);
-  ASSERT_TRUE(gone.has_value());
-  EXPECT_EQ(gone->type, T::kNotFound);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().type, T::kNotFound);
   EXPECT_EQ(ft.query(*f).error().type, T::kNotFound);
 
   // TCAM rule counters, priority order and destroy.
@@ -177,7 +232,7 @@ TEST_F(FlowTest, ExistsNotFoundAndDestroy) {
   EXPECT_EQ(ft.query(*lo)->packets, 1u);
   EXPECT_FALSE(ft.query(*lo)->last_seen.has_value());
   EXPECT_EQ(drv.stats().drop_flow, 1u);
-  ft.flush();
+  EXPECT_TRUE(ft.flush().ok());
   EXPECT_EQ(ft.size(), 0u);
   dev.wire_rx(frame);
   EXPECT_EQ(exc.poll().size(), 1u);
@@ -211,7 +266,7 @@ TEST_F(FlowTest, TableFullIsReported) {
   auto t = ft.create({}, {{ItemEth{}, ItemIpv6{}}}, {{ActionDrop{}}});
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.error().type, T::kTableFull);
-  ft.flush();
+  EXPECT_TRUE(ft.flush().ok());
   EXPECT_EQ(ft.em_count(), 0u);
 }
 
@@ -303,9 +358,9 @@ TEST_F(FlowTest, EncapTemplateMeterAndVlan) {
   TxQueue tx(drv, 0, {.vport = 1});
   // Encap to the wire with a VXLAN template.
   const auto tpl =
-      EncapTemplate::v4(mac(0x0a0b0c0d0e0f), mac(0x020000000099), 0xc0000201, 0xc0000202, 5000);
-  ASSERT_FALSE(ft.set_encap_template(1, tpl).has_value());
-  EXPECT_EQ(ft.set_encap_template(8, tpl)->type, T::kAction);
+      encap_template_v4(mac(0x0a0b0c0d0e0f), mac(0x020000000099), 0xc0000201, 0xc0000202, 5000);
+  ASSERT_TRUE(ft.set_encap_template(1, tpl).ok());
+  EXPECT_EQ(ft.set_encap_template(8, tpl).error().type, T::kAction);
   auto f = ft.create({.ingress_vport = 1}, tcp4_pattern(0x0a000001, 0x0a000002, 1, 2),
                      {{ActionVxlanEncap{1}, ActionPort{0}}});
   ASSERT_TRUE(f.ok()) << f.error().to_string();
@@ -322,7 +377,7 @@ TEST_F(FlowTest, EncapTemplateMeterAndVlan) {
   EXPECT_TRUE(std::equal(inner.begin(), inner.end(), out->data.begin() + 50));
 
   // Meter: burst of 150 bytes, no refill: one 100-byte frame passes, the second is dropped.
-  ASSERT_FALSE(ft.set_meter(1, 0, 150).has_value());
+  ASSERT_TRUE(ft.set_meter(1, 0, 150).ok());
   EXPECT_EQ(*ft.meter_tokens(1), 150u);
   ASSERT_TRUE(ft.create({.ingress_vport = 1}, tcp4_pattern(0x0a000001, 0x0a000002, 7, 8),
                         {{ActionMeter{1}, ActionPushVlan{}, ActionSetVlanVid{77}, ActionPort{0}}})
@@ -344,8 +399,8 @@ TEST_F(FlowTest, EncapTemplateMeterAndVlan) {
 TEST_F(FlowTest, MeterRefillsWithTime) {
   vnic(1, 0, 1);
   RxQueue rx(drv, 0, {});
-  ASSERT_FALSE(ft.set_meter(2, /*bytes per 256-cycle tick=*/10, /*burst=*/100).has_value());
-  EXPECT_EQ(ft.set_meter(8, 1, 1)->type, T::kAction) << "meters are 1..7";
+  ASSERT_TRUE(ft.set_meter(2, /*bytes per 256-cycle tick=*/10, /*burst=*/100).ok());
+  EXPECT_EQ(ft.set_meter(8, 1, 1).error().type, T::kAction) << "meters are 1..7";
   ASSERT_TRUE(
       ft.create({.ingress_vport = 0}, tcp4_pattern(1, 2, 3, 4), {{ActionMeter{2}, ActionVnic{1}}})
           .ok());

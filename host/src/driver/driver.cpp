@@ -2,8 +2,10 @@
 #include "nicsim/host/driver/driver.hpp"
 
 #include <algorithm>
+#include <array>
 #include <sstream>
 
+#include "nicsim/regs/nic_formats.hpp"
 #include "nicsim/regs/nic_regs.hpp"
 
 namespace nicsim::host {
@@ -131,8 +133,8 @@ std::string Stats::to_string() const {
   return o.str();
 }
 
-Driver Driver::probe(Device& dev) {
-  Driver d(dev);
+Driver::Driver(Device& dev) : dev_(&dev) {
+  Driver& d = *this;
   std::uint32_t addr = 0;
   for (unsigned n = 0;; ++n) {
     if (n >= 64) throw DriverError(DriverErrc::kNoDevice, "block chain longer than 64 blocks");
@@ -200,8 +202,9 @@ Driver Driver::probe(Device& dev) {
   f.num_vnic = std::min<unsigned>(f.num_vnic, R::vnic::kCount);
   f.num_rxq = std::min<unsigned>(f.num_rxq, R::rxq::kCount);
   f.num_txq = std::min<unsigned>(f.num_txq, R::txq::kCount);
-  return d;
 }
+
+Driver Driver::probe(Device& dev) { return Driver(dev); }
 
 std::uint32_t Driver::base(Block b, const char* feature) const {
   const auto& i = block(b);
@@ -237,6 +240,15 @@ std::uint64_t Driver::rd64(std::uint32_t addr_lo) {
 void Driver::wr64(std::uint32_t addr_lo, std::uint64_t v) {
   dev_->write32(addr_lo, static_cast<std::uint32_t>(v));
   dev_->write32(addr_lo + 4, static_cast<std::uint32_t>(v >> 32));
+}
+
+void Driver::wr_words(std::uint32_t addr, std::uint32_t words,
+                      std::span<const std::uint8_t> bytes) {
+  for (std::uint32_t w = 0; w < words; ++w) {
+    std::array<std::uint8_t, 4> b{};
+    for (std::size_t j = 0; j < 4 && 4 * w + j < bytes.size(); ++j) b[j] = bytes[4 * w + j];
+    wr(addr + 4 * w, static_cast<std::uint32_t>(fmt::load_le(b.data(), 4)));
+  }
 }
 
 std::uint32_t Driver::wait_not_busy(std::uint32_t status_addr, const char* what) {

@@ -7,16 +7,17 @@
 #include <sstream>
 #include <type_traits>
 
-#include "le.hpp"
 #include "nicsim/host/driver/driver.hpp"
+#include "nicsim/regs/nic_formats.hpp"
 #include "nicsim/regs/nic_regs.hpp"
 
 namespace nicsim::host {
 
 namespace R = nicsim::regs;
-using detail::get_le;
-using detail::put_be;
-using detail::put_le;
+namespace K = nicsim::fmt::flow_key;
+namespace T = nicsim::fmt::tcam_key;
+using fmt::FlowStatus;
+using fmt::TunType;
 
 const char* to_string(FlowError::Type t) {
   switch (t) {
@@ -44,14 +45,14 @@ std::string FlowError::to_string() const {
   return s + ": " + message;
 }
 
-EncapTemplate EncapTemplate::v4(Mac dst, Mac src, std::uint32_t sip, std::uint32_t dip,
+EncapTemplate encap_template_v4(Mac dst, Mac src, std::uint32_t sip, std::uint32_t dip,
                                 std::uint32_t vni) {
   EncapTemplate t;
-  t.dst_mac = dst;
-  t.src_mac = src;
+  t.dmac = dst;
+  t.smac = src;
   t.vni = vni;
-  put_be(t.src_ip.data() + 12, sip, 4);
-  put_be(t.dst_ip.data() + 12, dip, 4);
+  fmt::store_be(t.sip.data() + 12, sip, 4);  // IPv4 in the last 4 bytes
+  fmt::store_be(t.dip.data() + 12, dip, 4);
   return t;
 }
 
@@ -61,26 +62,28 @@ using Type = FlowError::Type;
 
 FlowError err(Type t, int index, std::string msg) { return FlowError{t, std::move(msg), index}; }
 
-// TCAM key layout (docs/spec.md 3 and 4.3).
-constexpr unsigned kVport = 0, kL3Tun = 1, kTunId = 2, kProto = 5, kSport = 6, kDport = 8,
-                   kSrc = 10, kDst = 26, kDmac = 42, kSmac = 48, kEtype = 54;
-constexpr unsigned kKeyBytes = 42, kTcamKeyBytes = 56;
-
-enum TunType : unsigned {
-  kTunNone = 0,
-  kTunVlan = 1,
-  kTunVxlan = 2,
-  kTunNvgre = 3,
-  kTunGeneve = 4,
-  kTunGre = 5
-};
+// The TCAM key (docs/formats.md tcam_key): the flow key, then the Ethernet tail.
+constexpr std::size_t kKeyBytes = K::kBytes;
+constexpr std::size_t kIpv4InAddr = 12;  // an IPv4 address is the last 4 bytes of src / dst
 
 struct Key {
-  std::array<std::uint8_t, 56> v{}, m{};
-  // Sets big-endian field [off, off+n) to `val` under `mask`; a contradiction is an error.
-  bool set(unsigned off, std::uint64_t val, std::uint64_t mask, unsigned n) {
-    for (unsigned i = 0; i < n; ++i) {
-      const unsigned sh = 8 * (n - 1 - i);
+  std::array<std::uint8_t, T::kBytes> v{}, m{};
+  // Sets a field (big-endian, as every key field) to `val` under `mask`; a contradiction is an
+  // error.
+  bool set(const fmt::IntField& f, std::uint64_t val, std::uint64_t mask) {
+    return set(f.offset, val, mask, f.size);
+  }
+  // Sets a sub-field (bits of a field) to `val` under `mask`.
+  bool set(const fmt::BitField& b, std::uint64_t val, std::uint64_t mask) {
+    return set(b.field, (val << b.lsb) & b.mask(), (mask << b.lsb) & b.mask());
+  }
+  bool set_bytes(const fmt::BytesField& f, const std::uint8_t* val, const std::uint8_t* mask) {
+    return set_bytes(f.offset, val, mask, f.size);
+  }
+  // Sets big-endian bytes [off, off+n) to `val` under `mask`.
+  bool set(std::size_t off, std::uint64_t val, std::uint64_t mask, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto sh = static_cast<unsigned>(8 * (n - 1 - i));
       const auto bv = static_cast<std::uint8_t>(val >> sh);
       const auto bm = static_cast<std::uint8_t>(mask >> sh);
       if ((m[off + i] & bm & (v[off + i] ^ bv)) != 0) return false;
@@ -89,13 +92,14 @@ struct Key {
     }
     return true;
   }
-  bool set_bytes(unsigned off, const std::uint8_t* val, const std::uint8_t* mask, unsigned n) {
-    for (unsigned i = 0; i < n; ++i) {
+  bool set_bytes(std::size_t off, const std::uint8_t* val, const std::uint8_t* mask,
+                 std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
       if (!set(off + i, val[i], mask[i], 1)) return false;
     }
     return true;
   }
-  [[nodiscard]] std::uint8_t mask_at(unsigned off) const { return m[off]; }
+  [[nodiscard]] std::uint8_t mask_at(std::size_t off) const { return m[off]; }
 };
 
 template <class H>
@@ -194,8 +198,8 @@ struct PatternInfo {
 std::optional<FlowError> compile_pattern(const Features& f, const FlowAttr& attr,
                                          std::span<const FlowItem> pattern, Key& k,
                                          PatternInfo& info) {
-  // Bits 2:0 of byte 1 are always zero.
-  k.set(kL3Tun, 0, 0x07, 1);
+  // The bits of byte 1 that are neither l3 nor tun are always zero.
+  k.set(K::TYPES, 0, 0xFFu & ~(K::L3.mask() | K::TUN.mask()));
   // Where the key level starts: after the first tunnel item.
   int tunnel_at = -1;
   std::size_t end = pattern.size();
@@ -216,10 +220,10 @@ std::optional<FlowError> compile_pattern(const Features& f, const FlowAttr& attr
 
   if (attr.ingress_vport) {
     if (*attr.ingress_vport > 255) return err(Type::kAttr, -1, "ingress vport above 255");
-    k.set(kVport, *attr.ingress_vport, 0xff, 1);
+    k.set(K::VPORT, *attr.ingress_vport, 0xff);
   }
 
-  unsigned tun = kTunNone;
+  TunType tun = TunType::kNone;
   unsigned vlans = 0;
   bool eth_type_exact = false;
   std::uint16_t eth_type = 0;
@@ -247,7 +251,7 @@ std::optional<FlowError> compile_pattern(const Features& f, const FlowAttr& attr
           (s.spec.id & 0xff) != *attr.ingress_vport) {
         return err(Type::kAttr, idx, "PORT_ID contradicts the ingress vport attribute");
       }
-      if (!k.set(kVport, s.spec.id, s.mask.id & 0xff, 1)) return conflict();
+      if (!k.set(K::VPORT, s.spec.id, s.mask.id & 0xff)) return conflict();
       continue;
     }
     if (outer) {
@@ -295,10 +299,10 @@ std::optional<FlowError> compile_pattern(const Features& f, const FlowAttr& attr
     if (const auto* eth = std::get_if<ItemEth>(&item)) {
       const auto s = sm(*eth);
       if (!s.present) continue;
-      if (!k.set_bytes(kDmac, s.spec.dst.data(), s.mask.dst.data(), 6)) return conflict();
-      if (!k.set_bytes(kSmac, s.spec.src.data(), s.mask.src.data(), 6)) return conflict();
+      if (!k.set_bytes(T::DMAC, s.spec.dst.data(), s.mask.dst.data())) return conflict();
+      if (!k.set_bytes(T::SMAC, s.spec.src.data(), s.mask.src.data())) return conflict();
       if (s.mask.type != 0 && !next_is_vlan) {
-        if (!k.set(kEtype, s.spec.type, s.mask.type, 2)) return conflict();
+        if (!k.set(T::ETYPE, s.spec.type, s.mask.type)) return conflict();
         if (s.mask.type == 0xffff) {
           eth_type_exact = true;
           eth_type = s.spec.type;
@@ -313,10 +317,10 @@ std::optional<FlowError> compile_pattern(const Features& f, const FlowAttr& attr
       if ((s.mask.tci & 0x0FFF) != 0) {
         if (tunnel_at >= 0) return not_in_key("the inner VLAN ID of a tunnelled packet");
         if (vlans > 1) return not_in_key("the VLAN ID of the second tag");
-        if (!k.set(kTunId, s.spec.tci & 0x0FFF, s.mask.tci & 0x0FFF, 3)) return conflict();
+        if (!k.set(K::TUN_ID, s.spec.tci & 0x0FFF, s.mask.tci & 0x0FFF)) return conflict();
       }
       if (s.mask.inner_type != 0) {
-        if (!k.set(kEtype, s.spec.inner_type, s.mask.inner_type, 2)) return conflict();
+        if (!k.set(T::ETYPE, s.spec.inner_type, s.mask.inner_type)) return conflict();
         if (s.mask.inner_type == 0xffff) {
           eth_type_exact = true;
           eth_type = s.spec.inner_type;
@@ -327,18 +331,18 @@ std::optional<FlowError> compile_pattern(const Features& f, const FlowAttr& attr
         return err(Type::kItem, idx, "IPV4: a second IP header (IP in IP) is not parsed");
       info.l3 = 1;
       const auto s = sm(*ipv4);
-      // Bytes 10-21 and 26-37 are zero for IPv4.
-      std::uint8_t zeros[12] = {}, ones[12];
+      // The address bytes before the IPv4 address are zero.
+      std::uint8_t zeros[kIpv4InAddr] = {}, ones[kIpv4InAddr];
       std::memset(ones, 0xff, sizeof ones);
-      k.set_bytes(kSrc, zeros, ones, 12);
-      k.set_bytes(kDst, zeros, ones, 12);
+      k.set_bytes(K::SRC.offset, zeros, ones, kIpv4InAddr);
+      k.set_bytes(K::DST.offset, zeros, ones, kIpv4InAddr);
       if (!s.present) continue;
       if (s.mask.ttl) return not_in_key("TTL");
       if (s.mask.tos) return not_in_key("TOS/DSCP");
       if (s.mask.frag) return not_in_key("the fragment offset / flags");
-      if (!k.set(kSrc + 12, s.spec.src, s.mask.src, 4)) return conflict();
-      if (!k.set(kDst + 12, s.spec.dst, s.mask.dst, 4)) return conflict();
-      if (s.mask.proto && !k.set(kProto, s.spec.proto, s.mask.proto, 1)) return conflict();
+      if (!k.set(K::SRC.offset + kIpv4InAddr, s.spec.src, s.mask.src, 4)) return conflict();
+      if (!k.set(K::DST.offset + kIpv4InAddr, s.spec.dst, s.mask.dst, 4)) return conflict();
+      if (s.mask.proto && !k.set(K::PROTO, s.spec.proto, s.mask.proto)) return conflict();
     } else if (const auto* ipv6 = std::get_if<ItemIpv6>(&item)) {
       if (info.l3 != 0)
         return err(Type::kItem, idx, "IPV6: a second IP header (IP in IP) is not parsed");
@@ -347,31 +351,31 @@ std::optional<FlowError> compile_pattern(const Features& f, const FlowAttr& attr
       if (!s.present) continue;
       if (s.mask.hop_limit) return not_in_key("hop limit");
       if (s.mask.tc) return not_in_key("traffic class");
-      if (!k.set_bytes(kSrc, s.spec.src.data(), s.mask.src.data(), 16)) return conflict();
-      if (!k.set_bytes(kDst, s.spec.dst.data(), s.mask.dst.data(), 16)) return conflict();
-      if (s.mask.proto && !k.set(kProto, s.spec.proto, s.mask.proto, 1)) return conflict();
+      if (!k.set_bytes(K::SRC, s.spec.src.data(), s.mask.src.data())) return conflict();
+      if (!k.set_bytes(K::DST, s.spec.dst.data(), s.mask.dst.data())) return conflict();
+      if (s.mask.proto && !k.set(K::PROTO, s.spec.proto, s.mask.proto)) return conflict();
     } else if (const auto* tcp = std::get_if<ItemTcp>(&item)) {
       have_l4 = true;
-      if (!k.set(kProto, 6, 0xff, 1)) return conflict();
+      if (!k.set(K::PROTO, 6, 0xff)) return conflict();
       const auto s = sm(*tcp);
       if (!s.present) continue;
       if (s.mask.flags) return not_in_key("TCP flags");
-      if (!k.set(kSport, s.spec.sport, s.mask.sport, 2)) return conflict();
-      if (!k.set(kDport, s.spec.dport, s.mask.dport, 2)) return conflict();
+      if (!k.set(K::SPORT, s.spec.sport, s.mask.sport)) return conflict();
+      if (!k.set(K::DPORT, s.spec.dport, s.mask.dport)) return conflict();
     } else if (const auto* udp = std::get_if<ItemUdp>(&item)) {
       have_l4 = true;
-      if (!k.set(kProto, 17, 0xff, 1)) return conflict();
+      if (!k.set(K::PROTO, 17, 0xff)) return conflict();
       const auto s = sm(*udp);
       if (!s.present) continue;
-      if (!k.set(kSport, s.spec.sport, s.mask.sport, 2)) return conflict();
-      if (!k.set(kDport, s.spec.dport, s.mask.dport, 2)) return conflict();
+      if (!k.set(K::SPORT, s.spec.sport, s.mask.sport)) return conflict();
+      if (!k.set(K::DPORT, s.spec.dport, s.mask.dport)) return conflict();
     } else if (std::holds_alternative<ItemIcmp>(item) || std::holds_alternative<ItemIcmpv6>(item)) {
       const bool v6 = std::holds_alternative<ItemIcmpv6>(item);
       have_l4 = true;
       if (info.l3 == (v6 ? 1u : 2u)) {
         return err(Type::kItem, idx, v6 ? "ICMPV6 over IPv4" : "ICMP over IPv6 (use ICMPV6)");
       }
-      if (!k.set(kProto, v6 ? 58 : 1, 0xff, 1)) return conflict();
+      if (!k.set(K::PROTO, v6 ? 58 : 1, 0xff)) return conflict();
       const auto s = v6 ? sm(static_cast<const Item<IcmpHdr>&>(std::get<ItemIcmpv6>(item)))
                         : sm(static_cast<const Item<IcmpHdr>&>(std::get<ItemIcmp>(item)));
       if (!s.present) {
@@ -380,40 +384,40 @@ std::optional<FlowError> compile_pattern(const Features& f, const FlowAttr& attr
       }
       const std::uint16_t sv = static_cast<std::uint16_t>(s.spec.type << 8 | s.spec.code);
       const std::uint16_t smk = static_cast<std::uint16_t>(s.mask.type << 8 | s.mask.code);
-      if (!k.set(kSport, sv, smk, 2)) return conflict();
+      if (!k.set(K::SPORT, sv, smk)) return conflict();
       const bool type_exact = s.mask.type == 0xff;
       const bool echo =
           v6 ? (s.spec.type == 128 || s.spec.type == 129) : (s.spec.type == 8 || s.spec.type == 0);
       if (type_exact && echo) {
-        if (!k.set(kDport, s.spec.ident, s.mask.ident, 2)) return conflict();
+        if (!k.set(K::DPORT, s.spec.ident, s.mask.ident)) return conflict();
       } else if (type_exact) {
         if (s.mask.ident) return not_in_key("the identifier of a non-echo ICMP message");
-        k.set(kDport, 0, 0xffff, 2);
+        k.set(K::DPORT, 0, 0xffff);
       } else if (s.mask.ident) {
         return err(Type::kItem, idx, "ICMP identifier needs an exact echo request/reply type");
       }
     } else if (is_tunnel(item)) {
       std::uint32_t id = 0, idm = 0;
       if (const auto* vxlan = std::get_if<ItemVxlan>(&item)) {
-        tun = kTunVxlan;
+        tun = TunType::kVxlan;
         if (const auto s = sm(*vxlan); s.present) {
           id = s.spec.id;
           idm = s.mask.id;
         }
       } else if (const auto* geneve = std::get_if<ItemGeneve>(&item)) {
-        tun = kTunGeneve;
+        tun = TunType::kGeneve;
         if (const auto s = sm(*geneve); s.present) {
           id = s.spec.id;
           idm = s.mask.id;
         }
       } else if (const auto* nvgre = std::get_if<ItemNvgre>(&item)) {
-        tun = kTunNvgre;
+        tun = TunType::kNvgre;
         if (const auto s = sm(*nvgre); s.present) {
           id = s.spec.id;
           idm = s.mask.id;
         }
       } else if (const auto* gre = std::get_if<ItemGre>(&item)) {
-        tun = kTunGre;
+        tun = TunType::kGre;
         const Item<GreHdr>& base = *gre;
         if (base.spec) {
           const GreHdr m = base.mask ? *base.mask : GreHdr{0xffffffff, 0};
@@ -423,18 +427,19 @@ std::optional<FlowError> compile_pattern(const Features& f, const FlowAttr& attr
         }
       }
       if ((idm & 0xFF000000u) != 0) {
-        return not_in_key(tun == kTunGre ? "the upper 8 bits of the GRE key"
+        return not_in_key(tun == TunType::kGre ? "the upper 8 bits of the GRE key"
                                          : "bits above 24 of the tunnel id");
       }
-      if (idm && !k.set(kTunId, id, idm, 3)) return conflict();
+      if (idm && !k.set(K::TUN_ID, id, idm)) return conflict();
     }
   }
 
   // Structure: tunnel type, and the tunnel id when there is none.
-  if (tun == kTunNone && vlans > 0) tun = kTunVlan;
-  if (!k.set(kL3Tun, tun << 3, 0x38, 1)) return err(Type::kItem, -1, "tunnel type contradiction");
-  if (tun == kTunNone) k.set(kTunId, 0, 0xffffff, 3);
-  if (tun == kTunVlan) k.set(kTunId, 0, 0xfff000, 3);  // a VID has 12 bits
+  if (tun == TunType::kNone && vlans > 0) tun = TunType::kVlan;
+  if (!k.set(K::TUN, static_cast<std::uint64_t>(tun), 0xff))
+    return err(Type::kItem, -1, "tunnel type contradiction");
+  if (tun == TunType::kNone) k.set(K::TUN_ID, 0, 0xffffff);
+  if (tun == TunType::kVlan) k.set(K::TUN_ID, 0, 0xfff000);  // a VID has 12 bits
 
   if (eth_type_exact) {
     // The EtherType after the tags is implied by the key (l3, or dport for non-IP): keep it
@@ -443,8 +448,8 @@ std::optional<FlowError> compile_pattern(const Features& f, const FlowAttr& attr
     if (info.l3 != 0 && info.l3 != implied) {
       return err(Type::kItem, -1, "EtherType contradicts the IP item");
     }
-    k.v[kEtype] = k.v[kEtype + 1] = 0;
-    k.m[kEtype] = k.m[kEtype + 1] = 0;
+    std::fill_n(k.v.begin() + T::ETYPE.offset, T::ETYPE.size, 0);
+    std::fill_n(k.m.begin() + T::ETYPE.offset, T::ETYPE.size, 0);
   }
   if (info.l3 == 0 && eth_type_exact) {
     if (eth_type == 0x0800)
@@ -453,21 +458,22 @@ std::optional<FlowError> compile_pattern(const Features& f, const FlowAttr& attr
       info.l3 = 2;
     else {
       // Not IP: proto 0, sport 0, dport = EtherType, no addresses.
-      std::uint8_t zeros[32] = {}, ones[32];
+      std::uint8_t zeros[16] = {}, ones[16];
       std::memset(ones, 0xff, sizeof ones);
-      k.set(kL3Tun, 0, 0xC0, 1);
-      k.set(kProto, 0, 0xff, 1);
-      k.set(kSport, 0, 0xffff, 2);
-      k.set(kDport, eth_type, 0xffff, 2);
-      k.set_bytes(kSrc, zeros, ones, 32);
+      k.set(K::L3, 0, 0xff);
+      k.set(K::PROTO, 0, 0xff);
+      k.set(K::SPORT, 0, 0xffff);
+      k.set(K::DPORT, eth_type, 0xffff);
+      k.set_bytes(K::SRC, zeros, ones);
+      k.set_bytes(K::DST, zeros, ones);
     }
   }
-  if (info.l3 != 0) k.set(kL3Tun, info.l3 << 6, 0xC0, 1);
-  if (k.mask_at(kProto) == 0xff) info.proto = k.v[kProto];
+  if (info.l3 != 0) k.set(K::L3, info.l3, 0xff);
+  if (k.mask_at(K::PROTO.offset) == 0xff) info.proto = k.v[K::PROTO.offset];
   if (info.l3 != 0 && !have_l4 && info.proto >= 0 && info.proto != 6 && info.proto != 17 &&
       info.proto != 1 && info.proto != 58) {
-    k.set(kSport, 0, 0xffff, 2);
-    k.set(kDport, 0, 0xffff, 2);
+    k.set(K::SPORT, 0, 0xffff);
+    k.set(K::DPORT, 0, 0xffff);
   }
   (void)icmp_echo_unknown;
   (void)f;
@@ -476,10 +482,9 @@ std::optional<FlowError> compile_pattern(const Features& f, const FlowAttr& attr
 
 std::optional<FlowError> compile_actions(const Features& f, const PatternInfo& info,
                                          std::span<const FlowAction> actions,
-                                         std::array<std::uint8_t, 64>& rec) {
-  rec.fill(0);
-  std::uint32_t flags = 0;
-  int dest_type = -1;
+                                         std::array<std::uint8_t, fmt::ActionRecord::kBytes>& rec) {
+  fmt::ActionRecord a;  // encoded into rec at the end
+  std::optional<fmt::DestType> dest_type;
   unsigned dest_id = 0;
   int dest_index = -1;
   bool push = false, pop = false, set_vid = false, set_pcp = false;
@@ -490,11 +495,11 @@ std::optional<FlowError> compile_actions(const Features& f, const PatternInfo& i
 
   for (std::size_t i = 0; i < actions.size(); ++i) {
     const int idx = static_cast<int>(i);
-    const FlowAction& a = actions[i];
-    if (std::holds_alternative<ActionEnd>(a)) break;
-    if (seen[a.index()]++ > 0) return err(Type::kAction, idx, "the same action twice");
-    auto dest = [&](int type, unsigned id) -> std::optional<FlowError> {
-      if (dest_type >= 0) {
+    const FlowAction& act = actions[i];
+    if (std::holds_alternative<ActionEnd>(act)) break;
+    if (seen[act.index()]++ > 0) return err(Type::kAction, idx, "the same action twice");
+    auto dest = [&](fmt::DestType type, unsigned id) -> std::optional<FlowError> {
+      if (dest_type) {
         return err(Type::kAction, idx,
                    "two destinations (first at action " + std::to_string(dest_index) +
                        "): the NIC has one fate per flow");
@@ -505,39 +510,39 @@ std::optional<FlowError> compile_actions(const Features& f, const PatternInfo& i
       return std::nullopt;
     };
     std::optional<FlowError> e;
-    if (std::holds_alternative<ActionDrop>(a)) {
-      e = dest(0, 0);
-    } else if (const auto* port = std::get_if<ActionPort>(&a)) {
+    if (std::holds_alternative<ActionDrop>(act)) {
+      e = dest(fmt::DestType::kDrop, 0);
+    } else if (const auto* port = std::get_if<ActionPort>(&act)) {
       if (port->port != 0) return err(Type::kAction, idx, "PORT: the NIC has one wire port (0)");
-      e = dest(1, 0);
-    } else if (const auto* vnic = std::get_if<ActionVnic>(&a)) {
+      e = dest(fmt::DestType::kWire, 0);
+    } else if (const auto* vnic = std::get_if<ActionVnic>(&act)) {
       if (vnic->vport < 1 || vnic->vport > f.num_vnic) {
         return err(Type::kAction, idx,
                    "PORT_ID " + std::to_string(vnic->vport) + ": VNICs are 1.." +
                        std::to_string(f.num_vnic));
       }
-      e = dest(2, vnic->vport);
-    } else if (std::holds_alternative<ActionException>(a)) {
-      e = dest(3, 0);
-    } else if (const auto* mark = std::get_if<ActionMark>(&a)) {
-      flags |= 1u << 11;
-      put_le(rec.data() + 20, mark->id, 4);
-    } else if (const auto* meter = std::get_if<ActionMeter>(&a)) {
+      e = dest(fmt::DestType::kVnic, vnic->vport);
+    } else if (std::holds_alternative<ActionException>(act)) {
+      e = dest(fmt::DestType::kException, 0);
+    } else if (const auto* mark = std::get_if<ActionMark>(&act)) {
+      a.set_mark(true);
+      a.mark_value = mark->id;
+    } else if (const auto* meter = std::get_if<ActionMeter>(&act)) {
       if (!f.actions) return err(Type::kUnsupported, idx, "METER: the NIC has no actions block");
       if (meter->index < 1 || meter->index >= f.num_meters) {
         return err(Type::kAction, idx,
                    "METER " + std::to_string(meter->index) + ": meters are 1.." +
                        std::to_string(f.num_meters - 1));
       }
-      put_le(rec.data() + 6, meter->index, 2);
-    } else if (std::holds_alternative<ActionVxlanDecap>(a)) {
+      a.meter = static_cast<std::uint16_t>(meter->index);
+    } else if (std::holds_alternative<ActionVxlanDecap>(act)) {
       if (!info.tunnel) {
         return err(Type::kAction, idx,
                    "DECAP: the pattern has no tunnel item (VXLAN, NVGRE, GENEVE, GRE)");
       }
       decap = true;
-      flags |= 1u << 0;
-    } else if (const auto* vxlan_encap = std::get_if<ActionVxlanEncap>(&a)) {
+      a.set_decap(true);
+    } else if (const auto* vxlan_encap = std::get_if<ActionVxlanEncap>(&act)) {
       if (!f.actions)
         return err(Type::kUnsupported, idx, "VXLAN_ENCAP: the NIC has no actions block");
       if (vxlan_encap->template_index < 1 || vxlan_encap->template_index >= f.num_encap) {
@@ -545,54 +550,54 @@ std::optional<FlowError> compile_actions(const Features& f, const PatternInfo& i
                    "VXLAN_ENCAP template " + std::to_string(vxlan_encap->template_index) +
                        ": templates are 1.." + std::to_string(f.num_encap - 1));
       }
-      flags |= 1u << 1;
-      put_le(rec.data() + 60, vxlan_encap->template_index, 2);
-    } else if (std::holds_alternative<ActionPopVlan>(a)) {
+      a.set_encap(true);
+      a.encap_index = static_cast<std::uint16_t>(vxlan_encap->template_index);
+    } else if (std::holds_alternative<ActionPopVlan>(act)) {
       pop = true;
-    } else if (const auto* push_vlan = std::get_if<ActionPushVlan>(&a)) {
+    } else if (const auto* push_vlan = std::get_if<ActionPushVlan>(&act)) {
       if (push_vlan->ethertype != 0x8100)
         return err(Type::kAction, idx, "OF_PUSH_VLAN: the NIC pushes 0x8100 tags only");
       push = true;
-    } else if (const auto* set_vlan_vid = std::get_if<ActionSetVlanVid>(&a)) {
+    } else if (const auto* set_vlan_vid = std::get_if<ActionSetVlanVid>(&act)) {
       if (set_vlan_vid->vid > 0x0FFF) return err(Type::kAction, idx, "OF_SET_VLAN_VID above 4095");
       set_vid = true;
       vid = set_vlan_vid->vid;
-    } else if (const auto* set_vlan_pcp = std::get_if<ActionSetVlanPcp>(&a)) {
+    } else if (const auto* set_vlan_pcp = std::get_if<ActionSetVlanPcp>(&act)) {
       if (set_vlan_pcp->pcp > 7) return err(Type::kAction, idx, "OF_SET_VLAN_PCP above 7");
       set_pcp = true;
       pcp = set_vlan_pcp->pcp;
-    } else if (const auto* set_mac_dst = std::get_if<ActionSetMacDst>(&a)) {
-      flags |= 1u << 4;
-      std::copy(set_mac_dst->mac.begin(), set_mac_dst->mac.end(), rec.begin() + 8);
-    } else if (const auto* set_mac_src = std::get_if<ActionSetMacSrc>(&a)) {
-      flags |= 1u << 5;
-      std::copy(set_mac_src->mac.begin(), set_mac_src->mac.end(), rec.begin() + 14);
-    } else if (const auto* set_ipv4_src = std::get_if<ActionSetIpv4Src>(&a)) {
+    } else if (const auto* set_mac_dst = std::get_if<ActionSetMacDst>(&act)) {
+      a.set_set_dmac(true);
+      a.dmac = set_mac_dst->mac;
+    } else if (const auto* set_mac_src = std::get_if<ActionSetMacSrc>(&act)) {
+      a.set_set_smac(true);
+      a.smac = set_mac_src->mac;
+    } else if (const auto* set_ipv4_src = std::get_if<ActionSetIpv4Src>(&act)) {
       sip4 = true;
-      flags |= 1u << 6;
-      put_be(rec.data() + 40, set_ipv4_src->addr, 4);
-    } else if (const auto* set_ipv6_src = std::get_if<ActionSetIpv6Src>(&a)) {
+      a.set_set_sip(true);
+      fmt::store_be(a.sip.data() + kIpv4InAddr, set_ipv4_src->addr, 4);
+    } else if (const auto* set_ipv6_src = std::get_if<ActionSetIpv6Src>(&act)) {
       sip6 = true;
-      flags |= 1u << 6;
-      std::copy(set_ipv6_src->addr.begin(), set_ipv6_src->addr.end(), rec.begin() + 28);
-    } else if (const auto* set_ipv4_dst = std::get_if<ActionSetIpv4Dst>(&a)) {
+      a.set_set_sip(true);
+      a.sip = set_ipv6_src->addr;
+    } else if (const auto* set_ipv4_dst = std::get_if<ActionSetIpv4Dst>(&act)) {
       dip4 = true;
-      flags |= 1u << 7;
-      put_be(rec.data() + 56, set_ipv4_dst->addr, 4);
-    } else if (const auto* set_ipv6_dst = std::get_if<ActionSetIpv6Dst>(&a)) {
+      a.set_set_dip(true);
+      fmt::store_be(a.dip.data() + kIpv4InAddr, set_ipv4_dst->addr, 4);
+    } else if (const auto* set_ipv6_dst = std::get_if<ActionSetIpv6Dst>(&act)) {
       dip6 = true;
-      flags |= 1u << 7;
-      std::copy(set_ipv6_dst->addr.begin(), set_ipv6_dst->addr.end(), rec.begin() + 44);
-    } else if (const auto* set_tp_src = std::get_if<ActionSetTpSrc>(&a)) {
-      flags |= 1u << 8;
-      put_be(rec.data() + 24, set_tp_src->port, 2);
-    } else if (const auto* set_tp_dst = std::get_if<ActionSetTpDst>(&a)) {
-      flags |= 1u << 9;
-      put_be(rec.data() + 26, set_tp_dst->port, 2);
-    } else if (std::holds_alternative<ActionDecTtl>(a)) {
-      flags |= 1u << 10;
-    } else if (std::holds_alternative<ActionMirror>(a)) {
-      flags |= 1u << 12;
+      a.set_set_dip(true);
+      a.dip = set_ipv6_dst->addr;
+    } else if (const auto* set_tp_src = std::get_if<ActionSetTpSrc>(&act)) {
+      a.set_set_sport(true);
+      a.sport = set_tp_src->port;
+    } else if (const auto* set_tp_dst = std::get_if<ActionSetTpDst>(&act)) {
+      a.set_set_dport(true);
+      a.dport = set_tp_dst->port;
+    } else if (std::holds_alternative<ActionDecTtl>(act)) {
+      a.set_dec_ttl(true);
+    } else if (std::holds_alternative<ActionMirror>(act)) {
+      a.set_mirror(true);
     }
     if (e) return e;
     // Consistency with the pattern (the rewrite applies to the key-level IP header when the
@@ -605,52 +610,56 @@ std::optional<FlowError> compile_actions(const Features& f, const PatternInfo& i
       return err(Type::kAction, idx, "SET_IPV4_* on an IPv6 flow");
     if (keyed_ip && info.l3 == 1 && (sip6 || dip6))
       return err(Type::kAction, idx, "SET_IPV6_* on an IPv4 flow");
-    if ((flags & (3u << 8)) && keyed_ip && info.proto >= 0 && info.proto != 6 && info.proto != 17) {
+    if ((a.set_sport() || a.set_dport()) && keyed_ip && info.proto >= 0 && info.proto != 6 && info.proto != 17) {
       return err(Type::kAction, idx, "SET_TP_*: the NIC rewrites TCP and UDP ports only");
     }
-    if ((flags & (1u << 10)) && keyed_ip && info.l3 == 0 && info.proto == 0) {
+    if (a.dec_ttl() && keyed_ip && info.l3 == 0 && info.proto == 0) {
       return err(Type::kAction, idx, "DEC_TTL on a non-IP flow");
     }
   }
-  if (dest_type < 0) {
+  if (!dest_type) {
     return err(Type::kAction, -1, "no destination: add DROP, PORT, PORT_ID (VNIC) or EXCEPTION");
   }
   // VLAN: one operation per flow.
-  unsigned vlan_op = 0;
+  fmt::VlanOp vlan_op = fmt::VlanOp::kNone;
   if (pop && (push || set_vid || set_pcp)) {
     return err(Type::kAction, -1, "OF_POP_VLAN with a push/set: the NIC does one VLAN operation");
   }
-  if (pop) vlan_op = 1;
+  if (pop) vlan_op = fmt::VlanOp::kPop;
   if (push)
-    vlan_op = 2;
+    vlan_op = fmt::VlanOp::kPush;
   else if (set_vid)
-    vlan_op = 3;
+    vlan_op = fmt::VlanOp::kRewrite;
   else if (set_pcp) {
     return err(Type::kAction, -1,
                "OF_SET_VLAN_PCP alone: the NIC rewrites the whole TCI; add OF_SET_VLAN_VID");
   }
-  flags |= vlan_op << 2;
-  put_le(rec.data() + 4, static_cast<std::uint16_t>(vid | (pcp << 13)), 2);
-  flags |= static_cast<std::uint32_t>(dest_type) << 13;
-  flags |= (dest_id & 0xFF) << 16;
-  put_le(rec.data(), flags, 4);
+  a.set_vlan_op(vlan_op);
+  a.vlan_tci = static_cast<std::uint16_t>(vid | (pcp << 13));
+  a.set_dest_type(*dest_type).set_dest_id(static_cast<std::uint8_t>(dest_id));
+  a.encode(rec);
   return std::nullopt;
 }
 
-constexpr std::uint8_t kOk = 1, kExistsCode = 2, kFullCode = 3, kNotFoundCode = 4;
-
-FlowError status_error(std::uint8_t code, const char* what) {
+FlowError status_error(FlowStatus code, const char* what) {
   switch (code) {
-    case kExistsCode:
+    case FlowStatus::kExists:
       return err(Type::kExists, -1, std::string(what) + ": the same key is installed");
-    case kFullCode:
+    case FlowStatus::kTableFull:
       return err(Type::kTableFull, -1, std::string(what) + ": table full");
-    case kNotFoundCode:
+    case FlowStatus::kNotFound:
       return err(Type::kNotFound, -1, std::string(what) + ": no such entry");
     default:
       return err(Type::kUnsupported, -1,
-                 std::string(what) + ": NIC status " + std::to_string(code));
+                 std::string(what) + ": NIC status " +
+                     std::to_string(static_cast<unsigned>(code)) + " (" + fmt::to_string(code) +
+                     ")");
   }
+}
+
+/// The CODE field of a command status register.
+FlowStatus code_of(const regs::Field& code, std::uint32_t status) {
+  return static_cast<FlowStatus>(code.get(status));
 }
 
 }  // namespace
@@ -680,13 +689,13 @@ Result<CompiledRule> FlowTable::compile(const FlowAttr& attr, std::span<const Fl
   PatternInfo info;
   if (auto e = compile_pattern(f, attr, pattern, k, info)) return *e;
   if (auto e = compile_actions(f, info, actions, c.action)) return *e;
-  for (unsigned i = 0; i < kTcamKeyBytes; ++i) k.v[i] &= k.m[i];
+  for (unsigned i = 0; i < T::kBytes; ++i) k.v[i] &= k.m[i];
   c.value = k.v;
   c.mask = k.m;
   c.priority = static_cast<std::uint16_t>(attr.priority);
   bool full = true;
   for (unsigned i = 0; i < kKeyBytes; ++i) full = full && k.m[i] == 0xff;
-  for (unsigned i = kKeyBytes; i < kTcamKeyBytes; ++i) full = full && k.m[i] == 0;
+  for (unsigned i = kKeyBytes; i < T::kBytes; ++i) full = full && k.m[i] == 0;
   switch (attr.placement) {
     case Placement::kAuto:
       c.table = (full && f.flow_table) ? FlowTableKind::kExact : FlowTableKind::kTcam;
@@ -712,16 +721,15 @@ Result<CompiledRule> FlowTable::compile(const FlowAttr& attr, std::span<const Fl
   return c;
 }
 
-std::optional<FlowError> FlowTable::validate(const FlowAttr& attr,
-                                             std::span<const FlowItem> pattern,
-                                             std::span<const FlowAction> actions) const {
+Result<void> FlowTable::validate(const FlowAttr& attr, std::span<const FlowItem> pattern,
+                                 std::span<const FlowAction> actions) const {
   auto c = compile(attr, pattern, actions);
   if (!c) return c.error();
-  return std::nullopt;
+  return {};
 }
 
 Flow FlowTable::remember(FlowTableKind t, std::uint32_t hw,
-                         const std::array<std::uint8_t, 56>& key) {
+                         const std::array<std::uint8_t, T::kBytes>& key) {
   const Flow f{next_id_++};
   flows_.emplace(f.id, Installed{t, hw, key});
   return f;
@@ -729,22 +737,12 @@ Flow FlowTable::remember(FlowTableKind t, std::uint32_t hw,
 
 Result<Flow> FlowTable::install_em(const CompiledRule& c) {
   const std::uint32_t b = drv_->base(Block::kFlow, "exact-match flows");
-  for (unsigned w = 0; w < R::flow::FT_KEY_COUNT; ++w) {
-    std::uint32_t v = 0;
-    for (unsigned j = 0; j < 4; ++j) {
-      const unsigned i = 4 * w + j;
-      if (i < kKeyBytes) v |= std::uint32_t{c.value[i]} << (8 * j);
-    }
-    drv_->wr(b + R::flow::FT_KEY + 4 * w, v);
-  }
-  for (unsigned w = 0; w < R::flow::FT_ACTION_COUNT; ++w) {
-    drv_->wr(b + R::flow::FT_ACTION + 4 * w,
-             static_cast<std::uint32_t>(get_le(c.action.data() + 4 * w, 4)));
-  }
-  drv_->wr(b + R::flow::FT_CMD, 1);
+  drv_->wr_words(b + R::flow::FT_KEY, R::flow::FT_KEY_COUNT, std::span(c.value).first(kKeyBytes));
+  drv_->wr_words(b + R::flow::FT_ACTION, R::flow::FT_ACTION_COUNT, c.action);
+  drv_->wr(b + R::flow::FT_CMD, static_cast<std::uint32_t>(fmt::FtCmd::kInsert));
   const std::uint32_t st = drv_->wait_not_busy(b + R::flow::FT_STATUS, "FT_STATUS");
-  const auto code = static_cast<std::uint8_t>(R::flow::FT_STATUS_CODE.get(st));
-  if (code != kOk) return status_error(code, "exact-match insert");
+  const FlowStatus code = code_of(R::flow::FT_STATUS_CODE, st);
+  if (code != FlowStatus::kOk) return status_error(code, "exact-match insert");
   return remember(FlowTableKind::kExact, drv_->rd(b + R::flow::FT_HANDLE), c.value);
 }
 
@@ -757,20 +755,13 @@ Result<Flow> FlowTable::install_tcam(const CompiledRule& c) {
   const auto index = static_cast<std::uint32_t>(it - tcam_used_.begin());
   drv_->wr(b + R::tcam::TCAM_INDEX, index);
   drv_->wr(b + R::tcam::TCAM_PRIO, c.priority);
-  for (unsigned w = 0; w < R::tcam::TCAM_VALUE_COUNT; ++w) {
-    drv_->wr(b + R::tcam::TCAM_VALUE + 4 * w,
-             static_cast<std::uint32_t>(get_le(c.value.data() + 4 * w, 4)));
-    drv_->wr(b + R::tcam::TCAM_MASK + 4 * w,
-             static_cast<std::uint32_t>(get_le(c.mask.data() + 4 * w, 4)));
-  }
-  for (unsigned w = 0; w < R::tcam::TCAM_ACTION_COUNT; ++w) {
-    drv_->wr(b + R::tcam::TCAM_ACTION + 4 * w,
-             static_cast<std::uint32_t>(get_le(c.action.data() + 4 * w, 4)));
-  }
-  drv_->wr(b + R::tcam::TCAM_CMD, 1);
+  drv_->wr_words(b + R::tcam::TCAM_VALUE, R::tcam::TCAM_VALUE_COUNT, c.value);
+  drv_->wr_words(b + R::tcam::TCAM_MASK, R::tcam::TCAM_MASK_COUNT, c.mask);
+  drv_->wr_words(b + R::tcam::TCAM_ACTION, R::tcam::TCAM_ACTION_COUNT, c.action);
+  drv_->wr(b + R::tcam::TCAM_CMD, static_cast<std::uint32_t>(fmt::TcamCmd::kWrite));
   const std::uint32_t st = drv_->wait_not_busy(b + R::tcam::TCAM_STATUS, "TCAM_STATUS");
-  const auto code = static_cast<std::uint8_t>(R::tcam::TCAM_STATUS_CODE.get(st));
-  if (code != kOk) return status_error(code, "TCAM write");
+  const FlowStatus code = code_of(R::tcam::TCAM_STATUS_CODE, st);
+  if (code != FlowStatus::kOk) return status_error(code, "TCAM write");
   *it = true;
   return remember(FlowTableKind::kTcam, index, c.value);
 }
@@ -785,13 +776,18 @@ Result<Flow> FlowTable::create(const FlowAttr& attr, std::span<const FlowItem> p
 void FlowTable::setup_ring() {
   const std::uint32_t b = drv_->base(Block::kFcmd, "the flow-command ring");
   const std::size_t n = std::size_t{1} << ring_log2_;
-  ring_ = drv_->device().alloc_dma(n * 128, 128);
+  ring_ = drv_->device().alloc_dma(n * fmt::Fcmd::kBytes, fmt::Fcmd::kBytes);
   drv_->wr(b + R::fcmd::FCMD_CTRL, 0);
   drv_->wr64(b + R::fcmd::FCMD_BASE_LO, ring_.iova());
   drv_->wr(b + R::fcmd::FCMD_SIZE_LOG2, ring_log2_);
   ring_prod_ = static_cast<std::uint16_t>(drv_->rd(b + R::fcmd::FCMD_CONS));
   drv_->wr(b + R::fcmd::FCMD_PROD, ring_prod_);
   drv_->wr(b + R::fcmd::FCMD_CTRL, 1);
+}
+
+std::span<std::uint8_t> FlowTable::ring_slot(std::uint16_t index) {
+  const std::size_t n = std::size_t{1} << ring_log2_;
+  return {ring_.data() + (index & (n - 1)) * fmt::Fcmd::kBytes, fmt::Fcmd::kBytes};
 }
 
 std::vector<Result<Flow>> FlowTable::create_batch(std::span<const FlowRule> rules) {
@@ -821,12 +817,11 @@ std::vector<Result<Flow>> FlowTable::create_batch(std::span<const FlowRule> rule
         const std::uint16_t first = ring_prod_;
         for (std::size_t j = 0; j < chunk; ++j) {
           const CompiledRule& c = em[next + j].second;
-          std::uint8_t* cmd =
-              ring_.data() + std::size_t{static_cast<std::uint16_t>(first + j) & (n - 1)} * 128;
-          std::memset(cmd, 0, 128);
-          cmd[0] = 1;  // EM insert
-          std::memcpy(cmd + 10, c.value.data(), kKeyBytes);
-          std::memcpy(cmd + 64, c.action.data(), 64);
+          fmt::Fcmd cmd;
+          cmd.op = fmt::FcmdOp::kEmInsert;
+          std::copy_n(c.value.begin(), kKeyBytes, cmd.key.begin());
+          cmd.action = c.action;
+          cmd.encode(ring_slot(static_cast<std::uint16_t>(first + j)));
         }
         ring_prod_ = static_cast<std::uint16_t>(first + chunk);
         std::atomic_thread_fence(std::memory_order_release);
@@ -839,13 +834,11 @@ std::vector<Result<Flow>> FlowTable::create_batch(std::span<const FlowRule> rule
         std::atomic_thread_fence(std::memory_order_acquire);
         for (std::size_t j = 0; j < chunk; ++j) {
           const auto& [i, c] = em[next + j];
-          const std::uint8_t* cmd =
-              ring_.data() + std::size_t{static_cast<std::uint16_t>(first + j) & (n - 1)} * 128;
-          if (cmd[1] == kOk) {
-            res[i].emplace(remember(FlowTableKind::kExact,
-                                    static_cast<std::uint32_t>(get_le(cmd + 4, 4)), c.value));
+          const fmt::Fcmd done = fmt::Fcmd::decode(ring_slot(static_cast<std::uint16_t>(first + j)));
+          if (done.status == FlowStatus::kOk) {
+            res[i].emplace(remember(FlowTableKind::kExact, done.handle, c.value));
           } else {
-            res[i].emplace(status_error(cmd[1], "exact-match insert (command ring)"));
+            res[i].emplace(status_error(done.status, "exact-match insert (command ring)"));
           }
         }
         next += chunk;
@@ -858,7 +851,7 @@ std::vector<Result<Flow>> FlowTable::create_batch(std::span<const FlowRule> rule
   return out;
 }
 
-std::optional<FlowError> FlowTable::destroy(Flow f) {
+Result<void> FlowTable::destroy(Flow f) {
   const auto it = flows_.find(f.id);
   if (it == flows_.end())
     return err(Type::kNotFound, -1, "flow " + std::to_string(f.id) + " does not exist");
@@ -866,22 +859,22 @@ std::optional<FlowError> FlowTable::destroy(Flow f) {
   if (in.table == FlowTableKind::kExact) {
     const std::uint32_t b = drv_->base(Block::kFlow, "exact-match flows");
     drv_->wr(b + R::flow::FT_HANDLE, in.hw);
-    drv_->wr(b + R::flow::FT_CMD, 3);
+    drv_->wr(b + R::flow::FT_CMD, static_cast<std::uint32_t>(fmt::FtCmd::kDeleteHandle));
     const std::uint32_t st = drv_->wait_not_busy(b + R::flow::FT_STATUS, "FT_STATUS");
-    const auto code = static_cast<std::uint8_t>(R::flow::FT_STATUS_CODE.get(st));
+    const FlowStatus code = code_of(R::flow::FT_STATUS_CODE, st);
     flows_.erase(it);
-    if (code != kOk) return status_error(code, "exact-match delete");
+    if (code != FlowStatus::kOk) return status_error(code, "exact-match delete");
   } else {
     const std::uint32_t b = drv_->base(Block::kTcam, "TCAM flows");
     drv_->wr(b + R::tcam::TCAM_INDEX, in.hw);
-    drv_->wr(b + R::tcam::TCAM_CMD, 2);
+    drv_->wr(b + R::tcam::TCAM_CMD, static_cast<std::uint32_t>(fmt::TcamCmd::kClear));
     const std::uint32_t st = drv_->wait_not_busy(b + R::tcam::TCAM_STATUS, "TCAM_STATUS");
-    const auto code = static_cast<std::uint8_t>(R::tcam::TCAM_STATUS_CODE.get(st));
+    const FlowStatus code = code_of(R::tcam::TCAM_STATUS_CODE, st);
     tcam_used_[in.hw] = false;
     flows_.erase(it);
-    if (code != kOk) return status_error(code, "TCAM clear");
+    if (code != FlowStatus::kOk) return status_error(code, "TCAM clear");
   }
-  return std::nullopt;
+  return {};
 }
 
 Result<FlowCounters> FlowTable::query(Flow f) {
@@ -893,28 +886,33 @@ Result<FlowCounters> FlowTable::query(Flow f) {
   if (in.table == FlowTableKind::kExact) {
     const std::uint32_t b = drv_->base(Block::kFlow, "exact-match flows");
     drv_->wr(b + R::flow::FT_HANDLE, in.hw);
-    drv_->wr(b + R::flow::FT_CMD, 4);
+    drv_->wr(b + R::flow::FT_CMD, static_cast<std::uint32_t>(fmt::FtCmd::kQuery));
     const std::uint32_t st = drv_->wait_not_busy(b + R::flow::FT_STATUS, "FT_STATUS");
-    const auto code = static_cast<std::uint8_t>(R::flow::FT_STATUS_CODE.get(st));
-    if (code != kOk) return status_error(code, "exact-match query");
+    const FlowStatus code = code_of(R::flow::FT_STATUS_CODE, st);
+    if (code != FlowStatus::kOk) return status_error(code, "exact-match query");
     c.packets = drv_->rd64(b + R::flow::FT_PKTS_LO);
     c.bytes = drv_->rd64(b + R::flow::FT_BYTES_LO);
     c.last_seen = drv_->rd(b + R::flow::FT_LAST_SEEN);
   } else {
     const std::uint32_t b = drv_->base(Block::kTcam, "TCAM flows");
     drv_->wr(b + R::tcam::TCAM_INDEX, in.hw);
-    drv_->wr(b + R::tcam::TCAM_CMD, 3);
+    drv_->wr(b + R::tcam::TCAM_CMD, static_cast<std::uint32_t>(fmt::TcamCmd::kQuery));
     const std::uint32_t st = drv_->wait_not_busy(b + R::tcam::TCAM_STATUS, "TCAM_STATUS");
-    const auto code = static_cast<std::uint8_t>(R::tcam::TCAM_STATUS_CODE.get(st));
-    if (code != kOk) return status_error(code, "TCAM query");
+    const FlowStatus code = code_of(R::tcam::TCAM_STATUS_CODE, st);
+    if (code != FlowStatus::kOk) return status_error(code, "TCAM query");
     c.packets = drv_->rd64(b + R::tcam::TCAM_PKTS_LO);
     c.bytes = drv_->rd64(b + R::tcam::TCAM_BYTES_LO);
   }
   return c;
 }
 
-void FlowTable::flush() {
-  while (!flows_.empty()) (void)destroy(Flow{flows_.begin()->first});
+Result<void> FlowTable::flush() {
+  Result<void> first;
+  while (!flows_.empty()) {
+    Result<void> r = destroy(Flow{flows_.begin()->first});  // forgets the flow either way
+    if (!r && first) first = std::move(r);
+  }
+  return first;
 }
 
 std::optional<FlowTableKind> FlowTable::table_of(Flow f) const {
@@ -933,37 +931,24 @@ std::uint32_t FlowTable::em_count() {
   return drv_->rd(drv_->base(Block::kFlow, "exact-match flows") + R::flow::FT_COUNT);
 }
 
-std::optional<FlowError> FlowTable::set_encap_template(unsigned index, const EncapTemplate& t) {
+Result<void> FlowTable::set_encap_template(unsigned index, const EncapTemplate& t) {
   if (!drv_->features().actions) return err(Type::kUnsupported, -1, "the NIC has no actions block");
   if (index < 1 || index >= drv_->features().num_encap) {
     return err(Type::kAction, -1,
                "encap template " + std::to_string(index) + " outside 1.." +
                    std::to_string(drv_->features().num_encap - 1));
   }
-  std::array<std::uint8_t, 64> d{};
-  std::copy(t.dst_mac.begin(), t.dst_mac.end(), d.begin());
-  std::copy(t.src_mac.begin(), t.src_mac.end(), d.begin() + 6);
-  put_le(d.data() + 12, t.vlan_tci, 2);
-  d[14] = t.ipv6 ? 1 : 0;
-  d[15] = t.ttl;
-  put_le(d.data() + 16, t.udp_dport, 2);
-  put_le(d.data() + 18, t.vni & 0xFFFFFF, 3);
-  std::copy(t.src_ip.begin(), t.src_ip.end(), d.begin() + 24);
-  std::copy(t.dst_ip.begin(), t.dst_ip.end(), d.begin() + 40);
   const std::uint32_t b = drv_->block(Block::kActions).base;
-  for (unsigned w = 0; w < R::actions::ENCAP_DATA_COUNT; ++w) {
-    drv_->wr(b + R::actions::ENCAP_DATA + 4 * w,
-             static_cast<std::uint32_t>(get_le(d.data() + 4 * w, 4)));
-  }
+  drv_->wr_words(b + R::actions::ENCAP_DATA, R::actions::ENCAP_DATA_COUNT, t.encode());
   drv_->wr(b + R::actions::ENCAP_INDEX, index);
-  drv_->wr(b + R::actions::ENCAP_CMD, 1);
-  const std::uint32_t st = drv_->rd(b + R::actions::ACT_STATUS) & 0xFF;
-  if (st != kOk) return status_error(static_cast<std::uint8_t>(st), "encap template write");
-  return std::nullopt;
+  drv_->wr(b + R::actions::ENCAP_CMD, static_cast<std::uint32_t>(fmt::ActCmd::kWrite));
+  const std::uint32_t st = drv_->wait_not_busy(b + R::actions::ACT_STATUS, "ACT_STATUS");
+  const FlowStatus code = code_of(R::actions::ACT_STATUS_CODE, st);
+  if (code != FlowStatus::kOk) return status_error(code, "encap template write");
+  return {};
 }
 
-std::optional<FlowError> FlowTable::set_meter(unsigned index, std::uint32_t rate,
-                                              std::uint32_t burst) {
+Result<void> FlowTable::set_meter(unsigned index, std::uint32_t rate, std::uint32_t burst) {
   if (!drv_->features().actions) return err(Type::kUnsupported, -1, "the NIC has no actions block");
   if (index < 1 || index >= drv_->features().num_meters) {
     return err(Type::kAction, -1,
@@ -974,19 +959,21 @@ std::optional<FlowError> FlowTable::set_meter(unsigned index, std::uint32_t rate
   drv_->wr(b + R::actions::METER_INDEX, index);
   drv_->wr(b + R::actions::METER_RATE, rate);
   drv_->wr(b + R::actions::METER_BURST, burst);
-  drv_->wr(b + R::actions::METER_CMD, 1);
-  const std::uint32_t st = drv_->rd(b + R::actions::ACT_STATUS) & 0xFF;
-  if (st != kOk) return status_error(static_cast<std::uint8_t>(st), "meter write");
-  return std::nullopt;
+  drv_->wr(b + R::actions::METER_CMD, static_cast<std::uint32_t>(fmt::ActCmd::kWrite));
+  const std::uint32_t st = drv_->wait_not_busy(b + R::actions::ACT_STATUS, "ACT_STATUS");
+  const FlowStatus code = code_of(R::actions::ACT_STATUS_CODE, st);
+  if (code != FlowStatus::kOk) return status_error(code, "meter write");
+  return {};
 }
 
 Result<std::uint32_t> FlowTable::meter_tokens(unsigned index) {
   if (!drv_->features().actions) return err(Type::kUnsupported, -1, "the NIC has no actions block");
   const std::uint32_t b = drv_->block(Block::kActions).base;
   drv_->wr(b + R::actions::METER_INDEX, index);
-  drv_->wr(b + R::actions::METER_CMD, 2);
-  const std::uint32_t st = drv_->rd(b + R::actions::ACT_STATUS) & 0xFF;
-  if (st != kOk) return status_error(static_cast<std::uint8_t>(st), "meter read");
+  drv_->wr(b + R::actions::METER_CMD, static_cast<std::uint32_t>(fmt::ActCmd::kRead));
+  const std::uint32_t st = drv_->wait_not_busy(b + R::actions::ACT_STATUS, "ACT_STATUS");
+  const FlowStatus code = code_of(R::actions::ACT_STATUS_CODE, st);
+  if (code != FlowStatus::kOk) return status_error(code, "meter read");
   return drv_->rd(b + R::actions::METER_TOKENS);
 }
 

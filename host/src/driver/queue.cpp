@@ -4,15 +4,13 @@
 #include <atomic>
 #include <cstring>
 
-#include "le.hpp"
 #include "nicsim/host/driver/driver.hpp"
+#include "nicsim/regs/nic_formats.hpp"
 #include "nicsim/regs/nic_regs.hpp"
 
 namespace nicsim::host {
 
 namespace R = nicsim::regs;
-using detail::get_le;
-using detail::put_le;
 
 // The exception ring has the receive-queue layout.
 static_assert(R::excq::RING_BASE_LO == R::rxq::RING_BASE_LO &&
@@ -23,7 +21,8 @@ static_assert(R::excq::RING_BASE_LO == R::rxq::RING_BASE_LO &&
 
 namespace {
 
-constexpr unsigned kRxDesc = 16, kRxCpl = 32, kTxDesc = 16, kTxCpl = 16;
+constexpr unsigned kRxDesc = fmt::RxDesc::kBytes, kRxCpl = fmt::RxCpl::kBytes,
+                   kTxDesc = fmt::TxDesc::kBytes, kTxCpl = fmt::TxCpl::kBytes;
 
 void check_size(unsigned log2, const char* what) {
   if (log2 < 4 || log2 > 15) {
@@ -49,15 +48,18 @@ void check_irq(const Driver& d, const IrqConfig& irq) {
   if (irq.mod_pkts > 0xFFFF) throw DriverError(DriverErrc::kBadArgument, "mod_pkts above 65535");
 }
 
+/// The phase bit a completion written at free-running index c carries: 1 on the first pass
+/// over a ring of 2^log2 entries, flipping on every wrap.
+bool phase_of(std::uint16_t c, unsigned log2) { return ((c >> log2) & 1) == 0; }
+
 /// Writes into every completion slot the phase its next completion will NOT carry, so a ring
 /// that starts on an odd pass does not show stale entries as new.
-void init_phase(DmaRegion& cq, unsigned entry, unsigned phase_byte, std::uint16_t next,
+void init_phase(DmaRegion& cq, unsigned entry, const fmt::BitField& phase, std::uint16_t next,
                 unsigned log2) {
   const unsigned n = 1u << log2;
   for (unsigned k = 0; k < n; ++k) {
     const auto c = static_cast<std::uint16_t>(next + k);
-    const bool phase = ((c >> log2) & 1) == 0;  // what the NIC will write there
-    cq.data()[std::size_t{c & (n - 1)} * entry + phase_byte] = phase ? 0x00 : 0x80;
+    phase.store(cq.data() + std::size_t{c & (n - 1)} * entry, phase_of(c, log2) ? 0 : 1);
   }
 }
 
@@ -67,40 +69,6 @@ inline void dma_wmb() { std::atomic_thread_fence(std::memory_order_release); }
 inline void dma_rmb() { std::atomic_thread_fence(std::memory_order_acquire); }
 
 }  // namespace
-
-const char* to_string(ExceptionReason r) {
-  switch (r) {
-    case ExceptionReason::kNone:
-      return "none";
-    case ExceptionReason::kMiss:
-      return "miss";
-    case ExceptionReason::kAction:
-      return "action";
-    case ExceptionReason::kTtl:
-      return "ttl";
-    case ExceptionReason::kParseError:
-      return "parse_error";
-    case ExceptionReason::kMirror:
-      return "mirror";
-    case ExceptionReason::kSpoofReport:
-      return "spoof_report";
-  }
-  return "?";
-}
-
-const char* to_string(TxStatus s) {
-  switch (s) {
-    case TxStatus::kOk:
-      return "ok";
-    case TxStatus::kSpoof:
-      return "spoof";
-    case TxStatus::kBadLength:
-      return "bad length";
-    case TxStatus::kBadOverride:
-      return "bad override";
-  }
-  return "?";
-}
 
 // ---- RxQueue --------------------------------------------------------------------------------
 
@@ -138,7 +106,7 @@ RxQueue::RxQueue(Driver& drv, unsigned index, const RxQueueConfig& cfg, bool exc
     // continues them works too, and mark every completion slot as not yet written.
     prod_ = static_cast<std::uint16_t>(drv.rd(regs_ + R::rxq::PROD));
     cq_cons_ = static_cast<std::uint16_t>(drv.rd(regs_ + R::rxq::CQ_PROD));
-    init_phase(cq_, kRxCpl, 31, cq_cons_, cfg.size_log2);
+    init_phase(cq_, kRxCpl, fmt::rx_cpl::PHASE, cq_cons_, cfg.size_log2);
     drv.wr(regs_ + R::rxq::CQ_CONS, cq_cons_);
     // Post all buffers but one: a full descriptor ring never looks empty to the NIC.
     for (unsigned i = 0; i + 1 < n; ++i) post(i);
@@ -177,10 +145,8 @@ RxQueue::~RxQueue() {
 
 void RxQueue::post(unsigned slot) {
   const unsigned pos = prod_ & (size() - 1);
-  std::uint8_t* d = ring_.data() + std::size_t{pos} * kRxDesc;
-  put_le(d, bufs_.iova() + std::uint64_t{slot} * cfg_.buf_size, 8);
-  put_le(d + 8, cfg_.buf_size, 4);
-  put_le(d + 12, 0, 4);
+  const fmt::RxDesc d{bufs_.iova() + std::uint64_t{slot} * cfg_.buf_size, cfg_.buf_size};
+  d.encode(std::span(ring_.data() + std::size_t{pos} * kRxDesc, kRxDesc));
   buf_of_desc_[pos] = slot;
   ++prod_;
 }
@@ -191,9 +157,7 @@ unsigned RxQueue::pending() const {
   std::uint16_t c = cq_cons_;
   while (count < n) {
     const std::uint8_t* e = cq_.data() + std::size_t{c & (n - 1)} * kRxCpl;
-    const bool phase = (e[31] & 0x80) != 0;
-    const bool expect = ((c >> cfg_.size_log2) & 1) == 0;
-    if (phase != expect) break;
+    if ((fmt::rx_cpl::PHASE.load(e) != 0) != phase_of(c, cfg_.size_log2)) break;
     ++count;
     ++c;
   }
@@ -206,32 +170,31 @@ std::vector<RxPacket> RxQueue::poll(unsigned max) {
   std::uint32_t released = 0;
   while (out.size() < max) {
     const std::uint8_t* e = cq_.data() + std::size_t{cq_cons_ & (n - 1)} * kRxCpl;
-    // Phase: 1 on the first pass over the ring, flipping on each wrap.
-    const bool expect = ((cq_cons_ >> cfg_.size_log2) & 1) == 0;
-    if (((e[31] & 0x80) != 0) != expect) break;
+    if ((fmt::rx_cpl::PHASE.load(e) != 0) != phase_of(cq_cons_, cfg_.size_log2)) break;
     dma_rmb();
+    const fmt::RxCpl c = fmt::RxCpl::decode(std::span(e, kRxCpl));
     RxPacket p;
-    p.length = static_cast<std::uint16_t>(get_le(e, 2));
-    p.desc_index = static_cast<std::uint16_t>(get_le(e + 2, 2));
-    p.rss_hash = static_cast<std::uint32_t>(get_le(e + 4, 4));
-    p.mark = static_cast<std::uint32_t>(get_le(e + 8, 4));
-    p.vlan_tci = static_cast<std::uint16_t>(get_le(e + 12, 2));
-    p.status = e[14];
-    p.parse_err = (e[14] & 0x01) != 0;
-    p.ip_csum_ok = (e[14] & 0x02) != 0;
-    p.l4_csum_ok = (e[14] & 0x04) != 0;
-    p.vlan = (e[14] & 0x08) != 0;
-    p.mark_valid = (e[14] & 0x10) != 0;
-    p.rss_valid = (e[14] & 0x20) != 0;
-    p.csum_checked = (e[14] & 0x40) != 0;
-    p.l3 = e[15] & 0x3;
-    p.l4 = (e[15] >> 2) & 0x7;
-    p.tun_type = (e[15] >> 5) & 0x7;
-    p.src_vport = e[16];
-    p.reason = static_cast<ExceptionReason>(e[17]);
-    p.tcam_index = static_cast<std::uint16_t>(get_le(e + 18, 2));
-    p.flow_hash = static_cast<std::uint32_t>(get_le(e + 20, 4));
-    p.timestamp = static_cast<std::uint32_t>(get_le(e + 24, 4));
+    p.length = c.len;
+    p.desc_index = c.slot;
+    p.rss_hash = c.rss_hash;
+    p.mark = c.mark;
+    p.vlan_tci = c.vlan_tci;
+    p.status = c.status;
+    p.parse_err = c.parse_err();
+    p.ip_csum_ok = c.ip_csum_ok();
+    p.l4_csum_ok = c.l4_csum_ok();
+    p.vlan = c.vlan();
+    p.mark_valid = c.mark_valid();
+    p.rss_valid = c.rss_valid();
+    p.csum_checked = c.csum_checked();
+    p.l3 = static_cast<std::uint8_t>(c.l3());
+    p.l4 = static_cast<std::uint8_t>(c.l4());
+    p.tun_type = static_cast<std::uint8_t>(c.tun());
+    p.src_vport = c.src_vport;
+    p.reason = c.reason;
+    p.tcam_index = c.tcam_index;
+    p.flow_hash = c.h1;
+    p.timestamp = c.timestamp;
     p.queue = index_;
     const unsigned pos = p.desc_index & (n - 1);
     const unsigned slot = buf_of_desc_[pos];
@@ -305,7 +268,7 @@ TxQueue::TxQueue(Driver& drv, unsigned index, const TxQueueConfig& cfg)
     drv.wr(regs_ + R::txq::CTRL, ctrl);
     prod_ = posted_ = static_cast<std::uint16_t>(drv.rd(regs_ + R::txq::PROD));
     cq_cons_ = static_cast<std::uint16_t>(drv.rd(regs_ + R::txq::CQ_PROD));
-    init_phase(cq_, kTxCpl, 15, cq_cons_, cfg.size_log2);
+    init_phase(cq_, kTxCpl, fmt::tx_cpl::PHASE, cq_cons_, cfg.size_log2);
     drv.wr(regs_ + R::txq::CQ_CONS, cq_cons_);
     drv.wr(regs_ + R::txq::CQ_ARM, 1);
   } catch (...) {
@@ -351,12 +314,12 @@ bool TxQueue::send(std::span<const std::uint8_t> frame, std::optional<std::uint8
   const unsigned pos = prod_ & (size() - 1);
   std::uint8_t* buf = bufs_.data() + std::size_t{pos} * cfg_.buf_size;
   std::memcpy(buf, frame.data(), frame.size());
-  std::uint8_t* d = ring_.data() + std::size_t{pos} * kTxDesc;
-  put_le(d, bufs_.iova() + std::uint64_t{pos} * cfg_.buf_size, 8);
-  put_le(d + 8, frame.size(), 2);
-  put_le(d + 10, vport_override ? 1 : 0, 2);
-  d[12] = vport_override.value_or(0);
-  d[13] = d[14] = d[15] = 0;
+  fmt::TxDesc d;
+  d.buf_addr = bufs_.iova() + std::uint64_t{pos} * cfg_.buf_size;
+  d.len = static_cast<std::uint16_t>(frame.size());
+  d.set_vport_override(vport_override.has_value());
+  d.override_vport = vport_override.value_or(0);
+  d.encode(std::span(ring_.data() + std::size_t{pos} * kTxDesc, kTxDesc));
   ++prod_;
   if (ring_doorbell) doorbell();
   return true;
@@ -373,13 +336,14 @@ std::vector<TxCompletion> TxQueue::reap(unsigned max) {
   const unsigned n = size();
   while (out.size() < max && cq_cons_ != posted_) {
     const std::uint8_t* e = cq_.data() + std::size_t{cq_cons_ & (n - 1)} * kTxCpl;
-    const bool expect = ((cq_cons_ >> cfg_.size_log2) & 1) == 0;
-    if (((e[15] & 0x80) != 0) != expect) break;
+    if ((fmt::tx_cpl::PHASE.load(e) != 0) != phase_of(cq_cons_, cfg_.size_log2)) break;
     dma_rmb();
+    const fmt::TxCpl cpl = fmt::TxCpl::decode(std::span(e, kTxCpl));
+    const unsigned st = static_cast<unsigned>(cpl.status) & 3;
     TxCompletion c;
-    c.desc_index = static_cast<std::uint16_t>(get_le(e, 2));
-    c.status = static_cast<TxStatus>(e[2] & 3);
-    ++by_status_[e[2] & 3];
+    c.desc_index = cpl.slot;
+    c.status = static_cast<TxStatus>(st);
+    ++by_status_[st];
     ++cq_cons_;
     out.push_back(c);
   }

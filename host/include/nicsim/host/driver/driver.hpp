@@ -17,6 +17,7 @@
 #include <array>
 #include <bitset>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -81,10 +82,13 @@ class Driver {
  public:
   /// Walks the chain, reads the capabilities. Throws DriverError(kNoDevice) when offset 0 is
   /// not the NIC identity block or the chain is malformed.
+  explicit Driver(Device& dev);
+  /// The same, as a factory (`auto drv = Driver::probe(dev);`: no move is involved).
   static Driver probe(Device& dev);
 
-  Driver(Driver&&) noexcept = default;
-  Driver& operator=(Driver&&) noexcept = delete;
+  // Queues and flow tables keep a pointer to their Driver: it never moves.
+  Driver(Driver&&) = delete;
+  Driver& operator=(Driver&&) = delete;
   Driver(const Driver&) = delete;
   Driver& operator=(const Driver&) = delete;
   ~Driver() = default;
@@ -123,6 +127,9 @@ class Driver {
   [[nodiscard]] std::uint32_t element(Block b, unsigned i, const char* feature) const;
   [[nodiscard]] std::uint32_t rd(std::uint32_t addr) { return dev_->read32(addr); }
   void wr(std::uint32_t addr, std::uint32_t v) { dev_->write32(addr, v); }
+  /// A register array of `words` 32-bit words from bytes (byte 4i is bits 7:0 of word i; bytes
+  /// beyond `bytes` are written as zero).
+  void wr_words(std::uint32_t addr, std::uint32_t words, std::span<const std::uint8_t> bytes);
   /// 64-bit register: _LO first (latches _HI), then _HI.
   [[nodiscard]] std::uint64_t rd64(std::uint32_t addr_lo);
   void wr64(std::uint32_t addr_lo, std::uint64_t v);
@@ -134,8 +141,6 @@ class Driver {
   void release_queue(Block b, unsigned i) noexcept;
 
  private:
-  explicit Driver(Device& dev) : dev_(&dev) {}
-
   Device* dev_;
   std::array<BlockInfo, static_cast<unsigned>(Block::kCount)> blocks_{};
   std::vector<BlockInfo> unknown_;

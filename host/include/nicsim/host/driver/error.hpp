@@ -63,7 +63,8 @@ class FlowException : public std::runtime_error {
   FlowError error_;
 };
 
-/// A value or a FlowError (std::expected is C++23).
+/// A value or a FlowError (std::expected is C++23). Every flow-API call returns one:
+/// Result<Flow>, Result<FlowCounters>, Result<void> (success or the error).
 template <class T>
 class [[nodiscard]] Result {
  public:
@@ -84,10 +85,30 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
   T& operator*() { return value(); }
   const T& operator*() const { return value(); }
+  /// The error; std::bad_variant_access when this holds a value.
   [[nodiscard]] const FlowError& error() const { return std::get<1>(v_); }
 
  private:
   std::variant<T, FlowError> v_;
+};
+
+/// Success or a FlowError.
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(FlowError e) : e_(std::move(e)) {}  // NOLINT(google-explicit-constructor)
+  [[nodiscard]] bool ok() const { return !e_.has_value(); }
+  explicit operator bool() const { return ok(); }
+  /// Throws FlowException when this holds an error.
+  void value() const {
+    if (e_) throw FlowException(*e_);
+  }
+  /// The error; std::bad_optional_access on success.
+  [[nodiscard]] const FlowError& error() const { return e_.value(); }
+
+ private:
+  std::optional<FlowError> e_;
 };
 
 }  // namespace nicsim::host

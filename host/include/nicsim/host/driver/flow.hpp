@@ -5,10 +5,11 @@
 //   FlowTable ft(drv);
 //   std::vector<FlowItem> pattern{
 //       ItemEth{}, ItemIpv4{{.spec = Ipv4Hdr{.src = 0x0a000001, .dst = 0x0a000002}}},
-//       ItemTcp{{.spec = TcpHdr{.sport = 1234, .dport = 80}}}, ItemEnd{}};
-//   std::vector<FlowAction> actions{ActionMark{7}, ActionVnic{1}, ActionEnd{}};
+//       ItemTcp{{.spec = TcpHdr{.sport = 1234, .dport = 80}}}};   // END optional
+//   std::vector<FlowAction> actions{ActionMark{7}, ActionVnic{1}};
 //   auto f = ft.create({.ingress_vport = 0}, pattern, actions);   // Result<Flow>
 //   if (!f) std::cerr << f.error().to_string();                   // FlowError
+//   if (auto r = ft.destroy(*f); !r) ...                          // Result<void>
 //
 // One FlowTable per Driver, used from one thread (like a DPDK port's flow API without the
 // lock). Installed flows stay in the NIC when the FlowTable goes away; flush() removes them.
@@ -33,6 +34,8 @@
 
 #include "nicsim/host/driver/error.hpp"
 #include "nicsim/host/hal/device.hpp"
+
+#include "nicsim/regs/nic_formats.hpp"
 
 namespace nicsim::host {
 
@@ -211,23 +214,16 @@ struct FlowCounters {
 struct CompiledRule {
   FlowTableKind table = FlowTableKind::kExact;
   std::uint16_t priority = 0;
-  std::array<std::uint8_t, 56> value{};
-  std::array<std::uint8_t, 56> mask{};
-  std::array<std::uint8_t, 64> action{};
+  std::array<std::uint8_t, fmt::tcam_key::kBytes> value{};  // the flow key, then the tail
+  std::array<std::uint8_t, fmt::tcam_key::kBytes> mask{};
+  std::array<std::uint8_t, fmt::ActionRecord::kBytes> action{};
 };
 
-/// A VXLAN encap template (docs/spec.md 5.5).
-struct EncapTemplate {
-  Mac dst_mac{}, src_mac{};
-  std::uint16_t vlan_tci = 0;  // 0: untagged
-  bool ipv6 = false;
-  std::uint8_t ttl = 64;
-  std::uint16_t udp_dport = 4789;
-  std::uint32_t vni = 0;
-  Ipv6 src_ip{}, dst_ip{};  // IPv4 in the last 4 bytes
-  static EncapTemplate v4(Mac dst, Mac src, std::uint32_t sip, std::uint32_t dip,
-                          std::uint32_t vni);
-};
+/// A VXLAN encap template (docs/spec.md 5.5; layout generated from rtl/formats.yaml).
+using EncapTemplate = fmt::EncapTemplate;
+/// An IPv4 template: outer MACs, addresses (host order) and VNI; UDP port 4789, TTL 64.
+[[nodiscard]] EncapTemplate encap_template_v4(Mac dst, Mac src, std::uint32_t sip,
+                                              std::uint32_t dip, std::uint32_t vni);
 
 /// The NIC's flow tables (EM, TCAM), encap templates and meters.
 class FlowTable {
@@ -237,19 +233,19 @@ class FlowTable {
   FlowTable& operator=(const FlowTable&) = delete;
   ~FlowTable();
 
-  [[nodiscard]] std::optional<FlowError> validate(const FlowAttr& attr,
-                                                  std::span<const FlowItem> pattern,
-                                                  std::span<const FlowAction> actions) const;
+  Result<void> validate(const FlowAttr& attr, std::span<const FlowItem> pattern,
+                        std::span<const FlowAction> actions) const;
   Result<Flow> create(const FlowAttr& attr, std::span<const FlowItem> pattern,
                       std::span<const FlowAction> actions);
   Result<Flow> create(const FlowRule& r) { return create(r.attr, r.pattern, r.actions); }
   /// Many rules at once: EM rules through the flow-command ring (one doorbell per ring's
   /// worth), TCAM rules through registers. One result per rule, in order.
   std::vector<Result<Flow>> create_batch(std::span<const FlowRule> rules);
-  std::optional<FlowError> destroy(Flow f);
+  Result<void> destroy(Flow f);
   Result<FlowCounters> query(Flow f);
-  /// Destroys every flow this table installed.
-  void flush();
+  /// Destroys every flow this table installed (all of them, also after an error: the first
+  /// error is returned).
+  Result<void> flush();
 
   /// Compiles a rule without installing it.
   [[nodiscard]] Result<CompiledRule> compile(const FlowAttr& attr,
@@ -261,9 +257,9 @@ class FlowTable {
   [[nodiscard]] std::uint32_t em_count();  // FT_COUNT
 
   // ---- action resources ----
-  std::optional<FlowError> set_encap_template(unsigned index, const EncapTemplate& t);
-  std::optional<FlowError> set_meter(unsigned index, std::uint32_t rate_bytes_per_tick,
-                                     std::uint32_t burst_bytes);
+  Result<void> set_encap_template(unsigned index, const EncapTemplate& t);
+  Result<void> set_meter(unsigned index, std::uint32_t rate_bytes_per_tick,
+                         std::uint32_t burst_bytes);
   Result<std::uint32_t> meter_tokens(unsigned index);
 
   /// Size of the flow-command ring (log2 entries), set up at the first batch.
@@ -273,17 +269,21 @@ class FlowTable {
   struct Installed {
     FlowTableKind table;
     std::uint32_t hw;  // EM handle or TCAM index
-    std::array<std::uint8_t, 56> key;
+    std::array<std::uint8_t, fmt::tcam_key::kBytes> key;
   };
   Result<Flow> install_em(const CompiledRule& c);
   Result<Flow> install_tcam(const CompiledRule& c);
-  Flow remember(FlowTableKind t, std::uint32_t hw, const std::array<std::uint8_t, 56>& key);
+  Flow remember(FlowTableKind t, std::uint32_t hw,
+                const std::array<std::uint8_t, fmt::tcam_key::kBytes>& key);
   void setup_ring();
 
   Driver* drv_;
   std::map<std::uint32_t, Installed> flows_;
   std::uint32_t next_id_ = 1;
   std::vector<bool> tcam_used_;
+  /// Slot `index` (mod the ring size) of the flow-command ring.
+  [[nodiscard]] std::span<std::uint8_t> ring_slot(std::uint16_t index);
+
   unsigned ring_log2_ = 10;
   DmaRegion ring_;
   std::uint16_t ring_prod_ = 0;

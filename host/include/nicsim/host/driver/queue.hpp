@@ -17,6 +17,8 @@
 
 #include "nicsim/host/hal/device.hpp"
 
+#include "nicsim/regs/nic_formats.hpp"
+
 namespace nicsim::host {
 
 class Driver;
@@ -38,17 +40,8 @@ struct RxQueueConfig {
   unsigned release_quota_vport = 0;
 };
 
-/// Exception reasons (completion byte 17).
-enum class ExceptionReason : std::uint8_t {
-  kNone = 0,
-  kMiss = 1,
-  kAction = 2,
-  kTtl = 3,
-  kParseError = 4,
-  kMirror = 5,
-  kSpoofReport = 6
-};
-[[nodiscard]] const char* to_string(ExceptionReason r);
+/// Exception reasons (completion byte 17; rtl/formats.yaml, fmt::to_string names them).
+using ExceptionReason = fmt::ExcReason;
 
 /// One received frame with its completion.
 struct RxPacket {
@@ -127,8 +120,8 @@ struct TxQueueConfig {
   IrqConfig irq{};
 };
 
-enum class TxStatus : std::uint8_t { kOk = 0, kSpoof = 1, kBadLength = 2, kBadOverride = 3 };
-[[nodiscard]] const char* to_string(TxStatus s);
+/// Transmit completion statuses (rtl/formats.yaml, fmt::to_string names them).
+using TxStatus = fmt::TxStatus;
 
 struct TxCompletion {
   std::uint16_t desc_index = 0;
