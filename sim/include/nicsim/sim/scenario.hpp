@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+// Scenario files (YAML): what one co-simulation run sets up, sends and expects. docs/scenario.md
+// is the schema; traces/scenarios/ holds the examples the tests and the regression use.
+//
+// A scenario names the NIC settings, the host's VNICs, queues, flow rules (in the flow API's
+// terms), encap templates and meters, the host program (what the host does with exceptions),
+// the traffic per port and the run's limits and expected outcome. load_scenario() checks it
+// strictly: an unknown key, a wrong type, a value out of range, a rule the flow API rejects
+// later at install, or a missing file is a ScenarioError naming the file, the line and the
+// key path (e.g. "vnics[1].rx_queues.count").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "nicsim/host/driver/flow.hpp"
+#include "nicsim/host/driver/queue.hpp"
+#include "nicsim/host/driver/vnic.hpp"
+#include "nicsim/sim/pcie_timing.hpp"
+
+namespace nicsim::sim {
+
+class ScenarioError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ScenarioNic {
+  unsigned data_width = 512;  // selects the Verilated nic_top: 64 or 512
+  double clock_mhz = 250.0;
+  bool parse_error_to_exception = false;
+  std::uint32_t wire_max_frame = 9018;
+  std::uint32_t tx_max_frame = 9018;
+};
+
+struct ScenarioVnic {
+  host::VnicConfig cfg;                 // vport, queue set, RSS, addresses, anti-spoof, quota
+  host::RxQueueConfig rxq;              // every receive queue of the set
+  std::optional<unsigned> txq;          // its transmit queue (index), if it sends
+  host::TxQueueConfig txq_cfg;
+};
+
+struct ScenarioMeter {
+  unsigned index = 1;
+  std::uint32_t rate = 0;   // bytes per 256-cycle tick
+  std::uint32_t burst = 0;  // bytes
+};
+
+struct ScenarioEncap {
+  unsigned index = 1;
+  host::EncapTemplate tpl;
+};
+
+struct ScenarioFlow {
+  std::string name;
+  host::FlowRule rule;
+  int line = 0;  // in the scenario file, for messages at install time
+};
+
+/// What the host does with exception-ring frames.
+enum class HostProgram {
+  kNone,           // counts and records them
+  kInstallOnMiss,  // a miss installs an exact-match flow of the frame's key with `miss_actions`
+                   // and re-injects the frame from the host's queue as its source vport
+};
+
+struct ScenarioTraffic {
+  struct Source {
+    std::string pcap;      // resolved against the scenario file's directory
+    unsigned vport = 0;    // 0: the wire; else the VNIC that transmits it
+    std::uint32_t gap_cycles = 0;
+    unsigned repeat = 1;   // send the capture this many times
+  };
+  std::vector<Source> sources;
+};
+
+struct ScenarioRun {
+  std::uint64_t max_cycles = 50'000'000;  // a run longer than this stops with an error
+  std::uint64_t drain_cycles = 20'000;    // quiet cycles that end a run after its traffic
+  std::uint64_t watchdog_cycles = 1'000'000;
+};
+
+struct ScenarioExpect {
+  std::optional<std::uint64_t> mismatches;  // scoreboard mismatches (normally 0)
+  bool ledger_balanced = true;
+  /// Counter name (as in the report, e.g. "out_vnic", "drop_flow") -> exact value.
+  std::vector<std::pair<std::string, std::uint64_t>> counters;
+};
+
+struct Scenario {
+  std::string path;  // the file it came from ("" for a built-in default)
+  std::string name;
+  std::string description;
+  ScenarioNic nic;
+  PcieConfig pcie;
+  std::vector<ScenarioVnic> vnics;
+  host::RxQueueConfig exception_queue;
+  unsigned host_txq = 0;  // the host's own transmit queue (vport 255: re-injection)
+  std::vector<ScenarioEncap> encaps;
+  std::vector<ScenarioMeter> meters;
+  std::vector<ScenarioFlow> flows;
+  HostProgram program = HostProgram::kNone;
+  std::vector<host::FlowAction> miss_actions;
+  ScenarioTraffic traffic;
+  ScenarioRun run;
+  ScenarioExpect expect;
+};
+
+/// Reads and checks a scenario file. Throws ScenarioError.
+[[nodiscard]] Scenario load_scenario(const std::string& path);
+/// The same from text; `name` stands for the file in messages, `dir` resolves relative paths.
+[[nodiscard]] Scenario parse_scenario(const std::string& text, const std::string& name,
+                                      const std::string& dir = ".");
+/// The scenario `nicsim run` uses without --scenario: VNIC 1 with one queue, every wire frame
+/// a miss to the exception ring, the host program counting them (docs/scenario.md).
+[[nodiscard]] Scenario default_scenario();
+
+}  // namespace nicsim::sim

@@ -1,0 +1,702 @@
+// SPDX-License-Identifier: MIT
+// The scenario file reader: a strict walk of the YAML with the key path and line of every
+// value, so that each mistake is reported where it is.
+#include "nicsim/sim/scenario.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "nicsim/model/addr.hpp"
+
+namespace nicsim::sim {
+
+namespace {
+
+namespace fs = std::filesystem;
+using host::FlowAction;
+using host::FlowItem;
+
+struct Ctx {
+  std::string file;
+  std::string dir;
+};
+
+[[noreturn]] void fail(const Ctx& c, const YAML::Node& n, const std::string& path,
+                       const std::string& msg) {
+  std::ostringstream o;
+  o << c.file;
+  if (n.IsDefined() && n.Mark().line >= 0) o << ":" << n.Mark().line + 1;
+  o << ": " << (path.empty() ? "" : path + ": ") << msg;
+  throw ScenarioError(o.str());
+}
+
+std::string kind(const YAML::Node& n) {
+  if (!n.IsDefined()) return "nothing";
+  if (n.IsMap()) return "a mapping";
+  if (n.IsSequence()) return "a list";
+  if (n.IsNull()) return "empty";
+  return "'" + n.Scalar() + "'";
+}
+
+/// A mapping whose keys are checked: every key read is marked, done() rejects the others.
+class Map {
+ public:
+  Map(const Ctx& c, YAML::Node n, std::string path) : c_(c), n_(std::move(n)), path_(std::move(path)) {
+    if (n_.IsDefined() && !n_.IsMap() && !n_.IsNull())
+      fail(c_, n_, path_, "expected a mapping, found " + kind(n_));
+  }
+  [[nodiscard]] bool has(const std::string& k) const {
+    const YAML::Node& n = n_;
+    return n.IsDefined() && n.IsMap() && n[k].IsDefined();
+  }
+  YAML::Node get(const std::string& k) {
+    used_.insert(k);
+    const YAML::Node& n = n_;  // const access does not create the key
+    return n.IsDefined() && n.IsMap() ? n[k] : YAML::Node(YAML::NodeType::Undefined);
+  }
+  [[nodiscard]] std::string sub(const std::string& k) const {
+    return path_.empty() ? k : path_ + "." + k;
+  }
+  void done() const {
+    if (!n_.IsDefined() || !n_.IsMap()) return;
+    for (const auto& kv : n_) {
+      const std::string k = kv.first.Scalar();
+      if (used_.count(k) == 0) fail(c_, kv.first, path_, "unknown key '" + k + "'");
+    }
+  }
+  [[nodiscard]] const YAML::Node& node() const { return n_; }
+  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] const Ctx& ctx() const { return c_; }
+
+  // Typed values (absent: the default, kept).
+  std::uint64_t u64(const std::string& k, std::uint64_t dflt, std::uint64_t lo = 0,
+                    std::uint64_t hi = std::numeric_limits<std::uint64_t>::max()) {
+    const YAML::Node v = get(k);
+    if (!v.IsDefined() || v.IsNull()) return dflt;
+    return u64_of(v, sub(k), lo, hi);
+  }
+  std::uint64_t u64_of(const YAML::Node& v, const std::string& p, std::uint64_t lo,
+                       std::uint64_t hi) const {
+    if (!v.IsScalar()) fail(c_, v, p, "expected a number, found " + kind(v));
+    std::uint64_t x = 0;
+    try {
+      std::size_t pos = 0;
+      const std::string s = v.Scalar();
+      if (s.empty() || s[0] == '-') throw std::invalid_argument("negative");
+      x = std::stoull(s, &pos, 0);
+      if (pos != s.size()) throw std::invalid_argument("trailing");
+    } catch (const std::exception&) {
+      fail(c_, v, p, "expected a non-negative integer, found '" + v.Scalar() + "'");
+    }
+    if (x < lo || x > hi) {
+      fail(c_, v, p, std::to_string(x) + " is outside " + std::to_string(lo) + ".." +
+                         std::to_string(hi));
+    }
+    return x;
+  }
+  double dbl(const std::string& k, double dflt, double lo, double hi) {
+    const YAML::Node v = get(k);
+    if (!v.IsDefined() || v.IsNull()) return dflt;
+    double x = 0;
+    try {
+      x = v.as<double>();
+    } catch (const YAML::Exception&) {
+      fail(c_, v, sub(k), "expected a number, found " + kind(v));
+    }
+    if (!(x >= lo && x <= hi)) {
+      std::ostringstream o;
+      o << v.Scalar() << " is outside " << lo << ".." << hi;
+      fail(c_, v, sub(k), o.str());
+    }
+    return x;
+  }
+  bool boolean(const std::string& k, bool dflt) {
+    const YAML::Node v = get(k);
+    if (!v.IsDefined() || v.IsNull()) return dflt;
+    try {
+      return v.as<bool>();
+    } catch (const YAML::Exception&) {
+      fail(c_, v, sub(k), "expected true or false, found " + kind(v));
+    }
+  }
+  std::string str(const std::string& k, const std::string& dflt) {
+    const YAML::Node v = get(k);
+    if (!v.IsDefined() || v.IsNull()) return dflt;
+    if (!v.IsScalar()) fail(c_, v, sub(k), "expected text, found " + kind(v));
+    return v.Scalar();
+  }
+  std::string choice(const std::string& k, const std::string& dflt,
+                     const std::vector<std::string>& options) {
+    const std::string s = str(k, dflt);
+    if (std::find(options.begin(), options.end(), s) == options.end()) {
+      std::string all;
+      for (const auto& o : options) all += (all.empty() ? "" : ", ") + o;
+      fail(c_, get(k), sub(k), "'" + s + "' is not one of " + all);
+    }
+    return s;
+  }
+
+ private:
+  const Ctx& c_;
+  YAML::Node n_;
+  std::string path_;
+  std::set<std::string> used_;
+};
+
+host::Mac mac_of(const Ctx& c, const YAML::Node& v, const std::string& p) {
+  const auto m = v.IsScalar() ? model::MacAddr::parse(v.Scalar()) : std::nullopt;
+  if (!m) fail(c, v, p, "expected a MAC address (02:00:00:00:00:01), found " + kind(v));
+  return m->bytes();
+}
+std::uint32_t ipv4_of(const Ctx& c, const YAML::Node& v, const std::string& p) {
+  const auto a = v.IsScalar() ? model::Ipv4Addr::parse(v.Scalar()) : std::nullopt;
+  if (!a) fail(c, v, p, "expected an IPv4 address (10.0.0.1), found " + kind(v));
+  return a->value();
+}
+host::Ipv6 ipv6_of(const Ctx& c, const YAML::Node& v, const std::string& p) {
+  const auto a = v.IsScalar() ? model::Ipv6Addr::parse(v.Scalar()) : std::nullopt;
+  if (!a) fail(c, v, p, "expected an IPv6 address (fd00::1), found " + kind(v));
+  return a->bytes();
+}
+/// Hex bytes ("6d5a56da..." or "6d:5a:..."), exactly n of them.
+template <std::size_t N>
+std::array<std::uint8_t, N> hex_of(const Ctx& c, const YAML::Node& v, const std::string& p) {
+  std::string s = v.IsScalar() ? v.Scalar() : "";
+  s.erase(std::remove(s.begin(), s.end(), ':'), s.end());
+  std::array<std::uint8_t, N> out{};
+  if (s.size() != 2 * N || s.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+    fail(c, v, p, "expected " + std::to_string(N) + " bytes in hex, found " + kind(v));
+  }
+  for (std::size_t i = 0; i < N; ++i) {
+    out[i] = static_cast<std::uint8_t>(std::stoul(s.substr(2 * i, 2), nullptr, 16));
+  }
+  return out;
+}
+
+std::string resolve(const Ctx& c, const std::string& f) {
+  const fs::path p(f);
+  return p.is_absolute() ? f : (fs::path(c.dir) / p).lexically_normal().string();
+}
+
+/// The single key of a one-entry mapping ("- ipv4: {...}"), or a plain scalar ("- drop").
+std::pair<std::string, YAML::Node> entry_of(const Ctx& c, const YAML::Node& n,
+                                            const std::string& p, const char* what) {
+  if (n.IsScalar()) return {n.Scalar(), YAML::Node()};
+  if (!n.IsMap() || n.size() != 1) {
+    fail(c, n, p, std::string("each ") + what + " is one key (e.g. '- ipv4: {src: 10.0.0.1}')");
+  }
+  return {n.begin()->first.Scalar(), n.begin()->second};
+}
+
+/// Pattern item `name` with fields; without `mask` the mask covers exactly the fields given.
+FlowItem item_of(const Ctx& c, const std::string& name, const YAML::Node& body,
+                 const std::string& p) {
+  Map m(c, body, p);
+  YAML::Node mask_node = m.get("mask");
+  Map mask(c, mask_node, m.sub("mask"));
+  const bool explicit_mask = mask_node.IsDefined() && !mask_node.IsNull();
+  auto u = [&](const char* k, std::uint64_t hi, auto& spec, auto& msk) {
+    if (m.has(k)) {
+      spec = static_cast<std::decay_t<decltype(spec)>>(m.u64(k, 0, 0, hi));
+      if (!explicit_mask) msk = static_cast<std::decay_t<decltype(msk)>>(hi);
+    }
+    if (mask.has(k)) msk = static_cast<std::decay_t<decltype(msk)>>(mask.u64(k, 0, 0, hi));
+  };
+  auto v4 = [&](const char* k, std::uint32_t& spec, std::uint32_t& msk) {
+    if (m.has(k)) {
+      spec = ipv4_of(c, m.get(k), m.sub(k));
+      if (!explicit_mask) msk = 0xFFFFFFFFu;
+    }
+    if (mask.has(k)) msk = ipv4_of(c, mask.get(k), mask.sub(k));
+  };
+  auto v6 = [&](const char* k, host::Ipv6& spec, host::Ipv6& msk) {
+    if (m.has(k)) {
+      spec = ipv6_of(c, m.get(k), m.sub(k));
+      if (!explicit_mask) msk.fill(0xFF);
+    }
+    if (mask.has(k)) msk = ipv6_of(c, mask.get(k), mask.sub(k));
+  };
+  auto mac = [&](const char* k, host::Mac& spec, host::Mac& msk) {
+    if (m.has(k)) {
+      spec = mac_of(c, m.get(k), m.sub(k));
+      if (!explicit_mask) msk.fill(0xFF);
+    }
+    if (mask.has(k)) msk = mac_of(c, mask.get(k), mask.sub(k));
+  };
+  // An item with no field and no mask matches any content (spec absent).
+  const bool any = !body.IsDefined() || body.IsNull() || body.size() == 0;
+  FlowItem out;
+  if (name == "eth") {
+    host::EthHdr s{}, k{};
+    mac("dst", s.dst, k.dst);
+    mac("src", s.src, k.src);
+    u("type", 0xFFFF, s.type, k.type);
+    host::ItemEth it;
+    if (!any) it = {{s, k}};
+    out = it;
+  } else if (name == "vlan") {
+    host::VlanHdr s{}, k{};
+    u("tci", 0xFFFF, s.tci, k.tci);
+    u("vid", 0x0FFF, s.tci, k.tci);
+    u("inner_type", 0xFFFF, s.inner_type, k.inner_type);
+    host::ItemVlan it;
+    if (!any) it = {{s, k}};
+    out = it;
+  } else if (name == "ipv4") {
+    host::Ipv4Hdr s{}, k{};
+    v4("src", s.src, k.src);
+    v4("dst", s.dst, k.dst);
+    u("proto", 0xFF, s.proto, k.proto);
+    host::ItemIpv4 it;
+    if (!any) it = {{s, k}};
+    out = it;
+  } else if (name == "ipv6") {
+    host::Ipv6Hdr s{}, k{};
+    v6("src", s.src, k.src);
+    v6("dst", s.dst, k.dst);
+    u("proto", 0xFF, s.proto, k.proto);
+    host::ItemIpv6 it;
+    if (!any) it = {{s, k}};
+    out = it;
+  } else if (name == "tcp" || name == "udp") {
+    std::uint16_t sp = 0, dp = 0, spm = 0, dpm = 0;
+    u("sport", 0xFFFF, sp, spm);
+    u("dport", 0xFFFF, dp, dpm);
+    if (name == "tcp") {
+      host::ItemTcp it;
+      if (!any) it = {{host::TcpHdr{sp, dp, 0}, host::TcpHdr{spm, dpm, 0}}};
+      out = it;
+    } else {
+      host::ItemUdp it;
+      if (!any) it = {{host::UdpHdr{sp, dp}, host::UdpHdr{spm, dpm}}};
+      out = it;
+    }
+  } else if (name == "icmp" || name == "icmpv6") {
+    host::IcmpHdr s{}, k{};
+    u("type", 0xFF, s.type, k.type);
+    u("code", 0xFF, s.code, k.code);
+    u("ident", 0xFFFF, s.ident, k.ident);
+    host::Item<host::IcmpHdr> base;
+    if (!any) base = {s, k};
+    if (name == "icmp") {
+      out = host::ItemIcmp{base};
+    } else {
+      out = host::ItemIcmpv6{base};
+    }
+  } else if (name == "vxlan" || name == "geneve" || name == "nvgre") {
+    host::TunHdr s{}, k{};
+    u(name == "nvgre" ? "vsid" : "vni", 0xFFFFFF, s.id, k.id);
+    host::Item<host::TunHdr> base;
+    if (!any) base = {s, k};
+    if (name == "vxlan") out = host::ItemVxlan{base};
+    if (name == "geneve") out = host::ItemGeneve{base};
+    if (name == "nvgre") out = host::ItemNvgre{base};
+  } else if (name == "gre") {
+    host::GreHdr s{}, k{};
+    u("key", 0xFFFFFFFF, s.key, k.key);
+    host::ItemGre it;
+    if (!any) it = {{s, k}};
+    out = it;
+  } else if (name == "vport") {
+    host::VportHdr s{}, k{};
+    u("id", 255, s.id, k.id);
+    host::ItemVport it;
+    if (!any) it = {{s, k}};
+    out = it;
+  } else {
+    fail(c, body, p,
+         "unknown item '" + name +
+             "' (eth, vlan, ipv4, ipv6, tcp, udp, icmp, icmpv6, vxlan, nvgre, geneve, gre, vport)");
+  }
+  mask.done();
+  m.done();
+  return out;
+}
+
+std::vector<FlowAction> actions_of(const Ctx& c, const YAML::Node& list, const std::string& p) {
+  if (!list.IsSequence()) fail(c, list, p, "expected a list of actions, found " + kind(list));
+  std::vector<FlowAction> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string ap = p + "[" + std::to_string(i) + "]";
+    const auto [name, v] = entry_of(c, list[i], ap, "action");
+    Map m(c, YAML::Node(), ap);
+    auto num = [&](std::uint64_t lo, std::uint64_t hi) {
+      if (!v.IsDefined() || v.IsNull()) fail(c, list[i], ap, name + " needs a value");
+      return m.u64_of(v, ap + "." + name, lo, hi);
+    };
+    auto none = [&]() {
+      if (v.IsDefined() && !v.IsNull()) fail(c, v, ap, name + " takes no value");
+    };
+    if (name == "drop") {
+      none();
+      out.emplace_back(host::ActionDrop{});
+    } else if (name == "port") {
+      out.emplace_back(host::ActionPort{static_cast<unsigned>(num(0, 255))});
+    } else if (name == "vnic") {
+      out.emplace_back(host::ActionVnic{static_cast<unsigned>(num(1, 255))});
+    } else if (name == "exception") {
+      none();
+      out.emplace_back(host::ActionException{});
+    } else if (name == "mark") {
+      out.emplace_back(host::ActionMark{static_cast<std::uint32_t>(num(0, 0xFFFFFFFF))});
+    } else if (name == "meter") {
+      out.emplace_back(host::ActionMeter{static_cast<unsigned>(num(1, 0xFFFF))});
+    } else if (name == "decap") {
+      none();
+      out.emplace_back(host::ActionVxlanDecap{});
+    } else if (name == "encap") {
+      out.emplace_back(host::ActionVxlanEncap{static_cast<unsigned>(num(1, 0xFFFF))});
+    } else if (name == "pop_vlan") {
+      none();
+      out.emplace_back(host::ActionPopVlan{});
+    } else if (name == "push_vlan") {
+      none();
+      out.emplace_back(host::ActionPushVlan{});
+    } else if (name == "set_vlan_vid") {
+      out.emplace_back(host::ActionSetVlanVid{static_cast<std::uint16_t>(num(0, 0xFFF))});
+    } else if (name == "set_vlan_pcp") {
+      out.emplace_back(host::ActionSetVlanPcp{static_cast<std::uint8_t>(num(0, 7))});
+    } else if (name == "set_mac_src" || name == "set_mac_dst") {
+      const host::Mac a = mac_of(c, v, ap + "." + name);
+      if (name == "set_mac_src") {
+        out.emplace_back(host::ActionSetMacSrc{a});
+      } else {
+        out.emplace_back(host::ActionSetMacDst{a});
+      }
+    } else if (name == "set_ipv4_src" || name == "set_ipv4_dst") {
+      const std::uint32_t a = ipv4_of(c, v, ap + "." + name);
+      if (name == "set_ipv4_src") {
+        out.emplace_back(host::ActionSetIpv4Src{a});
+      } else {
+        out.emplace_back(host::ActionSetIpv4Dst{a});
+      }
+    } else if (name == "set_ipv6_src" || name == "set_ipv6_dst") {
+      const host::Ipv6 a = ipv6_of(c, v, ap + "." + name);
+      if (name == "set_ipv6_src") {
+        out.emplace_back(host::ActionSetIpv6Src{a});
+      } else {
+        out.emplace_back(host::ActionSetIpv6Dst{a});
+      }
+    } else if (name == "set_tp_src") {
+      out.emplace_back(host::ActionSetTpSrc{static_cast<std::uint16_t>(num(0, 0xFFFF))});
+    } else if (name == "set_tp_dst") {
+      out.emplace_back(host::ActionSetTpDst{static_cast<std::uint16_t>(num(0, 0xFFFF))});
+    } else if (name == "dec_ttl") {
+      none();
+      out.emplace_back(host::ActionDecTtl{});
+    } else if (name == "mirror") {
+      none();
+      out.emplace_back(host::ActionMirror{});
+    } else {
+      fail(c, list[i], ap,
+           "unknown action '" + name +
+               "' (drop, port, vnic, exception, mark, meter, decap, encap, pop_vlan, push_vlan, "
+               "set_vlan_vid, set_vlan_pcp, set_mac_src/dst, set_ipv4_src/dst, "
+               "set_ipv6_src/dst, set_tp_src/dst, dec_ttl, mirror)");
+    }
+  }
+  return out;
+}
+
+host::RxQueueConfig rxq_of(Map& m, host::RxQueueConfig q) {
+  q.size_log2 = static_cast<unsigned>(m.u64("size_log2", q.size_log2, 4, 15));
+  q.buf_size = static_cast<std::uint32_t>(m.u64("buf_size", q.buf_size, 64, 16384));
+  if (m.has("irq")) {
+    Map i(m.ctx(), m.get("irq"), m.sub("irq"));
+    q.irq.enable = i.boolean("enable", true);
+    q.irq.vector = static_cast<unsigned>(i.u64("vector", 0, 0, 254));
+    q.irq.mod_pkts = static_cast<unsigned>(i.u64("mod_pkts", 1, 1, 65535));
+    q.irq.mod_cycles = static_cast<std::uint32_t>(i.u64("mod_cycles", 0, 0, 0xFFFFFFFF));
+    i.done();
+  }
+  return q;
+}
+
+template <class Fn>
+void each(const Ctx& c, const YAML::Node& list, const std::string& p, Fn&& fn) {
+  if (!list.IsDefined() || list.IsNull()) return;
+  if (!list.IsSequence()) fail(c, list, p, "expected a list, found " + kind(list));
+  for (std::size_t i = 0; i < list.size(); ++i) fn(list[i], p + "[" + std::to_string(i) + "]");
+}
+
+Scenario parse(const Ctx& c, const YAML::Node& root) {
+  Scenario s;
+  s.path = c.file;
+  Map top(c, root, "");
+  if (!root.IsMap()) fail(c, root, "", "a scenario is a mapping (name:, nic:, vnics:, ...)");
+  const std::uint64_t version = top.u64("nicsim_scenario", 0, 1, 1);
+  if (version == 0) fail(c, root, "", "missing 'nicsim_scenario: 1' (the format version)");
+  s.name = top.str("name", fs::path(c.file).stem().string());
+  s.description = top.str("description", "");
+
+  {
+    Map n(c, top.get("nic"), "nic");
+    s.nic.data_width = static_cast<unsigned>(n.u64("data_width", 512, 64, 512));
+    if (s.nic.data_width != 64 && s.nic.data_width != 512)
+      fail(c, n.get("data_width"), "nic.data_width", "must be 64 or 512");
+    s.nic.clock_mhz = n.dbl("clock_mhz", 250.0, 1.0, 2000.0);
+    s.nic.parse_error_to_exception =
+        n.choice("parse_errors", "drop", {"drop", "exception"}) == "exception";
+    s.nic.wire_max_frame = static_cast<std::uint32_t>(n.u64("wire_max_frame", 9018, 64, 16383));
+    s.nic.tx_max_frame = static_cast<std::uint32_t>(n.u64("tx_max_frame", 9018, 64, 16383));
+    n.done();
+  }
+  {
+    Map p(c, top.get("pcie"), "pcie");
+    PcieConfig& q = s.pcie;
+    q.gt_per_s = p.dbl("gt_per_s", q.gt_per_s, 0.1, 128.0);
+    q.lanes = static_cast<unsigned>(p.u64("lanes", q.lanes, 1, 32));
+    q.max_payload = static_cast<unsigned>(p.u64("max_payload", q.max_payload, 128, 4096));
+    q.max_read_request =
+        static_cast<unsigned>(p.u64("max_read_request", q.max_read_request, 128, 4096));
+    q.dma_read_ns = p.dbl("dma_read_ns", q.dma_read_ns, 0.0, 1e6);
+    q.posted_ns = p.dbl("posted_ns", q.posted_ns, 0.0, 1e6);
+    q.mmio_read_ns = p.dbl("mmio_read_ns", q.mmio_read_ns, 0.0, 1e6);
+    try {
+      q.validate();
+    } catch (const std::invalid_argument& e) {
+      fail(c, top.get("pcie"), "pcie", e.what());
+    }
+    p.done();
+  }
+
+  std::set<unsigned> vports, txqs;
+  each(c, top.get("vnics"), "vnics", [&](const YAML::Node& vn, const std::string& vp) {
+    Map v(c, vn, vp);
+    ScenarioVnic x;
+    x.cfg.vport = static_cast<unsigned>(v.u64("vport", 0, 1, 254));
+    if (!v.has("vport")) fail(c, vn, vp, "missing 'vport'");
+    if (!vports.insert(x.cfg.vport).second)
+      fail(c, v.get("vport"), v.sub("vport"), "vport " + std::to_string(x.cfg.vport) + " twice");
+    if (v.has("mac")) x.cfg.mac = mac_of(c, v.get("mac"), v.sub("mac"));
+    if (v.has("ipv4")) x.cfg.ipv4 = ipv4_of(c, v.get("ipv4"), v.sub("ipv4"));
+    if (v.has("ipv6")) x.cfg.ipv6 = ipv6_of(c, v.get("ipv6"), v.sub("ipv6"));
+    {
+      Map q(c, v.get("rx_queues"), v.sub("rx_queues"));
+      x.cfg.rxq_base = static_cast<unsigned>(q.u64("base", 0, 0, 63));
+      x.cfg.rxq_count = static_cast<unsigned>(q.u64("count", 1, 1, 64));
+      x.rxq = rxq_of(q, x.rxq);
+      q.done();
+    }
+    if (v.has("rss")) {
+      Map r(c, v.get("rss"), v.sub("rss"));
+      x.cfg.rss = r.boolean("enable", true);
+      if (r.has("key")) x.cfg.rss_key = hex_of<40>(c, r.get("key"), r.sub("key"));
+      r.done();
+    }
+    if (v.has("anti_spoof")) {
+      Map a(c, v.get("anti_spoof"), v.sub("anti_spoof"));
+      x.cfg.spoof_check = a.boolean("mac", false);
+      x.cfg.ipv4_check = a.boolean("ipv4", false);
+      x.cfg.ipv6_check = a.boolean("ipv6", false);
+      a.done();
+    }
+    if (v.has("quota")) {
+      Map a(c, v.get("quota"), v.sub("quota"));
+      x.cfg.quota_bytes = static_cast<std::uint32_t>(a.u64("bytes", 0, 0, 0xFFFFFFFF));
+      x.cfg.quota_wait = a.choice("policy", "drop", {"drop", "wait"}) == "wait";
+      x.cfg.quota_wait_cycles = static_cast<std::uint32_t>(a.u64("wait_cycles", 0, 0, 0xFFFFFFFF));
+      a.done();
+    }
+    if (v.has("tx_queue")) {
+      Map t(c, v.get("tx_queue"), v.sub("tx_queue"));
+      x.txq = static_cast<unsigned>(t.u64("index", 0, 0, 63));
+      if (!txqs.insert(*x.txq).second)
+        fail(c, t.get("index"), t.sub("index"), "transmit queue used twice");
+      x.txq_cfg.vport = x.cfg.vport;
+      x.txq_cfg.size_log2 = static_cast<unsigned>(t.u64("size_log2", 8, 4, 15));
+      x.txq_cfg.buf_size = static_cast<std::uint32_t>(t.u64("buf_size", 2048, 64, 16384));
+      t.done();
+    }
+    v.done();
+    s.vnics.push_back(std::move(x));
+  });
+
+  {
+    Map e(c, top.get("exception_queue"), "exception_queue");
+    s.exception_queue = rxq_of(e, host::RxQueueConfig{.size_log2 = 10, .buf_size = 2048});
+    e.done();
+  }
+  s.host_txq = static_cast<unsigned>(top.u64("host_tx_queue", 0, 0, 63));
+  if (txqs.count(s.host_txq) != 0)
+    fail(c, top.get("host_tx_queue"), "host_tx_queue", "also a VNIC's transmit queue");
+
+  each(c, top.get("encap_templates"), "encap_templates", [&](const YAML::Node& n,
+                                                             const std::string& p) {
+    Map t(c, n, p);
+    ScenarioEncap x;
+    x.index = static_cast<unsigned>(t.u64("index", 0, 1, 0xFFFF));
+    if (t.has("dmac")) x.tpl.dmac = mac_of(c, t.get("dmac"), t.sub("dmac"));
+    if (t.has("smac")) x.tpl.smac = mac_of(c, t.get("smac"), t.sub("smac"));
+    x.tpl.vlan_tci = static_cast<std::uint16_t>(t.u64("vlan_tci", 0, 0, 0xFFFF));
+    x.tpl.ttl = static_cast<std::uint8_t>(t.u64("ttl", 64, 1, 255));
+    x.tpl.udp_dport = static_cast<std::uint16_t>(t.u64("udp_dport", 4789, 0, 0xFFFF));
+    x.tpl.vni = static_cast<std::uint32_t>(t.u64("vni", 0, 0, 0xFFFFFF));
+    const YAML::Node sip = t.get("sip"), dip = t.get("dip");
+    if (!sip.IsDefined() || !dip.IsDefined()) fail(c, n, p, "needs sip and dip");
+    const bool v6 = sip.IsScalar() && sip.Scalar().find(':') != std::string::npos;
+    x.tpl.set_ipv6(v6);
+    if (v6) {
+      x.tpl.sip = ipv6_of(c, sip, t.sub("sip"));
+      x.tpl.dip = ipv6_of(c, dip, t.sub("dip"));
+    } else {
+      fmt::store_be(x.tpl.sip.data() + 12, ipv4_of(c, sip, t.sub("sip")), 4);
+      fmt::store_be(x.tpl.dip.data() + 12, ipv4_of(c, dip, t.sub("dip")), 4);
+    }
+    t.done();
+    s.encaps.push_back(x);
+  });
+  each(c, top.get("meters"), "meters", [&](const YAML::Node& n, const std::string& p) {
+    Map t(c, n, p);
+    ScenarioMeter x;
+    x.index = static_cast<unsigned>(t.u64("index", 0, 1, 0xFFFF));
+    x.rate = static_cast<std::uint32_t>(t.u64("rate", 0, 0, 0xFFFFFFFF));
+    x.burst = static_cast<std::uint32_t>(t.u64("burst", 0, 0, 0xFFFFFFFF));
+    t.done();
+    s.meters.push_back(x);
+  });
+  each(c, top.get("flows"), "flows", [&](const YAML::Node& n, const std::string& p) {
+    Map f(c, n, p);
+    ScenarioFlow x;
+    x.line = n.Mark().line + 1;
+    x.name = f.str("name", p);
+    if (f.has("attr")) {
+      Map a(c, f.get("attr"), f.sub("attr"));
+      x.rule.attr.priority = static_cast<std::uint32_t>(a.u64("priority", 0, 0, 65535));
+      if (a.has("ingress_vport"))
+        x.rule.attr.ingress_vport = static_cast<unsigned>(a.u64("ingress_vport", 0, 0, 255));
+      const std::string pl = a.choice("placement", "auto", {"auto", "exact", "tcam"});
+      x.rule.attr.placement = pl == "exact"  ? host::Placement::kExact
+                              : pl == "tcam" ? host::Placement::kTcam
+                                             : host::Placement::kAuto;
+      a.done();
+    }
+    each(c, f.get("match"), f.sub("match"), [&](const YAML::Node& in, const std::string& ip) {
+      const auto [name, body] = entry_of(c, in, ip, "item");
+      x.rule.pattern.push_back(item_of(c, name, body, ip + "." + name));
+    });
+    const YAML::Node acts = f.get("actions");
+    if (!acts.IsDefined()) fail(c, n, p, "missing 'actions'");
+    x.rule.actions = actions_of(c, acts, f.sub("actions"));
+    f.done();
+    s.flows.push_back(std::move(x));
+  });
+
+  {
+    Map h(c, top.get("host"), "host");
+    const std::string prog = h.choice("program", "none", {"none", "install_on_miss"});
+    s.program = prog == "install_on_miss" ? HostProgram::kInstallOnMiss : HostProgram::kNone;
+    if (h.has("miss_actions")) {
+      s.miss_actions = actions_of(c, h.get("miss_actions"), h.sub("miss_actions"));
+    } else if (s.program == HostProgram::kInstallOnMiss) {
+      fail(c, top.get("host"), "host", "install_on_miss needs miss_actions (e.g. [{vnic: 1}])");
+    }
+    h.done();
+  }
+  {
+    Map t(c, top.get("traffic"), "traffic");
+    each(c, t.get("sources"), t.sub("sources"), [&](const YAML::Node& n, const std::string& p) {
+      Map m(c, n, p);
+      ScenarioTraffic::Source src;
+      const std::string f = m.str("pcap", "");
+      if (f.empty()) fail(c, n, p, "missing 'pcap'");
+      src.pcap = resolve(c, f);
+      if (!fs::exists(src.pcap)) fail(c, m.get("pcap"), m.sub("pcap"), src.pcap + " does not exist");
+      const std::string from = m.str("from", "wire");
+      if (from == "wire") {
+        src.vport = 0;
+      } else if (from.rfind("vnic", 0) == 0) {
+        unsigned vp = 0;
+        try {
+          vp = static_cast<unsigned>(std::stoul(from.substr(4)));
+        } catch (const std::exception&) {
+          vp = 0;
+        }
+        if (vports.count(vp) == 0) {
+          fail(c, m.get("from"), m.sub("from"), "'" + from + "' is not a VNIC of this scenario");
+        }
+        const auto it = std::find_if(s.vnics.begin(), s.vnics.end(),
+                                     [&](const ScenarioVnic& v) { return v.cfg.vport == vp; });
+        if (!it->txq) {
+          fail(c, m.get("from"), m.sub("from"), "VNIC " + std::to_string(vp) + " has no tx_queue");
+        }
+        src.vport = vp;
+      } else {
+        fail(c, m.get("from"), m.sub("from"), "expected 'wire' or 'vnicN', found '" + from + "'");
+      }
+      src.gap_cycles = static_cast<std::uint32_t>(m.u64("gap_cycles", 0, 0, 1'000'000));
+      src.repeat = static_cast<unsigned>(m.u64("repeat", 1, 1, 1'000'000));
+      m.done();
+      s.traffic.sources.push_back(src);
+    });
+    t.done();
+  }
+  {
+    Map r(c, top.get("run"), "run");
+    s.run.max_cycles = r.u64("max_cycles", s.run.max_cycles, 1000, 1ull << 40);
+    s.run.drain_cycles = r.u64("drain_cycles", s.run.drain_cycles, 100, 1ull << 32);
+    s.run.watchdog_cycles = r.u64("watchdog_cycles", s.run.watchdog_cycles, 1000, 1ull << 32);
+    r.done();
+  }
+  {
+    Map e(c, top.get("expect"), "expect");
+    if (e.has("mismatches")) s.expect.mismatches = e.u64("mismatches", 0);
+    s.expect.ledger_balanced = e.boolean("ledger_balanced", true);
+    if (e.has("counters")) {
+      const YAML::Node cn = e.get("counters");
+      Map cm(c, cn, e.sub("counters"));
+      for (const auto& kv : cn) {
+        const std::string k = kv.first.Scalar();
+        s.expect.counters.emplace_back(k, cm.u64(k, 0));
+      }
+      cm.done();
+    }
+    e.done();
+  }
+  top.done();
+  return s;
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& text, const std::string& name, const std::string& dir) {
+  const Ctx c{name, dir};
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw ScenarioError(name + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " +
+                        e.msg);
+  }
+  return parse(c, root);
+}
+
+Scenario load_scenario(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ScenarioError(path + ": cannot open the scenario file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::string dir = fs::path(path).parent_path().string();
+  return parse_scenario(text.str(), path, dir.empty() ? "." : dir);
+}
+
+Scenario default_scenario() {
+  Scenario s;
+  s.name = "default";
+  s.description = "VNIC 1 with one receive queue; every wire frame misses to the exception ring";
+  ScenarioVnic v;
+  v.cfg.vport = 1;
+  v.cfg.rxq_base = 0;
+  v.cfg.rxq_count = 1;
+  s.vnics.push_back(v);
+  s.exception_queue = host::RxQueueConfig{.size_log2 = 10, .buf_size = 16384};
+  return s;
+}
+
+}  // namespace nicsim::sim

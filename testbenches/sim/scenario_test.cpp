@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+// Scenario files: the examples in traces/scenarios load and their rules compile with the flow
+// API; each kind of mistake is an error naming the file, the line and the key.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "nicsim/host/driver/driver.hpp"
+#include "nicsim/host/driver/flow.hpp"
+#include "nicsim/host/hal/model_device.hpp"
+#include "nicsim/sim/scenario.hpp"
+
+namespace nicsim::sim {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kDir = NICSIM_SCENARIO_DIR;
+
+TEST(Scenario, BundledExamplesLoadAndTheirRulesCompile) {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(kDir)) {
+    if (e.path().extension() != ".yaml") continue;
+    ++n;
+    SCOPED_TRACE(e.path().string());
+    const Scenario s = load_scenario(e.path().string());
+    EXPECT_FALSE(s.traffic.sources.empty());
+    for (const auto& src : s.traffic.sources) EXPECT_TRUE(fs::exists(src.pcap)) << src.pcap;
+    host::ModelDevice dev;
+    host::Driver drv(dev);
+    host::FlowTable ft(drv);
+    for (const auto& f : s.flows) {
+      const auto c = ft.compile(f.rule.attr, f.rule.pattern, f.rule.actions);
+      EXPECT_TRUE(c.ok()) << f.name << ": " << (c.ok() ? "" : c.error().to_string());
+    }
+  }
+  EXPECT_GE(n, 3);
+}
+
+TEST(Scenario, FieldsAreReadAsWritten) {
+  const Scenario s = load_scenario(kDir + "/actions.yaml");
+  EXPECT_EQ(s.name, "actions");
+  EXPECT_EQ(s.nic.data_width, 512u);
+  ASSERT_EQ(s.vnics.size(), 2u);
+  EXPECT_EQ(s.vnics[0].cfg.vport, 1u);
+  EXPECT_EQ(s.vnics[0].cfg.mac[5], 0x11);
+  EXPECT_EQ(s.vnics[0].txq, 1u);
+  EXPECT_EQ(s.vnics[1].cfg.rxq_base, 1u);
+  EXPECT_EQ(s.vnics[1].rxq.size_log2, 9u);
+  ASSERT_EQ(s.encaps.size(), 1u);
+  EXPECT_EQ(s.encaps[0].tpl.vni, 5000u);
+  EXPECT_FALSE(s.encaps[0].tpl.ipv6());
+  EXPECT_EQ(s.encaps[0].tpl.dip[15], 2);
+  ASSERT_EQ(s.flows.size(), 3u);
+  EXPECT_EQ(s.flows[1].rule.actions.size(), 5u);
+  EXPECT_EQ(s.flows[2].rule.attr.priority, 3u);
+  // A field given without a mask is matched exactly, the others not at all.
+  const auto& udp = std::get<host::ItemUdp>(s.flows[0].rule.pattern[2]);
+  ASSERT_TRUE(udp.spec && udp.mask);
+  EXPECT_EQ(udp.spec->dport, 4789);
+  EXPECT_EQ(udp.mask->dport, 0xFFFF);
+  EXPECT_EQ(udp.mask->sport, 0);
+  EXPECT_FALSE(std::get<host::ItemEth>(s.flows[0].rule.pattern[0]).spec) << "{} matches any";
+  EXPECT_EQ(s.traffic.sources.size(), 2u);
+}
+
+std::string error_of(const std::string& yaml) {
+  try {
+    (void)parse_scenario(yaml, "t.yaml", kDir);
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+const std::string kHead = "nicsim_scenario: 1\nname: t\n";
+
+TEST(Scenario, MistakesNameTheFileLineAndKey) {
+  EXPECT_EQ(error_of("name: t\n"), "t.yaml:1: missing 'nicsim_scenario: 1' (the format version)");
+  EXPECT_EQ(error_of(kHead + "nic:\n  data_widht: 64\n"), "t.yaml:4: nic: unknown key 'data_widht'");
+  EXPECT_EQ(error_of(kHead + "nic: {data_width: 128}\n"), "t.yaml:3: nic.data_width: must be 64 or 512");
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1, rx_queues: {count: 99}}\n"),
+            "t.yaml:4: vnics[0].rx_queues.count: 99 is outside 1..64");
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - vport: 1\n    mac: 02:00:00\n"),
+            "t.yaml:5: vnics[0].mac: expected a MAC address (02:00:00:00:00:01), found '02:00:00'");
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1}\n  - {vport: 1}\n"),
+            "t.yaml:5: vnics[1].vport: vport 1 twice");
+  EXPECT_EQ(error_of(kHead + "flows:\n  - match: [{ipv5: {}}]\n    actions: [drop]\n"),
+            "t.yaml:4: flows[0].match[0].ipv5: unknown item 'ipv5' (eth, vlan, ipv4, ipv6, tcp, "
+            "udp, icmp, icmpv6, vxlan, nvgre, geneve, gre, vport)");
+  EXPECT_NE(error_of(kHead + "flows:\n  - match: [{eth: {}}]\n    actions: [{teleport: 1}]\n")
+                .find("t.yaml:5: flows[0].actions[0]: unknown action 'teleport'"),
+            std::string::npos);
+  EXPECT_EQ(error_of(kHead + "flows:\n  - match: [{tcp: {dport: 70000}}]\n    actions: [drop]\n"),
+            "t.yaml:4: flows[0].match[0].tcp.dport: 70000 is outside 0..65535");
+  EXPECT_EQ(error_of(kHead + "flows:\n  - match: [{eth: {}}]\n"), "t.yaml:4: flows[0]: missing 'actions'");
+  EXPECT_EQ(error_of(kHead + "traffic:\n  sources:\n    - {pcap: nope.pcap}\n"),
+            "t.yaml:5: traffic.sources[0].pcap: " + (fs::path(kDir) / "nope.pcap").string() +
+                " does not exist");
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1}\ntraffic:\n  sources:\n"
+                             "    - {from: vnic1, pcap: ../zeek__5-pings.pcap}\n"),
+            "t.yaml:7: traffic.sources[0].from: VNIC 1 has no tx_queue");
+  EXPECT_EQ(error_of(kHead + "host: {program: install_on_miss}\n"),
+            "t.yaml:3: host: install_on_miss needs miss_actions (e.g. [{vnic: 1}])");
+  EXPECT_EQ(error_of(kHead + "pcie: {max_payload: 100}\n"),
+            "t.yaml:3: pcie.max_payload: 100 is outside 128..4096");
+  EXPECT_EQ(error_of(kHead + "vnics: {vport: 1}\n"), "t.yaml:3: vnics: expected a list, found a mapping");
+  EXPECT_EQ(error_of(kHead + "nic: [1, 2\n").substr(0, 26), "t.yaml:4: not valid YAML: ");
+  EXPECT_EQ(error_of(kHead + "bogus: 1\n"), "t.yaml:3: unknown key 'bogus'");
+}
+
+TEST(Scenario, MissingFileAndDefault) {
+  EXPECT_THROW((void)load_scenario("/nonexistent/s.yaml"), ScenarioError);
+  const Scenario d = default_scenario();
+  EXPECT_EQ(d.vnics.size(), 1u);
+  EXPECT_TRUE(d.flows.empty());
+  EXPECT_EQ(d.program, HostProgram::kNone);
+}
+
+}  // namespace
+}  // namespace nicsim::sim
