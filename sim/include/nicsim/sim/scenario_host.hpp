@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+// ScenarioHost: the host program of a scenario, on the unchanged driver over any HAL backend
+// (sim: the Verilated NIC; model: the golden model).
+//
+// bring_up() does what a hypervisor's NIC setup does: enable, global settings, VNICs with their
+// queue sets, the exception ring, transmit queues, encap templates, meters, the scenario's
+// flows (a rule the NIC cannot express is a ScenarioError naming the rule and its line).
+// service() is one pass of the host's receive loop: it polls every queue, hands each frame
+// with its completion to `on_receive` (the scoreboard, the output captures) and runs the host
+// program on the exception ring:
+//   none             the frames are recorded, nothing else;
+//   install_on_miss  a MISS installs an exact-match flow of the frame's key with the
+//                    scenario's miss_actions (falling back to the TCAM when the key cannot be
+//                    exact, e.g. a fragment) and re-injects the frame from the host's transmit
+//                    queue with its source vport, so the first frame of a flow is not lost;
+//                    a frame whose flow cannot be installed is counted and dropped (never
+//                    re-injected: it would miss again forever).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "nicsim/host/driver/driver.hpp"
+#include "nicsim/host/driver/flow.hpp"
+#include "nicsim/host/driver/queue.hpp"
+#include "nicsim/sim/scenario.hpp"
+
+namespace nicsim::sim {
+
+class ScenarioHost {
+ public:
+  struct Stats {
+    std::uint64_t received = 0;        // frames polled from VNIC queues
+    std::uint64_t exceptions = 0;      // frames polled from the exception ring
+    std::uint64_t installed = 0;       // flows installed by the host program
+    std::uint64_t install_failed = 0;  // misses whose flow could not be installed (dropped)
+    std::uint64_t reinjected = 0;      // frames sent back through the host's queue
+    std::uint64_t sent = 0;            // frames sent for VNICs (traffic sources)
+    std::uint64_t send_refused = 0;    // frames a full transmit ring refused (retried later)
+    std::map<host::ExceptionReason, std::uint64_t> by_reason;
+  };
+
+  /// `queue` is the receive queue index, or -1 for the exception ring.
+  using ReceiveFn = std::function<void(int queue, const host::RxPacket& p)>;
+
+  ScenarioHost(host::Driver& drv, const Scenario& s);
+  ~ScenarioHost();
+  ScenarioHost(const ScenarioHost&) = delete;
+  ScenarioHost& operator=(const ScenarioHost&) = delete;
+
+  /// Throws ScenarioError (a rule, template or meter the NIC refuses) or DriverError.
+  void bring_up();
+  /// One pass over every queue; returns the frames handled.
+  std::size_t service();
+  /// Queues `frame` for VNIC `vport`'s transmit queue (false: the ring is full; try again).
+  bool send(unsigned vport, std::span<const std::uint8_t> frame);
+  /// Reaps transmit completions (their statuses are in tx_status()).
+  void reap();
+
+  void on_receive(ReceiveFn fn) { on_receive_ = std::move(fn); }
+  [[nodiscard]] const Stats& stats() const { return stats_; }
+  /// Transmit completions so far by status, over every queue of the host program.
+  [[nodiscard]] std::map<host::TxStatus, std::uint64_t> tx_status() const;
+  [[nodiscard]] host::FlowTable& flows() { return *ft_; }
+  [[nodiscard]] std::size_t in_flight_tx() const;
+
+ private:
+  void handle_exception(const host::RxPacket& p);
+
+  host::Driver& drv_;
+  const Scenario& s_;
+  std::unique_ptr<host::FlowTable> ft_;
+  std::vector<std::unique_ptr<host::RxQueue>> rxqs_;
+  std::unique_ptr<host::RxQueue> exc_;
+  std::map<unsigned, std::unique_ptr<host::TxQueue>> txq_by_vport_;
+  std::unique_ptr<host::TxQueue> host_txq_;
+  ReceiveFn on_receive_;
+  Stats stats_;
+};
+
+/// The exact-match rule of a received frame's flow (its key's headers, source vport), or
+/// nullopt when the frame does not parse. Exposed for tests.
+[[nodiscard]] std::optional<host::FlowRule> rule_of_frame(std::span<const std::uint8_t> frame,
+                                                          unsigned src_vport);
+
+}  // namespace nicsim::sim
