@@ -64,6 +64,34 @@ REG_KEYS = {"name", "offset", "access", "width", "count", "reset", "fields", "do
             "hw_write", "clear_on"}
 FIELD_KEYS = {"name", "bits", "doc"}
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# SystemVerilog reserved words (IEEE 1800-2017 Annex B): register and field names, in lower
+# case, name the members of the register file's port structs.
+SV_KEYWORDS = frozenset("""
+    accept_on alias always always_comb always_ff always_latch and assert assign assume automatic
+    before begin bind bins binsof bit break buf bufif0 bufif1 byte case casex casez cell chandle
+    checker class clocking cmos config const constraint context continue cover covergroup
+    coverpoint cross deassign default defparam design disable dist do edge else end endcase
+    endchecker endclass endclocking endconfig endfunction endgenerate endgroup endinterface
+    endmodule endpackage endprimitive endprogram endproperty endspecify endsequence endtable
+    endtask enum event eventually expect export extends extern final first_match for force
+    foreach forever fork forkjoin function generate genvar global highz0 highz1 if iff ifnone
+    ignore_bins illegal_bins implements implies import incdir include initial inout input
+    inside instance int integer interconnect interface intersect join join_any join_none large
+    let liblist library local localparam logic longint macromodule matches medium modport
+    module nand negedge nettype new nexttime nmos nor noshowcancelled not notif0 notif1 null or
+    output package packed parameter pmos posedge primitive priority program property protected
+    pull0 pull1 pulldown pullup pulsestyle_ondetect pulsestyle_onevent pure rand randc randcase
+    randsequence rcmos real realtime ref reg reject_on release repeat restrict return rnmos
+    rpmos rtran rtranif0 rtranif1 s_always s_eventually s_nexttime s_until s_until_with
+    scalared sequence shortint shortreal showcancelled signed small soft solve specify
+    specparam static string strong strong0 strong1 struct super supply0 supply1
+    sync_accept_on sync_reject_on table tagged task this throughout time timeprecision
+    timeunit tran tranif0 tranif1 tri tri0 tri1 triand trior trireg type typedef union unique
+    unique0 unsigned until until_with untyped use uwire var vectored virtual void wait
+    wait_order wand weak weak0 weak1 while wildcard wire with within wor xnor xor
+    """.split())
+
+
 
 
 class RegsError(Exception):
@@ -163,9 +191,12 @@ def _keys(ctx, where, line, d, allowed):
         ctx.err(where, line, f"unknown key(s): {', '.join(sorted(map(str, bad)))}")
 
 
-def _name(ctx, where, line, name):
+def _name(ctx, where, line, name, member=False):
     if not NAME_RE.match(name or ""):
         ctx.err(where, line, f"name {name!r} is not an identifier ([A-Za-z][A-Za-z0-9_]*)")
+    elif member and name.lower() in SV_KEYWORDS:
+        ctx.err(where, line, f"name {name!r} is a SystemVerilog keyword in lower case (it names "
+                "a member of the register file's port structs)")
 
 
 def _parse_bits(ctx, where, line, bits):
@@ -274,7 +305,7 @@ def validate(raw, path, strict=False, warn_out=None):
             rl = r["__line__"]
             rname = _str(ctx, where + " register", rl, r, "name")
             rw = f"{where} register {rname}"
-            _name(ctx, rw, rl, rname)
+            _name(ctx, rw, rl, rname, member=True)
             _keys(ctx, rw, rl, r, REG_KEYS)
             if rname in reg_names:
                 ctx.err(rw, rl, f"duplicate register name (first at line {reg_names[rname]})")
@@ -321,7 +352,7 @@ def validate(raw, path, strict=False, warn_out=None):
                 fl = fd["__line__"]
                 fname = _str(ctx, rw + " field", fl, fd, "name")
                 fw = f"{rw} field {fname}"
-                _name(ctx, fw, fl, fname)
+                _name(ctx, fw, fl, fname, member=True)
                 _keys(ctx, fw, fl, fd, FIELD_KEYS)
                 if fname in fnames:
                     ctx.err(fw, fl, f"duplicate field name (first at line {fnames[fname]})")

@@ -165,5 +165,12 @@ class Generator(unittest.TestCase):
         self.assertIn("quote the doc", err)
 
 
+    def test_sv_keyword_names_rejected(self):
+        bad = GOOD.replace("{name: MODE,", "{name: TYPE,")
+        self.assert_rejected(bad, "register CTRL field TYPE", "SystemVerilog keyword")
+        bad = GOOD.replace("{name: KEY,", "{name: INPUT,")
+        self.assert_rejected(bad, "register INPUT", "SystemVerilog keyword")
+
+
 if __name__ == "__main__":
     unittest.main()
