@@ -757,6 +757,15 @@ def emit_md(m):
       + "; ".join(f"`{k}` {v}" for k, v in ACCESS.items()) + ". Unmapped addresses read 0 "
       "and ignore writes.")
     a("")
+    a("In the RTL, the register file `nic_regfile` gives each block a pair of packed structs "
+      "(`nic_regs_pkg::<block>_reg2hw_t`, what it drives to the hardware, and "
+      "`<block>_hw2reg_t`, what the hardware drives back; docs/rtl.md \"Register blocks\"), "
+      "with one member per register, named in lower case; column *RTL* gives its parts: `q` "
+      "the stored value (rw) or the written word (w1/wo), `qe` the write strobe, `d` the "
+      "value the hardware drives (ro, or a hardware write with its enable `de`). A register "
+      "with several fields has one member per field (`q.<field>`), one with a single field "
+      "just that field's bits; in an array block every member holds all the elements.")
+    a("")
     a("| block | tag | version | base | size | next |")
     a("|---|---|---|---|---|---|")
     for blk in m["blocks"]:
@@ -781,8 +790,8 @@ def emit_md(m):
               f"i × 0x{arr['stride']:X}; the last at {h(last)}). Offsets below are within an "
               "element.")
             a("")
-        a("| offset | name | access | reset | description |")
-        a("|---|---|---|---|---|")
+        a("| offset | name | access | reset | description | RTL |")
+        a("|---|---|---|---|---|---|")
         for r in blk["regs"]:
             off = f"0x{r['offset']:02X}"
             if r["count"]:
@@ -793,7 +802,12 @@ def emit_md(m):
             elif r["count"]:
                 name = f"{name}[{r['count']}]"
             reset = (f"0x{r['reset']:X}" if r["reset"] > 9 else str(r["reset"]))
-            a(f"| {off} | {name} | {r['access']} | {reset} | {_md_cell(r['doc'])} |")
+            rtl = {"ro": "`d`", "w1": "`q`, `qe`", "wo": "`q`, `qe`"}.get(r["access"], "`q`")
+            if r["strobe"]:
+                rtl += ", `qe`"
+            if r["hw_write"]:
+                rtl += "; `d`, `de`"
+            a(f"| {off} | {name} | {r['access']} | {reset} | {_md_cell(r['doc'])} | {rtl} |")
         for r in blk["regs"]:
             if not r["fields"]:
                 continue
