@@ -51,57 +51,15 @@ module nic_mgmt #(
   input  wire                                 clk,
   input  wire                                 rst,
 
-  // Register file side (nic_regfile's ports; directions seen from nic_mgmt).
-  input  wire                                 flow_ft_cmd_wr,
-  input  wire [31:0]                          flow_ft_cmd_wdata,
-  output wire [31:0]                          flow_ft_status,
-  input  wire [31:0]                          flow_ft_handle,
-  output wire [0:0]                           flow_ft_handle_hw_we,
-  output wire [31:0]                          flow_ft_handle_hw_wdata,
-  output wire [63:0]                          flow_ft_pkts,
-  output wire [63:0]                          flow_ft_bytes,
-  output wire [31:0]                          flow_ft_last_seen,
-  input  wire [351:0]                         flow_ft_key,
-  output wire [10:0]                          flow_ft_key_hw_we,
-  output wire [351:0]                         flow_ft_key_hw_wdata,
-  input  wire [511:0]                         flow_ft_action,
-  output wire [15:0]                          flow_ft_action_hw_we,
-  output wire [511:0]                         flow_ft_action_hw_wdata,
-  input  wire                                 tcam_tcam_cmd_wr,
-  input  wire [31:0]                          tcam_tcam_cmd_wdata,
-  output wire [31:0]                          tcam_tcam_status,
-  input  wire [31:0]                          tcam_tcam_index,
-  input  wire [31:0]                          tcam_tcam_prio,
-  output wire [0:0]                           tcam_tcam_prio_hw_we,
-  output wire [31:0]                          tcam_tcam_prio_hw_wdata,
-  output wire [63:0]                          tcam_tcam_pkts,
-  output wire [63:0]                          tcam_tcam_bytes,
-  input  wire [447:0]                         tcam_tcam_value,
-  output wire [13:0]                          tcam_tcam_value_hw_we,
-  output wire [447:0]                         tcam_tcam_value_hw_wdata,
-  input  wire [447:0]                         tcam_tcam_mask,
-  output wire [13:0]                          tcam_tcam_mask_hw_we,
-  output wire [447:0]                         tcam_tcam_mask_hw_wdata,
-  input  wire [511:0]                         tcam_tcam_action,
-  output wire [15:0]                          tcam_tcam_action_hw_we,
-  output wire [511:0]                         tcam_tcam_action_hw_wdata,
-  input  wire                                 actions_encap_cmd_wr,
-  input  wire [31:0]                          actions_encap_cmd_wdata,
-  input  wire [31:0]                          actions_encap_index,
-  input  wire                                 actions_meter_cmd_wr,
-  input  wire [31:0]                          actions_meter_cmd_wdata,
-  input  wire [31:0]                          actions_meter_index,
-  input  wire [31:0]                          actions_meter_rate,
-  output wire [0:0]                           actions_meter_rate_hw_we,
-  output wire [31:0]                          actions_meter_rate_hw_wdata,
-  input  wire [31:0]                          actions_meter_burst,
-  output wire [0:0]                           actions_meter_burst_hw_we,
-  output wire [31:0]                          actions_meter_burst_hw_wdata,
-  output wire [31:0]                          actions_meter_tokens,
-  output wire [31:0]                          actions_act_status,
-  input  wire [511:0]                         actions_encap_data,
-  output wire [15:0]                          actions_encap_data_hw_we,
-  output wire [511:0]                         actions_encap_data_hw_wdata,
+  // Register file side: nic_regfile's flow, tcam and actions blocks (nic_regs_pkg), and the
+  // EM table's entry count for FT_COUNT.
+  input  nic_regs_pkg::flow_reg2hw_t          flow_reg2hw,
+  output nic_regs_pkg::flow_hw2reg_t          flow_hw2reg,
+  input  nic_regs_pkg::tcam_reg2hw_t          tcam_reg2hw,
+  output nic_regs_pkg::tcam_hw2reg_t          tcam_hw2reg,
+  input  nic_regs_pkg::actions_reg2hw_t       actions_reg2hw,
+  output nic_regs_pkg::actions_hw2reg_t       actions_hw2reg,
+  input  wire [31:0]                          em_entry_count,
 
   // Flow-command ring side: fcmd_engine is the master.
   input  wire                                 s_ring_em_cmd_valid,
@@ -179,6 +137,91 @@ module nic_mgmt #(
   input  wire                                 m_encap_rd_data_valid,
   input  wire [nic_pkg::ACTION_W-1:0]         m_encap_rd_data
 );
+
+  // The registers by the names the engines below use (<block>_<register>; <reg>_wr a
+  // command's strobe, <reg>_wdata its word, <reg>_hw_we / _hw_wdata a result written back).
+  logic         flow_ft_cmd_wr, tcam_tcam_cmd_wr, actions_encap_cmd_wr, actions_meter_cmd_wr;
+  logic [31:0]  flow_ft_cmd_wdata, flow_ft_handle, tcam_tcam_cmd_wdata, tcam_tcam_index,
+                tcam_tcam_prio, actions_encap_cmd_wdata, actions_encap_index,
+                actions_meter_cmd_wdata, actions_meter_index, actions_meter_rate,
+                actions_meter_burst;
+  logic [351:0] flow_ft_key;
+  logic [447:0] tcam_tcam_value, tcam_tcam_mask;
+  logic [511:0] flow_ft_action, tcam_tcam_action, actions_encap_data;
+  assign flow_ft_cmd_wr          = flow_reg2hw.ft_cmd.qe;
+  assign flow_ft_cmd_wdata       = flow_reg2hw.ft_cmd.q;
+  assign flow_ft_handle          = flow_reg2hw.ft_handle.q;
+  assign flow_ft_key             = flow_reg2hw.ft_key.q;
+  assign flow_ft_action          = flow_reg2hw.ft_action.q;
+  assign tcam_tcam_cmd_wr        = tcam_reg2hw.tcam_cmd.qe;
+  assign tcam_tcam_cmd_wdata     = tcam_reg2hw.tcam_cmd.q;
+  assign tcam_tcam_index         = tcam_reg2hw.tcam_index.q;
+  assign tcam_tcam_prio          = {16'd0, tcam_reg2hw.tcam_prio.q};
+  assign tcam_tcam_value         = tcam_reg2hw.tcam_value.q;
+  assign tcam_tcam_mask          = tcam_reg2hw.tcam_mask.q;
+  assign tcam_tcam_action        = tcam_reg2hw.tcam_action.q;
+  assign actions_encap_cmd_wr    = actions_reg2hw.encap_cmd.qe;
+  assign actions_encap_cmd_wdata = actions_reg2hw.encap_cmd.q;
+  assign actions_encap_index     = actions_reg2hw.encap_index.q;
+  assign actions_meter_cmd_wr    = actions_reg2hw.meter_cmd.qe;
+  assign actions_meter_cmd_wdata = actions_reg2hw.meter_cmd.q;
+  assign actions_meter_index     = actions_reg2hw.meter_index.q;
+  assign actions_meter_rate      = actions_reg2hw.meter_rate.q;
+  assign actions_meter_burst     = actions_reg2hw.meter_burst.q;
+  assign actions_encap_data      = actions_reg2hw.encap_data.q;
+
+  logic [31:0]  flow_ft_status, flow_ft_handle_hw_wdata, flow_ft_last_seen, tcam_tcam_status,
+                tcam_tcam_prio_hw_wdata, actions_meter_rate_hw_wdata,
+                actions_meter_burst_hw_wdata, actions_meter_tokens, actions_act_status;
+  logic [0:0]   flow_ft_handle_hw_we, tcam_tcam_prio_hw_we, actions_meter_rate_hw_we,
+                actions_meter_burst_hw_we;
+  logic [63:0]  flow_ft_pkts, flow_ft_bytes, tcam_tcam_pkts, tcam_tcam_bytes;
+  logic [10:0]  flow_ft_key_hw_we;
+  logic [351:0] flow_ft_key_hw_wdata;
+  logic [13:0]  tcam_tcam_value_hw_we, tcam_tcam_mask_hw_we;
+  logic [447:0] tcam_tcam_value_hw_wdata, tcam_tcam_mask_hw_wdata;
+  logic [15:0]  flow_ft_action_hw_we, tcam_tcam_action_hw_we, actions_encap_data_hw_we;
+  logic [511:0] flow_ft_action_hw_wdata, tcam_tcam_action_hw_wdata, actions_encap_data_hw_wdata;
+  assign flow_hw2reg.ft_status.d.busy      = flow_ft_status[31];
+  assign flow_hw2reg.ft_status.d.overrun   = flow_ft_status[30];
+  assign flow_hw2reg.ft_status.d.code      = flow_ft_status[7:0];
+  assign flow_hw2reg.ft_handle.d           = flow_ft_handle_hw_wdata;
+  assign flow_hw2reg.ft_handle.de          = flow_ft_handle_hw_we;
+  assign flow_hw2reg.ft_count.d            = em_entry_count;
+  assign flow_hw2reg.ft_pkts.d             = flow_ft_pkts;
+  assign flow_hw2reg.ft_bytes.d            = flow_ft_bytes;
+  assign flow_hw2reg.ft_last_seen.d        = flow_ft_last_seen;
+  assign flow_hw2reg.ft_key.d              = flow_ft_key_hw_wdata;
+  assign flow_hw2reg.ft_key.de             = flow_ft_key_hw_we;
+  assign flow_hw2reg.ft_action.d           = flow_ft_action_hw_wdata;
+  assign flow_hw2reg.ft_action.de          = flow_ft_action_hw_we;
+  assign tcam_hw2reg.tcam_status.d.busy    = tcam_tcam_status[31];
+  assign tcam_hw2reg.tcam_status.d.overrun = tcam_tcam_status[30];
+  assign tcam_hw2reg.tcam_status.d.code    = tcam_tcam_status[7:0];
+  assign tcam_hw2reg.tcam_prio.d           = tcam_tcam_prio_hw_wdata[15:0];
+  assign tcam_hw2reg.tcam_prio.de          = tcam_tcam_prio_hw_we;
+  assign tcam_hw2reg.tcam_pkts.d           = tcam_tcam_pkts;
+  assign tcam_hw2reg.tcam_bytes.d          = tcam_tcam_bytes;
+  assign tcam_hw2reg.tcam_value.d          = tcam_tcam_value_hw_wdata;
+  assign tcam_hw2reg.tcam_value.de         = tcam_tcam_value_hw_we;
+  assign tcam_hw2reg.tcam_mask.d           = tcam_tcam_mask_hw_wdata;
+  assign tcam_hw2reg.tcam_mask.de          = tcam_tcam_mask_hw_we;
+  assign tcam_hw2reg.tcam_action.d         = tcam_tcam_action_hw_wdata;
+  assign tcam_hw2reg.tcam_action.de        = tcam_tcam_action_hw_we;
+  assign actions_hw2reg.meter_rate.d       = actions_meter_rate_hw_wdata;
+  assign actions_hw2reg.meter_rate.de      = actions_meter_rate_hw_we;
+  assign actions_hw2reg.meter_burst.d      = actions_meter_burst_hw_wdata;
+  assign actions_hw2reg.meter_burst.de     = actions_meter_burst_hw_we;
+  assign actions_hw2reg.meter_tokens.d     = actions_meter_tokens;
+  assign actions_hw2reg.act_status.d.busy    = actions_act_status[31];
+  assign actions_hw2reg.act_status.d.overrun = actions_act_status[30];
+  assign actions_hw2reg.act_status.d.code    = actions_act_status[7:0];
+  assign actions_hw2reg.encap_data.d       = actions_encap_data_hw_wdata;
+  assign actions_hw2reg.encap_data.de      = actions_encap_data_hw_we;
+  // Status bits 29:8 and TCAM_PRIO bits 31:16 are 0 (not fields).
+  logic unused_reg_bits;
+  assign unused_reg_bits = ^{flow_ft_status[29:8], tcam_tcam_status[29:8],
+                             actions_act_status[29:8], tcam_tcam_prio_hw_wdata[31:16]};
 
   localparam int KW     = nic_pkg::KEY_W;
   localparam int KB     = nic_pkg::KEY_BYTES;

@@ -745,6 +745,316 @@ package nic_regs_pkg;
   localparam logic [ADDR_W-1:0] TXQ_CQ_ARM = 16'h0030;
   localparam logic [31:0] TXQ_CQ_ARM_RESET = 32'h0000_0000;
 
+  // =======================================================================================
+  // The register file's ports (nic_regfile; docs/rtl.md "Register blocks"), per block:
+  // <blk>_reg2hw_t, what the register file drives to the hardware: q, the stored value of
+  // a rw register (its kept bits: one member per field when it has several, the field's
+  // bits when it has one) or the written word of a w1/wo register, and qe, the write
+  // strobe of w1/wo and `strobe` registers, one bit per element, high the clock after the
+  // bus write (q already shows the new value); <blk>_hw2reg_t, what the hardware drives
+  // back: d, the value of a ro register (read live) or of a `hw_write` register, and de,
+  // its write enable (one bit per word or 64-bit register; a hardware write wins over a
+  // bus write in the same clock). Array blocks: each member vector holds every element of
+  // the map, element e of a member of E bits per element at [e*E +: E] (register arrays:
+  // word i of element e is entry e*COUNT+i); elements the register file does not build
+  // read 0 in reg2hw and are ignored in hw2reg.
+  // =======================================================================================
+  // Members are named as the map names registers and fields (IRQ.VECTOR: `vector`, a C++
+  // word that Verilator renames in its C++).
+  /* verilator lint_off SYMRSVDWORD */
+
+  typedef struct packed {
+    struct packed {
+      struct packed {
+        logic parse_err_policy;  // PARSE_ERR_POLICY, bit 1
+        logic enable;  // ENABLE, bit 0
+      } q;
+    } control;  // CONTROL (rw)
+    struct packed { logic [31:0] q; } scratch;  // SCRATCH (rw)
+    struct packed { logic [31:0] q; } wire_max_frame;  // WIRE_MAX_FRAME (rw)
+    struct packed { logic [31:0] q; } tx_max_frame;  // TX_MAX_FRAME (rw)
+    struct packed {
+      struct packed {
+        logic [15:0] geneve;  // GENEVE, bits 31:16
+        logic [15:0] vxlan;  // VXLAN, bits 15:0
+      } q;
+    } tunnel_ports;  // TUNNEL_PORTS (rw)
+  } nic_reg2hw_t;
+
+  typedef struct packed {
+    struct packed {
+      struct packed {
+        logic [5:0] num_txq;  // NUM_TXQ, bits 31:26
+        logic [5:0] num_rxq;  // NUM_RXQ, bits 25:20
+        logic [7:0] num_vnic;  // NUM_VNIC, bits 19:12
+        logic [11:0] data_w;  // DATA_W, bits 11:0
+      } d;
+    } caps0;  // CAPS0 (ro)
+    struct packed {
+      struct packed {
+        logic [6:0] num_encap;  // NUM_ENCAP, bits 31:25
+        logic [7:0] num_meters;  // NUM_METERS, bits 24:17
+        logic [8:0] tcam_entries;  // TCAM_ENTRIES, bits 16:8
+        logic [2:0] em_ways;  // EM_WAYS, bits 7:5
+        logic [4:0] em_buckets_log2;  // EM_BUCKETS_LOG2, bits 4:0
+      } d;
+    } caps1;  // CAPS1 (ro)
+    struct packed {
+      struct packed {
+        logic [11:0] parse_window;  // PARSE_WINDOW, bits 19:8
+        logic [7:0] num_vectors;  // NUM_VECTORS, bits 7:0
+      } d;
+    } caps2;  // CAPS2 (ro)
+    struct packed { logic [63:0] d; } cycles;  // CYCLES (ro)
+  } nic_hw2reg_t;
+
+  typedef struct packed {
+    struct packed { logic [63:0] d; } rx_wire_frames;  // RX_WIRE_FRAMES (ro)
+    struct packed { logic [63:0] d; } rx_wire_bytes;  // RX_WIRE_BYTES (ro)
+    struct packed { logic [63:0] d; } tx_frames;  // TX_FRAMES (ro)
+    struct packed { logic [63:0] d; } tx_bytes;  // TX_BYTES (ro)
+    struct packed { logic [63:0] d; } out_wire;  // OUT_WIRE (ro)
+    struct packed { logic [63:0] d; } out_vnic;  // OUT_VNIC (ro)
+    struct packed { logic [63:0] d; } out_exception;  // OUT_EXCEPTION (ro)
+    struct packed { logic [63:0] d; } loopback;  // LOOPBACK (ro)
+    struct packed { logic [63:0] d; } mirror;  // MIRROR (ro)
+    struct packed { logic [63:0] d; } mirror_drop;  // MIRROR_DROP (ro)
+    struct packed { logic [63:0] d; } em_hits;  // EM_HITS (ro)
+    struct packed { logic [63:0] d; } tcam_hits;  // TCAM_HITS (ro)
+    struct packed { logic [63:0] d; } misses;  // MISSES (ro)
+    struct packed { logic [63:0] d; } drop_parse_error;  // DROP_PARSE_ERROR (ro)
+    struct packed { logic [63:0] d; } drop_flow;  // DROP_FLOW (ro)
+    struct packed { logic [63:0] d; } drop_meter;  // DROP_METER (ro)
+    struct packed { logic [63:0] d; } drop_bad_action;  // DROP_BAD_ACTION (ro)
+    struct packed { logic [63:0] d; } drop_mtu;  // DROP_MTU (ro)
+    struct packed { logic [63:0] d; } drop_rx_no_desc;  // DROP_RX_NO_DESC (ro)
+    struct packed { logic [63:0] d; } drop_rx_too_long;  // DROP_RX_TOO_LONG (ro)
+    struct packed { logic [63:0] d; } drop_rx_cq_full;  // DROP_RX_CQ_FULL (ro)
+    struct packed { logic [63:0] d; } drop_quota;  // DROP_QUOTA (ro)
+    struct packed { logic [63:0] d; } drop_exc_full;  // DROP_EXC_FULL (ro)
+    struct packed { logic [63:0] d; } drop_spoof;  // DROP_SPOOF (ro)
+    struct packed { logic [63:0] d; } tx_bad_desc;  // TX_BAD_DESC (ro)
+    struct packed { logic [63:0] d; } out_wire_bytes;  // OUT_WIRE_BYTES (ro)
+  } counters_hw2reg_t;
+
+  typedef struct packed {
+    struct packed { logic [31:0] q; logic qe; } ft_cmd;  // FT_CMD (w1)
+    struct packed { logic [31:0] q; } ft_handle;  // FT_HANDLE (rw)
+    struct packed { logic [351:0] q; } ft_key;  // FT_KEY (rw)
+    struct packed { logic [511:0] q; } ft_action;  // FT_ACTION (rw)
+  } flow_reg2hw_t;
+
+  typedef struct packed {
+    struct packed {
+      struct packed {
+        logic busy;  // BUSY, bit 31
+        logic overrun;  // OVERRUN, bit 30
+        logic [7:0] code;  // CODE, bits 7:0
+      } d;
+    } ft_status;  // FT_STATUS (ro)
+    struct packed { logic [31:0] d; logic de; } ft_handle;  // FT_HANDLE (rw)
+    struct packed { logic [31:0] d; } ft_count;  // FT_COUNT (ro)
+    struct packed { logic [63:0] d; } ft_pkts;  // FT_PKTS (ro)
+    struct packed { logic [63:0] d; } ft_bytes;  // FT_BYTES (ro)
+    struct packed { logic [31:0] d; } ft_last_seen;  // FT_LAST_SEEN (ro)
+    struct packed { logic [351:0] d; logic [10:0] de; } ft_key;  // FT_KEY (rw)
+    struct packed { logic [511:0] d; logic [15:0] de; } ft_action;  // FT_ACTION (rw)
+  } flow_hw2reg_t;
+
+  typedef struct packed {
+    struct packed { logic [31:0] q; logic qe; } tcam_cmd;  // TCAM_CMD (w1)
+    struct packed { logic [31:0] q; } tcam_index;  // TCAM_INDEX (rw)
+    struct packed { logic [15:0] q; } tcam_prio;  // TCAM_PRIO (rw): bits 15:0
+    struct packed { logic [447:0] q; } tcam_value;  // TCAM_VALUE (rw)
+    struct packed { logic [447:0] q; } tcam_mask;  // TCAM_MASK (rw)
+    struct packed { logic [511:0] q; } tcam_action;  // TCAM_ACTION (rw)
+  } tcam_reg2hw_t;
+
+  typedef struct packed {
+    struct packed {
+      struct packed {
+        logic busy;  // BUSY, bit 31
+        logic overrun;  // OVERRUN, bit 30
+        logic [7:0] code;  // CODE, bits 7:0
+      } d;
+    } tcam_status;  // TCAM_STATUS (ro)
+    struct packed { logic [15:0] d; logic de; } tcam_prio;  // TCAM_PRIO (rw): bits 15:0
+    struct packed { logic [63:0] d; } tcam_pkts;  // TCAM_PKTS (ro)
+    struct packed { logic [63:0] d; } tcam_bytes;  // TCAM_BYTES (ro)
+    struct packed { logic [447:0] d; logic [13:0] de; } tcam_value;  // TCAM_VALUE (rw)
+    struct packed { logic [447:0] d; logic [13:0] de; } tcam_mask;  // TCAM_MASK (rw)
+    struct packed { logic [511:0] d; logic [15:0] de; } tcam_action;  // TCAM_ACTION (rw)
+  } tcam_hw2reg_t;
+
+  typedef struct packed {
+    struct packed { logic [31:0] q; logic qe; } encap_cmd;  // ENCAP_CMD (w1)
+    struct packed { logic [31:0] q; } encap_index;  // ENCAP_INDEX (rw)
+    struct packed { logic [31:0] q; logic qe; } meter_cmd;  // METER_CMD (w1)
+    struct packed { logic [31:0] q; } meter_index;  // METER_INDEX (rw)
+    struct packed { logic [31:0] q; } meter_rate;  // METER_RATE (rw)
+    struct packed { logic [31:0] q; } meter_burst;  // METER_BURST (rw)
+    struct packed { logic [511:0] q; } encap_data;  // ENCAP_DATA (rw)
+  } actions_reg2hw_t;
+
+  typedef struct packed {
+    struct packed { logic [31:0] d; logic de; } meter_rate;  // METER_RATE (rw)
+    struct packed { logic [31:0] d; logic de; } meter_burst;  // METER_BURST (rw)
+    struct packed { logic [31:0] d; } meter_tokens;  // METER_TOKENS (ro)
+    struct packed {
+      struct packed {
+        logic busy;  // BUSY, bit 31
+        logic overrun;  // OVERRUN, bit 30
+        logic [7:0] code;  // CODE, bits 7:0
+      } d;
+    } act_status;  // ACT_STATUS (ro)
+    struct packed { logic [511:0] d; logic [15:0] de; } encap_data;  // ENCAP_DATA (rw)
+  } actions_hw2reg_t;
+
+  typedef struct packed {
+    struct packed { logic [63:0] q; } fcmd_base;  // FCMD_BASE (rw)
+    struct packed { logic [4:0] q; } fcmd_size_log2;  // FCMD_SIZE_LOG2 (rw): bits 4:0
+    struct packed { logic q; logic qe; } fcmd_ctrl;  // FCMD_CTRL (rw): bit 0
+    struct packed { logic [15:0] q; logic qe; } fcmd_prod;  // FCMD_PROD (rw): bits 15:0
+    struct packed {
+      struct packed {
+        logic enable;  // ENABLE, bit 31
+        logic [7:0] vector;  // VECTOR, bits 7:0
+      } q;
+    } fcmd_irq;  // FCMD_IRQ (rw)
+  } fcmd_reg2hw_t;
+
+  typedef struct packed {
+    struct packed { logic [15:0] d; } fcmd_cons;  // FCMD_CONS (ro): bits 15:0
+  } fcmd_hw2reg_t;
+
+  typedef struct packed {
+    struct packed { logic [EXCQ_COUNT*64-1:0] q; } ring_base;  // RING_BASE (rw)
+    struct packed { logic [EXCQ_COUNT*64-1:0] q; } cq_base;  // CQ_BASE (rw)
+    struct packed { logic [EXCQ_COUNT*5-1:0] q; } size_log2;  // SIZE_LOG2 (rw): bits 4:0
+    struct packed {
+      logic [EXCQ_COUNT-1:0] q;
+      logic [EXCQ_COUNT-1:0] qe;
+    } ctrl;  // CTRL (rw): bit 0
+    struct packed {
+      logic [EXCQ_COUNT*16-1:0] q;
+      logic [EXCQ_COUNT-1:0] qe;
+    } prod;  // PROD (rw): bits 15:0
+    struct packed {
+      logic [EXCQ_COUNT*16-1:0] q;
+      logic [EXCQ_COUNT-1:0] qe;
+    } cq_cons;  // CQ_CONS (rw): bits 15:0
+    struct packed {
+      struct packed {
+        logic [EXCQ_COUNT-1:0] enable;  // ENABLE, bit 31
+        logic [EXCQ_COUNT*16-1:0] mod_pkts;  // MOD_PKTS, bits 23:8
+        logic [EXCQ_COUNT*8-1:0] vector;  // VECTOR, bits 7:0
+      } q;
+    } irq;  // IRQ (rw)
+    struct packed { logic [EXCQ_COUNT*32-1:0] q; } mod_cycles;  // MOD_CYCLES (rw)
+    struct packed { logic [31:0] q; logic [EXCQ_COUNT-1:0] qe; } cq_arm;  // CQ_ARM (w1)
+  } excq_reg2hw_t;
+
+  typedef struct packed {
+    struct packed { logic [EXCQ_COUNT*16-1:0] d; } cons;  // CONS (ro): bits 15:0
+    struct packed { logic [EXCQ_COUNT*16-1:0] d; } cq_prod;  // CQ_PROD (ro): bits 15:0
+  } excq_hw2reg_t;
+
+  typedef struct packed {
+    struct packed {
+      struct packed {
+        logic [VNIC_COUNT-1:0] quota_wait;  // QUOTA_WAIT, bit 5
+        logic [VNIC_COUNT-1:0] ipv6_check;  // IPV6_CHECK, bit 4
+        logic [VNIC_COUNT-1:0] ipv4_check;  // IPV4_CHECK, bit 3
+        logic [VNIC_COUNT-1:0] spoof_check;  // SPOOF_CHECK, bit 2
+        logic [VNIC_COUNT-1:0] rss_enable;  // RSS_ENABLE, bit 1
+        logic [VNIC_COUNT-1:0] enable;  // ENABLE, bit 0
+      } q;
+    } vnic_ctrl;  // VNIC_CTRL (rw)
+    struct packed { logic [VNIC_COUNT*32-1:0] q; } rxq_base;  // RXQ_BASE (rw)
+    struct packed { logic [VNIC_COUNT*32-1:0] q; } rxq_count;  // RXQ_COUNT (rw)
+    struct packed { logic [VNIC_COUNT*32-1:0] q; } mac_lo;  // MAC_LO (rw)
+    struct packed { logic [VNIC_COUNT*16-1:0] q; } mac_hi;  // MAC_HI (rw): bits 15:0
+    struct packed { logic [VNIC_COUNT*32-1:0] q; } ipv4;  // IPV4 (rw)
+    struct packed { logic [VNIC_COUNT*128-1:0] q; } ipv6;  // IPV6 (rw)
+    struct packed { logic [VNIC_COUNT*32-1:0] q; } quota_bytes;  // QUOTA_BYTES (rw)
+    struct packed {
+      logic [31:0] q;
+      logic [VNIC_COUNT-1:0] qe;
+    } quota_release;  // QUOTA_RELEASE (w1)
+    struct packed { logic [VNIC_COUNT*32-1:0] q; } quota_wait_cycles;  // QUOTA_WAIT_CYCLES (rw)
+    struct packed { logic [VNIC_COUNT*320-1:0] q; } rss_key;  // RSS_KEY (rw)
+    struct packed { logic [VNIC_COUNT*1024-1:0] q; } rss_indir;  // RSS_INDIR (rw)
+  } vnic_reg2hw_t;
+
+  typedef struct packed {
+    struct packed { logic [VNIC_COUNT*32-1:0] d; } quota_inflight;  // QUOTA_INFLIGHT (ro)
+  } vnic_hw2reg_t;
+
+  typedef struct packed {
+    struct packed { logic [RXQ_COUNT*64-1:0] q; } ring_base;  // RING_BASE (rw)
+    struct packed { logic [RXQ_COUNT*64-1:0] q; } cq_base;  // CQ_BASE (rw)
+    struct packed { logic [RXQ_COUNT*5-1:0] q; } size_log2;  // SIZE_LOG2 (rw): bits 4:0
+    struct packed { logic [RXQ_COUNT-1:0] q; logic [RXQ_COUNT-1:0] qe; } ctrl;  // CTRL (rw): bit 0
+    struct packed {
+      logic [RXQ_COUNT*16-1:0] q;
+      logic [RXQ_COUNT-1:0] qe;
+    } prod;  // PROD (rw): bits 15:0
+    struct packed {
+      logic [RXQ_COUNT*16-1:0] q;
+      logic [RXQ_COUNT-1:0] qe;
+    } cq_cons;  // CQ_CONS (rw): bits 15:0
+    struct packed {
+      struct packed {
+        logic [RXQ_COUNT-1:0] enable;  // ENABLE, bit 31
+        logic [RXQ_COUNT*16-1:0] mod_pkts;  // MOD_PKTS, bits 23:8
+        logic [RXQ_COUNT*8-1:0] vector;  // VECTOR, bits 7:0
+      } q;
+    } irq;  // IRQ (rw)
+    struct packed { logic [RXQ_COUNT*32-1:0] q; } mod_cycles;  // MOD_CYCLES (rw)
+    struct packed { logic [31:0] q; logic [RXQ_COUNT-1:0] qe; } cq_arm;  // CQ_ARM (w1)
+  } rxq_reg2hw_t;
+
+  typedef struct packed {
+    struct packed { logic [RXQ_COUNT*16-1:0] d; } cons;  // CONS (ro): bits 15:0
+    struct packed { logic [RXQ_COUNT*16-1:0] d; } cq_prod;  // CQ_PROD (ro): bits 15:0
+  } rxq_hw2reg_t;
+
+  typedef struct packed {
+    struct packed { logic [TXQ_COUNT*64-1:0] q; } ring_base;  // RING_BASE (rw)
+    struct packed { logic [TXQ_COUNT*64-1:0] q; } cq_base;  // CQ_BASE (rw)
+    struct packed { logic [TXQ_COUNT*5-1:0] q; } size_log2;  // SIZE_LOG2 (rw): bits 4:0
+    struct packed {
+      struct packed {
+        logic [TXQ_COUNT*8-1:0] vport;  // VPORT, bits 15:8
+        logic [TXQ_COUNT-1:0] enable;  // ENABLE, bit 0
+      } q;
+      logic [TXQ_COUNT-1:0] qe;
+    } ctrl;  // CTRL (rw)
+    struct packed {
+      logic [TXQ_COUNT*16-1:0] q;
+      logic [TXQ_COUNT-1:0] qe;
+    } prod;  // PROD (rw): bits 15:0
+    struct packed {
+      logic [TXQ_COUNT*16-1:0] q;
+      logic [TXQ_COUNT-1:0] qe;
+    } cq_cons;  // CQ_CONS (rw): bits 15:0
+    struct packed {
+      struct packed {
+        logic [TXQ_COUNT-1:0] enable;  // ENABLE, bit 31
+        logic [TXQ_COUNT*16-1:0] mod_pkts;  // MOD_PKTS, bits 23:8
+        logic [TXQ_COUNT*8-1:0] vector;  // VECTOR, bits 7:0
+      } q;
+    } irq;  // IRQ (rw)
+    struct packed { logic [TXQ_COUNT*32-1:0] q; } mod_cycles;  // MOD_CYCLES (rw)
+    struct packed { logic [31:0] q; logic [TXQ_COUNT-1:0] qe; } cq_arm;  // CQ_ARM (w1)
+  } txq_reg2hw_t;
+
+  typedef struct packed {
+    struct packed { logic [TXQ_COUNT*16-1:0] d; } cons;  // CONS (ro): bits 15:0
+    struct packed { logic [TXQ_COUNT*16-1:0] d; } cq_prod;  // CQ_PROD (ro): bits 15:0
+  } txq_hw2reg_t;
+  /* verilator lint_on SYMRSVDWORD */
+
 endpackage
 /* verilator lint_on UNUSEDPARAM */
 

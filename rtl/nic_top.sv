@@ -151,106 +151,32 @@ module nic_top #(
   end
 
   // ---------------------------------------------------------------------------------------
-  // Register file
+  // Register file: a reg2hw / hw2reg struct pair per block (nic_regs_pkg, docs/rtl.md
+  // "Register blocks"); the engines take their fields. Array blocks hold the map's elements
+  // (element e of a member of E bits at [e*E +: E]): the engines take the first NUM_*.
   // ---------------------------------------------------------------------------------------
-  logic [31:0] r_control, r_wire_max_frame, r_tx_max_frame, r_tunnel_ports;
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [31:0] unused_scratch;
+  /* verilator lint_off UNUSEDSIGNAL */  // registers no engine reads, elements not built
+  nic_regs_pkg::nic_reg2hw_t     nic_reg2hw;
+  nic_regs_pkg::flow_reg2hw_t    flow_reg2hw;
+  nic_regs_pkg::tcam_reg2hw_t    tcam_reg2hw;
+  nic_regs_pkg::actions_reg2hw_t actions_reg2hw;
+  nic_regs_pkg::fcmd_reg2hw_t    fcmd_reg2hw;
+  nic_regs_pkg::excq_reg2hw_t    excq_reg2hw;
+  nic_regs_pkg::vnic_reg2hw_t    vnic_reg2hw;
+  nic_regs_pkg::rxq_reg2hw_t     rxq_reg2hw;
+  nic_regs_pkg::txq_reg2hw_t     txq_reg2hw;
+  logic                          unused_fc_busy;
   /* verilator lint_on UNUSEDSIGNAL */
-
-  // counters block
-  nic_pkg::dp_counters_t dp_cnt;
-  logic [63:0] c_out_vnic, c_out_exc, c_loopback, c_mirror, c_mirror_drop, c_no_desc,
-               c_too_long, c_cq_full, c_quota, c_exc_full, c_spoof, c_tx_bad, c_tx_frames,
-               c_tx_bytes, c_out_wire_bytes;
-
-  // flow / tcam / actions (between the register file and nic_mgmt)
-  logic         ft_cmd_wr;
-  logic [31:0]  ft_cmd_wdata, ft_status, ft_handle, ft_handle_hw_wdata, ft_last_seen;
-  logic [0:0]   ft_handle_hw_we;
-  logic [63:0]  ft_pkts, ft_bytes;
-  logic [351:0] ft_key, ft_key_hw_wdata;
-  logic [10:0]  ft_key_hw_we;
-  logic [511:0] ft_action, ft_action_hw_wdata;
-  logic [15:0]  ft_action_hw_we;
-  logic         tc_cmd_wr;
-  logic [31:0]  tc_cmd_wdata, tc_status, tc_index, tc_prio, tc_prio_hw_wdata;
-  logic [0:0]   tc_prio_hw_we;
-  logic [63:0]  tc_pkts, tc_bytes;
-  logic [447:0] tc_value, tc_value_hw_wdata, tc_mask, tc_mask_hw_wdata;
-  logic [13:0]  tc_value_hw_we, tc_mask_hw_we;
-  logic [511:0] tc_action, tc_action_hw_wdata;
-  logic [15:0]  tc_action_hw_we;
-  logic         ac_encap_cmd_wr, ac_meter_cmd_wr;
-  logic [31:0]  ac_encap_cmd_wdata, ac_encap_index, ac_meter_cmd_wdata, ac_meter_index,
-                ac_meter_rate, ac_meter_rate_hw_wdata, ac_meter_burst, ac_meter_burst_hw_wdata,
-                ac_meter_tokens, ac_act_status;
-  logic [0:0]   ac_meter_rate_hw_we, ac_meter_burst_hw_we;
-  logic [511:0] ac_encap_data, ac_encap_data_hw_wdata;
-  logic [15:0]  ac_encap_data_hw_we;
-  logic [31:0]  em_count;
-
-  // fcmd
-  logic [63:0]  fc_base;
-  logic [31:0]  fc_size_log2, fc_ctrl, fc_prod, fc_irq;
-  logic [15:0]  fc_cons;
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic         unused_fc_ctrl_wr, unused_fc_prod_wr, unused_fc_busy;
-  logic [31:0]  unused_fc_ctrl_wdata, unused_fc_prod_wdata;
-  /* verilator lint_on UNUSEDSIGNAL */
-
-  // exception queue
-  logic [63:0]  xq_ring_base, xq_cq_base;
-  logic [31:0]  xq_size_log2, xq_ctrl, xq_prod, xq_cq_cons, xq_irq, xq_mod_cycles;
-  logic [15:0]  xq_cons, xq_cq_prod;
-  logic         xq_cq_arm_wr;
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic         unused_xq_ctrl_wr, unused_xq_prod_wr, unused_xq_cq_cons_wr;
-  logic [31:0]  unused_xq_ctrl_wdata, unused_xq_prod_wdata, unused_xq_cq_cons_wdata,
-                unused_xq_cq_arm_wdata;
-  /* verilator lint_on UNUSEDSIGNAL */
-
-  // vnic
-  logic [NUM_VNIC*32-1:0]   vn_ctrl, vn_rxq_base, vn_rxq_count, vn_mac_lo, vn_mac_hi, vn_ipv4,
-                            vn_quota_bytes, vn_quota_inflight;
-  logic [NUM_VNIC*128-1:0]  vn_ipv6;
-  logic [NUM_VNIC*320-1:0]  vn_rss_key;
-  logic [NUM_VNIC*1024-1:0] vn_rss_indir;
-  logic                     vn_release_wr;
-  logic [31:0]              vn_release_wdata;
-  logic [4:0]               vn_release_widx;
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [NUM_VNIC*32-1:0]   unused_vn_wait_cycles;
-  /* verilator lint_on UNUSEDSIGNAL */
-
-  // rxq / txq
-  logic [NUM_RXQ*64-1:0] rq_ring_base, rq_cq_base;
-  logic [NUM_RXQ*32-1:0] rq_size_log2, rq_ctrl, rq_prod, rq_cq_cons, rq_irq, rq_mod_cycles,
-                         rq_cons32, rq_cq_prod32;
-  logic [NUM_RXQ*16-1:0] rq_cons, rq_cq_prod;
-  logic                  rq_cq_arm_wr;
-  logic [5:0]            rq_cq_arm_widx;
-  logic [NUM_TXQ*64-1:0] tq_ring_base, tq_cq_base;
-  logic [NUM_TXQ*32-1:0] tq_size_log2, tq_ctrl, tq_prod, tq_cq_cons, tq_irq, tq_mod_cycles,
-                         tq_cons32, tq_cq_prod32;
-  logic [NUM_TXQ*16-1:0] tq_cons, tq_cq_prod;
-  logic                  tq_cq_arm_wr;
-  logic [5:0]            tq_cq_arm_widx;
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic        unused_rq_ctrl_wr, unused_rq_prod_wr, unused_rq_cq_cons_wr;
-  logic [31:0] unused_rq_ctrl_wdata, unused_rq_prod_wdata, unused_rq_cq_cons_wdata,
-               unused_rq_cq_arm_wdata;
-  logic [5:0]  unused_rq_ctrl_widx, unused_rq_prod_widx, unused_rq_cq_cons_widx;
-  logic        unused_tq_ctrl_wr, unused_tq_prod_wr, unused_tq_cq_cons_wr;
-  logic [31:0] unused_tq_ctrl_wdata, unused_tq_prod_wdata, unused_tq_cq_cons_wdata,
-               unused_tq_cq_arm_wdata;
-  logic [5:0]  unused_tq_ctrl_widx, unused_tq_prod_widx, unused_tq_cq_cons_widx;
-  /* verilator lint_on UNUSEDSIGNAL */
-
-  localparam logic [31:0] CAPS0 = {6'(NUM_TXQ - 1), 6'(NUM_RXQ - 1), 8'(NUM_VNIC), 12'(DATA_W)};
-  localparam logic [31:0] CAPS1 = {7'(NUM_ENCAP - 1), 8'(NUM_METERS - 1), 9'(TCAM_ENTRIES),
-                                   3'(nic_pkg::EM_WAYS), 5'(EM_LOG2)};
-  localparam logic [31:0] CAPS2 = {12'd0, 12'(nic_pkg::PARSE_WINDOW), 8'(NUM_VECTORS)};
+  nic_regs_pkg::nic_hw2reg_t      nic_hw2reg;
+  nic_regs_pkg::counters_hw2reg_t counters_hw2reg;
+  nic_regs_pkg::flow_hw2reg_t     flow_hw2reg;
+  nic_regs_pkg::tcam_hw2reg_t     tcam_hw2reg;
+  nic_regs_pkg::actions_hw2reg_t  actions_hw2reg;
+  nic_regs_pkg::fcmd_hw2reg_t     fcmd_hw2reg;
+  nic_regs_pkg::excq_hw2reg_t     excq_hw2reg;
+  nic_regs_pkg::vnic_hw2reg_t     vnic_hw2reg;
+  nic_regs_pkg::rxq_hw2reg_t      rxq_hw2reg;
+  nic_regs_pkg::txq_hw2reg_t      txq_hw2reg;
 
   nic_regfile #(
     .NUM_EXCQ (1),
@@ -268,182 +194,54 @@ module nic_top #(
     .s_axil_arvalid (s_axil_arvalid), .s_axil_arready (s_axil_arready),
     .s_axil_rdata (s_axil_rdata), .s_axil_rresp (s_axil_rresp),
     .s_axil_rvalid (s_axil_rvalid), .s_axil_rready (s_axil_rready),
-
-    .nic_caps0 (CAPS0), .nic_caps1 (CAPS1), .nic_caps2 (CAPS2),
-    .nic_control (r_control), .nic_cycles (now_q), .nic_scratch (unused_scratch),
-    .nic_wire_max_frame (r_wire_max_frame), .nic_tx_max_frame (r_tx_max_frame),
-    .nic_tunnel_ports (r_tunnel_ports),
-
-    .counters_rx_wire_frames    (dp_cnt.rx_wire_frames),
-    .counters_rx_wire_bytes     (dp_cnt.rx_wire_bytes),
-    .counters_tx_frames         (c_tx_frames),
-    .counters_tx_bytes          (c_tx_bytes),
-    .counters_out_wire          (dp_cnt.out_wire),
-    .counters_out_vnic          (c_out_vnic),
-    .counters_out_exception     (c_out_exc),
-    .counters_loopback          (c_loopback),
-    .counters_mirror            (c_mirror),
-    .counters_mirror_drop       (c_mirror_drop),
-    .counters_em_hits           (dp_cnt.em_hit),
-    .counters_tcam_hits         (dp_cnt.tcam_hit),
-    .counters_misses            (dp_cnt.miss),
-    .counters_drop_parse_error  (dp_cnt.drop_parse_error),
-    .counters_drop_flow         (dp_cnt.drop_flow),
-    .counters_drop_meter        (dp_cnt.drop_meter),
-    .counters_drop_bad_action   (dp_cnt.drop_bad_action),
-    .counters_drop_mtu          (dp_cnt.drop_mtu),
-    .counters_drop_rx_no_desc   (c_no_desc),
-    .counters_drop_rx_too_long  (c_too_long),
-    .counters_drop_rx_cq_full   (c_cq_full),
-    .counters_drop_quota        (c_quota),
-    .counters_drop_exc_full     (c_exc_full),
-    .counters_drop_spoof        (c_spoof),
-    .counters_tx_bad_desc       (c_tx_bad),
-    .counters_out_wire_bytes    (c_out_wire_bytes),
-
-    .flow_ft_cmd_wr (ft_cmd_wr), .flow_ft_cmd_wdata (ft_cmd_wdata),
-    .flow_ft_status (ft_status),
-    .flow_ft_handle (ft_handle), .flow_ft_handle_hw_we (ft_handle_hw_we),
-    .flow_ft_handle_hw_wdata (ft_handle_hw_wdata),
-    .flow_ft_count (em_count), .flow_ft_pkts (ft_pkts), .flow_ft_bytes (ft_bytes),
-    .flow_ft_last_seen (ft_last_seen),
-    .flow_ft_key (ft_key), .flow_ft_key_hw_we (ft_key_hw_we),
-    .flow_ft_key_hw_wdata (ft_key_hw_wdata),
-    .flow_ft_action (ft_action), .flow_ft_action_hw_we (ft_action_hw_we),
-    .flow_ft_action_hw_wdata (ft_action_hw_wdata),
-
-    .tcam_tcam_cmd_wr (tc_cmd_wr), .tcam_tcam_cmd_wdata (tc_cmd_wdata),
-    .tcam_tcam_status (tc_status), .tcam_tcam_index (tc_index),
-    .tcam_tcam_prio (tc_prio), .tcam_tcam_prio_hw_we (tc_prio_hw_we),
-    .tcam_tcam_prio_hw_wdata (tc_prio_hw_wdata),
-    .tcam_tcam_pkts (tc_pkts), .tcam_tcam_bytes (tc_bytes),
-    .tcam_tcam_value (tc_value), .tcam_tcam_value_hw_we (tc_value_hw_we),
-    .tcam_tcam_value_hw_wdata (tc_value_hw_wdata),
-    .tcam_tcam_mask (tc_mask), .tcam_tcam_mask_hw_we (tc_mask_hw_we),
-    .tcam_tcam_mask_hw_wdata (tc_mask_hw_wdata),
-    .tcam_tcam_action (tc_action), .tcam_tcam_action_hw_we (tc_action_hw_we),
-    .tcam_tcam_action_hw_wdata (tc_action_hw_wdata),
-
-    .actions_encap_cmd_wr (ac_encap_cmd_wr), .actions_encap_cmd_wdata (ac_encap_cmd_wdata),
-    .actions_encap_index (ac_encap_index),
-    .actions_meter_cmd_wr (ac_meter_cmd_wr), .actions_meter_cmd_wdata (ac_meter_cmd_wdata),
-    .actions_meter_index (ac_meter_index),
-    .actions_meter_rate (ac_meter_rate), .actions_meter_rate_hw_we (ac_meter_rate_hw_we),
-    .actions_meter_rate_hw_wdata (ac_meter_rate_hw_wdata),
-    .actions_meter_burst (ac_meter_burst), .actions_meter_burst_hw_we (ac_meter_burst_hw_we),
-    .actions_meter_burst_hw_wdata (ac_meter_burst_hw_wdata),
-    .actions_meter_tokens (ac_meter_tokens), .actions_act_status (ac_act_status),
-    .actions_encap_data (ac_encap_data), .actions_encap_data_hw_we (ac_encap_data_hw_we),
-    .actions_encap_data_hw_wdata (ac_encap_data_hw_wdata),
-
-    .fcmd_fcmd_base (fc_base), .fcmd_fcmd_size_log2 (fc_size_log2),
-    .fcmd_fcmd_ctrl (fc_ctrl), .fcmd_fcmd_ctrl_wr (unused_fc_ctrl_wr),
-    .fcmd_fcmd_ctrl_wdata (unused_fc_ctrl_wdata),
-    .fcmd_fcmd_prod (fc_prod), .fcmd_fcmd_prod_wr (unused_fc_prod_wr),
-    .fcmd_fcmd_prod_wdata (unused_fc_prod_wdata),
-    .fcmd_fcmd_cons ({16'd0, fc_cons}), .fcmd_fcmd_irq (fc_irq),
-
-    .excq_ring_base (xq_ring_base), .excq_cq_base (xq_cq_base),
-    .excq_size_log2 (xq_size_log2), .excq_ctrl (xq_ctrl),
-    .excq_ctrl_wr (unused_xq_ctrl_wr), .excq_ctrl_wdata (unused_xq_ctrl_wdata),
-    .excq_prod (xq_prod), .excq_prod_wr (unused_xq_prod_wr),
-    .excq_prod_wdata (unused_xq_prod_wdata),
-    .excq_cons ({16'd0, xq_cons}), .excq_cq_prod ({16'd0, xq_cq_prod}),
-    .excq_cq_cons (xq_cq_cons), .excq_cq_cons_wr (unused_xq_cq_cons_wr),
-    .excq_cq_cons_wdata (unused_xq_cq_cons_wdata),
-    .excq_irq (xq_irq), .excq_mod_cycles (xq_mod_cycles),
-    .excq_cq_arm_wr (xq_cq_arm_wr), .excq_cq_arm_wdata (unused_xq_cq_arm_wdata),
-
-    .vnic_vnic_ctrl (vn_ctrl), .vnic_rxq_base (vn_rxq_base), .vnic_rxq_count (vn_rxq_count),
-    .vnic_mac_lo (vn_mac_lo), .vnic_mac_hi (vn_mac_hi), .vnic_ipv4 (vn_ipv4),
-    .vnic_ipv6 (vn_ipv6), .vnic_quota_bytes (vn_quota_bytes),
-    .vnic_quota_inflight (vn_quota_inflight),
-    .vnic_quota_release_wr (vn_release_wr), .vnic_quota_release_wdata (vn_release_wdata),
-    .vnic_quota_release_widx (vn_release_widx),
-    .vnic_quota_wait_cycles (unused_vn_wait_cycles),
-    .vnic_rss_key (vn_rss_key), .vnic_rss_indir (vn_rss_indir),
-
-    .rxq_ring_base (rq_ring_base), .rxq_cq_base (rq_cq_base), .rxq_size_log2 (rq_size_log2),
-    .rxq_ctrl (rq_ctrl), .rxq_ctrl_wr (unused_rq_ctrl_wr),
-    .rxq_ctrl_wdata (unused_rq_ctrl_wdata), .rxq_ctrl_widx (unused_rq_ctrl_widx),
-    .rxq_prod (rq_prod), .rxq_prod_wr (unused_rq_prod_wr),
-    .rxq_prod_wdata (unused_rq_prod_wdata), .rxq_prod_widx (unused_rq_prod_widx),
-    .rxq_cons (rq_cons32), .rxq_cq_prod (rq_cq_prod32),
-    .rxq_cq_cons (rq_cq_cons), .rxq_cq_cons_wr (unused_rq_cq_cons_wr),
-    .rxq_cq_cons_wdata (unused_rq_cq_cons_wdata), .rxq_cq_cons_widx (unused_rq_cq_cons_widx),
-    .rxq_irq (rq_irq), .rxq_mod_cycles (rq_mod_cycles),
-    .rxq_cq_arm_wr (rq_cq_arm_wr), .rxq_cq_arm_wdata (unused_rq_cq_arm_wdata),
-    .rxq_cq_arm_widx (rq_cq_arm_widx),
-
-    .txq_ring_base (tq_ring_base), .txq_cq_base (tq_cq_base), .txq_size_log2 (tq_size_log2),
-    .txq_ctrl (tq_ctrl), .txq_ctrl_wr (unused_tq_ctrl_wr),
-    .txq_ctrl_wdata (unused_tq_ctrl_wdata), .txq_ctrl_widx (unused_tq_ctrl_widx),
-    .txq_prod (tq_prod), .txq_prod_wr (unused_tq_prod_wr),
-    .txq_prod_wdata (unused_tq_prod_wdata), .txq_prod_widx (unused_tq_prod_widx),
-    .txq_cons (tq_cons32), .txq_cq_prod (tq_cq_prod32),
-    .txq_cq_cons (tq_cq_cons), .txq_cq_cons_wr (unused_tq_cq_cons_wr),
-    .txq_cq_cons_wdata (unused_tq_cq_cons_wdata), .txq_cq_cons_widx (unused_tq_cq_cons_widx),
-    .txq_irq (tq_irq), .txq_mod_cycles (tq_mod_cycles),
-    .txq_cq_arm_wr (tq_cq_arm_wr), .txq_cq_arm_wdata (unused_tq_cq_arm_wdata),
-    .txq_cq_arm_widx (tq_cq_arm_widx)
+    .nic_reg2hw (nic_reg2hw), .nic_hw2reg (nic_hw2reg), .counters_hw2reg (counters_hw2reg),
+    .flow_reg2hw (flow_reg2hw), .flow_hw2reg (flow_hw2reg),
+    .tcam_reg2hw (tcam_reg2hw), .tcam_hw2reg (tcam_hw2reg),
+    .actions_reg2hw (actions_reg2hw), .actions_hw2reg (actions_hw2reg),
+    .fcmd_reg2hw (fcmd_reg2hw), .fcmd_hw2reg (fcmd_hw2reg),
+    .excq_reg2hw (excq_reg2hw), .excq_hw2reg (excq_hw2reg),
+    .vnic_reg2hw (vnic_reg2hw), .vnic_hw2reg (vnic_hw2reg),
+    .rxq_reg2hw (rxq_reg2hw), .rxq_hw2reg (rxq_hw2reg),
+    .txq_reg2hw (txq_reg2hw), .txq_hw2reg (txq_hw2reg)
   );
 
-  // ---------------------------------------------------------------------------------------
-  // Register fields -> engine configuration
-  // ---------------------------------------------------------------------------------------
-  logic [NUM_RXQ-1:0]    rq_enable, rq_cq_arm, rq_irq_en;
-  logic [NUM_RXQ*5-1:0]  rq_log2;
-  logic [NUM_RXQ*16-1:0] rq_prod16, rq_cq_cons16, rq_mod_pkts;
-  logic [NUM_RXQ*8-1:0]  rq_irq_vec;
-  logic [NUM_TXQ-1:0]    tq_enable, tq_cq_arm, tq_irq_en;
-  logic [NUM_TXQ*5-1:0]  tq_log2;
-  logic [NUM_TXQ*16-1:0] tq_prod16, tq_cq_cons16, tq_mod_pkts;
-  logic [NUM_TXQ*8-1:0]  tq_irq_vec, tq_vport;
-  logic [NUM_VNIC-1:0]   vn_enable, vn_rss_en, vn_spoof, vn_v4chk, vn_v6chk, vn_qpolicy,
-                         vn_release;
+  // nic: capabilities and the cycle counter
+  assign nic_hw2reg.caps0.d.data_w          = 12'(DATA_W);
+  assign nic_hw2reg.caps0.d.num_vnic        = 8'(NUM_VNIC);
+  assign nic_hw2reg.caps0.d.num_rxq         = 6'(NUM_RXQ - 1);
+  assign nic_hw2reg.caps0.d.num_txq         = 6'(NUM_TXQ - 1);
+  assign nic_hw2reg.caps1.d.em_buckets_log2 = 5'(EM_LOG2);
+  assign nic_hw2reg.caps1.d.em_ways         = 3'(nic_pkg::EM_WAYS);
+  assign nic_hw2reg.caps1.d.tcam_entries    = 9'(TCAM_ENTRIES);
+  assign nic_hw2reg.caps1.d.num_meters      = 8'(NUM_METERS - 1);
+  assign nic_hw2reg.caps1.d.num_encap       = 7'(NUM_ENCAP - 1);
+  assign nic_hw2reg.caps2.d.num_vectors     = 8'(NUM_VECTORS);
+  assign nic_hw2reg.caps2.d.parse_window    = 12'(nic_pkg::PARSE_WINDOW);
+  assign nic_hw2reg.cycles.d                = now_q;
+
+  // Read-only values of the queue and VNIC blocks: the engines' outputs, zero-extended to the
+  // map's elements.
+  logic [NUM_RXQ*16-1:0]  rxq_cons, rxq_cq_prod;
+  logic [NUM_TXQ*16-1:0]  txq_cons, txq_cq_prod;
+  logic [NUM_VNIC*32-1:0] vnic_quota_inflight;
+  assign rxq_hw2reg.cons.d    = (nic_regs_pkg::RXQ_COUNT*16)'(rxq_cons);
+  assign rxq_hw2reg.cq_prod.d = (nic_regs_pkg::RXQ_COUNT*16)'(rxq_cq_prod);
+  assign txq_hw2reg.cons.d    = (nic_regs_pkg::TXQ_COUNT*16)'(txq_cons);
+  assign txq_hw2reg.cq_prod.d = (nic_regs_pkg::TXQ_COUNT*16)'(txq_cq_prod);
+  assign vnic_hw2reg.quota_inflight.d = (nic_regs_pkg::VNIC_COUNT*32)'(vnic_quota_inflight);
+
+  // VNIC registers in the form the engines take them: the queue set's base and count (16
+  // bits), the MAC (byte 0 in bits 47:40), the IPv6 address (first byte in bits 127:120).
   logic [NUM_VNIC*16-1:0]  vn_rxq_base16, vn_rxq_count16;
   logic [NUM_VNIC*48-1:0]  vn_mac;
   logic [NUM_VNIC*128-1:0] vn_ipv6_be;
-
   always_comb begin
-    for (int q = 0; q < NUM_RXQ; q++) begin
-      rq_enable[q]          = rq_ctrl[q*32];
-      rq_log2[q*5 +: 5]     = rq_size_log2[q*32 +: 5];
-      rq_prod16[q*16 +: 16] = rq_prod[q*32 +: 16];
-      rq_cq_cons16[q*16 +: 16] = rq_cq_cons[q*32 +: 16];
-      rq_cq_arm[q]          = rq_cq_arm_wr && rq_cq_arm_widx == 6'(q);
-      rq_irq_en[q]          = rq_irq[q*32 + 31];
-      rq_irq_vec[q*8 +: 8]  = rq_irq[q*32 +: 8];
-      rq_mod_pkts[q*16 +: 16] = rq_irq[q*32 + 8 +: 16];
-      rq_cons32[q*32 +: 32]    = {16'd0, rq_cons[q*16 +: 16]};
-      rq_cq_prod32[q*32 +: 32] = {16'd0, rq_cq_prod[q*16 +: 16]};
-    end
-    for (int q = 0; q < NUM_TXQ; q++) begin
-      tq_enable[q]          = tq_ctrl[q*32];
-      tq_vport[q*8 +: 8]    = tq_ctrl[q*32 + 8 +: 8];
-      tq_log2[q*5 +: 5]     = tq_size_log2[q*32 +: 5];
-      tq_prod16[q*16 +: 16] = tq_prod[q*32 +: 16];
-      tq_cq_cons16[q*16 +: 16] = tq_cq_cons[q*32 +: 16];
-      tq_cq_arm[q]          = tq_cq_arm_wr && tq_cq_arm_widx == 6'(q);
-      tq_irq_en[q]          = tq_irq[q*32 + 31];
-      tq_irq_vec[q*8 +: 8]  = tq_irq[q*32 +: 8];
-      tq_mod_pkts[q*16 +: 16] = tq_irq[q*32 + 8 +: 16];
-      tq_cons32[q*32 +: 32]    = {16'd0, tq_cons[q*16 +: 16]};
-      tq_cq_prod32[q*32 +: 32] = {16'd0, tq_cq_prod[q*16 +: 16]};
-    end
     for (int v = 0; v < NUM_VNIC; v++) begin
-      vn_enable[v]  = vn_ctrl[v*32 + 0];
-      vn_rss_en[v]  = vn_ctrl[v*32 + 1];
-      vn_spoof[v]   = vn_ctrl[v*32 + 2];
-      vn_v4chk[v]   = vn_ctrl[v*32 + 3];
-      vn_v6chk[v]   = vn_ctrl[v*32 + 4];
-      vn_qpolicy[v] = vn_ctrl[v*32 + 5];
-      vn_release[v] = vn_release_wr && vn_release_widx == 5'(v);
-      vn_rxq_base16[v*16 +: 16]  = vn_rxq_base[v*32 +: 16];
-      vn_rxq_count16[v*16 +: 16] = vn_rxq_count[v*32 +: 16];
-      vn_mac[v*48 +: 48] = {vn_mac_hi[v*32 +: 16], vn_mac_lo[v*32 +: 32]};
+      vn_rxq_base16[v*16 +: 16]  = vnic_reg2hw.rxq_base.q[v*32 +: 16];
+      vn_rxq_count16[v*16 +: 16] = vnic_reg2hw.rxq_count.q[v*32 +: 16];
+      vn_mac[v*48 +: 48] = {vnic_reg2hw.mac_hi.q[v*16 +: 16], vnic_reg2hw.mac_lo.q[v*32 +: 32]};
       for (int w = 0; w < 4; w++) begin  // word 0 = bytes 0..3 -> the top of the vector
-        vn_ipv6_be[v*128 + 96 - 32*w +: 32] = vn_ipv6[v*128 + 32*w +: 32];
+        vn_ipv6_be[v*128 + 96 - 32*w +: 32] = vnic_reg2hw.ipv6.q[v*128 + 32*w +: 32];
       end
     end
   end
@@ -488,6 +286,8 @@ module nic_top #(
   logic                            en_wr_valid, en_rd_valid, en_rd_data_valid;
   logic [15:0]                     en_wr_index, en_rd_index;
   logic [nic_pkg::ACTION_W-1:0]    en_wr_data, en_rd_data;
+  logic [31:0]                     em_entry_count;
+  nic_pkg::dp_counters_t           dp_cnt;
 
   assign s_axis_wire_tready = dp_in_tready[0];
   assign tx_tready          = dp_in_tready[1];
@@ -503,11 +303,11 @@ module nic_top #(
     .NUM_VNIC     (NUM_VNIC)
   ) u_dp (
     .clk (clk), .rst (rst), .now (now_q),
-    .cfg_enable         (r_control[0]),
-    .cfg_parse_err_exc  (r_control[1]),
-    .cfg_wire_max_frame (r_wire_max_frame),
-    .cfg_vxlan_port     (r_tunnel_ports[15:0]),
-    .cfg_geneve_port    (r_tunnel_ports[31:16]),
+    .cfg_enable         (nic_reg2hw.control.q.enable),
+    .cfg_parse_err_exc  (nic_reg2hw.control.q.parse_err_policy),
+    .cfg_wire_max_frame (nic_reg2hw.wire_max_frame.q),
+    .cfg_vxlan_port     (nic_reg2hw.tunnel_ports.q.vxlan),
+    .cfg_geneve_port    (nic_reg2hw.tunnel_ports.q.geneve),
     .s_axis_tdata  ({tx_tdata, s_axis_wire_tdata}),
     .s_axis_tkeep  ({tx_tkeep, s_axis_wire_tkeep}),
     .s_axis_tvalid ({tx_tvalid, s_axis_wire_tvalid}),
@@ -522,7 +322,7 @@ module nic_top #(
     .em_rsp_valid (em_rsp_valid), .em_rsp_ready (em_rsp_ready),
     .em_rsp_status (em_rsp_status), .em_rsp_handle (em_rsp_handle), .em_rsp_key (em_rsp_key),
     .em_rsp_action (em_rsp_action), .em_rsp_pkts (em_rsp_pkts), .em_rsp_bytes (em_rsp_bytes),
-    .em_rsp_last_seen (em_rsp_last_seen), .em_entry_count (em_count),
+    .em_rsp_last_seen (em_rsp_last_seen), .em_entry_count (em_entry_count),
     .tcam_cmd_valid (tc_cmd_valid), .tcam_cmd_ready (tc_cmd_ready), .tcam_cmd_op (tc_cmd_op),
     .tcam_cmd_index (tc_cmd_index), .tcam_cmd_priority (tc_cmd_priority),
     .tcam_cmd_value (tc_cmd_value), .tcam_cmd_mask (tc_cmd_mask),
@@ -543,6 +343,17 @@ module nic_top #(
     .encap_rd_data_valid (en_rd_data_valid), .encap_rd_data (en_rd_data),
     .counters (dp_cnt)
   );
+  assign counters_hw2reg.rx_wire_frames.d   = dp_cnt.rx_wire_frames;
+  assign counters_hw2reg.rx_wire_bytes.d    = dp_cnt.rx_wire_bytes;
+  assign counters_hw2reg.out_wire.d         = dp_cnt.out_wire;
+  assign counters_hw2reg.em_hits.d          = dp_cnt.em_hit;
+  assign counters_hw2reg.tcam_hits.d        = dp_cnt.tcam_hit;
+  assign counters_hw2reg.misses.d           = dp_cnt.miss;
+  assign counters_hw2reg.drop_parse_error.d = dp_cnt.drop_parse_error;
+  assign counters_hw2reg.drop_flow.d        = dp_cnt.drop_flow;
+  assign counters_hw2reg.drop_meter.d       = dp_cnt.drop_meter;
+  assign counters_hw2reg.drop_bad_action.d  = dp_cnt.drop_bad_action;
+  assign counters_hw2reg.drop_mtu.d         = dp_cnt.drop_mtu;
 
   // ---------------------------------------------------------------------------------------
   // Table commands: registers and the flow-command ring
@@ -568,36 +379,10 @@ module nic_top #(
     .TCAM_ENTRIES (TCAM_ENTRIES)
   ) u_mgmt (
     .clk (clk), .rst (rst),
-    .flow_ft_cmd_wr (ft_cmd_wr), .flow_ft_cmd_wdata (ft_cmd_wdata), .flow_ft_status (ft_status),
-    .flow_ft_handle (ft_handle), .flow_ft_handle_hw_we (ft_handle_hw_we),
-    .flow_ft_handle_hw_wdata (ft_handle_hw_wdata),
-    .flow_ft_pkts (ft_pkts), .flow_ft_bytes (ft_bytes), .flow_ft_last_seen (ft_last_seen),
-    .flow_ft_key (ft_key), .flow_ft_key_hw_we (ft_key_hw_we),
-    .flow_ft_key_hw_wdata (ft_key_hw_wdata),
-    .flow_ft_action (ft_action), .flow_ft_action_hw_we (ft_action_hw_we),
-    .flow_ft_action_hw_wdata (ft_action_hw_wdata),
-    .tcam_tcam_cmd_wr (tc_cmd_wr), .tcam_tcam_cmd_wdata (tc_cmd_wdata),
-    .tcam_tcam_status (tc_status), .tcam_tcam_index (tc_index),
-    .tcam_tcam_prio (tc_prio), .tcam_tcam_prio_hw_we (tc_prio_hw_we),
-    .tcam_tcam_prio_hw_wdata (tc_prio_hw_wdata),
-    .tcam_tcam_pkts (tc_pkts), .tcam_tcam_bytes (tc_bytes),
-    .tcam_tcam_value (tc_value), .tcam_tcam_value_hw_we (tc_value_hw_we),
-    .tcam_tcam_value_hw_wdata (tc_value_hw_wdata),
-    .tcam_tcam_mask (tc_mask), .tcam_tcam_mask_hw_we (tc_mask_hw_we),
-    .tcam_tcam_mask_hw_wdata (tc_mask_hw_wdata),
-    .tcam_tcam_action (tc_action), .tcam_tcam_action_hw_we (tc_action_hw_we),
-    .tcam_tcam_action_hw_wdata (tc_action_hw_wdata),
-    .actions_encap_cmd_wr (ac_encap_cmd_wr), .actions_encap_cmd_wdata (ac_encap_cmd_wdata),
-    .actions_encap_index (ac_encap_index),
-    .actions_meter_cmd_wr (ac_meter_cmd_wr), .actions_meter_cmd_wdata (ac_meter_cmd_wdata),
-    .actions_meter_index (ac_meter_index),
-    .actions_meter_rate (ac_meter_rate), .actions_meter_rate_hw_we (ac_meter_rate_hw_we),
-    .actions_meter_rate_hw_wdata (ac_meter_rate_hw_wdata),
-    .actions_meter_burst (ac_meter_burst), .actions_meter_burst_hw_we (ac_meter_burst_hw_we),
-    .actions_meter_burst_hw_wdata (ac_meter_burst_hw_wdata),
-    .actions_meter_tokens (ac_meter_tokens), .actions_act_status (ac_act_status),
-    .actions_encap_data (ac_encap_data), .actions_encap_data_hw_we (ac_encap_data_hw_we),
-    .actions_encap_data_hw_wdata (ac_encap_data_hw_wdata),
+    .flow_reg2hw (flow_reg2hw), .flow_hw2reg (flow_hw2reg),
+    .tcam_reg2hw (tcam_reg2hw), .tcam_hw2reg (tcam_hw2reg),
+    .actions_reg2hw (actions_reg2hw), .actions_hw2reg (actions_hw2reg),
+    .em_entry_count (em_entry_count),
 
     .s_ring_em_cmd_valid (rg_em_cmd_valid), .s_ring_em_cmd_ready (rg_em_cmd_ready),
     .s_ring_em_cmd_op (rg_em_cmd_op), .s_ring_em_cmd_key (rg_em_cmd_key),
@@ -682,7 +467,7 @@ module nic_top #(
     else if (m_axis_wire_tvalid && m_axis_wire_tready)
       out_wire_bytes_q <= out_wire_bytes_q + 64'(wire_beat_bytes);
   end
-  assign c_out_wire_bytes = out_wire_bytes_q;
+  assign counters_hw2reg.out_wire_bytes.d = out_wire_bytes_q;
 
   // ---------------------------------------------------------------------------------------
   // Receive side: classify, store each frame until its record is complete, rx_engine
@@ -704,11 +489,11 @@ module nic_top #(
     .NUM_VNIC (NUM_VNIC)
   ) u_rxc (
     .clk (clk), .rst (rst),
-    .cfg_vxlan_port  (r_tunnel_ports[15:0]),
-    .cfg_geneve_port (r_tunnel_ports[31:16]),
-    .cfg_rss_enable  (vn_rss_en),
-    .cfg_rss_key     (vn_rss_key),
-    .cfg_rss_indir   (vn_rss_indir),
+    .cfg_vxlan_port  (nic_reg2hw.tunnel_ports.q.vxlan),
+    .cfg_geneve_port (nic_reg2hw.tunnel_ports.q.geneve),
+    .cfg_rss_enable  (vnic_reg2hw.vnic_ctrl.q.rss_enable[NUM_VNIC-1:0]),
+    .cfg_rss_key     (vnic_reg2hw.rss_key.q[NUM_VNIC*320-1:0]),
+    .cfg_rss_indir   (vnic_reg2hw.rss_indir.q[NUM_VNIC*1024-1:0]),
     .s_axis_tdata (dp_tdata), .s_axis_tkeep (dp_tkeep), .s_axis_tvalid (rx_s_tvalid),
     .s_axis_tready (rx_s_tready), .s_axis_tlast (dp_tlast), .s_axis_tuser (1'b0),
     .s_axis_vport (dp_desc.port), .s_axis_to_vnic (dp_desc.dest == nic_pkg::DEST_VNIC),
@@ -792,26 +577,39 @@ module nic_top #(
     .s_rec_rss_hash (info_rss_hash), .s_rec_rss_valid (info_rss_valid),
     .s_rec_rss_queue (info_rss_queue), .s_rec_status (info_status),
     .s_rec_types (info_types), .s_rec_vlan_tci (info_vlan_tci),
-    .rxq_ring_base (rq_ring_base), .rxq_cq_base (rq_cq_base), .rxq_size_log2 (rq_log2),
-    .rxq_enable (rq_enable), .rxq_prod (rq_prod16), .rxq_cq_cons (rq_cq_cons16),
-    .rxq_cq_arm (rq_cq_arm), .rxq_irq_en (rq_irq_en), .rxq_irq_vec (rq_irq_vec),
-    .rxq_mod_pkts (rq_mod_pkts), .rxq_mod_cycles (rq_mod_cycles),
-    .rxq_cons (rq_cons), .rxq_cq_prod (rq_cq_prod),
-    .exc_ring_base (xq_ring_base), .exc_cq_base (xq_cq_base),
-    .exc_size_log2 (xq_size_log2[4:0]), .exc_enable (xq_ctrl[0]), .exc_prod (xq_prod[15:0]),
-    .exc_cq_cons (xq_cq_cons[15:0]), .exc_cq_arm (xq_cq_arm_wr), .exc_irq_en (xq_irq[31]),
-    .exc_irq_vec (xq_irq[7:0]), .exc_mod_pkts (xq_irq[23:8]), .exc_mod_cycles (xq_mod_cycles),
-    .exc_cons (xq_cons), .exc_cq_prod (xq_cq_prod),
-    .vnic_enable (vn_enable), .vnic_rxq_base (vn_rxq_base16),
-    .vnic_rxq_count (vn_rxq_count16), .vnic_quota_bytes (vn_quota_bytes),
-    .vnic_quota_policy (vn_qpolicy), .vnic_quota_release (vn_release),
-    .vnic_quota_release_bytes ({NUM_VNIC{vn_release_wdata}}),
-    .vnic_quota_inflight (vn_quota_inflight),
+    .rxq_ring_base (rxq_reg2hw.ring_base.q[NUM_RXQ*64-1:0]),
+    .rxq_cq_base (rxq_reg2hw.cq_base.q[NUM_RXQ*64-1:0]),
+    .rxq_size_log2 (rxq_reg2hw.size_log2.q[NUM_RXQ*5-1:0]),
+    .rxq_enable (rxq_reg2hw.ctrl.q[NUM_RXQ-1:0]), .rxq_prod (rxq_reg2hw.prod.q[NUM_RXQ*16-1:0]),
+    .rxq_cq_cons (rxq_reg2hw.cq_cons.q[NUM_RXQ*16-1:0]),
+    .rxq_cq_arm (rxq_reg2hw.cq_arm.qe[NUM_RXQ-1:0]),
+    .rxq_irq_en (rxq_reg2hw.irq.q.enable[NUM_RXQ-1:0]),
+    .rxq_irq_vec (rxq_reg2hw.irq.q.vector[NUM_RXQ*8-1:0]),
+    .rxq_mod_pkts (rxq_reg2hw.irq.q.mod_pkts[NUM_RXQ*16-1:0]),
+    .rxq_mod_cycles (rxq_reg2hw.mod_cycles.q[NUM_RXQ*32-1:0]),
+    .rxq_cons (rxq_cons), .rxq_cq_prod (rxq_cq_prod),
+    .exc_ring_base (excq_reg2hw.ring_base.q), .exc_cq_base (excq_reg2hw.cq_base.q),
+    .exc_size_log2 (excq_reg2hw.size_log2.q), .exc_enable (excq_reg2hw.ctrl.q),
+    .exc_prod (excq_reg2hw.prod.q), .exc_cq_cons (excq_reg2hw.cq_cons.q),
+    .exc_cq_arm (excq_reg2hw.cq_arm.qe), .exc_irq_en (excq_reg2hw.irq.q.enable),
+    .exc_irq_vec (excq_reg2hw.irq.q.vector), .exc_mod_pkts (excq_reg2hw.irq.q.mod_pkts),
+    .exc_mod_cycles (excq_reg2hw.mod_cycles.q),
+    .exc_cons (excq_hw2reg.cons.d), .exc_cq_prod (excq_hw2reg.cq_prod.d),
+    .vnic_enable (vnic_reg2hw.vnic_ctrl.q.enable[NUM_VNIC-1:0]),
+    .vnic_rxq_base (vn_rxq_base16), .vnic_rxq_count (vn_rxq_count16),
+    .vnic_quota_bytes (vnic_reg2hw.quota_bytes.q[NUM_VNIC*32-1:0]),
+    .vnic_quota_policy (vnic_reg2hw.vnic_ctrl.q.quota_wait[NUM_VNIC-1:0]),
+    .vnic_quota_release (vnic_reg2hw.quota_release.qe[NUM_VNIC-1:0]),
+    .vnic_quota_release_bytes ({NUM_VNIC{vnic_reg2hw.quota_release.q}}),
+    .vnic_quota_inflight (vnic_quota_inflight),
     .irq_enable (1'b1), .irq (rx_irq),
-    .cnt_out_vnic (c_out_vnic), .cnt_out_exc (c_out_exc), .cnt_loopback (c_loopback),
-    .cnt_rx_no_desc (c_no_desc), .cnt_rx_too_long (c_too_long), .cnt_rx_cq_full (c_cq_full),
-    .cnt_quota (c_quota), .cnt_exc_full (c_exc_full), .cnt_mirror (c_mirror),
-    .cnt_mirror_drop (c_mirror_drop),
+    .cnt_out_vnic (counters_hw2reg.out_vnic.d), .cnt_out_exc (counters_hw2reg.out_exception.d),
+    .cnt_loopback (counters_hw2reg.loopback.d),
+    .cnt_rx_no_desc (counters_hw2reg.drop_rx_no_desc.d),
+    .cnt_rx_too_long (counters_hw2reg.drop_rx_too_long.d),
+    .cnt_rx_cq_full (counters_hw2reg.drop_rx_cq_full.d),
+    .cnt_quota (counters_hw2reg.drop_quota.d), .cnt_exc_full (counters_hw2reg.drop_exc_full.d),
+    .cnt_mirror (counters_hw2reg.mirror.d), .cnt_mirror_drop (counters_hw2reg.mirror_drop.d),
     .m_rd_req_valid (d_rd_req_valid[0]), .m_rd_req_ready (d_rd_req_ready[0]),
     .m_rd_req_addr (d_rd_req_addr[0 +: 64]), .m_rd_req_len (d_rd_req_len[0 +: 16]),
     .s_rd_tdata (d_rd_tdata[0 +: DATA_W]), .s_rd_tkeep (d_rd_tkeep[0 +: KEEP_W]),
@@ -836,19 +634,29 @@ module nic_top #(
     .NUM_VECTORS (NUM_VECTORS)
   ) u_tx (
     .clk (clk), .rst (rst),
-    .cfg_txq_ring_base (tq_ring_base), .cfg_txq_cq_base (tq_cq_base),
-    .cfg_txq_size_log2 (tq_log2), .cfg_txq_enable (tq_enable), .cfg_txq_prod (tq_prod16),
-    .cfg_txq_cq_cons (tq_cq_cons16), .cfg_txq_cq_arm (tq_cq_arm), .cfg_txq_vport (tq_vport),
-    .cfg_txq_irq_vector (tq_irq_vec), .cfg_txq_irq_enable (tq_irq_en),
-    .cfg_txq_mod_pkts (tq_mod_pkts), .cfg_txq_mod_cycles (tq_mod_cycles),
-    .cfg_vnic_spoof_check (vn_spoof), .cfg_vnic_ipv4_check (vn_v4chk),
-    .cfg_vnic_ipv6_check (vn_v6chk), .cfg_vnic_mac (vn_mac), .cfg_vnic_ipv4 (vn_ipv4),
-    .cfg_vnic_ipv6 (vn_ipv6_be), .cfg_enable (r_control[0]),
-    .cfg_tx_max_frame (r_tx_max_frame[31:16] != 16'd0 ? 16'hFFFF : r_tx_max_frame[15:0]),
-    .txq_cons (tq_cons), .txq_cq_prod (tq_cq_prod),
+    .cfg_txq_ring_base (txq_reg2hw.ring_base.q[NUM_TXQ*64-1:0]),
+    .cfg_txq_cq_base (txq_reg2hw.cq_base.q[NUM_TXQ*64-1:0]),
+    .cfg_txq_size_log2 (txq_reg2hw.size_log2.q[NUM_TXQ*5-1:0]),
+    .cfg_txq_enable (txq_reg2hw.ctrl.q.enable[NUM_TXQ-1:0]),
+    .cfg_txq_prod (txq_reg2hw.prod.q[NUM_TXQ*16-1:0]),
+    .cfg_txq_cq_cons (txq_reg2hw.cq_cons.q[NUM_TXQ*16-1:0]),
+    .cfg_txq_cq_arm (txq_reg2hw.cq_arm.qe[NUM_TXQ-1:0]),
+    .cfg_txq_vport (txq_reg2hw.ctrl.q.vport[NUM_TXQ*8-1:0]),
+    .cfg_txq_irq_vector (txq_reg2hw.irq.q.vector[NUM_TXQ*8-1:0]),
+    .cfg_txq_irq_enable (txq_reg2hw.irq.q.enable[NUM_TXQ-1:0]),
+    .cfg_txq_mod_pkts (txq_reg2hw.irq.q.mod_pkts[NUM_TXQ*16-1:0]),
+    .cfg_txq_mod_cycles (txq_reg2hw.mod_cycles.q[NUM_TXQ*32-1:0]),
+    .cfg_vnic_spoof_check (vnic_reg2hw.vnic_ctrl.q.spoof_check[NUM_VNIC-1:0]),
+    .cfg_vnic_ipv4_check (vnic_reg2hw.vnic_ctrl.q.ipv4_check[NUM_VNIC-1:0]),
+    .cfg_vnic_ipv6_check (vnic_reg2hw.vnic_ctrl.q.ipv6_check[NUM_VNIC-1:0]),
+    .cfg_vnic_mac (vn_mac), .cfg_vnic_ipv4 (vnic_reg2hw.ipv4.q[NUM_VNIC*32-1:0]),
+    .cfg_vnic_ipv6 (vn_ipv6_be), .cfg_enable (nic_reg2hw.control.q.enable),
+    .cfg_tx_max_frame (nic_reg2hw.tx_max_frame.q[31:16] != 16'd0 ? 16'hFFFF
+                       : nic_reg2hw.tx_max_frame.q[15:0]),
+    .txq_cons (txq_cons), .txq_cq_prod (txq_cq_prod),
     .irq_queue (unused_tx_irq_queue), .irq_vector (tx_irq),
-    .cnt_tx_frames (c_tx_frames), .cnt_tx_bytes (c_tx_bytes), .cnt_tx_bad_desc (c_tx_bad),
-    .cnt_spoof (c_spoof),
+    .cnt_tx_frames (counters_hw2reg.tx_frames.d), .cnt_tx_bytes (counters_hw2reg.tx_bytes.d),
+    .cnt_tx_bad_desc (counters_hw2reg.tx_bad_desc.d), .cnt_spoof (counters_hw2reg.drop_spoof.d),
     .m_rd_req_valid (d_rd_req_valid[1]), .m_rd_req_ready (d_rd_req_ready[1]),
     .m_rd_req_addr (d_rd_req_addr[64 +: 64]), .m_rd_req_len (d_rd_req_len[16 +: 16]),
     .m_rd_req_tag (d_rd_req_tag[8 +: 8]),
@@ -874,8 +682,10 @@ module nic_top #(
     .NUM_VECTORS (NUM_VECTORS)
   ) u_fcmd (
     .clk (clk), .rst (rst),
-    .cfg_enable (fc_ctrl[0]), .cfg_base (fc_base), .cfg_size_log2 (fc_size_log2[4:0]),
-    .cfg_prod (fc_prod[15:0]), .cfg_irq (fc_irq), .cons (fc_cons), .busy (unused_fc_busy),
+    .cfg_enable (fcmd_reg2hw.fcmd_ctrl.q), .cfg_base (fcmd_reg2hw.fcmd_base.q),
+    .cfg_size_log2 (fcmd_reg2hw.fcmd_size_log2.q), .cfg_prod (fcmd_reg2hw.fcmd_prod.q),
+    .cfg_irq ({fcmd_reg2hw.fcmd_irq.q.enable, 23'd0, fcmd_reg2hw.fcmd_irq.q.vector}),
+    .cons (fcmd_hw2reg.fcmd_cons.d), .busy (unused_fc_busy),
     .irq (fc_irq_p),
     .m_rd_req_valid (d_rd_req_valid[2]), .m_rd_req_ready (d_rd_req_ready[2]),
     .m_rd_req_addr (d_rd_req_addr[128 +: 64]), .m_rd_req_len (d_rd_req_len[32 +: 16]),
@@ -1014,12 +824,10 @@ module nic_top #(
   end
   assign m_irq_valid  = irq_any;
 
-  // Register bits that are not fields (always 0) and datapath counts the device takes from
-  // the engines instead (tx_frames/tx_bytes from tx_engine, which also counts spoofed frames;
-  // out_vnic, out_exception, loopback, mirror from rx_engine, after the ring checks).
-  assign unused_fields = ^{r_control[31:2], fc_size_log2[31:5], fc_ctrl[31:1], fc_prod[31:16],
-                           xq_size_log2[31:5], xq_ctrl[31:1], xq_prod[31:16], xq_cq_cons[31:16],
-                           xq_irq[30:24], dp_cnt.tx_frames, dp_cnt.tx_bytes, dp_cnt.wire_discard,
+  // Datapath counts the device takes from the engines instead (tx_frames/tx_bytes from
+  // tx_engine, which also counts spoofed frames; out_vnic, out_exception, loopback, mirror
+  // from rx_engine, after the ring checks).
+  assign unused_fields = ^{dp_cnt.tx_frames, dp_cnt.tx_bytes, dp_cnt.wire_discard,
                            dp_cnt.out_vnic, dp_cnt.out_exception, dp_cnt.loopback,
                            dp_cnt.mirror};
   assign m_irq_vector = irq_sel;

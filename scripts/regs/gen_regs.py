@@ -5,14 +5,17 @@
 Reads rtl/regs.yaml (the single source of the register map; its header comment defines the
 schema), validates it strictly and writes any of:
 
-  --sv  FILE   SystemVerilog package nic_regs_pkg (offsets, tags, field positions, resets)
+  --sv  FILE   SystemVerilog package nic_regs_pkg (offsets, tags, field positions, resets, and
+               the register file's port structs <blk>_reg2hw_t / <blk>_hw2reg_t)
   --hpp FILE   C++20 header nicsim/regs/nic_regs.hpp (namespace nicsim::regs)
   --md  FILE   docs/registers.md
   --regfile FILE      SystemVerilog module nic_regfile: the register file of the whole map
-                      behind an AXI4-Lite slave (port conventions in its header comment and in
-                      docs/rtl.md "Register blocks"; committed as rtl/nic_regfile.sv)
-  --regfile-cpp FILE  C++ table of nic_regfile's registers and ports (namespace
-                      nicsim::regs::regfile) for Verilated benches (testbenches/rtl_regs)
+                      behind an AXI4-Lite slave, a reg2hw / hw2reg struct pair per block
+                      (conventions in its header comment and in docs/rtl.md "Register
+                      blocks"; committed as rtl/nic_regfile.sv)
+  --regfile-cpp FILE  C++ table of nic_regfile's registers and where they sit in its port
+                      structs (namespace nicsim::regs::regfile) for Verilated benches
+                      (testbenches/rtl_regs)
 
 usage: gen_regs.py [--strict] [--sv FILE] [--hpp FILE] [--md FILE] [--regfile FILE]
                    [--regfile-cpp FILE] REGS_YAML
@@ -32,10 +35,11 @@ nicsim::regs::<blk>):
              BLK_REG_FLD_W (C++: REG, REG_LO, REG_HI, REG_ADDR, REG_COUNT, REG_RESET,
              Field REG_FLD{lsb, width})
 Register-file options of a rw register (YAML keys; the other outputs ignore them): strobe
-(a bus write also pulses <p>_wr), hw_write (the NIC writes it too: <p>_hw_we/<p>_hw_wdata),
-clear_on "REG.FIELD" (a bus write setting that 1-bit field of the same block or element from
-0 to 1 resets the register). --regfile needs power-of-two array strides and 32-bit w1/wo
-registers without count.
+(a bus write also pulses the strobe qe in <blk>_reg2hw), hw_write (the NIC writes it too: d
+and de in <blk>_hw2reg), clear_on "REG.FIELD" (a bus write setting that 1-bit field of the
+same block or element from 0 to 1 resets the register). --regfile needs power-of-two array
+strides and 32-bit w1/wo registers without count. Register and field names name struct
+members, so in lower case they must not be SystemVerilog keywords.
 BLOCK_NEXT (offset 0x8 of every block) reads the absolute byte address of the next block in
 the chain (its offset from address 0), 0 for the last block.
 """
@@ -64,6 +68,32 @@ REG_KEYS = {"name", "offset", "access", "width", "count", "reset", "fields", "do
             "hw_write", "clear_on"}
 FIELD_KEYS = {"name", "bits", "doc"}
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# SystemVerilog reserved words (IEEE 1800-2017 Annex B): register and field names, in lower
+# case, name the members of the register file's port structs.
+SV_KEYWORDS = frozenset("""
+    accept_on alias always always_comb always_ff always_latch and assert assign assume automatic
+    before begin bind bins binsof bit break buf bufif0 bufif1 byte case casex casez cell chandle
+    checker class clocking cmos config const constraint context continue cover covergroup
+    coverpoint cross deassign default defparam design disable dist do edge else end endcase
+    endchecker endclass endclocking endconfig endfunction endgenerate endgroup endinterface
+    endmodule endpackage endprimitive endprogram endproperty endspecify endsequence endtable
+    endtask enum event eventually expect export extends extern final first_match for force
+    foreach forever fork forkjoin function generate genvar global highz0 highz1 if iff ifnone
+    ignore_bins illegal_bins implements implies import incdir include initial inout input
+    inside instance int integer interconnect interface intersect join join_any join_none large
+    let liblist library local localparam logic longint macromodule matches medium modport
+    module nand negedge nettype new nexttime nmos nor noshowcancelled not notif0 notif1 null or
+    output package packed parameter pmos posedge primitive priority program property protected
+    pull0 pull1 pulldown pullup pulsestyle_ondetect pulsestyle_onevent pure rand randc randcase
+    randsequence rcmos real realtime ref reg reject_on release repeat restrict return rnmos
+    rpmos rtran rtranif0 rtranif1 s_always s_eventually s_nexttime s_until s_until_with
+    scalared sequence shortint shortreal showcancelled signed small soft solve specify
+    specparam static string strong strong0 strong1 struct super supply0 supply1
+    sync_accept_on sync_reject_on table tagged task this throughout time timeprecision
+    timeunit tran tranif0 tranif1 tri tri0 tri1 triand trior trireg type typedef union unique
+    unique0 unsigned until until_with untyped use uwire var vectored virtual void wait
+    wait_order wand weak weak0 weak1 while wildcard wire with within wor xnor xor
+    """.split())
 
 
 class RegsError(Exception):
@@ -163,9 +193,12 @@ def _keys(ctx, where, line, d, allowed):
         ctx.err(where, line, f"unknown key(s): {', '.join(sorted(map(str, bad)))}")
 
 
-def _name(ctx, where, line, name):
+def _name(ctx, where, line, name, member=False):
     if not NAME_RE.match(name or ""):
         ctx.err(where, line, f"name {name!r} is not an identifier ([A-Za-z][A-Za-z0-9_]*)")
+    elif member and name.lower() in SV_KEYWORDS:
+        ctx.err(where, line, f"name {name!r} is a SystemVerilog keyword in lower case (it names "
+                "a member of the register file's port structs)")
 
 
 def _parse_bits(ctx, where, line, bits):
@@ -274,7 +307,7 @@ def validate(raw, path, strict=False, warn_out=None):
             rl = r["__line__"]
             rname = _str(ctx, where + " register", rl, r, "name")
             rw = f"{where} register {rname}"
-            _name(ctx, rw, rl, rname)
+            _name(ctx, rw, rl, rname, member=True)
             _keys(ctx, rw, rl, r, REG_KEYS)
             if rname in reg_names:
                 ctx.err(rw, rl, f"duplicate register name (first at line {reg_names[rname]})")
@@ -321,7 +354,7 @@ def validate(raw, path, strict=False, warn_out=None):
                 fl = fd["__line__"]
                 fname = _str(ctx, rw + " field", fl, fd, "name")
                 fw = f"{rw} field {fname}"
-                _name(ctx, fw, fl, fname)
+                _name(ctx, fw, fl, fname, member=True)
                 _keys(ctx, fw, fl, fd, FIELD_KEYS)
                 if fname in fnames:
                     ctx.err(fw, fl, f"duplicate field name (first at line {fnames[fname]})")
@@ -528,6 +561,31 @@ def emit_sv(m):
                 a(f"  localparam int {n}_{f['name']}_LSB = {f['lsb']};")
                 a(f"  localparam int {n}_{f['name']}_W = {f['width']};")
     a("")
+    a("  // " + "=" * 87)
+    a("  // The register file's ports (nic_regfile; docs/rtl.md \"Register blocks\"), per block:")
+    a("  // <blk>_reg2hw_t, what the register file drives to the hardware: q, the stored value of")
+    a("  // a rw register (its kept bits: one member per field when it has several, the field's")
+    a("  // bits when it has one) or the written word of a w1/wo register, and qe, the write")
+    a("  // strobe of w1/wo and `strobe` registers, one bit per element, high the clock after the")
+    a("  // bus write (q already shows the new value); <blk>_hw2reg_t, what the hardware drives")
+    a("  // back: d, the value of a ro register (read live) or of a `hw_write` register, and de,")
+    a("  // its write enable (one bit per word or 64-bit register; a hardware write wins over a")
+    a("  // bus write in the same clock). Array blocks: each member vector holds every element of")
+    a("  // the map, element e of a member of E bits per element at [e*E +: E] (register arrays:")
+    a("  // word i of element e is entry e*COUNT+i); elements the register file does not build")
+    a("  // read 0 in reg2hw and are ignored in hw2reg.")
+    a("  // " + "=" * 87)
+    a("  // Members are named as the map names registers and fields (IRQ.VECTOR: `vector`, a C++")
+    a("  // word that Verilator renames in its C++).")
+    a("  /* verilator lint_off SYMRSVDWORD */")
+    for blk in m["blocks"]:
+        r2h, h2r = _rf_members(blk)
+        for kind, mem in (("reg2hw", r2h), ("hw2reg", h2r)):
+            if mem:
+                a("")
+                L.extend(_rf_struct_sv(blk, mem, kind))
+    a("  /* verilator lint_on SYMRSVDWORD */")
+    a("")
     a("endpackage")
     a("/* verilator lint_on UNUSEDPARAM */")
     a("")
@@ -699,6 +757,15 @@ def emit_md(m):
       + "; ".join(f"`{k}` {v}" for k, v in ACCESS.items()) + ". Unmapped addresses read 0 "
       "and ignore writes.")
     a("")
+    a("In the RTL, the register file `nic_regfile` gives each block a pair of packed structs "
+      "(`nic_regs_pkg::<block>_reg2hw_t`, what it drives to the hardware, and "
+      "`<block>_hw2reg_t`, what the hardware drives back; docs/rtl.md \"Register blocks\"), "
+      "with one member per register, named in lower case; column *RTL* gives its parts: `q` "
+      "the stored value (rw) or the written word (w1/wo), `qe` the write strobe, `d` the "
+      "value the hardware drives (ro, or a hardware write with its enable `de`). A register "
+      "with several fields has one member per field (`q.<field>`), one with a single field "
+      "just that field's bits; in an array block every member holds all the elements.")
+    a("")
     a("| block | tag | version | base | size | next |")
     a("|---|---|---|---|---|---|")
     for blk in m["blocks"]:
@@ -723,8 +790,8 @@ def emit_md(m):
               f"i × 0x{arr['stride']:X}; the last at {h(last)}). Offsets below are within an "
               "element.")
             a("")
-        a("| offset | name | access | reset | description |")
-        a("|---|---|---|---|---|")
+        a("| offset | name | access | reset | description | RTL |")
+        a("|---|---|---|---|---|---|")
         for r in blk["regs"]:
             off = f"0x{r['offset']:02X}"
             if r["count"]:
@@ -735,7 +802,12 @@ def emit_md(m):
             elif r["count"]:
                 name = f"{name}[{r['count']}]"
             reset = (f"0x{r['reset']:X}" if r["reset"] > 9 else str(r["reset"]))
-            a(f"| {off} | {name} | {r['access']} | {reset} | {_md_cell(r['doc'])} |")
+            rtl = {"ro": "`d`", "w1": "`q`, `qe`", "wo": "`q`, `qe`"}.get(r["access"], "`q`")
+            if r["strobe"]:
+                rtl += ", `qe`"
+            if r["hw_write"]:
+                rtl += "; `d`, `de`"
+            a(f"| {off} | {name} | {r['access']} | {reset} | {_md_cell(r['doc'])} | {rtl} |")
         for r in blk["regs"]:
             if not r["fields"]:
                 continue
@@ -798,6 +870,121 @@ def _rf_port(blk, r):
 
 def _rf_has_strobe(r):
     return r["access"] in ("w1", "wo") or r["strobe"]
+
+
+# Port structs of the register file, in the style of OpenTitan's reggen: per block,
+# nic_regs_pkg::<blk>_reg2hw_t (what the register file drives to the hardware) and
+# <blk>_hw2reg_t (what the hardware drives back). Yosys 0.23 cannot select a member of an
+# element of a packed array of structs, so an array block's struct holds every element of the
+# map in each member vector ("struct of arrays"): element e of a member of E bits per element
+# at [e*E +: E].
+def _rf_value(r):
+    """How a register's value appears in the structs, msb first: [(member, lsb, width)].
+    member None: one vector (the register, or its only field); else one member per field."""
+    if not r["fields"]:
+        return [(None, 0, r["width"])]
+    fs = sorted(r["fields"], key=lambda f: -f["lsb"])
+    if len(fs) == 1:
+        return [(None, fs[0]["lsb"], fs[0]["width"])]
+    return [(f["name"].lower(), f["lsb"], f["width"]) for f in fs]
+
+
+def _rf_members(blk):
+    """The leaves of a block's two structs: (reg2hw, hw2reg), each a list of
+    (register, [leaf]) in register order (the first one in the most significant bits). A leaf
+    is a dict: path (member names below the register: ("q",), ("q", "enable"), ("qe",)),
+    n (entries: map elements x words, or 1), per_elem (n counts per element), ew (bits per
+    entry), lsb (where an entry's bits sit in the register word), doc."""
+    M = blk["array"]["count"] if blk["array"] else 1
+    r2h, h2r = [], []
+    for r in blk["regs"]:
+        C = r["count"] or 1
+
+        def value(role):
+            out = []
+            for name, lsb, w in _rf_value(r):
+                bits = (f"bits {lsb + w - 1}:{lsb}" if w > 1 else f"bit {lsb}")
+                doc = (f"{name.upper()}, {bits}" if name else (bits if r["fields"] else ""))
+                out.append({"path": (role,) + ((name,) if name else ()), "n": M * C,
+                            "per_elem": True, "ew": w, "lsb": lsb, "doc": doc})
+            return out
+
+        def leaf(name, n, ew, per_elem=True):
+            return {"path": (name,), "n": n, "per_elem": per_elem, "ew": ew, "lsb": 0,
+                    "doc": ""}
+
+        a, b = [], []
+        if r["access"] == "rw":
+            a += value("q")
+            if r["strobe"]:
+                a.append(leaf("qe", M, 1))
+            if r["hw_write"]:
+                b += value("d")
+                b.append(leaf("de", M * C, 1))
+        elif r["access"] == "ro":
+            b += value("d")
+        else:  # w1 / wo
+            a.append(leaf("q", 1, 32, per_elem=False))
+            a.append(leaf("qe", M, 1))
+        if a:
+            r2h.append((r, a))
+        if b:
+            h2r.append((r, b))
+    return r2h, h2r
+
+
+def _rf_range(blk, lf):
+    """The SystemVerilog packed range of a leaf ("" for one bit)."""
+    if blk["array"] and lf["per_elem"]:
+        per = lf["n"] // blk["array"]["count"] * lf["ew"]
+        return f"[{blk['name'].upper()}_COUNT{'' if per == 1 else f'*{per}'}-1:0] "
+    w = lf["n"] * lf["ew"]
+    return "" if w == 1 else f"[{w - 1}:0] "
+
+
+def _rf_positions(members):
+    """[(register, leaf, pos)]: the bit position of every leaf in its (flattened) struct, and
+    the struct's width."""
+    flat = [(r, lf) for r, lfs in members for lf in lfs]
+    out, pos = [], 0
+    for r, lf in reversed(flat):
+        out.append((r, lf, pos))
+        pos += lf["n"] * lf["ew"]
+    return list(reversed(out)), pos
+
+
+def _rf_struct_sv(blk, members, kind):
+    """Lines of the typedef of nic_regs_pkg::<blk>_<kind>_t (kind reg2hw or hw2reg)."""
+    L = ["  typedef struct packed {"]
+    for r, lfs in members:
+        note = next((lf["doc"] for lf in lfs if len(lf["path"]) == 1 and lf["doc"]
+                     and lf["path"][0] in ("q", "d")), "")
+        tail = f"  // {r['name']} ({r['access']})" + (f": {note}" if note else "")
+        name = r["name"].lower()
+        if all(len(lf["path"]) == 1 for lf in lfs):
+            decls = " ".join(f"logic {_rf_range(blk, lf)}{lf['path'][0]};" for lf in lfs)
+            line = f"    struct packed {{ {decls} }} {name};" + tail
+            if len(line) <= 100:
+                L.append(line)
+                continue
+        L.append("    struct packed {")
+        i = 0
+        while i < len(lfs):
+            lf = lfs[i]
+            if len(lf["path"]) == 1:
+                L.append(f"      logic {_rf_range(blk, lf)}{lf['path'][0]};")
+                i += 1
+                continue
+            L.append("      struct packed {")
+            top = lf["path"][0]
+            while i < len(lfs) and lfs[i]["path"][0] == top and len(lfs[i]["path"]) == 2:
+                f = lfs[i]
+                L.append(f"        logic {_rf_range(blk, f)}{f['path'][1]};  // {f['doc']}")
+                i += 1
+            L.append(f"      }} {top};")
+        L.append(f"    }} {name};" + tail)
+    L.append(f"  }} {blk['name'].lower()}_{kind}_t;")
+    return L
 
 
 def emit_regfile_cpp(m):
@@ -883,7 +1070,38 @@ def emit_regfile_cpp(m):
         a(f"  unsigned {b['name'].lower()} = {b['array']['count']};")
     a("};")
     a("")
-    a("// One register of the map (a register array counts once: `words`).")
+    a("// A register's value in a port struct: piece j holds `width` bits of entry k (element e,")
+    a("// word i: k = e * words + i; a 64-bit register is one entry per element) at port bit")
+    a("// `pos + k * width`, and they sit at bit `lsb` of the register (a register with fields:")
+    a("// one piece per field).")
+    a("struct Piece {")
+    a("  unsigned pos, width, lsb;")
+    a("};")
+    a("struct Value {")
+    a("  PortRef port;")
+    a("  std::vector<Piece> pieces;")
+    a("  explicit operator bool() const { return static_cast<bool>(port); }")
+    a("  std::uint64_t get(unsigned k) const {")
+    a("    std::uint64_t v = 0;")
+    a("    for (const Piece& p : pieces) v |= port.get(p.pos + k * p.width, p.width) << p.lsb;")
+    a("    return v;")
+    a("  }")
+    a("  void set(unsigned k, std::uint64_t v) const {")
+    a("    for (const Piece& p : pieces) port.set(p.pos + k * p.width, p.width, v >> p.lsb);")
+    a("  }")
+    a("};")
+    a("// `width` bits per entry at port bit `pos + k * width` (qe, de: one bit per element or")
+    a("// entry; the written word of a w1/wo register: one entry).")
+    a("struct Bits {")
+    a("  PortRef port;")
+    a("  unsigned pos = 0, width = 0;")
+    a("  explicit operator bool() const { return static_cast<bool>(port); }")
+    a("  std::uint64_t get(unsigned k) const { return port.get(pos + k * width, width); }")
+    a("  void set(unsigned k, std::uint64_t v) const { port.set(pos + k * width, width, v); }")
+    a("};")
+    a("")
+    a("// One register of the map (a register array counts once: `words`), and where it is in")
+    a("// the block's port structs <blk>_reg2hw / <blk>_hw2reg (which hold the map's elements).")
     a("struct Register {")
     a("  const char* block;")
     a("  const char* name;")
@@ -896,12 +1114,15 @@ def emit_regfile_cpp(m):
     a("  Access access;")
     a("  std::uint64_t keep;       // bits kept by a write (per word or 64-bit register)")
     a("  std::uint64_t reset;")
-    a("  bool strobe;              // _wr/_wdata(/_widx) outputs")
-    a("  bool hw_write;            // _hw_we/_hw_wdata inputs")
+    a("  bool strobe;              // qe (w1/wo and `strobe` registers)")
+    a("  bool hw_write;            // d/de in hw2reg")
     a("  const char* clear_reg;    // clear_on: register (same block) and field mask, or nullptr")
     a("  std::uint32_t clear_mask;")
-    a("  PortRef value;            // rw: output; ro: input")
-    a("  PortRef wr, wdata, widx, hw_we, hw_wdata;")
+    a("  Value value;              // rw: q in reg2hw; ro: d in hw2reg")
+    a("  Bits qe;                  // reg2hw: the write strobe, one bit per element")
+    a("  Bits wdata;               // reg2hw, w1/wo: q, the word written")
+    a("  Value hw_wdata;           // hw2reg, hw_write: d")
+    a("  Bits hw_we;               // hw2reg, hw_write: de, one bit per entry")
     a("};")
     a("")
     a("template <class V>")
@@ -912,27 +1133,53 @@ def emit_regfile_cpp(m):
         g = _rf_geom(blk)
         b = blk["name"].lower()
         ne = f"n.{b}" if g else "1u"
+        r2h, h2r = _rf_members(blk)
+        where = {}  # (register name, kind, role) -> [(leaf, pos)]
+        ports = {}
+        for kind, mem in (("reg2hw", r2h), ("hw2reg", h2r)):
+            if not mem:
+                continue
+            pos, total = _rf_positions(mem)
+            ports[kind] = f"port(m.{b}_{kind}, {total})"
+            for reg, lf, at in pos:
+                where.setdefault((reg["name"], kind, lf["path"][0]), []).append((lf, at))
+
+        def value(reg, kind, role):
+            lfs = where.get((reg["name"], kind, role))
+            if not lfs:
+                return "Value{}"
+            pieces = ", ".join(f"{{{at}, {lf['ew']}, {lf['lsb']}}}" for lf, at in lfs)
+            return f"Value{{{ports[kind]}, {{{pieces}}}}}"
+
+        def bits(reg, kind, role):
+            lfs = where.get((reg["name"], kind, role))
+            if not lfs:
+                return "Bits{}"
+            lf, at = lfs[0]
+            return f"Bits{{{ports[kind]}, {at}, {lf['ew']}}}"
+
         for reg in blk["regs"]:
-            p = _rf_port(blk, reg)
             C = reg["count"] or 1
             W = reg["width"]
             addr = blk["base"] + (blk["array"]["offset"] if g else 0) + reg["offset"]
             stride = blk["array"]["stride"] if g else 0
             mapn = g[1] if g else 1
-            value = (f"port(m.{p}, {ne} * {C * W})" if reg["access"] in ("rw", "ro")
-                     else "PortRef{}")
             st = _rf_has_strobe(reg)
-            wr = f"port(m.{p}_wr, 1)" if st else "PortRef{}"
-            wd = f"port(m.{p}_wdata, 32)" if st else "PortRef{}"
-            wi = f"port(m.{p}_widx, {g[3]})" if st and g and g[1] > 1 else "PortRef{}"
-            hwe = f"port(m.{p}_hw_we, {ne} * {C})" if reg["hw_write"] else "PortRef{}"
-            hwd = f"port(m.{p}_hw_wdata, {ne} * {C * W})" if reg["hw_write"] else "PortRef{}"
+            cmd = reg["access"] in ("w1", "wo")
+            val = value(reg, "reg2hw" if reg["access"] == "rw" else "hw2reg",
+                        "q" if reg["access"] == "rw" else "d")
+            if cmd:
+                val = "Value{}"
+            qe = bits(reg, "reg2hw", "qe")
+            wd = bits(reg, "reg2hw", "q") if cmd else "Bits{}"
+            hwd = value(reg, "hw2reg", "d") if reg["hw_write"] else "Value{}"
+            hwe = bits(reg, "hw2reg", "de")
             cr = f"\"{reg['clear_on'][0]}\"" if reg["clear_on"] else "nullptr"
             cm = reg.get("clear_mask", 0)
             a(f"  r.push_back({{\"{b}\", \"{reg['name']}\", 0x{addr:X}, 0x{stride:X}, {ne}, {mapn}, "
               f"{C}, {W}, Access::{acc[reg['access']]}, 0x{_rf_keep(reg):X}ull, "
               f"0x{reg['reset']:X}ull, {str(st).lower()}, {str(reg['hw_write']).lower()}, {cr}, "
-              f"0x{cm:X}, {value}, {wr}, {wd}, {wi}, {hwe}, {hwd}}});")
+              f"0x{cm:X}, {val}, {qe}, {wd}, {hwd}, {hwe}}});")
     a("  return r;")
     a("}")
     a("")
@@ -968,22 +1215,23 @@ def emit_regfile(m):
     a("// SPDX-License-Identifier: MIT")
     a("// nic_regfile: the register file of the whole nicsim register map behind an AXI4-Lite")
     a(f"// slave. Generated by scripts/regs/gen_regs.py --regfile from {_src_rel(m['path'])}: do")
-    a("// not edit. Port conventions (docs/rtl.md \"Register blocks\"), <p> = <block>_<register>")
-    a("// in lower case:")
-    a("// - rw: output <p>, the stored value (only the kept bits, the others 0), reset from the")
-    a("//   map; register arrays pack word i at [32*i +: 32]; array blocks pack element e")
-    a("//   (e < NUM_<BLK>) at [e*C*W +: C*W] (C words of W bits per element).")
-    a("// - ro: input <p>, read live (same packing); 64-bit: reading _LO returns the low word and")
-    a("//   latches the high word in the one latch of the map; a read of that _HI returns the")
-    a("//   latch until the next _LO read of any 64-bit register.")
-    a("// - w1/wo, and rw with `strobe`: output <p>_wr (one clock, registered, the clock after the")
-    a("//   write's handshake, when rw outputs already show the new value), <p>_wdata (w1/wo:")
-    a("//   the written word, disabled byte lanes 0; rw: the new stored value) and, in array")
-    a("//   blocks, <p>_widx (the element).")
-    a("// - rw with `hw_write`: inputs <p>_hw_we (one bit per word or 64-bit register, packed as")
-    a("//   the value) and <p>_hw_wdata; a hardware write wins over a bus write in the same clock.")
+    a("// not edit. Ports (docs/rtl.md \"Register blocks\"): per block <blk>, <blk>_reg2hw of type")
+    a("// nic_regs_pkg::<blk>_reg2hw_t, what the register file drives to the hardware, and")
+    a("// <blk>_hw2reg of type nic_regs_pkg::<blk>_hw2reg_t, what the hardware drives back (the")
+    a("// package describes the members); member <reg> of them:")
+    a("// - rw: q, the stored value (the kept bits: its fields), reset from the map.")
+    a("// - ro: d, read live; 64-bit: reading _LO returns the low word and latches the high word")
+    a("//   in the one latch of the map; a read of that _HI returns the latch until the next _LO")
+    a("//   read of any 64-bit register.")
+    a("// - w1/wo, and rw with `strobe`: qe, one bit per element, high for the one clock after the")
+    a("//   write's handshake (registered; rw q already shows the new value); w1/wo: q, the")
+    a("//   written word (disabled byte lanes 0).")
+    a("// - rw with `hw_write`: d and de (one enable per word or 64-bit register); a hardware")
+    a("//   write wins over a bus write in the same clock.")
     a("// - rw with `clear_on: REG.FIELD`: a bus write that sets FIELD of REG (same block or")
     a("//   element) from 0 to 1 resets the register.")
+    a("// Array blocks build NUM_<BLK> of the map's <BLK>_COUNT elements; the structs hold all of")
+    a("// them, the others read 0 in reg2hw and are ignored in hw2reg.")
     a("// Array elements at or beyond NUM_<BLK> and unmapped addresses read 0 and ignore writes;")
     a("// every response is OKAY; wstrb is honoured; one transaction per direction at a time,")
     a("// AW and W taken together; read data one clock after the AR handshake.")
@@ -1029,26 +1277,18 @@ def emit_regfile(m):
         g = _rf_geom(blk)
         return f"{g[0]}*{per}-1" if g else f"{per - 1}"
 
+    members = {blk["name"]: _rf_members(blk) for blk in blocks}
     for blk in blocks:
         g = _rf_geom(blk)
+        b = blk["name"].lower()
+        r2h, h2r = members[blk["name"]]
         ports.append("")
         ports.append(f"// Block {blk['name']} (\"{blk['tag']}\")"
                      + (f": {g[0]} elements" if g else ""))
-        for r in blk["regs"]:
-            p = _rf_port(blk, r)
-            if r["access"] == "rw":
-                ports.append(f"output wire [{total(blk, r)}:0] {p}")
-            elif r["access"] == "ro":
-                ports.append(f"input  wire [{total(blk, r)}:0] {p}")
-            if _rf_has_strobe(r):
-                ports.append(f"output wire {p}_wr")
-                ports.append(f"output wire [31:0] {p}_wdata")
-                if g and g[1] > 1:
-                    ports.append(f"output wire [{g[3] - 1}:0] {p}_widx")
-            if r["hw_write"]:
-                n = r["count"] or 1
-                ports.append(f"input  wire [{total(blk, r, n)}:0] {p}_hw_we")
-                ports.append(f"input  wire [{total(blk, r)}:0] {p}_hw_wdata")
+        if r2h:
+            ports.append(f"output nic_regs_pkg::{b}_reg2hw_t {b}_reg2hw")
+        if h2r:
+            ports.append(f"input  nic_regs_pkg::{b}_hw2reg_t {b}_hw2reg")
     real = [i for i, x in enumerate(ports) if x and not x.startswith("//")]
     for i, x in enumerate(ports):
         if not x:
@@ -1087,7 +1327,7 @@ def emit_regfile(m):
     a("  logic wr_fire, rd_fire;")
     a(f"  logic [{aw - 1}:0] wr_addr, rd_addr;  // word addresses (bits 1:0 zero)")
     a("  logic [31:0] wr_strb_data;  // wdata with the disabled byte lanes 0")
-    a("  logic [31:0] wr_word_q, wr_word_d;  // what the strobes' _wdata show")
+    a("  logic [31:0] wr_word_q;  // the last word written (w1/wo: their q)")
     a("  // The 64-bit read latch: the _HI word address captured by the last _LO read, and the value.")
     a("  logic latch_valid_q, latch_valid_d;")
     a(f"  logic [{aw - 1}:0] latch_addr_q, latch_addr_d;")
@@ -1109,19 +1349,28 @@ def emit_regfile(m):
                 unused.append(f"{d}_{b}_rel[{aw - 1}:{top}]")
         if g[1] > 1 and any(_rf_has_strobe(r) for r in blk["regs"]):
             a(f"  logic [{g[3] - 1}:0] wr_{b}_idx_q;")
+    a("  // Registers, and the hardware's values (from the hw2reg structs) packed as the registers")
+    a("  // (element e of a register of C words of W bits at [e*C*W +: C*W]).")
     for blk in blocks:
         for r in blk["regs"]:
             p = _rf_port(blk, r)
             if r["access"] == "rw":
                 a(f"  logic [{total(blk, r)}:0] {p}_q, {p}_d;")
-                if r["hw_write"] and (_rf_keep(r) != (1 << r["width"]) - 1):
-                    unused.append(f"{p}_hw_wdata")
+                if r["hw_write"]:
+                    a(f"  logic [{total(blk, r, r['count'] or 1)}:0] {p}_hw_we;")
+                    a(f"  logic [{total(blk, r)}:0] {p}_hw_wdata;")
+                    if _rf_keep(r) != (1 << r["width"]) - 1:
+                        unused.append(f"{p}_hw_wdata")
+            elif r["access"] == "ro":
+                a(f"  logic [{total(blk, r)}:0] {p};")
             if _rf_has_strobe(r):
                 a(f"  logic {p}_wr_q, {p}_wr_d;")
+        if blk["array"] and members[blk["name"]][1]:
+            unused.append(f"{blk['name'].lower()}_hw2reg")
     a("")
     a("  // AxPROT carries no meaning here; registers are word aligned (addr[1:0] ignored); the")
     a("  // element decode keeps only the bits it needs; hardware-write bits outside a register's")
-    a("  // kept bits are dropped.")
+    a("  // kept bits are dropped; hw2reg elements beyond NUM_<BLK> are not built.")
     a("  logic unused_bits;")
     a("  assign unused_bits = ^{" + ", ".join(unused) + "};")
     a("")
@@ -1163,7 +1412,6 @@ def emit_regfile(m):
             out.append(f"{p}_d[{lo} +: 32] = {expr};")
             if r["strobe"]:
                 out.append(f"{p}_wr_d = 1'b1;")
-                out.append(f"wr_word_d = {expr};")
             # registers cleared by a 0 -> 1 of a field of this one
             for c, cp, clo in ctrl_regs.get(r["name"], []):
                 bit = c["clear_mask"].bit_length() - 1
@@ -1172,12 +1420,10 @@ def emit_regfile(m):
                 out.append("end")
         else:  # w1 / wo
             out.append(f"{_rf_port(blk, r)}_wr_d = 1'b1;")
-            out.append("wr_word_d = wr_strb_data;")
         return out
 
     a("  // Write path: bus writes, then hardware writes (which win).")
     a("  always_comb begin")
-    a("    wr_word_d = wr_word_q;")
     for blk in blocks:
         for r in blk["regs"]:
             p = _rf_port(blk, r)
@@ -1339,7 +1585,7 @@ def emit_regfile(m):
     a("    rdata_q      <= rdata_d;")
     a("    latch_addr_q <= latch_addr_d;")
     a("    latch_q      <= latch_d;")
-    a("    wr_word_q    <= wr_fire ? wr_word_d : wr_word_q;")
+    a("    wr_word_q    <= wr_fire ? wr_strb_data : wr_word_q;")
     for blk in params:
         g = _rf_geom(blk)
         b = blk["name"].lower()
@@ -1387,18 +1633,93 @@ def emit_regfile(m):
     a("  assign s_axil_rdata   = rdata_q;")
     a("  assign s_axil_rresp   = 2'b00;  // OKAY")
     a("  assign s_axil_rvalid  = rvalid_q;")
+
+    # ---------------- the port structs ----------------
+    def sel(k, stride, w, off=0):
+        """The part-select of w bits at entry k (an expression or "0") of `stride` bits, + off."""
+        if k == "0":
+            return f"[{off}]" if w == 1 else f"[{off + w - 1}:{off}]"
+        base = (k if stride == 1 else f"{k}*{stride}") + (f" + {off}" if off else "")
+        return f"[{base}]" if w == 1 else f"[{base} +: {w}]"
+
+    def entries(blk, r, lf, reg, member, to_struct):
+        """Statements copying a value leaf between a flat register vector `reg` (32-bit words or
+        64-bit registers) and the struct member, per element e (array blocks) or once."""
+        g = _rf_geom(blk)
+        C = r["count"] or 1
+        W = r["width"]
+        if lf["lsb"] == 0 and lf["ew"] == W:  # the whole register: the same packing
+            if not g:
+                return "outer", [f"{member} = {reg};" if to_struct else f"{reg} = {member};"]
+            if to_struct:  # zero-extended to the map's elements
+                n = f"nic_regs_pkg::{blk['name'].upper()}_COUNT*{C * W}"
+                return "outer", [f"{member} = ({n})'({reg});"]
+            return "outer", [f"{reg} = {member}[{g[0]}*{C * W}-1:0];"]
+        k = ("e" if g else "0") if C == 1 else ("(e*" + str(C) + " + i)" if g else "i")
+        ew = lf["ew"]
+        msel = "" if k == "0" else sel(k, ew, ew)  # a non-array member is one entry wide
+        rsel = sel(k, W, ew, lf["lsb"])
+        stmt = (f"{member}{msel} = {reg}{rsel};" if to_struct else
+                f"{reg}{rsel} = {member}{msel};")
+        if C > 1:
+            return ("inner" if g else "outer"), [f"for (int i = 0; i < {C}; i++) begin",
+                                                 "  " + stmt, "end"]
+        return ("inner" if g else "outer"), [stmt]
+
+    a("")
+    a("  // The port structs (nic_regs_pkg::<blk>_reg2hw_t, <blk>_hw2reg_t): registers and")
+    a("  // strobes out, the hardware's values in; elements beyond NUM_<BLK> read 0.")
     for blk in blocks:
         g = _rf_geom(blk)
         b = blk["name"].lower()
-        for r in blk["regs"]:
-            p = _rf_port(blk, r)
-            if r["access"] == "rw":
-                a(f"  assign {p} = {p}_q;")
-            if _rf_has_strobe(r):
-                a(f"  assign {p}_wr = {p}_wr_q;")
-                a(f"  assign {p}_wdata = wr_word_q;")
-                if g and g[1] > 1:
-                    a(f"  assign {p}_widx = wr_{b}_idx_q;")
+        r2h, h2r = members[blk["name"]]
+        for kind, mem in (("reg2hw", r2h), ("hw2reg", h2r)):
+            if not mem:
+                continue
+            port = f"{b}_{kind}"
+            outer, inner, defaults = [], [], []
+            for r, lfs in mem:
+                p = _rf_port(blk, r)
+                for lf in lfs:
+                    member = f"{port}.{r['name'].lower()}." + ".".join(lf["path"])
+                    role = lf["path"][0]
+                    if g and lf["per_elem"] and kind == "reg2hw" and not (
+                            role == "q" and lf["lsb"] == 0 and lf["ew"] == r["width"]):
+                        defaults.append(f"{member} = '0;")
+                    if role == "qe":
+                        if g:
+                            cond = (f"{p}_wr_q && wr_{b}_idx_q == {g[3]}'(e)" if g[1] > 1
+                                    else f"{p}_wr_q")
+                            inner.append(f"{member}[e] = {cond};")
+                        else:
+                            outer.append(f"{member} = {p}_wr_q;")
+                    elif role == "q" and not lf["per_elem"]:
+                        outer.append(f"{member} = wr_word_q;")
+                    elif role == "de":
+                        C = r["count"] or 1
+                        rng = f"[{g[0]}*{C}-1:0]" if g else ""
+                        outer.append(f"{p}_hw_we = {member}{rng};")
+                    else:
+                        reg = (f"{p}_q" if kind == "reg2hw" else
+                               (f"{p}_hw_wdata" if r["access"] == "rw" else p))
+                        where, stmts = entries(blk, r, lf, reg, member, kind == "reg2hw")
+                        (inner if where == "inner" else outer).extend(stmts)
+                        if kind == "hw2reg" and not (lf["lsb"] == 0 and lf["ew"] == r["width"]):
+                            if f"{reg} = '0;" not in defaults:
+                                defaults.append(f"{reg} = '0;")
+            a(f"  // Block {blk['name']}: " + ("registers -> " if kind == "reg2hw" else "")
+              + port + (" -> the registers' values" if kind == "hw2reg" else ""))
+            a("  always_comb begin")
+            for x in defaults:
+                a(f"    {x}")
+            for x in outer:
+                a(f"    {x}")
+            if inner:
+                a(f"    for (int e = 0; e < {g[0]}; e++) begin")
+                for x in inner:
+                    a(f"      {x}")
+                a("    end")
+            a("  end")
     a("")
     a("endmodule")
     a("")

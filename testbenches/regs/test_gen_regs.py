@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: MIT
 """ctest regs_generator_validation: scripts/regs/gen_regs.py accepts the real map and rejects
-broken ones with a message that names the register (or block) and the YAML line."""
+broken ones with a message that names the register (or block) and the YAML line; the register
+file's port structs (nic_regs_pkg::<blk>_reg2hw_t / _hw2reg_t) have the documented members,
+and the generated package and register file of a map with every register-file option pass
+Verilator's lint and Yosys' elaboration."""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,6 +50,67 @@ GOOD = textwrap.dedent("""\
           - {name: BASE, offset: 0x00, width: 64, access: rw, doc: ring base}
           - {name: PROD, offset: 0x08, access: rw, doc: producer}
     """)
+
+
+# GOOD with every register-file option, in a plain and in an array block: strobes, hardware
+# writes, clear_on, w1 registers, fields (one and several, on a register array too).
+RICH = GOOD.replace("""\
+      - {name: KEY, offset: 0x20, count: 4, access: rw, doc: key words}
+""", """\
+      - {name: KEY, offset: 0x20, count: 4, access: rw, hw_write: true, doc: key words}
+      - {name: CMD, offset: 0x30, access: w1, doc: a command}
+      - name: STATUS
+        offset: 0x34
+        access: ro
+        fields:
+          - {name: CODE, bits: "7:0", doc: result}
+          - {name: BUSY, bits: "31", doc: busy}
+      - {name: DOORBELL, offset: 0x38, access: rw, strobe: true, doc: a doorbell}
+""").replace("""\
+      - {name: PROD, offset: 0x08, access: rw, doc: producer}
+""", """\
+      - {name: PROD, offset: 0x08, access: rw, strobe: true, clear_on: QCTRL.EN,
+         fields: [{name: INDEX, bits: "15:0", doc: index}], doc: producer}
+      - name: QCTRL
+        offset: 0x0C
+        access: rw
+        strobe: true
+        fields:
+          - {name: EN, bits: "0", doc: enable}
+          - {name: VPORT, bits: "15:8", doc: owner}
+      - {name: CONS, offset: 0x10, access: ro, fields: [{name: INDEX, bits: "15:0", doc: i}],
+         doc: consumer}
+      - {name: ARM, offset: 0x14, access: w1, doc: re-arm}
+      - name: PRIO
+        offset: 0x18
+        count: 2
+        access: rw
+        hw_write: true
+        fields:
+          - {name: LO, bits: "7:0", doc: low}
+          - {name: HI, bits: "23:16", doc: high}
+""")
+assert RICH.count("DOORBELL") == 1 and RICH.count("PRIO") == 1
+
+
+def generate(text, outs):
+    """Runs the generator on `text` with output options {option: file name} in a temp dir;
+    returns (returncode, stderr, {option: file contents}, dir)."""
+    d = tempfile.mkdtemp()
+    path = os.path.join(d, "regs.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    args = []
+    for opt, name in outs.items():
+        args += [opt, os.path.join(d, name)]
+    p = subprocess.run([sys.executable, GENERATOR, *args, path], capture_output=True, text=True,
+                       check=False)
+    got = {}
+    for opt, name in outs.items():
+        if os.path.exists(os.path.join(d, name)):
+            with open(os.path.join(d, name), encoding="utf-8") as f:
+                got[opt] = f.read()
+    return p.returncode, p.stderr, got, d
 
 
 def run(text, *extra):
@@ -163,6 +228,103 @@ class Generator(unittest.TestCase):
         self.assertFalse(made)
         self.assertIn("register PROD", err)
         self.assertIn("quote the doc", err)
+
+
+    def test_sv_keyword_names_rejected(self):
+        bad = GOOD.replace("{name: MODE,", "{name: TYPE,")
+        self.assert_rejected(bad, "register CTRL field TYPE", "SystemVerilog keyword")
+        bad = GOOD.replace("{name: KEY,", "{name: INPUT,")
+        self.assert_rejected(bad, "register INPUT", "SystemVerilog keyword")
+
+
+class PortStructs(unittest.TestCase):
+    """nic_regs_pkg::<blk>_reg2hw_t / <blk>_hw2reg_t: one member per register, q/qe towards
+    the hardware, d/de back; fields as members; array blocks hold every element of the map."""
+
+    def setUp(self):
+        rc, err, got, self.dir = generate(RICH, {"--sv": "nic_regs_pkg.sv",
+                                                 "--regfile": "nic_regfile.sv"})
+        self.assertEqual(rc, 0, err)
+        self.pkg = got["--sv"]
+        self.regfile = got["--regfile"]
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def typedef(self, name):
+        """The lines of `typedef struct packed { ... } name;`, whitespace-normalised."""
+        lines = self.pkg.splitlines()
+        end = next(i for i, l in enumerate(lines) if l.strip() == f"}} {name};")
+        start = max(i for i in range(end) if lines[i].strip() == "typedef struct packed {")
+        return [" ".join(l.split("//")[0].split()) for l in lines[start:end + 1]]
+
+    def test_plain_block(self):
+        r2h = self.typedef("top_reg2hw_t")
+        self.assertEqual(r2h, [
+            "typedef struct packed {",
+            "struct packed {", "struct packed {", "logic [1:0] mode;", "logic en;", "} q;",
+            "} ctrl;",
+            "struct packed { logic [127:0] q; } key;",
+            "struct packed { logic [31:0] q; logic qe; } cmd;",
+            "struct packed { logic [31:0] q; logic qe; } doorbell;",
+            "} top_reg2hw_t;"])
+        h2r = self.typedef("top_hw2reg_t")
+        self.assertEqual(h2r, [
+            "typedef struct packed {",
+            "struct packed { logic [63:0] d; } count;",
+            "struct packed { logic [127:0] d; logic [3:0] de; } key;",
+            "struct packed {", "struct packed {", "logic busy;", "logic [7:0] code;", "} d;",
+            "} status;",
+            "} top_hw2reg_t;"])
+
+    def test_array_block(self):
+        r2h = self.typedef("queues_reg2hw_t")
+        self.assertIn("struct packed { logic [QUEUES_COUNT*64-1:0] q; } base;", r2h)
+        # One field: the field's bits; a strobe: one bit per element.
+        self.assertIn("struct packed { logic [QUEUES_COUNT*16-1:0] q; "
+                      "logic [QUEUES_COUNT-1:0] qe; } prod;", " ".join(r2h))
+        self.assertIn("logic [QUEUES_COUNT*8-1:0] vport;", r2h)
+        self.assertIn("logic [QUEUES_COUNT-1:0] en;", r2h)
+        # w1: the written word once, the strobe per element.
+        self.assertIn("struct packed { logic [31:0] q; logic [QUEUES_COUNT-1:0] qe; } arm;",
+                      " ".join(r2h))
+        # A register array with fields: element e, word i is entry e*2+i (2 x 8 bits each).
+        self.assertIn("logic [QUEUES_COUNT*16-1:0] hi;", r2h)
+        h2r = " ".join(self.typedef("queues_hw2reg_t"))
+        self.assertIn("struct packed { logic [QUEUES_COUNT*16-1:0] d; } cons;", h2r)
+        self.assertIn("logic [QUEUES_COUNT*2-1:0] de; } prio;", h2r)
+
+    def test_regfile_ports(self):
+        for port in ("output nic_regs_pkg::top_reg2hw_t top_reg2hw",
+                     "input  nic_regs_pkg::top_hw2reg_t top_hw2reg",
+                     "output nic_regs_pkg::queues_reg2hw_t queues_reg2hw",
+                     "input  nic_regs_pkg::queues_hw2reg_t queues_hw2reg"):
+            self.assertIn(port, self.regfile)
+
+    def tool(self, name):
+        exe = shutil.which(name)
+        if not exe:
+            self.skipTest(f"{name} not installed")
+        return exe
+
+    def test_verilator_lint(self):
+        verilator = self.tool("verilator")
+        for n in (1, 3, 4):
+            with self.subTest(NUM_QUEUES=n):
+                p = subprocess.run([verilator, "--lint-only", "-Wall", "--top-module",
+                                    "nic_regfile", f"-GNUM_QUEUES={n}", "nic_regs_pkg.sv",
+                                    "nic_regfile.sv"], cwd=self.dir, capture_output=True,
+                                   text=True, check=False)
+                self.assertEqual(p.returncode, 0, p.stderr)
+
+    def test_yosys_elaboration(self):
+        yosys = self.tool("yosys")
+        p = subprocess.run([yosys, "-q", "-p", "read_verilog -sv nic_regs_pkg.sv nic_regfile.sv; "
+                            "chparam -set NUM_QUEUES 3 nic_regfile; "
+                            "hierarchy -check -top nic_regfile; proc; check -assert"],
+                           cwd=self.dir, capture_output=True, text=True, check=False)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertNotIn("Warning", p.stdout + p.stderr)
 
 
 if __name__ == "__main__":

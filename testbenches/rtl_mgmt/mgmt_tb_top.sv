@@ -77,12 +77,6 @@ module mgmt_tb_top #(
   output nic_pkg::dp_desc_t                m_desc
 );
 
-  // Element counts of nic_regfile's array blocks (its defaults).
-  localparam int NUM_EXCQ = 1;
-  localparam int NUM_VNIC = 1;
-  localparam int NUM_RXQ  = 1;
-  localparam int NUM_TXQ  = 1;
-
   logic [63:0] now_q;
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -93,340 +87,44 @@ module mgmt_tb_top #(
   end
   assign now = now_q;
 
-  // nic_regfile <-> nic_mgmt
-  logic flow_ft_cmd_wr;
-  logic [31:0] flow_ft_cmd_wdata;
-  logic [31:0] flow_ft_status;
-  logic [31:0] flow_ft_handle;
-  logic [0:0] flow_ft_handle_hw_we;
-  logic [31:0] flow_ft_handle_hw_wdata;
-  logic [63:0] flow_ft_pkts;
-  logic [63:0] flow_ft_bytes;
-  logic [31:0] flow_ft_last_seen;
-  logic [351:0] flow_ft_key;
-  logic [10:0] flow_ft_key_hw_we;
-  logic [351:0] flow_ft_key_hw_wdata;
-  logic [511:0] flow_ft_action;
-  logic [15:0] flow_ft_action_hw_we;
-  logic [511:0] flow_ft_action_hw_wdata;
-  logic tcam_tcam_cmd_wr;
-  logic [31:0] tcam_tcam_cmd_wdata;
-  logic [31:0] tcam_tcam_status;
-  logic [31:0] tcam_tcam_index;
-  logic [31:0] tcam_tcam_prio;
-  logic [0:0] tcam_tcam_prio_hw_we;
-  logic [31:0] tcam_tcam_prio_hw_wdata;
-  logic [63:0] tcam_tcam_pkts;
-  logic [63:0] tcam_tcam_bytes;
-  logic [447:0] tcam_tcam_value;
-  logic [13:0] tcam_tcam_value_hw_we;
-  logic [447:0] tcam_tcam_value_hw_wdata;
-  logic [447:0] tcam_tcam_mask;
-  logic [13:0] tcam_tcam_mask_hw_we;
-  logic [447:0] tcam_tcam_mask_hw_wdata;
-  logic [511:0] tcam_tcam_action;
-  logic [15:0] tcam_tcam_action_hw_we;
-  logic [511:0] tcam_tcam_action_hw_wdata;
-  logic actions_encap_cmd_wr;
-  logic [31:0] actions_encap_cmd_wdata;
-  logic [31:0] actions_encap_index;
-  logic actions_meter_cmd_wr;
-  logic [31:0] actions_meter_cmd_wdata;
-  logic [31:0] actions_meter_index;
-  logic [31:0] actions_meter_rate;
-  logic [0:0] actions_meter_rate_hw_we;
-  logic [31:0] actions_meter_rate_hw_wdata;
-  logic [31:0] actions_meter_burst;
-  logic [0:0] actions_meter_burst_hw_we;
-  logic [31:0] actions_meter_burst_hw_wdata;
-  logic [31:0] actions_meter_tokens;
-  logic [31:0] actions_act_status;
-  logic [511:0] actions_encap_data;
-  logic [15:0] actions_encap_data_hw_we;
-  logic [511:0] actions_encap_data_hw_wdata;
-  logic [31:0] em_entry_count;
-
-  // Ports of nic_regfile that nic_mgmt does not use: inputs 0, outputs to unused_rf_*.
-  logic [31:0] unused_rf_nic_control;
-  logic [31:0] unused_rf_nic_scratch;
-  logic [31:0] unused_rf_nic_wire_max_frame;
-  logic [31:0] unused_rf_nic_tx_max_frame;
-  logic [31:0] unused_rf_nic_tunnel_ports;
-  logic [63:0] unused_rf_fcmd_fcmd_base;
-  logic [31:0] unused_rf_fcmd_fcmd_size_log2;
-  logic [31:0] unused_rf_fcmd_fcmd_ctrl;
-  logic unused_rf_fcmd_fcmd_ctrl_wr;
-  logic [31:0] unused_rf_fcmd_fcmd_ctrl_wdata;
-  logic [31:0] unused_rf_fcmd_fcmd_prod;
-  logic unused_rf_fcmd_fcmd_prod_wr;
-  logic [31:0] unused_rf_fcmd_fcmd_prod_wdata;
-  logic [31:0] unused_rf_fcmd_fcmd_irq;
-  logic [NUM_EXCQ*64-1:0] unused_rf_excq_ring_base;
-  logic [NUM_EXCQ*64-1:0] unused_rf_excq_cq_base;
-  logic [NUM_EXCQ*32-1:0] unused_rf_excq_size_log2;
-  logic [NUM_EXCQ*32-1:0] unused_rf_excq_ctrl;
-  logic unused_rf_excq_ctrl_wr;
-  logic [31:0] unused_rf_excq_ctrl_wdata;
-  logic [NUM_EXCQ*32-1:0] unused_rf_excq_prod;
-  logic unused_rf_excq_prod_wr;
-  logic [31:0] unused_rf_excq_prod_wdata;
-  logic [NUM_EXCQ*32-1:0] unused_rf_excq_cq_cons;
-  logic unused_rf_excq_cq_cons_wr;
-  logic [31:0] unused_rf_excq_cq_cons_wdata;
-  logic [NUM_EXCQ*32-1:0] unused_rf_excq_irq;
-  logic [NUM_EXCQ*32-1:0] unused_rf_excq_mod_cycles;
-  logic unused_rf_excq_cq_arm_wr;
-  logic [31:0] unused_rf_excq_cq_arm_wdata;
-  logic [NUM_VNIC*32-1:0] unused_rf_vnic_vnic_ctrl;
-  logic [NUM_VNIC*32-1:0] unused_rf_vnic_rxq_base;
-  logic [NUM_VNIC*32-1:0] unused_rf_vnic_rxq_count;
-  logic [NUM_VNIC*32-1:0] unused_rf_vnic_mac_lo;
-  logic [NUM_VNIC*32-1:0] unused_rf_vnic_mac_hi;
-  logic [NUM_VNIC*32-1:0] unused_rf_vnic_ipv4;
-  logic [NUM_VNIC*128-1:0] unused_rf_vnic_ipv6;
-  logic [NUM_VNIC*32-1:0] unused_rf_vnic_quota_bytes;
-  logic unused_rf_vnic_quota_release_wr;
-  logic [31:0] unused_rf_vnic_quota_release_wdata;
-  logic [4:0] unused_rf_vnic_quota_release_widx;
-  logic [NUM_VNIC*32-1:0] unused_rf_vnic_quota_wait_cycles;
-  logic [NUM_VNIC*320-1:0] unused_rf_vnic_rss_key;
-  logic [NUM_VNIC*1024-1:0] unused_rf_vnic_rss_indir;
-  logic [NUM_RXQ*64-1:0] unused_rf_rxq_ring_base;
-  logic [NUM_RXQ*64-1:0] unused_rf_rxq_cq_base;
-  logic [NUM_RXQ*32-1:0] unused_rf_rxq_size_log2;
-  logic [NUM_RXQ*32-1:0] unused_rf_rxq_ctrl;
-  logic unused_rf_rxq_ctrl_wr;
-  logic [31:0] unused_rf_rxq_ctrl_wdata;
-  logic [5:0] unused_rf_rxq_ctrl_widx;
-  logic [NUM_RXQ*32-1:0] unused_rf_rxq_prod;
-  logic unused_rf_rxq_prod_wr;
-  logic [31:0] unused_rf_rxq_prod_wdata;
-  logic [5:0] unused_rf_rxq_prod_widx;
-  logic [NUM_RXQ*32-1:0] unused_rf_rxq_cq_cons;
-  logic unused_rf_rxq_cq_cons_wr;
-  logic [31:0] unused_rf_rxq_cq_cons_wdata;
-  logic [5:0] unused_rf_rxq_cq_cons_widx;
-  logic [NUM_RXQ*32-1:0] unused_rf_rxq_irq;
-  logic [NUM_RXQ*32-1:0] unused_rf_rxq_mod_cycles;
-  logic unused_rf_rxq_cq_arm_wr;
-  logic [31:0] unused_rf_rxq_cq_arm_wdata;
-  logic [5:0] unused_rf_rxq_cq_arm_widx;
-  logic [NUM_TXQ*64-1:0] unused_rf_txq_ring_base;
-  logic [NUM_TXQ*64-1:0] unused_rf_txq_cq_base;
-  logic [NUM_TXQ*32-1:0] unused_rf_txq_size_log2;
-  logic [NUM_TXQ*32-1:0] unused_rf_txq_ctrl;
-  logic unused_rf_txq_ctrl_wr;
-  logic [31:0] unused_rf_txq_ctrl_wdata;
-  logic [5:0] unused_rf_txq_ctrl_widx;
-  logic [NUM_TXQ*32-1:0] unused_rf_txq_prod;
-  logic unused_rf_txq_prod_wr;
-  logic [31:0] unused_rf_txq_prod_wdata;
-  logic [5:0] unused_rf_txq_prod_widx;
-  logic [NUM_TXQ*32-1:0] unused_rf_txq_cq_cons;
-  logic unused_rf_txq_cq_cons_wr;
-  logic [31:0] unused_rf_txq_cq_cons_wdata;
-  logic [5:0] unused_rf_txq_cq_cons_widx;
-  logic [NUM_TXQ*32-1:0] unused_rf_txq_irq;
-  logic [NUM_TXQ*32-1:0] unused_rf_txq_mod_cycles;
-  logic unused_rf_txq_cq_arm_wr;
-  logic [31:0] unused_rf_txq_cq_arm_wdata;
-  logic [5:0] unused_rf_txq_cq_arm_widx;
+  // nic_regfile <-> nic_mgmt: the flow, tcam and actions blocks; the other blocks' inputs 0
+  // (one element of each array block, the register file's defaults).
+  nic_regs_pkg::flow_reg2hw_t    flow_reg2hw;
+  nic_regs_pkg::flow_hw2reg_t    flow_hw2reg;
+  nic_regs_pkg::tcam_reg2hw_t    tcam_reg2hw;
+  nic_regs_pkg::tcam_hw2reg_t    tcam_hw2reg;
+  nic_regs_pkg::actions_reg2hw_t actions_reg2hw;
+  nic_regs_pkg::actions_hw2reg_t actions_hw2reg;
+  logic [31:0]                   em_entry_count;
+  /* verilator lint_off UNUSEDSIGNAL */
+  nic_regs_pkg::nic_reg2hw_t     unused_nic_reg2hw;
+  nic_regs_pkg::fcmd_reg2hw_t    unused_fcmd_reg2hw;
+  nic_regs_pkg::excq_reg2hw_t    unused_excq_reg2hw;
+  nic_regs_pkg::vnic_reg2hw_t    unused_vnic_reg2hw;
+  nic_regs_pkg::rxq_reg2hw_t     unused_rxq_reg2hw;
+  nic_regs_pkg::txq_reg2hw_t     unused_txq_reg2hw;
+  /* verilator lint_on UNUSEDSIGNAL */
 
   nic_regfile u_regs (
-    .clk                          (clk),
-    .rst                          (rst),
-    .s_axil_awaddr                (s_axil_awaddr),
-    .s_axil_awprot                (s_axil_awprot),
-    .s_axil_awvalid               (s_axil_awvalid),
-    .s_axil_awready               (s_axil_awready),
-    .s_axil_wdata                 (s_axil_wdata),
-    .s_axil_wstrb                 (s_axil_wstrb),
-    .s_axil_wvalid                (s_axil_wvalid),
-    .s_axil_wready                (s_axil_wready),
-    .s_axil_bresp                 (s_axil_bresp),
-    .s_axil_bvalid                (s_axil_bvalid),
-    .s_axil_bready                (s_axil_bready),
-    .s_axil_araddr                (s_axil_araddr),
-    .s_axil_arprot                (s_axil_arprot),
-    .s_axil_arvalid               (s_axil_arvalid),
-    .s_axil_arready               (s_axil_arready),
-    .s_axil_rdata                 (s_axil_rdata),
-    .s_axil_rresp                 (s_axil_rresp),
-    .s_axil_rvalid                (s_axil_rvalid),
-    .s_axil_rready                (s_axil_rready),
-    .nic_caps0                    ('0),
-    .nic_caps1                    ('0),
-    .nic_caps2                    ('0),
-    .nic_control                  (unused_rf_nic_control),
-    .nic_cycles                   ('0),
-    .nic_scratch                  (unused_rf_nic_scratch),
-    .nic_wire_max_frame           (unused_rf_nic_wire_max_frame),
-    .nic_tx_max_frame             (unused_rf_nic_tx_max_frame),
-    .nic_tunnel_ports             (unused_rf_nic_tunnel_ports),
-    .counters_rx_wire_frames      ('0),
-    .counters_rx_wire_bytes       ('0),
-    .counters_tx_frames           ('0),
-    .counters_tx_bytes            ('0),
-    .counters_out_wire            ('0),
-    .counters_out_vnic            ('0),
-    .counters_out_exception       ('0),
-    .counters_loopback            ('0),
-    .counters_mirror              ('0),
-    .counters_mirror_drop         ('0),
-    .counters_em_hits             ('0),
-    .counters_tcam_hits           ('0),
-    .counters_misses              ('0),
-    .counters_drop_parse_error    ('0),
-    .counters_drop_flow           ('0),
-    .counters_drop_meter          ('0),
-    .counters_drop_bad_action     ('0),
-    .counters_drop_mtu            ('0),
-    .counters_drop_rx_no_desc     ('0),
-    .counters_drop_rx_too_long    ('0),
-    .counters_drop_rx_cq_full     ('0),
-    .counters_drop_quota          ('0),
-    .counters_drop_exc_full       ('0),
-    .counters_drop_spoof          ('0),
-    .counters_tx_bad_desc         ('0),
-    .counters_out_wire_bytes      ('0),
-    .flow_ft_cmd_wr               (flow_ft_cmd_wr),
-    .flow_ft_cmd_wdata            (flow_ft_cmd_wdata),
-    .flow_ft_status               (flow_ft_status),
-    .flow_ft_handle               (flow_ft_handle),
-    .flow_ft_handle_hw_we         (flow_ft_handle_hw_we),
-    .flow_ft_handle_hw_wdata      (flow_ft_handle_hw_wdata),
-    .flow_ft_count                (em_entry_count),
-    .flow_ft_pkts                 (flow_ft_pkts),
-    .flow_ft_bytes                (flow_ft_bytes),
-    .flow_ft_last_seen            (flow_ft_last_seen),
-    .flow_ft_key                  (flow_ft_key),
-    .flow_ft_key_hw_we            (flow_ft_key_hw_we),
-    .flow_ft_key_hw_wdata         (flow_ft_key_hw_wdata),
-    .flow_ft_action               (flow_ft_action),
-    .flow_ft_action_hw_we         (flow_ft_action_hw_we),
-    .flow_ft_action_hw_wdata      (flow_ft_action_hw_wdata),
-    .tcam_tcam_cmd_wr             (tcam_tcam_cmd_wr),
-    .tcam_tcam_cmd_wdata          (tcam_tcam_cmd_wdata),
-    .tcam_tcam_status             (tcam_tcam_status),
-    .tcam_tcam_index              (tcam_tcam_index),
-    .tcam_tcam_prio               (tcam_tcam_prio),
-    .tcam_tcam_prio_hw_we         (tcam_tcam_prio_hw_we),
-    .tcam_tcam_prio_hw_wdata      (tcam_tcam_prio_hw_wdata),
-    .tcam_tcam_pkts               (tcam_tcam_pkts),
-    .tcam_tcam_bytes              (tcam_tcam_bytes),
-    .tcam_tcam_value              (tcam_tcam_value),
-    .tcam_tcam_value_hw_we        (tcam_tcam_value_hw_we),
-    .tcam_tcam_value_hw_wdata     (tcam_tcam_value_hw_wdata),
-    .tcam_tcam_mask               (tcam_tcam_mask),
-    .tcam_tcam_mask_hw_we         (tcam_tcam_mask_hw_we),
-    .tcam_tcam_mask_hw_wdata      (tcam_tcam_mask_hw_wdata),
-    .tcam_tcam_action             (tcam_tcam_action),
-    .tcam_tcam_action_hw_we       (tcam_tcam_action_hw_we),
-    .tcam_tcam_action_hw_wdata    (tcam_tcam_action_hw_wdata),
-    .actions_encap_cmd_wr         (actions_encap_cmd_wr),
-    .actions_encap_cmd_wdata      (actions_encap_cmd_wdata),
-    .actions_encap_index          (actions_encap_index),
-    .actions_meter_cmd_wr         (actions_meter_cmd_wr),
-    .actions_meter_cmd_wdata      (actions_meter_cmd_wdata),
-    .actions_meter_index          (actions_meter_index),
-    .actions_meter_rate           (actions_meter_rate),
-    .actions_meter_rate_hw_we     (actions_meter_rate_hw_we),
-    .actions_meter_rate_hw_wdata  (actions_meter_rate_hw_wdata),
-    .actions_meter_burst          (actions_meter_burst),
-    .actions_meter_burst_hw_we    (actions_meter_burst_hw_we),
-    .actions_meter_burst_hw_wdata (actions_meter_burst_hw_wdata),
-    .actions_meter_tokens         (actions_meter_tokens),
-    .actions_act_status           (actions_act_status),
-    .actions_encap_data           (actions_encap_data),
-    .actions_encap_data_hw_we     (actions_encap_data_hw_we),
-    .actions_encap_data_hw_wdata  (actions_encap_data_hw_wdata),
-    .fcmd_fcmd_base               (unused_rf_fcmd_fcmd_base),
-    .fcmd_fcmd_size_log2          (unused_rf_fcmd_fcmd_size_log2),
-    .fcmd_fcmd_ctrl               (unused_rf_fcmd_fcmd_ctrl),
-    .fcmd_fcmd_ctrl_wr            (unused_rf_fcmd_fcmd_ctrl_wr),
-    .fcmd_fcmd_ctrl_wdata         (unused_rf_fcmd_fcmd_ctrl_wdata),
-    .fcmd_fcmd_prod               (unused_rf_fcmd_fcmd_prod),
-    .fcmd_fcmd_prod_wr            (unused_rf_fcmd_fcmd_prod_wr),
-    .fcmd_fcmd_prod_wdata         (unused_rf_fcmd_fcmd_prod_wdata),
-    .fcmd_fcmd_cons               ('0),
-    .fcmd_fcmd_irq                (unused_rf_fcmd_fcmd_irq),
-    .excq_ring_base               (unused_rf_excq_ring_base),
-    .excq_cq_base                 (unused_rf_excq_cq_base),
-    .excq_size_log2               (unused_rf_excq_size_log2),
-    .excq_ctrl                    (unused_rf_excq_ctrl),
-    .excq_ctrl_wr                 (unused_rf_excq_ctrl_wr),
-    .excq_ctrl_wdata              (unused_rf_excq_ctrl_wdata),
-    .excq_prod                    (unused_rf_excq_prod),
-    .excq_prod_wr                 (unused_rf_excq_prod_wr),
-    .excq_prod_wdata              (unused_rf_excq_prod_wdata),
-    .excq_cons                    ('0),
-    .excq_cq_prod                 ('0),
-    .excq_cq_cons                 (unused_rf_excq_cq_cons),
-    .excq_cq_cons_wr              (unused_rf_excq_cq_cons_wr),
-    .excq_cq_cons_wdata           (unused_rf_excq_cq_cons_wdata),
-    .excq_irq                     (unused_rf_excq_irq),
-    .excq_mod_cycles              (unused_rf_excq_mod_cycles),
-    .excq_cq_arm_wr               (unused_rf_excq_cq_arm_wr),
-    .excq_cq_arm_wdata            (unused_rf_excq_cq_arm_wdata),
-    .vnic_vnic_ctrl               (unused_rf_vnic_vnic_ctrl),
-    .vnic_rxq_base                (unused_rf_vnic_rxq_base),
-    .vnic_rxq_count               (unused_rf_vnic_rxq_count),
-    .vnic_mac_lo                  (unused_rf_vnic_mac_lo),
-    .vnic_mac_hi                  (unused_rf_vnic_mac_hi),
-    .vnic_ipv4                    (unused_rf_vnic_ipv4),
-    .vnic_ipv6                    (unused_rf_vnic_ipv6),
-    .vnic_quota_bytes             (unused_rf_vnic_quota_bytes),
-    .vnic_quota_inflight          ('0),
-    .vnic_quota_release_wr        (unused_rf_vnic_quota_release_wr),
-    .vnic_quota_release_wdata     (unused_rf_vnic_quota_release_wdata),
-    .vnic_quota_release_widx      (unused_rf_vnic_quota_release_widx),
-    .vnic_quota_wait_cycles       (unused_rf_vnic_quota_wait_cycles),
-    .vnic_rss_key                 (unused_rf_vnic_rss_key),
-    .vnic_rss_indir               (unused_rf_vnic_rss_indir),
-    .rxq_ring_base                (unused_rf_rxq_ring_base),
-    .rxq_cq_base                  (unused_rf_rxq_cq_base),
-    .rxq_size_log2                (unused_rf_rxq_size_log2),
-    .rxq_ctrl                     (unused_rf_rxq_ctrl),
-    .rxq_ctrl_wr                  (unused_rf_rxq_ctrl_wr),
-    .rxq_ctrl_wdata               (unused_rf_rxq_ctrl_wdata),
-    .rxq_ctrl_widx                (unused_rf_rxq_ctrl_widx),
-    .rxq_prod                     (unused_rf_rxq_prod),
-    .rxq_prod_wr                  (unused_rf_rxq_prod_wr),
-    .rxq_prod_wdata               (unused_rf_rxq_prod_wdata),
-    .rxq_prod_widx                (unused_rf_rxq_prod_widx),
-    .rxq_cons                     ('0),
-    .rxq_cq_prod                  ('0),
-    .rxq_cq_cons                  (unused_rf_rxq_cq_cons),
-    .rxq_cq_cons_wr               (unused_rf_rxq_cq_cons_wr),
-    .rxq_cq_cons_wdata            (unused_rf_rxq_cq_cons_wdata),
-    .rxq_cq_cons_widx             (unused_rf_rxq_cq_cons_widx),
-    .rxq_irq                      (unused_rf_rxq_irq),
-    .rxq_mod_cycles               (unused_rf_rxq_mod_cycles),
-    .rxq_cq_arm_wr                (unused_rf_rxq_cq_arm_wr),
-    .rxq_cq_arm_wdata             (unused_rf_rxq_cq_arm_wdata),
-    .rxq_cq_arm_widx              (unused_rf_rxq_cq_arm_widx),
-    .txq_ring_base                (unused_rf_txq_ring_base),
-    .txq_cq_base                  (unused_rf_txq_cq_base),
-    .txq_size_log2                (unused_rf_txq_size_log2),
-    .txq_ctrl                     (unused_rf_txq_ctrl),
-    .txq_ctrl_wr                  (unused_rf_txq_ctrl_wr),
-    .txq_ctrl_wdata               (unused_rf_txq_ctrl_wdata),
-    .txq_ctrl_widx                (unused_rf_txq_ctrl_widx),
-    .txq_prod                     (unused_rf_txq_prod),
-    .txq_prod_wr                  (unused_rf_txq_prod_wr),
-    .txq_prod_wdata               (unused_rf_txq_prod_wdata),
-    .txq_prod_widx                (unused_rf_txq_prod_widx),
-    .txq_cons                     ('0),
-    .txq_cq_prod                  ('0),
-    .txq_cq_cons                  (unused_rf_txq_cq_cons),
-    .txq_cq_cons_wr               (unused_rf_txq_cq_cons_wr),
-    .txq_cq_cons_wdata            (unused_rf_txq_cq_cons_wdata),
-    .txq_cq_cons_widx             (unused_rf_txq_cq_cons_widx),
-    .txq_irq                      (unused_rf_txq_irq),
-    .txq_mod_cycles               (unused_rf_txq_mod_cycles),
-    .txq_cq_arm_wr                (unused_rf_txq_cq_arm_wr),
-    .txq_cq_arm_wdata             (unused_rf_txq_cq_arm_wdata),
-    .txq_cq_arm_widx              (unused_rf_txq_cq_arm_widx)
+    .clk (clk), .rst (rst),
+    .s_axil_awaddr (s_axil_awaddr), .s_axil_awprot (s_axil_awprot),
+    .s_axil_awvalid (s_axil_awvalid), .s_axil_awready (s_axil_awready),
+    .s_axil_wdata (s_axil_wdata), .s_axil_wstrb (s_axil_wstrb),
+    .s_axil_wvalid (s_axil_wvalid), .s_axil_wready (s_axil_wready),
+    .s_axil_bresp (s_axil_bresp), .s_axil_bvalid (s_axil_bvalid), .s_axil_bready (s_axil_bready),
+    .s_axil_araddr (s_axil_araddr), .s_axil_arprot (s_axil_arprot),
+    .s_axil_arvalid (s_axil_arvalid), .s_axil_arready (s_axil_arready),
+    .s_axil_rdata (s_axil_rdata), .s_axil_rresp (s_axil_rresp),
+    .s_axil_rvalid (s_axil_rvalid), .s_axil_rready (s_axil_rready),
+    .flow_reg2hw (flow_reg2hw), .flow_hw2reg (flow_hw2reg),
+    .tcam_reg2hw (tcam_reg2hw), .tcam_hw2reg (tcam_hw2reg),
+    .actions_reg2hw (actions_reg2hw), .actions_hw2reg (actions_hw2reg),
+    .nic_reg2hw (unused_nic_reg2hw), .nic_hw2reg ('0), .counters_hw2reg ('0),
+    .fcmd_reg2hw (unused_fcmd_reg2hw), .fcmd_hw2reg ('0),
+    .excq_reg2hw (unused_excq_reg2hw), .excq_hw2reg ('0),
+    .vnic_reg2hw (unused_vnic_reg2hw), .vnic_hw2reg ('0),
+    .rxq_reg2hw (unused_rxq_reg2hw), .rxq_hw2reg ('0),
+    .txq_reg2hw (unused_txq_reg2hw), .txq_hw2reg ('0)
   );
 
   // nic_mgmt <-> nic_datapath
@@ -489,56 +187,13 @@ module mgmt_tb_top #(
   ) u_mgmt (
     .clk                          (clk),
     .rst                          (rst),
-    .flow_ft_cmd_wr               (flow_ft_cmd_wr),
-    .flow_ft_cmd_wdata            (flow_ft_cmd_wdata),
-    .flow_ft_status               (flow_ft_status),
-    .flow_ft_handle               (flow_ft_handle),
-    .flow_ft_handle_hw_we         (flow_ft_handle_hw_we),
-    .flow_ft_handle_hw_wdata      (flow_ft_handle_hw_wdata),
-    .flow_ft_pkts                 (flow_ft_pkts),
-    .flow_ft_bytes                (flow_ft_bytes),
-    .flow_ft_last_seen            (flow_ft_last_seen),
-    .flow_ft_key                  (flow_ft_key),
-    .flow_ft_key_hw_we            (flow_ft_key_hw_we),
-    .flow_ft_key_hw_wdata         (flow_ft_key_hw_wdata),
-    .flow_ft_action               (flow_ft_action),
-    .flow_ft_action_hw_we         (flow_ft_action_hw_we),
-    .flow_ft_action_hw_wdata      (flow_ft_action_hw_wdata),
-    .tcam_tcam_cmd_wr             (tcam_tcam_cmd_wr),
-    .tcam_tcam_cmd_wdata          (tcam_tcam_cmd_wdata),
-    .tcam_tcam_status             (tcam_tcam_status),
-    .tcam_tcam_index              (tcam_tcam_index),
-    .tcam_tcam_prio               (tcam_tcam_prio),
-    .tcam_tcam_prio_hw_we         (tcam_tcam_prio_hw_we),
-    .tcam_tcam_prio_hw_wdata      (tcam_tcam_prio_hw_wdata),
-    .tcam_tcam_pkts               (tcam_tcam_pkts),
-    .tcam_tcam_bytes              (tcam_tcam_bytes),
-    .tcam_tcam_value              (tcam_tcam_value),
-    .tcam_tcam_value_hw_we        (tcam_tcam_value_hw_we),
-    .tcam_tcam_value_hw_wdata     (tcam_tcam_value_hw_wdata),
-    .tcam_tcam_mask               (tcam_tcam_mask),
-    .tcam_tcam_mask_hw_we         (tcam_tcam_mask_hw_we),
-    .tcam_tcam_mask_hw_wdata      (tcam_tcam_mask_hw_wdata),
-    .tcam_tcam_action             (tcam_tcam_action),
-    .tcam_tcam_action_hw_we       (tcam_tcam_action_hw_we),
-    .tcam_tcam_action_hw_wdata    (tcam_tcam_action_hw_wdata),
-    .actions_encap_cmd_wr         (actions_encap_cmd_wr),
-    .actions_encap_cmd_wdata      (actions_encap_cmd_wdata),
-    .actions_encap_index          (actions_encap_index),
-    .actions_meter_cmd_wr         (actions_meter_cmd_wr),
-    .actions_meter_cmd_wdata      (actions_meter_cmd_wdata),
-    .actions_meter_index          (actions_meter_index),
-    .actions_meter_rate           (actions_meter_rate),
-    .actions_meter_rate_hw_we     (actions_meter_rate_hw_we),
-    .actions_meter_rate_hw_wdata  (actions_meter_rate_hw_wdata),
-    .actions_meter_burst          (actions_meter_burst),
-    .actions_meter_burst_hw_we    (actions_meter_burst_hw_we),
-    .actions_meter_burst_hw_wdata (actions_meter_burst_hw_wdata),
-    .actions_meter_tokens         (actions_meter_tokens),
-    .actions_act_status           (actions_act_status),
-    .actions_encap_data           (actions_encap_data),
-    .actions_encap_data_hw_we     (actions_encap_data_hw_we),
-    .actions_encap_data_hw_wdata  (actions_encap_data_hw_wdata),
+    .flow_reg2hw                  (flow_reg2hw),
+    .flow_hw2reg                  (flow_hw2reg),
+    .tcam_reg2hw                  (tcam_reg2hw),
+    .tcam_hw2reg                  (tcam_hw2reg),
+    .actions_reg2hw               (actions_reg2hw),
+    .actions_hw2reg               (actions_hw2reg),
+    .em_entry_count               (em_entry_count),
     .s_ring_em_cmd_valid          (s_ring_em_cmd_valid),
     .s_ring_em_cmd_ready          (s_ring_em_cmd_ready),
     .s_ring_em_cmd_op             (s_ring_em_cmd_op),

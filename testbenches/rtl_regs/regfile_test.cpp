@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // rtl_regs: the generated register file nic_regfile (NUM_RXQ=4, NUM_TXQ=4, NUM_VNIC=2) over
 // AXI4-Lite with random stalls (valid delays, AW/W skew, bready/rready pauses) and the
-// AxiLiteChecker on every clock. Every register of the map comes from the generated table
-// nic_regfile_ports.hpp, so a change to rtl/regs.yaml is covered without touching this file.
+// AxiLiteChecker on every clock. Every register of the map, and where it sits in the
+// reg2hw/hw2reg port structs, comes from the generated table nic_regfile_ports.hpp, so a
+// change to rtl/regs.yaml is covered without touching this file.
 #include <gtest/gtest.h>
 #include <verilated.h>
 
@@ -31,9 +32,9 @@ using rf::Access;
 constexpr rf::Counts kCounts{.excq = 1, .vnic = 2, .rxq = 4, .txq = 4};
 
 struct Strobe {
-  std::string name;  // block.REG
-  std::uint32_t data;
-  std::uint32_t idx;
+  std::string name;    // block.REG
+  std::uint64_t data;  // w1/wo: the word written (q); rw: the register's value (q)
+  std::uint32_t idx;   // the element
 };
 
 std::uint32_t merge(std::uint32_t old, std::uint32_t data, unsigned strb) {
@@ -75,10 +76,12 @@ class Bench {
     m_->clk = 0;
     m_->eval();
     for (const auto& r : regs_) {
-      if (r.wr && r.wr.bit(0)) {
-        strobes_.push_back({std::string(r.block) + "." + r.name,
-                            static_cast<std::uint32_t>(r.wdata.get(0, 32)),
-                            r.widx ? static_cast<std::uint32_t>(r.widx.get(0, r.widx.width)) : 0u});
+      if (!r.qe) continue;
+      for (unsigned e = 0; e < r.map_elements; ++e) {
+        if (r.qe.get(e) != 0) {
+          strobes_.push_back({std::string(r.block) + "." + r.name,
+                              r.wdata ? r.wdata.get(0) : r.value.get(e * r.words), e});
+        }
       }
     }
     drv_->observe();
@@ -114,10 +117,11 @@ struct Word {
   unsigned word;
   std::uint32_t addr;
   bool built() const { return elem < reg->elements; }
-  unsigned lsb() const {  // position in the packed port
-    return (elem * reg->words + (reg->width == 64 ? 0 : word)) * reg->width +
-           (reg->width == 64 ? 32 * word : 0);
-  }
+  // The entry of the register in the port structs, and the word's place in it.
+  unsigned entry() const { return elem * reg->words + (reg->width == 64 ? 0 : word); }
+  unsigned shift() const { return reg->width == 64 ? 32 * word : 0; }
+  // The word in the port struct (rw: reg2hw q; ro: hw2reg d).
+  std::uint32_t port() const { return static_cast<std::uint32_t>(reg->value.get(entry()) >> shift()); }
   std::uint32_t keep() const {
     return static_cast<std::uint32_t>(reg->width == 64 ? (reg->keep >> (32 * word)) : reg->keep);
   }
@@ -152,11 +156,13 @@ nicsim::model::DeviceConfig model_config() {
   return c;
 }
 
-// Give every ro input a distinct random value.
+// Give every ro input a distinct random value (every element of the map: those beyond the
+// counts must be ignored).
 void randomize_ro(Bench& b) {
   for (auto& r : b.regs())
     if (r.access == Access::kRo)
-      for (unsigned i = 0; i < r.value.width; i += 32) r.value.set(i, 32, b.rand32());
+      for (unsigned k = 0; k < r.map_elements * r.words; ++k)
+        r.value.set(k, (std::uint64_t{b.rand32()} << 32) | b.rand32());
 }
 
 TEST(RtlRegs, ChainOfBlocksFromTheMap) {
@@ -190,14 +196,11 @@ TEST(RtlRegs, ResetValuesAndReadOnlyInputs) {
     const std::uint32_t got = b.read(w.addr);
     std::uint32_t want = 0;
     if (w.built() && w.reg->access == Access::kRw) want = w.reset();
-    if (w.built() && w.reg->access == Access::kRo)
-      want = static_cast<std::uint32_t>(w.reg->value.get(w.lsb(), 32));
+    if (w.built() && w.reg->access == Access::kRo) want = w.port();
     EXPECT_EQ(got, want) << w.name();
     if (w.reg->access == Access::kRw) {
       EXPECT_EQ(got, dev.read32(w.addr)) << w.name() << " (model)";
-      if (w.built()) {
-        EXPECT_EQ(w.reg->value.get(w.lsb(), 32), want) << w.name() << " (output)";
-      }
+      EXPECT_EQ(w.port(), want) << w.name() << " (reg2hw)";
     }
   }
   EXPECT_TRUE(b.strobes().empty());
@@ -242,7 +245,8 @@ TEST(RtlRegs, WriteReadBackKeptBitsAndStrobes) {
         ASSERT_EQ(b.strobes().size(), 1u) << w.name();
         const Strobe& s = b.strobes()[0];
         EXPECT_EQ(s.name, std::string(w.reg->block) + "." + w.reg->name) << w.name();
-        EXPECT_EQ(s.data, cmd ? lanes(data, strb) : stored) << w.name();
+        EXPECT_EQ(static_cast<std::uint32_t>(s.data >> w.shift()),
+                  cmd ? lanes(data, strb) : stored) << w.name();
         EXPECT_EQ(s.idx, w.elem) << w.name();
       } else {
         EXPECT_TRUE(b.strobes().empty()) << w.name() << ": " << b.strobes().size() << " strobe(s)";
@@ -254,11 +258,9 @@ TEST(RtlRegs, WriteReadBackKeptBitsAndStrobes) {
       if (rw) {
         EXPECT_EQ(got, shadow[w.addr]) << w.name();
         EXPECT_EQ(got, dev.read32(w.addr)) << w.name() << " (model)";
-        if (w.built()) {
-          EXPECT_EQ(w.reg->value.get(w.lsb(), 32), got) << w.name() << " (output)";
-        }
+        EXPECT_EQ(w.port(), got) << w.name() << " (reg2hw)";  // 0 beyond the counts
       } else if (w.reg->access == Access::kRo) {
-        EXPECT_EQ(got, w.built() ? w.reg->value.get(w.lsb(), 32) : 0u) << w.name() << " (ro)";
+        EXPECT_EQ(got, w.built() ? w.port() : 0u) << w.name() << " (ro)";
       } else {
         EXPECT_EQ(got, 0u) << w.name() << " (w1 reads 0)";
       }
@@ -311,19 +313,20 @@ TEST(RtlRegs, HardwareWrites) {
   unsigned checked = 0;
   for (Word& w : all_words(b.regs())) {
     if (!w.reg->hw_write || !w.built()) continue;
-    const unsigned k = w.elem * w.reg->words + (w.reg->width == 64 ? 0 : w.word);
+    const unsigned k = w.entry();
     const std::uint32_t v = b.rand32();
-    // A one-clock hardware write.
-    w.reg->hw_wdata.set(w.lsb(), 32, v);
-    w.reg->hw_we.set(k, 1, 1);
+    // A one-clock hardware write (of this word; a 64-bit register keeps its other half).
+    const std::uint64_t half = std::uint64_t{0xFFFF'FFFFu} << w.shift();
+    w.reg->hw_wdata.set(k, (w.reg->value.get(k) & ~half) | (std::uint64_t{v} << w.shift()));
+    w.reg->hw_we.set(k, 1);
     b.step();
-    w.reg->hw_we.set(k, 1, 0);
+    w.reg->hw_we.set(k, 0);
     EXPECT_EQ(b.read(w.addr), v & w.keep()) << w.name();
-    EXPECT_EQ(w.reg->value.get(w.lsb(), 32), v & w.keep()) << w.name();
+    EXPECT_EQ(w.port(), v & w.keep()) << w.name();
     // Held during a bus write: the hardware write wins.
-    w.reg->hw_we.set(k, 1, 1);
+    w.reg->hw_we.set(k, 1);
     b.write(w.addr, ~v);
-    w.reg->hw_we.set(k, 1, 0);
+    w.reg->hw_we.set(k, 0);
     EXPECT_EQ(b.read(w.addr), v & w.keep()) << w.name() << " (hw wins)";
     b.write(w.addr, ~v);
     EXPECT_EQ(b.read(w.addr), ~v & w.keep()) << w.name() << " (bus)";
@@ -348,7 +351,7 @@ TEST(RtlRegs, Latch64) {
     // Live value of a 64-bit register (ro: input; rw: written over the bus, both halves).
     auto set = [&](Word& w, std::uint64_t v) {
       if (w.reg->access == Access::kRo) {
-        w.reg->value.set(w.elem * 64, 64, v);
+        w.reg->value.set(w.elem, v);
       } else {
         b.write(w.addr, static_cast<std::uint32_t>(v));
         b.write(w.addr + 4, static_cast<std::uint32_t>(v >> 32));
@@ -394,8 +397,8 @@ TEST(RtlRegs, CountersReadableWhileTheyRun) {
   ASSERT_NE(frames, nullptr);
   const std::uint64_t base = 0xFFFF'FF00ull;
   b.on_cycle = [&](std::uint64_t c) {
-    cyc->value.set(0, 64, base + c);
-    frames->value.set(0, 64, (base + c) * 3);
+    cyc->value.set(0, base + c);
+    frames->value.set(0, (base + c) * 3);
   };
   for (int i = 0; i < 200; ++i) {
     rf::Register* r = (i % 2) ? cyc : frames;
@@ -420,12 +423,12 @@ TEST(RtlRegs, UnmappedAndBeyondTheCounts) {
   auto words = all_words(b.regs());
   for (auto& w : words)
     if (w.built()) mapped.insert(w.addr);
-  // Snapshot of every rw output.
+  // Snapshot of every rw output (every element of the map).
   auto outputs = [&] {
     std::vector<std::uint64_t> v;
     for (auto& r : b.regs())
       if (r.access == Access::kRw)
-        for (unsigned i = 0; i < r.value.width; i += 32) v.push_back(r.value.get(i, 32));
+        for (unsigned k = 0; k < r.map_elements * r.words; ++k) v.push_back(r.value.get(k));
     return v;
   };
   const auto before = outputs();
