@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -139,9 +140,10 @@ class AxisSource : public Agent {
   [[nodiscard]] std::uint64_t beats_sent() const { return beats_; }
   [[nodiscard]] std::uint64_t frames_sent() const { return sent_; }
 
+  using Side = std::function<void(V&, const AxisFrame* frame, std::size_t beat, bool valid)>;
   /// Every clock, after the beat is driven: side-band signals of the beat waiting (frame
   /// nullptr when none waits) and whether tvalid is high.
-  std::function<void(V&, const AxisFrame* frame, std::size_t beat, bool valid)> side;
+  Side side;
   /// Every handshake: the frame, the beat's index in it and whether it was the last.
   std::function<void(const AxisFrame&, std::size_t beat, bool last)> on_accept;
 
@@ -216,6 +218,13 @@ class AxisMonitor : public Agent {
   std::function<void(AxisFrame&&)> on_frame;
 
   std::deque<AxisFrame>& frames() { return frames_; }
+  /// The oldest frame received and not yet taken, if any.
+  std::optional<AxisFrame> pop() {
+    if (frames_.empty()) return std::nullopt;
+    AxisFrame f = std::move(frames_.front());
+    frames_.pop_front();
+    return f;
+  }
   [[nodiscard]] std::uint64_t beats() const { return beats_; }
   [[nodiscard]] std::uint64_t first_beat_cycle() const { return first_beat_; }
   [[nodiscard]] std::uint64_t last_beat_cycle() const { return last_beat_; }

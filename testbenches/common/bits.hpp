@@ -11,6 +11,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -142,6 +143,20 @@ void get_bytes_msb(const T& sig, unsigned lsb, std::span<std::uint8_t> bytes) {
   const auto n = static_cast<unsigned>(bytes.size());
   for (unsigned i = 0; i < n; ++i)
     bytes[i] = static_cast<std::uint8_t>(get_bits(sig, lsb + 8 * (n - 1 - i), 8));
+}
+
+/// The same as arrays of N bytes.
+template <std::size_t N, class T>
+std::array<std::uint8_t, N> get_bytes(const T& sig, unsigned lsb) {
+  std::array<std::uint8_t, N> b{};
+  get_bytes(sig, lsb, b);
+  return b;
+}
+template <std::size_t N, class T>
+std::array<std::uint8_t, N> get_bytes_msb(const T& sig, unsigned lsb) {
+  std::array<std::uint8_t, N> b{};
+  get_bytes_msb(sig, lsb, b);
+  return b;
 }
 
 }  // namespace nicsim::bench

@@ -249,6 +249,10 @@ TEST(BenchKit, FstTrace) {
     h.reset(4, 1);
     in.send(std::vector<std::uint8_t>(100, 7));
     ASSERT_TRUE(h.run_until([&] { return out.frames().size() == 1; }));
+    const auto f = out.pop();
+    ASSERT_TRUE(f.has_value());
+    EXPECT_EQ(f->data, std::vector<std::uint8_t>(100, 7));
+    EXPECT_FALSE(out.pop().has_value());
   }
   ASSERT_TRUE(std::filesystem::exists(path));
   EXPECT_GT(std::filesystem::file_size(path), 100u);
