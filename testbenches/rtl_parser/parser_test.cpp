@@ -27,6 +27,7 @@
 #include "common/channel.hpp"
 #include "common/harness.hpp"
 #include "common/pattern.hpp"
+#include "common/stream_records.hpp"
 #include "nicsim/model/builder.hpp"
 #include "nicsim/model/flow_key.hpp"
 #include "nicsim/model/parse.hpp"
@@ -124,13 +125,7 @@ struct Patterns {
   Pattern meta_ready = nicsim::bench::always();
 };
 
-struct RunResult {
-  std::vector<std::vector<std::uint8_t>> out_frames;
-  std::vector<Meta> metas;
-  std::uint64_t cycles = 0;         // from the first beat accepted to the last metadata
-  std::uint64_t latency = 0;        // first frame: clocks from its tlast to its metadata
-  bool hung = false;
-};
+using RunResult = nicsim::bench::RecordRun<Meta>;  // records: the metadata
 
 NICSIM_AXIS_PORT(SAxis, s_axis_);
 NICSIM_AXIS_PORT(MAxis, m_axis_);
@@ -156,44 +151,19 @@ class Dut {
   // but sampled on the first.
   RunResult run(const std::vector<InFrame>& frames, const Patterns& pat) {
     namespace b = nicsim::bench;
-    RunResult r;
-    const std::uint64_t t0 = h_.cycle();
-    std::uint64_t first = 0, tlast0 = 0;
-    bool started = false;
-    b::AxisSource<V, SAxis> in(
-        h_, {.valid = pat.in_valid,
-             .fill = [](unsigned lane) { return static_cast<std::uint8_t>(0xa5 ^ lane); }});
-    b::AxisSink<V, MAxis> out(h_, {.ready = pat.out_ready});
-    b::ChannelSink<V, MetaPort> meta(
-        h_,
-        [&](V& m) {
-          const std::uint64_t cycle = h_.cycle() - t0;
-          if (r.metas.empty()) r.latency = cycle - tlast0;
-          r.metas.push_back(decode_meta(m.m_meta_data));
-          r.cycles = cycle + 1 - first;
-        },
-        {.ready = pat.meta_ready});
-    in.side = [&](V& m, const b::AxisFrame* f, std::size_t, bool valid) {
-      m.s_axis_vport = valid ? frames[f->id].vport : 0;
-    };
-    in.on_accept = [&](const b::AxisFrame& f, std::size_t, bool last) {
-      if (!started) {
-        started = true;
-        first = h_.cycle() - t0;
-      }
-      if (last && f.id == 0) tlast0 = h_.cycle() - t0;
-    };
-    out.on_frame = [&](b::AxisFrame&& f) { r.out_frames.push_back(std::move(f.data)); };
+    std::vector<b::AxisFrame> in;
     for (std::size_t i = 0; i < frames.size(); ++i)
-      in.send({.data = frames[i].bytes, .user = frames[i].vport & 1u, .id = i});
-    h_.set_watchdog(5000);
-    try {
-      while (r.metas.size() < frames.size() || r.out_frames.size() < frames.size()) h_.tick();
-    } catch (const b::Stuck&) {
-      r.hung = true;
-    }
-    h_.set_watchdog(0);
-    return r;
+      in.push_back({.data = frames[i].bytes, .user = frames[i].vport & 1u, .id = i});
+    return b::run_with_records<Meta, SAxis, MAxis, MetaPort>(
+        h_, in,
+        {.in_valid = pat.in_valid,
+         .out_ready = pat.out_ready,
+         .record_ready = pat.meta_ready,
+         .fill = [](unsigned lane) { return static_cast<std::uint8_t>(0xa5 ^ lane); }},
+        [](V& m) { return decode_meta(m.m_meta_data); },
+        [&](V& m, const b::AxisFrame* f, std::size_t, bool valid) {
+          m.s_axis_vport = valid ? frames[f->id].vport : 0;
+        });
   }
 
  private:
@@ -391,15 +361,15 @@ template <unsigned W>
 void check_run(const std::vector<InFrame>& frames, const RunResult& r,
                const nm::ParserConfig& cfg, Coverage* cov) {
   ASSERT_FALSE(r.hung) << "DATA_W=" << W << ": no progress for 5000 clocks after "
-                       << r.out_frames.size() << " frames out, " << r.metas.size()
+                       << r.out_frames.size() << " frames out, " << r.records.size()
                        << " metadata";
   ASSERT_EQ(r.out_frames.size(), frames.size());
-  ASSERT_EQ(r.metas.size(), frames.size());
+  ASSERT_EQ(r.records.size(), frames.size());
   for (std::size_t i = 0; i < frames.size(); ++i) {
-    const std::string d = check_frame(frames[i], r.out_frames[i], r.metas[i], cfg);
+    const std::string d = check_frame(frames[i], r.out_frames[i], r.records[i], cfg);
     ASSERT_TRUE(d.empty()) << "DATA_W=" << W << " frame " << i << " (" << frames[i].bytes.size()
                            << " bytes): " << d << "\n  frame " << hex(frames[i].bytes);
-    if (cov) cov->add(r.metas[i]);
+    if (cov) cov->add(r.records[i]);
   }
 }
 

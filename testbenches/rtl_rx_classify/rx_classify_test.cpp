@@ -23,6 +23,7 @@
 #include "common/channel.hpp"
 #include "common/harness.hpp"
 #include "common/pattern.hpp"
+#include "common/stream_records.hpp"
 #include "nicsim/model/parse.hpp"
 #include "nicsim/model/pcap_io.hpp"
 #include "nicsim/model/pipeline.hpp"
@@ -120,13 +121,7 @@ RssSetup random_rss(std::uint64_t seed) {
   return s;
 }
 
-struct RunResult {
-  std::vector<std::vector<std::uint8_t>> out_frames;
-  std::vector<Info> infos;
-  std::uint64_t cycles = 0;  // from the first beat accepted to the last record
-  std::uint64_t latency = 0;  // first frame: clocks from its tlast handshake to its record
-  bool hung = false;
-};
+using RunResult = nicsim::bench::RecordRun<Info>;  // records: m_info
 
 NICSIM_AXIS_PORT(SAxis, s_axis_);
 NICSIM_AXIS_PORT(MAxis, m_axis_);
@@ -160,17 +155,16 @@ class Dut {
   // driven on every beat with the frame's values (sampled on the first), junk on the others.
   RunResult run(const std::vector<InFrame>& frames, const Patterns& pat) {
     namespace b = nicsim::bench;
-    RunResult r;
-    const std::uint64_t t0 = h_.cycle();
-    std::uint64_t first = 0, tlast0 = 0;
-    bool started = false;
-    b::AxisSource<V, SAxis> in(
-        h_, {.valid = pat.in_valid,
-             .fill = [](unsigned lane) { return static_cast<std::uint8_t>(0xa5 ^ lane); }});
-    b::AxisSink<V, MAxis> out(h_, {.ready = pat.out_ready});
-    b::ChannelSink<V, InfoPort> info(
-        h_,
-        [&](V& m) {
+    std::vector<b::AxisFrame> in;
+    for (std::size_t i = 0; i < frames.size(); ++i)
+      in.push_back({.data = frames[i].bytes, .user = frames[i].vport & 1u, .id = i});
+    return b::run_with_records<Info, SAxis, MAxis, InfoPort>(
+        h_, in,
+        {.in_valid = pat.in_valid,
+         .out_ready = pat.out_ready,
+         .record_ready = pat.info_ready,
+         .fill = [](unsigned lane) { return static_cast<std::uint8_t>(0xa5 ^ lane); }},
+        [](V& m) {
           Info i;
           i.hash = m.m_info_rss_hash;
           i.rss_valid = m.m_info_rss_valid != 0;
@@ -179,42 +173,20 @@ class Dut {
           i.types = m.m_info_types;
           i.tci = m.m_info_vlan_tci;
           i.len = m.m_info_len;
-          const std::uint64_t cycle = h_.cycle() - t0;
-          if (r.infos.empty()) r.latency = cycle - tlast0;
-          r.infos.push_back(i);
-          r.cycles = cycle - first + 1;
+          return i;
         },
-        {.ready = pat.info_ready});
-    in.side = [&](V& m, const b::AxisFrame* fr, std::size_t beat, bool valid) {
-      if (!valid) {
-        m.s_axis_vport = 0;
-        m.s_axis_to_vnic = 0;
-        m.s_axis_parse_err = 0;
-        return;
-      }
-      const InFrame& f = frames[fr->id];
-      m.s_axis_vport = beat == 0 ? f.vport : static_cast<std::uint8_t>(~f.vport);
-      m.s_axis_to_vnic = (beat == 0 ? f.to_vnic : !f.to_vnic) ? 1 : 0;
-      m.s_axis_parse_err = (beat == 0 ? f.parse_err : !f.parse_err) ? 1 : 0;
-    };
-    in.on_accept = [&](const b::AxisFrame& f, std::size_t, bool last) {
-      if (!started) {
-        started = true;
-        first = h_.cycle() - t0;
-      }
-      if (last && f.id == 0) tlast0 = h_.cycle() - t0;
-    };
-    out.on_frame = [&](b::AxisFrame&& f) { r.out_frames.push_back(std::move(f.data)); };
-    for (std::size_t i = 0; i < frames.size(); ++i)
-      in.send({.data = frames[i].bytes, .user = frames[i].vport & 1u, .id = i});
-    h_.set_watchdog(5000);
-    try {
-      while (r.infos.size() < frames.size() || r.out_frames.size() < frames.size()) h_.tick();
-    } catch (const b::Stuck&) {
-      r.hung = true;
-    }
-    h_.set_watchdog(0);
-    return r;
+        [&](V& m, const b::AxisFrame* fr, std::size_t beat, bool valid) {
+          if (!valid) {
+            m.s_axis_vport = 0;
+            m.s_axis_to_vnic = 0;
+            m.s_axis_parse_err = 0;
+            return;
+          }
+          const InFrame& f = frames[fr->id];
+          m.s_axis_vport = beat == 0 ? f.vport : static_cast<std::uint8_t>(~f.vport);
+          m.s_axis_to_vnic = (beat == 0 ? f.to_vnic : !f.to_vnic) ? 1 : 0;
+          m.s_axis_parse_err = (beat == 0 ? f.parse_err : !f.parse_err) ? 1 : 0;
+        });
   }
 
  private:
@@ -256,13 +228,13 @@ template <unsigned W>
 Stats compare(const std::vector<InFrame>& frames, const RunResult& r, RssSetup& rss) {
   Stats st;
   EXPECT_FALSE(r.hung) << "W=" << W << ": nothing moved for 5000 clocks after "
-                       << r.infos.size() << " records, " << r.out_frames.size() << " frames";
+                       << r.records.size() << " records, " << r.out_frames.size() << " frames";
   if (r.hung) return st;
-  EXPECT_EQ(r.infos.size(), frames.size());
+  EXPECT_EQ(r.records.size(), frames.size());
   EXPECT_EQ(r.out_frames.size(), frames.size());
   static const nm::Parser parser{};
   unsigned fails = 0;
-  for (std::size_t i = 0; i < frames.size() && i < r.infos.size(); ++i) {
+  for (std::size_t i = 0; i < frames.size() && i < r.records.size(); ++i) {
     ++st.frames;
     EXPECT_EQ(r.out_frames[i], frames[i].bytes) << "W=" << W << " frame " << i << " changed";
     const nm::ParseResult pr = parser.parse(frames[i].bytes);
@@ -271,7 +243,7 @@ Stats compare(const std::vector<InFrame>& frames, const RunResult& r, RssSetup& 
       continue;
     }
     const Info e = expected(frames[i], rss);
-    const Info& g = r.infos[i];
+    const Info& g = r.records[i];
     if (e.status & nm::cstatus::kCsumChecked) ++st.checked;
     if (e.status & nm::cstatus::kIpCsumOk) ++st.ip_ok;
     if (e.status & nm::cstatus::kL4CsumOk) ++st.l4_ok;
@@ -461,7 +433,7 @@ void reconfigure_between_runs(std::uint64_t seed) {
     dut.configure(rss);
     const RunResult r = dut.run(frames, random_patterns(seed + 10 + k));
     ASSERT_FALSE(r.hung) << "W=" << W << " run " << k;
-    ASSERT_EQ(r.infos.size(), frames.size());
+    ASSERT_EQ(r.records.size(), frames.size());
     const Stats s = compare<W>(frames, r, rss);
     EXPECT_GT(s.rss, 100u) << "W=" << W << " run " << k;
   }
