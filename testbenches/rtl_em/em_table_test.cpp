@@ -40,15 +40,11 @@ using ActionBytes = std::array<std::uint8_t, kActionBytes>;
 // Key byte i is bits [8*(41-i) +: 8] (byte 0 most significant); action byte i is [8*i +: 8].
 template <class W>
 FlowKey get_key(const W& w) {
-  FlowKey k{};
-  bench::get_bytes_msb(w, 0, k);
-  return k;
+  return bench::get_bytes_msb<kKeyBytes>(w, 0);
 }
 template <class W>
 ActionBytes get_action(const W& w) {
-  ActionBytes a{};
-  bench::get_bytes(w, 0, a);
-  return a;
+  return bench::get_bytes<kActionBytes>(w, 0);
 }
 
 std::string hex(const FlowKey& k) {

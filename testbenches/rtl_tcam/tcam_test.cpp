@@ -40,16 +40,12 @@ constexpr std::uint8_t kBadCommand = 5;
 // tcam_key_t: byte 0 is the most significant byte of the 448-bit vector.
 template <class W>
 TcamKey get_key(const W& w) {
-  TcamKey k{};
-  nicsim::bench::get_bytes_msb(w, 0, k);
-  return k;
+  return nicsim::bench::get_bytes_msb<kTcamKeyBytes>(w, 0);
 }
 // action_t: byte i at bits [8i +: 8].
 template <class W>
 Action get_action(const W& w) {
-  Action a{};
-  nicsim::bench::get_bytes(w, 0, a);
-  return a;
+  return nicsim::bench::get_bytes<kActionBytes>(w, 0);
 }
 
 struct Command {
