@@ -20,6 +20,9 @@
 
 #include "Vaction_edit_w512.h"
 #include "Vaction_edit_w64.h"
+#include "common/axis.hpp"
+#include "common/bits.hpp"
+#include "common/harness.hpp"
 #include "nicsim/model/action.hpp"
 #include "nicsim/model/builder.hpp"
 #include "nicsim/model/encap.hpp"
@@ -28,44 +31,12 @@
 #include "nicsim/model/prng.hpp"
 #include "nicsim/model/tracegen.hpp"
 #include "nicsim/model/transpose.hpp"
-#include "verilated.h"
 
 namespace {
 
 using namespace nicsim::model;
+namespace bench = nicsim::bench;
 using Bytes = std::vector<std::uint8_t>;
-
-// ---- bit packing into Verilator ports (bit 0 = LSB of word 0) -----------------------------
-
-template <class T>
-void put_bit(T& port, std::size_t bit, bool v) {
-  if constexpr (std::is_integral_v<T>) {
-    const T m = static_cast<T>(T{1} << bit);
-    port = v ? static_cast<T>(port | m) : static_cast<T>(port & ~m);
-  } else {
-    const std::uint32_t m = 1u << (bit % 32);
-    if (v) port[bit / 32] |= m;
-    else port[bit / 32] &= ~m;
-  }
-}
-template <class T>
-bool get_bit(const T& port, std::size_t bit) {
-  if constexpr (std::is_integral_v<T>) return ((port >> bit) & 1u) != 0;
-  else return ((port[bit / 32] >> (bit % 32)) & 1u) != 0;
-}
-template <class T>
-void put_field(T& port, std::size_t lsb, std::size_t width, std::uint64_t v) {
-  for (std::size_t i = 0; i < width; ++i) put_bit(port, lsb + i, ((v >> i) & 1u) != 0);
-}
-template <class T>
-void put_byte(T& port, std::size_t byte, std::uint8_t v) { put_field(port, 8 * byte, 8, v); }
-template <class T>
-std::uint8_t get_byte(const T& port, std::size_t byte) {
-  std::uint8_t v = 0;
-  for (std::size_t i = 0; i < 8; ++i)
-    v |= static_cast<std::uint8_t>(get_bit(port, 8 * byte + i) << i);
-  return v;
-}
 
 // ---- ParseResult -> nic_pkg::action_meta_t ----------------------------------------------
 
@@ -128,7 +99,7 @@ void put_meta(T& port, const Meta& m) {
   std::size_t pos = 352;
   const auto f = [&](std::size_t w, std::uint64_t v) {
     pos -= w;
-    put_field(port, pos, w, v);
+    bench::put_bits(port, static_cast<unsigned>(pos), static_cast<unsigned>(w), v);
   };
   f(2, m.vlan_cnt);
   f(2, m.l3_type);
@@ -366,131 +337,98 @@ struct Stats {
   std::uint64_t first_latency = 0;  // cycles from the first input beat to its first output beat
 };
 
+NICSIM_AXIS_PORT(SAxis, s_axis_);
+NICSIM_AXIS_PORT(MAxis, m_axis_);
+
 template <class V, std::size_t W>
 class Bench {
  public:
-  explicit Bench(std::uint64_t seed) : rng_(seed) {
-    ctx_.randReset(0);
-    dut_ = std::make_unique<V>(&ctx_);
-    dut_->clk = 0;
-    dut_->rst = 1;
-    for (int i = 0; i < 4; ++i) tick();
-    dut_->rst = 0;
+  explicit Bench(std::uint64_t seed)
+      : h_({.name = "action_edit w" + std::to_string(8 * W)}), rng_(seed) {
+    h_.reset(4);
   }
 
   /// Runs jobs through the DUT; returns false (with a message in err) on a mismatch or hang.
+  /// The input's valid is drawn every clock (an offer may be withdrawn), then the output's
+  /// ready; s_meta goes with the first beat of each frame.
   bool run(const std::vector<Job>& jobs, Pattern in_pat, Pattern out_pat, Stats& st,
            std::string& err) {
-    std::size_t next_job = 0, beat = 0, done = 0;
-    bool meta_taken = false;
+    const std::uint64_t t0 = h_.cycle();
+    std::size_t done = 0;
     std::deque<const Job*> pending;
-    Bytes got;
-    std::uint64_t idle = 0, cyc = 0, first_in = 0;
+    std::uint64_t first_in = 0;
     bool first_seen = false, first_out = false;
-    while (done < jobs.size()) {
-      const bool in_go = pat(in_pat, cyc);
-      const bool out_go = pat(out_pat, cyc + 7);
-      // Drive.
-      const Job* j = next_job < jobs.size() ? &jobs[next_job] : nullptr;
-      const bool have = j != nullptr && in_go;
-      dut_->s_axis_tvalid = have;
-      dut_->s_meta_valid = have && !meta_taken;
-      dut_->m_axis_tready = out_go;
-      if (j != nullptr) {
-        const std::size_t n = j->in.size();
-        for (std::size_t i = 0; i < W; ++i) {
-          const std::size_t k = beat * W + i;
-          put_byte(dut_->s_axis_tdata, i, k < n ? j->in[k] : std::uint8_t(0xA5));
-          put_bit(dut_->s_axis_tkeep, i, k < n);
-        }
-        dut_->s_axis_tlast = (beat + 1) * W >= n;
-        dut_->s_axis_tuser = 0;
-        if (!meta_taken) {
-          for (std::size_t i = 0; i < kActionBytes; ++i)
-            put_byte(dut_->s_meta_action, i, j->action[i]);
-          put_meta(dut_->s_meta_info, j->meta);
-          dut_->s_meta_decap_len = static_cast<std::uint8_t>(j->meta.decap_len);
-          dut_->s_meta_frame_len = static_cast<std::uint16_t>(j->meta.frame_len);
-          dut_->s_meta_h1 = j->meta.h1;
-          for (std::size_t i = 0; i < kEncapBytes; ++i)
-            put_byte(dut_->s_meta_encap_tmpl, i, j->meta.tmpl[i]);
-        }
-      }
-      dut_->clk = 0;
-      dut_->eval();
-      const bool s_fire = dut_->s_axis_tvalid && dut_->s_axis_tready;
-      const bool meta_fire = dut_->s_meta_valid && dut_->s_meta_ready;
-      const bool m_fire = dut_->m_axis_tvalid && dut_->m_axis_tready;
-      if (meta_fire != (s_fire && !meta_taken)) {
+    const bench::AxisSource<V, SAxis>* src = nullptr;
+    // Before the source takes this clock's handshake: s_meta must go with a first beat.
+    bench::Hook meta(h_, {}, [&] {
+      V& m = h_.dut();
+      const bool s_fire = m.s_axis_tvalid && m.s_axis_tready;
+      const bool meta_fire = m.s_meta_valid && m.s_meta_ready;
+      if (meta_fire != (s_fire && src->beat() == 0) && err.empty())
         err = "s_meta handshake not with the first beat";
-        return false;
+    });
+    bench::AxisSource<V, SAxis> in(
+        h_, {.valid = [&](std::uint64_t c) { return pat(in_pat, c); },
+             .offer = bench::Offer::kEveryClock,
+             .fill = [](unsigned) { return std::uint8_t{0xA5}; }});
+    src = &in;
+    bench::AxisSink<V, MAxis> out(
+        h_, {.ready = [&](std::uint64_t c) { return pat(out_pat, c + 7); },
+             .keep = bench::KeepRule::kContiguous});
+    in.side = [&](V& m, const bench::AxisFrame* f, std::size_t beat, bool valid) {
+      m.s_meta_valid = valid && beat == 0;
+      if (f == nullptr || beat != 0) return;
+      const Job& j = jobs[f->id];
+      bench::put_bytes(m.s_meta_action, 0, j.action);
+      put_meta(m.s_meta_info, j.meta);
+      m.s_meta_decap_len = static_cast<std::uint8_t>(j.meta.decap_len);
+      m.s_meta_frame_len = static_cast<std::uint16_t>(j.meta.frame_len);
+      m.s_meta_h1 = j.meta.h1;
+      bench::put_bytes(m.s_meta_encap_tmpl, 0, j.meta.tmpl);
+    };
+    in.on_accept = [&](const bench::AxisFrame& f, std::size_t beat, bool) {
+      if (!first_seen) {
+        first_seen = true;
+        first_in = h_.cycle() - t0;
       }
-      st.in_beats += s_fire ? 1 : 0;
-      st.out_beats += m_fire ? 1 : 0;
-      if (m_fire) {
-        if (pending.empty()) {
-          err = "output beat with no frame in flight";
-          return false;
-        }
-        if (!first_out) {
-          first_out = true;
-          st.first_latency = cyc - first_in;
-        }
-        bool gap = false;
-        for (std::size_t i = 0; i < W; ++i) {
-          if (get_bit(dut_->m_axis_tkeep, i)) {
-            if (gap) {
-              err = "tkeep not contiguous";
-              return false;
-            }
-            got.push_back(get_byte(dut_->m_axis_tdata, i));
-          } else {
-            gap = true;
-          }
-        }
-        if (dut_->m_axis_tlast) {
-          const Job& e = *pending.front();
-          if (got != e.expect) {
-            std::size_t off = 0;
-            while (off < got.size() && off < e.expect.size() && got[off] == e.expect[off]) ++off;
-            err = "frame " + std::to_string(done) + " (in " + std::to_string(e.in.size()) +
-                  " bytes, rtl " + std::to_string(got.size()) + ", model " +
-                  std::to_string(e.expect.size()) + "): first mismatch at offset " +
-                  std::to_string(off) + "\nin:\n" + hex(e.in) + "\nrtl:\n" + hex(got) +
-                  "\nmodel:\n" + hex(e.expect);
-            return false;
-          }
-          got.clear();
-          pending.pop_front();
-          ++done;
-        }
+      if (beat == 0) pending.push_back(&jobs[f.id]);
+    };
+    out.on_beat = [&](V&, const bench::AxisBeat&) {
+      if (pending.empty() && err.empty()) err = "output beat with no frame in flight";
+      if (!first_out) {
+        first_out = true;
+        st.first_latency = h_.cycle() - t0 - first_in;
       }
-      if (s_fire) {
-        if (!first_seen) {
-          first_seen = true;
-          first_in = cyc;
-        }
-        if (beat == 0) pending.push_back(j);
-        meta_taken = true;
-        if (dut_->s_axis_tlast) {
-          ++next_job;
-          beat = 0;
-          meta_taken = false;
-        } else {
-          ++beat;
-        }
+    };
+    out.on_frame = [&](bench::AxisFrame&& f) {
+      if (pending.empty()) return;
+      const Job& e = *pending.front();
+      const Bytes& got = f.data;
+      if (got != e.expect && err.empty()) {
+        std::size_t off = 0;
+        while (off < got.size() && off < e.expect.size() && got[off] == e.expect[off]) ++off;
+        err = "frame " + std::to_string(done) + " (in " + std::to_string(e.in.size()) +
+              " bytes, rtl " + std::to_string(got.size()) + ", model " +
+              std::to_string(e.expect.size()) + "): first mismatch at offset " +
+              std::to_string(off) + "\nin:\n" + hex(e.in) + "\nrtl:\n" + hex(got) +
+              "\nmodel:\n" + hex(e.expect);
       }
-      idle = (s_fire || m_fire) ? 0 : idle + 1;
-      if (idle > 1000) {
-        err = "hang: no handshake for 1000 clocks (" + std::to_string(done) + " frames done)";
-        return false;
-      }
-      dut_->clk = 1;
-      dut_->eval();
-      ++cyc;
+      pending.pop_front();
+      ++done;
+    };
+    for (std::size_t i = 0; i < jobs.size(); ++i) in.send({.data = jobs[i].in, .id = i});
+    h_.set_watchdog(1000);
+    try {
+      while (done < jobs.size() && err.empty()) h_.tick();
+    } catch (const bench::Stuck&) {
+      err = "hang: no handshake for 1000 clocks (" + std::to_string(done) + " frames done)";
     }
+    h_.set_watchdog(0);
+    st.in_beats += in.beats_sent();
+    st.out_beats += out.beats();
+    if (!err.empty()) return false;
     st.frames += jobs.size();
-    st.cycles += cyc;
+    st.cycles += h_.cycle() - t0;
     return true;
   }
 
@@ -503,15 +441,8 @@ class Bench {
     }
     return true;
   }
-  void tick() {
-    dut_->clk = 0;
-    dut_->eval();
-    dut_->clk = 1;
-    dut_->eval();
-  }
 
-  VerilatedContext ctx_;
-  std::unique_ptr<V> dut_;
+  bench::Harness<V> h_;
   Prng rng_;
 };
 

@@ -14,7 +14,6 @@
 // requests with a 100-clock memory latency and no stalls, and the idle latency of one read
 // and one write.
 #include <gtest/gtest.h>
-#include <verilated.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -24,17 +23,26 @@
 #include <string>
 #include <vector>
 
-#include "../axi/axi_checker.hpp"
-#include "../axi/axi_mem.hpp"
-#include "../axi/axi_port.hpp"
 #include "Vaxi_dma_w512.h"
 #include "Vaxi_dma_w64.h"
+#include "common/axi_checker.hpp"
+#include "common/axi_mem.hpp"
+#include "common/axi_port.hpp"
+#include "common/axi_slave.hpp"
+#include "common/axis.hpp"
+#include "common/channel.hpp"
+#include "common/harness.hpp"
 #include "nicsim/model/prng.hpp"
 
 namespace nicsim::axi {
 namespace {
 
 NICSIM_AXI_PORT(DmaAxi, m_axi_);
+NICSIM_VALID_READY_PORT(RdReqPort, s_rd_req_);
+NICSIM_VALID_READY_PORT(WrReqPort, s_wr_req_);
+NICSIM_AXIS_PORT(WrDataPort, s_wr_);
+NICSIM_AXIS_PORT(RdDataPort, m_rd_);
+NICSIM_VALID_READY_PORT(DonePort, m_wr_done_);
 
 using Bytes = std::vector<std::uint8_t>;
 using model::Prng;
@@ -74,7 +82,7 @@ class DmaBench {
   static constexpr unsigned kB = DmaAxi::data_bytes<V>();
 
   DmaBench(const AxiMemConfig& mcfg, Profile prof, std::uint64_t seed, bool collect = false)
-      : mem_(mcfg), prof_(prof), rng_(seed) {
+      : h_({.name = "axi_dma w" + std::to_string(8 * kB)}), mem_(mcfg), prof_(prof), rng_(seed) {
     AxiCheckerConfig c;
     c.name = "axi_dma w" + std::to_string(8 * kB);
     c.data_bytes = kB;
@@ -82,23 +90,14 @@ class DmaBench {
     c.max_writes = kMaxOutstanding;
     c.collect_only = collect;
     chk_ = std::make_unique<AxiChecker>(c);
-    ctx_.debug(0);
-    ctx_.randReset(0);
-    dut_ = std::make_unique<V>(&ctx_);
-    dut_->clk = 0;
-    dut_->rst = 1;
-    for (int i = 0; i < 4; ++i) tick_raw();
-    dut_->rst = 0;
-    tick_raw();
+    h_.reset(4, 1);
+    attach();
   }
-  ~DmaBench() { dut_->final(); }
-  DmaBench(const DmaBench&) = delete;
-  DmaBench& operator=(const DmaBench&) = delete;
 
   AxiMem& mem() { return mem_; }
   AxiChecker& checker() { return *chk_; }
-  V& dut() { return *dut_; }
-  std::uint64_t cycle() const { return cycle_; }
+  V& dut() { return h_.dut(); }
+  std::uint64_t cycle() const { return h_.cycle(); }
   std::function<void(AxiM2S&, AxiS2M&)> mutate;  // what the checker sees (checker tests)
 
   void read(std::uint64_t addr, std::uint32_t len) {
@@ -112,7 +111,7 @@ class DmaBench {
       r.data.assign(len, 0);
     else
       r.data = mem_.read(addr, len);
-    rd_todo_.push_back(std::move(r));
+    rd_req_->send(std::move(r));
   }
   void write(std::uint64_t addr, const Bytes& data) {
     Req r;
@@ -123,21 +122,13 @@ class DmaBench {
     r.err = r.oor || touches_err(addr, r.len);
     r.data = data;
     if (!r.oor) r.before = {mem_.read_byte(addr - 1), mem_.read_byte(addr + r.len)};
-    // The data beats, from lane 0, tlast on the last.
-    for (std::uint32_t off = 0; off < r.len; off += kB) {
-      WBeat b;
-      const std::uint32_t n = std::min<std::uint32_t>(kB, r.len - off);
-      for (std::uint32_t i = 0; i < n; ++i) b.data[i] = data[off + i];
-      b.keep = n >= 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << n) - 1);
-      b.last = off + n == r.len;
-      wdata_.push_back(b);
-    }
-    wr_todo_.push_back(std::move(r));
+    if (!data.empty()) wdata_->send(data);  // the data beats, from lane 0, tlast on the last
+    wr_req_->send(std::move(r));
   }
 
   bool idle() const {
-    return rd_todo_.empty() && rd_exp_.empty() && wr_todo_.empty() && wr_exp_.empty() &&
-           wdata_.empty();
+    return rd_req_->idle() && rd_exp_.empty() && wr_req_->idle() && wr_exp_.empty() &&
+           wdata_->idle();
   }
   std::uint64_t reads_done() const { return rd_done_; }
   std::uint64_t writes_done() const { return wr_done_; }
@@ -148,129 +139,80 @@ class DmaBench {
 
   // Run until every request finished (or the watchdog fires). Returns false on a hang.
   bool run(std::uint64_t max_idle = 200000) {
-    std::uint64_t last_progress = cycle_;
-    std::uint64_t seen = rd_done_ + wr_done_ + beats_;
-    while (!idle()) {
-      step();
-      const std::uint64_t now = rd_done_ + wr_done_ + beats_;
-      if (now != seen) {
-        seen = now;
-        last_progress = cycle_;
-      }
-      if (cycle_ - last_progress > max_idle) {
-        ADD_FAILURE() << "watchdog: no progress for " << max_idle << " clocks at cycle "
-                      << cycle_ << " (reads to go " << rd_todo_.size() + rd_exp_.size()
-                      << ", writes " << wr_todo_.size() + wr_exp_.size() << ")";
-        return false;
-      }
-    }
+    h_.set_watchdog(max_idle, [this] {
+      return "reads to go " + std::to_string(rd_req_->queued() + rd_exp_.size()) + ", writes " +
+             std::to_string(wr_req_->queued() + wr_exp_.size());
+    });
+    const bool ok = h_.run_until([this] { return idle(); });
+    h_.set_watchdog(0);
+    if (!ok) return false;
     // Let the last responses drain so the checker sees an idle bus.
-    for (int i = 0; i < 4; ++i) step();
+    h_.ticks(4);
     return true;
   }
 
-  void step() {
-    V& d = *dut_;
-    // ---- client inputs for this clock
-    if (!rd_offer_ && !rd_todo_.empty() && rng_.chance(prof_.p_req)) rd_offer_ = true;
-    d.s_rd_req_valid = rd_offer_;
-    if (rd_offer_) {
-      d.s_rd_req_addr = rd_todo_.front().addr;
-      d.s_rd_req_len = static_cast<std::uint16_t>(rd_todo_.front().len);
-      d.s_rd_req_tag = static_cast<std::uint8_t>(rd_todo_.front().tag);
-    }
-    if (!wr_offer_ && !wr_todo_.empty() && rng_.chance(prof_.p_req)) wr_offer_ = true;
-    d.s_wr_req_valid = wr_offer_;
-    if (wr_offer_) {
-      d.s_wr_req_addr = wr_todo_.front().addr;
-      d.s_wr_req_len = static_cast<std::uint16_t>(wr_todo_.front().len);
-      d.s_wr_req_tag = static_cast<std::uint8_t>(wr_todo_.front().tag);
-    }
-    if (!wd_offer_ && !wdata_.empty() && rng_.chance(prof_.p_wdata)) wd_offer_ = true;
-    d.s_wr_tvalid = wd_offer_;
-    if (wd_offer_) {
-      sig_put_bytes(d.s_wr_tdata, wdata_.front().data.data());
-      d.s_wr_tkeep = static_cast<std::remove_reference_t<decltype(d.s_wr_tkeep)>>(
-          wdata_.front().keep);
-      d.s_wr_tlast = wdata_.front().last;
-    }
-    d.m_rd_tready = rng_.chance(prof_.p_rd_ready);
-    d.m_wr_done_ready = rng_.chance(prof_.p_done_ready);
-
-    // ---- AXI slave outputs, settle, observe
-    AxiS2M s = mem_.outputs();
-    DmaAxi::drive(d, s);
-    d.eval();
-    AxiM2S m;
-    DmaAxi::sample(d, m);
-    mem_.clock(m);
-    if (mutate) mutate(m, s);
-    chk_->observe(m, s);
-
-    // ---- client handshakes
-    if (d.s_rd_req_valid && d.s_rd_req_ready) {
-      rd_todo_.front().issued = cycle_;
-      rd_exp_.push_back(std::move(rd_todo_.front()));
-      rd_todo_.pop_front();
-      rd_offer_ = false;
-    }
-    if (d.s_wr_req_valid && d.s_wr_req_ready) {
-      wr_todo_.front().issued = cycle_;
-      wr_exp_.push_back(std::move(wr_todo_.front()));
-      wr_todo_.pop_front();
-      wr_offer_ = false;
-    }
-    if (d.s_wr_tvalid && d.s_wr_tready) {
-      wdata_.pop_front();
-      wd_offer_ = false;
-      ++beats_;
-    }
-    if (d.m_rd_tvalid && d.m_rd_tready) on_rd_beat(d);
-    if (d.m_wr_done_valid && d.m_wr_done_ready) on_done(d);
-
-    tick_raw();
-  }
-
  private:
-  struct WBeat {
-    DataBytes data{};
-    std::uint64_t keep = 0;
-    bool last = false;
-  };
+  template <class Port>
+  using ReqSource = bench::ChannelSource<V, Port, Req>;
 
-  void tick_raw() {
-    dut_->clk = 1;
-    dut_->eval();
-    dut_->clk = 0;
-    dut_->eval();
-    ++cycle_;
+  // The clients' agents, in the order they draw from rng_ on every clock: read and write
+  // requests (held until taken), write data, then m_rd_tready and m_wr_done_ready; the AXI
+  // slave (AxiMem) and the checker first.
+  void attach() {
+    axi_ = std::make_unique<AxiMemSlave<V, DmaAxi>>(h_, mem_, *chk_);
+    axi_->mutate = [this](AxiM2S& m, AxiS2M& s) {
+      if (mutate) mutate(m, s);
+    };
+    V& d = h_.dut();
+    rd_req_ = requests<RdReqPort>(d.s_rd_req_addr, d.s_rd_req_len, d.s_rd_req_tag, rd_exp_);
+    wr_req_ = requests<WrReqPort>(d.s_wr_req_addr, d.s_wr_req_len, d.s_wr_req_tag, wr_exp_);
+    wdata_ = std::make_unique<bench::AxisSource<V, WrDataPort>>(
+        h_, bench::AxisSourceConfig{.valid = bench::chance(rng_, prof_.p_wdata)});
+    rd_data_ = std::make_unique<bench::AxisSink<V, RdDataPort>>(
+        h_, bench::AxisSinkConfig{.ready = bench::chance(rng_, prof_.p_rd_ready),
+                                  .name = "m_rd",
+                                  .keep = bench::KeepRule::kPacked});
+    rd_data_->on_beat = [this](V& m, const bench::AxisBeat& b) { on_rd_beat(m, b); };
+    rd_data_->on_frame = [](bench::AxisFrame&&) {};
+    done_ = std::make_unique<bench::ChannelSink<V, DonePort>>(
+        h_, [this](V& m) { on_done(m); },
+        bench::ChannelSinkConfig{.ready = bench::chance(rng_, prof_.p_done_ready)});
   }
 
-  void on_rd_beat(V& d) {
-    ++beats_;
-    if (first_rd_beat_ == 0) first_rd_beat_ = cycle_;
+  // Read or write requests: offered with p_req; accepted ones wait in `outstanding`.
+  template <class Port, class A, class L, class T>
+  std::unique_ptr<ReqSource<Port>> requests(A& addr, L& len, T& tag, std::deque<Req>& outstanding) {
+    auto src = std::make_unique<ReqSource<Port>>(
+        h_,
+        [&addr, &len, &tag](V&, const Req& r) {
+          addr = r.addr;
+          len = static_cast<std::uint16_t>(r.len);
+          tag = static_cast<std::uint8_t>(r.tag);
+        },
+        bench::ChannelSourceConfig{.valid = bench::chance(rng_, prof_.p_req)});
+    src->on_accept = [this, &outstanding](Req&& r) {
+      r.issued = h_.cycle();
+      outstanding.push_back(std::move(r));
+    };
+    return src;
+  }
+
+  void on_rd_beat(V& d, const bench::AxisBeat& b) {
+    const std::uint64_t cycle = h_.cycle();
+    if (first_rd_beat_ == 0) first_rd_beat_ = cycle;
     if (rd_exp_.empty()) {
-      ADD_FAILURE() << "cycle " << cycle_ << ": m_rd beat with no read request outstanding";
+      ADD_FAILURE() << "cycle " << cycle << ": m_rd beat with no read request outstanding";
       return;
     }
     const Req& r = rd_exp_.front();
-    const std::uint64_t keep = static_cast<std::uint64_t>(d.m_rd_tkeep);
-    const std::uint64_t all = kB >= 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << kB) - 1);
-    const bool last = d.m_rd_tlast != 0;
     if (d.m_rd_tag != r.tag)
-      ADD_FAILURE() << "cycle " << cycle_ << ": m_rd_tag " << unsigned{d.m_rd_tag}
+      ADD_FAILURE() << "cycle " << cycle << ": m_rd_tag " << unsigned{d.m_rd_tag}
                     << ", expected " << r.tag;
-    if (!last && keep != all)
-      ADD_FAILURE() << "cycle " << cycle_ << ": tkeep not all ones before tlast";
-    if (last && (keep & (keep + 1)) != 0)
-      ADD_FAILURE() << "cycle " << cycle_ << ": last tkeep not contiguous from lane 0";
-    DataBytes b{};
-    sig_get_bytes(d.m_rd_tdata, b.data());
     for (unsigned i = 0; i < kB; ++i)
-      if ((keep >> i) & 1u) cur_.push_back(b[i]);
-    if (!last) {
+      if ((b.keep >> i) & 1u) cur_.push_back(b.data[i]);
+    if (!b.last) {
       if (cur_.size() > r.len) {
-        ADD_FAILURE() << "cycle " << cycle_ << ": read tag " << r.tag << " has more than "
+        ADD_FAILURE() << "cycle " << cycle << ": read tag " << r.tag << " has more than "
                       << r.len << " bytes and no tlast";
         cur_.clear();
         rd_exp_.pop_front();
@@ -291,18 +233,19 @@ class DmaBench {
     errs_ += err ? 1 : 0;
     rd_bytes_ += r.len;
     ++rd_done_;
-    last_done_ = cycle_;
+    last_done_ = cycle;
     cur_.clear();
     rd_exp_.pop_front();
   }
 
   void on_done(V& d) {
+    const std::uint64_t cycle = h_.cycle();
     if (wr_exp_.empty()) {
-      ADD_FAILURE() << "cycle " << cycle_ << ": write done with no write outstanding";
+      ADD_FAILURE() << "cycle " << cycle << ": write done with no write outstanding";
       return;
     }
     const Req& r = wr_exp_.front();
-    EXPECT_EQ(unsigned{d.m_wr_done_tag}, r.tag) << "cycle " << cycle_ << ": done tag";
+    EXPECT_EQ(unsigned{d.m_wr_done_tag}, r.tag) << "cycle " << cycle << ": done tag";
     const bool err = d.m_wr_done_err != 0;
     EXPECT_EQ(err, r.err) << "write addr 0x" << std::hex << r.addr << std::dec << " len "
                           << r.len << " err";
@@ -320,23 +263,25 @@ class DmaBench {
     }
     errs_ += err ? 1 : 0;
     ++wr_done_;
-    last_done_ = cycle_;
+    last_done_ = cycle;
     wr_exp_.pop_front();
   }
 
-  VerilatedContext ctx_;
-  std::unique_ptr<V> dut_;
+  bench::Harness<V> h_;
   AxiMem mem_;
   std::unique_ptr<AxiChecker> chk_;
   Profile prof_;
   Prng rng_;
-  std::uint64_t cycle_ = 0;
+  std::unique_ptr<AxiMemSlave<V, DmaAxi>> axi_;
+  std::unique_ptr<ReqSource<RdReqPort>> rd_req_;
+  std::unique_ptr<ReqSource<WrReqPort>> wr_req_;
+  std::unique_ptr<bench::AxisSource<V, WrDataPort>> wdata_;
+  std::unique_ptr<bench::AxisSink<V, RdDataPort>> rd_data_;
+  std::unique_ptr<bench::ChannelSink<V, DonePort>> done_;
   std::uint32_t next_tag_ = 1;
-  std::deque<Req> rd_todo_, rd_exp_, wr_todo_, wr_exp_;
-  std::deque<WBeat> wdata_;
-  bool rd_offer_ = false, wr_offer_ = false, wd_offer_ = false;
+  std::deque<Req> rd_exp_, wr_exp_;
   Bytes cur_;
-  std::uint64_t rd_done_ = 0, wr_done_ = 0, errs_ = 0, beats_ = 0, rd_bytes_ = 0;
+  std::uint64_t rd_done_ = 0, wr_done_ = 0, errs_ = 0, rd_bytes_ = 0;
   std::uint64_t first_rd_beat_ = 0, last_done_ = 0;
 };
 

@@ -7,17 +7,16 @@
 // model's answers, and compares each m_result / m_rsp beat with the head of its queue.
 #include <gtest/gtest.h>
 
-#include <verilated.h>
-
 #include <array>
 #include <cstdint>
 #include <deque>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "Vem_table_b16.h"
 #include "Vem_table_b64.h"
+#include "common/bits.hpp"
+#include "common/harness.hpp"
 #include "nicsim/model/action.hpp"
 #include "nicsim/model/addr.hpp"
 #include "nicsim/model/builder.hpp"
@@ -40,33 +39,12 @@ using ActionBytes = std::array<std::uint8_t, kActionBytes>;
 
 // Key byte i is bits [8*(41-i) +: 8] (byte 0 most significant); action byte i is [8*i +: 8].
 template <class W>
-void put_key(W& w, const FlowKey& k) {
-  for (std::size_t i = 0; i < 11; ++i) w[i] = 0;
-  for (std::size_t i = 0; i < kKeyBytes; ++i) {
-    const std::size_t lo = 8 * (kKeyBytes - 1 - i);
-    w[lo / 32] |= std::uint32_t{k[i]} << (lo % 32);
-  }
-}
-template <class W>
 FlowKey get_key(const W& w) {
-  FlowKey k{};
-  for (std::size_t i = 0; i < kKeyBytes; ++i) {
-    const std::size_t lo = 8 * (kKeyBytes - 1 - i);
-    k[i] = static_cast<std::uint8_t>(w[lo / 32] >> (lo % 32));
-  }
-  return k;
-}
-template <class W>
-void put_action(W& w, const ActionBytes& a) {
-  for (std::size_t i = 0; i < 16; ++i) w[i] = 0;
-  for (std::size_t i = 0; i < kActionBytes; ++i) w[i / 4] |= std::uint32_t{a[i]} << (8 * (i % 4));
+  return bench::get_bytes_msb<kKeyBytes>(w, 0);
 }
 template <class W>
 ActionBytes get_action(const W& w) {
-  ActionBytes a{};
-  for (std::size_t i = 0; i < kActionBytes; ++i)
-    a[i] = static_cast<std::uint8_t>(w[i / 4] >> (8 * (i % 4)));
-  return a;
+  return bench::get_bytes<kActionBytes>(w, 0);
 }
 
 std::string hex(const FlowKey& k) {
@@ -157,35 +135,27 @@ FlowKey frame_key(Prng& rng) {
 template <class V>
 class Bench {
  public:
-  explicit Bench(std::uint32_t buckets) : ref_(buckets) {
-    ctx_.debug(0);
-    ctx_.randReset(0);
-    dut_ = std::make_unique<V>(&ctx_);
-    dut_->clk = 0;
-    dut_->rst = 1;
-    dut_->s_lookup_valid = 0;
-    dut_->s_cmd_valid = 0;
-    dut_->m_result_ready = 1;
-    dut_->m_rsp_ready = 1;
-    for (int i = 0; i < 4; ++i) tick();
-    dut_->rst = 0;
-    dut_->eval();
+  explicit Bench(std::uint32_t buckets) : h_({.name = "em_table"}), ref_(buckets) {
+    V& d = h_.dut();
+    d.s_lookup_valid = 0;
+    d.s_cmd_valid = 0;
+    d.m_result_ready = 1;
+    d.m_rsp_ready = 1;
+    h_.reset(4);
+    h_.settle();
     // The valid-bit sweep: both readies low until it is done.
     int n = 0;
-    while (!dut_->s_cmd_ready) {
-      EXPECT_EQ(dut_->s_lookup_ready, 0);
-      tick();
+    while (!d.s_cmd_ready) {
+      EXPECT_EQ(d.s_lookup_ready, 0);
+      h_.tick();
       ++n;
     }
     EXPECT_LE(n, static_cast<int>(buckets) + 2);
   }
-  ~Bench() { dut_->final(); }
-  Bench(const Bench&) = delete;
-  Bench& operator=(const Bench&) = delete;
 
-  V& dut() { return *dut_; }
+  V& dut() { return h_.dut(); }
   ExactMatchTable& ref() { return ref_; }
-  std::uint64_t cycle() const { return cycle_; }
+  std::uint64_t cycle() const { return h_.cycle(); }
   bool idle() const { return exp_res_.empty() && exp_rsp_.empty() && !lk_valid_ && !cmd_valid_; }
 
   // Offers (held until taken).
@@ -206,20 +176,20 @@ class Bench {
 
   /// One clock: drive, settle, take the handshakes (lookup before command), check, edge.
   void step() {
-    V& d = *dut_;
+    V& d = h_.dut();
     d.s_lookup_valid = lk_valid_;
-    put_key(d.s_lookup_key, lk_.key);
+    bench::put_bytes_msb(d.s_lookup_key, 0, lk_.key);
     d.s_lookup_len = lk_.len;
     d.s_lookup_ts = lk_.ts;
     d.s_lookup_user = lk_.user;
     d.s_cmd_valid = cmd_valid_;
     d.s_cmd_op = static_cast<std::uint8_t>(cmd_.op);
-    put_key(d.s_cmd_key, cmd_.key);
-    put_action(d.s_cmd_action, cmd_.action);
+    bench::put_bytes_msb(d.s_cmd_key, 0, cmd_.key);
+    bench::put_bytes(d.s_cmd_action, 0, cmd_.action);
     d.s_cmd_handle = cmd_.handle;
     d.m_result_ready = result_ready_;
     d.m_rsp_ready = rsp_ready_;
-    d.eval();
+    h_.settle();
 
     if (d.m_result_valid && d.m_result_ready) check_result();
     if (d.m_rsp_valid && d.m_rsp_ready) check_rsp();
@@ -227,14 +197,14 @@ class Bench {
       apply_lookup(lk_);
       lk_valid_ = false;
       ++lookups_;
-      if (lookups_ == 1) first_accept_ = cycle_;
-      last_accept_ = cycle_;
+      if (lookups_ == 1) first_accept_ = h_.cycle();
+      last_accept_ = h_.cycle();
     }
     if (cmd_valid_ && d.s_cmd_ready) {
       apply_cmd(cmd_);
       cmd_valid_ = false;
     }
-    tick();
+    h_.rise();
   }
 
   /// Steps until every offer is taken and every answer checked.
@@ -266,14 +236,6 @@ class Bench {
   std::uint64_t first_result() const { return first_result_; }
 
  private:
-  void tick() {
-    dut_->clk = 1;
-    dut_->eval();
-    dut_->clk = 0;
-    dut_->eval();
-    ++cycle_;
-  }
-
   void apply_lookup(const Lookup& l) {
     ExpResult e;
     e.key = l.key;
@@ -333,12 +295,12 @@ class Bench {
   }
 
   void check_result() {
-    V& d = *dut_;
-    ASSERT_FALSE(exp_res_.empty()) << "unexpected lookup result at cycle " << cycle_;
+    V& d = h_.dut();
+    ASSERT_FALSE(exp_res_.empty()) << "unexpected lookup result at cycle " << h_.cycle();
     const ExpResult e = exp_res_.front();
     exp_res_.pop_front();
-    if (results_ == 0) first_result_ = cycle_;
-    last_result_ = cycle_;
+    if (results_ == 0) first_result_ = h_.cycle();
+    last_result_ = h_.cycle();
     ++results_;
     const std::string ctx = "lookup #" + std::to_string(results_) + " key " + hex(e.key);
     EXPECT_EQ(d.m_result_hit, e.hit ? 1 : 0) << ctx;
@@ -349,12 +311,12 @@ class Bench {
   }
 
   void check_rsp() {
-    V& d = *dut_;
-    ASSERT_FALSE(exp_rsp_.empty()) << "unexpected response at cycle " << cycle_;
+    V& d = h_.dut();
+    ASSERT_FALSE(exp_rsp_.empty()) << "unexpected response at cycle " << h_.cycle();
     const ExpRsp e = exp_rsp_.front();
     exp_rsp_.pop_front();
     const std::string ctx = "command op " + std::to_string(e.op) + " at cycle " +
-                            std::to_string(cycle_);
+                            std::to_string(h_.cycle());
     EXPECT_EQ(d.m_rsp_status, e.status) << ctx;
     EXPECT_EQ(d.m_rsp_handle, e.handle) << ctx;
     EXPECT_EQ(d.m_rsp_pkts, e.cnt.pkts) << ctx;
@@ -365,10 +327,8 @@ class Bench {
     EXPECT_EQ(d.entry_count, ref_.count()) << ctx;
   }
 
-  VerilatedContext ctx_;
-  std::unique_ptr<V> dut_;
+  bench::Harness<V> h_;
   ExactMatchTable ref_;
-  std::uint64_t cycle_ = 0;
   Lookup lk_{};
   bool lk_valid_ = false;
   Cmd cmd_{};

@@ -11,15 +11,15 @@
 // written back), FCMD_CONS, the interrupts, and the final EM and TCAM contents (the RTL's
 // commands are answered by model tables on the bench side) must equal the model's.
 #include <gtest/gtest.h>
-#include <verilated.h>
 
 #include <cstdint>
 #include <deque>
-#include <memory>
 #include <vector>
 
 #include "Vfcmd_engine_w512.h"
 #include "Vfcmd_engine_w64.h"
+#include "common/bits.hpp"
+#include "common/harness.hpp"
 #include "nicsim/model/action.hpp"
 #include "nicsim/model/device/host_memory.hpp"
 #include "nicsim/model/device/nic_device.hpp"
@@ -27,17 +27,15 @@
 #include "nicsim/model/prng.hpp"
 #include "nicsim/model/tcam.hpp"
 #include "nicsim/regs/nic_regs.hpp"
-#include "../rtl_datapath/dp_harness.hpp"
 
 namespace nicsim::rtl_fcmd {
 namespace {
 
 using model::ActionRecord;
 using model::Prng;
-using rtl_dp::get_bits;
-using rtl_dp::get_byte;
-using rtl_dp::put_bits;
-using rtl_dp::put_byte;
+using bench::get_bit;
+using bench::put_bit;
+using bench::put_byte;
 namespace regs = nicsim::regs::fcmd;
 
 constexpr unsigned kSlot = 128;
@@ -51,19 +49,17 @@ class Bench {
   static constexpr std::size_t kKeep = DATA_W / 8;
 
   Bench(model::HostMemory& mem, std::uint64_t base, std::uint64_t seed)
-      : mem_(mem), rng_(seed), em_(16), tc_(16) {
-    m_ = std::make_unique<V>(&ctx_);
-    m_->rst = 1;
-    m_->cfg_base = base;
-    m_->cfg_size_log2 = kSizeLog2;
-    m_->cfg_irq = 0x80000000u | kVector;
-    for (int i = 0; i < 3; ++i) tick();
-    m_->rst = 0;
-    m_->cfg_enable = 1;
-    tick();
+      : h_({.name = "fcmd_engine w" + std::to_string(DATA_W)}), mem_(mem), rng_(seed), em_(16),
+        tc_(16) {
+    h_->cfg_base = base;
+    h_->cfg_size_log2 = kSizeLog2;
+    h_->cfg_irq = 0x80000000u | kVector;
+    h_.reset(3);
+    h_->cfg_enable = 1;
+    h_.tick();
   }
 
-  V& m() { return *m_; }
+  V& m() { return h_.dut(); }
   model::ExactMatchTable& em() { return em_; }
   model::Tcam& tcam() { return tc_; }
   unsigned irqs() const { return irqs_; }
@@ -73,7 +69,7 @@ class Bench {
     unsigned quiet = 0;
     for (int i = 0; i < 200000; ++i) {
       step();
-      const bool idle = !m_->busy && rd_.empty() && wr_req_.empty() && dones_.empty() &&
+      const bool idle = !h_->busy && rd_.empty() && wr_req_.empty() && dones_.empty() &&
                         !em_rsp_pending_ && !tc_rsp_pending_;
       quiet = idle ? quiet + 1 : 0;
       if (quiet > 20) return;
@@ -94,53 +90,45 @@ class Bench {
     unsigned len;
   };
 
-  void tick() {
-    m_->clk = 1;
-    m_->eval();
-    m_->clk = 0;
-    m_->eval();
-    ++cycle_;
-  }
-
   void step() {
     // Drive the bench side's outputs for this clock.
-    m_->m_rd_req_ready = rng_.below(100) < 70;
-    m_->m_wr_req_ready = rng_.below(100) < 70;
-    m_->m_wr_tready = rng_.below(100) < 70;
-    m_->em_cmd_ready = !em_rsp_pending_ && rng_.below(100) < 60;
-    m_->tcam_cmd_ready = !tc_rsp_pending_ && rng_.below(100) < 60;
-    m_->em_rsp_valid = em_rsp_pending_ && cycle_ >= em_rsp_due_;
-    m_->tcam_rsp_valid = tc_rsp_pending_ && cycle_ >= tc_rsp_due_;
+    h_->m_rd_req_ready = rng_.below(100) < 70;
+    h_->m_wr_req_ready = rng_.below(100) < 70;
+    h_->m_wr_tready = rng_.below(100) < 70;
+    h_->em_cmd_ready = !em_rsp_pending_ && rng_.below(100) < 60;
+    h_->tcam_cmd_ready = !tc_rsp_pending_ && rng_.below(100) < 60;
+    h_->em_rsp_valid = em_rsp_pending_ && h_.cycle() >= em_rsp_due_;
+    h_->tcam_rsp_valid = tc_rsp_pending_ && h_.cycle() >= tc_rsp_due_;
     // Read data: the head request once due, with random gaps.
     bool rd_valid = false;
-    if (!rd_.empty() && cycle_ >= rd_.front().due && rng_.below(100) < 80) {
+    if (!rd_.empty() && h_.cycle() >= rd_.front().due && rng_.below(100) < 80) {
       Rd& r = rd_.front();
-      for (std::size_t b = 0; b < kKeep; ++b) {
+      for (unsigned b = 0; b < kKeep; ++b) {
         const std::uint64_t a = r.addr + r.sent + b;
-        put_byte(m_->s_rd_tdata, 8 * b, (r.sent + b < r.len) ? mem_.read8(a) : 0);
-        put_bits(m_->s_rd_tkeep, b, 1, r.sent + b < r.len ? 1 : 0);
+        put_byte(h_->s_rd_tdata, b, (r.sent + b < r.len) ? mem_.read8(a) : 0);
+        put_bit(h_->s_rd_tkeep, b, r.sent + b < r.len);
       }
-      m_->s_rd_tlast = r.sent + kKeep >= r.len;
-      m_->s_rd_tag = static_cast<std::uint8_t>(r.tag);
+      h_->s_rd_tlast = r.sent + kKeep >= r.len;
+      h_->s_rd_tag = static_cast<std::uint8_t>(r.tag);
       rd_valid = true;
     }
-    m_->s_rd_tvalid = rd_valid;
-    m_->s_wr_done_valid = !dones_.empty() && cycle_ >= dones_.front();
-    m_->eval();
+    h_->s_rd_tvalid = rd_valid;
+    h_->s_wr_done_valid = !dones_.empty() && h_.cycle() >= dones_.front();
+    h_.settle();
 
     // Handshakes at this edge.
-    if (m_->m_rd_req_valid && m_->m_rd_req_ready)
-      rd_.push_back(Rd{m_->m_rd_req_addr, m_->m_rd_req_len, m_->m_rd_req_tag,
-                       cycle_ + 30 + rng_.below(30)});
-    if (rd_valid && m_->s_rd_tready) {
+    if (h_->m_rd_req_valid && h_->m_rd_req_ready)
+      rd_.push_back(Rd{h_->m_rd_req_addr, h_->m_rd_req_len, h_->m_rd_req_tag,
+                       h_.cycle() + 30 + rng_.below(30)});
+    if (rd_valid && h_->s_rd_tready) {
       rd_.front().sent += kKeep;
       if (rd_.front().sent >= rd_.front().len) rd_.pop_front();
     }
-    if (m_->m_wr_req_valid && m_->m_wr_req_ready)
-      wr_req_.push_back(Wr{m_->m_wr_req_addr, m_->m_wr_req_len});
-    if (m_->m_wr_tvalid && m_->m_wr_tready) {
+    if (h_->m_wr_req_valid && h_->m_wr_req_ready)
+      wr_req_.push_back(Wr{h_->m_wr_req_addr, h_->m_wr_req_len});
+    if (h_->m_wr_tvalid && h_->m_wr_tready) {
       std::vector<std::uint8_t> beat(kKeep);
-      for (std::size_t b = 0; b < kKeep; ++b) beat[b] = get_byte(m_->m_wr_tdata, 8 * b);
+      bench::get_bytes(h_->m_wr_tdata, 0, beat);
       wr_dat_.push_back(std::move(beat));
     }
     while (!wr_req_.empty() && !wr_dat_.empty()) {
@@ -149,79 +137,70 @@ class Bench {
       for (unsigned b = 0; b < w.len; ++b) mem_.write8(w.addr + b, wr_dat_.front()[b]);
       wr_req_.pop_front();
       wr_dat_.pop_front();
-      dones_.push_back(cycle_ + 20 + rng_.below(20));
+      dones_.push_back(h_.cycle() + 20 + rng_.below(20));
     }
-    if (m_->s_wr_done_valid && m_->s_wr_done_ready) dones_.pop_front();
-    if (m_->em_cmd_valid && m_->em_cmd_ready) em_command();
-    if (m_->em_rsp_valid && m_->em_rsp_ready) em_rsp_pending_ = false;
-    if (m_->tcam_cmd_valid && m_->tcam_cmd_ready) tcam_command();
-    if (m_->tcam_rsp_valid && m_->tcam_rsp_ready) tc_rsp_pending_ = false;
+    if (h_->s_wr_done_valid && h_->s_wr_done_ready) dones_.pop_front();
+    if (h_->em_cmd_valid && h_->em_cmd_ready) em_command();
+    if (h_->em_rsp_valid && h_->em_rsp_ready) em_rsp_pending_ = false;
+    if (h_->tcam_cmd_valid && h_->tcam_cmd_ready) tcam_command();
+    if (h_->tcam_rsp_valid && h_->tcam_rsp_ready) tc_rsp_pending_ = false;
     for (unsigned v = 0; v < 16; ++v)
-      if (get_bits(m_->irq, v, 1)) {
+      if (get_bit(h_->irq, v)) {
         EXPECT_EQ(v, kVector);
         ++irqs_;
       }
-    tick();
+    h_.rise();
   }
 
   ActionRecord action_of(const auto& w) {
-    std::array<std::uint8_t, model::kActionBytes> a{};
-    for (std::size_t i = 0; i < a.size(); ++i) a[i] = get_byte(w, 8 * i);
-    return ActionRecord::decode(a);
+    return ActionRecord::decode(bench::get_bytes<model::kActionBytes>(w, 0));
   }
 
   void em_command() {
-    model::FlowKey k{};
-    for (std::size_t i = 0; i < k.size(); ++i) k[i] = get_byte(m_->em_cmd_key, 8 * (k.size() - 1 - i));
+    const auto k = bench::get_bytes_msb<model::kKeyBytes>(h_->em_cmd_key, 0);
     std::uint32_t status = 5;
     std::uint32_t handle = model::kNoHandle;
-    switch (m_->em_cmd_op) {
+    switch (h_->em_cmd_op) {
       case 1: {
-        const auto r = em_.insert(k, action_of(m_->em_cmd_action));
+        const auto r = em_.insert(k, action_of(h_->em_cmd_action));
         status = static_cast<std::uint32_t>(r.status);
         handle = r.handle;
         break;
       }
       case 2: status = static_cast<std::uint32_t>(em_.erase(k)); break;
-      case 3: status = static_cast<std::uint32_t>(em_.erase_handle(m_->em_cmd_handle)); break;
-      default: ADD_FAILURE() << "EM op " << unsigned{m_->em_cmd_op};
+      case 3: status = static_cast<std::uint32_t>(em_.erase_handle(h_->em_cmd_handle)); break;
+      default: ADD_FAILURE() << "EM op " << unsigned{h_->em_cmd_op};
     }
-    m_->em_rsp_status = static_cast<std::uint8_t>(status);
-    m_->em_rsp_handle = handle;
+    h_->em_rsp_status = static_cast<std::uint8_t>(status);
+    h_->em_rsp_handle = handle;
     em_rsp_pending_ = true;
-    em_rsp_due_ = cycle_ + 1 + rng_.below(4);
+    em_rsp_due_ = h_.cycle() + 1 + rng_.below(4);
   }
 
   void tcam_command() {
-    const std::uint32_t op = m_->tcam_cmd_op;
-    const std::uint32_t index = m_->tcam_cmd_index;
+    const std::uint32_t op = h_->tcam_cmd_op;
+    const std::uint32_t index = h_->tcam_cmd_index;
     std::uint32_t status = 5;
     if (index < tc_.size()) {
       if (op == 1) {
-        model::TcamKey v{};
-        model::TcamKey mk{};
-        for (std::size_t i = 0; i < v.size(); ++i) {
-          v[i] = get_byte(m_->tcam_cmd_value, 8 * (v.size() - 1 - i));
-          mk[i] = get_byte(m_->tcam_cmd_mask, 8 * (v.size() - 1 - i));
-        }
-        tc_.write(index, static_cast<std::uint16_t>(m_->tcam_cmd_priority), v, mk,
-                  action_of(m_->tcam_cmd_action));
+        const auto v = bench::get_bytes_msb<model::kTcamKeyBytes>(h_->tcam_cmd_value, 0);
+        const auto mk = bench::get_bytes_msb<model::kTcamKeyBytes>(h_->tcam_cmd_mask, 0);
+        tc_.write(index, static_cast<std::uint16_t>(h_->tcam_cmd_priority), v, mk,
+                  action_of(h_->tcam_cmd_action));
         status = 1;
       } else if (op == 2) {
         status = tc_.rule(index).valid ? 1 : 4;
         if (status == 1) tc_.clear(index);
       }
     }
-    m_->tcam_rsp_status = static_cast<std::uint8_t>(status);
+    h_->tcam_rsp_status = static_cast<std::uint8_t>(status);
     tc_rsp_pending_ = true;
-    tc_rsp_due_ = cycle_ + 1 + rng_.below(4);
+    tc_rsp_due_ = h_.cycle() + 1 + rng_.below(4);
   }
 
-  VerilatedContext ctx_;
-  std::unique_ptr<V> m_;
+  bench::Harness<V> h_;
   model::HostMemory& mem_;
   Prng rng_;
-  std::uint64_t cycle_ = 0;
   std::deque<Rd> rd_;
   std::deque<Wr> wr_req_;
   std::deque<std::vector<std::uint8_t>> wr_dat_;

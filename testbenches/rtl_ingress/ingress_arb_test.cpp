@@ -12,18 +12,18 @@
 // beat is waiting sees at most N-1 frames of other inputs start before its own.
 #include <gtest/gtest.h>
 
-#include <verilated.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <type_traits>
+#include <string>
 #include <vector>
 
 #include "Vingress_arb_w512.h"
 #include "Vingress_arb_w64.h"
+#include "common/axis.hpp"
+#include "common/harness.hpp"
 #include "nicsim/model/prng.hpp"
 
 namespace nicsim::model {
@@ -32,61 +32,17 @@ namespace {
 constexpr int kN = 3;
 constexpr int kWireInputs = 1;
 
-// Bits [lo, lo + width) of a Verilated signal (integral or VlWide), width <= 64.
-template <class T>
-void put_bits(T& sig, unsigned lo, unsigned width, std::uint64_t v) {
-  if constexpr (std::is_integral_v<T>) {
-    const std::uint64_t mask = width >= 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << width) - 1);
-    auto s = static_cast<std::uint64_t>(sig);
-    s = (s & ~(mask << lo)) | ((v & mask) << lo);
-    sig = static_cast<T>(s);
-  } else {
-    for (unsigned b = 0; b < width;) {
-      const unsigned pos = lo + b;
-      const unsigned off = pos % 32;
-      const unsigned n = std::min(32 - off, width - b);
-      const std::uint32_t m = (n == 32 ? 0xFFFFFFFFu : ((1u << n) - 1)) << off;
-      sig[pos / 32] = (sig[pos / 32] & ~m) | ((static_cast<std::uint32_t>(v >> b) << off) & m);
-      b += n;
-    }
-  }
-}
-template <class T>
-std::uint64_t get_bits(const T& sig, unsigned lo, unsigned width) {
-  const std::uint64_t mask = width >= 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << width) - 1);
-  if constexpr (std::is_integral_v<T>) {
-    return (static_cast<std::uint64_t>(sig) >> lo) & mask;
-  } else {
-    std::uint64_t v = 0;
-    for (unsigned b = 0; b < width;) {
-      const unsigned pos = lo + b;
-      const unsigned off = pos % 32;
-      const unsigned n = std::min(32 - off, width - b);
-      v |= static_cast<std::uint64_t>(sig[pos / 32] >> off) << b;
-      b += n;
-    }
-    return v & mask;
-  }
-}
+using bench::AxisBeat;
+using bench::AxisFrame;
 
-struct Beat {
-  std::vector<std::uint64_t> data;  // DATA_W / 64 words
-  std::uint64_t keep = 0;
-  bool last = false;
-  std::uint8_t user = 0;
-  bool operator==(const Beat& o) const {
-    return data == o.data && keep == o.keep && last == o.last && user == o.user;
-  }
-};
+NICSIM_AXIS_PORT(InPort, s_axis_);
+NICSIM_AXIS_PORT(OutPort, m_axis_);
 
-struct Frame {
-  std::vector<Beat> beats;
-  std::uint8_t vport = 0;
-  std::uint32_t bytes = 0;
-};
+// An input frame: bytes, tuser beat by beat, the vport in AxisFrame::id.
+using Frame = AxisFrame;
 
 struct OutFrame {
-  std::vector<Beat> beats;
+  std::vector<AxisBeat> beats;
   std::uint8_t vport = 0;
   std::uint64_t ts = 0;
   int input = 0;
@@ -107,56 +63,60 @@ template <class V, unsigned DATA_W, std::uint32_t MAX_FRAME>
 class Bench {
  public:
   static constexpr unsigned kKeepW = DATA_W / 8;
-  static constexpr unsigned kWords = DATA_W / 64;
 
-  Bench() {
-    ctx_.debug(0);
-    ctx_.randReset(0);
-    dut_ = std::make_unique<V>(&ctx_);
-    dut_->clk = 0;
-    dut_->rst = 1;
-    dut_->cfg_enable = 1;
-    dut_->s_axis_tvalid = 0;
-    dut_->m_axis_tready = 1;
-    for (int i = 0; i < 3; ++i) step();
-    dut_->rst = 0;
-    step();
+  Bench() : h_({.name = "ingress_arb w" + std::to_string(DATA_W)}) {
+    V& d = h_.dut();
+    d.cfg_enable = 1;
+    d.s_axis_tvalid = 0;
+    d.m_axis_tready = 1;
+    h_.reset(3, 1);
+    // Each input holds a beat until it is taken (AXI4-Stream), raising tvalid on random
+    // clocks; then the output's ready: in this order from the run's generator.
+    for (unsigned i = 0; i < kN; ++i) {
+      in_[i].src = std::make_unique<Source>(
+          h_, bench::AxisSourceConfig{
+                  .valid = [this](std::uint64_t) { return rng_->chance(prof_.p_valid); },
+                  .lane = i,
+                  .beat_bytes = kKeepW,
+                  .user_bits = 1});
+      in_[i].src->side = [i](V& m, const Frame* f, std::size_t, bool) {
+        bench::put_bits(m.s_axis_vport, i * 8, 8, f ? f->id : 0);
+      };
+      in_[i].src->on_accept = [this, i](const Frame&, std::size_t beat, bool) {
+        if (beat == 0) first_beat(static_cast<int>(i));
+      };
+    }
+    out_ = std::make_unique<Sink>(h_, bench::AxisSinkConfig{.ready = [this](std::uint64_t) {
+                                    return rng_->chance(prof_.p_ready);
+                                  }});
+    out_->on_beat = [this](V& m, const AxisBeat& b) { take_output(m, b); };
+    out_->on_frame = [](Frame&&) {};
   }
-  ~Bench() { dut_->final(); }
-  Bench(const Bench&) = delete;
-  Bench& operator=(const Bench&) = delete;
 
-  V& dut() { return *dut_; }
-  std::uint64_t cycle() const { return cycle_; }
+  V& dut() { return h_.dut(); }
+  std::uint64_t cycle() const { return h_.cycle(); }
 
   Frame make_frame(Prng& rng, std::uint32_t bytes, std::uint8_t vport) const {
     Frame f;
-    f.vport = vport;
-    f.bytes = bytes;
+    f.id = vport;
+    f.data.reserve(bytes);
     std::uint32_t left = bytes;
     while (left > 0) {
-      Beat b;
-      b.data.assign(kWords, 0);
       const std::uint32_t n = std::min<std::uint32_t>(left, kKeepW);
-      for (std::uint32_t i = 0; i < n; ++i) {
-        b.data[i / 8] |= (rng.next() & 0xFF) << (8 * (i % 8));
-      }
-      b.keep = n >= 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << n) - 1);
-      b.user = static_cast<std::uint8_t>(rng.below(2));
+      for (std::uint32_t i = 0; i < n; ++i) f.data.push_back(static_cast<std::uint8_t>(rng.next()));
+      f.beat_user.push_back(rng.below(2));
       left -= n;
-      b.last = left == 0;
-      f.beats.push_back(std::move(b));
     }
     return f;
   }
 
-  void push(int input, Frame f) { in_[input].frames.push_back(std::move(f)); }
+  void push(int input, Frame f) { in_[input].src->send(std::move(f)); }
   void set_enable(bool e) { enable_ = e; }
   bool enable() const { return enable_; }
 
   bool inputs_empty() const {
     for (const auto& in : in_) {
-      if (!in.frames.empty()) return false;
+      if (!in.src->idle()) return false;
     }
     return true;
   }
@@ -165,28 +125,26 @@ class Bench {
   // One clock with the given profile.
   void clock(Prng& rng, const Profile& p) {
     if (p.p_toggle > 0 && rng.chance(p.p_toggle)) enable_ = !enable_;
-    for (auto& in : in_) {
-      if (!in.valid && !in.frames.empty() && rng.chance(p.p_valid)) in.valid = true;
-    }
-    dut_->m_axis_tready = rng.chance(p.p_ready) ? 1 : 0;
-    step();
+    rng_ = &rng;
+    prof_ = p;
+    h_.tick();
   }
 
   // Runs until every frame is out (or the watchdog fires).
   void drain(Prng& rng, const Profile& p, std::uint64_t max_cycles = 2'000'000) {
-    const std::uint64_t end = cycle_ + max_cycles;
-    while (!done() && cycle_ < end) clock(rng, p);
-    ASSERT_TRUE(done()) << "stuck at cycle " << cycle_ << ": " << expected_.size()
+    const std::uint64_t end = h_.cycle() + max_cycles;
+    while (!done() && h_.cycle() < end) clock(rng, p);
+    ASSERT_TRUE(done()) << "stuck at cycle " << h_.cycle() << ": " << expected_.size()
                         << " frames expected";
     for (int i = 0; i < 3; ++i) clock(rng, p);  // counters lag 2 clocks
   }
 
-  void check_counters() const {
-    EXPECT_EQ(dut_->cnt_rx_wire_frames, exp_cnt_.rx_frames);
-    EXPECT_EQ(dut_->cnt_rx_wire_bytes, exp_cnt_.rx_bytes);
-    EXPECT_EQ(dut_->cnt_tx_frames, exp_cnt_.tx_frames);
-    EXPECT_EQ(dut_->cnt_tx_bytes, exp_cnt_.tx_bytes);
-    EXPECT_EQ(dut_->cnt_wire_discard, exp_cnt_.discard);
+  void check_counters() {
+    EXPECT_EQ(h_->cnt_rx_wire_frames, exp_cnt_.rx_frames);
+    EXPECT_EQ(h_->cnt_rx_wire_bytes, exp_cnt_.rx_bytes);
+    EXPECT_EQ(h_->cnt_tx_frames, exp_cnt_.tx_frames);
+    EXPECT_EQ(h_->cnt_tx_bytes, exp_cnt_.tx_bytes);
+    EXPECT_EQ(h_->cnt_wire_discard, exp_cnt_.discard);
   }
 
   const Counters& exp_counters() const { return exp_cnt_; }
@@ -198,106 +156,71 @@ class Bench {
   int max_wait_frames() const { return max_wait_; }
 
  private:
+  using Source = bench::AxisSource<V, InPort>;
+  using Sink = bench::AxisSink<V, OutPort>;
+
   struct Input {
-    std::deque<Frame> frames;
-    std::size_t beat = 0;
-    bool valid = false;
+    std::unique_ptr<Source> src;
     int others_started = 0;  // other inputs' frames started while this first beat waited
     std::vector<std::uint64_t> accept_cycles;  // first-beat handshakes
   };
 
+  // Before the edges: the time and the enable; after settling, the arbiter's handshakes.
   void drive() {
-    dut_->now = cycle_;
-    dut_->cfg_enable = enable_ ? 1 : 0;
-    std::uint32_t valid = 0;
-    std::uint32_t last = 0;
-    for (unsigned i = 0; i < kN; ++i) {
-      const Input& in = in_[i];
-      const Beat* b = (in.valid && !in.frames.empty()) ? &in.frames.front().beats[in.beat] : nullptr;
-      for (unsigned w = 0; w < kWords; ++w) {
-        put_bits(dut_->s_axis_tdata, i * DATA_W + 64 * w, 64, b ? b->data[w] : 0);
-      }
-      put_bits(dut_->s_axis_tkeep, i * kKeepW, kKeepW, b ? b->keep : 0);
-      put_bits(dut_->s_axis_tuser, i, 1, b ? b->user : 0);
-      put_bits(dut_->s_axis_vport, i * 8, 8, in.frames.empty() ? 0 : in.frames.front().vport);
-      if (b) {
-        valid |= 1u << i;
-        if (b->last) last |= 1u << i;
-      }
-    }
-    dut_->s_axis_tvalid = static_cast<std::uint8_t>(valid);
-    dut_->s_axis_tlast = static_cast<std::uint8_t>(last);
+    h_->now = h_.cycle();
+    h_->cfg_enable = enable_ ? 1 : 0;
   }
-
-  void step() {
-    drive();
-    dut_->clk = 0;
-    dut_->eval();
-    if (!dut_->rst) sample();
-    dut_->clk = 1;
-    dut_->eval();
-    ++cycle_;
-  }
-
-  // Handshakes of this clock (before the edge).
   void sample() {
-    const auto ready = static_cast<unsigned>(dut_->s_axis_tready);
-    const auto valid = static_cast<unsigned>(dut_->s_axis_tvalid);
+    if (h_->rst) return;
+    const auto ready = static_cast<unsigned>(h_->s_axis_tready);
+    const auto valid = static_cast<unsigned>(h_->s_axis_tvalid);
     int fired_inputs = 0;
     for (unsigned i = 0; i < kN; ++i) {
       if (((valid & ready) >> i) & 1u) ++fired_inputs;
     }
-    EXPECT_LE(fired_inputs, 1) << "two inputs accepted on cycle " << cycle_;
-    EXPECT_LE(__builtin_popcount(ready), 1) << "tready to two inputs on cycle " << cycle_;
-
-    // Output beat (checked before the input side adds this clock's first beat: the output
-    // lags the input by at least one clock).
-    if (dut_->m_axis_tvalid && dut_->m_axis_tready) take_output();
-
-    for (unsigned i = 0; i < kN; ++i) {
-      Input& in = in_[i];
-      if (!(((valid & ready) >> i) & 1u)) continue;
-      Frame& f = in.frames.front();
-      if (in.beat == 0) first_beat(static_cast<int>(i));
-      ++in.beat;
-      in.valid = false;
-      if (in.beat == f.beats.size()) {
-        in.frames.pop_front();
-        in.beat = 0;
-      }
-    }
+    EXPECT_LE(fired_inputs, 1) << "two inputs accepted on cycle " << h_.cycle();
+    EXPECT_LE(__builtin_popcount(ready), 1) << "tready to two inputs on cycle " << h_.cycle();
   }
 
   void first_beat(int i) {
     Input& in = in_[i];
-    const Frame& f = in.frames.front();
-    in.accept_cycles.push_back(cycle_);
+    const Frame& f = *in.src->head();
+    const auto vport = static_cast<std::uint8_t>(f.id);
+    const auto bytes = static_cast<std::uint32_t>(f.data.size());
+    in.accept_cycles.push_back(h_.cycle());
     max_wait_ = std::max(max_wait_, in.others_started);
     EXPECT_LE(in.others_started, kN - 1) << "input " << i << " waited too long";
     in.others_started = 0;
     for (int j = 0; j < kN; ++j) {
       Input& o = in_[j];
-      if (j != i && o.valid && o.beat == 0 && !o.frames.empty()) ++o.others_started;
+      if (j != i && o.src->offered() && o.src->beat() == 0 && !o.src->idle()) ++o.others_started;
     }
     if (i < kWireInputs && !enable_) {
       ++exp_cnt_.discard;
       return;
     }
-    if (f.vport == 0) {
+    if (vport == 0) {
       ++exp_cnt_.rx_frames;
-      exp_cnt_.rx_bytes += f.bytes;
+      exp_cnt_.rx_bytes += bytes;
     } else {
       ++exp_cnt_.tx_frames;
-      exp_cnt_.tx_bytes += f.bytes;
+      exp_cnt_.tx_bytes += bytes;
     }
     OutFrame o;
-    o.vport = f.vport;
-    o.ts = cycle_;
+    o.vport = vport;
+    o.ts = h_.cycle();
     o.input = i;
+    // The frame's beats as the source drives them (zero past the end), up to the cut.
     std::uint32_t n = 0;
-    for (const Beat& b : f.beats) {
+    for (std::uint32_t k = 0; k * kKeepW < bytes; ++k) {
+      AxisBeat b;
+      const std::uint32_t len = std::min<std::uint32_t>(kKeepW, bytes - k * kKeepW);
+      std::copy_n(f.data.begin() + k * kKeepW, len, b.data.begin());
+      b.keep = bench::low_mask(len);
+      b.user = f.beat_user[k];
+      b.last = (k + 1) * kKeepW >= bytes;
       o.beats.push_back(b);
-      n += static_cast<std::uint32_t>(__builtin_popcountll(b.keep));
+      n += len;
       if (n > MAX_FRAME) {
         if (!b.last) ++cut_frames_;
         o.beats.back().last = true;
@@ -307,30 +230,24 @@ class Bench {
     expected_.push_back(std::move(o));
   }
 
-  void take_output() {
-    Beat b;
-    b.data.resize(kWords);
-    for (unsigned w = 0; w < kWords; ++w) b.data[w] = get_bits(dut_->m_axis_tdata, 64 * w, 64);
-    b.keep = get_bits(dut_->m_axis_tkeep, 0, kKeepW);
-    b.last = dut_->m_axis_tlast != 0;
-    b.user = static_cast<std::uint8_t>(dut_->m_axis_tuser);
-    const auto vport = static_cast<std::uint8_t>(dut_->m_axis_vport);
-    const std::uint64_t ts = dut_->m_axis_ts;
+  void take_output(V& m, const AxisBeat& b) {
+    const auto vport = static_cast<std::uint8_t>(m.m_axis_vport);
+    const std::uint64_t ts = m.m_axis_ts;
     if (!out_open_) {
       out_open_ = true;
       out_beats_ = 0;
       out_vport_ = vport;
       out_ts_ = ts;
-      out_cycles_.push_back(cycle_);
+      out_cycles_.push_back(h_.cycle());
     }
-    EXPECT_EQ(vport, out_vport_) << "vport changed within a frame at cycle " << cycle_;
-    EXPECT_EQ(ts, out_ts_) << "ts changed within a frame at cycle " << cycle_;
-    ASSERT_FALSE(expected_.empty()) << "unexpected output beat at cycle " << cycle_;
+    EXPECT_EQ(vport, out_vport_) << "vport changed within a frame at cycle " << h_.cycle();
+    EXPECT_EQ(ts, out_ts_) << "ts changed within a frame at cycle " << h_.cycle();
+    ASSERT_FALSE(expected_.empty()) << "unexpected output beat at cycle " << h_.cycle();
     const OutFrame& e = expected_.front();
-    ASSERT_LT(out_beats_, e.beats.size()) << "output frame too long at cycle " << cycle_;
+    ASSERT_LT(out_beats_, e.beats.size()) << "output frame too long at cycle " << h_.cycle();
     EXPECT_TRUE(b == e.beats[out_beats_])
         << "beat " << out_beats_ << " of the frame from input " << e.input << " (ts " << e.ts
-        << ") differs at cycle " << cycle_;
+        << ") differs at cycle " << h_.cycle();
     ++out_beats_;
     if (b.last) {
       EXPECT_EQ(out_beats_, e.beats.size());
@@ -343,11 +260,13 @@ class Bench {
     }
   }
 
-  VerilatedContext ctx_;
-  std::unique_ptr<V> dut_;
-  std::uint64_t cycle_ = 0;
-  bool enable_ = true;
+  bench::Harness<V> h_;
+  bench::Hook clock_hook_{h_, [this] { drive(); }, [this] { sample(); }};
   std::array<Input, kN> in_{};
+  std::unique_ptr<Sink> out_;
+  Prng* rng_ = nullptr;
+  Profile prof_{};
+  bool enable_ = true;
   std::deque<OutFrame> expected_;
   bool out_open_ = false;
   std::size_t out_beats_ = 0;

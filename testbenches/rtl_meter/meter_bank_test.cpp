@@ -9,14 +9,12 @@
 // compared when m_rsp is taken.
 #include <gtest/gtest.h>
 
-#include <verilated.h>
-
 #include <cstdint>
 #include <deque>
-#include <memory>
 
 #include "Vmeter_bank_m12.h"
 #include "Vmeter_bank_m16.h"
+#include "common/harness.hpp"
 #include "nicsim/model/meter.hpp"
 #include "nicsim/model/prng.hpp"
 
@@ -56,36 +54,28 @@ struct ExpRsp {
 template <class V>
 class Bench {
  public:
-  explicit Bench(std::uint32_t num_meters) : ref_(num_meters), num_(num_meters) {
-    ctx_.debug(0);
-    ctx_.randReset(0);
-    dut_ = std::make_unique<V>(&ctx_);
-    dut_->clk = 0;
-    dut_->rst = 1;
-    dut_->s_req_valid = 0;
-    dut_->s_cmd_valid = 0;
-    dut_->m_rsp_ready = 1;
-    for (int i = 0; i < 3; ++i) step();
-    dut_->rst = 0;
+  explicit Bench(std::uint32_t num_meters)
+      : h_({.name = "meter_bank"}), ref_(num_meters), num_(num_meters) {
+    h_->s_req_valid = 0;
+    h_->s_cmd_valid = 0;
+    h_->m_rsp_ready = 1;
+    h_.reset(3);
     // The zeroing sweep: both readies low, no results.
     std::uint32_t depth = 2;
     while (depth < num_meters) depth *= 2;
     std::uint32_t n = 0;
-    dut_->eval();
-    while (!dut_->s_cmd_ready) {
-      EXPECT_EQ(dut_->s_req_ready, 0);
+    h_.settle();
+    while (!h_->s_cmd_ready) {
+      EXPECT_EQ(h_->s_req_ready, 0);
       step();
       ++n;
     }
     EXPECT_LE(n, depth + 1);
-    EXPECT_EQ(dut_->s_req_ready, 1);
+    EXPECT_EQ(h_->s_req_ready, 1);
   }
-  ~Bench() { dut_->final(); }
-  Bench(const Bench&) = delete;
-  Bench& operator=(const Bench&) = delete;
 
   MeterBank& ref() { return ref_; }
-  std::uint64_t cycle() const { return cycle_; }
+  std::uint64_t cycle() const { return h_.cycle(); }
   bool req_free() const { return !req_valid_; }
   bool cmd_free() const { return !cmd_valid_; }
   void offer_req(const Req& r) {
@@ -100,28 +90,25 @@ class Bench {
   bool idle() const { return !req_valid_ && !cmd_valid_ && exp_res_.empty() && exp_rsp_.empty(); }
 
   void step() {
-    dut_->s_req_valid = req_valid_;
-    dut_->s_req_index = req_.index;
-    dut_->s_req_len = req_.len;
-    dut_->s_req_ts = req_.ts;
-    dut_->s_cmd_valid = cmd_valid_;
-    dut_->s_cmd_op = cmd_.op;
-    dut_->s_cmd_index = cmd_.index;
-    dut_->s_cmd_rate = cmd_.rate;
-    dut_->s_cmd_burst = cmd_.burst;
-    dut_->s_cmd_now = cmd_.now;
-    dut_->m_rsp_ready = rsp_ready_;
-    dut_->clk = 0;
-    dut_->eval();
-    if (!dut_->rst) sample();
-    dut_->clk = 1;
-    dut_->eval();
-    ++cycle_;
+    h_->s_req_valid = req_valid_;
+    h_->s_req_index = req_.index;
+    h_->s_req_len = req_.len;
+    h_->s_req_ts = req_.ts;
+    h_->s_cmd_valid = cmd_valid_;
+    h_->s_cmd_op = cmd_.op;
+    h_->s_cmd_index = cmd_.index;
+    h_->s_cmd_rate = cmd_.rate;
+    h_->s_cmd_burst = cmd_.burst;
+    h_->s_cmd_now = cmd_.now;
+    h_->m_rsp_ready = rsp_ready_;
+    h_.settle();
+    sample();
+    h_.rise();
   }
 
   void drain() {
     for (int i = 0; i < 1000 && !idle(); ++i) step();
-    ASSERT_TRUE(idle()) << "stuck at cycle " << cycle_;
+    ASSERT_TRUE(idle()) << "stuck at cycle " << h_.cycle();
   }
 
   // READ of one meter through the command port, compared with the model.
@@ -136,36 +123,36 @@ class Bench {
  private:
   void sample() {
     // Results due on this clock.
-    if (!exp_res_.empty() && exp_res_.front().cycle == cycle_) {
-      EXPECT_EQ(dut_->m_res_valid, 1) << "no result on cycle " << cycle_;
-      EXPECT_EQ(dut_->m_res_pass != 0, exp_res_.front().pass) << "result on cycle " << cycle_;
+    if (!exp_res_.empty() && exp_res_.front().cycle == h_.cycle()) {
+      EXPECT_EQ(h_->m_res_valid, 1) << "no result on cycle " << h_.cycle();
+      EXPECT_EQ(h_->m_res_pass != 0, exp_res_.front().pass) << "result on cycle " << h_.cycle();
       exp_res_.pop_front();
     } else {
-      EXPECT_EQ(dut_->m_res_valid, 0) << "unexpected result on cycle " << cycle_;
+      EXPECT_EQ(h_->m_res_valid, 0) << "unexpected result on cycle " << h_.cycle();
     }
-    if (dut_->m_rsp_valid && dut_->m_rsp_ready) {
+    if (h_->m_rsp_valid && h_->m_rsp_ready) {
       if (exp_rsp_.empty()) {
-        ADD_FAILURE() << "unexpected response on cycle " << cycle_;
+        ADD_FAILURE() << "unexpected response on cycle " << h_.cycle();
       } else {
         const ExpRsp e = exp_rsp_.front();
         exp_rsp_.pop_front();
-        EXPECT_EQ(dut_->m_rsp_status, e.status) << "cycle " << cycle_;
-        EXPECT_EQ(dut_->m_rsp_rate, e.rate) << "cycle " << cycle_;
-        EXPECT_EQ(dut_->m_rsp_burst, e.burst) << "cycle " << cycle_;
-        EXPECT_EQ(dut_->m_rsp_tokens, e.tokens) << "cycle " << cycle_;
+        EXPECT_EQ(h_->m_rsp_status, e.status) << "cycle " << h_.cycle();
+        EXPECT_EQ(h_->m_rsp_rate, e.rate) << "cycle " << h_.cycle();
+        EXPECT_EQ(h_->m_rsp_burst, e.burst) << "cycle " << h_.cycle();
+        EXPECT_EQ(h_->m_rsp_tokens, e.tokens) << "cycle " << h_.cycle();
       }
     }
     // Accepts: the request first, then the command.
-    if (req_valid_ && dut_->s_req_ready) {
+    if (req_valid_ && h_->s_req_ready) {
       const bool pass = ref_.check(req_.index, req_.len, req_.ts);
-      exp_res_.push_back({cycle_ + kLatency, pass});
+      exp_res_.push_back({h_.cycle() + kLatency, pass});
       (pass ? passes : drops)++;
-      if (accepts == 0) first_accept = cycle_;
-      last_accept = cycle_;
+      if (accepts == 0) first_accept = h_.cycle();
+      last_accept = h_.cycle();
       ++accepts;
       req_valid_ = false;
     }
-    if (cmd_valid_ && dut_->s_cmd_ready) {
+    if (cmd_valid_ && h_->s_cmd_ready) {
       ExpRsp e;
       const bool in_range = cmd_.index >= 1 && cmd_.index < num_;
       if (cmd_.op == kOpWrite && in_range) {
@@ -186,11 +173,9 @@ class Bench {
     }
   }
 
-  VerilatedContext ctx_;
-  std::unique_ptr<V> dut_;
+  bench::Harness<V> h_;
   MeterBank ref_;
   std::uint32_t num_;
-  std::uint64_t cycle_ = 0;
   bool req_valid_ = false, cmd_valid_ = false, rsp_ready_ = true;
   Req req_;
   Cmd cmd_;

@@ -13,7 +13,6 @@
 //   FrameHitsInsertedFlow: a flow inserted through FT_CMD and a TCAM rule are hit by frames
 //     from the wire; FT_CMD QUERY / TCAM_CMD QUERY then read the counters the model reads.
 #include <gtest/gtest.h>
-#include <verilated.h>
 
 #include <algorithm>
 #include <array>
@@ -27,8 +26,12 @@
 #include <set>
 #include <vector>
 
-#include "../axi/axil_driver.hpp"
 #include "Vmgmt_tb_top.h"
+#include "common/axil_driver.hpp"
+#include "common/axis.hpp"
+#include "common/bits.hpp"
+#include "common/channel.hpp"
+#include "common/harness.hpp"
 #include "nicsim/model/action.hpp"
 #include "nicsim/model/builder.hpp"
 #include "nicsim/model/device/host_memory.hpp"
@@ -45,16 +48,13 @@ constexpr std::uint32_t kEmBuckets = 8;
 constexpr std::uint32_t kTcamEntries = 16;
 constexpr std::uint32_t kNumMeters = 8;
 constexpr std::uint32_t kNumEncap = 8;
-constexpr unsigned kDataBytes = 8;  // DATA_W 64
 constexpr std::uint32_t kBusy = 1u << 31;
 
 using Bytes = std::vector<std::uint8_t>;
 
-// Verilator wide signals: byte `i` of a little-endian byte array at bits [8i +: 8].
-template <class W>
-void put_byte(W& w, unsigned bit, std::uint8_t v) {
-  w[bit / 32] = (w[bit / 32] & ~(0xFFu << (bit % 32))) | (std::uint32_t{v} << (bit % 32));
-}
+NICSIM_AXIS_PORT(WireIn, s_axis_);
+NICSIM_AXIS_PORT(WireOut, m_axis_);
+NICSIM_VALID_READY_PORT(DescPort, m_desc_);
 
 model::DeviceConfig device_config() {
   model::DeviceConfig c;
@@ -67,56 +67,39 @@ model::DeviceConfig device_config() {
 
 class Bench {
  public:
-  explicit Bench(std::uint32_t seed) : rng_(seed), dev_(device_config(), mem_) {
-    m_ = std::make_unique<Vmgmt_tb_top>(&ctx_);
-    drv_ = std::make_unique<nicsim::axi::AxiLiteDriver<Vmgmt_tb_top>>(*m_, rng_,
-                                                                      [this] { step(); });
-    m_->m_axis_tready = 1;
-    m_->m_desc_ready = 1;
-    m_->rst = 1;
-    for (int i = 0; i < 4; ++i) step();
-    m_->rst = 0;
+  explicit Bench(std::uint32_t seed)
+      : h_({.name = "nic_mgmt"}), rng_(seed), dev_(device_config(), mem_), drv_(h_, rng_) {
+    h_->m_axis_tready = 1;
+    h_->m_desc_ready = 1;
     // The EM table and the meters sweep their RAMs after reset.
-    for (int i = 0; i < 64; ++i) step();
+    h_.reset(4, 64);
     dev_.write32(R::nic::CONTROL_ADDR, 1);  // ENABLE (the RTL wrapper ties it on)
   }
-  ~Bench() { m_->final(); }
 
-  Vmgmt_tb_top& m() { return *m_; }
+  nicsim::bench::Harness<Vmgmt_tb_top>& harness() { return h_; }
+  Vmgmt_tb_top& m() { return h_.dut(); }
   model::NicDevice& dev() { return dev_; }
   std::mt19937& rng() { return rng_; }
-  std::uint64_t cycle() const { return cycle_; }
+  std::uint64_t cycle() const { return h_.cycle(); }
   unsigned rand(unsigned lo, unsigned hi) {
     return std::uniform_int_distribution<unsigned>(lo, hi)(rng_);
   }
   std::uint32_t rand32() { return static_cast<std::uint32_t>(rng_()); }
 
-  // Every clock: on_drive sets inputs (after the outputs of the last edge settled), on_sample
-  // sees the settled handshakes of the clock, before the edge.
+  // Every clock: on_drive sets inputs (after the outputs settled on this clock's other
+  // inputs), on_sample sees the settled handshakes of the clock, before the edge.
   std::function<void()> on_drive;
   std::function<void()> on_sample;
 
-  void step() {
-    m_->clk = 0;
-    m_->eval();
-    if (on_drive) {
-      on_drive();
-      m_->eval();
-    }
-    if (on_sample) on_sample();
-    drv_->observe();
-    m_->clk = 1;
-    m_->eval();
-    ++cycle_;
-  }
+  void step() { h_.tick(); }
 
-  void axil_stalls(bool on) { drv_->set_stalls(on); }
+  void axil_stalls(bool on) { drv_.set_stalls(on); }
 
   // Register access on the RTL only, or on both.
-  void rtl_write(std::uint32_t a, std::uint32_t v) { drv_->write(a, v); }
-  std::uint32_t rtl_read(std::uint32_t a) { return drv_->read(a); }
+  void rtl_write(std::uint32_t a, std::uint32_t v) { drv_.write(a, v); }
+  std::uint32_t rtl_read(std::uint32_t a) { return drv_.read(a); }
   void write(std::uint32_t a, std::uint32_t v) {
-    drv_->write(a, v);
+    drv_.write(a, v);
     dev_.write32(a, v);
   }
 
@@ -128,7 +111,7 @@ class Bench {
           (rtl_read(R::actions::ACT_STATUS_ADDR) & kBusy) == 0)
         return;
     }
-    ADD_FAILURE() << "register commands still busy at cycle " << cycle_;
+    ADD_FAILURE() << "register commands still busy at cycle " << h_.cycle();
   }
 
   // Compares the words [lo, hi) of the map, RTL against the model, in address order (so the
@@ -138,20 +121,27 @@ class Bench {
       const std::uint32_t exp = dev_.read32(a);
       const std::uint32_t got = rtl_read(a);
       EXPECT_EQ(got, exp) << what << ": register 0x" << std::hex << a << " at cycle " << std::dec
-                          << cycle_;
+                          << h_.cycle();
       if (got != exp) ++mismatches_;
     }
   }
   unsigned mismatches() const { return mismatches_; }
 
  private:
-  VerilatedContext ctx_;
-  std::unique_ptr<Vmgmt_tb_top> m_;
+  nicsim::bench::Harness<Vmgmt_tb_top> h_;
   std::mt19937 rng_;
   model::HostMemory mem_;
   model::NicDevice dev_;
-  std::unique_ptr<nicsim::axi::AxiLiteDriver<Vmgmt_tb_top>> drv_;
-  std::uint64_t cycle_ = 0;
+  nicsim::bench::Hook hooks_{h_,
+                             [this] {
+                               if (!on_drive) return;
+                               h_.settle();
+                               on_drive();
+                             },
+                             [this] {
+                               if (on_sample) on_sample();
+                             }};
+  nicsim::axi::AxiLiteDriver<Vmgmt_tb_top> drv_;
   unsigned mismatches_ = 0;
 };
 
@@ -320,18 +310,16 @@ class RingMaster {
     auto& m = b_.m();
     if (!c.tcam) {
       m.s_ring_em_cmd_op = static_cast<CData>(c.op);
-      for (unsigned i = 0; i < 42; ++i) put_byte(m.s_ring_em_cmd_key, 336 - 8 - 8 * i, c.key[i]);
-      for (unsigned i = 0; i < 64; ++i) put_byte(m.s_ring_em_cmd_action, 8 * i, c.action[i]);
+      nicsim::bench::put_bytes_msb(m.s_ring_em_cmd_key, 0, c.key);
+      nicsim::bench::put_bytes(m.s_ring_em_cmd_action, 0, c.action);
       m.s_ring_em_cmd_handle = c.handle;
     } else {
       m.s_ring_tcam_cmd_op = c.op;
       m.s_ring_tcam_cmd_index = c.handle;
       m.s_ring_tcam_cmd_priority = c.prio;
-      for (unsigned i = 0; i < 56; ++i) {
-        put_byte(m.s_ring_tcam_cmd_value, 448 - 8 - 8 * i, c.value[i]);
-        put_byte(m.s_ring_tcam_cmd_mask, 448 - 8 - 8 * i, c.mask[i]);
-      }
-      for (unsigned i = 0; i < 64; ++i) put_byte(m.s_ring_tcam_cmd_action, 8 * i, c.action[i]);
+      nicsim::bench::put_bytes_msb(m.s_ring_tcam_cmd_value, 0, c.value);
+      nicsim::bench::put_bytes_msb(m.s_ring_tcam_cmd_mask, 0, c.mask);
+      nicsim::bench::put_bytes(m.s_ring_tcam_cmd_action, 0, c.action);
     }
   }
 
@@ -583,52 +571,26 @@ TEST(RtlMgmt, FrameHitsInsertedFlow) {
   b.compare(kFlowLo, kFlowHi, "insert");
   b.compare(kTcamLo, kTcamHi, "tcam write");
 
-  // Send f1 twice and f2 once from the wire; the model gets each at the RTL's timestamp.
-  std::vector<Bytes> out;
-  Bytes cur;
-  unsigned descs = 0;
-  b.on_sample = [&] {
-    auto& m = b.m();
-    if (m.m_axis_tvalid && m.m_axis_tready) {
-      for (unsigned i = 0; i < kDataBytes; ++i)
-        if ((m.m_axis_tkeep >> i) & 1u) cur.push_back(static_cast<std::uint8_t>(m.m_axis_tdata >> (8 * i)));
-      if (m.m_axis_tlast) out.push_back(std::move(cur)), cur.clear();
-    }
-    if (m.m_desc_valid && m.m_desc_ready) ++descs;
+  // Send f1 twice and f2 once from the wire (back to back); the model gets each at the
+  // RTL's timestamp of its first beat.
+  namespace bench = nicsim::bench;
+  bench::AxisSource<Vmgmt_tb_top, WireIn> in(b.harness());
+  bench::AxisMonitor<Vmgmt_tb_top, WireOut> out(b.harness());
+  bench::ChannelSink<Vmgmt_tb_top, DescPort> desc(b.harness(), nullptr);
+  in.on_accept = [&](const bench::AxisFrame& f, std::size_t beat, bool) {
+    if (beat != 0) return;
+    b.dev().advance(b.m().now - b.dev().now());
+    b.dev().wire_rx(f.data);
   };
-  for (const Bytes* f : {&f1, &f2, &f1}) {
-    std::size_t off = 0;
-    bool first = true;
-    while (off < f->size()) {
-      auto& m = b.m();
-      const std::size_t n = std::min<std::size_t>(kDataBytes, f->size() - off);
-      std::uint64_t d = 0;
-      for (std::size_t i = 0; i < n; ++i) d |= std::uint64_t{(*f)[off + i]} << (8 * i);
-      m.s_axis_tdata = d;
-      m.s_axis_tkeep = static_cast<CData>((1u << n) - 1);
-      m.s_axis_tlast = off + n == f->size();
-      m.s_axis_tvalid = 1;
-      m.clk = 0;
-      m.eval();
-      const bool fire = m.s_axis_tready;
-      if (fire && first) {
-        b.dev().advance(m.now - b.dev().now());
-        b.dev().wire_rx(*f);
-        first = false;
-      }
-      b.step();
-      if (fire) off += n;
-    }
-    b.m().s_axis_tvalid = 0;
-  }
+  for (const Bytes* f : {&f1, &f2, &f1}) in.send(*f);
+  while (!in.idle()) b.step();
   for (int i = 0; i < 400; ++i) b.step();
-  b.on_sample = nullptr;
-  ASSERT_EQ(out.size(), 3u);
-  EXPECT_EQ(descs, 3u);
-  for (const Bytes& o : out) {
+  ASSERT_EQ(out.frames().size(), 3u);
+  EXPECT_EQ(desc.handshakes(), 3u);
+  for (const bench::AxisFrame& o : out.frames()) {
     const auto exp = b.dev().wire_tx();
     ASSERT_TRUE(exp.has_value());
-    EXPECT_EQ(o, exp->data);
+    EXPECT_EQ(o.data, exp->data);
   }
 
   // Counters through the registers: the EM entry (handle from the insert) and TCAM rule 3.

@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -23,13 +22,18 @@
 #include "Vparser_w512.h"
 #include "Vparser_w512_e1.h"
 #include "Vparser_w64.h"
+#include "common/axis.hpp"
+#include "common/bits.hpp"
+#include "common/channel.hpp"
+#include "common/harness.hpp"
+#include "common/pattern.hpp"
+#include "common/stream_records.hpp"
 #include "nicsim/model/builder.hpp"
 #include "nicsim/model/flow_key.hpp"
 #include "nicsim/model/parse.hpp"
 #include "nicsim/model/pcap_io.hpp"
 #include "nicsim/model/prng.hpp"
 #include "nicsim/model/tracegen.hpp"
-#include "verilated.h"
 
 namespace nm = nicsim::model;
 
@@ -67,25 +71,18 @@ struct Meta {
 constexpr unsigned kMetaW = 1534;
 
 template <class Wide>
-unsigned bits(const Wide& w, unsigned lsb, unsigned width) {
-  unsigned v = 0;
-  for (unsigned i = 0; i < width; ++i) {
-    const unsigned b = lsb + i;
-    v |= ((w[b / 32] >> (b % 32)) & 1u) << i;
-  }
-  return v;
-}
-
-template <class Wide>
 Meta decode_meta(const Wide& w) {
+  const auto bits = [&w](unsigned lsb, unsigned width) {
+    return static_cast<unsigned>(nicsim::bench::get_bits(w, lsb, width));
+  };
   Meta m;
   for (unsigned i = 0; i < nm::kTcamKeyBytes; ++i)
-    m.tcam_key[i] = static_cast<std::uint8_t>(bits(w, 448 - 8 - 8 * i, 8));
+    m.tcam_key[i] = static_cast<std::uint8_t>(bits(448 - 8 - 8 * i, 8));
   for (unsigned i = 0; i < nm::kKeyBytes; ++i)
-    m.flow_key[i] = static_cast<std::uint8_t>(bits(w, 784 - 8 - 8 * i, 8));
+    m.flow_key[i] = static_cast<std::uint8_t>(bits(784 - 8 - 8 * i, 8));
   unsigned pos = 784;
   auto take = [&](unsigned width) {
-    const unsigned v = bits(w, pos, width);
+    const unsigned v = bits(pos, width);
     pos += width;
     return v;
   };
@@ -120,186 +117,57 @@ Meta decode_meta(const Wide& w) {
   return m;
 }
 
-// Valid/ready patterns: cycle -> level.
-using Pattern = std::function<bool(std::uint64_t)>;
-Pattern always() {
-  return [](std::uint64_t) { return true; };
-}
-Pattern every(std::vector<bool> p) {
-  return [p = std::move(p)](std::uint64_t c) { return p[c % p.size()]; };
-}
-Pattern random_pattern(std::uint64_t seed, unsigned percent) {
-  auto rng = std::make_shared<nm::Prng>(seed);
-  return [rng, percent](std::uint64_t) { return rng->below(100) < percent; };
-}
+using nicsim::bench::Pattern;
 
 struct Patterns {
-  Pattern in_valid = always();
-  Pattern out_ready = always();
-  Pattern meta_ready = always();
+  Pattern in_valid = nicsim::bench::always();
+  Pattern out_ready = nicsim::bench::always();
+  Pattern meta_ready = nicsim::bench::always();
 };
 
-struct RunResult {
-  std::vector<std::vector<std::uint8_t>> out_frames;
-  std::vector<Meta> metas;
-  std::uint64_t cycles = 0;         // from the first beat accepted to the last metadata
-  std::uint64_t latency = 0;        // first frame: clocks from its tlast to its metadata
-  bool hung = false;
-};
+using RunResult = nicsim::bench::RecordRun<Meta>;  // records: the metadata
+
+NICSIM_AXIS_PORT(SAxis, s_axis_);
+NICSIM_AXIS_PORT(MAxis, m_axis_);
+NICSIM_VALID_READY_PORT(MetaPort, m_meta_);
 
 // One Verilated parser (Vparser_w64 or Vparser_w512) with its clock.
 template <class V, unsigned W>
 class Dut {
  public:
-  static constexpr unsigned kKeep = W / 8;
-
-  explicit Dut(const nm::ParserConfig& cfg = {})
-      : ctx_(std::make_unique<VerilatedContext>()), top_(std::make_unique<V>(ctx_.get())) {
+  explicit Dut(const nm::ParserConfig& cfg = {}) : h_({.name = "parser w" + std::to_string(W)}) {
     set_config(cfg);
-    top_->clk = 0;
-    top_->rst = 1;
-    clear_inputs();
-    for (int i = 0; i < 4; ++i) tick();
-    top_->rst = 0;
-    tick();
+    h_.reset(4, 1);
   }
-  ~Dut() { top_->final(); }
-  Dut(const Dut&) = delete;
-  Dut& operator=(const Dut&) = delete;
 
   // The tunnel ports (quasi-static: change them only while no frame is in the parser).
   void set_config(const nm::ParserConfig& cfg) {
-    top_->cfg_vxlan_port = cfg.vxlan_port;
-    top_->cfg_geneve_port = cfg.geneve_port;
+    h_->cfg_vxlan_port = cfg.vxlan_port;
+    h_->cfg_geneve_port = cfg.geneve_port;
   }
 
+  // Every frame through the parser; the input has garbage in unused lanes, tuser carries the
+  // frame's low vport bit (to see that tuser passes unchanged), vport is driven on every beat
+  // but sampled on the first.
   RunResult run(const std::vector<InFrame>& frames, const Patterns& pat) {
-    RunResult r;
-    std::vector<std::uint8_t> cur_out;
-    std::size_t fi = 0, off = 0;  // input frame and byte offset of the next beat
-    bool presenting = false;
-    std::uint64_t cycle = 0, idle = 0, first = 0, tlast0 = 0;
-    bool started = false;
-    while (r.metas.size() < frames.size() || r.out_frames.size() < frames.size()) {
-      if (!presenting && fi < frames.size() && pat.in_valid(cycle)) presenting = true;
-      if (presenting) {
-        drive_beat(frames[fi], off);
-      } else {
-        clear_inputs();
-      }
-      top_->m_axis_tready = pat.out_ready(cycle) ? 1 : 0;
-      top_->m_meta_ready = pat.meta_ready(cycle) ? 1 : 0;
-      top_->clk = 0;
-      top_->eval();
-      bool progress = false;
-      // Handshakes seen before the rising edge.
-      if (presenting && top_->s_axis_tready) {
-        if (!started) {
-          started = true;
-          first = cycle;
-        }
-        off += kKeep;
-        if (off >= frames[fi].bytes.size()) {
-          if (fi == 0) tlast0 = cycle;
-          ++fi;
-          off = 0;
-        }
-        presenting = false;
-        progress = true;
-      }
-      if (top_->m_axis_tvalid && top_->m_axis_tready) {
-        const std::uint64_t keep = get_keep();
-        for (unsigned b = 0; b < kKeep; ++b)
-          if ((keep >> b) & 1u) cur_out.push_back(get_byte(b));
-        if (top_->m_axis_tlast) {
-          r.out_frames.push_back(std::move(cur_out));
-          cur_out.clear();
-        }
-        progress = true;
-      }
-      if (top_->m_meta_valid && top_->m_meta_ready) {
-        if (r.metas.empty()) r.latency = cycle - tlast0;
-        r.metas.push_back(decode_meta(top_->m_meta_data));
-        progress = true;
-        r.cycles = cycle + 1 - first;
-      }
-      top_->clk = 1;
-      top_->eval();
-      ++cycle;
-      idle = progress ? 0 : idle + 1;
-      if (idle > 5000) {
-        r.hung = true;
-        break;
-      }
-    }
-    clear_inputs();
-    return r;
+    namespace b = nicsim::bench;
+    std::vector<b::AxisFrame> in;
+    for (std::size_t i = 0; i < frames.size(); ++i)
+      in.push_back({.data = frames[i].bytes, .user = frames[i].vport & 1u, .id = i});
+    return b::run_with_records<Meta, SAxis, MAxis, MetaPort>(
+        h_, in,
+        {.in_valid = pat.in_valid,
+         .out_ready = pat.out_ready,
+         .record_ready = pat.meta_ready,
+         .fill = [](unsigned lane) { return static_cast<std::uint8_t>(0xa5 ^ lane); }},
+        [](V& m) { return decode_meta(m.m_meta_data); },
+        [&](V& m, const b::AxisFrame* f, std::size_t, bool valid) {
+          m.s_axis_vport = valid ? frames[f->id].vport : 0;
+        });
   }
 
  private:
-  void tick() {
-    top_->clk = 0;
-    top_->eval();
-    top_->clk = 1;
-    top_->eval();
-  }
-
-  void clear_inputs() {
-    top_->s_axis_tvalid = 0;
-    top_->s_axis_tlast = 0;
-    top_->s_axis_tuser = 0;
-    top_->s_axis_vport = 0;
-    if constexpr (W <= 64) {
-      top_->s_axis_tdata = 0;
-    } else {
-      for (unsigned i = 0; i < W / 32; ++i) top_->s_axis_tdata[i] = 0;
-    }
-    top_->s_axis_tkeep = 0;
-  }
-
-  // The beat of frame f at byte offset off; tuser carries the frame's low vport bit (to see
-  // that tuser passes unchanged), vport is driven on every beat but sampled on the first.
-  void drive_beat(const InFrame& f, std::size_t off) {
-    std::uint64_t keep = 0;
-    std::array<std::uint8_t, kKeep> lanes{};
-    for (unsigned b = 0; b < kKeep; ++b) {
-      if (off + b < f.bytes.size()) {
-        lanes[b] = f.bytes[off + b];
-        keep |= std::uint64_t{1} << b;
-      } else {
-        lanes[b] = static_cast<std::uint8_t>(0xa5 ^ b);  // garbage in unused lanes
-      }
-    }
-    if constexpr (W <= 64) {
-      std::uint64_t d = 0;
-      for (unsigned b = 0; b < kKeep; ++b) d |= std::uint64_t{lanes[b]} << (8 * b);
-      top_->s_axis_tdata = d;
-      top_->s_axis_tkeep = static_cast<std::uint8_t>(keep);
-    } else {
-      for (unsigned i = 0; i < W / 32; ++i) {
-        std::uint32_t d = 0;
-        for (unsigned b = 0; b < 4; ++b) d |= std::uint32_t{lanes[4 * i + b]} << (8 * b);
-        top_->s_axis_tdata[i] = d;
-      }
-      top_->s_axis_tkeep = keep;
-    }
-    top_->s_axis_tvalid = 1;
-    top_->s_axis_tlast = off + kKeep >= f.bytes.size() ? 1 : 0;
-    top_->s_axis_tuser = f.vport & 1u;
-    top_->s_axis_vport = f.vport;
-  }
-
-  std::uint64_t get_keep() const { return top_->m_axis_tkeep; }
-  std::uint8_t get_byte(unsigned b) const {
-    if constexpr (W <= 64) {
-      return static_cast<std::uint8_t>(top_->m_axis_tdata >> (8 * b));
-    } else {
-      return static_cast<std::uint8_t>(top_->m_axis_tdata[b / 4] >> (8 * (b % 4)));
-    }
-  }
-
-  std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<V> top_;
+  nicsim::bench::Harness<V> h_;
 };
 
 // ---- model side -----------------------------------------------------------------------------
@@ -494,15 +362,15 @@ template <unsigned W>
 void check_run(const std::vector<InFrame>& frames, const RunResult& r,
                const nm::ParserConfig& cfg, Coverage* cov) {
   ASSERT_FALSE(r.hung) << "DATA_W=" << W << ": no progress for 5000 clocks after "
-                       << r.out_frames.size() << " frames out, " << r.metas.size()
+                       << r.out_frames.size() << " frames out, " << r.records.size()
                        << " metadata";
   ASSERT_EQ(r.out_frames.size(), frames.size());
-  ASSERT_EQ(r.metas.size(), frames.size());
+  ASSERT_EQ(r.records.size(), frames.size());
   for (std::size_t i = 0; i < frames.size(); ++i) {
-    const std::string d = check_frame(frames[i], r.out_frames[i], r.metas[i], cfg);
+    const std::string d = check_frame(frames[i], r.out_frames[i], r.records[i], cfg);
     ASSERT_TRUE(d.empty()) << "DATA_W=" << W << " frame " << i << " (" << frames[i].bytes.size()
                            << " bytes): " << d << "\n  frame " << hex(frames[i].bytes);
-    if (cov) cov->add(r.metas[i]);
+    if (cov) cov->add(r.records[i]);
   }
 }
 
@@ -528,17 +396,17 @@ Coverage check_both(const std::vector<InFrame>& frames, const Patterns& pat = {}
 
 Patterns stall_patterns() {
   Patterns p;
-  p.in_valid = every({true, true, true, false});
-  p.out_ready = every({true, true, false});
-  p.meta_ready = every({true, false, true, true, false});
+  p.in_valid = nicsim::bench::every("1110");
+  p.out_ready = nicsim::bench::every("110");
+  p.meta_ready = nicsim::bench::every("10110");
   return p;
 }
 
 Patterns random_patterns(std::uint64_t seed) {
   Patterns p;
-  p.in_valid = random_pattern(seed, 70);
-  p.out_ready = random_pattern(seed + 1, 60);
-  p.meta_ready = random_pattern(seed + 2, 50);
+  p.in_valid = nicsim::bench::random(seed, 70);
+  p.out_ready = nicsim::bench::random(seed + 1, 60);
+  p.meta_ready = nicsim::bench::random(seed + 2, 50);
   return p;
 }
 

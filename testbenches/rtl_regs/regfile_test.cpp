@@ -5,20 +5,19 @@
 // reg2hw/hw2reg port structs, comes from the generated table nic_regfile_ports.hpp, so a
 // change to rtl/regs.yaml is covered without touching this file.
 #include <gtest/gtest.h>
-#include <verilated.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <memory>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "../axi/axil_driver.hpp"
 #include "Vnic_regfile_small.h"
+#include "common/axil_driver.hpp"
+#include "common/harness.hpp"
 #include "nic_regfile_ports.hpp"
 #include "nicsim/model/device/host_memory.hpp"
 #include "nicsim/model/device/nic_device.hpp"
@@ -47,34 +46,37 @@ std::uint32_t lanes(std::uint32_t data, unsigned strb) { return merge(0, data, s
 
 class Bench {
  public:
-  explicit Bench(std::uint32_t seed) : rng_(seed) {
-    ctx_ = std::make_unique<VerilatedContext>();
-    m_ = std::make_unique<Vnic_regfile_small>(ctx_.get());
-    regs_ = rf::registers(*m_, kCounts);
-    drv_ = std::make_unique<nicsim::axi::AxiLiteDriver<Vnic_regfile_small>>(*m_, rng_,
-                                                                           [this] { step(); });
-    m_->rst = 1;
-    for (int i = 0; i < 4; ++i) step();
-    m_->rst = 0;
-    step();
+  explicit Bench(std::uint32_t seed)
+      : h_({.name = "nic_regfile"}), regs_(rf::registers(h_.dut(), kCounts)), rng_(seed),
+        drv_(h_, rng_) {
+    h_.reset(4, 1);
     strobes_.clear();
   }
-  ~Bench() { m_->final(); }
 
-  Vnic_regfile_small& m() { return *m_; }
+  Vnic_regfile_small& m() { return h_.dut(); }
   std::vector<rf::Register>& regs() { return regs_; }
   std::vector<Strobe>& strobes() { return strobes_; }
   std::mt19937& rng() { return rng_; }
-  std::uint64_t cycle() const { return cycle_; }
-  void set_stalls(bool on) { drv_->set_stalls(on); }
+  std::uint64_t cycle() const { return h_.cycle(); }
+  void set_stalls(bool on) { drv_.set_stalls(on); }
   // Called before every clock's evaluation (inputs that change while traffic runs).
   std::function<void(std::uint64_t)> on_cycle;
 
-  // One clock: settle, check the AXI rules, sample the strobes, then the rising edge.
-  void step() {
-    if (on_cycle) on_cycle(cycle_);
-    m_->clk = 0;
-    m_->eval();
+  // One clock: settle, sample the strobes, check the AXI rules (the driver), rising edge.
+  void step() { h_.tick(); }
+
+  void write(std::uint32_t addr, std::uint32_t data, unsigned strb = 0xF) {
+    drv_.write(addr, data, strb);
+  }
+  std::uint32_t read(std::uint32_t addr) { return drv_.read(addr); }
+
+  unsigned rand(unsigned lo, unsigned hi) {
+    return std::uniform_int_distribution<unsigned>(lo, hi)(rng_);
+  }
+  std::uint32_t rand32() { return static_cast<std::uint32_t>(rng_()); }
+
+ private:
+  void sample_strobes() {
     for (const auto& r : regs_) {
       if (!r.qe) continue;
       for (unsigned e = 0; e < r.map_elements; ++e) {
@@ -84,30 +86,15 @@ class Bench {
         }
       }
     }
-    drv_->observe();
-    m_->clk = 1;
-    m_->eval();
-    ++cycle_;
   }
 
-  void write(std::uint32_t addr, std::uint32_t data, unsigned strb = 0xF) {
-    drv_->write(addr, data, strb);
-  }
-  std::uint32_t read(std::uint32_t addr) { return drv_->read(addr); }
-
-  unsigned rand(unsigned lo, unsigned hi) {
-    return std::uniform_int_distribution<unsigned>(lo, hi)(rng_);
-  }
-  std::uint32_t rand32() { return static_cast<std::uint32_t>(rng_()); }
-
- private:
-  std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<Vnic_regfile_small> m_;
+  nicsim::bench::Harness<Vnic_regfile_small> h_;
   std::vector<rf::Register> regs_;
   std::mt19937 rng_;
   std::vector<Strobe> strobes_;
-  std::uint64_t cycle_ = 0;
-  std::unique_ptr<nicsim::axi::AxiLiteDriver<Vnic_regfile_small>> drv_;
+  nicsim::bench::Hook hook_{h_, [this] { if (on_cycle) on_cycle(h_.cycle()); },
+                            [this] { sample_strobes(); }};
+  nicsim::axi::AxiLiteDriver<Vnic_regfile_small> drv_;
 };
 
 // One 32-bit word of the map: register, element, word (64-bit: 0 = _LO, 1 = _HI).

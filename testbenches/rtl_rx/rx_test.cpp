@@ -15,7 +15,6 @@
 // RtlRxFigures: delivered bytes per clock for 64/256/1500-byte frames, DATA_W 512, memory
 // read latency 100, write latency 100 and 50, no stalls.
 #include <gtest/gtest.h>
-#include <verilated.h>
 
 #include <array>
 #include <cstdint>
@@ -25,17 +24,22 @@
 #include <string>
 #include <vector>
 
-#include "../axi/axi_checker.hpp"
-#include "../axi/axi_mem.hpp"
-#include "../axi/axi_port.hpp"
 #include "Vrx_tb_top_w512.h"
 #include "Vrx_tb_top_w64.h"
+#include "common/axi_checker.hpp"
+#include "common/axi_mem.hpp"
+#include "common/axi_port.hpp"
+#include "common/axi_slave.hpp"
+#include "common/axis.hpp"
+#include "common/bits.hpp"
+#include "common/harness.hpp"
 #include "nicsim/model/prng.hpp"
 
 namespace nicsim::axi {
 namespace {
 
 NICSIM_AXI_PORT(RxAxi, m_axi_);
+NICSIM_AXIS_PORT(InPort, s_axis_);
 
 using Bytes = std::vector<std::uint8_t>;
 using model::Prng;
@@ -45,42 +49,9 @@ constexpr unsigned kNR = kNumRxq + 1;  // rings; the last is the exception ring
 constexpr unsigned kExc = kNumRxq;
 constexpr std::uint64_t kCqLo = 0x20000000, kCqHi = 0x30000000;  // completion rings' region
 
-// ---- bit fields of Verilated signals (integral or VlWide)
-template <class T>
-void put(T& sig, unsigned lo, unsigned w, std::uint64_t v) {
-  if constexpr (std::is_integral_v<T>) {
-    const std::uint64_t m = (w >= 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << w) - 1)) << lo;
-    std::uint64_t s = static_cast<std::uint64_t>(sig);
-    s = (s & ~m) | ((v << lo) & m);
-    sig = static_cast<T>(s);
-  } else {
-    for (unsigned i = 0; i < w; ++i) {
-      const unsigned b = lo + i;
-      const std::uint32_t bit = std::uint32_t{1} << (b % 32);
-      if ((v >> i) & 1u) sig[b / 32] |= bit;
-      else sig[b / 32] &= ~bit;
-    }
-  }
-}
-template <class T>
-std::uint64_t get(const T& sig, unsigned lo, unsigned w) {
-  if constexpr (std::is_integral_v<T>) {
-    const std::uint64_t s = static_cast<std::uint64_t>(sig) >> lo;
-    return w >= 64 ? s : (s & ((std::uint64_t{1} << w) - 1));
-  } else {
-    std::uint64_t v = 0;
-    for (unsigned i = 0; i < w; ++i) {
-      const unsigned b = lo + i;
-      v |= std::uint64_t{(sig[b / 32] >> (b % 32)) & 1u} << i;
-    }
-    return v;
-  }
-}
-
-template <class T, class U>
-void set(T& sig, U v) {
-  sig = static_cast<T>(v);
-}
+using bench::get_bits;
+using bench::put;
+using bench::put_bits;
 
 void put_le(Bytes& b, unsigned off, unsigned n, std::uint64_t v) {
   for (unsigned i = 0; i < n; ++i) b[off + i] = static_cast<std::uint8_t>(v >> (8 * i));
@@ -140,30 +111,22 @@ class RxBench {
   static constexpr unsigned kB = RxAxi::data_bytes<V>();
 
   RxBench(const AxiMemConfig& mcfg, Profile prof, std::uint64_t seed)
-      : mem_(mcfg), prof_(prof), rng_(seed) {
+      : h_({.name = "rx_engine w" + std::to_string(8 * kB)}), mem_(mcfg), prof_(prof),
+        rng_(seed) {
     AxiCheckerConfig c;
     c.name = "rx_engine w" + std::to_string(8 * kB);
     c.data_bytes = kB;
     c.max_reads = 16;
     c.max_writes = 16;
     chk_ = std::make_unique<AxiChecker>(c);
-    ctx_.debug(0);
-    ctx_.randReset(0);
-    dut_ = std::make_unique<V>(&ctx_);
-    dut_->clk = 0;
-    dut_->rst = 1;
-    dut_->irq_enable = 1;
-    for (int i = 0; i < 4; ++i) tick();
-    dut_->rst = 0;
-    tick();
+    h_->irq_enable = 1;
+    h_.reset(4, 1);
+    attach();
   }
-  ~RxBench() { dut_->final(); }
-  RxBench(const RxBench&) = delete;
-  RxBench& operator=(const RxBench&) = delete;
 
   AxiMem& mem() { return mem_; }
   AxiChecker& checker() { return *chk_; }
-  std::uint64_t cycle() const { return cycle_; }
+  std::uint64_t cycle() const { return h_.cycle(); }
   std::array<Ring, kNR> ring{};
   std::array<Vnic, kNumVnic> vnic{};
   std::array<std::uint64_t, kNumDrops> drops{};
@@ -172,58 +135,59 @@ class RxBench {
 
   // ---- configuration to the DUT (host registers)
   void drive_cfg() {
-    V& d = *dut_;
+    V& d = h_.dut();
     for (unsigned q = 0; q < kNR; ++q) {
       const Ring& r = ring[q];
       if (q < kNumRxq) {
-        put(d.rxq_ring_base, q * 64, 64, r.base);
-        put(d.rxq_cq_base, q * 64, 64, r.cq_base);
-        put(d.rxq_size_log2, q * 5, 5, r.size);
-        put(d.rxq_enable, q, 1, r.en);
-        put(d.rxq_prod, q * 16, 16, r.prod);
-        put(d.rxq_cq_cons, q * 16, 16, r.cq_cons);
-        put(d.rxq_irq_en, q, 1, r.irq_en);
-        put(d.rxq_irq_vec, q * 8, 8, r.vec);
-        put(d.rxq_mod_pkts, q * 16, 16, r.mod_pkts);
-        put(d.rxq_mod_cycles, q * 32, 32, r.mod_cycles);
+        put_bits(d.rxq_ring_base, q * 64, 64, r.base);
+        put_bits(d.rxq_cq_base, q * 64, 64, r.cq_base);
+        put_bits(d.rxq_size_log2, q * 5, 5, r.size);
+        put_bits(d.rxq_enable, q, 1, r.en);
+        put_bits(d.rxq_prod, q * 16, 16, r.prod);
+        put_bits(d.rxq_cq_cons, q * 16, 16, r.cq_cons);
+        put_bits(d.rxq_irq_en, q, 1, r.irq_en);
+        put_bits(d.rxq_irq_vec, q * 8, 8, r.vec);
+        put_bits(d.rxq_mod_pkts, q * 16, 16, r.mod_pkts);
+        put_bits(d.rxq_mod_cycles, q * 32, 32, r.mod_cycles);
       } else {
-        set(d.exc_ring_base, r.base);
-        set(d.exc_cq_base, r.cq_base);
-        set(d.exc_size_log2, r.size);
-        set(d.exc_enable, r.en);
-        set(d.exc_prod, r.prod);
-        set(d.exc_cq_cons, r.cq_cons);
-        set(d.exc_irq_en, r.irq_en);
-        set(d.exc_irq_vec, r.vec);
-        set(d.exc_mod_pkts, r.mod_pkts);
-        set(d.exc_mod_cycles, r.mod_cycles);
+        put(d.exc_ring_base, r.base);
+        put(d.exc_cq_base, r.cq_base);
+        put(d.exc_size_log2, r.size);
+        put(d.exc_enable, r.en);
+        put(d.exc_prod, r.prod);
+        put(d.exc_cq_cons, r.cq_cons);
+        put(d.exc_irq_en, r.irq_en);
+        put(d.exc_irq_vec, r.vec);
+        put(d.exc_mod_pkts, r.mod_pkts);
+        put(d.exc_mod_cycles, r.mod_cycles);
       }
     }
     for (unsigned v = 0; v < kNumVnic; ++v) {
-      put(d.vnic_enable, v, 1, vnic[v].en);
-      put(d.vnic_rxq_base, v * 16, 16, vnic[v].base);
-      put(d.vnic_rxq_count, v * 16, 16, vnic[v].count);
-      put(d.vnic_quota_bytes, v * 32, 32, vnic[v].quota);
-      put(d.vnic_quota_policy, v, 1, 0);
+      put_bits(d.vnic_enable, v, 1, vnic[v].en);
+      put_bits(d.vnic_rxq_base, v * 16, 16, vnic[v].base);
+      put_bits(d.vnic_rxq_count, v * 16, 16, vnic[v].count);
+      put_bits(d.vnic_quota_bytes, v * 32, 32, vnic[v].quota);
+      put_bits(d.vnic_quota_policy, v, 1, 0);
     }
   }
 
   // One host clock with strobes: arm (per ring) and quota releases.
   void host_clock(std::uint32_t arm_mask, std::uint32_t rel_mask,
                   const std::array<std::uint32_t, kNumVnic>& rel) {
-    V& d = *dut_;
-    put(d.rxq_cq_arm, 0, kNumRxq, arm_mask & ((1u << kNumRxq) - 1));
-    set(d.exc_cq_arm, (arm_mask >> kNumRxq) & 1u);
-    put(d.vnic_quota_release, 0, kNumVnic, rel_mask);
-    for (unsigned v = 0; v < kNumVnic; ++v) put(d.vnic_quota_release_bytes, v * 32, 32, rel[v]);
+    V& d = h_.dut();
+    put_bits(d.rxq_cq_arm, 0, kNumRxq, arm_mask & ((1u << kNumRxq) - 1));
+    put(d.exc_cq_arm, (arm_mask >> kNumRxq) & 1u);
+    put_bits(d.vnic_quota_release, 0, kNumVnic, rel_mask);
+    for (unsigned v = 0; v < kNumVnic; ++v)
+      put_bits(d.vnic_quota_release_bytes, v * 32, 32, rel[v]);
     for (unsigned q = 0; q < kNR; ++q)
       if ((arm_mask >> q) & 1u) arm_pending_[q] = true;
     for (unsigned v = 0; v < kNumVnic; ++v)
       if ((rel_mask >> v) & 1u) vnic[v].inflight = rel[v] > vnic[v].inflight ? 0 : vnic[v].inflight - rel[v];
     step();
-    put(d.rxq_cq_arm, 0, kNumRxq, 0);
-    set(d.exc_cq_arm, 0);
-    put(d.vnic_quota_release, 0, kNumVnic, 0);
+    put_bits(d.rxq_cq_arm, 0, kNumRxq, 0);
+    put(d.exc_cq_arm, 0);
+    put_bits(d.vnic_quota_release, 0, kNumVnic, 0);
   }
 
   // ---- the reference (spec 7.2 / 7.4), applied in frame order
@@ -293,43 +257,32 @@ class RxBench {
   bool run_batch(const std::vector<Frame>& frames, std::uint64_t max_idle = 100000) {
     for (const Frame& f : frames) {
       ref_frame(f);
-      for (std::size_t off = 0; off < f.bytes.size(); off += kB) {
-        Beat b;
-        b.r = f.r;
-        const std::size_t n = std::min<std::size_t>(kB, f.bytes.size() - off);
-        for (std::size_t i = 0; i < n; ++i) b.data[i] = f.bytes[off + i];
-        b.keep = n >= 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << n) - 1);
-        b.last = off + n == f.bytes.size();
-        b.len = static_cast<unsigned>(f.bytes.size());
-        beats_.push_back(b);
-      }
+      if (f.bytes.empty()) continue;
+      recs_.push_back(f.r);
+      in_->send({.data = f.bytes, .id = recs_.size() - 1});
     }
     const std::uint64_t want = sent_ + frames.size();
     sent_ = want;
-    std::uint64_t last = cycle_, seen = 0;
-    while (decided() != want || !beats_.empty()) {
-      step();
-      const std::uint64_t now = decided() * 1000000 + beats_.size();
-      if (now != seen) { seen = now; last = cycle_; }
-      if (cycle_ - last > max_idle) {
-        ADD_FAILURE() << "watchdog at cycle " << cycle_ << ": decided " << decided() << " of "
-                      << want << ", beats left " << beats_.size();
-        return false;
-      }
-    }
-    for (int i = 0; i < 8; ++i) step();
+    h_.set_watchdog(max_idle, [this, want] {
+      return "decided " + std::to_string(decided()) + " of " + std::to_string(want) +
+             ", frames left " + std::to_string(in_->queued());
+    });
+    const bool ok = h_.run_until([&] { return decided() == want && in_->idle(); });
+    h_.set_watchdog(0);
+    if (!ok) return false;
+    h_.ticks(8);
     check_state();
     return !::testing::Test::HasFailure();
   }
 
   std::uint64_t decided() const {
-    const V& d = *dut_;
+    const V& d = h_.dut();
     return d.cnt_out_vnic + d.cnt_out_exc + d.cnt_rx_no_desc + d.cnt_rx_too_long +
            d.cnt_rx_cq_full + d.cnt_quota + d.cnt_exc_full + d.cnt_mirror + d.cnt_mirror_drop;
   }
 
   void check_state() {
-    const V& d = *dut_;
+    const V& d = h_.dut();
     EXPECT_EQ(d.cnt_out_vnic, out_vnic);
     EXPECT_EQ(d.cnt_loopback, loopback);
     EXPECT_EQ(d.cnt_out_exc, out_exc);
@@ -342,13 +295,13 @@ class RxBench {
     EXPECT_EQ(d.cnt_mirror_drop, drops[kMirrorDrop]);
     EXPECT_EQ(d.cnt_dev_err, 0u);
     for (unsigned q = 0; q < kNR; ++q) {
-      const std::uint64_t cons = q < kNumRxq ? get(d.rxq_cons, q * 16, 16) : d.exc_cons;
-      const std::uint64_t cqp = q < kNumRxq ? get(d.rxq_cq_prod, q * 16, 16) : d.exc_cq_prod;
+      const std::uint64_t cons = q < kNumRxq ? get_bits(d.rxq_cons, q * 16, 16) : d.exc_cons;
+      const std::uint64_t cqp = q < kNumRxq ? get_bits(d.rxq_cq_prod, q * 16, 16) : d.exc_cq_prod;
       EXPECT_EQ(cons, ring[q].cons) << "ring " << q;
       EXPECT_EQ(cqp, ring[q].cq_prod) << "ring " << q;
     }
     for (unsigned v = 0; v < kNumVnic; ++v)
-      EXPECT_EQ(get(d.vnic_quota_inflight, v * 32, 32), vnic[v].inflight) << "vnic " << v;
+      EXPECT_EQ(get_bits(d.vnic_quota_inflight, v * 32, 32), vnic[v].inflight) << "vnic " << v;
     for (const Expect& e : exp_) {
       EXPECT_EQ(mem_.read(e.buf, e.frame.size()), e.frame) << "buffer at 0x" << std::hex << e.buf;
       EXPECT_EQ(mem_.read(e.cpl_addr, 32), e.cpl) << "completion at 0x" << std::hex << e.cpl_addr;
@@ -358,42 +311,52 @@ class RxBench {
   }
   std::uint64_t checked() const { return checked_; }
 
-  void step() {
-    V& d = *dut_;
-    // ---- frame beats
-    const bool gap = prof_.p_frame_gap > 0 && rng_.chance(prof_.p_frame_gap);
-    if (!offer_ && !beats_.empty() && !gap) offer_ = true;
-    d.s_axis_tvalid = offer_;
-    if (offer_) {
-      const Beat& b = beats_.front();
-      sig_put_bytes(d.s_axis_tdata, b.data.data());
-      d.s_axis_tkeep = static_cast<std::remove_reference_t<decltype(d.s_axis_tkeep)>>(b.keep);
-      set(d.s_axis_tlast, b.last);
-      set(d.s_rec_dest, b.r.dest);
-      set(d.s_rec_vport, b.r.vport);
-      set(d.s_rec_src_vport, b.r.src);
-      set(d.s_rec_reason, b.r.reason);
-      set(d.s_rec_parse_err, b.r.perr);
-      set(d.s_rec_mark_valid, b.r.mkv);
-      set(d.s_rec_mark, b.r.mark);
-      set(d.s_rec_tcam_index, b.r.tcam);
-      set(d.s_rec_h1, b.r.h1);
-      set(d.s_rec_ts, b.r.ts);
-      set(d.s_rec_len, b.len);
-      set(d.s_rec_rss_hash, b.r.hash);
-      set(d.s_rec_rss_valid, b.r.rssv);
-      set(d.s_rec_rss_queue, b.r.rssq);
-      set(d.s_rec_status, b.r.status);
-      set(d.s_rec_types, b.r.types);
-      set(d.s_rec_vlan_tci, b.r.tci);
-    }
-    AxiS2M s = mem_.outputs();
-    RxAxi::drive(d, s);
-    d.eval();
-    AxiM2S m;
-    RxAxi::sample(d, m);
-    mem_.clock(m);
-    chk_->observe(m, s);
+  void step() { h_.tick(); }
+
+  // Per clock: the frame beats with their record (tvalid withheld on random clocks, drawn on
+  // every clock), the AXI slave (AxiMem) and its checker, then the checks below.
+  void attach() {
+    in_ = std::make_unique<bench::AxisSource<V, InPort>>(
+        h_, bench::AxisSourceConfig{
+                .valid = [this](std::uint64_t) {
+                  return !(prof_.p_frame_gap > 0 && rng_.chance(prof_.p_frame_gap));
+                },
+                .offer = bench::Offer::kHoldDrawEveryClock});
+    in_->side = [this](V& d, const bench::AxisFrame* f, std::size_t, bool valid) {
+      if (!valid) return;
+      const Rec& r = recs_[f->id];
+      put(d.s_rec_dest, r.dest);
+      put(d.s_rec_vport, r.vport);
+      put(d.s_rec_src_vport, r.src);
+      put(d.s_rec_reason, r.reason);
+      put(d.s_rec_parse_err, r.perr);
+      put(d.s_rec_mark_valid, r.mkv);
+      put(d.s_rec_mark, r.mark);
+      put(d.s_rec_tcam_index, r.tcam);
+      put(d.s_rec_h1, r.h1);
+      put(d.s_rec_ts, r.ts);
+      put(d.s_rec_len, f->data.size());
+      put(d.s_rec_rss_hash, r.hash);
+      put(d.s_rec_rss_valid, r.rssv);
+      put(d.s_rec_rss_queue, r.rssq);
+      put(d.s_rec_status, r.status);
+      put(d.s_rec_types, r.types);
+      put(d.s_rec_vlan_tci, r.tci);
+    };
+    in_->on_accept = [this](const bench::AxisFrame&, std::size_t, bool) {
+      if (first_beat_ == 0) first_beat_ = h_.cycle();
+    };
+    axi_ = std::make_unique<AxiMemSlave<V, RxAxi>>(h_, mem_, *chk_);
+    checks_ = std::make_unique<bench::Hook>(h_, nullptr, [this] {
+      cycle_ = h_.cycle();
+      const std::uint64_t before = decided();
+      check(h_.dut(), axi_->m2s(), axi_->s2m());
+      if (decided() != before) h_.progress();
+    });
+  }
+
+  // The order of completion writes, CQ_PROD against memory, the interrupt pulses.
+  void check(V& d, const AxiM2S& m, const AxiS2M& s) {
     // A completion's write is issued only after all of its frame's writes (AxiMem returns B
     // in AW order and makes a write visible with its B, as axi_dma's single AXI ID gives on
     // a real bus): at the AW that carries a completion, its frame's bytes must be in memory
@@ -437,7 +400,7 @@ class RxBench {
     // CQ_PROD (or taking the interrupt) never finds a completion missing.
     for (unsigned q = 0; q < kNR; ++q) {
       const auto now = static_cast<std::uint16_t>(
-          q < kNumRxq ? get(d.rxq_cq_prod, q * 16, 16) : d.exc_cq_prod);
+          q < kNumRxq ? get_bits(d.rxq_cq_prod, q * 16, 16) : d.exc_cq_prod);
       const auto step_n = static_cast<std::uint16_t>(now - seen_cqp_[q]);
       const Ring& r = ring[q];
       if (step_n != 0 && step_n <= 64 && r.size >= 4 && r.size <= 15) {
@@ -458,35 +421,20 @@ class RxBench {
     for (unsigned v = 0; v < kNumVec; ++v)
       if ((got >> v) & 1u) { ++irq_count[v]; ++irqs; }
     irq_exp_ = irq_ref();
-
-    if (d.s_axis_tvalid && d.s_axis_tready) {
-      if (first_beat_ == 0) first_beat_ = cycle_;
-      beats_.pop_front();
-      offer_ = false;
-    }
-    tick();
   }
   std::uint64_t first_beat() const { return first_beat_; }
   std::uint64_t cq_aws = 0;  // bursts carrying completions
-  void irq_enable_set(bool e) { dut_->irq_enable = e; }
+  void irq_enable_set(bool e) { h_->irq_enable = e; }
 
  private:
-  struct Beat {
-    DataBytes data{};
-    std::uint64_t keep = 0;
-    bool last = false;
-    unsigned len = 0;
-    Rec r;
-  };
-
   std::uint64_t irq_ref() {
-    const V& d = *dut_;
+    const V& d = h_.dut();
     std::uint64_t out = 0;
     for (unsigned q = 0; q < kNR; ++q) {
       IrqRef& s = irq_[q];
       const Ring& r = ring[q];
       const std::uint16_t cqp = static_cast<std::uint16_t>(
-          q < kNumRxq ? get(d.rxq_cq_prod, q * 16, 16) : d.exc_cq_prod);
+          q < kNumRxq ? get_bits(d.rxq_cq_prod, q * 16, 16) : d.exc_cq_prod);
       const bool rise = r.en && !s.prev_en;
       s.prev_en = r.en;
       if (rise || arm_pending_[q]) {
@@ -518,23 +466,17 @@ class RxBench {
     return out;
   }
 
-  void tick() {
-    dut_->clk = 1;
-    dut_->eval();
-    dut_->clk = 0;
-    dut_->eval();
-    ++cycle_;
-  }
-
-  VerilatedContext ctx_;
-  std::unique_ptr<V> dut_;
+  bench::Harness<V> h_;
   AxiMem mem_;
   std::unique_ptr<AxiChecker> chk_;
   Profile prof_;
   Prng rng_;
-  std::deque<Beat> beats_;
-  bool offer_ = false;
-  std::uint64_t cycle_ = 0, sent_ = 0, checked_ = 0, first_beat_ = 0;
+  std::vector<Rec> recs_;  // the records of the frames sent (AxisFrame::id)
+  std::unique_ptr<bench::AxisSource<V, InPort>> in_;
+  std::unique_ptr<AxiMemSlave<V, RxAxi>> axi_;
+  std::unique_ptr<bench::Hook> checks_;
+  std::uint64_t cycle_ = 0;  // the clock being checked (h_.cycle())
+  std::uint64_t sent_ = 0, checked_ = 0, first_beat_ = 0;
   std::vector<Expect> exp_;
   std::deque<Expect> order_;
   std::array<std::uint16_t, kNR> seen_cqp_{};  // CQ_PROD per ring at the last clock

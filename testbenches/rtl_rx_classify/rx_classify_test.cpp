@@ -14,13 +14,16 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "Vrx_classify_w512.h"
 #include "Vrx_classify_w64.h"
+#include "common/axis.hpp"
+#include "common/channel.hpp"
+#include "common/harness.hpp"
+#include "common/pattern.hpp"
+#include "common/stream_records.hpp"
 #include "nicsim/model/parse.hpp"
 #include "nicsim/model/pcap_io.hpp"
 #include "nicsim/model/pipeline.hpp"
@@ -28,7 +31,6 @@
 #include "nicsim/model/rss.hpp"
 #include "nicsim/model/tracegen.hpp"
 #include "nicsim/regs/nic_regs.hpp"
-#include "verilated.h"
 
 namespace nm = nicsim::model;
 namespace R = nicsim::regs;
@@ -59,19 +61,12 @@ std::string show(const Info& i) {
   return b;
 }
 
-using Pattern = std::function<bool(std::uint64_t)>;
-Pattern always() {
-  return [](std::uint64_t) { return true; };
-}
-Pattern random_pattern(std::uint64_t seed, unsigned percent) {
-  auto rng = std::make_shared<nm::Prng>(seed);
-  return [rng, percent](std::uint64_t) { return rng->below(100) < percent; };
-}
+using nicsim::bench::Pattern;
 
 struct Patterns {
-  Pattern in_valid = always();
-  Pattern out_ready = always();
-  Pattern info_ready = always();
+  Pattern in_valid = nicsim::bench::always();
+  Pattern out_ready = nicsim::bench::always();
+  Pattern info_ready = nicsim::bench::always();
 };
 
 // The RSS registers of one VNIC as the register file stores them.
@@ -126,33 +121,21 @@ RssSetup random_rss(std::uint64_t seed) {
   return s;
 }
 
-struct RunResult {
-  std::vector<std::vector<std::uint8_t>> out_frames;
-  std::vector<Info> infos;
-  std::uint64_t cycles = 0;  // from the first beat accepted to the last record
-  std::uint64_t latency = 0;  // first frame: clocks from its tlast handshake to its record
-  bool hung = false;
-};
+using RunResult = nicsim::bench::RecordRun<Info>;  // records: m_info
+
+NICSIM_AXIS_PORT(SAxis, s_axis_);
+NICSIM_AXIS_PORT(MAxis, m_axis_);
+NICSIM_VALID_READY_PORT(InfoPort, m_info_);
 
 template <class V, unsigned W>
 class Dut {
  public:
-  static constexpr unsigned kKeep = W / 8;
-
-  Dut() : ctx_(std::make_unique<VerilatedContext>()), top_(std::make_unique<V>(ctx_.get())) {
-    top_->cfg_vxlan_port = 4789;
-    top_->cfg_geneve_port = 6081;
-    top_->cfg_rss_enable = 0;
-    top_->clk = 0;
-    top_->rst = 1;
-    clear_inputs();
-    for (int i = 0; i < 4; ++i) tick();
-    top_->rst = 0;
-    tick();
+  Dut() : h_({.name = "rx_classify w" + std::to_string(W)}) {
+    h_->cfg_vxlan_port = 4789;
+    h_->cfg_geneve_port = 6081;
+    h_->cfg_rss_enable = 0;
+    h_.reset(4, 1);
   }
-  ~Dut() { top_->final(); }
-  Dut(const Dut&) = delete;
-  Dut& operator=(const Dut&) = delete;
 
   // The register file's outputs: VNIC_CTRL.RSS_ENABLE of vport v at bit v-1; RSS_KEY and
   // RSS_INDIR word i of vport v at [(v-1)*320 + 32*i +: 32] and [(v-1)*1024 + 32*i +: 32].
@@ -161,148 +144,53 @@ class Dut {
     for (unsigned v = 1; v <= kNumVnic; ++v) {
       const VnicRegs& n = s.regs[v];
       en |= R::vnic::VNIC_CTRL_RSS_ENABLE.get(n.ctrl) << (v - 1);
-      for (unsigned w = 0; w < n.key.size(); ++w) top_->cfg_rss_key[(v - 1) * 10 + w] = n.key[w];
+      for (unsigned w = 0; w < n.key.size(); ++w) h_->cfg_rss_key[(v - 1) * 10 + w] = n.key[w];
       for (unsigned w = 0; w < n.indir.size(); ++w)
-        top_->cfg_rss_indir[(v - 1) * 32 + w] = n.indir[w];
+        h_->cfg_rss_indir[(v - 1) * 32 + w] = n.indir[w];
     }
-    top_->cfg_rss_enable = static_cast<std::uint8_t>(en);
+    h_->cfg_rss_enable = static_cast<std::uint8_t>(en);
   }
 
+  // Every frame through the classifier, garbage in unused lanes; the record's inputs are
+  // driven on every beat with the frame's values (sampled on the first), junk on the others.
   RunResult run(const std::vector<InFrame>& frames, const Patterns& pat) {
-    RunResult r;
-    std::vector<std::uint8_t> cur_out;
-    std::size_t fi = 0, off = 0;
-    bool presenting = false, started = false;
-    std::uint64_t cycle = 0, idle = 0, first = 0, tlast0 = 0;
-    while (r.infos.size() < frames.size() || r.out_frames.size() < frames.size()) {
-      if (!presenting && fi < frames.size() && pat.in_valid(cycle)) presenting = true;
-      if (presenting) {
-        drive_beat(frames[fi], off);
-      } else {
-        clear_inputs();
-      }
-      top_->m_axis_tready = pat.out_ready(cycle) ? 1 : 0;
-      top_->m_info_ready = pat.info_ready(cycle) ? 1 : 0;
-      top_->clk = 0;
-      top_->eval();
-      bool progress = false;
-      if (presenting && top_->s_axis_tready) {
-        if (!started) {
-          started = true;
-          first = cycle;
-        }
-        progress = true;
-        off += kKeep;
-        if (off >= frames[fi].bytes.size()) {
-          if (fi == 0) tlast0 = cycle;
-          ++fi;
-          off = 0;
-        }
-        presenting = false;
-      }
-      if (top_->m_axis_tvalid && top_->m_axis_tready) {
-        progress = true;
-        const std::uint64_t keep = top_->m_axis_tkeep;
-        for (unsigned b = 0; b < kKeep; ++b)
-          if ((keep >> b) & 1u) cur_out.push_back(get_byte(b));
-        if (top_->m_axis_tlast) {
-          r.out_frames.push_back(std::move(cur_out));
-          cur_out.clear();
-        }
-      }
-      if (top_->m_info_valid && top_->m_info_ready) {
-        progress = true;
-        Info i;
-        i.hash = top_->m_info_rss_hash;
-        i.rss_valid = top_->m_info_rss_valid != 0;
-        i.queue = top_->m_info_rss_queue;
-        i.status = top_->m_info_status;
-        i.types = top_->m_info_types;
-        i.tci = top_->m_info_vlan_tci;
-        i.len = top_->m_info_len;
-        if (r.infos.empty()) r.latency = cycle - tlast0;
-        r.infos.push_back(i);
-        r.cycles = cycle - first + 1;
-      }
-      top_->clk = 1;
-      top_->eval();
-      ++cycle;
-      idle = progress ? 0 : idle + 1;
-      if (idle > 5000) {
-        r.hung = true;
-        break;
-      }
-    }
-    clear_inputs();
-    return r;
+    namespace b = nicsim::bench;
+    std::vector<b::AxisFrame> in;
+    for (std::size_t i = 0; i < frames.size(); ++i)
+      in.push_back({.data = frames[i].bytes, .user = frames[i].vport & 1u, .id = i});
+    return b::run_with_records<Info, SAxis, MAxis, InfoPort>(
+        h_, in,
+        {.in_valid = pat.in_valid,
+         .out_ready = pat.out_ready,
+         .record_ready = pat.info_ready,
+         .fill = [](unsigned lane) { return static_cast<std::uint8_t>(0xa5 ^ lane); }},
+        [](V& m) {
+          Info i;
+          i.hash = m.m_info_rss_hash;
+          i.rss_valid = m.m_info_rss_valid != 0;
+          i.queue = m.m_info_rss_queue;
+          i.status = m.m_info_status;
+          i.types = m.m_info_types;
+          i.tci = m.m_info_vlan_tci;
+          i.len = m.m_info_len;
+          return i;
+        },
+        [&](V& m, const b::AxisFrame* fr, std::size_t beat, bool valid) {
+          if (!valid) {
+            m.s_axis_vport = 0;
+            m.s_axis_to_vnic = 0;
+            m.s_axis_parse_err = 0;
+            return;
+          }
+          const InFrame& f = frames[fr->id];
+          m.s_axis_vport = beat == 0 ? f.vport : static_cast<std::uint8_t>(~f.vport);
+          m.s_axis_to_vnic = (beat == 0 ? f.to_vnic : !f.to_vnic) ? 1 : 0;
+          m.s_axis_parse_err = (beat == 0 ? f.parse_err : !f.parse_err) ? 1 : 0;
+        });
   }
 
  private:
-  void tick() {
-    top_->clk = 0;
-    top_->eval();
-    top_->clk = 1;
-    top_->eval();
-  }
-
-  void clear_inputs() {
-    top_->s_axis_tvalid = 0;
-    top_->s_axis_tlast = 0;
-    top_->s_axis_tuser = 0;
-    top_->s_axis_vport = 0;
-    top_->s_axis_to_vnic = 0;
-    top_->s_axis_parse_err = 0;
-    if constexpr (W <= 64) {
-      top_->s_axis_tdata = 0;
-    } else {
-      for (unsigned i = 0; i < W / 32; ++i) top_->s_axis_tdata[i] = 0;
-    }
-    top_->s_axis_tkeep = 0;
-  }
-
-  void drive_beat(const InFrame& f, std::size_t off) {
-    std::uint64_t keep = 0;
-    std::array<std::uint8_t, kKeep> lanes{};
-    for (unsigned b = 0; b < kKeep; ++b) {
-      if (off + b < f.bytes.size()) {
-        lanes[b] = f.bytes[off + b];
-        keep |= std::uint64_t{1} << b;
-      } else {
-        lanes[b] = static_cast<std::uint8_t>(0xa5 ^ b);  // garbage in unused lanes
-      }
-    }
-    if constexpr (W <= 64) {
-      std::uint64_t d = 0;
-      for (unsigned b = 0; b < kKeep; ++b) d |= std::uint64_t{lanes[b]} << (8 * b);
-      top_->s_axis_tdata = d;
-      top_->s_axis_tkeep = static_cast<std::uint8_t>(keep);
-    } else {
-      for (unsigned i = 0; i < W / 32; ++i) {
-        std::uint32_t d = 0;
-        for (unsigned b = 0; b < 4; ++b) d |= std::uint32_t{lanes[4 * i + b]} << (8 * b);
-        top_->s_axis_tdata[i] = d;
-      }
-      top_->s_axis_tkeep = keep;
-    }
-    top_->s_axis_tvalid = 1;
-    top_->s_axis_tlast = off + kKeep >= f.bytes.size() ? 1 : 0;
-    top_->s_axis_tuser = f.vport & 1u;
-    // Driven on every beat with the frame's values (sampled on the first), junk otherwise.
-    top_->s_axis_vport = off == 0 ? f.vport : static_cast<std::uint8_t>(~f.vport);
-    top_->s_axis_to_vnic = (off == 0 ? f.to_vnic : !f.to_vnic) ? 1 : 0;
-    top_->s_axis_parse_err = (off == 0 ? f.parse_err : !f.parse_err) ? 1 : 0;
-  }
-
-  std::uint8_t get_byte(unsigned b) const {
-    if constexpr (W <= 64) {
-      return static_cast<std::uint8_t>(top_->m_axis_tdata >> (8 * b));
-    } else {
-      return static_cast<std::uint8_t>(top_->m_axis_tdata[b / 4] >> (8 * (b % 4)));
-    }
-  }
-
-  std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<V> top_;
+  nicsim::bench::Harness<V> h_;
 };
 
 // The level-0 headers the RTL walk cannot see: an IPv6 extension header or L4 header of a
@@ -340,13 +228,13 @@ template <unsigned W>
 Stats compare(const std::vector<InFrame>& frames, const RunResult& r, RssSetup& rss) {
   Stats st;
   EXPECT_FALSE(r.hung) << "W=" << W << ": nothing moved for 5000 clocks after "
-                       << r.infos.size() << " records, " << r.out_frames.size() << " frames";
+                       << r.records.size() << " records, " << r.out_frames.size() << " frames";
   if (r.hung) return st;
-  EXPECT_EQ(r.infos.size(), frames.size());
+  EXPECT_EQ(r.records.size(), frames.size());
   EXPECT_EQ(r.out_frames.size(), frames.size());
   static const nm::Parser parser{};
   unsigned fails = 0;
-  for (std::size_t i = 0; i < frames.size() && i < r.infos.size(); ++i) {
+  for (std::size_t i = 0; i < frames.size() && i < r.records.size(); ++i) {
     ++st.frames;
     EXPECT_EQ(r.out_frames[i], frames[i].bytes) << "W=" << W << " frame " << i << " changed";
     const nm::ParseResult pr = parser.parse(frames[i].bytes);
@@ -355,7 +243,7 @@ Stats compare(const std::vector<InFrame>& frames, const RunResult& r, RssSetup& 
       continue;
     }
     const Info e = expected(frames[i], rss);
-    const Info& g = r.infos[i];
+    const Info& g = r.records[i];
     if (e.status & nm::RxCpl::kCsumChecked) ++st.checked;
     if (e.status & nm::RxCpl::kIpCsumOk) ++st.ip_ok;
     if (e.status & nm::RxCpl::kL4CsumOk) ++st.l4_ok;
@@ -500,9 +388,9 @@ std::vector<InFrame> pcap_frames() {
 
 Patterns random_patterns(std::uint64_t seed) {
   Patterns p;
-  p.in_valid = random_pattern(seed, 80);
-  p.out_ready = random_pattern(seed + 1, 70);
-  p.info_ready = random_pattern(seed + 2, 50);
+  p.in_valid = nicsim::bench::random(seed, 80);
+  p.out_ready = nicsim::bench::random(seed + 1, 70);
+  p.info_ready = nicsim::bench::random(seed + 2, 50);
   return p;
 }
 
@@ -545,7 +433,7 @@ void reconfigure_between_runs(std::uint64_t seed) {
     dut.configure(rss);
     const RunResult r = dut.run(frames, random_patterns(seed + 10 + k));
     ASSERT_FALSE(r.hung) << "W=" << W << " run " << k;
-    ASSERT_EQ(r.infos.size(), frames.size());
+    ASSERT_EQ(r.records.size(), frames.size());
     const Stats s = compare<W>(frames, r, rss);
     EXPECT_GT(s.rss, 100u) << "W=" << W << " run " << k;
   }

@@ -15,11 +15,12 @@
 
 #include "Vtcam_e16.h"
 #include "Vtcam_e64.h"
+#include "common/bits.hpp"
+#include "common/harness.hpp"
 #include "nicsim/model/action.hpp"
 #include "nicsim/model/flow_key.hpp"
 #include "nicsim/model/prng.hpp"
 #include "nicsim/model/tcam.hpp"
-#include "verilated.h"
 
 namespace {
 
@@ -38,35 +39,13 @@ constexpr std::uint8_t kBadCommand = 5;
 
 // tcam_key_t: byte 0 is the most significant byte of the 448-bit vector.
 template <class W>
-void put_key(W& w, const TcamKey& k) {
-  for (std::size_t i = 0; i < 14; ++i) w[i] = 0;
-  for (std::size_t i = 0; i < kTcamKeyBytes; ++i) {
-    const std::size_t bit = 8 * (kTcamKeyBytes - 1 - i);
-    w[bit / 32] |= static_cast<std::uint32_t>(k[i]) << (bit % 32);
-  }
-}
-template <class W>
 TcamKey get_key(const W& w) {
-  TcamKey k{};
-  for (std::size_t i = 0; i < kTcamKeyBytes; ++i) {
-    const std::size_t bit = 8 * (kTcamKeyBytes - 1 - i);
-    k[i] = static_cast<std::uint8_t>(w[bit / 32] >> (bit % 32));
-  }
-  return k;
+  return nicsim::bench::get_bytes_msb<kTcamKeyBytes>(w, 0);
 }
 // action_t: byte i at bits [8i +: 8].
 template <class W>
-void put_action(W& w, const Action& a) {
-  for (std::size_t i = 0; i < 16; ++i) w[i] = 0;
-  for (std::size_t i = 0; i < kActionBytes; ++i)
-    w[i / 4] |= static_cast<std::uint32_t>(a[i]) << (8 * (i % 4));
-}
-template <class W>
 Action get_action(const W& w) {
-  Action a{};
-  for (std::size_t i = 0; i < kActionBytes; ++i)
-    a[i] = static_cast<std::uint8_t>(w[i / 4] >> (8 * (i % 4)));
-  return a;
+  return nicsim::bench::get_bytes<kActionBytes>(w, 0);
 }
 
 struct Command {
@@ -96,18 +75,13 @@ template <class V>
 class Bench {
  public:
   Bench(std::uint32_t entries, std::uint64_t seed)
-      : model_(entries), entries_(entries), rng_(seed), ctx_(std::make_unique<VerilatedContext>()),
-        top_(std::make_unique<V>(ctx_.get())) {
+      : model_(entries), entries_(entries), rng_(seed), h_({.name = "tcam"}) {
     make_pool();
-    top_->clk = 0;
-    top_->rst = 1;
-    for (int i = 0; i < 4; ++i) tick();
-    top_->rst = 0;
-    tick();
+    h_.reset(4, 1);
   }
 
   Tcam& model() { return model_; }
-  std::uint64_t cycles() const { return cycles_; }
+  std::uint64_t cycles() const { return h_.cycle(); }
   std::uint64_t lookups() const { return lookups_; }
   std::uint64_t results() const { return results_; }
   std::uint64_t hits() const { return hits_; }
@@ -177,11 +151,11 @@ class Bench {
         lookup_pending_ = true;
       }
       if (lookup_pending_) {
-        put_key(top_->s_lookup_key, pending_key_);
-        top_->s_lookup_len = static_cast<std::uint16_t>(pending_len_);
+        nicsim::bench::put_bytes_msb(h_->s_lookup_key, 0, pending_key_);
+        h_->s_lookup_len = static_cast<std::uint16_t>(pending_len_);
       }
     }
-    top_->s_lookup_valid = lookup_pending_;
+    h_->s_lookup_valid = lookup_pending_;
     if (!cmd_pending_ && !rsp_outstanding_) {
       std::optional<Command> c;
       if (!cmd_queue_.empty()) {
@@ -193,38 +167,37 @@ class Bench {
       if (c) {
         pending_cmd_ = *c;
         cmd_pending_ = true;
-        top_->s_cmd_op = c->op;
-        top_->s_cmd_index = c->index;
-        top_->s_cmd_priority = c->priority;
-        put_key(top_->s_cmd_value, c->value);
-        put_key(top_->s_cmd_mask, c->mask);
-        put_action(top_->s_cmd_action, c->action);
+        h_->s_cmd_op = c->op;
+        h_->s_cmd_index = c->index;
+        h_->s_cmd_priority = c->priority;
+        nicsim::bench::put_bytes_msb(h_->s_cmd_value, 0, c->value);
+        nicsim::bench::put_bytes_msb(h_->s_cmd_mask, 0, c->mask);
+        nicsim::bench::put_bytes(h_->s_cmd_action, 0, c->action);
       }
     }
-    top_->s_cmd_valid = cmd_pending_;
+    h_->s_cmd_valid = cmd_pending_;
     if (t.ready_pattern.empty())
-      top_->m_result_ready = rng_.chance(0.75);
+      h_->m_result_ready = rng_.chance(0.75);
     else
-      top_->m_result_ready = t.ready_pattern[cycles_ % t.ready_pattern.size()] != 0;
-    top_->m_rsp_ready = rng_.chance(t.p_rsp_ready);
-    top_->clk = 0;
-    top_->eval();
+      h_->m_result_ready = t.ready_pattern[h_.cycle() % t.ready_pattern.size()] != 0;
+    h_->m_rsp_ready = rng_.chance(t.p_rsp_ready);
+    h_.settle();
 
     // Handshakes of this clock, in the RTL's order.
-    const bool lookup_fire = top_->s_lookup_valid && top_->s_lookup_ready;
-    const bool cmd_fire = top_->s_cmd_valid && top_->s_cmd_ready;
-    const bool res_fire = top_->m_result_valid && top_->m_result_ready;
-    const bool rsp_fire = top_->m_rsp_valid && top_->m_rsp_ready;
-    ASSERT_FALSE(lookup_fire && cmd_fire) << "cycle " << cycles_;
+    const bool lookup_fire = h_->s_lookup_valid && h_->s_lookup_ready;
+    const bool cmd_fire = h_->s_cmd_valid && h_->s_cmd_ready;
+    const bool res_fire = h_->m_result_valid && h_->m_result_ready;
+    const bool rsp_fire = h_->m_rsp_valid && h_->m_rsp_ready;
+    ASSERT_FALSE(lookup_fire && cmd_fire) << "cycle " << h_.cycle();
     if (res_fire) check_result();
     if (rsp_fire) check_response();
     if (lookup_fire) apply_lookup();
     if (cmd_fire) apply_command();
     if (lookup_fire) {
-      if (first_fire_ == 0) first_fire_ = cycles_;
-      last_fire_ = cycles_;
+      if (first_fire_ == 0) first_fire_ = h_.cycle();
+      last_fire_ = h_.cycle();
     }
-    tick();
+    h_.rise();
   }
 
   // Runs until every queued lookup and command has been answered.
@@ -272,17 +245,9 @@ class Bench {
     drain(t);
   }
 
-  V& top() { return *top_; }
+  V& top() { return h_.dut(); }
 
  private:
-  void tick() {
-    top_->clk = 1;
-    top_->eval();
-    top_->clk = 0;
-    top_->eval();
-    ++cycles_;
-  }
-
   void make_pool() {
     for (auto& k : pool_)
       for (auto& b : k) b = static_cast<std::uint8_t>(rng_.below(4));  // small alphabet
@@ -330,30 +295,30 @@ class Bench {
   }
 
   void check_result() {
-    ASSERT_FALSE(expected_.empty()) << "result without a lookup, cycle " << cycles_;
+    ASSERT_FALSE(expected_.empty()) << "result without a lookup, cycle " << h_.cycle();
     const Expected e = expected_.front();
     expected_.pop_front();
     const auto n = results_++;
-    ASSERT_EQ(top_->m_result_hit != 0, e.hit) << "result " << n << " cycle " << cycles_;
-    ASSERT_EQ(top_->m_result_index, e.index) << "result " << n << " cycle " << cycles_;
-    ASSERT_EQ(get_action(top_->m_result_action), e.action) << "result " << n;
+    ASSERT_EQ(h_->m_result_hit != 0, e.hit) << "result " << n << " cycle " << h_.cycle();
+    ASSERT_EQ(h_->m_result_index, e.index) << "result " << n << " cycle " << h_.cycle();
+    ASSERT_EQ(get_action(h_->m_result_action), e.action) << "result " << n;
   }
 
   void check_response() {
-    ASSERT_TRUE(rsp_outstanding_) << "response without a command, cycle " << cycles_;
+    ASSERT_TRUE(rsp_outstanding_) << "response without a command, cycle " << h_.cycle();
     rsp_outstanding_ = false;
-    last_status_ = top_->m_rsp_status;
+    last_status_ = h_->m_rsp_status;
     const Command& c = pending_cmd_;
-    ASSERT_EQ(top_->m_rsp_status, exp_status_) << "op " << c.op << " index " << c.index;
+    ASSERT_EQ(h_->m_rsp_status, exp_status_) << "op " << c.op << " index " << c.index;
     if (exp_pkts_) {
-      ASSERT_EQ(top_->m_rsp_pkts, *exp_pkts_) << "QUERY " << c.index;
-      ASSERT_EQ(top_->m_rsp_bytes, *exp_bytes_) << "QUERY " << c.index;
+      ASSERT_EQ(h_->m_rsp_pkts, *exp_pkts_) << "QUERY " << c.index;
+      ASSERT_EQ(h_->m_rsp_bytes, *exp_bytes_) << "QUERY " << c.index;
     }
     if (exp_rule_) {
-      ASSERT_EQ(top_->m_rsp_priority, exp_rule_->prio) << "READ " << c.index;
-      ASSERT_EQ(get_key(top_->m_rsp_value), exp_rule_->value) << "READ " << c.index;
-      ASSERT_EQ(get_key(top_->m_rsp_mask), exp_rule_->mask) << "READ " << c.index;
-      ASSERT_EQ(get_action(top_->m_rsp_action), exp_rule_->action) << "READ " << c.index;
+      ASSERT_EQ(h_->m_rsp_priority, exp_rule_->prio) << "READ " << c.index;
+      ASSERT_EQ(get_key(h_->m_rsp_value), exp_rule_->value) << "READ " << c.index;
+      ASSERT_EQ(get_key(h_->m_rsp_mask), exp_rule_->mask) << "READ " << c.index;
+      ASSERT_EQ(get_action(h_->m_rsp_action), exp_rule_->action) << "READ " << c.index;
     }
   }
 
@@ -367,10 +332,8 @@ class Bench {
   Tcam model_;
   std::uint32_t entries_;
   Prng rng_;
-  std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<V> top_;
+  nicsim::bench::Harness<V> h_;
   std::array<TcamKey, 6> pool_{};
-  std::uint64_t cycles_ = 0;
   std::uint64_t lookups_ = 0;
   std::uint64_t results_ = 0;
   std::uint64_t hits_ = 0;

@@ -10,7 +10,6 @@
 // per queue), every completion in memory (slot, status, zero bytes, phase over wraps; only
 // after its frame left), CONS/CQ_PROD, the counters, and the interrupt rule (7.3).
 #include <gtest/gtest.h>
-#include <verilated.h>
 
 #include <algorithm>
 #include <array>
@@ -22,11 +21,15 @@
 #include <type_traits>
 #include <vector>
 
-#include "../axi/axi_checker.hpp"
-#include "../axi/axi_mem.hpp"
-#include "../axi/axi_port.hpp"
 #include "Vtx_bench_top_w512.h"
 #include "Vtx_bench_top_w64.h"
+#include "common/axi_checker.hpp"
+#include "common/axi_mem.hpp"
+#include "common/axi_port.hpp"
+#include "common/axi_slave.hpp"
+#include "common/axis.hpp"
+#include "common/bits.hpp"
+#include "common/harness.hpp"
 #include "nicsim/model/parse.hpp"
 #include "nicsim/model/prng.hpp"
 
@@ -34,6 +37,7 @@ namespace nicsim::axi {
 namespace {
 
 NICSIM_AXI_PORT(TxAxi, m_axi_);
+NICSIM_AXIS_PORT(OutPort, m_axis_);
 
 using Bytes = std::vector<std::uint8_t>;
 using model::Prng;
@@ -41,38 +45,8 @@ using model::Prng;
 constexpr unsigned kQ = 4, kV = 4, kVec = 8;
 constexpr unsigned kMaxFrame = 9018;
 
-// ---- bit access on Verilated signals (integral or VlWide)
-template <class T>
-void put_bits(T& sig, unsigned lsb, unsigned w, std::uint64_t v) {
-  for (unsigned i = 0; i < w; ++i) {
-    const unsigned b = lsb + i;
-    const bool bit = ((v >> i) & 1u) != 0;
-    if constexpr (std::is_integral_v<T>) {
-      const T m = static_cast<T>(T{1} << b);
-      sig = bit ? static_cast<T>(sig | m) : static_cast<T>(sig & static_cast<T>(~m));
-    } else {
-      const std::uint32_t m = 1u << (b % 32);
-      if (bit)
-        sig[b / 32] |= m;
-      else
-        sig[b / 32] &= ~m;
-    }
-  }
-}
-template <class T>
-std::uint64_t get_bits(const T& sig, unsigned lsb, unsigned w) {
-  std::uint64_t v = 0;
-  for (unsigned i = 0; i < w; ++i) {
-    const unsigned b = lsb + i;
-    std::uint64_t bit;
-    if constexpr (std::is_integral_v<T>)
-      bit = (static_cast<std::uint64_t>(sig) >> b) & 1u;
-    else
-      bit = (sig[b / 32] >> (b % 32)) & 1u;
-    v |= bit << i;
-  }
-  return v;
-}
+using bench::get_bits;
+using bench::put_bits;
 
 struct QueueCfg {
   std::uint64_t ring = 0, cq = 0;
@@ -159,30 +133,22 @@ class TxBench {
   static constexpr unsigned kB = TxAxi::data_bytes<V>();
 
   TxBench(const AxiMemConfig& mcfg, Profile prof, std::uint64_t seed)
-      : mem_(mcfg), prof_(prof), rng_(seed) {
+      : h_({.name = "tx_engine w" + std::to_string(8 * kB)}), mem_(mcfg), prof_(prof),
+        rng_(seed) {
     AxiCheckerConfig c;
     c.name = "tx_engine w" + std::to_string(8 * kB);
     c.data_bytes = kB;
     c.max_reads = 16;
     c.max_writes = 16;
     chk_ = std::make_unique<AxiChecker>(c);
-    ctx_.debug(0);
-    ctx_.randReset(0);
-    dut_ = std::make_unique<V>(&ctx_);
     for (unsigned q = 0; q < kQ; ++q) {
       qc_[q].ring = 0x100000 + 0x10000ull * q;
       qc_[q].cq = 0x200000 + 0x10000ull * q + 0x40;
     }
     drive_cfg();
-    dut_->clk = 0;
-    dut_->rst = 1;
-    for (int i = 0; i < 4; ++i) tick_raw();
-    dut_->rst = 0;
-    tick_raw();
+    h_.reset(4, 1);
+    attach();
   }
-  ~TxBench() { dut_->final(); }
-  TxBench(const TxBench&) = delete;
-  TxBench& operator=(const TxBench&) = delete;
 
   std::array<QueueCfg, kQ> qc_;
   std::array<VnicCfg, kV> vn_;
@@ -201,8 +167,8 @@ class TxBench {
 
   AxiMem& mem() { return mem_; }
   AxiChecker& checker() { return *chk_; }
-  V& dut() { return *dut_; }
-  std::uint64_t cycle() const { return cycle_; }
+  V& dut() { return h_.dut(); }
+  std::uint64_t cycle() const { return h_.cycle(); }
   std::uint64_t frames_out() const { return n_frames_out_; }
   std::uint64_t bytes_out() const { return n_bytes_out_; }
   std::uint64_t last_beat_cycle() const { return last_beat_; }
@@ -259,7 +225,7 @@ class TxBench {
   void set_cq_cons(unsigned q, std::uint16_t v) { hs_[q].cq_cons = v; }
   std::uint16_t seen_cpls(unsigned q) const { return hs_[q].seen; }
   std::uint16_t cons(unsigned q) const {
-    return static_cast<std::uint16_t>(get_bits(dut_->txq_cons, 16 * q, 16));
+    return static_cast<std::uint16_t>(get_bits(h_->txq_cons, 16 * q, 16));
   }
 
   // A random frame for queue q (good, spoofed in one field, short, odd headers).
@@ -368,20 +334,11 @@ class TxBench {
 
   // Run until every posted descriptor completed and every frame came out.
   bool run_until_idle(std::uint64_t max_idle = 100000) {
-    std::uint64_t last = cycle_, seen = progress();
-    while (!host_idle()) {
-      step();
-      if (progress() != seen) {
-        seen = progress();
-        last = cycle_;
-      }
-      if (cycle_ - last > max_idle) {
-        ADD_FAILURE() << "watchdog at cycle " << cycle_ << dump();
-        return false;
-      }
-    }
-    for (int i = 0; i < 8; ++i) step();
-    return true;
+    h_.set_watchdog(max_idle, [this] { return dump(); });
+    const bool ok = h_.run_until([this] { return host_idle(); });
+    h_.set_watchdog(0);
+    if (ok) h_.ticks(8);
+    return ok;
   }
   void run(std::uint64_t n) {
     for (std::uint64_t i = 0; i < n; ++i) step();
@@ -397,15 +354,15 @@ class TxBench {
   }
 
   void check_counters() {
-    EXPECT_EQ(dut_->cnt_tx_frames, exp_frames_);
-    EXPECT_EQ(dut_->cnt_tx_bytes, exp_bytes_);
-    EXPECT_EQ(dut_->cnt_tx_bad_desc, exp_bad_);
-    EXPECT_EQ(dut_->cnt_spoof, exp_spoof_);
-    EXPECT_EQ(dut_->cnt_dev_err, exp_dev_err_);
+    EXPECT_EQ(h_->cnt_tx_frames, exp_frames_);
+    EXPECT_EQ(h_->cnt_tx_bytes, exp_bytes_);
+    EXPECT_EQ(h_->cnt_tx_bad_desc, exp_bad_);
+    EXPECT_EQ(h_->cnt_spoof, exp_spoof_);
+    EXPECT_EQ(h_->cnt_dev_err, exp_dev_err_);
     chk_->expect_idle();
     for (unsigned q = 0; q < kQ; ++q) {
       EXPECT_EQ(cons(q), hs_[q].written) << "q" << q;
-      EXPECT_EQ(get_bits(dut_->txq_cq_prod, 16 * q, 16), hs_[q].written) << "q" << q;
+      EXPECT_EQ(get_bits(h_->txq_cq_prod, 16 * q, 16), hs_[q].written) << "q" << q;
     }
   }
 
@@ -414,29 +371,35 @@ class TxBench {
   std::uint64_t cq_full_clocks_ = 0;
   unsigned max_full_ = 0;  // clocks a queue with work waited on a full CQ
 
-  void step() {
-    V& d = *dut_;
-    host_actions();
-    drive_cfg();
-    d.m_axis_tready = rng_.chance(prof_.p_tready);
-
-    AxiS2M s = mem_.outputs();
-    TxAxi::drive(d, s);
-    d.eval();
-    AxiM2S m;
-    TxAxi::sample(d, m);
-    if (m.arvalid && s.arready) ++n_ar_;
-    mem_.clock(m);
-    chk_->observe(m, s);
-
-    if (d.m_axis_tvalid && d.m_axis_tready) on_beat(d);
-    check_irq(d);
-    check_completions(d);
-    for (unsigned q = 0; q < kQ; ++q) arm_strobe_[q] = edge_[q] = false;
-    tick_raw();
-  }
+  void step() { h_.tick(); }
 
  private:
+  // Per clock, in this order: the host's actions and the register inputs, the AXI slave
+  // (AxiMem) and its checker, m_axis (tready drawn after the host's draws), then the
+  // interrupt and completion checks.
+  void attach() {
+    host_ = std::make_unique<bench::Hook>(h_, [this] {
+      cycle_ = h_.cycle();
+      host_actions();
+      drive_cfg();
+    });
+    axi_ = std::make_unique<AxiMemSlave<V, TxAxi>>(h_, mem_, *chk_);
+    out_ = std::make_unique<bench::AxisSink<V, OutPort>>(
+        h_, bench::AxisSinkConfig{.ready = bench::chance(rng_, prof_.p_tready),
+                                  .keep = bench::KeepRule::kPacked});
+    out_->on_beat = [this](V& d, const bench::AxisBeat& b) { on_beat(d, b); };
+    out_->on_frame = [this](bench::AxisFrame&& f) { on_frame(f.data); };
+    checks_ = std::make_unique<bench::Hook>(h_, nullptr, [this] {
+      V& d = h_.dut();
+      if (axi_->m2s().arvalid && axi_->s2m().arready) ++n_ar_;
+      check_irq(d);
+      const std::uint64_t before = progress();
+      check_completions(d);
+      if (progress() != before) h_.progress();  // a completion seen is progress too
+      for (unsigned q = 0; q < kQ; ++q) arm_strobe_[q] = edge_[q] = false;
+    });
+  }
+
   struct HostQ {
     std::uint16_t written = 0, prod = 0, seen = 0, cq_cons = 0;
     std::uint64_t frames_posted = 0, frames_out = 0;
@@ -486,7 +449,7 @@ class TxBench {
 
  private:
   void drive_cfg() {
-    V& d = *dut_;
+    V& d = h_.dut();
     for (unsigned q = 0; q < kQ; ++q) {
       const QueueCfg& c = qc_[q];
       put_bits(d.cfg_txq_ring_base, 64 * q, 64, c.ring);
@@ -521,37 +484,25 @@ class TxBench {
     d.cfg_tx_max_frame = static_cast<std::uint16_t>(max_frame_);
   }
 
-  void tick_raw() {
-    dut_->clk = 1;
-    dut_->eval();
-    dut_->clk = 0;
-    dut_->eval();
-    ++cycle_;
-  }
-
-  void on_beat(V& d) {
+  // Every m_axis beat: the vport must hold over the frame (tkeep: the sink's kPacked rule).
+  void on_beat(V& d, const bench::AxisBeat& b) {
     ++n_beats_;
     last_beat_ = cycle_;
-    const std::uint64_t keep = get_bits(d.m_axis_tkeep, 0, kB);
-    const std::uint64_t all = kB >= 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << kB) - 1);
-    const bool last = d.m_axis_tlast != 0;
-    if (cur_.empty()) cur_vport_ = d.m_axis_vport;
+    if (first_beat_) cur_vport_ = d.m_axis_vport;
+    first_beat_ = b.last;
     if (d.m_axis_vport != cur_vport_)
       ADD_FAILURE() << "cycle " << cycle_ << ": m_axis_vport changed within a frame";
-    if (!last && keep != all) ADD_FAILURE() << "cycle " << cycle_ << ": tkeep before tlast";
-    if (last && (keep & (keep + 1)) != 0)
-      ADD_FAILURE() << "cycle " << cycle_ << ": last tkeep not contiguous";
-    DataBytes b{};
-    sig_get_bytes(d.m_axis_tdata, b.data());
-    for (unsigned i = 0; i < kB; ++i)
-      if ((keep >> i) & 1u) cur_.push_back(b[i]);
-    if (!last) return;
+  }
+
+  // Every frame out: the next expected frame of one of the queues.
+  void on_frame(const Bytes& frame) {
     ++n_frames_out_;
-    n_bytes_out_ += cur_.size();
+    n_bytes_out_ += frame.size();
     bool found = false;
     for (unsigned q = 0; q < kQ && !found; ++q) {
       HostQ& h = hs_[q];
-      if (!h.frames.empty() && h.frames.front().bytes == cur_ && h.frames.front().vport == cur_vport_) {
+      if (!h.frames.empty() && h.frames.front().bytes == frame &&
+          h.frames.front().vport == cur_vport_) {
         h.frames.pop_front();
         ++h.frames_out;
         found = true;
@@ -563,10 +514,9 @@ class TxBench {
         if (!hs_[q].frames.empty())
           heads += " q" + std::to_string(q) + ":len " + std::to_string(hs_[q].frames.front().bytes.size()) +
                    "/vport " + std::to_string(hs_[q].frames.front().vport);
-      ADD_FAILURE() << "cycle " << cycle_ << ": frame of " << cur_.size() << " bytes, vport "
+      ADD_FAILURE() << "cycle " << cycle_ << ": frame of " << frame.size() << " bytes, vport "
                     << cur_vport_ << " is not the next expected frame of any queue;" << heads;
     }
-    cur_.clear();
   }
 
   void check_completions(V& d) {
@@ -655,20 +605,23 @@ class TxBench {
                     << " expected " << vec_exp;
   }
 
+  bench::Harness<V> h_;
   AxiMem mem_;
   Profile prof_;
   Prng rng_;
   std::unique_ptr<AxiChecker> chk_;
-  VerilatedContext ctx_;
-  std::unique_ptr<V> dut_;
+  std::unique_ptr<bench::Hook> host_, checks_;
+  std::unique_ptr<AxiMemSlave<V, TxAxi>> axi_;
+  std::unique_ptr<bench::AxisSink<V, OutPort>> out_;
   std::array<HostQ, kQ> hs_{};
   std::array<bool, kQ> arm_strobe_{};
   std::array<bool, kQ> edge_{};
   std::array<std::uint16_t, kQ> prev_pending_{};
-  std::uint64_t cycle_ = 0, n_beats_ = 0, n_frames_out_ = 0, n_bytes_out_ = 0, last_beat_ = 0,
+  std::uint64_t cycle_ = 0;  // the clock being simulated (h_.cycle()), for the checks
+  std::uint64_t n_beats_ = 0, n_frames_out_ = 0, n_bytes_out_ = 0, last_beat_ = 0,
                 n_irq_ = 0;
   std::uint64_t buf_next_ = 0x1000000;
-  Bytes cur_;
+  bool first_beat_ = true;
   unsigned cur_vport_ = 0;
 };
 

@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "axi_port.hpp"
+#include "common/axi_port.hpp"
 
 namespace nicsim::axi {
 

@@ -14,9 +14,11 @@
 
 #include <array>
 #include <cstdint>
-#include <cstring>
+#include <span>
 #include <type_traits>
 #include <utility>
+
+#include "common/bits.hpp"
 
 namespace nicsim::axi {
 
@@ -61,38 +63,14 @@ inline constexpr std::uint32_t kRespOkay = 0, kRespExokay = 1, kRespSlverr = 2,
                                kRespDecerr = 3;
 inline constexpr std::uint32_t kBurstFixed = 0, kBurstIncr = 1, kBurstWrap = 2;
 
-// Bytes of a Verilated signal type (integral: sizeof; VlWide<N>: its N 32-bit words).
+// A data signal (at most kMaxDataBytes) to / from a byte array, byte i in bits [8i +: 8].
 template <class T>
-constexpr unsigned sig_bytes() {
-  return static_cast<unsigned>(sizeof(T));
-}
-
-// Copy the bytes of a data signal out of / into a byte array (at most kMaxDataBytes).
-template <class T>
-void sig_get_bytes(const T& sig, std::uint8_t* out) {
-  if constexpr (std::is_integral_v<T>) {
-    const auto v = static_cast<std::uint64_t>(sig);
-    for (unsigned i = 0; i < sizeof(T); ++i) out[i] = static_cast<std::uint8_t>(v >> (8 * i));
-  } else {
-    for (unsigned w = 0; w < sizeof(T) / 4; ++w) {
-      const std::uint32_t v = sig[w];
-      for (unsigned i = 0; i < 4; ++i) out[4 * w + i] = static_cast<std::uint8_t>(v >> (8 * i));
-    }
-  }
+void get_data(const T& sig, DataBytes& out) {
+  bench::get_bytes(sig, 0, std::span<std::uint8_t>(out.data(), bench::sig_bytes<T>()));
 }
 template <class T>
-void sig_put_bytes(T& sig, const std::uint8_t* in) {
-  if constexpr (std::is_integral_v<T>) {
-    std::uint64_t v = 0;
-    for (unsigned i = 0; i < sizeof(T); ++i) v |= std::uint64_t{in[i]} << (8 * i);
-    sig = static_cast<T>(v);
-  } else {
-    for (unsigned w = 0; w < sizeof(T) / 4; ++w) {
-      std::uint32_t v = 0;
-      for (unsigned i = 0; i < 4; ++i) v |= std::uint32_t{in[4 * w + i]} << (8 * i);
-      sig[w] = v;
-    }
-  }
+void put_data(T& sig, const DataBytes& in) {
+  bench::put_bytes(sig, 0, std::span<const std::uint8_t>(in.data(), bench::sig_bytes<T>()));
 }
 
 }  // namespace nicsim::axi
@@ -111,7 +89,7 @@ void sig_put_bytes(T& sig, const std::uint8_t* in) {
       o.awcache = static_cast<std::uint32_t>(m.P##awcache);                                   \
       o.awprot = static_cast<std::uint32_t>(m.P##awprot);                                     \
       o.wvalid = m.P##wvalid != 0;                                                            \
-      ::nicsim::axi::sig_get_bytes(m.P##wdata, o.wdata.data());                               \
+      ::nicsim::axi::get_data(m.P##wdata, o.wdata);                                           \
       o.wstrb = static_cast<std::uint64_t>(m.P##wstrb);                                       \
       o.wlast = m.P##wlast != 0;                                                              \
       o.bready = m.P##bready != 0;                                                            \
@@ -136,12 +114,13 @@ void sig_put_bytes(T& sig, const std::uint8_t* in) {
       m.P##rvalid = s.rvalid;                                                                 \
       m.P##rid = static_cast<std::remove_reference_t<decltype(m.P##rid)>>(s.rid);             \
       m.P##rresp = static_cast<std::remove_reference_t<decltype(m.P##rresp)>>(s.rresp);       \
-      ::nicsim::axi::sig_put_bytes(m.P##rdata, s.rdata.data());                               \
+      ::nicsim::axi::put_data(m.P##rdata, s.rdata);                                           \
       m.P##rlast = s.rlast;                                                                   \
     }                                                                                         \
     template <class V>                                                                        \
     static constexpr unsigned data_bytes() {                                                  \
-      return ::nicsim::axi::sig_bytes<std::remove_reference_t<decltype(std::declval<V&>().P##wdata)>>(); \
+      return ::nicsim::bench::sig_bytes<                                                      \
+          std::remove_reference_t<decltype(std::declval<V&>().P##wdata)>>();                  \
     }                                                                                         \
   }
 // NOLINTEND(cppcoreguidelines-macro-usage)

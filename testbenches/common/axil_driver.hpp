@@ -3,37 +3,40 @@
 // port is named s_axil_* (nic_regfile and the wrappers around it), with the AxiLiteChecker
 // on every clock. One transaction at a time; with stalls on (the default) it idles 0-2
 // clocks before each transaction, delays AWVALID and WVALID independently by 0-2 clocks,
-// randomises AWPROT/ARPROT and pauses BREADY/RREADY a third of the time.
+// randomises AWPROT/ARPROT and pauses BREADY/RREADY a third of the time. A transaction that
+// takes more than `timeout` clocks fails the test.
 //
-// The bench owns the clock: `step` advances one clock, and the bench's own step function
-// calls observe() once per clock, after the settling evaluation and before the rising edge
-// (where the checker samples the channels and the driver sees the handshakes).
+// An agent of the bench's Harness: it checks every clock's channels and sees the handshakes
+// in sample(); write() and read() clock the harness (every agent) until the transaction ends.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <functional>
 #include <random>
 #include <string>
 #include <utility>
 
-#include "axi_checker.hpp"
+#include "common/axi_checker.hpp"
+#include "common/bits.hpp"
+#include "common/harness.hpp"
 
 namespace nicsim::axi {
 
 template <class V>
-class AxiLiteDriver {
+class AxiLiteDriver : public bench::Agent {
  public:
-  AxiLiteDriver(V& m, std::mt19937& rng, std::function<void()> step, std::string name = "axil")
-      : m_(m), rng_(rng), step_(std::move(step)), chk_(std::move(name)) {}
+  AxiLiteDriver(bench::Harness<V>& h, std::mt19937& rng, std::string name = "axil",
+                unsigned timeout = 100)
+      : bench::Agent(h), h_(h), m_(h.dut()), rng_(rng), chk_(std::move(name)),
+        timeout_(timeout) {}
 
   void set_stalls(bool on) { stalls_ = on; }
   [[nodiscard]] bool stalls() const { return stalls_; }
   AxiLiteChecker& checker() { return chk_; }
 
-  // Once per clock, settled, before the edge.
-  void observe() {
+  // Every clock, settled, before the edge.
+  void sample() override {
     chk_.observe(m2s(), s2m());
     last_aw_ = m_.s_axil_awvalid && m_.s_axil_awready;
     last_w_ = m_.s_axil_wvalid && m_.s_axil_wready;
@@ -46,22 +49,22 @@ class AxiLiteDriver {
 
   void write(std::uint32_t addr, std::uint32_t data, unsigned strb = 0xF) {
     idle();
-    put(m_.s_axil_awaddr, addr);
-    put(m_.s_axil_awprot, rand(0, 7));
+    bench::put(m_.s_axil_awaddr, addr);
+    bench::put(m_.s_axil_awprot, rand(0, 7));
     m_.s_axil_wdata = data;
-    put(m_.s_axil_wstrb, strb);
+    bench::put(m_.s_axil_wstrb, strb);
     const unsigned aw_delay = stalls_ ? rand(0, 2) : 0;
     const unsigned w_delay = stalls_ ? rand(0, 2) : 0;
     bool aw_done = false, w_done = false;
     for (unsigned t = 0;; ++t) {
-      if (t >= kTimeout) {
+      if (t >= timeout_) {
         ADD_FAILURE() << "write to 0x" << std::hex << addr << " hangs";
         break;
       }
       m_.s_axil_awvalid = !aw_done && t >= aw_delay;
       m_.s_axil_wvalid = !w_done && t >= w_delay;
       m_.s_axil_bready = stalls_ ? rand(0, 2) != 0 : 1;
-      step_();
+      h_.tick();
       aw_done = aw_done || last_aw_;
       w_done = w_done || last_w_;
       if (last_b_) {
@@ -77,19 +80,19 @@ class AxiLiteDriver {
 
   std::uint32_t read(std::uint32_t addr) {
     idle();
-    put(m_.s_axil_araddr, addr);
-    put(m_.s_axil_arprot, rand(0, 7));
+    bench::put(m_.s_axil_araddr, addr);
+    bench::put(m_.s_axil_arprot, rand(0, 7));
     const unsigned delay = stalls_ ? rand(0, 2) : 0;
     bool ar_done = false;
     std::uint32_t v = 0xDEADBEEF;
     for (unsigned t = 0;; ++t) {
-      if (t >= kTimeout) {
+      if (t >= timeout_) {
         ADD_FAILURE() << "read of 0x" << std::hex << addr << " hangs";
         break;
       }
       m_.s_axil_arvalid = !ar_done && t >= delay;
       m_.s_axil_rready = stalls_ ? rand(0, 2) != 0 : 1;
-      step_();
+      h_.tick();
       ar_done = ar_done || last_ar_;
       if (last_r_) {
         EXPECT_TRUE(ar_done);
@@ -105,17 +108,10 @@ class AxiLiteDriver {
 
   void idle() {
     if (!stalls_) return;
-    for (unsigned n = rand(0, 2); n > 0; --n) step_();
+    for (unsigned n = rand(0, 2); n > 0; --n) h_.tick();
   }
 
  private:
-  static constexpr unsigned kTimeout = 100;
-
-  template <class T, class U>
-  static void put(T& port, U v) {
-    port = static_cast<T>(v);
-  }
-
   unsigned rand(unsigned lo, unsigned hi) {
     return std::uniform_int_distribution<unsigned>(lo, hi)(rng_);
   }
@@ -147,10 +143,11 @@ class AxiLiteDriver {
     return s;
   }
 
+  bench::Harness<V>& h_;
   V& m_;
   std::mt19937& rng_;
-  std::function<void()> step_;
   AxiLiteChecker chk_;
+  unsigned timeout_;
   bool stalls_ = true;
   bool last_aw_ = false, last_w_ = false, last_b_ = false, last_ar_ = false, last_r_ = false;
   std::uint32_t last_rdata_ = 0, last_resp_ = 0;

@@ -34,7 +34,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "axi_port.hpp"
+#include "common/axi_port.hpp"
 #include "nicsim/model/prng.hpp"
 
 namespace nicsim::axi {
