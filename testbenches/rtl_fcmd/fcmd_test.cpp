@@ -18,7 +18,7 @@
 
 #include "Vfcmd_engine_w512.h"
 #include "Vfcmd_engine_w64.h"
-#include "common/bits.hpp"
+#include "nicsim/sim/bits.hpp"
 #include "common/harness.hpp"
 #include "nicsim/model/action.hpp"
 #include "nicsim/model/device/host_memory.hpp"
@@ -26,6 +26,7 @@
 #include "nicsim/model/em_table.hpp"
 #include "nicsim/model/prng.hpp"
 #include "nicsim/model/tcam.hpp"
+#include "nicsim/regs/nic_formats.hpp"
 #include "nicsim/regs/nic_regs.hpp"
 
 namespace nicsim::rtl_fcmd {
@@ -38,7 +39,7 @@ using bench::put_bit;
 using bench::put_byte;
 namespace regs = nicsim::regs::fcmd;
 
-constexpr unsigned kSlot = 128;
+constexpr unsigned kSlot = nicsim::fmt::Fcmd::kBytes;
 constexpr unsigned kSizeLog2 = 4;
 constexpr unsigned kSlots = 1u << kSizeLog2;
 constexpr unsigned kVector = 3;
@@ -158,17 +159,20 @@ class Bench {
 
   void em_command() {
     const auto k = bench::get_bytes_msb<model::kKeyBytes>(h_->em_cmd_key, 0);
-    std::uint32_t status = 5;
+    using nicsim::fmt::FtCmd;
+    std::uint32_t status = static_cast<std::uint32_t>(model::FlowStatus::kBadCommand);
     std::uint32_t handle = model::kNoHandle;
-    switch (h_->em_cmd_op) {
-      case 1: {
+    switch (static_cast<FtCmd>(h_->em_cmd_op)) {
+      case FtCmd::kInsert: {
         const auto r = em_.insert(k, action_of(h_->em_cmd_action));
         status = static_cast<std::uint32_t>(r.status);
         handle = r.handle;
         break;
       }
-      case 2: status = static_cast<std::uint32_t>(em_.erase(k)); break;
-      case 3: status = static_cast<std::uint32_t>(em_.erase_handle(h_->em_cmd_handle)); break;
+      case FtCmd::kDeleteKey: status = static_cast<std::uint32_t>(em_.erase(k)); break;
+      case FtCmd::kDeleteHandle:
+        status = static_cast<std::uint32_t>(em_.erase_handle(h_->em_cmd_handle));
+        break;
       default: ADD_FAILURE() << "EM op " << unsigned{h_->em_cmd_op};
     }
     h_->em_rsp_status = static_cast<std::uint8_t>(status);
@@ -180,17 +184,19 @@ class Bench {
   void tcam_command() {
     const std::uint32_t op = h_->tcam_cmd_op;
     const std::uint32_t index = h_->tcam_cmd_index;
-    std::uint32_t status = 5;
+    using nicsim::fmt::FlowStatus;
+    using nicsim::fmt::TcamCmd;
+    FlowStatus status = FlowStatus::kBadCommand;
     if (index < tc_.size()) {
-      if (op == 1) {
+      if (op == static_cast<std::uint32_t>(TcamCmd::kWrite)) {
         const auto v = bench::get_bytes_msb<model::kTcamKeyBytes>(h_->tcam_cmd_value, 0);
         const auto mk = bench::get_bytes_msb<model::kTcamKeyBytes>(h_->tcam_cmd_mask, 0);
         tc_.write(index, static_cast<std::uint16_t>(h_->tcam_cmd_priority), v, mk,
                   action_of(h_->tcam_cmd_action));
-        status = 1;
-      } else if (op == 2) {
-        status = tc_.rule(index).valid ? 1 : 4;
-        if (status == 1) tc_.clear(index);
+        status = FlowStatus::kOk;
+      } else if (op == static_cast<std::uint32_t>(TcamCmd::kClear)) {
+        status = tc_.rule(index).valid ? FlowStatus::kOk : FlowStatus::kNotFound;
+        if (status == FlowStatus::kOk) tc_.clear(index);
       }
     }
     h_->tcam_rsp_status = static_cast<std::uint8_t>(status);
@@ -222,28 +228,30 @@ std::vector<Slot> random_command(Prng& r, const std::vector<model::FlowKey>& key
   std::vector<Slot> s(1);
   Slot& c = s[0];
   for (auto& b : c) b = static_cast<std::uint8_t>(r.next());  // garbage where unused
-  c[1] = 0;
+  namespace F = nicsim::fmt::fcmd;
+  using Op = nicsim::fmt::FcmdOp;
+  F::STATUS.store(c.data(), static_cast<std::uint64_t>(nicsim::fmt::FlowStatus::kPending));
   const auto pick = r.below(100);
   std::uint8_t op = 0;
-  if (pick < 45) op = 1;
-  else if (pick < 55) op = 2;
-  else if (pick < 62) op = 3;
-  else if (pick < 80) op = 4;
-  else if (pick < 92) op = 5;
-  else op = static_cast<std::uint8_t>(r.below(2) != 0 ? 0 : 6 + r.below(250));
-  c[0] = op;
-  if (op == 1 || op == 2) {
+  if (pick < 45) op = static_cast<std::uint8_t>(Op::kEmInsert);
+  else if (pick < 55) op = static_cast<std::uint8_t>(Op::kEmDeleteKey);
+  else if (pick < 62) op = static_cast<std::uint8_t>(Op::kEmDeleteHandle);
+  else if (pick < 80) op = static_cast<std::uint8_t>(Op::kTcamWrite);
+  else if (pick < 92) op = static_cast<std::uint8_t>(Op::kTcamClear);
+  else op = static_cast<std::uint8_t>(r.below(2) != 0 ? 0 : 6 + r.below(250));  // bad opcodes
+  F::OP.store(c.data(), op);
+  const auto is = [&](Op o) { return op == static_cast<std::uint8_t>(o); };
+  if (is(Op::kEmInsert) || is(Op::kEmDeleteKey)) {
     const model::FlowKey& k = keys[r.below(keys.size())];
-    std::copy(k.begin(), k.end(), c.begin() + 10);
+    std::copy(k.begin(), k.end(), F::KEY.edit(c).begin());
   }
-  auto put32 = [&](std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) c[4 + i] = static_cast<std::uint8_t>(v >> (8 * i));
-  };
-  if (op == 3)
-    put32(r.below(4) != 0 && !handles.empty() ? handles[r.below(handles.size())]
-                                              : static_cast<std::uint32_t>(r.below(200)));
-  if (op == 4 || op == 5) put32(static_cast<std::uint32_t>(r.below(20)));  // 16..19: bad index
-  if (op == 4) {
+  if (is(Op::kEmDeleteHandle))
+    F::HANDLE.store(c.data(), r.below(4) != 0 && !handles.empty()
+                                  ? handles[r.below(handles.size())]
+                                  : static_cast<std::uint32_t>(r.below(200)));
+  if (is(Op::kTcamWrite) || is(Op::kTcamClear))
+    F::HANDLE.store(c.data(), static_cast<std::uint32_t>(r.below(20)));  // 16..19: bad index
+  if (is(Op::kTcamWrite)) {
     s.resize(3);
     for (int j = 1; j < 3; ++j)
       for (auto& b : s[j]) b = static_cast<std::uint8_t>(r.next());

@@ -27,13 +27,14 @@
 #include "Vrx_tb_top_w512.h"
 #include "Vrx_tb_top_w64.h"
 #include "common/axi_checker.hpp"
-#include "common/axi_mem.hpp"
-#include "common/axi_port.hpp"
+#include "nicsim/sim/axi/axi_mem.hpp"
+#include "nicsim/sim/axi/axi_port.hpp"
 #include "common/axi_slave.hpp"
 #include "common/axis.hpp"
-#include "common/bits.hpp"
+#include "nicsim/sim/bits.hpp"
 #include "common/harness.hpp"
 #include "nicsim/model/prng.hpp"
+#include "nicsim/regs/nic_formats.hpp"
 
 namespace nicsim::axi {
 namespace {
@@ -53,8 +54,12 @@ using bench::get_bits;
 using bench::put;
 using bench::put_bits;
 
-void put_le(Bytes& b, unsigned off, unsigned n, std::uint64_t v) {
-  for (unsigned i = 0; i < n; ++i) b[off + i] = static_cast<std::uint8_t>(v >> (8 * i));
+constexpr std::uint64_t kDescBytes = nicsim::fmt::RxDesc::kBytes;
+
+/// A receive descriptor's bytes (docs/formats.md rx_desc).
+Bytes rx_desc(std::uint64_t buf, std::uint32_t len) {
+  const auto d = nicsim::fmt::RxDesc{buf, len}.encode();
+  return Bytes(d.begin(), d.end());
 }
 
 struct Rec {
@@ -218,29 +223,34 @@ class RxBench {
     if (q.prod == q.cons) { ++drops[no_desc]; return; }
     if (static_cast<std::uint16_t>(q.cq_prod - q.cq_cons) >= q.entries()) { ++drops[full]; return; }
     const std::uint32_t slot = q.cons & mask;
-    const Bytes desc = mem_.read(q.base + std::uint64_t{slot} * 16, 16);
-    std::uint64_t buf = 0;
-    std::uint32_t blen = 0;
-    for (unsigned i = 0; i < 8; ++i) buf |= std::uint64_t{desc[i]} << (8 * i);
-    for (unsigned i = 0; i < 4; ++i) blen |= std::uint32_t{desc[8 + i]} << (8 * i);
-    if (blen < len) { ++drops[too_long]; return; }
-    Bytes c(32, 0);
-    const unsigned st = (f.r.status | (f.r.perr ? 1u : 0u) | (f.r.mkv ? 0x10u : 0u) |
-                         (f.r.rssv ? 0x20u : 0u)) & 0x7Fu;
-    put_le(c, 0, 2, len);
-    put_le(c, 2, 2, slot);
-    put_le(c, 4, 4, f.r.rssv ? f.r.hash : 0);
-    put_le(c, 8, 4, f.r.mkv ? f.r.mark : 0);
-    if (st & 0x08u) put_le(c, 12, 2, f.r.tci);
-    c[14] = static_cast<std::uint8_t>(st);
-    c[15] = static_cast<std::uint8_t>(f.r.types);
-    c[16] = static_cast<std::uint8_t>(f.r.src);
-    c[17] = exc ? static_cast<std::uint8_t>(f.r.reason) : 0;
-    put_le(c, 18, 2, f.r.tcam);
-    put_le(c, 20, 4, f.r.h1);
-    put_le(c, 24, 4, f.r.ts & 0xFFFFFFFFu);
-    c[31] = ((q.cq_prod >> q.size) & 1u) == 0 ? 0x80 : 0x00;
-    exp_.push_back({buf, f.bytes, q.cq_base + std::uint64_t{q.cq_prod & mask} * 32, c});
+    using nicsim::fmt::RxCpl;
+    using nicsim::fmt::RxDesc;
+    const RxDesc desc = RxDesc::decode(mem_.read(q.base + std::uint64_t{slot} * RxDesc::kBytes,
+                                                 RxDesc::kBytes));
+    if (desc.buf_len < len) { ++drops[too_long]; return; }
+    // The completion as spec 7.1 defines it, built independently of the RTL's encoder.
+    RxCpl cpl;
+    cpl.status = static_cast<std::uint8_t>(f.r.status);
+    cpl.set_parse_err(cpl.parse_err() || f.r.perr).set_mark_valid(f.r.mkv);
+    cpl.set_rss_valid(f.r.rssv);
+    cpl.status &= 0x7F;
+    cpl.len = static_cast<std::uint16_t>(len);
+    cpl.slot = static_cast<std::uint16_t>(slot);
+    cpl.rss_hash = f.r.rssv ? f.r.hash : 0;
+    cpl.mark = f.r.mkv ? f.r.mark : 0;
+    if (cpl.vlan()) cpl.vlan_tci = static_cast<std::uint16_t>(f.r.tci);
+    cpl.types = static_cast<std::uint8_t>(f.r.types);
+    cpl.src_vport = static_cast<std::uint8_t>(f.r.src);
+    cpl.reason = exc ? static_cast<nicsim::fmt::ExcReason>(f.r.reason)
+                     : nicsim::fmt::ExcReason::kNone;
+    cpl.tcam_index = static_cast<std::uint16_t>(f.r.tcam);
+    cpl.h1 = f.r.h1;
+    cpl.timestamp = static_cast<std::uint32_t>(f.r.ts);
+    cpl.set_phase(((q.cq_prod >> q.size) & 1u) == 0);
+    const auto cb = cpl.encode();
+    const Bytes c(cb.begin(), cb.end());
+    exp_.push_back({desc.buf_addr, f.bytes,
+                    q.cq_base + std::uint64_t{q.cq_prod & mask} * RxCpl::kBytes, c});
     order_.push_back(exp_.back());
     ++q.cons;
     ++q.cq_prod;
@@ -564,10 +574,8 @@ void random_test(std::uint64_t seed, unsigned batches, unsigned latency = 30, do
                                                    : 2048;
         const std::uint64_t buf = buf_next + rng.below(64);
         buf_next += 4096;
-        Bytes desc(16, 0);
-        put_le(desc, 0, 8, buf);
-        put_le(desc, 8, 4, blen);
-        b.mem().write(r.base + std::uint64_t{r.prod & (r.entries() - 1)} * 16, desc);
+        b.mem().write(r.base + std::uint64_t{r.prod & (r.entries() - 1)} * kDescBytes,
+                      rx_desc(buf, blen));
         ++r.prod;
       }
     }
@@ -663,10 +671,8 @@ double figure(unsigned len, unsigned frames, unsigned write_latency,
   r.mod_pkts = 64;
   b.vnic[0] = {true, 0, 1, 0, 0};
   for (unsigned i = 0; i < frames; ++i) {
-    Bytes desc(16, 0);
-    put_le(desc, 0, 8, 0x40000000ULL + std::uint64_t{i} * 2048);
-    put_le(desc, 8, 4, 2048);
-    b.mem().write(r.base + std::uint64_t{i} * 16, desc);
+    b.mem().write(r.base + std::uint64_t{i} * kDescBytes,
+                  rx_desc(0x40000000ULL + std::uint64_t{i} * 2048, 2048));
   }
   r.prod = static_cast<std::uint16_t>(frames);
   b.drive_cfg();

@@ -24,14 +24,15 @@
 #include "Vtx_bench_top_w512.h"
 #include "Vtx_bench_top_w64.h"
 #include "common/axi_checker.hpp"
-#include "common/axi_mem.hpp"
-#include "common/axi_port.hpp"
+#include "nicsim/sim/axi/axi_mem.hpp"
+#include "nicsim/sim/axi/axi_port.hpp"
 #include "common/axi_slave.hpp"
 #include "common/axis.hpp"
-#include "common/bits.hpp"
+#include "nicsim/sim/bits.hpp"
 #include "common/harness.hpp"
 #include "nicsim/model/parse.hpp"
 #include "nicsim/model/prng.hpp"
+#include "nicsim/regs/nic_formats.hpp"
 
 namespace nicsim::axi {
 namespace {
@@ -188,14 +189,14 @@ class TxBench {
     Desc d = d0;
     const unsigned slot = h.written & (qc_[q].entries() - 1);
     if (d.addr < (std::uint64_t{1} << 48)) mem_.write(d.addr, frame);
-    Bytes raw(16, 0);
-    for (unsigned i = 0; i < 8; ++i) raw[i] = static_cast<std::uint8_t>(d.addr >> (8 * i));
-    raw[8] = static_cast<std::uint8_t>(d.len);
-    raw[9] = static_cast<std::uint8_t>(d.len >> 8);
-    raw[10] = d.ovr ? 1 : 0;
-    raw[11] = 0;
-    raw[12] = d.ovr_vport;
-    mem_.write(qc_[q].ring + 16ull * slot, raw);
+    nicsim::fmt::TxDesc td;
+    td.buf_addr = d.addr;
+    td.len = d.len;
+    td.set_vport_override(d.ovr);
+    td.override_vport = d.ovr_vport;
+    const auto raw = td.encode();
+    mem_.write(qc_[q].ring + std::uint64_t{nicsim::fmt::TxDesc::kBytes} * slot,
+               Bytes(raw.begin(), raw.end()));
     unsigned vport = 0;
     // The frame as the NIC reads it: zeros beyond the 48-bit limit.
     Bytes seen = d.addr < (std::uint64_t{1} << 48) ? frame : Bytes(frame.size(), 0);
@@ -540,13 +541,15 @@ class TxBench {
         const ExpCpl e = h.cpls.front();
         h.cpls.pop_front();
         const unsigned mask = qc_[q].entries() - 1;
-        const Bytes c = mem_.read(qc_[q].cq + 16ull * (h.seen & mask), 16);
-        const std::uint8_t phase = ((h.seen >> qc_[q].size_log2) & 1u) == 0 ? 0x80 : 0x00;
-        Bytes want(16, 0);
-        want[0] = static_cast<std::uint8_t>(e.slot);
-        want[1] = static_cast<std::uint8_t>(e.slot >> 8);
-        want[2] = e.status;
-        want[15] = phase;
+        using nicsim::fmt::TxCpl;
+        const Bytes c = mem_.read(qc_[q].cq + std::uint64_t{TxCpl::kBytes} * (h.seen & mask),
+                                  TxCpl::kBytes);
+        TxCpl w;
+        w.slot = e.slot;
+        w.status = static_cast<nicsim::fmt::TxStatus>(e.status);
+        w.set_phase(((h.seen >> qc_[q].size_log2) & 1u) == 0);
+        const auto wb = w.encode();
+        const Bytes want(wb.begin(), wb.end());
         if (c != want) {
           std::string got, exp;
           for (auto x : c) got += " " + std::to_string(x);
