@@ -23,9 +23,10 @@
 // consumed and discarded (the output frame is longer than MAX_FRAME: the parser's error).
 //
 // Counters (64-bit, spec 9), updated for a frame 2 clocks after its last input beat is
-// accepted, with the frame's full input length: vport 0 -> cnt_rx_wire_*, any other vport ->
-// cnt_tx_*; discarded wire frames -> cnt_wire_discard only. A frame's byte count is kept in
-// 32 bits (frames of 4 GiB or more wrap in the byte counters).
+// accepted, with the frame's full input length: a wire input -> cnt_rx_wire_*, any other input
+// -> cnt_tx_* (by the input, not the vport: a frame the host's queue injects as vport 0 came
+// from a transmit queue); discarded wire frames -> cnt_wire_discard only. A frame's byte
+// count is kept in 32 bits (frames of 4 GiB or more wrap in the byte counters).
 //
 // Output: an axis_pipe_reg slice (registered outputs, skid buffer), latency 1 clock from input
 // handshake to m_axis_tvalid. s_axis_tready is a function of registers only (the grant, the
@@ -229,7 +230,7 @@ module ingress_arb #(
     end
 
     ev_valid_d = fire && sel_tlast;
-    ev_kind_d  = b_disc ? EV_DISCARD : ((b_vport == 8'd0) ? EV_RX_WIRE : EV_TX);
+    ev_kind_d  = b_disc ? EV_DISCARD : (sel_wire ? EV_RX_WIRE : EV_TX);
     ev_bytes_d = b_bytes;
 
     rx_frames_d = rx_frames_q;
