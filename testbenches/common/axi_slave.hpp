@@ -10,8 +10,8 @@
 #include <functional>
 
 #include "common/axi_checker.hpp"
-#include "common/axi_mem.hpp"
-#include "common/axi_port.hpp"
+#include "nicsim/sim/axi/axi_mem.hpp"
+#include "nicsim/sim/axi/axi_port.hpp"
 #include "common/harness.hpp"
 
 namespace nicsim::axi {

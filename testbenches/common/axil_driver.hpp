@@ -18,7 +18,7 @@
 #include <utility>
 
 #include "common/axi_checker.hpp"
-#include "common/bits.hpp"
+#include "nicsim/sim/bits.hpp"
 #include "common/harness.hpp"
 
 namespace nicsim::axi {

@@ -34,7 +34,7 @@
 #include <utility>
 #include <vector>
 
-#include "common/bits.hpp"
+#include "nicsim/sim/bits.hpp"
 #include "common/channel.hpp"
 #include "common/harness.hpp"
 #include "common/pattern.hpp"

@@ -22,7 +22,7 @@
 #include <functional>
 #include <utility>
 
-#include "common/bits.hpp"
+#include "nicsim/sim/bits.hpp"
 #include "common/harness.hpp"
 #include "common/pattern.hpp"
 

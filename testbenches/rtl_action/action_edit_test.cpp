@@ -21,7 +21,7 @@
 #include "Vaction_edit_w512.h"
 #include "Vaction_edit_w64.h"
 #include "common/axis.hpp"
-#include "common/bits.hpp"
+#include "nicsim/sim/bits.hpp"
 #include "common/harness.hpp"
 #include "nicsim/model/action.hpp"
 #include "nicsim/model/builder.hpp"

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "common/axis.hpp"
-#include "common/bits.hpp"
+#include "nicsim/sim/bits.hpp"
 #include "common/channel.hpp"
 #include "common/harness.hpp"
 #include "nicsim/model/action.hpp"

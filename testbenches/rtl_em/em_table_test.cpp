@@ -15,7 +15,7 @@
 
 #include "Vem_table_b16.h"
 #include "Vem_table_b64.h"
-#include "common/bits.hpp"
+#include "nicsim/sim/bits.hpp"
 #include "common/harness.hpp"
 #include "nicsim/model/action.hpp"
 #include "nicsim/model/addr.hpp"

@@ -29,7 +29,7 @@
 #include "Vmgmt_tb_top.h"
 #include "common/axil_driver.hpp"
 #include "common/axis.hpp"
-#include "common/bits.hpp"
+#include "nicsim/sim/bits.hpp"
 #include "common/channel.hpp"
 #include "common/harness.hpp"
 #include "nicsim/model/action.hpp"

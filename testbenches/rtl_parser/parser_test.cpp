@@ -23,7 +23,7 @@
 #include "Vparser_w512_e1.h"
 #include "Vparser_w64.h"
 #include "common/axis.hpp"
-#include "common/bits.hpp"
+#include "nicsim/sim/bits.hpp"
 #include "common/channel.hpp"
 #include "common/harness.hpp"
 #include "common/pattern.hpp"

@@ -15,7 +15,7 @@
 
 #include "Vtcam_e16.h"
 #include "Vtcam_e64.h"
-#include "common/bits.hpp"
+#include "nicsim/sim/bits.hpp"
 #include "common/harness.hpp"
 #include "nicsim/model/action.hpp"
 #include "nicsim/model/flow_key.hpp"

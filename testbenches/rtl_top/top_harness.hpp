@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "common/axi_checker.hpp"
-#include "common/axi_mem.hpp"
-#include "common/axi_port.hpp"
+#include "nicsim/sim/axi/axi_mem.hpp"
+#include "nicsim/sim/axi/axi_port.hpp"
 #include "common/axi_slave.hpp"
 #include "common/axil_driver.hpp"
 #include "common/axis.hpp"

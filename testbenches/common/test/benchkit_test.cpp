@@ -18,7 +18,7 @@
 #include "Vbenchkit_tb_w512.h"
 #include "Vbenchkit_tb_w64.h"
 #include "common/axis.hpp"
-#include "common/bits.hpp"
+#include "nicsim/sim/bits.hpp"
 #include "common/channel.hpp"
 #include "common/harness.hpp"
 #include "common/pattern.hpp"

@@ -19,6 +19,13 @@
 //   writes are not performed). Accesses at or above addr_limit are counted (oob_accesses)
 //   and answered DECERR.
 //
+// What is behind the port can be replaced (the co-simulation's host memory behind the PCIe
+// link, sim/src/nic_rtl.cpp): a subclass overrides when an accepted read may return its data
+// (on_read), where a beat's bytes come from (beat_byte), when a complete write is answered
+// (on_write) and what performing it means (commit_write); it then calls ready() with the burst's
+// sequence number at the clock it is due. The AXI4 side (bursts, beats, lanes, order, stalls)
+// stays here.
+//
 // Use per clock, with the DUT as master (see NICSIM_AXI_PORT in axi_port.hpp):
 //   const AxiS2M& s = mem.outputs();      // 1. the slave's outputs for this clock
 //   Port::drive(dut, s); dut.eval();      // 2. settle the DUT
@@ -34,7 +41,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "common/axi_port.hpp"
+#include "nicsim/sim/axi/axi_port.hpp"
 #include "nicsim/model/prng.hpp"
 
 namespace nicsim::axi {
@@ -54,6 +61,9 @@ struct AxiMemConfig {
 class AxiMem {
  public:
   explicit AxiMem(const AxiMemConfig& cfg) : cfg_(cfg), rng_(cfg.seed) { out_ = {}; }
+  virtual ~AxiMem() = default;
+  AxiMem(const AxiMem&) = delete;
+  AxiMem& operator=(const AxiMem&) = delete;
 
   // ---- backdoor access
   static std::uint8_t fill_byte(std::uint64_t a) {
@@ -120,8 +130,9 @@ class AxiMem {
     decided_ = false;
   }
 
- private:
+ protected:
   struct Burst {
+    std::uint64_t seq = 0;        // accepted bursts, numbered from 0 (reads and writes apart)
     std::uint32_t id = 0;
     std::uint64_t addr = 0;
     std::uint32_t len = 0, size = 0, burst = 0;
@@ -129,7 +140,53 @@ class AxiMem {
     std::uint64_t ready_at = 0;   // first beat / response not before this clock
     std::uint32_t resp = 0;
     std::vector<std::pair<std::uint64_t, std::uint8_t>> writes;  // applied at the B
+    std::vector<std::uint8_t> data;  // a subclass's read data, from burst_lo()
   };
+  static constexpr std::uint64_t kNotReady = ~std::uint64_t{0};
+
+  // ---- hooks (defaults: the fixed latencies and the sparse memory above)
+  /// A read burst was accepted this clock.
+  virtual void on_read(Burst& b) { b.ready_at = now_ + cfg_.read_latency; }
+  /// The byte at `addr` of a read beat being offered now.
+  virtual std::uint8_t beat_byte(const Burst& b, std::uint64_t addr) const {
+    (void)b;
+    return read_byte(addr);
+  }
+  /// A write burst's last W beat arrived this clock.
+  virtual void on_write(Burst& b) { b.ready_at = now_ + cfg_.write_latency; }
+  /// The write's B is being offered: perform it (default: into the sparse memory).
+  virtual void commit_write(Burst& b) {
+    for (const auto& [a, v] : b.writes) write_byte(a, v);
+  }
+  /// Marks read (or write) burst `seq` due now with response `resp` (for subclasses).
+  void ready(bool read, std::uint64_t seq, std::uint32_t resp) {
+    for (Burst& b : read ? rq_ : bq_) {
+      if (b.seq == seq) {
+        b.ready_at = now_;
+        if (b.resp == kRespOkay) b.resp = resp;
+        return;
+      }
+    }
+  }
+  /// The bytes [lo, hi) a burst covers (as the AXI rules address them).
+  void burst_range(const Burst& b, std::uint64_t& lo, std::uint64_t& hi) const {
+    const std::uint64_t nbytes = std::uint64_t{1} << b.size;
+    if (b.burst == kBurstFixed) {
+      lo = b.addr;
+      hi = (b.addr & ~(nbytes - 1)) + nbytes;
+    } else if (b.burst == kBurstWrap) {
+      const std::uint64_t total = nbytes * (b.len + 1);
+      lo = b.addr & ~(total - 1);
+      hi = lo + total;
+    } else {
+      lo = b.addr;
+      hi = burst_end(b);
+    }
+  }
+  [[nodiscard]] std::uint64_t now() const { return now_; }
+  [[nodiscard]] const AxiMemConfig& cfg() const { return cfg_; }
+
+ private:
   struct WBeat {
     DataBytes data;
     std::uint64_t strb;
@@ -189,10 +246,10 @@ class AxiMem {
     b.len = m.arlen;
     b.size = m.arsize;
     b.burst = m.arburst;
-    b.ready_at = now_ + cfg_.read_latency;
     b.resp = resp_of(b.addr, burst_end(b));
+    b.seq = n_ar_++;
     rq_.push_back(std::move(b));
-    ++n_ar_;
+    on_read(rq_.back());
   }
   void accept_aw(const AxiM2S& m) {
     Burst b;
@@ -202,9 +259,9 @@ class AxiMem {
     b.size = m.awsize;
     b.burst = m.awburst;
     b.resp = resp_of(b.addr, burst_end(b));
-    b.ready_at = ~std::uint64_t{0};
+    b.ready_at = kNotReady;
+    b.seq = n_aw_++;
     wq_.push_back(std::move(b));
-    ++n_aw_;
   }
 
   // Give waiting W beats to the bursts in AW order; a complete burst queues its B.
@@ -221,9 +278,9 @@ class AxiMem {
         if ((w.strb >> l) & 1u) b.writes.emplace_back(base + l, w.data[l]);
       }
       if (++b.beat > b.len) {
-        b.ready_at = now_ + cfg_.write_latency;
         bq_.push_back(std::move(b));
         wq_.pop_front();
+        on_write(bq_.back());
       }
     }
   }
@@ -246,15 +303,13 @@ class AxiMem {
         unsigned lo = 0, hi = 0;
         beat_lanes(b, b.beat, addr, lo, hi);
         const std::uint64_t base = addr - (addr % cfg_.data_bytes);
-        for (unsigned l = lo; l < hi; ++l) out_.rdata[l] = read_byte(base + l);
+        for (unsigned l = lo; l < hi; ++l) out_.rdata[l] = beat_byte(b, base + l);
       }
     }
     if (!out_.bvalid && !bq_.empty() && bq_.front().ready_at <= now_ &&
         rng_.chance(cfg_.p_bvalid)) {
       Burst& b = bq_.front();
-      if (b.resp == kRespOkay) {
-        for (const auto& [a, v] : b.writes) write_byte(a, v);
-      }
+      if (b.resp == kRespOkay) commit_write(b);
       b.writes.clear();
       out_.bvalid = true;
       out_.bid = b.id;

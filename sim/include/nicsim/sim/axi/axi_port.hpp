@@ -18,7 +18,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "common/bits.hpp"
+#include "nicsim/sim/bits.hpp"
 
 namespace nicsim::axi {
 
