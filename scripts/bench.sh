@@ -20,17 +20,26 @@ json() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval
 
 nicsim="$build/bin/nicsim"
 
-# --- passthrough: the walking skeleton's wire-to-wire path through the Verilated NIC ---
-# DATA_W=512 at 250 MHz, 64-byte frames back to back, pcap wire port.
-if wants passthrough_cycles_per_s passthrough_frames_per_s; then
+# --- the co-simulation: nic_top (Verilated, DATA_W=512, 250 MHz) in the SystemC system, the
+# driver and host program on the SystemC host. cosim_cycles_per_s / cosim_frames_per_s: the
+# default scenario (the NIC as a bump in the wire), 64-byte frames back to back, with and
+# without the scoreboard (_noscb); model_engine_frames_per_s: the same frames on the golden
+# model engine (`--engine model`, driver and host program included). ---
+if wants cosim_cycles_per_s cosim_frames_per_s cosim_cycles_per_s_noscb \
+    cosim_frames_per_s_noscb model_engine_frames_per_s; then
   "$root/scripts/build.sh" --target nicsim >&2
-  frames="${NICSIM_BENCH_FRAMES:-300000}"
-  "$nicsim" gen -o "$work/pt64.pcap" --seed 7 -n "$frames" --flows 1024 --sizes 64 \
+  frames="${NICSIM_BENCH_FRAMES:-50000}"
+  "$nicsim" gen -o "$work/c64.pcap" --seed 7 -n "$frames" --flows 1024 --sizes 64 \
     --kinds udp >&2
-  "$nicsim" run --wire-in "$work/pt64.pcap" --wire-out "$work/pt64.out.pcap" --port pcap \
-    --data-width 512 --report "$work/pt64.json" >&2
-  figure passthrough_cycles_per_s "$(json "$work/pt64.json" 'round(r["cycles_per_s"])')" cycles/s
-  figure passthrough_frames_per_s "$(json "$work/pt64.json" 'round(r["frames_per_s"])')" frames/s
+  "$nicsim" run --wire-in "$work/c64.pcap" --data-width 512 --report "$work/c64.json" >&2
+  figure cosim_cycles_per_s "$(json "$work/c64.json" 'round(r["cycles_per_s"])')" cycles/s
+  figure cosim_frames_per_s "$(json "$work/c64.json" 'round(r["frames_per_s"])')" frames/s
+  "$nicsim" run --wire-in "$work/c64.pcap" --data-width 512 --no-scoreboard \
+    --report "$work/c64n.json" >&2
+  figure cosim_cycles_per_s_noscb "$(json "$work/c64n.json" 'round(r["cycles_per_s"])')" cycles/s
+  figure cosim_frames_per_s_noscb "$(json "$work/c64n.json" 'round(r["frames_per_s"])')" frames/s
+  "$nicsim" run --wire-in "$work/c64.pcap" --engine model --report "$work/c64m.json" >&2
+  figure model_engine_frames_per_s "$(json "$work/c64m.json" 'round(r["frames_per_s"])')" frames/s
 fi
 
 # --- golden model alone: >= 1M generated frames over 10K installed flows, one core ---

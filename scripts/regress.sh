@@ -1,17 +1,31 @@
 #!/usr/bin/env bash
-# Regression over the bundled traces: every capture in traces/ goes through the
-# Verilated NIC (pass-through for now) on both wire-port backends and both data
-# widths; the output capture must equal the input frame for frame.
-# Usage: scripts/regress.sh [TRACE...]   (default: traces/*.pcap traces/*.pcapng)
+# SPDX-License-Identifier: MIT
+# The regression: every capture through the Verilated NIC (nic_top in the SystemC system, the
+# driver and host program on the SystemC host, the golden model as scoreboard) at DATA_W 64
+# and 512, under the named scenarios of traces/scenarios/:
+#   hairpin       the default scenario: the NIC as a bump in the wire (also through DPDK)
+#   vnics-rss     everything to two VNICs, spread by RSS
+#   actions       rules with decap, encap, NAT, VLAN push and a meter
+#   miss-install  every flow misses; the host installs it and re-injects the frame
+# A run passes when it completes with zero scoreboard mismatches, a balanced ledger and the
+# scenario's expectations met. Prints one line per run (frames, mismatches, exceptions, drops
+# by reason, cycles/s) and a summary; exits non-zero on any failure.
+#
+# usage: scripts/regress.sh [-j N] [TRACE...]   (default: traces/*.pcap traces/*.pcapng)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${NICSIM_BUILD_DIR:-$root/build}"
 nicsim="$build/bin/nicsim"
 out="$build/regress"
+jobs="${NICSIM_JOBS:-2}"
+if [[ "${1:-}" == "-j" ]]; then jobs="$2"; shift 2; fi
 mkdir -p "$out"
 if [ $# -gt 0 ]; then traces=("$@"); else
   traces=("$root"/traces/*.pcap "$root"/traces/*.pcapng)
 fi
+for t in "${traces[@]}"; do
+  [[ -f "$t" ]] || { echo "regress.sh: no such capture: $t" >&2; exit 2; }
+done
 
 # Known limits: "trace<TAB>port<TAB>error text<TAB>why"; such a run must fail with that text.
 declare -A xfail
@@ -20,41 +34,72 @@ while IFS=$'\t' read -r kt kp ke _; do
   xfail["$kt/$kp"]="$ke"
 done <"$root/traces/known-limits.tsv"
 
-pass=0; fail=0; xfails=0
-printf '%-46s %-5s %5s %8s %10s %10s  %s\n' TRACE PORT WIDTH FRAMES BYTES CYCLES RESULT
+# The runs: scenario port width trace.
+runs="$out/runs.txt"
+: >"$runs"
 for t in "${traces[@]}"; do
-  name="$(basename "$t")"
-  for port in pcap dpdk; do
-    for width in 64 512; do
-      o="$out/${name%.*}.$port.$width.pcap"
-      r="$out/${name%.*}.$port.$width.json"
-      log="$out/${name%.*}.$port.$width.log"
-      if [[ -n "${xfail[$name/$port]:-}" ]]; then
-        if ! "$nicsim" run --wire-in "$t" --wire-out "$o" --port "$port" --data-width "$width" \
-             >"$log" 2>&1 && grep -q -- "${xfail[$name/$port]}" "$log"; then
-          result="XFAIL (known limit, traces/known-limits.tsv)"; xfails=$((xfails + 1))
-        else
-          result="FAIL (expected error '${xfail[$name/$port]}', see $log)"; fail=$((fail + 1))
-        fi
-        printf '%-46s %-5s %5s %8s %10s %10s  %s\n' "$name" "$port" "$width" - - - "$result"
-        continue
-      fi
-      if "$nicsim" run --wire-in "$t" --wire-out "$o" --port "$port" --data-width "$width" \
-           --report "$r" >"$log" 2>&1 && "$nicsim" diff "$t" "$o" >>"$log" 2>&1; then
-        result=PASS; pass=$((pass + 1))
-      else
-        result="FAIL (see $log)"; fail=$((fail + 1))
-      fi
-      read -r frames bytes cycles < <(python3 - "$r" <<'PY' 2>/dev/null || echo "- - -"
-import json, sys
-r = json.load(open(sys.argv[1]))
-print(r["frames_in"], r["bytes_in"], r["cycles"])
-PY
-)
-      printf '%-46s %-5s %5s %8s %10s %10s  %s\n' "$name" "$port" "$width" "$frames" "$bytes" \
-        "$cycles" "$result"
+  for width in 64 512; do
+    for s in hairpin vnics-rss actions miss-install; do
+      echo "$s pcap $width $t" >>"$runs"
     done
+    echo "hairpin dpdk $width $t" >>"$runs"
   done
 done
-echo "regression: $pass passed, $fail failed, $xfails known limits"
+
+# One run: writes its result line to $out/<id>.line.
+one() {
+  local s="$1" port="$2" width="$3" t="$4"
+  local name id scen log rep
+  name="$(basename "$t")"
+  id="${name%.*}.$s.$port.$width"
+  log="$out/$id.log"
+  rep="$out/$id.json"
+  scen=()
+  [[ "$s" != hairpin ]] && scen=(--scenario "$root/traces/scenarios/$s.yaml")
+  "$nicsim" run "${scen[@]}" --wire-in "$t" --port "$port" --data-width "$width" \
+    --report "$rep" --out "$out/$id.out" >"$log" 2>&1
+  local rc=$?
+  local xf="${xfail[$name/$port]:-}"
+  local result
+  if [[ -n "$xf" ]]; then
+    if [[ $rc -ne 0 ]] && grep -q -- "$xf" "$log"; then result="XFAIL"; else result="FAIL"; fi
+  elif [[ $rc -eq 0 ]]; then
+    result=PASS
+  else
+    result=FAIL
+  fi
+  python3 - "$rep" "$name" "$s" "$port" "$width" "$result" "$log" >"$out/$id.line" <<'PY'
+import json, sys
+rep, name, s, port, width, result, log = sys.argv[1:]
+try:
+    r = json.load(open(rep))
+    c = r["counters"]
+    drops = {k[5:]: v for k, v in c.items() if k.startswith("drop_") and v}
+    dtext = ",".join(f"{k}:{v}" for k, v in drops.items()) or "-"
+    line = (f"{name:44} {s:12} {port:4} {width:>4} {r['frames_in']:>6} "
+            f"{r['scoreboard']['mismatches']:>5} {c['out_exception']:>5} {dtext:30} "
+            f"{r['cycles_per_s']:>9.0f}")
+except Exception:
+    line = f"{name:44} {s:12} {port:4} {width:>4} {'-':>6} {'-':>5} {'-':>5} {'-':30} {'-':>9}"
+print(line + "  " + result + ("" if result in ("PASS", "XFAIL") else f" (see {log})"))
+PY
+}
+export nicsim out root
+
+printf '%-44s %-12s %-4s %4s %6s %5s %5s %-30s %9s  %s\n' TRACE SCENARIO PORT W FRAMES MISM EXC \
+  DROPS CYCLES/S RESULT
+# shellcheck disable=SC2016
+xargs -P "$jobs" -L 1 bash -c "$(declare -p xfail); $(declare -f one); one \"\$@\"" _ <"$runs"
+pass=0; fail=0; xfails=0
+while read -r s port width t; do
+  name="$(basename "$t")"
+  line="$(cat "$out/${name%.*}.$s.$port.$width.line" 2>/dev/null || echo "$name $s $port $width  FAIL (no result)")"
+  echo "$line"
+  case "$line" in
+    *"  PASS") pass=$((pass + 1)) ;;
+    *"  XFAIL") xfails=$((xfails + 1)) ;;
+    *) fail=$((fail + 1)) ;;
+  esac
+done <"$runs"
+echo "regression: $pass passed, $fail failed, $xfails known limits ($(wc -l <"$runs") runs)"
 [ "$fail" -eq 0 ]

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// `nicsim run`: frames from a wire port through the Verilated NIC and back out.
+// `nicsim run`: a scenario through the Verilated NIC (or the golden model), with the driver
+// and the host program on the SystemC host and the scoreboard checking every output.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -11,23 +12,29 @@
 #include <string>
 
 #include "commands.hpp"
-#include "nicsim/sim/passthrough.hpp"
+#include "nicsim/sim/cosim.hpp"
+#include "nicsim/sim/scenario.hpp"
 #include "nicsim/sim/wire_port.hpp"
 
 namespace nicsim::cli {
 namespace {
 
 struct RunArgs {
+  std::string scenario;
   std::string wire_in;
   std::string wire_out;
   std::string port = "pcap";
-  int data_width = 512;
-  double clock_mhz = 250.0;
+  std::string engine = "rtl";
+  int data_width = 0;  // 0: the scenario's
+  double clock_mhz = 0;
   std::string valid_pattern;
   std::string ready_pattern;
-  std::uint64_t watchdog = 100000;
+  std::uint64_t watchdog = 0;
+  std::string out_dir;
   std::string fst;
   std::string report;
+  bool no_scoreboard = false;
+  bool progress = false;
 };
 
 // "1110" -> {1,1,1,0}; empty stays empty (always asserted).
@@ -63,92 +70,153 @@ std::string si(double v) {
   return buf;
 }
 
+nlohmann::ordered_json stats_json(const host::Stats& t) {
+  return {{"rx_wire_frames", t.rx_wire_frames}, {"rx_wire_bytes", t.rx_wire_bytes},
+          {"tx_frames", t.tx_frames}, {"tx_bytes", t.tx_bytes}, {"out_wire", t.out_wire},
+          {"out_wire_bytes", t.out_wire_bytes}, {"out_vnic", t.out_vnic},
+          {"out_exception", t.out_exception}, {"loopback", t.loopback}, {"mirror", t.mirror},
+          {"mirror_drop", t.mirror_drop}, {"em_hits", t.em_hits}, {"tcam_hits", t.tcam_hits},
+          {"misses", t.misses}, {"drop_parse_error", t.drop_parse_error},
+          {"drop_flow", t.drop_flow}, {"drop_meter", t.drop_meter},
+          {"drop_bad_action", t.drop_bad_action}, {"drop_mtu", t.drop_mtu},
+          {"drop_rx_no_desc", t.drop_rx_no_desc}, {"drop_rx_too_long", t.drop_rx_too_long},
+          {"drop_rx_cq_full", t.drop_rx_cq_full}, {"drop_quota", t.drop_quota},
+          {"drop_exc_full", t.drop_exc_full}, {"drop_spoof", t.drop_spoof},
+          {"tx_bad_desc", t.tx_bad_desc}};
+}
+
+void write_report(const std::string& path, const sim::Scenario& s, const RunArgs& a,
+                  const std::string& port, const sim::CosimResult& r) {
+  nlohmann::ordered_json j;
+  j["scenario"] = s.name;
+  j["scenario_file"] = s.path;
+  j["engine"] = r.engine;
+  j["port"] = port;
+  j["data_width"] = s.nic.data_width;
+  j["clock_mhz"] = s.nic.clock_mhz;
+  j["passed"] = r.passed();
+  j["error"] = r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error);
+  j["cycles"] = r.cycles;
+  j["sim_seconds"] = r.sim_seconds;
+  j["wall_seconds"] = r.wall_seconds;
+  const double wall = r.wall_seconds > 0 ? r.wall_seconds : 1e-9;
+  j["cycles_per_s"] = static_cast<double>(r.cycles) / wall;
+  j["frames_in"] = r.wire_frames_sent + r.vnic_frames_sent;
+  j["frames_per_s"] = static_cast<double>(r.wire_frames_sent + r.vnic_frames_sent) / wall;
+  j["bytes_in"] = r.stats.rx_wire_bytes + r.stats.tx_bytes;
+  j["wire_frames_in"] = r.wire_frames_sent;
+  j["vnic_frames_in"] = r.vnic_frames_sent;
+  j["wire_frames_out"] = r.wire_frames_out;
+  nlohmann::ordered_json recv;
+  for (const auto& [q, n] : r.received) recv[q < 0 ? "exception" : "rxq" + std::to_string(q)] = n;
+  j["received"] = recv;
+  j["exceptions_by_reason"] = r.exceptions_by_reason;
+  j["counters"] = stats_json(r.stats);
+  j["ledger"] = {{"in", r.stats.ledger_in()}, {"out", r.stats.ledger_out()},
+                 {"balanced", r.ledger_balanced}};
+  j["host"] = {{"flows_installed", r.flows_installed}, {"install_failed", r.install_failed},
+               {"reinjected", r.reinjected}, {"mmio_reads", r.mmio_reads},
+               {"mmio_writes", r.mmio_writes}, {"interrupts", r.interrupts}};
+  nlohmann::ordered_json sb;
+  sb["ran"] = r.scoreboard;
+  sb["compared"] = r.compared;
+  sb["mismatches"] = r.mismatches;
+  nlohmann::json first = nlohmann::json::array();
+  for (const auto& m : r.first_mismatches) {
+    first.push_back({{"frame", m.frame}, {"where", m.where}, {"what", m.what}, {"rtl", m.rtl},
+                     {"model", m.model}, {"cycle", m.cycle}});
+  }
+  sb["first"] = first;
+  j["scoreboard"] = sb;
+  j["expectation_failures"] = r.expectation_failures;
+  (void)a;
+  std::ofstream f(path);
+  if (!f) throw std::runtime_error("cannot write report " + path);
+  f << j.dump(2) << '\n';
+}
+
 int do_run(const RunArgs& a) {
-  sim::RunOptions opt;
-  opt.data_width = a.data_width;
-  opt.clock_mhz = a.clock_mhz;
+  sim::Scenario s = a.scenario.empty() ? sim::default_scenario() : sim::load_scenario(a.scenario);
+  if (a.data_width != 0) s.nic.data_width = static_cast<unsigned>(a.data_width);
+  if (a.clock_mhz != 0) s.nic.clock_mhz = a.clock_mhz;
+  if (a.watchdog != 0) s.run.watchdog_cycles = a.watchdog;
+
+  sim::CosimOptions opt;
+  opt.engine = a.engine == "model" ? sim::CosimOptions::Engine::kModel
+                                   : sim::CosimOptions::Engine::kRtl;
+  opt.scoreboard = !a.no_scoreboard;
+  opt.out_dir = a.out_dir;
+  opt.fst_path = a.fst;
   opt.valid_pattern = parse_pattern(a.valid_pattern, "--valid-pattern");
   opt.ready_pattern = parse_pattern(a.ready_pattern, "--ready-pattern");
-  opt.watchdog_cycles = a.watchdog;
-  opt.fst_path = a.fst;
+  std::unique_ptr<sim::WirePort> port;
+  if (!a.wire_in.empty() || !a.wire_out.empty()) {
+    const auto kind = a.port == "dpdk" ? sim::PortKind::kDpdk : sim::PortKind::kPcap;
+    port = sim::open_wire_port(kind, a.wire_in, a.wire_out);
+    opt.wire = port.get();
+  }
   const bool tty = isatty(STDERR_FILENO) != 0;
-  if (tty) {
-    opt.progress = [](std::uint64_t frames_out) {
-      std::fprintf(stderr, "\r  %llu frames out", static_cast<unsigned long long>(frames_out));
+  if (tty || a.progress) {
+    opt.progress = [](std::uint64_t cycles, std::uint64_t frames) {
+      std::fprintf(stderr, "\r  %llu cycles, %llu frames in",
+                   static_cast<unsigned long long>(cycles),
+                   static_cast<unsigned long long>(frames));
     };
   }
 
-  const auto kind = a.port == "dpdk" ? sim::PortKind::kDpdk : sim::PortKind::kPcap;
-  auto port = sim::open_wire_port(kind, a.wire_in, a.wire_out);
-  const sim::RunStats s = sim::run_passthrough(*port, opt);
-  if (tty) std::fprintf(stderr, "\r\033[K");
+  const sim::CosimResult r = sim::run_scenario(s, opt);
+  if (tty || a.progress) std::fprintf(stderr, "\r\033[K");
 
-  // The RTL's own counters, read over AXI4-Lite, must agree with the harness.
-  std::string mismatch;
-  auto check = [&](const char* name, std::uint64_t harness, std::uint64_t rtl) {
-    if (harness != rtl) {
-      mismatch += std::string(mismatch.empty() ? "" : "; ") + name + " harness " +
-                  std::to_string(harness) + " != rtl " + std::to_string(rtl);
-    }
-  };
-  check("frames_in", s.frames_in, s.rtl_frames_in);
-  check("frames_out", s.frames_out, s.rtl_frames_out);
-  check("bytes_in", s.bytes_in, s.rtl_bytes_in);
-  check("bytes_out", s.bytes_out, s.rtl_bytes_out);
-  if (s.error.empty() && s.frames_in != s.frames_out) {
-    mismatch += std::string(mismatch.empty() ? "" : "; ") + "frames lost: in " +
-                std::to_string(s.frames_in) + ", out " + std::to_string(s.frames_out);
+  const double wall = r.wall_seconds > 0 ? r.wall_seconds : 1e-9;
+  const std::string where = port ? port->describe() : "scenario traffic";
+  std::printf("nicsim run: scenario %s (%s), engine %s, DATA_W=%u, %.1f MHz\n", s.name.c_str(),
+              where.c_str(), r.engine.c_str(), s.nic.data_width, s.nic.clock_mhz);
+  std::printf("  cycles     %llu (%.3f us simulated)\n",
+              static_cast<unsigned long long>(r.cycles), r.sim_seconds * 1e6);
+  std::printf("  in         %llu frames, %llu bytes (wire); %llu frames from VNICs\n",
+              static_cast<unsigned long long>(r.wire_frames_sent),
+              static_cast<unsigned long long>(r.stats.rx_wire_bytes),
+              static_cast<unsigned long long>(r.vnic_frames_sent));
+  std::uint64_t to_vnic = 0, to_exc = 0;
+  for (const auto& [q, n] : r.received) (q < 0 ? to_exc : to_vnic) += n;
+  std::printf("  out        %llu frames to the wire, %llu to VNIC queues, %llu to the host's "
+              "exception ring\n",
+              static_cast<unsigned long long>(r.wire_frames_out),
+              static_cast<unsigned long long>(to_vnic), static_cast<unsigned long long>(to_exc));
+  std::printf("  counters   %s\n", r.stats.to_string().c_str());
+  if (r.flows_installed != 0 || r.install_failed != 0) {
+    std::printf("  host       %llu flows installed, %llu failed, %llu frames re-injected\n",
+                static_cast<unsigned long long>(r.flows_installed),
+                static_cast<unsigned long long>(r.install_failed),
+                static_cast<unsigned long long>(r.reinjected));
   }
-
-  const double wall = s.wall_seconds > 0 ? s.wall_seconds : 1e-9;
-  const double sim_us = static_cast<double>(s.cycles) / a.clock_mhz;
-  std::printf("nicsim run: %s, DATA_W=%d, %.1f MHz\n", port->describe().c_str(), a.data_width,
-              a.clock_mhz);
-  std::printf("  cycles     %llu (%.3f us simulated; RTL cycle counter %llu)\n",
-              static_cast<unsigned long long>(s.cycles), sim_us,
-              static_cast<unsigned long long>(s.rtl_cycles));
-  std::printf("  in         %llu frames, %llu bytes\n",
-              static_cast<unsigned long long>(s.frames_in),
-              static_cast<unsigned long long>(s.bytes_in));
-  std::printf("  out        %llu frames, %llu bytes\n",
-              static_cast<unsigned long long>(s.frames_out),
-              static_cast<unsigned long long>(s.bytes_out));
-  std::printf("  wall       %.3f s: %scycles/s, %sframes/s\n", s.wall_seconds,
-              si(static_cast<double>(s.cycles) / wall).c_str(),
-              si(static_cast<double>(s.frames_in) / wall).c_str());
-
-  if (!a.report.empty()) {
-    nlohmann::ordered_json r;
-    r["port"] = port->describe();
-    r["data_width"] = a.data_width;
-    r["clock_mhz"] = a.clock_mhz;
-    r["cycles"] = s.cycles;
-    r["frames_in"] = s.frames_in;
-    r["bytes_in"] = s.bytes_in;
-    r["frames_out"] = s.frames_out;
-    r["bytes_out"] = s.bytes_out;
-    r["rtl"] = {{"cycles", s.rtl_cycles},         {"frames_in", s.rtl_frames_in},
-                {"frames_out", s.rtl_frames_out}, {"bytes_in", s.rtl_bytes_in},
-                {"bytes_out", s.rtl_bytes_out}};
-    r["wall_seconds"] = s.wall_seconds;
-    r["cycles_per_s"] = static_cast<double>(s.cycles) / wall;
-    r["frames_per_s"] = static_cast<double>(s.frames_in) / wall;
-    r["error"] = s.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.error);
-    r["mismatch"] = mismatch.empty() ? nlohmann::json(nullptr) : nlohmann::json(mismatch);
-    std::ofstream f(a.report);
-    if (!f) throw std::runtime_error("cannot write report " + a.report);
-    f << r.dump(2) << '\n';
+  if (r.scoreboard) {
+    std::printf("  scoreboard %llu outputs compared, %llu mismatches\n",
+                static_cast<unsigned long long>(r.compared),
+                static_cast<unsigned long long>(r.mismatches));
   }
+  std::printf("  wall       %.3f s: %scycles/s, %sframes/s\n", r.wall_seconds,
+              si(static_cast<double>(r.cycles) / wall).c_str(),
+              si(static_cast<double>(r.wire_frames_sent + r.vnic_frames_sent) / wall).c_str());
+  if (!a.report.empty()) write_report(a.report, s, a, where, r);
 
-  if (!s.error.empty()) {
-    spdlog::error("{}", s.error);
+  if (!r.error.empty()) {
+    spdlog::error("{}", r.error);
     return 1;
   }
-  if (!mismatch.empty()) {
-    spdlog::error("counter mismatch: {}", mismatch);
+  for (std::size_t i = 0; i < r.first_mismatches.size() && i < 10; ++i)
+    spdlog::error("mismatch: {}", r.first_mismatches[i].to_string());
+  if (r.mismatches != 0) {
+    spdlog::error("the scoreboard found {} mismatches between the RTL and the golden model",
+                  r.mismatches);
     return 1;
   }
-  return 0;
+  if (!r.ledger_balanced) {
+    spdlog::error("the packet ledger does not balance: {}", r.stats.to_string());
+    return 1;
+  }
+  for (const auto& f : r.expectation_failures) spdlog::error("{}", f);
+  return r.expectation_failures.empty() ? 0 : 1;
 }
 
 }  // namespace
@@ -157,33 +225,42 @@ Runner add_run_command(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* sub = app.add_subcommand(
       "run",
-      "Simulate: drive the frames of a wire input through the Verilated NIC (DATA_W-wide\n"
-      "AXI4-Stream, clocked by SystemC) and write what comes out. Prints cycles simulated,\n"
-      "frames and bytes in and out, and the wall-clock speed.");
-  sub->add_option("--wire-in", args->wire_in, "input capture (pcap or pcapng)")
-      ->required()
+      "Simulate a scenario: the Verilated NIC (or the golden model) with the driver and the\n"
+      "host program on the SystemC host, the golden model beside the RTL as scoreboard.\n"
+      "Without --scenario: the NIC as a bump in the wire (docs/scenario.md). Prints cycles,\n"
+      "frames in and out, counters, mismatches and the wall-clock speed; exits non-zero on an\n"
+      "error, a mismatch, an unbalanced ledger or an expectation of the scenario not met.");
+  sub->add_option("--scenario", args->scenario, "scenario file (YAML, docs/scenario.md)")
       ->check(CLI::ExistingFile);
-  sub->add_option("--wire-out", args->wire_out, "output capture (pcap, ns timestamps)")
-      ->required();
+  sub->add_option("--wire-in", args->wire_in,
+                  "wire input capture (pcap or pcapng); replaces the scenario's wire traffic")
+      ->check(CLI::ExistingFile);
+  sub->add_option("--wire-out", args->wire_out, "capture of what the NIC sends to the wire");
   sub->add_option("--port", args->port, "wire-port backend: pcap (libpcap) or dpdk (net_pcap PMD)")
       ->check(CLI::IsMember({"pcap", "dpdk"}))
       ->capture_default_str();
-  sub->add_option("--data-width", args->data_width, "AXI4-Stream data width in bits")
-      ->check(CLI::IsMember({64, 512}))
+  sub->add_option("--engine", args->engine,
+                  "rtl: the Verilated NIC in SystemC; model: the golden model alone (fast)")
+      ->check(CLI::IsMember({"rtl", "model"}))
       ->capture_default_str();
-  sub->add_option("--clock-mhz", args->clock_mhz, "NIC clock frequency")
-      ->check(CLI::Range(1.0, 2000.0))
-      ->capture_default_str();
+  sub->add_option("--data-width", args->data_width, "NIC data width in bits (the scenario's)")
+      ->check(CLI::IsMember({64, 512}));
+  sub->add_option("--clock-mhz", args->clock_mhz, "NIC clock frequency (the scenario's)")
+      ->check(CLI::Range(1.0, 2000.0));
   sub->add_option("--valid-pattern", args->valid_pattern,
-                  "input tvalid pattern, repeating, e.g. 1110 (default: always)");
+                  "wire input tvalid pattern, repeating, e.g. 1110 (default: always)");
   sub->add_option("--ready-pattern", args->ready_pattern,
-                  "output tready pattern, repeating, e.g. 110 (default: always)");
+                  "wire output tready pattern, repeating, e.g. 110 (default: always)");
   sub->add_option("--watchdog", args->watchdog,
-                  "cycles without progress before the run is declared stuck")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  sub->add_option("--fst", args->fst, "write an FST waveform (GTKWave) to this file");
+                  "cycles without progress before the run is declared stuck (the scenario's)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--out", args->out_dir,
+                  "write the run's captures here: wire.pcap, rxqN.pcap (as the driver received "
+                  "them), exceptions.pcap + exceptions.jsonl");
+  sub->add_option("--fst", args->fst, "write an FST waveform (GTKWave) of the run to this file");
   sub->add_option("--report", args->report, "write a JSON report to this file");
+  sub->add_flag("--no-scoreboard", args->no_scoreboard, "run the RTL without the golden model");
+  sub->add_flag("--progress", args->progress, "progress line on stderr even when not a terminal");
   return [args] { return do_run(*args); };
 }
 

@@ -687,15 +687,38 @@ Scenario load_scenario(const std::string& path) {
 }
 
 Scenario default_scenario() {
+  using namespace nicsim::host;  // NOLINT(google-build-using-namespace): flow API vocabulary
   Scenario s;
   s.name = "default";
-  s.description = "VNIC 1 with one receive queue; every wire frame misses to the exception ring";
+  s.description =
+      "the NIC as a bump in the wire: every frame from the wire goes through the pipeline and "
+      "back out to the wire; parse errors to the host's exception ring";
+  s.nic.parse_error_to_exception = true;
   ScenarioVnic v;
   v.cfg.vport = 1;
   v.cfg.rxq_base = 0;
   v.cfg.rxq_count = 1;
   s.vnics.push_back(v);
   s.exception_queue = host::RxQueueConfig{.size_log2 = 10, .buf_size = 16384};
+  // One TCAM rule per header structure the key distinguishes (untagged, VLAN, and each
+  // tunnel type): together they match every frame that parses.
+  const std::vector<std::pair<std::string, std::vector<FlowItem>>> shapes{
+      {"plain", {ItemEth{}}},
+      {"vlan", {ItemEth{}, ItemVlan{}}},
+      {"vxlan", {ItemEth{}, ItemIpv4{}, ItemUdp{}, ItemVxlan{}}},
+      {"geneve", {ItemEth{}, ItemIpv4{}, ItemUdp{}, ItemGeneve{}}},
+      {"nvgre", {ItemEth{}, ItemIpv4{}, ItemNvgre{}}},
+      {"gre", {ItemEth{}, ItemIpv4{}, ItemGre{}}}};
+  for (const auto& [name, pattern] : shapes) {
+    ScenarioFlow f;
+    f.name = "hairpin-" + name;
+    f.rule.attr.priority = 100;
+    f.rule.attr.ingress_vport = 0;
+    f.rule.attr.placement = Placement::kTcam;
+    f.rule.pattern = pattern;
+    f.rule.actions = {ActionPort{0}};
+    s.flows.push_back(std::move(f));
+  }
   return s;
 }
 

@@ -192,6 +192,9 @@ void ScenarioHost::bring_up() {
     }
   }
   drv_.enable();
+  // Register writes are posted: read back, so that the NIC is enabled (and everything above is
+  // in place) before the host lets traffic in.
+  if (!drv_.enabled()) throw ScenarioError(s_.path + ": the NIC did not take CONTROL.ENABLE");
 }
 
 std::size_t ScenarioHost::service() {

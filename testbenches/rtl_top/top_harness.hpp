@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Cycle harness of the Verilated nic_top (through the bench wrapper top_tb.sv) for the rtl_top
+// Cycle harness of the Verilated nic_top (through sim/rtl/nic_cosim_top.sv) for the rtl_top
 // benches, on the bench kit (testbenches/common): the wire input and output streams (random
 // gaps and back-pressure), the AXI4 host memory (AxiMem: latency, random stalls) with the AXI4
 // checker always on, an AXI4-Lite master (AxiLiteDriver, no stalls) with its checker, the

@@ -22,16 +22,18 @@
 #include <cstdio>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "../rtl_datapath/dp_scenario.hpp"
-#include "Vtop_tb_w512.h"
-#include "Vtop_tb_w64.h"
+#include "Vnic_cosim_top_w512.h"
+#include "Vnic_cosim_top_w64.h"
 #include "nicsim/model/device/host_memory.hpp"
 #include "nicsim/model/device/nic_device.hpp"
 #include "nicsim/model/flow_key.hpp"
 #include "nicsim/model/tracegen.hpp"
+#include "nicsim/regs/nic_formats.hpp"
 #include "nicsim/regs/nic_regs.hpp"
 #include "top_harness.hpp"
 
@@ -56,13 +58,15 @@ constexpr unsigned kCqFullRing = 6;  // its completions are never consumed: 16 e
 constexpr unsigned rx_log2(unsigned r) { return r == kCqFullRing ? 4 : kRxLog2; }
 constexpr unsigned rx_entries(unsigned r) { return 1u << rx_log2(r); }
 constexpr unsigned kHostQueue = kNumTxq - 1;  // txq 4: the host's queue (vport 255)
+constexpr std::size_t kRxDesc = fmt::RxDesc::kBytes, kRxCpl = fmt::RxCpl::kBytes,
+                      kTxDesc = fmt::TxDesc::kBytes, kTxCpl = fmt::TxCpl::kBytes;
 
 struct Layout {
   std::uint64_t base = 0;
-  std::uint64_t rx_ring(unsigned r) const { return base + r * kRxEntries * 16ull; }
-  std::uint64_t rx_cq(unsigned r) const { return base + 0x10'0000 + r * kRxEntries * 32ull; }
-  std::uint64_t tx_ring(unsigned q) const { return base + 0x20'0000 + q * kTxEntries * 16ull; }
-  std::uint64_t tx_cq(unsigned q) const { return base + 0x28'0000 + q * kTxEntries * 16ull; }
+  std::uint64_t rx_ring(unsigned r) const { return base + r * kRxEntries * kRxDesc; }
+  std::uint64_t rx_cq(unsigned r) const { return base + 0x10'0000 + r * kRxEntries * kRxCpl; }
+  std::uint64_t tx_ring(unsigned q) const { return base + 0x20'0000 + q * kTxEntries * kTxDesc; }
+  std::uint64_t tx_cq(unsigned q) const { return base + 0x28'0000 + q * kTxEntries * kTxCpl; }
   std::uint64_t fc_ring() const { return base + 0x30'0000; }
   std::uint64_t rx_buf(unsigned r, unsigned slot) const {
     return base + 0x40'0000 + (std::uint64_t{r} * kRxEntries + slot) * kBufBytes;
@@ -233,14 +237,12 @@ class Scenario {
     }
     // Receive rings and the exception ring; buffers of 10 KiB, every 16th of 256 bytes.
     for (unsigned r = 0; r < kRings; ++r) {
-      d.zero(L.rx_cq(r), kRxEntries * 32);
-      Bytes ring(kRxEntries * 16, 0);
+      d.zero(L.rx_cq(r), kRxEntries * kRxCpl);
+      Bytes ring(kRxEntries * kRxDesc, 0);
       for (unsigned s = 0; s < kRxEntries; ++s) {
         const std::uint64_t a = L.rx_buf(r, s) + (s % 7);  // any alignment
         const std::uint32_t len = s % 16 == 5 ? 256 : static_cast<std::uint32_t>(kBufBytes - 8);
-        for (unsigned i = 0; i < 8; ++i) ring[s * 16 + i] = static_cast<std::uint8_t>(a >> (8 * i));
-        for (unsigned i = 0; i < 4; ++i)
-          ring[s * 16 + 8 + i] = static_cast<std::uint8_t>(len >> (8 * i));
+        fmt::RxDesc{a, len}.encode(std::span(ring).subspan(s * kRxDesc, kRxDesc));
       }
       d.put(L.rx_ring(r), ring);
       d.w64(ring_reg(r, R::rxq::RING_BASE_LO), L.rx_ring(r));
@@ -253,7 +255,7 @@ class Scenario {
     }
     // Transmit queues: 0..3 owned by vports 1..4, 4 the host's (255).
     for (unsigned q = 0; q < kNumTxq; ++q) {
-      d.zero(L.tx_cq(q), kTxEntries * 16);
+      d.zero(L.tx_cq(q), kTxEntries * kTxCpl);
       d.w64(txq_reg(q, R::txq::RING_BASE_LO), L.tx_ring(q));
       d.w64(txq_reg(q, R::txq::CQ_BASE_LO), L.tx_cq(q));
       d.w32(txq_reg(q, R::txq::SIZE_LOG2), kTxLog2);
@@ -296,15 +298,15 @@ class Scenario {
     const unsigned slot = t.prod_rtl % kTxEntries;
     const std::uint64_t a = L.tx_buf(q, slot) + (slot % 5);
     d_->put(a, f);
-    Bytes desc(16, 0);
-    for (unsigned i = 0; i < 8; ++i) desc[i] = static_cast<std::uint8_t>(a >> (8 * i));
-    desc[8] = static_cast<std::uint8_t>(f.size());
-    desc[9] = static_cast<std::uint8_t>(f.size() >> 8);
+    fmt::TxDesc td;
+    td.buf_addr = a;
+    td.len = static_cast<std::uint16_t>(f.size());
     if (override_vport) {
-      desc[10] = 1;
-      desc[12] = ov;
+      td.set_vport_override(true);
+      td.override_vport = ov;
     }
-    d_->put(L.tx_ring(q) + slot * 16ull, desc);
+    const auto desc = td.encode();
+    d_->put(L.tx_ring(q) + slot * kTxDesc, Bytes(desc.begin(), desc.end()));
     ++t.prod_rtl;
     t.dirty = true;
   }
@@ -406,27 +408,29 @@ class Scenario {
     for (unsigned r = 0; r < kRings; ++r) {
       const std::uint32_t cons = d.r32(ring_reg(r, R::rxq::CONS), "CONS");
       const std::uint32_t cqp = d.r32(ring_reg(r, R::rxq::CQ_PROD), "CQ_PROD");
-      const Bytes a = d.rtl.mem().read(L.rx_cq(r), kRxEntries * 32);
-      Bytes b(kRxEntries * 32);
+      const Bytes a = d.rtl.mem().read(L.rx_cq(r), kRxEntries * kRxCpl);
+      Bytes b(kRxEntries * kRxCpl);
       d.hm.read(L.rx_cq(r), b);
       if (a != b) {
         std::size_t i = 0;
         while (a[i] == b[i]) ++i;
         std::string msg = "completion ring " + std::to_string(r) + " entry " +
-                          std::to_string(i / 32) + " byte " + std::to_string(i % 32) + ": rtl";
+                          std::to_string(i / kRxCpl) + " byte " + std::to_string(i % kRxCpl) +
+                          ": rtl";
+        const std::size_t e = i / kRxCpl * kRxCpl;
         char hx[8];
-        for (std::size_t k = i / 32 * 32; k < i / 32 * 32 + 32; ++k) {
+        for (std::size_t k = e; k < e + kRxCpl; ++k) {
           std::snprintf(hx, sizeof hx, " %02x", a[k]);
           msg += hx;
         }
         msg += " model";
-        for (std::size_t k = i / 32 * 32; k < i / 32 * 32 + 32; ++k) {
+        for (std::size_t k = e; k < e + kRxCpl; ++k) {
           std::snprintf(hx, sizeof hx, " %02x", b[k]);
           msg += hx;
         }
         // The frame of that completion (first 128 bytes), for the report.
-        const std::size_t e = i / 32 * 32;
-        const unsigned flen = b[e] | (b[e + 1] << 8), fslot = b[e + 2] | (b[e + 3] << 8);
+        const fmt::RxCpl want = fmt::RxCpl::decode(std::span(b).subspan(e, kRxCpl));
+        const unsigned flen = want.len, fslot = want.slot;
         Bytes fr(std::min(flen, 128u));
         d.hm.read(L.rx_buf(r, fslot) + (fslot % 7), fr);
         msg += "\n  frame:";
@@ -439,7 +443,8 @@ class Scenario {
       RingState& s = rx_[r];
       for (std::uint16_t i = s.cons; i != static_cast<std::uint16_t>(cons); ++i) {
         const unsigned slot = i % rx_entries(r);
-        const unsigned len = b[slot * 32] | (b[slot * 32 + 1] << 8);
+        const unsigned len =
+            fmt::RxCpl::decode(std::span(b).subspan(slot * kRxCpl, kRxCpl)).len;
         const std::uint64_t addr = L.rx_buf(r, slot) + (slot % 7);
         Bytes x = d.rtl.mem().read(addr, len), y(len);
         d.hm.read(addr, y);
@@ -451,8 +456,8 @@ class Scenario {
     for (unsigned q = 0; q < kNumTxq; ++q) {
       d.r32(txq_reg(q, R::txq::CONS), "TXQ CONS");
       const std::uint32_t cqp = d.r32(txq_reg(q, R::txq::CQ_PROD), "TXQ CQ_PROD");
-      const Bytes a = d.rtl.mem().read(L.tx_cq(q), kTxEntries * 16);
-      Bytes b(kTxEntries * 16);
+      const Bytes a = d.rtl.mem().read(L.tx_cq(q), kTxEntries * kTxCpl);
+      Bytes b(kTxEntries * kTxCpl);
       d.hm.read(L.tx_cq(q), b);
       check(a == b, "transmit completion ring " + std::to_string(q));
       d.w32(txq_reg(q, R::txq::CQ_CONS), cqp);
@@ -698,22 +703,19 @@ struct FigureNic {
     d.w32(vnic_reg(1, R::vnic::RXQ_COUNT), 1);
     model::TcamKey value{}, mask{};
     mask[0] = 0xFF;
-    ActionRecord to_vnic;
-    to_vnic.flags = (2u << ActionRecord::kDestTypeShift) | (1u << ActionRecord::kDestIdShift);
+    const ActionRecord to_vnic = model::forward_to_vnic(1);
     d.tcam_write(0, 0, value, mask, to_vnic);
     value[0] = 255;
-    ActionRecord to_wire;
-    to_wire.flags = 1u << ActionRecord::kDestTypeShift;
+    const ActionRecord to_wire = model::forward_to_wire();
     d.tcam_write(1, 0, value, mask, to_wire);
     constexpr unsigned kLog2 = 12, kN = 1u << kLog2;
-    Bytes ring(kN * 16, 0);
+    Bytes ring(kN * kRxDesc, 0);
     for (unsigned s = 0; s < kN; ++s) {
-      const std::uint64_t a = L.base + 0x100'0000 + s * 2048ull;
-      for (unsigned i = 0; i < 8; ++i) ring[s * 16 + i] = static_cast<std::uint8_t>(a >> (8 * i));
-      ring[s * 16 + 9] = 2048 >> 8;
+      fmt::RxDesc{L.base + 0x100'0000 + s * 2048ull, 2048}.encode(
+          std::span(ring).subspan(s * kRxDesc, kRxDesc));
     }
     d.put(L.base, ring);
-    d.zero(L.base + 0x10'0000, kN * 32);
+    d.zero(L.base + 0x10'0000, kN * kRxCpl);
     d.w64(ring_reg(0, R::rxq::RING_BASE_LO), L.base);
     d.w64(ring_reg(0, R::rxq::CQ_BASE_LO), L.base + 0x10'0000);
     d.w32(ring_reg(0, R::rxq::SIZE_LOG2), kLog2);
@@ -726,7 +728,8 @@ struct FigureNic {
   }
   /// True when completion `i` of receive queue 0 is in host memory (phase of lap 0).
   bool rx_done(unsigned i) {
-    return (d.rtl.mem().read_byte(d.lay.base + 0x10'0000 + i * 32ull + 31) & 0x80) != 0;
+    const Bytes c = d.rtl.mem().read(d.lay.base + 0x10'0000 + i * kRxCpl, kRxCpl);
+    return fmt::rx_cpl::PHASE.get(c) != 0;
   }
 };
 
@@ -748,7 +751,7 @@ void print_figure(const char* name, double v, const char* unit) {
 }
 
 TEST(RtlTopFigures, W512) {
-  using V = Vtop_tb_w512;
+  using V = Vnic_cosim_top_w512;
   for (const std::string mix : {"64", "128", "256", "512", "1518", "imix"}) {
     // Receive: wire -> VNIC 1's ring, frames back to back.
     FigureNic<V> nic(512);
@@ -771,13 +774,14 @@ TEST(RtlTopFigures, W512) {
     t.setup();
     std::uint64_t tx_bytes = 0;
     const unsigned m = std::min<unsigned>(n, kTxEntries - 1);
-    Bytes ring(m * 16, 0);
+    Bytes ring(m * kTxDesc, 0);
     for (unsigned i = 0; i < m; ++i) {
       const std::uint64_t a = t.d.lay.tx_buf(0, i);
       t.d.rtl.mem().write(a, frames[i]);
-      for (unsigned k = 0; k < 8; ++k) ring[i * 16 + k] = static_cast<std::uint8_t>(a >> (8 * k));
-      ring[i * 16 + 8] = static_cast<std::uint8_t>(frames[i].size());
-      ring[i * 16 + 9] = static_cast<std::uint8_t>(frames[i].size() >> 8);
+      fmt::TxDesc td;
+      td.buf_addr = a;
+      td.len = static_cast<std::uint16_t>(frames[i].size());
+      td.encode(std::span(ring).subspan(i * kTxDesc, kTxDesc));
       tx_bytes += frames[i].size();
     }
     t.d.rtl.mem().write(t.d.lay.tx_ring(kHostQueue), ring);
@@ -840,7 +844,7 @@ TEST(RtlTopFigures, W512) {
 // the timer from the first unacknowledged completion; a request waits (valid, vector stable)
 // while the shell does not take it; CQ_ARM re-arms; MOD_PKTS raises at the count.
 TEST(RtlTop, InterruptModerationAndVectorRequests) {
-  using V = Vtop_tb_w64;
+  using V = Vnic_cosim_top_w64;
   FigureNic<V> nic(64);
   nic.setup();
   Harness<V>& h = nic.d.rtl;
@@ -885,8 +889,8 @@ TEST(RtlTop, InterruptModerationAndVectorRequests) {
   EXPECT_EQ(h.read32(ring_reg(0, R::rxq::CQ_PROD)), 6u);
 }
 
-TEST(RtlTop, DifferentialW64) { differential<Vtop_tb_w64>(64, 1, 12'000, 12); }
-TEST(RtlTop, DifferentialW512) { differential<Vtop_tb_w512>(512, 2, 100'000, 50); }
+TEST(RtlTop, DifferentialW64) { differential<Vnic_cosim_top_w64>(64, 1, 12'000, 12); }
+TEST(RtlTop, DifferentialW512) { differential<Vnic_cosim_top_w512>(512, 2, 100'000, 50); }
 
 }  // namespace
 }  // namespace nicsim::rtl_top

@@ -114,8 +114,15 @@ TEST(Scenario, MissingFileAndDefault) {
   EXPECT_THROW((void)load_scenario("/nonexistent/s.yaml"), ScenarioError);
   const Scenario d = default_scenario();
   EXPECT_EQ(d.vnics.size(), 1u);
-  EXPECT_TRUE(d.flows.empty());
+  EXPECT_EQ(d.flows.size(), 6u);
   EXPECT_EQ(d.program, HostProgram::kNone);
+  host::ModelDevice dev;
+  host::Driver drv(dev);
+  host::FlowTable ft(drv);
+  for (const auto& f : d.flows) {
+    const auto c = ft.compile(f.rule.attr, f.rule.pattern, f.rule.actions);
+    EXPECT_TRUE(c.ok()) << f.name << ": " << (c.ok() ? "" : c.error().to_string());
+  }
 }
 
 }  // namespace

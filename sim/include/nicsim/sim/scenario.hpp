@@ -114,8 +114,9 @@ struct Scenario {
 /// The same from text; `name` stands for the file in messages, `dir` resolves relative paths.
 [[nodiscard]] Scenario parse_scenario(const std::string& text, const std::string& name,
                                       const std::string& dir = ".");
-/// The scenario `nicsim run` uses without --scenario: VNIC 1 with one queue, every wire frame
-/// a miss to the exception ring, the host program counting them (docs/scenario.md).
+/// The scenario `nicsim run` uses without --scenario: the NIC as a bump in the wire (TCAM rules
+/// send every frame from the wire back to the wire through the whole pipeline; parse errors go
+/// to the host's exception ring); see docs/scenario.md.
 [[nodiscard]] Scenario default_scenario();
 
 }  // namespace nicsim::sim

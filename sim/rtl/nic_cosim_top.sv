@@ -1,11 +1,23 @@
 // SPDX-License-Identifier: MIT
-// Bench-only wrapper (testbenches/rtl_top): nic_top with a monitor of the datapath's ingress
-// order. Not part of rtl/.
+// nic_cosim_top: nic_top for simulation (the SystemC co-simulation in sim/ and the bench
+// testbenches/rtl_top), with passive monitors the scoreboard needs. Not part of rtl/: the
+// monitors reach into nic_top's hierarchy and change nothing in it.
+//
+// Monitors (outputs valid in the clock they are sampled, before the rising edge):
+//   mon_ingress, mon_vport, mon_ts       a frame's first beat passes the ingress arbiter
+//                                        (its source vport and ingress timestamp)
+//   mon_in_*                             every beat the pipeline takes from the arbiter:
+//                                        the frames exactly as the datapath sees them
+//   mon_em_lookup, mon_tcam_lookup       a lookup enters the exact-match table / the TCAM
+//   mon_em_cmd_*, mon_tcam_cmd_*         a management command enters the table (its fields):
+//                                        a lookup before it sees the table before the
+//                                        command, a lookup after it the table after
+//   (em_table and tcam serialize commands and lookups at these handshakes, spec 4.2.)
 `resetall
 `timescale 1ns/1ps
 `default_nettype none
 
-module top_tb #(
+module nic_cosim_top #(
   parameter int DATA_W       = 512,   // wire stream and AXI data width: 64 or 512
   parameter int USER_W       = 1,     // tuser width
   parameter int NUM_VNIC     = 8,     // vports 1..NUM_VNIC
@@ -106,7 +118,26 @@ module top_tb #(
   // model must see the frames.
   output wire                           mon_ingress,
   output wire [7:0]                     mon_vport,
-  output wire [63:0]                    mon_ts
+  output wire [63:0]                    mon_ts,
+  output wire                           mon_in_fire,
+  output wire                           mon_in_first,
+  output wire                           mon_in_last,
+  output wire [DATA_W-1:0]              mon_in_tdata,
+  output wire [KEEP_W-1:0]              mon_in_tkeep,
+  output wire                           mon_em_lookup,
+  output wire                           mon_em_cmd,
+  output wire [2:0]                     mon_em_cmd_op,
+  output wire [nic_pkg::KEY_W-1:0]      mon_em_cmd_key,
+  output wire [nic_pkg::ACTION_W-1:0]   mon_em_cmd_action,
+  output wire [31:0]                    mon_em_cmd_handle,
+  output wire                           mon_tcam_lookup,
+  output wire                           mon_tcam_cmd,
+  output wire [31:0]                    mon_tcam_cmd_op,
+  output wire [31:0]                    mon_tcam_cmd_index,
+  output wire [15:0]                    mon_tcam_cmd_priority,
+  output wire [nic_pkg::TCAM_KEY_W-1:0] mon_tcam_cmd_value,
+  output wire [nic_pkg::TCAM_KEY_W-1:0] mon_tcam_cmd_mask,
+  output wire [nic_pkg::ACTION_W-1:0]   mon_tcam_cmd_action
 );
 
   nic_top #(
@@ -119,6 +150,29 @@ module top_tb #(
   assign mon_ingress = u_top.u_dp.p_fire && u_top.u_dp.p_first_q;
   assign mon_vport   = u_top.u_dp.a_vport;
   assign mon_ts      = u_top.u_dp.a_ts;
+
+  assign mon_in_fire  = u_top.u_dp.p_fire;
+  assign mon_in_first = u_top.u_dp.p_first_q;
+  assign mon_in_last  = u_top.u_dp.a_tlast;
+  assign mon_in_tdata = u_top.u_dp.a_tdata;
+  assign mon_in_tkeep = u_top.u_dp.a_tkeep;
+
+  assign mon_em_lookup     = u_top.u_dp.u_em.s_lookup_valid && u_top.u_dp.u_em.s_lookup_ready;
+  assign mon_em_cmd        = u_top.u_dp.u_em.s_cmd_valid && u_top.u_dp.u_em.s_cmd_ready;
+  assign mon_em_cmd_op     = u_top.u_dp.u_em.s_cmd_op;
+  assign mon_em_cmd_key    = u_top.u_dp.u_em.s_cmd_key;
+  assign mon_em_cmd_action = u_top.u_dp.u_em.s_cmd_action;
+  assign mon_em_cmd_handle = u_top.u_dp.u_em.s_cmd_handle;
+
+  assign mon_tcam_lookup       = u_top.u_dp.u_tcam.s_lookup_valid &&
+                                 u_top.u_dp.u_tcam.s_lookup_ready;
+  assign mon_tcam_cmd          = u_top.u_dp.u_tcam.s_cmd_valid && u_top.u_dp.u_tcam.s_cmd_ready;
+  assign mon_tcam_cmd_op       = u_top.u_dp.u_tcam.s_cmd_op;
+  assign mon_tcam_cmd_index    = u_top.u_dp.u_tcam.s_cmd_index;
+  assign mon_tcam_cmd_priority = u_top.u_dp.u_tcam.s_cmd_priority;
+  assign mon_tcam_cmd_value    = u_top.u_dp.u_tcam.s_cmd_value;
+  assign mon_tcam_cmd_mask     = u_top.u_dp.u_tcam.s_cmd_mask;
+  assign mon_tcam_cmd_action   = u_top.u_dp.u_tcam.s_cmd_action;
 
 endmodule
 

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+// run_scenario: one run of a scenario, on the Verilated NIC inside the SystemC system (engine
+// rtl) or on the golden model alone (engine model), with the same driver and host program.
+//
+// The rtl engine's system:
+//
+//   wire captures ──► NicRtl (Verilated nic_cosim_top) ──► wire out (capture)
+//                      │ AXI4 DMA ─► TLM ─► PcieLink ─► HostMemoryTarget ─┐ model::HostMemory
+//                      │ AXI4-Lite ◄─ TLM ◄─ PcieLink ◄─ SimHost (CPU) ◄──┼─ SimDevice ◄─ Driver
+//                      │ MSI-X ──────────────► PcieLink ─► SimHost irq     │   ScenarioHost (the
+//                      └ monitors ─► Scoreboard (golden model beside it)   └── host program, in a
+//                                                                              SystemC thread)
+//
+// The host thread probes the NIC, brings the scenario up, puts the wire captures on the wire,
+// sends the VNICs' captures through their transmit queues, and polls every queue (every
+// poll_ns of simulated time) until all traffic is in and the NIC has been quiet for the
+// scenario's drain cycles; then it reads the NIC's counters. SystemC elaborates once per
+// process: run_scenario with the rtl engine runs at most once per process (a second call is
+// an error in the result).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "nicsim/host/driver/stats.hpp"
+#include "nicsim/sim/scenario.hpp"
+#include "nicsim/sim/scoreboard.hpp"
+#include "nicsim/sim/wire_port.hpp"
+
+namespace nicsim::sim {
+
+struct CosimOptions {
+  enum class Engine { kRtl, kModel };
+  Engine engine = Engine::kRtl;
+  bool scoreboard = true;       // rtl engine: the golden model beside the RTL
+  std::string out_dir;          // captures written here ("" = none): wire.pcap, rxqN.pcap,
+                                // exceptions.pcap with exceptions.jsonl (reasons)
+  std::string fst_path;         // rtl engine: FST waveform of the whole run
+  /// The wire port (pcap, DPDK; not owned): when set, the wire input comes from it instead of
+  /// the scenario's wire sources, and the NIC's wire output goes to it.
+  WirePort* wire = nullptr;
+  double poll_ns = 1000.0;      // the host program's receive loop period
+  // rtl engine: wire source valid / wire sink ready patterns (NicRtlConfig).
+  std::vector<bool> valid_pattern, ready_pattern;
+  /// Called now and then with (cycles, frames in so far) for a progress display.
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
+};
+
+struct CosimResult {
+  std::string error;  // empty when the run completed (mismatches are counted, not errors)
+  std::string engine;
+  std::uint64_t cycles = 0;
+  double sim_seconds = 0, wall_seconds = 0;
+  std::uint64_t wire_frames_sent = 0, vnic_frames_sent = 0;
+  std::uint64_t wire_frames_out = 0;
+  std::map<int, std::uint64_t> received;  // per receive queue (-1: exception ring)
+  std::map<std::string, std::uint64_t> exceptions_by_reason;
+  std::uint64_t flows_installed = 0, install_failed = 0, reinjected = 0;
+  host::Stats stats;          // the NIC's counters read at the end
+  bool ledger_balanced = false;
+  bool scoreboard = false;    // a scoreboard ran
+  std::uint64_t mismatches = 0, compared = 0;
+  std::vector<Mismatch> first_mismatches;
+  std::vector<std::string> expectation_failures;  // the scenario's `expect` not met
+  std::uint64_t mmio_reads = 0, mmio_writes = 0, interrupts = 0;
+
+  [[nodiscard]] bool passed() const {
+    return error.empty() && mismatches == 0 && ledger_balanced && expectation_failures.empty();
+  }
+  [[nodiscard]] std::string summary() const;
+};
+
+[[nodiscard]] CosimResult run_scenario(const Scenario& s, const CosimOptions& opt);
+
+}  // namespace nicsim::sim

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+// Scoreboard: the golden model beside the Verilated NIC, checking every output.
+//
+// The model is a NicDevice on private memory. It follows the RTL exactly where the RTL decides:
+//   - register writes are applied when the RTL's register file takes them (NicObserver::
+//     register_write), except the table commands (FT_CMD, TCAM_CMD, the flow-command ring's
+//     FCMD_PROD), whose effect is taken from the tables themselves;
+//   - exact-match and TCAM commands are applied at the position where they entered the RTL's
+//     tables relative to its lookups (em_command / tcam_command against em_lookup /
+//     tcam_lookup), so a frame sees the same table in both, even while flows are installed
+//     during traffic;
+//   - every frame is processed by the model's pipeline in the order, with the bytes, the
+//     source vport and the ingress timestamp with which it entered the RTL's pipeline.
+// What the model's pipeline decides for a frame is the expected output: a wire frame, a
+// delivery to a receive queue (the frame and every completion field), an exception (the frame
+// as received and its reason), a mirror copy, or a drop by reason. The RTL's outputs are then
+// compared with it:
+//   - the wire, in order, byte for byte;
+//   - each receive queue and the exception ring, in order, as the driver received them: the
+//     frame and every completion field but the ring slot. Whether a frame reached its ring at
+//     all depends on when the host posted buffers, which the model does not know: an expected
+//     frame the RTL did not deliver counts as a ring drop, and at the end the ring drops must
+//     equal the RTL's counted ones (rx_no_desc, rx_too_long, rx_cq_full, quota; exc_full,
+//     mirror_drop);
+//   - at the end, the pipeline's counters (frames and bytes in, lookups, deliveries to the
+//     wire, drops by reason of the pipeline).
+// The first mismatch is reported with the input frame's index (ingress order), the port or
+// queue, the field or byte offset, both values and the cycle.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "nicsim/host/driver/queue.hpp"
+#include "nicsim/host/driver/stats.hpp"
+#include "nicsim/model/device/host_memory.hpp"
+#include "nicsim/model/device/nic_device.hpp"
+#include "nicsim/sim/nic_rtl.hpp"
+
+namespace nicsim::sim {
+
+struct Mismatch {
+  std::uint64_t frame = 0;  // input frame index (ingress order), or ~0 for a counter
+  std::string where;        // "wire", "rxq 3", "exception ring", "counter em_hits"
+  std::string what;         // the field or byte offset
+  std::string rtl, model;   // the two values
+  std::uint64_t cycle = 0;  // the NIC's cycle at which it was seen
+  [[nodiscard]] std::string to_string() const;
+};
+
+class Scoreboard final : public NicObserver {
+ public:
+  /// `cfg` has the RTL's parameters (table sizes, queue and VNIC counts).
+  explicit Scoreboard(const model::DeviceConfig& cfg);
+
+  // ---- the RTL's monitors (NicObserver)
+  void ingress(std::span<const std::uint8_t> frame, unsigned vport, std::uint64_t ts,
+               std::uint64_t cycle) override;
+  void em_lookup(std::uint64_t cycle) override;
+  void tcam_lookup(std::uint64_t cycle) override;
+  void em_command(unsigned op, std::span<const std::uint8_t> key,
+                  std::span<const std::uint8_t> action, std::uint32_t handle,
+                  std::uint64_t cycle) override;
+  void tcam_command(std::uint32_t op, std::uint32_t index, std::uint16_t priority,
+                    std::span<const std::uint8_t> value, std::span<const std::uint8_t> mask,
+                    std::span<const std::uint8_t> action, std::uint64_t cycle) override;
+  void register_write(std::uint32_t addr, std::uint32_t data, std::uint64_t cycle) override;
+  void wire_out(std::span<const std::uint8_t> frame, std::uint64_t cycle) override;
+
+  // ---- what the driver received (queue -1: the exception ring)
+  void received(int queue, const host::RxPacket& p, std::uint64_t cycle);
+
+  /// At the end of a run (the NIC quiet, everything polled): processes what is left, checks
+  /// the ring drops and the counters against the RTL's (read by the driver).
+  void finish(const host::Stats& rtl, std::uint64_t cycle);
+
+  [[nodiscard]] const std::vector<Mismatch>& mismatches() const { return mismatches_; }
+  [[nodiscard]] std::uint64_t mismatch_count() const { return mismatch_count_; }
+  [[nodiscard]] std::uint64_t frames() const { return frames_; }
+  [[nodiscard]] std::uint64_t compared() const { return compared_; }
+  [[nodiscard]] const model::PipelineCounters& model_counters();
+
+ private:
+  struct Pending {
+    std::vector<std::uint8_t> bytes;
+    unsigned vport = 0;
+    std::uint64_t ts = 0, index = 0, cycle = 0;
+    bool needs_em = false;
+    std::optional<std::uint64_t> em_at, tcam_at;
+  };
+  struct Expect {
+    std::uint64_t index = 0;
+    std::vector<std::uint8_t> bytes;
+    host::RxPacket cpl;  // expected completion fields (bytes unused)
+  };
+  struct TableCmd {
+    std::uint64_t cycle;
+    bool em;
+    std::uint32_t op, index_or_handle;
+    std::uint16_t priority;
+    std::vector<std::uint8_t> key_or_value, mask, action;
+  };
+
+  /// Processes the pending frames whose lookups are known, in order.
+  void drain(bool all);
+  void apply_tables(bool em, std::uint64_t before_cycle);
+  void process(Pending& p);
+  void expect_delivery(const model::Delivery& d, const Pending& p);
+  void mismatch(Mismatch m);
+  bool same(const Expect& e, const host::RxPacket& p, std::string& field, std::string& rtl,
+            std::string& mdl) const;
+
+  model::HostMemory mem_;
+  std::unique_ptr<model::NicDevice> dev_;
+  std::deque<Pending> pending_;
+  std::deque<std::uint64_t> em_lookups_, tcam_lookups_;
+  std::deque<TableCmd> cmds_;
+  std::deque<Expect> wire_;
+  std::map<int, std::deque<Expect>> queues_;  // receive queue (-1: exception ring)
+  std::map<int, std::uint64_t> ring_drops_;
+  std::uint64_t mirror_expected_ = 0;
+  std::vector<Mismatch> mismatches_;
+  std::uint64_t mismatch_count_ = 0, frames_ = 0, compared_ = 0;
+};
+
+}  // namespace nicsim::sim
