@@ -298,7 +298,7 @@ module nic_datapath #(
     end
   end
 
-  em_sdp_ram #(.WIDTH(BEAT_W), .DEPTH(FB)) u_frame_ram (
+  sdp_ram #(.WIDTH(BEAT_W), .DEPTH(FB)) u_frame_ram (
     .clk     (clk),
     .wr_en   (fw_fire),
     .wr_addr (fw_ptr_q[FAW-1:0]),
@@ -616,7 +616,7 @@ module nic_datapath #(
   );
 
   // Encap templates: read with d1's index as it advances; the data is there with d2.
-  em_sdp_ram #(.WIDTH(ACT_W), .DEPTH(NUM_ENCAP)) u_tmpl (
+  sdp_ram #(.WIDTH(ACT_W), .DEPTH(NUM_ENCAP)) u_tmpl (
     .clk     (clk),
     .wr_en   (encap_wr_valid && (32'(encap_wr_index) < 32'(NUM_ENCAP))),
     .wr_addr (encap_wr_index[ENC_AW-1:0]),
@@ -628,7 +628,7 @@ module nic_datapath #(
 
   // The management copy of the templates: the same writes, read by encap_rd_* only.
   logic encap_rd_valid_q;
-  em_sdp_ram #(.WIDTH(ACT_W), .DEPTH(NUM_ENCAP)) u_tmpl_mgmt (
+  sdp_ram #(.WIDTH(ACT_W), .DEPTH(NUM_ENCAP)) u_tmpl_mgmt (
     .clk     (clk),
     .wr_en   (encap_wr_valid && (32'(encap_wr_index) < 32'(NUM_ENCAP))),
     .wr_addr (encap_wr_index[ENC_AW-1:0]),
