@@ -16,6 +16,7 @@ nic_pkg.sv
 
 // ---- library (lib/): generic modules, no package
 lib/add_tree.sv
+lib/rr_arb.sv
 lib/sdp_ram.sv
 lib/sync_fifo.sv
 lib/axis_fifo.sv

@@ -133,7 +133,6 @@ module tx_engine #(
   logic [NUM_TXQ-1:0]    en_prev_q;
   logic [NUM_TXQ-1:0]    armed_q, armed_d, timer_q, timer_d, fire_q, fire_d;
   logic [NUM_TXQ*32-1:0] tcnt_q, tcnt_d;
-  logic [QW-1:0]         rr_q, rr_d;
 
   // =========================================================================================
   // FIFOs
@@ -262,7 +261,7 @@ module tx_engine #(
   assign fi_in       = {b_len, b_check, b_vidx8[VW-1:0], b_vport};
 
   // ---- stage A: round robin fetch
-  logic [NUM_TXQ-1:0] elig;
+  logic [NUM_TXQ-1:0] elig, a_grant, unused_a_last;
   logic               a_found, a_go;
   logic [QW-1:0]      a_q;
   logic [15:0]        a_idx;
@@ -271,7 +270,6 @@ module tx_engine #(
   logic [4:0]  e_sl;
   logic [15:0] e_used;
   logic [16:0] e_entries;
-  logic [31:0] e_j;
   always_comb begin
     e_sl      = '0;
     e_used    = '0;
@@ -284,18 +282,20 @@ module tx_engine #(
                   e_sl <= 5'd15 && fidx_q[i*16 +: 16] != cfg_txq_prod[i*16 +: 16] &&
                   {1'b0, e_used} < e_entries;
     end
-    a_found = 1'b0;
-    a_q     = '0;
-    e_j     = '0;
-    for (int k = 1; k <= NUM_TXQ; k++) begin
-      e_j = 32'(rr_q) + 32'(k);
-      if (e_j >= 32'(NUM_TXQ)) e_j = e_j - 32'(NUM_TXQ);
-      if (!a_found && elig[e_j]) begin
-        a_found = 1'b1;
-        a_q     = QW'(e_j);
-      end
-    end
   end
+
+  // Round robin over the eligible queues (after reset as if queue 0 had been served last);
+  // a_q is the granted queue (0 when none is).
+  rr_arb #(.N(NUM_TXQ), .RESET_LAST(0)) u_fetch_arb (
+    .clk       (clk),
+    .rst       (rst),
+    .req       (elig),
+    .advance   (a_go),
+    .grant     (a_grant),
+    .grant_idx (a_q),
+    .last      (unused_a_last)
+  );
+  assign a_found = a_grant != '0;
 
   // The batch: at most DESC_BATCH, the posted descriptors, the free completion slots, the
   // slots up to the end of the ring (one read never wraps) and the free descriptor credits.
@@ -623,10 +623,8 @@ module tx_engine #(
     timer_d = timer_q;
     tcnt_d  = tcnt_q;
     fire_d  = '0;
-    rr_d    = rr_q;
     if (a_go) begin
       fidx_d[32'(a_q)*16 +: 16] = a_idx + 16'(a_n);
-      rr_d = a_q;
     end
     if (wt_pop && wt_valid) done_d[32'(wt_out)*16 +: 16] = done_q[32'(wt_out)*16 +: 16] + 16'd1;
     pending = '0;
@@ -688,7 +686,6 @@ module tx_engine #(
       timer_q     <= '0;
       tcnt_q      <= '0;
       fire_q      <= '0;
-      rr_q        <= '0;
       rq_valid_q  <= 1'b0;
       dcnt_q      <= '0;
       dk_q        <= '0;
@@ -711,7 +708,6 @@ module tx_engine #(
       timer_q     <= timer_d;
       tcnt_q      <= tcnt_d;
       fire_q      <= fire_d;
-      rr_q        <= rr_d;
       rq_valid_q  <= rq_valid_d;
       dcnt_q      <= dcnt_d;
       dk_q        <= dk_d;
