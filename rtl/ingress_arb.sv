@@ -101,13 +101,6 @@ module ingress_arb #(
     end
   end
 
-  function automatic logic [PC_W-1:0] popcount(input logic [KEEP_W-1:0] k);
-    popcount = '0;
-    for (int b = 0; b < KEEP_W; b++) begin
-      popcount = popcount + {{(PC_W - 1){1'b0}}, k[b]};
-    end
-  endfunction
-
   // Counter event kinds.
   localparam logic [1:0] EV_RX_WIRE = 2'd0;
   localparam logic [1:0] EV_TX      = 2'd1;
@@ -150,6 +143,7 @@ module ingress_arb #(
   logic [63:0]       b_ts;
   logic [FB_W-1:0]   b_bytes;
   logic [N-1:0]      s_ready;
+  logic [PC_W-1:0]   sel_bytes;     // bytes of the granted input's beat
 
   // wire_mask[i]: input i is a wire port.
   logic [N-1:0] wire_mask;
@@ -171,6 +165,8 @@ module ingress_arb #(
     .grant_idx (unused_rr_grant_idx),
     .last      (grant)
   );
+
+  popcount #(.N(KEEP_W)) u_sel_bytes (.in(sel_tkeep), .count(sel_bytes));
 
   // The granted input's beat: AND-OR over the one-hot grant.
   always_comb begin
@@ -199,7 +195,7 @@ module ingress_arb #(
     beat_drop = first ? b_disc : drop_q;
     b_vport   = first ? sel_vport : vport_q;
     b_ts      = first ? now : ts_q;
-    b_bytes   = (first ? '0 : bytes_q) + {{(FB_W - PC_W){1'b0}}, popcount(sel_tkeep)};
+    b_bytes   = (first ? '0 : bytes_q) + {{(FB_W - PC_W){1'b0}}, sel_bytes};
     over      = b_bytes > MAX_BYTES;
 
     // Beat to the output slice. When it is not dropped, take == pipe_s_ready (drop_q is 0 at

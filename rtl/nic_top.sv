@@ -673,10 +673,7 @@ module nic_top #(
   // OUT_WIRE_BYTES: bytes of the frames sent to the wire.
   logic [63:0] out_wire_bytes_q;
   logic [$clog2(KEEP_W+1)-1:0] wire_beat_bytes;
-  always_comb begin
-    wire_beat_bytes = '0;
-    for (int i = 0; i < KEEP_W; i++) wire_beat_bytes += $clog2(KEEP_W+1)'(dp_tkeep[i]);
-  end
+  popcount #(.N(KEEP_W)) u_wire_beat_bytes (.in(dp_tkeep), .count(wire_beat_bytes));
   always_ff @(posedge clk) begin
     if (rst) out_wire_bytes_q <= '0;
     else if (m_axis_wire_tvalid && m_axis_wire_tready)

@@ -16,6 +16,7 @@ nic_pkg.sv
 
 // ---- library (lib/): generic modules, no package
 lib/add_tree.sv
+lib/popcount.sv
 lib/rr_arb.sv
 lib/sdp_ram.sv
 lib/sync_fifo.sv
@@ -23,6 +24,7 @@ lib/axis_fifo.sv
 lib/axis_pipe_reg.sv
 lib/axis_byte_strip.sv
 lib/axis_byte_prepend.sv
+lib/axis_head_capture.sv
 lib/axis_stat_tap.sv
 
 // ---- register file
