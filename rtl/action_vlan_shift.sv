@@ -79,7 +79,7 @@ module action_vlan_shift #(
   int                k;
 
   always_comb begin
-    tag    = {h_tci_q[7:0], h_tci_q[15:8], 8'h00, 8'h81};
+    tag    = {h_tci_q[7:0], h_tci_q[15:8], nic_pkg::TPID_8021Q[7:0], nic_pkg::TPID_8021Q[15:8]};
     k      = 0;
     need_x = 1'b0;
     swallow_x = 1'b0;

@@ -198,7 +198,7 @@ module nic_mgmt #(
   localparam logic [AW-1:0] ENC_KEEP =
       ~((512'hFE << 112) | (512'hFF_FFFF << 168) | (512'hFFFF_FFFF_FFFF_FFFF << 448));
   // EncapTemplate{}.encode(): TTL 64 (byte 15), UDP port 4789 (bytes 16..17, little-endian).
-  localparam logic [AW-1:0] ENC_DEFAULT = (512'h40 << 120) | (512'h12B5 << 128);
+  localparam logic [AW-1:0] ENC_DEFAULT = (512'h40 << 120) | (512'(nic_pkg::UDP_PORT_VXLAN) << 128);
 
   initial begin
     if (NUM_METERS < 2 || NUM_METERS > 65536) begin

@@ -108,10 +108,6 @@ module rx_classify #(
     end
   end
 
-  function automatic logic is_tpid(input logic [15:0] t);
-    is_tpid = t == 16'h8100 || t == 16'h88a8 || t == 16'h9100;
-  endfunction
-
   // ---- capture and stream sum ----------------------------------------------------------------
   logic [PTR_W-1:0]      in_ptr_q, in_ptr_d;
   logic [PTR_W-1:0]      out_ptr_q, out_ptr_d;
@@ -192,10 +188,10 @@ module rx_classify #(
     te0 = {h32(head32, 12), h32(head32, 13)};
     te1 = {h32(head32, 16), h32(head32, 17)};
     te2 = {h32(head32, 20), h32(head32, 21)};
-    if (!is_tpid(te0)) begin
+    if (!nic_pkg::is_tpid(te0)) begin
       l3e = PW'(14);
       tye = te0;
-    end else if (!is_tpid(te1)) begin
+    end else if (!nic_pkg::is_tpid(te1)) begin
       l3e = PW'(18);
       tye = te1;
     end else begin
@@ -203,13 +199,13 @@ module rx_classify #(
       tye = te2;
     end
     ip_end_e = '1;
-    if (tye == 16'h0800) begin
+    if (tye == nic_pkg::ETHERTYPE_IPV4) begin
       case (l3e)
         PW'(18):  ip_end_e = l3e + PW'({h32(head32, 20), h32(head32, 21)});
         PW'(22):  ip_end_e = l3e + PW'({h32(head32, 24), h32(head32, 25)});
         default:  ip_end_e = l3e + PW'({h32(head32, 16), h32(head32, 17)});
       endcase
-    end else if (tye == 16'h86dd) begin
+    end else if (tye == nic_pkg::ETHERTYPE_IPV6) begin
       case (l3e)
         PW'(18): begin
           if ({h32(head32, 22), h32(head32, 23), h32(head32, 24)} != 24'd0) begin

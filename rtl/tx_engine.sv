@@ -479,9 +479,9 @@ module tx_engine #(
     t0  = {hb(hdr_q, 12), hb(hdr_q, 13)};
     t1  = {hb(hdr_q, 16), hb(hdr_q, 17)};
     t2  = {hb(hdr_q, 20), hb(hdr_q, 21)};
-    vl0 = t0 == 16'h8100 || t0 == 16'h88a8 || t0 == 16'h9100;
-    vl1 = t1 == 16'h8100 || t1 == 16'h88a8 || t1 == 16'h9100;
-    vl2 = t2 == 16'h8100 || t2 == 16'h88a8 || t2 == 16'h9100;
+    vl0 = nic_pkg::is_tpid(t0);
+    vl1 = nic_pkg::is_tpid(t1);
+    vl2 = nic_pkg::is_tpid(t2);
     l3  = 1'b0;
     sel = 2'd0;
     et  = t0;
@@ -507,11 +507,14 @@ module tx_engine #(
     for (int i = 0; i < 4; i++) src4[31 - 8*i -: 8] = l3b[(12 + i)*8 +: 8];
     for (int i = 0; i < 16; i++) src6[127 - 8*i -: 8] = l3b[(8 + i)*8 +: 8];
     ihl4   = {l3b[3:0], 2'b00};
-    arp_ok = l3 && et == 16'h0806 && rem >= 16'd28 && l3b[15:0] == 16'h0100 &&
-             l3b[31:16] == 16'h0008 && l3b[39:32] == 8'd6 && l3b[47:40] == 8'd4;
-    v4_ok  = l3 && et == 16'h0800 && rem >= 16'd20 && l3b[7:4] == 4'd4 && ihl4 >= 6'd20 &&
-             rem >= {10'd0, ihl4} && {l3b[23:16], l3b[31:24]} >= {10'd0, ihl4};
-    v6_ok  = l3 && et == 16'h86dd && rem >= 16'd40 && l3b[7:4] == 4'd6;
+    // l3b: byte i at [8*i +: 8]
+    arp_ok = l3 && et == nic_pkg::ETHERTYPE_ARP && rem >= 16'd28 &&
+             {l3b[7:0], l3b[15:8]} == nic_pkg::ARP_HTYPE_ETH &&
+             {l3b[23:16], l3b[31:24]} == nic_pkg::ETHERTYPE_IPV4 && l3b[39:32] == 8'd6 &&
+             l3b[47:40] == 8'd4;
+    v4_ok  = l3 && et == nic_pkg::ETHERTYPE_IPV4 && rem >= 16'd20 && l3b[7:4] == 4'd4 &&
+             ihl4 >= 6'd20 && rem >= {10'd0, ihl4} && {l3b[23:16], l3b[31:24]} >= {10'd0, ihl4};
+    v6_ok  = l3 && et == nic_pkg::ETHERTYPE_IPV6 && rem >= 16'd40 && l3b[7:4] == 4'd6;
     ll     = src6[127:120] == 8'hfe && src6[119:118] == 2'b10;
     bad_mac = sc && (s_len < 16'd14 || fmac != vmac);
     bad_v4  = c4 && ((arp_ok && spa != vip4) || (v4_ok && src4 != vip4));
