@@ -110,22 +110,22 @@ module dma_mux #(
 
   initial begin
     if (DATA_W != 64 && DATA_W != 128 && DATA_W != 256 && DATA_W != 512) begin
-      $error("dma_mux: DATA_W (%0d) must be 64, 128, 256 or 512", DATA_W);
+      $error("dma_mux (%m): DATA_W (%0d) must be 64, 128, 256 or 512", DATA_W);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("dma_mux: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("dma_mux (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if (N < 2 || N > 4) begin
-      $error("dma_mux: N (%0d) must be 2..4", N);
+      $error("dma_mux (%m): N (%0d) must be 2..4", N);
     end
     if (TAG_W < 1) begin
-      $error("dma_mux: TAG_W (%0d) must be at least 1", TAG_W);
+      $error("dma_mux (%m): TAG_W (%0d) must be at least 1", TAG_W);
     end
     if (RD_FIFO_DEPTH < 2 || (RD_FIFO_DEPTH & (RD_FIFO_DEPTH - 1)) != 0) begin
-      $error("dma_mux: RD_FIFO_DEPTH (%0d) must be a power of two, at least 2", RD_FIFO_DEPTH);
+      $error("dma_mux (%m): RD_FIFO_DEPTH (%0d) must be a power of two, at least 2", RD_FIFO_DEPTH);
     end
     if (WR_ORDER_DEPTH < 2 || (WR_ORDER_DEPTH & (WR_ORDER_DEPTH - 1)) != 0) begin
-      $error("dma_mux: WR_ORDER_DEPTH (%0d) must be a power of two, at least 2",
+      $error("dma_mux (%m): WR_ORDER_DEPTH (%0d) must be a power of two, at least 2",
              WR_ORDER_DEPTH);
     end
   end

@@ -100,13 +100,13 @@ module em_table #(
 
   initial begin
     if (EM_BUCKETS < 2 || EM_BUCKETS > (1 << 24) || (EM_BUCKETS & (EM_BUCKETS - 1)) != 0) begin
-      $error("em_table: EM_BUCKETS (%0d) must be a power of two in 2..2^24", EM_BUCKETS);
+      $error("em_table (%m): EM_BUCKETS (%0d) must be a power of two in 2..2^24", EM_BUCKETS);
     end
     if (USER_W < 1) begin
-      $error("em_table: USER_W (%0d) must be at least 1", USER_W);
+      $error("em_table (%m): USER_W (%0d) must be at least 1", USER_W);
     end
     if (nic_pkg::EM_WAYS != 4) begin
-      $error("em_table: nic_pkg::EM_WAYS (%0d) must be 4", nic_pkg::EM_WAYS);
+      $error("em_table (%m): nic_pkg::EM_WAYS (%0d) must be 4", nic_pkg::EM_WAYS);
     end
   end
 

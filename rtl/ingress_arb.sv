@@ -82,22 +82,22 @@ module ingress_arb #(
 
   initial begin
     if (DATA_W < 8 || DATA_W % 8 != 0) begin
-      $error("ingress_arb: DATA_W (%0d) must be a positive multiple of 8", DATA_W);
+      $error("ingress_arb (%m): DATA_W (%0d) must be a positive multiple of 8", DATA_W);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("ingress_arb: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("ingress_arb (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if (USER_W < 1) begin
-      $error("ingress_arb: USER_W (%0d) must be at least 1", USER_W);
+      $error("ingress_arb (%m): USER_W (%0d) must be at least 1", USER_W);
     end
     if (N < 1) begin
-      $error("ingress_arb: N (%0d) must be at least 1", N);
+      $error("ingress_arb (%m): N (%0d) must be at least 1", N);
     end
     if (WIRE_INPUTS < 0 || WIRE_INPUTS > N) begin
-      $error("ingress_arb: WIRE_INPUTS (%0d) must be 0..N", WIRE_INPUTS);
+      $error("ingress_arb (%m): WIRE_INPUTS (%0d) must be 0..N", WIRE_INPUTS);
     end
     if (MAX_FRAME < 1 || MAX_FRAME >= 32'h7FFF_FFFF) begin
-      $error("ingress_arb: MAX_FRAME (%0d) must be 1..2^31-2", MAX_FRAME);
+      $error("ingress_arb (%m): MAX_FRAME (%0d) must be 1..2^31-2", MAX_FRAME);
     end
   end
 

@@ -90,10 +90,10 @@ module meter_bank #(
 
   initial begin
     if (NUM_METERS < 2 || NUM_METERS > 32768) begin
-      $error("meter_bank: NUM_METERS (%0d) must be 2..32768", NUM_METERS);
+      $error("meter_bank (%m): NUM_METERS (%0d) must be 2..32768", NUM_METERS);
     end
     if (LATENCY != 4) begin
-      $error("meter_bank: LATENCY must match the pipeline (s1, s2, s3, wb)");
+      $error("meter_bank (%m): LATENCY must match the pipeline (s1, s2, s3, wb)");
     end
   end
 

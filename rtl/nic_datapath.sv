@@ -144,20 +144,20 @@ module nic_datapath #(
 
   initial begin
     if (DATA_W < 64 || DATA_W % 64 != 0) begin
-      $error("nic_datapath: DATA_W (%0d) must be a positive multiple of 64", DATA_W);
+      $error("nic_datapath (%m): DATA_W (%0d) must be a positive multiple of 64", DATA_W);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("nic_datapath: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("nic_datapath (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if ((FIFO_BYTES & (FIFO_BYTES - 1)) != 0 || FIFO_BYTES <= nic_pkg::MAX_FRAME + KEEP_W) begin
-      $error("nic_datapath: FIFO_BYTES (%0d) must be a power of two above MAX_FRAME + KEEP_W",
+      $error("nic_datapath (%m): FIFO_BYTES (%0d) must be a power of two above MAX_FRAME + KEEP_W",
              FIFO_BYTES);
     end
     if (NUM_ENCAP < 2 || (NUM_ENCAP & (NUM_ENCAP - 1)) != 0) begin
-      $error("nic_datapath: NUM_ENCAP (%0d) must be a power of two, at least 2", NUM_ENCAP);
+      $error("nic_datapath (%m): NUM_ENCAP (%0d) must be a power of two, at least 2", NUM_ENCAP);
     end
     if (NUM_VNIC < 1 || NUM_VNIC > 254) begin
-      $error("nic_datapath: NUM_VNIC (%0d) must be 1..254", NUM_VNIC);
+      $error("nic_datapath (%m): NUM_VNIC (%0d) must be 1..254", NUM_VNIC);
     end
   end
 
@@ -1033,7 +1033,7 @@ module nic_datapath #(
 
   initial begin
     if ($bits(pm_info) != nic_pkg::ACTION_META_W || $bits(m_desc) != nic_pkg::DP_DESC_W) begin
-      $error("nic_datapath: nic_pkg::ACTION_META_W / DP_DESC_W must be the widths of the types");
+      $error("nic_datapath (%m): nic_pkg::ACTION_META_W / DP_DESC_W must be the type widths");
     end
   end
 

@@ -202,13 +202,13 @@ module nic_mgmt #(
 
   initial begin
     if (NUM_METERS < 2 || NUM_METERS > 65536) begin
-      $error("nic_mgmt: NUM_METERS (%0d) must be 2..65536", NUM_METERS);
+      $error("nic_mgmt (%m): NUM_METERS (%0d) must be 2..65536", NUM_METERS);
     end
     if (NUM_ENCAP < 2 || NUM_ENCAP > 65536 || (NUM_ENCAP & (NUM_ENCAP - 1)) != 0) begin
-      $error("nic_mgmt: NUM_ENCAP (%0d) must be a power of two, 2..65536", NUM_ENCAP);
+      $error("nic_mgmt (%m): NUM_ENCAP (%0d) must be a power of two, 2..65536", NUM_ENCAP);
     end
     if (TCAM_ENTRIES < 1) begin
-      $error("nic_mgmt: TCAM_ENTRIES (%0d) must be at least 1", TCAM_ENTRIES);
+      $error("nic_mgmt (%m): TCAM_ENTRIES (%0d) must be at least 1", TCAM_ENTRIES);
     end
   end
 

@@ -123,14 +123,14 @@ module nic_top #(
 
   initial begin
     if (DATA_W != 64 && DATA_W != 512) begin
-      $error("nic_top: DATA_W (%0d) must be 64 or 512", DATA_W);
+      $error("nic_top (%m): DATA_W (%0d) must be 64 or 512", DATA_W);
     end
     if (USER_W < 1) begin
-      $error("nic_top: USER_W (%0d) must be at least 1", USER_W);
+      $error("nic_top (%m): USER_W (%0d) must be at least 1", USER_W);
     end
     if (NUM_VNIC < 1 || NUM_VNIC > 32 || NUM_RXQ < 1 || NUM_RXQ > 64 || NUM_TXQ < 1
         || NUM_TXQ > 64 || NUM_VECTORS < 1 || NUM_VECTORS > 255) begin
-      $error("nic_top: NUM_VNIC 1..32, NUM_RXQ and NUM_TXQ 1..64, NUM_VECTORS 1..255");
+      $error("nic_top (%m): NUM_VNIC 1..32, NUM_RXQ and NUM_TXQ 1..64, NUM_VECTORS 1..255");
     end
   end
 

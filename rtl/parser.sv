@@ -61,16 +61,16 @@ module parser #(
 
   initial begin
     if (DATA_W < 8 || DATA_W % 8 != 0 || DATA_W > WIN_W || WIN_W % DATA_W != 0) begin
-      $error("parser: DATA_W (%0d) must be a multiple of 8 that divides %0d", DATA_W, WIN_W);
+      $error("parser (%m): DATA_W (%0d) must be a multiple of 8 that divides %0d", DATA_W, WIN_W);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("parser: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("parser (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if (USER_W < 1) begin
-      $error("parser: USER_W (%0d) must be at least 1", USER_W);
+      $error("parser (%m): USER_W (%0d) must be at least 1", USER_W);
     end
     if (ENGINES < 1 || ENGINES > 8) begin
-      $error("parser: ENGINES (%0d) must be 1 to 8", ENGINES);
+      $error("parser (%m): ENGINES (%0d) must be 1 to 8", ENGINES);
     end
   end
 

@@ -51,7 +51,7 @@ module parser_engine (
 
   initial begin
     if ($bits(m_meta_data) != nic_pkg::PARSE_META_W) begin
-      $error("parser_engine: nic_pkg::PARSE_META_W must be the width of parse_meta_t");
+      $error("parser_engine (%m): nic_pkg::PARSE_META_W must be the width of parse_meta_t");
     end
   end
 

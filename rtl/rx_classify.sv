@@ -89,22 +89,23 @@ module rx_classify #(
 
   initial begin
     if (DATA_W < 16 || DATA_W % 16 != 0 || HW % DATA_W != 0) begin
-      $error("rx_classify: DATA_W (%0d) must be a multiple of 16 that divides %0d", DATA_W, HW);
+      $error("rx_classify (%m): DATA_W (%0d) must be a multiple of 16 that divides %0d",
+             DATA_W, HW);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("rx_classify: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("rx_classify (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if (USER_W < 1) begin
-      $error("rx_classify: USER_W (%0d) must be at least 1", USER_W);
+      $error("rx_classify (%m): USER_W (%0d) must be at least 1", USER_W);
     end
     if (ENGINES < 1 || ENGINES > 8) begin
-      $error("rx_classify: ENGINES (%0d) must be 1 to 8", ENGINES);
+      $error("rx_classify (%m): ENGINES (%0d) must be 1 to 8", ENGINES);
     end
     if (NUM_VNIC < 1 || NUM_VNIC > 254) begin
-      $error("rx_classify: NUM_VNIC (%0d) must be 1 to 254", NUM_VNIC);
+      $error("rx_classify (%m): NUM_VNIC (%0d) must be 1 to 254", NUM_VNIC);
     end
     if (HEAD_BYTES < 64 || HEAD_BYTES % 4 != 0) begin
-      $error("rx_classify: HEAD_BYTES (%0d) must be a multiple of 4, at least 64", HEAD_BYTES);
+      $error("rx_classify (%m): HEAD_BYTES (%0d) must be a multiple of 4, at least 64", HEAD_BYTES);
     end
   end
 

@@ -53,11 +53,11 @@ module rx_classify_engine #(
 
   initial begin
     if (HEAD_BYTES < 64 || HEAD_BYTES % 4 != 0 || HEAD_BYTES > 4096) begin
-      $error("rx_classify_engine: HEAD_BYTES (%0d) must be a multiple of 4, 64..4096",
+      $error("rx_classify_engine (%m): HEAD_BYTES (%0d) must be a multiple of 4, 64..4096",
              HEAD_BYTES);
     end
     if (REC_W != 343) begin
-      $error("rx_classify_engine: REC_W (%0d) must be 343", REC_W);
+      $error("rx_classify_engine (%m): REC_W (%0d) must be 343", REC_W);
     end
   end
 

@@ -117,12 +117,14 @@ module tx_engine #(
   localparam int DC_W       = $clog2(DESC_DEPTH) + 1;  // also the width of a batch count
 
   initial begin
-    if (DATA_W != 64 && DATA_W != 512) $error("tx_engine: DATA_W must be 64 or 512");
-    if (NUM_TXQ < 1 || NUM_TXQ > 128) $error("tx_engine: NUM_TXQ must be 1..128");
-    if (NUM_VNIC < 1 || NUM_VNIC > 254) $error("tx_engine: NUM_VNIC must be 1..254");
-    if (HOLD_DEPTH < HDR_BEATS + 4) $error("tx_engine: HOLD_DEPTH too small");
-    if (TAG_W < 1) $error("tx_engine: TAG_W must be at least 1");
-    if (DESC_BATCH < 1 || DESC_BATCH > DESC_DEPTH) $error("tx_engine: DESC_BATCH must be 1..DESC_DEPTH");
+    if (DATA_W != 64 && DATA_W != 512) $error("tx_engine (%m): DATA_W must be 64 or 512");
+    if (NUM_TXQ < 1 || NUM_TXQ > 128) $error("tx_engine (%m): NUM_TXQ must be 1..128");
+    if (NUM_VNIC < 1 || NUM_VNIC > 254) $error("tx_engine (%m): NUM_VNIC must be 1..254");
+    if (HOLD_DEPTH < HDR_BEATS + 4) $error("tx_engine (%m): HOLD_DEPTH too small");
+    if (TAG_W < 1) $error("tx_engine (%m): TAG_W must be at least 1");
+    if (DESC_BATCH < 1 || DESC_BATCH > DESC_DEPTH) begin
+      $error("tx_engine (%m): DESC_BATCH must be 1..DESC_DEPTH");
+    end
   end
 
   // =========================================================================================

@@ -32,7 +32,7 @@ module axis_fifo #(
 
   initial begin
     if (DEPTH < 4 || (DEPTH & (DEPTH - 1)) != 0) begin
-      $error("axis_fifo: DEPTH (%0d) must be a power of two, at least 4", DEPTH);
+      $error("axis_fifo (%m): DEPTH (%0d) must be a power of two, at least 4", DEPTH);
     end
   end
 

@@ -27,7 +27,7 @@ module axis_stat_tap #(
 
   initial begin
     if (KEEP_W < 1) begin
-      $error("axis_stat_tap: KEEP_W (%0d) must be at least 1", KEEP_W);
+      $error("axis_stat_tap (%m): KEEP_W (%0d) must be at least 1", KEEP_W);
     end
   end
 

@@ -28,13 +28,13 @@ module sdp_ram #(
 
   initial begin
     if (WIDTH < 1) begin
-      $error("sdp_ram: WIDTH (%0d) must be at least 1", WIDTH);
+      $error("sdp_ram (%m): WIDTH (%0d) must be at least 1", WIDTH);
     end
     if (DEPTH < 2 || (DEPTH & (DEPTH - 1)) != 0) begin
-      $error("sdp_ram: DEPTH (%0d) must be a power of two, at least 2", DEPTH);
+      $error("sdp_ram (%m): DEPTH (%0d) must be a power of two, at least 2", DEPTH);
     end
     if (ADDR_W != $clog2(DEPTH)) begin
-      $error("sdp_ram: ADDR_W (%0d) must be $clog2(DEPTH)", ADDR_W);
+      $error("sdp_ram (%m): ADDR_W (%0d) must be $clog2(DEPTH)", ADDR_W);
     end
   end
 
