@@ -6,7 +6,9 @@
 #   freshly generated file of the same name in NICSIM_RTL_GEN_DIR instead (nic_regs_pkg.sv
 #   and nic_regfile.sv, generated at configure time and by nicsim_regs_gen, cmake/regs.cmake).
 #   A generator of another such file writes it there too, at configure time, before this file
-#   is included.
+#   is included, and adds the target that regenerates it to NICSIM_RTL_GEN_TARGETS.
+# NICSIM_RTL_GEN_TARGETS: the targets that regenerate the generated entries; every bench of
+#   nicsim_verilate_block depends on them.
 #
 # nicsim_verilate_block(<target> TOP <module> PREFIX <class> [PARAMS NAME=VALUE ...]
 #                       [TRACE] [EXTRA_SOURCES file.sv ...])
@@ -18,6 +20,7 @@
 set(NICSIM_RTL_DIR ${CMAKE_SOURCE_DIR}/rtl)
 set(NICSIM_RTL_MANIFEST ${NICSIM_RTL_DIR}/sources.f)
 set(NICSIM_RTL_GEN_DIR ${CMAKE_BINARY_DIR}/generated/rtl)
+list(APPEND NICSIM_RTL_GEN_TARGETS nicsim_regs_gen)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${NICSIM_RTL_MANIFEST})
 file(STRINGS ${NICSIM_RTL_MANIFEST} _nicsim_rtl_lines)
 set(NICSIM_RTL_SOURCES)
@@ -65,5 +68,5 @@ function(nicsim_verilate_block target)
   target_include_directories(${target} SYSTEM PRIVATE
     ${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${target}.dir/${A_PREFIX}.dir
     ${VERILATOR_ROOT}/include ${VERILATOR_ROOT}/include/vltstd)
-  add_dependencies(${target} nicsim_regs_gen)
+  add_dependencies(${target} ${NICSIM_RTL_GEN_TARGETS})
 endfunction()

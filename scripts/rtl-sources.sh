@@ -18,10 +18,11 @@
 #        rtl_module FILE        prints the module a file defines (empty for a package)
 
 # The generators of rtl/'s generated files, each writing into $1. A new generated file is
-# one more command here and one more `// generated` line in the manifest.
+# one more command here (`|| return 1`, as below) and one more `// generated` line in the
+# manifest.
 rtl_generate() {
   "${PYTHON:-python3}" "$ROOT/scripts/regs/gen_regs.py" "$RTL/regs.yaml" \
-    --sv "$1/nic_regs_pkg.sv" --regfile "$1/nic_regfile.sv"
+    --sv "$1/nic_regs_pkg.sv" --regfile "$1/nic_regfile.sv" || return 1
 }
 
 rtl_sources() {
