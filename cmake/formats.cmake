@@ -40,6 +40,9 @@ add_custom_command(
   COMMENT "Generating the formats from rtl/formats.yaml"
   VERBATIM)
 add_custom_target(nicsim_fmt_gen DEPENDS ${NICSIM_FMT_SV} ${NICSIM_FMT_HPP} ${NICSIM_FMT_MD})
+# rtl/sources.f names nic_fmt_pkg.sv as generated: the RTL builds read ${NICSIM_FMT_SV}
+# (cmake/rtl_bench.cmake) and depend on its generation.
+list(APPEND NICSIM_RTL_GEN_TARGETS nicsim_fmt_gen)
 # nicsim_regs (the register map's header-only target) carries nicsim/regs/nic_formats.hpp too.
 add_dependencies(nicsim_regs nicsim_fmt_gen)
 

@@ -26,7 +26,7 @@ set(NICSIM_REGS_GENERATOR ${CMAKE_CURRENT_LIST_DIR}/../scripts/regs/gen_regs.py)
 cmake_path(ABSOLUTE_PATH NICSIM_REGS_GENERATOR NORMALIZE)
 set(NICSIM_REGS_DOC ${CMAKE_CURRENT_LIST_DIR}/../docs/registers.md)
 # The committed copy of the package, so rtl/ stands alone for FPGA flows and plain
-# `verilator --lint-only rtl/*.sv`; the build itself uses the generated one.
+# `verilator --lint-only -F rtl/sources.f`; the build itself uses the generated one.
 set(NICSIM_REGS_SV_COMMITTED ${CMAKE_CURRENT_LIST_DIR}/../rtl/nic_regs_pkg.sv)
 set(NICSIM_REGS_REGFILE_COMMITTED ${CMAKE_CURRENT_LIST_DIR}/../rtl/nic_regfile.sv)
 cmake_path(ABSOLUTE_PATH NICSIM_REGS_SV_COMMITTED NORMALIZE)

@@ -1,7 +1,15 @@
 # RTL sources and a helper for per-block Verilator C++ benches (testbenches/rtl_*).
 #
-# NICSIM_RTL_SOURCES: the generated register and format packages, nic_pkg, the generated
-# register file (nic_regfile), then every other module in rtl/.
+# NICSIM_RTL_SOURCES: the files of rtl/sources.f (the one source list of rtl/, also read by
+#   scripts/lint.sh, synth-block.sh and yosys-elab.sh) in its order, packages first. An entry
+#   marked `// generated` is the committed copy of a generated file: the build reads the
+#   freshly generated file of the same name in NICSIM_RTL_GEN_DIR instead (nic_regs_pkg.sv
+#   and nic_regfile.sv, generated at configure time and by nicsim_regs_gen, cmake/regs.cmake;
+#   nic_fmt_pkg.sv by nicsim_fmt_gen, cmake/formats.cmake).
+#   A generator of another such file writes it there too, at configure time, before this file
+#   is included, and adds the target that regenerates it to NICSIM_RTL_GEN_TARGETS.
+# NICSIM_RTL_GEN_TARGETS: the targets that regenerate the generated entries; every bench of
+#   nicsim_verilate_block depends on them.
 #
 # nicsim_verilate_block(<target> TOP <module> PREFIX <class> [PARAMS NAME=VALUE ...]
 #                       [TRACE] [EXTRA_SOURCES file.sv ...])
@@ -11,14 +19,37 @@
 #   EXTRA_SOURCES: bench-only modules (e.g. a wrapper in testbenches/rtl_*), verilated after
 #   the rtl/ sources.
 set(NICSIM_RTL_DIR ${CMAKE_SOURCE_DIR}/rtl)
-file(GLOB _nicsim_rtl_modules CONFIGURE_DEPENDS ${NICSIM_RTL_DIR}/*.sv)
-# The packages go first; the committed copies of the generated register package and register
-# file are not used by the build (the freshly generated ones are).
-list(REMOVE_ITEM _nicsim_rtl_modules ${NICSIM_RTL_DIR}/nic_pkg.sv ${NICSIM_RTL_DIR}/nic_regs_pkg.sv
-  ${NICSIM_RTL_DIR}/nic_regfile.sv ${NICSIM_RTL_DIR}/nic_fmt_pkg.sv)
-list(SORT _nicsim_rtl_modules)
-set(NICSIM_RTL_SOURCES ${NICSIM_REGS_SV} ${NICSIM_FMT_SV} ${NICSIM_RTL_DIR}/nic_pkg.sv
-  ${NICSIM_REGS_REGFILE} ${_nicsim_rtl_modules})
+set(NICSIM_RTL_MANIFEST ${NICSIM_RTL_DIR}/sources.f)
+set(NICSIM_RTL_GEN_DIR ${CMAKE_BINARY_DIR}/generated/rtl)
+list(APPEND NICSIM_RTL_GEN_TARGETS nicsim_regs_gen)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${NICSIM_RTL_MANIFEST})
+file(STRINGS ${NICSIM_RTL_MANIFEST} _nicsim_rtl_lines)
+set(NICSIM_RTL_SOURCES)
+set(_nicsim_rtl_n 0)
+foreach(_l IN LISTS _nicsim_rtl_lines)
+  math(EXPR _nicsim_rtl_n "${_nicsim_rtl_n} + 1")
+  if(_l MATCHES "^[ \t]*(//.*)?$")
+    continue()  # blank or comment
+  endif()
+  if(NOT _l MATCHES "^[ \t]*([^ \t/][^ \t]*\\.sv)[ \t]*(//[ \t]*(generated)?.*)?$")
+    message(FATAL_ERROR "${NICSIM_RTL_MANIFEST}:${_nicsim_rtl_n}: not one path to an .sv file")
+  endif()
+  if(CMAKE_MATCH_3)
+    cmake_path(GET CMAKE_MATCH_1 FILENAME _f)
+    set(_f ${NICSIM_RTL_GEN_DIR}/${_f})
+  else()
+    set(_f ${NICSIM_RTL_DIR}/${CMAKE_MATCH_1})
+  endif()
+  if(NOT EXISTS ${_f})
+    message(FATAL_ERROR "${NICSIM_RTL_MANIFEST}:${_nicsim_rtl_n}: no ${_f}")
+  endif()
+  list(APPEND NICSIM_RTL_SOURCES ${_f})
+endforeach()
+foreach(_f IN ITEMS ${NICSIM_REGS_SV} ${NICSIM_FMT_SV} ${NICSIM_REGS_REGFILE})
+  if(NOT _f IN_LIST NICSIM_RTL_SOURCES)
+    message(FATAL_ERROR "${NICSIM_RTL_MANIFEST} does not name the generated ${_f}")
+  endif()
+endforeach()
 
 function(nicsim_verilate_block target)
   cmake_parse_arguments(A "TRACE" "TOP;PREFIX" "PARAMS;EXTRA_SOURCES" ${ARGN})
@@ -38,5 +69,5 @@ function(nicsim_verilate_block target)
   target_include_directories(${target} SYSTEM PRIVATE
     ${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${target}.dir/${A_PREFIX}.dir
     ${VERILATOR_ROOT}/include ${VERILATOR_ROOT}/include/vltstd)
-  add_dependencies(${target} nicsim_regs_gen)
+  add_dependencies(${target} ${NICSIM_RTL_GEN_TARGETS})
 endfunction()

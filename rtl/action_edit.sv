@@ -59,13 +59,13 @@ module action_edit #(
 
   initial begin
     if (DATA_W < 64 || DATA_W % 64 != 0) begin
-      $error("action_edit: DATA_W (%0d) must be a positive multiple of 64", DATA_W);
+      $error("action_edit (%m): DATA_W (%0d) must be a positive multiple of 64", DATA_W);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("action_edit: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("action_edit (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if (USER_W < 1) begin
-      $error("action_edit: USER_W (%0d) must be at least 1", USER_W);
+      $error("action_edit (%m): USER_W (%0d) must be at least 1", USER_W);
     end
   end
 

@@ -58,7 +58,7 @@ module action_encap_hdr (
     sport   = nic_pkg::VXLAN_SPORT_BASE | {2'b00, h1[13:0]};
 
     // IPv4 header checksum over the 20 bytes (checksum field 0).
-    acc  = 20'h04500 + {4'd0, tot_len} + 20'h04000 + {4'd0, ttl, 8'h11} +
+    acc  = 20'h04500 + {4'd0, tot_len} + 20'h04000 + {4'd0, ttl, nic_pkg::IPPROTO_UDP} +
            {4'd0, sip4[31:16]} + {4'd0, sip4[15:0]} + {4'd0, dip4[31:16]} + {4'd0, dip4[15:0]};
     f1   = {1'b0, acc[15:0]} + {13'd0, acc[19:16]};
     f2   = f1[15:0] + {15'd0, f1[16]};
@@ -70,24 +70,24 @@ module action_encap_hdr (
 
     rest = '0;
     if (!v6) begin
-      rest[8*0 +: 16]  = {8'h00, 8'h08};                          // EtherType 0x0800
+      rest[8*0 +: 16]  = {nic_pkg::ETHERTYPE_IPV4[7:0], nic_pkg::ETHERTYPE_IPV4[15:8]};
       rest[8*2 +: 8]   = 8'h45;
       rest[8*3 +: 8]   = 8'h00;
       rest[8*4 +: 16]  = {tot_len[7:0], tot_len[15:8]};
       rest[8*6 +: 16]  = 16'h0000;                                // ID
       rest[8*8 +: 16]  = {8'h00, 8'h40};                          // DF
       rest[8*10 +: 8]  = ttl;
-      rest[8*11 +: 8]  = 8'd17;
+      rest[8*11 +: 8]  = nic_pkg::IPPROTO_UDP;
       rest[8*12 +: 16] = {csum[7:0], csum[15:8]};
       rest[8*14 +: 32] = tmpl[8*(nic_pkg::ENC_SIP+12) +: 32];
       rest[8*18 +: 32] = tmpl[8*(nic_pkg::ENC_DIP+12) +: 32];
       rest[8*22 +: 64] = udp;
       rest[8*30 +: 64] = vxlan;
     end else begin
-      rest[8*0 +: 16]   = {8'hDD, 8'h86};                         // EtherType 0x86DD
+      rest[8*0 +: 16]   = {nic_pkg::ETHERTYPE_IPV6[7:0], nic_pkg::ETHERTYPE_IPV6[15:8]};
       rest[8*2 +: 32]   = {8'h00, 8'h00, 8'h00, 8'h60};
       rest[8*6 +: 16]   = {udp_len[7:0], udp_len[15:8]};
-      rest[8*8 +: 8]    = 8'd17;
+      rest[8*8 +: 8]    = nic_pkg::IPPROTO_UDP;
       rest[8*9 +: 8]    = ttl;
       rest[8*10 +: 128] = tmpl[8*nic_pkg::ENC_SIP +: 128];
       rest[8*26 +: 128] = tmpl[8*nic_pkg::ENC_DIP +: 128];
@@ -98,7 +98,8 @@ module action_encap_hdr (
     hdr = '0;
     hdr[0 +: 96] = tmpl[8*nic_pkg::ENC_DMAC +: 96];               // dmac, smac
     if (has_tag) begin
-      hdr[8*12 +: 32]          = {tci[7:0], tci[15:8], 8'h00, 8'h81};
+      hdr[8*12 +: 32]          = {tci[7:0], tci[15:8], nic_pkg::TPID_8021Q[7:0],
+                                  nic_pkg::TPID_8021Q[15:8]};
       hdr[8*16 +: 8*REST_BYTES] = rest;
     end else begin
       hdr[8*12 +: 8*REST_BYTES] = rest;

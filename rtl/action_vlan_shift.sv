@@ -45,13 +45,13 @@ module action_vlan_shift #(
 
   initial begin
     if (DATA_W < 64 || DATA_W % 64 != 0) begin
-      $error("action_vlan_shift: DATA_W (%0d) must be a positive multiple of 64", DATA_W);
+      $error("action_vlan_shift (%m): DATA_W (%0d) must be a positive multiple of 64", DATA_W);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("action_vlan_shift: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("action_vlan_shift (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if (USER_W < 1) begin
-      $error("action_vlan_shift: USER_W (%0d) must be at least 1", USER_W);
+      $error("action_vlan_shift (%m): USER_W (%0d) must be at least 1", USER_W);
     end
   end
 
@@ -79,7 +79,7 @@ module action_vlan_shift #(
   int                k;
 
   always_comb begin
-    tag    = {h_tci_q[7:0], h_tci_q[15:8], 8'h00, 8'h81};
+    tag    = {h_tci_q[7:0], h_tci_q[15:8], nic_pkg::TPID_8021Q[7:0], nic_pkg::TPID_8021Q[15:8]};
     k      = 0;
     need_x = 1'b0;
     swallow_x = 1'b0;

@@ -137,26 +137,26 @@ module axi_dma #(
 
   initial begin
     if (DATA_W != 64 && DATA_W != 128 && DATA_W != 256 && DATA_W != 512) begin
-      $error("axi_dma: DATA_W (%0d) must be 64, 128, 256 or 512", DATA_W);
+      $error("axi_dma (%m): DATA_W (%0d) must be 64, 128, 256 or 512", DATA_W);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("axi_dma: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("axi_dma (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if (ADDR_W != 64) begin
-      $error("axi_dma: ADDR_W (%0d) must be 64", ADDR_W);
+      $error("axi_dma (%m): ADDR_W (%0d) must be 64", ADDR_W);
     end
     if (ID_W < 1) begin
-      $error("axi_dma: ID_W (%0d) must be at least 1", ID_W);
+      $error("axi_dma (%m): ID_W (%0d) must be at least 1", ID_W);
     end
     if (TAG_W < 1) begin
-      $error("axi_dma: TAG_W (%0d) must be at least 1", TAG_W);
+      $error("axi_dma (%m): TAG_W (%0d) must be at least 1", TAG_W);
     end
     if (MAX_BURST < 1 || MAX_BURST > 256) begin
-      $error("axi_dma: MAX_BURST (%0d) must be 1..256", MAX_BURST);
+      $error("axi_dma (%m): MAX_BURST (%0d) must be 1..256", MAX_BURST);
     end
     if (MAX_OUTSTANDING_RD < 1 || MAX_OUTSTANDING_RD > 64 ||
         MAX_OUTSTANDING_WR < 1 || MAX_OUTSTANDING_WR > 64) begin
-      $error("axi_dma: MAX_OUTSTANDING_RD/WR (%0d/%0d) must be 1..64",
+      $error("axi_dma (%m): MAX_OUTSTANDING_RD/WR (%0d/%0d) must be 1..64",
              MAX_OUTSTANDING_RD, MAX_OUTSTANDING_WR);
     end
   end

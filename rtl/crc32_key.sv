@@ -20,7 +20,7 @@ module crc32_key #(
 
   initial begin
     if (POLY_REFL[31] != 1'b1) begin
-      $error("crc32_key: POLY_REFL (%h) must be a reflected degree-32 polynomial", POLY_REFL);
+      $error("crc32_key (%m): POLY_REFL (%h) must be a reflected degree-32 polynomial", POLY_REFL);
     end
   end
 

@@ -110,22 +110,22 @@ module dma_mux #(
 
   initial begin
     if (DATA_W != 64 && DATA_W != 128 && DATA_W != 256 && DATA_W != 512) begin
-      $error("dma_mux: DATA_W (%0d) must be 64, 128, 256 or 512", DATA_W);
+      $error("dma_mux (%m): DATA_W (%0d) must be 64, 128, 256 or 512", DATA_W);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("dma_mux: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("dma_mux (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if (N < 2 || N > 4) begin
-      $error("dma_mux: N (%0d) must be 2..4", N);
+      $error("dma_mux (%m): N (%0d) must be 2..4", N);
     end
     if (TAG_W < 1) begin
-      $error("dma_mux: TAG_W (%0d) must be at least 1", TAG_W);
+      $error("dma_mux (%m): TAG_W (%0d) must be at least 1", TAG_W);
     end
     if (RD_FIFO_DEPTH < 2 || (RD_FIFO_DEPTH & (RD_FIFO_DEPTH - 1)) != 0) begin
-      $error("dma_mux: RD_FIFO_DEPTH (%0d) must be a power of two, at least 2", RD_FIFO_DEPTH);
+      $error("dma_mux (%m): RD_FIFO_DEPTH (%0d) must be a power of two, at least 2", RD_FIFO_DEPTH);
     end
     if (WR_ORDER_DEPTH < 2 || (WR_ORDER_DEPTH & (WR_ORDER_DEPTH - 1)) != 0) begin
-      $error("dma_mux: WR_ORDER_DEPTH (%0d) must be a power of two, at least 2",
+      $error("dma_mux (%m): WR_ORDER_DEPTH (%0d) must be a power of two, at least 2",
              WR_ORDER_DEPTH);
     end
   end
@@ -133,31 +133,6 @@ module dma_mux #(
   // Stream beats of len bytes (at least 1: a len-0 read returns one beat with tkeep 0).
   function automatic logic [BC_W-1:0] beats_of(input logic [16:0] len);
     beats_of = (len == 17'd0) ? BC_W'(1) : BC_W'((len + 17'(B - 1)) >> OFF_W);
-  endfunction
-
-  // Round-robin grant, one-hot: the first requester after the last granted one (`last`,
-  // one-hot) cyclically, the last granted one lowest. Every loop bound and index is a
-  // constant, so this is two levels of AND-OR per client (no index arithmetic on `last`).
-  function automatic logic [N-1:0] rr_grant(input logic [N-1:0] req,
-                                           input logic [N-1:0] last);
-    logic [N-1:0] g;
-    g = '0;
-    for (int c = 0; c < N; c++) begin
-      for (int l = 0; l < N; l++) begin
-        // Clients strictly between l and c (cyclically, after l) have priority over c.
-        logic blk;
-        int   d;
-        d   = (c > l) ? c - l : c - l + N;     // 1..N: distance from l to c
-        blk = 1'b0;
-        for (int k = 1; k < N; k++) begin
-          if (k < d) begin
-            blk = blk | req[(l + k) % N];
-          end
-        end
-        g[c] = g[c] | (last[l] & req[c] & !blk);
-      end
-    end
-    rr_grant = g;
   endfunction
 
   // ===================================================================== read requests
@@ -180,7 +155,6 @@ module dma_mux #(
   logic [N*16-1:0]    rd_rem, rd_chunk_len;
   logic [N*TAG_W-1:0] rd_tag;
   logic [N*RC_W-1:0]  rd_chunk_beats;
-  logic [N-1:0]       rd_rr_q, rd_rr_d;           // last granted client, one-hot
   logic               rd_load;
   logic               rq_valid_q, rq_valid_d;
   logic [63:0]        rq_addr_q, rq_addr_d;
@@ -232,7 +206,20 @@ module dma_mux #(
     end
   end
 
-  assign rd_gnt  = rr_grant(rd_elig, rd_rr_q);
+  // Round-robin grant among the eligible clients (client 0 first after reset).
+  logic [IDX_W-1:0] unused_rd_gnt_idx;
+  logic [N-1:0]     unused_rd_last;
+
+  rr_arb #(.N(N)) u_rd_arb (
+    .clk       (clk),
+    .rst       (rst),
+    .req       (rd_elig),
+    .advance   (rd_load),
+    .grant     (rd_gnt),
+    .grant_idx (unused_rd_gnt_idx),
+    .last      (unused_rd_last)
+  );
+
   assign rd_load = (rd_elig != '0) && (!rq_valid_q || m_rd_req_ready);
   assign rd_take = rd_gnt & {N{rd_load}};
 
@@ -254,7 +241,6 @@ module dma_mux #(
     rq_addr_d  = rd_load ? addr : rq_addr_q;
     rq_len_d   = rd_load ? len  : rq_len_q;
     rq_tag_d   = rd_load ? tag  : rq_tag_q;
-    rd_rr_d    = rd_load ? rd_gnt : rd_rr_q;
   end
 
   // Per client: the chunk register (loaded when a chunk is taken) and the free room (less
@@ -380,7 +366,6 @@ module dma_mux #(
 
   // ===================================================================== write requests
   logic [N-1:0]     wr_gnt, wr_take;
-  logic [N-1:0]     wr_rr_q, wr_rr_d;             // last granted client, one-hot
   logic             wr_load, wo_s_ready, wo_push;
   logic             wq_valid_q, wq_valid_d;
   logic [63:0]      wq_addr_q, wq_addr_d;
@@ -389,7 +374,19 @@ module dma_mux #(
   logic [15:0]      wr_g_len;
   logic [BC_W-1:0]  wr_g_lastbeat;
 
-  assign wr_gnt   = rr_grant(s_wr_req_valid, wr_rr_q);
+  logic [IDX_W-1:0] unused_wr_gnt_idx;
+  logic [N-1:0]     unused_wr_last;
+
+  rr_arb #(.N(N)) u_wr_arb (
+    .clk       (clk),
+    .rst       (rst),
+    .req       (s_wr_req_valid),
+    .advance   (wr_load),
+    .grant     (wr_gnt),
+    .grant_idx (unused_wr_gnt_idx),
+    .last      (unused_wr_last)
+  );
+
   assign wr_load  = (s_wr_req_valid != '0) && wo_s_ready && (!wq_valid_q || m_wr_req_ready);
   assign wr_take  = wr_gnt & {N{wr_load}};
 
@@ -417,7 +414,6 @@ module dma_mux #(
     wq_addr_d  = wr_load ? addr : wq_addr_q;
     wq_len_d   = wr_load ? len  : wq_len_q;
     wq_tag_d   = wr_load ? tag  : wq_tag_q;
-    wr_rr_d    = wr_load ? wr_gnt : wr_rr_q;
   end
 
   // A len-0 write has no data beats (axi_dma takes none): nothing to order.
@@ -497,8 +493,6 @@ module dma_mux #(
     if (rst) begin
       rq_valid_q <= 1'b0;
       wq_valid_q <= 1'b0;
-      rd_rr_q    <= N'(1) << (N - 1);
-      wr_rr_q    <= N'(1) << (N - 1);
       acc_err_q  <= '0;
       wcnt_q     <= '0;
       cr_valid_q <= '0;
@@ -506,8 +500,6 @@ module dma_mux #(
     end else begin
       rq_valid_q <= rq_valid_d;
       wq_valid_q <= wq_valid_d;
-      rd_rr_q    <= rd_rr_d;
-      wr_rr_q    <= wr_rr_d;
       acc_err_q  <= acc_err_d;
       wcnt_q     <= wcnt_d;
       cr_valid_q <= cr_valid_d;

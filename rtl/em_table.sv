@@ -5,7 +5,7 @@
 // h1 mod EM_BUCKETS or bank 1 bucket h2 mod EM_BUCKETS (h1 = CRC-32C, h2 = CRC-32 of the key,
 // spec 4.1). Handle = bank * EM_BUCKETS * 4 + bucket * 4 + way.
 //
-// Storage: one em_sdp_ram per (bank, way), addressed by bucket, for the entry (valid, action,
+// Storage: one sdp_ram per (bank, way), addressed by bucket, for the entry (valid, action,
 // key: ENT_W bits) and one for its counters (last seen, bytes, packets: 160 bits). A lookup
 // reads all 8 candidates of both banks on one clock.
 //
@@ -100,13 +100,13 @@ module em_table #(
 
   initial begin
     if (EM_BUCKETS < 2 || EM_BUCKETS > (1 << 24) || (EM_BUCKETS & (EM_BUCKETS - 1)) != 0) begin
-      $error("em_table: EM_BUCKETS (%0d) must be a power of two in 2..2^24", EM_BUCKETS);
+      $error("em_table (%m): EM_BUCKETS (%0d) must be a power of two in 2..2^24", EM_BUCKETS);
     end
     if (USER_W < 1) begin
-      $error("em_table: USER_W (%0d) must be at least 1", USER_W);
+      $error("em_table (%m): USER_W (%0d) must be at least 1", USER_W);
     end
     if (nic_pkg::EM_WAYS != 4) begin
-      $error("em_table: nic_pkg::EM_WAYS (%0d) must be 4", nic_pkg::EM_WAYS);
+      $error("em_table (%m): nic_pkg::EM_WAYS (%0d) must be 4", nic_pkg::EM_WAYS);
     end
   end
 
@@ -192,7 +192,7 @@ module em_table #(
   );
 
   for (genvar r = 0; r < NRAM; r++) begin : g_way
-    em_sdp_ram #(
+    sdp_ram #(
       .WIDTH(ENT_W),
       .DEPTH(EM_BUCKETS)
     ) u_ent_ram (
@@ -205,7 +205,7 @@ module em_table #(
       .rd_data(ent_rd_data[r*ENT_W +: ENT_W])
     );
 
-    em_sdp_ram #(
+    sdp_ram #(
       .WIDTH(CNT_W),
       .DEPTH(EM_BUCKETS)
     ) u_cnt_ram (

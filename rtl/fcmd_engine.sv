@@ -107,13 +107,13 @@ module fcmd_engine #(
 
   initial begin
     if (DATA_W < 64 || DATA_W % 64 != 0 || DATA_W > SLOT_W) begin
-      $error("fcmd_engine: DATA_W (%0d) must be a multiple of 64, at most 1024", DATA_W);
+      $error("fcmd_engine (%m): DATA_W (%0d) must be a multiple of 64, at most 1024", DATA_W);
     end
     if (PREFETCH < 2 || PREFETCH > 16 || (PREFETCH & (PREFETCH - 1)) != 0) begin
-      $error("fcmd_engine: PREFETCH (%0d) must be a power of two in 2..16", PREFETCH);
+      $error("fcmd_engine (%m): PREFETCH (%0d) must be a power of two in 2..16", PREFETCH);
     end
     if (TAG_W < 1) begin
-      $error("fcmd_engine: TAG_W (%0d) must be at least 1", TAG_W);
+      $error("fcmd_engine (%m): TAG_W (%0d) must be at least 1", TAG_W);
     end
   end
 

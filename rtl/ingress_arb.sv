@@ -3,10 +3,11 @@
 // ports 0..WIRE_INPUTS-1, then transmit queues) into one stream, frame by frame, and tags
 // every frame with its source vport and its ingress timestamp.
 //
-// Arbitration: frame-level round robin. `grant_q` names the input being served; a frame, once
-// its first beat is accepted, runs to its tlast. On the clock a frame's last beat is accepted
-// the grant moves to the next input (in round-robin order after the current one) whose tvalid
-// is high, else it stays; an idle grant (no frame in progress, tvalid low) moves the same way.
+// Arbitration: frame-level round robin (rr_arb). `grant` (one-hot, rr_arb's `last`) names the
+// input being served, input 0 after reset; a frame, once its first beat is accepted, runs to
+// its tlast. On the clock a frame's last beat is accepted the grant moves to the next input
+// (in round-robin order after the current one) whose tvalid is high, else it stays; an idle
+// grant (no frame in progress, tvalid low) moves the same way.
 // Inputs hold tvalid until accepted (AXI4-Stream), so the choice made from this clock's tvalid
 // is served from the next clock: single-beat frames from one input or from alternating
 // inputs are accepted one per clock. An input with tvalid high waits for at most N-1 frames of
@@ -75,7 +76,6 @@ module ingress_arb #(
 );
 
   localparam int GW = (N > 1) ? $clog2(N) : 1;       // grant index width
-  localparam int GW1 = GW + 1;
   localparam int PC_W = $clog2(KEEP_W + 1);          // bytes in one beat
   localparam int FB_W = 32;                          // bytes of one frame
   localparam logic [FB_W-1:0] MAX_BYTES = FB_W'(MAX_FRAME);
@@ -83,31 +83,24 @@ module ingress_arb #(
 
   initial begin
     if (DATA_W < 8 || DATA_W % 8 != 0) begin
-      $error("ingress_arb: DATA_W (%0d) must be a positive multiple of 8", DATA_W);
+      $error("ingress_arb (%m): DATA_W (%0d) must be a positive multiple of 8", DATA_W);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("ingress_arb: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("ingress_arb (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if (USER_W < 1) begin
-      $error("ingress_arb: USER_W (%0d) must be at least 1", USER_W);
+      $error("ingress_arb (%m): USER_W (%0d) must be at least 1", USER_W);
     end
     if (N < 1) begin
-      $error("ingress_arb: N (%0d) must be at least 1", N);
+      $error("ingress_arb (%m): N (%0d) must be at least 1", N);
     end
     if (WIRE_INPUTS < 0 || WIRE_INPUTS > N) begin
-      $error("ingress_arb: WIRE_INPUTS (%0d) must be 0..N", WIRE_INPUTS);
+      $error("ingress_arb (%m): WIRE_INPUTS (%0d) must be 0..N", WIRE_INPUTS);
     end
     if (MAX_FRAME < 1 || MAX_FRAME >= 32'h7FFF_FFFF) begin
-      $error("ingress_arb: MAX_FRAME (%0d) must be 1..2^31-2", MAX_FRAME);
+      $error("ingress_arb (%m): MAX_FRAME (%0d) must be 1..2^31-2", MAX_FRAME);
     end
   end
-
-  function automatic logic [PC_W-1:0] popcount(input logic [KEEP_W-1:0] k);
-    popcount = '0;
-    for (int b = 0; b < KEEP_W; b++) begin
-      popcount = popcount + {{(PC_W - 1){1'b0}}, k[b]};
-    end
-  endfunction
 
   // Counter event kinds.
   localparam logic [1:0] EV_RX_WIRE = 2'd0;
@@ -115,7 +108,8 @@ module ingress_arb #(
   localparam logic [1:0] EV_DISCARD = 2'd2;
 
   // Arbiter and frame state (reset).
-  logic [GW-1:0]   grant_q, grant_d;
+  logic [N-1:0]    grant;                    // the input being served, one-hot (rr_arb)
+  logic            grant_move;               // it moves to the next input with tvalid high
   logic            in_frame_q, in_frame_d;   // first beat of the granted input's frame taken
   logic            drop_q, drop_d;           // the rest of the current frame is discarded
   logic            disc_q, disc_d;           // the current frame is a discarded wire frame
@@ -149,10 +143,8 @@ module ingress_arb #(
   logic [7:0]        b_vport;
   logic [63:0]       b_ts;
   logic [FB_W-1:0]   b_bytes;
-  logic              rr_found;
-  logic [GW-1:0]     rr_pick;
-  logic [GW:0]       rr_k;
   logic [N-1:0]      s_ready;
+  logic [PC_W-1:0]   sel_bytes;     // bytes of the granted input's beat
 
   // wire_mask[i]: input i is a wire port.
   logic [N-1:0] wire_mask;
@@ -160,32 +152,38 @@ module ingress_arb #(
     assign wire_mask[i] = i < WIRE_INPUTS;
   end
 
-  always_comb begin
-    sel_tdata  = s_axis_tdata[grant_q * DATA_W +: DATA_W];
-    sel_tkeep  = s_axis_tkeep[grant_q * KEEP_W +: KEEP_W];
-    sel_tuser  = s_axis_tuser[grant_q * USER_W +: USER_W];
-    sel_vport  = s_axis_vport[grant_q * 8 +: 8];
-    sel_tvalid = s_axis_tvalid[grant_q];
-    sel_tlast  = s_axis_tlast[grant_q];
-    sel_wire   = wire_mask[grant_q];
-  end
+  // The served input starts at input 0; on grant_move it becomes the first input after it
+  // (cyclically) with tvalid high, or stays when there is none but itself.
+  logic [N-1:0]  unused_rr_grant;
+  logic [GW-1:0] unused_rr_grant_idx;
 
-  // Round robin: the first input after grant_q (cyclically, grant_q itself excluded) with
-  // tvalid high.
+  rr_arb #(.N(N), .RESET_LAST(0)) u_rr (
+    .clk       (clk),
+    .rst       (rst),
+    .req       (s_axis_tvalid),
+    .advance   (grant_move),
+    .grant     (unused_rr_grant),
+    .grant_idx (unused_rr_grant_idx),
+    .last      (grant)
+  );
+
+  popcount #(.N(KEEP_W)) u_sel_bytes (.in(sel_tkeep), .count(sel_bytes));
+
+  // The granted input's beat: AND-OR over the one-hot grant.
   always_comb begin
-    rr_found = 1'b0;
-    rr_pick  = grant_q;
-    rr_k     = '0;
-    for (int j = 1; j < N; j++) begin
-      rr_k = {1'b0, grant_q} + GW1'(j);
-      if (rr_k >= GW1'(N)) begin
-        rr_k = rr_k - GW1'(N);
-      end
-      if (!rr_found && s_axis_tvalid[rr_k[GW-1:0]]) begin
-        rr_found = 1'b1;
-        rr_pick  = rr_k[GW-1:0];
-      end
+    sel_tdata  = '0;
+    sel_tkeep  = '0;
+    sel_tuser  = '0;
+    sel_vport  = '0;
+    for (int i = 0; i < N; i++) begin
+      sel_tdata = sel_tdata | (s_axis_tdata[i*DATA_W +: DATA_W] & {DATA_W{grant[i]}});
+      sel_tkeep = sel_tkeep | (s_axis_tkeep[i*KEEP_W +: KEEP_W] & {KEEP_W{grant[i]}});
+      sel_tuser = sel_tuser | (s_axis_tuser[i*USER_W +: USER_W] & {USER_W{grant[i]}});
+      sel_vport = sel_vport | (s_axis_vport[i*8 +: 8] & {8{grant[i]}});
     end
+    sel_tvalid = (s_axis_tvalid & grant) != '0;
+    sel_tlast  = (s_axis_tlast & grant) != '0;
+    sel_wire   = (wire_mask & grant) != '0;
   end
 
   always_comb begin
@@ -198,7 +196,7 @@ module ingress_arb #(
     beat_drop = first ? b_disc : drop_q;
     b_vport   = first ? sel_vport : vport_q;
     b_ts      = first ? now : ts_q;
-    b_bytes   = (first ? '0 : bytes_q) + {{(FB_W - PC_W){1'b0}}, popcount(sel_tkeep)};
+    b_bytes   = (first ? '0 : bytes_q) + {{(FB_W - PC_W){1'b0}}, sel_bytes};
     over      = b_bytes > MAX_BYTES;
 
     // Beat to the output slice. When it is not dropped, take == pipe_s_ready (drop_q is 0 at
@@ -207,7 +205,6 @@ module ingress_arb #(
     pipe_s_last  = sel_tlast || over;
     pipe_s_user  = {b_ts, b_vport, sel_tuser};
 
-    grant_d    = grant_q;
     in_frame_d = in_frame_q;
     drop_d     = drop_q;
     disc_d     = disc_q;
@@ -223,11 +220,7 @@ module ingress_arb #(
       ts_d       = b_ts;
     end
     // The grant moves at a frame's last beat, or when it points at an idle input.
-    if ((fire && sel_tlast) || (!in_frame_q && !sel_tvalid)) begin
-      if (rr_found) begin
-        grant_d = rr_pick;
-      end
-    end
+    grant_move = (fire && sel_tlast) || (!in_frame_q && !sel_tvalid);
 
     ev_valid_d = fire && sel_tlast;
     ev_kind_d  = b_disc ? EV_DISCARD : (sel_wire ? EV_RX_WIRE : EV_TX);
@@ -254,8 +247,7 @@ module ingress_arb #(
       endcase
     end
 
-    s_ready = '0;
-    s_ready[grant_q] = take;
+    s_ready = grant & {N{take}};
   end
 
   always_ff @(posedge clk) begin
@@ -265,7 +257,6 @@ module ingress_arb #(
     ev_kind_q  <= ev_kind_d;
     ev_bytes_q <= ev_bytes_d;
     if (rst) begin
-      grant_q     <= '0;
       in_frame_q  <= 1'b0;
       drop_q      <= 1'b0;
       disc_q      <= 1'b0;
@@ -276,7 +267,6 @@ module ingress_arb #(
       tx_bytes_q  <= '0;
       discard_q   <= '0;
     end else begin
-      grant_q     <= grant_d;
       in_frame_q  <= in_frame_d;
       drop_q      <= drop_d;
       disc_q      <= disc_d;

@@ -12,7 +12,7 @@
 // request order. One request per clock sustained. LATENCY is a constant (it does not depend
 // on the parameters); a caller mirrors it to align the result with its own pipeline.
 //
-// Storage: two em_sdp_ram (DEPTH = NUM_METERS rounded up to a power of two): cfg {burst,
+// Storage: two sdp_ram (DEPTH = NUM_METERS rounded up to a power of two): cfg {burst,
 // rate} (written by commands only) and st {last_tick, tokens} (written back by every request
 // and by commands). Both are read with the request's index on the clock it is accepted.
 // Request pipeline:
@@ -90,10 +90,10 @@ module meter_bank #(
 
   initial begin
     if (NUM_METERS < 2 || NUM_METERS > 32768) begin
-      $error("meter_bank: NUM_METERS (%0d) must be 2..32768", NUM_METERS);
+      $error("meter_bank (%m): NUM_METERS (%0d) must be 2..32768", NUM_METERS);
     end
     if (LATENCY != 4) begin
-      $error("meter_bank: LATENCY must match the pipeline (s1, s2, s3, wb)");
+      $error("meter_bank (%m): LATENCY must match the pipeline (s1, s2, s3, wb)");
     end
   end
 
@@ -154,7 +154,7 @@ module meter_bank #(
   logic [31:0] s3_tok_in, s3_fill;
   logic        s3_pass;
 
-  em_sdp_ram #(.WIDTH(64), .DEPTH(DEPTH)) u_cfg_ram (
+  sdp_ram #(.WIDTH(64), .DEPTH(DEPTH)) u_cfg_ram (
     .clk     (clk),
     .wr_en   (cfg_wr_en),
     .wr_addr (cfg_wr_addr),
@@ -164,7 +164,7 @@ module meter_bank #(
     .rd_data (cfg_rd_data)
   );
 
-  em_sdp_ram #(.WIDTH(64), .DEPTH(DEPTH)) u_st_ram (
+  sdp_ram #(.WIDTH(64), .DEPTH(DEPTH)) u_st_ram (
     .clk     (clk),
     .wr_en   (st_wr_en),
     .wr_addr (st_wr_addr),

@@ -144,20 +144,20 @@ module nic_datapath #(
 
   initial begin
     if (DATA_W < 64 || DATA_W % 64 != 0) begin
-      $error("nic_datapath: DATA_W (%0d) must be a positive multiple of 64", DATA_W);
+      $error("nic_datapath (%m): DATA_W (%0d) must be a positive multiple of 64", DATA_W);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("nic_datapath: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("nic_datapath (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if ((FIFO_BYTES & (FIFO_BYTES - 1)) != 0 || FIFO_BYTES <= nic_pkg::MAX_FRAME + KEEP_W) begin
-      $error("nic_datapath: FIFO_BYTES (%0d) must be a power of two above MAX_FRAME + KEEP_W",
+      $error("nic_datapath (%m): FIFO_BYTES (%0d) must be a power of two above MAX_FRAME + KEEP_W",
              FIFO_BYTES);
     end
     if (NUM_ENCAP < 2 || (NUM_ENCAP & (NUM_ENCAP - 1)) != 0) begin
-      $error("nic_datapath: NUM_ENCAP (%0d) must be a power of two, at least 2", NUM_ENCAP);
+      $error("nic_datapath (%m): NUM_ENCAP (%0d) must be a power of two, at least 2", NUM_ENCAP);
     end
     if (NUM_VNIC < 1 || NUM_VNIC > 254) begin
-      $error("nic_datapath: NUM_VNIC (%0d) must be 1..254", NUM_VNIC);
+      $error("nic_datapath (%m): NUM_VNIC (%0d) must be 1..254", NUM_VNIC);
     end
   end
 
@@ -298,7 +298,7 @@ module nic_datapath #(
     end
   end
 
-  em_sdp_ram #(.WIDTH(BEAT_W), .DEPTH(FB)) u_frame_ram (
+  sdp_ram #(.WIDTH(BEAT_W), .DEPTH(FB)) u_frame_ram (
     .clk     (clk),
     .wr_en   (fw_fire),
     .wr_addr (fw_ptr_q[FAW-1:0]),
@@ -616,7 +616,7 @@ module nic_datapath #(
   );
 
   // Encap templates: read with d1's index as it advances; the data is there with d2.
-  em_sdp_ram #(.WIDTH(ACT_W), .DEPTH(NUM_ENCAP)) u_tmpl (
+  sdp_ram #(.WIDTH(ACT_W), .DEPTH(NUM_ENCAP)) u_tmpl (
     .clk     (clk),
     .wr_en   (encap_wr_valid && (32'(encap_wr_index) < 32'(NUM_ENCAP))),
     .wr_addr (encap_wr_index[ENC_AW-1:0]),
@@ -628,7 +628,7 @@ module nic_datapath #(
 
   // The management copy of the templates: the same writes, read by encap_rd_* only.
   logic encap_rd_valid_q;
-  em_sdp_ram #(.WIDTH(ACT_W), .DEPTH(NUM_ENCAP)) u_tmpl_mgmt (
+  sdp_ram #(.WIDTH(ACT_W), .DEPTH(NUM_ENCAP)) u_tmpl_mgmt (
     .clk     (clk),
     .wr_en   (encap_wr_valid && (32'(encap_wr_index) < 32'(NUM_ENCAP))),
     .wr_addr (encap_wr_index[ENC_AW-1:0]),
@@ -1033,7 +1033,7 @@ module nic_datapath #(
 
   initial begin
     if ($bits(pm_info) != nic_pkg::ACTION_META_W || $bits(m_desc) != nic_pkg::DP_DESC_W) begin
-      $error("nic_datapath: nic_pkg::ACTION_META_W / DP_DESC_W must be the widths of the types");
+      $error("nic_datapath (%m): nic_pkg::ACTION_META_W / DP_DESC_W must be the type widths");
     end
   end
 

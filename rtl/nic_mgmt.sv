@@ -241,17 +241,17 @@ module nic_mgmt #(
   localparam logic [AW-1:0] ENC_KEEP =
       ~((512'hFE << 112) | (512'hFF_FFFF << 168) | (512'hFFFF_FFFF_FFFF_FFFF << 448));
   // EncapTemplate{}.encode(): TTL 64 (byte 15), UDP port 4789 (bytes 16..17, little-endian).
-  localparam logic [AW-1:0] ENC_DEFAULT = (512'h40 << 120) | (512'h12B5 << 128);
+  localparam logic [AW-1:0] ENC_DEFAULT = (512'h40 << 120) | (512'(nic_pkg::UDP_PORT_VXLAN) << 128);
 
   initial begin
     if (NUM_METERS < 2 || NUM_METERS > 65536) begin
-      $error("nic_mgmt: NUM_METERS (%0d) must be 2..65536", NUM_METERS);
+      $error("nic_mgmt (%m): NUM_METERS (%0d) must be 2..65536", NUM_METERS);
     end
     if (NUM_ENCAP < 2 || NUM_ENCAP > 65536 || (NUM_ENCAP & (NUM_ENCAP - 1)) != 0) begin
-      $error("nic_mgmt: NUM_ENCAP (%0d) must be a power of two, 2..65536", NUM_ENCAP);
+      $error("nic_mgmt (%m): NUM_ENCAP (%0d) must be a power of two, 2..65536", NUM_ENCAP);
     end
     if (TCAM_ENTRIES < 1) begin
-      $error("nic_mgmt: TCAM_ENTRIES (%0d) must be at least 1", TCAM_ENTRIES);
+      $error("nic_mgmt (%m): TCAM_ENTRIES (%0d) must be at least 1", TCAM_ENTRIES);
     end
   end
 
@@ -436,13 +436,23 @@ module nic_mgmt #(
   // EM arbiter: the FT engine and the ring, round robin, one command in flight; the
   // response goes to the issuer of the command.
   // =======================================================================================
-  logic em_busy_q, em_busy_d;      // a command was accepted, its response not yet taken
-  logic em_own_ring_q, em_own_ring_d;
-  logic em_pri_ring_q, em_pri_ring_d;  // the ring goes first when both request
-  logic em_sel_ring;
-  logic em_cmd_fire, em_rsp_fire;
+  logic       em_busy_q, em_busy_d;      // a command was accepted, its response not yet taken
+  logic       em_own_ring_q, em_own_ring_d;
+  logic       em_sel_ring, unused_em_sel_reg;
+  logic       em_cmd_fire, em_rsp_fire;
+  logic [1:0] unused_em_last;            // the arbiter: {ring, registers}, the registers first
+  logic       unused_em_grant_idx;       // after reset
 
-  assign em_sel_ring = s_ring_em_cmd_valid && (!reg_em_valid || em_pri_ring_q);
+  rr_arb #(.N(2)) u_em_arb (
+    .clk       (clk),
+    .rst       (rst),
+    .req       ({s_ring_em_cmd_valid, reg_em_valid}),
+    .advance   (em_cmd_fire),
+    .grant     ({em_sel_ring, unused_em_sel_reg}),
+    .grant_idx (unused_em_grant_idx),
+    .last      (unused_em_last)
+  );
+
   assign em_cmd_fire = m_em_cmd_valid && m_em_cmd_ready;
   assign em_rsp_fire = m_em_rsp_valid && m_em_rsp_ready;
 
@@ -463,11 +473,9 @@ module nic_mgmt #(
   always_comb begin
     em_busy_d     = em_busy_q;
     em_own_ring_d = em_own_ring_q;
-    em_pri_ring_d = em_pri_ring_q;
     if (em_cmd_fire) begin
       em_busy_d     = 1'b1;
       em_own_ring_d = em_sel_ring;
-      em_pri_ring_d = !em_sel_ring;
     end else if (em_rsp_fire) begin
       em_busy_d = 1'b0;
     end
@@ -477,11 +485,9 @@ module nic_mgmt #(
     if (rst) begin
       em_busy_q     <= 1'b0;
       em_own_ring_q <= 1'b0;
-      em_pri_ring_q <= 1'b0;
     end else begin
       em_busy_q     <= em_busy_d;
       em_own_ring_q <= em_own_ring_d;
-      em_pri_ring_q <= em_pri_ring_d;
     end
   end
 
@@ -585,13 +591,23 @@ module nic_mgmt #(
   // =======================================================================================
   // TCAM arbiter (as the EM arbiter)
   // =======================================================================================
-  logic tc_busy_q, tc_busy_d;
-  logic tc_own_ring_q, tc_own_ring_d;
-  logic tc_pri_ring_q, tc_pri_ring_d;
-  logic tc_sel_ring;
-  logic tc_cmd_fire, tc_rsp_fire;
+  logic       tc_busy_q, tc_busy_d;
+  logic       tc_own_ring_q, tc_own_ring_d;
+  logic       tc_sel_ring, unused_tc_sel_reg;
+  logic       tc_cmd_fire, tc_rsp_fire;
+  logic [1:0] unused_tc_last;
+  logic       unused_tc_grant_idx;
 
-  assign tc_sel_ring = s_ring_tcam_cmd_valid && (!reg_tc_valid || tc_pri_ring_q);
+  rr_arb #(.N(2)) u_tc_arb (
+    .clk       (clk),
+    .rst       (rst),
+    .req       ({s_ring_tcam_cmd_valid, reg_tc_valid}),
+    .advance   (tc_cmd_fire),
+    .grant     ({tc_sel_ring, unused_tc_sel_reg}),
+    .grant_idx (unused_tc_grant_idx),
+    .last      (unused_tc_last)
+  );
+
   assign tc_cmd_fire = m_tcam_cmd_valid && m_tcam_cmd_ready;
   assign tc_rsp_fire = m_tcam_rsp_valid && m_tcam_rsp_ready;
 
@@ -613,11 +629,9 @@ module nic_mgmt #(
   always_comb begin
     tc_busy_d     = tc_busy_q;
     tc_own_ring_d = tc_own_ring_q;
-    tc_pri_ring_d = tc_pri_ring_q;
     if (tc_cmd_fire) begin
       tc_busy_d     = 1'b1;
       tc_own_ring_d = tc_sel_ring;
-      tc_pri_ring_d = !tc_sel_ring;
     end else if (tc_rsp_fire) begin
       tc_busy_d = 1'b0;
     end
@@ -627,11 +641,9 @@ module nic_mgmt #(
     if (rst) begin
       tc_busy_q     <= 1'b0;
       tc_own_ring_q <= 1'b0;
-      tc_pri_ring_q <= 1'b0;
     end else begin
       tc_busy_q     <= tc_busy_d;
       tc_own_ring_q <= tc_own_ring_d;
-      tc_pri_ring_q <= tc_pri_ring_d;
     end
   end
 

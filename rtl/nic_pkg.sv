@@ -31,6 +31,46 @@ package nic_pkg;
   // nic_regs_pkg (rtl/regs.yaml -> scripts/regs/gen_regs.py).
 
   // ---------------------------------------------------------------------------------------
+  // Packet constants: what the header walkers (parser_engine, rx_classify, rx_classify_engine,
+  // tx_engine's anti-spoof check) recognise and the header editors (action_*) write. Values
+  // in network byte order (as the bytes of a frame read, first byte most significant).
+  // ---------------------------------------------------------------------------------------
+  localparam logic [15:0] ETHERTYPE_IPV4 = 16'h0800;
+  localparam logic [15:0] ETHERTYPE_ARP  = 16'h0806;
+  localparam logic [15:0] ETHERTYPE_IPV6 = 16'h86DD;
+  localparam logic [15:0] ETHERTYPE_TEB  = 16'h6558;  // Ethernet in GRE (NVGRE)
+  // VLAN tag protocol identifiers: 802.1Q, 802.1ad, and the pre-standard QinQ 0x9100.
+  localparam logic [15:0] TPID_8021Q     = 16'h8100;
+  localparam logic [15:0] TPID_8021AD    = 16'h88A8;
+  localparam logic [15:0] TPID_QINQ      = 16'h9100;
+  localparam logic [15:0] ARP_HTYPE_ETH  = 16'd1;     // ARP hardware type Ethernet
+  // IP protocol numbers (IPv4 protocol, IPv6 next header).
+  localparam logic [7:0] IPPROTO_HOPOPTS  = 8'd0;     // IPv6 hop-by-hop options
+  localparam logic [7:0] IPPROTO_ICMP     = 8'd1;
+  localparam logic [7:0] IPPROTO_TCP      = 8'd6;
+  localparam logic [7:0] IPPROTO_UDP      = 8'd17;
+  localparam logic [7:0] IPPROTO_ROUTING  = 8'd43;    // IPv6 routing header
+  localparam logic [7:0] IPPROTO_FRAGMENT = 8'd44;    // IPv6 fragment header
+  localparam logic [7:0] IPPROTO_GRE      = 8'd47;
+  localparam logic [7:0] IPPROTO_AH       = 8'd51;    // authentication header
+  localparam logic [7:0] IPPROTO_ICMPV6   = 8'd58;
+  localparam logic [7:0] IPPROTO_DSTOPTS  = 8'd60;    // IPv6 destination options
+  // Well-known UDP ports (the defaults of TUNNEL_PORTS; the walkers use the register's).
+  localparam logic [15:0] UDP_PORT_VXLAN  = 16'd4789;
+  localparam logic [15:0] UDP_PORT_GENEVE = 16'd6081;
+
+  // A VLAN tag's TPID (any of the three).
+  function automatic logic is_tpid(input logic [15:0] t);
+    is_tpid = t == TPID_8021Q || t == TPID_8021AD || t == TPID_QINQ;
+  endfunction
+
+  // An IPv6 extension header that the walkers step over to reach the upper-layer header.
+  function automatic logic is_ext(input logic [7:0] nh);
+    is_ext = nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING || nh == IPPROTO_FRAGMENT ||
+             nh == IPPROTO_DSTOPTS || nh == IPPROTO_AH;
+  endfunction
+
+  // ---------------------------------------------------------------------------------------
   // Flow key (docs/spec.md section 3) and TCAM key (4.3): shared by parser, tables, actions
   // ---------------------------------------------------------------------------------------
   localparam int KEY_BYTES      = 42;

@@ -123,14 +123,14 @@ module nic_top #(
 
   initial begin
     if (DATA_W != 64 && DATA_W != 512) begin
-      $error("nic_top: DATA_W (%0d) must be 64 or 512", DATA_W);
+      $error("nic_top (%m): DATA_W (%0d) must be 64 or 512", DATA_W);
     end
     if (USER_W < 1) begin
-      $error("nic_top: USER_W (%0d) must be at least 1", USER_W);
+      $error("nic_top (%m): USER_W (%0d) must be at least 1", USER_W);
     end
     if (NUM_VNIC < 1 || NUM_VNIC > 32 || NUM_RXQ < 1 || NUM_RXQ > 64 || NUM_TXQ < 1
         || NUM_TXQ > 64 || NUM_VECTORS < 1 || NUM_VECTORS > 255) begin
-      $error("nic_top: NUM_VNIC 1..32, NUM_RXQ and NUM_TXQ 1..64, NUM_VECTORS 1..255");
+      $error("nic_top (%m): NUM_VNIC 1..32, NUM_RXQ and NUM_TXQ 1..64, NUM_VECTORS 1..255");
     end
   end
 
@@ -458,10 +458,7 @@ module nic_top #(
   // OUT_WIRE_BYTES: bytes of the frames sent to the wire.
   logic [63:0] out_wire_bytes_q;
   logic [$clog2(KEEP_W+1)-1:0] wire_beat_bytes;
-  always_comb begin
-    wire_beat_bytes = '0;
-    for (int i = 0; i < KEEP_W; i++) wire_beat_bytes += $clog2(KEEP_W+1)'(dp_tkeep[i]);
-  end
+  popcount #(.N(KEEP_W)) u_wire_beat_bytes (.in(dp_tkeep), .count(wire_beat_bytes));
   always_ff @(posedge clk) begin
     if (rst) out_wire_bytes_q <= '0;
     else if (m_axis_wire_tvalid && m_axis_wire_tready)

@@ -4,8 +4,9 @@
 //
 // The frame passes from s_axis to m_axis unchanged (a combinational pass-through, gated only
 // while the header buffer is full). The first PARSE_WINDOW bytes of each frame, its length
-// and s_axis_vport (sampled with the first beat) are captured into a header buffer; after
-// tlast the buffer goes to one of ENGINES parser_engine instances (round robin), each of
+// and s_axis_vport (sampled with the first beat) are captured into a header buffer
+// (axis_head_capture); after tlast the buffer goes to one of ENGINES parser_engine instances
+// (round robin), each of
 // which walks the header chain one header per clock. Their results (parse_err, flow key,
 // TCAM key, both levels as the action engine needs them: nic_pkg::parse_meta_t) leave on
 // m_meta_* round robin, so once per frame and in frame order. A frame's metadata may leave
@@ -53,118 +54,87 @@ module parser #(
 
   localparam int WIN_BYTES  = nic_pkg::PARSE_WINDOW;
   localparam int WIN_W      = WIN_BYTES * 8;
-  localparam int WIN_BEATS  = WIN_W / DATA_W;          // beats that fill the window
-  localparam int BEAT_CNT_W = $clog2(WIN_BEATS + 1);
+  localparam int BEAT_CNT_W = $clog2(WIN_W / DATA_W + 1);
   localparam int LEN_W      = nic_pkg::PARSER_LEN_W;     // frame length, saturating
   localparam int META_W     = nic_pkg::PARSE_META_W;
   localparam int PTR_W      = ENGINES > 1 ? $clog2(ENGINES) : 1;
 
   initial begin
     if (DATA_W < 8 || DATA_W % 8 != 0 || DATA_W > WIN_W || WIN_W % DATA_W != 0) begin
-      $error("parser: DATA_W (%0d) must be a multiple of 8 that divides %0d", DATA_W, WIN_W);
+      $error("parser (%m): DATA_W (%0d) must be a multiple of 8 that divides %0d", DATA_W, WIN_W);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("parser: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("parser (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if (USER_W < 1) begin
-      $error("parser: USER_W (%0d) must be at least 1", USER_W);
+      $error("parser (%m): USER_W (%0d) must be at least 1", USER_W);
     end
     if (ENGINES < 1 || ENGINES > 8) begin
-      $error("parser: ENGINES (%0d) must be 1 to 8", ENGINES);
+      $error("parser (%m): ENGINES (%0d) must be 1 to 8", ENGINES);
     end
   end
 
   // ---------------------------------------------------------------------------------------
   // Capture: stream pass-through, header buffer, frame length.
   // ---------------------------------------------------------------------------------------
-  // Control state (reset).
   logic [PTR_W-1:0]      in_ptr_q, in_ptr_d;       // engine that gets the next frame
   logic [PTR_W-1:0]      out_ptr_q, out_ptr_d;     // engine whose metadata leaves next
-  logic                  cap_full_q, cap_full_d;    // a whole frame waits for the parser
-  logic [BEAT_CNT_W-1:0] cap_beat_q, cap_beat_d;    // beats of the frame so far, saturating
-  logic                  cap_busy_q, cap_busy_d;    // inside a frame (a beat was taken)
-  // Data path.
-  logic [WIN_W-1:0]      cap_buf_q, cap_buf_d;
-  logic [LEN_W-1:0]      cap_len_q, cap_len_d;
-  logic [7:0]            cap_vport_q, cap_vport_d;
-
-  logic                  s_fire;
-  logic [LEN_W-1:0]      keep_cnt;
-  logic [LEN_W:0]        len_sum;
+  logic                  cap_full;                  // a whole frame waits for the parser
+  logic [WIN_W-1:0]      cap_buf;
+  logic [LEN_W-1:0]      cap_len;
+  logic [7:0]            cap_vport;
+  logic [BEAT_CNT_W-1:0] unused_cap_beat;
+  logic                  unused_cap_busy;
   logic                  load;  // the parser takes the captured frame this clock
-  logic                  cap_free;
   logic [ENGINES-1:0]    eng_ready;
 
-  // The buffer is free unless a frame waits in it; a waiting frame leaves it this clock when
-  // its engine is idle (a register: no path from m_meta_ready to s_axis_tready).
-  assign cap_free      = !cap_full_q || eng_ready[in_ptr_q];
-  assign s_axis_tready = m_axis_tready && cap_free;
-  assign m_axis_tvalid = s_axis_tvalid && cap_free;
-  assign m_axis_tdata  = s_axis_tdata;
-  assign m_axis_tkeep  = s_axis_tkeep;
-  assign m_axis_tlast  = s_axis_tlast;
-  assign m_axis_tuser  = s_axis_tuser;
+  // The waiting frame leaves the buffer when its engine is idle (a register: no path from
+  // m_meta_ready to s_axis_tready).
+  axis_head_capture #(
+    .DATA_W     (DATA_W),
+    .KEEP_W     (KEEP_W),
+    .USER_W     (USER_W),
+    .HEAD_BYTES (WIN_BYTES),
+    .LEN_W      (LEN_W),
+    .INFO_W     (8)
+  ) u_capture (
+    .clk           (clk),
+    .rst           (rst),
+    .s_axis_tdata  (s_axis_tdata),
+    .s_axis_tkeep  (s_axis_tkeep),
+    .s_axis_tvalid (s_axis_tvalid),
+    .s_axis_tready (s_axis_tready),
+    .s_axis_tlast  (s_axis_tlast),
+    .s_axis_tuser  (s_axis_tuser),
+    .s_axis_info   (s_axis_vport),
+    .m_axis_tdata  (m_axis_tdata),
+    .m_axis_tkeep  (m_axis_tkeep),
+    .m_axis_tvalid (m_axis_tvalid),
+    .m_axis_tready (m_axis_tready),
+    .m_axis_tlast  (m_axis_tlast),
+    .m_axis_tuser  (m_axis_tuser),
+    .m_head_valid  (cap_full),
+    .m_head_ready  (eng_ready[in_ptr_q]),
+    .m_head_data   (cap_buf),
+    .m_head_len    (cap_len),
+    .m_head_info   (cap_vport),
+    .head_beat     (unused_cap_beat),
+    .in_frame      (unused_cap_busy)
+  );
 
   always_comb begin
-    s_fire = s_axis_tvalid && s_axis_tready;
-    keep_cnt = '0;
-    for (int i = 0; i < KEEP_W; i++) begin
-      keep_cnt = keep_cnt + LEN_W'(s_axis_tkeep[i]);
-    end
-
-    cap_full_d  = cap_full_q;
-    cap_beat_d  = cap_beat_q;
-    cap_busy_d  = cap_busy_q;
-    cap_buf_d   = cap_buf_q;
-    cap_len_d   = cap_len_q;
-    cap_vport_d = cap_vport_q;
-    in_ptr_d    = in_ptr_q;
-    len_sum     = '0;
-
-    load = cap_full_q && eng_ready[in_ptr_q];
+    load     = cap_full && eng_ready[in_ptr_q];
+    in_ptr_d = in_ptr_q;
     if (load) begin
-      cap_full_d = 1'b0;
-      in_ptr_d   = in_ptr_q == PTR_W'(ENGINES - 1) ? '0 : in_ptr_q + 1'b1;
-    end
-    if (s_fire) begin
-      if (!cap_busy_q) begin
-        cap_vport_d = s_axis_vport;
-        len_sum     = {1'b0, keep_cnt};
-      end else begin
-        len_sum     = {1'b0, cap_len_q} + {1'b0, keep_cnt};
-      end
-      cap_len_d = len_sum[LEN_W] ? '1 : len_sum[LEN_W-1:0];
-      for (int k = 0; k < WIN_BEATS; k++) begin
-        if (cap_beat_q == BEAT_CNT_W'(k)) begin
-          cap_buf_d[k*DATA_W +: DATA_W] = s_axis_tdata;
-        end
-      end
-      if (cap_beat_q != BEAT_CNT_W'(WIN_BEATS)) begin
-        cap_beat_d = cap_beat_q + 1'b1;
-      end
-      cap_busy_d = 1'b1;
-      if (s_axis_tlast) begin
-        cap_full_d = 1'b1;
-        cap_busy_d = 1'b0;
-        cap_beat_d = '0;
-      end
+      in_ptr_d = in_ptr_q == PTR_W'(ENGINES - 1) ? '0 : in_ptr_q + 1'b1;
     end
   end
 
   always_ff @(posedge clk) begin
-    cap_buf_q   <= cap_buf_d;
-    cap_len_q   <= cap_len_d;
-    cap_vport_q <= cap_vport_d;
     if (rst) begin
-      cap_full_q <= 1'b0;
-      cap_beat_q <= '0;
-      cap_busy_q <= 1'b0;
-      in_ptr_q   <= '0;
+      in_ptr_q <= '0;
     end else begin
-      cap_full_q <= cap_full_d;
-      cap_beat_q <= cap_beat_d;
-      cap_busy_q <= cap_busy_d;
-      in_ptr_q   <= in_ptr_d;
+      in_ptr_q <= in_ptr_d;
     end
   end
 
@@ -184,9 +154,9 @@ module parser #(
       .cfg_geneve_port (cfg_geneve_port),
       .s_frame_valid (load && in_ptr_q == PTR_W'(e)),
       .s_frame_ready (eng_ready[e]),
-      .s_frame_buf   (cap_buf_q),
-      .s_frame_len   (cap_len_q),
-      .s_frame_vport (cap_vport_q),
+      .s_frame_buf   (cap_buf),
+      .s_frame_len   (cap_len),
+      .s_frame_vport (cap_vport),
       .m_meta_valid  (eng_meta_valid[e]),
       .m_meta_ready  (eng_meta_ready[e]),
       .m_meta_data   (eng_meta_data[e*META_W +: META_W])

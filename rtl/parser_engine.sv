@@ -51,7 +51,7 @@ module parser_engine (
 
   initial begin
     if ($bits(m_meta_data) != nic_pkg::PARSE_META_W) begin
-      $error("parser_engine: nic_pkg::PARSE_META_W must be the width of parse_meta_t");
+      $error("parser_engine (%m): nic_pkg::PARSE_META_W must be the width of parse_meta_t");
     end
   end
 
@@ -138,18 +138,10 @@ module parser_engine (
     vb = VIEW_W'(pbuf_q >> {cur_q, 3'b000});
   end
 
-  function automatic logic is_tpid(input logic [15:0] t);
-    is_tpid = t == 16'h8100 || t == 16'h88a8 || t == 16'h9100;
-  endfunction
-
-  function automatic logic is_ext(input logic [7:0] nh);
-    is_ext = nh == 8'd0 || nh == 8'd43 || nh == 8'd44 || nh == 8'd60 || nh == 8'd51;
-  endfunction
-
   function automatic logic [1:0] start_for(input logic [15:0] proto);
-    start_for = proto == 16'h6558 ? NEXT_ETH :
-                proto == 16'h0800 ? NEXT_IPV4 :
-                proto == 16'h86dd ? NEXT_IPV6 : NEXT_NONE;
+    start_for = proto == nic_pkg::ETHERTYPE_TEB  ? NEXT_ETH :
+                proto == nic_pkg::ETHERTYPE_IPV4 ? NEXT_IPV4 :
+                proto == nic_pkg::ETHERTYPE_IPV6 ? NEXT_IPV6 : NEXT_NONE;
   endfunction
 
   always_comb begin
@@ -197,16 +189,16 @@ module parser_engine (
         etype = t0;
         if (cur + 14 > lend_q) begin
           step_err = 1'b1;
-        end else if (is_tpid(t0)) begin
+        end else if (nic_pkg::is_tpid(t0)) begin
           nvlan = 2'd1;
           etype = t1;
           if (cur + 18 > lend_q) begin
             step_err = 1'b1;
-          end else if (is_tpid(t1)) begin
+          end else if (nic_pkg::is_tpid(t1)) begin
             nvlan = 2'd2;
             etype = t2;
             // a third tag is "bad vlan depth"; a cut second tag "truncated vlan"
-            if (cur + 22 > lend_q || is_tpid(t2)) begin
+            if (cur + 22 > lend_q || nic_pkg::is_tpid(t2)) begin
               step_err = 1'b1;
             end
           end
@@ -225,10 +217,10 @@ module parser_engine (
         rec_d.etype    = etype;
         cur_d = hend[8:0];
         case (etype)
-          16'h0806: state_d = S_ARP;
-          16'h0800: state_d = S_IPV4;
-          16'h86dd: state_d = S_IPV6;
-          default:  lvl_done = 1'b1;
+          nic_pkg::ETHERTYPE_ARP:  state_d = S_ARP;
+          nic_pkg::ETHERTYPE_IPV4: state_d = S_IPV4;
+          nic_pkg::ETHERTYPE_IPV6: state_d = S_IPV6;
+          default:                 lvl_done = 1'b1;
         endcase
       end
 
@@ -239,7 +231,8 @@ module parser_engine (
           step_err = 1'b1;
         end
         // Ethernet/IPv4 ARP counts 28 bytes towards the window, any other the fixed 8
-        if ({vb[8*0 +: 8], vb[8*1 +: 8]} == 16'd1 && {vb[8*2 +: 8], vb[8*3 +: 8]} == 16'h0800 &&
+        if ({vb[8*0 +: 8], vb[8*1 +: 8]} == nic_pkg::ARP_HTYPE_ETH &&
+            {vb[8*2 +: 8], vb[8*3 +: 8]} == nic_pkg::ETHERTYPE_IPV4 &&
             vb[8*4 +: 8] == 8'd6 &&
             vb[8*5 +: 8] == 8'd4) begin
           hend = cur + 28;
@@ -285,7 +278,7 @@ module parser_engine (
 
       S_IPV6: begin
         dend = cur + 40 + LEN_W'({vb[8*4 +: 8], vb[8*5 +: 8]});
-        if ({vb[8*4 +: 8], vb[8*5 +: 8]} == 16'd0 && vb[8*6 +: 8] == 8'd0) begin
+        if ({vb[8*4 +: 8], vb[8*5 +: 8]} == 16'd0 && vb[8*6 +: 8] == nic_pkg::IPPROTO_HOPOPTS) begin
           dend = lend_q;  // jumbogram: its length is in the hop-by-hop option
         end
         if (cur + 40 > lend_q || vb[8*0+4 +: 4] != 4'd6 || cur + 40 > WIN_END ||
@@ -306,34 +299,34 @@ module parser_engine (
         nh_d      = vb[8*6 +: 8];
         ext_cnt_d = '0;
         cur_d     = 9'(cur + LEN_W'(40));
-        state_d   = is_ext(vb[8*6 +: 8]) ? S_EXT : S_L4;
+        state_d   = nic_pkg::is_ext(vb[8*6 +: 8]) ? S_EXT : S_L4;
       end
 
       S_EXT: begin
-        if (nh_q == 8'd44) begin
+        if (nh_q == nic_pkg::IPPROTO_FRAGMENT) begin
           hl = 8;
-        end else if (nh_q == 8'd51) begin
+        end else if (nh_q == nic_pkg::IPPROTO_AH) begin
           hl = LEN_W'({vb[8*1 +: 8], 2'b00}) + 8;
         end else begin
           hl = LEN_W'({vb[8*1 +: 8], 3'b000}) + 8;
         end
         hend = cur + hl;
         fragoff = {3'b000, vb[8*2 +: 8], vb[8*3+3 +: 5]};
-        if ((nh_q == 8'd0 && ext_cnt_q != 4'd0) || ext_cnt_q >= 4'd8 || cur + 2 > rend_q ||
-            hend > rend_q || hend > WIN_END) begin
+        if ((nh_q == nic_pkg::IPPROTO_HOPOPTS && ext_cnt_q != 4'd0) || ext_cnt_q >= 4'd8 ||
+            cur + 2 > rend_q || hend > rend_q || hend > WIN_END) begin
           step_err = 1'b1;
         end
-        if (nh_q == 8'd44) begin
+        if (nh_q == nic_pkg::IPPROTO_FRAGMENT) begin
           rec_d.frag = 1'b1;
         end
         rec_d.proto = vb[8*0 +: 8];
         nh_d        = vb[8*0 +: 8];
         ext_cnt_d   = ext_cnt_q + 1'b1;
         cur_d       = hend[8:0];
-        if (nh_q == 8'd44 && fragoff != 16'd0) begin
+        if (nh_q == nic_pkg::IPPROTO_FRAGMENT && fragoff != 16'd0) begin
           lvl_done = 1'b1;  // not the first fragment
         end else begin
-          state_d = is_ext(vb[8*0 +: 8]) ? S_EXT : S_L4;
+          state_d = nic_pkg::is_ext(vb[8*0 +: 8]) ? S_EXT : S_L4;
         end
       end
 
@@ -341,7 +334,7 @@ module parser_engine (
         rec_d.l4_off = cur_q[7:0];
         lvl_done = 1'b1;
         case (nh_q)
-          8'd6: begin  // TCP
+          nic_pkg::IPPROTO_TCP: begin
             hl = LEN_W'({vb[8*12+4 +: 4], 2'b00});
             if (cur + 20 > rend_q || vb[8*12+4 +: 4] < 4'd5 || cur + hl > rend_q ||
                 cur + hl > WIN_END) begin
@@ -352,7 +345,7 @@ module parser_engine (
             rec_d.dport   = {vb[8*2 +: 8], vb[8*3 +: 8]};
             rec_d.l4_csum = {vb[8*16 +: 8], vb[8*17 +: 8]};
           end
-          8'd17: begin  // UDP
+          nic_pkg::IPPROTO_UDP: begin
             hl = LEN_W'({vb[8*4 +: 8], vb[8*5 +: 8]});  // UDP length
             if (cur + 8 > rend_q || hl < 8 || cur + hl > dend_q || cur + 8 > WIN_END) begin
               step_err = 1'b1;
@@ -369,21 +362,22 @@ module parser_engine (
               cur_d    = 9'(cur + LEN_W'(8));
             end
           end
-          8'd1, 8'd58: begin  // ICMP, ICMPv6
-            hl = nh_q == 8'd1 ? 8 : 4;
+          nic_pkg::IPPROTO_ICMP, nic_pkg::IPPROTO_ICMPV6: begin
+            hl = nh_q == nic_pkg::IPPROTO_ICMP ? 8 : 4;
             if (cur + hl > rend_q || cur + hl > WIN_END) begin
               step_err = 1'b1;
             end
-            echo = nh_q == 8'd1 ? (vb[8*0 +: 8] == 8'd8 || vb[8*0 +: 8] == 8'd0) :
-                                  (vb[8*0 +: 8] == 8'd128 || vb[8*0 +: 8] == 8'd129);
-            rec_d.l4_type = nh_q == 8'd1 ? nic_pkg::L4_ICMP : nic_pkg::L4_ICMPV6;
+            echo = nh_q == nic_pkg::IPPROTO_ICMP
+                     ? (vb[8*0 +: 8] == 8'd8 || vb[8*0 +: 8] == 8'd0)        // echo request, reply
+                     : (vb[8*0 +: 8] == 8'd128 || vb[8*0 +: 8] == 8'd129);   // ICMPv6 echo
+            rec_d.l4_type = nh_q == nic_pkg::IPPROTO_ICMP ? nic_pkg::L4_ICMP : nic_pkg::L4_ICMPV6;
             rec_d.sport   = {vb[8*0 +: 8], vb[8*1 +: 8]};
-            rec_d.l4_csum = nh_q == 8'd1 ? 16'd0 : {vb[8*2 +: 8], vb[8*3 +: 8]};
+            rec_d.l4_csum = nh_q == nic_pkg::IPPROTO_ICMP ? 16'd0 : {vb[8*2 +: 8], vb[8*3 +: 8]};
             // echo identifier, when within the IP packet and the window
             rec_d.dport   = echo && cur + 6 <= dend_q && cur + 6 <= WIN_END ?
                             {vb[8*4 +: 8], vb[8*5 +: 8]} : 16'd0;
           end
-          8'd47: begin  // GRE
+          nic_pkg::IPPROTO_GRE: begin
             gre_fv = {vb[8*0 +: 8], vb[8*1 +: 8]};
             hl = 4 + (gre_fv[15] ? 4 : 0) + (gre_fv[13] ? 4 : 0) + (gre_fv[12] ? 4 : 0);
             gre_key = gre_fv[15] ? {vb[8*8 +: 8], vb[8*9 +: 8], vb[8*10 +: 8], vb[8*11 +: 8]} :
@@ -394,7 +388,7 @@ module parser_engine (
               step_err = 1'b1;
             end
             rec_d.tun_off = cur_q[7:0];
-            if (gre_fv[13] && tproto == 16'h6558) begin
+            if (gre_fv[13] && tproto == nic_pkg::ETHERTYPE_TEB) begin
               rec_d.tun_type = nic_pkg::TUN_NVGRE;
               rec_d.tun_id   = gre_key[31:8];
             end else begin

@@ -5,9 +5,10 @@
 // Reference: model completion_status() (model/src/dp/pipeline.cpp) and RssConfig::classify
 // (model/src/dp/rss.cpp) over the model parser's level 0.
 //
-//  s_axis --(pass-through, gated by cap_free)-----------------------------------------> m_axis
-//     | capture: first HEAD_BYTES bytes, length, record (vport, to-VNIC, parse_err) of the
-//     | first beat; word sum of [0, ip_end) over the stream (ip_end from the first 32 bytes)
+//  s_axis --(pass-through, gated while a captured frame waits)------------------------> m_axis
+//     | capture (axis_head_capture): first HEAD_BYTES bytes, length, record (vport, to-VNIC,
+//     | parse_err) of the first beat; word sum of [0, ip_end) over the stream (ip_end from
+//     | the first 32 bytes)
 //     v  load (round robin)
 //   rx_classify_engine x ENGINES (level-0 walk, checksums, RSS input) -> in-order mux
 //     -> p1 (Toeplitz with the VNIC's key) -> p2 (indirection entry) -> info FIFO -> m_info
@@ -76,8 +77,7 @@ module rx_classify #(
 );
 
   localparam int HW        = HEAD_BYTES * 8;
-  localparam int HEAD_BEATS = HW / DATA_W;
-  localparam int BEAT_CNT_W = $clog2(HEAD_BEATS + 1);
+  localparam int BEAT_CNT_W = $clog2(HW / DATA_W + 1);
   localparam int PTR_W     = ENGINES > 1 ? $clog2(ENGINES) : 1;
   localparam int REC_W     = 343;
   localparam int VW        = NUM_VNIC > 1 ? $clog2(NUM_VNIC) : 1;
@@ -89,47 +89,43 @@ module rx_classify #(
 
   initial begin
     if (DATA_W < 16 || DATA_W % 16 != 0 || HW % DATA_W != 0) begin
-      $error("rx_classify: DATA_W (%0d) must be a multiple of 16 that divides %0d", DATA_W, HW);
+      $error("rx_classify (%m): DATA_W (%0d) must be a multiple of 16 that divides %0d",
+             DATA_W, HW);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("rx_classify: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("rx_classify (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if (USER_W < 1) begin
-      $error("rx_classify: USER_W (%0d) must be at least 1", USER_W);
+      $error("rx_classify (%m): USER_W (%0d) must be at least 1", USER_W);
     end
     if (ENGINES < 1 || ENGINES > 8) begin
-      $error("rx_classify: ENGINES (%0d) must be 1 to 8", ENGINES);
+      $error("rx_classify (%m): ENGINES (%0d) must be 1 to 8", ENGINES);
     end
     if (NUM_VNIC < 1 || NUM_VNIC > 254) begin
-      $error("rx_classify: NUM_VNIC (%0d) must be 1 to 254", NUM_VNIC);
+      $error("rx_classify (%m): NUM_VNIC (%0d) must be 1 to 254", NUM_VNIC);
     end
     if (HEAD_BYTES < 64 || HEAD_BYTES % 4 != 0) begin
-      $error("rx_classify: HEAD_BYTES (%0d) must be a multiple of 4, at least 64", HEAD_BYTES);
+      $error("rx_classify (%m): HEAD_BYTES (%0d) must be a multiple of 4, at least 64", HEAD_BYTES);
     end
   end
-
-  function automatic logic is_tpid(input logic [15:0] t);
-    is_tpid = t == 16'h8100 || t == 16'h88a8 || t == 16'h9100;
-  endfunction
 
   // ---- capture and stream sum ----------------------------------------------------------------
   logic [PTR_W-1:0]      in_ptr_q, in_ptr_d;
   logic [PTR_W-1:0]      out_ptr_q, out_ptr_d;
-  logic                  cap_full_q, cap_full_d;
-  logic [BEAT_CNT_W-1:0] cap_beat_q, cap_beat_d;
-  logic                  cap_busy_q, cap_busy_d;
-  logic [HW-1:0]         cap_buf_q, cap_buf_d;
-  logic [15:0]           cap_len_q, cap_len_d;
-  logic [7:0]            cap_vport_q, cap_vport_d;
-  logic                  cap_rss_q, cap_rss_d;
-  logic                  cap_perr_q, cap_perr_d;
+  // The capture (axis_head_capture): the head, length and first-beat record of a frame.
+  logic                  cap_full;
+  logic [BEAT_CNT_W-1:0] cap_beat;
+  logic                  cap_busy;
+  logic [HW-1:0]         cap_buf;
+  logic [15:0]           cap_len;
+  logic [7:0]            cap_vport;
+  logic                  cap_rss;
+  logic                  cap_perr;
   logic [PW-1:0]         cap_pos_q, cap_pos_d;      // byte offset of the next beat
   logic [31:0]           cap_sum_q, cap_sum_d;      // word sum of [0, ip_end) so far
 
-  logic                  s_fire, load, cap_free;
+  logic                  s_fire, load;
   logic [ENGINES-1:0]    eng_ready;
-  logic [15:0]           keep_cnt;
-  logic [16:0]           len_sum;
   logic [255:0]          head32;                    // bytes 0..31 including this beat
   logic [PW-1:0]         pos_now, ip_end_e, l3e;
   logic [15:0]           te0, te1, te2, tye;
@@ -141,23 +137,48 @@ module rx_classify #(
     h32 = h[8*j +: 8];
   endfunction
 
-  assign cap_free      = !cap_full_q || eng_ready[in_ptr_q];
-  assign s_axis_tready = m_axis_tready && cap_free;
-  assign m_axis_tvalid = s_axis_tvalid && cap_free;
-  assign m_axis_tdata  = s_axis_tdata;
-  assign m_axis_tkeep  = s_axis_tkeep;
-  assign m_axis_tlast  = s_axis_tlast;
-  assign m_axis_tuser  = s_axis_tuser;
+  // A waiting frame leaves the buffer when its engine is idle (a register).
+  axis_head_capture #(
+    .DATA_W     (DATA_W),
+    .KEEP_W     (KEEP_W),
+    .USER_W     (USER_W),
+    .HEAD_BYTES (HEAD_BYTES),
+    .LEN_W      (16),
+    .INFO_W     (10)
+  ) u_capture (
+    .clk           (clk),
+    .rst           (rst),
+    .s_axis_tdata  (s_axis_tdata),
+    .s_axis_tkeep  (s_axis_tkeep),
+    .s_axis_tvalid (s_axis_tvalid),
+    .s_axis_tready (s_axis_tready),
+    .s_axis_tlast  (s_axis_tlast),
+    .s_axis_tuser  (s_axis_tuser),
+    .s_axis_info   ({s_axis_vport, s_axis_to_vnic, s_axis_parse_err}),
+    .m_axis_tdata  (m_axis_tdata),
+    .m_axis_tkeep  (m_axis_tkeep),
+    .m_axis_tvalid (m_axis_tvalid),
+    .m_axis_tready (m_axis_tready),
+    .m_axis_tlast  (m_axis_tlast),
+    .m_axis_tuser  (m_axis_tuser),
+    .m_head_valid  (cap_full),
+    .m_head_ready  (eng_ready[in_ptr_q]),
+    .m_head_data   (cap_buf),
+    .m_head_len    (cap_len),
+    .m_head_info   ({cap_vport, cap_rss, cap_perr}),
+    .head_beat     (cap_beat),
+    .in_frame      (cap_busy)
+  );
 
   always_comb begin
-    pos_now = cap_busy_q ? cap_pos_q : '0;
+    pos_now = cap_busy ? cap_pos_q : '0;
 
-    // The first 32 bytes as they are after this beat (cap_beat_q is 0 at a frame's start).
+    // The first 32 bytes as they are after this beat (cap_beat is 0 at a frame's start).
     for (int j = 0; j < 32; j++) begin
-      if (cap_beat_q == BEAT_CNT_W'(j / KEEP_W)) begin
+      if (cap_beat == BEAT_CNT_W'(j / KEEP_W)) begin
         head32[8*j +: 8] = s_axis_tdata[8*(j % KEEP_W) +: 8];
       end else begin
-        head32[8*j +: 8] = cap_buf_q[8*j +: 8];
+        head32[8*j +: 8] = cap_buf[8*j +: 8];
       end
     end
 
@@ -168,10 +189,10 @@ module rx_classify #(
     te0 = {h32(head32, 12), h32(head32, 13)};
     te1 = {h32(head32, 16), h32(head32, 17)};
     te2 = {h32(head32, 20), h32(head32, 21)};
-    if (!is_tpid(te0)) begin
+    if (!nic_pkg::is_tpid(te0)) begin
       l3e = PW'(14);
       tye = te0;
-    end else if (!is_tpid(te1)) begin
+    end else if (!nic_pkg::is_tpid(te1)) begin
       l3e = PW'(18);
       tye = te1;
     end else begin
@@ -179,13 +200,13 @@ module rx_classify #(
       tye = te2;
     end
     ip_end_e = '1;
-    if (tye == 16'h0800) begin
+    if (tye == nic_pkg::ETHERTYPE_IPV4) begin
       case (l3e)
         PW'(18):  ip_end_e = l3e + PW'({h32(head32, 20), h32(head32, 21)});
         PW'(22):  ip_end_e = l3e + PW'({h32(head32, 24), h32(head32, 25)});
         default:  ip_end_e = l3e + PW'({h32(head32, 16), h32(head32, 17)});
       endcase
-    end else if (tye == 16'h86dd) begin
+    end else if (tye == nic_pkg::ETHERTYPE_IPV6) begin
       case (l3e)
         PW'(18): begin
           if ({h32(head32, 22), h32(head32, 23), h32(head32, 24)} != 24'd0) begin
@@ -216,82 +237,33 @@ module rx_classify #(
     end
   end
 
-  // Balanced trees (rtl/add_tree.sv): the beat's masked words and its tkeep count.
-  logic [$clog2(KEEP_W):0] keep_pop;
-
+  // Balanced tree (rtl/lib/add_tree.sv): the beat's masked words.
   add_tree #(.N(KEEP_W / 2), .W(16), .OUT_W(32)) u_beat_sum (.in(beat_words), .sum(beat_sum));
-  add_tree #(.N(KEEP_W), .W(1)) u_keep_cnt (.in(s_axis_tkeep), .sum(keep_pop));
 
   always_comb begin
-    s_fire   = s_axis_tvalid && s_axis_tready;
-    keep_cnt = 16'(keep_pop);
+    s_fire = s_axis_tvalid && s_axis_tready;
 
-    cap_full_d  = cap_full_q;
-    cap_beat_d  = cap_beat_q;
-    cap_busy_d  = cap_busy_q;
-    cap_buf_d   = cap_buf_q;
-    cap_len_d   = cap_len_q;
-    cap_vport_d = cap_vport_q;
-    cap_rss_d   = cap_rss_q;
-    cap_perr_d  = cap_perr_q;
-    cap_pos_d   = cap_pos_q;
-    cap_sum_d   = cap_sum_q;
-    in_ptr_d    = in_ptr_q;
-    len_sum     = '0;
+    cap_pos_d = cap_pos_q;
+    cap_sum_d = cap_sum_q;
+    in_ptr_d  = in_ptr_q;
 
-    load = cap_full_q && eng_ready[in_ptr_q];
+    load = cap_full && eng_ready[in_ptr_q];
     if (load) begin
-      cap_full_d = 1'b0;
-      in_ptr_d   = in_ptr_q == PTR_W'(ENGINES - 1) ? '0 : in_ptr_q + 1'b1;
+      in_ptr_d = in_ptr_q == PTR_W'(ENGINES - 1) ? '0 : in_ptr_q + 1'b1;
     end
     if (s_fire) begin
-      if (!cap_busy_q) begin
-        cap_vport_d = s_axis_vport;
-        cap_rss_d   = s_axis_to_vnic;
-        cap_perr_d  = s_axis_parse_err;
-        len_sum     = {1'b0, keep_cnt};
-        cap_sum_d   = beat_sum;
-      end else begin
-        len_sum     = {1'b0, cap_len_q} + {1'b0, keep_cnt};
-        cap_sum_d   = cap_sum_q + beat_sum;
-      end
-      cap_len_d = len_sum[16] ? '1 : len_sum[15:0];
+      cap_sum_d = cap_busy ? cap_sum_q + beat_sum : beat_sum;
       cap_pos_d = pos_now + PW'(KEEP_W);
-      for (int k = 0; k < HEAD_BEATS; k++) begin
-        if (cap_beat_q == BEAT_CNT_W'(k)) begin
-          cap_buf_d[k*DATA_W +: DATA_W] = s_axis_tdata;
-        end
-      end
-      if (cap_beat_q != BEAT_CNT_W'(HEAD_BEATS)) begin
-        cap_beat_d = cap_beat_q + 1'b1;
-      end
-      cap_busy_d = 1'b1;
-      if (s_axis_tlast) begin
-        cap_full_d = 1'b1;
-        cap_busy_d = 1'b0;
-        cap_beat_d = '0;
-      end
     end
   end
 
   always_ff @(posedge clk) begin
-    cap_buf_q   <= cap_buf_d;
-    cap_len_q   <= cap_len_d;
-    cap_vport_q <= cap_vport_d;
-    cap_rss_q   <= cap_rss_d;
-    cap_perr_q  <= cap_perr_d;
-    cap_pos_q   <= cap_pos_d;
-    cap_sum_q   <= cap_sum_d;
+    cap_pos_q <= cap_pos_d;
+    cap_sum_q <= cap_sum_d;
     if (rst) begin
-      cap_full_q <= 1'b0;
-      cap_beat_q <= '0;
-      cap_busy_q <= 1'b0;
-      in_ptr_q   <= '0;
+      in_ptr_q <= '0;
     end else begin
-      cap_full_q <= cap_full_d;
-      cap_beat_q <= cap_beat_d;
-      cap_busy_q <= cap_busy_d;
-      in_ptr_q   <= in_ptr_d;
+      in_ptr_q <= in_ptr_d;
     end
   end
 
@@ -313,12 +285,12 @@ module rx_classify #(
       .cfg_geneve_port (cfg_geneve_port),
       .s_valid         (load && in_ptr_q == PTR_W'(e)),
       .s_ready         (eng_ready[e]),
-      .s_buf           (cap_buf_q),
-      .s_len           (cap_len_q),
+      .s_buf           (cap_buf),
+      .s_len           (cap_len),
       .s_sum           (cap_sum_q),
-      .s_vport         (cap_vport_q),
-      .s_rss           (cap_rss_q),
-      .s_perr          (cap_perr_q),
+      .s_vport         (cap_vport),
+      .s_rss           (cap_rss),
+      .s_perr          (cap_perr),
       .m_valid         (eng_valid[e]),
       .m_ready         (eng_oready[e]),
       .m_data          (eng_data[e*REC_W +: REC_W])

@@ -53,11 +53,11 @@ module rx_classify_engine #(
 
   initial begin
     if (HEAD_BYTES < 64 || HEAD_BYTES % 4 != 0 || HEAD_BYTES > 4096) begin
-      $error("rx_classify_engine: HEAD_BYTES (%0d) must be a multiple of 4, 64..4096",
+      $error("rx_classify_engine (%m): HEAD_BYTES (%0d) must be a multiple of 4, 64..4096",
              HEAD_BYTES);
     end
     if (REC_W != 343) begin
-      $error("rx_classify_engine: REC_W (%0d) must be 343", REC_W);
+      $error("rx_classify_engine (%m): REC_W (%0d) must be 343", REC_W);
     end
   end
 
@@ -103,14 +103,6 @@ module rx_classify_engine #(
   logic          udp0_q, udp0_d;         // UDP checksum field is zero
   logic [31:0]   ports_q, ports_d;
   logic [255:0]  addr_q, addr_d;         // IPv4: 8 bytes, IPv6: 32 bytes, first byte at [255:248]
-
-  function automatic logic is_tpid(input logic [15:0] t);
-    is_tpid = t == 16'h8100 || t == 16'h88a8 || t == 16'h9100;
-  endfunction
-
-  function automatic logic is_ext(input logic [7:0] nh);
-    is_ext = nh == 8'd0 || nh == 8'd43 || nh == 8'd44 || nh == 8'd60 || nh == 8'd51;
-  endfunction
 
   function automatic logic [15:0] fold32(input logic [31:0] v);
     logic [16:0] f1;
@@ -164,17 +156,17 @@ module rx_classify_engine #(
     ltype = t0;
     l3off = OW'(14);
     if (len_q >= 16'd14) begin
-      if (is_tpid(t0)) begin
+      if (nic_pkg::is_tpid(t0)) begin
         if (len_q >= 16'd18) begin
           vcnt = 2'd1;
           ltype = t1;
           l3off = OW'(18);
-          if (is_tpid(t1)) begin
+          if (nic_pkg::is_tpid(t1)) begin
             if (len_q >= 16'd22) begin
               vcnt = 2'd2;
               ltype = t2;
               l3off = OW'(22);
-              go_ip = !is_tpid(t2);
+              go_ip = !nic_pkg::is_tpid(t2);
             end
           end else begin
             go_ip = 1'b1;
@@ -192,7 +184,8 @@ module rx_classify_engine #(
     hl4   = OW'({ipv[3:0], 2'b00});
     total = OW'({vb(ipv, 2), vb(ipv, 3)});
     plen  = OW'({vb(ipv, 4), vb(ipv, 5)});
-    dend  = (plen == '0 && vb(ipv, 6) == 8'd0) ? OW'(len_q) : l3off + OW'(40) + plen;
+    dend  = (plen == '0 && vb(ipv, 6) == nic_pkg::IPPROTO_HOPOPTS) ? OW'(len_q)   // jumbogram
+                                                                    : l3off + OW'(40) + plen;
 
     // Masked word sum over the head (add_tree below): words in [tree_lo, tree_hi) (both
     // even), masked with AND so that the sum is one balanced tree.
@@ -210,9 +203,9 @@ module rx_classify_engine #(
 
     // Extension header at the cursor (model ipv6() loop).
     nh  = proto_q;
-    if (nh == 8'd44) begin
+    if (nh == nic_pkg::IPPROTO_FRAGMENT) begin
       xhl = OW'(8);
-    end else if (nh == 8'd51) begin
+    end else if (nh == nic_pkg::IPPROTO_AH) begin
       xhl = OW'({xv[15:8], 2'b00}) + OW'(8);
     end else begin
       xhl = OW'({xv[15:8], 3'b000}) + OW'(8);
@@ -288,7 +281,7 @@ module rx_classify_engine #(
         vlan_d  = vcnt != 2'd0;
         tci_d   = vcnt != 2'd0 ? {hb(buf_q, 14), hb(buf_q, 15)} : 16'd0;
         hsum_d  = tree;
-        if (go_ip && ltype == 16'h0800) begin
+        if (go_ip && ltype == nic_pkg::ETHERTYPE_IPV4) begin
           // IPv4: 20 bytes, version 4, IHL >= 5, header within the frame, total >= header.
           if (OW'(len_q) - l3off >= OW'(20) && ipv[7:4] == 4'd4 && hl4 >= OW'(20) &&
               OW'(len_q) - l3off >= hl4 && total >= hl4) begin
@@ -306,7 +299,7 @@ module rx_classify_engine #(
               out_d   = 1'b0;
             end
           end
-        end else if (go_ip && ltype == 16'h86dd) begin
+        end else if (go_ip && ltype == nic_pkg::ETHERTYPE_IPV6) begin
           if (OW'(len_q) - l3off >= OW'(40) && ipv[7:4] == 4'd6) begin
             l3_d    = 2'd2;
             ipend_d = dend;
@@ -317,7 +310,7 @@ module rx_classify_engine #(
             for (int k = 0; k < 32; k++) begin
               addr_d[255 - 8 * k -: 8] = vb(ipv, 8 + k);
             end
-            state_d = is_ext(vb(ipv, 6)) ? S_EXT : S_L4;
+            state_d = nic_pkg::is_ext(vb(ipv, 6)) ? S_EXT : S_L4;
             out_d   = 1'b0;
           end
         end
@@ -326,18 +319,18 @@ module rx_classify_engine #(
       S_EXT: begin
         state_d = S_IDLE;
         out_d   = 1'b1;
-        if ((nh == 8'd0 && next_q != 4'd0) || next_q >= 4'd8 || deep4 ||
+        if ((nh == nic_pkg::IPPROTO_HOPOPTS && next_q != 4'd0) || next_q >= 4'd8 || deep4 ||
             rend_q - cur_q < OW'(2) || rend_q - cur_q < xhl) begin
           // bad order, too many, beyond the head, truncated: the walk ends (no L4)
         end else begin
-          if (nh == 8'd44) begin
+          if (nh == nic_pkg::IPPROTO_FRAGMENT) begin
             frag_d = 1'b1;
           end
           cur_d   = cur_q + xhl;
           next_d  = next_q + 4'd1;
           proto_d = xv[7:0];
-          if (!(nh == 8'd44 && {xv[23:16], xv[31:27]} != 13'd0)) begin
-            state_d = is_ext(xv[7:0]) ? S_EXT : S_L4;
+          if (!(nh == nic_pkg::IPPROTO_FRAGMENT && {xv[23:16], xv[31:27]} != 13'd0)) begin
+            state_d = nic_pkg::is_ext(xv[7:0]) ? S_EXT : S_L4;
             out_d   = 1'b0;
           end
         end
@@ -352,40 +345,41 @@ module rx_classify_engine #(
         udp0_d  = l4v[55:48] == 8'd0 && l4v[63:56] == 8'd0;
         if (!deep16) begin
           case (proto_q)
-            8'd6: begin
+            nic_pkg::IPPROTO_TCP: begin
               if (avail >= OW'(20) && tdoff >= 5'd5 && avail >= OW'({tdoff, 2'b00})) begin
                 kind_d = K_TCP;
               end
             end
-            8'd17: begin
+            nic_pkg::IPPROTO_UDP: begin
               if (avail >= OW'(8) && ulen >= OW'(8) && cur_q + ulen <= ipend_q) begin
                 kind_d = K_UDP;
                 if ({l4v[23:16], l4v[31:24]} == vxp_q) begin
                   if (vend >= OW'(8) && l4v[67]) begin
-                    tun_d = 3'd2;
+                    tun_d = nic_pkg::TUN_VXLAN;
                   end
                 end else if ({l4v[23:16], l4v[31:24]} == gnp_q) begin
                   if (vend >= OW'(8) && l4v[71:70] == 2'b00 &&
                       vend >= OW'(8) + OW'({l4v[69:64], 2'b00})) begin
-                    tun_d = 3'd4;
+                    tun_d = nic_pkg::TUN_GENEVE;
                   end
                 end
               end
             end
-            8'd1: begin
+            nic_pkg::IPPROTO_ICMP: begin
               if (avail >= OW'(8)) begin
                 kind_d = K_ICMP;
               end
             end
-            8'd58: begin
+            nic_pkg::IPPROTO_ICMPV6: begin
               if (avail >= OW'(4)) begin
                 kind_d = K_ICMPV6;
               end
             end
-            8'd47: begin
+            nic_pkg::IPPROTO_GRE: begin
               if (avail >= OW'(4) && gflags[2:0] == 3'd0 && (gflags & 16'h4ff8) == 16'd0 &&
                   avail >= ghl) begin
-                tun_d = (gflags[13] && {l4v[23:16], l4v[31:24]} == 16'h6558) ? 3'd3 : 3'd5;
+                tun_d = (gflags[13] && {l4v[23:16], l4v[31:24]} == nic_pkg::ETHERTYPE_TEB)
+                        ? nic_pkg::TUN_NVGRE : nic_pkg::TUN_GRE;
               end
             end
             default: ;

@@ -158,16 +158,16 @@ module rx_engine #(
 
   initial begin
     if (DATA_W != 64 && DATA_W != 128 && DATA_W != 256 && DATA_W != 512)
-      $error("rx_engine: DATA_W (%0d) must be 64, 128, 256 or 512", DATA_W);
-    if (NUM_VNIC < 1 || NUM_VNIC > 254) $error("rx_engine: NUM_VNIC out of range");
-    if (NUM_RXQ < 1 || NUM_RXQ > 4096) $error("rx_engine: NUM_RXQ out of range");
+      $error("rx_engine (%m): DATA_W (%0d) must be 64, 128, 256 or 512", DATA_W);
+    if (NUM_VNIC < 1 || NUM_VNIC > 254) $error("rx_engine (%m): NUM_VNIC out of range");
+    if (NUM_RXQ < 1 || NUM_RXQ > 4096) $error("rx_engine (%m): NUM_RXQ out of range");
     if (DESC_CACHE < 2 || DESC_CACHE > 64 || (DESC_CACHE & (DESC_CACHE - 1)) != 0 ||
         DESC_CACHE * 128 < DATA_W)
-      $error("rx_engine: DESC_CACHE must be a power of two in 2..64, at least DATA_W/128");
+      $error("rx_engine (%m): DESC_CACHE must be a power of two in 2..64, at least DATA_W/128");
     if (MAX_PENDING < 2 || MAX_PENDING > 64 || (MAX_PENDING & (MAX_PENDING - 1)) != 0)
-      $error("rx_engine: MAX_PENDING must be a power of two in 2..64");
+      $error("rx_engine (%m): MAX_PENDING must be a power of two in 2..64");
     if (CPL_BATCH < 1 || CPL_BATCH > 8 || (CPL_BATCH & (CPL_BATCH - 1)) != 0)
-      $error("rx_engine: CPL_BATCH must be 1, 2, 4 or 8");
+      $error("rx_engine (%m): CPL_BATCH must be 1, 2, 4 or 8");
   end
 
   // Unused inputs: tkeep (the record's length rules; axi_dma takes write data by count),

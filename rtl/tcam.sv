@@ -100,10 +100,10 @@ module tcam #(
 
   initial begin
     if (TCAM_ENTRIES < 16 || TCAM_ENTRIES > 256) begin
-      $error("tcam: TCAM_ENTRIES (%0d) must be in 16..256", TCAM_ENTRIES);
+      $error("tcam (%m): TCAM_ENTRIES (%0d) must be in 16..256", TCAM_ENTRIES);
     end
     if (LEN_W < 1 || LEN_W > 32) begin
-      $error("tcam: LEN_W (%0d) must be in 1..32", LEN_W);
+      $error("tcam (%m): LEN_W (%0d) must be in 1..32", LEN_W);
     end
   end
 

@@ -117,12 +117,14 @@ module tx_engine #(
   localparam int DC_W       = $clog2(DESC_DEPTH) + 1;  // also the width of a batch count
 
   initial begin
-    if (DATA_W != 64 && DATA_W != 512) $error("tx_engine: DATA_W must be 64 or 512");
-    if (NUM_TXQ < 1 || NUM_TXQ > 128) $error("tx_engine: NUM_TXQ must be 1..128");
-    if (NUM_VNIC < 1 || NUM_VNIC > 254) $error("tx_engine: NUM_VNIC must be 1..254");
-    if (HOLD_DEPTH < HDR_BEATS + 4) $error("tx_engine: HOLD_DEPTH too small");
-    if (TAG_W < 1) $error("tx_engine: TAG_W must be at least 1");
-    if (DESC_BATCH < 1 || DESC_BATCH > DESC_DEPTH) $error("tx_engine: DESC_BATCH must be 1..DESC_DEPTH");
+    if (DATA_W != 64 && DATA_W != 512) $error("tx_engine (%m): DATA_W must be 64 or 512");
+    if (NUM_TXQ < 1 || NUM_TXQ > 128) $error("tx_engine (%m): NUM_TXQ must be 1..128");
+    if (NUM_VNIC < 1 || NUM_VNIC > 254) $error("tx_engine (%m): NUM_VNIC must be 1..254");
+    if (HOLD_DEPTH < HDR_BEATS + 4) $error("tx_engine (%m): HOLD_DEPTH too small");
+    if (TAG_W < 1) $error("tx_engine (%m): TAG_W must be at least 1");
+    if (DESC_BATCH < 1 || DESC_BATCH > DESC_DEPTH) begin
+      $error("tx_engine (%m): DESC_BATCH must be 1..DESC_DEPTH");
+    end
   end
 
   // =========================================================================================
@@ -133,7 +135,6 @@ module tx_engine #(
   logic [NUM_TXQ-1:0]    en_prev_q;
   logic [NUM_TXQ-1:0]    armed_q, armed_d, timer_q, timer_d, fire_q, fire_d;
   logic [NUM_TXQ*32-1:0] tcnt_q, tcnt_d;
-  logic [QW-1:0]         rr_q, rr_d;
 
   // =========================================================================================
   // FIFOs
@@ -262,7 +263,7 @@ module tx_engine #(
   assign fi_in       = {b_len, b_check, b_vidx8[VW-1:0], b_vport};
 
   // ---- stage A: round robin fetch
-  logic [NUM_TXQ-1:0] elig;
+  logic [NUM_TXQ-1:0] elig, a_grant, unused_a_last;
   logic               a_found, a_go;
   logic [QW-1:0]      a_q;
   logic [15:0]        a_idx;
@@ -271,7 +272,6 @@ module tx_engine #(
   logic [4:0]  e_sl;
   logic [15:0] e_used;
   logic [16:0] e_entries;
-  logic [31:0] e_j;
   always_comb begin
     e_sl      = '0;
     e_used    = '0;
@@ -284,18 +284,20 @@ module tx_engine #(
                   e_sl <= 5'd15 && fidx_q[i*16 +: 16] != cfg_txq_prod[i*16 +: 16] &&
                   {1'b0, e_used} < e_entries;
     end
-    a_found = 1'b0;
-    a_q     = '0;
-    e_j     = '0;
-    for (int k = 1; k <= NUM_TXQ; k++) begin
-      e_j = 32'(rr_q) + 32'(k);
-      if (e_j >= 32'(NUM_TXQ)) e_j = e_j - 32'(NUM_TXQ);
-      if (!a_found && elig[e_j]) begin
-        a_found = 1'b1;
-        a_q     = QW'(e_j);
-      end
-    end
   end
+
+  // Round robin over the eligible queues (after reset as if queue 0 had been served last);
+  // a_q is the granted queue (0 when none is).
+  rr_arb #(.N(NUM_TXQ), .RESET_LAST(0)) u_fetch_arb (
+    .clk       (clk),
+    .rst       (rst),
+    .req       (elig),
+    .advance   (a_go),
+    .grant     (a_grant),
+    .grant_idx (a_q),
+    .last      (unused_a_last)
+  );
+  assign a_found = a_grant != '0;
 
   // The batch: at most DESC_BATCH, the posted descriptors, the free completion slots, the
   // slots up to the end of the ring (one read never wraps) and the free descriptor credits.
@@ -479,9 +481,9 @@ module tx_engine #(
     t0  = {hb(hdr_q, 12), hb(hdr_q, 13)};
     t1  = {hb(hdr_q, 16), hb(hdr_q, 17)};
     t2  = {hb(hdr_q, 20), hb(hdr_q, 21)};
-    vl0 = t0 == 16'h8100 || t0 == 16'h88a8 || t0 == 16'h9100;
-    vl1 = t1 == 16'h8100 || t1 == 16'h88a8 || t1 == 16'h9100;
-    vl2 = t2 == 16'h8100 || t2 == 16'h88a8 || t2 == 16'h9100;
+    vl0 = nic_pkg::is_tpid(t0);
+    vl1 = nic_pkg::is_tpid(t1);
+    vl2 = nic_pkg::is_tpid(t2);
     l3  = 1'b0;
     sel = 2'd0;
     et  = t0;
@@ -507,11 +509,14 @@ module tx_engine #(
     for (int i = 0; i < 4; i++) src4[31 - 8*i -: 8] = l3b[(12 + i)*8 +: 8];
     for (int i = 0; i < 16; i++) src6[127 - 8*i -: 8] = l3b[(8 + i)*8 +: 8];
     ihl4   = {l3b[3:0], 2'b00};
-    arp_ok = l3 && et == 16'h0806 && rem >= 16'd28 && l3b[15:0] == 16'h0100 &&
-             l3b[31:16] == 16'h0008 && l3b[39:32] == 8'd6 && l3b[47:40] == 8'd4;
-    v4_ok  = l3 && et == 16'h0800 && rem >= 16'd20 && l3b[7:4] == 4'd4 && ihl4 >= 6'd20 &&
-             rem >= {10'd0, ihl4} && {l3b[23:16], l3b[31:24]} >= {10'd0, ihl4};
-    v6_ok  = l3 && et == 16'h86dd && rem >= 16'd40 && l3b[7:4] == 4'd6;
+    // l3b: byte i at [8*i +: 8]
+    arp_ok = l3 && et == nic_pkg::ETHERTYPE_ARP && rem >= 16'd28 &&
+             {l3b[7:0], l3b[15:8]} == nic_pkg::ARP_HTYPE_ETH &&
+             {l3b[23:16], l3b[31:24]} == nic_pkg::ETHERTYPE_IPV4 && l3b[39:32] == 8'd6 &&
+             l3b[47:40] == 8'd4;
+    v4_ok  = l3 && et == nic_pkg::ETHERTYPE_IPV4 && rem >= 16'd20 && l3b[7:4] == 4'd4 &&
+             ihl4 >= 6'd20 && rem >= {10'd0, ihl4} && {l3b[23:16], l3b[31:24]} >= {10'd0, ihl4};
+    v6_ok  = l3 && et == nic_pkg::ETHERTYPE_IPV6 && rem >= 16'd40 && l3b[7:4] == 4'd6;
     ll     = src6[127:120] == 8'hfe && src6[119:118] == 2'b10;
     bad_mac = sc && (s_len < 16'd14 || fmac != vmac);
     bad_v4  = c4 && ((arp_ok && spa != vip4) || (v4_ok && src4 != vip4));
@@ -623,10 +628,8 @@ module tx_engine #(
     timer_d = timer_q;
     tcnt_d  = tcnt_q;
     fire_d  = '0;
-    rr_d    = rr_q;
     if (a_go) begin
       fidx_d[32'(a_q)*16 +: 16] = a_idx + 16'(a_n);
-      rr_d = a_q;
     end
     if (wt_pop && wt_valid) done_d[32'(wt_out)*16 +: 16] = done_q[32'(wt_out)*16 +: 16] + 16'd1;
     pending = '0;
@@ -688,7 +691,6 @@ module tx_engine #(
       timer_q     <= '0;
       tcnt_q      <= '0;
       fire_q      <= '0;
-      rr_q        <= '0;
       rq_valid_q  <= 1'b0;
       dcnt_q      <= '0;
       dk_q        <= '0;
@@ -711,7 +713,6 @@ module tx_engine #(
       timer_q     <= timer_d;
       tcnt_q      <= tcnt_d;
       fire_q      <= fire_d;
-      rr_q        <= rr_d;
       rq_valid_q  <= rq_valid_d;
       dcnt_q      <= dcnt_d;
       dk_q        <= dk_d;

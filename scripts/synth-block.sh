@@ -12,11 +12,12 @@
 #        SYNTH_PATH=1 also prints the deepest path, cell by cell with its RTL source lines
 #        SYNTH_MAX_LUT_LEVELS=N fails when the LUT levels exceed N (and prints the path)
 #
-# Flow: `read_verilog -sv` of the generated nic_regs_pkg and every rtl/*.sv (packages
-# first), `chparam -set NAME VALUE` per parameter, `synth_xilinx -family xcup -top TOP
-# -flatten -noiopad -noclkbuf` (modules TOP does not use are dropped). The top is a core that
-# drops into an FPGA shell, so no I/O or clock buffers are inserted, and the design is
-# flattened so the path analysis sees one netlist.
+# Flow: `read_verilog -sv` of the files of rtl/sources.f in order (packages first; the
+# generated ones freshly generated from rtl/regs.yaml), `chparam -set NAME VALUE` per
+# parameter, `synth_xilinx -family xcup -top TOP -flatten -noiopad -noclkbuf` (modules TOP
+# does not use are dropped). The top is a core that drops into an FPGA shell, so no I/O or
+# clock buffers are inserted, and the design is flattened so the path analysis sees one
+# netlist.
 #
 # Report and logic depth: scripts/synth-report.py on the netlist (write_json); it can be run
 # again by hand on a kept netlist. Yosys has no timing model for Xilinx cells, so it walks the
@@ -59,24 +60,20 @@ for p in "${params[@]}"; do
   tag+="_${p%%=*}${p#*=}"
   label+=" $p"
 done
-[[ -f "$RTL/$top.sv" ]] || { echo "synth-block.sh: no $RTL/$top.sv" >&2; exit 2; }
 
-# The register-map package and the register file (nic_regfile) are generated from
-# $RTL/regs.yaml into a temp dir (this script runs outside CMake). Packages first (nic_regs_pkg, nic_pkg), then every other module (one
-# module per file; the committed copies of nic_regs_pkg and nic_regfile are not read twice).
+# The source list: rtl/sources.f, with the generated files (nic_regs_pkg, nic_regfile from
+# $RTL/regs.yaml) generated into a temp dir (this script runs outside CMake) and read from
+# there (scripts/rtl-sources.sh).
 gen_dir="$(mktemp -d)"
 trap 'rm -rf "$gen_dir"' EXIT
-"${PYTHON:-python3}" "$ROOT/scripts/regs/gen_regs.py" "$RTL/regs.yaml" \
-  --sv "$gen_dir/nic_regs_pkg.sv" --regfile "$gen_dir/nic_regfile.sv" 2> "$gen_dir/gen.log" || {
-  cat "$gen_dir/gen.log" >&2
-  echo "synth-block.sh: the register-map generator failed on $RTL/regs.yaml" >&2
-  exit 1
-}
-sources=("$gen_dir/nic_regs_pkg.sv" "$RTL/nic_pkg.sv" "$gen_dir/nic_regfile.sv")
-while IFS= read -r f; do
-  [[ "$f" == "$RTL/nic_pkg.sv" || "$f" == "$RTL/nic_regs_pkg.sv" \
-    || "$f" == "$RTL/nic_regfile.sv" ]] || sources+=("$f")
-done < <(find "$RTL" -maxdepth 1 -name '*.sv' | sort)
+# shellcheck source=rtl-sources.sh
+source "$ROOT/scripts/rtl-sources.sh"
+rtl_sources "$gen_dir" || { echo "synth-block.sh: no source list" >&2; exit 1; }
+top_found=""
+for f in "${sources[@]}"; do
+  if [[ "$(rtl_module "$f")" == "$top" ]]; then top_found=1; fi
+done
+[[ -n "$top_found" ]] || { echo "synth-block.sh: no module $top in $RTL/sources.f" >&2; exit 2; }
 
 out="${SYNTH_OUT:-}"
 keep_hint=""

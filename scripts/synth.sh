@@ -9,8 +9,9 @@
 #                                        its default tables (64K EM entries): by hand, it takes
 #                                        over an hour of CPU (docs/synthesis.md)
 #        scripts/synth.sh --suite        the test suite's pass (ctest rtl_synth): the blocks of
-#                                        the host interface, the pipeline glue and the
-#                                        receive classifier's sum trees, synthesized
+#                                        the host interface, the pipeline glue, the
+#                                        receive classifier's sum trees and the library's
+#                                        arbiter and popcount (rtl/lib), synthesized
 #                                        one by one at DATA_W=64 (every other module is
 #                                        elaborated by rtl_yosys_elab; the big blocks and
 #                                        nic_top are synthesized by hand, figures in
@@ -35,6 +36,8 @@ if [[ "${1:-}" == "--suite" ]]; then
     "sync_fifo levels<=2"
     "add_tree N=128 W=16 OUT_W=24 levels<=7"
     "rss_toeplitz levels<=4"
+    "rr_arb N=16 levels<=4"
+    "popcount N=64 levels<=4"
   )
   for b in "${blocks[@]}"; do
     echo "== $b"

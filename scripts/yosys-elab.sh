@@ -1,28 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Elaborates every module of rtl/ as its own top with Yosys 0.23 (read_verilog -sv, hierarchy
-# -check) at its default parameters and at DATA_W 64 and 512 where it has one. Seconds
-# per module, so the test suite can make sure every file parses and elaborates in the
-# synthesis tool too, not only in Verilator (`$bits` of a package type, for one, is a Yosys
-# syntax error); the full mapping of the large tops (nic_datapath with a 64K-entry table,
-# ~1 h) is scripts/synth-block.sh's and is run by hand (docs/synthesis.md).
+# Elaborates every module of rtl/ (rtl/sources.f) as its own top with Yosys 0.23
+# (read_verilog -sv, hierarchy -check) at its default parameters and at DATA_W 64 and 512
+# where it has one. Seconds per module, so the test suite can make sure every file parses and
+# elaborates in the synthesis tool too, not only in Verilator (`$bits` of a package type, for
+# one, is a Yosys syntax error); the full mapping of the large tops (nic_datapath with a
+# 64K-entry table, ~1 h) is scripts/synth-block.sh's and is run by hand (docs/synthesis.md).
 # Exits non-zero on any Yosys error or warning.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RTL="${RTL_DIR:-$ROOT/rtl}"
 YOSYS="${YOSYS:-yosys}"
 
+# The source list: rtl/sources.f, with the generated files (nic_regs_pkg, nic_regfile from
+# $RTL/regs.yaml) generated into a temp dir and read from there (scripts/rtl-sources.sh).
 gen_dir="$(mktemp -d)"
 trap 'rm -rf "$gen_dir"' EXIT
-"${PYTHON:-python3}" "$ROOT/scripts/regs/gen_regs.py" "$RTL/regs.yaml" \
-  --sv "$gen_dir/nic_regs_pkg.sv" 2> "$gen_dir/gen.log" || {
-  cat "$gen_dir/gen.log" >&2
-  exit 1
-}
-sources=("$gen_dir/nic_regs_pkg.sv" "$RTL/nic_pkg.sv")
-while IFS= read -r f; do
-  [[ "$f" == "$RTL/nic_pkg.sv" || "$f" == "$RTL/nic_regs_pkg.sv" ]] || sources+=("$f")
-done < <(find "$RTL" -maxdepth 1 -name '*.sv' | sort)
+# shellcheck source=rtl-sources.sh
+source "$ROOT/scripts/rtl-sources.sh"
+rtl_sources "$gen_dir" || { echo "yosys-elab.sh: no source list" >&2; exit 1; }
 
 # One Yosys process: read everything once, then elaborate each top from a saved copy (reading
 # the sources, the generated register file above all, is most of the time).
@@ -31,7 +27,7 @@ script="$gen_dir/elab.ys"
   echo "read_verilog -sv ${sources[*]}"
   echo "design -save sources"
   for f in "${sources[@]}"; do
-    m="$(sed -n 's/^module \([a-z_0-9]*\).*/\1/p' "$f" | head -1)"
+    m="$(rtl_module "$f")"
     [[ -n "$m" ]] || continue
     if grep -q 'parameter int DATA_W' "$f"; then ws=(64 512); else ws=(""); fi
     for w in "${ws[@]}"; do

@@ -27,23 +27,21 @@ module axis_stat_tap #(
 
   initial begin
     if (KEEP_W < 1) begin
-      $error("axis_stat_tap: KEEP_W (%0d) must be at least 1", KEEP_W);
+      $error("axis_stat_tap (%m): KEEP_W (%0d) must be at least 1", KEEP_W);
     end
   end
 
   logic               beat_q, beat_d;
   logic               last_q, last_d;
   logic [BYTES_W-1:0] bytes_q, bytes_d;
+  logic [BYTES_W-1:0] keep_cnt;
+
+  popcount #(.N(KEEP_W)) u_keep_cnt (.in(axis_tkeep), .count(keep_cnt));
 
   always_comb begin
     beat_d  = axis_tvalid && axis_tready;
     last_d  = beat_d && axis_tlast;
-    bytes_d = '0;
-    if (beat_d) begin
-      for (int i = 0; i < KEEP_W; i++) begin
-        bytes_d = bytes_d + {{(BYTES_W-1){1'b0}}, axis_tkeep[i]};
-      end
-    end
+    bytes_d = beat_d ? keep_cnt : '0;
   end
 
   always_ff @(posedge clk) begin

@@ -52,13 +52,13 @@ module axis_byte_strip #(
 
   initial begin
     if (DATA_W < 8 || DATA_W % 8 != 0) begin
-      $error("axis_byte_strip: DATA_W (%0d) must be a positive multiple of 8", DATA_W);
+      $error("axis_byte_strip (%m): DATA_W (%0d) must be a positive multiple of 8", DATA_W);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("axis_byte_strip: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("axis_byte_strip (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if (LEN_W < 1 || LEN_W > 15) begin
-      $error("axis_byte_strip: LEN_W (%0d) must be 1..15", LEN_W);
+      $error("axis_byte_strip (%m): LEN_W (%0d) must be 1..15", LEN_W);
     end
   end
 

@@ -56,13 +56,13 @@ module axis_byte_prepend #(
 
   initial begin
     if (DATA_W < 8 || DATA_W % 8 != 0) begin
-      $error("axis_byte_prepend: DATA_W (%0d) must be a positive multiple of 8", DATA_W);
+      $error("axis_byte_prepend (%m): DATA_W (%0d) must be a positive multiple of 8", DATA_W);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("axis_byte_prepend: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("axis_byte_prepend (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if (HDR_BYTES < 1 || (1 << HLEN_W) <= HDR_BYTES) begin
-      $error("axis_byte_prepend: HLEN_W (%0d) too narrow for HDR_BYTES (%0d)", HLEN_W,
+      $error("axis_byte_prepend (%m): HLEN_W (%0d) too narrow for HDR_BYTES (%0d)", HLEN_W,
              HDR_BYTES);
     end
   end

@@ -34,13 +34,13 @@ module sync_fifo #(
 
   initial begin
     if (WIDTH < 1) begin
-      $error("sync_fifo: WIDTH (%0d) must be at least 1", WIDTH);
+      $error("sync_fifo (%m): WIDTH (%0d) must be at least 1", WIDTH);
     end
     if (DEPTH < 2 || (DEPTH & (DEPTH - 1)) != 0) begin
-      $error("sync_fifo: DEPTH (%0d) must be a power of two, at least 2", DEPTH);
+      $error("sync_fifo (%m): DEPTH (%0d) must be a power of two, at least 2", DEPTH);
     end
     if (CNT_W != AW + 1) begin
-      $error("sync_fifo: CNT_W (%0d) must be $clog2(DEPTH) + 1", CNT_W);
+      $error("sync_fifo (%m): CNT_W (%0d) must be $clog2(DEPTH) + 1", CNT_W);
     end
   end
 

@@ -2,7 +2,7 @@
 // axis_fifo: single-clock first-word-fall-through FIFO in block RAM, for wide and deep
 // buffers (frames). The payload is any vector (an AXI4-Stream beat packed by the caller).
 //
-// Storage: em_sdp_ram (registered read). A read is issued whenever the RAM holds a word and
+// Storage: sdp_ram (registered read). A read is issued whenever the RAM holds a word and
 // the 4-entry output buffer (sync_fifo, distributed RAM) has room for it and for the read
 // already in flight, so a consumer that takes a word every clock gets one every clock.
 // Latency from a push to m_valid: 3 clocks. s_ready = RAM not full (no path from m_ready).
@@ -32,7 +32,7 @@ module axis_fifo #(
 
   initial begin
     if (DEPTH < 4 || (DEPTH & (DEPTH - 1)) != 0) begin
-      $error("axis_fifo: DEPTH (%0d) must be a power of two, at least 4", DEPTH);
+      $error("axis_fifo (%m): DEPTH (%0d) must be a power of two, at least 4", DEPTH);
     end
   end
 
@@ -50,7 +50,7 @@ module axis_fifo #(
   assign issue   = (wptr_q != rptr_q) && ({1'b0, ob_count} + {{$clog2(OB){1'b0}}, rd_pend_q}
                                            < ($clog2(OB)+2)'(OB));
 
-  em_sdp_ram #(.WIDTH(WIDTH), .DEPTH(DEPTH)) u_ram (
+  sdp_ram #(.WIDTH(WIDTH), .DEPTH(DEPTH)) u_ram (
     .clk     (clk),
     .wr_en   (push),
     .wr_addr (wptr_q[AW-1:0]),

@@ -39,13 +39,13 @@ module axis_pipe_reg #(
 
   initial begin
     if (DATA_W < 8 || DATA_W % 8 != 0) begin
-      $error("axis_pipe_reg: DATA_W (%0d) must be a positive multiple of 8", DATA_W);
+      $error("axis_pipe_reg (%m): DATA_W (%0d) must be a positive multiple of 8", DATA_W);
     end
     if (KEEP_W != DATA_W / 8) begin
-      $error("axis_pipe_reg: KEEP_W (%0d) must be DATA_W/8", KEEP_W);
+      $error("axis_pipe_reg (%m): KEEP_W (%0d) must be DATA_W/8", KEEP_W);
     end
     if (USER_W < 1) begin
-      $error("axis_pipe_reg: USER_W (%0d) must be at least 1", USER_W);
+      $error("axis_pipe_reg (%m): USER_W (%0d) must be at least 1", USER_W);
     end
   end
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// em_sdp_ram: simple dual-port RAM (one write port, one read port, one clock) written in the
+// sdp_ram: simple dual-port RAM (one write port, one read port, one clock) written in the
 // form Yosys (synth_xilinx: block or ultra RAM) and Verilator both infer as a memory.
 //
 // Read: rd_data is registered; it takes mem[rd_addr] on a clock with rd_en and holds
@@ -10,7 +10,7 @@
 `timescale 1ns/1ps
 `default_nettype none
 
-module em_sdp_ram #(
+module sdp_ram #(
   parameter int WIDTH = 160,
   parameter int DEPTH = 8192,
   parameter int ADDR_W = (DEPTH > 1) ? $clog2(DEPTH) : 1
@@ -28,13 +28,13 @@ module em_sdp_ram #(
 
   initial begin
     if (WIDTH < 1) begin
-      $error("em_sdp_ram: WIDTH (%0d) must be at least 1", WIDTH);
+      $error("sdp_ram (%m): WIDTH (%0d) must be at least 1", WIDTH);
     end
     if (DEPTH < 2 || (DEPTH & (DEPTH - 1)) != 0) begin
-      $error("em_sdp_ram: DEPTH (%0d) must be a power of two, at least 2", DEPTH);
+      $error("sdp_ram (%m): DEPTH (%0d) must be a power of two, at least 2", DEPTH);
     end
     if (ADDR_W != $clog2(DEPTH)) begin
-      $error("em_sdp_ram: ADDR_W (%0d) must be $clog2(DEPTH)", ADDR_W);
+      $error("sdp_ram (%m): ADDR_W (%0d) must be $clog2(DEPTH)", ADDR_W);
     end
   end
 

@@ -24,7 +24,7 @@ module add_tree #(
 
   initial begin
     if (N < 1 || W < 1 || OUT_W < 1) begin
-      $error("add_tree: N (%0d), W (%0d) and OUT_W (%0d) must be at least 1", N, W, OUT_W);
+      $error("add_tree (%m): N (%0d), W (%0d) and OUT_W (%0d) must be at least 1", N, W, OUT_W);
     end
   end
 
