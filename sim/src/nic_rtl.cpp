@@ -213,34 +213,6 @@ struct ImplT final : NicRtl::Impl {
     d.s_axis_wire_tuser = 0;
   }
 
-  void drive_axil(const axi::AxiLiteM2S& o) {
-    V& d = *m;
-    d.s_axil_awvalid = o.awvalid;
-    bench::put(d.s_axil_awaddr, o.awaddr);
-    bench::put(d.s_axil_awprot, o.awprot);
-    d.s_axil_wvalid = o.wvalid;
-    bench::put(d.s_axil_wdata, o.wdata);
-    bench::put(d.s_axil_wstrb, o.wstrb);
-    d.s_axil_bready = o.bready;
-    d.s_axil_arvalid = o.arvalid;
-    bench::put(d.s_axil_araddr, o.araddr);
-    bench::put(d.s_axil_arprot, o.arprot);
-    d.s_axil_rready = o.rready;
-  }
-  axi::AxiLiteS2M sample_axil() const {
-    const V& d = *m;
-    axi::AxiLiteS2M s;
-    s.awready = d.s_axil_awready;
-    s.wready = d.s_axil_wready;
-    s.bvalid = d.s_axil_bvalid;
-    s.bresp = d.s_axil_bresp;
-    s.arready = d.s_axil_arready;
-    s.rvalid = d.s_axil_rvalid;
-    s.rdata = d.s_axil_rdata;
-    s.rresp = d.s_axil_rresp;
-    return s;
-  }
-
   void monitors(NicObserver* obs) {
     V& d = *m;
     if (d.mon_in_fire) {
@@ -281,7 +253,7 @@ struct ImplT final : NicRtl::Impl {
     const axi::AxiS2M& ds = mem.outputs();
     DmaPort::drive(d, ds);
     const axi::AxiLiteM2S lo = in_reset ? axi::AxiLiteM2S{} : axil.outputs();
-    drive_axil(lo);
+    axi::AxilSlavePort::drive(d, lo);
     drive_wire();
     d.m_axis_wire_tready = pattern(cfg.ready_pattern, cycle) ? 1 : 0;
     d.m_irq_ready = 1;
@@ -291,7 +263,7 @@ struct ImplT final : NicRtl::Impl {
     if (fst) fst->dump(static_cast<std::uint64_t>(2 * cycle));
     axi::AxiM2S dm;
     DmaPort::sample(d, dm);
-    const axi::AxiLiteS2M ls = sample_axil();
+    const axi::AxiLiteS2M ls = axi::AxilSlavePort::s2m(d);
     bool active = false;
     if (!in_reset) {
       dchk.observe(dm, ds);

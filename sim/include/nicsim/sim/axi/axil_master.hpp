@@ -5,8 +5,10 @@
 // slave's answer (clock()). With `stalls` it idles 0-2 clocks before an access, delays AWVALID
 // and WVALID independently by 0-2 clocks and pauses BREADY / RREADY a third of the time
 // (from `rng`); without, every access takes the slave's minimum. No GoogleTest and no SystemC:
-// the co-simulation (sim/src/nic_rtl.cpp) drives it from its clocked process, with
-// AxiLiteCheckerCore watching.
+// the co-simulation (sim/src/nic_rtl.cpp) drives it from its clocked process, the benches'
+// AxiLiteDriver (testbenches/common/axil_driver.hpp) from their harness, each with an
+// AXI4-Lite checker watching. AxilSlavePort binds the plain values to a Verilated model's
+// s_axil_* signals.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +17,7 @@
 #include <random>
 
 #include "nicsim/sim/axi/axi_checker.hpp"
+#include "nicsim/sim/bits.hpp"
 
 namespace nicsim::axi {
 
@@ -32,6 +35,10 @@ class AxilMasterPort {
   };
 
   explicit AxilMasterPort(std::mt19937* rng = nullptr) : rng_(rng) {}
+
+  /// Stalls from `rng` from the next access on; nullptr: none.
+  void set_rng(std::mt19937* rng) { rng_ = rng; }
+  [[nodiscard]] bool stalls() const { return rng_ != nullptr; }
 
   void push(Access a) { q_.push_back(std::move(a)); }
   [[nodiscard]] bool idle() const { return q_.empty() && !active_; }
@@ -119,6 +126,54 @@ class AxilMasterPort {
   AxiLiteM2S out_;
   bool decided_ = false;
   std::uint64_t now_ = 0;
+};
+
+/// A Verilated model's AXI4-Lite slave port, signals s_axil_*: the master's values onto the
+/// model's inputs, and both sides read back as plain values (for the checker and the master).
+struct AxilSlavePort {
+  template <class V>
+  static void drive(V& d, const AxiLiteM2S& o) {
+    d.s_axil_awvalid = o.awvalid;
+    bench::put(d.s_axil_awaddr, o.awaddr);
+    bench::put(d.s_axil_awprot, o.awprot);
+    d.s_axil_wvalid = o.wvalid;
+    bench::put(d.s_axil_wdata, o.wdata);
+    bench::put(d.s_axil_wstrb, o.wstrb);
+    d.s_axil_bready = o.bready;
+    d.s_axil_arvalid = o.arvalid;
+    bench::put(d.s_axil_araddr, o.araddr);
+    bench::put(d.s_axil_arprot, o.arprot);
+    d.s_axil_rready = o.rready;
+  }
+  template <class V>
+  static AxiLiteM2S m2s(const V& d) {
+    AxiLiteM2S s;
+    s.awvalid = d.s_axil_awvalid != 0;
+    s.awaddr = d.s_axil_awaddr;
+    s.awprot = d.s_axil_awprot;
+    s.wvalid = d.s_axil_wvalid != 0;
+    s.wdata = d.s_axil_wdata;
+    s.wstrb = d.s_axil_wstrb;
+    s.bready = d.s_axil_bready != 0;
+    s.arvalid = d.s_axil_arvalid != 0;
+    s.araddr = d.s_axil_araddr;
+    s.arprot = d.s_axil_arprot;
+    s.rready = d.s_axil_rready != 0;
+    return s;
+  }
+  template <class V>
+  static AxiLiteS2M s2m(const V& d) {
+    AxiLiteS2M s;
+    s.awready = d.s_axil_awready != 0;
+    s.wready = d.s_axil_wready != 0;
+    s.bvalid = d.s_axil_bvalid != 0;
+    s.bresp = d.s_axil_bresp;
+    s.arready = d.s_axil_arready != 0;
+    s.rvalid = d.s_axil_rvalid != 0;
+    s.rdata = d.s_axil_rdata;
+    s.rresp = d.s_axil_rresp;
+    return s;
+  }
 };
 
 }  // namespace nicsim::axi
