@@ -13,10 +13,8 @@
 #include "nicsim/host/driver/driver.hpp"
 #include "nicsim/host/hal/model_device.hpp"
 #include "nicsim/model/pcap_io.hpp"
-#include "nicsim/sim/nic_rtl.hpp"
-#include "nicsim/sim/pcie_link.hpp"
+#include "nicsim/sim/nic_system.hpp"
 #include "nicsim/sim/scenario_host.hpp"
-#include "nicsim/sim/sim_device.hpp"
 
 namespace nicsim::sim {
 
@@ -24,22 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-/// The parameters nic_cosim_top is Verilated with (sim/CMakeLists.txt NICSIM_NIC_RTL_PARAMS):
-/// the model engine and the scoreboard use the same tables and queues.
-model::DeviceConfig rtl_config(unsigned data_width) {
-  model::DeviceConfig c;
-  c.pipeline.num_vnic = NICSIM_NIC_RTL_NUM_VNIC;
-  c.pipeline.em_buckets = NICSIM_NIC_RTL_EM_BUCKETS;
-  c.pipeline.tcam_entries = NICSIM_NIC_RTL_TCAM_ENTRIES;
-  c.pipeline.num_meters = NICSIM_NIC_RTL_NUM_METERS;
-  c.pipeline.num_encap = NICSIM_NIC_RTL_NUM_ENCAP;
-  c.num_rxq = NICSIM_NIC_RTL_NUM_RXQ;
-  c.num_txq = NICSIM_NIC_RTL_NUM_TXQ;
-  c.num_vectors = NICSIM_NIC_RTL_NUM_VECTORS;
-  c.data_w = data_width;
-  return c;
-}
 
 struct Source {
   unsigned vport = 0;
@@ -166,7 +148,7 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
   CosimResult r;
   r.engine = "model";
   const auto t0 = Clock::now();
-  host::ModelDevice dev(rtl_config(s.nic.data_width));
+  host::ModelDevice dev(rtl_device_config(s.nic.data_width));
   host::Driver drv(dev);
   ScenarioHost h(drv, s);
   Outputs out(opt.out_dir);
@@ -234,36 +216,6 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
 
 // ---- the rtl engine --------------------------------------------------------------------------
 
-struct CosimTop : sc_core::sc_module {
-  model::HostMemory mem;
-  sc_core::sc_clock clk;
-  NicRtl nic;
-  PcieLink link;
-  HostMemoryTarget hostmem;
-  SimHost cpu;
-  SimDevice dev{cpu};
-
-  CosimTop(sc_core::sc_module_name n, const Scenario& s, const CosimOptions& opt)
-      : sc_module(n),
-        clk("clk", sc_core::sc_time(1000.0 / s.nic.clock_mhz, sc_core::SC_NS)),
-        nic("nic", NicRtlConfig{.data_width = s.nic.data_width,
-                                .watchdog_cycles = s.run.watchdog_cycles,
-                                .fst_path = opt.fst_path,
-                                .valid_pattern = opt.valid_pattern,
-                                .ready_pattern = opt.ready_pattern}),
-        link("link", s.pcie),
-        hostmem("hostmem", mem),
-        cpu("cpu", mem) {
-    nic.clk(clk);
-    nic.dma.bind(link.dma_in);
-    link.mem_out.bind(hostmem.socket);
-    link.mmio_out.bind(nic.mmio);
-    cpu.mmio.bind(link.mmio_in);
-    nic.on_irq = [this](unsigned v) { link.msix(v); };
-    link.on_interrupt = [this](unsigned v) { cpu.interrupt(v); };
-  }
-};
-
 CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
   CosimResult r;
   r.engine = "rtl";
@@ -276,7 +228,13 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
   if (opt.wire != nullptr) {  // the port replaces the scenario's wire sources
     std::erase_if(traffic, [](const Source& x) { return x.vport == 0; });
   }
-  CosimTop top("top", s, opt);
+  NicSystem top("top", NicSystemConfig{.data_width = s.nic.data_width,
+                                       .clock_mhz = s.nic.clock_mhz,
+                                       .pcie = s.pcie,
+                                       .watchdog_cycles = s.run.watchdog_cycles,
+                                       .fst_path = opt.fst_path,
+                                       .valid_pattern = opt.valid_pattern,
+                                       .ready_pattern = opt.ready_pattern});
   std::unique_ptr<Scoreboard> sb;
   Outputs out(opt.out_dir);
   bool finished = false;
@@ -286,7 +244,7 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
     try {
       host::Driver drv(top.dev);
       if (opt.scoreboard) {
-        sb = std::make_unique<Scoreboard>(rtl_config(s.nic.data_width));
+        sb = std::make_unique<Scoreboard>(rtl_device_config(s.nic.data_width));
         top.nic.set_observer(sb.get());
         r.scoreboard = true;
       }

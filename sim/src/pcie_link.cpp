@@ -183,7 +183,9 @@ tlm::tlm_sync_enum PcieLink::nb_transport_fw(tlm::tlm_generic_payload& gp,
 }
 
 void PcieLink::msix(unsigned vector) {
+  ++msix_in_flight_;
   schedule(timing_.msix(now_ns()), [this, vector] {
+    --msix_in_flight_;
     if (on_interrupt) on_interrupt(vector);
   });
 }

@@ -194,6 +194,7 @@ void Scoreboard::expect_delivery(const model::Delivery& d, const Pending& p) {
     wire_.push_back(std::move(e));
     return;
   }
+  if (!receive_checked_) return;
   host::RxPacket& c = e.cpl;
   c.length = static_cast<std::uint16_t>(e.bytes.size());
   c.rss_hash = d.rss_valid ? d.rss_hash : 0;
@@ -332,11 +333,13 @@ void Scoreboard::finish(const host::Stats& rtl, std::uint64_t cycle) {
     if (r != m) mismatch({kNoFrame, std::string("counter ") + name, "value", std::to_string(r),
                           std::to_string(m), cycle});
   };
-  counter("receive-ring drops (rx_no_desc + rx_too_long + rx_cq_full + quota)",
-          rtl.drop_rx_no_desc + rtl.drop_rx_too_long + rtl.drop_rx_cq_full + rtl.drop_quota,
-          vnic_drops);
-  counter("exception-ring drops (exc_full + mirror_drop)", rtl.drop_exc_full + rtl.mirror_drop,
-          exc_drops);
+  if (receive_checked_) {
+    counter("receive-ring drops (rx_no_desc + rx_too_long + rx_cq_full + quota)",
+            rtl.drop_rx_no_desc + rtl.drop_rx_too_long + rtl.drop_rx_cq_full + rtl.drop_quota,
+            vnic_drops);
+    counter("exception-ring drops (exc_full + mirror_drop)", rtl.drop_exc_full + rtl.mirror_drop,
+            exc_drops);
+  }
   const model::PipelineCounters& m = dev_->pipeline().counters();
   // The model's pipeline counts its input by source vport; the NIC by where a frame came from
   // (a frame the host re-injects as vport 0 is transmitted, not received). Both count every

@@ -79,8 +79,10 @@ class PcieLink : public sc_core::sc_module {
   void msix(unsigned vector);
 
   [[nodiscard]] const PcieTiming& timing() const { return timing_; }
-  /// Transactions in flight (DMA and MMIO); 0 when the link is quiet.
-  [[nodiscard]] std::size_t in_flight() const { return dma_in_flight_ + mmio_q_.size(); }
+  /// DMA transactions, MMIO accesses and MSI-X messages on their way; 0 when the link is quiet.
+  [[nodiscard]] std::size_t in_flight() const {
+    return dma_in_flight_ + mmio_q_.size() + msix_in_flight_;
+  }
   [[nodiscard]] std::uint64_t dma_reads() const { return dma_reads_; }
   [[nodiscard]] std::uint64_t dma_writes() const { return dma_writes_; }
   [[nodiscard]] std::uint64_t mmio_reads() const { return mmio_reads_; }
@@ -121,6 +123,7 @@ class PcieLink : public sc_core::sc_module {
   std::deque<Mmio> mmio_q_;
   sc_core::sc_event mmio_posted_;
   std::size_t dma_in_flight_ = 0;
+  std::size_t msix_in_flight_ = 0;
   std::uint64_t dma_reads_ = 0, dma_writes_ = 0, mmio_reads_ = 0, mmio_writes_ = 0;
 };
 
