@@ -306,9 +306,12 @@ void Driver::reset() {
   if (has(Block::kFcmd)) wr(block(Block::kFcmd).base + R::fcmd::FCMD_CTRL, 0);
 }
 
+void Driver::flush_writes() { (void)rd(block(Block::kNic).base + R::BLOCK_ID); }
+
 void Driver::enable(bool on) {
   const std::uint32_t a = base(Block::kNic, "enable") + R::nic::CONTROL;
   wr(a, R::nic::CONTROL_ENABLE.put(rd(a), on ? 1 : 0));
+  flush_writes();
 }
 
 bool Driver::enabled() {
@@ -385,11 +388,13 @@ void Driver::configure_vnic(const VnicConfig& c) {
   ctrl = R::vnic::VNIC_CTRL_IPV6_CHECK.put(ctrl, c.ipv6_check ? 1 : 0);
   ctrl = R::vnic::VNIC_CTRL_QUOTA_WAIT.put(ctrl, c.quota_wait ? 1 : 0);
   wr(e + R::vnic::VNIC_CTRL, ctrl);
+  flush_writes();
 }
 
 void Driver::disable_vnic(unsigned vport) {
   if (vport < 1) throw DriverError(DriverErrc::kBadArgument, "vport 0 is the wire");
   wr(element(Block::kVnic, vport - 1, "VNIC configuration") + R::vnic::VNIC_CTRL, 0);
+  flush_writes();
 }
 
 void Driver::release_quota(unsigned vport, std::uint32_t bytes) {

@@ -113,6 +113,7 @@ RxQueue::RxQueue(Driver& drv, unsigned index, const RxQueueConfig& cfg, bool exc
     dma_wmb();
     drv.wr(regs_ + R::rxq::PROD, prod_);
     drv.wr(regs_ + R::rxq::CQ_ARM, 1);
+    drv.flush_writes();  // the buffers are the NIC's when the constructor returns
   } catch (...) {
     drv.release_queue(b, index);
     throw;

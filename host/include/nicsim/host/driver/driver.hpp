@@ -127,6 +127,10 @@ class Driver {
   [[nodiscard]] std::uint32_t element(Block b, unsigned i, const char* feature) const;
   [[nodiscard]] std::uint32_t rd(std::uint32_t addr) { return dev_->read32(addr); }
   void wr(std::uint32_t addr, std::uint32_t v) { dev_->write32(addr, v); }
+  /// Returns when every register write issued so far has reached the NIC: writes are posted
+  /// (PCIe), a read is not and does not pass them. Calls that configure what the wire's frames
+  /// meet (enable, a VNIC, a receive queue) end with it, so it is in effect when they return.
+  void flush_writes();
   /// A register array of `words` 32-bit words from bytes (byte 4i is bits 7:0 of word i; bytes
   /// beyond `bytes` are written as zero).
   void wr_words(std::uint32_t addr, std::uint32_t words, std::span<const std::uint8_t> bytes);
