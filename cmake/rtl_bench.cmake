@@ -12,12 +12,13 @@
 #   nicsim_verilate_block depends on them.
 #
 # nicsim_verilate_block(<target> TOP <module> PREFIX <class> [PARAMS NAME=VALUE ...]
-#                       [TRACE] [EXTRA_SOURCES file.sv ...])
+#                       [TRACE] [EXTRA_SOURCES file.sv ...] [REPLACE rtl.sv stand-in.sv ...])
 #   Verilates <module> (as C++, not SystemC) with the given parameters into <target> as the
 #   model class <class> (e.g. Vem_table_w64); call it once per parameter set (DATA_W sweeps).
 #   Lint warnings are errors here too (-Wall; waivers in rtl/lint_waivers.vlt).
 #   EXTRA_SOURCES: bench-only modules (e.g. a wrapper in testbenches/rtl_*), verilated after
-#   the rtl/ sources.
+#   the rtl/ sources. REPLACE <rtl file> <stand-in> ...: a file of rtl/ read from elsewhere
+#   (a variant under test, a planted bug).
 set(NICSIM_RTL_DIR ${CMAKE_SOURCE_DIR}/rtl)
 set(NICSIM_RTL_MANIFEST ${NICSIM_RTL_DIR}/sources.f)
 set(NICSIM_RTL_GEN_DIR ${CMAKE_BINARY_DIR}/generated/rtl)
@@ -52,7 +53,17 @@ foreach(_f IN ITEMS ${NICSIM_REGS_SV} ${NICSIM_FMT_SV} ${NICSIM_REGS_REGFILE})
 endforeach()
 
 function(nicsim_verilate_block target)
-  cmake_parse_arguments(A "TRACE" "TOP;PREFIX" "PARAMS;EXTRA_SOURCES" ${ARGN})
+  cmake_parse_arguments(A "TRACE" "TOP;PREFIX" "PARAMS;EXTRA_SOURCES;REPLACE" ${ARGN})
+  set(_sources ${NICSIM_RTL_SOURCES})
+  while(A_REPLACE)  # pairs: a file of rtl/ and the file that stands in for it
+    list(POP_FRONT A_REPLACE _orig _new)
+    list(FIND _sources ${_orig} _i)
+    if(_i EQUAL -1 OR NOT _new)
+      message(FATAL_ERROR "nicsim_verilate_block(${target}): REPLACE ${_orig}: not an rtl/ source")
+    endif()
+    list(REMOVE_AT _sources ${_i})
+    list(INSERT _sources ${_i} ${_new})
+  endwhile()
   set(_g)
   foreach(_p IN LISTS A_PARAMS)
     list(APPEND _g -G${_p})
@@ -64,7 +75,7 @@ function(nicsim_verilate_block target)
   verilate(${target} ${_trace}
     PREFIX ${A_PREFIX}
     TOP_MODULE ${A_TOP}
-    SOURCES ${NICSIM_RTL_DIR}/lint_waivers.vlt ${NICSIM_RTL_SOURCES} ${A_EXTRA_SOURCES}
+    SOURCES ${NICSIM_RTL_DIR}/lint_waivers.vlt ${_sources} ${A_EXTRA_SOURCES}
     VERILATOR_ARGS -Wall ${_g} --no-timing -O3 --x-assign fast --x-initial fast)
   target_include_directories(${target} SYSTEM PRIVATE
     ${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${target}.dir/${A_PREFIX}.dir

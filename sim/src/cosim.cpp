@@ -234,7 +234,8 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
                                        .watchdog_cycles = s.run.watchdog_cycles,
                                        .fst_path = opt.fst_path,
                                        .valid_pattern = opt.valid_pattern,
-                                       .ready_pattern = opt.ready_pattern});
+                                       .ready_pattern = opt.ready_pattern,
+                                       .model = opt.rtl_model});
   std::unique_ptr<Scoreboard> sb;
   Outputs out(opt.out_dir);
   bool finished = false;

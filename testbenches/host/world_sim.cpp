@@ -17,7 +17,7 @@ namespace {
 class SimWorld final : public World {
  public:
   SimWorld()
-      : sys_("nic", sim::NicSystemConfig{.data_width = 64}),
+      : sys_("nic", config()),
         sb_(sim::rtl_device_config(64)) {
     // The tests poll the receive queues themselves: the scoreboard compares the wire and the
     // counters, and the tests' own expectations the received frames.
@@ -66,6 +66,12 @@ class SimWorld final : public World {
   }
 
  private:
+  static sim::NicSystemConfig config() {
+    sim::NicSystemConfig c;
+    c.data_width = 64;
+    return c;
+  }
+
   sim::NicSystem sys_;
   sim::Scoreboard sb_;
   std::deque<model::Frame> out_;

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "nicsim/host/driver/stats.hpp"
+#include "nicsim/sim/nic_rtl.hpp"
 #include "nicsim/sim/scenario.hpp"
 #include "nicsim/sim/scoreboard.hpp"
 #include "nicsim/sim/wire_port.hpp"
@@ -45,6 +46,9 @@ struct CosimOptions {
   double poll_ns = 1000.0;      // the host program's receive loop period
   // rtl engine: wire source valid / wire sink ready patterns (NicRtlConfig).
   std::vector<bool> valid_pattern, ready_pattern;
+  /// rtl engine: another Verilated build of nic_cosim_top instead of the project's own
+  /// (nic_rtl_model.hpp), e.g. a variant of the RTL under test.
+  NicRtlModel rtl_model;
   /// Called now and then with (cycles, frames in so far) for a progress display.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
 };

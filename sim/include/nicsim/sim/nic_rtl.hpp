@@ -65,6 +65,13 @@ struct NicObserver {
   }
 };
 
+class NicRtl;
+struct NicRtlConfig;
+/// The clocked adapter of one Verilated build of nic_cosim_top (nic_rtl_model.hpp).
+struct NicRtlImpl;
+using NicRtlModel = std::function<std::unique_ptr<NicRtlImpl>(
+    const NicRtlConfig&, tlm_utils::simple_initiator_socket<NicRtl>&)>;
+
 struct NicRtlConfig {
   unsigned data_width = 512;            // 64 or 512: which Verilated model
   unsigned reset_cycles = 8;
@@ -74,6 +81,9 @@ struct NicRtlConfig {
   // cycle (once offered, a beat stays until taken, as AXI4-Stream requires); the wire sink's
   // tready.
   std::vector<bool> valid_pattern, ready_pattern;
+  /// Another Verilated build of nic_cosim_top (nic_rtl_model.hpp); empty: the project's own
+  /// build of `data_width`.
+  NicRtlModel model;
 };
 
 class NicRtl : public sc_core::sc_module {
@@ -106,15 +116,13 @@ class NicRtl : public sc_core::sc_module {
   /// The first error (checker, watchdog); empty while all is well.
   [[nodiscard]] const std::string& error() const;
 
-  struct Impl;
-
  private:
   void on_clock();
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay);
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
 
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<NicRtlImpl> impl_;
   NicObserver* obs_ = nullptr;
 };
 

@@ -32,6 +32,7 @@ struct NicSystemConfig {
   std::uint64_t watchdog_cycles = 1'000'000;
   std::string fst_path;  // FST of the whole run ("" = none)
   std::vector<bool> valid_pattern, ready_pattern;  // wire source / sink (NicRtlConfig)
+  NicRtlModel model;  // another Verilated build of nic_cosim_top (NicRtlConfig::model)
 };
 
 /// The golden model's configuration equal to the Verilated NIC's parameters (sim/CMakeLists.txt
