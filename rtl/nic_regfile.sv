@@ -96,16 +96,16 @@ module nic_regfile #(
 
   initial begin
     if (NUM_EXCQ < 1 || NUM_EXCQ > 1) begin
-      $error("nic_regfile: NUM_EXCQ (%0d) must be in 1..1", NUM_EXCQ);
+      $error("nic_regfile (%m): NUM_EXCQ (%0d) must be in 1..1", NUM_EXCQ);
     end
     if (NUM_VNIC < 1 || NUM_VNIC > 32) begin
-      $error("nic_regfile: NUM_VNIC (%0d) must be in 1..32", NUM_VNIC);
+      $error("nic_regfile (%m): NUM_VNIC (%0d) must be in 1..32", NUM_VNIC);
     end
     if (NUM_RXQ < 1 || NUM_RXQ > 64) begin
-      $error("nic_regfile: NUM_RXQ (%0d) must be in 1..64", NUM_RXQ);
+      $error("nic_regfile (%m): NUM_RXQ (%0d) must be in 1..64", NUM_RXQ);
     end
     if (NUM_TXQ < 1 || NUM_TXQ > 64) begin
-      $error("nic_regfile: NUM_TXQ (%0d) must be in 1..64", NUM_TXQ);
+      $error("nic_regfile (%m): NUM_TXQ (%0d) must be in 1..64", NUM_TXQ);
     end
   end
 
@@ -120,7 +120,8 @@ module nic_regfile #(
     end
   endfunction
 
-  // AXI4-Lite handshakes (as nic_csr had them).
+  // AXI4-Lite handshakes: a write is taken when AW and W are both offered and no B
+  // response is pending, a read when AR is offered and no R response is pending.
   logic awready_q, awready_d;  // also drives wready
   logic bvalid_q, bvalid_d;
   logic arready_q, arready_d;

@@ -10,7 +10,7 @@
 `default_nettype none
 
 // A register map: each block's RTL uses only the constants it needs (waiver inline so
-// that rtl/ lints clean on its own, e.g. `verilator --lint-only -Wall rtl/*.sv`).
+// that rtl/ lints clean on its own, e.g. `verilator --lint-only -Wall -F rtl/sources.f`).
 /* verilator lint_off UNUSEDPARAM */
 package nic_regs_pkg;
 
