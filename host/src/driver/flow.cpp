@@ -877,6 +877,13 @@ Result<void> FlowTable::destroy(Flow f) {
   return {};
 }
 
+std::vector<Flow> FlowTable::flows() const {
+  std::vector<Flow> out;
+  out.reserve(flows_.size());
+  for (const auto& [id, in] : flows_) out.push_back(Flow{id});
+  return out;
+}
+
 Result<FlowCounters> FlowTable::query(Flow f) {
   const auto it = flows_.find(f.id);
   if (it == flows_.end())

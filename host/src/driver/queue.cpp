@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "nicsim/host/driver/queue.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 
@@ -288,7 +289,8 @@ TxQueue::TxQueue(TxQueue&& o) noexcept
       bufs_(std::move(o.bufs_)),
       prod_(o.prod_),
       posted_(o.posted_),
-      cq_cons_(o.cq_cons_) {
+      cq_cons_(o.cq_cons_),
+      on_complete_(std::move(o.on_complete_)) {
   for (unsigned i = 0; i < 4; ++i) by_status_[i] = o.by_status_[i];
 }
 
@@ -344,6 +346,14 @@ std::vector<TxCompletion> TxQueue::reap(unsigned max) {
     TxCompletion c;
     c.desc_index = cpl.slot;
     c.status = static_cast<TxStatus>(st);
+    if (cpl.slot < n) {  // what the slot's descriptor carried (the driver wrote it)
+      const fmt::TxDesc d =
+          fmt::TxDesc::decode(std::span(ring_.data() + std::size_t{cpl.slot} * kTxDesc, kTxDesc));
+      c.frame = std::span<const std::uint8_t>(bufs_.data() + std::size_t{cpl.slot} * cfg_.buf_size,
+                                              std::min<std::size_t>(d.len, cfg_.buf_size));
+      if (d.vport_override()) c.vport_override = static_cast<std::uint8_t>(d.override_vport);
+    }
+    if (on_complete_) on_complete_(c);
     ++by_status_[st];
     ++cq_cons_;
     out.push_back(c);

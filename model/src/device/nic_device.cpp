@@ -733,30 +733,22 @@ void NicDevice::tx_run(unsigned index) {
     std::array<std::uint8_t, kTxDescBytes> desc_bytes{};
     dma_read(q.ring_base + std::uint64_t{slot} * kTxDescBytes, desc_bytes);
     const fmt::TxDesc d = fmt::TxDesc::decode(desc_bytes);
-    const std::uint32_t len = d.len;
-    const bool override = d.vport_override();
-    const unsigned ovr_vport = d.override_vport;
-    const bool owner_ok = owner == 255 || (owner >= 1 && owner <= vnic_.size());
-    const bool ovr_ok = ovr_vport <= vnic_.size();  // the wire (0) or a VNIC
     fmt::TxCpl cpl;
     cpl.slot = static_cast<std::uint16_t>(slot);
-    cpl.status = fmt::TxStatus::kOk;
-    if (len == 0 || len > tx_max_frame_) {
-      cpl.status = fmt::TxStatus::kBadLength;
-      ++cnt_.tx_bad_desc;
-    } else if (!owner_ok || (override && (owner != 255 || !ovr_ok))) {
-      cpl.status = fmt::TxStatus::kBadOverride;
+    cpl.status = tx_status(owner, d, {});
+    if (cpl.status != fmt::TxStatus::kOk) {
       ++cnt_.tx_bad_desc;
     } else {
-      std::vector<std::uint8_t> frame(len);
+      std::vector<std::uint8_t> frame(d.len);
       dma_read(d.buf_addr, frame);
       ++cnt_.tx_frames;
-      cnt_.tx_bytes += len;
-      if (!override && owner != 255 && spoofed(frame, owner)) {
-        cpl.status = fmt::TxStatus::kSpoof;
+      cnt_.tx_bytes += d.len;
+      cpl.status = tx_status(owner, d, frame);
+      if (cpl.status == fmt::TxStatus::kSpoof) {
         ++cnt_.drop_spoof;
       } else {
-        dp_process(frame, static_cast<std::uint8_t>(override ? ovr_vport : owner));
+        const bool override = d.vport_override();
+        dp_process(frame, static_cast<std::uint8_t>(override ? d.override_vport : owner));
       }
     }
     cpl.set_phase(((q.cq_prod >> q.size_log2) & 1u) == 0);
@@ -766,6 +758,19 @@ void NicDevice::tx_run(unsigned index) {
     ++q.cq_prod;
     completion_written(q);
   }
+}
+
+fmt::TxStatus NicDevice::tx_status(unsigned owner, const fmt::TxDesc& d,
+                                   std::span<const std::uint8_t> frame) const {
+  const bool override = d.vport_override();
+  const bool owner_ok = owner == 255 || (owner >= 1 && owner <= vnic_.size());
+  const bool ovr_ok = d.override_vport <= vnic_.size();  // the wire (0) or a VNIC
+  if (d.len == 0 || d.len > tx_max_frame_) return fmt::TxStatus::kBadLength;
+  if (!owner_ok || (override && (owner != 255 || !ovr_ok))) return fmt::TxStatus::kBadOverride;
+  if (!frame.empty() && !override && owner != 255 && spoofed(frame, owner)) {
+    return fmt::TxStatus::kSpoof;
+  }
+  return fmt::TxStatus::kOk;
 }
 
 bool NicDevice::spoofed(std::span<const std::uint8_t> frame, unsigned vport) const {

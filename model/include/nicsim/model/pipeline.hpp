@@ -58,6 +58,14 @@ enum class DropReason : std::uint8_t {
   kSpoof,
 };
 inline constexpr std::size_t kDropReasonCount = 12;
+/// The counter's name without "drop_" (spec 9): "parse_error", "flow", "meter", ...
+[[nodiscard]] constexpr const char* to_string(DropReason r) noexcept {
+  constexpr const char* kNames[kDropReasonCount] = {
+      "none",        "parse_error", "flow",      "meter", "bad_action", "mtu",
+      "rx_no_desc",  "rx_too_long", "rx_cq_full", "quota", "exc_full",   "spoof"};
+  return static_cast<std::size_t>(r) < kDropReasonCount ? kNames[static_cast<std::size_t>(r)]
+                                                         : "?";
+}
 
 /// Exception reasons (completion byte 17, rtl/formats.yaml).
 using ExcReason = fmt::ExcReason;

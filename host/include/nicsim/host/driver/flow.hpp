@@ -254,6 +254,8 @@ class FlowTable {
   [[nodiscard]] std::optional<FlowTableKind> table_of(Flow f) const;
   [[nodiscard]] std::optional<std::uint32_t> hw_handle(Flow f) const;  // EM handle / TCAM index
   [[nodiscard]] std::size_t size() const { return flows_.size(); }
+  /// Every flow this table installed, oldest first.
+  [[nodiscard]] std::vector<Flow> flows() const;
   [[nodiscard]] std::uint32_t em_count();  // FT_COUNT
 
   // ---- action resources ----

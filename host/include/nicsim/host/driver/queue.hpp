@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <vector>
@@ -126,6 +127,10 @@ using TxStatus = fmt::TxStatus;
 struct TxCompletion {
   std::uint16_t desc_index = 0;
   TxStatus status = TxStatus::kOk;
+  /// What the completed descriptor carried: the frame (in the queue's buffer, valid until the
+  /// slot is used again, i.e. the next send()) and its vport override.
+  std::span<const std::uint8_t> frame{};
+  std::optional<std::uint8_t> vport_override{};
 };
 
 class TxQueue {
@@ -146,6 +151,9 @@ class TxQueue {
   void doorbell();
   /// Completions written so far (by phase), acknowledged through CQ_CONS.
   std::vector<TxCompletion> reap(unsigned max = 256);
+  /// Called for every completion as it is reaped, also by send() when it reaps to make room
+  /// (a transmit-done hook: accounting, a host program's checks).
+  void on_complete(std::function<void(const TxCompletion&)> fn) { on_complete_ = std::move(fn); }
   void arm();
   bool wait_interrupt(std::chrono::nanoseconds timeout);
 
@@ -165,6 +173,7 @@ class TxQueue {
   DmaRegion ring_, cq_, bufs_;
   std::uint16_t prod_ = 0, posted_ = 0, cq_cons_ = 0;
   std::uint64_t by_status_[4] = {0, 0, 0, 0};
+  std::function<void(const TxCompletion&)> on_complete_;
 };
 
 }  // namespace nicsim::host

@@ -81,6 +81,12 @@ class NicDevice {
   /// Frames that arrived from the wire while CONTROL.ENABLE was clear (never entered).
   [[nodiscard]] std::uint64_t rx_disabled() const noexcept { return rx_disabled_; }
 
+  /// The status of a transmit descriptor `d` on a queue owned by `owner` (255: the host),
+  /// under the current registers (spec 8): bad length, bad override, then, given the frame's
+  /// bytes (`frame`; empty: the descriptor's checks only), the anti-spoof check.
+  [[nodiscard]] fmt::TxStatus tx_status(unsigned owner, const fmt::TxDesc& d,
+                                        std::span<const std::uint8_t> frame) const;
+
  private:
   // Ring state shared by receive, exception and transmit queues (same register layout).
   struct Queue {
