@@ -3,12 +3,18 @@
 
 #include <systemc>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "nicsim/host/driver/driver.hpp"
 #include "nicsim/host/hal/model_device.hpp"
@@ -59,12 +65,14 @@ class Outputs {
     for (const auto& e : fs::directory_iterator(dir_)) {
       const std::string n = e.path().filename().string();
       const bool rxq = n.starts_with("rxq") && n.ends_with(".pcap");
-      if (rxq || n == "wire.pcap" || n == "exceptions.pcap" || n == "exceptions.jsonl")
+      if (rxq || n == "wire.pcap" || n == "exceptions.pcap" || n == "exceptions.jsonl" ||
+          n == "tx-completions.jsonl")
         fs::remove(e.path());
     }
     for (const char* n : {"wire.pcap", "exceptions.pcap"})
       writers_[n] = std::make_unique<model::PcapWriter>(dir_ + "/" + n);
     jsonl_.emplace(dir_ + "/exceptions.jsonl");
+    txcpl_.emplace(dir_ + "/tx-completions.jsonl");
   }
   void wire(std::span<const std::uint8_t> f, std::uint64_t ns) { put("wire.pcap", f, ns); }
   void received(int queue, const host::RxPacket& p, std::uint64_t ns) {
@@ -79,9 +87,18 @@ class Outputs {
     }
     put("rxq" + std::to_string(queue) + ".pcap", p.bytes, ns);
   }
+  void transmitted(unsigned queue, unsigned vport, const host::TxCompletion& c, std::uint64_t ns) {
+    if (!txcpl_) return;
+    *txcpl_ << "{\"i\":" << tx_++ << ",\"txq\":" << queue << ",\"vport\":" << vport
+            << ",\"slot\":" << c.desc_index << ",\"status\":\"" << fmt::to_string(c.status)
+            << "\",\"len\":" << c.frame.size();
+    if (c.vport_override) *txcpl_ << ",\"override\":" << unsigned{*c.vport_override};
+    *txcpl_ << ",\"ns\":" << ns << "}\n";
+  }
   void close() {
     for (auto& [n, w] : writers_) w->close();
     if (jsonl_) jsonl_->close();
+    if (txcpl_) txcpl_->close();
   }
 
  private:
@@ -97,9 +114,117 @@ class Outputs {
   }
   std::string dir_;
   std::map<std::string, std::unique_ptr<model::PcapWriter>> writers_;
-  std::optional<std::ofstream> jsonl_;
-  std::uint64_t exc_ = 0;
+  std::optional<std::ofstream> jsonl_, txcpl_;
+  std::uint64_t exc_ = 0, tx_ = 0;
 };
+
+/// The VNICs' ports (CosimOptions::vnic_ports): what a port receives goes out of its VNIC's
+/// transmit queue, held while the ring is full (a live port is read only while few frames wait,
+/// so the kernel's own queue takes the back-pressure); what the driver receives on a queue of
+/// the VNIC's set is written to the port.
+class VnicPorts {
+ public:
+  VnicPorts(const Scenario& s, const CosimOptions& opt, CosimResult& r) : r_(r) {
+    for (const auto& [vport, port] : opt.vnic_ports) {
+      const auto v = std::find_if(s.vnics.begin(), s.vnics.end(),
+                                  [&](const ScenarioVnic& x) { return x.cfg.vport == vport; });
+      if (v == s.vnics.end() || !v->txq || port == nullptr) {
+        throw ScenarioError((s.path.empty() ? s.name : s.path) + ": a port for VNIC " +
+                            std::to_string(vport) + ", but the scenario has no VNIC " +
+                            std::to_string(vport) + " with a transmit queue (tx_queue)");
+      }
+      for (unsigned q = 0; q < v->cfg.rxq_count; ++q) by_queue_[static_cast<int>(v->cfg.rxq_base + q)] = ports_.size();
+      ports_.push_back(Entry{vport, port, {}});
+      r.vnic_port_in[vport] = 0;
+      r.vnic_port_out[vport] = 0;
+    }
+  }
+  [[nodiscard]] bool live() const {
+    return std::any_of(ports_.begin(), ports_.end(), [](const Entry& e) { return e.port->live(); });
+  }
+  void received(int queue, const host::RxPacket& p, std::uint64_t ns) {
+    const auto it = by_queue_.find(queue);
+    if (it == by_queue_.end()) return;
+    Entry& e = ports_[it->second];
+    model::Frame f;
+    f.data.assign(p.bytes.begin(), p.bytes.end());
+    f.orig_len = static_cast<std::uint32_t>(f.data.size());
+    f.ts_ns = ns;
+    e.port->transmit(f);
+    ++r_.vnic_port_out[e.vport];
+  }
+  /// Moves frames from the ports into the transmit queues (`sent(bytes)` after each one the
+  /// queue took). True while a frame waits or a live port may still send (not `stopping`).
+  template <class SentFn>
+  bool pump(ScenarioHost& h, bool stopping, SentFn&& sent) {
+    constexpr std::size_t kHold = 64;
+    bool busy = false;
+    for (Entry& e : ports_) {
+      while (!stopping && e.pending.size() < kHold && !e.port->at_end()) {
+        auto f = e.port->receive();
+        if (!f) break;
+        if (f->data.empty()) continue;
+        e.pending.push_back(std::move(f->data));
+        ++r_.vnic_port_in[e.vport];
+      }
+      while (!e.pending.empty() && h.send(e.vport, e.pending.front())) {
+        sent(e.pending.front().size());
+        e.pending.pop_front();
+        ++r_.vnic_frames_sent;
+      }
+      busy = busy || !e.pending.empty() || (!stopping && !e.port->at_end());
+    }
+    return busy;
+  }
+  void flush() {
+    for (Entry& e : ports_) e.port->flush();
+  }
+
+ private:
+  struct Entry {
+    unsigned vport;
+    WirePort* port;
+    std::deque<std::vector<std::uint8_t>> pending;
+  };
+  CosimResult& r_;
+  std::vector<Entry> ports_;
+  std::map<int, std::size_t> by_queue_;
+};
+
+void write_record(std::ostream& o, const FrameRecord& f) {
+  nlohmann::ordered_json j;
+  j["i"] = f.index;
+  j["vport"] = f.vport;
+  j["len"] = f.length;
+  j["parse"] = f.parse;
+  j["lookup"] = f.lookup;
+  j["action"] = f.action;
+  j["dest"] = f.dest;
+  if (f.mirror) j["mirror"] = true;
+  j["out"] = f.out;
+  nlohmann::ordered_json c;
+  c["ingress"] = f.ingress_cycle;
+  if (f.em_cycle) c["em"] = *f.em_cycle;
+  if (f.tcam_cycle) c["tcam"] = *f.tcam_cycle;
+  if (f.out_cycle) c["out"] = *f.out_cycle;
+  j["cycles"] = c;
+  o << j.dump() << '\n';
+}
+
+LatencyFigures figures_of(std::vector<std::uint64_t> v) {
+  LatencyFigures f;
+  if (v.empty()) return f;
+  std::sort(v.begin(), v.end());
+  auto rank = [&](double q) {  // nearest rank
+    const auto k = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
+    return v[std::min(v.size() - 1, k == 0 ? 0 : k - 1)];
+  };
+  f.count = v.size();
+  f.p50 = rank(0.50);
+  f.p99 = rank(0.99);
+  f.max = v.back();
+  return f;
+}
 
 void check_expectations(const Scenario& s, CosimResult& r) {
   const host::Stats& t = r.stats;
@@ -139,6 +264,7 @@ void record_host(const ScenarioHost& h, CosimResult& r) {
   r.flows_installed = h.stats().installed;
   r.install_failed = h.stats().install_failed;
   r.reinjected = h.stats().reinjected;
+  r.not_forwarded = h.stats().not_forwarded;
   for (const auto& [reason, n] : h.stats().by_reason) r.exceptions_by_reason[fmt::to_string(reason)] = n;
 }
 
@@ -151,12 +277,18 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
   host::ModelDevice dev(rtl_device_config(s.nic.data_width));
   host::Driver drv(dev);
   ScenarioHost h(drv, s);
+  VnicPorts vports(s, opt, r);
   Outputs out(opt.out_dir);
   const double ns_per_cycle = 1000.0 / s.nic.clock_mhz;
   auto now_ns = [&] { return static_cast<std::uint64_t>(static_cast<double>(dev.now()) * ns_per_cycle); };
   h.on_receive([&](int q, const host::RxPacket& p) {
     ++r.received[q];
     out.received(q, p, now_ns());
+    vports.received(q, p, now_ns());
+  });
+  h.on_tx_complete([&](unsigned q, unsigned vp, const host::TxCompletion& c) {
+    ++r.tx_completions[fmt::to_string(c.status)];
+    out.transmitted(q, vp, c, now_ns());
   });
   h.bring_up();
   auto drain_wire = [&] {
@@ -168,8 +300,11 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
   };
   const unsigned beat = s.nic.data_width / 8;
   std::vector<Source> traffic = load_traffic(s);
+  const bool live_wire = opt.wire != nullptr && opt.wire->live();
   if (opt.wire != nullptr) {  // the port replaces the scenario's wire sources
     std::erase_if(traffic, [](const Source& x) { return x.vport == 0; });
+  }
+  if (opt.wire != nullptr && !live_wire) {  // a file: read it all now
     Source w;
     try {
       while (!opt.wire->at_end()) {
@@ -180,6 +315,9 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
     }
     traffic.insert(traffic.begin(), std::move(w));
   }
+  std::uint64_t total_frames = 0;
+  for (const Source& src : traffic) total_frames += src.frames.size();
+  if (live_wire || !opt.vnic_ports.empty()) total_frames = 0;  // not known
   for (Source& src : traffic) {
     for (const auto& f : src.frames) {
       dev.advance((f.size() + beat - 1) / beat + src.gap);  // the frame's time on the wire
@@ -193,14 +331,48 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
       while (h.service() != 0) {
       }
       drain_wire();
-      if (opt.progress && (r.wire_frames_sent + r.vnic_frames_sent) % 4096 == 0)
-        opt.progress(dev.now(), r.wire_frames_sent + r.vnic_frames_sent);
+      if (opt.progress && (r.wire_frames_sent + r.vnic_frames_sent) % 4096 == 0) {
+        opt.progress({dev.now(), static_cast<double>(dev.now()) * ns_per_cycle * 1e-9,
+                      r.wire_frames_sent + r.vnic_frames_sent, total_frames});
+      }
     }
   }
-  while (h.service() != 0) {
+  // The ports: what they have now goes in, each frame after its time on the wire; with a live
+  // port, the device idles (time advancing as the host's poll period) until told to stop.
+  const bool live = live_wire || vports.live();
+  const auto poll_cycles = static_cast<std::uint64_t>(opt.poll_ns / ns_per_cycle) + 1;
+  for (;;) {
+    const bool stopping = opt.stop && opt.stop();
+    std::uint64_t moved = 0;
+    if (live_wire && !stopping) {
+      try {
+        while (auto f = opt.wire->receive()) {
+          if (f->data.empty()) continue;
+          dev.advance((f->data.size() + beat - 1) / beat);
+          dev.wire_rx(f->data);
+          ++r.wire_frames_sent;
+          ++moved;
+        }
+      } catch (const PortError& e) {
+        r.error = e.what();
+        break;
+      }
+    }
+    const bool busy = vports.pump(h, stopping, [&](std::size_t len) {
+      dev.advance((len + beat - 1) / beat);
+      ++moved;
+    });
+    while (h.service() != 0) {
+    }
+    drain_wire();
+    if (!busy && (stopping || !live)) break;
+    if (moved == 0) {
+      dev.advance(poll_cycles);
+      if (live) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
   }
-  drain_wire();
   if (opt.wire != nullptr) opt.wire->flush();
+  vports.flush();
   record_host(h, r);
   r.stats = drv.stats();
   r.ledger_balanced = r.stats.ledger_balanced();
@@ -233,10 +405,18 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
                                        .pcie = s.pcie,
                                        .watchdog_cycles = s.run.watchdog_cycles,
                                        .fst_path = opt.fst_path,
+                                       .fst_cycles = opt.fst_cycles,
                                        .valid_pattern = opt.valid_pattern,
                                        .ready_pattern = opt.ready_pattern,
                                        .model = opt.rtl_model});
   std::unique_ptr<Scoreboard> sb;
+  std::optional<std::ofstream> log;
+  if (!opt.log_path.empty()) {
+    if (!opt.scoreboard) throw std::invalid_argument("the frame log comes from the scoreboard: --log needs it on");
+    log.emplace(opt.log_path);
+    if (!*log) throw std::runtime_error("cannot write the frame log " + opt.log_path);
+  }
+  VnicPorts vports(s, opt, r);
   Outputs out(opt.out_dir);
   bool finished = false;
   auto now_ns = [] { return static_cast<std::uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9); };
@@ -246,6 +426,7 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
       host::Driver drv(top.dev);
       if (opt.scoreboard) {
         sb = std::make_unique<Scoreboard>(rtl_device_config(s.nic.data_width));
+        if (log) sb->set_frame_log([&](const FrameRecord& f) { write_record(*log, f); });
         top.nic.set_observer(sb.get());
         r.scoreboard = true;
       }
@@ -253,7 +434,13 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
       h.on_receive([&](int q, const host::RxPacket& p) {
         ++r.received[q];
         out.received(q, p, now_ns());
+        vports.received(q, p, now_ns());
         if (sb) sb->received(q, p, top.nic.cycle());
+      });
+      h.on_tx_complete([&](unsigned q, unsigned vp, const host::TxCompletion& c) {
+        ++r.tx_completions[fmt::to_string(c.status)];
+        out.transmitted(q, vp, c, now_ns());
+        if (sb) sb->tx_completion(q, vp, c, top.nic.cycle());
       });
       h.bring_up();
       top.nic.on_wire_out = [&](std::span<const std::uint8_t> f, std::uint64_t cycle) {
@@ -274,13 +461,17 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
           ++r.wire_frames_sent;
         }
       }
+      std::uint64_t total_frames = 0;  // known when every input is a capture
+      for (const Source& src : traffic) total_frames += src.frames.size();
+      if (opt.wire != nullptr || !opt.vnic_ports.empty()) total_frames = 0;
       const sc_core::sc_time poll(opt.poll_ns, sc_core::SC_NS);
       std::uint64_t polls = 0;
       bool wire_failed = false;
       for (;;) {
         (void)h.service();
+        const bool stopping = opt.stop && opt.stop();
         bool sending = false;
-        if (opt.wire != nullptr && !wire_failed) {  // what the wire port has now
+        if (opt.wire != nullptr && !wire_failed && !stopping) {  // what the wire port has now
           try {
             while (auto f = opt.wire->receive()) {
               if (f->data.empty()) continue;
@@ -302,6 +493,7 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
           }
           sending = sending || src.next < src.frames.size();
         }
+        sending = vports.pump(h, stopping, [](std::size_t) {}) || sending;
         const bool traffic_in = top.nic.wire_pending() == 0 && !sending && h.in_flight_tx() == 0;
         if (traffic_in && top.nic.quiet_cycles() >= s.run.drain_cycles && top.link.in_flight() == 0) {
           (void)h.service();
@@ -315,12 +507,30 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
           }
           break;
         }
-        if (opt.progress && ++polls % 256 == 0)
-          opt.progress(top.nic.cycle(), top.nic.frames_in() + r.vnic_frames_sent);
+        if (opt.progress && ++polls % 256 == 0) {
+          opt.progress({top.nic.cycle(), sc_core::sc_time_stamp().to_seconds(),
+                        top.nic.frames_in(), total_frames});
+        }
         sc_core::wait(poll);
+      }
+      // Per-entry counters of the oldest flows, read from the NIC for the scoreboard.
+      if (sb && top.nic.error().empty() && top.nic.cycle() <= s.run.max_cycles) {
+        std::uint64_t n = 0;
+        for (const host::Flow f : h.flows().flows()) {
+          if (n++ >= s.run.entry_counters) break;
+          const auto kind = h.flows().table_of(f);
+          const auto hw = h.flows().hw_handle(f);
+          auto c = h.flows().query(f);
+          if (!c || !kind || !hw) {
+            if (r.error.empty()) r.error = "reading a flow's counters: " + (c ? std::string("no handle") : c.error().to_string());
+            break;
+          }
+          sb->entry_counters(*kind == host::FlowTableKind::kExact, *hw, *c);
+        }
       }
       record_host(h, r);
       if (opt.wire != nullptr) opt.wire->flush();
+      vports.flush();
       if (top.nic.error().empty() && top.nic.cycle() <= s.run.max_cycles) {
         r.stats = drv.stats();
         r.ledger_balanced = r.stats.ledger_balanced();
@@ -346,6 +556,7 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
   r.mmio_writes = top.cpu.mmio_writes();
   r.interrupts = top.cpu.interrupts();
   if (sb) {
+    for (const auto& [path, v] : sb->latencies()) r.latency[path] = figures_of(v);
     r.mismatches = sb->mismatch_count();
     r.compared = sb->compared();
     r.first_mismatches = sb->mismatches();
@@ -372,11 +583,19 @@ std::string CosimResult::summary() const {
   if (flows_installed != 0 || install_failed != 0) {
     o << "\n  host: flows installed " << flows_installed << ", failed " << install_failed
       << ", re-injected " << reinjected;
+    if (not_forwarded != 0) o << ", not forwarded " << not_forwarded;
+  }
+  for (const auto& [vp, n] : vnic_port_in) {
+    o << "\n  VNIC " << vp << " port: " << n << " frames in, " << (vnic_port_out.count(vp) != 0 ? vnic_port_out.at(vp) : 0) << " out";
   }
   if (scoreboard) {
     o << "\n  scoreboard: " << compared << " outputs compared, " << mismatches << " mismatches";
     for (std::size_t i = 0; i < first_mismatches.size() && i < 5; ++i)
       o << "\n    " << first_mismatches[i].to_string();
+  }
+  for (const auto& [path, l] : latency) {
+    o << "\n  latency " << path << ": " << l.count << " frames, p50 " << l.p50 << ", p99 "
+      << l.p99 << ", max " << l.max << " cycles";
   }
   for (const auto& f : expectation_failures) o << "\n  EXPECTATION: " << f;
   if (!error.empty()) o << "\n  ERROR: " << error;

@@ -23,6 +23,7 @@ NicSystem::NicSystem(sc_core::sc_module_name name, const NicSystemConfig& cfg)
       nic("nic", NicRtlConfig{.data_width = cfg.data_width,
                               .watchdog_cycles = cfg.watchdog_cycles,
                               .fst_path = cfg.fst_path,
+                              .fst_cycles = cfg.fst_cycles,
                               .valid_pattern = cfg.valid_pattern,
                               .ready_pattern = cfg.ready_pattern,
                               .model = cfg.model}),

@@ -590,9 +590,17 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
 
   {
     Map h(c, top.get("host"), "host");
-    const std::string prog = h.choice("program", "none", {"none", "install_on_miss"});
-    s.program = prog == "install_on_miss" ? HostProgram::kInstallOnMiss : HostProgram::kNone;
+    const std::string prog =
+        h.choice("program", "none", {"none", "install_on_miss", "forward_by_mac"});
+    s.program = prog == "install_on_miss"  ? HostProgram::kInstallOnMiss
+                : prog == "forward_by_mac" ? HostProgram::kForwardByMac
+                                           : HostProgram::kNone;
     if (h.has("miss_actions")) {
+      if (s.program == HostProgram::kForwardByMac) {
+        fail(c, h.get("miss_actions"), h.sub("miss_actions"),
+             "forward_by_mac chooses each flow's destination itself; miss_actions are for "
+             "install_on_miss");
+      }
       s.miss_actions = actions_of(c, h.get("miss_actions"), h.sub("miss_actions"));
     } else if (s.program == HostProgram::kInstallOnMiss) {
       fail(c, top.get("host"), "host", "install_on_miss needs miss_actions (e.g. [{vnic: 1}])");
@@ -642,6 +650,7 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
     s.run.max_cycles = r.u64("max_cycles", s.run.max_cycles, 1000, 1ull << 40);
     s.run.drain_cycles = r.u64("drain_cycles", s.run.drain_cycles, 100, 1ull << 32);
     s.run.watchdog_cycles = r.u64("watchdog_cycles", s.run.watchdog_cycles, 1000, 1ull << 32);
+    s.run.entry_counters = r.u64("entry_counters", s.run.entry_counters, 0, 1ull << 20);
     r.done();
   }
   {

@@ -165,12 +165,21 @@ void ScenarioHost::bring_up() {
       rxqs_.push_back(std::make_unique<RxQueue>(drv_, v.cfg.rxq_base + q, c));
     }
     if (v.txq) {
-      txq_by_vport_.emplace(v.cfg.vport, std::make_unique<TxQueue>(drv_, *v.txq, v.txq_cfg));
+      auto q = std::make_unique<TxQueue>(drv_, *v.txq, v.txq_cfg);
+      if (on_tx_) {
+        q->on_complete([this, qi = *v.txq, vp = v.cfg.vport](const TxCompletion& c) {
+          on_tx_(qi, vp, c);
+        });
+      }
+      txq_by_vport_.emplace(v.cfg.vport, std::move(q));
     }
   }
   exc_ = std::make_unique<RxQueue>(RxQueue::exception(drv_, s_.exception_queue));
   host_txq_ = std::make_unique<TxQueue>(
       drv_, s_.host_txq, TxQueueConfig{.size_log2 = 10, .buf_size = 16384, .vport = kHostVport});
+  if (on_tx_) {
+    host_txq_->on_complete([this](const TxCompletion& c) { on_tx_(s_.host_txq, kHostVport, c); });
+  }
   ft_ = std::make_unique<FlowTable>(drv_);
   for (const ScenarioEncap& e : s_.encaps) {
     if (auto r = ft_->set_encap_template(e.index, e.tpl); !r) {
@@ -217,14 +226,35 @@ std::size_t ScenarioHost::service() {
   return n;
 }
 
+std::optional<std::vector<FlowAction>> ScenarioHost::forward_by_mac(const RxPacket& p) const {
+  if (p.bytes.size() < 6 || (p.bytes[0] & 1u) != 0) return std::nullopt;  // group address
+  for (const ScenarioVnic& v : s_.vnics) {
+    if (std::equal(v.cfg.mac.begin(), v.cfg.mac.end(), p.bytes.begin())) {
+      return std::vector<FlowAction>{ActionVnic{v.cfg.vport}};
+    }
+  }
+  if (p.src_vport == 0) return std::vector<FlowAction>{ActionDrop{}};  // from the wire, for none
+  return std::vector<FlowAction>{ActionPort{0}};
+}
+
 void ScenarioHost::handle_exception(const RxPacket& p) {
-  if (s_.program != HostProgram::kInstallOnMiss || p.reason != ExceptionReason::kMiss) return;
+  if (s_.program == HostProgram::kNone || p.reason != ExceptionReason::kMiss) return;
+  std::vector<FlowAction> actions = s_.miss_actions;
+  if (s_.program == HostProgram::kForwardByMac) {
+    auto a = forward_by_mac(p);
+    if (!a) {
+      ++stats_.not_forwarded;
+      return;
+    }
+    actions = std::move(*a);
+  }
   auto rule = rule_of_frame(p.bytes, p.src_vport);
   if (!rule) {
     ++stats_.install_failed;
     return;
   }
-  rule->actions = s_.miss_actions;
+  const bool drop = std::holds_alternative<ActionDrop>(actions.front());
+  rule->actions = std::move(actions);
   auto f = ft_->create(*rule);
   if (!f && f.error().type != FlowError::Type::kExists) {
     // Not expressible as an exact key (e.g. a fragment's ports): a TCAM rule of the same key.
@@ -237,6 +267,7 @@ void ScenarioHost::handle_exception(const RxPacket& p) {
     ++stats_.install_failed;
     return;
   }
+  if (drop) return;  // the flow drops it: nothing to re-inject
   if (host_txq_->send(p.bytes, static_cast<std::uint8_t>(p.src_vport))) {
     ++stats_.reinjected;
   } else {

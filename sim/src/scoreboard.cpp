@@ -27,7 +27,89 @@ std::string where_of(int queue) {
   return queue < 0 ? "exception ring" : "rxq " + std::to_string(queue);
 }
 
+/// "ipv4/tcp", "ipv4/udp vxlan ipv6/tcp", "arp", "eth 0x88cc", "parse error".
+std::string parse_summary(const model::ParseResult& pr, std::uint32_t window) {
+  if (model::parse_failed(pr, window)) return "parse error";
+  std::string out;
+  for (std::size_t i = 0; i < pr.depth && i < pr.levels.size(); ++i) {
+    const model::Level& lv = pr.levels[i];
+    if (!out.empty()) out += ' ';
+    if (lv.has_ip) {
+      out += lv.ip.version == 4 ? "ipv4" : "ipv6";
+      if (lv.ip.frag) out += " frag";
+      if (lv.has_l4) out += "/" + std::string(model::layer_name(lv.l4.kind));
+    } else if (lv.has_arp) {
+      out += "arp";
+    } else if (lv.has_eth) {
+      std::ostringstream o;
+      o << "eth 0x" << std::hex << lv.eth.type;
+      out += o.str();
+    }
+    if (lv.tunnel.type != model::TunnelType::kNone) {
+      out += ' ';
+      out += model::tunnel_name(lv.tunnel.type);
+    }
+  }
+  return out;
+}
+
+/// The record's operations by name, from its accessors (rtl/formats.yaml).
+std::string action_summary(const model::ActionRecord& a) {
+  std::string out;
+  auto add = [&](bool on, std::string_view name) {
+    if (!on) return;
+    if (!out.empty()) out += ' ';
+    out += name;
+  };
+  add(a.decap(), "decap");
+  add(a.encap(), "encap:" + std::to_string(a.encap_index));
+  add(a.vlan_op() != fmt::VlanOp::kNone, std::string("vlan_") + fmt::to_string(a.vlan_op()));
+  add(a.set_dmac(), "set_dmac");
+  add(a.set_smac(), "set_smac");
+  add(a.set_sip(), "set_sip");
+  add(a.set_dip(), "set_dip");
+  add(a.set_sport(), "set_sport");
+  add(a.set_dport(), "set_dport");
+  add(a.dec_ttl(), "dec_ttl");
+  add(a.mark(), "mark:" + std::to_string(a.mark_value));
+  add(a.meter != 0, "meter:" + std::to_string(a.meter));
+  add(a.mirror(), "mirror");
+  return out;
+}
+
+std::string dest_of(const model::Delivery& d, model::DropReason drop) {
+  if (drop != model::DropReason::kNone) return std::string("drop ") + model::to_string(drop);
+  switch (d.dest) {
+    case model::DestType::kWire: return "wire";
+    case model::DestType::kVnic:
+      return "vnic " + std::to_string(d.port) + " q " + std::to_string(d.queue);
+    case model::DestType::kException: return std::string("exception ") + fmt::to_string(d.reason);
+    default: return "drop";
+  }
+}
+
 }  // namespace
+
+std::string FrameRecord::path() const {
+  const char* src = vport == 0 ? "wire" : vport == model::kHostVport ? "host" : "vnic";
+  const char* dst = dest.starts_with("wire")        ? "wire"
+                    : dest.starts_with("vnic")      ? "vnic"
+                    : dest.starts_with("exception") ? "exception"
+                                                    : "drop";
+  return std::string(src) + "->" + dst;
+}
+
+void Scoreboard::close_record(std::uint64_t index, std::optional<std::uint64_t> cycle,
+                              std::string out) {
+  const auto it = open_.find(index);
+  if (it == open_.end()) return;
+  FrameRecord& r = it->second;
+  r.out_cycle = cycle;
+  r.out = std::move(out);
+  if (cycle && *cycle >= r.ingress_cycle) latencies_[r.path()].push_back(*cycle - r.ingress_cycle);
+  if (log_) log_(r);
+  open_.erase(it);
+}
 
 std::string Mismatch::to_string() const {
   std::ostringstream o;
@@ -76,6 +158,7 @@ void Scoreboard::ingress(std::span<const std::uint8_t> frame, unsigned vport, st
   const std::uint32_t window =
       R::nic::CAPS2_PARSE_WINDOW.get(dev_->read32(R::nic::CAPS2_ADDR));
   p.needs_em = !model::parse_failed(pr, window) && p.bytes.size() <= kMaxFrame;
+  if (log_) p.parse = parse_summary(pr, window);
   pending_.push_back(std::move(p));
   drain(false);
 }
@@ -177,8 +260,39 @@ void Scoreboard::drain(bool all) {
 }
 
 void Scoreboard::process(Pending& p) {
-  const model::Result& r =
-      dev_->pipeline().process(p.bytes, static_cast<std::uint8_t>(p.vport), p.ts);
+  model::Pipeline& pl = dev_->pipeline();
+  std::uint32_t em_handle = model::kNoHandle;
+  if (log_ && p.needs_em) {
+    em_handle = pl.em().find(model::flow_key_of(p.bytes, static_cast<std::uint8_t>(p.vport)));
+  }
+  const model::Result& r = pl.process(p.bytes, static_cast<std::uint8_t>(p.vport), p.ts);
+  {  // its record, for the latencies and the frame log
+    FrameRecord rec;
+    rec.index = p.index;
+    rec.vport = p.vport;
+    rec.length = p.bytes.size();
+    rec.parse = std::move(p.parse);
+    rec.ingress_cycle = p.cycle;
+    rec.em_cycle = p.em_at;
+    rec.tcam_cycle = p.tcam_at;
+    rec.mirror = r.has_mirror;
+    rec.dest = dest_of(r.primary, r.drop);
+    const std::uint16_t ti = r.primary.tcam_index;
+    if (log_ && em_handle != model::kNoHandle) {
+      rec.lookup = "em " + std::to_string(em_handle);
+      rec.action = action_summary(pl.em().action(em_handle));
+    } else if (log_ && ti != 0xFFFF && ti < pl.tcam().size()) {
+      rec.lookup = "tcam " + std::to_string(ti);
+      rec.action = action_summary(pl.tcam().rule(ti).action);
+    } else if (log_) {
+      rec.lookup = p.needs_em ? "miss" : "none";
+    }
+    open_.emplace(p.index, std::move(rec));
+    if (r.drop != model::DropReason::kNone ||
+        (r.primary.dest != model::DestType::kWire && !receive_checked_)) {
+      close_record(p.index, std::nullopt, r.drop != model::DropReason::kNone ? "dropped" : "not checked");
+    }
+  }
   if (r.has_mirror) {
     ++mirror_expected_;
     expect_delivery(r.mirror, p);
@@ -238,6 +352,7 @@ void Scoreboard::wire_out(std::span<const std::uint8_t> frame, std::uint64_t cyc
   const Expect e = std::move(wire_.front());
   wire_.pop_front();
   ++compared_;
+  close_record(e.index, cycle, "wire");
   if (!std::equal(frame.begin(), frame.end(), e.bytes.begin(), e.bytes.end())) {
     std::size_t i = 0;
     while (i < frame.size() && i < e.bytes.size() && frame[i] == e.bytes[i]) ++i;
@@ -290,6 +405,8 @@ void Scoreboard::received(int queue, const host::RxPacket& p, std::uint64_t cycl
     std::string f, a, b;
     if (same(q[k], p, f, a, b)) {
       ring_drops_[queue] += k;
+      for (std::size_t j = 0; j < k; ++j) close_record(q[j].index, std::nullopt, "ring drop");
+      close_record(q[k].index, cycle, where_of(queue));
       q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(k) + 1);
       ++compared_;
       return;
@@ -309,6 +426,25 @@ void Scoreboard::received(int queue, const host::RxPacket& p, std::uint64_t cycl
   q.pop_front();  // keep going with the next ones
 }
 
+void Scoreboard::tx_completion(unsigned queue, unsigned vport, const host::TxCompletion& c,
+                               std::uint64_t cycle) {
+  fmt::TxDesc d;
+  d.len = static_cast<std::uint16_t>(c.frame.size());
+  d.set_vport_override(c.vport_override.has_value());
+  d.override_vport = c.vport_override.value_or(0);
+  const fmt::TxStatus want = dev_->tx_status(vport, d, c.frame);
+  ++compared_;
+  if (c.status != want) {
+    mismatch({kNoFrame, "txq " + std::to_string(queue) + " completion, slot " +
+                            std::to_string(c.desc_index),
+              "status", fmt::to_string(c.status), fmt::to_string(want), cycle});
+  }
+}
+
+void Scoreboard::entry_counters(bool em, std::uint32_t hw, const host::FlowCounters& c) {
+  entries_.emplace_back(em, hw, c);
+}
+
 const model::PipelineCounters& Scoreboard::model_counters() {
   return dev_->pipeline().counters();
 }
@@ -317,8 +453,10 @@ void Scoreboard::finish(const host::Stats& rtl, std::uint64_t cycle) {
   drain(true);
   for (auto& [queue, q] : queues_) {
     ring_drops_[queue] += q.size();
+    for (const Expect& e : q) close_record(e.index, std::nullopt, "ring drop");
     q.clear();
   }
+  while (!open_.empty()) close_record(open_.begin()->first, std::nullopt, "not seen");
   for (const Expect& e : wire_) {
     mismatch({e.index, "wire", "a frame the RTL did not send",
               "nothing", std::to_string(e.bytes.size()) + " bytes", cycle});
@@ -340,7 +478,31 @@ void Scoreboard::finish(const host::Stats& rtl, std::uint64_t cycle) {
     counter("exception-ring drops (exc_full + mirror_drop)", rtl.drop_exc_full + rtl.mirror_drop,
             exc_drops);
   }
-  const model::PipelineCounters& m = dev_->pipeline().counters();
+  model::Pipeline& pl = dev_->pipeline();
+  for (const auto& [em, hw, c] : entries_) {
+    const std::string where = (em ? "exact-match entry " : "TCAM entry ") + std::to_string(hw);
+    std::uint64_t pkts = 0, bytes = 0;
+    std::optional<std::uint32_t> last;
+    if (em && pl.em().valid(hw)) {
+      const model::EmCounters& m = pl.em().counters(hw);
+      pkts = m.pkts;
+      bytes = m.bytes;
+      last = m.last_seen;
+    } else if (!em && hw < pl.tcam().size() && pl.tcam().rule(hw).valid) {
+      pkts = pl.tcam().rule(hw).pkts;
+      bytes = pl.tcam().rule(hw).bytes;
+    } else {
+      mismatch({kNoFrame, where, "exists", "yes", "no", cycle});
+      continue;
+    }
+    ++compared_;
+    if (c.packets != pkts) mismatch({kNoFrame, where, "packets", std::to_string(c.packets), std::to_string(pkts), cycle});
+    if (c.bytes != bytes) mismatch({kNoFrame, where, "bytes", std::to_string(c.bytes), std::to_string(bytes), cycle});
+    if (em && c.last_seen && last && *c.last_seen != *last) {
+      mismatch({kNoFrame, where, "last_seen", std::to_string(*c.last_seen), std::to_string(*last), cycle});
+    }
+  }
+  const model::PipelineCounters& m = pl.counters();
   // The model's pipeline counts its input by source vport; the NIC by where a frame came from
   // (a frame the host re-injects as vport 0 is transmitted, not received). Both count every
   // frame that entered the pipeline once: transmitted frames that failed the anti-spoof check

@@ -310,6 +310,50 @@ TEST(Run, WritesWaveformOnRequest) {
   EXPECT_GT(fs::file_size(dir / "w.fst"), 100u);
 }
 
+TEST(Run, WaveformWindowAndFrameLog) {
+  const fs::path dir = tmpdir();
+  const std::string base = "run --wire-in " + trace("zeek__5-pings.pcap") + " --data-width 64 ";
+  const Result full = nicsim(base + "--fst " + (dir / "full.fst").string(), dir);
+  ASSERT_EQ(full.status, 0) << full.err;
+  const Result win = nicsim(base + "--fst " + (dir / "win.fst").string() +
+                                " --fst-cycles 20000:21000 --log " + (dir / "f.jsonl").string() +
+                                " --report " + (dir / "r.json").string(),
+                            dir);
+  ASSERT_EQ(win.status, 0) << win.err;
+  ASSERT_TRUE(fs::exists(dir / "win.fst"));
+  EXPECT_LT(fs::file_size(dir / "win.fst") * 4, fs::file_size(dir / "full.fst"))
+      << "1000 cycles of a run of about 40000";
+  // One line per frame into the pipeline: the ten pings, each hairpinned to the wire.
+  std::ifstream log(dir / "f.jsonl");
+  std::size_t lines = 0;
+  for (std::string l; std::getline(log, l);) {
+    ++lines;
+    EXPECT_NE(l.find("\"parse\":\"ipv4/icmp\""), std::string::npos) << l;
+    EXPECT_NE(l.find("\"dest\":\"wire\",\"out\":\"wire\""), std::string::npos) << l;
+    EXPECT_NE(l.find("\"lookup\":\"tcam "), std::string::npos) << l;
+  }
+  EXPECT_EQ(lines, 10u);
+  const std::string rep = slurp(dir / "r.json");
+  EXPECT_NE(rep.find("\"wire->wire\""), std::string::npos) << rep;
+  EXPECT_NE(rep.find("\"p99_cycles\""), std::string::npos) << rep;
+  // No mismatch: --fst-window writes nothing.
+  const Result none = nicsim(base + "--fst-window 500 --out " + (dir / "o").string(), dir);
+  ASSERT_EQ(none.status, 0) << none.err;
+  EXPECT_FALSE(fs::exists(dir / "o" / "mismatch.fst"));
+}
+
+TEST(Run, BadPortOptionsAreRejected) {
+  const fs::path dir = tmpdir();
+  for (const std::string& bad :
+       {std::string("--vnic-tap nonsense"), std::string("--vnic-tap 0=x"),
+        std::string("--wire-tap nst0 --wire-in ") + trace("zeek__5-pings.pcap"),
+        std::string("--fst-window 100 --vnic-tap 1=nst0"), std::string("--fst-cycles 9:3")}) {
+    const Result r = nicsim("run " + bad, dir);
+    EXPECT_EQ(r.status, 1) << bad << ": " << r.err;
+    EXPECT_NE(r.err.find("--"), std::string::npos) << bad << ": " << r.err;
+  }
+}
+
 // ---------------------------------------------------------------- gen, diff, help
 
 TEST(Gen, SameSeedSameBytesOtherSeedOtherBytes) {

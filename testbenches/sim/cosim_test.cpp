@@ -5,10 +5,15 @@
 // (gtest_discover_tests).
 #include <gtest/gtest.h>
 
+#include <array>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <vector>
 
+#include "nicsim/model/pcap_io.hpp"
 #include "nicsim/sim/cosim.hpp"
+#include "nicsim/sim/pcap_port.hpp"
 
 namespace nicsim::sim {
 namespace {
@@ -104,6 +109,161 @@ TEST(Cosim, ModelEngineRunsTheSameScenario) {
   EXPECT_TRUE(r.ledger_balanced);
   EXPECT_GT(r.flows_installed, 0u);
   EXPECT_EQ(r.install_failed, 0u);
+}
+
+// ---- ports behind VNICs and the forward_by_mac host program (what the TAP test runs, here
+// with capture files so that it needs no root) ---------------------------------------------
+
+constexpr std::array<std::uint8_t, 6> kMac1{2, 0, 0, 0, 1, 1}, kMac2{2, 0, 0, 0, 1, 2},
+    kOther{2, 0, 0, 0, 1, 0x99}, kNobody{2, 0, 0, 0, 1, 0x77},
+    kBcast{0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+struct PortFiles {
+  fs::path dir;
+  std::size_t to_vnic2 = 0, vnic2_to_wire = 0, wire_to_vnic1 = 0, wire_unknown = 0;
+};
+
+std::vector<model::Frame> read_all(const std::string& path) {
+  std::vector<model::Frame> frames;
+  model::PcapReader rd(path);
+  while (auto f = rd.next()) {
+    if (f->data.size() >= 14) frames.push_back(std::move(*f));
+  }
+  return frames;
+}
+
+// Frames of real captures with their MACs rewritten. The flow key of an IP frame has no MACs,
+// so each kind of traffic has flows of its own (a source vport or a capture of its own): VNIC 1
+// sends to VNIC 2, then one broadcast and one frame with VNIC 2's source MAC (anti-spoof);
+// VNIC 2 sends to a host on the wire; the wire sends to VNIC 1 and, from another capture, to a
+// MAC no VNIC has.
+PortFiles write_port_files(const std::string& name) {
+  PortFiles pf;
+  pf.dir = fs::temp_directory_path() / ("nicsim_cosim_" + name);
+  fs::remove_all(pf.dir);
+  fs::create_directories(pf.dir);
+  const std::vector<model::Frame> wiki = read_all(kTraces + "/zeek__wikipedia.pcap");
+  const std::vector<model::Frame> other = read_all(kTraces + "/zeek__methods.pcap");
+  auto with = [](model::Frame f, const std::array<std::uint8_t, 6>& dst,
+                 const std::array<std::uint8_t, 6>& src) {
+    std::copy(dst.begin(), dst.end(), f.data.begin());
+    std::copy(src.begin(), src.end(), f.data.begin() + 6);
+    return f;
+  };
+  model::PcapWriter v1((pf.dir / "vnic1-in.pcap").string());
+  model::PcapWriter v2((pf.dir / "vnic2-in.pcap").string());
+  model::PcapWriter w((pf.dir / "wire-in.pcap").string());
+  for (std::size_t i = 0; i < 60 && i < wiki.size(); ++i) {
+    switch (i % 3) {
+      case 0: v1.write(with(wiki[i], kMac2, kMac1)); ++pf.to_vnic2; break;
+      case 1: v2.write(with(wiki[i], kOther, kMac2)); ++pf.vnic2_to_wire; break;
+      default: w.write(with(wiki[i], kMac1, kOther)); ++pf.wire_to_vnic1; break;
+    }
+  }
+  for (std::size_t i = 1; i < 16 && i < other.size(); ++i) {
+    w.write(with(other[i], kNobody, kOther));
+    ++pf.wire_unknown;
+  }
+  v1.write(with(other[0], kBcast, kMac1));  // not forwarded
+  v1.write(with(wiki[0], kMac1, kMac2));    // VNIC 2's source MAC from VNIC 1: spoof
+  v1.close();
+  v2.close();
+  w.close();
+  return pf;
+}
+
+std::size_t frames_in(const fs::path& p) {
+  model::PcapReader r(p.string());
+  std::size_t n = 0;
+  while (r.next()) ++n;
+  return n;
+}
+
+CosimResult run_with_ports(CosimOptions::Engine engine, const PortFiles& pf) {
+  Scenario s = load_scenario(kScenarios + "/tap-namespaces.yaml");
+  s.vnics[0].cfg.spoof_check = true;
+  s.run.max_cycles = 50'000'000;
+  PcapPort p1((pf.dir / "vnic1-in.pcap").string(), (pf.dir / "vnic1-out.pcap").string());
+  PcapPort p2((pf.dir / "vnic2-in.pcap").string(), (pf.dir / "vnic2-out.pcap").string());
+  PcapPort wire((pf.dir / "wire-in.pcap").string(), (pf.dir / "wire-out.pcap").string());
+  CosimOptions o;
+  o.engine = engine;
+  o.vnic_ports = {{1, &p1}, {2, &p2}};
+  o.wire = &wire;
+  o.out_dir = (pf.dir / "out").string();
+  if (engine == CosimOptions::Engine::kRtl) o.log_path = (pf.dir / "frames.jsonl").string();
+  const CosimResult r = run_scenario(s, o);
+  std::printf("%s\n", r.summary().c_str());
+  return r;
+}
+
+void expect_forwarded(const CosimResult& r, const PortFiles& pf) {
+  EXPECT_EQ(r.error, "");
+  EXPECT_TRUE(r.ledger_balanced) << r.stats.to_string();
+  EXPECT_TRUE(r.expectation_failures.empty());
+  EXPECT_EQ(r.not_forwarded, 1u) << "the broadcast";
+  EXPECT_EQ(r.tx_completions.at("spoof"), 1u);
+  EXPECT_EQ(r.install_failed, 0u);
+  // Every unicast frame reached the port its destination MAC names; the wire's frames for no
+  // VNIC were dropped by the flow the host installed.
+  EXPECT_EQ(frames_in(pf.dir / "vnic2-out.pcap"), pf.to_vnic2);
+  EXPECT_EQ(frames_in(pf.dir / "vnic1-out.pcap"), pf.wire_to_vnic1);
+  EXPECT_EQ(frames_in(pf.dir / "wire-out.pcap"), pf.vnic2_to_wire);
+  EXPECT_EQ(r.vnic_port_in.at(1), pf.to_vnic2 + 2);
+  EXPECT_EQ(r.vnic_port_in.at(2), pf.vnic2_to_wire);
+  EXPECT_EQ(r.vnic_port_out.at(2), pf.to_vnic2);
+  EXPECT_EQ(r.stats.drop_flow + r.exceptions_by_reason.at("miss") - r.reinjected,
+            pf.wire_unknown + 1)
+      << "unknown wire destinations: the first misses (not re-injected), the rest hit a drop; "
+         "and the broadcast";
+  EXPECT_GE(r.stats.loopback, pf.to_vnic2);
+  EXPECT_EQ(frames_in(fs::path(pf.dir) / "out" / "rxq1.pcap"), pf.to_vnic2);
+  // Every transmit completion is logged: the VNICs' frames and the host's re-injections.
+  std::ifstream txc(pf.dir / "out" / "tx-completions.jsonl");
+  std::size_t lines = 0;
+  for (std::string l; std::getline(txc, l);) ++lines;
+  EXPECT_EQ(lines, r.vnic_frames_sent + r.reinjected);
+}
+
+TEST(Cosim, VnicPortsAndForwardByMacW64) {
+  const PortFiles pf = write_port_files("ports_rtl");
+  const CosimResult r = run_with_ports(CosimOptions::Engine::kRtl, pf);
+  expect_clean(r);
+  expect_forwarded(r, pf);
+  // The frame log: one line per frame into the pipeline, each with its way and cycles.
+  std::ifstream log(pf.dir / "frames.jsonl");
+  std::size_t lines = 0, to_vnic = 0;
+  for (std::string l; std::getline(log, l);) {
+    ++lines;
+    EXPECT_NE(l.find("\"cycles\":{\"ingress\":"), std::string::npos) << l;
+    if (l.find("\"out\":\"rxq 1\"") != std::string::npos) ++to_vnic;
+  }
+  EXPECT_EQ(lines, r.stats.rx_wire_frames + r.stats.tx_frames - r.stats.drop_spoof);
+  EXPECT_EQ(to_vnic, pf.to_vnic2);
+  ASSERT_TRUE(r.latency.count("vnic->vnic"));
+  const LatencyFigures& l = r.latency.at("vnic->vnic");
+  EXPECT_GT(l.count, 0u);
+  EXPECT_LE(l.p50, l.p99);
+  EXPECT_LE(l.p99, l.max);
+  EXPECT_GT(l.p50, 50u) << "a loopback takes a transmit DMA, the pipeline and a receive DMA";
+}
+
+TEST(Cosim, VnicPortsAndForwardByMacModelEngine) {
+  const PortFiles pf = write_port_files("ports_model");
+  const CosimResult r = run_with_ports(CosimOptions::Engine::kModel, pf);
+  expect_forwarded(r, pf);
+}
+
+TEST(Cosim, APortForAVnicWithoutTransmitQueueIsRefused) {
+  Scenario s = load_scenario(kScenarios + "/miss-install.yaml");  // VNIC 1 has no tx_queue
+  PcapPort p("", "");
+  CosimOptions o;
+  o.engine = CosimOptions::Engine::kModel;
+  o.vnic_ports = {{1, &p}};
+  const CosimResult r = run_scenario(s, o);
+  EXPECT_NE(r.error.find("no VNIC 1 with a transmit queue"), std::string::npos) << r.error;
+  o.vnic_ports = {{7, &p}};
+  EXPECT_NE(run_scenario(s, o).error.find("VNIC 7"), std::string::npos);
 }
 
 }  // namespace

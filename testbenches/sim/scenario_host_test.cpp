@@ -111,7 +111,9 @@ TEST(ScenarioHost, BundledScenariosBringUpOnTheModel) {
     const host::Stats st = drv.stats();
     EXPECT_TRUE(st.ledger_balanced());
     EXPECT_EQ(st.rx_wire_frames, sent);
-    EXPECT_GT(got, 0u);
+    if (sent != 0) {  // tap-namespaces: its traffic comes from TAPs
+      EXPECT_GT(got, 0u);
+    }
   }
 }
 

@@ -38,19 +38,43 @@ struct CosimOptions {
   Engine engine = Engine::kRtl;
   bool scoreboard = true;       // rtl engine: the golden model beside the RTL
   std::string out_dir;          // captures written here ("" = none): wire.pcap, rxqN.pcap,
-                                // exceptions.pcap with exceptions.jsonl (reasons)
-  std::string fst_path;         // rtl engine: FST waveform of the whole run
+                                // exceptions.pcap with exceptions.jsonl (reasons),
+                                // tx-completions.jsonl (every transmit completion)
+  std::string fst_path;         // rtl engine: FST waveform of the run
+  std::pair<std::uint64_t, std::uint64_t> fst_cycles{0, ~std::uint64_t{0}};  // the cycles in it
+  std::string log_path;         // rtl engine with the scoreboard: one JSON line per input frame
+                                // (FrameRecord: parse, lookup, action, destination, cycles)
   /// The wire port (pcap, DPDK; not owned): when set, the wire input comes from it instead of
   /// the scenario's wire sources, and the NIC's wire output goes to it.
   WirePort* wire = nullptr;
+  /// Ports behind VNICs (vport -> port, not owned; e.g. a TapPort): the frames a port receives
+  /// are sent by the VNIC's transmit queue, the frames the driver receives on the VNIC's queues
+  /// are written to it. The vport must be a VNIC of the scenario with a transmit queue.
+  std::map<unsigned, WirePort*> vnic_ports;
+  /// Polled during a run; true ends it (what is in flight drains, then the run reports as at
+  /// the end of its traffic). A run with a live port (WirePort::live) ends only this way (or at
+  /// the scenario's run.max_cycles).
+  std::function<bool()> stop;
   double poll_ns = 1000.0;      // the host program's receive loop period
   // rtl engine: wire source valid / wire sink ready patterns (NicRtlConfig).
   std::vector<bool> valid_pattern, ready_pattern;
   /// rtl engine: another Verilated build of nic_cosim_top instead of the project's own
   /// (nic_rtl_model.hpp), e.g. a variant of the RTL under test.
   NicRtlModel rtl_model;
-  /// Called now and then with (cycles, frames in so far) for a progress display.
-  std::function<void(std::uint64_t, std::uint64_t)> progress;
+  /// Called now and then for a progress display.
+  struct Progress {
+    std::uint64_t cycles = 0;        // NIC cycles so far
+    double sim_seconds = 0;          // simulated time so far
+    std::uint64_t frames_in = 0;     // frames into the NIC so far (wire and VNICs)
+    std::uint64_t frames_total = 0;  // frames the run will put in; 0: not known (a port)
+  };
+  std::function<void(const Progress&)> progress;
+};
+
+/// Ingress-to-output latency of one path (FrameRecord::path()), in NIC cycles: to the wire's
+/// last beat, or to the driver's poll for frames received by the host.
+struct LatencyFigures {
+  std::uint64_t count = 0, p50 = 0, p99 = 0, max = 0;
 };
 
 struct CosimResult {
@@ -62,12 +86,15 @@ struct CosimResult {
   std::uint64_t wire_frames_out = 0;
   std::map<int, std::uint64_t> received;  // per receive queue (-1: exception ring)
   std::map<std::string, std::uint64_t> exceptions_by_reason;
-  std::uint64_t flows_installed = 0, install_failed = 0, reinjected = 0;
+  std::map<std::string, std::uint64_t> tx_completions;  // transmit completions by status
+  std::uint64_t flows_installed = 0, install_failed = 0, reinjected = 0, not_forwarded = 0;
+  std::map<unsigned, std::uint64_t> vnic_port_in, vnic_port_out;  // frames per VNIC port
   host::Stats stats;          // the NIC's counters read at the end
   bool ledger_balanced = false;
   bool scoreboard = false;    // a scoreboard ran
   std::uint64_t mismatches = 0, compared = 0;
   std::vector<Mismatch> first_mismatches;
+  std::map<std::string, LatencyFigures> latency;  // rtl engine with the scoreboard, per path
   std::vector<std::string> expectation_failures;  // the scenario's `expect` not met
   std::uint64_t mmio_reads = 0, mmio_writes = 0, interrupts = 0;
 

@@ -28,6 +28,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nicsim::sim {
@@ -76,7 +77,9 @@ struct NicRtlConfig {
   unsigned data_width = 512;            // 64 or 512: which Verilated model
   unsigned reset_cycles = 8;
   std::uint64_t watchdog_cycles = 1'000'000;  // no progress while work is pending: an error
-  std::string fst_path;                 // FST waveform of the whole run ("" = none)
+  std::string fst_path;                 // FST waveform of the run ("" = none)
+  /// The cycles the FST covers (first, last); default: all.
+  std::pair<std::uint64_t, std::uint64_t> fst_cycles{0, ~std::uint64_t{0}};
   // Per-cycle patterns, repeating (empty: always): may the wire source start a beat this
   // cycle (once offered, a beat stays until taken, as AXI4-Stream requires); the wire sink's
   // tready.

@@ -274,7 +274,8 @@ struct ImplT final : NicRtlImpl {
     // 2. Settle and sample.
     d.clk = 0;
     d.eval();
-    if (fst) fst->dump(static_cast<std::uint64_t>(2 * cycle));
+    const bool dump = fst && cycle >= cfg.fst_cycles.first && cycle <= cfg.fst_cycles.second;
+    if (dump) fst->dump(static_cast<std::uint64_t>(2 * cycle));
     axi::AxiM2S dm;
     DmaPort::sample(d, dm);
     const axi::AxiLiteS2M ls = axi::AxilSlavePort::s2m(d);
@@ -333,7 +334,7 @@ struct ImplT final : NicRtlImpl {
     // 3. The rising edge.
     d.clk = 1;
     d.eval();
-    if (fst) fst->dump(static_cast<std::uint64_t>(2 * cycle + 1));
+    if (dump) fst->dump(static_cast<std::uint64_t>(2 * cycle + 1));
     ++cycle;
     if (active) last_activity = cycle;
     const bool pending = !wire_q.empty() || !axil.idle() || mem.in_flight() != 0;

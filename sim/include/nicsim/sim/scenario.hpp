@@ -65,6 +65,8 @@ enum class HostProgram {
   kNone,           // counts and records them
   kInstallOnMiss,  // a miss installs an exact-match flow of the frame's key with `miss_actions`
                    // and re-injects the frame from the host's queue as its source vport
+  kForwardByMac,   // the same, the destination chosen by the frame's destination MAC: the VNIC
+                   // with that MAC, else the wire (from a VNIC) or a drop (from the wire)
 };
 
 struct ScenarioTraffic {
@@ -81,6 +83,9 @@ struct ScenarioRun {
   std::uint64_t max_cycles = 50'000'000;  // a run longer than this stops with an error
   std::uint64_t drain_cycles = 20'000;    // quiet cycles that end a run after its traffic
   std::uint64_t watchdog_cycles = 1'000'000;
+  /// rtl engine with the scoreboard: at the end, the per-entry counters of up to this many
+  /// installed flows (oldest first) are read from the NIC and compared with the model's.
+  std::uint64_t entry_counters = 64;
 };
 
 struct ScenarioExpect {

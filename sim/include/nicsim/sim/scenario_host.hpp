@@ -15,6 +15,10 @@
 //                    queue with its source vport, so the first frame of a flow is not lost;
 //                    a frame whose flow cannot be installed is counted and dropped (never
 //                    re-injected: it would miss again forever).
+//   forward_by_mac   the same with the destination chosen by the frame's destination MAC:
+//                    the VNIC that has it, else the wire (from a VNIC) or a drop (from the
+//                    wire); broadcast and multicast frames are counted (not_forwarded) and
+//                    dropped, not flooded.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +44,7 @@ class ScenarioHost {
     std::uint64_t installed = 0;       // flows installed by the host program
     std::uint64_t install_failed = 0;  // misses whose flow could not be installed (dropped)
     std::uint64_t reinjected = 0;      // frames sent back through the host's queue
+    std::uint64_t not_forwarded = 0;   // forward_by_mac: broadcast/multicast misses dropped
     std::uint64_t sent = 0;            // frames sent for VNICs (traffic sources)
     std::uint64_t send_refused = 0;    // frames a full transmit ring refused (retried later)
     std::map<host::ExceptionReason, std::uint64_t> by_reason;
@@ -47,6 +52,9 @@ class ScenarioHost {
 
   /// `queue` is the receive queue index, or -1 for the exception ring.
   using ReceiveFn = std::function<void(int queue, const host::RxPacket& p)>;
+  /// A transmit completion of queue `queue`, owned by `vport` (255: the host's own queue).
+  using TxDoneFn =
+      std::function<void(unsigned queue, unsigned vport, const host::TxCompletion& c)>;
 
   ScenarioHost(host::Driver& drv, const Scenario& s);
   ~ScenarioHost();
@@ -63,6 +71,8 @@ class ScenarioHost {
   void reap();
 
   void on_receive(ReceiveFn fn) { on_receive_ = std::move(fn); }
+  /// Set before bring_up().
+  void on_tx_complete(TxDoneFn fn) { on_tx_ = std::move(fn); }
   [[nodiscard]] const Stats& stats() const { return stats_; }
   /// Transmit completions so far by status, over every queue of the host program.
   [[nodiscard]] std::map<host::TxStatus, std::uint64_t> tx_status() const;
@@ -71,6 +81,8 @@ class ScenarioHost {
 
  private:
   void handle_exception(const host::RxPacket& p);
+  [[nodiscard]] std::optional<std::vector<host::FlowAction>> forward_by_mac(
+      const host::RxPacket& p) const;
 
   host::Driver& drv_;
   const Scenario& s_;
@@ -80,6 +92,7 @@ class ScenarioHost {
   std::map<unsigned, std::unique_ptr<host::TxQueue>> txq_by_vport_;
   std::unique_ptr<host::TxQueue> host_txq_;
   ReceiveFn on_receive_;
+  TxDoneFn on_tx_;
   Stats stats_;
 };
 

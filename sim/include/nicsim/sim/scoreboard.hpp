@@ -22,6 +22,8 @@
 //     frame the RTL did not deliver counts as a ring drop, and at the end the ring drops must
 //     equal the RTL's counted ones (rx_no_desc, rx_too_long, rx_cq_full, quota; exc_full,
 //     mirror_drop);
+//   - every transmit completion the driver reaped: its status against the model's for the same
+//     descriptor, owner and frame under the same registers (NicDevice::tx_status);
 //   - at the end, the pipeline's counters (frames and bytes in, lookups, deliveries to the
 //     wire, drops by reason of the pipeline).
 // The first mismatch is reported with the input frame's index (ingress order), the port or
@@ -30,13 +32,16 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "nicsim/host/driver/flow.hpp"
 #include "nicsim/host/driver/queue.hpp"
 #include "nicsim/host/driver/stats.hpp"
 #include "nicsim/model/device/host_memory.hpp"
@@ -52,6 +57,26 @@ struct Mismatch {
   std::string rtl, model;   // the two values
   std::uint64_t cycle = 0;  // the NIC's cycle at which it was seen
   [[nodiscard]] std::string to_string() const;
+};
+
+/// One input frame's way through the NIC (`nicsim run --log`): what the golden model decided
+/// for it, with the RTL's cycles at each step it was seen.
+struct FrameRecord {
+  std::uint64_t index = 0;        // input frame (ingress order)
+  unsigned vport = 0;             // source: 0 wire, 1..N VNIC, 255 the host
+  std::size_t length = 0;         // bytes as it entered the pipeline
+  std::string parse;              // e.g. "ipv4/tcp", "ipv4/udp vxlan ipv6/tcp", "arp", "parse error"
+  std::string lookup;             // "em H" (exact-match handle), "tcam I", "miss", "none"
+  std::string action;             // the record's operations ("decap dec_ttl mark ..."), "" if none
+  std::string dest;               // "wire", "vnic V q Q", "exception REASON", "drop REASON"
+  bool mirror = false;            // a copy also went to the exception ring
+  std::uint64_t ingress_cycle = 0;
+  std::optional<std::uint64_t> em_cycle, tcam_cycle;  // its lookups entered the tables
+  std::optional<std::uint64_t> out_cycle;  // the wire's last beat, or the driver's poll
+  std::string out;                // "wire", "rxq N", "exception ring", "ring drop", "dropped",
+                                  // "not seen" (expected, never came out)
+  /// "wire->wire", "wire->vnic", "vnic->vnic", "vnic->wire", "host->...", "...->exception".
+  [[nodiscard]] std::string path() const;
 };
 
 class Scoreboard final : public NicObserver {
@@ -73,6 +98,12 @@ class Scoreboard final : public NicObserver {
   void register_write(std::uint32_t addr, std::uint32_t data, std::uint64_t cycle) override;
   void wire_out(std::span<const std::uint8_t> frame, std::uint64_t cycle) override;
 
+  // ---- transmit completions, as the driver reaped them
+  /// The completion of a descriptor of a queue owned by `vport` (255: the host) that carried
+  /// `c.frame`: its status must be the model's for the same descriptor and registers.
+  void tx_completion(unsigned queue, unsigned vport, const host::TxCompletion& c,
+                     std::uint64_t cycle);
+
   // ---- what the driver received (queue -1: the exception ring)
   void received(int queue, const host::RxPacket& p, std::uint64_t cycle);
   /// Off: the host's receive queues are not compared (a host program that polls them itself,
@@ -80,6 +111,10 @@ class Scoreboard final : public NicObserver {
   /// their sum (out_vnic + out_exception + receive-path drops) instead of the ring drops.
   /// On by default; set before the first frame.
   void set_receive_checked(bool on) { receive_checked_ = on; }
+
+  /// The per-entry counters of an installed flow as the driver read them from the NIC at the
+  /// end (exact-match handle or TCAM index): compared with the model's in finish().
+  void entry_counters(bool em, std::uint32_t hw, const host::FlowCounters& c);
 
   /// At the end of a run (the NIC quiet, everything polled): processes what is left, checks
   /// the ring drops and the counters against the RTL's (read by the driver).
@@ -91,6 +126,14 @@ class Scoreboard final : public NicObserver {
   [[nodiscard]] std::uint64_t compared() const { return compared_; }
   [[nodiscard]] const model::PipelineCounters& model_counters();
 
+  /// Called once per input frame when its way is known (its output seen, its drop decided, or
+  /// at finish()); set before the first frame.
+  void set_frame_log(std::function<void(const FrameRecord&)> fn) { log_ = std::move(fn); }
+  /// Ingress-to-output cycles of every frame whose output was seen, per FrameRecord::path().
+  [[nodiscard]] const std::map<std::string, std::vector<std::uint64_t>>& latencies() const {
+    return latencies_;
+  }
+
  private:
   struct Pending {
     std::vector<std::uint8_t> bytes;
@@ -98,6 +141,7 @@ class Scoreboard final : public NicObserver {
     std::uint64_t ts = 0, index = 0, cycle = 0;
     bool needs_em = false;
     std::optional<std::uint64_t> em_at, tcam_at;
+    std::string parse;
   };
   struct Expect {
     std::uint64_t index = 0;
@@ -118,6 +162,8 @@ class Scoreboard final : public NicObserver {
   void process(Pending& p);
   void expect_delivery(const model::Delivery& d, const Pending& p);
   void mismatch(Mismatch m);
+  /// The frame `index`'s output was seen (`cycle`; `out` says where) or never will be.
+  void close_record(std::uint64_t index, std::optional<std::uint64_t> cycle, std::string out);
   bool same(const Expect& e, const host::RxPacket& p, std::string& field, std::string& rtl,
             std::string& mdl) const;
 
@@ -133,6 +179,10 @@ class Scoreboard final : public NicObserver {
   std::uint64_t mirror_expected_ = 0;
   std::vector<Mismatch> mismatches_;
   std::uint64_t mismatch_count_ = 0, frames_ = 0, compared_ = 0;
+  std::function<void(const FrameRecord&)> log_;
+  std::vector<std::tuple<bool, std::uint32_t, host::FlowCounters>> entries_;
+  std::map<std::uint64_t, FrameRecord> open_;  // frames whose output is still to come
+  std::map<std::string, std::vector<std::uint64_t>> latencies_;
 };
 
 }  // namespace nicsim::sim

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A wire port: where frames enter the NIC from the wire and where they leave it.
-// Backends: pcap files through libpcap (PcapPort) and any DPDK ethdev (DpdkPort).
+// Backends: pcap files through libpcap (PcapPort), Linux TAP devices (TapPort) and any DPDK
+// ethdev (DpdkPort).
 #pragma once
 
 #include <memory>
@@ -27,6 +28,10 @@ class WirePort {
   virtual std::optional<model::Frame> receive() = 0;
   // True once the input is exhausted (end of file); a live port never ends.
   virtual bool at_end() const = 0;
+  // A live port (a TAP device) has frames when something outside sends them: a run with one
+  // goes on until it is told to stop (CosimOptions::stop), receive() returning nullopt meaning
+  // "nothing now". A file's port is read to its end.
+  virtual bool live() const { return false; }
   // A frame leaving the NIC onto the wire. Throws PortError if it cannot be written.
   virtual void transmit(const model::Frame& frame) = 0;
   // Push buffered output to its destination (called at the end of a run).
