@@ -26,7 +26,7 @@ nicsim="$build/bin/nicsim"
 # without the scoreboard (_noscb); model_engine_frames_per_s: the same frames on the golden
 # model engine (`--engine model`, driver and host program included). ---
 if wants cosim_cycles_per_s cosim_frames_per_s cosim_cycles_per_s_noscb \
-    cosim_frames_per_s_noscb model_engine_frames_per_s; then
+    cosim_frames_per_s_noscb model_engine_frames_per_s host_mmio_read_ns; then
   "$root/scripts/build.sh" --target nicsim >&2
   frames="${NICSIM_BENCH_FRAMES:-50000}"
   "$nicsim" gen -o "$work/c64.pcap" --seed 7 -n "$frames" --flows 1024 --sizes 64 \
@@ -40,6 +40,22 @@ if wants cosim_cycles_per_s cosim_frames_per_s cosim_cycles_per_s_noscb \
   figure cosim_frames_per_s_noscb "$(json "$work/c64n.json" 'round(r["frames_per_s"])')" frames/s
   "$nicsim" run --wire-in "$work/c64.pcap" --engine model --report "$work/c64m.json" >&2
   figure model_engine_frames_per_s "$(json "$work/c64m.json" 'round(r["frames_per_s"])')" frames/s
+  # host_mmio_read_ns: the mean register read the driver saw (the link's modelled round trip
+  # plus the NIC's AXI4-Lite response), over the run above.
+  figure host_mmio_read_ns "$(json "$work/c64.json" 'round(r["host"]["mmio_read_ns"], 1)')" ns
+fi
+
+# --- cosim_rx_gbps_256: 256-byte frames from the wire to the VNICs of vnics-rss.yaml (RSS over
+# their queues, DATA_W=512), goodput counted at the driver's poll: frame bytes received, from
+# the start of the traffic to the poll that took the last frame (simulated time). ---
+if wants cosim_rx_gbps_256; then
+  "$root/scripts/build.sh" --target nicsim >&2
+  frames="${NICSIM_BENCH_FRAMES:-50000}"
+  "$nicsim" gen -o "$work/c256.pcap" --seed 8 -n "$((frames / 2))" --flows 1024 --sizes 256 \
+    --kinds udp >&2
+  "$nicsim" run --scenario "$root/traces/scenarios/vnics-rss.yaml" --wire-in "$work/c256.pcap" \
+    --data-width 512 --report "$work/c256.json" >&2
+  figure cosim_rx_gbps_256 "$(json "$work/c256.json" 'round(r["host"]["rx_gbps"], 2)')" Gbit/s
 fi
 
 # --- golden model alone: >= 1M generated frames over 10K installed flows, one core ---

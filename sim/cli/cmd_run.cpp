@@ -189,7 +189,9 @@ void write_report(const std::string& path, const sim::Scenario& s, const RunArgs
                  {"balanced", r.ledger_balanced}};
   j["host"] = {{"flows_installed", r.flows_installed}, {"install_failed", r.install_failed},
                {"reinjected", r.reinjected}, {"not_forwarded", r.not_forwarded}, {"mmio_reads", r.mmio_reads},
-               {"mmio_writes", r.mmio_writes}, {"interrupts", r.interrupts}};
+               {"mmio_writes", r.mmio_writes}, {"interrupts", r.interrupts},
+               {"mmio_read_ns", r.mmio_read_ns}, {"rx_bytes", r.rx_bytes},
+               {"rx_gbps", r.rx_gbps}};
   nlohmann::ordered_json sb;
   sb["ran"] = r.scoreboard;
   sb["compared"] = r.compared;

@@ -281,8 +281,13 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
   Outputs out(opt.out_dir);
   const double ns_per_cycle = 1000.0 / s.nic.clock_mhz;
   auto now_ns = [&] { return static_cast<std::uint64_t>(static_cast<double>(dev.now()) * ns_per_cycle); };
+  std::uint64_t traffic_start = 0, last_rx = 0;
   h.on_receive([&](int q, const host::RxPacket& p) {
     ++r.received[q];
+    if (q >= 0) {
+      r.rx_bytes += p.bytes.size();
+      last_rx = dev.now();
+    }
     out.received(q, p, now_ns());
     vports.received(q, p, now_ns());
   });
@@ -318,6 +323,7 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
   std::uint64_t total_frames = 0;
   for (const Source& src : traffic) total_frames += src.frames.size();
   if (live_wire || !opt.vnic_ports.empty()) total_frames = 0;  // not known
+  traffic_start = dev.now();
   for (Source& src : traffic) {
     for (const auto& f : src.frames) {
       dev.advance((f.size() + beat - 1) / beat + src.gap);  // the frame's time on the wire
@@ -380,6 +386,10 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
   r.sim_seconds = static_cast<double>(r.cycles) * ns_per_cycle * 1e-9;
   r.mmio_reads = dev.mmio_reads();
   r.mmio_writes = dev.mmio_writes();
+  if (last_rx > traffic_start) {
+    r.rx_gbps = static_cast<double>(r.rx_bytes) * 8.0 * s.nic.clock_mhz * 1e-3 /
+                static_cast<double>(last_rx - traffic_start);
+  }
   out.close();
   r.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   if (r.error.empty()) check_expectations(s, r);
@@ -410,6 +420,7 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
                                        .ready_pattern = opt.ready_pattern,
                                        .model = opt.rtl_model});
   std::unique_ptr<Scoreboard> sb;
+  double traffic_start_s = 0, last_rx_s = 0;
   std::optional<std::ofstream> log;
   if (!opt.log_path.empty()) {
     if (!opt.scoreboard) throw std::invalid_argument("the frame log comes from the scoreboard: --log needs it on");
@@ -433,6 +444,10 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
       ScenarioHost h(drv, s);
       h.on_receive([&](int q, const host::RxPacket& p) {
         ++r.received[q];
+        if (q >= 0) {
+          r.rx_bytes += p.bytes.size();
+          last_rx_s = sc_core::sc_time_stamp().to_seconds();
+        }
         out.received(q, p, now_ns());
         vports.received(q, p, now_ns());
         if (sb) sb->received(q, p, top.nic.cycle());
@@ -461,6 +476,7 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
           ++r.wire_frames_sent;
         }
       }
+      traffic_start_s = sc_core::sc_time_stamp().to_seconds();
       std::uint64_t total_frames = 0;  // known when every input is a capture
       for (const Source& src : traffic) total_frames += src.frames.size();
       if (opt.wire != nullptr || !opt.vnic_ports.empty()) total_frames = 0;
@@ -555,6 +571,12 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
   r.mmio_reads = top.cpu.mmio_reads();
   r.mmio_writes = top.cpu.mmio_writes();
   r.interrupts = top.cpu.interrupts();
+  if (r.mmio_reads != 0) {
+    r.mmio_read_ns = top.cpu.read_time().to_seconds() * 1e9 / static_cast<double>(r.mmio_reads);
+  }
+  if (last_rx_s > traffic_start_s) {
+    r.rx_gbps = static_cast<double>(r.rx_bytes) * 8e-9 / (last_rx_s - traffic_start_s);
+  }
   if (sb) {
     for (const auto& [path, v] : sb->latencies()) r.latency[path] = figures_of(v);
     r.mismatches = sb->mismatch_count();

@@ -97,6 +97,11 @@ struct CosimResult {
   std::map<std::string, LatencyFigures> latency;  // rtl engine with the scoreboard, per path
   std::vector<std::string> expectation_failures;  // the scenario's `expect` not met
   std::uint64_t mmio_reads = 0, mmio_writes = 0, interrupts = 0;
+  double mmio_read_ns = 0;  // rtl engine: mean simulated time of a register read
+  /// Goodput at the driver's poll: frame bytes received on VNIC queues, from the start of the
+  /// traffic (after bring-up) to the poll that received the last one.
+  std::uint64_t rx_bytes = 0;
+  double rx_gbps = 0;
 
   [[nodiscard]] bool passed() const {
     return error.empty() && mismatches == 0 && ledger_balanced && expectation_failures.empty();
