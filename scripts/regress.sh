@@ -7,6 +7,8 @@
 #   vnics-rss     everything to two VNICs, spread by RSS
 #   actions       rules with decap, encap, NAT, VLAN push and a meter
 #   miss-install  every flow misses; the host installs it and re-injects the frame
+#   flow-actions  the same with rules derived from the capture's flows: NAT, TTL decrement,
+#                 a meter and VXLAN encap to the wire
 # A run passes when it completes with zero scoreboard mismatches, a balanced ledger and the
 # scenario's expectations met. Prints one line per run (frames, mismatches, exceptions, drops
 # by reason, cycles/s) and a summary; exits non-zero on any failure.
@@ -55,7 +57,7 @@ for t in "${traces[@]}"; do
     continue
   fi
   for width in 64 512; do
-    for s in hairpin vnics-rss actions miss-install; do
+    for s in hairpin vnics-rss actions miss-install flow-actions; do
       echo "$s pcap $width $t" >>"$runs"
     done
     echo "hairpin dpdk $width $t" >>"$runs"
