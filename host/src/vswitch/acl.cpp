@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+#include "nicsim/host/vswitch/acl.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+
+namespace nicsim::host::vswitch {
+
+namespace {
+
+/// The address's bytes in network order and their count.
+std::array<std::uint8_t, 16> bytes_of(const model::IpAddr& a, unsigned& n) {
+  std::array<std::uint8_t, 16> b{};
+  if (a.is_v4()) {
+    const auto v4 = a.v4().bytes();
+    std::copy(v4.begin(), v4.end(), b.begin());
+    n = 4;
+  } else {
+    b = a.v6().bytes();
+    n = a.is_v6() ? 16 : 0;
+  }
+  return b;
+}
+
+bool first_bits_equal(const std::array<std::uint8_t, 16>& a, const std::array<std::uint8_t, 16>& b,
+                      unsigned bits) {
+  const unsigned full = bits / 8, rest = bits % 8;
+  if (!std::equal(a.begin(), a.begin() + full, b.begin())) return false;
+  if (rest == 0) return true;
+  const auto mask = static_cast<std::uint8_t>(0xFF00u >> rest);
+  return (a[full] & mask) == (b[full] & mask);
+}
+
+/// One counter for every change of any group or stage assignment: a change takes a value
+/// larger than every earlier one, so the largest value a set of groups holds grows with any
+/// change among them.
+std::uint64_t next_epoch() {
+  static std::atomic<std::uint64_t> epoch{0};
+  return ++epoch;
+}
+
+template <class T, class F>
+bool any_or_empty(const std::vector<T>& v, F&& f) {
+  return v.empty() || std::any_of(v.begin(), v.end(), f);
+}
+
+}  // namespace
+
+std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
+  const auto slash = text.find('/');
+  const auto addr = model::IpAddr::parse(text.substr(0, slash));
+  if (!addr) return std::nullopt;
+  const unsigned max = addr->is_v4() ? 32 : 128;
+  unsigned len = max;
+  if (slash != std::string_view::npos) {
+    const std::string_view l = text.substr(slash + 1);
+    const auto [p, ec] = std::from_chars(l.data(), l.data() + l.size(), len);
+    if (ec != std::errc() || p != l.data() + l.size() || len > max || l.empty()) return std::nullopt;
+  }
+  unsigned n = 0;
+  const auto b = bytes_of(*addr, n);
+  // Host bits must be zero: compare with the address cut to its prefix.
+  std::array<std::uint8_t, 16> cut{};
+  for (unsigned i = 0; i < n; ++i) {
+    const unsigned bit = i * 8;
+    if (bit + 8 <= len) {
+      cut[i] = b[i];
+    } else if (bit < len) {
+      cut[i] = static_cast<std::uint8_t>(b[i] & (0xFF00u >> (len - bit)));
+    }
+  }
+  if (cut != b) return std::nullopt;
+  return IpPrefix{*addr, len};
+}
+
+bool IpPrefix::contains(const model::IpAddr& a) const noexcept {
+  if (a.version() != addr.version()) return false;
+  unsigned n1 = 0, n2 = 0;
+  return first_bits_equal(bytes_of(addr, n1), bytes_of(a, n2), len);
+}
+
+std::string IpPrefix::to_string() const { return addr.to_string() + "/" + std::to_string(len); }
+
+const char* to_string(AclAction a) noexcept {
+  switch (a) {
+    case AclAction::kPermit: return "permit";
+    case AclAction::kPermitAndContinue: return "permit_and_continue";
+    case AclAction::kDeny: return "deny";
+    case AclAction::kDenyAndContinue: return "deny_and_continue";
+  }
+  return "?";
+}
+
+bool AclRule::matches(const FlowTuple& t) const noexcept {
+  return any_or_empty(src, [&](const IpPrefix& p) { return p.contains(t.src); }) &&
+         any_or_empty(dst, [&](const IpPrefix& p) { return p.contains(t.dst); }) &&
+         any_or_empty(protocols, [&](std::uint8_t p) { return p == t.proto; }) &&
+         any_or_empty(sports, [&](const PortRange& r) { return r.contains(t.sport); }) &&
+         any_or_empty(dports, [&](const PortRange& r) { return r.contains(t.dport); });
+}
+
+std::optional<AclError> AclGroup::add(AclRule rule) {
+  if (rule.name.empty()) return AclError{"a rule needs a name"};
+  for (const Entry& e : rules_) {
+    if (e.rule.name == rule.name) return AclError{"rule '" + rule.name + "' exists in group '" + name_ + "'"};
+  }
+  const unsigned want = ipv6_ ? 6 : 4;
+  for (const auto* list : {&rule.src, &rule.dst}) {
+    for (const IpPrefix& p : *list) {
+      if (p.addr.version() != want) {
+        return AclError{"rule '" + rule.name + "': prefix " + p.to_string() + " is not IPv" +
+                        std::to_string(want) + " like group '" + name_ + "'"};
+      }
+    }
+  }
+  for (const auto* list : {&rule.sports, &rule.dports}) {
+    for (const PortRange& r : *list) {
+      if (r.lo > r.hi) {
+        return AclError{"rule '" + rule.name + "': port range " + std::to_string(r.lo) + "-" +
+                        std::to_string(r.hi) + " is empty"};
+      }
+    }
+  }
+  Entry e{std::move(rule), next_order_++, 0};
+  const auto pos = std::upper_bound(rules_.begin(), rules_.end(), e, [](const Entry& a, const Entry& b) {
+    return a.rule.priority != b.rule.priority ? a.rule.priority < b.rule.priority : a.order < b.order;
+  });
+  rules_.insert(pos, std::move(e));
+  version_ = next_epoch();
+  return std::nullopt;
+}
+
+bool AclGroup::remove(std::string_view name) {
+  const auto it = std::find_if(rules_.begin(), rules_.end(),
+                               [&](const Entry& e) { return e.rule.name == name; });
+  if (it == rules_.end()) return false;
+  rules_.erase(it);
+  version_ = next_epoch();
+  return true;
+}
+
+const AclRule* AclGroup::lookup(const FlowTuple& t) const {
+  for (const Entry& e : rules_) {  // in priority order: the first match decides
+    if (e.rule.matches(t)) {
+      ++e.hits;
+      return &e.rule;
+    }
+  }
+  return nullptr;
+}
+
+std::uint64_t AclGroup::hits(std::string_view name) const {
+  for (const Entry& e : rules_) {
+    if (e.rule.name == name) return e.hits;
+  }
+  return 0;
+}
+
+void AclStages::set(unsigned stage, std::shared_ptr<const AclGroup> group) {
+  if (stage >= kStages) return;
+  stages_[stage] = std::move(group);
+  assignments_ = next_epoch();
+}
+
+const AclGroup* AclStages::group(unsigned stage) const {
+  return stage < kStages ? stages_[stage].get() : nullptr;
+}
+
+AclVerdict AclStages::evaluate(const FlowTuple& t) const {
+  AclVerdict v;
+  for (unsigned s = 0; s < kStages; ++s) {
+    const AclGroup* g = stages_[s].get();
+    if (g == nullptr || g->ipv6() != t.src.is_v6()) continue;
+    v.stage = static_cast<int>(s);
+    const AclRule* r = g->lookup(t);
+    if (r == nullptr) {  // the group's default: deny, terminating
+      v.allow = false;
+      v.rule.clear();
+      return v;
+    }
+    v.allow = allows(r->action);
+    v.rule = r->name;
+    if (terminates(r->action)) return v;
+  }
+  return v;
+}
+
+std::uint64_t AclStages::version() const {
+  std::uint64_t v = assignments_;
+  for (const auto& g : stages_) {
+    if (g) v = std::max(v, g->version());
+  }
+  return v;
+}
+
+}  // namespace nicsim::host::vswitch

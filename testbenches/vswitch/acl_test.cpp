@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+// The virtual switch's ACL stages against DASH's semantics (docs/vswitch.md), in the shape of
+// DASH's ACL test plans: priorities, terminating and non-terminating actions across stages,
+// the group's default deny, protocol and port-range lists, address families. The expected
+// verdicts are written from the semantics, not computed.
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "nicsim/host/vswitch/acl.hpp"
+
+namespace nicsim::host::vswitch {
+namespace {
+
+model::IpAddr ip(const char* s) { return *model::IpAddr::parse(s); }
+IpPrefix pfx(const char* s) {
+  auto p = IpPrefix::parse(s);
+  EXPECT_TRUE(p.has_value()) << s;
+  return p.value_or(IpPrefix{});
+}
+
+FlowTuple tcp(const char* src, const char* dst, std::uint16_t sport, std::uint16_t dport) {
+  return FlowTuple{ip(src), ip(dst), 6, sport, dport};
+}
+
+AclRule rule(const char* name, std::uint32_t prio, AclAction a) {
+  AclRule r;
+  r.name = name;
+  r.priority = prio;
+  r.action = a;
+  return r;
+}
+
+std::shared_ptr<AclGroup> group_of(const char* name, std::initializer_list<AclRule> rules) {
+  auto g = std::make_shared<AclGroup>(name);
+  for (const AclRule& r : rules) EXPECT_FALSE(g->add(r).has_value()) << r.name;
+  return g;
+}
+
+TEST(VswitchAcl, PrefixesParseStrictlyAndMatchTheirFamily) {
+  EXPECT_TRUE(pfx("10.0.0.0/8").contains(ip("10.200.3.4")));
+  EXPECT_FALSE(pfx("10.0.0.0/8").contains(ip("11.0.0.1")));
+  EXPECT_TRUE(pfx("10.1.2.3").contains(ip("10.1.2.3")));
+  EXPECT_FALSE(pfx("10.1.2.3").contains(ip("10.1.2.4")));
+  EXPECT_TRUE(pfx("192.168.0.0/23").contains(ip("192.168.1.255")));
+  EXPECT_FALSE(pfx("192.168.0.0/23").contains(ip("192.168.2.0")));
+  EXPECT_TRUE(pfx("0.0.0.0/0").contains(ip("203.0.113.9")));
+  EXPECT_FALSE(pfx("0.0.0.0/0").contains(ip("::1"))) << "an IPv4 prefix holds no IPv6 address";
+  EXPECT_TRUE(pfx("2001:db8::/32").contains(ip("2001:db8:ffff::1")));
+  EXPECT_FALSE(pfx("2001:db8::/32").contains(ip("2001:db9::1")));
+  EXPECT_TRUE(pfx("2001:db8::/127").contains(ip("2001:db8::1")));
+  for (const char* bad : {"10.0.0.1/8", "10.0.0.0/33", "10.0.0.0/", "x/8", "2001:db8::1/64", "",
+                          "10.0.0.0/8/8", "10.0.0.0/-1"}) {
+    EXPECT_FALSE(IpPrefix::parse(bad).has_value()) << bad;
+  }
+  EXPECT_EQ(pfx("10.0.0.0/8").to_string(), "10.0.0.0/8");
+}
+
+TEST(VswitchAcl, TheLowestPriorityValueDecidesThenTheFirstAdded) {
+  auto g = std::make_shared<AclGroup>("g");
+  ASSERT_FALSE(g->add(rule("late-low", 20, AclAction::kDeny)));
+  ASSERT_FALSE(g->add(rule("high", 10, AclAction::kPermit)));
+  ASSERT_FALSE(g->add(rule("tie", 10, AclAction::kDeny)));
+  AclStages st;
+  st.set(0, g);
+  const AclVerdict v = st.evaluate(tcp("10.0.0.1", "10.0.0.2", 1000, 80));
+  EXPECT_TRUE(v.allow);
+  EXPECT_EQ(v.rule, "high");
+  EXPECT_EQ(v.stage, 0);
+  EXPECT_EQ(g->hits("high"), 1u);
+  EXPECT_EQ(g->hits("tie"), 0u);
+  ASSERT_TRUE(g->remove("high"));
+  EXPECT_EQ(st.evaluate(tcp("10.0.0.1", "10.0.0.2", 1000, 80)).rule, "tie");
+  EXPECT_FALSE(g->remove("high"));
+}
+
+TEST(VswitchAcl, TerminatingAndNonTerminatingAcrossStages) {
+  const FlowTuple t = tcp("10.0.0.1", "10.0.0.2", 1000, 80);
+  struct Case {
+    const char* what;
+    AclAction s0, s1;
+    bool allow;
+    int stage;
+  };
+  const Case cases[] = {
+      {"permit_and_continue then deny", AclAction::kPermitAndContinue, AclAction::kDeny, false, 1},
+      {"deny_and_continue then permit", AclAction::kDenyAndContinue, AclAction::kPermit, true, 1},
+      {"permit ends it", AclAction::kPermit, AclAction::kDeny, true, 0},
+      {"deny ends it", AclAction::kDeny, AclAction::kPermit, false, 0},
+      {"both continue: the last", AclAction::kDenyAndContinue, AclAction::kPermitAndContinue, true, 1},
+      {"both continue: the last deny", AclAction::kPermitAndContinue, AclAction::kDenyAndContinue, false, 1},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    auto g0 = group_of("g0", {rule("r0", 1, c.s0)});
+    auto g1 = group_of("g1", {rule("r1", 1, c.s1)});
+    AclStages st;
+    st.set(0, g0);
+    st.set(1, g1);
+    const AclVerdict v = st.evaluate(t);
+    EXPECT_EQ(v.allow, c.allow);
+    EXPECT_EQ(v.stage, c.stage);
+    EXPECT_EQ(g1->hits("r1"), c.stage == 1 ? 1u : 0u) << "a terminated evaluation skips stage 1";
+  }
+}
+
+TEST(VswitchAcl, AGroupWithoutAMatchDeniesAndEmptyStagesAreSkipped) {
+  AclStages st;
+  EXPECT_FALSE(st.evaluate(tcp("10.0.0.1", "10.0.0.2", 1, 2)).allow) << "no group: nothing allows";
+  EXPECT_EQ(st.evaluate(tcp("10.0.0.1", "10.0.0.2", 1, 2)).stage, -1);
+  AclRule only_web = rule("web", 5, AclAction::kPermitAndContinue);
+  only_web.dports = {{80, 80}};
+  auto g0 = group_of("g0", {only_web});
+  auto g3 = group_of("g3", {rule("all", 9, AclAction::kPermit)});
+  st.set(0, g0);
+  st.set(3, g3);  // stages 1 and 2 empty
+  const AclVerdict web = st.evaluate(tcp("10.0.0.1", "10.0.0.2", 1, 80));
+  EXPECT_TRUE(web.allow);
+  EXPECT_EQ(web.stage, 3);
+  EXPECT_EQ(web.rule, "all");
+  const AclVerdict ssh = st.evaluate(tcp("10.0.0.1", "10.0.0.2", 1, 22));
+  EXPECT_FALSE(ssh.allow) << "stage 0 has no rule for port 22: its default deny ends it";
+  EXPECT_EQ(ssh.stage, 0);
+  EXPECT_EQ(ssh.rule, "");
+  EXPECT_EQ(g3->hits("all"), 1u);
+}
+
+TEST(VswitchAcl, ProtocolAndPortRangeLists) {
+  AclRule r = rule("tcp-web", 1, AclAction::kPermit);
+  r.protocols = {6};
+  r.dports = {{80, 80}, {443, 443}, {8000, 8999}};
+  r.sports = {{1024, 65535}};
+  r.src = {pfx("10.0.0.0/24"), pfx("10.9.0.0/16")};
+  auto g = group_of("g", {r});
+  AclStages st;
+  st.set(0, g);
+  EXPECT_TRUE(st.evaluate(tcp("10.0.0.7", "1.2.3.4", 40000, 443)).allow);
+  EXPECT_TRUE(st.evaluate(tcp("10.9.200.1", "1.2.3.4", 1024, 8999)).allow);
+  EXPECT_FALSE(st.evaluate(tcp("10.0.0.7", "1.2.3.4", 40000, 9000)).allow) << "port outside";
+  EXPECT_FALSE(st.evaluate(tcp("10.0.0.7", "1.2.3.4", 1023, 443)).allow) << "source port outside";
+  EXPECT_FALSE(st.evaluate(tcp("10.0.1.7", "1.2.3.4", 40000, 443)).allow) << "source outside";
+  FlowTuple udp = tcp("10.0.0.7", "1.2.3.4", 40000, 443);
+  udp.proto = 17;
+  EXPECT_FALSE(st.evaluate(udp).allow) << "protocol outside";
+}
+
+TEST(VswitchAcl, FamiliesAreKeptApart) {
+  auto v6 = std::make_shared<AclGroup>("v6", true);
+  AclRule r = rule("v6-permit", 1, AclAction::kPermit);
+  r.dst = {pfx("2001:db8::/32")};
+  ASSERT_FALSE(v6->add(r));
+  AclRule wrong = rule("v4-in-v6", 2, AclAction::kPermit);
+  wrong.src = {pfx("10.0.0.0/8")};
+  const auto e = v6->add(wrong);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_NE(e->what.find("10.0.0.0/8"), std::string::npos) << e->what;
+  auto v4 = group_of("v4", {rule("v4-deny", 1, AclAction::kDeny)});
+  AclStages st;
+  st.set(0, v4);
+  st.set(1, v6);
+  const AclVerdict v = st.evaluate(tcp("2001:db8::1", "2001:db8::2", 1, 2));
+  EXPECT_TRUE(v.allow) << "an IPv6 flow is not judged by an IPv4 group";
+  EXPECT_EQ(v.stage, 1);
+  EXPECT_FALSE(st.evaluate(tcp("10.0.0.1", "10.0.0.2", 1, 2)).allow);
+}
+
+TEST(VswitchAcl, BadRulesAreRefusedWithTheReason) {
+  auto g = group_of("g", {rule("a", 1, AclAction::kPermit)});
+  EXPECT_NE(g->add(rule("a", 2, AclAction::kDeny))->what.find("exists"), std::string::npos);
+  AclRule empty_range = rule("b", 1, AclAction::kPermit);
+  empty_range.dports = {{90, 80}};
+  EXPECT_NE(g->add(empty_range)->what.find("90-80"), std::string::npos);
+  EXPECT_TRUE(g->add(rule("", 1, AclAction::kPermit)).has_value());
+  EXPECT_EQ(g->size(), 1u);
+}
+
+TEST(VswitchAcl, EveryChangeGrowsTheVersion) {
+  auto a = group_of("a", {rule("x", 1, AclAction::kPermit)});
+  auto b = group_of("b", {rule("y", 1, AclAction::kDeny)});
+  AclStages st;
+  st.set(0, b);
+  st.set(0, a);  // a is older than b: the assignment still moves the version on
+  std::uint64_t v = st.version();
+  ASSERT_FALSE(a->add(rule("z", 5, AclAction::kDeny)));
+  EXPECT_GT(st.version(), v);
+  v = st.version();
+  ASSERT_TRUE(a->remove("z"));
+  EXPECT_GT(st.version(), v);
+  v = st.version();
+  st.set(1, b);
+  EXPECT_GT(st.version(), v);
+  v = st.version();
+  st.set(1, nullptr);
+  EXPECT_GT(st.version(), v);
+}
+
+}  // namespace
+}  // namespace nicsim::host::vswitch
