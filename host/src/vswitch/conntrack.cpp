@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+#include "nicsim/host/vswitch/conntrack.hpp"
+
+namespace nicsim::host::vswitch {
+
+namespace {
+
+constexpr std::uint8_t kTcp = 6, kUdp = 17, kIcmp = 1, kIcmpv6 = 58;
+
+std::size_t mix(std::size_t h, std::uint64_t v) {
+  return h ^ (v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2));
+}
+
+std::size_t hash_ip(std::size_t h, const model::IpAddr& a) {
+  if (a.is_v4()) return mix(h, a.v4().value());
+  const auto b = a.v6().bytes();
+  for (unsigned i = 0; i < 16; i += 8) {
+    std::uint64_t w = 0;
+    for (unsigned j = 0; j < 8; ++j) w = (w << 8) | b[i + j];
+    h = mix(h, w);
+  }
+  return h;
+}
+
+}  // namespace
+
+const char* to_string(ConnState s) noexcept {
+  switch (s) {
+    case ConnState::kSynSent: return "syn_sent";
+    case ConnState::kSynReceived: return "syn_received";
+    case ConnState::kEstablished: return "established";
+    case ConnState::kFinWait: return "fin_wait";
+    case ConnState::kClosing: return "closing";
+    case ConnState::kTimeWait: return "time_wait";
+    case ConnState::kClosed: return "closed";
+    case ConnState::kUnreplied: return "unreplied";
+  }
+  return "?";
+}
+
+FlowTuple reversed(const FlowTuple& t) noexcept {
+  return FlowTuple{t.dst, t.src, t.proto, t.dport, t.sport};
+}
+
+std::size_t ConnTable::TupleHash::operator()(const FlowTuple& t) const noexcept {
+  std::size_t h = hash_ip(hash_ip(t.proto, t.src), t.dst);
+  return mix(h, (std::uint64_t{t.sport} << 16) | t.dport);
+}
+
+bool ConnTable::TupleEq::operator()(const FlowTuple& a, const FlowTuple& b) const noexcept {
+  return a.proto == b.proto && a.sport == b.sport && a.dport == b.dport && a.src == b.src &&
+         a.dst == b.dst;
+}
+
+std::uint64_t ConnTable::timeout(std::uint8_t proto, ConnState s) const {
+  if (proto == kTcp) {
+    switch (s) {
+      case ConnState::kSynSent:
+      case ConnState::kSynReceived: return timeouts_.tcp_syn;
+      case ConnState::kEstablished: return timeouts_.tcp_established;
+      case ConnState::kFinWait:
+      case ConnState::kClosing: return timeouts_.tcp_fin;
+      case ConnState::kTimeWait: return timeouts_.tcp_time_wait;
+      default: return timeouts_.tcp_closed;
+    }
+  }
+  if (proto == kIcmp || proto == kIcmpv6) return timeouts_.icmp;
+  (void)kUdp;  // UDP and every other protocol
+  return s == ConnState::kUnreplied ? timeouts_.udp_unreplied : timeouts_.udp_replied;
+}
+
+void ConnTable::advance_tcp(Conn& c, bool reply, std::uint8_t flags) {
+  using namespace tcp_flag;
+  if ((flags & kRst) != 0) {
+    c.state = ConnState::kClosed;
+    return;
+  }
+  const bool syn = (flags & kSyn) != 0, ack = (flags & kAck) != 0, fin = (flags & kFin) != 0;
+  switch (c.state) {
+    case ConnState::kSynSent:
+      if (reply && syn && ack) c.state = ConnState::kSynReceived;
+      break;
+    case ConnState::kSynReceived:
+      if (!reply && ack && !syn) c.state = ConnState::kEstablished;
+      break;
+    default:
+      break;
+  }
+  if (fin && (c.state == ConnState::kEstablished || c.state == ConnState::kFinWait ||
+              c.state == ConnState::kSynReceived)) {
+    (reply ? c.fin_reply : c.fin_orig) = true;
+    c.state = c.fin_orig && c.fin_reply ? ConnState::kClosing : ConnState::kFinWait;
+    return;
+  }
+  // The ACK of the second FIN: the connection is done, its tuple waits out TIME_WAIT.
+  if (c.state == ConnState::kClosing && ack && !fin && !syn) c.state = ConnState::kTimeWait;
+}
+
+ConnResult ConnTable::track(const FlowTuple& t, std::uint8_t tcp_flags, std::uint64_t now) {
+  using namespace tcp_flag;
+  ConnResult r;
+  const bool tcp = t.proto == kTcp;
+  const bool fresh_syn = tcp && (tcp_flags & (kSyn | kAck | kRst)) == kSyn;
+  bool reply = false;
+  auto it = by_tuple_.find(t);
+  if (it == by_tuple_.end()) {
+    it = by_tuple_.find(reversed(t));
+    reply = it != by_tuple_.end();
+  }
+  if (it != by_tuple_.end()) {
+    Conn& c = by_id_.at(it->second);
+    reply = !TupleEq{}(c.orig, t);
+    // A new SYN from the originator on a finished connection's tuple opens a new one.
+    const bool reopen = fresh_syn && !reply &&
+                        (c.state == ConnState::kTimeWait || c.state == ConnState::kClosed);
+    if (!reopen) {
+      if (tcp) advance_tcp(c, reply, tcp_flags);
+      if (!tcp && reply && c.state == ConnState::kUnreplied) c.state = ConnState::kEstablished;
+      c.last = now;
+      r.kind = ConnResult::Kind::kKnown;
+      r.reply = reply;
+      r.state = c.state;
+      r.id = it->second;
+      return r;
+    }
+    by_tuple_.erase(reversed(c.orig));
+    by_tuple_.erase(c.orig);
+    by_id_.erase(it->second);
+  }
+  if (tcp && !fresh_syn) {  // a TCP connection starts with a SYN
+    ++invalid_;
+    r.kind = ConnResult::Kind::kInvalid;
+    return r;
+  }
+  if (by_id_.size() >= capacity_) {
+    ++refused_;
+    r.kind = ConnResult::Kind::kTableFull;
+    return r;
+  }
+  const std::uint64_t id = next_id_++;
+  const ConnState s = tcp ? ConnState::kSynSent : ConnState::kUnreplied;
+  by_id_.emplace(id, Conn{t, s, now});
+  by_tuple_.emplace(t, id);
+  r.kind = ConnResult::Kind::kNew;
+  r.state = s;
+  r.id = id;
+  return r;
+}
+
+std::vector<std::uint64_t> ConnTable::expire(std::uint64_t now) {
+  std::vector<std::uint64_t> gone;
+  for (auto it = by_id_.begin(); it != by_id_.end();) {
+    const Conn& c = it->second;
+    if (now > c.last && now - c.last > timeout(c.orig.proto, c.state)) {
+      gone.push_back(it->first);
+      by_tuple_.erase(c.orig);
+      it = by_id_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return gone;
+}
+
+std::optional<ConnState> ConnTable::state(std::uint64_t id) const {
+  const auto it = by_id_.find(id);
+  if (it == by_id_.end()) return std::nullopt;
+  return it->second.state;
+}
+
+}  // namespace nicsim::host::vswitch
