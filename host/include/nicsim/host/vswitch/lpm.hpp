@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+// Longest-prefix match for the virtual switch's routing (DASH outbound routing: a VNET's routes
+// by destination prefix): a binary trie per address family, one node per prefix bit on the
+// way, values at the nodes that hold a prefix.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "nicsim/host/vswitch/acl.hpp"
+
+namespace nicsim::host::vswitch {
+
+template <class T>
+class LpmTable {
+ public:
+  /// Adds or replaces the value of `p`; returns true when it was new.
+  bool insert(const IpPrefix& p, T value) {
+    Trie& t = trie(p.addr);
+    std::uint32_t n = 0;
+    for (unsigned i = 0; i < p.len; ++i) {
+      const unsigned b = bit(p.addr, i);
+      if (t.nodes[n].child[b] == 0) {
+        t.nodes[n].child[b] = static_cast<std::uint32_t>(t.nodes.size());
+        t.nodes.emplace_back();
+      }
+      n = t.nodes[n].child[b];
+    }
+    const bool fresh = !t.nodes[n].value.has_value();
+    t.nodes[n].value = std::move(value);
+    size_ += fresh ? 1 : 0;
+    return fresh;
+  }
+  /// Removes `p` (exactly that prefix); false when it is not there. Nodes stay for reuse.
+  bool erase(const IpPrefix& p) {
+    Trie& t = trie(p.addr);
+    std::uint32_t n = 0;
+    for (unsigned i = 0; i < p.len; ++i) {
+      n = t.nodes[n].child[bit(p.addr, i)];
+      if (n == 0) return false;
+    }
+    if (!t.nodes[n].value) return false;
+    t.nodes[n].value.reset();
+    --size_;
+    return true;
+  }
+  /// The value of the longest prefix holding `a`, or null.
+  [[nodiscard]] const T* lookup(const model::IpAddr& a) const {
+    const Trie& t = a.is_v6() ? v6_ : v4_;
+    const unsigned width = a.is_v6() ? 128 : 32;
+    const T* best = t.nodes[0].value ? &*t.nodes[0].value : nullptr;
+    std::uint32_t n = 0;
+    for (unsigned i = 0; i < width; ++i) {
+      n = t.nodes[n].child[bit(a, i)];
+      if (n == 0) break;
+      if (t.nodes[n].value) best = &*t.nodes[n].value;
+    }
+    return best;
+  }
+  /// The value of exactly `p`, or null.
+  [[nodiscard]] const T* find(const IpPrefix& p) const {
+    const Trie& t = p.addr.is_v6() ? v6_ : v4_;
+    std::uint32_t n = 0;
+    for (unsigned i = 0; i < p.len; ++i) {
+      n = t.nodes[n].child[bit(p.addr, i)];
+      if (n == 0) return nullptr;
+    }
+    return t.nodes[n].value ? &*t.nodes[n].value : nullptr;
+  }
+  [[nodiscard]] std::size_t size() const { return size_; }
+
+ private:
+  struct Node {
+    std::uint32_t child[2] = {0, 0};  // 0: none (the root is never a child)
+    std::optional<T> value;
+  };
+  struct Trie {
+    std::vector<Node> nodes = std::vector<Node>(1);
+  };
+  static unsigned bit(const model::IpAddr& a, unsigned i) {
+    if (a.is_v4()) return (a.v4().value() >> (31 - i)) & 1u;
+    return (a.v6().bytes()[i / 8] >> (7 - i % 8)) & 1u;
+  }
+  Trie& trie(const model::IpAddr& a) { return a.is_v6() ? v6_ : v4_; }
+
+  Trie v4_, v6_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace nicsim::host::vswitch
