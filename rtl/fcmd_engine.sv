@@ -75,8 +75,8 @@ module fcmd_engine #(
   output wire                               em_cmd_valid,
   input  wire                               em_cmd_ready,
   output wire [2:0]                         em_cmd_op,
-  output wire [nic_pkg::KEY_W-1:0]          em_cmd_key,
-  output wire [nic_pkg::ACTION_W-1:0]       em_cmd_action,
+  output wire [nic_fmt_pkg::FLOW_KEY_W-1:0]          em_cmd_key,
+  output wire [nic_fmt_pkg::ACTION_W-1:0]       em_cmd_action,
   output wire [nic_pkg::EM_HANDLE_W-1:0]    em_cmd_handle,
   input  wire                               em_rsp_valid,
   output wire                               em_rsp_ready,
@@ -89,9 +89,9 @@ module fcmd_engine #(
   output wire [nic_pkg::CSR_DATA_W-1:0]     tcam_cmd_op,
   output wire [nic_pkg::CSR_DATA_W-1:0]     tcam_cmd_index,
   output wire [nic_pkg::TCAM_PRIO_W-1:0]    tcam_cmd_priority,
-  output wire [nic_pkg::TCAM_KEY_W-1:0]     tcam_cmd_value,
-  output wire [nic_pkg::TCAM_KEY_W-1:0]     tcam_cmd_mask,
-  output wire [nic_pkg::ACTION_W-1:0]       tcam_cmd_action,
+  output wire [nic_fmt_pkg::TCAM_KEY_W-1:0]     tcam_cmd_value,
+  output wire [nic_fmt_pkg::TCAM_KEY_W-1:0]     tcam_cmd_mask,
+  output wire [nic_fmt_pkg::ACTION_W-1:0]       tcam_cmd_action,
   input  wire                               tcam_rsp_valid,
   output wire                               tcam_rsp_ready,
   input  wire [7:0]                         tcam_rsp_status
@@ -102,8 +102,8 @@ module fcmd_engine #(
   localparam int BEATS   = (SLOT_B + KEEP_W - 1) / KEEP_W;
   localparam int BI_W    = (BEATS > 1) ? $clog2(BEATS) : 1;
   localparam int PF_W    = $clog2(PREFETCH) + 1;
-  localparam int KEYB    = nic_pkg::KEY_BYTES;
-  localparam int TKEYB   = nic_pkg::TCAM_KEY_BYTES;
+  localparam int KEYB    = nic_fmt_pkg::FLOW_KEY_BYTES;
+  localparam int TKEYB   = nic_fmt_pkg::TCAM_KEY_BYTES;
 
   initial begin
     if (DATA_W < 64 || DATA_W % 64 != 0 || DATA_W > SLOT_W) begin
@@ -194,18 +194,18 @@ module fcmd_engine #(
     byte_of = r[8 * i +: 8];
   endfunction
 
-  logic [nic_pkg::KEY_W-1:0]      c_key;
-  logic [nic_pkg::ACTION_W-1:0]   c_action;
-  logic [nic_pkg::TCAM_KEY_W-1:0] c_value, c_mask;
+  logic [nic_fmt_pkg::FLOW_KEY_W-1:0]      c_key;
+  logic [nic_fmt_pkg::ACTION_W-1:0]   c_action;
+  logic [nic_fmt_pkg::TCAM_KEY_W-1:0] c_value, c_mask;
   always_comb begin
     for (int i = 0; i < KEYB; i++) begin
-      c_key[nic_pkg::KEY_W - 1 - 8 * i -: 8] = byte_of(cmd_q, 10 + i);
+      c_key[nic_fmt_pkg::FLOW_KEY_W - 1 - 8 * i -: 8] = byte_of(cmd_q, 10 + i);
     end
     for (int i = 0; i < TKEYB; i++) begin
-      c_value[nic_pkg::TCAM_KEY_W - 1 - 8 * i -: 8] = byte_of(val_q, i);
-      c_mask[nic_pkg::TCAM_KEY_W - 1 - 8 * i -: 8]  = byte_of(msk_q, i);
+      c_value[nic_fmt_pkg::TCAM_KEY_W - 1 - 8 * i -: 8] = byte_of(val_q, i);
+      c_mask[nic_fmt_pkg::TCAM_KEY_W - 1 - 8 * i -: 8]  = byte_of(msk_q, i);
     end
-    c_action = cmd_q[64 * 8 +: nic_pkg::ACTION_W];
+    c_action = cmd_q[64 * 8 +: nic_fmt_pkg::ACTION_W];
   end
 
   assign op      = cmd_q[7:0];
@@ -219,7 +219,8 @@ module fcmd_engine #(
   assign em_cmd_handle     = cmd_q[32 +: 32];
   assign em_rsp_ready      = (xs_q == X_RSP) && is_em;
   assign tcam_cmd_valid    = (xs_q == X_CMD) && is_tcam;
-  assign tcam_cmd_op       = (op == 8'd4) ? nic_pkg::TCAM_CMD_WRITE : nic_pkg::TCAM_CMD_CLEAR;
+  assign tcam_cmd_op       = (op == 8'd4) ? 32'(nic_fmt_pkg::TCAM_CMD_WRITE)
+                                             : 32'(nic_fmt_pkg::TCAM_CMD_CLEAR);
   assign tcam_cmd_index    = cmd_q[32 +: 32];
   assign tcam_cmd_priority = cmd_q[64 +: 16];
   assign tcam_cmd_value    = c_value;
@@ -250,7 +251,7 @@ module fcmd_engine #(
   assign wr_dat_fire  = m_wr_tvalid && m_wr_tready;
   assign wb_step_done = wb_active && (wb_stale ||
                         ((st_req_done_q || wr_req_fire) && (st_dat_done_q || wr_dat_fire)));
-  assign needs_hdl    = (op == 8'd1) && (st_q == nic_pkg::EM_ST_OK);
+  assign needs_hdl    = (op == 8'd1) && (st_q == nic_fmt_pkg::FLOW_STATUS_OK);
 
   always_comb begin
     xs_d          = xs_q;
@@ -275,7 +276,7 @@ module fcmd_engine #(
           xepoch_d   = epoch_q;
           xs_d       = (sf_m_data[7:0] == 8'd4) ? X_VAL :
                        ((sf_m_data[7:0] >= 8'd1 && sf_m_data[7:0] <= 8'd5) ? X_CMD : X_WB_ST);
-          st_d       = nic_pkg::EM_ST_BAD_COMMAND;
+          st_d       = nic_fmt_pkg::FLOW_STATUS_BAD_COMMAND;
           hdl_d      = sf_m_data[32 +: 32];
         end
       end

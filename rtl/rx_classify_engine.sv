@@ -355,12 +355,12 @@ module rx_classify_engine #(
                 kind_d = K_UDP;
                 if ({l4v[23:16], l4v[31:24]} == vxp_q) begin
                   if (vend >= OW'(8) && l4v[67]) begin
-                    tun_d = nic_pkg::TUN_VXLAN;
+                    tun_d = nic_fmt_pkg::TUN_TYPE_VXLAN;
                   end
                 end else if ({l4v[23:16], l4v[31:24]} == gnp_q) begin
                   if (vend >= OW'(8) && l4v[71:70] == 2'b00 &&
                       vend >= OW'(8) + OW'({l4v[69:64], 2'b00})) begin
-                    tun_d = nic_pkg::TUN_GENEVE;
+                    tun_d = nic_fmt_pkg::TUN_TYPE_GENEVE;
                   end
                 end
               end
@@ -379,7 +379,7 @@ module rx_classify_engine #(
               if (avail >= OW'(4) && gflags[2:0] == 3'd0 && (gflags & 16'h4ff8) == 16'd0 &&
                   avail >= ghl) begin
                 tun_d = (gflags[13] && {l4v[23:16], l4v[31:24]} == nic_pkg::ETHERTYPE_TEB)
-                        ? nic_pkg::TUN_NVGRE : nic_pkg::TUN_GRE;
+                        ? nic_fmt_pkg::TUN_TYPE_NVGRE : nic_fmt_pkg::TUN_TYPE_GRE;
               end
             end
             default: ;

@@ -366,8 +366,8 @@ module rx_engine #(
   logic inc_vnic, inc_exc, inc_nodesc, inc_toolong, inc_cqfull, inc_quota, inc_excfull;
   logic inc_mir, inc_mirdrop;
   // a mirror copy on the exception ring (spec 7.4: its failures count as mirror_drop)
-  wire  mirror = exc_q && reason_q == nic_pkg::EXC_MIRROR;
-  wire  rh_mirror = rh_exc && rh_reason == nic_pkg::EXC_MIRROR;
+  wire  mirror = exc_q && reason_q == nic_fmt_pkg::EXC_REASON_MIRROR;
+  wire  rh_mirror = rh_exc && rh_reason == nic_fmt_pkg::EXC_REASON_MIRROR;
 
   // ---------------------------------------------------------------------------------------
   // Checks: spec 7.2 checks 1-4 (7.4 for the exception ring) on the head record
