@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// nic_top: the nicsim NIC (DESIGN.md section 3; docs/rtl.md "nic_top").
+// nic_top: the nicsim NIC (docs/spec.md; docs/rtl.md "nic_top").
 //
 //  wire in ─► nic_datapath input 0 ┐                     ┌─ dest WIRE ─► wire out
 //  tx_engine ─► input 1 (vport) ───┴► arbiter ... edit ─►┤ (route by m_desc.dest)
