@@ -78,8 +78,7 @@ package nic_pkg;
   // Parser (rtl/parser*.sv): the flow and TCAM keys it builds are nic_fmt_pkg::flow_key_t and
   // nic_fmt_pkg::tcam_key_t (docs/spec.md sections 3 and 4.3).
   // ---------------------------------------------------------------------------------------
-  localparam int PARSE_WINDOW   = 256;
-
+  localparam int PARSE_WINDOW = 256;  // bytes the parser looks at (spec 2.2)
   localparam int PARSER_LEN_W = 20;   // frame length counter of the parser (saturating)
   localparam int PARSE_META_W = 1534;  // width of parse_meta_t (checked by parser_engine)
   // One parse level (the frame, or what the outer tunnel carries) as the parser records it.
@@ -191,7 +190,8 @@ package nic_pkg;
   // action_meta_t (the parse of one level as the action engine needs it): parser section.
   // The action record and the encap template (spec 5.1, 5.5) are nic_fmt_pkg::action_t and
   // nic_fmt_pkg::encap_t.
-  localparam int ENC_HDR_MAX    = 74;  // longest prepended header: Ethernet + tag + IPv6 + UDP + VXLAN
+  // The longest header an encap prepends: Ethernet + tag + IPv6 + UDP + VXLAN (action_encap_hdr).
+  localparam int ENC_HDR_MAX = 74;
   localparam logic [15:0] VXLAN_SPORT_BASE = 16'hC000;  // UDP source port 0xC000 | (h1 & 0x3FFF)
   // ---- end action engine ----
 
