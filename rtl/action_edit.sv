@@ -42,12 +42,12 @@ module action_edit #(
 
   input  wire                        s_meta_valid,
   output logic                       s_meta_ready,
-  input  wire nic_pkg::action_t      s_meta_action,
+  input  wire nic_fmt_pkg::action_t  s_meta_action,
   input  wire nic_pkg::action_meta_t s_meta_info,
-  input  wire [7:0]                  s_meta_decap_len,   // with ACT_DECAP: bytes removed
+  input  wire [7:0]                  s_meta_decap_len,   // with decap: bytes removed
   input  wire [15:0]                 s_meta_frame_len,   // frame length as received
   input  wire [31:0]                 s_meta_h1,          // CRC-32C of the flow key
-  input  wire [nic_pkg::ACTION_W-1:0] s_meta_encap_tmpl, // with ACT_ENCAP: the template
+  input  wire nic_fmt_pkg::encap_t   s_meta_encap_tmpl,  // with encap: the template
 
   output wire [DATA_W-1:0]           m_axis_tdata,
   output wire [KEEP_W-1:0]           m_axis_tkeep,
@@ -182,18 +182,18 @@ module action_edit #(
 
   // Spec 5.5: the lengths count the frame after the decap and the VLAN op.
   always_comb begin
-    meta_decap = s_meta_action[nic_pkg::ACT_DECAP];
-    meta_encap = s_meta_action[nic_pkg::ACT_ENCAP];
+    meta_decap = s_meta_action.flags.decap;
+    meta_encap = s_meta_action.flags.encap;
     inner_len  = s_meta_frame_len - (meta_decap ? {8'd0, s_meta_decap_len} : 16'd0);
     case (calc_shift_op)
-      nic_pkg::VLAN_OP_PUSH: inner_len = inner_len + 16'd4;
-      nic_pkg::VLAN_OP_POP:  inner_len = inner_len - 16'd4;
+      nic_fmt_pkg::VLAN_OP_PUSH: inner_len = inner_len + 16'd4;
+      nic_fmt_pkg::VLAN_OP_POP:  inner_len = inner_len - 16'd4;
       default: ;
     endcase
   end
 
   action_encap_hdr u_encap_hdr (
-    .tmpl      (s_meta_encap_tmpl),
+    .tpl       (s_meta_encap_tmpl),
     .inner_len (inner_len),
     .h1        (s_meta_h1),
     .hdr       (enc_hdr),

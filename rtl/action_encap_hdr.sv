@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // action_encap_hdr: the VXLAN header that an encap from a template prepends (spec 5.5), built
-// from the 64-byte template, the length of the frame it encapsulates and the flow hash h1.
-// Purely combinational.
+// from the 64-byte template (nic_fmt_pkg::encap_t), the length of the frame it encapsulates and
+// the flow hash h1. Purely combinational.
 //
 //   Ethernet: template dmac, smac, [0x8100 + TCI when the template's TCI is not 0], EtherType
 //   IPv4: 45 00 | 36+len | 0000 | 4000 (DF) | TTL 17 | checksum | sip | dip     (20 bytes)
@@ -16,7 +16,7 @@
 `default_nettype none
 
 module action_encap_hdr (
-  input  wire [nic_pkg::ENCAP_W-1:0]         tmpl,       // byte i in [8*i +: 8]
+  input  wire nic_fmt_pkg::encap_t           tpl,
   input  wire [15:0]                         inner_len,  // frame after decap and VLAN op
   input  wire [31:0]                         h1,
   output logic [nic_pkg::ENC_HDR_MAX*8-1:0]  hdr,
@@ -37,21 +37,20 @@ module action_encap_hdr (
   logic [8*8-1:0]   udp, vxlan;
   logic             unused_tmpl;
 
-  // Bytes 21..23 and 56..63 are zero in a template; the flags' other bits are reserved.
-  assign unused_tmpl = ^{tmpl[8*nic_pkg::ENC_FLAGS+1 +: 7], tmpl[8*21 +: 24],
-                         tmpl[8*56 +: 64], h1[31:14]};
+  // The reserved bytes and bits of the template are zero.
+  assign unused_tmpl = ^{tpl.flags.rsvd_1, tpl.rsvd_21, tpl.rsvd_56, h1[31:14]};
 
   always_comb begin
-    tci     = {tmpl[8*(nic_pkg::ENC_VLAN_TCI+1) +: 8], tmpl[8*nic_pkg::ENC_VLAN_TCI +: 8]};
+    tci     = tpl.vlan_tci;
     has_tag  = tci != 16'd0;
-    v6      = tmpl[8*nic_pkg::ENC_FLAGS];
-    ttl     = tmpl[8*nic_pkg::ENC_TTL +: 8];
-    dport   = {tmpl[8*(nic_pkg::ENC_UDP_DPORT+1) +: 8], tmpl[8*nic_pkg::ENC_UDP_DPORT +: 8]};
-    vni     = {tmpl[8*(nic_pkg::ENC_VNI+2) +: 8], tmpl[8*(nic_pkg::ENC_VNI+1) +: 8],
-               tmpl[8*nic_pkg::ENC_VNI +: 8]};
+    v6      = tpl.flags.ipv6;
+    ttl     = tpl.ttl;
+    dport   = tpl.udp_dport;
+    vni     = tpl.vni;
+    // An IPv4 address is the last 4 bytes of the 16-byte field (network order).
     for (int b = 0; b < 4; b++) begin
-      sip4[31-8*b -: 8] = tmpl[8*(nic_pkg::ENC_SIP+12+b) +: 8];
-      dip4[31-8*b -: 8] = tmpl[8*(nic_pkg::ENC_DIP+12+b) +: 8];
+      sip4[31-8*b -: 8] = tpl.sip[8*(12+b) +: 8];
+      dip4[31-8*b -: 8] = tpl.dip[8*(12+b) +: 8];
     end
     udp_len = inner_len + 16'd16;
     tot_len = inner_len + 16'd36;
@@ -79,8 +78,8 @@ module action_encap_hdr (
       rest[8*10 +: 8]  = ttl;
       rest[8*11 +: 8]  = nic_pkg::IPPROTO_UDP;
       rest[8*12 +: 16] = {csum[7:0], csum[15:8]};
-      rest[8*14 +: 32] = tmpl[8*(nic_pkg::ENC_SIP+12) +: 32];
-      rest[8*18 +: 32] = tmpl[8*(nic_pkg::ENC_DIP+12) +: 32];
+      rest[8*14 +: 32] = tpl.sip[8*12 +: 32];
+      rest[8*18 +: 32] = tpl.dip[8*12 +: 32];
       rest[8*22 +: 64] = udp;
       rest[8*30 +: 64] = vxlan;
     end else begin
@@ -89,14 +88,14 @@ module action_encap_hdr (
       rest[8*6 +: 16]   = {udp_len[7:0], udp_len[15:8]};
       rest[8*8 +: 8]    = nic_pkg::IPPROTO_UDP;
       rest[8*9 +: 8]    = ttl;
-      rest[8*10 +: 128] = tmpl[8*nic_pkg::ENC_SIP +: 128];
-      rest[8*26 +: 128] = tmpl[8*nic_pkg::ENC_DIP +: 128];
+      rest[8*10 +: 128] = tpl.sip;
+      rest[8*26 +: 128] = tpl.dip;
       rest[8*42 +: 64]  = udp;
       rest[8*50 +: 64]  = vxlan;
     end
 
     hdr = '0;
-    hdr[0 +: 96] = tmpl[8*nic_pkg::ENC_DMAC +: 96];               // dmac, smac
+    hdr[0 +: 96] = {tpl.smac, tpl.dmac};  // dmac, smac
     if (has_tag) begin
       hdr[8*12 +: 32]          = {tci[7:0], tci[15:8], nic_pkg::TPID_8021Q[7:0],
                                   nic_pkg::TPID_8021Q[15:8]};

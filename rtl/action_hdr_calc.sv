@@ -17,11 +17,11 @@
 `default_nettype none
 
 module action_hdr_calc (
-  input  wire nic_pkg::action_t      action,
+  input  wire nic_fmt_pkg::action_t  action,
   input  wire nic_pkg::action_meta_t info,
 
   output logic                       modifies,   // the model's Transposer::modifies()
-  output logic [1:0]                 shift_op,   // VLAN_OP_NONE / _POP / _PUSH (insert a tag)
+  output logic [1:0]                 shift_op,   // nic_fmt_pkg::VLAN_OP_NONE / _POP / _PUSH
   output logic [15:0]                vlan_tci,   // TCI of a pushed tag
   output logic [16*8-1:0]            l2_ovl,     // byte b at [8*b +: 8]
   output logic [15:0]                l2_msk,
@@ -53,33 +53,36 @@ module action_hdr_calc (
   // destination and encap are not this block's).
   logic        unused_fields;
 
-  assign unused_fields = ^{info.l3_off, info.l4_off, info.frag, action[511:480],
-                           action[191:160], action[63:48], action[31:11]};
+  assign unused_fields = ^{info.l3_off, info.l4_off, info.frag, action.rsvd_62,
+                           action.encap_index, action.mark_value, action.meter,
+                           action.flags.rsvd_24, action.flags.dest_id, action.flags.dest_type,
+                           action.flags.mirror, action.flags.mark};
 
   always_comb begin
-    set_dmac  = action[nic_pkg::ACT_SET_DMAC];
-    set_smac  = action[nic_pkg::ACT_SET_SMAC];
-    set_sip   = action[nic_pkg::ACT_SET_SIP];
-    set_dip   = action[nic_pkg::ACT_SET_DIP];
-    set_sport = action[nic_pkg::ACT_SET_SPORT];
-    set_dport = action[nic_pkg::ACT_SET_DPORT];
-    dec_ttl   = action[nic_pkg::ACT_DEC_TTL];
-    vlan_op   = action[nic_pkg::ACT_VLAN_OP +: 2];
-    modifies  = action[nic_pkg::ACT_DECAP] || action[nic_pkg::ACT_ENCAP] ||
-                (vlan_op != nic_pkg::VLAN_OP_NONE) || set_dmac || set_smac || set_sip ||
+    set_dmac  = action.flags.set_dmac;
+    set_smac  = action.flags.set_smac;
+    set_sip   = action.flags.set_sip;
+    set_dip   = action.flags.set_dip;
+    set_sport = action.flags.set_sport;
+    set_dport = action.flags.set_dport;
+    dec_ttl   = action.flags.dec_ttl;
+    vlan_op   = action.flags.vlan_op;
+    modifies  = action.flags.decap || action.flags.encap ||
+                (vlan_op != nic_fmt_pkg::VLAN_OP_NONE) || set_dmac || set_smac || set_sip ||
                 set_dip || set_sport || set_dport || dec_ttl;
-    vlan_tci  = action[32 +: 16];  // record bytes 4..5, little-endian
+    vlan_tci  = action.vlan_tci;
 
+    // The record's addresses and ports are in network order (first byte in the low bits).
     for (int b = 0; b < 16; b++) begin
-      new_sip[127-8*b -: 8] = action[8*(28+b) +: 8];
-      new_dip[127-8*b -: 8] = action[8*(44+b) +: 8];
+      new_sip[127-8*b -: 8] = action.sip[8*b +: 8];
+      new_dip[127-8*b -: 8] = action.dip[8*b +: 8];
     end
-    new_sport = {action[8*24 +: 8], action[8*25 +: 8]};
-    new_dport = {action[8*26 +: 8], action[8*27 +: 8]};
+    new_sport = {action.sport[7:0], action.sport[15:8]};
+    new_dport = {action.dport[7:0], action.dport[15:8]};
     new_ttl   = info.ttl - 8'd1;
 
-    is_v4  = info.l3_type == nic_pkg::L3_IPV4;
-    is_v6  = info.l3_type == nic_pkg::L3_IPV6;
+    is_v4  = info.l3_type == nic_fmt_pkg::L3_TYPE_IPV4;
+    is_v6  = info.l3_type == nic_fmt_pkg::L3_TYPE_IPV6;
     has_ip = is_v4 || is_v6;
     ports  = has_ip && (info.l4_type == nic_pkg::L4_TCP || info.l4_type == nic_pkg::L4_UDP);
     l4c_en  = 1'b0;
@@ -146,25 +149,27 @@ module action_hdr_calc (
 
     // Step 6: rewrite of a has_tag frame is in place; of an untagged one, a push.
     has_tag   = info.vlan_cnt != 2'd0;
-    shift_op = nic_pkg::VLAN_OP_NONE;
+    shift_op = nic_fmt_pkg::VLAN_OP_NONE;
     case (vlan_op)
-      nic_pkg::VLAN_OP_POP:     shift_op = has_tag ? nic_pkg::VLAN_OP_POP : nic_pkg::VLAN_OP_NONE;
-      nic_pkg::VLAN_OP_PUSH:    shift_op = nic_pkg::VLAN_OP_PUSH;
-      nic_pkg::VLAN_OP_REWRITE: shift_op = has_tag ? nic_pkg::VLAN_OP_NONE : nic_pkg::VLAN_OP_PUSH;
+      nic_fmt_pkg::VLAN_OP_POP:
+        shift_op = has_tag ? nic_fmt_pkg::VLAN_OP_POP : nic_fmt_pkg::VLAN_OP_NONE;
+      nic_fmt_pkg::VLAN_OP_PUSH:
+        shift_op = nic_fmt_pkg::VLAN_OP_PUSH;
+      nic_fmt_pkg::VLAN_OP_REWRITE:
+        shift_op = has_tag ? nic_fmt_pkg::VLAN_OP_NONE : nic_fmt_pkg::VLAN_OP_PUSH;
       default: ;
     endcase
 
     // Overlays.
     l2_ovl = '0;
     l2_msk = '0;
+    l2_ovl[0 +: 96] = {action.smac, action.dmac};
     for (int b = 0; b < 6; b++) begin
-      l2_ovl[8*b +: 8]     = action[8*(8+b) +: 8];
-      l2_ovl[8*(6+b) +: 8] = action[8*(14+b) +: 8];
       l2_msk[b]            = set_dmac;
       l2_msk[6+b]          = set_smac;
     end
     l2_ovl[8*14 +: 16] = {vlan_tci[7:0], vlan_tci[15:8]};
-    l2_msk[15:14]      = {2{has_tag && vlan_op == nic_pkg::VLAN_OP_REWRITE}};
+    l2_msk[15:14]      = {2{has_tag && vlan_op == nic_fmt_pkg::VLAN_OP_REWRITE}};
 
     l3_ovl = '0;
     l3_msk = '0;

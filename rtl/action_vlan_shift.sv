@@ -32,7 +32,7 @@ module action_vlan_shift #(
   output logic             s_axis_tready,
   input  wire              s_axis_tlast,
   input  wire [USER_W-1:0] s_axis_tuser,
-  input  wire [1:0]        s_axis_vlan_op,   // nic_pkg::VLAN_OP_NONE / _POP / _PUSH
+  input  wire [1:0]        s_axis_vlan_op,   // nic_fmt_pkg::VLAN_OP_NONE / _POP / _PUSH
   input  wire [15:0]       s_axis_vlan_tci,
 
   output logic [DATA_W-1:0] m_axis_tdata,
@@ -102,7 +102,7 @@ module action_vlan_shift #(
       h_emit = 1'b1;
       m_axis_tvalid = 1'b1;
       case (h_op_q)
-        nic_pkg::VLAN_OP_PUSH: begin
+        nic_fmt_pkg::VLAN_OP_PUSH: begin
           for (int i = 0; i < KEEP_W; i++) begin
             k = {30'd0, h_idx_q} * KEEP_W + i;
             if (k < 12) begin
@@ -121,7 +121,7 @@ module action_vlan_shift #(
           end
           m_axis_tlast = h_last_q && !h_keep_q[KEEP_W-4];
         end
-        nic_pkg::VLAN_OP_POP: begin
+        nic_fmt_pkg::VLAN_OP_POP: begin
           // The beat's last 4 lanes are frame bytes >= 12: they come from the next beat.
           need_x    = !h_last_q && ({30'd0, h_idx_q} * KEEP_W + KEEP_W - 4 >= 12);
           swallow_x = need_x && s_axis_tlast && !s_axis_tkeep[4];
@@ -172,7 +172,7 @@ module action_vlan_shift #(
     end
     if (m_fire && h_emit) begin
       h_valid_d = 1'b0;
-      if (h_op_q == nic_pkg::VLAN_OP_PUSH) begin
+      if (h_op_q == nic_fmt_pkg::VLAN_OP_PUSH) begin
         c_data_d   = h_data_q[DATA_W-32 +: 32];
         c_keep_d   = h_keep_q[KEEP_W-4 +: 4];
         c_user_d   = h_user_q;

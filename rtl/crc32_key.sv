@@ -14,7 +14,7 @@
 module crc32_key #(
   parameter logic [31:0] POLY_REFL = nic_pkg::CRC32C_POLY_REFL
 ) (
-  input  wire [nic_pkg::KEY_W-1:0] key,
+  input  wire [nic_fmt_pkg::FLOW_KEY_W-1:0] key,
   output wire [31:0]               crc
 );
 
@@ -29,9 +29,9 @@ module crc32_key #(
 
   always_comb begin
     crc_c = 32'hFFFF_FFFF;
-    for (int i = 0; i < nic_pkg::KEY_BYTES; i++) begin
+    for (int i = 0; i < nic_fmt_pkg::FLOW_KEY_BYTES; i++) begin
       for (int b = 0; b < 8; b++) begin
-        fb    = crc_c[0] ^ key[nic_pkg::KEY_W - 8 * (i + 1) + b];
+        fb    = crc_c[0] ^ key[nic_fmt_pkg::FLOW_KEY_W - 8 * (i + 1) + b];
         crc_c = (crc_c >> 1) ^ (POLY_REFL & {32{fb}});
       end
     end

@@ -49,7 +49,7 @@ module em_table #(
   // Lookup in.
   input  wire                                s_lookup_valid,
   output wire                                s_lookup_ready,
-  input  wire [nic_pkg::KEY_W-1:0]           s_lookup_key,
+  input  wire [nic_fmt_pkg::FLOW_KEY_W-1:0]  s_lookup_key,
   input  wire [15:0]                         s_lookup_len,   // frame length as received
   input  wire [63:0]                         s_lookup_ts,    // ingress timestamp (cycles)
   input  wire [USER_W-1:0]                   s_lookup_user,
@@ -59,25 +59,25 @@ module em_table #(
   input  wire                                m_result_ready,
   output wire                                m_result_hit,
   output wire [nic_pkg::EM_HANDLE_W-1:0]     m_result_handle,  // EM_NO_HANDLE on a miss
-  output wire [nic_pkg::ACTION_W-1:0]        m_result_action,  // zero on a miss
+  output wire [nic_fmt_pkg::ACTION_W-1:0]    m_result_action,  // zero on a miss
   output wire [31:0]                         m_result_h1,      // CRC-32C of the key
   output wire [USER_W-1:0]                   m_result_user,
 
   // Management command in.
   input  wire                                s_cmd_valid,
   output wire                                s_cmd_ready,
-  input  wire [2:0]                          s_cmd_op,        // nic_pkg::EM_OP_*
-  input  wire [nic_pkg::KEY_W-1:0]           s_cmd_key,
-  input  wire [nic_pkg::ACTION_W-1:0]        s_cmd_action,
+  input  wire [2:0]                          s_cmd_op,        // nic_fmt_pkg::FT_CMD_*
+  input  wire [nic_fmt_pkg::FLOW_KEY_W-1:0]  s_cmd_key,
+  input  wire [nic_fmt_pkg::ACTION_W-1:0]    s_cmd_action,
   input  wire [nic_pkg::EM_HANDLE_W-1:0]     s_cmd_handle,
 
   // Management response out.
   output wire                                m_rsp_valid,
   input  wire                                m_rsp_ready,
-  output wire [7:0]                          m_rsp_status,    // nic_pkg::EM_ST_*
+  output wire [7:0]                          m_rsp_status,    // nic_fmt_pkg::FLOW_STATUS_*
   output wire [nic_pkg::EM_HANDLE_W-1:0]     m_rsp_handle,
-  output wire [nic_pkg::KEY_W-1:0]           m_rsp_key,       // READ
-  output wire [nic_pkg::ACTION_W-1:0]        m_rsp_action,    // READ
+  output wire [nic_fmt_pkg::FLOW_KEY_W-1:0]  m_rsp_key,       // READ
+  output wire [nic_fmt_pkg::ACTION_W-1:0]    m_rsp_action,    // READ
   output wire [nic_pkg::EM_PKTS_W-1:0]       m_rsp_pkts,      // QUERY, READ
   output wire [nic_pkg::EM_BYTES_W-1:0]      m_rsp_bytes,     // QUERY, READ
   output wire [nic_pkg::EM_SEEN_W-1:0]       m_rsp_last_seen, // QUERY, READ
@@ -85,8 +85,8 @@ module em_table #(
   output wire [31:0]                         entry_count      // valid entries
 );
 
-  localparam int KEY_W    = nic_pkg::KEY_W;
-  localparam int ACTION_W = nic_pkg::ACTION_W;
+  localparam int KEY_W    = nic_fmt_pkg::FLOW_KEY_W;
+  localparam int ACTION_W = nic_fmt_pkg::ACTION_W;
   localparam int CNT_W    = nic_pkg::EM_CNT_W;
   localparam int HDL_OW   = nic_pkg::EM_HANDLE_W;
   localparam int IDX_W    = $clog2(EM_BUCKETS);
@@ -262,8 +262,8 @@ module em_table #(
     s_fire       = s_lookup_valid && lookup_ready;
     cmd_fire     = s_cmd_valid && state_q == ST_IDLE;
     rd_cmd       = state_q == ST_RD;
-    cmd_is_hdl   = cmd_op_q == nic_pkg::EM_OP_DELETE_HDL || cmd_op_q == nic_pkg::EM_OP_QUERY
-                   || cmd_op_q == nic_pkg::EM_OP_READ;
+    cmd_is_hdl   = cmd_op_q == nic_fmt_pkg::FT_CMD_DELETE_HANDLE ||
+                   cmd_op_q == nic_fmt_pkg::FT_CMD_QUERY || cmd_op_q == nic_fmt_pkg::FT_CMD_READ;
     hdl_in_range = cmd_handle_q < HDL_OW'(NRAM * EM_BUCKETS);
     hdl_bank     = cmd_handle_q[HDL_W-1];
     hdl_bucket   = cmd_handle_q[2 +: IDX_W];
@@ -416,18 +416,18 @@ module em_table #(
         state_d = ST_EVAL;
       end
       ST_EVAL: begin
-        rsp_status_d = nic_pkg::EM_ST_NOT_FOUND;
+        rsp_status_d = nic_fmt_pkg::FLOW_STATUS_NOT_FOUND;
         rsp_handle_d = nic_pkg::EM_NO_HANDLE;
         rsp_key_d    = '0;
         rsp_action_d = '0;
         rsp_cnt_d    = '0;
         case (cmd_op_q)
-          nic_pkg::EM_OP_INSERT: begin
+          nic_fmt_pkg::FT_CMD_INSERT: begin
             if (hit) begin
-              rsp_status_d = nic_pkg::EM_ST_EXISTS;
+              rsp_status_d = nic_fmt_pkg::FLOW_STATUS_EXISTS;
               rsp_handle_d = HDL_OW'(hit_handle);
             end else if (free_any) begin
-              rsp_status_d         = nic_pkg::EM_ST_OK;
+              rsp_status_d         = nic_fmt_pkg::FLOW_STATUS_OK;
               rsp_handle_d         = HDL_OW'(free_handle);
               ent_wr_en[free_r]    = 1'b1;
               cnt_wr_en[free_r]    = 1'b1;
@@ -436,12 +436,12 @@ module em_table #(
               cnt_wr_data          = '0;
               count_d              = count_q + 32'd1;
             end else begin
-              rsp_status_d = nic_pkg::EM_ST_TABLE_FULL;
+              rsp_status_d = nic_fmt_pkg::FLOW_STATUS_TABLE_FULL;
             end
           end
-          nic_pkg::EM_OP_DELETE_KEY: begin
+          nic_fmt_pkg::FT_CMD_DELETE_KEY: begin
             if (hit) begin
-              rsp_status_d      = nic_pkg::EM_ST_OK;
+              rsp_status_d      = nic_fmt_pkg::FLOW_STATUS_OK;
               rsp_handle_d      = HDL_OW'(hit_handle);
               ent_wr_en[hit_r]  = 1'b1;
               wr_addr           = hit_r[2] ? idx1_s2_q : idx0_s2_q;
@@ -449,9 +449,9 @@ module em_table #(
               count_d           = count_q - 32'd1;
             end
           end
-          nic_pkg::EM_OP_DELETE_HDL: begin
+          nic_fmt_pkg::FT_CMD_DELETE_HANDLE: begin
             if (hdl_valid) begin
-              rsp_status_d      = nic_pkg::EM_ST_OK;
+              rsp_status_d      = nic_fmt_pkg::FLOW_STATUS_OK;
               rsp_handle_d      = cmd_handle_q;
               ent_wr_en[hdl_r]  = 1'b1;
               wr_addr           = hdl_bucket;
@@ -459,19 +459,19 @@ module em_table #(
               count_d           = count_q - 32'd1;
             end
           end
-          nic_pkg::EM_OP_QUERY, nic_pkg::EM_OP_READ: begin
+          nic_fmt_pkg::FT_CMD_QUERY, nic_fmt_pkg::FT_CMD_READ: begin
             if (hdl_valid) begin
-              rsp_status_d = nic_pkg::EM_ST_OK;
+              rsp_status_d = nic_fmt_pkg::FLOW_STATUS_OK;
               rsp_handle_d = cmd_handle_q;
               rsp_cnt_d    = hdl_cnt;
-              if (cmd_op_q == nic_pkg::EM_OP_READ) begin
+              if (cmd_op_q == nic_fmt_pkg::FT_CMD_READ) begin
                 rsp_key_d    = hdl_ent[0 +: KEY_W];
                 rsp_action_d = hdl_ent[KEY_W +: ACTION_W];
               end
             end
           end
           default: begin
-            rsp_status_d = nic_pkg::EM_ST_BAD_COMMAND;
+            rsp_status_d = nic_fmt_pkg::FLOW_STATUS_BAD_COMMAND;
           end
         endcase
         // No lookup is in s2, so nothing to forward; the next lookup reads the new table.

@@ -75,8 +75,8 @@ module fcmd_engine #(
   output wire                               em_cmd_valid,
   input  wire                               em_cmd_ready,
   output wire [2:0]                         em_cmd_op,
-  output wire [nic_pkg::KEY_W-1:0]          em_cmd_key,
-  output wire [nic_pkg::ACTION_W-1:0]       em_cmd_action,
+  output wire [nic_fmt_pkg::FLOW_KEY_W-1:0] em_cmd_key,
+  output wire [nic_fmt_pkg::ACTION_W-1:0]   em_cmd_action,
   output wire [nic_pkg::EM_HANDLE_W-1:0]    em_cmd_handle,
   input  wire                               em_rsp_valid,
   output wire                               em_rsp_ready,
@@ -89,21 +89,26 @@ module fcmd_engine #(
   output wire [nic_pkg::CSR_DATA_W-1:0]     tcam_cmd_op,
   output wire [nic_pkg::CSR_DATA_W-1:0]     tcam_cmd_index,
   output wire [nic_pkg::TCAM_PRIO_W-1:0]    tcam_cmd_priority,
-  output wire [nic_pkg::TCAM_KEY_W-1:0]     tcam_cmd_value,
-  output wire [nic_pkg::TCAM_KEY_W-1:0]     tcam_cmd_mask,
-  output wire [nic_pkg::ACTION_W-1:0]       tcam_cmd_action,
+  output wire [nic_fmt_pkg::TCAM_KEY_W-1:0] tcam_cmd_value,
+  output wire [nic_fmt_pkg::TCAM_KEY_W-1:0] tcam_cmd_mask,
+  output wire [nic_fmt_pkg::ACTION_W-1:0]   tcam_cmd_action,
   input  wire                               tcam_rsp_valid,
   output wire                               tcam_rsp_ready,
   input  wire [7:0]                         tcam_rsp_status
 );
 
-  localparam int SLOT_B  = 128;                  // bytes per command slot
+  localparam int SLOT_B  = nic_fmt_pkg::FCMD_BYTES;  // bytes per command slot
   localparam int SLOT_W  = SLOT_B * 8;
   localparam int BEATS   = (SLOT_B + KEEP_W - 1) / KEEP_W;
   localparam int BI_W    = (BEATS > 1) ? $clog2(BEATS) : 1;
   localparam int PF_W    = $clog2(PREFETCH) + 1;
-  localparam int KEYB    = nic_pkg::KEY_BYTES;
-  localparam int TKEYB   = nic_pkg::TCAM_KEY_BYTES;
+  localparam int KEYB    = nic_fmt_pkg::FLOW_KEY_BYTES;
+  localparam int TKEYB   = nic_fmt_pkg::TCAM_KEY_BYTES;
+  // The write-back fields of a slot: status, and the handle after an EM insert.
+  localparam int ST_OFF  = nic_fmt_pkg::FCMD_STATUS_OFF;
+  localparam int ST_B    = nic_fmt_pkg::FCMD_STATUS_BYTES;
+  localparam int HDL_OFF = nic_fmt_pkg::FCMD_HANDLE_OFF;
+  localparam int HDL_B   = nic_fmt_pkg::FCMD_HANDLE_BYTES;
 
   initial begin
     if (DATA_W < 64 || DATA_W % 64 != 0 || DATA_W > SLOT_W) begin
@@ -114,6 +119,9 @@ module fcmd_engine #(
     end
     if (TAG_W < 1) begin
       $error("fcmd_engine (%m): TAG_W (%0d) must be at least 1", TAG_W);
+    end
+    if (nic_fmt_pkg::FCMD_TCAM_EXT_BYTES != SLOT_B) begin
+      $error("fcmd_engine (%m): a TCAM extension slot must be as long as a command slot");
     end
   end
 
@@ -179,7 +187,8 @@ module fcmd_engine #(
     X_IDLE, X_VAL, X_MSK, X_CMD, X_RSP, X_WB_ST, X_WB_HDL
   } xstate_t;
   xstate_t           xs_q, xs_d;
-  logic [SLOT_W-1:0] cmd_q, cmd_d, val_q, val_d, msk_q, msk_d;
+  nic_fmt_pkg::fcmd_t          cmd_q, cmd_d, sf_cmd;   // the command; the FIFO's head as one
+  nic_fmt_pkg::fcmd_tcam_ext_t val_q, val_d, msk_q, msk_d;
   logic [7:0]        st_q, st_d;
   logic [31:0]       hdl_q, hdl_d;
   logic              xepoch_q, xepoch_d;
@@ -190,44 +199,52 @@ module fcmd_engine #(
   logic [4:0]        pq_s_data, pq_m_data;   // {epoch, writes (1..2), slots used (1 or 3)}
   logic [3:0]        unused_pq_count;
 
-  function automatic logic [7:0] byte_of(input logic [SLOT_W-1:0] r, input int i);
-    byte_of = r[8 * i +: 8];
+  function automatic logic op_is_em(input logic [7:0] o);
+    op_is_em = o == nic_fmt_pkg::FCMD_OP_EM_INSERT || o == nic_fmt_pkg::FCMD_OP_EM_DELETE_KEY ||
+               o == nic_fmt_pkg::FCMD_OP_EM_DELETE_HANDLE;
+  endfunction
+  function automatic logic op_is_tcam(input logic [7:0] o);
+    op_is_tcam = o == nic_fmt_pkg::FCMD_OP_TCAM_WRITE || o == nic_fmt_pkg::FCMD_OP_TCAM_CLEAR;
   endfunction
 
-  logic [nic_pkg::KEY_W-1:0]      c_key;
-  logic [nic_pkg::ACTION_W-1:0]   c_action;
-  logic [nic_pkg::TCAM_KEY_W-1:0] c_value, c_mask;
+  // The keys of a slot are bytes in slot order (first byte in the low bits); the tables take
+  // them in network order (byte 0 most significant).
+  logic [nic_fmt_pkg::FLOW_KEY_W-1:0] c_key;
+  logic [nic_fmt_pkg::TCAM_KEY_W-1:0] c_value, c_mask;
   always_comb begin
     for (int i = 0; i < KEYB; i++) begin
-      c_key[nic_pkg::KEY_W - 1 - 8 * i -: 8] = byte_of(cmd_q, 10 + i);
+      c_key[nic_fmt_pkg::FLOW_KEY_W - 1 - 8 * i -: 8] = cmd_q.key[8 * i +: 8];
     end
     for (int i = 0; i < TKEYB; i++) begin
-      c_value[nic_pkg::TCAM_KEY_W - 1 - 8 * i -: 8] = byte_of(val_q, i);
-      c_mask[nic_pkg::TCAM_KEY_W - 1 - 8 * i -: 8]  = byte_of(msk_q, i);
+      c_value[nic_fmt_pkg::TCAM_KEY_W - 1 - 8 * i -: 8] = val_q.data[8 * i +: 8];
+      c_mask[nic_fmt_pkg::TCAM_KEY_W - 1 - 8 * i -: 8]  = msk_q.data[8 * i +: 8];
     end
-    c_action = cmd_q[64 * 8 +: nic_pkg::ACTION_W];
   end
 
-  assign op      = cmd_q[7:0];
-  assign is_em   = (op == 8'd1) || (op == 8'd2) || (op == 8'd3);
-  assign is_tcam = (op == 8'd4) || (op == 8'd5);
+  assign sf_cmd  = sf_m_data;
+  assign op      = cmd_q.op;
+  assign is_em   = op_is_em(op);
+  assign is_tcam = op_is_tcam(op);
 
   assign em_cmd_valid      = (xs_q == X_CMD) && is_em;
-  assign em_cmd_op         = op[2:0];
+  assign em_cmd_op         = (op == nic_fmt_pkg::FCMD_OP_EM_INSERT) ? nic_fmt_pkg::FT_CMD_INSERT
+                           : (op == nic_fmt_pkg::FCMD_OP_EM_DELETE_KEY)
+                             ? nic_fmt_pkg::FT_CMD_DELETE_KEY : nic_fmt_pkg::FT_CMD_DELETE_HANDLE;
   assign em_cmd_key        = c_key;
-  assign em_cmd_action     = c_action;
-  assign em_cmd_handle     = cmd_q[32 +: 32];
+  assign em_cmd_action     = cmd_q.action;
+  assign em_cmd_handle     = cmd_q.handle;
   assign em_rsp_ready      = (xs_q == X_RSP) && is_em;
   assign tcam_cmd_valid    = (xs_q == X_CMD) && is_tcam;
-  assign tcam_cmd_op       = (op == 8'd4) ? nic_pkg::TCAM_CMD_WRITE : nic_pkg::TCAM_CMD_CLEAR;
-  assign tcam_cmd_index    = cmd_q[32 +: 32];
-  assign tcam_cmd_priority = cmd_q[64 +: 16];
+  assign tcam_cmd_op       = (op == nic_fmt_pkg::FCMD_OP_TCAM_WRITE)
+                             ? 32'(nic_fmt_pkg::TCAM_CMD_WRITE) : 32'(nic_fmt_pkg::TCAM_CMD_CLEAR);
+  assign tcam_cmd_index    = cmd_q.handle;
+  assign tcam_cmd_priority = cmd_q.prio;
   assign tcam_cmd_value    = c_value;
   assign tcam_cmd_mask     = c_mask;
-  assign tcam_cmd_action   = c_action;
+  assign tcam_cmd_action   = cmd_q.action;
   assign tcam_rsp_ready    = (xs_q == X_RSP) && is_tcam;
 
-  // Write-back: status byte at slot + 1, then (EM insert OK) the handle at slot + 4.
+  // Write-back: the status byte, then (EM insert OK) the handle, each in lane 0 of one beat.
   logic        wb_active, wb_hdl, wb_stale;
   logic [63:0] wb_slot;
   assign wb_active      = (xs_q == X_WB_ST) || (xs_q == X_WB_HDL);
@@ -235,14 +252,14 @@ module fcmd_engine #(
   assign wb_stale       = xepoch_q != epoch_q;
   assign wb_slot        = slot_addr(cfg_base, xp_q & mask);
   assign m_wr_req_valid = wb_active && !wb_stale && !st_req_done_q && pq_s_ready;
-  assign m_wr_req_addr  = wb_slot + (wb_hdl ? 64'd4 : 64'd1);
-  assign m_wr_req_len   = wb_hdl ? 16'd4 : 16'd1;
+  assign m_wr_req_addr  = wb_slot + (wb_hdl ? 64'(HDL_OFF) : 64'(ST_OFF));
+  assign m_wr_req_len   = wb_hdl ? 16'(HDL_B) : 16'(ST_B);
   assign m_wr_req_tag   = TAG_W'(epoch_q);
   assign m_wr_tvalid    = wb_active && !wb_stale && !st_dat_done_q && pq_s_ready;
   logic [31:0] wb_word;
   assign wb_word        = wb_hdl ? hdl_q : {24'd0, st_q};
   assign m_wr_tdata     = DATA_W'(wb_word);
-  assign m_wr_tkeep     = wb_hdl ? KEEP_W'(4'hF) : KEEP_W'(1'b1);
+  assign m_wr_tkeep     = wb_hdl ? KEEP_W'((1 << HDL_B) - 1) : KEEP_W'((1 << ST_B) - 1);
   assign m_wr_tlast     = 1'b1;
 
   logic wr_req_fire, wr_dat_fire, wb_step_done, needs_hdl;
@@ -250,7 +267,8 @@ module fcmd_engine #(
   assign wr_dat_fire  = m_wr_tvalid && m_wr_tready;
   assign wb_step_done = wb_active && (wb_stale ||
                         ((st_req_done_q || wr_req_fire) && (st_dat_done_q || wr_dat_fire)));
-  assign needs_hdl    = (op == 8'd1) && (st_q == nic_pkg::EM_ST_OK);
+  assign needs_hdl    = (op == nic_fmt_pkg::FCMD_OP_EM_INSERT) &&
+                        (st_q == nic_fmt_pkg::FLOW_STATUS_OK);
 
   always_comb begin
     xs_d          = xs_q;
@@ -271,12 +289,12 @@ module fcmd_engine #(
       X_IDLE: begin
         if (sf_m_valid && usable && !edge_on) begin
           sf_m_ready = 1'b1;
-          cmd_d      = sf_m_data;
+          cmd_d      = sf_cmd;
           xepoch_d   = epoch_q;
-          xs_d       = (sf_m_data[7:0] == 8'd4) ? X_VAL :
-                       ((sf_m_data[7:0] >= 8'd1 && sf_m_data[7:0] <= 8'd5) ? X_CMD : X_WB_ST);
-          st_d       = nic_pkg::EM_ST_BAD_COMMAND;
-          hdl_d      = sf_m_data[32 +: 32];
+          xs_d       = (sf_cmd.op == nic_fmt_pkg::FCMD_OP_TCAM_WRITE) ? X_VAL :
+                       ((op_is_em(sf_cmd.op) || op_is_tcam(sf_cmd.op)) ? X_CMD : X_WB_ST);
+          st_d       = nic_fmt_pkg::FLOW_STATUS_BAD_COMMAND;
+          hdl_d      = sf_cmd.handle;
         end
       end
       X_VAL: begin
@@ -324,8 +342,8 @@ module fcmd_engine #(
             // The command is done: its CONS advance waits for its writes.
             pq_s_valid = !wb_stale;
             pq_s_data  = {xepoch_q, (xs_q == X_WB_HDL) ? 2'd2 : 2'd1,
-                          (op == 8'd4) ? 2'd3 : 2'd1};
-            xp_d       = xp_q + ((op == 8'd4) ? 16'd3 : 16'd1);
+                          (op == nic_fmt_pkg::FCMD_OP_TCAM_WRITE) ? 2'd3 : 2'd1};
+            xp_d       = xp_q + ((op == nic_fmt_pkg::FCMD_OP_TCAM_WRITE) ? 16'd3 : 16'd1);
             xs_d       = X_IDLE;
           end
         end

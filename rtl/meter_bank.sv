@@ -82,11 +82,11 @@ module meter_bank #(
   localparam int DEPTH = (NUM_METERS <= 2) ? 2 : (1 << $clog2(NUM_METERS));
   localparam int AW = $clog2(DEPTH);
 
-  localparam logic [31:0] OP_WRITE = 32'd1;
-  localparam logic [31:0] OP_READ  = 32'd2;
-  // Statuses (the values of nic_pkg::EM_ST_OK / EM_ST_BAD_COMMAND and regs.yaml ACT_STATUS).
-  localparam logic [7:0] ST_OK          = 8'd1;
-  localparam logic [7:0] ST_BAD_COMMAND = 8'd5;
+  // METER_CMD commands and ACT_STATUS codes (rtl/formats.yaml).
+  localparam logic [31:0] OP_WRITE       = 32'(nic_fmt_pkg::ACT_CMD_WRITE);
+  localparam logic [31:0] OP_READ        = 32'(nic_fmt_pkg::ACT_CMD_READ);
+  localparam logic [7:0]  ST_OK          = nic_fmt_pkg::FLOW_STATUS_OK;
+  localparam logic [7:0]  ST_BAD_COMMAND = nic_fmt_pkg::FLOW_STATUS_BAD_COMMAND;
 
   initial begin
     if (NUM_METERS < 2 || NUM_METERS > 32768) begin

@@ -70,15 +70,15 @@ module nic_datapath #(
   input  wire                              em_cmd_valid,
   output wire                              em_cmd_ready,
   input  wire [2:0]                        em_cmd_op,
-  input  wire [nic_pkg::KEY_W-1:0]         em_cmd_key,
-  input  wire [nic_pkg::ACTION_W-1:0]      em_cmd_action,
+  input  wire [nic_fmt_pkg::FLOW_KEY_W-1:0] em_cmd_key,
+  input  wire [nic_fmt_pkg::ACTION_W-1:0]  em_cmd_action,
   input  wire [nic_pkg::EM_HANDLE_W-1:0]   em_cmd_handle,
   output wire                              em_rsp_valid,
   input  wire                              em_rsp_ready,
   output wire [7:0]                        em_rsp_status,
   output wire [nic_pkg::EM_HANDLE_W-1:0]   em_rsp_handle,
-  output wire [nic_pkg::KEY_W-1:0]         em_rsp_key,
-  output wire [nic_pkg::ACTION_W-1:0]      em_rsp_action,
+  output wire [nic_fmt_pkg::FLOW_KEY_W-1:0] em_rsp_key,
+  output wire [nic_fmt_pkg::ACTION_W-1:0]  em_rsp_action,
   output wire [nic_pkg::EM_PKTS_W-1:0]     em_rsp_pkts,
   output wire [nic_pkg::EM_BYTES_W-1:0]    em_rsp_bytes,
   output wire [nic_pkg::EM_SEEN_W-1:0]     em_rsp_last_seen,
@@ -90,16 +90,16 @@ module nic_datapath #(
   input  wire [nic_pkg::CSR_DATA_W-1:0]    tcam_cmd_op,
   input  wire [nic_pkg::CSR_DATA_W-1:0]    tcam_cmd_index,
   input  wire [nic_pkg::TCAM_PRIO_W-1:0]   tcam_cmd_priority,
-  input  wire [nic_pkg::TCAM_KEY_W-1:0]    tcam_cmd_value,
-  input  wire [nic_pkg::TCAM_KEY_W-1:0]    tcam_cmd_mask,
-  input  wire [nic_pkg::ACTION_W-1:0]      tcam_cmd_action,
+  input  wire [nic_fmt_pkg::TCAM_KEY_W-1:0] tcam_cmd_value,
+  input  wire [nic_fmt_pkg::TCAM_KEY_W-1:0] tcam_cmd_mask,
+  input  wire [nic_fmt_pkg::ACTION_W-1:0]  tcam_cmd_action,
   output wire                              tcam_rsp_valid,
   input  wire                              tcam_rsp_ready,
   output wire [7:0]                        tcam_rsp_status,
   output wire [nic_pkg::TCAM_PRIO_W-1:0]   tcam_rsp_priority,
-  output wire [nic_pkg::TCAM_KEY_W-1:0]    tcam_rsp_value,
-  output wire [nic_pkg::TCAM_KEY_W-1:0]    tcam_rsp_mask,
-  output wire [nic_pkg::ACTION_W-1:0]      tcam_rsp_action,
+  output wire [nic_fmt_pkg::TCAM_KEY_W-1:0] tcam_rsp_value,
+  output wire [nic_fmt_pkg::TCAM_KEY_W-1:0] tcam_rsp_mask,
+  output wire [nic_fmt_pkg::ACTION_W-1:0]  tcam_rsp_action,
   output wire [63:0]                       tcam_rsp_pkts,
   output wire [63:0]                       tcam_rsp_bytes,
 
@@ -121,7 +121,7 @@ module nic_datapath #(
   // effect for frames decided after the write.
   input  wire                              encap_wr_valid,
   input  wire [15:0]                       encap_wr_index,
-  input  wire [nic_pkg::ACTION_W-1:0]      encap_wr_data,
+  input  wire [nic_fmt_pkg::ENCAP_W-1:0]   encap_wr_data,
   // Encap template read (ENCAP_CMD READ): encap_rd_data is the template encap_rd_index held
   // one clock after encap_rd_valid, with encap_rd_data_valid (fixed latency 1; a write on the
   // clock of the read is not seen). A separate copy of the templates serves it, so it never
@@ -129,7 +129,7 @@ module nic_datapath #(
   input  wire                              encap_rd_valid,
   input  wire [15:0]                       encap_rd_index,
   output wire                              encap_rd_data_valid,
-  output wire [nic_pkg::ACTION_W-1:0]      encap_rd_data,
+  output wire [nic_fmt_pkg::ENCAP_W-1:0]   encap_rd_data,
 
   output nic_pkg::dp_counters_t            counters
 );
@@ -138,7 +138,8 @@ module nic_datapath #(
   localparam int FAW     = $clog2(FB);
   localparam int BEAT_W  = DATA_W + KEEP_W;
   localparam int INFO_W  = nic_pkg::ACTION_META_W;
-  localparam int ACT_W   = nic_pkg::ACTION_W;
+  localparam int ACT_W   = nic_fmt_pkg::ACTION_W;
+  localparam int ENC_W   = nic_fmt_pkg::ENCAP_W;
   localparam int ENC_AW  = (NUM_ENCAP > 1) ? $clog2(NUM_ENCAP) : 1;
   localparam int DQ_DEPTH = 16;
 
@@ -322,7 +323,7 @@ module nic_datapath #(
   localparam int CTX_W = 1 + 1 + 16 + 8 + 64 + 1 + 8 + 2 * INFO_W;
   logic             need_em;
   logic             q1_s_ready, q1_m_valid, q1_m_ready;
-  logic [CTX_W + nic_pkg::TCAM_KEY_W-1:0] q1_s_data, q1_m_data;
+  logic [CTX_W + nic_fmt_pkg::TCAM_KEY_W-1:0] q1_s_data, q1_m_data;
   logic             em_lk_ready, em_lk_valid;
   logic             em_res_valid, em_res_ready, em_res_hit;
   logic [nic_pkg::EM_HANDLE_W-1:0] em_res_handle;
@@ -343,7 +344,7 @@ module nic_datapath #(
   assign meta_ready  = meta_fire;
   assign tsq_m_ready = meta_fire;
 
-  sync_fifo #(.WIDTH(CTX_W + nic_pkg::TCAM_KEY_W), .DEPTH(16)) u_q1 (
+  sync_fifo #(.WIDTH(CTX_W + nic_fmt_pkg::TCAM_KEY_W), .DEPTH(16)) u_q1 (
     .clk (clk), .rst (rst),
     .s_valid (meta_fire), .s_ready (q1_s_ready), .s_data (q1_s_data),
     .m_valid (q1_m_valid), .m_ready (q1_m_ready), .m_data (q1_m_data),
@@ -388,7 +389,7 @@ module nic_datapath #(
   localparam int Q2_W = CTX_W + 1 + ACT_W + 32 + 1;
   logic                q1_need_em, j1_go, j1_need_tcam;
   logic [CTX_W-1:0]    q1_ctx;
-  logic [nic_pkg::TCAM_KEY_W-1:0] q1_tkey;
+  logic [nic_fmt_pkg::TCAM_KEY_W-1:0] q1_tkey;
   logic                q2_s_ready, q2_m_valid, q2_m_ready;
   logic [Q2_W-1:0]     q2_s_data, q2_m_data;
   logic                tc_lk_ready;
@@ -460,7 +461,7 @@ module nic_datapath #(
   logic [CTX_W-1:0]    d1_ctx_q, d1_ctx_d;
   logic                d1_hit_q, d1_hit_d, d1_em_hit_q, d1_em_hit_d;
   logic [15:0]         d1_tidx_q, d1_tidx_d;
-  logic [ACT_W-1:0]    d1_act_q, d1_act_d;
+  nic_fmt_pkg::action_t d1_act_q, d1_act_d;
   logic [31:0]         d1_h1_q, d1_h1_d;
 
   logic                c_need_em, c_perr, c_has_eth_1;
@@ -469,7 +470,6 @@ module nic_datapath #(
   logic [63:0]         c_ts;
   nic_pkg::action_meta_t c_lvl0, c_lvl1;
 
-  logic [31:0]         a_flags;
   logic [2:0]          a_dest_type;
   logic [7:0]          a_dest_id;
   logic [15:0]         a_meter, a_encap;
@@ -481,9 +481,9 @@ module nic_datapath #(
   localparam int DREC_W = CTX_W + 1 + 1 + 16 + ACT_W + 32 + 1 + 1 + 1;
   logic                d2_valid_q;
   logic [DREC_W-1:0]   d2_rec_q, d1_rec;
-  logic [ACT_W-1:0]    tmpl_rd_data;
+  logic [ENC_W-1:0]    tmpl_rd_data;
   logic                dq_m_valid, dq_m_ready;
-  logic [DREC_W + ACT_W-1:0] dq_m_data;
+  logic [DREC_W + ENC_W-1:0] dq_m_data;
   logic [$clog2(DQ_DEPTH):0] dq_count;
   logic                mq_m_valid, mq_m_ready, mq_m_data;
   logic                meter_res_valid, meter_res_pass;
@@ -492,36 +492,35 @@ module nic_datapath #(
     {q2_ctx, q2_em_hit, q2_em_action, q2_h1, q2_need_tcam} = q2_m_data;
 
     {c_need_em, c_perr, c_len, c_vport, c_ts, c_has_eth_1, c_l2_off_1, c_lvl0, c_lvl1} = d1_ctx_q;
-    a_flags     = d1_act_q[31:0];
-    a_dest_type = a_flags[nic_pkg::ACT_DEST_TYPE +: 3];
-    a_dest_id   = a_flags[nic_pkg::ACT_DEST_ID +: 8];
-    a_meter     = d1_act_q[nic_pkg::ACT_METER +: 16];
-    a_encap     = d1_act_q[8 * nic_pkg::ACT_ENCAP_IDX +: 16];
+    a_dest_type = d1_act_q.flags.dest_type;
+    a_dest_id   = d1_act_q.flags.dest_id;
+    a_meter     = d1_act_q.meter;
+    a_encap     = d1_act_q.encap_index;
 
     // Spec 5.2: the checks that make an action bad_action.
     d1_bad = 1'b0;
     case (a_dest_type)
-      3'd0, 3'd3: d1_bad = 1'b0;
-      3'd1:       d1_bad = (a_dest_id != 8'd0);
-      3'd2:       d1_bad = (a_dest_id == 8'd0) || (a_dest_id > 8'(NUM_VNIC));
+      nic_fmt_pkg::DEST_TYPE_DROP, nic_fmt_pkg::DEST_TYPE_EXCEPTION: d1_bad = 1'b0;
+      nic_fmt_pkg::DEST_TYPE_WIRE: d1_bad = (a_dest_id != 8'd0);
+      nic_fmt_pkg::DEST_TYPE_VNIC: d1_bad = (a_dest_id == 8'd0) || (a_dest_id > 8'(NUM_VNIC));
       default:    d1_bad = 1'b1;
     endcase
     if (a_meter != 16'd0 && 32'(a_meter) >= 32'(NUM_METERS)) begin
       d1_bad = 1'b1;
     end
-    if (a_flags[nic_pkg::ACT_ENCAP] && (a_encap == 16'd0 || 32'(a_encap) >= 32'(NUM_ENCAP))) begin
+    if (d1_act_q.flags.encap && (a_encap == 16'd0 || 32'(a_encap) >= 32'(NUM_ENCAP))) begin
       d1_bad = 1'b1;
     end
-    if (a_flags[nic_pkg::ACT_DECAP] && !c_has_eth_1) begin
+    if (d1_act_q.flags.decap && !c_has_eth_1) begin
       d1_bad = 1'b1;
     end
     d1_meter_req = d1_valid_q && d1_hit_q && !d1_bad && (a_meter != 16'd0);
     // Spec 5.3: TTL of the level the rewrite acts on, before any change.
-    if (a_flags[nic_pkg::ACT_DECAP]) begin
-      d1_ttl_exp = a_flags[nic_pkg::ACT_DEC_TTL] && (c_lvl1.l3_type != nic_pkg::L3_NONE) &&
+    if (d1_act_q.flags.decap) begin
+      d1_ttl_exp = d1_act_q.flags.dec_ttl && (c_lvl1.l3_type != nic_fmt_pkg::L3_TYPE_NONE) &&
                    (c_lvl1.ttl <= 8'd1);
     end else begin
-      d1_ttl_exp = a_flags[nic_pkg::ACT_DEC_TTL] && (c_lvl0.l3_type != nic_pkg::L3_NONE) &&
+      d1_ttl_exp = d1_act_q.flags.dec_ttl && (c_lvl0.l3_type != nic_fmt_pkg::L3_TYPE_NONE) &&
                    (c_lvl0.ttl <= 8'd1);
     end
     d1_rec = {d1_ctx_q, d1_hit_q, d1_em_hit_q, d1_tidx_q, d1_act_q, d1_h1_q, d1_bad,
@@ -616,7 +615,7 @@ module nic_datapath #(
   );
 
   // Encap templates: read with d1's index as it advances; the data is there with d2.
-  sdp_ram #(.WIDTH(ACT_W), .DEPTH(NUM_ENCAP)) u_tmpl (
+  sdp_ram #(.WIDTH(ENC_W), .DEPTH(NUM_ENCAP)) u_tmpl (
     .clk     (clk),
     .wr_en   (encap_wr_valid && (32'(encap_wr_index) < 32'(NUM_ENCAP))),
     .wr_addr (encap_wr_index[ENC_AW-1:0]),
@@ -628,7 +627,7 @@ module nic_datapath #(
 
   // The management copy of the templates: the same writes, read by encap_rd_* only.
   logic encap_rd_valid_q;
-  sdp_ram #(.WIDTH(ACT_W), .DEPTH(NUM_ENCAP)) u_tmpl_mgmt (
+  sdp_ram #(.WIDTH(ENC_W), .DEPTH(NUM_ENCAP)) u_tmpl_mgmt (
     .clk     (clk),
     .wr_en   (encap_wr_valid && (32'(encap_wr_index) < 32'(NUM_ENCAP))),
     .wr_addr (encap_wr_index[ENC_AW-1:0]),
@@ -647,7 +646,7 @@ module nic_datapath #(
   end
   assign encap_rd_data_valid = encap_rd_valid_q;
 
-  sync_fifo #(.WIDTH(DREC_W + ACT_W), .DEPTH(DQ_DEPTH)) u_dq (
+  sync_fifo #(.WIDTH(DREC_W + ENC_W), .DEPTH(DQ_DEPTH)) u_dq (
     .clk (clk), .rst (rst),
     .s_valid (d2_valid_q), .s_ready (unused_rdy2), .s_data ({d2_rec_q, tmpl_rd_data}),
     .m_valid (dq_m_valid), .m_ready (dq_m_ready), .m_data (dq_m_data),
@@ -658,19 +657,19 @@ module nic_datapath #(
   // rq: what the reader does with the frame. {mirror pass, primary emitted, primary edited,
   // primary desc, edit inputs}.
   localparam int DESC_W = nic_pkg::DP_DESC_W;
-  localparam int EDIT_W = ACT_W + INFO_W + 8 + 16 + 32 + ACT_W;
+  localparam int EDIT_W = ACT_W + INFO_W + 8 + 16 + 32 + ENC_W;
   localparam int RQ_W   = 3 + DESC_W + EDIT_W;
   logic [CTX_W-1:0]    o_ctx;
   logic                o_hit, o_em_hit, o_bad, o_meter_req, o_ttl_exp;
   logic [15:0]         o_tidx;
-  logic [ACT_W-1:0]    o_act, o_tmpl;
+  nic_fmt_pkg::action_t o_act;
+  nic_fmt_pkg::encap_t o_tmpl;
   logic [31:0]         o_h1;
   logic                o_need_em, o_perr, o_has_eth_1;
   logic [15:0]         o_len;
   logic [7:0]          o_vport, o_l2_off_1;
   logic [63:0]         o_ts;
   nic_pkg::action_meta_t o_lvl0, o_lvl1, o_info;
-  logic [31:0]         o_flags;
   logic                o_decap, o_encap;
   logic [1:0]          o_vlan_op, o_vcnt;
   logic [7:0]          o_decap_len;
@@ -688,10 +687,9 @@ module nic_datapath #(
     {o_ctx, o_hit, o_em_hit, o_tidx, o_act, o_h1, o_bad, o_meter_req, o_ttl_exp, o_tmpl} =
         dq_m_data;
     {o_need_em, o_perr, o_len, o_vport, o_ts, o_has_eth_1, o_l2_off_1, o_lvl0, o_lvl1} = o_ctx;
-    o_flags   = o_act[31:0];
-    o_decap   = o_flags[nic_pkg::ACT_DECAP];
-    o_encap   = o_flags[nic_pkg::ACT_ENCAP];
-    o_vlan_op = o_flags[nic_pkg::ACT_VLAN_OP +: 2];
+    o_decap   = o_act.flags.decap;
+    o_encap   = o_act.flags.encap;
+    o_vlan_op = o_act.flags.vlan_op;
 
     // The level the edits act on, rebased to the frame after the decap.
     o_info      = o_decap ? o_lvl1 : o_lvl0;
@@ -705,15 +703,15 @@ module nic_datapath #(
     // Length of the frame as transposed (spec 5.2 steps 3, 6, 7).
     o_out_len = {1'b0, o_len} - 17'(o_decap_len);
     case (o_vlan_op)
-      nic_pkg::VLAN_OP_POP:     if (o_vcnt != 2'd0) o_out_len = o_out_len - 17'd4;
-      nic_pkg::VLAN_OP_PUSH:    o_out_len = o_out_len + 17'd4;
-      nic_pkg::VLAN_OP_REWRITE: if (o_vcnt == 2'd0) o_out_len = o_out_len + 17'd4;
+      nic_fmt_pkg::VLAN_OP_POP:     if (o_vcnt != 2'd0) o_out_len = o_out_len - 17'd4;
+      nic_fmt_pkg::VLAN_OP_PUSH:    o_out_len = o_out_len + 17'd4;
+      nic_fmt_pkg::VLAN_OP_REWRITE: if (o_vcnt == 2'd0) o_out_len = o_out_len + 17'd4;
       default: ;
     endcase
     if (o_encap) begin
       // Ethernet 14 (+4 with a TCI), IPv4 20 / IPv6 40, UDP 8, VXLAN 8.
-      o_out_len = o_out_len + 17'd30 + (o_tmpl[14 * 8] ? 17'd40 : 17'd20) +
-                  ((o_tmpl[12 * 8 +: 16] != 16'd0) ? 17'd4 : 17'd0);
+      o_out_len = o_out_len + 17'd30 + (o_tmpl.flags.ipv6 ? 17'd40 : 17'd20) +
+                  ((o_tmpl.vlan_tci != 16'd0) ? 17'd4 : 17'd0);
     end
 
     o_go       = dq_m_valid && (!o_meter_req || mq_m_valid) && rq_s_ready;
@@ -729,7 +727,7 @@ module nic_datapath #(
     o_desc.src_vport  = o_vport;
     o_desc.ts         = o_ts;
     o_desc.len        = o_len;
-    o_desc.dest       = nic_pkg::DEST_EXC;
+    o_desc.dest       = 2'(nic_fmt_pkg::DEST_TYPE_EXCEPTION);
     o_desc.port       = nic_pkg::HOST_VPORT;
     {inc_em, inc_tcam, inc_miss, inc_wire, inc_vnic, inc_exc, inc_loop, inc_mirror} = '0;
     {inc_perr, inc_flow, inc_meter, inc_bad, inc_mtu} = '0;
@@ -739,7 +737,7 @@ module nic_datapath #(
       // longer than MAX_FRAME, which is always dropped.
       if (cfg_parse_err_exc && o_len <= 16'(nic_pkg::MAX_FRAME)) begin
         o_out            = 1'b1;
-        o_desc.reason    = nic_pkg::EXC_PARSE_ERROR;
+        o_desc.reason    = nic_fmt_pkg::EXC_REASON_PARSE_ERROR;
         o_desc.parse_err = 1'b1;
         inc_exc          = 1'b1;
       end else begin
@@ -748,7 +746,7 @@ module nic_datapath #(
     end else if (!o_hit) begin
       inc_miss      = 1'b1;
       o_out         = 1'b1;
-      o_desc.reason = nic_pkg::EXC_MISS;
+      o_desc.reason = nic_fmt_pkg::EXC_REASON_MISS;
       inc_exc       = 1'b1;
     end else begin
       inc_em   = o_em_hit;
@@ -758,41 +756,40 @@ module nic_datapath #(
       end else if (o_meter_req && !mq_m_data) begin
         inc_meter = 1'b1;
       end else begin
-        o_mirror   = o_flags[nic_pkg::ACT_MIRROR];
+        o_mirror   = o_act.flags.mirror;
         inc_mirror = o_mirror;
         if (o_ttl_exp) begin
           o_out         = 1'b1;
-          o_desc.reason = nic_pkg::EXC_TTL;
+          o_desc.reason = nic_fmt_pkg::EXC_REASON_TTL;
           inc_exc       = 1'b1;
         end else begin
-          o_desc.mark_valid = o_flags[nic_pkg::ACT_MARK];
-          o_desc.mark       = o_flags[nic_pkg::ACT_MARK] ? o_act[nic_pkg::ACT_MARK_VAL +: 32]
-                                                         : 32'd0;
-          case (o_flags[nic_pkg::ACT_DEST_TYPE +: 3])
-            3'd1: begin  // WIRE
+          o_desc.mark_valid = o_act.flags.mark;
+          o_desc.mark       = o_act.flags.mark ? o_act.mark_value : 32'd0;
+          case (o_act.flags.dest_type)
+            nic_fmt_pkg::DEST_TYPE_WIRE: begin
               if (32'(o_out_len) > cfg_wire_max_frame) begin
                 inc_mtu = 1'b1;
               end else begin
                 o_out       = 1'b1;
                 o_edit      = 1'b1;
-                o_desc.dest = nic_pkg::DEST_WIRE;
-                o_desc.port = o_flags[nic_pkg::ACT_DEST_ID +: 8];
+                o_desc.dest = 2'(nic_fmt_pkg::DEST_TYPE_WIRE);
+                o_desc.port = o_act.flags.dest_id;
                 o_desc.len  = o_out_len[15:0];
                 inc_wire    = 1'b1;
               end
             end
-            3'd2: begin  // VNIC
+            nic_fmt_pkg::DEST_TYPE_VNIC: begin
               o_out       = 1'b1;
               o_edit      = 1'b1;
-              o_desc.dest = nic_pkg::DEST_VNIC;
-              o_desc.port = o_flags[nic_pkg::ACT_DEST_ID +: 8];
+              o_desc.dest = 2'(nic_fmt_pkg::DEST_TYPE_VNIC);
+              o_desc.port = o_act.flags.dest_id;
               o_desc.len  = o_out_len[15:0];
               inc_vnic    = 1'b1;
               inc_loop    = (o_vport >= 8'd1) && (o_vport <= 8'(NUM_VNIC));
             end
-            3'd3: begin  // EXCEPTION: the frame as received, with the mark
+            nic_fmt_pkg::DEST_TYPE_EXCEPTION: begin  // the frame as received, with the mark
               o_out         = 1'b1;
-              o_desc.reason = nic_pkg::EXC_ACTION;
+              o_desc.reason = nic_fmt_pkg::EXC_REASON_ACTION;
               inc_exc       = 1'b1;
             end
             default: begin  // DROP (reserved types were bad_action above)
@@ -898,19 +895,19 @@ module nic_datapath #(
 
     r_pass_desc = r_desc;
     if (r_is_mirror) begin
-      r_pass_desc.dest       = nic_pkg::DEST_EXC;
+      r_pass_desc.dest       = 2'(nic_fmt_pkg::DEST_TYPE_EXCEPTION);
       r_pass_desc.port       = nic_pkg::HOST_VPORT;
-      r_pass_desc.reason     = nic_pkg::EXC_MIRROR;
+      r_pass_desc.reason     = nic_fmt_pkg::EXC_REASON_MIRROR;
       r_pass_desc.parse_err  = 1'b0;
       r_pass_desc.mark_valid = 1'b0;
       r_pass_desc.mark       = 32'd0;
-      r_pass_desc.len        = r_editin[32 + ACT_W +: 16];  // the frame length as received
+      r_pass_desc.len        = r_editin[32 + ENC_W +: 16];  // the frame length as received
     end
     // An edited pass gets the action; a pass as received (mirror copy, exception) none.
     pm_s_data = r_editin;
     if (r_is_mirror || !r_edit) begin
       pm_s_data[EDIT_W-1 -: ACT_W] = '0;
-      pm_s_data[ACT_W + 32 + 16 +: 8] = 8'd0;  // no decap
+      pm_s_data[ENC_W + 32 + 16 +: 8] = 8'd0;  // no decap
     end
 
     r_idx_d    = r_idx_q;
@@ -995,7 +992,8 @@ module nic_datapath #(
   // Action engine: transposition of edited passes; other passes go through unchanged
   // =======================================================================================
   logic                  ae_tready, ae_tuser;
-  logic [ACT_W-1:0]      pm_act, pm_tmpl;
+  nic_fmt_pkg::action_t  pm_act;
+  nic_fmt_pkg::encap_t   pm_tmpl;
   nic_pkg::action_meta_t pm_info;
   logic [7:0]            pm_decap_len;
   logic [15:0]           pm_len;

@@ -97,6 +97,7 @@ package nic_fmt_pkg;
   // ---- Receive descriptor (rx_desc, 16 bytes, host order): Written by the host into a receive or exception queue's descriptor ring (spec 7.1).
   localparam int RX_DESC_BYTES = 16;
   localparam int RX_DESC_W = 128;
+  localparam logic [127:0] RX_DESC_DEFINED = 128'hFFFFFFFFFFFFFFFFFFFFFFFF;
   localparam int RX_DESC_BUF_ADDR_OFF = 0;
   localparam int RX_DESC_BUF_ADDR_BYTES = 8;
   localparam int RX_DESC_BUF_ADDR_LSB = 0;
@@ -114,6 +115,7 @@ package nic_fmt_pkg;
   // ---- Receive completion (rx_cpl, 32 bytes, host order): Written by the NIC into a receive or exception queue's completion ring after the frame's data (spec 7.1, 7.4). Types and checksum status describe the frame as delivered (after the actions).
   localparam int RX_CPL_BYTES = 32;
   localparam int RX_CPL_W = 256;
+  localparam logic [255:0] RX_CPL_DEFINED = 256'h80000000FFFFFFFFFFFFFFFFFFFFFFFFFF7FFFFFFFFFFFFFFFFFFFFFFFFFFFFF;
   localparam int RX_CPL_LEN_OFF = 0;
   localparam int RX_CPL_LEN_BYTES = 2;
   localparam int RX_CPL_LEN_LSB = 0;
@@ -227,6 +229,7 @@ package nic_fmt_pkg;
   // ---- Transmit descriptor (tx_desc, 16 bytes, host order): Written by the host into a transmit queue's descriptor ring (spec 8).
   localparam int TX_DESC_BYTES = 16;
   localparam int TX_DESC_W = 128;
+  localparam logic [127:0] TX_DESC_DEFINED = 128'hFF0001FFFFFFFFFFFFFFFFFFFF;
   localparam int TX_DESC_BUF_ADDR_OFF = 0;
   localparam int TX_DESC_BUF_ADDR_BYTES = 8;
   localparam int TX_DESC_BUF_ADDR_LSB = 0;
@@ -260,6 +263,7 @@ package nic_fmt_pkg;
   // ---- Transmit completion (tx_cpl, 16 bytes, host order): Written by the NIC into a transmit queue's completion ring (spec 8).
   localparam int TX_CPL_BYTES = 16;
   localparam int TX_CPL_W = 128;
+  localparam logic [127:0] TX_CPL_DEFINED = 128'h80000000000000000000000000FFFFFF;
   localparam int TX_CPL_SLOT_OFF = 0;
   localparam int TX_CPL_SLOT_BYTES = 2;
   localparam int TX_CPL_SLOT_LSB = 0;
@@ -288,6 +292,7 @@ package nic_fmt_pkg;
   // ---- Flow-command slot (fcmd, 128 bytes, host order): One command of the flow-command ring (spec 10), written by the host; the NIC writes the status back (and the handle after a successful EM insert). A TCAM write occupies three slots: this one, then fcmd_tcam_ext with the value, then fcmd_tcam_ext with the mask.
   localparam int FCMD_BYTES = 128;
   localparam int FCMD_W = 1024;
+  localparam logic [1023:0] FCMD_DEFINED = 1024'hFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0000FFFF;
   localparam int FCMD_OP_OFF = 0;
   localparam int FCMD_OP_BYTES = 1;
   localparam int FCMD_OP_LSB = 0;
@@ -326,6 +331,7 @@ package nic_fmt_pkg;
   // ---- Flow-command TCAM extension slot (fcmd_tcam_ext, 128 bytes, host order): The two slots that follow a TCAM_WRITE command hold the rule's value, then its mask.
   localparam int FCMD_TCAM_EXT_BYTES = 128;
   localparam int FCMD_TCAM_EXT_W = 1024;
+  localparam logic [1023:0] FCMD_TCAM_EXT_DEFINED = 1024'hFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF;
   localparam int FCMD_TCAM_EXT_DATA_OFF = 0;
   localparam int FCMD_TCAM_EXT_DATA_BYTES = 56;
   localparam int FCMD_TCAM_EXT_DATA_LSB = 0;
@@ -338,6 +344,7 @@ package nic_fmt_pkg;
   // ---- Action record (action, 64 bytes, host order): The action of an exact-match entry or TCAM rule (spec 5.1): what the action engine does to the packet and where it goes.
   localparam int ACTION_BYTES = 64;
   localparam int ACTION_W = 512;
+  localparam logic [511:0] ACTION_DEFINED = 512'hFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00FFFFFF;
   localparam int ACTION_FLAGS_OFF = 0;
   localparam int ACTION_FLAGS_BYTES = 4;
   localparam int ACTION_FLAGS_LSB = 0;
@@ -445,6 +452,8 @@ package nic_fmt_pkg;
   // ---- VXLAN encap template (encap, 64 bytes, host order): The outer headers an action with encap prepends (spec 5.5), written through ENCAP_DATA.
   localparam int ENCAP_BYTES = 64;
   localparam int ENCAP_W = 512;
+  localparam logic [511:0] ENCAP_DEFINED = 512'hFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF000000FFFFFFFFFFFF01FFFFFFFFFFFFFFFFFFFFFFFFFFFF;
+  localparam logic [511:0] ENCAP_DEFAULT = 512'h12B540000000000000000000000000000000;
   localparam int ENCAP_DMAC_OFF = 0;
   localparam int ENCAP_DMAC_BYTES = 6;
   localparam int ENCAP_DMAC_LSB = 0;
@@ -504,6 +513,7 @@ package nic_fmt_pkg;
   // ---- Flow key (flow_key, 42 bytes, network order): The exact-match key of a packet (spec 3), built from the inner headers of a tunnelled packet and from the outer ones otherwise.
   localparam int FLOW_KEY_BYTES = 42;
   localparam int FLOW_KEY_W = 336;
+  localparam logic [335:0] FLOW_KEY_DEFINED = 336'hFFF8FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF;
   localparam int FLOW_KEY_VPORT_OFF = 0;
   localparam int FLOW_KEY_VPORT_BYTES = 1;
   localparam int FLOW_KEY_VPORT_LSB = 328;
@@ -559,6 +569,7 @@ package nic_fmt_pkg;
   // ---- TCAM key (tcam_key, 56 bytes, network order): The key the TCAM rules match (spec 4.3): the flow key, then the Ethernet header of the level that fed it (zero when that level has none).
   localparam int TCAM_KEY_BYTES = 56;
   localparam int TCAM_KEY_W = 448;
+  localparam logic [447:0] TCAM_KEY_DEFINED = 448'hFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF;
   localparam int TCAM_KEY_FLOW_KEY_OFF = 0;
   localparam int TCAM_KEY_FLOW_KEY_BYTES = 42;
   localparam int TCAM_KEY_FLOW_KEY_LSB = 112;

@@ -65,8 +65,8 @@ module nic_mgmt #(
   input  wire                                 s_ring_em_cmd_valid,
   output wire                                 s_ring_em_cmd_ready,
   input  wire [2:0]                           s_ring_em_cmd_op,
-  input  wire [nic_pkg::KEY_W-1:0]            s_ring_em_cmd_key,
-  input  wire [nic_pkg::ACTION_W-1:0]         s_ring_em_cmd_action,
+  input  wire [nic_fmt_pkg::FLOW_KEY_W-1:0]   s_ring_em_cmd_key,
+  input  wire [nic_fmt_pkg::ACTION_W-1:0]     s_ring_em_cmd_action,
   input  wire [nic_pkg::EM_HANDLE_W-1:0]      s_ring_em_cmd_handle,
   output wire                                 s_ring_em_rsp_valid,
   input  wire                                 s_ring_em_rsp_ready,
@@ -77,9 +77,9 @@ module nic_mgmt #(
   input  wire [nic_pkg::CSR_DATA_W-1:0]       s_ring_tcam_cmd_op,
   input  wire [nic_pkg::CSR_DATA_W-1:0]       s_ring_tcam_cmd_index,
   input  wire [nic_pkg::TCAM_PRIO_W-1:0]      s_ring_tcam_cmd_priority,
-  input  wire [nic_pkg::TCAM_KEY_W-1:0]       s_ring_tcam_cmd_value,
-  input  wire [nic_pkg::TCAM_KEY_W-1:0]       s_ring_tcam_cmd_mask,
-  input  wire [nic_pkg::ACTION_W-1:0]         s_ring_tcam_cmd_action,
+  input  wire [nic_fmt_pkg::TCAM_KEY_W-1:0]   s_ring_tcam_cmd_value,
+  input  wire [nic_fmt_pkg::TCAM_KEY_W-1:0]   s_ring_tcam_cmd_mask,
+  input  wire [nic_fmt_pkg::ACTION_W-1:0]     s_ring_tcam_cmd_action,
   output wire                                 s_ring_tcam_rsp_valid,
   input  wire                                 s_ring_tcam_rsp_ready,
   output wire [7:0]                           s_ring_tcam_rsp_status,
@@ -88,15 +88,15 @@ module nic_mgmt #(
   output wire                                 m_em_cmd_valid,
   input  wire                                 m_em_cmd_ready,
   output wire [2:0]                           m_em_cmd_op,
-  output wire [nic_pkg::KEY_W-1:0]            m_em_cmd_key,
-  output wire [nic_pkg::ACTION_W-1:0]         m_em_cmd_action,
+  output wire [nic_fmt_pkg::FLOW_KEY_W-1:0]   m_em_cmd_key,
+  output wire [nic_fmt_pkg::ACTION_W-1:0]     m_em_cmd_action,
   output wire [nic_pkg::EM_HANDLE_W-1:0]      m_em_cmd_handle,
   input  wire                                 m_em_rsp_valid,
   output wire                                 m_em_rsp_ready,
   input  wire [7:0]                           m_em_rsp_status,
   input  wire [nic_pkg::EM_HANDLE_W-1:0]      m_em_rsp_handle,
-  input  wire [nic_pkg::KEY_W-1:0]            m_em_rsp_key,
-  input  wire [nic_pkg::ACTION_W-1:0]         m_em_rsp_action,
+  input  wire [nic_fmt_pkg::FLOW_KEY_W-1:0]   m_em_rsp_key,
+  input  wire [nic_fmt_pkg::ACTION_W-1:0]     m_em_rsp_action,
   input  wire [nic_pkg::EM_PKTS_W-1:0]        m_em_rsp_pkts,
   input  wire [nic_pkg::EM_BYTES_W-1:0]       m_em_rsp_bytes,
   input  wire [nic_pkg::EM_SEEN_W-1:0]        m_em_rsp_last_seen,
@@ -105,16 +105,16 @@ module nic_mgmt #(
   output wire [nic_pkg::CSR_DATA_W-1:0]       m_tcam_cmd_op,
   output wire [nic_pkg::CSR_DATA_W-1:0]       m_tcam_cmd_index,
   output wire [nic_pkg::TCAM_PRIO_W-1:0]      m_tcam_cmd_priority,
-  output wire [nic_pkg::TCAM_KEY_W-1:0]       m_tcam_cmd_value,
-  output wire [nic_pkg::TCAM_KEY_W-1:0]       m_tcam_cmd_mask,
-  output wire [nic_pkg::ACTION_W-1:0]         m_tcam_cmd_action,
+  output wire [nic_fmt_pkg::TCAM_KEY_W-1:0]   m_tcam_cmd_value,
+  output wire [nic_fmt_pkg::TCAM_KEY_W-1:0]   m_tcam_cmd_mask,
+  output wire [nic_fmt_pkg::ACTION_W-1:0]     m_tcam_cmd_action,
   input  wire                                 m_tcam_rsp_valid,
   output wire                                 m_tcam_rsp_ready,
   input  wire [7:0]                           m_tcam_rsp_status,
   input  wire [nic_pkg::TCAM_PRIO_W-1:0]      m_tcam_rsp_priority,
-  input  wire [nic_pkg::TCAM_KEY_W-1:0]       m_tcam_rsp_value,
-  input  wire [nic_pkg::TCAM_KEY_W-1:0]       m_tcam_rsp_mask,
-  input  wire [nic_pkg::ACTION_W-1:0]         m_tcam_rsp_action,
+  input  wire [nic_fmt_pkg::TCAM_KEY_W-1:0]   m_tcam_rsp_value,
+  input  wire [nic_fmt_pkg::TCAM_KEY_W-1:0]   m_tcam_rsp_mask,
+  input  wire [nic_fmt_pkg::ACTION_W-1:0]     m_tcam_rsp_action,
   input  wire [63:0]                          m_tcam_rsp_pkts,
   input  wire [63:0]                          m_tcam_rsp_bytes,
   output wire                                 m_meter_cmd_valid,
@@ -131,11 +131,11 @@ module nic_mgmt #(
   input  wire [31:0]                          m_meter_rsp_tokens,
   output wire                                 m_encap_wr_valid,
   output wire [15:0]                          m_encap_wr_index,
-  output wire [nic_pkg::ACTION_W-1:0]         m_encap_wr_data,
+  output wire [nic_fmt_pkg::ENCAP_W-1:0]      m_encap_wr_data,
   output wire                                 m_encap_rd_valid,
   output wire [15:0]                          m_encap_rd_index,
   input  wire                                 m_encap_rd_data_valid,
-  input  wire [nic_pkg::ACTION_W-1:0]         m_encap_rd_data
+  input  wire [nic_fmt_pkg::ENCAP_W-1:0]      m_encap_rd_data
 );
 
   // The registers by the names the engines below use (<block>_<register>; <reg>_wr a
@@ -223,25 +223,30 @@ module nic_mgmt #(
   assign unused_reg_bits = ^{flow_ft_status[29:8], tcam_tcam_status[29:8],
                              actions_act_status[29:8], tcam_tcam_prio_hw_wdata[31:16]};
 
-  localparam int KW     = nic_pkg::KEY_W;
-  localparam int KB     = nic_pkg::KEY_BYTES;
-  localparam int TKW    = nic_pkg::TCAM_KEY_W;
-  localparam int TKB    = nic_pkg::TCAM_KEY_BYTES;
-  localparam int AW     = nic_pkg::ACTION_W;
+  localparam int KW     = nic_fmt_pkg::FLOW_KEY_W;
+  localparam int KB     = nic_fmt_pkg::FLOW_KEY_BYTES;
+  localparam int TKW    = nic_fmt_pkg::TCAM_KEY_W;
+  localparam int TKB    = nic_fmt_pkg::TCAM_KEY_BYTES;
+  localparam int AW     = nic_fmt_pkg::ACTION_W;
+  localparam int EW     = nic_fmt_pkg::ENCAP_W;
   localparam int QDEPTH = 4;  // commands that may wait per queue
   localparam int QC_W   = $clog2(QDEPTH) + 1;
   localparam int ENC_W  = (NUM_ENCAP > 1) ? $clog2(NUM_ENCAP) : 1;
 
-  localparam logic [7:0] ST_OK  = nic_pkg::EM_ST_OK;
-  localparam logic [7:0] ST_BAD = nic_pkg::EM_ST_BAD_COMMAND;
+  localparam logic [7:0] ST_OK  = nic_fmt_pkg::FLOW_STATUS_OK;
+  localparam logic [7:0] ST_BAD = nic_fmt_pkg::FLOW_STATUS_BAD_COMMAND;
 
-  // ActionRecord::encode(decode(x)): flags bits 31:24 and bytes 62..63 are zero.
-  localparam logic [AW-1:0] ACT_KEEP = ~((512'hFF << 24) | (512'hFFFF << 496));
-  // EncapTemplate::encode(decode(x)): byte 14 keeps bit 0; bytes 21..23 and 56..63 are zero.
-  localparam logic [AW-1:0] ENC_KEEP =
-      ~((512'hFE << 112) | (512'hFF_FFFF << 168) | (512'hFFFF_FFFF_FFFF_FFFF << 448));
-  // EncapTemplate{}.encode(): TTL 64 (byte 15), UDP port 4789 (bytes 16..17, little-endian).
-  localparam logic [AW-1:0] ENC_DEFAULT = (512'h40 << 120) | (512'(nic_pkg::UDP_PORT_VXLAN) << 128);
+  // ActionRecord::encode(decode(x)) and EncapTemplate::encode(decode(x)) keep the defined
+  // bits (reserved ones are zero); EncapTemplate{}.encode() is a new template (TTL 64, UDP
+  // port 4789).
+  localparam logic [AW-1:0] ACT_KEEP    = nic_fmt_pkg::ACTION_DEFINED;
+  localparam logic [EW-1:0] ENC_KEEP    = nic_fmt_pkg::ENCAP_DEFINED;
+  localparam logic [EW-1:0] ENC_DEFAULT = nic_fmt_pkg::ENCAP_DEFAULT;
+  // The commands of FT_CMD (first and last) and of ENCAP_CMD / METER_CMD at the register width.
+  localparam logic [31:0] FT_FIRST = 32'(nic_fmt_pkg::FT_CMD_INSERT);
+  localparam logic [31:0] FT_LAST  = 32'(nic_fmt_pkg::FT_CMD_READ);
+  localparam logic [31:0] AC_WRITE = 32'(nic_fmt_pkg::ACT_CMD_WRITE);
+  localparam logic [31:0] AC_READ  = 32'(nic_fmt_pkg::ACT_CMD_READ);
 
   initial begin
     if (NUM_METERS < 2 || NUM_METERS > 65536) begin
@@ -367,7 +372,7 @@ module nic_mgmt #(
     case (ft_st_q)
       E_IDLE: begin
         if (ft_start) begin
-          if (ft_cmd >= 32'd1 && ft_cmd <= 32'd5) begin
+          if (ft_cmd >= FT_FIRST && ft_cmd <= FT_LAST) begin
             ft_st_d  = E_REQ;
             ft_op_d  = ft_cmd[2:0];
             ft_key_d = key_of_regs(flow_ft_key);
@@ -387,7 +392,7 @@ module nic_mgmt #(
         if (reg_em_rsp) begin
           ft_st_d   = E_IDLE;
           ft_code_d = m_em_rsp_status;
-          if (ft_ok && ft_op_q == nic_pkg::EM_OP_QUERY) begin
+          if (ft_ok && ft_op_q == nic_fmt_pkg::FT_CMD_QUERY) begin
             ft_pkts_d  = m_em_rsp_pkts;
             ft_bytes_d = m_em_rsp_bytes;
             ft_seen_d  = m_em_rsp_last_seen;
@@ -422,11 +427,11 @@ module nic_mgmt #(
   // Results written into the register file on the clock of the response (the register file
   // takes them on the same edge as FT_STATUS changes and BUSY clears).
   assign flow_ft_status          = {(!ft_idle || ftq_valid), ft_ovr_q, 22'd0, ft_code_q};
-  assign flow_ft_handle_hw_we    = ft_ok && ft_op_q == nic_pkg::EM_OP_INSERT;
+  assign flow_ft_handle_hw_we    = ft_ok && ft_op_q == nic_fmt_pkg::FT_CMD_INSERT;
   assign flow_ft_handle_hw_wdata = m_em_rsp_handle;
-  assign flow_ft_key_hw_we       = {11{ft_ok && ft_op_q == nic_pkg::EM_OP_READ}};
+  assign flow_ft_key_hw_we       = {11{ft_ok && ft_op_q == nic_fmt_pkg::FT_CMD_READ}};
   assign flow_ft_key_hw_wdata    = regs_of_key(m_em_rsp_key);
-  assign flow_ft_action_hw_we    = {16{ft_ok && ft_op_q == nic_pkg::EM_OP_READ}};
+  assign flow_ft_action_hw_we    = {16{ft_ok && ft_op_q == nic_fmt_pkg::FT_CMD_READ}};
   assign flow_ft_action_hw_wdata = m_em_rsp_action;
   assign flow_ft_pkts            = ft_pkts_q;
   assign flow_ft_bytes           = ft_bytes_q;
@@ -543,7 +548,7 @@ module nic_mgmt #(
         if (reg_tc_rsp) begin
           tc_st_d   = E_IDLE;
           tc_code_d = m_tcam_rsp_status;
-          if (tc_ok && tc_op_q == nic_pkg::TCAM_CMD_QUERY) begin
+          if (tc_ok && tc_op_q == 32'(nic_fmt_pkg::TCAM_CMD_QUERY)) begin
             tc_pkts_d  = m_tcam_rsp_pkts;
             tc_bytes_d = m_tcam_rsp_bytes;
           end
@@ -575,7 +580,7 @@ module nic_mgmt #(
   end
 
   logic tc_read_ok;
-  assign tc_read_ok = tc_ok && tc_op_q == nic_pkg::TCAM_CMD_READ;
+  assign tc_read_ok = tc_ok && tc_op_q == 32'(nic_fmt_pkg::TCAM_CMD_READ);
   assign tcam_tcam_status          = {(!tc_idle || tcq_valid), tc_ovr_q, 22'd0, tc_code_q};
   assign tcam_tcam_prio_hw_we      = tc_read_ok;
   assign tcam_tcam_prio_hw_wdata   = {16'd0, m_tcam_rsp_priority};
@@ -673,12 +678,12 @@ module nic_mgmt #(
   assign ac_meter = acq_valid ? acq_data[32] : actions_meter_cmd_wr;
   assign ac_cmd   = acq_valid ? acq_data[31:0]
                   : (actions_meter_cmd_wr ? actions_meter_cmd_wdata : actions_encap_cmd_wdata);
-  assign ac_m_ok  = (ac_cmd == 32'd1 || ac_cmd == 32'd2) && actions_meter_index != 32'd0
+  assign ac_m_ok  = (ac_cmd == AC_WRITE || ac_cmd == AC_READ) && actions_meter_index != 32'd0
                     && actions_meter_index < 32'(NUM_METERS);
-  assign ac_e_ok  = (ac_cmd == 32'd1 || ac_cmd == 32'd2) && actions_encap_index != 32'd0
+  assign ac_e_ok  = (ac_cmd == AC_WRITE || ac_cmd == AC_READ) && actions_encap_index != 32'd0
                     && actions_encap_index < 32'(NUM_ENCAP);
-  assign ac_enc_wr = ac_start && !ac_meter && ac_e_ok && ac_cmd == 32'd1;
-  assign ac_enc_rd = ac_start && !ac_meter && ac_e_ok && ac_cmd == 32'd2;
+  assign ac_enc_wr = ac_start && !ac_meter && ac_e_ok && ac_cmd == AC_WRITE;
+  assign ac_enc_rd = ac_start && !ac_meter && ac_e_ok && ac_cmd == AC_READ;
   assign ac_m_rsp  = ac_st_q == A_MRSP && m_meter_rsp_valid;
 
   always_comb begin
@@ -720,7 +725,7 @@ module nic_mgmt #(
         if (m_meter_rsp_valid) begin
           ac_st_d   = A_IDLE;
           ac_code_d = m_meter_rsp_status;
-          if (ac_op_q == 32'd2 && m_meter_rsp_status == ST_OK) begin
+          if (ac_op_q == AC_READ && m_meter_rsp_status == ST_OK) begin
             ac_tokens_d = m_meter_rsp_tokens;
           end
         end
@@ -756,7 +761,7 @@ module nic_mgmt #(
   end
 
   logic ac_m_read_ok, ac_e_read_done;
-  assign ac_m_read_ok   = ac_m_rsp && ac_op_q == 32'd2 && m_meter_rsp_status == ST_OK;
+  assign ac_m_read_ok   = ac_m_rsp && ac_op_q == AC_READ && m_meter_rsp_status == ST_OK;
   assign ac_e_read_done = ac_st_q == A_ERD && m_encap_rd_data_valid;
 
   assign m_meter_cmd_valid = ac_st_q == A_MREQ;

@@ -16,7 +16,8 @@ package nic_pkg;
   // Control interface (AXI4-Lite slave of nic_top)
   // ---------------------------------------------------------------------------------------
   // Equal to nic_regs_pkg::ADDR_W / DATA_W (address_width, data_width of rtl/regs.yaml);
-  // nic_csr checks it at elaboration (Yosys 0.23 cannot refer to one package from another).
+  // lint checks it where nic_top connects nic_regfile (Yosys 0.23 cannot refer to one package
+  // from another).
   localparam int CSR_ADDR_W = 16;  // byte address; 64 KiB register space
   localparam int CSR_DATA_W = 32;
   localparam int CSR_STRB_W = CSR_DATA_W / 8;
@@ -28,7 +29,10 @@ package nic_pkg;
   localparam logic [1:0] AXI_RESP_SLVERR = 2'b10;
 
   // The register map (offsets, tags, fields, resets) is the generated package
-  // nic_regs_pkg (rtl/regs.yaml -> scripts/regs/gen_regs.py).
+  // nic_regs_pkg (rtl/regs.yaml -> scripts/regs/gen_regs.py); the formats (descriptors,
+  // completions, flow-command slots, action record, encap template, flow and TCAM keys) and
+  // their enums (L3 and tunnel types, destinations, exception reasons, commands, statuses)
+  // are the generated package nic_fmt_pkg (rtl/formats.yaml -> scripts/regs/gen_formats.py).
 
   // ---------------------------------------------------------------------------------------
   // Packet constants: what the header walkers (parser_engine, rx_classify, rx_classify_engine,
@@ -71,24 +75,10 @@ package nic_pkg;
   endfunction
 
   // ---------------------------------------------------------------------------------------
-  // Flow key (docs/spec.md section 3) and TCAM key (4.3): shared by parser, tables, actions
+  // Parser (rtl/parser*.sv): the flow and TCAM keys it builds are nic_fmt_pkg::flow_key_t and
+  // nic_fmt_pkg::tcam_key_t (docs/spec.md sections 3 and 4.3).
   // ---------------------------------------------------------------------------------------
-  localparam int KEY_BYTES      = 42;
-  localparam int KEY_W          = KEY_BYTES * 8;       // 336
-  localparam int TCAM_KEY_BYTES = 56;
-  localparam int TCAM_KEY_W     = TCAM_KEY_BYTES * 8;  // 448
-  localparam int ACTION_BYTES   = 64;
-  localparam int ACTION_W       = ACTION_BYTES * 8;    // 512
-  localparam int PARSE_WINDOW   = 256;
-  // Byte i of the flow key (network order, spec section 3) is bits [KEY_W-1-8*i -: 8]:
-  // byte 0 (vport) is the most significant byte. The same convention holds for the TCAM key.
-  // The action record (spec 5.1) is stored as bytes, byte i in bits [8*i +: 8] (its
-  // multi-byte fields are little-endian, so a 32-bit field at byte k is bits [8*k +: 32]).
-  typedef logic [KEY_W-1:0]      flow_key_t;
-  typedef logic [TCAM_KEY_W-1:0] tcam_key_t;
-  typedef logic [ACTION_W-1:0]   action_t;
-
-  // ---- parser and key builder (rtl/parser*.sv) ----
+  localparam int PARSE_WINDOW = 256;  // bytes the parser looks at (spec 2.2)
   localparam int PARSER_LEN_W = 20;   // frame length counter of the parser (saturating)
   localparam int PARSE_META_W = 1534;  // width of parse_meta_t (checked by parser_engine)
   // One parse level (the frame, or what the outer tunnel carries) as the parser records it.
@@ -102,7 +92,7 @@ package nic_pkg;
     logic [47:0]  smac;
     logic [15:0]  etype;     // EtherType after the VLAN tags
     logic [7:0]   l2_off;    // first byte of the level
-    logic [1:0]   l3_type;   // 0 none, 1 IPv4, 2 IPv6
+    logic [1:0]   l3_type;   // nic_fmt_pkg::L3_TYPE_*
     logic [7:0]   proto;     // IPv6: upper-layer protocol
     logic [7:0]   ttl;       // IPv6: hop limit
     logic         frag;
@@ -115,25 +105,17 @@ package nic_pkg;
     logic [7:0]   l4_off;
     logic [15:0]  ip_csum;   // IPv4 header checksum as received
     logic [15:0]  l4_csum;   // TCP, UDP or ICMPv6 checksum as received (ICMP: 0)
-    logic [2:0]   tun_type;  // spec numbering: 0 none, 2 VXLAN, 3 NVGRE, 4 Geneve, 5 GRE
+    logic [2:0]   tun_type;  // nic_fmt_pkg::TUN_TYPE_* (not VLAN)
     logic [23:0]  tun_id;
     logic [7:0]   tun_off;
   } parser_lvl_t;
 
-  localparam logic [1:0] L3_NONE = 2'd0;
-  localparam logic [1:0] L3_IPV4 = 2'd1;
-  localparam logic [1:0] L3_IPV6 = 2'd2;
+  // The parser's transport types (not the receive completion's nic_fmt_pkg::CPL_L4_*).
   localparam logic [2:0] L4_NONE   = 3'd0;
   localparam logic [2:0] L4_TCP    = 3'd1;
   localparam logic [2:0] L4_UDP    = 3'd2;
   localparam logic [2:0] L4_ICMP   = 3'd3;
   localparam logic [2:0] L4_ICMPV6 = 3'd4;
-  localparam logic [2:0] TUN_NONE   = 3'd0;
-  localparam logic [2:0] TUN_VLAN   = 3'd1;
-  localparam logic [2:0] TUN_VXLAN  = 3'd2;
-  localparam logic [2:0] TUN_NVGRE  = 3'd3;
-  localparam logic [2:0] TUN_GENEVE = 3'd4;
-  localparam logic [2:0] TUN_GRE    = 3'd5;
 
   // One parse level as the action engine needs it (and as parse_meta_t carries both levels):
   // offsets, types, TTL and the fields the incremental checksum updates (spec 5.3) take as old
@@ -143,7 +125,7 @@ package nic_pkg;
   // start of the frame after the decap (the datapath rebases level 1 by the decap length).
   typedef struct packed {
     logic [1:0]   vlan_cnt;  // VLAN tags after the source MAC (0..2)
-    logic [1:0]   l3_type;   // L3_NONE, L3_IPV4, L3_IPV6 (the whole fixed header is present)
+    logic [1:0]   l3_type;   // nic_fmt_pkg::L3_TYPE_* (the whole fixed header is present)
     logic [7:0]   l3_off;
     logic [2:0]   l4_type;   // L4_* of an upper-layer header present in full; L4_NONE for a
                              // non-first fragment
@@ -161,9 +143,10 @@ package nic_pkg;
   // Metadata of one frame (parser m_meta_data). Level 0 is the frame, level 1 what the
   // level-0 tunnel carries (zero without one). The fields below parse_err, frame_len, vport
   // and inner are zero when parse_err is 1. In lvl0/lvl1 a field of an absent header is zero
-  // (l3_* and the IP fields need l3_type != L3_NONE, l4_* and the checksum need l4_type !=
+  // (l3_* and the IP fields need l3_type != L3_TYPE_NONE, l4_* and the checksum need l4_type !=
   // L4_NONE; sport/dport are TCP/UDP ports only). The keys are the least significant fields:
-  // tcam_key is bits [TCAM_KEY_W-1:0].
+  // tcam_key is bits [447:0]. Their widths are nic_fmt_pkg::FLOW_KEY_W and TCAM_KEY_W (this
+  // package cannot name nic_fmt_pkg's types; parser_engine assigns them, lint checks the width).
   typedef struct packed {
     logic         parse_err;   // parse_failed(pr, PARSE_WINDOW) of the model
     logic [15:0]  frame_len;   // bytes (sum of tkeep), saturated at 0xFFFF
@@ -175,10 +158,9 @@ package nic_pkg;
     logic [7:0]   l2_off_1;    // first byte of level 1
     action_meta_t lvl0;        // level 0, offsets from the frame start
     action_meta_t lvl1;        // level 1, offsets from the frame start (zero without level 1)
-    flow_key_t    flow_key;
-    tcam_key_t    tcam_key;
+    logic [335:0] flow_key;    // nic_fmt_pkg::flow_key_t
+    logic [447:0] tcam_key;    // nic_fmt_pkg::tcam_key_t
   } parse_meta_t;
-  // ---- end parser ----
 
   // ---- exact-match table (rtl/em_*.sv, rtl/crc32*.sv) ----
   // Spec 4.1 / 4.2 and the FT_CMD register (rtl/regs.yaml). Handles are 32 bits wide at the
@@ -192,99 +174,37 @@ package nic_pkg;
   localparam logic [31:0] EM_NO_HANDLE = 32'hFFFF_FFFF;
   localparam logic [31:0] CRC32C_POLY_REFL = 32'h82F6_3B78;  // h1: CRC-32C (0x1EDC6F41)
   localparam logic [31:0] CRC32_POLY_REFL  = 32'hEDB8_8320;  // h2: CRC-32 (0x04C11DB7)
-  // Management commands (FT_CMD values); any other value is BAD_COMMAND.
-  localparam logic [2:0] EM_OP_INSERT     = 3'd1;  // key, action -> handle
-  localparam logic [2:0] EM_OP_DELETE_KEY = 3'd2;  // key
-  localparam logic [2:0] EM_OP_DELETE_HDL = 3'd3;  // handle
-  localparam logic [2:0] EM_OP_QUERY      = 3'd4;  // handle -> counters
-  localparam logic [2:0] EM_OP_READ       = 3'd5;  // handle -> key, action, counters
-  // Statuses (model FlowStatus).
-  localparam logic [7:0] EM_ST_OK          = 8'd1;
-  localparam logic [7:0] EM_ST_EXISTS      = 8'd2;
-  localparam logic [7:0] EM_ST_TABLE_FULL  = 8'd3;
-  localparam logic [7:0] EM_ST_NOT_FOUND   = 8'd4;
-  localparam logic [7:0] EM_ST_BAD_COMMAND = 8'd5;
+  // Management commands and statuses: nic_fmt_pkg::FT_CMD_*, FLOW_STATUS_* (any other
+  // command is BAD_COMMAND).
   // ---- end exact-match table ----
 
   // ---- ternary CAM (rtl/tcam*.sv) ----
-  // Management commands and status codes (spec 4.3; TCAM_CMD / TCAM_STATUS.CODE of the
-  // register map; the codes are the model's FlowStatus).
+  // Management commands and status codes: nic_fmt_pkg::TCAM_CMD_* and FLOW_STATUS_* (spec
+  // 4.3; TCAM_CMD / TCAM_STATUS.CODE of the register map).
   localparam int TCAM_PRIO_W  = 16;  // priority: lower value wins, tie -> lower index
   localparam int TCAM_INDEX_W = 16;  // lookup result index; a miss reports TCAM_NO_INDEX
   localparam logic [TCAM_INDEX_W-1:0] TCAM_NO_INDEX = 16'hFFFF;
-  localparam logic [CSR_DATA_W-1:0] TCAM_CMD_WRITE = 32'd1;  // valid rule, counters zeroed
-  localparam logic [CSR_DATA_W-1:0] TCAM_CMD_CLEAR = 32'd2;  // invalidate
-  localparam logic [CSR_DATA_W-1:0] TCAM_CMD_QUERY = 32'd3;  // packet/byte counters
-  localparam logic [CSR_DATA_W-1:0] TCAM_CMD_READ  = 32'd4;  // priority, value, mask, action
-  localparam logic [7:0] TCAM_STATUS_OK          = 8'd1;
-  localparam logic [7:0] TCAM_STATUS_NOT_FOUND   = 8'd4;
-  localparam logic [7:0] TCAM_STATUS_BAD_COMMAND = 8'd5;
   // ---- end ternary CAM ----
 
   // ---- action engine (rtl/action_*.sv) ----
   // action_meta_t (the parse of one level as the action engine needs it): parser section.
-
-  // Action record fields (spec 5.1), as bit positions of action_t.
-  localparam int ACT_DECAP     = 0;
-  localparam int ACT_ENCAP     = 1;
-  localparam int ACT_VLAN_OP   = 2;  // 2 bits: 0 none, 1 pop, 2 push, 3 rewrite
-  localparam int ACT_SET_DMAC  = 4;
-  localparam int ACT_SET_SMAC  = 5;
-  localparam int ACT_SET_SIP   = 6;
-  localparam int ACT_SET_DIP   = 7;
-  localparam int ACT_SET_SPORT = 8;
-  localparam int ACT_SET_DPORT = 9;
-  localparam int ACT_DEC_TTL   = 10;
-  localparam logic [1:0] VLAN_OP_NONE    = 2'd0;
-  localparam logic [1:0] VLAN_OP_POP     = 2'd1;
-  localparam logic [1:0] VLAN_OP_PUSH    = 2'd2;
-  localparam logic [1:0] VLAN_OP_REWRITE = 2'd3;
-  localparam int ACT_VLAN_TCI  = 4;   // record byte offsets (spec 5.1)
-  localparam int ACT_ENCAP_IDX = 60;
-  // VXLAN encap template (spec 5.5), 64 bytes, byte i in bits [8*i +: 8] (as action_t).
-  localparam int ENCAP_BYTES    = 64;
-  localparam int ENCAP_W        = ENCAP_BYTES * 8;
-  localparam int ENC_DMAC       = 0;   // 6 bytes, network order
-  localparam int ENC_SMAC       = 6;   // 6 bytes
-  localparam int ENC_VLAN_TCI   = 12;  // 2 bytes, little-endian; 0 = no tag
-  localparam int ENC_FLAGS      = 14;  // bit 0: IPv6
-  localparam int ENC_TTL        = 15;
-  localparam int ENC_UDP_DPORT  = 16;  // 2 bytes, little-endian
-  localparam int ENC_VNI        = 18;  // 3 bytes, little-endian
-  localparam int ENC_SIP        = 24;  // 16 bytes, network order; IPv4 in bytes 36..39
-  localparam int ENC_DIP        = 40;  // 16 bytes; IPv4 in bytes 52..55
-  localparam int ENC_HDR_MAX    = 74;  // longest prepended header: Ethernet + tag + IPv6 + UDP + VXLAN
+  // The action record and the encap template (spec 5.1, 5.5) are nic_fmt_pkg::action_t and
+  // nic_fmt_pkg::encap_t.
+  // The longest header an encap prepends: Ethernet + tag + IPv6 + UDP + VXLAN (action_encap_hdr).
+  localparam int ENC_HDR_MAX = 74;
   localparam logic [15:0] VXLAN_SPORT_BASE = 16'hC000;  // UDP source port 0xC000 | (h1 & 0x3FFF)
   // ---- end action engine ----
 
   // ---- datapath (rtl/nic_datapath.sv) ----
   localparam int MAX_FRAME = 16384;  // spec 2.2: a longer frame is dropped parse_error
-  // Destinations (action record dest_type, spec 5.1) and exception reasons (spec 7.4).
-  localparam logic [1:0] DEST_DROP = 2'd0;
-  localparam logic [1:0] DEST_WIRE = 2'd1;
-  localparam logic [1:0] DEST_VNIC = 2'd2;
-  localparam logic [1:0] DEST_EXC  = 2'd3;
-  localparam logic [2:0] EXC_NONE        = 3'd0;
-  localparam logic [2:0] EXC_MISS        = 3'd1;
-  localparam logic [2:0] EXC_ACTION      = 3'd2;
-  localparam logic [2:0] EXC_TTL         = 3'd3;
-  localparam logic [2:0] EXC_PARSE_ERROR = 3'd4;
-  localparam logic [2:0] EXC_MIRROR      = 3'd5;
-  localparam logic [7:0] HOST_VPORT      = 8'd255;
-  // Action record fields the datapath decides on (spec 5.1); bit positions in action_t.
-  localparam int ACT_MARK      = 11;
-  localparam int ACT_MIRROR    = 12;
-  localparam int ACT_DEST_TYPE = 13;   // 3 bits
-  localparam int ACT_DEST_ID   = 16;   // 8 bits
-  localparam int ACT_METER     = 6 * 8;   // bytes 6..7, little-endian
-  localparam int ACT_MARK_VAL  = 20 * 8;  // bytes 20..23, little-endian
+  localparam logic [7:0] HOST_VPORT = 8'd255;  // the port of the exception ring
 
   // What nic_datapath says about each frame it emits on m_axis (m_desc, in frame order).
   typedef struct packed {
-    logic [1:0]  dest;        // DEST_WIRE, DEST_VNIC or DEST_EXC
+    logic [1:0]  dest;        // nic_fmt_pkg::DEST_TYPE_WIRE, _VNIC or _EXCEPTION (low 2 bits)
     logic [7:0]  port;        // wire port, destination vport, HOST_VPORT for the exception ring
-    logic [2:0]  reason;      // EXC_* on the exception ring, else EXC_NONE
-    logic        parse_err;   // exception EXC_PARSE_ERROR (completion status bit 0)
+    logic [2:0]  reason;      // nic_fmt_pkg::EXC_REASON_* (NONE unless the exception ring)
+    logic        parse_err;   // exception PARSE_ERROR (completion status bit 0)
     logic        mark_valid;
     logic [31:0] mark;
     logic [15:0] tcam_index;  // the TCAM rule that matched, 0xFFFF none

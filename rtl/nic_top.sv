@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// nic_top: the nicsim NIC (DESIGN.md section 3; docs/rtl.md "nic_top").
+// nic_top: the nicsim NIC (docs/spec.md; docs/rtl.md "nic_top").
 //
 //  wire in ─► nic_datapath input 0 ┐                     ┌─ dest WIRE ─► wire out
 //  tx_engine ─► input 1 (vport) ───┴► arbiter ... edit ─►┤ (route by m_desc.dest)
@@ -264,8 +264,8 @@ module nic_top #(
   // datapath table commands (driven by nic_mgmt)
   logic                            em_cmd_valid, em_cmd_ready, em_rsp_valid, em_rsp_ready;
   logic [2:0]                      em_cmd_op;
-  logic [nic_pkg::KEY_W-1:0]       em_cmd_key, em_rsp_key;
-  logic [nic_pkg::ACTION_W-1:0]    em_cmd_action, em_rsp_action;
+  logic [nic_fmt_pkg::FLOW_KEY_W-1:0] em_cmd_key, em_rsp_key;
+  logic [nic_fmt_pkg::ACTION_W-1:0] em_cmd_action, em_rsp_action;
   logic [nic_pkg::EM_HANDLE_W-1:0] em_cmd_handle, em_rsp_handle;
   logic [7:0]                      em_rsp_status;
   logic [nic_pkg::EM_PKTS_W-1:0]   em_rsp_pkts;
@@ -274,8 +274,8 @@ module nic_top #(
   logic                            tc_cmd_valid, tc_cmd_ready, tc_rsp_valid, tc_rsp_ready;
   logic [nic_pkg::CSR_DATA_W-1:0]  tc_cmd_op, tc_cmd_index;
   logic [nic_pkg::TCAM_PRIO_W-1:0] tc_cmd_priority, tc_rsp_priority;
-  logic [nic_pkg::TCAM_KEY_W-1:0]  tc_cmd_value, tc_cmd_mask, tc_rsp_value, tc_rsp_mask;
-  logic [nic_pkg::ACTION_W-1:0]    tc_cmd_action, tc_rsp_action;
+  logic [nic_fmt_pkg::TCAM_KEY_W-1:0] tc_cmd_value, tc_cmd_mask, tc_rsp_value, tc_rsp_mask;
+  logic [nic_fmt_pkg::ACTION_W-1:0] tc_cmd_action, tc_rsp_action;
   logic [7:0]                      tc_rsp_status;
   logic [63:0]                     tc_rsp_pkts, tc_rsp_bytes;
   logic                            mt_cmd_valid, mt_cmd_ready, mt_rsp_valid, mt_rsp_ready;
@@ -285,7 +285,7 @@ module nic_top #(
   logic [7:0]                      mt_rsp_status;
   logic                            en_wr_valid, en_rd_valid, en_rd_data_valid;
   logic [15:0]                     en_wr_index, en_rd_index;
-  logic [nic_pkg::ACTION_W-1:0]    en_wr_data, en_rd_data;
+  logic [nic_fmt_pkg::ENCAP_W-1:0] en_wr_data, en_rd_data;
   logic [31:0]                     em_entry_count;
   nic_pkg::dp_counters_t           dp_cnt;
 
@@ -361,16 +361,16 @@ module nic_top #(
   logic                            rg_em_cmd_valid, rg_em_cmd_ready, rg_em_rsp_valid,
                                    rg_em_rsp_ready;
   logic [2:0]                      rg_em_cmd_op;
-  logic [nic_pkg::KEY_W-1:0]       rg_em_cmd_key;
-  logic [nic_pkg::ACTION_W-1:0]    rg_em_cmd_action;
+  logic [nic_fmt_pkg::FLOW_KEY_W-1:0] rg_em_cmd_key;
+  logic [nic_fmt_pkg::ACTION_W-1:0] rg_em_cmd_action;
   logic [nic_pkg::EM_HANDLE_W-1:0] rg_em_cmd_handle, rg_em_rsp_handle;
   logic [7:0]                      rg_em_rsp_status;
   logic                            rg_tc_cmd_valid, rg_tc_cmd_ready, rg_tc_rsp_valid,
                                    rg_tc_rsp_ready;
   logic [nic_pkg::CSR_DATA_W-1:0]  rg_tc_cmd_op, rg_tc_cmd_index;
   logic [nic_pkg::TCAM_PRIO_W-1:0] rg_tc_cmd_priority;
-  logic [nic_pkg::TCAM_KEY_W-1:0]  rg_tc_cmd_value, rg_tc_cmd_mask;
-  logic [nic_pkg::ACTION_W-1:0]    rg_tc_cmd_action;
+  logic [nic_fmt_pkg::TCAM_KEY_W-1:0] rg_tc_cmd_value, rg_tc_cmd_mask;
+  logic [nic_fmt_pkg::ACTION_W-1:0] rg_tc_cmd_action;
   logic [7:0]                      rg_tc_rsp_status;
 
   nic_mgmt #(
@@ -431,7 +431,7 @@ module nic_top #(
   logic in_frame_q, to_wire_q;
   logic first_ok, route_wire, rx_s_tvalid, rx_s_tready, rec_push, rec_ready;
 
-  assign route_wire = in_frame_q ? to_wire_q : (dp_desc.dest == nic_pkg::DEST_WIRE);
+  assign route_wire = in_frame_q ? to_wire_q : (dp_desc.dest == 2'(nic_fmt_pkg::DEST_TYPE_WIRE));
   // The first beat waits for its record, and (to the receive side) for room in the record
   // FIFO.
   assign first_ok = in_frame_q || (dp_desc_valid && (route_wire || rec_ready));
@@ -493,7 +493,7 @@ module nic_top #(
     .cfg_rss_indir   (vnic_reg2hw.rss_indir.q[NUM_VNIC*1024-1:0]),
     .s_axis_tdata (dp_tdata), .s_axis_tkeep (dp_tkeep), .s_axis_tvalid (rx_s_tvalid),
     .s_axis_tready (rx_s_tready), .s_axis_tlast (dp_tlast), .s_axis_tuser (1'b0),
-    .s_axis_vport (dp_desc.port), .s_axis_to_vnic (dp_desc.dest == nic_pkg::DEST_VNIC),
+    .s_axis_vport (dp_desc.port), .s_axis_to_vnic (dp_desc.dest == 2'(nic_fmt_pkg::DEST_TYPE_VNIC)),
     .s_axis_parse_err (dp_desc.parse_err),
     .m_axis_tdata (rc_tdata), .m_axis_tkeep (rc_tkeep), .m_axis_tvalid (rc_tvalid),
     .m_axis_tready (rc_tready), .m_axis_tlast (rc_tlast), .m_axis_tuser (unused_rc_tuser),

@@ -126,7 +126,8 @@ module parser_engine (
   logic [23:0]           k_tun_id;
   logic [7:0]            k_proto;
   logic [15:0]           k_sport, k_dport;
-  nic_pkg::flow_key_t    fkey;
+  nic_fmt_pkg::flow_key_t fkey;
+  nic_fmt_pkg::tcam_key_t tkey;
 
   // Action-engine view of the levels (nic_pkg::action_meta_t).
   nic_pkg::action_meta_t a_rec;                // of rec_d, the level parsed last
@@ -257,7 +258,7 @@ module parser_engine (
           // beyond the window; or IP length beyond the level ("truncated ipv4")
           step_err = 1'b1;
         end
-        rec_d.l3_type = nic_pkg::L3_IPV4;
+        rec_d.l3_type = nic_fmt_pkg::L3_TYPE_IPV4;
         rec_d.l3_off  = cur_q[7:0];
         rec_d.proto   = vb[8*9 +: 8];
         rec_d.ttl     = vb[8*8 +: 8];
@@ -285,7 +286,7 @@ module parser_engine (
             dend > lend_q) begin
           step_err = 1'b1;
         end
-        rec_d.l3_type = nic_pkg::L3_IPV6;
+        rec_d.l3_type = nic_fmt_pkg::L3_TYPE_IPV6;
         rec_d.l3_off  = cur_q[7:0];
         rec_d.proto   = vb[8*6 +: 8];
         rec_d.ttl     = vb[8*7 +: 8];
@@ -389,10 +390,10 @@ module parser_engine (
             end
             rec_d.tun_off = cur_q[7:0];
             if (gre_fv[13] && tproto == nic_pkg::ETHERTYPE_TEB) begin
-              rec_d.tun_type = nic_pkg::TUN_NVGRE;
+              rec_d.tun_type = nic_fmt_pkg::TUN_TYPE_NVGRE;
               rec_d.tun_id   = gre_key[31:8];
             end else begin
-              rec_d.tun_type = nic_pkg::TUN_GRE;
+              rec_d.tun_type = nic_fmt_pkg::TUN_TYPE_GRE;
               rec_d.tun_id   = gre_fv[13] ? gre_key[23:0] : 24'd0;
             end
             next_start = start_for(tproto);
@@ -412,7 +413,7 @@ module parser_engine (
           if (cur + 8 > uend_q || !vb[8*0+3] || cur + 8 > WIN_END) begin
             step_err = 1'b1;
           end
-          rec_d.tun_type = nic_pkg::TUN_VXLAN;
+          rec_d.tun_type = nic_fmt_pkg::TUN_TYPE_VXLAN;
           next_start = NEXT_ETH;
           next_off   = 9'(cur + LEN_W'(8));
         end else begin
@@ -421,7 +422,7 @@ module parser_engine (
               cur + hl > WIN_END) begin
             step_err = 1'b1;
           end
-          rec_d.tun_type = nic_pkg::TUN_GENEVE;
+          rec_d.tun_type = nic_fmt_pkg::TUN_TYPE_GENEVE;
           next_start = start_for({vb[8*2 +: 8], vb[8*3 +: 8]});
           next_off   = 9'(cur + hl);
         end
@@ -471,13 +472,13 @@ module parser_engine (
       k_tun    = lv0_d.tun_type;
       k_tun_id = lv0_d.tun_id;
     end else if (rec_d.has_eth && rec_d.vlan_cnt != 2'd0) begin
-      k_tun    = nic_pkg::TUN_VLAN;
+      k_tun    = nic_fmt_pkg::TUN_TYPE_VLAN;
       k_tun_id = {12'd0, rec_d.vid};
     end
     k_proto = '0;
     k_sport = '0;
     k_dport = '0;
-    if (rec_d.l3_type != nic_pkg::L3_NONE) begin
+    if (rec_d.l3_type != nic_fmt_pkg::L3_TYPE_NONE) begin
       k_proto = rec_d.proto;
       if (!rec_d.frag && rec_d.l4_type != nic_pkg::L4_NONE) begin
         k_sport = rec_d.sport;
@@ -486,15 +487,31 @@ module parser_engine (
     end else if (rec_d.has_eth) begin
       k_dport = rec_d.etype;
     end
-    fkey = {pvport_q, rec_d.l3_type, k_tun, 3'b000, k_tun_id, k_proto, k_sport, k_dport,
-            rec_d.src, rec_d.dst};
+    fkey           = '0;
+    fkey.vport     = pvport_q;
+    fkey.types.l3  = rec_d.l3_type;
+    fkey.types.tun = k_tun;
+    fkey.tun_id    = k_tun_id;
+    fkey.proto     = k_proto;
+    fkey.sport     = k_sport;
+    fkey.dport     = k_dport;
+    fkey.src       = rec_d.src;
+    fkey.dst       = rec_d.dst;
+    // The TCAM key: the flow key, then the Ethernet header of the level (zero without one).
+    tkey          = '0;
+    tkey.flow_key = fkey;
+    if (rec_d.has_eth) begin
+      tkey.dmac  = rec_d.dmac;
+      tkey.smac  = rec_d.smac;
+      tkey.etype = rec_d.etype;
+    end
 
     // The action engine's view of both levels from the final records: a field of a header
     // that is absent is zero; the ports are TCP/UDP ports only (the records hold the flow-key
     // values, ICMP type/code and echo identifier included).
     a_rec = '0;
     a_rec.vlan_cnt = rec_d.vlan_cnt;
-    if (rec_d.l3_type != nic_pkg::L3_NONE) begin
+    if (rec_d.l3_type != nic_fmt_pkg::L3_TYPE_NONE) begin
       a_rec.l3_type = rec_d.l3_type;
       a_rec.l3_off  = rec_d.l3_off;
       a_rec.frag    = rec_d.frag;
@@ -515,7 +532,7 @@ module parser_engine (
 
     a_lv0 = '0;
     a_lv0.vlan_cnt = lv0_d.vlan_cnt;
-    if (lv0_d.l3_type != nic_pkg::L3_NONE) begin
+    if (lv0_d.l3_type != nic_fmt_pkg::L3_TYPE_NONE) begin
       a_lv0.l3_type = lv0_d.l3_type;
       a_lv0.l3_off  = lv0_d.l3_off;
       a_lv0.frag    = lv0_d.frag;
@@ -543,8 +560,7 @@ module parser_engine (
       meta_d.inner       = lvl_d;
       if (!err_d) begin
         meta_d.flow_key = fkey;
-        meta_d.tcam_key = rec_d.has_eth ? {fkey, rec_d.dmac, rec_d.smac, rec_d.etype}
-                                        : {fkey, 112'd0};
+        meta_d.tcam_key = tkey;
         meta_d.tun_type  = lvl_d ? lv0_d.tun_type : rec_d.tun_type;
         meta_d.tun_off   = lvl_d ? lv0_d.tun_off : rec_d.tun_off;
         meta_d.has_eth_1 = lvl_d && rec_d.has_eth;

@@ -335,6 +335,7 @@ module rx_classify #(
   logic [KEY_W-1:0] r_key;                      // key byte 0 at the top (rss_toeplitz)
   logic [31:0]      r_hash;
   logic [7:0]       p2_entry;
+  nic_fmt_pkg::rx_cpl_status_t r_status;        // completion byte 14 (mark_valid is rx_engine's)
 
   assign {r_perr, r_vlan, r_tci, r_types, r_checked, r_ipok, r_l4ok, r_hasip, r_rss_in, r_vport,
           r_rss, r_len} = p1_q;
@@ -356,6 +357,13 @@ module rx_classify #(
     end
     r_rss_ok = r_rss && r_hasip && r_vport >= 8'd1 && r_vport <= 8'(NUM_VNIC) &&
                (cfg_rss_enable & (NUM_VNIC'(1) << r_vidx)) != '0;
+    r_status              = '0;
+    r_status.csum_checked = r_checked;
+    r_status.rss_valid    = r_rss_ok;
+    r_status.vlan         = r_vlan;
+    r_status.l4_csum_ok   = r_l4ok;
+    r_status.ip_csum_ok   = r_ipok;
+    r_status.parse_err    = r_perr;
   end
 
   rss_toeplitz #(.IN_BYTES(36)) u_toeplitz (
@@ -395,7 +403,7 @@ module rx_classify #(
       p2_hash_d   = r_rss_ok ? r_hash : 32'd0;
       p2_vidx_d   = r_sel;
       p2_rss_d    = r_rss_ok;
-      p2_status_d = {1'b0, r_checked, r_rss_ok, 1'b0, r_vlan, r_l4ok, r_ipok, r_perr};
+      p2_status_d = r_status;
       p2_types_d  = r_types;
       p2_tci_d    = r_tci;
       p2_len_d    = r_len;

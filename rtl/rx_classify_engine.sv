@@ -87,7 +87,7 @@ module rx_classify_engine #(
   // Walk.
   logic          vlan_q, vlan_d;
   logic [15:0]   tci_q, tci_d;
-  logic [1:0]    l3_q, l3_d;             // 0 none, 1 IPv4, 2 IPv6
+  logic [1:0]    l3_q, l3_d;             // nic_fmt_pkg::L3_TYPE_*
   logic          frag_q, frag_d;
   logic [OW-1:0] ipend_q, ipend_d;       // declared end of the IP packet
   logic [OW-1:0] rend_q, rend_d;         // min(ipend, len): end of the L4 region
@@ -285,7 +285,7 @@ module rx_classify_engine #(
           // IPv4: 20 bytes, version 4, IHL >= 5, header within the frame, total >= header.
           if (OW'(len_q) - l3off >= OW'(20) && ipv[7:4] == 4'd4 && hl4 >= OW'(20) &&
               OW'(len_q) - l3off >= hl4 && total >= hl4) begin
-            l3_d    = 2'd1;
+            l3_d    = nic_fmt_pkg::L3_TYPE_IPV4;
             frag_d  = ipv[53] || {ipv[52:48], ipv[63:56]} != 13'd0;
             ipend_d = l3off + total;
             rend_d  = (l3off + total <= OW'(len_q)) ? l3off + total : OW'(len_q);
@@ -301,7 +301,7 @@ module rx_classify_engine #(
           end
         end else if (go_ip && ltype == nic_pkg::ETHERTYPE_IPV6) begin
           if (OW'(len_q) - l3off >= OW'(40) && ipv[7:4] == 4'd6) begin
-            l3_d    = 2'd2;
+            l3_d    = nic_fmt_pkg::L3_TYPE_IPV6;
             ipend_d = dend;
             rend_d  = (dend <= OW'(len_q)) ? dend : OW'(len_q);
             cur_d   = l3off + OW'(40);
@@ -355,12 +355,12 @@ module rx_classify_engine #(
                 kind_d = K_UDP;
                 if ({l4v[23:16], l4v[31:24]} == vxp_q) begin
                   if (vend >= OW'(8) && l4v[67]) begin
-                    tun_d = nic_pkg::TUN_VXLAN;
+                    tun_d = nic_fmt_pkg::TUN_TYPE_VXLAN;
                   end
                 end else if ({l4v[23:16], l4v[31:24]} == gnp_q) begin
                   if (vend >= OW'(8) && l4v[71:70] == 2'b00 &&
                       vend >= OW'(8) + OW'({l4v[69:64], 2'b00})) begin
-                    tun_d = nic_pkg::TUN_GENEVE;
+                    tun_d = nic_fmt_pkg::TUN_TYPE_GENEVE;
                   end
                 end
               end
@@ -379,7 +379,7 @@ module rx_classify_engine #(
               if (avail >= OW'(4) && gflags[2:0] == 3'd0 && (gflags & 16'h4ff8) == 16'd0 &&
                   avail >= ghl) begin
                 tun_d = (gflags[13] && {l4v[23:16], l4v[31:24]} == nic_pkg::ETHERTYPE_TEB)
-                        ? nic_pkg::TUN_NVGRE : nic_pkg::TUN_GRE;
+                        ? nic_fmt_pkg::TUN_TYPE_NVGRE : nic_fmt_pkg::TUN_TYPE_GRE;
               end
             end
             default: ;
@@ -404,7 +404,7 @@ module rx_classify_engine #(
       gnp_d   = cfg_geneve_port;
       vlan_d  = 1'b0;
       tci_d   = '0;
-      l3_d    = 2'd0;
+      l3_d    = nic_fmt_pkg::L3_TYPE_NONE;
       frag_d  = 1'b0;
       ipend_d = '0;
       rend_d  = '0;
@@ -465,33 +465,39 @@ module rx_classify_engine #(
   logic          has_ip, checked, ip_ok, l4_ok, pseudo;
   logic [31:0]   seg, tsum;
   logic [OW-1:0] seglen;
-  logic [2:0]    l4k;
+  logic [2:0]    l4k;                    // nic_fmt_pkg::CPL_L4_*
+  nic_fmt_pkg::rx_cpl_types_t types;     // receive completion byte 15
   logic [287:0]  rss_in;
   logic [31:0]   rss_ports;
 
   always_comb begin
-    has_ip  = l3_q != 2'd0;
+    has_ip  = l3_q != nic_fmt_pkg::L3_TYPE_NONE;
     checked = has_ip && !frag_q && ipend_q <= OW'(len_q);
-    ip_ok   = checked && (l3_q == 2'd2 || fold32(32'(hsum_q)) == 16'hFFFF);
+    ip_ok   = checked && (l3_q == nic_fmt_pkg::L3_TYPE_IPV6 || fold32(32'(hsum_q)) == 16'hFFFF);
     seg     = sip_q - 32'(pre_q);
     seglen  = ipend_q - l4off_q;
     pseudo  = kind_q != K_ICMP;
     tsum    = seg + (pseudo ? 32'(asum_q) + 32'(proto_q) + 32'(seglen[15:0]) + 32'(seglen[OW-1:16])
                             : 32'd0);
     l4_ok   = checked && kind_q != K_NONE &&
-              ((kind_q == K_UDP && l3_q == 2'd1 && udp0_q) || fold32(tsum) == 16'hFFFF);
+              ((kind_q == K_UDP && l3_q == nic_fmt_pkg::L3_TYPE_IPV4 && udp0_q) ||
+               fold32(tsum) == 16'hFFFF);
     if (!has_ip) begin
-      l4k = 3'd0;
+      l4k = nic_fmt_pkg::CPL_L4_NONE;
     end else begin
       case (kind_q)
-        K_TCP:            l4k = 3'd1;
-        K_UDP:            l4k = 3'd2;
-        K_ICMP, K_ICMPV6: l4k = 3'd3;
-        default:          l4k = 3'd4;
+        K_TCP:            l4k = nic_fmt_pkg::CPL_L4_TCP;
+        K_UDP:            l4k = nic_fmt_pkg::CPL_L4_UDP;
+        K_ICMP, K_ICMPV6: l4k = nic_fmt_pkg::CPL_L4_ICMP;
+        default:          l4k = nic_fmt_pkg::CPL_L4_OTHER;
       endcase
     end
+    types     = '0;
+    types.tun = tun_q;
+    types.l4  = l4k;
+    types.l3  = l3_q;
     rss_ports = (!frag_q && (kind_q == K_TCP || kind_q == K_UDP)) ? ports_q : 32'd0;
-    if (l3_q == 2'd1) begin
+    if (l3_q == nic_fmt_pkg::L3_TYPE_IPV4) begin
       rss_in = {addr_q[255:192], rss_ports, 192'd0};
     end else begin
       rss_in = {addr_q, rss_ports};
@@ -500,7 +506,7 @@ module rx_classify_engine #(
 
   // Record: {perr, vlan, tci, types, checked, ip_ok, l4_ok, has_ip, rss_in, vport, rss, len}
   assign m_valid = out_q;
-  assign m_data  = {perr_q, vlan_q, tci_q, tun_q, l4k, l3_q, checked, ip_ok, l4_ok, has_ip,
+  assign m_data  = {perr_q, vlan_q, tci_q, types, checked, ip_ok, l4_ok, has_ip,
                     rss_in, vport_q, rss_q, len_q};
 
 endmodule

@@ -146,7 +146,9 @@ module rx_engine #(
   localparam int B = KEEP_W;
   localparam int DC = DESC_CACHE;
   localparam int DCI_W = $clog2(DC);                // cache slot index
-  localparam int DPB = (DATA_W >= 128) ? DATA_W / 128 : 1;  // descriptors per read beat
+  localparam int DESC_W = nic_fmt_pkg::RX_DESC_W;  // 128
+  localparam int CPL_W = nic_fmt_pkg::RX_CPL_W;    // 256
+  localparam int DPB = (DATA_W >= DESC_W) ? DATA_W / DESC_W : 1;  // descriptors per read beat
   localparam int DE_W = 64 + 17;                    // cached: address, length (saturated)
   localparam int PF_MIN = (DC / 4 > 0) ? DC / 4 : 1;  // prefetch when this many fit
   localparam logic [RI_W-1:0] EXC_RING = RI_W'(NUM_RXQ);
@@ -168,6 +170,9 @@ module rx_engine #(
       $error("rx_engine (%m): MAX_PENDING must be a power of two in 2..64");
     if (CPL_BATCH < 1 || CPL_BATCH > 8 || (CPL_BATCH & (CPL_BATCH - 1)) != 0)
       $error("rx_engine (%m): CPL_BATCH must be 1, 2, 4 or 8");
+    // Ring offsets and read/write lengths below are shifts: slot * 16, slot * 32.
+    if (nic_fmt_pkg::RX_DESC_BYTES != 16 || nic_fmt_pkg::RX_CPL_BYTES != 32)
+      $error("rx_engine (%m): receive descriptors must be 16 bytes, completions 32");
   end
 
   // Unused inputs: tkeep (the record's length rules; axi_dma takes write data by count),
@@ -290,8 +295,8 @@ module rx_engine #(
   localparam int CBN = 2 * K;                       // completion contents held
   localparam int CBI_W = $clog2(CBN);
   localparam int KN_W = $clog2(K + 1);
-  localparam int KB_W = K * 256;                    // a batch's bytes, as bits
-  localparam int CBB_W = $clog2((K * 32 + B - 1) / B + 1);  // beats of a batch
+  localparam int KB_W = K * CPL_W;                  // a batch's bytes, as bits
+  localparam int CBB_W = $clog2((K * CPL_W / 8 + B - 1) / B + 1);  // beats of a batch
   logic [KN_W-1:0]  cb_n_q, cb_n_d;                 // completions in the open batch
   logic [RI_W-1:0]  cb_ring_q, cb_ring_d;
   logic [15:0]      cb_slot_q, cb_slot_d;           // its first completion slot
@@ -299,7 +304,7 @@ module rx_engine #(
   logic [CBI_W-1:0] cb_first_q, cb_first_d;         // its first content entry
   logic [CBI_W-1:0] cw_q;                           // next content entry written
   logic [CBI_W:0]   cused_q;                        // content entries not yet sent
-  logic [255:0]     cb_mem [CBN];
+  logic [CPL_W-1:0] cb_mem [CBN];
   // Order of the data channel (and of the beat FIFO's frames): 0 a written frame, 1 a
   // dropped frame, 2 a completion batch of n entries from content entry first.
   localparam int OE_W = 2 + KN_W + CBI_W;
@@ -366,8 +371,8 @@ module rx_engine #(
   logic inc_vnic, inc_exc, inc_nodesc, inc_toolong, inc_cqfull, inc_quota, inc_excfull;
   logic inc_mir, inc_mirdrop;
   // a mirror copy on the exception ring (spec 7.4: its failures count as mirror_drop)
-  wire  mirror = exc_q && reason_q == nic_pkg::EXC_MIRROR;
-  wire  rh_mirror = rh_exc && rh_reason == nic_pkg::EXC_MIRROR;
+  wire  mirror = exc_q && reason_q == nic_fmt_pkg::EXC_REASON_MIRROR;
+  wire  rh_mirror = rh_exc && rh_reason == nic_fmt_pkg::EXC_REASON_MIRROR;
 
   // ---------------------------------------------------------------------------------------
   // Checks: spec 7.2 checks 1-4 (7.4 for the exception ring) on the head record
@@ -403,31 +408,36 @@ module rx_engine #(
 
   // The completion entry (spec 7.1), built from the record and the ring's indices (the
   // pending entries of the ring have consumed descriptors and completion slots already).
-  logic [255:0] cpl_c;
+  nic_fmt_pkg::rx_cpl_t        cpl_c;
+  nic_fmt_pkg::rx_cpl_status_t st_c;
   logic [15:0]  cons_e, cqp_e, slot_c, cslot_c;
   logic         phase_c;
-  logic [7:0]   st_c;
   always_comb begin
     cons_e = cons_q[(ring_q)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_q*IC_W +: IC_W]};
     cqp_e = cqp_q[(ring_q)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_q*IC_W +: IC_W]};
     slot_c = cons_e & mask_of(r_size[(ring_q)*5 +: 5]);
     cslot_c = cqp_e & mask_of(r_size[(ring_q)*5 +: 5]);
     phase_c = ((cqp_e >> r_size[(ring_q)*5 +: 5]) & 16'd1) == 16'd0;
-    st_c = (status_q | {2'b00, rssv_q, mkv_q, 3'b000, perr_q}) & 8'h7F;
-    cpl_c = '0;
-    cpl_c[15:0]    = len_q;
-    cpl_c[31:16]   = slot_c;
-    cpl_c[63:32]   = rssv_q ? hash_q : 32'd0;
-    cpl_c[95:64]   = mkv_q ? mark_q : 32'd0;
-    cpl_c[111:96]  = st_c[3] ? tci_q : 16'd0;
-    cpl_c[119:112] = st_c;
-    cpl_c[127:120] = types_q;
-    cpl_c[135:128] = src_q;
-    cpl_c[143:136] = exc_q ? {5'd0, reason_q} : 8'd0;
-    cpl_c[159:144] = tcam_q;
-    cpl_c[191:160] = h1_q;
-    cpl_c[223:192] = ts_q;
-    cpl_c[255]     = phase_c;
+    // rx_classify's status byte (checksums, VLAN) with the record's flags.
+    st_c            = status_q;
+    st_c.parse_err  = st_c.parse_err | perr_q;
+    st_c.mark_valid = st_c.mark_valid | mkv_q;
+    st_c.rss_valid  = st_c.rss_valid | rssv_q;
+    st_c.rsvd_7     = 1'b0;
+    cpl_c             = '0;
+    cpl_c.len         = len_q;
+    cpl_c.slot        = slot_c;
+    cpl_c.rss_hash    = rssv_q ? hash_q : 32'd0;
+    cpl_c.mark        = mkv_q ? mark_q : 32'd0;
+    cpl_c.vlan_tci    = st_c.vlan ? tci_q : 16'd0;
+    cpl_c.status      = st_c;
+    cpl_c.types       = types_q;
+    cpl_c.src_vport   = src_q;
+    cpl_c.reason      = exc_q ? 8'(reason_q) : 8'd0;
+    cpl_c.tcam_index  = tcam_q;
+    cpl_c.h1          = h1_q;
+    cpl_c.timestamp   = ts_q;
+    cpl_c.flags.phase = phase_c;
   end
 
   // ---------------------------------------------------------------------------------------
@@ -483,7 +493,7 @@ module rx_engine #(
   );
   assign {oq_kind, oq_n, oq_first} = oq_q;
   always_comb begin
-    for (int i = 0; i < K; i++) cbv[i*256 +: 256] = cb_mem[oq_first + CBI_W'(i)];
+    for (int i = 0; i < K; i++) cbv[i*CPL_W +: CPL_W] = cb_mem[oq_first + CBI_W'(i)];
     cbv_x = '0;
     cbv_x[KB_W-1:0] = cbv;
   end
@@ -514,6 +524,26 @@ module rx_engine #(
   assign hold = wr_req_v || (st_q == S_DREQ && dc_hit && !too_long && ring_q == cb_ring_q) ||
                 (st_q == S_IDLE && (rf_v || s_axis_tvalid));
   assign wr_req_c = cb_n_q != '0 && oq_rdy && (cb_n_q == KN_W'(K) || !hold);
+
+  // The descriptors of a read beat (DATA_W 64: one, its first half held in f_lo_q) as cache
+  // entries: buffer address, length saturated to 17 bits. (Field positions, not an rx_desc_t
+  // per generate block: Yosys 0.23 does not resolve a struct's members declared in one.)
+  localparam int D_ADDR = nic_fmt_pkg::RX_DESC_BUF_ADDR_LSB;
+  localparam int D_LEN  = nic_fmt_pkg::RX_DESC_BUF_LEN_LSB;
+  logic [DPB*DESC_W-1:0] rd_desc;
+  logic [DPB*DE_W-1:0]   rd_ent;
+  if (DATA_W >= DESC_W) begin : g_rd_wide
+    assign rd_desc = s_rd_tdata;
+  end else begin : g_rd_narrow
+    assign rd_desc = {s_rd_tdata[63:0], f_lo_q};
+  end
+  always_comb begin
+    for (int j = 0; j < DPB; j++) begin
+      rd_ent[j*DE_W +: DE_W] = {rd_desc[j*DESC_W + D_ADDR +: 64],
+                                |rd_desc[j*DESC_W + D_LEN + 16 +: 16],
+                                rd_desc[j*DESC_W + D_LEN +: 16]};
+    end
+  end
 
   always_comb begin
     st_d = st_q;
@@ -661,9 +691,7 @@ module rx_engine #(
         for (int j = 0; j < DPB; j++) begin
           if ((DCI_W + 1)'(j) < fo_n - f_k_q) begin
             f_slot = DCI_W'(dc_hi_q + 16'(j));
-            dc_mem_d[f_slot*DE_W +: DE_W] =
-              {s_rd_tdata[j*128 +: 64],
-               |s_rd_tdata[j*128 + 80 +: 16], s_rd_tdata[j*128 + 64 +: 16]};
+            dc_mem_d[f_slot*DE_W +: DE_W] = rd_ent[j*DE_W +: DE_W];
             f_w = f_w + 1'b1;
           end
         end
@@ -674,8 +702,7 @@ module rx_engine #(
         f_half_d = !f_half_q;
         if (!f_half_q) f_lo_d = s_rd_tdata[63:0];
         else begin
-          dc_mem_d[dc_hi_q[DCI_W-1:0]*DE_W +: DE_W] =
-            {f_lo_q, |s_rd_tdata[31:16], s_rd_tdata[15:0]};
+          dc_mem_d[dc_hi_q[DCI_W-1:0]*DE_W +: DE_W] = rd_ent[0 +: DE_W];
           dc_hi_d = dc_hi_q + 16'd1;
         end
       end

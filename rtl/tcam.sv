@@ -48,7 +48,7 @@ module tcam #(
   // Lookup request.
   input  wire                                   s_lookup_valid,
   output wire                                   s_lookup_ready,
-  input  wire [nic_pkg::TCAM_KEY_W-1:0]         s_lookup_key,
+  input  wire [nic_fmt_pkg::TCAM_KEY_W-1:0]     s_lookup_key,
   input  wire [LEN_W-1:0]                       s_lookup_len,
 
   // Lookup result, in request order.
@@ -56,7 +56,7 @@ module tcam #(
   input  wire                                   m_result_ready,
   output wire                                   m_result_hit,
   output wire [nic_pkg::TCAM_INDEX_W-1:0]       m_result_index,
-  output wire [nic_pkg::ACTION_W-1:0]           m_result_action,
+  output wire [nic_fmt_pkg::ACTION_W-1:0]       m_result_action,
 
   // Management command.
   input  wire                                   s_cmd_valid,
@@ -64,9 +64,9 @@ module tcam #(
   input  wire [nic_pkg::CSR_DATA_W-1:0]         s_cmd_op,
   input  wire [nic_pkg::CSR_DATA_W-1:0]         s_cmd_index,
   input  wire [nic_pkg::TCAM_PRIO_W-1:0]        s_cmd_priority,
-  input  wire [nic_pkg::TCAM_KEY_W-1:0]         s_cmd_value,
-  input  wire [nic_pkg::TCAM_KEY_W-1:0]         s_cmd_mask,
-  input  wire [nic_pkg::ACTION_W-1:0]           s_cmd_action,
+  input  wire [nic_fmt_pkg::TCAM_KEY_W-1:0]     s_cmd_value,
+  input  wire [nic_fmt_pkg::TCAM_KEY_W-1:0]     s_cmd_mask,
+  input  wire [nic_fmt_pkg::ACTION_W-1:0]       s_cmd_action,
 
   // Management response.
   output wire                                   m_rsp_valid,
@@ -75,28 +75,33 @@ module tcam #(
   output wire [63:0]                            m_rsp_pkts,
   output wire [63:0]                            m_rsp_bytes,
   output wire [nic_pkg::TCAM_PRIO_W-1:0]        m_rsp_priority,
-  output wire [nic_pkg::TCAM_KEY_W-1:0]         m_rsp_value,
-  output wire [nic_pkg::TCAM_KEY_W-1:0]         m_rsp_mask,
-  output wire [nic_pkg::ACTION_W-1:0]           m_rsp_action
+  output wire [nic_fmt_pkg::TCAM_KEY_W-1:0]     m_rsp_value,
+  output wire [nic_fmt_pkg::TCAM_KEY_W-1:0]     m_rsp_mask,
+  output wire [nic_fmt_pkg::ACTION_W-1:0]       m_rsp_action
 );
 
   localparam int N       = TCAM_ENTRIES;
-  localparam int KEY_W   = nic_pkg::TCAM_KEY_W;
+  localparam int KEY_W   = nic_fmt_pkg::TCAM_KEY_W;
   localparam int PRIO_W  = nic_pkg::TCAM_PRIO_W;
-  localparam int ACT_W   = nic_pkg::ACTION_W;
+  localparam int ACT_W   = nic_fmt_pkg::ACTION_W;
   localparam int IDX_W   = $clog2(N);         // rule index
   localparam int LEVELS  = IDX_W;             // reduction tree stages
   localparam int NP      = 1 << LEVELS;       // leaves (rules padded to a power of two)
   localparam int LATENCY = 4 + LEVELS;
   localparam int FIFO_AW = $clog2(LATENCY + 4);
   localparam int FIFO_DEPTH = 1 << FIFO_AW;
+  // The TCAM_CMD commands (nic_fmt_pkg::TCAM_CMD_*) at the width of s_cmd_op.
+  localparam logic [nic_pkg::CSR_DATA_W-1:0] OP_WRITE = 32'(nic_fmt_pkg::TCAM_CMD_WRITE);
+  localparam logic [nic_pkg::CSR_DATA_W-1:0] OP_CLEAR = 32'(nic_fmt_pkg::TCAM_CMD_CLEAR);
+  localparam logic [nic_pkg::CSR_DATA_W-1:0] OP_QUERY = 32'(nic_fmt_pkg::TCAM_CMD_QUERY);
+  localparam logic [nic_pkg::CSR_DATA_W-1:0] OP_READ  = 32'(nic_fmt_pkg::TCAM_CMD_READ);
   localparam int RULE_W  = PRIO_W + 2 * KEY_W + ACT_W;  // rule RAM word
   localparam int CNT_W   = 128;                         // {bytes[63:0], pkts[63:0]}
   localparam int FIFO_W  = 1 + IDX_W + ACT_W;           // {hit, index, action}
 
   // The action record as the model stores it: flags bits 31:24 (byte 3) and bytes 62..63
   // are reserved and read back as zero (ActionRecord::encode).
-  localparam logic [ACT_W-1:0] ACTION_KEEP = ~({16'hFFFF, {(ACT_W - 48){1'b0}}, 8'hFF, 24'h0});
+  localparam logic [ACT_W-1:0] ACTION_KEEP = nic_fmt_pkg::ACTION_DEFINED;
 
   initial begin
     if (TCAM_ENTRIES < 16 || TCAM_ENTRIES > 256) begin
@@ -194,11 +199,11 @@ module tcam #(
   always_comb begin
     cmd_fire       = s_cmd_valid && cmd_ready_q;
     cmd_idx        = s_cmd_index[IDX_W-1:0];
-    cmd_op_ok      = s_cmd_op >= nic_pkg::TCAM_CMD_WRITE && s_cmd_op <= nic_pkg::TCAM_CMD_READ;
+    cmd_op_ok      = s_cmd_op >= OP_WRITE && s_cmd_op <= OP_READ;
     cmd_index_ok   = s_cmd_index < nic_pkg::CSR_DATA_W'(N);
     cmd_rule_valid = cmd_index_ok && valid_q[cmd_idx];
-    rule_we  = cmd_fire && cmd_index_ok && s_cmd_op == nic_pkg::TCAM_CMD_WRITE;
-    rule_clr = cmd_fire && cmd_rule_valid && s_cmd_op == nic_pkg::TCAM_CMD_CLEAR;
+    rule_we  = cmd_fire && cmd_index_ok && s_cmd_op == OP_WRITE;
+    rule_clr = cmd_fire && cmd_rule_valid && s_cmd_op == OP_CLEAR;
     pipe_empty = !s0_valid_q && !s1_valid_q && tree_valid_q == '0 && !r_valid_q;
 
     cmd_state_d  = cmd_state_q;
@@ -213,14 +218,14 @@ module tcam #(
         if (cmd_fire) begin
           cmd_state_d = CMD_LOAD;
           if (!cmd_op_ok || !cmd_index_ok) begin
-            status_d = nic_pkg::TCAM_STATUS_BAD_COMMAND;
-          end else if (s_cmd_op == nic_pkg::TCAM_CMD_WRITE || cmd_rule_valid) begin
-            status_d = nic_pkg::TCAM_STATUS_OK;
+            status_d = nic_fmt_pkg::FLOW_STATUS_BAD_COMMAND;
+          end else if (s_cmd_op == OP_WRITE || cmd_rule_valid) begin
+            status_d = nic_fmt_pkg::FLOW_STATUS_OK;
           end else begin
-            status_d = nic_pkg::TCAM_STATUS_NOT_FOUND;
+            status_d = nic_fmt_pkg::FLOW_STATUS_NOT_FOUND;
           end
-          load_query_d = cmd_op_ok && cmd_rule_valid && s_cmd_op == nic_pkg::TCAM_CMD_QUERY;
-          load_read_d  = cmd_op_ok && cmd_rule_valid && s_cmd_op == nic_pkg::TCAM_CMD_READ;
+          load_query_d = cmd_op_ok && cmd_rule_valid && s_cmd_op == OP_QUERY;
+          load_read_d  = cmd_op_ok && cmd_rule_valid && s_cmd_op == OP_READ;
         end else begin
           cmd_state_d = CMD_IDLE;  // s_cmd_valid withdrawn
         end

@@ -113,7 +113,9 @@ module tx_engine #(
   localparam int HDR_W      = HDR_BYTES * 8;
   localparam int HDR_BEATS  = (HDR_BYTES + KEEP_W - 1) / KEEP_W;
   localparam int FB_W       = $clog2(HDR_BEATS + 1) + 1;
-  localparam int D16_BEATS  = (16 + KEEP_W - 1) / KEEP_W;  // beats of a descriptor/completion
+  localparam int DESC_B     = nic_fmt_pkg::TX_DESC_BYTES;  // 16, as the completion
+  localparam int DESC_W     = nic_fmt_pkg::TX_DESC_W;
+  localparam int D16_BEATS  = (DESC_B + KEEP_W - 1) / KEEP_W;  // beats of a descriptor/completion
   localparam int DC_W       = $clog2(DESC_DEPTH) + 1;  // also the width of a batch count
 
   initial begin
@@ -122,6 +124,10 @@ module tx_engine #(
     if (NUM_VNIC < 1 || NUM_VNIC > 254) $error("tx_engine (%m): NUM_VNIC must be 1..254");
     if (HOLD_DEPTH < HDR_BEATS + 4) $error("tx_engine (%m): HOLD_DEPTH too small");
     if (TAG_W < 1) $error("tx_engine (%m): TAG_W must be at least 1");
+    // Ring offsets below are slot * 16 (a 4-bit shift), a read batch 16 bytes a descriptor.
+    if (DESC_B != 16 || nic_fmt_pkg::TX_CPL_BYTES != 16) begin
+      $error("tx_engine (%m): transmit descriptors and completions must be 16 bytes");
+    end
     if (DESC_BATCH < 1 || DESC_BATCH > DESC_DEPTH) begin
       $error("tx_engine (%m): DESC_BATCH must be 1..DESC_DEPTH");
     end
@@ -148,8 +154,8 @@ module tx_engine #(
     .clk(clk), .rst(rst), .s_valid(fr_push), .s_ready(fr_ready), .s_data(fr_in),
     .m_valid(fr_valid), .m_ready(fr_pop), .m_data(fr_out), .count(unused_fr_cnt));
 
-  // descriptors: {queue, index, 128-bit descriptor}
-  localparam int DS_W = QW + 16 + 128;
+  // descriptors: {queue, index, descriptor}
+  localparam int DS_W = QW + 16 + DESC_W;
   logic            ds_push, ds_ready, ds_valid, ds_pop;
   logic [DS_W-1:0] ds_in, ds_out;
   logic [DC_W-1:0] unused_ds_cnt;
@@ -229,7 +235,7 @@ module tx_engine #(
   // ---- stage B: decode the head descriptor
   logic [QW-1:0]  b_q;
   logic [15:0]    b_idx;
-  logic [127:0]   b_desc;
+  nic_fmt_pkg::tx_desc_t b_desc;
   logic [15:0]    b_len;
   logic           b_ovr;
   logic [7:0]     b_ovr_vport, b_owner;
@@ -238,9 +244,9 @@ module tx_engine #(
   logic [7:0]     b_vidx8;
 
   assign {b_q, b_idx, b_desc} = ds_out;
-  assign b_len       = b_desc[79:64];
-  assign b_ovr       = b_desc[80];
-  assign b_ovr_vport = b_desc[103:96];
+  assign b_len       = b_desc.len;
+  assign b_ovr       = b_desc.flags.vport_override;
+  assign b_ovr_vport = b_desc.override_vport;
   assign b_owner     = cfg_txq_vport[32'(b_q)*8 +: 8];
   assign b_owner_ok  = (b_owner == 8'd255) || (b_owner >= 8'd1 && 32'(b_owner) <= NUM_VNIC);
   assign b_ovr_ok    = 32'(b_ovr_vport) <= NUM_VNIC;
@@ -258,7 +264,9 @@ module tx_engine #(
   assign ds_pop      = b_go;
   assign or_push     = b_go;
   assign or_in       = {b_q, b_idx, !(b_bad_len || b_bad_ovr),
-                        b_bad_len ? 2'd2 : (b_bad_ovr ? 2'd3 : 2'd0)};
+                        b_bad_len ? 2'(nic_fmt_pkg::TX_STATUS_BAD_LENGTH)
+                        : (b_bad_ovr ? 2'(nic_fmt_pkg::TX_STATUS_BAD_OVERRIDE)
+                                     : 2'(nic_fmt_pkg::TX_STATUS_OK))};
   assign fi_push     = b_go && !b_bad_len && !b_bad_ovr;
   assign fi_in       = {b_len, b_check, b_vidx8[VW-1:0], b_vport};
 
@@ -337,7 +345,7 @@ module tx_engine #(
     rq_frame_d = rq_frame_q;
     if (fi_push) begin
       rq_valid_d = 1'b1;
-      rq_addr_d  = b_desc[63:0];
+      rq_addr_d  = b_desc.buf_addr;
       rq_len_d   = b_len;
       rq_frame_d = 1'b1;
     end else if (a_go) begin
@@ -353,7 +361,7 @@ module tx_engine #(
   // DMA read data: descriptors (tag 0) and frames (tag 1)
   // =========================================================================================
   logic        rd_is_frame, rd_desc_hs, rd_frame_hs, frame_ready;
-  logic [127:0] desc_word;
+  logic [DESC_W-1:0] desc_word;
   assign rd_is_frame = s_rd_tag[0];
   logic         desc_tready;   // s_rd_tready for a descriptor beat
   assign s_rd_tready = rd_is_frame ? frame_ready : desc_tready;
@@ -370,14 +378,14 @@ module tx_engine #(
   assign dk_d   = ds_push ? (d_last ? DC_W'(0) : dk_q + DC_W'(1)) : dk_q;
 
   generate
-    if (DATA_W >= 128) begin : g_desc_wide
+    if (DATA_W >= DESC_W) begin : g_desc_wide
       // DPB descriptors per beat; the beat is taken with its last descriptor.
-      localparam int DPB  = DATA_W / 128;
+      localparam int DPB  = DATA_W / DESC_W;
       localparam int SB_W = (DPB > 1) ? $clog2(DPB) : 1;
       logic [SB_W-1:0] dsub_q;
       logic            beat_done;
       assign beat_done   = d_last || 32'(dsub_q) == DPB - 1;
-      assign desc_word   = s_rd_tdata[32'(dsub_q)*128 +: 128];
+      assign desc_word   = s_rd_tdata[32'(dsub_q)*DESC_W +: DESC_W];
       assign ds_push     = s_rd_tvalid && !rd_is_frame && ds_ready && fr_valid;
       assign desc_tready = ds_ready && fr_valid && beat_done;
       always_ff @(posedge clk) begin
@@ -552,7 +560,7 @@ module tx_engine #(
   logic [1:0]       c_beats_q, c_beats_d;   // data beats still to send
   logic [QW-1:0]    c_qn_q, c_qn_d;
   logic [63:0]      c_addr_q, c_addr_d;
-  logic [127:0]     c_data_q, c_data_d;
+  logic [nic_fmt_pkg::TX_CPL_W-1:0] c_data_q, c_data_d;
   logic [QW-1:0]    h_q;
   logic [15:0]      h_idx;
   logic             h_frame;
@@ -572,6 +580,7 @@ module tx_engine #(
   logic [4:0]  sl;
   logic [15:0] mask, slot;
   logic [7:0]  st;
+  nic_fmt_pkg::tx_cpl_t cpl;
   always_comb begin
     c_busy_d  = c_busy_q && !c_fin;
     c_req_d   = c_req_q && !req_hs;
@@ -583,20 +592,26 @@ module tx_engine #(
     sl   = cfg_txq_size_log2[32'(h_q)*5 +: 5];
     mask = (16'd1 << sl) - 16'd1;
     slot = h_idx & mask;
-    st   = h_frame ? {7'd0, fd_out[0]} : {6'd0, h_status};
+    // A frame's status: spoof or OK (fd_out); a descriptor's: its check (h_status).
+    st   = h_frame ? (fd_out[0] ? nic_fmt_pkg::TX_STATUS_SPOOF : nic_fmt_pkg::TX_STATUS_OK)
+                   : 8'(h_status);
+    cpl             = '0;
+    cpl.slot        = slot;
+    cpl.status      = st;
+    cpl.flags.phase = ((h_idx >> sl) & 16'd1) == 16'd0;
     if (c_load) begin
       c_busy_d  = 1'b1;
       c_req_d   = 1'b1;
       c_beats_d = 2'(D16_BEATS);
       c_qn_d    = h_q;
       c_addr_d  = cfg_txq_cq_base[32'(h_q)*64 +: 64] + {44'd0, slot, 4'd0};
-      c_data_d  = {(((h_idx >> sl) & 16'd1) == 16'd0) ? 8'h80 : 8'h00, 96'd0, st, slot};
+      c_data_d  = cpl;
     end
   end
 
   assign m_wr_req_valid = c_req_q;
   assign m_wr_req_addr  = c_addr_q;
-  assign m_wr_req_len   = 16'd16;
+  assign m_wr_req_len   = 16'(nic_fmt_pkg::TX_CPL_BYTES);
   assign m_wr_req_tag   = TAG_W'(c_qn_q);
   assign m_wr_tvalid    = c_beats_q != 2'd0;
   assign m_wr_tlast     = c_beats_q == 2'd1;
@@ -750,8 +765,8 @@ module tx_engine #(
   assign cnt_spoof       = c_spoof_q;
 
   logic unused_ok;
-  assign unused_ok = ^{fi_valid, rd_desc_hs, s_rd_err, s_wr_done_tag, s_wr_done_err, s_rd_tag, b_desc[127:104],
-                       b_desc[95:81], b_vidx8};
+  assign unused_ok = ^{fi_valid, rd_desc_hs, s_rd_err, s_wr_done_tag, s_wr_done_err, s_rd_tag,
+                       b_desc.rsvd_13, b_desc.flags.rsvd_1, b_vidx8};
 
 endmodule
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // axis_stat_tap: watches an AXI4-Stream handshake and reports each transferred beat one
-// clock later as (beat, last, byte count), for the statistics counters in nic_csr.
+// clock later as (beat, last, byte count), for statistics counters (no block of rtl/
+// instantiates it at present; the register file is the generated nic_regfile).
 //
 // Passive: it only listens to tvalid/tready/tlast/tkeep. The byte count is the number of
 // set tkeep bits (any tkeep pattern is counted correctly, not only contiguous ones).

@@ -20,6 +20,11 @@ gen_regs.py (the register-map generator beside it).
 Naming (format FMT with field FLD and sub-field SUB, enum ENM with value VAL):
   SystemVerilog (package nic_fmt_pkg, names upper case):
     FMT_BYTES, FMT_W                       size in bytes and bits
+    FMT_DEFINED                            the bits of the vector that belong to a field (to a
+                                           sub-field, for a field with sub-fields): what the
+                                           C++ encode(decode(x)) keeps; reserved bits are 0
+    FMT_DEFAULT                            the vector of a new record (the C++ Fmt{}.encode():
+                                           the fields' defaults), for formats with defaults
     FMT_FLD_OFF, FMT_FLD_BYTES             byte offset and size of a field
     FMT_FLD_LSB, FMT_FLD_W                 its bit position and width in the format's vector
     FMT_SUB_LSB, FMT_SUB_W                 a sub-field's bit position (in the vector) and width
@@ -280,6 +285,42 @@ def segments(fmt):
     return out
 
 
+def _put_int(fmt, fld, rec, value):
+    """Stores an int field's value into rec (the format's bytes, a list), in its byte order."""
+    for i in range(fld["n"]):
+        b = (value >> (8 * i)) & 0xFF
+        rec[fld["off"] + (fld["n"] - 1 - i if fld["be"] else i)] = b
+
+
+def vector_of(fmt, rec):
+    """The format's SystemVerilog vector (an int) holding the bytes rec."""
+    v = 0
+    for i, b in enumerate(rec):
+        v |= b << (8 * i if fmt["order"] == "host" else 8 * (fmt["size"] - 1 - i))
+    return v
+
+
+def defined_vector(fmt):
+    """The bits of the vector that belong to a field (of a field with sub-fields, to a
+    sub-field): what encode(decode(x)) keeps; reserved bytes and bits are 0."""
+    rec = [0] * fmt["size"]
+    for fld in fmt["fields"]:
+        _put_int(fmt, fld, rec, _defined(fld) if fld["bits"] else (1 << (8 * fld["n"])) - 1)
+    return vector_of(fmt, rec)
+
+
+def default_vector(fmt):
+    """The vector of a new record (the fields' defaults, else zero), or None when no field
+    has a default."""
+    if all(fld.get("default") is None for fld in fmt["fields"]):
+        return None
+    rec = [0] * fmt["size"]
+    for fld in fmt["fields"]:
+        if fld.get("default") is not None:
+            _put_int(fmt, fld, rec, fld["default"])
+    return vector_of(fmt, rec)
+
+
 def cpp_uint(nbytes):
     for n, t in ((1, "std::uint8_t"), (2, "std::uint16_t"), (4, "std::uint32_t")):
         if nbytes <= n:
@@ -331,6 +372,11 @@ def emit_sv(m):
           f" {fmt['doc']}")
         a(f"  localparam int {up}_BYTES = {fmt['size']};")
         a(f"  localparam int {up}_W = {8 * fmt['size']};")
+        w = 8 * fmt["size"]
+        a(f"  localparam logic [{w - 1}:0] {up}_DEFINED = {w}'h{defined_vector(fmt):X};")
+        dv = default_vector(fmt)
+        if dv is not None:
+            a(f"  localparam logic [{w - 1}:0] {up}_DEFAULT = {w}'h{dv:X};")
         for fld in fmt["fields"]:
             fu = f"{up}_{fld['name'].upper()}"
             a(f"  localparam int {fu}_OFF = {fld['off']};")

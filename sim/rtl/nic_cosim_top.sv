@@ -127,17 +127,17 @@ module nic_cosim_top #(
   output wire                           mon_em_lookup,
   output wire                           mon_em_cmd,
   output wire [2:0]                     mon_em_cmd_op,
-  output wire [nic_pkg::KEY_W-1:0]      mon_em_cmd_key,
-  output wire [nic_pkg::ACTION_W-1:0]   mon_em_cmd_action,
+  output wire [nic_fmt_pkg::FLOW_KEY_W-1:0] mon_em_cmd_key,
+  output wire [nic_fmt_pkg::ACTION_W-1:0] mon_em_cmd_action,
   output wire [31:0]                    mon_em_cmd_handle,
   output wire                           mon_tcam_lookup,
   output wire                           mon_tcam_cmd,
   output wire [31:0]                    mon_tcam_cmd_op,
   output wire [31:0]                    mon_tcam_cmd_index,
   output wire [15:0]                    mon_tcam_cmd_priority,
-  output wire [nic_pkg::TCAM_KEY_W-1:0] mon_tcam_cmd_value,
-  output wire [nic_pkg::TCAM_KEY_W-1:0] mon_tcam_cmd_mask,
-  output wire [nic_pkg::ACTION_W-1:0]   mon_tcam_cmd_action
+  output wire [nic_fmt_pkg::TCAM_KEY_W-1:0] mon_tcam_cmd_value,
+  output wire [nic_fmt_pkg::TCAM_KEY_W-1:0] mon_tcam_cmd_mask,
+  output wire [nic_fmt_pkg::ACTION_W-1:0] mon_tcam_cmd_action
 );
 
   nic_top #(

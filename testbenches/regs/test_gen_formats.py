@@ -32,7 +32,7 @@ GOOD = textwrap.dedent("""\
         doc: a host-order record
         fields:
           - {name: addr, bytes: "0:7", doc: address}
-          - {name: len, bytes: "8:9", doc: length}
+          - {name: len, bytes: "8:9", default: 64, doc: length}
           - name: flags
             bytes: "10:11"
             doc: flags
@@ -90,6 +90,12 @@ class Accepts(unittest.TestCase):
         self.assertIn("localparam int KEY_PORT_LSB = 32;", sv)
         self.assertIn("localparam int KEY_IP_LSB = 0;", sv)
         self.assertIn("localparam logic [1:0] COLOR_BLUE = 2'd2;", sv)
+        # the bits a decode keeps (flags: only en and hue) and a new record's vector
+        self.assertIn("localparam logic [127:0] DESC_DEFINED = "
+                      "128'hFFFFFFFF000DFFFFFFFFFFFFFFFFFFFF;", sv)
+        self.assertIn("localparam logic [127:0] DESC_DEFAULT = 128'h400000000000000000;", sv)
+        self.assertIn("localparam logic [47:0] KEY_DEFINED = 48'hFFFFFFFFFFFF;", sv)
+        self.assertNotIn("KEY_DEFAULT", sv)
         # members from the most significant: host order lists the last byte first
         self.assertLess(sv.index("logic [31:0] mac;"), sv.index("logic [63:0] addr;"))
         self.assertLess(sv.index("logic [15:0] port;"), sv.index("logic [31:0] ip;"))

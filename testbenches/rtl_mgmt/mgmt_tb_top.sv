@@ -43,8 +43,8 @@ module mgmt_tb_top #(
   input  wire s_ring_em_cmd_valid,
   output wire s_ring_em_cmd_ready,
   input  wire [2:0] s_ring_em_cmd_op,
-  input  wire [nic_pkg::KEY_W-1:0] s_ring_em_cmd_key,
-  input  wire [nic_pkg::ACTION_W-1:0] s_ring_em_cmd_action,
+  input  wire [nic_fmt_pkg::FLOW_KEY_W-1:0] s_ring_em_cmd_key,
+  input  wire [nic_fmt_pkg::ACTION_W-1:0] s_ring_em_cmd_action,
   input  wire [nic_pkg::EM_HANDLE_W-1:0] s_ring_em_cmd_handle,
   output wire s_ring_em_rsp_valid,
   input  wire s_ring_em_rsp_ready,
@@ -55,9 +55,9 @@ module mgmt_tb_top #(
   input  wire [nic_pkg::CSR_DATA_W-1:0] s_ring_tcam_cmd_op,
   input  wire [nic_pkg::CSR_DATA_W-1:0] s_ring_tcam_cmd_index,
   input  wire [nic_pkg::TCAM_PRIO_W-1:0] s_ring_tcam_cmd_priority,
-  input  wire [nic_pkg::TCAM_KEY_W-1:0] s_ring_tcam_cmd_value,
-  input  wire [nic_pkg::TCAM_KEY_W-1:0] s_ring_tcam_cmd_mask,
-  input  wire [nic_pkg::ACTION_W-1:0] s_ring_tcam_cmd_action,
+  input  wire [nic_fmt_pkg::TCAM_KEY_W-1:0] s_ring_tcam_cmd_value,
+  input  wire [nic_fmt_pkg::TCAM_KEY_W-1:0] s_ring_tcam_cmd_mask,
+  input  wire [nic_fmt_pkg::ACTION_W-1:0] s_ring_tcam_cmd_action,
   output wire s_ring_tcam_rsp_valid,
   input  wire s_ring_tcam_rsp_ready,
   output wire [7:0] s_ring_tcam_rsp_status,
@@ -131,15 +131,15 @@ module mgmt_tb_top #(
   logic m_em_cmd_valid;
   logic m_em_cmd_ready;
   logic [2:0] m_em_cmd_op;
-  logic [nic_pkg::KEY_W-1:0] m_em_cmd_key;
-  logic [nic_pkg::ACTION_W-1:0] m_em_cmd_action;
+  logic [nic_fmt_pkg::FLOW_KEY_W-1:0] m_em_cmd_key;
+  logic [nic_fmt_pkg::ACTION_W-1:0] m_em_cmd_action;
   logic [nic_pkg::EM_HANDLE_W-1:0] m_em_cmd_handle;
   logic m_em_rsp_valid;
   logic m_em_rsp_ready;
   logic [7:0] m_em_rsp_status;
   logic [nic_pkg::EM_HANDLE_W-1:0] m_em_rsp_handle;
-  logic [nic_pkg::KEY_W-1:0] m_em_rsp_key;
-  logic [nic_pkg::ACTION_W-1:0] m_em_rsp_action;
+  logic [nic_fmt_pkg::FLOW_KEY_W-1:0] m_em_rsp_key;
+  logic [nic_fmt_pkg::ACTION_W-1:0] m_em_rsp_action;
   logic [nic_pkg::EM_PKTS_W-1:0] m_em_rsp_pkts;
   logic [nic_pkg::EM_BYTES_W-1:0] m_em_rsp_bytes;
   logic [nic_pkg::EM_SEEN_W-1:0] m_em_rsp_last_seen;
@@ -148,16 +148,16 @@ module mgmt_tb_top #(
   logic [nic_pkg::CSR_DATA_W-1:0] m_tcam_cmd_op;
   logic [nic_pkg::CSR_DATA_W-1:0] m_tcam_cmd_index;
   logic [nic_pkg::TCAM_PRIO_W-1:0] m_tcam_cmd_priority;
-  logic [nic_pkg::TCAM_KEY_W-1:0] m_tcam_cmd_value;
-  logic [nic_pkg::TCAM_KEY_W-1:0] m_tcam_cmd_mask;
-  logic [nic_pkg::ACTION_W-1:0] m_tcam_cmd_action;
+  logic [nic_fmt_pkg::TCAM_KEY_W-1:0] m_tcam_cmd_value;
+  logic [nic_fmt_pkg::TCAM_KEY_W-1:0] m_tcam_cmd_mask;
+  logic [nic_fmt_pkg::ACTION_W-1:0] m_tcam_cmd_action;
   logic m_tcam_rsp_valid;
   logic m_tcam_rsp_ready;
   logic [7:0] m_tcam_rsp_status;
   logic [nic_pkg::TCAM_PRIO_W-1:0] m_tcam_rsp_priority;
-  logic [nic_pkg::TCAM_KEY_W-1:0] m_tcam_rsp_value;
-  logic [nic_pkg::TCAM_KEY_W-1:0] m_tcam_rsp_mask;
-  logic [nic_pkg::ACTION_W-1:0] m_tcam_rsp_action;
+  logic [nic_fmt_pkg::TCAM_KEY_W-1:0] m_tcam_rsp_value;
+  logic [nic_fmt_pkg::TCAM_KEY_W-1:0] m_tcam_rsp_mask;
+  logic [nic_fmt_pkg::ACTION_W-1:0] m_tcam_rsp_action;
   logic [63:0] m_tcam_rsp_pkts;
   logic [63:0] m_tcam_rsp_bytes;
   logic m_meter_cmd_valid;
@@ -174,11 +174,11 @@ module mgmt_tb_top #(
   logic [31:0] m_meter_rsp_tokens;
   logic m_encap_wr_valid;
   logic [15:0] m_encap_wr_index;
-  logic [nic_pkg::ACTION_W-1:0] m_encap_wr_data;
+  logic [nic_fmt_pkg::ENCAP_W-1:0] m_encap_wr_data;
   logic m_encap_rd_valid;
   logic [15:0] m_encap_rd_index;
   logic m_encap_rd_data_valid;
-  logic [nic_pkg::ACTION_W-1:0] m_encap_rd_data;
+  logic [nic_fmt_pkg::ENCAP_W-1:0] m_encap_rd_data;
 
   nic_mgmt #(
     .NUM_METERS   (NUM_METERS),
