@@ -106,7 +106,7 @@ TEST(VswitchAcl, TerminatingAndNonTerminatingAcrossStages) {
 
 TEST(VswitchAcl, AGroupWithoutAMatchDeniesAndEmptyStagesAreSkipped) {
   AclStages st;
-  EXPECT_FALSE(st.evaluate(tcp("10.0.0.1", "10.0.0.2", 1, 2)).allow) << "no group: nothing allows";
+  EXPECT_TRUE(st.evaluate(tcp("10.0.0.1", "10.0.0.2", 1, 2)).allow) << "no group: no filter";
   EXPECT_EQ(st.evaluate(tcp("10.0.0.1", "10.0.0.2", 1, 2)).stage, -1);
   AclRule only_web = rule("web", 5, AclAction::kPermitAndContinue);
   only_web.dports = {{80, 80}};

@@ -80,6 +80,14 @@ bool IpPrefix::contains(const model::IpAddr& a) const noexcept {
   return first_bits_equal(bytes_of(addr, n1), bytes_of(a, n2), len);
 }
 
+std::size_t IpHash::operator()(const model::IpAddr& a) const noexcept {
+  std::uint64_t h = 0xcbf29ce484222325ull ^ a.version();  // FNV-1a over the address bytes
+  unsigned n = 0;
+  const auto b = bytes_of(a, n);
+  for (unsigned i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ull;
+  return static_cast<std::size_t>(h);
+}
+
 std::string IpPrefix::to_string() const { return addr.to_string() + "/" + std::to_string(len); }
 
 const char* to_string(AclAction a) noexcept {
@@ -183,6 +191,7 @@ AclVerdict AclStages::evaluate(const FlowTuple& t) const {
     v.rule = r->name;
     if (terminates(r->action)) return v;
   }
+  if (v.stage < 0) v.allow = true;  // no group of the flow's family: no ACL policy, no filter
   return v;
 }
 

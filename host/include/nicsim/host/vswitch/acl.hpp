@@ -10,7 +10,10 @@
 //     ends the evaluation, a non-terminating one records its verdict and evaluation goes on with
 //     the next stage;
 //   - a group that no rule of matches denies, terminating (DASH's default action);
-//   - stages without a group are skipped; the verdict is the last one recorded, deny when none.
+//   - stages without a group are skipped; the verdict is the last one recorded. With no group
+//     of the flow's family at all, the flow is allowed: an ENI without ACL policy is not
+//     filtered (DASH's behavioural model starts from deny and would drop; the host of the
+//     source documents filters only what a layer says).
 //
 // This is the first layer of the switch's policy (issue 12); the unified flow table caches the
 // verdict per connection.
@@ -47,6 +50,11 @@ struct PortRange {
   std::uint16_t lo = 0, hi = 65535;
   [[nodiscard]] constexpr bool contains(std::uint16_t p) const noexcept { return p >= lo && p <= hi; }
   friend bool operator==(const PortRange&, const PortRange&) = default;
+};
+
+/// A hash of an address (both families), for the switch's tables.
+struct IpHash {
+  std::size_t operator()(const model::IpAddr& a) const noexcept;
 };
 
 /// What an ACL matches: a flow's addresses, IP protocol and ports (0 for a protocol without).
@@ -119,7 +127,7 @@ class AclGroup {
 struct AclVerdict {
   bool allow = false;
   /// The stage (0-based) whose rule or default decided last, and that rule's name ("" for a
-  /// group's default deny); -1 when no stage has a group.
+  /// group's default deny); -1 when no stage has a group of the flow's family (allowed).
   int stage = -1;
   std::string rule;
 };
