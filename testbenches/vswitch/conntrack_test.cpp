@@ -44,6 +44,7 @@ TEST(VswitchConnTrack, TcpHandshakeAndTeardownFromBothSides) {
   r = ct.track(c, kSyn, 8);
   EXPECT_EQ(r.kind, ConnResult::Kind::kNew);
   EXPECT_NE(r.id, id);
+  EXPECT_EQ(r.replaced, id);
   EXPECT_EQ(ct.size(), 1u);
   EXPECT_FALSE(ct.state(id).has_value());
 }

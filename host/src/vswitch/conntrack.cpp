@@ -123,9 +123,11 @@ ConnResult ConnTable::track(const FlowTuple& t, std::uint8_t tcp_flags, std::uin
       r.id = it->second;
       return r;
     }
-    by_tuple_.erase(reversed(c.orig));
-    by_tuple_.erase(c.orig);
-    by_id_.erase(it->second);
+    r.replaced = it->second;  // `it` and `c` go with the erases below
+    const FlowTuple orig = c.orig;
+    by_tuple_.erase(reversed(orig));
+    by_tuple_.erase(orig);
+    by_id_.erase(r.replaced);
   }
   if (tcp && !fresh_syn) {  // a TCP connection starts with a SYN
     ++invalid_;

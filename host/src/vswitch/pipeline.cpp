@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "nicsim/host/vswitch/pipeline.hpp"
 
+#include <stdexcept>
+
 #include "nicsim/model/parse.hpp"
 
 namespace nicsim::host::vswitch {
@@ -61,6 +63,11 @@ std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame) {
     p.outer_dst = outer.ip.dst;
   }
   return p;
+}
+
+Eni& Pipeline::eni(std::uint32_t id) {
+  if (id == 0) throw std::invalid_argument("ENI ids start at 1 (0 means none)");
+  return enis_[id];
 }
 
 const Eni* Pipeline::find_eni(std::uint32_t id) const {

@@ -60,6 +60,7 @@ struct ConnResult {
   bool reply = false;          // the packet goes against the originator's direction
   ConnState state = ConnState::kUnreplied;
   std::uint64_t id = 0;        // the connection (stable while it lives)
+  std::uint64_t replaced = 0;  // kNew on a finished connection's tuple: the id it replaced
 };
 
 class ConnTable {

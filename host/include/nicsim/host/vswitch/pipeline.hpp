@@ -102,8 +102,9 @@ class Pipeline {
 
   /// Creates or replaces VNET `id`.
   Vnet& vnet(std::uint32_t id) { return vnets_[id]; }
-  /// Creates or replaces ENI `id`; its MAC must be unique among the ENIs.
-  Eni& eni(std::uint32_t id) { return enis_[id]; }
+  /// Creates or finds ENI `id` (1 and up: 0 means "none" in a Decision); its MAC must be
+  /// unique among the ENIs. Throws std::invalid_argument for id 0.
+  Eni& eni(std::uint32_t id);
   [[nodiscard]] const Eni* find_eni(std::uint32_t id) const;
 
   [[nodiscard]] Decision outbound(const PacketInfo& p) const;

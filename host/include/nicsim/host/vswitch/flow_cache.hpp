@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+// The unified flow table (docs/vswitch.md): the slow path's decision for a connection, cached
+// for both of its directions, so that only a connection's first packet (and the first after a
+// policy change) runs through the policy.
+//
+//   lookup(direction, packet, now):
+//     the connection (ConnTable: either direction, TCP state) -> its cached entry for this
+//     direction -> used as it is when computed under the current policy version; else the slow
+//     path runs again (lazily: a policy change recomputes only the flows that carry packets)
+//     and the entry is replaced (`recomputed`).
+//   expire(now): connections idle beyond their state's timeout go, with their entries; the ids
+//     returned tell the offload layer which NIC entries to remove.
+//
+// A full table is a policy, counted: a new connection the connection table has no room for is
+// not cached; its packets still get the slow path's decision each time (`uncached`), so nothing
+// is lost, only slower. Invalid TCP (no SYN first) is decided by policy but not cached.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <unordered_map>
+
+#include "nicsim/host/vswitch/conntrack.hpp"
+#include "nicsim/host/vswitch/pipeline.hpp"
+
+namespace nicsim::host::vswitch {
+
+enum class Direction : std::uint8_t { kOutbound, kInbound };
+
+class FlowCache {
+ public:
+  struct Stats {
+    std::uint64_t hits = 0;        // packets served from a current entry
+    std::uint64_t slow_path = 0;   // packets that ran the policy (first packets, recomputes)
+    std::uint64_t recomputed = 0;  // entries replaced because the policy changed
+    std::uint64_t uncached = 0;    // packets decided without an entry (table full, invalid TCP)
+    std::uint64_t expired = 0;     // connections aged out
+  };
+  struct Result {
+    Decision decision;
+    std::uint64_t conn = 0;  // 0: not cached
+    bool first = false;      // this packet made the entry (or remade it)
+    ConnState state = ConnState::kUnreplied;
+  };
+
+  FlowCache(const Pipeline& p, std::size_t capacity = 1 << 20, ConnTimeouts t = {})
+      : pipeline_(p), conns_(capacity, t) {}
+
+  /// The policy version entries are checked against: the owner bumps it on every policy change
+  /// (routes, mappings, ENIs; ACL changes are seen through the ENI's stages' versions too).
+  void policy_changed() { ++policy_version_; }
+
+  Result lookup(Direction dir, const PacketInfo& p, std::uint64_t now);
+  /// Removes the idle connections; returns their ids.
+  std::vector<std::uint64_t> expire(std::uint64_t now);
+
+  [[nodiscard]] const Stats& stats() const { return stats_; }
+  [[nodiscard]] std::size_t size() const { return entries_.size(); }
+  [[nodiscard]] const ConnTable& connections() const { return conns_; }
+
+ private:
+  /// What a decision was computed under: the owner's policy version and the version of the
+  /// ENI's ACL stages of that direction.
+  struct Stamp {
+    std::uint64_t policy = 0, acl = 0;  // policy 0: no decision yet
+    friend bool operator==(const Stamp&, const Stamp&) = default;
+  };
+  struct Entry {
+    Decision decision[2];  // by Direction
+    Stamp stamp[2];
+  };
+  [[nodiscard]] Stamp stamp_of(Direction dir, const Decision& d) const;
+  [[nodiscard]] Decision slow(Direction dir, const PacketInfo& p) const;
+
+  const Pipeline& pipeline_;
+  ConnTable conns_;
+  std::unordered_map<std::uint64_t, Entry> entries_;  // by connection id
+  std::uint64_t policy_version_ = 1;
+  Stats stats_;
+};
+
+}  // namespace nicsim::host::vswitch
