@@ -11,17 +11,6 @@ std::size_t mix(std::size_t h, std::uint64_t v) {
   return h ^ (v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2));
 }
 
-std::size_t hash_ip(std::size_t h, const model::IpAddr& a) {
-  if (a.is_v4()) return mix(h, a.v4().value());
-  const auto b = a.v6().bytes();
-  for (unsigned i = 0; i < 16; i += 8) {
-    std::uint64_t w = 0;
-    for (unsigned j = 0; j < 8; ++j) w = (w << 8) | b[i + j];
-    h = mix(h, w);
-  }
-  return h;
-}
-
 }  // namespace
 
 const char* to_string(ConnState s) noexcept {
@@ -43,7 +32,7 @@ FlowTuple reversed(const FlowTuple& t) noexcept {
 }
 
 std::size_t ConnTable::TupleHash::operator()(const FlowTuple& t) const noexcept {
-  std::size_t h = hash_ip(hash_ip(t.proto, t.src), t.dst);
+  std::size_t h = mix(mix(t.proto, IpHash{}(t.src)), IpHash{}(t.dst));
   return mix(h, (std::uint64_t{t.sport} << 16) | t.dport);
 }
 
