@@ -144,6 +144,9 @@ const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_
     drop(DropReason::kParseError);
     return res_;
   }
+  // Most frames are read whole further on (copied, checksummed): request all their cache lines
+  // now, so that they arrive while the headers are parsed and the tables looked up.
+  for (std::size_t off = 64; off < len; off += 64) __builtin_prefetch(frame.data() + off);
   parser_.parse(frame, pr_);
   if (parse_failed(pr_, cfg_.parse_window)) {
     if (cfg_.parse_err_to_exception) {
