@@ -1,33 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "nicsim/model/em_table.hpp"
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
-#include <cstdlib>
-#include <new>
 #include <stdexcept>
 #include <string>
 
 namespace nicsim::model {
-
-namespace detail {
-
-void* alloc_huge(std::size_t bytes) {
-  constexpr std::size_t kHuge = std::size_t{2} << 20;
-  const std::size_t size = (bytes + kHuge - 1) / kHuge * kHuge;
-  void* p = std::aligned_alloc(kHuge, size);
-  if (p == nullptr) throw std::bad_alloc();
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  ::madvise(p, size, MADV_HUGEPAGE);  // a hint: failure only costs speed
-#endif
-  return p;
-}
-
-void free_huge(void* p) noexcept { std::free(p); }
-
-}  // namespace detail
 
 ExactMatchTable::ExactMatchTable(std::uint32_t buckets_per_bank) : buckets_(buckets_per_bank) {
   if (buckets_ == 0 || (buckets_ & (buckets_ - 1)) != 0)

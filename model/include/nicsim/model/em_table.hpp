@@ -7,7 +7,7 @@
 // valid bit and the counters in the first cache line, the action record in the second. A lookup
 // reads way 0 of the bank-0 bucket (where most keys live) straight from its slot, and the other
 // ways after comparing their tag; it always compares the whole key and the valid bit, so
-// semantics are exactly the spec's.
+// semantics are exactly the spec's. The slots (8 MiB by default) are on huge pages.
 #pragma once
 
 #include <array>
@@ -19,28 +19,9 @@
 #include "nicsim/model/action.hpp"
 #include "nicsim/model/flow_key.hpp"
 #include "nicsim/model/hash.hpp"
+#include "nicsim/model/huge_pages.hpp"
 
 namespace nicsim::model {
-
-namespace detail {
-/// Allocates 2 MiB-aligned storage and asks the kernel to back it with transparent huge pages
-/// (Linux, when THP is enabled in `always` or `madvise` mode): the EM table's slots (8 MiB at
-/// the default size) are read at random, one lookup per frame, and with 4 KiB pages nearly
-/// every lookup would also miss the TLB. Elsewhere it is an ordinary aligned allocation.
-void* alloc_huge(std::size_t bytes);
-void free_huge(void* p) noexcept;
-
-template <typename T>
-struct HugePageAllocator {
-  using value_type = T;
-  HugePageAllocator() = default;
-  template <typename U>
-  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}  // NOLINT
-  T* allocate(std::size_t n) { return static_cast<T*>(alloc_huge(n * sizeof(T))); }
-  void deallocate(T* p, std::size_t) noexcept { free_huge(p); }
-  friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) = default;
-};
-}  // namespace detail
 
 /// Command statuses (values as in the flow command ring, spec section 10; rtl/formats.yaml).
 using FlowStatus = fmt::FlowStatus;
@@ -182,7 +163,7 @@ class ExactMatchTable {
   std::uint32_t buckets_;
   std::uint32_t count_ = 0;
   std::vector<Header> hdr_;  // 2 * buckets_
-  std::vector<Slot, detail::HugePageAllocator<Slot>> slots_;  // capacity()
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;  // capacity()
 };
 
 }  // namespace nicsim::model
