@@ -32,7 +32,8 @@ std::uint16_t sum_words(const std::uint8_t* p, std::size_t n) noexcept {
       lo += v & 0xFFFFu;
       hi += v >> 16;
     }
-    for (int i = 0; i < 8; ++i) a += std::uint64_t{lo[i]} + hi[i];
+    const U32x8 t = lo + hi;  // each below 2^29: no overflow
+    for (int i = 0; i < 8; ++i) a += t[i];
   }
   for (; n >= 4; n -= 4, p += 4) {
     std::uint32_t w = 0;
