@@ -1,7 +1,58 @@
 // SPDX-License-Identifier: MIT
 #include "nicsim/model/checksum.hpp"
 
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
 namespace nicsim::model {
+
+namespace {
+
+/// Folded ones-complement sum of n bytes (n even) as big-endian 16-bit words. The sum does not
+/// depend on byte order (RFC 1071 2.(B)): it adds native 16-bit words, 32 bytes at a time in
+/// 32-bit vector lanes (the low and the high word of each lane kept apart, so no carry is lost),
+/// folds, and swaps the two bytes on a little-endian host. Compiled twice on x86-64 (AVX2 and
+/// baseline SSE2), chosen once at load time.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+std::uint16_t sum_words(const std::uint8_t* p, std::size_t n) noexcept {
+  using U32x8 = std::uint32_t __attribute__((vector_size(32)));
+  std::uint64_t a = 0;
+  while (n >= 32) {
+    // A lane gains at most 0xFFFF per step: flush well before 2^16 steps.
+    std::size_t steps = std::min<std::size_t>(n / 32, 4096);
+    n -= steps * 32;
+    U32x8 lo{};
+    U32x8 hi{};
+    for (; steps > 0; --steps, p += 32) {
+      U32x8 v;
+      std::memcpy(&v, p, 32);
+      lo += v & 0xFFFFu;
+      hi += v >> 16;
+    }
+    const U32x8 t = lo + hi;  // each below 2^29: no overflow
+    for (int i = 0; i < 8; ++i) a += t[i];
+  }
+  for (; n >= 4; n -= 4, p += 4) {
+    std::uint32_t w = 0;
+    std::memcpy(&w, p, 4);
+    a += w;
+  }
+  if (n >= 2) {
+    std::uint16_t w = 0;
+    std::memcpy(&w, p, 2);
+    a += w;
+  }
+  while ((a >> 16) != 0) a = (a & 0xFFFF) + (a >> 16);
+  auto s = static_cast<std::uint16_t>(a);
+  if constexpr (std::endian::native == std::endian::little)
+    s = static_cast<std::uint16_t>((s >> 8) | (s << 8));
+  return s;
+}
+
+}  // namespace
 
 OnesSum& OnesSum::add(ByteSpan bytes) noexcept {
   std::size_t i = 0;
@@ -11,8 +62,9 @@ OnesSum& OnesSum::add(ByteSpan bytes) noexcept {
     odd_ = false;
     i = 1;
   }
-  // 64-bit accumulator: ~2^48 words before it can overflow, far beyond any packet.
-  for (; i + 1 < n; i += 2) acc_ += load_be16(&bytes[i]);
+  const std::size_t words = (n - i) & ~std::size_t{1};
+  acc_ += sum_words(bytes.data() + i, words);
+  i += words;
   if (i < n) {
     acc_ += std::uint64_t{bytes[i]} << 8;
     odd_ = true;

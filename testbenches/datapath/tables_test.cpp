@@ -2,6 +2,8 @@
 // EM table (spec 4.2), TCAM (4.3), meters (5.4), action record and encap template layouts.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "nicsim/model/action.hpp"
 #include "nicsim/model/em_table.hpp"
 #include "nicsim/model/encap.hpp"
@@ -51,6 +53,32 @@ TEST(ExactMatch, InsertLookupDeleteAndHandles) {
   ASSERT_TRUE(t.read(r2.handle, e));
   EXPECT_EQ(e.counters.pkts, 0u);
   EXPECT_EQ(t.erase_handle(r2.handle), FlowStatus::kOk);
+}
+
+// find_h1 (the pipeline's lookup) reads way 0 of the bank-0 bucket straight from its slot,
+// without the bucket header: erase, clear and re-insert must be seen there as in find.
+TEST(ExactMatch, FindH1SeesEraseClearAndOtherWays) {
+  ExactMatchTable t(1);  // one bucket per bank: ways 0..3 of bucket 0, then bank 1
+  std::vector<FlowKey> keys;
+  for (std::uint32_t n = 0; n < 6; ++n) {
+    keys.push_back(key_n(n));
+    ASSERT_EQ(t.insert(keys.back(), forward_to_wire()).handle, n);
+  }
+  const auto h1 = [](const FlowKey& k) { return crc32c_and_crc32(k).h1; };
+  for (std::uint32_t n = 0; n < 6; ++n) EXPECT_EQ(t.find_h1(keys[n], h1(keys[n])), n);
+  EXPECT_EQ(t.find_h1(key_n(99), h1(key_n(99))), kNoHandle);
+  ASSERT_EQ(t.erase(keys[0]), FlowStatus::kOk);  // way 0: its slot still holds the key
+  EXPECT_EQ(t.find_h1(keys[0], h1(keys[0])), kNoHandle);
+  EXPECT_EQ(t.find_h1(keys[1], h1(keys[1])), 1u);
+  ASSERT_EQ(t.insert(key_n(7), forward_to_wire()).handle, 0u);  // way 0 reused
+  EXPECT_EQ(t.find_h1(keys[0], h1(keys[0])), kNoHandle);
+  EXPECT_EQ(t.find_h1(key_n(7), h1(key_n(7))), 0u);
+  EXPECT_EQ(t.counters(0).pkts, 0u);
+  t.clear();
+  for (std::uint32_t n = 1; n < 6; ++n) EXPECT_EQ(t.find_h1(keys[n], h1(keys[n])), kNoHandle);
+  EXPECT_EQ(t.find_h1(key_n(7), h1(key_n(7))), kNoHandle);
+  ASSERT_EQ(t.insert(keys[0], forward_to_wire()).handle, 0u);
+  EXPECT_EQ(t.find_h1(keys[0], h1(keys[0])), 0u);
 }
 
 TEST(ExactMatch, FullCandidateBucketsGiveTableFull) {

@@ -27,9 +27,11 @@ EmInsertResult ExactMatchTable::insert(const FlowKey& key, const ActionRecord& a
       const std::uint32_t handle = b * kEmWays + w;
       hd.valid = static_cast<std::uint8_t>(hd.valid | (1u << w));
       hd.tag[w] = h.h1;
-      slots_[handle].key = key;
-      slots_[handle].action = action;
-      slots_[handle].counters = {};
+      Slot& s = slots_[handle];
+      s = Slot{};
+      s.key = key;
+      s.valid = 1;
+      s.action = action;
       ++count_;
       return {FlowStatus::kOk, handle};
     }
@@ -41,6 +43,7 @@ FlowStatus ExactMatchTable::erase_handle(std::uint32_t handle) noexcept {
   if (!valid(handle)) return FlowStatus::kNotFound;
   Header& hd = hdr_[handle / kEmWays];
   hd.valid = static_cast<std::uint8_t>(hd.valid & ~(1u << (handle % kEmWays)));
+  slots_[handle].valid = 0;
   --count_;
   return FlowStatus::kOk;
 }
@@ -51,7 +54,11 @@ FlowStatus ExactMatchTable::erase(const FlowKey& key) noexcept {
 }
 
 void ExactMatchTable::clear() noexcept {
-  for (Header& h : hdr_) h.valid = 0;
+  for (std::size_t b = 0; b < hdr_.size(); ++b) {
+    for (std::uint32_t w = 0; w < kEmWays; ++w)
+      if ((hdr_[b].valid >> w & 1u) != 0) slots_[b * kEmWays + w].valid = 0;
+    hdr_[b].valid = 0;
+  }
   count_ = 0;
 }
 
@@ -59,7 +66,7 @@ bool ExactMatchTable::read(std::uint32_t handle, EmEntry& out) const noexcept {
   if (!valid(handle)) return false;
   out.key = slots_[handle].key;
   out.action = slots_[handle].action;
-  out.counters = slots_[handle].counters;
+  out.counters = counters(handle);
   return true;
 }
 

@@ -33,48 +33,6 @@ const char* action_problem(const ActionRecord& a, const ParseResult& pr,
   return nullptr;
 }
 
-namespace {
-
-/// Ones-complement sum of bytes as big-endian 16-bit words (odd end padded with zero), folded;
-/// 32-bit native loads, byte-swapped at the end on a little-endian host.
-std::uint16_t fast_sum(const std::uint8_t* p, std::size_t n) noexcept {
-  std::uint64_t acc = 0;
-  for (; n >= 16; n -= 16, p += 16) {
-    std::uint32_t w[4];
-    std::memcpy(w, p, 16);
-    acc += std::uint64_t{w[0]} + w[1] + w[2] + w[3];
-  }
-  for (; n >= 4; n -= 4, p += 4) {
-    std::uint32_t w = 0;
-    std::memcpy(&w, p, 4);
-    acc += w;
-  }
-  for (; n >= 2; n -= 2, p += 2) {
-    std::uint16_t w = 0;
-    std::memcpy(&w, p, 2);
-    acc += w;
-  }
-  if (n == 1) {
-    if constexpr (std::endian::native == std::endian::little)
-      acc += *p;
-    else
-      acc += std::uint64_t{*p} << 8;
-  }
-  while ((acc >> 16) != 0) acc = (acc & 0xFFFF) + (acc >> 16);
-  auto s = static_cast<std::uint16_t>(acc);
-  if constexpr (std::endian::native == std::endian::little)
-    s = static_cast<std::uint16_t>((s >> 8) | (s << 8));
-  return s;
-}
-
-bool fast_l4_ok(std::uint16_t pseudo, ByteSpan seg) noexcept {
-  std::uint32_t a = std::uint32_t{pseudo} + fast_sum(seg.data(), seg.size());
-  a = (a & 0xFFFF) + (a >> 16);
-  return a == 0xFFFF;
-}
-
-}  // namespace
-
 void completion_status(ByteSpan f, const Level& lv, bool parse_err, Delivery& d) noexcept {
   std::uint8_t st = parse_err ? RxCpl::kParseErr : 0;
   fmt::L3Type l3 = fmt::L3Type::kNone;
@@ -118,7 +76,7 @@ void completion_status(ByteSpan f, const Level& lv, bool parse_err, Delivery& d)
         if (lv.l4.kind == Layer::kUdp && ip.version == 4 && load_be16(&f[l4o + 6]) == 0)
           ok = true;
         else
-          ok = fast_l4_ok(pseudo, seg);
+          ok = l4_checksum_ok(pseudo, seg);
         if (ok) st |= RxCpl::kL4CsumOk;
       }
     }
@@ -186,6 +144,9 @@ const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_
     drop(DropReason::kParseError);
     return res_;
   }
+  // Most frames are read whole further on (copied, checksummed): request all their cache lines
+  // now, so that they arrive while the headers are parsed and the tables looked up.
+  for (std::size_t off = 64; off < len; off += 64) __builtin_prefetch(frame.data() + off);
   parser_.parse(frame, pr_);
   if (parse_failed(pr_, cfg_.parse_window)) {
     if (cfg_.parse_err_to_exception) {

@@ -3,9 +3,11 @@
 // key lives in bank 0 bucket h1 mod EM_BUCKETS or bank 1 bucket h2 mod EM_BUCKETS.
 //
 // Storage: per bucket a small header (valid bits and the h1 of each way's key as a tag, one
-// 32-byte block), and per entry one 128-byte slot (key, counters, action record: two adjacent
-// cache lines) indexed by handle. A lookup compares the tag first and then the whole key, so
-// semantics are exactly the spec's.
+// 32-byte block), and per entry one 128-byte slot indexed by handle: the key, a copy of its
+// valid bit and the counters in the first cache line, the action record in the second. A lookup
+// reads way 0 of the bank-0 bucket (where most keys live) straight from its slot, and the other
+// ways after comparing their tag; it always compares the whole key and the valid bit, so
+// semantics are exactly the spec's. The slots (8 MiB by default) are on huge pages.
 #pragma once
 
 #include <array>
@@ -17,6 +19,7 @@
 #include "nicsim/model/action.hpp"
 #include "nicsim/model/flow_key.hpp"
 #include "nicsim/model/hash.hpp"
+#include "nicsim/model/huge_pages.hpp"
 
 namespace nicsim::model {
 
@@ -68,12 +71,15 @@ class ExactMatchTable {
   /// Lookup with h1 known; h2 is computed only when bank 0 does not hold the key.
   [[nodiscard]] std::uint32_t find_h1(const FlowKey& key, std::uint32_t h1) const noexcept {
     const std::uint32_t b0 = h1 & (buckets_ - 1);
-    // Way 0 of the bank-0 bucket is where most keys live: fetch its slot (key, counters and
-    // action lines) while the bucket header is being read.
-    const auto* way0 = reinterpret_cast<const char*>(&slots_[std::size_t{b0} * kEmWays]);
-    __builtin_prefetch(way0);
-    __builtin_prefetch(way0 + 64);
-    const std::uint32_t r0 = probe(b0, key, h1);
+    // Way 0 of the bank-0 bucket is where most keys live: its slot is checked directly (its
+    // own valid copy and key), without waiting for the bucket header; the action line is
+    // fetched meanwhile. The header is fetched too, for the other ways.
+    const std::uint32_t way0 = b0 * kEmWays;
+    const auto* line = reinterpret_cast<const char*>(&slots_[way0]);
+    __builtin_prefetch(&hdr_[b0]);
+    __builtin_prefetch(line + 64);
+    if (slots_[way0].valid != 0 && same_key(slots_[way0].key, key)) return way0;
+    const std::uint32_t r0 = probe(b0, key, h1, 1);
     if (r0 != kNoHandle) return r0;
     return probe(buckets_ + (crc32(key) & (buckets_ - 1)), key, h1);
   }
@@ -87,10 +93,10 @@ class ExactMatchTable {
 
   /// A packet hit the entry: counters and last-seen.
   void hit(std::uint32_t handle, std::uint32_t frame_len, std::uint64_t ingress_cycle) noexcept {
-    EmCounters& c = slots_[handle].counters;
-    ++c.pkts;
-    c.bytes += frame_len;
-    c.last_seen = static_cast<std::uint32_t>(ingress_cycle >> 16);
+    Slot& s = slots_[handle];
+    ++s.pkts;
+    s.bytes += frame_len;
+    s.last_seen = static_cast<std::uint32_t>(ingress_cycle >> 16);
   }
 
   [[nodiscard]] bool valid(std::uint32_t handle) const noexcept {
@@ -101,8 +107,9 @@ class ExactMatchTable {
   [[nodiscard]] const ActionRecord& action(std::uint32_t handle) const noexcept {
     return slots_[handle].action;
   }
-  [[nodiscard]] const EmCounters& counters(std::uint32_t handle) const noexcept {
-    return slots_[handle].counters;
+  [[nodiscard]] EmCounters counters(std::uint32_t handle) const noexcept {
+    const Slot& s = slots_[handle];
+    return {s.pkts, s.bytes, s.last_seen};
   }
   [[nodiscard]] const FlowKey& key(std::uint32_t handle) const noexcept {
     return slots_[handle].key;
@@ -116,10 +123,11 @@ class ExactMatchTable {
   };
 
   /// bucket: global bucket index (bank * buckets_ + bucket).
-  [[nodiscard]] std::uint32_t probe(std::uint32_t bucket, const FlowKey& key,
-                                    std::uint32_t h1) const noexcept {
+  /// Ways first_way .. kEmWays-1.
+  [[nodiscard]] std::uint32_t probe(std::uint32_t bucket, const FlowKey& key, std::uint32_t h1,
+                                    std::uint32_t first_way = 0) const noexcept {
     const Header& h = hdr_[bucket];
-    for (std::uint32_t w = 0; w < kEmWays; ++w) {
+    for (std::uint32_t w = first_way; w < kEmWays; ++w) {
       if ((h.valid >> w & 1u) != 0 && h.tag[w] == h1) {
         const std::uint32_t handle = bucket * kEmWays + w;
         if (same_key(slots_[handle].key, key)) return handle;
@@ -128,12 +136,17 @@ class ExactMatchTable {
     return kNoHandle;
   }
 
-  // One entry: key and counters in the first cache line, the action record in the second.
+  // One entry, two cache lines: key, valid (the header's bit, copied) and counters in the first,
+  // the action record in the second.
   struct alignas(128) Slot {
-    FlowKey key{};
-    EmCounters counters{};
-    ActionRecord action{};
+    FlowKey key{};                 // bytes 0..41
+    std::uint8_t valid = 0;        // 42
+    std::uint32_t last_seen = 0;   // 44..47
+    std::uint64_t pkts = 0;        // 48..55
+    std::uint64_t bytes = 0;       // 56..63
+    ActionRecord action{};         // 64..127
   };
+  static_assert(sizeof(ActionRecord) == 64 && sizeof(Slot) == 128);
 
   static bool same_key(const FlowKey& a, const FlowKey& b) noexcept {
     std::uint64_t d = 0;
@@ -150,7 +163,7 @@ class ExactMatchTable {
   std::uint32_t buckets_;
   std::uint32_t count_ = 0;
   std::vector<Header> hdr_;  // 2 * buckets_
-  std::vector<Slot> slots_;  // capacity()
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;  // capacity()
 };
 
 }  // namespace nicsim::model
