@@ -44,6 +44,7 @@ cleanup() {
   for t in "$tap_a" "$tap_b" "$tap_w"; do ip link del "$t" 2>/dev/null; done
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM  # (a timeout's SIGTERM: the EXIT trap still removes what was made)
 
 step() { echo "--- $*"; }
 fail() {
