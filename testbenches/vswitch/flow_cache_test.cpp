@@ -28,6 +28,7 @@ Pipeline make() {
   e.vnet = 1;
   e.vport = 3;
   e.routes.insert(*IpPrefix::parse("10.1.0.0/16"), {RouteType::kVnet, 0, {}});
+  e.inbound_routes.push_back({100, *IpPrefix::parse("0.0.0.0/0"), 1, false, 0});
   return p;
 }
 

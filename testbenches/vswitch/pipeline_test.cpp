@@ -102,6 +102,7 @@ Pipeline make() {
   v1.mappings[ip("10.1.0.5")] = {ip(kPeerPa), mac(kPeerMac)};
   v1.mappings[ip("2001:db8:1::5")] = {ip(kPeerPa), mac(kPeerMac)};
   v1.mappings[ip("10.1.0.77")] = {ip("192.0.2.77"), mac("02:00:00:00:00:77")};
+  v1.valid_pas.insert(ip(kPeerPa));
   Vnet& v2 = p.vnet(2);
   v2.vni = 200;
   v2.mappings[ip("10.2.0.9")] = {ip("192.0.2.60"), mac("02:00:00:00:00:99")};
@@ -115,6 +116,10 @@ Pipeline make() {
   e.routes.insert(pfx("10.3.0.0/16"), {RouteType::kVnetDirect, 0, ip("10.1.0.77")});
   e.routes.insert(pfx("10.66.0.0/16"), {RouteType::kDrop, 0, {}});
   e.routes.insert(pfx("0.0.0.0/0"), {RouteType::kDirect, 0, {}});
+  // Inbound: VNI 100 from the underlay 192.0.2.0/24 is decapsulated with PA validation against
+  // VNET 1; from 198.51.100.0/24 (a trusted gateway, higher priority) without.
+  e.inbound_routes.push_back({100, pfx("192.0.2.0/24"), 10, true, 1});
+  e.inbound_routes.push_back({100, pfx("198.51.100.0/24"), 5, false, 0});
   return p;
 }
 
@@ -196,7 +201,7 @@ TEST(VswitchPipeline, OutboundEniStateAndAcl) {
   EXPECT_EQ(out(p, web).reason, "eni_down");
 }
 
-TEST(VswitchPipeline, InboundDecapsToTheEnisVnicWithPaValidation) {
+TEST(VswitchPipeline, InboundRoutingDecapsWithOrWithoutPaValidation) {
   Pipeline p = make();
   const Bytes inner = tcp_frame(kPeerMac, kVmMac, "10.1.0.5", "10.1.0.4", 80, 40000, 0x12);
   const Decision ok = in(p, vxlan(inner, kPeerPa, kHostPa, 100));
@@ -205,16 +210,21 @@ TEST(VswitchPipeline, InboundDecapsToTheEnisVnicWithPaValidation) {
   EXPECT_EQ(ok.vport, 3u);
   EXPECT_EQ(ok.eni, 7u);
   EXPECT_EQ(in(p, vxlan(inner, kPeerPa, "192.0.2.2", 100)).reason, "wrong_vip");
-  EXPECT_EQ(in(p, vxlan(inner, kPeerPa, kHostPa, 101)).reason, "unknown_vni");
-  EXPECT_EQ(in(p, vxlan(inner, kPeerPa, kHostPa, 200)).reason, "no_eni")
-      << "the ENI is in VNET 1, not 2";
+  EXPECT_EQ(in(p, vxlan(inner, kPeerPa, kHostPa, 101)).reason, "inbound_route_miss")
+      << "no inbound routing entry for VNI 101";
+  EXPECT_EQ(in(p, vxlan(inner, "203.0.113.1", kHostPa, 100)).reason, "inbound_route_miss")
+      << "no entry for that underlay source";
   EXPECT_EQ(in(p, vxlan(inner, "192.0.2.51", kHostPa, 100)).reason, "pa_validation")
-      << "the CA 10.1.0.5 lives on 192.0.2.50";
-  const Bytes stranger = tcp_frame(kPeerMac, kVmMac, "10.1.0.200", "10.1.0.4", 80, 40000);
-  EXPECT_EQ(in(p, vxlan(stranger, kPeerPa, kHostPa, 100)).reason, "pa_validation")
-      << "no mapping for the source CA";
-  p.eni(7).pa_validation = false;
-  EXPECT_EQ(in(p, vxlan(stranger, kPeerPa, kHostPa, 100)).kind, Decision::Kind::kToVnic);
+      << "192.0.2.51 is not a valid PA of VNET 1";
+  EXPECT_EQ(in(p, vxlan(inner, "198.51.100.7", kHostPa, 100)).kind, Decision::Kind::kToVnic)
+      << "the gateway's entry decaps without PA validation";
+  Bytes other_vm = inner;
+  other_vm[5] = 0x0c;  // an inner destination MAC no ENI has
+  EXPECT_EQ(in(p, vxlan(other_vm, kPeerPa, kHostPa, 100)).reason, "no_eni");
+  // The lowest priority value wins among overlapping entries.
+  p.eni(7).inbound_routes.push_back({100, pfx("192.0.2.51/32"), 1, false, 0});
+  EXPECT_EQ(in(p, vxlan(inner, "192.0.2.51", kHostPa, 100)).kind, Decision::Kind::kToVnic);
+  // Inbound ACL on the decapsulated packet.
   auto g = std::make_shared<AclGroup>("in");
   AclRule only_web;
   only_web.name = "only-web-replies";
@@ -227,6 +237,8 @@ TEST(VswitchPipeline, InboundDecapsToTheEnisVnicWithPaValidation) {
   const Bytes other = tcp_frame(kPeerMac, kVmMac, "10.1.0.5", "10.1.0.4", 8080, 40000);
   EXPECT_EQ(in(p, vxlan(other, kPeerPa, kHostPa, 100)).reason, "acl");
   EXPECT_EQ(in(p, tcp_frame(kPeerMac, kVmMac, "10.1.0.5", "10.1.0.4", 80, 1)).reason, "not_vxlan");
+  p.eni(7).admin_up = false;
+  EXPECT_EQ(in(p, vxlan(inner, kPeerPa, kHostPa, 100)).reason, "eni_down");
 }
 
 TEST(VswitchPipeline, PacketInfoReadsPlainAndTunnelledFrames) {

@@ -140,18 +140,23 @@ Decision Pipeline::outbound(const PacketInfo& p) const {
 Decision Pipeline::inbound(const PacketInfo& p) const {
   if (!p.vxlan) return drop("not_vxlan");
   if (!(p.outer_dst == vip_)) return drop("wrong_vip");
-  std::optional<std::uint32_t> vnet;
-  for (const auto& [vid, v] : vnets_) {
-    if (v.vni == p.vni) vnet = vid;
-  }
-  if (!vnet) return drop("unknown_vni");
-  const auto id = eni_by_mac(p.dst_mac, vnet);
+  const auto id = eni_by_mac(p.dst_mac, std::nullopt);
   if (!id) return drop("no_eni");
   const Eni& e = enis_.at(*id);
   if (!e.admin_up) return drop("eni_down", *id);
-  if (e.pa_validation) {
-    const CaPaMapping* m = mapping(*vnet, p.tuple.src);
-    if (m == nullptr || !(m->underlay_ip == p.outer_src)) return drop("pa_validation", *id);
+  const InboundRoute* route = nullptr;  // exact VNI, source prefix, lowest priority
+  for (const InboundRoute& r : e.inbound_routes) {
+    if (r.vni == p.vni && r.sip.contains(p.outer_src) &&
+        (route == nullptr || r.priority < route->priority)) {
+      route = &r;
+    }
+  }
+  if (route == nullptr) return drop("inbound_route_miss", *id);
+  if (route->pa_validate) {
+    const auto v = vnets_.find(route->src_vnet);
+    if (v == vnets_.end() || v->second.valid_pas.count(p.outer_src) == 0) {
+      return drop("pa_validation", *id);
+    }
   }
   const AclVerdict acl = e.inbound_acl.evaluate(p.tuple);
   if (!acl.allow) {

@@ -10,10 +10,11 @@
 //       vnet_direct  the same, the mapping looked up by the route's overlay IP instead
 //       direct       to the underlay as it is (no encap)
 //       drop         drop
-//   inbound (from the wire, VXLAN): outer destination must be the host's VIP -> the VNI names a
-//     VNET -> ENI by the inner destination MAC (in that VNET) -> admin state -> PA validation
-//     (the outer source must be a PA of the VNET's mappings for the inner source CA, when the
-//     ENI asks for it) -> decap -> inbound ACL stages -> to the ENI's VNIC.
+//   inbound (from the wire, VXLAN): outer destination must be the host's VIP -> ENI by the
+//     inner destination MAC -> admin state -> the ENI's inbound routing entry for the VNI and the
+//     outer source (DASH's INBOUND_ROUTING_ENTRY: exact VNI, source prefix, lowest priority
+//     wins): decap, or decap with PA validation (the outer source must be a valid PA of the
+//     entry's source VNET: PA_VALIDATION_ENTRY) -> inbound ACL stages -> to the ENI's VNIC.
 //
 // The result, a Decision, is what the unified flow table will cache per connection and offload.
 #pragma once
@@ -24,6 +25,8 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "nicsim/host/vswitch/acl.hpp"
 #include "nicsim/host/vswitch/lpm.hpp"
@@ -49,16 +52,27 @@ struct CaPaMapping {
 struct Vnet {
   std::uint32_t vni = 0;
   std::unordered_map<model::IpAddr, CaPaMapping, IpHash> mappings;  // by customer address
+  /// PA_VALIDATION_ENTRY: the underlay sources this VNET's traffic may come from.
+  std::unordered_set<model::IpAddr, IpHash> valid_pas;
+};
+
+/// INBOUND_ROUTING_ENTRY of an ENI: tunnelled packets with this VNI from a source in `sip`.
+struct InboundRoute {
+  std::uint32_t vni = 0;
+  IpPrefix sip;                 // the outer source (underlay); /0 for any
+  std::uint32_t priority = 0;   // lower wins
+  bool pa_validate = false;     // tunnel_decap_pa_validate (else tunnel_decap)
+  std::uint32_t src_vnet = 0;   // pa_validate: the VNET whose valid PAs the source must be in
 };
 
 struct Eni {
   model::MacAddr mac;
   std::uint32_t vnet = 0;
   bool admin_up = true;
-  bool pa_validation = true;
   unsigned vport = 1;  // the VNIC (NIC vport) it is bound to
   AclStages outbound_acl, inbound_acl;
   LpmTable<OutboundRoute> routes;
+  std::vector<InboundRoute> inbound_routes;
 };
 
 /// The packet fields the slow path decides on (from its headers: packet_info()).
@@ -80,8 +94,8 @@ struct Decision {
   enum class Kind : std::uint8_t { kDrop, kEncap, kDirect, kToVnic };
   Kind kind = Kind::kDrop;
   std::string reason;       // kDrop: why ("acl", "route_miss", "mapping_miss", "route_drop",
-                            // "eni_down", "no_eni", "wrong_vip", "unknown_vni", "pa_validation",
-                            // "not_vxlan": an inbound packet that is not VXLAN)
+                            // "eni_down", "no_eni", "wrong_vip", "inbound_route_miss",
+                            // "pa_validation", "not_vxlan": an inbound packet that is not VXLAN)
   std::uint32_t eni = 0;    // the ENI it belongs to (its key: the index in the switch)
   // kEncap: VXLAN with this VNI from the host's PA to the mapping's PA; inner destination MAC
   std::uint32_t vni = 0;
