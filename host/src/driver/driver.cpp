@@ -120,6 +120,20 @@ std::string Features::to_string() const {
   return o.str();
 }
 
+std::vector<std::pair<const char*, std::uint64_t>> Stats::named() const {
+  return {{"rx_wire_frames", rx_wire_frames}, {"rx_wire_bytes", rx_wire_bytes},
+          {"tx_frames", tx_frames}, {"tx_bytes", tx_bytes}, {"out_wire", out_wire},
+          {"out_wire_bytes", out_wire_bytes}, {"out_vnic", out_vnic},
+          {"out_exception", out_exception}, {"loopback", loopback}, {"mirror", mirror},
+          {"mirror_drop", mirror_drop}, {"em_hits", em_hits}, {"tcam_hits", tcam_hits},
+          {"misses", misses}, {"drop_parse_error", drop_parse_error}, {"drop_flow", drop_flow},
+          {"drop_meter", drop_meter}, {"drop_bad_action", drop_bad_action},
+          {"drop_mtu", drop_mtu}, {"drop_rx_no_desc", drop_rx_no_desc},
+          {"drop_rx_too_long", drop_rx_too_long}, {"drop_rx_cq_full", drop_rx_cq_full},
+          {"drop_quota", drop_quota}, {"drop_exc_full", drop_exc_full},
+          {"drop_spoof", drop_spoof}, {"tx_bad_desc", tx_bad_desc}};
+}
+
 std::string Stats::to_string() const {
   std::ostringstream o;
   o << "in: wire " << rx_wire_frames << " tx " << tx_frames << " | out: wire " << out_wire

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace nicsim::host {
 
@@ -30,6 +32,9 @@ struct Stats {
   /// (holds whenever the pipeline is empty).
   [[nodiscard]] bool ledger_balanced() const { return ledger_in() == ledger_out(); }
   [[nodiscard]] std::string to_string() const;
+  /// Every counter with its name as reports and scenario expectations spell it
+  /// ("rx_wire_frames", "drop_flow", ...), in declaration order.
+  [[nodiscard]] std::vector<std::pair<const char*, std::uint64_t>> named() const;
 };
 
 }  // namespace nicsim::host
