@@ -138,18 +138,9 @@ std::string si(double v) {
 }
 
 nlohmann::ordered_json stats_json(const host::Stats& t) {
-  return {{"rx_wire_frames", t.rx_wire_frames}, {"rx_wire_bytes", t.rx_wire_bytes},
-          {"tx_frames", t.tx_frames}, {"tx_bytes", t.tx_bytes}, {"out_wire", t.out_wire},
-          {"out_wire_bytes", t.out_wire_bytes}, {"out_vnic", t.out_vnic},
-          {"out_exception", t.out_exception}, {"loopback", t.loopback}, {"mirror", t.mirror},
-          {"mirror_drop", t.mirror_drop}, {"em_hits", t.em_hits}, {"tcam_hits", t.tcam_hits},
-          {"misses", t.misses}, {"drop_parse_error", t.drop_parse_error},
-          {"drop_flow", t.drop_flow}, {"drop_meter", t.drop_meter},
-          {"drop_bad_action", t.drop_bad_action}, {"drop_mtu", t.drop_mtu},
-          {"drop_rx_no_desc", t.drop_rx_no_desc}, {"drop_rx_too_long", t.drop_rx_too_long},
-          {"drop_rx_cq_full", t.drop_rx_cq_full}, {"drop_quota", t.drop_quota},
-          {"drop_exc_full", t.drop_exc_full}, {"drop_spoof", t.drop_spoof},
-          {"tx_bad_desc", t.tx_bad_desc}};
+  nlohmann::ordered_json j;
+  for (const auto& [name, v] : t.named()) j[name] = v;
+  return j;
 }
 
 void write_report(const std::string& path, const sim::Scenario& s, const RunArgs& a,
@@ -234,7 +225,8 @@ int do_run(const RunArgs& a) {
   opt.valid_pattern = parse_pattern(a.valid_pattern, "--valid-pattern");
   opt.ready_pattern = parse_pattern(a.ready_pattern, "--ready-pattern");
   std::unique_ptr<sim::WirePort> port;
-  std::vector<std::unique_ptr<sim::WirePort>> taps;
+  std::vector<const sim::TapPort*> taps;  // for their figures at the end
+  std::vector<std::unique_ptr<sim::TapPort>> vnic_taps;
   if (a.fst_window != 0 && (!a.wire_tap.empty() || !a.vnic_taps.empty())) {
     throw std::invalid_argument("--fst-window re-runs the simulation: not with a TAP (its "
                                 "traffic does not repeat)");
@@ -243,7 +235,9 @@ int do_run(const RunArgs& a) {
     if (!a.wire_in.empty() || !a.wire_out.empty()) {
       throw std::invalid_argument("--wire-tap and --wire-in/--wire-out: the wire has one port");
     }
-    port = std::make_unique<sim::TapPort>(a.wire_tap);
+    auto tap = std::make_unique<sim::TapPort>(a.wire_tap);
+    taps.push_back(tap.get());
+    port = std::move(tap);
     opt.wire = port.get();
   }
   for (const std::string& t : a.vnic_taps) {
@@ -260,8 +254,9 @@ int do_run(const RunArgs& a) {
     if (opt.vnic_ports.count(vport) != 0) {
       throw std::invalid_argument("--vnic-tap: VNIC " + std::to_string(vport) + " has two ports");
     }
-    taps.push_back(std::make_unique<sim::TapPort>(t.substr(eq + 1)));
-    opt.vnic_ports[vport] = taps.back().get();
+    vnic_taps.push_back(std::make_unique<sim::TapPort>(t.substr(eq + 1)));
+    taps.push_back(vnic_taps.back().get());
+    opt.vnic_ports[vport] = vnic_taps.back().get();
   }
   // A run with a TAP ends on SIGINT / SIGTERM or after --duration; either drains and reports.
   std::signal(SIGINT, on_stop_signal);
@@ -331,8 +326,8 @@ int do_run(const RunArgs& a) {
                 static_cast<unsigned long long>(r.reinjected),
                 static_cast<unsigned long long>(r.not_forwarded));
   }
-  for (const auto& t : taps) {
-    const auto& tp = static_cast<const sim::TapPort&>(*t);
+  for (const sim::TapPort* t : taps) {
+    const sim::TapPort& tp = *t;
     std::printf("  %-10s %zu frames from the kernel, %zu to it, %zu dropped (interface down or "
                 "full)\n", tp.describe().c_str(), tp.received(), tp.transmitted(), tp.tx_dropped());
   }

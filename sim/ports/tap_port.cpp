@@ -24,7 +24,7 @@ std::string err(const std::string& ifname, const std::string& what) {
 
 }  // namespace
 
-TapPort::TapPort(const std::string& ifname) : ifname_(ifname) {
+TapPort::TapPort(const std::string& ifname) : ifname_(ifname), buf_(kMaxFrame) {
   if (ifname.empty() || ifname.size() >= IFNAMSIZ) {
     throw PortError("tap port '" + ifname + "': an interface name has 1 to " +
                     std::to_string(IFNAMSIZ - 1) + " characters");
@@ -51,9 +51,8 @@ void TapPort::close() {
 
 std::optional<model::Frame> TapPort::receive() {
   if (fd_ < 0) return std::nullopt;
-  std::vector<std::uint8_t> buf(kMaxFrame);
   for (;;) {
-    const ssize_t n = ::read(fd_, buf.data(), buf.size());
+    const ssize_t n = ::read(fd_, buf_.data(), buf_.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
@@ -63,9 +62,8 @@ std::optional<model::Frame> TapPort::receive() {
       ++runts_;
       continue;
     }
-    buf.resize(static_cast<std::size_t>(n));
     model::Frame f;
-    f.data = std::move(buf);
+    f.data.assign(buf_.begin(), buf_.begin() + n);
     f.orig_len = static_cast<std::uint32_t>(n);
     ++received_;
     return f;

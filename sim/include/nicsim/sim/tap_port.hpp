@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "nicsim/sim/wire_port.hpp"
 
@@ -49,6 +50,7 @@ class TapPort final : public WirePort {
  private:
   std::string ifname_;
   int fd_ = -1;
+  std::vector<std::uint8_t> buf_;  // one read's room, kept between calls
   std::size_t received_ = 0, transmitted_ = 0, tx_dropped_ = 0, runts_ = 0;
 };
 
