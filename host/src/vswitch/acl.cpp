@@ -9,20 +9,6 @@ namespace nicsim::host::vswitch {
 
 namespace {
 
-/// The address's bytes in network order and their count.
-std::array<std::uint8_t, 16> bytes_of(const model::IpAddr& a, unsigned& n) {
-  std::array<std::uint8_t, 16> b{};
-  if (a.is_v4()) {
-    const auto v4 = a.v4().bytes();
-    std::copy(v4.begin(), v4.end(), b.begin());
-    n = 4;
-  } else {
-    b = a.v6().bytes();
-    n = a.is_v6() ? 16 : 0;
-  }
-  return b;
-}
-
 bool first_bits_equal(const std::array<std::uint8_t, 16>& a, const std::array<std::uint8_t, 16>& b,
                       unsigned bits) {
   const unsigned full = bits / 8, rest = bits % 8;
@@ -47,6 +33,17 @@ bool any_or_empty(const std::vector<T>& v, F&& f) {
 
 }  // namespace
 
+std::array<std::uint8_t, 16> ip_bytes(const model::IpAddr& a) noexcept {
+  std::array<std::uint8_t, 16> b{};
+  if (a.is_v4()) {
+    const auto v4 = a.v4().bytes();
+    std::copy(v4.begin(), v4.end(), b.begin());
+  } else if (a.is_v6()) {
+    b = a.v6().bytes();
+  }
+  return b;
+}
+
 std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
   const auto slash = text.find('/');
   const auto addr = model::IpAddr::parse(text.substr(0, slash));
@@ -58,8 +55,8 @@ std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
     const auto [p, ec] = std::from_chars(l.data(), l.data() + l.size(), len);
     if (ec != std::errc() || p != l.data() + l.size() || len > max || l.empty()) return std::nullopt;
   }
-  unsigned n = 0;
-  const auto b = bytes_of(*addr, n);
+  const auto b = ip_bytes(*addr);
+  const unsigned n = addr->is_v4() ? 4 : 16;
   // Host bits must be zero: compare with the address cut to its prefix.
   std::array<std::uint8_t, 16> cut{};
   for (unsigned i = 0; i < n; ++i) {
@@ -76,14 +73,13 @@ std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
 
 bool IpPrefix::contains(const model::IpAddr& a) const noexcept {
   if (a.version() != addr.version()) return false;
-  unsigned n1 = 0, n2 = 0;
-  return first_bits_equal(bytes_of(addr, n1), bytes_of(a, n2), len);
+  return first_bits_equal(ip_bytes(addr), ip_bytes(a), len);
 }
 
 std::size_t IpHash::operator()(const model::IpAddr& a) const noexcept {
   std::uint64_t h = 0xcbf29ce484222325ull ^ a.version();  // FNV-1a over the address bytes
-  unsigned n = 0;
-  const auto b = bytes_of(a, n);
+  const auto b = ip_bytes(a);
+  const unsigned n = a.is_v4() ? 4 : a.is_v6() ? 16 : 0;
   for (unsigned i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ull;
   return static_cast<std::size_t>(h);
 }

@@ -5,7 +5,7 @@ namespace nicsim::host::vswitch {
 
 namespace {
 
-constexpr std::uint8_t kTcp = 6, kUdp = 17, kIcmp = 1, kIcmpv6 = 58;
+constexpr std::uint8_t kTcp = 6, kIcmp = 1, kIcmpv6 = 58;
 
 std::size_t mix(std::size_t h, std::uint64_t v) {
   return h ^ (v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2));
@@ -54,7 +54,7 @@ std::uint64_t ConnTable::timeout(std::uint8_t proto, ConnState s) const {
     }
   }
   if (proto == kIcmp || proto == kIcmpv6) return timeouts_.icmp;
-  (void)kUdp;  // UDP and every other protocol
+  // UDP and every other protocol
   return s == ConnState::kUnreplied ? timeouts_.udp_unreplied : timeouts_.udp_replied;
 }
 

@@ -52,6 +52,9 @@ struct PortRange {
   friend bool operator==(const PortRange&, const PortRange&) = default;
 };
 
+/// An address's bytes in network order: IPv4 in the first 4 (the rest zero), IPv6 all 16.
+[[nodiscard]] std::array<std::uint8_t, 16> ip_bytes(const model::IpAddr& a) noexcept;
+
 /// A hash of an address (both families), for the switch's tables.
 struct IpHash {
   std::size_t operator()(const model::IpAddr& a) const noexcept;

@@ -4,6 +4,7 @@
 // way, values at the nodes that hold a prefix.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -18,9 +19,10 @@ class LpmTable {
   /// Adds or replaces the value of `p`; returns true when it was new.
   bool insert(const IpPrefix& p, T value) {
     Trie& t = trie(p.addr);
+    const auto ab = ip_bytes(p.addr);
     std::uint32_t n = 0;
     for (unsigned i = 0; i < p.len; ++i) {
-      const unsigned b = bit(p.addr, i);
+      const unsigned b = bit(ab, i);
       if (t.nodes[n].child[b] == 0) {
         t.nodes[n].child[b] = static_cast<std::uint32_t>(t.nodes.size());
         t.nodes.emplace_back();
@@ -35,9 +37,10 @@ class LpmTable {
   /// Removes `p` (exactly that prefix); false when it is not there. Nodes stay for reuse.
   bool erase(const IpPrefix& p) {
     Trie& t = trie(p.addr);
+    const auto ab = ip_bytes(p.addr);
     std::uint32_t n = 0;
     for (unsigned i = 0; i < p.len; ++i) {
-      n = t.nodes[n].child[bit(p.addr, i)];
+      n = t.nodes[n].child[bit(ab, i)];
       if (n == 0) return false;
     }
     if (!t.nodes[n].value) return false;
@@ -50,9 +53,10 @@ class LpmTable {
     const Trie& t = a.is_v6() ? v6_ : v4_;
     const unsigned width = a.is_v6() ? 128 : 32;
     const T* best = t.nodes[0].value ? &*t.nodes[0].value : nullptr;
+    const auto ab = ip_bytes(a);
     std::uint32_t n = 0;
     for (unsigned i = 0; i < width; ++i) {
-      n = t.nodes[n].child[bit(a, i)];
+      n = t.nodes[n].child[bit(ab, i)];
       if (n == 0) break;
       if (t.nodes[n].value) best = &*t.nodes[n].value;
     }
@@ -61,9 +65,10 @@ class LpmTable {
   /// The value of exactly `p`, or null.
   [[nodiscard]] const T* find(const IpPrefix& p) const {
     const Trie& t = p.addr.is_v6() ? v6_ : v4_;
+    const auto ab = ip_bytes(p.addr);
     std::uint32_t n = 0;
     for (unsigned i = 0; i < p.len; ++i) {
-      n = t.nodes[n].child[bit(p.addr, i)];
+      n = t.nodes[n].child[bit(ab, i)];
       if (n == 0) return nullptr;
     }
     return t.nodes[n].value ? &*t.nodes[n].value : nullptr;
@@ -78,9 +83,8 @@ class LpmTable {
   struct Trie {
     std::vector<Node> nodes = std::vector<Node>(1);
   };
-  static unsigned bit(const model::IpAddr& a, unsigned i) {
-    if (a.is_v4()) return (a.v4().value() >> (31 - i)) & 1u;
-    return (a.v6().bytes()[i / 8] >> (7 - i % 8)) & 1u;
+  static unsigned bit(const std::array<std::uint8_t, 16>& b, unsigned i) {
+    return (b[i / 8] >> (7 - i % 8)) & 1u;
   }
   Trie& trie(const model::IpAddr& a) { return a.is_v6() ? v6_ : v4_; }
 
