@@ -92,10 +92,10 @@ std::string dest_of(const model::Delivery& d, model::DropReason drop) {
 
 std::string FrameRecord::path() const {
   const char* src = vport == 0 ? "wire" : vport == model::kHostVport ? "host" : "vnic";
-  const char* dst = dest.starts_with("wire")        ? "wire"
-                    : dest.starts_with("vnic")      ? "vnic"
-                    : dest.starts_with("exception") ? "exception"
-                                                    : "drop";
+  const char* dst = dest_type == model::DestType::kWire        ? "wire"
+                    : dest_type == model::DestType::kVnic      ? "vnic"
+                    : dest_type == model::DestType::kException ? "exception"
+                                                               : "drop";
   return std::string(src) + "->" + dst;
 }
 
@@ -276,7 +276,8 @@ void Scoreboard::process(Pending& p) {
     rec.em_cycle = p.em_at;
     rec.tcam_cycle = p.tcam_at;
     rec.mirror = r.has_mirror;
-    rec.dest = dest_of(r.primary, r.drop);
+    if (log_) rec.dest = dest_of(r.primary, r.drop);
+    rec.dest_type = r.drop != model::DropReason::kNone ? model::DestType::kDrop : r.primary.dest;
     const std::uint16_t ti = r.primary.tcam_index;
     if (log_ && em_handle != model::kNoHandle) {
       rec.lookup = "em " + std::to_string(em_handle);

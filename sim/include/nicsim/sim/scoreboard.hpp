@@ -69,6 +69,7 @@ struct FrameRecord {
   std::string lookup;             // "em H" (exact-match handle), "tcam I", "miss", "none"
   std::string action;             // the record's operations ("decap dec_ttl mark ..."), "" if none
   std::string dest;               // "wire", "vnic V q Q", "exception REASON", "drop REASON"
+  model::DestType dest_type = model::DestType::kDrop;  // the decision's kind (kDrop: dropped)
   bool mirror = false;            // a copy also went to the exception ring
   std::uint64_t ingress_cycle = 0;
   std::optional<std::uint64_t> em_cycle, tcam_cycle;  // its lookups entered the tables
