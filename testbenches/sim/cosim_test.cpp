@@ -13,6 +13,7 @@
 
 #include "nicsim/model/pcap_io.hpp"
 #include "nicsim/sim/cosim.hpp"
+#include "nicsim/sim/nic_system.hpp"
 #include "nicsim/sim/pcap_port.hpp"
 
 namespace nicsim::sim {
@@ -264,6 +265,43 @@ TEST(Cosim, APortForAVnicWithoutTransmitQueueIsRefused) {
   EXPECT_NE(r.error.find("no VNIC 1 with a transmit queue"), std::string::npos) << r.error;
   o.vnic_ports = {{7, &p}};
   EXPECT_NE(run_scenario(s, o).error.find("VNIC 7"), std::string::npos);
+}
+
+// ---- the scoreboard's own checks, without the RTL: a wrong transmit status and a per-entry
+// counter the model does not have must each be a mismatch ---------------------------------------
+
+TEST(Scoreboard, AWrongTransmitStatusIsAMismatch) {
+  Scoreboard sb(rtl_device_config(64));
+  std::vector<std::uint8_t> frame(60, 0x11);
+  host::TxCompletion ok;
+  ok.frame = frame;
+  ok.status = host::TxStatus::kOk;
+  sb.tx_completion(0, 255, ok, 10);  // the host's queue: no anti-spoof, a good length
+  EXPECT_EQ(sb.mismatch_count(), 0u);
+  host::TxCompletion empty;  // a zero-length descriptor: the model says bad length
+  empty.status = host::TxStatus::kOk;
+  sb.tx_completion(0, 255, empty, 11);
+  ASSERT_EQ(sb.mismatch_count(), 1u);
+  EXPECT_EQ(sb.mismatches()[0].what, "status");
+  host::TxCompletion ovr;  // an override on a VNIC's own queue: bad override
+  ovr.frame = frame;
+  ovr.vport_override = 2;
+  ovr.status = host::TxStatus::kBadOverride;
+  sb.tx_completion(1, 1, ovr, 12);
+  EXPECT_EQ(sb.mismatch_count(), 1u);
+  EXPECT_EQ(sb.compared(), 3u);
+}
+
+TEST(Scoreboard, PerEntryCountersAreCompared) {
+  Scoreboard sb(rtl_device_config(64));
+  host::FlowCounters c;
+  c.packets = 3;
+  sb.entry_counters(true, 5, c);   // no such exact-match entry in the model
+  sb.entry_counters(false, 2, c);  // nor TCAM rule
+  sb.finish(host::Stats{}, 100);
+  ASSERT_EQ(sb.mismatch_count(), 2u);
+  EXPECT_EQ(sb.mismatches()[0].where, "exact-match entry 5");
+  EXPECT_EQ(sb.mismatches()[1].where, "TCAM entry 2");
 }
 
 }  // namespace
