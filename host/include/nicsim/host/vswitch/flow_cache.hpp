@@ -25,8 +25,6 @@
 
 namespace nicsim::host::vswitch {
 
-enum class Direction : std::uint8_t { kOutbound, kInbound };
-
 class FlowCache {
  public:
   struct Stats {

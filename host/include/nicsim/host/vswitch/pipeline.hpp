@@ -34,6 +34,9 @@
 
 namespace nicsim::host::vswitch {
 
+/// Which way a packet goes through the switch: from a VM (outbound) or to one (inbound).
+enum class Direction : std::uint8_t { kOutbound, kInbound };
+
 enum class RouteType : std::uint8_t { kVnet, kVnetDirect, kDirect, kDrop };
 [[nodiscard]] const char* to_string(RouteType t) noexcept;
 
