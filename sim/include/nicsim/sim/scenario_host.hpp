@@ -96,9 +96,4 @@ class ScenarioHost {
   Stats stats_;
 };
 
-/// The exact-match rule of a received frame's flow (its key's headers, source vport), or
-/// nullopt when the frame does not parse. Exposed for tests.
-[[nodiscard]] std::optional<host::FlowRule> rule_of_frame(std::span<const std::uint8_t> frame,
-                                                          unsigned src_vport);
-
 }  // namespace nicsim::sim
