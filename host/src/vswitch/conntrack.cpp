@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "nicsim/host/vswitch/conntrack.hpp"
 
+#include <algorithm>
+
 namespace nicsim::host::vswitch {
 
 namespace {
@@ -151,6 +153,13 @@ std::vector<std::uint64_t> ConnTable::expire(std::uint64_t now) {
     }
   }
   return gone;
+}
+
+bool ConnTable::touch(std::uint64_t id, std::uint64_t now) {
+  const auto it = by_id_.find(id);
+  if (it == by_id_.end()) return false;
+  it->second.last = std::max(it->second.last, now);
+  return true;
 }
 
 std::optional<ConnState> ConnTable::state(std::uint64_t id) const {

@@ -26,6 +26,7 @@ FlowCache::Result FlowCache::lookup(Direction dir, const PacketInfo& p, std::uin
   }
   r.conn = c.id;
   r.state = c.state;
+  r.replaced = c.replaced;
   if (c.replaced != 0) entries_.erase(c.replaced);  // a reopened tuple: the old connection's
   Entry& e = entries_[c.id];
   const auto d = static_cast<unsigned>(dir);
@@ -38,9 +39,44 @@ FlowCache::Result FlowCache::lookup(Direction dir, const PacketInfo& p, std::uin
   ++stats_.slow_path;
   e.decision[d] = slow(dir, p);
   e.stamp[d] = stamp_of(dir, e.decision[d]);
+  e.first[d] = p;
   r.decision = e.decision[d];
   r.first = true;
   return r;
+}
+
+const Decision* FlowCache::decision(std::uint64_t conn, Direction dir) const {
+  const auto it = entries_.find(conn);
+  const auto d = static_cast<unsigned>(dir);
+  if (it == entries_.end() || it->second.stamp[d].policy == 0) return nullptr;
+  return &it->second.decision[d];
+}
+
+bool FlowCache::current(std::uint64_t conn, Direction dir) const {
+  const auto it = entries_.find(conn);
+  const auto d = static_cast<unsigned>(dir);
+  return it != entries_.end() && it->second.stamp[d].policy != 0 &&
+         it->second.stamp[d] == stamp_of(dir, it->second.decision[d]);
+}
+
+const Decision* FlowCache::refresh(std::uint64_t conn, Direction dir) {
+  const auto it = entries_.find(conn);
+  const auto d = static_cast<unsigned>(dir);
+  if (it == entries_.end() || it->second.stamp[d].policy == 0) return nullptr;
+  Entry& e = it->second;
+  if (e.stamp[d] == stamp_of(dir, e.decision[d])) return &e.decision[d];
+  ++stats_.recomputed;
+  ++stats_.slow_path;
+  e.decision[d] = slow(dir, e.first[d]);
+  e.stamp[d] = stamp_of(dir, e.decision[d]);
+  return &e.decision[d];
+}
+
+std::vector<std::uint64_t> FlowCache::connections_cached() const {
+  std::vector<std::uint64_t> out;
+  out.reserve(entries_.size());
+  for (const auto& [id, e] : entries_) out.push_back(id);
+  return out;
 }
 
 std::vector<std::uint64_t> FlowCache::expire(std::uint64_t now) {

@@ -73,6 +73,9 @@ class ConnTable {
   /// Removes the connections idle beyond their state's timeout at `now`; returns their ids
   /// (the flow cache and the NIC's entries for them go too).
   std::vector<std::uint64_t> expire(std::uint64_t now);
+  /// Activity seen elsewhere (the NIC's counters of an offloaded connection) at `now`: the
+  /// connection's idle time starts again. Its state does not change. False for an unknown id.
+  bool touch(std::uint64_t id, std::uint64_t now);
 
   [[nodiscard]] std::size_t size() const { return by_id_.size(); }
   [[nodiscard]] std::optional<ConnState> state(std::uint64_t id) const;

@@ -39,6 +39,8 @@ class FlowCache {
     std::uint64_t conn = 0;  // 0: not cached
     bool first = false;      // this packet made the entry (or remade it)
     ConnState state = ConnState::kUnreplied;
+    std::uint64_t replaced = 0;  // a finished connection on the same tuple this one replaced
+                                 // (its entry is gone: the offload removes its NIC flows)
   };
 
   FlowCache(const Pipeline& p, std::size_t capacity = 1 << 20, ConnTimeouts t = {})
@@ -51,6 +53,19 @@ class FlowCache {
   Result lookup(Direction dir, const PacketInfo& p, std::uint64_t now);
   /// Removes the idle connections; returns their ids.
   std::vector<std::uint64_t> expire(std::uint64_t now);
+  /// Activity of connection `conn` seen outside the cache (its offloaded flows' NIC counters).
+  bool touch(std::uint64_t conn, std::uint64_t now) { return conns_.touch(conn, now); }
+
+  /// The decision cached for a connection and direction (null: none).
+  [[nodiscard]] const Decision* decision(std::uint64_t conn, Direction dir) const;
+  /// True when that decision was computed under the current policy.
+  [[nodiscard]] bool current(std::uint64_t conn, Direction dir) const;
+  /// Recomputes a cached decision that is not current, from the packet that first made it
+  /// (what a flow offloaded to the NIC needs after a policy change: its packets never reach the
+  /// cache). Returns the decision now cached, or null when there is none.
+  const Decision* refresh(std::uint64_t conn, Direction dir);
+  /// The connections that have an entry (in no particular order).
+  [[nodiscard]] std::vector<std::uint64_t> connections_cached() const;
 
   [[nodiscard]] const Stats& stats() const { return stats_; }
   [[nodiscard]] std::size_t size() const { return entries_.size(); }
@@ -66,6 +81,7 @@ class FlowCache {
   struct Entry {
     Decision decision[2];  // by Direction
     Stamp stamp[2];
+    PacketInfo first[2];   // the packet each decision was computed from
   };
   [[nodiscard]] Stamp stamp_of(Direction dir, const Decision& d) const;
   [[nodiscard]] Decision slow(Direction dir, const PacketInfo& p) const;

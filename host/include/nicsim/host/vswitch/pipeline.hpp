@@ -123,6 +123,8 @@ class Pipeline {
   /// unique among the ENIs. Throws std::invalid_argument for id 0.
   Eni& eni(std::uint32_t id);
   [[nodiscard]] const Eni* find_eni(std::uint32_t id) const;
+  /// Every ENI, by id.
+  [[nodiscard]] const std::map<std::uint32_t, Eni>& enis() const { return enis_; }
 
   [[nodiscard]] Decision outbound(const PacketInfo& p) const;
   [[nodiscard]] Decision inbound(const PacketInfo& p) const;
