@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+// The virtual switch on the NIC (docs/vswitch.md, "Offload and the exception path"): the policy
+// (Pipeline) and the unified flow table (FlowCache) behind the NIC's exception ring, with every
+// cached flow the NIC can execute installed in it through the driver's flow API.
+//
+//   exception ring (a NIC miss) -> packet_info -> direction (from a VNIC: outbound; from the
+//   wire: inbound) -> FlowCache::lookup (slow path on a connection's first packet)
+//     -> offload: the frame's exact-match rule (rule_of_frame) with the decision's actions
+//        (encap: a refcounted template per tunnel destination) installed in the NIC, then the
+//        frame re-injected from the host's transmit queue with its source vport, so the NIC
+//        applies the new flow to it too (the first packet is not lost);
+//     -> or, when the NIC cannot hold the flow (exact-match table full, no encap template left,
+//        a fragment, an uncached connection, offload off): the software fast path applies the
+//        same action record to the frame (model::Transposer, the spec's transposition: the
+//        bytes are those the NIC would have sent) and sends the result from the host's queue,
+//        where the host port's delivery rules (a TCAM rule per ENI by destination MAC, the rest
+//        to the wire) take it to its VNIC or the wire.
+//   policy_changed(): every offloaded flow whose decision is no longer current is recomputed
+//     (from the packet that made it) and its NIC entry replaced or removed: no stale action
+//     stays in the NIC.
+//   expire(now): the NIC's per-flow packet counters keep offloaded connections alive; idle ones
+//     age out of the connection table and their NIC entries are removed.
+//
+// The NIC's flow key has no outer addresses: an offloaded inbound flow is keyed on the VNI and
+// the inner 5-tuple, so the NIC does not re-check the VIP and PA validation for the packets
+// after the first (documented in docs/vswitch.md).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "nicsim/host/driver/driver.hpp"
+#include "nicsim/host/driver/flow.hpp"
+#include "nicsim/host/driver/queue.hpp"
+#include "nicsim/host/vswitch/flow_cache.hpp"
+#include "nicsim/host/vswitch/pipeline.hpp"
+
+namespace nicsim::host::vswitch {
+
+struct SwitchConfig {
+  Mac underlay_mac{};       // outer source MAC of what this host encapsulates
+  Mac underlay_next_hop{};  // outer destination MAC (the underlay's next hop)
+  unsigned host_txq = 0;    // the transmit queue the switch owns (vport 255, the host's)
+  RxQueueConfig exception_ring{.size_log2 = 10, .buf_size = 16384};
+  std::size_t flow_capacity = 1 << 20;  // connections (FlowCache)
+  ConnTimeouts timeouts{};
+  bool offload = true;  // false: every packet through the software fast path
+  /// TCAM priorities of the host port's delivery rules: per ENI, and the wire catch-all below
+  /// them (lower value wins).
+  std::uint16_t host_rule_priority = 0xFF00;
+};
+
+class Switch {
+ public:
+  struct Stats {
+    std::uint64_t exceptions = 0;      // frames polled from the exception ring
+    std::uint64_t not_routable = 0;    // no IP (or a parse error): dropped, counted
+    std::uint64_t other_reason = 0;    // exception reasons other than a miss: dropped, counted
+    std::uint64_t policy_drops = 0;    // frames the policy dropped in software
+    std::uint64_t installed = 0;       // flows installed in the NIC
+    std::uint64_t removed = 0;         // flows removed (aged, invalidated, replaced)
+    std::uint64_t replaced = 0;        // offloaded flows whose action a policy change replaced
+    std::uint64_t reinjected = 0;      // first frames sent back through the NIC's new flow
+    std::uint64_t sw_forwarded = 0;    // frames the software fast path sent
+    std::uint64_t nic_full = 0;        // flows the exact-match table had no room for
+    std::uint64_t encap_full = 0;      // flows with no encap template left in the NIC
+    std::uint64_t not_offloadable = 0; // no exact key (a fragment), an action refused
+    std::uint64_t tx_refused = 0;      // frames the host's full transmit ring refused (lost)
+    std::uint64_t touched = 0;         // offloaded connections the NIC's counters kept alive
+  };
+
+  /// The switch owns the exception ring and transmit queue `cfg.host_txq` (created by
+  /// bring_up()); `flows` is the NIC's flow table it installs into (it may hold other rules).
+  Switch(Driver& drv, FlowTable& flows, Pipeline& policy, SwitchConfig cfg);
+  ~Switch();
+  Switch(const Switch&) = delete;
+  Switch& operator=(const Switch&) = delete;
+
+  /// Exception ring, host transmit queue, the host port's delivery rules. Throws DriverError
+  /// (a missing block or queue) or FlowException (a delivery rule the NIC refuses).
+  void bring_up();
+  /// Handles up to `budget` frames of the exception ring at time `now` (ns, the caller's clock:
+  /// connection tracking and aging count it); returns the frames handled.
+  std::size_t service(std::uint64_t now, unsigned budget = 256);
+  /// Call after every policy change (routes, mappings, ENIs, ACLs): cached decisions recompute,
+  /// offloaded flows whose decision changed are replaced or removed in the NIC, the host port's
+  /// delivery rules follow the ENIs. Returns the offloaded flows whose NIC entry changed.
+  std::size_t policy_changed();
+  /// Ages connections out at `now` (offloaded ones stay while their NIC counters move); returns
+  /// the connections removed.
+  std::size_t expire(std::uint64_t now);
+  /// Removes every flow the switch installed (not the delivery rules).
+  void flush();
+
+  [[nodiscard]] const Stats& stats() const { return stats_; }
+  [[nodiscard]] const FlowCache& cache() const { return cache_; }
+  /// NIC flows the switch installed for connections now.
+  [[nodiscard]] std::size_t offloaded() const;
+  /// Encap templates in use (distinct tunnel destinations offloaded).
+  [[nodiscard]] std::size_t encap_templates_used() const { return encaps_.size(); }
+
+ private:
+  struct EncapKey {
+    std::array<std::uint8_t, 16> dst{};
+    std::uint8_t v6 = 0;
+    std::uint32_t vni = 0;
+    friend auto operator<=>(const EncapKey&, const EncapKey&) = default;
+  };
+  struct EncapSlot {
+    unsigned index = 0;
+    std::uint32_t refs = 0;
+  };
+  /// A flow of one direction of a connection installed in the NIC.
+  struct Installed {
+    Flow flow;
+    FlowRule rule;      // as installed (pattern and actions)
+    Decision decision;  // what it executes
+    std::optional<EncapKey> encap;
+    std::uint64_t packets = 0;  // the NIC's count at the last expire()
+  };
+  /// Usually one flow per direction; more when frames of one connection have different keys
+  /// (e.g. a VLAN tag on some of them).
+  struct ConnFlows {
+    std::vector<Installed> dir[2];
+  };
+  struct InstallResult {
+    enum Status { kFailed, kInstalled, kExists } status = kFailed;
+    Installed in{};
+  };
+  struct Delivery {
+    Mac mac;
+    unsigned vport;
+    Flow flow;
+  };
+  /// A decision as flow actions; `tmpl` is the encap template it needs (kEncap).
+  struct Plan {
+    std::vector<FlowAction> actions;
+    std::optional<EncapTemplate> tmpl;
+    std::optional<EncapKey> key;
+  };
+
+  void handle(const RxPacket& p, std::uint64_t now);
+  [[nodiscard]] Plan plan(const Decision& d) const;
+  /// Installs `rule` with `plan`'s actions (acquiring its template); kFailed is counted by
+  /// cause, kExists means the same key is installed (by an earlier miss of the same flow).
+  InstallResult install(FlowRule rule, const Plan& plan, const Decision& d);
+  void uninstall(Installed& in);
+  void release(const EncapKey& k);
+  void remove_conn(std::uint64_t conn);
+  /// The software fast path: the plan's action record applied to the frame, sent from the
+  /// host's queue.
+  void software(const RxPacket& p, const FlowRule& rule, const Plan& plan);
+  void sync_delivery_rules();
+
+  Driver& drv_;
+  FlowTable& ft_;
+  Pipeline& policy_;
+  SwitchConfig cfg_;
+  FlowCache cache_;
+  std::unique_ptr<RxQueue> exc_;
+  std::unique_ptr<TxQueue> txq_;
+  std::unordered_map<std::uint64_t, ConnFlows> conns_;
+  std::map<EncapKey, EncapSlot> encaps_;
+  std::vector<unsigned> free_templates_;
+  std::map<std::uint32_t, Delivery> delivery_;  // by ENI
+  std::vector<Flow> catch_all_;
+  struct Sw;  // the software fast path's parser and transposer
+  std::unique_ptr<Sw> sw_;
+  Stats stats_;
+};
+
+}  // namespace nicsim::host::vswitch

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: MIT
+#include "nicsim/host/vswitch/switch.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "nicsim/host/vswitch/frame_rule.hpp"
+#include "nicsim/model/encap.hpp"
+#include "nicsim/model/flow_key.hpp"
+#include "nicsim/model/parse.hpp"
+#include "nicsim/model/transpose.hpp"
+
+namespace nicsim::host::vswitch {
+
+namespace {
+
+constexpr unsigned kHostVport = 255;
+
+/// Two decisions that make the NIC do the same thing to a packet.
+bool same_effect(const Decision& a, const Decision& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case Decision::Kind::kDrop:
+    case Decision::Kind::kDirect:
+      return true;
+    case Decision::Kind::kEncap:
+      return a.vni == b.vni && a.outer_src == b.outer_src && a.outer_dst == b.outer_dst &&
+             a.inner_dmac == b.inner_dmac;
+    case Decision::Kind::kToVnic:
+      return a.vport == b.vport && a.decap == b.decap;
+  }
+  return false;
+}
+
+}  // namespace
+
+struct Switch::Sw {
+  model::Parser parser;
+  model::ParseResult pr;
+  model::Transposer tr;
+  model::EncapTable encap{2};  // index 1: the template of the packet at hand
+};
+
+Switch::Switch(Driver& drv, FlowTable& flows, Pipeline& policy, SwitchConfig cfg)
+    : drv_(drv),
+      ft_(flows),
+      policy_(policy),
+      cfg_(cfg),
+      cache_(policy, cfg.flow_capacity, cfg.timeouts),
+      sw_(std::make_unique<Sw>()) {
+  // Lowest index first (pop_back).
+  for (unsigned i = drv_.features().num_encap; i-- > 1;) free_templates_.push_back(i);
+}
+
+Switch::~Switch() = default;
+
+void Switch::bring_up() {
+  exc_ = std::make_unique<RxQueue>(RxQueue::exception(drv_, cfg_.exception_ring));
+  txq_ = std::make_unique<TxQueue>(
+      drv_, cfg_.host_txq, TxQueueConfig{.size_log2 = 10, .buf_size = 16384, .vport = kHostVport});
+  // What the software fast path sends and no ENI rule takes goes to the wire: untunnelled
+  // frames (direct routes) and VXLAN (encapsulated by software). The outer headers are not in
+  // the key: one VXLAN rule covers both underlay families.
+  const FlowAttr a{.priority = static_cast<std::uint16_t>(cfg_.host_rule_priority + 1),
+                   .ingress_vport = kHostVport,
+                   .placement = Placement::kTcam};
+  const std::vector<FlowAction> to_wire{ActionPort{0}};
+  for (const std::vector<FlowItem>& pattern :
+       {std::vector<FlowItem>{},
+        std::vector<FlowItem>{ItemEth{}, ItemIpv4{}, ItemUdp{}, ItemVxlan{}}}) {
+    auto f = ft_.create(a, pattern, to_wire);
+    if (!f) throw FlowException(f.error());
+    catch_all_.push_back(*f);
+  }
+  sync_delivery_rules();
+}
+
+void Switch::sync_delivery_rules() {
+  // One TCAM rule per ENI: a frame from the host port with the ENI's MAC as destination goes
+  // to its VNIC (what the software fast path decapsulated for it).
+  const auto& enis = policy_.enis();
+  for (auto it = delivery_.begin(); it != delivery_.end();) {
+    const auto e = enis.find(it->first);
+    if (e != enis.end() && e->second.mac.bytes() == it->second.mac &&
+        e->second.vport == it->second.vport) {
+      ++it;
+      continue;
+    }
+    (void)ft_.destroy(it->second.flow);
+    it = delivery_.erase(it);
+  }
+  for (const auto& [id, eni] : enis) {
+    if (delivery_.contains(id)) continue;
+    ItemEth eth{{EthHdr{.dst = eni.mac.bytes()}, EthHdr{.dst = Mac{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}}};
+    const FlowAttr a{.priority = cfg_.host_rule_priority,
+                     .ingress_vport = kHostVport,
+                     .placement = Placement::kTcam};
+    const std::vector<FlowItem> pattern{eth};
+    const std::vector<FlowAction> actions{ActionVnic{eni.vport}};
+    auto f = ft_.create(a, pattern, actions);
+    if (!f) throw FlowException(f.error());
+    delivery_.emplace(id, Delivery{eni.mac.bytes(), eni.vport, *f});
+  }
+}
+
+Switch::Plan Switch::plan(const Decision& d) const {
+  Plan p;
+  switch (d.kind) {
+    case Decision::Kind::kDrop:
+      p.actions = {ActionDrop{}};
+      break;
+    case Decision::Kind::kDirect:
+      p.actions = {ActionPort{0}};
+      break;
+    case Decision::Kind::kToVnic:
+      if (d.decap) p.actions.emplace_back(ActionVxlanDecap{});
+      p.actions.emplace_back(ActionVnic{d.vport});
+      break;
+    case Decision::Kind::kEncap: {
+      EncapTemplate t;
+      t.dmac = cfg_.underlay_next_hop;
+      t.smac = cfg_.underlay_mac;
+      t.vni = d.vni;
+      EncapKey k;
+      k.vni = d.vni;
+      if (d.outer_dst.is_v6()) {
+        t.set_ipv6(true);
+        t.sip = d.outer_src.v6().bytes();
+        t.dip = d.outer_dst.v6().bytes();
+        k.v6 = 1;
+      } else {
+        fmt::store_be(t.sip.data() + 12, d.outer_src.v4().value(), 4);  // IPv4: last 4 bytes
+        fmt::store_be(t.dip.data() + 12, d.outer_dst.v4().value(), 4);
+      }
+      k.dst = t.dip;
+      p.tmpl = t;
+      p.key = k;
+      // Template index 1 until install() gives the flow its own.
+      p.actions = {ActionSetMacDst{d.inner_dmac.bytes()}, ActionVxlanEncap{1}, ActionPort{0}};
+      break;
+    }
+  }
+  return p;
+}
+
+Switch::InstallResult Switch::install(FlowRule rule, const Plan& plan, const Decision& d) {
+  InstallResult r;
+  rule.actions = plan.actions;
+  rule.attr.placement = Placement::kExact;
+  if (plan.key) {
+    auto it = encaps_.find(*plan.key);
+    if (it == encaps_.end()) {
+      if (free_templates_.empty()) {
+        ++stats_.encap_full;
+        return r;
+      }
+      const unsigned index = free_templates_.back();
+      if (!ft_.set_encap_template(index, *plan.tmpl)) {
+        ++stats_.not_offloadable;
+        return r;
+      }
+      free_templates_.pop_back();
+      it = encaps_.emplace(*plan.key, EncapSlot{index, 0}).first;
+    }
+    for (FlowAction& a : rule.actions) {
+      if (auto* e = std::get_if<ActionVxlanEncap>(&a)) e->template_index = it->second.index;
+    }
+    ++it->second.refs;
+  }
+  auto f = ft_.create(rule);
+  if (!f) {
+    if (plan.key) release(*plan.key);
+    if (f.error().type == FlowError::Type::kExists) {
+      r.status = InstallResult::kExists;
+    } else if (f.error().type == FlowError::Type::kTableFull) {
+      ++stats_.nic_full;
+    } else {
+      ++stats_.not_offloadable;  // no exact key (a fragment) or an action the NIC refuses
+    }
+    return r;
+  }
+  ++stats_.installed;
+  r.status = InstallResult::kInstalled;
+  r.in = Installed{*f, std::move(rule), d, plan.key, 0};
+  return r;
+}
+
+void Switch::release(const EncapKey& k) {
+  const auto it = encaps_.find(k);
+  if (it == encaps_.end()) return;
+  if (--it->second.refs == 0) {
+    free_templates_.push_back(it->second.index);
+    encaps_.erase(it);
+  }
+}
+
+void Switch::uninstall(Installed& in) {
+  (void)ft_.destroy(in.flow);  // NOT_FOUND: gone already (a flush by another owner)
+  if (in.encap) release(*in.encap);
+  ++stats_.removed;
+}
+
+void Switch::remove_conn(std::uint64_t conn) {
+  const auto it = conns_.find(conn);
+  if (it == conns_.end()) return;
+  for (auto& dir : it->second.dir) {
+    for (Installed& in : dir) uninstall(in);
+  }
+  conns_.erase(it);
+}
+
+std::size_t Switch::service(std::uint64_t now, unsigned budget) {
+  if (!exc_) return 0;
+  std::size_t n = 0;
+  while (n < budget) {
+    const auto batch = exc_->poll(std::min(budget - static_cast<unsigned>(n), 64u));
+    if (batch.empty()) break;
+    for (const RxPacket& p : batch) handle(p, now);
+    n += batch.size();
+  }
+  txq_->reap();
+  return n;
+}
+
+void Switch::handle(const RxPacket& p, std::uint64_t now) {
+  ++stats_.exceptions;
+  if (p.reason != ExceptionReason::kMiss || p.src_vport == kHostVport) {
+    ++stats_.other_reason;
+    return;
+  }
+  const auto info = packet_info(p.bytes);
+  auto rule = info ? rule_of_frame(p.bytes, p.src_vport) : std::nullopt;
+  if (!rule) {
+    ++stats_.not_routable;
+    return;
+  }
+  const Direction dir = p.src_vport == 0 ? Direction::kInbound : Direction::kOutbound;
+  const FlowCache::Result r = cache_.lookup(dir, *info, now);
+  if (r.replaced != 0) remove_conn(r.replaced);
+  const Plan pl = plan(r.decision);
+  const bool drop = r.decision.kind == Decision::Kind::kDrop;
+  if (cfg_.offload && r.conn != 0) {
+    InstallResult ir = install(*rule, pl, r.decision);
+    if (ir.status != InstallResult::kFailed) {
+      // Through the NIC's new flow (or the one an earlier miss of the same flow installed);
+      // a drop needs nothing more.
+      bool sent = false;
+      if (drop) {
+        ++stats_.policy_drops;
+      } else if (txq_->send(p.bytes, static_cast<std::uint8_t>(p.src_vport))) {
+        ++stats_.reinjected;
+        sent = true;
+      } else {
+        ++stats_.tx_refused;
+      }
+      if (ir.status == InstallResult::kInstalled) {
+        ir.in.packets = sent ? 1 : 0;  // the NIC counts the re-injected frame: not activity
+        conns_[r.conn].dir[static_cast<unsigned>(dir)].push_back(std::move(ir.in));
+      }
+      return;
+    }
+  }
+  if (drop) {
+    ++stats_.policy_drops;
+    return;
+  }
+  software(p, *rule, pl);
+}
+
+void Switch::software(const RxPacket& p, const FlowRule& rule, const Plan& plan) {
+  const auto c = ft_.compile(rule.attr, rule.pattern, plan.actions);
+  if (!c) {
+    ++stats_.not_routable;  // the NIC has no encap templates at all: nothing can encapsulate
+    return;
+  }
+  const fmt::ActionRecord rec = fmt::ActionRecord::decode(c->action);
+  Sw& sw = *sw_;
+  sw.parser.parse(p.bytes, sw.pr);
+  if (plan.tmpl) sw.encap.set(1, *plan.tmpl);
+  sw.tr.apply(p.bytes, sw.pr, rec, p.flow_hash, sw.encap);
+  if (txq_->send(sw.tr.output())) {
+    ++stats_.sw_forwarded;
+  } else {
+    ++stats_.tx_refused;
+  }
+}
+
+std::size_t Switch::policy_changed() {
+  cache_.policy_changed();
+  if (exc_) sync_delivery_rules();
+  std::size_t changed = 0;
+  for (auto it = conns_.begin(); it != conns_.end();) {
+    const std::uint64_t conn = it->first;
+    for (unsigned d = 0; d < 2; ++d) {
+      auto& list = it->second.dir[d];
+      const auto dir = static_cast<Direction>(d);
+      if (list.empty() || cache_.current(conn, dir)) continue;
+      const Decision* nd = cache_.refresh(conn, dir);
+      for (auto in = list.begin(); in != list.end();) {
+        if (nd != nullptr && same_effect(in->decision, *nd)) {
+          in->decision = *nd;
+          ++in;
+          continue;
+        }
+        ++changed;
+        FlowRule rule = in->rule;
+        uninstall(*in);
+        InstallResult ir = nd != nullptr ? install(std::move(rule), plan(*nd), *nd)
+                                         : InstallResult{};
+        if (ir.status == InstallResult::kInstalled) {
+          ++stats_.replaced;
+          *in = std::move(ir.in);
+          ++in;
+        } else {
+          in = list.erase(in);  // its packets miss now: the slow path or software serves them
+        }
+      }
+    }
+    if (it->second.dir[0].empty() && it->second.dir[1].empty()) {
+      it = conns_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return changed;
+}
+
+std::size_t Switch::expire(std::uint64_t now) {
+  for (auto& [conn, cf] : conns_) {
+    bool active = false;
+    for (auto& dir : cf.dir) {
+      for (Installed& in : dir) {
+        const auto q = ft_.query(in.flow);
+        if (q && q->packets != in.packets) {
+          in.packets = q->packets;
+          active = true;
+        }
+      }
+    }
+    if (active && cache_.touch(conn, now)) ++stats_.touched;
+  }
+  const std::vector<std::uint64_t> gone = cache_.expire(now);
+  for (const std::uint64_t id : gone) remove_conn(id);
+  return gone.size();
+}
+
+void Switch::flush() {
+  for (auto& [conn, cf] : conns_) {
+    for (auto& dir : cf.dir) {
+      for (Installed& in : dir) uninstall(in);
+    }
+  }
+  conns_.clear();
+}
+
+std::size_t Switch::offloaded() const {
+  std::size_t n = 0;
+  for (const auto& [conn, cf] : conns_) n += cf.dir[0].size() + cf.dir[1].size();
+  return n;
+}
+
+}  // namespace nicsim::host::vswitch

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: MIT
+// The switch end to end on the NIC (switch.hpp), in the host suite's world (the driver on the
+// golden model; the same tests run on the Verilated NIC, testbenches/vswitch/CMakeLists.txt):
+// frames from a VM's transmit queue and from the wire, the NIC's misses on the exception ring,
+// the switch's offload, re-injection and software fast path, and what comes out on the wire
+// and in the VM's receive queue, compared with frames built here from the spec (Ethernet, IPv4
+// with its checksum, UDP, VXLAN written byte by byte), not by the code under test.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "fixture.hpp"
+#include "nicsim/host/vswitch/switch.hpp"
+#include "nicsim/model/flow_key.hpp"
+#include "nicsim/model/hash.hpp"
+
+namespace nicsim::host::vswitch {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+using test::kMacVnic1;
+using test::kMacVnic2;
+
+model::IpAddr ip(const char* s) { return *model::IpAddr::parse(s); }
+IpPrefix pfx(const char* s) { return *IpPrefix::parse(s); }
+
+constexpr std::uint64_t kUnderlayMac = 0x0a0000000001, kNextHop = 0x0a00000000fe;
+constexpr std::uint64_t kRemoteVmMac = 0x0200000000b2;
+constexpr unsigned kVni = 100;
+constexpr std::uint64_t kSec = 1'000'000'000ull;
+
+/// A VM's TCP or UDP frame (customer addresses).
+Bytes vm_frame(std::uint64_t smac, std::uint64_t dmac, const char* sip, const char* dip,
+               std::uint16_t sport, std::uint16_t dport, bool udp = false,
+               std::uint8_t flags = model::tcpflag::kSyn) {
+  model::PacketBuilder b;
+  b.eth({.dst = model::MacAddr::from_u64(dmac), .src = model::MacAddr::from_u64(smac)});
+  b.ipv4({.src = *model::Ipv4Addr::parse(sip), .dst = *model::Ipv4Addr::parse(dip)});
+  if (udp) {
+    b.udp({.sport = sport, .dport = dport});
+  } else {
+    b.tcp({.sport = sport, .dport = dport, .flags = flags});
+  }
+  return b.payload(40).bytes();
+}
+
+void put(Bytes& b, std::uint64_t v, unsigned n) {
+  for (unsigned i = n; i-- > 0;) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+void put_mac(Bytes& b, std::uint64_t m) { put(b, m, 6); }
+std::uint32_t v4(const char* s) { return model::Ipv4Addr::parse(s)->value(); }
+
+/// Spec 5.5 by hand: what the NIC sends for `inner` (already rewritten) encapsulated with VNI
+/// `vni` from `sip` to `dip`, with the UDP source port from h1 of the received frame's key.
+Bytes vxlan4(const Bytes& inner, const char* sip, const char* dip, std::uint32_t vni,
+             std::uint32_t h1) {
+  Bytes b;
+  put_mac(b, kNextHop);
+  put_mac(b, kUnderlayMac);
+  put(b, 0x0800, 2);
+  const std::size_t ip0 = b.size();
+  put(b, 0x4500, 2);
+  put(b, 36 + inner.size(), 2);            // total length
+  put(b, 0, 2);                            // ID
+  put(b, 0x4000, 2);                       // DF
+  put(b, 64 * 256 + 17, 2);                // TTL 64, UDP
+  put(b, 0, 2);                            // checksum, below
+  put(b, v4(sip), 4);
+  put(b, v4(dip), 4);
+  std::uint32_t sum = 0;
+  for (std::size_t i = ip0; i < ip0 + 20; i += 2) sum += (b[i] << 8) | b[i + 1];
+  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
+  b[ip0 + 10] = static_cast<std::uint8_t>(~sum >> 8);
+  b[ip0 + 11] = static_cast<std::uint8_t>(~sum);
+  put(b, 0xC000 | (h1 & 0x3FFF), 2);       // UDP source port
+  put(b, 4789, 2);
+  put(b, 16 + inner.size(), 2);
+  put(b, 0, 2);                            // no checksum
+  put(b, 0x08000000, 4);                   // VXLAN flags
+  put(b, vni << 8, 4);
+  b.insert(b.end(), inner.begin(), inner.end());
+  return b;
+}
+
+/// h1 of a frame's flow key (spec 4.1) as received from `vport`.
+std::uint32_t h1_of(const Bytes& f, unsigned vport) {
+  const model::FlowKey k = model::flow_key_of(f, static_cast<std::uint8_t>(vport));
+  return model::crc32c(k);
+}
+
+Bytes with_dmac(Bytes f, std::uint64_t dmac) {
+  for (unsigned i = 0; i < 6; ++i) f[i] = static_cast<std::uint8_t>(dmac >> (8 * (5 - i)));
+  return f;
+}
+
+/// A VXLAN packet from the underlay to this host.
+Bytes from_wire(const Bytes& inner, const char* outer_sip, const char* outer_dip, std::uint32_t vni) {
+  return model::PacketBuilder()
+      .eth({.dst = model::MacAddr::from_u64(kUnderlayMac), .src = model::MacAddr::from_u64(kNextHop)})
+      .ipv4({.src = *model::Ipv4Addr::parse(outer_sip), .dst = *model::Ipv4Addr::parse(outer_dip)})
+      .udp({.sport = 49152})
+      .vxlan({.vni = vni})
+      .payload(inner)
+      .bytes();
+}
+
+class SwitchTest : public test::HostTest {
+ protected:
+  SwitchTest() : policy(ip("10.1.0.1"), ip("10.1.0.1")), ft(drv) {
+    vnic(1, 0, 1);
+    vnic(2, 1, 1);
+    Vnet& vn = policy.vnet(1);
+    vn.vni = kVni;
+    vn.mappings[ip("10.0.0.2")] = {ip("10.2.0.2"), model::MacAddr::from_u64(kRemoteVmMac)};
+    vn.mappings[ip("10.0.0.3")] = {ip("10.2.0.3"), model::MacAddr::from_u64(kRemoteVmMac + 1)};
+    vn.valid_pas = {ip("10.2.0.2"), ip("10.2.0.3")};
+    Eni& e = policy.eni(1);
+    e.mac = model::MacAddr::from_u64(kMacVnic1);
+    e.vnet = 1;
+    e.vport = 1;
+    e.routes.insert(pfx("10.0.0.0/16"), {RouteType::kVnet});
+    e.routes.insert(pfx("10.9.0.0/16"), {RouteType::kDrop});
+    e.routes.insert(pfx("0.0.0.0/0"), {RouteType::kDirect});
+    e.inbound_routes.push_back({.vni = kVni, .sip = pfx("0.0.0.0/0"), .pa_validate = true,
+                                .src_vnet = 1});
+    Eni& e2 = policy.eni(2);
+    e2.mac = model::MacAddr::from_u64(kMacVnic2);
+    e2.vnet = 1;
+    e2.vport = 2;
+  }
+
+  void start(SwitchConfig c = {}) {
+    c.underlay_mac = test::mac(kUnderlayMac);
+    c.underlay_next_hop = test::mac(kNextHop);
+    c.host_txq = 0;
+    c.exception_ring.size_log2 = 6;
+    c.exception_ring.buf_size = 2048;
+    sw = std::make_unique<Switch>(drv, ft, policy, c);
+    sw->bring_up();
+    vm_tx = std::make_unique<TxQueue>(drv, 1, TxQueueConfig{.size_log2 = 6, .vport = 1});
+    rx1 = std::make_unique<RxQueue>(drv, 0, RxQueueConfig{.size_log2 = 6});
+  }
+
+  /// The VM on vport 1 sends `f`; the switch serves the exception ring; returns what the wire
+  /// got.
+  std::vector<Bytes> send_from_vm(const Bytes& f, std::uint64_t now = kSec) {
+    EXPECT_TRUE(vm_tx->send(f));
+    w.settle();
+    served = sw->service(now);
+    w.settle();
+    vm_tx->reap();
+    return wire();
+  }
+  std::vector<Bytes> wire() {
+    std::vector<Bytes> out;
+    while (auto f = w.wire_tx()) out.push_back(f->data);
+    return out;
+  }
+  std::vector<Bytes> to_vm1() {
+    std::vector<Bytes> out;
+    for (const RxPacket& p : rx1->poll()) out.push_back(p.bytes);
+    return out;
+  }
+
+  void TearDown() override {
+    if (sw) sw->flush();
+    HostTest::TearDown();
+  }
+
+  Pipeline policy;
+  FlowTable ft;
+  std::unique_ptr<Switch> sw;
+  std::unique_ptr<TxQueue> vm_tx;
+  std::unique_ptr<RxQueue> rx1;
+  std::size_t served = 0;
+};
+
+TEST_F(SwitchTest, OutboundVnetEncapIsOffloadedAndTheFirstFrameIsNotLost) {
+  start();
+  const Bytes syn = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2", 1234, 80);
+  const Bytes want = vxlan4(with_dmac(syn, kRemoteVmMac), "10.1.0.1", "10.2.0.2", kVni,
+                            h1_of(syn, 1));
+  EXPECT_EQ(send_from_vm(syn), std::vector<Bytes>{want});  // the first frame, re-injected
+  EXPECT_EQ(served, 1u);
+  EXPECT_EQ(sw->stats().installed, 1u);
+  EXPECT_EQ(sw->stats().reinjected, 1u);
+  EXPECT_EQ(sw->encap_templates_used(), 1u);
+  // The next frames of the connection stay in the NIC.
+  const Bytes ack = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2", 1234, 80, false,
+                             model::tcpflag::kAck);
+  const Bytes want2 = vxlan4(with_dmac(ack, kRemoteVmMac), "10.1.0.1", "10.2.0.2", kVni,
+                             h1_of(ack, 1));
+  EXPECT_EQ(send_from_vm(ack), std::vector<Bytes>{want2});
+  EXPECT_EQ(served, 0u);
+  EXPECT_EQ(sw->stats().exceptions, 1u);
+  EXPECT_EQ(drv.stats().em_hits, 2u);
+}
+
+TEST_F(SwitchTest, SoftwareFastPathSendsTheBytesTheNicWould) {
+  start({.offload = false});
+  for (std::uint16_t port = 1000; port < 1003; ++port) {
+    const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.3", port, 443, true);
+    const Bytes want = vxlan4(with_dmac(f, kRemoteVmMac + 1), "10.1.0.1", "10.2.0.3", kVni,
+                              h1_of(f, 1));
+    EXPECT_EQ(send_from_vm(f), std::vector<Bytes>{want});
+    EXPECT_EQ(served, 1u);
+  }
+  // A second frame of a cached connection: a hit in the host's cache, again through software.
+  const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.3", 1000, 443, true);
+  EXPECT_EQ(send_from_vm(f).size(), 1u);
+  EXPECT_EQ(sw->stats().sw_forwarded, 4u);
+  EXPECT_EQ(sw->stats().installed, 0u);
+  EXPECT_EQ(sw->cache().stats().hits, 1u);
+}
+
+TEST_F(SwitchTest, WithoutEncapTemplatesLeftFlowsStayInSoftware) {
+  start();
+  // One tunnel destination per mapping: as many as the NIC has templates, and one more.
+  const unsigned templates = drv.features().num_encap - 1;
+  for (unsigned i = 0; i <= templates; ++i) {
+    const std::string ca = "10.0.1." + std::to_string(i + 1);
+    const std::string pa = "10.3.0." + std::to_string(i + 1);
+    policy.vnet(1).mappings[ip(ca.c_str())] = {ip(pa.c_str()), model::MacAddr::from_u64(kRemoteVmMac)};
+  }
+  sw->policy_changed();
+  for (unsigned i = 0; i <= templates; ++i) {
+    const std::string ca = "10.0.1." + std::to_string(i + 1);
+    const std::string pa = "10.3.0." + std::to_string(i + 1);
+    const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", ca.c_str(), 5000, 53, true);
+    const Bytes want = vxlan4(with_dmac(f, kRemoteVmMac), "10.1.0.1", pa.c_str(), kVni,
+                              h1_of(f, 1));
+    EXPECT_EQ(send_from_vm(f), std::vector<Bytes>{want}) << i;
+  }
+  EXPECT_EQ(sw->stats().installed, templates);
+  EXPECT_EQ(sw->stats().encap_full, 1u);
+  EXPECT_EQ(sw->stats().sw_forwarded, 1u);
+  EXPECT_EQ(sw->encap_templates_used(), templates);
+  // Two flows to one destination share its template.
+  const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.1.1", 5001, 53, true);
+  EXPECT_EQ(send_from_vm(f).size(), 1u);
+  EXPECT_EQ(sw->stats().installed, templates + 1);
+  // Flows removed give their templates back.
+  sw->flush();
+  EXPECT_EQ(sw->encap_templates_used(), 0u);
+}
+
+TEST_F(SwitchTest, InboundDecapReachesTheVmAndRepliesStayInTheNic) {
+  start();
+  const Bytes inner = vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 80, 1234, false,
+                               model::tcpflag::kSyn);
+  const Bytes pkt = from_wire(inner, "10.2.0.2", "10.1.0.1", kVni);
+  w.wire_rx(pkt);
+  w.settle();
+  EXPECT_EQ(sw->service(kSec), 1u);
+  w.settle();
+  EXPECT_EQ(to_vm1(), std::vector<Bytes>{inner});
+  // The same flow again: the NIC decapsulates it alone.
+  w.wire_rx(pkt);
+  w.settle();
+  EXPECT_EQ(sw->service(kSec), 0u);
+  EXPECT_EQ(to_vm1(), std::vector<Bytes>{inner});
+  // The VM's reply (the other direction of the connection) is offloaded too.
+  const Bytes reply = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2", 1234, 80, false,
+                               model::tcpflag::kSyn | model::tcpflag::kAck);
+  EXPECT_EQ(send_from_vm(reply).size(), 1u);
+  EXPECT_EQ(sw->stats().installed, 2u);
+  EXPECT_EQ(sw->cache().size(), 1u);  // one connection, both directions
+}
+
+TEST_F(SwitchTest, InboundWithoutPaValidationOrToTheWrongVipIsDropped) {
+  start();
+  const Bytes inner = vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 80, 1234);
+  w.wire_rx(from_wire(inner, "10.7.7.7", "10.1.0.1", kVni));  // not a valid PA
+  w.wire_rx(from_wire(inner, "10.2.0.2", "10.1.0.9", kVni));  // not the VIP
+  w.settle();
+  EXPECT_EQ(sw->service(kSec), 2u);
+  w.settle();
+  EXPECT_TRUE(to_vm1().empty());
+  EXPECT_EQ(sw->stats().policy_drops, 2u);
+}
+
+TEST_F(SwitchTest, PolicyDropsAreOffloadedAsDrops) {
+  start();
+  const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.9.1.1", 1234, 80);
+  EXPECT_TRUE(send_from_vm(f).empty());
+  EXPECT_EQ(sw->stats().policy_drops, 1u);
+  EXPECT_EQ(sw->stats().installed, 1u);
+  EXPECT_TRUE(send_from_vm(f).empty());
+  EXPECT_EQ(served, 0u);  // dropped by the NIC
+  EXPECT_EQ(drv.stats().drop_flow, 1u);
+}
+
+TEST_F(SwitchTest, DirectRouteGoesToTheUnderlayUnchanged) {
+  start();
+  const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "192.0.2.7", 1234, 80);
+  EXPECT_EQ(send_from_vm(f), std::vector<Bytes>{f});
+  EXPECT_EQ(send_from_vm(f), std::vector<Bytes>{f});
+  EXPECT_EQ(served, 0u);
+}
+
+TEST_F(SwitchTest, APolicyChangeReplacesOffloadedFlowsAndLeavesNoStaleAction) {
+  start();
+  const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2", 1234, 80, true);
+  ASSERT_EQ(send_from_vm(f).size(), 1u);
+  // The VM moved: its mapping points to another PA.
+  policy.vnet(1).mappings[ip("10.0.0.2")].underlay_ip = ip("10.2.9.9");
+  EXPECT_EQ(sw->policy_changed(), 1u);
+  EXPECT_EQ(sw->stats().replaced, 1u);
+  const Bytes want = vxlan4(with_dmac(f, kRemoteVmMac), "10.1.0.1", "10.2.9.9", kVni, h1_of(f, 1));
+  EXPECT_EQ(send_from_vm(f), std::vector<Bytes>{want});
+  EXPECT_EQ(served, 0u);  // the NIC's entry was replaced, not left to miss
+  EXPECT_EQ(sw->encap_templates_used(), 1u);  // the old destination's template was given back
+  // An ACL now denies it: the NIC drops it.
+  auto g = std::make_shared<AclGroup>("out");
+  ASSERT_FALSE(g->add({.name = "allow-all", .priority = 10, .action = AclAction::kPermit}));
+  ASSERT_FALSE(g->add({.name = "deny-vm2", .priority = 1, .dst = {pfx("10.0.0.2/32")},
+                       .action = AclAction::kDeny}));
+  policy.eni(1).outbound_acl.set(0, g);
+  EXPECT_EQ(sw->policy_changed(), 1u);
+  EXPECT_TRUE(send_from_vm(f).empty());
+  EXPECT_EQ(served, 0u);
+  // A change that does not touch the flow leaves its entry alone.
+  policy.vnet(1).mappings[ip("10.0.0.77")] = {ip("10.2.0.77"), model::MacAddr::from_u64(1)};
+  EXPECT_EQ(sw->policy_changed(), 0u);
+}
+
+TEST_F(SwitchTest, IdleFlowsAgeOutOfTheNicAndActiveOnesStay) {
+  start();
+  const Bytes a = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2", 7000, 53, true);
+  const Bytes b = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2", 7001, 53, true);
+  send_from_vm(a, 0);
+  send_from_vm(b, 0);
+  EXPECT_EQ(sw->offloaded(), 2u);
+  const std::uint64_t t = ConnTimeouts{}.udp_unreplied;
+  // `a` carries packets in the NIC only; the switch sees them through the flow's counters.
+  send_from_vm(a, t / 2);
+  EXPECT_EQ(sw->expire(t / 2), 0u);
+  EXPECT_EQ(sw->stats().touched, 1u);
+  EXPECT_EQ(sw->expire(t + 1), 1u);  // b: idle since 0
+  EXPECT_EQ(sw->offloaded(), 1u);
+  EXPECT_EQ(sw->stats().removed, 1u);
+  // b's next packet misses again and is set up anew.
+  send_from_vm(b, t + 2);
+  EXPECT_EQ(served, 1u);
+  EXPECT_EQ(sw->offloaded(), 2u);
+}
+
+TEST_F(SwitchTest, FramesTheSwitchDoesNotRouteAreCountedNotLost) {
+  start();
+  const Bytes arp = model::PacketBuilder()
+                        .eth({.dst = model::MacAddr::from_u64(0xffffffffffff),
+                              .src = model::MacAddr::from_u64(kMacVnic1)})
+                        .arp({})
+                        .bytes();
+  EXPECT_TRUE(send_from_vm(arp).empty());
+  EXPECT_EQ(sw->stats().not_routable, 1u);
+}
+
+}  // namespace
+}  // namespace nicsim::host::vswitch
