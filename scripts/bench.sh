@@ -78,6 +78,16 @@ if wants driver_flow_inserts_per_s driver_flow_inserts_regs_per_s; then
   "$build/bin/driver_bench" | while read -r name value unit; do figure "$name" "$value" "$unit"; done
 fi
 
+# --- the virtual switch on the model backend (testbenches/vswitch/vswitch_bench.cpp: what each
+# figure counts; docs/vswitch.md, "Figures") ---
+if wants vswitch_flow_setups_per_s vswitch_sw_fastpath_pps vswitch_policy_update_ms \
+    vswitch_bytes_per_flow vswitch_bytes_per_route vswitch_bytes_per_mapping; then
+  "$root/scripts/build.sh" --target vswitch_bench >&2
+  "$build/bin/vswitch_bench" 1 "$prefix" | while read -r name value unit; do
+    figure "$name" "$value" "$unit"
+  done
+fi
+
 # --- nic_top (rtl/nic_top.sv, Verilated, the whole NIC through its external interfaces):
 # DATA_W=512 at 250 MHz nominal, host memory (AxiMem) read latency 100 clocks, write latency 50,
 # no stalls. rx_gbps_*: wire -> one VNIC receive queue, frames back to back, goodput (frame

@@ -39,6 +39,12 @@ struct Switch::Sw {
   model::ParseResult pr;
   model::Transposer tr;
   model::EncapTable encap{2};  // index 1: the template of the packet at hand
+  /// A flow's action record as the NIC would hold it, and its template.
+  struct Compiled {
+    fmt::ActionRecord rec;
+    std::optional<EncapTemplate> tmpl;
+  };
+  std::unordered_map<std::uint64_t, Compiled> compiled;  // by connection * 2 + direction
 };
 
 Switch::Switch(Driver& drv, FlowTable& flows, Pipeline& policy, SwitchConfig cfg)
@@ -201,12 +207,27 @@ void Switch::uninstall(Installed& in) {
 }
 
 void Switch::remove_conn(std::uint64_t conn) {
+  sw_->compiled.erase(conn * 2);
+  sw_->compiled.erase(conn * 2 + 1);
   const auto it = conns_.find(conn);
   if (it == conns_.end()) return;
   for (auto& dir : it->second.dir) {
     for (Installed& in : dir) uninstall(in);
   }
   conns_.erase(it);
+}
+
+bool Switch::send(std::span<const std::uint8_t> frame, std::optional<std::uint8_t> vport) {
+  if (tx_pending_ + 1 >= txq_->size()) flush_tx();  // room for the NIC to free slots
+  if (!txq_->send(frame, vport, false)) return false;
+  ++tx_pending_;
+  return true;
+}
+
+void Switch::flush_tx() {
+  if (tx_pending_ == 0) return;
+  txq_->doorbell();
+  tx_pending_ = 0;
 }
 
 std::size_t Switch::service(std::uint64_t now, unsigned budget) {
@@ -218,6 +239,7 @@ std::size_t Switch::service(std::uint64_t now, unsigned budget) {
     for (const RxPacket& p : batch) handle(p, now);
     n += batch.size();
   }
+  flush_tx();
   txq_->reap();
   return n;
 }
@@ -229,25 +251,28 @@ void Switch::handle(const RxPacket& p, std::uint64_t now) {
     return;
   }
   const auto info = packet_info(p.bytes);
-  auto rule = info ? rule_of_frame(p.bytes, p.src_vport) : std::nullopt;
-  if (!rule) {
+  if (!info) {
     ++stats_.not_routable;
     return;
   }
   const Direction dir = p.src_vport == 0 ? Direction::kInbound : Direction::kOutbound;
   const FlowCache::Result r = cache_.lookup(dir, *info, now);
   if (r.replaced != 0) remove_conn(r.replaced);
-  const Plan pl = plan(r.decision);
   const bool drop = r.decision.kind == Decision::Kind::kDrop;
   if (cfg_.offload && r.conn != 0) {
-    InstallResult ir = install(*rule, pl, r.decision);
+    auto rule = rule_of_frame(p.bytes, p.src_vport);
+    if (!rule) {  // packet_info parsed it: cannot happen, but never dereference a maybe
+      ++stats_.not_routable;
+      return;
+    }
+    InstallResult ir = install(std::move(*rule), plan(r.decision), r.decision);
     if (ir.status != InstallResult::kFailed) {
       // Through the NIC's new flow (or the one an earlier miss of the same flow installed);
       // a drop needs nothing more.
       bool sent = false;
       if (drop) {
         ++stats_.policy_drops;
-      } else if (txq_->send(p.bytes, static_cast<std::uint8_t>(p.src_vport))) {
+      } else if (send(p.bytes, static_cast<std::uint8_t>(p.src_vport))) {
         ++stats_.reinjected;
         sent = true;
       } else {
@@ -264,21 +289,35 @@ void Switch::handle(const RxPacket& p, std::uint64_t now) {
     ++stats_.policy_drops;
     return;
   }
-  software(p, *rule, pl);
+  software(p, r.conn != 0 ? r.conn * 2 + static_cast<unsigned>(dir) : 0, r.first, r.decision);
 }
 
-void Switch::software(const RxPacket& p, const FlowRule& rule, const Plan& plan) {
-  const auto c = ft_.compile(rule.attr, rule.pattern, plan.actions);
-  if (!c) {
-    ++stats_.not_routable;  // the NIC has no encap templates at all: nothing can encapsulate
-    return;
-  }
-  const fmt::ActionRecord rec = fmt::ActionRecord::decode(c->action);
+void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const Decision& d) {
   Sw& sw = *sw_;
+  Sw::Compiled local;
+  Sw::Compiled* c = &local;
+  if (key != 0) {
+    const auto [it, made] = sw.compiled.try_emplace(key);
+    c = &it->second;
+    fresh = fresh || made;
+  }
+  if (key == 0 || fresh) {
+    const Plan pl = plan(d);
+    const auto rule = rule_of_frame(p.bytes, p.src_vport);
+    const auto cr = rule ? ft_.compile(rule->attr, rule->pattern, pl.actions)
+                         : Result<CompiledRule>(FlowError{});
+    if (!cr) {
+      if (key != 0) sw.compiled.erase(key);
+      ++stats_.not_routable;  // the NIC has no encap templates at all: nothing can encapsulate
+      return;
+    }
+    c->rec = fmt::ActionRecord::decode(cr->action);
+    c->tmpl = pl.tmpl;
+  }
   sw.parser.parse(p.bytes, sw.pr);
-  if (plan.tmpl) sw.encap.set(1, *plan.tmpl);
-  sw.tr.apply(p.bytes, sw.pr, rec, p.flow_hash, sw.encap);
-  if (txq_->send(sw.tr.output())) {
+  if (c->tmpl) sw.encap.set(1, *c->tmpl);
+  sw.tr.apply(p.bytes, sw.pr, c->rec, p.flow_hash, sw.encap);
+  if (send(sw.tr.output(), std::nullopt)) {
     ++stats_.sw_forwarded;
   } else {
     ++stats_.tx_refused;

@@ -153,9 +153,13 @@ class Switch {
   void uninstall(Installed& in);
   void release(const EncapKey& k);
   void remove_conn(std::uint64_t conn);
-  /// The software fast path: the plan's action record applied to the frame, sent from the
-  /// host's queue.
-  void software(const RxPacket& p, const FlowRule& rule, const Plan& plan);
+  /// The software fast path: the flow's action record (compiled once per connection and
+  /// direction while its decision stands; `key` 0: an uncached packet) applied to the frame,
+  /// sent from the host's queue.
+  void software(const RxPacket& p, std::uint64_t key, bool fresh, const Decision& d);
+  /// Queues a frame on the host's transmit queue (one doorbell per batch: flush_tx()).
+  bool send(std::span<const std::uint8_t> frame, std::optional<std::uint8_t> vport);
+  void flush_tx();
   void sync_delivery_rules();
 
   Driver& drv_;
@@ -170,8 +174,9 @@ class Switch {
   std::vector<unsigned> free_templates_;
   std::map<std::uint32_t, Delivery> delivery_;  // by ENI
   std::vector<Flow> catch_all_;
-  struct Sw;  // the software fast path's parser and transposer
+  struct Sw;  // the software fast path's parser, transposer and compiled actions
   std::unique_ptr<Sw> sw_;
+  unsigned tx_pending_ = 0;  // frames queued since the last doorbell
   Stats stats_;
 };
 
