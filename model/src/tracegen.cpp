@@ -117,6 +117,37 @@ TraceSpec make_trace_spec(std::string_view sizes, std::string_view kinds) {
   return spec;
 }
 
+AddrRange AddrRange::parse(std::string_view text) {
+  const auto slash = text.find('/');
+  const auto addr = IpAddr::parse(text.substr(0, slash));
+  if (!addr) throw TraceSpecError("not an IP address: '" + std::string(text) + "'");
+  const unsigned max = addr->is_v4() ? 32 : 128;
+  unsigned len = max;
+  if (slash != std::string_view::npos) {
+    const std::string_view l = text.substr(slash + 1);
+    len = 0;
+    if (l.empty() || l.size() > 3) throw TraceSpecError("bad prefix length in '" + std::string(text) + "'");
+    for (const char c : l) {
+      if (c < '0' || c > '9') throw TraceSpecError("bad prefix length in '" + std::string(text) + "'");
+      len = len * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (len > max) throw TraceSpecError("prefix length above " + std::to_string(max) + " in '" + std::string(text) + "'");
+  }
+  std::array<std::uint8_t, 16> b{};
+  if (addr->is_v4()) {
+    const auto v = addr->v4().bytes();
+    std::copy(v.begin(), v.end(), b.begin());
+  } else {
+    b = addr->v6().bytes();
+  }
+  for (unsigned i = len; i < max; ++i) {
+    if ((b[i / 8] >> (7 - i % 8)) & 1u) {
+      throw TraceSpecError("'" + std::string(text) + "' has host bits set beyond /" + std::to_string(len));
+    }
+  }
+  return AddrRange{*addr, len};
+}
+
 void validate(const TraceSpec& spec) {
   if (spec.flows == 0) throw TraceSpecError("flows must be at least 1");
   if (spec.kinds.empty()) throw TraceSpecError("no header kinds selected");
@@ -242,6 +273,42 @@ class Choice {
 };
 
 constexpr std::array<std::uint16_t, 8> kServicePorts = {80, 443, 53, 8080, 22, 123, 3306, 5201};
+
+/// `host` placed in the host bits of `r` (the low bits of the address).
+void place(const AddrRange& r, std::uint64_t host, Ipv4Addr& v4, Ipv6Addr& v6) {
+  if (r.base.is_v4()) {
+    const unsigned hb = 32 - r.len;
+    const std::uint32_t mask = hb >= 32 ? 0xFFFFFFFFu : ((1u << hb) - 1u);
+    v4 = Ipv4Addr(r.base.v4().value() | (static_cast<std::uint32_t>(host) & mask));
+    return;
+  }
+  std::array<std::uint8_t, 16> b = r.base.v6().bytes();
+  const unsigned hb = 128 - r.len;
+  for (unsigned i = 0; i < std::min(hb, 64u); ++i) {
+    if ((host >> i) & 1u) b[15 - i / 8] |= static_cast<std::uint8_t>(1u << (i % 8));
+  }
+  v6 = Ipv6Addr(b);
+}
+
+/// The spec's fixed endpoints on the level that feeds the flow key.
+void apply_endpoints(const Endpoints& e, std::uint64_t seed, std::uint32_t f, FlowTemplate& t) {
+  const bool inner = t.tun != Tun::kNone;
+  MacAddr& smac = inner ? t.inner_smac : t.smac;
+  MacAddr& dmac = inner ? t.inner_dmac : t.dmac;
+  IpLevel& ip = inner ? t.inner : t.outer;
+  if (e.src_mac) smac = *e.src_mac;
+  if (e.dst_mac) dmac = *e.dst_mac;
+  const bool v4 = ip.net == Net::kIpv4 || ip.net == Net::kArp;
+  const bool v6 = ip.net == Net::kIpv6 || ip.net == Net::kIpv6Ext;
+  const auto fits = [&](const std::optional<AddrRange>& r) {
+    return r && ((v4 && r->base.is_v4()) || (v6 && r->base.is_v6()));
+  };
+  if (fits(e.src_ip)) place(*e.src_ip, std::uint64_t{f} + 1, ip.src4, ip.src6);
+  if (fits(e.dst_ip)) {
+    std::uint64_t st = seed ^ 0x6a09e667f3bcc909ULL ^ (std::uint64_t{f} * 0x9e3779b97f4a7c15ULL);
+    place(*e.dst_ip, splitmix64(st), ip.dst4, ip.dst6);
+  }
+}
 
 class FlowFactory {
  public:
@@ -580,7 +647,8 @@ std::optional<Frame> TraceGenerator::next() {
   if (produced_ >= spec_.count) return std::nullopt;
   const std::uint64_t i = produced_++;
   const auto flow = static_cast<std::uint32_t>(i < spec_.flows ? i : rng_.below(spec_.flows));
-  const FlowTemplate t = FlowFactory(spec_.seed, spec_.kinds).make(flow);
+  FlowTemplate t = FlowFactory(spec_.seed, spec_.kinds).make(flow);
+  apply_endpoints(spec_.endpoints, spec_.seed, flow, t);
   const std::size_t target = draw_size();
   const bool malformed = rng_.chance(spec_.malformed);
 

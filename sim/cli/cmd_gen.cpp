@@ -19,7 +19,14 @@ struct GenArgs {
   std::string kinds = "all";
   double malformed = 0.0;
   std::uint64_t gap_ns = 0;
+  std::string src_mac, dst_mac, src_ip, dst_ip;
 };
+
+model::MacAddr mac_arg(const std::string& text, const char* option) {
+  const auto m = model::MacAddr::parse(text);
+  if (!m) throw model::TraceSpecError(std::string(option) + ": not a MAC address: '" + text + "'");
+  return *m;
+}
 
 int do_gen(const GenArgs& a) {
   model::TraceSpec spec = model::make_trace_spec(a.sizes, a.kinds);
@@ -28,6 +35,10 @@ int do_gen(const GenArgs& a) {
   spec.flows = a.flows;
   spec.malformed = a.malformed;
   if (a.gap_ns != 0) spec.gap_ns = a.gap_ns;
+  if (!a.src_mac.empty()) spec.endpoints.src_mac = mac_arg(a.src_mac, "--src-mac");
+  if (!a.dst_mac.empty()) spec.endpoints.dst_mac = mac_arg(a.dst_mac, "--dst-mac");
+  if (!a.src_ip.empty()) spec.endpoints.src_ip = model::AddrRange::parse(a.src_ip);
+  if (!a.dst_ip.empty()) spec.endpoints.dst_ip = model::AddrRange::parse(a.dst_ip);
   model::TraceGenerator gen(spec);
   model::PcapWriter writer(a.out);
   std::uint64_t frames = 0;
@@ -68,6 +79,15 @@ Runner add_gen_command(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   sub->add_option("--gap-ns", a->gap_ns, "timestamp gap between frames (default: generator's)");
+  sub->add_option("--src-mac", a->src_mac,
+                  "source MAC of every flow (of the inner frame when tunnelled), e.g. a VM's");
+  sub->add_option("--dst-mac", a->dst_mac, "destination MAC of every flow (inner when tunnelled)");
+  sub->add_option("--src-ip", a->src_ip,
+                  "source addresses: PREFIX (e.g. 10.0.0.1/32 or 2001:db8::/64), flow n gets "
+                  "the prefix + n + 1; applies to the flows of its family (inner when tunnelled)");
+  sub->add_option("--dst-ip", a->dst_ip,
+                  "destination addresses: PREFIX, a random host part per flow; flows of its "
+                  "family (inner when tunnelled)");
   return [a] { return do_gen(*a); };
 }
 

@@ -2,9 +2,11 @@
 // Trace generator: determinism, size mix, kinds, malformed fraction, flows, spec parsing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -226,6 +228,57 @@ TEST(TraceGen, FlowsHaveStableDistinctTuples) {
   }
   EXPECT_EQ(by_flow.size(), 40u);
   EXPECT_EQ(tuples.size(), 40u);
+}
+
+// Fixed endpoints: every flow's key-level headers (inner when tunnelled) carry the given MACs and
+// addresses within the given ranges, per family; everything else is the trace without them.
+TEST(TraceGen, EndpointsFixTheKeyLevelAddresses) {
+  TraceSpec spec{.seed = 5,
+                 .count = 600,
+                 .flows = 60,
+                 .kinds = {HeaderKind::kIpv4, HeaderKind::kIpv6, HeaderKind::kTcp,
+                           HeaderKind::kUdp, HeaderKind::kVxlan, HeaderKind::kVlan}};
+  const auto plain = generate(spec);
+  spec.endpoints.src_mac = MacAddr::from_u64(0x020000000011);
+  spec.endpoints.dst_mac = MacAddr::from_u64(0x0200000000fe);
+  spec.endpoints.src_ip = AddrRange::parse("10.0.0.0/24");
+  spec.endpoints.dst_ip = AddrRange::parse("2001:db8:5::/120");
+  const auto fixed = generate(spec);
+  ASSERT_EQ(plain.size(), fixed.size());
+  std::set<std::string> srcs, dsts;
+  std::size_t v4 = 0, v6 = 0, tunnelled = 0;
+  for (std::size_t i = 0; i < fixed.size(); ++i) {
+    ASSERT_EQ(plain[i].data.size(), fixed[i].data.size()) << i;  // same stacks and sizes
+    const ParseResult r = parse(fixed[i].data);
+    ASSERT_TRUE(r.ok()) << i;
+    const Level& in = r.innermost();
+    tunnelled += r.depth > 1 ? 1 : 0;
+    EXPECT_EQ(in.eth.src, *spec.endpoints.src_mac) << i;
+    EXPECT_EQ(in.eth.dst, *spec.endpoints.dst_mac) << i;
+    if (in.ip.version == 4) {
+      ++v4;
+      EXPECT_EQ(in.ip.src.v4().value() & 0xFFFFFF00u, 0x0a000000u) << i;
+      srcs.insert(in.ip.src.to_string());
+    } else {
+      ++v6;
+      const auto b = in.ip.dst.v6().bytes();
+      const auto base = AddrRange::parse("2001:db8:5::").base.v6().bytes();
+      EXPECT_TRUE(std::equal(b.begin(), b.begin() + 15, base.begin())) << i;
+      dsts.insert(in.ip.dst.to_string());
+    }
+    if (r.depth > 1) {  // the outer level keeps the generator's own addresses
+      EXPECT_NE(r.outer().eth.src, *spec.endpoints.src_mac);
+    }
+  }
+  EXPECT_GT(v4, 0u);
+  EXPECT_GT(v6, 0u);
+  EXPECT_GT(tunnelled, 0u);
+  EXPECT_GT(srcs.size(), 20u);  // the flow number in the host bits
+  EXPECT_GT(dsts.size(), 5u);   // a random host part
+  EXPECT_THROW(AddrRange::parse("10.0.0.1/24"), TraceSpecError);
+  EXPECT_THROW(AddrRange::parse("10.0.0.0/33"), TraceSpecError);
+  EXPECT_THROW(AddrRange::parse("nope"), TraceSpecError);
+  EXPECT_EQ(AddrRange::parse("10.0.0.7").len, 32u);
 }
 
 TEST(TraceSpecParsing, SizesKindsAndErrors) {

@@ -29,6 +29,7 @@
 #include <string>
 #include <string_view>
 
+#include "nicsim/model/addr.hpp"
 #include "nicsim/model/frame.hpp"
 #include "nicsim/model/parse_result.hpp"
 #include "nicsim/model/prng.hpp"
@@ -130,6 +131,27 @@ class KindSet {
 /// one tag, qinq for two, ipv6ext for IPv6 with at least one extension header, tunnels by type.
 [[nodiscard]] KindSet kinds_in(const ParseResult& r) noexcept;
 
+/// An address range "base/len" for the generator's endpoints (IPv4 or IPv6; host bits of
+/// `base` beyond `len` must be zero).
+struct AddrRange {
+  IpAddr base;
+  unsigned len = 0;
+  /// "10.0.0.0/24", "2001:db8::/64", or an address alone (one address). Throws TraceSpecError.
+  [[nodiscard]] static AddrRange parse(std::string_view text);
+};
+
+/// Fixed endpoints for every flow (the headers that feed a NIC's flow key: the inner ones of a
+/// tunnelled flow), e.g. the traffic of one VM: its MAC and address as the source, its gateway's
+/// MAC and a customer subnet as the destination. Unset fields keep the generator's choice.
+/// An address range applies to the flows of its family (an IPv4 range to IPv4 flows); a
+/// source address is the range's base plus the flow's number + 1 within the host bits, a
+/// destination one the base plus a random host part. Setting one changes nothing else in the
+/// trace (the same seed gives the same frames otherwise).
+struct Endpoints {
+  std::optional<MacAddr> src_mac, dst_mac;
+  std::optional<AddrRange> src_ip, dst_ip;
+};
+
 struct TraceSpec {
   std::uint64_t seed = 1;
   std::uint64_t count = 1000;
@@ -139,6 +161,7 @@ struct TraceSpec {
   double malformed = 0.0;  // fraction 0..1
   std::uint64_t start_ns = 0;
   std::uint64_t gap_ns = 1000;
+  Endpoints endpoints{};
 };
 
 /// A spec value that makes no sense, with a message for the user.
