@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+#include "nicsim/host/vswitch/policy_file.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "nicsim/host/config/yaml.hpp"
+
+namespace nicsim::host::vswitch {
+
+namespace {
+
+using yaml::Ctx;
+using yaml::each;
+using yaml::fail;
+using yaml::kind;
+using yaml::Map;
+
+model::IpAddr ip_of(const Ctx& c, const YAML::Node& v, const std::string& p) {
+  const auto a = v.IsScalar() ? model::IpAddr::parse(v.Scalar()) : std::nullopt;
+  if (!a) fail(c, v, p, "expected an IP address (10.0.0.1 or fd00::1), found " + kind(v));
+  return *a;
+}
+
+IpPrefix prefix_of(const Ctx& c, const YAML::Node& v, const std::string& p) {
+  const auto x = v.IsScalar() ? IpPrefix::parse(v.Scalar()) : std::nullopt;
+  if (!x) {
+    fail(c, v, p, "expected a prefix (10.0.0.0/24, fd00::/64; no host bits beyond the length), "
+                  "found " + kind(v));
+  }
+  return *x;
+}
+
+model::MacAddr mac_addr_of(const Ctx& c, const YAML::Node& v, const std::string& p) {
+  return model::MacAddr(yaml::mac_of(c, v, p));
+}
+
+/// A port ("80") or a range ("1000-2000"), as a number or text.
+PortRange port_range_of(const Ctx& c, const YAML::Node& v, const std::string& p) {
+  const std::string s = v.IsScalar() ? v.Scalar() : "";
+  const auto num = [&](const std::string& t) -> unsigned {
+    if (t.empty() || t.size() > 5 || t.find_first_not_of("0123456789") != std::string::npos) {
+      fail(c, v, p, "expected a port (80) or a range (1000-2000), found " + kind(v));
+    }
+    const unsigned x = static_cast<unsigned>(std::stoul(t));
+    if (x > 65535) fail(c, v, p, "port " + t + " is above 65535");
+    return x;
+  };
+  const auto dash = s.find('-');
+  const unsigned lo = num(s.substr(0, dash));
+  const unsigned hi = dash == std::string::npos ? lo : num(s.substr(dash + 1));
+  if (lo > hi) fail(c, v, p, "empty range " + s);
+  return {static_cast<std::uint16_t>(lo), static_cast<std::uint16_t>(hi)};
+}
+
+std::uint8_t protocol_of(const Ctx& c, const YAML::Node& v, const std::string& p) {
+  if (v.IsScalar()) {
+    const std::string s = v.Scalar();
+    if (s == "tcp") return 6;
+    if (s == "udp") return 17;
+    if (s == "icmp") return 1;
+    if (s == "icmpv6") return 58;
+  }
+  Map dummy(c, YAML::Node(), p);
+  return static_cast<std::uint8_t>(dummy.u64_of(v, p, 0, 255));
+}
+
+AclAction action_of(Map& m, const std::string& k) {
+  const std::string a = m.choice(k, "", {"permit", "permit_and_continue", "deny",
+                                         "deny_and_continue"});
+  if (a == "permit") return AclAction::kPermit;
+  if (a == "permit_and_continue") return AclAction::kPermitAndContinue;
+  if (a == "deny") return AclAction::kDeny;
+  return AclAction::kDenyAndContinue;
+}
+
+template <class T, class Fn>
+std::vector<T> list_of(const Ctx& c, Map& m, const std::string& k, Fn&& item) {
+  std::vector<T> out;
+  each(c, m.get(k), m.sub(k), [&](const YAML::Node& n, const std::string& p) {
+    out.push_back(item(c, n, p));
+  });
+  return out;
+}
+
+void read_groups(const Ctx& c, Map& top, Policy& pol) {
+  each(c, top.get("acl_groups"), "acl_groups", [&](const YAML::Node& gn, const std::string& gp) {
+    Map g(c, gn, gp);
+    const std::string name = g.str("name", "");
+    if (name.empty()) fail(c, gn, gp, "missing 'name'");
+    if (pol.acl_groups.contains(name)) fail(c, g.get("name"), g.sub("name"), "duplicate group '" + name + "'");
+    const bool v6 = g.choice("family", "ipv4", {"ipv4", "ipv6"}) == "ipv6";
+    auto group = std::make_shared<AclGroup>(name, v6);
+    each(c, g.get("rules"), g.sub("rules"), [&](const YAML::Node& rn, const std::string& rp) {
+      Map r(c, rn, rp);
+      AclRule rule;
+      rule.name = r.str("name", "");
+      rule.priority = static_cast<std::uint32_t>(r.u64("priority", 0, 0, 0xFFFFFFFFu));
+      if (!r.has("action")) fail(c, rn, rp, "missing 'action'");
+      rule.action = action_of(r, "action");
+      rule.src = list_of<IpPrefix>(c, r, "src", prefix_of);
+      rule.dst = list_of<IpPrefix>(c, r, "dst", prefix_of);
+      rule.protocols = list_of<std::uint8_t>(c, r, "protocols", protocol_of);
+      rule.sports = list_of<PortRange>(c, r, "src_ports", port_range_of);
+      rule.dports = list_of<PortRange>(c, r, "dst_ports", port_range_of);
+      r.done();
+      if (auto e = group->add(std::move(rule))) fail(c, rn, rp, e->what);
+    });
+    g.done();
+    pol.acl_groups.emplace(name, std::move(group));
+  });
+}
+
+void read_vnets(const Ctx& c, Map& top, Policy& pol, std::set<std::uint32_t>& ids) {
+  each(c, top.get("vnets"), "vnets", [&](const YAML::Node& vn, const std::string& vp) {
+    Map v(c, vn, vp);
+    if (!v.has("id")) fail(c, vn, vp, "missing 'id'");
+    const auto id = static_cast<std::uint32_t>(v.u64("id", 0, 1, 0xFFFFFFFFu));
+    if (!ids.insert(id).second) fail(c, v.get("id"), v.sub("id"), "duplicate VNET " + std::to_string(id));
+    Vnet& net = pol.pipeline->vnet(id);
+    if (!v.has("vni")) fail(c, vn, vp, "missing 'vni'");
+    net.vni = static_cast<std::uint32_t>(v.u64("vni", 0, 0, 0xFFFFFF));
+    each(c, v.get("mappings"), v.sub("mappings"), [&](const YAML::Node& mn, const std::string& mp) {
+      Map m(c, mn, mp);
+      if (!m.has("ca") || !m.has("pa") || !m.has("mac")) fail(c, mn, mp, "a mapping needs ca, pa and mac");
+      const model::IpAddr ca = ip_of(c, m.get("ca"), m.sub("ca"));
+      const CaPaMapping map{ip_of(c, m.get("pa"), m.sub("pa")), mac_addr_of(c, m.get("mac"), m.sub("mac"))};
+      m.done();
+      if (!net.mappings.emplace(ca, map).second) {
+        fail(c, mn, mp, "duplicate mapping for " + ca.to_string());
+      }
+    });
+    for (const model::IpAddr& pa : list_of<model::IpAddr>(c, v, "valid_pas", ip_of)) {
+      net.valid_pas.insert(pa);
+    }
+    v.done();
+  });
+}
+
+void read_stages(const Ctx& c, Map& acl, const std::string& k, const Policy& pol, AclStages& st) {
+  if (!acl.has(k)) return;
+  const YAML::Node list = acl.get(k);
+  const std::string p = acl.sub(k);
+  if (!list.IsSequence()) fail(c, list, p, "expected a list of up to 5 group names (null: none)");
+  if (list.size() > AclStages::kStages) fail(c, list, p, "more than 5 stages");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node g = list[i];
+    if (g.IsNull()) continue;
+    const std::string gp = p + "[" + std::to_string(i) + "]";
+    if (!g.IsScalar()) fail(c, g, gp, "expected a group name, found " + kind(g));
+    const auto it = pol.acl_groups.find(g.Scalar());
+    if (it == pol.acl_groups.end()) fail(c, g, gp, "no ACL group '" + g.Scalar() + "'");
+    st.set(static_cast<unsigned>(i), it->second);
+  }
+}
+
+void read_enis(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t>& vnets) {
+  std::set<std::uint32_t> ids;
+  std::set<std::uint64_t> macs;
+  each(c, top.get("enis"), "enis", [&](const YAML::Node& en, const std::string& ep) {
+    Map e(c, en, ep);
+    if (!e.has("id") || !e.has("mac") || !e.has("vnet") || !e.has("vport")) {
+      fail(c, en, ep, "an ENI needs id, mac, vnet and vport");
+    }
+    const auto id = static_cast<std::uint32_t>(e.u64("id", 0, 1, 0xFFFFFFFFu));
+    if (!ids.insert(id).second) fail(c, e.get("id"), e.sub("id"), "duplicate ENI " + std::to_string(id));
+    Eni& eni = pol.pipeline->eni(id);
+    eni.mac = mac_addr_of(c, e.get("mac"), e.sub("mac"));
+    if (!macs.insert(eni.mac.to_u64()).second) {
+      fail(c, e.get("mac"), e.sub("mac"), "another ENI has MAC " + eni.mac.to_string());
+    }
+    eni.vnet = static_cast<std::uint32_t>(e.u64("vnet", 0, 1, 0xFFFFFFFFu));
+    if (!vnets.contains(eni.vnet)) {
+      fail(c, e.get("vnet"), e.sub("vnet"), "no VNET " + std::to_string(eni.vnet));
+    }
+    eni.vport = static_cast<unsigned>(e.u64("vport", 1, 1, 254));
+    eni.admin_up = e.choice("admin", "up", {"up", "down"}) == "up";
+    if (e.has("acl")) {
+      Map acl(c, e.get("acl"), e.sub("acl"));
+      read_stages(c, acl, "outbound", pol, eni.outbound_acl);
+      read_stages(c, acl, "inbound", pol, eni.inbound_acl);
+      acl.done();
+    }
+    each(c, e.get("routes"), e.sub("routes"), [&](const YAML::Node& rn, const std::string& rp) {
+      Map r(c, rn, rp);
+      if (!r.has("prefix") || !r.has("type")) fail(c, rn, rp, "a route needs prefix and type");
+      const IpPrefix pfx = prefix_of(c, r.get("prefix"), r.sub("prefix"));
+      OutboundRoute route;
+      const std::string t = r.choice("type", "", {"vnet", "vnet_direct", "direct", "drop"});
+      route.type = t == "vnet"          ? RouteType::kVnet
+                   : t == "vnet_direct" ? RouteType::kVnetDirect
+                   : t == "direct"      ? RouteType::kDirect
+                                        : RouteType::kDrop;
+      route.vnet = static_cast<std::uint32_t>(r.u64("vnet", 0, 0, 0xFFFFFFFFu));
+      if (route.vnet != 0 && !vnets.contains(route.vnet)) {
+        fail(c, r.get("vnet"), r.sub("vnet"), "no VNET " + std::to_string(route.vnet));
+      }
+      if (r.has("overlay_ip")) route.overlay_ip = ip_of(c, r.get("overlay_ip"), r.sub("overlay_ip"));
+      if (route.type == RouteType::kVnetDirect && !route.overlay_ip) {
+        fail(c, rn, rp, "a vnet_direct route needs overlay_ip");
+      }
+      r.done();
+      if (eni.routes.find(pfx) != nullptr) fail(c, rn, rp, "duplicate route " + pfx.to_string());
+      eni.routes.insert(pfx, route);
+    });
+    each(c, e.get("inbound_routes"), e.sub("inbound_routes"),
+         [&](const YAML::Node& rn, const std::string& rp) {
+           Map r(c, rn, rp);
+           InboundRoute ir;
+           if (!r.has("vni")) fail(c, rn, rp, "missing 'vni'");
+           ir.vni = static_cast<std::uint32_t>(r.u64("vni", 0, 0, 0xFFFFFF));
+           ir.sip = r.has("src") ? prefix_of(c, r.get("src"), r.sub("src")) : *IpPrefix::parse("0.0.0.0/0");
+           ir.priority = static_cast<std::uint32_t>(r.u64("priority", 0, 0, 0xFFFFFFFFu));
+           ir.pa_validate = r.choice("action", "decap", {"decap", "decap_pa_validate"}) ==
+                            "decap_pa_validate";
+           ir.src_vnet = static_cast<std::uint32_t>(r.u64("src_vnet", eni.vnet, 1, 0xFFFFFFFFu));
+           if (!vnets.contains(ir.src_vnet)) {
+             fail(c, r.get("src_vnet"), r.sub("src_vnet"), "no VNET " + std::to_string(ir.src_vnet));
+           }
+           r.done();
+           eni.inbound_routes.push_back(ir);
+         });
+    e.done();
+  });
+}
+
+Policy parse(const Ctx& c, const YAML::Node& root) {
+  Map top(c, root, "");
+  if (!root.IsMap()) fail(c, root, "", "a policy file is a mapping (nicsim_policy: 1, underlay: ...)");
+  if (top.u64("nicsim_policy", 0, 1, 1) != 1) fail(c, root, "", "missing 'nicsim_policy: 1'");
+  Map u(c, top.get("underlay"), "underlay");
+  if (!u.has("pa")) fail(c, root, "underlay", "missing 'underlay.pa' (this host's provider address)");
+  const model::IpAddr pa = ip_of(c, u.get("pa"), u.sub("pa"));
+  const model::IpAddr vip = u.has("vip") ? ip_of(c, u.get("vip"), u.sub("vip")) : pa;
+  Policy pol;
+  pol.pipeline = std::make_unique<Pipeline>(pa, vip);
+  if (u.has("mac")) pol.config.underlay_mac = yaml::mac_of(c, u.get("mac"), u.sub("mac"));
+  if (u.has("next_hop_mac")) {
+    pol.config.underlay_next_hop = yaml::mac_of(c, u.get("next_hop_mac"), u.sub("next_hop_mac"));
+  }
+  u.done();
+  if (top.has("switch")) {
+    Map s(c, top.get("switch"), "switch");
+    pol.config.offload = s.boolean("offload", true);
+    pol.config.flow_capacity = s.u64("flow_capacity", pol.config.flow_capacity, 1, 1u << 26);
+    s.done();
+  }
+  read_groups(c, top, pol);
+  std::set<std::uint32_t> vnets;
+  read_vnets(c, top, pol, vnets);
+  read_enis(c, top, pol, vnets);
+  top.done();
+  return pol;
+}
+
+}  // namespace
+
+Policy parse_policy(const std::string& text, const std::string& name) {
+  const Ctx c{name, "."};
+  try {
+    return parse(c, yaml::load(text, name));
+  } catch (const yaml::Error& e) {
+    throw PolicyError(e.what());
+  } catch (const std::invalid_argument& e) {
+    throw PolicyError(name + ": " + e.what());
+  }
+}
+
+Policy load_policy(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw PolicyError(path + ": cannot open the policy file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_policy(text.str(), path);
+}
+
+}  // namespace nicsim::host::vswitch

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+// The native policy file (policy_file.hpp, docs/vswitch-policy.md): the bundled example loads
+// and reads as written, drives the slow path as its text says, and every kind of mistake is an
+// error naming the file, the line and the key.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "nicsim/host/vswitch/policy_file.hpp"
+
+namespace nicsim::host::vswitch {
+namespace {
+
+const std::string kExample = std::string(NICSIM_TRACE_DIR) + "/scenarios/vswitch-policy.yaml";
+
+model::IpAddr ip(const char* s) { return *model::IpAddr::parse(s); }
+
+PacketInfo from_vm(std::uint64_t smac, const char* sip, const char* dip, std::uint8_t proto,
+                   std::uint16_t dport) {
+  PacketInfo p;
+  p.src_mac = model::MacAddr::from_u64(smac);
+  p.tuple = {ip(sip), ip(dip), proto, 40000, dport};
+  return p;
+}
+
+TEST(VswitchPolicyFile, TheExampleReadsAsWritten) {
+  const Policy p = load_policy(kExample);
+  const Eni* e1 = p.pipeline->find_eni(1);
+  ASSERT_NE(e1, nullptr);
+  EXPECT_EQ(e1->mac, model::MacAddr::from_u64(0x020000000011));
+  EXPECT_EQ(e1->vport, 1u);
+  EXPECT_EQ(e1->vnet, 1u);
+  EXPECT_TRUE(e1->admin_up);
+  ASSERT_NE(e1->outbound_acl.group(0), nullptr);
+  EXPECT_EQ(e1->outbound_acl.group(0)->name(), "out-allow-web-dns");
+  EXPECT_EQ(e1->outbound_acl.group(1)->name(), "out-audit");
+  EXPECT_EQ(e1->outbound_acl.group(2), nullptr);
+  EXPECT_EQ(e1->inbound_acl.group(0)->name(), "in-from-tenant");
+  ASSERT_EQ(e1->inbound_routes.size(), 1u);
+  EXPECT_TRUE(e1->inbound_routes[0].pa_validate);
+  EXPECT_EQ(e1->inbound_routes[0].src_vnet, 1u);
+  EXPECT_EQ(p.acl_groups.size(), 3u);
+  EXPECT_EQ(p.acl_groups.at("out-allow-web-dns")->size(), 4u);
+  EXPECT_EQ(p.config.underlay_mac, model::MacAddr::from_u64(0x0a0000000001).bytes());
+  EXPECT_EQ(p.config.underlay_next_hop, model::MacAddr::from_u64(0x0a00000000fe).bytes());
+  EXPECT_TRUE(p.config.offload);
+  const Eni* e2 = p.pipeline->find_eni(2);
+  ASSERT_NE(e2, nullptr);
+  EXPECT_FALSE(e2->inbound_routes[0].pa_validate);
+  EXPECT_EQ(e2->inbound_routes[0].sip.len, 0u);
+}
+
+TEST(VswitchPolicyFile, TheExampleDecidesAsItsTextSays) {
+  const Policy p = load_policy(kExample);
+  const Pipeline& pl = *p.pipeline;
+  // Web to a peer on host 100.64.0.3: VXLAN 1000 there, the peer's MAC inside.
+  Decision d = pl.outbound(from_vm(0x020000000011, "10.1.0.1", "10.1.0.5", 6, 443));
+  ASSERT_EQ(d.kind, Decision::Kind::kEncap) << d.reason;
+  EXPECT_EQ(d.vni, 1000u);
+  EXPECT_EQ(d.outer_src, ip("100.64.0.1"));
+  EXPECT_EQ(d.outer_dst, ip("100.64.0.3"));
+  EXPECT_EQ(d.inner_dmac, model::MacAddr::from_u64(0x020000010005));
+  // SSH to the database: denied by the first stage's terminating rule.
+  d = pl.outbound(from_vm(0x020000000011, "10.1.0.1", "10.1.0.7", 6, 22));
+  EXPECT_EQ(d.reason, "acl");
+  EXPECT_EQ(d.acl.rule, "no-ssh-to-db");
+  // Telnet passes stage 0 (permit_and_continue) and is denied by stage 1.
+  d = pl.outbound(from_vm(0x020000000011, "10.1.0.1", "10.1.0.5", 6, 23));
+  EXPECT_EQ(d.reason, "acl");
+  EXPECT_EQ(d.acl.stage, 1);
+  // The drop route, the default route to the underlay.
+  EXPECT_EQ(pl.outbound(from_vm(0x020000000011, "10.1.0.1", "10.99.1.1", 17, 53)).reason,
+            "route_drop");
+  EXPECT_EQ(pl.outbound(from_vm(0x020000000011, "10.1.0.1", "192.0.2.1", 17, 53)).kind,
+            Decision::Kind::kDirect);
+  // ENI 2 has no ACL: not filtered; no default route: a miss.
+  EXPECT_EQ(pl.outbound(from_vm(0x020000000022, "10.1.0.9", "10.1.0.5", 6, 23)).kind,
+            Decision::Kind::kEncap);
+  EXPECT_EQ(pl.outbound(from_vm(0x020000000022, "10.1.0.9", "192.0.2.1", 6, 80)).reason,
+            "route_miss");
+}
+
+struct Mistake {
+  const char* yaml;
+  const char* message;  // expected in the error, after "name:LINE: "
+  int line;
+};
+
+TEST(VswitchPolicyFile, MistakesNameTheFileLineAndKey) {
+  const std::string head =
+      "nicsim_policy: 1\n"
+      "underlay: {pa: 100.64.0.1}\n";
+  const std::vector<Mistake> cases = {
+      {"colour: blue\n", "unknown key 'colour'", 3},
+      {"vnets:\n  - {id: 1, vni: 99999999}\n", "vnets[0].vni: 99999999 is outside", 4},
+      {"vnets:\n  - {id: 1, vni: 1}\n  - {id: 1, vni: 2}\n", "duplicate VNET 1", 5},
+      {"vnets:\n  - id: 1\n    vni: 1\n    mappings:\n      - {ca: 10.0.0.1, pa: 1.2.3.4}\n",
+       "a mapping needs ca, pa and mac", 7},
+      {"acl_groups:\n  - name: g\n    rules:\n      - {name: r, action: allow}\n",
+       "'allow' is not one of permit", 6},
+      {"acl_groups:\n  - name: g\n    rules:\n      - {name: r, action: deny, src: [10.0.0.1/8]}\n",
+       "expected a prefix", 6},
+      {"acl_groups:\n  - name: g\n    rules:\n      - {name: r, action: deny, dst_ports: [90-80]}\n",
+       "empty range 90-80", 6},
+      {"acl_groups:\n  - name: g\n    rules:\n      - {name: r, action: deny, src: [fd00::/8]}\n",
+       "prefix fd00::/8 is not IPv4 like group 'g'", 6},
+      {"vnets: [{id: 1, vni: 1}]\nenis:\n  - {id: 1, mac: 02:00:00:00:00:01, vnet: 2, vport: 1}\n",
+       "enis[0].vnet: no VNET 2", 5},
+      {"vnets: [{id: 1, vni: 1}]\nenis:\n  - {id: 1, mac: 02:00:00:00:00:01, vnet: 1, vport: 1}\n"
+       "  - {id: 2, mac: 02:00:00:00:00:01, vnet: 1, vport: 2}\n",
+       "another ENI has MAC 02:00:00:00:00:01", 6},
+      {"vnets: [{id: 1, vni: 1}]\nenis:\n  - id: 1\n    mac: 02:00:00:00:00:01\n    vnet: 1\n"
+       "    vport: 1\n    acl: {outbound: [nope]}\n",
+       "enis[0].acl.outbound[0]: no ACL group 'nope'", 9},
+      {"vnets: [{id: 1, vni: 1}]\nenis:\n  - id: 1\n    mac: 02:00:00:00:00:01\n    vnet: 1\n"
+       "    vport: 1\n    routes:\n      - {prefix: 10.0.0.0/8, type: vnet_direct}\n",
+       "a vnet_direct route needs overlay_ip", 10},
+      {"vnets: [{id: 1, vni: 1}]\nenis:\n  - id: 1\n    mac: 02:00:00:00:00:01\n    vnet: 1\n"
+       "    vport: 1\n    routes:\n      - {prefix: 10.0.0.0/8, type: direct}\n"
+       "      - {prefix: 10.0.0.0/8, type: drop}\n",
+       "duplicate route 10.0.0.0/8", 11},
+      {"vnets: [{id: 1, vni: 1}]\nenis:\n  - {id: 1, mac: 02:00:00:00:00:01, vnet: 1, vport: 300}\n",
+       "enis[0].vport: 300 is outside 1..254", 5},
+      {"enis: [1, 2]\n", "expected a mapping, found '1'", 3},
+      {"x: [oops\n", "not valid YAML", 4},  // yaml-cpp names the line where it gave up
+  };
+  for (const Mistake& m : cases) {
+    SCOPED_TRACE(m.yaml);
+    try {
+      (void)parse_policy(head + m.yaml, "p.yaml");
+      ADD_FAILURE() << "accepted";
+    } catch (const PolicyError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(m.message), std::string::npos) << what;
+      EXPECT_EQ(what.rfind("p.yaml:" + std::to_string(m.line) + ":", 0), 0u) << what;
+    }
+  }
+  EXPECT_THROW((void)parse_policy("underlay: {pa: 1.2.3.4}\n", "p.yaml"), PolicyError);
+  EXPECT_THROW((void)parse_policy("nicsim_policy: 1\n", "p.yaml"), PolicyError);
+  EXPECT_THROW((void)load_policy("/nonexistent/policy.yaml"), PolicyError);
+}
+
+}  // namespace
+}  // namespace nicsim::host::vswitch
