@@ -62,6 +62,22 @@ TEST(VswitchConnTrack, ResetClosesAndInvalidFirstPacketsAreCounted) {
   EXPECT_EQ(ct.track(c, kAck, 3).state, ConnState::kClosed) << "stragglers stay closed";
 }
 
+TEST(VswitchConnTrack, LooseTrackingPicksConnectionsUpMidStream) {
+  ConnTable ct(16, {}, /*tcp_loose=*/true);
+  const FlowTuple c = tup(6);
+  ConnResult r = ct.track(c, kAck | 0x08, 0);  // PSH+ACK of a connection opened before
+  ASSERT_EQ(r.kind, ConnResult::Kind::kNew);
+  EXPECT_EQ(r.state, ConnState::kEstablished);
+  EXPECT_EQ(ct.picked_up(), 1u);
+  EXPECT_EQ(ct.track(reversed(c), kAck, 1).id, r.id) << "the reply is the same connection";
+  EXPECT_EQ(ct.track(c, kFin | kAck, 2).state, ConnState::kFinWait) << "and it closes normally";
+  // Neither an RST nor a SYN+ACK starts one.
+  EXPECT_EQ(ct.track(tup(6, 1), kRst, 3).kind, ConnResult::Kind::kInvalid);
+  EXPECT_EQ(ct.track(tup(6, 2), kSyn | kAck, 3).kind, ConnResult::Kind::kInvalid);
+  EXPECT_EQ(ct.invalid(), 2u);
+  EXPECT_EQ(ct.timeout(6, ConnState::kEstablished), ConnTimeouts{}.tcp_established);
+}
+
 TEST(VswitchConnTrack, UdpAndIcmpAreRepliedOrNot) {
   ConnTable ct;
   const FlowTuple u = tup(17, 5353, 53);

@@ -12,7 +12,7 @@
 namespace nicsim::host::vswitch {
 namespace {
 
-const std::string kExample = std::string(NICSIM_TRACE_DIR) + "/scenarios/vswitch-policy.yaml";
+const std::string kExample = std::string(NICSIM_TRACE_DIR) + "/scenarios/vswitch/policy.yaml";
 
 model::IpAddr ip(const char* s) { return *model::IpAddr::parse(s); }
 

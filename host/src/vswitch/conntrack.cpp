@@ -120,7 +120,10 @@ ConnResult ConnTable::track(const FlowTuple& t, std::uint8_t tcp_flags, std::uin
     by_tuple_.erase(orig);
     by_id_.erase(r.replaced);
   }
-  if (tcp && !fresh_syn) {  // a TCP connection starts with a SYN
+  // A TCP connection starts with a SYN, or (loose) is picked up mid-stream by anything but an
+  // RST; a reopened tuple (r.replaced) always starts with a SYN.
+  const bool pickup = tcp && !fresh_syn && tcp_loose_ && (tcp_flags & (kSyn | kRst)) == 0;
+  if (tcp && !fresh_syn && !pickup) {
     ++invalid_;
     r.kind = ConnResult::Kind::kInvalid;
     return r;
@@ -131,7 +134,10 @@ ConnResult ConnTable::track(const FlowTuple& t, std::uint8_t tcp_flags, std::uin
     return r;
   }
   const std::uint64_t id = next_id_++;
-  const ConnState s = tcp ? ConnState::kSynSent : ConnState::kUnreplied;
+  picked_up_ += pickup ? 1 : 0;
+  const ConnState s = pickup ? ConnState::kEstablished
+                      : tcp  ? ConnState::kSynSent
+                             : ConnState::kUnreplied;
   by_id_.emplace(id, Conn{t, s, now});
   by_tuple_.emplace(t, id);
   r.kind = ConnResult::Kind::kNew;

@@ -52,7 +52,7 @@ Switch::Switch(Driver& drv, FlowTable& flows, Pipeline& policy, SwitchConfig cfg
       ft_(flows),
       policy_(policy),
       cfg_(cfg),
-      cache_(policy, cfg.flow_capacity, cfg.timeouts),
+      cache_(policy, cfg.flow_capacity, cfg.timeouts, cfg.tcp_loose),
       sw_(std::make_unique<Sw>()) {
   // Lowest index first (pop_back).
   for (unsigned i = drv_.features().num_encap; i-- > 1;) free_templates_.push_back(i);
@@ -64,6 +64,7 @@ void Switch::bring_up() {
   exc_ = std::make_unique<RxQueue>(RxQueue::exception(drv_, cfg_.exception_ring));
   txq_ = std::make_unique<TxQueue>(
       drv_, cfg_.host_txq, TxQueueConfig{.size_log2 = 10, .buf_size = 16384, .vport = kHostVport});
+  if (on_tx_) txq_->on_complete(on_tx_);
   // What the software fast path sends and no ENI rule takes goes to the wire: untunnelled
   // frames (direct routes) and VXLAN (encapsulated by software). The outer headers are not in
   // the key: one VXLAN rule covers both underlay families.
@@ -236,7 +237,10 @@ std::size_t Switch::service(std::uint64_t now, unsigned budget) {
   while (n < budget) {
     const auto batch = exc_->poll(std::min(budget - static_cast<unsigned>(n), 64u));
     if (batch.empty()) break;
-    for (const RxPacket& p : batch) handle(p, now);
+    for (const RxPacket& p : batch) {
+      if (on_exception_) on_exception_(p);
+      handle(p, now);
+    }
     n += batch.size();
   }
   flush_tx();
@@ -391,6 +395,12 @@ void Switch::flush() {
   }
   conns_.clear();
 }
+
+void Switch::reap() {
+  if (txq_) (void)txq_->reap();
+}
+
+std::size_t Switch::in_flight_tx() const { return txq_ ? txq_->in_flight() : 0; }
 
 std::size_t Switch::offloaded() const {
   std::size_t n = 0;

@@ -65,8 +65,12 @@ struct ConnResult {
 
 class ConnTable {
  public:
-  explicit ConnTable(std::size_t capacity = 1 << 20, ConnTimeouts t = {})
-      : capacity_(capacity), timeouts_(t) {}
+  /// `tcp_loose`: a TCP packet without an entry that is not a SYN (nor an RST) picks the
+  /// connection up mid-stream as established (Linux's nf_conntrack_tcp_loose, on by default
+  /// there): what a switch needs after a restart or a VM's move, when connections exist that it
+  /// never saw open. Off: such packets are invalid.
+  explicit ConnTable(std::size_t capacity = 1 << 20, ConnTimeouts t = {}, bool tcp_loose = false)
+      : capacity_(capacity), timeouts_(t), tcp_loose_(tcp_loose) {}
 
   /// Follows one packet of tuple `t` (with its TCP flags for protocol 6) at time `now`.
   ConnResult track(const FlowTuple& t, std::uint8_t tcp_flags, std::uint64_t now);
@@ -82,6 +86,8 @@ class ConnTable {
   /// The idle timeout of a state for protocol `proto`.
   [[nodiscard]] std::uint64_t timeout(std::uint8_t proto, ConnState s) const;
   [[nodiscard]] std::uint64_t invalid() const { return invalid_; }
+  /// TCP connections picked up mid-stream (tcp_loose).
+  [[nodiscard]] std::uint64_t picked_up() const { return picked_up_; }
   [[nodiscard]] std::uint64_t refused() const { return refused_; }
 
  private:
@@ -101,9 +107,10 @@ class ConnTable {
 
   std::size_t capacity_;
   ConnTimeouts timeouts_;
+  bool tcp_loose_;
   std::unordered_map<FlowTuple, std::uint64_t, TupleHash, TupleEq> by_tuple_;  // both directions
   std::unordered_map<std::uint64_t, Conn> by_id_;
-  std::uint64_t next_id_ = 1, invalid_ = 0, refused_ = 0;
+  std::uint64_t next_id_ = 1, invalid_ = 0, refused_ = 0, picked_up_ = 0;
 };
 
 /// The reply direction of a tuple (addresses and ports swapped).

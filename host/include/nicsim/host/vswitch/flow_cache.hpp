@@ -43,8 +43,10 @@ class FlowCache {
                                  // (its entry is gone: the offload removes its NIC flows)
   };
 
-  FlowCache(const Pipeline& p, std::size_t capacity = 1 << 20, ConnTimeouts t = {})
-      : pipeline_(p), conns_(capacity, t) {}
+  /// `tcp_loose`: connection tracking picks TCP connections up mid-stream (ConnTable).
+  FlowCache(const Pipeline& p, std::size_t capacity = 1 << 20, ConnTimeouts t = {},
+            bool tcp_loose = false)
+      : pipeline_(p), conns_(capacity, t, tcp_loose) {}
 
   /// The policy version entries are checked against: the owner bumps it on every policy change
   /// (routes, mappings, ENIs; ACL changes are seen through the ENI's stages' versions too).

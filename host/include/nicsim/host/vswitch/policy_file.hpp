@@ -5,7 +5,7 @@
 // and the switch's own settings. A co-simulation scenario names it (host.program: vswitch,
 // host.policy: FILE).
 //
-//   vswitch::Policy p = vswitch::load_policy("traces/scenarios/vswitch-policy.yaml");
+//   vswitch::Policy p = vswitch::load_policy("traces/scenarios/vswitch/policy.yaml");
 //   vswitch::Switch sw(drv, ft, *p.pipeline, p.config);
 //
 // Every mistake is a PolicyError naming the file, the line and the key path (an unknown key, a

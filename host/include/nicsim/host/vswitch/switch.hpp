@@ -27,6 +27,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -50,6 +51,9 @@ struct SwitchConfig {
   RxQueueConfig exception_ring{.size_log2 = 10, .buf_size = 16384};
   std::size_t flow_capacity = 1 << 20;  // connections (FlowCache)
   ConnTimeouts timeouts{};
+  /// TCP connections the switch did not see open (a restart, a VM that moved) are picked up
+  /// mid-stream, as established, and offloaded like the others (ConnTable's tcp_loose).
+  bool tcp_loose = true;
   bool offload = true;  // false: every packet through the software fast path
   /// TCAM priorities of the host port's delivery rules: per ENI, and the wire catch-all below
   /// them (lower value wins).
@@ -97,6 +101,20 @@ class Switch {
   std::size_t expire(std::uint64_t now);
   /// Removes every flow the switch installed (not the delivery rules).
   void flush();
+
+  /// Called with every frame polled from the exception ring, before the switch handles it (a
+  /// scoreboard, captures).
+  void on_exception(std::function<void(const RxPacket&)> fn) { on_exception_ = std::move(fn); }
+  /// Called for every completion of the switch's transmit queue; set before bring_up().
+  void on_tx_complete(std::function<void(const TxCompletion&)> fn) { on_tx_ = std::move(fn); }
+  /// Frames waiting on the exception ring (no register access).
+  [[nodiscard]] unsigned pending() const { return exc_ ? exc_->pending() : 0; }
+  /// Transmitted frames not yet completed.
+  [[nodiscard]] std::size_t in_flight_tx() const;
+  /// Reaps the switch's transmit completions (service() does it too).
+  void reap();
+  /// The switch's transmit queue (null before bring_up()).
+  [[nodiscard]] const TxQueue* tx_queue() const { return txq_.get(); }
 
   [[nodiscard]] const Stats& stats() const { return stats_; }
   [[nodiscard]] const FlowCache& cache() const { return cache_; }
@@ -177,6 +195,8 @@ class Switch {
   struct Sw;  // the software fast path's parser, transposer and compiled actions
   std::unique_ptr<Sw> sw_;
   unsigned tx_pending_ = 0;  // frames queued since the last doorbell
+  std::function<void(const RxPacket&)> on_exception_;
+  std::function<void(const TxCompletion&)> on_tx_;
   Stats stats_;
 };
 
