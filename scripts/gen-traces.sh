@@ -12,3 +12,8 @@ t="$root/traces"
 # Jumbo and full-size frames with VLAN stacks and tunnels.
 "$nicsim" gen -o "$t/gen__tunnels-jumbo.pcap" --seed 77 -n 24 --flows 8 --sizes 9000 \
   --kinds vlan,qinq,vxlan,nvgre,geneve,gre,ipv6,tcp,udp
+# The traffic of one VM for the virtual switch's scenario (traces/scenarios/vswitch.yaml): from
+# VM 1 (its MAC and address) to its gateway's MAC, towards eight peers of its VNET.
+"$nicsim" gen -o "$t/scenarios/vswitch/vm1-tenant.pcap" --seed 12 -n 400 --flows 64 \
+  --sizes imix --kinds ipv4,tcp,udp --src-mac 02:00:00:00:00:11 --dst-mac 02:00:00:00:00:01 \
+  --src-ip 10.1.0.100/32 --dst-ip 10.1.0.0/29

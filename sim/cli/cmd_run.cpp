@@ -169,6 +169,7 @@ void write_report(const std::string& path, const sim::Scenario& s, const RunArgs
   for (const auto& [q, n] : r.received) recv[q < 0 ? "exception" : "rxq" + std::to_string(q)] = n;
   j["received"] = recv;
   j["exceptions_by_reason"] = r.exceptions_by_reason;
+  if (!r.vswitch.empty()) j["vswitch"] = r.vswitch;
   j["tx_completions"] = r.tx_completions;
   nlohmann::ordered_json vp;
   for (const auto& [v, n] : r.vnic_port_in) {

@@ -256,6 +256,11 @@ void record_host(const ScenarioHost& h, CosimResult& r) {
   r.reinjected = h.stats().reinjected;
   r.not_forwarded = h.stats().not_forwarded;
   for (const auto& [reason, n] : h.stats().by_reason) r.exceptions_by_reason[fmt::to_string(reason)] = n;
+  r.vswitch = h.vswitch_stats();
+  if (!r.vswitch.empty()) {
+    r.flows_installed = r.vswitch["installed"];
+    r.reinjected = r.vswitch["reinjected"];
+  }
 }
 
 // ---- the model engine ------------------------------------------------------------------------
@@ -271,6 +276,7 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
   Outputs out(opt.out_dir);
   const double ns_per_cycle = 1000.0 / s.nic.clock_mhz;
   auto now_ns = [&] { return static_cast<std::uint64_t>(static_cast<double>(dev.now()) * ns_per_cycle); };
+  h.set_clock(now_ns);
   std::uint64_t traffic_start = 0, last_rx = 0;
   h.on_receive([&](int q, const host::RxPacket& p) {
     ++r.received[q];
@@ -432,6 +438,7 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
         r.scoreboard = true;
       }
       ScenarioHost h(drv, s);
+      h.set_clock(now_ns);
       h.on_receive([&](int q, const host::RxPacket& p) {
         ++r.received[q];
         if (q >= 0) {

@@ -4,6 +4,7 @@
 #include "nicsim/sim/scenario.hpp"
 
 #include "nicsim/host/config/yaml.hpp"
+#include "nicsim/host/vswitch/policy_file.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -423,14 +424,28 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
   {
     Map h(c, top.get("host"), "host");
     const std::string prog =
-        h.choice("program", "none", {"none", "install_on_miss", "forward_by_mac"});
+        h.choice("program", "none", {"none", "install_on_miss", "forward_by_mac", "vswitch"});
     s.program = prog == "install_on_miss"  ? HostProgram::kInstallOnMiss
                 : prog == "forward_by_mac" ? HostProgram::kForwardByMac
+                : prog == "vswitch"        ? HostProgram::kVswitch
                                            : HostProgram::kNone;
+    if (h.has("policy")) {
+      if (s.program != HostProgram::kVswitch) {
+        fail(c, h.get("policy"), h.sub("policy"), "a policy file is for program: vswitch");
+      }
+      s.policy = resolve(c, h.str("policy", ""));
+      try {
+        (void)host::vswitch::load_policy(s.policy);  // its mistakes reported now, not mid-run
+      } catch (const host::vswitch::PolicyError& e) {
+        fail(c, h.get("policy"), h.sub("policy"), e.what());
+      }
+    } else if (s.program == HostProgram::kVswitch) {
+      fail(c, top.get("host"), "host", "vswitch needs a policy file (policy: FILE)");
+    }
     if (h.has("miss_actions")) {
-      if (s.program == HostProgram::kForwardByMac) {
+      if (s.program == HostProgram::kForwardByMac || s.program == HostProgram::kVswitch) {
         fail(c, h.get("miss_actions"), h.sub("miss_actions"),
-             "forward_by_mac chooses each flow's destination itself; miss_actions are for "
+             prog + " chooses each flow's destination itself; miss_actions are for "
              "install_on_miss");
       }
       s.miss_actions = actions_of(c, h.get("miss_actions"), h.sub("miss_actions"));

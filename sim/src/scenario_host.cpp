@@ -41,13 +41,30 @@ void ScenarioHost::bring_up() {
       txq_by_vport_.emplace(v.cfg.vport, std::move(q));
     }
   }
-  exc_ = std::make_unique<RxQueue>(RxQueue::exception(drv_, s_.exception_queue));
-  host_txq_ = std::make_unique<TxQueue>(
-      drv_, s_.host_txq, TxQueueConfig{.size_log2 = 10, .buf_size = 16384, .vport = kHostVport});
-  if (on_tx_) {
-    host_txq_->on_complete([this](const TxCompletion& c) { on_tx_(s_.host_txq, kHostVport, c); });
-  }
   ft_ = std::make_unique<FlowTable>(drv_);
+  if (s_.program == HostProgram::kVswitch) {
+    // The switch owns the exception ring and the host's queue.
+    policy_ = host::vswitch::load_policy(s_.policy);
+    host::vswitch::SwitchConfig cfg = policy_.config;
+    cfg.host_txq = s_.host_txq;
+    cfg.exception_ring = s_.exception_queue;
+    sw_ = std::make_unique<host::vswitch::Switch>(drv_, *ft_, *policy_.pipeline, cfg);
+    sw_->on_exception([this](const RxPacket& p) {
+      ++stats_.exceptions;
+      ++stats_.by_reason[p.reason];
+      if (on_receive_) on_receive_(-1, p);
+    });
+    if (on_tx_) {
+      sw_->on_tx_complete([this](const TxCompletion& c) { on_tx_(s_.host_txq, kHostVport, c); });
+    }
+  } else {
+    exc_ = std::make_unique<RxQueue>(RxQueue::exception(drv_, s_.exception_queue));
+    host_txq_ = std::make_unique<TxQueue>(
+        drv_, s_.host_txq, TxQueueConfig{.size_log2 = 10, .buf_size = 16384, .vport = kHostVport});
+    if (on_tx_) {
+      host_txq_->on_complete([this](const TxCompletion& c) { on_tx_(s_.host_txq, kHostVport, c); });
+    }
+  }
   for (const ScenarioEncap& e : s_.encaps) {
     if (auto r = ft_->set_encap_template(e.index, e.tpl); !r) {
       throw ScenarioError(s_.path + ": encap template " + std::to_string(e.index) + ": " +
@@ -67,6 +84,7 @@ void ScenarioHost::bring_up() {
                           "': " + r.error().to_string());
     }
   }
+  if (sw_) sw_->bring_up();  // after the scenario's own rules: the delivery rules go below them
   drv_.enable();
   // Register writes are posted: read back, so that the NIC is enabled (and everything above is
   // in place) before the host lets traffic in.
@@ -82,12 +100,16 @@ std::size_t ScenarioHost::service() {
       if (on_receive_) on_receive_(static_cast<int>(q->index()), p);
     }
   }
-  for (const RxPacket& p : exc_->poll()) {
-    ++stats_.exceptions;
-    ++stats_.by_reason[p.reason];
-    ++n;
-    if (on_receive_) on_receive_(-1, p);
-    handle_exception(p);
+  if (sw_) {
+    if (sw_->pending() != 0) n += sw_->service(clock_ ? clock_() : 0);
+  } else {
+    for (const RxPacket& p : exc_->poll()) {
+      ++stats_.exceptions;
+      ++stats_.by_reason[p.reason];
+      ++n;
+      if (on_receive_) on_receive_(-1, p);
+      handle_exception(p);
+    }
   }
   reap();
   return n;
@@ -156,6 +178,7 @@ bool ScenarioHost::send(unsigned vport, std::span<const std::uint8_t> frame) {
 void ScenarioHost::reap() {
   for (auto& [vp, q] : txq_by_vport_) (void)q->reap();
   if (host_txq_) (void)host_txq_->reap();
+  if (sw_) sw_->reap();
 }
 
 std::map<TxStatus, std::uint64_t> ScenarioHost::tx_status() const {
@@ -168,6 +191,7 @@ std::map<TxStatus, std::uint64_t> ScenarioHost::tx_status() const {
   };
   for (const auto& [vp, q] : txq_by_vport_) add(*q);
   if (host_txq_) add(*host_txq_);
+  if (sw_ && sw_->tx_queue() != nullptr) add(*sw_->tx_queue());
   return out;
 }
 
@@ -175,7 +199,24 @@ std::size_t ScenarioHost::in_flight_tx() const {
   std::size_t n = 0;
   for (const auto& [vp, q] : txq_by_vport_) n += q->in_flight();
   if (host_txq_) n += host_txq_->in_flight();
+  if (sw_) n += sw_->in_flight_tx();
   return n;
+}
+
+std::map<std::string, std::uint64_t> ScenarioHost::vswitch_stats() const {
+  if (!sw_) return {};
+  const auto& x = sw_->stats();
+  const auto& c = sw_->cache().stats();
+  return {{"exceptions", x.exceptions},       {"not_routable", x.not_routable},
+          {"other_reason", x.other_reason},   {"policy_drops", x.policy_drops},
+          {"installed", x.installed},         {"removed", x.removed},
+          {"replaced", x.replaced},           {"reinjected", x.reinjected},
+          {"sw_forwarded", x.sw_forwarded},   {"nic_full", x.nic_full},
+          {"encap_full", x.encap_full},       {"not_offloadable", x.not_offloadable},
+          {"tx_refused", x.tx_refused},       {"cache_hits", c.hits},
+          {"slow_path", c.slow_path},         {"uncached", c.uncached},
+          {"connections", sw_->cache().size()}, {"offloaded", sw_->offloaded()},
+          {"encap_templates", sw_->encap_templates_used()}};
 }
 
 }  // namespace nicsim::sim

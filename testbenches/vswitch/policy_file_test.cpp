@@ -42,6 +42,7 @@ TEST(VswitchPolicyFile, TheExampleReadsAsWritten) {
   EXPECT_EQ(e1->inbound_routes[0].src_vnet, 1u);
   EXPECT_EQ(p.acl_groups.size(), 3u);
   EXPECT_EQ(p.acl_groups.at("out-allow-web-dns")->size(), 4u);
+  EXPECT_EQ(p.acl_groups.at("out-audit")->size(), 3u);
   EXPECT_EQ(p.config.underlay_mac, model::MacAddr::from_u64(0x0a0000000001).bytes());
   EXPECT_EQ(p.config.underlay_next_hop, model::MacAddr::from_u64(0x0a00000000fe).bytes());
   EXPECT_TRUE(p.config.offload);

@@ -67,6 +67,8 @@ enum class HostProgram {
                    // and re-injects the frame from the host's queue as its source vport
   kForwardByMac,   // the same, the destination chosen by the frame's destination MAC: the VNIC
                    // with that MAC, else the wire (from a VNIC) or a drop (from the wire)
+  kVswitch,        // the virtual switch (host/vswitch) on the policy file `policy`: its slow
+                   // path, offload, re-injection and software fast path (docs/vswitch.md)
 };
 
 struct ScenarioTraffic {
@@ -109,6 +111,7 @@ struct Scenario {
   std::vector<ScenarioFlow> flows;
   HostProgram program = HostProgram::kNone;
   std::vector<host::FlowAction> miss_actions;
+  std::string policy;  // kVswitch: the policy file (docs/vswitch-policy.md), resolved
   ScenarioTraffic traffic;
   ScenarioRun run;
   ScenarioExpect expect;

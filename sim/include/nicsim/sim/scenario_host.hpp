@@ -19,6 +19,9 @@
 //                    the VNIC that has it, else the wire (from a VNIC) or a drop (from the
 //                    wire); broadcast and multicast frames are counted (not_forwarded) and
 //                    dropped, not flooded.
+//   vswitch          the virtual switch (host/vswitch) on the scenario's policy file: it owns
+//                    the exception ring and the host's queue (slow path, offload, re-injection,
+//                    software fast path); its figures are in vswitch_stats().
 #pragma once
 
 #include <cstdint>
@@ -27,11 +30,14 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "nicsim/host/driver/driver.hpp"
 #include "nicsim/host/driver/flow.hpp"
 #include "nicsim/host/driver/queue.hpp"
+#include "nicsim/host/vswitch/policy_file.hpp"
+#include "nicsim/host/vswitch/switch.hpp"
 #include "nicsim/sim/scenario.hpp"
 
 namespace nicsim::sim {
@@ -71,6 +77,10 @@ class ScenarioHost {
   void reap();
 
   void on_receive(ReceiveFn fn) { on_receive_ = std::move(fn); }
+  /// The host's clock in ns (the virtual switch's connection tracking counts it); default 0.
+  void set_clock(std::function<std::uint64_t()> now_ns) { clock_ = std::move(now_ns); }
+  /// The virtual switch's counters by name (program vswitch; empty otherwise).
+  [[nodiscard]] std::map<std::string, std::uint64_t> vswitch_stats() const;
   /// Set before bring_up().
   void on_tx_complete(TxDoneFn fn) { on_tx_ = std::move(fn); }
   [[nodiscard]] const Stats& stats() const { return stats_; }
@@ -86,6 +96,9 @@ class ScenarioHost {
 
   host::Driver& drv_;
   const Scenario& s_;
+  std::function<std::uint64_t()> clock_;
+  host::vswitch::Policy policy_;
+  std::unique_ptr<host::vswitch::Switch> sw_;
   std::unique_ptr<host::FlowTable> ft_;
   std::vector<std::unique_ptr<host::RxQueue>> rxqs_;
   std::unique_ptr<host::RxQueue> exc_;
