@@ -150,31 +150,34 @@ Switch::Plan Switch::plan(const Decision& d) const {
   return p;
 }
 
-Switch::InstallResult Switch::install(FlowRule rule, const Plan& plan, const Decision& d) {
-  InstallResult r;
+bool Switch::prepare(FlowRule& rule, const Plan& plan) {
   rule.actions = plan.actions;
   rule.attr.placement = Placement::kExact;
-  if (plan.key) {
-    auto it = encaps_.find(*plan.key);
-    if (it == encaps_.end()) {
-      if (free_templates_.empty()) {
-        ++stats_.encap_full;
-        return r;
-      }
-      const unsigned index = free_templates_.back();
-      if (!ft_.set_encap_template(index, *plan.tmpl)) {
-        ++stats_.not_offloadable;
-        return r;
-      }
-      free_templates_.pop_back();
-      it = encaps_.emplace(*plan.key, EncapSlot{index, 0}).first;
+  if (!plan.key) return true;
+  auto it = encaps_.find(*plan.key);
+  if (it == encaps_.end()) {
+    if (free_templates_.empty()) {
+      ++stats_.encap_full;
+      return false;
     }
-    for (FlowAction& a : rule.actions) {
-      if (auto* e = std::get_if<ActionVxlanEncap>(&a)) e->template_index = it->second.index;
+    const unsigned index = free_templates_.back();
+    if (!ft_.set_encap_template(index, *plan.tmpl)) {
+      ++stats_.not_offloadable;
+      return false;
     }
-    ++it->second.refs;
+    free_templates_.pop_back();
+    it = encaps_.emplace(*plan.key, EncapSlot{index, 0}).first;
   }
-  auto f = ft_.create(rule);
+  for (FlowAction& a : rule.actions) {
+    if (auto* e = std::get_if<ActionVxlanEncap>(&a)) e->template_index = it->second.index;
+  }
+  ++it->second.refs;
+  return true;
+}
+
+Switch::InstallResult Switch::finish(Result<Flow> f, FlowRule&& rule, const Plan& plan,
+                                     const Decision& d) {
+  InstallResult r;
   if (!f) {
     if (plan.key) release(*plan.key);
     if (f.error().type == FlowError::Type::kExists) {
@@ -190,6 +193,12 @@ Switch::InstallResult Switch::install(FlowRule rule, const Plan& plan, const Dec
   r.status = InstallResult::kInstalled;
   r.in = Installed{*f, std::move(rule), d, plan.key, 0};
   return r;
+}
+
+Switch::InstallResult Switch::install(FlowRule rule, const Plan& plan, const Decision& d) {
+  if (!prepare(rule, plan)) return {};
+  auto f = ft_.create(rule);
+  return finish(std::move(f), std::move(rule), plan, d);
 }
 
 void Switch::release(const EncapKey& k) {
@@ -234,13 +243,16 @@ void Switch::flush_tx() {
 std::size_t Switch::service(std::uint64_t now, unsigned budget) {
   if (!exc_) return 0;
   std::size_t n = 0;
+  std::vector<Pending> offload;
   while (n < budget) {
     const auto batch = exc_->poll(std::min(budget - static_cast<unsigned>(n), 64u));
     if (batch.empty()) break;
+    offload.clear();
     for (const RxPacket& p : batch) {
       if (on_exception_) on_exception_(p);
-      handle(p, now);
+      handle(p, now, offload);
     }
+    install_batch(offload);
     n += batch.size();
   }
   flush_tx();
@@ -248,7 +260,7 @@ std::size_t Switch::service(std::uint64_t now, unsigned budget) {
   return n;
 }
 
-void Switch::handle(const RxPacket& p, std::uint64_t now) {
+void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& offload) {
   ++stats_.exceptions;
   if (p.reason != ExceptionReason::kMiss || p.src_vport == kHostVport) {
     ++stats_.other_reason;
@@ -262,38 +274,57 @@ void Switch::handle(const RxPacket& p, std::uint64_t now) {
   const Direction dir = p.src_vport == 0 ? Direction::kInbound : Direction::kOutbound;
   const FlowCache::Result r = cache_.lookup(dir, *info, now);
   if (r.replaced != 0) remove_conn(r.replaced);
-  const bool drop = r.decision.kind == Decision::Kind::kDrop;
   if (cfg_.offload && r.conn != 0) {
     auto rule = rule_of_frame(p.bytes, p.src_vport);
-    if (!rule) {  // packet_info parsed it: cannot happen, but never dereference a maybe
-      ++stats_.not_routable;
+    Plan pl = plan(r.decision);
+    if (rule && prepare(*rule, pl)) {
+      // Installed with the rest of the batch (one flow-command ring doorbell), then re-injected.
+      offload.push_back(Pending{&p, std::move(*rule), std::move(pl), r.decision, r.conn, dir});
       return;
     }
-    InstallResult ir = install(std::move(*rule), plan(r.decision), r.decision);
-    if (ir.status != InstallResult::kFailed) {
-      // Through the NIC's new flow (or the one an earlier miss of the same flow installed);
-      // a drop needs nothing more.
-      bool sent = false;
-      if (drop) {
-        ++stats_.policy_drops;
-      } else if (send(p.bytes, static_cast<std::uint8_t>(p.src_vport))) {
-        ++stats_.reinjected;
-        sent = true;
-      } else {
-        ++stats_.tx_refused;
-      }
-      if (ir.status == InstallResult::kInstalled) {
-        ir.in.packets = sent ? 1 : 0;  // the NIC counts the re-injected frame: not activity
-        conns_[r.conn].dir[static_cast<unsigned>(dir)].push_back(std::move(ir.in));
-      }
-      return;
-    }
+    if (!rule) ++stats_.not_routable;  // packet_info parsed it: cannot happen
   }
-  if (drop) {
+  if (r.decision.kind == Decision::Kind::kDrop) {
     ++stats_.policy_drops;
     return;
   }
   software(p, r.conn != 0 ? r.conn * 2 + static_cast<unsigned>(dir) : 0, r.first, r.decision);
+}
+
+void Switch::install_batch(std::vector<Pending>& offload) {
+  if (offload.empty()) return;
+  std::vector<FlowRule> rules;
+  rules.reserve(offload.size());
+  for (const Pending& x : offload) rules.push_back(x.rule);
+  std::vector<Result<Flow>> res = ft_.create_batch(rules);
+  for (std::size_t i = 0; i < offload.size(); ++i) {
+    Pending& x = offload[i];
+    const bool drop = x.decision.kind == Decision::Kind::kDrop;
+    InstallResult ir = finish(std::move(res[i]), std::move(x.rule), x.plan, x.decision);
+    if (ir.status == InstallResult::kFailed) {  // counted: the software fast path serves it
+      if (drop) {
+        ++stats_.policy_drops;
+      } else {
+        software(*x.p, x.conn * 2 + static_cast<unsigned>(x.dir), true, x.decision);
+      }
+      continue;
+    }
+    // Through the NIC's new flow (or the one an earlier miss of the same flow installed); a
+    // drop needs nothing more.
+    bool sent = false;
+    if (drop) {
+      ++stats_.policy_drops;
+    } else if (send(x.p->bytes, static_cast<std::uint8_t>(x.p->src_vport))) {
+      ++stats_.reinjected;
+      sent = true;
+    } else {
+      ++stats_.tx_refused;
+    }
+    if (ir.status == InstallResult::kInstalled) {
+      ir.in.packets = sent ? 1 : 0;  // the NIC counts the re-injected frame: not activity
+      conns_[x.conn].dir[static_cast<unsigned>(x.dir)].push_back(std::move(ir.in));
+    }
+  }
 }
 
 void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const Decision& d) {

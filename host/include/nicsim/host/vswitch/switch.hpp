@@ -163,11 +163,29 @@ class Switch {
     std::optional<EncapKey> key;
   };
 
-  void handle(const RxPacket& p, std::uint64_t now);
+  /// A flow to install with the rest of its batch, and the frame that missed.
+  struct Pending {
+    const RxPacket* p;
+    FlowRule rule;  // prepared: its template acquired
+    Plan plan;
+    Decision decision;
+    std::uint64_t conn;
+    Direction dir;
+  };
+  void handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& offload);
+  /// Installs the batch's flows (one create_batch: the flow-command ring), then re-injects
+  /// each frame, or serves it in software when its flow could not be installed.
+  void install_batch(std::vector<Pending>& offload);
   [[nodiscard]] Plan plan(const Decision& d) const;
   /// Installs `rule` with `plan`'s actions (acquiring its template); kFailed is counted by
   /// cause, kExists means the same key is installed (by an earlier miss of the same flow).
   InstallResult install(FlowRule rule, const Plan& plan, const Decision& d);
+  /// Gives `rule` the plan's actions and its template (acquired); false (counted) when no
+  /// template is left.
+  bool prepare(FlowRule& rule, const Plan& plan);
+  /// The result of creating a prepared rule: the template released and the cause counted when
+  /// it failed.
+  InstallResult finish(Result<Flow> f, FlowRule&& rule, const Plan& plan, const Decision& d);
   void uninstall(Installed& in);
   void release(const EncapKey& k);
   void remove_conn(std::uint64_t conn);
