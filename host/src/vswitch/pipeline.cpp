@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <functional>
 #include <stdexcept>
+#include <string>
 
 #include "nicsim/model/parse.hpp"
 
@@ -38,6 +39,19 @@ FlowTuple tuple_of(const model::Level& lv) {
     t.dport = icmp ? 0 : lv.l4.dport;
   }
   return t;
+}
+
+/// The value of `id` in `m`, or null.
+template <class Map>
+auto* find_in(Map& m, std::uint32_t id) {
+  const auto it = m.find(id);
+  return it == m.end() ? nullptr : &it->second;
+}
+
+/// `id`, which must not be 0 (0 means "none" where the ids are referred to).
+std::uint32_t nonzero(std::uint32_t id, const char* what) {
+  if (id == 0) throw std::invalid_argument(std::string(what) + " ids start at 1 (0 means none)");
+  return id;
 }
 
 bool any_group(const AclStages& s) {
@@ -127,20 +141,11 @@ std::optional<Direction> Pipeline::direction_of(const PacketInfo& p, unsigned sr
   return it == directions_.end() ? Direction::kInbound : it->second;
 }
 
-const Vnet* Pipeline::find_vnet(std::uint32_t id) const {
-  const auto it = vnets_.find(id);
-  return it == vnets_.end() ? nullptr : &it->second;
-}
+const Vnet* Pipeline::find_vnet(std::uint32_t id) const { return find_in(vnets_, id); }
 
-Eni& Pipeline::eni(std::uint32_t id) {
-  if (id == 0) throw std::invalid_argument("ENI ids start at 1 (0 means none)");
-  return enis_[id];
-}
+Eni& Pipeline::eni(std::uint32_t id) { return enis_[nonzero(id, "ENI")]; }
 
-const Eni* Pipeline::find_eni(std::uint32_t id) const {
-  const auto it = enis_.find(id);
-  return it == enis_.end() ? nullptr : &it->second;
-}
+const Eni* Pipeline::find_eni(std::uint32_t id) const { return find_in(enis_, id); }
 
 bool Pipeline::remove_eni(std::uint32_t id) {
   if (enis_.erase(id) == 0) return false;
@@ -150,13 +155,11 @@ bool Pipeline::remove_eni(std::uint32_t id) {
 }
 
 OutboundRoutingGroup& Pipeline::routing_group(std::uint32_t id) {
-  if (id == 0) throw std::invalid_argument("routing group ids start at 1 (0 means none)");
-  return groups_[id];
+  return groups_[nonzero(id, "routing group")];
 }
 
 const OutboundRoutingGroup* Pipeline::find_routing_group(std::uint32_t id) const {
-  const auto it = groups_.find(id);
-  return it == groups_.end() ? nullptr : &it->second;
+  return find_in(groups_, id);
 }
 
 void Pipeline::add_trusted_vni(VniRange r) {
@@ -172,13 +175,11 @@ bool Pipeline::remove_trusted_vni(VniRange r) {
 }
 
 MeterPolicy& Pipeline::meter_policy(std::uint32_t id) {
-  if (id == 0) throw std::invalid_argument("meter policy ids start at 1 (0 means none)");
-  return meters_[id];
+  return meters_[nonzero(id, "meter policy")];
 }
 
 const MeterPolicy* Pipeline::find_meter_policy(std::uint32_t id) const {
-  const auto it = meters_.find(id);
-  return it == meters_.end() ? nullptr : &it->second;
+  return find_in(meters_, id);
 }
 
 std::optional<std::uint32_t> Pipeline::eni_by_mac(const model::MacAddr& mac) const {
@@ -191,10 +192,10 @@ std::optional<std::uint32_t> Pipeline::eni_by_mac(const model::MacAddr& mac) con
 }
 
 const CaPaMapping* Pipeline::mapping(std::uint32_t vnet, const model::IpAddr& ca) const {
-  const auto v = vnets_.find(vnet);
-  if (v == vnets_.end()) return nullptr;
-  const auto m = v->second.mappings.find(ca);
-  return m == v->second.mappings.end() ? nullptr : &m->second;
+  const Vnet* v = find_vnet(vnet);
+  if (v == nullptr) return nullptr;
+  const auto m = v->mappings.find(ca);
+  return m == v->mappings.end() ? nullptr : &m->second;
 }
 
 bool Pipeline::trusted(const Eni& e, std::uint32_t vni) const {
