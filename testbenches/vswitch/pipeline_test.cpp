@@ -262,5 +262,279 @@ TEST(VswitchPipeline, PacketInfoReadsPlainAndTunnelledFrames) {
   EXPECT_FALSE(packet_info(Bytes(f.begin(), f.begin() + 20))) << "truncated";
 }
 
+// --- DASH's appliance placement, several VIPs, the ENI address map, routing groups, trusted
+// VNIs, metering. The appliance: VMs on other hosts reach it over VXLAN; VNI 9 says "outbound
+// from a remote VM" (DIRECTION_LOOKUP_ENTRY), its ENI found by the inner source MAC.
+
+constexpr const char* kVip1 = "192.0.2.1";   // the host's PA is also the first VIP
+constexpr const char* kVip2 = "192.0.2.200";
+constexpr const char* kRemoteVmMac = "02:00:00:00:0c:01";
+constexpr const char* kRemoteVmHost = "198.51.100.20";  // VM_UNDERLAY_DIP of the remote VM
+
+// ENI 7 as in make(); ENI 8 is a remote VM's (no VNIC) on VNET 1, found through the MAC map,
+// routed by the shared routing group 1.
+Pipeline make_appliance() {
+  Pipeline p = make();
+  p.add_vip(ip(kVip2));
+  p.set_direction(9, Direction::kOutbound);
+  Eni& r = p.eni(8);
+  r.vnet = 1;
+  r.vport = 0;
+  r.vm_underlay_ip = ip(kRemoteVmHost);
+  r.vm_vni = 9;
+  r.routing_group = 1;
+  r.inbound_routes.push_back({100, pfx("0.0.0.0/0"), 1, false, 0});
+  p.map_mac(mac(kRemoteVmMac), 8);
+  OutboundRoutingGroup& g = p.routing_group(1);
+  g.routes.insert(pfx("10.1.0.0/16"), {RouteType::kVnet, 0, {}});
+  g.routes.insert(pfx("10.9.0.0/16"), {RouteType::kDirect, 0, {}});
+  return p;
+}
+
+TEST(VswitchPipeline, DirectionOfVnicWireAndDirectionLookup) {
+  const Pipeline p = make_appliance();
+  const Bytes inner = tcp_frame(kRemoteVmMac, "02:00:00:00:00:01", "10.1.0.8", "10.1.0.5", 1, 2);
+  const auto plain = packet_info(inner, 3);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(p.direction_of(*plain, 3), Direction::kOutbound) << "from a VNIC";
+  EXPECT_EQ(p.direction_of(*plain, 0), std::nullopt) << "untunnelled from the wire";
+  const auto out9 = packet_info(vxlan(inner, kRemoteVmHost, kVip2, 9), 0);
+  ASSERT_TRUE(out9);
+  EXPECT_EQ(p.direction_of(*out9, 0), Direction::kOutbound) << "VNI 9 has a direction entry";
+  const auto in100 = packet_info(vxlan(inner, kPeerPa, kVip1, 100), 0);
+  ASSERT_TRUE(in100);
+  EXPECT_EQ(p.direction_of(*in100, 0), Direction::kInbound) << "no entry: inbound";
+  Pipeline q = make_appliance();
+  q.set_direction(100, Direction::kInbound);
+  q.set_direction(9, Direction::kInbound);
+  EXPECT_EQ(q.direction_of(*out9, 0), Direction::kInbound);
+  EXPECT_TRUE(q.clear_direction(9));
+  EXPECT_FALSE(q.clear_direction(9));
+}
+
+TEST(VswitchPipeline, PacketInfoFromAVnicDoesNotOpenItsTunnel) {
+  // A VM that sends VXLAN itself: from its VNIC the outer headers are the VM's.
+  const Bytes inner = tcp_frame("02:00:00:00:0d:01", "02:00:00:00:0d:02", "10.7.0.1", "10.7.0.2",
+                                5, 6);
+  const Bytes f = vxlan(inner, "10.1.0.4", "10.1.0.5", 77);
+  const auto v = packet_info(f, 3);
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->vxlan);
+  EXPECT_EQ(v->tuple.src, ip("10.1.0.4"));
+  EXPECT_EQ(v->tuple.dport, 4789);
+  EXPECT_EQ(v->overlay_len, f.size());
+  const auto w = packet_info(f, 0);
+  ASSERT_TRUE(w);
+  EXPECT_TRUE(w->vxlan);
+  EXPECT_EQ(w->tuple.src, ip("10.7.0.1"));
+  EXPECT_EQ(w->overlay_len, inner.size()) << "the inner frame is what meters bill";
+}
+
+TEST(VswitchPipeline, ApplianceOutboundFromARemoteVm) {
+  const Pipeline p = make_appliance();
+  const Bytes inner =
+      tcp_frame(kRemoteVmMac, "02:00:00:00:00:01", "10.1.0.8", "10.1.0.5", 40000, 80);
+  const Decision d = out(p, vxlan(inner, kRemoteVmHost, kVip2, 9));
+  ASSERT_EQ(d.kind, Decision::Kind::kEncap) << d.reason;
+  EXPECT_EQ(d.eni, 8u) << "by the inner source MAC, through the address map";
+  EXPECT_TRUE(d.decap) << "the VM's tunnel comes off";
+  EXPECT_EQ(d.vni, 100u);
+  EXPECT_EQ(d.outer_src, ip(kVip2)) << "DASH encapsulates from the VIP the packet came to";
+  EXPECT_EQ(d.outer_dst, ip(kPeerPa));
+  EXPECT_EQ(d.inner_dmac, mac(kPeerMac));
+  EXPECT_EQ(out(p, vxlan(inner, kRemoteVmHost, "192.0.2.201", 9)).reason, "wrong_vip");
+  const Bytes web = tcp_frame(kRemoteVmMac, "02:00:00:00:00:01", "10.1.0.8", "10.9.1.1", 1, 80);
+  const Decision direct = out(p, vxlan(web, kRemoteVmHost, kVip1, 9));
+  EXPECT_EQ(direct.kind, Decision::Kind::kDirect);
+  EXPECT_TRUE(direct.decap);
+  // The local placement keeps encapsulating from the host's PA.
+  const Decision local =
+      out(p, tcp_frame(kVmMac, "02:00:00:00:00:01", "10.1.0.4", "10.1.0.5", 40000, 80));
+  EXPECT_EQ(local.outer_src, ip(kHostPa));
+  EXPECT_FALSE(local.decap);
+}
+
+TEST(VswitchPipeline, ApplianceInboundReencapsulatesToTheVmsHost) {
+  Pipeline p = make_appliance();
+  const Bytes inner =
+      tcp_frame(kPeerMac, kRemoteVmMac, "10.1.0.5", "10.1.0.8", 80, 40000, 0x12);
+  const Decision d = in(p, vxlan(inner, kPeerPa, kVip2, 100));
+  ASSERT_EQ(d.kind, Decision::Kind::kEncap) << d.reason;
+  EXPECT_EQ(d.direction, Direction::kInbound);
+  EXPECT_EQ(d.eni, 8u);
+  EXPECT_TRUE(d.decap);
+  EXPECT_EQ(d.vni, 9u) << "the ENI's VM_VNI";
+  EXPECT_EQ(d.outer_src, ip(kVip2));
+  EXPECT_EQ(d.outer_dst, ip(kRemoteVmHost));
+  EXPECT_EQ(d.inner_dmac, mac(kRemoteVmMac));
+  p.eni(8).vm_underlay_ip.reset();
+  EXPECT_EQ(in(p, vxlan(inner, kPeerPa, kVip2, 100)).reason, "eni_unbound");
+  EXPECT_TRUE(p.remove_vip(ip(kVip2)));
+  EXPECT_EQ(in(p, vxlan(inner, kPeerPa, kVip2, 100)).reason, "wrong_vip");
+  EXPECT_EQ(in(p, vxlan(inner, kPeerPa, kVip1, 100)).reason, "eni_unbound") << "VIP 1 stays";
+}
+
+TEST(VswitchPipeline, AddressMapComesBeforeTheEnisOwnMac) {
+  Pipeline p = make_appliance();
+  const Bytes f = tcp_frame(kVmMac, "02:00:00:00:00:01", "10.1.0.4", "10.1.0.5", 40000, 80);
+  EXPECT_EQ(out(p, f).eni, 7u);
+  p.map_mac(mac(kVmMac), 8);
+  EXPECT_EQ(out(p, f).eni, 8u);
+  EXPECT_TRUE(p.unmap_mac(mac(kVmMac)));
+  EXPECT_EQ(out(p, f).eni, 7u);
+  EXPECT_TRUE(p.unmap_mac(mac(kRemoteVmMac)));
+  const Bytes r = tcp_frame(kRemoteVmMac, "02:00:00:00:00:01", "10.1.0.8", "10.1.0.5", 1, 2);
+  EXPECT_EQ(out(p, vxlan(r, kRemoteVmHost, kVip1, 9)).reason, "no_eni");
+  EXPECT_TRUE(p.remove_eni(7));
+  EXPECT_EQ(out(p, f).reason, "no_eni");
+  EXPECT_FALSE(p.remove_eni(7));
+}
+
+TEST(VswitchPipeline, RoutingGroupsSharedDisabledOrMissing) {
+  Pipeline p = make_appliance();
+  p.eni(7).routing_group = 1;  // ENI 7 now routes by the shared group instead of its own table
+  const Bytes direct = tcp_frame(kVmMac, "02:00:00:00:00:01", "10.1.0.4", "10.9.0.1", 1, 2);
+  const Bytes peer = tcp_frame(kVmMac, "02:00:00:00:00:01", "10.1.0.4", "10.2.0.9", 1, 2);
+  EXPECT_EQ(out(p, direct).kind, Decision::Kind::kDirect);
+  EXPECT_EQ(out(p, peer).reason, "route_miss") << "the group has no 10.2/16";
+  p.routing_group(1).disabled = true;
+  EXPECT_EQ(out(p, direct).reason, "routing_group_disabled");
+  EXPECT_TRUE(p.remove_routing_group(1));
+  EXPECT_EQ(out(p, direct).reason, "routing_group_miss");
+  p.eni(7).routing_group = 0;
+  EXPECT_EQ(out(p, peer).vni, 200u) << "its own routes again";
+}
+
+TEST(VswitchPipeline, MappingVniIsTheEnisVnetsUnlessUseDstVnetVni) {
+  Pipeline p = make();
+  const Bytes f = tcp_frame(kVmMac, "02:00:00:00:00:01", "10.1.0.4", "10.2.0.9", 1, 2);
+  EXPECT_EQ(out(p, f).vni, 200u);
+  p.vnet(2).mappings[ip("10.2.0.9")].use_dst_vnet_vni = false;
+  const Decision d = out(p, f);
+  EXPECT_EQ(d.vni, 100u) << "the ENI's VNET's VNI";
+  EXPECT_EQ(d.outer_dst, ip("192.0.2.60")) << "still the mapping's PA";
+}
+
+TEST(VswitchPipeline, TrustedVnisGateTunnelledPacketsOnceConfigured) {
+  Pipeline p = make_appliance();
+  const Bytes inner = tcp_frame(kPeerMac, kVmMac, "10.1.0.5", "10.1.0.4", 80, 40000, 0x12);
+  const Bytes remote =
+      tcp_frame(kRemoteVmMac, "02:00:00:00:00:01", "10.1.0.8", "10.1.0.5", 40000, 80);
+  const Bytes local = tcp_frame(kVmMac, "02:00:00:00:00:01", "10.1.0.4", "10.1.0.5", 40000, 80);
+  EXPECT_EQ(in(p, vxlan(inner, kPeerPa, kHostPa, 100)).kind, Decision::Kind::kToVnic)
+      << "no trusted-VNI entry: no check";
+  p.add_trusted_vni({1000, 1999});
+  EXPECT_TRUE(p.trusted_vni_check());
+  EXPECT_EQ(in(p, vxlan(inner, kPeerPa, kHostPa, 100)).reason, "trusted_vni");
+  EXPECT_EQ(out(p, vxlan(remote, kRemoteVmHost, kVip1, 9)).reason, "trusted_vni");
+  EXPECT_EQ(out(p, local).kind, Decision::Kind::kEncap) << "from a VNIC there is no VNI";
+  p.eni(7).trusted_vnis.push_back({100, 100});
+  EXPECT_EQ(in(p, vxlan(inner, kPeerPa, kHostPa, 100)).kind, Decision::Kind::kToVnic)
+      << "ENI 7 trusts VNI 100";
+  EXPECT_EQ(out(p, vxlan(remote, kRemoteVmHost, kVip1, 9)).reason, "trusted_vni")
+      << "ENI 8 does not trust VNI 9";
+  p.add_trusted_vni({5, 9});
+  EXPECT_EQ(out(p, vxlan(remote, kRemoteVmHost, kVip1, 9)).kind, Decision::Kind::kEncap);
+  EXPECT_TRUE(p.remove_trusted_vni({5, 9}));
+  EXPECT_FALSE(p.remove_trusted_vni({5, 9}));
+  EXPECT_EQ(out(p, vxlan(remote, kRemoteVmHost, kVip1, 9)).reason, "trusted_vni");
+}
+
+TEST(VswitchPipeline, SeparateIpv6AclStages) {
+  Pipeline p = make();
+  auto deny_all = [](const char* name, bool v6) {
+    auto g = std::make_shared<AclGroup>(name, v6);
+    AclRule r;
+    r.name = "deny";
+    r.priority = 1;
+    r.action = AclAction::kDeny;
+    EXPECT_FALSE(g->add(r));
+    return g;
+  };
+  const Bytes v4 = tcp_frame(kVmMac, "02:00:00:00:00:01", "10.1.0.4", "10.1.0.5", 1, 80);
+  const Bytes v6 = tcp_frame(kVmMac, "02:00:00:00:00:01", "2001:db8:1::4", "2001:db8:1::5", 1, 80);
+  const std::uint64_t before = p.find_eni(7)->acl_version(Direction::kOutbound);
+  p.eni(7).outbound_acl_v6.set(0, deny_all("v6", true));
+  EXPECT_NE(p.find_eni(7)->acl_version(Direction::kOutbound), before);
+  EXPECT_EQ(out(p, v4).kind, Decision::Kind::kEncap);
+  EXPECT_EQ(out(p, v6).reason, "acl");
+  // An IPv6 group in the shared stages is not consulted once the IPv6 stages hold a group.
+  auto permit6 = std::make_shared<AclGroup>("p6", true);
+  AclRule all;
+  all.name = "all";
+  all.priority = 1;
+  all.action = AclAction::kPermit;
+  ASSERT_FALSE(permit6->add(all));
+  p.eni(7).outbound_acl.set(0, permit6);
+  EXPECT_EQ(out(p, v6).reason, "acl");
+  p.eni(7).outbound_acl_v6.set(0, nullptr);
+  EXPECT_EQ(out(p, v6).kind, Decision::Kind::kEncap) << "no IPv6 stages: the shared ones";
+}
+
+TEST(VswitchPipeline, MeterClassFromRoutesMappingsAndPolicy) {
+  Pipeline p = make();
+  Eni& e = p.eni(7);
+  // Route 10.1/16 sets bits 0x10, the mapping of 10.1.0.5 bit 0x1; route 10.2/16 masks the
+  // mapping's bits away (AND 0xF0).
+  e.routes.insert(pfx("10.1.0.0/16"), {RouteType::kVnet, 0, {}, 0x10, kMeterClassAll});
+  e.routes.insert(pfx("10.2.0.0/16"), {RouteType::kVnet, 2, {}, 0x20, 0xF0});
+  p.vnet(1).mappings[ip("10.1.0.5")].meter_class_or = 0x1;
+  p.vnet(2).mappings[ip("10.2.0.9")].meter_class_or = 0x3;
+  // The policy: 198.51.100.0/24 -> 7, 198.51.100.128/25 -> 8 at a lower priority value (wins).
+  MeterPolicy& mp = p.meter_policy(1);
+  mp.rules.push_back({"wide", pfx("198.51.100.0/24"), 20, 7});
+  mp.rules.push_back({"narrow", pfx("198.51.100.128/25"), 10, 8});
+  e.meter_policy_v4 = 1;
+  auto cls = [&](const char* dst) {
+    return out(p, tcp_frame(kVmMac, "02:00:00:00:00:01", "10.1.0.4", dst, 1, 2)).meter_class;
+  };
+  EXPECT_EQ(cls("10.1.0.5"), 0x11u);
+  EXPECT_EQ(cls("10.2.0.9"), 0x20u) << "(0x20 | 0x3) & 0xF0";
+  EXPECT_EQ(cls("198.51.100.7"), 7u) << "direct, class 0 from the entries: the policy";
+  EXPECT_EQ(cls("198.51.100.200"), 8u);
+  EXPECT_EQ(cls("203.0.113.1"), 0u) << "no rule: no bucket";
+  EXPECT_EQ(cls("10.66.0.1"), 0u) << "a drop bills nothing";
+  // Inbound: the entry's class, else the policy by the overlay source.
+  p.eni(7).inbound_routes.clear();
+  p.eni(7).inbound_routes.push_back({100, pfx("0.0.0.0/0"), 1, false, 0, 0x40, kMeterClassAll});
+  const Bytes reply = tcp_frame(kPeerMac, kVmMac, "10.1.0.5", "10.1.0.4", 80, 1, 0x12);
+  EXPECT_EQ(in(p, vxlan(reply, kPeerPa, kHostPa, 100)).meter_class, 0x40u);
+  p.eni(7).inbound_routes[0].meter_class_and = 0;
+  const Bytes web = tcp_frame(kPeerMac, kVmMac, "198.51.100.130", "10.1.0.4", 80, 1, 0x12);
+  EXPECT_EQ(in(p, vxlan(web, kPeerPa, kHostPa, 100)).meter_class, 8u);
+}
+
+TEST(VswitchPipeline, MeterBucketsCountOverlayBytesPerClassAndDirection) {
+  Pipeline p = make();
+  p.eni(7).routes.insert(pfx("10.1.0.0/16"), {RouteType::kVnet, 0, {}, 5, kMeterClassAll});
+  p.eni(7).inbound_routes.clear();
+  p.eni(7).inbound_routes.push_back({100, pfx("0.0.0.0/0"), 1, false, 0, 5, kMeterClassAll});
+  const Bytes syn = tcp_frame(kVmMac, "02:00:00:00:00:01", "10.1.0.4", "10.1.0.5", 1, 80);
+  const Bytes reply = tcp_frame(kPeerMac, kVmMac, "10.1.0.5", "10.1.0.4", 80, 1, 0x12);
+  const auto o = packet_info(syn, 3);
+  const auto i = packet_info(vxlan(reply, kPeerPa, kHostPa, 100), 0);
+  ASSERT_TRUE(o && i);
+  const Decision od = p.outbound(*o), id = p.inbound(*i);
+  ASSERT_EQ(od.meter_class, 5u);
+  ASSERT_EQ(id.meter_class, 5u);
+  EXPECT_TRUE(p.account(od, o->overlay_len));
+  EXPECT_TRUE(p.account(od, o->overlay_len));
+  EXPECT_TRUE(p.account(id, i->overlay_len));
+  // 14 Ethernet + 20 IPv4 + 20 TCP + 8 payload = 62 bytes a frame, inner ones alike.
+  const MeterCounters want{124, 2, 62, 1};
+  EXPECT_EQ(p.meter_bucket(7, 5), want);
+  EXPECT_EQ(p.meter_bucket(7, 6), MeterCounters{});
+  Decision dropped = od;
+  dropped.kind = Decision::Kind::kDrop;
+  EXPECT_FALSE(p.account(dropped, 100));
+  Decision unclassed = od;
+  unclassed.meter_class = 0;
+  EXPECT_FALSE(p.account(unclassed, 100));
+  EXPECT_EQ(p.meter_bucket(7, 5), want);
+  p.remove_eni(7);
+  EXPECT_FALSE(p.account(od, 100)) << "the ENI is gone";
+  EXPECT_EQ(p.meter_bucket(7, 5), MeterCounters{}) << "its buckets went with it";
+}
+
 }  // namespace
 }  // namespace nicsim::host::vswitch

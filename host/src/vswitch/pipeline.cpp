@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "nicsim/host/vswitch/pipeline.hpp"
 
+#include <algorithm>
+#include <functional>
 #include <stdexcept>
+#include <string>
 
 #include "nicsim/model/parse.hpp"
 
@@ -9,11 +12,18 @@ namespace nicsim::host::vswitch {
 
 namespace {
 
-Decision drop(std::string why, std::uint32_t eni = 0) {
+Decision drop(Direction dir, std::string why, std::uint32_t eni = 0) {
   Decision d;
   d.kind = Decision::Kind::kDrop;
+  d.direction = dir;
   d.reason = std::move(why);
   d.eni = eni;
+  return d;
+}
+
+Decision acl_drop(Direction dir, std::uint32_t eni, const AclVerdict& acl) {
+  Decision d = drop(dir, "acl", eni);
+  d.acl = acl;
   return d;
 }
 
@@ -31,7 +41,31 @@ FlowTuple tuple_of(const model::Level& lv) {
   return t;
 }
 
+/// The value of `id` in `m`, or null.
+template <class Map>
+auto* find_in(Map& m, std::uint32_t id) {
+  const auto it = m.find(id);
+  return it == m.end() ? nullptr : &it->second;
+}
+
+/// `id`, which must not be 0 (0 means "none" where the ids are referred to).
+std::uint32_t nonzero(std::uint32_t id, const char* what) {
+  if (id == 0) throw std::invalid_argument(std::string(what) + " ids start at 1 (0 means none)");
+  return id;
+}
+
+bool any_group(const AclStages& s) {
+  for (unsigned i = 0; i < AclStages::kStages; ++i) {
+    if (s.group(i) != nullptr) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+const char* to_string(Direction d) noexcept {
+  return d == Direction::kOutbound ? "outbound" : "inbound";
+}
 
 const char* to_string(RouteType t) noexcept {
   switch (t) {
@@ -43,18 +77,47 @@ const char* to_string(RouteType t) noexcept {
   return "?";
 }
 
+const MeterRule* MeterPolicy::match(const model::IpAddr& a) const {
+  const MeterRule* best = nullptr;
+  for (const MeterRule& r : rules) {
+    if (r.prefix.contains(a) && (best == nullptr || r.priority < best->priority)) best = &r;
+  }
+  return best;
+}
+
+const AclStages& Eni::acl(Direction d, bool ipv6) const {
+  const bool out = d == Direction::kOutbound;
+  if (ipv6 && any_group(out ? outbound_acl_v6 : inbound_acl_v6)) {
+    return out ? outbound_acl_v6 : inbound_acl_v6;
+  }
+  return out ? outbound_acl : inbound_acl;
+}
+
+std::uint64_t Eni::acl_version(Direction d) const {
+  // Both grow monotonically, so their sum changes whenever either does.
+  return d == Direction::kOutbound ? outbound_acl.version() + outbound_acl_v6.version()
+                                   : inbound_acl.version() + inbound_acl_v6.version();
+}
+
 std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame) {
+  return packet_info(frame, 0);
+}
+
+std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame, unsigned src_vport) {
   const model::ParseResult pr = model::Parser().parse(frame);
-  if (!pr.ok() || pr.depth == 0) return std::nullopt;
+  if (pr.depth == 0) return std::nullopt;
   const model::Level& outer = pr.levels[0];
-  PacketInfo p;
-  const bool vxlan = outer.has_tunnel && outer.tunnel.type == model::TunnelType::kVxlan &&
-                     pr.depth >= 2;
+  // From a VNIC only the VM's own headers count (what it tunnels is its payload).
+  const bool vxlan = src_vport == 0 && outer.has_tunnel &&
+                     outer.tunnel.type == model::TunnelType::kVxlan && pr.depth >= 2;
+  if (src_vport == 0 ? !pr.ok() : !outer.error.ok()) return std::nullopt;
   const model::Level& lv = vxlan ? pr.levels[1] : outer;
   if (!lv.has_eth || !lv.has_ip) return std::nullopt;
+  PacketInfo p;
   p.src_mac = lv.eth.src;
   p.dst_mac = lv.eth.dst;
   p.tuple = tuple_of(lv);
+  p.overlay_len = static_cast<std::uint32_t>(frame.size() - lv.offset);
   if (lv.has_l4 && lv.l4.kind == model::Layer::kTcp) p.tcp_flags = lv.l4.tcp_flags;
   if (vxlan) {
     p.vxlan = true;
@@ -65,85 +128,160 @@ std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame) {
   return p;
 }
 
-Eni& Pipeline::eni(std::uint32_t id) {
-  if (id == 0) throw std::invalid_argument("ENI ids start at 1 (0 means none)");
-  return enis_[id];
+std::size_t Pipeline::MacHash::operator()(const model::MacAddr& m) const noexcept {
+  std::uint64_t v = 0;
+  for (const std::uint8_t b : m.bytes()) v = v << 8 | b;
+  return std::hash<std::uint64_t>{}(v);
 }
 
-const Eni* Pipeline::find_eni(std::uint32_t id) const {
-  const auto it = enis_.find(id);
-  return it == enis_.end() ? nullptr : &it->second;
+std::optional<Direction> Pipeline::direction_of(const PacketInfo& p, unsigned src_vport) const {
+  if (src_vport != 0) return Direction::kOutbound;
+  if (!p.vxlan) return std::nullopt;
+  const auto it = directions_.find(p.vni);
+  return it == directions_.end() ? Direction::kInbound : it->second;
 }
 
-std::optional<std::uint32_t> Pipeline::eni_by_mac(const model::MacAddr& mac,
-                                                  std::optional<std::uint32_t> vnet) const {
+const Vnet* Pipeline::find_vnet(std::uint32_t id) const { return find_in(vnets_, id); }
+
+Eni& Pipeline::eni(std::uint32_t id) { return enis_[nonzero(id, "ENI")]; }
+
+const Eni* Pipeline::find_eni(std::uint32_t id) const { return find_in(enis_, id); }
+
+bool Pipeline::remove_eni(std::uint32_t id) {
+  if (enis_.erase(id) == 0) return false;
+  std::erase_if(macs_, [id](const auto& kv) { return kv.second == id; });
+  std::erase_if(buckets_, [id](const auto& kv) { return kv.first >> 32 == id; });
+  return true;
+}
+
+OutboundRoutingGroup& Pipeline::routing_group(std::uint32_t id) {
+  return groups_[nonzero(id, "routing group")];
+}
+
+const OutboundRoutingGroup* Pipeline::find_routing_group(std::uint32_t id) const {
+  return find_in(groups_, id);
+}
+
+void Pipeline::add_trusted_vni(VniRange r) {
+  trusted_.push_back(r);
+  trusted_check_ = true;
+}
+
+bool Pipeline::remove_trusted_vni(VniRange r) {
+  const auto it = std::find(trusted_.begin(), trusted_.end(), r);
+  if (it == trusted_.end()) return false;
+  trusted_.erase(it);
+  return true;
+}
+
+MeterPolicy& Pipeline::meter_policy(std::uint32_t id) {
+  return meters_[nonzero(id, "meter policy")];
+}
+
+const MeterPolicy* Pipeline::find_meter_policy(std::uint32_t id) const {
+  return find_in(meters_, id);
+}
+
+std::optional<std::uint32_t> Pipeline::eni_by_mac(const model::MacAddr& mac) const {
+  if (const auto it = macs_.find(mac); it != macs_.end()) return it->second;
+  if (mac == model::MacAddr{}) return std::nullopt;  // the MAC of ENIs that have none
   for (const auto& [id, e] : enis_) {
-    if (e.mac == mac && (!vnet || e.vnet == *vnet)) return id;
+    if (e.mac == mac) return id;
   }
   return std::nullopt;
 }
 
 const CaPaMapping* Pipeline::mapping(std::uint32_t vnet, const model::IpAddr& ca) const {
-  const auto v = vnets_.find(vnet);
-  if (v == vnets_.end()) return nullptr;
-  const auto m = v->second.mappings.find(ca);
-  return m == v->second.mappings.end() ? nullptr : &m->second;
+  const Vnet* v = find_vnet(vnet);
+  if (v == nullptr) return nullptr;
+  const auto m = v->mappings.find(ca);
+  return m == v->mappings.end() ? nullptr : &m->second;
+}
+
+bool Pipeline::trusted(const Eni& e, std::uint32_t vni) const {
+  if (!trusted_check_) return true;
+  const auto in = [vni](const VniRange& r) { return r.contains(vni); };
+  return std::any_of(trusted_.begin(), trusted_.end(), in) ||
+         std::any_of(e.trusted_vnis.begin(), e.trusted_vnis.end(), in);
+}
+
+std::uint32_t Pipeline::meter_class(const Eni& e, std::uint32_t cls,
+                                    const model::IpAddr& lookup) const {
+  if (cls != 0) return cls;
+  const MeterPolicy* mp = find_meter_policy(lookup.is_v6() ? e.meter_policy_v6 : e.meter_policy_v4);
+  if (mp == nullptr) return 0;
+  const MeterRule* r = mp->match(lookup);
+  return r == nullptr ? 0 : r->meter_class;
 }
 
 Decision Pipeline::outbound(const PacketInfo& p) const {
-  const auto id = eni_by_mac(p.src_mac, std::nullopt);
-  if (!id) return drop("no_eni");
+  constexpr Direction kDir = Direction::kOutbound;
+  // From the wire (DASH's appliance): a remote VM's packet, sent to one of our VIPs.
+  if (p.vxlan && !has_vip(p.outer_dst)) return drop(kDir, "wrong_vip");
+  const auto id = eni_by_mac(p.src_mac);
+  if (!id) return drop(kDir, "no_eni");
   const Eni& e = enis_.at(*id);
-  if (!e.admin_up) return drop("eni_down", *id);
-  const AclVerdict acl = e.outbound_acl.evaluate(p.tuple);
-  if (!acl.allow) {
-    Decision d = drop("acl", *id);
-    d.acl = acl;
-    return d;
+  if (!e.admin_up) return drop(kDir, "eni_down", *id);
+  if (p.vxlan && !trusted(e, p.vni)) return drop(kDir, "trusted_vni", *id);
+  const AclVerdict acl = e.acl(kDir, p.tuple.dst.is_v6()).evaluate(p.tuple);
+  if (!acl.allow) return acl_drop(kDir, *id, acl);
+  const LpmTable<OutboundRoute>* routes = &e.routes;
+  if (e.routing_group != 0) {
+    const OutboundRoutingGroup* g = find_routing_group(e.routing_group);
+    if (g == nullptr) return drop(kDir, "routing_group_miss", *id);
+    if (g->disabled) return drop(kDir, "routing_group_disabled", *id);
+    routes = &g->routes;
   }
-  const OutboundRoute* r = e.routes.lookup(p.tuple.dst);
-  if (r == nullptr) return drop("route_miss", *id);
+  auto fail = [&](const char* why) {
+    Decision x = drop(kDir, why, *id);
+    x.acl = acl;
+    return x;
+  };
+  const OutboundRoute* r = routes->lookup(p.tuple.dst);
+  if (r == nullptr) return fail("route_miss");
   Decision d;
+  d.direction = kDir;
   d.eni = *id;
   d.acl = acl;
+  d.decap = p.vxlan;
+  std::uint32_t cls_or = r->meter_class_or;
   switch (r->type) {
-    case RouteType::kDrop: {
-      Decision x = drop("route_drop", *id);
-      x.acl = acl;
-      return x;
-    }
+    case RouteType::kDrop:
+      return fail("route_drop");
     case RouteType::kDirect:
       d.kind = Decision::Kind::kDirect;
-      return d;
+      break;
     case RouteType::kVnet:
     case RouteType::kVnetDirect: {
       const std::uint32_t vnet = r->vnet != 0 ? r->vnet : e.vnet;
       const model::IpAddr ca =
           r->type == RouteType::kVnetDirect && r->overlay_ip ? *r->overlay_ip : p.tuple.dst;
       const CaPaMapping* m = mapping(vnet, ca);
-      if (m == nullptr) {
-        Decision x = drop("mapping_miss", *id);
-        x.acl = acl;
-        return x;
-      }
+      if (m == nullptr) return fail("mapping_miss");
+      const Vnet* encap_vnet = find_vnet(m->use_dst_vnet_vni ? vnet : e.vnet);
+      if (encap_vnet == nullptr) return fail("no_vnet");
       d.kind = Decision::Kind::kEncap;
-      d.vni = vnets_.at(vnet).vni;
-      d.outer_src = pa_;
+      d.vni = encap_vnet->vni;
+      d.outer_src = p.vxlan ? p.outer_dst : pa_;  // DASH: the VIP the packet came to
       d.outer_dst = m->underlay_ip;
       d.inner_dmac = m->overlay_mac;
-      return d;
+      cls_or |= m->meter_class_or;
+      break;
     }
   }
-  return drop("route_miss", *id);
+  d.meter_class = meter_class(e, cls_or & r->meter_class_and, p.tuple.dst);
+  return d;
 }
 
 Decision Pipeline::inbound(const PacketInfo& p) const {
-  if (!p.vxlan) return drop("not_vxlan");
-  if (!(p.outer_dst == vip_)) return drop("wrong_vip");
-  const auto id = eni_by_mac(p.dst_mac, std::nullopt);
-  if (!id) return drop("no_eni");
+  constexpr Direction kDir = Direction::kInbound;
+  if (!p.vxlan) return drop(kDir, "not_vxlan");
+  if (!has_vip(p.outer_dst)) return drop(kDir, "wrong_vip");
+  const auto id = eni_by_mac(p.dst_mac);
+  if (!id) return drop(kDir, "no_eni");
   const Eni& e = enis_.at(*id);
-  if (!e.admin_up) return drop("eni_down", *id);
+  if (!e.admin_up) return drop(kDir, "eni_down", *id);
+  if (!trusted(e, p.vni)) return drop(kDir, "trusted_vni", *id);
   const InboundRoute* route = nullptr;  // exact VNI, source prefix, lowest priority
   for (const InboundRoute& r : e.inbound_routes) {
     if (r.vni == p.vni && r.sip.contains(p.outer_src) &&
@@ -151,26 +289,57 @@ Decision Pipeline::inbound(const PacketInfo& p) const {
       route = &r;
     }
   }
-  if (route == nullptr) return drop("inbound_route_miss", *id);
+  if (route == nullptr) return drop(kDir, "inbound_route_miss", *id);
   if (route->pa_validate) {
-    const auto v = vnets_.find(route->src_vnet);
-    if (v == vnets_.end() || v->second.valid_pas.count(p.outer_src) == 0) {
-      return drop("pa_validation", *id);
+    const Vnet* v = find_vnet(route->src_vnet);
+    if (v == nullptr || v->valid_pas.count(p.outer_src) == 0) {
+      return drop(kDir, "pa_validation", *id);
     }
   }
-  const AclVerdict acl = e.inbound_acl.evaluate(p.tuple);
-  if (!acl.allow) {
-    Decision d = drop("acl", *id);
-    d.acl = acl;
-    return d;
-  }
+  const AclVerdict acl = e.acl(kDir, p.tuple.src.is_v6()).evaluate(p.tuple);
+  if (!acl.allow) return acl_drop(kDir, *id, acl);
   Decision d;
-  d.kind = Decision::Kind::kToVnic;
+  d.direction = kDir;
   d.eni = *id;
   d.decap = true;
-  d.vport = e.vport;
   d.acl = acl;
+  if (e.vport != 0) {
+    d.kind = Decision::Kind::kToVnic;
+    d.vport = e.vport;
+  } else if (e.vm_underlay_ip) {  // the appliance: on to the host of the VM
+    d.kind = Decision::Kind::kEncap;
+    d.vni = e.vm_vni;
+    d.outer_src = p.outer_dst;
+    d.outer_dst = *e.vm_underlay_ip;
+    d.inner_dmac = p.dst_mac;
+  } else {
+    Decision x = drop(kDir, "eni_unbound", *id);
+    x.acl = acl;
+    return x;
+  }
+  d.meter_class =
+      meter_class(e, route->meter_class_or & route->meter_class_and, p.tuple.src);
   return d;
+}
+
+bool Pipeline::account(const Decision& d, std::uint64_t overlay_bytes) {
+  if (d.kind == Decision::Kind::kDrop || d.meter_class == 0 || find_eni(d.eni) == nullptr) {
+    return false;
+  }
+  MeterCounters& c = buckets_[std::uint64_t{d.eni} << 32 | d.meter_class];
+  if (d.direction == Direction::kOutbound) {
+    c.outbound_bytes += overlay_bytes;
+    ++c.outbound_packets;
+  } else {
+    c.inbound_bytes += overlay_bytes;
+    ++c.inbound_packets;
+  }
+  return true;
+}
+
+MeterCounters Pipeline::meter_bucket(std::uint32_t eni, std::uint32_t meter_class) const {
+  const auto it = buckets_.find(std::uint64_t{eni} << 32 | meter_class);
+  return it == buckets_.end() ? MeterCounters{} : it->second;
 }
 
 }  // namespace nicsim::host::vswitch

@@ -1,22 +1,36 @@
 // SPDX-License-Identifier: MIT
-// The virtual switch's slow path in DASH's shape (docs/vswitch.md): what one packet of a new
-// connection becomes, from the policy of the ENI (the VM's virtual NIC) it belongs to.
+// The virtual switch's slow path in DASH's shape (docs/vswitch.md, docs/vswitch-dash.md): what one
+// packet of a new connection becomes, from the policy of the ENI (the VM's virtual NIC) it
+// belongs to. Two placements share it: an ENI bound to a local VNIC (the hypervisor's switch of
+// the source documents) and an ENI of a remote VM whose traffic reaches this host as VXLAN on the
+// wire (DASH's appliance).
 //
-//   outbound (from the VM): ENI by source MAC -> admin state -> outbound ACL stages -> the
-//     ENI's VNET routes by destination (longest prefix) -> route type:
+//   direction (direction_of): from a VNIC, outbound; from the wire, VXLAN whose VNI has a
+//     direction lookup entry takes that entry's direction, other VXLAN is inbound.
+//   outbound (from the VM): [from the wire: outer destination must be one of the VIPs] -> ENI by
+//     the (inner) source MAC (ENI_ETHER_ADDRESS_MAP, else the ENI's own MAC) -> admin state ->
+//     [from the wire: trusted VNI] -> outbound ACL stages -> the ENI's outbound routing group (or
+//     its own routes) by destination (longest prefix) -> route type:
 //       vnet         the destination's CA-to-PA mapping in the route's VNET (the ENI's when 0):
-//                    VXLAN encap with that VNET's VNI to the mapping's PA, inner destination MAC
-//                    the mapping's overlay MAC; no mapping: drop
+//                    VXLAN encap with that VNET's VNI (or the ENI's VNET's, per the mapping) to
+//                    the mapping's PA, inner destination MAC the mapping's overlay MAC; no
+//                    mapping: drop
 //       vnet_direct  the same, the mapping looked up by the route's overlay IP instead
 //       direct       to the underlay as it is (no encap)
 //       drop         drop
-//   inbound (from the wire, VXLAN): outer destination must be the host's VIP -> ENI by the
-//     inner destination MAC -> admin state -> the ENI's inbound routing entry for the VNI and the
-//     outer source (DASH's INBOUND_ROUTING_ENTRY: exact VNI, source prefix, lowest priority
-//     wins): decap, or decap with PA validation (the outer source must be a valid PA of the
-//     entry's source VNET: PA_VALIDATION_ENTRY) -> inbound ACL stages -> to the ENI's VNIC.
+//     The outer source is this host's PA, or for a packet from the wire the VIP it was sent to.
+//   inbound (from the wire, VXLAN): outer destination must be one of the VIPs -> ENI by the
+//     inner destination MAC -> admin state -> trusted VNI -> the ENI's inbound routing entry for
+//     the VNI and the outer source (DASH's INBOUND_ROUTING_ENTRY: exact VNI, source prefix,
+//     lowest priority wins): decap, or decap with PA validation (the outer source must be a
+//     valid PA of the entry's source VNET: PA_VALIDATION_ENTRY) -> inbound ACL stages -> to the
+//     ENI's VNIC, or (an ENI with no VNIC: the appliance) re-encapsulated to the VM's host.
+//   metering (DASH's billing buckets, not a policer): the meter class is the OR of the classes
+//     the route, mapping or inbound routing entry carry, masked by their AND; 0 falls back to the
+//     ENI's meter policy (rules by destination, inbound by source, lowest priority wins); the
+//     switch calls account() with each packet's overlay size.
 //
-// The result, a Decision, is what the unified flow table will cache per connection and offload.
+// The result, a Decision, is what the unified flow table caches per connection and offloads.
 #pragma once
 
 #include <cstdint>
@@ -36,20 +50,30 @@ namespace nicsim::host::vswitch {
 
 /// Which way a packet goes through the switch: from a VM (outbound) or to one (inbound).
 enum class Direction : std::uint8_t { kOutbound, kInbound };
+[[nodiscard]] const char* to_string(Direction d) noexcept;
 
 enum class RouteType : std::uint8_t { kVnet, kVnetDirect, kDirect, kDrop };
 [[nodiscard]] const char* to_string(RouteType t) noexcept;
+
+/// DASH's meter class bits of a routing entry: the classes of a packet's entries are ORed, then
+/// masked by the AND of their masks.
+inline constexpr std::uint32_t kMeterClassAll = 0xFFFFFFFFu;
 
 struct OutboundRoute {
   RouteType type = RouteType::kDrop;
   std::uint32_t vnet = 0;                     // vnet, vnet_direct: the VNET (0: the ENI's)
   std::optional<model::IpAddr> overlay_ip{};  // vnet_direct: the CA to look the mapping up by
+  std::uint32_t meter_class_or = 0;
+  std::uint32_t meter_class_and = kMeterClassAll;
 };
 
 /// OUTBOUND_CA_TO_PA_ENTRY: where a customer address lives.
 struct CaPaMapping {
   model::IpAddr underlay_ip;  // the PA of the host it is on
   model::MacAddr overlay_mac;  // the destination MAC the VM sees
+  /// The encap's VNI is the mapping's VNET's; false: the ENI's VNET's (DASH's USE_DST_VNET_VNI).
+  bool use_dst_vnet_vni = true;
+  std::uint32_t meter_class_or = 0;
 };
 
 struct Vnet {
@@ -66,16 +90,75 @@ struct InboundRoute {
   std::uint32_t priority = 0;   // lower wins
   bool pa_validate = false;     // tunnel_decap_pa_validate (else tunnel_decap)
   std::uint32_t src_vnet = 0;   // pa_validate: the VNET whose valid PAs the source must be in
+  std::uint32_t meter_class_or = 0;
+  std::uint32_t meter_class_and = kMeterClassAll;
+};
+
+/// OUTBOUND_ROUTING_GROUP: a route table several ENIs may share; a disabled group drops.
+struct OutboundRoutingGroup {
+  bool disabled = false;
+  LpmTable<OutboundRoute> routes;
+};
+
+/// VNIs lo..hi, inclusive (DASH's trusted-VNI entries).
+struct VniRange {
+  std::uint32_t lo = 0, hi = 0;
+  [[nodiscard]] constexpr bool contains(std::uint32_t v) const noexcept {
+    return v >= lo && v <= hi;
+  }
+  friend bool operator==(const VniRange&, const VniRange&) = default;
+};
+
+/// METER_RULE: packets whose overlay destination (inbound: source) is in `prefix` get
+/// `meter_class`; among the matching rules of a policy the lowest priority wins (equal: the
+/// first added).
+struct MeterRule {
+  std::string name;
+  IpPrefix prefix;
+  std::uint32_t priority = 0;
+  std::uint32_t meter_class = 0;
+};
+
+/// METER_POLICY: rules of one address family.
+struct MeterPolicy {
+  bool ipv6 = false;
+  std::vector<MeterRule> rules;
+  /// The rule deciding for `a`, or null.
+  [[nodiscard]] const MeterRule* match(const model::IpAddr& a) const;
+};
+
+/// A meter bucket of an ENI (one per meter class): the overlay bytes and packets it billed.
+struct MeterCounters {
+  std::uint64_t outbound_bytes = 0, outbound_packets = 0;
+  std::uint64_t inbound_bytes = 0, inbound_packets = 0;
+  friend bool operator==(const MeterCounters&, const MeterCounters&) = default;
 };
 
 struct Eni {
-  model::MacAddr mac;
+  model::MacAddr mac;  // its VM's MAC (ENI_ETHER_ADDRESS_MAP entries may add or override)
   std::uint32_t vnet = 0;
   bool admin_up = true;
-  unsigned vport = 1;  // the VNIC (NIC vport) it is bound to
+  /// The VNIC (NIC vport) it is bound to; 0: none, the VM is remote (DASH's appliance): inbound
+  /// packets are re-encapsulated to `vm_underlay_ip` with `vm_vni`.
+  unsigned vport = 1;
+  std::optional<model::IpAddr> vm_underlay_ip{};
+  std::uint32_t vm_vni = 0;
+  /// The ACL stages of each direction: `outbound_acl` / `inbound_acl` for IPv4 flows, and for
+  /// IPv6 flows too unless the `_v6` stages of that direction hold a group (DASH has separate
+  /// IPv4 and IPv6 stages per direction).
   AclStages outbound_acl, inbound_acl;
+  AclStages outbound_acl_v6, inbound_acl_v6;
+  /// Outbound routes: the routing group's when `routing_group` is not 0, else these.
   LpmTable<OutboundRoute> routes;
+  std::uint32_t routing_group = 0;
   std::vector<InboundRoute> inbound_routes;
+  std::uint32_t meter_policy_v4 = 0, meter_policy_v6 = 0;  // 0: none
+  std::vector<VniRange> trusted_vnis;  // ENI_TRUSTED_VNI_ENTRY
+
+  /// The stages a flow of this direction and family is evaluated against.
+  [[nodiscard]] const AclStages& acl(Direction d, bool ipv6) const;
+  /// Grows whenever a verdict of that direction may change (either family's stages).
+  [[nodiscard]] std::uint64_t acl_version(Direction d) const;
 };
 
 /// The packet fields the slow path decides on (from its headers: packet_info()).
@@ -86,57 +169,135 @@ struct PacketInfo {
   bool vxlan = false;               // outer fields below valid
   std::uint32_t vni = 0;
   model::IpAddr outer_src, outer_dst;
+  /// Bytes of the (inner) Ethernet frame: what DASH's meters bill.
+  std::uint32_t overlay_len = 0;
 };
 
 /// Reads a frame's fields: an untunnelled IP frame, or VXLAN carrying one. Nullopt for what the
 /// switch does not route (no IP, a parse error).
 [[nodiscard]] std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame);
+/// The same for a frame that came in on `src_vport`: 0 is the wire (VXLAN is opened, as above);
+/// from a VNIC the frame is the VM's own and a tunnel in it is only its payload (not opened).
+[[nodiscard]] std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame,
+                                                    unsigned src_vport);
 
 /// What the slow path decided for a packet.
 struct Decision {
   enum class Kind : std::uint8_t { kDrop, kEncap, kDirect, kToVnic };
   Kind kind = Kind::kDrop;
+  Direction direction = Direction::kOutbound;
   std::string reason;       // kDrop: why ("acl", "route_miss", "mapping_miss", "route_drop",
-                            // "eni_down", "no_eni", "wrong_vip", "inbound_route_miss",
-                            // "pa_validation", "not_vxlan": an inbound packet that is not VXLAN)
+                            // "routing_group_miss", "routing_group_disabled", "no_vnet",
+                            // "eni_down", "no_eni", "wrong_vip", "trusted_vni",
+                            // "inbound_route_miss", "pa_validation", "eni_unbound": an inbound
+                            // packet for an ENI with neither VNIC nor VM underlay address,
+                            // "not_vxlan": an inbound packet that is not VXLAN)
   std::uint32_t eni = 0;    // the ENI it belongs to (its key: the index in the switch)
-  // kEncap: VXLAN with this VNI from the host's PA to the mapping's PA; inner destination MAC
+  // kEncap: VXLAN with this VNI from outer_src to outer_dst; inner destination MAC
   std::uint32_t vni = 0;
   model::IpAddr outer_src, outer_dst;
   model::MacAddr inner_dmac;
-  // kToVnic: decap (an inbound VXLAN packet), then to this vport
+  // kToVnic: to this vport
   unsigned vport = 0;
+  /// The received VXLAN header comes off first (inbound; outbound from the wire).
   bool decap = false;
+  /// The meter bucket the packet bills (0: none).
+  std::uint32_t meter_class = 0;
   // The rule that allowed or denied it (for counters and tests).
   AclVerdict acl;
 };
 
 class Pipeline {
  public:
-  /// `underlay_ip`: this host's PA (outer source of encapsulated packets); `vip`: the address
-  /// inbound tunnelled packets must be sent to (DASH's VIP; usually the same).
-  Pipeline(model::IpAddr underlay_ip, model::IpAddr vip) : pa_(underlay_ip), vip_(vip) {}
+  /// `underlay_ip`: this host's PA (outer source of what it encapsulates for local VNICs).
+  explicit Pipeline(model::IpAddr underlay_ip) : pa_(underlay_ip) {}
+  /// ... and `vip`, the first VIP: an address tunnelled packets must be sent to (usually the
+  /// same).
+  Pipeline(model::IpAddr underlay_ip, model::IpAddr vip) : pa_(underlay_ip) { add_vip(vip); }
 
-  /// Creates or replaces VNET `id`.
+  /// VIP_ENTRY: tunnelled packets from the wire must be sent to one of these.
+  void add_vip(const model::IpAddr& vip) { vips_.insert(vip); }
+  bool remove_vip(const model::IpAddr& vip) { return vips_.erase(vip) != 0; }
+  [[nodiscard]] bool has_vip(const model::IpAddr& a) const { return vips_.count(a) != 0; }
+
+  /// DIRECTION_LOOKUP_ENTRY: VXLAN from the wire with this VNI goes `d` (DASH's appliance: the
+  /// VNI its remote VMs' outbound traffic comes with).
+  void set_direction(std::uint32_t vni, Direction d) { directions_[vni] = d; }
+  bool clear_direction(std::uint32_t vni) { return directions_.erase(vni) != 0; }
+  /// Which way a packet that came in on `src_vport` (0: the wire) goes: from a VNIC outbound;
+  /// from the wire VXLAN by the direction lookup of its VNI, inbound without an entry; nullopt
+  /// for an untunnelled packet from the wire (not the policy's to place).
+  [[nodiscard]] std::optional<Direction> direction_of(const PacketInfo& p,
+                                                      unsigned src_vport) const;
+
+  /// Creates or finds VNET `id`.
   Vnet& vnet(std::uint32_t id) { return vnets_[id]; }
+  [[nodiscard]] const Vnet* find_vnet(std::uint32_t id) const;
+  bool remove_vnet(std::uint32_t id) { return vnets_.erase(id) != 0; }
   /// Creates or finds ENI `id` (1 and up: 0 means "none" in a Decision); its MAC must be
   /// unique among the ENIs. Throws std::invalid_argument for id 0.
   Eni& eni(std::uint32_t id);
   [[nodiscard]] const Eni* find_eni(std::uint32_t id) const;
   /// Every ENI, by id.
   [[nodiscard]] const std::map<std::uint32_t, Eni>& enis() const { return enis_; }
+  /// Removes ENI `id` with its MAC map entries and meter buckets.
+  bool remove_eni(std::uint32_t id);
+
+  /// ENI_ETHER_ADDRESS_MAP_ENTRY: packets with this MAC (outbound source, inbound destination)
+  /// belong to ENI `eni` (ahead of the ENIs' own MACs).
+  void map_mac(const model::MacAddr& mac, std::uint32_t eni) { macs_[mac] = eni; }
+  bool unmap_mac(const model::MacAddr& mac) { return macs_.erase(mac) != 0; }
+
+  /// Creates or finds OUTBOUND_ROUTING_GROUP `id` (1 and up).
+  OutboundRoutingGroup& routing_group(std::uint32_t id);
+  [[nodiscard]] const OutboundRoutingGroup* find_routing_group(std::uint32_t id) const;
+  bool remove_routing_group(std::uint32_t id) { return groups_.erase(id) != 0; }
+
+  /// GLOBAL_TRUSTED_VNI_ENTRY. While the check is on (add_trusted_vni() turns it on), a
+  /// tunnelled packet whose VNI is in no global range and in none of its ENI's is dropped
+  /// ("trusted_vni"). Off, nothing is checked (a policy without trusted-VNI entries).
+  void add_trusted_vni(VniRange r);
+  bool remove_trusted_vni(VniRange r);
+  void set_trusted_vni_check(bool on) { trusted_check_ = on; }
+  [[nodiscard]] bool trusted_vni_check() const { return trusted_check_; }
+
+  /// Creates or finds METER_POLICY `id` (1 and up).
+  MeterPolicy& meter_policy(std::uint32_t id);
+  [[nodiscard]] const MeterPolicy* find_meter_policy(std::uint32_t id) const;
+  bool remove_meter_policy(std::uint32_t id) { return meters_.erase(id) != 0; }
 
   [[nodiscard]] Decision outbound(const PacketInfo& p) const;
   [[nodiscard]] Decision inbound(const PacketInfo& p) const;
 
- private:
-  [[nodiscard]] std::optional<std::uint32_t> eni_by_mac(const model::MacAddr& mac,
-                                                        std::optional<std::uint32_t> vnet) const;
-  [[nodiscard]] const CaPaMapping* mapping(std::uint32_t vnet, const model::IpAddr& ca) const;
+  /// Bills a packet of `overlay_bytes` (PacketInfo::overlay_len) that `d` decided to its ENI's
+  /// meter bucket for d.meter_class and d.direction; false (nothing counted) for a drop, class 0
+  /// or an ENI that is gone. DASH's meters count, they do not police.
+  bool account(const Decision& d, std::uint64_t overlay_bytes);
+  /// The bucket of ENI `eni` for `meter_class` (zeros when nothing was billed to it).
+  [[nodiscard]] MeterCounters meter_bucket(std::uint32_t eni, std::uint32_t meter_class) const;
 
-  model::IpAddr pa_, vip_;
+ private:
+  [[nodiscard]] std::optional<std::uint32_t> eni_by_mac(const model::MacAddr& mac) const;
+  [[nodiscard]] const CaPaMapping* mapping(std::uint32_t vnet, const model::IpAddr& ca) const;
+  [[nodiscard]] bool trusted(const Eni& e, std::uint32_t vni) const;
+  [[nodiscard]] std::uint32_t meter_class(const Eni& e, std::uint32_t cls,
+                                          const model::IpAddr& lookup) const;
+
+  struct MacHash {
+    std::size_t operator()(const model::MacAddr& m) const noexcept;
+  };
+
+  model::IpAddr pa_;
+  std::unordered_set<model::IpAddr, IpHash> vips_;
+  std::unordered_map<std::uint32_t, Direction> directions_;
   std::map<std::uint32_t, Vnet> vnets_;
   std::map<std::uint32_t, Eni> enis_;
+  std::unordered_map<model::MacAddr, std::uint32_t, MacHash> macs_;
+  std::map<std::uint32_t, OutboundRoutingGroup> groups_;
+  std::vector<VniRange> trusted_;
+  bool trusted_check_ = false;
+  std::map<std::uint32_t, MeterPolicy> meters_;
+  std::unordered_map<std::uint64_t, MeterCounters> buckets_;  // by ENI << 32 | class
 };
 
 }  // namespace nicsim::host::vswitch
