@@ -151,3 +151,42 @@ TEST(VswitchFlowCache, AReopenedTupleDropsTheOldEntry) {
 
 }  // namespace
 }  // namespace nicsim::host::vswitch
+
+namespace nicsim::host::vswitch {
+namespace {
+
+// Two tenants use the same customer addresses (their VNETs overlap): the same 5-tuple from each
+// tenant's VM is two connections with two decisions, each encapsulated to its own tenant's
+// peer. (Connections tracked by the 5-tuple alone gave the second tenant the first's decision.)
+TEST(VswitchFlowCache, OverlappingTenantsAreSeparateConnections) {
+  Pipeline p = make();
+  Vnet& v2 = p.vnet(2);
+  v2.vni = 200;
+  v2.mappings[ip("10.1.0.5")] = {ip("192.0.2.99"), mac("02:00:00:00:00:bb")};
+  Eni& e2 = p.eni(8);
+  e2.mac = mac("02:00:00:00:00:0c");
+  e2.vnet = 2;
+  e2.vport = 4;
+  e2.routes.insert(*IpPrefix::parse("10.1.0.0/16"), {RouteType::kVnet, 0, {}});
+  FlowCache fc(p);
+  const FlowCache::Result a = fc.lookup(Direction::kOutbound, out_pkt(40000, kSyn), 0);
+  PacketInfo other = out_pkt(40000, kSyn);
+  other.src_mac = mac("02:00:00:00:00:0c");
+  const FlowCache::Result b = fc.lookup(Direction::kOutbound, other, 0);
+  EXPECT_NE(a.conn, b.conn);
+  EXPECT_TRUE(b.first);
+  EXPECT_EQ(a.decision.vni, 100u);
+  EXPECT_EQ(a.decision.outer_dst, ip("192.0.2.50"));
+  EXPECT_EQ(b.decision.vni, 200u);
+  EXPECT_EQ(b.decision.outer_dst, ip("192.0.2.99"));
+  EXPECT_EQ(fc.size(), 2u);
+  // Each tenant's reply finds its own connection.
+  PacketInfo reply = in_pkt(40000, kSyn | kAck);
+  reply.dst_mac = mac("02:00:00:00:00:0c");
+  reply.vni = 200;
+  EXPECT_EQ(fc.lookup(Direction::kInbound, reply, 1).conn, b.conn);
+  EXPECT_EQ(fc.lookup(Direction::kInbound, in_pkt(40000, kSyn | kAck), 1).conn, a.conn);
+}
+
+}  // namespace
+}  // namespace nicsim::host::vswitch

@@ -30,17 +30,17 @@ const char* to_string(ConnState s) noexcept {
 }
 
 FlowTuple reversed(const FlowTuple& t) noexcept {
-  return FlowTuple{t.dst, t.src, t.proto, t.dport, t.sport};
+  return FlowTuple{t.dst, t.src, t.proto, t.dport, t.sport, t.zone};
 }
 
 std::size_t ConnTable::TupleHash::operator()(const FlowTuple& t) const noexcept {
   std::size_t h = mix(mix(t.proto, IpHash{}(t.src)), IpHash{}(t.dst));
-  return mix(h, (std::uint64_t{t.sport} << 16) | t.dport);
+  return mix(h, (std::uint64_t{t.zone} << 32) | (std::uint64_t{t.sport} << 16) | t.dport);
 }
 
 bool ConnTable::TupleEq::operator()(const FlowTuple& a, const FlowTuple& b) const noexcept {
-  return a.proto == b.proto && a.sport == b.sport && a.dport == b.dport && a.src == b.src &&
-         a.dst == b.dst;
+  return a.proto == b.proto && a.sport == b.sport && a.dport == b.dport && a.zone == b.zone &&
+         a.src == b.src && a.dst == b.dst;
 }
 
 std::uint64_t ConnTable::timeout(std::uint8_t proto, ConnState s) const {

@@ -10,14 +10,16 @@ Decision FlowCache::slow(Direction dir, const PacketInfo& p) const {
 FlowCache::Stamp FlowCache::stamp_of(Direction dir, const Decision& d) const {
   Stamp s{policy_version_, 0};
   if (const Eni* e = d.eni != 0 ? pipeline_.find_eni(d.eni) : nullptr) {
-    s.acl = (dir == Direction::kOutbound ? e->outbound_acl : e->inbound_acl).version();
+    s.acl = e->acl_version(dir);  // both families' stages of that direction
   }
   return s;
 }
 
 FlowCache::Result FlowCache::lookup(Direction dir, const PacketInfo& p, std::uint64_t now) {
   Result r;
-  const ConnResult c = conns_.track(p.tuple, p.tcp_flags, now);
+  FlowTuple t = p.tuple;
+  t.zone = pipeline_.eni_of(p, dir).value_or(0);  // connections are per ENI
+  const ConnResult c = conns_.track(t, p.tcp_flags, now);
   if (c.kind == ConnResult::Kind::kInvalid || c.kind == ConnResult::Kind::kTableFull) {
     ++stats_.uncached;
     ++stats_.slow_path;

@@ -323,16 +323,20 @@ Decision Pipeline::inbound(const PacketInfo& p) const {
 }
 
 bool Pipeline::account(const Decision& d, std::uint64_t overlay_bytes) {
+  return account(d, overlay_bytes, 1);
+}
+
+bool Pipeline::account(const Decision& d, std::uint64_t overlay_bytes, std::uint64_t packets) {
   if (d.kind == Decision::Kind::kDrop || d.meter_class == 0 || find_eni(d.eni) == nullptr) {
     return false;
   }
   MeterCounters& c = buckets_[std::uint64_t{d.eni} << 32 | d.meter_class];
   if (d.direction == Direction::kOutbound) {
     c.outbound_bytes += overlay_bytes;
-    ++c.outbound_packets;
+    c.outbound_packets += packets;
   } else {
     c.inbound_bytes += overlay_bytes;
-    ++c.inbound_packets;
+    c.inbound_packets += packets;
   }
   return true;
 }

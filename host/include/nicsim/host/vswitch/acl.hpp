@@ -65,6 +65,9 @@ struct FlowTuple {
   model::IpAddr src, dst;
   std::uint8_t proto = 0;
   std::uint16_t sport = 0, dport = 0;
+  /// The connection-tracking zone (the ENI): the same addresses in two tenants' overlapping
+  /// address spaces are different connections. ACL rules do not look at it.
+  std::uint32_t zone = 0;
 };
 
 enum class AclAction : std::uint8_t { kPermit, kPermitAndContinue, kDeny, kDenyAndContinue };

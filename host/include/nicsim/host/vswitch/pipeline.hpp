@@ -268,11 +268,20 @@ class Pipeline {
 
   [[nodiscard]] Decision outbound(const PacketInfo& p) const;
   [[nodiscard]] Decision inbound(const PacketInfo& p) const;
+  /// The ENI a packet going `d` belongs to (outbound: by its source MAC, inbound: by its
+  /// destination MAC; the MAC map first), as the slow path finds it; nullopt for none. The flow
+  /// cache tracks connections per ENI with it (tenants' address spaces overlap).
+  [[nodiscard]] std::optional<std::uint32_t> eni_of(const PacketInfo& p, Direction d) const {
+    return eni_by_mac(d == Direction::kOutbound ? p.src_mac : p.dst_mac);
+  }
 
   /// Bills a packet of `overlay_bytes` (PacketInfo::overlay_len) that `d` decided to its ENI's
   /// meter bucket for d.meter_class and d.direction; false (nothing counted) for a drop, class 0
   /// or an ENI that is gone. DASH's meters count, they do not police.
   bool account(const Decision& d, std::uint64_t overlay_bytes);
+  /// The same for `packets` packets of `overlay_bytes` in all (what a flow's NIC counters
+  /// carried since they were last read).
+  bool account(const Decision& d, std::uint64_t overlay_bytes, std::uint64_t packets);
   /// The bucket of ENI `eni` for `meter_class` (zeros when nothing was billed to it).
   [[nodiscard]] MeterCounters meter_bucket(std::uint32_t eni, std::uint32_t meter_class) const;
 
