@@ -346,6 +346,64 @@ TEST_F(SwitchTest, IdleFlowsAgeOutOfTheNicAndActiveOnesStay) {
   EXPECT_EQ(sw->offloaded(), 2u);
 }
 
+TEST_F(SwitchTest, MeterBucketsBillSoftwareAndOffloadedPacketsAlike) {
+  policy.eni(1).routes.insert(pfx("10.0.0.2/32"), {RouteType::kVnet, 0, {}, 7});
+  for (const bool offload : {true, false}) {
+    SCOPED_TRACE(offload ? "offloaded" : "software");
+    sw.reset();  // a switch that goes takes its NIC entries with it
+    vm_tx.reset();
+    rx1.reset();
+    start({.offload = offload});
+    const MeterCounters before = policy.meter_bucket(1, 7);
+    const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2",
+                             offload ? 3000 : 3001, 53, true);
+    for (int i = 0; i < 3; ++i) ASSERT_EQ(send_from_vm(f, kSec).size(), 1u);
+    (void)sw->expire(kSec);  // reads the NIC's counters of offloaded flows
+    const MeterCounters m = policy.meter_bucket(1, 7);
+    EXPECT_EQ(m.outbound_packets - before.outbound_packets, 3u);
+    EXPECT_EQ(m.outbound_bytes - before.outbound_bytes, 3 * f.size());  // the VM's frame
+    EXPECT_EQ(m.inbound_packets, 0u);
+  }
+}
+
+TEST_F(SwitchTest, AnEncapBetweenTwoAddressFamiliesIsDroppedAndCounted) {
+  start();
+  policy.vnet(1).mappings[ip("10.0.0.9")] = {ip("fd00::9"), model::MacAddr::from_u64(9)};
+  (void)sw->policy_changed();
+  const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.9", 1, 2, true);
+  EXPECT_TRUE(send_from_vm(f).empty());
+  EXPECT_EQ(sw->stats().mixed_underlay, 1u);
+  EXPECT_EQ(sw->stats().policy_drops, 1u);
+}
+
+// DASH's appliance: ENI 3's VM is remote (no VNIC); its outbound traffic comes as VXLAN with a
+// VNI the direction lookup says is outbound, sent to this host's VIP. The NIC takes the received
+// tunnel off and encapsulates the frame again, from the VIP to the peer's PA.
+TEST_F(SwitchTest, ApplianceOutboundIsDecapsulatedAndEncapsulatedAgainInTheNic) {
+  constexpr std::uint64_t kRemoteEniMac = 0x0200000000c3;
+  Eni& e = policy.eni(3);
+  e.mac = model::MacAddr::from_u64(kRemoteEniMac);
+  e.vnet = 1;
+  e.vport = 0;
+  e.vm_underlay_ip = ip("10.5.0.5");
+  e.vm_vni = 4000;
+  e.routes.insert(pfx("10.0.0.0/16"), {RouteType::kVnet});
+  policy.set_direction(4000, Direction::kOutbound);
+  start();
+  const Bytes inner = vm_frame(kRemoteEniMac, 0x0200000000fe, "10.0.3.3", "10.0.0.2", 999, 80);
+  const Bytes pkt = from_wire(inner, "10.5.0.5", "10.1.0.1", 4000);
+  const Bytes want = vxlan4(with_dmac(inner, kRemoteVmMac), "10.1.0.1", "10.2.0.2", kVni,
+                            h1_of(pkt, 0));
+  for (int i = 0; i < 2; ++i) {
+    w.wire_rx(pkt);
+    w.settle();
+    EXPECT_EQ(sw->service(kSec), i == 0 ? 1u : 0u);  // the second one stays in the NIC
+    w.settle();
+    EXPECT_EQ(wire(), std::vector<Bytes>{want}) << i;
+  }
+  EXPECT_EQ(sw->stats().installed, 1u);
+}
+
 TEST_F(SwitchTest, FramesTheSwitchDoesNotRouteAreCountedNotLost) {
   start();
   const Bytes arp = model::PacketBuilder()

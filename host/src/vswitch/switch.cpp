@@ -16,16 +16,29 @@ namespace {
 
 constexpr unsigned kHostVport = 255;
 
+/// An encap between two address families (this host's PA IPv4, the peer's IPv6) no header can
+/// carry: the decision becomes a drop ("mixed_underlay"; a policy mistake the loaders cannot
+/// see, since it depends on which mapping a packet meets). True when it changed.
+bool drop_mixed_underlay(Decision& d) {
+  if (d.kind != Decision::Kind::kEncap || d.outer_src.version() == d.outer_dst.version()) {
+    return false;
+  }
+  d.kind = Decision::Kind::kDrop;
+  d.reason = "mixed_underlay";
+  return true;
+}
+
 /// Two decisions that make the NIC do the same thing to a packet.
 bool same_effect(const Decision& a, const Decision& b) {
   if (a.kind != b.kind) return false;
   switch (a.kind) {
     case Decision::Kind::kDrop:
-    case Decision::Kind::kDirect:
       return true;
+    case Decision::Kind::kDirect:
+      return a.decap == b.decap;
     case Decision::Kind::kEncap:
-      return a.vni == b.vni && a.outer_src == b.outer_src && a.outer_dst == b.outer_dst &&
-             a.inner_dmac == b.inner_dmac;
+      return a.decap == b.decap && a.vni == b.vni && a.outer_src == b.outer_src &&
+             a.outer_dst == b.outer_dst && a.inner_dmac == b.inner_dmac;
     case Decision::Kind::kToVnic:
       return a.vport == b.vport && a.decap == b.decap;
   }
@@ -58,7 +71,16 @@ Switch::Switch(Driver& drv, FlowTable& flows, Pipeline& policy, SwitchConfig cfg
   for (unsigned i = drv_.features().num_encap; i-- > 1;) free_templates_.push_back(i);
 }
 
-Switch::~Switch() = default;
+Switch::~Switch() {
+  // The NIC keeps nothing of a switch that is gone: its flows, delivery rules and catch-alls.
+  // (Queues release themselves.) Errors are ignored: the NIC may be gone first.
+  try {
+    flush();
+    for (auto& [id, d] : delivery_) (void)ft_.destroy(d.flow);
+    for (const Flow f : catch_all_) (void)ft_.destroy(f);
+  } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+  }
+}
 
 void Switch::bring_up() {
   exc_ = std::make_unique<RxQueue>(RxQueue::exception(drv_, cfg_.exception_ring));
@@ -88,7 +110,7 @@ void Switch::sync_delivery_rules() {
   const auto& enis = policy_.enis();
   for (auto it = delivery_.begin(); it != delivery_.end();) {
     const auto e = enis.find(it->first);
-    if (e != enis.end() && e->second.mac.bytes() == it->second.mac &&
+    if (e != enis.end() && e->second.vport != 0 && e->second.mac.bytes() == it->second.mac &&
         e->second.vport == it->second.vport) {
       ++it;
       continue;
@@ -97,7 +119,8 @@ void Switch::sync_delivery_rules() {
     it = delivery_.erase(it);
   }
   for (const auto& [id, eni] : enis) {
-    if (delivery_.contains(id)) continue;
+    // A remote VM's ENI (vport 0, DASH's appliance) has no VNIC to deliver to.
+    if (eni.vport == 0 || delivery_.contains(id)) continue;
     ItemEth eth{{EthHdr{.dst = eni.mac.bytes()}, EthHdr{.dst = Mac{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}}};
     const FlowAttr a{.priority = cfg_.host_rule_priority,
                      .ingress_vport = kHostVport,
@@ -115,12 +138,22 @@ Switch::Plan Switch::plan(const Decision& d) const {
   switch (d.kind) {
     case Decision::Kind::kDrop:
       p.actions = {ActionDrop{}};
+      return p;
+    case Decision::Kind::kDirect:
+    case Decision::Kind::kToVnic:
+    case Decision::Kind::kEncap:
+      break;
+  }
+  // The received tunnel comes off first (spec 5.2: decap, then the MAC rewrite and the encap
+  // act on the inner frame): inbound, and outbound from the wire (DASH's appliance).
+  if (d.decap) p.actions.emplace_back(ActionVxlanDecap{});
+  switch (d.kind) {
+    case Decision::Kind::kDrop:
       break;
     case Decision::Kind::kDirect:
-      p.actions = {ActionPort{0}};
+      p.actions.emplace_back(ActionPort{0});
       break;
     case Decision::Kind::kToVnic:
-      if (d.decap) p.actions.emplace_back(ActionVxlanDecap{});
       p.actions.emplace_back(ActionVnic{d.vport});
       break;
     case Decision::Kind::kEncap: {
@@ -139,11 +172,14 @@ Switch::Plan Switch::plan(const Decision& d) const {
         fmt::store_be(t.sip.data() + 12, d.outer_src.v4().value(), 4);  // IPv4: last 4 bytes
         fmt::store_be(t.dip.data() + 12, d.outer_dst.v4().value(), 4);
       }
+      k.src = t.sip;
       k.dst = t.dip;
       p.tmpl = t;
       p.key = k;
       // Template index 1 until install() gives the flow its own.
-      p.actions = {ActionSetMacDst{d.inner_dmac.bytes()}, ActionVxlanEncap{1}, ActionPort{0}};
+      p.actions.emplace_back(ActionSetMacDst{d.inner_dmac.bytes()});
+      p.actions.emplace_back(ActionVxlanEncap{1});
+      p.actions.emplace_back(ActionPort{0});
       break;
     }
   }
@@ -210,7 +246,16 @@ void Switch::release(const EncapKey& k) {
   }
 }
 
+void Switch::bill(Installed& in, const FlowCounters& c) {
+  const std::uint64_t packets = c.packets - in.billed_packets;
+  const std::uint64_t bytes = c.bytes - in.billed_bytes;
+  if (packets != 0) policy_.account(in.decision, bytes - packets * in.overhead, packets);
+  in.billed_packets = c.packets;
+  in.billed_bytes = c.bytes;
+}
+
 void Switch::uninstall(Installed& in) {
+  if (const auto q = ft_.query(in.flow)) bill(in, *q);  // what it carried since the last read
   (void)ft_.destroy(in.flow);  // NOT_FOUND: gone already (a flush by another owner)
   if (in.encap) release(*in.encap);
   ++stats_.removed;
@@ -266,29 +311,34 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
     ++stats_.other_reason;
     return;
   }
-  const auto info = packet_info(p.bytes);
-  if (!info) {
+  const auto info = packet_info(p.bytes, p.src_vport);
+  const auto way = info ? policy_.direction_of(*info, p.src_vport) : std::nullopt;
+  if (!way) {  // not IP, or untunnelled from the wire: not the policy's to place
     ++stats_.not_routable;
     return;
   }
-  const Direction dir = p.src_vport == 0 ? Direction::kInbound : Direction::kOutbound;
+  const Direction dir = *way;
   const FlowCache::Result r = cache_.lookup(dir, *info, now);
   if (r.replaced != 0) remove_conn(r.replaced);
+  Decision d = r.decision;
+  if (drop_mixed_underlay(d)) ++stats_.mixed_underlay;
   if (cfg_.offload && r.conn != 0) {
     auto rule = rule_of_frame(p.bytes, p.src_vport);
-    Plan pl = plan(r.decision);
+    Plan pl = plan(d);
     if (rule && prepare(*rule, pl)) {
       // Installed with the rest of the batch (one flow-command ring doorbell), then re-injected.
-      offload.push_back(Pending{&p, std::move(*rule), std::move(pl), r.decision, r.conn, dir});
+      offload.push_back(Pending{&p, std::move(*rule), std::move(pl), d, r.conn, dir,
+                                info->overlay_len});
       return;
     }
     if (!rule) ++stats_.not_routable;  // packet_info parsed it: cannot happen
   }
-  if (r.decision.kind == Decision::Kind::kDrop) {
+  if (d.kind == Decision::Kind::kDrop) {
     ++stats_.policy_drops;
     return;
   }
-  software(p, r.conn != 0 ? r.conn * 2 + static_cast<unsigned>(dir) : 0, r.first, r.decision);
+  software(p, r.conn != 0 ? r.conn * 2 + static_cast<unsigned>(dir) : 0, r.first, d,
+           info->overlay_len);
 }
 
 void Switch::install_batch(std::vector<Pending>& offload) {
@@ -305,7 +355,7 @@ void Switch::install_batch(std::vector<Pending>& offload) {
       if (drop) {
         ++stats_.policy_drops;
       } else {
-        software(*x.p, x.conn * 2 + static_cast<unsigned>(x.dir), true, x.decision);
+        software(*x.p, x.conn * 2 + static_cast<unsigned>(x.dir), true, x.decision, x.overlay_len);
       }
       continue;
     }
@@ -322,12 +372,14 @@ void Switch::install_batch(std::vector<Pending>& offload) {
     }
     if (ir.status == InstallResult::kInstalled) {
       ir.in.packets = sent ? 1 : 0;  // the NIC counts the re-injected frame: not activity
+      ir.in.overhead = static_cast<std::uint32_t>(x.p->bytes.size()) - x.overlay_len;
       conns_[x.conn].dir[static_cast<unsigned>(x.dir)].push_back(std::move(ir.in));
     }
   }
 }
 
-void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const Decision& d) {
+void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const Decision& d,
+                      std::uint32_t overlay_len) {
   Sw& sw = *sw_;
   Sw::Compiled local;
   Sw::Compiled* c = &local;
@@ -354,6 +406,7 @@ void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const De
   sw.tr.apply(p.bytes, sw.pr, c->rec, p.flow_hash, sw.encap);
   if (send(sw.tr.output(), std::nullopt)) {
     ++stats_.sw_forwarded;
+    policy_.account(d, overlay_len);  // DASH's meter buckets (the NIC's counters bill the rest)
   } else {
     ++stats_.tx_refused;
   }
@@ -369,7 +422,10 @@ std::size_t Switch::policy_changed() {
       auto& list = it->second.dir[d];
       const auto dir = static_cast<Direction>(d);
       if (list.empty() || cache_.current(conn, dir)) continue;
-      const Decision* nd = cache_.refresh(conn, dir);
+      const Decision* fresh = cache_.refresh(conn, dir);
+      Decision normalized = fresh != nullptr ? *fresh : Decision{};
+      if (fresh != nullptr) drop_mixed_underlay(normalized);
+      const Decision* nd = fresh != nullptr ? &normalized : nullptr;
       for (auto in = list.begin(); in != list.end();) {
         if (nd != nullptr && same_effect(in->decision, *nd)) {
           in->decision = *nd;
@@ -405,7 +461,9 @@ std::size_t Switch::expire(std::uint64_t now) {
     for (auto& dir : cf.dir) {
       for (Installed& in : dir) {
         const auto q = ft_.query(in.flow);
-        if (q && q->packets != in.packets) {
+        if (!q) continue;
+        bill(in, *q);
+        if (q->packets != in.packets) {
           in.packets = q->packets;
           active = true;
         }

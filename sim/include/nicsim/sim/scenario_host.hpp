@@ -97,13 +97,14 @@ class ScenarioHost {
   host::Driver& drv_;
   const Scenario& s_;
   std::function<std::uint64_t()> clock_;
-  host::vswitch::Policy policy_;
-  std::unique_ptr<host::vswitch::Switch> sw_;
   std::unique_ptr<host::FlowTable> ft_;
   std::vector<std::unique_ptr<host::RxQueue>> rxqs_;
   std::unique_ptr<host::RxQueue> exc_;
   std::map<unsigned, std::unique_ptr<host::TxQueue>> txq_by_vport_;
   std::unique_ptr<host::TxQueue> host_txq_;
+  // After the flow table: the switch removes its flows through it when it goes.
+  host::vswitch::Policy policy_;
+  std::unique_ptr<host::vswitch::Switch> sw_;
   ReceiveFn on_receive_;
   TxDoneFn on_tx_;
   Stats stats_;

@@ -77,6 +77,7 @@ class Switch {
     std::uint64_t not_offloadable = 0; // no exact key (a fragment), an action refused
     std::uint64_t tx_refused = 0;      // frames the host's full transmit ring refused (lost)
     std::uint64_t touched = 0;         // offloaded connections the NIC's counters kept alive
+    std::uint64_t mixed_underlay = 0;  // encap decisions between two address families: dropped
   };
 
   /// The switch owns the exception ring and transmit queue `cfg.host_txq` (created by
@@ -124,8 +125,10 @@ class Switch {
   [[nodiscard]] std::size_t encap_templates_used() const { return encaps_.size(); }
 
  private:
+  /// A template is shared by the flows with the same outer addresses and VNI (the outer MACs
+  /// are the host's).
   struct EncapKey {
-    std::array<std::uint8_t, 16> dst{};
+    std::array<std::uint8_t, 16> src{}, dst{};
     std::uint8_t v6 = 0;
     std::uint32_t vni = 0;
     friend auto operator<=>(const EncapKey&, const EncapKey&) = default;
@@ -141,6 +144,8 @@ class Switch {
     Decision decision;  // what it executes
     std::optional<EncapKey> encap;
     std::uint64_t packets = 0;  // the NIC's count at the last expire()
+    std::uint64_t billed_packets = 0, billed_bytes = 0;  // counted into the meter buckets
+    std::uint32_t overhead = 0;  // received bytes per packet beyond the overlay (a tunnel)
   };
   /// Usually one flow per direction; more when frames of one connection have different keys
   /// (e.g. a VLAN tag on some of them).
@@ -171,6 +176,7 @@ class Switch {
     Decision decision;
     std::uint64_t conn;
     Direction dir;
+    std::uint32_t overlay_len;
   };
   void handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& offload);
   /// Installs the batch's flows (one create_batch: the flow-command ring), then re-injects
@@ -192,7 +198,11 @@ class Switch {
   /// The software fast path: the flow's action record (compiled once per connection and
   /// direction while its decision stands; `key` 0: an uncached packet) applied to the frame,
   /// sent from the host's queue.
-  void software(const RxPacket& p, std::uint64_t key, bool fresh, const Decision& d);
+  void software(const RxPacket& p, std::uint64_t key, bool fresh, const Decision& d,
+                std::uint32_t overlay_len);
+  /// Bills what an offloaded flow carried since the last read of its counters `c` to the
+  /// policy's meter buckets.
+  void bill(Installed& in, const FlowCounters& c);
   /// Queues a frame on the host's transmit queue (one doorbell per batch: flush_tx()).
   bool send(std::span<const std::uint8_t> frame, std::optional<std::uint8_t> vport);
   void flush_tx();
