@@ -37,6 +37,9 @@ TEST(VswitchPolicyFile, TheExampleReadsAsWritten) {
   EXPECT_EQ(e1->outbound_acl.group(1)->name(), "out-audit");
   EXPECT_EQ(e1->outbound_acl.group(2), nullptr);
   EXPECT_EQ(e1->inbound_acl.group(0)->name(), "in-from-tenant");
+  ASSERT_TRUE(e1->snat.has_value());
+  EXPECT_EQ(e1->snat->public_ip, ip("100.64.0.1"));
+  EXPECT_EQ(e1->snat->ports, (PortRange{20000, 29999}));
   ASSERT_EQ(e1->inbound_routes.size(), 1u);
   EXPECT_TRUE(e1->inbound_routes[0].pa_validate);
   EXPECT_EQ(e1->inbound_routes[0].src_vnet, 1u);
@@ -73,8 +76,9 @@ TEST(VswitchPolicyFile, TheExampleDecidesAsItsTextSays) {
   // The drop route, the default route to the underlay.
   EXPECT_EQ(pl.outbound(from_vm(0x020000000011, "10.1.0.1", "10.99.1.1", 17, 53)).reason,
             "route_drop");
-  EXPECT_EQ(pl.outbound(from_vm(0x020000000011, "10.1.0.1", "192.0.2.1", 17, 53)).kind,
-            Decision::Kind::kDirect);
+  const Decision direct = pl.outbound(from_vm(0x020000000011, "10.1.0.1", "192.0.2.1", 17, 53));
+  EXPECT_EQ(direct.kind, Decision::Kind::kDirect);
+  EXPECT_EQ(direct.snat, ip("100.64.0.1"));  // its port: the flow cache's to give
   // ENI 2 has no ACL: not filtered; no default route: a miss.
   EXPECT_EQ(pl.outbound(from_vm(0x020000000022, "10.1.0.9", "10.1.0.5", 6, 23)).kind,
             Decision::Kind::kEncap);

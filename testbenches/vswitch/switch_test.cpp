@@ -404,6 +404,90 @@ TEST_F(SwitchTest, ApplianceOutboundIsDecapsulatedAndEncapsulatedAgainInTheNic) 
   EXPECT_EQ(sw->stats().installed, 1u);
 }
 
+// Source NAT (NAPT) of a VM's connections to the underlay: the frame leaves from the public
+// address and a port of the range, as the host (its MACs); the reply comes back to the VM with its
+// own address and port; a range with no port left refuses the next connection (counted).
+// Expected frames are built by the packet builder with the translated fields (checksums computed
+// from scratch: the NIC's incremental updates must agree).
+TEST_F(SwitchTest, SourceNatTranslatesConnectionsAndTheirReplies) {
+  policy.eni(1).snat = Snat{ip("10.1.0.1"), PortRange{20000, 20001}};
+  start();
+  auto tcp = [](std::uint64_t smac, std::uint64_t dmac, const char* sip, const char* dip,
+                std::uint16_t sp, std::uint16_t dp, std::uint8_t flags) {
+    return model::PacketBuilder()
+        .eth({.dst = model::MacAddr::from_u64(dmac), .src = model::MacAddr::from_u64(smac)})
+        .ipv4({.src = *model::Ipv4Addr::parse(sip), .dst = *model::Ipv4Addr::parse(dip)})
+        .tcp({.sport = sp, .dport = dp, .flags = flags})
+        .payload(40)
+        .bytes();
+  };
+  using model::tcpflag::kAck;
+  using model::tcpflag::kSyn;
+  const Bytes syn = tcp(kMacVnic1, 0x0200000000fe, "10.0.0.1", "192.0.2.7", 1234, 80, kSyn);
+  EXPECT_EQ(send_from_vm(syn), std::vector<Bytes>{tcp(kUnderlayMac, kNextHop, "10.1.0.1",
+                                                       "192.0.2.7", 20000, 80, kSyn)});
+  // The server's answer, to the public address and port.
+  const Bytes synack = tcp(kNextHop, kUnderlayMac, "192.0.2.7", "10.1.0.1", 80, 20000, kSyn | kAck);
+  for (int i = 0; i < 2; ++i) {
+    w.wire_rx(synack);
+    w.settle();
+    EXPECT_EQ(sw->service(kSec), i == 0 ? 1u : 0u) << "the second answer stays in the NIC";
+    w.settle();
+    EXPECT_EQ(to_vm1(), std::vector<Bytes>{tcp(kNextHop, kMacVnic1, "192.0.2.7", "10.0.0.1", 80,
+                                               1234, kSyn | kAck)});
+  }
+  // A second connection takes the range's other port; a third finds none.
+  const Bytes syn2 = tcp(kMacVnic1, 0x0200000000fe, "10.0.0.1", "192.0.2.7", 1235, 80, kSyn);
+  EXPECT_EQ(send_from_vm(syn2), std::vector<Bytes>{tcp(kUnderlayMac, kNextHop, "10.1.0.1",
+                                                        "192.0.2.7", 20001, 80, kSyn)});
+  const Bytes syn3 = tcp(kMacVnic1, 0x0200000000fe, "10.0.0.1", "192.0.2.8", 1236, 80, kSyn);
+  EXPECT_TRUE(send_from_vm(syn3).empty());
+  EXPECT_EQ(sw->cache().stats().nat_bound, 2u);
+  EXPECT_EQ(sw->cache().stats().nat_refused, 1u);
+  // Nobody asked for this one: unsolicited traffic to the public address is dropped.
+  w.wire_rx(tcp(kNextHop, kUnderlayMac, "192.0.2.9", "10.1.0.1", 80, 20000, kSyn | kAck));
+  w.settle();
+  EXPECT_EQ(sw->service(kSec), 1u);
+  w.settle();
+  EXPECT_TRUE(to_vm1().empty());
+  // When the connections age out, their ports are free again.
+  (void)sw->expire(kSec + ConnTimeouts{}.tcp_established + 1);
+  EXPECT_EQ(send_from_vm(syn3, 2 * ConnTimeouts{}.tcp_established).size(), 1u);
+}
+
+TEST_F(SwitchTest, OneToOneNatKeepsThePort) {
+  policy.eni(1).snat = Snat{ip("203.0.113.5")};
+  start();
+  const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "192.0.2.7", 4321, 53, true);
+  const Bytes want = model::PacketBuilder()
+                         .eth({.dst = model::MacAddr::from_u64(kNextHop),
+                               .src = model::MacAddr::from_u64(kUnderlayMac)})
+                         .ipv4({.src = model::Ipv4Addr(203, 0, 113, 5),
+                                .dst = model::Ipv4Addr(192, 0, 2, 7)})
+                         .udp({.sport = 4321, .dport = 53})
+                         .payload(40)
+                         .bytes();
+  EXPECT_EQ(send_from_vm(f), std::vector<Bytes>{want});
+}
+
+// Two VMs of one tenant on this host: VM 1's packet to VM 2's address goes straight to VM 2's
+// VNIC with VM 2's MAC, never to the wire (the NIC counts it as loopback).
+TEST_F(SwitchTest, LoopbackBetweenVmsOnThisHostNeverReachesTheWire) {
+  policy.vnet(1).mappings[ip("10.0.0.20")] = {ip("10.1.0.1"), model::MacAddr::from_u64(kMacVnic2)};
+  start();
+  RxQueue rx2(drv, 1, RxQueueConfig{.size_log2 = 6});
+  const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.20", 5555, 80);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_TRUE(send_from_vm(f).empty()) << "nothing on the wire";
+    EXPECT_EQ(served, i == 0 ? 1u : 0u);
+    w.settle();
+    std::vector<Bytes> got;
+    for (const RxPacket& p : rx2.poll()) got.push_back(p.bytes);
+    EXPECT_EQ(got, std::vector<Bytes>{with_dmac(f, kMacVnic2)});
+  }
+  EXPECT_EQ(drv.stats().loopback, 2u);
+}
+
 TEST_F(SwitchTest, FramesTheSwitchDoesNotRouteAreCountedNotLost) {
   start();
   const Bytes arp = model::PacketBuilder()

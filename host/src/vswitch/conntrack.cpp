@@ -116,6 +116,7 @@ ConnResult ConnTable::track(const FlowTuple& t, std::uint8_t tcp_flags, std::uin
     }
     r.replaced = it->second;  // `it` and `c` go with the erases below
     const FlowTuple orig = c.orig;
+    if (c.alias) by_tuple_.erase(*c.alias);
     by_tuple_.erase(reversed(orig));
     by_tuple_.erase(orig);
     by_id_.erase(r.replaced);
@@ -153,12 +154,24 @@ std::vector<std::uint64_t> ConnTable::expire(std::uint64_t now) {
     if (now > c.last && now - c.last > timeout(c.orig.proto, c.state)) {
       gone.push_back(it->first);
       by_tuple_.erase(c.orig);
+      if (c.alias) by_tuple_.erase(*c.alias);
       it = by_id_.erase(it);
     } else {
       ++it;
     }
   }
   return gone;
+}
+
+bool ConnTable::alias(std::uint64_t id, const FlowTuple& reply) {
+  const auto it = by_id_.find(id);
+  if (it == by_id_.end() || by_tuple_.contains(reply) || by_tuple_.contains(reversed(reply))) {
+    return false;
+  }
+  if (it->second.alias) by_tuple_.erase(*it->second.alias);
+  it->second.alias = reply;
+  by_tuple_.emplace(reply, id);
+  return true;
 }
 
 bool ConnTable::touch(std::uint64_t id, std::uint64_t now) {

@@ -1,10 +1,104 @@
 // SPDX-License-Identifier: MIT
 #include "nicsim/host/vswitch/flow_cache.hpp"
 
+#include <algorithm>
+
 namespace nicsim::host::vswitch {
 
-Decision FlowCache::slow(Direction dir, const PacketInfo& p) const {
-  return dir == Direction::kOutbound ? pipeline_.outbound(p) : pipeline_.inbound(p);
+namespace {
+
+Decision nat_drop(Decision d, const char* why) {
+  d.kind = Decision::Kind::kDrop;
+  d.reason = why;
+  return d;
+}
+
+std::array<std::uint8_t, 17> addr_key(const model::IpAddr& a) {
+  std::array<std::uint8_t, 17> k{};
+  const auto b = ip_bytes(a);
+  std::copy(b.begin(), b.end(), k.begin());
+  k[16] = a.version();
+  return k;
+}
+
+}  // namespace
+
+bool FlowCache::bind(std::uint64_t conn, Entry& e, const PacketInfo& p, const Decision& d) {
+  Nat n{*d.snat, p.tuple.sport, p.tuple.proto, false, p.tuple, d.eni};
+  n.orig.zone = pipeline_.eni_of(p, Direction::kOutbound).value_or(0);
+  std::set<std::uint16_t>* used = nullptr;
+  if (d.snat_ports) {  // NAPT: the lowest free port of the range
+    used = &ports_[{addr_key(n.public_ip), n.proto}];
+    bool found = false;
+    for (unsigned port = d.snat_ports->lo; port <= d.snat_ports->hi; ++port) {
+      if (!used->contains(static_cast<std::uint16_t>(port))) {
+        n.port = static_cast<std::uint16_t>(port);
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+    used->insert(n.port);
+    n.pooled = true;
+  }
+  // The reply as it will arrive: from the peer to the public address and port (untunnelled,
+  // from the wire: zone 0).
+  const FlowTuple reply{p.tuple.dst, n.public_ip, n.proto, p.tuple.dport, n.port, 0};
+  if (!conns_.alias(conn, reply)) {
+    if (used != nullptr) used->erase(n.port);
+    return false;
+  }
+  e.nat = n;
+  ++stats_.nat_bound;
+  return true;
+}
+
+void FlowCache::release(Entry& e) {
+  if (!e.nat) return;
+  if (e.nat->pooled) {
+    const auto it = ports_.find({addr_key(e.nat->public_ip), e.nat->proto});
+    if (it != ports_.end()) it->second.erase(e.nat->port);
+  }
+  e.nat.reset();
+}
+
+void FlowCache::erase(std::uint64_t conn) {
+  const auto it = entries_.find(conn);
+  if (it == entries_.end()) return;
+  release(it->second);
+  entries_.erase(it);
+}
+
+Decision FlowCache::slow(Direction dir, const PacketInfo& p, std::uint64_t conn, Entry* e) {
+  if (dir == Direction::kInbound && e != nullptr && e->nat) {
+    // A reply of a source-NATed connection: back to the VM, its own address and port restored,
+    // through its ENI's inbound ACL.
+    const Nat& n = *e->nat;
+    const Eni* eni = pipeline_.find_eni(n.eni);
+    Decision d;
+    d.direction = dir;
+    d.eni = n.eni;
+    if (eni == nullptr || eni->vport == 0) return nat_drop(d, "no_eni");
+    if (!eni->admin_up) return nat_drop(d, "eni_down");
+    const FlowTuple inside{p.tuple.src, n.orig.src, n.proto, p.tuple.sport, n.orig.sport};
+    d.acl = eni->acl(dir, inside.src.is_v6()).evaluate(inside);
+    if (!d.acl.allow) return nat_drop(d, "acl");
+    d.kind = Decision::Kind::kToVnic;
+    d.vport = eni->vport;
+    d.rewrite.dst_ip = n.orig.src;
+    d.rewrite.dport = n.orig.sport;
+    d.rewrite.dmac = eni->mac;
+    return d;
+  }
+  Decision d = dir == Direction::kOutbound ? pipeline_.outbound(p) : pipeline_.inbound(p);
+  if (!d.snat || d.kind != Decision::Kind::kDirect) return d;
+  if (e == nullptr || (!e->nat && !bind(conn, *e, p, d))) {
+    ++stats_.nat_refused;
+    return nat_drop(d, e == nullptr ? "snat_untracked" : "snat_exhausted");
+  }
+  d.rewrite.src_ip = e->nat->public_ip;
+  d.rewrite.sport = e->nat->port;
+  return d;
 }
 
 FlowCache::Stamp FlowCache::stamp_of(Direction dir, const Decision& d) const {
@@ -23,13 +117,13 @@ FlowCache::Result FlowCache::lookup(Direction dir, const PacketInfo& p, std::uin
   if (c.kind == ConnResult::Kind::kInvalid || c.kind == ConnResult::Kind::kTableFull) {
     ++stats_.uncached;
     ++stats_.slow_path;
-    r.decision = slow(dir, p);
+    r.decision = slow(dir, p, 0, nullptr);
     return r;
   }
   r.conn = c.id;
   r.state = c.state;
   r.replaced = c.replaced;
-  if (c.replaced != 0) entries_.erase(c.replaced);  // a reopened tuple: the old connection's
+  if (c.replaced != 0) erase(c.replaced);  // a reopened tuple: the old connection's
   Entry& e = entries_[c.id];
   const auto d = static_cast<unsigned>(dir);
   if (e.stamp[d].policy != 0 && e.stamp[d] == stamp_of(dir, e.decision[d])) {
@@ -39,7 +133,7 @@ FlowCache::Result FlowCache::lookup(Direction dir, const PacketInfo& p, std::uin
   }
   if (e.stamp[d].policy != 0) ++stats_.recomputed;
   ++stats_.slow_path;
-  e.decision[d] = slow(dir, p);
+  e.decision[d] = slow(dir, p, c.id, &e);
   e.stamp[d] = stamp_of(dir, e.decision[d]);
   e.first[d] = p;
   r.decision = e.decision[d];
@@ -69,7 +163,7 @@ const Decision* FlowCache::refresh(std::uint64_t conn, Direction dir) {
   if (e.stamp[d] == stamp_of(dir, e.decision[d])) return &e.decision[d];
   ++stats_.recomputed;
   ++stats_.slow_path;
-  e.decision[d] = slow(dir, e.first[d]);
+  e.decision[d] = slow(dir, e.first[d], conn, &e);
   e.stamp[d] = stamp_of(dir, e.decision[d]);
   return &e.decision[d];
 }
@@ -83,7 +177,7 @@ std::vector<std::uint64_t> FlowCache::connections_cached() const {
 
 std::vector<std::uint64_t> FlowCache::expire(std::uint64_t now) {
   std::vector<std::uint64_t> gone = conns_.expire(now);
-  for (const std::uint64_t id : gone) entries_.erase(id);
+  for (const std::uint64_t id : gone) erase(id);
   stats_.expired += gone.size();
   return gone;
 }

@@ -136,7 +136,14 @@ std::size_t Pipeline::MacHash::operator()(const model::MacAddr& m) const noexcep
 
 std::optional<Direction> Pipeline::direction_of(const PacketInfo& p, unsigned src_vport) const {
   if (src_vport != 0) return Direction::kOutbound;
-  if (!p.vxlan) return std::nullopt;
+  if (!p.vxlan) {
+    // Untunnelled from the wire: a reply to a source-NATed connection, if it is for one of the
+    // NAT addresses (the flow cache knows which connection).
+    for (const auto& [id, e] : enis_) {
+      if (e.snat && e.snat->public_ip == p.tuple.dst) return Direction::kInbound;
+    }
+    return std::nullopt;
+  }
   const auto it = directions_.find(p.vni);
   return it == directions_.end() ? Direction::kInbound : it->second;
 }
@@ -250,6 +257,12 @@ Decision Pipeline::outbound(const PacketInfo& p) const {
       return fail("route_drop");
     case RouteType::kDirect:
       d.kind = Decision::Kind::kDirect;
+      if (e.snat && !p.vxlan) {
+        if (e.snat->public_ip.version() != p.tuple.src.version()) return fail("snat_family");
+        if (p.tuple.proto != 6 && p.tuple.proto != 17) return fail("snat_protocol");
+        d.snat = e.snat->public_ip;
+        d.snat_ports = e.snat->ports;
+      }
       break;
     case RouteType::kVnet:
     case RouteType::kVnetDirect: {
@@ -260,6 +273,22 @@ Decision Pipeline::outbound(const PacketInfo& p) const {
       if (m == nullptr) return fail("mapping_miss");
       const Vnet* encap_vnet = find_vnet(m->use_dst_vnet_vni ? vnet : e.vnet);
       if (encap_vnet == nullptr) return fail("no_vnet");
+      if (m->underlay_ip == pa_ && !p.vxlan) {
+        // The peer is a VM on this host: straight to its VNIC (the NIC's loopback, never on the
+        // wire), through its ENI's inbound ACL as if it had come over the underlay.
+        const auto peer = eni_by_mac(m->overlay_mac);
+        const Eni* pe = peer ? find_eni(*peer) : nullptr;
+        if (pe != nullptr && pe->vport != 0) {
+          if (!pe->admin_up) return fail("eni_down");
+          const AclVerdict in = pe->acl(Direction::kInbound, p.tuple.dst.is_v6()).evaluate(p.tuple);
+          if (!in.allow) return fail("acl");
+          d.kind = Decision::Kind::kToVnic;
+          d.vport = pe->vport;
+          d.rewrite.dmac = m->overlay_mac;
+          cls_or |= m->meter_class_or;
+          break;
+        }
+      }
       d.kind = Decision::Kind::kEncap;
       d.vni = encap_vnet->vni;
       d.outer_src = p.vxlan ? p.outer_dst : pa_;  // DASH: the VIP the packet came to
@@ -275,6 +304,8 @@ Decision Pipeline::outbound(const PacketInfo& p) const {
 
 Decision Pipeline::inbound(const PacketInfo& p) const {
   constexpr Direction kDir = Direction::kInbound;
+  // Untunnelled: only a reply of a source-NATed connection comes in so, and the flow cache
+  // decides those from the connection; one without a connection is unsolicited.
   if (!p.vxlan) return drop(kDir, "not_vxlan");
   if (!has_vip(p.outer_dst)) return drop(kDir, "wrong_vip");
   const auto id = eni_by_mac(p.dst_mac);

@@ -176,6 +176,14 @@ void read_enis(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t
     }
     eni.vport = static_cast<unsigned>(e.u64("vport", 1, 1, 254));
     eni.admin_up = e.choice("admin", "up", {"up", "down"}) == "up";
+    if (e.has("snat")) {
+      Map n(c, e.get("snat"), e.sub("snat"));
+      if (!n.has("public_ip")) fail(c, e.get("snat"), e.sub("snat"), "missing 'public_ip'");
+      Snat sn{ip_of(c, n.get("public_ip"), n.sub("public_ip"))};
+      if (n.has("ports")) sn.ports = port_range_of(c, n.get("ports"), n.sub("ports"));
+      n.done();
+      eni.snat = sn;
+    }
     if (e.has("acl")) {
       Map acl(c, e.get("acl"), e.sub("acl"));
       read_stages(c, acl, "outbound", pol, eni.outbound_acl);

@@ -30,7 +30,7 @@ bool drop_mixed_underlay(Decision& d) {
 
 /// Two decisions that make the NIC do the same thing to a packet.
 bool same_effect(const Decision& a, const Decision& b) {
-  if (a.kind != b.kind) return false;
+  if (a.kind != b.kind || !(a.rewrite == b.rewrite) || a.snat != b.snat) return false;
   switch (a.kind) {
     case Decision::Kind::kDrop:
       return true;
@@ -147,10 +147,34 @@ Switch::Plan Switch::plan(const Decision& d) const {
   // The received tunnel comes off first (spec 5.2: decap, then the MAC rewrite and the encap
   // act on the inner frame): inbound, and outbound from the wire (DASH's appliance).
   if (d.decap) p.actions.emplace_back(ActionVxlanDecap{});
+  // NAT's addresses and ports, a local VM's MAC (spec 5.2 steps 4 and 5, on the frame after the
+  // decap: the checksums follow).
+  const Decision::Rewrite& rw = d.rewrite;
+  if (rw.src_ip) {
+    if (rw.src_ip->is_v4()) {
+      p.actions.emplace_back(ActionSetIpv4Src{rw.src_ip->v4().value()});
+    } else {
+      p.actions.emplace_back(ActionSetIpv6Src{rw.src_ip->v6().bytes()});
+    }
+  }
+  if (rw.dst_ip) {
+    if (rw.dst_ip->is_v4()) {
+      p.actions.emplace_back(ActionSetIpv4Dst{rw.dst_ip->v4().value()});
+    } else {
+      p.actions.emplace_back(ActionSetIpv6Dst{rw.dst_ip->v6().bytes()});
+    }
+  }
+  if (rw.sport) p.actions.emplace_back(ActionSetTpSrc{*rw.sport});
+  if (rw.dport) p.actions.emplace_back(ActionSetTpDst{*rw.dport});
+  if (rw.dmac) p.actions.emplace_back(ActionSetMacDst{rw.dmac->bytes()});
   switch (d.kind) {
     case Decision::Kind::kDrop:
       break;
     case Decision::Kind::kDirect:
+      if (d.snat) {  // a NATed frame leaves as the host's
+        p.actions.emplace_back(ActionSetMacSrc{cfg_.underlay_mac});
+        p.actions.emplace_back(ActionSetMacDst{cfg_.underlay_next_hop});
+      }
       p.actions.emplace_back(ActionPort{0});
       break;
     case Decision::Kind::kToVnic:

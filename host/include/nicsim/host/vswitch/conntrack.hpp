@@ -77,6 +77,10 @@ class ConnTable {
   /// Removes the connections idle beyond their state's timeout at `now`; returns their ids
   /// (the flow cache and the NIC's entries for them go too).
   std::vector<std::uint64_t> expire(std::uint64_t now);
+  /// A second tuple connection `id` is found by, as a reply (NAT: the reply arrives addressed to
+  /// the translated source). False when the tuple belongs to another connection or `id` is
+  /// unknown. It goes with the connection.
+  bool alias(std::uint64_t id, const FlowTuple& reply);
   /// Activity seen elsewhere (the NIC's counters of an offloaded connection) at `now`: the
   /// connection's idle time starts again. Its state does not change. False for an unknown id.
   bool touch(std::uint64_t id, std::uint64_t now);
@@ -96,6 +100,7 @@ class ConnTable {
     ConnState state;
     std::uint64_t last;  // time of the last packet
     bool fin_orig = false, fin_reply = false;
+    std::optional<FlowTuple> alias{};  // a translated reply's tuple (alias())
   };
   struct TupleHash {
     std::size_t operator()(const FlowTuple& t) const noexcept;

@@ -17,7 +17,11 @@
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <functional>
+#include <map>
+#include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "nicsim/host/vswitch/conntrack.hpp"
@@ -33,6 +37,9 @@ class FlowCache {
     std::uint64_t recomputed = 0;  // entries replaced because the policy changed
     std::uint64_t uncached = 0;    // packets decided without an entry (table full, invalid TCP)
     std::uint64_t expired = 0;     // connections aged out
+    std::uint64_t nat_bound = 0;   // connections given a source NAT binding
+    std::uint64_t nat_refused = 0; // connections source NAT could not bind (no port left, a
+                                   // reply tuple in use, untracked): dropped
   };
   struct Result {
     Decision decision;
@@ -80,17 +87,37 @@ class FlowCache {
     std::uint64_t policy = 0, acl = 0;  // policy 0: no decision yet
     friend bool operator==(const Stamp&, const Stamp&) = default;
   };
+  /// A connection's source NAT: its translated source, and what its replies are taken back to.
+  struct Nat {
+    model::IpAddr public_ip;
+    std::uint16_t port = 0;
+    std::uint8_t proto = 0;
+    bool pooled = false;  // the port came from the pool (NAPT)
+    FlowTuple orig;       // the VM's side
+    std::uint32_t eni = 0;
+  };
   struct Entry {
     Decision decision[2];  // by Direction
     Stamp stamp[2];
     PacketInfo first[2];   // the packet each decision was computed from
+    std::optional<Nat> nat;
   };
   [[nodiscard]] Stamp stamp_of(Direction dir, const Decision& d) const;
-  [[nodiscard]] Decision slow(Direction dir, const PacketInfo& p) const;
+  /// The slow path for a packet of connection `conn` (0: untracked) and its entry: the policy,
+  /// then source NAT (a binding made for the connection's first SNAT decision; a NATed
+  /// connection's replies are decided from it).
+  [[nodiscard]] Decision slow(Direction dir, const PacketInfo& p, std::uint64_t conn, Entry* e);
+  /// The connection's binding, made on its first SNAT decision; false when none can be made.
+  bool bind(std::uint64_t conn, Entry& e, const PacketInfo& p, const Decision& d);
+  void release(Entry& e);
+  void erase(std::uint64_t conn);
 
   const Pipeline& pipeline_;
   ConnTable conns_;
   std::unordered_map<std::uint64_t, Entry> entries_;  // by connection id
+  /// NAPT ports in use, by public address and protocol (the key: address bytes, version,
+  /// protocol).
+  std::map<std::pair<std::array<std::uint8_t, 17>, std::uint8_t>, std::set<std::uint16_t>> ports_;
   std::uint64_t policy_version_ = 1;
   Stats stats_;
 };

@@ -134,6 +134,16 @@ struct MeterCounters {
   friend bool operator==(const MeterCounters&, const MeterCounters&) = default;
 };
 
+/// Source NAT of an ENI's traffic to the underlay (its `direct` routes): the VM's TCP and UDP
+/// connections leave from `public_ip` (the host's address, or one of its own), and their replies
+/// come back to it. With `ports`, each connection gets a port of the range (NAPT: many VMs
+/// behind one address); without, the VM's own port is kept (1:1: the address is the VM's
+/// alone).
+struct Snat {
+  model::IpAddr public_ip;
+  std::optional<PortRange> ports{};
+};
+
 struct Eni {
   model::MacAddr mac;  // its VM's MAC (ENI_ETHER_ADDRESS_MAP entries may add or override)
   std::uint32_t vnet = 0;
@@ -154,6 +164,7 @@ struct Eni {
   std::vector<InboundRoute> inbound_routes;
   std::uint32_t meter_policy_v4 = 0, meter_policy_v6 = 0;  // 0: none
   std::vector<VniRange> trusted_vnis;  // ENI_TRUSTED_VNI_ENTRY
+  std::optional<Snat> snat{};          // source NAT of its direct routes' traffic
 
   /// The stages a flow of this direction and family is evaluated against.
   [[nodiscard]] const AclStages& acl(Direction d, bool ipv6) const;
@@ -203,6 +214,17 @@ struct Decision {
   bool decap = false;
   /// The meter bucket the packet bills (0: none).
   std::uint32_t meter_class = 0;
+  /// kDirect: source NAT to this address (the connection's port is the flow cache's to give).
+  std::optional<model::IpAddr> snat{};
+  std::optional<PortRange> snat_ports{};  // NAPT's range; none: 1:1 (the port is kept)
+  /// Header rewrites (applied by the NIC after a decap, spec 5.2): NAT's addresses and ports,
+  /// the destination MAC of a frame delivered to a VM on this host.
+  struct Rewrite {
+    std::optional<model::IpAddr> src_ip, dst_ip;
+    std::optional<std::uint16_t> sport, dport;
+    std::optional<model::MacAddr> dmac;
+    friend bool operator==(const Rewrite&, const Rewrite&) = default;
+  } rewrite{};
   // The rule that allowed or denied it (for counters and tests).
   AclVerdict acl;
 };
