@@ -127,6 +127,9 @@ TEST(VswitchPolicyFile, MistakesNameTheFileLineAndKey) {
        "duplicate route 10.0.0.0/8", 11},
       {"vnets: [{id: 1, vni: 1}]\nenis:\n  - {id: 1, mac: 02:00:00:00:00:01, vnet: 1, vport: 300}\n",
        "enis[0].vport: 300 is outside 1..254", 5},
+      {"vnets: [{id: 1, vni: 1}]\nenis:\n  - {id: 1, mac: 02:00:00:00:00:01, vnet: 1, vport: 1,\n"
+       "     bridge: {vlan: 4095}}\n",
+       "enis[0].bridge.vlan: 4095 is outside 1..4094", 6},
       {"enis: [1, 2]\n", "expected a mapping, found '1'", 3},
       {"x: [oops\n", "not valid YAML", 4},  // yaml-cpp names the line where it gave up
   };

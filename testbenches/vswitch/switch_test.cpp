@@ -176,7 +176,7 @@ class SwitchTest : public test::HostTest {
   std::size_t served = 0;
 };
 
-TEST_F(SwitchTest, OutboundVnetEncapIsOffloadedAndTheFirstFrameIsNotLost) {
+TEST_F(SwitchTest, RuleSetsPerVmBecomeNicFlowsHitInTheNicMissToTheHost) {
   start();
   const Bytes syn = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2", 1234, 80);
   const Bytes want = vxlan4(with_dmac(syn, kRemoteVmMac), "10.1.0.1", "10.2.0.2", kVni,
@@ -245,7 +245,7 @@ TEST_F(SwitchTest, WithoutEncapTemplatesLeftFlowsStayInSoftware) {
   EXPECT_EQ(sw->encap_templates_used(), 0u);
 }
 
-TEST_F(SwitchTest, InboundDecapReachesTheVmAndRepliesStayInTheNic) {
+TEST_F(SwitchTest, NicForwardsStraightIntoTheVmsRings) {
   start();
   const Bytes inner = vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 80, 1234, false,
                                model::tcpflag::kSyn);
@@ -409,7 +409,7 @@ TEST_F(SwitchTest, ApplianceOutboundIsDecapsulatedAndEncapsulatedAgainInTheNic) 
 // own address and port; a range with no port left refuses the next connection (counted).
 // Expected frames are built by the packet builder with the translated fields (checksums computed
 // from scratch: the NIC's incremental updates must agree).
-TEST_F(SwitchTest, SourceNatTranslatesConnectionsAndTheirReplies) {
+TEST_F(SwitchTest, PrivateSubnetBehindNatToThePhysicalAddress) {
   policy.eni(1).snat = Snat{ip("10.1.0.1"), PortRange{20000, 20001}};
   start();
   auto tcp = [](std::uint64_t smac, std::uint64_t dmac, const char* sip, const char* dip,
@@ -455,7 +455,7 @@ TEST_F(SwitchTest, SourceNatTranslatesConnectionsAndTheirReplies) {
   EXPECT_EQ(send_from_vm(syn3, 2 * ConnTimeouts{}.tcp_established).size(), 1u);
 }
 
-TEST_F(SwitchTest, OneToOneNatKeepsThePort) {
+TEST_F(SwitchTest, GatewayToNonVirtualizedHostsTranslatesAddresses) {
   policy.eni(1).snat = Snat{ip("203.0.113.5")};
   start();
   const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "192.0.2.7", 4321, 53, true);
@@ -472,7 +472,7 @@ TEST_F(SwitchTest, OneToOneNatKeepsThePort) {
 
 // Two VMs of one tenant on this host: VM 1's packet to VM 2's address goes straight to VM 2's
 // VNIC with VM 2's MAC, never to the wire (the NIC counts it as loopback).
-TEST_F(SwitchTest, LoopbackBetweenVmsOnThisHostNeverReachesTheWire) {
+TEST_F(SwitchTest, LoopbackVmToVmNeverReachesTheWire) {
   policy.vnet(1).mappings[ip("10.0.0.20")] = {ip("10.1.0.1"), model::MacAddr::from_u64(kMacVnic2)};
   start();
   RxQueue rx2(drv, 1, RxQueueConfig{.size_log2 = 6});
@@ -486,6 +486,74 @@ TEST_F(SwitchTest, LoopbackBetweenVmsOnThisHostNeverReachesTheWire) {
     EXPECT_EQ(got, std::vector<Bytes>{with_dmac(f, kMacVnic2)});
   }
   EXPECT_EQ(drv.stats().loopback, 2u);
+}
+
+// A tenant's subnets are routed in every host (no router VM): VM 1 (10.0.0.0/24) reaches a VM
+// of the tenant's other subnet (10.0.7.0/24) on another host in one hop, encapsulated straight
+// to that host with the peer's MAC.
+TEST_F(SwitchTest, DistributedRouterBetweenATenantsSubnetsInEveryHost) {
+  policy.vnet(1).mappings[ip("10.0.7.9")] = {ip("10.2.0.7"), model::MacAddr::from_u64(0x0200000007)};
+  start();
+  const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.7.9", 2000, 443);
+  EXPECT_EQ(send_from_vm(f), std::vector<Bytes>{vxlan4(with_dmac(f, 0x0200000007), "10.1.0.1",
+                                                       "10.2.0.7", kVni, h1_of(f, 1))});
+}
+
+// Customer addresses of one family over provider addresses of the other: the VM's IPv6 frame
+// in VXLAN over the IPv4 underlay.
+TEST_F(SwitchTest, EncapsulationWithCustomerAndProviderAddresses) {
+  policy.vnet(1).mappings[ip("fd00::2")] = {ip("10.2.0.2"), model::MacAddr::from_u64(kRemoteVmMac)};
+  policy.eni(1).routes.insert(pfx("fd00::/64"), {RouteType::kVnet});
+  start();
+  const Bytes f = model::PacketBuilder()
+                      .eth({.dst = model::MacAddr::from_u64(0x0200000000fe),
+                            .src = model::MacAddr::from_u64(kMacVnic1)})
+                      .ipv6({.src = *model::Ipv6Addr::parse("fd00::1"),
+                             .dst = *model::Ipv6Addr::parse("fd00::2")})
+                      .udp({.sport = 7, .dport = 7})
+                      .payload(30)
+                      .bytes();
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(send_from_vm(f), std::vector<Bytes>{vxlan4(with_dmac(f, kRemoteVmMac), "10.1.0.1",
+                                                         "10.2.0.2", kVni, h1_of(f, 1))});
+  }
+}
+
+// The NIC's MAC and VLAN table: bridged VMs' frames from the wire go to their rings by
+// destination MAC and VLAN (the tag removed) without the host; a frame whose VLAN is not its
+// VM's is not delivered to it.
+TEST_F(SwitchTest, MacAndVlanTableClassifiesReceivedFramesIntoPerVnicRings) {
+  policy.eni(1).bridge = Eni::Bridge{10};
+  policy.eni(2).bridge = Eni::Bridge{};
+  start();
+  RxQueue rx2(drv, 1, RxQueueConfig{.size_log2 = 6});
+  auto frame = [](std::uint64_t dmac, std::optional<std::uint16_t> vlan) {
+    model::PacketBuilder b;
+    b.eth({.dst = model::MacAddr::from_u64(dmac), .src = model::MacAddr::from_u64(0x0c0000000001)});
+    if (vlan) b.vlan({.vid = *vlan});
+    return b.ipv4({.src = model::Ipv4Addr(192, 168, 1, 9), .dst = model::Ipv4Addr(192, 168, 1, 1)})
+        .udp({.sport = 9, .dport = 9})
+        .payload(20)
+        .bytes();
+  };
+  w.wire_rx(frame(kMacVnic1, 10));
+  w.wire_rx(frame(kMacVnic2, std::nullopt));
+  w.wire_rx(frame(kMacVnic1, 20));           // not VM 1's VLAN
+  w.wire_rx(frame(kMacVnic1, std::nullopt)); // VM 1 is on VLAN 10 only
+  w.settle();
+  EXPECT_EQ(sw->service(kSec), 2u) << "the two frames no VM takes miss to the host";
+  EXPECT_EQ(sw->stats().not_routable, 2u);
+  w.settle();
+  EXPECT_EQ(to_vm1(), std::vector<Bytes>{frame(kMacVnic1, std::nullopt)});
+  std::vector<Bytes> got2;
+  for (const RxPacket& p : rx2.poll()) got2.push_back(p.bytes);
+  EXPECT_EQ(got2, std::vector<Bytes>{frame(kMacVnic2, std::nullopt)});
+  // A policy change that unbridges VM 2 removes its rule.
+  policy.eni(2).bridge.reset();
+  (void)sw->policy_changed();
+  w.wire_rx(frame(kMacVnic2, std::nullopt));
+  w.settle();
+  EXPECT_EQ(sw->service(kSec), 1u);
 }
 
 TEST_F(SwitchTest, FramesTheSwitchDoesNotRouteAreCountedNotLost) {

@@ -176,6 +176,13 @@ void read_enis(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t
     }
     eni.vport = static_cast<unsigned>(e.u64("vport", 1, 1, 254));
     eni.admin_up = e.choice("admin", "up", {"up", "down"}) == "up";
+    if (e.has("bridge")) {
+      Map b(c, e.get("bridge"), e.sub("bridge"));
+      Eni::Bridge br;
+      if (b.has("vlan")) br.vlan = static_cast<std::uint16_t>(b.u64("vlan", 0, 1, 4094));
+      b.done();
+      eni.bridge = br;
+    }
     if (e.has("snat")) {
       Map n(c, e.get("snat"), e.sub("snat"));
       if (!n.has("public_ip")) fail(c, e.get("snat"), e.sub("snat"), "missing 'public_ip'");

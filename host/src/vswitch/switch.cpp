@@ -77,6 +77,7 @@ Switch::~Switch() {
   try {
     flush();
     for (auto& [id, d] : delivery_) (void)ft_.destroy(d.flow);
+    for (auto& [id, d] : bridged_) (void)ft_.destroy(d.flow);
     for (const Flow f : catch_all_) (void)ft_.destroy(f);
   } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
   }
@@ -104,33 +105,56 @@ void Switch::bring_up() {
   sync_delivery_rules();
 }
 
-void Switch::sync_delivery_rules() {
-  // One TCAM rule per ENI: a frame from the host port with the ENI's MAC as destination goes
-  // to its VNIC (what the software fast path decapsulated for it).
+void Switch::sync_rules(std::map<std::uint32_t, Delivery>& have, unsigned ingress,
+                        const std::function<std::optional<Delivery>(const Eni&)>& want) {
   const auto& enis = policy_.enis();
-  for (auto it = delivery_.begin(); it != delivery_.end();) {
+  for (auto it = have.begin(); it != have.end();) {
     const auto e = enis.find(it->first);
-    if (e != enis.end() && e->second.vport != 0 && e->second.mac.bytes() == it->second.mac &&
-        e->second.vport == it->second.vport) {
+    const std::optional<Delivery> w = e != enis.end() ? want(e->second) : std::nullopt;
+    if (w && w->mac == it->second.mac && w->vport == it->second.vport &&
+        w->vlan == it->second.vlan) {
       ++it;
       continue;
     }
     (void)ft_.destroy(it->second.flow);
-    it = delivery_.erase(it);
+    it = have.erase(it);
   }
   for (const auto& [id, eni] : enis) {
-    // A remote VM's ENI (vport 0, DASH's appliance) has no VNIC to deliver to.
-    if (eni.vport == 0 || delivery_.contains(id)) continue;
-    ItemEth eth{{EthHdr{.dst = eni.mac.bytes()}, EthHdr{.dst = Mac{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}}};
+    if (have.contains(id)) continue;
+    std::optional<Delivery> w = want(eni);
+    if (!w) continue;
+    std::vector<FlowItem> pattern{
+        ItemEth{{EthHdr{.dst = w->mac}, EthHdr{.dst = Mac{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}}}};
+    std::vector<FlowAction> actions;
+    if (w->vlan) {
+      pattern.emplace_back(ItemVlan{{VlanHdr{.tci = *w->vlan}, VlanHdr{.tci = 0x0FFF}}});
+      actions.emplace_back(ActionPopVlan{});
+    }
+    actions.emplace_back(ActionVnic{w->vport});
     const FlowAttr a{.priority = cfg_.host_rule_priority,
-                     .ingress_vport = kHostVport,
+                     .ingress_vport = ingress,
                      .placement = Placement::kTcam};
-    const std::vector<FlowItem> pattern{eth};
-    const std::vector<FlowAction> actions{ActionVnic{eni.vport}};
     auto f = ft_.create(a, pattern, actions);
     if (!f) throw FlowException(f.error());
-    delivery_.emplace(id, Delivery{eni.mac.bytes(), eni.vport, *f});
+    w->flow = *f;
+    have.emplace(id, *w);
   }
+}
+
+void Switch::sync_delivery_rules() {
+  // The host port: a frame the software fast path sends with an ENI's MAC as destination (one
+  // it decapsulated or translated for it) goes to its VNIC. A remote VM's ENI (vport 0, DASH's
+  // appliance) has no VNIC to deliver to.
+  sync_rules(delivery_, kHostVport, [](const Eni& e) -> std::optional<Delivery> {
+    if (e.vport == 0) return std::nullopt;
+    return Delivery{e.mac.bytes(), e.vport, std::nullopt, {}};
+  });
+  // The wire: a bridged VM's frames (its MAC, its VLAN) go straight to its VNIC, the tag
+  // removed: the NIC's MAC and VLAN table classifying received frames into per-VNIC rings.
+  sync_rules(bridged_, 0, [](const Eni& e) -> std::optional<Delivery> {
+    if (e.vport == 0 || !e.bridge) return std::nullopt;
+    return Delivery{e.mac.bytes(), e.vport, e.bridge->vlan, {}};
+  });
 }
 
 Switch::Plan Switch::plan(const Decision& d) const {

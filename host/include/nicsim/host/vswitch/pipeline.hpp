@@ -165,6 +165,13 @@ struct Eni {
   std::uint32_t meter_policy_v4 = 0, meter_policy_v6 = 0;  // 0: none
   std::vector<VniRange> trusted_vnis;  // ENI_TRUSTED_VNI_ENTRY
   std::optional<Snat> snat{};          // source NAT of its direct routes' traffic
+  /// The VM is also on the physical network: frames from the wire for its MAC (with this VLAN
+  /// tag, removed; none: untagged) go straight to its VNIC, classified by the NIC's MAC and VLAN
+  /// table (the switch's rules), not through the overlay.
+  struct Bridge {
+    std::optional<std::uint16_t> vlan{};
+  };
+  std::optional<Bridge> bridge{};
 
   /// The stages a flow of this direction and family is evaluated against.
   [[nodiscard]] const AclStages& acl(Direction d, bool ipv6) const;

@@ -156,9 +156,11 @@ class Switch {
     enum Status { kFailed, kInstalled, kExists } status = kFailed;
     Installed in{};
   };
+  /// A TCAM rule taking frames with an ENI's MAC (and VLAN) to its VNIC.
   struct Delivery {
     Mac mac;
     unsigned vport;
+    std::optional<std::uint16_t> vlan;
     Flow flow;
   };
   /// A decision as flow actions; `tmpl` is the encap template it needs (kEncap).
@@ -207,6 +209,9 @@ class Switch {
   bool send(std::span<const std::uint8_t> frame, std::optional<std::uint8_t> vport);
   void flush_tx();
   void sync_delivery_rules();
+  /// Makes `have` (rules from `ingress`) what `want` says of each ENI.
+  void sync_rules(std::map<std::uint32_t, Delivery>& have, unsigned ingress,
+                  const std::function<std::optional<Delivery>(const Eni&)>& want);
 
   Driver& drv_;
   FlowTable& ft_;
@@ -218,7 +223,8 @@ class Switch {
   std::unordered_map<std::uint64_t, ConnFlows> conns_;
   std::map<EncapKey, EncapSlot> encaps_;
   std::vector<unsigned> free_templates_;
-  std::map<std::uint32_t, Delivery> delivery_;  // by ENI
+  std::map<std::uint32_t, Delivery> delivery_;  // by ENI: from the host port
+  std::map<std::uint32_t, Delivery> bridged_;   // by ENI: from the wire (bridged VMs)
   std::vector<Flow> catch_all_;
   struct Sw;  // the software fast path's parser, transposer and compiled actions
   std::unique_ptr<Sw> sw_;
