@@ -216,7 +216,9 @@ std::map<std::string, std::uint64_t> ScenarioHost::vswitch_stats() const {
           {"tx_refused", x.tx_refused},       {"cache_hits", c.hits},
           {"slow_path", c.slow_path},         {"uncached", c.uncached},
           {"connections", sw_->cache().size()}, {"offloaded", sw_->offloaded()},
-          {"encap_templates", sw_->encap_templates_used()}};
+          {"encap_templates", sw_->encap_templates_used()}, {"host_rules", sw_->host_rules()},
+          {"mixed_underlay", x.mixed_underlay}, {"nat_bound", c.nat_bound},
+          {"nat_refused", c.nat_refused}};
 }
 
 }  // namespace nicsim::sim

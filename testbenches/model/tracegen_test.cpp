@@ -275,9 +275,9 @@ TEST(TraceGen, EndpointsFixTheKeyLevelAddresses) {
   EXPECT_GT(tunnelled, 0u);
   EXPECT_GT(srcs.size(), 20u);  // the flow number in the host bits
   EXPECT_GT(dsts.size(), 5u);   // a random host part
-  EXPECT_THROW(AddrRange::parse("10.0.0.1/24"), TraceSpecError);
-  EXPECT_THROW(AddrRange::parse("10.0.0.0/33"), TraceSpecError);
-  EXPECT_THROW(AddrRange::parse("nope"), TraceSpecError);
+  EXPECT_THROW((void)AddrRange::parse("10.0.0.1/24"), TraceSpecError);
+  EXPECT_THROW((void)AddrRange::parse("10.0.0.0/33"), TraceSpecError);
+  EXPECT_THROW((void)AddrRange::parse("nope"), TraceSpecError);
   EXPECT_EQ(AddrRange::parse("10.0.0.7").len, 32u);
 }
 

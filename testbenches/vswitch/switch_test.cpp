@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fixture.hpp"
+#include "nicsim/host/vswitch/frame_rule.hpp"
 #include "nicsim/host/vswitch/switch.hpp"
 #include "nicsim/model/flow_key.hpp"
 #include "nicsim/model/hash.hpp"
@@ -313,9 +314,16 @@ TEST_F(SwitchTest, APolicyChangeReplacesOffloadedFlowsAndLeavesNoStaleAction) {
   EXPECT_EQ(sw->encap_templates_used(), 1u);  // the old destination's template was given back
   // An ACL now denies it: the NIC drops it.
   auto g = std::make_shared<AclGroup>("out");
-  ASSERT_FALSE(g->add({.name = "allow-all", .priority = 10, .action = AclAction::kPermit}));
-  ASSERT_FALSE(g->add({.name = "deny-vm2", .priority = 1, .dst = {pfx("10.0.0.2/32")},
-                       .action = AclAction::kDeny}));
+  AclRule allow, deny;
+  allow.name = "allow-all";
+  allow.priority = 10;
+  allow.action = AclAction::kPermit;
+  deny.name = "deny-vm2";
+  deny.priority = 1;
+  deny.dst = {pfx("10.0.0.2/32")};
+  deny.action = AclAction::kDeny;
+  ASSERT_FALSE(g->add(allow));
+  ASSERT_FALSE(g->add(deny));
   policy.eni(1).outbound_acl.set(0, g);
   EXPECT_EQ(sw->policy_changed(), 1u);
   EXPECT_TRUE(send_from_vm(f).empty());
@@ -554,6 +562,71 @@ TEST_F(SwitchTest, MacAndVlanTableClassifiesReceivedFramesIntoPerVnicRings) {
   w.wire_rx(frame(kMacVnic2, std::nullopt));
   w.settle();
   EXPECT_EQ(sw->service(kSec), 1u);
+}
+
+// A policy change invalidates a connection's offloaded flows in both directions: the VM's ENI
+// goes down, and neither its outbound nor its inbound flow may keep forwarding.
+TEST_F(SwitchTest, AnEniGoingDownInvalidatesBothDirectionsOfItsFlows) {
+  start();
+  const Bytes out = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2", 1234, 80);
+  const Bytes inner = vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 80, 1234, false,
+                               model::tcpflag::kSyn | model::tcpflag::kAck);
+  const Bytes in = from_wire(inner, "10.2.0.2", "10.1.0.1", kVni);
+  ASSERT_EQ(send_from_vm(out).size(), 1u);
+  w.wire_rx(in);
+  w.settle();
+  ASSERT_EQ(sw->service(kSec), 1u);
+  w.settle();
+  ASSERT_EQ(to_vm1().size(), 1u);
+  EXPECT_EQ(sw->offloaded(), 2u);
+  policy.eni(1).admin_up = false;
+  EXPECT_EQ(sw->policy_changed(), 2u) << "both NIC entries changed";
+  EXPECT_TRUE(send_from_vm(out).empty());
+  w.wire_rx(in);
+  w.settle();
+  EXPECT_EQ(sw->service(kSec), 0u) << "dropped by the NIC, not missed";
+  w.settle();
+  EXPECT_TRUE(to_vm1().empty());
+  EXPECT_EQ(drv.stats().drop_flow, 2u);
+}
+
+// The NIC's exact-match table has no room for a new flow: the connection is served by the
+// software fast path, with the bytes the NIC would have sent, every packet through the host.
+TEST_F(SwitchTest, AFullNicTableLeavesFlowsInSoftware) {
+  start();
+  const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2", 777, 53, true);
+  const FlowRule probe = [&] {
+    FlowRule r = *rule_of_frame(f, 1);
+    r.actions = {ActionDrop{}};
+    return r;
+  }();
+  // Other flows fill the table until the probe's two buckets are full.
+  std::uint32_t n = 0;
+  for (;;) {
+    auto pf = ft.create(probe);
+    if (!pf) {
+      ASSERT_EQ(pf.error().type, FlowError::Type::kTableFull);
+      break;
+    }
+    ASSERT_TRUE(ft.destroy(*pf));
+    std::vector<FlowRule> fill;
+    for (int k = 0; k < 64; ++k, ++n) {
+      fill.push_back({{.ingress_vport = 4},
+                      {ItemEth{}, ItemIpv4{{.spec = Ipv4Hdr{.src = 0x0b000000 + n, .dst = 0x0c000001}}},
+                       ItemUdp{{.spec = UdpHdr{.sport = 1, .dport = 2}}}},
+                      {ActionDrop{}}});
+    }
+    (void)ft.create_batch(fill);
+    ASSERT_LT(n, 100000u);
+  }
+  const Bytes want = vxlan4(with_dmac(f, kRemoteVmMac), "10.1.0.1", "10.2.0.2", kVni, h1_of(f, 1));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(send_from_vm(f), std::vector<Bytes>{want}) << i;
+    EXPECT_EQ(served, 1u);
+  }
+  EXPECT_EQ(sw->stats().nic_full, 1u) << "tried once per connection";
+  EXPECT_EQ(sw->stats().sw_forwarded, 3u);
+  EXPECT_TRUE(ft.flush());
 }
 
 TEST_F(SwitchTest, FramesTheSwitchDoesNotRouteAreCountedNotLost) {

@@ -77,7 +77,11 @@ struct Host {
     e.vport = 1;
     e.routes.insert(*IpPrefix::parse("10.0.0.0/16"), {RouteType::kVnet});
     acl = std::make_shared<AclGroup>("out");
-    (void)acl->add({.name = "allow", .priority = 100000, .action = AclAction::kPermit});
+    AclRule allow;
+    allow.name = "allow";
+    allow.priority = 100000;
+    allow.action = AclAction::kPermit;
+    (void)acl->add(allow);
     e.outbound_acl.set(0, acl);
     SwitchConfig c;
     c.offload = offload;
@@ -182,7 +186,9 @@ int main(int argc, char** argv) {
     const std::size_t live = h.sw->offloaded();
     // Rule i denies the customer address i for even i: half the flows become drops.
     for (unsigned i = 0; i < rules; ++i) {
-      AclRule r{.name = "r" + std::to_string(i), .priority = 10 + i};
+      AclRule r;
+      r.name = "r" + std::to_string(i);
+      r.priority = 10 + i;
       r.dst = {IpPrefix{model::IpAddr(ca(i)), 32}};
       r.dports = {{9, 9}};  // odd rules: a port no flow uses (they change nothing)
       r.action = AclAction::kPermit;

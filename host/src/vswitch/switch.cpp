@@ -312,6 +312,8 @@ void Switch::uninstall(Installed& in) {
 void Switch::remove_conn(std::uint64_t conn) {
   sw_->compiled.erase(conn * 2);
   sw_->compiled.erase(conn * 2 + 1);
+  software_only_.erase(conn * 2);
+  software_only_.erase(conn * 2 + 1);
   const auto it = conns_.find(conn);
   if (it == conns_.end()) return;
   for (auto& dir : it->second.dir) {
@@ -370,7 +372,8 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
   if (r.replaced != 0) remove_conn(r.replaced);
   Decision d = r.decision;
   if (drop_mixed_underlay(d)) ++stats_.mixed_underlay;
-  if (cfg_.offload && r.conn != 0) {
+  const std::uint64_t key = r.conn != 0 ? r.conn * 2 + static_cast<unsigned>(dir) : 0;
+  if (cfg_.offload && r.conn != 0 && (r.first || !software_only_.contains(key))) {
     auto rule = rule_of_frame(p.bytes, p.src_vport);
     Plan pl = plan(d);
     if (rule && prepare(*rule, pl)) {
@@ -385,8 +388,7 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
     ++stats_.policy_drops;
     return;
   }
-  software(p, r.conn != 0 ? r.conn * 2 + static_cast<unsigned>(dir) : 0, r.first, d,
-           info->overlay_len);
+  software(p, key, r.first, d, info->overlay_len);
 }
 
 void Switch::install_batch(std::vector<Pending>& offload) {
@@ -400,6 +402,8 @@ void Switch::install_batch(std::vector<Pending>& offload) {
     const bool drop = x.decision.kind == Decision::Kind::kDrop;
     InstallResult ir = finish(std::move(res[i]), std::move(x.rule), x.plan, x.decision);
     if (ir.status == InstallResult::kFailed) {  // counted: the software fast path serves it
+      // Not tried again for every packet: after a policy change or once flows went away.
+      software_only_.insert(x.conn * 2 + static_cast<unsigned>(x.dir));
       if (drop) {
         ++stats_.policy_drops;
       } else {
@@ -462,6 +466,7 @@ void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const De
 
 std::size_t Switch::policy_changed() {
   cache_.policy_changed();
+  software_only_.clear();  // their decisions may be offloadable now
   if (exc_) sync_delivery_rules();
   std::size_t changed = 0;
   for (auto it = conns_.begin(); it != conns_.end();) {
@@ -521,6 +526,8 @@ std::size_t Switch::expire(std::uint64_t now) {
   }
   const std::vector<std::uint64_t> gone = cache_.expire(now);
   for (const std::uint64_t id : gone) remove_conn(id);
+  if (!gone.empty()) software_only_.clear();  // room in the NIC again: offload them at their
+                                               // next packet
   return gone.size();
 }
 

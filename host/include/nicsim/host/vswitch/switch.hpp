@@ -34,6 +34,7 @@
 #include <optional>
 #include <span>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "nicsim/host/driver/driver.hpp"
@@ -121,6 +122,11 @@ class Switch {
   [[nodiscard]] const FlowCache& cache() const { return cache_; }
   /// NIC flows the switch installed for connections now.
   [[nodiscard]] std::size_t offloaded() const;
+  /// The switch's own TCAM rules: the host port's and the bridged VMs' delivery rules, the
+  /// wire catch-alls.
+  [[nodiscard]] std::size_t host_rules() const {
+    return delivery_.size() + bridged_.size() + catch_all_.size();
+  }
   /// Encap templates in use (distinct tunnel destinations offloaded).
   [[nodiscard]] std::size_t encap_templates_used() const { return encaps_.size(); }
 
@@ -229,6 +235,9 @@ class Switch {
   struct Sw;  // the software fast path's parser, transposer and compiled actions
   std::unique_ptr<Sw> sw_;
   unsigned tx_pending_ = 0;  // frames queued since the last doorbell
+  /// Connections' directions (conn * 2 + direction) whose install failed: served in software
+  /// without trying again at every packet.
+  std::unordered_set<std::uint64_t> software_only_;
   std::function<void(const RxPacket&)> on_exception_;
   std::function<void(const TxCompletion&)> on_tx_;
   Stats stats_;
