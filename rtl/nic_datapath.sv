@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // nic_datapath: the packet pipeline of docs/spec.md sections 1-5 (docs/rtl-datapath.md):
 // ingress arbiter, parser and flow-key builder, exact-match table then ternary CAM, action
-// engine (bad_action checks, meter, mirror, TTL expiry, mark, destination, transposition).
-// Every frame that enters leaves once on m_axis (to the wire, a VNIC or the exception ring,
-// with its m_desc record, in ingress order) or is dropped and counted; a mirror copy leaves
-// before the frame itself. RSS and the receive rings are the receive path's (nic_top).
+// engine (bad_action checks, meter, copy to the host (mirror or TCP control copy), TTL expiry,
+// mark, destination, transposition). Every frame that enters leaves once on m_axis (to the
+// wire, a VNIC or the exception ring, with its m_desc record, in ingress order) or is dropped
+// and counted; a copy to the host leaves before the frame itself. RSS and the receive rings
+// are the receive path's (nic_top).
 //
 //  s_axis[N_IN] -> ingress_arb -> parser ----------------> frame FIFO (FIFO_BYTES, BRAM)
 //                  (vport, ts)      | m_meta    ts FIFO       |  beats per frame (bq)
@@ -13,7 +14,7 @@
 //         (context, TCAM key)      (EM first; TCAM on a miss)      encap template read) -> d2
 //                                                                   -> dq --(meter result)->
 //   decision (outcome, counters) -> rq -> reader (1 or 2 passes over the stored frame:
-//   mirror copy as received, then the frame itself, or a discard) -> ob -> action_edit -> m_axis
+//   copy as received, then the frame itself, or a discard) -> ob -> action_edit -> m_axis
 //                                                                  pm (action per pass) -^
 //                                                                  desc FIFO -> m_desc
 //
@@ -320,7 +321,7 @@ module nic_datapath #(
   // Lookups: EM for every parsed frame, then the TCAM for the EM misses, in frame order
   // =======================================================================================
   // Per-frame context carried past the lookups.
-  localparam int CTX_W = 1 + 1 + 16 + 8 + 64 + 1 + 8 + 2 * INFO_W;
+  localparam int CTX_W = 1 + 1 + 16 + 8 + 64 + 1 + 8 + 1 + 2 * INFO_W;
   logic             need_em;
   logic             q1_s_ready, q1_m_valid, q1_m_ready;
   logic [CTX_W + nic_fmt_pkg::TCAM_KEY_W-1:0] q1_s_data, q1_m_data;
@@ -331,13 +332,17 @@ module nic_datapath #(
   logic [31:0]      em_res_h1;
   logic             em_res_user;
   logic             meta_fire;
+  logic             meta_tcp_ctl;
 
   always_comb begin
     // Oversize frames (cut by the arbiter) and parse errors skip the lookups.
     need_em     = !meta.parse_err && (meta.frame_len <= 16'(nic_pkg::MAX_FRAME));
     em_lk_valid = meta_valid && tsq_m_valid && q1_s_ready && need_em;
+    // A TCP control segment (spec 5.2 step 2): SYN, FIN or RST in the key level's TCP header.
+    meta_tcp_ctl = (meta.key_tcp_flags & 8'h07) != 8'd0;
     q1_s_data   = {need_em, meta.parse_err || !need_em, meta.frame_len, meta.vport, tsq_m_data,
-                   meta.has_eth_1, meta.l2_off_1, meta.lvl0, meta.lvl1, meta.tcam_key};
+                   meta.has_eth_1, meta.l2_off_1, meta_tcp_ctl, meta.lvl0, meta.lvl1,
+                   meta.tcam_key};
   end
 
   assign meta_fire   = meta_valid && tsq_m_valid && q1_s_ready && (!need_em || em_lk_ready);
@@ -464,7 +469,7 @@ module nic_datapath #(
   nic_fmt_pkg::action_t d1_act_q, d1_act_d;
   logic [31:0]         d1_h1_q, d1_h1_d;
 
-  logic                c_need_em, c_perr, c_has_eth_1;
+  logic                c_need_em, c_perr, c_has_eth_1, c_tcp_ctl;
   logic [15:0]         c_len;
   logic [7:0]          c_vport, c_l2_off_1;
   logic [63:0]         c_ts;
@@ -491,7 +496,8 @@ module nic_datapath #(
   always_comb begin
     {q2_ctx, q2_em_hit, q2_em_action, q2_h1, q2_need_tcam} = q2_m_data;
 
-    {c_need_em, c_perr, c_len, c_vport, c_ts, c_has_eth_1, c_l2_off_1, c_lvl0, c_lvl1} = d1_ctx_q;
+    {c_need_em, c_perr, c_len, c_vport, c_ts, c_has_eth_1, c_l2_off_1, c_tcp_ctl, c_lvl0,
+     c_lvl1} = d1_ctx_q;
     a_dest_type = d1_act_q.flags.dest_type;
     a_dest_id   = d1_act_q.flags.dest_id;
     a_meter     = d1_act_q.meter;
@@ -654,18 +660,18 @@ module nic_datapath #(
   );
 
   // ---- outcome ----
-  // rq: what the reader does with the frame. {mirror pass, primary emitted, primary edited,
-  // primary desc, edit inputs}.
+  // rq: what the reader does with the frame. {copy pass, the copy is a TCP control copy,
+  // primary emitted, primary edited, primary desc, edit inputs}.
   localparam int DESC_W = nic_pkg::DP_DESC_W;
   localparam int EDIT_W = ACT_W + INFO_W + 8 + 16 + 32 + ENC_W;
-  localparam int RQ_W   = 3 + DESC_W + EDIT_W;
+  localparam int RQ_W   = 4 + DESC_W + EDIT_W;
   logic [CTX_W-1:0]    o_ctx;
   logic                o_hit, o_em_hit, o_bad, o_meter_req, o_ttl_exp;
   logic [15:0]         o_tidx;
   nic_fmt_pkg::action_t o_act;
   nic_fmt_pkg::encap_t o_tmpl;
   logic [31:0]         o_h1;
-  logic                o_need_em, o_perr, o_has_eth_1;
+  logic                o_need_em, o_perr, o_has_eth_1, o_tcp_ctl;
   logic [15:0]         o_len;
   logic [7:0]          o_vport, o_l2_off_1;
   logic [63:0]         o_ts;
@@ -674,7 +680,7 @@ module nic_datapath #(
   logic [1:0]          o_vlan_op, o_vcnt;
   logic [7:0]          o_decap_len;
   logic [16:0]         o_out_len;
-  logic                o_go, o_mirror, o_out, o_edit;
+  logic                o_go, o_mirror, o_copy_tcp, o_out, o_edit;
   nic_pkg::dp_desc_t   o_desc;
   logic                rq_s_ready, rq_m_valid, rq_m_ready;
   logic [RQ_W-1:0]     rq_s_data, rq_m_data;
@@ -686,7 +692,8 @@ module nic_datapath #(
   always_comb begin
     {o_ctx, o_hit, o_em_hit, o_tidx, o_act, o_h1, o_bad, o_meter_req, o_ttl_exp, o_tmpl} =
         dq_m_data;
-    {o_need_em, o_perr, o_len, o_vport, o_ts, o_has_eth_1, o_l2_off_1, o_lvl0, o_lvl1} = o_ctx;
+    {o_need_em, o_perr, o_len, o_vport, o_ts, o_has_eth_1, o_l2_off_1, o_tcp_ctl, o_lvl0,
+     o_lvl1} = o_ctx;
     o_decap   = o_act.flags.decap;
     o_encap   = o_act.flags.encap;
     o_vlan_op = o_act.flags.vlan_op;
@@ -718,8 +725,9 @@ module nic_datapath #(
     dq_m_ready = o_go;
     mq_m_ready = o_go && o_meter_req;
 
-    o_mirror = 1'b0;
-    o_out    = 1'b0;
+    o_mirror   = 1'b0;
+    o_copy_tcp = 1'b0;
+    o_out      = 1'b0;
     o_edit   = 1'b0;
     o_desc            = '0;
     o_desc.tcam_index = o_tidx;
@@ -756,7 +764,9 @@ module nic_datapath #(
       end else if (o_meter_req && !mq_m_data) begin
         inc_meter = 1'b1;
       end else begin
-        o_mirror   = o_act.flags.mirror;
+        // Spec 5.2 step 2: one copy to the host, a TCP control copy before a mirror copy.
+        o_copy_tcp = o_act.flags.tcp_ctl_copy && o_tcp_ctl;
+        o_mirror   = o_act.flags.mirror || o_copy_tcp;
         inc_mirror = o_mirror;
         if (o_ttl_exp) begin
           o_out         = 1'b1;
@@ -802,8 +812,8 @@ module nic_datapath #(
     if (!o_desc.mark_valid) begin
       o_desc.mark = 32'd0;
     end
-    rq_s_data = {o_mirror, o_out, o_edit, o_desc, o_act, o_info, o_decap_len, o_len, o_h1,
-                 o_tmpl};
+    rq_s_data = {o_mirror, o_copy_tcp, o_out, o_edit, o_desc, o_act, o_info, o_decap_len, o_len,
+                 o_h1, o_tmpl};
   end
 
   sync_fifo #(.WIDTH(RQ_W), .DEPTH(8)) u_rq (
@@ -860,9 +870,9 @@ module nic_datapath #(
   end
 
   // =======================================================================================
-  // Reader: one, two (mirror copy, then the frame) or a discard pass over each stored frame
+  // Reader: one, two (copy to the host, then the frame) or a discard pass over each stored frame
   // =======================================================================================
-  logic                r_mirror, r_out, r_edit;
+  logic                r_mirror, r_copy_tcp, r_out, r_edit;
   nic_pkg::dp_desc_t   r_desc, r_pass_desc;
   logic [EDIT_W-1:0]   r_editin;
   logic                r_pass_q, r_pass_d;       // 0: first pass of the frame, 1: second
@@ -882,9 +892,9 @@ module nic_datapath #(
   logic                fr_release;
 
   always_comb begin
-    {r_mirror, r_out, r_edit, r_desc, r_editin} = rq_m_data;
-    // Pass 0 is the mirror copy when there is one; then the frame itself, or a discard when
-    // the frame is dropped (and was not mirrored).
+    {r_mirror, r_copy_tcp, r_out, r_edit, r_desc, r_editin} = rq_m_data;
+    // Pass 0 is the copy to the host (mirror or TCP control) when there is one; then the frame
+    // itself, or a discard when the frame is dropped (and was not copied).
     r_is_mirror = r_mirror && !r_pass_q;
     r_discard   = !r_is_mirror && !r_out;
     r_final     = !(r_mirror && r_out) || r_pass_q;
@@ -897,13 +907,14 @@ module nic_datapath #(
     if (r_is_mirror) begin
       r_pass_desc.dest       = 2'(nic_fmt_pkg::DEST_TYPE_EXCEPTION);
       r_pass_desc.port       = nic_pkg::HOST_VPORT;
-      r_pass_desc.reason     = nic_fmt_pkg::EXC_REASON_MIRROR;
+      r_pass_desc.reason     = r_copy_tcp ? nic_fmt_pkg::EXC_REASON_TCP_CTL
+                                          : nic_fmt_pkg::EXC_REASON_MIRROR;
       r_pass_desc.parse_err  = 1'b0;
       r_pass_desc.mark_valid = 1'b0;
       r_pass_desc.mark       = 32'd0;
       r_pass_desc.len        = r_editin[32 + ENC_W +: 16];  // the frame length as received
     end
-    // An edited pass gets the action; a pass as received (mirror copy, exception) none.
+    // An edited pass gets the action; a pass as received (copy, exception) none.
     pm_s_data = r_editin;
     if (r_is_mirror || !r_edit) begin
       pm_s_data[EDIT_W-1 -: ACT_W] = '0;
@@ -1038,8 +1049,8 @@ module nic_datapath #(
   // Side bands with nothing to carry here.
   logic unused;
   assign unused = ^{pm_tuser, ae_tuser, em_res_handle, em_res_user, meta.inner, meta.tun_type,
-                    meta.tun_off, c_need_em, c_perr, c_vport, c_l2_off_1, c_lvl0, c_lvl1, o_perr,
-                    o_has_eth_1, encap_rd_index};
+                    meta.tun_off, c_need_em, c_perr, c_vport, c_l2_off_1, c_tcp_ctl, c_lvl0, c_lvl1,
+                    o_perr, o_has_eth_1, encap_rd_index};
 
 endmodule
 

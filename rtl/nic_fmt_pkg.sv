@@ -35,6 +35,7 @@ package nic_fmt_pkg;
   localparam logic [2:0] EXC_REASON_PARSE_ERROR = 3'd4;  // parse error with CONTROL.PARSE_ERR_POLICY 1
   localparam logic [2:0] EXC_REASON_MIRROR = 3'd5;  // a mirror copy
   localparam logic [2:0] EXC_REASON_SPOOF_REPORT = 3'd6;  // reserved
+  localparam logic [2:0] EXC_REASON_TCP_CTL = 3'd7;  // a TCP control copy (SYN, FIN or RST of a flow with tcp_ctl_copy)
 
   // ---- enum l3_type: Network layer of a frame (flow key byte 1 bits 7:6, receive completion byte 15 bits 1:0).
   localparam logic [1:0] L3_TYPE_NONE = 2'd0;  // not IP
@@ -344,7 +345,7 @@ package nic_fmt_pkg;
   // ---- Action record (action, 64 bytes, host order): The action of an exact-match entry or TCAM rule (spec 5.1): what the action engine does to the packet and where it goes.
   localparam int ACTION_BYTES = 64;
   localparam int ACTION_W = 512;
-  localparam logic [511:0] ACTION_DEFINED = 512'hFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00FFFFFF;
+  localparam logic [511:0] ACTION_DEFINED = 512'hFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF01FFFFFF;
   localparam int ACTION_FLAGS_OFF = 0;
   localparam int ACTION_FLAGS_BYTES = 4;
   localparam int ACTION_FLAGS_LSB = 0;
@@ -377,6 +378,8 @@ package nic_fmt_pkg;
   localparam int ACTION_DEST_TYPE_W = 3;
   localparam int ACTION_DEST_ID_LSB = 16;
   localparam int ACTION_DEST_ID_W = 8;
+  localparam int ACTION_TCP_CTL_COPY_LSB = 24;
+  localparam int ACTION_TCP_CTL_COPY_W = 1;
   localparam int ACTION_VLAN_TCI_OFF = 4;
   localparam int ACTION_VLAN_TCI_BYTES = 2;
   localparam int ACTION_VLAN_TCI_LSB = 32;
@@ -418,7 +421,8 @@ package nic_fmt_pkg;
   localparam int ACTION_ENCAP_INDEX_LSB = 480;
   localparam int ACTION_ENCAP_INDEX_W = 16;
   typedef struct packed {  // flags, 32 bits
-    logic [7:0] rsvd_24;
+    logic [6:0] rsvd_25;
+    logic tcp_ctl_copy;  // a copy of a TCP SYN, FIN or RST to the exception ring (reason TCP_CTL)
     logic [7:0] dest_id;  // wire port or vport
     logic [2:0] dest_type;  // destination
     logic mirror;  // a copy to the exception ring

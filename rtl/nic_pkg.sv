@@ -80,7 +80,7 @@ package nic_pkg;
   // ---------------------------------------------------------------------------------------
   localparam int PARSE_WINDOW = 256;  // bytes the parser looks at (spec 2.2)
   localparam int PARSER_LEN_W = 20;   // frame length counter of the parser (saturating)
-  localparam int PARSE_META_W = 1534;  // width of parse_meta_t (checked by parser_engine)
+  localparam int PARSE_META_W = 1542;  // width of parse_meta_t (checked by parser_engine)
   // One parse level (the frame, or what the outer tunnel carries) as the parser records it.
   // Offsets are bytes from the start of the frame; fields are meaningful only when the
   // header is present and the frame parsed without error.
@@ -105,6 +105,7 @@ package nic_pkg;
     logic [7:0]   l4_off;
     logic [15:0]  ip_csum;   // IPv4 header checksum as received
     logic [15:0]  l4_csum;   // TCP, UDP or ICMPv6 checksum as received (ICMP: 0)
+    logic [7:0]   tcp_flags; // TCP flags byte (CWR..FIN)
     logic [2:0]   tun_type;  // nic_fmt_pkg::TUN_TYPE_* (not VLAN)
     logic [23:0]  tun_id;
     logic [7:0]   tun_off;
@@ -156,6 +157,7 @@ package nic_pkg;
     logic [7:0]   tun_off;     // level-0 tunnel header
     logic         has_eth_1;   // level 1 exists and starts with Ethernet
     logic [7:0]   l2_off_1;    // first byte of level 1
+    logic [7:0]   key_tcp_flags;  // TCP flags of the key level (zero unless it has a TCP header)
     action_meta_t lvl0;        // level 0, offsets from the frame start
     action_meta_t lvl1;        // level 1, offsets from the frame start (zero without level 1)
     logic [335:0] flow_key;    // nic_fmt_pkg::flow_key_t

@@ -143,7 +143,7 @@ package nic_regs_pkg;
   localparam logic [ADDR_W-1:0] COUNTERS_OUT_VNIC_HI = 16'h003C;
   localparam logic [ADDR_W-1:0] COUNTERS_OUT_VNIC_HI_ADDR = 16'h013C;
   localparam logic [63:0] COUNTERS_OUT_VNIC_RESET = 64'h0000_0000_0000_0000;
-  // OUT_EXCEPTION (ro): frames delivered to the exception ring (not mirror copies)
+  // OUT_EXCEPTION (ro): frames delivered to the exception ring (not the mirror and TCP control copies)
   localparam logic [ADDR_W-1:0] COUNTERS_OUT_EXCEPTION_LO = 16'h0040;
   localparam logic [ADDR_W-1:0] COUNTERS_OUT_EXCEPTION_LO_ADDR = 16'h0140;
   localparam logic [ADDR_W-1:0] COUNTERS_OUT_EXCEPTION_HI = 16'h0044;
@@ -155,13 +155,13 @@ package nic_regs_pkg;
   localparam logic [ADDR_W-1:0] COUNTERS_LOOPBACK_HI = 16'h004C;
   localparam logic [ADDR_W-1:0] COUNTERS_LOOPBACK_HI_ADDR = 16'h014C;
   localparam logic [63:0] COUNTERS_LOOPBACK_RESET = 64'h0000_0000_0000_0000;
-  // MIRROR (ro): mirror copies delivered
+  // MIRROR (ro): copies to the exception ring delivered (mirror and TCP control, spec 5.2 step 2)
   localparam logic [ADDR_W-1:0] COUNTERS_MIRROR_LO = 16'h0050;
   localparam logic [ADDR_W-1:0] COUNTERS_MIRROR_LO_ADDR = 16'h0150;
   localparam logic [ADDR_W-1:0] COUNTERS_MIRROR_HI = 16'h0054;
   localparam logic [ADDR_W-1:0] COUNTERS_MIRROR_HI_ADDR = 16'h0154;
   localparam logic [63:0] COUNTERS_MIRROR_RESET = 64'h0000_0000_0000_0000;
-  // MIRROR_DROP (ro): mirror copies that found the exception ring full
+  // MIRROR_DROP (ro): copies to the exception ring (mirror and TCP control) that could not be delivered
   localparam logic [ADDR_W-1:0] COUNTERS_MIRROR_DROP_LO = 16'h0058;
   localparam logic [ADDR_W-1:0] COUNTERS_MIRROR_DROP_LO_ADDR = 16'h0158;
   localparam logic [ADDR_W-1:0] COUNTERS_MIRROR_DROP_HI = 16'h005C;

@@ -6,8 +6,9 @@
 // IPv6 extension header, TCP/UDP/ICMP/ICMPv6 or GRE, VXLAN/Geneve) over level 0 and, behind a
 // tunnel, level 1, and delivers parse_err, the flow key, the TCAM key and the action-engine
 // view of both levels (nic_pkg::action_meta_t: offsets, types, TTL, addresses, ports, the
-// checksums as received) on m_meta_* (registered). The UDP ports of VXLAN and Geneve come
-// from cfg_vxlan_port / cfg_geneve_port, sampled when the engine takes a frame.
+// checksums as received) and the key level's TCP flags on m_meta_* (registered). The UDP
+// ports of VXLAN and Geneve come from cfg_vxlan_port / cfg_geneve_port, sampled when the
+// engine takes a frame.
 // s_frame_ready is high exactly in the idle state (a register), so nothing combinational
 // runs from m_meta_ready to s_frame_ready.
 //
@@ -345,6 +346,7 @@ module parser_engine (
             rec_d.sport   = {vb[8*0 +: 8], vb[8*1 +: 8]};
             rec_d.dport   = {vb[8*2 +: 8], vb[8*3 +: 8]};
             rec_d.l4_csum = {vb[8*16 +: 8], vb[8*17 +: 8]};
+            rec_d.tcp_flags = vb[8*13 +: 8];
           end
           nic_pkg::IPPROTO_UDP: begin
             hl = LEN_W'({vb[8*4 +: 8], vb[8*5 +: 8]});  // UDP length
@@ -565,6 +567,8 @@ module parser_engine (
         meta_d.tun_off   = lvl_d ? lv0_d.tun_off : rec_d.tun_off;
         meta_d.has_eth_1 = lvl_d && rec_d.has_eth;
         meta_d.l2_off_1  = lvl_d ? rec_d.l2_off : 8'd0;
+        // the key level is the level parsed last (spec 5.2 step 2: TCP control segments)
+        meta_d.key_tcp_flags = rec_d.l4_type == nic_pkg::L4_TCP ? rec_d.tcp_flags : 8'd0;
         meta_d.lvl0      = lvl_d ? a_lv0 : a_rec;
         meta_d.lvl1      = lvl_d ? a_rec : '0;
       end

@@ -110,8 +110,8 @@ module rx_engine #(
   output wire [63:0]         cnt_rx_cq_full,
   output wire [63:0]         cnt_quota,
   output wire [63:0]         cnt_exc_full,
-  output wire [63:0]         cnt_mirror,        // mirror copies (reason 5) delivered
-  output wire [63:0]         cnt_mirror_drop,   // mirror copies not delivered
+  output wire [63:0]         cnt_mirror,        // copies (reasons 5, 7) delivered
+  output wire [63:0]         cnt_mirror_drop,   // copies not delivered
 
   // ---- axi_dma client ports
   output wire                m_rd_req_valid,
@@ -370,9 +370,12 @@ module rx_engine #(
   logic        inc_lb;
   logic inc_vnic, inc_exc, inc_nodesc, inc_toolong, inc_cqfull, inc_quota, inc_excfull;
   logic inc_mir, inc_mirdrop;
-  // a mirror copy on the exception ring (spec 7.4: its failures count as mirror_drop)
-  wire  mirror = exc_q && reason_q == nic_fmt_pkg::EXC_REASON_MIRROR;
-  wire  rh_mirror = rh_exc && rh_reason == nic_fmt_pkg::EXC_REASON_MIRROR;
+  // a copy on the exception ring, mirror or TCP control (spec 7.4: its failures count as
+  // mirror_drop)
+  wire  mirror = exc_q && (reason_q == nic_fmt_pkg::EXC_REASON_MIRROR ||
+                           reason_q == nic_fmt_pkg::EXC_REASON_TCP_CTL);
+  wire  rh_mirror = rh_exc && (rh_reason == nic_fmt_pkg::EXC_REASON_MIRROR ||
+                               rh_reason == nic_fmt_pkg::EXC_REASON_TCP_CTL);
 
   // ---------------------------------------------------------------------------------------
   // Checks: spec 7.2 checks 1-4 (7.4 for the exception ring) on the head record

@@ -233,12 +233,15 @@ std::vector<FlowAction> actions_of(const Ctx& c, const YAML::Node& list, const s
     } else if (name == "mirror") {
       none();
       out.emplace_back(host::ActionMirror{});
+    } else if (name == "tcp_ctl_copy") {
+      none();
+      out.emplace_back(host::ActionTcpCtlCopy{});
     } else {
       fail(c, list[i], ap,
            "unknown action '" + name +
                "' (drop, port, vnic, exception, mark, meter, decap, encap, pop_vlan, push_vlan, "
                "set_vlan_vid, set_vlan_pcp, set_mac_src/dst, set_ipv4_src/dst, "
-               "set_ipv6_src/dst, set_tp_src/dst, dec_ttl, mirror)");
+               "set_ipv6_src/dst, set_tp_src/dst, dec_ttl, mirror, tcp_ctl_copy)");
     }
   }
   return out;

@@ -74,6 +74,7 @@ std::string action_summary(const model::ActionRecord& a) {
   add(a.mark(), "mark:" + std::to_string(a.mark_value));
   add(a.meter != 0, "meter:" + std::to_string(a.meter));
   add(a.mirror(), "mirror");
+  add(a.tcp_ctl_copy(), "tcp_ctl_copy");
   return out;
 }
 

@@ -173,6 +173,173 @@ TEST(Pipeline, MirrorCopiesFrameAsReceived) {
   EXPECT_FALSE(b.run(tcp_frame(98), forward_to_wire()).has_mirror);
 }
 
+// Spec 5.2 step 2: tcp_ctl_copy copies a TCP segment with SYN, FIN or RST of the key level.
+Bytes tcp_flags_frame(std::uint8_t flags, std::uint16_t sport = 4000) {
+  return PacketBuilder().eth().ipv4().tcp({.sport = sport, .dport = 80, .flags = flags})
+      .payload(10).bytes();
+}
+
+ActionRecord tcp_ctl(ActionRecord a) {
+  a.set_tcp_ctl_copy(true);
+  return a;
+}
+
+TEST(Pipeline, TcpCtlCopyOfSynFinRst) {
+  Bench b;
+  using namespace tcpflag;
+  struct Case {
+    std::uint8_t flags;
+    bool copied;
+  };
+  const Case cases[] = {{kSyn, true},        {kSyn | kAck, true}, {kFin | kAck, true},
+                        {kRst, true},        {kRst | kAck, true}, {kAck, false},
+                        {kAck | kPsh, false}, {0, false},         {kUrg | kEce | kCwr, false}};
+  std::uint64_t copies = 0;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(static_cast<int>(c.flags));
+    const Bytes f = tcp_flags_frame(c.flags);
+    b.p.em().clear();
+    ActionRecord a = tcp_ctl(forward_to_vnic(1));
+    a.flags |= ActionRecord::kMark | ActionRecord::kSetDmac;
+    a.mark_value = 5;
+    a.dmac = {2, 2, 2, 2, 2, 2};
+    const Result& r = b.run(f, a);
+    ASSERT_EQ(r.has_mirror, c.copied);
+    EXPECT_EQ(r.primary.dest, DestType::kVnic);  // the original continues, transposed
+    EXPECT_NE(to_vec(r.primary.bytes), f);
+    EXPECT_TRUE(r.primary.mark_valid);
+    if (c.copied) {
+      ++copies;
+      EXPECT_EQ(r.mirror.dest, DestType::kException);
+      EXPECT_EQ(r.mirror.port, kHostVport);
+      EXPECT_EQ(r.mirror.reason, ExcReason::kTcpCtl);
+      EXPECT_EQ(to_vec(r.mirror.bytes), f);  // as received
+      EXPECT_FALSE(r.mirror.mark_valid);
+      EXPECT_EQ(r.mirror.h1, r.primary.h1);
+    }
+  }
+  EXPECT_EQ(b.p.counters().mirror, copies);
+  EXPECT_EQ(b.p.counters().out_exception, 0u);  // copies are outside the ledger
+  EXPECT_TRUE(b.p.counters().ledger_balanced());
+  // Without the bit a SYN is not copied.
+  b.p.em().clear();
+  EXPECT_FALSE(b.run(tcp_flags_frame(kSyn), forward_to_vnic(1)).has_mirror);
+}
+
+TEST(Pipeline, TcpCtlCopyNeedsTheKeyLevelTcpHeader) {
+  Bench b;
+  using namespace tcpflag;
+  const ActionRecord a = tcp_ctl(forward_to_wire());
+  // Not TCP: UDP, ICMP, ARP.
+  EXPECT_FALSE(b.run(PacketBuilder().eth().ipv4().udp().payload(20).bytes(), a).has_mirror);
+  EXPECT_FALSE(b.run(PacketBuilder().eth().ipv4().icmp().bytes(), a).has_mirror);
+  EXPECT_FALSE(b.run(PacketBuilder().eth().arp().bytes(), a).has_mirror);
+  // A first fragment carries the TCP header: copied. A later fragment whose payload happens to
+  // look like a SYN has no L4 header: not copied.
+  const Bytes first =
+      PacketBuilder().eth().ipv4({.id = 7, .mf = true}).tcp({.flags = kSyn}).payload(16).bytes();
+  const Result& rf = b.run(first, a);
+  ASSERT_TRUE(rf.has_mirror);
+  EXPECT_EQ(rf.mirror.reason, ExcReason::kTcpCtl);
+  b.p.em().clear();
+  const Bytes later = PacketBuilder().eth().ipv4({.id = 7, .frag_offset = 4})
+                          .tcp({.flags = kSyn}).payload(16).bytes();
+  EXPECT_FALSE(b.run(later, a).has_mirror);
+  // IPv6: the same through a fragment header.
+  Ipv6Spec f0;
+  f0.ext.push_back(Ipv6ExtSpec{.type = ipproto::kFragment, .more = true, .frag_id = 9});
+  EXPECT_TRUE(b.run(PacketBuilder().eth().ipv6(f0).tcp({.flags = kFin}).payload(8).bytes(), a)
+                  .has_mirror);
+  Ipv6Spec f1;
+  f1.ext.push_back(Ipv6ExtSpec{.type = ipproto::kFragment, .frag_offset = 3, .frag_id = 9});
+  b.p.em().clear();
+  EXPECT_FALSE(b.run(PacketBuilder().eth().ipv6(f1).tcp({.flags = kFin}).payload(8).bytes(), a)
+                   .has_mirror);
+  // IPv6 with extension headers before TCP, and VLAN tags: the key level's TCP header.
+  Ipv6Spec e;
+  e.ext.push_back(Ipv6ExtSpec{.type = ipproto::kHopByHop});
+  e.ext.push_back(Ipv6ExtSpec{.type = ipproto::kDstOpts});
+  EXPECT_TRUE(b.run(PacketBuilder().eth().vlan().ipv6(e).tcp({.flags = kRst}).bytes(), a)
+                  .has_mirror);
+  // Behind a tunnel the inner TCP header decides (the key level), not the outer one.
+  const Bytes vx_syn = PacketBuilder().eth().ipv4().udp({.dport = 4789}).vxlan().eth().ipv4()
+                           .tcp({.flags = kSyn}).payload(4).bytes();
+  const Bytes vx_ack = PacketBuilder().eth().ipv4().udp({.sport = 9, .dport = 4789}).vxlan()
+                           .eth().ipv4().tcp({.flags = kAck}).payload(4).bytes();
+  const Result& rv = b.run(vx_syn, a);
+  ASSERT_TRUE(rv.has_mirror);
+  EXPECT_EQ(to_vec(rv.mirror.bytes), vx_syn);
+  EXPECT_FALSE(b.run(vx_ack, a).has_mirror);
+  const Bytes gre_rst = PacketBuilder().eth().ipv6().gre({.key = 5}).ipv4()
+                            .tcp({.flags = kRst | kAck}).bytes();
+  EXPECT_TRUE(b.run(gre_rst, a).has_mirror);
+  // A tunnel carrying no inner packet the parser knows: the outer level is the key level, and
+  // it has no TCP header.
+  const Bytes gre_other = PacketBuilder().eth().ipv4().gre({.protocol = 0x88be}).payload(40)
+                              .bytes();
+  EXPECT_FALSE(b.run(gre_other, a).has_mirror);
+  EXPECT_TRUE(b.p.counters().ledger_balanced());
+}
+
+TEST(Pipeline, TcpCtlCopyWithMirrorIsOneCopy) {
+  Bench b;
+  using namespace tcpflag;
+  ActionRecord a = tcp_ctl(forward_to_wire());
+  a.flags |= ActionRecord::kMirror;
+  // A SYN: one copy, reason TCP_CTL (it wins over MIRROR).
+  const Result& r1 = b.run(tcp_flags_frame(kSyn, 1), a);
+  ASSERT_TRUE(r1.has_mirror);
+  EXPECT_EQ(r1.mirror.reason, ExcReason::kTcpCtl);
+  EXPECT_EQ(r1.primary.dest, DestType::kWire);
+  // A plain ACK of the same kind of flow: the mirror copy.
+  const Result& r2 = b.run(tcp_flags_frame(kAck, 2), a);
+  ASSERT_TRUE(r2.has_mirror);
+  EXPECT_EQ(r2.mirror.reason, ExcReason::kMirror);
+  EXPECT_EQ(b.p.counters().mirror, 2u);
+}
+
+TEST(Pipeline, TcpCtlCopyWithDestinationsMeterAndTtl) {
+  Bench b;
+  using namespace tcpflag;
+  // DROP: the copy is made, the original dropped flow_drop.
+  const Result& rd = b.run(tcp_flags_frame(kFin, 1), tcp_ctl(ActionRecord{}));
+  ASSERT_TRUE(rd.has_mirror);
+  EXPECT_EQ(rd.mirror.reason, ExcReason::kTcpCtl);
+  EXPECT_EQ(rd.drop, DropReason::kFlowDrop);
+  // EXCEPTION: the copy, then the frame itself with reason ACTION (two on the exception ring).
+  const Bytes f2 = tcp_flags_frame(kSyn, 2);
+  const Result& re = b.run(f2, tcp_ctl(forward_to(ActionDest::kException)));
+  ASSERT_TRUE(re.has_mirror);
+  EXPECT_EQ(re.mirror.reason, ExcReason::kTcpCtl);
+  EXPECT_EQ(re.primary.dest, DestType::kException);
+  EXPECT_EQ(re.primary.reason, ExcReason::kAction);
+  EXPECT_EQ(to_vec(re.primary.bytes), f2);
+  EXPECT_EQ(b.p.counters().out_exception, 1u);
+  // TTL expiry: the copy has happened before the TTL test (step 2 before step 4).
+  const Bytes f3 = PacketBuilder().eth().ipv4({.ttl = 1}).tcp({.flags = kSyn}).bytes();
+  ActionRecord ttl = tcp_ctl(forward_to_wire());
+  ttl.flags |= ActionRecord::kDecTtl;
+  const Result& rt = b.run(f3, ttl);
+  ASSERT_TRUE(rt.has_mirror);
+  EXPECT_EQ(rt.mirror.reason, ExcReason::kTcpCtl);
+  EXPECT_EQ(rt.primary.reason, ExcReason::kTtl);
+  // bad_action: no copy.
+  const Result& rb = b.run(tcp_flags_frame(kSyn, 4), tcp_ctl(forward_to_vnic(0)));
+  EXPECT_FALSE(rb.has_mirror);
+  EXPECT_EQ(rb.drop, DropReason::kBadAction);
+  // Meter drop: no copy (the meter comes first, step 1).
+  ASSERT_TRUE(b.p.meters().configure(2, /*rate*/ 0, /*burst*/ 60, 0));
+  ActionRecord m = tcp_ctl(forward_to_wire());
+  m.meter = 2;
+  const Bytes f5 = tcp_flags_frame(kSyn, 5);  // 64 bytes > burst 60
+  ASSERT_GT(f5.size(), 60u);
+  const Result& rm = b.run(f5, m);
+  EXPECT_EQ(rm.drop, DropReason::kMeter);
+  EXPECT_FALSE(rm.has_mirror);
+  EXPECT_EQ(b.p.counters().mirror, 3u);
+  EXPECT_TRUE(b.p.counters().ledger_balanced());
+}
+
 TEST(Pipeline, MeterPassDropOverTime) {
   Bench b;
   ASSERT_TRUE(b.p.meters().configure(3, /*rate*/ 64, /*burst*/ 200, 0));

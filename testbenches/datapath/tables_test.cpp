@@ -262,11 +262,19 @@ TEST(ActionRecord, EncodeMatchesSpecLayout) {
   EXPECT_EQ(a.dest_type(), ActionDest::kVnic);
   EXPECT_EQ(a.dest_id(), 7);
   EXPECT_EQ(a.vlan_op(), VlanOp::kRewrite);
-  // Reserved bits ignored on decode.
+  // Reserved bits (flags 31:25, bytes 62..63) ignored on decode.
   auto b2 = b;
-  b2[3] = 0xFF;
+  b2[3] = 0xFE;
   b2[63] = 0xFF;
   EXPECT_EQ(ActionRecord::decode(b2), a);
+  // flags bit 24: tcp_ctl_copy.
+  EXPECT_FALSE(a.tcp_ctl_copy());
+  auto b3 = b;
+  b3[3] = 0x01;
+  const ActionRecord t = ActionRecord::decode(b3);
+  EXPECT_TRUE(t.tcp_ctl_copy());
+  EXPECT_EQ(t.flags, a.flags | ActionRecord::kTcpCtlCopy);
+  EXPECT_EQ(t.encode(), b3);
 }
 
 TEST(EncapTemplate, EncodeMatchesSpecLayout) {

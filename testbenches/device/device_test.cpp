@@ -823,6 +823,41 @@ TEST_F(DeviceTest, MirrorCopyAndMirrorDrop) {
   EXPECT_EQ(drain(r).size(), 2u);
 }
 
+TEST_F(DeviceTest, TcpCtlCopyAndExceptionRingFull) {
+  enable();
+  vnic(1, 0, 1);
+  RxRing r = make_rx(R::rxq::element(0), 4, 16);
+  RxRing exc = make_rx(R::excq::element(0), 4, 2);
+  ActionRecord a = forward_to_vnic(1);
+  a.set_tcp_ctl_copy(true);
+  tcam_catch_all(0, a);
+  auto tcp = [](std::uint8_t flags) {
+    return PacketBuilder().eth().ipv4().tcp({.flags = flags}).payload(8).bytes();
+  };
+  const auto syn = tcp(tcpflag::kSyn);
+  const auto ack = tcp(tcpflag::kAck);
+  const auto fin = tcp(tcpflag::kFin | tcpflag::kAck);
+  const auto rst = tcp(tcpflag::kRst);
+  dev_.wire_rx(syn);
+  dev_.wire_rx(ack);  // not a control segment: no copy
+  dev_.wire_rx(fin);
+  dev_.wire_rx(rst);  // the exception ring has no third descriptor: mirror_drop
+  const DeviceCounters c = dev_.counters();
+  EXPECT_EQ(c.out_vnic, 4u);  // every original delivered, whatever became of its copy
+  EXPECT_EQ(c.mirror, 2u);
+  EXPECT_EQ(c.mirror_drop, 1u);
+  EXPECT_EQ(c.drop_exc_full, 0u);
+  EXPECT_EQ(c.out_exception, 0u);
+  const auto cs = drain(exc);
+  ASSERT_EQ(cs.size(), 2u);
+  EXPECT_EQ(cs[0].reason, static_cast<unsigned>(fmt::ExcReason::kTcpCtl));
+  EXPECT_EQ(cs[1].reason, static_cast<unsigned>(fmt::ExcReason::kTcpCtl));
+  EXPECT_EQ(buf_bytes(exc, cs[0]), syn);
+  EXPECT_EQ(buf_bytes(exc, cs[1]), fin);
+  EXPECT_EQ(drain(r).size(), 4u);
+  EXPECT_TRUE(dev_.ledger().balanced());
+}
+
 TEST_F(DeviceTest, WireOutAndMtu) {
   enable();
   tcam_catch_all(0, forward_to_wire());

@@ -519,6 +519,64 @@ TEST_F(HostTest, MirrorAndTtlExceptionsCarryTheirReason) {
   EXPECT_EQ(drv.stats().mirror, 2u);
 }
 
+// Connection tracking while offloaded (spec 5.2 step 2): the SYN, FIN and RST of a flow with
+// TCP_CTL_COPY reach the exception ring as copies (reason TCP_CTL) while every segment keeps
+// its action; data segments do not.
+TEST_F(HostTest, TcpControlSegmentsOfAnOffloadedFlowReachTheHost) {
+  vnic(1, 0, 1);
+  RxQueue rx(drv, 0, {});
+  RxQueue exc = RxQueue::exception(drv, {});
+  FlowTable ft(drv);
+  const auto f = ft.create({.ingress_vport = 0}, tcp4_pattern(0x0a000001, 0x0a000002, 40000, 80),
+                           {{ActionTcpCtlCopy{}, ActionMark{9}, ActionVnic{1}}});
+  ASSERT_TRUE(f.ok()) << f.error().to_string();
+  auto seg = [](std::uint8_t flags, std::size_t payload) {
+    return model::PacketBuilder()
+        .eth({.dst = model::MacAddr::from_u64(kMacVnic1), .src = model::MacAddr::from_u64(kMacGw)})
+        .ipv4({.src = model::Ipv4Addr(0x0a000001), .dst = model::Ipv4Addr(0x0a000002)})
+        .tcp({.sport = 40000, .dport = 80, .flags = flags})
+        .payload(payload)
+        .bytes();
+  };
+  namespace F = model::tcpflag;
+  const std::vector<std::vector<std::uint8_t>> conn = {
+      seg(F::kSyn, 0),           seg(F::kAck, 0),          seg(F::kAck | F::kPsh, 100),
+      seg(F::kFin | F::kAck, 0), seg(F::kAck | F::kPsh, 3), seg(F::kRst, 0)};
+  for (const auto& s : conn) w.wire_rx(s);  // returns when the NIC has handled the frame
+  const std::vector<RxPacket> copies = exc.poll();
+  ASSERT_EQ(copies.size(), 3u);
+  const std::size_t ctl[] = {0, 3, 5};  // SYN, FIN, RST
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(copies[i].reason, ExceptionReason::kTcpCtl);
+    EXPECT_EQ(fmt::to_string(copies[i].reason), std::string("tcp_ctl"));
+    EXPECT_EQ(copies[i].bytes, conn[ctl[i]]) << "the frame as received";
+    EXPECT_EQ(copies[i].src_vport, 0);
+    EXPECT_FALSE(copies[i].mark_valid) << "a copy carries no mark";
+  }
+  const std::vector<RxPacket> got = rx.poll();
+  ASSERT_EQ(got.size(), conn.size()) << "every segment delivered by the flow";
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].bytes, conn[i]);
+    EXPECT_TRUE(got[i].mark_valid);
+  }
+  const Stats s = drv.stats();
+  EXPECT_EQ(s.mirror, 3u);
+  EXPECT_EQ(s.mirror_drop, 0u);
+  EXPECT_EQ(s.out_exception, 0u) << "copies are not outcomes";
+  EXPECT_EQ(s.out_vnic, conn.size());
+  auto c = ft.query(*f);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->packets, conn.size());
+  // A flow without the action: its SYN is not copied.
+  ASSERT_TRUE(ft.create({.ingress_vport = 0}, tcp4_pattern(0x0a000001, 0x0a000002, 40001, 80),
+                        {{ActionVnic{1}}})
+                  .ok());
+  w.wire_rx(tcp4(0x0a000001, 0x0a000002, 40001, 80));  // the fixture's frames are SYNs
+  EXPECT_EQ(rx.poll().size(), 1u);
+  EXPECT_EQ(exc.poll().size(), 0u);
+  EXPECT_EQ(drv.stats().mirror, 3u);
+}
+
 TEST_F(HostTest, QuotaIsReleasedByThePoller) {
   VnicConfig c;
   c.vport = 1;

@@ -172,6 +172,20 @@ TEST_F(FlowTest, UnexpressibleRulesAreTypedErrors) {
   EXPECT_EQ(e.type, T::kAction) << "IPv4 rewrite of IPv6";
   e = expect_error({}, {{ItemEth{}, ItemIpv4{}, ItemIcmp{}}}, {{ActionSetTpDst{1}, ActionDrop{}}});
   EXPECT_EQ(e.type, T::kAction) << "port rewrite of ICMP";
+  e = expect_error({}, {{ItemEth{}, ItemIpv4{}, ItemUdp{}}}, {{ActionTcpCtlCopy{}, ActionDrop{}}});
+  EXPECT_EQ(e.type, T::kAction) << "TCP control copy of a UDP flow";
+  EXPECT_EQ(e.index, 0);
+  e = expect_error({}, {{ItemEth{}, ItemIpv4{}, ItemUdp{}, ItemVxlan{}, ItemEth{}, ItemIpv6{},
+                         ItemIcmpv6{}}},
+                   {{ActionVnic{1}, ActionTcpCtlCopy{}}});
+  EXPECT_EQ(e.type, T::kAction) << "TCP control copy of a tunnelled ICMPv6 flow";
+  EXPECT_EQ(e.index, 1);
+  e = expect_error({}, {{ItemEth{{.spec = EthHdr{.type = 0x0806}}}}},
+                   {{ActionTcpCtlCopy{}, ActionDrop{}}});
+  EXPECT_EQ(e.type, T::kAction) << "TCP control copy of ARP";
+  e = expect_error({}, {{ItemEth{}, ItemIpv4{}, ItemTcp{}}},
+                   {{ActionTcpCtlCopy{}, ActionTcpCtlCopy{}, ActionDrop{}}});
+  EXPECT_EQ(e.type, T::kAction) << "the same action twice";
   // kAttr.
   e = expect_error({.egress = true}, {{ItemEth{}}}, drop);
   EXPECT_EQ(e.type, T::kAttr);

@@ -290,7 +290,8 @@ ActionRecord random_action(Prng& r) {
                                  ActionRecord::kSetSport | ActionRecord::kSetDport |
                                  ActionRecord::kDecTtl | ActionRecord::kVlanOpMask |
                                  ActionRecord::kMark | ActionRecord::kMirror |
-                                 ActionRecord::kDestTypeMask | ActionRecord::kDestIdMask;
+                                 ActionRecord::kTcpCtlCopy | ActionRecord::kDestTypeMask |
+                                 ActionRecord::kDestIdMask;  // copies: not the editor's
   a.flags = static_cast<std::uint32_t>(r.next()) & kOps;
   if (r.chance(0.1)) a.flags &= ~ActionRecord::kVlanOpMask;
   if (r.chance(0.05)) a.flags &= ActionRecord::kDestTypeMask;  // modifies nothing

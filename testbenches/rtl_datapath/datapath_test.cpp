@@ -208,6 +208,15 @@ std::vector<Bytes> special_frames(Prng& r) {
   }
   v.push_back(PacketBuilder().eth().ipv4().udp({.dport = 4789}).vxlan()
                   .eth({.type = std::uint16_t{0x88B5}}).bytes());
+  // Fragments of a TCP SYN (spec 5.2 step 2: the first carries the TCP header, a later one has
+  // none, whatever its payload looks like).
+  v.push_back(PacketBuilder().eth().ipv4({.mf = true}).tcp({.flags = model::tcpflag::kSyn})
+                  .payload(24).bytes());
+  v.push_back(PacketBuilder().eth().ipv4({.frag_offset = 6}).tcp({.flags = model::tcpflag::kSyn})
+                  .payload(24).bytes());
+  model::Ipv6Spec f6;
+  f6.ext.push_back(model::Ipv6ExtSpec{.type = 44, .frag_offset = 0, .more = true});
+  v.push_back(PacketBuilder().eth().ipv6(f6).tcp({.flags = model::tcpflag::kRst}).bytes());
   if (r.below(2) != 0)
     v.push_back(PacketBuilder().eth().ipv4().udp().payload(16384 + r.below(300)).bytes());
   v.push_back(PacketBuilder().eth().ipv4().udp().payload(16384 - 42).bytes());  // exactly 16384
@@ -241,6 +250,7 @@ void differential(std::uint64_t seed, std::uint64_t count, bool parse_err_exc, b
   model::TraceGenerator gen(spec);
   std::vector<bool> flow_seen(spec.flows, false);
   unsigned tcam_next = 0;
+  Prng tcp_rng(seed * 31 + 7);  // its own stream: the tables' draws stay as they were
   while (auto f = gen.next()) {
     const std::uint32_t flow = gen.last().flow;
     const bool tx = flow % 3 == 0;
@@ -253,6 +263,7 @@ void differential(std::uint64_t seed, std::uint64_t count, bool parse_err_exc, b
         if (flow % 4 == 1 && tcam_next < kTcamEntries) sc.tcam_rule(tcam_next++, k.tkey);
       }
     }
+    if (tcp_rng.below(5) < 2) random_tcp_flags(f->data, tcp_rng);  // SYN, FIN, RST
     items.push_back(Item{std::move(f->data), tx ? 1u : 0u, vport});
     if (r.below(2000) == 0)
       for (Bytes& s : special_frames(r)) items.push_back(Item{std::move(s), 0, 0});
@@ -318,6 +329,8 @@ void differential(std::uint64_t seed, std::uint64_t count, bool parse_err_exc, b
       EXPECT_GT(c.drop(reason), 0u) << static_cast<int>(reason);
     EXPECT_GT(h.reasons_seen(3), 0u) << "EXC_TTL";
     EXPECT_GT(h.reasons_seen(2), 0u) << "EXC_ACTION";
+    EXPECT_GT(h.reasons_seen(5), 0u) << "EXC_MIRROR";
+    EXPECT_GT(h.reasons_seen(7), 0u) << "EXC_TCP_CTL";
   }
 }
 

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: MIT
 // Random tables for the differential benches of the datapath (rtl_datapath) and of nic_top
 // (rtl_top): action records of every kind (including invalid destinations, meters and
-// templates), encap templates, and the EM / TCAM keys of a frame as the model builds them.
+// templates), encap templates, the EM / TCAM keys of a frame as the model builds them, and
+// random TCP flags for generated frames (TCP control segments for tcp_ctl_copy).
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <vector>
 
 #include "nicsim/model/action.hpp"
+#include "nicsim/model/bytes.hpp"
+#include "nicsim/model/checksum.hpp"
 #include "nicsim/model/encap.hpp"
 #include "nicsim/model/flow_key.hpp"
+#include "nicsim/model/headers.hpp"
 #include "nicsim/model/parse.hpp"
 #include "nicsim/model/prng.hpp"
 
@@ -64,7 +69,11 @@ inline ActionRecord random_action(Prng& r, const Limits& lim) {
   flag(ActionRecord::kSetDport, 20);
   flag(ActionRecord::kDecTtl, 25);
   flag(ActionRecord::kMark, 30);
-  flag(ActionRecord::kMirror, 15);
+  // The copies to the host from one draw (mirror 15%, tcp_ctl_copy 35%, both 10%), so that
+  // the rest of the sequence, and the outcomes it reaches, stay as they were without the bit.
+  const auto copy = r.below(100);
+  if (copy < 15) a.flags |= ActionRecord::kMirror;
+  if (copy >= 5 && copy < 40) a.flags |= ActionRecord::kTcpCtlCopy;
   a.vlan_tci = static_cast<std::uint16_t>(r.next());
   const auto m = r.below(100);
   if (m < 30)
@@ -115,6 +124,30 @@ inline Keys keys_of(const Bytes& f, std::uint8_t vport) {
   model::build_tcam_key(k.key, pr, k.tkey);
   k.ok = true;
   return k;
+}
+
+/// Gives a frame whose key level has a TCP header random TCP flags, SYN, FIN and RST among them
+/// (spec 5.2 step 2: a TCP control segment; the trace generator sends only ACK|PSH), with its
+/// TCP checksum updated. Other frames (no TCP header at the key level, parse errors) stay as
+/// they are. The flags are not in the flow key: the frame keeps its flow.
+inline void random_tcp_flags(Bytes& f, Prng& r) {
+  model::Parser parser;
+  model::ParseResult pr;
+  parser.parse(f, pr);
+  if (model::parse_failed(pr, 256)) return;
+  const model::Level& lv = pr.levels[model::key_level(pr)];
+  if (!lv.has_l4 || lv.l4.kind != model::Layer::kTcp) return;
+  namespace T = model::tcpflag;
+  static constexpr std::uint8_t kFlags[] = {
+      T::kSyn, T::kSyn | T::kAck, T::kFin | T::kAck, T::kFin,          T::kRst,
+      T::kRst | T::kAck, T::kAck,   T::kAck | T::kPsh, T::kFin | T::kPsh | T::kAck,
+      T::kUrg | T::kAck | T::kEce | T::kCwr};
+  const std::size_t word = lv.l4.offset + 12;  // data offset and flags
+  const std::size_t csum = lv.l4.offset + 16;
+  const std::uint16_t old_word = model::load_be16(&f[word]);
+  f[word + 1] = kFlags[r.below(std::size(kFlags))];
+  model::store_be16(&f[csum], model::checksum_update16(model::load_be16(&f[csum]), old_word,
+                                                       model::load_be16(&f[word])));
 }
 
 }  // namespace nicsim::rtl_dp

@@ -57,18 +57,18 @@ struct ActMeta {
 constexpr unsigned kActMetaW = 352;
 
 // parse_meta_t (rtl/nic_pkg.sv), decoded. Bit positions from the LSB: tcam_key [447:0],
-// flow_key [783:448], lvl1 [1135:784], lvl0 [1487:1136], then the small fields up to
-// parse_err at bit 1533.
+// flow_key [783:448], lvl1 [1135:784], lvl0 [1487:1136], key_tcp_flags [1495:1488], then the
+// small fields up to parse_err at bit 1541.
 struct Meta {
   bool parse_err = false;
   unsigned frame_len = 0, vport = 0, inner = 0, tun_type = 0, tun_off = 0;
-  unsigned has_eth_1 = 0, l2_off_1 = 0;
+  unsigned has_eth_1 = 0, l2_off_1 = 0, key_tcp_flags = 0;
   ActMeta lvl0, lvl1;
   nm::FlowKey flow_key{};
   nm::TcamKey tcam_key{};
 };
 
-constexpr unsigned kMetaW = 1534;
+constexpr unsigned kMetaW = 1542;
 
 template <class Wide>
 Meta decode_meta(const Wide& w) {
@@ -105,6 +105,7 @@ Meta decode_meta(const Wide& w) {
   };
   take_act(m.lvl1);
   take_act(m.lvl0);
+  m.key_tcp_flags = take(8);
   m.l2_off_1 = take(8);
   m.has_eth_1 = take(1);
   m.tun_off = take(8);
@@ -295,9 +296,15 @@ std::string check_frame(const InFrame& in, const std::vector<std::uint8_t>& out,
     const unsigned eth1 = kl == 1 && pr.levels[1].has_eth ? 1u : 0u;
     const unsigned off1 = kl == 1 ? pr.levels[1].offset : 0u;
     if (m.has_eth_1 != eth1 || m.l2_off_1 != off1) o << "has_eth_1/l2_off_1; ";
+    // The key level's TCP flags (spec 5.2 step 2): zero without a TCP header at that level.
+    const nm::Level& kv = pr.levels[kl];
+    const unsigned flags = kv.has_l4 && kv.l4.kind == nm::Layer::kTcp ? kv.l4.tcp_flags : 0u;
+    if (m.key_tcp_flags != flags)
+      o << "key_tcp_flags " << m.key_tcp_flags << " model " << flags << "; ";
   } else if (m.parse_err) {
     // with an error the record is zero apart from parse_err, frame_len, vport and inner
     if (m.tun_type != 0 || m.tun_off != 0 || m.has_eth_1 != 0 || m.l2_off_1 != 0 ||
+        m.key_tcp_flags != 0 ||
         m.lvl0 != ActMeta{} || m.lvl1 != ActMeta{} || m.flow_key != nm::FlowKey{} ||
         m.tcam_key != nm::TcamKey{})
       o << "record not zero with parse_err; ";
@@ -320,6 +327,7 @@ std::string check_frame(const InFrame& in, const std::vector<std::uint8_t>& out,
 struct Coverage {
   std::size_t frames = 0, errors = 0, inner = 0, ipv6 = 0, vlan = 0, l4 = 0, inner_l4 = 0;
   std::size_t frag = 0, udp_no_csum = 0;
+  std::size_t tcp_ctl = 0, tcp_no_ctl = 0;  // key-level TCP with / without SYN, FIN or RST
   std::array<std::size_t, 6> tun{};      // by tun_type of the metadata
   std::array<std::size_t, 5> l4_kind{};  // by l4_type of either level
   void add(const Meta& m) {
@@ -339,6 +347,8 @@ struct Coverage {
       udp_no_csum += a->l4_type == 2 && a->l4_csum == 0;
     }
     ++tun[m.tun_type % 6];
+    const ActMeta& key_lvl = m.inner != 0 ? m.lvl1 : m.lvl0;
+    if (key_lvl.l4_type == 1) ++((m.key_tcp_flags & 0x07) != 0 ? tcp_ctl : tcp_no_ctl);
   }
   void expect_tunnels_and_errors() const {
     EXPECT_GT(errors, 0u);
@@ -451,6 +461,18 @@ std::vector<Directed> directed_frames() {
   add("vlan arp", PacketBuilder().eth().vlan({.vid = 77}).arp(), false);
   add("ipv4 tcp", PacketBuilder().eth().ipv4(v4).tcp({.sport = 1234, .dport = 80}).payload(10),
       false);
+  add("ipv4 tcp fin ack", PacketBuilder().eth().ipv4(v4).tcp({.flags = 0x11}).payload(3), false);
+  add("ipv4 tcp rst", PacketBuilder().eth().vlan().ipv4(v4).tcp({.flags = 0x04}), false);
+  add("ipv4 tcp all but syn fin rst",
+      PacketBuilder().eth().ipv4(v4).tcp({.flags = 0xf8}).payload(1), false);
+  add("ipv4 tcp first fragment syn",
+      PacketBuilder().eth().ipv4({.mf = true}).tcp({.flags = 0x02}).payload(20), false);
+  add("ipv4 tcp later fragment (syn-looking payload)",
+      PacketBuilder().eth().ipv4({.frag_offset = 2}).tcp({.flags = 0x02}).payload(20), false);
+  add("vxlan inner tcp ack", PacketBuilder().eth().ipv4().udp().vxlan().eth().ipv4()
+                                 .tcp({.flags = 0x10}).payload(5), false);
+  add("geneve ipv6 inner tcp fin",
+      PacketBuilder().eth().ipv6().udp().geneve().ipv6().tcp({.flags = 0x01}), false);
   add("ipv4 options tcp options",
       PacketBuilder().eth().ipv4({.options = {1, 1, 1, 1, 1, 1, 1, 0}})
           .tcp({.options = {2, 4, 5, 0xb4}}).payload(4), false);
@@ -586,6 +608,8 @@ TEST(RtlParser, DirectedHeadersAndErrors) {
   const Coverage cov = check_both(frames);
   cov.expect_action_fields();
   EXPECT_GT(cov.udp_no_csum, 0u);  // the generator always sends UDP checksums
+  EXPECT_GT(cov.tcp_ctl, 3u);      // the generator's TCP segments are all ACK|PSH
+  EXPECT_GT(cov.tcp_no_ctl, 1u);
   check_both(frames, stall_patterns());
 }
 

@@ -136,6 +136,7 @@ class RxBench {
   std::array<Vnic, kNumVnic> vnic{};
   std::array<std::uint64_t, kNumDrops> drops{};
   std::uint64_t out_vnic = 0, out_exc = 0, mirror = 0, irqs = 0, loopback = 0;
+  std::uint64_t tcp_ctl = 0;  // TCP control copies delivered (part of mirror)
   std::array<std::uint64_t, kNumVec> irq_count{};
 
   // ---- configuration to the DUT (host registers)
@@ -199,7 +200,8 @@ class RxBench {
   void ref_frame(const Frame& f) {
     const std::uint32_t len = static_cast<std::uint32_t>(f.bytes.size());
     const bool exc = f.r.dest == 3;
-    const bool mir = exc && f.r.reason == 5;  // a mirror copy: failures are mirror_drop
+    // a copy (mirror 5, TCP control 7): failures are mirror_drop
+    const bool mir = exc && (f.r.reason == 5 || f.r.reason == 7);
     unsigned qn = kExc;
     Vnic* n = nullptr;
     if (!exc) {
@@ -255,6 +257,7 @@ class RxBench {
     ++q.cons;
     ++q.cq_prod;
     if (mir) ++mirror;
+    if (mir && f.r.reason == 7) ++tcp_ctl;
     else if (exc) ++out_exc;
     else {
       ++out_vnic;
@@ -599,7 +602,8 @@ void random_test(std::uint64_t seed, unsigned batches, unsigned latency = 30, do
       r.vport = r.dest == 3 ? 255 : (rng.chance(0.05) ? static_cast<unsigned>(rng.chance(0.5) ? 0 : 5)
                                                         : static_cast<unsigned>(rng.between(1, 4)));
       r.src = static_cast<unsigned>(rng.below(6));
-      r.reason = r.dest == 3 ? static_cast<unsigned>(rng.between(1, 5)) : 0;
+      static constexpr unsigned kReasons[] = {1, 2, 3, 4, 5, 7};  // 6 is reserved
+      r.reason = r.dest == 3 ? kReasons[rng.below(6)] : 0;
       r.perr = r.dest == 3 && r.reason == 4;
       r.mkv = rng.chance(0.3);
       r.mark = static_cast<std::uint32_t>(rng.next());
@@ -637,6 +641,7 @@ void random_test(std::uint64_t seed, unsigned batches, unsigned latency = 30, do
   EXPECT_GT(b.out_vnic, 100u);
   EXPECT_GT(b.out_exc, 10u);
   EXPECT_GT(b.mirror, 5u);
+  EXPECT_GT(b.tcp_ctl, 2u);
   for (unsigned k = 0; k < kNumDrops; ++k) EXPECT_GT(b.drops[k], 0u) << "drop kind " << k;
   EXPECT_GT(b.irqs, 10u);
   EXPECT_EQ(b.irq_count[3], 0u);  // only ring 3 maps to 3, and it uses vector 9 (never raised)

@@ -443,8 +443,9 @@ class Scenario {
       RingState& s = rx_[r];
       for (std::uint16_t i = s.cons; i != static_cast<std::uint16_t>(cons); ++i) {
         const unsigned slot = i % rx_entries(r);
-        const unsigned len =
-            fmt::RxCpl::decode(std::span(b).subspan(slot * kRxCpl, kRxCpl)).len;
+        const fmt::RxCpl cpl = fmt::RxCpl::decode(std::span(b).subspan(slot * kRxCpl, kRxCpl));
+        const unsigned len = cpl.len;
+        if (r == kNumRxq) ++exc_reasons_[static_cast<unsigned>(cpl.reason) % 8];
         const std::uint64_t addr = L.rx_buf(r, slot) + (slot % 7);
         Bytes x = d.rtl.mem().read(addr, len), y(len);
         d.hm.read(addr, y);
@@ -509,6 +510,8 @@ class Scenario {
   }
 
   Prng& rng() { return rng_; }
+  /// Completions with this reason the exception ring delivered (and the bench compared).
+  std::uint64_t exc_reasons_seen(unsigned reason) const { return exc_reasons_[reason % 8]; }
 
  private:
   struct TxQ {
@@ -522,6 +525,7 @@ class Scenario {
   std::vector<Bytes> wire_sent_;
   std::size_t wire_done_ = 0, ing_done_ = 0, wire_seen_ = 0;
   std::uint16_t fc_prod_ = 0;
+  std::array<std::uint64_t, 8> exc_reasons_{};
 };
 
 Bytes em_insert_slot(const model::FlowKey& key, const ActionRecord& a) {
@@ -573,6 +577,7 @@ void differential(unsigned data_w, std::uint64_t seed, std::uint64_t frames, uns
   const std::uint64_t per_batch = (frames + batches - 1) / batches;
   std::vector<std::vector<Bytes>> ring_cmds(batches + 1);
   unsigned tcam_next = 0;
+  Prng tcp_rng(seed * 31 + 7);  // its own stream: the tables' draws stay as they were
   while (auto f = gen.next()) {
     const std::uint32_t flow = gen.last().flow;
     // Sources: flows 0 mod 3 come from a transmit queue (vports 1..4 and the host's).
@@ -585,6 +590,7 @@ void differential(unsigned data_w, std::uint64_t seed, std::uint64_t frames, uns
       const auto mac = vnic_mac(q + 1);  // a right source MAC, except 1 in 20 (spoof)
       std::copy(mac.begin(), mac.end(), bytes.begin() + 6);
     }
+    if (tcp_rng.below(5) < 2) rtl_dp::random_tcp_flags(bytes, tcp_rng);  // SYN, FIN, RST
     if (!seen[flow] && !gen.last().malformed) {
       seen[flow] = true;
       const rtl_dp::Keys k = rtl_dp::keys_of(bytes, vport);
@@ -666,6 +672,8 @@ void differential(unsigned data_w, std::uint64_t seed, std::uint64_t frames, uns
   EXPECT_GT(c.loopback, 0u);
   EXPECT_GT(c.out_exception, 0u);
   EXPECT_GT(c.mirror, 0u);
+  EXPECT_GT(sc.exc_reasons_seen(static_cast<unsigned>(fmt::ExcReason::kMirror)), 0u);
+  EXPECT_GT(sc.exc_reasons_seen(static_cast<unsigned>(fmt::ExcReason::kTcpCtl)), 0u);
   EXPECT_GT(c.drop_rx_no_desc, 0u);
   EXPECT_GT(c.drop_rx_too_long, 0u);
   EXPECT_GT(c.drop_rx_cq_full, 0u);

@@ -79,6 +79,17 @@ std::string error_of(const std::string& yaml) {
 
 const std::string kHead = "nicsim_scenario: 1\nname: t\n";
 
+TEST(Scenario, TcpCtlCopyAction) {
+  const Scenario s = parse_scenario(
+      kHead + "flows:\n  - match: [{eth: {}}, {ipv4: {}}, {tcp: {}}]\n"
+              "    actions: [tcp_ctl_copy, mirror, drop]\n",
+      "t.yaml", kDir);
+  ASSERT_EQ(s.flows.size(), 1u);
+  ASSERT_EQ(s.flows[0].rule.actions.size(), 3u);
+  EXPECT_TRUE(std::holds_alternative<host::ActionTcpCtlCopy>(s.flows[0].rule.actions[0]));
+  EXPECT_TRUE(std::holds_alternative<host::ActionMirror>(s.flows[0].rule.actions[1]));
+}
+
 TEST(Scenario, MistakesNameTheFileLineAndKey) {
   EXPECT_EQ(error_of("name: t\n"), "t.yaml:1: missing 'nicsim_scenario: 1' (the format version)");
   EXPECT_EQ(error_of(kHead + "nic:\n  data_widht: 64\n"), "t.yaml:4: nic: unknown key 'data_widht'");

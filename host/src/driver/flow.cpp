@@ -598,6 +598,14 @@ std::optional<FlowError> compile_actions(const Features& f, const PatternInfo& i
       a.set_dec_ttl(true);
     } else if (std::holds_alternative<ActionMirror>(act)) {
       a.set_mirror(true);
+    } else if (std::holds_alternative<ActionTcpCtlCopy>(act)) {
+      // The key level's TCP header decides (spec 5.2 step 2), so the key-level protocol.
+      if (info.proto >= 0 && info.proto != 6) {
+        return err(Type::kAction, idx,
+                   "TCP_CTL_COPY on a flow that is not TCP (the NIC copies TCP SYN, FIN and "
+                   "RST)");
+      }
+      a.set_tcp_ctl_copy(true);
     }
     if (e) return e;
     // Consistency with the pattern (the rewrite applies to the key-level IP header when the

@@ -33,6 +33,12 @@ const char* action_problem(const ActionRecord& a, const ParseResult& pr,
   return nullptr;
 }
 
+bool tcp_control_segment(const ParseResult& pr) noexcept {
+  const Level& lv = pr.levels[key_level(pr)];
+  return lv.has_l4 && lv.l4.kind == Layer::kTcp &&
+         (lv.l4.tcp_flags & (tcpflag::kSyn | tcpflag::kFin | tcpflag::kRst)) != 0;
+}
+
 void completion_status(ByteSpan f, const Level& lv, bool parse_err, Delivery& d) noexcept {
   std::uint8_t st = parse_err ? RxCpl::kParseErr : 0;
   fmt::L3Type l3 = fmt::L3Type::kNone;
@@ -189,14 +195,15 @@ void Pipeline::execute(const ActionRecord& a, ByteSpan frame, std::uint8_t src_v
   // 1. meter
   if (a.meter != 0 && !meters_.check(a.meter, static_cast<std::uint32_t>(frame.size()), cycle))
     return drop(DropReason::kMeter);
-  // 2. mirror: the frame as received, no mark
-  if (a.mirror()) {
+  // 2. the copy to the host, as received, no mark: one per packet, TCP_CTL before MIRROR
+  const bool tcp_ctl = a.tcp_ctl_copy() && tcp_control_segment(pr_);
+  if (a.mirror() || tcp_ctl) {
     res_.has_mirror = true;
     Delivery& m = res_.mirror;
     m = Delivery{};
     m.h1 = d.h1;
     m.tcam_index = d.tcam_index;
-    to_exception(m, frame, ExcReason::kMirror, false);
+    to_exception(m, frame, tcp_ctl ? ExcReason::kTcpCtl : ExcReason::kMirror, false);
     ++counters_.mirror;
   }
   // 4. TTL (before anything is changed: the exception gets the frame as received)

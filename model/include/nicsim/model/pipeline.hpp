@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The golden model's datapath (spec sections 1-6, 9): parse, flow key, EM then TCAM lookup,
-// action (meter, mirror, transposition, mark, destination), RSS and the completion status of
+// action (meter, copy to the host, transposition, mark, destination), RSS and the completion status of
 // what it delivers. Untimed: one call per frame, in ingress order.
 //
 // Per packet it neither allocates nor throws (a frame longer than any before it grows a buffer
@@ -94,6 +94,8 @@ struct Delivery {
 
 struct Result {
   Delivery primary;
+  /// The copy of spec 5.2 step 2 (exception ring, frame as received, delivered before primary):
+  /// a mirror copy (reason kMirror) or a TCP control copy (reason kTcpCtl).
   bool has_mirror = false;
   Delivery mirror;
   DropReason drop = DropReason::kNone;  // kNone when delivered
@@ -113,7 +115,7 @@ struct PipelineCounters {
   std::uint64_t out_vnic = 0;
   std::uint64_t out_exception = 0;  // miss, action, TTL, parse error (not mirror copies)
   std::uint64_t loopback = 0;       // subset of out_vnic: VNIC to VNIC
-  std::uint64_t mirror = 0;         // mirror copies produced
+  std::uint64_t mirror = 0;         // copies produced (mirror and TCP control, spec 5.2 step 2)
   std::array<std::uint64_t, kDropReasonCount> drops{};
 
   [[nodiscard]] std::uint64_t drop(DropReason r) const noexcept {
@@ -134,6 +136,10 @@ struct PipelineCounters {
 [[nodiscard]] const char* action_problem(const ActionRecord& a, const ParseResult& pr,
                                          const PipelineConfig& cfg,
                                          const EncapTable& encap) noexcept;
+
+/// The packet is a TCP control segment (spec 5.2 step 2): the key level has a TCP header (not a
+/// non-first fragment) with SYN, FIN or RST set.
+[[nodiscard]] bool tcp_control_segment(const ParseResult& pr) noexcept;
 
 /// Completion status and types (spec 7.1 bytes 14, 15; mark and RSS bits excluded) of a
 /// delivered frame whose outer level is lv.

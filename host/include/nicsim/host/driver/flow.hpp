@@ -169,6 +169,13 @@ struct ActionSetTpDst {
 };
 struct ActionDecTtl {};
 struct ActionMirror {};     // a copy as received to the exception ring
+/// A copy as received of the flow's TCP control segments (SYN, FIN or RST at the key level)
+/// to the exception ring, reason fmt::ExcReason::kTcpCtl, while the frame keeps its action:
+/// the host's connection tracking sees a connection open and close while its flow is
+/// offloaded (docs/spec.md 5.2 step 2). With MIRROR too, a control segment gives one copy
+/// (reason TCP_CTL) and any other frame the mirror copy. The flow must be able to carry TCP
+/// (a pattern whose protocol is not TCP is FlowError kAction).
+struct ActionTcpCtlCopy {};
 struct ActionException {};  // to the host's exception ring
 struct ActionEnd {};
 
@@ -177,7 +184,8 @@ using FlowAction =
                  ActionVxlanEncap, ActionPopVlan, ActionPushVlan, ActionSetVlanVid,
                  ActionSetVlanPcp, ActionSetMacSrc, ActionSetMacDst, ActionSetIpv4Src,
                  ActionSetIpv4Dst, ActionSetIpv6Src, ActionSetIpv6Dst, ActionSetTpSrc,
-                 ActionSetTpDst, ActionDecTtl, ActionMirror, ActionException, ActionEnd>;
+                 ActionSetTpDst, ActionDecTtl, ActionMirror, ActionTcpCtlCopy,
+                 ActionException, ActionEnd>;
 
 enum class Placement { kAuto, kExact, kTcam };
 

@@ -12,6 +12,8 @@ namespace nicsim::host {
 struct Stats {
   std::uint64_t rx_wire_frames = 0, rx_wire_bytes = 0, tx_frames = 0, tx_bytes = 0;
   std::uint64_t out_wire = 0, out_wire_bytes = 0, out_vnic = 0, out_exception = 0;
+  // mirror / mirror_drop: the copies to the exception ring (mirror and TCP control copies,
+  // spec 5.2 step 2) delivered / not delivered; not in the ledger.
   std::uint64_t loopback = 0, mirror = 0, mirror_drop = 0;
   std::uint64_t em_hits = 0, tcam_hits = 0, misses = 0;
   std::uint64_t drop_parse_error = 0, drop_flow = 0, drop_meter = 0, drop_bad_action = 0;

@@ -17,8 +17,8 @@ struct DeviceCounters {
   std::uint64_t out_vnic = 0;
   std::uint64_t out_exception = 0;
   std::uint64_t loopback = 0;
-  std::uint64_t mirror = 0;
-  std::uint64_t mirror_drop = 0;
+  std::uint64_t mirror = 0;       // copies delivered (mirror and TCP control, spec 5.2 step 2)
+  std::uint64_t mirror_drop = 0;  // such copies the exception ring could not take
   std::uint64_t em_hits = 0;
   std::uint64_t tcam_hits = 0;
   std::uint64_t misses = 0;
