@@ -147,11 +147,20 @@ class SwitchTest : public test::HostTest {
   /// got.
   std::vector<Bytes> send_from_vm(const Bytes& f, std::uint64_t now = kSec) {
     EXPECT_TRUE(vm_tx->send(f));
-    w.settle();
-    served = sw->service(now);
-    w.settle();
+    served = serve(now);
     vm_tx->reap();
     return wire();
+  }
+  /// Lets the switch serve the exception ring until it is empty (what it re-injects or sends
+  /// may bring more: the NIC's copies of re-injected SYNs); returns the misses it handled (the
+  /// frames that were not TCP control copies).
+  std::size_t serve(std::uint64_t now = kSec) {
+    const auto misses = [&] { return sw->stats().exceptions - sw->stats().tcp_ctl_copies; };
+    const std::uint64_t before = misses();
+    w.settle();
+    while (sw->service(now) != 0) w.settle();
+    w.settle();
+    return misses() - before;
   }
   std::vector<Bytes> wire() {
     std::vector<Bytes> out;
@@ -194,7 +203,10 @@ TEST_F(SwitchTest, RuleSetsPerVmBecomeNicFlowsHitInTheNicMissToTheHost) {
                              h1_of(ack, 1));
   EXPECT_EQ(send_from_vm(ack), std::vector<Bytes>{want2});
   EXPECT_EQ(served, 0u);
-  EXPECT_EQ(sw->stats().exceptions, 1u);
+  // The host saw the miss, and the NIC's copy of the re-injected SYN (the flow copies its
+  // connection's SYN, FIN and RST); not the ACK.
+  EXPECT_EQ(sw->stats().exceptions, 2u);
+  EXPECT_EQ(sw->stats().tcp_ctl_copies, 1u);
   EXPECT_EQ(drv.stats().em_hits, 2u);
 }
 
@@ -253,13 +265,13 @@ TEST_F(SwitchTest, NicForwardsStraightIntoTheVmsRings) {
   const Bytes pkt = from_wire(inner, "10.2.0.2", "10.1.0.1", kVni);
   w.wire_rx(pkt);
   w.settle();
-  EXPECT_EQ(sw->service(kSec), 1u);
+  EXPECT_EQ(serve(), 1u);
   w.settle();
   EXPECT_EQ(to_vm1(), std::vector<Bytes>{inner});
   // The same flow again: the NIC decapsulates it alone.
   w.wire_rx(pkt);
   w.settle();
-  EXPECT_EQ(sw->service(kSec), 0u);
+  EXPECT_EQ(serve(), 0u);
   EXPECT_EQ(to_vm1(), std::vector<Bytes>{inner});
   // The VM's reply (the other direction of the connection) is offloaded too.
   const Bytes reply = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2", 1234, 80, false,
@@ -275,7 +287,7 @@ TEST_F(SwitchTest, InboundWithoutPaValidationOrToTheWrongVipIsDropped) {
   w.wire_rx(from_wire(inner, "10.7.7.7", "10.1.0.1", kVni));  // not a valid PA
   w.wire_rx(from_wire(inner, "10.2.0.2", "10.1.0.9", kVni));  // not the VIP
   w.settle();
-  EXPECT_EQ(sw->service(kSec), 2u);
+  EXPECT_EQ(serve(), 2u);
   w.settle();
   EXPECT_TRUE(to_vm1().empty());
   EXPECT_EQ(sw->stats().policy_drops, 2u);
@@ -405,7 +417,7 @@ TEST_F(SwitchTest, ApplianceOutboundIsDecapsulatedAndEncapsulatedAgainInTheNic) 
   for (int i = 0; i < 2; ++i) {
     w.wire_rx(pkt);
     w.settle();
-    EXPECT_EQ(sw->service(kSec), i == 0 ? 1u : 0u);  // the second one stays in the NIC
+    EXPECT_EQ(serve(), i == 0 ? 1u : 0u);  // the second one stays in the NIC
     w.settle();
     EXPECT_EQ(wire(), std::vector<Bytes>{want}) << i;
   }
@@ -439,7 +451,7 @@ TEST_F(SwitchTest, PrivateSubnetBehindNatToThePhysicalAddress) {
   for (int i = 0; i < 2; ++i) {
     w.wire_rx(synack);
     w.settle();
-    EXPECT_EQ(sw->service(kSec), i == 0 ? 1u : 0u) << "the second answer stays in the NIC";
+    EXPECT_EQ(serve(), i == 0 ? 1u : 0u) << "the second answer stays in the NIC";
     w.settle();
     EXPECT_EQ(to_vm1(), std::vector<Bytes>{tcp(kNextHop, kMacVnic1, "192.0.2.7", "10.0.0.1", 80,
                                                1234, kSyn | kAck)});
@@ -455,7 +467,7 @@ TEST_F(SwitchTest, PrivateSubnetBehindNatToThePhysicalAddress) {
   // Nobody asked for this one: unsolicited traffic to the public address is dropped.
   w.wire_rx(tcp(kNextHop, kUnderlayMac, "192.0.2.9", "10.1.0.1", 80, 20000, kSyn | kAck));
   w.settle();
-  EXPECT_EQ(sw->service(kSec), 1u);
+  EXPECT_EQ(serve(), 1u);
   w.settle();
   EXPECT_TRUE(to_vm1().empty());
   // When the connections age out, their ports are free again.
@@ -549,7 +561,7 @@ TEST_F(SwitchTest, MacAndVlanTableClassifiesReceivedFramesIntoPerVnicRings) {
   w.wire_rx(frame(kMacVnic1, 20));           // not VM 1's VLAN
   w.wire_rx(frame(kMacVnic1, std::nullopt)); // VM 1 is on VLAN 10 only
   w.settle();
-  EXPECT_EQ(sw->service(kSec), 2u) << "the two frames no VM takes miss to the host";
+  EXPECT_EQ(serve(), 2u) << "the two frames no VM takes miss to the host";
   EXPECT_EQ(sw->stats().not_routable, 2u);
   w.settle();
   EXPECT_EQ(to_vm1(), std::vector<Bytes>{frame(kMacVnic1, std::nullopt)});
@@ -561,7 +573,7 @@ TEST_F(SwitchTest, MacAndVlanTableClassifiesReceivedFramesIntoPerVnicRings) {
   (void)sw->policy_changed();
   w.wire_rx(frame(kMacVnic2, std::nullopt));
   w.settle();
-  EXPECT_EQ(sw->service(kSec), 1u);
+  EXPECT_EQ(serve(), 1u);
 }
 
 // A policy change invalidates a connection's offloaded flows in both directions: the VM's ENI
@@ -575,7 +587,7 @@ TEST_F(SwitchTest, AnEniGoingDownInvalidatesBothDirectionsOfItsFlows) {
   ASSERT_EQ(send_from_vm(out).size(), 1u);
   w.wire_rx(in);
   w.settle();
-  ASSERT_EQ(sw->service(kSec), 1u);
+  ASSERT_EQ(serve(), 1u);
   w.settle();
   ASSERT_EQ(to_vm1().size(), 1u);
   EXPECT_EQ(sw->offloaded(), 2u);
@@ -584,7 +596,7 @@ TEST_F(SwitchTest, AnEniGoingDownInvalidatesBothDirectionsOfItsFlows) {
   EXPECT_TRUE(send_from_vm(out).empty());
   w.wire_rx(in);
   w.settle();
-  EXPECT_EQ(sw->service(kSec), 0u) << "dropped by the NIC, not missed";
+  EXPECT_EQ(serve(), 0u) << "dropped by the NIC, not missed";
   w.settle();
   EXPECT_TRUE(to_vm1().empty());
   EXPECT_EQ(drv.stats().drop_flow, 2u);
@@ -627,6 +639,74 @@ TEST_F(SwitchTest, AFullNicTableLeavesFlowsInSoftware) {
   EXPECT_EQ(sw->stats().nic_full, 1u) << "tried once per connection";
   EXPECT_EQ(sw->stats().sw_forwarded, 3u);
   EXPECT_TRUE(ft.flush());
+}
+
+// opte's "TCP open and close while offloaded": after the first segments set the flows up, the
+// NIC forwards the connection and copies its SYN, FIN and RST to the host, so connection
+// tracking follows the handshake and the teardown and ages the closed connection out with the
+// short timeout of its state, removing its NIC entries. Data segments never reach the host.
+TEST_F(SwitchTest, TcpOpenAndCloseWhileOffloaded) {
+  start();
+  using namespace model::tcpflag;
+  const auto vm = [&](std::uint8_t flags) {
+    return vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2", 1234, 80, false, flags);
+  };
+  const auto peer = [&](std::uint8_t flags) {
+    return from_wire(vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 80, 1234, false,
+                              flags),
+                     "10.2.0.2", "10.1.0.1", kVni);
+  };
+  const auto from_peer = [&](std::uint8_t flags) {
+    w.wire_rx(peer(flags));
+    const std::size_t m = serve();
+    EXPECT_EQ(to_vm1().size(), 1u);
+    return m;
+  };
+  ASSERT_EQ(send_from_vm(vm(kSyn)).size(), 1u);
+  EXPECT_EQ(served, 1u);
+  EXPECT_EQ(from_peer(kSyn | kAck), 1u) << "the inbound flow's first segment";
+  ASSERT_EQ(sw->cache().connections_cached().size(), 1u);
+  const std::uint64_t conn = sw->cache().connections_cached().front();
+  const ConnTable& ct = sw->cache().connections();
+  EXPECT_EQ(ct.state(conn), ConnState::kSynReceived);
+  const std::uint64_t exceptions = sw->stats().exceptions;
+  for (int i = 0; i < 5; ++i) {  // the handshake's ACK and data, both ways: the NIC alone
+    EXPECT_EQ(send_from_vm(vm(kAck | kPsh)).size(), 1u);
+    EXPECT_EQ(from_peer(kAck | kPsh), 0u);
+  }
+  EXPECT_EQ(sw->stats().exceptions, exceptions) << "no data segment reached the host";
+  EXPECT_EQ(ct.state(conn), ConnState::kSynReceived) << "ACKs are not copied";
+  // The teardown: each FIN is forwarded by the NIC and copied to the host.
+  EXPECT_EQ(send_from_vm(vm(kFin | kAck)).size(), 1u);
+  EXPECT_EQ(served, 0u);
+  EXPECT_EQ(ct.state(conn), ConnState::kFinWait);
+  EXPECT_EQ(from_peer(kFin | kAck), 0u);
+  EXPECT_EQ(ct.state(conn), ConnState::kClosing);
+  EXPECT_EQ(sw->stats().tcp_ctl_copies, 4u) << "two SYNs and two FINs";
+  // Closed: it ages out with the FIN timeout, not the established one, and its flows go.
+  EXPECT_EQ(sw->offloaded(), 2u);
+  // (The NIC's counters show when a flow was active only to the reading's resolution: a read
+  // at kSec sees the segments above as activity then.)
+  EXPECT_EQ(sw->expire(kSec), 0u);
+  EXPECT_EQ(sw->expire(kSec + ConnTimeouts{}.tcp_fin + 1), 1u);
+  EXPECT_EQ(sw->offloaded(), 0u);
+  EXPECT_EQ(ft.size(), sw->host_rules());
+}
+
+// An RST from either side closes the offloaded connection in the host's table at once.
+TEST_F(SwitchTest, AResetWhileOffloadedClosesTheConnection) {
+  start();
+  using namespace model::tcpflag;
+  ASSERT_EQ(send_from_vm(vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2", 9, 80)).size(),
+            1u);
+  const std::uint64_t conn = sw->cache().connections_cached().front();
+  w.wire_rx(from_wire(vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 80, 9, false,
+                               kRst | kAck),
+                      "10.2.0.2", "10.1.0.1", kVni));
+  EXPECT_EQ(serve(), 1u);  // the inbound direction's first segment: a miss (no copy yet)
+  EXPECT_EQ(sw->cache().connections().state(conn), ConnState::kClosed);
+  EXPECT_EQ(sw->expire(kSec + ConnTimeouts{}.tcp_closed + 1), 1u);
+  EXPECT_EQ(sw->offloaded(), 0u);
 }
 
 TEST_F(SwitchTest, FramesTheSwitchDoesNotRouteAreCountedNotLost) {

@@ -157,7 +157,7 @@ void Switch::sync_delivery_rules() {
   });
 }
 
-Switch::Plan Switch::plan(const Decision& d) const {
+Switch::Plan Switch::plan(const Decision& d, bool tcp) const {
   Plan p;
   switch (d.kind) {
     case Decision::Kind::kDrop:
@@ -171,6 +171,9 @@ Switch::Plan Switch::plan(const Decision& d) const {
   // The received tunnel comes off first (spec 5.2: decap, then the MAC rewrite and the encap
   // act on the inner frame): inbound, and outbound from the wire (DASH's appliance).
   if (d.decap) p.actions.emplace_back(ActionVxlanDecap{});
+  // A TCP connection's SYN, FIN and RST also reach the host (spec 5.2 step 2), so that its
+  // state and aging stay right while the NIC forwards it.
+  if (tcp) p.actions.emplace_back(ActionTcpCtlCopy{});
   // NAT's addresses and ports, a local VM's MAC (spec 5.2 steps 4 and 5, on the frame after the
   // decap: the checksums follow).
   const Decision::Rewrite& rw = d.rewrite;
@@ -357,7 +360,8 @@ std::size_t Switch::service(std::uint64_t now, unsigned budget) {
 
 void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& offload) {
   ++stats_.exceptions;
-  if (p.reason != ExceptionReason::kMiss || p.src_vport == kHostVport) {
+  const bool copy = p.reason == ExceptionReason::kTcpCtl;
+  if ((p.reason != ExceptionReason::kMiss && !copy) || p.src_vport == kHostVport) {
     ++stats_.other_reason;
     return;
   }
@@ -369,17 +373,25 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
   }
   const Direction dir = *way;
   const FlowCache::Result r = cache_.lookup(dir, *info, now);
+  if (copy) {
+    // A copy of an offloaded connection's SYN, FIN or RST: the NIC forwarded the frame itself;
+    // connection tracking follows it (a reopened tuple replaces the old connection's flows).
+    ++stats_.tcp_ctl_copies;
+    if (r.replaced != 0) remove_conn(r.replaced);
+    return;
+  }
   if (r.replaced != 0) remove_conn(r.replaced);
   Decision d = r.decision;
   if (drop_mixed_underlay(d)) ++stats_.mixed_underlay;
   const std::uint64_t key = r.conn != 0 ? r.conn * 2 + static_cast<unsigned>(dir) : 0;
   if (cfg_.offload && r.conn != 0 && (r.first || !software_only_.contains(key))) {
     auto rule = rule_of_frame(p.bytes, p.src_vport);
-    Plan pl = plan(d);
+    const bool tcp = info->tuple.proto == 6 && d.kind != Decision::Kind::kDrop;
+    Plan pl = plan(d, tcp);
     if (rule && prepare(*rule, pl)) {
       // Installed with the rest of the batch (one flow-command ring doorbell), then re-injected.
       offload.push_back(Pending{&p, std::move(*rule), std::move(pl), d, r.conn, dir,
-                                info->overlay_len});
+                                info->overlay_len, info->tuple.proto == 6});
       return;
     }
     if (!rule) ++stats_.not_routable;  // packet_info parsed it: cannot happen
@@ -425,6 +437,7 @@ void Switch::install_batch(std::vector<Pending>& offload) {
     if (ir.status == InstallResult::kInstalled) {
       ir.in.packets = sent ? 1 : 0;  // the NIC counts the re-injected frame: not activity
       ir.in.overhead = static_cast<std::uint32_t>(x.p->bytes.size()) - x.overlay_len;
+      ir.in.tcp = x.tcp;
       conns_[x.conn].dir[static_cast<unsigned>(x.dir)].push_back(std::move(ir.in));
     }
   }
@@ -441,7 +454,7 @@ void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const De
     fresh = fresh || made;
   }
   if (key == 0 || fresh) {
-    const Plan pl = plan(d);
+    const Plan pl = plan(d, false);  // the host sees every packet: no copies
     const auto rule = rule_of_frame(p.bytes, p.src_vport);
     const auto cr = rule ? ft_.compile(rule->attr, rule->pattern, pl.actions)
                          : Result<CompiledRule>(FlowError{});
@@ -488,8 +501,11 @@ std::size_t Switch::policy_changed() {
         ++changed;
         FlowRule rule = in->rule;
         uninstall(*in);
-        InstallResult ir = nd != nullptr ? install(std::move(rule), plan(*nd), *nd)
+        const bool tcp = in->tcp && nd != nullptr && nd->kind != Decision::Kind::kDrop;
+        const bool was_tcp = in->tcp;
+        InstallResult ir = nd != nullptr ? install(std::move(rule), plan(*nd, tcp), *nd)
                                          : InstallResult{};
+        ir.in.tcp = was_tcp;
         if (ir.status == InstallResult::kInstalled) {
           ++stats_.replaced;
           *in = std::move(ir.in);

@@ -79,6 +79,7 @@ class Switch {
     std::uint64_t tx_refused = 0;      // frames the host's full transmit ring refused (lost)
     std::uint64_t touched = 0;         // offloaded connections the NIC's counters kept alive
     std::uint64_t mixed_underlay = 0;  // encap decisions between two address families: dropped
+    std::uint64_t tcp_ctl_copies = 0;  // offloaded TCP connections' SYN/FIN/RST seen (copies)
   };
 
   /// The switch owns the exception ring and transmit queue `cfg.host_txq` (created by
@@ -152,6 +153,7 @@ class Switch {
     std::uint64_t packets = 0;  // the NIC's count at the last expire()
     std::uint64_t billed_packets = 0, billed_bytes = 0;  // counted into the meter buckets
     std::uint32_t overhead = 0;  // received bytes per packet beyond the overlay (a tunnel)
+    bool tcp = false;            // a TCP flow (its control segments are copied when it forwards)
   };
   /// Usually one flow per direction; more when frames of one connection have different keys
   /// (e.g. a VLAN tag on some of them).
@@ -185,12 +187,14 @@ class Switch {
     std::uint64_t conn;
     Direction dir;
     std::uint32_t overlay_len;
+    bool tcp;
   };
   void handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& offload);
   /// Installs the batch's flows (one create_batch: the flow-command ring), then re-injects
   /// each frame, or serves it in software when its flow could not be installed.
   void install_batch(std::vector<Pending>& offload);
-  [[nodiscard]] Plan plan(const Decision& d) const;
+  /// `tcp`: the flow is TCP and forwards (its SYN, FIN and RST are copied to the host).
+  [[nodiscard]] Plan plan(const Decision& d, bool tcp) const;
   /// Installs `rule` with `plan`'s actions (acquiring its template); kFailed is counted by
   /// cause, kExists means the same key is installed (by an earlier miss of the same flow).
   InstallResult install(FlowRule rule, const Plan& plan, const Decision& d);
