@@ -709,6 +709,44 @@ TEST_F(SwitchTest, AResetWhileOffloadedClosesTheConnection) {
   EXPECT_EQ(sw->offloaded(), 0u);
 }
 
+// Destination NAT (port forwarding): a connection from the underlay to the public address and
+// port reaches the VM's own address and port; the VM's replies leave from the public side, as
+// the host. Both directions offloaded; frames compared with builder-made ones.
+TEST_F(SwitchTest, PortForwardingToAVm) {
+  policy.eni(1).dnat.push_back({.proto = 6, .public_ip = ip("10.1.0.1"), .public_port = 8080,
+                                .vm_ip = ip("10.0.0.1"), .port = 80});
+  start();
+  auto tcp = [](std::uint64_t smac, std::uint64_t dmac, const char* sip, const char* dip,
+                std::uint16_t sp, std::uint16_t dp, std::uint8_t flags) {
+    return model::PacketBuilder()
+        .eth({.dst = model::MacAddr::from_u64(dmac), .src = model::MacAddr::from_u64(smac)})
+        .ipv4({.src = *model::Ipv4Addr::parse(sip), .dst = *model::Ipv4Addr::parse(dip)})
+        .tcp({.sport = sp, .dport = dp, .flags = flags})
+        .payload(20)
+        .bytes();
+  };
+  using model::tcpflag::kAck;
+  using model::tcpflag::kSyn;
+  for (int i = 0; i < 2; ++i) {
+    w.wire_rx(tcp(kNextHop, kUnderlayMac, "198.51.100.7", "10.1.0.1", 5555, 8080, i == 0 ? kSyn : kAck));
+    EXPECT_EQ(serve(), i == 0 ? 1u : 0u);
+    EXPECT_EQ(to_vm1(), std::vector<Bytes>{tcp(kNextHop, kMacVnic1, "198.51.100.7", "10.0.0.1",
+                                               5555, 80, i == 0 ? kSyn : kAck)});
+    const Bytes reply = tcp(kMacVnic1, 0x0200000000fe, "10.0.0.1", "198.51.100.7", 80, 5555,
+                            i == 0 ? kSyn | kAck : kAck);
+    EXPECT_EQ(send_from_vm(reply), std::vector<Bytes>{tcp(kUnderlayMac, kNextHop, "10.1.0.1",
+                                                          "198.51.100.7", 8080, 5555,
+                                                          i == 0 ? kSyn | kAck : kAck)});
+    EXPECT_EQ(served, i == 0 ? 1u : 0u);
+  }
+  EXPECT_EQ(sw->cache().size(), 1u) << "one connection, both directions";
+  EXPECT_EQ(sw->offloaded(), 2u);
+  // A port nothing forwards: dropped.
+  w.wire_rx(tcp(kNextHop, kUnderlayMac, "198.51.100.7", "10.1.0.1", 5555, 8081, kSyn));
+  EXPECT_EQ(serve(), 1u);
+  EXPECT_TRUE(to_vm1().empty());
+}
+
 TEST_F(SwitchTest, FramesTheSwitchDoesNotRouteAreCountedNotLost) {
   start();
   const Bytes arp = model::PacketBuilder()

@@ -24,30 +24,40 @@ std::array<std::uint8_t, 17> addr_key(const model::IpAddr& a) {
 }  // namespace
 
 bool FlowCache::bind(std::uint64_t conn, Entry& e, const PacketInfo& p, const Decision& d) {
-  Nat n{*d.snat, p.tuple.sport, p.tuple.proto, false, p.tuple, d.eni};
-  n.orig.zone = pipeline_.eni_of(p, Direction::kOutbound).value_or(0);
+  Nat n{*d.snat, p.tuple.sport, p.tuple.proto, false, false, p.tuple.src, p.tuple.sport, d.eni};
   std::set<std::uint16_t>* used = nullptr;
   if (d.snat_ports) {  // NAPT: the lowest free port of the range
     used = &ports_[{addr_key(n.public_ip), n.proto}];
     bool found = false;
     for (unsigned port = d.snat_ports->lo; port <= d.snat_ports->hi; ++port) {
       if (!used->contains(static_cast<std::uint16_t>(port))) {
-        n.port = static_cast<std::uint16_t>(port);
+        n.public_port = static_cast<std::uint16_t>(port);
         found = true;
         break;
       }
     }
     if (!found) return false;
-    used->insert(n.port);
+    used->insert(n.public_port);
     n.pooled = true;
   }
   // The reply as it will arrive: from the peer to the public address and port (untunnelled,
   // from the wire: zone 0).
-  const FlowTuple reply{p.tuple.dst, n.public_ip, n.proto, p.tuple.dport, n.port, 0};
+  const FlowTuple reply{p.tuple.dst, n.public_ip, n.proto, p.tuple.dport, n.public_port, 0};
   if (!conns_.alias(conn, reply)) {
-    if (used != nullptr) used->erase(n.port);
+    if (used != nullptr) used->erase(n.public_port);
     return false;
   }
+  e.nat = n;
+  ++stats_.nat_bound;
+  return true;
+}
+
+bool FlowCache::bind_dnat(std::uint64_t conn, Entry& e, const PacketInfo& p, const Decision& d) {
+  const Nat n{p.tuple.dst, p.tuple.dport, p.tuple.proto, false, true, *d.rewrite.dst_ip,
+              *d.rewrite.dport, d.eni};
+  // The VM's reply as it will arrive: from its VNIC, in its ENI's zone.
+  const FlowTuple reply{n.inside_ip, p.tuple.src, n.proto, n.inside_port, p.tuple.sport, d.eni};
+  if (!conns_.alias(conn, reply)) return false;
   e.nat = n;
   ++stats_.nat_bound;
   return true;
@@ -57,7 +67,7 @@ void FlowCache::release(Entry& e) {
   if (!e.nat) return;
   if (e.nat->pooled) {
     const auto it = ports_.find({addr_key(e.nat->public_ip), e.nat->proto});
-    if (it != ports_.end()) it->second.erase(e.nat->port);
+    if (it != ports_.end()) it->second.erase(e.nat->public_port);
   }
   e.nat.reset();
 }
@@ -70,7 +80,25 @@ void FlowCache::erase(std::uint64_t conn) {
 }
 
 Decision FlowCache::slow(Direction dir, const PacketInfo& p, std::uint64_t conn, Entry* e) {
-  if (dir == Direction::kInbound && e != nullptr && e->nat) {
+  if (dir == Direction::kOutbound && e != nullptr && e->nat && e->nat->dnat) {
+    // The VM's reply on a forwarded connection: it leaves from the public address and port, as
+    // the host (through the ENI's outbound ACL).
+    const Nat& n = *e->nat;
+    const Eni* eni = pipeline_.find_eni(n.eni);
+    Decision d;
+    d.direction = dir;
+    d.eni = n.eni;
+    if (eni == nullptr) return nat_drop(d, "no_eni");
+    if (!eni->admin_up) return nat_drop(d, "eni_down");
+    d.acl = eni->acl(dir, p.tuple.dst.is_v6()).evaluate(p.tuple);
+    if (!d.acl.allow) return nat_drop(d, "acl");
+    d.kind = Decision::Kind::kDirect;
+    d.snat = n.public_ip;  // leaves as the host
+    d.rewrite.src_ip = n.public_ip;
+    d.rewrite.sport = n.public_port;
+    return d;
+  }
+  if (dir == Direction::kInbound && e != nullptr && e->nat && !e->nat->dnat) {
     // A reply of a source-NATed connection: back to the VM, its own address and port restored,
     // through its ENI's inbound ACL.
     const Nat& n = *e->nat;
@@ -80,24 +108,31 @@ Decision FlowCache::slow(Direction dir, const PacketInfo& p, std::uint64_t conn,
     d.eni = n.eni;
     if (eni == nullptr || eni->vport == 0) return nat_drop(d, "no_eni");
     if (!eni->admin_up) return nat_drop(d, "eni_down");
-    const FlowTuple inside{p.tuple.src, n.orig.src, n.proto, p.tuple.sport, n.orig.sport};
+    const FlowTuple inside{p.tuple.src, n.inside_ip, n.proto, p.tuple.sport, n.inside_port};
     d.acl = eni->acl(dir, inside.src.is_v6()).evaluate(inside);
     if (!d.acl.allow) return nat_drop(d, "acl");
     d.kind = Decision::Kind::kToVnic;
     d.vport = eni->vport;
-    d.rewrite.dst_ip = n.orig.src;
-    d.rewrite.dport = n.orig.sport;
+    d.rewrite.dst_ip = n.inside_ip;
+    d.rewrite.dport = n.inside_port;
     d.rewrite.dmac = eni->mac;
     return d;
   }
   Decision d = dir == Direction::kOutbound ? pipeline_.outbound(p) : pipeline_.inbound(p);
+  if (d.dnat && d.kind == Decision::Kind::kToVnic) {
+    if (e == nullptr || (!e->nat && !bind_dnat(conn, *e, p, d))) {
+      ++stats_.nat_refused;
+      return nat_drop(d, e == nullptr ? "dnat_untracked" : "dnat_collision");
+    }
+    return d;
+  }
   if (!d.snat || d.kind != Decision::Kind::kDirect) return d;
   if (e == nullptr || (!e->nat && !bind(conn, *e, p, d))) {
     ++stats_.nat_refused;
     return nat_drop(d, e == nullptr ? "snat_untracked" : "snat_exhausted");
   }
   d.rewrite.src_ip = e->nat->public_ip;
-  d.rewrite.sport = e->nat->port;
+  d.rewrite.sport = e->nat->public_port;
   return d;
 }
 

@@ -141,6 +141,9 @@ std::optional<Direction> Pipeline::direction_of(const PacketInfo& p, unsigned sr
     // NAT addresses (the flow cache knows which connection).
     for (const auto& [id, e] : enis_) {
       if (e.snat && e.snat->public_ip == p.tuple.dst) return Direction::kInbound;
+      for (const Dnat& n : e.dnat) {
+        if (n.public_ip == p.tuple.dst) return Direction::kInbound;
+      }
     }
     return std::nullopt;
   }
@@ -304,9 +307,37 @@ Decision Pipeline::outbound(const PacketInfo& p) const {
 
 Decision Pipeline::inbound(const PacketInfo& p) const {
   constexpr Direction kDir = Direction::kInbound;
-  // Untunnelled: only a reply of a source-NATed connection comes in so, and the flow cache
-  // decides those from the connection; one without a connection is unsolicited.
-  if (!p.vxlan) return drop(kDir, "not_vxlan");
+  // Untunnelled: a port forwarding (DNAT) opens a connection to its VM; a reply of a
+  // source-NATed connection is decided by the flow cache from the connection; anything else is
+  // unsolicited.
+  if (!p.vxlan) {
+    for (const auto& [id, e] : enis_) {
+      for (const Dnat& n : e.dnat) {
+        if (n.public_ip != p.tuple.dst || n.public_port != p.tuple.dport ||
+            n.proto != p.tuple.proto) {
+          continue;
+        }
+        if (e.vport == 0) return drop(kDir, "eni_unbound", id);
+        if (!e.admin_up) return drop(kDir, "eni_down", id);
+        FlowTuple inside = p.tuple;
+        inside.dst = n.vm_ip;
+        inside.dport = n.port;
+        Decision d;
+        d.direction = kDir;
+        d.eni = id;
+        d.acl = e.acl(kDir, inside.src.is_v6()).evaluate(inside);
+        if (!d.acl.allow) return acl_drop(kDir, id, d.acl);
+        d.kind = Decision::Kind::kToVnic;
+        d.vport = e.vport;
+        d.dnat = true;
+        d.rewrite.dst_ip = inside.dst;
+        d.rewrite.dport = n.port;
+        d.rewrite.dmac = e.mac;
+        return d;
+      }
+    }
+    return drop(kDir, "not_vxlan");
+  }
   if (!has_vip(p.outer_dst)) return drop(kDir, "wrong_vip");
   const auto id = eni_by_mac(p.dst_mac);
   if (!id) return drop(kDir, "no_eni");

@@ -183,6 +183,21 @@ void read_enis(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t
       b.done();
       eni.bridge = br;
     }
+    each(c, e.get("dnat"), e.sub("dnat"), [&](const YAML::Node& dn, const std::string& dp) {
+      Map d(c, dn, dp);
+      if (!d.has("public_ip") || !d.has("public_port") || !d.has("vm_ip") || !d.has("port")) {
+        fail(c, dn, dp, "a port forwarding needs public_ip, public_port, vm_ip and port");
+      }
+      Dnat n;
+      n.proto = d.has("proto") ? protocol_of(c, d.get("proto"), d.sub("proto")) : 6;
+      if (n.proto != 6 && n.proto != 17) fail(c, d.get("proto"), d.sub("proto"), "tcp or udp");
+      n.public_ip = ip_of(c, d.get("public_ip"), d.sub("public_ip"));
+      n.public_port = static_cast<std::uint16_t>(d.u64("public_port", 0, 1, 65535));
+      n.vm_ip = ip_of(c, d.get("vm_ip"), d.sub("vm_ip"));
+      n.port = static_cast<std::uint16_t>(d.u64("port", 0, 1, 65535));
+      d.done();
+      eni.dnat.push_back(n);
+    });
     if (e.has("snat")) {
       Map n(c, e.get("snat"), e.sub("snat"));
       if (!n.has("public_ip")) fail(c, e.get("snat"), e.sub("snat"), "missing 'public_ip'");

@@ -87,13 +87,17 @@ class FlowCache {
     std::uint64_t policy = 0, acl = 0;  // policy 0: no decision yet
     friend bool operator==(const Stamp&, const Stamp&) = default;
   };
-  /// A connection's source NAT: its translated source, and what its replies are taken back to.
+  /// A connection's NAT binding: the public side and the VM's side. Source NAT: the VM opened
+  /// it (its source translated, the replies translated back); DNAT: the underlay opened it (its
+  /// destination translated, the VM's replies leave from the public side).
   struct Nat {
     model::IpAddr public_ip;
-    std::uint16_t port = 0;
+    std::uint16_t public_port = 0;
     std::uint8_t proto = 0;
     bool pooled = false;  // the port came from the pool (NAPT)
-    FlowTuple orig;       // the VM's side
+    bool dnat = false;
+    model::IpAddr inside_ip;  // the VM's address and port
+    std::uint16_t inside_port = 0;
     std::uint32_t eni = 0;
   };
   struct Entry {
@@ -109,6 +113,8 @@ class FlowCache {
   [[nodiscard]] Decision slow(Direction dir, const PacketInfo& p, std::uint64_t conn, Entry* e);
   /// The connection's binding, made on its first SNAT decision; false when none can be made.
   bool bind(std::uint64_t conn, Entry& e, const PacketInfo& p, const Decision& d);
+  /// The same for a DNAT decision (the first packet from the underlay).
+  bool bind_dnat(std::uint64_t conn, Entry& e, const PacketInfo& p, const Decision& d);
   void release(Entry& e);
   void erase(std::uint64_t conn);
 

@@ -144,6 +144,18 @@ struct Snat {
   std::optional<PortRange> ports{};
 };
 
+/// Destination NAT (port forwarding) to an ENI's VM: connections from the underlay to
+/// `public_ip`:`public_port` (TCP or UDP) go to the VM's `vm_ip`:`port`, their replies leave
+/// from the public address and port.
+struct Dnat {
+  std::uint8_t proto = 6;
+  model::IpAddr public_ip;
+  std::uint16_t public_port = 0;
+  model::IpAddr vm_ip;
+  std::uint16_t port = 0;
+  friend bool operator==(const Dnat&, const Dnat&) = default;
+};
+
 struct Eni {
   model::MacAddr mac;  // its VM's MAC (ENI_ETHER_ADDRESS_MAP entries may add or override)
   std::uint32_t vnet = 0;
@@ -165,6 +177,7 @@ struct Eni {
   std::uint32_t meter_policy_v4 = 0, meter_policy_v6 = 0;  // 0: none
   std::vector<VniRange> trusted_vnis;  // ENI_TRUSTED_VNI_ENTRY
   std::optional<Snat> snat{};          // source NAT of its direct routes' traffic
+  std::vector<Dnat> dnat;              // port forwardings to the VM
   /// The VM is also on the physical network: frames from the wire for its MAC (with this VLAN
   /// tag, removed; none: untagged) go straight to its VNIC, classified by the NIC's MAC and VLAN
   /// table (the switch's rules), not through the overlay.
@@ -224,6 +237,9 @@ struct Decision {
   /// kDirect: source NAT to this address (the connection's port is the flow cache's to give).
   std::optional<model::IpAddr> snat{};
   std::optional<PortRange> snat_ports{};  // NAPT's range; none: 1:1 (the port is kept)
+  /// kToVnic: a connection forwarded by DNAT (its replies leave translated back: the flow
+  /// cache binds them to it).
+  bool dnat = false;
   /// Header rewrites (applied by the NIC after a decap, spec 5.2): NAT's addresses and ports,
   /// the destination MAC of a frame delivered to a VM on this host.
   struct Rewrite {
