@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fixture.hpp"
+#include "nicsim/host/vswitch/dash.hpp"
 #include "nicsim/host/vswitch/frame_rule.hpp"
 #include "nicsim/host/vswitch/switch.hpp"
 #include "nicsim/model/flow_key.hpp"
@@ -756,6 +757,94 @@ TEST_F(SwitchTest, FramesTheSwitchDoesNotRouteAreCountedNotLost) {
                         .bytes();
   EXPECT_TRUE(send_from_vm(arp).empty());
   EXPECT_EQ(sw->stats().not_routable, 1u);
+}
+
+// ---- DASH's example configuration on the NIC ------------------------------------------------
+// docs/examples/dash/two-enis.json, loaded by the DASH front-end, drives the switch on the NIC:
+// ENI "eni-web" is the VM on VNIC 1 (the hypervisor's placement), "eni-db" a remote VM reached
+// over VXLAN (DASH's appliance placement). What each frame becomes follows from the file's
+// records (read from the JSON by hand, not by the code under test).
+class DashOnTheNic : public test::HostTest {
+ protected:
+  DashOnTheNic() : policy(ip("192.0.2.1")), ft(drv) {
+    vnic(1, 0, 1, false, kWebMac);
+    DashOptions o;
+    o.vports["eni-web"] = 1;
+    DashConfig dash(policy, o);
+    dash.apply_file(std::string(NICSIM_DASH_EXAMPLES) + "/two-enis.json");
+    SwitchConfig c;
+    c.underlay_mac = test::mac(kUnderlayMac);
+    c.underlay_next_hop = test::mac(kNextHop);
+    c.exception_ring = {.size_log2 = 6, .buf_size = 2048};
+    sw = std::make_unique<Switch>(drv, ft, policy, c);
+    sw->bring_up();
+    vm = std::make_unique<TxQueue>(drv, 1, TxQueueConfig{.size_log2 = 6, .vport = 1});
+    rx = std::make_unique<RxQueue>(drv, 0, RxQueueConfig{.size_log2 = 6});
+  }
+  void TearDown() override {
+    sw.reset();
+    HostTest::TearDown();
+  }
+  std::vector<Bytes> wire() {
+    std::vector<Bytes> out;
+    while (auto f = w.wire_tx()) out.push_back(f->data);
+    return out;
+  }
+  void serve() {
+    w.settle();
+    while (sw->service(kSec) != 0) w.settle();
+    w.settle();
+    (void)vm->reap();
+  }
+
+  static constexpr std::uint64_t kWebMac = 0x02000000010a, kDbMac = 0x02000000010b;
+  static constexpr std::uint64_t kPeerMac = 0x020000000105;
+  Pipeline policy;
+  FlowTable ft;
+  std::unique_ptr<Switch> sw;
+  std::unique_ptr<TxQueue> vm;
+  std::unique_ptr<RxQueue> rx;
+};
+
+TEST_F(DashOnTheNic, TheExamplesTrafficBehavesAsItsRecordsSay) {
+  // route-blue (10.1.0.0/16, vnet) + ca-peer: VXLAN 100 from this host's VIP to 192.0.2.50.
+  const Bytes web = vm_frame(kWebMac, 0x0200000000fe, "10.1.0.4", "10.1.0.5", 40000, 443);
+  ASSERT_TRUE(vm->send(web));
+  serve();
+  EXPECT_EQ(wire(), std::vector<Bytes>{vxlan4(with_dmac(web, kPeerMac), "192.0.2.1", "192.0.2.50",
+                                              100, h1_of(web, 1))});
+  // web-out-1-no-ssh: TCP 22 is denied at stage 1.
+  ASSERT_TRUE(vm->send(vm_frame(kWebMac, 0x0200000000fe, "10.1.0.4", "10.1.0.5", 40001, 22)));
+  serve();
+  EXPECT_TRUE(wire().empty());
+  // route-blackhole.
+  ASSERT_TRUE(vm->send(vm_frame(kWebMac, 0x0200000000fe, "10.1.0.4", "10.66.0.1", 40002, 80)));
+  serve();
+  EXPECT_TRUE(wire().empty());
+  // The peer's reply from 192.0.2.50 (a valid PA of vnet-blue, in-web-blue) reaches the VM.
+  const Bytes reply = vm_frame(kPeerMac, kWebMac, "10.1.0.5", "10.1.0.4", 443, 40000, false,
+                               model::tcpflag::kSyn | model::tcpflag::kAck);
+  w.wire_rx(from_wire(reply, "192.0.2.50", "192.0.2.1", 100));
+  serve();
+  std::vector<Bytes> got;
+  for (const RxPacket& p : rx->poll()) got.push_back(p.bytes);
+  EXPECT_EQ(got, std::vector<Bytes>{reply});
+  // The appliance: eni-db's VM (198.51.100.20) sends over VXLAN 9 to VIP 192.0.2.2; the NIC
+  // takes that tunnel off and encapsulates again from the VIP it came to, to the peer.
+  const Bytes db = vm_frame(kDbMac, 0x0200000000fe, "10.1.0.6", "10.1.0.5", 5432, 443);
+  const Bytes in = from_wire(db, "198.51.100.20", "192.0.2.2", 9);
+  w.wire_rx(in);
+  serve();
+  EXPECT_EQ(wire(), std::vector<Bytes>{vxlan4(with_dmac(db, kPeerMac), "192.0.2.2", "192.0.2.50",
+                                              100, h1_of(in, 0))});
+  // meter-v4-private: eni-web's traffic to 10/8 bills class 1 (read from the NIC's counters).
+  (void)sw->expire(kSec);
+  const auto eni_web = policy.eni_of(packet_info(web, 1).value(), Direction::kOutbound);
+  ASSERT_TRUE(eni_web.has_value());
+  const MeterCounters m = policy.meter_bucket(*eni_web, 1);
+  EXPECT_EQ(m.outbound_packets, 1u);
+  EXPECT_EQ(m.outbound_bytes, web.size());
+  EXPECT_EQ(m.inbound_packets, 1u);
 }
 
 }  // namespace
