@@ -73,6 +73,11 @@ std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
 
 bool IpPrefix::contains(const model::IpAddr& a) const noexcept {
   if (a.version() != addr.version()) return false;
+  if (a.is_v4()) {  // the common case, without the byte arrays (ACL scans and routes)
+    if (len == 0) return true;
+    const std::uint32_t mask = len >= 32 ? 0xFFFFFFFFu : ~(0xFFFFFFFFu >> len);
+    return ((a.v4().value() ^ addr.v4().value()) & mask) == 0;
+  }
   return first_bits_equal(ip_bytes(addr), ip_bytes(a), len);
 }
 
@@ -97,11 +102,12 @@ const char* to_string(AclAction a) noexcept {
 }
 
 bool AclRule::matches(const FlowTuple& t) const noexcept {
-  return any_or_empty(src, [&](const IpPrefix& p) { return p.contains(t.src); }) &&
-         any_or_empty(dst, [&](const IpPrefix& p) { return p.contains(t.dst); }) &&
-         any_or_empty(protocols, [&](std::uint8_t p) { return p == t.proto; }) &&
+  // The cheap fields first: most rules a flow meets fail on one of them.
+  return any_or_empty(protocols, [&](std::uint8_t p) { return p == t.proto; }) &&
+         any_or_empty(dports, [&](const PortRange& r) { return r.contains(t.dport); }) &&
          any_or_empty(sports, [&](const PortRange& r) { return r.contains(t.sport); }) &&
-         any_or_empty(dports, [&](const PortRange& r) { return r.contains(t.dport); });
+         any_or_empty(dst, [&](const IpPrefix& p) { return p.contains(t.dst); }) &&
+         any_or_empty(src, [&](const IpPrefix& p) { return p.contains(t.src); });
 }
 
 std::optional<AclError> AclGroup::add(AclRule rule) {
