@@ -100,13 +100,18 @@ TEST(Formats, ActionRecordAsSpec51) {
   EXPECT_EQ(b[61], 0x01);
   EXPECT_EQ(fmt::ActionRecord::decode(b), a);
   EXPECT_EQ(a.flags & fmt::ActionRecord::kDestTypeMask, 2u << fmt::ActionRecord::kDestTypeShift);
-  // Reserved flag bits 31:24 are written as zero and ignored when read.
+  // Reserved flag bits 31:25 are written as zero and ignored when read; bit 24 is
+  // tcp_ctl_copy.
   auto raw = b;
-  raw[3] = 0xFF;
+  raw[3] = 0xFE;
   EXPECT_EQ(fmt::ActionRecord::decode(raw), a);
   auto high = a;
-  high.flags |= 0xFF000000u;
+  high.flags |= 0xFE000000u;
   EXPECT_EQ(high.encode(), b);
+  auto ctl = a;
+  ctl.set_tcp_ctl_copy(true);
+  EXPECT_EQ(ctl.encode()[3], 0x01);
+  EXPECT_TRUE(fmt::ActionRecord::decode(ctl.encode()).tcp_ctl_copy());
 }
 
 TEST(Formats, EncapTemplateAsSpec55) {

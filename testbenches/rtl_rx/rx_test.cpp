@@ -256,10 +256,12 @@ class RxBench {
     order_.push_back(exp_.back());
     ++q.cons;
     ++q.cq_prod;
-    if (mir) ++mirror;
-    if (mir && f.r.reason == 7) ++tcp_ctl;
-    else if (exc) ++out_exc;
-    else {
+    if (mir) {
+      ++mirror;
+      if (f.r.reason == 7) ++tcp_ctl;
+    } else if (exc) {
+      ++out_exc;
+    } else {
       ++out_vnic;
       if (f.r.src >= 1 && f.r.src <= kNumVnic) ++loopback;
       n->inflight += len;
