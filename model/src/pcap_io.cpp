@@ -190,4 +190,11 @@ void PcapWriter::close() {
   dumper_.reset();
 }
 
+std::vector<Frame> read_capture(const std::string& path) {
+  PcapReader r(path);
+  std::vector<Frame> out;
+  while (auto f = r.next()) out.push_back(std::move(*f));
+  return out;
+}
+
 }  // namespace nicsim::model

@@ -21,12 +21,6 @@ namespace fs = std::filesystem;
 const std::string kScenarios = NICSIM_SCENARIO_DIR;
 const std::string kTraces = NICSIM_TRACE_DIR;
 
-std::vector<std::vector<std::uint8_t>> frames_of(const std::string& pcap) {
-  std::vector<std::vector<std::uint8_t>> out;
-  model::PcapReader r(pcap);
-  while (auto f = r.next()) out.push_back(f->data);
-  return out;
-}
 
 TEST(ScenarioHost, InstallOnMissLosesNoFrame) {
   const Scenario s = load_scenario(kScenarios + "/miss-install.yaml");
@@ -39,13 +33,13 @@ TEST(ScenarioHost, InstallOnMissLosesNoFrame) {
     if (q >= 0) ++to_vnic;
     if (q < 0 && p.reason == host::ExceptionReason::kMiss) ++misses;
   });
-  const auto frames = frames_of(s.traffic.sources.at(0).pcap);
+  const auto frames = model::read_capture(s.traffic.sources.at(0).pcap);
   std::set<model::FlowKey> flows;
-  for (const auto& f : frames) {
-    dev.wire_rx(f);
+  for (const model::Frame& f : frames) {
+    dev.wire_rx(f.data);
     while (h.service() != 0) {
     }
-    flows.insert(model::flow_key_of(f, 0));
+    flows.insert(model::flow_key_of(f.data, 0));
   }
   EXPECT_EQ(to_vnic, frames.size()) << "every frame reached VNIC 1";
   EXPECT_EQ(misses, flows.size()) << "one miss per flow";
@@ -70,8 +64,8 @@ TEST(ScenarioHost, BundledScenariosBringUpOnTheModel) {
     h.on_receive([&](int, const host::RxPacket&) { ++got; });
     std::size_t sent = 0;
     for (const auto& src : s.traffic.sources) {
-      for (const auto& f : frames_of(src.pcap)) {
-        dev.wire_rx(f);
+      for (const model::Frame& f : model::read_capture(src.pcap)) {
+        dev.wire_rx(f.data);
         ++sent;
         while (h.service() != 0) {
         }

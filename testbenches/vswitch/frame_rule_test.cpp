@@ -18,13 +18,6 @@ namespace {
 
 const std::string kTraces = NICSIM_TRACE_DIR;
 
-std::vector<std::vector<std::uint8_t>> frames_of(const std::string& pcap) {
-  std::vector<std::vector<std::uint8_t>> out;
-  model::PcapReader r(pcap);
-  while (auto f = r.next()) out.push_back(f->data);
-  return out;
-}
-
 TEST(VswitchFrameRule, CompilesToTheNicsFlowKey) {
   ModelDevice dev;
   Driver drv(dev);
@@ -37,7 +30,8 @@ TEST(VswitchFrameRule, CompilesToTheNicsFlowKey) {
                             "tcpdump__802.1ad_QinQ.pcap", "packetnet__ipv6_http.pcap",
                             "zeek__fragmented-1.pcap", "gen__all-kinds-imix.pcap"}) {
     SCOPED_TRACE(trace);
-    for (const auto& f : frames_of(kTraces + "/" + trace)) {
+    for (const model::Frame& frame : model::read_capture(kTraces + "/" + trace)) {
+      const auto& f = frame.data;
       ++frames;
       for (unsigned vport : {0u, 3u}) {
         const auto rule = rule_of_frame(f, vport);

@@ -47,6 +47,17 @@ Bytes vm_frame(std::uint64_t smac, std::uint64_t dmac, const char* sip, const ch
   return b.payload(40).bytes();
 }
 
+/// A TCP segment between any two hosts (NAT's frames on either side of the translation).
+Bytes tcp(std::uint64_t smac, std::uint64_t dmac, const char* sip, const char* dip,
+          std::uint16_t sport, std::uint16_t dport, std::uint8_t flags) {
+  return model::PacketBuilder()
+      .eth({.dst = model::MacAddr::from_u64(dmac), .src = model::MacAddr::from_u64(smac)})
+      .ipv4({.src = *model::Ipv4Addr::parse(sip), .dst = *model::Ipv4Addr::parse(dip)})
+      .tcp({.sport = sport, .dport = dport, .flags = flags})
+      .payload(40)
+      .bytes();
+}
+
 void put(Bytes& b, std::uint64_t v, unsigned n) {
   for (unsigned i = n; i-- > 0;) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }
@@ -433,15 +444,6 @@ TEST_F(SwitchTest, ApplianceOutboundIsDecapsulatedAndEncapsulatedAgainInTheNic) 
 TEST_F(SwitchTest, PrivateSubnetBehindNatToThePhysicalAddress) {
   policy.eni(1).snat = Snat{ip("10.1.0.1"), PortRange{20000, 20001}};
   start();
-  auto tcp = [](std::uint64_t smac, std::uint64_t dmac, const char* sip, const char* dip,
-                std::uint16_t sp, std::uint16_t dp, std::uint8_t flags) {
-    return model::PacketBuilder()
-        .eth({.dst = model::MacAddr::from_u64(dmac), .src = model::MacAddr::from_u64(smac)})
-        .ipv4({.src = *model::Ipv4Addr::parse(sip), .dst = *model::Ipv4Addr::parse(dip)})
-        .tcp({.sport = sp, .dport = dp, .flags = flags})
-        .payload(40)
-        .bytes();
-  };
   using model::tcpflag::kAck;
   using model::tcpflag::kSyn;
   const Bytes syn = tcp(kMacVnic1, 0x0200000000fe, "10.0.0.1", "192.0.2.7", 1234, 80, kSyn);
@@ -717,15 +719,6 @@ TEST_F(SwitchTest, PortForwardingToAVm) {
   policy.eni(1).dnat.push_back({.proto = 6, .public_ip = ip("10.1.0.1"), .public_port = 8080,
                                 .vm_ip = ip("10.0.0.1"), .port = 80});
   start();
-  auto tcp = [](std::uint64_t smac, std::uint64_t dmac, const char* sip, const char* dip,
-                std::uint16_t sp, std::uint16_t dp, std::uint8_t flags) {
-    return model::PacketBuilder()
-        .eth({.dst = model::MacAddr::from_u64(dmac), .src = model::MacAddr::from_u64(smac)})
-        .ipv4({.src = *model::Ipv4Addr::parse(sip), .dst = *model::Ipv4Addr::parse(dip)})
-        .tcp({.sport = sp, .dport = dp, .flags = flags})
-        .payload(20)
-        .bytes();
-  };
   using model::tcpflag::kAck;
   using model::tcpflag::kSyn;
   for (int i = 0; i < 2; ++i) {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "nicsim/model/frame.hpp"
 
@@ -66,6 +67,10 @@ class PcapReader {
   std::size_t index_ = 0;
   std::optional<std::string> error_;  // sticky read error
 };
+
+/// Every frame of a capture, in order (tests and tools that want a whole capture in memory).
+/// Throws what PcapReader throws for a file that cannot be read.
+[[nodiscard]] std::vector<Frame> read_capture(const std::string& path);
 
 // Writes a pcap with nanosecond timestamps (magic a1b23c4d), EN10MB, snaplen kSnapLen.
 // Output is buffered by stdio: flush() (or destruction) pushes it to the file.
