@@ -741,6 +741,23 @@ TEST_F(SwitchTest, PortForwardingToAVm) {
   EXPECT_TRUE(to_vm1().empty());
 }
 
+// A VM that tags its own frames (VLAN 42) on a direct route, served by the software fast path:
+// the host port's catch-all rules take tagged frames to the wire too (none is lost).
+TEST_F(SwitchTest, TaggedFramesOfTheSoftwarePathReachTheWire) {
+  start({.offload = false});
+  const Bytes f = model::PacketBuilder()
+                      .eth({.dst = model::MacAddr::from_u64(0x0200000000fe),
+                            .src = model::MacAddr::from_u64(kMacVnic1)})
+                      .vlan({.vid = 42})
+                      .ipv4({.src = model::Ipv4Addr(10, 0, 0, 1), .dst = model::Ipv4Addr(192, 0, 2, 9)})
+                      .udp({.sport = 1, .dport = 2})
+                      .payload(20)
+                      .bytes();
+  EXPECT_EQ(send_from_vm(f), std::vector<Bytes>{f});
+  EXPECT_EQ(sw->stats().sw_forwarded, 1u);
+  EXPECT_EQ(sw->stats().other_reason, 0u);
+}
+
 TEST_F(SwitchTest, FramesTheSwitchDoesNotRouteAreCountedNotLost) {
   start();
   const Bytes arp = model::PacketBuilder()

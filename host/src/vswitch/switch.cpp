@@ -89,14 +89,15 @@ void Switch::bring_up() {
       drv_, cfg_.host_txq, TxQueueConfig{.size_log2 = 10, .buf_size = 16384, .vport = kHostVport});
   if (on_tx_) txq_->on_complete(on_tx_);
   // What the software fast path sends and no ENI rule takes goes to the wire: untunnelled
-  // frames (direct routes) and VXLAN (encapsulated by software). The outer headers are not in
-  // the key: one VXLAN rule covers both underlay families.
+  // frames (direct routes), VLAN-tagged ones (a VM's own tags on a direct route) and VXLAN
+  // (encapsulated by software). The outer headers are not in the key: one VXLAN rule covers
+  // both underlay families.
   const FlowAttr a{.priority = static_cast<std::uint16_t>(cfg_.host_rule_priority + 1),
                    .ingress_vport = kHostVport,
                    .placement = Placement::kTcam};
   const std::vector<FlowAction> to_wire{ActionPort{0}};
   for (const std::vector<FlowItem>& pattern :
-       {std::vector<FlowItem>{},
+       {std::vector<FlowItem>{}, std::vector<FlowItem>{ItemEth{}, ItemVlan{}},
         std::vector<FlowItem>{ItemEth{}, ItemIpv4{}, ItemUdp{}, ItemVxlan{}}}) {
     auto f = ft_.create(a, pattern, to_wire);
     if (!f) throw FlowException(f.error());
