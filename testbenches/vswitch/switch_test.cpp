@@ -260,6 +260,13 @@ TEST_F(SwitchTest, WithoutEncapTemplatesLeftFlowsStayInSoftware) {
   EXPECT_EQ(sw->stats().installed, templates);
   EXPECT_EQ(sw->stats().encap_full, 1u);
   EXPECT_EQ(sw->stats().sw_forwarded, 1u);
+  {  // The connection that found no template stays in software: not counted again per packet.
+    const std::string ca = "10.0.1." + std::to_string(templates + 1);
+    const Bytes again = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", ca.c_str(), 5000, 53, true);
+    EXPECT_EQ(send_from_vm(again).size(), 1u);
+    EXPECT_EQ(sw->stats().encap_full, 1u);
+    EXPECT_EQ(sw->stats().sw_forwarded, 2u);
+  }
   EXPECT_EQ(sw->encap_templates_used(), templates);
   // Two flows to one destination share its template.
   const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.1.1", 5001, 53, true);

@@ -387,14 +387,16 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
   const std::uint64_t key = r.conn != 0 ? r.conn * 2 + static_cast<unsigned>(dir) : 0;
   if (cfg_.offload && r.conn != 0 && (r.first || !software_only_.contains(key))) {
     auto rule = rule_of_frame(p.bytes, p.src_vport);
-    const bool tcp = info->tuple.proto == 6 && d.kind != Decision::Kind::kDrop;
-    Plan pl = plan(d, tcp);
+    const bool tcp = info->tuple.proto == 6;
+    Plan pl = plan(d, tcp && d.kind != Decision::Kind::kDrop);
     if (rule && prepare(*rule, pl)) {
       // Installed with the rest of the batch (one flow-command ring doorbell), then re-injected.
       offload.push_back(Pending{&p, std::move(*rule), std::move(pl), d, r.conn, dir,
-                                info->overlay_len, info->tuple.proto == 6});
+                                info->overlay_len, tcp});
       return;
     }
+    // No template left (counted by prepare): like a failed install, not tried at every packet.
+    software_only_.insert(key);
     if (!rule) ++stats_.not_routable;  // packet_info parsed it: cannot happen
   }
   if (d.kind == Decision::Kind::kDrop) {
