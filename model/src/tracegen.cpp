@@ -117,35 +117,14 @@ TraceSpec make_trace_spec(std::string_view sizes, std::string_view kinds) {
   return spec;
 }
 
-AddrRange AddrRange::parse(std::string_view text) {
-  const auto slash = text.find('/');
-  const auto addr = IpAddr::parse(text.substr(0, slash));
-  if (!addr) throw TraceSpecError("not an IP address: '" + std::string(text) + "'");
-  const unsigned max = addr->is_v4() ? 32 : 128;
-  unsigned len = max;
-  if (slash != std::string_view::npos) {
-    const std::string_view l = text.substr(slash + 1);
-    len = 0;
-    if (l.empty() || l.size() > 3) throw TraceSpecError("bad prefix length in '" + std::string(text) + "'");
-    for (const char c : l) {
-      if (c < '0' || c > '9') throw TraceSpecError("bad prefix length in '" + std::string(text) + "'");
-      len = len * 10 + static_cast<unsigned>(c - '0');
-    }
-    if (len > max) throw TraceSpecError("prefix length above " + std::to_string(max) + " in '" + std::string(text) + "'");
+IpPrefix parse_addr_range(std::string_view text) {
+  const auto p = IpPrefix::parse(text);
+  if (!p) {
+    throw TraceSpecError("'" + std::string(text) +
+                         "' is not an address range (10.0.0.0/24, 2001:db8::/64; no host bits "
+                         "set beyond the length)");
   }
-  std::array<std::uint8_t, 16> b{};
-  if (addr->is_v4()) {
-    const auto v = addr->v4().bytes();
-    std::copy(v.begin(), v.end(), b.begin());
-  } else {
-    b = addr->v6().bytes();
-  }
-  for (unsigned i = len; i < max; ++i) {
-    if ((b[i / 8] >> (7 - i % 8)) & 1u) {
-      throw TraceSpecError("'" + std::string(text) + "' has host bits set beyond /" + std::to_string(len));
-    }
-  }
-  return AddrRange{*addr, len};
+  return *p;
 }
 
 void validate(const TraceSpec& spec) {
@@ -275,14 +254,14 @@ class Choice {
 constexpr std::array<std::uint16_t, 8> kServicePorts = {80, 443, 53, 8080, 22, 123, 3306, 5201};
 
 /// `host` placed in the host bits of `r` (the low bits of the address).
-void place(const AddrRange& r, std::uint64_t host, Ipv4Addr& v4, Ipv6Addr& v6) {
-  if (r.base.is_v4()) {
+void place(const IpPrefix& r, std::uint64_t host, Ipv4Addr& v4, Ipv6Addr& v6) {
+  if (r.addr.is_v4()) {
     const unsigned hb = 32 - r.len;
     const std::uint32_t mask = hb >= 32 ? 0xFFFFFFFFu : ((1u << hb) - 1u);
-    v4 = Ipv4Addr(r.base.v4().value() | (static_cast<std::uint32_t>(host) & mask));
+    v4 = Ipv4Addr(r.addr.v4().value() | (static_cast<std::uint32_t>(host) & mask));
     return;
   }
-  std::array<std::uint8_t, 16> b = r.base.v6().bytes();
+  std::array<std::uint8_t, 16> b = r.addr.v6().bytes();
   const unsigned hb = 128 - r.len;
   for (unsigned i = 0; i < std::min(hb, 64u); ++i) {
     if ((host >> i) & 1u) b[15 - i / 8] |= static_cast<std::uint8_t>(1u << (i % 8));
@@ -300,8 +279,8 @@ void apply_endpoints(const Endpoints& e, std::uint64_t seed, std::uint32_t f, Fl
   if (e.dst_mac) dmac = *e.dst_mac;
   const bool v4 = ip.net == Net::kIpv4 || ip.net == Net::kArp;
   const bool v6 = ip.net == Net::kIpv6 || ip.net == Net::kIpv6Ext;
-  const auto fits = [&](const std::optional<AddrRange>& r) {
-    return r && ((v4 && r->base.is_v4()) || (v6 && r->base.is_v6()));
+  const auto fits = [&](const std::optional<IpPrefix>& r) {
+    return r && ((v4 && r->addr.is_v4()) || (v6 && r->addr.is_v6()));
   };
   if (fits(e.src_ip)) place(*e.src_ip, std::uint64_t{f} + 1, ip.src4, ip.src6);
   if (fits(e.dst_ip)) {

@@ -37,8 +37,8 @@ int do_gen(const GenArgs& a) {
   if (a.gap_ns != 0) spec.gap_ns = a.gap_ns;
   if (!a.src_mac.empty()) spec.endpoints.src_mac = mac_arg(a.src_mac, "--src-mac");
   if (!a.dst_mac.empty()) spec.endpoints.dst_mac = mac_arg(a.dst_mac, "--dst-mac");
-  if (!a.src_ip.empty()) spec.endpoints.src_ip = model::AddrRange::parse(a.src_ip);
-  if (!a.dst_ip.empty()) spec.endpoints.dst_ip = model::AddrRange::parse(a.dst_ip);
+  if (!a.src_ip.empty()) spec.endpoints.src_ip = model::parse_addr_range(a.src_ip);
+  if (!a.dst_ip.empty()) spec.endpoints.dst_ip = model::parse_addr_range(a.dst_ip);
   model::TraceGenerator gen(spec);
   model::PcapWriter writer(a.out);
   std::uint64_t frames = 0;

@@ -241,8 +241,8 @@ TEST(TraceGen, EndpointsFixTheKeyLevelAddresses) {
   const auto plain = generate(spec);
   spec.endpoints.src_mac = MacAddr::from_u64(0x020000000011);
   spec.endpoints.dst_mac = MacAddr::from_u64(0x0200000000fe);
-  spec.endpoints.src_ip = AddrRange::parse("10.0.0.0/24");
-  spec.endpoints.dst_ip = AddrRange::parse("2001:db8:5::/120");
+  spec.endpoints.src_ip = parse_addr_range("10.0.0.0/24");
+  spec.endpoints.dst_ip = parse_addr_range("2001:db8:5::/120");
   const auto fixed = generate(spec);
   ASSERT_EQ(plain.size(), fixed.size());
   std::set<std::string> srcs, dsts;
@@ -262,7 +262,7 @@ TEST(TraceGen, EndpointsFixTheKeyLevelAddresses) {
     } else {
       ++v6;
       const auto b = in.ip.dst.v6().bytes();
-      const auto base = AddrRange::parse("2001:db8:5::").base.v6().bytes();
+      const auto base = parse_addr_range("2001:db8:5::").addr.v6().bytes();
       EXPECT_TRUE(std::equal(b.begin(), b.begin() + 15, base.begin())) << i;
       dsts.insert(in.ip.dst.to_string());
     }
@@ -275,10 +275,10 @@ TEST(TraceGen, EndpointsFixTheKeyLevelAddresses) {
   EXPECT_GT(tunnelled, 0u);
   EXPECT_GT(srcs.size(), 20u);  // the flow number in the host bits
   EXPECT_GT(dsts.size(), 5u);   // a random host part
-  EXPECT_THROW((void)AddrRange::parse("10.0.0.1/24"), TraceSpecError);
-  EXPECT_THROW((void)AddrRange::parse("10.0.0.0/33"), TraceSpecError);
-  EXPECT_THROW((void)AddrRange::parse("nope"), TraceSpecError);
-  EXPECT_EQ(AddrRange::parse("10.0.0.7").len, 32u);
+  EXPECT_THROW((void)parse_addr_range("10.0.0.1/24"), TraceSpecError);
+  EXPECT_THROW((void)parse_addr_range("10.0.0.0/33"), TraceSpecError);
+  EXPECT_THROW((void)parse_addr_range("nope"), TraceSpecError);
+  EXPECT_EQ(parse_addr_range("10.0.0.7").len, 32u);
 }
 
 TEST(TraceSpecParsing, SizesKindsAndErrors) {

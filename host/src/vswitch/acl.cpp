@@ -9,15 +9,6 @@ namespace nicsim::host::vswitch {
 
 namespace {
 
-bool first_bits_equal(const std::array<std::uint8_t, 16>& a, const std::array<std::uint8_t, 16>& b,
-                      unsigned bits) {
-  const unsigned full = bits / 8, rest = bits % 8;
-  if (!std::equal(a.begin(), a.begin() + full, b.begin())) return false;
-  if (rest == 0) return true;
-  const auto mask = static_cast<std::uint8_t>(0xFF00u >> rest);
-  return (a[full] & mask) == (b[full] & mask);
-}
-
 /// One counter for every change of any group or stage assignment: a change takes a value
 /// larger than every earlier one, so the largest value a set of groups holds grows with any
 /// change among them.
@@ -33,54 +24,6 @@ bool any_or_empty(const std::vector<T>& v, F&& f) {
 
 }  // namespace
 
-std::array<std::uint8_t, 16> ip_bytes(const model::IpAddr& a) noexcept {
-  std::array<std::uint8_t, 16> b{};
-  if (a.is_v4()) {
-    const auto v4 = a.v4().bytes();
-    std::copy(v4.begin(), v4.end(), b.begin());
-  } else if (a.is_v6()) {
-    b = a.v6().bytes();
-  }
-  return b;
-}
-
-std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
-  const auto slash = text.find('/');
-  const auto addr = model::IpAddr::parse(text.substr(0, slash));
-  if (!addr) return std::nullopt;
-  const unsigned max = addr->is_v4() ? 32 : 128;
-  unsigned len = max;
-  if (slash != std::string_view::npos) {
-    const std::string_view l = text.substr(slash + 1);
-    const auto [p, ec] = std::from_chars(l.data(), l.data() + l.size(), len);
-    if (ec != std::errc() || p != l.data() + l.size() || len > max || l.empty()) return std::nullopt;
-  }
-  const auto b = ip_bytes(*addr);
-  const unsigned n = addr->is_v4() ? 4 : 16;
-  // Host bits must be zero: compare with the address cut to its prefix.
-  std::array<std::uint8_t, 16> cut{};
-  for (unsigned i = 0; i < n; ++i) {
-    const unsigned bit = i * 8;
-    if (bit + 8 <= len) {
-      cut[i] = b[i];
-    } else if (bit < len) {
-      cut[i] = static_cast<std::uint8_t>(b[i] & (0xFF00u >> (len - bit)));
-    }
-  }
-  if (cut != b) return std::nullopt;
-  return IpPrefix{*addr, len};
-}
-
-bool IpPrefix::contains(const model::IpAddr& a) const noexcept {
-  if (a.version() != addr.version()) return false;
-  if (a.is_v4()) {  // the common case, without the byte arrays (ACL scans and routes)
-    if (len == 0) return true;
-    const std::uint32_t mask = len >= 32 ? 0xFFFFFFFFu : ~(0xFFFFFFFFu >> len);
-    return ((a.v4().value() ^ addr.v4().value()) & mask) == 0;
-  }
-  return first_bits_equal(ip_bytes(addr), ip_bytes(a), len);
-}
-
 std::size_t IpHash::operator()(const model::IpAddr& a) const noexcept {
   std::uint64_t h = 0xcbf29ce484222325ull ^ a.version();  // FNV-1a over the address bytes
   const auto b = ip_bytes(a);
@@ -88,8 +31,6 @@ std::size_t IpHash::operator()(const model::IpAddr& a) const noexcept {
   for (unsigned i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ull;
   return static_cast<std::size_t>(h);
 }
-
-std::string IpPrefix::to_string() const { return addr.to_string() + "/" + std::to_string(len); }
 
 const char* to_string(AclAction a) noexcept {
   switch (a) {

@@ -185,4 +185,21 @@ class IpAddr {
   std::uint8_t version_ = 0;
 };
 
+/// An address's bytes in network order: IPv4 in the first 4 (the rest zero), IPv6 all 16.
+[[nodiscard]] std::array<std::uint8_t, 16> ip_bytes(const IpAddr& a) noexcept;
+
+/// An IPv4 or IPv6 prefix; the address's bits beyond the length are zero.
+struct IpPrefix {
+  IpAddr addr;
+  unsigned len = 0;
+
+  /// "10.0.0.0/8", "2001:db8::/32", or an address alone (a host route). Bits beyond the length
+  /// must be zero ("10.0.0.1/8" is refused: it says something else than it means).
+  [[nodiscard]] static std::optional<IpPrefix> parse(std::string_view text);
+  /// True when `a` is of the same version and its first `len` bits equal the prefix's.
+  [[nodiscard]] bool contains(const IpAddr& a) const noexcept;
+  [[nodiscard]] std::string to_string() const;
+  friend bool operator==(const IpPrefix&, const IpPrefix&) = default;
+};
+
 }  // namespace nicsim::model

@@ -131,14 +131,9 @@ class KindSet {
 /// one tag, qinq for two, ipv6ext for IPv6 with at least one extension header, tunnels by type.
 [[nodiscard]] KindSet kinds_in(const ParseResult& r) noexcept;
 
-/// An address range "base/len" for the generator's endpoints (IPv4 or IPv6; host bits of
-/// `base` beyond `len` must be zero).
-struct AddrRange {
-  IpAddr base;
-  unsigned len = 0;
-  /// "10.0.0.0/24", "2001:db8::/64", or an address alone (one address). Throws TraceSpecError.
-  [[nodiscard]] static AddrRange parse(std::string_view text);
-};
+/// "10.0.0.0/24", "2001:db8::/64" or an address alone: the generator's endpoint ranges
+/// (IpPrefix::parse). Throws TraceSpecError for anything else (host bits set, a bad length).
+[[nodiscard]] IpPrefix parse_addr_range(std::string_view text);
 
 /// Fixed endpoints for every flow (the headers that feed a NIC's flow key: the inner ones of a
 /// tunnelled flow), e.g. the traffic of one VM: its MAC and address as the source, its gateway's
@@ -149,7 +144,7 @@ struct AddrRange {
 /// trace (the same seed gives the same frames otherwise).
 struct Endpoints {
   std::optional<MacAddr> src_mac, dst_mac;
-  std::optional<AddrRange> src_ip, dst_ip;
+  std::optional<IpPrefix> src_ip, dst_ip;
 };
 
 struct TraceSpec {

@@ -31,19 +31,9 @@
 
 namespace nicsim::host::vswitch {
 
-/// An IPv4 or IPv6 prefix; the address's bits beyond the length are zero.
-struct IpPrefix {
-  model::IpAddr addr;
-  unsigned len = 0;
-
-  /// "10.0.0.0/8", "2001:db8::/32", or an address alone (a host route). Bits beyond the length
-  /// must be zero ("10.0.0.1/8" is refused: it says something else than it means).
-  [[nodiscard]] static std::optional<IpPrefix> parse(std::string_view text);
-  /// True when `a` is of the same version and its first `len` bits equal the prefix's.
-  [[nodiscard]] bool contains(const model::IpAddr& a) const noexcept;
-  [[nodiscard]] std::string to_string() const;
-  friend bool operator==(const IpPrefix&, const IpPrefix&) = default;
-};
+/// Prefixes and address bytes are the packet library's (nicsim/model/addr.hpp).
+using model::IpPrefix;
+using model::ip_bytes;
 
 /// Ports lo..hi, inclusive.
 struct PortRange {
@@ -51,9 +41,6 @@ struct PortRange {
   [[nodiscard]] constexpr bool contains(std::uint16_t p) const noexcept { return p >= lo && p <= hi; }
   friend bool operator==(const PortRange&, const PortRange&) = default;
 };
-
-/// An address's bytes in network order: IPv4 in the first 4 (the rest zero), IPv6 all 16.
-[[nodiscard]] std::array<std::uint8_t, 16> ip_bytes(const model::IpAddr& a) noexcept;
 
 /// A hash of an address (both families), for the switch's tables.
 struct IpHash {
