@@ -171,6 +171,29 @@ TEST(VswitchPipeline, OutboundRouteTypesAndMisses) {
   EXPECT_EQ(v6.reason, "route_miss") << "no IPv6 default route";
 }
 
+TEST(VswitchPipeline, MirrorRulesFirstMatchPerDirectionNeverOnADrop) {
+  Pipeline p = make();
+  p.mirror_session(1) = {ip("192.0.2.200"), 4001};
+  p.mirror_session(2) = {ip("192.0.2.201"), 4002};
+  AclRule web;
+  web.dports = {{443, 443}};
+  Eni& e = p.eni(7);
+  e.mirror.push_back({.session = 1, .direction = Direction::kOutbound, .match = web});
+  e.mirror.push_back({.session = 2});  // everything else, both directions
+  const auto go = [&](const char* dst, std::uint16_t dport) {
+    return out(p, tcp_frame(kVmMac, "02:00:00:00:00:01", "10.1.0.4", dst, 40000, dport));
+  };
+  using Sessions = std::array<std::uint32_t, 2>;
+  EXPECT_EQ(go("10.1.0.5", 443).mirror, (Sessions{1, 0}));
+  EXPECT_EQ(go("10.1.0.5", 80).mirror, (Sessions{2, 0}));
+  EXPECT_EQ(go("198.51.100.7", 443).mirror, (Sessions{1, 0})) << "any route type";
+  EXPECT_EQ(go("10.66.1.1", 443).mirror, (Sessions{0, 0})) << "a drop is not mirrored";
+  const Decision d = in(p, vxlan(tcp_frame(kPeerMac, kVmMac, "10.1.0.5", "10.1.0.4", 443, 40000),
+                                 kPeerPa, kHostPa, 100));
+  ASSERT_EQ(d.kind, Decision::Kind::kToVnic) << d.reason;
+  EXPECT_EQ(d.mirror, (Sessions{2, 0})) << "the outbound-only rule does not apply";
+}
+
 TEST(VswitchPipeline, OutboundEniStateAndAcl) {
   Pipeline p = make();
   const Bytes web = tcp_frame(kVmMac, "02:00:00:00:00:01", "10.1.0.4", "10.1.0.5", 40000, 80);

@@ -86,6 +86,37 @@ TEST(VswitchPolicyFile, TheExampleDecidesAsItsTextSays) {
             "route_miss");
 }
 
+TEST(VswitchPolicyFile, MirrorSessionsAndRules) {
+  const Policy p = parse_policy(
+      "nicsim_policy: 1\n"
+      "underlay: {pa: 100.64.0.1}\n"
+      "mirror_sessions:\n"
+      "  - {id: 3, collector: 100.64.9.9, vni: 4000}\n"
+      "vnets: [{id: 1, vni: 1}]\n"
+      "enis:\n"
+      "  - id: 1\n"
+      "    mac: 02:00:00:00:00:11\n"
+      "    vnet: 1\n"
+      "    vport: 1\n"
+      "    routes: [{prefix: 0.0.0.0/0, type: direct}]\n"
+      "    mirror:\n"
+      "      - {session: 3, direction: outbound, protocols: [tcp], dst_ports: [443]}\n"
+      "      - {session: 3, direction: inbound}\n",
+      "m.yaml");
+  const MirrorSession* s = p.pipeline->find_mirror_session(3);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(*s, (MirrorSession{ip("100.64.9.9"), 4000}));
+  const Eni& e = *p.pipeline->find_eni(1);
+  ASSERT_EQ(e.mirror.size(), 2u);
+  EXPECT_EQ(e.mirror[0].direction, Direction::kOutbound);
+  EXPECT_EQ(e.mirror[1].direction, Direction::kInbound);
+  // HTTPS out is mirrored, DNS out is not.
+  EXPECT_EQ(p.pipeline->outbound(from_vm(0x020000000011, "10.1.0.1", "192.0.2.1", 6, 443)).mirror,
+            (std::array<std::uint32_t, 2>{3, 0}));
+  EXPECT_EQ(p.pipeline->outbound(from_vm(0x020000000011, "10.1.0.1", "192.0.2.1", 17, 53)).mirror,
+            (std::array<std::uint32_t, 2>{0, 0}));
+}
+
 struct Mistake {
   const char* yaml;
   const char* message;  // expected in the error, after "name:LINE: "
@@ -131,6 +162,16 @@ TEST(VswitchPolicyFile, MistakesNameTheFileLineAndKey) {
        "     bridge: {vlan: 4095}}\n",
        "enis[0].bridge.vlan: 4095 is outside 1..4094", 6},
       {"enis: [1, 2]\n", "expected a mapping, found '1'", 3},
+      {"mirror_sessions:\n  - {id: 1, collector: fd00::1, vni: 5}\n",
+       "mirror_sessions[0].collector: the collector must be of the underlay's address family", 4},
+      {"mirror_sessions:\n  - {id: 1, vni: 5}\n", "a mirror session needs id, collector and vni", 4},
+      {"vnets: [{id: 1, vni: 1}]\nenis:\n  - id: 1\n    mac: 02:00:00:00:00:01\n    vnet: 1\n"
+       "    vport: 1\n    mirror: [{session: 2}]\n",
+       "enis[0].mirror[0].session: no mirror session 2", 9},
+      {"mirror_sessions: [{id: 1, collector: 1.2.3.4, vni: 5}]\nvnets: [{id: 1, vni: 1}]\nenis:\n"
+       "  - id: 1\n    mac: 02:00:00:00:00:01\n    vnet: 1\n    vport: 1\n"
+       "    mirror: [{session: 1, direction: sideways}]\n",
+       "'sideways' is not one of both", 10},
       {"x: [oops\n", "not valid YAML", 4},  // yaml-cpp names the line where it gave up
   };
   for (const Mistake& m : cases) {

@@ -165,9 +165,11 @@ class SwitchTest : public test::HostTest {
   }
   /// Lets the switch serve the exception ring until it is empty (what it re-injects or sends
   /// may bring more: the NIC's copies of re-injected SYNs); returns the misses it handled (the
-  /// frames that were not TCP control copies).
+  /// frames that were not the NIC's TCP control or mirror copies).
   std::size_t serve(std::uint64_t now = kSec) {
-    const auto misses = [&] { return sw->stats().exceptions - sw->stats().tcp_ctl_copies; };
+    const auto misses = [&] {
+      return sw->stats().exceptions - sw->stats().tcp_ctl_copies - sw->stats().mirror_copies;
+    };
     const std::uint64_t before = misses();
     w.settle();
     while (sw->service(now) != 0) w.settle();
@@ -763,6 +765,124 @@ TEST_F(SwitchTest, TaggedFramesOfTheSoftwarePathReachTheWire) {
   EXPECT_EQ(send_from_vm(f), std::vector<Bytes>{f});
   EXPECT_EQ(sw->stats().sw_forwarded, 1u);
   EXPECT_EQ(sw->stats().other_reason, 0u);
+}
+
+// Port mirroring (VFP's, Azure's virtual network TAP): a session's collector on the underlay
+// gets a VXLAN copy (the session's VNI, from this host's PA) of every packet of the VM, as the
+// VM sent it or as it arrives for it (without the underlay's tunnel), whether the NIC or the
+// software fast path forwards the flow.
+class MirrorTest : public SwitchTest, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(MirrorTest, SessionsCopyAVmsTrafficToACollectorInBothDirections) {
+  const bool offload = GetParam();
+  policy.mirror_session(7) = {ip("10.5.0.9"), 900};
+  policy.eni(1).mirror.push_back({.session = 7});
+  {
+    start({.offload = offload});
+    const std::uint16_t sport = 1234;
+    for (const std::uint8_t flags : {model::tcpflag::kSyn, model::tcpflag::kAck}) {
+      const Bytes f =
+          vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2", sport, 80, false, flags);
+      const Bytes fwd = vxlan4(with_dmac(f, kRemoteVmMac), "10.1.0.1", "10.2.0.2", kVni,
+                               h1_of(f, 1));
+      const Bytes copy = vxlan4(f, "10.1.0.1", "10.5.0.9", 900, h1_of(f, 1));
+      EXPECT_EQ(send_from_vm(f), (std::vector<Bytes>{fwd, copy}));
+    }
+    // The reply from the wire: the copy is the frame the VM gets.
+    const Bytes inner = vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 80, sport, false,
+                                 model::tcpflag::kSyn | model::tcpflag::kAck);
+    const Bytes pkt = from_wire(inner, "10.2.0.2", "10.1.0.1", kVni);
+    w.wire_rx(pkt);
+    w.settle();
+    EXPECT_EQ(serve(), 1u);  // the first frame of this direction
+    EXPECT_EQ(to_vm1(), std::vector<Bytes>{inner});
+    EXPECT_EQ(wire(), std::vector<Bytes>{vxlan4(inner, "10.1.0.1", "10.5.0.9", 900, h1_of(pkt, 0))});
+    EXPECT_EQ(sw->stats().mirrored, 3u);
+    EXPECT_EQ(sw->stats().mirror_dropped, 0u);
+    // The NIC's copies: one per frame it forwarded (the control segments' carry TCP_CTL).
+    EXPECT_EQ(sw->stats().mirror_copies + sw->stats().tcp_ctl_copies, offload ? 3u : 0u);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(OffloadedOrSoftware, MirrorTest, ::testing::Bool());
+
+TEST_F(SwitchTest, MirrorRulesSelectDirectionAndTrafficAndPolicyChangesFollow) {
+  policy.mirror_session(1) = {ip("10.5.0.9"), 901};
+  AclRule web;
+  web.protocols = {6};
+  web.dports = {{80, 80}};
+  policy.eni(1).mirror.push_back({.session = 1, .direction = Direction::kOutbound, .match = web});
+  start();
+  const Bytes dns = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2", 5000, 53, true);
+  EXPECT_EQ(send_from_vm(dns).size(), 1u) << "not selected: no copy";
+  const Bytes get = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2", 5001, 80, false,
+                             model::tcpflag::kAck);
+  const Bytes copy = vxlan4(get, "10.1.0.1", "10.5.0.9", 901, h1_of(get, 1));
+  ASSERT_EQ(send_from_vm(get).size(), 2u);
+  EXPECT_EQ(send_from_vm(get).back(), copy) << "the offloaded flow's copies";
+  // Inbound traffic of the connection is not selected.
+  const Bytes inner = vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 80, 5001, false,
+                               model::tcpflag::kAck);
+  w.wire_rx(from_wire(inner, "10.2.0.2", "10.1.0.1", kVni));
+  w.settle();
+  serve();
+  EXPECT_EQ(to_vm1().size(), 1u);
+  EXPECT_TRUE(wire().empty());
+  // The mirror rule goes: the NIC's entry is replaced and copies stop.
+  policy.eni(1).mirror.clear();
+  EXPECT_EQ(sw->policy_changed(), 1u);
+  EXPECT_EQ(send_from_vm(get).size(), 1u);
+  EXPECT_EQ(served, 0u);
+  // A session that is gone or a collector of the other family: counted, nothing sent.
+  policy.eni(1).mirror.push_back({.session = 2, .direction = Direction::kOutbound, .match = web});
+  EXPECT_EQ(sw->policy_changed(), 1u);
+  EXPECT_EQ(send_from_vm(get).size(), 1u);
+  policy.mirror_session(3) = {ip("fd00::9"), 902};
+  policy.eni(1).mirror[0].session = 3;
+  EXPECT_EQ(sw->policy_changed(), 1u);
+  EXPECT_EQ(send_from_vm(get).size(), 1u);
+  EXPECT_EQ(sw->stats().mirror_dropped, 2u);
+  EXPECT_EQ(sw->stats().mirrored, 2u);
+}
+
+// Source NAT's replies are decided by the connection, not the policy's routes: they are
+// mirrored by the VM's inbound rules on the VM's own addresses, as it sees them.
+TEST_F(SwitchTest, RepliesOfANatedConnectionAreMirroredAsTheVmSeesThem) {
+  policy.eni(1).snat = Snat{ip("10.1.0.1"), PortRange{20000, 20001}};
+  policy.mirror_session(4) = {ip("10.5.0.9"), 904};
+  AclRule to_vm;
+  to_vm.dst = {pfx("10.0.0.1/32")};
+  to_vm.dports = {{1234, 1234}};
+  policy.eni(1).mirror.push_back({.session = 4, .direction = Direction::kInbound, .match = to_vm});
+  start();
+  using model::tcpflag::kAck;
+  using model::tcpflag::kSyn;
+  EXPECT_EQ(send_from_vm(tcp(kMacVnic1, 0x0200000000fe, "10.0.0.1", "192.0.2.7", 1234, 80, kSyn))
+                .size(),
+            1u);
+  const Bytes synack = tcp(kNextHop, kUnderlayMac, "192.0.2.7", "10.1.0.1", 80, 20000, kSyn | kAck);
+  w.wire_rx(synack);
+  w.settle();
+  serve();
+  EXPECT_EQ(to_vm1().size(), 1u);
+  EXPECT_EQ(wire(), std::vector<Bytes>{vxlan4(synack, "10.1.0.1", "10.5.0.9", 904, h1_of(synack, 0))});
+}
+
+// Between two VMs of this host, the receiving VM's inbound mirroring sees the packet too (it
+// never crosses the underlay): one copy to each session.
+TEST_F(SwitchTest, LoopbackIsMirroredForTheSenderAndTheReceiver) {
+  policy.vnet(1).mappings[ip("10.0.0.20")] = {ip("10.1.0.1"), model::MacAddr::from_u64(kMacVnic2)};
+  policy.mirror_session(1) = {ip("10.5.0.1"), 901};
+  policy.mirror_session(2) = {ip("10.5.0.2"), 902};
+  policy.eni(1).mirror.push_back({.session = 1, .direction = Direction::kOutbound});
+  policy.eni(2).mirror.push_back({.session = 2, .direction = Direction::kInbound});
+  start();
+  RxQueue rx2(drv, 1, RxQueueConfig{.size_log2 = 6});
+  const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.20", 5555, 80, true);
+  EXPECT_EQ(send_from_vm(f), (std::vector<Bytes>{vxlan4(f, "10.1.0.1", "10.5.0.1", 901, h1_of(f, 1)),
+                                                 vxlan4(f, "10.1.0.1", "10.5.0.2", 902, h1_of(f, 1))}));
+  w.settle();
+  EXPECT_EQ(rx2.poll().size(), 1u);
 }
 
 TEST_F(SwitchTest, FramesTheSwitchDoesNotRouteAreCountedNotLost) {

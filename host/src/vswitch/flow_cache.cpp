@@ -96,7 +96,7 @@ Decision FlowCache::slow(Direction dir, const PacketInfo& p, std::uint64_t conn,
     d.snat = n.public_ip;  // leaves as the host
     d.rewrite.src_ip = n.public_ip;
     d.rewrite.sport = n.public_port;
-    return d;
+    return pipeline_.mirrored(p.tuple, std::move(d));
   }
   if (dir == Direction::kInbound && e != nullptr && e->nat && !e->nat->dnat) {
     // A reply of a source-NATed connection: back to the VM, its own address and port restored,
@@ -116,7 +116,7 @@ Decision FlowCache::slow(Direction dir, const PacketInfo& p, std::uint64_t conn,
     d.rewrite.dst_ip = n.inside_ip;
     d.rewrite.dport = n.inside_port;
     d.rewrite.dmac = eni->mac;
-    return d;
+    return pipeline_.mirrored(inside, std::move(d));
   }
   Decision d = dir == Direction::kOutbound ? pipeline_.outbound(p) : pipeline_.inbound(p);
   if (d.dnat && d.kind == Decision::Kind::kToVnic) {

@@ -224,7 +224,45 @@ std::uint32_t Pipeline::meter_class(const Eni& e, std::uint32_t cls,
   return r == nullptr ? 0 : r->meter_class;
 }
 
+MirrorSession& Pipeline::mirror_session(std::uint32_t id) {
+  return mirrors_[nonzero(id, "mirror session")];
+}
+
+const MirrorSession* Pipeline::find_mirror_session(std::uint32_t id) const {
+  return find_in(mirrors_, id);
+}
+
 Decision Pipeline::outbound(const PacketInfo& p) const {
+  return mirrored(p.tuple, route_outbound(p));
+}
+
+Decision Pipeline::inbound(const PacketInfo& p) const {
+  return mirrored(p.tuple, route_inbound(p));
+}
+
+Decision Pipeline::mirrored(const FlowTuple& t, Decision d) const {
+  if (d.kind == Decision::Kind::kDrop) return d;
+  const auto session = [&](std::uint32_t eni, Direction dir) -> std::uint32_t {
+    const Eni* e = find_eni(eni);
+    if (e == nullptr) return 0;
+    for (const MirrorRule& r : e->mirror) {
+      if ((!r.direction || *r.direction == dir) && r.match.matches(t)) return r.session;
+    }
+    return 0;
+  };
+  d.mirror[0] = session(d.eni, d.direction);
+  // Between two VMs of this host the packet never crosses the underlay: the receiving ENI's
+  // inbound mirroring sees it here.
+  if (d.direction == Direction::kOutbound && d.kind == Decision::Kind::kToVnic && d.rewrite.dmac) {
+    if (const auto peer = eni_by_mac(*d.rewrite.dmac)) {
+      d.mirror[1] = session(*peer, Direction::kInbound);
+      if (d.mirror[1] == d.mirror[0]) d.mirror[1] = 0;  // one copy per session
+    }
+  }
+  return d;
+}
+
+Decision Pipeline::route_outbound(const PacketInfo& p) const {
   constexpr Direction kDir = Direction::kOutbound;
   // From the wire (DASH's appliance): a remote VM's packet, sent to one of our VIPs.
   if (p.vxlan && !has_vip(p.outer_dst)) return drop(kDir, "wrong_vip");
@@ -305,7 +343,7 @@ Decision Pipeline::outbound(const PacketInfo& p) const {
   return d;
 }
 
-Decision Pipeline::inbound(const PacketInfo& p) const {
+Decision Pipeline::route_inbound(const PacketInfo& p) const {
   constexpr Direction kDir = Direction::kInbound;
   // Untunnelled: a port forwarding (DNAT) opens a connection to its VM; a reply of a
   // source-NATed connection is decided by the flow cache from the connection; anything else is

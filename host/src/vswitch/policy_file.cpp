@@ -84,6 +84,37 @@ std::vector<T> list_of(const Ctx& c, Map& m, const std::string& k, Fn&& item) {
   return out;
 }
 
+/// The 5-tuple conditions of an ACL or mirror rule (each list empty: anything).
+void read_conditions(const Ctx& c, Map& r, AclRule& rule) {
+  rule.src = list_of<IpPrefix>(c, r, "src", prefix_of);
+  rule.dst = list_of<IpPrefix>(c, r, "dst", prefix_of);
+  rule.protocols = list_of<std::uint8_t>(c, r, "protocols", protocol_of);
+  rule.sports = list_of<PortRange>(c, r, "src_ports", port_range_of);
+  rule.dports = list_of<PortRange>(c, r, "dst_ports", port_range_of);
+}
+
+void read_mirror_sessions(const Ctx& c, Map& top, Policy& pol, std::set<std::uint32_t>& ids) {
+  each(c, top.get("mirror_sessions"), "mirror_sessions",
+       [&](const YAML::Node& sn, const std::string& sp) {
+         Map m(c, sn, sp);
+         if (!m.has("id") || !m.has("collector") || !m.has("vni")) {
+           fail(c, sn, sp, "a mirror session needs id, collector and vni");
+         }
+         const auto id = static_cast<std::uint32_t>(m.u64("id", 0, 1, 0xFFFFFFFFu));
+         if (!ids.insert(id).second) {
+           fail(c, m.get("id"), m.sub("id"), "duplicate mirror session " + std::to_string(id));
+         }
+         MirrorSession& ms = pol.pipeline->mirror_session(id);
+         ms.collector = ip_of(c, m.get("collector"), m.sub("collector"));
+         if (ms.collector.version() != pol.pipeline->underlay_ip().version()) {
+           fail(c, m.get("collector"), m.sub("collector"),
+                "the collector must be of the underlay's address family (underlay.pa)");
+         }
+         ms.vni = static_cast<std::uint32_t>(m.u64("vni", 0, 0, 0xFFFFFF));
+         m.done();
+       });
+}
+
 void read_groups(const Ctx& c, Map& top, Policy& pol) {
   each(c, top.get("acl_groups"), "acl_groups", [&](const YAML::Node& gn, const std::string& gp) {
     Map g(c, gn, gp);
@@ -99,11 +130,7 @@ void read_groups(const Ctx& c, Map& top, Policy& pol) {
       rule.priority = static_cast<std::uint32_t>(r.u64("priority", 0, 0, 0xFFFFFFFFu));
       if (!r.has("action")) fail(c, rn, rp, "missing 'action'");
       rule.action = action_of(r, "action");
-      rule.src = list_of<IpPrefix>(c, r, "src", prefix_of);
-      rule.dst = list_of<IpPrefix>(c, r, "dst", prefix_of);
-      rule.protocols = list_of<std::uint8_t>(c, r, "protocols", protocol_of);
-      rule.sports = list_of<PortRange>(c, r, "src_ports", port_range_of);
-      rule.dports = list_of<PortRange>(c, r, "dst_ports", port_range_of);
+      read_conditions(c, r, rule);
       r.done();
       if (auto e = group->add(std::move(rule))) fail(c, rn, rp, e->what);
     });
@@ -155,7 +182,8 @@ void read_stages(const Ctx& c, Map& acl, const std::string& k, const Policy& pol
   }
 }
 
-void read_enis(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t>& vnets) {
+void read_enis(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t>& vnets,
+               const std::set<std::uint32_t>& sessions) {
   std::set<std::uint32_t> ids;
   std::set<std::uint64_t> macs;
   each(c, top.get("enis"), "enis", [&](const YAML::Node& en, const std::string& ep) {
@@ -206,6 +234,20 @@ void read_enis(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t
       n.done();
       eni.snat = sn;
     }
+    each(c, e.get("mirror"), e.sub("mirror"), [&](const YAML::Node& mn, const std::string& mp) {
+      Map m(c, mn, mp);
+      if (!m.has("session")) fail(c, mn, mp, "missing 'session'");
+      MirrorRule r;
+      r.session = static_cast<std::uint32_t>(m.u64("session", 0, 1, 0xFFFFFFFFu));
+      if (!sessions.contains(r.session)) {
+        fail(c, m.get("session"), m.sub("session"), "no mirror session " + std::to_string(r.session));
+      }
+      const std::string d = m.choice("direction", "both", {"both", "outbound", "inbound"});
+      if (d != "both") r.direction = d == "outbound" ? Direction::kOutbound : Direction::kInbound;
+      read_conditions(c, m, r.match);
+      m.done();
+      eni.mirror.push_back(std::move(r));
+    });
     if (e.has("acl")) {
       Map acl(c, e.get("acl"), e.sub("acl"));
       read_stages(c, acl, "outbound", pol, eni.outbound_acl);
@@ -277,9 +319,10 @@ Policy parse(const Ctx& c, const YAML::Node& root) {
     s.done();
   }
   read_groups(c, top, pol);
-  std::set<std::uint32_t> vnets;
+  std::set<std::uint32_t> vnets, sessions;
   read_vnets(c, top, pol, vnets);
-  read_enis(c, top, pol, vnets);
+  read_mirror_sessions(c, top, pol, sessions);
+  read_enis(c, top, pol, vnets, sessions);
   top.done();
   return pol;
 }

@@ -30,7 +30,9 @@ bool drop_mixed_underlay(Decision& d) {
 
 /// Two decisions that make the NIC do the same thing to a packet.
 bool same_effect(const Decision& a, const Decision& b) {
-  if (a.kind != b.kind || !(a.rewrite == b.rewrite) || a.snat != b.snat) return false;
+  if (a.kind != b.kind || !(a.rewrite == b.rewrite) || a.snat != b.snat || a.mirror != b.mirror) {
+    return false;
+  }
   switch (a.kind) {
     case Decision::Kind::kDrop:
       return true;
@@ -58,6 +60,9 @@ struct Switch::Sw {
     std::optional<EncapTemplate> tmpl;
   };
   std::unordered_map<std::uint64_t, Compiled> compiled;  // by connection * 2 + direction
+  /// A mirror copy's action record: [0] the frame as it is, [1] with its tunnel removed first
+  /// (what came from the wire); the encap template is the session's, in slot 1.
+  std::array<std::optional<fmt::ActionRecord>, 2> mirror;
 };
 
 Switch::Switch(Driver& drv, FlowTable& flows, Pipeline& policy, SwitchConfig cfg)
@@ -158,7 +163,30 @@ void Switch::sync_delivery_rules() {
   });
 }
 
-Switch::Plan Switch::plan(const Decision& d, bool tcp) const {
+std::pair<EncapTemplate, Switch::EncapKey> Switch::tunnel(std::uint32_t vni,
+                                                          const model::IpAddr& src,
+                                                          const model::IpAddr& dst) const {
+  EncapTemplate t;
+  t.dmac = cfg_.underlay_next_hop;
+  t.smac = cfg_.underlay_mac;
+  t.vni = vni;
+  EncapKey k;
+  k.vni = vni;
+  if (dst.is_v6()) {
+    t.set_ipv6(true);
+    t.sip = src.v6().bytes();
+    t.dip = dst.v6().bytes();
+    k.v6 = 1;
+  } else {
+    fmt::store_be(t.sip.data() + 12, src.v4().value(), 4);  // IPv4: last 4 bytes
+    fmt::store_be(t.dip.data() + 12, dst.v4().value(), 4);
+  }
+  k.src = t.sip;
+  k.dst = t.dip;
+  return {t, k};
+}
+
+Switch::Plan Switch::plan(const Decision& d, bool tcp, bool nic) const {
   Plan p;
   switch (d.kind) {
     case Decision::Kind::kDrop:
@@ -175,6 +203,9 @@ Switch::Plan Switch::plan(const Decision& d, bool tcp) const {
   // A TCP connection's SYN, FIN and RST also reach the host (spec 5.2 step 2), so that its
   // state and aging stay right while the NIC forwards it.
   if (tcp) p.actions.emplace_back(ActionTcpCtlCopy{});
+  // A mirrored flow's frames, as received, also reach the host, which sends them on to the
+  // collectors (with tcp_ctl_copy too, a control segment gives one copy: spec 5.2 step 2).
+  if (nic && (d.mirror[0] != 0 || d.mirror[1] != 0)) p.actions.emplace_back(ActionMirror{});
   // NAT's addresses and ports, a local VM's MAC (spec 5.2 steps 4 and 5, on the frame after the
   // decap: the checksums follow).
   const Decision::Rewrite& rw = d.rewrite;
@@ -209,23 +240,7 @@ Switch::Plan Switch::plan(const Decision& d, bool tcp) const {
       p.actions.emplace_back(ActionVnic{d.vport});
       break;
     case Decision::Kind::kEncap: {
-      EncapTemplate t;
-      t.dmac = cfg_.underlay_next_hop;
-      t.smac = cfg_.underlay_mac;
-      t.vni = d.vni;
-      EncapKey k;
-      k.vni = d.vni;
-      if (d.outer_dst.is_v6()) {
-        t.set_ipv6(true);
-        t.sip = d.outer_src.v6().bytes();
-        t.dip = d.outer_dst.v6().bytes();
-        k.v6 = 1;
-      } else {
-        fmt::store_be(t.sip.data() + 12, d.outer_src.v4().value(), 4);  // IPv4: last 4 bytes
-        fmt::store_be(t.dip.data() + 12, d.outer_dst.v4().value(), 4);
-      }
-      k.src = t.sip;
-      k.dst = t.dip;
+      auto [t, k] = tunnel(d.vni, d.outer_src, d.outer_dst);
       p.tmpl = t;
       p.key = k;
       // Template index 1 until install() gives the flow its own.
@@ -361,7 +376,8 @@ std::size_t Switch::service(std::uint64_t now, unsigned budget) {
 
 void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& offload) {
   ++stats_.exceptions;
-  const bool copy = p.reason == ExceptionReason::kTcpCtl;
+  const bool copy =
+      p.reason == ExceptionReason::kTcpCtl || p.reason == ExceptionReason::kMirror;
   if ((p.reason != ExceptionReason::kMiss && !copy) || p.src_vport == kHostVport) {
     ++stats_.other_reason;
     return;
@@ -375,10 +391,12 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
   const Direction dir = *way;
   const FlowCache::Result r = cache_.lookup(dir, *info, now);
   if (copy) {
-    // A copy of an offloaded connection's SYN, FIN or RST: the NIC forwarded the frame itself;
-    // connection tracking follows it (a reopened tuple replaces the old connection's flows).
-    ++stats_.tcp_ctl_copies;
+    // A copy of an offloaded connection's SYN, FIN or RST, or of any frame of a mirrored flow:
+    // the NIC forwarded the frame itself; connection tracking follows it (a reopened tuple
+    // replaces the old connection's flows) and the mirror sessions get it.
+    ++(p.reason == ExceptionReason::kTcpCtl ? stats_.tcp_ctl_copies : stats_.mirror_copies);
     if (r.replaced != 0) remove_conn(r.replaced);
+    mirror(p, r.decision);
     return;
   }
   if (r.replaced != 0) remove_conn(r.replaced);
@@ -457,7 +475,7 @@ void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const De
     fresh = fresh || made;
   }
   if (key == 0 || fresh) {
-    const Plan pl = plan(d, false);  // the host sees every packet: no copies
+    const Plan pl = plan(d, false, false);  // the host sees every packet: no copies
     const auto rule = rule_of_frame(p.bytes, p.src_vport);
     const auto cr = rule ? ft_.compile(rule->attr, rule->pattern, pl.actions)
                          : Result<CompiledRule>(FlowError{});
@@ -477,6 +495,48 @@ void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const De
     policy_.account(d, overlay_len);  // DASH's meter buckets (the NIC's counters bill the rest)
   } else {
     ++stats_.tx_refused;
+  }
+  mirror(p, d);
+}
+
+void Switch::mirror(const RxPacket& p, const Decision& d) {
+  if (d.kind == Decision::Kind::kDrop) return;
+  Sw& sw = *sw_;
+  bool parsed = false;
+  for (const std::uint32_t id : d.mirror) {
+    if (id == 0) continue;
+    const MirrorSession* s = policy_.find_mirror_session(id);
+    const model::IpAddr& pa = policy_.underlay_ip();
+    if (s == nullptr || s->collector.version() != pa.version()) {
+      ++stats_.mirror_dropped;
+      continue;
+    }
+    // What the ENI sees: a frame from the wire without its tunnel, then VXLAN to the collector
+    // (the NIC's own transposition, so the bytes are those its encap would make).
+    std::optional<fmt::ActionRecord>& rec = sw.mirror[d.decap ? 1 : 0];
+    if (!rec) {
+      std::vector<FlowAction> actions;
+      if (d.decap) actions.emplace_back(ActionVxlanDecap{});
+      actions.emplace_back(ActionVxlanEncap{1});
+      actions.emplace_back(ActionPort{0});
+      const auto rule = rule_of_frame(p.bytes, p.src_vport);
+      const auto cr = rule ? ft_.compile(rule->attr, rule->pattern, actions)
+                           : Result<CompiledRule>(FlowError{});
+      if (!cr) {  // the NIC has no encap templates at all
+        ++stats_.mirror_dropped;
+        continue;
+      }
+      rec = fmt::ActionRecord::decode(cr->action);
+    }
+    if (!parsed) sw.parser.parse(p.bytes, sw.pr);
+    parsed = true;
+    sw.encap.set(1, tunnel(s->vni, pa, s->collector).first);
+    sw.tr.apply(p.bytes, sw.pr, *rec, p.flow_hash, sw.encap);
+    if (send(sw.tr.output(), std::nullopt)) {
+      ++stats_.mirrored;
+    } else {
+      ++stats_.mirror_dropped;
+    }
   }
 }
 

@@ -33,6 +33,7 @@
 // The result, a Decision, is what the unified flow table caches per connection and offloads.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -156,6 +157,24 @@ struct Dnat {
   friend bool operator==(const Dnat&, const Dnat&) = default;
 };
 
+/// A mirror session (VFP's port mirroring, Azure's virtual network TAP): copies of packets,
+/// VXLAN-encapsulated with `vni` from this host's PA, sent over the underlay to `collector`.
+struct MirrorSession {
+  model::IpAddr collector;
+  std::uint32_t vni = 0;
+  friend bool operator==(const MirrorSession&, const MirrorSession&) = default;
+};
+
+/// Which of an ENI's packets are copied to mirror session `session`: those of `direction`
+/// (none: both) whose 5-tuple (as the ENI sees it: before NAT, the inner one of a tunnelled
+/// packet) meets `match`'s conditions (source and destination prefixes, protocols, port
+/// ranges; empty lists match anything; its name, priority and action are not used).
+struct MirrorRule {
+  std::uint32_t session = 0;
+  std::optional<Direction> direction{};
+  AclRule match{};
+};
+
 struct Eni {
   model::MacAddr mac;  // its VM's MAC (ENI_ETHER_ADDRESS_MAP entries may add or override)
   std::uint32_t vnet = 0;
@@ -185,6 +204,8 @@ struct Eni {
     std::optional<std::uint16_t> vlan{};
   };
   std::optional<Bridge> bridge{};
+  /// Mirroring of its packets; the first rule that matches a packet decides its session.
+  std::vector<MirrorRule> mirror;
 
   /// The stages a flow of this direction and family is evaluated against.
   [[nodiscard]] const AclStages& acl(Direction d, bool ipv6) const;
@@ -234,6 +255,9 @@ struct Decision {
   bool decap = false;
   /// The meter bucket the packet bills (0: none).
   std::uint32_t meter_class = 0;
+  /// Mirror sessions the packet is copied to (0: none): its ENI's, and for a packet between
+  /// two VMs of this host the receiving ENI's too. Never set on a drop.
+  std::array<std::uint32_t, 2> mirror{};
   /// kDirect: source NAT to this address (the connection's port is the flow cache's to give).
   std::optional<model::IpAddr> snat{};
   std::optional<PortRange> snat_ports{};  // NAPT's range; none: 1:1 (the port is kept)
@@ -306,11 +330,20 @@ class Pipeline {
   void set_trusted_vni_check(bool on) { trusted_check_ = on; }
   [[nodiscard]] bool trusted_vni_check() const { return trusted_check_; }
 
+  /// Creates or finds mirror session `id` (1 and up).
+  MirrorSession& mirror_session(std::uint32_t id);
+  [[nodiscard]] const MirrorSession* find_mirror_session(std::uint32_t id) const;
+  bool remove_mirror_session(std::uint32_t id) { return mirrors_.erase(id) != 0; }
+  /// This host's PA: the outer source of what it encapsulates.
+  [[nodiscard]] const model::IpAddr& underlay_ip() const { return pa_; }
+
   /// Creates or finds METER_POLICY `id` (1 and up).
   MeterPolicy& meter_policy(std::uint32_t id);
   [[nodiscard]] const MeterPolicy* find_meter_policy(std::uint32_t id) const;
   bool remove_meter_policy(std::uint32_t id) { return meters_.erase(id) != 0; }
 
+  /// The slow path's decision for a packet of either direction (the table above, then the
+  /// ENIs' mirror rules).
   [[nodiscard]] Decision outbound(const PacketInfo& p) const;
   [[nodiscard]] Decision inbound(const PacketInfo& p) const;
   /// The ENI a packet going `d` belongs to (outbound: by its source MAC, inbound: by its
@@ -319,6 +352,11 @@ class Pipeline {
   [[nodiscard]] std::optional<std::uint32_t> eni_of(const PacketInfo& p, Direction d) const {
     return eni_by_mac(d == Direction::kOutbound ? p.src_mac : p.dst_mac);
   }
+
+  /// `d` with its mirror sessions (d.mirror) from the mirror rules of d's ENI, and of the
+  /// receiving ENI of a packet between two VMs of this host, for a packet of 5-tuple `t` as the
+  /// ENI sees it (outbound() and inbound() do this; the flow cache for NAT's replies).
+  [[nodiscard]] Decision mirrored(const FlowTuple& t, Decision d) const;
 
   /// Bills a packet of `overlay_bytes` (PacketInfo::overlay_len) that `d` decided to its ENI's
   /// meter bucket for d.meter_class and d.direction; false (nothing counted) for a drop, class 0
@@ -331,6 +369,8 @@ class Pipeline {
   [[nodiscard]] MeterCounters meter_bucket(std::uint32_t eni, std::uint32_t meter_class) const;
 
  private:
+  [[nodiscard]] Decision route_outbound(const PacketInfo& p) const;
+  [[nodiscard]] Decision route_inbound(const PacketInfo& p) const;
   [[nodiscard]] std::optional<std::uint32_t> eni_by_mac(const model::MacAddr& mac) const;
   [[nodiscard]] const CaPaMapping* mapping(std::uint32_t vnet, const model::IpAddr& ca) const;
   [[nodiscard]] bool trusted(const Eni& e, std::uint32_t vni) const;
@@ -351,6 +391,7 @@ class Pipeline {
   std::vector<VniRange> trusted_;
   bool trusted_check_ = false;
   std::map<std::uint32_t, MeterPolicy> meters_;
+  std::map<std::uint32_t, MirrorSession> mirrors_;
   std::unordered_map<std::uint64_t, MeterCounters> buckets_;  // by ENI << 32 | class
 };
 

@@ -80,6 +80,10 @@ class Switch {
     std::uint64_t touched = 0;         // offloaded connections the NIC's counters kept alive
     std::uint64_t mixed_underlay = 0;  // encap decisions between two address families: dropped
     std::uint64_t tcp_ctl_copies = 0;  // offloaded TCP connections' SYN/FIN/RST seen (copies)
+    std::uint64_t mirror_copies = 0;   // the NIC's mirror copies of offloaded flows' frames
+    std::uint64_t mirrored = 0;        // copies sent to mirror sessions' collectors
+    std::uint64_t mirror_dropped = 0;  // copies not sent: session gone, a collector of the
+                                       // other address family, the transmit ring full
   };
 
   /// The switch owns the exception ring and transmit queue `cfg.host_txq` (created by
@@ -193,8 +197,16 @@ class Switch {
   /// Installs the batch's flows (one create_batch: the flow-command ring), then re-injects
   /// each frame, or serves it in software when its flow could not be installed.
   void install_batch(std::vector<Pending>& offload);
-  /// `tcp`: the flow is TCP and forwards (its SYN, FIN and RST are copied to the host).
-  [[nodiscard]] Plan plan(const Decision& d, bool tcp) const;
+  /// `tcp`: the flow is TCP and forwards (its SYN, FIN and RST are copied to the host);
+  /// `nic`: the NIC executes it (a mirrored flow's frames are copied to the host, which sends
+  /// them on to the collectors); false: the software fast path (the host has the frame).
+  [[nodiscard]] Plan plan(const Decision& d, bool tcp, bool nic = true) const;
+  /// The VXLAN template of a tunnel from `src` to `dst` with `vni`, and its key.
+  [[nodiscard]] std::pair<EncapTemplate, EncapKey> tunnel(std::uint32_t vni,
+                                                          const model::IpAddr& src,
+                                                          const model::IpAddr& dst) const;
+  /// Sends the frame `p` (as received) to the collectors of d's mirror sessions.
+  void mirror(const RxPacket& p, const Decision& d);
   /// Installs `rule` with `plan`'s actions (acquiring its template); kFailed is counted by
   /// cause, kExists means the same key is installed (by an earlier miss of the same flow).
   InstallResult install(FlowRule rule, const Plan& plan, const Decision& d);
