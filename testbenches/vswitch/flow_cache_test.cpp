@@ -47,7 +47,7 @@ PacketInfo in_pkt(std::uint16_t dport, std::uint8_t flags) {
   p.dst_mac = mac(kVm);
   p.tuple = {ip("10.1.0.5"), ip("10.1.0.4"), 6, 80, dport};
   p.tcp_flags = flags;
-  p.vxlan = true;
+  p.tunnelled = true;
   p.vni = 100;
   p.outer_src = ip("192.0.2.50");
   p.outer_dst = ip("192.0.2.1");

@@ -259,7 +259,7 @@ TEST(VswitchPipeline, InboundRoutingDecapsWithOrWithoutPaValidation) {
   EXPECT_EQ(in(p, vxlan(inner, kPeerPa, kHostPa, 100)).kind, Decision::Kind::kToVnic);
   const Bytes other = tcp_frame(kPeerMac, kVmMac, "10.1.0.5", "10.1.0.4", 8080, 40000);
   EXPECT_EQ(in(p, vxlan(other, kPeerPa, kHostPa, 100)).reason, "acl");
-  EXPECT_EQ(in(p, tcp_frame(kPeerMac, kVmMac, "10.1.0.5", "10.1.0.4", 80, 1)).reason, "not_vxlan");
+  EXPECT_EQ(in(p, tcp_frame(kPeerMac, kVmMac, "10.1.0.5", "10.1.0.4", 80, 1)).reason, "not_tunnelled");
   p.eni(7).admin_up = false;
   EXPECT_EQ(in(p, vxlan(inner, kPeerPa, kHostPa, 100)).reason, "eni_down");
 }
@@ -268,14 +268,14 @@ TEST(VswitchPipeline, PacketInfoReadsPlainAndTunnelledFrames) {
   const Bytes f = tcp_frame(kVmMac, kPeerMac, "10.1.0.4", "10.1.0.5", 40000, 80, 0x11);
   const auto p = packet_info(f);
   ASSERT_TRUE(p);
-  EXPECT_FALSE(p->vxlan);
+  EXPECT_FALSE(p->tunnelled);
   EXPECT_EQ(p->src_mac, mac(kVmMac));
   EXPECT_EQ(p->tuple.dport, 80);
   EXPECT_EQ(p->tuple.proto, 6);
   EXPECT_EQ(p->tcp_flags, 0x11);
   const auto t = packet_info(vxlan(f, kPeerPa, kHostPa, 0xABCDEF));
   ASSERT_TRUE(t);
-  EXPECT_TRUE(t->vxlan);
+  EXPECT_TRUE(t->tunnelled);
   EXPECT_EQ(t->vni, 0xABCDEFu);
   EXPECT_EQ(t->outer_src, ip(kPeerPa));
   EXPECT_EQ(t->tuple.src, ip("10.1.0.4")) << "the inner tuple";
@@ -342,13 +342,13 @@ TEST(VswitchPipeline, PacketInfoFromAVnicDoesNotOpenItsTunnel) {
   const Bytes f = vxlan(inner, "10.1.0.4", "10.1.0.5", 77);
   const auto v = packet_info(f, 3);
   ASSERT_TRUE(v);
-  EXPECT_FALSE(v->vxlan);
+  EXPECT_FALSE(v->tunnelled);
   EXPECT_EQ(v->tuple.src, ip("10.1.0.4"));
   EXPECT_EQ(v->tuple.dport, 4789);
   EXPECT_EQ(v->overlay_len, f.size());
   const auto w = packet_info(f, 0);
   ASSERT_TRUE(w);
-  EXPECT_TRUE(w->vxlan);
+  EXPECT_TRUE(w->tunnelled);
   EXPECT_EQ(w->tuple.src, ip("10.7.0.1"));
   EXPECT_EQ(w->overlay_len, inner.size()) << "the inner frame is what meters bill";
 }

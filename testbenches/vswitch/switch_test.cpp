@@ -302,6 +302,47 @@ TEST_F(SwitchTest, NicForwardsStraightIntoTheVmsRings) {
   EXPECT_EQ(sw->cache().size(), 1u);  // one connection, both directions
 }
 
+// The overlay's other tunnels: NVGRE (the VSID is the VNI the inbound routing entry matches)
+// and Geneve from the wire are decapsulated to the VM like VXLAN, by the NIC after the first.
+TEST_F(SwitchTest, NvgreAndGeneveFromTheWireAreDecapsulatedToTheVm) {
+  start();
+  const auto outer = [](model::PacketBuilder b) {
+    return b.eth({.dst = model::MacAddr::from_u64(kUnderlayMac),
+                  .src = model::MacAddr::from_u64(kNextHop)});
+  };
+  std::uint16_t port = 1000;
+  for (const bool nvgre : {true, false}) {
+    SCOPED_TRACE(nvgre ? "NVGRE" : "Geneve");
+    const Bytes inner = vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 80, ++port,
+                                 false, model::tcpflag::kAck);
+    model::PacketBuilder b = outer(model::PacketBuilder());
+    b.ipv4({.src = *model::Ipv4Addr::parse("10.2.0.2"), .dst = *model::Ipv4Addr::parse("10.1.0.1")});
+    if (nvgre) {
+      b.nvgre(kVni, 7);
+    } else {
+      b.udp({.sport = 49152, .dport = 6081}).geneve({.vni = kVni, .protocol = 0x6558});
+    }
+    const Bytes pkt = b.payload(inner).bytes();
+    for (int i = 0; i < 2; ++i) {
+      w.wire_rx(pkt);
+      w.settle();
+      EXPECT_EQ(serve(), i == 0 ? 1u : 0u) << "the second one stays in the NIC";
+      w.settle();
+      EXPECT_EQ(to_vm1(), std::vector<Bytes>{inner});
+    }
+  }
+  // From an underlay source whose PA is not valid: dropped, whatever the tunnel.
+  const Bytes inner = vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 80, 2000);
+  model::PacketBuilder b = outer(model::PacketBuilder());
+  b.ipv4({.src = *model::Ipv4Addr::parse("10.2.0.99"), .dst = *model::Ipv4Addr::parse("10.1.0.1")});
+  w.wire_rx(b.nvgre(kVni).payload(inner).bytes());
+  w.settle();
+  EXPECT_EQ(serve(), 1u);
+  w.settle();
+  EXPECT_TRUE(to_vm1().empty());
+  EXPECT_EQ(sw->stats().policy_drops, 1u);
+}
+
 TEST_F(SwitchTest, InboundWithoutPaValidationOrToTheWrongVipIsDropped) {
   start();
   const Bytes inner = vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 80, 1234);

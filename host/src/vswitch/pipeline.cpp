@@ -108,10 +108,13 @@ std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame, unsig
   if (pr.depth == 0) return std::nullopt;
   const model::Level& outer = pr.levels[0];
   // From a VNIC only the VM's own headers count (what it tunnels is its payload).
-  const bool vxlan = src_vport == 0 && outer.has_tunnel &&
-                     outer.tunnel.type == model::TunnelType::kVxlan && pr.depth >= 2;
+  // From the wire the overlay's tunnels (VXLAN, NVGRE, Geneve: Ethernet inside) are opened.
+  const model::TunnelType tt = outer.has_tunnel ? outer.tunnel.type : model::TunnelType::kNone;
+  const bool tunnelled = src_vport == 0 && pr.depth >= 2 && pr.levels[1].has_eth &&
+                         (tt == model::TunnelType::kVxlan || tt == model::TunnelType::kNvgre ||
+                          tt == model::TunnelType::kGeneve);
   if (src_vport == 0 ? !pr.ok() : !outer.error.ok()) return std::nullopt;
-  const model::Level& lv = vxlan ? pr.levels[1] : outer;
+  const model::Level& lv = tunnelled ? pr.levels[1] : outer;
   if (!lv.has_eth || !lv.has_ip) return std::nullopt;
   PacketInfo p;
   p.src_mac = lv.eth.src;
@@ -119,8 +122,9 @@ std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame, unsig
   p.tuple = tuple_of(lv);
   p.overlay_len = static_cast<std::uint32_t>(frame.size() - lv.offset);
   if (lv.has_l4 && lv.l4.kind == model::Layer::kTcp) p.tcp_flags = lv.l4.tcp_flags;
-  if (vxlan) {
-    p.vxlan = true;
+  if (tunnelled) {
+    p.tunnelled = true;
+    p.tunnel = tt;
     p.vni = outer.tunnel.vni & 0xFFFFFFu;
     p.outer_src = outer.ip.src;
     p.outer_dst = outer.ip.dst;
@@ -136,7 +140,7 @@ std::size_t Pipeline::MacHash::operator()(const model::MacAddr& m) const noexcep
 
 std::optional<Direction> Pipeline::direction_of(const PacketInfo& p, unsigned src_vport) const {
   if (src_vport != 0) return Direction::kOutbound;
-  if (!p.vxlan) {
+  if (!p.tunnelled) {
     // Untunnelled from the wire: a reply to a source-NATed connection, if it is for one of the
     // NAT addresses (the flow cache knows which connection).
     for (const auto& [id, e] : enis_) {
@@ -265,12 +269,12 @@ Decision Pipeline::mirrored(const FlowTuple& t, Decision d) const {
 Decision Pipeline::route_outbound(const PacketInfo& p) const {
   constexpr Direction kDir = Direction::kOutbound;
   // From the wire (DASH's appliance): a remote VM's packet, sent to one of our VIPs.
-  if (p.vxlan && !has_vip(p.outer_dst)) return drop(kDir, "wrong_vip");
+  if (p.tunnelled && !has_vip(p.outer_dst)) return drop(kDir, "wrong_vip");
   const auto id = eni_by_mac(p.src_mac);
   if (!id) return drop(kDir, "no_eni");
   const Eni& e = enis_.at(*id);
   if (!e.admin_up) return drop(kDir, "eni_down", *id);
-  if (p.vxlan && !trusted(e, p.vni)) return drop(kDir, "trusted_vni", *id);
+  if (p.tunnelled && !trusted(e, p.vni)) return drop(kDir, "trusted_vni", *id);
   const AclVerdict acl = e.acl(kDir, p.tuple.dst.is_v6()).evaluate(p.tuple);
   if (!acl.allow) return acl_drop(kDir, *id, acl);
   const LpmTable<OutboundRoute>* routes = &e.routes;
@@ -291,14 +295,14 @@ Decision Pipeline::route_outbound(const PacketInfo& p) const {
   d.direction = kDir;
   d.eni = *id;
   d.acl = acl;
-  d.decap = p.vxlan;
+  d.decap = p.tunnelled;
   std::uint32_t cls_or = r->meter_class_or;
   switch (r->type) {
     case RouteType::kDrop:
       return fail("route_drop");
     case RouteType::kDirect:
       d.kind = Decision::Kind::kDirect;
-      if (e.snat && !p.vxlan) {
+      if (e.snat && !p.tunnelled) {
         if (e.snat->public_ip.version() != p.tuple.src.version()) return fail("snat_family");
         if (p.tuple.proto != 6 && p.tuple.proto != 17) return fail("snat_protocol");
         d.snat = e.snat->public_ip;
@@ -314,7 +318,7 @@ Decision Pipeline::route_outbound(const PacketInfo& p) const {
       if (m == nullptr) return fail("mapping_miss");
       const Vnet* encap_vnet = find_vnet(m->use_dst_vnet_vni ? vnet : e.vnet);
       if (encap_vnet == nullptr) return fail("no_vnet");
-      if (m->underlay_ip == pa_ && !p.vxlan) {
+      if (m->underlay_ip == pa_ && !p.tunnelled) {
         // The peer is a VM on this host: straight to its VNIC (the NIC's loopback, never on the
         // wire), through its ENI's inbound ACL as if it had come over the underlay.
         const auto peer = eni_by_mac(m->overlay_mac);
@@ -331,8 +335,9 @@ Decision Pipeline::route_outbound(const PacketInfo& p) const {
         }
       }
       d.kind = Decision::Kind::kEncap;
-      d.vni = encap_vnet->vni;
-      d.outer_src = p.vxlan ? p.outer_dst : pa_;  // DASH: the VIP the packet came to
+      d.encap = m->encap;
+      d.vni = m->tunnel_key.value_or(encap_vnet->vni);
+      d.outer_src = p.tunnelled ? p.outer_dst : pa_;  // DASH: the VIP the packet came to
       d.outer_dst = m->underlay_ip;
       d.inner_dmac = m->overlay_mac;
       cls_or |= m->meter_class_or;
@@ -348,7 +353,7 @@ Decision Pipeline::route_inbound(const PacketInfo& p) const {
   // Untunnelled: a port forwarding (DNAT) opens a connection to its VM; a reply of a
   // source-NATed connection is decided by the flow cache from the connection; anything else is
   // unsolicited.
-  if (!p.vxlan) {
+  if (!p.tunnelled) {
     for (const auto& [id, e] : enis_) {
       for (const Dnat& n : e.dnat) {
         if (n.public_ip != p.tuple.dst || n.public_port != p.tuple.dport ||
@@ -374,7 +379,7 @@ Decision Pipeline::route_inbound(const PacketInfo& p) const {
         return d;
       }
     }
-    return drop(kDir, "not_vxlan");
+    return drop(kDir, "not_tunnelled");
   }
   if (!has_vip(p.outer_dst)) return drop(kDir, "wrong_vip");
   const auto id = eni_by_mac(p.dst_mac);

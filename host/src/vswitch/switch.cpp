@@ -16,16 +16,20 @@ namespace {
 
 constexpr unsigned kHostVport = 255;
 
-/// An encap between two address families (this host's PA IPv4, the peer's IPv6) no header can
-/// carry: the decision becomes a drop ("mixed_underlay"; a policy mistake the loaders cannot
-/// see, since it depends on which mapping a packet meets). True when it changed.
-bool drop_mixed_underlay(Decision& d) {
-  if (d.kind != Decision::Kind::kEncap || d.outer_src.version() == d.outer_dst.version()) {
-    return false;
+/// An encap the NIC's templates cannot express becomes a drop (a policy mistake the loaders
+/// cannot see, since it depends on which mapping a packet meets): outer addresses of two
+/// families (this host's PA IPv4, the peer's IPv6), "mixed_underlay"; a tunnel type other than
+/// VXLAN, "encap_unsupported". The reason, or null when `d` stays as it is.
+const char* unencapsulable(Decision& d) {
+  if (d.kind != Decision::Kind::kEncap) return nullptr;
+  const char* why = d.outer_src.version() != d.outer_dst.version() ? "mixed_underlay"
+                    : d.encap != model::TunnelType::kVxlan         ? "encap_unsupported"
+                                                                   : nullptr;
+  if (why != nullptr) {
+    d.kind = Decision::Kind::kDrop;
+    d.reason = why;
   }
-  d.kind = Decision::Kind::kDrop;
-  d.reason = "mixed_underlay";
-  return true;
+  return why;
 }
 
 /// Two decisions that make the NIC do the same thing to a packet.
@@ -39,8 +43,9 @@ bool same_effect(const Decision& a, const Decision& b) {
     case Decision::Kind::kDirect:
       return a.decap == b.decap;
     case Decision::Kind::kEncap:
-      return a.decap == b.decap && a.vni == b.vni && a.outer_src == b.outer_src &&
-             a.outer_dst == b.outer_dst && a.inner_dmac == b.inner_dmac;
+      return a.decap == b.decap && a.encap == b.encap && a.vni == b.vni &&
+             a.outer_src == b.outer_src && a.outer_dst == b.outer_dst &&
+             a.inner_dmac == b.inner_dmac;
     case Decision::Kind::kToVnic:
       return a.vport == b.vport && a.decap == b.decap;
   }
@@ -401,7 +406,9 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
   }
   if (r.replaced != 0) remove_conn(r.replaced);
   Decision d = r.decision;
-  if (drop_mixed_underlay(d)) ++stats_.mixed_underlay;
+  if (const char* why = unencapsulable(d)) {
+    ++(why[0] == 'm' ? stats_.mixed_underlay : stats_.encap_unsupported);
+  }
   const std::uint64_t key = r.conn != 0 ? r.conn * 2 + static_cast<unsigned>(dir) : 0;
   if (cfg_.offload && r.conn != 0 && (r.first || !software_only_.contains(key))) {
     auto rule = rule_of_frame(p.bytes, p.src_vport);
@@ -553,7 +560,7 @@ std::size_t Switch::policy_changed() {
       if (list.empty() || cache_.current(conn, dir)) continue;
       const Decision* fresh = cache_.refresh(conn, dir);
       Decision normalized = fresh != nullptr ? *fresh : Decision{};
-      if (fresh != nullptr) drop_mixed_underlay(normalized);
+      if (fresh != nullptr) (void)unencapsulable(normalized);
       const Decision* nd = fresh != nullptr ? &normalized : nullptr;
       for (auto in = list.begin(); in != list.end();) {
         if (nd != nullptr && same_effect(in->decision, *nd)) {

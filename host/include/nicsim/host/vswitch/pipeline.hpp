@@ -2,24 +2,26 @@
 // The virtual switch's slow path in DASH's shape (docs/vswitch.md, docs/vswitch-dash.md): what one
 // packet of a new connection becomes, from the policy of the ENI (the VM's virtual NIC) it
 // belongs to. Two placements share it: an ENI bound to a local VNIC (the hypervisor's switch of
-// the source documents) and an ENI of a remote VM whose traffic reaches this host as VXLAN on the
-// wire (DASH's appliance).
+// the source documents) and an ENI of a remote VM whose traffic reaches this host tunnelled on
+// the wire (DASH's appliance). The overlay's tunnels are VXLAN, NVGRE and Geneve (Ethernet
+// inside; the VNI of VXLAN and Geneve, the VSID of NVGRE, all called VNI here).
 //
-//   direction (direction_of): from a VNIC, outbound; from the wire, VXLAN whose VNI has a
-//     direction lookup entry takes that entry's direction, other VXLAN is inbound.
+//   direction (direction_of): from a VNIC, outbound; from the wire, a tunnel whose VNI has a
+//     direction lookup entry takes that entry's direction, other tunnels are inbound.
 //   outbound (from the VM): [from the wire: outer destination must be one of the VIPs] -> ENI by
 //     the (inner) source MAC (ENI_ETHER_ADDRESS_MAP, else the ENI's own MAC) -> admin state ->
 //     [from the wire: trusted VNI] -> outbound ACL stages -> the ENI's outbound routing group (or
 //     its own routes) by destination (longest prefix) -> route type:
 //       vnet         the destination's CA-to-PA mapping in the route's VNET (the ENI's when 0):
-//                    VXLAN encap with that VNET's VNI (or the ENI's VNET's, per the mapping) to
+//                    encap (the mapping's tunnel type, VXLAN by default) with that VNET's VNI
+//                    (or the ENI's VNET's, per the mapping, or the mapping's own tunnel key) to
 //                    the mapping's PA, inner destination MAC the mapping's overlay MAC; no
 //                    mapping: drop
 //       vnet_direct  the same, the mapping looked up by the route's overlay IP instead
 //       direct       to the underlay as it is (no encap)
 //       drop         drop
 //     The outer source is this host's PA, or for a packet from the wire the VIP it was sent to.
-//   inbound (from the wire, VXLAN): outer destination must be one of the VIPs -> ENI by the
+//   inbound (from the wire, tunnelled): outer destination must be one of the VIPs -> ENI by the
 //     inner destination MAC -> admin state -> trusted VNI -> the ENI's inbound routing entry for
 //     the VNI and the outer source (DASH's INBOUND_ROUTING_ENTRY: exact VNI, source prefix,
 //     lowest priority wins): decap, or decap with PA validation (the outer source must be a
@@ -46,6 +48,7 @@
 #include "nicsim/host/vswitch/acl.hpp"
 #include "nicsim/host/vswitch/lpm.hpp"
 #include "nicsim/model/addr.hpp"
+#include "nicsim/model/parse_result.hpp"
 
 namespace nicsim::host::vswitch {
 
@@ -75,6 +78,10 @@ struct CaPaMapping {
   /// The encap's VNI is the mapping's VNET's; false: the ENI's VNET's (DASH's USE_DST_VNET_VNI).
   bool use_dst_vnet_vni = true;
   std::uint32_t meter_class_or = 0;
+  /// The tunnel to it (DASH's DASH_ENCAPSULATION) and, when set, the VNI (VSID) it is sent with
+  /// instead of the VNET's (DASH's TUNNEL_KEY).
+  model::TunnelType encap = model::TunnelType::kVxlan;
+  std::optional<std::uint32_t> tunnel_key{};
 };
 
 struct Vnet {
@@ -218,17 +225,20 @@ struct PacketInfo {
   model::MacAddr src_mac, dst_mac;  // the (inner, for a tunnelled packet) Ethernet addresses
   FlowTuple tuple;                  // the (inner) 5-tuple
   std::uint8_t tcp_flags = 0;
-  bool vxlan = false;               // outer fields below valid
-  std::uint32_t vni = 0;
+  /// Came from the wire in a tunnel carrying Ethernet (VXLAN, NVGRE or Geneve): the fields
+  /// above are the inner frame's, the tunnel's below are valid.
+  bool tunnelled = false;
+  model::TunnelType tunnel = model::TunnelType::kNone;
+  std::uint32_t vni = 0;  // VXLAN and Geneve VNI, NVGRE VSID
   model::IpAddr outer_src, outer_dst;
   /// Bytes of the (inner) Ethernet frame: what DASH's meters bill.
   std::uint32_t overlay_len = 0;
 };
 
-/// Reads a frame's fields: an untunnelled IP frame, or VXLAN carrying one. Nullopt for what the
-/// switch does not route (no IP, a parse error).
+/// Reads a frame's fields: an untunnelled IP frame, or a tunnel (VXLAN, NVGRE, Geneve) carrying
+/// one in Ethernet. Nullopt for what the switch does not route (no IP, a parse error).
 [[nodiscard]] std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame);
-/// The same for a frame that came in on `src_vport`: 0 is the wire (VXLAN is opened, as above);
+/// The same for a frame that came in on `src_vport`: 0 is the wire (tunnels are opened, as above);
 /// from a VNIC the frame is the VM's own and a tunnel in it is only its payload (not opened).
 [[nodiscard]] std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame,
                                                     unsigned src_vport);
@@ -243,15 +253,17 @@ struct Decision {
                             // "eni_down", "no_eni", "wrong_vip", "trusted_vni",
                             // "inbound_route_miss", "pa_validation", "eni_unbound": an inbound
                             // packet for an ENI with neither VNIC nor VM underlay address,
-                            // "not_vxlan": an inbound packet that is not VXLAN)
+                            // "not_tunnelled": an inbound packet in no tunnel)
   std::uint32_t eni = 0;    // the ENI it belongs to (its key: the index in the switch)
-  // kEncap: VXLAN with this VNI from outer_src to outer_dst; inner destination MAC
+  // kEncap: a tunnel of type `encap` (VXLAN, NVGRE, Geneve) with this VNI from outer_src to
+  // outer_dst; inner destination MAC
+  model::TunnelType encap = model::TunnelType::kVxlan;
   std::uint32_t vni = 0;
   model::IpAddr outer_src, outer_dst;
   model::MacAddr inner_dmac;
   // kToVnic: to this vport
   unsigned vport = 0;
-  /// The received VXLAN header comes off first (inbound; outbound from the wire).
+  /// The received tunnel comes off first (inbound; outbound from the wire).
   bool decap = false;
   /// The meter bucket the packet bills (0: none).
   std::uint32_t meter_class = 0;
@@ -289,12 +301,12 @@ class Pipeline {
   bool remove_vip(const model::IpAddr& vip) { return vips_.erase(vip) != 0; }
   [[nodiscard]] bool has_vip(const model::IpAddr& a) const { return vips_.count(a) != 0; }
 
-  /// DIRECTION_LOOKUP_ENTRY: VXLAN from the wire with this VNI goes `d` (DASH's appliance: the
+  /// DIRECTION_LOOKUP_ENTRY: a tunnel from the wire with this VNI goes `d` (DASH's appliance: the
   /// VNI its remote VMs' outbound traffic comes with).
   void set_direction(std::uint32_t vni, Direction d) { directions_[vni] = d; }
   bool clear_direction(std::uint32_t vni) { return directions_.erase(vni) != 0; }
   /// Which way a packet that came in on `src_vport` (0: the wire) goes: from a VNIC outbound;
-  /// from the wire VXLAN by the direction lookup of its VNI, inbound without an entry; nullopt
+  /// from the wire a tunnel by the direction lookup of its VNI, inbound without an entry; nullopt
   /// for an untunnelled packet from the wire (not the policy's to place).
   [[nodiscard]] std::optional<Direction> direction_of(const PacketInfo& p,
                                                       unsigned src_vport) const;

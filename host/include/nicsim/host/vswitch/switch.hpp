@@ -79,6 +79,7 @@ class Switch {
     std::uint64_t tx_refused = 0;      // frames the host's full transmit ring refused (lost)
     std::uint64_t touched = 0;         // offloaded connections the NIC's counters kept alive
     std::uint64_t mixed_underlay = 0;  // encap decisions between two address families: dropped
+    std::uint64_t encap_unsupported = 0;  // encap decisions of a tunnel type the NIC lacks: dropped
     std::uint64_t tcp_ctl_copies = 0;  // offloaded TCP connections' SYN/FIN/RST seen (copies)
     std::uint64_t mirror_copies = 0;   // the NIC's mirror copies of offloaded flows' frames
     std::uint64_t mirrored = 0;        // copies sent to mirror sessions' collectors
