@@ -519,6 +519,35 @@ TEST(VswitchDash, MappingVniFollowsUseDstVnetVni) {
   EXPECT_EQ(d.outer_dst, ip("192.0.2.60"));
 }
 
+TEST(VswitchDash, MappingEncapsulationAndTunnelKey) {
+  Pipeline p(ip("192.0.2.1"));
+  DashConfig c(p, DashOptions{{{"e", 2}}, {}});
+  const std::string nvgre = R"({"name": "ca9", "op": "create",
+    "type": "SAI_OBJECT_TYPE_OUTBOUND_CA_TO_PA_ENTRY",
+    "key": {"switch_id": "$SWITCH_ID", "dst_vnet_id": "$v", "dip": "10.1.0.9"},
+    "attributes": ["SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_UNDERLAY_DIP", "192.0.2.61",
+      "SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_OVERLAY_DMAC", "02:00:00:00:02:09",
+      "SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_DASH_ENCAPSULATION", "SAI_DASH_ENCAPSULATION_NVGRE",
+      "SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_TUNNEL_KEY", "4321"]})";
+  const std::string vxlan = R"({"name": "ca8", "op": "create",
+    "type": "SAI_OBJECT_TYPE_OUTBOUND_CA_TO_PA_ENTRY",
+    "key": {"switch_id": "$SWITCH_ID", "dst_vnet_id": "$v", "dip": "10.1.0.8"},
+    "attributes": ["SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_UNDERLAY_DIP", "192.0.2.62",
+      "SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_OVERLAY_DMAC", "02:00:00:00:02:08",
+      "SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_DASH_ENCAPSULATION", "SAI_DASH_ENCAPSULATION_VXLAN",
+      "SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_TUNNEL_KEY", "0"]})";
+  load(p, c, {kVnet, nvgre, vxlan}, "",
+       {route("r1", R"("eni_id": "$e")", "10.1.0.0/16", "")});
+  Decision d = decide(p, tcp(kVmMac, "02:00:00:00:00:ff", "10.1.0.4", "10.1.0.9", 1, 2), 2);
+  ASSERT_EQ(d.kind, Kind::kEncap) << d.reason;
+  EXPECT_EQ(d.encap, model::TunnelType::kNvgre);
+  EXPECT_EQ(d.vni, 4321u) << "the tunnel key, not the VNET's VNI";
+  d = decide(p, tcp(kVmMac, "02:00:00:00:00:ff", "10.1.0.4", "10.1.0.8", 1, 2), 2);
+  ASSERT_EQ(d.kind, Kind::kEncap) << d.reason;
+  EXPECT_EQ(d.encap, model::TunnelType::kVxlan);
+  EXPECT_EQ(d.vni, 100u) << "tunnel key 0: the VNET's";
+}
+
 /// Applies `records` to a fresh pipeline and returns the refusal.
 DashError refusal(std::initializer_list<std::string> records, DashOptions o = {}) {
   Pipeline p(ip("192.0.2.1"));

@@ -86,13 +86,17 @@ TEST(VswitchPolicyFile, TheExampleDecidesAsItsTextSays) {
             "route_miss");
 }
 
-TEST(VswitchPolicyFile, MirrorSessionsAndRules) {
+TEST(VswitchPolicyFile, MirrorSessionsRulesAndMappingTunnels) {
   const Policy p = parse_policy(
       "nicsim_policy: 1\n"
       "underlay: {pa: 100.64.0.1}\n"
       "mirror_sessions:\n"
       "  - {id: 3, collector: 100.64.9.9, vni: 4000}\n"
-      "vnets: [{id: 1, vni: 1}]\n"
+      "vnets:\n"
+      "  - id: 1\n"
+      "    vni: 1\n"
+      "    mappings: [{ca: 10.1.0.5, pa: 100.64.0.3, mac: 02:00:00:01:00:05, encap: geneve,\n"
+      "                tunnel_key: 77}]\n"
       "enis:\n"
       "  - id: 1\n"
       "    mac: 02:00:00:00:00:11\n"
@@ -103,6 +107,9 @@ TEST(VswitchPolicyFile, MirrorSessionsAndRules) {
       "      - {session: 3, direction: outbound, protocols: [tcp], dst_ports: [443]}\n"
       "      - {session: 3, direction: inbound}\n",
       "m.yaml");
+  const CaPaMapping& m = p.pipeline->find_vnet(1)->mappings.at(ip("10.1.0.5"));
+  EXPECT_EQ(m.encap, model::TunnelType::kGeneve);
+  EXPECT_EQ(m.tunnel_key, 77u);
   const MirrorSession* s = p.pipeline->find_mirror_session(3);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(*s, (MirrorSession{ip("100.64.9.9"), 4000}));
@@ -162,6 +169,9 @@ TEST(VswitchPolicyFile, MistakesNameTheFileLineAndKey) {
        "     bridge: {vlan: 4095}}\n",
        "enis[0].bridge.vlan: 4095 is outside 1..4094", 6},
       {"enis: [1, 2]\n", "expected a mapping, found '1'", 3},
+      {"vnets:\n  - id: 1\n    vni: 1\n    mappings:\n"
+       "      - {ca: 10.0.0.1, pa: 1.2.3.4, mac: 02:00:00:00:00:01, encap: gre}\n",
+       "'gre' is not one of vxlan", 7},
       {"mirror_sessions:\n  - {id: 1, collector: fd00::1, vni: 5}\n",
        "mirror_sessions[0].collector: the collector must be of the underlay's address family", 4},
       {"mirror_sessions:\n  - {id: 1, vni: 5}\n", "a mirror session needs id, collector and vni", 4},

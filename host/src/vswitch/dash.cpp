@@ -139,8 +139,6 @@ constexpr Unimplemented kCaPaUnimplemented[] = {
     {"SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_OVERLAY_SIP_MASK", "0.0.0.0"},
     {"SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_OVERLAY_DIP", "0.0.0.0"},
     {"SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_OVERLAY_DIP_MASK", "0.0.0.0"},
-    {"SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_DASH_ENCAPSULATION", "SAI_DASH_ENCAPSULATION_INVALID"},
-    {"SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_TUNNEL_KEY", "0"},
     {"SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_COUNTER_ID", "null"},
     {"SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_OUTBOUND_PORT_MAP_ID", "null"},
 };
@@ -1044,6 +1042,16 @@ void DashConfig::Impl::create_ca_pa(const Ctx& c, Key& k, Attrs& a, Object& o) {
   m.overlay_mac = parse_mac(c, kDmac, *mac);
   m.use_dst_vnet_vni = flag(c, a, "SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_USE_DST_VNET_VNI", false);
   m.meter_class_or = u32(c, a, "SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_METER_CLASS_OR", 0);
+  // The tunnel to the PA; INVALID (the attribute's default) is the VNET's usual VXLAN.
+  if (choice(c, a, "SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_DASH_ENCAPSULATION",
+             {"SAI_DASH_ENCAPSULATION_INVALID", "SAI_DASH_ENCAPSULATION_VXLAN",
+              "SAI_DASH_ENCAPSULATION_NVGRE"},
+             "SAI_DASH_ENCAPSULATION_INVALID") == "SAI_DASH_ENCAPSULATION_NVGRE") {
+    m.encap = model::TunnelType::kNvgre;
+  }
+  // TUNNEL_KEY: the VNI (NVGRE: VSID) to send with; 0 (the default): the VNET's.
+  constexpr const char* kTunnelKey = "SAI_OUTBOUND_CA_TO_PA_ENTRY_ATTR_TUNNEL_KEY";
+  if (const auto t = a.take(kTunnelKey); t && *t != "0") m.tunnel_key = parse_vni(c, kTunnelKey, *t);
   a.finish(Kind::kCaPa, opt);
   claim_key(c, o, "ca " + vnet.name + " " + dip.to_string());
   Vnet& v = p.vnet(vnet.id);

@@ -152,7 +152,14 @@ void read_vnets(const Ctx& c, Map& top, Policy& pol, std::set<std::uint32_t>& id
       Map m(c, mn, mp);
       if (!m.has("ca") || !m.has("pa") || !m.has("mac")) fail(c, mn, mp, "a mapping needs ca, pa and mac");
       const model::IpAddr ca = ip_of(c, m.get("ca"), m.sub("ca"));
-      const CaPaMapping map{ip_of(c, m.get("pa"), m.sub("pa")), mac_addr_of(c, m.get("mac"), m.sub("mac"))};
+      CaPaMapping map{ip_of(c, m.get("pa"), m.sub("pa")), mac_addr_of(c, m.get("mac"), m.sub("mac"))};
+      const std::string encap = m.choice("encap", "vxlan", {"vxlan", "nvgre", "geneve"});
+      map.encap = encap == "nvgre"    ? model::TunnelType::kNvgre
+                  : encap == "geneve" ? model::TunnelType::kGeneve
+                                      : model::TunnelType::kVxlan;
+      if (m.has("tunnel_key")) {
+        map.tunnel_key = static_cast<std::uint32_t>(m.u64("tunnel_key", 0, 0, 0xFFFFFF));
+      }
       m.done();
       if (!net.mappings.emplace(ca, map).second) {
         fail(c, mn, mp, "duplicate mapping for " + ca.to_string());
