@@ -72,8 +72,11 @@ if wants model_frames_per_s; then
   "$build/bin/model_bench" | while read -r name value unit; do figure "$name" "$value" "$unit"; done
 fi
 
-# --- driver flow inserts on the model backend (flow-command ring and register path) ---
-if wants driver_flow_inserts_per_s driver_flow_inserts_regs_per_s; then
+# --- driver flow inserts on the model backend (flow-command ring and register path); the
+# register accesses to read the counters of 4096 offloaded flows, by FlowTable::query flow by
+# flow and by query_bulk (the ring's EM_ACTIVITY) ---
+if wants driver_flow_inserts_per_s driver_flow_inserts_regs_per_s \
+    driver_activity_mmio_query_4096 driver_activity_mmio_bulk_4096; then
   "$root/scripts/build.sh" --target driver_bench >&2
   "$build/bin/driver_bench" | while read -r name value unit; do figure "$name" "$value" "$unit"; done
 fi
