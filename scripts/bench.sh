@@ -81,6 +81,15 @@ if wants driver_flow_inserts_per_s driver_flow_inserts_regs_per_s \
   "$build/bin/driver_bench" | while read -r name value unit; do figure "$name" "$value" "$unit"; done
 fi
 
+# --- cosim_activity_query_us / cosim_activity_bulk_us: the simulated host time to read the
+# counters of 400 offloaded flows in the co-simulation (DATA_W=64, 512-entry table), by
+# FlowTable::query flow by flow and by query_bulk (EM_ACTIVITY; testbenches/host/
+# activity_bench.cpp) ---
+if wants cosim_activity_query_us cosim_activity_bulk_us; then
+  "$root/scripts/build.sh" --target activity_bench >&2
+  "$build/bin/activity_bench" | while read -r name value unit; do figure "$name" "$value" "$unit"; done
+fi
+
 # --- the virtual switch on the model backend (testbenches/vswitch/vswitch_bench.cpp: what each
 # figure counts; docs/vswitch.md, "Figures") ---
 if wants vswitch_flow_setups_per_s vswitch_sw_fastpath_pps vswitch_policy_update_ms \
@@ -98,10 +107,12 @@ fi
 # host's transmit queue -> wire, from the doorbell to the last wire beat; rx_latency_clocks:
 # one 64-byte frame, first wire beat to its completion in host memory;
 # flow_cmd_inserts_per_sim_s: 400 EM inserts through the flow-command ring, doorbell to the
-# last status (simulated seconds at 250 MHz). ---
+# last status (simulated seconds at 250 MHz); flow_activity_entries_per_sim_s: then one
+# EM_ACTIVITY command over the 512 handles of the table, doorbell to its status. ---
 top_figures=()
 for s in 64 128 256 512 1518 imix; do top_figures+=("rx_gbps_$s" "tx_gbps_$s"); done
-if wants "${top_figures[@]}" rx_latency_clocks flow_cmd_inserts_per_sim_s; then
+if wants "${top_figures[@]}" rx_latency_clocks flow_cmd_inserts_per_sim_s \
+    flow_activity_entries_per_sim_s; then
   "$root/scripts/build.sh" --target rtl_top_test >&2
   "$build/bin/rtl_top_test" --gtest_filter='RtlTopFigures.*' |
     grep -E '^(rx|tx|flow)_[a-z0-9_]+ [0-9.]+ [a-z_]+$' |
