@@ -70,6 +70,11 @@ class Bench {
   unsigned irqs() const { return irqs_; }
   unsigned queries() const { return queries_; }
 
+  /// `clocks` clocks.
+  void run(unsigned clocks) {
+    for (unsigned i = 0; i < clocks; ++i) step();
+  }
+
   /// Clocks until the engine is idle with nothing in flight (or a limit).
   void run_idle() {
     unsigned quiet = 0;
@@ -420,6 +425,77 @@ void run(std::uint64_t seed, unsigned commands) {
   std::printf("fcmd: %u slots posted, CONS %u, %u interrupts, %zu EM handles seen, %u entries "
               "queried\n", posted, unsigned{b.m().cons}, b.irqs(), handles.size(), b.queries());
 }
+
+// A ring restart (FCMD_CTRL bit 0 0 -> 1) during an EM_ACTIVITY: the records before the one
+// being written at the restart are in the buffer, none after, no status; the completions of
+// its writes are not taken for the next command's, which then runs normally.
+template <class V, std::size_t W>
+void restart_during_activity(std::uint64_t seed) {
+  model::HostMemory mem;
+  const auto ring = mem.allocate(kSlots * kSlot, 4096);
+  const auto buf = mem.allocate(2 * kBufBytes, 4096);
+  Bench<V, W> b(mem, ring.dev_addr, seed);
+  Prng r(seed);
+  for (int i = 0; i < 60; ++i) {
+    model::FlowKey k;
+    for (auto& x : k) x = static_cast<std::uint8_t>(r.next());
+    b.em().insert(k, ActionRecord{});
+  }
+  namespace F = nicsim::fmt::fcmd;
+  auto post = [&](unsigned slot, std::uint16_t n, std::uint64_t at) {
+    nicsim::fmt::Fcmd c;
+    c.op = nicsim::fmt::FcmdOp::kEmActivity;
+    c.entries = n;
+    c.buf_addr = at;
+    c.buf_len = n * 32u;
+    Slot sl{};
+    c.encode(sl);
+    ASSERT_TRUE(mem.write(ring.dev_addr + slot * kSlot, sl));
+  };
+  std::vector<std::uint8_t> fill(2 * kBufBytes, 0xEE);
+  ASSERT_TRUE(mem.write(buf.dev_addr, fill));
+  post(0, 56, buf.dev_addr);
+  b.m().cfg_prod = 1;
+  b.run(200);
+  b.m().cfg_enable = 0;
+  b.m().cfg_prod = 0;
+  b.run(1);
+  b.m().cfg_enable = 1;
+  b.run_idle();
+  EXPECT_EQ(mem.read8(ring.dev_addr + F::STATUS.offset), 0u) << "status after the restart";
+  EXPECT_EQ(b.m().cons, 0u);
+  unsigned written = 0;
+  for (unsigned i = 0; i < 56; ++i) {
+    std::array<std::uint8_t, 32> rec{};
+    mem.read(buf.dev_addr + 32 * i, rec);
+    if (rec[0] == 0xEE && rec[31] == 0xEE) continue;
+    EXPECT_EQ(i, written) << "records written in order, none after the restart";
+    const auto a = nicsim::fmt::EmActivity::decode(rec);
+    EXPECT_EQ(a.handle, i);
+    EXPECT_EQ(a.valid(), b.em().valid(i));
+    ++written;
+  }
+  EXPECT_GT(written, 0u) << "the restart came before the scan began: lengthen the run";
+  EXPECT_LT(written, 56u) << "the scan finished before the restart: shorten the run";
+  // The next command after the restart.
+  post(0, 40, buf.dev_addr + kBufBytes);
+  b.m().cfg_prod = 1;
+  b.run_idle();
+  EXPECT_EQ(mem.read8(ring.dev_addr + F::STATUS.offset),
+            static_cast<unsigned>(nicsim::fmt::FlowStatus::kOk));
+  EXPECT_EQ(b.m().cons, 1u);
+  for (unsigned i = 0; i < 40; ++i) {
+    std::array<std::uint8_t, 32> rec{};
+    mem.read(buf.dev_addr + kBufBytes + 32 * i, rec);
+    const auto a = nicsim::fmt::EmActivity::decode(rec);
+    EXPECT_EQ(a.handle, i);
+    EXPECT_EQ(a.valid(), b.em().valid(i)) << i;
+  }
+  std::printf("fcmd restart: %u of 56 records written before the restart\n", written);
+}
+
+TEST(RtlFcmd, RestartDuringActivityW64) { restart_during_activity<Vfcmd_engine_w64, 64>(7); }
+TEST(RtlFcmd, RestartDuringActivityW512) { restart_during_activity<Vfcmd_engine_w512, 512>(8); }
 
 TEST(RtlFcmd, RingAgainstModelW64) { run<Vfcmd_engine_w64, 64>(1, 1500); }
 TEST(RtlFcmd, RingAgainstModelW512) { run<Vfcmd_engine_w512, 512>(2, 3000); }
