@@ -4,6 +4,7 @@
 // flow-command ring, encap templates, meters, decap.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <type_traits>
 
 #include "fixture.hpp"
@@ -261,7 +262,7 @@ TEST_F(FlowTest, ExistsNotFoundAndDestroy) {
 TEST_F(FlowTest, BulkQueryEqualsPerFlowQuery) {
   vnic(1, 0, 1);
   RxQueue rx(drv, 0, {});
-  ft.set_command_ring_size(3);  // 8 slots: runs of handles over several doorbells
+  ft.set_command_ring_size(1);  // 2 slots: commands over several doorbells
   std::vector<FlowRule> rules;
   for (unsigned i = 0; i < 160; ++i) {
     rules.push_back({{.ingress_vport = 0},
@@ -306,6 +307,27 @@ TEST_F(FlowTest, BulkQueryEqualsPerFlowQuery) {
   EXPECT_EQ(hit, 55u);  // 0, 3, .., 159, and 9 twice
   EXPECT_EQ(bulk[9]->packets, 2u);
   EXPECT_EQ(bulk[161]->packets, 2u);
+  // Flows far apart (a command each: more commands than ring slots, several doorbells).
+  std::vector<std::pair<std::uint32_t, Flow>> by_handle;
+  for (unsigned i = 0; i < 160; ++i)
+    if (i != 10) by_handle.emplace_back(*ft.hw_handle(flows[i]), flows[i]);
+  std::sort(by_handle.begin(), by_handle.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Flow> sparse;
+  std::int64_t last = -100;
+  for (const auto& [h, f] : by_handle) {
+    if (h >= last + 40) {
+      sparse.push_back(f);
+      last = h;
+    }
+  }
+  ASSERT_GE(sparse.size(), 5u);
+  const auto sb = ft.query_bulk(sparse);
+  for (std::size_t i = 0; i < sparse.size(); ++i) {
+    ASSERT_TRUE(sb[i].ok()) << i;
+    EXPECT_EQ(sb[i]->packets, ft.query(sparse[i])->packets) << i;
+    EXPECT_EQ(sb[i]->last_seen, ft.query(sparse[i])->last_seen) << i;
+  }
   // Destroyed and created again (the same key, the same entry; it had 2 packets): zero.
   const auto h9 = ft.hw_handle(flows[9]);
   ASSERT_TRUE(ft.destroy(flows[9]).ok());
