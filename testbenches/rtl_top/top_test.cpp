@@ -896,6 +896,48 @@ TEST(RtlTopFigures, W512) {
     print_figure("flow_activity_entries_per_sim_s",
                  kH / (static_cast<double>(nic.d.rtl.cycle() - a0) * kClockNs * 1e-9), "per_s");
   }
+  {
+    // Lookups during an EM activity scan: 64-byte frames wire to wire (a TCAM rule sends the
+    // wire's frames back to it), clocks per frame without a scan and while two scans of the
+    // whole table (1024 handles) run.
+    const std::vector<Bytes> frames = sized_frames("64", 1000, 11);
+    double cpf[2] = {0, 0};
+    for (int scan = 0; scan < 2; ++scan) {
+      FigureNic<V> nic(512);
+      nic.setup();
+      model::TcamKey value{}, mask{};
+      mask[0] = 0xFF;
+      nic.d.tcam_write(0, 0, value, mask, model::forward_to_wire());
+      const std::uint64_t fc = nic.d.lay.fc_ring();
+      nic.d.rtl.write32(R::fcmd::FCMD_BASE_LO_ADDR, static_cast<std::uint32_t>(fc));
+      nic.d.rtl.write32(R::fcmd::FCMD_BASE_HI_ADDR, static_cast<std::uint32_t>(fc >> 32));
+      nic.d.rtl.write32(R::fcmd::FCMD_SIZE_LOG2_ADDR, 2);
+      nic.d.rtl.write32(R::fcmd::FCMD_CTRL_ADDR, 1);
+      constexpr std::uint16_t kH = 2 * 4 * kEmBuckets;
+      if (scan != 0) {
+        for (unsigned i = 0; i < 2; ++i)
+          nic.d.rtl.mem().write(fc + i * 128ull, em_activity_slot(0, kH, nic.d.lay.fc_activity()));
+        nic.d.rtl.write32(R::fcmd::FCMD_PROD_ADDR, 2);
+        // Until the first scan runs (its slot fetched, its first records written).
+        while (nic.d.rtl.mem().read_byte(nic.d.lay.fc_activity() + 24) == 0 &&
+               nic.d.rtl.mem().read_byte(nic.d.lay.fc_activity() + 32 + 24) == 0) {
+          nic.d.rtl.step();
+        }
+      }
+      for (const Bytes& f : frames) nic.d.rtl.send(f);
+      const std::uint64_t t0 = nic.d.rtl.cycle();
+      while (nic.d.rtl.wire_out().size() < frames.size() && nic.d.rtl.cycle() - t0 < 1'000'000)
+        nic.d.rtl.step();
+      ASSERT_EQ(nic.d.rtl.wire_out().size(), frames.size());
+      cpf[scan] = static_cast<double>(nic.d.rtl.cycle() - t0) / frames.size();
+      if (scan != 0) {
+        EXPECT_EQ(nic.d.rtl.mem().read_byte(fc + 128 + 1), 0)
+            << "the scans ended before the frames: the figure does not measure a scan";
+      }
+    }
+    print_figure("wire_clocks_per_frame_64", cpf[0], "clocks");
+    print_figure("wire_clocks_per_frame_64_during_activity", cpf[1], "clocks");
+  }
 }
 
 // Interrupts (spec 7.3) through the registers and the vector request port: MOD_CYCLES fires
