@@ -8,10 +8,14 @@
 // (and the handle into bytes 4..7 after a successful EM insert), and advances FCMD_CONS once
 // those writes are in memory. When it has run at least one command and CONS reaches PROD, it
 // raises vector FCMD_IRQ[7:0] if FCMD_IRQ bit 31 is set. Bit-exact with NicDevice::fcmd_run.
+// EM_ACTIVITY queries `entries` EM handles from `handle` one by one (FT_CMD_QUERY) and writes
+// an em_activity record per handle into the command's buffer; it starts once the writes of
+// the commands before it are done and writes its status once its records are in memory.
 //
 //   fetcher: slots CONS.. up to PROD, PREFETCH ahead ──► m_rd_req ─ axi_dma ─► s_rd (beats)
 //   assembler: 128-byte records ──► slot FIFO ──► executor (EM / TCAM command, response)
 //   ──► write-back (status, handle) ──► m_wr_req + m_wr ─ axi_dma ─► s_wr_done ──► CONS
+//   EM_ACTIVITY: per handle, QUERY ──► record (32 bytes) ──► m_wr_req + m_wr at buf + 32 i
 //
 // Fetching runs ahead of execution (PREFETCH slots), and write-backs are posted: CONS of a
 // command advances when its writes are done, in order, while the next commands execute. A
@@ -82,6 +86,9 @@ module fcmd_engine #(
   output wire                               em_rsp_ready,
   input  wire [7:0]                         em_rsp_status,
   input  wire [nic_pkg::EM_HANDLE_W-1:0]    em_rsp_handle,
+  input  wire [nic_pkg::EM_PKTS_W-1:0]      em_rsp_pkts,       // QUERY (EM_ACTIVITY)
+  input  wire [nic_pkg::EM_BYTES_W-1:0]     em_rsp_bytes,
+  input  wire [nic_pkg::EM_SEEN_W-1:0]      em_rsp_last_seen,
 
   // TCAM commands (tcam s_cmd / m_rsp).
   output wire                               tcam_cmd_valid,
@@ -109,6 +116,10 @@ module fcmd_engine #(
   localparam int ST_B    = nic_fmt_pkg::FCMD_STATUS_BYTES;
   localparam int HDL_OFF = nic_fmt_pkg::FCMD_HANDLE_OFF;
   localparam int HDL_B   = nic_fmt_pkg::FCMD_HANDLE_BYTES;
+  // EM_ACTIVITY records: REC_B bytes each, written in REC_BEATS beats.
+  localparam int REC_B     = nic_fmt_pkg::EM_ACTIVITY_BYTES;
+  localparam int REC_BEATS = (REC_B + KEEP_W - 1) / KEEP_W;
+  localparam int RB_W      = (REC_BEATS > 1) ? $clog2(REC_BEATS) : 1;
 
   initial begin
     if (DATA_W < 64 || DATA_W % 64 != 0 || DATA_W > SLOT_W) begin
@@ -183,8 +194,13 @@ module fcmd_engine #(
   );
 
   // ---- executor ----
-  typedef enum logic [2:0] {
-    X_IDLE, X_VAL, X_MSK, X_CMD, X_RSP, X_WB_ST, X_WB_HDL
+  typedef enum logic [3:0] {
+    X_IDLE, X_VAL, X_MSK, X_CMD, X_RSP, X_WB_ST, X_WB_HDL,
+    X_SC_START,  // EM_ACTIVITY: check the command, wait for the writes before it
+    X_SC_CMD,    // QUERY of handle + idx
+    X_SC_RSP,    // its response -> the record
+    X_SC_WR,     // the record's write request and beats
+    X_SC_WAIT    // every record write done
   } xstate_t;
   xstate_t           xs_q, xs_d;
   nic_fmt_pkg::fcmd_t          cmd_q, cmd_d, sf_cmd;   // the command; the FIFO's head as one
@@ -198,6 +214,16 @@ module fcmd_engine #(
   logic              pq_s_valid, pq_s_ready, pq_m_valid, pq_m_ready;
   logic [4:0]        pq_s_data, pq_m_data;   // {epoch, writes (1..2), slots used (1 or 3)}
   logic [3:0]        unused_pq_count;
+  // EM_ACTIVITY scan.
+  logic [15:0]       sc_idx_q, sc_idx_d;     // record being made
+  logic [16:0]       sc_out_q, sc_out_d;     // record writes issued, not completed
+  logic [RB_W-1:0]   sc_beat_q, sc_beat_d;   // next beat of the record
+  logic              sc_req_q, sc_req_d;     // the record's request has been accepted
+  logic              sc_dat_q, sc_dat_d;     // the record's beats have all been accepted
+  nic_fmt_pkg::em_activity_t sc_rec_q, sc_rec_d;
+  logic              sc_active, sc_ok, sc_req_fire, sc_dat_fire, sc_last_beat, sc_stale;
+  logic [31:0]       sc_handle;
+  logic [REC_BEATS*DATA_W-1:0] sc_rec_pad;
 
   function automatic logic op_is_em(input logic [7:0] o);
     op_is_em = o == nic_fmt_pkg::FCMD_OP_EM_INSERT || o == nic_fmt_pkg::FCMD_OP_EM_DELETE_KEY ||
@@ -226,14 +252,26 @@ module fcmd_engine #(
   assign is_em   = op_is_em(op);
   assign is_tcam = op_is_tcam(op);
 
-  assign em_cmd_valid      = (xs_q == X_CMD) && is_em;
-  assign em_cmd_op         = (op == nic_fmt_pkg::FCMD_OP_EM_INSERT) ? nic_fmt_pkg::FT_CMD_INSERT
+  // EM_ACTIVITY: handles handle .. handle + entries - 1 (below 2^32), entries records of REC_B
+  // bytes within buf_len; else BAD_COMMAND and nothing written.
+  assign sc_ok        = ({1'b0, cmd_q.handle} + 33'(cmd_q.entries) <= 33'h1_0000_0000) &&
+                        (32'(cmd_q.entries) * 32'(REC_B) <= cmd_q.buf_len);
+  assign sc_handle    = cmd_q.handle + 32'(sc_idx_q);
+  assign sc_active    = xs_q == X_SC_CMD || xs_q == X_SC_RSP || xs_q == X_SC_WR ||
+                        xs_q == X_SC_WAIT;
+  assign sc_stale     = xepoch_q != epoch_q;
+  assign sc_rec_pad   = (REC_BEATS * DATA_W)'(sc_rec_q);
+  assign sc_last_beat = sc_beat_q == RB_W'(REC_BEATS - 1);
+
+  assign em_cmd_valid      = ((xs_q == X_CMD) && is_em) || (xs_q == X_SC_CMD && !sc_stale);
+  assign em_cmd_op         = (xs_q == X_SC_CMD) ? nic_fmt_pkg::FT_CMD_QUERY
+                           : (op == nic_fmt_pkg::FCMD_OP_EM_INSERT) ? nic_fmt_pkg::FT_CMD_INSERT
                            : (op == nic_fmt_pkg::FCMD_OP_EM_DELETE_KEY)
                              ? nic_fmt_pkg::FT_CMD_DELETE_KEY : nic_fmt_pkg::FT_CMD_DELETE_HANDLE;
   assign em_cmd_key        = c_key;
   assign em_cmd_action     = cmd_q.action;
-  assign em_cmd_handle     = cmd_q.handle;
-  assign em_rsp_ready      = (xs_q == X_RSP) && is_em;
+  assign em_cmd_handle     = (xs_q == X_SC_CMD) ? sc_handle : cmd_q.handle;
+  assign em_rsp_ready      = ((xs_q == X_RSP) && is_em) || xs_q == X_SC_RSP;
   assign tcam_cmd_valid    = (xs_q == X_CMD) && is_tcam;
   assign tcam_cmd_op       = (op == nic_fmt_pkg::FCMD_OP_TCAM_WRITE)
                              ? 32'(nic_fmt_pkg::TCAM_CMD_WRITE) : 32'(nic_fmt_pkg::TCAM_CMD_CLEAR);
@@ -251,16 +289,33 @@ module fcmd_engine #(
   assign wb_hdl         = (xs_q == X_WB_HDL);
   assign wb_stale       = xepoch_q != epoch_q;
   assign wb_slot        = slot_addr(cfg_base, xp_q & mask);
-  assign m_wr_req_valid = wb_active && !wb_stale && !st_req_done_q && pq_s_ready;
-  assign m_wr_req_addr  = wb_slot + (wb_hdl ? 64'(HDL_OFF) : 64'(ST_OFF));
-  assign m_wr_req_len   = wb_hdl ? 16'(HDL_B) : 16'(ST_B);
+  // A record of EM_ACTIVITY: REC_B bytes at buf_addr + REC_B * idx, REC_BEATS beats (the
+  // request and the beats are independent handshakes, as for the write-back). After a ring
+  // restart (stale epoch) a record not yet started is not written.
+  logic sc_wr, sc_started, sc_go;
+  assign sc_wr          = xs_q == X_SC_WR;
+  assign sc_started     = sc_req_q || sc_dat_q || sc_beat_q != '0;
+  assign sc_go          = sc_started || !sc_stale;
+  assign m_wr_req_valid = sc_wr ? !sc_req_q && sc_go
+                                : wb_active && !wb_stale && !st_req_done_q && pq_s_ready;
+  assign m_wr_req_addr  = sc_wr ? cmd_q.buf_addr + 64'({sc_idx_q, 5'd0})
+                                : wb_slot + (wb_hdl ? 64'(HDL_OFF) : 64'(ST_OFF));
+  assign m_wr_req_len   = sc_wr ? 16'(REC_B) : wb_hdl ? 16'(HDL_B) : 16'(ST_B);
   assign m_wr_req_tag   = TAG_W'(epoch_q);
-  assign m_wr_tvalid    = wb_active && !wb_stale && !st_dat_done_q && pq_s_ready;
+  assign m_wr_tvalid    = sc_wr ? !sc_dat_q && sc_go
+                                : wb_active && !wb_stale && !st_dat_done_q && pq_s_ready;
   logic [31:0] wb_word;
   assign wb_word        = wb_hdl ? hdl_q : {24'd0, st_q};
-  assign m_wr_tdata     = DATA_W'(wb_word);
-  assign m_wr_tkeep     = wb_hdl ? KEEP_W'((1 << HDL_B) - 1) : KEEP_W'((1 << ST_B) - 1);
-  assign m_wr_tlast     = 1'b1;
+  logic [31:0] sc_keep_n;  // bytes of the record in this beat
+  assign sc_keep_n      = (32'(REC_B) - 32'(sc_beat_q) * 32'(KEEP_W) >= 32'(KEEP_W))
+                          ? 32'(KEEP_W) : 32'(REC_B) - 32'(sc_beat_q) * 32'(KEEP_W);
+  assign m_wr_tdata     = sc_wr ? sc_rec_pad[sc_beat_q * DATA_W +: DATA_W] : DATA_W'(wb_word);
+  assign m_wr_tkeep     = sc_wr ? KEEP_W'(({{KEEP_W{1'b0}}, {KEEP_W{1'b1}}} << sc_keep_n)
+                                          >> KEEP_W)
+                        : wb_hdl ? KEEP_W'((1 << HDL_B) - 1) : KEEP_W'((1 << ST_B) - 1);
+  assign m_wr_tlast     = sc_wr ? sc_last_beat : 1'b1;
+  assign sc_req_fire    = sc_wr && m_wr_req_valid && m_wr_req_ready;
+  assign sc_dat_fire    = sc_wr && m_wr_tvalid && m_wr_tready;
 
   logic wr_req_fire, wr_dat_fire, wb_step_done, needs_hdl;
   assign wr_req_fire  = m_wr_req_valid && m_wr_req_ready;
@@ -284,6 +339,11 @@ module fcmd_engine #(
     sf_m_ready    = 1'b0;
     pq_s_valid    = 1'b0;
     pq_s_data     = '0;
+    sc_idx_d      = sc_idx_q;
+    sc_beat_d     = sc_beat_q;
+    sc_req_d      = sc_req_q;
+    sc_dat_d      = sc_dat_q;
+    sc_rec_d      = sc_rec_q;
 
     case (xs_q)
       X_IDLE: begin
@@ -292,6 +352,7 @@ module fcmd_engine #(
           cmd_d      = sf_cmd;
           xepoch_d   = epoch_q;
           xs_d       = (sf_cmd.op == nic_fmt_pkg::FCMD_OP_TCAM_WRITE) ? X_VAL :
+                       (sf_cmd.op == nic_fmt_pkg::FCMD_OP_EM_ACTIVITY) ? X_SC_START :
                        ((op_is_em(sf_cmd.op) || op_is_tcam(sf_cmd.op)) ? X_CMD : X_WB_ST);
           st_d       = nic_fmt_pkg::FLOW_STATUS_BAD_COMMAND;
           hdl_d      = sf_cmd.handle;
@@ -328,6 +389,60 @@ module fcmd_engine #(
         end else if (is_tcam && tcam_rsp_valid) begin
           st_d = tcam_rsp_status;
           xs_d = X_WB_ST;
+        end
+      end
+      X_SC_START: begin
+        // The records go out while nothing else is being written, so the write completions
+        // of the scan are its own (sc_out) and its status follows its records.
+        sc_idx_d = '0;
+        if (!sc_ok) begin
+          xs_d = X_WB_ST;
+        end else if (!pq_m_valid) begin
+          st_d = nic_fmt_pkg::FLOW_STATUS_OK;
+          xs_d = (cmd_q.entries == 16'd0) ? X_SC_WAIT : X_SC_CMD;
+        end
+      end
+      X_SC_CMD: begin
+        if (sc_stale) begin
+          xs_d = X_SC_WAIT;  // the ring was restarted: no more records
+        end else if (em_cmd_ready) begin
+          xs_d = X_SC_RSP;
+        end
+      end
+      X_SC_RSP: begin
+        if (em_rsp_valid) begin
+          sc_rec_d                = '0;
+          sc_rec_d.handle         = sc_handle;
+          if (em_rsp_status == nic_fmt_pkg::FLOW_STATUS_OK) begin
+            sc_rec_d.flags.valid  = 1'b1;
+            sc_rec_d.pkts         = em_rsp_pkts;
+            sc_rec_d.bytes        = em_rsp_bytes;
+            sc_rec_d.last_seen    = em_rsp_last_seen;
+          end
+          sc_beat_d = '0;
+          sc_req_d  = 1'b0;
+          sc_dat_d  = 1'b0;
+          xs_d      = sc_stale ? X_SC_WAIT : X_SC_WR;
+        end
+      end
+      X_SC_WR: begin
+        // A record once started is written whole (the DMA engine expects its beats).
+        sc_req_d = sc_req_q || sc_req_fire;
+        if (!sc_go) begin
+          xs_d = X_SC_WAIT;
+        end
+        if (sc_dat_fire) begin
+          sc_beat_d = sc_beat_q + RB_W'(1);
+          sc_dat_d  = sc_last_beat;
+        end
+        if ((sc_req_q || sc_req_fire) && (sc_dat_q || (sc_dat_fire && sc_last_beat))) begin
+          sc_idx_d = sc_idx_q + 16'd1;
+          xs_d     = (sc_idx_q + 16'd1 == cmd_q.entries || sc_stale) ? X_SC_WAIT : X_SC_CMD;
+        end
+      end
+      X_SC_WAIT: begin
+        if (sc_out_q == '0) begin
+          xs_d = sc_stale ? X_IDLE : X_WB_ST;
         end
       end
       X_WB_ST, X_WB_HDL: begin
@@ -368,7 +483,7 @@ module fcmd_engine #(
   logic [3:0] avail;
   logic       commit;
   assign s_wr_done_ready = 1'b1;
-  assign avail      = dones_q + 4'(s_wr_done_valid);
+  assign avail      = dones_q + 4'(s_wr_done_valid && !sc_active);
   assign commit     = pq_m_valid && (avail >= {2'd0, pq_m_data[3:2]});
   assign pq_m_ready = commit;
 
@@ -380,6 +495,7 @@ module fcmd_engine #(
       cons_d = cons_q + {14'd0, pq_m_data[1:0]};
       ran_d  = 1'b1;
     end
+    sc_out_d = sc_out_q + 17'(sc_req_fire) - 17'(s_wr_done_valid && sc_active);
     fp_d     = fp_q + 16'(fetch && m_rd_req_ready);
     credit_d = credit_q + PF_W'(fetch && m_rd_req_ready) - PF_W'(sf_m_ready)
                - PF_W'(rec_done && rec_stale);
@@ -420,6 +536,7 @@ module fcmd_engine #(
       st_dat_done_q <= 1'b0;
       dones_q       <= '0;
       irq_q         <= '0;
+      sc_out_q      <= '0;
     end else begin
       en_q          <= cfg_enable;
       epoch_q       <= edge_on ? !epoch_q : epoch_q;
@@ -434,6 +551,7 @@ module fcmd_engine #(
       st_dat_done_q <= st_dat_done_d;
       dones_q       <= dones_d;
       irq_q         <= irq_d;
+      sc_out_q      <= sc_out_d;
     end
   end
 
@@ -445,6 +563,11 @@ module fcmd_engine #(
     st_q     <= st_d;
     hdl_q    <= hdl_d;
     xepoch_q <= xepoch_d;
+    sc_idx_q  <= sc_idx_d;
+    sc_beat_q <= sc_beat_d;
+    sc_req_q  <= sc_req_d;
+    sc_dat_q  <= sc_dat_d;
+    sc_rec_q  <= sc_rec_d;
   end
 
   assign cons = cons_q;

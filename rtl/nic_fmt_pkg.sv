@@ -77,6 +77,7 @@ package nic_fmt_pkg;
   localparam logic [7:0] FCMD_OP_EM_DELETE_HANDLE = 8'd3;  // delete the entry handle
   localparam logic [7:0] FCMD_OP_TCAM_WRITE = 8'd4;  // write rule handle (priority, action; value and mask in the two slots that follow)
   localparam logic [7:0] FCMD_OP_TCAM_CLEAR = 8'd5;  // invalidate rule handle
+  localparam logic [7:0] FCMD_OP_EM_ACTIVITY = 8'd6;  // report the counters of `entries` EM handles from handle, one em_activity record each, into the buffer buf_addr (buf_len bytes)
 
   // ---- enum ft_cmd: Commands of the FT_CMD register.
   localparam logic [2:0] FT_CMD_INSERT = 3'd1;  // FT_KEY, FT_ACTION -> FT_HANDLE
@@ -290,10 +291,10 @@ package nic_fmt_pkg;
     logic [15:0] slot;  // byte 0..1
   } tx_cpl_t;
 
-  // ---- Flow-command slot (fcmd, 128 bytes, host order): One command of the flow-command ring (spec 10), written by the host; the NIC writes the status back (and the handle after a successful EM insert). A TCAM write occupies three slots: this one, then fcmd_tcam_ext with the value, then fcmd_tcam_ext with the mask.
+  // ---- Flow-command slot (fcmd, 128 bytes, host order): One command of the flow-command ring (spec 10), written by the host; the NIC writes the status back (and the handle after a successful EM insert). A TCAM write occupies three slots: this one, then fcmd_tcam_ext with the value, then fcmd_tcam_ext with the mask. An EM_ACTIVITY command writes one em_activity record per handle into its buffer.
   localparam int FCMD_BYTES = 128;
   localparam int FCMD_W = 1024;
-  localparam logic [1023:0] FCMD_DEFINED = 1024'hFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0000FFFF;
+  localparam logic [1023:0] FCMD_DEFINED = 1024'hFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF;
   localparam int FCMD_OP_OFF = 0;
   localparam int FCMD_OP_BYTES = 1;
   localparam int FCMD_OP_LSB = 0;
@@ -302,6 +303,10 @@ package nic_fmt_pkg;
   localparam int FCMD_STATUS_BYTES = 1;
   localparam int FCMD_STATUS_LSB = 8;
   localparam int FCMD_STATUS_W = 8;
+  localparam int FCMD_ENTRIES_OFF = 2;
+  localparam int FCMD_ENTRIES_BYTES = 2;
+  localparam int FCMD_ENTRIES_LSB = 16;
+  localparam int FCMD_ENTRIES_W = 16;
   localparam int FCMD_HANDLE_OFF = 4;
   localparam int FCMD_HANDLE_BYTES = 4;
   localparam int FCMD_HANDLE_LSB = 32;
@@ -314,17 +319,26 @@ package nic_fmt_pkg;
   localparam int FCMD_KEY_BYTES = 42;
   localparam int FCMD_KEY_LSB = 80;
   localparam int FCMD_KEY_W = 336;
+  localparam int FCMD_BUF_LEN_OFF = 52;
+  localparam int FCMD_BUF_LEN_BYTES = 4;
+  localparam int FCMD_BUF_LEN_LSB = 416;
+  localparam int FCMD_BUF_LEN_W = 32;
+  localparam int FCMD_BUF_ADDR_OFF = 56;
+  localparam int FCMD_BUF_ADDR_BYTES = 8;
+  localparam int FCMD_BUF_ADDR_LSB = 448;
+  localparam int FCMD_BUF_ADDR_W = 64;
   localparam int FCMD_ACTION_OFF = 64;
   localparam int FCMD_ACTION_BYTES = 64;
   localparam int FCMD_ACTION_LSB = 512;
   localparam int FCMD_ACTION_W = 512;
   typedef struct packed {
     logic [511:0] action;  // byte 64..127 (bytes in format order, first byte in the low bits)
-    logic [95:0] rsvd_52;  // bytes 52..63, zero
+    logic [63:0] buf_addr;  // byte 56..63
+    logic [31:0] buf_len;  // byte 52..55
     logic [335:0] key;  // byte 10..51 (bytes in format order, first byte in the low bits)
     logic [15:0] prio;  // byte 8..9
     logic [31:0] handle;  // byte 4..7
-    logic [15:0] rsvd_2;  // bytes 2..3, zero
+    logic [15:0] entries;  // byte 2..3
     logic [7:0] status;  // byte 1
     logic [7:0] op;  // byte 0
   } fcmd_t;
@@ -341,6 +355,46 @@ package nic_fmt_pkg;
     logic [575:0] rsvd_56;  // bytes 56..127, zero
     logic [447:0] data;  // byte 0..55 (bytes in format order, first byte in the low bits)
   } fcmd_tcam_ext_t;
+
+  // ---- Exact-match activity record (em_activity, 32 bytes, host order): Written by the NIC for each handle an EM_ACTIVITY command reports (spec 10): record i of the buffer describes handle + i as the table held it when the command read it. A handle that holds no entry (or is beyond the table) gives valid 0 and zero counters.
+  localparam int EM_ACTIVITY_BYTES = 32;
+  localparam int EM_ACTIVITY_W = 256;
+  localparam logic [255:0] EM_ACTIVITY_DEFINED = 256'hFFFFFFFF00000001FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF;
+  localparam int EM_ACTIVITY_PKTS_OFF = 0;
+  localparam int EM_ACTIVITY_PKTS_BYTES = 8;
+  localparam int EM_ACTIVITY_PKTS_LSB = 0;
+  localparam int EM_ACTIVITY_PKTS_W = 64;
+  localparam int EM_ACTIVITY_BYTES_OFF = 8;
+  localparam int EM_ACTIVITY_BYTES_BYTES = 8;
+  localparam int EM_ACTIVITY_BYTES_LSB = 64;
+  localparam int EM_ACTIVITY_BYTES_W = 64;
+  localparam int EM_ACTIVITY_LAST_SEEN_OFF = 16;
+  localparam int EM_ACTIVITY_LAST_SEEN_BYTES = 4;
+  localparam int EM_ACTIVITY_LAST_SEEN_LSB = 128;
+  localparam int EM_ACTIVITY_LAST_SEEN_W = 32;
+  localparam int EM_ACTIVITY_FLAGS_OFF = 20;
+  localparam int EM_ACTIVITY_FLAGS_BYTES = 1;
+  localparam int EM_ACTIVITY_FLAGS_LSB = 160;
+  localparam int EM_ACTIVITY_FLAGS_W = 8;
+  localparam int EM_ACTIVITY_VALID_LSB = 160;
+  localparam int EM_ACTIVITY_VALID_W = 1;
+  localparam int EM_ACTIVITY_HANDLE_OFF = 24;
+  localparam int EM_ACTIVITY_HANDLE_BYTES = 4;
+  localparam int EM_ACTIVITY_HANDLE_LSB = 192;
+  localparam int EM_ACTIVITY_HANDLE_W = 32;
+  typedef struct packed {  // flags, 8 bits
+    logic [6:0] rsvd_1;
+    logic valid;  // the handle holds an entry
+  } em_activity_flags_t;
+  typedef struct packed {
+    logic [31:0] rsvd_28;  // bytes 28..31, zero
+    logic [31:0] handle;  // byte 24..27
+    logic [23:0] rsvd_21;  // bytes 21..23, zero
+    em_activity_flags_t flags;  // byte 20
+    logic [31:0] last_seen;  // byte 16..19
+    logic [63:0] bytes;  // byte 8..15
+    logic [63:0] pkts;  // byte 0..7
+  } em_activity_t;
 
   // ---- Action record (action, 64 bytes, host order): The action of an exact-match entry or TCAM rule (spec 5.1): what the action engine does to the packet and where it goes.
   localparam int ACTION_BYTES = 64;

@@ -704,6 +704,9 @@ module nic_top #(
     .em_cmd_action (rg_em_cmd_action), .em_cmd_handle (rg_em_cmd_handle),
     .em_rsp_valid (rg_em_rsp_valid), .em_rsp_ready (rg_em_rsp_ready),
     .em_rsp_status (rg_em_rsp_status), .em_rsp_handle (rg_em_rsp_handle),
+    // EM_ACTIVITY's counters: the table's response itself (nic_mgmt passes its valid).
+    .em_rsp_pkts (em_rsp_pkts), .em_rsp_bytes (em_rsp_bytes),
+    .em_rsp_last_seen (em_rsp_last_seen),
     .tcam_cmd_valid (rg_tc_cmd_valid), .tcam_cmd_ready (rg_tc_cmd_ready),
     .tcam_cmd_op (rg_tc_cmd_op), .tcam_cmd_index (rg_tc_cmd_index),
     .tcam_cmd_priority (rg_tc_cmd_priority), .tcam_cmd_value (rg_tc_cmd_value),

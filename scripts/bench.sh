@@ -72,10 +72,22 @@ if wants model_frames_per_s; then
   "$build/bin/model_bench" | while read -r name value unit; do figure "$name" "$value" "$unit"; done
 fi
 
-# --- driver flow inserts on the model backend (flow-command ring and register path) ---
-if wants driver_flow_inserts_per_s driver_flow_inserts_regs_per_s; then
+# --- driver flow inserts on the model backend (flow-command ring and register path); the
+# register accesses to read the counters of 4096 offloaded flows, by FlowTable::query flow by
+# flow and by query_bulk (the ring's EM_ACTIVITY) ---
+if wants driver_flow_inserts_per_s driver_flow_inserts_regs_per_s \
+    driver_activity_mmio_query_4096 driver_activity_mmio_bulk_4096; then
   "$root/scripts/build.sh" --target driver_bench >&2
   "$build/bin/driver_bench" | while read -r name value unit; do figure "$name" "$value" "$unit"; done
+fi
+
+# --- cosim_activity_query_us / cosim_activity_bulk_us: the simulated host time to read the
+# counters of 400 offloaded flows in the co-simulation (DATA_W=64, 512-entry table), by
+# FlowTable::query flow by flow and by query_bulk (EM_ACTIVITY; testbenches/host/
+# activity_bench.cpp) ---
+if wants cosim_activity_query_us cosim_activity_bulk_us; then
+  "$root/scripts/build.sh" --target activity_bench >&2
+  "$build/bin/activity_bench" | while read -r name value unit; do figure "$name" "$value" "$unit"; done
 fi
 
 # --- the virtual switch on the model backend (testbenches/vswitch/vswitch_bench.cpp: what each
@@ -95,13 +107,18 @@ fi
 # host's transmit queue -> wire, from the doorbell to the last wire beat; rx_latency_clocks:
 # one 64-byte frame, first wire beat to its completion in host memory;
 # flow_cmd_inserts_per_sim_s: 400 EM inserts through the flow-command ring, doorbell to the
-# last status (simulated seconds at 250 MHz). ---
+# last status (simulated seconds at 250 MHz); flow_activity_entries_per_sim_s: then one
+# EM_ACTIVITY command over the 512 handles of the table, doorbell to its status;
+# wire_clocks_per_frame_64(_during_activity): 1000 64-byte frames wire to wire (a TCAM rule),
+# clocks per frame, alone and while EM_ACTIVITY scans run (they hold the table's lookups). ---
 top_figures=()
 for s in 64 128 256 512 1518 imix; do top_figures+=("rx_gbps_$s" "tx_gbps_$s"); done
-if wants "${top_figures[@]}" rx_latency_clocks flow_cmd_inserts_per_sim_s; then
+if wants "${top_figures[@]}" rx_latency_clocks flow_cmd_inserts_per_sim_s \
+    flow_activity_entries_per_sim_s wire_clocks_per_frame_64 \
+    wire_clocks_per_frame_64_during_activity; then
   "$root/scripts/build.sh" --target rtl_top_test >&2
   "$build/bin/rtl_top_test" --gtest_filter='RtlTopFigures.*' |
-    grep -E '^(rx|tx|flow)_[a-z0-9_]+ [0-9.]+ [a-z_]+$' |
+    grep -E '^(rx|tx|flow|wire)_[a-z0-9_]+ [0-9.]+ [a-z_]+$' |
     while read -r name value unit; do figure "$name" "$value" "$unit"; done
 fi
 

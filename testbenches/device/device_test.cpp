@@ -20,6 +20,7 @@
 #include "nicsim/model/device/nic_device.hpp"
 #include "nicsim/model/flow_key.hpp"
 #include "nicsim/model/rss.hpp"
+#include "nicsim/regs/nic_formats.hpp"
 #include "nicsim/regs/nic_regs.hpp"
 
 namespace nicsim::model {
@@ -704,6 +705,80 @@ TEST_F(DeviceTest, EmHitDeliversAndCounts) {
   EXPECT_EQ(rd64(R::flow::FT_BYTES_LO_ADDR), 2 * f.size());
   EXPECT_EQ(reg(R::flow::FT_LAST_SEEN_ADDR), 3u);
   EXPECT_EQ(dev_.counters().em_hits, 2u);
+}
+
+// Spec 10: EM_ACTIVITY writes one record per handle (valid, counters, last seen) into the
+// command's buffer; a buffer too small or handles past 2^32 are BAD_COMMAND with nothing
+// written; handles without an entry (or beyond the table) are records with valid 0.
+TEST_F(DeviceTest, FlowCommandRingActivity) {
+  enable();
+  vnic(2, 1, 1);
+  RxRing r = make_rx(R::rxq::element(1), 4, 16);
+  auto ring = mem_.allocate(16 * 128, 128);
+  auto buf = mem_.allocate(4096, 64);
+  using namespace R::fcmd;
+  dev_.write32(FCMD_BASE_LO_ADDR, static_cast<std::uint32_t>(ring.dev_addr));
+  dev_.write32(FCMD_BASE_HI_ADDR, static_cast<std::uint32_t>(ring.dev_addr >> 32));
+  dev_.write32(FCMD_SIZE_LOG2_ADDR, 4);
+  dev_.write32(FCMD_CTRL_ADDR, 1);
+  const auto f = udp_frame(4242, 100);
+  std::uint32_t h = 0;
+  ASSERT_EQ(em_insert(flow_key_of(f, 0), forward_to_vnic(2), &h), 1u);
+  dev_.advance(0x30000);
+  dev_.wire_rx(f);
+  dev_.wire_rx(f);
+  EXPECT_EQ(drain(r).size(), 2u);
+  const std::uint32_t cap = 2 * 64 * 4;  // small_config: 2 banks x 64 buckets x 4 ways
+  auto post = [&](unsigned i, std::uint32_t first, std::uint16_t n, std::uint32_t len) {
+    fmt::Fcmd c;
+    c.op = fmt::FcmdOp::kEmActivity;
+    c.handle = first;
+    c.entries = n;
+    c.buf_addr = buf.dev_addr;
+    c.buf_len = len;
+    c.encode(ring.host.subspan(std::size_t{i} * 128, 128));
+    std::fill(buf.host.begin(), buf.host.end(), 0xEE);
+    dev_.write32(FCMD_PROD_ADDR, i + 1);
+    EXPECT_EQ(reg(FCMD_CONS_ADDR), i + 1);
+    return fmt::Fcmd::decode(ring.host.subspan(std::size_t{i} * 128, 128)).status;
+  };
+  auto rec = [&](unsigned i) { return fmt::EmActivity::decode(buf.host.subspan(32 * i, 32)); };
+  // The entry and its neighbours (h - 1 may be before handle 0: start at h & ~3).
+  const std::uint32_t first = h & ~3u;
+  EXPECT_EQ(post(0, first, 8, 8 * 32), fmt::FlowStatus::kOk);
+  for (unsigned i = 0; i < 8; ++i) {
+    const auto a = rec(i);
+    EXPECT_EQ(a.handle, first + i);
+    EXPECT_EQ(a.valid(), first + i == h);
+    EXPECT_EQ(a.pkts, first + i == h ? 2u : 0u);
+    EXPECT_EQ(a.bytes, first + i == h ? 2 * f.size() : 0u);
+    EXPECT_EQ(a.last_seen, first + i == h ? 3u : 0u);
+  }
+  EXPECT_EQ(buf.host[8 * 32], 0xEE);  // nothing past the records
+  // Buffer too small: nothing written.
+  EXPECT_EQ(post(1, first, 8, 8 * 32 - 1), fmt::FlowStatus::kBadCommand);
+  EXPECT_EQ(buf.host[0], 0xEE);
+  // Handles past 2^32: BAD_COMMAND; up to 2^32 - 1 and beyond the table: records, not valid.
+  EXPECT_EQ(post(2, 0xFFFFFFFFu, 2, 4096), fmt::FlowStatus::kBadCommand);
+  EXPECT_EQ(buf.host[0], 0xEE);
+  EXPECT_EQ(post(3, cap - 1, 2, 4096), fmt::FlowStatus::kOk);
+  EXPECT_FALSE(rec(1).valid());
+  EXPECT_EQ(rec(1).handle, cap);
+  EXPECT_EQ(post(4, 0xFFFFFFFFu, 1, 32), fmt::FlowStatus::kOk);
+  EXPECT_FALSE(rec(0).valid());
+  // No entries: OK, nothing written.
+  EXPECT_EQ(post(5, h, 0, 0), fmt::FlowStatus::kOk);
+  EXPECT_EQ(buf.host[0], 0xEE);
+  // Deleted and inserted again (same handle): counters start from zero.
+  dev_.write32(R::flow::FT_HANDLE_ADDR, h);
+  EXPECT_EQ(ft_cmd(3), 1u);
+  std::uint32_t h2 = 0;
+  ASSERT_EQ(em_insert(flow_key_of(f, 0), forward_to_vnic(2), &h2), 1u);
+  ASSERT_EQ(h2, h);
+  EXPECT_EQ(post(6, h, 1, 32), fmt::FlowStatus::kOk);
+  EXPECT_TRUE(rec(0).valid());
+  EXPECT_EQ(rec(0).pkts, 0u);
+  EXPECT_EQ(rec(0).last_seen, 0u);
 }
 
 TEST_F(DeviceTest, MissGoesToExceptionRing) {

@@ -4,6 +4,7 @@
 // flow-command ring, encap templates, meters, decap.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <type_traits>
 
 #include "fixture.hpp"
@@ -253,6 +254,91 @@ TEST_F(FlowTest, ExistsNotFoundAndDestroy) {
   EXPECT_EQ(ft.size(), 0u);
   w.wire_rx(frame);
   EXPECT_EQ(exc.poll().size(), 1u);
+}
+
+// query_bulk (EM flows through the ring's EM_ACTIVITY, the rest through query()) answers what
+// query() answers, flow by flow; a destroyed flow is NOT_FOUND; a flow re-created after its
+// destroy starts from zero.
+TEST_F(FlowTest, BulkQueryEqualsPerFlowQuery) {
+  vnic(1, 0, 1);
+  RxQueue rx(drv, 0, {});
+  ft.set_command_ring_size(1);  // 2 slots: commands over several doorbells
+  std::vector<FlowRule> rules;
+  for (unsigned i = 0; i < 160; ++i) {
+    rules.push_back({{.ingress_vport = 0},
+                     tcp4_pattern(0x0a000000 + i, 0x0a0000ff, static_cast<std::uint16_t>(i), 80),
+                     {{ActionVnic{1}}}});
+  }
+  rules.push_back({{.priority = 3, .ingress_vport = 0}, {{ItemEth{}, ItemIpv6{}}},
+                   {{ActionDrop{}}}});  // TCAM
+  const auto made = ft.create_batch(rules);
+  std::vector<Flow> flows;
+  for (const auto& f : made) {
+    ASSERT_TRUE(f.ok()) << f.error().to_string();
+    flows.push_back(*f);
+  }
+  std::size_t sent = 0, got = 0;
+  for (unsigned i = 0; i < 160; i += 3) {
+    for (unsigned k = 0; k <= i % 4; ++k, ++sent)
+      w.wire_rx(tcp4(0x0a000000 + i, 0x0a0000ff, static_cast<std::uint16_t>(i), 80));
+    got += rx.poll().size();
+  }
+  EXPECT_EQ(got + rx.poll().size(), sent);
+  // A destroyed flow, and one flow twice.
+  ASSERT_TRUE(ft.destroy(flows[10]).ok());
+  flows.push_back(flows[9]);
+  const auto bulk = ft.query_bulk(flows);
+  ASSERT_EQ(bulk.size(), flows.size());
+  unsigned hit = 0;
+  for (std::size_t i = 0; i < flows.size(); ++i) {
+    const auto one = ft.query(flows[i]);
+    ASSERT_EQ(bulk[i].ok(), one.ok()) << i;
+    if (!one.ok()) {
+      EXPECT_EQ(bulk[i].error().type, one.error().type) << i;
+      continue;
+    }
+    EXPECT_EQ(bulk[i]->packets, one->packets) << i;
+    EXPECT_EQ(bulk[i]->bytes, one->bytes) << i;
+    EXPECT_EQ(bulk[i]->last_seen, one->last_seen) << i;
+    if (bulk[i]->packets != 0) ++hit;
+  }
+  EXPECT_EQ(bulk[10].error().type, T::kNotFound);
+  EXPECT_FALSE(bulk[160].value().last_seen.has_value());  // the TCAM rule
+  EXPECT_EQ(hit, 55u);  // 0, 3, .., 159, and 9 twice
+  EXPECT_EQ(bulk[9]->packets, 2u);
+  EXPECT_EQ(bulk[161]->packets, 2u);
+  // Flows far apart (a command each: more commands than ring slots, several doorbells).
+  std::vector<std::pair<std::uint32_t, Flow>> by_handle;
+  for (unsigned i = 0; i < 160; ++i)
+    if (i != 10) by_handle.emplace_back(*ft.hw_handle(flows[i]), flows[i]);
+  std::sort(by_handle.begin(), by_handle.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Flow> sparse;
+  std::int64_t last = -100;
+  for (const auto& [h, f] : by_handle) {
+    if (h >= last + 40) {
+      sparse.push_back(f);
+      last = h;
+    }
+  }
+  ASSERT_GE(sparse.size(), 5u);
+  const auto sb = ft.query_bulk(sparse);
+  for (std::size_t i = 0; i < sparse.size(); ++i) {
+    ASSERT_TRUE(sb[i].ok()) << i;
+    EXPECT_EQ(sb[i]->packets, ft.query(sparse[i])->packets) << i;
+    EXPECT_EQ(sb[i]->last_seen, ft.query(sparse[i])->last_seen) << i;
+  }
+  // Destroyed and created again (the same key, the same entry; it had 2 packets): zero.
+  const auto h9 = ft.hw_handle(flows[9]);
+  ASSERT_TRUE(ft.destroy(flows[9]).ok());
+  auto again = ft.create(rules[9]);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(ft.hw_handle(*again), h9);
+  const auto fresh = ft.query_bulk(std::vector<Flow>{*again});
+  ASSERT_TRUE(fresh[0].ok());
+  EXPECT_EQ(fresh[0]->packets, 0u);
+  EXPECT_EQ(fresh[0]->last_seen, 0u);
+  EXPECT_TRUE(ft.flush().ok());
 }
 
 TEST_F(FlowTest, TableFullIsReported) {

@@ -47,6 +47,8 @@ using model::Prng;
 // The Verilated configuration (testbenches/rtl_top/CMakeLists.txt).
 constexpr unsigned kNumVnic = 4, kNumRxq = 8, kNumTxq = 5, kNumVec = 8;
 constexpr std::uint32_t kEmBuckets = 64, kTcamEntries = 16, kNumMeters = 8, kNumEncap = 8;
+// EM_ACTIVITY of the differential: every handle of the table and 8 past it.
+constexpr std::uint16_t kActivityHandles = 2 * 4 * kEmBuckets + 8;
 constexpr rtl_dp::Limits kLimits{kNumVnic, kNumMeters, kNumEncap};
 
 // Host memory layout (one region, same device addresses for the RTL and the model).
@@ -68,6 +70,7 @@ struct Layout {
   std::uint64_t tx_ring(unsigned q) const { return base + 0x20'0000 + q * kTxEntries * kTxDesc; }
   std::uint64_t tx_cq(unsigned q) const { return base + 0x28'0000 + q * kTxEntries * kTxCpl; }
   std::uint64_t fc_ring() const { return base + 0x30'0000; }
+  std::uint64_t fc_activity() const { return base + 0x38'0000; }  // EM_ACTIVITY records
   std::uint64_t rx_buf(unsigned r, unsigned slot) const {
     return base + 0x40'0000 + (std::uint64_t{r} * kRxEntries + slot) * kBufBytes;
   }
@@ -499,7 +502,8 @@ class Scenario {
       ++fc_prod_;
     }
     d.w32(R::fcmd::FCMD_PROD_ADDR, fc_prod_);
-    for (int i = 0; i < 2000 && d.rtl.read32(R::fcmd::FCMD_CONS_ADDR) != fc_prod_; ++i) {
+    // (An EM_ACTIVITY of the whole table takes ~10 clocks per handle.)
+    for (int i = 0; i < 100000 && d.rtl.read32(R::fcmd::FCMD_CONS_ADDR) != fc_prod_; ++i) {
     }
     d.r32(R::fcmd::FCMD_CONS_ADDR, "FCMD_CONS");
     d.r32(R::flow::FT_COUNT_ADDR, "FT_COUNT");
@@ -507,6 +511,16 @@ class Scenario {
     Bytes b(n * 128);
     d.hm.read(d.lay.fc_ring(), b);
     EXPECT_EQ(a, b) << "flow-command ring";
+    const Bytes ra = d.rtl.mem().read(d.lay.fc_activity(), kActivityHandles * 32);
+    Bytes rb(kActivityHandles * 32);
+    d.hm.read(d.lay.fc_activity(), rb);
+    for (std::size_t i = 0; i < ra.size(); ++i) {
+      if (ra[i] != rb[i]) {
+        ADD_FAILURE() << "EM_ACTIVITY record " << i / 32 << " byte " << i % 32 << ": rtl "
+                      << unsigned{ra[i]} << " model " << unsigned{rb[i]};
+        break;
+      }
+    }
   }
 
   Prng& rng() { return rng_; }
@@ -527,6 +541,19 @@ class Scenario {
   std::uint16_t fc_prod_ = 0;
   std::array<std::uint64_t, 8> exc_reasons_{};
 };
+
+/// An EM_ACTIVITY command: the records of `entries` handles from `first` into `buf`.
+Bytes em_activity_slot(std::uint32_t first, std::uint16_t entries, std::uint64_t buf) {
+  fmt::Fcmd c;
+  c.op = fmt::FcmdOp::kEmActivity;
+  c.handle = first;
+  c.entries = entries;
+  c.buf_addr = buf;
+  c.buf_len = entries * 32u;
+  Bytes s(128, 0);
+  c.encode(s);
+  return s;
+}
 
 Bytes em_insert_slot(const model::FlowKey& key, const ActionRecord& a) {
   Bytes s(128, 0);
@@ -629,7 +656,9 @@ void differential(unsigned data_w, std::uint64_t seed, std::uint64_t frames, uns
     ++n;
     if (n % per_batch == 0 || n == items.size()) {
       bad += sc.finish_batch();
-      if (!ring_cmds[batch].empty()) sc.flow_commands(ring_cmds[batch]);
+      // The batch's inserts, then the counters of every handle (and some past the table).
+      ring_cmds[batch].push_back(em_activity_slot(0, kActivityHandles, sc.d().lay.fc_activity()));
+      sc.flow_commands(ring_cmds[batch]);
       tx_in_batch = 0;
       ++batch;
       if (::testing::Test::HasFatalFailure()) return;
@@ -845,6 +874,69 @@ TEST(RtlTopFigures, W512) {
     EXPECT_GT(ok, kN / 2) << "inserts that succeeded (the table holds 512)";
     const double secs = static_cast<double>(nic.d.rtl.cycle() - t0) * kClockNs * 1e-9;
     print_figure("flow_cmd_inserts_per_sim_s", kN / secs, "per_s");
+    // EM_ACTIVITY of the whole table (512 handles), doorbell to its status.
+    constexpr std::uint16_t kH = 2 * 4 * kEmBuckets;
+    nic.d.rtl.mem().write(nic.d.lay.fc_ring() + kN * 128ull,
+                          em_activity_slot(0, kH, nic.d.lay.fc_activity()));
+    const std::uint64_t a0 = nic.d.rtl.cycle();
+    nic.d.rtl.write32(R::fcmd::FCMD_PROD_ADDR, kN + 1);
+    while (nic.d.rtl.cycle() - a0 < 1'000'000 &&
+           nic.d.rtl.mem().read_byte(nic.d.lay.fc_ring() + kN * 128ull + 1) == 0) {
+      nic.d.rtl.step();
+    }
+    ASSERT_EQ(nic.d.rtl.mem().read_byte(nic.d.lay.fc_ring() + kN * 128ull + 1), 1);
+    unsigned valid = 0;
+    for (unsigned i = 0; i < kH; ++i) {
+      const Bytes rec = nic.d.rtl.mem().read(nic.d.lay.fc_activity() + 32ull * i, 32);
+      const fmt::EmActivity a = fmt::EmActivity::decode(rec);
+      EXPECT_EQ(a.handle, i);
+      valid += a.valid() ? 1 : 0;
+    }
+    EXPECT_EQ(valid, ok) << "the inserted entries";
+    print_figure("flow_activity_entries_per_sim_s",
+                 kH / (static_cast<double>(nic.d.rtl.cycle() - a0) * kClockNs * 1e-9), "per_s");
+  }
+  {
+    // Lookups during an EM activity scan: 64-byte frames wire to wire (a TCAM rule sends the
+    // wire's frames back to it), clocks per frame without a scan and while two scans of the
+    // whole table (1024 handles) run.
+    const std::vector<Bytes> frames = sized_frames("64", 1000, 11);
+    double cpf[2] = {0, 0};
+    for (int scan = 0; scan < 2; ++scan) {
+      FigureNic<V> nic(512);
+      nic.setup();
+      model::TcamKey value{}, mask{};
+      mask[0] = 0xFF;
+      nic.d.tcam_write(0, 0, value, mask, model::forward_to_wire());
+      const std::uint64_t fc = nic.d.lay.fc_ring();
+      nic.d.rtl.write32(R::fcmd::FCMD_BASE_LO_ADDR, static_cast<std::uint32_t>(fc));
+      nic.d.rtl.write32(R::fcmd::FCMD_BASE_HI_ADDR, static_cast<std::uint32_t>(fc >> 32));
+      nic.d.rtl.write32(R::fcmd::FCMD_SIZE_LOG2_ADDR, 2);
+      nic.d.rtl.write32(R::fcmd::FCMD_CTRL_ADDR, 1);
+      constexpr std::uint16_t kH = 2 * 4 * kEmBuckets;
+      if (scan != 0) {
+        for (unsigned i = 0; i < 2; ++i)
+          nic.d.rtl.mem().write(fc + i * 128ull, em_activity_slot(0, kH, nic.d.lay.fc_activity()));
+        nic.d.rtl.write32(R::fcmd::FCMD_PROD_ADDR, 2);
+        // Until the first scan runs (its slot fetched, its first records written).
+        while (nic.d.rtl.mem().read_byte(nic.d.lay.fc_activity() + 24) == 0 &&
+               nic.d.rtl.mem().read_byte(nic.d.lay.fc_activity() + 32 + 24) == 0) {
+          nic.d.rtl.step();
+        }
+      }
+      for (const Bytes& f : frames) nic.d.rtl.send(f);
+      const std::uint64_t t0 = nic.d.rtl.cycle();
+      while (nic.d.rtl.wire_out().size() < frames.size() && nic.d.rtl.cycle() - t0 < 1'000'000)
+        nic.d.rtl.step();
+      ASSERT_EQ(nic.d.rtl.wire_out().size(), frames.size());
+      cpf[scan] = static_cast<double>(nic.d.rtl.cycle() - t0) / frames.size();
+      if (scan != 0) {
+        EXPECT_EQ(nic.d.rtl.mem().read_byte(fc + 128 + 1), 0)
+            << "the scans ended before the frames: the figure does not measure a scan";
+      }
+    }
+    print_figure("wire_clocks_per_frame_64", cpf[0], "clocks");
+    print_figure("wire_clocks_per_frame_64_during_activity", cpf[1], "clocks");
   }
 }
 

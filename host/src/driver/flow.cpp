@@ -798,6 +798,18 @@ std::span<std::uint8_t> FlowTable::ring_slot(std::uint16_t index) {
   return {ring_.data() + (index & (n - 1)) * fmt::Fcmd::kBytes, fmt::Fcmd::kBytes};
 }
 
+void FlowTable::ring_run(std::uint16_t prod) {
+  const std::uint32_t b = drv_->block(Block::kFcmd).base;
+  ring_prod_ = prod;
+  std::atomic_thread_fence(std::memory_order_release);
+  drv_->wr(b + R::fcmd::FCMD_PROD, ring_prod_);
+  unsigned polls = 0;
+  while (static_cast<std::uint16_t>(drv_->rd(b + R::fcmd::FCMD_CONS)) != ring_prod_) {
+    if (++polls > 1000000) throw DriverError(DriverErrc::kTimeout, "flow-command ring stalled");
+  }
+  std::atomic_thread_fence(std::memory_order_acquire);
+}
+
 std::vector<Result<Flow>> FlowTable::create_batch(std::span<const FlowRule> rules) {
   std::vector<std::optional<Result<Flow>>> res(rules.size());
   std::vector<std::pair<std::size_t, CompiledRule>> em;
@@ -817,7 +829,6 @@ std::vector<Result<Flow>> FlowTable::create_batch(std::span<const FlowRule> rule
       for (auto& [i, c] : em) res[i].emplace(install_em(c));
     } else {
       if (ring_.empty()) setup_ring();
-      const std::uint32_t b = drv_->block(Block::kFcmd).base;
       const unsigned n = 1u << ring_log2_;
       std::size_t next = 0;
       while (next < em.size()) {
@@ -831,15 +842,7 @@ std::vector<Result<Flow>> FlowTable::create_batch(std::span<const FlowRule> rule
           cmd.action = c.action;
           cmd.encode(ring_slot(static_cast<std::uint16_t>(first + j)));
         }
-        ring_prod_ = static_cast<std::uint16_t>(first + chunk);
-        std::atomic_thread_fence(std::memory_order_release);
-        drv_->wr(b + R::fcmd::FCMD_PROD, ring_prod_);
-        unsigned polls = 0;
-        while (static_cast<std::uint16_t>(drv_->rd(b + R::fcmd::FCMD_CONS)) != ring_prod_) {
-          if (++polls > 1000000)
-            throw DriverError(DriverErrc::kTimeout, "flow-command ring stalled");
-        }
-        std::atomic_thread_fence(std::memory_order_acquire);
+        ring_run(static_cast<std::uint16_t>(first + chunk));
         for (std::size_t j = 0; j < chunk; ++j) {
           const auto& [i, c] = em[next + j];
           const fmt::Fcmd done = fmt::Fcmd::decode(ring_slot(static_cast<std::uint16_t>(first + j)));
@@ -919,6 +922,90 @@ Result<FlowCounters> FlowTable::query(Flow f) {
     c.bytes = drv_->rd64(b + R::tcam::TCAM_BYTES_LO);
   }
   return c;
+}
+
+namespace {
+// query_bulk: records of the activity buffer (32 bytes each: 128 KiB), and the largest gap
+// between two handles one EM_ACTIVITY command spans (the NIC reads the entries between; a
+// longer gap starts another command).
+constexpr std::uint32_t kActivityRecords = 4096;
+constexpr std::uint32_t kActivityGap = 32;
+}  // namespace
+
+std::vector<Result<FlowCounters>> FlowTable::query_bulk(std::span<const Flow> flows) {
+  std::vector<std::optional<Result<FlowCounters>>> res(flows.size());
+  std::vector<std::pair<std::uint32_t, std::size_t>> em;  // (EM handle, index in flows)
+  const bool ring = drv_->features().flow_command_ring;
+  for (std::size_t i = 0; i < flows.size(); ++i) {
+    const auto it = flows_.find(flows[i].id);
+    if (!ring || it == flows_.end() || it->second.table != FlowTableKind::kExact) {
+      res[i].emplace(query(flows[i]));  // TCAM, unknown flow, or no ring
+    } else {
+      em.emplace_back(it->second.hw, i);
+    }
+  }
+  std::sort(em.begin(), em.end());
+  if (!em.empty()) {
+    if (ring_.empty()) setup_ring();
+    constexpr std::size_t kRec = fmt::EmActivity::kBytes;
+    if (activity_.empty()) activity_ = drv_->device().alloc_dma(kActivityRecords * kRec, 64);
+    struct Cmd {
+      std::size_t first, end;  // em[first, end)
+      std::uint32_t record;    // of its first handle in the buffer
+    };
+    const std::size_t n = std::size_t{1} << ring_log2_;
+    std::size_t next = 0;
+    while (next < em.size()) {
+      // Commands for runs of nearby handles, until the ring or the buffer is full.
+      std::vector<Cmd> cmds;
+      std::uint32_t used = 0;
+      const std::uint16_t first_slot = ring_prod_;
+      while (next < em.size() && cmds.size() < n && used < kActivityRecords) {
+        const std::uint32_t h0 = em[next].first;
+        std::size_t end = next + 1;
+        while (end < em.size() && em[end].first - em[end - 1].first <= kActivityGap &&
+               em[end].first - h0 < kActivityRecords - used) {
+          ++end;
+        }
+        const std::uint32_t count = em[end - 1].first - h0 + 1;
+        fmt::Fcmd cmd;
+        cmd.op = fmt::FcmdOp::kEmActivity;
+        cmd.handle = h0;
+        cmd.entries = static_cast<std::uint16_t>(count);
+        cmd.buf_addr = activity_.iova() + std::uint64_t{used} * kRec;
+        cmd.buf_len = static_cast<std::uint32_t>(count * kRec);
+        cmd.encode(ring_slot(static_cast<std::uint16_t>(first_slot + cmds.size())));
+        cmds.push_back({next, end, used});
+        used += count;
+        next = end;
+      }
+      ring_run(static_cast<std::uint16_t>(first_slot + cmds.size()));
+      for (std::size_t c = 0; c < cmds.size(); ++c) {
+        const Cmd& k = cmds[c];
+        const fmt::Fcmd done = fmt::Fcmd::decode(ring_slot(static_cast<std::uint16_t>(first_slot + c)));
+        for (std::size_t j = k.first; j < k.end; ++j) {
+          const auto [h, i] = em[j];
+          if (done.status != FlowStatus::kOk) {
+            res[i].emplace(status_error(done.status, "exact-match activity (command ring)"));
+            continue;
+          }
+          const std::size_t at = (k.record + (h - em[k.first].first)) * kRec;
+          const fmt::EmActivity r =
+              fmt::EmActivity::decode(std::span(activity_.data() + at, kRec));
+          if (!r.valid() || r.handle != h) {
+            res[i].emplace(err(Type::kNotFound, -1, "flow " + std::to_string(flows[i].id) +
+                                                        ": its exact-match entry is gone"));
+          } else {
+            res[i].emplace(FlowCounters{r.pkts, r.bytes, r.last_seen});
+          }
+        }
+      }
+    }
+  }
+  std::vector<Result<FlowCounters>> out;
+  out.reserve(res.size());
+  for (auto& r : res) out.push_back(std::move(*r));
+  return out;
 }
 
 Result<void> FlowTable::flush() {

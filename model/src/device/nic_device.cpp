@@ -848,6 +848,7 @@ void NicDevice::fcmd_run() {
                               fmt::fcmd_tcam_ext::DATA.view(mask_b), c.action, true);
         break;
       }
+      case fmt::FcmdOp::kEmActivity: status = em_activity(c); break;
       default: break;
     }
     {
@@ -867,6 +868,30 @@ void NicDevice::fcmd_run() {
   }
 wait:
   if (ran && fcmd_cons_ == fcmd_prod_ && (fcmd_irq_ & 0x80000000u) != 0) raise(fcmd_irq_ & 0xFFu);
+}
+
+FlowStatus NicDevice::em_activity(const fmt::Fcmd& c) {
+  // Record i describes handle c.handle + i; the handles must stay below 2^32 and the records
+  // fit the buffer, else nothing is written.
+  constexpr std::uint64_t kRec = fmt::EmActivity::kBytes;
+  if (std::uint64_t{c.handle} + c.entries > (std::uint64_t{1} << 32) ||
+      std::uint64_t{c.entries} * kRec > c.buf_len) {
+    return FlowStatus::kBadCommand;
+  }
+  const ExactMatchTable& em = pipeline_.em();
+  for (std::uint32_t i = 0; i < c.entries; ++i) {
+    fmt::EmActivity r;
+    r.handle = c.handle + i;
+    EmEntry e;
+    if (em.read(r.handle, e)) {
+      r.set_valid(true);
+      r.pkts = e.counters.pkts;
+      r.bytes = e.counters.bytes;
+      r.last_seen = e.counters.last_seen;
+    }
+    dma_write(c.buf_addr + i * kRec, r.encode());
+  }
+  return FlowStatus::kOk;
 }
 
 }  // namespace nicsim::model

@@ -198,6 +198,8 @@ class NicDevice {
   void tx_run_all();
   [[nodiscard]] bool spoofed(std::span<const std::uint8_t> frame, unsigned vport) const;
   void fcmd_run();
+  /// An EM_ACTIVITY command of the ring: the records into its buffer; its status.
+  FlowStatus em_activity(const fmt::Fcmd& c);
   void completion_written(Queue& q);
   void irq_check(Queue& q);
   void raise(unsigned vector);
