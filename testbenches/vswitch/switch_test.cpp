@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fixture.hpp"
+#include "nicsim/host/hal/model_device.hpp"
 #include "nicsim/host/vswitch/dash.hpp"
 #include "nicsim/host/vswitch/frame_rule.hpp"
 #include "nicsim/host/vswitch/switch.hpp"
@@ -426,6 +427,34 @@ TEST_F(SwitchTest, IdleFlowsAgeOutOfTheNicAndActiveOnesStay) {
   send_from_vm(b, t + 2);
   EXPECT_EQ(served, 1u);
   EXPECT_EQ(sw->offloaded(), 2u);
+}
+
+// Aging reads the counters of all offloaded flows in bulk (the flow-command ring's EM_ACTIVITY),
+// not with a register round trip per flow: on the model backend, whose device counts them, the
+// register accesses of an expire() stay a handful however many flows there are.
+TEST_F(SwitchTest, AgingReadsTheNicsCountersInBulk) {
+  start();
+  constexpr unsigned kFlows = 40;
+  for (unsigned i = 0; i < kFlows; ++i) {
+    send_from_vm(vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2",
+                          static_cast<std::uint16_t>(8000 + i), 53, true),
+                 0);
+  }
+  ASSERT_EQ(sw->offloaded(), kFlows);
+  // Half of them carry packets in the NIC.
+  for (unsigned i = 0; i < kFlows; i += 2) {
+    send_from_vm(vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.2",
+                          static_cast<std::uint16_t>(8000 + i), 53, true),
+                 1);
+  }
+  const auto* md = dynamic_cast<const ModelDevice*>(&w.device());
+  const auto accesses = [&] { return md ? md->mmio_reads() + md->mmio_writes() : 0; };
+  const std::uint64_t before = accesses();
+  EXPECT_EQ(sw->expire(1), 0u);
+  EXPECT_EQ(sw->stats().touched, kFlows / 2);
+  if (md != nullptr) EXPECT_LT(accesses() - before, 16u) << "per flow it would be ~8 each";
+  EXPECT_EQ(sw->expire(ConnTimeouts{}.udp_unreplied + 1), kFlows / 2) << "the idle half";
+  EXPECT_EQ(sw->offloaded(), kFlows / 2);
 }
 
 TEST_F(SwitchTest, MeterBucketsBillSoftwareAndOffloadedPacketsAlike) {
