@@ -42,7 +42,6 @@ std::uint32_t NicDevice::caps1() const {
   r = CAPS1_EM_WAYS.put(r, kEmWays);
   r = CAPS1_TCAM_ENTRIES.put(r, p.tcam_entries);
   r = CAPS1_NUM_METERS.put(r, p.num_meters == 0 ? 0 : p.num_meters - 1);
-  r = CAPS1_NUM_ENCAP.put(r, p.num_encap == 0 ? 0 : p.num_encap - 1);
   return r;
 }
 
