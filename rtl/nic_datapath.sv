@@ -705,7 +705,10 @@ module nic_datapath #(
     endcase
     if (o_encap) begin
       // Ethernet 14 (+4 with a TCI), IPv4 20 / IPv6 40, UDP 8, VXLAN 8.
-      o_out_len = o_out_len + 17'd30 + (o_tmpl.flags.ipv6 ? 17'd40 : 17'd20) +
+      // Spec 5.5: Ethernet 14, IP, then UDP + VXLAN or Geneve (16) or GRE (NVGRE, 8).
+      o_out_len = o_out_len + 17'd14 +
+                  ((o_tmpl.flags.tunnel == nic_fmt_pkg::ENCAP_TUNNEL_NVGRE) ? 17'd8 : 17'd16) +
+                  (o_tmpl.flags.ipv6 ? 17'd40 : 17'd20) +
                   ((o_tmpl.vlan_tci != 16'd0) ? 17'd4 : 17'd0);
     end
 

@@ -30,7 +30,8 @@
 //   TCAM_CMD: the TCAM's status (it checks op and index). QUERY OK sets TCAM_PKTS/TCAM_BYTES;
 //     READ OK writes TCAM_PRIO, TCAM_VALUE, TCAM_MASK, TCAM_ACTION.
 //   METER_CMD / ENCAP_CMD: op outside 1..2 or index outside 1..NUM_METERS-1 / 1..NUM_ENCAP-1
-//     (all 32 bits compared) is BAD_COMMAND here. Meter READ OK writes METER_RATE, METER_BURST
+//     (all 32 bits compared), or ENCAP_CMD WRITE of a template whose tunnel type is the
+//     reserved 3, is BAD_COMMAND here. Meter READ OK writes METER_RATE, METER_BURST
 //     and sets METER_TOKENS; encap WRITE writes the template, READ writes ENCAP_DATA (a
 //     template never written reads as the model's default template: encap_table keeps a
 //     written bit in each RAM word). The actions engine takes no command while the template
@@ -679,8 +680,16 @@ module nic_mgmt #(
                   : (actions_meter_cmd_wr ? actions_meter_cmd_wdata : actions_encap_cmd_wdata);
   assign ac_m_ok  = (ac_cmd == AC_WRITE || ac_cmd == AC_READ) && actions_meter_index != 32'd0
                     && actions_meter_index < 32'(NUM_METERS);
-  assign ac_e_ok  = (ac_cmd == AC_WRITE || ac_cmd == AC_READ) && actions_encap_index != 32'd0
-                    && actions_encap_index < 32'(NUM_ENCAP);
+  // A template with the reserved tunnel type is not written (spec 5.5): BAD_COMMAND.
+  logic [nic_fmt_pkg::ENCAP_TUNNEL_W-1:0] ac_tunnel;
+  logic                                   ac_tmpl_ok;
+  assign ac_tunnel  =
+      actions_encap_data[nic_fmt_pkg::ENCAP_TUNNEL_LSB +: nic_fmt_pkg::ENCAP_TUNNEL_W];
+  assign ac_tmpl_ok = ac_tunnel == nic_fmt_pkg::ENCAP_TUNNEL_VXLAN ||
+                      ac_tunnel == nic_fmt_pkg::ENCAP_TUNNEL_NVGRE ||
+                      ac_tunnel == nic_fmt_pkg::ENCAP_TUNNEL_GENEVE;
+  assign ac_e_ok  = (ac_cmd == AC_READ || (ac_cmd == AC_WRITE && ac_tmpl_ok)) &&
+                    actions_encap_index != 32'd0 && actions_encap_index < 32'(NUM_ENCAP);
   assign ac_enc_wr = ac_start && !ac_meter && ac_e_ok && ac_cmd == AC_WRITE;
   assign ac_enc_rd = ac_start && !ac_meter && ac_e_ok && ac_cmd == AC_READ;
   assign ac_m_rsp  = ac_st_q == A_MRSP && m_meter_rsp_valid;

@@ -481,6 +481,19 @@ TEST(DeviceEncapTable, DefaultAndLargestSize) {
   dev.write32(ENCAP_CMD_ADDR, 2);
   EXPECT_EQ(dev.read32(ACT_STATUS_ADDR), 5u);
 
+  // A template with the reserved tunnel type (3) is refused and the entry stays as it was.
+  for (std::uint32_t i = 0; i < ENCAP_DATA_COUNT; ++i) dev.write32(ENCAP_DATA_ADDR + 4 * i, 0);
+  dev.write32(ENCAP_DATA_ADDR + 12, 3u << 17);  // byte 14 bits 2:1
+  dev.write32(ENCAP_INDEX_ADDR, 200);
+  dev.write32(ENCAP_CMD_ADDR, 1);
+  EXPECT_EQ(dev.read32(ACT_STATUS_ADDR), 5u);
+  dev.write32(ENCAP_CMD_ADDR, 2);
+  EXPECT_EQ(dev.read32(ACT_STATUS_ADDR), 1u);
+  EXPECT_EQ(dev.read32(ENCAP_DATA_ADDR), 200u * 0x01000193u);
+  dev.write32(ENCAP_DATA_ADDR + 12, 2u << 17);  // Geneve: accepted
+  dev.write32(ENCAP_CMD_ADDR, 1);
+  EXPECT_EQ(dev.read32(ACT_STATUS_ADDR), 1u);
+
   DeviceConfig big;
   big.pipeline.num_encap = 65536;
   NicDevice dev_big(big, mem);

@@ -227,7 +227,11 @@ void NicDevice::encap_command(std::uint32_t value) {
     std::array<std::uint8_t, kEncapBytes> b{};
     for (std::size_t i = 0; i < b.size(); ++i)
       b[i] = static_cast<std::uint8_t>(encap_data_[i / 4] >> (8 * (i % 4)));
-    e.set(encap_index_, EncapTemplate::decode(b));
+    // A reserved tunnel type is refused; the entry stays as it was (spec 5.5).
+    if (!e.set(encap_index_, EncapTemplate::decode(b))) {
+      act_status_ = static_cast<std::uint32_t>(kBadCommand);
+      return;
+    }
   } else {
     const auto b = e.get(encap_index_).encode();
     store_words<kEncapBytes>(b, encap_data_);
