@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: MIT
-// action_encap_hdr: the VXLAN header that an encap from a template prepends (spec 5.5), built
-// from the 64-byte template (nic_fmt_pkg::encap_t), the length of the frame it encapsulates and
-// the flow hash h1. Purely combinational.
+// action_encap_hdr: the outer headers that an encap from a template prepends (spec 5.5:
+// VXLAN, NVGRE or Geneve by the template's tunnel field), built from the 64-byte template
+// (nic_fmt_pkg::encap_t), the length of the frame it encapsulates and the flow hash h1. Purely
+// combinational. T = 16 bytes after the IP header (UDP + VXLAN or Geneve), 8 for NVGRE (GRE);
+// P = 17 (UDP), 47 for NVGRE.
 //
 //   Ethernet: template dmac, smac, [0x8100 + TCI when the template's TCI is not 0], EtherType
-//   IPv4: 45 00 | 36+len | 0000 | 4000 (DF) | TTL 17 | checksum | sip | dip     (20 bytes)
-//   IPv6: 60000000 | 16+len | 17 TTL | sip | dip                                (40 bytes)
-//   UDP:  0xC000 | (h1 & 0x3FFF) | template dport | 16+len | 0000
-//   VXLAN: 08 000000 | VNI | 00
+//   IPv4: 45 00 | 20+T+len | 0000 | 4000 (DF) | TTL P | checksum | sip | dip   (20 bytes)
+//   IPv6: 60000000 | T+len | P TTL | sip | dip                                 (40 bytes)
+//   VXLAN:  UDP 0xC000 | (h1 & 0x3FFF) | template dport | 16+len | 0000, then 08 000000 VNI 00
+//   Geneve: the same UDP, then 00 00 6558 VNI 00 (version 0, no options)
+//   NVGRE:  2000 (K) | 6558 | VSID (the template's vni) | h1 & 0xFF (FlowID)
 //
-// hdr_len is 50, 54 (has_tag), 70 (IPv6) or 74 (has_tag IPv6). Header byte i is hdr[8*i +: 8];
-// bytes at and past hdr_len are 0. Lengths are modulo 2^16, as in the model.
+// hdr_len is 50, 54 (has_tag), 70 (IPv6) or 74 (has_tag IPv6), 8 less for NVGRE. Header byte
+// i is hdr[8*i +: 8]; bytes at and past hdr_len are 0. Lengths are modulo 2^16, as in the
+// model. The tunnel value 3 never reaches here (ENCAP_CMD WRITE refuses it); it builds VXLAN.
 `resetall
 `timescale 1ns/1ps
 `default_nettype none
@@ -25,25 +29,29 @@ module action_encap_hdr (
 
   localparam int REST_BYTES = 58;  // EtherType + IPv6 + UDP + VXLAN
 
-  logic             has_tag, v6;
+  logic             has_tag, v6, nvgre, geneve;
   logic [15:0]      tci, dport, udp_len, tot_len, sport;
-  logic [7:0]       ttl;
+  logic [7:0]       ttl, proto;
   logic [23:0]      vni;
   logic [31:0]      sip4, dip4;
   logic [19:0]      acc;
   logic [16:0]      f1;
   logic [15:0]      f2, csum;
   logic [REST_BYTES*8-1:0] rest;
-  logic [8*8-1:0]   udp, vxlan;
+  logic [8*8-1:0]   udp, vxlan, tun;
+  logic [16*8-1:0]  after_ip;  // the bytes after the IP header (8 of them for NVGRE)
   logic             unused_tmpl;
 
   // The reserved bytes and bits of the template are zero.
-  assign unused_tmpl = ^{tpl.flags.rsvd_1, tpl.rsvd_21, tpl.rsvd_56, h1[31:14]};
+  assign unused_tmpl = ^{tpl.flags.rsvd_3, tpl.rsvd_21, tpl.rsvd_56, h1[31:14]};
 
   always_comb begin
     tci     = tpl.vlan_tci;
     has_tag  = tci != 16'd0;
     v6      = tpl.flags.ipv6;
+    nvgre   = tpl.flags.tunnel == nic_fmt_pkg::ENCAP_TUNNEL_NVGRE;
+    geneve  = tpl.flags.tunnel == nic_fmt_pkg::ENCAP_TUNNEL_GENEVE;
+    proto   = nvgre ? nic_pkg::IPPROTO_GRE : nic_pkg::IPPROTO_UDP;
     ttl     = tpl.ttl;
     dport   = tpl.udp_dport;
     vni     = tpl.vni;
@@ -52,12 +60,12 @@ module action_encap_hdr (
       sip4[31-8*b -: 8] = tpl.sip[8*(12+b) +: 8];
       dip4[31-8*b -: 8] = tpl.dip[8*(12+b) +: 8];
     end
-    udp_len = inner_len + 16'd16;
-    tot_len = inner_len + 16'd36;
+    udp_len = inner_len + (nvgre ? 16'd8 : 16'd16);  // also the IPv6 payload length
+    tot_len = udp_len + 16'd20;
     sport   = nic_pkg::VXLAN_SPORT_BASE | {2'b00, h1[13:0]};
 
     // IPv4 header checksum over the 20 bytes (checksum field 0).
-    acc  = 20'h04500 + {4'd0, tot_len} + 20'h04000 + {4'd0, ttl, nic_pkg::IPPROTO_UDP} +
+    acc  = 20'h04500 + {4'd0, tot_len} + 20'h04000 + {4'd0, ttl, proto} +
            {4'd0, sip4[31:16]} + {4'd0, sip4[15:0]} + {4'd0, dip4[31:16]} + {4'd0, dip4[15:0]};
     f1   = {1'b0, acc[15:0]} + {13'd0, acc[19:16]};
     f2   = f1[15:0] + {15'd0, f1[16]};
@@ -66,6 +74,16 @@ module action_encap_hdr (
     udp   = {8'h00, 8'h00, udp_len[7:0], udp_len[15:8], dport[7:0], dport[15:8],
              sport[7:0], sport[15:8]};                 // byte 0 in the low bits
     vxlan = {8'h00, vni[7:0], vni[15:8], vni[23:16], 8'h00, 8'h00, 8'h00, 8'h08};
+    if (nvgre) begin
+      tun = {h1[7:0], vni[7:0], vni[15:8], vni[23:16], nic_pkg::ETHERTYPE_TEB[7:0],
+             nic_pkg::ETHERTYPE_TEB[15:8], 8'h00, 8'h20};   // GRE, K set
+    end else if (geneve) begin
+      tun = {8'h00, vni[7:0], vni[15:8], vni[23:16], nic_pkg::ETHERTYPE_TEB[7:0],
+             nic_pkg::ETHERTYPE_TEB[15:8], 8'h00, 8'h00};   // version 0, no options
+    end else begin
+      tun = vxlan;
+    end
+    after_ip = nvgre ? {64'd0, tun} : {tun, udp};
 
     rest = '0;
     if (!v6) begin
@@ -76,22 +94,20 @@ module action_encap_hdr (
       rest[8*6 +: 16]  = 16'h0000;                                // ID
       rest[8*8 +: 16]  = {8'h00, 8'h40};                          // DF
       rest[8*10 +: 8]  = ttl;
-      rest[8*11 +: 8]  = nic_pkg::IPPROTO_UDP;
+      rest[8*11 +: 8]  = proto;
       rest[8*12 +: 16] = {csum[7:0], csum[15:8]};
       rest[8*14 +: 32] = tpl.sip[8*12 +: 32];
       rest[8*18 +: 32] = tpl.dip[8*12 +: 32];
-      rest[8*22 +: 64] = udp;
-      rest[8*30 +: 64] = vxlan;
+      rest[8*22 +: 128] = after_ip;
     end else begin
       rest[8*0 +: 16]   = {nic_pkg::ETHERTYPE_IPV6[7:0], nic_pkg::ETHERTYPE_IPV6[15:8]};
       rest[8*2 +: 32]   = {8'h00, 8'h00, 8'h00, 8'h60};
       rest[8*6 +: 16]   = {udp_len[7:0], udp_len[15:8]};
-      rest[8*8 +: 8]    = nic_pkg::IPPROTO_UDP;
+      rest[8*8 +: 8]    = proto;
       rest[8*9 +: 8]    = ttl;
       rest[8*10 +: 128] = tpl.sip;
       rest[8*26 +: 128] = tpl.dip;
-      rest[8*42 +: 64]  = udp;
-      rest[8*50 +: 64]  = vxlan;
+      rest[8*42 +: 128] = after_ip;
     end
 
     hdr = '0;
@@ -103,7 +119,7 @@ module action_encap_hdr (
     end else begin
       hdr[8*12 +: 8*REST_BYTES] = rest;
     end
-    hdr_len = 7'd50 + (has_tag ? 7'd4 : 7'd0) + (v6 ? 7'd20 : 7'd0);
+    hdr_len = 7'd50 + (has_tag ? 7'd4 : 7'd0) + (v6 ? 7'd20 : 7'd0) - (nvgre ? 7'd8 : 7'd0);
   end
 
 endmodule

@@ -34,7 +34,7 @@ module nic_datapath #(
   parameter int EM_BUCKETS   = 8192,   // 64K entries
   parameter int TCAM_ENTRIES = 64,
   parameter int NUM_METERS   = 64,
-  parameter int NUM_ENCAP    = 64,
+  parameter int NUM_ENCAP    = 4096,
   parameter int NUM_VNIC     = 8,
   parameter int FIFO_BYTES   = 32768   // frame store, a power of two > MAX_FRAME + DATA_W/8
 ) (
@@ -118,15 +118,19 @@ module nic_datapath #(
   output wire [31:0]                       meter_rsp_burst,
   output wire [31:0]                       meter_rsp_tokens,
 
+  // Encap templates (encap_table): encap_ready is low during the table's sweep after reset
+  // (NUM_ENCAP clocks); the caller neither writes nor reads until it is high.
+  output wire                              encap_ready,
   // Encap template write (ENCAP_CMD; the caller checks 1 <= index < NUM_ENCAP). Takes
   // effect for frames decided after the write.
   input  wire                              encap_wr_valid,
   input  wire [15:0]                       encap_wr_index,
   input  wire [nic_fmt_pkg::ENCAP_W-1:0]   encap_wr_data,
-  // Encap template read (ENCAP_CMD READ): encap_rd_data is the template encap_rd_index held
-  // one clock after encap_rd_valid, with encap_rd_data_valid (fixed latency 1; a write on the
-  // clock of the read is not seen). A separate copy of the templates serves it, so it never
-  // disturbs the frames' template reads. Index below NUM_ENCAP (the caller checks).
+  // Encap template read (ENCAP_CMD READ): encap_rd_data is the template encap_rd_index
+  // holds (the default template if never written), valid for the one clock of
+  // encap_rd_data_valid, two clocks after encap_rd_valid (one read at a time). It borrows
+  // the frames' read port for one clock: the decision stage waits that clock. Index below
+  // NUM_ENCAP (the caller checks).
   input  wire                              encap_rd_valid,
   input  wire [15:0]                       encap_rd_index,
   output wire                              encap_rd_data_valid,
@@ -141,7 +145,6 @@ module nic_datapath #(
   localparam int INFO_W  = nic_pkg::ACTION_META_W;
   localparam int ACT_W   = nic_fmt_pkg::ACTION_W;
   localparam int ENC_W   = nic_fmt_pkg::ENCAP_W;
-  localparam int ENC_AW  = (NUM_ENCAP > 1) ? $clog2(NUM_ENCAP) : 1;
   localparam int DQ_DEPTH = 16;
 
   initial begin
@@ -154,9 +157,6 @@ module nic_datapath #(
     if ((FIFO_BYTES & (FIFO_BYTES - 1)) != 0 || FIFO_BYTES <= nic_pkg::MAX_FRAME + KEEP_W) begin
       $error("nic_datapath (%m): FIFO_BYTES (%0d) must be a power of two above MAX_FRAME + KEEP_W",
              FIFO_BYTES);
-    end
-    if (NUM_ENCAP < 2 || (NUM_ENCAP & (NUM_ENCAP - 1)) != 0) begin
-      $error("nic_datapath (%m): NUM_ENCAP (%0d) must be a power of two, at least 2", NUM_ENCAP);
     end
     if (NUM_VNIC < 1 || NUM_VNIC > 254) begin
       $error("nic_datapath (%m): NUM_VNIC (%0d) must be 1..254", NUM_VNIC);
@@ -479,7 +479,7 @@ module nic_datapath #(
   logic [7:0]          a_dest_id;
   logic [15:0]         a_meter, a_encap;
   logic                d1_bad, d1_meter_req, d1_ttl_exp, d1_adv;
-  logic                meter_req_ready;
+  logic                meter_req_ready, tmpl_rd_ready;
   logic [15:0]         in_flight;
 
   // d2 and the queue in front of the outcome.
@@ -533,7 +533,9 @@ module nic_datapath #(
               d1_meter_req, d1_ttl_exp};
   end
 
-  assign d1_adv = d1_valid_q && (!d1_meter_req || meter_req_ready);
+  // d1 advances when its template read is taken (the table's port is free) and its meter
+  // request, if any, is.
+  assign d1_adv = d1_valid_q && tmpl_rd_ready && (!d1_meter_req || meter_req_ready);
 
   always_comb begin
 
@@ -589,7 +591,7 @@ module nic_datapath #(
   meter_bank #(.NUM_METERS(NUM_METERS)) u_meter (
     .clk          (clk),
     .rst          (rst),
-    .s_req_valid  (d1_meter_req),
+    .s_req_valid  (d1_meter_req && tmpl_rd_ready),
     .s_req_ready  (meter_req_ready),
     .s_req_index  (a_meter),
     .s_req_len    (c_len),
@@ -621,36 +623,22 @@ module nic_datapath #(
   );
 
   // Encap templates: read with d1's index as it advances; the data is there with d2.
-  sdp_ram #(.WIDTH(ENC_W), .DEPTH(NUM_ENCAP)) u_tmpl (
-    .clk     (clk),
-    .wr_en   (encap_wr_valid && (32'(encap_wr_index) < 32'(NUM_ENCAP))),
-    .wr_addr (encap_wr_index[ENC_AW-1:0]),
-    .wr_data (encap_wr_data),
-    .rd_en   (d1_adv),
-    .rd_addr (a_encap[ENC_AW-1:0]),
-    .rd_data (tmpl_rd_data)
+  encap_table #(.NUM_ENCAP(NUM_ENCAP)) u_tmpl (
+    .clk              (clk),
+    .rst              (rst),
+    .ready            (encap_ready),
+    .wr_valid         (encap_wr_valid && (32'(encap_wr_index) < 32'(NUM_ENCAP))),
+    .wr_index         (encap_wr_index),
+    .wr_data          (encap_wr_data),
+    .s_rd_valid       (d1_adv),
+    .s_rd_ready       (tmpl_rd_ready),
+    .s_rd_index       (a_encap),
+    .rd_tmpl          (tmpl_rd_data),
+    .mg_rd_valid      (encap_rd_valid),
+    .mg_rd_index      (encap_rd_index),
+    .mg_rd_data_valid (encap_rd_data_valid),
+    .mg_rd_data       (encap_rd_data)
   );
-
-  // The management copy of the templates: the same writes, read by encap_rd_* only.
-  logic encap_rd_valid_q;
-  sdp_ram #(.WIDTH(ENC_W), .DEPTH(NUM_ENCAP)) u_tmpl_mgmt (
-    .clk     (clk),
-    .wr_en   (encap_wr_valid && (32'(encap_wr_index) < 32'(NUM_ENCAP))),
-    .wr_addr (encap_wr_index[ENC_AW-1:0]),
-    .wr_data (encap_wr_data),
-    .rd_en   (encap_rd_valid),
-    .rd_addr (encap_rd_index[ENC_AW-1:0]),
-    .rd_data (encap_rd_data)
-  );
-
-  always_ff @(posedge clk) begin
-    if (rst) begin
-      encap_rd_valid_q <= 1'b0;
-    end else begin
-      encap_rd_valid_q <= encap_rd_valid;
-    end
-  end
-  assign encap_rd_data_valid = encap_rd_valid_q;
 
   sync_fifo #(.WIDTH(DREC_W + ENC_W), .DEPTH(DQ_DEPTH)) u_dq (
     .clk (clk), .rst (rst),
@@ -717,7 +705,10 @@ module nic_datapath #(
     endcase
     if (o_encap) begin
       // Ethernet 14 (+4 with a TCI), IPv4 20 / IPv6 40, UDP 8, VXLAN 8.
-      o_out_len = o_out_len + 17'd30 + (o_tmpl.flags.ipv6 ? 17'd40 : 17'd20) +
+      // Spec 5.5: Ethernet 14, IP, then UDP + VXLAN or Geneve (16) or GRE (NVGRE, 8).
+      o_out_len = o_out_len + 17'd14 +
+                  ((o_tmpl.flags.tunnel == nic_fmt_pkg::ENCAP_TUNNEL_NVGRE) ? 17'd8 : 17'd16) +
+                  (o_tmpl.flags.ipv6 ? 17'd40 : 17'd20) +
                   ((o_tmpl.vlan_tci != 16'd0) ? 17'd4 : 17'd0);
     end
 

@@ -57,6 +57,11 @@ package nic_fmt_pkg;
   localparam logic [2:0] TUN_TYPE_GENEVE = 3'd4;  // Geneve (tun_id VNI)
   localparam logic [2:0] TUN_TYPE_GRE = 3'd5;  // GRE (tun_id the low 24 bits of the key)
 
+  // ---- enum encap_tunnel: Tunnel an encap template builds (template byte 14 bits 2:1, spec 5.5); 3 is reserved (ENCAP_CMD WRITE answers BAD_COMMAND).
+  localparam logic [1:0] ENCAP_TUNNEL_VXLAN = 2'd0;  // UDP + VXLAN (RFC 7348)
+  localparam logic [1:0] ENCAP_TUNNEL_NVGRE = 2'd1;  // GRE with key + NVGRE (RFC 7637), no UDP
+  localparam logic [1:0] ENCAP_TUNNEL_GENEVE = 2'd2;  // UDP + Geneve without options (RFC 8926)
+
   // ---- enum tx_status: Status of a transmit completion (byte 2).
   localparam logic [7:0] TX_STATUS_OK = 8'd0;  // the frame entered the pipeline (whatever the pipeline then decided)
   localparam logic [7:0] TX_STATUS_SPOOF = 8'd1;  // failed the anti-spoof check, dropped spoof
@@ -69,7 +74,7 @@ package nic_fmt_pkg;
   localparam logic [7:0] FLOW_STATUS_EXISTS = 8'd2;  // EM insert: the key is already present (entry unchanged)
   localparam logic [7:0] FLOW_STATUS_TABLE_FULL = 8'd3;  // EM insert: both candidate buckets are full
   localparam logic [7:0] FLOW_STATUS_NOT_FOUND = 8'd4;  // no such entry or rule
-  localparam logic [7:0] FLOW_STATUS_BAD_COMMAND = 8'd5;  // unknown command, or an index out of range
+  localparam logic [7:0] FLOW_STATUS_BAD_COMMAND = 8'd5;  // unknown command, or an index out of range (ENCAP_CMD WRITE: or a reserved tunnel type)
 
   // ---- enum fcmd_op: Opcode of a flow-command slot (byte 0); any other value is BAD_COMMAND and consumes one slot.
   localparam logic [7:0] FCMD_OP_EM_INSERT = 8'd1;  // insert key, action; the handle is written back on OK
@@ -489,7 +494,7 @@ package nic_fmt_pkg;
     logic set_smac;  // rewrite the source MAC
     logic set_dmac;  // rewrite the destination MAC
     logic [1:0] vlan_op;  // VLAN operation
-    logic encap;  // VXLAN encap from template encap_index
+    logic encap;  // encap (VXLAN, NVGRE or Geneve) from template encap_index
     logic decap;  // remove the outer headers up to and including the tunnel
   } action_flags_t;
   typedef struct packed {
@@ -507,10 +512,10 @@ package nic_fmt_pkg;
     action_flags_t flags;  // byte 0
   } action_t;
 
-  // ---- VXLAN encap template (encap, 64 bytes, host order): The outer headers an action with encap prepends (spec 5.5), written through ENCAP_DATA.
+  // ---- Encap template (encap, 64 bytes, host order): The outer headers an action with encap prepends (spec 5.5), written through ENCAP_DATA.
   localparam int ENCAP_BYTES = 64;
   localparam int ENCAP_W = 512;
-  localparam logic [511:0] ENCAP_DEFINED = 512'hFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF000000FFFFFFFFFFFF01FFFFFFFFFFFFFFFFFFFFFFFFFFFF;
+  localparam logic [511:0] ENCAP_DEFINED = 512'hFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF000000FFFFFFFFFFFF07FFFFFFFFFFFFFFFFFFFFFFFFFFFF;
   localparam logic [511:0] ENCAP_DEFAULT = 512'h12B540000000000000000000000000000000;
   localparam int ENCAP_DMAC_OFF = 0;
   localparam int ENCAP_DMAC_BYTES = 6;
@@ -530,6 +535,8 @@ package nic_fmt_pkg;
   localparam int ENCAP_FLAGS_W = 8;
   localparam int ENCAP_IPV6_LSB = 112;
   localparam int ENCAP_IPV6_W = 1;
+  localparam int ENCAP_TUNNEL_LSB = 113;
+  localparam int ENCAP_TUNNEL_W = 2;
   localparam int ENCAP_TTL_OFF = 15;
   localparam int ENCAP_TTL_BYTES = 1;
   localparam int ENCAP_TTL_LSB = 120;
@@ -551,7 +558,8 @@ package nic_fmt_pkg;
   localparam int ENCAP_DIP_LSB = 320;
   localparam int ENCAP_DIP_W = 128;
   typedef struct packed {  // flags, 8 bits
-    logic [6:0] rsvd_1;
+    logic [4:0] rsvd_3;
+    logic [1:0] tunnel;  // VXLAN, NVGRE or Geneve
     logic ipv6;  // outer IPv6 (else IPv4)
   } encap_flags_t;
   typedef struct packed {

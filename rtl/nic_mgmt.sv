@@ -30,9 +30,13 @@
 //   TCAM_CMD: the TCAM's status (it checks op and index). QUERY OK sets TCAM_PKTS/TCAM_BYTES;
 //     READ OK writes TCAM_PRIO, TCAM_VALUE, TCAM_MASK, TCAM_ACTION.
 //   METER_CMD / ENCAP_CMD: op outside 1..2 or index outside 1..NUM_METERS-1 / 1..NUM_ENCAP-1
-//     (all 32 bits compared) is BAD_COMMAND here. Meter READ OK writes METER_RATE, METER_BURST
+//     (all 32 bits compared), or ENCAP_CMD WRITE of a template whose tunnel type is the
+//     reserved 3, is BAD_COMMAND here. Meter READ OK writes METER_RATE, METER_BURST
 //     and sets METER_TOKENS; encap WRITE writes the template, READ writes ENCAP_DATA (a
-//     template never written reads as the model's default template).
+//     template never written reads as the model's default template: encap_table keeps a
+//     written bit in each RAM word). The actions engine takes no command while the template
+//     table sweeps its RAM after reset (m_encap_ready low, NUM_ENCAP clocks): commands
+//     written meanwhile wait in the queue and ACT_STATUS.BUSY reads 1.
 // Byte orders: register words are little-endian (byte 4i+j is bits 8j+7:8j of word i); the
 // flow and TCAM keys at the datapath ports have byte 0 in their most significant byte
 // (nic_pkg), the action record and encap template byte i in bits [8i +: 8]. Action records
@@ -45,7 +49,7 @@
 
 module nic_mgmt #(
   parameter int NUM_METERS   = 64,
-  parameter int NUM_ENCAP    = 64,
+  parameter int NUM_ENCAP    = 4096,
   parameter int TCAM_ENTRIES = 64
 ) (
   input  wire                                 clk,
@@ -129,6 +133,7 @@ module nic_mgmt #(
   input  wire [31:0]                          m_meter_rsp_rate,
   input  wire [31:0]                          m_meter_rsp_burst,
   input  wire [31:0]                          m_meter_rsp_tokens,
+  input  wire                                 m_encap_ready,
   output wire                                 m_encap_wr_valid,
   output wire [15:0]                          m_encap_wr_index,
   output wire [nic_fmt_pkg::ENCAP_W-1:0]      m_encap_wr_data,
@@ -231,17 +236,14 @@ module nic_mgmt #(
   localparam int EW     = nic_fmt_pkg::ENCAP_W;
   localparam int QDEPTH = 4;  // commands that may wait per queue
   localparam int QC_W   = $clog2(QDEPTH) + 1;
-  localparam int ENC_W  = (NUM_ENCAP > 1) ? $clog2(NUM_ENCAP) : 1;
 
   localparam logic [7:0] ST_OK  = nic_fmt_pkg::FLOW_STATUS_OK;
   localparam logic [7:0] ST_BAD = nic_fmt_pkg::FLOW_STATUS_BAD_COMMAND;
 
   // ActionRecord::encode(decode(x)) and EncapTemplate::encode(decode(x)) keep the defined
-  // bits (reserved ones are zero); EncapTemplate{}.encode() is a new template (TTL 64, UDP
-  // port 4789).
+  // bits (reserved ones are zero).
   localparam logic [AW-1:0] ACT_KEEP    = nic_fmt_pkg::ACTION_DEFINED;
   localparam logic [EW-1:0] ENC_KEEP    = nic_fmt_pkg::ENCAP_DEFINED;
-  localparam logic [EW-1:0] ENC_DEFAULT = nic_fmt_pkg::ENCAP_DEFAULT;
   // The commands of FT_CMD (first and last) and of ENCAP_CMD / METER_CMD at the register width.
   localparam logic [31:0] FT_FIRST = 32'(nic_fmt_pkg::FT_CMD_INSERT);
   localparam logic [31:0] FT_LAST  = 32'(nic_fmt_pkg::FT_CMD_READ);
@@ -665,23 +667,29 @@ module nic_mgmt #(
   logic [31:0]     ac_rate_q, ac_rate_d, ac_burst_q, ac_burst_d;
   logic [7:0]      ac_code_q, ac_code_d;
   logic [31:0]     ac_tokens_q, ac_tokens_d;
-  logic            ac_written_rd_q, ac_written_rd_d;  // the template read was ever written
-  logic [NUM_ENCAP-1:0] enc_written_q, enc_written_d;
   logic            ac_start, ac_meter;
   logic [31:0]     ac_cmd;
   logic            ac_m_ok, ac_e_ok;
   logic            ac_enc_wr, ac_enc_rd;
   logic            ac_m_rsp;
 
-  assign ac_idle  = ac_st_q == A_IDLE;
+  assign ac_idle  = ac_st_q == A_IDLE && m_encap_ready;
   assign ac_start = ac_idle && (acq_valid || actions_encap_cmd_wr || actions_meter_cmd_wr);
   assign ac_meter = acq_valid ? acq_data[32] : actions_meter_cmd_wr;
   assign ac_cmd   = acq_valid ? acq_data[31:0]
                   : (actions_meter_cmd_wr ? actions_meter_cmd_wdata : actions_encap_cmd_wdata);
   assign ac_m_ok  = (ac_cmd == AC_WRITE || ac_cmd == AC_READ) && actions_meter_index != 32'd0
                     && actions_meter_index < 32'(NUM_METERS);
-  assign ac_e_ok  = (ac_cmd == AC_WRITE || ac_cmd == AC_READ) && actions_encap_index != 32'd0
-                    && actions_encap_index < 32'(NUM_ENCAP);
+  // A template with the reserved tunnel type is not written (spec 5.5): BAD_COMMAND.
+  logic [nic_fmt_pkg::ENCAP_TUNNEL_W-1:0] ac_tunnel;
+  logic                                   ac_tmpl_ok;
+  assign ac_tunnel  =
+      actions_encap_data[nic_fmt_pkg::ENCAP_TUNNEL_LSB +: nic_fmt_pkg::ENCAP_TUNNEL_W];
+  assign ac_tmpl_ok = ac_tunnel == nic_fmt_pkg::ENCAP_TUNNEL_VXLAN ||
+                      ac_tunnel == nic_fmt_pkg::ENCAP_TUNNEL_NVGRE ||
+                      ac_tunnel == nic_fmt_pkg::ENCAP_TUNNEL_GENEVE;
+  assign ac_e_ok  = (ac_cmd == AC_READ || (ac_cmd == AC_WRITE && ac_tmpl_ok)) &&
+                    actions_encap_index != 32'd0 && actions_encap_index < 32'(NUM_ENCAP);
   assign ac_enc_wr = ac_start && !ac_meter && ac_e_ok && ac_cmd == AC_WRITE;
   assign ac_enc_rd = ac_start && !ac_meter && ac_e_ok && ac_cmd == AC_READ;
   assign ac_m_rsp  = ac_st_q == A_MRSP && m_meter_rsp_valid;
@@ -694,8 +702,6 @@ module nic_mgmt #(
     ac_burst_d      = ac_burst_q;
     ac_code_d       = ac_code_q;
     ac_tokens_d     = ac_tokens_q;
-    ac_written_rd_d = ac_written_rd_q;
-    enc_written_d   = enc_written_q;
     case (ac_st_q)
       A_IDLE: begin
         if (ac_start) begin
@@ -707,10 +713,8 @@ module nic_mgmt #(
             ac_burst_d = actions_meter_burst;
           end else if (ac_enc_wr) begin
             ac_code_d = ST_OK;
-            enc_written_d[actions_encap_index[ENC_W-1:0]] = 1'b1;
           end else if (ac_enc_rd) begin
-            ac_st_d         = A_ERD;
-            ac_written_rd_d = enc_written_q[actions_encap_index[ENC_W-1:0]];
+            ac_st_d = A_ERD;
           end else begin
             ac_code_d = ST_BAD;
           end
@@ -730,7 +734,7 @@ module nic_mgmt #(
           end
         end
       end
-      default: begin  // A_ERD: the template read port has a fixed latency of one clock
+      default: begin  // A_ERD: the template read (two clocks)
         if (m_encap_rd_data_valid) begin
           ac_st_d   = A_IDLE;
           ac_code_d = ST_OK;
@@ -744,12 +748,10 @@ module nic_mgmt #(
       ac_st_q       <= A_IDLE;
       ac_code_q     <= 8'd0;
       ac_tokens_q   <= 32'd0;
-      enc_written_q <= '0;
     end else begin
       ac_st_q       <= ac_st_d;
       ac_code_q     <= ac_code_d;
       ac_tokens_q   <= ac_tokens_d;
-      enc_written_q <= enc_written_d;
     end
   end
   always_ff @(posedge clk) begin
@@ -757,7 +759,6 @@ module nic_mgmt #(
     ac_idx_q        <= ac_idx_d;
     ac_rate_q       <= ac_rate_d;
     ac_burst_q      <= ac_burst_d;
-    ac_written_rd_q <= ac_written_rd_d;
   end
 
   logic ac_m_read_ok, ac_e_read_done;
@@ -784,7 +785,7 @@ module nic_mgmt #(
   assign actions_meter_tokens         = ac_tokens_q;
   assign actions_act_status           = {(!ac_idle || acq_valid), ac_ovr_q, 22'd0, ac_code_q};
   assign actions_encap_data_hw_we     = {16{ac_e_read_done}};
-  assign actions_encap_data_hw_wdata  = ac_written_rd_q ? m_encap_rd_data : ENC_DEFAULT;
+  assign actions_encap_data_hw_wdata  = m_encap_rd_data;
 
   logic unused;
   assign unused = ^{flow_ft_key[351:8 * KB], tcam_tcam_prio[31:16],

@@ -187,6 +187,7 @@ module nic_regfile #(
   logic [31:0] nic_wire_max_frame_q, nic_wire_max_frame_d;
   logic [31:0] nic_tx_max_frame_q, nic_tx_max_frame_d;
   logic [31:0] nic_tunnel_ports_q, nic_tunnel_ports_d;
+  logic [31:0] nic_caps3;
   logic [63:0] counters_rx_wire_frames;
   logic [63:0] counters_rx_wire_bytes;
   logic [63:0] counters_tx_frames;
@@ -1222,6 +1223,7 @@ module nic_regfile #(
       16'h002C: rd_val = nic_wire_max_frame_q[31:0];  // WIRE_MAX_FRAME
       16'h0030: rd_val = nic_tx_max_frame_q[31:0];  // TX_MAX_FRAME
       16'h0034: rd_val = nic_tunnel_ports_q[31:0];  // TUNNEL_PORTS
+      16'h0038: rd_val = nic_caps3[31:0];  // CAPS3
       // Block counters
       16'h0100: rd_val = nic_regs_pkg::COUNTERS_TAG;
       16'h0104: rd_val = nic_regs_pkg::COUNTERS_VERSION;
@@ -1916,11 +1918,11 @@ module nic_regfile #(
     nic_caps0 = '0;
     nic_caps1 = '0;
     nic_caps2 = '0;
+    nic_caps3 = '0;
     nic_caps0[31:26] = nic_hw2reg.caps0.d.num_txq;
     nic_caps0[25:20] = nic_hw2reg.caps0.d.num_rxq;
     nic_caps0[19:12] = nic_hw2reg.caps0.d.num_vnic;
     nic_caps0[11:0] = nic_hw2reg.caps0.d.data_w;
-    nic_caps1[31:25] = nic_hw2reg.caps1.d.num_encap;
     nic_caps1[24:17] = nic_hw2reg.caps1.d.num_meters;
     nic_caps1[16:8] = nic_hw2reg.caps1.d.tcam_entries;
     nic_caps1[7:5] = nic_hw2reg.caps1.d.em_ways;
@@ -1928,6 +1930,7 @@ module nic_regfile #(
     nic_caps2[19:8] = nic_hw2reg.caps2.d.parse_window;
     nic_caps2[7:0] = nic_hw2reg.caps2.d.num_vectors;
     nic_cycles = nic_hw2reg.cycles.d;
+    nic_caps3[15:0] = nic_hw2reg.caps3.d;
   end
   // Block counters: counters_hw2reg -> the registers' values
   always_comb begin

@@ -28,7 +28,7 @@ package nic_regs_pkg;
   localparam logic [ADDR_W-1:0] NIC_BASE = 16'h0000;
   localparam int NIC_SIZE = 256;
   localparam logic [31:0] NIC_TAG = 32'h4E49_4354;  // "NICT"
-  localparam logic [31:0] NIC_VERSION = 32'h0002_0000;
+  localparam logic [31:0] NIC_VERSION = 32'h0003_0000;
   localparam logic [ADDR_W-1:0] NIC_NEXT = 16'h0100;
   // CAPS0 (ro): Datapath and queue counts.
   localparam logic [ADDR_W-1:0] NIC_CAPS0 = 16'h0010;
@@ -54,8 +54,6 @@ package nic_regs_pkg;
   localparam int NIC_CAPS1_TCAM_ENTRIES_W = 9;
   localparam int NIC_CAPS1_NUM_METERS_LSB = 17;
   localparam int NIC_CAPS1_NUM_METERS_W = 8;
-  localparam int NIC_CAPS1_NUM_ENCAP_LSB = 25;
-  localparam int NIC_CAPS1_NUM_ENCAP_W = 7;
   // CAPS2 (ro): Interrupts and parser.
   localparam logic [ADDR_W-1:0] NIC_CAPS2 = 16'h0018;
   localparam logic [ADDR_W-1:0] NIC_CAPS2_ADDR = 16'h0018;
@@ -98,6 +96,12 @@ package nic_regs_pkg;
   localparam int NIC_TUNNEL_PORTS_VXLAN_W = 16;
   localparam int NIC_TUNNEL_PORTS_GENEVE_LSB = 16;
   localparam int NIC_TUNNEL_PORTS_GENEVE_W = 16;
+  // CAPS3 (ro): Table sizes too large for CAPS1 (version 3: NUM_ENCAP moved here from CAPS1 bits 31:25).
+  localparam logic [ADDR_W-1:0] NIC_CAPS3 = 16'h0038;
+  localparam logic [ADDR_W-1:0] NIC_CAPS3_ADDR = 16'h0038;
+  localparam logic [31:0] NIC_CAPS3_RESET = 32'h0000_0000;
+  localparam int NIC_CAPS3_NUM_ENCAP_LSB = 0;
+  localparam int NIC_CAPS3_NUM_ENCAP_W = 16;
 
   // ---------------------------------------------------------------------------------------
   // Block counters ("CNTR")
@@ -792,7 +796,6 @@ package nic_regs_pkg;
     } caps0;  // CAPS0 (ro)
     struct packed {
       struct packed {
-        logic [6:0] num_encap;  // NUM_ENCAP, bits 31:25
         logic [7:0] num_meters;  // NUM_METERS, bits 24:17
         logic [8:0] tcam_entries;  // TCAM_ENTRIES, bits 16:8
         logic [2:0] em_ways;  // EM_WAYS, bits 7:5
@@ -806,6 +809,7 @@ package nic_regs_pkg;
       } d;
     } caps2;  // CAPS2 (ro)
     struct packed { logic [63:0] d; } cycles;  // CYCLES (ro)
+    struct packed { logic [15:0] d; } caps3;  // CAPS3 (ro): bits 15:0
   } nic_hw2reg_t;
 
   typedef struct packed {

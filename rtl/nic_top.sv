@@ -28,7 +28,7 @@ module nic_top #(
   parameter int EM_BUCKETS   = 8192,  // exact-match buckets per bank (64K entries)
   parameter int TCAM_ENTRIES = 64,
   parameter int NUM_METERS   = 64,
-  parameter int NUM_ENCAP    = 64,
+  parameter int NUM_ENCAP    = 4096,
   parameter int AXI_ID_W     = 4,
   parameter int RD_FIFO_DEPTH = 256,  // read data beats buffered per DMA client
   localparam int KEEP_W = DATA_W / 8
@@ -214,9 +214,9 @@ module nic_top #(
   assign nic_hw2reg.caps1.d.em_ways         = 3'(nic_pkg::EM_WAYS);
   assign nic_hw2reg.caps1.d.tcam_entries    = 9'(TCAM_ENTRIES);
   assign nic_hw2reg.caps1.d.num_meters      = 8'(NUM_METERS - 1);
-  assign nic_hw2reg.caps1.d.num_encap       = 7'(NUM_ENCAP - 1);
   assign nic_hw2reg.caps2.d.num_vectors     = 8'(NUM_VECTORS);
   assign nic_hw2reg.caps2.d.parse_window    = 12'(nic_pkg::PARSE_WINDOW);
+  assign nic_hw2reg.caps3.d                 = 16'(NUM_ENCAP - 1);  // NUM_ENCAP, the only field
   assign nic_hw2reg.cycles.d                = now_q;
 
   // Read-only values of the queue and VNIC blocks: the engines' outputs, zero-extended to the
@@ -283,7 +283,7 @@ module nic_top #(
                                    mt_rsp_burst, mt_rsp_tokens;
   logic [15:0]                     mt_cmd_index;
   logic [7:0]                      mt_rsp_status;
-  logic                            en_wr_valid, en_rd_valid, en_rd_data_valid;
+  logic                            en_ready, en_wr_valid, en_rd_valid, en_rd_data_valid;
   logic [15:0]                     en_wr_index, en_rd_index;
   logic [nic_fmt_pkg::ENCAP_W-1:0] en_wr_data, en_rd_data;
   logic [31:0]                     em_entry_count;
@@ -338,6 +338,7 @@ module nic_top #(
     .meter_rsp_valid (mt_rsp_valid), .meter_rsp_ready (mt_rsp_ready),
     .meter_rsp_status (mt_rsp_status), .meter_rsp_rate (mt_rsp_rate),
     .meter_rsp_burst (mt_rsp_burst), .meter_rsp_tokens (mt_rsp_tokens),
+    .encap_ready (en_ready),
     .encap_wr_valid (en_wr_valid), .encap_wr_index (en_wr_index), .encap_wr_data (en_wr_data),
     .encap_rd_valid (en_rd_valid), .encap_rd_index (en_rd_index),
     .encap_rd_data_valid (en_rd_data_valid), .encap_rd_data (en_rd_data),
@@ -419,6 +420,7 @@ module nic_top #(
     .m_meter_rsp_valid (mt_rsp_valid), .m_meter_rsp_ready (mt_rsp_ready),
     .m_meter_rsp_status (mt_rsp_status), .m_meter_rsp_rate (mt_rsp_rate),
     .m_meter_rsp_burst (mt_rsp_burst), .m_meter_rsp_tokens (mt_rsp_tokens),
+    .m_encap_ready (en_ready),
     .m_encap_wr_valid (en_wr_valid), .m_encap_wr_index (en_wr_index),
     .m_encap_wr_data (en_wr_data),
     .m_encap_rd_valid (en_rd_valid), .m_encap_rd_index (en_rd_index),

@@ -37,6 +37,7 @@ lib/axis_stat_tap.sv
 crc32_key.sv
 dma_mux.sv
 em_table.sv
+encap_table.sv
 fcmd_engine.sv
 ingress_arb.sv
 meter_bank.sv

@@ -27,7 +27,7 @@ module nic_cosim_top #(
   parameter int EM_BUCKETS   = 8192,  // exact-match buckets per bank (64K entries)
   parameter int TCAM_ENTRIES = 64,
   parameter int NUM_METERS   = 64,
-  parameter int NUM_ENCAP    = 64,
+  parameter int NUM_ENCAP    = 4096,
   parameter int AXI_ID_W     = 4,
   parameter int RD_FIFO_DEPTH = 256,  // read data beats buffered per DMA client
   localparam int KEEP_W = DATA_W / 8

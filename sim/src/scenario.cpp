@@ -190,8 +190,12 @@ std::vector<FlowAction> actions_of(const Ctx& c, const YAML::Node& list, const s
     } else if (name == "decap") {
       none();
       out.emplace_back(host::ActionVxlanDecap{});
-    } else if (name == "encap") {
+    } else if (name == "encap") {  // a VXLAN template
       out.emplace_back(host::ActionVxlanEncap{static_cast<unsigned>(num(1, 0xFFFF))});
+    } else if (name == "nvgre_encap") {
+      out.emplace_back(host::ActionNvgreEncap{static_cast<unsigned>(num(1, 0xFFFF))});
+    } else if (name == "geneve_encap") {
+      out.emplace_back(host::ActionGeneveEncap{static_cast<unsigned>(num(1, 0xFFFF))});
     } else if (name == "pop_vlan") {
       none();
       out.emplace_back(host::ActionPopVlan{});
@@ -239,7 +243,8 @@ std::vector<FlowAction> actions_of(const Ctx& c, const YAML::Node& list, const s
     } else {
       fail(c, list[i], ap,
            "unknown action '" + name +
-               "' (drop, port, vnic, exception, mark, meter, decap, encap, pop_vlan, push_vlan, "
+               "' (drop, port, vnic, exception, mark, meter, decap, encap, nvgre_encap, "
+               "geneve_encap, pop_vlan, push_vlan, "
                "set_vlan_vid, set_vlan_pcp, set_mac_src/dst, set_ipv4_src/dst, "
                "set_ipv6_src/dst, set_tp_src/dst, dec_ttl, mirror, tcp_ctl_copy)");
     }
@@ -372,7 +377,18 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
     if (t.has("smac")) x.tpl.smac = mac_of(c, t.get("smac"), t.sub("smac"));
     x.tpl.vlan_tci = static_cast<std::uint16_t>(t.u64("vlan_tci", 0, 0, 0xFFFF));
     x.tpl.ttl = static_cast<std::uint8_t>(t.u64("ttl", 64, 1, 255));
-    x.tpl.udp_dport = static_cast<std::uint16_t>(t.u64("udp_dport", 4789, 0, 0xFFFF));
+    const std::string tunnel = t.str("tunnel", "vxlan");
+    if (tunnel == "vxlan") {
+      x.tpl.set_tunnel(fmt::EncapTunnel::kVxlan);
+    } else if (tunnel == "nvgre") {
+      x.tpl.set_tunnel(fmt::EncapTunnel::kNvgre);
+    } else if (tunnel == "geneve") {
+      x.tpl.set_tunnel(fmt::EncapTunnel::kGeneve);
+    } else {
+      fail(c, t.get("tunnel"), t.sub("tunnel"), "tunnel '" + tunnel + "' (vxlan, nvgre, geneve)");
+    }
+    x.tpl.udp_dport = static_cast<std::uint16_t>(
+        t.u64("udp_dport", tunnel == "geneve" ? 6081 : 4789, 0, 0xFFFF));
     x.tpl.vni = static_cast<std::uint32_t>(t.u64("vni", 0, 0, 0xFFFFFF));
     const YAML::Node sip = t.get("sip"), dip = t.get("dip");
     if (!sip.IsDefined() || !dip.IsDefined()) fail(c, n, p, "needs sip and dip");

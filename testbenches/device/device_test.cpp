@@ -330,7 +330,7 @@ TEST_F(DeviceTest, BlockChainFindsEveryBlock) {
     std::uint32_t base;
   };
   const std::vector<Want> want = {
-      {"NICT", 0x00020000, 0x0000}, {"CNTR", 0x00010000, 0x0100}, {"FLOW", 0x00010000, 0x0200},
+      {"NICT", 0x00030000, 0x0000}, {"CNTR", 0x00010000, 0x0100}, {"FLOW", 0x00010000, 0x0200},
       {"TCAM", 0x00010000, 0x0300}, {"ACTN", 0x00010000, 0x0400}, {"FCMD", 0x00010000, 0x0500},
       {"EXCQ", 0x00010000, 0x0600}, {"VNIC", 0x00010000, 0x1000}, {"RXQS", 0x00010000, 0x4000},
       {"TXQS", 0x00010000, 0x6000}};
@@ -448,10 +448,62 @@ TEST_F(DeviceTest, CapsReflectConfig) {
   EXPECT_EQ(CAPS1_EM_WAYS.get(c1), 4u);
   EXPECT_EQ(CAPS1_TCAM_ENTRIES.get(c1), 16u);
   EXPECT_EQ(CAPS1_NUM_METERS.get(c1), 7u);
-  EXPECT_EQ(CAPS1_NUM_ENCAP.get(c1), 3u);
+  EXPECT_EQ(c1 >> 25, 0u);  // bits 31:25 held NUM_ENCAP before version 3
   const std::uint32_t c2 = reg(CAPS2_ADDR);
   EXPECT_EQ(CAPS2_NUM_VECTORS.get(c2), 16u);
   EXPECT_EQ(CAPS2_PARSE_WINDOW.get(c2), 256u);
+  EXPECT_EQ(CAPS3_NUM_ENCAP.get(reg(CAPS3_ADDR)), 3u);
+}
+
+// The template table at its default size (4096) and at the largest (65536): CAPS3 shows it,
+// templates far past the old limit of 63 (and CAPS1's 7-bit field) are written and read back;
+// a size the registers and the 16-bit encap_index cannot express is refused.
+TEST(DeviceEncapTable, DefaultAndLargestSize) {
+  using namespace R::nic;
+  using namespace R::actions;
+  HostMemory mem;
+  NicDevice dev(DeviceConfig{}, mem);
+  EXPECT_EQ(dev.read32(CAPS3_ADDR), 4095u);
+  for (const std::uint32_t index : {64u, 200u, 4095u}) {
+    for (std::uint32_t i = 0; i < ENCAP_DATA_COUNT; ++i)
+      dev.write32(ENCAP_DATA_ADDR + 4 * i, i < 5 ? index * 0x01000193u + i : 0);
+    dev.write32(ENCAP_INDEX_ADDR, index);
+    dev.write32(ENCAP_CMD_ADDR, 1);
+    EXPECT_EQ(dev.read32(ACT_STATUS_ADDR), 1u) << index;
+  }
+  for (const std::uint32_t index : {64u, 200u, 4095u}) {
+    for (std::uint32_t i = 0; i < ENCAP_DATA_COUNT; ++i) dev.write32(ENCAP_DATA_ADDR + 4 * i, 0);
+    dev.write32(ENCAP_INDEX_ADDR, index);
+    dev.write32(ENCAP_CMD_ADDR, 2);
+    EXPECT_EQ(dev.read32(ACT_STATUS_ADDR), 1u) << index;
+    EXPECT_EQ(dev.read32(ENCAP_DATA_ADDR), index * 0x01000193u) << index;
+  }
+  dev.write32(ENCAP_INDEX_ADDR, 4096);
+  dev.write32(ENCAP_CMD_ADDR, 2);
+  EXPECT_EQ(dev.read32(ACT_STATUS_ADDR), 5u);
+
+  // A template with the reserved tunnel type (3) is refused and the entry stays as it was.
+  for (std::uint32_t i = 0; i < ENCAP_DATA_COUNT; ++i) dev.write32(ENCAP_DATA_ADDR + 4 * i, 0);
+  dev.write32(ENCAP_DATA_ADDR + 12, 3u << 17);  // byte 14 bits 2:1
+  dev.write32(ENCAP_INDEX_ADDR, 200);
+  dev.write32(ENCAP_CMD_ADDR, 1);
+  EXPECT_EQ(dev.read32(ACT_STATUS_ADDR), 5u);
+  dev.write32(ENCAP_CMD_ADDR, 2);
+  EXPECT_EQ(dev.read32(ACT_STATUS_ADDR), 1u);
+  EXPECT_EQ(dev.read32(ENCAP_DATA_ADDR), 200u * 0x01000193u);
+  dev.write32(ENCAP_DATA_ADDR + 12, 2u << 17);  // Geneve: accepted
+  dev.write32(ENCAP_CMD_ADDR, 1);
+  EXPECT_EQ(dev.read32(ACT_STATUS_ADDR), 1u);
+
+  DeviceConfig big;
+  big.pipeline.num_encap = 65536;
+  NicDevice dev_big(big, mem);
+  EXPECT_EQ(dev_big.read32(CAPS3_ADDR), 0xFFFFu);
+  for (const std::uint32_t bad : {0u, 1u, 65537u}) {
+    DeviceConfig c;
+    c.pipeline.num_encap = bad;
+    EXPECT_THROW(NicDevice(c, mem), std::invalid_argument) << bad;
+  }
 }
 
 TEST_F(DeviceTest, HostMemorySparseAndErrors) {

@@ -507,6 +507,69 @@ TEST_F(FlowTest, EncapTemplateMeterAndVlan) {
   (void)tx.reap();
 }
 
+// NVGRE and Geneve templates (docs/spec.md 5.5): the encap action names the template's tunnel
+// type; a mismatch, a second encap and a reserved type are typed errors; the frames leave
+// with the outer headers of their type and the original frame behind them.
+TEST_F(FlowTest, NvgreAndGeneveEncap) {
+  vnic(1, 0, 1);
+  TxQueue tx(drv, 0, {.vport = 1});
+  auto nvgre =
+      encap_template_v4(mac(0x0a0b0c0d0e0f), mac(0x020000000099), 0xc0000201, 0xc0000202, 0x123456);
+  nvgre.set_tunnel(fmt::EncapTunnel::kNvgre);
+  auto geneve = nvgre;
+  geneve.set_tunnel(fmt::EncapTunnel::kGeneve);
+  geneve.udp_dport = 6081;
+  ASSERT_TRUE(ft.set_encap_template(2, nvgre).ok());
+  ASSERT_TRUE(ft.set_encap_template(3, geneve).ok());
+  EXPECT_EQ(ft.encap_tunnel(2), fmt::EncapTunnel::kNvgre);
+  EXPECT_EQ(ft.encap_tunnel(4), fmt::EncapTunnel::kVxlan);  // never written: the default
+  auto reserved = nvgre;
+  reserved.flags = static_cast<std::uint8_t>(reserved.flags | EncapTemplate::kTunnelMask);
+  EXPECT_EQ(ft.set_encap_template(4, reserved).error().type, T::kAction);
+  EXPECT_EQ(ft.encap_tunnel(4), fmt::EncapTunnel::kVxlan);
+  const auto pat = tcp4_pattern(0x0a000001, 0x0a000002, 1, 2);
+  EXPECT_EQ(expect_error({.ingress_vport = 1}, pat, {{ActionVxlanEncap{2}, ActionPort{0}}}).type,
+            T::kAction);
+  EXPECT_EQ(expect_error({.ingress_vport = 1}, pat, {{ActionNvgreEncap{3}, ActionPort{0}}}).type,
+            T::kAction);
+  EXPECT_EQ(expect_error({.ingress_vport = 1}, pat,
+                         {{ActionNvgreEncap{2}, ActionGeneveEncap{3}, ActionPort{0}}})
+                .type,
+            T::kAction);
+
+  ASSERT_TRUE(ft.create({.ingress_vport = 1}, pat, {{ActionNvgreEncap{2}, ActionPort{0}}}).ok());
+  ASSERT_TRUE(ft.create({.ingress_vport = 1}, tcp4_pattern(0x0a000001, 0x0a000002, 3, 4),
+                        {{ActionGeneveEncap{3}, ActionPort{0}}})
+                  .ok());
+  const auto in1 = tcp4(0x0a000001, 0x0a000002, 1, 2, 32, kMacVnic1, kMacGw);
+  const auto in2 = tcp4(0x0a000001, 0x0a000002, 3, 4, 32, kMacVnic1, kMacGw);
+  ASSERT_TRUE(tx.send(in1));
+  ASSERT_TRUE(tx.send(in2));
+  w.settle();
+  auto out = w.wire_tx();
+  ASSERT_TRUE(out.has_value());
+  const auto& o = out->data;
+  ASSERT_EQ(o.size(), in1.size() + 42);  // Ethernet 14, IPv4 20, GRE with key 8
+  EXPECT_EQ(o[16] << 8 | o[17], static_cast<int>(in1.size() + 28));  // IPv4 total length
+  EXPECT_EQ(o[23], 47);                                                // GRE
+  EXPECT_EQ(o[34] << 8 | o[35], 0x2000);                               // K
+  EXPECT_EQ(o[36] << 8 | o[37], 0x6558);
+  EXPECT_EQ(o[38] << 16 | o[39] << 8 | o[40], 0x123456);               // VSID
+  EXPECT_TRUE(std::equal(in1.begin(), in1.end(), o.begin() + 42));
+  out = w.wire_tx();
+  ASSERT_TRUE(out.has_value());
+  const auto& g = out->data;
+  ASSERT_EQ(g.size(), in2.size() + 50);
+  EXPECT_EQ(g[23], 17);                                                // UDP
+  EXPECT_EQ(g[36] << 8 | g[37], 6081);
+  EXPECT_EQ(g[42], 0);                                                 // version 0, no options
+  EXPECT_EQ(g[44] << 8 | g[45], 0x6558);
+  EXPECT_EQ(g[46] << 16 | g[47] << 8 | g[48], 0x123456);               // VNI
+  EXPECT_TRUE(std::equal(in2.begin(), in2.end(), g.begin() + 50));
+  EXPECT_FALSE(w.wire_tx().has_value());
+  (void)tx.reap();
+}
+
 TEST_F(FlowTest, MeterRefillsWithTime) {
   vnic(1, 0, 1);
   RxQueue rx(drv, 0, {});

@@ -4,8 +4,8 @@
 // extension headers, TCP, UDP with and without checksum, ICMP, ICMPv6, ARP, bad checksums,
 // payloads 0..1500; tunnels: VXLAN, Geneve with options, NVGRE, GRE, from the builder and from
 // model::TraceGenerator) and random action records: the in-place edits alone (Differential*,
-// as before the decap and encap existed) and with decap, encap (IPv4 / IPv6 templates, with and
-// without a tag) and both (DecapEncap*; only actions model::action_problem accepts, TTL not
+// as before the decap and encap existed) and with decap, encap (VXLAN, NVGRE and Geneve
+// templates, IPv4 / IPv6, with and without a tag) and both (DecapEncap*; only actions model::action_problem accepts, TTL not
 // expired). The metadata comes from model::Parser's ParseResult (to_meta below). Input idle
 // cycles and output backpressure: always ready, 1,1,0, random.
 #include <gtest/gtest.h>
@@ -280,6 +280,7 @@ EncapTemplate random_template(Prng& r) {
   t.vni = static_cast<std::uint32_t>(r.below(1u << 24));
   t.sip = rand16(r);
   t.dip = rand16(r);
+  t.set_tunnel(static_cast<EncapTunnel>(r.below(3)));  // VXLAN, NVGRE, Geneve
   return t;
 }
 
@@ -685,7 +686,8 @@ TEST(ActionEdit, ThroughputDecapEncapW512) {
       if (encap) a.flags |= ActionRecord::kEncap;
       EncapTemplate tp = random_template(r);
       tp.vlan_tci = 0;
-      tp.set_ipv6(false);  // 50-byte header
+      tp.set_ipv6(false);  // 50-byte header (VXLAN or Geneve)
+      if (tp.tunnel() == EncapTunnel::kNvgre) tp.set_tunnel(EncapTunnel::kGeneve);
       Job j;
       ASSERT_TRUE(make_job(r, b.bytes(), a, tp, t, j));
       ASSERT_EQ(j.in.size(), decap ? 114u : 64u);

@@ -164,7 +164,9 @@ class Harness {
     m.cfg_geneve_port = 6081;
     h_.reset(4);
     // The tables sweep their memories after reset.
-    for (int i = 0; i < 2000 && !(m.em_cmd_ready && m.tcam_cmd_ready && m.meter_cmd_ready); ++i)
+    for (int i = 0; i < 2000 && !(m.em_cmd_ready && m.tcam_cmd_ready && m.meter_cmd_ready &&
+                                  m.encap_ready);
+         ++i)
       h_.tick();
   }
 
@@ -224,6 +226,7 @@ class Harness {
   }
   void encap_write(unsigned index, const model::EncapTemplate& t) {
     V& m = h_.dut();
+    EXPECT_TRUE(m.encap_ready) << "template write during the table's sweep";
     m.encap_wr_index = static_cast<std::uint16_t>(index);
     bench::put_bytes(m.encap_wr_data, 0, t.encode());
     m.encap_wr_valid = 1;

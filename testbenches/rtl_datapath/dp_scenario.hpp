@@ -105,6 +105,7 @@ inline model::EncapTemplate random_template(Prng& r) {
   t.vni = static_cast<std::uint32_t>(r.below(1u << 24));
   for (auto& b : t.sip) b = static_cast<std::uint8_t>(r.next());
   for (auto& b : t.dip) b = static_cast<std::uint8_t>(r.next());
+  t.set_tunnel(static_cast<model::EncapTunnel>(r.below(3)));  // VXLAN, NVGRE, Geneve
   return t;
 }
 

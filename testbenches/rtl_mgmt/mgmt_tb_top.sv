@@ -172,6 +172,7 @@ module mgmt_tb_top #(
   logic [31:0] m_meter_rsp_rate;
   logic [31:0] m_meter_rsp_burst;
   logic [31:0] m_meter_rsp_tokens;
+  logic m_encap_ready;
   logic m_encap_wr_valid;
   logic [15:0] m_encap_wr_index;
   logic [nic_fmt_pkg::ENCAP_W-1:0] m_encap_wr_data;
@@ -259,6 +260,7 @@ module mgmt_tb_top #(
     .m_meter_rsp_rate             (m_meter_rsp_rate),
     .m_meter_rsp_burst            (m_meter_rsp_burst),
     .m_meter_rsp_tokens           (m_meter_rsp_tokens),
+    .m_encap_ready                (m_encap_ready),
     .m_encap_wr_valid             (m_encap_wr_valid),
     .m_encap_wr_index             (m_encap_wr_index),
     .m_encap_wr_data              (m_encap_wr_data),
@@ -349,6 +351,7 @@ module mgmt_tb_top #(
     .meter_rsp_rate       (m_meter_rsp_rate),
     .meter_rsp_burst      (m_meter_rsp_burst),
     .meter_rsp_tokens     (m_meter_rsp_tokens),
+    .encap_ready          (m_encap_ready),
     .encap_wr_valid       (m_encap_wr_valid),
     .encap_wr_index       (m_encap_wr_index),
     .encap_wr_data        (m_encap_wr_data),

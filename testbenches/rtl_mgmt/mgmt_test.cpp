@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // rtl_mgmt: nic_mgmt (rtl/nic_mgmt.sv) with nic_regfile and nic_datapath (bench wrapper
-// mgmt_tb_top.sv: 8 EM buckets = 64 entries, 16 TCAM rules, 8 meters, 8 encap templates,
+// mgmt_tb_top.sv: 8 EM buckets = 64 entries, 16 TCAM rules, 8 meters, 256 encap templates,
 // DATA_W 64), driven over AXI4-Lite with random stalls and the AxiLiteChecker on.
 //   RegisterCommandsDifferential: random register programs (FT, TCAM, METER, ENCAP commands
 //     with duplicates, a full table, bad handles and indices, unknown codes, commands written
@@ -47,7 +47,7 @@ namespace R = nicsim::regs;
 constexpr std::uint32_t kEmBuckets = 8;
 constexpr std::uint32_t kTcamEntries = 16;
 constexpr std::uint32_t kNumMeters = 8;
-constexpr std::uint32_t kNumEncap = 8;
+constexpr std::uint32_t kNumEncap = 256;
 constexpr std::uint32_t kBusy = 1u << 31;
 
 using Bytes = std::vector<std::uint8_t>;
@@ -71,8 +71,8 @@ class Bench {
       : h_({.name = "nic_mgmt"}), rng_(seed), dev_(device_config(), mem_), drv_(h_, rng_) {
     h_->m_axis_tready = 1;
     h_->m_desc_ready = 1;
-    // The EM table and the meters sweep their RAMs after reset.
-    h_.reset(4, 64);
+    // The EM table, the meters and the encap templates sweep their RAMs after reset.
+    h_.reset(4, kNumEncap + 16);
     dev_.write32(R::nic::CONTROL_ADDR, 1);  // ENABLE (the RTL wrapper ties it on)
   }
 
@@ -531,67 +531,88 @@ TEST(RtlMgmt, CommandOverrunIsReported) {
   EXPECT_EQ(b.rtl_read(R::flow::FT_STATUS_ADDR), 4u);  // NOT_FOUND, not busy, no overrun
 }
 
-TEST(RtlMgmt, FrameHitsInsertedFlow) {
-  Bench b(3);
-  // Run the clock past 2^16 so the last-seen timestamp (ts >> 16) is not zero.
-  while (b.cycle() < 70000) b.step();
-  b.dev().advance(b.m().now - b.dev().now());
+// A TCP/IPv4 frame of `len` bytes from source port `sport`.
+Bytes tcp_frame(std::uint16_t sport, std::size_t len) {
+  model::PacketBuilder pb;
+  model::TcpSpec tcp;
+  tcp.sport = sport;
+  pb.eth().ipv4().tcp(tcp).payload_to(len);
+  return pb.bytes();
+}
 
-  auto frame_of = [](std::uint16_t sport) {
-    model::PacketBuilder pb;
-    model::TcpSpec tcp;
-    tcp.sport = sport;
-    pb.eth().ipv4().tcp(tcp).payload_to(90);
-    return pb.bytes();
-  };
-  const Bytes f1 = frame_of(1111);  // EM hit
-  const Bytes f2 = frame_of(2222);  // EM miss, TCAM hit (rule 3 matches everything)
-  const model::FlowKey key = model::flow_key_of(f1, 0);
-  model::ActionRecord act;
-  act.set_dest_type(model::ActionDest::kWire).set_dest_id(0);
-  act.mark_value = 0x1234;
-  act.flags |= model::ActionRecord::kMark;
-  const auto ab = act.encode();
+// An EM flow for `key` with action `em` (FT_CMD INSERT) and TCAM rule 3 matching every key
+// with action `tcam` (TCAM_CMD WRITE, value and mask 0), through the registers of both sides.
+void install_flow_and_catch_all(Bench& b, const model::FlowKey& key,
+                                const model::ActionRecord& em, const model::ActionRecord& tcam) {
   for (unsigned w = 0; w < 11; ++w) {
     std::uint32_t v = 0;
     for (unsigned j = 0; j < 4; ++j)
       if (4 * w + j < key.size()) v |= std::uint32_t{key[4 * w + j]} << (8 * j);
     b.write(R::flow::FT_KEY_ADDR + 4 * w, v);
   }
+  const auto eb = em.encode();
+  const auto tb = tcam.encode();
+  auto word = [](const auto& bytes, unsigned w) {
+    return bytes[4 * w] | (bytes[4 * w + 1] << 8) | (bytes[4 * w + 2] << 16) |
+           (std::uint32_t{bytes[4 * w + 3]} << 24);
+  };
   for (unsigned w = 0; w < 16; ++w) {
-    const std::uint32_t v = ab[4 * w] | (ab[4 * w + 1] << 8) | (ab[4 * w + 2] << 16) |
-                            (std::uint32_t{ab[4 * w + 3]} << 24);
-    b.write(R::flow::FT_ACTION_ADDR + 4 * w, v);
-    b.write(R::tcam::TCAM_ACTION_ADDR + 4 * w, v);
+    b.write(R::flow::FT_ACTION_ADDR + 4 * w, word(eb, w));
+    b.write(R::tcam::TCAM_ACTION_ADDR + 4 * w, word(tb, w));
   }
   b.write(R::flow::FT_CMD_ADDR, 1);
-  b.write(R::tcam::TCAM_INDEX_ADDR, 3);  // value and mask 0: matches every key
+  b.write(R::tcam::TCAM_INDEX_ADDR, 3);
   b.write(R::tcam::TCAM_CMD_ADDR, 1);
   b.wait_idle();
   b.compare(kFlowLo, kFlowHi, "insert");
   b.compare(kTcamLo, kTcamHi, "tcam write");
+}
 
-  // Send f1 twice and f2 once from the wire (back to back); the model gets each at the
-  // RTL's timestamp of its first beat.
-  namespace bench = nicsim::bench;
-  bench::AxisSource<Vmgmt_tb_top, WireIn> in(b.harness());
-  bench::AxisMonitor<Vmgmt_tb_top, WireOut> out(b.harness());
-  bench::ChannelSink<Vmgmt_tb_top, DescPort> desc(b.harness(), nullptr);
-  in.on_accept = [&](const bench::AxisFrame& f, std::size_t beat, bool) {
-    if (beat != 0) return;
-    b.dev().advance(b.m().now - b.dev().now());
-    b.dev().wire_rx(f.data);
-  };
-  for (const Bytes* f : {&f1, &f2, &f1}) in.send(*f);
-  while (!in.idle()) b.step();
-  for (int i = 0; i < 400; ++i) b.step();
-  ASSERT_EQ(out.frames().size(), 3u);
-  EXPECT_EQ(desc.handshakes(), 3u);
-  for (const bench::AxisFrame& o : out.frames()) {
-    const auto exp = b.dev().wire_tx();
-    ASSERT_TRUE(exp.has_value());
-    EXPECT_EQ(o.data, exp->data);
+// Wire input 0 and the outputs: the model gets each frame at the RTL's timestamp of its
+// first beat.
+struct WirePorts {
+  explicit WirePorts(Bench& b) : in(b.harness()), out(b.harness()), desc(b.harness(), nullptr) {
+    in.on_accept = [&b](const nicsim::bench::AxisFrame& f, std::size_t beat, bool) {
+      if (beat != 0) return;
+      b.dev().advance(b.m().now - b.dev().now());
+      b.dev().wire_rx(f.data);
+    };
   }
+  // Every frame out as the model's wire output, in order.
+  void expect_model_output(Bench& b, std::size_t frames) {
+    ASSERT_EQ(out.frames().size(), frames);
+    EXPECT_EQ(desc.handshakes(), frames);
+    for (const nicsim::bench::AxisFrame& o : out.frames()) {
+      const auto exp = b.dev().wire_tx();
+      ASSERT_TRUE(exp.has_value());
+      EXPECT_EQ(o.data, exp->data);
+    }
+  }
+  nicsim::bench::AxisSource<Vmgmt_tb_top, WireIn> in;
+  nicsim::bench::AxisMonitor<Vmgmt_tb_top, WireOut> out;
+  nicsim::bench::ChannelSink<Vmgmt_tb_top, DescPort> desc;
+};
+
+TEST(RtlMgmt, FrameHitsInsertedFlow) {
+  Bench b(3);
+  // Run the clock past 2^16 so the last-seen timestamp (ts >> 16) is not zero.
+  while (b.cycle() < 70000) b.step();
+  b.dev().advance(b.m().now - b.dev().now());
+
+  const Bytes f1 = tcp_frame(1111, 90);  // EM hit
+  const Bytes f2 = tcp_frame(2222, 90);  // EM miss, TCAM hit (rule 3 matches everything)
+  model::ActionRecord act;
+  act.set_dest_type(model::ActionDest::kWire).set_dest_id(0);
+  act.mark_value = 0x1234;
+  act.flags |= model::ActionRecord::kMark;
+  install_flow_and_catch_all(b, model::flow_key_of(f1, 0), act, act);
+
+  // Send f1 twice and f2 once from the wire (back to back).
+  WirePorts w(b);
+  for (const Bytes* f : {&f1, &f2, &f1}) w.in.send(*f);
+  while (!w.in.idle()) b.step();
+  for (int i = 0; i < 400; ++i) b.step();
+  w.expect_model_output(b, 3);
 
   // Counters through the registers: the EM entry (handle from the insert) and TCAM rule 3.
   b.write(R::flow::FT_CMD_ADDR, 4);
@@ -604,6 +625,86 @@ TEST(RtlMgmt, FrameHitsInsertedFlow) {
   EXPECT_NE(b.rtl_read(R::flow::FT_LAST_SEEN_ADDR), 0u);
   EXPECT_EQ(b.rtl_read(R::tcam::TCAM_PKTS_LO_ADDR), 1u);
   EXPECT_EQ(b.rtl_read(R::tcam::TCAM_BYTES_LO_ADDR), f2.size());
+}
+
+// Templates past the old limits (63 templates; CAPS1's 7-bit field showed at most 128): WRITE
+// and READ of indices 100, 200 and 255 through ENCAP_CMD, and frames encapsulated with
+// templates 200 (EM hit) and 100 (TCAM hit) while ENCAP_CMD READs borrow the table's read
+// port between them; outputs and registers as the model's.
+TEST(RtlMgmt, TemplatesPastOldLimits) {
+  Bench b(12);
+  EXPECT_EQ(b.dev().read32(R::nic::CAPS3_ADDR), kNumEncap - 1);  // (the wrapper has no CAPS)
+
+  auto put_template = [&b](unsigned index, const model::EncapTemplate& t) {
+    const auto bytes = t.encode();
+    for (unsigned w = 0; w < 16; ++w)
+      b.write(R::actions::ENCAP_DATA_ADDR + 4 * w,
+              bytes[4 * w] | (bytes[4 * w + 1] << 8) | (bytes[4 * w + 2] << 16) |
+                  (std::uint32_t{bytes[4 * w + 3]} << 24));
+    b.write(R::actions::ENCAP_INDEX_ADDR, index);
+    b.write(R::actions::ENCAP_CMD_ADDR, 1);
+    b.wait_idle();
+    b.compare(kActLo, kActHi, "encap write");
+  };
+  auto read_template = [&b](unsigned index, const char* what) {
+    b.write(R::actions::ENCAP_INDEX_ADDR, index);
+    b.write(R::actions::ENCAP_CMD_ADDR, 2);
+    b.wait_idle();
+    EXPECT_EQ(b.rtl_read(R::actions::ACT_STATUS_ADDR), 1u) << what;
+    b.compare(kActLo, kActHi, what);
+  };
+  model::EncapTemplate t4, t6;
+  t4.dmac = {0x02, 0, 0, 0, 0, 0xA4};
+  t4.smac = {0x02, 0, 0, 0, 0, 0xB4};
+  t4.vni = 0x00C8C8;
+  t4.ttl = 33;
+  t4.sip[15] = 10;
+  t4.dip[15] = 200;
+  t6 = t4;
+  t6.set_ipv6(true);
+  t6.vlan_tci = 0x0123;
+  t6.vni = 0x000064;
+  for (std::size_t i = 0; i < 16; ++i) t6.dip[i] = static_cast<std::uint8_t>(0x20 + i);
+  put_template(200, t4);
+  put_template(100, t6);
+  model::EncapTemplate t255 = t4;  // differs from both: a frame that got it would show
+  t255.vni = 0xFFFF;
+  t255.ttl = 5;
+  put_template(255, t255);
+  read_template(200, "read 200");
+  read_template(100, "read 100");
+  read_template(255, "read 255");
+  read_template(254, "read 254 (never written: the default template)");
+
+  const Bytes f1 = tcp_frame(1111, 60);  // EM hit: template 200
+  const Bytes f2 = tcp_frame(2222, 60);  // TCAM hit: template 100
+  model::ActionRecord em, tcam;
+  em.set_dest_type(model::ActionDest::kWire).set_dest_id(0);
+  em.flags |= model::ActionRecord::kEncap;
+  tcam = em;
+  em.encap_index = 200;
+  tcam.encap_index = 100;
+  install_flow_and_catch_all(b, model::flow_key_of(f1, 0), em, tcam);
+
+  WirePorts w(b);
+  constexpr unsigned kFrames = 60;
+  for (unsigned i = 0; i < kFrames; ++i) w.in.send(i % 3 == 2 ? f2 : f1);
+  // READs of a template no frame uses (255) while the frames flow, one every few clocks (the
+  // RTL only; the model's READ is instant): each takes the read port for one clock, and a
+  // frame whose read it displaced would carry the wrong headers.
+  b.write(R::actions::ENCAP_INDEX_ADDR, 255);
+  unsigned reads = 0;
+  for (; !w.in.idle(); ++reads) b.rtl_write(R::actions::ENCAP_CMD_ADDR, 2);
+  EXPECT_GT(reads, kFrames);
+  read_template(255, "read after traffic");
+  for (int i = 0; i < 600; ++i) b.step();
+  w.expect_model_output(b, kFrames);
+  for (const nicsim::bench::AxisFrame& o : w.out.frames()) {
+    // Encapsulated: 50 bytes of outer IPv4 headers (template 200), 74 of IPv6 with a tag (100).
+    EXPECT_TRUE(o.data.size() == f1.size() + 50 || o.data.size() == f1.size() + 74)
+        << o.data.size();
+  }
+  b.compare(kActLo, kActHi, "after traffic");
 }
 
 }  // namespace

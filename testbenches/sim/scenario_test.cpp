@@ -90,6 +90,32 @@ TEST(Scenario, TcpCtlCopyAction) {
   EXPECT_TRUE(std::holds_alternative<host::ActionMirror>(s.flows[0].rule.actions[1]));
 }
 
+TEST(Scenario, NvgreAndGeneveTemplatesAndActions) {
+  const Scenario s = parse_scenario(
+      kHead +
+          "encap_templates:\n"
+          "  - {index: 2, tunnel: nvgre, vni: 7, sip: 10.0.0.1, dip: 10.0.0.2}\n"
+          "  - {index: 3, tunnel: geneve, vni: 8, sip: 10.0.0.1, dip: 10.0.0.2}\n"
+          "  - {index: 4, vni: 9, sip: 10.0.0.1, dip: 10.0.0.2}\n"
+          "flows:\n  - match: [{eth: {}}, {ipv4: {}}, {tcp: {}}]\n"
+          "    actions: [{nvgre_encap: 2}, {port: 0}]\n"
+          "  - match: [{eth: {}}, {ipv4: {}}, {udp: {}}]\n"
+          "    actions: [{geneve_encap: 3}, {port: 0}]\n",
+      "t.yaml", kDir);
+  ASSERT_EQ(s.encaps.size(), 3u);
+  EXPECT_EQ(s.encaps[0].tpl.tunnel(), fmt::EncapTunnel::kNvgre);
+  EXPECT_EQ(s.encaps[1].tpl.tunnel(), fmt::EncapTunnel::kGeneve);
+  EXPECT_EQ(s.encaps[1].tpl.udp_dport, 6081);
+  EXPECT_EQ(s.encaps[2].tpl.tunnel(), fmt::EncapTunnel::kVxlan);
+  EXPECT_EQ(s.encaps[2].tpl.udp_dport, 4789);
+  ASSERT_EQ(s.flows.size(), 2u);
+  EXPECT_EQ(std::get<host::ActionNvgreEncap>(s.flows[0].rule.actions[0]).template_index, 2u);
+  EXPECT_EQ(std::get<host::ActionGeneveEncap>(s.flows[1].rule.actions[0]).template_index, 3u);
+  EXPECT_EQ(error_of(kHead + "encap_templates:\n"
+                             "  - {index: 2, tunnel: gre, sip: 10.0.0.1, dip: 10.0.0.2}\n"),
+            "t.yaml:4: encap_templates[0].tunnel: tunnel 'gre' (vxlan, nvgre, geneve)");
+}
+
 TEST(Scenario, MistakesNameTheFileLineAndKey) {
   EXPECT_EQ(error_of("name: t\n"), "t.yaml:1: missing 'nicsim_scenario: 1' (the format version)");
   EXPECT_EQ(error_of(kHead + "nic:\n  data_widht: 64\n"), "t.yaml:4: nic: unknown key 'data_widht'");

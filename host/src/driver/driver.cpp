@@ -191,6 +191,7 @@ Driver::Driver(Device& dev) : dev_(&dev) {
   const std::uint32_t c0 = dev.read32(nb + R::nic::CAPS0);
   const std::uint32_t c1 = dev.read32(nb + R::nic::CAPS1);
   const std::uint32_t c2 = dev.read32(nb + R::nic::CAPS2);
+  const std::uint32_t c3 = dev.read32(nb + R::nic::CAPS3);
   Features& f = d.features_;
   f.data_width = R::nic::CAPS0_DATA_W.get(c0);
   f.num_vnic = R::nic::CAPS0_NUM_VNIC.get(c0);
@@ -201,7 +202,7 @@ Driver::Driver(Device& dev) : dev_(&dev) {
   f.em_entries = 2 * f.em_buckets * f.em_ways;
   f.tcam_entries = R::nic::CAPS1_TCAM_ENTRIES.get(c1);
   f.num_meters = R::nic::CAPS1_NUM_METERS.get(c1) + 1;
-  f.num_encap = R::nic::CAPS1_NUM_ENCAP.get(c1) + 1;
+  f.num_encap = R::nic::CAPS3_NUM_ENCAP.get(c3) + 1;
   f.num_vectors = R::nic::CAPS2_NUM_VECTORS.get(c2);
   f.parse_window = R::nic::CAPS2_PARSE_WINDOW.get(c2);
   f.flow_table = d.has(Block::kFlow);

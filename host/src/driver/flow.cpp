@@ -3,7 +3,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstring>
+#include <optional>
+#include <string_view>
+#include <utility>
 #include <sstream>
 #include <type_traits>
 
@@ -59,6 +63,24 @@ EncapTemplate encap_template_v4(Mac dst, Mac src, std::uint32_t sip, std::uint32
 namespace {
 
 using Type = FlowError::Type;
+
+/// An encap action's template index and tunnel type.
+std::optional<std::pair<unsigned, fmt::EncapTunnel>> encap_of(const FlowAction& act) {
+  if (const auto* e = std::get_if<ActionVxlanEncap>(&act))
+    return std::pair{e->template_index, fmt::EncapTunnel::kVxlan};
+  if (const auto* e = std::get_if<ActionNvgreEncap>(&act))
+    return std::pair{e->template_index, fmt::EncapTunnel::kNvgre};
+  if (const auto* e = std::get_if<ActionGeneveEncap>(&act))
+    return std::pair{e->template_index, fmt::EncapTunnel::kGeneve};
+  return std::nullopt;
+}
+
+/// "VXLAN_ENCAP", "NVGRE_ENCAP", "GENEVE_ENCAP": the action's name in messages.
+std::string encap_action_name(fmt::EncapTunnel t) {
+  std::string s = fmt::to_string(t);
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+  return s + "_ENCAP";
+}
 
 FlowError err(Type t, int index, std::string msg) { return FlowError{t, std::move(msg), index}; }
 
@@ -480,8 +502,11 @@ std::optional<FlowError> compile_pattern(const Features& f, const FlowAttr& attr
   return std::nullopt;
 }
 
+/// `tunnel_of(index)`: the tunnel type of encap template `index` (FlowTable::encap_tunnel).
+template <class TunnelOf>
 std::optional<FlowError> compile_actions(const Features& f, const PatternInfo& info,
                                          std::span<const FlowAction> actions,
+                                         const TunnelOf& tunnel_of,
                                          std::array<std::uint8_t, fmt::ActionRecord::kBytes>& rec) {
   fmt::ActionRecord a;  // encoded into rec at the end
   std::optional<fmt::DestType> dest_type;
@@ -542,16 +567,22 @@ std::optional<FlowError> compile_actions(const Features& f, const PatternInfo& i
       }
       decap = true;
       a.set_decap(true);
-    } else if (const auto* vxlan_encap = std::get_if<ActionVxlanEncap>(&act)) {
-      if (!f.actions)
-        return err(Type::kUnsupported, idx, "VXLAN_ENCAP: the NIC has no actions block");
-      if (vxlan_encap->template_index < 1 || vxlan_encap->template_index >= f.num_encap) {
+    } else if (const auto enc = encap_of(act)) {
+      const std::string name = encap_action_name(enc->second);
+      if (!f.actions) return err(Type::kUnsupported, idx, name + ": the NIC has no actions block");
+      if (enc->first < 1 || enc->first >= f.num_encap) {
         return err(Type::kAction, idx,
-                   "VXLAN_ENCAP template " + std::to_string(vxlan_encap->template_index) +
-                       ": templates are 1.." + std::to_string(f.num_encap - 1));
+                   name + " template " + std::to_string(enc->first) + ": templates are 1.." +
+                       std::to_string(f.num_encap - 1));
+      }
+      if (a.encap()) return err(Type::kAction, idx, name + ": a second encap action");
+      if (tunnel_of(enc->first) != enc->second) {
+        return err(Type::kAction, idx,
+                   name + " template " + std::to_string(enc->first) + " is a " +
+                       fmt::to_string(tunnel_of(enc->first)) + " template");
       }
       a.set_encap(true);
-      a.encap_index = static_cast<std::uint16_t>(vxlan_encap->template_index);
+      a.encap_index = static_cast<std::uint16_t>(enc->first);
     } else if (std::holds_alternative<ActionPopVlan>(act)) {
       pop = true;
     } else if (const auto* push_vlan = std::get_if<ActionPushVlan>(&act)) {
@@ -696,7 +727,8 @@ Result<CompiledRule> FlowTable::compile(const FlowAttr& attr, std::span<const Fl
   Key k;
   PatternInfo info;
   if (auto e = compile_pattern(f, attr, pattern, k, info)) return *e;
-  if (auto e = compile_actions(f, info, actions, c.action)) return *e;
+  const auto tunnel_of = [this](unsigned index) { return encap_tunnel(index); };
+  if (auto e = compile_actions(f, info, actions, tunnel_of, c.action)) return *e;
   for (unsigned i = 0; i < T::kBytes; ++i) k.v[i] &= k.m[i];
   c.value = k.v;
   c.mask = k.m;
@@ -1033,12 +1065,23 @@ std::uint32_t FlowTable::em_count() {
   return drv_->rd(drv_->base(Block::kFlow, "exact-match flows") + R::flow::FT_COUNT);
 }
 
+fmt::EncapTunnel FlowTable::encap_tunnel(unsigned index) const {
+  const auto it = encap_tunnels_.find(index);
+  return it == encap_tunnels_.end() ? fmt::EncapTunnel::kVxlan : it->second;
+}
+
 Result<void> FlowTable::set_encap_template(unsigned index, const EncapTemplate& t) {
   if (!drv_->features().actions) return err(Type::kUnsupported, -1, "the NIC has no actions block");
   if (index < 1 || index >= drv_->features().num_encap) {
     return err(Type::kAction, -1,
                "encap template " + std::to_string(index) + " outside 1.." +
                    std::to_string(drv_->features().num_encap - 1));
+  }
+  if (std::string_view(fmt::to_string(t.tunnel())) == "?") {  // not a type formats.yaml defines
+    return err(Type::kAction, -1,
+               "encap template " + std::to_string(index) + ": tunnel type " +
+                   std::to_string(static_cast<unsigned>(t.tunnel())) +
+                   " is reserved (VXLAN 0, NVGRE 1, GENEVE 2)");
   }
   const std::uint32_t b = drv_->block(Block::kActions).base;
   drv_->wr_words(b + R::actions::ENCAP_DATA, R::actions::ENCAP_DATA_COUNT, t.encode());
@@ -1047,6 +1090,10 @@ Result<void> FlowTable::set_encap_template(unsigned index, const EncapTemplate& 
   const std::uint32_t st = drv_->wait_not_busy(b + R::actions::ACT_STATUS, "ACT_STATUS");
   const FlowStatus code = code_of(R::actions::ACT_STATUS_CODE, st);
   if (code != FlowStatus::kOk) return status_error(code, "encap template write");
+  if (t.tunnel() == fmt::EncapTunnel::kVxlan)
+    encap_tunnels_.erase(index);
+  else
+    encap_tunnels_[index] = t.tunnel();
   return {};
 }
 

@@ -67,6 +67,9 @@ NicDevice::NicDevice(const DeviceConfig& config, HostMemory& memory)
     throw std::invalid_argument("DeviceConfig: num_vectors must be 1..255");
   if (num_vnic() > R::vnic::kCount)
     throw std::invalid_argument("DeviceConfig: more VNICs than the register map holds");
+  // CAPS3.NUM_ENCAP holds NUM_ENCAP - 1 in 16 bits, and an action's encap_index is 16 bits.
+  if (cfg_.pipeline.num_encap < 2 || cfg_.pipeline.num_encap > 65536)
+    throw std::invalid_argument("DeviceConfig: num_encap must be 2..65536");
   rxq_.resize(cfg_.num_rxq);
   txq_.resize(cfg_.num_txq);
   vnic_.resize(num_vnic());
@@ -214,6 +217,7 @@ std::uint32_t NicDevice::read_nic(std::uint32_t off) {
       r = CAPS2_PARSE_WINDOW.put(r, parse_window());
       return r;
     }
+    case CAPS3: return CAPS3_NUM_ENCAP.put(0, cfg_.pipeline.num_encap - 1);
     case CONTROL: return control_;
     case CYCLES_LO: return lo32(now_);
     case CYCLES_HI: return hi32(now_);

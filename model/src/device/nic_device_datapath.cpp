@@ -42,7 +42,6 @@ std::uint32_t NicDevice::caps1() const {
   r = CAPS1_EM_WAYS.put(r, kEmWays);
   r = CAPS1_TCAM_ENTRIES.put(r, p.tcam_entries);
   r = CAPS1_NUM_METERS.put(r, p.num_meters == 0 ? 0 : p.num_meters - 1);
-  r = CAPS1_NUM_ENCAP.put(r, p.num_encap == 0 ? 0 : p.num_encap - 1);
   return r;
 }
 
@@ -228,7 +227,11 @@ void NicDevice::encap_command(std::uint32_t value) {
     std::array<std::uint8_t, kEncapBytes> b{};
     for (std::size_t i = 0; i < b.size(); ++i)
       b[i] = static_cast<std::uint8_t>(encap_data_[i / 4] >> (8 * (i % 4)));
-    e.set(encap_index_, EncapTemplate::decode(b));
+    // A reserved tunnel type is refused; the entry stays as it was (spec 5.5).
+    if (!e.set(encap_index_, EncapTemplate::decode(b))) {
+      act_status_ = static_cast<std::uint32_t>(kBadCommand);
+      return;
+    }
   } else {
     const auto b = e.get(encap_index_).encode();
     store_words<kEncapBytes>(b, encap_data_);

@@ -171,17 +171,19 @@ void Transposer::apply(ByteSpan frame, const ParseResult& pr, const ActionRecord
       store_be16(h + 2, t.vlan_tci);
       h += 4;
     }
-    const std::size_t udp_len = 16 + inner;
+    const bool nvgre = t.tunnel() == EncapTunnel::kNvgre;
+    const std::uint8_t proto = nvgre ? ipproto::kGre : ipproto::kUdp;
+    const std::size_t after_ip = encap_tunnel_len(t) + inner;  // UDP length / IPv6 payload
     if (!t.ipv6()) {
       store_be16(h, ethertype::kIpv4);
       std::uint8_t* ip = h + 2;
       ip[0] = 0x45;
       ip[1] = 0;
-      store_be16(ip + 2, static_cast<std::uint16_t>(20 + udp_len));
+      store_be16(ip + 2, static_cast<std::uint16_t>(20 + after_ip));
       store_be16(ip + 4, 0);
       store_be16(ip + 6, 0x4000);  // DF
       ip[8] = t.ttl;
-      ip[9] = ipproto::kUdp;
+      ip[9] = proto;
       store_be16(ip + 10, 0);
       std::memcpy(ip + 12, &t.sip[12], 4);
       std::memcpy(ip + 16, &t.dip[12], 4);
@@ -191,21 +193,36 @@ void Transposer::apply(ByteSpan frame, const ParseResult& pr, const ActionRecord
       store_be16(h, ethertype::kIpv6);
       std::uint8_t* ip = h + 2;
       store_be32(ip, 0x60000000u);
-      store_be16(ip + 4, static_cast<std::uint16_t>(udp_len));
-      ip[6] = ipproto::kUdp;
+      store_be16(ip + 4, static_cast<std::uint16_t>(after_ip));
+      ip[6] = proto;
       ip[7] = t.ttl;
       std::memcpy(ip + 8, t.sip.data(), 16);
       std::memcpy(ip + 24, t.dip.data(), 16);
       h = ip + 40;
     }
-    store_be16(h, static_cast<std::uint16_t>(0xC000u | (h1 & 0x3FFFu)));
-    store_be16(h + 2, t.udp_dport);
-    store_be16(h + 4, static_cast<std::uint16_t>(udp_len));
-    store_be16(h + 6, 0);
-    h[8] = 0x08;
-    h[9] = h[10] = h[11] = 0;
-    store_be24(h + 12, t.vni & 0xFFFFFFu);
-    h[15] = 0;
+    if (nvgre) {
+      // GRE with K (RFC 7637): key = VSID << 8 | FlowID, FlowID = h1 & 0xFF.
+      store_be16(h, 0x2000);
+      store_be16(h + 2, ethertype::kTeb);
+      store_be24(h + 4, t.vni & 0xFFFFFFu);
+      h[7] = static_cast<std::uint8_t>(h1 & 0xFFu);
+    } else {
+      store_be16(h, static_cast<std::uint16_t>(0xC000u | (h1 & 0x3FFFu)));
+      store_be16(h + 2, t.udp_dport);
+      store_be16(h + 4, static_cast<std::uint16_t>(after_ip));
+      store_be16(h + 6, 0);
+      if (t.tunnel() == EncapTunnel::kGeneve) {
+        // Version 0, no options, O and C clear, protocol Ethernet (RFC 8926).
+        h[8] = 0;
+        h[9] = 0;
+        store_be16(h + 10, ethertype::kTeb);
+      } else {
+        h[8] = 0x08;  // VXLAN: I flag
+        h[9] = h[10] = h[11] = 0;
+      }
+      store_be24(h + 12, t.vni & 0xFFFFFFu);
+      h[15] = 0;
+    }
     layout_changed_ = true;
   }
   out_ = ByteSpan(buf_.data() + start, len);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
-// VXLAN encapsulation templates (spec section 5.5) and the table that holds them.
+// Encapsulation templates (VXLAN, NVGRE, Geneve; spec section 5.5) and the table that holds
+// them.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "nicsim/regs/nic_formats.hpp"
@@ -17,10 +19,23 @@ inline constexpr std::size_t kEncapBytes = fmt::EncapTemplate::kBytes;
 /// A template (spec 5.5): layout and codec generated from rtl/formats.yaml.
 using EncapTemplate = fmt::EncapTemplate;
 
+using EncapTunnel = fmt::EncapTunnel;
+
+/// A template the table can hold: its tunnel type is one rtl/formats.yaml defines (VXLAN,
+/// NVGRE, Geneve; 3 is reserved).
+[[nodiscard]] constexpr bool encap_tunnel_valid(const EncapTemplate& t) noexcept {
+  return std::string_view(fmt::to_string(t.tunnel())) != "?";
+}
+
+/// Bytes after the outer IP header: UDP 8 + VXLAN or Geneve 8; NVGRE: GRE with key, 8.
+[[nodiscard]] constexpr std::size_t encap_tunnel_len(const EncapTemplate& t) noexcept {
+  return t.tunnel() == EncapTunnel::kNvgre ? 8u : 16u;
+}
+
 /// Bytes of the headers a template prepends: Ethernet (+4 with a tag), IPv4 20 / IPv6 40,
-/// UDP 8, VXLAN 8.
+/// then encap_tunnel_len.
 [[nodiscard]] constexpr std::size_t encap_header_len(const EncapTemplate& t) noexcept {
-  return 14u + (t.vlan_tci != 0 ? 4u : 0u) + (t.ipv6() ? 40u : 20u) + 16u;
+  return 14u + (t.vlan_tci != 0 ? 4u : 0u) + (t.ipv6() ? 40u : 20u) + encap_tunnel_len(t);
 }
 
 /// NUM_ENCAP templates; index 0 is never used by an action (an action naming 0 or an index
@@ -30,9 +45,9 @@ class EncapTable {
   explicit EncapTable(std::uint32_t entries) : t_(entries) {}
   [[nodiscard]] std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(t_.size()); }
   [[nodiscard]] bool valid_index(std::uint32_t i) const noexcept { return i != 0 && i < t_.size(); }
-  /// False for an index out of range.
+  /// False (and nothing written) for an index out of range or a reserved tunnel type.
   bool set(std::uint32_t i, const EncapTemplate& t) noexcept {
-    if (i >= t_.size()) return false;
+    if (i >= t_.size() || !encap_tunnel_valid(t)) return false;
     t_[i] = t;
     return true;
   }

@@ -30,7 +30,7 @@ struct PipelineConfig {
   std::uint32_t em_buckets = 8192;
   std::uint32_t tcam_entries = 64;
   std::uint32_t num_meters = 64;
-  std::uint32_t num_encap = 64;
+  std::uint32_t num_encap = 4096;  // NUM_ENCAP templates (spec 5.5), 2..65536
   std::uint8_t num_vnic = 8;
   std::uint32_t wire_max_frame = 9018;
   bool parse_err_to_exception = false;  // PARSE_ERR_POLICY: false 0 drop, true 1 exception

@@ -130,7 +130,18 @@ struct ActionMeter {
   unsigned index = 1;
 };
 struct ActionVxlanDecap {};  // removes any tunnel the parser knows
+/// Encapsulation with template `template_index` (docs/spec.md 5.5), written with
+/// FlowTable::set_encap_template; the template's tunnel type must be the action's (a template
+/// never written is VXLAN, the NIC's default template). rte_flow's VXLAN_ENCAP and
+/// NVGRE_ENCAP, and GENEVE_ENCAP (no rte_flow counterpart: RAW_ENCAP there), take the outer
+/// headers from the template rather than from a header list.
 struct ActionVxlanEncap {
+  unsigned template_index = 1;
+};
+struct ActionNvgreEncap {
+  unsigned template_index = 1;
+};
+struct ActionGeneveEncap {
   unsigned template_index = 1;
 };
 struct ActionPopVlan {};
@@ -181,7 +192,7 @@ struct ActionEnd {};
 
 using FlowAction =
     std::variant<ActionDrop, ActionPort, ActionVnic, ActionMark, ActionMeter, ActionVxlanDecap,
-                 ActionVxlanEncap, ActionPopVlan, ActionPushVlan, ActionSetVlanVid,
+                 ActionVxlanEncap, ActionNvgreEncap, ActionGeneveEncap, ActionPopVlan, ActionPushVlan, ActionSetVlanVid,
                  ActionSetVlanPcp, ActionSetMacSrc, ActionSetMacDst, ActionSetIpv4Src,
                  ActionSetIpv4Dst, ActionSetIpv6Src, ActionSetIpv6Dst, ActionSetTpSrc,
                  ActionSetTpDst, ActionDecTtl, ActionMirror, ActionTcpCtlCopy,
@@ -273,7 +284,11 @@ class FlowTable {
   [[nodiscard]] std::uint32_t em_count();  // FT_COUNT
 
   // ---- action resources ----
+  /// Writes template `index` (1..num_encap-1) of any tunnel type (VXLAN, NVGRE, Geneve; the
+  /// reserved type is FlowError kAction) and remembers its type for the encap actions.
   Result<void> set_encap_template(unsigned index, const EncapTemplate& t);
+  /// The tunnel type of template `index` as this table wrote it (VXLAN if never written).
+  [[nodiscard]] fmt::EncapTunnel encap_tunnel(unsigned index) const;
   Result<void> set_meter(unsigned index, std::uint32_t rate_bytes_per_tick,
                          std::uint32_t burst_bytes);
   Result<std::uint32_t> meter_tokens(unsigned index);
@@ -299,6 +314,7 @@ class FlowTable {
   std::map<std::uint32_t, Installed> flows_;
   std::uint32_t next_id_ = 1;
   std::vector<bool> tcam_used_;
+  std::map<unsigned, fmt::EncapTunnel> encap_tunnels_;  // templates written other than VXLAN
   /// Slot `index` (mod the ring size) of the flow-command ring.
   [[nodiscard]] std::span<std::uint8_t> ring_slot(std::uint16_t index);
 
