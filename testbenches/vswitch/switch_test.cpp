@@ -65,21 +65,25 @@ void put(Bytes& b, std::uint64_t v, unsigned n) {
 void put_mac(Bytes& b, std::uint64_t m) { put(b, m, 6); }
 std::uint32_t v4(const char* s) { return model::Ipv4Addr::parse(s)->value(); }
 
-/// Spec 5.5 by hand: what the NIC sends for `inner` (already rewritten) encapsulated with VNI
-/// `vni` from `sip` to `dip`, with the UDP source port from h1 of the received frame's key.
-Bytes vxlan4(const Bytes& inner, const char* sip, const char* dip, std::uint32_t vni,
-             std::uint32_t h1) {
+enum class Tun { kVxlan, kNvgre, kGeneve };
+
+/// Spec 5.5 by hand: what the NIC sends for `inner` (already rewritten) in tunnel `t` with VNI
+/// (NVGRE: VSID) `vni` from `sip` to `dip`, the UDP source port (NVGRE: the FlowID) from h1 of
+/// the received frame's key.
+Bytes tunnel4(Tun t, const Bytes& inner, const char* sip, const char* dip, std::uint32_t vni,
+              std::uint32_t h1) {
+  const bool nvgre = t == Tun::kNvgre;
   Bytes b;
   put_mac(b, kNextHop);
   put_mac(b, kUnderlayMac);
   put(b, 0x0800, 2);
   const std::size_t ip0 = b.size();
   put(b, 0x4500, 2);
-  put(b, 36 + inner.size(), 2);            // total length
-  put(b, 0, 2);                            // ID
-  put(b, 0x4000, 2);                       // DF
-  put(b, 64 * 256 + 17, 2);                // TTL 64, UDP
-  put(b, 0, 2);                            // checksum, below
+  put(b, (nvgre ? 28 : 36) + inner.size(), 2);  // total length
+  put(b, 0, 2);                                 // ID
+  put(b, 0x4000, 2);                            // DF
+  put(b, 64 * 256 + (nvgre ? 47 : 17), 2);      // TTL 64, GRE or UDP
+  put(b, 0, 2);                                 // checksum, below
   put(b, v4(sip), 4);
   put(b, v4(dip), 4);
   std::uint32_t sum = 0;
@@ -87,14 +91,25 @@ Bytes vxlan4(const Bytes& inner, const char* sip, const char* dip, std::uint32_t
   while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
   b[ip0 + 10] = static_cast<std::uint8_t>(~sum >> 8);
   b[ip0 + 11] = static_cast<std::uint8_t>(~sum);
-  put(b, 0xC000 | (h1 & 0x3FFF), 2);       // UDP source port
-  put(b, 4789, 2);
-  put(b, 16 + inner.size(), 2);
-  put(b, 0, 2);                            // no checksum
-  put(b, 0x08000000, 4);                   // VXLAN flags
-  put(b, vni << 8, 4);
+  if (nvgre) {
+    put(b, 0x2000, 2);                     // K
+    put(b, 0x6558, 2);                     // Ethernet inside
+    put(b, vni << 8 | (h1 & 0xFF), 4);     // VSID, FlowID
+  } else {
+    put(b, 0xC000 | (h1 & 0x3FFF), 2);     // UDP source port
+    put(b, t == Tun::kGeneve ? 6081 : 4789, 2);
+    put(b, 16 + inner.size(), 2);
+    put(b, 0, 2);                          // no checksum
+    put(b, t == Tun::kGeneve ? 0x00006558 : 0x08000000, 4);  // Geneve: version, lengths,
+    put(b, vni << 8, 4);                                     // protocol; VXLAN: flags
+  }
   b.insert(b.end(), inner.begin(), inner.end());
   return b;
+}
+
+Bytes vxlan4(const Bytes& inner, const char* sip, const char* dip, std::uint32_t vni,
+             std::uint32_t h1) {
+  return tunnel4(Tun::kVxlan, inner, sip, dip, vni, h1);
 }
 
 /// h1 of a frame's flow key (spec 4.1) as received from `vport`.
@@ -841,9 +856,10 @@ TEST_F(SwitchTest, TaggedFramesOfTheSoftwarePathReachTheWire) {
 // gets a VXLAN copy (the session's VNI, from this host's PA) of every packet of the VM, as the
 // VM sent it or as it arrives for it (without the underlay's tunnel), whether the NIC or the
 // software fast path forwards the flow.
-class MirrorTest : public SwitchTest, public ::testing::WithParamInterface<bool> {};
+/// A test run twice: the switch offloading to the NIC, and with every packet in software.
+class BothPaths : public SwitchTest, public ::testing::WithParamInterface<bool> {};
 
-TEST_P(MirrorTest, SessionsCopyAVmsTrafficToACollectorInBothDirections) {
+TEST_P(BothPaths, MirrorSessionsCopyAVmsTrafficToACollectorInBothDirections) {
   const bool offload = GetParam();
   policy.mirror_session(7) = {ip("10.5.0.9"), 900};
   policy.eni(1).mirror.push_back({.session = 7});
@@ -874,7 +890,6 @@ TEST_P(MirrorTest, SessionsCopyAVmsTrafficToACollectorInBothDirections) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(OffloadedOrSoftware, MirrorTest, ::testing::Bool());
 
 TEST_F(SwitchTest, MirrorRulesSelectDirectionAndTrafficAndPolicyChangesFollow) {
   policy.mirror_session(1) = {ip("10.5.0.9"), 901};
@@ -937,6 +952,40 @@ TEST_F(SwitchTest, RepliesOfANatedConnectionAreMirroredAsTheVmSeesThem) {
   EXPECT_EQ(to_vm1().size(), 1u);
   EXPECT_EQ(wire(), std::vector<Bytes>{vxlan4(synack, "10.1.0.1", "10.5.0.9", 904, h1_of(synack, 0))});
 }
+
+// DASH's DASH_ENCAPSULATION and TUNNEL_KEY of a mapping: NVGRE (the VSID the tunnel key) and
+// Geneve beside VXLAN, a template per tunnel type even to the same host.
+TEST_P(BothPaths, NvgreAndGeneveMappingsAreEncapsulatedAsTheSpecSays) {
+  const bool offload = GetParam();
+  const auto peer = model::MacAddr::from_u64(kRemoteVmMac);
+  auto& maps = policy.vnet(1).mappings;
+  maps[ip("10.0.0.40")] = {.underlay_ip = ip("10.2.0.40"), .overlay_mac = peer,
+                           .encap = model::TunnelType::kNvgre, .tunnel_key = 5000};
+  maps[ip("10.0.0.41")] = {.underlay_ip = ip("10.2.0.40"), .overlay_mac = peer,
+                           .encap = model::TunnelType::kGeneve};
+  maps[ip("10.0.0.42")] = {.underlay_ip = ip("10.2.0.40"), .overlay_mac = peer};
+  start({.offload = offload});
+  const struct {
+    const char* ca;
+    Tun tun;
+    std::uint32_t vni;
+  } cases[] = {{"10.0.0.40", Tun::kNvgre, 5000}, {"10.0.0.41", Tun::kGeneve, kVni},
+               {"10.0.0.42", Tun::kVxlan, kVni}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.ca);
+    for (int i = 0; i < 2; ++i) {
+      const Bytes f = vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", c.ca, 4000, 53, true);
+      EXPECT_EQ(send_from_vm(f), std::vector<Bytes>{tunnel4(c.tun, with_dmac(f, kRemoteVmMac),
+                                                            "10.1.0.1", "10.2.0.40", c.vni,
+                                                            h1_of(f, 1))});
+      EXPECT_EQ(served, offload && i == 1 ? 0u : 1u);
+    }
+  }
+  EXPECT_EQ(sw->encap_templates_used(), offload ? 3u : 0u);
+  EXPECT_EQ(sw->stats().sw_forwarded, offload ? 0u : 6u);
+}
+
+INSTANTIATE_TEST_SUITE_P(OffloadedOrSoftware, BothPaths, ::testing::Bool());
 
 // Between two VMs of this host, the receiving VM's inbound mirroring sees the packet too (it
 // never crosses the underlay): one copy to each session.

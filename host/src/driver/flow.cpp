@@ -717,7 +717,8 @@ FlowTable::~FlowTable() {
 }
 
 Result<CompiledRule> FlowTable::compile(const FlowAttr& attr, std::span<const FlowItem> pattern,
-                                        std::span<const FlowAction> actions) const {
+                                        std::span<const FlowAction> actions,
+                                        bool nic_templates) const {
   const Features& f = drv_->features();
   if (!attr.ingress) return err(Type::kAttr, -1, "only ingress flows (the NIC's pipeline) exist");
   if (attr.egress) return err(Type::kAttr, -1, "egress flows are not supported");
@@ -727,7 +728,14 @@ Result<CompiledRule> FlowTable::compile(const FlowAttr& attr, std::span<const Fl
   Key k;
   PatternInfo info;
   if (auto e = compile_pattern(f, attr, pattern, k, info)) return *e;
-  const auto tunnel_of = [this](unsigned index) { return encap_tunnel(index); };
+  // Without the NIC's templates, each encap action is taken to name a template of its type.
+  std::optional<fmt::EncapTunnel> own;
+  if (!nic_templates) {
+    for (const FlowAction& a : actions) {
+      if (const auto enc = encap_of(a)) own = enc->second;
+    }
+  }
+  const auto tunnel_of = [this, own](unsigned index) { return own ? *own : encap_tunnel(index); };
   if (auto e = compile_actions(f, info, actions, tunnel_of, c.action)) return *e;
   for (unsigned i = 0; i < T::kBytes; ++i) k.v[i] &= k.m[i];
   c.value = k.v;

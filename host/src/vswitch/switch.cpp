@@ -16,14 +16,34 @@ namespace {
 
 constexpr unsigned kHostVport = 255;
 
+/// The template's tunnel type for an overlay tunnel (VXLAN, NVGRE, Geneve); none for others.
+std::optional<fmt::EncapTunnel> fmt_tunnel(model::TunnelType t) {
+  switch (t) {
+    case model::TunnelType::kVxlan: return fmt::EncapTunnel::kVxlan;
+    case model::TunnelType::kNvgre: return fmt::EncapTunnel::kNvgre;
+    case model::TunnelType::kGeneve: return fmt::EncapTunnel::kGeneve;
+    default: return std::nullopt;
+  }
+}
+
+/// The flow API's encap action of a template's type.
+FlowAction encap_action(fmt::EncapTunnel t, unsigned index) {
+  switch (t) {
+    case fmt::EncapTunnel::kNvgre: return ActionNvgreEncap{index};
+    case fmt::EncapTunnel::kGeneve: return ActionGeneveEncap{index};
+    default: return ActionVxlanEncap{index};
+  }
+}
+
 /// An encap the NIC's templates cannot express becomes a drop (a policy mistake the loaders
 /// cannot see, since it depends on which mapping a packet meets): outer addresses of two
 /// families (this host's PA IPv4, the peer's IPv6), "mixed_underlay"; a tunnel type other than
-/// VXLAN, "encap_unsupported". The reason, or null when `d` stays as it is.
+/// VXLAN, NVGRE and Geneve (set by a program, no front-end makes one), "encap_unsupported".
+/// The reason, or null when `d` stays as it is.
 const char* unencapsulable(Decision& d) {
   if (d.kind != Decision::Kind::kEncap) return nullptr;
   const char* why = d.outer_src.version() != d.outer_dst.version() ? "mixed_underlay"
-                    : d.encap != model::TunnelType::kVxlan         ? "encap_unsupported"
+                    : !fmt_tunnel(d.encap)                         ? "encap_unsupported"
                                                                    : nullptr;
   if (why != nullptr) {
     d.kind = Decision::Kind::kDrop;
@@ -99,16 +119,18 @@ void Switch::bring_up() {
       drv_, cfg_.host_txq, TxQueueConfig{.size_log2 = 10, .buf_size = 16384, .vport = kHostVport});
   if (on_tx_) txq_->on_complete(on_tx_);
   // What the software fast path sends and no ENI rule takes goes to the wire: untunnelled
-  // frames (direct routes), VLAN-tagged ones (a VM's own tags on a direct route) and VXLAN
-  // (encapsulated by software). The outer headers are not in the key: one VXLAN rule covers
-  // both underlay families.
+  // frames (direct routes), VLAN-tagged ones (a VM's own tags on a direct route) and VXLAN,
+  // NVGRE and Geneve (encapsulated by software). The outer headers are not in the key: one
+  // rule per tunnel covers both underlay families.
   const FlowAttr a{.priority = static_cast<std::uint16_t>(cfg_.host_rule_priority + 1),
                    .ingress_vport = kHostVport,
                    .placement = Placement::kTcam};
   const std::vector<FlowAction> to_wire{ActionPort{0}};
   for (const std::vector<FlowItem>& pattern :
        {std::vector<FlowItem>{}, std::vector<FlowItem>{ItemEth{}, ItemVlan{}},
-        std::vector<FlowItem>{ItemEth{}, ItemIpv4{}, ItemUdp{}, ItemVxlan{}}}) {
+        std::vector<FlowItem>{ItemEth{}, ItemIpv4{}, ItemUdp{}, ItemVxlan{}},
+        std::vector<FlowItem>{ItemEth{}, ItemIpv4{}, ItemNvgre{}},
+        std::vector<FlowItem>{ItemEth{}, ItemIpv4{}, ItemUdp{}, ItemGeneve{}}}) {
     auto f = ft_.create(a, pattern, to_wire);
     if (!f) throw FlowException(f.error());
     catch_all_.push_back(*f);
@@ -168,14 +190,18 @@ void Switch::sync_delivery_rules() {
   });
 }
 
-std::pair<EncapTemplate, Switch::EncapKey> Switch::tunnel(std::uint32_t vni,
+std::pair<EncapTemplate, Switch::EncapKey> Switch::tunnel(fmt::EncapTunnel type,
+                                                          std::uint32_t vni,
                                                           const model::IpAddr& src,
                                                           const model::IpAddr& dst) const {
   EncapTemplate t;
   t.dmac = cfg_.underlay_next_hop;
   t.smac = cfg_.underlay_mac;
   t.vni = vni;
+  t.set_tunnel(type);
+  if (type == fmt::EncapTunnel::kGeneve) t.udp_dport = 6081;  // IANA's Geneve port
   EncapKey k;
+  k.type = static_cast<std::uint8_t>(type);
   k.vni = vni;
   if (dst.is_v6()) {
     t.set_ipv6(true);
@@ -245,12 +271,13 @@ Switch::Plan Switch::plan(const Decision& d, bool tcp, bool nic) const {
       p.actions.emplace_back(ActionVnic{d.vport});
       break;
     case Decision::Kind::kEncap: {
-      auto [t, k] = tunnel(d.vni, d.outer_src, d.outer_dst);
+      const fmt::EncapTunnel type = *fmt_tunnel(d.encap);  // unencapsulable() checked it
+      auto [t, k] = tunnel(type, d.vni, d.outer_src, d.outer_dst);
       p.tmpl = t;
       p.key = k;
       // Template index 1 until install() gives the flow its own.
       p.actions.emplace_back(ActionSetMacDst{d.inner_dmac.bytes()});
-      p.actions.emplace_back(ActionVxlanEncap{1});
+      p.actions.push_back(encap_action(type, 1));
       p.actions.emplace_back(ActionPort{0});
       break;
     }
@@ -278,6 +305,8 @@ bool Switch::prepare(FlowRule& rule, const Plan& plan) {
   }
   for (FlowAction& a : rule.actions) {
     if (auto* e = std::get_if<ActionVxlanEncap>(&a)) e->template_index = it->second.index;
+    if (auto* e = std::get_if<ActionNvgreEncap>(&a)) e->template_index = it->second.index;
+    if (auto* e = std::get_if<ActionGeneveEncap>(&a)) e->template_index = it->second.index;
   }
   ++it->second.refs;
   return true;
@@ -484,7 +513,7 @@ void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const De
   if (key == 0 || fresh) {
     const Plan pl = plan(d, false, false);  // the host sees every packet: no copies
     const auto rule = rule_of_frame(p.bytes, p.src_vport);
-    const auto cr = rule ? ft_.compile(rule->attr, rule->pattern, pl.actions)
+    const auto cr = rule ? ft_.compile(rule->attr, rule->pattern, pl.actions, false)
                          : Result<CompiledRule>(FlowError{});
     if (!cr) {
       if (key != 0) sw.compiled.erase(key);
@@ -527,7 +556,7 @@ void Switch::mirror(const RxPacket& p, const Decision& d) {
       actions.emplace_back(ActionVxlanEncap{1});
       actions.emplace_back(ActionPort{0});
       const auto rule = rule_of_frame(p.bytes, p.src_vport);
-      const auto cr = rule ? ft_.compile(rule->attr, rule->pattern, actions)
+      const auto cr = rule ? ft_.compile(rule->attr, rule->pattern, actions, false)
                            : Result<CompiledRule>(FlowError{});
       if (!cr) {  // the NIC has no encap templates at all
         ++stats_.mirror_dropped;
@@ -537,7 +566,7 @@ void Switch::mirror(const RxPacket& p, const Decision& d) {
     }
     if (!parsed) sw.parser.parse(p.bytes, sw.pr);
     parsed = true;
-    sw.encap.set(1, tunnel(s->vni, pa, s->collector).first);
+    sw.encap.set(1, tunnel(fmt::EncapTunnel::kVxlan, s->vni, pa, s->collector).first);
     sw.tr.apply(p.bytes, sw.pr, *rec, p.flow_hash, sw.encap);
     if (send(sw.tr.output(), std::nullopt)) {
       ++stats_.mirrored;

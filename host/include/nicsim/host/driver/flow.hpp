@@ -272,10 +272,14 @@ class FlowTable {
   /// error is returned).
   Result<void> flush();
 
-  /// Compiles a rule without installing it.
+  /// Compiles a rule without installing it. `nic_templates` false: an encap action is not
+  /// checked against the tunnel type of the NIC's template at its index (for a caller that
+  /// executes the record itself with templates of its own, e.g. a software fast path; the
+  /// record is the same for every tunnel type, the template says which).
   [[nodiscard]] Result<CompiledRule> compile(const FlowAttr& attr,
                                              std::span<const FlowItem> pattern,
-                                             std::span<const FlowAction> actions) const;
+                                             std::span<const FlowAction> actions,
+                                             bool nic_templates = true) const;
   [[nodiscard]] std::optional<FlowTableKind> table_of(Flow f) const;
   [[nodiscard]] std::optional<std::uint32_t> hw_handle(Flow f) const;  // EM handle / TCAM index
   [[nodiscard]] std::size_t size() const { return flows_.size(); }

@@ -79,7 +79,8 @@ class Switch {
     std::uint64_t tx_refused = 0;      // frames the host's full transmit ring refused (lost)
     std::uint64_t touched = 0;         // offloaded connections the NIC's counters kept alive
     std::uint64_t mixed_underlay = 0;  // encap decisions between two address families: dropped
-    std::uint64_t encap_unsupported = 0;  // encap decisions of a tunnel type the NIC lacks: dropped
+    std::uint64_t encap_unsupported = 0;  // encap decisions in a tunnel other than VXLAN, NVGRE,
+                                          // Geneve: dropped
     std::uint64_t tcp_ctl_copies = 0;  // offloaded TCP connections' SYN/FIN/RST seen (copies)
     std::uint64_t mirror_copies = 0;   // the NIC's mirror copies of offloaded flows' frames
     std::uint64_t mirrored = 0;        // copies sent to mirror sessions' collectors
@@ -137,11 +138,12 @@ class Switch {
   [[nodiscard]] std::size_t encap_templates_used() const { return encaps_.size(); }
 
  private:
-  /// A template is shared by the flows with the same outer addresses and VNI (the outer MACs
-  /// are the host's).
+  /// A template is shared by the flows with the same tunnel type, outer addresses and VNI (the
+  /// outer MACs are the host's).
   struct EncapKey {
     std::array<std::uint8_t, 16> src{}, dst{};
     std::uint8_t v6 = 0;
+    std::uint8_t type = 0;  // fmt::EncapTunnel
     std::uint32_t vni = 0;
     friend auto operator<=>(const EncapKey&, const EncapKey&) = default;
   };
@@ -202,8 +204,9 @@ class Switch {
   /// `nic`: the NIC executes it (a mirrored flow's frames are copied to the host, which sends
   /// them on to the collectors); false: the software fast path (the host has the frame).
   [[nodiscard]] Plan plan(const Decision& d, bool tcp, bool nic = true) const;
-  /// The VXLAN template of a tunnel from `src` to `dst` with `vni`, and its key.
-  [[nodiscard]] std::pair<EncapTemplate, EncapKey> tunnel(std::uint32_t vni,
+  /// The template of a tunnel of `type` from `src` to `dst` with `vni`, and its key.
+  [[nodiscard]] std::pair<EncapTemplate, EncapKey> tunnel(fmt::EncapTunnel type,
+                                                          std::uint32_t vni,
                                                           const model::IpAddr& src,
                                                           const model::IpAddr& dst) const;
   /// Sends the frame `p` (as received) to the collectors of d's mirror sessions.
