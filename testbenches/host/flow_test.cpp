@@ -256,6 +256,50 @@ TEST_F(FlowTest, ExistsNotFoundAndDestroy) {
   EXPECT_EQ(exc.poll().size(), 1u);
 }
 
+// destroy_batch: EM flows through the ring (EM_DELETE_HANDLE), TCAM rules through registers;
+// afterwards their frames miss, the others still hit, a flow named twice is NOT_FOUND the second
+// time, and the handles are free for new flows.
+TEST_F(FlowTest, BatchDestroyRemovesWhatItNames) {
+  vnic(1, 0, 1);
+  RxQueue rx(drv, 0, {});
+  RxQueue exc = RxQueue::exception(drv, {});
+  ft.set_command_ring_size(1);  // 2 slots: commands over several doorbells
+  std::vector<FlowRule> rules;
+  for (unsigned i = 0; i < 40; ++i) {
+    rules.push_back({{.ingress_vport = 0},
+                     tcp4_pattern(0x0a000000 + i, 0x0a0000ff, static_cast<std::uint16_t>(i), 80),
+                     {{ActionVnic{1}}}});
+  }
+  rules.push_back({{.priority = 3, .ingress_vport = 0}, {{ItemEth{}, ItemIpv6{}}},
+                   {{ActionDrop{}}}});  // TCAM
+  std::vector<Flow> flows;
+  for (const auto& f : ft.create_batch(rules)) {
+    ASSERT_TRUE(f.ok()) << f.error().to_string();
+    flows.push_back(*f);
+  }
+  std::vector<Flow> gone;
+  for (unsigned i = 0; i < 40; i += 2) gone.push_back(flows[i]);
+  gone.push_back(flows[40]);
+  gone.push_back(flows[0]);  // twice
+  const auto r = ft.destroy_batch(gone);
+  ASSERT_EQ(r.size(), gone.size());
+  for (std::size_t i = 0; i + 1 < r.size(); ++i) EXPECT_TRUE(r[i].ok()) << i << ": " << r[i].error().to_string();
+  ASSERT_FALSE(r.back().ok());
+  EXPECT_EQ(r.back().error().type, FlowError::Type::kNotFound);
+  EXPECT_EQ(ft.size(), 20u);
+  EXPECT_EQ(ft.em_count(), 20u);
+  for (unsigned i = 0; i < 40; ++i) {
+    w.wire_rx(tcp4(0x0a000000 + i, 0x0a0000ff, static_cast<std::uint16_t>(i), 80));
+  }
+  EXPECT_EQ(rx.poll().size(), 20u) << "the odd ones still hit";
+  EXPECT_EQ(exc.poll().size(), 20u) << "the even ones miss";
+  // Their room is free again.
+  std::vector<FlowRule> again(rules.begin(), rules.begin() + 40);
+  std::size_t ok = 0;
+  for (std::size_t i = 0; i < again.size(); i += 2) ok += ft.create(again[i]).ok() ? 1 : 0;
+  EXPECT_EQ(ok, 20u);
+}
+
 // query_bulk (EM flows through the ring's EM_ACTIVITY, the rest through query()) answers what
 // query() answers, flow by flow; a destroyed flow is NOT_FOUND; a flow re-created after its
 // destroy starts from zero.

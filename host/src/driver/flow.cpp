@@ -902,6 +902,47 @@ std::vector<Result<Flow>> FlowTable::create_batch(std::span<const FlowRule> rule
   return out;
 }
 
+std::vector<Result<void>> FlowTable::destroy_batch(std::span<const Flow> flows) {
+  std::vector<std::optional<Result<void>>> res(flows.size());
+  std::vector<std::pair<std::size_t, std::uint32_t>> em;  // (index, EM handle)
+  em.reserve(flows.size());
+  const bool ring = drv_->features().flow_command_ring;
+  for (std::size_t i = 0; i < flows.size(); ++i) {
+    const auto it = flows_.find(flows[i].id);
+    if (it != flows_.end() && it->second.table == FlowTableKind::kExact && ring) {
+      em.emplace_back(i, it->second.hw);
+      flows_.erase(it);  // forgotten now: a second mention of it is NOT_FOUND
+    } else {
+      res[i].emplace(destroy(flows[i]));
+    }
+  }
+  if (!em.empty()) {
+    if (ring_.empty()) setup_ring();
+    const unsigned n = 1u << ring_log2_;
+    for (std::size_t next = 0; next < em.size();) {
+      const std::size_t chunk = std::min<std::size_t>(n, em.size() - next);
+      const std::uint16_t first = ring_prod_;
+      for (std::size_t j = 0; j < chunk; ++j) {
+        fmt::Fcmd cmd;
+        cmd.op = fmt::FcmdOp::kEmDeleteHandle;
+        cmd.handle = em[next + j].second;
+        cmd.encode(ring_slot(static_cast<std::uint16_t>(first + j)));
+      }
+      ring_run(static_cast<std::uint16_t>(first + chunk));
+      for (std::size_t j = 0; j < chunk; ++j) {
+        const fmt::Fcmd done = fmt::Fcmd::decode(ring_slot(static_cast<std::uint16_t>(first + j)));
+        Result<void>& r = res[em[next + j].first].emplace();
+        if (done.status != FlowStatus::kOk) r = status_error(done.status, "exact-match delete (command ring)");
+      }
+      next += chunk;
+    }
+  }
+  std::vector<Result<void>> out;
+  out.reserve(flows.size());
+  for (auto& r : res) out.push_back(std::move(*r));
+  return out;
+}
+
 Result<void> FlowTable::destroy(Flow f) {
   const auto it = flows_.find(f.id);
   if (it == flows_.end())

@@ -355,24 +355,37 @@ void Switch::bill(Installed& in, const FlowCounters& c) {
   in.billed_bytes = c.bytes;
 }
 
-void Switch::uninstall(Installed& in) {
-  if (const auto q = ft_.query(in.flow)) bill(in, *q);  // what it carried since the last read
-  (void)ft_.destroy(in.flow);  // NOT_FOUND: gone already (a flush by another owner)
-  if (in.encap) release(*in.encap);
-  ++stats_.removed;
-}
+void Switch::remove_conn(std::uint64_t conn) { remove_conns({&conn, 1}, false); }
 
-void Switch::remove_conn(std::uint64_t conn) {
-  sw_->compiled.erase(conn * 2);
-  sw_->compiled.erase(conn * 2 + 1);
-  software_only_.erase(conn * 2);
-  software_only_.erase(conn * 2 + 1);
-  const auto it = conns_.find(conn);
-  if (it == conns_.end()) return;
-  for (auto& dir : it->second.dir) {
-    for (Installed& in : dir) uninstall(in);
+void Switch::remove_conns(std::span<const std::uint64_t> ids, bool billed) {
+  std::vector<Installed*> gone;
+  for (const std::uint64_t conn : ids) {
+    sw_->compiled.erase(conn * 2);
+    sw_->compiled.erase(conn * 2 + 1);
+    software_only_.erase(conn * 2);
+    software_only_.erase(conn * 2 + 1);
+    const auto it = conns_.find(conn);
+    if (it == conns_.end()) continue;
+    for (auto& dir : it->second.dir) {
+      for (Installed& in : dir) gone.push_back(&in);
+    }
   }
-  conns_.erase(it);
+  // Their NIC entries in one batch; what they carried since the last read is billed first.
+  std::vector<Flow> flows;
+  flows.reserve(gone.size());
+  for (const Installed* in : gone) flows.push_back(in->flow);
+  if (!billed) {
+    const std::vector<Result<FlowCounters>> counters = ft_.query_bulk(flows);
+    for (std::size_t i = 0; i < gone.size(); ++i) {
+      if (counters[i]) bill(*gone[i], *counters[i]);
+    }
+  }
+  (void)ft_.destroy_batch(flows);  // NOT_FOUND: gone already (a flush by another owner)
+  for (const Installed* in : gone) {
+    if (in->encap) release(*in->encap);
+  }
+  stats_.removed += gone.size();
+  for (const std::uint64_t conn : ids) conns_.erase(conn);
 }
 
 bool Switch::send(std::span<const std::uint8_t> frame, std::optional<std::uint8_t> vport) {
@@ -580,47 +593,92 @@ std::size_t Switch::policy_changed() {
   cache_.policy_changed();
   software_only_.clear();  // their decisions may be offloadable now
   if (exc_) sync_delivery_rules();
-  std::size_t changed = 0;
-  for (auto it = conns_.begin(); it != conns_.end();) {
-    const std::uint64_t conn = it->first;
+  // The offloaded flows whose decision changed its effect: all their NIC entries go in one
+  // batch (counters read in bulk first, for the meters), then the new ones are installed in
+  // one batch; a flow whose new decision cannot be installed leaves the NIC (its packets miss:
+  // the slow path or the software fast path serves them).
+  struct Change {
+    std::uint64_t conn;
+    unsigned dir;
+    std::size_t index;
+    std::optional<Decision> decision;  // none: the connection's decision is gone
+  };
+  std::vector<Change> changes;
+  for (auto& [conn, cf] : conns_) {
     for (unsigned d = 0; d < 2; ++d) {
-      auto& list = it->second.dir[d];
+      auto& list = cf.dir[d];
       const auto dir = static_cast<Direction>(d);
       if (list.empty() || cache_.current(conn, dir)) continue;
       const Decision* fresh = cache_.refresh(conn, dir);
-      Decision normalized = fresh != nullptr ? *fresh : Decision{};
-      if (fresh != nullptr) (void)unencapsulable(normalized);
-      const Decision* nd = fresh != nullptr ? &normalized : nullptr;
-      for (auto in = list.begin(); in != list.end();) {
-        if (nd != nullptr && same_effect(in->decision, *nd)) {
-          in->decision = *nd;
-          ++in;
-          continue;
-        }
-        ++changed;
-        FlowRule rule = in->rule;
-        uninstall(*in);
-        const bool tcp = in->tcp && nd != nullptr && nd->kind != Decision::Kind::kDrop;
-        const bool was_tcp = in->tcp;
-        InstallResult ir = nd != nullptr ? install(std::move(rule), plan(*nd, tcp), *nd)
-                                         : InstallResult{};
-        ir.in.tcp = was_tcp;
-        if (ir.status == InstallResult::kInstalled) {
-          ++stats_.replaced;
-          *in = std::move(ir.in);
-          ++in;
+      std::optional<Decision> nd;
+      if (fresh != nullptr) {
+        nd = *fresh;
+        (void)unencapsulable(*nd);
+      }
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        if (nd && same_effect(list[i].decision, *nd)) {
+          list[i].decision = *nd;
         } else {
-          in = list.erase(in);  // its packets miss now: the slow path or software serves them
+          changes.push_back({conn, d, i, nd});
         }
       }
     }
-    if (it->second.dir[0].empty() && it->second.dir[1].empty()) {
-      it = conns_.erase(it);
-    } else {
-      ++it;
-    }
   }
-  return changed;
+  if (changes.empty()) return 0;
+  const auto at = [this](const Change& c) -> Installed& {
+    return conns_.at(c.conn).dir[c.dir][c.index];
+  };
+  std::vector<Flow> old;
+  old.reserve(changes.size());
+  for (const Change& c : changes) old.push_back(at(c).flow);
+  const std::vector<Result<FlowCounters>> counters = ft_.query_bulk(old);
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    if (counters[i]) bill(at(changes[i]), *counters[i]);
+  }
+  (void)ft_.destroy_batch(old);  // NOT_FOUND: gone already (a flush by another owner)
+  for (const Change& c : changes) {
+    if (at(c).encap) release(*at(c).encap);
+  }
+  stats_.removed += changes.size();
+  // The replacements, prepared (templates acquired) and installed together.
+  std::vector<std::size_t> which;
+  std::vector<FlowRule> rules;
+  std::vector<Plan> plans;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const Change& c = changes[i];
+    if (!c.decision) continue;
+    const Installed& in = at(c);
+    Plan pl = plan(*c.decision, in.tcp && c.decision->kind != Decision::Kind::kDrop);
+    FlowRule rule = in.rule;
+    if (!prepare(rule, pl)) continue;
+    which.push_back(i);
+    rules.push_back(std::move(rule));
+    plans.push_back(std::move(pl));
+  }
+  std::vector<Result<Flow>> made = ft_.create_batch(rules);
+  std::vector<bool> kept(changes.size(), false);
+  for (std::size_t j = 0; j < which.size(); ++j) {
+    const Change& c = changes[which[j]];
+    InstallResult ir = finish(std::move(made[j]), std::move(rules[j]), plans[j], *c.decision);
+    if (ir.status != InstallResult::kInstalled) continue;
+    Installed& in = at(c);
+    ir.in.tcp = in.tcp;
+    ir.in.overhead = in.overhead;
+    in = std::move(ir.in);
+    kept[which[j]] = true;
+    ++stats_.replaced;
+  }
+  // Drop the entries that were not replaced (from the back, so the indices stay valid).
+  for (std::size_t i = changes.size(); i-- > 0;) {
+    if (kept[i]) continue;
+    const Change& c = changes[i];
+    auto& list = conns_.at(c.conn).dir[c.dir];
+    list.erase(list.begin() + static_cast<std::ptrdiff_t>(c.index));
+  }
+  std::erase_if(conns_, [](const auto& kv) {
+    return kv.second.dir[0].empty() && kv.second.dir[1].empty();
+  });
+  return changes.size();
 }
 
 std::size_t Switch::expire(std::uint64_t now) {
@@ -651,19 +709,17 @@ std::size_t Switch::expire(std::uint64_t now) {
     if (active && cache_.touch(conn, now)) ++stats_.touched;
   }
   const std::vector<std::uint64_t> gone = cache_.expire(now);
-  for (const std::uint64_t id : gone) remove_conn(id);
+  remove_conns(gone, true);  // billed from the counters read above
   if (!gone.empty()) software_only_.clear();  // room in the NIC again: offload them at their
                                                // next packet
   return gone.size();
 }
 
 void Switch::flush() {
-  for (auto& [conn, cf] : conns_) {
-    for (auto& dir : cf.dir) {
-      for (Installed& in : dir) uninstall(in);
-    }
-  }
-  conns_.clear();
+  std::vector<std::uint64_t> ids;
+  ids.reserve(conns_.size());
+  for (const auto& [conn, cf] : conns_) ids.push_back(conn);
+  remove_conns(ids, false);
 }
 
 void Switch::reap() {

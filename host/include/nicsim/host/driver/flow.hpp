@@ -261,6 +261,11 @@ class FlowTable {
   /// worth), TCAM rules through registers. One result per rule, in order.
   std::vector<Result<Flow>> create_batch(std::span<const FlowRule> rules);
   Result<void> destroy(Flow f);
+  /// Many flows at once: EM flows through the flow-command ring (EM_DELETE_HANDLE, one doorbell
+  /// per ring's worth), TCAM rules through registers. Each flow is forgotten whatever its
+  /// result, as by destroy(). One result per flow, in order (a flow named twice: NOT_FOUND the
+  /// second time).
+  std::vector<Result<void>> destroy_batch(std::span<const Flow> flows);
   Result<FlowCounters> query(Flow f);
   /// The counters of many flows at once (aging: pass flows() for all): exact-match flows
   /// through the flow-command ring's EM_ACTIVITY (one command per run of nearby handles, the

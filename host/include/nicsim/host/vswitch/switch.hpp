@@ -220,9 +220,11 @@ class Switch {
   /// The result of creating a prepared rule: the template released and the cause counted when
   /// it failed.
   InstallResult finish(Result<Flow> f, FlowRule&& rule, const Plan& plan, const Decision& d);
-  void uninstall(Installed& in);
   void release(const EncapKey& k);
   void remove_conn(std::uint64_t conn);
+  /// Removes connections' NIC entries in one batch (destroy_batch); `billed`: their counters
+  /// were just read and billed (else they are read in bulk first).
+  void remove_conns(std::span<const std::uint64_t> conns, bool billed);
   /// The software fast path: the flow's action record (compiled once per connection and
   /// direction while its decision stands; `key` 0: an uncached packet) applied to the frame,
   /// sent from the host's queue.
