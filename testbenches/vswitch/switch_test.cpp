@@ -494,6 +494,36 @@ TEST_F(SwitchTest, MeterBucketsBillSoftwareAndOffloadedPacketsAlike) {
   }
 }
 
+// An offloaded tunnelled flow bills the overlay bytes (what it received less the tunnel), also
+// after a policy change replaced its NIC entry (the replacement used to forget the tunnel's
+// bytes and bill them as overlay).
+TEST_F(SwitchTest, AReplacedTunnelledFlowStillBillsOverlayBytes) {
+  policy.eni(1).inbound_routes[0].meter_class_or = 9;
+  policy.mirror_session(1) = {ip("10.5.0.9"), 900};
+  start();
+  const Bytes inner = vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 80, 1234, true);
+  const Bytes pkt = from_wire(inner, "10.2.0.2", "10.1.0.1", kVni);
+  const auto receive = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      w.wire_rx(pkt);
+      w.settle();
+      serve();
+    }
+    EXPECT_EQ(to_vm1().size(), static_cast<std::size_t>(n));
+  };
+  receive(2);  // the first misses (software's bill), the second is the NIC's
+  // A change of the flow's effect (now mirrored): its NIC entry is replaced.
+  policy.eni(1).mirror.push_back({.session = 1, .direction = Direction::kInbound});
+  ASSERT_EQ(sw->policy_changed(), 1u);
+  (void)wire();
+  receive(3);
+  (void)wire();  // the mirror copies
+  (void)sw->expire(kSec);
+  const MeterCounters m = policy.meter_bucket(1, 9);
+  EXPECT_EQ(m.inbound_packets, 5u);
+  EXPECT_EQ(m.inbound_bytes, 5 * inner.size());
+}
+
 TEST_F(SwitchTest, AnEncapBetweenTwoAddressFamiliesIsDroppedAndCounted) {
   start();
   policy.vnet(1).mappings[ip("10.0.0.9")] = {ip("fd00::9"), model::MacAddr::from_u64(9)};
