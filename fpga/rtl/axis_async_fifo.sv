@@ -72,6 +72,7 @@ module axis_async_fifo #(
 
   localparam int AW = $clog2(DEPTH);
   localparam int W  = DATA_W + KEEP_W + 1 + USER_W;
+  localparam int SW = (SYNC_STAGES - 1) * (AW + 1);  // synchronizer stages after the first
 
   initial begin
     if (DEPTH < 4 || (DEPTH & (DEPTH - 1)) != 0) begin
@@ -89,7 +90,7 @@ module axis_async_fifo #(
   end
 
   function automatic logic [AW:0] bin2gray(input logic [AW:0] b);
-    return b ^ (b >> 1);
+    bin2gray = b ^ (b >> 1);
   endfunction
 
   function automatic logic [AW:0] gray2bin(input logic [AW:0] g);
@@ -98,7 +99,7 @@ module axis_async_fifo #(
     for (int i = AW - 1; i >= 0; i--) begin
       b[i] = b[i + 1] ^ g[i];
     end
-    return b;
+    gray2bin = b;
   endfunction
 
   logic [W-1:0] mem [DEPTH];
@@ -112,11 +113,18 @@ module axis_async_fifo #(
   logic        drop_q, drop_d;        // dropping the rest of a frame
   logic        full_q;
   logic        overflow_q, overflow_d, bad_q, bad_d;
-  (* ASYNC_REG = "TRUE" *) logic [AW:0] rd_gray_sync_q [SYNC_STAGES];
+  // The synchronizer: rd_gray_meta_q takes the other domain's pointer (the XDC bounds
+  // that path), rd_gray_sync_q the SYNC_STAGES-1 stages after it, the last at the top.
+  (* ASYNC_REG = "TRUE" *) logic [AW:0] rd_gray_meta_q;
+  (* ASYNC_REG = "TRUE" *) logic [SW-1:0] rd_gray_sync_q;
+  /* verilator lint_off UNUSEDSIGNAL */  // the last stage shifts out
+  logic [SW+AW:0] rd_gray_shift;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign rd_gray_shift = {rd_gray_sync_q, rd_gray_meta_q};
   logic [AW:0] rd_ptr_s;              // the reader's pointer as the writer sees it
   logic        full, oversize, accept, write;
 
-  assign rd_ptr_s = gray2bin(rd_gray_sync_q[SYNC_STAGES-1]);
+  assign rd_ptr_s = gray2bin(rd_gray_sync_q[SW-1 -: AW+1]);
   assign full     = (wr_cur_q - rd_ptr_s) == (AW + 1)'(DEPTH);
   // The FIFO holds nothing but the frame being written: waiting would never end.
   assign oversize = (FRAME != 0) && full && (wr_ptr_q == rd_ptr_s);
@@ -167,7 +175,8 @@ module axis_async_fifo #(
       full_q     <= 1'b0;
       overflow_q <= 1'b0;
       bad_q      <= 1'b0;
-      for (int i = 0; i < SYNC_STAGES; i++) rd_gray_sync_q[i] <= '0;
+      rd_gray_meta_q <= '0;
+      rd_gray_sync_q <= '0;
     end else begin
       wr_ptr_q   <= wr_ptr_d;
       wr_cur_q   <= wr_cur_d;
@@ -176,8 +185,8 @@ module axis_async_fifo #(
       full_q     <= full;
       overflow_q <= overflow_d;
       bad_q      <= bad_d;
-      rd_gray_sync_q[0] <= rd_gray_q;
-      for (int i = 1; i < SYNC_STAGES; i++) rd_gray_sync_q[i] <= rd_gray_sync_q[i-1];
+      rd_gray_meta_q <= rd_gray_q;
+      rd_gray_sync_q <= rd_gray_shift[SW-1:0];
     end
   end
 
@@ -190,13 +199,20 @@ module axis_async_fifo #(
   // ---------------------------------------------------------------------------------------
   logic [AW:0]  rd_ptr_q, rd_ptr_d;
   logic [AW:0]  rd_gray_q;            // crosses to s_clk
-  (* ASYNC_REG = "TRUE" *) logic [AW:0] wr_gray_sync_q [SYNC_STAGES];
+  // The synchronizer: wr_gray_meta_q takes the other domain's pointer (the XDC bounds
+  // that path), wr_gray_sync_q the SYNC_STAGES-1 stages after it, the last at the top.
+  (* ASYNC_REG = "TRUE" *) logic [AW:0] wr_gray_meta_q;
+  (* ASYNC_REG = "TRUE" *) logic [SW-1:0] wr_gray_sync_q;
+  /* verilator lint_off UNUSEDSIGNAL */  // the last stage shifts out
+  logic [SW+AW:0] wr_gray_shift;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign wr_gray_shift = {wr_gray_sync_q, wr_gray_meta_q};
   logic [AW:0]  wr_ptr_m;             // the writer's committed pointer as the reader sees it
   logic         out_valid_q, out_valid_d;
   logic [W-1:0] out_q, out_d;
   logic         empty, load;
 
-  assign wr_ptr_m = gray2bin(wr_gray_sync_q[SYNC_STAGES-1]);
+  assign wr_ptr_m = gray2bin(wr_gray_sync_q[SW-1 -: AW+1]);
   assign empty    = rd_ptr_q == wr_ptr_m;
   assign load     = !empty && (!out_valid_q || m_axis_tready);
 
@@ -220,13 +236,14 @@ module axis_async_fifo #(
       rd_ptr_q    <= '0;
       rd_gray_q   <= '0;
       out_valid_q <= 1'b0;
-      for (int i = 0; i < SYNC_STAGES; i++) wr_gray_sync_q[i] <= '0;
+      wr_gray_meta_q <= '0;
+      wr_gray_sync_q <= '0;
     end else begin
       rd_ptr_q    <= rd_ptr_d;
       rd_gray_q   <= bin2gray(rd_ptr_d);
       out_valid_q <= out_valid_d;
-      wr_gray_sync_q[0] <= wr_gray_q;
-      for (int i = 1; i < SYNC_STAGES; i++) wr_gray_sync_q[i] <= wr_gray_sync_q[i-1];
+      wr_gray_meta_q <= wr_gray_q;
+      wr_gray_sync_q <= wr_gray_shift[SW-1:0];
     end
   end
 
