@@ -22,3 +22,4 @@ rtl/led_stretch.sv
 rtl/nic_board_u250.sv
 rtl/sync_bit.sv
 rtl/sync_reset.sv
+rtl/usr_irq_bridge.sv

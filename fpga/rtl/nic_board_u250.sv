@@ -6,7 +6,7 @@
 //  PCIe ─ xdma_0 ─ m_axib (BAR0) ─ axi_dwc_ctl ─ axi_pc_ctl ─ axi_cc_ctl ═╗ s_axil
 //           │                      (512 -> 32)   (AXI4 -> Lite)  (async)     ║
 //           └─ s_axib (host memory) ◄══ axi_cc_dma (async) ◄═══════════════ nic_top ─ m_axi
-//           └─ usr_irq_req ◄─ pending bits ◄─ axis_async_fifo (vector) ◄═══ m_irq
+//           └─ usr_irq_req ◄─ usr_irq_bridge (pending bits, vector FIFO) ◄═══ m_irq
 //  QSFP0 ─ cmac_usplus_0 ─ rx_axis ─ axis_async_fifo (frames, drop) ════► s_axis_wire
 //                        ◄ tx_axis ◄ axis_async_fifo (frames, backpressure) ◄ m_axis_wire
 //
@@ -398,48 +398,12 @@ module nic_board_u250 #(
   // ---------------------------------------------------------------------------------------
   // Interrupts: nic_top's vector requests (core_clk) -> usr_irq_req (axi_aclk)
   // ---------------------------------------------------------------------------------------
-  // A raise is a vector number through a small word FIFO; on the PCIe side it sets the
-  // vector's pending bit, which holds usr_irq_req[v] until usr_irq_ack[v] (PG195 "User
-  // Interrupts"). A raise of a pending vector merges into it (as nic_top's own pending bits
-  // do). After an ack the request drops for at least one clock, so a raise that arrives with
-  // the ack is a new rising edge, a new message.
-  logic [VEC_W-1:0]       irqx_vector;
-  logic                   irqx_valid;
-  logic [NUM_VECTORS-1:0] irq_pend_q, irq_pend_d, irq_acked_q, irq_raise;
-  /* verilator lint_off UNUSEDSIGNAL */  // a word FIFO of one-beat words that never drops
-  logic irqx_full, irqx_ovf, irqx_bad, irqx_keep, irqx_last, irqx_user, irqx_empty;
-  /* verilator lint_on UNUSEDSIGNAL */
-
-  axis_async_fifo #(
-    .DATA_W (VEC_W), .KEEP_W (1), .USER_W (1), .DEPTH (16), .FRAME (0)
-  ) u_irq_fifo (
+  usr_irq_bridge #(.NUM_VECTORS (NUM_VECTORS)) u_irq (
     .s_clk (core_clk), .s_rst (core_rst),
-    .s_axis_tdata (irq_vector[VEC_W-1:0]), .s_axis_tkeep (1'b1), .s_axis_tvalid (irq_valid),
-    .s_axis_tready (irq_ready), .s_axis_tlast (1'b1), .s_axis_tuser (1'b0),
-    .s_status_full (irqx_full), .s_status_overflow (irqx_ovf), .s_status_bad_frame (irqx_bad),
+    .s_irq_valid (irq_valid), .s_irq_ready (irq_ready), .s_irq_vector (irq_vector[VEC_W-1:0]),
     .m_clk (axi_aclk), .m_rst (pcie_rst),
-    .m_axis_tdata (irqx_vector), .m_axis_tkeep (irqx_keep), .m_axis_tvalid (irqx_valid),
-    .m_axis_tready (1'b1), .m_axis_tlast (irqx_last), .m_axis_tuser (irqx_user),
-    .m_status_empty (irqx_empty)
+    .usr_irq_req (usr_irq_req), .usr_irq_ack (usr_irq_ack)
   );
-
-  always_comb begin
-    irq_raise = '0;
-    if (irqx_valid) irq_raise[irqx_vector] = 1'b1;
-    irq_pend_d = (irq_pend_q & ~usr_irq_ack) | irq_raise;
-  end
-
-  always_ff @(posedge axi_aclk) begin
-    if (pcie_rst) begin
-      irq_pend_q  <= '0;
-      irq_acked_q <= '0;
-    end else begin
-      irq_pend_q  <= irq_pend_d;
-      irq_acked_q <= usr_irq_ack;
-    end
-  end
-
-  assign usr_irq_req = irq_pend_q & ~irq_acked_q;
 
   // ---------------------------------------------------------------------------------------
   // 100G: CMAC (tx_clk, rx_clk) and the wire FIFOs

@@ -9,9 +9,7 @@
 //   frame mode with backpressure (the CMAC's TX): every frame that fits comes out whole and
 //     without gaps; a frame longer than the FIFO is dropped and counted instead of hanging.
 //
-// The bench is its own two-clock scheduler (the bench kit's Harness has one clock): at each
-// edge of a domain it samples that domain's handshakes on the settled signals, raises and
-// lowers the clock, then drives the domain's inputs for its next edge.
+// The two clocks: two_clock.hpp.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -24,7 +22,7 @@
 #include "Vaafifo_frame_stall.h"
 #include "Vaafifo_word.h"
 #include "nicsim/model/prng.hpp"
-#include "verilated.h"
+#include "two_clock.hpp"
 
 namespace {
 
@@ -41,36 +39,18 @@ struct Beat {
 };
 using Frame = std::vector<Beat>;
 
-struct Clocks {
-  std::uint64_t s_ps;  // write clock period
-  std::uint64_t m_ps;  // read clock period
-};
+using nicsim::bench::Clocks;
 
-/// The FIFO with its two clocks, a writer that sends `beats` in order (tvalid with
-/// probability s_valid_p while it has any) and a reader (tready with probability m_ready_p).
+/// The FIFO with a writer that sends `to_send` in order (tvalid with probability s_valid_p
+/// while it has any) and a reader (tready with probability m_ready_p).
 template <class V>
-class Bench {
+class Bench : public nicsim::bench::TwoClockBench<V> {
  public:
-  Bench(Clocks c, std::uint64_t seed) : clocks_(c), rng_(seed) {
-    dut_ = std::make_unique<V>(ctx_.get());
-    dut_->s_clk = 0;
-    dut_->m_clk = 0;
-    dut_->s_rst = 1;
-    dut_->m_rst = 1;
-    dut_->s_axis_tvalid = 0;
-    dut_->m_axis_tready = 0;
-    dut_->eval();
-    // Both resets together, for several clocks of the slower clock.
-    while (s_edges_ < 8 || m_edges_ < 8) step();
-    dut_->s_rst = 0;
-    dut_->m_rst = 0;
-    dut_->eval();
+  Bench(Clocks c, std::uint64_t seed) : nicsim::bench::TwoClockBench<V>(c), rng_(seed) {
+    this->dut().s_axis_tvalid = 0;
+    this->dut().m_axis_tready = 0;
+    this->reset();
   }
-  ~Bench() { dut_->final(); }
-  Bench(const Bench&) = delete;
-  Bench& operator=(const Bench&) = delete;
-
-  V& dut() { return *dut_; }
 
   std::deque<Beat> to_send;
   std::vector<Beat> received;
@@ -79,54 +59,23 @@ class Bench {
   std::uint64_t gaps_in_frame = 0;  // read clocks without tvalid inside a frame
   std::uint64_t s_tready_low = 0;   // write clocks with tvalid and no tready
 
-  /// One edge of whichever clock comes next (both, write side first, when they coincide).
-  void step() {
-    if (t_s_ <= t_m_) {
-      edge_s();
-      t_s_ += clocks_.s_ps;
-    } else {
-      edge_m();
-      t_m_ += clocks_.m_ps;
+ protected:
+  void sample_s() override {
+    V& d = this->dut();
+    took_ = d.s_axis_tvalid && d.s_axis_tready;
+    if (took_) {
+      to_send.pop_front();
+      ++accepted;
+    } else if (d.s_axis_tvalid) {
+      ++s_tready_low;
     }
+    overflows += d.s_status_overflow;
+    bad_frames += d.s_status_bad_frame;
   }
-
-  /// Steps until done() or `limit` edges; false (with a failure) at the limit.
-  template <class F>
-  bool run_until(F&& done, std::uint64_t limit, const std::string& what) {
-    for (std::uint64_t i = 0; i < limit; ++i) {
-      if (done()) return true;
-      step();
-    }
-    ADD_FAILURE() << what << ": not done after " << limit << " edges (sent "
-                  << accepted << ", received " << received.size() << ", left "
-                  << to_send.size() << ")";
-    return false;
-  }
-
-  [[nodiscard]] std::uint64_t s_edges() const { return s_edges_; }
-
- private:
-  void edge_s() {
-    V& d = *dut_;
-    bool took = false;
-    if (d.s_rst == 0) {
-      if (d.s_axis_tvalid && d.s_axis_tready) {
-        took = true;
-        to_send.pop_front();
-        ++accepted;
-      } else if (d.s_axis_tvalid) {
-        ++s_tready_low;
-      }
-      overflows += d.s_status_overflow;
-      bad_frames += d.s_status_bad_frame;
-    }
-    d.s_clk = 1;
-    d.eval();
-    d.s_clk = 0;
-    d.eval();
-    ++s_edges_;
-    // Drive the next beat (a shown beat stays until taken: AXI4-Stream).
-    if (!d.s_axis_tvalid || took) {
+  void drive_s() override {
+    V& d = this->dut();
+    // A shown beat stays until taken (AXI4-Stream).
+    if (!d.s_axis_tvalid || took_) {
       const bool v = !to_send.empty() && rng_.chance(s_valid_p);
       d.s_axis_tvalid = v;
       if (v) {
@@ -137,35 +86,27 @@ class Bench {
         d.s_axis_tuser = b.user;
       }
     }
-    d.eval();
+    took_ = false;
   }
-
-  void edge_m() {
-    V& d = *dut_;
-    if (d.m_rst == 0) {
-      if (d.m_axis_tvalid && d.m_axis_tready) {
-        received.push_back(Beat{d.m_axis_tdata, static_cast<std::uint8_t>(d.m_axis_tkeep),
-                                d.m_axis_tlast != 0, d.m_axis_tuser != 0});
-        in_frame_ = !d.m_axis_tlast;
-      } else if (in_frame_ && !d.m_axis_tvalid) {
-        ++gaps_in_frame;
-      }
+  void sample_m() override {
+    V& d = this->dut();
+    if (d.m_axis_tvalid && d.m_axis_tready) {
+      received.push_back(Beat{d.m_axis_tdata, static_cast<std::uint8_t>(d.m_axis_tkeep),
+                              d.m_axis_tlast != 0, d.m_axis_tuser != 0});
+      in_frame_ = !d.m_axis_tlast;
+    } else if (in_frame_ && !d.m_axis_tvalid) {
+      ++gaps_in_frame;
     }
-    d.m_clk = 1;
-    d.eval();
-    d.m_clk = 0;
-    d.eval();
-    ++m_edges_;
-    d.m_axis_tready = rng_.chance(m_ready_p);
-    d.eval();
+  }
+  void drive_m() override { this->dut().m_axis_tready = rng_.chance(m_ready_p); }
+  [[nodiscard]] std::string status() const override {
+    return "sent " + std::to_string(accepted) + ", received " +
+           std::to_string(received.size()) + ", left " + std::to_string(to_send.size());
   }
 
-  Clocks clocks_;
+ private:
   Prng rng_;
-  std::unique_ptr<VerilatedContext> ctx_ = std::make_unique<VerilatedContext>();
-  std::unique_ptr<V> dut_;
-  std::uint64_t t_s_ = 0, t_m_ = 0, s_edges_ = 0, m_edges_ = 0;
-  bool in_frame_ = false;
+  bool took_ = false, in_frame_ = false;
 };
 
 Beat random_beat(Prng& rng, bool last) {
