@@ -72,8 +72,8 @@ set_false_path -from [get_ports {qsfp0_modprsl qsfp0_intl}]
 
 # --- Clock-domain crossings (fpga/README.md "Clock-domain crossings") ------------------------
 # The clocks: pcie_refclk -> the XDMA's axi_aclk (250 MHz), clk_300mhz_0 -> the MMCM's core
-# clock and init_clk, qsfp0_mgt_refclk_1 -> the CMAC's gt_txusrclk2 / gt_rxusrclk2
-# (322.265625 MHz). Vivado derives the generated clocks from the IP. No set_clock_groups: it
+# clock and init_clk, qsfp0_mgt_refclk_1 -> the CMAC's gt_txusrclk2 (322.265625 MHz: the
+# MAC's TX and RX user side). Vivado derives the generated clocks from the IP. No set_clock_groups: it
 # would cut the gray-code paths below, which need a bound.
 #
 # The fastest clock a crossing touches is the CMAC's (3.103 ns); every bounded crossing gets
@@ -108,7 +108,7 @@ foreach rs $resets {
   set_false_path -to [get_pins "$rs/chain_q_reg[*]/PRE"]
 }
 
-# sync_bit: a level into its first stage (stat_rx_aligned into the TX domain).
+# sync_bit: a level into its first stage (stat_rx_aligned into the MAC's user clock).
 set syncs [get_cells -hierarchical -filter {ORIG_REF_NAME == sync_bit || REF_NAME == sync_bit}]
 foreach sb $syncs {
   set_false_path -to [get_pins "$sb/chain_q_reg[0]/D"]

@@ -10,7 +10,7 @@
 // instance may leave unconnected (their inputs default to the IP's tie-offs).
 //   TX: tx_axis_* on gt_txusrclk2 (322.265625 MHz); once tvalid rises in a frame it must stay
 //       high to tlast (a gap is an underrun: the frame goes out corrupted)
-//   RX: rx_axis_* on rx_clk (the board ties gt_rxusrclk2 to it); no tready: the user
+//   RX: rx_axis_* on rx_clk (the board ties gt_txusrclk2 to it); no tready: the user
 //       takes every beat; rx_axis_tuser at tlast = bad frame (FCS error, runt, ...)
 `resetall
 `timescale 1ns/1ps

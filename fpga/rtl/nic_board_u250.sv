@@ -11,8 +11,9 @@
 //                        ◄ tx_axis ◄ axis_async_fifo (frames, backpressure) ◄ m_axis_wire
 //
 // Clock domains: axi_aclk (250 MHz, the XDMA's), core_clk (clk_wiz_0 clk_out1: nic_top),
-// tx_clk (gt_txusrclk2, 322.265625 MHz), rx_clk (gt_rxusrclk2), init_clk (clk_out2, 100 MHz:
-// the CMAC's init and DRP clock). ═ marks a crossing.
+// tx_clk (gt_txusrclk2, 322.265625 MHz), rx_clk (= tx_clk: the CMAC's rx_clk input takes
+// gt_txusrclk2, its RX FIFO crosses from the recovered clock inside, as Corundum's U250 design
+// does), init_clk (clk_out2, 100 MHz: the CMAC's init and DRP clock). ═ marks a crossing.
 //
 // Resets (all synchronous, active high inside; sync_reset per domain from one source):
 //   board: the XDMA's axi_aresetn low (PERST#, link down) or the MMCM not locked: nic_top,
@@ -413,6 +414,11 @@ module nic_board_u250 #(
   logic mac_tx_tvalid, mac_tx_tready, mac_tx_tlast, mac_tx_tuser;
   logic mac_rx_tvalid, mac_rx_tlast, mac_rx_tuser;
   logic rx_aligned, rx_aligned_tx;
+  /* verilator lint_off UNUSEDSIGNAL */  // the recovered clock: the CMAC's RX FIFO uses it
+  logic gt_rxusrclk2;
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  assign rx_clk = tx_clk;
   logic rx_overflow, rx_bad_frame, tx_overflow, tx_ovf, tx_unf;
   logic rx_trouble_led, txf_trouble_led, mac_trouble_led;
   /* verilator lint_off UNUSEDSIGNAL */  // status for a debug core (ILA), not used by logic
@@ -430,7 +436,7 @@ module nic_board_u250 #(
     .gtwiz_reset_tx_datapath (1'b0), .gtwiz_reset_rx_datapath (1'b0),
     .core_rx_reset (1'b0), .core_tx_reset (1'b0), .core_drp_reset (1'b0),
     .drp_clk (init_clk),
-    .gt_txusrclk2 (tx_clk), .gt_rxusrclk2 (rx_clk), .rx_clk (rx_clk),
+    .gt_txusrclk2 (tx_clk), .gt_rxusrclk2 (gt_rxusrclk2), .rx_clk (rx_clk),
     .usr_tx_reset (usr_tx_reset), .usr_rx_reset (usr_rx_reset),
     // PG203 bring-up: receive on; send remote/local fault indications until the receiver is
     // aligned, then transmit.
@@ -438,7 +444,7 @@ module nic_board_u250 #(
     .ctl_tx_send_rfi (!rx_aligned_tx), .ctl_tx_send_lfi (!rx_aligned_tx),
     .ctl_tx_test_pattern (1'b0),
     .ctl_rx_enable (1'b1), .ctl_rx_force_resync (1'b0), .ctl_rx_test_pattern (1'b0),
-    .ctl_rsfec_ieee_error_indication_mode (1'b1), .ctl_rx_rsfec_enable (1'b1),
+    .ctl_rsfec_ieee_error_indication_mode (1'b0), .ctl_rx_rsfec_enable (1'b1),
     .ctl_rx_rsfec_enable_correction (1'b1), .ctl_rx_rsfec_enable_indication (1'b1),
     .ctl_tx_rsfec_enable (1'b1),
     .stat_rx_aligned (rx_aligned), .stat_rx_status (rx_status),
