@@ -7,12 +7,12 @@
 #   synth  Yosys 0.23 synthesis of nic_board_u250 by scripts/synth-block.sh (synth_xilinx
 #          for UltraScale+, flattened, its warning waivers and resource report) with nic_top
 #          kept as a black-box cell of its real port list (nic_top's own synthesis is
-#          scripts/synth.sh's; reading it here would take most of an hour even with small
-#          tables): the board's FIFOs, synchronizers and glue, and every connection to
+#          scripts/synth.sh's; with it, even at small tables, Yosys takes over 25 minutes):
+#          the board's FIFOs, synchronizers and glue, and every connection to
 #          nic_top's and the vendor IP's ports, in about a minute. Each black box (vendor IP
 #          and nic_top) must be in the netlist, so a dropped instance fails the check.
 #   synth-full  the same with nic_top synthesized too, at small tables (FPGA_ELAB_PARAMS):
-#          by hand, not in the suite (fpga/README.md gives its time and figures).
+#          by hand, not in the suite (how long it takes: fpga/README.md).
 # Exits non-zero on any lint warning, Yosys error or unwaived warning, or a missing black box.
 #
 # usage: scripts/fpga-elab.sh [lint|synth|synth-full]   (default: lint and synth)
