@@ -7,7 +7,7 @@
 #   synth  Yosys 0.23 synthesis of nic_board_u250 by scripts/synth-block.sh (synth_xilinx
 #          for UltraScale+, flattened, its warning waivers and resource report) with nic_top
 #          kept as a black-box cell of its real port list (nic_top's own synthesis is
-#          scripts/synth.sh's; with it, even at small tables, Yosys takes over 25 minutes):
+#          scripts/synth.sh's; with it, even at small tables, Yosys takes over 40 minutes):
 #          the board's FIFOs, synchronizers and glue, and every connection to
 #          nic_top's and the vendor IP's ports, in about a minute. Each black box (vendor IP
 #          and nic_top) must be in the netlist, so a dropped instance fails the check.
