@@ -11,6 +11,10 @@
 #   env: SYNTH_OUT=DIR keeps the Yosys log and JSON netlist there (default: a temp dir)
 #        SYNTH_PATH=1 also prints the deepest path, cell by cell with its RTL source lines
 #        SYNTH_MAX_LUT_LEVELS=N fails when the LUT levels exceed N (and prints the path)
+#        SYNTH_EXTRA_SOURCES="FILE ..." also reads these files, after rtl/'s: a top outside
+#          rtl/ (the board top of fpga/, scripts/fpga-elab.sh)
+#        SYNTH_BLACKBOX="MODULE ..." keeps these modules as black-box cells (their ports
+#          only): a top around a block synthesized on its own (nic_top in the board top)
 #
 # Flow: `read_verilog -sv` of the files of rtl/sources.f in order (packages first; the
 # generated ones freshly generated from rtl/regs.yaml), `chparam -set NAME VALUE` per
@@ -69,11 +73,16 @@ trap 'rm -rf "$gen_dir"' EXIT
 # shellcheck source=rtl-sources.sh
 source "$ROOT/scripts/rtl-sources.sh"
 rtl_sources "$gen_dir" || { echo "synth-block.sh: no source list" >&2; exit 1; }
+# shellcheck disable=SC2206  # a list of paths without spaces
+[[ -n "${SYNTH_EXTRA_SOURCES:-}" ]] && sources+=(${SYNTH_EXTRA_SOURCES})
 top_found=""
 for f in "${sources[@]}"; do
   if [[ "$(rtl_module "$f")" == "$top" ]]; then top_found=1; fi
 done
-[[ -n "$top_found" ]] || { echo "synth-block.sh: no module $top in $RTL/sources.f" >&2; exit 2; }
+[[ -n "$top_found" ]] || {
+  echo "synth-block.sh: no module $top in $RTL/sources.f${SYNTH_EXTRA_SOURCES:+ or extras}" >&2
+  exit 2
+}
 
 out="${SYNTH_OUT:-}"
 keep_hint=""
@@ -90,6 +99,7 @@ for w in "$tag"; do
   json="$out/synth_$w.json"
   if ! "$YOSYS" -q -l "$log" -p "
       read_verilog -sv ${sources[*]}
+      ${SYNTH_BLACKBOX:+blackbox $SYNTH_BLACKBOX}
       $chparams
       synth_xilinx -family xcup -top $top -flatten -noiopad -noclkbuf
       tee -o $out/stat_$w.txt stat
