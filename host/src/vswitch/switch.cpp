@@ -332,12 +332,6 @@ Switch::InstallResult Switch::finish(Result<Flow> f, FlowRule&& rule, const Plan
   return r;
 }
 
-Switch::InstallResult Switch::install(FlowRule rule, const Plan& plan, const Decision& d) {
-  if (!prepare(rule, plan)) return {};
-  auto f = ft_.create(rule);
-  return finish(std::move(f), std::move(rule), plan, d);
-}
-
 void Switch::release(const EncapKey& k) {
   const auto it = encaps_.find(k);
   if (it == encaps_.end()) return;

@@ -211,9 +211,6 @@ class Switch {
                                                           const model::IpAddr& dst) const;
   /// Sends the frame `p` (as received) to the collectors of d's mirror sessions.
   void mirror(const RxPacket& p, const Decision& d);
-  /// Installs `rule` with `plan`'s actions (acquiring its template); kFailed is counted by
-  /// cause, kExists means the same key is installed (by an earlier miss of the same flow).
-  InstallResult install(FlowRule rule, const Plan& plan, const Decision& d);
   /// Gives `rule` the plan's actions and its template (acquired); false (counted) when no
   /// template is left.
   bool prepare(FlowRule& rule, const Plan& plan);
