@@ -186,7 +186,7 @@ def main():
             ax.barh(reasons, vals, left=left, label=scen)
             left = [a + b for a, b in zip(left, vals)]
         ax.set_xlabel("frames dropped (all runs)")
-        ax.legend(fontsize="small")
+        ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5))
         ax.grid(axis="x", alpha=0.3)
         parts.append(section("Drops by reason", png(fig), "the NIC's drop counters, by scenario"))
     else:
