@@ -15,5 +15,6 @@ Runner add_run_command(CLI::App& app);
 Runner add_parse_command(CLI::App& app);
 Runner add_gen_command(CLI::App& app);
 Runner add_diff_command(CLI::App& app);
+Runner add_regress_command(CLI::App& app);
 
 }  // namespace nicsim::cli

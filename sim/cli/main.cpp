@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   add(nicsim::cli::add_parse_command);
   add(nicsim::cli::add_gen_command);
   add(nicsim::cli::add_diff_command);
+  add(nicsim::cli::add_regress_command);
 
   CLI11_PARSE(app, argc, argv);
   try {

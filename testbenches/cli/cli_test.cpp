@@ -398,7 +398,7 @@ TEST(Help, EveryCommandSaysWhatItDoes) {
   const fs::path dir = tmpdir();
   const Result top = nicsim("--help", dir);
   EXPECT_EQ(top.status, 0);
-  for (const char* sub : {"run", "parse", "gen", "diff"}) {
+  for (const char* sub : {"run", "parse", "gen", "diff", "regress"}) {
     EXPECT_NE(top.out.find(sub), std::string::npos) << sub;
     const Result r = nicsim(std::string(sub) + " --help", dir);
     EXPECT_EQ(r.status, 0) << sub;

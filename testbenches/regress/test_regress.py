@@ -1,0 +1,221 @@
+# SPDX-License-Identifier: MIT
+"""`nicsim regress` end to end (docs/regress.md): suite-file errors name the file, line and key;
+the run list is the file's cross product (deduplicated, sharded deterministically); runs go two
+at a time; a rerun skips what passed with the same inputs unless --rerun-all; a failing run is a
+JUnit failure with its message and a non-zero exit; a known limit stays green; junit.xml is
+well-formed; report.html is self-contained and has its plots.
+
+Environment: NICSIM_BIN (the nicsim binary), NICSIM_TRACES (traces/), NICSIM_TEST_TMP."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import unittest
+import xml.etree.ElementTree as ET
+
+NICSIM = os.environ["NICSIM_BIN"]
+TRACES = os.environ["NICSIM_TRACES"]
+TMP = os.environ.get("NICSIM_TEST_TMP", "/tmp/nicsim-regress-test")
+ROOT = os.path.dirname(TRACES)
+PINGS = os.path.join(TRACES, "zeek__5-pings.pcap")
+TRUNC = os.path.join(TRACES, "zeek__trunc-hdr.pcap")
+
+
+def tmpdir(name):
+    d = os.path.join(TMP, name)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    return d
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def regress(*args):
+    return subprocess.run([NICSIM, "regress", *args], capture_output=True, text=True, timeout=500)
+
+
+# Passes (model and rtl engine), a known limit (the DPDK port cuts the record), and, with
+# `failing`, a scenario whose expectation cannot hold.
+def suite_text(d, failing):
+    write(os.path.join(d, "impossible.yaml"), """nicsim_scenario: 1
+name: impossible
+expect:
+  counters: {rx_wire_frames: 123456}
+""")
+    text = """nicsim_suite: 1
+name: small
+description: the regress_runner test's suite
+groups:
+  - captures: [%s]
+    engines: [model, rtl]
+  - captures: [%s]
+    ports: [dpdk]
+    engines: [model]
+""" % (PINGS, TRUNC)
+    if failing:
+        text += """  - captures: [%s]
+    scenarios: [impossible.yaml]
+    engines: [model]
+""" % PINGS
+    text += """known_limits:
+  - capture: zeek__trunc-hdr.pcap
+    port: dpdk
+    error: snaplen
+    why: net_pcap cuts a record longer than the snaplen
+"""
+    return write(os.path.join(d, "suite.yaml"), text)
+
+
+class SuiteFile(unittest.TestCase):
+    def check_error(self, text, pattern):
+        d = tmpdir("errors")
+        f = write(os.path.join(d, "bad.yaml"), text)
+        r = regress(f, "--list")
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertRegex(r.stderr, re.escape(f) + pattern)
+
+    def test_errors_name_file_line_and_key(self):
+        head = "nicsim_suite: 1\ngroups:\n  - captures: [%s]\n" % PINGS
+        self.check_error(head + "    widths: [64, 128]\n",
+                         r":4: groups\[0\]\.widths\[1\]: '128' is not one of 64, 512")
+        self.check_error(head + "    engine: [rtl]\n", r":4: groups\[0\]: unknown key 'engine'")
+        self.check_error(head + "    scenarios: [no-such]\n",
+                         r":4: groups\[0\]\.scenarios\[0\]: no scenario file .*no-such\.yaml")
+        self.check_error("nicsim_suite: 1\ngroups:\n  - captures: [nothing*.pcap]\n",
+                         r":3: groups\[0\]\.captures\[0\]: 'nothing\*\.pcap' matches no file")
+        self.check_error("groups: []\n", r":1: missing 'nicsim_suite: 1'")
+        self.check_error(head + "    generated: [{name: g, count: 0, seeds: [1]}]\n",
+                         r":4: groups\[0\]\.generated\[0\]\.count: 0 is outside 1\.\.")
+        self.check_error(head + "known_limits:\n  - {capture: x.pcap, error: boom}\n",
+                         r":5: known_limits\[0\]\.why: say why")
+        self.check_error(head + "  - captures: [x\n", r":\d+: not valid YAML")
+
+
+class RunList(unittest.TestCase):
+    def test_expansion_dedup_and_shards(self):
+        d = tmpdir("list")
+        f = write(os.path.join(d, "suite.yaml"), """nicsim_suite: 1
+scenario_dir: %s/scenarios
+groups:
+  - captures: [%s, %s]
+    scenarios: [hairpin, vnics-rss]
+    widths: [64, 512]
+  - captures: [%s]
+    generated:
+      - {name: mix, count: 20, sizes: imix, seeds: [1, 2]}
+    ports: [dpdk]
+    engines: [model]
+known_limits:
+  - {capture: zeek__trunc-hdr.pcap, port: dpdk, error: snaplen, why: cut}
+""" % (TRACES, PINGS, TRUNC, TRUNC))
+        r = regress(f, "--list")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        ids = r.stdout.split("\n")[:-1]
+        expect = sorted(
+            ["%s.%s.pcap.%s.rtl" % (c, s, w) for c in ("zeek__5-pings", "zeek__trunc-hdr")
+             for s in ("hairpin", "vnics-rss") for w in (64, 512)] +
+            ["%s.hairpin.dpdk.64.model" % c for c in ("zeek__trunc-hdr", "mix.s1", "mix.s2")])
+        self.assertEqual([i.split()[0] for i in ids], expect)
+        limited = [i.split()[0] for i in ids if "(known limit: snaplen)" in i]
+        self.assertEqual(limited, ["zeek__trunc-hdr.hairpin.dpdk.64.model"])
+        shards = []
+        for i in (1, 2, 3):
+            r = regress(f, "--list", "--shard", "%d/3" % i)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            shards.append([x.split()[0] for x in r.stdout.split("\n")[:-1]])
+        self.assertEqual(sorted(sum(shards, [])), expect)
+        self.assertEqual(shards[0], expect[0::3])
+        r = regress(f, "--list", "--shard", "4/3")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("--shard", r.stderr)
+
+
+class Runs(unittest.TestCase):
+    def summary(self, out):
+        with open(os.path.join(out, "summary.json")) as f:
+            return {r["id"]: r for r in json.load(f)["runs"]}
+
+    def test_green_suite_resume_and_rerun_all(self):
+        d = tmpdir("green")
+        f = suite_text(d, failing=False)
+        out = os.path.join(d, "out")
+        r = regress(f, "-j", "2", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("regression: 2 passed, 0 failed, 1 known limits (3 runs", r.stdout)
+        self.assertIn("2 at a time", r.stdout)
+        runs = self.summary(out)
+        self.assertEqual(runs["zeek__trunc-hdr.hairpin.dpdk.64.model"]["status"], "xfail")
+        self.assertEqual(runs["zeek__5-pings.hairpin.pcap.64.rtl"]["status"], "pass")
+        self.assertFalse(any(x["reused"] for x in runs.values()))
+        junit = ET.parse(os.path.join(out, "junit.xml")).getroot()
+        self.assertEqual(junit.get("failures"), "0")
+        skipped = junit.findall(".//testcase/skipped")
+        self.assertEqual(len(skipped), 1)
+        self.assertIn("known limit", skipped[0].get("message"))
+
+        # The report: self-contained, with the plots.
+        page = open(os.path.join(out, "report.html")).read()
+        self.assertNotRegex(page, r"https?://")
+        self.assertGreaterEqual(page.count('src="data:image/png;base64,'), 3)
+        for title in ("Latency distribution per path", "Throughput over simulated time",
+                      "Drops by reason", "Per-flow hit counts", "Table occupancy",
+                      "Coverage per block"):
+            self.assertIn(title, page)
+        self.assertIn('href="runs/zeek__5-pings.hairpin.pcap.64.rtl/log.txt"', page)
+
+        # A rerun skips them all; a changed command line (the FST window: rtl runs) runs again.
+        r = regress(f, "-j", "2", "--out", out, "--no-html")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("0 to run, 3 passed before", r.stdout)
+        self.assertTrue(all(x["reused"] for x in self.summary(out).values()))
+        r = regress(f, "--out", out, "--no-html", "--fst-window", "1000")
+        self.assertIn("1 to run, 2 passed before", r.stdout)
+        runs = self.summary(out)
+        self.assertFalse(runs["zeek__5-pings.hairpin.pcap.64.rtl"]["reused"])
+        self.assertTrue(runs["zeek__5-pings.hairpin.pcap.64.model"]["reused"])
+        r = regress(f, "-j", "2", "--out", out, "--rerun-all", "--no-html")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("3 to run", r.stdout)
+        self.assertFalse(any(x["reused"] for x in self.summary(out).values()))
+
+        # By hand on the directory.
+        os.remove(os.path.join(out, "report.html"))
+        py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
+        subprocess.run([py, os.path.join(ROOT, "scripts", "regress-report.py"), out], check=True)
+        self.assertTrue(os.path.exists(os.path.join(out, "report.html")))
+
+    def test_failing_run(self):
+        d = tmpdir("failing")
+        f = suite_text(d, failing=True)
+        out = os.path.join(d, "out")
+        r = regress(f, "-j", "2", "--out", out)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("regression: 2 passed, 1 failed, 1 known limits (4 runs", r.stdout)
+        bad = "zeek__5-pings.impossible.pcap.64.model"
+        self.assertRegex(r.stdout, r"FAIL\s+%s.*expect\.counters\.rx_wire_frames" % re.escape(bad))
+        junit = ET.parse(os.path.join(out, "junit.xml")).getroot()
+        self.assertEqual(junit.get("tests"), "4")
+        self.assertEqual(junit.get("failures"), "1")
+        suite = junit.find("testsuite[@name='small.impossible']")
+        self.assertIsNotNone(suite)
+        failure = suite.find("testcase[@name='%s']/failure" % bad)
+        self.assertIsNotNone(failure)
+        self.assertRegex(failure.get("message"),
+                         r"^expect\.counters\.rx_wire_frames: \d+, expected 123456")
+        runs = self.summary(out)
+        self.assertEqual(runs[bad]["status"], "fail")
+        self.assertTrue(os.path.exists(os.path.join(out, runs[bad]["mismatch"])))
+        # A failed run is not skipped by the rerun.
+        r = regress(f, "--out", out, "--no-html")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("1 to run, 3 passed before", r.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
