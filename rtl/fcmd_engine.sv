@@ -222,6 +222,7 @@ module fcmd_engine #(
   logic              sc_dat_q, sc_dat_d;     // the record's beats have all been accepted
   nic_fmt_pkg::em_activity_t sc_rec_q, sc_rec_d;
   logic              sc_active, sc_ok, sc_req_fire, sc_dat_fire, sc_last_beat, sc_stale;
+  logic              sc_ok_q, sc_ok_d;
   logic [31:0]       sc_handle;
   logic [REC_BEATS*DATA_W-1:0] sc_rec_pad;
 
@@ -253,9 +254,11 @@ module fcmd_engine #(
   assign is_tcam = op_is_tcam(op);
 
   // EM_ACTIVITY: handles handle .. handle + entries - 1 (below 2^32), entries records of REC_B
-  // bytes within buf_len; else BAD_COMMAND and nothing written.
-  assign sc_ok        = ({1'b0, cmd_q.handle} + 33'(cmd_q.entries) <= 33'h1_0000_0000) &&
-                        (32'(cmd_q.entries) * 32'(REC_B) <= cmd_q.buf_len);
+  // bytes within buf_len; else BAD_COMMAND and nothing written. Checked on the FIFO's head as
+  // the command is taken (sc_ok_q), so the adders and comparators end in a register instead of
+  // feeding X_SC_START's next state (the synthesis suite's depth bound).
+  assign sc_ok        = ({1'b0, sf_cmd.handle} + 33'(sf_cmd.entries) <= 33'h1_0000_0000) &&
+                        (32'(sf_cmd.entries) * 32'(REC_B) <= sf_cmd.buf_len);
   assign sc_handle    = cmd_q.handle + 32'(sc_idx_q);
   assign sc_active    = xs_q == X_SC_CMD || xs_q == X_SC_RSP || xs_q == X_SC_WR ||
                         xs_q == X_SC_WAIT;
@@ -344,12 +347,14 @@ module fcmd_engine #(
     sc_req_d      = sc_req_q;
     sc_dat_d      = sc_dat_q;
     sc_rec_d      = sc_rec_q;
+    sc_ok_d       = sc_ok_q;
 
     case (xs_q)
       X_IDLE: begin
         if (sf_m_valid && usable && !edge_on) begin
           sf_m_ready = 1'b1;
           cmd_d      = sf_cmd;
+          sc_ok_d    = sc_ok;
           xepoch_d   = epoch_q;
           xs_d       = (sf_cmd.op == nic_fmt_pkg::FCMD_OP_TCAM_WRITE) ? X_VAL :
                        (sf_cmd.op == nic_fmt_pkg::FCMD_OP_EM_ACTIVITY) ? X_SC_START :
@@ -395,7 +400,7 @@ module fcmd_engine #(
         // The records go out while nothing else is being written, so the write completions
         // of the scan are its own (sc_out) and its status follows its records.
         sc_idx_d = '0;
-        if (!sc_ok) begin
+        if (!sc_ok_q) begin
           xs_d = X_WB_ST;
         end else if (!pq_m_valid) begin
           st_d = nic_fmt_pkg::FLOW_STATUS_OK;
@@ -558,6 +563,7 @@ module fcmd_engine #(
   always_ff @(posedge clk) begin
     asm_q    <= asm_d;
     cmd_q    <= cmd_d;
+    sc_ok_q  <= sc_ok_d;
     val_q    <= val_d;
     msk_q    <= msk_d;
     st_q     <= st_d;
