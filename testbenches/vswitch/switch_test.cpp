@@ -524,6 +524,19 @@ TEST_F(SwitchTest, AReplacedTunnelledFlowStillBillsOverlayBytes) {
   EXPECT_EQ(m.inbound_bytes, 5 * inner.size());
 }
 
+// A tunnel type no template can build (plain GRE, set by a program: no front-end makes one) is
+// a counted drop, never a VXLAN frame by mistake.
+TEST_F(SwitchTest, AnEncapInAnUnsupportedTunnelIsDroppedAndCounted) {
+  policy.vnet(1).mappings[ip("10.0.0.8")] = {.underlay_ip = ip("10.2.0.8"),
+                                             .overlay_mac = model::MacAddr::from_u64(8),
+                                             .encap = model::TunnelType::kGre};
+  start();
+  EXPECT_TRUE(send_from_vm(vm_frame(kMacVnic1, 0x0200000000fe, "10.0.0.1", "10.0.0.8", 1, 2, true))
+                  .empty());
+  EXPECT_EQ(sw->stats().encap_unsupported, 1u);
+  EXPECT_EQ(sw->stats().mixed_underlay, 0u);
+}
+
 TEST_F(SwitchTest, AnEncapBetweenTwoAddressFamiliesIsDroppedAndCounted) {
   start();
   policy.vnet(1).mappings[ip("10.0.0.9")] = {ip("fd00::9"), model::MacAddr::from_u64(9)};

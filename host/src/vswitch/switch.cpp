@@ -2,6 +2,7 @@
 #include "nicsim/host/vswitch/switch.hpp"
 
 #include <algorithm>
+#include <string_view>
 #include <utility>
 
 #include "nicsim/host/vswitch/frame_rule.hpp"
@@ -443,7 +444,8 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
   if (r.replaced != 0) remove_conn(r.replaced);
   Decision d = r.decision;
   if (const char* why = unencapsulable(d)) {
-    ++(why[0] == 'm' ? stats_.mixed_underlay : stats_.encap_unsupported);
+    ++(std::string_view(why) == "mixed_underlay" ? stats_.mixed_underlay
+                                                 : stats_.encap_unsupported);
   }
   const std::uint64_t key = r.conn != 0 ? r.conn * 2 + static_cast<unsigned>(dir) : 0;
   if (cfg_.offload && r.conn != 0 && (r.first || !software_only_.contains(key))) {
