@@ -34,7 +34,7 @@ package nic_fmt_pkg;
   localparam logic [2:0] EXC_REASON_TTL = 3'd3;  // TTL or hop limit would expire
   localparam logic [2:0] EXC_REASON_PARSE_ERROR = 3'd4;  // parse error with CONTROL.PARSE_ERR_POLICY 1
   localparam logic [2:0] EXC_REASON_MIRROR = 3'd5;  // a mirror copy
-  localparam logic [2:0] EXC_REASON_SPOOF_REPORT = 3'd6;  // reserved
+  localparam logic [2:0] EXC_REASON_OUTER_SRC = 3'd6;  // the level-0 IP source is not the record's sip (action bit check_osrc)
   localparam logic [2:0] EXC_REASON_TCP_CTL = 3'd7;  // a TCP control copy (SYN, FIN or RST of a flow with tcp_ctl_copy)
 
   // ---- enum l3_type: Network layer of a frame (flow key byte 1 bits 7:6, receive completion byte 15 bits 1:0).
@@ -404,7 +404,7 @@ package nic_fmt_pkg;
   // ---- Action record (action, 64 bytes, host order): The action of an exact-match entry or TCAM rule (spec 5.1): what the action engine does to the packet and where it goes.
   localparam int ACTION_BYTES = 64;
   localparam int ACTION_W = 512;
-  localparam logic [511:0] ACTION_DEFINED = 512'hFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF01FFFFFF;
+  localparam logic [511:0] ACTION_DEFINED = 512'hFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF03FFFFFF;
   localparam int ACTION_FLAGS_OFF = 0;
   localparam int ACTION_FLAGS_BYTES = 4;
   localparam int ACTION_FLAGS_LSB = 0;
@@ -439,6 +439,8 @@ package nic_fmt_pkg;
   localparam int ACTION_DEST_ID_W = 8;
   localparam int ACTION_TCP_CTL_COPY_LSB = 24;
   localparam int ACTION_TCP_CTL_COPY_W = 1;
+  localparam int ACTION_CHECK_OSRC_LSB = 25;
+  localparam int ACTION_CHECK_OSRC_W = 1;
   localparam int ACTION_VLAN_TCI_OFF = 4;
   localparam int ACTION_VLAN_TCI_BYTES = 2;
   localparam int ACTION_VLAN_TCI_LSB = 32;
@@ -480,7 +482,8 @@ package nic_fmt_pkg;
   localparam int ACTION_ENCAP_INDEX_LSB = 480;
   localparam int ACTION_ENCAP_INDEX_W = 16;
   typedef struct packed {  // flags, 32 bits
-    logic [6:0] rsvd_25;
+    logic [5:0] rsvd_26;
+    logic check_osrc;  // the level-0 IP source must equal sip, else to the exception ring (reason OUTER_SRC)
     logic tcp_ctl_copy;  // a copy of a TCP SYN, FIN or RST to the exception ring (reason TCP_CTL)
     logic [7:0] dest_id;  // wire port or vport
     logic [2:0] dest_type;  // destination

@@ -391,7 +391,7 @@ package nic_regs_pkg;
   localparam logic [ADDR_W-1:0] ACTIONS_BASE = 16'h0400;
   localparam int ACTIONS_SIZE = 256;
   localparam logic [31:0] ACTIONS_TAG = 32'h4143_544E;  // "ACTN"
-  localparam logic [31:0] ACTIONS_VERSION = 32'h0001_0000;
+  localparam logic [31:0] ACTIONS_VERSION = 32'h0001_0002;
   localparam logic [ADDR_W-1:0] ACTIONS_NEXT = 16'h0500;
   // ENCAP_CMD (w1): 1 WRITE template ENCAP_INDEX from ENCAP_DATA, 2 READ it into ENCAP_DATA
   localparam logic [ADDR_W-1:0] ACTIONS_ENCAP_CMD = 16'h0010;
@@ -443,7 +443,7 @@ package nic_regs_pkg;
   localparam logic [ADDR_W-1:0] FCMD_BASE = 16'h0500;
   localparam int FCMD_SIZE = 256;
   localparam logic [31:0] FCMD_TAG = 32'h4643_4D44;  // "FCMD"
-  localparam logic [31:0] FCMD_VERSION = 32'h0001_0000;
+  localparam logic [31:0] FCMD_VERSION = 32'h0001_0001;
   localparam logic [ADDR_W-1:0] FCMD_NEXT = 16'h0600;
   // FCMD_BASE (rw): ring base address (128-byte aligned)
   localparam logic [ADDR_W-1:0] FCMD_FCMD_BASE_LO = 16'h0010;

@@ -340,6 +340,112 @@ TEST(Pipeline, TcpCtlCopyWithDestinationsMeterAndTtl) {
   EXPECT_TRUE(b.p.counters().ledger_balanced());
 }
 
+// Spec 5.2, the outer source check: check_osrc compares level 0's IP source with sip.
+Bytes vxlan_from(Ipv4Addr outer_src) {
+  return PacketBuilder().eth().ipv4({.src = outer_src, .dst = Ipv4Addr(10, 9, 0, 1)})
+      .udp({.sport = 5000, .dport = 4789}).vxlan({.vni = 77}).eth().ipv4()
+      .tcp({.sport = 1111, .dport = 80, .flags = tcpflag::kAck}).payload(12).bytes();
+}
+
+ActionRecord decap_checked(std::array<std::uint8_t, 16> sip) {
+  ActionRecord a = forward_to_vnic(1);
+  a.flags |= ActionRecord::kDecap;
+  a.set_check_osrc(true);
+  a.sip = sip;
+  return a;
+}
+
+std::array<std::uint8_t, 16> v4_field(Ipv4Addr ip) {
+  std::array<std::uint8_t, 16> f{};
+  const auto v = ip.value();
+  for (int i = 0; i < 4; ++i) f[12 + i] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
+  return f;
+}
+
+TEST(Pipeline, OuterSourceCheckPassesTheExpectedUnderlaySource) {
+  Bench b;
+  const ActionRecord a = decap_checked(v4_field(Ipv4Addr(192, 168, 7, 1)));
+  const Bytes f = vxlan_from(Ipv4Addr(192, 168, 7, 1));
+  const Result& r = b.run(f, a);
+  EXPECT_EQ(r.primary.dest, DestType::kVnic);  // decapsulated, delivered
+  EXPECT_EQ(r.primary.bytes.size(), f.size() - 50);
+  EXPECT_EQ(b.p.counters().out_vnic, 1u);
+}
+
+TEST(Pipeline, OuterSourceCheckSendsAnotherSourceToTheHostAsReceived) {
+  Bench b;
+  ActionRecord a = decap_checked(v4_field(Ipv4Addr(192, 168, 7, 1)));
+  a.flags |= ActionRecord::kMirror | ActionRecord::kMark | ActionRecord::kDecTtl;
+  a.mark_value = 9;
+  ASSERT_TRUE(b.p.meters().configure(3, /*rate*/ 0, /*burst*/ 10'000, 0));
+  a.meter = 3;
+  a.set_tcp_ctl_copy(true);
+  // Another underlay host sends into the same customer flow (same inner 5-tuple and VNI, so
+  // the same flow key): the frame goes to the host as it arrived, and nothing else happens.
+  const Bytes spoof = vxlan_from(Ipv4Addr(192, 168, 7, 66));
+  const Result& r = b.run(spoof, a);
+  EXPECT_EQ(r.primary.dest, DestType::kException);
+  EXPECT_EQ(r.primary.reason, ExcReason::kOuterSrc);
+  EXPECT_EQ(to_vec(r.primary.bytes), spoof);
+  EXPECT_FALSE(r.primary.mark_valid);
+  EXPECT_FALSE(r.has_mirror);  // no copy
+  EXPECT_EQ(b.p.meters().state(3).tokens, 10'000u);  // no meter update
+  EXPECT_EQ(b.p.counters().em_hits, 1u);  // the entry was hit (its counters count it)
+  EXPECT_EQ(b.p.counters().out_exception, 1u);
+  // The expected source with the same action: meter, copy, mark, delivery.
+  const Result& ok = b.run(vxlan_from(Ipv4Addr(192, 168, 7, 1)), a);
+  EXPECT_EQ(ok.primary.dest, DestType::kVnic);
+  EXPECT_TRUE(ok.has_mirror);
+  EXPECT_TRUE(ok.primary.mark_valid);
+  EXPECT_LT(b.p.meters().state(3).tokens, 10'000u);
+  // Not IP at level 0 (ARP): no source to compare, to the host.
+  ActionRecord w = forward_to_wire();
+  w.set_check_osrc(true);
+  w.sip = a.sip;
+  const Result& arp = b.run(PacketBuilder().eth().arp().bytes(), w);
+  EXPECT_EQ(arp.primary.reason, ExcReason::kOuterSrc);
+  // The checks of bad_action come first: decap of a frame without a tunnel.
+  b.p.em().clear();
+  EXPECT_EQ(b.run(PacketBuilder().eth().arp().bytes(), a).drop, DropReason::kBadAction);
+  // Only the 16 bytes count: an IPv4 source never equals a field whose first 12 bytes are not
+  // zero, even when its last 4 are that source.
+  std::array<std::uint8_t, 16> f = v4_field(Ipv4Addr(192, 168, 7, 1));
+  f[0] = 0x20;
+  b.p.em().clear();
+  EXPECT_EQ(b.run(vxlan_from(Ipv4Addr(192, 168, 7, 1)), decap_checked(f)).primary.reason,
+            ExcReason::kOuterSrc);
+  EXPECT_TRUE(b.p.counters().ledger_balanced());
+}
+
+TEST(Pipeline, OuterSourceCheckOnIpv6UnderlayAndUntunnelledFrames) {
+  Bench b;
+  Ipv6Spec o;
+  o.src = Ipv6Addr::from_groups({0xfd00, 0, 0, 0, 0, 0, 0, 0x42});
+  const Bytes v6 = PacketBuilder().eth().ipv6(o).udp({.dport = 4789}).vxlan().eth().ipv4()
+                       .udp().payload(8).bytes();
+  std::array<std::uint8_t, 16> want = o.src.bytes();
+  EXPECT_EQ(b.run(v6, decap_checked(want)).primary.dest, DestType::kVnic);
+  want[15] ^= 1;
+  b.p.em().clear();
+  EXPECT_EQ(b.run(v6, decap_checked(want)).primary.reason, ExcReason::kOuterSrc);
+  // Without a tunnel level 0 is the only level: its source is checked the same way.
+  ActionRecord w = forward_to_wire();
+  w.set_check_osrc(true);
+  w.sip = v4_field(Ipv4Addr(10, 0, 0, 1));  // tcp_frame's source
+  EXPECT_EQ(b.run(tcp_frame(1), w).primary.dest, DestType::kWire);
+  w.sip = v4_field(Ipv4Addr(10, 0, 0, 3));
+  EXPECT_EQ(b.run(tcp_frame(2), w).primary.reason, ExcReason::kOuterSrc);
+}
+
+TEST(Pipeline, OuterSourceCheckWithSetSipIsBadAction) {
+  Bench b;
+  ActionRecord a = decap_checked(v4_field(Ipv4Addr(192, 168, 7, 1)));
+  a.flags |= ActionRecord::kSetSip;
+  const Result& r = b.run(vxlan_from(Ipv4Addr(192, 168, 7, 1)), a);
+  EXPECT_EQ(r.drop, DropReason::kBadAction);
+  EXPECT_FALSE(r.has_mirror);
+}
+
 TEST(Pipeline, MeterPassDropOverTime) {
   Bench b;
   ASSERT_TRUE(b.p.meters().configure(3, /*rate*/ 64, /*burst*/ 200, 0));

@@ -262,9 +262,9 @@ TEST(ActionRecord, EncodeMatchesSpecLayout) {
   EXPECT_EQ(a.dest_type(), ActionDest::kVnic);
   EXPECT_EQ(a.dest_id(), 7);
   EXPECT_EQ(a.vlan_op(), VlanOp::kRewrite);
-  // Reserved bits (flags 31:25, bytes 62..63) ignored on decode.
+  // Reserved bits (flags 31:26, bytes 62..63) ignored on decode.
   auto b2 = b;
-  b2[3] = 0xFE;
+  b2[3] = 0xFC;
   b2[63] = 0xFF;
   EXPECT_EQ(ActionRecord::decode(b2), a);
   // flags bit 24: tcp_ctl_copy.
@@ -275,6 +275,14 @@ TEST(ActionRecord, EncodeMatchesSpecLayout) {
   EXPECT_TRUE(t.tcp_ctl_copy());
   EXPECT_EQ(t.flags, a.flags | ActionRecord::kTcpCtlCopy);
   EXPECT_EQ(t.encode(), b3);
+  // flags bit 25: check_osrc (the expected outer source in sip, bytes 28..43).
+  EXPECT_FALSE(a.check_osrc());
+  auto b4 = b;
+  b4[3] = 0x02;
+  const ActionRecord c = ActionRecord::decode(b4);
+  EXPECT_TRUE(c.check_osrc());
+  EXPECT_EQ(c.flags, a.flags | ActionRecord::kCheckOsrc);
+  EXPECT_EQ(c.encode(), b4);
 }
 
 TEST(EncapTemplate, EncodeMatchesSpecLayout) {

@@ -100,14 +100,18 @@ TEST(Formats, ActionRecordAsSpec51) {
   EXPECT_EQ(b[61], 0x01);
   EXPECT_EQ(fmt::ActionRecord::decode(b), a);
   EXPECT_EQ(a.flags & fmt::ActionRecord::kDestTypeMask, 2u << fmt::ActionRecord::kDestTypeShift);
-  // Reserved flag bits 31:25 are written as zero and ignored when read; bit 24 is
-  // tcp_ctl_copy.
+  // Reserved flag bits 31:26 are written as zero and ignored when read; bit 24 is
+  // tcp_ctl_copy, bit 25 check_osrc.
   auto raw = b;
-  raw[3] = 0xFE;
+  raw[3] = 0xFC;
   EXPECT_EQ(fmt::ActionRecord::decode(raw), a);
   auto high = a;
-  high.flags |= 0xFE000000u;
+  high.flags |= 0xFC000000u;
   EXPECT_EQ(high.encode(), b);
+  auto osrc = a;
+  osrc.set_check_osrc(true);
+  EXPECT_EQ(osrc.encode()[3], 0x02);
+  EXPECT_TRUE(fmt::ActionRecord::decode(osrc.encode()).check_osrc());
   auto ctl = a;
   ctl.set_tcp_ctl_copy(true);
   EXPECT_EQ(ctl.encode()[3], 0x01);

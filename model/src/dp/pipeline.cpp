@@ -30,7 +30,20 @@ const char* action_problem(const ActionRecord& a, const ParseResult& pr,
   if (a.decap() &&
       !(pr.depth >= 2 && pr.levels[0].has_tunnel && pr.levels[1].has_eth))
     return "decap of a packet without a tunnel carrying Ethernet";
+  if (a.check_osrc() && a.set_sip()) return "check_osrc with set_sip (one sip field)";
   return nullptr;
+}
+
+bool outer_source_is(ByteSpan frame, const ParseResult& pr,
+                     const std::array<std::uint8_t, 16>& sip) noexcept {
+  const Level& l0 = pr.levels[0];
+  if (!l0.has_ip) return false;
+  std::array<std::uint8_t, 16> src{};  // as the flow key holds addresses (spec 3)
+  if (l0.ip.version == 4)
+    std::memcpy(&src[12], &frame[l0.ip.offset + 12], 4);
+  else
+    std::memcpy(src.data(), &frame[l0.ip.offset + 8], 16);
+  return src == sip;
 }
 
 bool tcp_control_segment(const ParseResult& pr) noexcept {
@@ -192,6 +205,12 @@ void Pipeline::execute(const ActionRecord& a, ByteSpan frame, std::uint8_t src_v
                        std::uint64_t cycle) noexcept {
   Delivery& d = res_.primary;
   if (action_problem(a, pr_, cfg_, encap_) != nullptr) return drop(DropReason::kBadAction);
+  // 0. the outer source check: a frame from another underlay source goes to the host as it is
+  if (a.check_osrc() && !outer_source_is(frame, pr_, a.sip)) {
+    to_exception(d, frame, ExcReason::kOuterSrc, false);
+    ++counters_.out_exception;
+    return;
+  }
   // 1. meter
   if (a.meter != 0 && !meters_.check(a.meter, static_cast<std::uint32_t>(frame.size()), cycle))
     return drop(DropReason::kMeter);

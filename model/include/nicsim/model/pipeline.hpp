@@ -141,6 +141,11 @@ struct PipelineCounters {
 /// non-first fragment) with SYN, FIN or RST set.
 [[nodiscard]] bool tcp_control_segment(const ParseResult& pr) noexcept;
 
+/// The outer source check of spec 5.2 (action bit check_osrc): the level-0 IP source of `frame`
+/// equals `sip` as the flow key holds addresses (IPv4 in the last 4 bytes); false without IP.
+[[nodiscard]] bool outer_source_is(ByteSpan frame, const ParseResult& pr,
+                                   const std::array<std::uint8_t, 16>& sip) noexcept;
+
 /// Completion status and types (spec 7.1 bytes 14, 15; mark and RSS bits excluded) of a
 /// delivered frame whose outer level is lv.
 void completion_status(ByteSpan frame, const Level& lv, bool parse_err, Delivery& d) noexcept;
