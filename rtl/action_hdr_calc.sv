@@ -49,13 +49,14 @@ module action_hdr_calc (
   logic [16:0] l4_f1;
   logic [15:0] l4_f2;
   logic [15:0] l4_csum_new;
-  // Fields of other steps (offsets are applied by action_edit; meter, the copies to the host,
-  // mark, destination and encap are not this block's).
+  // Fields of other steps (offsets are applied by action_edit; the outer source check, meter,
+  // the copies to the host, mark, destination and encap are not this block's).
   logic        unused_fields;
 
   assign unused_fields = ^{info.l3_off, info.l4_off, info.frag, action.rsvd_62,
                            action.encap_index, action.mark_value, action.meter,
-                           action.flags.rsvd_25, action.flags.tcp_ctl_copy,
+                           action.flags.rsvd_26, action.flags.tcp_ctl_copy,
+                           action.flags.check_osrc,
                            action.flags.dest_id, action.flags.dest_type,
                            action.flags.mirror, action.flags.mark};
 

@@ -478,12 +478,12 @@ module nic_datapath #(
   logic [2:0]          a_dest_type;
   logic [7:0]          a_dest_id;
   logic [15:0]         a_meter, a_encap;
-  logic                d1_bad, d1_meter_req, d1_ttl_exp, d1_adv;
+  logic                d1_bad, d1_osrc_bad, d1_meter_req, d1_ttl_exp, d1_adv;
   logic                meter_req_ready, tmpl_rd_ready;
   logic [15:0]         in_flight;
 
   // d2 and the queue in front of the outcome.
-  localparam int DREC_W = CTX_W + 1 + 1 + 16 + ACT_W + 32 + 1 + 1 + 1;
+  localparam int DREC_W = CTX_W + 1 + 1 + 16 + ACT_W + 32 + 1 + 1 + 1 + 1;
   logic                d2_valid_q;
   logic [DREC_W-1:0]   d2_rec_q, d1_rec;
   logic [ENC_W-1:0]    tmpl_rd_data;
@@ -520,7 +520,22 @@ module nic_datapath #(
     if (d1_act_q.flags.decap && !c_has_eth_1) begin
       d1_bad = 1'b1;
     end
-    d1_meter_req = d1_valid_q && d1_hit_q && !d1_bad && (a_meter != 16'd0);
+    if (d1_act_q.flags.check_osrc && d1_act_q.flags.set_sip) begin
+      d1_bad = 1'b1;
+    end
+    // Spec 5.2, the outer source check: level 0's IP source (IPv4 in the low 32 bits, zeros
+    // above, as the key holds it) against the record's sip (byte 0 in the low bits). Not IP:
+    // no source, a mismatch.
+    d1_osrc_bad = 1'b0;
+    if (d1_act_q.flags.check_osrc) begin
+      d1_osrc_bad = (c_lvl0.l3_type == nic_fmt_pkg::L3_TYPE_NONE);
+      for (int b = 0; b < 16; b++) begin
+        if (c_lvl0.src[127-8*b -: 8] != d1_act_q.sip[8*b +: 8]) begin
+          d1_osrc_bad = 1'b1;
+        end
+      end
+    end
+    d1_meter_req = d1_valid_q && d1_hit_q && !d1_bad && !d1_osrc_bad && (a_meter != 16'd0);
     // Spec 5.3: TTL of the level the rewrite acts on, before any change.
     if (d1_act_q.flags.decap) begin
       d1_ttl_exp = d1_act_q.flags.dec_ttl && (c_lvl1.l3_type != nic_fmt_pkg::L3_TYPE_NONE) &&
@@ -530,7 +545,7 @@ module nic_datapath #(
                    (c_lvl0.ttl <= 8'd1);
     end
     d1_rec = {d1_ctx_q, d1_hit_q, d1_em_hit_q, d1_tidx_q, d1_act_q, d1_h1_q, d1_bad,
-              d1_meter_req, d1_ttl_exp};
+              d1_osrc_bad, d1_meter_req, d1_ttl_exp};
   end
 
   // d1 advances when its template read is taken (the table's port is free) and its meter
@@ -654,7 +669,7 @@ module nic_datapath #(
   localparam int EDIT_W = ACT_W + INFO_W + 8 + 16 + 32 + ENC_W;
   localparam int RQ_W   = 4 + DESC_W + EDIT_W;
   logic [CTX_W-1:0]    o_ctx;
-  logic                o_hit, o_em_hit, o_bad, o_meter_req, o_ttl_exp;
+  logic                o_hit, o_em_hit, o_bad, o_osrc_bad, o_meter_req, o_ttl_exp;
   logic [15:0]         o_tidx;
   nic_fmt_pkg::action_t o_act;
   nic_fmt_pkg::encap_t o_tmpl;
@@ -678,7 +693,8 @@ module nic_datapath #(
   logic inc_perr, inc_flow, inc_meter, inc_bad, inc_mtu;
 
   always_comb begin
-    {o_ctx, o_hit, o_em_hit, o_tidx, o_act, o_h1, o_bad, o_meter_req, o_ttl_exp, o_tmpl} =
+    {o_ctx, o_hit, o_em_hit, o_tidx, o_act, o_h1, o_bad, o_osrc_bad, o_meter_req, o_ttl_exp,
+     o_tmpl} =
         dq_m_data;
     {o_need_em, o_perr, o_len, o_vport, o_ts, o_has_eth_1, o_l2_off_1, o_tcp_ctl, o_lvl0,
      o_lvl1} = o_ctx;
@@ -752,6 +768,10 @@ module nic_datapath #(
       inc_tcam = !o_em_hit;
       if (o_bad) begin
         inc_bad = 1'b1;
+      end else if (o_osrc_bad) begin  // spec 5.2: as received, nothing else happens
+        o_out         = 1'b1;
+        o_desc.reason = nic_fmt_pkg::EXC_REASON_OUTER_SRC;
+        inc_exc       = 1'b1;
       end else if (o_meter_req && !mq_m_data) begin
         inc_meter = 1'b1;
       end else begin

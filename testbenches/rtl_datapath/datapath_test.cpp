@@ -92,6 +92,12 @@ class Scenario {
   }
 
   void em_insert(const model::FlowKey& key) { em_insert(key, random_action(rng_, kLimits)); }
+  /// A random action for the flow of `frame`, with an outer source check drawn from `o`.
+  void em_insert(const model::FlowKey& key, const Bytes& frame, Prng& o) {
+    ActionRecord a = random_action(rng_, kLimits);
+    random_osrc_check(a, frame, o);
+    em_insert(key, ActionRecord::decode(a.encode()));
+  }
   void em_insert(const model::FlowKey& key, const ActionRecord& a) {
     const auto [st, handle] = h_.em_insert(key, a);
     const auto r = p_.em().insert(key, a);
@@ -259,6 +265,7 @@ void differential(std::uint64_t seed, std::uint64_t count, bool parse_err_exc, b
   std::vector<bool> flow_seen(spec.flows, false);
   unsigned tcam_next = 0;
   Prng tcp_rng(seed * 31 + 7);  // its own stream: the tables' draws stay as they were
+  Prng osrc_rng(seed * 37 + 11);  // the outer source checks' (idem)
   while (auto f = gen.next()) {
     const std::uint32_t flow = gen.last().flow;
     const bool tx = flow % 3 == 0;
@@ -267,7 +274,7 @@ void differential(std::uint64_t seed, std::uint64_t count, bool parse_err_exc, b
       flow_seen[flow] = true;
       const Keys k = keys_of(f->data, vport);
       if (k.ok) {
-        if (flow % 5 < 3) sc.em_insert(k.key);
+        if (flow % 5 < 3) sc.em_insert(k.key, f->data, osrc_rng);
         if (flow % 4 == 1 && tcam_next < kTcamEntries) sc.tcam_rule(tcam_next++, k.tkey);
       }
     }
@@ -309,7 +316,7 @@ void differential(std::uint64_t seed, std::uint64_t count, bool parse_err_exc, b
         const std::uint8_t vport = tx ? kTxVports[n % 5] : 0;
         if (r.below(3) == 0) {
           const Keys k = keys_of(f->data, vport);
-          if (k.ok) sc.em_insert(k.key);
+          if (k.ok) sc.em_insert(k.key, f->data, osrc_rng);
         }
         items.push_back(Item{std::move(f->data), tx ? 1u : 0u, vport});
         ++n;
@@ -339,6 +346,7 @@ void differential(std::uint64_t seed, std::uint64_t count, bool parse_err_exc, b
     EXPECT_GT(h.reasons_seen(2), 0u) << "EXC_ACTION";
     EXPECT_GT(h.reasons_seen(5), 0u) << "EXC_MIRROR";
     EXPECT_GT(h.reasons_seen(7), 0u) << "EXC_TCP_CTL";
+    EXPECT_GT(h.reasons_seen(6), 0u) << "EXC_OUTER_SRC";
   }
 }
 

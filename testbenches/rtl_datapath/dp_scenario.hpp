@@ -2,7 +2,8 @@
 // Random tables for the differential benches of the datapath (rtl_datapath) and of nic_top
 // (rtl_top): action records of every kind (including invalid destinations, meters and
 // templates), encap templates, the EM / TCAM keys of a frame as the model builds them, and
-// random TCP flags for generated frames (TCP control segments for tcp_ctl_copy).
+// random TCP flags for generated frames (TCP control segments for tcp_ctl_copy), outer source
+// checks (check_osrc) that pass and fail.
 #pragma once
 
 #include <cstdint>
@@ -92,6 +93,29 @@ inline ActionRecord random_action(Prng& r, const Limits& lim) {
                                               : (e < 98 ? 0 : lim.num_encap + r.below(5)));
   // What the tables hand back: the canonical encoding.
   return ActionRecord::decode(a.encode());
+}
+
+/// The outer source check (spec 5.2, check_osrc) for the flow of `frame`, from a stream of its
+/// own (the tables' draws stay as they were): 10% with the frame's level-0 source in sip (the
+/// check passes), 8% with another (it fails: EXC_OUTER_SRC), 2% keeping a set_sip the action
+/// may have (bad_action when it has); otherwise the action is left as it is.
+inline void random_osrc_check(ActionRecord& a, const Bytes& frame, Prng& r) {
+  const auto d = r.below(100);
+  if (d >= 20) return;
+  if (d >= 2) a.flags &= ~ActionRecord::kSetSip;
+  a.set_check_osrc(true);
+  model::Parser parser;
+  model::ParseResult pr;
+  parser.parse(frame, pr);
+  a.sip = {};
+  const model::Level& l0 = pr.levels[0];
+  if (pr.depth > 0 && l0.has_ip) {
+    if (l0.ip.version == 4)
+      std::copy_n(frame.begin() + l0.ip.offset + 12, 4, a.sip.begin() + 12);
+    else
+      std::copy_n(frame.begin() + l0.ip.offset + 8, 16, a.sip.begin());
+  }
+  if (d >= 12) a.sip[15 - r.below(4)] ^= static_cast<std::uint8_t>(1 + r.below(255));
 }
 
 inline model::EncapTemplate random_template(Prng& r) {

@@ -473,7 +473,8 @@ TEST(RtlMgmt, RingAndRegistersShareTables) {
     if (it == ring_entries.end()) continue;
     ++ring_found;
     Bytes a = it->second;
-    a[3] &= 0x01;  // ActionRecord::encode(decode()): flags bits 31:25 (24 is tcp_ctl_copy),
+    a[3] &= 0x03;  // ActionRecord::encode(decode()): flags bits 31:26 (25 is check_osrc, 24
+                   // tcp_ctl_copy),
     a[62] = a[63] = 0;  // bytes 62..63
     for (unsigned w = 0; w < 16; ++w) {
       const std::uint32_t exp = a[4 * w] | (a[4 * w + 1] << 8) | (a[4 * w + 2] << 16) |

@@ -533,7 +533,8 @@ TYPED_TEST(TcamTest, StatusCodesAndReadBack) {
   c.op = 4;
   c.index = n - 1;
   EXPECT_EQ(b->command(c), kOk);  // READ compared in the bench
-  EXPECT_EQ(get_action(b->top().m_rsp_action)[3], 0x01);  // flags 31:25 reserved, 24 tcp_ctl_copy
+  // flags 31:26 reserved, 25 check_osrc, 24 tcp_ctl_copy
+  EXPECT_EQ(get_action(b->top().m_rsp_action)[3], 0x03);
   EXPECT_EQ(get_action(b->top().m_rsp_action)[62], 0);
   EXPECT_EQ(get_action(b->top().m_rsp_action)[61], 0xFF);
   c.op = 2;

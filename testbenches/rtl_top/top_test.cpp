@@ -605,6 +605,7 @@ void differential(unsigned data_w, std::uint64_t seed, std::uint64_t frames, uns
   std::vector<std::vector<Bytes>> ring_cmds(batches + 1);
   unsigned tcam_next = 0;
   Prng tcp_rng(seed * 31 + 7);  // its own stream: the tables' draws stay as they were
+  Prng osrc_rng(seed * 37 + 11);  // the outer source checks' (idem)
   while (auto f = gen.next()) {
     const std::uint32_t flow = gen.last().flow;
     // Sources: flows 0 mod 3 come from a transmit queue (vports 1..4 and the host's).
@@ -623,6 +624,8 @@ void differential(unsigned data_w, std::uint64_t seed, std::uint64_t frames, uns
       const rtl_dp::Keys k = rtl_dp::keys_of(bytes, vport);
       if (k.ok) {
         ActionRecord a = rtl_dp::random_action(r, kLimits);
+        rtl_dp::random_osrc_check(a, bytes, osrc_rng);
+        a = ActionRecord::decode(a.encode());
         if (flow == 6 || flow == 16 || flow == 10 || flow == 11) {
           // Plain deliveries to VNIC 2 (its quota) and VNIC 4 (ring 6: completion ring full).
           a.flags = (2u << ActionRecord::kDestTypeShift) |
@@ -703,6 +706,7 @@ void differential(unsigned data_w, std::uint64_t seed, std::uint64_t frames, uns
   EXPECT_GT(c.mirror, 0u);
   EXPECT_GT(sc.exc_reasons_seen(static_cast<unsigned>(fmt::ExcReason::kMirror)), 0u);
   EXPECT_GT(sc.exc_reasons_seen(static_cast<unsigned>(fmt::ExcReason::kTcpCtl)), 0u);
+  EXPECT_GT(sc.exc_reasons_seen(static_cast<unsigned>(fmt::ExcReason::kOuterSrc)), 0u);
   EXPECT_GT(c.drop_rx_no_desc, 0u);
   EXPECT_GT(c.drop_rx_too_long, 0u);
   EXPECT_GT(c.drop_rx_cq_full, 0u);
