@@ -240,13 +240,24 @@ std::vector<FlowAction> actions_of(const Ctx& c, const YAML::Node& list, const s
     } else if (name == "tcp_ctl_copy") {
       none();
       out.emplace_back(host::ActionTcpCtlCopy{});
+    } else if (name == "check_outer_src") {  // IPv4 or IPv6: the underlay source to expect
+      const std::string p = ap + "." + name;
+      host::ActionCheckOuterSrc a;
+      if (v.IsScalar() && v.Scalar().find(':') != std::string::npos) {
+        a.addr = ipv6_of(c, v, p);
+      } else {
+        const std::uint32_t ip = ipv4_of(c, v, p);
+        for (int b = 0; b < 4; ++b) a.addr[12 + b] = static_cast<std::uint8_t>(ip >> (24 - 8 * b));
+      }
+      out.emplace_back(a);
     } else {
       fail(c, list[i], ap,
            "unknown action '" + name +
                "' (drop, port, vnic, exception, mark, meter, decap, encap, nvgre_encap, "
                "geneve_encap, pop_vlan, push_vlan, "
                "set_vlan_vid, set_vlan_pcp, set_mac_src/dst, set_ipv4_src/dst, "
-               "set_ipv6_src/dst, set_tp_src/dst, dec_ttl, mirror, tcp_ctl_copy)");
+               "set_ipv6_src/dst, set_tp_src/dst, dec_ttl, mirror, tcp_ctl_copy, "
+               "check_outer_src)");
     }
   }
   return out;

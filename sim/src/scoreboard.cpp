@@ -75,6 +75,7 @@ std::string action_summary(const model::ActionRecord& a) {
   add(a.meter != 0, "meter:" + std::to_string(a.meter));
   add(a.mirror(), "mirror");
   add(a.tcp_ctl_copy(), "tcp_ctl_copy");
+  add(a.check_osrc(), "check_osrc");
   return out;
 }
 

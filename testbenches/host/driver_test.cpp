@@ -42,6 +42,8 @@ TEST_F(HostTest, ProbeFindsEveryBlockAndFeature) {
   EXPECT_EQ(f.data_width, cfg.data_w);
   EXPECT_TRUE(f.flow_table && f.tcam && f.actions && f.flow_command_ring && f.exception_queue &&
               f.counters);
+  EXPECT_TRUE(f.tcp_ctl_copy && f.encap_nvgre_geneve && f.check_osrc && f.em_activity)
+      << f.to_string();
   EXPECT_TRUE(drv.enabled());
   drv.enable(false);
   EXPECT_FALSE(drv.enabled());
@@ -49,11 +51,13 @@ TEST_F(HostTest, ProbeFindsEveryBlockAndFeature) {
 }
 
 /// Test decorator over a device: hides blocks by relinking BLOCK_NEXT around them, or
-/// pretends to be no NIC at all.
+/// pretends to be no NIC at all, or reads other values at some addresses (`reads`: an older
+/// NIC's block versions).
 class HidingDevice final : public Device {
  public:
-  HidingDevice(Device& inner, std::set<std::uint32_t> hidden_tags, bool blank = false)
-      : inner_(inner), blank_(blank) {
+  HidingDevice(Device& inner, std::set<std::uint32_t> hidden_tags, bool blank = false,
+               std::map<std::uint32_t, std::uint32_t> reads = {})
+      : inner_(inner), blank_(blank), next_(std::move(reads)) {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> chain;  // (base, tag)
     for (std::uint32_t a = 0;;) {
       chain.emplace_back(a, inner.read32(a + R::BLOCK_ID));
@@ -122,6 +126,98 @@ TEST_F(HostTest, MissingBlocksFailOnlyWhenUsed) {
   ASSERT_EQ(r.size(), 1u);
   EXPECT_TRUE(r[0].ok());
   EXPECT_TRUE(ft.flush().ok());
+}
+
+// A NIC whose actions and flow-command blocks are minor 0 (before tcp_ctl_copy, NVGRE and
+// Geneve templates, check_osrc and EM_ACTIVITY): the driver refuses what it would ignore, and
+// reads activity flow by flow.
+TEST_F(HostTest, AnOlderNicIsRefusedTheActionsItWouldIgnore) {
+  HidingDevice old(w.device(), {}, false,
+                   {{R::actions::kBase + R::BLOCK_VERSION, 0x0001'0000u},
+                    {R::fcmd::kBase + R::BLOCK_VERSION, 0x0001'0000u}});
+  Driver d = Driver::probe(old);
+  EXPECT_TRUE(d.features().actions && d.features().flow_command_ring);
+  EXPECT_FALSE(d.features().tcp_ctl_copy || d.features().encap_nvgre_geneve ||
+               d.features().check_osrc || d.features().em_activity)
+      << d.features().to_string();
+  FlowTable ft(d);
+  auto pat = tcp4_pattern(0x0a000001, 0x0a000002, 1, 2);
+  auto a = ft.create({.ingress_vport = 0}, pat, {{ActionTcpCtlCopy{}, ActionDrop{}}});
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().type, FlowError::Type::kUnsupported) << a.error().to_string();
+  auto b = ft.create({.ingress_vport = 0}, pat, {{ActionCheckOuterSrc{}, ActionDrop{}}});
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error().type, FlowError::Type::kUnsupported) << b.error().to_string();
+  EncapTemplate t;
+  t.set_tunnel(fmt::EncapTunnel::kGeneve);
+  auto g = ft.set_encap_template(1, t);
+  ASSERT_FALSE(g.ok());
+  EXPECT_EQ(g.error().type, FlowError::Type::kUnsupported) << g.error().to_string();
+  t.set_tunnel(fmt::EncapTunnel::kVxlan);
+  EXPECT_TRUE(ft.set_encap_template(1, t).ok());
+  // Activity without EM_ACTIVITY: query() per flow, the same answers.
+  auto f = ft.create({.ingress_vport = 0}, pat, {{ActionDrop{}}});
+  ASSERT_TRUE(f.ok()) << f.error().to_string();
+  w.wire_rx(tcp4(0x0a000001, 0x0a000002, 1, 2));
+  const auto q = ft.query_bulk(std::vector<Flow>{*f});
+  ASSERT_EQ(q.size(), 1u);
+  ASSERT_TRUE(q[0].ok());
+  EXPECT_EQ(q[0]->packets, 1u);
+  EXPECT_TRUE(ft.flush().ok());
+}
+
+// Provider-address validation in the NIC (spec 5.2, check_osrc): an offloaded decapsulating
+// flow delivers what its underlay source sends; a frame of the same customer flow from another
+// underlay source reaches the host as received (reason OUTER_SRC), not the VM.
+TEST_F(HostTest, OffloadedDecapFlowChecksTheUnderlaySource) {
+  vnic(1, 0, 1);
+  RxQueue rx(drv, 0, {});
+  RxQueue exc = RxQueue::exception(drv, {});
+  FlowTable ft(drv);
+  const std::uint32_t pa = 0xc0a80701;  // 192.168.7.1, the remote host's PA
+  ActionCheckOuterSrc check;
+  for (int i = 0; i < 4; ++i) check.addr[12 + i] = static_cast<std::uint8_t>(pa >> (24 - 8 * i));
+  const std::vector<FlowItem> pat{
+      ItemEth{}, ItemIpv4{}, ItemUdp{}, ItemVxlan{{.spec = TunHdr{77}}}, ItemEth{},
+      ItemIpv4{{.spec = Ipv4Hdr{.src = 0x0a000001, .dst = 0x0a000002}}},
+      ItemTcp{{.spec = TcpHdr{.sport = 1111, .dport = 80}}}, ItemEnd{}};
+  const auto f = ft.create({.ingress_vport = 0}, pat,
+                           {{ActionVxlanDecap{}, check, ActionMark{4}, ActionVnic{1}}});
+  ASSERT_TRUE(f.ok()) << f.error().to_string();
+  auto from = [](std::uint32_t outer_src) {
+    return model::PacketBuilder()
+        .eth()
+        .ipv4({.src = model::Ipv4Addr(outer_src), .dst = model::Ipv4Addr(0xc0a80702)})
+        .udp({.sport = 5000, .dport = 4789})
+        .vxlan({.vni = 77})
+        .eth({.dst = model::MacAddr::from_u64(kMacVnic1), .src = model::MacAddr::from_u64(kMacGw)})
+        .ipv4({.src = model::Ipv4Addr(0x0a000001), .dst = model::Ipv4Addr(0x0a000002)})
+        .tcp({.sport = 1111, .dport = 80, .flags = model::tcpflag::kAck})
+        .payload(20)
+        .bytes();
+  };
+  const auto good = from(pa), spoof = from(0xc0a80742);
+  w.wire_rx(good);
+  w.wire_rx(spoof);
+  w.wire_rx(good);
+  const std::vector<RxPacket> got = rx.poll();
+  ASSERT_EQ(got.size(), 2u) << "only the PA's frames reach the VM";
+  for (const RxPacket& p : got) {
+    EXPECT_EQ(p.bytes, std::vector<std::uint8_t>(good.begin() + 50, good.end())) << "decapsulated";
+    EXPECT_TRUE(p.mark_valid);
+  }
+  const std::vector<RxPacket> e = exc.poll();
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].reason, ExceptionReason::kOuterSrc);
+  EXPECT_EQ(fmt::to_string(e[0].reason), std::string("outer_src"));
+  EXPECT_EQ(e[0].bytes, spoof) << "as received";
+  EXPECT_FALSE(e[0].mark_valid);
+  EXPECT_EQ(drv.stats().out_exception, 1u);
+  // With a source rewrite the record's one sip field cannot hold both.
+  auto both = ft.create({.ingress_vport = 0}, tcp4_pattern(1, 2, 3, 4),
+                        {{check, ActionSetIpv4Src{5}, ActionDrop{}}});
+  ASSERT_FALSE(both.ok());
+  EXPECT_EQ(both.error().type, FlowError::Type::kAction) << both.error().to_string();
 }
 
 TEST_F(HostTest, ProbeRejectsANonNic) {

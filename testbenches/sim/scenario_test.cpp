@@ -90,6 +90,28 @@ TEST(Scenario, TcpCtlCopyAction) {
   EXPECT_TRUE(std::holds_alternative<host::ActionMirror>(s.flows[0].rule.actions[1]));
 }
 
+TEST(Scenario, CheckOuterSrcActionTakesAnIpv4OrIpv6Address) {
+  const Scenario s = parse_scenario(
+      kHead + "flows:\n  - match: [{eth: {}}, {ipv4: {}}, {udp: {}}, {vxlan: {vni: 5}}, {eth: {}}]\n"
+              "    actions: [decap, {check_outer_src: 192.168.7.1}, {vnic: 1}]\n"
+              "  - match: [{eth: {}}, {ipv6: {}}, {udp: {}}, {vxlan: {vni: 6}}, {eth: {}}]\n"
+              "    actions: [decap, {check_outer_src: 'fd00::42'}, {vnic: 1}]\n",
+      "t.yaml", kDir);
+  ASSERT_EQ(s.flows.size(), 2u);
+  const auto* v4 = std::get_if<host::ActionCheckOuterSrc>(&s.flows[0].rule.actions[1]);
+  ASSERT_NE(v4, nullptr);
+  const std::array<std::uint8_t, 16> want4{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 192, 168, 7, 1};
+  EXPECT_EQ(v4->addr, want4);
+  const auto* v6 = std::get_if<host::ActionCheckOuterSrc>(&s.flows[1].rule.actions[1]);
+  ASSERT_NE(v6, nullptr);
+  EXPECT_EQ(v6->addr[0], 0xfd);
+  EXPECT_EQ(v6->addr[15], 0x42);
+  EXPECT_NE(error_of(kHead + "flows:\n  - match: [{eth: {}}]\n"
+                             "    actions: [{check_outer_src: nope}, drop]\n")
+                .find("t.yaml:4: flows[0].actions[0].check_outer_src"),
+            std::string::npos);
+}
+
 TEST(Scenario, NvgreAndGeneveTemplatesAndActions) {
   const Scenario s = parse_scenario(
       kHead +

@@ -116,7 +116,9 @@ std::string Features::to_string() const {
     << " meters=" << num_meters << " encap=" << num_encap << " vectors=" << num_vectors
     << " parse_window=" << parse_window << (flow_table ? " +flow" : "") << (tcam ? " +tcam" : "")
     << (actions ? " +actions" : "") << (flow_command_ring ? " +fcmd" : "")
-    << (exception_queue ? " +excq" : "") << (counters ? " +counters" : "");
+    << (exception_queue ? " +excq" : "") << (counters ? " +counters" : "")
+    << (tcp_ctl_copy ? " +tcp_ctl_copy" : "") << (encap_nvgre_geneve ? " +nvgre_geneve" : "")
+    << (check_osrc ? " +check_osrc" : "") << (em_activity ? " +em_activity" : "");
   return o.str();
 }
 
@@ -211,6 +213,11 @@ Driver::Driver(Device& dev) : dev_(&dev) {
   f.flow_command_ring = d.has(Block::kFcmd);
   f.exception_queue = d.has(Block::kExcq);
   f.counters = d.has(Block::kCounters);
+  const std::uint32_t actions_minor = f.actions ? d.block(Block::kActions).version & 0xFFFFu : 0;
+  f.tcp_ctl_copy = actions_minor >= 1;
+  f.encap_nvgre_geneve = actions_minor >= 1;
+  f.check_osrc = actions_minor >= 2;
+  f.em_activity = f.flow_command_ring && (d.block(Block::kFcmd).version & 0xFFFFu) >= 1;
   if (!d.has(Block::kVnic)) f.num_vnic = 0;
   if (!d.has(Block::kRxq)) f.num_rxq = 0;
   if (!d.has(Block::kTxq)) f.num_txq = 0;

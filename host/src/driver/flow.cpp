@@ -313,7 +313,8 @@ std::optional<FlowError> compile_pattern(const Features& f, const FlowAttr& attr
       if (masked) {
         return err(Type::kItem, idx,
                    std::string(item_name(item)) +
-                       ": outer headers of a tunnel are not part of the flow key");
+                       ": outer headers of a tunnel are not part of the flow key (the "
+                       "outer source: action CHECK_OUTER_SRC)");
       }
       continue;
     }
@@ -516,6 +517,7 @@ std::optional<FlowError> compile_actions(const Features& f, const PatternInfo& i
   std::uint16_t vid = 0;
   std::uint8_t pcp = 0;
   bool sip4 = false, sip6 = false, dip4 = false, dip6 = false, decap = false;
+  std::optional<std::array<std::uint8_t, 16>> osrc_addr;
   std::vector<std::size_t> seen(std::variant_size_v<FlowAction>, 0);
 
   for (std::size_t i = 0; i < actions.size(); ++i) {
@@ -630,6 +632,8 @@ std::optional<FlowError> compile_actions(const Features& f, const PatternInfo& i
     } else if (std::holds_alternative<ActionMirror>(act)) {
       a.set_mirror(true);
     } else if (std::holds_alternative<ActionTcpCtlCopy>(act)) {
+      if (!f.tcp_ctl_copy)
+        return err(Type::kUnsupported, idx, "TCP_CTL_COPY: the NIC's actions block is minor 0");
       // The key level's TCP header decides (spec 5.2 step 2), so the key-level protocol.
       if (info.proto >= 0 && info.proto != 6) {
         return err(Type::kAction, idx,
@@ -637,6 +641,13 @@ std::optional<FlowError> compile_actions(const Features& f, const PatternInfo& i
                    "RST)");
       }
       a.set_tcp_ctl_copy(true);
+    } else if (const auto* osrc = std::get_if<ActionCheckOuterSrc>(&act)) {
+      if (!f.check_osrc) {
+        return err(Type::kUnsupported, idx,
+                   "CHECK_OUTER_SRC: the NIC's actions block is older than minor 2");
+      }
+      a.set_check_osrc(true);
+      osrc_addr = osrc->addr;
     }
     if (e) return e;
     // Consistency with the pattern (the rewrite applies to the key-level IP header when the
@@ -658,6 +669,13 @@ std::optional<FlowError> compile_actions(const Features& f, const PatternInfo& i
   }
   if (!dest_type) {
     return err(Type::kAction, -1, "no destination: add DROP, PORT, PORT_ID (VNIC) or EXCEPTION");
+  }
+  if (osrc_addr) {  // the record's sip field holds the expected source (spec 5.1)
+    if (sip4 || sip6) {
+      return err(Type::kAction, -1,
+                 "CHECK_OUTER_SRC with SET_IPV4_SRC / SET_IPV6_SRC: one field holds either");
+    }
+    a.sip = *osrc_addr;
   }
   // VLAN: one operation per flow.
   fmt::VlanOp vlan_op = fmt::VlanOp::kNone;
@@ -1016,11 +1034,12 @@ constexpr std::uint32_t kActivityGap = 32;
 std::vector<Result<FlowCounters>> FlowTable::query_bulk(std::span<const Flow> flows) {
   std::vector<std::optional<Result<FlowCounters>>> res(flows.size());
   std::vector<std::pair<std::uint32_t, std::size_t>> em;  // (EM handle, index in flows)
-  const bool ring = drv_->features().flow_command_ring;
+  // EM_ACTIVITY needs the ring and a NIC that knows the opcode (fcmd minor 1).
+  const bool ring = drv_->features().flow_command_ring && drv_->features().em_activity;
   for (std::size_t i = 0; i < flows.size(); ++i) {
     const auto it = flows_.find(flows[i].id);
     if (!ring || it == flows_.end() || it->second.table != FlowTableKind::kExact) {
-      res[i].emplace(query(flows[i]));  // TCAM, unknown flow, or no ring
+      res[i].emplace(query(flows[i]));  // TCAM, unknown flow, or no EM_ACTIVITY
     } else {
       em.emplace_back(it->second.hw, i);
     }
@@ -1131,6 +1150,11 @@ Result<void> FlowTable::set_encap_template(unsigned index, const EncapTemplate& 
                "encap template " + std::to_string(index) + ": tunnel type " +
                    std::to_string(static_cast<unsigned>(t.tunnel())) +
                    " is reserved (VXLAN 0, NVGRE 1, GENEVE 2)");
+  }
+  if (t.tunnel() != fmt::EncapTunnel::kVxlan && !drv_->features().encap_nvgre_geneve) {
+    return err(Type::kUnsupported, -1,
+               std::string("encap template ") + fmt::to_string(t.tunnel()) +
+                   ": the NIC's actions block is minor 0 (VXLAN templates only)");
   }
   const std::uint32_t b = drv_->block(Block::kActions).base;
   drv_->wr_words(b + R::actions::ENCAP_DATA, R::actions::ENCAP_DATA_COUNT, t.encode());

@@ -72,6 +72,13 @@ struct Features {
   bool flow_command_ring = false;
   bool exception_queue = false;
   bool counters = false;
+  // Optional parts, from the blocks' minor versions (rtl/regs.yaml): the action bits
+  // tcp_ctl_copy and the NVGRE / Geneve templates (actions minor 1), the action bit check_osrc
+  // (actions minor 2), the flow-command opcode EM_ACTIVITY (fcmd minor 1).
+  bool tcp_ctl_copy = false;
+  bool encap_nvgre_geneve = false;
+  bool check_osrc = false;
+  bool em_activity = false;
 
   [[nodiscard]] std::string to_string() const;
 };

@@ -187,6 +187,14 @@ struct ActionMirror {};     // a copy as received to the exception ring
 /// (reason TCP_CTL) and any other frame the mirror copy. The flow must be able to carry TCP
 /// (a pattern whose protocol is not TCP is FlowError kAction).
 struct ActionTcpCtlCopy {};
+/// Provider-address validation in the NIC (docs/spec.md 5.2, action bit check_osrc): a frame
+/// of the flow whose outermost IP source is not `addr` (for a tunnelled flow: the underlay's,
+/// which the pattern cannot match) goes to the exception ring as received, reason
+/// fmt::ExcReason::kOuterSrc, and nothing else of the action happens. Not with SET_IPV4_SRC /
+/// SET_IPV6_SRC (one field in the record holds either); needs Features::check_osrc.
+struct ActionCheckOuterSrc {
+  std::array<std::uint8_t, 16> addr{};  // IPv4: in the last 4 bytes, the 12 before zero
+};
 struct ActionException {};  // to the host's exception ring
 struct ActionEnd {};
 
@@ -196,7 +204,7 @@ using FlowAction =
                  ActionSetVlanPcp, ActionSetMacSrc, ActionSetMacDst, ActionSetIpv4Src,
                  ActionSetIpv4Dst, ActionSetIpv6Src, ActionSetIpv6Dst, ActionSetTpSrc,
                  ActionSetTpDst, ActionDecTtl, ActionMirror, ActionTcpCtlCopy,
-                 ActionException, ActionEnd>;
+                 ActionCheckOuterSrc, ActionException, ActionEnd>;
 
 enum class Placement { kAuto, kExact, kTcam };
 
@@ -271,7 +279,8 @@ class FlowTable {
   /// through the flow-command ring's EM_ACTIVITY (one command per run of nearby handles, the
   /// records DMAed into a buffer; one doorbell per ring's or buffer's worth) instead of
   /// query()'s ~8 register accesses per flow; TCAM rules, and every flow when the NIC has no
-  /// ring, through query(). One result per flow, in order.
+  /// ring or no EM_ACTIVITY (Features::em_activity), through query(). One result per flow, in
+  /// order.
   std::vector<Result<FlowCounters>> query_bulk(std::span<const Flow> flows);
   /// Destroys every flow this table installed (all of them, also after an error: the first
   /// error is returned).
