@@ -1030,6 +1030,67 @@ TEST_P(BothPaths, NvgreAndGeneveMappingsAreEncapsulatedAsTheSpecSays) {
   EXPECT_EQ(sw->stats().sw_forwarded, offload ? 0u : 6u);
 }
 
+// PA validation holds for a connection's every frame, not only its first: the connection's
+// 5-tuple and VNI do not carry the underlay source, so a frame of an established connection
+// from another underlay host is decided again (the NIC's flow checks the source, spec 5.2
+// check_osrc; the host's cache compares it). A spoofed source is dropped and the connection
+// keeps its flows; a valid one (the VM moved) takes the connection over; a spoofed first
+// packet cannot keep the real peer out.
+TEST_P(BothPaths, ASpoofedUnderlaySourceIsNotDecapsulatedIntoAnEstablishedConnection) {
+  const bool offload = GetParam();
+  start({.offload = offload});
+  const auto arrive = [&](const Bytes& inner, const char* pa) {
+    w.wire_rx(from_wire(inner, pa, "10.1.0.1", kVni));
+    w.settle();
+    const std::size_t n = serve();
+    return std::make_pair(n, to_vm1());
+  };
+  const Bytes syn = vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 80, 1234, false,
+                             model::tcpflag::kSyn);
+  const Bytes data = vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 80, 1234, false,
+                              model::tcpflag::kAck | model::tcpflag::kPsh);
+  const std::vector<Bytes> none;
+  EXPECT_EQ(arrive(syn, "10.2.0.2").second, std::vector<Bytes>{syn});
+  // The peer's next frame: in the NIC when offloaded (no exception), from the cache otherwise.
+  auto [n, got] = arrive(data, "10.2.0.2");
+  EXPECT_EQ(got, std::vector<Bytes>{data});
+  EXPECT_EQ(n, offload ? 0u : 1u);
+  // A host of the underlay that is not a valid PA of the VNET sends into the connection.
+  std::tie(n, got) = arrive(data, "10.2.0.99");
+  EXPECT_EQ(got, none) << "not decapsulated to the VM";
+  EXPECT_EQ(n, 1u);
+  EXPECT_EQ(sw->stats().outer_src, offload ? 1u : 0u);
+  EXPECT_EQ(sw->cache().stats().underlay_refused, 1u);
+  EXPECT_EQ(sw->stats().removed, 0u) << "the connection keeps its flows";
+  std::tie(n, got) = arrive(data, "10.2.0.2");
+  EXPECT_EQ(got, std::vector<Bytes>{data});
+  EXPECT_EQ(n, offload ? 0u : 1u);
+  // The VM behind the connection moved to another valid PA: its frames are delivered, and the
+  // NIC's flow follows (the old one checked the old PA).
+  std::tie(n, got) = arrive(data, "10.2.0.3");
+  EXPECT_EQ(got, std::vector<Bytes>{data});
+  EXPECT_EQ(sw->cache().stats().underlay_moved, 1u);
+  if (offload) {
+    EXPECT_EQ(sw->stats().underlay_moved, 1u);
+    EXPECT_EQ(sw->stats().removed, 1u);
+    EXPECT_EQ(sw->stats().installed, 2u);
+    std::tie(n, got) = arrive(data, "10.2.0.3");
+    EXPECT_EQ(got, std::vector<Bytes>{data});
+    EXPECT_EQ(n, 0u) << "in the NIC again";
+  }
+  // A spoofed first packet of another connection is dropped (offloaded: a drop flow for that
+  // source); the real peer's frames still reach the VM.
+  const Bytes syn2 = vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 81, 1235, false,
+                              model::tcpflag::kSyn);
+  EXPECT_EQ(arrive(syn2, "10.2.0.99").second, none);
+  EXPECT_EQ(arrive(syn2, "10.2.0.2").second, std::vector<Bytes>{syn2});
+  const Bytes data2 = vm_frame(kRemoteVmMac, kMacVnic1, "10.0.0.2", "10.0.0.1", 81, 1235, false,
+                               model::tcpflag::kAck);
+  std::tie(n, got) = arrive(data2, "10.2.0.2");
+  EXPECT_EQ(got, std::vector<Bytes>{data2});
+  EXPECT_EQ(n, offload ? 0u : 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(OffloadedOrSoftware, BothPaths, ::testing::Bool());
 
 // Between two VMs of this host, the receiving VM's inbound mirroring sees the packet too (it

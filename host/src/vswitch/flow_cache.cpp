@@ -162,9 +162,23 @@ FlowCache::Result FlowCache::lookup(Direction dir, const PacketInfo& p, std::uin
   Entry& e = entries_[c.id];
   const auto d = static_cast<unsigned>(dir);
   if (e.stamp[d].policy != 0 && e.stamp[d] == stamp_of(dir, e.decision[d])) {
-    ++stats_.hits;
-    r.decision = e.decision[d];
-    return r;
+    const std::optional<model::IpAddr>& u = e.decision[d].underlay_src;
+    if (!u || *u == p.outer_src) {
+      ++stats_.hits;
+      r.decision = e.decision[d];
+      return r;
+    }
+    // Another underlay source for the connection: the policy decides whether it may have it.
+    Decision other = pipeline_.inbound(p);
+    if (other.kind == Decision::Kind::kDrop) {
+      ++stats_.slow_path;
+      ++stats_.underlay_refused;
+      r.decision = std::move(other);
+      r.underlay_refused = true;
+      return r;
+    }
+    ++stats_.underlay_moved;
+    r.underlay_moved = true;
   }
   if (e.stamp[d].policy != 0) ++stats_.recomputed;
   ++stats_.slow_path;

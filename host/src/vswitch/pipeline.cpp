@@ -241,7 +241,9 @@ Decision Pipeline::outbound(const PacketInfo& p) const {
 }
 
 Decision Pipeline::inbound(const PacketInfo& p) const {
-  return mirrored(p.tuple, route_inbound(p));
+  Decision d = mirrored(p.tuple, route_inbound(p));
+  if (p.tunnelled) d.underlay_src = p.outer_src;  // what the decision depended on
+  return d;
 }
 
 Decision Pipeline::mirrored(const FlowTuple& t, Decision d) const {

@@ -55,7 +55,8 @@ const char* unencapsulable(Decision& d) {
 
 /// Two decisions that make the NIC do the same thing to a packet.
 bool same_effect(const Decision& a, const Decision& b) {
-  if (a.kind != b.kind || !(a.rewrite == b.rewrite) || a.snat != b.snat || a.mirror != b.mirror) {
+  if (a.kind != b.kind || !(a.rewrite == b.rewrite) || a.snat != b.snat || a.mirror != b.mirror ||
+      a.underlay_src != b.underlay_src) {
     return false;
   }
   switch (a.kind) {
@@ -220,9 +221,22 @@ std::pair<EncapTemplate, Switch::EncapKey> Switch::tunnel(fmt::EncapTunnel type,
 
 Switch::Plan Switch::plan(const Decision& d, bool tcp, bool nic) const {
   Plan p;
+  // A decision made for one underlay source holds for that source only (PA validation, inbound
+  // routes by source prefix): the NIC sends a frame from another to the host (spec 5.2,
+  // check_osrc), whatever the decision, a drop included (or a spoofed first packet's drop
+  // would keep the real peer out). The software path checks it in the flow cache.
+  if (nic && d.underlay_src) {
+    ActionCheckOuterSrc c;  // as the flow key holds addresses: IPv4 in the last 4 bytes
+    if (d.underlay_src->is_v4()) {
+      fmt::store_be(c.addr.data() + 12, d.underlay_src->v4().value(), 4);
+    } else {
+      c.addr = d.underlay_src->v6().bytes();
+    }
+    p.actions.emplace_back(c);
+  }
   switch (d.kind) {
     case Decision::Kind::kDrop:
-      p.actions = {ActionDrop{}};
+      p.actions.emplace_back(ActionDrop{});
       return p;
     case Decision::Kind::kDirect:
     case Decision::Kind::kToVnic:
@@ -365,7 +379,25 @@ void Switch::remove_conns(std::span<const std::uint64_t> ids, bool billed) {
       for (Installed& in : dir) gone.push_back(&in);
     }
   }
-  // Their NIC entries in one batch; what they carried since the last read is billed first.
+  uninstall(gone, billed);
+  for (const std::uint64_t conn : ids) conns_.erase(conn);
+}
+
+void Switch::remove_dir(std::uint64_t conn, Direction dir) {
+  const std::uint64_t key = conn * 2 + static_cast<unsigned>(dir);
+  sw_->compiled.erase(key);
+  software_only_.erase(key);
+  const auto it = conns_.find(conn);
+  if (it == conns_.end()) return;
+  auto& list = it->second.dir[static_cast<unsigned>(dir)];
+  std::vector<Installed*> gone;
+  for (Installed& in : list) gone.push_back(&in);
+  uninstall(gone, false);
+  list.clear();
+  if (it->second.dir[0].empty() && it->second.dir[1].empty()) conns_.erase(it);
+}
+
+void Switch::uninstall(std::span<Installed* const> gone, bool billed) {
   std::vector<Flow> flows;
   flows.reserve(gone.size());
   for (const Installed* in : gone) flows.push_back(in->flow);
@@ -380,7 +412,6 @@ void Switch::remove_conns(std::span<const std::uint64_t> ids, bool billed) {
     if (in->encap) release(*in->encap);
   }
   stats_.removed += gone.size();
-  for (const std::uint64_t conn : ids) conns_.erase(conn);
 }
 
 bool Switch::send(std::span<const std::uint8_t> frame, std::optional<std::uint8_t> vport) {
@@ -420,7 +451,10 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
   ++stats_.exceptions;
   const bool copy =
       p.reason == ExceptionReason::kTcpCtl || p.reason == ExceptionReason::kMirror;
-  if ((p.reason != ExceptionReason::kMiss && !copy) || p.src_vport == kHostVport) {
+  // OUTER_SRC: a frame of an offloaded tunnelled flow from another underlay source (the flow
+  // cache decides it again, below).
+  const bool osrc = p.reason == ExceptionReason::kOuterSrc;
+  if ((p.reason != ExceptionReason::kMiss && !copy && !osrc) || p.src_vport == kHostVport) {
     ++stats_.other_reason;
     return;
   }
@@ -442,6 +476,16 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
     return;
   }
   if (r.replaced != 0) remove_conn(r.replaced);
+  if (osrc) ++stats_.outer_src;
+  if (r.underlay_refused) {  // from a source the policy refuses: its flows stay
+    ++stats_.underlay_refused;
+    ++stats_.policy_drops;
+    return;
+  }
+  if (r.underlay_moved) {  // a source the policy accepts: new flows for it
+    ++stats_.underlay_moved;
+    remove_dir(r.conn, dir);
+  }
   Decision d = r.decision;
   if (const char* why = unencapsulable(d)) {
     ++(std::string_view(why) == "mixed_underlay" ? stats_.mixed_underlay

@@ -40,6 +40,9 @@ class FlowCache {
     std::uint64_t nat_bound = 0;   // connections given a source NAT binding
     std::uint64_t nat_refused = 0; // connections source NAT could not bind (no port left, a
                                    // reply tuple in use, untracked): dropped
+    std::uint64_t underlay_moved = 0;    // entries decided again for a new underlay source
+    std::uint64_t underlay_refused = 0;  // packets from another underlay source the policy
+                                         // drops (the entry stays as it was)
   };
   struct Result {
     Decision decision;
@@ -48,6 +51,13 @@ class FlowCache {
     ConnState state = ConnState::kUnreplied;
     std::uint64_t replaced = 0;  // a finished connection on the same tuple this one replaced
                                  // (its entry is gone: the offload removes its NIC flows)
+    /// An inbound tunnelled packet from another underlay source than its entry's decision:
+    /// `moved`, the policy accepts the new source and the entry was decided again (`first`;
+    /// the offload replaces the connection's NIC flows of this direction, which check the old
+    /// source); `refused`, the policy drops it (`decision`) and the entry stays as it was (a
+    /// spoofed source cannot take over or tear down a connection).
+    bool underlay_moved = false;
+    bool underlay_refused = false;
   };
 
   /// `tcp_loose`: connection tracking picks TCP connections up mid-stream (ConnTable).

@@ -267,6 +267,11 @@ struct Decision {
   bool decap = false;
   /// The meter bucket the packet bills (0: none).
   std::uint32_t meter_class = 0;
+  /// Inbound from a tunnel: the underlay source the decision was made for (inbound routes and
+  /// PA validation depend on it, the connection's 5-tuple does not carry it). A packet of the
+  /// connection from another source is decided again (FlowCache), and an offloaded flow checks
+  /// it in the NIC (spec 5.2, check_osrc).
+  std::optional<model::IpAddr> underlay_src{};
   /// Mirror sessions the packet is copied to (0: none): its ENI's, and for a packet between
   /// two VMs of this host the receiving ENI's too. Never set on a drop.
   std::array<std::uint32_t, 2> mirror{};
@@ -355,7 +360,7 @@ class Pipeline {
   bool remove_meter_policy(std::uint32_t id) { return meters_.erase(id) != 0; }
 
   /// The slow path's decision for a packet of either direction (the table above, then the
-  /// ENIs' mirror rules).
+  /// ENIs' mirror rules); inbound from a tunnel, with the underlay source it was made for.
   [[nodiscard]] Decision outbound(const PacketInfo& p) const;
   [[nodiscard]] Decision inbound(const PacketInfo& p) const;
   /// The ENI a packet going `d` belongs to (outbound: by its source MAC, inbound: by its

@@ -86,6 +86,12 @@ class Switch {
     std::uint64_t mirrored = 0;        // copies sent to mirror sessions' collectors
     std::uint64_t mirror_dropped = 0;  // copies not sent: session gone, a collector of the
                                        // other address family, the transmit ring full
+    std::uint64_t outer_src = 0;       // frames of offloaded tunnelled flows from another
+                                       // underlay source (the NIC's check_osrc, reason OUTER_SRC)
+    std::uint64_t underlay_refused = 0;  // ... that the policy drops (a spoofed source): the
+                                         // connection keeps its flows
+    std::uint64_t underlay_moved = 0;  // ... that it accepts (a VM moved): the connection's NIC
+                                       // flows of that direction replaced
   };
 
   /// The switch owns the exception ring and transmit queue `cfg.host_txq` (created by
@@ -222,6 +228,11 @@ class Switch {
   /// Removes connections' NIC entries in one batch (destroy_batch); `billed`: their counters
   /// were just read and billed (else they are read in bulk first).
   void remove_conns(std::span<const std::uint64_t> conns, bool billed);
+  /// Removes the NIC flows of one direction of a connection (billed first).
+  void remove_dir(std::uint64_t conn, Direction dir);
+  /// Their NIC entries in one batch; what they carried since the last read is billed first
+  /// unless `billed`.
+  void uninstall(std::span<Installed* const> gone, bool billed);
   /// The software fast path: the flow's action record (compiled once per connection and
   /// direction while its decision stands; `key` 0: an uncached packet) applied to the frame,
   /// sent from the host's queue.
