@@ -5,6 +5,8 @@
 //
 // Runs in the host test world (testbenches/host/world.hpp): VnicEndToEnd.* on the golden model
 // (vnic.*) and on the Verilated NIC in SystemC (vnic_sim.*); VnicManagerTest.* on the model.
+#include "nicsim/host/vnic/manager.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,7 +18,6 @@
 #include <vector>
 
 #include "fixture.hpp"
-#include "nicsim/host/vnic/manager.hpp"
 
 namespace nicsim::host::test {
 namespace {
@@ -55,9 +56,8 @@ Permissions everything() {
 
 std::string db_path() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path p =
-      fs::path(::testing::TempDir()) /
-      (std::string("vnic_") + info->test_suite_name() + "_" + info->name() + ".db");
+  const fs::path p = fs::path(::testing::TempDir()) /
+                     (std::string("vnic_") + info->test_suite_name() + "_" + info->name() + ".db");
   fs::remove(p);
   fs::remove(p.string() + "-journal");
   return p.string();
@@ -113,8 +113,8 @@ class VnicFixture : public HostTest {
   void refuse(const std::string& who, unsigned v, const Request& r, Verdict verdict,
               const std::string& reason_has) {
     const auto before = mgr->stored(v);
-    const auto rules_before = mgr->vnics().empty() || !before ? std::vector<std::string>{}
-                                                              : mgr->rules(v);
+    const auto rules_before =
+        mgr->vnics().empty() || !before ? std::vector<std::string>{} : mgr->rules(v);
     const std::size_t flows_before = ft.size();
     const Outcome o = mgr->request(who, v, r);
     EXPECT_EQ(o.verdict, verdict) << request_name(r) << " " << request_value(r) << ": " << o.reason;
@@ -159,8 +159,8 @@ TEST_F(VnicEndToEnd, MacVlanGroupAndPromiscuousDecideWhichRingsAFrameLandsIn) {
   accept("vm-b", b, SetMac{kB});
   EXPECT_EQ(lands_in(to(kA), both), a);
   EXPECT_EQ(lands_in(to(kB), both), b);
-  EXPECT_EQ(lands_in(to(kOther), both), 0u);   // nobody's MAC
-  EXPECT_EQ(lands_in(to(kA, 10), both), 0u);   // VLAN 10: not a member yet
+  EXPECT_EQ(lands_in(to(kOther), both), 0u);  // nobody's MAC
+  EXPECT_EQ(lands_in(to(kA, 10), both), 0u);  // VLAN 10: not a member yet
 
   accept("vm-a", a, AddVlan{10});
   w.wire_rx(to(kA, 10));
@@ -168,8 +168,8 @@ TEST_F(VnicEndToEnd, MacVlanGroupAndPromiscuousDecideWhichRingsAFrameLandsIn) {
   ASSERT_EQ(got[0].size(), 1u);
   EXPECT_TRUE(got[0][0].vlan);  // a trunk: the tag reaches the VM
   EXPECT_EQ(got[0][0].vlan_tci & 0x0FFF, 10);
-  EXPECT_EQ(lands_in(to(kA, 20), both), 0u);   // a VLAN it is not in
-  EXPECT_EQ(lands_in(to(kB, 10), both), 0u);   // b is not in VLAN 10
+  EXPECT_EQ(lands_in(to(kA, 20), both), 0u);  // a VLAN it is not in
+  EXPECT_EQ(lands_in(to(kB, 10), both), 0u);  // b is not in VLAN 10
 
   accept("vm-a", a, JoinGroup{kGroup});
   EXPECT_EQ(lands_in(to(kGroup), both), a);
@@ -179,10 +179,10 @@ TEST_F(VnicEndToEnd, MacVlanGroupAndPromiscuousDecideWhichRingsAFrameLandsIn) {
   EXPECT_EQ(lands_in(to(kGroup), both), 0u);
 
   accept("vm-b", b, SetPromiscuous{true});
-  EXPECT_EQ(lands_in(to(kOther), both), b);      // unknown unicast
-  EXPECT_EQ(lands_in(to(kGroup), both), b);      // a group nobody joined
-  EXPECT_EQ(lands_in(to(kA), both), a);          // a's frames stay a's
-  EXPECT_EQ(lands_in(to(kOther, 10), both), 0u); // b is not in VLAN 10
+  EXPECT_EQ(lands_in(to(kOther), both), b);       // unknown unicast
+  EXPECT_EQ(lands_in(to(kGroup), both), b);       // a group nobody joined
+  EXPECT_EQ(lands_in(to(kA), both), a);           // a's frames stay a's
+  EXPECT_EQ(lands_in(to(kOther, 10), both), 0u);  // b is not in VLAN 10
   accept("vm-b", b, SetPromiscuous{false});
   EXPECT_EQ(lands_in(to(kOther), both), 0u);
 
@@ -547,6 +547,31 @@ TEST_F(VnicManagerTest, ABadDatabaseFileIsAClearErrorAndTheNicIsLeftAlone) {
   EXPECT_EQ(ft.size(), 0u);
   EXPECT_EQ(lands_in(to(kA), {}), 0u);
   EXPECT_EQ(drv.stats().out_vnic, 0u);
+}
+
+TEST_F(VnicManagerTest, ARestartOnANicThatCannotTakeTheConfigurationIsAClearError) {
+  const unsigned a = mgr->create_vnic("vm-a", everything());
+  accept("vm-a", a, SetMac{kA});
+  accept("vm-a", a, SetQueues{4});
+  mgr.reset();
+  ManagerConfig small = cfg();
+  small.rxq_count = 2;  // fewer receive queues than the file's VNIC has
+  try {
+    VnicManager again(drv, ft, path, small);
+    FAIL() << "a VNIC with 4 queues was re-applied on 2";
+  } catch (const VnicError& e) {
+    EXPECT_EQ(e.code(), VnicErrc::kNic);
+    EXPECT_NE(std::string(e.what()).find("re-applying VNIC 1"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("contiguous receive queues"), std::string::npos)
+        << e.what();
+  }
+  // Nothing of it stays in the NIC, and the file still holds it for a NIC that can.
+  EXPECT_EQ(ft.size(), 0u);
+  EXPECT_EQ(lands_in(to(kA), {}), 0u);
+  EXPECT_EQ(drv.stats().out_vnic, 0u);
+  open();
+  EXPECT_EQ(mgr->stored(a)->queues, 4u);
+  EXPECT_EQ(lands_in(to(kA), {a}), a);
 }
 
 }  // namespace

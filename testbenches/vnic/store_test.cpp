@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The VNIC manager's database on its own (host/vnic/store.hpp): schema version, what survives a
 // reopen, the audit log's queries, and every kind of bad file giving a clear VnicError.
+#include "nicsim/host/vnic/store.hpp"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include "nicsim/host/vnic/store.hpp"
 
 namespace nicsim::host::vnic {
 namespace {

@@ -25,7 +25,8 @@ struct WantRule {
 };
 
 ItemEth eth_to(const MacAddr& dst) {
-  return ItemEth{{EthHdr{.dst = dst.bytes()}, EthHdr{.dst = Mac{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}}};
+  return ItemEth{
+      {EthHdr{.dst = dst.bytes()}, EthHdr{.dst = Mac{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}}};
 }
 
 ItemVlan vlan(std::uint16_t vid) { return ItemVlan{{VlanHdr{.tci = vid}, VlanHdr{.tci = 0x0FFF}}}; }
@@ -43,8 +44,8 @@ struct VnicManager::Nic {
   std::unique_ptr<TxQueue> tx;
   unsigned rxq_base = 0;
   std::vector<RxQueue> rx;
-  unsigned meter = 0;             // 0: none
-  std::uint64_t meter_bps = 0;    // the rate the meter was programmed with
+  unsigned meter = 0;           // 0: none
+  std::uint64_t meter_bps = 0;  // the rate the meter was programmed with
   std::map<std::string, Flow> rules;
   std::vector<std::string> order;  // rule names in the order they were wanted
 };
@@ -55,8 +56,10 @@ VnicManager::VnicManager(Driver& drv, FlowTable& flows, const std::string& db_pa
                          ManagerConfig cfg)
     : drv_(drv), ft_(flows), cfg_(cfg), store_(db_path) {
   const Features& f = drv_.features();
-  if (cfg_.rxq_count == 0 && cfg_.rxq_first < f.num_rxq) cfg_.rxq_count = f.num_rxq - cfg_.rxq_first;
-  if (cfg_.txq_count == 0 && cfg_.txq_first < f.num_txq) cfg_.txq_count = f.num_txq - cfg_.txq_first;
+  if (cfg_.rxq_count == 0 && cfg_.rxq_first < f.num_rxq)
+    cfg_.rxq_count = f.num_rxq - cfg_.rxq_first;
+  if (cfg_.txq_count == 0 && cfg_.txq_first < f.num_txq)
+    cfg_.txq_count = f.num_txq - cfg_.txq_first;
   if (cfg_.meter_first == 0) cfg_.meter_first = 1;  // meter 0 is "no meter"
   if (cfg_.meter_count == 0 && cfg_.meter_first < f.num_meters)
     cfg_.meter_count = f.num_meters - cfg_.meter_first;
@@ -74,23 +77,10 @@ VnicManager::VnicManager(Driver& drv, FlowTable& flows, const std::string& db_pa
         throw VnicError(VnicErrc::kNic, "the database holds " + vnic_name(v) + " but the NIC has " +
                                             std::to_string(f.num_vnic) + " VNICs");
       }
-      const auto txq = [&]() -> std::optional<unsigned> {
-        for (unsigned q = cfg_.txq_first; q < cfg_.txq_first + cfg_.txq_count; ++q) {
-          if (std::none_of(nic_.begin(), nic_.end(), [&](const auto& n) { return n.second->txq == q; }))
-            return q;
-        }
-        return std::nullopt;
-      }();
-      if (!txq) throw VnicError(VnicErrc::kNic, "no transmit queue left for " + vnic_name(v));
-      auto n = std::make_unique<Nic>();
-      n->txq = *txq;
-      n->tx = std::make_unique<TxQueue>(
-          drv_, *txq,
-          TxQueueConfig{.size_log2 = cfg_.tx_size_log2, .buf_size = cfg_.tx_buf_size, .vport = v});
-      nic_.emplace(v, std::move(n));
+      attach(v, VnicErrc::kNic);
       if (auto e = apply(s)) {
-        throw VnicError(VnicErrc::kNic, "re-applying " + vnic_name(v) + " from '" +
-                                            store_.path() + "': " + *e);
+        throw VnicError(VnicErrc::kNic,
+                        "re-applying " + vnic_name(v) + " from '" + store_.path() + "': " + *e);
       }
     }
   } catch (...) {
@@ -117,7 +107,8 @@ VnicManager::~VnicManager() {
 // ---- the NIC side ------------------------------------------------------------------------------
 
 std::uint32_t VnicManager::meter_rate(std::uint64_t bytes_per_s) const {
-  const double per_tick = std::floor(static_cast<double>(bytes_per_s) * kTickCycles / cfg_.clock_hz);
+  const double per_tick =
+      std::floor(static_cast<double>(bytes_per_s) * kTickCycles / cfg_.clock_hz);
   return per_tick >= 4294967295.0 ? 0xFFFFFFFFu : static_cast<std::uint32_t>(per_tick);
 }
 
@@ -156,18 +147,26 @@ std::optional<std::string> VnicManager::apply(const VnicState& s) {
       }
       n.rx.clear();
       n.rx.reserve(s.queues);
-      for (unsigned i = 0; i < s.queues; ++i) n.rx.emplace_back(drv_, *base + i, cfg_.rx);
+      try {
+        for (unsigned i = 0; i < s.queues; ++i) n.rx.emplace_back(drv_, *base + i, cfg_.rx);
+      } catch (...) {
+        n.rx.clear();  // all or none, so that applying the previous state rebuilds them
+        throw;
+      }
       n.rxq_base = *base;
     }
     // 2. The transmit meter (spec 5.4), when the rate is limited.
     if (s.rate > 0) {
       unsigned m = n.meter;
       if (m == 0) {
-        for (unsigned i = cfg_.meter_first; i < cfg_.meter_first + cfg_.meter_count && m == 0; ++i) {
-          if (std::none_of(nic_.begin(), nic_.end(), [&](const auto& o) { return o.second->meter == i; }))
+        for (unsigned i = cfg_.meter_first; i < cfg_.meter_first + cfg_.meter_count && m == 0;
+             ++i) {
+          if (std::none_of(nic_.begin(), nic_.end(),
+                           [&](const auto& o) { return o.second->meter == i; }))
             m = i;
         }
-        if (m == 0) return "no NIC meter free (the manager has " + std::to_string(cfg_.meter_count) + ")";
+        if (m == 0)
+          return "no NIC meter free (the manager has " + std::to_string(cfg_.meter_count) + ")";
       }
       if (m != n.meter || n.meter_bps != s.rate) {
         const std::uint32_t rate = meter_rate(s.rate);
@@ -199,10 +198,11 @@ std::optional<std::string> VnicManager::apply(const VnicState& s) {
     const auto catch_all = static_cast<std::uint16_t>(cfg_.priority + 1);
     std::vector<WantRule> want;
     auto rx_rule = [&](std::string name, std::uint16_t prio, std::vector<FlowItem> pattern) {
-      want.push_back({std::move(name) + " -> " + vnic_name(v),
-                      FlowRule{FlowAttr{.priority = prio, .ingress_vport = 0u,
-                                        .placement = Placement::kTcam},
-                               std::move(pattern), {ActionVnic{v}}}});
+      want.push_back(
+          {std::move(name) + " -> " + vnic_name(v),
+           FlowRule{FlowAttr{.priority = prio, .ingress_vport = 0u, .placement = Placement::kTcam},
+                    std::move(pattern),
+                    {ActionVnic{v}}}});
     };
     auto tx_rule = [&](std::string name, std::uint16_t prio, std::vector<FlowItem> pattern,
                        bool drop) {
@@ -215,10 +215,10 @@ std::optional<std::string> VnicManager::apply(const VnicState& s) {
       }
       std::string suffix = drop ? " -> drop" : " -> wire";
       if (!drop && meter != 0) suffix += " (meter " + std::to_string(meter) + ")";
-      want.push_back({"tx from " + vnic_name(v) + " " + std::move(name) + suffix,
-                      FlowRule{FlowAttr{.priority = prio, .ingress_vport = v,
-                                        .placement = Placement::kTcam},
-                               std::move(pattern), std::move(actions)}});
+      want.push_back(
+          {"tx from " + vnic_name(v) + " " + std::move(name) + suffix,
+           FlowRule{FlowAttr{.priority = prio, .ingress_vport = v, .placement = Placement::kTcam},
+                    std::move(pattern), std::move(actions)}});
     };
     std::vector<MacAddr> dsts;
     if (s.mac) dsts.push_back(*s.mac);
@@ -226,7 +226,8 @@ std::optional<std::string> VnicManager::apply(const VnicState& s) {
     for (const auto& d : dsts) {
       rx_rule("rx dst " + d.to_string() + " untagged", exact, {eth_to(d)});
       for (const auto vid : s.vids)
-        rx_rule("rx dst " + d.to_string() + " vid " + std::to_string(vid), exact, {eth_to(d), vlan(vid)});
+        rx_rule("rx dst " + d.to_string() + " vid " + std::to_string(vid), exact,
+                {eth_to(d), vlan(vid)});
     }
     if (s.promiscuous) {
       rx_rule("rx any untagged", catch_all, {});
@@ -261,7 +262,8 @@ std::optional<std::string> VnicManager::apply(const VnicState& s) {
         ++it;
         continue;
       }
-      if (auto r = ft_.destroy(it->second); !r) return "removing rule '" + it->first + "': " + r.error().to_string();
+      if (auto r = ft_.destroy(it->second); !r)
+        return "removing rule '" + it->first + "': " + r.error().to_string();
       it = n.rules.erase(it);
     }
     // 5. A meter no rule uses any more goes back to the pool.
@@ -275,6 +277,24 @@ std::optional<std::string> VnicManager::apply(const VnicState& s) {
     return e.what();
   }
   return std::nullopt;
+}
+
+void VnicManager::attach(unsigned vnic, VnicErrc none_left) {
+  std::optional<unsigned> txq;
+  for (unsigned q = cfg_.txq_first; q < cfg_.txq_first + cfg_.txq_count && !txq; ++q) {
+    if (std::none_of(nic_.begin(), nic_.end(), [&](const auto& n) { return n.second->txq == q; }))
+      txq = q;
+  }
+  if (!txq) {
+    throw VnicError(none_left, "no transmit queue left for " + vnic_name(vnic) + ": all " +
+                                   std::to_string(cfg_.txq_count) + " of the manager's are in use");
+  }
+  auto n = std::make_unique<Nic>();
+  n->txq = *txq;
+  n->tx = std::make_unique<TxQueue>(
+      drv_, *txq,
+      TxQueueConfig{.size_log2 = cfg_.tx_size_log2, .buf_size = cfg_.tx_buf_size, .vport = vnic});
+  nic_.emplace(vnic, std::move(n));
 }
 
 void VnicManager::remove_from_nic(unsigned vnic) {
@@ -313,8 +333,8 @@ std::pair<Verdict, std::string> VnicManager::check(const VnicState& s, const Per
           if (perms && !perms->any_mac &&
               std::find(perms->macs.begin(), perms->macs.end(), r.mac) == perms->macs.end()) {
             return {V::kNotPermitted, "MAC " + r.mac.to_string() +
-                                          " is not among the MACs permitted (" +
-                                          join(perms->macs) + ")"};
+                                          " is not among the MACs permitted (" + join(perms->macs) +
+                                          ")"};
           }
           if (auto o = other_with([&](const VnicState& x) { return x.mac == r.mac; }))
             return {V::kConflict, "MAC " + r.mac.to_string() + " belongs to " + vnic_name(*o)};
@@ -324,15 +344,17 @@ std::pair<Verdict, std::string> VnicManager::check(const VnicState& s, const Per
           if (perms && !perms->promiscuous)
             return {V::kNotPermitted, "promiscuous mode is not permitted"};
           if (auto o = other_with([](const VnicState& x) { return x.promiscuous; })) {
-            return {V::kConflict,
-                    vnic_name(*o) + " is promiscuous already: the NIC gives a frame one "
-                                    "destination, so a second promiscuous VNIC on the shared "
-                                    "untagged LAN would receive nothing"};
+            return {V::kConflict, vnic_name(*o) +
+                                      " is promiscuous already: the NIC gives a frame one "
+                                      "destination, so a second promiscuous VNIC on the shared "
+                                      "untagged LAN would receive nothing"};
           }
           return {V::kAccepted, ""};
         } else if constexpr (std::is_same_v<T, AddVlan>) {
-          if (r.vid < 1 || r.vid > 4094) return {V::kInvalid, "VID " + std::to_string(r.vid) + " outside 1..4094"};
-          if (perms && std::find(perms->vids.begin(), perms->vids.end(), r.vid) == perms->vids.end())
+          if (r.vid < 1 || r.vid > 4094)
+            return {V::kInvalid, "VID " + std::to_string(r.vid) + " outside 1..4094"};
+          if (perms &&
+              std::find(perms->vids.begin(), perms->vids.end(), r.vid) == perms->vids.end())
             return {V::kNotPermitted, "VLAN " + std::to_string(r.vid) + " is not permitted"};
           return {V::kAccepted, ""};
         } else if constexpr (std::is_same_v<T, RemoveVlan>) {
@@ -349,7 +371,8 @@ std::pair<Verdict, std::string> VnicManager::check(const VnicState& s, const Per
                                        std::to_string(perms->max_groups)};
           }
           if (auto o = other_with([&](const VnicState& x) { return x.groups.contains(r.group); })) {
-            return {V::kConflict, "group " + r.group.to_string() + " is joined by " + vnic_name(*o) +
+            return {V::kConflict, "group " + r.group.to_string() + " is joined by " +
+                                      vnic_name(*o) +
                                       ": the NIC delivers a frame to one VNIC and cannot "
                                       "replicate it to several"};
           }
@@ -359,17 +382,20 @@ std::pair<Verdict, std::string> VnicManager::check(const VnicState& s, const Per
             return {V::kInvalid, "not in group " + r.group.to_string()};
           return {V::kAccepted, ""};
         } else if constexpr (std::is_same_v<T, SetRate>) {
-          if (perms && perms->max_rate != 0 && (r.bytes_per_s == 0 || r.bytes_per_s > perms->max_rate)) {
-            return {V::kOverLimit, (r.bytes_per_s == 0 ? std::string("an unlimited rate")
-                                                       : std::to_string(r.bytes_per_s) + " bytes/s") +
-                                       " is above the permitted " + std::to_string(perms->max_rate) +
-                                       " bytes/s"};
+          if (perms && perms->max_rate != 0 &&
+              (r.bytes_per_s == 0 || r.bytes_per_s > perms->max_rate)) {
+            return {V::kOverLimit,
+                    (r.bytes_per_s == 0 ? std::string("an unlimited rate")
+                                        : std::to_string(r.bytes_per_s) + " bytes/s") +
+                        " is above the permitted " + std::to_string(perms->max_rate) + " bytes/s"};
           }
           if (r.bytes_per_s != 0 && meter_rate(r.bytes_per_s) == 0) {
-            return {V::kNicRefused,
-                    std::to_string(r.bytes_per_s) + " bytes/s is below the NIC meter's granularity "
-                    "of one byte per tick (" + std::to_string(static_cast<std::uint64_t>(
-                        std::ceil(cfg_.clock_hz / kTickCycles))) + " bytes/s)"};
+            return {V::kNicRefused, std::to_string(r.bytes_per_s) +
+                                        " bytes/s is below the NIC meter's granularity "
+                                        "of one byte per tick (" +
+                                        std::to_string(static_cast<std::uint64_t>(
+                                            std::ceil(cfg_.clock_hz / kTickCycles))) +
+                                        " bytes/s)"};
           }
           return {V::kAccepted, ""};
         } else if constexpr (std::is_same_v<T, SetQueues>) {
@@ -469,12 +495,14 @@ void validate(const Permissions& p) {
   if (p.max_queues < 1) throw VnicError(VnicErrc::kBadArgument, "max_queues must be at least 1");
   for (const auto& m : p.macs) {
     if (m.is_multicast() || m.to_u64() == 0) {
-      throw VnicError(VnicErrc::kBadArgument, "permitted MAC " + m.to_string() + " is not a unicast address");
+      throw VnicError(VnicErrc::kBadArgument,
+                      "permitted MAC " + m.to_string() + " is not a unicast address");
     }
   }
   for (const auto vid : p.vids) {
     if (vid < 1 || vid > 4094) {
-      throw VnicError(VnicErrc::kBadArgument, "permitted VID " + std::to_string(vid) + " outside 1..4094");
+      throw VnicError(VnicErrc::kBadArgument,
+                      "permitted VID " + std::to_string(vid) + " outside 1..4094");
     }
   }
 }
@@ -493,7 +521,8 @@ std::string VnicManager::admin_violation(const VnicState& s, const Permissions& 
   if (s.groups.size() > p.max_groups)
     v.push_back("it is in " + std::to_string(s.groups.size()) + " groups");
   if (p.max_rate != 0 && (s.rate == 0 || s.rate > p.max_rate))
-    v.push_back("its rate is " + (s.rate == 0 ? std::string("unlimited") : std::to_string(s.rate) + " bytes/s"));
+    v.push_back("its rate is " +
+                (s.rate == 0 ? std::string("unlimited") : std::to_string(s.rate) + " bytes/s"));
   if (s.queues > p.max_queues) v.push_back("it has " + std::to_string(s.queues) + " queues");
   std::string out;
   for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
@@ -502,7 +531,8 @@ std::string VnicManager::admin_violation(const VnicState& s, const Permissions& 
 
 unsigned VnicManager::create_vnic(const std::string& tenant, const Permissions& perms) {
   if (tenant.empty()) throw VnicError(VnicErrc::kBadArgument, "a VNIC needs a tenant");
-  if (tenant == kAdmin) throw VnicError(VnicErrc::kBadArgument, "'admin' is the administrator, not a tenant");
+  if (tenant == kAdmin)
+    throw VnicError(VnicErrc::kBadArgument, "'admin' is the administrator, not a tenant");
   validate(perms);
   if (perms.max_rate != 0 && meter_rate(perms.max_rate) == 0) {
     throw VnicError(VnicErrc::kBadArgument, "max_rate " + std::to_string(perms.max_rate) +
@@ -512,16 +542,8 @@ unsigned VnicManager::create_vnic(const std::string& tenant, const Permissions& 
   for (unsigned v = 1; v <= drv_.features().num_vnic && vport == 0; ++v)
     if (!state_.contains(v)) vport = v;
   if (vport == 0) {
-    throw VnicError(VnicErrc::kNoResource,
-                    "all " + std::to_string(drv_.features().num_vnic) + " VNICs of the NIC are in use");
-  }
-  std::optional<unsigned> txq;
-  for (unsigned q = cfg_.txq_first; q < cfg_.txq_first + cfg_.txq_count && !txq; ++q) {
-    if (std::none_of(nic_.begin(), nic_.end(), [&](const auto& n) { return n.second->txq == q; })) txq = q;
-  }
-  if (!txq) {
-    throw VnicError(VnicErrc::kNoResource, "all " + std::to_string(cfg_.txq_count) +
-                                               " transmit queues of the manager are in use");
+    throw VnicError(VnicErrc::kNoResource, "all " + std::to_string(drv_.features().num_vnic) +
+                                               " VNICs of the NIC are in use");
   }
   VnicState s;
   s.vport = vport;
@@ -531,11 +553,7 @@ unsigned VnicManager::create_vnic(const std::string& tenant, const Permissions& 
   VnicStore::Transaction t(store_);
   store_.save_vnic(s);
   store_.save_permissions(vport, perms);
-  auto n = std::make_unique<Nic>();
-  n->txq = *txq;
-  n->tx = std::make_unique<TxQueue>(
-      drv_, *txq, TxQueueConfig{.size_log2 = cfg_.tx_size_log2, .buf_size = cfg_.tx_buf_size, .vport = vport});
-  nic_.emplace(vport, std::move(n));
+  attach(vport, VnicErrc::kNoResource);
   if (auto e = apply(s)) {
     remove_from_nic(vport);
     throw VnicError(VnicErrc::kNic, "creating " + vnic_name(vport) + ": " + *e);
@@ -599,7 +617,8 @@ std::vector<std::string> VnicManager::rules(unsigned vnic) const { return nic(vn
 RxQueue& VnicManager::rx(unsigned vnic, unsigned i) {
   Nic& n = nic(vnic);
   if (i >= n.rx.size()) {
-    throw VnicError(VnicErrc::kBadArgument, vnic_name(vnic) + " has " + std::to_string(n.rx.size()) +
+    throw VnicError(VnicErrc::kBadArgument, vnic_name(vnic) + " has " +
+                                                std::to_string(n.rx.size()) +
                                                 " receive queues, not " + std::to_string(i + 1));
   }
   return n.rx[i];

@@ -101,9 +101,7 @@ class Stmt {
     }
   }
   [[nodiscard]] std::int64_t i64(int col) const { return sqlite3_column_int64(st_, col); }
-  [[nodiscard]] bool is_null(int col) const {
-    return sqlite3_column_type(st_, col) == SQLITE_NULL;
-  }
+  [[nodiscard]] bool is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
   [[nodiscard]] std::string text(int col) const {
     const auto* p = sqlite3_column_text(st_, col);
     return p ? std::string(reinterpret_cast<const char*>(p)) : std::string();
@@ -137,8 +135,8 @@ void VnicStore::exec(const char* sql, const char* doing) {
 }
 
 VnicStore::VnicStore(const std::string& path) : path_(path) {
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   try {
     if (rc != SQLITE_OK) fail("opening");
     sqlite3_extended_result_codes(db_, 1);
@@ -221,8 +219,8 @@ namespace {
 MacAddr mac_of(const VnicStore& s, const std::string& text, const char* where) {
   const auto m = MacAddr::parse(text);
   if (!m) {
-    throw VnicError(VnicErrc::kDatabase, "database '" + s.path() + "': " + where +
-                                             " holds '" + text + "', not a MAC address");
+    throw VnicError(VnicErrc::kDatabase, "database '" + s.path() + "': " + where + " holds '" +
+                                             text + "', not a MAC address");
   }
   return *m;
 }
@@ -254,8 +252,8 @@ std::map<unsigned, VnicState> VnicStore::load_vnics() {
   {
     Stmt st(*this, "SELECT vport, mac FROM vnic_group", "reading the VNICs' groups");
     while (st.step()) {
-      out.at(static_cast<unsigned>(st.i64(0))).groups.insert(
-          mac_of(*this, st.text(1), "vnic_group.mac"));
+      out.at(static_cast<unsigned>(st.i64(0)))
+          .groups.insert(mac_of(*this, st.text(1), "vnic_group.mac"));
     }
   }
   return out;
@@ -417,9 +415,9 @@ std::vector<AuditRow> VnicStore::audit_rows(const AuditFilter& f) {
     const std::string v = st.text(6);
     r.verdict = Verdict::kNicRefused;
     bool known = false;
-    for (auto c : {Verdict::kAccepted, Verdict::kNoSuchVnic, Verdict::kNotOwner,
-                   Verdict::kNotPermitted, Verdict::kOverLimit, Verdict::kInvalid,
-                   Verdict::kConflict, Verdict::kNicRefused}) {
+    for (auto c :
+         {Verdict::kAccepted, Verdict::kNoSuchVnic, Verdict::kNotOwner, Verdict::kNotPermitted,
+          Verdict::kOverLimit, Verdict::kInvalid, Verdict::kConflict, Verdict::kNicRefused}) {
       if (v == to_string(c)) {
         r.verdict = c;
         known = true;

@@ -109,6 +109,9 @@ class VnicManager {
   /// Brings the NIC to `s` for its VNIC; the error's text when the NIC cannot (the NIC may be
   /// left part way: apply the previous state to undo).
   std::optional<std::string> apply(const VnicState& s);
+  /// The VNIC's NIC side with a transmit queue of its own (VnicError(none_left) when the
+  /// manager's are all taken).
+  void attach(unsigned vnic, VnicErrc none_left);
   void remove_from_nic(unsigned vnic);
   [[nodiscard]] std::optional<unsigned> free_rxq_base(unsigned vnic, unsigned count) const;
   [[nodiscard]] std::string admin_violation(const VnicState& s, const Permissions& p) const;

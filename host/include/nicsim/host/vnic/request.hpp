@@ -62,13 +62,13 @@ using Request = std::variant<SetMac, SetPromiscuous, AddVlan, RemoveVlan, JoinGr
 // ---- permissions (set by the administrator, never by the tenant) -----------------------------
 
 struct Permissions {
-  bool any_mac = false;              // any unicast MAC (not owned by another VNIC)
-  std::vector<MacAddr> macs;         // otherwise one of these
-  bool promiscuous = false;          // may go promiscuous
-  std::vector<std::uint16_t> vids;   // VLANs it may join
-  unsigned max_groups = 0;           // multicast groups joined at once
-  std::uint64_t max_rate = 0;        // transmit bytes/s; 0 = no limit
-  unsigned max_queues = 1;           // receive queues
+  bool any_mac = false;             // any unicast MAC (not owned by another VNIC)
+  std::vector<MacAddr> macs;        // otherwise one of these
+  bool promiscuous = false;         // may go promiscuous
+  std::vector<std::uint16_t> vids;  // VLANs it may join
+  unsigned max_groups = 0;          // multicast groups joined at once
+  std::uint64_t max_rate = 0;       // transmit bytes/s; 0 = no limit
+  unsigned max_queues = 1;          // receive queues
 
   friend bool operator==(const Permissions&, const Permissions&) = default;
 };
