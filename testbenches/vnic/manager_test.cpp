@@ -177,6 +177,9 @@ TEST_F(VnicEndToEnd, MacVlanGroupAndPromiscuousDecideWhichRingsAFrameLandsIn) {
   EXPECT_EQ(lands_in(to(kGroup2), both), 0u);
   accept("vm-a", a, LeaveGroup{kGroup});
   EXPECT_EQ(lands_in(to(kGroup), both), 0u);
+  accept("vm-a", a, RemoveVlan{10});
+  EXPECT_EQ(lands_in(to(kA, 10), both), 0u);
+  EXPECT_EQ(lands_in(to(kA), both), a);
 
   accept("vm-b", b, SetPromiscuous{true});
   EXPECT_EQ(lands_in(to(kOther), both), b);       // unknown unicast
@@ -189,9 +192,9 @@ TEST_F(VnicEndToEnd, MacVlanGroupAndPromiscuousDecideWhichRingsAFrameLandsIn) {
   // What no VNIC took went to the host (a miss), untouched.
   w.settle();
   const auto misses = exc.poll(64);
-  EXPECT_EQ(misses.size(), 9u);
+  EXPECT_EQ(misses.size(), 10u);
   for (const auto& p : misses) EXPECT_EQ(p.reason, ExceptionReason::kMiss);
-  EXPECT_EQ(drv.stats().out_vnic, 8u);
+  EXPECT_EQ(drv.stats().out_vnic, 9u);
 }
 
 TEST_F(VnicEndToEnd, TransmitRateLimitDropsTheExcessAndCountsIt) {
@@ -572,6 +575,39 @@ TEST_F(VnicManagerTest, ARestartOnANicThatCannotTakeTheConfigurationIsAClearErro
   open();
   EXPECT_EQ(mgr->stored(a)->queues, 4u);
   EXPECT_EQ(lands_in(to(kA), {a}), a);
+}
+
+TEST_F(VnicManagerTest, ANewMacReplacesTheOldAndTheMeterRefillsWithTime) {
+  const unsigned a = mgr->create_vnic("vm-a", everything());
+  accept("vm-a", a, SetMac{kA});
+  EXPECT_EQ(lands_in(to(kA), {a}), a);
+  accept("vm-a", a, SetMac{kOther});
+  EXPECT_EQ(lands_in(to(kA), {a}), 0u);
+  EXPECT_EQ(lands_in(to(kOther), {a}), a);
+  // The NIC's anti-spoof check follows the MAC.
+  ASSERT_TRUE(mgr->tx(a).send(to(kPeer, 0, 1, 32, kA)));
+  EXPECT_EQ(drv.stats().drop_spoof, 1u);
+
+  // 25 MB/s: 25 bytes per 256-cycle tick, a bucket of 9018 bytes (8 frames of 1040).
+  accept("vm-a", a, SetRate{25'000'000});
+  EXPECT_EQ(mgr->meter_rate(25'000'000), 25u);
+  auto burst = [&]() {
+    const Stats before = drv.stats();
+    for (unsigned i = 0; i < 20; ++i) {
+      EXPECT_TRUE(mgr->tx(a).send(to(kPeer, 0, static_cast<std::uint16_t>(i), 986, kOther)));
+    }
+    (void)mgr->tx(a).reap();
+    while (w.wire_tx()) {
+    }
+    return drv.stats().out_wire - before.out_wire;
+  };
+  EXPECT_EQ(burst(), 8u);
+  EXPECT_EQ(burst(), 0u);          // no time passed: nothing refilled
+  w.advance(256 * 1040 / 25 + 256);  // one frame's worth
+  EXPECT_EQ(burst(), 1u);
+  w.advance(10'000'000);  // much more than the bucket holds
+  EXPECT_EQ(burst(), 8u);
+  EXPECT_EQ(drv.stats().drop_meter, 20u * 4 - 17u);
 }
 
 }  // namespace
