@@ -192,7 +192,7 @@ std::optional<std::string> VnicManager::apply(const VnicState& s) {
     c.spoof_check = true;  // no MAC yet: nothing passes
     drv_.configure_vnic(c);
 
-    // 4. The TCAM rules (docs/vnic.md, "NIC mapping").
+    // 4. The TCAM rules (docs/vnic.md, "Requests, their checks and their NIC mapping").
     const unsigned meter = s.rate > 0 ? n.meter : 0;
     const std::uint16_t exact = cfg_.priority;
     const auto catch_all = static_cast<std::uint16_t>(cfg_.priority + 1);
