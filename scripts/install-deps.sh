@@ -16,6 +16,7 @@ packages=(
   libcli11-dev         # command line
   libspdlog-dev libfmt-dev  # logging
   libyaml-cpp-dev      # scenario files
+  libsqlite3-dev       # the VNIC manager's permissions database (host/vnic)
   python3-matplotlib   # the regression's HTML report (scripts/regress-report.py)
   iproute2 iputils-ping curl  # the kernel-stack test: namespaces, TAP devices, ping, HTTP
 )
