@@ -161,6 +161,10 @@ std::string relative(const std::string& p, const std::string& base) {
   return fs::relative(fs::absolute(p), fs::absolute(base)).string();
 }
 
+std::string canonical(const std::string& p) {
+  return fs::weakly_canonical(fs::absolute(p)).string();
+}
+
 std::string tail_lines(const std::string& text, std::size_t n) {
   std::size_t pos = text.size();
   for (std::size_t k = 0; k <= n && pos != std::string::npos && pos > 0; ++k)
@@ -394,10 +398,17 @@ class Regress {
                              : error)++;
       reused += o.reused ? 1 : 0;
     }
-    std::printf(
-        "regression: %zu passed, %zu failed, %zu known limits (%zu runs, %zu reused from "
-        "before; %.1f s)\n",
-        pass, fail, xfail, runs.size(), reused, wall);
+    if (a_.merge.empty()) {
+      std::printf(
+          "regression: %zu passed, %zu failed, %zu known limits (%zu runs, %zu reused from "
+          "before; %.1f s)\n",
+          pass, fail, xfail, runs.size(), reused, wall);
+    } else {
+      std::printf(
+          "regression: %zu passed, %zu failed, %zu known limits (%zu runs from %zu directories; "
+          "%.1f s of runs added up)\n",
+          pass, fail, xfail, runs.size(), a_.merge.size(), wall);
+    }
     if (error != 0) {
       std::printf("regression: %zu runs without a result (errors; see above)\n", error);
     }
@@ -448,13 +459,15 @@ class Regress {
     return c;
   }
 
-  // What a run's result depends on, wherever the output directory is (--merge reads results
-  // from other directories): its command with RUN for its directory and a generated capture
-  // by its name, its known limit, the contents of its capture and scenario file, and the size
-  // and time of the nicsim binary.
+  // What a run's result depends on, wherever the output directory is and however the suite
+  // file was named (--merge reads results from other directories): its command with RUN for
+  // its directory, a generated capture by its name and other files by their canonical paths,
+  // its known limit, the contents of its capture and scenario file, and the size and time of
+  // the nicsim binary.
   std::string input_hash(const SuiteRun& r) const {
     SuiteRun named = r;
-    if (r.gen >= 0) named.capture = "gen/" + r.capture_name;
+    named.capture = r.gen >= 0 ? "gen/" + r.capture_name : canonical(r.capture);
+    if (!r.scenario_file.empty()) named.scenario_file = canonical(r.scenario_file);
     Hash h;
     for (const auto& a : command(named, "RUN")) h.add(a);
     h.add(r.xfail);

@@ -256,7 +256,8 @@ known_limits:""")
         r = regress(f, "--out", out, "--merge", *shards)
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         self.assertIn("5 runs merged from 2 directories", r.stdout)
-        self.assertIn("regression: 3 passed, 1 failed, 1 known limits (5 runs", r.stdout)
+        self.assertIn("regression: 3 passed, 1 failed, 1 known limits (5 runs from 2 "
+                      "directories", r.stdout)
         self.assertEqual(self.verdicts(out), expect)
         with open(os.path.join(out, "summary.json")) as fh:
             summary = json.load(fh)
@@ -269,6 +270,13 @@ known_limits:""")
             page = fh.read()
         self.assertIn("merged from 2 shard directories", page)
         self.assertIn('href="../moved/shard-', page)
+
+        # The suite file named another way (its scenario file then is ./impossible.yaml).
+        r = subprocess.run([NICSIM, "regress", "suite.yaml", "--out", "again", "--no-html",
+                            "--merge", *shards], capture_output=True, text=True, cwd=d,
+                           timeout=100)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertEqual(self.verdicts(os.path.join(d, "again")), expect)
 
         # Only the passing runs and the known limit: exit 0.
         r = regress(f, "--out", os.path.join(d, "green"), "--no-html", "--merge", *shards,
