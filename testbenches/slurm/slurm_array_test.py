@@ -87,7 +87,10 @@ class Cluster:
         key = self.path("munge", "munge.key")
         self.run("mungekey", "--create", "--keyfile", key)
         sock = self.path("sock", "munge.socket")
-        self.spawn("munged", "munged", "--foreground", "--key-file", key, "--socket", sock,
+        # --force: munged refuses a key or socket below a group-writable directory (a checkout
+        # made with umask 002); these are the test's own, made just now.
+        self.spawn("munged", "munged", "--foreground", "--force", "--key-file", key,
+                   "--socket", sock,
                    "--pid-file", self.path("munge", "munged.pid"),
                    "--seed-file", self.path("munge", "munged.seed"))  # logs to munged.out
         deadline = time.time() + 10
@@ -312,6 +315,7 @@ def main():
             "munge" % ", ".join(missing))
         return 1
     os.environ["PATH"] += ":/usr/sbin"
+    os.umask(0o022)  # munged: the key's and socket's directories not writable by others
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     suite_file = suite(work, os.path.join(src, "traces"))
@@ -385,7 +389,8 @@ def main():
         log("shard 2 again and merge: exit %d (%.0f s)" % (status, time.time() - t2))
         check(status == r.returncode, "resubmission exited %d" % status)
         check(verdicts(merged) == expect, "verdicts after resubmitting shard 2 differ")
-        array = open(os.path.join(out, "slurm", "array.jobid")).read().strip()
+        with open(os.path.join(out, "slurm", "array.jobid")) as f:
+            array = f.read().strip()
         shard2 = sorted(expect)[1::3]
         failed = sum(expect[k] == "failure" for k in shard2)
         with open(os.path.join(out, "slurm", "shard-%s_2.log" % array), errors="replace") as f:
@@ -397,6 +402,8 @@ def main():
     except Failed as e:
         log("FAILED: %s" % e)
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the way out is not interrupted
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         left = cluster.stop()
         log("cluster stopped")
     if left:
