@@ -48,10 +48,16 @@ def on_parent_death():
     os.setsid()
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("", 0))
-        return s.getsockname()[1]
+def free_ports(n):
+    """n distinct TCP ports nothing listens on now (the kernel's choice)."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
 
 
 class Cluster:
@@ -100,6 +106,7 @@ class Cluster:
             time.sleep(0.1)
 
         host = socket.gethostname().split(".")[0]
+        cport, dport = free_ports(2)
         # This host as `slurmd -C` sees it (CPUs, sockets, cores, threads, RealMemory).
         node = self.run("slurmd", "-C").splitlines()[0].split()
         node = [f for f in node if not f.startswith("NodeName=")]
@@ -135,7 +142,7 @@ MinJobAge=10
 KillWait=5
 NodeName=%(host)s NodeAddr=127.0.0.1 %(node)s State=UNKNOWN
 PartitionName=nicsim Nodes=%(host)s Default=YES MaxTime=INFINITE State=UP
-""" % dict(w=self.work, host=host, cport=free_port(), dport=free_port(), sock=sock,
+""" % dict(w=self.work, host=host, cport=cport, dport=dport, sock=sock,
                 node=" ".join(node)))
         open(self.path("plugstack.conf"), "w").close()
         self.spawn("slurmctld", "slurmctld", "-D", "-f", self.conf)
