@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs every Debian package nicsim needs to build, test, simulate and synthesize.
 # Idempotent: when everything is already installed it changes nothing and touches no
-# network. Runs as root, or through sudo when not root.
+# network. Runs as root, or through sudo when not root. Debian starts a package's daemon when it
+# installs it; the Slurm and munge daemons are not wanted running (ctest slurm_array starts its
+# own with its own configuration, docs/regress.md), so while installing, a policy-rc.d that
+# refuses every start is put in place when there is none (removed afterwards).
 set -euo pipefail
 
 packages=(
@@ -19,6 +22,7 @@ packages=(
   libsqlite3-dev       # the VNIC manager's permissions database (host/vnic)
   python3-matplotlib   # the regression's HTML report (scripts/regress-report.py)
   iproute2 iputils-ping curl  # the kernel-stack test: namespaces, TAP devices, ping, HTTP
+  slurmctld slurmd slurm-client munge  # the regression as a Slurm job array (scripts/slurm/)
 )
 
 missing=()
@@ -37,6 +41,13 @@ sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\n# scripts/install-deps.sh: no daemon starts while it installs\nexit 101\n' |
+    $sudo tee "$policy" >/dev/null
+  $sudo chmod 755 "$policy"
+  trap '$sudo rm -f "$policy"' EXIT
+fi
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "install-deps: done"

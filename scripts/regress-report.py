@@ -120,11 +120,17 @@ def main():
 
     parts = []
     counts = summary["counts"]
+    errors = counts.get("errors", 0)
+    merged = summary.get("merged_from")
     parts.append(
         '<p class="counts"><span class="pass">%d passed</span> <span class="fail">%d failed'
-        '</span> <span class="xfail">%d known limits</span> of %d runs, %.1f s (finished %s)</p>'
-        % (counts["passed"], counts["failed"], counts["known_limits"], counts["runs"],
-           summary["wall_seconds"], html.escape(summary["finished"])))
+        '</span> <span class="xfail">%d known limits</span>%s of %d runs, %.1f s%s (finished %s)'
+        '</p>'
+        % (counts["passed"], counts["failed"], counts["known_limits"],
+           ' <span class="fail">%d without a result</span>' % errors if errors else "",
+           counts["runs"], summary["wall_seconds"],
+           " of runs added up, merged from %d shard directories" % len(merged) if merged else "",
+           html.escape(summary["finished"])))
 
     # Latency distribution per path.
     if lat:
@@ -245,7 +251,7 @@ body { font-family: sans-serif; margin: 1.5em; }
 table { border-collapse: collapse; font-size: 0.85em; }
 td, th { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
 td.n { text-align: right; }
-tr.fail { background: #fdd; } tr.xfail { background: #ffd; }
+tr.fail, tr.error { background: #fdd; } tr.xfail { background: #ffd; }
 .pass { color: #070; } .fail { color: #b00; font-weight: bold; } .xfail { color: #850; }
 .note { color: #555; font-size: 0.9em; }
 </style></head><body><h1>%s</h1><p>%s</p>%s</body></html>

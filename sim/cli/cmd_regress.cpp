@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // `nicsim regress`: the runs of a suite file (regress_suite.hpp), each a child `nicsim run`
 // (this binary re-executed), N at a time, with a progress display; resumable; writes
-// junit.xml, summary.json and (scripts/regress-report.py) report.html. docs/regress.md.
+// junit.xml, summary.json and (scripts/regress-report.py) report.html. With --merge, the same
+// reports from the results of shards run elsewhere (scripts/slurm/). docs/regress.md.
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <spdlog/spdlog.h>
@@ -42,6 +43,7 @@ struct RegressArgs {
   bool list = false;
   bool no_html = false;
   std::uint64_t fst_window = 2000;
+  std::vector<std::string> merge;  // shard output directories to merge into --out
 };
 
 // FNV-1a 64.
@@ -53,7 +55,6 @@ struct Hash {
   }
   void add(const std::string& s) { add(s.data(), s.size() + 1); }
   void add_file(const std::string& path) {  // the contents
-    add(path);
     std::ifstream f(path, std::ios::binary);
     char buf[65536];
     while (f.read(buf, sizeof buf) || f.gcount() > 0)
@@ -154,6 +155,16 @@ std::string xml(const std::string& s) {
   return o;
 }
 
+// Path p from directory base (both may not exist yet; relative ones start at the working
+// directory).
+std::string relative(const std::string& p, const std::string& base) {
+  return fs::relative(fs::absolute(p), fs::absolute(base)).string();
+}
+
+std::string canonical(const std::string& p) {
+  return fs::weakly_canonical(fs::absolute(p)).string();
+}
+
 std::string tail_lines(const std::string& text, std::size_t n) {
   std::size_t pos = text.size();
   for (std::size_t k = 0; k <= n && pos != std::string::npos && pos > 0; ++k)
@@ -162,12 +173,32 @@ std::string tail_lines(const std::string& text, std::size_t n) {
 }
 
 struct Outcome {
-  std::string status;  // pass, fail, xfail
+  std::string status;  // pass, fail, xfail; error: no result (--merge: its shard died)
   std::string message;
   double wall = 0;
   bool reused = false;
   int exit_status = 0;
+  std::string hash;  // of the inputs it ran with (result.json)
 };
+
+// A run's result.json (written by Regress::save); nullopt when absent or unreadable.
+std::optional<Outcome> read_result(const std::string& dir) {
+  std::ifstream f(dir + "/result.json");
+  if (!f) return std::nullopt;
+  try {
+    const auto j = nlohmann::json::parse(f);
+    Outcome o;
+    o.status = j.at("status");
+    o.message = j.at("message");
+    o.wall = j.at("wall_seconds");
+    o.exit_status = j.at("exit_status");
+    o.hash = j.at("hash");
+    if (o.status != "pass" && o.status != "fail" && o.status != "xfail") return std::nullopt;
+    return o;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
 
 class Regress {
  public:
@@ -207,6 +238,7 @@ class Regress {
       return 0;
     }
     const std::string out = a_.out.empty() ? "regress-" + suite.name : a_.out;
+    if (!a_.merge.empty()) return merge(suite, runs, out);
     fs::create_directories(out + "/runs");
     make_generated(suite, out);
     for (auto& r : runs) {
@@ -223,7 +255,7 @@ class Regress {
     for (std::size_t i = 0; i < runs.size(); ++i) {
       const std::string dir = out + "/runs/" + runs[i].id;
       cmds[i] = command(runs[i], dir);
-      hashes[i] = input_hash(runs[i], cmds[i]);
+      hashes[i] = input_hash(runs[i]);
       const auto prev = previous(dir, hashes[i]);
       if (!a_.rerun_all && prev) {
         results[i] = *prev;
@@ -288,18 +320,98 @@ class Regress {
     if (tty) std::printf("\r\033[K");
 
     const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
-    table(runs, results, out);
-    write_junit(suite, runs, results, out);
-    write_summary(suite, runs, results, out, wall);
-    std::size_t pass = 0, fail = 0, xfail = 0, reused = 0;
+    std::vector<std::string> dirs;
+    for (const auto& r : runs) dirs.push_back("runs/" + r.id);
+    return report(suite, runs, results, dirs, out, wall);
+  }
+
+ private:
+  // --merge: the results the shards' output directories hold for the runs of the suite (after
+  // --only), reported as one regression in OUT. A run with no result in any of them (its
+  // shard died, timed out or was not run), with a result from other inputs (a stale one from
+  // an earlier submission) or with results in two of them is an error, never left out.
+  int merge(const Suite& suite, const std::vector<SuiteRun>& runs, const std::string& out) {
+    fs::create_directories(out);
+    std::vector<Outcome> results(runs.size());
+    std::vector<std::string> dirs(runs.size());
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      std::vector<std::string> found, stale, unreadable;
+      for (const auto& d : a_.merge) {
+        const std::string dir = d + "/runs/" + runs[i].id;
+        if (!fs::exists(dir + "/result.json")) continue;
+        const auto o = read_result(dir);
+        SuiteRun r = runs[i];
+        if (r.gen >= 0) r.capture = d + "/gen/" + r.capture_name;
+        if (!o) {
+          unreadable.push_back(dir);
+        } else if (o->hash != input_hash(r)) {
+          stale.push_back(dir);
+        } else {
+          if (found.empty()) results[i] = *o;
+          found.push_back(dir);
+        }
+      }
+      auto list = [](const std::vector<std::string>& v) {
+        std::string s;
+        for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+        return s;
+      };
+      Outcome& o = results[i];
+      dirs[i] = relative(found.empty() ? a_.merge.front() + "/runs/" + runs[i].id : found[0], out);
+      if (found.size() == 1) continue;
+      o = Outcome{};
+      o.status = "error";
+      o.exit_status = -1;
+      if (found.size() > 1) {
+        o.message = "results in more than one merged directory: " + list(found);
+      } else if (!stale.empty()) {
+        o.message = "no result from these inputs: " + list(stale) +
+                    " ran another nicsim binary, suite, capture or options; run its shard again";
+      } else if (!unreadable.empty()) {
+        o.message = "unreadable result.json in " + list(unreadable) + "; run its shard again";
+      } else {
+        o.message = "no result: none of the " + std::to_string(a_.merge.size()) +
+                    " merged directories has runs/" + runs[i].id +
+                    " (its shard died, timed out or was not run)";
+      }
+    }
+    double wall = 0;  // the runs' wall times added up (the shards ran side by side)
+    for (const auto& o : results) wall += o.wall;
+    std::printf("nicsim regress: suite %s: %zu runs merged from %zu directories into %s\n",
+                suite.name.c_str(), runs.size(), a_.merge.size(), out.c_str());
+    return report(suite, runs, results, dirs, out, wall);
+  }
+
+  // The table, junit.xml, summary.json and report.html of the runs' outcomes; dirs: each run's
+  // directory, relative to out. 1 when a run failed (not as its known limit) or has no result.
+  int report(const Suite& suite, const std::vector<SuiteRun>& runs,
+             const std::vector<Outcome>& results, const std::vector<std::string>& dirs,
+             const std::string& out, double wall) {
+    table(runs, results, dirs, out);
+    write_junit(suite, runs, results, dirs, out);
+    write_summary(suite, runs, results, dirs, out, wall);
+    std::size_t pass = 0, fail = 0, xfail = 0, error = 0, reused = 0;
     for (const auto& o : results) {
-      (o.status == "pass" ? pass : o.status == "xfail" ? xfail : fail)++;
+      (o.status == "pass"    ? pass
+       : o.status == "xfail" ? xfail
+       : o.status == "fail"  ? fail
+                             : error)++;
       reused += o.reused ? 1 : 0;
     }
-    std::printf(
-        "regression: %zu passed, %zu failed, %zu known limits (%zu runs, %zu reused from "
-        "before; %.1f s)\n",
-        pass, fail, xfail, runs.size(), reused, wall);
+    if (a_.merge.empty()) {
+      std::printf(
+          "regression: %zu passed, %zu failed, %zu known limits (%zu runs, %zu reused from "
+          "before; %.1f s)\n",
+          pass, fail, xfail, runs.size(), reused, wall);
+    } else {
+      std::printf(
+          "regression: %zu passed, %zu failed, %zu known limits (%zu runs from %zu directories; "
+          "%.1f s of runs added up)\n",
+          pass, fail, xfail, runs.size(), a_.merge.size(), wall);
+    }
+    if (error != 0) {
+      std::printf("regression: %zu runs without a result (errors; see above)\n", error);
+    }
     std::printf("reports: %s/junit.xml %s/summary.json", out.c_str(), out.c_str());
     if (!a_.no_html) {
       if (html(out)) {
@@ -311,10 +423,9 @@ class Regress {
     } else {
       std::printf("\n");
     }
-    return fail == 0 ? 0 : 1;
+    return fail == 0 && error == 0 ? 0 : 1;
   }
 
- private:
   // nicsim gen for each generated capture (deterministic: same seed, same bytes).
   void make_generated(const Suite& s, const std::string& out) {
     if (s.gens.empty()) return;
@@ -348,9 +459,17 @@ class Regress {
     return c;
   }
 
-  static std::string input_hash(const SuiteRun& r, const std::vector<std::string>& cmd) {
+  // What a run's result depends on, wherever the output directory is and however the suite
+  // file was named (--merge reads results from other directories): its command with RUN for
+  // its directory, a generated capture by its name and other files by their canonical paths,
+  // its known limit, the contents of its capture and scenario file, and the size and time of
+  // the nicsim binary.
+  std::string input_hash(const SuiteRun& r) const {
+    SuiteRun named = r;
+    named.capture = r.gen >= 0 ? "gen/" + r.capture_name : canonical(r.capture);
+    if (!r.scenario_file.empty()) named.scenario_file = canonical(r.scenario_file);
     Hash h;
-    for (const auto& a : cmd) h.add(a);
+    for (const auto& a : command(named, "RUN")) h.add(a);
     h.add(r.xfail);
     h.add_file(r.capture);
     if (!r.scenario_file.empty()) h.add_file(r.scenario_file);
@@ -360,21 +479,9 @@ class Regress {
 
   // A run's earlier outcome when it passed (or failed as its known limit) with these inputs.
   static std::optional<Outcome> previous(const std::string& dir, const std::string& hash) {
-    std::ifstream f(dir + "/result.json");
-    if (!f) return std::nullopt;
-    try {
-      const auto j = nlohmann::json::parse(f);
-      if (j.at("hash") != hash) return std::nullopt;
-      Outcome o;
-      o.status = j.at("status");
-      if (o.status != "pass" && o.status != "xfail") return std::nullopt;
-      o.message = j.at("message");
-      o.wall = j.at("wall_seconds");
-      o.exit_status = j.at("exit_status");
-      return o;
-    } catch (const std::exception&) {
-      return std::nullopt;  // unreadable: run again
-    }
+    auto o = read_result(dir);  // unreadable: run again
+    if (!o || o->hash != hash || (o->status != "pass" && o->status != "xfail")) return std::nullopt;
+    return o;
   }
 
   static void judge(const SuiteRun& r, const std::string& dir, Outcome& o) {
@@ -419,33 +526,38 @@ class Regress {
 
   // The table users of scripts/regress.sh know: a line per run from its report.
   static void table(const std::vector<SuiteRun>& runs, const std::vector<Outcome>& res,
-                    const std::string& out) {
+                    const std::vector<std::string>& dirs, const std::string& out) {
     std::printf("%-44s %-12s %-4s %4s %-5s %6s %5s %5s %-30s %9s  %s\n", "TRACE", "SCENARIO",
                 "PORT", "W", "ENG", "FRAMES", "MISM", "EXC", "DROPS", "CYCLES/S", "RESULT");
     for (std::size_t i = 0; i < runs.size(); ++i) {
       const SuiteRun& r = runs[i];
       std::string frames = "-", mism = "-", exc = "-", drops = "-", cps = "-";
-      try {
-        std::ifstream f(out + "/runs/" + r.id + "/report.json");
-        const auto j = nlohmann::json::parse(f);
-        frames = std::to_string(j.at("frames_in").get<std::uint64_t>());
-        mism = std::to_string(j.at("scoreboard").at("mismatches").get<std::uint64_t>());
-        exc = std::to_string(j.at("counters").at("out_exception").get<std::uint64_t>());
-        drops.clear();
-        for (const auto& [k, v] : j.at("counters").items()) {
-          if (k.rfind("drop_", 0) == 0 && v.get<std::uint64_t>() != 0) {
-            drops += (drops.empty() ? "" : ",") + k.substr(5) + ":" +
-                     std::to_string(v.get<std::uint64_t>());
+      if (res[i].status != "error") {  // a run without a result: no report either
+        try {
+          std::ifstream f(out + "/" + dirs[i] + "/report.json");
+          const auto j = nlohmann::json::parse(f);
+          frames = std::to_string(j.at("frames_in").get<std::uint64_t>());
+          mism = std::to_string(j.at("scoreboard").at("mismatches").get<std::uint64_t>());
+          exc = std::to_string(j.at("counters").at("out_exception").get<std::uint64_t>());
+          drops.clear();
+          for (const auto& [k, v] : j.at("counters").items()) {
+            if (k.rfind("drop_", 0) == 0 && v.get<std::uint64_t>() != 0) {
+              drops += (drops.empty() ? "" : ",") + k.substr(5) + ":" +
+                       std::to_string(v.get<std::uint64_t>());
+            }
           }
+          if (drops.empty()) drops = "-";
+          cps = std::to_string(static_cast<std::uint64_t>(j.at("cycles_per_s").get<double>()));
+        } catch (const std::exception&) {
         }
-        if (drops.empty()) drops = "-";
-        cps = std::to_string(static_cast<std::uint64_t>(j.at("cycles_per_s").get<double>()));
-      } catch (const std::exception&) {
       }
       const Outcome& o = res[i];
-      std::string result = o.status == "pass" ? "PASS" : o.status == "xfail" ? "XFAIL" : "FAIL";
+      std::string result = o.status == "pass"    ? "PASS"
+                           : o.status == "xfail" ? "XFAIL"
+                           : o.status == "fail"  ? "FAIL"
+                                                 : "ERROR: " + o.message;
       if (o.reused) result += " (before)";
-      if (o.status == "fail") result += " (see " + out + "/runs/" + r.id + "/log.txt)";
+      if (o.status == "fail") result += " (see " + out + "/" + dirs[i] + "/log.txt)";
       std::printf("%-44s %-12s %-4s %4u %-5s %6s %5s %5s %-30s %9s  %s\n", r.capture_name.c_str(),
                   r.scenario.c_str(), r.port.c_str(), r.width, r.engine.c_str(), frames.c_str(),
                   mism.c_str(), exc.c_str(), drops.c_str(), cps.c_str(), result.c_str());
@@ -453,32 +565,35 @@ class Regress {
   }
 
   static void write_junit(const Suite& s, const std::vector<SuiteRun>& runs,
-                          const std::vector<Outcome>& res, const std::string& out) {
+                          const std::vector<Outcome>& res, const std::vector<std::string>& dirs,
+                          const std::string& out) {
     std::map<std::string, std::vector<std::size_t>> by_scenario;
     for (std::size_t i = 0; i < runs.size(); ++i) by_scenario[runs[i].scenario].push_back(i);
     std::ostringstream o;
-    std::size_t tests = 0, failures = 0, skipped = 0;
+    std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
     double time = 0;
     std::ostringstream body;
     for (const auto& [scen, idx] : by_scenario) {
-      std::size_t f = 0, sk = 0;
+      std::size_t f = 0, e = 0, sk = 0;
       double t = 0;
       for (const std::size_t i : idx) {
         f += res[i].status == "fail" ? 1 : 0;
+        e += res[i].status == "error" ? 1 : 0;
         sk += res[i].status == "xfail" ? 1 : 0;
         t += res[i].wall;
       }
       tests += idx.size();
       failures += f;
+      errors += e;
       skipped += sk;
       time += t;
       const std::string cls = s.name + "." + scen;
       body << "  <testsuite name=\"" << xml(cls) << "\" tests=\"" << idx.size() << "\" failures=\""
-           << f << "\" errors=\"0\" skipped=\"" << sk << "\" time=\"" << t << "\">\n";
+           << f << "\" errors=\"" << e << "\" skipped=\"" << sk << "\" time=\"" << t << "\">\n";
       for (const std::size_t i : idx) {
         const SuiteRun& r = runs[i];
         const Outcome& x = res[i];
-        const std::string dir = out + "/runs/" + r.id;
+        const std::string dir = out + "/" + dirs[i];
         body << "    <testcase classname=\"" << xml(cls) << "\" name=\"" << xml(r.id)
              << "\" time=\"" << x.wall << "\"";
         if (x.status == "pass") {
@@ -489,26 +604,31 @@ class Regress {
         if (x.status == "xfail") {
           body << "      <skipped message=\"" << xml(x.message + " (fails with '" + r.xfail + "')")
                << "\"/>\n";
+        } else if (x.status == "error") {
+          body << "      <error message=\"" << xml(x.message) << "\" type=\"no-result\"/>\n";
         } else {
           body << "      <failure message=\"" << xml(x.message) << "\" type=\"failure\">"
                << xml(tail_lines(read_text(dir + "/log.txt"), 40)) << "</failure>\n";
         }
-        body << "      <system-out>" << xml("log: " + dir + "/log.txt") << "</system-out>\n";
+        if (x.status != "error") {
+          body << "      <system-out>" << xml("log: " + dir + "/log.txt") << "</system-out>\n";
+        }
         body << "    </testcase>\n";
       }
       body << "  </testsuite>\n";
     }
     o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"" << xml(s.name)
-      << "\" tests=\"" << tests << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\""
-      << skipped << "\" time=\"" << time << "\">\n"
+      << "\" tests=\"" << tests << "\" failures=\"" << failures << "\" errors=\"" << errors
+      << "\" skipped=\"" << skipped << "\" time=\"" << time << "\">\n"
       << body.str() << "</testsuites>\n";
     std::ofstream f(out + "/junit.xml");
     if (!f) throw std::runtime_error("cannot write " + out + "/junit.xml");
     f << o.str();
   }
 
-  static void write_summary(const Suite& s, const std::vector<SuiteRun>& runs,
-                            const std::vector<Outcome>& res, const std::string& out, double wall) {
+  void write_summary(const Suite& s, const std::vector<SuiteRun>& runs,
+                     const std::vector<Outcome>& res, const std::vector<std::string>& dirs,
+                     const std::string& out, double wall) const {
     nlohmann::ordered_json j;
     j["suite"] = s.name;
     j["suite_file"] = s.file;
@@ -518,13 +638,13 @@ class Regress {
     std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
     j["finished"] = when;
     j["wall_seconds"] = wall;
-    std::map<std::string, std::size_t> counts{{"pass", 0}, {"fail", 0}, {"xfail", 0}};
+    std::map<std::string, std::size_t> counts{{"pass", 0}, {"fail", 0}, {"xfail", 0}, {"error", 0}};
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < runs.size(); ++i) {
       const SuiteRun& r = runs[i];
       const Outcome& o = res[i];
       ++counts[o.status];
-      const std::string dir = "runs/" + r.id;
+      const std::string& dir = dirs[i];
       nlohmann::ordered_json e;
       e["id"] = r.id;
       e["capture"] = r.capture_name;
@@ -539,9 +659,10 @@ class Regress {
       e["exit_status"] = o.exit_status;
       e["wall_seconds"] = o.wall;
       e["dir"] = dir;
-      auto rel = [&](const std::string& f) {
-        return fs::exists(out + "/" + dir + "/" + f) ? nlohmann::json(dir + "/" + f)
-                                                     : nlohmann::json(nullptr);
+      auto rel = [&](const std::string& f) {  // none for a run without a result
+        return o.status != "error" && fs::exists(out + "/" + dir + "/" + f)
+                   ? nlohmann::json(dir + "/" + f)
+                   : nlohmann::json(nullptr);
       };
       e["log"] = rel("log.txt");
       e["report"] = rel("report.json");
@@ -553,7 +674,13 @@ class Regress {
     j["counts"] = {{"runs", runs.size()},
                    {"passed", counts["pass"]},
                    {"failed", counts["fail"]},
-                   {"known_limits", counts["xfail"]}};
+                   {"known_limits", counts["xfail"]},
+                   {"errors", counts["error"]}};
+    if (!a_.merge.empty()) {  // the shard directories, relative to out
+      nlohmann::ordered_json from = nlohmann::ordered_json::array();
+      for (const auto& d : a_.merge) from.push_back(relative(d, out));
+      j["merged_from"] = from;
+    }
     j["runs"] = list;
     std::ofstream f(out + "/summary.json");
     if (!f) throw std::runtime_error("cannot write " + out + "/summary.json");
@@ -596,7 +723,9 @@ Runner add_regress_command(CLI::App& app) {
       "`nicsim run` with its log, report, frame log and waveform of the first mismatch in\n"
       "OUT/runs/ID/. A rerun skips the runs that passed with the same inputs. Writes\n"
       "OUT/junit.xml, OUT/summary.json and OUT/report.html; exits non-zero when a run fails\n"
-      "(a known limit that fails with its text is not a failure).");
+      "(a known limit that fails with its text is not a failure). --merge DIR...: the same\n"
+      "reports from shards' output directories (--shard I/N runs elsewhere, e.g. a Slurm job\n"
+      "array: scripts/slurm/regress-submit.sh); a run none of them has a result for is an error.");
   sub->add_option("suite", a->suite, "suite file (YAML), e.g. traces/suites/quick.yaml")
       ->required()
       ->check(CLI::ExistingFile);
@@ -604,18 +733,27 @@ Runner add_regress_command(CLI::App& app) {
       ->check(CLI::Range(1u, 1024u))
       ->capture_default_str();
   sub->add_option("--out", a->out, "output directory (default: ./regress-SUITE)");
-  sub->add_flag("--rerun-all", a->rerun_all, "run again the runs that passed before");
-  sub->add_option("--shard", a->shard,
-                  "I/N: only the I-th of N shares of the run list (every N-th run of the sorted "
-                  "list, from the I-th), for splitting a suite over machines");
+  auto* rerun = sub->add_flag("--rerun-all", a->rerun_all, "run again the runs that passed before");
+  auto* shard = sub->add_option("--shard", a->shard,
+                                "I/N: only the I-th of N shares of the run list (every N-th run of "
+                                "the sorted list, from the I-th), for splitting a suite over "
+                                "machines");
   sub->add_option("--only", a->only,
                   "GLOB: only the runs whose id matches (e.g. 'zeek__wikipedia.*'); repeatable");
-  sub->add_flag("--list", a->list, "print the run list (with known limits) and exit");
+  auto* list = sub->add_flag("--list", a->list, "print the run list (with known limits) and exit");
   sub->add_flag("--no-html", a->no_html, "skip report.html (scripts/regress-report.py)");
   sub->add_option("--fst-window", a->fst_window,
                   "rtl runs: on a mismatch, an FST of this many cycles around the first one "
                   "(0: none)")
       ->capture_default_str();
+  sub->add_option("--merge", a->merge,
+                  "DIR...: run nothing; report the results these output directories of shards "
+                  "hold for the suite's runs as one regression in --out (a run without a "
+                  "result in any of them is an error); give the shards' --only and "
+                  "--fst-window too")
+      ->excludes(shard)
+      ->excludes(rerun)
+      ->excludes(list);
   return [a] { return Regress(*a).run(); };
 }
 

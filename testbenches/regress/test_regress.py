@@ -217,5 +217,112 @@ class Runs(unittest.TestCase):
         self.assertIn("1 to run, 3 passed before", r.stdout)
 
 
+class Merge(unittest.TestCase):
+    """--merge: shards run into their own directories, reported as one regression."""
+
+    def verdicts(self, out):
+        got = {}
+        for tc in ET.parse(os.path.join(out, "junit.xml")).getroot().iter("testcase"):
+            self.assertNotIn(tc.get("name"), got)
+            kinds = [k for k in ("failure", "error", "skipped") if tc.find(k) is not None]
+            got[tc.get("name")] = kinds[0] if kinds else "pass"
+        return got
+
+    def test_shards_merged_missing_stale_and_twice(self):
+        d = tmpdir("merge")
+        f = suite_text(d, failing=True)
+        with open(f) as fh:  # and generated traffic: its capture is in each shard's gen/
+            text = fh.read().replace("known_limits:", """  - generated:
+      - {name: mix, count: 20, sizes: imix, seeds: [3]}
+    engines: [model]
+known_limits:""")
+        write(f, text)
+        whole = os.path.join(d, "whole")
+        r = regress(f, "-j", "2", "--out", whole, "--no-html")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        expect = self.verdicts(whole)
+        self.assertEqual(sorted(expect.values()), ["failure", "pass", "pass", "pass", "skipped"])
+        shards = []
+        for i in (1, 2):
+            shards.append(os.path.join(d, "shard-%d" % i))
+            r = regress(f, "-j", "2", "--shard", "%d/2" % i, "--out", shards[-1], "--no-html")
+            self.assertIn(r.returncode, (0, 1), r.stdout + r.stderr)
+        # Moved after they ran (the results do not depend on where the directory is).
+        moved = os.path.join(d, "moved")
+        os.makedirs(moved)
+        shards = [shutil.move(s, moved) for s in shards]
+
+        out = os.path.join(d, "merged")
+        r = regress(f, "--out", out, "--merge", *shards)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("5 runs merged from 2 directories", r.stdout)
+        self.assertIn("regression: 3 passed, 1 failed, 1 known limits (5 runs from 2 "
+                      "directories", r.stdout)
+        self.assertEqual(self.verdicts(out), expect)
+        with open(os.path.join(out, "summary.json")) as fh:
+            summary = json.load(fh)
+        self.assertEqual(summary["merged_from"], ["../moved/shard-1", "../moved/shard-2"])
+        self.assertEqual(summary["counts"]["errors"], 0)
+        for run in summary["runs"]:
+            self.assertRegex(run["dir"], r"^\.\./moved/shard-[12]/runs/")
+            self.assertTrue(os.path.exists(os.path.join(out, run["log"])), run["log"])
+        with open(os.path.join(out, "report.html")) as fh:
+            page = fh.read()
+        self.assertIn("merged from 2 shard directories", page)
+        self.assertIn('href="../moved/shard-', page)
+
+        # The suite file named another way (its scenario file then is ./impossible.yaml).
+        r = subprocess.run([NICSIM, "regress", "suite.yaml", "--out", "again", "--no-html",
+                            "--merge", *shards], capture_output=True, text=True, cwd=d,
+                           timeout=100)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertEqual(self.verdicts(os.path.join(d, "again")), expect)
+
+        # Only the passing runs and the known limit: exit 0.
+        r = regress(f, "--out", os.path.join(d, "green"), "--no-html", "--merge", *shards,
+                    "--only", "*.hairpin.*")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+        # A shard that died: its runs are errors, not absent.
+        lost = sorted(expect)[1::2]
+        r = regress(f, "--out", out, "--no-html", "--merge", shards[0])
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("%d runs without a result" % len(lost), r.stdout)
+        got = self.verdicts(out)
+        self.assertEqual(set(got), set(expect))
+        self.assertEqual(sorted(k for k, v in got.items() if v == "error"), lost)
+        junit = ET.parse(os.path.join(out, "junit.xml")).getroot()
+        self.assertEqual(junit.get("errors"), str(len(lost)))
+        self.assertRegex(junit.find(".//testcase[@name='%s']/error" % lost[0]).get("message"),
+                         r"^no result: none of the 1 merged directories has runs/")
+        with open(os.path.join(out, "summary.json")) as fh:
+            summary = json.load(fh)
+        self.assertEqual(summary["counts"]["errors"], len(lost))
+        self.assertEqual({x["status"] for x in summary["runs"] if x["id"] in lost}, {"error"})
+
+        # A result from other inputs (an earlier submission's) is not taken.
+        stale = sorted(expect)[0]
+        res = os.path.join(shards[0], "runs", stale, "result.json")
+        with open(res) as fh:
+            j = json.load(fh)
+        j["hash"] = "0" * 16
+        write(res, json.dumps(j))
+        r = regress(f, "--out", out, "--no-html", "--merge", *shards)
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(ET.parse(os.path.join(out, "junit.xml")).getroot().find(
+            ".//testcase[@name='%s']/error" % stale).get("message"),
+            r"^no result from these inputs: .*shard-1/runs/%s ran another nicsim binary"
+            % re.escape(stale))
+
+        # A run in two of the directories.
+        r = regress(f, "--out", out, "--no-html", "--merge", shards[1], shards[1])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("results in more than one merged directory", r.stdout)
+
+        r = regress(f, "--out", out, "--merge", shards[0], "--shard", "1/2")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("--shard excludes --merge", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
