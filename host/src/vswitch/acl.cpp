@@ -24,14 +24,6 @@ bool any_or_empty(const std::vector<T>& v, F&& f) {
 
 }  // namespace
 
-std::size_t IpHash::operator()(const model::IpAddr& a) const noexcept {
-  std::uint64_t h = 0xcbf29ce484222325ull ^ a.version();  // FNV-1a over the address bytes
-  const auto b = ip_bytes(a);
-  const unsigned n = a.is_v4() ? 4 : a.is_v6() ? 16 : 0;
-  for (unsigned i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ull;
-  return static_cast<std::size_t>(h);
-}
-
 const char* to_string(AclAction a) noexcept {
   switch (a) {
     case AclAction::kPermit: return "permit";

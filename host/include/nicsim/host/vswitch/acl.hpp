@@ -21,6 +21,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,10 +43,37 @@ struct PortRange {
   friend bool operator==(const PortRange&, const PortRange&) = default;
 };
 
+/// A 64-bit mix (MurmurHash3's finalizer): every bit of `x` reaches every bit of the result.
+[[nodiscard]] constexpr std::uint64_t hash_mix(std::uint64_t x) noexcept {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  x ^= x >> 33;
+  return x;
+}
+
+/// An address's 16 bytes as two words (IPv4: its value in the first, the second zero): what the
+/// switch's per-packet tables hash and compare instead of the bytes one by one.
+[[nodiscard]] inline std::array<std::uint64_t, 2> ip_words(const model::IpAddr& a) noexcept {
+  if (a.is_v4()) return {a.v4().value(), 0};
+  std::array<std::uint64_t, 2> w{};
+  if (a.is_v6()) std::memcpy(w.data(), a.v6().bytes().data(), sizeof w);
+  return w;
+}
+
 /// A hash of an address (both families), for the switch's tables.
 struct IpHash {
-  std::size_t operator()(const model::IpAddr& a) const noexcept;
+  std::size_t operator()(const model::IpAddr& a) const noexcept {
+    const auto w = ip_words(a);
+    return static_cast<std::size_t>(hash_mix(w[0] ^ hash_mix(w[1] ^ a.version())));
+  }
 };
+
+/// a == b, word by word.
+[[nodiscard]] inline bool same_ip(const model::IpAddr& a, const model::IpAddr& b) noexcept {
+  return a.version() == b.version() && ip_words(a) == ip_words(b);
+}
 
 /// What an ACL matches: a flow's addresses, IP protocol and ports (0 for a protocol without).
 struct FlowTuple {
