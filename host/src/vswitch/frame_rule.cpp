@@ -90,6 +90,11 @@ void level_items(const model::Level& lv, bool keyed, bool outer_of_tunnel, bool 
 std::optional<FlowRule> rule_of_frame(std::span<const std::uint8_t> frame, unsigned src_vport) {
   model::ParseResult pr;
   model::Parser().parse(frame, pr);
+  return rule_of_frame(frame, src_vport, pr);
+}
+
+std::optional<FlowRule> rule_of_frame(std::span<const std::uint8_t> frame, unsigned src_vport,
+                                      const model::ParseResult& pr) {
   if (model::parse_failed(pr, model::kDefaultParseWindow)) return std::nullopt;
   FlowRule r;
   r.attr.ingress_vport = src_vport;

@@ -424,7 +424,8 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
     ++stats_.other_reason;
     return;
   }
-  const auto info = packet_info(p.bytes, p.src_vport);
+  // Parsed once: the software path transposes and the offload makes its rule from this parse.
+  const auto info = packet_info(p.bytes, p.src_vport, sw_->pr);
   const auto way = info ? policy_.direction_of(*info, p.src_vport) : std::nullopt;
   if (!way) {  // not IP, or untunnelled from the wire: not the policy's to place
     ++stats_.not_routable;
@@ -438,7 +439,7 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
     // replaces the old connection's flows) and the mirror sessions get it.
     ++(p.reason == ExceptionReason::kTcpCtl ? stats_.tcp_ctl_copies : stats_.mirror_copies);
     if (r.replaced != 0) remove_conn(r.replaced);
-    mirror(p, r.decision);
+    mirror(p, r.decision, true);
     return;
   }
   if (r.replaced != 0) remove_conn(r.replaced);
@@ -449,7 +450,7 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
   }
   const std::uint64_t key = r.conn != 0 ? r.conn * 2 + static_cast<unsigned>(dir) : 0;
   if (cfg_.offload && r.conn != 0 && (r.first || !software_only_.contains(key))) {
-    auto rule = rule_of_frame(p.bytes, p.src_vport);
+    auto rule = rule_of_frame(p.bytes, p.src_vport, sw_->pr);
     const bool tcp = info->tuple.proto == 6;
     Plan pl = plan(d, tcp && d.kind != Decision::Kind::kDrop);
     if (rule && prepare(*rule, pl)) {
@@ -466,7 +467,7 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
     ++stats_.policy_drops;
     return;
   }
-  software(p, key, r.first, d, info->overlay_len);
+  software(p, key, r.first, d, info->overlay_len, true);
 }
 
 void Switch::install_batch(std::vector<Pending>& offload) {
@@ -485,7 +486,8 @@ void Switch::install_batch(std::vector<Pending>& offload) {
       if (drop) {
         ++stats_.policy_drops;
       } else {
-        software(*x.p, x.conn * 2 + static_cast<unsigned>(x.dir), true, x.decision, x.overlay_len);
+        software(*x.p, x.conn * 2 + static_cast<unsigned>(x.dir), true, x.decision, x.overlay_len,
+                 false);
       }
       continue;
     }
@@ -510,7 +512,7 @@ void Switch::install_batch(std::vector<Pending>& offload) {
 }
 
 void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const Decision& d,
-                      std::uint32_t overlay_len) {
+                      std::uint32_t overlay_len, bool parsed) {
   Sw& sw = *sw_;
   Sw::Compiled local;
   Sw::Compiled* c = &local;
@@ -521,7 +523,9 @@ void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const De
   }
   if (key == 0 || fresh) {
     const Plan pl = plan(d, false, false);  // the host sees every packet: no copies
-    const auto rule = rule_of_frame(p.bytes, p.src_vport);
+    if (!parsed) sw.parser.parse(p.bytes, sw.pr);
+    parsed = true;
+    const auto rule = rule_of_frame(p.bytes, p.src_vport, sw.pr);
     const auto cr = rule ? ft_.compile(rule->attr, rule->pattern, pl.actions, false)
                          : Result<CompiledRule>(FlowError{});
     if (!cr) {
@@ -532,7 +536,7 @@ void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const De
     c->rec = fmt::ActionRecord::decode(cr->action);
     c->tmpl = pl.tmpl;
   }
-  sw.parser.parse(p.bytes, sw.pr);
+  if (!parsed) sw.parser.parse(p.bytes, sw.pr);
   if (c->tmpl) sw.encap.set(1, *c->tmpl);
   sw.tr.apply(p.bytes, sw.pr, c->rec, p.flow_hash, sw.encap);
   if (send(sw.tr.output(), std::nullopt)) {
@@ -541,13 +545,12 @@ void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const De
   } else {
     ++stats_.tx_refused;
   }
-  mirror(p, d);
+  mirror(p, d, true);
 }
 
-void Switch::mirror(const RxPacket& p, const Decision& d) {
+void Switch::mirror(const RxPacket& p, const Decision& d, bool parsed) {
   if (d.kind == Decision::Kind::kDrop) return;
   Sw& sw = *sw_;
-  bool parsed = false;
   for (const std::uint32_t id : d.mirror) {
     if (id == 0) continue;
     const MirrorSession* s = policy_.find_mirror_session(id);
@@ -564,7 +567,9 @@ void Switch::mirror(const RxPacket& p, const Decision& d) {
       if (d.decap) actions.emplace_back(ActionVxlanDecap{});
       actions.emplace_back(ActionVxlanEncap{1});
       actions.emplace_back(ActionPort{0});
-      const auto rule = rule_of_frame(p.bytes, p.src_vport);
+      if (!parsed) sw.parser.parse(p.bytes, sw.pr);
+      parsed = true;
+      const auto rule = rule_of_frame(p.bytes, p.src_vport, sw.pr);
       const auto cr = rule ? ft_.compile(rule->attr, rule->pattern, actions, false)
                            : Result<CompiledRule>(FlowError{});
       if (!cr) {  // the NIC has no encap templates at all

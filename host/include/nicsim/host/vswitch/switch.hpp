@@ -209,8 +209,9 @@ class Switch {
                                                           std::uint32_t vni,
                                                           const model::IpAddr& src,
                                                           const model::IpAddr& dst) const;
-  /// Sends the frame `p` (as received) to the collectors of d's mirror sessions.
-  void mirror(const RxPacket& p, const Decision& d);
+  /// Sends the frame `p` (as received) to the collectors of d's mirror sessions. `parsed`: the
+  /// software path's parse (Sw::pr) is p's already.
+  void mirror(const RxPacket& p, const Decision& d, bool parsed);
   /// Gives `rule` the plan's actions and its template (acquired); false (counted) when no
   /// template is left.
   bool prepare(FlowRule& rule, const Plan& plan);
@@ -224,9 +225,9 @@ class Switch {
   void remove_conns(std::span<const std::uint64_t> conns, bool billed);
   /// The software fast path: the flow's action record (compiled once per connection and
   /// direction while its decision stands; `key` 0: an uncached packet) applied to the frame,
-  /// sent from the host's queue.
+  /// sent from the host's queue. `parsed`: Sw::pr is p's parse already (handle() parsed it).
   void software(const RxPacket& p, std::uint64_t key, bool fresh, const Decision& d,
-                std::uint32_t overlay_len);
+                std::uint32_t overlay_len, bool parsed);
   /// Bills what an offloaded flow carried since the last read of its counters `c` to the
   /// policy's meter buckets.
   void bill(Installed& in, const FlowCounters& c);
