@@ -2,6 +2,7 @@
 #include "nicsim/host/vswitch/switch.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -220,6 +221,7 @@ std::pair<EncapTemplate, Switch::EncapKey> Switch::tunnel(fmt::EncapTunnel type,
 
 Switch::Plan Switch::plan(const Decision& d, bool tcp, bool nic) const {
   Plan p;
+  p.actions.reserve(6);  // one allocation for the usual decisions (an encap's are 3 to 5)
   switch (d.kind) {
     case Decision::Kind::kDrop:
       p.actions = {ActionDrop{}};
@@ -286,8 +288,17 @@ Switch::Plan Switch::plan(const Decision& d, bool tcp, bool nic) const {
   return p;
 }
 
-bool Switch::prepare(FlowRule& rule, const Plan& plan) {
-  rule.actions = plan.actions;
+std::size_t Switch::EncapKeyHash::operator()(const EncapKey& k) const noexcept {
+  std::array<std::uint64_t, 4> w{};
+  std::memcpy(w.data(), k.src.data(), 16);
+  std::memcpy(w.data() + 2, k.dst.data(), 16);
+  std::uint64_t h = hash_mix(std::uint64_t{k.vni} << 16 | std::uint64_t{k.type} << 8 | k.v6);
+  for (const std::uint64_t x : w) h = hash_mix(h ^ x);
+  return static_cast<std::size_t>(h);
+}
+
+bool Switch::prepare(FlowRule& rule, Plan& plan) {
+  rule.actions = std::move(plan.actions);
   rule.attr.placement = Placement::kExact;
   if (!plan.key) return true;
   auto it = encaps_.find(*plan.key);
@@ -432,7 +443,7 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
     return;
   }
   const Direction dir = *way;
-  const FlowCache::Result r = cache_.lookup(dir, *info, now);
+  FlowCache::Result r = cache_.lookup(dir, *info, now);
   if (copy) {
     // A copy of an offloaded connection's SYN, FIN or RST, or of any frame of a mirrored flow:
     // the NIC forwarded the frame itself; connection tracking follows it (a reopened tuple
@@ -443,7 +454,7 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
     return;
   }
   if (r.replaced != 0) remove_conn(r.replaced);
-  Decision d = r.decision;
+  Decision& d = r.decision;  // the lookup's copy, adjusted for what the NIC can encapsulate
   if (const char* why = unencapsulable(d)) {
     ++(std::string_view(why) == "mixed_underlay" ? stats_.mixed_underlay
                                                  : stats_.encap_unsupported);
@@ -474,12 +485,12 @@ void Switch::install_batch(std::vector<Pending>& offload) {
   if (offload.empty()) return;
   std::vector<FlowRule> rules;
   rules.reserve(offload.size());
-  for (const Pending& x : offload) rules.push_back(x.rule);
+  for (Pending& x : offload) rules.push_back(std::move(x.rule));
   std::vector<Result<Flow>> res = ft_.create_batch(rules);
   for (std::size_t i = 0; i < offload.size(); ++i) {
     Pending& x = offload[i];
     const bool drop = x.decision.kind == Decision::Kind::kDrop;
-    InstallResult ir = finish(std::move(res[i]), std::move(x.rule), x.plan, x.decision);
+    InstallResult ir = finish(std::move(res[i]), std::move(rules[i]), x.plan, x.decision);
     if (ir.status == InstallResult::kFailed) {  // counted: the software fast path serves it
       // Not tried again for every packet: after a policy change or once flows went away.
       software_only_.insert(x.conn * 2 + static_cast<unsigned>(x.dir));

@@ -147,6 +147,9 @@ class Switch {
     std::uint32_t vni = 0;
     friend auto operator<=>(const EncapKey&, const EncapKey&) = default;
   };
+  struct EncapKeyHash {
+    std::size_t operator()(const EncapKey& k) const noexcept;
+  };
   struct EncapSlot {
     unsigned index = 0;
     std::uint32_t refs = 0;
@@ -214,7 +217,8 @@ class Switch {
   void mirror(const RxPacket& p, const Decision& d, bool parsed);
   /// Gives `rule` the plan's actions and its template (acquired); false (counted) when no
   /// template is left.
-  bool prepare(FlowRule& rule, const Plan& plan);
+  /// The plan's actions move into the rule (the plan keeps its template and key).
+  bool prepare(FlowRule& rule, Plan& plan);
   /// The result of creating a prepared rule: the template released and the cause counted when
   /// it failed.
   InstallResult finish(Result<Flow> f, FlowRule&& rule, const Plan& plan, const Decision& d);
@@ -247,7 +251,7 @@ class Switch {
   std::unique_ptr<RxQueue> exc_;
   std::unique_ptr<TxQueue> txq_;
   std::unordered_map<std::uint64_t, ConnFlows> conns_;
-  std::map<EncapKey, EncapSlot> encaps_;
+  std::unordered_map<EncapKey, EncapSlot, EncapKeyHash> encaps_;
   std::vector<unsigned> free_templates_;
   std::map<std::uint32_t, Delivery> delivery_;  // by ENI: from the host port
   std::map<std::uint32_t, Delivery> bridged_;   // by ENI: from the wire (bridged VMs)
