@@ -28,13 +28,13 @@
 #include <string_view>
 #include <vector>
 
+#include "nicsim/host/vswitch/lpm.hpp"
 #include "nicsim/model/addr.hpp"
 
 namespace nicsim::host::vswitch {
 
-/// Prefixes and address bytes are the packet library's (nicsim/model/addr.hpp).
-using model::IpPrefix;
-using model::ip_bytes;
+/// Prefixes and address bytes are the packet library's (nicsim/model/addr.hpp; lpm.hpp names
+/// them here).
 
 /// Ports lo..hi, inclusive.
 struct PortRange {
@@ -138,10 +138,25 @@ class AclGroup {
     std::uint64_t order;  // insertion order, the tie-break
     mutable std::uint64_t hits = 0;
   };
+  /// A group of many rules is searched through an index by destination prefix (made at the
+  /// first lookup after a change): a flow is tested against the rules one of whose
+  /// destination prefixes holds its destination and the rules without a destination
+  /// condition, in priority order; the other rules cannot match it. The first that matches is
+  /// the one a scan of all the rules finds.
+  static constexpr std::size_t kIndexFrom = 16;  // rules; fewer are scanned
+  struct Index {
+    std::uint64_t version = ~0ull;  // of the rules it was made from
+    LpmTable<std::vector<std::uint32_t>> by_dst;  // positions in rules_, ascending
+    std::vector<std::uint32_t> any_dst;
+    std::vector<std::uint32_t> candidates;  // lookup()'s scratch
+  };
+  void reindex() const;
+
   std::string name_;
   bool ipv6_;
   std::vector<Entry> rules_;  // sorted by (priority, order)
   std::uint64_t next_order_ = 0, version_ = 0;  // version_: a process-wide epoch (acl.cpp)
+  mutable Index index_;
 };
 
 /// The outcome of the stages for one flow.
