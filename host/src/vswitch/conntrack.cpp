@@ -100,7 +100,7 @@ ConnResult ConnTable::track(const FlowTuple& t, std::uint8_t tcp_flags, std::uin
     reply = it != by_tuple_.end();
   }
   if (it != by_tuple_.end()) {
-    Conn& c = by_id_.at(it->second);
+    Conn& c = *it->second;
     reply = !TupleEq{}(c.orig, t);
     // A new SYN from the originator on a finished connection's tuple opens a new one.
     const bool reopen = fresh_syn && !reply &&
@@ -112,10 +112,10 @@ ConnResult ConnTable::track(const FlowTuple& t, std::uint8_t tcp_flags, std::uin
       r.kind = ConnResult::Kind::kKnown;
       r.reply = reply;
       r.state = c.state;
-      r.id = it->second;
+      r.id = c.id;
       return r;
     }
-    r.replaced = it->second;  // `it` and `c` go with the erases below
+    r.replaced = c.id;  // `it` and `c` go with the erases below
     const FlowTuple orig = c.orig;
     if (c.alias) by_tuple_.erase(*c.alias);
     by_tuple_.erase(reversed(orig));
@@ -140,8 +140,8 @@ ConnResult ConnTable::track(const FlowTuple& t, std::uint8_t tcp_flags, std::uin
   const ConnState s = pickup ? ConnState::kEstablished
                       : tcp  ? ConnState::kSynSent
                              : ConnState::kUnreplied;
-  by_id_.emplace(id, Conn{t, s, now});
-  by_tuple_.emplace(t, id);
+  Conn& c = by_id_.emplace(id, Conn{id, t, s, now}).first->second;
+  by_tuple_.emplace(t, &c);
   r.kind = ConnResult::Kind::kNew;
   r.state = s;
   r.id = id;
@@ -171,7 +171,7 @@ bool ConnTable::alias(std::uint64_t id, const FlowTuple& reply) {
   }
   if (it->second.alias) by_tuple_.erase(*it->second.alias);
   it->second.alias = reply;
-  by_tuple_.emplace(reply, id);
+  by_tuple_.emplace(reply, &it->second);
   return true;
 }
 
