@@ -42,7 +42,9 @@
 #if __has_include(<valgrind/callgrind.h>)
 #include <valgrind/callgrind.h>
 #else
-#define CALLGRIND_TOGGLE_COLLECT
+#define CALLGRIND_TOGGLE_COLLECT \
+  do {                           \
+  } while (0)
 #endif
 
 namespace {
