@@ -188,8 +188,9 @@ int main(int argc, char** argv) {
     Host h(true);
     const double t = seconds(h.run(frames, 0, n, true));
     const auto& s = h.sw->stats();
-    std::fprintf(stderr, "flow setups: %u flows, %.3f s in the switch (wall %.3f s); installed %llu, nic_full %llu, "
-                         "encap_full %llu, reinjected %llu, templates %zu\n",
+    std::fprintf(stderr,
+                 "flow setups: %u flows, %.3f s in the switch (wall %.3f s); installed %llu, "
+                 "nic_full %llu, encap_full %llu, reinjected %llu, templates %zu\n",
                  n, t, seconds(h.wall), static_cast<unsigned long long>(s.installed),
                  static_cast<unsigned long long>(s.nic_full),
                  static_cast<unsigned long long>(s.encap_full),
@@ -208,7 +209,8 @@ int main(int argc, char** argv) {
     const double t = seconds(h.run(frames, 0, packets, true));
     std::fprintf(stderr, "software fast path: %u packets over %u cached connections, %.3f s "
                          "(wall %.3f s); cache hits %llu, forwarded %llu\n",
-                 packets, flows, t, seconds(h.wall), static_cast<unsigned long long>(h.sw->cache().stats().hits),
+                 packets, flows, t, seconds(h.wall),
+                 static_cast<unsigned long long>(h.sw->cache().stats().hits),
                  static_cast<unsigned long long>(h.sw->stats().sw_forwarded));
     print("vswitch_sw_fastpath_pps", packets / t, "packets/s");
   }
