@@ -5,7 +5,12 @@
 // verdicts are written from the semantics, not computed.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "nicsim/host/vswitch/acl.hpp"
 
@@ -192,6 +197,93 @@ TEST(VswitchAcl, EveryChangeGrowsTheVersion) {
   v = st.version();
   st.set(1, nullptr);
   EXPECT_GT(st.version(), v);
+}
+
+/// The rule a scan of `rules` (in the order they were added) finds for `t`: the lowest
+/// priority value among those that match, the first added on a tie; null for none.
+const AclRule* scan(const std::vector<AclRule>& rules, const FlowTuple& t) {
+  const AclRule* best = nullptr;
+  for (const AclRule& r : rules) {
+    if (r.matches(t) && (best == nullptr || r.priority < best->priority)) best = &r;
+  }
+  return best;
+}
+
+// A group of many rules finds a flow's rule through its index by destination prefix; whatever
+// the prefixes (nested, several per rule, /0, host routes, none), the rule is the one a scan of
+// all of them finds, also after rules are added and removed.
+TEST(VswitchAcl, AGroupOfManyRulesDecidesAsAScanOfAllItsRules) {
+  for (const bool v6 : {false, true}) {
+    std::mt19937 gen(v6 ? 99 : 7);
+    const auto rnd = [&gen](std::uint32_t n) { return static_cast<std::uint32_t>(gen() % n); };
+    // Addresses near a few bases, so that prefixes nest and flows meet them.
+    const auto addr = [&]() -> model::IpAddr {
+      const std::uint32_t v = 0x0a000000u + rnd(4) * 0x00010000u + rnd(4) * 0x100u + rnd(8);
+      if (!v6) return model::Ipv4Addr(v);
+      return model::Ipv6Addr::mapped(model::Ipv4Addr(v));
+    };
+    const auto prefix = [&](unsigned len) {
+      len += v6 ? 96 : 0;
+      IpPrefix p{addr(), len};
+      auto b = ip_bytes(p.addr);
+      for (unsigned i = len; i < (v6 ? 128u : 32u); ++i) {
+        b[i / 8] = static_cast<std::uint8_t>(b[i / 8] & ~(0x80u >> (i % 8)));
+      }
+      p.addr = v6 ? model::IpAddr(model::Ipv6Addr(b))
+                  : model::IpAddr(model::Ipv4Addr::from_bytes(b.data()));
+      return p;
+    };
+    auto g = std::make_shared<AclGroup>("many", v6);
+    std::vector<AclRule> rules;
+    const auto add = [&](unsigned i) {
+      AclRule r = rule("", rnd(600), rnd(2) == 0 ? AclAction::kPermit : AclAction::kDeny);
+      r.name = "r" + std::to_string(i);
+      if (rnd(3) == 0) {  // any destination, from a few sources
+        r.src.push_back(prefix(std::array<unsigned, 3>{29, 30, 32}[rnd(3)]));
+      } else {  // one to three destinations; broad ones (/0, /16) are the fallbacks
+        for (unsigned k = 1 + rnd(3); k-- > 0;) {
+          const unsigned len = std::array<unsigned, 8>{0, 16, 24, 29, 30, 32, 32, 32}[rnd(8)];
+          r.dst.push_back(prefix(len));
+          if (len <= 16) r.priority = 1000 + rnd(600);
+        }
+        if (rnd(3) == 0) r.src.push_back(prefix(std::array<unsigned, 3>{16, 24, 30}[rnd(3)]));
+      }
+      if (rnd(3) == 0) r.protocols = {static_cast<std::uint8_t>(rnd(2) == 0 ? 6 : 17)};
+      if (rnd(4) == 0) r.dports = {{static_cast<std::uint16_t>(rnd(100)), 200}};
+      ASSERT_FALSE(g->add(r).has_value()) << r.name;
+      rules.push_back(r);
+    };
+    const auto check = [&]() {
+      unsigned decided = 0;  // flows some rule matched (the rest: the group's default)
+      std::set<std::string> deciding, deciding_any_dst;
+      for (unsigned f = 0; f < 500; ++f) {
+        const FlowTuple t{addr(), addr(), static_cast<std::uint8_t>(rnd(2) == 0 ? 6 : 17),
+                          static_cast<std::uint16_t>(rnd(200)),
+                          static_cast<std::uint16_t>(rnd(200))};
+        const AclRule* want = scan(rules, t);
+        const AclRule* got = g->lookup(t);
+        ASSERT_EQ(got == nullptr, want == nullptr) << "flow " << f;
+        if (want != nullptr) {
+          EXPECT_EQ(got->name, want->name) << "flow " << f;
+          ++decided;
+          deciding.insert(want->name);
+          if (want->dst.empty()) deciding_any_dst.insert(want->name);
+        }
+      }
+      // The flows meet many rules, of both kinds.
+      EXPECT_GT(decided, 250u);
+      EXPECT_GT(deciding.size(), 40u);
+      EXPECT_GT(deciding_any_dst.size(), 5u);
+    };
+    for (unsigned i = 0; i < 300; ++i) add(i);
+    check();
+    for (unsigned i = 0; i < 300; i += 3) {  // a third removed, more added
+      ASSERT_TRUE(g->remove("r" + std::to_string(i)));
+      std::erase_if(rules, [&](const AclRule& r) { return r.name == "r" + std::to_string(i); });
+    }
+    for (unsigned i = 300; i < 340; ++i) add(i);
+    check();
+  }
 }
 
 }  // namespace

@@ -24,14 +24,6 @@ bool any_or_empty(const std::vector<T>& v, F&& f) {
 
 }  // namespace
 
-std::size_t IpHash::operator()(const model::IpAddr& a) const noexcept {
-  std::uint64_t h = 0xcbf29ce484222325ull ^ a.version();  // FNV-1a over the address bytes
-  const auto b = ip_bytes(a);
-  const unsigned n = a.is_v4() ? 4 : a.is_v6() ? 16 : 0;
-  for (unsigned i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ull;
-  return static_cast<std::size_t>(h);
-}
-
 const char* to_string(AclAction a) noexcept {
   switch (a) {
     case AclAction::kPermit: return "permit";
@@ -91,12 +83,46 @@ bool AclGroup::remove(std::string_view name) {
   return true;
 }
 
-const AclRule* AclGroup::lookup(const FlowTuple& t) const {
-  for (const Entry& e : rules_) {  // in priority order: the first match decides
-    if (e.rule.matches(t)) {
-      ++e.hits;
-      return &e.rule;
+void AclGroup::reindex() const {
+  index_ = Index{};
+  for (std::uint32_t i = 0; i < rules_.size(); ++i) {
+    const AclRule& r = rules_[i].rule;
+    if (r.dst.empty()) {
+      index_.any_dst.push_back(i);
+      continue;
     }
+    for (const IpPrefix& p : r.dst) {
+      std::vector<std::uint32_t>& at = index_.by_dst.slot(p);
+      if (at.empty() || at.back() != i) at.push_back(i);  // a prefix listed twice: once
+    }
+  }
+  index_.version = version_;
+}
+
+const AclRule* AclGroup::lookup(const FlowTuple& t) const {
+  const auto hit = [](const Entry& e) {
+    ++e.hits;
+    return &e.rule;
+  };
+  if (rules_.size() < kIndexFrom) {
+    for (const Entry& e : rules_) {  // in priority order: the first match decides
+      if (e.rule.matches(t)) return hit(e);
+    }
+    return nullptr;
+  }
+  if (index_.version != version_) reindex();
+  // The rules by the flow's destination, in priority order (a rule may be there twice), merged
+  // with those without a destination condition (in order already).
+  std::vector<std::uint32_t>& c = index_.candidates;
+  c.clear();
+  index_.by_dst.for_each_match(t.dst, [&c](const std::vector<std::uint32_t>& at) {
+    c.insert(c.end(), at.begin(), at.end());
+  });
+  std::sort(c.begin(), c.end());
+  const std::vector<std::uint32_t>& any = index_.any_dst;
+  for (std::size_t a = 0, b = 0; a < any.size() || b < c.size();) {
+    const std::uint32_t i = b == c.size() || (a < any.size() && any[a] < c[b]) ? any[a++] : c[b++];
+    if (rules_[i].rule.matches(t)) return hit(rules_[i]);
   }
   return nullptr;
 }

@@ -9,10 +9,6 @@ namespace {
 
 constexpr std::uint8_t kTcp = 6, kIcmp = 1, kIcmpv6 = 58;
 
-std::size_t mix(std::size_t h, std::uint64_t v) {
-  return h ^ (v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2));
-}
-
 }  // namespace
 
 const char* to_string(ConnState s) noexcept {
@@ -34,13 +30,18 @@ FlowTuple reversed(const FlowTuple& t) noexcept {
 }
 
 std::size_t ConnTable::TupleHash::operator()(const FlowTuple& t) const noexcept {
-  std::size_t h = mix(mix(t.proto, IpHash{}(t.src)), IpHash{}(t.dst));
-  return mix(h, (std::uint64_t{t.zone} << 32) | (std::uint64_t{t.sport} << 16) | t.dport);
+  const auto s = ip_words(t.src), d = ip_words(t.dst);
+  std::uint64_t h = hash_mix(s[0] ^ (d[0] << 32 | d[0] >> 32) ^
+                             (std::uint64_t{t.src.version()} << 56));
+  if ((s[1] | d[1]) != 0) h = hash_mix(h ^ s[1] ^ hash_mix(d[1] ^ t.dst.version()));
+  return static_cast<std::size_t>(
+      hash_mix(h ^ (std::uint64_t{t.zone} << 40 | std::uint64_t{t.proto} << 32 |
+                    std::uint64_t{t.sport} << 16 | t.dport)));
 }
 
 bool ConnTable::TupleEq::operator()(const FlowTuple& a, const FlowTuple& b) const noexcept {
   return a.proto == b.proto && a.sport == b.sport && a.dport == b.dport && a.zone == b.zone &&
-         a.src == b.src && a.dst == b.dst;
+         same_ip(a.src, b.src) && same_ip(a.dst, b.dst);
 }
 
 std::uint64_t ConnTable::timeout(std::uint8_t proto, ConnState s) const {
@@ -99,7 +100,7 @@ ConnResult ConnTable::track(const FlowTuple& t, std::uint8_t tcp_flags, std::uin
     reply = it != by_tuple_.end();
   }
   if (it != by_tuple_.end()) {
-    Conn& c = by_id_.at(it->second);
+    Conn& c = *it->second;
     reply = !TupleEq{}(c.orig, t);
     // A new SYN from the originator on a finished connection's tuple opens a new one.
     const bool reopen = fresh_syn && !reply &&
@@ -111,10 +112,10 @@ ConnResult ConnTable::track(const FlowTuple& t, std::uint8_t tcp_flags, std::uin
       r.kind = ConnResult::Kind::kKnown;
       r.reply = reply;
       r.state = c.state;
-      r.id = it->second;
+      r.id = c.id;
       return r;
     }
-    r.replaced = it->second;  // `it` and `c` go with the erases below
+    r.replaced = c.id;  // `it` and `c` go with the erases below
     const FlowTuple orig = c.orig;
     if (c.alias) by_tuple_.erase(*c.alias);
     by_tuple_.erase(reversed(orig));
@@ -139,8 +140,8 @@ ConnResult ConnTable::track(const FlowTuple& t, std::uint8_t tcp_flags, std::uin
   const ConnState s = pickup ? ConnState::kEstablished
                       : tcp  ? ConnState::kSynSent
                              : ConnState::kUnreplied;
-  by_id_.emplace(id, Conn{t, s, now});
-  by_tuple_.emplace(t, id);
+  Conn& c = by_id_.emplace(id, Conn{id, t, s, now}).first->second;
+  by_tuple_.emplace(t, &c);
   r.kind = ConnResult::Kind::kNew;
   r.state = s;
   r.id = id;
@@ -170,7 +171,7 @@ bool ConnTable::alias(std::uint64_t id, const FlowTuple& reply) {
   }
   if (it->second.alias) by_tuple_.erase(*it->second.alias);
   it->second.alias = reply;
-  by_tuple_.emplace(reply, id);
+  by_tuple_.emplace(reply, &it->second);
   return true;
 }
 

@@ -90,8 +90,14 @@ void level_items(const model::Level& lv, bool keyed, bool outer_of_tunnel, bool 
 std::optional<FlowRule> rule_of_frame(std::span<const std::uint8_t> frame, unsigned src_vport) {
   model::ParseResult pr;
   model::Parser().parse(frame, pr);
+  return rule_of_frame(frame, src_vport, pr);
+}
+
+std::optional<FlowRule> rule_of_frame(std::span<const std::uint8_t> frame, unsigned src_vport,
+                                      const model::ParseResult& pr) {
   if (model::parse_failed(pr, model::kDefaultParseWindow)) return std::nullopt;
   FlowRule r;
+  r.pattern.reserve(8);  // one allocation: a tunnelled frame's stack is 7 items, VLANs aside
   r.attr.ingress_vport = src_vport;
   const std::size_t key_level = model::key_level(pr);
   if (key_level == 1) {

@@ -104,7 +104,13 @@ std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame) {
 }
 
 std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame, unsigned src_vport) {
-  const model::ParseResult pr = model::Parser().parse(frame);
+  model::ParseResult pr;
+  return packet_info(frame, src_vport, pr);
+}
+
+std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame, unsigned src_vport,
+                                      model::ParseResult& pr) {
+  model::Parser().parse(frame, pr);
   if (pr.depth == 0) return std::nullopt;
   const model::Level& outer = pr.levels[0];
   // From a VNIC only the VM's own headers count (what it tunnels is its payload).

@@ -2,6 +2,7 @@
 #include "nicsim/host/vswitch/switch.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -221,6 +222,7 @@ std::pair<EncapTemplate, Switch::EncapKey> Switch::tunnel(fmt::EncapTunnel type,
 
 Switch::Plan Switch::plan(const Decision& d, bool tcp, bool nic) const {
   Plan p;
+  p.actions.reserve(6);  // one allocation for the usual decisions (an encap's are 3 to 5)
   // A decision made for one underlay source holds for that source only (PA validation, inbound
   // routes by source prefix): the NIC sends a frame from another to the host (spec 5.2,
   // check_osrc), whatever the decision, a drop included (or a spoofed first packet's drop
@@ -300,8 +302,17 @@ Switch::Plan Switch::plan(const Decision& d, bool tcp, bool nic) const {
   return p;
 }
 
-bool Switch::prepare(FlowRule& rule, const Plan& plan) {
-  rule.actions = plan.actions;
+std::size_t Switch::EncapKeyHash::operator()(const EncapKey& k) const noexcept {
+  std::array<std::uint64_t, 4> w{};
+  std::memcpy(w.data(), k.src.data(), 16);
+  std::memcpy(w.data() + 2, k.dst.data(), 16);
+  std::uint64_t h = hash_mix(std::uint64_t{k.vni} << 16 | std::uint64_t{k.type} << 8 | k.v6);
+  for (const std::uint64_t x : w) h = hash_mix(h ^ x);
+  return static_cast<std::size_t>(h);
+}
+
+bool Switch::prepare(FlowRule& rule, Plan& plan) {
+  rule.actions = std::move(plan.actions);
   rule.attr.placement = Placement::kExact;
   if (!plan.key) return true;
   auto it = encaps_.find(*plan.key);
@@ -458,21 +469,22 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
     ++stats_.other_reason;
     return;
   }
-  const auto info = packet_info(p.bytes, p.src_vport);
+  // Parsed once: the software path transposes and the offload makes its rule from this parse.
+  const auto info = packet_info(p.bytes, p.src_vport, sw_->pr);
   const auto way = info ? policy_.direction_of(*info, p.src_vport) : std::nullopt;
   if (!way) {  // not IP, or untunnelled from the wire: not the policy's to place
     ++stats_.not_routable;
     return;
   }
   const Direction dir = *way;
-  const FlowCache::Result r = cache_.lookup(dir, *info, now);
+  FlowCache::Result r = cache_.lookup(dir, *info, now);
   if (copy) {
     // A copy of an offloaded connection's SYN, FIN or RST, or of any frame of a mirrored flow:
     // the NIC forwarded the frame itself; connection tracking follows it (a reopened tuple
     // replaces the old connection's flows) and the mirror sessions get it.
     ++(p.reason == ExceptionReason::kTcpCtl ? stats_.tcp_ctl_copies : stats_.mirror_copies);
     if (r.replaced != 0) remove_conn(r.replaced);
-    mirror(p, r.decision);
+    mirror(p, r.decision, true);
     return;
   }
   if (r.replaced != 0) remove_conn(r.replaced);
@@ -486,14 +498,14 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
     ++stats_.underlay_moved;
     remove_dir(r.conn, dir);
   }
-  Decision d = r.decision;
+  Decision& d = r.decision;  // the lookup's copy, adjusted for what the NIC can encapsulate
   if (const char* why = unencapsulable(d)) {
     ++(std::string_view(why) == "mixed_underlay" ? stats_.mixed_underlay
                                                  : stats_.encap_unsupported);
   }
   const std::uint64_t key = r.conn != 0 ? r.conn * 2 + static_cast<unsigned>(dir) : 0;
   if (cfg_.offload && r.conn != 0 && (r.first || !software_only_.contains(key))) {
-    auto rule = rule_of_frame(p.bytes, p.src_vport);
+    auto rule = rule_of_frame(p.bytes, p.src_vport, sw_->pr);
     const bool tcp = info->tuple.proto == 6;
     Plan pl = plan(d, tcp && d.kind != Decision::Kind::kDrop);
     if (rule && prepare(*rule, pl)) {
@@ -510,26 +522,27 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
     ++stats_.policy_drops;
     return;
   }
-  software(p, key, r.first, d, info->overlay_len);
+  software(p, key, r.first, d, info->overlay_len, true);
 }
 
 void Switch::install_batch(std::vector<Pending>& offload) {
   if (offload.empty()) return;
   std::vector<FlowRule> rules;
   rules.reserve(offload.size());
-  for (const Pending& x : offload) rules.push_back(x.rule);
+  for (Pending& x : offload) rules.push_back(std::move(x.rule));
   std::vector<Result<Flow>> res = ft_.create_batch(rules);
   for (std::size_t i = 0; i < offload.size(); ++i) {
     Pending& x = offload[i];
     const bool drop = x.decision.kind == Decision::Kind::kDrop;
-    InstallResult ir = finish(std::move(res[i]), std::move(x.rule), x.plan, x.decision);
+    InstallResult ir = finish(std::move(res[i]), std::move(rules[i]), x.plan, x.decision);
     if (ir.status == InstallResult::kFailed) {  // counted: the software fast path serves it
       // Not tried again for every packet: after a policy change or once flows went away.
       software_only_.insert(x.conn * 2 + static_cast<unsigned>(x.dir));
       if (drop) {
         ++stats_.policy_drops;
       } else {
-        software(*x.p, x.conn * 2 + static_cast<unsigned>(x.dir), true, x.decision, x.overlay_len);
+        software(*x.p, x.conn * 2 + static_cast<unsigned>(x.dir), true, x.decision, x.overlay_len,
+                 false);
       }
       continue;
     }
@@ -554,7 +567,7 @@ void Switch::install_batch(std::vector<Pending>& offload) {
 }
 
 void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const Decision& d,
-                      std::uint32_t overlay_len) {
+                      std::uint32_t overlay_len, bool parsed) {
   Sw& sw = *sw_;
   Sw::Compiled local;
   Sw::Compiled* c = &local;
@@ -565,7 +578,9 @@ void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const De
   }
   if (key == 0 || fresh) {
     const Plan pl = plan(d, false, false);  // the host sees every packet: no copies
-    const auto rule = rule_of_frame(p.bytes, p.src_vport);
+    if (!parsed) sw.parser.parse(p.bytes, sw.pr);
+    parsed = true;
+    const auto rule = rule_of_frame(p.bytes, p.src_vport, sw.pr);
     const auto cr = rule ? ft_.compile(rule->attr, rule->pattern, pl.actions, false)
                          : Result<CompiledRule>(FlowError{});
     if (!cr) {
@@ -576,7 +591,7 @@ void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const De
     c->rec = fmt::ActionRecord::decode(cr->action);
     c->tmpl = pl.tmpl;
   }
-  sw.parser.parse(p.bytes, sw.pr);
+  if (!parsed) sw.parser.parse(p.bytes, sw.pr);
   if (c->tmpl) sw.encap.set(1, *c->tmpl);
   sw.tr.apply(p.bytes, sw.pr, c->rec, p.flow_hash, sw.encap);
   if (send(sw.tr.output(), std::nullopt)) {
@@ -585,13 +600,12 @@ void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const De
   } else {
     ++stats_.tx_refused;
   }
-  mirror(p, d);
+  mirror(p, d, true);
 }
 
-void Switch::mirror(const RxPacket& p, const Decision& d) {
+void Switch::mirror(const RxPacket& p, const Decision& d, bool parsed) {
   if (d.kind == Decision::Kind::kDrop) return;
   Sw& sw = *sw_;
-  bool parsed = false;
   for (const std::uint32_t id : d.mirror) {
     if (id == 0) continue;
     const MirrorSession* s = policy_.find_mirror_session(id);
@@ -608,7 +622,9 @@ void Switch::mirror(const RxPacket& p, const Decision& d) {
       if (d.decap) actions.emplace_back(ActionVxlanDecap{});
       actions.emplace_back(ActionVxlanEncap{1});
       actions.emplace_back(ActionPort{0});
-      const auto rule = rule_of_frame(p.bytes, p.src_vport);
+      if (!parsed) sw.parser.parse(p.bytes, sw.pr);
+      parsed = true;
+      const auto rule = rule_of_frame(p.bytes, p.src_vport, sw.pr);
       const auto cr = rule ? ft_.compile(rule->attr, rule->pattern, actions, false)
                            : Result<CompiledRule>(FlowError{});
       if (!cr) {  // the NIC has no encap templates at all

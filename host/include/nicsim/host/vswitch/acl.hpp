@@ -21,19 +21,20 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "nicsim/host/vswitch/lpm.hpp"
 #include "nicsim/model/addr.hpp"
 
 namespace nicsim::host::vswitch {
 
-/// Prefixes and address bytes are the packet library's (nicsim/model/addr.hpp).
-using model::IpPrefix;
-using model::ip_bytes;
+/// Prefixes and address bytes are the packet library's (nicsim/model/addr.hpp; lpm.hpp names
+/// them here).
 
 /// Ports lo..hi, inclusive.
 struct PortRange {
@@ -42,10 +43,37 @@ struct PortRange {
   friend bool operator==(const PortRange&, const PortRange&) = default;
 };
 
+/// A 64-bit mix (MurmurHash3's finalizer): every bit of `x` reaches every bit of the result.
+[[nodiscard]] constexpr std::uint64_t hash_mix(std::uint64_t x) noexcept {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  x ^= x >> 33;
+  return x;
+}
+
+/// An address's 16 bytes as two words (IPv4: its value in the first, the second zero): what the
+/// switch's per-packet tables hash and compare instead of the bytes one by one.
+[[nodiscard]] inline std::array<std::uint64_t, 2> ip_words(const model::IpAddr& a) noexcept {
+  if (a.is_v4()) return {a.v4().value(), 0};
+  std::array<std::uint64_t, 2> w{};
+  if (a.is_v6()) std::memcpy(w.data(), a.v6().bytes().data(), sizeof w);
+  return w;
+}
+
 /// A hash of an address (both families), for the switch's tables.
 struct IpHash {
-  std::size_t operator()(const model::IpAddr& a) const noexcept;
+  std::size_t operator()(const model::IpAddr& a) const noexcept {
+    const auto w = ip_words(a);
+    return static_cast<std::size_t>(hash_mix(w[0] ^ hash_mix(w[1] ^ a.version())));
+  }
 };
+
+/// a == b, word by word.
+[[nodiscard]] inline bool same_ip(const model::IpAddr& a, const model::IpAddr& b) noexcept {
+  return a.version() == b.version() && ip_words(a) == ip_words(b);
+}
 
 /// What an ACL matches: a flow's addresses, IP protocol and ports (0 for a protocol without).
 struct FlowTuple {
@@ -110,10 +138,25 @@ class AclGroup {
     std::uint64_t order;  // insertion order, the tie-break
     mutable std::uint64_t hits = 0;
   };
+  /// A group of many rules is searched through an index by destination prefix (made at the
+  /// first lookup after a change): a flow is tested against the rules one of whose
+  /// destination prefixes holds its destination and the rules without a destination
+  /// condition, in priority order; the other rules cannot match it. The first that matches is
+  /// the one a scan of all the rules finds.
+  static constexpr std::size_t kIndexFrom = 16;  // rules; fewer are scanned
+  struct Index {
+    std::uint64_t version = ~0ull;  // of the rules it was made from
+    LpmTable<std::vector<std::uint32_t>> by_dst;  // positions in rules_, ascending
+    std::vector<std::uint32_t> any_dst;
+    std::vector<std::uint32_t> candidates;  // lookup()'s scratch
+  };
+  void reindex() const;
+
   std::string name_;
   bool ipv6_;
   std::vector<Entry> rules_;  // sorted by (priority, order)
   std::uint64_t next_order_ = 0, version_ = 0;  // version_: a process-wide epoch (acl.cpp)
+  mutable Index index_;
 };
 
 /// The outcome of the stages for one flow.

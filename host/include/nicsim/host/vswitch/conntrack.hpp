@@ -71,6 +71,11 @@ class ConnTable {
   /// never saw open. Off: such packets are invalid.
   explicit ConnTable(std::size_t capacity = 1 << 20, ConnTimeouts t = {}, bool tcp_loose = false)
       : capacity_(capacity), timeouts_(t), tcp_loose_(tcp_loose) {}
+  // Moved, not copied: the tuples point into the connections' nodes.
+  ConnTable(const ConnTable&) = delete;
+  ConnTable& operator=(const ConnTable&) = delete;
+  ConnTable(ConnTable&&) noexcept = default;
+  ConnTable& operator=(ConnTable&&) noexcept = default;
 
   /// Follows one packet of tuple `t` (with its TCP flags for protocol 6) at time `now`.
   ConnResult track(const FlowTuple& t, std::uint8_t tcp_flags, std::uint64_t now);
@@ -96,6 +101,7 @@ class ConnTable {
 
  private:
   struct Conn {
+    std::uint64_t id;
     FlowTuple orig;
     ConnState state;
     std::uint64_t last;  // time of the last packet
@@ -113,8 +119,10 @@ class ConnTable {
   std::size_t capacity_;
   ConnTimeouts timeouts_;
   bool tcp_loose_;
-  std::unordered_map<FlowTuple, std::uint64_t, TupleHash, TupleEq> by_tuple_;  // both directions
+  /// The connections by id, and by their tuples (the originator's, and a NAT reply's alias) as
+  /// pointers into by_id_ (its nodes do not move): a packet's connection in one lookup.
   std::unordered_map<std::uint64_t, Conn> by_id_;
+  std::unordered_map<FlowTuple, Conn*, TupleHash, TupleEq> by_tuple_;
   std::uint64_t next_id_ = 1, invalid_ = 0, refused_ = 0, picked_up_ = 0;
 };
 

@@ -13,6 +13,7 @@
 #include <span>
 
 #include "nicsim/host/driver/flow.hpp"
+#include "nicsim/model/parse_result.hpp"
 
 namespace nicsim::host::vswitch {
 
@@ -20,5 +21,9 @@ namespace nicsim::host::vswitch {
 /// when the frame does not parse.
 [[nodiscard]] std::optional<FlowRule> rule_of_frame(std::span<const std::uint8_t> frame,
                                                     unsigned src_vport);
+/// The same from the frame's parse `pr` (model::Parser's default configuration, as above).
+[[nodiscard]] std::optional<FlowRule> rule_of_frame(std::span<const std::uint8_t> frame,
+                                                    unsigned src_vport,
+                                                    const model::ParseResult& pr);
 
 }  // namespace nicsim::host::vswitch

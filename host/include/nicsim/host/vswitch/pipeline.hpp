@@ -242,6 +242,10 @@ struct PacketInfo {
 /// from a VNIC the frame is the VM's own and a tunnel in it is only its payload (not opened).
 [[nodiscard]] std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame,
                                                     unsigned src_vport);
+/// The same, the frame parsed into `pr` (the caller's: the switch transposes the frame and makes
+/// its flow rule from that parse instead of parsing it again).
+[[nodiscard]] std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame,
+                                                    unsigned src_vport, model::ParseResult& pr);
 
 /// What the slow path decided for a packet.
 struct Decision {

@@ -153,6 +153,9 @@ class Switch {
     std::uint32_t vni = 0;
     friend auto operator<=>(const EncapKey&, const EncapKey&) = default;
   };
+  struct EncapKeyHash {
+    std::size_t operator()(const EncapKey& k) const noexcept;
+  };
   struct EncapSlot {
     unsigned index = 0;
     std::uint32_t refs = 0;
@@ -215,11 +218,13 @@ class Switch {
                                                           std::uint32_t vni,
                                                           const model::IpAddr& src,
                                                           const model::IpAddr& dst) const;
-  /// Sends the frame `p` (as received) to the collectors of d's mirror sessions.
-  void mirror(const RxPacket& p, const Decision& d);
+  /// Sends the frame `p` (as received) to the collectors of d's mirror sessions. `parsed`: the
+  /// software path's parse (Sw::pr) is p's already.
+  void mirror(const RxPacket& p, const Decision& d, bool parsed);
   /// Gives `rule` the plan's actions and its template (acquired); false (counted) when no
   /// template is left.
-  bool prepare(FlowRule& rule, const Plan& plan);
+  /// The plan's actions move into the rule (the plan keeps its template and key).
+  bool prepare(FlowRule& rule, Plan& plan);
   /// The result of creating a prepared rule: the template released and the cause counted when
   /// it failed.
   InstallResult finish(Result<Flow> f, FlowRule&& rule, const Plan& plan, const Decision& d);
@@ -235,9 +240,9 @@ class Switch {
   void uninstall(std::span<Installed* const> gone, bool billed);
   /// The software fast path: the flow's action record (compiled once per connection and
   /// direction while its decision stands; `key` 0: an uncached packet) applied to the frame,
-  /// sent from the host's queue.
+  /// sent from the host's queue. `parsed`: Sw::pr is p's parse already (handle() parsed it).
   void software(const RxPacket& p, std::uint64_t key, bool fresh, const Decision& d,
-                std::uint32_t overlay_len);
+                std::uint32_t overlay_len, bool parsed);
   /// Bills what an offloaded flow carried since the last read of its counters `c` to the
   /// policy's meter buckets.
   void bill(Installed& in, const FlowCounters& c);
@@ -257,7 +262,7 @@ class Switch {
   std::unique_ptr<RxQueue> exc_;
   std::unique_ptr<TxQueue> txq_;
   std::unordered_map<std::uint64_t, ConnFlows> conns_;
-  std::map<EncapKey, EncapSlot> encaps_;
+  std::unordered_map<EncapKey, EncapSlot, EncapKeyHash> encaps_;
   std::vector<unsigned> free_templates_;
   std::map<std::uint32_t, Delivery> delivery_;  // by ENI: from the host port
   std::map<std::uint32_t, Delivery> bridged_;   // by ENI: from the wire (bridged VMs)
