@@ -559,5 +559,92 @@ TEST(VswitchPipeline, MeterBucketsCountOverlayBytesPerClassAndDirection) {
   EXPECT_EQ(p.meter_bucket(7, 5), MeterCounters{}) << "its buckets went with it";
 }
 
+// Live migration's shadow policy (docs/vswitch-migration.md): staged changes are invisible to
+// every decision until activate() makes all of them the policy at once; abort() drops them.
+TEST(VswitchPipeline, AStagedMigrationChangesNoDecisionUntilActivated) {
+  Pipeline p = make();
+  const Bytes to_peer = tcp_frame(kVmMac, "02:00:00:00:00:01", "10.1.0.4", "10.1.0.5", 40000, 80);
+  const Bytes from_new = vxlan(tcp_frame(kPeerMac, kVmMac, "10.1.0.5", "10.1.0.4", 80, 40000),
+                               "192.0.2.51", kHostPa, 100);
+  const Bytes from_old = vxlan(tcp_frame(kPeerMac, kVmMac, "10.1.0.5", "10.1.0.4", 80, 40000),
+                               kPeerPa, kHostPa, 100);
+  // The peer moves from 192.0.2.50 to 192.0.2.51, the old host leaves the VNET's valid PAs.
+  p.stage_mapping(3, 1, ip("10.1.0.5"), {ip("192.0.2.51"), mac(kPeerMac)});
+  p.stage_valid_pa(3, 1, ip("192.0.2.51"), true);
+  p.stage_valid_pa(3, 1, ip(kPeerPa), false);
+  // Staged again: idempotent (one change each).
+  p.stage_mapping(3, 1, ip("10.1.0.5"), {ip("192.0.2.51"), mac(kPeerMac)});
+  p.stage_valid_pa(3, 1, ip("192.0.2.51"), true);
+  const ShadowPolicy* sh = p.shadow(3);
+  ASSERT_NE(sh, nullptr);
+  ASSERT_EQ(sh->mappings.size(), 1u);
+  EXPECT_EQ(sh->mappings[0].ca, ip("10.1.0.5"));
+  EXPECT_EQ(sh->mappings[0].mapping.underlay_ip, ip("192.0.2.51"));
+  EXPECT_EQ(sh->valid_pas.size(), 2u);
+  // Nothing changed yet.
+  EXPECT_EQ(out(p, to_peer).outer_dst, ip(kPeerPa));
+  EXPECT_EQ(in(p, from_old).kind, Decision::Kind::kToVnic);
+  EXPECT_EQ(in(p, from_new).reason, "pa_validation");
+  EXPECT_EQ(p.find_vnet(1)->mappings.at(ip("10.1.0.5")).underlay_ip, ip(kPeerPa));
+  // The flip: every staged change at once.
+  EXPECT_EQ(p.activate(3), 3u);
+  EXPECT_EQ(out(p, to_peer).outer_dst, ip("192.0.2.51"));
+  EXPECT_EQ(in(p, from_new).kind, Decision::Kind::kToVnic);
+  EXPECT_EQ(in(p, from_old).reason, "pa_validation");
+  EXPECT_EQ(p.shadow(3), nullptr);
+  EXPECT_TRUE(p.activated(3));
+  // An id is activated once; it cannot stage or abort any more.
+  EXPECT_THROW(p.activate(3), MigrationError);
+  EXPECT_THROW(p.stage_mapping(3, 1, ip("10.1.0.5"), {ip(kPeerPa), mac(kPeerMac)}),
+               MigrationError);
+  EXPECT_THROW(p.abort(3), MigrationError);
+}
+
+TEST(VswitchPipeline, AnAbortedMigrationChangesNothingAndBadStagesAreRefused) {
+  Pipeline p = make();
+  const Bytes to_peer = tcp_frame(kVmMac, "02:00:00:00:00:01", "10.1.0.4", "10.1.0.5", 40000, 80);
+  p.stage_mapping(4, 1, ip("10.1.0.5"), {ip("192.0.2.52"), mac(kPeerMac)});
+  p.stage_valid_pa(4, 1, ip(kPeerPa), false);
+  EXPECT_TRUE(p.abort(4));
+  EXPECT_FALSE(p.abort(4)) << "nothing staged any more";
+  EXPECT_EQ(p.shadow(4), nullptr);
+  EXPECT_THROW(p.activate(4), MigrationError) << "an aborted migration has nothing to activate";
+  EXPECT_EQ(out(p, to_peer).outer_dst, ip(kPeerPa));
+  EXPECT_TRUE(p.find_vnet(1)->valid_pas.contains(ip(kPeerPa)));
+  // Refused with a clear error, nothing staged.
+  const auto message = [&](auto&& fn) {
+    try {
+      fn();
+    } catch (const MigrationError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message([&] { p.stage_mapping(5, 9, ip("10.1.0.5"), {ip(kPeerPa), mac(kPeerMac)}); }),
+            "migration 5: VNET 9 does not exist");
+  EXPECT_EQ(message([&] { p.stage_valid_pa(5, 9, ip(kPeerPa), true); }),
+            "migration 5: VNET 9 does not exist");
+  EXPECT_EQ(message([&] { p.stage_mapping(0, 1, ip("10.1.0.5"), {}); }),
+            "migration ids start at 1 (0 means none)");
+  EXPECT_EQ(message([&] { (void)p.activate(6); }), "migration 6 has nothing staged");
+  EXPECT_EQ(p.shadow(5), nullptr);
+  // Two pending migrations may not move one customer address.
+  p.stage_mapping(7, 1, ip("10.1.0.5"), {ip("192.0.2.52"), mac(kPeerMac)});
+  EXPECT_EQ(message([&] {
+              p.stage_mapping(8, 1, ip("10.1.0.5"), {ip("192.0.2.53"), mac(kPeerMac)});
+            }),
+            "migration 8: 10.1.0.5 in VNET 1 is staged by migration 7 already");
+  // Staged again under its own id: the latest mapping holds.
+  p.stage_mapping(7, 1, ip("10.1.0.5"), {ip("192.0.2.53"), mac(kPeerMac)});
+  ASSERT_EQ(p.shadow(7)->mappings.size(), 1u);
+  EXPECT_EQ(p.shadow(7)->mappings[0].mapping.underlay_ip, ip("192.0.2.53"));
+  // A VNET removed after staging: the activation is refused whole.
+  p.stage_mapping(7, 2, ip("10.2.0.9"), {ip("192.0.2.61"), mac("02:00:00:00:00:99")});
+  ASSERT_TRUE(p.remove_vnet(2));
+  EXPECT_EQ(message([&] { (void)p.activate(7); }), "migration 7: VNET 2 was removed after staging");
+  EXPECT_EQ(out(p, to_peer).outer_dst, ip(kPeerPa)) << "nothing applied";
+  EXPECT_FALSE(p.activated(7));
+}
+
 }  // namespace
 }  // namespace nicsim::host::vswitch

@@ -435,6 +435,111 @@ Decision Pipeline::route_inbound(const PacketInfo& p) const {
   return d;
 }
 
+namespace {
+
+std::string migration_name(std::uint32_t id) { return "migration " + std::to_string(id); }
+
+}  // namespace
+
+void Pipeline::check_migration(std::uint32_t migration, std::uint32_t vnet) const {
+  if (migration == 0) throw MigrationError("migration ids start at 1 (0 means none)");
+  if (activated(migration)) {
+    throw MigrationError(migration_name(migration) + " was activated already: stage a new one");
+  }
+  if (find_vnet(vnet) == nullptr) {
+    throw MigrationError(migration_name(migration) + ": VNET " + std::to_string(vnet) +
+                         " does not exist");
+  }
+}
+
+void Pipeline::check_stage(std::uint32_t migration, std::uint32_t vnet,
+                           const model::IpAddr& ca) const {
+  check_migration(migration, vnet);
+  for (const auto& [id, sh] : shadows_) {
+    if (id == migration) continue;
+    for (const ShadowPolicy::Mapping& m : sh.mappings) {
+      if (m.vnet == vnet && m.ca == ca) {
+        throw MigrationError(migration_name(migration) + ": " + ca.to_string() + " in VNET " +
+                             std::to_string(vnet) + " is staged by " + migration_name(id) +
+                             " already");
+      }
+    }
+  }
+}
+
+void Pipeline::stage_mapping(std::uint32_t migration, std::uint32_t vnet, const model::IpAddr& ca,
+                             const CaPaMapping& m) {
+  check_stage(migration, vnet, ca);
+  auto& list = shadows_[migration].mappings;
+  const auto it = std::find_if(list.begin(), list.end(), [&](const ShadowPolicy::Mapping& x) {
+    return x.vnet == vnet && x.ca == ca;
+  });
+  if (it != list.end()) {
+    it->mapping = m;  // staged again: the latest holds
+  } else {
+    list.push_back({vnet, ca, m});
+  }
+}
+
+void Pipeline::stage_valid_pa(std::uint32_t migration, std::uint32_t vnet, const model::IpAddr& pa,
+                              bool valid) {
+  check_migration(migration, vnet);
+  auto& list = shadows_[migration].valid_pas;
+  const auto it = std::find_if(list.begin(), list.end(), [&](const ShadowPolicy::ValidPa& x) {
+    return x.vnet == vnet && x.pa == pa;
+  });
+  if (it != list.end()) {
+    it->valid = valid;
+  } else {
+    list.push_back({vnet, pa, valid});
+  }
+}
+
+const ShadowPolicy* Pipeline::shadow(std::uint32_t migration) const {
+  return find_in(shadows_, migration);
+}
+
+void Pipeline::check_activate(std::uint32_t migration) const {
+  if (activated(migration)) {
+    throw MigrationError(migration_name(migration) + " was activated already");
+  }
+  const ShadowPolicy* sh = shadow(migration);
+  if (sh == nullptr) throw MigrationError(migration_name(migration) + " has nothing staged");
+  const auto gone = [&](std::uint32_t vnet) {
+    if (find_vnet(vnet) != nullptr) return;
+    throw MigrationError(migration_name(migration) + ": VNET " + std::to_string(vnet) +
+                         " was removed after staging");
+  };
+  for (const ShadowPolicy::Mapping& m : sh->mappings) gone(m.vnet);
+  for (const ShadowPolicy::ValidPa& v : sh->valid_pas) gone(v.vnet);
+}
+
+std::size_t Pipeline::activate(std::uint32_t migration) {
+  check_activate(migration);  // all or nothing
+  const auto it = shadows_.find(migration);
+  const ShadowPolicy& sh = it->second;
+  for (const ShadowPolicy::Mapping& m : sh.mappings) vnets_.at(m.vnet).mappings[m.ca] = m.mapping;
+  for (const ShadowPolicy::ValidPa& v : sh.valid_pas) {
+    auto& pas = vnets_.at(v.vnet).valid_pas;
+    if (v.valid) {
+      pas.insert(v.pa);
+    } else {
+      pas.erase(v.pa);
+    }
+  }
+  const std::size_t n = sh.mappings.size() + sh.valid_pas.size();
+  shadows_.erase(it);
+  activated_.insert(migration);
+  return n;
+}
+
+bool Pipeline::abort(std::uint32_t migration) {
+  if (activated(migration)) {
+    throw MigrationError(migration_name(migration) + " was activated: it cannot be aborted");
+  }
+  return shadows_.erase(migration) != 0;
+}
+
 bool Pipeline::account(const Decision& d, std::uint64_t overlay_bytes) {
   return account(d, overlay_bytes, 1);
 }

@@ -39,7 +39,9 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -82,6 +84,7 @@ struct CaPaMapping {
   /// instead of the VNET's (DASH's TUNNEL_KEY).
   model::TunnelType encap = model::TunnelType::kVxlan;
   std::optional<std::uint32_t> tunnel_key{};
+  friend bool operator==(const CaPaMapping&, const CaPaMapping&) = default;
 };
 
 struct Vnet {
@@ -89,6 +92,32 @@ struct Vnet {
   std::unordered_map<model::IpAddr, CaPaMapping, IpHash> mappings;  // by customer address
   /// PA_VALIDATION_ENTRY: the underlay sources this VNET's traffic may come from.
   std::unordered_set<model::IpAddr, IpHash> valid_pas;
+};
+
+/// A live migration's shadow policy (docs/vswitch-migration.md): CA-to-PA mappings and valid PAs
+/// staged under a migration id, inactive (no decision sees them) until Pipeline::activate()
+/// makes all of them the policy at once.
+struct ShadowPolicy {
+  struct Mapping {
+    std::uint32_t vnet = 0;
+    model::IpAddr ca;
+    CaPaMapping mapping;
+  };
+  /// `pa` joins (valid) or leaves (!valid) the VNET's valid PAs.
+  struct ValidPa {
+    std::uint32_t vnet = 0;
+    model::IpAddr pa;
+    bool valid = true;
+  };
+  std::vector<Mapping> mappings;  // one per VNET and CA (staged again: the latest)
+  std::vector<ValidPa> valid_pas;  // one per VNET and PA (staged again: the latest)
+};
+
+/// A migration the policy refuses: id 0, a VNET that does not exist, a customer address another
+/// pending migration stages, an id activated already or with nothing staged.
+class MigrationError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
 };
 
 /// INBOUND_ROUTING_ENTRY of an ENI: tunnelled packets with this VNI from a source in `sip`.
@@ -363,6 +392,33 @@ class Pipeline {
   [[nodiscard]] const MeterPolicy* find_meter_policy(std::uint32_t id) const;
   bool remove_meter_policy(std::uint32_t id) { return meters_.erase(id) != 0; }
 
+  /// Live migration's shadow policy (ShadowPolicy). Staging changes no decision; it is
+  /// idempotent (the same change staged again is one change) and checked at once: MigrationError
+  /// for id 0, a VNET that does not exist, a CA another pending migration stages, an id already
+  /// activated.
+  void stage_mapping(std::uint32_t migration, std::uint32_t vnet, const model::IpAddr& ca,
+                     const CaPaMapping& m);
+  void stage_valid_pa(std::uint32_t migration, std::uint32_t vnet, const model::IpAddr& pa,
+                      bool valid);
+  /// Throw the MigrationError stage_mapping() and stage_valid_pa() would, changing nothing (an
+  /// orchestrator checks every host before it stages on any).
+  void check_stage(std::uint32_t migration, std::uint32_t vnet, const model::IpAddr& ca) const;
+  void check_migration(std::uint32_t migration, std::uint32_t vnet) const;
+  /// What migration `migration` has staged (null: nothing, or activated or aborted).
+  [[nodiscard]] const ShadowPolicy* shadow(std::uint32_t migration) const;
+  /// Makes every staged change of `migration` the policy at once (the owner then bumps the
+  /// flow cache's version once: Switch::activate()); returns the changes applied. MigrationError
+  /// when nothing is staged under the id, it was activated already, or a VNET it names is gone
+  /// (then nothing is applied).
+  std::size_t activate(std::uint32_t migration);
+  /// Throws the MigrationError activate() would, changing nothing.
+  void check_activate(std::uint32_t migration) const;
+  /// Drops what `migration` staged; false when nothing was. MigrationError for an activated id.
+  bool abort(std::uint32_t migration);
+  [[nodiscard]] bool activated(std::uint32_t migration) const {
+    return activated_.contains(migration);
+  }
+
   /// The slow path's decision for a packet of either direction (the table above, then the
   /// ENIs' mirror rules); inbound from a tunnel, with the underlay source it was made for.
   [[nodiscard]] Decision outbound(const PacketInfo& p) const;
@@ -414,6 +470,8 @@ class Pipeline {
   std::map<std::uint32_t, MeterPolicy> meters_;
   std::map<std::uint32_t, MirrorSession> mirrors_;
   std::unordered_map<std::uint64_t, MeterCounters> buckets_;  // by ENI << 32 | class
+  std::map<std::uint32_t, ShadowPolicy> shadows_;  // pending migrations, by id
+  std::set<std::uint32_t> activated_;
 };
 
 }  // namespace nicsim::host::vswitch
