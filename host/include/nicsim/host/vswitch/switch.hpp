@@ -111,6 +111,16 @@ class Switch {
   /// offloaded flows whose decision changed are replaced or removed in the NIC, the host port's
   /// delivery rules follow the ENIs. Returns the offloaded flows whose NIC entry changed.
   std::size_t policy_changed();
+  /// Live migration's flip on this host (Pipeline::activate, docs/vswitch-migration.md): every
+  /// change staged under `migration` becomes the policy at once, then policy_changed() (one
+  /// flow cache version, the offloaded flows it changes replaced in one batch). Returns the
+  /// offloaded flows whose NIC entry changed; MigrationError (nothing changed) as activate().
+  std::size_t activate(std::uint32_t migration) {
+    policy_.activate(migration);
+    return policy_changed();
+  }
+  /// The policy the switch decides with.
+  [[nodiscard]] Pipeline& policy() { return policy_; }
   /// Ages connections out at `now` (offloaded ones stay while their NIC counters move); returns
   /// the connections removed.
   std::size_t expire(std::uint64_t now);
