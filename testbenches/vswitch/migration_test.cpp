@@ -11,13 +11,13 @@
 #include <algorithm>
 #include <array>
 #include <deque>
-#include <map>
 #include <memory>
 #include <vector>
 
 #include "fixture.hpp"
 #include "nicsim/host/vswitch/migration.hpp"
 #include "nicsim/host/vswitch/switch.hpp"
+#include "vm_frame.hpp"
 
 namespace nicsim::host::vswitch {
 namespace {
@@ -38,22 +38,14 @@ enum HostId : unsigned { kA, kB, kC };
 
 /// A VM's TCP (`udp` false) or UDP frame whose last 4 bytes carry `seq` (to find it again
 /// wherever it arrives).
-Bytes vm_frame(std::uint64_t smac, std::uint64_t dmac, const char* sip, const char* dip,
-               std::uint16_t sport, std::uint16_t dport, bool udp, std::uint32_t seq,
-               std::uint8_t flags = model::tcpflag::kAck) {
+Bytes seq_frame(std::uint64_t smac, std::uint64_t dmac, const char* sip, const char* dip,
+                std::uint16_t sport, std::uint16_t dport, bool udp, std::uint32_t seq,
+                std::uint8_t flags = model::tcpflag::kAck) {
   Bytes payload(36, 0x5A);
   for (unsigned i = 0; i < 4; ++i) {
     payload.push_back(static_cast<std::uint8_t>(seq >> (24 - 8 * i)));
   }
-  model::PacketBuilder b;
-  b.eth({.dst = model::MacAddr::from_u64(dmac), .src = model::MacAddr::from_u64(smac)});
-  b.ipv4({.src = *model::Ipv4Addr::parse(sip), .dst = *model::Ipv4Addr::parse(dip)});
-  if (udp) {
-    b.udp({.sport = sport, .dport = dport});
-  } else {
-    b.tcp({.sport = sport, .dport = dport, .flags = flags});
-  }
-  return b.payload(payload).bytes();
+  return vm_frame(smac, dmac, sip, dip, sport, dport, udp, flags, payload);
 }
 
 std::uint32_t seq_of(const Bytes& f) {
@@ -210,8 +202,8 @@ class MigrationTest : public ::testing::TestWithParam<bool> {
   /// A's VM sends one TCP segment and one UDP datagram to M; returns their sequence numbers.
   std::array<std::uint32_t, 2> a_to_m() {
     const std::uint32_t t = next++, u = next++;
-    send(kA, vm_frame(kVmAMac, kVmMMac, kVmA, kVmM, 1000, 80, false, t));
-    send(kA, vm_frame(kVmAMac, kVmMMac, kVmA, kVmM, 2000, 53, true, u));
+    send(kA, seq_frame(kVmAMac, kVmMMac, kVmA, kVmM, 1000, 80, false, t));
+    send(kA, seq_frame(kVmAMac, kVmMMac, kVmA, kVmM, 2000, 53, true, u));
     sent_a.push_back(t);
     sent_a.push_back(u);
     return {t, u};
@@ -219,19 +211,19 @@ class MigrationTest : public ::testing::TestWithParam<bool> {
   /// M (on `h`) answers both.
   void m_to_a(HostId h) {
     const std::uint32_t t = next++, u = next++;
-    send(h, vm_frame(kVmMMac, kVmAMac, kVmM, kVmA, 80, 1000, false, t));
-    send(h, vm_frame(kVmMMac, kVmAMac, kVmM, kVmA, 53, 2000, true, u));
+    send(h, seq_frame(kVmMMac, kVmAMac, kVmM, kVmA, 80, 1000, false, t));
+    send(h, seq_frame(kVmMMac, kVmAMac, kVmM, kVmA, 53, 2000, true, u));
     sent_m.push_back(t);
     sent_m.push_back(u);
   }
   /// The connections opened (TCP handshake, the first UDP exchange), before anything moves.
   void open() {
     const std::uint32_t syn = next++;
-    send(kA, vm_frame(kVmAMac, kVmMMac, kVmA, kVmM, 1000, 80, false, syn, model::tcpflag::kSyn));
+    send(kA, seq_frame(kVmAMac, kVmMMac, kVmA, kVmM, 1000, 80, false, syn, model::tcpflag::kSyn));
     deliver();
     ASSERT_EQ(got[kB][0], std::vector<std::uint32_t>{syn});
     const std::uint32_t synack = next++;
-    send(kB, vm_frame(kVmMMac, kVmAMac, kVmM, kVmA, 80, 1000, false, synack,
+    send(kB, seq_frame(kVmMMac, kVmAMac, kVmM, kVmA, 80, 1000, false, synack,
                       model::tcpflag::kSyn | model::tcpflag::kAck));
     deliver();
     ASSERT_EQ(got[kA][0], std::vector<std::uint32_t>{synack});

@@ -17,6 +17,7 @@
 #include "nicsim/host/vswitch/switch.hpp"
 #include "nicsim/model/flow_key.hpp"
 #include "nicsim/model/hash.hpp"
+#include "vm_frame.hpp"
 
 namespace nicsim::host::vswitch {
 namespace {
@@ -32,21 +33,6 @@ constexpr std::uint64_t kUnderlayMac = 0x0a0000000001, kNextHop = 0x0a00000000fe
 constexpr std::uint64_t kRemoteVmMac = 0x0200000000b2;
 constexpr unsigned kVni = 100;
 constexpr std::uint64_t kSec = 1'000'000'000ull;
-
-/// A VM's TCP or UDP frame (customer addresses).
-Bytes vm_frame(std::uint64_t smac, std::uint64_t dmac, const char* sip, const char* dip,
-               std::uint16_t sport, std::uint16_t dport, bool udp = false,
-               std::uint8_t flags = model::tcpflag::kSyn) {
-  model::PacketBuilder b;
-  b.eth({.dst = model::MacAddr::from_u64(dmac), .src = model::MacAddr::from_u64(smac)});
-  b.ipv4({.src = *model::Ipv4Addr::parse(sip), .dst = *model::Ipv4Addr::parse(dip)});
-  if (udp) {
-    b.udp({.sport = sport, .dport = dport});
-  } else {
-    b.tcp({.sport = sport, .dport = dport, .flags = flags});
-  }
-  return b.payload(40).bytes();
-}
 
 /// A TCP segment between any two hosts (NAT's frames on either side of the translation).
 Bytes tcp(std::uint64_t smac, std::uint64_t dmac, const char* sip, const char* dip,
