@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "nicsim/host/vswitch/policy_file.hpp"
@@ -124,6 +125,39 @@ TEST(VswitchPolicyFile, MirrorSessionsRulesAndMappingTunnels) {
             (std::array<std::uint32_t, 2>{0, 0}));
 }
 
+// A migration staged in the file (docs/vswitch-migration.md): inactive until activated.
+TEST(VswitchPolicyFile, AStagedMigrationIsInactiveUntilActivated) {
+  const Policy p = parse_policy(
+      "nicsim_policy: 1\n"
+      "underlay: {pa: 100.64.0.1}\n"
+      "vnets:\n"
+      "  - id: 1\n"
+      "    vni: 1000\n"
+      "    mappings: [{ca: 10.1.0.5, pa: 100.64.0.3, mac: 02:00:00:01:00:05}]\n"
+      "    valid_pas: [100.64.0.3]\n"
+      "migrations:\n"
+      "  - id: 7\n"
+      "    mappings:\n"
+      "      - {vnet: 1, ca: 10.1.0.5, pa: 100.64.0.4, mac: 02:00:00:01:00:05, encap: geneve}\n"
+      "    valid_pas:\n"
+      "      - {vnet: 1, pa: 100.64.0.4}\n"
+      "      - {vnet: 1, pa: 100.64.0.3, valid: false}\n",
+      "m.yaml");
+  Pipeline& pl = *p.pipeline;
+  const ShadowPolicy* sh = pl.shadow(7);
+  ASSERT_NE(sh, nullptr);
+  ASSERT_EQ(sh->mappings.size(), 1u);
+  EXPECT_EQ(sh->mappings[0].mapping.underlay_ip, ip("100.64.0.4"));
+  EXPECT_EQ(sh->mappings[0].mapping.encap, model::TunnelType::kGeneve);
+  ASSERT_EQ(sh->valid_pas.size(), 2u);
+  EXPECT_FALSE(sh->valid_pas[1].valid);
+  EXPECT_EQ(pl.find_vnet(1)->mappings.at(ip("10.1.0.5")).underlay_ip, ip("100.64.0.3"));
+  EXPECT_EQ(pl.activate(7), 3u);
+  EXPECT_EQ(pl.find_vnet(1)->mappings.at(ip("10.1.0.5")).underlay_ip, ip("100.64.0.4"));
+  EXPECT_EQ(pl.find_vnet(1)->valid_pas,
+            (std::unordered_set<model::IpAddr, IpHash>{ip("100.64.0.4")}));
+}
+
 struct Mistake {
   const char* yaml;
   const char* message;  // expected in the error, after "name:LINE: "
@@ -182,6 +216,16 @@ TEST(VswitchPolicyFile, MistakesNameTheFileLineAndKey) {
        "  - id: 1\n    mac: 02:00:00:00:00:01\n    vnet: 1\n    vport: 1\n"
        "    mirror: [{session: 1, direction: sideways}]\n",
        "'sideways' is not one of both", 10},
+      {"vnets: [{id: 1, vni: 1}]\nmigrations:\n"
+       "  - id: 1\n    mappings: [{vnet: 2, ca: 10.0.0.9, pa: 1.2.3.4, mac: 02:00:00:00:00:09}]\n",
+       "migrations[0].mappings[0]: migration 1: VNET 2 does not exist", 6},
+      {"vnets: [{id: 1, vni: 1}]\nmigrations:\n  - {id: 1}\n", "a migration stages nothing", 5},
+      {"vnets: [{id: 1, vni: 1}]\nmigrations:\n  - id: 1\n    valid_pas: [{vnet: 1}]\n",
+       "a valid PA change needs vnet and pa", 6},
+      {"vnets: [{id: 1, vni: 1}]\nmigrations:\n"
+       "  - id: 1\n    mappings: [{vnet: 1, ca: 10.0.0.9, pa: 1.2.3.4, mac: 02:00:00:00:00:09}]\n"
+       "  - id: 2\n    mappings: [{vnet: 1, ca: 10.0.0.9, pa: 1.2.3.5, mac: 02:00:00:00:00:09}]\n",
+       "10.0.0.9 in VNET 1 is staged by migration 1 already", 8},
       {"x: [oops\n", "not valid YAML", 4},  // yaml-cpp names the line where it gave up
   };
   for (const Mistake& m : cases) {

@@ -139,6 +139,26 @@ void read_groups(const Ctx& c, Map& top, Policy& pol) {
   });
 }
 
+/// A mapping's customer address (`ca`).
+model::IpAddr ca_of(const Ctx& c, const YAML::Node& n, const std::string& p, Map& m) {
+  if (!m.has("ca")) fail(c, n, p, "a mapping needs ca, pa and mac");
+  return ip_of(c, m.get("ca"), m.sub("ca"));
+}
+
+/// The rest of a mapping: pa, mac, encap, tunnel_key.
+CaPaMapping mapping_of(const Ctx& c, const YAML::Node& n, const std::string& p, Map& m) {
+  if (!m.has("pa") || !m.has("mac")) fail(c, n, p, "a mapping needs ca, pa and mac");
+  CaPaMapping map{ip_of(c, m.get("pa"), m.sub("pa")), mac_addr_of(c, m.get("mac"), m.sub("mac"))};
+  const std::string encap = m.choice("encap", "vxlan", {"vxlan", "nvgre", "geneve"});
+  map.encap = encap == "nvgre"    ? model::TunnelType::kNvgre
+              : encap == "geneve" ? model::TunnelType::kGeneve
+                                  : model::TunnelType::kVxlan;
+  if (m.has("tunnel_key")) {
+    map.tunnel_key = static_cast<std::uint32_t>(m.u64("tunnel_key", 0, 0, 0xFFFFFF));
+  }
+  return map;
+}
+
 void read_vnets(const Ctx& c, Map& top, Policy& pol, std::set<std::uint32_t>& ids) {
   each(c, top.get("vnets"), "vnets", [&](const YAML::Node& vn, const std::string& vp) {
     Map v(c, vn, vp);
@@ -150,16 +170,8 @@ void read_vnets(const Ctx& c, Map& top, Policy& pol, std::set<std::uint32_t>& id
     net.vni = static_cast<std::uint32_t>(v.u64("vni", 0, 0, 0xFFFFFF));
     each(c, v.get("mappings"), v.sub("mappings"), [&](const YAML::Node& mn, const std::string& mp) {
       Map m(c, mn, mp);
-      if (!m.has("ca") || !m.has("pa") || !m.has("mac")) fail(c, mn, mp, "a mapping needs ca, pa and mac");
-      const model::IpAddr ca = ip_of(c, m.get("ca"), m.sub("ca"));
-      CaPaMapping map{ip_of(c, m.get("pa"), m.sub("pa")), mac_addr_of(c, m.get("mac"), m.sub("mac"))};
-      const std::string encap = m.choice("encap", "vxlan", {"vxlan", "nvgre", "geneve"});
-      map.encap = encap == "nvgre"    ? model::TunnelType::kNvgre
-                  : encap == "geneve" ? model::TunnelType::kGeneve
-                                      : model::TunnelType::kVxlan;
-      if (m.has("tunnel_key")) {
-        map.tunnel_key = static_cast<std::uint32_t>(m.u64("tunnel_key", 0, 0, 0xFFFFFF));
-      }
+      const model::IpAddr ca = ca_of(c, mn, mp, m);
+      const CaPaMapping map = mapping_of(c, mn, mp, m);
       m.done();
       if (!net.mappings.emplace(ca, map).second) {
         fail(c, mn, mp, "duplicate mapping for " + ca.to_string());
@@ -304,6 +316,49 @@ void read_enis(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t
   });
 }
 
+/// Live migrations staged in the policy (docs/vswitch-migration.md): inactive until
+/// Pipeline::activate(id).
+void read_migrations(const Ctx& c, Map& top, Policy& pol) {
+  std::set<std::uint32_t> ids;
+  each(c, top.get("migrations"), "migrations", [&](const YAML::Node& mn, const std::string& mp) {
+    Map g(c, mn, mp);
+    if (!g.has("id")) fail(c, mn, mp, "missing 'id'");
+    const auto id = static_cast<std::uint32_t>(g.u64("id", 0, 1, 0xFFFFFFFFu));
+    if (!ids.insert(id).second) {
+      fail(c, g.get("id"), g.sub("id"), "duplicate migration " + std::to_string(id));
+    }
+    // The pipeline's own checks (a VNET that does not exist, a CA another migration moves),
+    // reported at the entry.
+    const auto stage = [&](const YAML::Node& n, const std::string& p, const auto& fn) {
+      try {
+        fn();
+      } catch (const MigrationError& e) {
+        fail(c, n, p, e.what());
+      }
+    };
+    each(c, g.get("mappings"), g.sub("mappings"), [&](const YAML::Node& n, const std::string& p) {
+      Map m(c, n, p);
+      if (!m.has("vnet")) fail(c, n, p, "missing 'vnet'");
+      const auto vnet = static_cast<std::uint32_t>(m.u64("vnet", 0, 1, 0xFFFFFFFFu));
+      const model::IpAddr ca = ca_of(c, n, p, m);
+      const CaPaMapping map = mapping_of(c, n, p, m);
+      m.done();
+      stage(n, p, [&] { pol.pipeline->stage_mapping(id, vnet, ca, map); });
+    });
+    each(c, g.get("valid_pas"), g.sub("valid_pas"), [&](const YAML::Node& n, const std::string& p) {
+      Map v(c, n, p);
+      if (!v.has("vnet") || !v.has("pa")) fail(c, n, p, "a valid PA change needs vnet and pa");
+      const auto vnet = static_cast<std::uint32_t>(v.u64("vnet", 0, 1, 0xFFFFFFFFu));
+      const model::IpAddr pa = ip_of(c, v.get("pa"), v.sub("pa"));
+      const bool valid = v.boolean("valid", true);
+      v.done();
+      stage(n, p, [&] { pol.pipeline->stage_valid_pa(id, vnet, pa, valid); });
+    });
+    g.done();
+    if (pol.pipeline->shadow(id) == nullptr) fail(c, mn, mp, "a migration stages nothing");
+  });
+}
+
 Policy parse(const Ctx& c, const YAML::Node& root) {
   Map top(c, root, "");
   if (!root.IsMap()) fail(c, root, "", "a policy file is a mapping (nicsim_policy: 1, underlay: ...)");
@@ -330,6 +385,7 @@ Policy parse(const Ctx& c, const YAML::Node& root) {
   read_vnets(c, top, pol, vnets);
   read_mirror_sessions(c, top, pol, sessions);
   read_enis(c, top, pol, vnets, sessions);
+  read_migrations(c, top, pol);
   top.done();
   return pol;
 }
