@@ -338,6 +338,22 @@ TEST_P(MigrationTest, TrafficDuringAMoveReachesTheOldHostUntilTheFlipAndTheNewOn
   EXPECT_EQ(addressed[1][kB], 0u);
   // Nothing was dropped anywhere.
   for (const HostId h : {kA, kB, kC}) EXPECT_EQ(host(h).sw->stats().policy_drops, 0u) << h;
+
+  // B still is a valid PA (the forwards came from it): a stale copy of M left running on B
+  // could still take the connections back. Once the underlay has drained, a second migration
+  // takes B out of the VNET's valid PAs: what B sends into the connections is refused at A,
+  // and M on C keeps them.
+  m.stage_valid_pa(2, kVnet, ip(kPa[kB]), false);
+  m.activate(2);
+  got[kA][1].clear();
+  m_to_a(kB);
+  deliver();
+  EXPECT_TRUE(got[kA][1].empty()) << "B is no valid PA any more";
+  EXPECT_EQ(host(kA).sw->stats().policy_drops, 2u);
+  sent_m.clear();
+  m_to_a(kC);
+  deliver();
+  EXPECT_EQ(sorted(got[kA][1]), sent_m);
 }
 
 TEST_P(MigrationTest, AnAbortedMigrationChangesNothing) {
