@@ -68,6 +68,7 @@ class FlowCache {
   /// The policy version entries are checked against: the owner bumps it on every policy change
   /// (routes, mappings, ENIs; ACL changes are seen through the ENI's stages' versions too).
   void policy_changed() { ++policy_version_; }
+  /// The generation: one more per policy_changed() (a migration's flip is one).
   [[nodiscard]] std::uint64_t policy_version() const { return policy_version_; }
 
   Result lookup(Direction dir, const PacketInfo& p, std::uint64_t now);
