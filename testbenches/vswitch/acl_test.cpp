@@ -288,3 +288,33 @@ TEST(VswitchAcl, AGroupOfManyRulesDecidesAsAScanOfAllItsRules) {
 
 }  // namespace
 }  // namespace nicsim::host::vswitch
+
+namespace nicsim::host::vswitch {
+namespace {
+
+// A range as TCAM prefixes: exactly its ports, and the fewest (the known counts).
+TEST(VswitchAcl, PortMasksCoverExactlyTheRange) {
+  const auto covered = [](const std::vector<PortMask>& m, unsigned p) {
+    for (const PortMask& x : m) {
+      if ((p & x.mask) == x.value) return true;
+    }
+    return false;
+  };
+  for (const PortRange r : {PortRange{40000, 40063}, PortRange{1, 65534}, PortRange{0, 65535},
+                            PortRange{20000, 29999}, PortRange{7, 7}, PortRange{1023, 1024},
+                            PortRange{65535, 65535}}) {
+    const std::vector<PortMask> m = port_masks(r);
+    for (unsigned p = 0; p <= 65535; ++p) {
+      ASSERT_EQ(covered(m, p), r.contains(static_cast<std::uint16_t>(p))) << r.lo << "-" << r.hi
+                                                                          << " port " << p;
+    }
+  }
+  EXPECT_EQ(port_masks({40000, 40063}).size(), 1u);
+  EXPECT_EQ(port_masks({0, 65535}), (std::vector<PortMask>{{0, 0}}));
+  EXPECT_EQ(port_masks({1, 65534}).size(), 30u);  // the worst case
+  EXPECT_EQ(port_masks({1023, 1024}).size(), 2u);
+  EXPECT_TRUE(port_masks({5, 4}).empty());
+}
+
+}  // namespace
+}  // namespace nicsim::host::vswitch

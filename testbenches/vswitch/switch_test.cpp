@@ -888,6 +888,212 @@ TEST_F(SwitchTest, TaggedFramesOfTheSoftwarePathReachTheWire) {
 // VM sent it or as it arrives for it (without the underlay's tunnel), whether the NIC or the
 // software fast path forwards the flow.
 /// A test run twice: the switch offloading to the NIC, and with every packet in software.
+// Several VNICs sharing the physical address (issue 13 item 4, docs/vswitch.md "Several VNICs
+// sharing the physical address"): VM 1 (10.0.0.1, vport 1) owns ports 40000-40999 of the host's
+// address 10.1.0.1 and listens on 40000-40063; VM 2 (10.0.0.5, vport 2) owns 41000-41999 and
+// listens on 41024-41087. The NIC's TCAM steers new connections to a listening port to its VM;
+// outbound connections leave with a port of the VM's own range.
+class SharedAddress : public SwitchTest {
+ protected:
+  SharedAddress() {
+    policy.eni(1).snat = Snat{ip("10.1.0.1"), PortRange{40000, 40999}, ip("10.0.0.1"),
+                              PortRange{40000, 40063}};
+    Eni& e2 = policy.eni(2);
+    e2.routes.insert(pfx("0.0.0.0/0"), {RouteType::kDirect});
+    e2.snat = Snat{ip("10.1.0.1"), PortRange{41000, 41999}, ip("10.0.0.5"),
+                   PortRange{41024, 41087}};
+  }
+  void start2(SwitchConfig c = {}) {
+    start(c);
+    vm2_tx = std::make_unique<TxQueue>(drv, 2, TxQueueConfig{.size_log2 = 6, .vport = 2});
+    rx2 = std::make_unique<RxQueue>(drv, 1, RxQueueConfig{.size_log2 = 6});
+  }
+  /// From the wire: the switch serves what reaches the host; returns the misses it handled.
+  std::size_t receive(const Bytes& f) {
+    w.wire_rx(f);
+    w.settle();
+    return serve();
+  }
+  std::vector<Bytes> send_from_vm2(const Bytes& f) {
+    EXPECT_TRUE(vm2_tx->send(f));
+    served = serve();
+    vm2_tx->reap();
+    return wire();
+  }
+  std::vector<Bytes> to_vm2() {
+    std::vector<Bytes> out;
+    for (const RxPacket& p : rx2->poll()) out.push_back(p.bytes);
+    return out;
+  }
+  static Bytes udp(std::uint64_t smac, std::uint64_t dmac, const char* sip, const char* dip,
+                   std::uint16_t sport, std::uint16_t dport) {
+    return model::PacketBuilder()
+        .eth({.dst = model::MacAddr::from_u64(dmac), .src = model::MacAddr::from_u64(smac)})
+        .ipv4({.src = *model::Ipv4Addr::parse(sip), .dst = *model::Ipv4Addr::parse(dip)})
+        .udp({.sport = sport, .dport = dport})
+        .payload(30)
+        .bytes();
+  }
+  void TearDown() override {
+    vm2_tx.reset();
+    rx2.reset();
+    SwitchTest::TearDown();
+  }
+  std::unique_ptr<TxQueue> vm2_tx;
+  std::unique_ptr<RxQueue> rx2;
+};
+
+TEST_F(SharedAddress, InboundSteeredByPortRangeInTheNic) {
+  start2();
+  using model::tcpflag::kAck;
+  using model::tcpflag::kSyn;
+  // One TCAM rule per protocol and prefix of each listening range (both ranges are one prefix).
+  EXPECT_EQ(sw->steering_rules(1), 2u);
+  EXPECT_EQ(sw->steering_rules(2), 2u);
+  // A new TCP connection to VM 2's listening port: the NIC delivers it to VM 2 with its own
+  // address and MAC; the host only sees the SYN's copy (no miss).
+  const std::uint64_t tcam0 = drv.stats().tcam_hits;
+  EXPECT_EQ(receive(tcp(kNextHop, kUnderlayMac, "198.51.100.7", "10.1.0.1", 5555, 41030, kSyn)),
+            0u);
+  EXPECT_EQ(to_vm2(), std::vector<Bytes>{tcp(kNextHop, kMacVnic2, "198.51.100.7", "10.0.0.5",
+                                             5555, 41030, kSyn)});
+  EXPECT_TRUE(to_vm1().empty());
+  EXPECT_EQ(drv.stats().tcam_hits, tcam0 + 1);
+  EXPECT_EQ(sw->stats().tcp_ctl_copies, 1u);
+  // VM 2's answer leaves from the shared address and the same port (offloaded after the first).
+  for (int i = 0; i < 2; ++i) {
+    const std::uint8_t fl = i == 0 ? kSyn | kAck : kAck;
+    EXPECT_EQ(send_from_vm2(tcp(kMacVnic2, 0x0200000000fe, "10.0.0.5", "198.51.100.7", 41030, 5555,
+                                fl)),
+              std::vector<Bytes>{tcp(kUnderlayMac, kNextHop, "10.1.0.1", "198.51.100.7", 41030,
+                                     5555, fl)});
+    EXPECT_EQ(served, i == 0 ? 1u : 0u);
+  }
+  // UDP to VM 1's listening port: the NIC alone (no copy, no miss).
+  const std::uint64_t exc = sw->stats().exceptions;
+  EXPECT_EQ(receive(udp(kNextHop, kUnderlayMac, "198.51.100.8", "10.1.0.1", 53, 40001)), 0u);
+  EXPECT_EQ(to_vm1(), std::vector<Bytes>{udp(kNextHop, kMacVnic1, "198.51.100.8", "10.0.0.1", 53,
+                                             40001)});
+  EXPECT_EQ(sw->stats().exceptions, exc);
+  EXPECT_TRUE(to_vm2().empty());
+  // ... and VM 1's reply keeps its listening port.
+  EXPECT_EQ(send_from_vm(udp(kMacVnic1, 0x0200000000fe, "10.0.0.1", "198.51.100.8", 40001, 53)),
+            std::vector<Bytes>{udp(kUnderlayMac, kNextHop, "10.1.0.1", "198.51.100.8", 40001, 53)});
+  // A port of VM 1's range it does not listen on, and a port nobody owns: unsolicited, dropped
+  // by the host.
+  EXPECT_EQ(receive(tcp(kNextHop, kUnderlayMac, "198.51.100.7", "10.1.0.1", 5555, 40500, kSyn)),
+            1u);
+  EXPECT_EQ(receive(tcp(kNextHop, kUnderlayMac, "198.51.100.7", "10.1.0.1", 5555, 50000, kSyn)),
+            1u);
+  EXPECT_TRUE(to_vm1().empty());
+  EXPECT_TRUE(to_vm2().empty());
+  // The rules follow the policy: VM 2 going down takes its steering out of the NIC.
+  policy.eni(2).admin_up = false;
+  sw->policy_changed();
+  EXPECT_EQ(sw->steering_rules(2), 0u);
+  EXPECT_EQ(sw->steering_rules(1), 2u);
+}
+
+TEST_F(SharedAddress, OutboundUsesTheVnicsOwnRange) {
+  start2();
+  using model::tcpflag::kAck;
+  using model::tcpflag::kSyn;
+  // The same connection from both VMs: each gets the first port of its own range that is not
+  // a listening one.
+  EXPECT_EQ(send_from_vm(tcp(kMacVnic1, 0x0200000000fe, "10.0.0.1", "192.0.2.7", 1234, 80, kSyn)),
+            std::vector<Bytes>{tcp(kUnderlayMac, kNextHop, "10.1.0.1", "192.0.2.7", 40064, 80,
+                                   kSyn)});
+  EXPECT_EQ(send_from_vm2(tcp(kMacVnic2, 0x0200000000fe, "10.0.0.5", "192.0.2.7", 1234, 80, kSyn)),
+            std::vector<Bytes>{tcp(kUnderlayMac, kNextHop, "10.1.0.1", "192.0.2.7", 41000, 80,
+                                   kSyn)});
+  // The replies reach each VM with its own address and port.
+  EXPECT_EQ(receive(tcp(kNextHop, kUnderlayMac, "192.0.2.7", "10.1.0.1", 80, 40064, kSyn | kAck)),
+            1u);
+  EXPECT_EQ(to_vm1(), std::vector<Bytes>{tcp(kNextHop, kMacVnic1, "192.0.2.7", "10.0.0.1", 80,
+                                             1234, kSyn | kAck)});
+  EXPECT_EQ(receive(tcp(kNextHop, kUnderlayMac, "192.0.2.7", "10.1.0.1", 80, 41000, kSyn | kAck)),
+            1u);
+  EXPECT_EQ(to_vm2(), std::vector<Bytes>{tcp(kNextHop, kMacVnic2, "192.0.2.7", "10.0.0.5", 80,
+                                             1234, kSyn | kAck)});
+  EXPECT_EQ(sw->cache().stats().nat_bound, 2u);
+}
+
+TEST_F(SharedAddress, OverlappingRangesRefused) {
+  // VM 2's range reaching into VM 1's: refused, naming both, before the switch touches the NIC.
+  policy.eni(2).snat->ports = PortRange{40900, 41999};
+  try {
+    policy.check_shared_addresses();
+    ADD_FAILURE() << "overlap accepted";
+  } catch (const SharedAddressError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "ENI 1: shared address 10.1.0.1: ports 40000-40999 overlap ENI 2's 40900-41999")
+        << e.what();
+  }
+  EXPECT_THROW(start2(), SharedAddressError);
+  EXPECT_EQ(ft.size(), 0u) << "nothing installed";
+  // A working policy changed into a collision: refused by policy_changed, the NIC kept as it
+  // was.
+  policy.eni(2).snat->ports = PortRange{41000, 41999};
+  sw.reset();
+  start2();
+  const std::size_t rules = ft.size();
+  policy.eni(2).snat->ports = PortRange{40000, 41999};
+  EXPECT_THROW(sw->policy_changed(), SharedAddressError);
+  EXPECT_EQ(ft.size(), rules);
+  // The other mistakes: port 0, listening ports outside the range, a forwarding into a range.
+  policy.eni(2).snat->ports = PortRange{0, 999};
+  policy.eni(2).snat->listen = PortRange{1, 64};
+  EXPECT_THROW(policy.check_shared_addresses(), SharedAddressError);
+  policy.eni(2).snat->ports = PortRange{41000, 41999};
+  policy.eni(2).snat->listen = PortRange{42000, 42063};
+  EXPECT_THROW(policy.check_shared_addresses(), SharedAddressError);
+  policy.eni(2).snat->listen = PortRange{41024, 41087};
+  policy.eni(1).dnat.push_back({.proto = 6, .public_ip = ip("10.1.0.1"), .public_port = 41500,
+                                .vm_ip = ip("10.0.0.1"), .port = 80});
+  EXPECT_THROW(policy.check_shared_addresses(), SharedAddressError);
+  policy.eni(1).dnat.clear();
+  EXPECT_NO_THROW(policy.check_shared_addresses());
+}
+
+TEST_F(SharedAddress, ExhaustedRangeRefusesNewConnections) {
+  // VM 1's range leaves two ports beside its listening ones.
+  policy.eni(1).snat->ports = PortRange{40000, 40065};
+  start2();
+  using model::tcpflag::kSyn;
+  for (std::uint16_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(send_from_vm(tcp(kMacVnic1, 0x0200000000fe, "10.0.0.1", "192.0.2.7", 1000 + i, 80,
+                               kSyn)),
+              std::vector<Bytes>{tcp(kUnderlayMac, kNextHop, "10.1.0.1", "192.0.2.7", 40064 + i,
+                                     80, kSyn)});
+  }
+  // The third is refused and counted; VM 2's range is untouched.
+  EXPECT_TRUE(send_from_vm(tcp(kMacVnic1, 0x0200000000fe, "10.0.0.1", "192.0.2.7", 1002, 80,
+                               kSyn))
+                  .empty());
+  EXPECT_EQ(sw->cache().stats().nat_refused, 1u);
+  EXPECT_GE(sw->stats().policy_drops, 1u);
+  EXPECT_EQ(send_from_vm2(tcp(kMacVnic2, 0x0200000000fe, "10.0.0.5", "192.0.2.7", 1002, 80, kSyn)),
+            std::vector<Bytes>{tcp(kUnderlayMac, kNextHop, "10.1.0.1", "192.0.2.7", 41000, 80,
+                                   kSyn)});
+}
+
+TEST_F(SharedAddress, AFullTcamLeavesSteeringToTheHost) {
+  // Listening on 1-65534 needs 30 prefixes per protocol: more than the TCAM has left. The rules
+  // are refused as a whole and counted; the host steers the connections instead.
+  policy.eni(2).snat.reset();
+  policy.eni(1).snat = Snat{ip("10.1.0.1"), PortRange{1, 65535}, ip("10.0.0.1"),
+                            PortRange{1, 65534}};
+  start2();
+  EXPECT_EQ(sw->stats().steer_full, 1u);
+  EXPECT_EQ(sw->steering_rules(), 0u);
+  EXPECT_EQ(ft.size(), sw->host_rules()) << "no rule of the refused range left behind";
+  using model::tcpflag::kSyn;
+  EXPECT_EQ(receive(tcp(kNextHop, kUnderlayMac, "198.51.100.7", "10.1.0.1", 5555, 1000, kSyn)),
+            1u);
+  EXPECT_EQ(to_vm1(), std::vector<Bytes>{tcp(kNextHop, kMacVnic1, "198.51.100.7", "10.0.0.1",
+                                             5555, 1000, kSyn)});
+}
+
 class BothPaths : public SwitchTest, public ::testing::WithParamInterface<bool> {};
 
 TEST_P(BothPaths, MirrorSessionsCopyAVmsTrafficToACollectorInBothDirections) {

@@ -24,6 +24,20 @@ bool any_or_empty(const std::vector<T>& v, F&& f) {
 
 }  // namespace
 
+std::vector<PortMask> port_masks(PortRange r) {
+  std::vector<PortMask> out;
+  std::uint32_t lo = r.lo;
+  const std::uint32_t hi = r.hi;
+  while (lo <= hi) {
+    // The largest block starting at lo (aligned: lo's trailing zero bits) that ends by hi.
+    std::uint32_t size = lo == 0 ? 0x10000 : lo & (~lo + 1);
+    while (lo + size - 1 > hi) size >>= 1;
+    out.push_back({static_cast<std::uint16_t>(lo), static_cast<std::uint16_t>(~(size - 1))});
+    lo += size;
+  }
+  return out;
+}
+
 const char* to_string(AclAction a) noexcept {
   switch (a) {
     case AclAction::kPermit: return "permit";

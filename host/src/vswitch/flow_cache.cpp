@@ -26,10 +26,18 @@ std::array<std::uint8_t, 17> addr_key(const model::IpAddr& a) {
 bool FlowCache::bind(std::uint64_t conn, Entry& e, const PacketInfo& p, const Decision& d) {
   Nat n{*d.snat, p.tuple.sport, p.tuple.proto, false, false, p.tuple.src, p.tuple.sport, d.eni};
   std::set<std::uint16_t>* used = nullptr;
-  if (d.snat_ports) {  // NAPT: the lowest free port of the range
+  const std::optional<PortRange>& listen = d.snat_listen;
+  if (listen && listen->contains(p.tuple.sport)) {
+    // A shared address: the VM's listening port (a reply on a connection the NIC steered to
+    // it) is kept; only the reply tuple must be free (below).
+  } else if (d.snat_ports) {  // NAPT: the lowest free port of the range (not a listening one)
     used = &ports_[{addr_key(n.public_ip), n.proto}];
     bool found = false;
     for (unsigned port = d.snat_ports->lo; port <= d.snat_ports->hi; ++port) {
+      if (listen && listen->contains(static_cast<std::uint16_t>(port))) {
+        port = listen->hi;  // the loop's ++ steps past the listening ports
+        continue;
+      }
       if (!used->contains(static_cast<std::uint16_t>(port))) {
         n.public_port = static_cast<std::uint16_t>(port);
         found = true;

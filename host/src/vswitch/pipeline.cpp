@@ -315,6 +315,7 @@ Decision Pipeline::route_outbound(const PacketInfo& p) const {
         if (p.tuple.proto != 6 && p.tuple.proto != 17) return fail("snat_protocol");
         d.snat = e.snat->public_ip;
         d.snat_ports = e.snat->ports;
+        if (e.snat->inbound_to) d.snat_listen = e.snat->listen;
       }
       break;
     case RouteType::kVnet:
@@ -383,6 +384,32 @@ Decision Pipeline::route_inbound(const PacketInfo& p) const {
         d.dnat = true;
         d.rewrite.dst_ip = inside.dst;
         d.rewrite.dport = n.port;
+        d.rewrite.dmac = e.mac;
+        return d;
+      }
+    }
+    // A shared address: the ENI whose range holds the destination port (what the NIC's TCAM
+    // rules do for the ENIs they can serve, Switch).
+    if (p.tuple.proto == 6 || p.tuple.proto == 17) {
+      for (const auto& [id, e] : enis_) {
+        if (!e.snat || !e.snat->inbound_to || !e.snat->listen ||
+            e.snat->public_ip != p.tuple.dst || !e.snat->listen->contains(p.tuple.dport)) {
+          continue;
+        }
+        if (e.vport == 0) return drop(kDir, "eni_unbound", id);
+        if (!e.admin_up) return drop(kDir, "eni_down", id);
+        FlowTuple inside = p.tuple;
+        inside.dst = *e.snat->inbound_to;
+        Decision d;
+        d.direction = kDir;
+        d.eni = id;
+        d.acl = e.acl(kDir, inside.src.is_v6()).evaluate(inside);
+        if (!d.acl.allow) return acl_drop(kDir, id, d.acl);
+        d.kind = Decision::Kind::kToVnic;
+        d.vport = e.vport;
+        d.dnat = true;  // the flow cache binds it: the VM's replies leave from the same port
+        d.rewrite.dst_ip = inside.dst;
+        d.rewrite.dport = inside.dport;
         d.rewrite.dmac = e.mac;
         return d;
       }
@@ -562,6 +589,64 @@ bool Pipeline::account(const Decision& d, std::uint64_t overlay_bytes, std::uint
 MeterCounters Pipeline::meter_bucket(std::uint32_t eni, std::uint32_t meter_class) const {
   const auto it = buckets_.find(std::uint64_t{eni} << 32 | meter_class);
   return it == buckets_.end() ? MeterCounters{} : it->second;
+}
+
+}  // namespace nicsim::host::vswitch
+
+namespace nicsim::host::vswitch {
+
+namespace {
+
+std::string range_name(const PortRange& r) {
+  return std::to_string(r.lo) + "-" + std::to_string(r.hi);
+}
+
+}  // namespace
+
+void Pipeline::check_shared_addresses() const {
+  for (const auto& [id, e] : enis_) {
+    if (!e.snat || !e.snat->inbound_to) continue;
+    const Snat& s = *e.snat;
+    const std::string who = "ENI " + std::to_string(id) + ": shared address " +
+                            s.public_ip.to_string();
+    if (!s.ports) throw SharedAddressError(who + ": a shared address needs a port range");
+    if (s.ports->lo == 0 || s.ports->lo > s.ports->hi) {
+      throw SharedAddressError(who + ": port range " + range_name(*s.ports) +
+                               " is not within 1..65535 or is empty");
+    }
+    if (!s.listen) throw SharedAddressError(who + ": a shared address needs listening ports");
+    if (s.listen->lo > s.listen->hi || s.listen->lo < s.ports->lo ||
+        s.listen->hi > s.ports->hi) {
+      throw SharedAddressError(who + ": listening ports " + range_name(*s.listen) +
+                               " are not inside its range " + range_name(*s.ports));
+    }
+    if (s.inbound_to->version() != s.public_ip.version()) {
+      throw SharedAddressError(who + ": the VM's address " + s.inbound_to->to_string() +
+                               " is of the other address family");
+    }
+    for (const auto& [other, o] : enis_) {
+      if (other == id) continue;
+      if (o.snat && o.snat->ports && o.snat->public_ip == s.public_ip &&
+          o.snat->ports->lo <= s.ports->hi && s.ports->lo <= o.snat->ports->hi) {
+        throw SharedAddressError(who + ": ports " + range_name(*s.ports) + " overlap ENI " +
+                                 std::to_string(other) + "'s " + range_name(*o.snat->ports));
+      }
+      for (const Dnat& n : o.dnat) {
+        if (n.public_ip == s.public_ip && s.ports->contains(n.public_port)) {
+          throw SharedAddressError(who + ": port " + std::to_string(n.public_port) +
+                                   " of its range " + range_name(*s.ports) +
+                                   " is forwarded to ENI " + std::to_string(other));
+        }
+      }
+    }
+    for (const Dnat& n : e.dnat) {
+      if (n.public_ip == s.public_ip && s.ports->contains(n.public_port)) {
+        throw SharedAddressError(who + ": port " + std::to_string(n.public_port) +
+                                 " of its range " + range_name(*s.ports) +
+                                 " is also a port forwarding");
+      }
+    }
+  }
 }
 
 }  // namespace nicsim::host::vswitch

@@ -111,12 +111,16 @@ Switch::~Switch() {
     flush();
     for (auto& [id, d] : delivery_) (void)ft_.destroy(d.flow);
     for (auto& [id, d] : bridged_) (void)ft_.destroy(d.flow);
+    for (auto& [id, st] : steering_) {
+      for (const Flow f : st.flows) (void)ft_.destroy(f);
+    }
     for (const Flow f : catch_all_) (void)ft_.destroy(f);
   } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
   }
 }
 
 void Switch::bring_up() {
+  policy_.check_shared_addresses();
   exc_ = std::make_unique<RxQueue>(RxQueue::exception(drv_, cfg_.exception_ring));
   txq_ = std::make_unique<TxQueue>(
       drv_, cfg_.host_txq, TxQueueConfig{.size_log2 = 10, .buf_size = 16384, .vport = kHostVport});
@@ -191,6 +195,97 @@ void Switch::sync_delivery_rules() {
     if (e.vport == 0 || !e.bridge) return std::nullopt;
     return Delivery{e.mac.bytes(), e.vport, e.bridge->vlan, {}};
   });
+  sync_steering_rules();
+}
+
+std::optional<Switch::Steering> Switch::steering_of(const Eni& e) const {
+  if (!cfg_.offload || !e.snat || !e.snat->inbound_to || !e.snat->listen || e.vport == 0 ||
+      !e.admin_up || !e.mirror.empty()) {
+    return std::nullopt;
+  }
+  // The NIC cannot evaluate ACL stages: an ENI with inbound groups is decided by the host.
+  for (const AclStages* st : {&e.inbound_acl, &e.inbound_acl_v6}) {
+    for (unsigned i = 0; i < AclStages::kStages; ++i) {
+      if (st->group(i) != nullptr) return std::nullopt;
+    }
+  }
+  return Steering{*e.snat, e.vport, e.mac.bytes(), {}};
+}
+
+void Switch::sync_steering_rules() {
+  const auto& enis = policy_.enis();
+  for (auto it = steering_.begin(); it != steering_.end();) {
+    const auto e = enis.find(it->first);
+    const std::optional<Steering> w = e != enis.end() ? steering_of(e->second) : std::nullopt;
+    if (w && w->snat == it->second.snat && w->vport == it->second.vport &&
+        w->mac == it->second.mac && !it->second.flows.empty()) {
+      ++it;
+      continue;
+    }
+    for (const Flow f : it->second.flows) (void)ft_.destroy(f);
+    it = steering_.erase(it);
+  }
+  for (const auto& [id, eni] : enis) {
+    if (steering_.contains(id)) continue;
+    std::optional<Steering> w = steering_of(eni);
+    if (!w) continue;
+    // From the wire to the address, a listening port: the VM's address and MAC, its VNIC.
+    // The address is matched exactly, the port as the range's prefixes (port_masks).
+    const model::IpAddr& a = w->snat.public_ip;
+    const model::IpAddr& vm = *w->snat.inbound_to;
+    FlowItem l3 = a.is_v4() ? FlowItem{ItemIpv4{{.spec = Ipv4Hdr{.dst = a.v4().value()},
+                                                 .mask = Ipv4Hdr{.dst = 0xFFFFFFFFu}}}}
+                            : FlowItem{ItemIpv6{{.spec = Ipv6Hdr{.dst = a.v6().bytes()},
+                                                 .mask = Ipv6Hdr{.dst = Ipv6{
+                                                     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                                     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                                     0xff, 0xff}}}}};
+    FlowAction to_vm = vm.is_v4() ? FlowAction{ActionSetIpv4Dst{vm.v4().value()}}
+                                  : FlowAction{ActionSetIpv6Dst{vm.v6().bytes()}};
+    const FlowAttr attr{.priority = cfg_.host_rule_priority,
+                        .ingress_vport = 0,
+                        .placement = Placement::kTcam};
+    std::vector<FlowRule> rules;
+    for (const PortMask& pm : port_masks(*w->snat.listen)) {
+      FlowItem tcp = ItemTcp{{.spec = TcpHdr{.dport = pm.value}, .mask = TcpHdr{.dport = pm.mask}}};
+      FlowItem udp = ItemUdp{{.spec = UdpHdr{.dport = pm.value}, .mask = UdpHdr{.dport = pm.mask}}};
+      // TCP: the connection's SYN, FIN and RST also reach the host (its tracking: the VM's
+      // replies find the connection and leave from the same port).
+      rules.push_back({attr, {ItemEth{}, l3, tcp},
+                       {ActionTcpCtlCopy{}, to_vm, ActionSetMacDst{w->mac}, ActionVnic{w->vport}}});
+      rules.push_back({attr, {ItemEth{}, l3, udp},
+                       {to_vm, ActionSetMacDst{w->mac}, ActionVnic{w->vport}}});
+    }
+    // All of the range or none: a range the TCAM has no room for is steered by the host (the
+    // slow path decides the same), counted.
+    bool full = false;
+    for (const FlowRule& r : rules) {
+      auto f = ft_.create(r);
+      if (!f) {
+        if (f.error().type != FlowError::Type::kTableFull) throw FlowException(f.error());
+        full = true;
+        break;
+      }
+      w->flows.push_back(*f);
+    }
+    if (full) {
+      for (const Flow f : w->flows) (void)ft_.destroy(f);
+      ++stats_.steer_full;
+      continue;
+    }
+    steering_.emplace(id, std::move(*w));
+  }
+}
+
+std::size_t Switch::steering_rules() const {
+  std::size_t n = 0;
+  for (const auto& [id, st] : steering_) n += st.flows.size();
+  return n;
+}
+
+std::size_t Switch::steering_rules(std::uint32_t eni) const {
+  const auto it = steering_.find(eni);
+  return it == steering_.end() ? 0 : it->second.flows.size();
 }
 
 std::pair<EncapTemplate, Switch::EncapKey> Switch::tunnel(fmt::EncapTunnel type,
@@ -646,6 +741,7 @@ void Switch::mirror(const RxPacket& p, const Decision& d, bool parsed) {
 }
 
 std::size_t Switch::policy_changed() {
+  policy_.check_shared_addresses();
   cache_.policy_changed();
   software_only_.clear();  // their decisions may be offloadable now
   if (exc_) sync_delivery_rules();

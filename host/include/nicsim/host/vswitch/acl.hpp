@@ -43,6 +43,16 @@ struct PortRange {
   friend bool operator==(const PortRange&, const PortRange&) = default;
 };
 
+/// A port value under a mask: the ports p with (p & mask) == value.
+struct PortMask {
+  std::uint16_t value = 0, mask = 0;
+  friend bool operator==(const PortMask&, const PortMask&) = default;
+};
+/// The fewest (value, mask) pairs whose ports are exactly `r` (a TCAM matches a range only as
+/// prefixes: the aligned power-of-two blocks, largest first; at most 30 for a 16-bit range).
+/// Empty for an empty range (lo > hi).
+[[nodiscard]] std::vector<PortMask> port_masks(PortRange r);
+
 /// A 64-bit mix (MurmurHash3's finalizer): every bit of `x` reaches every bit of the result.
 [[nodiscard]] constexpr std::uint64_t hash_mix(std::uint64_t x) noexcept {
   x ^= x >> 33;

@@ -176,9 +176,29 @@ struct MeterCounters {
 /// come back to it. With `ports`, each connection gets a port of the range (NAPT: many VMs
 /// behind one address); without, the VM's own port is kept (1:1: the address is the VM's
 /// alone).
+///
+/// A shared address (docs/vswitch.md, "Several VNICs sharing the physical address"): with
+/// `inbound_to` and `listen` set, `ports` is this ENI's own part of `public_ip` (usually the
+/// host's physical address), which other ENIs share with ranges of their own, disjoint
+/// (Pipeline::check_shared_addresses). `listen` (inside `ports`) are the VM's listening ports:
+/// new TCP and UDP connections from the underlay to one of them go to the VM at `inbound_to`,
+/// the port kept (the switch steers them in the NIC's TCAM), and the VM's packets from one of
+/// them leave from that same port (its replies). Its other connections get a port of the rest
+/// of the range (NAPT; the listening ports are never handed out, so a NAT reply is never taken
+/// for a new connection).
 struct Snat {
   model::IpAddr public_ip;
   std::optional<PortRange> ports{};
+  std::optional<model::IpAddr> inbound_to{};
+  std::optional<PortRange> listen{};
+  friend bool operator==(const Snat&, const Snat&) = default;
+};
+
+/// A shared address the policy refuses (Pipeline::check_shared_addresses): the message names
+/// the ENIs and ranges.
+class SharedAddressError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
 };
 
 /// Destination NAT (port forwarding) to an ENI's VM: connections from the underlay to
@@ -311,6 +331,9 @@ struct Decision {
   /// kDirect: source NAT to this address (the connection's port is the flow cache's to give).
   std::optional<model::IpAddr> snat{};
   std::optional<PortRange> snat_ports{};  // NAPT's range; none: 1:1 (the port is kept)
+  /// A shared address's listening ports (Snat::listen): a source port among them is kept (a
+  /// reply on a connection steered to the VM); NAPT never hands them out.
+  std::optional<PortRange> snat_listen{};
   /// kToVnic: a connection forwarded by DNAT (its replies leave translated back: the flow
   /// cache binds them to it).
   bool dnat = false;
@@ -418,6 +441,14 @@ class Pipeline {
   [[nodiscard]] bool activated(std::uint32_t migration) const {
     return activated_.contains(migration);
   }
+
+  /// Throws SharedAddressError when the shared addresses (Snat::inbound_to) are inconsistent:
+  /// a shared range without `ports`, `inbound_to` or `listen`, starting at port 0 or empty, a
+  /// `listen` not inside `ports`, a VM address of another family; two ENIs' ranges on one
+  /// address that overlap (when either is shared: plain NAPT ranges may share their ports); a
+  /// port forwarding (Dnat) to a port of a shared range. The
+  /// policy front-ends and the switch (bring_up, policy_changed) call it before using a policy.
+  void check_shared_addresses() const;
 
   /// The slow path's decision for a packet of either direction (the table above, then the
   /// ENIs' mirror rules); inbound from a tunnel, with the underlay source it was made for.

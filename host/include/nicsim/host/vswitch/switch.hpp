@@ -92,6 +92,9 @@ class Switch {
                                          // connection keeps its flows
     std::uint64_t underlay_moved = 0;  // ... that it accepts (a VM moved): the connection's NIC
                                        // flows of that direction replaced
+    std::uint64_t steer_full = 0;      // shared-address ENIs whose range rules the TCAM had no
+                                       // room for (at a bring_up or policy_changed): their new
+                                       // inbound connections are steered by the host instead
   };
 
   /// The switch owns the exception ring and transmit queue `cfg.host_txq` (created by
@@ -101,8 +104,9 @@ class Switch {
   Switch(const Switch&) = delete;
   Switch& operator=(const Switch&) = delete;
 
-  /// Exception ring, host transmit queue, the host port's delivery rules. Throws DriverError
-  /// (a missing block or queue) or FlowException (a delivery rule the NIC refuses).
+  /// Exception ring, host transmit queue, the host port's delivery rules, the shared addresses'
+  /// steering rules. Throws DriverError (a missing block or queue), FlowException (a delivery
+  /// rule the NIC refuses) or SharedAddressError (Pipeline::check_shared_addresses).
   void bring_up();
   /// Handles up to `budget` frames of the exception ring at time `now` (ns, the caller's clock:
   /// connection tracking and aging count it); returns the frames handled.
@@ -110,6 +114,7 @@ class Switch {
   /// Call after every policy change (routes, mappings, ENIs, ACLs): cached decisions recompute,
   /// offloaded flows whose decision changed are replaced or removed in the NIC, the host port's
   /// delivery rules follow the ENIs. Returns the offloaded flows whose NIC entry changed.
+  /// SharedAddressError (Pipeline::check_shared_addresses) before anything changes.
   std::size_t policy_changed();
   /// Live migration's flip on this host (Pipeline::activate, docs/vswitch-migration.md): every
   /// change staged under `migration` becomes the policy at once, then policy_changed() (one
@@ -148,8 +153,12 @@ class Switch {
   /// The switch's own TCAM rules: the host port's and the bridged VMs' delivery rules, the
   /// wire catch-alls.
   [[nodiscard]] std::size_t host_rules() const {
-    return delivery_.size() + bridged_.size() + catch_all_.size();
+    return delivery_.size() + bridged_.size() + catch_all_.size() + steering_rules();
   }
+  /// TCAM rules steering new connections to shared addresses to their ENIs' VNICs.
+  [[nodiscard]] std::size_t steering_rules() const;
+  /// The steering rules of ENI `eni` (0: none, e.g. the TCAM had no room for them).
+  [[nodiscard]] std::size_t steering_rules(std::uint32_t eni) const;
   /// Encap templates in use (distinct tunnel destinations offloaded).
   [[nodiscard]] std::size_t encap_templates_used() const { return encaps_.size(); }
 
@@ -260,6 +269,21 @@ class Switch {
   bool send(std::span<const std::uint8_t> frame, std::optional<std::uint8_t> vport);
   void flush_tx();
   void sync_delivery_rules();
+  /// A shared address's listening ports of one ENI in the NIC: TCAM rules (from the wire,
+  /// destination the address, TCP or UDP destination port under a mask: port_masks()) that
+  /// rewrite the destination to the VM and deliver to its VNIC (TCP: SYN, FIN and RST copied to
+  /// the host, which tracks the connection). What they were made from, to see when they
+  /// change.
+  struct Steering {
+    Snat snat;
+    unsigned vport = 0;
+    Mac mac{};
+    std::vector<Flow> flows;
+  };
+  /// What ENI `e`'s steering rules should be; none when the NIC cannot steer for it (no shared
+  /// range, no VNIC, down, inbound ACL stages or mirror rules, which the host applies).
+  [[nodiscard]] std::optional<Steering> steering_of(const Eni& e) const;
+  void sync_steering_rules();
   /// Makes `have` (rules from `ingress`) what `want` says of each ENI.
   void sync_rules(std::map<std::uint32_t, Delivery>& have, unsigned ingress,
                   const std::function<std::optional<Delivery>(const Eni&)>& want);
@@ -277,6 +301,7 @@ class Switch {
   std::map<std::uint32_t, Delivery> delivery_;  // by ENI: from the host port
   std::map<std::uint32_t, Delivery> bridged_;   // by ENI: from the wire (bridged VMs)
   std::vector<Flow> catch_all_;
+  std::map<std::uint32_t, Steering> steering_;  // by ENI: shared addresses' ranges
   struct Sw;  // the software fast path's parser, transposer and compiled actions
   std::unique_ptr<Sw> sw_;
   unsigned tx_pending_ = 0;  // frames queued since the last doorbell
