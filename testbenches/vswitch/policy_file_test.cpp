@@ -244,5 +244,57 @@ TEST(VswitchPolicyFile, MistakesNameTheFileLineAndKey) {
   EXPECT_THROW((void)load_policy("/nonexistent/policy.yaml"), PolicyError);
 }
 
+// Several VNICs sharing the physical address: the scenario's policy reads as written, and a
+// collision among the shared ranges is an error at the ENI that makes it (file, line, both
+// ranges).
+TEST(VswitchPolicyFile, SharedAddressRangesReadAsWrittenAndCollisionsAreRefused) {
+  const Policy p =
+      load_policy(std::string(NICSIM_TRACE_DIR) + "/scenarios/vswitch/shared-address.yaml");
+  const Eni* e1 = p.pipeline->find_eni(1);
+  const Eni* e2 = p.pipeline->find_eni(2);
+  ASSERT_TRUE(e1 != nullptr && e2 != nullptr && e1->snat && e2->snat);
+  EXPECT_EQ(*e1->snat, (Snat{ip("100.64.0.1"), PortRange{64, 4095}, ip("10.1.0.99"),
+                             PortRange{64, 127}}));
+  EXPECT_EQ(*e2->snat, (Snat{ip("100.64.0.1"), PortRange{4096, 12287}, ip("10.1.0.200"),
+                             PortRange{8064, 8191}}));
+  const std::string head =
+      "nicsim_policy: 1\nunderlay: {pa: 100.64.0.1}\nvnets: [{id: 1, vni: 1}]\nenis:\n"
+      "  - id: 1\n    mac: 02:00:00:00:00:01\n    vnet: 1\n    vport: 1\n"
+      "    snat: {public_ip: 100.64.0.1, ports: 1000-1999, inbound_to: 10.0.0.1, listen: 1000}\n";
+  const std::vector<Mistake> cases = {
+      {"  - id: 2\n    mac: 02:00:00:00:00:02\n    vnet: 1\n    vport: 2\n"
+       "    snat: {public_ip: 100.64.0.1, ports: 1500-2999, inbound_to: 10.0.0.2, listen: 2000}\n",
+       "enis[1].snat: ENI 1: shared address 100.64.0.1: ports 1000-1999 overlap ENI 2's "
+       "1500-2999", 14},
+      {"  - id: 2\n    mac: 02:00:00:00:00:02\n    vnet: 1\n    vport: 2\n"
+       "    snat: {public_ip: 100.64.0.1, ports: 0-999, inbound_to: 10.0.0.2, listen: 80}\n",
+       "port range 0-999 is not within 1..65535", 14},
+      {"  - id: 2\n    mac: 02:00:00:00:00:02\n    vnet: 1\n    vport: 2\n"
+       "    snat: {public_ip: 100.64.0.1, ports: 2000-2999, inbound_to: 10.0.0.2, listen: 80}\n",
+       "listening ports 80-80 are not inside its range 2000-2999", 14},
+      {"  - id: 2\n    mac: 02:00:00:00:00:02\n    vnet: 1\n    vport: 2\n"
+       "    snat: {public_ip: 100.64.0.1, ports: 2000-2999, inbound_to: 10.0.0.2}\n",
+       "a shared address needs listening ports", 14},
+      {"  - id: 2\n    mac: 02:00:00:00:00:02\n    vnet: 1\n    vport: 2\n"
+       "    snat: {public_ip: 100.64.0.1, ports: 2000-70000}\n",
+       "port 70000 is above 65535", 14},
+      {"  - id: 2\n    mac: 02:00:00:00:00:02\n    vnet: 1\n    vport: 2\n"
+       "    dnat: [{public_ip: 100.64.0.1, public_port: 1500, vm_ip: 10.0.0.2, port: 80}]\n",
+       "port 1500 of its range 1000-1999 is forwarded to ENI 2", 10},
+  };
+  for (const Mistake& m : cases) {
+    SCOPED_TRACE(m.yaml);
+    try {
+      (void)parse_policy(head + m.yaml, "p.yaml");
+      ADD_FAILURE() << "accepted";
+    } catch (const PolicyError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(m.message), std::string::npos) << what;
+      EXPECT_EQ(what.rfind("p.yaml:" + std::to_string(m.line) + ":", 0), 0u) << what;
+    }
+  }
+  EXPECT_NO_THROW((void)parse_policy(head, "p.yaml"));
+}
+
 }  // namespace
 }  // namespace nicsim::host::vswitch

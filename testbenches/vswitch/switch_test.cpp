@@ -17,6 +17,9 @@
 #include "nicsim/host/vswitch/switch.hpp"
 #include "nicsim/model/flow_key.hpp"
 #include "nicsim/model/hash.hpp"
+#include "nicsim/model/parse.hpp"
+#include "nicsim/model/pcap_io.hpp"
+#include "nicsim/host/vswitch/policy_file.hpp"
 #include "vm_frame.hpp"
 
 namespace nicsim::host::vswitch {
@@ -1092,6 +1095,84 @@ TEST_F(SharedAddress, AFullTcamLeavesSteeringToTheHost) {
             1u);
   EXPECT_EQ(to_vm1(), std::vector<Bytes>{tcp(kNextHop, kMacVnic1, "198.51.100.7", "10.0.0.1",
                                              5555, 1000, kSyn)});
+}
+
+// The example of the scenario traces/scenarios/shared-address.yaml (its policy file and its
+// captures) on the NIC: what its text says of each frame, worked out here from the ports. From
+// the wire to 100.64.0.1: ports 64-127 to VM 1 (10.1.0.99), 8064-8191 to VM 2 (10.1.0.200), by
+// the NIC alone; any other port is nobody's. VM 1's frames leave from 100.64.0.1 with a port of
+// 128-4095. On the Verilated NIC (sim.*) the rules fit its 16 TCAM entries.
+class SharedAddressExample : public test::HostTest {};
+
+TEST_F(SharedAddressExample, TheScenariosTrafficIsSteeredByPort) {
+  const std::string dir = std::string(NICSIM_TRACE_DIR) + "/scenarios/vswitch/";
+  vnic(1, 0, 1);
+  vnic(2, 1, 1);
+  Policy pol = load_policy(dir + "shared-address.yaml");
+  FlowTable ft(drv);
+  SwitchConfig c = pol.config;
+  c.exception_ring = {.size_log2 = 6, .buf_size = 2048};
+  auto sw = std::make_unique<Switch>(drv, ft, *pol.pipeline, c);
+  sw->bring_up();
+  EXPECT_EQ(sw->steering_rules(), 4u);
+  EXPECT_EQ(sw->stats().steer_full, 0u);
+  TxQueue vm(drv, 1, TxQueueConfig{.size_log2 = 6, .vport = 1});
+  std::array<std::unique_ptr<RxQueue>, 2> rx{
+      std::make_unique<RxQueue>(drv, 0, RxQueueConfig{.size_log2 = 6}),
+      std::make_unique<RxQueue>(drv, 1, RxQueueConfig{.size_log2 = 6})};
+  const auto serve = [&] {
+    w.settle();
+    while (sw->service(kSec) != 0) w.settle();
+    w.settle();
+  };
+  const auto misses = [&] { return sw->stats().exceptions - sw->stats().tcp_ctl_copies; };
+  std::array<std::size_t, 2> got{}, want{};
+  std::size_t nobodys = 0;
+  for (const model::Frame& f : model::read_capture(dir + "shared-address-wire.pcap")) {
+    const model::ParseResult pr = model::parse(f.data);
+    const unsigned port = pr.outer().l4.dport;
+    const int to = port >= 64 && port <= 127 ? 0 : port >= 8064 && port <= 8191 ? 1 : -1;
+    const std::uint64_t m0 = misses();
+    w.wire_rx(f.data);
+    serve();
+    for (unsigned v = 0; v < 2; ++v) {
+      for (const RxPacket& p : rx[v]->poll()) {
+        ++got[v];
+        EXPECT_EQ(static_cast<int>(v), to) << "port " << port;
+        const model::ParseResult got_pr = model::parse(p.bytes);
+        const model::Level& l = got_pr.outer();
+        EXPECT_EQ(l.ip.dst.to_string(), v == 0 ? "10.1.0.99" : "10.1.0.200");
+        EXPECT_EQ(l.l4.dport, port);
+        EXPECT_EQ(l.eth.dst.to_u64(), v == 0 ? kMacVnic1 : kMacVnic2);
+      }
+    }
+    if (to >= 0) {
+      ++want[static_cast<unsigned>(to)];
+      EXPECT_EQ(misses(), m0) << "steered by the NIC alone, port " << port;
+    } else {
+      ++nobodys;
+    }
+  }
+  EXPECT_EQ(got, want);
+  EXPECT_GT(want[0], 0u);
+  EXPECT_GT(want[1], 0u);
+  EXPECT_GT(nobodys, 0u);
+  std::size_t out = 0;
+  for (const model::Frame& f : model::read_capture(dir + "shared-address-vm1.pcap")) {
+    ASSERT_TRUE(vm.send(f.data));
+    serve();
+    (void)vm.reap();
+    while (auto x = w.wire_tx()) {
+      ++out;
+      const model::ParseResult out_pr = model::parse(x->data);
+      const model::Level& l = out_pr.outer();
+      EXPECT_EQ(l.ip.src.to_string(), "100.64.0.1");
+      EXPECT_GE(l.l4.sport, 128u);
+      EXPECT_LE(l.l4.sport, 4095u);
+    }
+  }
+  EXPECT_EQ(out, 60u) << "every frame of VM 1 left";
+  sw->flush();
 }
 
 class BothPaths : public SwitchTest, public ::testing::WithParamInterface<bool> {};

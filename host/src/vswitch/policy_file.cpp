@@ -250,6 +250,9 @@ void read_enis(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t
       if (!n.has("public_ip")) fail(c, e.get("snat"), e.sub("snat"), "missing 'public_ip'");
       Snat sn{ip_of(c, n.get("public_ip"), n.sub("public_ip"))};
       if (n.has("ports")) sn.ports = port_range_of(c, n.get("ports"), n.sub("ports"));
+      // A shared address (docs/vswitch.md): the VM's address and listening ports.
+      if (n.has("inbound_to")) sn.inbound_to = ip_of(c, n.get("inbound_to"), n.sub("inbound_to"));
+      if (n.has("listen")) sn.listen = port_range_of(c, n.get("listen"), n.sub("listen"));
       n.done();
       eni.snat = sn;
     }
@@ -313,6 +316,13 @@ void read_enis(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t
            eni.inbound_routes.push_back(ir);
          });
     e.done();
+    // Shared addresses against the ENIs read so far: a collision is reported at the ENI that
+    // makes it.
+    try {
+      pol.pipeline->check_shared_addresses();
+    } catch (const SharedAddressError& x) {
+      fail(c, e.has("snat") ? e.get("snat") : en, e.has("snat") ? e.sub("snat") : ep, x.what());
+    }
   });
 }
 
