@@ -164,6 +164,21 @@ struct Mistake {
   int line;
 };
 
+/// Each case, after `head`, is refused with its message at its line.
+void expect_refused(const std::string& head, const std::vector<Mistake>& cases) {
+  for (const Mistake& m : cases) {
+    SCOPED_TRACE(m.yaml);
+    try {
+      (void)parse_policy(head + m.yaml, "p.yaml");
+      ADD_FAILURE() << "accepted";
+    } catch (const PolicyError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(m.message), std::string::npos) << what;
+      EXPECT_EQ(what.rfind("p.yaml:" + std::to_string(m.line) + ":", 0), 0u) << what;
+    }
+  }
+}
+
 TEST(VswitchPolicyFile, MistakesNameTheFileLineAndKey) {
   const std::string head =
       "nicsim_policy: 1\n"
@@ -228,17 +243,7 @@ TEST(VswitchPolicyFile, MistakesNameTheFileLineAndKey) {
        "10.0.0.9 in VNET 1 is staged by migration 1 already", 8},
       {"x: [oops\n", "not valid YAML", 4},  // yaml-cpp names the line where it gave up
   };
-  for (const Mistake& m : cases) {
-    SCOPED_TRACE(m.yaml);
-    try {
-      (void)parse_policy(head + m.yaml, "p.yaml");
-      ADD_FAILURE() << "accepted";
-    } catch (const PolicyError& e) {
-      const std::string what = e.what();
-      EXPECT_NE(what.find(m.message), std::string::npos) << what;
-      EXPECT_EQ(what.rfind("p.yaml:" + std::to_string(m.line) + ":", 0), 0u) << what;
-    }
-  }
+  expect_refused(head, cases);
   EXPECT_THROW((void)parse_policy("underlay: {pa: 1.2.3.4}\n", "p.yaml"), PolicyError);
   EXPECT_THROW((void)parse_policy("nicsim_policy: 1\n", "p.yaml"), PolicyError);
   EXPECT_THROW((void)load_policy("/nonexistent/policy.yaml"), PolicyError);
@@ -282,17 +287,7 @@ TEST(VswitchPolicyFile, SharedAddressRangesReadAsWrittenAndCollisionsAreRefused)
        "    dnat: [{public_ip: 100.64.0.1, public_port: 1500, vm_ip: 10.0.0.2, port: 80}]\n",
        "port 1500 of its range 1000-1999 is forwarded to ENI 2", 10},
   };
-  for (const Mistake& m : cases) {
-    SCOPED_TRACE(m.yaml);
-    try {
-      (void)parse_policy(head + m.yaml, "p.yaml");
-      ADD_FAILURE() << "accepted";
-    } catch (const PolicyError& e) {
-      const std::string what = e.what();
-      EXPECT_NE(what.find(m.message), std::string::npos) << what;
-      EXPECT_EQ(what.rfind("p.yaml:" + std::to_string(m.line) + ":", 0), 0u) << what;
-    }
-  }
+  expect_refused(head, cases);
   EXPECT_NO_THROW((void)parse_policy(head, "p.yaml"));
 }
 

@@ -363,55 +363,44 @@ Decision Pipeline::route_inbound(const PacketInfo& p) const {
   // source-NATed connection is decided by the flow cache from the connection; anything else is
   // unsolicited.
   if (!p.tunnelled) {
+    // To ENI `id`'s VM at `vm_ip`:`port` (through its inbound ACL), bound by the flow cache as
+    // a forwarded connection: the VM's replies leave from the address and port it was sent to.
+    const auto forward = [&](std::uint32_t id, const Eni& e, const model::IpAddr& vm_ip,
+                             std::uint16_t port) {
+      if (e.vport == 0) return drop(kDir, "eni_unbound", id);
+      if (!e.admin_up) return drop(kDir, "eni_down", id);
+      FlowTuple inside = p.tuple;
+      inside.dst = vm_ip;
+      inside.dport = port;
+      Decision d;
+      d.direction = kDir;
+      d.eni = id;
+      d.acl = e.acl(kDir, inside.src.is_v6()).evaluate(inside);
+      if (!d.acl.allow) return acl_drop(kDir, id, d.acl);
+      d.kind = Decision::Kind::kToVnic;
+      d.vport = e.vport;
+      d.dnat = true;
+      d.rewrite.dst_ip = inside.dst;
+      d.rewrite.dport = port;
+      d.rewrite.dmac = e.mac;
+      return d;
+    };
     for (const auto& [id, e] : enis_) {
       for (const Dnat& n : e.dnat) {
-        if (n.public_ip != p.tuple.dst || n.public_port != p.tuple.dport ||
-            n.proto != p.tuple.proto) {
-          continue;
+        if (n.public_ip == p.tuple.dst && n.public_port == p.tuple.dport &&
+            n.proto == p.tuple.proto) {
+          return forward(id, e, n.vm_ip, n.port);
         }
-        if (e.vport == 0) return drop(kDir, "eni_unbound", id);
-        if (!e.admin_up) return drop(kDir, "eni_down", id);
-        FlowTuple inside = p.tuple;
-        inside.dst = n.vm_ip;
-        inside.dport = n.port;
-        Decision d;
-        d.direction = kDir;
-        d.eni = id;
-        d.acl = e.acl(kDir, inside.src.is_v6()).evaluate(inside);
-        if (!d.acl.allow) return acl_drop(kDir, id, d.acl);
-        d.kind = Decision::Kind::kToVnic;
-        d.vport = e.vport;
-        d.dnat = true;
-        d.rewrite.dst_ip = inside.dst;
-        d.rewrite.dport = n.port;
-        d.rewrite.dmac = e.mac;
-        return d;
       }
     }
-    // A shared address: the ENI whose range holds the destination port (what the NIC's TCAM
-    // rules do for the ENIs they can serve, Switch).
+    // A shared address: the ENI listening on the destination port, the port kept (what the
+    // NIC's TCAM rules do for the ENIs they can serve, Switch).
     if (p.tuple.proto == 6 || p.tuple.proto == 17) {
       for (const auto& [id, e] : enis_) {
-        if (!e.snat || !e.snat->inbound_to || !e.snat->listen ||
-            e.snat->public_ip != p.tuple.dst || !e.snat->listen->contains(p.tuple.dport)) {
-          continue;
+        if (e.snat && e.snat->inbound_to && e.snat->listen && e.snat->public_ip == p.tuple.dst &&
+            e.snat->listen->contains(p.tuple.dport)) {
+          return forward(id, e, *e.snat->inbound_to, p.tuple.dport);
         }
-        if (e.vport == 0) return drop(kDir, "eni_unbound", id);
-        if (!e.admin_up) return drop(kDir, "eni_down", id);
-        FlowTuple inside = p.tuple;
-        inside.dst = *e.snat->inbound_to;
-        Decision d;
-        d.direction = kDir;
-        d.eni = id;
-        d.acl = e.acl(kDir, inside.src.is_v6()).evaluate(inside);
-        if (!d.acl.allow) return acl_drop(kDir, id, d.acl);
-        d.kind = Decision::Kind::kToVnic;
-        d.vport = e.vport;
-        d.dnat = true;  // the flow cache binds it: the VM's replies leave from the same port
-        d.rewrite.dst_ip = inside.dst;
-        d.rewrite.dport = inside.dport;
-        d.rewrite.dmac = e.mac;
-        return d;
       }
     }
     return drop(kDir, "not_tunnelled");
