@@ -1080,6 +1080,38 @@ TEST_F(SharedAddress, ExhaustedRangeRefusesNewConnections) {
                                    kSyn)});
 }
 
+// The NIC cannot evaluate ACL stages: an ENI with inbound ACL groups gets no steering rules, and
+// the host steers its new connections through the ACL (a denied source never reaches the VM).
+TEST_F(SharedAddress, AnEniWithAnInboundAclIsSteeredByTheHostThroughItsAcl) {
+  auto g = std::make_shared<AclGroup>("in");
+  AclRule allow, deny;
+  allow.name = "allow-all";
+  allow.priority = 10;
+  allow.action = AclAction::kPermit;
+  deny.name = "deny-one";
+  deny.priority = 1;
+  deny.src = {pfx("198.51.100.66/32")};
+  deny.action = AclAction::kDeny;
+  ASSERT_FALSE(g->add(allow));
+  ASSERT_FALSE(g->add(deny));
+  policy.eni(1).inbound_acl.set(0, g);
+  start2();
+  EXPECT_EQ(sw->steering_rules(1), 0u);
+  EXPECT_EQ(sw->steering_rules(2), 2u);
+  using model::tcpflag::kSyn;
+  EXPECT_EQ(receive(tcp(kNextHop, kUnderlayMac, "198.51.100.66", "10.1.0.1", 5555, 40010, kSyn)),
+            1u);
+  EXPECT_TRUE(to_vm1().empty()) << "denied by the inbound ACL";
+  EXPECT_EQ(receive(tcp(kNextHop, kUnderlayMac, "198.51.100.7", "10.1.0.1", 5555, 40010, kSyn)),
+            1u);
+  EXPECT_EQ(to_vm1(), std::vector<Bytes>{tcp(kNextHop, kMacVnic1, "198.51.100.7", "10.0.0.1",
+                                             5555, 40010, kSyn)});
+  // The group unassigned: the NIC steers again.
+  policy.eni(1).inbound_acl.set(0, nullptr);
+  sw->policy_changed();
+  EXPECT_EQ(sw->steering_rules(1), 2u);
+}
+
 TEST_F(SharedAddress, AFullTcamLeavesSteeringToTheHost) {
   // Listening on 1-65534 needs 30 prefixes per protocol: more than the TCAM has left. The rules
   // are refused as a whole and counted; the host steers the connections instead.
