@@ -1112,6 +1112,33 @@ TEST_F(SharedAddress, AnEniWithAnInboundAclIsSteeredByTheHostThroughItsAcl) {
   EXPECT_EQ(sw->steering_rules(1), 2u);
 }
 
+// An IPv6 shared address: the rules match the whole 128-bit destination and rewrite it to the
+// VM's IPv6 address.
+TEST_F(SharedAddress, AnIpv6SharedAddressIsSteeredToo) {
+  policy.eni(1).snat = Snat{ip("fd00::1"), PortRange{40000, 40999}, ip("fd00:1::1"),
+                            PortRange{40000, 40063}};
+  policy.eni(2).snat = Snat{ip("fd00::1"), PortRange{41000, 41999}, ip("fd00:1::5"),
+                            PortRange{41024, 41087}};
+  start2();
+  EXPECT_EQ(sw->steering_rules(), 4u);
+  const auto tcp6 = [](std::uint64_t smac, std::uint64_t dmac, const char* sip, const char* dip,
+                       std::uint16_t dport) {
+    return model::PacketBuilder()
+        .eth({.dst = model::MacAddr::from_u64(dmac), .src = model::MacAddr::from_u64(smac)})
+        .ipv6({.src = *model::Ipv6Addr::parse(sip), .dst = *model::Ipv6Addr::parse(dip)})
+        .tcp({.sport = 5555, .dport = dport, .flags = model::tcpflag::kSyn})
+        .payload(20)
+        .bytes();
+  };
+  EXPECT_EQ(receive(tcp6(kNextHop, kUnderlayMac, "2001:db8::7", "fd00::1", 41030)), 0u);
+  EXPECT_EQ(to_vm2(),
+            std::vector<Bytes>{tcp6(kNextHop, kMacVnic2, "2001:db8::7", "fd00:1::5", 41030)});
+  // Another address with the same port is not the shared one: it misses, the host drops it.
+  EXPECT_EQ(receive(tcp6(kNextHop, kUnderlayMac, "2001:db8::7", "fd00::2", 41030)), 1u);
+  EXPECT_TRUE(to_vm2().empty());
+  EXPECT_TRUE(to_vm1().empty());
+}
+
 TEST_F(SharedAddress, AFullTcamLeavesSteeringToTheHost) {
   // Listening on 1-65534 needs 30 prefixes per protocol: more than the TCAM has left. The rules
   // are refused as a whole and counted; the host steers the connections instead.
