@@ -61,6 +61,10 @@ bool any_group(const AclStages& s) {
   return false;
 }
 
+std::string range_name(const PortRange& r) {
+  return std::to_string(r.lo) + "-" + std::to_string(r.hi);
+}
+
 }  // namespace
 
 const char* to_string(Direction d) noexcept {
@@ -579,18 +583,6 @@ MeterCounters Pipeline::meter_bucket(std::uint32_t eni, std::uint32_t meter_clas
   const auto it = buckets_.find(std::uint64_t{eni} << 32 | meter_class);
   return it == buckets_.end() ? MeterCounters{} : it->second;
 }
-
-}  // namespace nicsim::host::vswitch
-
-namespace nicsim::host::vswitch {
-
-namespace {
-
-std::string range_name(const PortRange& r) {
-  return std::to_string(r.lo) + "-" + std::to_string(r.hi);
-}
-
-}  // namespace
 
 void Pipeline::check_shared_addresses() const {
   for (const auto& [id, e] : enis_) {
