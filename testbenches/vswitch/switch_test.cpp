@@ -123,6 +123,20 @@ Bytes from_wire(const Bytes& inner, const char* outer_sip, const char* outer_dip
       .bytes();
 }
 
+/// An ACL group `name` that permits everything but what `deny` matches (which it denies first).
+std::shared_ptr<AclGroup> allow_all_but(const char* name, AclRule deny) {
+  auto g = std::make_shared<AclGroup>(name);
+  AclRule allow;
+  allow.name = "allow-all";
+  allow.priority = 10;
+  allow.action = AclAction::kPermit;
+  deny.priority = 1;
+  deny.action = AclAction::kDeny;
+  EXPECT_FALSE(g->add(allow));
+  EXPECT_FALSE(g->add(deny));
+  return g;
+}
+
 class SwitchTest : public test::HostTest {
  protected:
   SwitchTest() : policy(ip("10.1.0.1"), ip("10.1.0.1")), ft(drv) {
@@ -392,18 +406,10 @@ TEST_F(SwitchTest, APolicyChangeReplacesOffloadedFlowsAndLeavesNoStaleAction) {
   EXPECT_EQ(served, 0u);  // the NIC's entry was replaced, not left to miss
   EXPECT_EQ(sw->encap_templates_used(), 1u);  // the old destination's template was given back
   // An ACL now denies it: the NIC drops it.
-  auto g = std::make_shared<AclGroup>("out");
-  AclRule allow, deny;
-  allow.name = "allow-all";
-  allow.priority = 10;
-  allow.action = AclAction::kPermit;
+  AclRule deny;
   deny.name = "deny-vm2";
-  deny.priority = 1;
   deny.dst = {pfx("10.0.0.2/32")};
-  deny.action = AclAction::kDeny;
-  ASSERT_FALSE(g->add(allow));
-  ASSERT_FALSE(g->add(deny));
-  policy.eni(1).outbound_acl.set(0, g);
+  policy.eni(1).outbound_acl.set(0, allow_all_but("out", deny));
   EXPECT_EQ(sw->policy_changed(), 1u);
   EXPECT_TRUE(send_from_vm(f).empty());
   EXPECT_EQ(served, 0u);
@@ -1083,18 +1089,10 @@ TEST_F(SharedAddress, ExhaustedRangeRefusesNewConnections) {
 // The NIC cannot evaluate ACL stages: an ENI with inbound ACL groups gets no steering rules, and
 // the host steers its new connections through the ACL (a denied source never reaches the VM).
 TEST_F(SharedAddress, AnEniWithAnInboundAclIsSteeredByTheHostThroughItsAcl) {
-  auto g = std::make_shared<AclGroup>("in");
-  AclRule allow, deny;
-  allow.name = "allow-all";
-  allow.priority = 10;
-  allow.action = AclAction::kPermit;
+  AclRule deny;
   deny.name = "deny-one";
-  deny.priority = 1;
   deny.src = {pfx("198.51.100.66/32")};
-  deny.action = AclAction::kDeny;
-  ASSERT_FALSE(g->add(allow));
-  ASSERT_FALSE(g->add(deny));
-  policy.eni(1).inbound_acl.set(0, g);
+  policy.eni(1).inbound_acl.set(0, allow_all_but("in", deny));
   start2();
   EXPECT_EQ(sw->steering_rules(1), 0u);
   EXPECT_EQ(sw->steering_rules(2), 2u);
