@@ -6,8 +6,9 @@
 // wire and in the VMs' receive queues, compared with frames built here with the packet library
 // (tagged or untagged as the port sends them), not by the code under test.
 //
-// The bridge: the uplink (vport 0) a trunk of VLANs 10 and 20, VNICs 1 and 2 access ports of
-// VLAN 10, VNIC 3 an access port of VLAN 20.
+// The bridge: docs/examples/bridge/bridge.yaml (so the example cannot rot): the uplink (vport 0)
+// a trunk of VLANs 10 and 20, VNICs 1 and 2 access ports of VLAN 10, VNIC 3 an access port of
+// VLAN 20.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -16,6 +17,7 @@
 
 #include "fixture.hpp"
 #include "nicsim/host/bridge/bridge.hpp"
+#include "nicsim/host/bridge/bridge_file.hpp"
 #include "nicsim/model/builder.hpp"
 
 namespace nicsim::host::bridge {
@@ -65,8 +67,8 @@ class BridgeTest : public test::HostTest {
       rx.emplace_back(std::make_unique<RxQueue>(drv, v - 1, RxQueueConfig{}));
       tx.emplace_back(std::make_unique<TxQueue>(drv, v, TxQueueConfig{.vport = v}));
     }
-    BridgeConfig c;
-    c.ports = {trunk(0, {10, 20}), access(1, 10), access(2, 10), access(3, 20)};
+    BridgeConfig c = load_bridge_config(NICSIM_BRIDGE_EXAMPLE);
+    EXPECT_EQ(c.ports.size(), 4u);
     c.capacity = capacity;
     c.age_ns = 10 * kSec;
     br = std::make_unique<Bridge>(drv, ft, c);
