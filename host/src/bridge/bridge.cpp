@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "nicsim/model/parse.hpp"
+
 namespace nicsim::host::bridge {
 
 namespace {
@@ -170,6 +172,12 @@ void Bridge::handle(const RxPacket& p, std::uint64_t now) {
       f.bytes.size() >= 18 && (f.bytes[12] << 8 | f.bytes[13]) == kTpid;
   if (f.bytes.size() < 14 || (f.bytes[6] & 1) != 0) {
     ++stats_.bad_source;
+    return;
+  }
+  // A tunnel with a packet inside: the NIC keys the frame on the inner headers (spec 3), so
+  // neither a pair's rule nor a delivery rule can match it (re-injected, it would miss again).
+  if (model::Parser().parse(f.bytes).depth > 1) {
+    ++stats_.tunnelled;
     return;
   }
   if (tagged) {

@@ -86,6 +86,9 @@ class Bridge {
     std::uint64_t filtered = 0;         // destination on the port the frame came from: dropped
     std::uint64_t vlan_refused = 0;     // tagged on an access port, untagged or a VLAN not
                                         // allowed on a trunk, a port not in the bridge: dropped
+    std::uint64_t tunnelled = 0;        // VXLAN, Geneve, NVGRE, GRE with a packet inside: the
+                                        // NIC keys them on the inner headers, no bridge rule
+                                        // can match them: dropped
     std::uint64_t bad_source = 0;       // multicast source MAC or a runt frame: dropped
     std::uint64_t other = 0;            // not a miss, or a frame of the host's own (a copy the
                                         // NIC could not steer, e.g. tunnelled): dropped
