@@ -386,6 +386,38 @@ TEST_F(BridgeTest, TcamFullForwardsInTheHostCounted) {
   EXPECT_EQ(br->stats().sw_forwarded, 2u);
 }
 
+TEST_F(BridgeTest, TrunkToTrunkKeepsTheTag) {
+  // VNIC 3 as a trunk of VLANs 20 and 10 (a VM that tags its own frames): frames between it and
+  // the uplink keep their tag, PCP included; VNIC 3 gets VLAN 10's floods tagged.
+  br.reset();
+  BridgeConfig c = load_bridge_config(NICSIM_BRIDGE_EXAMPLE);
+  c.ports[3] = trunk(3, {20, 10});
+  br = std::make_unique<Bridge>(drv, ft, c);
+  br->bring_up();
+  const auto tagged = [](std::uint64_t smac, std::uint64_t dmac, std::uint16_t vid,
+                         std::uint8_t pcp, std::uint8_t n) {
+    return model::PacketBuilder()
+        .eth({.dst = model::MacAddr::from_u64(dmac), .src = model::MacAddr::from_u64(smac)})
+        .vlan({.vid = vid, .pcp = pcp})
+        .ipv4({.src = model::Ipv4Addr(10, 0, 0, 1), .dst = model::Ipv4Addr(10, 0, 0, 2)})
+        .udp({.sport = 1000, .dport = 2000})
+        .payload(32, n)
+        .bytes();
+  };
+  from_wire(tagged(kX, kBroadcast, 10, 5, 1));
+  EXPECT_EQ(to_vm(3), std::vector<Bytes>{tagged(kX, kBroadcast, 10, 5, 1)});
+  EXPECT_EQ(to_vm(1), std::vector<Bytes>{frame(kX, kBroadcast, std::nullopt, 1)});
+  EXPECT_EQ(to_vm(2), std::vector<Bytes>{frame(kX, kBroadcast, std::nullopt, 1)});
+  for (std::uint8_t n = 2; n < 5; ++n) {  // the first by re-injection, then by the NIC
+    from_vm(3, tagged(kC, kX, 10, 3, n));
+    EXPECT_EQ(wire(), std::vector<Bytes>{tagged(kC, kX, 10, 3, n)});
+  }
+  expect_quiet();
+  EXPECT_EQ(br->port_of(10, test::mac(kC)), 3u);
+  EXPECT_EQ(br->flow_count(), 1u);
+  EXPECT_EQ(br->stats().exceptions, 2u);
+}
+
 TEST(BridgeConfigCheck, RefusesWhatTheNicCannotRun) {
   auto world = test::make_world();
   Driver drv = Driver::probe(world->device());
