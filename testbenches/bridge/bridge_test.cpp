@@ -418,6 +418,26 @@ TEST_F(BridgeTest, TrunkToTrunkKeepsTheTag) {
   EXPECT_EQ(br->stats().exceptions, 2u);
 }
 
+TEST_F(BridgeTest, FlowsFlushedByAnotherOwnerAreInstalledAgain) {
+  from_wire(frame(kX, kBroadcast, 10, 1));
+  from_vm(1, frame(kA, kX, std::nullopt, 2));
+  (void)wire();
+  (void)to_vm(1);
+  (void)to_vm(2);
+  ASSERT_EQ(br->flow_count(), 1u);
+  ASSERT_TRUE(ft.flush().ok());  // every flow of the table, the bridge's included
+  // The pair's next frame misses: forwarded through a flow installed again, not re-injected
+  // round and round through the one that is gone.
+  from_vm(1, frame(kA, kX, std::nullopt, 3));
+  EXPECT_EQ(wire(), std::vector<Bytes>{frame(kA, kX, 10, 3)});
+  EXPECT_EQ(br->stats().installed, 2u);
+  EXPECT_EQ(br->stats().exceptions, 3u);
+  from_vm(1, frame(kA, kX, std::nullopt, 4));
+  EXPECT_EQ(wire(), std::vector<Bytes>{frame(kA, kX, 10, 4)});
+  EXPECT_EQ(br->stats().exceptions, 3u);
+  expect_quiet();
+}
+
 TEST(BridgeConfigCheck, RefusesWhatTheNicCannotRun) {
   auto world = test::make_world();
   Driver drv = Driver::probe(world->device());

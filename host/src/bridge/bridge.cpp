@@ -265,7 +265,13 @@ void Bridge::forget_flows(std::uint16_t vlan, std::uint64_t mac) {
 
 bool Bridge::offload(const Frame& f, const PortConfig& out) {
   const PairKey key{f.in->vport, f.vlan, f.src, f.dst};
-  if (flows_.contains(key)) return true;  // installed by an earlier miss of the pair
+  if (const auto it = flows_.find(key); it != flows_.end()) {
+    // Installed by an earlier miss of the pair (a frame that was in the ring before it): the
+    // frame can go through it. Unless the flow is gone (the table flushed by another owner):
+    // re-injected, the frame would miss again and again; installed anew below.
+    if (ft_.query(it->second.flow)) return true;
+    flows_.erase(it);
+  }
   std::vector<FlowItem> pattern{ItemEth{{EthHdr{.dst = mac_of(f.dst), .src = mac_of(f.src)},
                                          EthHdr{.dst = kAllOnes, .src = kAllOnes}}}};
   if (f.tci) pattern.emplace_back(ItemVlan{{VlanHdr{.tci = f.vlan}, VlanHdr{.tci = 0x0FFF}}});
