@@ -338,7 +338,8 @@ std::size_t Bridge::age(std::uint64_t now) {
     if (c->packets != it->second.packets) {
       it->second.packets = c->packets;
       for (const std::uint64_t m : {it->first.src, it->first.dst}) {
-        if (auto e = table_.find({it->first.vlan, m}); e != table_.end()) e->second.last_active = now;
+        const auto e = table_.find({it->first.vlan, m});
+        if (e != table_.end()) e->second.last_active = now;
       }
     }
     ++it;
