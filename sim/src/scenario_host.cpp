@@ -218,7 +218,9 @@ std::map<std::string, std::uint64_t> ScenarioHost::vswitch_stats() const {
           {"connections", sw_->cache().size()}, {"offloaded", sw_->offloaded()},
           {"encap_templates", sw_->encap_templates_used()}, {"host_rules", sw_->host_rules()},
           {"mixed_underlay", x.mixed_underlay}, {"nat_bound", c.nat_bound},
-          {"nat_refused", c.nat_refused}};
+          {"nat_refused", c.nat_refused}, {"steer_full", x.steer_full},
+          {"outer_src", x.outer_src},     {"underlay_refused", x.underlay_refused},
+          {"underlay_moved", x.underlay_moved}};
 }
 
 }  // namespace nicsim::sim
