@@ -261,6 +261,11 @@ void record_host(const ScenarioHost& h, CosimResult& r) {
     r.flows_installed = r.vswitch["installed"];
     r.reinjected = r.vswitch["reinjected"];
   }
+  r.bridge = h.bridge_stats();
+  if (!r.bridge.empty()) {
+    r.flows_installed = r.bridge["installed"];
+    r.reinjected = r.bridge["reinjected"];
+  }
 }
 
 // ---- the model engine ------------------------------------------------------------------------

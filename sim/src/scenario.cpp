@@ -4,6 +4,7 @@
 #include "nicsim/sim/scenario.hpp"
 
 #include "nicsim/host/config/yaml.hpp"
+#include "nicsim/host/bridge/bridge_file.hpp"
 #include "nicsim/host/vswitch/policy_file.hpp"
 
 #include <algorithm>
@@ -241,12 +242,12 @@ std::vector<FlowAction> actions_of(const Ctx& c, const YAML::Node& list, const s
       none();
       out.emplace_back(host::ActionTcpCtlCopy{});
     } else if (name == "check_outer_src") {  // IPv4 or IPv6: the underlay source to expect
-      const std::string p = ap + "." + name;
+      const std::string vp = ap + "." + name;
       host::ActionCheckOuterSrc a;
       if (v.IsScalar() && v.Scalar().find(':') != std::string::npos) {
-        a.addr = ipv6_of(c, v, p);
+        a.addr = ipv6_of(c, v, vp);
       } else {
-        const std::uint32_t ip = ipv4_of(c, v, p);
+        const std::uint32_t ip = ipv4_of(c, v, vp);
         for (int b = 0; b < 4; ++b) a.addr[12 + b] = static_cast<std::uint8_t>(ip >> (24 - 8 * b));
       }
       out.emplace_back(a);
@@ -454,10 +455,12 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
   {
     Map h(c, top.get("host"), "host");
     const std::string prog =
-        h.choice("program", "none", {"none", "install_on_miss", "forward_by_mac", "vswitch"});
+        h.choice("program", "none",
+                 {"none", "install_on_miss", "forward_by_mac", "vswitch", "bridge"});
     s.program = prog == "install_on_miss"  ? HostProgram::kInstallOnMiss
                 : prog == "forward_by_mac" ? HostProgram::kForwardByMac
                 : prog == "vswitch"        ? HostProgram::kVswitch
+                : prog == "bridge"         ? HostProgram::kBridge
                                            : HostProgram::kNone;
     if (h.has("policy")) {
       if (s.program != HostProgram::kVswitch) {
@@ -472,8 +475,22 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
     } else if (s.program == HostProgram::kVswitch) {
       fail(c, top.get("host"), "host", "vswitch needs a policy file (policy: FILE)");
     }
+    if (h.has("bridge")) {
+      if (s.program != HostProgram::kBridge) {
+        fail(c, h.get("bridge"), h.sub("bridge"), "a bridge file is for program: bridge");
+      }
+      s.bridge = resolve(c, h.str("bridge", ""));
+      try {
+        (void)host::bridge::load_bridge_config(s.bridge);  // its mistakes reported now
+      } catch (const host::bridge::BridgeError& e) {
+        fail(c, h.get("bridge"), h.sub("bridge"), e.what());
+      }
+    } else if (s.program == HostProgram::kBridge) {
+      fail(c, top.get("host"), "host", "bridge needs a configuration file (bridge: FILE)");
+    }
     if (h.has("miss_actions")) {
-      if (s.program == HostProgram::kForwardByMac || s.program == HostProgram::kVswitch) {
+      if (s.program == HostProgram::kForwardByMac || s.program == HostProgram::kVswitch ||
+          s.program == HostProgram::kBridge) {
         fail(c, h.get("miss_actions"), h.sub("miss_actions"),
              prog + " chooses each flow's destination itself; miss_actions are for "
              "install_on_miss");

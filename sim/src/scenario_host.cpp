@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "nicsim/host/bridge/bridge_file.hpp"
 #include "nicsim/host/vswitch/frame_rule.hpp"
 
 namespace nicsim::sim {
@@ -57,6 +58,20 @@ void ScenarioHost::bring_up() {
     if (on_tx_) {
       sw_->on_tx_complete([this](const TxCompletion& c) { on_tx_(s_.host_txq, kHostVport, c); });
     }
+  } else if (s_.program == HostProgram::kBridge) {
+    // The bridge owns the exception ring and the host's queue too.
+    host::bridge::BridgeConfig cfg = host::bridge::load_bridge_config(s_.bridge);
+    cfg.host_txq = s_.host_txq;
+    cfg.exception_ring = s_.exception_queue;
+    br_ = std::make_unique<host::bridge::Bridge>(drv_, *ft_, cfg);
+    br_->on_exception([this](const RxPacket& p) {
+      ++stats_.exceptions;
+      ++stats_.by_reason[p.reason];
+      if (on_receive_) on_receive_(-1, p);
+    });
+    if (on_tx_) {
+      br_->on_tx_complete([this](const TxCompletion& c) { on_tx_(s_.host_txq, kHostVport, c); });
+    }
   } else {
     exc_ = std::make_unique<RxQueue>(RxQueue::exception(drv_, s_.exception_queue));
     host_txq_ = std::make_unique<TxQueue>(
@@ -85,6 +100,7 @@ void ScenarioHost::bring_up() {
     }
   }
   if (sw_) sw_->bring_up();  // after the scenario's own rules: the delivery rules go below them
+  if (br_) br_->bring_up();
   drv_.enable();
   // Register writes are posted: read back, so that the NIC is enabled (and everything above is
   // in place) before the host lets traffic in.
@@ -102,6 +118,13 @@ std::size_t ScenarioHost::service() {
   }
   if (sw_) {
     if (sw_->pending() != 0) n += sw_->service(clock_ ? clock_() : 0);
+  } else if (br_) {
+    const std::uint64_t now = clock_ ? clock_() : 0;
+    if (br_->pending() != 0) n += br_->service(now);
+    if (now - last_age_ >= br_->config().age_ns / 4) {  // idle MACs leave within 1.25 ages
+      last_age_ = now;
+      (void)br_->age(now);
+    }
   } else {
     for (const RxPacket& p : exc_->poll()) {
       ++stats_.exceptions;
@@ -179,6 +202,7 @@ void ScenarioHost::reap() {
   for (auto& [vp, q] : txq_by_vport_) (void)q->reap();
   if (host_txq_) (void)host_txq_->reap();
   if (sw_) sw_->reap();
+  if (br_) br_->reap();
 }
 
 std::map<TxStatus, std::uint64_t> ScenarioHost::tx_status() const {
@@ -192,6 +216,7 @@ std::map<TxStatus, std::uint64_t> ScenarioHost::tx_status() const {
   for (const auto& [vp, q] : txq_by_vport_) add(*q);
   if (host_txq_) add(*host_txq_);
   if (sw_ && sw_->tx_queue() != nullptr) add(*sw_->tx_queue());
+  if (br_ && br_->tx_queue() != nullptr) add(*br_->tx_queue());
   return out;
 }
 
@@ -200,6 +225,7 @@ std::size_t ScenarioHost::in_flight_tx() const {
   for (const auto& [vp, q] : txq_by_vport_) n += q->in_flight();
   if (host_txq_) n += host_txq_->in_flight();
   if (sw_) n += sw_->in_flight_tx();
+  if (br_) n += br_->in_flight_tx();
   return n;
 }
 
@@ -221,6 +247,22 @@ std::map<std::string, std::uint64_t> ScenarioHost::vswitch_stats() const {
           {"nat_refused", c.nat_refused}, {"steer_full", x.steer_full},
           {"outer_src", x.outer_src},     {"underlay_refused", x.underlay_refused},
           {"underlay_moved", x.underlay_moved}};
+}
+
+std::map<std::string, std::uint64_t> ScenarioHost::bridge_stats() const {
+  if (!br_) return {};
+  const auto& x = br_->stats();
+  return {{"exceptions", x.exceptions},     {"learned", x.learned},
+          {"moves", x.moves},               {"learn_refused", x.learn_refused},
+          {"aged", x.aged},                 {"installed", x.installed},
+          {"removed", x.removed},           {"offload_failed", x.offload_failed},
+          {"reinjected", x.reinjected},     {"sw_forwarded", x.sw_forwarded},
+          {"flooded", x.flooded},           {"unknown_unicast", x.unknown_unicast},
+          {"flood_copies", x.flood_copies}, {"filtered", x.filtered},
+          {"vlan_refused", x.vlan_refused}, {"tunnelled", x.tunnelled},
+          {"bad_source", x.bad_source},     {"other", x.other},
+          {"tx_refused", x.tx_refused},     {"macs", br_->size()},
+          {"flows", br_->flow_count()}};
 }
 
 }  // namespace nicsim::sim

@@ -90,6 +90,21 @@ TEST(Scenario, TcpCtlCopyAction) {
   EXPECT_TRUE(std::holds_alternative<host::ActionMirror>(s.flows[0].rule.actions[1]));
 }
 
+TEST(Scenario, BridgeProgramNeedsItsFileAndChecksIt) {
+  const Scenario s = load_scenario(kDir + "/bridge.yaml");
+  EXPECT_EQ(s.program, HostProgram::kBridge);
+  EXPECT_TRUE(fs::exists(s.bridge)) << s.bridge;
+  EXPECT_NE(error_of(kHead + "host: {program: bridge}\n").find("bridge needs a configuration file"),
+            std::string::npos);
+  EXPECT_NE(error_of(kHead + "host: {program: none, bridge: bridge/bridge.yaml}\n")
+                .find("host.bridge: a bridge file is for program: bridge"),
+            std::string::npos);
+  EXPECT_NE(error_of(kHead + "host: {program: bridge, bridge: vswitch/policy.yaml}\n")
+                .find("t.yaml:3: host.bridge"),
+            std::string::npos)
+      << "a file that is not a bridge configuration is refused when the scenario loads";
+}
+
 TEST(Scenario, CheckOuterSrcActionTakesAnIpv4OrIpv6Address) {
   const Scenario s = parse_scenario(
       kHead + "flows:\n  - match: [{eth: {}}, {ipv4: {}}, {udp: {}}, {vxlan: {vni: 5}}, {eth: {}}]\n"

@@ -108,6 +108,7 @@ void Bridge::bring_up() {
   exc_ = std::make_unique<RxQueue>(RxQueue::exception(drv_, cfg_.exception_ring));
   txq_ = std::make_unique<TxQueue>(
       drv_, cfg_.host_txq, TxQueueConfig{.size_log2 = 8, .buf_size = 16384, .vport = kHostVport});
+  if (on_tx_) txq_->on_complete(on_tx_);
   // One delivery rule per port: a frame from the host with the port's select tag loses the tag
   // and goes to the port.
   for (const PortConfig& p : cfg_.ports) {
@@ -147,7 +148,10 @@ std::size_t Bridge::service(std::uint64_t now, unsigned budget) {
   while (n < budget) {
     const auto batch = exc_->poll(std::min(budget - static_cast<unsigned>(n), 64u));
     if (batch.empty()) break;
-    for (const RxPacket& p : batch) handle(p, now);
+    for (const RxPacket& p : batch) {
+      if (on_exception_) on_exception_(p);
+      handle(p, now);
+    }
     n += batch.size();
   }
   flush_tx();

@@ -69,6 +69,8 @@ enum class HostProgram {
                    // with that MAC, else the wire (from a VNIC) or a drop (from the wire)
   kVswitch,        // the virtual switch (host/vswitch) on the policy file `policy`: its slow
                    // path, offload, re-injection and software fast path (docs/vswitch.md)
+  kBridge,         // the learning bridge (host/bridge) on the configuration file `bridge`:
+                   // learning, flooding, aging, learned pairs as NIC flows (docs/bridge.md)
 };
 
 struct ScenarioTraffic {
@@ -112,6 +114,7 @@ struct Scenario {
   HostProgram program = HostProgram::kNone;
   std::vector<host::FlowAction> miss_actions;
   std::string policy;  // kVswitch: the policy file (docs/vswitch-policy.md), resolved
+  std::string bridge;  // kBridge: the bridge's configuration file (docs/bridge.md), resolved
   ScenarioTraffic traffic;
   ScenarioRun run;
   ScenarioExpect expect;

@@ -22,6 +22,9 @@
 //   vswitch          the virtual switch (host/vswitch) on the scenario's policy file: it owns
 //                    the exception ring and the host's queue (slow path, offload, re-injection,
 //                    software fast path); its figures are in vswitch_stats().
+//   bridge           the learning bridge (host/bridge) on the scenario's bridge file: it owns
+//                    the exception ring and the host's queue (learning, flooding, learned pairs
+//                    as NIC flows, aging every quarter of its age); figures in bridge_stats().
 #pragma once
 
 #include <cstdint>
@@ -36,6 +39,7 @@
 #include "nicsim/host/driver/driver.hpp"
 #include "nicsim/host/driver/flow.hpp"
 #include "nicsim/host/driver/queue.hpp"
+#include "nicsim/host/bridge/bridge.hpp"
 #include "nicsim/host/vswitch/policy_file.hpp"
 #include "nicsim/host/vswitch/switch.hpp"
 #include "nicsim/sim/scenario.hpp"
@@ -81,6 +85,8 @@ class ScenarioHost {
   void set_clock(std::function<std::uint64_t()> now_ns) { clock_ = std::move(now_ns); }
   /// The virtual switch's counters by name (program vswitch; empty otherwise).
   [[nodiscard]] std::map<std::string, std::uint64_t> vswitch_stats() const;
+  /// The learning bridge's counters by name (program bridge; empty otherwise).
+  [[nodiscard]] std::map<std::string, std::uint64_t> bridge_stats() const;
   /// Set before bring_up().
   void on_tx_complete(TxDoneFn fn) { on_tx_ = std::move(fn); }
   [[nodiscard]] const Stats& stats() const { return stats_; }
@@ -105,6 +111,8 @@ class ScenarioHost {
   // After the flow table: the switch removes its flows through it when it goes.
   host::vswitch::Policy policy_;
   std::unique_ptr<host::vswitch::Switch> sw_;
+  std::unique_ptr<host::bridge::Bridge> br_;
+  std::uint64_t last_age_ = 0;  // the bridge's last age() (ns)
   ReceiveFn on_receive_;
   TxDoneFn on_tx_;
   Stats stats_;

@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -119,6 +120,21 @@ class Bridge {
   [[nodiscard]] const Stats& stats() const { return stats_; }
   [[nodiscard]] const BridgeConfig& config() const { return cfg_; }
 
+  /// Called with every frame polled from the exception ring, before the bridge handles it (a
+  /// scoreboard, captures).
+  void on_exception(std::function<void(const RxPacket&)> fn) { on_exception_ = std::move(fn); }
+  /// Called for every completion of the bridge's transmit queue; set before bring_up().
+  void on_tx_complete(std::function<void(const TxCompletion&)> fn) { on_tx_ = std::move(fn); }
+  /// Frames waiting on the exception ring (no register access).
+  [[nodiscard]] unsigned pending() const { return exc_ ? exc_->pending() : 0; }
+  /// The bridge's transmit queue (null before bring_up()) and what it has in flight.
+  [[nodiscard]] const TxQueue* tx_queue() const { return txq_.get(); }
+  [[nodiscard]] std::size_t in_flight_tx() const { return txq_ ? txq_->in_flight() : 0; }
+  /// Reaps the transmit queue's completions.
+  void reap() {
+    if (txq_) (void)txq_->reap();
+  }
+
  private:
   struct MacKey {
     std::uint16_t vlan;
@@ -165,6 +181,8 @@ class Bridge {
   std::map<MacKey, Entry> table_;
   std::map<PairKey, Offloaded> flows_;
   Stats stats_;
+  std::function<void(const RxPacket&)> on_exception_;
+  std::function<void(const TxCompletion&)> on_tx_;
 };
 
 }  // namespace nicsim::host::bridge
