@@ -331,7 +331,7 @@ TEST_F(DeviceTest, BlockChainFindsEveryBlock) {
   };
   const std::vector<Want> want = {
       {"NICT", 0x00030000, 0x0000}, {"CNTR", 0x00010000, 0x0100}, {"FLOW", 0x00010000, 0x0200},
-      {"TCAM", 0x00010000, 0x0300}, {"ACTN", 0x00010000, 0x0400}, {"FCMD", 0x00010000, 0x0500},
+      {"TCAM", 0x00010000, 0x0300}, {"ACTN", 0x00010002, 0x0400}, {"FCMD", 0x00010001, 0x0500},
       {"EXCQ", 0x00010000, 0x0600}, {"VNIC", 0x00010000, 0x1000}, {"RXQS", 0x00010000, 0x4000},
       {"TXQS", 0x00010000, 0x6000}};
   std::vector<Want> got;

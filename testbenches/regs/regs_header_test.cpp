@@ -19,6 +19,9 @@ static_assert(r::kAddressWidth == 16);
 static_assert(r::BLOCK_ID == 0x0 && r::BLOCK_VERSION == 0x4 && r::BLOCK_NEXT == 0x8);
 static_assert(r::nic::kTag == 0x4E49'4354);  // "NICT"
 static_assert(r::nic::kVersion == 0x0003'0000);  // 3: CAPS3 (NUM_ENCAP moved from CAPS1)
+static_assert(r::actions::kVersion == 0x0001'0002);  // minor 2: check_osrc (1: tcp_ctl_copy,
+                                                    // NVGRE and Geneve templates)
+static_assert(r::fcmd::kVersion == 0x0001'0001);  // minor 1: EM_ACTIVITY
 static_assert(r::nic::CAPS3 == 0x38 && r::nic::CAPS3_NUM_ENCAP.width == 16);
 static_assert(r::nic::CYCLES_LO == 0x20 && r::nic::CYCLES_HI == 0x24);
 static_assert(r::nic::TUNNEL_PORTS_RESET == 0x17C1'12B5);

@@ -123,7 +123,7 @@ TEST(Scenario, CheckOuterSrcActionTakesAnIpv4OrIpv6Address) {
   EXPECT_EQ(v6->addr[15], 0x42);
   EXPECT_NE(error_of(kHead + "flows:\n  - match: [{eth: {}}]\n"
                              "    actions: [{check_outer_src: nope}, drop]\n")
-                .find("t.yaml:4: flows[0].actions[0].check_outer_src"),
+                .find("t.yaml:5: flows[0].actions[0].check_outer_src"),
             std::string::npos);
 }
 
