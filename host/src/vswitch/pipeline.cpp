@@ -77,6 +77,7 @@ const char* to_string(RouteType t) noexcept {
     case RouteType::kVnetDirect: return "vnet_direct";
     case RouteType::kDirect: return "direct";
     case RouteType::kDrop: return "drop";
+    case RouteType::kContext: return "context";
   }
   return "?";
 }
@@ -309,6 +310,22 @@ Decision Pipeline::route_outbound(const PacketInfo& p) const {
   d.acl = acl;
   d.decap = p.tunnelled;
   std::uint32_t cls_or = r->meter_class_or;
+  // The peer of mapping `m` is a VM of this host: straight to its VNIC (the NIC's loopback,
+  // never on the wire), through its ENI's inbound ACL as if it had come over the underlay.
+  // Null when it has no VNIC here; else the drop reason, or "" when `d` delivers it.
+  const auto to_local_vm = [&](const CaPaMapping& m, const Eni*& pe) -> const char* {
+    const auto peer = eni_by_mac(m.overlay_mac);
+    pe = peer ? find_eni(*peer) : nullptr;
+    if (pe == nullptr || pe->vport == 0) return nullptr;
+    if (!pe->admin_up) return "eni_down";
+    const AclVerdict in = pe->acl(Direction::kInbound, p.tuple.dst.is_v6()).evaluate(p.tuple);
+    if (!in.allow) return "acl";
+    d.kind = Decision::Kind::kToVnic;
+    d.vport = pe->vport;
+    d.rewrite.dmac = m.overlay_mac;
+    cls_or |= m.meter_class_or;
+    return "";
+  };
   switch (r->type) {
     case RouteType::kDrop:
       return fail("route_drop");
@@ -332,18 +349,9 @@ Decision Pipeline::route_outbound(const PacketInfo& p) const {
       const Vnet* encap_vnet = find_vnet(m->use_dst_vnet_vni ? vnet : e.vnet);
       if (encap_vnet == nullptr) return fail("no_vnet");
       if (m->underlay_ip == pa_ && !p.tunnelled) {
-        // The peer is a VM on this host: straight to its VNIC (the NIC's loopback, never on the
-        // wire), through its ENI's inbound ACL as if it had come over the underlay.
-        const auto peer = eni_by_mac(m->overlay_mac);
-        const Eni* pe = peer ? find_eni(*peer) : nullptr;
-        if (pe != nullptr && pe->vport != 0) {
-          if (!pe->admin_up) return fail("eni_down");
-          const AclVerdict in = pe->acl(Direction::kInbound, p.tuple.dst.is_v6()).evaluate(p.tuple);
-          if (!in.allow) return fail("acl");
-          d.kind = Decision::Kind::kToVnic;
-          d.vport = pe->vport;
-          d.rewrite.dmac = m->overlay_mac;
-          cls_or |= m->meter_class_or;
+        const Eni* pe = nullptr;
+        if (const char* why = to_local_vm(*m, pe)) {
+          if (*why != '\0') return fail(why);
           break;
         }
       }
@@ -354,6 +362,23 @@ Decision Pipeline::route_outbound(const PacketInfo& p) const {
       d.outer_dst = m->underlay_ip;
       d.inner_dmac = m->overlay_mac;
       cls_or |= m->meter_class_or;
+      break;
+    }
+    case RouteType::kContext: {
+      // Another routing context of this host: the destination must be an address it owns (its
+      // VNET's mapping) of a VM here bound to it; the host's virtual router delivers it.
+      const OutboundRoutingGroup* to = find_routing_group(r->context);
+      if (to == nullptr || to->vnet == 0 || !to->router_mac || p.tunnelled) {
+        return fail("context_miss");
+      }
+      const CaPaMapping* m = mapping(to->vnet, p.tuple.dst);
+      if (m == nullptr || m->underlay_ip != pa_) return fail("context_miss");
+      const Eni* pe = nullptr;
+      const char* why = to_local_vm(*m, pe);
+      if (why == nullptr || pe->routing_group != r->context) return fail("context_miss");
+      if (*why != '\0') return fail(why);
+      d.rewrite.smac = to->router_mac;
+      d.rewrite.dec_ttl = true;
       break;
     }
   }

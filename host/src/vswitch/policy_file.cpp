@@ -201,8 +201,73 @@ void read_stages(const Ctx& c, Map& acl, const std::string& k, const Policy& pol
   }
 }
 
+/// `routes` of an ENI or a routing context (OUTBOUND_ROUTING_ENTRY) into `table`; a `context`
+/// route names one of `contexts`.
+void read_routes(const Ctx& c, Map& owner, const std::set<std::uint32_t>& vnets,
+                 const std::set<std::uint32_t>& contexts, LpmTable<OutboundRoute>& table) {
+  each(c, owner.get("routes"), owner.sub("routes"), [&](const YAML::Node& rn, const std::string& rp) {
+    Map r(c, rn, rp);
+    if (!r.has("prefix") || !r.has("type")) fail(c, rn, rp, "a route needs prefix and type");
+    const IpPrefix pfx = prefix_of(c, r.get("prefix"), r.sub("prefix"));
+    OutboundRoute route;
+    const std::string t = r.choice("type", "", {"vnet", "vnet_direct", "direct", "drop", "context"});
+    route.type = t == "vnet"          ? RouteType::kVnet
+                 : t == "vnet_direct" ? RouteType::kVnetDirect
+                 : t == "direct"      ? RouteType::kDirect
+                 : t == "context"     ? RouteType::kContext
+                                      : RouteType::kDrop;
+    route.vnet = static_cast<std::uint32_t>(r.u64("vnet", 0, 0, 0xFFFFFFFFu));
+    if (route.vnet != 0 && !vnets.contains(route.vnet)) {
+      fail(c, r.get("vnet"), r.sub("vnet"), "no VNET " + std::to_string(route.vnet));
+    }
+    if (r.has("overlay_ip")) route.overlay_ip = ip_of(c, r.get("overlay_ip"), r.sub("overlay_ip"));
+    if (route.type == RouteType::kVnetDirect && !route.overlay_ip) {
+      fail(c, rn, rp, "a vnet_direct route needs overlay_ip");
+    }
+    if (route.type == RouteType::kContext) {
+      if (!r.has("context")) fail(c, rn, rp, "a context route needs context (the context's id)");
+      route.context = static_cast<std::uint32_t>(r.u64("context", 0, 1, 0xFFFFFFFFu));
+      if (!contexts.contains(route.context)) {
+        fail(c, r.get("context"), r.sub("context"), "no context " + std::to_string(route.context));
+      }
+    } else if (r.has("context")) {
+      fail(c, r.get("context"), r.sub("context"), "only a context route names a context");
+    }
+    r.done();
+    if (table.find(pfx) != nullptr) fail(c, rn, rp, "duplicate route " + pfx.to_string());
+    table.insert(pfx, route);
+  });
+}
+
+/// Routing contexts (docs/vswitch.md, "Routing contexts"): routing groups with the VNET of the
+/// addresses they own and the host router's MAC on them. Their ids are read first, so that a
+/// context's routes may name any context of the file.
+void read_contexts(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t>& vnets,
+                   std::set<std::uint32_t>& ids) {
+  each(c, top.get("contexts"), "contexts", [&](const YAML::Node& n, const std::string& p) {
+    Map x(c, n, p);
+    if (!x.has("id") || !x.has("vnet") || !x.has("router_mac")) {
+      fail(c, n, p, "a context needs id, vnet and router_mac");
+    }
+    const auto id = static_cast<std::uint32_t>(x.u64("id", 0, 1, 0xFFFFFFFFu));
+    if (!ids.insert(id).second) {
+      fail(c, x.get("id"), x.sub("id"), "duplicate context " + std::to_string(id));
+    }
+  });
+  each(c, top.get("contexts"), "contexts", [&](const YAML::Node& n, const std::string& p) {
+    Map x(c, n, p);
+    OutboundRoutingGroup& g =
+        pol.pipeline->routing_group(static_cast<std::uint32_t>(x.u64("id", 0, 1, 0xFFFFFFFFu)));
+    g.vnet = static_cast<std::uint32_t>(x.u64("vnet", 0, 1, 0xFFFFFFFFu));
+    if (!vnets.contains(g.vnet)) fail(c, x.get("vnet"), x.sub("vnet"), "no VNET " + std::to_string(g.vnet));
+    g.router_mac = mac_addr_of(c, x.get("router_mac"), x.sub("router_mac"));
+    read_routes(c, x, vnets, ids, g.routes);
+    x.done();
+  });
+}
+
 void read_enis(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t>& vnets,
-               const std::set<std::uint32_t>& sessions) {
+               const std::set<std::uint32_t>& sessions, const std::set<std::uint32_t>& contexts) {
   std::set<std::uint32_t> ids;
   std::set<std::uint64_t> macs;
   each(c, top.get("enis"), "enis", [&](const YAML::Node& en, const std::string& ep) {
@@ -276,28 +341,18 @@ void read_enis(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t
       read_stages(c, acl, "inbound", pol, eni.inbound_acl);
       acl.done();
     }
-    each(c, e.get("routes"), e.sub("routes"), [&](const YAML::Node& rn, const std::string& rp) {
-      Map r(c, rn, rp);
-      if (!r.has("prefix") || !r.has("type")) fail(c, rn, rp, "a route needs prefix and type");
-      const IpPrefix pfx = prefix_of(c, r.get("prefix"), r.sub("prefix"));
-      OutboundRoute route;
-      const std::string t = r.choice("type", "", {"vnet", "vnet_direct", "direct", "drop"});
-      route.type = t == "vnet"          ? RouteType::kVnet
-                   : t == "vnet_direct" ? RouteType::kVnetDirect
-                   : t == "direct"      ? RouteType::kDirect
-                                        : RouteType::kDrop;
-      route.vnet = static_cast<std::uint32_t>(r.u64("vnet", 0, 0, 0xFFFFFFFFu));
-      if (route.vnet != 0 && !vnets.contains(route.vnet)) {
-        fail(c, r.get("vnet"), r.sub("vnet"), "no VNET " + std::to_string(route.vnet));
+    if (e.has("context")) {
+      if (e.has("routes")) {
+        fail(c, e.get("routes"), e.sub("routes"),
+             "an ENI bound to a context uses the context's routes (add them there)");
       }
-      if (r.has("overlay_ip")) route.overlay_ip = ip_of(c, r.get("overlay_ip"), r.sub("overlay_ip"));
-      if (route.type == RouteType::kVnetDirect && !route.overlay_ip) {
-        fail(c, rn, rp, "a vnet_direct route needs overlay_ip");
+      eni.routing_group = static_cast<std::uint32_t>(e.u64("context", 0, 1, 0xFFFFFFFFu));
+      if (!contexts.contains(eni.routing_group)) {
+        fail(c, e.get("context"), e.sub("context"),
+             "no context " + std::to_string(eni.routing_group));
       }
-      r.done();
-      if (eni.routes.find(pfx) != nullptr) fail(c, rn, rp, "duplicate route " + pfx.to_string());
-      eni.routes.insert(pfx, route);
-    });
+    }
+    read_routes(c, e, vnets, contexts, eni.routes);
     each(c, e.get("inbound_routes"), e.sub("inbound_routes"),
          [&](const YAML::Node& rn, const std::string& rp) {
            Map r(c, rn, rp);
@@ -394,7 +449,9 @@ Policy parse(const Ctx& c, const YAML::Node& root) {
   std::set<std::uint32_t> vnets, sessions;
   read_vnets(c, top, pol, vnets);
   read_mirror_sessions(c, top, pol, sessions);
-  read_enis(c, top, pol, vnets, sessions);
+  std::set<std::uint32_t> contexts;
+  read_contexts(c, top, pol, vnets, contexts);
+  read_enis(c, top, pol, vnets, sessions, contexts);
   read_migrations(c, top, pol);
   top.done();
   return pol;

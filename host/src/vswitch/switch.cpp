@@ -369,6 +369,9 @@ Switch::Plan Switch::plan(const Decision& d, bool tcp, bool nic) const {
   if (rw.sport) p.actions.emplace_back(ActionSetTpSrc{*rw.sport});
   if (rw.dport) p.actions.emplace_back(ActionSetTpDst{*rw.dport});
   if (rw.dmac) p.actions.emplace_back(ActionSetMacDst{rw.dmac->bytes()});
+  // Routed by the host's virtual router (a routing context's `context` route): a router's hop.
+  if (rw.smac) p.actions.emplace_back(ActionSetMacSrc{rw.smac->bytes()});
+  if (rw.dec_ttl) p.actions.emplace_back(ActionDecTtl{});
   switch (d.kind) {
     case Decision::Kind::kDrop:
       break;
@@ -560,6 +563,10 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
   // OUTER_SRC: a frame of an offloaded tunnelled flow from another underlay source (the flow
   // cache decides it again, below).
   const bool osrc = p.reason == ExceptionReason::kOuterSrc;
+  if (p.reason == ExceptionReason::kTtl) {  // a routed flow's frame whose TTL ran out
+    ++stats_.ttl_expired;
+    return;
+  }
   if ((p.reason != ExceptionReason::kMiss && !copy && !osrc) || p.src_vport == kHostVport) {
     ++stats_.other_reason;
     return;
@@ -687,6 +694,12 @@ void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const De
     c->tmpl = pl.tmpl;
   }
   if (!parsed) sw.parser.parse(p.bytes, sw.pr);
+  // A routed packet whose TTL (hop limit) runs out is dropped, as the NIC sends it to the host
+  // instead of forwarding it (spec 5.3).
+  if (model::Transposer::ttl_expired(sw.pr, c->rec)) {
+    ++stats_.ttl_expired;
+    return;
+  }
   if (c->tmpl) sw.encap.set(1, *c->tmpl);
   sw.tr.apply(p.bytes, sw.pr, c->rec, p.flow_hash, sw.encap);
   if (send(sw.tr.output(), std::nullopt)) {

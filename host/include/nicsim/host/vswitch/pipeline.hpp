@@ -20,6 +20,11 @@
 //       vnet_direct  the same, the mapping looked up by the route's overlay IP instead
 //       direct       to the underlay as it is (no encap)
 //       drop         drop
+//       context      routing contexts (docs/vswitch.md, "Routing contexts"): the destination's
+//                    mapping in the route's context's VNET, which must be a VM of this host
+//                    bound to that context: to its VNIC through its inbound ACL, routed by the
+//                    host's virtual router (TTL decremented, source MAC the context's router
+//                    MAC, destination MAC the VM's), never on the wire
 //     The outer source is this host's PA, or for a packet from the wire the VIP it was sent to.
 //   inbound (from the wire, tunnelled): outer destination must be one of the VIPs -> ENI by the
 //     inner destination MAC -> admin state -> trusted VNI -> the ENI's inbound routing entry for
@@ -58,7 +63,7 @@ namespace nicsim::host::vswitch {
 enum class Direction : std::uint8_t { kOutbound, kInbound };
 [[nodiscard]] const char* to_string(Direction d) noexcept;
 
-enum class RouteType : std::uint8_t { kVnet, kVnetDirect, kDirect, kDrop };
+enum class RouteType : std::uint8_t { kVnet, kVnetDirect, kDirect, kDrop, kContext };
 [[nodiscard]] const char* to_string(RouteType t) noexcept;
 
 /// DASH's meter class bits of a routing entry: the classes of a packet's entries are ORed, then
@@ -71,6 +76,7 @@ struct OutboundRoute {
   std::optional<model::IpAddr> overlay_ip{};  // vnet_direct: the CA to look the mapping up by
   std::uint32_t meter_class_or = 0;
   std::uint32_t meter_class_and = kMeterClassAll;
+  std::uint32_t context = 0;  // context: the routing context (group) routed to
 };
 
 /// OUTBOUND_CA_TO_PA_ENTRY: where a customer address lives.
@@ -132,9 +138,17 @@ struct InboundRoute {
 };
 
 /// OUTBOUND_ROUTING_GROUP: a route table several ENIs may share; a disabled group drops.
+///
+/// A routing context (docs/vswitch.md, "Routing contexts": one network-stack instance that
+/// containers share) is a group with `vnet` set: its members (the ENIs whose routing_group is
+/// its id) share its routes, the addresses it owns are the CA mappings of `vnet`, and
+/// `router_mac` is the host's virtual router on it (the source MAC of what another context's
+/// `context` route delivers into it). Contexts are isolated unless a route says otherwise.
 struct OutboundRoutingGroup {
   bool disabled = false;
   LpmTable<OutboundRoute> routes;
+  std::uint32_t vnet = 0;  // a routing context: the VNET of its addresses (0: a plain group)
+  std::optional<model::MacAddr> router_mac{};
 };
 
 /// VNIs lo..hi, inclusive (DASH's trusted-VNI entries).
@@ -304,7 +318,9 @@ struct Decision {
   std::string reason;       // kDrop: why ("acl", "route_miss", "mapping_miss", "route_drop",
                             // "routing_group_miss", "routing_group_disabled", "no_vnet",
                             // "eni_down", "no_eni", "wrong_vip", "trusted_vni",
-                            // "inbound_route_miss", "pa_validation", "eni_unbound": an inbound
+                            // "inbound_route_miss", "pa_validation", "context_miss": a context
+                            // route to a context that is not one, or to an address no VM of
+                            // this host in it owns, "eni_unbound": an inbound
                             // packet for an ENI with neither VNIC nor VM underlay address,
                             // "not_tunnelled": an inbound packet in no tunnel)
   std::uint32_t eni = 0;    // the ENI it belongs to (its key: the index in the switch)
@@ -343,6 +359,10 @@ struct Decision {
     std::optional<model::IpAddr> src_ip, dst_ip;
     std::optional<std::uint16_t> sport, dport;
     std::optional<model::MacAddr> dmac;
+    /// Routed by the host's virtual router (a `context` route): the source MAC becomes the
+    /// router's, the TTL (hop limit) is decremented (expired: dropped, Switch::Stats).
+    std::optional<model::MacAddr> smac;
+    bool dec_ttl = false;
     friend bool operator==(const Rewrite&, const Rewrite&) = default;
   } rewrite{};
   // The rule that allowed or denied it (for counters and tests).

@@ -95,6 +95,8 @@ class Switch {
     std::uint64_t steer_full = 0;      // shared-address ENIs whose range rules the TCAM had no
                                        // room for (at a bring_up or policy_changed): their new
                                        // inbound connections are steered by the host instead
+    std::uint64_t ttl_expired = 0;     // routed between routing contexts with a TTL (hop limit)
+                                       // of 0 or 1: dropped, as a router does
   };
 
   /// The switch owns the exception ring and transmit queue `cfg.host_txq` (created by
