@@ -231,6 +231,31 @@ TEST_P(RoutingContexts, TrafficBetweenContextsIsRoutedByTheHostWithoutReachingTh
   EXPECT_EQ(sw->stats().policy_drops, 0u);
 }
 
+// The same for IPv6 containers: the hop limit is decremented (IPv6 has no header checksum;
+// TCP's pseudo-header does not include the hop limit).
+TEST_P(RoutingContexts, Ipv6TrafficBetweenContextsIsRoutedWithTheHopLimitDecremented) {
+  policy.vnet(1).mappings[ip("fd00::1")] = {ip(kPa), model::MacAddr::from_u64(container_mac(1))};
+  policy.vnet(3).mappings[ip("fd03::5")] = {ip(kPa), model::MacAddr::from_u64(container_mac(4))};
+  route(1, "fd03::/64", 3);
+  start();
+  const auto seg6 = [](std::uint64_t smac, std::uint64_t dmac, std::uint8_t hops) {
+    return model::PacketBuilder()
+        .eth({.dst = model::MacAddr::from_u64(dmac), .src = model::MacAddr::from_u64(smac)})
+        .ipv6({.src = *model::Ipv6Addr::parse("fd00::1"), .dst = *model::Ipv6Addr::parse("fd03::5"),
+               .hop_limit = hops})
+        .tcp({.sport = 40000, .dport = 443, .flags = model::tcpflag::kAck})
+        .payload(40)
+        .bytes();
+  };
+  for (int round = 0; round < 2; ++round) {
+    (void)send(1, seg6(container_mac(1), kGatewayMac, 64));
+    only(4, seg6(kRouterMac[3], container_mac(4), 63));
+  }
+  (void)send(1, seg6(container_mac(1), kGatewayMac, 1));
+  nobody();
+  EXPECT_EQ(sw->stats().ttl_expired, 1u);
+}
+
 // A router does not forward a packet whose TTL runs out: the first packet of a connection (the
 // switch's software path) and a later one (the NIC, offloaded: it hands the frame to the host,
 // which drops it) are dropped and counted, not delivered.
@@ -325,6 +350,12 @@ TEST(RoutingContextsPolicyFile, MistakesAreErrorsAtTheirLine) {
   EXPECT_EQ(error("enis:\n"
                   "  - {id: 1, mac: 02:00:00:00:01:01, vnet: 1, vport: 1, context: 2}\n"),
             "p.yaml:6: enis[0].context: no context 2");
+  EXPECT_EQ(error("  - {id: 2, vni: 200}\n"
+                  "contexts:\n"
+                  "  - {id: 1, vnet: 1, router_mac: 0a:00:00:00:00:c1}\n"
+                  "enis:\n"
+                  "  - {id: 1, mac: 02:00:00:00:01:01, vnet: 2, vport: 1, context: 1}\n"),
+            "p.yaml:9: enis[0].context: context 1 is VNET 1's, the ENI's vnet is 2");
 }
 
 /// `f` as a router forwards it: MACs `dmac` and `smac`, TTL one less, the IPv4 header checksum

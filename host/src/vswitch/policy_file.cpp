@@ -351,6 +351,13 @@ void read_enis(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t
         fail(c, e.get("context"), e.sub("context"),
              "no context " + std::to_string(eni.routing_group));
       }
+      // A context's containers are in its VNET (their `vnet` routes find its addresses).
+      const std::uint32_t cv = pol.pipeline->find_routing_group(eni.routing_group)->vnet;
+      if (eni.vnet != cv) {
+        fail(c, e.get("context"), e.sub("context"),
+             "context " + std::to_string(eni.routing_group) + " is VNET " + std::to_string(cv) +
+                 "'s, the ENI's vnet is " + std::to_string(eni.vnet));
+      }
     }
     read_routes(c, e, vnets, contexts, eni.routes);
     each(c, e.get("inbound_routes"), e.sub("inbound_routes"),
