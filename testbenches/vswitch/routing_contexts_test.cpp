@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Routing contexts for containers (docs/vswitch.md, "Routing contexts") end to end on the NIC:
-// four containers (the NIC's four VNICs), each on a VNIC of its own, in three contexts (routing groups with the VNET of
-// their addresses and the host router's MAC on them). Frames go into the containers' transmit
-// queues; what comes out on the wire and in their receive queues is compared with frames built
-// here with the packet library (not by the switch or the NIC's transposer): a routed frame has
-// the router's source MAC, the destination container's MAC, TTL 63 and its header checksum
-// computed again from scratch.
+// four containers, each on a VNIC of its own (the NIC's four), in three contexts (routing
+// groups with the VNET of their addresses and the host router's MAC on them). Frames go into
+// the containers' transmit queues; what comes out on the wire and in their receive queues is
+// compared with frames built here with the packet library (not by the switch or the NIC's
+// transposer): a routed frame has the router's source MAC, the destination container's MAC,
+// TTL 63 and its header checksum computed again from scratch.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -369,7 +369,9 @@ Bytes routed(Bytes f, std::uint64_t smac, std::uint64_t dmac) {
   f[14 + 10] = f[14 + 11] = 0;
   const std::size_t ihl = (f[14] & 0xFu) * 4;
   std::uint32_t sum = 0;
-  for (std::size_t i = 14; i < 14 + ihl; i += 2) sum += static_cast<std::uint32_t>(f[i] << 8 | f[i + 1]);
+  for (std::size_t i = 14; i < 14 + ihl; i += 2) {
+    sum += static_cast<std::uint32_t>(f[i] << 8 | f[i + 1]);
+  }
   while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
   f[14 + 10] = static_cast<std::uint8_t>(~sum >> 8);
   f[14 + 11] = static_cast<std::uint8_t>(~sum);
@@ -410,8 +412,8 @@ TEST(RoutingContextsExample, ContainerOnesTrafficIsRoutedAndContainerThreesIsDro
   std::set<model::FlowKey> flows;
   std::size_t delivered = 0;
   for (unsigned from : {0u, 1u}) {
-    const auto frames =
-        model::read_capture(dir + (from == 0 ? "routing-contexts-c1.pcap" : "routing-contexts-c3.pcap"));
+    const auto frames = model::read_capture(
+        dir + (from == 0 ? "routing-contexts-c1.pcap" : "routing-contexts-c3.pcap"));
     ASSERT_FALSE(frames.empty());
     for (const model::Frame& f : frames) {
       ASSERT_TRUE(tx[from]->send(f.data));

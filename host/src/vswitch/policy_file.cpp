@@ -205,12 +205,13 @@ void read_stages(const Ctx& c, Map& acl, const std::string& k, const Policy& pol
 /// route names one of `contexts`.
 void read_routes(const Ctx& c, Map& owner, const std::set<std::uint32_t>& vnets,
                  const std::set<std::uint32_t>& contexts, LpmTable<OutboundRoute>& table) {
-  each(c, owner.get("routes"), owner.sub("routes"), [&](const YAML::Node& rn, const std::string& rp) {
+  const auto read = [&](const YAML::Node& rn, const std::string& rp) {
     Map r(c, rn, rp);
     if (!r.has("prefix") || !r.has("type")) fail(c, rn, rp, "a route needs prefix and type");
     const IpPrefix pfx = prefix_of(c, r.get("prefix"), r.sub("prefix"));
     OutboundRoute route;
-    const std::string t = r.choice("type", "", {"vnet", "vnet_direct", "direct", "drop", "context"});
+    const std::string t =
+        r.choice("type", "", {"vnet", "vnet_direct", "direct", "drop", "context"});
     route.type = t == "vnet"          ? RouteType::kVnet
                  : t == "vnet_direct" ? RouteType::kVnetDirect
                  : t == "direct"      ? RouteType::kDirect
@@ -236,7 +237,8 @@ void read_routes(const Ctx& c, Map& owner, const std::set<std::uint32_t>& vnets,
     r.done();
     if (table.find(pfx) != nullptr) fail(c, rn, rp, "duplicate route " + pfx.to_string());
     table.insert(pfx, route);
-  });
+  };
+  each(c, owner.get("routes"), owner.sub("routes"), read);
 }
 
 /// Routing contexts (docs/vswitch.md, "Routing contexts"): routing groups with the VNET of the
@@ -259,7 +261,9 @@ void read_contexts(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint
     OutboundRoutingGroup& g =
         pol.pipeline->routing_group(static_cast<std::uint32_t>(x.u64("id", 0, 1, 0xFFFFFFFFu)));
     g.vnet = static_cast<std::uint32_t>(x.u64("vnet", 0, 1, 0xFFFFFFFFu));
-    if (!vnets.contains(g.vnet)) fail(c, x.get("vnet"), x.sub("vnet"), "no VNET " + std::to_string(g.vnet));
+    if (!vnets.contains(g.vnet)) {
+      fail(c, x.get("vnet"), x.sub("vnet"), "no VNET " + std::to_string(g.vnet));
+    }
     g.router_mac = mac_addr_of(c, x.get("router_mac"), x.sub("router_mac"));
     read_routes(c, x, vnets, ids, g.routes);
     x.done();
