@@ -246,7 +246,7 @@ std::map<std::string, std::uint64_t> ScenarioHost::vswitch_stats() const {
           {"mixed_underlay", x.mixed_underlay}, {"nat_bound", c.nat_bound},
           {"nat_refused", c.nat_refused}, {"steer_full", x.steer_full},
           {"outer_src", x.outer_src},     {"underlay_refused", x.underlay_refused},
-          {"underlay_moved", x.underlay_moved}};
+          {"underlay_moved", x.underlay_moved}, {"ttl_expired", x.ttl_expired}};
 }
 
 std::map<std::string, std::uint64_t> ScenarioHost::bridge_stats() const {
