@@ -262,7 +262,7 @@ std::map<std::string, std::uint64_t> ScenarioHost::bridge_stats() const {
           {"vlan_refused", x.vlan_refused}, {"tunnelled", x.tunnelled},
           {"bad_source", x.bad_source},     {"other", x.other},
           {"tx_refused", x.tx_refused},     {"macs", br_->size()},
-          {"flows", br_->flow_count()}};
+          {"flows", br_->flow_count()},     {"host_rules", br_->host_rules()}};
 }
 
 }  // namespace nicsim::sim

@@ -117,6 +117,8 @@ class Bridge {
   [[nodiscard]] std::size_t size() const { return table_.size(); }
   /// Flows in the NIC for learned pairs.
   [[nodiscard]] std::size_t flow_count() const { return flows_.size(); }
+  /// The delivery rules bring_up() installed (one per port).
+  [[nodiscard]] std::size_t host_rules() const { return delivery_.size(); }
   [[nodiscard]] const Stats& stats() const { return stats_; }
   [[nodiscard]] const BridgeConfig& config() const { return cfg_; }
 
