@@ -115,6 +115,7 @@ TEST_F(PoolTest, PoolWaitPolicyHoldsBackDescriptors) {
   EXPECT_EQ(pool.stats().buffers_posted, 0u);
   held.erase(held.begin(), held.begin() + 2);  // two come back and are posted
   EXPECT_EQ(pool.stats().buffers_posted, 2u);
+  w.settle();  // the PROD doorbell is a posted write: let it land before the next frame
   w.wire_rx(to_vnic(1, 7));
   auto more = rx.receive();
   ASSERT_EQ(more.size(), 1u);
@@ -144,6 +145,7 @@ TEST_F(PoolTest, PoolDropPolicyKeepsTheRingFlowing) {
   EXPECT_EQ(drv.stats().drop_rx_no_desc, 0u);
   EXPECT_EQ(rx.packets(), 10u);
   held.clear();
+  w.settle();
   w.wire_rx(to_vnic(1, 11));
   EXPECT_EQ(rx.receive().size(), 1u) << "lent again once buffers came back";
   EXPECT_EQ(pool.stats().drops, 8u);
@@ -171,6 +173,30 @@ TEST_F(PoolTest, PoolReleasesTheNicQuotaWhenBuffersReturn) {
   EXPECT_EQ(drv.stats().drop_quota, 1u);
   held.clear();
   EXPECT_EQ(drv.quota_inflight(1), 0u);
+}
+
+// The exception ring is a destination too: on its own pool, a slow path that keeps its
+// buffers runs the ring dry (exc_full) until they come back.
+TEST_F(PoolTest, PoolForTheExceptionRing) {
+  RxPool pool(drv, {.budget_bytes = 2 * kBuf, .buf_size = kBuf, .policy = PoolPolicy::kWait});
+  RxQueue exc = RxQueue::exception(drv, {.size_log2 = 4, .pool = &pool});
+  std::vector<RxLent> held;
+  for (std::uint16_t i = 0; i < 3; ++i) {
+    w.wire_rx(to_vnic(1, i));  // no flow: a miss
+    for (auto& l : exc.receive()) held.push_back(std::move(l));
+  }
+  ASSERT_EQ(held.size(), 2u);
+  EXPECT_EQ(held[0].packet.reason, ExceptionReason::kMiss);
+  EXPECT_EQ(drv.stats().drop_exc_full, 1u);
+  EXPECT_EQ(pool.stats().waits, 2u);
+  held.clear();
+  w.settle();  // the PROD doorbell lands before the next frame
+  w.wire_rx(to_vnic(1, 9));
+  const auto more = exc.receive();
+  ASSERT_EQ(more.size(), 1u);
+  EXPECT_EQ(std::vector<std::uint8_t>(more[0].buffer.data().begin(), more[0].buffer.data().end()),
+            to_vnic(1, 9));
+  EXPECT_EQ(drv.stats().drop_exc_full, 1u);
 }
 
 /// What VNIC 2's consumer got while VNIC 1 was flooded.
