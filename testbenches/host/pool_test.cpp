@@ -72,7 +72,9 @@ TEST_F(PoolTest, PoolLendsBuffersUntilReleased) {
   EXPECT_EQ(pool.stats().buffers_in_use, 2u);
   EXPECT_EQ(pool.stats().buffers_posted, 6u) << "a returned buffer is posted again at once";
   EXPECT_EQ(rx.outstanding(), 6u);
+  RxQueue moved(std::move(rx));  // the pool follows the queue object
   got.clear();
+  EXPECT_EQ(moved.outstanding(), 8u);
   EXPECT_EQ(pool.stats().buffers_in_use, 0u);
   EXPECT_EQ(pool.stats().bytes_in_use, 0u);
   EXPECT_EQ(pool.stats().high_water, 3 * len);
@@ -81,7 +83,7 @@ TEST_F(PoolTest, PoolLendsBuffersUntilReleased) {
   EXPECT_EQ(pool.stats().buffers_posted, 8u);
   // The copying API works on a pool queue as before: the buffer is reposted at once.
   w.wire_rx(sent[0]);
-  const auto copied = rx.poll();
+  const auto copied = moved.poll();
   ASSERT_EQ(copied.size(), 1u);
   EXPECT_EQ(copied[0].bytes, sent[0]);
   EXPECT_EQ(pool.stats().buffers_posted, 8u);
