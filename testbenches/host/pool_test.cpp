@@ -95,6 +95,10 @@ TEST_F(PoolTest, PoolRefusesBadConfigurationAndReceiveWithoutPool) {
   EXPECT_THROW(RxPool(drv, {.buf_size = 0}), DriverError);
   EXPECT_THROW(RxPool(drv, {.reserve = 0}), DriverError);
   EXPECT_THROW(RxPool(drv, {.vport = drv.features().num_vnic + 1}), DriverError);
+  RxPool pool(drv, {.budget_bytes = 4 * kBuf, .buf_size = kBuf});
+  EXPECT_THROW(RxQueue(drv, 1, {.release_quota_vport = 1, .pool = &pool}), DriverError)
+      << "a lent frame could never give the quota back";
+  EXPECT_EQ(pool.stats().buffers_posted, 0u) << "nothing taken by the refused queue";
   RxQueue rx(drv, 0, {.size_log2 = 4});
   EXPECT_THROW(rx.receive(), DriverError);
 }

@@ -90,6 +90,14 @@ RxQueue::RxQueue(Driver& drv, unsigned index, const RxQueueConfig& cfg, bool exc
   if (cfg.pool == nullptr && cfg.buf_size == 0) {
     throw DriverError(DriverErrc::kBadArgument, "zero receive buffer size");
   }
+  if (cfg.pool != nullptr && cfg.release_quota_vport != 0 &&
+      cfg.release_quota_vport != cfg.pool->config().vport) {
+    // Lent frames release the quota when their buffers return: the pool must know the VNIC.
+    throw DriverError(DriverErrc::kBadArgument,
+                      std::string(what) + ": release_quota_vport " +
+                          std::to_string(cfg.release_quota_vport) +
+                          " with a pool: set the pool's vport instead");
+  }
   drv.claim_queue(b, index);
   try {
     const unsigned n = size();

@@ -42,7 +42,8 @@ struct RxQueueConfig {
   /// Release the bytes of every packet polled to this VNIC's quota (0 = do not).
   unsigned release_quota_vport = 0;
   /// Draw receive buffers from this pool (not owned; it must outlive the queue) instead of
-  /// owning 2^size_log2 of them. Its vport, if any, is released like release_quota_vport.
+  /// owning 2^size_log2 of them. Its vport, if any, is released like release_quota_vport
+  /// (which, with a pool, must be 0 or the pool's vport).
   RxPool* pool = nullptr;
 };
 
