@@ -171,6 +171,7 @@ void write_report(const std::string& path, const sim::Scenario& s, const RunArgs
   j["exceptions_by_reason"] = r.exceptions_by_reason;
   if (!r.vswitch.empty()) j["vswitch"] = r.vswitch;
   if (!r.bridge.empty()) j["bridge"] = r.bridge;
+  if (!r.pools.empty()) j["pools"] = r.pools;
   j["tx_completions"] = r.tx_completions;
   nlohmann::ordered_json vp;
   for (const auto& [v, n] : r.vnic_port_in) {

@@ -231,6 +231,7 @@ void check_expectations(const Scenario& s, CosimResult& r) {
   for (const auto& [name, v] : r.stats.named()) counters[name] = v;
   counters["flows_installed"] = r.flows_installed;
   counters["install_failed"] = r.install_failed;
+  for (const auto& [name, v] : r.pools) counters["pools." + name] = v;
   for (const auto& [name, want] : s.expect.counters) {
     const auto it = counters.find(name);
     if (it == counters.end()) {
@@ -261,6 +262,7 @@ void record_host(const ScenarioHost& h, CosimResult& r) {
     r.flows_installed = r.vswitch["installed"];
     r.reinjected = r.vswitch["reinjected"];
   }
+  r.pools = h.pool_stats();
   r.bridge = h.bridge_stats();
   if (!r.bridge.empty()) {
     r.flows_installed = r.bridge["installed"];

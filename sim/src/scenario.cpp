@@ -357,6 +357,21 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
       x.cfg.quota_wait_cycles = static_cast<std::uint32_t>(a.u64("wait_cycles", 0, 0, 0xFFFFFFFF));
       a.done();
     }
+    if (v.has("pool")) {
+      Map a(c, v.get("pool"), v.sub("pool"));
+      host::RxPoolConfig p;
+      p.buf_size = x.rxq.buf_size;
+      p.budget_bytes = static_cast<std::uint32_t>(a.u64("bytes", 0, p.buf_size, 0x40000000));
+      if (!a.has("bytes")) fail(c, v.get("pool"), v.sub("pool"), "missing 'bytes' (the budget)");
+      p.policy = a.choice("policy", "wait", {"wait", "drop"}) == "drop" ? host::PoolPolicy::kDrop
+                                                                        : host::PoolPolicy::kWait;
+      p.reserve = static_cast<std::uint32_t>(a.u64("reserve", p.reserve, 1, 32768));
+      // The NIC's quota of the VNIC follows the pool's returned buffers.
+      p.vport = x.cfg.quota_bytes != 0 ? x.cfg.vport : 0;
+      x.pool_hold = a.u64("hold", 0, 0, 1u << 20);
+      a.done();
+      x.pool = p;
+    }
     if (v.has("tx_queue")) {
       Map t(c, v.get("tx_queue"), v.sub("tx_queue"));
       x.txq = static_cast<unsigned>(t.u64("index", 0, 0, 63));

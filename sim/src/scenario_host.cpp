@@ -27,10 +27,19 @@ void ScenarioHost::bring_up() {
   drv_.set_tx_max_frame(s_.nic.tx_max_frame);
   for (const ScenarioVnic& v : s_.vnics) {
     drv_.configure_vnic(v.cfg);
+    RxPool* pool = nullptr;
+    if (v.pool) {
+      auto& slot = pools_[v.cfg.vport];
+      slot = std::make_unique<RxPool>(drv_, *v.pool);
+      pool = slot.get();
+      held_[v.cfg.vport].hold = v.pool_hold;
+    }
     for (unsigned q = 0; q < v.cfg.rxq_count; ++q) {
       RxQueueConfig c = v.rxq;
       c.release_quota_vport = v.cfg.quota_bytes != 0 ? v.cfg.vport : 0;
+      c.pool = pool;
       rxqs_.push_back(std::make_unique<RxQueue>(drv_, v.cfg.rxq_base + q, c));
+      if (pool != nullptr) pool_vport_[rxqs_.back().get()] = v.cfg.vport;
     }
     if (v.txq) {
       auto q = std::make_unique<TxQueue>(drv_, *v.txq, v.txq_cfg);
@@ -110,6 +119,21 @@ void ScenarioHost::bring_up() {
 std::size_t ScenarioHost::service() {
   std::size_t n = 0;
   for (auto& q : rxqs_) {
+    if (const auto pv = pool_vport_.find(q.get()); pv != pool_vport_.end()) {
+      Held& h = held_[pv->second];
+      for (RxLent& l : q->receive()) {
+        ++stats_.received;
+        ++n;
+        if (on_receive_) {  // the observers get a copy; the consumer keeps the buffer
+          l.packet.bytes.assign(l.buffer.data().begin(), l.buffer.data().end());
+          on_receive_(static_cast<int>(q->index()), l.packet);
+          l.packet.bytes.clear();
+        }
+        h.frames.push_back(std::move(l));
+        while (h.frames.size() > h.hold) h.frames.pop_front();  // releases the oldest
+      }
+      continue;
+    }
     for (const RxPacket& p : q->poll()) {
       ++stats_.received;
       ++n;
@@ -247,6 +271,24 @@ std::map<std::string, std::uint64_t> ScenarioHost::vswitch_stats() const {
           {"nat_refused", c.nat_refused}, {"steer_full", x.steer_full},
           {"outer_src", x.outer_src},     {"underlay_refused", x.underlay_refused},
           {"underlay_moved", x.underlay_moved}, {"ttl_expired", x.ttl_expired}};
+}
+
+std::map<std::string, std::uint64_t> ScenarioHost::pool_stats() const {
+  std::map<std::string, std::uint64_t> m;
+  for (const auto& [vport, pool] : pools_) {
+    const PoolStats& s = pool->stats();
+    const std::string k = "vnic" + std::to_string(vport) + ".";
+    m[k + "buffers"] = s.buffers;
+    m[k + "buffers_posted"] = s.buffers_posted;
+    m[k + "buffers_in_use"] = s.buffers_in_use;
+    m[k + "bytes_in_use"] = s.bytes_in_use;
+    m[k + "high_water"] = s.high_water;
+    m[k + "lent"] = s.lent;
+    m[k + "returned"] = s.returned;
+    m[k + "drops"] = s.drops;
+    m[k + "waits"] = s.waits;
+  }
+  return m;
 }
 
 std::map<std::string, std::uint64_t> ScenarioHost::bridge_stats() const {

@@ -153,6 +153,37 @@ TEST(Scenario, NvgreAndGeneveTemplatesAndActions) {
             "t.yaml:4: encap_templates[0].tunnel: tunnel 'gre' (vxlan, nvgre, geneve)");
 }
 
+TEST(Scenario, PoolPerVnicIsReadAndChecked) {
+  const Scenario s = load_scenario(kDir + "/pools.yaml");
+  ASSERT_EQ(s.vnics.size(), 2u);
+  ASSERT_TRUE(s.vnics[0].pool.has_value());
+  EXPECT_EQ(s.vnics[0].pool->budget_bytes, 32768u);
+  EXPECT_EQ(s.vnics[0].pool->buf_size, 2048u) << "the queue set's buf_size";
+  EXPECT_EQ(s.vnics[0].pool->policy, host::PoolPolicy::kWait);
+  EXPECT_EQ(s.vnics[0].pool->vport, 0u) << "no quota: the NIC's quota is not released";
+  EXPECT_EQ(s.vnics[0].pool_hold, 1000000u);
+  EXPECT_EQ(s.vnics[1].pool->policy, host::PoolPolicy::kDrop);
+  EXPECT_EQ(s.vnics[1].pool->reserve, 4u);
+  EXPECT_EQ(s.vnics[1].pool_hold, 8u);
+  const Scenario q = parse_scenario(
+      kHead + "vnics:\n  - {vport: 3, quota: {bytes: 4096}, pool: {bytes: 8192}}\n", "t.yaml", kDir);
+  ASSERT_TRUE(q.vnics[0].pool.has_value());
+  EXPECT_EQ(q.vnics[0].pool->vport, 3u) << "with a quota, returned buffers release it";
+  EXPECT_EQ(q.vnics[0].pool_hold, 0u);
+  EXPECT_FALSE(load_scenario(kDir + "/vnics-rss.yaml").vnics[0].pool.has_value());
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1, pool: {policy: drop}}\n"),
+            "t.yaml:4: vnics[0].pool: missing 'bytes' (the budget)");
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1, pool: {bytes: 100}}\n"),
+            "t.yaml:4: vnics[0].pool.bytes: 100 is outside 2048..1073741824");
+  EXPECT_NE(error_of(kHead + "vnics:\n  - {vport: 1, pool: {bytes: 4096, policy: spill}}\n")
+                .find("vnics[0].pool.policy"),
+            std::string::npos);
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1, pool: {bytes: 4096, reserve: 0}}\n"),
+            "t.yaml:4: vnics[0].pool.reserve: 0 is outside 1..32768");
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1, pool: {bytes: 4096, hodl: 1}}\n"),
+            "t.yaml:4: vnics[0].pool: unknown key 'hodl'");
+}
+
 TEST(Scenario, MistakesNameTheFileLineAndKey) {
   EXPECT_EQ(error_of("name: t\n"), "t.yaml:1: missing 'nicsim_scenario: 1' (the format version)");
   EXPECT_EQ(error_of(kHead + "nic:\n  data_widht: 64\n"), "t.yaml:4: nic: unknown key 'data_widht'");

@@ -87,15 +87,25 @@ RxQueue::RxQueue(Driver& drv, unsigned index, const RxQueueConfig& cfg, bool exc
   regs_ = drv.element(b, index, what);
   check_size(cfg.size_log2, what);
   check_irq(drv, cfg.irq);
-  if (cfg.buf_size == 0) throw DriverError(DriverErrc::kBadArgument, "zero receive buffer size");
+  if (cfg.pool == nullptr && cfg.buf_size == 0) {
+    throw DriverError(DriverErrc::kBadArgument, "zero receive buffer size");
+  }
+  if (cfg.pool != nullptr && cfg.release_quota_vport != 0 &&
+      cfg.release_quota_vport != cfg.pool->config().vport) {
+    // Lent frames release the quota when their buffers return: the pool must know the VNIC.
+    throw DriverError(DriverErrc::kBadArgument,
+                      std::string(what) + ": release_quota_vport " +
+                          std::to_string(cfg.release_quota_vport) +
+                          " with a pool: set the pool's vport instead");
+  }
   drv.claim_queue(b, index);
   try {
     const unsigned n = size();
     ring_ = drv.device().alloc_dma(std::size_t{n} * kRxDesc, 64);
     cq_ = drv.device().alloc_dma(std::size_t{n} * kRxCpl, 64);
-    bufs_ = drv.device().alloc_dma(std::size_t{n} * cfg.buf_size, 64);
+    if (cfg.pool == nullptr) bufs_ = drv.device().alloc_dma(std::size_t{n} * cfg.buf_size, 64);
     std::memset(cq_.data(), 0, cq_.size());
-    buf_of_desc_.assign(n, 0);
+    buf_of_desc_.assign(n, RxPool::kNone);
     drv.wr(regs_ + R::rxq::CTRL, 0);
     drv.wr64(regs_ + R::rxq::RING_BASE_LO, ring_.iova());
     drv.wr64(regs_ + R::rxq::CQ_BASE_LO, cq_.iova());
@@ -109,13 +119,23 @@ RxQueue::RxQueue(Driver& drv, unsigned index, const RxQueueConfig& cfg, bool exc
     cq_cons_ = static_cast<std::uint16_t>(drv.rd(regs_ + R::rxq::CQ_PROD));
     init_phase(cq_, kRxCpl, fmt::rx_cpl::PHASE, cq_cons_, cfg.size_log2);
     drv.wr(regs_ + R::rxq::CQ_CONS, cq_cons_);
-    // Post all buffers but one: a full descriptor ring never looks empty to the NIC.
-    for (unsigned i = 0; i + 1 < n; ++i) post(i);
+    // Post all buffers but one: a full descriptor ring never looks empty to the NIC. With a
+    // pool, as many as it has free.
+    if (cfg.pool == nullptr) {
+      for (unsigned i = 0; i + 1 < n; ++i) post(i);
+    } else {
+      cfg.pool->attach(this);
+      refill_from_pool();
+    }
     dma_wmb();
     drv.wr(regs_ + R::rxq::PROD, prod_);
     drv.wr(regs_ + R::rxq::CQ_ARM, 1);
     drv.flush_writes();  // the buffers are the NIC's when the constructor returns
   } catch (...) {
+    if (cfg.pool != nullptr) {
+      cfg.pool->detach(this);
+      return_to_pool();
+    }
     drv.release_queue(b, index);
     throw;
   }
@@ -133,7 +153,9 @@ RxQueue::RxQueue(RxQueue&& o) noexcept
       buf_of_desc_(std::move(o.buf_of_desc_)),
       prod_(o.prod_),
       cq_cons_(o.cq_cons_),
-      packets_(o.packets_) {}
+      packets_(o.packets_) {
+  if (cfg_.pool != nullptr) cfg_.pool->replace(&o, this);
+}
 
 RxQueue::~RxQueue() {
   if (drv_ == nullptr) return;
@@ -142,12 +164,19 @@ RxQueue::~RxQueue() {
     drv_->wr(regs_ + R::rxq::IRQ, 0);
   } catch (...) {  // a dead device must not abort destruction
   }
+  if (cfg_.pool != nullptr) {  // the disabled queue's buffers go back (frames not polled are lost)
+    cfg_.pool->detach(this);
+    return_to_pool();
+  }
   drv_->release_queue(exception_ ? Block::kExcq : Block::kRxq, index_);
 }
 
 void RxQueue::post(unsigned slot) {
   const unsigned pos = prod_ & (size() - 1);
-  const fmt::RxDesc d{bufs_.iova() + std::uint64_t{slot} * cfg_.buf_size, cfg_.buf_size};
+  const fmt::RxDesc d = cfg_.pool != nullptr
+                            ? fmt::RxDesc{cfg_.pool->iova(slot), cfg_.pool->config().buf_size}
+                            : fmt::RxDesc{bufs_.iova() + std::uint64_t{slot} * cfg_.buf_size,
+                                          cfg_.buf_size};
   d.encode(std::span(ring_.data() + std::size_t{pos} * kRxDesc, kRxDesc));
   buf_of_desc_[pos] = slot;
   ++prod_;
@@ -166,57 +195,141 @@ unsigned RxQueue::pending() const {
   return count;
 }
 
+bool RxQueue::next_completion(RxPacket& p) const {
+  const std::uint8_t* e = cq_.data() + std::size_t{cq_cons_ & (size() - 1)} * kRxCpl;
+  if ((fmt::rx_cpl::PHASE.load(e) != 0) != phase_of(cq_cons_, cfg_.size_log2)) return false;
+  dma_rmb();
+  const fmt::RxCpl c = fmt::RxCpl::decode(std::span(e, kRxCpl));
+  p.length = c.len;
+  p.desc_index = c.slot;
+  p.rss_hash = c.rss_hash;
+  p.mark = c.mark;
+  p.vlan_tci = c.vlan_tci;
+  p.status = c.status;
+  p.parse_err = c.parse_err();
+  p.ip_csum_ok = c.ip_csum_ok();
+  p.l4_csum_ok = c.l4_csum_ok();
+  p.vlan = c.vlan();
+  p.mark_valid = c.mark_valid();
+  p.rss_valid = c.rss_valid();
+  p.csum_checked = c.csum_checked();
+  p.l3 = static_cast<std::uint8_t>(c.l3());
+  p.l4 = static_cast<std::uint8_t>(c.l4());
+  p.tun_type = static_cast<std::uint8_t>(c.tun());
+  p.src_vport = c.src_vport;
+  p.reason = c.reason;
+  p.tcam_index = c.tcam_index;
+  p.flow_hash = c.h1;
+  p.timestamp = c.timestamp;
+  p.queue = index_;
+  return true;
+}
+
+void RxQueue::consumed() {
+  dma_wmb();
+  drv_->wr(regs_ + R::rxq::PROD, prod_);
+  drv_->wr(regs_ + R::rxq::CQ_CONS, cq_cons_);
+}
+
 std::vector<RxPacket> RxQueue::poll(unsigned max) {
   std::vector<RxPacket> out;
   const unsigned n = size();
+  const std::uint32_t bsize = buf_size();
   std::uint32_t released = 0;
-  while (out.size() < max) {
-    const std::uint8_t* e = cq_.data() + std::size_t{cq_cons_ & (n - 1)} * kRxCpl;
-    if ((fmt::rx_cpl::PHASE.load(e) != 0) != phase_of(cq_cons_, cfg_.size_log2)) break;
-    dma_rmb();
-    const fmt::RxCpl c = fmt::RxCpl::decode(std::span(e, kRxCpl));
-    RxPacket p;
-    p.length = c.len;
-    p.desc_index = c.slot;
-    p.rss_hash = c.rss_hash;
-    p.mark = c.mark;
-    p.vlan_tci = c.vlan_tci;
-    p.status = c.status;
-    p.parse_err = c.parse_err();
-    p.ip_csum_ok = c.ip_csum_ok();
-    p.l4_csum_ok = c.l4_csum_ok();
-    p.vlan = c.vlan();
-    p.mark_valid = c.mark_valid();
-    p.rss_valid = c.rss_valid();
-    p.csum_checked = c.csum_checked();
-    p.l3 = static_cast<std::uint8_t>(c.l3());
-    p.l4 = static_cast<std::uint8_t>(c.l4());
-    p.tun_type = static_cast<std::uint8_t>(c.tun());
-    p.src_vport = c.src_vport;
-    p.reason = c.reason;
-    p.tcam_index = c.tcam_index;
-    p.flow_hash = c.h1;
-    p.timestamp = c.timestamp;
-    p.queue = index_;
-    const unsigned pos = p.desc_index & (n - 1);
-    const unsigned slot = buf_of_desc_[pos];
-    const std::uint32_t len = std::min<std::uint32_t>(p.length, cfg_.buf_size);
-    const std::uint8_t* b = bufs_.data() + std::size_t{slot} * cfg_.buf_size;
+  RxPacket p;
+  while (out.size() < max && next_completion(p)) {
+    const unsigned slot = buf_of_desc_[p.desc_index & (n - 1)];
+    const std::uint32_t len = std::min<std::uint32_t>(p.length, bsize);
+    const std::uint8_t* b = cfg_.pool != nullptr ? cfg_.pool->buf(slot)
+                                                 : bufs_.data() + std::size_t{slot} * bsize;
     p.bytes.assign(b, b + len);
-    post(slot);  // the buffer is free again: repost it (the spare slot rotates)
     ++cq_cons_;
+    post(slot);  // the buffer is free again: repost it (the spare slot rotates)
     ++packets_;
     released += p.length;
     out.push_back(std::move(p));
+    p = RxPacket{};
   }
   if (!out.empty()) {
-    dma_wmb();
-    drv_->wr(regs_ + R::rxq::PROD, prod_);
-    drv_->wr(regs_ + R::rxq::CQ_CONS, cq_cons_);
+    consumed();
     // The frames are out of the NIC's buffers: give their bytes back to the VNIC's quota.
-    if (cfg_.release_quota_vport != 0) drv_->release_quota(cfg_.release_quota_vport, released);
+    const unsigned vport = cfg_.pool != nullptr && cfg_.pool->config().vport != 0
+                               ? cfg_.pool->config().vport
+                               : cfg_.release_quota_vport;
+    if (vport != 0) drv_->release_quota(vport, released);
   }
   return out;
+}
+
+std::vector<RxLent> RxQueue::receive(unsigned max) {
+  if (cfg_.pool == nullptr) {
+    throw DriverError(DriverErrc::kBadArgument,
+                      "receive queue " + std::to_string(index_) + ": receive() needs a pool");
+  }
+  RxPool& pool = *cfg_.pool;
+  std::vector<RxLent> out;
+  const unsigned n = size();
+  std::uint32_t dropped = 0;
+  bool any = false;
+  RxPacket p;
+  while (out.size() < max && next_completion(p)) {
+    any = true;
+    const std::uint32_t slot = buf_of_desc_[p.desc_index & (n - 1)];
+    buf_of_desc_[p.desc_index & (n - 1)] = RxPool::kNone;
+    const std::uint32_t len = std::min<std::uint32_t>(p.length, pool.config().buf_size);
+    ++cq_cons_;
+    ++packets_;
+    if (pool.policy_drops() && pool.free_.empty() && outstanding() < pool.config().reserve) {
+      // No buffer to post in its place and the ring is at its reserve: drop the frame.
+      ++pool.stats_.drops;
+      dropped += p.length;
+      post(slot);
+      p = RxPacket{};
+      continue;
+    }
+    pool.lend(slot, len);
+    if (const std::uint32_t r = pool.take_for_ring(); r != RxPool::kNone) {
+      post(r);
+    } else {
+      ++pool.stats_.waits;  // the NIC has one descriptor less until a buffer comes back
+    }
+    out.push_back(RxLent{std::move(p), RxBuffer(&pool, slot, pool.buf(slot), len)});
+    p = RxPacket{};
+  }
+  if (any) {
+    consumed();
+    if (dropped != 0 && pool.config().vport != 0) {
+      drv_->release_quota(pool.config().vport, dropped);
+    }
+  }
+  return out;
+}
+
+unsigned RxQueue::refill_from_pool() {
+  unsigned posted = 0;
+  while (outstanding() + 1 < size()) {
+    const std::uint32_t buf = cfg_.pool->take_for_ring();
+    if (buf == RxPool::kNone) break;
+    post(buf);
+    ++posted;
+  }
+  return posted;
+}
+
+void RxQueue::return_to_pool() {
+  for (std::uint16_t c = cq_cons_; c != prod_; ++c) {
+    cfg_.pool->untake(buf_of_desc_[c & (size() - 1)]);
+  }
+}
+
+unsigned RxQueue::refill() {
+  if (cfg_.pool == nullptr) return 0;
+  const unsigned posted = refill_from_pool();
+  if (posted != 0) {
+    dma_wmb();
+    drv_->wr(regs_ + R::rxq::PROD, prod_);
+  }
+  return posted;
 }
 
 void RxQueue::arm() { drv_->wr(regs_ + R::rxq::CQ_ARM, 1); }

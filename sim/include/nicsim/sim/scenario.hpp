@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "nicsim/host/driver/flow.hpp"
+#include "nicsim/host/driver/pool.hpp"
 #include "nicsim/host/driver/queue.hpp"
 #include "nicsim/host/driver/vnic.hpp"
 #include "nicsim/sim/pcie_timing.hpp"
@@ -41,6 +42,12 @@ struct ScenarioVnic {
   host::RxQueueConfig rxq;              // every receive queue of the set
   std::optional<unsigned> txq;          // its transmit queue (index), if it sends
   host::TxQueueConfig txq_cfg;
+  /// The VNIC's receive buffer pool (docs/host.md "Buffer pools"), shared by its queue set;
+  /// none: each queue owns its buffers and the host copies every frame out at once.
+  std::optional<host::RxPoolConfig> pool;
+  /// With a pool: frames the VNIC's consumer keeps lent (the newest; older ones are released),
+  /// 0 = releases each at once; a number above the pool's buffers = a consumer that stopped.
+  std::uint64_t pool_hold = 0;
 };
 
 struct ScenarioMeter {

@@ -7,7 +7,8 @@
 // flows (a rule the NIC cannot express is a ScenarioError naming the rule and its line).
 // service() is one pass of the host's receive loop: it polls every queue, hands each frame
 // with its completion to `on_receive` (the scoreboard, the output captures) and runs the host
-// program on the exception ring:
+// program on the exception ring. A VNIC with a pool (scenario `pool:`) has its frames lent
+// by the pool: its consumer keeps the newest `hold` of them (figures in pool_stats()).
 //   none             the frames are recorded, nothing else;
 //   install_on_miss  a MISS installs an exact-match flow of the frame's key with the
 //                    scenario's miss_actions (falling back to the TCAM when the key cannot be
@@ -28,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -87,6 +89,8 @@ class ScenarioHost {
   [[nodiscard]] std::map<std::string, std::uint64_t> vswitch_stats() const;
   /// The learning bridge's counters by name (program bridge; empty otherwise).
   [[nodiscard]] std::map<std::string, std::uint64_t> bridge_stats() const;
+  /// Every VNIC pool's counters, "vnic<vport>.<counter>" (PoolStats names; empty: no pools).
+  [[nodiscard]] std::map<std::string, std::uint64_t> pool_stats() const;
   /// Set before bring_up().
   void on_tx_complete(TxDoneFn fn) { on_tx_ = std::move(fn); }
   [[nodiscard]] const Stats& stats() const { return stats_; }
@@ -104,7 +108,15 @@ class ScenarioHost {
   const Scenario& s_;
   std::function<std::uint64_t()> clock_;
   std::unique_ptr<host::FlowTable> ft_;
+  // Pools before their queues, the lent buffers after them (destroyed in reverse order).
+  std::map<unsigned, std::unique_ptr<host::RxPool>> pools_;  // by vport
   std::vector<std::unique_ptr<host::RxQueue>> rxqs_;
+  struct Held {
+    std::uint64_t hold = 0;
+    std::deque<host::RxLent> frames;
+  };
+  std::map<const host::RxQueue*, unsigned> pool_vport_;  // a pool queue -> its VNIC
+  std::map<unsigned, Held> held_;                         // by vport
   std::unique_ptr<host::RxQueue> exc_;
   std::map<unsigned, std::unique_ptr<host::TxQueue>> txq_by_vport_;
   std::unique_ptr<host::TxQueue> host_txq_;

@@ -7,7 +7,8 @@
 //   rx.arm();  drv.device().wait_interrupt(1, 1ms);
 //
 // Every queue object owns its hardware queue: the destructor disables it and frees its
-// memory. Objects are movable, not copyable.
+// memory. Objects are movable, not copyable. A queue given a pool (pool.hpp) posts the pool's
+// buffers instead of its own and can lend them to the consumer (receive()).
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include <span>
 #include <vector>
 
+#include "nicsim/host/driver/pool.hpp"
 #include "nicsim/host/hal/device.hpp"
 
 #include "nicsim/regs/nic_formats.hpp"
@@ -35,10 +37,14 @@ struct IrqConfig {
 
 struct RxQueueConfig {
   unsigned size_log2 = 8;  // 4..15, both rings
-  std::uint32_t buf_size = 2048;
+  std::uint32_t buf_size = 2048;  // ignored with a pool (the pool's buf_size)
   IrqConfig irq{};
   /// Release the bytes of every packet polled to this VNIC's quota (0 = do not).
   unsigned release_quota_vport = 0;
+  /// Draw receive buffers from this pool (not owned; it must outlive the queue) instead of
+  /// owning 2^size_log2 of them. Its vport, if any, is released like release_quota_vport
+  /// (which, with a pool, must be 0 or the pool's vport).
+  RxPool* pool = nullptr;
 };
 
 /// Exception reasons (completion byte 17; rtl/formats.yaml, fmt::to_string names them).
@@ -64,6 +70,12 @@ struct RxPacket {
   unsigned queue = 0;
 };
 
+/// A frame lent by receive(): its completion (`packet.bytes` empty) and its buffer.
+struct RxLent {
+  RxPacket packet;
+  RxBuffer buffer;
+};
+
 /// A receive queue (rxq block) or the exception ring (excq block, same layout).
 class RxQueue {
  public:
@@ -81,6 +93,19 @@ class RxQueue {
   /// Up to `max` completed frames, in order. Reposts their buffers (one PROD doorbell) and
   /// acknowledges the completions (CQ_CONS).
   std::vector<RxPacket> poll(unsigned max = 64);
+  /// Up to `max` completed frames, in order, each in its pool buffer until the RxLent's
+  /// buffer is released (then it is posted again). Needs a pool. When the pool has no
+  /// buffer to post in place of a lent one, its policy decides: kWait lends it and leaves
+  /// the descriptor unreplenished (counted `waits`), kDrop drops the frame (counted `drops`,
+  /// not returned) and reposts its buffer.
+  std::vector<RxLent> receive(unsigned max = 64);
+  /// Posts free pool buffers while the ring has room (one PROD doorbell); the number posted.
+  /// The pool calls it when a buffer comes back.
+  unsigned refill();
+  /// Descriptors posted and not yet completed-and-consumed.
+  [[nodiscard]] unsigned outstanding() const {
+    return static_cast<std::uint16_t>(prod_ - cq_cons_);
+  }
   /// Completions waiting (by phase bit), without consuming them.
   [[nodiscard]] unsigned pending() const;
   /// Re-arms the interrupt (CQ_ARM).
@@ -100,6 +125,17 @@ class RxQueue {
  private:
   RxQueue(Driver& drv, unsigned index, const RxQueueConfig& cfg, bool exception);
   void post(unsigned slot);
+  /// Decodes the completion at cq_cons_ into `p` (no bytes); false when none is waiting.
+  bool next_completion(RxPacket& p) const;
+  /// Doorbells after consuming completions: PROD, CQ_CONS.
+  void consumed();
+  /// With a pool: posts free pool buffers while the ring has room (no doorbell); returns
+  /// the outstanding descriptors' buffers to it (the queue is being taken down).
+  unsigned refill_from_pool();
+  void return_to_pool();
+  [[nodiscard]] std::uint32_t buf_size() const {
+    return cfg_.pool != nullptr ? cfg_.pool->config().buf_size : cfg_.buf_size;
+  }
 
   Driver* drv_;
   unsigned index_;
