@@ -19,6 +19,10 @@
 #   EXTRA_SOURCES: bench-only modules (e.g. a wrapper in testbenches/rtl_*), verilated after
 #   the rtl/ sources. REPLACE <rtl file> <stand-in> ...: a file of rtl/ read from elsewhere
 #   (a variant under test, a planted bug).
+# NICSIM_VERILATOR_ARGS (cache, empty by default): more Verilator options for every block,
+#   e.g. --prof-cfuncs for a profile (docs/perf-rtl.md) or --stats.
+set(NICSIM_VERILATOR_ARGS "" CACHE STRING "extra Verilator options for every Verilated block")
+separate_arguments(_nicsim_verilator_extra UNIX_COMMAND "${NICSIM_VERILATOR_ARGS}")
 set(NICSIM_RTL_DIR ${CMAKE_SOURCE_DIR}/rtl)
 set(NICSIM_RTL_MANIFEST ${NICSIM_RTL_DIR}/sources.f)
 set(NICSIM_RTL_GEN_DIR ${CMAKE_BINARY_DIR}/generated/rtl)
@@ -76,7 +80,8 @@ function(nicsim_verilate_block target)
     PREFIX ${A_PREFIX}
     TOP_MODULE ${A_TOP}
     SOURCES ${NICSIM_RTL_DIR}/lint_waivers.vlt ${_sources} ${A_EXTRA_SOURCES}
-    VERILATOR_ARGS -Wall ${_g} --no-timing -O3 --x-assign fast --x-initial fast)
+    VERILATOR_ARGS -Wall ${_g} --no-timing -O3 --x-assign fast --x-initial fast
+    ${_nicsim_verilator_extra})
   target_include_directories(${target} SYSTEM PRIVATE
     ${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${target}.dir/${A_PREFIX}.dir
     ${VERILATOR_ROOT}/include ${VERILATOR_ROOT}/include/vltstd)
