@@ -110,15 +110,17 @@ fi
 # last status (simulated seconds at 250 MHz); flow_activity_entries_per_sim_s: then one
 # EM_ACTIVITY command over the 512 handles of the table, doorbell to its status;
 # wire_clocks_per_frame_64(_during_activity): 1000 64-byte frames wire to wire (a TCAM rule),
-# clocks per frame, alone and while EM_ACTIVITY scans run (they hold the table's lookups). ---
+# clocks per frame, alone and while EM_ACTIVITY scans run (they hold the table's lookups);
+# rtl_top_cycles_per_s_512 / _64: simulation speed, 4000 IMIX frames wire -> VNIC back to back,
+# NIC clocks per second of the bench thread's CPU time (harness included; docs/perf-rtl.md). ---
 top_figures=()
 for s in 64 128 256 512 1518 imix; do top_figures+=("rx_gbps_$s" "tx_gbps_$s"); done
 if wants "${top_figures[@]}" rx_latency_clocks flow_cmd_inserts_per_sim_s \
     flow_activity_entries_per_sim_s wire_clocks_per_frame_64 \
-    wire_clocks_per_frame_64_during_activity; then
+    wire_clocks_per_frame_64_during_activity rtl_top_cycles_per_s_512 rtl_top_cycles_per_s_64; then
   "$root/scripts/build.sh" --target rtl_top_test >&2
   "$build/bin/rtl_top_test" --gtest_filter='RtlTopFigures.*' |
-    grep -E '^(rx|tx|flow|wire)_[a-z0-9_]+ [0-9.]+ [a-z_]+$' |
+    grep -E '^(rx|tx|flow|wire|rtl_top)_[a-z0-9_]+ [0-9.]+ [a-z_/]+$' |
     while read -r name value unit; do figure "$name" "$value" "$unit"; done
 fi
 
