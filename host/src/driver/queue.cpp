@@ -245,9 +245,8 @@ bool RxQueue::next_cpl(fmt::RxCpl& c) const {
   return true;
 }
 
-bool RxQueue::next_completion(RxPacket& p) const {
-  fmt::RxCpl c;
-  if (!next_cpl(c)) return false;
+RxPacket packet_of(const fmt::RxCpl& c, unsigned queue) {
+  RxPacket p;
   p.length = c.len;
   p.desc_index = c.slot;
   p.rss_hash = c.rss_hash;
@@ -269,7 +268,14 @@ bool RxQueue::next_completion(RxPacket& p) const {
   p.tcam_index = c.tcam_index;
   p.flow_hash = c.h1;
   p.timestamp = c.timestamp;
-  p.queue = index_;
+  p.queue = queue;
+  return p;
+}
+
+bool RxQueue::next_completion(RxPacket& p) const {
+  fmt::RxCpl c;
+  if (!next_cpl(c)) return false;
+  p = packet_of(c, index_);
   return true;
 }
 

@@ -75,6 +75,9 @@ struct RxPacket {
   unsigned queue = 0;
 };
 
+/// The completion `c` of receive queue `queue` as an RxPacket (no bytes).
+[[nodiscard]] RxPacket packet_of(const fmt::RxCpl& c, unsigned queue);
+
 /// A frame lent by receive(): its completion (`packet.bytes` empty) and its buffer.
 struct RxLent {
   RxPacket packet;

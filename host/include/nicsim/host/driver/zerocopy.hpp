@@ -85,6 +85,17 @@ inline constexpr std::uint64_t kDescProd = 0, kCqCons = 4, kNotify = 8, kNotifyE
 }
 }  // namespace guest_ring
 
+/// A guest's receive area for one queue, as the scenario's guests lay it out: the ring at its
+/// start (rounded up to 4 KiB), then one buffer of `buf_size` per ring entry.
+struct GuestRxLayout {
+  std::uint64_t ring_bytes = 0;  // the ring, rounded up to 4 KiB
+  std::uint64_t bytes = 0;       // ring and buffers
+};
+[[nodiscard]] constexpr GuestRxLayout guest_rx_layout(unsigned log2, std::uint32_t buf_size) {
+  const std::uint64_t ring = (guest_ring::bytes(log2) + 4095) & ~std::uint64_t{4095};
+  return {ring, ring + (std::uint64_t{1} << log2) * buf_size};
+}
+
 /// One frame (or refused buffer) the guest read from its completion ring.
 struct GuestCompletion {
   fmt::RxCpl cpl;  // slot, length, RSS hash, mark, status ... as the NIC gave them
