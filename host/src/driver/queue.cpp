@@ -127,12 +127,11 @@ RxQueue::RxQueue(Driver& drv, unsigned index, const RxQueueConfig& cfg, bool exc
     drv.wr(regs_ + R::rxq::CQ_CONS, cq_cons_);
     // Post all buffers but one: a full descriptor ring never looks empty to the NIC. With a
     // pool, as many as it has free; external: none (its owner posts them).
-    if (cfg.external) {
-    } else if (cfg.pool == nullptr) {
-      for (unsigned i = 0; i + 1 < n; ++i) post(i);
-    } else {
+    if (cfg.pool != nullptr) {
       cfg.pool->attach(this);
       refill_from_pool();
+    } else if (!cfg.external) {
+      for (unsigned i = 0; i + 1 < n; ++i) post(i);
     }
     dma_wmb();
     drv.wr(regs_ + R::rxq::PROD, prod_);
