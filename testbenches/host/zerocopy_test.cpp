@@ -13,6 +13,7 @@
 #include "fixture.hpp"
 #include "nicsim/host/driver/zerocopy.hpp"
 #include "nicsim/model/hash.hpp"
+#include "steer.hpp"
 
 namespace nicsim::host::test {
 namespace {
@@ -25,31 +26,15 @@ constexpr std::uint32_t kBuf = 2048;
 constexpr unsigned kLog2 = 4;
 constexpr std::uint8_t kFill = 0xA5;  // guest memory the NIC must not touch
 
-/// Frames of VNIC v (flow v.0.0.1 -> v.0.0.2), `payload` bytes of TCP payload.
-std::vector<std::uint8_t> to_vnic(unsigned v, std::uint16_t seq, std::size_t payload = 46) {
-  return tcp4(v << 24 | 1, v << 24 | 2, seq, 80, payload, kMacGw, v == 1 ? kMacVnic1 : kMacVnic2);
-}
-
 std::uint64_t buf_gpa(unsigned i) { return kBufs + std::uint64_t{i} * kBuf; }
 
 class ZeroCopy : public HostTest {
  protected:
   ZeroCopy() : ft(drv) {}
-  /// VNIC v on receive queue v - 1 (RSS on its one queue), its frames steered there by a flow
-  /// that marks them with 0x100 + v.
+  /// VNIC v on receive queue v - 1 (RSS on its one queue), its frames steered there by a
+  /// flow that marks them with 0x100 + v.
   void route(unsigned v, std::uint32_t quota = 0) {
-    VnicConfig c;
-    c.vport = v;
-    c.rxq_base = v - 1;
-    c.rxq_count = 1;
-    c.rss = true;
-    c.mac = mac(v == 1 ? kMacVnic1 : kMacVnic2);
-    c.quota_bytes = quota;
-    drv.configure_vnic(c);
-    const std::vector<FlowItem> pattern = {
-        ItemEth{}, ItemIpv4{{.spec = Ipv4Hdr{.src = v << 24 | 1, .dst = v << 24 | 2}}}, ItemEnd{}};
-    ASSERT_TRUE(ft.create({.ingress_vport = 0}, pattern, {{ActionMark{0x100 + v}, ActionVnic{v}}})
-                    .ok());
+    steer_to_vnic(drv, ft, v, {.quota = quota, .rss = true, .first = {ActionMark{0x100 + v}}});
   }
   /// Guest memory filled with kFill outside its ring.
   static void fill(GuestMemory& m) {
