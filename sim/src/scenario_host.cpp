@@ -377,6 +377,7 @@ std::map<std::string, std::uint64_t> ScenarioHost::zero_copy_stats() const {
       m[k + "host_copy_bytes"] += s.host_copy_bytes;
       m[k + "refused"] += s.refused();
       m[k + "bad_index"] += s.bad_index;
+      m[k + "nic_bad_completion"] += s.nic_bad_completion;
       m[k + "notifications"] += s.notifications;
       m[k + "quota_released"] += s.quota_released;
     }

@@ -151,8 +151,8 @@ std::string ZeroCopyStats::to_string() const {
     << host_copy_bytes << " copy_no_buffer " << copy_no_buffer << " copy_too_long "
     << copy_too_long << " refused_outside " << refused_outside << " refused_overrun "
     << refused_overrun << " refused_short " << refused_short << " refused_ring " << refused_ring
-    << " bad_index " << bad_index << " notifications " << notifications << " quota_released "
-    << quota_released;
+    << " bad_index " << bad_index << " nic_bad_completion " << nic_bad_completion
+    << " notifications " << notifications << " quota_released " << quota_released;
   return o.str();
 }
 
@@ -199,6 +199,10 @@ std::size_t ZeroCopyRx::service() {
   const std::uint16_t before = cq_prod_;
   release_quota();
   for (const RxTaken& t : rxq_.take()) {
+    if (t.tag >= at_nic_.size() || !slot_busy_[t.tag]) {  // no descriptor of ours: a NIC fault
+      ++stats_.nic_bad_completion;
+      continue;
+    }
     const Buf b = at_nic_[t.tag];
     ++stats_.frames_zero_copy;
     stats_.bytes_zero_copy += t.cpl.len;

@@ -165,6 +165,7 @@ struct ZeroCopyStats {
   std::uint64_t refused_short = 0;     // shorter than min_buf
   std::uint64_t refused_ring = 0;      // overlapping the guest's own ring
   std::uint64_t bad_index = 0;         // passes that found the guest's indices out of range
+  std::uint64_t nic_bad_completion = 0;  // NIC completions for no descriptor of the shim's
   std::uint64_t notifications = 0;     // passes that notified the guest
   std::uint64_t quota_released = 0;    // bytes given back to the VNIC's NIC quota
   [[nodiscard]] std::uint64_t refused() const {
