@@ -172,6 +172,7 @@ void write_report(const std::string& path, const sim::Scenario& s, const RunArgs
   if (!r.vswitch.empty()) j["vswitch"] = r.vswitch;
   if (!r.bridge.empty()) j["bridge"] = r.bridge;
   if (!r.pools.empty()) j["pools"] = r.pools;
+  if (!r.zero_copy.empty()) j["zero_copy"] = r.zero_copy;
   j["tx_completions"] = r.tx_completions;
   nlohmann::ordered_json vp;
   for (const auto& [v, n] : r.vnic_port_in) {

@@ -232,6 +232,7 @@ void check_expectations(const Scenario& s, CosimResult& r) {
   counters["flows_installed"] = r.flows_installed;
   counters["install_failed"] = r.install_failed;
   for (const auto& [name, v] : r.pools) counters["pools." + name] = v;
+  for (const auto& [name, v] : r.zero_copy) counters["zero_copy." + name] = v;
   for (const auto& [name, want] : s.expect.counters) {
     const auto it = counters.find(name);
     if (it == counters.end()) {
@@ -263,6 +264,7 @@ void record_host(const ScenarioHost& h, CosimResult& r) {
     r.reinjected = r.vswitch["reinjected"];
   }
   r.pools = h.pool_stats();
+  r.zero_copy = h.zero_copy_stats();
   r.bridge = h.bridge_stats();
   if (!r.bridge.empty()) {
     r.flows_installed = r.bridge["installed"];

@@ -372,6 +372,24 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
       a.done();
       x.pool = p;
     }
+    if (v.has("zero_copy")) {
+      Map z(c, v.get("zero_copy"), v.sub("zero_copy"));
+      if (x.pool) fail(c, v.get("zero_copy"), v.sub("zero_copy"), "a VNIC has a pool or zero_copy");
+      ScenarioVnic::ZeroCopy zc;
+      const std::uint64_t need =
+          host::guest_rx_layout(x.rxq.size_log2, x.rxq.buf_size).bytes * x.cfg.rxq_count;
+      zc.guest_mem = z.u64("guest_mem", 0, need, 0x40000000);
+      if (!z.has("guest_mem")) {
+        fail(c, v.get("zero_copy"), v.sub("zero_copy"),
+             "missing 'guest_mem' (at least " + std::to_string(need) + " bytes)");
+      }
+      zc.gpa_base = z.u64("gpa_base", zc.gpa_base, 0, ~std::uint64_t{0} - zc.guest_mem + 1);
+      if ((zc.gpa_base & 0xFFF) != 0) {
+        fail(c, z.get("gpa_base"), z.sub("gpa_base"), "not 4 KiB aligned");
+      }
+      z.done();
+      x.zero_copy = zc;
+    }
     if (v.has("tx_queue")) {
       Map t(c, v.get("tx_queue"), v.sub("tx_queue"));
       x.txq = static_cast<unsigned>(t.u64("index", 0, 0, 63));

@@ -34,7 +34,8 @@ void ScenarioHost::bring_up() {
       pool = slot.get();
       held_[v.cfg.vport].hold = v.pool_hold;
     }
-    for (unsigned q = 0; q < v.cfg.rxq_count; ++q) {
+    if (v.zero_copy) bring_up_zero_copy(v);  // the VM's memory and rings, not the host's
+    for (unsigned q = 0; !v.zero_copy && q < v.cfg.rxq_count; ++q) {
       RxQueueConfig c = v.rxq;
       c.release_quota_vport = v.cfg.quota_bytes != 0 ? v.cfg.vport : 0;
       c.pool = pool;
@@ -118,6 +119,7 @@ void ScenarioHost::bring_up() {
 
 std::size_t ScenarioHost::service() {
   std::size_t n = 0;
+  n += service_zero_copy();
   for (auto& q : rxqs_) {
     if (const auto pv = pool_vport_.find(q.get()); pv != pool_vport_.end()) {
       Held& h = held_[pv->second];
@@ -305,6 +307,82 @@ std::map<std::string, std::uint64_t> ScenarioHost::bridge_stats() const {
           {"bad_source", x.bad_source},     {"other", x.other},
           {"tx_refused", x.tx_refused},     {"macs", br_->size()},
           {"flows", br_->flow_count()},     {"host_rules", br_->host_rules()}};
+}
+
+// ---- zero-copy VNICs (scenario `zero_copy:`) -----------------------------------------------
+
+void ScenarioHost::bring_up_zero_copy(const ScenarioVnic& v) {
+  ZeroCopyVm vm;
+  vm.buf_size = v.rxq.buf_size;
+  vm.mem = std::make_unique<GuestMemory>(drv_.device(), v.cfg.vport, v.zero_copy->gpa_base,
+                                         v.zero_copy->guest_mem);
+  const GuestRxLayout l = guest_rx_layout(v.rxq.size_log2, v.rxq.buf_size);
+  for (unsigned q = 0; q < v.cfg.rxq_count; ++q) {
+    const std::uint64_t area = v.zero_copy->gpa_base + q * l.bytes;
+    auto ring = std::make_unique<GuestRxRing>(*vm.mem, area, v.rxq.size_log2);
+    ring->enable_notifications(true);
+    auto shim = std::make_unique<ZeroCopyRx>(
+        drv_, v.cfg.rxq_base + q, *vm.mem, area, v.rxq.size_log2,
+        ZeroCopyConfig{.vport = v.cfg.quota_bytes != 0 ? v.cfg.vport : 0,
+                       .min_buf = v.rxq.buf_size,
+                       .irq = v.rxq.irq});
+    // The guest posts a buffer in every slot of its ring.
+    for (unsigned i = 0; i < ring->size(); ++i) {
+      (void)ring->post(area + l.ring_bytes + std::uint64_t{i} * v.rxq.buf_size, v.rxq.buf_size);
+    }
+    shim->service();
+    vm.rings.push_back(std::move(ring));
+    vm.shims.push_back(std::move(shim));
+  }
+  zc_vms_.emplace(v.cfg.vport, std::move(vm));
+}
+
+std::size_t ScenarioHost::service_zero_copy() {
+  std::size_t n = 0;
+  for (auto& [vport, vm] : zc_vms_) {
+    for (std::size_t k = 0; k < vm.shims.size(); ++k) {
+      ZeroCopyRx& shim = *vm.shims[k];
+      GuestRxRing& ring = *vm.rings[k];
+      shim.service();
+      // The guest: reads its frames (in its memory) and posts each buffer again.
+      for (const GuestCompletion& c : ring.poll()) {
+        if (!c.refused()) {
+          ++stats_.received;
+          ++n;
+          if (on_receive_) {  // the observers get a copy of what the guest read
+            RxPacket p = packet_of(c.cpl, shim.queue().index());
+            p.bytes.assign(c.data.begin(), c.data.end());
+            on_receive_(static_cast<int>(shim.queue().index()), p);
+          }
+        }
+        (void)ring.post(c.buf_gpa, vm.buf_size);
+      }
+      (void)ring.take_notification();
+      shim.service();
+    }
+  }
+  return n;
+}
+
+std::map<std::string, std::uint64_t> ScenarioHost::zero_copy_stats() const {
+  std::map<std::string, std::uint64_t> m;
+  for (const auto& [vport, vm] : zc_vms_) {
+    const std::string k = "vnic" + std::to_string(vport) + ".";
+    for (const auto& shim : vm.shims) {  // summed over the VNIC's queues
+      const ZeroCopyStats& s = shim->stats();
+      m[k + "posted"] += s.posted;
+      m[k + "frames_zero_copy"] += s.frames_zero_copy;
+      m[k + "bytes_zero_copy"] += s.bytes_zero_copy;
+      m[k + "frames_copied"] += s.frames_copied;
+      m[k + "host_copy_bytes"] += s.host_copy_bytes;
+      m[k + "refused"] += s.refused();
+      m[k + "bad_index"] += s.bad_index;
+      m[k + "nic_bad_completion"] += s.nic_bad_completion;
+      m[k + "notifications"] += s.notifications;
+      m[k + "quota_released"] += s.quota_released;
+    }
+  }
+  return m;
 }
 
 }  // namespace nicsim::sim

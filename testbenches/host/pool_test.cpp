@@ -9,33 +9,19 @@
 
 #include "fixture.hpp"
 #include "nicsim/host/driver/pool.hpp"
+#include "steer.hpp"
 
 namespace nicsim::host::test {
 namespace {
 
 constexpr std::uint32_t kBuf = 2048;
 
-/// Frames of VNIC 1 (flow 1.0.0.1 -> 1.0.0.2) and VNIC 2 (2.0.0.1 -> 2.0.0.2).
-std::vector<std::uint8_t> to_vnic(unsigned v, std::uint16_t seq, std::size_t payload = 46) {
-  return tcp4(v << 24 | 1, v << 24 | 2, seq, 80, payload, kMacGw,
-              v == 1 ? kMacVnic1 : kMacVnic2);
-}
-
 class PoolTest : public HostTest {
  protected:
   PoolTest() : ft(drv) {}
   /// VNIC v on receive queue v - 1, its frames (any source port) steered there by a flow.
   void route(unsigned v, std::uint32_t quota = 0) {
-    VnicConfig c;
-    c.vport = v;
-    c.rxq_base = v - 1;
-    c.rxq_count = 1;
-    c.mac = mac(v == 1 ? kMacVnic1 : kMacVnic2);
-    c.quota_bytes = quota;
-    drv.configure_vnic(c);
-    const std::vector<FlowItem> pattern = {
-        ItemEth{}, ItemIpv4{{.spec = Ipv4Hdr{.src = v << 24 | 1, .dst = v << 24 | 2}}}, ItemEnd{}};
-    ASSERT_TRUE(ft.create({.ingress_vport = 0}, pattern, {{ActionVnic{v}}}).ok());
+    steer_to_vnic(drv, ft, v, {.quota = quota});
   }
   FlowTable ft;
 };

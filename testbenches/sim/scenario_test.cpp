@@ -184,6 +184,40 @@ TEST(Scenario, PoolPerVnicIsReadAndChecked) {
             "t.yaml:4: vnics[0].pool: unknown key 'hodl'");
 }
 
+TEST(Scenario, ZeroCopyPerVnicIsReadAndChecked) {
+  const Scenario s = load_scenario(kDir + "/zerocopy.yaml");
+  ASSERT_EQ(s.vnics.size(), 2u);
+  ASSERT_TRUE(s.vnics[0].zero_copy.has_value());
+  EXPECT_EQ(s.vnics[0].zero_copy->guest_mem, 1048576u);
+  EXPECT_EQ(s.vnics[0].zero_copy->gpa_base, 0x80000000u);
+  EXPECT_FALSE(s.vnics[0].pool.has_value());
+  EXPECT_EQ(s.vnics[1].zero_copy->guest_mem, 524288u);
+  EXPECT_FALSE(load_scenario(kDir + "/pools.yaml").vnics[0].zero_copy.has_value());
+  // The default queue: 256 entries of 2 KiB, the ring rounded up to 16 KiB.
+  const std::uint64_t need = host::guest_rx_layout(8, 2048).bytes;
+  ASSERT_EQ(need, 16384u + 256u * 2048u);
+  const Scenario q = parse_scenario(kHead + "vnics:\n  - {vport: 3, zero_copy: {guest_mem: " +
+                                        std::to_string(need) + "}}\n",
+                                    "t.yaml", kDir);
+  EXPECT_EQ(q.vnics[0].zero_copy->gpa_base, 0x80000000u) << "the default";
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1, zero_copy: {gpa_base: 0}}\n"),
+            "t.yaml:4: vnics[0].zero_copy: missing 'guest_mem' (at least 540672 bytes)");
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1, zero_copy: {guest_mem: 540671}}\n"),
+            "t.yaml:4: vnics[0].zero_copy.guest_mem: 540671 is outside 540672..1073741824");
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1, rx_queues: {count: 2}, zero_copy: "
+                             "{guest_mem: 540672}}\n"),
+            "t.yaml:4: vnics[0].zero_copy.guest_mem: 540672 is outside 1081344..1073741824");
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1, zero_copy: {guest_mem: 1048576, "
+                             "gpa_base: 0x80000800}}\n"),
+            "t.yaml:4: vnics[0].zero_copy.gpa_base: not 4 KiB aligned");
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1, pool: {bytes: 4096}, zero_copy: "
+                             "{guest_mem: 1048576}}\n"),
+            "t.yaml:4: vnics[0].zero_copy: a VNIC has a pool or zero_copy");
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1, zero_copy: {guest_mem: 1048576, "
+                             "ring: 8}}\n"),
+            "t.yaml:4: vnics[0].zero_copy: unknown key 'ring'");
+}
+
 TEST(Scenario, MistakesNameTheFileLineAndKey) {
   EXPECT_EQ(error_of("name: t\n"), "t.yaml:1: missing 'nicsim_scenario: 1' (the format version)");
   EXPECT_EQ(error_of(kHead + "nic:\n  data_widht: 64\n"), "t.yaml:4: nic: unknown key 'data_widht'");

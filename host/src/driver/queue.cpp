@@ -87,7 +87,11 @@ RxQueue::RxQueue(Driver& drv, unsigned index, const RxQueueConfig& cfg, bool exc
   regs_ = drv.element(b, index, what);
   check_size(cfg.size_log2, what);
   check_irq(drv, cfg.irq);
-  if (cfg.pool == nullptr && cfg.buf_size == 0) {
+  if (cfg.external && (cfg.pool != nullptr || cfg.release_quota_vport != 0)) {
+    throw DriverError(DriverErrc::kBadArgument,
+                      std::string(what) + ": an external queue has no pool and releases no quota");
+  }
+  if (cfg.pool == nullptr && !cfg.external && cfg.buf_size == 0) {
     throw DriverError(DriverErrc::kBadArgument, "zero receive buffer size");
   }
   if (cfg.pool != nullptr && cfg.release_quota_vport != 0 &&
@@ -103,7 +107,9 @@ RxQueue::RxQueue(Driver& drv, unsigned index, const RxQueueConfig& cfg, bool exc
     const unsigned n = size();
     ring_ = drv.device().alloc_dma(std::size_t{n} * kRxDesc, 64);
     cq_ = drv.device().alloc_dma(std::size_t{n} * kRxCpl, 64);
-    if (cfg.pool == nullptr) bufs_ = drv.device().alloc_dma(std::size_t{n} * cfg.buf_size, 64);
+    if (cfg.pool == nullptr && !cfg.external) {
+      bufs_ = drv.device().alloc_dma(std::size_t{n} * cfg.buf_size, 64);
+    }
     std::memset(cq_.data(), 0, cq_.size());
     buf_of_desc_.assign(n, RxPool::kNone);
     drv.wr(regs_ + R::rxq::CTRL, 0);
@@ -120,12 +126,12 @@ RxQueue::RxQueue(Driver& drv, unsigned index, const RxQueueConfig& cfg, bool exc
     init_phase(cq_, kRxCpl, fmt::rx_cpl::PHASE, cq_cons_, cfg.size_log2);
     drv.wr(regs_ + R::rxq::CQ_CONS, cq_cons_);
     // Post all buffers but one: a full descriptor ring never looks empty to the NIC. With a
-    // pool, as many as it has free.
-    if (cfg.pool == nullptr) {
-      for (unsigned i = 0; i + 1 < n; ++i) post(i);
-    } else {
+    // pool, as many as it has free; external: none (its owner posts them).
+    if (cfg.pool != nullptr) {
       cfg.pool->attach(this);
       refill_from_pool();
+    } else if (!cfg.external) {
+      for (unsigned i = 0; i + 1 < n; ++i) post(i);
     }
     dma_wmb();
     drv.wr(regs_ + R::rxq::PROD, prod_);
@@ -172,14 +178,49 @@ RxQueue::~RxQueue() {
 }
 
 void RxQueue::post(unsigned slot) {
+  if (cfg_.pool != nullptr) {
+    post_desc(cfg_.pool->iova(slot), cfg_.pool->config().buf_size, slot);
+  } else {
+    post_desc(bufs_.iova() + std::uint64_t{slot} * cfg_.buf_size, cfg_.buf_size, slot);
+  }
+}
+
+void RxQueue::post_desc(std::uint64_t iova, std::uint32_t len, std::uint32_t tag) {
   const unsigned pos = prod_ & (size() - 1);
-  const fmt::RxDesc d = cfg_.pool != nullptr
-                            ? fmt::RxDesc{cfg_.pool->iova(slot), cfg_.pool->config().buf_size}
-                            : fmt::RxDesc{bufs_.iova() + std::uint64_t{slot} * cfg_.buf_size,
-                                          cfg_.buf_size};
-  d.encode(std::span(ring_.data() + std::size_t{pos} * kRxDesc, kRxDesc));
-  buf_of_desc_[pos] = slot;
+  fmt::RxDesc{iova, len}.encode(std::span(ring_.data() + std::size_t{pos} * kRxDesc, kRxDesc));
+  buf_of_desc_[pos] = tag;
   ++prod_;
+}
+
+bool RxQueue::post_buffer(std::uint64_t iova, std::uint32_t len, std::uint32_t tag) {
+  if (!cfg_.external) {
+    throw DriverError(DriverErrc::kBadArgument, "receive queue " + std::to_string(index_) +
+                                                    ": post_buffer() needs an external queue");
+  }
+  if (outstanding() + 1 >= size()) return false;
+  post_desc(iova, len, tag);
+  return true;
+}
+
+void RxQueue::doorbell() {
+  dma_wmb();
+  drv_->wr(regs_ + R::rxq::PROD, prod_);
+}
+
+std::vector<RxTaken> RxQueue::take(unsigned max) {
+  if (!cfg_.external) {
+    throw DriverError(DriverErrc::kBadArgument, "receive queue " + std::to_string(index_) +
+                                                    ": take() needs an external queue");
+  }
+  std::vector<RxTaken> out;
+  fmt::RxCpl c;
+  while (out.size() < max && next_cpl(c)) {
+    out.push_back({c, buf_of_desc_[c.slot & (size() - 1)]});
+    ++cq_cons_;
+    ++packets_;
+  }
+  if (!out.empty()) drv_->wr(regs_ + R::rxq::CQ_CONS, cq_cons_);
+  return out;
 }
 
 unsigned RxQueue::pending() const {
@@ -195,11 +236,16 @@ unsigned RxQueue::pending() const {
   return count;
 }
 
-bool RxQueue::next_completion(RxPacket& p) const {
+bool RxQueue::next_cpl(fmt::RxCpl& c) const {
   const std::uint8_t* e = cq_.data() + std::size_t{cq_cons_ & (size() - 1)} * kRxCpl;
   if ((fmt::rx_cpl::PHASE.load(e) != 0) != phase_of(cq_cons_, cfg_.size_log2)) return false;
   dma_rmb();
-  const fmt::RxCpl c = fmt::RxCpl::decode(std::span(e, kRxCpl));
+  c = fmt::RxCpl::decode(std::span(e, kRxCpl));
+  return true;
+}
+
+RxPacket packet_of(const fmt::RxCpl& c, unsigned queue) {
+  RxPacket p;
   p.length = c.len;
   p.desc_index = c.slot;
   p.rss_hash = c.rss_hash;
@@ -221,17 +267,27 @@ bool RxQueue::next_completion(RxPacket& p) const {
   p.tcam_index = c.tcam_index;
   p.flow_hash = c.h1;
   p.timestamp = c.timestamp;
-  p.queue = index_;
+  p.queue = queue;
+  return p;
+}
+
+bool RxQueue::next_completion(RxPacket& p) const {
+  fmt::RxCpl c;
+  if (!next_cpl(c)) return false;
+  p = packet_of(c, index_);
   return true;
 }
 
 void RxQueue::consumed() {
-  dma_wmb();
-  drv_->wr(regs_ + R::rxq::PROD, prod_);
+  doorbell();
   drv_->wr(regs_ + R::rxq::CQ_CONS, cq_cons_);
 }
 
 std::vector<RxPacket> RxQueue::poll(unsigned max) {
+  if (cfg_.external) {
+    throw DriverError(DriverErrc::kBadArgument, "receive queue " + std::to_string(index_) +
+                                                    ": poll() on an external queue (take())");
+  }
   std::vector<RxPacket> out;
   const unsigned n = size();
   const std::uint32_t bsize = buf_size();
@@ -325,10 +381,7 @@ void RxQueue::return_to_pool() {
 unsigned RxQueue::refill() {
   if (cfg_.pool == nullptr) return 0;
   const unsigned posted = refill_from_pool();
-  if (posted != 0) {
-    dma_wmb();
-    drv_->wr(regs_ + R::rxq::PROD, prod_);
-  }
+  if (posted != 0) doorbell();
   return posted;
 }
 

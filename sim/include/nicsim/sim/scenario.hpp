@@ -20,6 +20,7 @@
 #include "nicsim/host/driver/pool.hpp"
 #include "nicsim/host/driver/queue.hpp"
 #include "nicsim/host/driver/vnic.hpp"
+#include "nicsim/host/driver/zerocopy.hpp"
 #include "nicsim/sim/pcie_timing.hpp"
 
 namespace nicsim::sim {
@@ -48,6 +49,15 @@ struct ScenarioVnic {
   /// With a pool: frames the VNIC's consumer keeps lent (the newest; older ones are released),
   /// 0 = releases each at once; a number above the pool's buffers = a consumer that stopped.
   std::uint64_t pool_hold = 0;
+  /// The VNIC's frames written straight into a VM's memory (docs/host.md "Zero-copy receive"):
+  /// `guest_mem` bytes of guest RAM at guest-physical `gpa_base`, a guest ring per receive
+  /// queue (the queue's size) with its buffers (`buf_size` each), the guest reposting every
+  /// buffer it has read; none: the host's own buffers.
+  struct ZeroCopy {
+    std::uint64_t guest_mem = 0;
+    std::uint64_t gpa_base = 0x8000'0000;
+  };
+  std::optional<ZeroCopy> zero_copy;
 };
 
 struct ScenarioMeter {

@@ -8,7 +8,9 @@
 // service() is one pass of the host's receive loop: it polls every queue, hands each frame
 // with its completion to `on_receive` (the scoreboard, the output captures) and runs the host
 // program on the exception ring. A VNIC with a pool (scenario `pool:`) has its frames lent
-// by the pool: its consumer keeps the newest `hold` of them (figures in pool_stats()).
+// by the pool: its consumer keeps the newest `hold` of them (figures in pool_stats()). A VNIC
+// with `zero_copy:` has a VM behind it: the NIC writes its frames into the VM's memory through
+// the zero-copy shim, the VM reads them and posts each buffer again (zero_copy_stats()).
 //   none             the frames are recorded, nothing else;
 //   install_on_miss  a MISS installs an exact-match flow of the frame's key with the
 //                    scenario's miss_actions (falling back to the TCAM when the key cannot be
@@ -41,6 +43,7 @@
 #include "nicsim/host/driver/driver.hpp"
 #include "nicsim/host/driver/flow.hpp"
 #include "nicsim/host/driver/queue.hpp"
+#include "nicsim/host/driver/zerocopy.hpp"
 #include "nicsim/host/bridge/bridge.hpp"
 #include "nicsim/host/vswitch/policy_file.hpp"
 #include "nicsim/host/vswitch/switch.hpp"
@@ -91,6 +94,9 @@ class ScenarioHost {
   [[nodiscard]] std::map<std::string, std::uint64_t> bridge_stats() const;
   /// Every VNIC pool's counters, "vnic<vport>.<counter>" (PoolStats names; empty: no pools).
   [[nodiscard]] std::map<std::string, std::uint64_t> pool_stats() const;
+  /// Every zero-copy VNIC's shim counters (summed over its queues), "vnic<vport>.<counter>"
+  /// (ZeroCopyStats names, `refused` their sum; empty: none).
+  [[nodiscard]] std::map<std::string, std::uint64_t> zero_copy_stats() const;
   /// Set before bring_up().
   void on_tx_complete(TxDoneFn fn) { on_tx_ = std::move(fn); }
   [[nodiscard]] const Stats& stats() const { return stats_; }
@@ -101,6 +107,9 @@ class ScenarioHost {
 
  private:
   void handle_exception(const host::RxPacket& p);
+  void bring_up_zero_copy(const ScenarioVnic& v);
+  /// The shims and their guests: frames read, each buffer posted again.
+  std::size_t service_zero_copy();
   [[nodiscard]] std::optional<std::vector<host::FlowAction>> forward_by_mac(
       const host::RxPacket& p) const;
 
@@ -117,6 +126,15 @@ class ScenarioHost {
   };
   std::map<const host::RxQueue*, unsigned> pool_vport_;  // a pool queue -> its VNIC
   std::map<unsigned, Held> held_;                         // by vport
+  // A VM behind a zero-copy VNIC: its memory, a guest ring and a shim per receive queue (the
+  // shims go first, the memory last).
+  struct ZeroCopyVm {
+    std::uint32_t buf_size = 0;
+    std::unique_ptr<host::GuestMemory> mem;
+    std::vector<std::unique_ptr<host::GuestRxRing>> rings;
+    std::vector<std::unique_ptr<host::ZeroCopyRx>> shims;
+  };
+  std::map<unsigned, ZeroCopyVm> zc_vms_;  // by vport
   std::unique_ptr<host::RxQueue> exc_;
   std::map<unsigned, std::unique_ptr<host::TxQueue>> txq_by_vport_;
   std::unique_ptr<host::TxQueue> host_txq_;

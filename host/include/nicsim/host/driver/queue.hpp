@@ -45,6 +45,11 @@ struct RxQueueConfig {
   /// owning 2^size_log2 of them. Its vport, if any, is released like release_quota_vport
   /// (which, with a pool, must be 0 or the pool's vport).
   RxPool* pool = nullptr;
+  /// The queue owns and posts no buffers: its owner posts each descriptor (post_buffer(),
+  /// doorbell()) and takes each completion with the tag it gave (take()). The zero-copy shim
+  /// (zerocopy.hpp) uses it: the buffers are a VM's memory. Not with a pool or
+  /// release_quota_vport; poll() and receive() refuse it.
+  bool external = false;
 };
 
 /// Exception reasons (completion byte 17; rtl/formats.yaml, fmt::to_string names them).
@@ -70,10 +75,20 @@ struct RxPacket {
   unsigned queue = 0;
 };
 
+/// The completion `c` of receive queue `queue` as an RxPacket (no bytes).
+[[nodiscard]] RxPacket packet_of(const fmt::RxCpl& c, unsigned queue);
+
 /// A frame lent by receive(): its completion (`packet.bytes` empty) and its buffer.
 struct RxLent {
   RxPacket packet;
   RxBuffer buffer;
+};
+
+/// A completion of an external queue: as the NIC wrote it, and the tag its descriptor was
+/// posted with.
+struct RxTaken {
+  fmt::RxCpl cpl;
+  std::uint32_t tag = 0;
 };
 
 /// A receive queue (rxq block) or the exception ring (excq block, same layout).
@@ -99,6 +114,15 @@ class RxQueue {
   /// the descriptor unreplenished (counted `waits`), kDrop drops the frame (counted `drops`,
   /// not returned) and reposts its buffer.
   std::vector<RxLent> receive(unsigned max = 64);
+  /// External queue: posts a descriptor for the `len` bytes at device address `iova`, to be
+  /// taken back as `tag`; false when the ring holds size() - 1 posted descriptors. Needs
+  /// doorbell() to reach the NIC.
+  bool post_buffer(std::uint64_t iova, std::uint32_t len, std::uint32_t tag);
+  /// Writes PROD for everything posted.
+  void doorbell();
+  /// External queue: up to `max` completed frames, in order, with their descriptors' tags
+  /// (acknowledged through CQ_CONS; nothing is reposted).
+  std::vector<RxTaken> take(unsigned max = 64);
   /// Posts free pool buffers while the ring has room (one PROD doorbell); the number posted.
   /// The pool calls it when a buffer comes back.
   unsigned refill();
@@ -125,6 +149,9 @@ class RxQueue {
  private:
   RxQueue(Driver& drv, unsigned index, const RxQueueConfig& cfg, bool exception);
   void post(unsigned slot);
+  void post_desc(std::uint64_t iova, std::uint32_t len, std::uint32_t tag);
+  /// The completion at cq_cons_, decoded; false when none is waiting.
+  bool next_cpl(fmt::RxCpl& c) const;
   /// Decodes the completion at cq_cons_ into `p` (no bytes); false when none is waiting.
   bool next_completion(RxPacket& p) const;
   /// Doorbells after consuming completions: PROD, CQ_CONS.
@@ -143,7 +170,7 @@ class RxQueue {
   RxQueueConfig cfg_;
   std::uint32_t regs_ = 0;  // element base
   DmaRegion ring_, cq_, bufs_;
-  std::vector<std::uint32_t> buf_of_desc_;  // descriptor position -> buffer slot
+  std::vector<std::uint32_t> buf_of_desc_;  // descriptor position -> buffer slot (or tag)
   std::uint16_t prod_ = 0;                  // descriptors posted
   std::uint16_t cq_cons_ = 0;               // completions consumed
   std::uint64_t packets_ = 0;
