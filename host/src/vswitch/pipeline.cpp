@@ -355,7 +355,6 @@ Decision Pipeline::anchor_outbound(const PacketInfo& p) const {
   d.outer_src = p.outer_dst;
   d.outer_dst = m->underlay_ip;
   d.inner_dmac = m->overlay_mac;
-  d.meter_class = 0;
   // Made for the tunnel's current far end: from another, the NIC hands the frame to the host.
   d.underlay_src = p.outer_src;
   return d;

@@ -589,7 +589,7 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
   }
   // Parsed once: the software path transposes and the offload makes its rule from this parse.
   const auto info = packet_info(p.bytes, p.src_vport, sw_->pr);
-  if (p.src_vport == 0 && from_tether(p)) return;  // a relocation tunnel's keepalive
+  if (p.src_vport == 0 && from_tether()) return;  // a relocation tunnel's keepalive
   const auto way = info ? policy_.direction_of(*info, p.src_vport) : std::nullopt;
   if (!way) {  // not IP, or untunnelled from the wire: not the policy's to place
     ++stats_.not_routable;
@@ -920,7 +920,7 @@ void Switch::flush() {
   remove_conns(ids, false);
 }
 
-bool Switch::from_tether(const RxPacket& p) {
+bool Switch::from_tether() {
   const std::optional<Relocation>& r = policy_.relocation();
   if (!r || r->role != Relocation::Role::kAnchor) return false;
   const model::ParseResult& pr = sw_->pr;
@@ -942,7 +942,6 @@ bool Switch::from_tether(const RxPacket& p) {
   const model::Level& inner = pr.levels[1];
   if (!inner.has_eth || inner.eth.type != kKeepaliveType) return false;
   ++stats_.keepalives_received;
-  (void)p;
   return true;
 }
 

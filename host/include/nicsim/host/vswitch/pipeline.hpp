@@ -401,7 +401,8 @@ struct Decision {
   /// The meter bucket the packet bills (0: none).
   std::uint32_t meter_class = 0;
   /// Inbound from a tunnel: the underlay source the decision was made for (inbound routes and
-  /// PA validation depend on it, the connection's 5-tuple does not carry it). A packet of the
+  /// PA validation depend on it, the connection's 5-tuple does not carry it); likewise a
+  /// relocation anchor's decision for a packet from the tether (the learned tunnel address). A packet of the
   /// connection from another source is decided again (FlowCache), and an offloaded flow checks
   /// it in the NIC (spec 5.2, check_osrc).
   std::optional<model::IpAddr> underlay_src{};
@@ -536,7 +537,9 @@ class Pipeline {
 
   /// Subnet relocation (Relocation, docs/vswitch-relocation.md): this host's role, at most one.
   /// RelocationError (nothing changed): VNET 0 or one that does not exist, no subnet, port 0, a
-  /// tether without the anchor's address, a tunnel VNI that is the VNET's own.
+  /// tether without the anchor's address (or of another family than the PA), a tunnel VNI that
+  /// is the VNET's own. An anchor's learned tether is `r.tether` (none: learned again from the
+  /// tunnel's next frame). Call the switch's policy_changed() after it.
   void set_relocation(Relocation r);
   void clear_relocation() { relocation_.reset(); }
   [[nodiscard]] const std::optional<Relocation>& relocation() const { return relocation_; }

@@ -252,9 +252,10 @@ class Switch {
   [[nodiscard]] std::pair<EncapTemplate, EncapKey> tunnel(
       fmt::EncapTunnel type, std::uint32_t vni, const model::IpAddr& src,
       const model::IpAddr& dst, std::optional<std::uint16_t> dport = std::nullopt) const;
-  /// Subnet relocation on the anchor: a frame from the wire in the relocation tunnel teaches
-  /// the tether's translated address and port; true when it is a keepalive (nothing more to do).
-  bool from_tether(const RxPacket& p);
+  /// Subnet relocation on the anchor: the frame from the wire just parsed (Sw::pr), when it is
+  /// in the relocation tunnel, teaches the tether's translated address and port; true when it
+  /// is a keepalive (nothing more to do).
+  bool from_tether();
   /// Sends the frame `p` (as received) to the collectors of d's mirror sessions. `parsed`: the
   /// software path's parse (Sw::pr) is p's already.
   void mirror(const RxPacket& p, const Decision& d, bool parsed);
