@@ -159,10 +159,12 @@ class NatBox {
     return it->second.ip;
   }
 
-  /// The NAT forgets every binding (a restart): the next frame out is bound to a new port.
-  void rebind() {
+  /// The NAT forgets every binding (a restart), and takes public address `ip` when given (a
+  /// new lease): the next frame out is bound to a new port.
+  void rebind(std::optional<std::uint32_t> ip = std::nullopt) {
     bindings_.clear();
     by_inside_.clear();
+    if (ip) public_ = *ip;
   }
   /// The public port of inside `ip`:`port`, if bound.
   [[nodiscard]] std::optional<std::uint16_t> port_of(std::uint32_t ip, std::uint16_t port) const {

@@ -206,6 +206,31 @@ TEST_P(SubnetRelocation, ANatRebindingIsLearnedFromTheNextKeepalive) {
   EXPECT_EQ(nat.unsolicited, 1u);
 }
 
+TEST_P(SubnetRelocation, ANatThatChangesItsAddressIsFollowedBothWays) {
+  establish();
+  converse(0);
+  // The NAT restarts with another public address; the tether's next keepalive shows it.
+  nat.rebind(ip4("10.1.0.201"));
+  at(now + kSec);
+  const auto port = nat.port_of(ip4(kTetherPa), 4789);
+  ASSERT_TRUE(port);
+  EXPECT_EQ(host(kAnchor).policy.relocation()->tether, (TunnelEndpoint{ip("10.1.0.201"), *port}));
+  EXPECT_EQ(stats(kAnchor).tether_learned, 2u);
+  // Both ways again. Offloaded, the anchor's flows from the tunnel checked the old address
+  // (check_osrc): the first frame of each from the new one reaches the host (OUTER_SRC), is
+  // accepted (the learned tether), and the flow is replaced.
+  converse(10);
+  converse(20);
+  if (GetParam()) {
+    EXPECT_EQ(stats(kAnchor).outer_src, 2u) << "TCP and UDP";
+    EXPECT_EQ(stats(kAnchor).underlay_moved, 2u);
+    EXPECT_EQ(stats(kAnchor).underlay_refused, 0u);
+    EXPECT_EQ(host(kAnchor).sw->offloaded(), 4u);
+  }
+  EXPECT_EQ(nat.unsolicited, 0u);
+  EXPECT_EQ(stats(kAnchor).policy_drops, 0u);
+}
+
 TEST_P(SubnetRelocation, KeepalivesAtThePolicysPeriodKeepTheNatBindingAlive) {
   establish();
   converse(0);
@@ -285,6 +310,8 @@ TEST(SubnetRelocationDecisions, TheAnchorRefusesWhatIsNotTheRelocatedSubnetsTraf
   // a destination with no mapping, home traffic from a host that is not a valid PA, to
   // another VIP.
   EXPECT_EQ(a->outbound(from_t("10.1.0.99", kR, kH)).reason, "relocation_peer");
+  EXPECT_EQ(a->outbound(from_t("10.1.0.99", kR, kH)).underlay_src, ip("10.1.0.99"))
+      << "a drop too is made for its tunnel address (else its NIC flow would keep the tether out)";
   EXPECT_EQ(a->outbound(from_t(kNatIp, "10.0.6.1", kH)).reason, "relocation_source");
   EXPECT_EQ(a->outbound(from_t(kNatIp, kR, "10.0.5.10")).reason, "relocation_loop");
   EXPECT_EQ(a->outbound(from_t(kNatIp, kR, "10.0.0.77")).reason, "mapping_miss");

@@ -262,7 +262,14 @@ const MirrorSession* Pipeline::find_mirror_session(std::uint32_t id) const {
 }
 
 Decision Pipeline::outbound(const PacketInfo& p) const {
-  if (from_tether(p)) return anchor_outbound(p);
+  if (from_tether(p)) {
+    // Made for the tunnel's current far end, drops included (else a stale end's drop flow
+    // would keep the tether out): from another, the NIC hands the frame to the host
+    // (check_osrc).
+    Decision d = anchor_outbound(p);
+    d.underlay_src = p.outer_src;
+    return d;
+  }
   return mirrored(p.tuple, route_outbound(p));
 }
 
@@ -355,8 +362,6 @@ Decision Pipeline::anchor_outbound(const PacketInfo& p) const {
   d.outer_src = p.outer_dst;
   d.outer_dst = m->underlay_ip;
   d.inner_dmac = m->overlay_mac;
-  // Made for the tunnel's current far end: from another, the NIC hands the frame to the host.
-  d.underlay_src = p.outer_src;
   return d;
 }
 
