@@ -190,9 +190,13 @@ class NatBox {
     const std::uint32_t old_ip = src ? o.src : o.dst;
     const std::uint16_t old_port = src ? *o.sport : *o.dport;
     const auto put = [&](std::size_t at, std::uint64_t v, unsigned n) {
-      for (unsigned i = 0; i < n; ++i) b[at + i] = static_cast<std::uint8_t>(v >> (8 * (n - 1 - i)));
+      for (unsigned i = 0; i < n; ++i) {
+        b[at + i] = static_cast<std::uint8_t>(v >> (8 * (n - 1 - i)));
+      }
     };
-    const auto get16 = [&](std::size_t at) { return static_cast<std::uint16_t>(b[at] << 8 | b[at + 1]); };
+    const auto get16 = [&](std::size_t at) {
+      return static_cast<std::uint16_t>(b[at] << 8 | b[at + 1]);
+    };
     put(a, ip, 4);
     put(24, model::checksum_update32(get16(24), old_ip, ip), 2);
     put(o.l4 + (src ? 0 : 2), port, 2);

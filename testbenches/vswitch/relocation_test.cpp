@@ -28,7 +28,8 @@ using test_world::NatBox;
 model::IpAddr ip(const char* s) { return *model::IpAddr::parse(s); }
 std::uint32_t ip4(const char* s) { return model::Ipv4Addr::parse(s)->value(); }
 
-constexpr std::uint64_t kHMac = 0x0200000000a1, kRMac = 0x020000000509, kAnchorVmMac = 0x0200000000f1;
+constexpr std::uint64_t kHMac = 0x0200000000a1, kRMac = 0x020000000509;
+constexpr std::uint64_t kAnchorVmMac = 0x0200000000f1;  // the anchor's VNIC (no VM of the VNET)
 constexpr const char* kH = "10.0.0.1";
 constexpr const char* kR = "10.0.5.9";
 constexpr const char* kHomePa = "10.1.0.2";

@@ -413,7 +413,9 @@ void read_relocation(const Ctx& c, Map& top, Policy& pol, const std::set<std::ui
   r.role = m.choice("role", "", {"anchor", "tether"}) == "anchor" ? Relocation::Role::kAnchor
                                                                   : Relocation::Role::kTether;
   r.vnet = static_cast<std::uint32_t>(m.u64("vnet", 0, 1, 0xFFFFFFFFu));
-  if (!vnets.contains(r.vnet)) fail(c, m.get("vnet"), m.sub("vnet"), "no VNET " + std::to_string(r.vnet));
+  if (!vnets.contains(r.vnet)) {
+    fail(c, m.get("vnet"), m.sub("vnet"), "no VNET " + std::to_string(r.vnet));
+  }
   r.subnets = list_of<IpPrefix>(c, m, "subnets", prefix_of);
   if (r.subnets.empty()) fail(c, m.get("subnets"), m.sub("subnets"), "no subnet is relocated");
   Map t(c, m.get("tunnel"), m.sub("tunnel"));

@@ -402,9 +402,9 @@ struct Decision {
   std::uint32_t meter_class = 0;
   /// Inbound from a tunnel: the underlay source the decision was made for (inbound routes and
   /// PA validation depend on it, the connection's 5-tuple does not carry it); likewise a
-  /// relocation anchor's decision for a packet from the tether (the learned tunnel address). A packet of the
-  /// connection from another source is decided again (FlowCache), and an offloaded flow checks
-  /// it in the NIC (spec 5.2, check_osrc).
+  /// relocation anchor's decision for a packet from the tether (the learned tunnel address). A
+  /// packet of the connection from another source is decided again (FlowCache), and an
+  /// offloaded flow checks it in the NIC (spec 5.2, check_osrc).
   std::optional<model::IpAddr> underlay_src{};
   /// Mirror sessions the packet is copied to (0: none): its ENI's, and for a packet between
   /// two VMs of this host the receiving ENI's too. Never set on a drop.
