@@ -971,6 +971,7 @@ bool Switch::keepalive(std::uint64_t now) {
     ++stats_.tx_refused;
     return false;
   }
+  flush_tx();  // called on its own too, not only from service()
   last_keepalive_ = now;
   ++stats_.keepalives_sent;
   return true;
