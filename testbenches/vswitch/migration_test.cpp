@@ -10,25 +10,23 @@
 
 #include <algorithm>
 #include <array>
-#include <deque>
 #include <memory>
 #include <vector>
 
-#include "fixture.hpp"
+#include "multi_host.hpp"
 #include "nicsim/host/vswitch/migration.hpp"
-#include "nicsim/host/vswitch/switch.hpp"
 #include "vm_frame.hpp"
 
 namespace nicsim::host::vswitch {
 namespace {
 
-using Bytes = std::vector<std::uint8_t>;
+using test_world::Bytes;
+using test_world::Host;
+using test_world::kSec;
 
 model::IpAddr ip(const char* s) { return *model::IpAddr::parse(s); }
 IpPrefix pfx(const char* s) { return *IpPrefix::parse(s); }
 
-constexpr std::uint64_t kSec = 1'000'000'000ull;
-constexpr std::uint64_t kRouterMac = 0x0a00000000fe;  // every host's underlay next hop
 constexpr std::uint64_t kVmAMac = 0x0200000000a1, kVmMMac = 0x0200000000a9;
 constexpr const char* kVmA = "10.0.0.1";
 constexpr const char* kVmM = "10.0.0.9";
@@ -62,83 +60,38 @@ std::vector<std::uint32_t> sorted(std::vector<std::uint32_t> v) {
   return v;
 }
 
-/// One host: its NIC (a world of its own), driver, switch, and the VNIC of its VM (vport 1).
-struct Host {
-  Host(const char* pa, std::uint64_t underlay_mac, std::uint64_t vm_mac, bool offload)
-      : world(test::make_model_world()),
-        drv(Driver::probe(world->device())),
-        ft(drv),
-        policy(ip(pa), ip(pa)),
-        mac(underlay_mac) {
-    drv.enable();
-    VnicConfig v;
-    v.vport = 1;
-    v.mac = test::mac(vm_mac);
-    drv.configure_vnic(v);
-    SwitchConfig c;
-    c.underlay_mac = test::mac(underlay_mac);
-    c.underlay_next_hop = test::mac(kRouterMac);
-    c.exception_ring.size_log2 = 6;
-    c.exception_ring.buf_size = 2048;
-    c.offload = offload;
-    // The policy every host of the VNET shares: A's VM on A, M on B; valid PAs A and B.
-    Vnet& vn = policy.vnet(kVnet);
-    vn.vni = kVni;
-    vn.mappings[ip(kVmA)] = {ip(kPa[kA]), model::MacAddr::from_u64(kVmAMac)};
-    vn.mappings[ip(kVmM)] = {ip(kPa[kB]), model::MacAddr::from_u64(kVmMMac)};
-    vn.valid_pas = {ip(kPa[kA]), ip(kPa[kB])};
-    Eni& e = policy.eni(1);
-    e.mac = model::MacAddr::from_u64(vm_mac);
-    e.vnet = kVnet;
-    e.vport = 1;
-    e.routes.insert(pfx("10.0.0.0/16"), {RouteType::kVnet});
-    e.inbound_routes.push_back(
-        {.vni = kVni, .sip = pfx("0.0.0.0/0"), .pa_validate = true, .src_vnet = kVnet});
-    sw = std::make_unique<Switch>(drv, ft, policy, c);
-    sw->bring_up();
-    vm_tx = std::make_unique<TxQueue>(drv, 1, TxQueueConfig{.size_log2 = 6, .vport = 1});
-    vm_rx = std::make_unique<RxQueue>(drv, 0, RxQueueConfig{.size_log2 = 6});
-  }
+/// The policy every host of the VNET shares: A's VM on A, M on B; valid PAs A and B; the ENI of
+/// the host's VM (`vm_mac`) on VNIC 1.
+std::unique_ptr<Pipeline> shared_policy(const char* pa, std::uint64_t vm_mac) {
+  auto policy = std::make_unique<Pipeline>(ip(pa), ip(pa));
+  Vnet& vn = policy->vnet(kVnet);
+  vn.vni = kVni;
+  vn.mappings[ip(kVmA)] = {ip(kPa[kA]), model::MacAddr::from_u64(kVmAMac)};
+  vn.mappings[ip(kVmM)] = {ip(kPa[kB]), model::MacAddr::from_u64(kVmMMac)};
+  vn.valid_pas = {ip(kPa[kA]), ip(kPa[kB])};
+  Eni& e = policy->eni(1);
+  e.mac = model::MacAddr::from_u64(vm_mac);
+  e.vnet = kVnet;
+  e.vport = 1;
+  e.routes.insert(pfx("10.0.0.0/16"), {RouteType::kVnet});
+  e.inbound_routes.push_back(
+      {.vni = kVni, .sip = pfx("0.0.0.0/0"), .pa_validate = true, .src_vnet = kVnet});
+  return policy;
+}
 
-  /// Lets the switch serve its exception ring until it is empty.
-  void serve() {
-    world->settle();
-    while (sw->service(kSec) != 0) world->settle();
-    world->settle();
-    vm_tx->reap();
-  }
-
-  /// The end of a test: the switch's flows removed, the ledger balanced, the NIC's own view
-  /// agreeing with what the driver read (HostTest's TearDown, per host).
-  void check_end() {
-    sw->flush();
-    world->settle();
-    const Stats s = drv.stats();
-    EXPECT_TRUE(s.ledger_balanced()) << s.to_string();
-    world->check_end(s);
-  }
-
-  std::unique_ptr<test::World> world;
-  Driver drv;
-  FlowTable ft;
-  Pipeline policy;
-  std::uint64_t mac;
-  std::unique_ptr<Switch> sw;
-  std::unique_ptr<TxQueue> vm_tx;
-  std::unique_ptr<RxQueue> vm_rx;
-};
-
-/// The scenario's world: hosts A, B, C and the underlay between them (a router: a wire frame
-/// goes to the host whose PA is its outer IPv4 destination, its MACs rewritten as a router
-/// does). Frames are held in the underlay until deliver(): what is there at a flip is in
-/// flight.
+/// The scenario's world: hosts A, B, C and the underlay between them (test_world::Underlay:
+/// a wire frame goes to the host whose PA is its outer IPv4 destination). Frames are held in
+/// the underlay until deliver(): what is there at a flip is in flight.
 class MigrationTest : public ::testing::TestWithParam<bool> {
  protected:
   MigrationTest() {
     for (unsigned h = 0; h < 3; ++h) {
-      hosts[h] = std::make_unique<Host>(kPa[h], 0x0a0000000001 + h, h == kA ? kVmAMac : kVmMMac,
+      const std::uint64_t vm = h == kA ? kVmAMac : kVmMMac;
+      hosts[h] = std::make_unique<Host>(shared_policy(kPa[h], vm), 0x0a0000000001 + h, vm,
                                         GetParam());
+      underlay.add(*hosts[h], kPa[h]);
     }
+    underlay.on_route([this](unsigned to) { ++addressed[epoch][to]; });
     // M runs on B; on C its VNIC is there (the same MAC) but its port is down until it moves.
     host(kC).policy.eni(1).admin_up = false;
     host(kC).sw->policy_changed();
@@ -146,6 +99,7 @@ class MigrationTest : public ::testing::TestWithParam<bool> {
 
   void TearDown() override {
     for (auto& h : hosts) h->check_end();
+    EXPECT_EQ(underlay.unroutable, 0u) << "a frame to an address no host has";
   }
 
   Host& host(HostId h) { return *hosts[h]; }
@@ -153,42 +107,10 @@ class MigrationTest : public ::testing::TestWithParam<bool> {
     return {host(kA).sw.get(), host(kB).sw.get(), host(kC).sw.get()};
   }
 
-  /// Frames the hosts sent to the wire go into the underlay, stamped with the epoch they were
-  /// sent in (0: before the flip, 1: after).
-  void collect() {
-    for (unsigned h = 0; h < 3; ++h) {
-      while (auto f = hosts[h]->world->wire_tx()) {
-        Bytes b = f->data;
-        ASSERT_GE(b.size(), 34u);
-        ASSERT_EQ(b[12] << 8 | b[13], 0x0800) << "the underlay is IPv4";
-        const std::uint32_t dst = std::uint32_t{b[30]} << 24 | b[31] << 16 | b[32] << 8 | b[33];
-        unsigned to = 3;
-        for (unsigned i = 0; i < 3; ++i) {
-          if (model::Ipv4Addr::parse(kPa[i])->value() == dst) to = i;
-        }
-        ASSERT_LT(to, 3u) << "a frame to an address no host has";
-        for (unsigned i = 0; i < 6; ++i) {
-          b[i] = static_cast<std::uint8_t>(hosts[to]->mac >> (8 * (5 - i)));
-          b[6 + i] = static_cast<std::uint8_t>(kRouterMac >> (8 * (5 - i)));
-        }
-        ++addressed[epoch][to];
-        underlay.push_back({to, std::move(b)});
-      }
-    }
-  }
   /// The underlay delivers everything it holds, the hosts serve what it brings, until nothing
   /// moves; what reached the VMs is recorded by host and epoch.
   void deliver() {
-    collect();
-    while (!underlay.empty()) {
-      while (!underlay.empty()) {
-        auto [to, b] = std::move(underlay.front());
-        underlay.pop_front();
-        hosts[to]->world->wire_rx(b);
-      }
-      for (auto& h : hosts) h->serve();
-      collect();
-    }
+    underlay.deliver();
     for (unsigned h = 0; h < 3; ++h) {
       for (const RxPacket& p : hosts[h]->vm_rx->poll()) got[h][epoch].push_back(seq_of(p.bytes));
     }
@@ -197,7 +119,7 @@ class MigrationTest : public ::testing::TestWithParam<bool> {
   void send(HostId h, const Bytes& f) {
     ASSERT_TRUE(host(h).vm_tx->send(f));
     host(h).serve();
-    collect();
+    underlay.collect();
   }
   /// A's VM sends one TCP segment and one UDP datagram to M; returns their sequence numbers.
   std::array<std::uint32_t, 2> a_to_m() {
@@ -233,7 +155,7 @@ class MigrationTest : public ::testing::TestWithParam<bool> {
   std::uint64_t version(HostId h) { return host(h).sw->cache().policy_version(); }
 
   std::array<std::unique_ptr<Host>, 3> hosts;
-  std::deque<std::pair<unsigned, Bytes>> underlay;
+  test_world::Underlay underlay;
   unsigned epoch = 0;
   std::array<std::array<unsigned, 3>, 2> addressed{};  // [epoch][host]: frames sent to its PA
   std::array<std::array<std::vector<std::uint32_t>, 2>, 3> got;  // [host][epoch]: at its VM
@@ -274,7 +196,7 @@ TEST_P(MigrationTest, TrafficDuringAMoveReachesTheOldHostUntilTheFlipAndTheNewOn
 
   // In flight at the flip: sent by A's NIC toward B, still in the underlay.
   const auto in_flight = a_to_m();
-  ASSERT_EQ(underlay.size(), 2u);
+  ASSERT_EQ(underlay.in_flight(), 2u);
   // The move completes: M's VNIC on B goes (B's ENI becomes a forwarder to M's new host, so
   // what is still on its way to B reaches M), on C it comes up; then every host flips, with no
   // packet processed between the first flip and the last.

@@ -249,6 +249,90 @@ TEST(VswitchPolicyFile, MistakesNameTheFileLineAndKey) {
   EXPECT_THROW((void)load_policy("/nonexistent/policy.yaml"), PolicyError);
 }
 
+// Subnet relocation (docs/vswitch-relocation.md): the examples read as written, and every
+// mistake in a `relocation` section or a tether route names the file, line and key.
+TEST(SubnetRelocationPolicy, TheExamplesReadAsWritten) {
+  const std::string dir = NICSIM_RELOCATION_EXAMPLES;
+  const Policy a = load_policy(dir + "/anchor.yaml");
+  ASSERT_TRUE(a.pipeline->relocation());
+  const Relocation& ra = *a.pipeline->relocation();
+  EXPECT_EQ(ra.role, Relocation::Role::kAnchor);
+  EXPECT_EQ(ra.vnet, 1u);
+  ASSERT_EQ(ra.subnets.size(), 1u);
+  EXPECT_EQ(ra.subnets[0].to_string(), "10.0.5.0/24");
+  EXPECT_EQ(ra.vni, 5000u);
+  EXPECT_EQ(ra.port, 4789u);
+  EXPECT_FALSE(ra.anchor);
+  EXPECT_FALSE(ra.tether) << "learned from the tunnel, never configured";
+  const Policy t = load_policy(dir + "/tether.yaml");
+  ASSERT_TRUE(t.pipeline->relocation());
+  const Relocation& rt = *t.pipeline->relocation();
+  EXPECT_EQ(rt.role, Relocation::Role::kTether);
+  EXPECT_EQ(rt.anchor, ip("10.1.0.1"));
+  EXPECT_EQ(rt.keepalive_ns, 1'000'000'000ull);
+  const Eni* r = t.pipeline->find_eni(1);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->routes.lookup(ip("10.0.0.1"))->type, RouteType::kTether);
+  EXPECT_EQ(r->routes.lookup(ip("10.0.5.7"))->type, RouteType::kVnet);
+  // The tether route's decision: VXLAN with the tunnel's VNI to the anchor, from the tunnel's
+  // port, the inner destination MAC as the VM sent it.
+  PacketInfo p = from_vm(0x020000000509, "10.0.5.9", "10.0.0.1", 6, 80);
+  p.dst_mac = model::MacAddr::from_u64(0x0200000000a1);
+  const Decision d = t.pipeline->outbound(p);
+  ASSERT_EQ(d.kind, Decision::Kind::kEncap) << d.reason;
+  EXPECT_EQ(d.vni, 5000u);
+  EXPECT_EQ(d.outer_src, ip("192.168.0.2"));
+  EXPECT_EQ(d.outer_dst, ip("10.1.0.1"));
+  EXPECT_EQ(d.encap_sport, std::optional<std::uint16_t>(4789));
+  EXPECT_EQ(d.encap_dport, std::optional<std::uint16_t>(4789));
+  EXPECT_EQ(d.inner_dmac, p.dst_mac);
+  const Policy h = load_policy(dir + "/home.yaml");
+  EXPECT_FALSE(h.pipeline->relocation()) << "the home hosts know nothing of it";
+}
+
+TEST(SubnetRelocationPolicy, MistakesNameTheFileLineAndKey) {
+  const std::string head =
+      "nicsim_policy: 1\n"
+      "underlay: {pa: 10.1.0.1}\n"
+      "vnets: [{id: 1, vni: 100}]\n";
+  const std::vector<Mistake> cases = {
+      {"relocation: {role: anchor, vnet: 1, subnets: [10.0.5.0/24]}\n",
+       "relocation: a relocation needs role, vnet, subnets and tunnel", 4},
+      {"relocation:\n  role: hub\n  vnet: 1\n  subnets: [10.0.5.0/24]\n  tunnel: {vni: 5}\n",
+       "relocation.role: 'hub' is not one of anchor", 5},
+      {"relocation:\n  role: anchor\n  vnet: 2\n  subnets: [10.0.5.0/24]\n  tunnel: {vni: 5}\n",
+       "relocation.vnet: no VNET 2", 6},
+      {"relocation:\n  role: anchor\n  vnet: 1\n  subnets: []\n  tunnel: {vni: 5}\n",
+       "relocation.subnets: no subnet is relocated", 7},
+      {"relocation:\n  role: anchor\n  vnet: 1\n  subnets: [10.0.5.1/24]\n  tunnel: {vni: 5}\n",
+       "relocation.subnets[0]: expected a prefix", 7},
+      {"relocation:\n  role: anchor\n  vnet: 1\n  subnets: [10.0.5.0/24]\n  tunnel: {vni: 100}\n",
+       "relocation: relocation (anchor): the tunnel's VNI 100 is VNET 1's own", 5},
+      {"relocation:\n  role: anchor\n  vnet: 1\n  subnets: [10.0.5.0/24]\n"
+       "  tunnel: {vni: 5, port: 0}\n",
+       "relocation.tunnel.port: 0 is outside 1..65535", 8},
+      {"relocation:\n  role: anchor\n  vnet: 1\n  subnets: [10.0.5.0/24]\n"
+       "  tunnel:\n    vni: 5\n    keepalive_ms: 100\n",
+       "relocation.tunnel.keepalive_ms: only a tether names the anchor and sends keepalives", 10},
+      {"relocation:\n  role: tether\n  vnet: 1\n  subnets: [10.0.5.0/24]\n  tunnel: {vni: 5}\n",
+       "relocation.tunnel: a tether needs 'anchor'", 8},
+      {"relocation:\n  role: tether\n  vnet: 1\n  subnets: [10.0.5.0/24]\n"
+       "  tunnel: {vni: 5, anchor: fd00::1}\n",
+       "relocation (tether): the anchor's address is not of the underlay's family", 5},
+      {"relocation:\n  role: tether\n  vnet: 1\n  subnets: [10.0.5.0/24]\n"
+       "  tunnel: {vni: 5, anchor: 10.9.9.9, colour: red}\n",
+       "relocation.tunnel: unknown key 'colour'", 8},
+      {"enis:\n  - id: 1\n    mac: 02:00:00:00:00:01\n    vnet: 1\n    vport: 1\n"
+       "    routes:\n      - {prefix: 10.0.0.0/16, type: tether}\n",
+       "enis[0].routes[0].type: a tether route needs 'relocation' with role tether", 10},
+      {"relocation:\n  role: anchor\n  vnet: 1\n  subnets: [10.0.5.0/24]\n  tunnel: {vni: 5}\n"
+       "enis:\n  - id: 1\n    mac: 02:00:00:00:00:01\n    vnet: 1\n    vport: 1\n"
+       "    routes:\n      - {prefix: 10.0.0.0/16, type: tether}\n",
+       "a tether route needs 'relocation' with role tether", 15},
+  };
+  expect_refused(head, cases);
+}
+
 // Several VNICs sharing the physical address: the scenario's policy reads as written, and a
 // collision among the shared ranges is an error at the ENI that makes it (file, line, both
 // ranges).

@@ -176,8 +176,10 @@ FlowCache::Result FlowCache::lookup(Direction dir, const PacketInfo& p, std::uin
       r.decision = e.decision[d];
       return r;
     }
-    // Another underlay source for the connection: the policy decides whether it may have it.
-    Decision other = pipeline_.inbound(p);
+    // Another underlay source for the connection: the policy decides whether it may have it
+    // (in the entry's direction: a relocation anchor's decisions for the tunnel's packets are
+    // outbound ones).
+    Decision other = dir == Direction::kInbound ? pipeline_.inbound(p) : pipeline_.outbound(p);
     if (other.kind == Decision::Kind::kDrop) {
       ++stats_.slow_path;
       ++stats_.underlay_refused;

@@ -78,8 +78,18 @@ const char* to_string(RouteType t) noexcept {
     case RouteType::kDirect: return "direct";
     case RouteType::kDrop: return "drop";
     case RouteType::kContext: return "context";
+    case RouteType::kTether: return "tether";
   }
   return "?";
+}
+
+const char* to_string(Relocation::Role r) noexcept {
+  return r == Relocation::Role::kAnchor ? "anchor" : "tether";
+}
+
+bool Relocation::relocated(const model::IpAddr& a) const {
+  return std::any_of(subnets.begin(), subnets.end(),
+                     [&](const IpPrefix& p) { return p.contains(a); });
 }
 
 const MeterRule* MeterPolicy::match(const model::IpAddr& a) const {
@@ -139,6 +149,7 @@ std::optional<PacketInfo> packet_info(std::span<const std::uint8_t> frame, unsig
     p.vni = outer.tunnel.vni & 0xFFFFFFu;
     p.outer_src = outer.ip.src;
     p.outer_dst = outer.ip.dst;
+    if (outer.has_l4 && outer.l4.kind == model::Layer::kUdp) p.outer_sport = outer.l4.sport;
   }
   return p;
 }
@@ -162,6 +173,9 @@ std::optional<Direction> Pipeline::direction_of(const PacketInfo& p, unsigned sr
     }
     return std::nullopt;
   }
+  // The relocation tunnel carries the relocated nodes' traffic: outbound, as DASH's appliance
+  // takes a remote VM's.
+  if (from_tether(p)) return Direction::kOutbound;
   const auto it = directions_.find(p.vni);
   return it == directions_.end() ? Direction::kInbound : it->second;
 }
@@ -248,12 +262,106 @@ const MirrorSession* Pipeline::find_mirror_session(std::uint32_t id) const {
 }
 
 Decision Pipeline::outbound(const PacketInfo& p) const {
+  if (from_tether(p)) {
+    // Made for the tunnel's current far end, drops included (else a stale end's drop flow
+    // would keep the tether out): from another, the NIC hands the frame to the host
+    // (check_osrc).
+    Decision d = anchor_outbound(p);
+    d.underlay_src = p.outer_src;
+    return d;
+  }
   return mirrored(p.tuple, route_outbound(p));
 }
 
 Decision Pipeline::inbound(const PacketInfo& p) const {
-  Decision d = mirrored(p.tuple, route_inbound(p));
+  std::optional<Decision> reloc = anchor_inbound(p);
+  Decision d = reloc ? std::move(*reloc) : mirrored(p.tuple, route_inbound(p));
   if (p.tunnelled) d.underlay_src = p.outer_src;  // what the decision depended on
+  return d;
+}
+
+void Pipeline::set_relocation(Relocation r) {
+  const std::string what = std::string("relocation (") + to_string(r.role) + "): ";
+  const Vnet* v = find_vnet(r.vnet);
+  if (v == nullptr) {
+    throw RelocationError(what + "VNET " + std::to_string(r.vnet) + " does not exist");
+  }
+  if (r.subnets.empty()) throw RelocationError(what + "no subnet is relocated");
+  if (r.port == 0) throw RelocationError(what + "the tunnel's UDP port is 0");
+  if (r.vni == v->vni) {
+    throw RelocationError(what + "the tunnel's VNI " + std::to_string(r.vni) + " is VNET " +
+                          std::to_string(r.vnet) + "'s own");
+  }
+  if (r.role == Relocation::Role::kTether && !r.anchor) {
+    throw RelocationError(what + "a tether needs the anchor's address");
+  }
+  if (r.role == Relocation::Role::kTether && r.anchor->version() != pa_.version()) {
+    throw RelocationError(what + "the anchor's address is not of the underlay's family");
+  }
+  relocation_ = std::move(r);
+}
+
+bool Pipeline::learn_tether(const TunnelEndpoint& at) {
+  if (!relocation_ || relocation_->role != Relocation::Role::kAnchor) return false;
+  if (relocation_->tether == at) return false;
+  relocation_->tether = at;
+  return true;
+}
+
+bool Pipeline::from_tether(const PacketInfo& p) const {
+  return relocation_ && relocation_->role == Relocation::Role::kAnchor && p.tunnelled &&
+         p.tunnel == model::TunnelType::kVxlan && p.vni == relocation_->vni;
+}
+
+std::optional<Decision> Pipeline::anchor_inbound(const PacketInfo& p) const {
+  const Relocation* r = relocation_ ? &*relocation_ : nullptr;
+  if (r == nullptr || r->role != Relocation::Role::kAnchor || !p.tunnelled) return std::nullopt;
+  const Vnet* v = find_vnet(r->vnet);
+  if (v == nullptr || p.vni != v->vni || !r->relocated(p.tuple.dst)) return std::nullopt;
+  constexpr Direction kDir = Direction::kInbound;
+  if (!has_vip(p.outer_dst)) return drop(kDir, "wrong_vip");
+  // The home hosts are the VNET's valid PAs (when it has any): PA validation, as an inbound
+  // routing entry with it would do.
+  if (!v->valid_pas.empty() && v->valid_pas.count(p.outer_src) == 0) {
+    return drop(kDir, "pa_validation");
+  }
+  if (!r->tether) return drop(kDir, "relocation_unlearned");
+  if (r->tether->ip.version() != pa_.version()) return drop(kDir, "relocation_peer");
+  Decision d;
+  d.direction = kDir;
+  d.kind = Decision::Kind::kEncap;
+  d.decap = true;
+  d.encap = model::TunnelType::kVxlan;
+  d.vni = r->vni;
+  d.outer_src = p.outer_dst;  // the address the tether's NAT binding was made toward
+  d.outer_dst = r->tether->ip;
+  d.encap_dport = r->tether->port;
+  d.inner_dmac = p.dst_mac;  // the inner frame as the home host sent it
+  return d;
+}
+
+Decision Pipeline::anchor_outbound(const PacketInfo& p) const {
+  constexpr Direction kDir = Direction::kOutbound;
+  const Relocation& r = *relocation_;
+  if (!has_vip(p.outer_dst)) return drop(kDir, "wrong_vip");
+  if (!r.tether || r.tether->ip != p.outer_src) return drop(kDir, "relocation_peer");
+  if (!r.relocated(p.tuple.src)) return drop(kDir, "relocation_source");
+  if (r.relocated(p.tuple.dst)) return drop(kDir, "relocation_loop");
+  const CaPaMapping* m = mapping(r.vnet, p.tuple.dst);
+  if (m == nullptr) return drop(kDir, "mapping_miss");
+  // A home address the anchor maps to itself would be sent to its own wire.
+  if (m->underlay_ip == pa_ || has_vip(m->underlay_ip)) return drop(kDir, "relocation_loop");
+  const Vnet* v = find_vnet(r.vnet);
+  if (v == nullptr) return drop(kDir, "no_vnet");
+  Decision d;
+  d.direction = kDir;
+  d.kind = Decision::Kind::kEncap;
+  d.decap = true;
+  d.encap = m->encap;
+  d.vni = m->tunnel_key.value_or(v->vni);
+  d.outer_src = p.outer_dst;
+  d.outer_dst = m->underlay_ip;
+  d.inner_dmac = m->overlay_mac;
   return d;
 }
 
@@ -364,6 +472,23 @@ Decision Pipeline::route_outbound(const PacketInfo& p) const {
       cls_or |= m->meter_class_or;
       break;
     }
+    case RouteType::kTether: {
+      // Subnet relocation, on the tether: home over the tunnel, the inner frame as the VM sent
+      // it, from the tunnel's port (one NAT binding for the whole tunnel).
+      const Relocation* rl = relocation_ ? &*relocation_ : nullptr;
+      if (rl == nullptr || rl->role != Relocation::Role::kTether || p.tunnelled) {
+        return fail("relocation_miss");
+      }
+      d.kind = Decision::Kind::kEncap;
+      d.encap = model::TunnelType::kVxlan;
+      d.vni = rl->vni;
+      d.outer_src = pa_;
+      d.outer_dst = *rl->anchor;
+      d.inner_dmac = p.dst_mac;
+      d.encap_sport = rl->port;
+      d.encap_dport = rl->port;
+      break;
+    }
     case RouteType::kContext: {
       // Another routing context of this host: the destination must be an address it owns (its
       // VNET's mapping) of a VM here bound to it; the host's virtual router delivers it.
@@ -439,16 +564,23 @@ Decision Pipeline::route_inbound(const PacketInfo& p) const {
   if (!id) return drop(kDir, "no_eni");
   const Eni& e = enis_.at(*id);
   if (!e.admin_up) return drop(kDir, "eni_down", *id);
-  if (!trusted(e, p.vni)) return drop(kDir, "trusted_vni", *id);
+  // Subnet relocation, on the tether: the tunnel's packets to the VNET's VMs, from the anchor
+  // only (an inbound routing entry of their own: the tunnel's VNI, the anchor's address).
+  const Relocation* rl = relocation_ ? &*relocation_ : nullptr;
+  const bool tunnel = rl != nullptr && rl->role == Relocation::Role::kTether &&
+                      p.vni == rl->vni && p.tunnel == model::TunnelType::kVxlan &&
+                      e.vnet == rl->vnet;
+  if (tunnel && p.outer_src != *rl->anchor) return drop(kDir, "relocation_peer", *id);
+  if (!tunnel && !trusted(e, p.vni)) return drop(kDir, "trusted_vni", *id);
   const InboundRoute* route = nullptr;  // exact VNI, source prefix, lowest priority
   for (const InboundRoute& r : e.inbound_routes) {
-    if (r.vni == p.vni && r.sip.contains(p.outer_src) &&
+    if (!tunnel && r.vni == p.vni && r.sip.contains(p.outer_src) &&
         (route == nullptr || r.priority < route->priority)) {
       route = &r;
     }
   }
-  if (route == nullptr) return drop(kDir, "inbound_route_miss", *id);
-  if (route->pa_validate) {
+  if (route == nullptr && !tunnel) return drop(kDir, "inbound_route_miss", *id);
+  if (route != nullptr && route->pa_validate) {
     const Vnet* v = find_vnet(route->src_vnet);
     if (v == nullptr || v->valid_pas.count(p.outer_src) == 0) {
       return drop(kDir, "pa_validation", *id);
@@ -475,8 +607,9 @@ Decision Pipeline::route_inbound(const PacketInfo& p) const {
     x.acl = acl;
     return x;
   }
-  d.meter_class =
-      meter_class(e, route->meter_class_or & route->meter_class_and, p.tuple.src);
+  d.meter_class = route != nullptr
+                     ? meter_class(e, route->meter_class_or & route->meter_class_and, p.tuple.src)
+                     : meter_class(e, 0, p.tuple.src);
   return d;
 }
 

@@ -203,7 +203,7 @@ void read_stages(const Ctx& c, Map& acl, const std::string& k, const Policy& pol
 
 /// `routes` of an ENI or a routing context (OUTBOUND_ROUTING_ENTRY) into `table`; a `context`
 /// route names one of `contexts`.
-void read_routes(const Ctx& c, Map& owner, const std::set<std::uint32_t>& vnets,
+void read_routes(const Ctx& c, Map& owner, const Policy& pol, const std::set<std::uint32_t>& vnets,
                  const std::set<std::uint32_t>& contexts, LpmTable<OutboundRoute>& table) {
   const auto read = [&](const YAML::Node& rn, const std::string& rp) {
     Map r(c, rn, rp);
@@ -211,12 +211,20 @@ void read_routes(const Ctx& c, Map& owner, const std::set<std::uint32_t>& vnets,
     const IpPrefix pfx = prefix_of(c, r.get("prefix"), r.sub("prefix"));
     OutboundRoute route;
     const std::string t =
-        r.choice("type", "", {"vnet", "vnet_direct", "direct", "drop", "context"});
+        r.choice("type", "", {"vnet", "vnet_direct", "direct", "drop", "context", "tether"});
     route.type = t == "vnet"          ? RouteType::kVnet
                  : t == "vnet_direct" ? RouteType::kVnetDirect
                  : t == "direct"      ? RouteType::kDirect
                  : t == "context"     ? RouteType::kContext
+                 : t == "tether"      ? RouteType::kTether
                                       : RouteType::kDrop;
+    // A tether route goes over the relocation tunnel: the file's `relocation` must make this
+    // host the tether (read before the ENIs).
+    const std::optional<Relocation>& rl = pol.pipeline->relocation();
+    if (route.type == RouteType::kTether && (!rl || rl->role != Relocation::Role::kTether)) {
+      fail(c, r.get("type"), r.sub("type"),
+           "a tether route needs 'relocation' with role tether (this host's tunnel home)");
+    }
     route.vnet = static_cast<std::uint32_t>(r.u64("vnet", 0, 0, 0xFFFFFFFFu));
     if (route.vnet != 0 && !vnets.contains(route.vnet)) {
       fail(c, r.get("vnet"), r.sub("vnet"), "no VNET " + std::to_string(route.vnet));
@@ -265,7 +273,7 @@ void read_contexts(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint
       fail(c, x.get("vnet"), x.sub("vnet"), "no VNET " + std::to_string(g.vnet));
     }
     g.router_mac = mac_addr_of(c, x.get("router_mac"), x.sub("router_mac"));
-    read_routes(c, x, vnets, ids, g.routes);
+    read_routes(c, x, pol, vnets, ids, g.routes);
     x.done();
   });
 }
@@ -363,7 +371,7 @@ void read_enis(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t
                  "'s, the ENI's vnet is " + std::to_string(eni.vnet));
       }
     }
-    read_routes(c, e, vnets, contexts, eni.routes);
+    read_routes(c, e, pol, vnets, contexts, eni.routes);
     each(c, e.get("inbound_routes"), e.sub("inbound_routes"),
          [&](const YAML::Node& rn, const std::string& rp) {
            Map r(c, rn, rp);
@@ -390,6 +398,51 @@ void read_enis(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t
       fail(c, e.has("snat") ? e.get("snat") : en, e.has("snat") ? e.sub("snat") : ep, x.what());
     }
   });
+}
+
+/// Subnet relocation (docs/vswitch-relocation.md): this host's role in the tunnel of a relocated
+/// subnet.
+void read_relocation(const Ctx& c, Map& top, Policy& pol, const std::set<std::uint32_t>& vnets) {
+  if (!top.has("relocation")) return;
+  const YAML::Node n = top.get("relocation");
+  Map m(c, n, "relocation");
+  if (!m.has("role") || !m.has("vnet") || !m.has("subnets") || !m.has("tunnel")) {
+    fail(c, n, "relocation", "a relocation needs role, vnet, subnets and tunnel");
+  }
+  Relocation r;
+  r.role = m.choice("role", "", {"anchor", "tether"}) == "anchor" ? Relocation::Role::kAnchor
+                                                                  : Relocation::Role::kTether;
+  r.vnet = static_cast<std::uint32_t>(m.u64("vnet", 0, 1, 0xFFFFFFFFu));
+  if (!vnets.contains(r.vnet)) {
+    fail(c, m.get("vnet"), m.sub("vnet"), "no VNET " + std::to_string(r.vnet));
+  }
+  r.subnets = list_of<IpPrefix>(c, m, "subnets", prefix_of);
+  if (r.subnets.empty()) fail(c, m.get("subnets"), m.sub("subnets"), "no subnet is relocated");
+  Map t(c, m.get("tunnel"), m.sub("tunnel"));
+  if (!t.has("vni")) fail(c, m.get("tunnel"), m.sub("tunnel"), "missing 'vni'");
+  r.vni = static_cast<std::uint32_t>(t.u64("vni", 0, 0, 0xFFFFFF));
+  r.port = static_cast<std::uint16_t>(t.u64("port", 4789, 1, 65535));
+  const bool tether = r.role == Relocation::Role::kTether;
+  if (tether) {
+    if (!t.has("anchor")) {
+      fail(c, m.get("tunnel"), m.sub("tunnel"), "a tether needs 'anchor' (the anchor's address)");
+    }
+    r.anchor = ip_of(c, t.get("anchor"), t.sub("anchor"));
+    r.keepalive_ns = t.u64("keepalive_ms", r.keepalive_ns / 1'000'000, 0, 3'600'000) * 1'000'000;
+  } else {
+    for (const char* k : {"anchor", "keepalive_ms"}) {
+      if (t.has(k)) {
+        fail(c, t.get(k), t.sub(k), "only a tether names the anchor and sends keepalives");
+      }
+    }
+  }
+  t.done();
+  m.done();
+  try {
+    pol.pipeline->set_relocation(std::move(r));
+  } catch (const RelocationError& e) {
+    fail(c, n, "relocation", e.what());
+  }
 }
 
 /// Live migrations staged in the policy (docs/vswitch-migration.md): inactive until
@@ -461,6 +514,7 @@ Policy parse(const Ctx& c, const YAML::Node& root) {
   read_vnets(c, top, pol, vnets);
   read_mirror_sessions(c, top, pol, sessions);
   std::set<std::uint32_t> contexts;
+  read_relocation(c, top, pol, vnets);
   read_contexts(c, top, pol, vnets, contexts);
   read_enis(c, top, pol, vnets, sessions, contexts);
   read_migrations(c, top, pol);

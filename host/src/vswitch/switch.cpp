@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "nicsim/host/vswitch/frame_rule.hpp"
+#include "nicsim/model/builder.hpp"
 #include "nicsim/model/encap.hpp"
 #include "nicsim/model/flow_key.hpp"
 #include "nicsim/model/parse.hpp"
@@ -17,6 +18,9 @@ namespace nicsim::host::vswitch {
 namespace {
 
 constexpr unsigned kHostVport = 255;
+/// The EtherType of a relocation tunnel's keepalive (inside VXLAN): IEEE 802's local
+/// experimental EtherType 1, never an IP frame the policy would decide.
+constexpr std::uint16_t kKeepaliveType = 0x88B5;
 
 /// The template's tunnel type for an overlay tunnel (VXLAN, NVGRE, Geneve); none for others.
 std::optional<fmt::EncapTunnel> fmt_tunnel(model::TunnelType t) {
@@ -68,7 +72,8 @@ bool same_effect(const Decision& a, const Decision& b) {
     case Decision::Kind::kEncap:
       return a.decap == b.decap && a.encap == b.encap && a.vni == b.vni &&
              a.outer_src == b.outer_src && a.outer_dst == b.outer_dst &&
-             a.inner_dmac == b.inner_dmac;
+             a.inner_dmac == b.inner_dmac && a.encap_dport == b.encap_dport &&
+             a.encap_sport == b.encap_sport;
     case Decision::Kind::kToVnic:
       return a.vport == b.vport && a.decap == b.decap;
   }
@@ -91,6 +96,7 @@ struct Switch::Sw {
   /// A mirror copy's action record: [0] the frame as it is, [1] with its tunnel removed first
   /// (what came from the wire); the encap template is the session's, in slot 1.
   std::array<std::optional<fmt::ActionRecord>, 2> mirror;
+  std::vector<std::uint8_t> fixed;  // a frame whose outer UDP source port is set (relocation)
 };
 
 Switch::Switch(Driver& drv, FlowTable& flows, Pipeline& policy, SwitchConfig cfg)
@@ -288,19 +294,21 @@ std::size_t Switch::steering_rules(std::uint32_t eni) const {
   return it == steering_.end() ? 0 : it->second.flows.size();
 }
 
-std::pair<EncapTemplate, Switch::EncapKey> Switch::tunnel(fmt::EncapTunnel type,
-                                                          std::uint32_t vni,
-                                                          const model::IpAddr& src,
-                                                          const model::IpAddr& dst) const {
+std::pair<EncapTemplate, Switch::EncapKey> Switch::tunnel(
+    fmt::EncapTunnel type, std::uint32_t vni, const model::IpAddr& src, const model::IpAddr& dst,
+    std::optional<std::uint16_t> dport) const {
   EncapTemplate t;
   t.dmac = cfg_.underlay_next_hop;
   t.smac = cfg_.underlay_mac;
   t.vni = vni;
   t.set_tunnel(type);
   if (type == fmt::EncapTunnel::kGeneve) t.udp_dport = 6081;  // IANA's Geneve port
+  // A tunnel through a NAT (subnet relocation's anchor): the port the NAT gave the far end.
+  if (dport && type != fmt::EncapTunnel::kNvgre) t.udp_dport = *dport;
   EncapKey k;
   k.type = static_cast<std::uint8_t>(type);
   k.vni = vni;
+  k.dport = t.udp_dport;
   if (dst.is_v6()) {
     t.set_ipv6(true);
     t.sip = src.v6().bytes();
@@ -387,7 +395,7 @@ Switch::Plan Switch::plan(const Decision& d, bool tcp, bool nic) const {
       break;
     case Decision::Kind::kEncap: {
       const fmt::EncapTunnel type = *fmt_tunnel(d.encap);  // unencapsulable() checked it
-      auto [t, k] = tunnel(type, d.vni, d.outer_src, d.outer_dst);
+      auto [t, k] = tunnel(type, d.vni, d.outer_src, d.outer_dst, d.encap_dport);
       p.tmpl = t;
       p.key = k;
       // Template index 1 until install() gives the flow its own.
@@ -404,7 +412,8 @@ std::size_t Switch::EncapKeyHash::operator()(const EncapKey& k) const noexcept {
   std::array<std::uint64_t, 4> w{};
   std::memcpy(w.data(), k.src.data(), 16);
   std::memcpy(w.data() + 2, k.dst.data(), 16);
-  std::uint64_t h = hash_mix(std::uint64_t{k.vni} << 16 | std::uint64_t{k.type} << 8 | k.v6);
+  std::uint64_t h = hash_mix(std::uint64_t{k.dport} << 48 | std::uint64_t{k.vni} << 16 |
+                             std::uint64_t{k.type} << 8 | k.v6);
   for (const std::uint64_t x : w) h = hash_mix(h ^ x);
   return static_cast<std::size_t>(h);
 }
@@ -538,6 +547,7 @@ void Switch::flush_tx() {
 
 std::size_t Switch::service(std::uint64_t now, unsigned budget) {
   if (!exc_) return 0;
+  keepalive(now);
   std::size_t n = 0;
   std::vector<Pending> offload;
   while (n < budget) {
@@ -550,6 +560,12 @@ std::size_t Switch::service(std::uint64_t now, unsigned budget) {
     }
     install_batch(offload);
     n += batch.size();
+    // The anchor learned a new place for the tether: its offloaded flows toward the tunnel are
+    // replaced (one template rewritten for all of them, the spec's reason for templates).
+    if (relearned_) {
+      relearned_ = false;
+      (void)policy_changed();
+    }
   }
   flush_tx();
   txq_->reap();
@@ -573,6 +589,7 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
   }
   // Parsed once: the software path transposes and the offload makes its rule from this parse.
   const auto info = packet_info(p.bytes, p.src_vport, sw_->pr);
+  if (p.src_vport == 0 && from_tether()) return;  // a relocation tunnel's keepalive
   const auto way = info ? policy_.direction_of(*info, p.src_vport) : std::nullopt;
   if (!way) {  // not IP, or untunnelled from the wire: not the policy's to place
     ++stats_.not_routable;
@@ -606,7 +623,10 @@ void Switch::handle(const RxPacket& p, std::uint64_t now, std::vector<Pending>& 
                                                  : stats_.encap_unsupported);
   }
   const std::uint64_t key = r.conn != 0 ? r.conn * 2 + static_cast<unsigned>(dir) : 0;
-  if (cfg_.offload && r.conn != 0 && (r.first || !software_only_.contains(key))) {
+  // A tunnel from a fixed UDP source port (the relocation's tether) is beyond the NIC's
+  // templates (spec 5.5: the source port is the flow's entropy): the software fast path.
+  if (cfg_.offload && r.conn != 0 && !d.encap_sport &&
+      (r.first || !software_only_.contains(key))) {
     auto rule = rule_of_frame(p.bytes, p.src_vport, sw_->pr);
     const bool tcp = info->tuple.proto == 6;
     Plan pl = plan(d, tcp && d.kind != Decision::Kind::kDrop);
@@ -702,7 +722,19 @@ void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const De
   }
   if (c->tmpl) sw.encap.set(1, *c->tmpl);
   sw.tr.apply(p.bytes, sw.pr, c->rec, p.flow_hash, sw.encap);
-  if (send(sw.tr.output(), std::nullopt)) {
+  std::span<const std::uint8_t> out = sw.tr.output();
+  if (d.kind == Decision::Kind::kEncap && d.encap_sport && d.encap != model::TunnelType::kNvgre) {
+    // The tether's tunnel: every frame from its one port (the NAT keeps one binding for the
+    // tunnel, the anchor's answers come back to it). The outer UDP checksum is 0 (spec 5.5):
+    // nothing else changes.
+    sw.fixed.assign(out.begin(), out.end());
+    const std::size_t udp =
+        sw.fixed[12] == 0x86 && sw.fixed[13] == 0xDD ? 14 + 40 : 14 + 4 * (sw.fixed[14] & 0xFu);
+    fmt::store_be(sw.fixed.data() + udp, *d.encap_sport, 2);
+    out = sw.fixed;
+    ++stats_.fixed_sport_sw;
+  }
+  if (send(out, std::nullopt)) {
     ++stats_.sw_forwarded;
     policy_.account(d, overlay_len);  // DASH's meter buckets (the NIC's counters bill the rest)
   } else {
@@ -811,7 +843,8 @@ std::size_t Switch::policy_changed() {
   std::vector<Plan> plans;
   for (std::size_t i = 0; i < changes.size(); ++i) {
     const Change& c = changes[i];
-    if (!c.decision) continue;
+    // Gone, or now beyond the NIC (a tunnel from a fixed source port): its packets miss.
+    if (!c.decision || c.decision->encap_sport) continue;
     const Installed& in = at(c);
     Plan pl = plan(*c.decision, in.tcp && c.decision->kind != Decision::Kind::kDrop);
     FlowRule rule = in.rule;
@@ -885,6 +918,63 @@ void Switch::flush() {
   ids.reserve(conns_.size());
   for (const auto& [conn, cf] : conns_) ids.push_back(conn);
   remove_conns(ids, false);
+}
+
+bool Switch::from_tether() {
+  const std::optional<Relocation>& r = policy_.relocation();
+  if (!r || r->role != Relocation::Role::kAnchor) return false;
+  const model::ParseResult& pr = sw_->pr;
+  if (pr.depth < 2) return false;
+  const model::Level& outer = pr.levels[0];
+  if (!outer.has_ip || !outer.has_l4 || outer.l4.kind != model::Layer::kUdp ||
+      !outer.has_tunnel || outer.tunnel.type != model::TunnelType::kVxlan ||
+      (outer.tunnel.vni & 0xFFFFFFu) != r->vni || !policy_.has_vip(outer.ip.dst)) {
+    return false;
+  }
+  // Wherever the tunnel's frames come from is where the tether is now (the NAT's address and
+  // port for it): the anchor's decisions toward it follow at once, its offloaded flows after
+  // the batch (service()).
+  if (policy_.learn_tether({outer.ip.src, outer.l4.sport})) {
+    ++stats_.tether_learned;
+    cache_.policy_changed();
+    relearned_ = true;
+  }
+  const model::Level& inner = pr.levels[1];
+  if (!inner.has_eth || inner.eth.type != kKeepaliveType) return false;
+  ++stats_.keepalives_received;
+  return true;
+}
+
+bool Switch::keepalive(std::uint64_t now) {
+  const std::optional<Relocation>& r = policy_.relocation();
+  if (!txq_ || !r || r->role != Relocation::Role::kTether || r->keepalive_ns == 0) return false;
+  if (last_keepalive_ && now - *last_keepalive_ < r->keepalive_ns) return false;
+  // VXLAN with the tunnel's VNI from the tunnel's port to the anchor's, an Ethernet frame of
+  // the keepalive EtherType inside: the NAT sees the tunnel's binding in use.
+  model::PacketBuilder b;
+  const model::MacAddr mac(cfg_.underlay_mac);
+  b.eth({.dst = model::MacAddr(cfg_.underlay_next_hop), .src = mac});
+  const model::IpAddr& pa = policy_.underlay_ip();
+  if (pa.is_v4()) {
+    b.ipv4({.src = pa.v4(), .dst = r->anchor->v4(), .df = true});
+  } else {
+    b.ipv6({.src = pa.v6(), .dst = r->anchor->v6()});
+  }
+  b.udp({.sport = r->port, .dport = r->port, .zero_checksum = pa.is_v4()});
+  b.vxlan({.vni = r->vni});
+  b.eth({.dst = model::MacAddr::from_u64(0xFFFFFFFFFFFFull), .src = mac, .type = kKeepaliveType});
+  std::vector<std::uint8_t> body(46, 0);
+  const std::string_view tag = "nicsim relocation keepalive";
+  std::copy(tag.begin(), tag.end(), body.begin());
+  fmt::store_be(body.data() + 38, stats_.keepalives_sent, 8);
+  if (!send(b.payload(body).bytes(), std::nullopt)) {
+    ++stats_.tx_refused;
+    return false;
+  }
+  flush_tx();  // called on its own too, not only from service()
+  last_keepalive_ = now;
+  ++stats_.keepalives_sent;
+  return true;
 }
 
 void Switch::reap() {

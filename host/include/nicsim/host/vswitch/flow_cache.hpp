@@ -51,7 +51,8 @@ class FlowCache {
     ConnState state = ConnState::kUnreplied;
     std::uint64_t replaced = 0;  // a finished connection on the same tuple this one replaced
                                  // (its entry is gone: the offload removes its NIC flows)
-    /// An inbound tunnelled packet from another underlay source than its entry's decision:
+    /// A tunnelled packet from another underlay source than its entry's decision (inbound, or a
+    /// relocation anchor's packet from the tunnel, decided outbound):
     /// `moved`, the policy accepts the new source and the entry was decided again (`first`;
     /// the offload replaces the connection's NIC flows of this direction, which check the old
     /// source); `refused`, the policy drops it (`decision`) and the entry stays as it was (a

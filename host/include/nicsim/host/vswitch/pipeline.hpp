@@ -20,6 +20,10 @@
 //       vnet_direct  the same, the mapping looked up by the route's overlay IP instead
 //       direct       to the underlay as it is (no encap)
 //       drop         drop
+//       tether       subnet relocation (docs/vswitch-relocation.md), on the tether: over the
+//                    relocation tunnel to the anchor (VXLAN with the tunnel's VNI from this host's
+//                    PA and the tunnel's fixed UDP port, so that one NAT binding carries it all),
+//                    the inner frame unchanged
 //       context      routing contexts (docs/vswitch.md, "Routing contexts"): the destination's
 //                    mapping in the route's context's VNET, which must be a VM of this host
 //                    bound to that context: to its VNIC through its inbound ACL, routed by the
@@ -32,6 +36,12 @@
 //     lowest priority wins): decap, or decap with PA validation (the outer source must be a
 //     valid PA of the entry's source VNET: PA_VALIDATION_ENTRY) -> inbound ACL stages -> to the
 //     ENI's VNIC, or (an ENI with no VNIC: the appliance) re-encapsulated to the VM's host.
+//   relocation (docs/vswitch-relocation.md): the anchor takes a tunnelled packet of the VNET to a
+//     relocated address off its tunnel and sends it over the relocation tunnel to the tether's
+//     learned (translated) address and port; a packet from the tunnel (its VNI) goes outbound: its
+//     source must be relocated, its destination's mapping in the VNET gives the home host. The
+//     tether delivers the tunnel's packets (from the anchor only) to its VMs as an inbound routing
+//     entry would.
 //   metering (DASH's billing buckets, not a policer): the meter class is the OR of the classes
 //     the route, mapping or inbound routing entry carry, masked by their AND; 0 falls back to the
 //     ENI's meter policy (rules by destination, inbound by source, lowest priority wins); the
@@ -63,7 +73,7 @@ namespace nicsim::host::vswitch {
 enum class Direction : std::uint8_t { kOutbound, kInbound };
 [[nodiscard]] const char* to_string(Direction d) noexcept;
 
-enum class RouteType : std::uint8_t { kVnet, kVnetDirect, kDirect, kDrop, kContext };
+enum class RouteType : std::uint8_t { kVnet, kVnetDirect, kDirect, kDrop, kContext, kTether };
 [[nodiscard]] const char* to_string(RouteType t) noexcept;
 
 /// DASH's meter class bits of a routing entry: the classes of a packet's entries are ORed, then
@@ -149,6 +159,47 @@ struct OutboundRoutingGroup {
   LpmTable<OutboundRoute> routes;
   std::uint32_t vnet = 0;  // a routing context: the VNET of its addresses (0: a plain group)
   std::optional<model::MacAddr> router_mac{};
+};
+
+/// An underlay address and UDP port (a tunnel's far end as this host sees it).
+struct TunnelEndpoint {
+  model::IpAddr ip;
+  std::uint16_t port = 0;
+  friend bool operator==(const TunnelEndpoint&, const TunnelEndpoint&) = default;
+};
+
+/// Subnet relocation (docs/vswitch-relocation.md): `subnets` of VNET `vnet` moved to a remote
+/// site and keep their addresses. The home site's hosts still map them to the anchor (their
+/// CA-to-PA mappings name the anchor's PA); the anchor and the tether at the new site are
+/// joined by a VXLAN tunnel (VNI `vni`) that crosses a NAT, so the tether (behind it) opens it:
+/// everything it sends into the tunnel leaves from its UDP port `port` to the anchor's `port`,
+/// and the anchor answers to the address and port the tunnel's frames came from (learned, kept
+/// current when the NAT rebinds). The tether sends a keepalive every `keepalive_ns` so that the
+/// NAT keeps its binding while no traffic flows.
+struct Relocation {
+  enum class Role : std::uint8_t { kAnchor, kTether };
+  Role role = Role::kAnchor;
+  std::uint32_t vnet = 0;
+  std::vector<IpPrefix> subnets;
+  std::uint32_t vni = 0;
+  /// The tunnel's UDP port at both ends (the NICs parse it as VXLAN: 4789).
+  std::uint16_t port = 4789;
+  /// Tether: the anchor's underlay address (where the tunnel goes).
+  std::optional<model::IpAddr> anchor{};
+  /// Tether: the keepalive period (ns); 0: none.
+  std::uint64_t keepalive_ns = 10'000'000'000ull;
+  /// Anchor: the tether as the tunnel's frames show it (after the NAT); none until the first.
+  std::optional<TunnelEndpoint> tether{};
+
+  /// One of the relocated subnets holds `a`.
+  [[nodiscard]] bool relocated(const model::IpAddr& a) const;
+};
+[[nodiscard]] const char* to_string(Relocation::Role r) noexcept;
+
+/// A relocation the policy refuses (Pipeline::set_relocation): the message says why.
+class RelocationError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
 };
 
 /// VNIs lo..hi, inclusive (DASH's trusted-VNI entries).
@@ -294,6 +345,7 @@ struct PacketInfo {
   model::TunnelType tunnel = model::TunnelType::kNone;
   std::uint32_t vni = 0;  // VXLAN and Geneve VNI, NVGRE VSID
   model::IpAddr outer_src, outer_dst;
+  std::uint16_t outer_sport = 0;  // the tunnel's UDP source port (VXLAN, Geneve; NVGRE: 0)
   /// Bytes of the (inner) Ethernet frame: what DASH's meters bill.
   std::uint32_t overlay_len = 0;
 };
@@ -322,7 +374,13 @@ struct Decision {
                             // route to a context that is not one, or to an address no VM of
                             // this host in it owns, "eni_unbound": an inbound
                             // packet for an ENI with neither VNIC nor VM underlay address,
-                            // "not_tunnelled": an inbound packet in no tunnel)
+                            // "not_tunnelled": an inbound packet in no tunnel;
+                            // relocation: "relocation_unlearned": the anchor has not heard
+                            // from the tether yet, "relocation_source": a packet from the
+                            // tunnel whose source is not relocated, "relocation_peer": from
+                            // another tunnel end than the learned one (anchor) or the anchor
+                            // (tether), "relocation_loop": relocated to relocated through the
+                            // anchor, "relocation_miss": a tether route without a tether)
   std::uint32_t eni = 0;    // the ENI it belongs to (its key: the index in the switch)
   // kEncap: a tunnel of type `encap` (VXLAN, NVGRE, Geneve) with this VNI from outer_src to
   // outer_dst; inner destination MAC
@@ -330,6 +388,12 @@ struct Decision {
   std::uint32_t vni = 0;
   model::IpAddr outer_src, outer_dst;
   model::MacAddr inner_dmac;
+  /// kEncap, subnet relocation: the outer UDP destination port (the anchor: the tether's
+  /// translated port; none: the tunnel type's) and a fixed outer UDP source port (the tether:
+  /// its tunnel port, so that one NAT binding carries the tunnel; none: the NIC's entropy port,
+  /// spec 5.5). The NIC's templates carry the destination port but not a source port: a
+  /// decision with `encap_sport` is served by the switch's software fast path.
+  std::optional<std::uint16_t> encap_dport{}, encap_sport{};
   // kToVnic: to this vport
   unsigned vport = 0;
   /// The received tunnel comes off first (inbound; outbound from the wire).
@@ -337,9 +401,10 @@ struct Decision {
   /// The meter bucket the packet bills (0: none).
   std::uint32_t meter_class = 0;
   /// Inbound from a tunnel: the underlay source the decision was made for (inbound routes and
-  /// PA validation depend on it, the connection's 5-tuple does not carry it). A packet of the
-  /// connection from another source is decided again (FlowCache), and an offloaded flow checks
-  /// it in the NIC (spec 5.2, check_osrc).
+  /// PA validation depend on it, the connection's 5-tuple does not carry it); likewise a
+  /// relocation anchor's decision for a packet from the tether (the learned tunnel address). A
+  /// packet of the connection from another source is decided again (FlowCache), and an
+  /// offloaded flow checks it in the NIC (spec 5.2, check_osrc).
   std::optional<model::IpAddr> underlay_src{};
   /// Mirror sessions the packet is copied to (0: none): its ENI's, and for a packet between
   /// two VMs of this host the receiving ENI's too. Never set on a drop.
@@ -470,6 +535,20 @@ class Pipeline {
   /// policy front-ends and the switch (bring_up, policy_changed) call it before using a policy.
   void check_shared_addresses() const;
 
+  /// Subnet relocation (Relocation, docs/vswitch-relocation.md): this host's role, at most one.
+  /// RelocationError (nothing changed): VNET 0 or one that does not exist, no subnet, port 0, a
+  /// tether without the anchor's address (or of another family than the PA), a tunnel VNI that
+  /// is the VNET's own. An anchor's learned tether is `r.tether` (none: learned again from the
+  /// tunnel's next frame). Call the switch's policy_changed() after it.
+  void set_relocation(Relocation r);
+  void clear_relocation() { relocation_.reset(); }
+  [[nodiscard]] const std::optional<Relocation>& relocation() const { return relocation_; }
+  /// The anchor heard from the tether at `at` (a tunnel frame's outer source address and UDP
+  /// port): true when that changes where the anchor sends (the owner calls policy_changed()).
+  bool learn_tether(const TunnelEndpoint& at);
+  /// The anchor's tunnel: a packet from the wire in the relocation tunnel (its VNI, to a VIP).
+  [[nodiscard]] bool from_tether(const PacketInfo& p) const;
+
   /// The slow path's decision for a packet of either direction (the table above, then the
   /// ENIs' mirror rules); inbound from a tunnel, with the underlay source it was made for.
   [[nodiscard]] Decision outbound(const PacketInfo& p) const;
@@ -499,6 +578,10 @@ class Pipeline {
  private:
   [[nodiscard]] Decision route_outbound(const PacketInfo& p) const;
   [[nodiscard]] Decision route_inbound(const PacketInfo& p) const;
+  /// The anchor's decisions (nullopt: not a relocated packet): a tunnelled packet of the VNET to
+  /// a relocated address, to the tether; a packet from the tether, to its home host.
+  [[nodiscard]] std::optional<Decision> anchor_inbound(const PacketInfo& p) const;
+  [[nodiscard]] Decision anchor_outbound(const PacketInfo& p) const;
   [[nodiscard]] std::optional<std::uint32_t> eni_by_mac(const model::MacAddr& mac) const;
   [[nodiscard]] const CaPaMapping* mapping(std::uint32_t vnet, const model::IpAddr& ca) const;
   [[nodiscard]] bool trusted(const Eni& e, std::uint32_t vni) const;
@@ -523,6 +606,7 @@ class Pipeline {
   std::unordered_map<std::uint64_t, MeterCounters> buckets_;  // by ENI << 32 | class
   std::map<std::uint32_t, ShadowPolicy> shadows_;  // pending migrations, by id
   std::set<std::uint32_t> activated_;
+  std::optional<Relocation> relocation_;
 };
 
 }  // namespace nicsim::host::vswitch

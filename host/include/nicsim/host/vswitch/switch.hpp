@@ -97,6 +97,14 @@ class Switch {
                                        // inbound connections are steered by the host instead
     std::uint64_t ttl_expired = 0;     // routed between routing contexts with a TTL (hop limit)
                                        // of 0 or 1: dropped, as a router does
+    // Subnet relocation (docs/vswitch-relocation.md).
+    std::uint64_t fixed_sport_sw = 0;  // frames sent in software because their tunnel needs a
+                                       // fixed UDP source port (the tether's), which the NIC's
+                                       // encap templates cannot carry
+    std::uint64_t keepalives_sent = 0;      // tether: keepalives sent into the tunnel
+    std::uint64_t keepalives_received = 0;  // anchor: keepalives from the tether
+    std::uint64_t tether_learned = 0;  // anchor: the tether's translated address or port
+                                       // learned or changed (a NAT rebinding)
   };
 
   /// The switch owns the exception ring and transmit queue `cfg.host_txq` (created by
@@ -126,6 +134,10 @@ class Switch {
     policy_.activate(migration);
     return policy_changed();
   }
+  /// Subnet relocation's keepalive (docs/vswitch-relocation.md): on a tether whose period has
+  /// passed since the last one at `now`, a keepalive into the tunnel (service() calls it).
+  /// Returns true when one was sent.
+  bool keepalive(std::uint64_t now);
   /// The policy the switch decides with.
   [[nodiscard]] Pipeline& policy() { return policy_; }
   /// Ages connections out at `now` (offloaded ones stay while their NIC counters move); returns
@@ -172,6 +184,7 @@ class Switch {
     std::uint8_t v6 = 0;
     std::uint8_t type = 0;  // fmt::EncapTunnel
     std::uint32_t vni = 0;
+    std::uint16_t dport = 0;  // the UDP destination port (VXLAN, Geneve)
     friend auto operator<=>(const EncapKey&, const EncapKey&) = default;
   };
   struct EncapKeyHash {
@@ -234,11 +247,15 @@ class Switch {
   /// `nic`: the NIC executes it (a mirrored flow's frames are copied to the host, which sends
   /// them on to the collectors); false: the software fast path (the host has the frame).
   [[nodiscard]] Plan plan(const Decision& d, bool tcp, bool nic = true) const;
-  /// The template of a tunnel of `type` from `src` to `dst` with `vni`, and its key.
-  [[nodiscard]] std::pair<EncapTemplate, EncapKey> tunnel(fmt::EncapTunnel type,
-                                                          std::uint32_t vni,
-                                                          const model::IpAddr& src,
-                                                          const model::IpAddr& dst) const;
+  /// The template of a tunnel of `type` from `src` to `dst` with `vni` (and a UDP destination
+  /// port other than the type's), and its key.
+  [[nodiscard]] std::pair<EncapTemplate, EncapKey> tunnel(
+      fmt::EncapTunnel type, std::uint32_t vni, const model::IpAddr& src,
+      const model::IpAddr& dst, std::optional<std::uint16_t> dport = std::nullopt) const;
+  /// Subnet relocation on the anchor: the frame from the wire just parsed (Sw::pr), when it is
+  /// in the relocation tunnel, teaches the tether's translated address and port; true when it
+  /// is a keepalive (nothing more to do).
+  bool from_tether();
   /// Sends the frame `p` (as received) to the collectors of d's mirror sessions. `parsed`: the
   /// software path's parse (Sw::pr) is p's already.
   void mirror(const RxPacket& p, const Decision& d, bool parsed);
@@ -307,6 +324,8 @@ class Switch {
   struct Sw;  // the software fast path's parser, transposer and compiled actions
   std::unique_ptr<Sw> sw_;
   unsigned tx_pending_ = 0;  // frames queued since the last doorbell
+  std::optional<std::uint64_t> last_keepalive_;  // tether: when the last keepalive left
+  bool relearned_ = false;  // anchor: the tether moved; the offloaded flows follow after the batch
   /// Connections' directions (conn * 2 + direction) whose install failed: served in software
   /// without trying again at every packet.
   std::unordered_set<std::uint64_t> software_only_;
