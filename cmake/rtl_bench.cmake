@@ -12,13 +12,19 @@
 #   nicsim_verilate_block depends on them.
 #
 # nicsim_verilate_block(<target> TOP <module> PREFIX <class> [PARAMS NAME=VALUE ...]
-#                       [TRACE] [EXTRA_SOURCES file.sv ...] [REPLACE rtl.sv stand-in.sv ...])
+#                       [TRACE] [EXTRA_SOURCES file.sv ...] [REPLACE rtl.sv stand-in.sv ...]
+#                       [VERILATOR_ARGS option ...])
 #   Verilates <module> (as C++, not SystemC) with the given parameters into <target> as the
 #   model class <class> (e.g. Vem_table_w64); call it once per parameter set (DATA_W sweeps).
 #   Lint warnings are errors here too (-Wall; waivers in rtl/lint_waivers.vlt).
 #   EXTRA_SOURCES: bench-only modules (e.g. a wrapper in testbenches/rtl_*), verilated after
 #   the rtl/ sources. REPLACE <rtl file> <stand-in> ...: a file of rtl/ read from elsewhere
-#   (a variant under test, a planted bug).
+#   (a variant under test, a planted bug). VERILATOR_ARGS: more Verilator options for this
+#   block (after NICSIM_VERILATOR_ARGS), e.g. --coverage-line for a bench of the coverage
+#   tooling (testbenches/coverage).
+#   The block's users see NICSIM_VM_COVERAGE=1 when it is Verilated with coverage (any
+#   --coverage* option), else 0: code that writes the coverage data
+#   (VerilatedContext::coveragep(), only linked then) is compiled only where it exists.
 # NICSIM_VERILATOR_ARGS (cache, empty by default): more Verilator options for every block,
 #   e.g. --prof-cfuncs for a profile (docs/perf-rtl.md) or --stats.
 set(NICSIM_VERILATOR_ARGS "" CACHE STRING "extra Verilator options for every Verilated block")
@@ -57,7 +63,8 @@ foreach(_f IN ITEMS ${NICSIM_REGS_SV} ${NICSIM_FMT_SV} ${NICSIM_REGS_REGFILE})
 endforeach()
 
 function(nicsim_verilate_block target)
-  cmake_parse_arguments(A "TRACE" "TOP;PREFIX" "PARAMS;EXTRA_SOURCES;REPLACE" ${ARGN})
+  cmake_parse_arguments(A "TRACE" "TOP;PREFIX" "PARAMS;EXTRA_SOURCES;REPLACE;VERILATOR_ARGS"
+    ${ARGN})
   set(_sources ${NICSIM_RTL_SOURCES})
   while(A_REPLACE)  # pairs: a file of rtl/ and the file that stands in for it
     list(POP_FRONT A_REPLACE _orig _new)
@@ -81,7 +88,9 @@ function(nicsim_verilate_block target)
     TOP_MODULE ${A_TOP}
     SOURCES ${NICSIM_RTL_DIR}/lint_waivers.vlt ${_sources} ${A_EXTRA_SOURCES}
     VERILATOR_ARGS -Wall ${_g} --no-timing -O3 --x-assign fast --x-initial fast
-    ${_nicsim_verilator_extra})
+    ${_nicsim_verilator_extra} ${A_VERILATOR_ARGS})
+  target_compile_definitions(${target} PUBLIC
+    NICSIM_VM_COVERAGE=$<BOOL:$<TARGET_PROPERTY:${target},VERILATOR_COVERAGE>>)
   target_include_directories(${target} SYSTEM PRIVATE
     ${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${target}.dir/${A_PREFIX}.dir
     ${VERILATOR_ROOT}/include ${VERILATOR_ROOT}/include/vltstd)
