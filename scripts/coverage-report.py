@@ -168,8 +168,8 @@ def main():
                     c[0] += count > 0
                     c[1] += 1
             page = fields.get("page", "")
-            if "/" in page:
-                modules.setdefault(shown(path), page.split("/", 1)[1])
+            if "/" in page:  # v_line/nic_top__pi1: Verilator's name of a parameterization
+                modules.setdefault(shown(path), page.split("/", 1)[1].split("__", 1)[0])
     if not kept["line"]:
         fail("no line coverage points of the included files in " + merged +
              " (was the model Verilated with --coverage-line?)")

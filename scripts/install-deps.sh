@@ -21,6 +21,7 @@ packages=(
   libyaml-cpp-dev      # scenario files
   libsqlite3-dev       # the VNIC manager's permissions database (host/vnic)
   python3-matplotlib   # the regression's HTML report (scripts/regress-report.py)
+  lcov                 # genhtml: the RTL coverage page (scripts/coverage.sh)
   iproute2 iputils-ping curl  # the kernel-stack test: namespaces, TAP devices, ping, HTTP
   slurmctld slurmd slurm-client munge  # the regression as a Slurm job array (scripts/slurm/)
 )

@@ -5,7 +5,8 @@ by hand: scripts/regress-report.py DIR. Reads DIR/summary.json, each run's repor
 (`nicsim run --report`) and frame log (frames.jsonl, rtl engine), and writes DIR/report.html:
 self-contained (the plots are PNG images inlined as base64, made with matplotlib; no network),
 with the latency distribution per path, throughput over simulated time, drops by reason,
-per-flow hit counts, table occupancy, and a row per run linking its log, report, frame log,
+per-flow hit counts, table occupancy, coverage per block (DIR/coverage.json, when
+scripts/coverage.sh ran the regression), and a row per run linking its log, report, frame log,
 waveform and mismatch text."""
 
 import base64
@@ -219,8 +220,27 @@ def main():
     else:
         parts.append(section("Table occupancy", "", note + "; no run installed a flow"))
 
-    parts.append(section("Coverage per block", "",
-                         "not measured yet: coverage collection is item 2 of issue 16"))
+    # Coverage per block: DIR/coverage.json, the summary scripts/coverage.sh (coverage-report.py)
+    # writes beside a regression it ran with --coverage.
+    cov = load_json(os.path.join(out, "coverage.json"))
+    if cov and cov.get("modules"):
+        mods = sorted(((m["module"] or m["file"], m["line_pct"] or 0.0) for m in cov["modules"]),
+                      key=lambda x: x[1])
+        link = ('<p><a href="%s">line coverage per source line (genhtml)</a></p>'
+                % html.escape(cov["html"]) if cov.get("html") else "")
+        parts.append(section(
+            "Coverage per block",
+            barh(mods, "line coverage, % of lines hit", "tab:purple") + link,
+            "Verilator line coverage of rtl/ merged over %d runs: %s of %s lines, %.2f%%%s "
+            "(docs/coverage.md)" % (cov["runs"], cov["line"]["hit"], cov["line"]["total"],
+                                    cov["line"]["pct"],
+                                    "; toggle %.2f%% of %d points" % (cov["toggle"]["pct"],
+                                                                       cov["toggle"]["total"])
+                                    if cov.get("toggle") else "")))
+    else:
+        parts.append(section("Coverage per block", "",
+                             "not measured in this regression: scripts/coverage.sh runs a suite "
+                             "with coverage (docs/coverage.md)"))
 
     # A row per run.
     rows = []

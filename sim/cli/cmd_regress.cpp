@@ -43,6 +43,7 @@ struct RegressArgs {
   bool list = false;
   bool no_html = false;
   std::uint64_t fst_window = 2000;
+  bool coverage = false;           // rtl runs write RUN/coverage.dat (a coverage build)
   std::vector<std::string> merge;  // shard output directories to merge into --out
 };
 
@@ -455,6 +456,7 @@ class Regress {
     if (r.engine == "rtl") {  // the frame log (rtl engine) and a waveform of the first mismatch
       c.insert(c.end(), {"--log", dir + "/frames.jsonl"});
       if (a_.fst_window != 0) c.insert(c.end(), {"--fst-window", std::to_string(a_.fst_window)});
+      if (a_.coverage) c.insert(c.end(), {"--coverage", dir + "/coverage.dat"});
     }
     return c;
   }
@@ -746,6 +748,9 @@ Runner add_regress_command(CLI::App& app) {
                   "rtl runs: on a mismatch, an FST of this many cycles around the first one "
                   "(0: none)")
       ->capture_default_str();
+  sub->add_flag("--coverage", a->coverage,
+                "rtl runs write their Verilator coverage data to OUT/runs/ID/coverage.dat (a "
+                "build Verilated with coverage: scripts/coverage.sh, docs/coverage.md)");
   sub->add_option("--merge", a->merge,
                   "DIR...: run nothing; report the results these output directories of shards "
                   "hold for the suite's runs as one regression in --out (a run without a "

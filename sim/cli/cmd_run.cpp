@@ -46,6 +46,7 @@ struct RunArgs {
   double duration = 0;                 // wall-clock seconds (0: until the traffic ends)
   std::uint64_t fst_window = 0;        // FST of this many cycles around the first mismatch
   std::string fst_cycles;              // FIRST:LAST, the cycles the FST covers (the re-run's)
+  std::string coverage;                // Verilator coverage data of the run (a coverage build)
 };
 
 // "A:B" -> {A, B}.
@@ -224,6 +225,10 @@ int do_run(const RunArgs& a) {
   opt.out_dir = a.out_dir;
   opt.fst_path = a.fst_window != 0 ? std::string() : a.fst;  // the window's file, written later
   if (!a.fst_cycles.empty()) opt.fst_cycles = parse_cycles(a.fst_cycles);
+  if (!a.coverage.empty() && opt.engine != sim::CosimOptions::Engine::kRtl) {
+    throw std::invalid_argument("--coverage: RTL coverage comes from the rtl engine");
+  }
+  opt.coverage_path = a.coverage;
 
   opt.log_path = a.log;
   opt.valid_pattern = parse_pattern(a.valid_pattern, "--valid-pattern");
@@ -432,6 +437,9 @@ Runner add_run_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   sub->add_option("--fst-cycles", args->fst_cycles, "FIRST:LAST: the FST covers these cycles");
   sub->add_option("--report", args->report, "write a JSON report to this file");
+  sub->add_option("--coverage", args->coverage,
+                  "rtl engine: write the run's Verilator coverage data (line, toggle, user, as "
+                  "Verilated) to this file; needs a build with coverage (docs/coverage.md)");
   sub->add_option("--log", args->log,
                   "one JSON line per input frame: parse summary, lookup, action, destination, "
                   "the cycles of ingress, lookups and output (rtl engine, scoreboard on)");

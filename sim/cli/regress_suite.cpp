@@ -199,7 +199,7 @@ Suite load_suite(const std::string& path) {
   YAML::Node kl = top.get("known_limits");
   yaml::Ctx kc = c;
   std::string kl_path = "known_limits";
-  if (kl.IsScalar() && !kl.Scalar().empty()) {
+  if (kl.IsDefined() && kl.IsScalar() && !kl.Scalar().empty()) {  // absent: a zombie node
     const std::string f = yaml::resolve(c, kl.Scalar());
     std::ifstream kin(f);
     if (!kin) yaml::fail(c, kl, "known_limits", "cannot read " + f);

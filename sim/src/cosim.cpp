@@ -421,6 +421,7 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
                                        .watchdog_cycles = s.run.watchdog_cycles,
                                        .fst_path = opt.fst_path,
                                        .fst_cycles = opt.fst_cycles,
+                                       .coverage_path = opt.coverage_path,
                                        .valid_pattern = opt.valid_pattern,
                                        .ready_pattern = opt.ready_pattern,
                                        .model = opt.rtl_model});

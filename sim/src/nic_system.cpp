@@ -24,6 +24,7 @@ NicSystem::NicSystem(sc_core::sc_module_name name, const NicSystemConfig& cfg)
                               .watchdog_cycles = cfg.watchdog_cycles,
                               .fst_path = cfg.fst_path,
                               .fst_cycles = cfg.fst_cycles,
+                              .coverage_path = cfg.coverage_path,
                               .valid_pattern = cfg.valid_pattern,
                               .ready_pattern = cfg.ready_pattern,
                               .model = cfg.model}),

@@ -135,6 +135,15 @@ known_limits:
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("--shard", r.stderr)
 
+    def test_known_limits_optional(self):
+        # known_limits is optional (it was read even when absent: "invalid node").
+        d = tmpdir("no-limits")
+        f = write(os.path.join(d, "suite.yaml"),
+                  "nicsim_suite: 1\ngroups:\n  - captures: [%s]\n" % PINGS)
+        r = regress(f, "--list")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.split(), ["zeek__5-pings.hairpin.pcap.64.rtl"])
+
 
 class Runs(unittest.TestCase):
     def summary(self, out):
@@ -189,6 +198,22 @@ class Runs(unittest.TestCase):
         py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
         subprocess.run([py, os.path.join(ROOT, "scripts", "regress-report.py"), out], check=True)
         self.assertTrue(os.path.exists(os.path.join(out, "report.html")))
+        self.assertIn("not measured in this regression", open(os.path.join(out, "report.html")).read())
+
+        # With the coverage summary scripts/coverage.sh writes beside a regression: coverage
+        # per block, a bar per module, and the link to genhtml's page.
+        write(os.path.join(out, "coverage.json"), json.dumps({
+            "runs": 1, "html": "../html/index.html",
+            "line": {"hit": 30, "total": 40, "pct": 75.0}, "toggle": None,
+            "modules": [{"file": "rtl/a.sv", "module": "a", "line_pct": 50.0},
+                        {"file": "rtl/b.sv", "module": "b", "line_pct": 100.0}]}))
+        subprocess.run([py, os.path.join(ROOT, "scripts", "regress-report.py"), out], check=True)
+        page = open(os.path.join(out, "report.html")).read()
+        cov = page[page.index("<h2>Coverage per block</h2>"):]
+        cov = cov[:cov.index("<h2>", 4)] if "<h2>" in cov[4:] else cov
+        self.assertIn("30 of 40 lines, 75.00%", cov)
+        self.assertIn('src="data:image/png;base64,', cov)
+        self.assertIn('href="../html/index.html"', cov)
 
     def test_failing_run(self):
         d = tmpdir("failing")

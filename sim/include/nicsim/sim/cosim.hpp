@@ -42,6 +42,8 @@ struct CosimOptions {
                                 // tx-completions.jsonl (every transmit completion)
   std::string fst_path;         // rtl engine: FST waveform of the run
   std::pair<std::uint64_t, std::uint64_t> fst_cycles{0, ~std::uint64_t{0}};  // the cycles in it
+  std::string coverage_path;    // rtl engine: Verilator coverage data of the run, written at
+                                // its end (a build with coverage only: docs/coverage.md)
   std::string log_path;         // rtl engine with the scoreboard: one JSON line per input frame
                                 // (FrameRecord: parse, lookup, action, destination, cycles)
   /// The wire port (pcap, DPDK; not owned): when set, the wire input comes from it instead of

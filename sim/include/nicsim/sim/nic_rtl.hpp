@@ -80,6 +80,9 @@ struct NicRtlConfig {
   std::string fst_path;                 // FST waveform of the run ("" = none)
   /// The cycles the FST covers (first, last); default: all.
   std::pair<std::uint64_t, std::uint64_t> fst_cycles{0, ~std::uint64_t{0}};
+  /// Verilator coverage data of the run, written when the model is destroyed ("" = none;
+  /// set on a build without coverage: an error). docs/coverage.md.
+  std::string coverage_path;
   // Per-cycle patterns, repeating (empty: always): may the wire source start a beat this
   // cycle (once offered, a beat stays until taken, as AXI4-Stream requires); the wire sink's
   // tready.

@@ -14,8 +14,16 @@
 
 #include <verilated.h>
 #include <verilated_fst_c.h>
+// NICSIM_VM_COVERAGE: 1 when the model is Verilated with coverage (cmake/rtl_bench.cmake).
+#ifndef NICSIM_VM_COVERAGE
+#define NICSIM_VM_COVERAGE 0
+#endif
+#if NICSIM_VM_COVERAGE
+#include <verilated_cov.h>
+#endif
 
 #include <deque>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -185,6 +193,15 @@ struct ImplT final : NicRtlImpl {
         error = "this build of nic_cosim_top has no tracing (Verilate it with --trace-fst)";
       }
     }
+    if (!cfg.coverage_path.empty()) {
+      // Verilator ends the process when it cannot write the file at the end: try it now.
+      if (!NICSIM_VM_COVERAGE) {
+        error = "this build of nic_cosim_top has no coverage (configure a build with "
+                "-DNICSIM_VERILATOR_ARGS=--coverage-line: scripts/coverage.sh)";
+      } else if (!std::ofstream(cfg.coverage_path)) {
+        error = "cannot write the coverage data " + cfg.coverage_path;
+      }
+    }
     m->rst = 1;
     m->clk = 0;
     m->eval();
@@ -192,6 +209,11 @@ struct ImplT final : NicRtlImpl {
   ~ImplT() override {
     if (fst) fst->close();
     m->final();
+#if NICSIM_VM_COVERAGE
+    if (!cfg.coverage_path.empty() && std::ofstream(cfg.coverage_path, std::ios::app)) {
+      ctx->coveragep()->write(cfg.coverage_path.c_str());
+    }
+#endif
   }
 
   static axi::AxiMemConfig mem_cfg() {

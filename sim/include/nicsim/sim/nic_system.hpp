@@ -32,6 +32,7 @@ struct NicSystemConfig {
   std::uint64_t watchdog_cycles = 1'000'000;
   std::string fst_path;  // FST of the run ("" = none)
   std::pair<std::uint64_t, std::uint64_t> fst_cycles{0, ~std::uint64_t{0}};  // its cycles
+  std::string coverage_path;  // Verilator coverage data of the run (NicRtlConfig)
   std::vector<bool> valid_pattern, ready_pattern;  // wire source / sink (NicRtlConfig)
   NicRtlModel model;  // another Verilated build of nic_cosim_top (NicRtlConfig::model)
 };
