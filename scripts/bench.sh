@@ -135,17 +135,17 @@ if wants datapath_clocks_per_frame_64 datapath_clocks_per_frame_128 datapath_clo
     while read -r name value unit; do figure "$name" "$value" "$unit"; done
 fi
 
-# --- rtl_line_coverage_pct: Verilator line coverage of rtl/ from the coverage suite
-# (traces/suites/coverage.yaml) through the Verilated NIC, every run's data merged
+# --- rtl_line_coverage_pct: Verilator line coverage of rtl/ from the quick and coverage suites
+# (traces/suites/quick.yaml, coverage.yaml) through the Verilated NIC, every run's data merged
 # (scripts/coverage.sh, docs/coverage.md; the per-module table and the lines not hit go to
 # stderr). Named (scripts/bench.sh rtl_line_coverage_pct): runs scripts/coverage.sh (its own
 # build directory, build-cov: a long first build; a rerun keeps the runs that passed with the
 # same binary). Among every figure (no PREFIX): the last coverage.sh result if there is one
 # (NICSIM_BENCH_COVERAGE=1: run it), else none. ---
 if wants rtl_line_coverage_pct; then
-  cov_out="${NICSIM_COV_BUILD_DIR:-$root/build-cov}/coverage/coverage"
+  cov_out="${NICSIM_COV_BUILD_DIR:-$root/build-cov}/coverage/report"
   if [[ -n "$prefix" || "${NICSIM_BENCH_COVERAGE:-0}" == 1 ]]; then
-    "$root/scripts/coverage.sh" coverage >&2 || echo "bench.sh: coverage.sh: a run failed" >&2
+    "$root/scripts/coverage.sh" >&2 || echo "bench.sh: coverage.sh: a run failed" >&2
   fi
   if [[ -f "$cov_out/summary.json" ]]; then
     cat "$cov_out/modules.txt" "$cov_out/uncovered.txt" >&2
