@@ -8,8 +8,8 @@ BENCH (coverage_fifo_bench: rtl/lib/sync_fifo.sv Verilated with coverage) runs t
 after reset, then with bytes pushed through. REPORT_PY (scripts/coverage-report.py, what
 scripts/coverage.sh runs on the regression) reports the first run alone and both merged. The
 write of the FIFO's storage, reached only by the second run, must be listed as not hit in the
-first report and hit in the merged one; the merged counts must be the runs' counts added up;
-bad input must be an error.
+first report and hit in the merged one; the merged one must have more bits toggled; the merged
+counts must be the runs' counts added up; bad input must be an error.
 """
 import importlib.util
 import json
@@ -81,6 +81,12 @@ check(both["runs"] == 2 and one["runs"] == 1, "runs counted")
 check(both["line"]["pct"] > one["line"]["pct"],
       f"merged line coverage {both['line']['pct']}% > idle run's {one['line']['pct']}%")
 check([r["module"] for r in both["modules"]] == ["sync_fifo"], "one module: sync_fifo")
+tg1, tg2 = one["toggle"], both["toggle"]
+check(tg1 is not None and tg2 is not None and tg1["total"] == tg2["total"] > 0,
+      "toggle points reported")
+check(tg1 is not None and tg2 is not None and tg1["hit"] < tg2["hit"] <= tg2["total"],
+      "more bits toggled in the merged runs than in the idle one")
+check(os.path.isfile(os.path.join(work, "merged", "toggle.info")), "toggle.info written")
 check(f"rtl_line_coverage_pct {both['line']['pct']}" in text2.splitlines()[-1],
       "the figure is the last line printed")
 with open(os.path.join(work, "idle", "uncovered.txt")) as f:
