@@ -71,8 +71,8 @@ if [[ $report_only -eq 0 ]]; then
   for f in "${suite_files[@]}"; do
     echo "coverage.sh: running $f" >&2
     s=0
-    "$build/bin/nicsim" regress "$f" --coverage -j "$jobs" --out "$out/regress/$(basename "$f" .yaml)" \
-      --no-html "${regress_args[@]}" >&2 || s=$?
+    "$build/bin/nicsim" regress "$f" --coverage -j "$jobs" \
+      --out "$out/regress/$(basename "$f" .yaml)" --no-html "${regress_args[@]}" >&2 || s=$?
     if [[ $s -ne 0 ]]; then
       rc=$s
       echo "coverage.sh: $f had failures (status $s); reporting the coverage of every run" \
@@ -99,8 +99,9 @@ python3 "$root/scripts/coverage-report.py" --out "$out/report" --root "$root" \
 # coverage.json beside it: the merged coverage of all the suites).
 for r in "${runs[@]}"; do
   d="$(dirname "$r")"
-  python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); s["html"]="../../report/html/index.html"
-json.dump(s, open(sys.argv[2], "w"), indent=1)' "$out/report/summary.json" "$d/coverage.json"
+  python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))
+s["html"]="../../report/html/index.html"; json.dump(s, open(sys.argv[2], "w"), indent=1)' \
+    "$out/report/summary.json" "$d/coverage.json"
   /usr/bin/python3 "$root/scripts/regress-report.py" "$d" >&2 ||
     echo "coverage.sh: no $d/report.html (scripts/regress-report.py failed)" >&2
 done
