@@ -112,12 +112,10 @@ module rx_classify_engine #(
     fold32 = f2;
   endfunction
 
-  // Byte j of the (padded) head.
-  function automatic logic [7:0] hb(input logic [HW+127:0] b, input int j);
-    hb = b[8*j +: 8];
-  endfunction
-
   // ---- combinational walk ------------------------------------------------------------------
+  // Bytes are read as slices (buf_q[8*j +: 8]), not through a function of the whole head: a
+  // Verilated function takes its input by value, so each call would copy the 2176-bit head
+  // (docs/perf-rtl.md).
   logic [15:0]   t0, t1, t2, ltype;
   logic [OW-1:0] l3off, hl4, total, dend, plen, avail, uend, vend, ghl, xhl, ulen;
   logic          go_ip;
@@ -134,15 +132,11 @@ module rx_classify_engine #(
   logic [15:0]   gflags;
   logic [4:0]    tdoff;
 
-  function automatic logic [7:0] vb(input logic [319:0] v, input int j);
-    vb = v[8*j +: 8];
-  endfunction
-
   always_comb begin
     // Views.
-    t0 = {hb(buf_q, 12), hb(buf_q, 13)};
-    t1 = {hb(buf_q, 16), hb(buf_q, 17)};
-    t2 = {hb(buf_q, 20), hb(buf_q, 21)};
+    t0 = {buf_q[8*12 +: 8], buf_q[8*13 +: 8]};
+    t1 = {buf_q[8*16 +: 8], buf_q[8*17 +: 8]};
+    t2 = {buf_q[8*20 +: 8], buf_q[8*21 +: 8]};
     l4v = 104'((buf_q >> {cur_q[OW-1:2], 5'd0}) >> 16);   // cursor = 4k + 2
     xv  = l4v[31:0];
     // TCP sequence/ack and the rest of the tunnel headers; fragment flags, id.
@@ -182,9 +176,9 @@ module rx_classify_engine #(
       default: ipv = buf_q[14*8 +: 320];
     endcase
     hl4   = OW'({ipv[3:0], 2'b00});
-    total = OW'({vb(ipv, 2), vb(ipv, 3)});
-    plen  = OW'({vb(ipv, 4), vb(ipv, 5)});
-    dend  = (plen == '0 && vb(ipv, 6) == nic_pkg::IPPROTO_HOPOPTS) ? OW'(len_q)   // jumbogram
+    total = OW'({ipv[8*2 +: 8], ipv[8*3 +: 8]});
+    plen  = OW'({ipv[8*4 +: 8], ipv[8*5 +: 8]});
+    dend  = (plen == '0 && ipv[8*6 +: 8] == nic_pkg::IPPROTO_HOPOPTS) ? OW'(len_q)   // jumbogram
                                                                     : l3off + OW'(40) + plen;
 
     // Masked word sum over the head (add_tree below): words in [tree_lo, tree_hi) (both
@@ -196,9 +190,14 @@ module rx_classify_engine #(
       tree_lo = '0;
       tree_hi = cur_q;
     end
-    for (int k = 0; k < NW; k++) begin
-      tree_in[16*k +: 16] = {hb(buf_q, 2 * k), hb(buf_q, 2 * k + 1)} &
-                            {16{OW'(2 * k) >= tree_lo && OW'(2 * k) < tree_hi}};
+    // Only S_HDR and S_L4 take the sum: in the other states the operands are 0, and the
+    // Verilated model skips the 128 masked words (docs/perf-rtl.md).
+    tree_in = '0;
+    if (state_q == S_HDR || state_q == S_L4) begin
+      for (int k = 0; k < NW; k++) begin
+        tree_in[16*k +: 16] = {buf_q[8*(2 * k) +: 8], buf_q[8*(2 * k + 1) +: 8]} &
+                              {16{OW'(2 * k) >= tree_lo && OW'(2 * k) < tree_hi}};
+      end
     end
 
     // Extension header at the cursor (model ipv6() loop).
@@ -228,10 +227,10 @@ module rx_classify_engine #(
   logic [255:0] a16_in;
   always_comb begin
     for (int k = 0; k < 4; k++) begin
-      a4_in[16*k +: 16] = {vb(ipv, 12 + 2 * k), vb(ipv, 13 + 2 * k)};
+      a4_in[16*k +: 16] = {ipv[8*(12 + 2 * k) +: 8], ipv[8*(13 + 2 * k) +: 8]};
     end
     for (int k = 0; k < 16; k++) begin
-      a16_in[16*k +: 16] = {vb(ipv, 8 + 2 * k), vb(ipv, 9 + 2 * k)};
+      a16_in[16*k +: 16] = {ipv[8*(8 + 2 * k) +: 8], ipv[8*(9 + 2 * k) +: 8]};
     end
   end
 
@@ -279,7 +278,7 @@ module rx_classify_engine #(
         state_d = S_IDLE;
         out_d   = 1'b1;
         vlan_d  = vcnt != 2'd0;
-        tci_d   = vcnt != 2'd0 ? {hb(buf_q, 14), hb(buf_q, 15)} : 16'd0;
+        tci_d   = vcnt != 2'd0 ? {buf_q[8*14 +: 8], buf_q[8*15 +: 8]} : 16'd0;
         hsum_d  = tree;
         if (go_ip && ltype == nic_pkg::ETHERTYPE_IPV4) begin
           // IPv4: 20 bytes, version 4, IHL >= 5, header within the frame, total >= header.
@@ -290,10 +289,10 @@ module rx_classify_engine #(
             ipend_d = l3off + total;
             rend_d  = (l3off + total <= OW'(len_q)) ? l3off + total : OW'(len_q);
             cur_d   = l3off + hl4;
-            proto_d = vb(ipv, 9);
+            proto_d = ipv[8*9 +: 8];
             asum_d  = sum4;
-            addr_d  = {vb(ipv, 12), vb(ipv, 13), vb(ipv, 14), vb(ipv, 15),
-                       vb(ipv, 16), vb(ipv, 17), vb(ipv, 18), vb(ipv, 19), 192'd0};
+            addr_d  = {ipv[8*12 +: 8], ipv[8*13 +: 8], ipv[8*14 +: 8], ipv[8*15 +: 8],
+                       ipv[8*16 +: 8], ipv[8*17 +: 8], ipv[8*18 +: 8], ipv[8*19 +: 8], 192'd0};
             if ({ipv[52:48], ipv[63:56]} == 13'd0) begin
               state_d = S_L4;
               out_d   = 1'b0;
@@ -305,12 +304,12 @@ module rx_classify_engine #(
             ipend_d = dend;
             rend_d  = (dend <= OW'(len_q)) ? dend : OW'(len_q);
             cur_d   = l3off + OW'(40);
-            proto_d = vb(ipv, 6);
+            proto_d = ipv[8*6 +: 8];
             asum_d  = sum16;
             for (int k = 0; k < 32; k++) begin
-              addr_d[255 - 8 * k -: 8] = vb(ipv, 8 + k);
+              addr_d[255 - 8 * k -: 8] = ipv[8*(8 + k) +: 8];
             end
-            state_d = nic_pkg::is_ext(vb(ipv, 6)) ? S_EXT : S_L4;
+            state_d = nic_pkg::is_ext(ipv[8*6 +: 8]) ? S_EXT : S_L4;
             out_d   = 1'b0;
           end
         end

@@ -460,10 +460,6 @@ module tx_engine #(
   logic         spoofed;
   assign {s_len, s_check, s_vidx, s_vport} = fi_out;
 
-  function automatic logic [7:0] hb(input logic [HDR_W-1:0] h, input int k);
-    hb = h[k*8 +: 8];
-  endfunction
-
   logic         l3, vl0, vl1, vl2, arp_ok, v4_ok, v6_ok, bad_mac, bad_v4, bad_v6, ll;
   logic [1:0]   sel;
   logic [15:0]  et, rem, t0, t1, t2;
@@ -486,9 +482,9 @@ module tx_engine #(
     vip4 = cfg_vnic_ipv4[vi*32 +: 32];
     vip6 = cfg_vnic_ipv6[vi*128 +: 128];
 
-    t0  = {hb(hdr_q, 12), hb(hdr_q, 13)};
-    t1  = {hb(hdr_q, 16), hb(hdr_q, 17)};
-    t2  = {hb(hdr_q, 20), hb(hdr_q, 21)};
+    t0  = {hdr_q[8*12 +: 8], hdr_q[8*13 +: 8]};
+    t1  = {hdr_q[8*16 +: 8], hdr_q[8*17 +: 8]};
+    t2  = {hdr_q[8*20 +: 8], hdr_q[8*21 +: 8]};
     vl0 = nic_pkg::is_tpid(t0);
     vl1 = nic_pkg::is_tpid(t1);
     vl2 = nic_pkg::is_tpid(t2);
@@ -512,7 +508,7 @@ module tx_engine #(
       default: l3b = hdr_q[14*8 +: 320];
     endcase
     rem = s_len - (sel == 2'd2 ? 16'd22 : (sel == 2'd1 ? 16'd18 : 16'd14));
-    for (int i = 0; i < 6; i++) fmac[47 - 8*i -: 8] = hb(hdr_q, 6 + i);
+    for (int i = 0; i < 6; i++) fmac[47 - 8*i -: 8] = hdr_q[8*(6 + i) +: 8];
     for (int i = 0; i < 4; i++) spa[31 - 8*i -: 8] = l3b[(14 + i)*8 +: 8];
     for (int i = 0; i < 4; i++) src4[31 - 8*i -: 8] = l3b[(12 + i)*8 +: 8];
     for (int i = 0; i < 16; i++) src6[127 - 8*i -: 8] = l3b[(8 + i)*8 +: 8];
