@@ -127,15 +127,12 @@ module rx_classify #(
   logic                  s_fire, load;
   logic [ENGINES-1:0]    eng_ready;
   logic [255:0]          head32;                    // bytes 0..31 including this beat
+  logic                  unused_head;               // bytes the decode below does not read
   logic [PW-1:0]         pos_now, ip_end_e, l3e;
   logic [15:0]           te0, te1, te2, tye;
   logic [31:0]           beat_sum;
   logic [KEEP_W-1:0]     lane_in;
   logic [DATA_W-1:0]     beat_words;                // this beat's bytes in [0, ip_end), else 0
-
-  function automatic logic [7:0] h32(input logic [255:0] h, input int j);
-    h32 = h[8*j +: 8];
-  endfunction
 
   // A waiting frame leaves the buffer when its engine is idle (a register).
   axis_head_capture #(
@@ -186,9 +183,9 @@ module rx_classify #(
     // matters when the engine finds the IP header, and then it is the model's ip.offset +
     // ip.total_len). All its bytes (at most byte 28) precede any byte at or past a valid
     // ip_end (at least 34), and bytes before 34 are always summed.
-    te0 = {h32(head32, 12), h32(head32, 13)};
-    te1 = {h32(head32, 16), h32(head32, 17)};
-    te2 = {h32(head32, 20), h32(head32, 21)};
+    te0 = {head32[8*12 +: 8], head32[8*13 +: 8]};
+    te1 = {head32[8*16 +: 8], head32[8*17 +: 8]};
+    te2 = {head32[8*20 +: 8], head32[8*21 +: 8]};
     if (!nic_pkg::is_tpid(te0)) begin
       l3e = PW'(14);
       tye = te0;
@@ -202,25 +199,25 @@ module rx_classify #(
     ip_end_e = '1;
     if (tye == nic_pkg::ETHERTYPE_IPV4) begin
       case (l3e)
-        PW'(18):  ip_end_e = l3e + PW'({h32(head32, 20), h32(head32, 21)});
-        PW'(22):  ip_end_e = l3e + PW'({h32(head32, 24), h32(head32, 25)});
-        default:  ip_end_e = l3e + PW'({h32(head32, 16), h32(head32, 17)});
+        PW'(18):  ip_end_e = l3e + PW'({head32[8*20 +: 8], head32[8*21 +: 8]});
+        PW'(22):  ip_end_e = l3e + PW'({head32[8*24 +: 8], head32[8*25 +: 8]});
+        default:  ip_end_e = l3e + PW'({head32[8*16 +: 8], head32[8*17 +: 8]});
       endcase
     end else if (tye == nic_pkg::ETHERTYPE_IPV6) begin
       case (l3e)
         PW'(18): begin
-          if ({h32(head32, 22), h32(head32, 23), h32(head32, 24)} != 24'd0) begin
-            ip_end_e = l3e + PW'(40) + PW'({h32(head32, 22), h32(head32, 23)});
+          if ({head32[8*22 +: 8], head32[8*23 +: 8], head32[8*24 +: 8]} != 24'd0) begin
+            ip_end_e = l3e + PW'(40) + PW'({head32[8*22 +: 8], head32[8*23 +: 8]});
           end
         end
         PW'(22): begin
-          if ({h32(head32, 26), h32(head32, 27), h32(head32, 28)} != 24'd0) begin
-            ip_end_e = l3e + PW'(40) + PW'({h32(head32, 26), h32(head32, 27)});
+          if ({head32[8*26 +: 8], head32[8*27 +: 8], head32[8*28 +: 8]} != 24'd0) begin
+            ip_end_e = l3e + PW'(40) + PW'({head32[8*26 +: 8], head32[8*27 +: 8]});
           end
         end
         default: begin
-          if ({h32(head32, 18), h32(head32, 19), h32(head32, 20)} != 24'd0) begin
-            ip_end_e = l3e + PW'(40) + PW'({h32(head32, 18), h32(head32, 19)});
+          if ({head32[8*18 +: 8], head32[8*19 +: 8], head32[8*20 +: 8]} != 24'd0) begin
+            ip_end_e = l3e + PW'(40) + PW'({head32[8*18 +: 8], head32[8*19 +: 8]});
           end
         end
       endcase
@@ -369,6 +366,7 @@ module rx_classify #(
   rss_toeplitz #(.IN_BYTES(36)) u_toeplitz (
     .in_data (r_rss_in),
     .key     (r_key),
+    .en      (p1_valid_q && r_rss_ok),   // 0 without a hash to take
     .hash    (r_hash)
   );
 
@@ -400,7 +398,7 @@ module rx_classify #(
     p2_tci_d    = p2_tci_q;
     p2_len_d    = p2_len_q;
     if (adv1) begin
-      p2_hash_d   = r_rss_ok ? r_hash : 32'd0;
+      p2_hash_d   = r_hash;   // 0 unless r_rss_ok (the hash's en)
       p2_vidx_d   = r_sel;
       p2_rss_d    = r_rss_ok;
       p2_status_d = r_status;
@@ -435,6 +433,7 @@ module rx_classify #(
 
   // The FIFO always has room for p2 (adv1 counts it), so its s_ready is not needed.
   assign unused_fifo = fifo_s_ready;
+  assign unused_head = ^{head32[255:232], head32[127:112], head32[95:0]};
 
   assign info_in = {p2_hash_q, p2_rss_q, p2_rss_q ? p2_entry : 8'd0, p2_status_q, p2_types_q,
                     p2_tci_q, p2_len_q};

@@ -36,6 +36,7 @@ if [[ "${1:-}" == "--suite" ]]; then
     "sync_fifo levels<=2"
     "add_tree N=128 W=16 OUT_W=24 levels<=7"
     "rss_toeplitz levels<=4"
+    "crc32_key levels<=3"
     "rr_arb N=16 levels<=4"
     "popcount N=64 levels<=4"
   )

@@ -28,18 +28,23 @@ module add_tree #(
     end
   end
 
-  // Node k at acc[k*OUT_W +: OUT_W]; level s adds node k + s into node k for every multiple
-  // k of 2s (k + s < N), so after level s each multiple of 2s holds the sum of its (up to) 2s
-  // operands. Blocking assignments in one block: the unrolled dataflow is the tree.
-  logic [N*OUT_W-1:0] acc;
+  // Node k at acc[k*SLOT +: OUT_W], in a slot of SLOT bits (OUT_W rounded up to 32 or 64,
+  // the upper bits zero): every node is a whole word of the Verilated model, so a level is N
+  // native adds, not bit-field extractions (docs/perf-rtl.md); synthesis drops the constant
+  // zero bits. Level s adds node k + s into node k for every multiple k of 2s (k + s < N), so
+  // after level s each multiple of 2s holds the sum of its (up to) 2s operands. Blocking
+  // assignments in one block: the unrolled dataflow is the tree.
+  localparam int SLOT = OUT_W <= 32 ? 32 : (OUT_W <= 64 ? 64 : OUT_W);
+
+  logic [N*SLOT-1:0] acc;
 
   always_comb begin
     for (int k = 0; k < N; k++) begin
-      acc[k*OUT_W +: OUT_W] = OUT_W'(in[k*W +: W]);
+      acc[k*SLOT +: SLOT] = SLOT'(OUT_W'(in[k*W +: W]));
     end
     for (int s = 1; s < N; s = s * 2) begin
       for (int k = 0; k + s < N; k = k + 2 * s) begin
-        acc[k*OUT_W +: OUT_W] = acc[k*OUT_W +: OUT_W] + acc[(k+s)*OUT_W +: OUT_W];
+        acc[k*SLOT +: SLOT] = SLOT'(OUT_W'(acc[k*SLOT +: OUT_W] + acc[(k+s)*SLOT +: OUT_W]));
       end
     end
   end
