@@ -1356,7 +1356,7 @@ def emit_regfile(m):
         for r in blk["regs"]:
             p = _rf_port(blk, r)
             if r["access"] == "rw":
-                a(f"  logic [{total(blk, r)}:0] {p}_q, {p}_d;")
+                a(f"  logic [{total(blk, r)}:0] {p}_q;")
                 if r["hw_write"]:
                     a(f"  logic [{total(blk, r, r['count'] or 1)}:0] {p}_hw_we;")
                     a(f"  logic [{total(blk, r)}:0] {p}_hw_wdata;")
@@ -1365,7 +1365,7 @@ def emit_regfile(m):
             elif r["access"] == "ro":
                 a(f"  logic [{total(blk, r)}:0] {p};")
             if _rf_has_strobe(r):
-                a(f"  logic {p}_wr_q, {p}_wr_d;")
+                a(f"  logic {p}_wr_q;")
         if blk["array"] and members[blk["name"]][1]:
             unused.append(f"{blk['name'].lower()}_hw2reg")
     a("")
@@ -1410,28 +1410,43 @@ def emit_regfile(m):
             expr = f"merge_wstrb({p}_q[{lo} +: 32], s_axil_wdata, s_axil_wstrb)"
             if wkeep != 0xFFFFFFFF:
                 expr += f" & {H32(wkeep)}"
-            out.append(f"{p}_d[{lo} +: 32] = {expr};")
+            out.append(f"{p}_q[{lo} +: 32] <= {expr};")
             if r["strobe"]:
-                out.append(f"{p}_wr_d = 1'b1;")
+                out.append(f"{p}_wr_q <= 1'b1;")
             # registers cleared by a 0 -> 1 of a field of this one
             for c, cp, clo in ctrl_regs.get(r["name"], []):
                 bit = c["clear_mask"].bit_length() - 1
                 out.append(f"if (!{p}_q[{lo} + {bit}] && (({expr}) & {H32(c['clear_mask'])}) != '0) begin")
-                out.append(f"  {cp}_d[{clo} +: 32] = {H32(c['reset'])};")
+                out.append(f"  {cp}_q[{clo} +: 32] <= {H32(c['reset'])};")
                 out.append("end")
         else:  # w1 / wo
-            out.append(f"{_rf_port(blk, r)}_wr_d = 1'b1;")
+            out.append(f"{_rf_port(blk, r)}_wr_q <= 1'b1;")
         return out
 
-    a("  // Write path: bus writes, then hardware writes (which win).")
-    a("  always_comb begin")
+    a("  // Write path: bus writes, then hardware writes (which win: the later nonblocking")
+    a("  // assignment). The registers are written in place, in the clocks that write them: no")
+    a("  // per-clock copy of every register into a next-state twin (docs/perf-rtl.md).")
+    a("  always_ff @(posedge clk) begin")
+    a("    if (rst) begin")
     for blk in blocks:
+        g = _rf_geom(blk)
         for r in blk["regs"]:
             p = _rf_port(blk, r)
             if r["access"] == "rw":
-                a(f"    {p}_d = {p}_q;")
+                W = r["width"]
+                rst = r["reset"] & _rf_keep(r)
+                n = (r["count"] or 1)
+                rep_ = f"{g[0]}*{n}" if g else f"{n}"
+                a(f"      {p}_q <= {{{rep_}{{{W}'h{rst:X}}}}};")
             if _rf_has_strobe(r):
-                a(f"    {p}_wr_d = 1'b0;")
+                a(f"      {p}_wr_q <= 1'b0;")
+    a("    end else begin")
+    body_start = len(L)
+    for blk in blocks:
+        for r in blk["regs"]:
+            p = _rf_port(blk, r)
+            if _rf_has_strobe(r):
+                a(f"    {p}_wr_q <= 1'b0;")
     for blk in blocks:
         g = _rf_geom(blk)
         b = blk["name"].lower()
@@ -1495,9 +1510,11 @@ def emit_regfile(m):
             mask = "" if keep == (1 << W) - 1 else f" & {W}'h{keep:X}"
             a(f"    for (int k = 0; k < {n}; k++) begin")
             a(f"      if ({p}_hw_we[k]) begin")
-            a(f"        {p}_d[k*{W} +: {W}] = {p}_hw_wdata[k*{W} +: {W}]{mask};")
+            a(f"        {p}_q[k*{W} +: {W}] <= {p}_hw_wdata[k*{W} +: {W}]{mask};")
             a("      end")
             a("    end")
+    L[body_start:] = ["  " + x if x else x for x in L[body_start:]]
+    a("    end")
     a("  end")
     a("")
 
@@ -1598,31 +1615,12 @@ def emit_regfile(m):
     a("      arready_q     <= 1'b0;")
     a("      rvalid_q      <= 1'b0;")
     a("      latch_valid_q <= 1'b0;")
-    for blk in blocks:
-        g = _rf_geom(blk)
-        for r in blk["regs"]:
-            p = _rf_port(blk, r)
-            if r["access"] == "rw":
-                W = r["width"]
-                rst = r["reset"] & _rf_keep(r)
-                n = (r["count"] or 1)
-                rep = f"{g[0]}*{n}" if g else f"{n}"
-                a(f"      {p}_q <= {{{rep}{{{W}'h{rst:X}}}}};")
-            if _rf_has_strobe(r):
-                a(f"      {p}_wr_q <= 1'b0;")
     a("    end else begin")
     a("      awready_q     <= awready_d;")
     a("      bvalid_q      <= bvalid_d;")
     a("      arready_q     <= arready_d;")
     a("      rvalid_q      <= rvalid_d;")
     a("      latch_valid_q <= latch_valid_d;")
-    for blk in blocks:
-        for r in blk["regs"]:
-            p = _rf_port(blk, r)
-            if r["access"] == "rw":
-                a(f"      {p}_q <= {p}_d;")
-            if _rf_has_strobe(r):
-                a(f"      {p}_wr_q <= {p}_wr_d;")
     a("    end")
     a("  end")
     a("")
