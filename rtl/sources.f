@@ -28,6 +28,7 @@ action_hdr_calc.sv
 action_vlan_shift.sv
 lib/add_tree.sv
 aes128_pipe.sv
+aes128_round.sv
 axi_dma.sv
 lib/axis_byte_prepend.sv
 lib/axis_byte_strip.sv
