@@ -27,6 +27,8 @@ action_encap_hdr.sv
 action_hdr_calc.sv
 action_vlan_shift.sv
 lib/add_tree.sv
+aes128_pipe.sv
+aes128_round.sv
 axi_dma.sv
 lib/axis_byte_prepend.sv
 lib/axis_byte_strip.sv
@@ -55,4 +57,5 @@ rx_engine.sv
 lib/sdp_ram.sv
 lib/sync_fifo.sv
 tcam.sv
+token_check.sv
 tx_engine.sv

@@ -20,6 +20,7 @@ packages=(
   libspdlog-dev libfmt-dev  # logging
   libyaml-cpp-dev      # scenario files
   libsqlite3-dev       # the VNIC manager's permissions database (host/vnic)
+  libssl-dev           # OpenSSL's libcrypto: AES/CMAC reference of the token bench (rtl_token)
   python3-matplotlib   # the regression's HTML report (scripts/regress-report.py)
   lcov                 # genhtml: the RTL coverage page (scripts/coverage.sh)
   iproute2 iputils-ping curl  # the kernel-stack test: namespaces, TAP devices, ping, HTTP

@@ -10,8 +10,9 @@
 #                                        over an hour of CPU (docs/synthesis.md)
 #        scripts/synth.sh --suite        the test suite's pass (ctest rtl_synth): the blocks of
 #                                        the host interface, the pipeline glue, the
-#                                        receive classifier's sum trees and the library's
-#                                        arbiter and popcount (rtl/lib), synthesized
+#                                        receive classifier's sum trees, the library's
+#                                        arbiter and popcount (rtl/lib) and one AES round
+#                                        (a stage of aes128_pipe), synthesized
 #                                        one by one at DATA_W=64 (every other module is
 #                                        elaborated by rtl_yosys_elab; the big blocks and
 #                                        nic_top are synthesized by hand, figures in
@@ -39,6 +40,7 @@ if [[ "${1:-}" == "--suite" ]]; then
     "crc32_key levels<=3"
     "rr_arb N=16 levels<=4"
     "popcount N=64 levels<=4"
+    "aes128_round levels<=2"
   )
   for b in "${blocks[@]}"; do
     echo "== $b"

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: MIT
+// token_check: checks encrypted, authenticated destination tokens (docs/rtl-token.md):
+// AES-128-CMAC verify, AES-128-CTR decrypt, the sender's ENI, a 64-entry anti-replay window
+// per ENI; one verdict per token, in order, with the destination address of a good one.
+//
+// Token (s_tok_data, 48 bytes, byte 0 in bits 383:376): H = version (1) | slot (bit 0; 7:1
+// reserved) | eni (16) | reserved (32) | seq (64), then ct (16 bytes), then tag (16 bytes).
+//   tag == CMAC(K_mac[slot], H || ct)   and   addr = ct XOR AES(K_enc[slot], H).
+// Each token goes through aes128_pipe three times: pass 0 C1 = AES(K_mac, H); pass 1
+// T = AES(K_mac, C1 ^ ct ^ K1), compared with the tag; pass 2 KS = AES(K_enc, H). A token
+// leaving pass 0 or 1 goes straight back into the pipeline's first stage, and a new token
+// enters only on a clock when none comes back: one token per 3 clocks at most, 34 clocks
+// from s_tok_* to m_res_* (3 passes of 11, the verdict register). In order (every token
+// takes the same number of clocks through the pipeline).
+//
+// Verdicts (m_res_reason), the first that applies: 1 bad format (version not 1, a reserved
+// bit set, eni not 1..NUM_ENI), 2 no key in the slot, 3 bad tag, 4 eni != s_tok_eni (the
+// ENI that sent the frame), 5 replay (seq seen, or 64 or more below the highest seen); else
+// 0, ok, and m_res_addr is the address (0 for every other verdict). Only ok tokens update
+// their ENI's window. m_cnt counts verdicts (verdict v at bits 32*v +: 32, wrapping).
+//
+// Keys: s_key_* loads (or with s_key_clear, clears and zeroes) a slot. The command is taken
+// when the checker is idle (s_key_ready); then no token enters until every token in flight
+// has its verdict, the slot is written, and one AES pass derives the CMAC subkey K1 =
+// dbl(AES(K_mac, 0)); key_busy is high meanwhile. There is no read port for the keys.
+// clr_valid clears the window of ENI clr_eni (an ENI outside 1..NUM_ENI: nothing).
+// Reset: no valid key, every window cleared (top 0, empty bitmap), counters 0.
+`resetall
+`timescale 1ns/1ps
+`default_nettype none
+
+module token_check #(
+  parameter int NUM_ENI = 8,
+  parameter int USER_W  = 1
+) (
+  input  wire                clk,
+  input  wire                rst,
+
+  // key command (the host's register path)
+  input  wire                s_key_valid,
+  output wire                s_key_ready,
+  input  wire                s_key_slot,
+  input  wire                s_key_clear,
+  input  wire [127:0]        s_key_enc,
+  input  wire [127:0]        s_key_mac,
+  output wire                key_busy,
+  output wire [1:0]          key_valid,
+
+  // replay window clear
+  input  wire                clr_valid,
+  input  wire [15:0]         clr_eni,
+
+  // tokens
+  input  wire                s_tok_valid,
+  output wire                s_tok_ready,
+  input  wire [383:0]        s_tok_data,
+  input  wire [15:0]         s_tok_eni,
+  input  wire [USER_W-1:0]   s_tok_user,
+
+  // verdicts
+  output wire                m_res_valid,
+  input  wire                m_res_ready,
+  output wire [2:0]          m_res_reason,
+  output wire [127:0]        m_res_addr,
+  output wire [15:0]         m_res_eni,
+  output wire [63:0]         m_res_seq,
+  output wire [USER_W-1:0]   m_res_user,
+
+  output wire [32*6-1:0]     m_cnt
+);
+
+  initial begin
+    if (NUM_ENI < 1 || NUM_ENI > 65535) begin
+      $error("token_check (%m): NUM_ENI (%0d) must be 1..65535", NUM_ENI);
+    end
+    if (USER_W < 1) begin
+      $error("token_check (%m): USER_W (%0d) must be at least 1", USER_W);
+    end
+  end
+
+  // Verdicts (docs/rtl-token.md; model::TokenVerdict).
+  localparam logic [2:0] R_OK           = 3'd0;
+  localparam logic [2:0] R_BAD_FORMAT   = 3'd1;
+  localparam logic [2:0] R_NO_KEY       = 3'd2;
+  localparam logic [2:0] R_BAD_TAG      = 3'd3;
+  localparam logic [2:0] R_ENI_MISMATCH = 3'd4;
+  localparam logic [2:0] R_REPLAY       = 3'd5;
+  localparam int NUM_REASONS = 6;
+
+  // Passes through the pipeline.
+  localparam logic [1:0] P_CMAC1  = 2'd0;
+  localparam logic [1:0] P_CMAC2  = 2'd1;
+  localparam logic [1:0] P_CTR    = 2'd2;
+  localparam logic [1:0] P_SUBKEY = 2'd3;
+
+  // Key command states.
+  localparam logic [1:0] K_IDLE  = 2'd0;
+  localparam logic [1:0] K_DRAIN = 2'd1;  // waiting for the tokens in flight
+  localparam logic [1:0] K_SUB   = 2'd2;  // the subkey pass is to be issued
+  localparam logic [1:0] K_WAIT  = 2'd3;  // the subkey pass is in the pipeline
+
+  localparam int WIN = 64;
+
+  // The pipeline's side band: what a token needs after each pass.
+  typedef struct packed {
+    logic [1:0]        pass;
+    logic              slot;
+    logic              tag_ok;   // set when pass 1 ends
+    logic [15:0]       src_eni;
+    logic [127:0]      hdr;
+    logic [127:0]      ct;
+    logic [127:0]      tag;
+    logic [USER_W-1:0] user;
+  } side_t;
+  // $bits(side_t), written out (Yosys 0.23 has no $bits of a type); Verilator's width
+  // check of the aes128_pipe connection catches a mismatch.
+  localparam int SIDE_W = 2 + 1 + 1 + 16 + 3*128 + USER_W;
+
+  // ---- keys -------------------------------------------------------------------------------
+  logic [255:0] kenc_q, kenc_d;   // slot s at 128*s +: 128
+  logic [255:0] kmac_q, kmac_d;
+  logic [255:0] k1_q, k1_d;
+  logic [1:0]   kok_q, kok_d;
+  logic [1:0]   kst_q, kst_d;
+  logic         cmd_slot_q, cmd_slot_d;
+  logic         cmd_clear_q, cmd_clear_d;
+  logic [127:0] cmd_enc_q, cmd_enc_d;
+  logic [127:0] cmd_mac_q, cmd_mac_d;
+  logic [4:0]   inflight_q, inflight_d;   // tokens inside the pipeline (at most 11)
+
+  // ---- pipeline ---------------------------------------------------------------------------
+  logic         core_s_valid, core_s_ready, core_m_valid, core_m_ready;
+  logic [127:0] core_s_key, core_s_block, core_m_block;
+  side_t        core_s_side, core_m_side;
+
+  aes128_pipe #(
+    .USER_W (SIDE_W)
+  ) u_aes (
+    .clk     (clk),
+    .rst     (rst),
+    .s_valid (core_s_valid),
+    .s_ready (core_s_ready),
+    .s_key   (core_s_key),
+    .s_block (core_s_block),
+    .s_user  (core_s_side),
+    .m_valid (core_m_valid),
+    .m_ready (core_m_ready),
+    .m_block (core_m_block),
+    .m_user  (core_m_side)
+  );
+
+  // ---- replay windows and the verdict register -------------------------------------------
+  logic [64*NUM_ENI-1:0]          top_q, top_d;   // ENI e (1..NUM_ENI) at 64*(e-1) +: 64
+  logic [WIN*NUM_ENI-1:0]         bm_q, bm_d;     // bit d: top - d seen
+  logic                           res_valid_q, res_valid_d;
+  logic [2:0]                     res_reason_q, res_reason_d;
+  logic [127:0]                   res_addr_q, res_addr_d;
+  logic [15:0]                    res_eni_q, res_eni_d;
+  logic [63:0]                    res_seq_q, res_seq_d;
+  logic [USER_W-1:0]              res_user_q, res_user_d;
+  logic [32*NUM_REASONS-1:0]      cnt_q, cnt_d;
+
+  logic         recirc, out_tok, out_sub, res_take, admit;
+  logic         tok_slot;
+  logic [7:0]   h_ver;
+  logic [6:0]   h_flags;       // byte 1 without the slot bit
+  logic [15:0]  h_eni;
+  logic [31:0]  h_rsvd;
+  logic [63:0]  h_seq;
+  logic [63:0]  w_top, w_bm, seq_diff;
+  logic         fmt_bad, win_new, win_replay;
+
+  assign recirc   = core_m_valid &&
+                    (core_m_side.pass == P_CMAC1 || core_m_side.pass == P_CMAC2);
+  assign out_tok  = core_m_valid && core_m_side.pass == P_CTR;
+  assign out_sub  = core_m_valid && core_m_side.pass == P_SUBKEY;
+  assign res_take = !res_valid_q || m_res_ready;
+  // A token's pass 2 leaves into the verdict register; passes 0, 1 and the subkey pass
+  // always leave (back into the pipeline, or into K1).
+  assign core_m_ready = out_tok ? res_take : 1'b1;
+  assign admit        = kst_q == K_IDLE && !recirc;
+  assign tok_slot     = s_tok_data[368];  // byte 1, bit 0
+
+  // The pipeline's input: a token coming back, the subkey pass, or a new token.
+  always_comb begin
+    core_s_valid        = 1'b0;
+    core_s_key          = kmac_q[128*tok_slot +: 128];
+    core_s_block        = s_tok_data[383:256];
+    core_s_side         = '0;
+    core_s_side.pass    = P_CMAC1;
+    core_s_side.slot    = tok_slot;
+    core_s_side.src_eni = s_tok_eni;
+    core_s_side.hdr     = s_tok_data[383:256];
+    core_s_side.ct      = s_tok_data[255:128];
+    core_s_side.tag     = s_tok_data[127:0];
+    core_s_side.user    = s_tok_user;
+    if (recirc) begin
+      core_s_valid = 1'b1;
+      core_s_side  = core_m_side;
+      if (core_m_side.pass == P_CMAC1) begin
+        core_s_side.pass = P_CMAC2;
+        core_s_key       = kmac_q[128*core_m_side.slot +: 128];
+        core_s_block     = core_m_block ^ core_m_side.ct ^ k1_q[128*core_m_side.slot +: 128];
+      end else begin
+        core_s_side.pass   = P_CTR;
+        core_s_side.tag_ok = core_m_block == core_m_side.tag;
+        core_s_key         = kenc_q[128*core_m_side.slot +: 128];
+        core_s_block       = core_m_side.hdr;
+      end
+    end else if (kst_q == K_SUB) begin
+      core_s_valid     = 1'b1;
+      core_s_side.pass = P_SUBKEY;
+      core_s_side.slot = cmd_slot_q;
+      core_s_key       = kmac_q[128*cmd_slot_q +: 128];
+      core_s_block     = '0;
+    end else if (admit) begin
+      core_s_valid = s_tok_valid;
+    end
+  end
+
+  assign s_tok_ready = admit && core_s_ready;
+
+  // Key commands.
+  always_comb begin
+    kenc_d      = kenc_q;
+    kmac_d      = kmac_q;
+    k1_d        = k1_q;
+    kok_d       = kok_q;
+    kst_d       = kst_q;
+    cmd_slot_d  = cmd_slot_q;
+    cmd_clear_d = cmd_clear_q;
+    cmd_enc_d   = cmd_enc_q;
+    cmd_mac_d   = cmd_mac_q;
+    inflight_d  = inflight_q + {4'd0, s_tok_valid && s_tok_ready}
+                             - {4'd0, out_tok && res_take};
+    case (kst_q)
+      K_IDLE: begin
+        if (s_key_valid) begin
+          kst_d       = K_DRAIN;
+          cmd_slot_d  = s_key_slot;
+          cmd_clear_d = s_key_clear;
+          cmd_enc_d   = s_key_enc;
+          cmd_mac_d   = s_key_mac;
+        end
+      end
+      K_DRAIN: begin
+        if (inflight_q == '0) begin
+          kok_d[cmd_slot_q]               = 1'b0;
+          kenc_d[128*cmd_slot_q +: 128]   = cmd_clear_q ? '0 : cmd_enc_q;
+          kmac_d[128*cmd_slot_q +: 128]   = cmd_clear_q ? '0 : cmd_mac_q;
+          k1_d[128*cmd_slot_q +: 128]     = '0;
+          kst_d                           = cmd_clear_q ? K_IDLE : K_SUB;
+        end
+      end
+      K_SUB: begin
+        if (core_s_ready) begin
+          kst_d = K_WAIT;
+        end
+      end
+      default: begin  // K_WAIT
+        if (out_sub) begin
+          // K1 = dbl(L): shift left by one, XOR 0x87 when the bit shifted out is 1.
+          k1_d[128*cmd_slot_q +: 128] = {core_m_block[126:0], 1'b0} ^
+                                        {120'd0, core_m_block[127] ? 8'h87 : 8'h00};
+          kok_d[cmd_slot_q]           = 1'b1;
+          kst_d                       = K_IDLE;
+        end
+      end
+    endcase
+    // The command's key copies are not kept once written.
+    if (kst_q != K_IDLE && kst_d == K_IDLE) begin
+      cmd_enc_d = '0;
+      cmd_mac_d = '0;
+    end
+  end
+
+  // The verdict of the token leaving pass 2, its window update, and the window clear.
+  assign h_ver   = core_m_side.hdr[127:120];
+  assign h_flags = core_m_side.hdr[119:113];
+  assign h_eni   = core_m_side.hdr[111:96];
+  assign h_rsvd  = core_m_side.hdr[95:64];
+  assign h_seq   = core_m_side.hdr[63:0];
+  assign fmt_bad = h_ver != 8'd1 || h_flags != '0 || h_rsvd != '0 || h_eni == '0 ||
+                   32'(h_eni) > NUM_ENI;
+
+  always_comb begin
+    w_top = '0;
+    w_bm  = '0;
+    for (int e = 0; e < NUM_ENI; e++) begin
+      if (32'(h_eni) == e + 1) begin
+        w_top = top_q[64*e +: 64];
+        w_bm  = bm_q[WIN*e +: WIN];
+      end
+    end
+  end
+  assign seq_diff   = w_top - h_seq;
+  assign win_new    = h_seq > w_top;
+  assign win_replay = !win_new && (seq_diff >= 64'(WIN) || w_bm[seq_diff[5:0]]);
+
+  always_comb begin
+    top_d        = top_q;
+    bm_d         = bm_q;
+    cnt_d        = cnt_q;
+    res_valid_d  = res_valid_q;
+    res_reason_d = res_reason_q;
+    res_addr_d   = res_addr_q;
+    res_eni_d    = res_eni_q;
+    res_seq_d    = res_seq_q;
+    res_user_d   = res_user_q;
+    if (res_take) begin
+      res_valid_d = out_tok;
+      if (out_tok) begin
+        if (fmt_bad) begin
+          res_reason_d = R_BAD_FORMAT;
+        end else if (!kok_q[core_m_side.slot]) begin
+          res_reason_d = R_NO_KEY;
+        end else if (!core_m_side.tag_ok) begin
+          res_reason_d = R_BAD_TAG;
+        end else if (h_eni != core_m_side.src_eni) begin
+          res_reason_d = R_ENI_MISMATCH;
+        end else if (win_replay) begin
+          res_reason_d = R_REPLAY;
+        end else begin
+          res_reason_d = R_OK;
+        end
+        res_addr_d = res_reason_d == R_OK ? core_m_block ^ core_m_side.ct : '0;
+        res_eni_d  = h_eni;
+        res_seq_d  = h_seq;
+        res_user_d = core_m_side.user;
+        cnt_d[32*res_reason_d +: 32] = cnt_q[32*res_reason_d +: 32] + 32'd1;
+        for (int e = 0; e < NUM_ENI; e++) begin
+          if (res_reason_d == R_OK && 32'(h_eni) == e + 1) begin
+            if (win_new) begin
+              top_d[64*e +: 64] = h_seq;
+              bm_d[WIN*e +: WIN] = (h_seq - w_top >= 64'(WIN)) ? 64'd1
+                                   : (w_bm << (h_seq - w_top)) | 64'd1;
+            end else begin
+              bm_d[WIN*e + 32'(seq_diff[5:0])] = 1'b1;
+            end
+          end
+        end
+      end
+    end
+    for (int e = 0; e < NUM_ENI; e++) begin
+      if (clr_valid && 32'(clr_eni) == e + 1) begin
+        top_d[64*e +: 64]  = '0;
+        bm_d[WIN*e +: WIN] = '0;
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      kok_q       <= '0;
+      kst_q       <= K_IDLE;
+      inflight_q  <= '0;
+      top_q       <= '0;
+      bm_q        <= '0;
+      res_valid_q <= 1'b0;
+      cnt_q       <= '0;
+    end else begin
+      kok_q       <= kok_d;
+      kst_q       <= kst_d;
+      inflight_q  <= inflight_d;
+      top_q       <= top_d;
+      bm_q        <= bm_d;
+      res_valid_q <= res_valid_d;
+      cnt_q       <= cnt_d;
+    end
+    kenc_q       <= kenc_d;
+    kmac_q       <= kmac_d;
+    k1_q         <= k1_d;
+    cmd_slot_q   <= cmd_slot_d;
+    cmd_clear_q  <= cmd_clear_d;
+    cmd_enc_q    <= cmd_enc_d;
+    cmd_mac_q    <= cmd_mac_d;
+    res_reason_q <= res_reason_d;
+    res_addr_q   <= res_addr_d;
+    res_eni_q    <= res_eni_d;
+    res_seq_q    <= res_seq_d;
+    res_user_q   <= res_user_d;
+  end
+
+  assign s_key_ready  = kst_q == K_IDLE;
+  assign key_busy     = kst_q != K_IDLE;
+  assign key_valid    = kok_q;
+  assign m_res_valid  = res_valid_q;
+  assign m_res_reason = res_reason_q;
+  assign m_res_addr   = res_addr_q;
+  assign m_res_eni    = res_eni_q;
+  assign m_res_seq    = res_seq_q;
+  assign m_res_user   = res_user_q;
+  assign m_cnt        = cnt_q;
+
+endmodule
+
+`default_nettype wire
