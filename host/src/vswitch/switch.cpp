@@ -723,13 +723,13 @@ void Switch::software(const RxPacket& p, std::uint64_t key, bool fresh, const De
   if (c->tmpl) sw.encap.set(1, *c->tmpl);
   sw.tr.apply(p.bytes, sw.pr, c->rec, p.flow_hash, sw.encap);
   std::span<const std::uint8_t> out = sw.tr.output();
-  if (d.kind == Decision::Kind::kEncap && d.encap_sport && d.encap != model::TunnelType::kNvgre) {
+  if (d.kind == Decision::Kind::kEncap && d.encap_sport && d.encap != model::TunnelType::kNvgre &&
+      c->tmpl) {
     // The tether's tunnel: every frame from its one port (the NAT keeps one binding for the
     // tunnel, the anchor's answers come back to it). The outer UDP checksum is 0 (spec 5.5):
-    // nothing else changes.
+    // nothing else changes. The UDP header is where the template put it (its tag included).
     sw.fixed.assign(out.begin(), out.end());
-    const std::size_t udp =
-        sw.fixed[12] == 0x86 && sw.fixed[13] == 0xDD ? 14 + 40 : 14 + 4 * (sw.fixed[14] & 0xFu);
+    const std::size_t udp = model::encap_header_len(*c->tmpl) - model::encap_tunnel_len(*c->tmpl);
     fmt::store_be(sw.fixed.data() + udp, *d.encap_sport, 2);
     out = sw.fixed;
     ++stats_.fixed_sport_sw;
