@@ -13,13 +13,18 @@
 #
 # nicsim_verilate_block(<target> TOP <module> PREFIX <class> [PARAMS NAME=VALUE ...]
 #                       [TRACE] [EXTRA_SOURCES file.sv ...] [REPLACE rtl.sv stand-in.sv ...]
-#                       [VERILATOR_ARGS option ...])
+#                       [NETLIST netlist.v] [VERILATOR_ARGS option ...])
 #   Verilates <module> (as C++, not SystemC) with the given parameters into <target> as the
 #   model class <class> (e.g. Vem_table_w64); call it once per parameter set (DATA_W sweeps).
 #   Lint warnings are errors here too (-Wall; waivers in rtl/lint_waivers.vlt).
 #   EXTRA_SOURCES: bench-only modules (e.g. a wrapper in testbenches/rtl_*), verilated after
 #   the rtl/ sources. REPLACE <rtl file> <stand-in> ...: a file of rtl/ read from elsewhere
-#   (a variant under test, a planted bug). VERILATOR_ARGS: more Verilator options for this
+#   (a variant under test, a planted bug). NETLIST <file>: every module of rtl/ from this one
+#   file instead (rtl/'s packages still read): a Yosys netlist of the design, e.g. nic_top
+#   with the mutants of scripts/mutation.sh; lint and style warnings are off for it (Yosys'
+#   names and widths are not what the waivers are written for), and so is UNOPTFLAT (a
+#   mutant that XORs two bits of one signal makes a loop at the bit level); any other warning
+#   (the netlist's parameter check, USERFATAL) is still an error. VERILATOR_ARGS: more Verilator options for this
 #   block (after NICSIM_VERILATOR_ARGS), e.g. --coverage-line for a bench of the coverage
 #   tooling (testbenches/coverage).
 #   The block's users see NICSIM_VM_COVERAGE=1 when it is Verilated with coverage (any
@@ -63,9 +68,21 @@ foreach(_f IN ITEMS ${NICSIM_REGS_SV} ${NICSIM_FMT_SV} ${NICSIM_REGS_REGFILE})
 endforeach()
 
 function(nicsim_verilate_block target)
-  cmake_parse_arguments(A "TRACE" "TOP;PREFIX" "PARAMS;EXTRA_SOURCES;REPLACE;VERILATOR_ARGS"
+  cmake_parse_arguments(A "TRACE" "TOP;PREFIX;NETLIST" "PARAMS;EXTRA_SOURCES;REPLACE;VERILATOR_ARGS"
     ${ARGN})
   set(_sources ${NICSIM_RTL_SOURCES})
+  set(_lint -Wall)
+  if(A_NETLIST)
+    set(_sources)
+    foreach(_f IN LISTS NICSIM_RTL_SOURCES)
+      file(STRINGS ${_f} _pkg REGEX "^package ")
+      if(_pkg)
+        list(APPEND _sources ${_f})
+      endif()
+    endforeach()
+    list(APPEND _sources ${A_NETLIST})
+    set(_lint -Wno-lint -Wno-style -Wno-UNOPTFLAT)
+  endif()
   while(A_REPLACE)  # pairs: a file of rtl/ and the file that stands in for it
     list(POP_FRONT A_REPLACE _orig _new)
     list(FIND _sources ${_orig} _i)
@@ -87,7 +104,7 @@ function(nicsim_verilate_block target)
     PREFIX ${A_PREFIX}
     TOP_MODULE ${A_TOP}
     SOURCES ${NICSIM_RTL_DIR}/lint_waivers.vlt ${_sources} ${A_EXTRA_SOURCES}
-    VERILATOR_ARGS -Wall ${_g} --no-timing -O3 --x-assign fast --x-initial fast
+    VERILATOR_ARGS ${_lint} ${_g} --no-timing -O3 --x-assign fast --x-initial fast
     ${_nicsim_verilator_extra} ${A_VERILATOR_ARGS})
   target_compile_definitions(${target} PUBLIC
     NICSIM_VM_COVERAGE=$<BOOL:$<TARGET_PROPERTY:${target},VERILATOR_COVERAGE>>)

@@ -154,3 +154,24 @@ if wants rtl_line_coverage_pct; then
     echo "bench.sh: no coverage result ($cov_out): scripts/bench.sh rtl_line_coverage_pct" >&2
   fi
 fi
+
+# --- rtl_mutation_score_pct: the share of 300 sampled mutants of nic_top (Yosys `mutate`,
+# seed 1) that the mutation subset of the regression kills (traces/suites/mutation.yaml;
+# scripts/mutation.sh, docs/mutation.md; the tables and the survivors go to stderr). Named
+# (scripts/bench.sh rtl_mutation_score_pct): runs scripts/mutation.sh (its own build
+# directory, build-mut; a rerun keeps the mutants that have a result for the same netlist).
+# Among every figure (no PREFIX): the last campaign's result if there is one
+# (NICSIM_BENCH_MUTATION=1: run it), else none. ---
+if wants rtl_mutation_score_pct; then
+  mut_out="${NICSIM_MUT_BUILD_DIR:-$root/build-mut}/mutation"
+  if [[ -n "$prefix" || "${NICSIM_BENCH_MUTATION:-0}" == 1 ]]; then
+    "$root/scripts/mutation.sh" -j "${NICSIM_JOBS:-2}" >&2 ||
+      echo "bench.sh: mutation.sh failed" >&2
+  fi
+  if [[ -f "$mut_out/netlist/mutations.ys" ]]; then
+    python3 "$root/scripts/mutation-report.py" "$mut_out" | sed '$d' >&2
+    figure rtl_mutation_score_pct "$(json "$mut_out/report/summary.json" 'r["score_pct"]')" %
+  else
+    echo "bench.sh: no mutation result ($mut_out): scripts/bench.sh rtl_mutation_score_pct" >&2
+  fi
+fi

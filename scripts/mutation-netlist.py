@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Makes the mutants of a design: one netlist holding all of them, a drop-in for its top.
+
+Yosys elaborates TOP from SOURCES with the given parameters (read_verilog -sv, chparam,
+hierarchy, proc), samples N mutations spread over its modules and source lines (`mutate -list
+N -seed S`: a bit of a cell's port inverted, stuck at 0 or 1, or replaced by its XOR with
+another bit of the same signal) and applies all of them to one design, mutant ID active when
+`mutsel` equals ID (`mutate -ctrl mutsel 16 ID ...`; 0: none), written by `write_verilog`.
+Two things keep that netlist from standing in for TOP as it is, fixed here:
+
+- Yosys makes `mutsel` an input port of every module on the way from a mutated cell up to
+  the top and connects it down the hierarchy; at the top it becomes a wire driven by an
+  instance of `nicsim_mutsel`, which asks the simulator once, at time 0, which mutant runs
+  (the DPI-C function nicsim_mutant_id(), sim/src/mutant_select.cpp: the environment variable
+  NICSIM_MUTANT).
+- The top keeps its name but has lost its parameters, which its parent sets: the parameter
+  list of TOP's source is put back, and an elaboration-time check fails the build when the
+  instantiating parameters differ from the ones the netlist was elaborated with.
+
+usage: mutation-netlist.py --top TOP --top-sv FILE [--param NAME=VALUE ...] --sample N
+                           [--seed S] --out DIR SOURCE...
+Writes DIR/mutations.ys (line 1 `mutate -mode none`, then mutant ID on line ID+1, source
+paths relative to --rel), DIR/mutants.v and Yosys' logs; prints the number of modules that
+carry mutants. scripts/mutation.sh runs it on nic_top (docs/mutation.md), the test suite on a
+small block (testbenches/mutation).
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+MUTSEL_W = 16
+
+MUTSEL_MODULE = f"""
+// The mutant that runs (0: none), read once at time 0 (scripts/mutation-netlist.py).
+module nicsim_mutsel (id);
+  output wire [{MUTSEL_W - 1}:0] id;
+  import "DPI-C" function int nicsim_mutant_id();
+  reg [{MUTSEL_W - 1}:0] id_q;
+  initial id_q = {MUTSEL_W}'(nicsim_mutant_id());
+  assign id = id_q;
+endmodule
+"""
+
+
+def parameter_block(top_sv: str, name: str) -> str:
+    """The text between `module NAME #(` and its closing parenthesis."""
+    m = re.search(r"^module\s+" + re.escape(name) + r"\s*#\s*\(", top_sv, re.M)
+    if not m:
+        raise SystemExit(f"mutation-netlist: no `module {name} #(` in the top's source")
+    depth, i = 1, m.end()
+    while depth and i < len(top_sv):
+        c = top_sv[i]
+        depth += c == "("
+        depth -= c == ")"
+        i += 1
+    if depth:
+        raise SystemExit(f"mutation-netlist: unbalanced parameter list of {name}")
+    body = top_sv[m.end():i - 1]
+    return "\n".join(l.split("//")[0].rstrip() for l in body.splitlines() if l.split("//")[0].strip())
+
+
+def postprocess(text: str, top: str, top_sv: str, params: list) -> tuple:
+    """(netlist for Verilator, number of modules with mutants)."""
+    out, mutated = [], 0
+    # write_verilog: `module NAME(port, ...);` up to the first `;`, then declarations.
+    for chunk in re.split(r"(?m)^(?=module )", text):
+        if not chunk.startswith("module "):
+            out.append(chunk)
+            continue
+        head_end = chunk.index(";") + 1
+        head, body = chunk[:head_end], chunk[head_end:]
+        mutated += bool(re.search(r"\bmutsel\b", head))
+        m = re.match(r"module\s+" + re.escape(top) + r"\s*\(", head)
+        if m:
+            head = re.sub(r",\s*mutsel\s*\)", ")", head)
+            if re.search(r"\bmutsel\b", head):
+                raise SystemExit(f"mutation-netlist: mutsel is not the last port of {top}")
+            body, n = re.subn(rf"(?m)^\s*input \[{MUTSEL_W - 1}:0\] mutsel;\n", "", body)
+            if n != 1:
+                raise SystemExit(f"mutation-netlist: {top} has no mutsel input (no mutants?)")
+            body = f"\n  nicsim_mutsel u_nicsim_mutsel (.id(mutsel));{body}"
+            block = parameter_block(open(top_sv, encoding="utf-8").read(), top)
+            head = f"module {top} #(\n{block}\n) " + head[m.end() - 1:]
+            checks = [f"{p.split('=', 1)[0]} != {p.split('=', 1)[1]}" for p in params]
+            if checks:
+                body = ("\n  // Elaborated by Yosys with these parameters only.\n"
+                        f"  if ({' || '.join(checks)}) begin : g_param_check\n"
+                        f"    $fatal(1, \"{top}: this netlist has {' '.join(params)}\");\n"
+                        "  end" + body)
+        out.append(head + body)
+    if not any(re.match(r"module\s+" + re.escape(top) + r"\s*#", c) for c in out):
+        raise SystemExit(f"mutation-netlist: Yosys wrote no module {top}")
+    out.append(MUTSEL_MODULE)
+    return "".join(out), mutated
+
+
+def yosys(script: str, log: str) -> None:
+    r = subprocess.run(["yosys", "-q", "-l", log, "-s", script], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)
+    if r.returncode != 0:
+        tail = open(log, encoding="utf-8", errors="replace").read().splitlines()[-5:]
+        raise SystemExit("mutation-netlist: Yosys failed (" + log + "):\n" + "\n".join(tail))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("sources", nargs="+")
+    ap.add_argument("--top", required=True)
+    ap.add_argument("--top-sv", required=True)
+    ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    ap.add_argument("--sample", type=int, required=True)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--rel", action="append", default=[], metavar="PATH=NAME",
+                    help="source paths in mutations.ys: PATH/ written as NAME/ (repeatable)")
+    a = ap.parse_args()
+    if not 1 <= a.sample < 1 << MUTSEL_W:
+        raise SystemExit(f"mutation-netlist: --sample must be 1..{(1 << MUTSEL_W) - 1}")
+    for p in a.param:
+        if not re.fullmatch(r"[A-Za-z_]\w*=\d+", p):
+            raise SystemExit(f"mutation-netlist: --param {p}: not NAME=INTEGER")
+    os.makedirs(a.out, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        il, ys = os.path.join(tmp, "design.il"), os.path.join(a.out, "mutations.ys")
+        chparam = " ".join(f"-set {p.split('=')[0]} {p.split('=')[1]}" for p in a.param)
+        script = os.path.join(tmp, "list.ys")
+        with open(script, "w", encoding="utf-8") as f:
+            f.write(f"read_verilog -sv {' '.join(a.sources)}\n")
+            if chparam:
+                f.write(f"chparam {chparam} {a.top}\n")
+            f.write(f"hierarchy -check -top {a.top}\nproc\nopt_clean\nwrite_rtlil {il}\n"
+                    f"mutate -list {a.sample + 1} -seed {a.seed} -none -o {ys}\n")
+        yosys(script, os.path.join(a.out, "list.log"))
+        lines = open(ys, encoding="utf-8").read().splitlines()
+        if not lines or "-mode none" not in lines[0]:
+            raise SystemExit(f"mutation-netlist: {ys} does not start with the none mutation")
+        if len(lines) != a.sample + 1:  # `-list` counts the none mutation
+            raise SystemExit(f"mutation-netlist: Yosys listed {len(lines) - 1} mutants, not "
+                             f"{a.sample} (a design this small has no more places to mutate)")
+        mutated_v = os.path.join(tmp, "mutated.v")
+        script = os.path.join(tmp, "apply.ys")
+        with open(script, "w", encoding="utf-8") as f:
+            f.write(f"read_rtlil {il}\n")
+            for i, line in enumerate(lines[1:], start=1):
+                f.write(line.replace("mutate ", f"mutate -ctrl mutsel {MUTSEL_W} {i} ", 1) + "\n")
+            f.write(f"opt_clean\nwrite_verilog -norename -noattr {mutated_v}\n")
+        yosys(script, os.path.join(a.out, "apply.log"))
+        text, mutated = postprocess(open(mutated_v, encoding="utf-8").read(), a.top, a.top_sv,
+                                    a.param)
+    with open(os.path.join(a.out, "mutants.v"), "w", encoding="utf-8") as f:
+        f.write(text)
+    # The list names the sources as the repository does (-src is ignored when applied).
+    listing = "\n".join(lines) + "\n"
+    for r in a.rel:
+        path, name = r.split("=", 1)
+        listing = listing.replace(path.rstrip("/") + "/", name.rstrip("/") + "/" if name else "")
+    with open(ys, "w", encoding="utf-8") as f:
+        f.write(listing)
+    print(mutated)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The mutation campaign's report (scripts/mutation.sh, docs/mutation.md).
+
+Reads OUT/netlist/mutations.ys (Yosys' sample: line 1 `mutate -mode none`, then mutant ID on
+line ID+1) and OUT/mutants/ID/result (line 1: the binary's hash; line 2: `killed<TAB>run<TAB>
+message` or `survived`), writes OUT/report/summary.json, mutants.tsv and survivors.txt, and
+prints the score per module and per kind, the runs that killed most, every survivor with its
+source line, and last `rtl_mutation_score_pct VALUE` (killed / mutants with a result).
+
+Kinds (from Yosys' mode and the mutated cell):
+  connection  a port bit of a submodule instance changed, or any bit replaced by its XOR with
+              another bit of the same signal (cnot0/cnot1): a miswired bit
+  constant    a bit of a cell's port stuck at 0 or 1 (const0/const1)
+  condition   a comparison's, logic operator's or reduction's bit, or a multiplexer's select,
+              inverted (inv)
+  operator    any other cell's bit inverted (inv): arithmetic, bitwise, shifts, registers
+
+usage: mutation-report.py OUT [--quiet]
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+CONDITION_CELLS = {"eq", "ne", "eqx", "nex", "lt", "le", "gt", "ge", "logic_not", "logic_and",
+                   "logic_or", "reduce_and", "reduce_or", "reduce_xor", "reduce_xnor",
+                   "reduce_bool"}
+MUX_CELLS = {"procmux", "mux", "pmux", "ternary"}
+
+
+def parse_mutation(line: str) -> dict:
+    toks = line.split()
+    m = {"srcs": []}
+    i = 1
+    while i < len(toks):
+        k = toks[i]
+        if k.startswith("-") and i + 1 < len(toks):
+            v = toks[i + 1]
+            if k == "-src":
+                m["srcs"].append(v)
+            elif k != "-ctrl":
+                m[k[1:]] = v
+            i += 2
+        else:
+            i += 1
+    mod = m.get("module", "")
+    m["module"] = mod.rsplit("\\", 1)[-1] if "\\" in mod else mod.lstrip("\\")
+    # The most precise source location: the last -src with a line other than 0.
+    src = ""
+    for s in m["srcs"]:
+        f, _, pos = s.rpartition(":")
+        line_no = pos.split(".")[0]
+        if f and line_no not in ("", "0"):
+            src = f"{f}:{line_no}"
+    m["src"] = src
+    return m
+
+
+def kind(m: dict) -> str:
+    mode, cell = m.get("mode", ""), m.get("cell", "")
+    if mode in ("cnot0", "cnot1") or not cell.startswith("$"):
+        return "connection"
+    if mode in ("const0", "const1"):
+        return "constant"
+    t = re.match(r"\$([a-z_]+)", cell)
+    t = t.group(1) if t else ""
+    if t in CONDITION_CELLS or (t in MUX_CELLS and m.get("port") == "S"):
+        return "condition"
+    return "operator"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out")
+    ap.add_argument("--quiet", action="store_true", help="only the figure line")
+    a = ap.parse_args()
+    ys = os.path.join(a.out, "netlist", "mutations.ys")
+    if not os.path.isfile(ys):
+        print(f"mutation-report: no {ys} (run scripts/mutation.sh first)", file=sys.stderr)
+        return 1
+    lines = [l for l in open(ys, encoding="utf-8").read().splitlines() if l.strip()]
+    if not lines or "-mode none" not in lines[0]:
+        print(f"mutation-report: {ys} does not start with the `none` mutation", file=sys.stderr)
+        return 1
+    mutants = []
+    for mid, line in enumerate(lines[1:], start=1):
+        m = parse_mutation(line)
+        m["id"] = mid
+        m["kind"] = kind(m)
+        res = os.path.join(a.out, "mutants", str(mid), "result")
+        m["result"], m["run"], m["message"] = "not run", "", ""
+        if os.path.isfile(res):
+            r = open(res, encoding="utf-8").read().splitlines()
+            if len(r) >= 2:
+                f = (r[1].split("\t") + ["", ""])[:3]
+                m["result"], m["run"], m["message"] = f[0], f[1], f[2]
+        mutants.append(m)
+
+    def tally(key):
+        t = {}
+        for m in mutants:
+            e = t.setdefault(m[key], {"killed": 0, "survived": 0, "not_run": 0})
+            e[{"killed": "killed", "survived": "survived"}.get(m["result"], "not_run")] += 1
+        return t
+
+    killed = sum(m["result"] == "killed" for m in mutants)
+    survived = sum(m["result"] == "survived" for m in mutants)
+    not_run = len(mutants) - killed - survived
+    scored = killed + survived
+    score = 100.0 * killed / scored if scored else 0.0
+    killers = {}
+    for m in mutants:
+        if m["result"] == "killed":
+            killers[m["run"]] = killers.get(m["run"], 0) + 1
+    survivors = [m for m in mutants if m["result"] == "survived"]
+
+    rep = os.path.join(a.out, "report")
+    os.makedirs(rep, exist_ok=True)
+    keep = ("id", "kind", "mode", "module", "cell", "port", "portbit", "ctrlbit", "src",
+            "result", "run", "message")
+    with open(os.path.join(rep, "mutants.tsv"), "w", encoding="utf-8") as f:
+        f.write("\t".join(keep) + "\n")
+        for m in mutants:
+            f.write("\t".join(str(m.get(k, "")) for k in keep) + "\n")
+    with open(os.path.join(rep, "survivors.txt"), "w", encoding="utf-8") as f:
+        for m in survivors:
+            f.write(f"{m['src'] or '?'}\t{m['module']}\t{m['kind']}\t{m['mode']} "
+                    f"{m.get('cell', '')} port {m.get('port', '')} bit {m.get('portbit', '')}"
+                    f"\tmutant {m['id']}\n")
+    summary = {"mutants": len(mutants), "killed": killed, "survived": survived,
+               "not_run": not_run, "score_pct": round(score, 2),
+               "per_module": tally("module"), "per_kind": tally("kind"), "killed_by": killers,
+               "survivors": [{k: m.get(k, "") for k in keep} for m in survivors]}
+    with open(os.path.join(rep, "summary.json"), "w", encoding="utf-8") as f:
+        json.dump(summary, f, indent=1)
+
+    if not a.quiet:
+        def table(title, t):
+            print(f"{title:<24} {'mutants':>8} {'killed':>7} {'survived':>9} {'score':>7}")
+            for k in sorted(t, key=lambda k: (-sum(t[k].values()), k)):
+                e = t[k]
+                n = e["killed"] + e["survived"]
+                pct = f"{100.0 * e['killed'] / n:6.1f}%" if n else "     -"
+                print(f"{k:<24} {sum(e.values()):>8} {e['killed']:>7} {e['survived']:>9} {pct:>7}")
+            print()
+        table("module", summary["per_module"])
+        table("kind", summary["per_kind"])
+        print("killed by (first failing run of the subset):")
+        for r, n in sorted(killers.items(), key=lambda x: -x[1]):
+            print(f"  {n:4d}  {r}")
+        print(f"\nsurvivors ({len(survivors)}; {os.path.join(rep, 'survivors.txt')}):")
+        for m in survivors:
+            print(f"  {m['src'] or '?':<36} {m['module']:<20} {m['kind']:<10} {m['mode']} "
+                  f"{m.get('cell', '')} {m.get('port', '')}[{m.get('portbit', '')}] "
+                  f"(mutant {m['id']})")
+        if not_run:
+            print(f"\n{not_run} of {len(mutants)} mutants have no result yet: the score is over "
+                  f"the {scored} that have one")
+        print(f"\nmutants {len(mutants)}, killed {killed}, survived {survived}, "
+              f"not run {not_run}")
+    print(f"rtl_mutation_score_pct {score:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
