@@ -21,7 +21,8 @@ Two things keep that netlist from standing in for TOP as it is, fixed here:
 usage: mutation-netlist.py --top TOP --top-sv FILE [--param NAME=VALUE ...] --sample N
                            [--seed S] --out DIR SOURCE...
 Writes DIR/mutations.ys (line 1 `mutate -mode none`, then mutant ID on line ID+1, source
-paths relative to --rel), DIR/mutants.v and Yosys' logs; prints the number of modules that
+paths relative to --rel), DIR/mutants.v, DIR/design.il (the design before the mutations, for
+scripts/mutation-equiv.py) and Yosys' logs; prints the number of modules that
 carry mutants. scripts/mutation.sh runs it on nic_top (docs/mutation.md), the test suite on a
 small block (testbenches/mutation).
 """
@@ -125,7 +126,7 @@ def main() -> int:
             raise SystemExit(f"mutation-netlist: --param {p}: not NAME=INTEGER")
     os.makedirs(a.out, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        il, ys = os.path.join(tmp, "design.il"), os.path.join(a.out, "mutations.ys")
+        il, ys = os.path.join(a.out, "design.il"), os.path.join(a.out, "mutations.ys")
         chparam = " ".join(f"-set {p.split('=')[0]} {p.split('=')[1]}" for p in a.param)
         script = os.path.join(tmp, "list.ys")
         with open(script, "w", encoding="utf-8") as f:
@@ -153,11 +154,15 @@ def main() -> int:
                                     a.param)
     with open(os.path.join(a.out, "mutants.v"), "w", encoding="utf-8") as f:
         f.write(text)
-    # The list names the sources as the repository does (-src is ignored when applied).
-    listing = "\n".join(lines) + "\n"
-    for r in a.rel:
-        path, name = r.split("=", 1)
-        listing = listing.replace(path.rstrip("/") + "/", name.rstrip("/") + "/" if name else "")
+    # The list's -src arguments name the sources as the repository does (Yosys ignores them
+    # when it applies a mutation); cell names, which hold paths too, stay as the design has them.
+    def rel(m):
+        v = m.group(1)
+        for r in a.rel:
+            path, name = r.split("=", 1)
+            v = v.replace(path.rstrip("/") + "/", name.rstrip("/") + "/" if name else "")
+        return "-src " + v
+    listing = "\n".join(re.sub(r"-src (\S+)", rel, l) for l in lines) + "\n"
     with open(ys, "w", encoding="utf-8") as f:
         f.write(listing)
     print(mutated)

@@ -6,7 +6,9 @@ Reads OUT/netlist/mutations.ys (Yosys' sample: line 1 `mutate -mode none`, then 
 line ID+1) and OUT/mutants/ID/result (line 1: the binary's hash; line 2: `killed<TAB>run<TAB>
 message` or `survived`), writes OUT/report/summary.json, mutants.tsv and survivors.txt, and
 prints the score per module and per kind, the runs that killed most, every survivor with its
-source line, and last `rtl_mutation_score_pct VALUE` (killed / mutants with a result).
+source line (and, when scripts/mutation-equiv.py has checked it, OUT/report/equiv.tsv: whether
+it differs at its module's ports or is equivalent there for a bounded number of cycles), and
+last `rtl_mutation_score_pct VALUE` (killed / mutants with a result).
 
 Kinds (from Yosys' mode and the mutated cell):
   connection  a port bit of a submodule instance changed, or any bit replaced by its XOR with
@@ -115,11 +117,19 @@ def main() -> int:
         if m["result"] == "killed":
             killers[m["run"]] = killers.get(m["run"], 0) + 1
     survivors = [m for m in mutants if m["result"] == "survived"]
+    equiv_tsv = os.path.join(a.out, "report", "equiv.tsv")
+    if os.path.isfile(equiv_tsv):
+        verdicts = {}
+        for row in open(equiv_tsv, encoding="utf-8").read().splitlines()[1:]:
+            f = (row.split("\t") + ["", "", ""])[:4]
+            verdicts[int(f[0])] = (f[1], f[3])
+        for m in survivors:
+            m["equiv"], m["equiv_detail"] = verdicts.get(m["id"], ("", ""))
 
     rep = os.path.join(a.out, "report")
     os.makedirs(rep, exist_ok=True)
     keep = ("id", "kind", "mode", "module", "cell", "port", "portbit", "ctrlbit", "src",
-            "result", "run", "message")
+            "result", "run", "message", "equiv", "equiv_detail")
     with open(os.path.join(rep, "mutants.tsv"), "w", encoding="utf-8") as f:
         f.write("\t".join(keep) + "\n")
         for m in mutants:
@@ -128,9 +138,13 @@ def main() -> int:
         for m in survivors:
             f.write(f"{m['src'] or '?'}\t{m['module']}\t{m['kind']}\t{m['mode']} "
                     f"{m.get('cell', '')} port {m.get('port', '')} bit {m.get('portbit', '')}"
-                    f"\tmutant {m['id']}\n")
+                    f"\tmutant {m['id']}\t{m.get('equiv', '')}\n")
+    equivalent = sum(m.get("equiv") == "equivalent" for m in survivors)
     summary = {"mutants": len(mutants), "killed": killed, "survived": survived,
                "not_run": not_run, "score_pct": round(score, 2),
+               "survivors_checked": sum(bool(m.get("equiv")) for m in survivors),
+               "survivors_equivalent": equivalent,
+               "survivors_differ": sum(m.get("equiv") == "differs" for m in survivors),
                "per_module": tally("module"), "per_kind": tally("kind"), "killed_by": killers,
                "survivors": [{k: m.get(k, "") for k in keep} for m in survivors]}
     with open(os.path.join(rep, "summary.json"), "w", encoding="utf-8") as f:
@@ -154,12 +168,19 @@ def main() -> int:
         for m in survivors:
             print(f"  {m['src'] or '?':<36} {m['module']:<20} {m['kind']:<10} {m['mode']} "
                   f"{m.get('cell', '')} {m.get('port', '')}[{m.get('portbit', '')}] "
-                  f"(mutant {m['id']})")
+                  f"(mutant {m['id']})" + (f": {m['equiv']}, {m['equiv_detail']}"
+                                           if m.get("equiv") else ""))
         if not_run:
             print(f"\n{not_run} of {len(mutants)} mutants have no result yet: the score is over "
                   f"the {scored} that have one")
         print(f"\nmutants {len(mutants)}, killed {killed}, survived {survived}, "
               f"not run {not_run}")
+        if summary["survivors_checked"]:
+            print(f"survivors checked formally (scripts/mutation-equiv.py): "
+                  f"{summary['survivors_checked']}; differ at their module's ports: "
+                  f"{summary['survivors_differ']}; equivalent there (bounded): {equivalent}; "
+                  f"score without the equivalent ones: "
+                  f"{100.0 * killed / max(1, scored - equivalent):.2f}%")
     print(f"rtl_mutation_score_pct {score:.2f}")
     return 0
 

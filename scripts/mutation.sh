@@ -28,6 +28,8 @@
 #   --rerun-all: run every mutant again (otherwise a mutant with a result for the same netlist
 #     keeps it: an interrupted campaign resumes).
 #   --report-only: build and run nothing; report the results there are.
+#   --equiv: check the survivors formally afterwards (scripts/mutation-equiv.py: does the
+#     mutant change its module's ports within 20 cycles of reset?), shown in the report.
 # Build directory: $NICSIM_MUT_BUILD_DIR, default build-mut. Outputs in BUILD/mutation/:
 #   netlist/ (mutations.ys: the sample as Yosys' commands; mutants.v; key: what it was made
 #   from), mutants/ID/ (result, the regression's output), report/ (summary.json, mutants.tsv,
@@ -43,6 +45,7 @@ suite=mutation
 timeout_s=300
 rerun_all=0
 report_only=0
+equiv=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -j) jobs="$2"; shift 2 ;;
@@ -52,6 +55,7 @@ while [[ $# -gt 0 ]]; do
     --timeout) timeout_s="$2"; shift 2 ;;
     --rerun-all) rerun_all=1; shift ;;
     --report-only) report_only=1; shift ;;
+    --equiv) equiv=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "mutation.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -156,4 +160,9 @@ if [[ $report_only -eq 0 ]]; then
 fi
 
 # --- 5. the report -----------------------------------------------------------------------------
+if [[ $equiv -eq 1 ]]; then
+  python3 "$root/scripts/mutation-report.py" --quiet "$out" > /dev/null
+  echo "mutation.sh: checking the survivors formally (scripts/mutation-equiv.py)" >&2
+  python3 "$root/scripts/mutation-equiv.py" "$out" -j "$jobs" >&2
+fi
 python3 "$root/scripts/mutation-report.py" "$out"

@@ -8,8 +8,10 @@ sim/src/mutant_select.cpp; the bench runs once per mutant (NICSIM_MUTANT=ID), an
 scripts/mutation-report.py scores the results written as scripts/mutation.sh writes them.
 Checked: mutant 0 (none) passes; a weak subset (2 bytes) kills some mutants and the full
 one (then 200 bytes) more (mutsel reaches the cells, mutants differ); the report's counts,
-survivors, first killing runs and figure agree with the runs; the netlist refuses other
-parameters at elaboration; a NICSIM_MUTANT that is not a number stops the run.
+survivors, first killing runs and figure agree with the runs; scripts/mutation-equiv.py finds
+every weak survivor that the full subset kills different at the FIFO's ports within 16 cycles
+(and none within 2), and the report shows its verdicts; the netlist refuses other parameters
+at elaboration; a NICSIM_MUTANT that is not a number stops the run.
 
 usage: mutation_test.py ROOT WORK
 """
@@ -41,7 +43,8 @@ def main() -> int:
         return 1
     lines = open(os.path.join(net, "mutations.ys"), encoding="utf-8").read().splitlines()
     assert len(lines) == SAMPLE + 1, f"{len(lines)} lines in mutations.ys"
-    assert "rtl/lib/sync_fifo.sv:" in lines[1] and root not in lines[1], lines[1]
+    srcs = [v for l in lines[1:] for v in re.findall(r"-src (\S+)", l)]
+    assert srcs and all(v.startswith("rtl/lib/sync_fifo.sv:") for v in srcs), srcs[:4]
     mv = os.path.join(net, "mutants.v")
     text = open(mv, encoding="utf-8").read()
     assert re.search(r"module sync_fifo #\(", text), "top without its parameter list"
@@ -118,6 +121,31 @@ def main() -> int:
     print(f"killed: {len(weak)} of {SAMPLE} by 2 bytes, {len(full)} by 2 then 200 bytes")
     assert 0 < len(weak) < len(full), "the mutants are not selected (mutsel), or all alike"
     assert set(weak) <= set(full)
+
+    # The formal check of survivors (scripts/mutation-equiv.py): the weak subset's survivors
+    # that the full one kills are observable, so each differs at the FIFO's ports within 16
+    # cycles; within 2 (reset, then one cycle) none can.
+    weak_dir = os.path.join(work, "weak")
+    shutil.copy(os.path.join(net, "design.il"), os.path.join(weak_dir, "netlist"))
+    survivors = [i for i in range(1, SAMPLE + 1) if i not in weak]
+    for seq, verdict in ((2, "equivalent"), (16, "differs")):
+        r = run([sys.executable, os.path.join(root, "scripts/mutation-equiv.py"), weak_dir,
+                 "--seq", str(seq), "-j", "2"])
+        assert r.returncode == 0, r.stdout + r.stderr
+        rows = open(os.path.join(weak_dir, "report/equiv.tsv"), encoding="utf-8").read()
+        got = {int(l.split("\t")[0]): l.split("\t")[1] for l in rows.splitlines()[1:]}
+        assert sorted(got) == survivors, (got, survivors)
+        observable = [i for i in survivors if i in full]
+        assert observable and all(got[i] == verdict for i in observable), (seq, got, full)
+        r = run([sys.executable, os.path.join(root, "scripts/mutation-report.py"), weak_dir])
+        s = json.load(open(os.path.join(weak_dir, "report/summary.json"), encoding="utf-8"))
+        assert s["survivors_checked"] == len(survivors), s
+        key = "survivors_equivalent" if verdict == "equivalent" else "survivors_differ"
+        assert s[key] == sum(v == verdict for v in got.values()), s
+        assert f": {verdict}, " in r.stdout, r.stdout
+    r = run([sys.executable, os.path.join(root, "scripts/mutation-equiv.py"), weak_dir,
+             "--ids", str(SAMPLE + 1)])
+    assert r.returncode == 2 and "no mutant" in r.stderr, r.stderr
     print("mutation tooling: PASS")
     return 0
 
