@@ -25,8 +25,19 @@
 #include "nicsim/model/frame.hpp"
 #include "nicsim/model/parse.hpp"
 #include "nicsim/model/pipeline.hpp"
+#include "nicsim/regs/nic_formats.hpp"
 
 namespace nicsim::model {
+
+/// The physical link as the PHY side reports it (docs/spec.md 12: nic_top's phy_* inputs).
+struct PhyLink {
+  bool up = true;
+  fmt::LinkSpeed speed = fmt::LinkSpeed::kG100;
+  fmt::LinkMedia media = fmt::LinkMedia::kVirtual;
+  friend bool operator==(const PhyLink&, const PhyLink&) = default;
+  /// The LINK_STATUS register's value for this link.
+  [[nodiscard]] std::uint32_t status_word() const noexcept;
+};
 
 /// Parameters of one NIC instance: the datapath's plus the host interface's.
 struct DeviceConfig {
@@ -35,6 +46,7 @@ struct DeviceConfig {
   std::uint32_t num_txq = 16;      // transmit queues, 1..64
   std::uint32_t num_vectors = 32;  // interrupt vectors, 1..255
   std::uint32_t data_w = 512;      // wire stream width reported in CAPS0 (no effect here)
+  PhyLink link{};                  // the PHY's report from reset on (not a change)
 };
 
 class NicDevice {
@@ -63,6 +75,13 @@ class NicDevice {
   /// The next frame the NIC sent to the wire, in order; nullopt when none.
   [[nodiscard]] std::optional<Frame> wire_tx();
   [[nodiscard]] std::size_t wire_tx_pending() const noexcept { return wire_out_.size(); }
+
+  // --- PHY side (docs/spec.md 12) ---
+  /// The PHY reports `link`: a value other than the current one updates LINK_STATUS, counts
+  /// in LINK_CHANGES and, with LINK_IRQ.ENABLE, raises LINK_IRQ.VECTOR. The same value again
+  /// changes nothing.
+  void set_link(const PhyLink& link);
+  [[nodiscard]] const PhyLink& link() const noexcept { return link_; }
 
   // --- interrupts ---
   void set_interrupt_handler(InterruptHandler handler) { irq_handler_ = std::move(handler); }
@@ -220,6 +239,9 @@ class NicDevice {
   std::uint32_t wire_max_frame_ = 9018;
   std::uint32_t tx_max_frame_ = 9018;
   std::uint32_t tunnel_ports_ = 0x17C112B5;
+  PhyLink link_{};
+  std::uint32_t link_changes_ = 0;
+  std::uint32_t link_irq_ = 0;
   // flow block
   std::uint32_t ft_status_ = 0;
   std::uint32_t ft_handle_ = 0;
