@@ -22,22 +22,12 @@
 
 #include "nicsim/model/device/counters.hpp"
 #include "nicsim/model/device/host_memory.hpp"
+#include "nicsim/model/device/phy_link.hpp"
 #include "nicsim/model/frame.hpp"
 #include "nicsim/model/parse.hpp"
 #include "nicsim/model/pipeline.hpp"
-#include "nicsim/regs/nic_formats.hpp"
 
 namespace nicsim::model {
-
-/// The physical link as the PHY side reports it (docs/spec.md 12: nic_top's phy_* inputs).
-struct PhyLink {
-  bool up = true;
-  fmt::LinkSpeed speed = fmt::LinkSpeed::kG100;
-  fmt::LinkMedia media = fmt::LinkMedia::kVirtual;
-  friend bool operator==(const PhyLink&, const PhyLink&) = default;
-  /// The LINK_STATUS register's value for this link.
-  [[nodiscard]] std::uint32_t status_word() const noexcept;
-};
 
 /// Parameters of one NIC instance: the datapath's plus the host interface's.
 struct DeviceConfig {
