@@ -90,14 +90,18 @@ TEST(VnicStore, AVersionOneFileMigratesKeepingItsVnics) {
   // What a version-1 manager wrote: no MTU column, no settings.
   raw_sql(path, "ALTER TABLE vnic DROP COLUMN mtu; DROP TABLE setting; PRAGMA user_version = 1");
   ASSERT_EQ(user_version(path), 1);
-  VnicStore s(path);
-  EXPECT_EQ(user_version(path), VnicStore::kSchemaVersion);
   st.mtu = 0;  // follows the physical NIC's
-  EXPECT_EQ(s.load_vnic(st.vport), st);
-  EXPECT_FALSE(s.load_setting("nic_mtu").has_value());
-  s.save_setting("nic_mtu", 1500);
-  s.save_setting("nic_mtu", 1600);
+  {
+    VnicStore s(path);
+    EXPECT_EQ(s.load_vnic(st.vport), st);
+    EXPECT_FALSE(s.load_setting("nic_mtu").has_value());
+    s.save_setting("nic_mtu", 1500);
+    s.save_setting("nic_mtu", 1600);
+  }
+  EXPECT_EQ(user_version(path), VnicStore::kSchemaVersion);
+  VnicStore s(path);
   EXPECT_EQ(s.load_setting("nic_mtu"), 1600);
+  EXPECT_EQ(s.load_vnic(st.vport), st);
 }
 
 TEST(VnicStore, StatePermissionsAndAuditSurviveReopening) {

@@ -519,8 +519,9 @@ Outcome VnicManager::handle(const std::string& who, unsigned vnic, const Request
     (void)apply(old);  // the database keeps the old configuration: so does the NIC
     throw;
   }
+  const bool mtu_changed = effective_mtu(next) != effective_mtu(old);  // `old` is it->second
   it->second = next;
-  if (effective_mtu(next) != effective_mtu(old)) notify(vnic, VnicEvent::Kind::kMtu);
+  if (mtu_changed) notify(vnic, VnicEvent::Kind::kMtu);
   return Outcome{Verdict::kAccepted, "applied", id};
 }
 
