@@ -333,11 +333,13 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
   for (const Source& src : traffic) total_frames += src.frames.size();
   if (live_wire || !opt.vnic_ports.empty()) total_frames = 0;  // not known
   traffic_start = dev.now();
-  // The PHY's link events: each reported once the device's clock reaches its cycle (between
-  // frames; after the traffic, time advances to the remaining ones).
+  // The PHY's link events, their cycles counted from here (the host is up): each reported once
+  // the device's clock reaches it (between frames; after the traffic, time advances to the
+  // remaining ones).
   std::size_t next_link = 0;
   auto link_events = [&] {
-    while (next_link < s.link_events.size() && s.link_events[next_link].at_cycle <= dev.now()) {
+    while (next_link < s.link_events.size() &&
+           traffic_start + s.link_events[next_link].at_cycle <= dev.now()) {
       dev.nic().set_link(s.link_events[next_link++].link);
     }
   };
@@ -362,7 +364,7 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
     }
   }
   while (next_link < s.link_events.size()) {
-    const std::uint64_t at = s.link_events[next_link].at_cycle;
+    const std::uint64_t at = traffic_start + s.link_events[next_link].at_cycle;
     dev.advance(at - std::min(dev.now(), at));
     link_events();
     while (h.service() != 0) {
@@ -505,15 +507,15 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
           ++r.wire_frames_sent;
         }
       }
-      // The PHY's link events, each at its cycle (next_link lives with the run: sc_stop ends
-      // this thread wherever it waits).
+      // The PHY's link events, their cycles counted from here (the host is up), each in a
+      // thread of its own (next_link lives with the run: sc_stop ends it wherever it waits).
       if (!s.link_events.empty()) {
-        sc_core::sc_spawn([&] {
+        sc_core::sc_spawn([&, base = top.nic.cycle()] {
           const sc_core::sc_time period(1000.0 / s.nic.clock_mhz, sc_core::SC_NS);
           for (; next_link < s.link_events.size(); ++next_link) {
             const ScenarioLinkEvent& ev = s.link_events[next_link];
-            while (top.nic.cycle() < ev.at_cycle && top.nic.error().empty()) {
-              sc_core::wait(period * static_cast<double>(ev.at_cycle - top.nic.cycle()));
+            while (top.nic.cycle() < base + ev.at_cycle && top.nic.error().empty()) {
+              sc_core::wait(period * static_cast<double>(base + ev.at_cycle - top.nic.cycle()));
             }
             top.nic.set_link(ev.link);
           }

@@ -43,7 +43,7 @@ struct ScenarioNic {
   unsigned link_vector = 7;
 };
 
-/// The simulated PHY reports `link` from cycle `at_cycle` on.
+/// The simulated PHY reports `link` from `at_cycle` NIC cycles after the traffic starts on.
 struct ScenarioLinkEvent {
   std::uint64_t at_cycle = 0;
   model::PhyLink link;
