@@ -101,6 +101,27 @@ package nic_fmt_pkg;
   localparam logic [1:0] ACT_CMD_WRITE = 2'd1;  // write entry ENCAP_INDEX / METER_INDEX
   localparam logic [1:0] ACT_CMD_READ = 2'd2;  // read it back
 
+  // ---- enum link_speed: Link speed the PHY side reports (nic_top input phy_speed, LINK_STATUS.SPEED, spec 12). 11..15 are reserved: the NIC shows them as they come, the driver reports UNKNOWN.
+  localparam logic [3:0] LINK_SPEED_UNKNOWN = 4'd0;  // no speed (link down, or not negotiated yet)
+  localparam logic [3:0] LINK_SPEED_M10 = 4'd1;  // 10 Mb/s
+  localparam logic [3:0] LINK_SPEED_M100 = 4'd2;  // 100 Mb/s
+  localparam logic [3:0] LINK_SPEED_G1 = 4'd3;  // 1 Gb/s
+  localparam logic [3:0] LINK_SPEED_G10 = 4'd4;  // 10 Gb/s
+  localparam logic [3:0] LINK_SPEED_G25 = 4'd5;  // 25 Gb/s
+  localparam logic [3:0] LINK_SPEED_G40 = 4'd6;  // 40 Gb/s
+  localparam logic [3:0] LINK_SPEED_G50 = 4'd7;  // 50 Gb/s
+  localparam logic [3:0] LINK_SPEED_G100 = 4'd8;  // 100 Gb/s
+  localparam logic [3:0] LINK_SPEED_G200 = 4'd9;  // 200 Gb/s
+  localparam logic [3:0] LINK_SPEED_G400 = 4'd10;  // 400 Gb/s
+
+  // ---- enum link_media: Media type the PHY side reports (nic_top input phy_media, LINK_STATUS.MEDIA, spec 12). 6..15 are reserved: the NIC shows them as they come, the driver reports UNKNOWN.
+  localparam logic [3:0] LINK_MEDIA_UNKNOWN = 4'd0;  // not reported
+  localparam logic [3:0] LINK_MEDIA_COPPER = 4'd1;  // twisted pair (BASE-T)
+  localparam logic [3:0] LINK_MEDIA_FIBER = 4'd2;  // optical module (BASE-SR, -LR, ...)
+  localparam logic [3:0] LINK_MEDIA_DAC = 4'd3;  // direct-attach copper cable (BASE-CR)
+  localparam logic [3:0] LINK_MEDIA_BACKPLANE = 4'd4;  // backplane (BASE-KR)
+  localparam logic [3:0] LINK_MEDIA_VIRTUAL = 4'd5;  // no physical medium (a simulated or virtual wire)
+
   // ---- Receive descriptor (rx_desc, 16 bytes, host order): Written by the host into a receive or exception queue's descriptor ring (spec 7.1).
   localparam int RX_DESC_BYTES = 16;
   localparam int RX_DESC_W = 128;

@@ -188,6 +188,9 @@ module nic_regfile #(
   logic [31:0] nic_tx_max_frame_q;
   logic [31:0] nic_tunnel_ports_q;
   logic [31:0] nic_caps3;
+  logic [31:0] nic_link_status;
+  logic [31:0] nic_link_changes;
+  logic [31:0] nic_link_irq_q;
   logic [63:0] counters_rx_wire_frames;
   logic [63:0] counters_rx_wire_bytes;
   logic [63:0] counters_tx_frames;
@@ -387,6 +390,7 @@ module nic_regfile #(
       nic_wire_max_frame_q <= {1{32'h233A}};
       nic_tx_max_frame_q <= {1{32'h233A}};
       nic_tunnel_ports_q <= {1{32'h17C112B5}};
+      nic_link_irq_q <= {1{32'h0}};
       flow_ft_cmd_wr_q <= 1'b0;
       flow_ft_handle_q <= {1{32'h0}};
       flow_ft_key_q <= {11{32'h0}};
@@ -496,6 +500,9 @@ module nic_regfile #(
           end
           16'h0034: begin  // TUNNEL_PORTS
             nic_tunnel_ports_q[0 +: 32] <= merge_wstrb(nic_tunnel_ports_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+          end
+          16'h0044: begin  // LINK_IRQ
+            nic_link_irq_q[0 +: 32] <= merge_wstrb(nic_link_irq_q[0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h8000_00FF;
           end
           default: ;
         endcase
@@ -1248,6 +1255,9 @@ module nic_regfile #(
       16'h0030: rd_val = nic_tx_max_frame_q[31:0];  // TX_MAX_FRAME
       16'h0034: rd_val = nic_tunnel_ports_q[31:0];  // TUNNEL_PORTS
       16'h0038: rd_val = nic_caps3[31:0];  // CAPS3
+      16'h003C: rd_val = nic_link_status[31:0];  // LINK_STATUS
+      16'h0040: rd_val = nic_link_changes[31:0];  // LINK_CHANGES
+      16'h0044: rd_val = nic_link_irq_q[31:0];  // LINK_IRQ
       // Block counters
       16'h0100: rd_val = nic_regs_pkg::COUNTERS_TAG;
       16'h0104: rd_val = nic_regs_pkg::COUNTERS_VERSION;
@@ -1782,6 +1792,8 @@ module nic_regfile #(
     nic_reg2hw.tx_max_frame.q = nic_tx_max_frame_q;
     nic_reg2hw.tunnel_ports.q.geneve = nic_tunnel_ports_q[31:16];
     nic_reg2hw.tunnel_ports.q.vxlan = nic_tunnel_ports_q[15:0];
+    nic_reg2hw.link_irq.q.enable = nic_link_irq_q[31];
+    nic_reg2hw.link_irq.q.vector = nic_link_irq_q[7:0];
   end
   // Block nic: nic_hw2reg -> the registers' values
   always_comb begin
@@ -1789,6 +1801,7 @@ module nic_regfile #(
     nic_caps1 = '0;
     nic_caps2 = '0;
     nic_caps3 = '0;
+    nic_link_status = '0;
     nic_caps0[31:26] = nic_hw2reg.caps0.d.num_txq;
     nic_caps0[25:20] = nic_hw2reg.caps0.d.num_rxq;
     nic_caps0[19:12] = nic_hw2reg.caps0.d.num_vnic;
@@ -1801,6 +1814,10 @@ module nic_regfile #(
     nic_caps2[7:0] = nic_hw2reg.caps2.d.num_vectors;
     nic_cycles = nic_hw2reg.cycles.d;
     nic_caps3[15:0] = nic_hw2reg.caps3.d;
+    nic_link_status[11:8] = nic_hw2reg.link_status.d.media;
+    nic_link_status[7:4] = nic_hw2reg.link_status.d.speed;
+    nic_link_status[0] = nic_hw2reg.link_status.d.up;
+    nic_link_changes = nic_hw2reg.link_changes.d;
   end
   // Block counters: counters_hw2reg -> the registers' values
   always_comb begin

@@ -28,7 +28,7 @@ package nic_regs_pkg;
   localparam logic [ADDR_W-1:0] NIC_BASE = 16'h0000;
   localparam int NIC_SIZE = 256;
   localparam logic [31:0] NIC_TAG = 32'h4E49_4354;  // "NICT"
-  localparam logic [31:0] NIC_VERSION = 32'h0003_0000;
+  localparam logic [31:0] NIC_VERSION = 32'h0003_0001;
   localparam logic [ADDR_W-1:0] NIC_NEXT = 16'h0100;
   // CAPS0 (ro): Datapath and queue counts.
   localparam logic [ADDR_W-1:0] NIC_CAPS0 = 16'h0010;
@@ -102,6 +102,28 @@ package nic_regs_pkg;
   localparam logic [31:0] NIC_CAPS3_RESET = 32'h0000_0000;
   localparam int NIC_CAPS3_NUM_ENCAP_LSB = 0;
   localparam int NIC_CAPS3_NUM_ENCAP_W = 16;
+  // LINK_STATUS (ro): The physical link as the PHY side reports it (nic_top inputs phy_*, spec 12; version 3.1 and above). Read by the driver after a link interrupt.
+  localparam logic [ADDR_W-1:0] NIC_LINK_STATUS = 16'h003C;
+  localparam logic [ADDR_W-1:0] NIC_LINK_STATUS_ADDR = 16'h003C;
+  localparam logic [31:0] NIC_LINK_STATUS_RESET = 32'h0000_0000;
+  localparam int NIC_LINK_STATUS_UP_LSB = 0;
+  localparam int NIC_LINK_STATUS_UP_W = 1;
+  localparam int NIC_LINK_STATUS_SPEED_LSB = 4;
+  localparam int NIC_LINK_STATUS_SPEED_W = 4;
+  localparam int NIC_LINK_STATUS_MEDIA_LSB = 8;
+  localparam int NIC_LINK_STATUS_MEDIA_W = 4;
+  // LINK_CHANGES (ro): Changes of LINK_STATUS since reset (free-running 32 bits; several changes between two reads count each).
+  localparam logic [ADDR_W-1:0] NIC_LINK_CHANGES = 16'h0040;
+  localparam logic [ADDR_W-1:0] NIC_LINK_CHANGES_ADDR = 16'h0040;
+  localparam logic [31:0] NIC_LINK_CHANGES_RESET = 32'h0000_0000;
+  // LINK_IRQ (rw): Link-change interrupt: raised when LINK_STATUS changes while ENABLE is set; changes while the vector is pending merge into one interrupt.
+  localparam logic [ADDR_W-1:0] NIC_LINK_IRQ = 16'h0044;
+  localparam logic [ADDR_W-1:0] NIC_LINK_IRQ_ADDR = 16'h0044;
+  localparam logic [31:0] NIC_LINK_IRQ_RESET = 32'h0000_0000;
+  localparam int NIC_LINK_IRQ_VECTOR_LSB = 0;
+  localparam int NIC_LINK_IRQ_VECTOR_W = 8;
+  localparam int NIC_LINK_IRQ_ENABLE_LSB = 31;
+  localparam int NIC_LINK_IRQ_ENABLE_W = 1;
 
   // ---------------------------------------------------------------------------------------
   // Block counters ("CNTR")
@@ -783,6 +805,12 @@ package nic_regs_pkg;
         logic [15:0] vxlan;  // VXLAN, bits 15:0
       } q;
     } tunnel_ports;  // TUNNEL_PORTS (rw)
+    struct packed {
+      struct packed {
+        logic enable;  // ENABLE, bit 31
+        logic [7:0] vector;  // VECTOR, bits 7:0
+      } q;
+    } link_irq;  // LINK_IRQ (rw)
   } nic_reg2hw_t;
 
   typedef struct packed {
@@ -810,6 +838,14 @@ package nic_regs_pkg;
     } caps2;  // CAPS2 (ro)
     struct packed { logic [63:0] d; } cycles;  // CYCLES (ro)
     struct packed { logic [15:0] d; } caps3;  // CAPS3 (ro): bits 15:0
+    struct packed {
+      struct packed {
+        logic [3:0] media;  // MEDIA, bits 11:8
+        logic [3:0] speed;  // SPEED, bits 7:4
+        logic up;  // UP, bit 0
+      } d;
+    } link_status;  // LINK_STATUS (ro)
+    struct packed { logic [31:0] d; } link_changes;  // LINK_CHANGES (ro)
   } nic_hw2reg_t;
 
   typedef struct packed {

@@ -11,6 +11,7 @@
 //  AXI4-Lite ─► nic_regfile ─► engine configuration; nic_mgmt: FT/TCAM/METER/ENCAP commands
 //             and the flow-command ring's EM/TCAM commands ─► the datapath's tables
 //  interrupt pulses of the engines ─► pending bit per vector ─► m_irq_{valid,vector,ready}
+//  phy_{link_up,speed,media} ─► LINK_STATUS, LINK_CHANGES, LINK_IRQ's vector on a change
 //
 // Wire tuser: s_axis_wire_tuser is accepted and ignored (the spec has no MAC error flag);
 // m_axis_wire_tuser is 0.
@@ -112,7 +113,13 @@ module nic_top #(
   // vector not yet taken).
   output wire                           m_irq_valid,
   input  wire                           m_irq_ready,
-  output wire [7:0]                     m_irq_vector
+  output wire [7:0]                     m_irq_vector,
+
+  // PHY status (docs/spec.md 12), in the clk domain (a board synchronizes its MAC's status
+  // first): link up, speed (enum link_speed), media type (enum link_media).
+  input  wire                           phy_link_up,
+  input  wire [3:0]                     phy_speed,
+  input  wire [3:0]                     phy_media
 );
 
   localparam int N_DMA     = 3;               // 0 rx_engine, 1 tx_engine, 2 fcmd_engine
@@ -218,6 +225,41 @@ module nic_top #(
   assign nic_hw2reg.caps2.d.parse_window    = 12'(nic_pkg::PARSE_WINDOW);
   assign nic_hw2reg.caps3.d                 = 16'(NUM_ENCAP - 1);  // NUM_ENCAP, the only field
   assign nic_hw2reg.cycles.d                = now_q;
+
+  // PHY status (docs/spec.md 12): LINK_STATUS is the inputs one cycle late; a difference is a
+  // change (counted; LINK_IRQ's vector raised when enabled), except at the first sample after
+  // reset. The status registers are sampled every cycle and need no reset.
+  logic        link_seen_q;
+  logic        link_up_q;
+  logic [3:0]  link_speed_q, link_media_q;
+  logic [31:0] link_changes_q, link_changes_d;
+  logic        link_change;
+  logic [NUM_VECTORS-1:0] link_irq;
+  always_comb begin
+    link_change    = link_seen_q &&
+                     {phy_link_up, phy_speed, phy_media} != {link_up_q, link_speed_q, link_media_q};
+    link_changes_d = link_changes_q + 32'(link_change);
+    for (int v = 0; v < NUM_VECTORS; v++) begin
+      link_irq[v] = link_change && nic_reg2hw.link_irq.q.enable &&
+                    nic_reg2hw.link_irq.q.vector == 8'(v);
+    end
+  end
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      link_seen_q    <= 1'b0;
+      link_changes_q <= '0;
+    end else begin
+      link_seen_q    <= 1'b1;
+      link_changes_q <= link_changes_d;
+    end
+    link_up_q    <= phy_link_up;
+    link_speed_q <= phy_speed;
+    link_media_q <= phy_media;
+  end
+  assign nic_hw2reg.link_status.d.up    = link_up_q;
+  assign nic_hw2reg.link_status.d.speed = link_speed_q;
+  assign nic_hw2reg.link_status.d.media = link_media_q;
+  assign nic_hw2reg.link_changes.d      = link_changes_q;
 
   // Read-only values of the queue and VNIC blocks: the engines' outputs, zero-extended to the
   // map's elements.
@@ -806,7 +848,7 @@ module nic_top #(
   logic [NUM_VECTORS-1:0] irq_pend_q, irq_raise, irq_take;
   logic [7:0]             irq_sel;
   logic                   irq_any;
-  assign irq_raise = rx_irq | tx_irq | fc_irq_p;
+  assign irq_raise = rx_irq | tx_irq | fc_irq_p | link_irq;
   always_comb begin
     irq_sel = 8'd0;
     irq_any = 1'b0;

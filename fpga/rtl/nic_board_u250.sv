@@ -147,6 +147,11 @@ module nic_board_u250 #(
   logic [7:0] irq_vector;
   /* verilator lint_on UNUSEDSIGNAL */
 
+  // PHY status for nic_top (docs/spec.md 12): the CMAC's stat_rx_aligned (rx_clk) synchronized
+  // into core_clk below; the speed is the CMAC's (100G), the media the QSFP28 cage's module,
+  // reported as FIBER (the board has no module-type readout wired).
+  logic rx_aligned_core;
+
   nic_top #(
     .DATA_W        (DATA_W),
     .USER_W        (1),
@@ -187,7 +192,9 @@ module nic_board_u250 #(
     .s_axil_araddr (ctl_araddr), .s_axil_arprot (ctl_arprot), .s_axil_arvalid (ctl_arvalid),
     .s_axil_arready (ctl_arready), .s_axil_rdata (ctl_rdata), .s_axil_rresp (ctl_rresp),
     .s_axil_rvalid (ctl_rvalid), .s_axil_rready (ctl_rready),
-    .m_irq_valid (irq_valid), .m_irq_ready (irq_ready), .m_irq_vector (irq_vector)
+    .m_irq_valid (irq_valid), .m_irq_ready (irq_ready), .m_irq_vector (irq_vector),
+    .phy_link_up (rx_aligned_core), .phy_speed (nic_fmt_pkg::LINK_SPEED_G100),
+    .phy_media (nic_fmt_pkg::LINK_MEDIA_FIBER)
   );
 
   // ---------------------------------------------------------------------------------------
@@ -458,6 +465,7 @@ module nic_board_u250 #(
   );
 
   sync_bit u_rx_aligned_tx (.clk (tx_clk), .d (rx_aligned), .q (rx_aligned_tx));
+  sync_bit u_rx_aligned_core (.clk (core_clk), .d (rx_aligned), .q (rx_aligned_core));
 
   // RX: the CMAC gives every beat (no tready): store whole frames, drop a frame that does
   // not fit or has a bad FCS (tuser at tlast).

@@ -113,6 +113,11 @@ module nic_cosim_top #(
   input  wire                           m_irq_ready,
   output wire [7:0]                     m_irq_vector,
 
+  // PHY status (docs/spec.md 12), driven by the simulated PHY (sim/, the benches).
+  input  wire                           phy_link_up,
+  input  wire [3:0]                     phy_speed,
+  input  wire [3:0]                     phy_media,
+
   // Bench monitor (hierarchical references): a frame's first beat leaving the ingress
   // arbiter, with its vport and ingress timestamp: the order and time in which the golden
   // model must see the frames.

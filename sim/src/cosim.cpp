@@ -233,6 +233,7 @@ void check_expectations(const Scenario& s, CosimResult& r) {
   counters["install_failed"] = r.install_failed;
   for (const auto& [name, v] : r.pools) counters["pools." + name] = v;
   for (const auto& [name, v] : r.zero_copy) counters["zero_copy." + name] = v;
+  for (const auto& [name, v] : r.link) counters["link." + name] = v;
   for (const auto& [name, want] : s.expect.counters) {
     const auto it = counters.find(name);
     if (it == counters.end()) {
@@ -265,6 +266,7 @@ void record_host(const ScenarioHost& h, CosimResult& r) {
   }
   r.pools = h.pool_stats();
   r.zero_copy = h.zero_copy_stats();
+  r.link = h.link_stats();
   r.bridge = h.bridge_stats();
   if (!r.bridge.empty()) {
     r.flows_installed = r.bridge["installed"];
@@ -278,7 +280,9 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
   CosimResult r;
   r.engine = "model";
   const auto t0 = Clock::now();
-  host::ModelDevice dev(rtl_device_config(s.nic.data_width));
+  model::DeviceConfig dev_cfg = rtl_device_config(s.nic.data_width);
+  dev_cfg.link = s.nic.link;
+  host::ModelDevice dev(dev_cfg);
   host::Driver drv(dev);
   ScenarioHost h(drv, s);
   VnicPorts vports(s, opt, r);
@@ -329,9 +333,20 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
   for (const Source& src : traffic) total_frames += src.frames.size();
   if (live_wire || !opt.vnic_ports.empty()) total_frames = 0;  // not known
   traffic_start = dev.now();
+  // The PHY's link events, their cycles counted from here (the host is up): each reported once
+  // the device's clock reaches it (between frames; after the traffic, time advances to the
+  // remaining ones).
+  std::size_t next_link = 0;
+  auto link_events = [&] {
+    while (next_link < s.link_events.size() &&
+           traffic_start + s.link_events[next_link].at_cycle <= dev.now()) {
+      dev.nic().set_link(s.link_events[next_link++].link);
+    }
+  };
   for (Source& src : traffic) {
     for (const auto& f : src.frames) {
       dev.advance((f.size() + beat - 1) / beat + src.gap);  // the frame's time on the wire
+      link_events();
       if (src.vport == 0) {
         dev.wire_rx(f);
         ++r.wire_frames_sent;
@@ -346,6 +361,13 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
         opt.progress({dev.now(), static_cast<double>(dev.now()) * ns_per_cycle * 1e-9,
                       r.wire_frames_sent + r.vnic_frames_sent, total_frames});
       }
+    }
+  }
+  while (next_link < s.link_events.size()) {
+    const std::uint64_t at = traffic_start + s.link_events[next_link].at_cycle;
+    dev.advance(at - std::min(dev.now(), at));
+    link_events();
+    while (h.service() != 0) {
     }
   }
   // The ports: what they have now goes in, each frame after its time on the wire; with a live
@@ -424,7 +446,8 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
                                        .coverage_path = opt.coverage_path,
                                        .valid_pattern = opt.valid_pattern,
                                        .ready_pattern = opt.ready_pattern,
-                                       .model = opt.rtl_model});
+                                       .model = opt.rtl_model,
+                                       .link = s.nic.link});
   std::unique_ptr<Scoreboard> sb;
   double traffic_start_s = 0, last_rx_s = 0;
   std::optional<std::ofstream> log;
@@ -436,6 +459,7 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
   VnicPorts vports(s, opt, r);
   Outputs out(opt.out_dir);
   bool finished = false;
+  std::size_t next_link = 0;  // the scenario's link events reported so far
   auto now_ns = [] { return static_cast<std::uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9); };
 
   sc_core::sc_spawn([&] {
@@ -483,6 +507,20 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
           ++r.wire_frames_sent;
         }
       }
+      // The PHY's link events, their cycles counted from here (the host is up), each in a
+      // thread of its own (next_link lives with the run: sc_stop ends it wherever it waits).
+      if (!s.link_events.empty()) {
+        sc_core::sc_spawn([&, base = top.nic.cycle()] {
+          const sc_core::sc_time period(1000.0 / s.nic.clock_mhz, sc_core::SC_NS);
+          for (; next_link < s.link_events.size(); ++next_link) {
+            const ScenarioLinkEvent& ev = s.link_events[next_link];
+            while (top.nic.cycle() < base + ev.at_cycle && top.nic.error().empty()) {
+              sc_core::wait(period * static_cast<double>(base + ev.at_cycle - top.nic.cycle()));
+            }
+            top.nic.set_link(ev.link);
+          }
+        });
+      }
       traffic_start_s = sc_core::sc_time_stamp().to_seconds();
       std::uint64_t total_frames = 0;  // known when every input is a capture
       for (const Source& src : traffic) total_frames += src.frames.size();
@@ -517,6 +555,7 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
           sending = sending || src.next < src.frames.size();
         }
         sending = vports.pump(h, stopping, [](std::size_t) {}) || sending;
+        sending = sending || next_link < s.link_events.size();
         const bool traffic_in = top.nic.wire_pending() == 0 && !sending && h.in_flight_tx() == 0;
         if (traffic_in && top.nic.quiet_cycles() >= s.run.drain_cycles && top.link.in_flight() == 0) {
           (void)h.service();

@@ -23,6 +23,7 @@ NicRtl::NicRtl(sc_core::sc_module_name name, const NicRtlConfig& cfg)
   }
   impl_->on_irq = &on_irq;
   impl_->on_wire_out = &on_wire_out;
+  impl_->phy = cfg.link;
   dma.register_nb_transport_bw(this, &NicRtl::nb_transport_bw);
   mmio.register_b_transport(this, &NicRtl::b_transport);
   SC_METHOD(on_clock);
@@ -70,6 +71,8 @@ void NicRtl::wire_send(std::vector<std::uint8_t> frame, std::uint32_t gap_cycles
   impl_->wire_q.push_back({std::move(frame), gap_cycles});
 }
 std::size_t NicRtl::wire_pending() const { return impl_->wire_q.size(); }
+void NicRtl::set_link(const model::PhyLink& link) { impl_->phy = link; }
+const model::PhyLink& NicRtl::link() const { return impl_->phy; }
 std::uint64_t NicRtl::cycle() const { return impl_->cycle; }
 bool NicRtl::quiet() const {
   return impl_->wire_q.empty() && impl_->axil.idle() && impl_->cycle > impl_->last_activity;

@@ -278,6 +278,29 @@ host::RxQueueConfig rxq_of(Map& m, host::RxQueueConfig q) {
   return q;
 }
 
+/// The value of an enum of rtl/formats.yaml named by its to_string name; the names come from
+/// the generated to_string (values until the first undefined one), never typed here.
+template <class E>
+E enum_named(Map& m, const std::string& key, E dflt) {
+  std::vector<std::string> names;
+  for (unsigned v = 0; v < 256; ++v) {
+    const std::string n = fmt::to_string(static_cast<E>(v));
+    if (n == "?") break;
+    names.push_back(n);
+  }
+  const std::string got = m.choice(key, fmt::to_string(dflt), names);
+  return static_cast<E>(std::find(names.begin(), names.end(), got) - names.begin());
+}
+
+/// {up, speed, media} of a link map; what it leaves out is taken from `base`.
+model::PhyLink link_of(Map& m, const model::PhyLink& base) {
+  model::PhyLink l = base;
+  l.up = m.boolean("up", base.up);
+  l.speed = enum_named(m, "speed", base.speed);
+  l.media = enum_named(m, "media", base.media);
+  return l;
+}
+
 Scenario parse(const Ctx& c, const YAML::Node& root) {
   Scenario s;
   s.path = c.file;
@@ -298,6 +321,12 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
         n.choice("parse_errors", "drop", {"drop", "exception"}) == "exception";
     s.nic.wire_max_frame = static_cast<std::uint32_t>(n.u64("wire_max_frame", 9018, 64, 16383));
     s.nic.tx_max_frame = static_cast<std::uint32_t>(n.u64("tx_max_frame", 9018, 64, 16383));
+    if (n.has("link")) {
+      Map l(c, n.get("link"), n.sub("link"));
+      s.nic.link = link_of(l, s.nic.link);
+      l.done();
+    }
+    s.nic.link_vector = static_cast<unsigned>(n.u64("link_vector", s.nic.link_vector, 0, 254));
     n.done();
   }
   {
@@ -571,6 +600,36 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
       s.traffic.sources.push_back(src);
     });
     t.done();
+  }
+  {
+    model::PhyLink now = s.nic.link;
+    each(c, top.get("link_events"), "link_events", [&](const YAML::Node& n, const std::string& p) {
+      Map e(c, n, p);
+      ScenarioLinkEvent ev;
+      ev.line = n.Mark().line + 1;
+      if (!e.has("at_cycle")) fail(c, n, p, "a link event needs at_cycle");
+      ev.at_cycle = e.u64("at_cycle", 0, 0, 1ull << 40);
+      if (!s.link_events.empty() && ev.at_cycle <= s.link_events.back().at_cycle) {
+        fail(c, e.get("at_cycle"), e.sub("at_cycle"),
+             std::to_string(ev.at_cycle) + " is not after the previous event's " +
+                 std::to_string(s.link_events.back().at_cycle));
+      }
+      ev.link = now = link_of(e, now);  // what an event leaves out stays as it was
+      e.done();
+      s.link_events.push_back(ev);
+    });
+  }
+  // The link's vector is the link's alone (taking it would take a queue's interrupt).
+  auto shared = [&](const host::IrqConfig& irq, const std::string& whose) {
+    if (!s.link_events.empty() && irq.enable && irq.vector == s.nic.link_vector) {
+      fail(c, top.has("nic") ? top.get("nic") : top.get("link_events"), "nic.link_vector",
+           std::to_string(s.nic.link_vector) + " is also the interrupt vector of " + whose);
+    }
+  };
+  shared(s.exception_queue.irq, "the exception queue");
+  for (const ScenarioVnic& v : s.vnics) {
+    shared(v.rxq.irq, "VNIC " + std::to_string(v.cfg.vport) + "'s receive queues");
+    if (v.txq) shared(v.txq_cfg.irq, "VNIC " + std::to_string(v.cfg.vport) + "'s transmit queue");
   }
   {
     Map r(c, top.get("run"), "run");

@@ -25,6 +25,17 @@ void ScenarioHost::bring_up() {
                                                               : ParseErrorPolicy::kDrop);
   drv_.set_wire_max_frame(s_.nic.wire_max_frame);
   drv_.set_tx_max_frame(s_.nic.tx_max_frame);
+  // The physical link: a scenario with link events has the host take the link interrupt, as a
+  // hypervisor's driver does, and report each change (docs/scenario.md "link_events").
+  if (!s_.link_events.empty()) {
+    if (!drv_.features().link_status) {
+      throw ScenarioError(s_.path + ": link_events: the NIC has no link status registers (" +
+                          drv_.features().to_string() + ")");
+    }
+    drv_.enable_link_interrupt(s_.nic.link_vector);
+    link_irq_ = true;
+    stats_.link = drv_.link();
+  }
   for (const ScenarioVnic& v : s_.vnics) {
     drv_.configure_vnic(v.cfg);
     RxPool* pool = nullptr;
@@ -119,6 +130,13 @@ void ScenarioHost::bring_up() {
 
 std::size_t ScenarioHost::service() {
   std::size_t n = 0;
+  if (link_irq_ && drv_.device().wait_interrupt(s_.nic.link_vector, std::chrono::nanoseconds{0})) {
+    if (const auto c = drv_.service_link()) {
+      ++stats_.link_reports;
+      stats_.link_changes += c->changes;
+      stats_.link = c->now;
+    }
+  }
   n += service_zero_copy();
   for (auto& q : rxqs_) {
     if (const auto pv = pool_vport_.find(q.get()); pv != pool_vport_.end()) {
@@ -335,6 +353,14 @@ void ScenarioHost::bring_up_zero_copy(const ScenarioVnic& v) {
     vm.shims.push_back(std::move(shim));
   }
   zc_vms_.emplace(v.cfg.vport, std::move(vm));
+}
+
+std::map<std::string, std::uint64_t> ScenarioHost::link_stats() const {
+  if (!stats_.link) return {};
+  return {{"reports", stats_.link_reports},
+          {"changes", stats_.link_changes},
+          {"up", stats_.link->up ? 1u : 0u},
+          {"speed_mbps", host::speed_mbps(stats_.link->speed)}};
 }
 
 std::size_t ScenarioHost::service_zero_copy() {

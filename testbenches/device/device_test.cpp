@@ -330,7 +330,7 @@ TEST_F(DeviceTest, BlockChainFindsEveryBlock) {
     std::uint32_t base;
   };
   const std::vector<Want> want = {
-      {"NICT", 0x00030000, 0x0000}, {"CNTR", 0x00010000, 0x0100}, {"FLOW", 0x00010000, 0x0200},
+      {"NICT", 0x00030001, 0x0000}, {"CNTR", 0x00010000, 0x0100}, {"FLOW", 0x00010000, 0x0200},
       {"TCAM", 0x00010000, 0x0300}, {"ACTN", 0x00010002, 0x0400}, {"FCMD", 0x00010001, 0x0500},
       {"EXCQ", 0x00010000, 0x0600}, {"VNIC", 0x00010000, 0x1000}, {"RXQS", 0x00010000, 0x4000},
       {"TXQS", 0x00010000, 0x6000}};
@@ -1419,6 +1419,94 @@ TEST_F(DeviceTest, EveryRegisterOfTheMapIsDecoded) {
     EXPECT_EQ(reg(a) & keep, pattern & keep);
     dev_.write32(a, ri.reset);
   }
+}
+
+// ---- the PHY status (docs/spec.md 12) ---------------------------------------------------------
+
+class LinkState : public DeviceTest {
+ protected:
+  std::uint32_t status() { return reg(R::nic::LINK_STATUS_ADDR); }
+  std::uint32_t changes() { return reg(R::nic::LINK_CHANGES_ADDR); }
+};
+
+TEST_F(LinkState, StatusShowsWhatThePhyReports) {
+  using namespace R::nic;
+  // From reset: the configuration's link (up, 100G, virtual), not a change.
+  EXPECT_EQ(LINK_STATUS_UP.get(status()), 1u);
+  EXPECT_EQ(LINK_STATUS_SPEED.get(status()), static_cast<unsigned>(fmt::LinkSpeed::kG100));
+  EXPECT_EQ(LINK_STATUS_MEDIA.get(status()), static_cast<unsigned>(fmt::LinkMedia::kVirtual));
+  EXPECT_EQ(changes(), 0u);
+
+  dev_.set_link({.up = false, .speed = fmt::LinkSpeed::kUnknown, .media = fmt::LinkMedia::kFiber});
+  EXPECT_EQ(LINK_STATUS_UP.get(status()), 0u);
+  EXPECT_EQ(LINK_STATUS_SPEED.get(status()), 0u);
+  EXPECT_EQ(LINK_STATUS_MEDIA.get(status()), static_cast<unsigned>(fmt::LinkMedia::kFiber));
+  EXPECT_EQ(changes(), 1u);
+  // The same report again is no change.
+  dev_.set_link({.up = false, .speed = fmt::LinkSpeed::kUnknown, .media = fmt::LinkMedia::kFiber});
+  EXPECT_EQ(changes(), 1u);
+  // A speed change alone is a change.
+  dev_.set_link({.up = false, .speed = fmt::LinkSpeed::kG25, .media = fmt::LinkMedia::kFiber});
+  EXPECT_EQ(LINK_STATUS_SPEED.get(status()), static_cast<unsigned>(fmt::LinkSpeed::kG25));
+  EXPECT_EQ(changes(), 2u);
+  // Read-only: a write changes nothing.
+  dev_.write32(LINK_STATUS_ADDR, 0xFFFFFFFFu);
+  dev_.write32(LINK_CHANGES_ADDR, 0);
+  EXPECT_EQ(LINK_STATUS_UP.get(status()), 0u);
+  EXPECT_EQ(changes(), 2u);
+}
+
+TEST(LinkStateConfig, StartsWithTheConfiguredLink) {
+  HostMemory mem;
+  DeviceConfig cfg = small_config();
+  cfg.link = {.up = false, .speed = fmt::LinkSpeed::kG10, .media = fmt::LinkMedia::kCopper};
+  NicDevice dev(cfg, mem);
+  EXPECT_EQ(dev.read32(R::nic::LINK_STATUS_ADDR), cfg.link.status_word());
+  EXPECT_EQ(dev.read32(R::nic::LINK_CHANGES_ADDR), 0u);
+  EXPECT_EQ(dev.link(), cfg.link);
+}
+
+TEST_F(LinkState, ChangeRaisesTheVectorOnlyWhenEnabled) {
+  using namespace R::nic;
+  std::vector<std::uint32_t> seen;  // LINK_STATUS as the handler reads it
+  dev_.set_interrupt_handler([&](unsigned v) {
+    if (v == 7) seen.push_back(status());
+  });
+  // Disabled: counted, not raised.
+  dev_.set_link({.up = false});
+  EXPECT_FALSE(dev_.interrupt_pending(7));
+  EXPECT_TRUE(seen.empty());
+  EXPECT_EQ(changes(), 1u);
+  // Enabling while stable raises nothing.
+  dev_.write32(LINK_IRQ_ADDR, LINK_IRQ_ENABLE.put(LINK_IRQ_VECTOR.put(0, 7), 1));
+  EXPECT_EQ(reg(LINK_IRQ_ADDR), 0x80000007u);
+  EXPECT_FALSE(dev_.interrupt_pending(7));
+  // Link up: raised, and the handler reads the new status.
+  dev_.set_link({.up = true});
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(LINK_STATUS_UP.get(seen[0]), 1u);
+  EXPECT_TRUE(dev_.take_interrupt(7));
+  EXPECT_FALSE(dev_.take_interrupt(7));
+  // Two changes before the host takes the vector: one pending interrupt; the counter tells.
+  dev_.set_link({.up = false});
+  dev_.set_link({.up = true, .speed = fmt::LinkSpeed::kG40});
+  EXPECT_TRUE(dev_.take_interrupt(7));
+  EXPECT_FALSE(dev_.take_interrupt(7));
+  EXPECT_EQ(changes(), 4u);
+  // Disabled again: nothing.
+  dev_.write32(LINK_IRQ_ADDR, LINK_IRQ_VECTOR.put(0, 7));
+  dev_.set_link({.up = false});
+  EXPECT_FALSE(dev_.interrupt_pending(7));
+  EXPECT_EQ(changes(), 5u);
+}
+
+TEST_F(LinkState, VectorBeyondTheNicIsNeverRaised) {
+  using namespace R::nic;
+  const unsigned n = dev_.config().num_vectors;
+  dev_.write32(LINK_IRQ_ADDR, LINK_IRQ_ENABLE.put(LINK_IRQ_VECTOR.put(0, n), 1));
+  dev_.set_link({.up = false});
+  for (unsigned v = 0; v < n; ++v) EXPECT_FALSE(dev_.interrupt_pending(v)) << v;
+  EXPECT_EQ(changes(), 1u);
 }
 
 }  // namespace

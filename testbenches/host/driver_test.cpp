@@ -695,5 +695,113 @@ TEST_F(HostTest, QuotaIsReleasedByThePoller) {
   EXPECT_EQ(drv.stats().drop_quota, 1u);
 }
 
+// ---- the physical link and the MTU (docs/spec.md 12; link.hpp) ---------------------------------
+
+using LinkState = HostTest;
+
+TEST_F(LinkState, TheDriverReportsStateSpeedAndMedia) {
+  ASSERT_TRUE(drv.features().link_status) << drv.features().to_string();
+  // The configuration's link from reset: up, 100G, no physical medium.
+  host::LinkState s = drv.link();
+  EXPECT_TRUE(s.up);
+  EXPECT_EQ(s.speed, fmt::LinkSpeed::kG100);
+  EXPECT_EQ(s.media, fmt::LinkMedia::kVirtual);
+  EXPECT_EQ(speed_mbps(s.speed), 100'000u);
+  EXPECT_EQ(to_string(s), "up g100 virtual");
+  EXPECT_FALSE(drv.service_link().has_value()) << "nothing changed since the probe";
+
+  w.set_link({.up = false, .speed = fmt::LinkSpeed::kUnknown, .media = fmt::LinkMedia::kFiber});
+  s = drv.link();
+  EXPECT_FALSE(s.up);
+  EXPECT_EQ(s.speed, fmt::LinkSpeed::kUnknown);
+  EXPECT_EQ(s.media, fmt::LinkMedia::kFiber);
+  EXPECT_EQ(to_string(s), "down fiber");
+  // Without the interrupt, service_link polls the change counter.
+  const auto c = drv.service_link();
+  ASSERT_TRUE(c.has_value());
+  EXPECT_TRUE(c->before.up);
+  EXPECT_FALSE(c->now.up);
+  EXPECT_EQ(c->changes, 1u);
+  EXPECT_FALSE(drv.service_link().has_value());
+  // Reserved codes (a newer PHY side) read as unknown.
+  w.set_link({.up = true, .speed = static_cast<fmt::LinkSpeed>(13),
+              .media = static_cast<fmt::LinkMedia>(9)});
+  s = drv.link();
+  EXPECT_TRUE(s.up);
+  EXPECT_EQ(s.speed, fmt::LinkSpeed::kUnknown);
+  EXPECT_EQ(s.media, fmt::LinkMedia::kUnknown);
+  EXPECT_EQ(R::nic::LINK_STATUS_SPEED.get(drv.rd(R::nic::LINK_STATUS_ADDR)), 13u)
+      << "the NIC shows the code as it comes";
+}
+
+TEST_F(LinkState, TheLinkInterruptFiresOnAChangeAndFlapsMerge) {
+  const unsigned vec = drv.features().num_vectors - 1;
+  drv.enable_link_interrupt(vec);
+  EXPECT_FALSE(drv.device().wait_interrupt(vec, kIrqQuiet)) << "enabling raises nothing";
+  EXPECT_FALSE(drv.service_link(kIrqQuiet).has_value());
+
+  w.set_link({.up = false});
+  auto c = drv.service_link(kIrqQuiet);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_FALSE(c->now.up);
+  EXPECT_EQ(c->changes, 1u);
+
+  // Down and up again before the driver looks: one interrupt, the count tells of both.
+  w.set_link({.up = false, .speed = fmt::LinkSpeed::kG25});
+  w.set_link({.up = true, .speed = fmt::LinkSpeed::kG25, .media = fmt::LinkMedia::kDac});
+  c = drv.service_link(kIrqQuiet);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_FALSE(c->before.up);
+  EXPECT_TRUE(c->now.up);
+  EXPECT_EQ(c->now.speed, fmt::LinkSpeed::kG25);
+  EXPECT_EQ(c->now.media, fmt::LinkMedia::kDac);
+  EXPECT_EQ(c->changes, 2u);
+  // On the Verilated NIC the second raise may come as a second request once the first was
+  // taken: whatever arrives later finds nothing new (the report was complete).
+  EXPECT_FALSE(drv.service_link(kIrqQuiet).has_value());
+
+  // Disabled (reset quiesces it too): a change is counted, not raised.
+  drv.disable_link_interrupt();
+  w.set_link({.up = false});
+  EXPECT_FALSE(drv.device().wait_interrupt(vec, kIrqQuiet));
+  c = drv.service_link();
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->changes, 1u);
+  drv.enable_link_interrupt(vec);
+  drv.reset();
+  EXPECT_EQ(drv.rd(R::nic::LINK_IRQ_ADDR), 0u);
+  drv.enable();
+}
+
+TEST_F(LinkState, ArgumentsAreChecked) {
+  EXPECT_THROW(drv.enable_link_interrupt(drv.features().num_vectors), DriverError);
+  EXPECT_THROW(drv.set_mtu(kMinMtu - 1), DriverError);
+  EXPECT_THROW(drv.set_mtu(kMaxMtu + 1), DriverError);
+  EXPECT_EQ(drv.mtu(), 9000u) << "refused MTUs change nothing";
+}
+
+TEST_F(LinkState, TheMtuSetsBothMaxFrameRegistersAndTheNicEnforcesThem) {
+  EXPECT_EQ(drv.mtu(), 9000u);  // WIRE_MAX_FRAME's reset value 9018
+  drv.set_mtu(1500);
+  EXPECT_EQ(drv.mtu(), 1500u);
+  EXPECT_EQ(drv.rd(R::nic::WIRE_MAX_FRAME_ADDR), 1518u);
+  EXPECT_EQ(drv.rd(R::nic::TX_MAX_FRAME_ADDR), 1518u);
+  // The NIC refuses a longer frame from a transmit queue (tx_bad_desc) and sends one at the
+  // limit.
+  TxQueue tx(drv, 0, TxQueueConfig{.size_log2 = 4, .buf_size = 2048, .vport = 255});
+  ASSERT_TRUE(tx.send(tcp4(1, 2, 3, 4, 1518 - 54)));
+  ASSERT_TRUE(tx.send(tcp4(1, 2, 3, 4, 1519 - 54)));
+  w.settle();
+  (void)tx.reap();
+  EXPECT_EQ(tx.completed(TxStatus::kBadLength), 1u);
+  EXPECT_EQ(drv.stats().tx_bad_desc, 1u);
+  // The queue's own software limit (a VNIC's MTU): refused before the ring, counted.
+  tx.set_max_frame(1400);
+  EXPECT_FALSE(tx.send(tcp4(1, 2, 3, 4, 1401 - 54)));
+  EXPECT_EQ(tx.dropped_over_max_frame(), 1u);
+  EXPECT_TRUE(tx.send(tcp4(1, 2, 3, 4, 1400 - 54)));
+  w.settle();
+}
+
 }  // namespace
 }  // namespace nicsim::host::test

@@ -40,6 +40,9 @@ class World {
   virtual std::optional<model::Frame> wire_tx() = 0;
   /// `cycles` NIC clocks pass.
   virtual void advance(std::uint64_t cycles) = 0;
+  /// The PHY side reports `link` (docs/spec.md 12); returns when the NIC shows it in
+  /// LINK_STATUS and has raised the link vector if enabled.
+  virtual void set_link(const model::PhyLink& link) = 0;
   /// Returns when the NIC has finished what it was given (doorbells rung, frames sent): the
   /// host may look at its rings. Nothing to wait for in the untimed model.
   virtual void settle() = 0;

@@ -17,6 +17,7 @@ class ModelWorld final : public World {
   void wire_rx(std::span<const std::uint8_t> frame) override { dev_.wire_rx(frame); }
   std::optional<model::Frame> wire_tx() override { return dev_.wire_tx(); }
   void advance(std::uint64_t cycles) override { dev_.advance(cycles); }
+  void set_link(const model::PhyLink& link) override { dev_.nic().set_link(link); }
   void settle() override {}
   std::uint64_t now() override { return dev_.now(); }
   std::optional<std::uint64_t> wire_discards() override { return dev_.nic().rx_disabled(); }

@@ -46,6 +46,12 @@ class SimWorld final : public World {
     return f;
   }
   void advance(std::uint64_t cycles) override { sys_.run_cycles(cycles); }
+  void set_link(const model::PhyLink& link) override {
+    sys_.nic.set_link(link);
+    // Sampled at the next clock, LINK_STATUS a clock later, the vector's request after it:
+    // a few clocks are enough for the interrupt to reach the PCIe link's MSI-X.
+    sys_.run_cycles(8);
+  }
   void settle() override {
     if (!sys_.settle()) {
       ADD_FAILURE() << "the NIC did not settle: "

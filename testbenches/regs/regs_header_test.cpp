@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "nicsim/regs/nic_formats.hpp"
 #include "nicsim/regs/nic_regs.hpp"
 
 namespace nicsim::testbenches {
@@ -18,7 +19,12 @@ namespace r = regs;
 static_assert(r::kAddressWidth == 16);
 static_assert(r::BLOCK_ID == 0x0 && r::BLOCK_VERSION == 0x4 && r::BLOCK_NEXT == 0x8);
 static_assert(r::nic::kTag == 0x4E49'4354);  // "NICT"
-static_assert(r::nic::kVersion == 0x0003'0000);  // 3: CAPS3 (NUM_ENCAP moved from CAPS1)
+static_assert(r::nic::kVersion == 0x0003'0001);  // 3: CAPS3 (NUM_ENCAP moved from CAPS1);
+                                                 // minor 1: the PHY status (spec 12)
+static_assert(r::nic::LINK_STATUS == 0x3C && r::nic::LINK_CHANGES == 0x40 &&
+              r::nic::LINK_IRQ == 0x44);
+static_assert(r::nic::LINK_STATUS_SPEED.width == fmt::kLinkSpeedWidth &&
+              r::nic::LINK_STATUS_MEDIA.width == fmt::kLinkMediaWidth);
 static_assert(r::actions::kVersion == 0x0001'0002);  // minor 2: check_osrc (1: tcp_ctl_copy,
                                                     // NVGRE and Geneve templates)
 static_assert(r::fcmd::kVersion == 0x0001'0001);  // minor 1: EM_ACTIVITY

@@ -25,6 +25,7 @@
 #include "common/axis.hpp"
 #include "common/channel.hpp"
 #include "common/harness.hpp"
+#include "nicsim/model/device/phy_link.hpp"
 #include "nicsim/model/prng.hpp"
 
 namespace nicsim::rtl_top {
@@ -42,6 +43,7 @@ struct HarnessConfig {
   double p_wire_out = 1.0;   // m_axis_wire_tready
   double p_irq_ready = 1.0;  // m_irq_ready
   std::uint64_t seed = 1;
+  model::PhyLink link{};     // the PHY status inputs from reset on (docs/spec.md 12)
 };
 
 struct Ingress {
@@ -63,6 +65,7 @@ class Harness {
       wframes_.push_back(std::move(f.data));
     };
     axil_.set_stalls(false);
+    set_link(cfg_.link);  // before reset: the first sample is not a change
     h_.reset(8, 1);
   }
 
@@ -80,6 +83,12 @@ class Harness {
   std::vector<unsigned>& irqs() { return irqs_; }
   void set_wire_out_ready(double p) { cfg_.p_wire_out = p; }
   void set_irq_ready(double p) { cfg_.p_irq_ready = p; }
+  /// The PHY status inputs (held until the next call; in the core clock domain).
+  void set_link(const model::PhyLink& l) {
+    dut().phy_link_up = l.up ? 1 : 0;
+    dut().phy_speed = static_cast<std::uint8_t>(l.speed) & 0xFu;
+    dut().phy_media = static_cast<std::uint8_t>(l.media) & 0xFu;
+  }
   std::uint64_t wire_out_bytes() const { return wout_bytes_; }
 
   // ---- registers (blocking)

@@ -1024,6 +1024,88 @@ TEST(RtlTop, InterruptModerationAndVectorRequests) {
   EXPECT_EQ(h.read32(ring_reg(0, R::rxq::CQ_PROD)), 6u);
 }
 
+// The PHY status (docs/spec.md 12) against the model: LINK_STATUS one clock after the inputs,
+// LINK_CHANGES counting each clock the status took a new value (not the first sample after
+// reset), LINK_IRQ's vector raised per change while enabled, merged while not yet taken.
+template <class V>
+void link_status(unsigned data_w) {
+  Dual<V> d(data_w, HarnessConfig{});
+  Harness<V>& h = d.rtl;
+  auto both = [&](const model::PhyLink& l) {
+    h.set_link(l);
+    for (int i = 0; i < 4; ++i) h.step();
+    d.dev.set_link(l);
+  };
+  auto same = [&](const char* what) {
+    SCOPED_TRACE(what);
+    d.r32(R::nic::LINK_STATUS_ADDR, "LINK_STATUS");
+    d.r32(R::nic::LINK_CHANGES_ADDR, "LINK_CHANGES");
+    d.r32(R::nic::LINK_IRQ_ADDR, "LINK_IRQ");
+  };
+  same("after reset: the configured link, no change");
+  EXPECT_EQ(h.read32(R::nic::LINK_CHANGES_ADDR), 0u);
+  EXPECT_EQ(h.read32(R::nic::LINK_STATUS_ADDR), model::PhyLink{}.status_word());
+  // Disabled: counted, nothing raised.
+  both({.up = false});
+  same("down, interrupt disabled");
+  EXPECT_TRUE(h.irqs().empty());
+  // LINK_IRQ keeps its fields; enabling raises nothing.
+  d.w32(R::nic::LINK_IRQ_ADDR, 0xFFFF'FFFFu);
+  same("LINK_IRQ all ones");
+  d.w32(R::nic::LINK_IRQ_ADDR, (1u << 31) | 5u);
+  for (int i = 0; i < 20; ++i) h.step();
+  EXPECT_TRUE(h.irqs().empty());
+  EXPECT_FALSE(d.dev.interrupt_pending(5));
+  // Each change raises vector 5.
+  both({.up = true, .speed = fmt::LinkSpeed::kG25, .media = fmt::LinkMedia::kFiber});
+  for (int i = 0; i < 20; ++i) h.step();
+  same("up at 25G");
+  EXPECT_EQ(h.irqs(), std::vector<unsigned>{5u});
+  EXPECT_TRUE(d.dev.take_interrupt(5));
+  h.irqs().clear();
+  // A speed change alone, then two changes while the shell does not take the vector: one
+  // request (the pending bit merges them), LINK_CHANGES counts all three.
+  both({.up = true, .speed = fmt::LinkSpeed::kG10, .media = fmt::LinkMedia::kFiber});
+  for (int i = 0; i < 20; ++i) h.step();
+  EXPECT_EQ(h.irqs(), std::vector<unsigned>{5u});
+  EXPECT_TRUE(d.dev.take_interrupt(5));
+  h.irqs().clear();
+  h.set_irq_ready(0.0);
+  both({.up = false, .speed = fmt::LinkSpeed::kG10, .media = fmt::LinkMedia::kFiber});
+  both({.up = true, .speed = fmt::LinkSpeed::kG10, .media = fmt::LinkMedia::kFiber});
+  same("a flap while the vector waits");
+  EXPECT_TRUE(h.dut().m_irq_valid);
+  EXPECT_EQ(h.dut().m_irq_vector, 5u);
+  h.set_irq_ready(1.0);
+  for (int i = 0; i < 20; ++i) h.step();
+  EXPECT_EQ(h.irqs(), std::vector<unsigned>{5u});
+  EXPECT_TRUE(d.dev.take_interrupt(5));
+  EXPECT_FALSE(d.dev.take_interrupt(5));
+  h.irqs().clear();
+  // A change shorter than the driver's look: both clocks count (the model sees both reports).
+  h.set_link({.up = false, .speed = fmt::LinkSpeed::kG10, .media = fmt::LinkMedia::kFiber});
+  h.step();
+  h.set_link({.up = true, .speed = fmt::LinkSpeed::kG10, .media = fmt::LinkMedia::kFiber});
+  for (int i = 0; i < 4; ++i) h.step();
+  d.dev.set_link({.up = false, .speed = fmt::LinkSpeed::kG10, .media = fmt::LinkMedia::kFiber});
+  d.dev.set_link({.up = true, .speed = fmt::LinkSpeed::kG10, .media = fmt::LinkMedia::kFiber});
+  same("a one-clock glitch");
+  for (int i = 0; i < 20; ++i) h.step();
+  EXPECT_FALSE(h.irqs().empty());  // one or two requests: the first may be taken before the second
+  EXPECT_TRUE(d.dev.take_interrupt(5));
+  h.irqs().clear();
+  // A vector the NIC does not have is never raised.
+  d.w32(R::nic::LINK_IRQ_ADDR, (1u << 31) | kNumVec);
+  both({.up = false});
+  for (int i = 0; i < 20; ++i) h.step();
+  same("vector beyond NUM_VECTORS");
+  EXPECT_TRUE(h.irqs().empty());
+  for (unsigned v = 0; v < kNumVec; ++v) EXPECT_FALSE(d.dev.interrupt_pending(v)) << v;
+}
+
+TEST(RtlTop, LinkStatusW64) { link_status<Vnic_cosim_top_w64>(64); }
+TEST(RtlTop, LinkStatusW512) { link_status<Vnic_cosim_top_w512>(512); }
+
 TEST(RtlTop, DifferentialW64) { differential<Vnic_cosim_top_w64>(64, 1, 12'000, 12); }
 TEST(RtlTop, DifferentialW512) { differential<Vnic_cosim_top_w512>(512, 2, 100'000, 50); }
 

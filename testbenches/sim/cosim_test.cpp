@@ -322,6 +322,40 @@ TEST(Cosim, ZeroCopyModelEngine) {
   expect_zero_copy(r);
 }
 
+// ---- the physical link (traces/scenarios/link.yaml, docs/spec.md 12) -----------------------
+// The simulated PHY goes down, up at 25G, back to 100G while wire traffic flows; the host takes
+// the link interrupt and reads the link registers; the datapath is not gated by the link.
+void expect_link(const CosimResult& r) {
+  EXPECT_EQ(r.error, "");
+  EXPECT_TRUE(r.ledger_balanced) << r.stats.to_string();
+  for (const auto& f : r.expectation_failures) ADD_FAILURE() << f;
+  ASSERT_FALSE(r.link.empty());
+  EXPECT_EQ(r.link.at("changes"), 3u);
+  EXPECT_GE(r.link.at("reports"), 1u);
+  EXPECT_LE(r.link.at("reports"), 3u);
+  EXPECT_EQ(r.link.at("up"), 1u);
+  EXPECT_EQ(r.link.at("speed_mbps"), 100'000u);
+  EXPECT_EQ(r.stats.out_vnic, r.received.at(0));
+  EXPECT_GT(r.received.at(0), 0u);
+}
+
+TEST(Cosim, LinkEventsReachTheHostW64) {
+  CosimOptions o;
+  const CosimResult r = run_scenario(load_scenario(kScenarios + "/link.yaml"), o);
+  std::printf("%s\n", r.summary().c_str());
+  expect_clean(r);
+  expect_link(r);
+}
+
+TEST(Cosim, LinkEventsModelEngine) {
+  CosimOptions o;
+  o.engine = CosimOptions::Engine::kModel;
+  const CosimResult r = run_scenario(load_scenario(kScenarios + "/link.yaml"), o);
+  std::printf("%s\n", r.summary().c_str());
+  expect_link(r);
+  EXPECT_EQ(r.link.at("reports"), 3u) << "the model engine services the host after each event";
+}
+
 // ---- ports behind VNICs and the forward_by_mac host program (what the TAP test runs, here
 // with capture files so that it needs no root) ---------------------------------------------
 

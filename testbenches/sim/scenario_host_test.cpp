@@ -14,6 +14,7 @@
 #include "nicsim/host/hal/model_device.hpp"
 #include "nicsim/model/flow_key.hpp"
 #include "nicsim/model/pcap_io.hpp"
+#include "nicsim/regs/nic_regs.hpp"
 #include "nicsim/sim/scenario_host.hpp"
 
 namespace nicsim::sim {
@@ -124,6 +125,44 @@ TEST(ScenarioHost, ZeroCopyScenarioDeliversIntoGuestMemory) {
   EXPECT_EQ(st.out_vnic, 300u);
   EXPECT_EQ(st.drop_rx_no_desc, 0u);
   EXPECT_TRUE(st.ledger_balanced());
+}
+
+TEST(ScenarioHost, LinkEventsAreTakenByInterruptAndReported) {
+  const Scenario s = load_scenario(kScenarios + "/link.yaml");
+  model::DeviceConfig cfg;
+  cfg.link = s.nic.link;
+  host::ModelDevice dev(cfg);
+  host::Driver drv(dev);
+  ScenarioHost h(drv, s);
+  h.bring_up();
+  EXPECT_EQ(drv.rd(regs::nic::LINK_IRQ_ADDR), 0x8000'0000u | s.nic.link_vector);
+  EXPECT_EQ(h.link_stats().at("reports"), 0u);
+  EXPECT_EQ(h.link_stats().at("speed_mbps"), 100'000u) << "the link at bring-up";
+  for (const ScenarioLinkEvent& ev : s.link_events) {
+    dev.nic().set_link(ev.link);
+    (void)h.service();
+  }
+  EXPECT_EQ(h.link_stats().at("reports"), 3u);
+  EXPECT_EQ(h.link_stats().at("changes"), 3u);
+  EXPECT_EQ(h.link_stats().at("up"), 1u);
+  EXPECT_EQ(h.link_stats().at("speed_mbps"), 100'000u);
+  // Two changes before the host looks: one report, both counted.
+  dev.nic().set_link({.up = false});
+  dev.nic().set_link({.up = true, .speed = fmt::LinkSpeed::kG10});
+  (void)h.service();
+  EXPECT_EQ(h.link_stats().at("reports"), 4u);
+  EXPECT_EQ(h.link_stats().at("changes"), 5u);
+  EXPECT_EQ(h.link_stats().at("speed_mbps"), 10'000u);
+  (void)h.service();
+  EXPECT_EQ(h.link_stats().at("reports"), 4u) << "no interrupt, nothing read";
+  // A scenario without link events leaves the link alone.
+  const Scenario quiet = load_scenario(kScenarios + "/vnics-rss.yaml");
+  host::ModelDevice dev2;
+  host::Driver drv2(dev2);
+  ScenarioHost h2(drv2, quiet);
+  h2.bring_up();
+  EXPECT_TRUE(h2.link_stats().empty());
+  EXPECT_EQ(drv2.rd(regs::nic::LINK_IRQ_ADDR), 0u);
 }
 
 TEST(ScenarioHost, AFlowTheNicRefusesNamesTheRule) {

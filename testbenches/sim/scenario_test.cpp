@@ -97,6 +97,49 @@ TEST(Scenario, TcpCtlCopyAction) {
   EXPECT_TRUE(std::holds_alternative<host::ActionMirror>(s.flows[0].rule.actions[1]));
 }
 
+TEST(Scenario, LinkStateAndLinkEventsAreReadAndChecked) {
+  const Scenario s = load_scenario(kDir + "/link.yaml");
+  EXPECT_TRUE(s.nic.link.up);
+  EXPECT_EQ(s.nic.link.speed, fmt::LinkSpeed::kG100);
+  EXPECT_EQ(s.nic.link.media, fmt::LinkMedia::kFiber);
+  EXPECT_EQ(s.nic.link_vector, 7u);
+  ASSERT_EQ(s.link_events.size(), 3u);
+  EXPECT_EQ(s.link_events[0].at_cycle, 3000u);
+  EXPECT_FALSE(s.link_events[0].link.up);
+  EXPECT_EQ(s.link_events[0].link.speed, fmt::LinkSpeed::kUnknown);
+  EXPECT_EQ(s.link_events[0].link.media, fmt::LinkMedia::kFiber) << "kept from before";
+  EXPECT_TRUE(s.link_events[1].link.up);
+  EXPECT_EQ(s.link_events[1].link.speed, fmt::LinkSpeed::kG25);
+  EXPECT_TRUE(s.link_events[2].link.up) << "kept from the previous event";
+  EXPECT_EQ(s.link_events[2].link.speed, fmt::LinkSpeed::kG100);
+  EXPECT_GT(s.link_events[1].line, s.link_events[0].line);
+  // Without: the PHY's default, no events.
+  const Scenario d = parse_scenario(kHead, "t.yaml", kDir);
+  EXPECT_EQ(d.nic.link, model::PhyLink{});
+  EXPECT_TRUE(d.link_events.empty());
+
+  EXPECT_EQ(error_of(kHead + "nic: {link: {speed: 100G}}\n"),
+            "t.yaml:3: nic.link.speed: '100G' is not one of unknown, m10, m100, g1, g10, g25, g40, "
+            "g50, g100, g200, g400");
+  EXPECT_EQ(error_of(kHead + "nic: {link: {media: copper, duplex: full}}\n"),
+            "t.yaml:3: nic.link: unknown key 'duplex'");
+  EXPECT_EQ(error_of(kHead + "link_events:\n  - {up: false}\n"),
+            "t.yaml:4: link_events[0]: a link event needs at_cycle");
+  EXPECT_EQ(error_of(kHead + "link_events:\n  - {at_cycle: 10, up: false}\n"
+                             "  - {at_cycle: 10, up: true}\n"),
+            "t.yaml:5: link_events[1].at_cycle: 10 is not after the previous event's 10");
+  EXPECT_EQ(error_of(kHead + "link_events:\n  - {at_cycle: 10, media: coax}\n"),
+            "t.yaml:4: link_events[0].media: 'coax' is not one of unknown, copper, fiber, dac, "
+            "backplane, virtual");
+  EXPECT_NE(error_of(kHead + "vnics:\n  - {vport: 1, rx_queues: {irq: {vector: 7}}}\n"
+                             "link_events:\n  - {at_cycle: 10, up: false}\n")
+                .find("nic.link_vector: 7 is also the interrupt vector of VNIC 1's receive queues"),
+            std::string::npos);
+  // Without link events the vector is not the link's.
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1, rx_queues: {irq: {vector: 7}}}\n"),
+            "(accepted)");
+}
+
 TEST(Scenario, BridgeProgramNeedsItsFileAndChecksIt) {
   const Scenario s = load_scenario(kDir + "/bridge.yaml");
   EXPECT_EQ(s.program, HostProgram::kBridge);

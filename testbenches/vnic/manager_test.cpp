@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "fixture.hpp"
+#include "nicsim/regs/nic_regs.hpp"
 
 namespace nicsim::host::test {
 namespace {
@@ -608,6 +609,208 @@ TEST_F(VnicManagerTest, ANewMacReplacesTheOldAndTheMeterRefillsWithTime) {
   w.advance(10'000'000);  // much more than the bucket holds
   EXPECT_EQ(burst(), 8u);
   EXPECT_EQ(drv.stats().drop_meter, 20u * 4 - 17u);
+}
+
+// ---- traits: link and MTU (docs/vnic.md "Traits"), on both backends ---------------------------
+
+/// The manager with the link interrupt on the NIC's last vector.
+class TraitProjection : public VnicFixture {
+ protected:
+  TraitProjection() {
+    mgr.reset();
+    reopen();
+  }
+  void reopen(std::size_t depth = 64) {
+    ManagerConfig c = cfg();
+    c.link_vector = drv.features().num_vectors - 1;
+    c.event_queue_depth = depth;
+    mgr = std::make_unique<VnicManager>(drv, ft, path, c);
+  }
+  /// A frame of `len` bytes from `src` (untagged, to the wire's peer).
+  static std::vector<std::uint8_t> frame_of(std::size_t len, const MacAddr& src) {
+    return to(kPeer, 0, 1000, len - 54, src);
+  }
+};
+
+TEST_F(TraitProjection, EveryVnicInheritsThePhysicalNicsTraits) {
+  const unsigned a = mgr->create_vnic("vm-a", everything());
+  const unsigned b = mgr->create_vnic("ct-b", everything());
+  const Traits nic = mgr->nic_traits();
+  EXPECT_TRUE(nic.link.up);
+  EXPECT_EQ(nic.link.speed, fmt::LinkSpeed::kG100);
+  EXPECT_EQ(nic.link.media, fmt::LinkMedia::kVirtual);
+  EXPECT_EQ(nic.mtu, 9000u);
+  EXPECT_EQ(mgr->traits(a), nic);
+  EXPECT_EQ(mgr->traits(b), nic);
+  EXPECT_TRUE(mgr->take_events(a).empty()) << "creation is not a change";
+  EXPECT_THROW((void)mgr->traits(7), VnicError);
+}
+
+TEST_F(TraitProjection, ALinkChangeReachesEveryVnicAsAnEvent) {
+  const unsigned a = mgr->create_vnic("vm-a", everything());
+  const unsigned b = mgr->create_vnic("ct-b", everything());
+  std::vector<std::pair<unsigned, VnicEvent>> woken;
+  mgr->on_event([&](unsigned v, const VnicEvent& e) { woken.emplace_back(v, e); });
+  EXPECT_FALSE(mgr->service_link(kIrqQuiet).has_value()) << "no change, no event";
+
+  w.set_link({.up = false, .speed = fmt::LinkSpeed::kUnknown, .media = fmt::LinkMedia::kFiber});
+  const auto c = mgr->service_link(kIrqQuiet);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_FALSE(mgr->nic_traits().link.up);
+  ASSERT_EQ(woken.size(), 2u);
+  for (const unsigned v : {a, b}) {
+    const auto ev = mgr->take_events(v);
+    ASSERT_EQ(ev.size(), 1u) << v;
+    EXPECT_EQ(ev[0].kind, VnicEvent::Kind::kLink);
+    EXPECT_FALSE(ev[0].traits.link.up);
+    EXPECT_EQ(ev[0].traits.link.media, fmt::LinkMedia::kFiber);
+    EXPECT_EQ(ev[0].traits.mtu, 9000u);
+    EXPECT_EQ(ev[0].link_changes, 1u);
+    EXPECT_FALSE(mgr->traits(v).link.up);
+    EXPECT_TRUE(mgr->take_events(v).empty()) << "taken";
+  }
+  EXPECT_LT(woken[0].second.seq, woken[1].second.seq);
+
+  // Up at 25G: the speed reaches the VNICs too.
+  w.set_link({.up = true, .speed = fmt::LinkSpeed::kG25, .media = fmt::LinkMedia::kFiber});
+  ASSERT_TRUE(mgr->service_link(kIrqQuiet).has_value());
+  for (const unsigned v : {a, b}) {
+    const auto ev = mgr->take_events(v);
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_TRUE(ev[0].traits.link.up);
+    EXPECT_EQ(ev[0].traits.link.speed, fmt::LinkSpeed::kG25);
+  }
+  // A flap faster than the host looks: one event, the state now, the count of both changes.
+  w.set_link({.up = false, .speed = fmt::LinkSpeed::kG25, .media = fmt::LinkMedia::kFiber});
+  w.set_link({.up = true, .speed = fmt::LinkSpeed::kG25, .media = fmt::LinkMedia::kFiber});
+  ASSERT_TRUE(mgr->service_link(kIrqQuiet).has_value());
+  const auto ev = mgr->take_events(a);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_TRUE(ev[0].traits.link.up);
+  EXPECT_EQ(ev[0].link_changes, 2u);
+  // A VNIC created later starts with the link as it is.
+  const unsigned c2 = mgr->create_vnic("vm-c", everything());
+  EXPECT_EQ(mgr->traits(c2).link.speed, fmt::LinkSpeed::kG25);
+}
+
+TEST_F(TraitProjection, AnMtuChangeIsEnforcedOnEveryVnic) {
+  const unsigned a = mgr->create_vnic("vm-a", everything());
+  const unsigned b = mgr->create_vnic("ct-b", everything());
+  accept("vm-a", a, SetMac{kA});
+  accept("ct-b", b, SetMac{kB});
+  mgr->set_mtu(1500);
+  // The NIC's max-frame registers.
+  EXPECT_EQ(drv.mtu(), 1500u);
+  EXPECT_EQ(drv.rd(regs::nic::WIRE_MAX_FRAME_ADDR), 1518u);
+  EXPECT_EQ(drv.rd(regs::nic::TX_MAX_FRAME_ADDR), 1518u);
+  // Every VNIC: an event, and its transmit refuses longer frames, counted.
+  for (const auto& [v, src] : {std::pair{a, kA}, std::pair{b, kB}}) {
+    const auto ev = mgr->take_events(v);
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].kind, VnicEvent::Kind::kMtu);
+    EXPECT_EQ(ev[0].traits.mtu, 1500u);
+    EXPECT_EQ(mgr->traits(v).mtu, 1500u);
+    EXPECT_FALSE(mgr->tx(v).send(frame_of(1519, src)));
+    EXPECT_EQ(mgr->tx_mtu_drops(v), 1u);
+    EXPECT_TRUE(mgr->tx(v).send(frame_of(1518, src)));
+  }
+  w.settle();
+  std::size_t out = 0;
+  while (w.wire_tx()) ++out;
+  EXPECT_EQ(out, 2u);
+  // Audited as the administrator's.
+  const auto rows = mgr->audit({.tenant = "admin"});
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.back().request, "set_mtu");
+  EXPECT_EQ(rows.back().value, "1500");
+  EXPECT_EQ(rows.back().vnic, 0u);
+  // Out of range: refused, nothing changed.
+  EXPECT_THROW(mgr->set_mtu(100), VnicError);
+  EXPECT_EQ(drv.mtu(), 1500u);
+  EXPECT_TRUE(mgr->take_events(a).empty());
+}
+
+TEST_F(TraitProjection, ATenantCannotRaiseItsMtuAboveThePhysicalOne) {
+  const unsigned a = mgr->create_vnic("vm-a", everything());
+  const unsigned b = mgr->create_vnic("ct-b", everything());
+  accept("vm-a", a, SetMac{kA});
+  refuse("vm-a", a, SetMtu{9001}, Verdict::kOverLimit, "above the physical NIC's MTU 9000");
+  refuse("vm-a", a, SetMtu{1000}, Verdict::kInvalid, "below the minimum");
+  refuse("ct-b", a, SetMtu{1400}, Verdict::kNotOwner, "another tenant");
+  EXPECT_TRUE(mgr->take_events(a).empty());
+  // Lower is the tenant's to choose: its own transmit only.
+  accept("vm-a", a, SetMtu{1400});
+  EXPECT_EQ(mgr->traits(a).mtu, 1400u);
+  EXPECT_EQ(mgr->stored(a)->mtu, 1400u);
+  EXPECT_EQ(mgr->traits(b).mtu, 9000u);
+  EXPECT_EQ(drv.mtu(), 9000u) << "the NIC keeps the physical MTU";
+  auto ev = mgr->take_events(a);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].kind, VnicEvent::Kind::kMtu);
+  EXPECT_EQ(ev[0].traits.mtu, 1400u);
+  EXPECT_TRUE(mgr->take_events(b).empty());
+  EXPECT_FALSE(mgr->tx(a).send(frame_of(1419, kA)));
+  EXPECT_TRUE(mgr->tx(a).send(frame_of(1418, kA)));
+  EXPECT_EQ(mgr->tx_mtu_drops(a), 1u);
+  // The administrator lowers the physical MTU below it: both follow; raising it again gives
+  // the tenant its own MTU back, and b the physical one.
+  mgr->set_mtu(1300);
+  EXPECT_EQ(mgr->traits(a).mtu, 1300u);
+  EXPECT_EQ(mgr->traits(b).mtu, 1300u);
+  EXPECT_EQ(mgr->take_events(a).size(), 1u);
+  EXPECT_EQ(mgr->take_events(b).size(), 1u);
+  refuse("vm-a", a, SetMtu{1400}, Verdict::kOverLimit, "above the physical NIC's MTU 1300");
+  mgr->set_mtu(9000);
+  EXPECT_EQ(mgr->traits(a).mtu, 1400u);
+  EXPECT_EQ(mgr->traits(b).mtu, 9000u);
+  // 0: follow the physical MTU again.
+  accept("vm-a", a, SetMtu{0});
+  EXPECT_EQ(mgr->traits(a).mtu, 9000u);
+  w.settle();
+  while (w.wire_tx()) {
+  }
+}
+
+// ---- the golden model only --------------------------------------------------------------------
+
+TEST_F(VnicManagerTest, TheMtusSurviveARestart) {
+  const unsigned a = mgr->create_vnic("vm-a", everything());
+  mgr->set_mtu(1500);
+  accept("vm-a", a, SetMtu{1400});
+  mgr.reset();
+  drv.set_mtu(9000);  // the NIC forgot (a reset, another host)
+  open();
+  EXPECT_EQ(drv.mtu(), 1500u) << "the saved physical MTU is applied again";
+  EXPECT_EQ(mgr->nic_traits().mtu, 1500u);
+  EXPECT_EQ(mgr->traits(a).mtu, 1400u);
+  EXPECT_FALSE(mgr->tx(a).send(to(kPeer, 0, 1, 1419 - 54, kA)));
+  EXPECT_EQ(mgr->tx_mtu_drops(a), 1u);
+}
+
+TEST_F(VnicManagerTest, AFullEventQueueKeepsTheNewest) {
+  ManagerConfig c = cfg();
+  c.event_queue_depth = 2;
+  mgr.reset();
+  mgr = std::make_unique<VnicManager>(drv, ft, path, c);
+  const unsigned a = mgr->create_vnic("vm-a", everything());
+  for (const std::uint32_t m : {1500u, 1400u, 1300u}) mgr->set_mtu(m);
+  const auto ev = mgr->take_events(a);
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[0].traits.mtu, 1400u);
+  EXPECT_EQ(ev[1].traits.mtu, 1300u);
+  EXPECT_EQ(mgr->events_lost(a), 1u);
+  c.event_queue_depth = 0;
+  mgr.reset();
+  EXPECT_THROW(VnicManager(drv, ft, path, c), VnicError);
+}
+
+TEST_F(VnicManagerTest, ALinkChangeWithoutTheInterruptIsPolled) {
+  const unsigned a = mgr->create_vnic("vm-a", everything());
+  w.set_link({.up = false});
+  ASSERT_TRUE(mgr->service_link().has_value());
+  const auto ev = mgr->take_events(a);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_FALSE(ev[0].traits.link.up);
 }
 
 }  // namespace

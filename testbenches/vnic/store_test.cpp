@@ -68,6 +68,7 @@ VnicState sample_state() {
   s.groups = {MacAddr::from_u64(0x01005e000001), MacAddr::from_u64(0xffffffffffff)};
   s.rate = 125'000'000;
   s.queues = 4;
+  s.mtu = 1400;
   return s;
 }
 
@@ -77,6 +78,30 @@ TEST(VnicStore, SchemaIsVersionedAndCreatedOnce) {
   EXPECT_EQ(user_version(path), VnicStore::kSchemaVersion);
   { VnicStore s(path); }  // opening again changes nothing
   EXPECT_EQ(user_version(path), VnicStore::kSchemaVersion);
+}
+
+TEST(VnicStore, AVersionOneFileMigratesKeepingItsVnics) {
+  const std::string path = fresh_path("migrate");
+  VnicState st = sample_state();
+  {
+    VnicStore s(path);
+    s.save_vnic(st);
+  }
+  // What a version-1 manager wrote: no MTU column, no settings.
+  raw_sql(path, "ALTER TABLE vnic DROP COLUMN mtu; DROP TABLE setting; PRAGMA user_version = 1");
+  ASSERT_EQ(user_version(path), 1);
+  st.mtu = 0;  // follows the physical NIC's
+  {
+    VnicStore s(path);
+    EXPECT_EQ(s.load_vnic(st.vport), st);
+    EXPECT_FALSE(s.load_setting("nic_mtu").has_value());
+    s.save_setting("nic_mtu", 1500);
+    s.save_setting("nic_mtu", 1600);
+  }
+  EXPECT_EQ(user_version(path), VnicStore::kSchemaVersion);
+  VnicStore s(path);
+  EXPECT_EQ(s.load_setting("nic_mtu"), 1600);
+  EXPECT_EQ(s.load_vnic(st.vport), st);
 }
 
 TEST(VnicStore, StatePermissionsAndAuditSurviveReopening) {

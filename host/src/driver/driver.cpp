@@ -118,7 +118,8 @@ std::string Features::to_string() const {
     << (actions ? " +actions" : "") << (flow_command_ring ? " +fcmd" : "")
     << (exception_queue ? " +excq" : "") << (counters ? " +counters" : "")
     << (tcp_ctl_copy ? " +tcp_ctl_copy" : "") << (encap_nvgre_geneve ? " +nvgre_geneve" : "")
-    << (check_osrc ? " +check_osrc" : "") << (em_activity ? " +em_activity" : "");
+    << (check_osrc ? " +check_osrc" : "") << (em_activity ? " +em_activity" : "")
+    << (link_status ? " +link_status" : "");
   return o.str();
 }
 
@@ -224,6 +225,11 @@ Driver::Driver(Device& dev) : dev_(&dev) {
   f.num_vnic = std::min<unsigned>(f.num_vnic, R::vnic::kCount);
   f.num_rxq = std::min<unsigned>(f.num_rxq, R::rxq::kCount);
   f.num_txq = std::min<unsigned>(f.num_txq, R::txq::kCount);
+  f.link_status = (d.block(Block::kNic).version & 0xFFFFu) >= 1;
+  if (f.link_status) {
+    d.link_changes_seen_ = dev.read32(nb + R::nic::LINK_CHANGES);
+    d.link_seen_ = d.link();
+  }
 }
 
 Driver Driver::probe(Device& dev) { return Driver(dev); }
@@ -310,6 +316,7 @@ void Driver::release_queue(Block b, unsigned i) noexcept {
 void Driver::reset() {
   const std::uint32_t nb = base(Block::kNic, "reset");
   wr(nb + R::nic::CONTROL, 0);
+  if (features_.link_status) disable_link_interrupt();
   for (unsigned q = 0; q < features_.num_rxq; ++q) {
     wr(element(Block::kRxq, q, "reset") + R::rxq::CTRL, 0);
     wr(element(Block::kRxq, q, "reset") + R::rxq::IRQ, 0);
@@ -354,6 +361,107 @@ void Driver::set_tx_max_frame(std::uint32_t bytes) {
 }
 
 std::uint64_t Driver::cycles() { return rd64(base(Block::kNic, "cycles") + R::nic::CYCLES_LO); }
+
+// ---- physical link and MTU ----------------------------------------------------------------
+
+std::uint64_t speed_mbps(fmt::LinkSpeed s) noexcept {
+  switch (s) {
+    case fmt::LinkSpeed::kM10: return 10;
+    case fmt::LinkSpeed::kM100: return 100;
+    case fmt::LinkSpeed::kG1: return 1'000;
+    case fmt::LinkSpeed::kG10: return 10'000;
+    case fmt::LinkSpeed::kG25: return 25'000;
+    case fmt::LinkSpeed::kG40: return 40'000;
+    case fmt::LinkSpeed::kG50: return 50'000;
+    case fmt::LinkSpeed::kG100: return 100'000;
+    case fmt::LinkSpeed::kG200: return 200'000;
+    case fmt::LinkSpeed::kG400: return 400'000;
+    case fmt::LinkSpeed::kUnknown: break;
+  }
+  return 0;
+}
+
+std::string to_string(const LinkState& s) {
+  std::string r = s.up ? "up" : "down";
+  if (s.speed != fmt::LinkSpeed::kUnknown) r += std::string(" ") + fmt::to_string(s.speed);
+  if (s.media != fmt::LinkMedia::kUnknown) r += std::string(" ") + fmt::to_string(s.media);
+  return r;
+}
+
+namespace {
+const char* const kLinkFeature = "link status (nic block 3.1)";
+}  // namespace
+
+LinkState Driver::link() {
+  const std::uint32_t nb = base(Block::kNic, kLinkFeature);
+  if (!features_.link_status) {
+    throw DriverError(DriverErrc::kMissingBlock,
+                      std::string(kLinkFeature) + ": the NIC's nic block is version " +
+                          std::to_string(block(Block::kNic).version >> 16) + "." +
+                          std::to_string(block(Block::kNic).version & 0xFFFFu));
+  }
+  const std::uint32_t v = rd(nb + R::nic::LINK_STATUS);
+  LinkState s;
+  s.up = R::nic::LINK_STATUS_UP.get(v) != 0;
+  const std::uint32_t speed = R::nic::LINK_STATUS_SPEED.get(v);
+  const std::uint32_t media = R::nic::LINK_STATUS_MEDIA.get(v);
+  // Reserved codes (a newer PHY side): unknown, as the spec says.
+  if (speed <= static_cast<std::uint32_t>(fmt::LinkSpeed::kG400)) {
+    s.speed = static_cast<fmt::LinkSpeed>(speed);
+  }
+  if (media <= static_cast<std::uint32_t>(fmt::LinkMedia::kVirtual)) {
+    s.media = static_cast<fmt::LinkMedia>(media);
+  }
+  return s;
+}
+
+void Driver::enable_link_interrupt(unsigned vector) {
+  (void)link();  // the feature check
+  if (vector >= features_.num_vectors) {
+    throw DriverError(DriverErrc::kBadArgument,
+                      "link interrupt vector " + std::to_string(vector) + " >= " +
+                          std::to_string(features_.num_vectors) + " vectors");
+  }
+  wr(block(Block::kNic).base + R::nic::LINK_IRQ,
+     R::nic::LINK_IRQ_ENABLE.put(R::nic::LINK_IRQ_VECTOR.put(0, vector), 1));
+  link_vector_ = vector;
+  flush_writes();
+}
+
+void Driver::disable_link_interrupt() {
+  wr(base(Block::kNic, kLinkFeature) + R::nic::LINK_IRQ, 0);
+  link_vector_.reset();
+  flush_writes();
+}
+
+std::optional<LinkChange> Driver::service_link(std::chrono::nanoseconds timeout) {
+  (void)link();  // the feature check
+  if (link_vector_) (void)dev_->wait_interrupt(*link_vector_, timeout);
+  // LINK_CHANGES before LINK_STATUS: a change between the two reads is seen again next time
+  // (the count moved on), never lost.
+  const std::uint32_t changes = rd(block(Block::kNic).base + R::nic::LINK_CHANGES);
+  if (changes == link_changes_seen_) return std::nullopt;
+  LinkChange c{.before = link_seen_, .now = link(), .changes = changes - link_changes_seen_};
+  link_seen_ = c.now;
+  link_changes_seen_ = changes;
+  return c;
+}
+
+std::uint32_t Driver::mtu() {
+  const std::uint32_t max_frame = rd(base(Block::kNic, "MTU") + R::nic::WIRE_MAX_FRAME);
+  return max_frame > kMtuOverhead ? max_frame - kMtuOverhead : 0;
+}
+
+void Driver::set_mtu(std::uint32_t mtu) {
+  if (mtu < kMinMtu || mtu > kMaxMtu) {
+    throw DriverError(DriverErrc::kBadArgument, "MTU " + std::to_string(mtu) + " outside " +
+                                                    std::to_string(kMinMtu) + ".." +
+                                                    std::to_string(kMaxMtu));
+  }
+  set_wire_max_frame(mtu + kMtuOverhead);
+  set_tx_max_frame(mtu + kMtuOverhead);
+  flush_writes();
+}
 
 // ---- VNICs ------------------------------------------------------------------------------
 

@@ -456,7 +456,9 @@ TxQueue::TxQueue(TxQueue&& o) noexcept
       prod_(o.prod_),
       posted_(o.posted_),
       cq_cons_(o.cq_cons_),
-      on_complete_(std::move(o.on_complete_)) {
+      on_complete_(std::move(o.on_complete_)),
+      max_frame_(o.max_frame_),
+      over_max_frame_(o.over_max_frame_) {
   for (unsigned i = 0; i < 4; ++i) by_status_[i] = o.by_status_[i];
 }
 
@@ -472,6 +474,10 @@ TxQueue::~TxQueue() {
 
 bool TxQueue::send(std::span<const std::uint8_t> frame, std::optional<std::uint8_t> vport_override,
                    bool ring_doorbell) {
+  if (max_frame_ != 0 && frame.size() > max_frame_) {
+    ++over_max_frame_;
+    return false;
+  }
   if (frame.size() > cfg_.buf_size) return false;
   // One slot stays empty so a full ring is distinguishable; reap when full.
   if (in_flight() >= size() - 1) reap();

@@ -48,7 +48,17 @@ struct VnicManager::Nic {
   std::uint64_t meter_bps = 0;  // the rate the meter was programmed with
   std::map<std::string, Flow> rules;
   std::vector<std::string> order;  // rule names in the order they were wanted
+  std::deque<VnicEvent> events;    // for the tenant (take_events)
+  std::uint64_t events_lost = 0;
 };
+
+const char* to_string(VnicEvent::Kind k) {
+  switch (k) {
+    case VnicEvent::Kind::kLink: return "link";
+    case VnicEvent::Kind::kMtu: return "mtu";
+  }
+  return "?";
+}
 
 // ---- construction ------------------------------------------------------------------------------
 
@@ -69,6 +79,21 @@ VnicManager::VnicManager(Driver& drv, FlowTable& flows, const std::string& db_pa
                     "the manager's queues or meters lie outside the NIC's (" + f.to_string() + ")");
   }
   if (cfg_.clock_hz <= 0) throw VnicError(VnicErrc::kBadArgument, "clock_hz must be positive");
+  if (cfg_.event_queue_depth == 0)
+    throw VnicError(VnicErrc::kBadArgument, "event_queue_depth must be at least 1");
+
+  // The physical traits: the MTU the administrator saved (applied again), else the NIC's; the
+  // link as the NIC reports it (a NIC without the link registers: up, speed and media unknown).
+  try {
+    if (const auto saved = store_.load_setting("nic_mtu")) {
+      drv_.set_mtu(static_cast<std::uint32_t>(*saved));
+    }
+    mtu_ = drv_.mtu();
+    link_ = f.link_status ? drv_.link() : LinkState{.up = true};
+    if (cfg_.link_vector) drv_.enable_link_interrupt(*cfg_.link_vector);
+  } catch (const DriverError& e) {
+    throw VnicError(VnicErrc::kNic, std::string("the physical NIC's traits: ") + e.what());
+  }
 
   state_ = store_.load_vnics();
   try {
@@ -96,6 +121,12 @@ VnicManager::VnicManager(Driver& drv, FlowTable& flows, const std::string& db_pa
 
 VnicManager::~VnicManager() {
   // The NIC keeps nothing of a manager that is gone; the database keeps everything.
+  if (cfg_.link_vector) {
+    try {
+      drv_.disable_link_interrupt();
+    } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+    }
+  }
   for (const auto& [v, s] : state_) {
     try {
       remove_from_nic(v);
@@ -182,7 +213,9 @@ std::optional<std::string> VnicManager::apply(const VnicState& s) {
       n.meter = m;
       n.meter_bps = s.rate;
     }
-    // 3. The VNIC's registers: queue set, RSS over it, the MAC its transmit must carry.
+    // 3. The VNIC's MTU on its transmit (the NIC's max-frame registers hold the physical one).
+    n.tx->set_max_frame(effective_mtu(s) + kMtuOverhead);
+    // 4. The VNIC's registers: queue set, RSS over it, the MAC its transmit must carry.
     VnicConfig c;
     c.vport = v;
     c.rxq_base = n.rxq_base;
@@ -192,7 +225,7 @@ std::optional<std::string> VnicManager::apply(const VnicState& s) {
     c.spoof_check = true;  // no MAC yet: nothing passes
     drv_.configure_vnic(c);
 
-    // 4. The TCAM rules (docs/vnic.md, "Requests, their checks and their NIC mapping").
+    // 5. The TCAM rules (docs/vnic.md, "Requests, their checks and their NIC mapping").
     const unsigned meter = s.rate > 0 ? n.meter : 0;
     const std::uint16_t exact = cfg_.priority;
     const auto catch_all = static_cast<std::uint16_t>(cfg_.priority + 1);
@@ -266,7 +299,7 @@ std::optional<std::string> VnicManager::apply(const VnicState& s) {
         return "removing rule '" + it->first + "': " + r.error().to_string();
       it = n.rules.erase(it);
     }
-    // 5. A meter no rule uses any more goes back to the pool.
+    // 6. A meter no rule uses any more goes back to the pool.
     if (s.rate == 0) {
       n.meter = 0;
       n.meter_bps = 0;
@@ -409,6 +442,16 @@ std::pair<Verdict, std::string> VnicManager::check(const VnicState& s, const Per
                                         std::to_string(cfg_.rxq_count) + " the manager has"};
           }
           return {V::kAccepted, ""};
+        } else if constexpr (std::is_same_v<T, SetMtu>) {
+          if (r.mtu != 0 && r.mtu < kMinMtu) {
+            return {V::kInvalid, "MTU " + std::to_string(r.mtu) + " is below the minimum " +
+                                     std::to_string(kMinMtu)};
+          }
+          if (r.mtu > mtu_) {
+            return {V::kOverLimit, "MTU " + std::to_string(r.mtu) +
+                                       " is above the physical NIC's MTU " + std::to_string(mtu_)};
+          }
+          return {V::kAccepted, ""};
         }
       },
       req);
@@ -428,6 +471,7 @@ VnicState applied(VnicState s, const Request& req) {
         if constexpr (std::is_same_v<T, LeaveGroup>) s.groups.erase(r.group);
         if constexpr (std::is_same_v<T, SetRate>) s.rate = r.bytes_per_s;
         if constexpr (std::is_same_v<T, SetQueues>) s.queues = r.count;
+        if constexpr (std::is_same_v<T, SetMtu>) s.mtu = r.mtu;
       },
       req);
   return s;
@@ -475,7 +519,9 @@ Outcome VnicManager::handle(const std::string& who, unsigned vnic, const Request
     (void)apply(old);  // the database keeps the old configuration: so does the NIC
     throw;
   }
+  const bool mtu_changed = effective_mtu(next) != effective_mtu(old);  // `old` is it->second
   it->second = next;
+  if (mtu_changed) notify(vnic, VnicEvent::Kind::kMtu);
   return Outcome{Verdict::kAccepted, "applied", id};
 }
 
@@ -627,5 +673,82 @@ RxQueue& VnicManager::rx(unsigned vnic, unsigned i) {
 TxQueue& VnicManager::tx(unsigned vnic) { return *nic(vnic).tx; }
 
 unsigned VnicManager::meter(unsigned vnic) const { return nic(vnic).meter; }
+
+// ---- traits: link and MTU ----------------------------------------------------------------------
+
+std::uint32_t VnicManager::effective_mtu(const VnicState& s) const {
+  return s.mtu == 0 ? mtu_ : std::min(s.mtu, mtu_);
+}
+
+Traits VnicManager::traits(unsigned vnic) const {
+  const auto it = state_.find(vnic);
+  if (it == state_.end()) throw VnicError(VnicErrc::kNotFound, "no " + vnic_name(vnic));
+  return {link_, effective_mtu(it->second)};
+}
+
+void VnicManager::notify(unsigned vnic, VnicEvent::Kind kind, std::uint32_t link_changes) {
+  Nic& n = nic(vnic);
+  const VnicEvent e{
+      .kind = kind, .seq = ++event_seq_, .traits = traits(vnic), .link_changes = link_changes};
+  if (n.events.size() >= cfg_.event_queue_depth) {
+    n.events.pop_front();
+    ++n.events_lost;
+  }
+  n.events.push_back(e);
+  if (on_event_) on_event_(vnic, e);
+}
+
+void VnicManager::set_mtu(std::uint32_t mtu) {
+  if (mtu < kMinMtu || mtu > kMaxMtu) {
+    throw VnicError(VnicErrc::kBadArgument, "MTU " + std::to_string(mtu) + " outside " +
+                                                std::to_string(kMinMtu) + ".." +
+                                                std::to_string(kMaxMtu));
+  }
+  std::map<unsigned, std::uint32_t> before;
+  for (const auto& [v, s] : state_) before.emplace(v, effective_mtu(s));
+  const std::uint32_t old = mtu_;
+  VnicStore::Transaction t(store_);
+  store_.save_setting("nic_mtu", mtu);
+  store_.audit(kAdmin, 0, "set_mtu", std::to_string(mtu), Verdict::kAccepted,
+               "physical MTU " + std::to_string(old) + " -> " + std::to_string(mtu));
+  try {
+    drv_.set_mtu(mtu);
+  } catch (const DriverError& e) {
+    throw VnicError(VnicErrc::kNic, std::string("setting the physical MTU: ") + e.what());
+  }
+  try {
+    t.commit();
+  } catch (...) {
+    drv_.set_mtu(old);  // the database keeps the old MTU: so does the NIC
+    throw;
+  }
+  mtu_ = mtu;
+  for (const auto& [v, s] : state_) {
+    nic(v).tx->set_max_frame(effective_mtu(s) + kMtuOverhead);
+    if (effective_mtu(s) != before.at(v)) notify(v, VnicEvent::Kind::kMtu);
+  }
+}
+
+std::optional<LinkChange> VnicManager::service_link(std::chrono::nanoseconds timeout) {
+  if (!drv_.features().link_status) return std::nullopt;
+  auto c = drv_.service_link(timeout);
+  if (!c) return c;
+  link_ = c->now;
+  for (const auto& [v, s] : state_) notify(v, VnicEvent::Kind::kLink, c->changes);
+  return c;
+}
+
+std::vector<VnicEvent> VnicManager::take_events(unsigned vnic) {
+  Nic& n = nic(vnic);
+  std::vector<VnicEvent> out(n.events.begin(), n.events.end());
+  n.events.clear();
+  return out;
+}
+
+std::uint64_t VnicManager::events_lost(unsigned vnic) const { return nic(vnic).events_lost; }
+
+std::uint64_t VnicManager::tx_mtu_drops(unsigned vnic) const {
+  return nic(vnic).tx->dropped_over_max_frame();
+}
 
 }  // namespace nicsim::host::vnic

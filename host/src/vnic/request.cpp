@@ -17,6 +17,7 @@ const char* request_name(const Request& r) {
         if constexpr (std::is_same_v<T, LeaveGroup>) return "leave_group";
         if constexpr (std::is_same_v<T, SetRate>) return "set_rate";
         if constexpr (std::is_same_v<T, SetQueues>) return "set_queues";
+        if constexpr (std::is_same_v<T, SetMtu>) return "set_mtu";
       },
       r);
 }
@@ -33,6 +34,7 @@ std::string request_value(const Request& r) {
           return q.group.to_string();
         if constexpr (std::is_same_v<T, SetRate>) return std::to_string(q.bytes_per_s);
         if constexpr (std::is_same_v<T, SetQueues>) return std::to_string(q.count);
+        if constexpr (std::is_same_v<T, SetMtu>) return std::to_string(q.mtu);
       },
       r);
 }

@@ -64,6 +64,17 @@ CREATE INDEX audit_by_vnic ON audit (vnic, id);
 PRAGMA user_version = 1;
 )sql";
 
+// Version 2: the VNIC's own MTU (0: the physical NIC's) and the manager's NIC-wide settings
+// (the physical MTU the administrator set: "nic_mtu").
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE vnic ADD COLUMN mtu INTEGER NOT NULL DEFAULT 0 CHECK (mtu >= 0);
+CREATE TABLE setting (
+  name  TEXT    PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+PRAGMA user_version = 2;
+)sql";
+
 /// A prepared statement; errors through the store's fail().
 class Stmt {
  public:
@@ -190,9 +201,14 @@ void VnicStore::migrate() {
     Transaction t(*this);
     exec(kSchemaV1, "creating the schema (version 1)");
     t.commit();
+    version = 1;
   }
-  // Version 1 is the only one so far; later versions migrate here, one step at a time, each in
-  // its own transaction.
+  // One step at a time, each in its own transaction.
+  if (version == 1) {
+    Transaction t(*this);
+    exec(kSchemaV2, "migrating the schema from version 1 to 2");
+    t.commit();
+  }
 }
 
 VnicStore::Transaction::Transaction(VnicStore& s) : s_(&s) {
@@ -230,7 +246,8 @@ MacAddr mac_of(const VnicStore& s, const std::string& text, const char* where) {
 std::map<unsigned, VnicState> VnicStore::load_vnics() {
   std::map<unsigned, VnicState> out;
   {
-    Stmt st(*this, "SELECT vport, tenant, mac, promiscuous, rate, queues FROM vnic ORDER BY vport",
+    Stmt st(*this,
+            "SELECT vport, tenant, mac, promiscuous, rate, queues, mtu FROM vnic ORDER BY vport",
             "reading the VNICs");
     while (st.step()) {
       VnicState v;
@@ -240,6 +257,7 @@ std::map<unsigned, VnicState> VnicStore::load_vnics() {
       v.promiscuous = st.i64(3) != 0;
       v.rate = static_cast<std::uint64_t>(st.i64(4));
       v.queues = static_cast<unsigned>(st.i64(5));
+      v.mtu = static_cast<std::uint32_t>(st.i64(6));
       out.emplace(v.vport, std::move(v));
     }
   }
@@ -257,6 +275,23 @@ std::map<unsigned, VnicState> VnicStore::load_vnics() {
     }
   }
   return out;
+}
+
+std::optional<std::int64_t> VnicStore::load_setting(const std::string& name) {
+  Stmt st(*this, "SELECT value FROM setting WHERE name = ?", "reading a setting");
+  st.bind(1, name);
+  if (!st.step()) return std::nullopt;
+  return st.i64(0);
+}
+
+void VnicStore::save_setting(const std::string& name, std::int64_t value) {
+  Stmt(*this,
+       "INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET "
+       "value = excluded.value",
+       "writing a setting")
+      .bind(1, name)
+      .bind(2, value)
+      .run();
 }
 
 std::optional<VnicState> VnicStore::load_vnic(unsigned vport) {
@@ -299,10 +334,10 @@ std::optional<Permissions> VnicStore::load_permissions(unsigned vport) {
 void VnicStore::save_vnic(const VnicState& s) {
   {
     Stmt st(*this,
-            "INSERT INTO vnic (vport, tenant, mac, promiscuous, rate, queues) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (vport) DO UPDATE SET tenant = excluded.tenant, "
-            "mac = excluded.mac, promiscuous = excluded.promiscuous, rate = excluded.rate, "
-            "queues = excluded.queues",
+            "INSERT INTO vnic (vport, tenant, mac, promiscuous, rate, queues, mtu) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (vport) DO UPDATE SET "
+            "tenant = excluded.tenant, mac = excluded.mac, promiscuous = excluded.promiscuous, "
+            "rate = excluded.rate, queues = excluded.queues, mtu = excluded.mtu",
             "writing a VNIC");
     st.bind(1, s.vport).bind(2, s.tenant);
     if (s.mac) {
@@ -313,6 +348,7 @@ void VnicStore::save_vnic(const VnicState& s) {
     st.bind(4, s.promiscuous ? 1 : 0)
         .bind(5, static_cast<std::int64_t>(s.rate))
         .bind(6, s.queues)
+        .bind(7, s.mtu)
         .run();
   }
   Stmt(*this, "DELETE FROM vnic_vlan WHERE vport = ?", "writing a VNIC's VLANs")

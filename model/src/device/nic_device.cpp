@@ -74,6 +74,7 @@ NicDevice::NicDevice(const DeviceConfig& config, HostMemory& memory)
   txq_.resize(cfg_.num_txq);
   vnic_.resize(num_vnic());
   irq_pending_.assign(cfg_.num_vectors, false);
+  link_ = cfg_.link;
   dp_apply_globals();
   for (unsigned v = 1; v <= num_vnic(); ++v) dp_apply_vnic(v);
 }
@@ -174,6 +175,7 @@ void NicDevice::write_reg(std::uint32_t addr, std::uint32_t v) {
       case nic::WIRE_MAX_FRAME: wire_max_frame_ = v; dp_apply_globals(); break;
       case nic::TX_MAX_FRAME: tx_max_frame_ = v; break;
       case nic::TUNNEL_PORTS: tunnel_ports_ = v; dp_apply_globals(); break;
+      case nic::LINK_IRQ: link_irq_ = v & (nic::LINK_IRQ_VECTOR.mask() | nic::LINK_IRQ_ENABLE.mask()); break;
       default: break;
     }
     return;
@@ -225,6 +227,9 @@ std::uint32_t NicDevice::read_nic(std::uint32_t off) {
     case WIRE_MAX_FRAME: return wire_max_frame_;
     case TX_MAX_FRAME: return tx_max_frame_;
     case TUNNEL_PORTS: return tunnel_ports_;
+    case LINK_STATUS: return link_.status_word();
+    case LINK_CHANGES: return link_changes_;
+    case LINK_IRQ: return link_irq_;
     default: return 0;
   }
 }
@@ -612,6 +617,30 @@ bool NicDevice::take_interrupt(unsigned vector) {
 
 bool NicDevice::interrupt_pending(unsigned vector) const {
   return vector < irq_pending_.size() && irq_pending_[vector];
+}
+
+// ------------------------------------------------------------------------------------------
+// PHY status (docs/spec.md 12)
+// ------------------------------------------------------------------------------------------
+
+std::uint32_t PhyLink::status_word() const noexcept {
+  using namespace R::nic;
+  std::uint32_t r = LINK_STATUS_UP.put(0, up ? 1u : 0u);
+  r = LINK_STATUS_SPEED.put(r, static_cast<std::uint32_t>(speed));
+  return LINK_STATUS_MEDIA.put(r, static_cast<std::uint32_t>(media));
+}
+
+void NicDevice::set_link(const PhyLink& link) {
+  using namespace R::nic;
+  // The register holds the bits the inputs carry: compare those (values above the field's
+  // width cannot reach nic_top).
+  if (link.status_word() == link_.status_word()) return;
+  ++depth_;
+  link_ = link;
+  ++link_changes_;
+  if (LINK_IRQ_ENABLE.get(link_irq_) != 0) raise(LINK_IRQ_VECTOR.get(link_irq_));
+  --depth_;
+  flush_interrupts();
 }
 
 // ------------------------------------------------------------------------------------------

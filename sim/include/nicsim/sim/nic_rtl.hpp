@@ -31,6 +31,8 @@
 #include <utility>
 #include <vector>
 
+#include "nicsim/model/device/phy_link.hpp"
+
 namespace nicsim::sim {
 
 /// What the monitors of nic_cosim_top show (cycles are the NIC's clock count from reset).
@@ -90,6 +92,8 @@ struct NicRtlConfig {
   /// Another Verilated build of nic_cosim_top (nic_rtl_model.hpp); empty: the project's own
   /// build of `data_width`.
   NicRtlModel model;
+  /// What the simulated PHY reports from reset on (nic_top's phy_* inputs, docs/spec.md 12).
+  model::PhyLink link{};
 };
 
 class NicRtl : public sc_core::sc_module {
@@ -111,6 +115,10 @@ class NicRtl : public sc_core::sc_module {
   /// Queues a frame for the wire input, sent `gap_cycles` after the previous one ends.
   void wire_send(std::vector<std::uint8_t> frame, std::uint32_t gap_cycles = 0);
   [[nodiscard]] std::size_t wire_pending() const;
+  /// The simulated PHY reports `link` from the next clock on (docs/spec.md 12): the NIC shows
+  /// it in LINK_STATUS a clock later and, with LINK_IRQ enabled, raises its vector.
+  void set_link(const model::PhyLink& link);
+  [[nodiscard]] const model::PhyLink& link() const;
 
   [[nodiscard]] std::uint64_t cycle() const;
   /// Nothing in flight on any port, and no frame waiting to go in.

@@ -160,6 +160,7 @@ struct NicRtlImpl {
   std::uint32_t wire_gap = 0;   // idle clocks left before the next frame
   std::function<void(unsigned)>* on_irq = nullptr;
   std::function<void(std::span<const std::uint8_t>, std::uint64_t)>* on_wire_out = nullptr;
+  model::PhyLink phy{};  // what the simulated PHY drives on nic_top's phy_* inputs (spec 12)
 
   void fail(const std::string& what) {
     if (!error.empty()) return;
@@ -249,6 +250,18 @@ struct ImplT final : NicRtlImpl {
     d.s_axis_wire_tuser = 0;
   }
 
+  /// The PHY status inputs (docs/spec.md 12), in the core clock domain like every input here.
+  void drive_phy() {
+    V& d = *m;
+    if constexpr (requires { d.phy_link_up; }) {
+      d.phy_link_up = phy.up ? 1 : 0;
+      d.phy_speed = static_cast<std::uint8_t>(phy.speed) & 0xFu;
+      d.phy_media = static_cast<std::uint8_t>(phy.media) & 0xFu;
+    } else if (!(phy == cfg.link)) {
+      fail("this build of nic_cosim_top has no PHY status inputs (phy_link_up): rebuild it");
+    }
+  }
+
   void monitors(NicObserver* obs) {
     V& d = *m;
     if (d.mon_in_fire) {
@@ -291,6 +304,7 @@ struct ImplT final : NicRtlImpl {
     const axi::AxiLiteM2S lo = in_reset ? axi::AxiLiteM2S{} : axil.outputs();
     axi::AxilSlavePort::drive(d, lo);
     drive_wire();
+    drive_phy();
     d.m_axis_wire_tready = pattern(cfg.ready_pattern, cycle) ? 1 : 0;
     d.m_irq_ready = 1;
     // 2. Settle and sample.

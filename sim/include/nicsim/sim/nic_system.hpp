@@ -35,6 +35,7 @@ struct NicSystemConfig {
   std::string coverage_path;  // Verilator coverage data of the run (NicRtlConfig)
   std::vector<bool> valid_pattern, ready_pattern;  // wire source / sink (NicRtlConfig)
   NicRtlModel model;  // another Verilated build of nic_cosim_top (NicRtlConfig::model)
+  model::PhyLink link{};  // what the simulated PHY reports from reset on (NicRtlConfig::link)
 };
 
 /// The golden model's configuration equal to the Verilated NIC's parameters (sim/CMakeLists.txt

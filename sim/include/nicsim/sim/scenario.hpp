@@ -21,6 +21,7 @@
 #include "nicsim/host/driver/queue.hpp"
 #include "nicsim/host/driver/vnic.hpp"
 #include "nicsim/host/driver/zerocopy.hpp"
+#include "nicsim/model/device/phy_link.hpp"
 #include "nicsim/sim/pcie_timing.hpp"
 
 namespace nicsim::sim {
@@ -36,6 +37,17 @@ struct ScenarioNic {
   bool parse_error_to_exception = false;
   std::uint32_t wire_max_frame = 9018;
   std::uint32_t tx_max_frame = 9018;
+  /// What the simulated PHY reports from reset on (docs/spec.md 12).
+  model::PhyLink link{};
+  /// The vector of the link-change interrupt the host enables (docs/scenario.md "nic").
+  unsigned link_vector = 7;
+};
+
+/// The simulated PHY reports `link` from `at_cycle` NIC cycles after the traffic starts on.
+struct ScenarioLinkEvent {
+  std::uint64_t at_cycle = 0;
+  model::PhyLink link;
+  int line = 0;
 };
 
 struct ScenarioVnic {
@@ -133,6 +145,8 @@ struct Scenario {
   std::string policy;  // kVswitch: the policy file (docs/vswitch-policy.md), resolved
   std::string bridge;  // kBridge: the bridge's configuration file (docs/bridge.md), resolved
   ScenarioTraffic traffic;
+  /// Changes of the physical link, in cycle order (docs/scenario.md "link_events").
+  std::vector<ScenarioLinkEvent> link_events;
   ScenarioRun run;
   ScenarioExpect expect;
 };

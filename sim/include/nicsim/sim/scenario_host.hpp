@@ -63,6 +63,10 @@ class ScenarioHost {
     std::uint64_t sent = 0;            // frames sent for VNICs (traffic sources)
     std::uint64_t send_refused = 0;    // frames a full transmit ring refused (retried later)
     std::map<host::ExceptionReason, std::uint64_t> by_reason;
+    // The physical link (scenario link_events; docs/spec.md 12): link interrupts serviced with
+    // a change, the changes the NIC counted, and the link as last reported.
+    std::uint64_t link_reports = 0, link_changes = 0;
+    std::optional<host::LinkState> link;
   };
 
   /// `queue` is the receive queue index, or -1 for the exception ring.
@@ -97,6 +101,9 @@ class ScenarioHost {
   /// Every zero-copy VNIC's shim counters (summed over its queues), "vnic<vport>.<counter>"
   /// (ZeroCopyStats names, `refused` their sum; empty: none).
   [[nodiscard]] std::map<std::string, std::uint64_t> zero_copy_stats() const;
+  /// The link's figures, "reports", "changes", "up", "speed_mbps" (empty: the scenario has no
+  /// link events, so the host does not service the link).
+  [[nodiscard]] std::map<std::string, std::uint64_t> link_stats() const;
   /// Set before bring_up().
   void on_tx_complete(TxDoneFn fn) { on_tx_ = std::move(fn); }
   [[nodiscard]] const Stats& stats() const { return stats_; }
@@ -115,6 +122,7 @@ class ScenarioHost {
 
   host::Driver& drv_;
   const Scenario& s_;
+  bool link_irq_ = false;  // the link interrupt is on (s_.nic.link_vector)
   std::function<std::uint64_t()> clock_;
   std::unique_ptr<host::FlowTable> ft_;
   // Pools before their queues, the lent buffers after them (destroyed in reverse order).

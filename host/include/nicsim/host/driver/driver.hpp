@@ -16,12 +16,15 @@
 
 #include <array>
 #include <bitset>
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "nicsim/host/driver/error.hpp"
+#include "nicsim/host/driver/link.hpp"
 #include "nicsim/host/driver/stats.hpp"
 #include "nicsim/host/driver/vnic.hpp"
 #include "nicsim/host/hal/device.hpp"
@@ -79,6 +82,8 @@ struct Features {
   bool encap_nvgre_geneve = false;
   bool check_osrc = false;
   bool em_activity = false;
+  // The PHY status registers LINK_STATUS, LINK_CHANGES, LINK_IRQ (nic minor 1, spec 12).
+  bool link_status = false;
 
   [[nodiscard]] std::string to_string() const;
 };
@@ -118,6 +123,26 @@ class Driver {
   void set_tx_max_frame(std::uint32_t bytes);
   [[nodiscard]] std::uint64_t cycles();
 
+  // --- physical link and MTU (link.hpp; docs/spec.md 12) ----------------------------------
+  // DriverError(kMissingBlock) on a NIC without the link registers (features().link_status).
+  /// LINK_STATUS now (also what the next service_link() compares against).
+  [[nodiscard]] LinkState link();
+  /// Raise `vector` on every link change (DriverError(kBadArgument) for a vector the NIC does
+  /// not have); the handler calls service_link().
+  void enable_link_interrupt(unsigned vector);
+  void disable_link_interrupt();
+  /// The link interrupt's handling: waits up to `timeout` for the link vector when the
+  /// interrupt is enabled (an untimed backend answers at once), then compares LINK_CHANGES with
+  /// what the driver last reported. A change: the state before and now and the count, and
+  /// the driver remembers it. None: nullopt. Without the interrupt it is a poll.
+  [[nodiscard]] std::optional<LinkChange> service_link(std::chrono::nanoseconds timeout = {});
+  /// The MTU (WIRE_MAX_FRAME - kMtuOverhead).
+  [[nodiscard]] std::uint32_t mtu();
+  /// Sets WIRE_MAX_FRAME and TX_MAX_FRAME to mtu + kMtuOverhead: longer frames are dropped on
+  /// the way to the wire (drop_mtu) and refused from transmit queues (tx_bad_desc).
+  /// DriverError(kBadArgument) outside kMinMtu..kMaxMtu.
+  void set_mtu(std::uint32_t mtu);
+
   // --- VNICs ------------------------------------------------------------------------------
   void configure_vnic(const VnicConfig& cfg);
   void disable_vnic(unsigned vport);
@@ -155,6 +180,10 @@ class Driver {
   Device* dev_;
   std::array<BlockInfo, static_cast<unsigned>(Block::kCount)> blocks_{};
   std::vector<BlockInfo> unknown_;
+  // The link as last reported by link() / service_link(), and LINK_CHANGES then.
+  LinkState link_seen_{};
+  std::uint32_t link_changes_seen_ = 0;
+  std::optional<unsigned> link_vector_;
   Features features_{};
   std::bitset<64> rxq_busy_{}, txq_busy_{};
   bool excq_busy_ = false;

@@ -227,6 +227,12 @@ class TxQueue {
   [[nodiscard]] std::uint64_t completed(TxStatus s) const {
     return by_status_[static_cast<unsigned>(s) & 3];
   }
+  /// A software limit below the NIC's TX_MAX_FRAME (a VNIC's MTU, docs/vnic.md "Traits"):
+  /// send() refuses (false) and counts a longer frame without posting it. 0: none.
+  void set_max_frame(std::uint32_t bytes) { max_frame_ = bytes; }
+  [[nodiscard]] std::uint32_t max_frame() const { return max_frame_; }
+  /// Frames send() refused for being longer than max_frame().
+  [[nodiscard]] std::uint64_t dropped_over_max_frame() const { return over_max_frame_; }
 
  private:
   Driver* drv_;
@@ -237,6 +243,8 @@ class TxQueue {
   std::uint16_t prod_ = 0, posted_ = 0, cq_cons_ = 0;
   std::uint64_t by_status_[4] = {0, 0, 0, 0};
   std::function<void(const TxCompletion&)> on_complete_;
+  std::uint32_t max_frame_ = 0;
+  std::uint64_t over_max_frame_ = 0;
 };
 
 }  // namespace nicsim::host

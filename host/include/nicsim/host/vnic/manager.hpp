@@ -18,7 +18,11 @@
 // One manager per NIC and database file; single-threaded, like the driver's control path.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -27,11 +31,35 @@
 
 #include "nicsim/host/driver/driver.hpp"
 #include "nicsim/host/driver/flow.hpp"
+#include "nicsim/host/driver/link.hpp"
 #include "nicsim/host/driver/queue.hpp"
 #include "nicsim/host/vnic/request.hpp"
 #include "nicsim/host/vnic/store.hpp"
 
 namespace nicsim::host::vnic {
+
+/// The traits a VNIC inherits from its physical NIC (docs/vnic.md "Traits").
+struct Traits {
+  LinkState link;         // state, speed, media: the physical link's
+  std::uint32_t mtu = 0;  // the physical NIC's MTU, or the VNIC's own when lower
+  friend bool operator==(const Traits&, const Traits&) = default;
+};
+
+/// A change of a VNIC's traits, queued for its tenant (VnicManager::take_events).
+struct VnicEvent {
+  enum class Kind : std::uint8_t {
+    kLink,  // the physical link changed (state, speed or media)
+    kMtu,   // the VNIC's MTU changed (the administrator's physical MTU or the tenant's own)
+  };
+  Kind kind = Kind::kLink;
+  std::uint64_t seq = 0;  // manager-wide, increasing: orders events across VNICs
+  Traits traits;          // the VNIC's traits after the change
+  /// kLink: the changes the NIC counted since the previous event (more than 1: the link
+  /// flapped faster than the host looked; `traits` is the state now).
+  std::uint32_t link_changes = 0;
+};
+/// "link", "mtu".
+[[nodiscard]] const char* to_string(VnicEvent::Kind k);
 
 struct ManagerConfig {
   /// TCAM priority of the manager's exact rules (MACs, groups, transmit); its catch-alls
@@ -51,6 +79,12 @@ struct ManagerConfig {
   /// tx_burst_min bytes.
   double burst_ms = 1.0;
   std::uint32_t tx_burst_min = 9018;
+  /// The link-change interrupt's vector (docs/spec.md 12): the manager enables it and
+  /// service_link() waits on it. nullopt: no interrupt, service_link() polls LINK_CHANGES.
+  std::optional<unsigned> link_vector{};
+  /// Events kept per VNIC until its tenant takes them (at least 1); when full, the oldest
+  /// goes and is counted (events_lost): the newest, with the current traits, always stays.
+  std::size_t event_queue_depth = 64;
 };
 
 class VnicManager {
@@ -100,6 +134,31 @@ class VnicManager {
   /// The meter rate (bytes per tick) the manager programs for `bytes_per_s`.
   [[nodiscard]] std::uint32_t meter_rate(std::uint64_t bytes_per_s) const;
 
+  // ---- traits: link and MTU (docs/vnic.md "Traits") -----------------------------------------
+  /// The physical NIC's: its link as last serviced, its MTU.
+  [[nodiscard]] Traits nic_traits() const { return {link_, mtu_}; }
+  /// What VNIC `vnic` inherits: the physical link, and the physical MTU or its own when lower.
+  [[nodiscard]] Traits traits(unsigned vnic) const;
+  /// Administrator: the physical MTU (the NIC's WIRE_MAX_FRAME and TX_MAX_FRAME, saved in the
+  /// database and applied again at start). Every VNIC's MTU becomes at most this, each VNIC
+  /// whose MTU changes gets a kMtu event; audited ("set_mtu", VNIC 0). VnicError(kBadArgument)
+  /// outside kMinMtu..kMaxMtu, kNic when the NIC refuses.
+  void set_mtu(std::uint32_t mtu);
+  /// The link interrupt's handler (or a poll, without link_vector): a change of the physical
+  /// link since the last call becomes a kLink event on every VNIC, and is returned. nullopt:
+  /// no change, or a NIC without the link registers.
+  std::optional<LinkChange> service_link(std::chrono::nanoseconds timeout = {});
+  /// The VNIC's events, oldest first; they leave the queue.
+  [[nodiscard]] std::vector<VnicEvent> take_events(unsigned vnic);
+  /// Events that left a full queue untaken.
+  [[nodiscard]] std::uint64_t events_lost(unsigned vnic) const;
+  /// Called with every event as it is queued (to wake a tenant); after take_events it is not.
+  void on_event(std::function<void(unsigned vnic, const VnicEvent&)> fn) {
+    on_event_ = std::move(fn);
+  }
+  /// Frames the VNIC's transmit refused as longer than its MTU (+ kMtuOverhead bytes).
+  [[nodiscard]] std::uint64_t tx_mtu_drops(unsigned vnic) const;
+
  private:
   struct Nic;  // what is applied to the NIC for one VNIC
   Outcome handle(const std::string& who, unsigned vnic, const Request& r, bool admin);
@@ -116,6 +175,8 @@ class VnicManager {
   [[nodiscard]] std::optional<unsigned> free_rxq_base(unsigned vnic, unsigned count) const;
   [[nodiscard]] std::string admin_violation(const VnicState& s, const Permissions& p) const;
   [[nodiscard]] Nic& nic(unsigned vnic) const;
+  [[nodiscard]] std::uint32_t effective_mtu(const VnicState& s) const;
+  void notify(unsigned vnic, VnicEvent::Kind kind, std::uint32_t link_changes = 0);
 
   Driver& drv_;
   FlowTable& ft_;
@@ -123,6 +184,10 @@ class VnicManager {
   VnicStore store_;
   std::map<unsigned, VnicState> state_;  // what the database holds (read at start, kept equal)
   std::map<unsigned, std::unique_ptr<Nic>> nic_;
+  LinkState link_{};
+  std::uint32_t mtu_ = 0;
+  std::uint64_t event_seq_ = 0;
+  std::function<void(unsigned, const VnicEvent&)> on_event_;
 };
 
 }  // namespace nicsim::host::vnic

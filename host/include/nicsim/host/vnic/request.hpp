@@ -51,8 +51,14 @@ struct SetQueues {
   unsigned count = 1;
 };
 
+/// The VNIC's MTU (bytes of IP packet, docs/vnic.md "Traits"): at most the physical NIC's;
+/// 0 = follow the physical NIC's. Its transmit refuses (and counts) longer frames.
+struct SetMtu {
+  std::uint32_t mtu = 0;
+};
+
 using Request = std::variant<SetMac, SetPromiscuous, AddVlan, RemoveVlan, JoinGroup, LeaveGroup,
-                             SetRate, SetQueues>;
+                             SetRate, SetQueues, SetMtu>;
 
 /// The request's name as the audit log spells it ("set_mac", "promiscuous", "add_vlan", ...).
 [[nodiscard]] const char* request_name(const Request& r);

@@ -32,13 +32,14 @@ struct VnicState {
   std::set<MacAddr> groups;
   std::uint64_t rate = 0;  // transmit bytes/s, 0 = unlimited
   unsigned queues = 1;
+  std::uint32_t mtu = 0;  // the tenant's MTU; 0 = the physical NIC's (docs/vnic.md "Traits")
 
   friend bool operator==(const VnicState&, const VnicState&) = default;
 };
 
 class VnicStore {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   /// Opens (creating it when absent) the database at `path` and brings its schema to
   /// kSchemaVersion; checks the file's integrity (PRAGMA quick_check). VnicError(kDatabase)
@@ -58,6 +59,10 @@ class VnicStore {
   void save_permissions(unsigned vport, const Permissions& p);
   /// The VNIC with its VLANs, groups and permissions (the audit log keeps its rows).
   void delete_vnic(unsigned vport);
+
+  /// A NIC-wide setting of the manager ("nic_mtu"); nullopt when never saved.
+  [[nodiscard]] std::optional<std::int64_t> load_setting(const std::string& name);
+  void save_setting(const std::string& name, std::int64_t value);
 
   /// Appends an audit row; returns its id.
   std::int64_t audit(const std::string& tenant, unsigned vnic, const std::string& request,

@@ -22,6 +22,7 @@
 
 #include "nicsim/model/device/counters.hpp"
 #include "nicsim/model/device/host_memory.hpp"
+#include "nicsim/model/device/phy_link.hpp"
 #include "nicsim/model/frame.hpp"
 #include "nicsim/model/parse.hpp"
 #include "nicsim/model/pipeline.hpp"
@@ -35,6 +36,7 @@ struct DeviceConfig {
   std::uint32_t num_txq = 16;      // transmit queues, 1..64
   std::uint32_t num_vectors = 32;  // interrupt vectors, 1..255
   std::uint32_t data_w = 512;      // wire stream width reported in CAPS0 (no effect here)
+  PhyLink link{};                  // the PHY's report from reset on (not a change)
 };
 
 class NicDevice {
@@ -63,6 +65,13 @@ class NicDevice {
   /// The next frame the NIC sent to the wire, in order; nullopt when none.
   [[nodiscard]] std::optional<Frame> wire_tx();
   [[nodiscard]] std::size_t wire_tx_pending() const noexcept { return wire_out_.size(); }
+
+  // --- PHY side (docs/spec.md 12) ---
+  /// The PHY reports `link`: a value other than the current one updates LINK_STATUS, counts
+  /// in LINK_CHANGES and, with LINK_IRQ.ENABLE, raises LINK_IRQ.VECTOR. The same value again
+  /// changes nothing.
+  void set_link(const PhyLink& link);
+  [[nodiscard]] const PhyLink& link() const noexcept { return link_; }
 
   // --- interrupts ---
   void set_interrupt_handler(InterruptHandler handler) { irq_handler_ = std::move(handler); }
@@ -220,6 +229,9 @@ class NicDevice {
   std::uint32_t wire_max_frame_ = 9018;
   std::uint32_t tx_max_frame_ = 9018;
   std::uint32_t tunnel_ports_ = 0x17C112B5;
+  PhyLink link_{};
+  std::uint32_t link_changes_ = 0;
+  std::uint32_t link_irq_ = 0;
   // flow block
   std::uint32_t ft_status_ = 0;
   std::uint32_t ft_handle_ = 0;
