@@ -37,6 +37,14 @@ package nic_fmt_pkg;
   localparam logic [2:0] EXC_REASON_OUTER_SRC = 3'd6;  // the level-0 IP source is not the record's sip (action bit check_osrc)
   localparam logic [2:0] EXC_REASON_TCP_CTL = 3'd7;  // a TCP control copy (SYN, FIN or RST of a flow with tcp_ctl_copy)
 
+  // ---- enum token_verdict: Verdict of the destination-token checker (token_check m_res_reason, docs/rtl-token.md): the first check that fails, in the order of the values; its m_cnt counts verdict v at bits 32*v +: 32.
+  localparam logic [2:0] TOKEN_VERDICT_OK = 3'd0;  // every check passed; the verdict carries the address
+  localparam logic [2:0] TOKEN_VERDICT_BAD_FORMAT = 3'd1;  // version not 1, a reserved bit set, or eni not 1..NUM_ENI
+  localparam logic [2:0] TOKEN_VERDICT_NO_KEY = 3'd2;  // the token's key slot holds no key
+  localparam logic [2:0] TOKEN_VERDICT_BAD_TAG = 3'd3;  // the CMAC tag does not match: forged, altered, or made with another key
+  localparam logic [2:0] TOKEN_VERDICT_ENI_MISMATCH = 3'd4;  // authentic, but issued to another ENI than the one that sent the frame
+  localparam logic [2:0] TOKEN_VERDICT_REPLAY = 3'd5;  // authentic, right ENI, but its seq was seen or is 64 or more below the highest seen
+
   // ---- enum l3_type: Network layer of a frame (flow key byte 1 bits 7:6, receive completion byte 15 bits 1:0).
   localparam logic [1:0] L3_TYPE_NONE = 2'd0;  // not IP
   localparam logic [1:0] L3_TYPE_IPV4 = 2'd1;  // IPv4

@@ -13,11 +13,12 @@
 // from s_tok_* to m_res_* (3 passes of 11, the verdict register). In order (every token
 // takes the same number of clocks through the pipeline).
 //
-// Verdicts (m_res_reason), the first that applies: 1 bad format (version not 1, a reserved
-// bit set, eni not 1..NUM_ENI), 2 no key in the slot, 3 bad tag, 4 eni != s_tok_eni (the
-// ENI that sent the frame), 5 replay (seq seen, or 64 or more below the highest seen); else
-// 0, ok, and m_res_addr is the address (0 for every other verdict). Only ok tokens update
-// their ENI's window. m_cnt counts verdicts (verdict v at bits 32*v +: 32, wrapping).
+// Verdicts (m_res_reason, enum token_verdict of rtl/formats.yaml: nic_fmt_pkg::TOKEN_VERDICT_*),
+// the first that applies: BAD_FORMAT (version not 1, a reserved bit set, eni not 1..NUM_ENI),
+// NO_KEY in the slot, BAD_TAG, ENI_MISMATCH (eni != s_tok_eni, the ENI that sent the frame),
+// REPLAY (seq seen, or 64 or more below the highest seen); else OK, and m_res_addr is the
+// address (0 for every other verdict). Only ok tokens update their ENI's window. m_cnt counts
+// verdicts (verdict v at bits 32*v +: 32, wrapping).
 //
 // Keys: s_key_* loads (or with s_key_clear, clears and zeroes) a slot. The command is taken
 // when the checker is idle (s_key_ready); then no token enters until every token in flight
@@ -78,14 +79,9 @@ module token_check #(
     end
   end
 
-  // Verdicts (docs/rtl-token.md; model::TokenVerdict).
-  localparam logic [2:0] R_OK           = 3'd0;
-  localparam logic [2:0] R_BAD_FORMAT   = 3'd1;
-  localparam logic [2:0] R_NO_KEY       = 3'd2;
-  localparam logic [2:0] R_BAD_TAG      = 3'd3;
-  localparam logic [2:0] R_ENI_MISMATCH = 3'd4;
-  localparam logic [2:0] R_REPLAY       = 3'd5;
-  localparam int NUM_REASONS = 6;
+  // Verdicts: nic_fmt_pkg::TOKEN_VERDICT_* (REPLAY the last); m_res_reason and m_cnt are
+  // sized for them (a wider enum fails Verilator's width check of the port assignments).
+  localparam int NUM_REASONS = 32'(nic_fmt_pkg::TOKEN_VERDICT_REPLAY) + 1;
 
   // Passes through the pipeline.
   localparam logic [1:0] P_CMAC1  = 2'd0;
@@ -311,25 +307,26 @@ module token_check #(
       res_valid_d = out_tok;
       if (out_tok) begin
         if (fmt_bad) begin
-          res_reason_d = R_BAD_FORMAT;
+          res_reason_d = nic_fmt_pkg::TOKEN_VERDICT_BAD_FORMAT;
         end else if (!kok_q[core_m_side.slot]) begin
-          res_reason_d = R_NO_KEY;
+          res_reason_d = nic_fmt_pkg::TOKEN_VERDICT_NO_KEY;
         end else if (!core_m_side.tag_ok) begin
-          res_reason_d = R_BAD_TAG;
+          res_reason_d = nic_fmt_pkg::TOKEN_VERDICT_BAD_TAG;
         end else if (h_eni != core_m_side.src_eni) begin
-          res_reason_d = R_ENI_MISMATCH;
+          res_reason_d = nic_fmt_pkg::TOKEN_VERDICT_ENI_MISMATCH;
         end else if (win_replay) begin
-          res_reason_d = R_REPLAY;
+          res_reason_d = nic_fmt_pkg::TOKEN_VERDICT_REPLAY;
         end else begin
-          res_reason_d = R_OK;
+          res_reason_d = nic_fmt_pkg::TOKEN_VERDICT_OK;
         end
-        res_addr_d = res_reason_d == R_OK ? core_m_block ^ core_m_side.ct : '0;
+        res_addr_d = res_reason_d == nic_fmt_pkg::TOKEN_VERDICT_OK ? core_m_block ^ core_m_side.ct
+                                                                   : '0;
         res_eni_d  = h_eni;
         res_seq_d  = h_seq;
         res_user_d = core_m_side.user;
         cnt_d[32*res_reason_d +: 32] = cnt_q[32*res_reason_d +: 32] + 32'd1;
         for (int e = 0; e < NUM_ENI; e++) begin
-          if (res_reason_d == R_OK && 32'(h_eni) == e + 1) begin
+          if (res_reason_d == nic_fmt_pkg::TOKEN_VERDICT_OK && 32'(h_eni) == e + 1) begin
             if (win_new) begin
               top_d[64*e +: 64] = h_seq;
               bm_d[WIN*e +: WIN] = (h_seq - w_top >= 64'(WIN)) ? 64'd1

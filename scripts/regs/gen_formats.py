@@ -6,7 +6,8 @@ Reads rtl/formats.yaml (the single source of every descriptor, completion, flow-
 table record and key, and of their enumerations; its header comment defines the schema),
 validates it strictly and writes any of:
 
-  --sv  FILE   SystemVerilog package nic_fmt_pkg (committed as rtl/nic_fmt_pkg.sv)
+  --sv  FILE   SystemVerilog package nic_fmt_pkg (committed as rtl/nic_fmt_pkg.sv; without the
+               formats marked `sv: false`, which only host software reads and writes)
   --hpp FILE   C++20 header nicsim/regs/nic_formats.hpp (namespace nicsim::fmt)
   --md  FILE   docs/formats.md
 
@@ -58,7 +59,7 @@ from gen_regs import Ctx, RegsError, _int, _keys, _md_cell, _name, _parse_bits, 
 TOP_KEYS = {"enums", "formats"}
 ENUM_KEYS = {"name", "width", "doc", "values"}
 VALUE_KEYS = {"name", "value", "doc"}
-FORMAT_KEYS = {"name", "title", "size", "order", "doc", "fields", "cpp_name"}
+FORMAT_KEYS = {"name", "title", "size", "order", "doc", "fields", "cpp_name", "sv"}
 FIELD_KEYS = {"name", "bytes", "doc", "type", "endian", "enum", "bits", "default"}
 SUB_KEYS = {"name", "bits", "enum", "doc"}
 LOWER_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -176,9 +177,13 @@ def validate(raw, path):
         if order not in ORDERS:
             ctx.err(where, line, f"'order' must be one of {', '.join(ORDERS)}, not {order!r}")
             order = "host"
+        in_sv = f.get("sv", True)
+        if not isinstance(in_sv, bool):
+            ctx.err(where, line, f"'sv' must be true or false, not {in_sv!r}")
+            in_sv = True
         fmt = {"name": name, "title": _text(ctx, where, line, f, "title"), "size": size,
                "order": order, "doc": _text(ctx, where, line, f, "doc"),
-               "cpp": f.get("cpp_name") or camel(name), "fields": []}
+               "cpp": f.get("cpp_name") or camel(name), "sv": in_sv, "fields": []}
         used = [None] * size
         names = set()
         for fd, fline, fn, fwhere in _entries(ctx, f.get("fields"), where, line, "field",
@@ -365,7 +370,7 @@ def emit_sv(m):
         for v in e["values"]:
             a(f"  localparam logic [{w - 1}:0] {e['name'].upper()}_{v['name']} = {w}'d{v['value']};"
               f"  // {v['doc']}")
-    for fmt in m["formats"]:
+    for fmt in (f for f in m["formats"] if f["sv"]):
         up = fmt["name"].upper()
         a("")
         a(f"  // ---- {fmt['title']} ({fmt['name']}, {fmt['size']} bytes, {fmt['order']} order):"
@@ -717,7 +722,9 @@ def emit_md(m):
         a("")
         a(f"## {fmt['name']}")
         a("")
-        a(f"**{fmt['title']}**, {fmt['size']} bytes, {fmt['order']} order. {fmt['doc']}")
+        host_only = "" if fmt["sv"] else " Host software only: not in `nic_fmt_pkg`."
+        a(f"**{fmt['title']}**, {fmt['size']} bytes, {fmt['order']} order. {fmt['doc']}"
+          f"{host_only}")
         a("")
         a("| bytes | field | bits | type | description |")
         a("|---|---|---|---|---|")

@@ -363,22 +363,20 @@ TEST_F(ZeroCopy, IgnoresBadGuestIndices) {
   GuestMemory vm(w.device(), 1, kGpaBase, kMem);
   GuestRxRing ring(vm, kRing, kLog2);
   ZeroCopyRx shim(drv, 0, vm, kRing, kLog2, {.vport = 1});
-  auto u16 = [&](std::uint64_t off, std::uint16_t v) {
-    auto p = vm.at(kRing + off, 2);
-    p[0] = static_cast<std::uint8_t>(v);
-    p[1] = static_cast<std::uint8_t>(v >> 8);
+  auto u16 = [&](const fmt::IntField& f, std::uint16_t v) {
+    f.put(vm.at(kRing, fmt::guest_rx_ctrl::kBytes), v);
   };
-  u16(guest_ring::kDescProd, 1000);  // more than the ring holds
+  u16(fmt::guest_rx_ctrl::DESC_PROD, 1000);  // more than the ring holds
   shim.service();
   EXPECT_EQ(shim.stats().bad_index, 1u);
   EXPECT_EQ(shim.stats().posted, 0u);
-  u16(guest_ring::kDescProd, 0);
+  u16(fmt::guest_rx_ctrl::DESC_PROD, 0);
   ASSERT_TRUE(ring.post(buf_gpa(0), kBuf));
   shim.service();
   EXPECT_EQ(shim.stats().posted, 1u);
   // Slot 0 is the NIC's. A guest claiming 16 more descriptors: slots 1..15 hold nothing
   // (refused), then the completion ring is full and the pass stops.
-  u16(guest_ring::kDescProd, 17);
+  u16(fmt::guest_rx_ctrl::DESC_PROD, 17);
   shim.service();
   EXPECT_EQ(shim.stats().refused_outside, 15u);
   EXPECT_EQ(shim.stats().bad_index, 1u);
@@ -386,7 +384,7 @@ TEST_F(ZeroCopy, IgnoresBadGuestIndices) {
   shim.service();  // room again: the 17th descriptor would reuse slot 0, still the NIC's
   EXPECT_EQ(shim.stats().bad_index, 2u);
   EXPECT_EQ(shim.stats().posted, 1u);
-  u16(guest_ring::kCqCons, 100);  // read completions never written
+  u16(fmt::guest_rx_ctrl::CQ_CONS, 100);  // read completions never written
   shim.service();
   EXPECT_EQ(shim.stats().bad_index, 4u);
   EXPECT_EQ(shim.queue().outstanding(), 1u);

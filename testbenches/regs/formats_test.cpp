@@ -3,6 +3,7 @@
 // byte tables of docs/spec.md, written out here byte by byte as an independent check.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <stdexcept>
@@ -71,6 +72,35 @@ TEST(Formats, DescriptorsAndTransmitCompletion) {
                                                         0, 0}));
   EXPECT_STREQ(fmt::to_string(fmt::TxStatus::kBadOverride), "bad_override");
   EXPECT_STREQ(fmt::to_string(static_cast<fmt::TxStatus>(9)), "?");
+}
+
+// The zero-copy guest ring's control block (docs/host.md): the layout guest drivers were
+// written against, u16 desc_prod at 0, u16 cq_cons at 4, u32 notify at 8, u32 notify_enable
+// at 12, 64 bytes.
+TEST(Formats, GuestRxControlBlock) {
+  fmt::GuestRxCtrl c;
+  c.desc_prod = 0x1234;
+  c.cq_cons = 0xBEEF;
+  c.notify = 1;
+  c.notify_enable = 0x01020304;
+  std::array<std::uint8_t, 64> want{};
+  const std::array<std::uint8_t, 16> head{0x34, 0x12, 0, 0, 0xEF, 0xBE, 0, 0,
+                                          1,    0,    0, 0, 4,    3,    2, 1};
+  std::copy(head.begin(), head.end(), want.begin());
+  EXPECT_EQ(c.encode(), want);
+  EXPECT_EQ(fmt::GuestRxCtrl::decode(want), c);
+  EXPECT_EQ(fmt::guest_rx_ctrl::kBytes, 64u);
+  EXPECT_EQ(fmt::guest_rx_ctrl::CQ_CONS.get(want), 0xBEEFu);
+  fmt::guest_rx_ctrl::NOTIFY.put(want, 0);
+  EXPECT_EQ(want[8], 0);
+}
+
+TEST(Formats, TokenVerdictCodes) {  // token_check's m_res_reason (docs/rtl-token.md)
+  EXPECT_EQ(static_cast<unsigned>(fmt::TokenVerdict::kOk), 0u);
+  EXPECT_EQ(static_cast<unsigned>(fmt::TokenVerdict::kBadTag), 3u);
+  EXPECT_EQ(static_cast<unsigned>(fmt::TokenVerdict::kReplay), 5u);
+  EXPECT_STREQ(fmt::to_string(fmt::TokenVerdict::kEniMismatch), "eni_mismatch");
+  EXPECT_EQ(fmt::kTokenVerdictWidth, 3u);
 }
 
 TEST(Formats, ActionRecordAsSpec51) {

@@ -106,6 +106,20 @@ class Accepts(unittest.TestCase):
         self.assertIn("static constexpr std::uint16_t kHueMask = 0xCu;", hpp)
         self.assertIn("[[nodiscard]] constexpr Color hue() const noexcept", hpp)
 
+    def test_host_only_format(self):
+        # sv: false keeps a format out of nic_fmt_pkg; C++ and the documentation still have it.
+        text = GOOD.replace("order: network\n", "order: network\n    sv: false\n")
+        rc, err, out = run(text, "sv", "hpp", "md")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("DESC_LEN_LSB", out["sv"])
+        self.assertNotIn("KEY_", out["sv"])
+        self.assertNotIn("key_t", out["sv"])
+        self.assertIn("namespace key {", out["hpp"])
+        self.assertIn("struct Key {", out["hpp"])
+        self.assertIn("## key", out["md"])
+        self.assertIn("Host software only: not in `nic_fmt_pkg`.", out["md"])
+        self.assertEqual(out["md"].count("Host software only"), 1)
+
 
 class Rejects(unittest.TestCase):
     def assertRejects(self, text, *needles):
@@ -162,6 +176,10 @@ class Rejects(unittest.TestCase):
         self.assertRejects(GOOD.replace('{name: port, bytes: "0:1",',
                                         '{name: port, bytes: "0:1", endian: le,'),
                            "'endian' applies to int fields of host-order formats")
+
+    def test_sv_not_bool(self):
+        self.assertRejects(GOOD.replace("order: network\n", "order: network\n    sv: no_rtl\n"),
+                           "format key", "'sv' must be true or false")
 
     def test_unknown_key(self):
         self.assertRejects(GOOD.replace("doc: length}", "doc: length, colour: red}"),

@@ -228,7 +228,7 @@ TEST(RefToken, MadeAndCheckedAsOpenSslMakesThem) {
     const Token t = ossl_token(keys, h, addr);
     ASSERT_EQ(model::make_token(keys, h, addr), t) << "seq " << seq;
     const auto r = chk.check(t, h.eni);
-    ASSERT_EQ(r.verdict, TokenVerdict::ok) << "seq " << seq;
+    ASSERT_EQ(r.verdict, TokenVerdict::kOk) << "seq " << seq;
     EXPECT_EQ(r.addr, addr);
   }
 }
@@ -457,7 +457,7 @@ class TokenBench {
   void check_counters() {
     for (unsigned v = 0; v < model::kTokenVerdicts; ++v) {
       EXPECT_EQ(get_bits(h_->m_cnt, 32 * v, 32), ref_.count(static_cast<TokenVerdict>(v)))
-          << "counter of " << model::to_string(static_cast<TokenVerdict>(v));
+          << "counter of " << fmt::to_string(static_cast<TokenVerdict>(v));
     }
   }
 
@@ -476,7 +476,7 @@ class TokenBench {
     const auto reason = static_cast<TokenVerdict>(m.m_res_reason);
     const std::string at = "token " + std::to_string(e.user) + " (cycle " +
                            std::to_string(h_.cycle()) + ")";
-    EXPECT_EQ(model::to_string(reason), model::to_string(e.r.verdict)) << at;
+    EXPECT_STREQ(fmt::to_string(reason), fmt::to_string(e.r.verdict)) << at;
     EXPECT_EQ(hex(get_bytes_msb<16>(m.m_res_addr, 0)), hex(e.r.addr)) << at;
     EXPECT_EQ(m.m_res_eni, e.r.eni) << at;
     EXPECT_EQ(m.m_res_seq, e.r.seq) << at;
@@ -524,7 +524,7 @@ TEST(TokenCheck, GoodTokensDecryptBackToBack) {
     b.send(ossl_token(slot == 0 ? k0 : k1, h, random_addr(rng)), eni);
   }
   b.finish();
-  EXPECT_EQ(b.count(TokenVerdict::ok), static_cast<std::uint64_t>(n));
+  EXPECT_EQ(b.count(TokenVerdict::kOk), static_cast<std::uint64_t>(n));
   b.check_counters();
   // One token per 3 clocks, every token 34 clocks from its handshake to its verdict.
   ASSERT_EQ(b.accept_cycles.size(), static_cast<std::size_t>(n));
@@ -557,8 +557,8 @@ TEST(TokenCheck, ForgedTokensFailEveryBitOfCiphertextAndTag) {
   // After all of that, the window is untouched: the same sequence numbers, authentic, pass.
   for (std::uint64_t s = 1; s <= 10; ++s) b.send(ossl_token(k, {.eni = 3, .seq = s}, {}), 3);
   b.finish();
-  EXPECT_EQ(b.count(TokenVerdict::bad_tag), 256U + 80U);
-  EXPECT_EQ(b.count(TokenVerdict::ok), 10U);
+  EXPECT_EQ(b.count(TokenVerdict::kBadTag), 256U + 80U);
+  EXPECT_EQ(b.count(TokenVerdict::kOk), 10U);
   b.check_counters();
 }
 
@@ -587,9 +587,9 @@ TEST(TokenCheck, WrongKeyNoKeyAndClearedSlot) {
   b.key(0, k);
   b.send(ossl_token(k, {.eni = 1, .seq = 8}, {}), 1);
   b.finish();
-  EXPECT_EQ(b.count(TokenVerdict::no_key), 3U);
-  EXPECT_EQ(b.count(TokenVerdict::bad_tag), 2U);
-  EXPECT_EQ(b.count(TokenVerdict::ok), 3U);
+  EXPECT_EQ(b.count(TokenVerdict::kNoKey), 3U);
+  EXPECT_EQ(b.count(TokenVerdict::kBadTag), 2U);
+  EXPECT_EQ(b.count(TokenVerdict::kOk), 3U);
   b.check_counters();
 }
 
@@ -632,17 +632,17 @@ TEST(TokenCheck, ReplayedStolenAndMalformed) {
   b.send(ossl_token(k, {.eni = 0, .seq = 1}, {}), 0);
   b.send(ossl_token(k, {.eni = kNumEni + 1, .seq = 1}, {}), kNumEni + 1);
   b.finish();
-  EXPECT_EQ(b.count(TokenVerdict::ok), 9U);
-  EXPECT_EQ(b.count(TokenVerdict::replay), 5U);
-  EXPECT_EQ(b.count(TokenVerdict::eni_mismatch), 1U);
-  EXPECT_EQ(b.count(TokenVerdict::bad_format), 5U);
+  EXPECT_EQ(b.count(TokenVerdict::kOk), 9U);
+  EXPECT_EQ(b.count(TokenVerdict::kReplay), 5U);
+  EXPECT_EQ(b.count(TokenVerdict::kEniMismatch), 1U);
+  EXPECT_EQ(b.count(TokenVerdict::kBadFormat), 5U);
   // Clearing ENI 2's window takes its sequence numbers again, and no other ENI's.
   b.clear_window(2);
   b.send(t100, 2);         // ok again
   b.send(tok(5, 100), 5);  // still a replay
   b.finish();
-  EXPECT_EQ(b.count(TokenVerdict::ok), 10U);
-  EXPECT_EQ(b.count(TokenVerdict::replay), 6U);
+  EXPECT_EQ(b.count(TokenVerdict::kOk), 10U);
+  EXPECT_EQ(b.count(TokenVerdict::kReplay), 6U);
   b.check_counters();
 }
 
@@ -694,12 +694,12 @@ TEST(TokenCheck, RandomMixUnderBackPressureWithKeyRotation) {
     b.finish();
     b.check_counters();
     for (unsigned v = 0; v < model::kTokenVerdicts; ++v) {
-      if (v == static_cast<unsigned>(TokenVerdict::no_key) ||
-          v == static_cast<unsigned>(TokenVerdict::bad_format)) {
+      if (v == static_cast<unsigned>(TokenVerdict::kNoKey) ||
+          v == static_cast<unsigned>(TokenVerdict::kBadFormat)) {
         continue;
       }
       EXPECT_GT(b.count(static_cast<TokenVerdict>(v)), 0U)
-          << "no " << model::to_string(static_cast<TokenVerdict>(v)) << " verdict in the mix";
+          << "no " << fmt::to_string(static_cast<TokenVerdict>(v)) << " verdict in the mix";
     }
   }
 }

@@ -12,22 +12,10 @@ namespace nicsim::host {
 
 namespace {
 
-constexpr std::uint64_t kDesc = fmt::RxDesc::kBytes, kCpl = fmt::RxCpl::kBytes;
+namespace ctrl = fmt::guest_rx_ctrl;  // the ring's control block
 
-std::uint16_t load_u16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
-}
-std::uint32_t load_u32(const std::uint8_t* p) {
-  return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 |
-         std::uint32_t{p[3]} << 24;
-}
-void store_u16(std::uint8_t* p, std::uint16_t v) {
-  p[0] = static_cast<std::uint8_t>(v);
-  p[1] = static_cast<std::uint8_t>(v >> 8);
-}
-void store_u32(std::uint8_t* p, std::uint32_t v) {
-  for (unsigned i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
-}
+constexpr std::uint64_t kDesc = fmt::RxDesc::kBytes, kCpl = fmt::RxCpl::kBytes;
+constexpr std::uint64_t kCtrl = ctrl::kBytes;  // the descriptors follow it
 
 /// The phase of completion number c on a ring of 2^log2 entries (as the NIC's, spec 7.1).
 bool phase_of(std::uint16_t c, unsigned log2) { return ((c >> log2) & 1) == 0; }
@@ -97,20 +85,20 @@ bool GuestRxRing::post(std::uint64_t buf_gpa, std::uint32_t len) {
   const unsigned slot = prod_ & (size() - 1);
   if (busy_[slot]) return false;
   fmt::RxDesc{buf_gpa, len}.encode(
-      mem_->at(gpa_ + guest_ring::kCtrlBytes + slot * kDesc, kDesc));
+      mem_->at(gpa_ + kCtrl + slot * kDesc, kDesc));
   busy_[slot] = true;
   buf_of_slot_[slot] = buf_gpa;
   len_of_slot_[slot] = len;
   ++prod_;
   ++outstanding_;
   std::atomic_thread_fence(std::memory_order_release);  // the descriptor before the index
-  store_u16(mem_->at(gpa_ + guest_ring::kDescProd, 2).data(), prod_);
+  ctrl::DESC_PROD.put(mem_->at(gpa_, kCtrl), prod_);
   return true;
 }
 
 std::vector<GuestCompletion> GuestRxRing::poll(unsigned max) {
   std::vector<GuestCompletion> out;
-  const std::uint64_t cq = gpa_ + guest_ring::kCtrlBytes + std::uint64_t{size()} * kDesc;
+  const std::uint64_t cq = gpa_ + kCtrl + std::uint64_t{size()} * kDesc;
   while (out.size() < max) {
     const auto e = mem_->at(cq + (cq_cons_ & (size() - 1)) * kCpl, kCpl);
     if ((fmt::rx_cpl::PHASE.load(e.data()) != 0) != phase_of(cq_cons_, log2_)) break;
@@ -127,19 +115,19 @@ std::vector<GuestCompletion> GuestRxRing::poll(unsigned max) {
     ++cq_cons_;
     out.push_back(c);
   }
-  if (!out.empty()) store_u16(mem_->at(gpa_ + guest_ring::kCqCons, 2).data(), cq_cons_);
+  if (!out.empty()) ctrl::CQ_CONS.put(mem_->at(gpa_, kCtrl), cq_cons_);
   return out;
 }
 
 bool GuestRxRing::take_notification() {
-  std::uint8_t* p = mem_->at(gpa_ + guest_ring::kNotify, 4).data();
-  const bool set = load_u32(p) != 0;
-  store_u32(p, 0);
+  const auto c = mem_->at(gpa_, kCtrl);
+  const bool set = ctrl::NOTIFY.get(c) != 0;
+  ctrl::NOTIFY.put(c, 0);
   return set;
 }
 
 void GuestRxRing::enable_notifications(bool on) {
-  store_u32(mem_->at(gpa_ + guest_ring::kNotifyEnable, 4).data(), on ? 1 : 0);
+  ctrl::NOTIFY_ENABLE.put(mem_->at(gpa_, kCtrl), on ? 1 : 0);
 }
 
 // ---- ZeroCopyRx -----------------------------------------------------------------------------
@@ -216,7 +204,7 @@ std::size_t ZeroCopyRx::service() {
 }
 
 void ZeroCopyRx::release_quota() {
-  const std::uint16_t cons = load_u16(mem_->at(ring_gpa_ + guest_ring::kCqCons, 2).data());
+  const auto cons = static_cast<std::uint16_t>(ctrl::CQ_CONS.get(mem_->at(ring_gpa_, kCtrl)));
   const auto read = static_cast<std::uint16_t>(cons - cq_acked_);
   if (read > static_cast<std::uint16_t>(cq_prod_ - cq_acked_)) {  // beyond what was written
     ++stats_.bad_index;
@@ -236,14 +224,14 @@ void ZeroCopyRx::release_quota() {
 
 void ZeroCopyRx::take_guest_descriptors() {
   const unsigned n = 1u << log2_;
-  const std::uint16_t prod = load_u16(mem_->at(ring_gpa_ + guest_ring::kDescProd, 2).data());
+  const auto prod = static_cast<std::uint16_t>(ctrl::DESC_PROD.get(mem_->at(ring_gpa_, kCtrl)));
   const auto avail = static_cast<std::uint16_t>(prod - desc_cons_);
   if (avail > n) {  // the guest claims more than its ring holds: take nothing
     ++stats_.bad_index;
     return;
   }
   std::atomic_thread_fence(std::memory_order_acquire);
-  const std::uint64_t descs = ring_gpa_ + guest_ring::kCtrlBytes;
+  const std::uint64_t descs = ring_gpa_ + kCtrl;
   for (unsigned k = 0; k < avail; ++k) {
     // Every completion must have room: written and unread ones plus those in flight.
     if (static_cast<std::uint16_t>(cq_prod_ - cq_acked_) + in_flight_ >= n) break;
@@ -300,7 +288,7 @@ void ZeroCopyRx::complete(fmt::RxCpl cpl, std::uint16_t slot, std::uint32_t quot
   const unsigned pos = cq_prod_ & (n - 1);
   cpl.slot = slot;
   cpl.set_phase(phase_of(cq_prod_, log2_));
-  const std::uint64_t cq = ring_gpa_ + guest_ring::kCtrlBytes + std::uint64_t{n} * kDesc;
+  const std::uint64_t cq = ring_gpa_ + kCtrl + std::uint64_t{n} * kDesc;
   std::atomic_thread_fence(std::memory_order_release);  // the frame before its completion
   cpl.encode(mem_->at(cq + pos * kCpl, kCpl));
   quota_of_cq_[pos] = quota_len;
@@ -310,10 +298,10 @@ void ZeroCopyRx::complete(fmt::RxCpl cpl, std::uint16_t slot, std::uint32_t quot
 }
 
 void ZeroCopyRx::notify() {
-  std::uint8_t* c = mem_->at(ring_gpa_, guest_ring::kCtrlBytes).data();
-  if (load_u32(c + guest_ring::kNotifyEnable) == 0) return;
+  const auto c = mem_->at(ring_gpa_, kCtrl);
+  if (ctrl::NOTIFY_ENABLE.get(c) == 0) return;
   std::atomic_thread_fence(std::memory_order_release);  // the completions before the flag
-  store_u32(c + guest_ring::kNotify, 1);
+  ctrl::NOTIFY.put(c, 1);
   ++stats_.notifications;
   if (on_notify_) on_notify_();
 }

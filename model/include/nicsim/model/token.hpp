@@ -19,8 +19,9 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <string_view>
 #include <vector>
+
+#include "nicsim/regs/nic_formats.hpp"
 
 namespace nicsim::model {
 
@@ -151,28 +152,10 @@ class Aes128 {
 inline constexpr std::size_t kTokenBytes = 48;
 using Token = std::array<std::uint8_t, kTokenBytes>;
 
-/// The verdict codes of token_check's m_res_reason.
-enum class TokenVerdict : std::uint8_t {
-  ok = 0,
-  bad_format = 1,    // version not 1, a reserved bit set, eni not 1..num_eni
-  no_key = 2,        // the token's key slot holds no key
-  bad_tag = 3,       // forged, altered or made with another key
-  eni_mismatch = 4,  // authentic, issued to another ENI than the sender
-  replay = 5,        // authentic, seen before or too old for the window
-};
-inline constexpr unsigned kTokenVerdicts = 6;
-
-[[nodiscard]] constexpr std::string_view to_string(TokenVerdict v) noexcept {
-  switch (v) {
-    case TokenVerdict::ok: return "ok";
-    case TokenVerdict::bad_format: return "bad_format";
-    case TokenVerdict::no_key: return "no_key";
-    case TokenVerdict::bad_tag: return "bad_tag";
-    case TokenVerdict::eni_mismatch: return "eni_mismatch";
-    case TokenVerdict::replay: return "replay";
-  }
-  return "?";
-}
+/// The verdict codes of token_check's m_res_reason: enum token_verdict of rtl/formats.yaml
+/// (fmt::to_string names them). kTokenVerdicts: how many (kReplay is the last).
+using TokenVerdict = fmt::TokenVerdict;
+inline constexpr unsigned kTokenVerdicts = static_cast<unsigned>(TokenVerdict::kReplay) + 1;
 
 /// The clear header H, bytes 0..15 of a token.
 struct TokenHeader {
@@ -260,7 +243,7 @@ class TokenWindow {
 class TokenChecker {
  public:
   struct Result {
-    TokenVerdict verdict = TokenVerdict::bad_format;
+    TokenVerdict verdict = TokenVerdict::kBadFormat;
     AesBlock addr{};  // the destination for ok; zero otherwise
     std::uint16_t eni = 0;
     std::uint64_t seq = 0;
@@ -283,7 +266,7 @@ class TokenChecker {
     r.seq = h.seq;
     r.verdict = verdict(token, h, src_eni);
     ++counts_[static_cast<unsigned>(r.verdict)];
-    if (r.verdict != TokenVerdict::ok) return r;
+    if (r.verdict != TokenVerdict::kOk) return r;
     windows_[h.eni - 1].accept(h.seq);
     const AesBlock ks = Aes128(slots_[h.slot & 1]->enc).encrypt(h.encode());
     for (std::size_t i = 0; i < 16; ++i) r.addr[i] = token[16 + i] ^ ks[i];
@@ -299,17 +282,17 @@ class TokenChecker {
                        std::uint16_t src_eni) const {
     if (h.version != 1 || (h.slot & 0xfe) != 0 || h.reserved != 0 || h.eni == 0 ||
         h.eni > windows_.size()) {
-      return TokenVerdict::bad_format;
+      return TokenVerdict::kBadFormat;
     }
     const auto& keys = slots_[h.slot & 1];
-    if (!keys) return TokenVerdict::no_key;
+    if (!keys) return TokenVerdict::kNoKey;
     const AesBlock tag = cmac(Aes128(keys->mac), token.first<32>());
     bool same = true;
     for (std::size_t i = 0; i < 16; ++i) same = same && tag[i] == token[32 + i];
-    if (!same) return TokenVerdict::bad_tag;
-    if (h.eni != src_eni) return TokenVerdict::eni_mismatch;
-    if (windows_[h.eni - 1].replay(h.seq)) return TokenVerdict::replay;
-    return TokenVerdict::ok;
+    if (!same) return TokenVerdict::kBadTag;
+    if (h.eni != src_eni) return TokenVerdict::kEniMismatch;
+    if (windows_[h.eni - 1].replay(h.seq)) return TokenVerdict::kReplay;
+    return TokenVerdict::kOk;
   }
 
   std::array<std::optional<TokenKeys>, 2> slots_{};

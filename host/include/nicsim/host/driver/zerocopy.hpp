@@ -19,8 +19,9 @@
 // steering), and that queue only ever holds this VM's buffers.
 //
 // The guest ring (in guest memory, at `ring_gpa`, 64-byte aligned):
-//   +0   control block, 64 bytes: u16 desc_prod (guest), u16 cq_cons at +4 (guest),
-//        u32 notify at +8 (shim sets 1, guest clears), u32 notify_enable at +12 (guest)
+//   +0   control block, format guest_rx_ctrl (rtl/formats.yaml, docs/formats.md; C++
+//        fmt::guest_rx_ctrl): desc_prod and cq_cons (guest), notify (shim sets 1, guest
+//        clears), notify_enable (guest)
 //   +64  2^log2 descriptors, the NIC's rx_desc layout with a guest-physical buf_addr
 //   then 2^log2 completions, the NIC's rx_cpl layout: `slot` the guest descriptor's ring
 //        slot, `phase` 1 on the first pass over the ring (flipping on every wrap), every
@@ -75,13 +76,12 @@ class GuestMemory {
   DmaRegion mem_;
 };
 
-/// The guest ring's control block and layout (see the file comment).
+/// The guest ring's layout (see the file comment; its control block is fmt::guest_rx_ctrl).
 namespace guest_ring {
-inline constexpr std::uint64_t kCtrlBytes = 64;
-inline constexpr std::uint64_t kDescProd = 0, kCqCons = 4, kNotify = 8, kNotifyEnable = 12;
 /// Bytes of a ring of 2^log2 entries: control block, descriptors, completions.
 [[nodiscard]] constexpr std::uint64_t bytes(unsigned log2) {
-  return kCtrlBytes + (std::uint64_t{1} << log2) * (fmt::RxDesc::kBytes + fmt::RxCpl::kBytes);
+  return fmt::guest_rx_ctrl::kBytes +
+         (std::uint64_t{1} << log2) * (fmt::RxDesc::kBytes + fmt::RxCpl::kBytes);
 }
 }  // namespace guest_ring
 
