@@ -3,7 +3,7 @@
 """Makes the mutants of a design: one netlist holding all of them, a drop-in for its top.
 
 Yosys elaborates TOP from SOURCES with the given parameters (read_verilog -sv, chparam,
-hierarchy, proc), samples N mutations spread over its modules and source lines (`mutate -list
+hierarchy, proc, opt -full, memory -nomap), samples N mutations spread over its modules and source lines (`mutate -list
 N -seed S`: a bit of a cell's port inverted, stuck at 0 or 1, or replaced by its XOR with
 another bit of the same signal) and applies all of them to one design, mutant ID active when
 `mutsel` equals ID (`mutate -ctrl mutsel 16 ID ...`; 0: none), written by `write_verilog`.
@@ -133,7 +133,11 @@ def main() -> int:
             f.write(f"read_verilog -sv {' '.join(a.sources)}\n")
             if chparam:
                 f.write(f"chparam {chparam} {a.top}\n")
-            f.write(f"hierarchy -check -top {a.top}\nproc\nopt_clean\nwrite_rtlil {il}\n"
+            # opt -full and memory -nomap before the sample: nic_top's netlist half the cells
+            # (15,418 of 31,898) and a third of the Verilog, and memories written back as
+            # arrays with word writes instead of one conditional write per bit.
+            f.write(f"hierarchy -check -top {a.top}\nproc\nopt -full -nodffe -nosdff\nmemory -nomap\n"
+                    f"opt_clean\nwrite_rtlil {il}\n"
                     f"mutate -list {a.sample + 1} -seed {a.seed} -none -o {ys}\n")
         yosys(script, os.path.join(a.out, "list.log"))
         lines = open(ys, encoding="utf-8").read().splitlines()
