@@ -96,7 +96,13 @@ def postprocess(text: str, top: str, top_sv: str, params: list) -> tuple:
     if not any(re.match(r"module\s+" + re.escape(top) + r"\s*#", c) for c in out):
         raise SystemExit(f"mutation-netlist: Yosys wrote no module {top}")
     out.append(MUTSEL_MODULE)
-    return "".join(out), mutated
+    # Verilator reads at most 40,000 tokens a line; Yosys writes a wide concatenation on one
+    # (67,004 characters in crc32_key after opt). A space after a comma becomes a newline:
+    # whitespace for whitespace, so no token changes (an escaped identifier ends at either).
+    lines = []
+    for line in "".join(out).split("\n"):
+        lines.append(line.replace(", ", ",\n") if len(line) > 4000 else line)
+    return "\n".join(lines), mutated
 
 
 def yosys(script: str, log: str) -> None:
