@@ -109,8 +109,9 @@ function(nicsim_verilate_block target)
     VERILATOR_ARGS ${_lint} ${_g} --no-timing -O3 --x-assign fast --x-initial fast
     ${_nicsim_verilator_extra} ${A_VERILATOR_ARGS})
   if(A_NETLIST)
-    # Yosys' netlist of nic_top Verilates to ~110 MB of C++: -O1 without debug information
-    # compiles it in a third of the time of -O2 -g, for a model that runs about as fast.
+    # Yosys' netlist of nic_top Verilates to tens of MB of C++ (the first one, with tracing:
+    # 176 MB, ~40 minutes at -O2 -g on two busy cores): -O1 without debug information keeps
+    # the build short (the model's speed at -O1 against -O2 is not measured).
     target_compile_options(${target} PRIVATE -O1 -g0)
   endif()
   target_compile_definitions(${target} PUBLIC
