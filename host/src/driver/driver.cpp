@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <sstream>
+#include <string_view>
 
 #include "nicsim/regs/nic_formats.hpp"
 #include "nicsim/regs/nic_regs.hpp"
@@ -390,9 +391,16 @@ std::string to_string(const LinkState& s) {
 
 namespace {
 const char* const kLinkFeature = "link status (nic block 3.1)";
+
+/// Whether `v` is a value the generated enum defines (its name is "?" otherwise): reserved
+/// speed and media codes read as unknown (docs/spec.md 12).
+template <class E>
+bool defined(E v) {
+  return std::string_view(fmt::to_string(v)) != "?";
+}
 }  // namespace
 
-LinkState Driver::link() {
+std::uint32_t Driver::link_base() {
   const std::uint32_t nb = base(Block::kNic, kLinkFeature);
   if (!features_.link_status) {
     throw DriverError(DriverErrc::kMissingBlock,
@@ -400,46 +408,45 @@ LinkState Driver::link() {
                           std::to_string(block(Block::kNic).version >> 16) + "." +
                           std::to_string(block(Block::kNic).version & 0xFFFFu));
   }
-  const std::uint32_t v = rd(nb + R::nic::LINK_STATUS);
+  return nb;
+}
+
+LinkState Driver::link() {
+  const std::uint32_t v = rd(link_base() + R::nic::LINK_STATUS);
   LinkState s;
   s.up = R::nic::LINK_STATUS_UP.get(v) != 0;
-  const std::uint32_t speed = R::nic::LINK_STATUS_SPEED.get(v);
-  const std::uint32_t media = R::nic::LINK_STATUS_MEDIA.get(v);
-  // Reserved codes (a newer PHY side): unknown, as the spec says.
-  if (speed <= static_cast<std::uint32_t>(fmt::LinkSpeed::kG400)) {
-    s.speed = static_cast<fmt::LinkSpeed>(speed);
-  }
-  if (media <= static_cast<std::uint32_t>(fmt::LinkMedia::kVirtual)) {
-    s.media = static_cast<fmt::LinkMedia>(media);
-  }
+  const auto speed = static_cast<fmt::LinkSpeed>(R::nic::LINK_STATUS_SPEED.get(v));
+  const auto media = static_cast<fmt::LinkMedia>(R::nic::LINK_STATUS_MEDIA.get(v));
+  if (defined(speed)) s.speed = speed;
+  if (defined(media)) s.media = media;
   return s;
 }
 
 void Driver::enable_link_interrupt(unsigned vector) {
-  (void)link();  // the feature check
+  const std::uint32_t nb = link_base();
   if (vector >= features_.num_vectors) {
     throw DriverError(DriverErrc::kBadArgument,
                       "link interrupt vector " + std::to_string(vector) + " >= " +
                           std::to_string(features_.num_vectors) + " vectors");
   }
-  wr(block(Block::kNic).base + R::nic::LINK_IRQ,
+  wr(nb + R::nic::LINK_IRQ,
      R::nic::LINK_IRQ_ENABLE.put(R::nic::LINK_IRQ_VECTOR.put(0, vector), 1));
   link_vector_ = vector;
   flush_writes();
 }
 
 void Driver::disable_link_interrupt() {
-  wr(base(Block::kNic, kLinkFeature) + R::nic::LINK_IRQ, 0);
+  wr(link_base() + R::nic::LINK_IRQ, 0);
   link_vector_.reset();
   flush_writes();
 }
 
 std::optional<LinkChange> Driver::service_link(std::chrono::nanoseconds timeout) {
-  (void)link();  // the feature check
+  const std::uint32_t nb = link_base();
   if (link_vector_) (void)dev_->wait_interrupt(*link_vector_, timeout);
   // LINK_CHANGES before LINK_STATUS: a change between the two reads is seen again next time
   // (the count moved on), never lost.
-  const std::uint32_t changes = rd(block(Block::kNic).base + R::nic::LINK_CHANGES);
+  const std::uint32_t changes = rd(nb + R::nic::LINK_CHANGES);
   if (changes == link_changes_seen_) return std::nullopt;
   LinkChange c{.before = link_seen_, .now = link(), .changes = changes - link_changes_seen_};
   link_seen_ = c.now;

@@ -180,6 +180,9 @@ class Driver {
   Device* dev_;
   std::array<BlockInfo, static_cast<unsigned>(Block::kCount)> blocks_{};
   std::vector<BlockInfo> unknown_;
+  // The nic block's base; DriverError(kMissingBlock) on a NIC without the link registers
+  // (a check without a register read).
+  std::uint32_t link_base();
   // The link as last reported by link() / service_link(), and LINK_CHANGES then.
   LinkState link_seen_{};
   std::uint32_t link_changes_seen_ = 0;
