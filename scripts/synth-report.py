@@ -122,12 +122,28 @@ def main(argv):
             stack.pop()
         return memo[bit]
 
+    # Path ends: the inputs of sequential cells and the output ports (a bit that drives
+    # nothing, e.g. the unused carry out of an adder's last CARRY4, ends no path). Of those,
+    # the deepest by LUT levels, ties broken by logic levels (a path's LUT count does not grow
+    # through carry and MUXF cells).
+    ends = set()
+    for c in cells.values():
+        if kind(c["type"]) == "seq":
+            for p, bits in c["connections"].items():
+                if c["port_directions"][p] == "input":
+                    ends.update(b for b in bits if isinstance(b, int))
+    for p in top.get("ports", {}).values():
+        if p.get("direction") == "output":
+            ends.update(b for b in p["bits"] if isinstance(b, int))
     lut_levels = logic_levels = 0
+    end_l_g = 0
     end_l = end_g = None
     for b in drivers:
+        if b not in ends:
+            continue
         l, g, _, _ = depth(b)
-        if end_l is None or l > lut_levels:
-            lut_levels, end_l = l, b
+        if end_l is None or (l, g) > (lut_levels, end_l_g):
+            lut_levels, end_l_g, end_l = l, g, b
         if end_g is None or g > logic_levels:
             logic_levels, end_g = g, b
 
@@ -192,6 +208,17 @@ def main(argv):
                     rows.append([cells[name]["type"], src, 1, net])
             for t, src, n, net in rows:
                 print(f"#   {n:4d} x {t:7s} {src}{', net ' + net if net else ''}")
+            # The end point: the named net the last cell drives, else the sequential cell it
+            # feeds.
+            end_name = bit_name.get(end, "")
+            if not end_name:
+                for cname, c in cells.items():
+                    if kind(c["type"]) == "seq" and any(
+                            end in bits for p, bits in c["connections"].items()
+                            if c["port_directions"][p] == "input"):
+                        end_name = f"{c['type']} {cname}"
+                        break
+            print(f"#   to {end_name or '?'}")
     return 1 if too_deep else 0
 
 

@@ -30,7 +30,8 @@ def cell(ctype, ins, outs, src=""):
 
 def netlist():
     # Bits: 2 = port in, 3 = q of FD a, 4..7 = the path, 8 = d of FD b,
-    # 10..11 = a loop of two LUTs, 12 = a short side path.
+    # 10..11 = a loop of two LUTs, 12 = a short side path, 20..23 = four LUTs that end in
+    # nothing (as the unused carry out of an adder does): no path ends there.
     cells = {
         "fd_a": cell("FDRE", [2], [3]),
         "lut_1": cell("LUT2", [3, 2], [4], "/x/rtl/blk.sv:10.1-10.9"),
@@ -44,6 +45,10 @@ def netlist():
         "side": cell("LUT1", [3], [12]),
         "ram": cell("RAMB36E2", [12], [13]),
         "ram18": cell("RAMB18E2", [12], [14]),
+        "dangle_1": cell("LUT1", [3], [20]),
+        "dangle_2": cell("LUT1", [20], [21]),
+        "dangle_3": cell("LUT1", [21], [22]),
+        "dangle_4": cell("LUT1", [22], [23]),
     }
     nets = {
         "in_p": {"bits": [2], "hide_name": 0},
@@ -76,12 +81,15 @@ def main():
         rc, out, err = run(path)
         figures = dict(l.split()[:2] for l in out.splitlines() if l.startswith("synth_"))
         check("exit 0", rc == 0, err)
-        check("LUT count (LUT1..6, incl. the loop)", figures.get("synth_luts") == "6", out)
+        check("LUT count (LUT1..6, incl. the loop and the dangling LUTs)",
+              figures.get("synth_luts") == "10", out)
         check("FF count", figures.get("synth_ffs") == "2", out)
         check("BRAM36 (RAMB18 counts half)", figures.get("synth_bram36") == "1.5", out)
         # fd_a -> lut_1 -> carry -> lut_2 -> lut_3 -> mux -> fd_b: 3 LUTs, 5 logic cells;
-        # the loop (LUT2 from fd_b, LUT1) adds at most 2 LUTs and is cut, not followed forever.
-        check("LUT levels", figures.get("synth_lut_levels") == "3", out)
+        # the loop (LUT2 from fd_b, LUT1) adds at most 2 LUTs and is cut, not followed forever;
+        # the 4 LUTs that drive nothing end no path.
+        check("LUT levels (the paths that end in a register or port)",
+              figures.get("synth_lut_levels") == "3", out)
         check("logic levels", figures.get("synth_logic_levels") == "5", out)
 
         rc, out, _ = run(path, "--path")
@@ -91,6 +99,8 @@ def main():
               any("/x/rtl/blk.sv:11.1-11.9" in l for l in lines), out)
         check("--path: cells of one source line folded",
               any(l.split()[1] == "2" and "blk.sv:12.1" in l for l in lines), out)
+        check("--path: names the end (the register the last cell feeds)",
+              any("to FDRE fd_b" in l for l in lines), out)
 
         rc, _, err = run(path, "--max-lut-levels=2")
         check("bound below the depth fails", rc == 1 and "3 LUT levels" in err, f"rc {rc} {err}")
