@@ -7,12 +7,13 @@
 //
 //   s_meta (action record + parse of the level the edits act on, decap length, frame length,
 //   h1, encap template; one per frame)
-//      |--> action_hdr_calc --overlays--------------------+
-//      |--> action_encap_hdr --header--> [hdr FIFO] ------|-----------------------------+
-//                                                         v                             v
-//   s_axis --> axis_byte_strip --> [s1: beat, overlays] --> patch lanes --> [s2] -->
-//   (decap: drop decap_len bytes)     action_vlan_shift --> axis_byte_prepend --> axis_pipe_reg
-//                                                           (encap header)        --> m_axis
+//      |--> action_hdr_calc --overlays, checksum sums--+
+//      |--> action_encap_hdr --header--> [hdr FIFO] ---|-----------------------------------+
+//                                                      v                                   v
+//   s_axis --> axis_byte_strip --> action_csum_fold --> [s1: beat, overlays] --> patch lanes
+//   (decap: drop decap_len bytes)    --> [s2] --> action_vlan_shift --> axis_byte_prepend -->
+//                                                                     (encap header)
+//                                                 axis_pipe_reg --> m_axis
 //
 // s_meta is taken with the first beat of its frame (s_meta_ready is high in that clock only).
 // s_meta_info describes the level the edits act on (level 1 after a decap, else level 0), with
@@ -70,6 +71,8 @@ module action_edit #(
   end
 
   localparam int OVL_W   = 16*8 + 16 + 40*8 + 40 + 18*8 + 18 + 8 + 8 + 2 + 16;
+  localparam int CS_W    = 20 + 1 + 20 + 20 + 19 + 1 + 1 + 5;  // action_hdr_calc's sums
+  localparam int SB_W    = CS_W + OVL_W;              // the strip's side band
   localparam int HDR_B   = nic_pkg::ENC_HDR_MAX;
   localparam int HLEN_W  = 7;
   localparam int FIFO_W  = HLEN_W + 8*HDR_B;
@@ -87,18 +90,30 @@ module action_edit #(
   logic [39:0]              calc_l3_msk;
   logic [18*8-1:0]          calc_l4_ovl;
   logic [17:0]              calc_l4_msk;
-  logic [OVL_W-1:0]         calc_ovl;
+  logic [19:0]              calc_ip_sum;
+  logic                     calc_ip_place;
+  logic [19:0]              calc_l4_sum_sip, calc_l4_sum_dip;
+  logic [18:0]              calc_l4_sum_rest;
+  logic                     calc_l4_place, calc_l4_udp;
+  logic [4:0]               calc_l4_off;
+  logic [SB_W-1:0]          calc_sb;
 
   // Encap header of the frame at s_meta.
   logic                     meta_decap, meta_encap;
-  logic [15:0]              inner_len;
+  logic [15:0]              inner_len, vlan_adj;
   logic [8*HDR_B-1:0]       enc_hdr;
   logic [6:0]               enc_len;
+  // The encap header is built in action_encap_hdr's register stage and written to the FIFO a
+  // clock after s_meta (eh_valid), so the length arithmetic and the IPv4 checksum are not one
+  // path with the parse fields of s_meta.
+  logic                     eh_valid;
+  logic                     eh_encap_q;
 
   // Header FIFO (reset: pointers).
   logic [FIFO_W-1:0]        fifo_mem [1 << FIFO_AW];
   logic [FIFO_AW:0]         fifo_wp_q, fifo_rp_q;
   logic                     fifo_full, fifo_empty, fifo_push, fifo_pop;
+  logic [FIFO_AW:0]         fifo_used;              // entries + the staged header
   logic [FIFO_W-1:0]        fifo_head;
 
   // Control state (reset).
@@ -140,7 +155,25 @@ module action_edit #(
   logic                     st_tvalid;
   logic                     st_tlast;
   logic [USER_W-1:0]        st_tuser;
-  logic [OVL_W-1:0]         st_sb;
+  logic [SB_W-1:0]          st_sb;
+  // The strip's side band, unpacked, and the overlays with the checksums (action_csum_fold).
+  logic [CS_W-1:0]          st_cs;
+  logic [OVL_W-1:0]         st_ovl_raw, st_ovl;
+  logic [19:0]              st_ip_sum;
+  logic                     st_ip_place;
+  logic [19:0]              st_l4_sum_sip, st_l4_sum_dip;
+  logic [18:0]              st_l4_sum_rest;
+  logic                     st_l4_place, st_l4_udp;
+  logic [4:0]               st_l4_off;
+  logic [16*8-1:0]          st_l2_ovl;
+  logic [15:0]              st_l2_msk;
+  logic [40*8-1:0]          st_l3_ovl, st_l3_fold;
+  logic [39:0]              st_l3_msk;
+  logic [18*8-1:0]          st_l4_ovl, st_l4_fold;
+  logic [17:0]              st_l4_msk;
+  logic [7:0]               st_l3_off, st_l4_off8;
+  logic [1:0]               st_op;
+  logic [15:0]              st_tci;
 
   logic                     sh_tready;
   logic [DATA_W-1:0]        sh_tdata;
@@ -161,62 +194,111 @@ module action_edit #(
   logic                     unused_modifies;
 
   action_hdr_calc u_calc (
-    .action   (s_meta_action),
-    .info     (s_meta_info),
-    .modifies (calc_modifies),
-    .shift_op (calc_shift_op),
-    .vlan_tci (calc_vlan_tci),
-    .l2_ovl   (calc_l2_ovl),
-    .l2_msk   (calc_l2_msk),
-    .l3_ovl   (calc_l3_ovl),
-    .l3_msk   (calc_l3_msk),
-    .l4_ovl   (calc_l4_ovl),
-    .l4_msk   (calc_l4_msk)
+    .action      (s_meta_action),
+    .info        (s_meta_info),
+    .modifies    (calc_modifies),
+    .shift_op    (calc_shift_op),
+    .vlan_tci    (calc_vlan_tci),
+    .l2_ovl      (calc_l2_ovl),
+    .l2_msk      (calc_l2_msk),
+    .l3_ovl      (calc_l3_ovl),
+    .l3_msk      (calc_l3_msk),
+    .l4_ovl      (calc_l4_ovl),
+    .l4_msk      (calc_l4_msk),
+    .ip_sum      (calc_ip_sum),
+    .ip_place    (calc_ip_place),
+    .l4_sum_sip  (calc_l4_sum_sip),
+    .l4_sum_dip  (calc_l4_sum_dip),
+    .l4_sum_rest (calc_l4_sum_rest),
+    .l4_place    (calc_l4_place),
+    .l4_udp      (calc_l4_udp),
+    .l4_off      (calc_l4_off)
   );
 
   // A frame that modifies nothing has all masks clear and shift_op none.
   assign unused_modifies = calc_modifies;
-  assign calc_ovl = {calc_l2_ovl, calc_l2_msk, calc_l3_ovl, calc_l3_msk, calc_l4_ovl,
-                     calc_l4_msk, s_meta_info.l3_off, s_meta_info.l4_off, calc_shift_op,
-                     calc_vlan_tci};
+  assign calc_sb = {calc_ip_sum, calc_ip_place, calc_l4_sum_sip, calc_l4_sum_dip,
+                    calc_l4_sum_rest, calc_l4_place, calc_l4_udp, calc_l4_off,
+                    calc_l2_ovl, calc_l2_msk, calc_l3_ovl, calc_l3_msk, calc_l4_ovl,
+                    calc_l4_msk, s_meta_info.l3_off, s_meta_info.l4_off, calc_shift_op,
+                    calc_vlan_tci};
+
+  // The checksums, folded from the strip's side-band register (the second half of the
+  // calculation, so neither half is one long path).
+  assign {st_cs, st_ovl_raw} = st_sb;
+  assign {st_ip_sum, st_ip_place, st_l4_sum_sip, st_l4_sum_dip, st_l4_sum_rest, st_l4_place,
+          st_l4_udp, st_l4_off} = st_cs;
+  assign {st_l2_ovl, st_l2_msk, st_l3_ovl, st_l3_msk, st_l4_ovl, st_l4_msk, st_l3_off,
+          st_l4_off8, st_op, st_tci} = st_ovl_raw;
+
+  action_csum_fold u_fold (
+    .ip_sum      (st_ip_sum),
+    .ip_place    (st_ip_place),
+    .l4_sum_sip  (st_l4_sum_sip),
+    .l4_sum_dip  (st_l4_sum_dip),
+    .l4_sum_rest (st_l4_sum_rest),
+    .l4_place    (st_l4_place),
+    .l4_udp      (st_l4_udp),
+    .l4_off      (st_l4_off),
+    .l3_ovl_in   (st_l3_ovl),
+    .l4_ovl_in   (st_l4_ovl),
+    .l3_ovl      (st_l3_fold),
+    .l4_ovl      (st_l4_fold)
+  );
+
+  assign st_ovl = {st_l2_ovl, st_l2_msk, st_l3_fold, st_l3_msk, st_l4_fold, st_l4_msk,
+                   st_l3_off, st_l4_off8, st_op, st_tci};
 
   // Spec 5.5: the lengths count the frame after the decap and the VLAN op.
   always_comb begin
     meta_decap = s_meta_action.flags.decap;
     meta_encap = s_meta_action.flags.encap;
-    inner_len  = s_meta_frame_len - (meta_decap ? {8'd0, s_meta_decap_len} : 16'd0);
     case (calc_shift_op)
-      nic_fmt_pkg::VLAN_OP_PUSH: inner_len = inner_len + 16'd4;
-      nic_fmt_pkg::VLAN_OP_POP:  inner_len = inner_len - 16'd4;
-      default: ;
+      nic_fmt_pkg::VLAN_OP_PUSH: vlan_adj = 16'd4;
+      nic_fmt_pkg::VLAN_OP_POP:  vlan_adj = 16'hFFFC;  // -4 modulo 2^16
+      default:                   vlan_adj = 16'd0;
     endcase
+    // One expression (a three-operand sum for synthesis), not two adds one after the other.
+    inner_len  = s_meta_frame_len - (meta_decap ? {8'd0, s_meta_decap_len} : 16'd0) + vlan_adj;
+  end
+
+  always_ff @(posedge clk) begin
+    if (fifo_push) begin
+      eh_encap_q <= meta_encap;
+    end
   end
 
   action_encap_hdr u_encap_hdr (
-    .tpl       (s_meta_encap_tmpl),
-    .inner_len (inner_len),
-    .h1        (s_meta_h1),
-    .hdr       (enc_hdr),
-    .hdr_len   (enc_len)
+    .clk          (clk),
+    .rst          (rst),
+    .in_valid     (fifo_push),
+    .in_tpl       (s_meta_encap_tmpl),
+    .in_inner_len (inner_len),
+    .in_h1        (s_meta_h1),
+    .out_valid    (eh_valid),
+    .hdr          (enc_hdr),
+    .hdr_len      (enc_len)
   );
 
-  // Header FIFO: written with s_meta (hdr_len 0 without encap), read by axis_byte_prepend.
+  // Header FIFO: written a clock after s_meta, from the stage (hdr_len 0 without encap), read
+  // by axis_byte_prepend, which reaches the frame's first beat 3 or more clocks after s_meta.
+  // Full counts the staged header: the stage never holds one the FIFO has no room for.
   always_comb begin
-    fifo_full  = (fifo_wp_q[FIFO_AW] != fifo_rp_q[FIFO_AW]) &&
-                 (fifo_wp_q[FIFO_AW-1:0] == fifo_rp_q[FIFO_AW-1:0]);
+    fifo_used  = (fifo_wp_q - fifo_rp_q) + (FIFO_AW+1)'(eh_valid);
+    fifo_full  = fifo_used[FIFO_AW];
     fifo_empty = fifo_wp_q == fifo_rp_q;
     fifo_head  = fifo_mem[fifo_rp_q[FIFO_AW-1:0]];
   end
 
   always_ff @(posedge clk) begin
-    if (fifo_push) begin
-      fifo_mem[fifo_wp_q[FIFO_AW-1:0]] <= {meta_encap ? enc_len : 7'd0, enc_hdr};
+    if (eh_valid) begin
+      fifo_mem[fifo_wp_q[FIFO_AW-1:0]] <= {eh_encap_q ? enc_len : 7'd0, enc_hdr};
     end
     if (rst) begin
       fifo_wp_q <= '0;
       fifo_rp_q <= '0;
     end else begin
-      fifo_wp_q <= fifo_wp_q + (FIFO_AW+1)'(fifo_push);
+      fifo_wp_q <= fifo_wp_q + (FIFO_AW+1)'(eh_valid);
       fifo_rp_q <= fifo_rp_q + (FIFO_AW+1)'(fifo_pop);
     end
   end
@@ -237,7 +319,7 @@ module action_edit #(
     .KEEP_W (KEEP_W),
     .USER_W (USER_W),
     .LEN_W  (8),
-    .SB_W   (OVL_W)
+    .SB_W   (SB_W)
   ) u_decap (
     .clk           (clk),
     .rst           (rst),
@@ -248,7 +330,7 @@ module action_edit #(
     .s_axis_tlast  (s_axis_tlast),
     .s_axis_tuser  (s_axis_tuser),
     .s_axis_len    (st_s_len),
-    .s_axis_sb     (calc_ovl),
+    .s_axis_sb     (calc_sb),
     .m_axis_tdata  (st_tdata),
     .m_axis_tkeep  (st_tkeep),
     .m_axis_tvalid (st_tvalid),
@@ -287,7 +369,7 @@ module action_edit #(
       s1_last_d  = st_tlast;
       s1_user_d  = st_tuser;
       s1_off_d   = off_q;
-      s1_ovl_d   = st_sb;  // constant over the frame
+      s1_ovl_d   = st_ovl;  // constant over the frame
     end
 
     // s1 -> s2: replace the bytes the overlays cover.

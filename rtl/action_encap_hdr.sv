@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: MIT
 // action_encap_hdr: the outer headers that an encap from a template prepends (spec 5.5:
 // VXLAN, NVGRE or Geneve by the template's tunnel field), built from the 64-byte template
-// (nic_fmt_pkg::encap_t), the length of the frame it encapsulates and the flow hash h1. Purely
-// combinational. T = 16 bytes after the IP header (UDP + VXLAN or Geneve), 8 for NVGRE (GRE);
-// P = 17 (UDP), 47 for NVGRE.
+// (nic_fmt_pkg::encap_t), the length of the frame it encapsulates and the flow hash h1.
+// T = 16 bytes after the IP header (UDP + VXLAN or Geneve), 8 for NVGRE (GRE); P = 17 (UDP),
+// 47 for NVGRE.
+//
+// One register stage: the inputs are taken when in_valid is high, with the lengths computed
+// (UDP / IPv6 payload length, IPv4 total length); hdr and hdr_len are combinational from that
+// register (the IPv4 header checksum as a tree and a carry-select fold) and describe the last
+// input taken; out_valid is high the clock after in_valid. The caller writes them to its FIFO
+// then (action_edit), so the length arithmetic and the checksum are two short paths.
 //
 //   Ethernet: template dmac, smac, [0x8100 + TCI when the template's TCI is not 0], EtherType
 //   IPv4: 45 00 | 20+T+len | 0000 | 4000 (DF) | TTL P | checksum | sip | dip   (20 bytes)
@@ -20,9 +26,13 @@
 `default_nettype none
 
 module action_encap_hdr (
-  input  wire nic_fmt_pkg::encap_t           tpl,
-  input  wire [15:0]                         inner_len,  // frame after decap and VLAN op
-  input  wire [31:0]                         h1,
+  input  wire                                clk,
+  input  wire                                rst,
+  input  wire                                in_valid,
+  input  wire nic_fmt_pkg::encap_t           in_tpl,
+  input  wire [15:0]                         in_inner_len,  // frame after decap and VLAN op
+  input  wire [31:0]                         in_h1,
+  output logic                               out_valid,
   output logic [nic_pkg::ENC_HDR_MAX*8-1:0]  hdr,
   output logic [6:0]                         hdr_len
 );
@@ -35,12 +45,35 @@ module action_encap_hdr (
   logic [23:0]      vni;
   logic [31:0]      sip4, dip4;
   logic [19:0]      acc;
+  logic [7*16-1:0]  csum_terms;
   logic [16:0]      f1;
-  logic [15:0]      f2, csum;
+  logic [15:0]      f1_inc;
+  logic [15:0]      csum;
+  // Stage register (valid reset, the rest not).
+  logic             valid_q;
+  nic_fmt_pkg::encap_t tpl;
+  logic [31:0]      h1;
+  logic [15:0]      udp_len_q, tot_len_q;
+  logic             in_nvgre;
   logic [REST_BYTES*8-1:0] rest;
   logic [8*8-1:0]   udp, vxlan, tun;
   logic [16*8-1:0]  after_ip;  // the bytes after the IP header (8 of them for NVGRE)
   logic             unused_tmpl;
+
+  // Stage: the lengths (modulo 2^16, as in the model) from the input's.
+  assign in_nvgre = in_tpl.flags.tunnel == nic_fmt_pkg::ENCAP_TUNNEL_NVGRE;
+
+  always_ff @(posedge clk) begin
+    if (in_valid) begin
+      tpl       <= in_tpl;
+      h1        <= in_h1;
+      udp_len_q <= in_inner_len + (in_nvgre ? 16'd8 : 16'd16);   // also IPv6 payload length
+      tot_len_q <= in_inner_len + (in_nvgre ? 16'd28 : 16'd36);  // udp_len + 20
+    end
+    valid_q <= !rst && in_valid;
+  end
+
+  assign out_valid = valid_q;
 
   // The reserved bytes and bits of the template are zero.
   assign unused_tmpl = ^{tpl.flags.rsvd_3, tpl.rsvd_21, tpl.rsvd_56, h1[31:14]};
@@ -60,16 +93,25 @@ module action_encap_hdr (
       sip4[31-8*b -: 8] = tpl.sip[8*(12+b) +: 8];
       dip4[31-8*b -: 8] = tpl.dip[8*(12+b) +: 8];
     end
-    udp_len = inner_len + (nvgre ? 16'd8 : 16'd16);  // also the IPv6 payload length
-    tot_len = udp_len + 16'd20;
+    udp_len = udp_len_q;
+    tot_len = tot_len_q;
     sport   = nic_pkg::VXLAN_SPORT_BASE | {2'b00, h1[13:0]};
 
-    // IPv4 header checksum over the 20 bytes (checksum field 0).
-    acc  = 20'h04500 + {4'd0, tot_len} + 20'h04000 + {4'd0, ttl, proto} +
-           {4'd0, sip4[31:16]} + {4'd0, sip4[15:0]} + {4'd0, dip4[31:16]} + {4'd0, dip4[15:0]};
-    f1   = {1'b0, acc[15:0]} + {13'd0, acc[19:16]};
-    f2   = f1[15:0] + {15'd0, f1[16]};
-    csum = ~f2;
+    // IPv4 header checksum over the 20 bytes (checksum field 0): 4500 + 4000 (DF) as one
+    // term, summed by a tree (acc, below).
+    csum_terms = {16'h8500, tot_len, ttl, proto, sip4[31:16], sip4[15:0], dip4[31:16],
+                  dip4[15:0]};
+  end
+
+  add_tree #(.N(7), .W(16), .OUT_W(20)) u_csum (.in(csum_terms), .sum(acc));
+
+  // The checksum and the header (a block of its own: the tree is between the two).
+  always_comb begin
+    // End-around carry, carry-select: both sums at once, the carry out picks (+1 cannot
+    // carry again: lo + hi <= 0xFFFF + 0xF).
+    f1     = {1'b0, acc[15:0]} + {13'd0, acc[19:16]};
+    f1_inc = acc[15:0] + {12'd0, acc[19:16]} + 16'd1;
+    csum   = ~(f1[16] ? f1_inc[15:0] : f1[15:0]);
 
     udp   = {8'h00, 8'h00, udp_len[7:0], udp_len[15:8], dport[7:0], dport[15:8],
              sport[7:0], sport[15:8]};                 // byte 0 in the low bits

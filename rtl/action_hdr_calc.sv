@@ -11,7 +11,11 @@
 // end-around-carry fold, fold(fold(a) + b) == fold(a + b) for a, b >= 0 (both are 0 only when
 // a + b is, otherwise the unique value in 1..0xFFFF congruent mod 0xFFFF), so the chain equals
 // one sum of ~HC and every (~m + m') term, folded once: bit-exact with the model, order
-// included. Purely combinational.
+// included. Purely combinational, and only half the checksum work: this block adds the terms
+// (balanced trees, rtl/lib/add_tree.sv) and sets the checksum bytes' mask bits, with the
+// bytes themselves 0; action_csum_fold folds the sums and writes the bytes one register stage
+// later (action_edit: after axis_byte_strip's side-band register), so neither half is a long
+// path (docs/action-engine.md, Timing).
 `resetall
 `timescale 1ns/1ps
 `default_nettype none
@@ -28,7 +32,16 @@ module action_hdr_calc (
   output logic [40*8-1:0]            l3_ovl,
   output logic [39:0]                l3_msk,
   output logic [18*8-1:0]            l4_ovl,
-  output logic [17:0]                l4_msk
+  output logic [17:0]                l4_msk,
+  // Checksums for action_csum_fold: the unfolded sums and where their results go.
+  output logic [19:0]                ip_sum,     // IPv4 header checksum terms
+  output logic                       ip_place,   // write it at l3 bytes 10..11 (IPv4)
+  output logic [19:0]                l4_sum_sip,  // L4 checksum terms: source address,
+  output logic [19:0]                l4_sum_dip,  // destination address,
+  output logic [18:0]                l4_sum_rest, // the others (~HC, ports)
+  output logic                       l4_place,   // write it at l4 bytes l4_off..l4_off+1
+  output logic                       l4_udp,     // UDP: a result of 0 is stored as 0xFFFF
+  output logic [4:0]                 l4_off      // 2 (ICMPv6), 6 (UDP) or 16 (TCP)
 );
 
   logic        set_dmac, set_smac, set_sip, set_dip, set_sport, set_dport, dec_ttl;
@@ -41,14 +54,17 @@ module action_hdr_calc (
   logic [127:0] new_sip, new_dip;  // network order value (byte 0 in [127:120])
   logic [15:0] new_sport, new_dport;
   logic [7:0]  new_ttl;
-  logic [19:0] ip_acc;
-  logic [16:0] ip_f1;
-  logic [15:0] ip_f2;
-  logic [15:0] ip_csum_new;
-  logic [23:0] l4_acc;
-  logic [16:0] l4_f1;
-  logic [15:0] l4_f2;
-  logic [15:0] l4_csum_new;
+  // Checksum terms, each masked by its condition (AND, not an `if` around an add), summed
+  // by trees: IPv4 ~HC, sip (2 old, 2 new words), dip (the same), TTL (old, new); L4: the
+  // pseudo-header source and destination addresses (8 words each, old and new: IPv4 uses the
+  // last 2) in a tree each, ~HC and the ports in a third, added by action_csum_fold (one tree
+  // of 37 terms was 56 LUT levels as a chain and still 11 as a tree at DATA_W=512).
+  localparam int IP_N   = 11;
+  localparam int ADDR_N = 16;
+  localparam int REST_N = 5;
+  logic [IP_N*16-1:0]   ip_terms;
+  logic [ADDR_N*16-1:0] l4_sip_terms, l4_dip_terms;
+  logic [REST_N*16-1:0] l4_rest_terms;
   // Fields of other steps (offsets are applied by action_edit; the outer source check, meter,
   // the copies to the host, mark, destination and encap are not this block's).
   logic        unused_fields;
@@ -110,44 +126,31 @@ module action_hdr_calc (
     end
 
     // IPv4 header checksum: sip, dip, TTL word (TTL:proto; ~proto + proto cancels to 0xFF).
-    ip_acc = {4'd0, ~info.ip_csum};
-    if (set_sip) begin
-      ip_acc = ip_acc + {4'd0, ~info.src[31:16]} + {4'd0, ~info.src[15:0]} +
-               {4'd0, new_sip[31:16]} + {4'd0, new_sip[15:0]};
-    end
-    if (set_dip) begin
-      ip_acc = ip_acc + {4'd0, ~info.dst[31:16]} + {4'd0, ~info.dst[15:0]} +
-               {4'd0, new_dip[31:16]} + {4'd0, new_dip[15:0]};
-    end
-    if (dec_ttl) begin
-      ip_acc = ip_acc + {4'd0, ~info.ttl, 8'hFF} + {4'd0, new_ttl, 8'h00};
-    end
-    ip_f1       = {1'b0, ip_acc[15:0]} + {13'd0, ip_acc[19:16]};
-    ip_f2       = ip_f1[15:0] + {15'd0, ip_f1[16]};  // cannot carry again
-    ip_csum_new = ~ip_f2[15:0];
+    ip_terms = {~info.ip_csum,
+                ~info.src[31:16] & {16{set_sip}}, ~info.src[15:0] & {16{set_sip}},
+                new_sip[31:16] & {16{set_sip}},   new_sip[15:0] & {16{set_sip}},
+                ~info.dst[31:16] & {16{set_dip}}, ~info.dst[15:0] & {16{set_dip}},
+                new_dip[31:16] & {16{set_dip}},   new_dip[15:0] & {16{set_dip}},
+                {~info.ttl, 8'hFF} & {16{dec_ttl}}, {new_ttl, 8'h00} & {16{dec_ttl}}};
+    ip_place = is_v4 && modifies;
 
     // L4 checksum: pseudo-header addresses (IPv4: 2 words each, IPv6: 8), then the ports.
-    l4_acc = {8'd0, ~info.l4_csum};
     for (int w = 0; w < 8; w++) begin
-      if (set_sip && (is_v6 || w >= 6)) begin
-        l4_acc = l4_acc + {8'd0, ~info.src[127-16*w -: 16]} + {8'd0, new_sip[127-16*w -: 16]};
-      end
-      if (set_dip && (is_v6 || w >= 6)) begin
-        l4_acc = l4_acc + {8'd0, ~info.dst[127-16*w -: 16]} + {8'd0, new_dip[127-16*w -: 16]};
-      end
+      l4_sip_terms[16*(2*w) +: 16]   = ~info.src[127-16*w -: 16] &
+                                       {16{set_sip && (is_v6 || w >= 6)}};
+      l4_sip_terms[16*(2*w+1) +: 16] = new_sip[127-16*w -: 16] &
+                                       {16{set_sip && (is_v6 || w >= 6)}};
+      l4_dip_terms[16*(2*w) +: 16]   = ~info.dst[127-16*w -: 16] &
+                                       {16{set_dip && (is_v6 || w >= 6)}};
+      l4_dip_terms[16*(2*w+1) +: 16] = new_dip[127-16*w -: 16] &
+                                       {16{set_dip && (is_v6 || w >= 6)}};
     end
-    if (ports && set_sport) begin
-      l4_acc = l4_acc + {8'd0, ~info.sport} + {8'd0, new_sport};
-    end
-    if (ports && set_dport) begin
-      l4_acc = l4_acc + {8'd0, ~info.dport} + {8'd0, new_dport};
-    end
-    l4_f1       = {1'b0, l4_acc[15:0]} + {9'd0, l4_acc[23:16]};
-    l4_f2       = l4_f1[15:0] + {15'd0, l4_f1[16]};
-    l4_csum_new = ~l4_f2[15:0];
-    if (l4c_udp && l4_csum_new == 16'd0) begin
-      l4_csum_new = 16'hFFFF;
-    end
+    l4_rest_terms = {~info.l4_csum,
+                     ~info.sport & {16{ports && set_sport}}, new_sport & {16{ports && set_sport}},
+                     ~info.dport & {16{ports && set_dport}}, new_dport & {16{ports && set_dport}}};
+    l4_place = l4c_en && modifies;
+    l4_udp   = l4c_udp;
+    l4_off   = l4c_off;
 
     // Step 6: rewrite of a has_tag frame is in place; of an untagged one, a push.
     has_tag   = info.vlan_cnt != 2'd0;
@@ -178,8 +181,7 @@ module action_hdr_calc (
     if (is_v4) begin
       l3_ovl[8*8 +: 8]   = new_ttl;
       l3_msk[8]          = dec_ttl;
-      l3_ovl[8*10 +: 16] = {ip_csum_new[7:0], ip_csum_new[15:8]};
-      l3_msk[11:10]      = {2{modifies}};
+      l3_msk[11:10]      = {2{modifies}};       // bytes: action_csum_fold
       for (int b = 0; b < 4; b++) begin
         l3_ovl[8*(12+b) +: 8] = new_sip[31-8*b -: 8];
         l3_ovl[8*(16+b) +: 8] = new_dip[31-8*b -: 8];
@@ -204,11 +206,17 @@ module action_hdr_calc (
     l4_msk[1:0]      = {2{ports && set_sport}};
     l4_msk[3:2]      = {2{ports && set_dport}};
     if (l4c_en && modifies) begin
-      l4_ovl[8*l4c_off +: 16] = {l4_csum_new[7:0], l4_csum_new[15:8]};
+      // The checksum bytes replace whatever the overlay has there: action_csum_fold.
       l4_msk[l4c_off]         = 1'b1;
       l4_msk[l4c_off + 5'd1]  = 1'b1;
     end
   end
+
+  // The sums cannot overflow: 11 x 0xFFFF < 2^20, 16 x 0xFFFF < 2^20, 5 x 0xFFFF < 2^19.
+  add_tree #(.N(IP_N), .W(16), .OUT_W(20)) u_ip_sum (.in(ip_terms), .sum(ip_sum));
+  add_tree #(.N(ADDR_N), .W(16), .OUT_W(20)) u_l4_sip (.in(l4_sip_terms), .sum(l4_sum_sip));
+  add_tree #(.N(ADDR_N), .W(16), .OUT_W(20)) u_l4_dip (.in(l4_dip_terms), .sum(l4_sum_dip));
+  add_tree #(.N(REST_N), .W(16), .OUT_W(19)) u_l4_rest (.in(l4_rest_terms), .sum(l4_sum_rest));
 
 endmodule
 

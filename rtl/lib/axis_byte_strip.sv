@@ -8,12 +8,14 @@
 // lanes r.. of the held beat `h` and lanes 0..r-1 of the next input beat (look-ahead on
 // s_axis); an input last beat with at most r bytes is swallowed by the output beat it
 // completes. A frame that is not longer than len gives one beat with tkeep 0 and tlast (so
-// frames in and out stay one to one; it never happens for a decap the parser allows).
+// frames in and out stay one to one; it never happens for a decap the parser allows): its
+// dropped last beat goes through `h` with tkeep 0.
 //
 // A side band s_axis_sb (SB_W bits) is sampled with the first beat and presented with every
 // output beat of the frame (m_axis_sb). One register stage `h`. Throughput: one input beat per
 // clock whatever len; an output beat per clock except for the dropped beats. m_axis is
 // combinational from `h` and, when r != 0, from s_axis (place a register after it);
+// m_axis_sb is a register (a long calculation may feed s_axis_sb and another use m_axis_sb);
 // s_axis_tready depends on m_axis_tready, s_axis_tlast and s_axis_len. Non-last beats must be
 // full (tkeep all ones); tkeep of a last beat contiguous from lane 0.
 `resetall
@@ -103,7 +105,7 @@ module axis_byte_strip #(
     if (h_valid_q && !need_next) begin
       // The held beat alone (the frame's last, or r == 0); the input may refill h.
       m_axis_tvalid = 1'b1;
-      s_axis_tready = m_axis_tready && !(drop_this && s_axis_tlast);
+      s_axis_tready = m_axis_tready;
     end else if (h_valid_q) begin
       // Held beat + the low r lanes of the next input beat of the same frame.
       m_axis_tdata  = m_axis_tdata | (s_axis_tdata << {lsh, 3'b000});
@@ -113,19 +115,14 @@ module axis_byte_strip #(
       m_axis_tvalid = s_axis_tvalid;
       s_axis_tready = m_axis_tready;
     end else begin
-      // h empty: the input beat goes to h or is dropped; a dropped last beat ends a frame
-      // that had nothing left: an empty beat.
-      m_axis_tdata  = '0;
-      m_axis_tkeep  = '0;
-      m_axis_tlast  = 1'b1;
-      m_axis_tuser  = s_axis_tuser;
-      m_axis_sb     = first ? s_axis_sb : sb_q;
-      m_axis_tvalid = s_axis_tvalid && drop_this && s_axis_tlast;
-      s_axis_tready = (drop_this && s_axis_tlast) ? m_axis_tready : 1'b1;
+      // h empty: the input beat goes to h or is dropped.
+      s_axis_tready = 1'b1;
     end
     m_fire = m_axis_tvalid && m_axis_tready;
     s_fire = s_axis_tvalid && s_axis_tready;
-    to_h   = !drop_this && !swallow;
+    // A dropped last beat ends a frame that had nothing left: it goes to h with tkeep 0 and
+    // leaves as the frame's one (empty) beat.
+    to_h   = !swallow && (!drop_this || s_axis_tlast);
 
     in_frame_d = in_frame_q;
     h_valid_d  = h_valid_q && !(m_fire && h_valid_q);
@@ -148,7 +145,7 @@ module axis_byte_strip #(
       if (to_h) begin
         h_valid_d = 1'b1;
         h_data_d  = s_axis_tdata;
-        h_keep_d  = s_axis_tkeep;
+        h_keep_d  = drop_this ? '0 : s_axis_tkeep;
         h_last_d  = s_axis_tlast;
         h_user_d  = s_axis_tuser;
       end

@@ -621,6 +621,43 @@ void lengths(std::uint64_t seed) {
 TEST(ActionEdit, LengthsW64) { lengths<Vaction_edit_w64, 8>(0x1E64); }
 TEST(ActionEdit, LengthsW512) { lengths<Vaction_edit_w512, 64>(0x1E512); }
 
+/// A decap length not shorter than the frame (the parser never allows one; the engine must
+/// still keep frames in and out one to one): such a frame leaves as one empty beat, in order
+/// between ordinary frames, with and without backpressure. (Not with an encap: the model has
+/// no output to compare for a frame the parser could not have produced.)
+template <class V, std::size_t W>
+void whole_frame_decap(std::uint64_t seed) {
+  Prng r(seed);
+  std::vector<Job> plain = make_jobs(seed, 300, 300);
+  std::vector<Job> jobs;
+  std::size_t empties = 0;
+  for (Job& p : plain) {
+    jobs.push_back(std::move(p));
+    if (!r.chance(0.4)) continue;
+    Job j;
+    j.in = rand_bytes(r, 1 + r.below(200));
+    j.meta.frame_len = static_cast<unsigned>(j.in.size());
+    j.meta.decap_len = j.meta.frame_len + static_cast<unsigned>(r.below(256 - j.in.size()));
+    ActionRecord a;
+    a.flags = ActionRecord::kDecap;
+    j.action = a.encode();
+    jobs.push_back(std::move(j));  // expect: nothing (one beat, tkeep 0)
+    ++empties;
+  }
+  for (Pattern p : {Pattern::kFull, Pattern::k110, Pattern::kRandom}) {
+    Bench<V, W> bench(seed);
+    Stats st;
+    std::string err;
+    ASSERT_TRUE(bench.run(jobs, p, p, st, err)) << "DATA_W=" << 8 * W << ": " << err;
+    EXPECT_EQ(st.frames, jobs.size());
+  }
+  std::printf("DATA_W=%zu: %zu frames, %zu of them removed whole by the decap\n", 8 * W,
+              jobs.size(), empties);
+}
+
+TEST(ActionEdit, WholeFrameDecapW64) { whole_frame_decap<Vaction_edit_w64, 8>(0xE64); }
+TEST(ActionEdit, WholeFrameDecapW512) { whole_frame_decap<Vaction_edit_w512, 64>(0xE512); }
+
 /// Back-to-back 64-byte frames at DATA_W=512 with nothing stalling: frames per clock and
 /// latency, for actions that keep the length, pop a tag, or push one.
 TEST(ActionEdit, Throughput64ByteW512) {
