@@ -115,6 +115,7 @@ module ingress_arb #(
   logic            disc_q, disc_d;           // the current frame is a discarded wire frame
   // Frame tags (not reset: written at every first beat).
   logic [FB_W-1:0] bytes_q, bytes_d;         // input bytes of the current frame so far
+  logic [FB_W-1:0] room_q, room_d;           // MAX_BYTES - bytes_q while the frame passes
   logic [7:0]      vport_q, vport_d;
   logic [63:0]     ts_q, ts_d;
   // Counter event (one clock after the last beat), then the counters.
@@ -142,7 +143,7 @@ module ingress_arb #(
   logic              b_disc;
   logic [7:0]        b_vport;
   logic [63:0]       b_ts;
-  logic [FB_W-1:0]   b_bytes;
+  logic [FB_W-1:0]   b_bytes, b_room;
   logic [N-1:0]      s_ready;
   logic [PC_W-1:0]   sel_bytes;     // bytes of the granted input's beat
 
@@ -197,7 +198,11 @@ module ingress_arb #(
     b_vport   = first ? sel_vport : vport_q;
     b_ts      = first ? now : ts_q;
     b_bytes   = (first ? '0 : bytes_q) + {{(FB_W - PC_W){1'b0}}, sel_bytes};
-    over      = b_bytes > MAX_BYTES;
+    // Over MAX_FRAME: the beat's bytes against the room left (a register), not the sum
+    // against the maximum, so the compare does not wait for the add (it matters only while
+    // the frame passes, when room_q = MAX_BYTES - bytes_q >= 0).
+    b_room    = first ? MAX_BYTES : room_q;
+    over      = {{(FB_W - PC_W){1'b0}}, sel_bytes} > b_room;
 
     // Beat to the output slice. When it is not dropped, take == pipe_s_ready (drop_q is 0 at
     // a first beat and while a frame is passed).
@@ -209,6 +214,7 @@ module ingress_arb #(
     drop_d     = drop_q;
     disc_d     = disc_q;
     bytes_d    = bytes_q;
+    room_d     = room_q;
     vport_d    = vport_q;
     ts_d       = ts_q;
     if (fire) begin
@@ -216,6 +222,7 @@ module ingress_arb #(
       drop_d     = !sel_tlast && (beat_drop || over);
       disc_d     = b_disc;
       bytes_d    = b_bytes;
+      room_d     = b_room - {{(FB_W - PC_W){1'b0}}, sel_bytes};  // wraps only when over
       vport_d    = b_vport;
       ts_d       = b_ts;
     end
@@ -252,6 +259,7 @@ module ingress_arb #(
 
   always_ff @(posedge clk) begin
     bytes_q    <= bytes_d;
+    room_q     <= room_d;
     vport_q    <= vport_d;
     ts_q       <= ts_d;
     ev_kind_q  <= ev_kind_d;
