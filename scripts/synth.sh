@@ -11,8 +11,9 @@
 #        scripts/synth.sh --suite        the test suite's pass (ctest rtl_synth): the blocks of
 #                                        the host interface, the pipeline glue, the
 #                                        receive classifier's sum trees, the library's
-#                                        arbiter and popcount (rtl/lib) and one AES round
-#                                        (a stage of aes128_pipe), synthesized
+#                                        arbiter and popcount (rtl/lib), one AES round
+#                                        (a stage of aes128_pipe) and the action engine
+#                                        (action_edit), synthesized
 #                                        one by one at DATA_W=64 (every other module is
 #                                        elaborated by rtl_yosys_elab; the big blocks and
 #                                        nic_top are synthesized by hand, figures in
@@ -31,7 +32,8 @@ if [[ "${1:-}" == "--suite" ]]; then
     "axi_dma DATA_W=64 levels<=10"
     "nic_mgmt levels<=7"
     "fcmd_engine DATA_W=64 levels<=7"
-    "ingress_arb DATA_W=64 levels<=7"
+    "ingress_arb DATA_W=64 levels<=4"
+    "action_edit DATA_W=64 levels<=8"
     "meter_bank NUM_METERS=64 levels<=8"
     "axis_fifo WIDTH=73 DEPTH=512 levels<=4"
     "sync_fifo levels<=2"
