@@ -14,14 +14,7 @@
 `default_nettype none
 
 module action_csum_fold (
-  input  wire [19:0]        ip_sum,
-  input  wire               ip_place,
-  input  wire [19:0]        l4_sum_sip,   // the L4 checksum's terms in three sums
-  input  wire [19:0]        l4_sum_dip,
-  input  wire [18:0]        l4_sum_rest,
-  input  wire               l4_place,
-  input  wire               l4_udp,
-  input  wire [4:0]         l4_off,     // 2, 6 or 16 (action_hdr_calc)
+  input  wire nic_pkg::action_csum_t csum,      // action_hdr_calc's, a register stage later
   input  wire [40*8-1:0]    l3_ovl_in,
   input  wire [18*8-1:0]    l4_ovl_in,
   output logic [40*8-1:0]   l3_ovl,
@@ -36,25 +29,25 @@ module action_csum_fold (
   always_comb begin
     // End-around carry, carry-select: lo + hi and lo + hi + 1 at once, the carry out of the
     // first picks (the +1 cannot carry again: lo + hi <= 0xFFFF + 0xFF).
-    ip_f1     = {1'b0, ip_sum[15:0]} + {13'd0, ip_sum[19:16]};
-    ip_f1_inc = ip_sum[15:0] + {12'd0, ip_sum[19:16]} + 16'd1;
+    ip_f1     = {1'b0, csum.ip_sum[15:0]} + {13'd0, csum.ip_sum[19:16]};
+    ip_f1_inc = csum.ip_sum[15:0] + {12'd0, csum.ip_sum[19:16]} + 16'd1;
     ip_csum   = ~(ip_f1[16] ? ip_f1_inc : ip_f1[15:0]);
-    l4_sum    = {2'd0, l4_sum_sip} + {2'd0, l4_sum_dip} + {3'd0, l4_sum_rest};
+    l4_sum    = {2'd0, csum.l4_sip} + {2'd0, csum.l4_dip} + {3'd0, csum.l4_rest};
     l4_f1     = {1'b0, l4_sum[15:0]} + {11'd0, l4_sum[21:16]};
     l4_f1_inc = l4_sum[15:0] + {10'd0, l4_sum[21:16]} + 16'd1;
     l4_csum   = ~(l4_f1[16] ? l4_f1_inc : l4_f1[15:0]);
-    if (l4_udp && l4_csum == 16'd0) begin
+    if (csum.l4_udp && l4_csum == 16'd0) begin
       l4_csum = 16'hFFFF;
     end
 
     l3_ovl = l3_ovl_in;
-    if (ip_place) begin
+    if (csum.ip_place) begin
       l3_ovl[8*10 +: 16] = {ip_csum[7:0], ip_csum[15:8]};
     end
     // Three places only: a case, not a 5-bit shifter.
     l4_ovl = l4_ovl_in;
-    if (l4_place) begin
-      case (l4_off)
+    if (csum.l4_place) begin
+      case (csum.l4_off)
         5'd2:    l4_ovl[8*2 +: 16]  = {l4_csum[7:0], l4_csum[15:8]};
         5'd6:    l4_ovl[8*6 +: 16]  = {l4_csum[7:0], l4_csum[15:8]};
         default: l4_ovl[8*16 +: 16] = {l4_csum[7:0], l4_csum[15:8]};

@@ -71,7 +71,7 @@ module action_edit #(
   end
 
   localparam int OVL_W   = 16*8 + 16 + 40*8 + 40 + 18*8 + 18 + 8 + 8 + 2 + 16;
-  localparam int CS_W    = 20 + 1 + 20 + 20 + 19 + 1 + 1 + 5;  // action_hdr_calc's sums
+  localparam int CS_W    = nic_pkg::ACTION_CSUM_W;    // action_hdr_calc's checksum half
   localparam int SB_W    = CS_W + OVL_W;              // the strip's side band
   localparam int HDR_B   = nic_pkg::ENC_HDR_MAX;
   localparam int HLEN_W  = 7;
@@ -90,13 +90,16 @@ module action_edit #(
   logic [39:0]              calc_l3_msk;
   logic [18*8-1:0]          calc_l4_ovl;
   logic [17:0]              calc_l4_msk;
-  logic [19:0]              calc_ip_sum;
-  logic                     calc_ip_place;
-  logic [19:0]              calc_l4_sum_sip, calc_l4_sum_dip;
-  logic [18:0]              calc_l4_sum_rest;
-  logic                     calc_l4_place, calc_l4_udp;
-  logic [4:0]               calc_l4_off;
+  nic_pkg::action_csum_t    calc_csum;
   logic [SB_W-1:0]          calc_sb;
+
+  // The package's width of action_csum_t (Yosys 0.23 has no $bits of a type).
+  initial begin
+    if ($bits(calc_csum) != nic_pkg::ACTION_CSUM_W) begin
+      $error("action_edit (%m): nic_pkg::ACTION_CSUM_W (%0d) is not $bits(action_csum_t) (%0d)",
+             nic_pkg::ACTION_CSUM_W, $bits(calc_csum));
+    end
+  end
 
   // Encap header of the frame at s_meta.
   logic                     meta_decap, meta_encap;
@@ -157,14 +160,8 @@ module action_edit #(
   logic [USER_W-1:0]        st_tuser;
   logic [SB_W-1:0]          st_sb;
   // The strip's side band, unpacked, and the overlays with the checksums (action_csum_fold).
-  logic [CS_W-1:0]          st_cs;
+  nic_pkg::action_csum_t    st_csum;
   logic [OVL_W-1:0]         st_ovl_raw, st_ovl;
-  logic [19:0]              st_ip_sum;
-  logic                     st_ip_place;
-  logic [19:0]              st_l4_sum_sip, st_l4_sum_dip;
-  logic [18:0]              st_l4_sum_rest;
-  logic                     st_l4_place, st_l4_udp;
-  logic [4:0]               st_l4_off;
   logic [16*8-1:0]          st_l2_ovl;
   logic [15:0]              st_l2_msk;
   logic [40*8-1:0]          st_l3_ovl, st_l3_fold;
@@ -205,41 +202,24 @@ module action_edit #(
     .l3_msk      (calc_l3_msk),
     .l4_ovl      (calc_l4_ovl),
     .l4_msk      (calc_l4_msk),
-    .ip_sum      (calc_ip_sum),
-    .ip_place    (calc_ip_place),
-    .l4_sum_sip  (calc_l4_sum_sip),
-    .l4_sum_dip  (calc_l4_sum_dip),
-    .l4_sum_rest (calc_l4_sum_rest),
-    .l4_place    (calc_l4_place),
-    .l4_udp      (calc_l4_udp),
-    .l4_off      (calc_l4_off)
+    .csum        (calc_csum)
   );
 
   // A frame that modifies nothing has all masks clear and shift_op none.
   assign unused_modifies = calc_modifies;
-  assign calc_sb = {calc_ip_sum, calc_ip_place, calc_l4_sum_sip, calc_l4_sum_dip,
-                    calc_l4_sum_rest, calc_l4_place, calc_l4_udp, calc_l4_off,
+  assign calc_sb = {calc_csum,
                     calc_l2_ovl, calc_l2_msk, calc_l3_ovl, calc_l3_msk, calc_l4_ovl,
                     calc_l4_msk, s_meta_info.l3_off, s_meta_info.l4_off, calc_shift_op,
                     calc_vlan_tci};
 
   // The checksums, folded from the strip's side-band register (the second half of the
   // calculation, so neither half is one long path).
-  assign {st_cs, st_ovl_raw} = st_sb;
-  assign {st_ip_sum, st_ip_place, st_l4_sum_sip, st_l4_sum_dip, st_l4_sum_rest, st_l4_place,
-          st_l4_udp, st_l4_off} = st_cs;
+  assign {st_csum, st_ovl_raw} = st_sb;
   assign {st_l2_ovl, st_l2_msk, st_l3_ovl, st_l3_msk, st_l4_ovl, st_l4_msk, st_l3_off,
           st_l4_off8, st_op, st_tci} = st_ovl_raw;
 
   action_csum_fold u_fold (
-    .ip_sum      (st_ip_sum),
-    .ip_place    (st_ip_place),
-    .l4_sum_sip  (st_l4_sum_sip),
-    .l4_sum_dip  (st_l4_sum_dip),
-    .l4_sum_rest (st_l4_sum_rest),
-    .l4_place    (st_l4_place),
-    .l4_udp      (st_l4_udp),
-    .l4_off      (st_l4_off),
+    .csum        (st_csum),
     .l3_ovl_in   (st_l3_ovl),
     .l4_ovl_in   (st_l4_ovl),
     .l3_ovl      (st_l3_fold),

@@ -33,15 +33,7 @@ module action_hdr_calc (
   output logic [39:0]                l3_msk,
   output logic [18*8-1:0]            l4_ovl,
   output logic [17:0]                l4_msk,
-  // Checksums for action_csum_fold: the unfolded sums and where their results go.
-  output logic [19:0]                ip_sum,     // IPv4 header checksum terms
-  output logic                       ip_place,   // write it at l3 bytes 10..11 (IPv4)
-  output logic [19:0]                l4_sum_sip,  // L4 checksum terms: source address,
-  output logic [19:0]                l4_sum_dip,  // destination address,
-  output logic [18:0]                l4_sum_rest, // the others (~HC, ports)
-  output logic                       l4_place,   // write it at l4 bytes l4_off..l4_off+1
-  output logic                       l4_udp,     // UDP: a result of 0 is stored as 0xFFFF
-  output logic [4:0]                 l4_off      // 2 (ICMPv6), 6 (UDP) or 16 (TCP)
+  output nic_pkg::action_csum_t      csum        // for action_csum_fold
 );
 
   logic        set_dmac, set_smac, set_sip, set_dip, set_sport, set_dport, dec_ttl;
@@ -65,6 +57,10 @@ module action_hdr_calc (
   logic [IP_N*16-1:0]   ip_terms;
   logic [ADDR_N*16-1:0] l4_sip_terms, l4_dip_terms;
   logic [REST_N*16-1:0] l4_rest_terms;
+  logic [19:0]          ip_sum, l4_sum_sip, l4_sum_dip;
+  logic [18:0]          l4_sum_rest;
+  logic                 ip_place, l4_place, l4_udp;
+  logic [4:0]           l4_off;
   // Fields of other steps (offsets are applied by action_edit; the outer source check, meter,
   // the copies to the host, mark, destination and encap are not this block's).
   logic        unused_fields;
@@ -217,6 +213,8 @@ module action_hdr_calc (
   add_tree #(.N(ADDR_N), .W(16), .OUT_W(20)) u_l4_sip (.in(l4_sip_terms), .sum(l4_sum_sip));
   add_tree #(.N(ADDR_N), .W(16), .OUT_W(20)) u_l4_dip (.in(l4_dip_terms), .sum(l4_sum_dip));
   add_tree #(.N(REST_N), .W(16), .OUT_W(19)) u_l4_rest (.in(l4_rest_terms), .sum(l4_sum_rest));
+
+  assign csum = {ip_sum, ip_place, l4_sum_sip, l4_sum_dip, l4_sum_rest, l4_place, l4_udp, l4_off};
 
 endmodule
 

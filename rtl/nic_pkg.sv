@@ -141,6 +141,21 @@ package nic_pkg;
     logic [15:0]  dport;
   } action_meta_t;
 
+  // The checksum half of action_hdr_calc's output, which action_csum_fold finishes a register
+  // stage later (docs/action-engine.md, Checksums): ones'-complement terms summed but not
+  // folded, and where the results go. Width ACTION_CSUM_W (action_edit checks it).
+  typedef struct packed {
+    logic [19:0]  ip_sum;    // IPv4 header checksum terms
+    logic         ip_place;  // write it at l3 overlay bytes 10..11 (IPv4)
+    logic [19:0]  l4_sip;    // L4 checksum terms: the source address words (old and new),
+    logic [19:0]  l4_dip;    // the destination address words,
+    logic [18:0]  l4_rest;   // ~HC and the ports
+    logic         l4_place;  // write it at l4 overlay bytes l4_off..l4_off+1
+    logic         l4_udp;    // UDP: a result of 0 is stored as 0xFFFF
+    logic [4:0]   l4_off;    // 2 (ICMPv6), 6 (UDP) or 16 (TCP)
+  } action_csum_t;
+  localparam int ACTION_CSUM_W = 87;
+
   // Metadata of one frame (parser m_meta_data). Level 0 is the frame, level 1 what the
   // level-0 tunnel carries (zero without one). The fields below parse_err, frame_len, vport
   // and inner are zero when parse_err is 1. In lvl0/lvl1 a field of an absent header is zero
