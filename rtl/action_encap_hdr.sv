@@ -51,8 +51,8 @@ module action_encap_hdr (
   logic [15:0]      csum;
   // Stage register (valid reset, the rest not).
   logic             valid_q;
-  nic_fmt_pkg::encap_t tpl;
-  logic [31:0]      h1;
+  nic_fmt_pkg::encap_t tpl_q;
+  logic [31:0]      h1_q;
   logic [15:0]      udp_len_q, tot_len_q;
   logic             in_nvgre;
   logic [REST_BYTES*8-1:0] rest;
@@ -65,8 +65,8 @@ module action_encap_hdr (
 
   always_ff @(posedge clk) begin
     if (in_valid) begin
-      tpl       <= in_tpl;
-      h1        <= in_h1;
+      tpl_q     <= in_tpl;
+      h1_q      <= in_h1;
       udp_len_q <= in_inner_len + (in_nvgre ? 16'd8 : 16'd16);   // also IPv6 payload length
       tot_len_q <= in_inner_len + (in_nvgre ? 16'd28 : 16'd36);  // udp_len + 20
     end
@@ -76,26 +76,26 @@ module action_encap_hdr (
   assign out_valid = valid_q;
 
   // The reserved bytes and bits of the template are zero.
-  assign unused_tmpl = ^{tpl.flags.rsvd_3, tpl.rsvd_21, tpl.rsvd_56, h1[31:14]};
+  assign unused_tmpl = ^{tpl_q.flags.rsvd_3, tpl_q.rsvd_21, tpl_q.rsvd_56, h1_q[31:14]};
 
   always_comb begin
-    tci     = tpl.vlan_tci;
+    tci     = tpl_q.vlan_tci;
     has_tag  = tci != 16'd0;
-    v6      = tpl.flags.ipv6;
-    nvgre   = tpl.flags.tunnel == nic_fmt_pkg::ENCAP_TUNNEL_NVGRE;
-    geneve  = tpl.flags.tunnel == nic_fmt_pkg::ENCAP_TUNNEL_GENEVE;
+    v6      = tpl_q.flags.ipv6;
+    nvgre   = tpl_q.flags.tunnel == nic_fmt_pkg::ENCAP_TUNNEL_NVGRE;
+    geneve  = tpl_q.flags.tunnel == nic_fmt_pkg::ENCAP_TUNNEL_GENEVE;
     proto   = nvgre ? nic_pkg::IPPROTO_GRE : nic_pkg::IPPROTO_UDP;
-    ttl     = tpl.ttl;
-    dport   = tpl.udp_dport;
-    vni     = tpl.vni;
+    ttl     = tpl_q.ttl;
+    dport   = tpl_q.udp_dport;
+    vni     = tpl_q.vni;
     // An IPv4 address is the last 4 bytes of the 16-byte field (network order).
     for (int b = 0; b < 4; b++) begin
-      sip4[31-8*b -: 8] = tpl.sip[8*(12+b) +: 8];
-      dip4[31-8*b -: 8] = tpl.dip[8*(12+b) +: 8];
+      sip4[31-8*b -: 8] = tpl_q.sip[8*(12+b) +: 8];
+      dip4[31-8*b -: 8] = tpl_q.dip[8*(12+b) +: 8];
     end
     udp_len = udp_len_q;
     tot_len = tot_len_q;
-    sport   = nic_pkg::VXLAN_SPORT_BASE | {2'b00, h1[13:0]};
+    sport   = nic_pkg::VXLAN_SPORT_BASE | {2'b00, h1_q[13:0]};
 
     // IPv4 header checksum over the 20 bytes (checksum field 0): 4500 + 4000 (DF) as one
     // term, summed by a tree (acc, below).
@@ -117,7 +117,7 @@ module action_encap_hdr (
              sport[7:0], sport[15:8]};                 // byte 0 in the low bits
     vxlan = {8'h00, vni[7:0], vni[15:8], vni[23:16], 8'h00, 8'h00, 8'h00, 8'h08};
     if (nvgre) begin
-      tun = {h1[7:0], vni[7:0], vni[15:8], vni[23:16], nic_pkg::ETHERTYPE_TEB[7:0],
+      tun = {h1_q[7:0], vni[7:0], vni[15:8], vni[23:16], nic_pkg::ETHERTYPE_TEB[7:0],
              nic_pkg::ETHERTYPE_TEB[15:8], 8'h00, 8'h20};   // GRE, K set
     end else if (geneve) begin
       tun = {8'h00, vni[7:0], vni[15:8], vni[23:16], nic_pkg::ETHERTYPE_TEB[7:0],
@@ -138,8 +138,8 @@ module action_encap_hdr (
       rest[8*10 +: 8]  = ttl;
       rest[8*11 +: 8]  = proto;
       rest[8*12 +: 16] = {csum[7:0], csum[15:8]};
-      rest[8*14 +: 32] = tpl.sip[8*12 +: 32];
-      rest[8*18 +: 32] = tpl.dip[8*12 +: 32];
+      rest[8*14 +: 32] = tpl_q.sip[8*12 +: 32];
+      rest[8*18 +: 32] = tpl_q.dip[8*12 +: 32];
       rest[8*22 +: 128] = after_ip;
     end else begin
       rest[8*0 +: 16]   = {nic_pkg::ETHERTYPE_IPV6[7:0], nic_pkg::ETHERTYPE_IPV6[15:8]};
@@ -147,13 +147,13 @@ module action_encap_hdr (
       rest[8*6 +: 16]   = {udp_len[7:0], udp_len[15:8]};
       rest[8*8 +: 8]    = proto;
       rest[8*9 +: 8]    = ttl;
-      rest[8*10 +: 128] = tpl.sip;
-      rest[8*26 +: 128] = tpl.dip;
+      rest[8*10 +: 128] = tpl_q.sip;
+      rest[8*26 +: 128] = tpl_q.dip;
       rest[8*42 +: 128] = after_ip;
     end
 
     hdr = '0;
-    hdr[0 +: 96] = {tpl.smac, tpl.dmac};  // dmac, smac
+    hdr[0 +: 96] = {tpl_q.smac, tpl_q.dmac};  // dmac, smac
     if (has_tag) begin
       hdr[8*12 +: 32]          = {tci[7:0], tci[15:8], nic_pkg::TPID_8021Q[7:0],
                                   nic_pkg::TPID_8021Q[15:8]};
