@@ -241,8 +241,9 @@ module em_table #(
   logic [2:0]          free_r;
   logic [HDL_W-1:0]    hit_handle;
   logic [HDL_W-1:0]    free_handle;
+  logic                hit_b1;        // the hit is in bank 1
+  logic [NRAM-1:0]     fwd;           // candidate r is the entry the lookup ahead updated
   logic [ENT_W-1:0]    hit_ent;
-  logic [CNT_W-1:0]    hit_cnt;
   logic [CNT_W-1:0]    cnt_old;
   logic [CNT_W-1:0]    cnt_new;
   logic [ENT_W-1:0]    hdl_ent;
@@ -297,14 +298,25 @@ module em_table #(
     end
     hit_handle  = {hit_r[2], hit_r[2] ? idx1_s2_q : idx0_s2_q, hit_r[1:0]};
     free_handle = {free_r[2], free_r[2] ? idx1_s2_q : idx0_s2_q, free_r[1:0]};
-    hit_ent     = ent_rd_data[hit_r*ENT_W +: ENT_W];
-    hit_cnt     = cnt_rd_data[hit_r*CNT_W +: CNT_W];
     hdl_ent     = ent_rd_data[hdl_r*ENT_W +: ENT_W];
     hdl_cnt     = cnt_rd_data[hdl_r*CNT_W +: CNT_W];
     hdl_valid   = hdl_in_range && ent_valid[hdl_r];
-    // Forward the update of the lookup just ahead (its write and this RAM read were on the
-    // same clock).
-    cnt_old     = (wb_valid_q && wb_handle_q == hit_handle) ? wb_cnt_q : hit_cnt;
+    // The hit's entry and counters as an AND-OR over the candidates by `match` (one-hot: a
+    // key is in the table once), not a select by the encoded hit_r, and the forwarding of the
+    // update of the lookup just ahead (its write and this RAM read were on the same clock)
+    // compared per candidate beside the key compare, not against the hit's handle after it:
+    // the counter update no longer waits for the priority encoder (14 -> 9 LUT levels,
+    // docs/rtl-em.md).
+    hit_b1  = |match[NRAM-1:NRAM/2];
+    hit_ent = '0;
+    cnt_old = '0;
+    for (int r = 0; r < NRAM; r++) begin
+      fwd[r]  = wb_valid_q && wb_handle_q == {r >= NRAM / 2, r >= NRAM / 2 ? idx1_s2_q : idx0_s2_q,
+                                              2'(r % nic_pkg::EM_WAYS)};
+      hit_ent = hit_ent | (ent_rd_data[r*ENT_W +: ENT_W] & {ENT_W{match[r]}});
+      cnt_old = cnt_old | ((fwd[r] ? wb_cnt_q : cnt_rd_data[r*CNT_W +: CNT_W]) &
+                           {CNT_W{match[r]}});
+    end
     cnt_new[PKTS_LO +: nic_pkg::EM_PKTS_W]   = cnt_old[PKTS_LO +: nic_pkg::EM_PKTS_W] + 64'd1;
     cnt_new[BYTES_LO +: nic_pkg::EM_BYTES_W] = cnt_old[BYTES_LO +: nic_pkg::EM_BYTES_W]
                                                + 64'(len_s2_q);
@@ -368,11 +380,11 @@ module em_table #(
     // valid-bit sweep in ST_INIT (never two on one clock: commands run with s1, s2 empty).
     ent_wr_en   = '0;
     cnt_wr_en   = '0;
-    wr_addr     = hit_r[2] ? idx1_s2_q : idx0_s2_q;
+    wr_addr     = hit_b1 ? idx1_s2_q : idx0_s2_q;
     ent_wr_data = '0;
     cnt_wr_data = cnt_new;
     if (adv && v_s2_q && hit) begin
-      cnt_wr_en[hit_r] = 1'b1;
+      cnt_wr_en = match;
     end
 
     // Command state machine.
@@ -443,8 +455,8 @@ module em_table #(
             if (hit) begin
               rsp_status_d      = nic_fmt_pkg::FLOW_STATUS_OK;
               rsp_handle_d      = HDL_OW'(hit_handle);
-              ent_wr_en[hit_r]  = 1'b1;
-              wr_addr           = hit_r[2] ? idx1_s2_q : idx0_s2_q;
+              ent_wr_en         = match;
+              wr_addr           = hit_b1 ? idx1_s2_q : idx0_s2_q;
               ent_wr_data       = {1'b0, hit_ent[ENT_W-2:0]};
               count_d           = count_q - 32'd1;
             end
