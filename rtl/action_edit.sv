@@ -168,7 +168,7 @@ module action_edit #(
   logic [39:0]              st_l3_msk;
   logic [18*8-1:0]          st_l4_ovl, st_l4_fold;
   logic [17:0]              st_l4_msk;
-  logic [7:0]               st_l3_off, st_l4_off8;
+  logic [7:0]               st_l3_off, st_l4_off;
   logic [1:0]               st_op;
   logic [15:0]              st_tci;
 
@@ -216,7 +216,7 @@ module action_edit #(
   // calculation, so neither half is one long path).
   assign {st_csum, st_ovl_raw} = st_sb;
   assign {st_l2_ovl, st_l2_msk, st_l3_ovl, st_l3_msk, st_l4_ovl, st_l4_msk, st_l3_off,
-          st_l4_off8, st_op, st_tci} = st_ovl_raw;
+          st_l4_off, st_op, st_tci} = st_ovl_raw;
 
   action_csum_fold u_fold (
     .csum        (st_csum),
@@ -227,7 +227,7 @@ module action_edit #(
   );
 
   assign st_ovl = {st_l2_ovl, st_l2_msk, st_l3_fold, st_l3_msk, st_l4_fold, st_l4_msk,
-                   st_l3_off, st_l4_off8, st_op, st_tci};
+                   st_l3_off, st_l4_off, st_op, st_tci};
 
   // Spec 5.5: the lengths count the frame after the decap and the VLAN op.
   always_comb begin

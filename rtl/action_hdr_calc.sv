@@ -59,8 +59,7 @@ module action_hdr_calc (
   logic [REST_N*16-1:0] l4_rest_terms;
   logic [19:0]          ip_sum, l4_sum_sip, l4_sum_dip;
   logic [18:0]          l4_sum_rest;
-  logic                 ip_place, l4_place, l4_udp;
-  logic [4:0]           l4_off;
+  logic                 ip_place, l4_place;
   // Fields of other steps (offsets are applied by action_edit; the outer source check, meter,
   // the copies to the host, mark, destination and encap are not this block's).
   logic        unused_fields;
@@ -145,8 +144,6 @@ module action_hdr_calc (
                      ~info.sport & {16{ports && set_sport}}, new_sport & {16{ports && set_sport}},
                      ~info.dport & {16{ports && set_dport}}, new_dport & {16{ports && set_dport}}};
     l4_place = l4c_en && modifies;
-    l4_udp   = l4c_udp;
-    l4_off   = l4c_off;
 
     // Step 6: rewrite of a has_tag frame is in place; of an untagged one, a push.
     has_tag   = info.vlan_cnt != 2'd0;
@@ -214,7 +211,8 @@ module action_hdr_calc (
   add_tree #(.N(ADDR_N), .W(16), .OUT_W(20)) u_l4_dip (.in(l4_dip_terms), .sum(l4_sum_dip));
   add_tree #(.N(REST_N), .W(16), .OUT_W(19)) u_l4_rest (.in(l4_rest_terms), .sum(l4_sum_rest));
 
-  assign csum = {ip_sum, ip_place, l4_sum_sip, l4_sum_dip, l4_sum_rest, l4_place, l4_udp, l4_off};
+  assign csum = {ip_sum, ip_place, l4_sum_sip, l4_sum_dip, l4_sum_rest, l4_place, l4c_udp,
+                 l4c_off};
 
 endmodule
 

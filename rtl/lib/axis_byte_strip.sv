@@ -16,8 +16,9 @@
 // clock whatever len; an output beat per clock except for the dropped beats. m_axis is
 // combinational from `h` and, when r != 0, from s_axis (place a register after it);
 // m_axis_sb is a register (a long calculation may feed s_axis_sb and another use m_axis_sb);
-// s_axis_tready depends on m_axis_tready, s_axis_tlast and s_axis_len. Non-last beats must be
-// full (tkeep all ones); tkeep of a last beat contiguous from lane 0.
+// s_axis_tready depends on m_axis_tready and registers only (a dropped last beat goes to `h`
+// like any other). Non-last beats must be full (tkeep all ones); tkeep of a last beat
+// contiguous from lane 0.
 `resetall
 `timescale 1ns/1ps
 `default_nettype none
