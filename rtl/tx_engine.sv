@@ -270,12 +270,26 @@ module tx_engine #(
   assign fi_push     = b_go && !b_bad_len && !b_bad_ovr;
   assign fi_in       = {b_len, b_check, b_vidx8[VW-1:0], b_vport};
 
-  // ---- stage A: round robin fetch
-  logic [NUM_TXQ-1:0] elig, a_grant, unused_a_last;
-  logic               a_found, a_go;
-  logic [QW-1:0]      a_q;
-  logic [15:0]        a_idx;
-  logic [63:0]        a_addr;
+  // ---- stage A: descriptor fetch, four registered steps a batch (so the queue's choice,
+  // its configuration by index, the batch size and the request are not one chain of logic):
+  //   A0 pick:   round robin over the queues that were eligible a clock before (a register)
+  //              and are not in A1..A3 now; the pick is registered (A1) when A1 is empty. A
+  //              queue that has just stopped being eligible may still be picked: A1 and A2
+  //              compute from the current state and drop it.
+  //   A1 select: the picked queue's configuration and index, and from them the three limits
+  //              of a batch (posted descriptors, free completion slots, slots to the ring's
+  //              end); into A2 when A2 is empty.
+  //   A2 size:   the batch size, min(DESC_BATCH, the limits), each limit saturated at
+  //              DESC_BATCH first so the minimum is over a few bits; into A3 when A3 is
+  //              empty. A batch of 0 (the queue is no longer eligible) is dropped.
+  //   A3 issue:  waits for the request register and for credits for the whole batch (one DMA
+  //              read slot per batch) rather than splitting it.
+  // A queue is in at most one of A1..A3 and only A3's request advances its fidx, so the index
+  // A1 reads is the one A3 uses. A queue whose enable falls or rises while it is in A1..A3
+  // (the rising edge restarts its indices) is dropped from the stage it is in.
+  logic [NUM_TXQ-1:0] elig, elig_q, a_grant, a_busy, unused_a_last;
+  logic               a_go;
+  logic [QW-1:0]      a_pick;
 
   logic [4:0]  e_sl;
   logic [15:0] e_used;
@@ -294,49 +308,121 @@ module tx_engine #(
     end
   end
 
-  // Round robin over the eligible queues (after reset as if queue 0 had been served last);
-  // a_q is the granted queue (0 when none is).
+  // The stage registers (queue number and one-hot, and what the stage carries).
+  logic               p1_valid_q, p2_valid_q, p3_valid_q;
+  logic [QW-1:0]      p1_q_q, p2_q_q, p3_q_q;
+  logic [NUM_TXQ-1:0] p1_oh_q, p2_oh_q, p3_oh_q;
+  logic               p2_ok_q;
+  logic [15:0]        p2_idx_q, p2_slot_q, p3_idx_q;
+  logic [16:0]        p2_avail_q, p2_cqfree_q, p2_toend_q;
+  logic [63:0]        p2_base_q, p3_addr_q;
+  logic [DC_W-1:0]    p3_n_q;
+  logic               p1_live, p2_live, p3_live;
+  assign a_busy  = (p1_valid_q ? p1_oh_q : '0) | (p2_valid_q ? p2_oh_q : '0) |
+                   (p3_valid_q ? p3_oh_q : '0);
+  assign p1_live = cfg_enable && |(p1_oh_q & cfg_txq_enable & en_prev_q);
+  assign p2_live = cfg_enable && |(p2_oh_q & cfg_txq_enable & en_prev_q);
+  assign p3_live = cfg_enable && |(p3_oh_q & cfg_txq_enable & en_prev_q);
+
+  // A0: after reset as if queue 0 had been served last.
   rr_arb #(.N(NUM_TXQ), .RESET_LAST(0)) u_fetch_arb (
     .clk       (clk),
     .rst       (rst),
-    .req       (elig),
-    .advance   (a_go),
+    .req       (elig_q & ~a_busy),
+    .advance   (!p1_valid_q),
     .grant     (a_grant),
-    .grant_idx (a_q),
+    .grant_idx (a_pick),
     .last      (unused_a_last)
   );
-  assign a_found = a_grant != '0;
 
-  // The batch: at most DESC_BATCH, the posted descriptors, the free completion slots, the
-  // slots up to the end of the ring (one read never wraps) and the free descriptor credits.
-  logic [4:0]      a_sl;
-  logic [15:0]     a_mask;
-  logic [16:0]     a_ent, a_avail, a_cqfree, a_toend, a_cred, a_n17;
-  logic [DC_W-1:0] a_n;
-  logic            a_credit_ok;
+  // A1: the picked queue's values (an AND-OR by its one-hot) and the three limits
+  logic [4:0]  s1_sl;
+  logic [15:0] s1_idx, s1_cons, s1_prod, s1_mask, s1_used;
+  logic [16:0] s1_ent;
+  logic [63:0] s1_base;
   always_comb begin
-    a_sl     = cfg_txq_size_log2[32'(a_q)*5 +: 5];
-    a_ent    = 17'd1 << a_sl;
-    a_mask   = a_ent[15:0] - 16'd1;
-    a_avail  = {1'b0, cfg_txq_prod[32'(a_q)*16 +: 16] - a_idx};
-    a_cqfree = a_ent - {1'b0, a_idx - cfg_txq_cq_cons[32'(a_q)*16 +: 16]};
-    a_toend  = a_ent - {1'b0, a_idx & a_mask};
-    a_cred   = 17'(DESC_DEPTH) - 17'(dcnt_q);
-    a_n17    = 17'(DESC_BATCH);
-    if (a_avail < a_n17) a_n17 = a_avail;
-    if (a_cqfree < a_n17) a_n17 = a_cqfree;
-    if (a_toend < a_n17) a_n17 = a_toend;
-    // Wait for credits rather than splitting a batch (one DMA read slot per batch).
-    a_credit_ok = a_cred >= a_n17;
-    a_n = DC_W'(a_n17);
+    s1_sl   = '0;
+    s1_idx  = '0;
+    s1_cons = '0;
+    s1_prod = '0;
+    s1_base = '0;
+    for (int i = 0; i < NUM_TXQ; i++) begin
+      s1_sl   = s1_sl   | (p1_oh_q[i] ? cfg_txq_size_log2[i*5 +: 5] : 5'd0);
+      s1_idx  = s1_idx  | (p1_oh_q[i] ? fidx_q[i*16 +: 16] : 16'd0);
+      s1_cons = s1_cons | (p1_oh_q[i] ? cfg_txq_cq_cons[i*16 +: 16] : 16'd0);
+      s1_prod = s1_prod | (p1_oh_q[i] ? cfg_txq_prod[i*16 +: 16] : 16'd0);
+      s1_base = s1_base | (p1_oh_q[i] ? cfg_txq_ring_base[i*64 +: 64] : 64'd0);
+    end
+    s1_ent  = 17'd1 << s1_sl;
+    for (int k = 0; k < 16; k++) s1_mask[k] = 5'(k) < s1_sl;
+    s1_used = s1_idx - s1_cons;
   end
 
-  assign a_idx  = fidx_q[32'(a_q)*16 +: 16];
-  assign a_addr = cfg_txq_ring_base[32'(a_q)*64 +: 64] + {44'd0, a_idx & a_mask, 4'd0};
-  assign a_want = a_found && rq_free && fr_ready && a_credit_ok;
-  assign a_go   = a_want && !b_go;
-  assign fr_push = a_go;
-  assign fr_in   = {a_q, a_idx, a_n};
+  // A2: v saturated at DESC_BATCH, in DC_W bits
+  function automatic logic [DC_W-1:0] sat_batch(input logic [16:0] v);
+    sat_batch = (v >= 17'(DESC_BATCH)) ? DC_W'(DESC_BATCH) : DC_W'(v);
+  endfunction
+  logic [DC_W-1:0] s2_avail, s2_cqfree, s2_toend, s2_n;
+  logic [63:0]     s2_addr;
+  always_comb begin
+    s2_avail  = sat_batch(p2_avail_q);
+    s2_cqfree = sat_batch(p2_cqfree_q);
+    s2_toend  = sat_batch(p2_toend_q);
+    // the minimum of three: the pairwise compares side by side, then one select
+    if (s2_avail <= s2_cqfree && s2_avail <= s2_toend) s2_n = s2_avail;
+    else if (s2_cqfree <= s2_toend)                    s2_n = s2_cqfree;
+    else                                               s2_n = s2_toend;
+    s2_addr   = p2_base_q + {44'd0, p2_slot_q, 4'd0};
+  end
+
+  // A3
+  logic [DC_W:0] a_cred;
+  logic          a_credit_ok;
+  assign a_cred      = (DC_W+1)'(DESC_DEPTH) - (DC_W+1)'(dcnt_q);
+  assign a_credit_ok = a_cred >= (DC_W+1)'(p3_n_q);
+  assign a_want      = p3_valid_q && p3_live && rq_free && fr_ready && a_credit_ok;
+  assign a_go        = a_want && !b_go;
+  assign fr_push     = a_go;
+  assign fr_in       = {p3_q_q, p3_idx_q, p3_n_q};
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      elig_q     <= '0;
+      p1_valid_q <= 1'b0;
+      p2_valid_q <= 1'b0;
+      p3_valid_q <= 1'b0;
+    end else begin
+      elig_q <= elig;
+      if (!p1_valid_q) p1_valid_q <= a_grant != '0;
+      else if (!p2_valid_q) p1_valid_q <= 1'b0;
+      if (!p2_valid_q) p2_valid_q <= p1_valid_q && p1_live;
+      else if (!p3_valid_q || !p2_live) p2_valid_q <= 1'b0;
+      if (!p3_valid_q) p3_valid_q <= p2_valid_q && p2_live && p2_ok_q && s2_n != '0;
+      else if (a_go || !p3_live) p3_valid_q <= 1'b0;
+    end
+    if (!p1_valid_q) begin
+      p1_q_q  <= a_pick;
+      p1_oh_q <= a_grant;
+    end
+    if (!p2_valid_q) begin
+      p2_q_q     <= p1_q_q;
+      p2_oh_q    <= p1_oh_q;
+      p2_ok_q     <= s1_sl >= 5'd4 && s1_sl <= 5'd15 && {1'b0, s1_used} < s1_ent;
+      p2_idx_q    <= s1_idx;
+      p2_slot_q   <= s1_idx & s1_mask;
+      p2_avail_q  <= {1'b0, s1_prod - s1_idx};
+      p2_cqfree_q <= s1_ent - {1'b0, s1_used};
+      p2_toend_q  <= s1_ent - {1'b0, s1_idx & s1_mask};
+      p2_base_q   <= s1_base;
+    end
+    if (!p3_valid_q) begin
+      p3_q_q    <= p2_q_q;
+      p3_oh_q   <= p2_oh_q;
+      p3_idx_q  <= p2_idx_q;
+      p3_n_q    <= s2_n;
+      p3_addr_q <= s2_addr;
+    end
+  end
 
   always_comb begin
     rq_valid_d = rq_valid_q && !m_rd_req_ready;
@@ -350,11 +436,11 @@ module tx_engine #(
       rq_frame_d = 1'b1;
     end else if (a_go) begin
       rq_valid_d = 1'b1;
-      rq_addr_d  = a_addr;
-      rq_len_d   = {a_n17[11:0], 4'd0};
+      rq_addr_d  = p3_addr_q;
+      rq_len_d   = 16'({p3_n_q, 4'd0});
       rq_frame_d = 1'b0;
     end
-    dcnt_d = dcnt_q + (a_go ? a_n : DC_W'(0)) - DC_W'(b_go);
+    dcnt_d = dcnt_q + (a_go ? p3_n_q : DC_W'(0)) - DC_W'(b_go);
   end
 
   // =========================================================================================
@@ -452,7 +538,11 @@ module tx_engine #(
     dec_d = (dec_q && !vd_ready) || trig;
   end
 
-  // The verdict on hdr_q for the frame at the head of the frame-info FIFO.
+  // The verdict on hdr_q for the frame at the head of the frame-info FIFO. The L3 header
+  // starts at byte 14, 18 or 22 (0, 1 or 2 VLAN tags): the checks are made for each of the
+  // three places side by side and the place's result chosen at the end (rather than choosing
+  // the 320-bit header first and checking after, a chain of the tag tests, the choice, the
+  // length arithmetic and the compares).
   logic [15:0]  s_len;
   logic         s_check;
   logic [VW-1:0] s_vidx;
@@ -460,9 +550,10 @@ module tx_engine #(
   logic         spoofed;
   assign {s_len, s_check, s_vidx, s_vport} = fi_out;
 
-  logic         l3, vl0, vl1, vl2, arp_ok, v4_ok, v6_ok, bad_mac, bad_v4, bad_v6, ll;
-  logic [1:0]   sel;
-  logic [15:0]  et, rem, t0, t1, t2;
+  logic [2:0]   l3_at, bad_at;        // per place k: the L3 header is at 14 + 4k; its verdict
+  logic [2:0]   vl;
+  logic         bad_mac, arp_ok, v4_ok, v6_ok, ll;
+  logic [15:0]  et, rem;
   logic [319:0] l3b;
   logic [47:0]  fmac;
   logic [31:0]  spa, src4;
@@ -482,50 +573,38 @@ module tx_engine #(
     vip4 = cfg_vnic_ipv4[vi*32 +: 32];
     vip6 = cfg_vnic_ipv6[vi*128 +: 128];
 
-    t0  = {hdr_q[8*12 +: 8], hdr_q[8*13 +: 8]};
-    t1  = {hdr_q[8*16 +: 8], hdr_q[8*17 +: 8]};
-    t2  = {hdr_q[8*20 +: 8], hdr_q[8*21 +: 8]};
-    vl0 = nic_pkg::is_tpid(t0);
-    vl1 = nic_pkg::is_tpid(t1);
-    vl2 = nic_pkg::is_tpid(t2);
-    l3  = 1'b0;
-    sel = 2'd0;
-    et  = t0;
-    if (s_len >= 16'd14) begin
-      if (!vl0) begin
-        l3 = 1'b1;
-      end else if (s_len >= 16'd18) begin
-        if (!vl1) begin
-          l3 = 1'b1; sel = 2'd1; et = t1;
-        end else if (s_len >= 16'd22 && !vl2) begin
-          l3 = 1'b1; sel = 2'd2; et = t2;
-        end
-      end
+    // tag k at bytes 12 + 4k; a third tag or a truncated one: no L3 header (as the parser)
+    for (int k = 0; k < 3; k++) vl[k] = nic_pkg::is_tpid({hdr_q[8*(12 + 4*k) +: 8],
+                                                          hdr_q[8*(13 + 4*k) +: 8]});
+    l3_at[0] = s_len >= 16'd14 && !vl[0];
+    l3_at[1] = s_len >= 16'd18 && vl[0] && !vl[1];
+    l3_at[2] = s_len >= 16'd22 && vl[0] && vl[1] && !vl[2];
+
+    et = '0; rem = '0; l3b = '0; spa = '0; src4 = '0; src6 = '0; ihl4 = '0;
+    arp_ok = 1'b0; v4_ok = 1'b0; v6_ok = 1'b0; ll = 1'b0;
+    for (int k = 0; k < 3; k++) begin
+      et   = {hdr_q[8*(12 + 4*k) +: 8], hdr_q[8*(13 + 4*k) +: 8]};
+      l3b  = hdr_q[8*(14 + 4*k) +: 320];           // l3b: byte i at [8*i +: 8]
+      rem  = s_len - 16'(14 + 4*k);
+      for (int i = 0; i < 4; i++) spa[31 - 8*i -: 8] = l3b[(14 + i)*8 +: 8];
+      for (int i = 0; i < 4; i++) src4[31 - 8*i -: 8] = l3b[(12 + i)*8 +: 8];
+      for (int i = 0; i < 16; i++) src6[127 - 8*i -: 8] = l3b[(8 + i)*8 +: 8];
+      ihl4   = {l3b[3:0], 2'b00};
+      arp_ok = et == nic_pkg::ETHERTYPE_ARP && rem >= 16'd28 &&
+               {l3b[7:0], l3b[15:8]} == nic_pkg::ARP_HTYPE_ETH &&
+               {l3b[23:16], l3b[31:24]} == nic_pkg::ETHERTYPE_IPV4 && l3b[39:32] == 8'd6 &&
+               l3b[47:40] == 8'd4;
+      v4_ok  = et == nic_pkg::ETHERTYPE_IPV4 && rem >= 16'd20 && l3b[7:4] == 4'd4 &&
+               ihl4 >= 6'd20 && rem >= {10'd0, ihl4} &&
+               {l3b[23:16], l3b[31:24]} >= {10'd0, ihl4};
+      v6_ok  = et == nic_pkg::ETHERTYPE_IPV6 && rem >= 16'd40 && l3b[7:4] == 4'd6;
+      ll     = src6[127:120] == 8'hfe && src6[119:118] == 2'b10;
+      bad_at[k] = (c4 && ((arp_ok && spa != vip4) || (v4_ok && src4 != vip4))) ||
+                  (c6 && v6_ok && src6 != vip6 && !ll);
     end
-    case (sel)
-      2'd1:    l3b = hdr_q[18*8 +: 320];
-      2'd2:    l3b = hdr_q[22*8 +: 320];
-      default: l3b = hdr_q[14*8 +: 320];
-    endcase
-    rem = s_len - (sel == 2'd2 ? 16'd22 : (sel == 2'd1 ? 16'd18 : 16'd14));
     for (int i = 0; i < 6; i++) fmac[47 - 8*i -: 8] = hdr_q[8*(6 + i) +: 8];
-    for (int i = 0; i < 4; i++) spa[31 - 8*i -: 8] = l3b[(14 + i)*8 +: 8];
-    for (int i = 0; i < 4; i++) src4[31 - 8*i -: 8] = l3b[(12 + i)*8 +: 8];
-    for (int i = 0; i < 16; i++) src6[127 - 8*i -: 8] = l3b[(8 + i)*8 +: 8];
-    ihl4   = {l3b[3:0], 2'b00};
-    // l3b: byte i at [8*i +: 8]
-    arp_ok = l3 && et == nic_pkg::ETHERTYPE_ARP && rem >= 16'd28 &&
-             {l3b[7:0], l3b[15:8]} == nic_pkg::ARP_HTYPE_ETH &&
-             {l3b[23:16], l3b[31:24]} == nic_pkg::ETHERTYPE_IPV4 && l3b[39:32] == 8'd6 &&
-             l3b[47:40] == 8'd4;
-    v4_ok  = l3 && et == nic_pkg::ETHERTYPE_IPV4 && rem >= 16'd20 && l3b[7:4] == 4'd4 &&
-             ihl4 >= 6'd20 && rem >= {10'd0, ihl4} && {l3b[23:16], l3b[31:24]} >= {10'd0, ihl4};
-    v6_ok  = l3 && et == nic_pkg::ETHERTYPE_IPV6 && rem >= 16'd40 && l3b[7:4] == 4'd6;
-    ll     = src6[127:120] == 8'hfe && src6[119:118] == 2'b10;
     bad_mac = sc && (s_len < 16'd14 || fmac != vmac);
-    bad_v4  = c4 && ((arp_ok && spa != vip4) || (v4_ok && src4 != vip4));
-    bad_v6  = c6 && v6_ok && src6 != vip6 && !ll;
-    spoofed = s_check && (bad_mac || bad_v4 || bad_v6);
+    spoofed = s_check && (bad_mac || |(l3_at & bad_at));
   end
 
   assign vd_push = dec_q && vd_ready;
@@ -639,8 +718,8 @@ module tx_engine #(
     timer_d = timer_q;
     tcnt_d  = tcnt_q;
     fire_d  = '0;
-    if (a_go) begin
-      fidx_d[32'(a_q)*16 +: 16] = a_idx + 16'(a_n);
+    for (int i = 0; i < NUM_TXQ; i++) begin
+      if (a_go && p3_oh_q[i]) fidx_d[i*16 +: 16] = p3_idx_q + 16'(p3_n_q);
     end
     if (wt_pop && wt_valid) done_d[32'(wt_out)*16 +: 16] = done_q[32'(wt_out)*16 +: 16] + 16'd1;
     pending = '0;

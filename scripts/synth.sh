@@ -12,8 +12,8 @@
 #                                        the host interface, the pipeline glue, the
 #                                        receive classifier's sum trees, the library's
 #                                        arbiter and popcount (rtl/lib), one AES round
-#                                        (a stage of aes128_pipe) and the action engine
-#                                        (action_edit), synthesized
+#                                        (a stage of aes128_pipe), the action engine
+#                                        (action_edit) and tx_engine, synthesized
 #                                        one by one at DATA_W=64 (every other module is
 #                                        elaborated by rtl_yosys_elab; the big blocks and
 #                                        nic_top are synthesized by hand, figures in
@@ -34,6 +34,7 @@ if [[ "${1:-}" == "--suite" ]]; then
     "fcmd_engine DATA_W=64 levels<=7"
     "ingress_arb DATA_W=64 levels<=4"
     "action_edit DATA_W=64 levels<=8"
+    "tx_engine DATA_W=64 levels<=9"
     "meter_bank NUM_METERS=64 levels<=8"
     "axis_fifo WIDTH=73 DEPTH=512 levels<=4"
     "sync_fifo levels<=2"

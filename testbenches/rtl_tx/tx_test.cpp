@@ -817,6 +817,81 @@ void irq_test() {
   EXPECT_EQ(b.irq_cycles_[0][2] - b.cpl_cycles_[0].back(), 1u);
   b.check_counters();
 }
+// Anti-spoof with decoys: frames whose bytes at the places of a second or third VLAN tag
+// (16-17, 20-21) look like a TPID and an EtherType although the frame has fewer tags. The
+// verdict is taken at the L3 header's real place only (spec 8: 0..2 tags as the parser sees
+// them); checking a decoy place too would call these good frames spoofed (or miss a bad one).
+template <class V>
+void decoy_test() {
+  TxBench<V> b(stall_mem(TxBench<V>::kB, 20, 7), Profile{}, 51);
+  Prng rng(9);
+  setup_vnics(b.vn_, rng);
+  b.host_post_ = false;
+  b.qc_[0].vport = 1;  // vn_[0]: MAC, IPv4 and IPv6 checks
+  b.qc_[0].size_log2 = 5;
+  b.enable_queue(0);
+  b.run(2);
+  const VnicCfg& n = b.vn_[0];
+  // An IPv4 frame with `tags` VLAN tags whose header fields are chosen by the caller.
+  auto ipv4 = [&](unsigned tags, std::uint16_t tot_len, std::uint16_t id, std::uint16_t frag,
+                  std::uint8_t ttl, std::uint32_t src) {
+    Bytes f;
+    auto put16 = [&](unsigned v) {
+      f.push_back(static_cast<std::uint8_t>(v >> 8));
+      f.push_back(static_cast<std::uint8_t>(v));
+    };
+    for (int i = 0; i < 6; ++i) f.push_back(static_cast<std::uint8_t>(0x10 + i));
+    for (auto x : n.mac) f.push_back(x);
+    for (unsigned t = 0; t < tags; ++t) {
+      put16(0x8100);
+      put16(100 + t);
+    }
+    put16(0x0800);
+    f.push_back(0x45);
+    f.push_back(0);
+    put16(tot_len);
+    put16(id);
+    put16(frag);
+    f.push_back(ttl);
+    f.push_back(17);
+    put16(0);
+    for (int i = 0; i < 4; ++i) f.push_back(static_cast<std::uint8_t>(src >> (24 - 8 * i)));
+    while (f.size() < 96) f.push_back(static_cast<std::uint8_t>(0xa0 + f.size()));
+    return f;
+  };
+  unsigned spoofed = 0, posted = 0;
+  auto post = [&](const Bytes& f, bool is_spoofed) {
+    b.post(0, Desc{0x1000000 + 0x1000ull * posted++, static_cast<std::uint16_t>(f.size()), false, 0},
+           f);
+    spoofed += is_spoofed;
+  };
+  const std::uint32_t bad = n.ipv4 ^ 0x100;
+  // Untagged; bytes 16-17 (total length) a TPID, 20-21 (flags) 0x86dd, byte 22 (TTL) 0x6_:
+  // read as two tags, byte 22 would start an IPv6 header with a foreign source.
+  post(ipv4(0, 0x8100, 0x0001, 0x86dd, 0x64, n.ipv4), false);
+  post(ipv4(0, 0x8100, 0x0001, 0x86dd, 0x64, bad), true);
+  // Untagged; bytes 16-17 0x0800, byte 18 (id) 0x45 and bytes 20-21 (fragment offset) 84:
+  // read as one tag, byte 18 would start an IPv4 header (total length 84) whose source
+  // (bytes 30-33) is not the VNIC's.
+  post(ipv4(0, 0x0800, 0x4500, 0x0054, 0x40, n.ipv4), false);
+  post(ipv4(0, 0x0800, 0x4500, 0x0054, 0x40, bad), true);
+  // One tag; the same one place on (bytes 20-21 the total length, 22 the id, 24-25 the
+  // fragment offset).
+  post(ipv4(1, 0x0800, 0x4500, 0x0054, 0x40, n.ipv4), false);
+  post(ipv4(1, 0x0800, 0x4500, 0x0054, 0x40, bad), true);
+  // Two tags, the real header at 22; and three (no L3 header: only the MAC is checked).
+  post(ipv4(2, 0x0054, 0x4500, 0x8100, 0x40, n.ipv4), false);
+  post(ipv4(2, 0x0054, 0x4500, 0x8100, 0x40, bad), true);
+  post(ipv4(3, 0x0054, 0x4500, 0x0000, 0x40, bad), false);
+  b.doorbell(0);
+  ASSERT_TRUE(b.run_until_idle());
+  b.check_counters();
+  EXPECT_EQ(b.exp_spoof_, spoofed) << "the reference disagrees with the frames' intent";
+  EXPECT_EQ(b.frames_out(), 9u - spoofed);
+}
+TEST(RtlTx, SpoofDecoyTagsW64) { decoy_test<Vtx_bench_top_w64>(); }
+TEST(RtlTx, SpoofDecoyTagsW512) { decoy_test<Vtx_bench_top_w512>(); }
+
 TEST(RtlTx, InterruptTimingW64) { irq_test<Vtx_bench_top_w64>(); }
 TEST(RtlTx, InterruptTimingW512) { irq_test<Vtx_bench_top_w512>(); }
 
