@@ -155,7 +155,7 @@ module rx_engine #(
   localparam int VEC_IW = (NUM_VECTORS > 1) ? $clog2(NUM_VECTORS) : 1;
   localparam int IN_DEPTH = 8;                      // input beats buffered (look-ahead)
   localparam int INI_W = $clog2(IN_DEPTH) + 1;
-  localparam int REC_W = 223;
+  localparam int REC_W = 207;                       // rec_in (vport, RSS queue: pre_in)
   localparam int BEAT_W = DATA_W + 1;               // {tlast, tdata}
 
   initial begin
@@ -239,9 +239,9 @@ module rx_engine #(
   logic [BEAT_W-1:0] bf_q;
   logic [REC_W-1:0]  rf_q, rec_in;
   logic [INI_W-1:0]  in_cnt, rf_cnt;
-  assign rec_in = {s_rec_dest == 2'd3, s_rec_vport, s_rec_src_vport, s_rec_reason,
+  assign rec_in = {s_rec_dest == 2'd3, s_rec_src_vport, s_rec_reason,
                    s_rec_parse_err, s_rec_mark_valid, s_rec_mark, s_rec_tcam_index, s_rec_h1,
-                   s_rec_ts[31:0], s_rec_len, s_rec_rss_hash, s_rec_rss_valid, s_rec_rss_queue,
+                   s_rec_ts[31:0], s_rec_len, s_rec_rss_hash, s_rec_rss_valid,
                    s_rec_status, s_rec_types, s_rec_vlan_tci};
   assign s_axis_tready = bf_in_rdy && (!in_first_q || rf_in_rdy);
   assign in_take = s_axis_tvalid && s_axis_tready;
@@ -250,10 +250,29 @@ module rx_engine #(
     .s_valid (in_take), .s_ready (bf_in_rdy), .s_data ({s_axis_tlast, s_axis_tdata}),
     .m_valid (bf_v), .m_ready (bf_pop), .m_data (bf_q), .count (in_cnt)
   );
-  sync_fifo #(.WIDTH(REC_W), .DEPTH(IN_DEPTH)) u_recs (
+  // The frame's receive queue, from its VNIC's queue base and count and its RSS queue, is
+  // taken as the record enters (so that the index, the add and the compares are not in the
+  // clock of the checks, which need the queue's ring indices): {ring, VNIC index, vport in
+  // range, queue out of the VNIC's range}, with the record.
+  localparam int PRE_W = RI_W + VI_W + 2;
+  logic [PRE_W-1:0] pre_in, pre_h;
+  logic             in_vok, in_qbad;
+  logic [VI_W-1:0]  in_vi;
+  logic [16:0]      in_qn17;
+  logic [RI_W-1:0]  in_qn;
+  always_comb begin
+    in_vok  = (s_rec_vport >= 8'd1) && ({24'd0, s_rec_vport} <= NUM_VNIC);
+    in_vi   = in_vok ? VI_W'(s_rec_vport - 8'd1) : '0;
+    in_qn17 = {1'b0, vnic_rxq_base[in_vi*16 +: 16]} + {9'd0, s_rec_rss_queue};
+    in_qn   = (in_qn17 < 17'(NUM_RXQ)) ? RI_W'(in_qn17) : '0;
+    in_qbad = {8'd0, s_rec_rss_queue} >= vnic_rxq_count[in_vi*16 +: 16] ||
+              in_qn17 >= 17'(NUM_RXQ);
+    pre_in  = {(s_rec_dest == 2'd3) ? EXC_RING : in_qn, in_vi, in_vok, in_qbad};
+  end
+  sync_fifo #(.WIDTH(PRE_W + REC_W), .DEPTH(IN_DEPTH)) u_recs (
     .clk (clk), .rst (rst),
-    .s_valid (in_take && in_first_q), .s_ready (rf_in_rdy), .s_data (rec_in),
-    .m_valid (rf_v), .m_ready (rf_pop), .m_data (rf_q), .count (rf_cnt)
+    .s_valid (in_take && in_first_q), .s_ready (rf_in_rdy), .s_data ({pre_in, rec_in}),
+    .m_valid (rf_v), .m_ready (rf_pop), .m_data ({pre_h, rf_q}), .count (rf_cnt)
   );
   always_ff @(posedge clk) begin
     if (rst) in_first_q <= 1'b1;
@@ -261,12 +280,12 @@ module rx_engine #(
   end
   // the head record's fields
   logic        rh_exc, rh_perr, rh_mkv, rh_rssv;
-  logic [7:0]  rh_vport, rh_src, rh_rssq, rh_status, rh_types;
+  logic [7:0]  rh_src, rh_status, rh_types;
   logic [2:0]  rh_reason;
   logic [31:0] rh_mark, rh_h1, rh_ts, rh_hash;
   logic [15:0] rh_tcam, rh_len, rh_tci;
-  assign {rh_exc, rh_vport, rh_src, rh_reason, rh_perr, rh_mkv, rh_mark, rh_tcam, rh_h1,
-          rh_ts, rh_len, rh_hash, rh_rssv, rh_rssq, rh_status, rh_types, rh_tci} = rf_q;
+  assign {rh_exc, rh_src, rh_reason, rh_perr, rh_mkv, rh_mark, rh_tcam, rh_h1,
+          rh_ts, rh_len, rh_hash, rh_rssv, rh_status, rh_types, rh_tci} = rf_q;
 
   // ---------------------------------------------------------------------------------------
   // State
@@ -380,46 +399,48 @@ module rx_engine #(
   // ---------------------------------------------------------------------------------------
   // Checks: spec 7.2 checks 1-4 (7.4 for the exception ring) on the head record
   // ---------------------------------------------------------------------------------------
-  logic             vport_ok;
+  logic             vport_ok, q_bad;
   logic [(1 << RI_W)-1:0] r_en_x;  // r_en padded to the index range
   assign r_en_x = {{((1 << RI_W) - NR){1'b0}}, r_en};
   logic [VI_W-1:0]  vi_c;
-  logic [16:0]      qn17;
-  logic [RI_W-1:0]  qn_c, ring_c;
+  logic [RI_W-1:0]  ring_c;
   logic             fail1, fail_quota, fail_nodesc, fail_cqfull;
   logic [16:0]      pend17;
   logic [32:0]      need33;
+  logic [15:0]      ce_c, qe_c;   // the ring's CONS and CQ_PROD with its pending entries
   always_comb begin
-    vport_ok = (rh_vport >= 8'd1) && ({24'd0, rh_vport} <= NUM_VNIC);
-    vi_c = vport_ok ? VI_W'(rh_vport - 8'd1) : '0;
-    qn17 = {1'b0, vnic_rxq_base[vi_c*16 +: 16]} + {9'd0, rh_rssq};
-    qn_c = (qn17 < 17'(NUM_RXQ)) ? RI_W'(qn17) : '0;
-    ring_c = rh_exc ? EXC_RING : qn_c;
+    {ring_c, vi_c, vport_ok, q_bad} = pre_h;   // ring_c: the queue's (0 when q_bad)
     fail1 = rh_exc ? !(exc_enable && size_ok(exc_size_log2))
-                   : (!vport_ok || !vnic_enable[vi_c] ||
-                      {8'd0, rh_rssq} >= vnic_rxq_count[vi_c*16 +: 16] ||
-                      qn17 >= 17'(NUM_RXQ) || !r_en_x[qn_c] || !size_ok(r_size[(qn_c)*5 +: 5]));
+                   : (!vport_ok || !vnic_enable[vi_c] || q_bad || !r_en_x[ring_c] ||
+                      !size_ok(r_size[(ring_c)*5 +: 5]));
     need33 = {1'b0, infl_q[(vi_c)*32 +: 32]} + {17'd0, rh_len} + {1'b0, pbytes_q[vi_c*32 +: 32]};
     fail_quota = !rh_exc && vnic_quota_bytes[vi_c*32 +: 32] != 32'd0 &&
                  need33 > {1'b0, vnic_quota_bytes[vi_c*32 +: 32]};
-    fail_nodesc = cons_q[(ring_c)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_c*IC_W +: IC_W]} ==
-                  r_prod[(ring_c)*16 +: 16];
-    pend17 = {1'b0, cqp_q[(ring_c)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_c*IC_W +: IC_W]} -
-                    r_cq_cons[(ring_c)*16 +: 16]};
+    ce_c = cons_q[(ring_c)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_c*IC_W +: IC_W]};
+    qe_c = cqp_q[(ring_c)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_c*IC_W +: IC_W]};
+    fail_nodesc = ce_c == r_prod[(ring_c)*16 +: 16];
+    pend17 = {1'b0, qe_c - r_cq_cons[(ring_c)*16 +: 16]};
     fail_cqfull = pend17 >= (17'd1 << r_size[(ring_c)*5 +: 5]);
   end
 
   // The completion entry (spec 7.1), built from the record and the ring's indices (the
   // pending entries of the ring have consumed descriptors and completion slots already).
+  // The frame's CONS and CQ_PROD with the ring's pending entries (cons_e, cqp_e) are taken
+  // at the check (ce_c, qe_c) into registers: a commit moves an entry from pending to CONS
+  // and CQ_PROD (their sums stay), and only this frame's own push adds to them, when it
+  // leaves S_WREQ; so the registers are the live sums while the frame is in S_DREQ and
+  // S_WREQ, without the ring's index selects and adds in the clock of the lookup and the
+  // write request (timing).
+  logic [15:0]  cons_e_q, cqp_e_q, rmask_q;
   nic_fmt_pkg::rx_cpl_t        cpl_c;
   nic_fmt_pkg::rx_cpl_status_t st_c;
   logic [15:0]  cons_e, cqp_e, slot_c, cslot_c;
   logic         phase_c;
   always_comb begin
-    cons_e = cons_q[(ring_q)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_q*IC_W +: IC_W]};
-    cqp_e = cqp_q[(ring_q)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_q*IC_W +: IC_W]};
-    slot_c = cons_e & mask_of(r_size[(ring_q)*5 +: 5]);
-    cslot_c = cqp_e & mask_of(r_size[(ring_q)*5 +: 5]);
+    cons_e = cons_e_q;
+    cqp_e = cqp_e_q;
+    slot_c = cons_e & rmask_q;
+    cslot_c = cqp_e & rmask_q;
     phase_c = ((cqp_e >> r_size[(ring_q)*5 +: 5]) & 16'd1) == 16'd0;
     // rx_classify's status byte (checksums, VLAN) with the record's flags.
     st_c            = status_q;
@@ -452,10 +473,20 @@ module rx_engine #(
   logic             dc_hit, too_long;
   logic [DCI_W:0]   fill_n;
   logic [DE_W-1:0]  dc_ent;
-  logic [15:0]      p_cons, p_left, p_avail;
+  logic [15:0]      p_cons, p_left, p_avail, p_mask;
   logic [16:0]      p_to_end;
-  logic [16:0]      p_n;
+  logic [DCI_W+1:0] p_n;
   logic             pf_go;
+  // The prefetch decision in two steps a register apart (timing): its terms from the cache's
+  // ring (by index) into the pf1 registers, then the size and the decision from them.
+  // Saturated at DC + 1 (every size is at most DC), so the minimum is over a few bits and
+  // `p_n == to_end` stays exact.
+  logic             pf1_ok_q, pf1_left0_q;
+  logic [DCI_W+1:0] pf1_room_q, pf1_avail_q, pf1_toend_q;
+  logic [63:0]      pf1_addr_q;
+  function automatic logic [DCI_W+1:0] sat_dc(input logic [16:0] v);
+    sat_dc = (v > 17'(DC)) ? (DCI_W+2)'(DC + 1) : (DCI_W+2)'(v);
+  endfunction
   always_comb begin
     dc_left = dc_hi_q - cons_e;   // cached descriptors from cons_e on
     dc_hit = dc_v_q && dc_ring_q == ring_q && dc_left != 16'd0 && dc_left <= 16'(DC);
@@ -466,19 +497,32 @@ module rx_engine #(
     fill_n = (DCI_W + 1)'(DC);
     if (avail < 16'(DC)) fill_n = avail[DCI_W:0];
     if (to_end < 17'({1'b0, fill_n})) fill_n = to_end[DCI_W:0];
-    // prefetch: as many as fit behind the cached ones, posted, up to the ring's end
+    // prefetch, step 1: as many as fit behind the cached ones, posted, up to the ring's end
     p_cons = cons_q[(dc_ring_q)*16 +: 16] +
              {{(16 - IC_W){1'b0}}, icnt_q[dc_ring_q*IC_W +: IC_W]};
     p_left = dc_req_q - p_cons;   // cached or on their way
     p_avail = r_prod[(dc_ring_q)*16 +: 16] - dc_req_q;
-    p_to_end = (17'd1 << r_size[(dc_ring_q)*5 +: 5]) -
-               {1'b0, dc_req_q & mask_of(r_size[(dc_ring_q)*5 +: 5])};
-    p_n = 17'(DC) - {1'b0, p_left};
-    if ({1'b0, p_avail} < p_n) p_n = {1'b0, p_avail};
-    if (p_to_end < p_n) p_n = p_to_end;
-    pf_go = dc_v_q && p_left <= 16'(DC) && r_en_x[dc_ring_q] &&
-            size_ok(r_size[(dc_ring_q)*5 +: 5]) && p_n != 17'd0 &&
-            (p_n >= 17'(PF_MIN) || p_n == p_to_end || p_left == 16'd0);
+    p_mask = mask_of(r_size[(dc_ring_q)*5 +: 5]);
+    p_to_end = (17'd1 << r_size[(dc_ring_q)*5 +: 5]) - {1'b0, dc_req_q & p_mask};
+    // step 2, on the pf1 registers, taken a clock ago: a fill issued then (which moved
+    // dc_ring/dc_req) holds the request register (f_rv_q) this clock, so no fill is issued
+    // from registers older than the cache; CONS and PROD only move on (a stale size is
+    // smaller, never wrong); the cache (dc_v_q, cleared by an enable edge) and the ring's
+    // enable are taken now.
+    p_n = pf1_room_q;
+    if (pf1_avail_q < p_n) p_n = pf1_avail_q;
+    if (pf1_toend_q < p_n) p_n = pf1_toend_q;
+    pf_go = pf1_ok_q && dc_v_q && r_en_x[dc_ring_q] && p_n != '0 &&
+            (p_n >= (DCI_W+2)'(PF_MIN) || p_n == pf1_toend_q || pf1_left0_q);
+  end
+
+  always_ff @(posedge clk) begin
+    pf1_ok_q    <= dc_v_q && p_left <= 16'(DC) && size_ok(r_size[(dc_ring_q)*5 +: 5]);
+    pf1_left0_q <= p_left == 16'd0;
+    pf1_room_q  <= (DCI_W+2)'(DC) - (DCI_W+2)'(p_left);
+    pf1_avail_q <= sat_dc({1'b0, p_avail});
+    pf1_toend_q <= sat_dc(p_to_end);
+    pf1_addr_q  <= r_base[(dc_ring_q)*64 +: 64] + {44'd0, dc_req_q & p_mask, 4'd0};
   end
 
   // ---------------------------------------------------------------------------------------
@@ -679,9 +723,8 @@ module rx_engine #(
         f_rv_d = 1'b1;
         fo_push = 1'b1;
       end else if (pf_go) begin
-        dc_req_d = dc_req_q + p_n[15:0];
-        f_addr_d = r_base[(dc_ring_q)*64 +: 64] +
-                   {44'd0, dc_req_q & mask_of(r_size[(dc_ring_q)*5 +: 5]), 4'd0};
+        dc_req_d = dc_req_q + 16'(p_n);
+        f_addr_d = pf1_addr_q;
         f_n_d = p_n[DCI_W:0];
         f_rv_d = 1'b1;
         fo_push = 1'b1;
@@ -727,16 +770,19 @@ module rx_engine #(
   logic [32:0] rel_sub;
   logic [NR*IC_W-1:0]     icnt_d;
   logic [NUM_VNIC*32-1:0] pbytes_d;
+  // Per ring and per VNIC the commit's decrement first, then the push's increment: push
+  // comes late in the clock (the write request's handshake), so it enters the last adder.
   always_comb begin
-    icnt_d = icnt_q;
-    pbytes_d = pbytes_q;
-    if (push) begin
-      icnt_d[ring_q*IC_W +: IC_W] = icnt_d[ring_q*IC_W +: IC_W] + 1'b1;
-      if (!exc_q) pbytes_d[vi_q*32 +: 32] = pbytes_d[vi_q*32 +: 32] + {16'd0, len_q};
+    for (int i = 0; i < NR; i++) begin
+      icnt_d[i*IC_W +: IC_W] = icnt_q[i*IC_W +: IC_W] -
+                               IC_W'(complete && ring_h == RI_W'(i));
+      icnt_d[i*IC_W +: IC_W] = icnt_d[i*IC_W +: IC_W] + IC_W'(push && ring_q == RI_W'(i));
     end
-    if (complete) begin
-      icnt_d[ring_h*IC_W +: IC_W] = icnt_d[ring_h*IC_W +: IC_W] - 1'b1;
-      if (!exc_h) pbytes_d[vi_h*32 +: 32] = pbytes_d[vi_h*32 +: 32] - {16'd0, len_h};
+    for (int v = 0; v < NUM_VNIC; v++) begin
+      pbytes_d[v*32 +: 32] = pbytes_q[v*32 +: 32] -
+                             ((complete && !exc_h && vi_h == VI_W'(v)) ? {16'd0, len_h} : 32'd0);
+      pbytes_d[v*32 +: 32] = pbytes_d[v*32 +: 32] +
+                             ((push && !exc_q && vi_q == VI_W'(v)) ? {16'd0, len_q} : 32'd0);
     end
   end
   always_comb begin
@@ -862,6 +908,7 @@ module rx_engine #(
       reason_q <= rh_reason; perr_q <= rh_perr; mkv_q <= rh_mkv; rssv_q <= rh_rssv;
       mark_q <= rh_mark; h1_q <= rh_h1; hash_q <= rh_hash; ts_q <= rh_ts; tcam_q <= rh_tcam;
       len_q <= rh_len; tci_q <= rh_tci;
+      cons_e_q <= ce_c; cqp_e_q <= qe_c; rmask_q <= mask_of(r_size[(ring_c)*5 +: 5]);
     end
     if (push) pe_mem[ph_q + pcnt_q[PFI_W-1:0]] <= pe_new;
     ring_q <= ring_d; vi_q <= vi_d; faddr_q <= faddr_d;
