@@ -13,7 +13,7 @@
 #                                        receive classifier's sum trees, the library's
 #                                        arbiter and popcount (rtl/lib), one AES round
 #                                        (a stage of aes128_pipe), the action engine
-#                                        (action_edit) and tx_engine, synthesized
+#                                        (action_edit), tx_engine and rx_engine, synthesized
 #                                        one by one at DATA_W=64 (every other module is
 #                                        elaborated by rtl_yosys_elab; the big blocks and
 #                                        nic_top are synthesized by hand, figures in
@@ -35,6 +35,7 @@ if [[ "${1:-}" == "--suite" ]]; then
     "ingress_arb DATA_W=64 levels<=4"
     "action_edit DATA_W=64 levels<=8"
     "tx_engine DATA_W=64 levels<=9"
+    "rx_engine DATA_W=64 levels<=12"
     "meter_bank NUM_METERS=64 levels<=8"
     "axis_fifo WIDTH=73 DEPTH=512 levels<=4"
     "sync_fifo levels<=2"
