@@ -383,6 +383,7 @@ module rx_engine #(
   logic [NR*32-1:0] tcnt_q, tcnt_d;
   logic [NUM_VECTORS-1:0] irq_q, irq_d;
   logic [NUM_VNIC*32-1:0] infl_q, infl_d;
+  logic [NUM_VNIC*32-1:0] infl_rel;   // infl_q after this clock's releases
   // counters
   logic [63:0] c_vnic_q, c_exc_q, c_nodesc_q, c_toolong_q, c_cqfull_q, c_quota_q, c_excfull_q;
   logic [63:0] c_mir_q, c_mirdrop_q, c_lb_q;
@@ -405,22 +406,38 @@ module rx_engine #(
   logic [VI_W-1:0]  vi_c;
   logic [RI_W-1:0]  ring_c;
   logic             fail1, fail_quota, fail_nodesc, fail_cqfull;
-  logic [16:0]      pend17;
   logic [32:0]      need33;
   logic [15:0]      ce_c, qe_c;   // the ring's CONS and CQ_PROD with its pending entries
+  // The checks' flags, a clock ahead (timing: the ring's indices by index, the adds and the
+  // compares are not in the clock of the decision). Computed from the next state of the
+  // indices, pending counts and inflight bytes (commits, enable edges and quota releases
+  // included) without this clock's push, once as they are and once with one more pending
+  // entry (a push of the ring, or of a frame of the VNIC, in this clock: `pushed_q` with
+  // `ring_q`/`vi_q`, which stay until the next check). PROD, CQ_CONS and the size are the
+  // ones of the clock before (a doorbell or a consume reaches the checks a clock later).
+  logic [(1 << RI_W)-1:0] ck_nodesc0_q, ck_nodesc1_q, ck_cqfull0_q, ck_cqfull1_q;
+  logic [NUM_VNIC*32-1:0] ck_s0_q, ck_s1_q;  // inflight + pending bytes, (+ len_q)
+  logic                   pushed_q;
   always_comb begin
     {ring_c, vi_c, vport_ok, q_bad} = pre_h;   // ring_c: the queue's (0 when q_bad)
     fail1 = rh_exc ? !(exc_enable && size_ok(exc_size_log2))
                    : (!vport_ok || !vnic_enable[vi_c] || q_bad || !r_en_x[ring_c] ||
                       !size_ok(r_size[(ring_c)*5 +: 5]));
-    need33 = {1'b0, infl_q[(vi_c)*32 +: 32]} + {17'd0, rh_len} + {1'b0, pbytes_q[vi_c*32 +: 32]};
+    // the VNIC's inflight + pending bytes, with the frame pushed in the clock before
+    need33 = {1'b0, (pushed_q && !exc_q && vi_q == vi_c) ? ck_s1_q[vi_c*32 +: 32]
+                                                         : ck_s0_q[vi_c*32 +: 32]} +
+             {17'd0, rh_len};
     fail_quota = !rh_exc && vnic_quota_bytes[vi_c*32 +: 32] != 32'd0 &&
                  need33 > {1'b0, vnic_quota_bytes[vi_c*32 +: 32]};
     ce_c = cons_q[(ring_c)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_c*IC_W +: IC_W]};
     qe_c = cqp_q[(ring_c)*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[ring_c*IC_W +: IC_W]};
-    fail_nodesc = ce_c == r_prod[(ring_c)*16 +: 16];
-    pend17 = {1'b0, qe_c - r_cq_cons[(ring_c)*16 +: 16]};
-    fail_cqfull = pend17 >= (17'd1 << r_size[(ring_c)*5 +: 5]);
+    if (pushed_q && ring_q == ring_c) begin
+      fail_nodesc = ck_nodesc1_q[ring_c];
+      fail_cqfull = ck_cqfull1_q[ring_c];
+    end else begin
+      fail_nodesc = ck_nodesc0_q[ring_c];
+      fail_cqfull = ck_cqfull0_q[ring_c];
+    end
   end
 
   // The completion entry (spec 7.1), built from the record and the ring's indices (the
@@ -774,14 +791,10 @@ module rx_engine #(
   // comes late in the clock (the write request's handshake), so it enters the last adder.
   always_comb begin
     for (int i = 0; i < NR; i++) begin
-      icnt_d[i*IC_W +: IC_W] = icnt_q[i*IC_W +: IC_W] -
-                               IC_W'(complete && ring_h == RI_W'(i));
-      icnt_d[i*IC_W +: IC_W] = icnt_d[i*IC_W +: IC_W] + IC_W'(push && ring_q == RI_W'(i));
+      icnt_d[i*IC_W +: IC_W] = icnt_np[i*IC_W +: IC_W] + IC_W'(push && ring_q == RI_W'(i));
     end
     for (int v = 0; v < NUM_VNIC; v++) begin
-      pbytes_d[v*32 +: 32] = pbytes_q[v*32 +: 32] -
-                             ((complete && !exc_h && vi_h == VI_W'(v)) ? {16'd0, len_h} : 32'd0);
-      pbytes_d[v*32 +: 32] = pbytes_d[v*32 +: 32] +
+      pbytes_d[v*32 +: 32] = pbytes_np[v*32 +: 32] +
                              ((push && !exc_q && vi_q == VI_W'(v)) ? {16'd0, len_q} : 32'd0);
     end
   end
@@ -803,6 +816,7 @@ module rx_engine #(
         rel_sub = {1'b0, infl_q[(v)*32 +: 32]} - {1'b0, vnic_quota_release_bytes[v*32 +: 32]};
         infl_d[(v)*32 +: 32] = rel_sub[32] ? 32'd0 : rel_sub[31:0];
       end
+      infl_rel[(v)*32 +: 32] = infl_d[(v)*32 +: 32];
       if (complete && !exc_h && vi_h == VI_W'(v))
         infl_d[(v)*32 +: 32] = infl_d[(v)*32 +: 32] + {16'd0, len_h};
     end
@@ -837,6 +851,49 @@ module rx_engine #(
         end
       end
     end
+  end
+
+  // The checks' flags for the next clock (see ck_nodesc0_q).
+  logic [NR*IC_W-1:0]     icnt_np;     // pending entries without this clock's push
+  logic [NUM_VNIC*32-1:0] pbytes_np;
+  logic [(1 << RI_W)-1:0] ck_nodesc0_d, ck_nodesc1_d, ck_cqfull0_d, ck_cqfull1_d;
+  logic [NUM_VNIC*32-1:0] ck_s0_d, ck_s1_d;
+  logic [15:0]            ck_ce, ck_qe, ck_pend, ck_ent1;
+  logic                   ck_edge;
+  always_comb begin
+    ck_nodesc0_d = '0; ck_nodesc1_d = '0; ck_cqfull0_d = '0; ck_cqfull1_d = '0;
+    ck_ce = '0; ck_qe = '0; ck_pend = '0; ck_ent1 = '0; ck_edge = 1'b0;
+    for (int i = 0; i < NR; i++) begin
+      icnt_np[i*IC_W +: IC_W] = icnt_q[i*IC_W +: IC_W] - IC_W'(complete && ring_h == RI_W'(i));
+      // A commit moves one entry from pending to CONS and CQ_PROD: the sums stay, so they
+      // are this clock's (an enable edge restarts the indices at 0: the pending count alone).
+      ck_edge = r_en[i] && !en_prev_q[i];
+      ck_ce   = ck_edge ? {{(16 - IC_W){1'b0}}, icnt_np[i*IC_W +: IC_W]}
+                        : cons_q[i*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[i*IC_W +: IC_W]};
+      ck_qe   = ck_edge ? {{(16 - IC_W){1'b0}}, icnt_np[i*IC_W +: IC_W]}
+                        : cqp_q[i*16 +: 16] + {{(16 - IC_W){1'b0}}, icnt_q[i*IC_W +: IC_W]};
+      ck_pend = ck_qe - r_cq_cons[i*16 +: 16];
+      ck_ent1 = mask_of(r_size[i*5 +: 5]);   // 2^size - 1
+      ck_nodesc0_d[i] = ck_ce == r_prod[i*16 +: 16];
+      ck_nodesc1_d[i] = ck_ce == r_prod[i*16 +: 16] - 16'd1;
+      // pending >= 2^size (sizes 4..15: pending < 2^16), and with one more
+      ck_cqfull0_d[i] = ck_pend > ck_ent1;
+      ck_cqfull1_d[i] = ck_pend >= ck_ent1;
+    end
+    // inflight + pending bytes: a commit moves bytes from pending to inflight (the sum
+    // stays); a quota release is taken out of inflight first (as infl_d does)
+    for (int v = 0; v < NUM_VNIC; v++) begin
+      pbytes_np[v*32 +: 32] = pbytes_q[v*32 +: 32] -
+                              ((complete && !exc_h && vi_h == VI_W'(v)) ? {16'd0, len_h} : 32'd0);
+      ck_s0_d[v*32 +: 32] = infl_rel[v*32 +: 32] + pbytes_q[v*32 +: 32];
+      ck_s1_d[v*32 +: 32] = ck_s0_d[v*32 +: 32] + {16'd0, len_q};
+    end
+  end
+  always_ff @(posedge clk) begin
+    ck_nodesc0_q <= ck_nodesc0_d; ck_nodesc1_q <= ck_nodesc1_d;
+    ck_cqfull0_q <= ck_cqfull0_d; ck_cqfull1_q <= ck_cqfull1_d;
+    ck_s0_q <= ck_s0_d; ck_s1_q <= ck_s1_d;
+    pushed_q <= !rst && push;
   end
 
   always_ff @(posedge clk) begin

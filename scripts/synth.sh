@@ -35,7 +35,7 @@ if [[ "${1:-}" == "--suite" ]]; then
     "ingress_arb DATA_W=64 levels<=4"
     "action_edit DATA_W=64 levels<=8"
     "tx_engine DATA_W=64 levels<=9"
-    "rx_engine DATA_W=64 levels<=12"
+    "rx_engine DATA_W=64 levels<=11"
     "meter_bank NUM_METERS=64 levels<=8"
     "axis_fifo WIDTH=73 DEPTH=512 levels<=4"
     "sync_fifo levels<=2"

@@ -656,6 +656,55 @@ TEST(RtlRx, RandomW512Seed2) { random_test<Vrx_tb_top_w512>(13, 60); }
 TEST(RtlRx, Latency100W64) { random_test<Vrx_tb_top_w64>(14, 50, 100, 0.95, 0.0); }
 TEST(RtlRx, Latency100W512) { random_test<Vrx_tb_top_w512>(15, 60, 100, 0.95, 0.0); }
 
+// Quota with back-to-back frames of one VNIC: each frame's check comes the clock after the
+// previous frame's write request, so the bytes that request made pending must already count
+// (the checks' flags are taken a clock ahead with and without that request). 70-byte
+// quota, 40-byte frames (short, so the next record waits in the look-ahead FIFO at both
+// widths): the first delivered, the second (checked the clock after the first's request)
+// and the rest dropped for quota.
+template <class V>
+void quota_b2b_test() {
+  AxiMemConfig mc;
+  mc.data_bytes = RxAxi::data_bytes<V>();
+  mc.read_latency = 30;
+  mc.write_latency = 100;
+  mc.max_reads = 16;
+  mc.max_writes = 16;
+  Profile prof;
+  prof.p_frame_gap = 0.0;
+  prof.stalls = false;
+  RxBench<V> b(mc, prof, 77);
+  for (unsigned q = 0; q < kNR; ++q) {
+    Ring& r = b.ring[q];
+    r.base = 0x10000000ULL + q * 0x100000ULL;
+    r.cq_base = 0x20000000ULL + q * 0x100000ULL;
+    r.size = 5;
+    r.en = true;
+  }
+  b.vnic[1] = {true, 2, 1, 70, 0};
+  b.drive_cfg();
+  const std::array<std::uint32_t, kNumVnic> no_rel{};
+  b.host_clock(0, 0, no_rel);
+  Ring& r = b.ring[2];
+  for (unsigned i = 0; i < 32; ++i) {
+    b.mem().write(r.base + std::uint64_t{i} * kDescBytes, rx_desc(0x40000000ULL + 4096ULL * i, 2048));
+    ++r.prod;
+  }
+  b.drive_cfg();
+  b.host_clock(0, 0, no_rel);
+  std::vector<Frame> frames(12);
+  for (unsigned i = 0; i < frames.size(); ++i) {
+    frames[i].bytes.assign(40, static_cast<std::uint8_t>(i));
+    frames[i].r.vport = 2;
+    frames[i].r.ts = 1000 + i;
+  }
+  ASSERT_TRUE(b.run_batch(frames));
+  EXPECT_EQ(b.drops[kQuota], 11u);
+  EXPECT_EQ(b.out_vnic, 1u);
+}
+TEST(RtlRx, QuotaBackToBackW64) { quota_b2b_test<Vrx_tb_top_w64>(); }
+TEST(RtlRx, QuotaBackToBackW512) { quota_b2b_test<Vrx_tb_top_w512>(); }
+
 // ------------------------------------------------------------------------------------------
 // Figures
 // ------------------------------------------------------------------------------------------
