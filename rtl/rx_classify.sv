@@ -8,7 +8,7 @@
 //  s_axis --(pass-through, gated while a captured frame waits)------------------------> m_axis
 //     | capture (axis_head_capture): first HEAD_BYTES bytes, length, record (vport, to-VNIC,
 //     | parse_err) of the first beat; word sum of [0, ip_end) over the stream (ip_end from
-//     | the first 32 bytes)
+//     | the first 32 bytes, each beat summed a clock after it passes)
 //     v  load (round robin)
 //   rx_classify_engine x ENGINES (level-0 walk, checksums, RSS input) -> in-order mux
 //     -> p1 (Toeplitz with the VNIC's key) -> p2 (indirection entry) -> info FIFO -> m_info
@@ -132,7 +132,27 @@ module rx_classify #(
   logic [15:0]           te0, te1, te2, tye;
   logic [31:0]           beat_sum;
   logic [KEEP_W-1:0]     lane_in;
-  logic [DATA_W-1:0]     beat_words;                // this beat's bytes in [0, ip_end), else 0
+  logic [DATA_W-1:0]     beat_words;                // the staged beat's bytes in [0, ip_end), else 0
+  // The beat taken in the clock before, summed in this one (the decode of ip_end and the
+  // lane bounds in one clock, the masked sum in the next).
+  logic                  st_valid_q, st_first_q;
+  logic [DATA_W-1:0]     st_data_q;
+  logic [KEEP_W-1:0]     st_keep_q;
+  localparam int LW = $clog2(KEEP_W + 1);
+  logic [LW-1:0]         st_l34_q, st_lip_q;        // 34 - pos, ip_end - pos, each clamped
+                                                    // to [0, KEEP_W]: lane i is in
+                                                    // [0, ip_end) if i < either
+  logic signed [PW:0]    r34, rip;
+
+  function automatic logic [LW-1:0] lanes_below(input logic signed [PW:0] d);
+    if (d <= 0) begin
+      lanes_below = '0;
+    end else if (d >= (PW+1)'(KEEP_W)) begin
+      lanes_below = LW'(KEEP_W);
+    end else begin
+      lanes_below = d[LW-1:0];
+    end
+  endfunction
 
   // A waiting frame leaves the buffer when its engine is idle (a register).
   axis_head_capture #(
@@ -223,14 +243,17 @@ module rx_classify #(
       endcase
     end
 
-    // This beat's words in [0, ip_end), summed by u_beat_sum (the word of lanes 2k, 2k+1 is
-    // {lane 2k, lane 2k+1}).
+    r34 = (PW+1)'(34) - (PW+1)'(pos_now);
+    rip = (PW+1)'(ip_end_e) - (PW+1)'(pos_now);
+
+    // The staged beat's words in [0, ip_end), summed by u_beat_sum (the word of lanes 2k,
+    // 2k+1 is {lane 2k, lane 2k+1}).
     for (int i = 0; i < KEEP_W; i++) begin
-      lane_in[i] = s_axis_tkeep[i] && (pos_now + PW'(i) < PW'(34) || pos_now + PW'(i) < ip_end_e);
+      lane_in[i] = st_keep_q[i] && (LW'(i) < st_l34_q || LW'(i) < st_lip_q);
     end
     for (int k = 0; k < KEEP_W / 2; k++) begin
-      beat_words[16*k +: 16] = {s_axis_tdata[16*k +: 8] & {8{lane_in[2*k]}},
-                                s_axis_tdata[16*k+8 +: 8] & {8{lane_in[2*k+1]}}};
+      beat_words[16*k +: 16] = {st_data_q[16*k +: 8] & {8{lane_in[2*k]}},
+                                st_data_q[16*k+8 +: 8] & {8{lane_in[2*k+1]}}};
     end
   end
 
@@ -249,18 +272,31 @@ module rx_classify #(
       in_ptr_d = in_ptr_q == PTR_W'(ENGINES - 1) ? '0 : in_ptr_q + 1'b1;
     end
     if (s_fire) begin
-      cap_sum_d = cap_busy ? cap_sum_q + beat_sum : beat_sum;
       cap_pos_d = pos_now + PW'(KEEP_W);
+    end
+    // The staged beat: a frame's sum is complete a clock after its last beat, when the frame
+    // is taken by an engine at the earliest; the engine reads it a clock after it takes the
+    // frame. The next frame's first beat passes in the clock of that take at the earliest,
+    // so it reaches the sum a clock after the engine has read it.
+    if (st_valid_q) begin
+      cap_sum_d = st_first_q ? beat_sum : cap_sum_q + beat_sum;
     end
   end
 
   always_ff @(posedge clk) begin
-    cap_pos_q <= cap_pos_d;
-    cap_sum_q <= cap_sum_d;
+    cap_pos_q  <= cap_pos_d;
+    cap_sum_q  <= cap_sum_d;
+    st_first_q <= !cap_busy;
+    st_data_q  <= s_axis_tdata;
+    st_keep_q  <= s_axis_tkeep;
+    st_l34_q   <= lanes_below(r34);
+    st_lip_q   <= lanes_below(rip);
     if (rst) begin
-      in_ptr_q <= '0;
+      in_ptr_q   <= '0;
+      st_valid_q <= 1'b0;
     end else begin
-      in_ptr_q <= in_ptr_d;
+      in_ptr_q   <= in_ptr_d;
+      st_valid_q <= s_fire;
     end
   end
 

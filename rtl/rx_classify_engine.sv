@@ -8,7 +8,9 @@
 // completion needs (model completion_status, spec 7.1 bytes 12-15) plus the RSS hash input
 // (model rss_input, spec 6) on m_* (registered, valid in S_OUT).
 //
-// States: S_HDR (Ethernet, VLAN tags and the fixed IP header, one clock), S_EXT (one IPv6
+// States: S_HDR (the fixed IP header, one clock; the Ethernet/VLAN decode and the IPv4 header's
+// bounds are registered as the frame is taken, so the head sum's masks come from registers),
+// S_EXT (one IPv6
 // extension header per clock), S_L4 (TCP/UDP/ICMP/ICMPv6/GRE and VXLAN/Geneve behind UDP, and
 // the word sum [0, l4_off)), S_OUT (the record is offered; a new frame is taken in the clock
 // it leaves). IPv4/TCP: 3 clocks per frame.
@@ -36,7 +38,8 @@ module rx_classify_engine #(
   output wire                     s_ready,
   input  wire [HEAD_BYTES*8-1:0]  s_buf,            // frame byte j at [8*j +: 8]
   input  wire [15:0]              s_len,            // frame bytes
-  input  wire [31:0]              s_sum,            // sum of the 16-bit words of [0, ip_end)
+  input  wire [31:0]              s_sum,            // sum of the 16-bit words of [0, ip_end),
+                                                    // read a clock after the frame is taken
   input  wire [7:0]               s_vport,          // destination vport
   input  wire                     s_rss,            // frame to a VNIC (RSS applies)
   input  wire                     s_perr,           // parse_err of the record
@@ -61,13 +64,14 @@ module rx_classify_engine #(
     end
   end
 
-  localparam logic [1:0] S_IDLE = 2'd0;
-  localparam logic [1:0] S_HDR  = 2'd1;
-  localparam logic [1:0] S_EXT  = 2'd2;
-  localparam logic [1:0] S_L4   = 2'd3;
+  localparam logic [2:0] S_IDLE = 3'd0;
+  localparam logic [2:0] S_HDR  = 3'd1;
+  localparam logic [2:0] S_EXT  = 3'd2;
+  localparam logic [2:0] S_L4   = 3'd3;
+  localparam logic [2:0] S_PRE  = 3'd4;   // after the last extension header: the sum's mask
   // S_OUT is S_IDLE with out_q set (see below).
 
-  // L4 kinds (kind_q).
+  // L4 kinds (kind, from the S_L4 findings l4f_q in S_OUT).
   localparam logic [2:0] K_NONE   = 3'd0;
   localparam logic [2:0] K_TCP    = 3'd1;
   localparam logic [2:0] K_UDP    = 3'd2;
@@ -75,7 +79,7 @@ module rx_classify_engine #(
   localparam logic [2:0] K_ICMPV6 = 3'd4;
 
   // Control.
-  logic [1:0]    state_q, state_d;
+  logic [2:0]    state_q, state_d;
   logic          out_q, out_d;           // the record is offered (S_OUT)
   // Frame.
   logic [HW+127:0] buf_q, buf_d;         // head plus 16 zero bytes for the cursor views
@@ -97,12 +101,34 @@ module rx_classify_engine #(
   logic [SW-1:0] hsum_q, hsum_d;         // IPv4 header word sum
   logic [SW-1:0] asum_q, asum_d;         // address word sum (pseudo header)
   logic [SW-1:0] pre_q, pre_d;           // word sum of [0, l4_off)
-  logic [2:0]    kind_q, kind_d;
-  logic [OW-1:0] l4off_q, l4off_d;
-  logic [2:0]    tun_q, tun_d;
+  // What S_L4 found, one flag each (at most one of TCP/UDP/ICMP/ICMPv6, at most one tunnel):
+  // the kind and tunnel type are formed from them in S_OUT, so that S_L4's compares after the
+  // cursor view end in a register.
+  localparam int F_TCP = 0, F_UDP = 1, F_ICMP = 2, F_ICMPV6 = 3;
+  localparam int F_VXLAN = 4, F_GENEVE = 5, F_GRE = 6, F_NVGRE = 7;
+  logic [7:0]    l4f_q, l4f_d;
+  logic          udp_ok, gre_ok, tun_port_vx, tun_port_gn;
   logic          udp0_q, udp0_d;         // UDP checksum field is zero
   logic [31:0]   ports_q, ports_d;
   logic [255:0]  addr_q, addr_d;         // IPv4: 8 bytes, IPv6: 32 bytes, first byte at [255:248]
+  // Taken with the frame (Ethernet/VLAN decode of s_buf, s_len), read in S_HDR.
+  logic [1:0]    vcnt_q, vcnt_d;         // VLAN tags before the L3 header
+  logic          v4_q, v4_d, v6_q, v6_d; // an IPv4 / IPv6 EtherType after them
+  logic [OW-1:0] l3off_q, l3off_d;       // 14/18/22
+  logic [5:0]    hl4_q, hl4_d;           // IPv4 header length field x 4 (byte l3off, low nibble)
+  // The head words the masked sum takes (word k: bytes 2k, 2k+1), a register: [l3off,
+  // l3off + hl4) in S_HDR (set as the frame is taken), [0, cur) in S_L4 (set by S_HDR, or by
+  // S_PRE after extension headers).
+  logic [NW-1:0] mask_q, mask_d;
+  // The cursor view: l4v, 13 bytes at byte 4 * vidx_q + 2, a register index. S_EXT reads it at
+  // the cursor; S_L4 reads l4r_q, the view registered in the clock before (S_HDR: at the
+  // L4 header's place behind the fixed IP header, known as the frame is taken; S_PRE: at
+  // the cursor after the extension headers).
+  logic [6:0]    vidx_q, vidx_d;
+  logic [103:0]  l4r_q, l4r_d;
+  logic [6:0]    l4vidx_e;               // IPv4: l3off + hl4; IPv6: l3off + 40; in words (take)
+  logic          sum_en_q;               // state is S_HDR or S_L4: the head sum is taken
+  logic [SW+7:0] psd_q, psd_d;           // pseudo header word sum (0 for ICMPv4), set in S_L4
 
   function automatic logic [15:0] fold32(input logic [31:0] v);
     logic [16:0] f1;
@@ -117,15 +143,17 @@ module rx_classify_engine #(
   // Verilated function takes its input by value, so each call would copy the 2176-bit head
   // (docs/perf-rtl.md).
   logic [15:0]   t0, t1, t2, ltype;
-  logic [OW-1:0] l3off, hl4, total, dend, plen, avail, uend, vend, ghl, xhl, ulen;
+  logic [OW-1:0] l3off, hl4, total, dend, plen, avail, ipav, ghl, xhl, ulen, gmin, a8;
+  logic          xfit;
   logic          go_ip;
   logic [1:0]    vcnt;
+  logic [5:0]    hl4_e;
+  logic [NW-1:0] hm0, hm1, hm2;          // the IPv4 header's words if L3 is at 14, 18, 22
   logic [319:0]  ipv;                    // 40 bytes at l3off, byte 0 at [7:0]
-  logic [103:0]  l4v;                    // 13 bytes at the cursor (what L4 and tunnels read)
+  logic [103:0]  l4v;                    // 13 bytes at vidx_q (what L4 and tunnels read)
   logic [31:0]   xv;                     // 4 bytes at the cursor
   logic          unused_view;
   logic [SW-1:0] tree, sum4, sum16;
-  logic [OW-1:0] tree_lo, tree_hi;
   logic [NW*16-1:0] tree_in;             // head words, zero outside [tree_lo, tree_hi)
   logic          deep4, deep16;
   logic [7:0]    nh;
@@ -133,30 +161,23 @@ module rx_classify_engine #(
   logic [4:0]    tdoff;
 
   always_comb begin
-    // Views.
-    t0 = {buf_q[8*12 +: 8], buf_q[8*13 +: 8]};
-    t1 = {buf_q[8*16 +: 8], buf_q[8*17 +: 8]};
-    t2 = {buf_q[8*20 +: 8], buf_q[8*21 +: 8]};
-    l4v = 104'((buf_q >> {cur_q[OW-1:2], 5'd0}) >> 16);   // cursor = 4k + 2
-    xv  = l4v[31:0];
-    // TCP sequence/ack and the rest of the tunnel headers; fragment flags, id.
-    unused_view = ^{l4v[99:72], xv[26:24]};
-    deep4  = {2'b0, len_q} > OW'(HEAD_BYTES) && cur_q + OW'(4) > OW'(HEAD_BYTES);
-    deep16 = {2'b0, len_q} > OW'(HEAD_BYTES) && cur_q + OW'(16) > OW'(HEAD_BYTES);
-
-    // Ethernet and VLAN tags (model eth()).
+    // Ethernet and VLAN tags (model eth()) of the frame being taken (s_buf, s_len): registered
+    // with it (vcnt_q, v4_q, v6_q, l3off_q, hl4_q and the S_HDR sum bounds).
+    t0 = {s_buf[8*12 +: 8], s_buf[8*13 +: 8]};
+    t1 = {s_buf[8*16 +: 8], s_buf[8*17 +: 8]};
+    t2 = {s_buf[8*20 +: 8], s_buf[8*21 +: 8]};
     go_ip = 1'b0;
     vcnt  = 2'd0;
     ltype = t0;
     l3off = OW'(14);
-    if (len_q >= 16'd14) begin
+    if (s_len >= 16'd14) begin
       if (nic_pkg::is_tpid(t0)) begin
-        if (len_q >= 16'd18) begin
+        if (s_len >= 16'd18) begin
           vcnt = 2'd1;
           ltype = t1;
           l3off = OW'(18);
           if (nic_pkg::is_tpid(t1)) begin
-            if (len_q >= 16'd22) begin
+            if (s_len >= 16'd22) begin
               vcnt = 2'd2;
               ltype = t2;
               l3off = OW'(22);
@@ -171,32 +192,53 @@ module rx_classify_engine #(
       end
     end
     case (vcnt)
+      2'd1:    hl4_e = {s_buf[18*8 +: 4], 2'b00};
+      2'd2:    hl4_e = {s_buf[22*8 +: 4], 2'b00};
+      default: hl4_e = {s_buf[14*8 +: 4], 2'b00};
+    endcase
+    // S_HDR's mask for each place of L3, from that place's IHL nibble alone (a bit is a
+    // function of 4 bits), chosen by vcnt as the frame is taken.
+    for (int k = 0; k < NW; k++) begin
+      hm0[k] = k >= 7 && k < 7 + 2 * 32'(s_buf[14*8 +: 4]);
+      hm1[k] = k >= 9 && k < 9 + 2 * 32'(s_buf[18*8 +: 4]);
+      hm2[k] = k >= 11 && k < 11 + 2 * 32'(s_buf[22*8 +: 4]);
+    end
+
+    // (l3off is 4m + 2 and hl4, 40 multiples of 4: the sum in words.)
+    l4vidx_e = l3off[8:2] + ((go_ip && ltype == nic_pkg::ETHERTYPE_IPV4) ? 7'(hl4_e[5:2]) : 7'd10);
+
+    // Views of the frame taken.
+    // Cursor = 4k + 2. Only cur[8:2] select (vidx): a cursor past the head (256 bytes, so bit
+    // 9 and up set) is only in a frame longer than the head, where deep4/deep16 (below) drop
+    // what the view shows.
+    l4v = 104'((buf_q >> {vidx_q, 5'd0}) >> 16);
+    xv  = l4v[31:0];
+    // TCP sequence/ack and the rest of the tunnel headers; fragment flags, id.
+    unused_view = ^{l4r_q[99:72], xv[26:24]};
+    deep4  = {2'b0, len_q} > OW'(HEAD_BYTES) && cur_q + OW'(4) > OW'(HEAD_BYTES);
+    deep16 = {2'b0, len_q} > OW'(HEAD_BYTES) && cur_q + OW'(16) > OW'(HEAD_BYTES);
+
+    // The L3 header (the place found as the frame was taken).
+    case (vcnt_q)
       2'd1:    ipv = buf_q[18*8 +: 320];
       2'd2:    ipv = buf_q[22*8 +: 320];
       default: ipv = buf_q[14*8 +: 320];
     endcase
-    hl4   = OW'({ipv[3:0], 2'b00});
+    hl4   = OW'(hl4_q);
     total = OW'({ipv[8*2 +: 8], ipv[8*3 +: 8]});
     plen  = OW'({ipv[8*4 +: 8], ipv[8*5 +: 8]});
     dend  = (plen == '0 && ipv[8*6 +: 8] == nic_pkg::IPPROTO_HOPOPTS) ? OW'(len_q)   // jumbogram
-                                                                    : l3off + OW'(40) + plen;
+                                                                    : l3off_q + OW'(40) + plen;
 
-    // Masked word sum over the head (add_tree below): words in [tree_lo, tree_hi) (both
-    // even), masked with AND so that the sum is one balanced tree.
-    if (state_q == S_HDR) begin
-      tree_lo = l3off;
-      tree_hi = l3off + hl4;
-    end else begin
-      tree_lo = '0;
-      tree_hi = cur_q;
-    end
+    // Masked word sum over the head (add_tree below): the words of mask_q (a register),
+    // masked with AND so that the sum is one balanced tree.
     // Only S_HDR and S_L4 take the sum: in the other states the operands are 0, and the
     // Verilated model skips the 128 masked words (docs/perf-rtl.md).
     tree_in = '0;
-    if (state_q == S_HDR || state_q == S_L4) begin
+    if (sum_en_q) begin
       for (int k = 0; k < NW; k++) begin
         tree_in[16*k +: 16] = {buf_q[8*(2 * k) +: 8], buf_q[8*(2 * k + 1) +: 8]} &
-                              {16{OW'(2 * k) >= tree_lo && OW'(2 * k) < tree_hi}};
+                              {16{mask_q[k]}};
       end
     end
 
@@ -210,13 +252,23 @@ module rx_classify_engine #(
       xhl = OW'({xv[15:8], 3'b000}) + OW'(8);
     end
 
-    // L4 at the cursor (model l4()).
+    // L4 at the cursor (model l4()). The tunnel header behind UDP ends at the UDP end,
+    // min(cur + ulen, rend), and needs (8 + options) bytes after the 8 of UDP: with ulen and
+    // avail both at least 8, that is ulen >= 16 + options and avail >= 16 + options, two
+    // compares side by side instead of a minimum, a difference and a compare in a row.
     avail  = rend_q - cur_q;
-    tdoff  = {1'b0, l4v[103:100]};
-    ulen   = OW'({l4v[39:32], l4v[47:40]});
-    uend   = (cur_q + ulen < rend_q) ? cur_q + ulen : rend_q;
-    vend   = uend - (cur_q + OW'(8));
-    gflags = {l4v[7:0], l4v[15:8]};
+    // The extension header fits when avail >= xhl: with the 8 taken off the registers' side
+    // (a8 = avail - 8, from registers only), the compare follows the view without an adder.
+    a8   = avail - OW'(8);
+    xfit = avail >= OW'(8) &&
+           (nh == nic_pkg::IPPROTO_FRAGMENT ||
+            (nh == nic_pkg::IPPROTO_AH ? a8 >= OW'({xv[15:8], 2'b00})
+                                       : a8 >= OW'({xv[15:8], 3'b000})));
+    ipav   = ipend_q - cur_q;                // cur <= rend <= ipend
+    tdoff  = {1'b0, l4r_q[103:100]};
+    ulen   = OW'({l4r_q[39:32], l4r_q[47:40]});
+    gmin   = OW'(16) + OW'({l4r_q[69:64], 2'b00});
+    gflags = {l4r_q[7:0], l4r_q[15:8]};
     ghl    = OW'(4) + (gflags[15] ? OW'(4) : OW'(0)) + (gflags[13] ? OW'(4) : OW'(0))
              + (gflags[12] ? OW'(4) : OW'(0));
   end
@@ -261,13 +313,25 @@ module rx_classify_engine #(
     next_d  = next_q;
     hsum_d  = hsum_q;
     asum_d  = asum_q;
+    psd_d   = psd_q;
+    mask_d  = mask_q;
+    l4r_d   = l4r_q;
     pre_d   = pre_q;
-    kind_d  = kind_q;
-    l4off_d = l4off_q;
-    tun_d   = tun_q;
+    l4f_d   = l4f_q;
+    tun_port_vx = {l4r_q[23:16], l4r_q[31:24]} == vxp_q;
+    tun_port_gn = {l4r_q[23:16], l4r_q[31:24]} == gnp_q;
+    udp_ok  = proto_q == nic_pkg::IPPROTO_UDP && avail >= OW'(8) && ulen >= OW'(8) &&
+              ulen <= ipav;
+    gre_ok  = proto_q == nic_pkg::IPPROTO_GRE && avail >= OW'(4) && gflags[2:0] == 3'd0 &&
+              (gflags & 16'h4ff8) == 16'd0 && avail >= ghl;
     udp0_d  = udp0_q;
     ports_d = ports_q;
     addr_d  = addr_q;
+    vcnt_d  = vcnt_q;
+    v4_d    = v4_q;
+    v6_d    = v6_q;
+    l3off_d = l3off_q;
+    hl4_d   = hl4_q;
 
     if (out_q && m_ready) begin
       out_d = 1'b0;
@@ -277,18 +341,25 @@ module rx_classify_engine #(
       S_HDR: begin
         state_d = S_IDLE;
         out_d   = 1'b1;
-        vlan_d  = vcnt != 2'd0;
-        tci_d   = vcnt != 2'd0 ? {buf_q[8*14 +: 8], buf_q[8*15 +: 8]} : 16'd0;
+        vlan_d  = vcnt_q != 2'd0;
+        tci_d   = vcnt_q != 2'd0 ? {buf_q[8*14 +: 8], buf_q[8*15 +: 8]} : 16'd0;
         hsum_d  = tree;
-        if (go_ip && ltype == nic_pkg::ETHERTYPE_IPV4) begin
+        l4r_d   = l4v;                    // at l4cur (vidx_q as taken)
+        sip_d   = s_sum;                  // the stream's sum ends a clock after the head
+        // The mask of S_L4, [0, cur): cur = l3off + hl4 (IPv4) or l3off + 40 (IPv6), from
+        // registers only (if no S_L4 follows, the mask is not used).
+        for (int k = 0; k < NW; k++) begin
+          mask_d[k] = OW'(2 * k) < l3off_q + (v4_q ? hl4 : OW'(40));
+        end
+        if (v4_q) begin
           // IPv4: 20 bytes, version 4, IHL >= 5, header within the frame, total >= header.
-          if (OW'(len_q) - l3off >= OW'(20) && ipv[7:4] == 4'd4 && hl4 >= OW'(20) &&
-              OW'(len_q) - l3off >= hl4 && total >= hl4) begin
+          if (OW'(len_q) - l3off_q >= OW'(20) && ipv[7:4] == 4'd4 && hl4 >= OW'(20) &&
+              OW'(len_q) - l3off_q >= hl4 && total >= hl4) begin
             l3_d    = nic_fmt_pkg::L3_TYPE_IPV4;
             frag_d  = ipv[53] || {ipv[52:48], ipv[63:56]} != 13'd0;
-            ipend_d = l3off + total;
-            rend_d  = (l3off + total <= OW'(len_q)) ? l3off + total : OW'(len_q);
-            cur_d   = l3off + hl4;
+            ipend_d = l3off_q + total;
+            rend_d  = (l3off_q + total <= OW'(len_q)) ? l3off_q + total : OW'(len_q);
+            cur_d   = l3off_q + hl4;
             proto_d = ipv[8*9 +: 8];
             asum_d  = sum4;
             addr_d  = {ipv[8*12 +: 8], ipv[8*13 +: 8], ipv[8*14 +: 8], ipv[8*15 +: 8],
@@ -298,12 +369,12 @@ module rx_classify_engine #(
               out_d   = 1'b0;
             end
           end
-        end else if (go_ip && ltype == nic_pkg::ETHERTYPE_IPV6) begin
-          if (OW'(len_q) - l3off >= OW'(40) && ipv[7:4] == 4'd6) begin
+        end else if (v6_q) begin
+          if (OW'(len_q) - l3off_q >= OW'(40) && ipv[7:4] == 4'd6) begin
             l3_d    = nic_fmt_pkg::L3_TYPE_IPV6;
             ipend_d = dend;
             rend_d  = (dend <= OW'(len_q)) ? dend : OW'(len_q);
-            cur_d   = l3off + OW'(40);
+            cur_d   = l3off_q + OW'(40);
             proto_d = ipv[8*6 +: 8];
             asum_d  = sum16;
             for (int k = 0; k < 32; k++) begin
@@ -319,7 +390,7 @@ module rx_classify_engine #(
         state_d = S_IDLE;
         out_d   = 1'b1;
         if ((nh == nic_pkg::IPPROTO_HOPOPTS && next_q != 4'd0) || next_q >= 4'd8 || deep4 ||
-            rend_q - cur_q < OW'(2) || rend_q - cur_q < xhl) begin
+            !xfit) begin
           // bad order, too many, beyond the head, truncated: the walk ends (no L4)
         end else begin
           if (nh == nic_pkg::IPPROTO_FRAGMENT) begin
@@ -329,9 +400,17 @@ module rx_classify_engine #(
           next_d  = next_q + 4'd1;
           proto_d = xv[7:0];
           if (!(nh == nic_pkg::IPPROTO_FRAGMENT && {xv[23:16], xv[31:27]} != 13'd0)) begin
-            state_d = nic_pkg::is_ext(xv[7:0]) ? S_EXT : S_L4;
+            state_d = nic_pkg::is_ext(xv[7:0]) ? S_EXT : S_PRE;
             out_d   = 1'b0;
           end
+        end
+      end
+
+      S_PRE: begin
+        state_d = S_L4;
+        l4r_d   = l4v;                    // at the cursor
+        for (int k = 0; k < NW; k++) begin
+          mask_d[k] = OW'(2 * k) < cur_q;
         end
       end
 
@@ -339,50 +418,30 @@ module rx_classify_engine #(
         state_d = S_IDLE;
         out_d   = 1'b1;
         pre_d   = tree;
-        l4off_d = cur_q;
-        ports_d = {l4v[7:0], l4v[15:8], l4v[23:16], l4v[31:24]};
-        udp0_d  = l4v[55:48] == 8'd0 && l4v[63:56] == 8'd0;
+        // The pseudo header's sum (addresses, protocol, ip_end - l4_off), not for ICMPv4
+        // (proto ICMP is the only way to K_ICMP; with another kind it is not used).
+        psd_d   = (proto_q == nic_pkg::IPPROTO_ICMP) ? '0
+                  : (SW+8)'(asum_q) + (SW+8)'(proto_q) + (SW+8)'(ipav[15:0]) +
+                    (SW+8)'(ipav[OW-1:16]);
+        ports_d = {l4r_q[7:0], l4r_q[15:8], l4r_q[23:16], l4r_q[31:24]};
+        udp0_d  = l4r_q[55:48] == 8'd0 && l4r_q[63:56] == 8'd0;
+        l4f_d = '0;
         if (!deep16) begin
-          case (proto_q)
-            nic_pkg::IPPROTO_TCP: begin
-              if (avail >= OW'(20) && tdoff >= 5'd5 && avail >= OW'({tdoff, 2'b00})) begin
-                kind_d = K_TCP;
-              end
-            end
-            nic_pkg::IPPROTO_UDP: begin
-              if (avail >= OW'(8) && ulen >= OW'(8) && cur_q + ulen <= ipend_q) begin
-                kind_d = K_UDP;
-                if ({l4v[23:16], l4v[31:24]} == vxp_q) begin
-                  if (vend >= OW'(8) && l4v[67]) begin
-                    tun_d = nic_fmt_pkg::TUN_TYPE_VXLAN;
-                  end
-                end else if ({l4v[23:16], l4v[31:24]} == gnp_q) begin
-                  if (vend >= OW'(8) && l4v[71:70] == 2'b00 &&
-                      vend >= OW'(8) + OW'({l4v[69:64], 2'b00})) begin
-                    tun_d = nic_fmt_pkg::TUN_TYPE_GENEVE;
-                  end
-                end
-              end
-            end
-            nic_pkg::IPPROTO_ICMP: begin
-              if (avail >= OW'(8)) begin
-                kind_d = K_ICMP;
-              end
-            end
-            nic_pkg::IPPROTO_ICMPV6: begin
-              if (avail >= OW'(4)) begin
-                kind_d = K_ICMPV6;
-              end
-            end
-            nic_pkg::IPPROTO_GRE: begin
-              if (avail >= OW'(4) && gflags[2:0] == 3'd0 && (gflags & 16'h4ff8) == 16'd0 &&
-                  avail >= ghl) begin
-                tun_d = (gflags[13] && {l4v[23:16], l4v[31:24]} == nic_pkg::ETHERTYPE_TEB)
-                        ? nic_fmt_pkg::TUN_TYPE_NVGRE : nic_fmt_pkg::TUN_TYPE_GRE;
-              end
-            end
-            default: ;
-          endcase
+          l4f_d[F_TCP]    = proto_q == nic_pkg::IPPROTO_TCP && avail >= OW'(20) &&
+                            tdoff >= 5'd5 && avail >= OW'({tdoff, 2'b00});
+          l4f_d[F_UDP]    = udp_ok;
+          l4f_d[F_ICMP]   = proto_q == nic_pkg::IPPROTO_ICMP && avail >= OW'(8);
+          l4f_d[F_ICMPV6] = proto_q == nic_pkg::IPPROTO_ICMPV6 && avail >= OW'(4);
+          // VXLAN on its port with the I flag; Geneve (on its port unless that is VXLAN's)
+          // version 0 with its options within the UDP payload.
+          l4f_d[F_VXLAN]  = udp_ok && tun_port_vx && ulen >= OW'(16) && avail >= OW'(16) &&
+                            l4r_q[67];
+          l4f_d[F_GENEVE] = udp_ok && !tun_port_vx && tun_port_gn && l4r_q[71:70] == 2'b00 &&
+                            ulen >= gmin && avail >= gmin;
+          // NVGRE: K set and protocol 0x6558.
+          l4f_d[F_NVGRE]  = gre_ok && gflags[13] &&
+                            {l4r_q[23:16], l4r_q[31:24]} == nic_pkg::ETHERTYPE_TEB;
+          l4f_d[F_GRE]    = gre_ok && !l4f_d[F_NVGRE];
         end
       end
 
@@ -395,7 +454,6 @@ module rx_classify_engine #(
       out_d   = 1'b0;
       buf_d   = {128'd0, s_buf};
       len_d   = s_len;
-      sip_d   = s_sum;
       vport_d = s_vport;
       rss_d   = s_rss;
       perr_d  = s_perr;
@@ -412,13 +470,32 @@ module rx_classify_engine #(
       next_d  = '0;
       hsum_d  = '0;
       asum_d  = '0;
+      psd_d   = '0;
       pre_d   = '0;
-      kind_d  = K_NONE;
-      l4off_d = '0;
-      tun_d   = '0;
+      l4f_d   = '0;
       udp0_d  = 1'b0;
       ports_d = '0;
       addr_d  = '0;
+      vcnt_d  = vcnt;
+      v4_d    = go_ip && ltype == nic_pkg::ETHERTYPE_IPV4;
+      v6_d    = go_ip && ltype == nic_pkg::ETHERTYPE_IPV6;
+      l3off_d = l3off;
+      hl4_d   = hl4_e;
+      // S_HDR's mask, the IPv4 header [l3off, l3off + hl4).
+      case (vcnt)
+        2'd1:    mask_d = hm1;
+        2'd2:    mask_d = hm2;
+        default: mask_d = hm0;
+      endcase
+    end
+  end
+
+  // The view's index: the L4 header's place behind the fixed IP header as a frame is taken
+  // (S_HDR registers that view for S_L4), then the cursor.
+  always_comb begin
+    vidx_d = cur_d[8:2];
+    if (s_valid && s_ready) begin
+      vidx_d = l4vidx_e;
     end
   end
 
@@ -445,46 +522,62 @@ module rx_classify_engine #(
     hsum_q  <= hsum_d;
     asum_q  <= asum_d;
     pre_q   <= pre_d;
-    kind_q  <= kind_d;
-    l4off_q <= l4off_d;
-    tun_q   <= tun_d;
+    l4f_q   <= l4f_d;
     udp0_q  <= udp0_d;
     ports_q <= ports_d;
     addr_q  <= addr_d;
+    vcnt_q  <= vcnt_d;
+    v4_q    <= v4_d;
+    v6_q    <= v6_d;
+    l3off_q <= l3off_d;
+    hl4_q   <= hl4_d;
+    mask_q  <= mask_d;
+    vidx_q  <= vidx_d;
+    l4r_q   <= l4r_d;
+    psd_q   <= psd_d;
     if (rst) begin
-      state_q <= S_IDLE;
-      out_q   <= 1'b0;
+      state_q  <= S_IDLE;
+      out_q    <= 1'b0;
+      sum_en_q <= 1'b0;
     end else begin
-      state_q <= state_d;
-      out_q   <= out_d;
+      state_q  <= state_d;
+      out_q    <= out_d;
+      sum_en_q <= state_d == S_HDR || state_d == S_L4;
     end
   end
 
   // ---- the record (from the registers, in S_OUT) ---------------------------------------------
-  logic          has_ip, checked, ip_ok, l4_ok, pseudo;
+  logic          has_ip, checked, ip_ok, l4_ok;
   logic [31:0]   seg, tsum;
-  logic [OW-1:0] seglen;
   logic [2:0]    l4k;                    // nic_fmt_pkg::CPL_L4_*
+  logic [2:0]    kind, tun;
   nic_fmt_pkg::rx_cpl_types_t types;     // receive completion byte 15
   logic [287:0]  rss_in;
   logic [31:0]   rss_ports;
 
   always_comb begin
+    kind = K_NONE;
+    if (l4f_q[F_TCP]) kind = K_TCP;
+    if (l4f_q[F_UDP]) kind = K_UDP;
+    if (l4f_q[F_ICMP]) kind = K_ICMP;
+    if (l4f_q[F_ICMPV6]) kind = K_ICMPV6;
+    tun = '0;
+    if (l4f_q[F_VXLAN]) tun = nic_fmt_pkg::TUN_TYPE_VXLAN;
+    if (l4f_q[F_GENEVE]) tun = nic_fmt_pkg::TUN_TYPE_GENEVE;
+    if (l4f_q[F_GRE]) tun = nic_fmt_pkg::TUN_TYPE_GRE;
+    if (l4f_q[F_NVGRE]) tun = nic_fmt_pkg::TUN_TYPE_NVGRE;
     has_ip  = l3_q != nic_fmt_pkg::L3_TYPE_NONE;
     checked = has_ip && !frag_q && ipend_q <= OW'(len_q);
     ip_ok   = checked && (l3_q == nic_fmt_pkg::L3_TYPE_IPV6 || fold32(32'(hsum_q)) == 16'hFFFF);
     seg     = sip_q - 32'(pre_q);
-    seglen  = ipend_q - l4off_q;
-    pseudo  = kind_q != K_ICMP;
-    tsum    = seg + (pseudo ? 32'(asum_q) + 32'(proto_q) + 32'(seglen[15:0]) + 32'(seglen[OW-1:16])
-                            : 32'd0);
-    l4_ok   = checked && kind_q != K_NONE &&
-              ((kind_q == K_UDP && l3_q == nic_fmt_pkg::L3_TYPE_IPV4 && udp0_q) ||
+    tsum    = seg + 32'(psd_q);
+    l4_ok   = checked && kind != K_NONE &&
+              ((kind == K_UDP && l3_q == nic_fmt_pkg::L3_TYPE_IPV4 && udp0_q) ||
                fold32(tsum) == 16'hFFFF);
     if (!has_ip) begin
       l4k = nic_fmt_pkg::CPL_L4_NONE;
     end else begin
-      case (kind_q)
+      case (kind)
         K_TCP:            l4k = nic_fmt_pkg::CPL_L4_TCP;
         K_UDP:            l4k = nic_fmt_pkg::CPL_L4_UDP;
         K_ICMP, K_ICMPV6: l4k = nic_fmt_pkg::CPL_L4_ICMP;
@@ -492,10 +585,10 @@ module rx_classify_engine #(
       endcase
     end
     types     = '0;
-    types.tun = tun_q;
+    types.tun = tun;
     types.l4  = l4k;
     types.l3  = l3_q;
-    rss_ports = (!frag_q && (kind_q == K_TCP || kind_q == K_UDP)) ? ports_q : 32'd0;
+    rss_ports = (!frag_q && (kind == K_TCP || kind == K_UDP)) ? ports_q : 32'd0;
     if (l3_q == nic_fmt_pkg::L3_TYPE_IPV4) begin
       rss_in = {addr_q[255:192], rss_ports, 192'd0};
     end else begin

@@ -38,6 +38,9 @@ if [[ "${1:-}" == "--suite" ]]; then
     # in tx_engine (ABC, as aes128_round below): the anti-spoof verdict into its counter.
     "tx_engine DATA_W=64 levels<=10"
     "rx_engine DATA_W=64 levels<=11"
+    # One engine and one VNIC (2.5 CPU minutes): the walk and the capture are what is deep;
+    # more engines and VNICs add copies and a wider RSS table mux (10 levels at 2 and 4 too).
+    "rx_classify DATA_W=64 ENGINES=1 NUM_VNIC=1 levels<=10"
     "meter_bank NUM_METERS=64 levels<=8"
     "axis_fifo WIDTH=73 DEPTH=512 levels<=4"
     "sync_fifo levels<=2"
