@@ -148,7 +148,6 @@ module rx_classify_engine #(
   logic          go_ip;
   logic [1:0]    vcnt;
   logic [5:0]    hl4_e;
-  logic [NW-1:0] hm0, hm1, hm2;          // the IPv4 header's words if L3 is at 14, 18, 22
   logic [319:0]  ipv;                    // 40 bytes at l3off, byte 0 at [7:0]
   logic [103:0]  l4v;                    // 13 bytes at vidx_q (what L4 and tunnels read)
   logic [31:0]   xv;                     // 4 bytes at the cursor
@@ -196,13 +195,6 @@ module rx_classify_engine #(
       2'd2:    hl4_e = {s_buf[22*8 +: 4], 2'b00};
       default: hl4_e = {s_buf[14*8 +: 4], 2'b00};
     endcase
-    // S_HDR's mask for each place of L3, from that place's IHL nibble alone (a bit is a
-    // function of 4 bits), chosen by vcnt as the frame is taken.
-    for (int k = 0; k < NW; k++) begin
-      hm0[k] = k >= 7 && k < 7 + 2 * 32'(s_buf[14*8 +: 4]);
-      hm1[k] = k >= 9 && k < 9 + 2 * 32'(s_buf[18*8 +: 4]);
-      hm2[k] = k >= 11 && k < 11 + 2 * 32'(s_buf[22*8 +: 4]);
-    end
 
     // (l3off is 4m + 2 and hl4, 40 multiples of 4: the sum in words.)
     l4vidx_e = l3off[8:2] + ((go_ip && ltype == nic_pkg::ETHERTYPE_IPV4) ? 7'(hl4_e[5:2]) : 7'd10);
@@ -481,12 +473,16 @@ module rx_classify_engine #(
       v6_d    = go_ip && ltype == nic_pkg::ETHERTYPE_IPV6;
       l3off_d = l3off;
       hl4_d   = hl4_e;
-      // S_HDR's mask, the IPv4 header [l3off, l3off + hl4).
-      case (vcnt)
-        2'd1:    mask_d = hm1;
-        2'd2:    mask_d = hm2;
-        default: mask_d = hm0;
-      endcase
+      // S_HDR's mask, the IPv4 header's words [l3off, l3off + hl4): for each place of L3 a
+      // function of that place's IHL nibble alone, chosen by vcnt (a bit is a function of 6
+      // bits). In this branch, so the Verilated model computes it only as a frame is taken.
+      for (int k = 0; k < NW; k++) begin
+        case (vcnt)
+          2'd1:    mask_d[k] = k >= 9 && k < 9 + 2 * 32'(s_buf[18*8 +: 4]);
+          2'd2:    mask_d[k] = k >= 11 && k < 11 + 2 * 32'(s_buf[22*8 +: 4]);
+          default: mask_d[k] = k >= 7 && k < 7 + 2 * 32'(s_buf[14*8 +: 4]);
+        endcase
+      end
     end
   end
 
