@@ -8,7 +8,7 @@
 //  s_axis --(pass-through, gated while a captured frame waits)------------------------> m_axis
 //     | capture (axis_head_capture): first HEAD_BYTES bytes, length, record (vport, to-VNIC,
 //     | parse_err) of the first beat; word sum of [0, ip_end) over the stream (ip_end from
-//     | the first 32 bytes, each beat summed a clock after it passes)
+//     | the first 32 bytes; each beat masked a clock after it passes, summed the clock after)
 //     v  load (round robin)
 //   rx_classify_engine x ENGINES (level-0 walk, checksums, RSS input) -> in-order mux
 //     -> p1 (Toeplitz with the VNIC's key) -> p2 (indirection entry) -> info FIFO -> m_info
@@ -126,33 +126,33 @@ module rx_classify #(
 
   logic                  s_fire, load;
   logic [ENGINES-1:0]    eng_ready;
-  logic [255:0]          head32;                    // bytes 0..31 including this beat
-  logic                  unused_head;               // bytes the decode below does not read
-  logic [PW-1:0]         pos_now, ip_end_e, l3e;
-  logic [15:0]           te0, te1, te2, tye;
+  logic [255:0]          head32;                    // bytes 0..31 of the captured head
+  logic                  unused_head;               // bytes the decode below does not read,
+                                                    // and the capture's beat count
+  logic [PW-1:0]         pos_now;
+  logic [15:0]           te0, te1;
+  logic [2:0]            place;                     // one-hot: 0, 1, 2 VLAN tags
+  logic [7*PW-1:0]       cand_end;                  // ip_end candidates (below), c at [PW*c +: PW]
+  logic [6:0]            cand_sel;                  // one-hot: the candidate that applies
   logic [31:0]           beat_sum;
   logic [KEEP_W-1:0]     lane_in;
-  logic [DATA_W-1:0]     beat_words;                // the staged beat's bytes in [0, ip_end), else 0
-  // The beat taken in the clock before, summed in this one (the decode of ip_end and the
-  // lane bounds in one clock, the masked sum in the next).
-  logic                  st_valid_q, st_first_q;
-  logic [DATA_W-1:0]     st_data_q;
-  logic [KEEP_W-1:0]     st_keep_q;
-  localparam int LW = $clog2(KEEP_W + 1);
-  logic [LW-1:0]         st_l34_q, st_lip_q;        // 34 - pos, ip_end - pos, each clamped
-                                                    // to [0, KEEP_W]: lane i is in
-                                                    // [0, ip_end) if i < either
-  logic signed [PW:0]    r34, rip;
-
-  function automatic logic [LW-1:0] lanes_below(input logic signed [PW:0] d);
-    if (d <= 0) begin
-      lanes_below = '0;
-    end else if (d >= (PW+1)'(KEEP_W)) begin
-      lanes_below = LW'(KEEP_W);
-    end else begin
-      lanes_below = d[LW-1:0];
-    end
-  endfunction
+  logic [DATA_W-1:0]     beat_words;                // s1's bytes in [0, ip_end), else 0
+  // The stream sum's two stages: s1 holds the beat taken in the clock before, whose bytes
+  // are in the captured head now (ip_end is decoded from the head, registers) and masks it;
+  // s2 holds the masked words and sums them into cap_sum.
+  logic                  s1_valid_q, s1_first_q;
+  logic [DATA_W-1:0]     s1_data_q;
+  logic [KEEP_W-1:0]     s1_keep_q;
+  logic [PW-1:0]         s1_pos_q;                  // byte offset of the beat in the frame
+  logic                  s2_valid_q, s2_first_q;
+  logic [DATA_W-1:0]     s2_words_q;
+  // A beat's position is a multiple of KEEP_W: lane i of the beat at m * KEEP_W is below
+  // ip_end = e_hi * KEEP_W + e_lo iff e_hi > m, or e_hi == m and e_lo > i (two compares of
+  // the high parts shared by the lanes, and a compare of LB bits with a constant per lane,
+  // where the lanes' `pos + i < ip_end` were 64 carry compares that ABC chains).
+  localparam int LB = $clog2(KEEP_W);
+  logic                  end_gt, end_eq;            // e_hi > m, e_hi == m
+  logic [LB-1:0]         end_lo;                    // e_lo
 
   // A waiting frame leaves the buffer when its engine is idle (a register).
   axis_head_capture #(
@@ -190,75 +190,62 @@ module rx_classify #(
   always_comb begin
     pos_now = cap_busy ? cap_pos_q : '0;
 
-    // The first 32 bytes as they are after this beat (cap_beat is 0 at a frame's start).
-    for (int j = 0; j < 32; j++) begin
-      if (cap_beat == BEAT_CNT_W'(j / KEEP_W)) begin
-        head32[8*j +: 8] = s_axis_tdata[8*(j % KEEP_W) +: 8];
-      end else begin
-        head32[8*j +: 8] = cap_buf[8*j +: 8];
-      end
-    end
+    // The first 32 bytes of the captured head, which holds s1's beat and the frame's beats
+    // before it (the next beat, of this frame or the next, is written a clock later).
+    head32 = cap_buf[255:0];
 
     // Early decode of ip_end (the same Ethernet/VLAN/IP rules as the engine; its value only
     // matters when the engine finds the IP header, and then it is the model's ip.offset +
     // ip.total_len). All its bytes (at most byte 28) precede any byte at or past a valid
-    // ip_end (at least 34), and bytes before 34 are always summed.
+    // ip_end (at least 34), and bytes before 34 are always summed: when s1's beat has a byte
+    // the value may exclude, the head holds every byte the decode reads; when it has none,
+    // bytes the head does not hold yet (stale ones of the frame before) do not matter.
+    // Six candidates, side by side (IPv4 / IPv6 at L3 offset 14, 18, 22: l3 + total length,
+    // l3 + 40 + payload length), each compared with the beat's position, and the all-ones
+    // value (no IP, or an IPv6 jumbogram: every byte); the tags' decode selects one, so the
+    // adds and compares do not wait for it.
     te0 = {head32[8*12 +: 8], head32[8*13 +: 8]};
     te1 = {head32[8*16 +: 8], head32[8*17 +: 8]};
-    te2 = {head32[8*20 +: 8], head32[8*21 +: 8]};
-    if (!nic_pkg::is_tpid(te0)) begin
-      l3e = PW'(14);
-      tye = te0;
-    end else if (!nic_pkg::is_tpid(te1)) begin
-      l3e = PW'(18);
-      tye = te1;
-    end else begin
-      l3e = PW'(22);
-      tye = te2;
+    place[0] = !nic_pkg::is_tpid(te0);
+    place[1] = nic_pkg::is_tpid(te0) && !nic_pkg::is_tpid(te1);
+    place[2] = nic_pkg::is_tpid(te0) && nic_pkg::is_tpid(te1);
+    for (int p = 0; p < 3; p++) begin
+      // te_p, the EtherType after p tags, at byte 12 + 4p; the IP header at 14 + 4p.
+      cand_sel[p]     = place[p] && {head32[8*(12 + 4 * p) +: 8], head32[8*(13 + 4 * p) +: 8]} ==
+                        nic_pkg::ETHERTYPE_IPV4;
+      cand_end[PW*p +: PW] = PW'(14 + 4 * p) +
+                             PW'({head32[8*(16 + 4 * p) +: 8], head32[8*(17 + 4 * p) +: 8]});
+      cand_sel[3 + p] = place[p] && {head32[8*(12 + 4 * p) +: 8], head32[8*(13 + 4 * p) +: 8]} ==
+                        nic_pkg::ETHERTYPE_IPV6 &&
+                        {head32[8*(18 + 4 * p) +: 8], head32[8*(19 + 4 * p) +: 8],
+                         head32[8*(20 + 4 * p) +: 8]} != 24'd0;
+      cand_end[PW*(3 + p) +: PW] = PW'(54 + 4 * p) +
+                                   PW'({head32[8*(18 + 4 * p) +: 8], head32[8*(19 + 4 * p) +: 8]});
     end
-    ip_end_e = '1;
-    if (tye == nic_pkg::ETHERTYPE_IPV4) begin
-      case (l3e)
-        PW'(18):  ip_end_e = l3e + PW'({head32[8*20 +: 8], head32[8*21 +: 8]});
-        PW'(22):  ip_end_e = l3e + PW'({head32[8*24 +: 8], head32[8*25 +: 8]});
-        default:  ip_end_e = l3e + PW'({head32[8*16 +: 8], head32[8*17 +: 8]});
-      endcase
-    end else if (tye == nic_pkg::ETHERTYPE_IPV6) begin
-      case (l3e)
-        PW'(18): begin
-          if ({head32[8*22 +: 8], head32[8*23 +: 8], head32[8*24 +: 8]} != 24'd0) begin
-            ip_end_e = l3e + PW'(40) + PW'({head32[8*22 +: 8], head32[8*23 +: 8]});
-          end
-        end
-        PW'(22): begin
-          if ({head32[8*26 +: 8], head32[8*27 +: 8], head32[8*28 +: 8]} != 24'd0) begin
-            ip_end_e = l3e + PW'(40) + PW'({head32[8*26 +: 8], head32[8*27 +: 8]});
-          end
-        end
-        default: begin
-          if ({head32[8*18 +: 8], head32[8*19 +: 8], head32[8*20 +: 8]} != 24'd0) begin
-            ip_end_e = l3e + PW'(40) + PW'({head32[8*18 +: 8], head32[8*19 +: 8]});
-          end
-        end
-      endcase
+    cand_end[PW*6 +: PW] = '1;
+    cand_sel[6] = !(|cand_sel[5:0]);
+
+    // s1's words in [0, ip_end) (the word of lanes 2k, 2k+1 is {lane 2k, lane 2k+1}), into s2.
+    end_gt = 1'b0;
+    end_eq = 1'b0;
+    end_lo = '0;
+    for (int c = 0; c < 7; c++) begin
+      end_gt = end_gt | (cand_sel[c] && cand_end[PW*c + LB +: PW - LB] > s1_pos_q[PW-1:LB]);
+      end_eq = end_eq | (cand_sel[c] && cand_end[PW*c + LB +: PW - LB] == s1_pos_q[PW-1:LB]);
+      end_lo = end_lo | (cand_end[PW*c +: LB] & {LB{cand_sel[c]}});
     end
-
-    r34 = (PW+1)'(34) - (PW+1)'(pos_now);
-    rip = (PW+1)'(ip_end_e) - (PW+1)'(pos_now);
-
-    // The staged beat's words in [0, ip_end), summed by u_beat_sum (the word of lanes 2k,
-    // 2k+1 is {lane 2k, lane 2k+1}).
     for (int i = 0; i < KEEP_W; i++) begin
-      lane_in[i] = st_keep_q[i] && (LW'(i) < st_l34_q || LW'(i) < st_lip_q);
+      lane_in[i] = s1_keep_q[i] && ((PW+1)'(s1_pos_q) + (PW+1)'(i) < (PW+1)'(34) || end_gt ||
+                                    (end_eq && end_lo > LB'(i)));
     end
     for (int k = 0; k < KEEP_W / 2; k++) begin
-      beat_words[16*k +: 16] = {st_data_q[16*k +: 8] & {8{lane_in[2*k]}},
-                                st_data_q[16*k+8 +: 8] & {8{lane_in[2*k+1]}}};
+      beat_words[16*k +: 16] = {s1_data_q[16*k +: 8] & {8{lane_in[2*k]}},
+                                s1_data_q[16*k+8 +: 8] & {8{lane_in[2*k+1]}}};
     end
   end
 
-  // Balanced tree (rtl/lib/add_tree.sv): the beat's masked words.
-  add_tree #(.N(KEEP_W / 2), .W(16), .OUT_W(32)) u_beat_sum (.in(beat_words), .sum(beat_sum));
+  // Balanced tree (rtl/lib/add_tree.sv): s2's masked words.
+  add_tree #(.N(KEEP_W / 2), .W(16), .OUT_W(32)) u_beat_sum (.in(s2_words_q), .sum(beat_sum));
 
   always_comb begin
     s_fire = s_axis_tvalid && s_axis_tready;
@@ -274,29 +261,32 @@ module rx_classify #(
     if (s_fire) begin
       cap_pos_d = pos_now + PW'(KEEP_W);
     end
-    // The staged beat: a frame's sum is complete a clock after its last beat, when the frame
-    // is taken by an engine at the earliest; the engine reads it a clock after it takes the
-    // frame. The next frame's first beat passes in the clock of that take at the earliest,
-    // so it reaches the sum a clock after the engine has read it.
-    if (st_valid_q) begin
-      cap_sum_d = st_first_q ? beat_sum : cap_sum_q + beat_sum;
+    // s2 adds: a frame's sum is complete three clocks after its last beat passes; an engine
+    // takes the frame a clock after that beat at the earliest and reads the sum two clocks
+    // after it takes it. The next frame's first beat passes in the clock of that take at the
+    // earliest, so it reaches the sum a clock after the engine has read it.
+    if (s2_valid_q) begin
+      cap_sum_d = s2_first_q ? beat_sum : cap_sum_q + beat_sum;
     end
   end
 
   always_ff @(posedge clk) begin
     cap_pos_q  <= cap_pos_d;
     cap_sum_q  <= cap_sum_d;
-    st_first_q <= !cap_busy;
-    st_data_q  <= s_axis_tdata;
-    st_keep_q  <= s_axis_tkeep;
-    st_l34_q   <= lanes_below(r34);
-    st_lip_q   <= lanes_below(rip);
+    s1_first_q <= !cap_busy;
+    s1_data_q  <= s_axis_tdata;
+    s1_keep_q  <= s_axis_tkeep;
+    s1_pos_q   <= pos_now;
+    s2_first_q <= s1_first_q;
+    s2_words_q <= beat_words;
     if (rst) begin
       in_ptr_q   <= '0;
-      st_valid_q <= 1'b0;
+      s1_valid_q <= 1'b0;
+      s2_valid_q <= 1'b0;
     end else begin
       in_ptr_q   <= in_ptr_d;
-      st_valid_q <= s_fire;
+      s1_valid_q <= s_fire;
+      s2_valid_q <= s1_valid_q;
     end
   end
 
@@ -469,7 +459,7 @@ module rx_classify #(
 
   // The FIFO always has room for p2 (adv1 counts it), so its s_ready is not needed.
   assign unused_fifo = fifo_s_ready;
-  assign unused_head = ^{head32[255:232], head32[127:112], head32[95:0]};
+  assign unused_head = ^{head32[255:232], head32[127:112], head32[95:0], cap_beat};
 
   assign info_in = {p2_hash_q, p2_rss_q, p2_rss_q ? p2_entry : 8'd0, p2_status_q, p2_types_q,
                     p2_tci_q, p2_len_q};

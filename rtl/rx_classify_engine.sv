@@ -39,7 +39,7 @@ module rx_classify_engine #(
   input  wire [HEAD_BYTES*8-1:0]  s_buf,            // frame byte j at [8*j +: 8]
   input  wire [15:0]              s_len,            // frame bytes
   input  wire [31:0]              s_sum,            // sum of the 16-bit words of [0, ip_end),
-                                                    // read a clock after the frame is taken
+                                                    // read two clocks after the frame is taken
   input  wire [7:0]               s_vport,          // destination vport
   input  wire                     s_rss,            // frame to a VNIC (RSS applies)
   input  wire                     s_perr,           // parse_err of the record
@@ -128,6 +128,7 @@ module rx_classify_engine #(
   logic [103:0]  l4r_q, l4r_d;
   logic [6:0]    l4vidx_e;               // IPv4: l3off + hl4; IPv6: l3off + 40; in words (take)
   logic          sum_en_q;               // state is S_HDR or S_L4: the head sum is taken
+  logic          sip_ld_q;               // the clock after S_HDR: s_sum is the frame's
   logic [SW+7:0] psd_q, psd_d;           // pseudo header word sum (0 for ICMPv4), set in S_L4
 
   function automatic logic [15:0] fold32(input logic [31:0] v);
@@ -328,6 +329,11 @@ module rx_classify_engine #(
     if (out_q && m_ready) begin
       out_d = 1'b0;
     end
+    // The stream's sum is complete two clocks after the take (rx_classify); the record uses
+    // it only after S_L4, which is that clock at the earliest.
+    if (sip_ld_q) begin
+      sip_d = s_sum;
+    end
 
     case (state_q)
       S_HDR: begin
@@ -337,7 +343,6 @@ module rx_classify_engine #(
         tci_d   = vcnt_q != 2'd0 ? {buf_q[8*14 +: 8], buf_q[8*15 +: 8]} : 16'd0;
         hsum_d  = tree;
         l4r_d   = l4v;                    // at l4cur (vidx_q as taken)
-        sip_d   = s_sum;                  // the stream's sum ends a clock after the head
         // The mask of S_L4, [0, cur): cur = l3off + hl4 (IPv4) or l3off + 40 (IPv6), from
         // registers only (if no S_L4 follows, the mask is not used).
         for (int k = 0; k < NW; k++) begin
@@ -535,7 +540,9 @@ module rx_classify_engine #(
       state_q  <= S_IDLE;
       out_q    <= 1'b0;
       sum_en_q <= 1'b0;
+      sip_ld_q <= 1'b0;
     end else begin
+      sip_ld_q <= state_q == S_HDR;
       state_q  <= state_d;
       out_q    <= out_d;
       sum_en_q <= state_d == S_HDR || state_d == S_L4;
