@@ -8,7 +8,7 @@
 # usage: scripts/synth.sh [DATA_W ...]   nic_top, the whole NIC, per DATA_W (default 512) with
 #                                        its default tables (64K EM entries): by hand, it takes
 #                                        over an hour of CPU (docs/synthesis.md)
-#        scripts/synth.sh --suite        the test suite's pass (ctest rtl_synth): the blocks of
+#        scripts/synth.sh --suite        the test suite's pass (ctest rtl_synth_*): the blocks of
 #                                        the host interface, the pipeline glue, the
 #                                        receive classifier's sum trees, the library's
 #                                        arbiter and popcount (rtl/lib), one AES round
@@ -21,48 +21,83 @@
 #                                        bounded (`levels<=N` in its entry below, the depth
 #                                        it had when the bound was set): a block whose
 #                                        logic depth grows past its bound fails the pass
+#        scripts/synth.sh --suite K/N    shard K (1..N) of that pass: the entries dealt out
+#                                        longest first (`secs=S`, each entry's measured
+#                                        seconds) to the shard with the least so far, so the
+#                                        N shards (ctest rtl_synth_1, rtl_synth_2) take
+#                                        about equal time on N cores
 #   env: SYNTH_OUT=DIR keeps the Yosys logs and JSON netlists there (default: a temp dir)
 set -uo pipefail
 
 here="$(dirname "${BASH_SOURCE[0]}")"
 status=0
 if [[ "${1:-}" == "--suite" ]]; then
+  # Each entry: TOP [NAME=VALUE ...] levels<=N secs=S, S the seconds it took on one idle core
+  # (Yosys 0.23, this VM, 2026-12-06; about 35 of them are reading and elaborating rtl/).
   blocks=(
-    "dma_mux DATA_W=64 levels<=8"
-    "axi_dma DATA_W=64 levels<=10"
-    "nic_mgmt levels<=7"
-    "fcmd_engine DATA_W=64 levels<=7"
-    "ingress_arb DATA_W=64 levels<=4"
-    "action_edit DATA_W=64 levels<=8"
+    "dma_mux DATA_W=64 levels<=8 secs=42"
+    "axi_dma DATA_W=64 levels<=10 secs=52"
+    "nic_mgmt levels<=7 secs=47"
+    "fcmd_engine DATA_W=64 levels<=7 secs=73"
+    "ingress_arb DATA_W=64 levels<=4 secs=38"
+    "action_edit DATA_W=64 levels<=8 secs=70"
     # 9 LUT levels by hand, 10 in the suite with rx_engine's later change and nothing changed
     # in tx_engine (ABC, as aes128_round below): the anti-spoof verdict into its counter.
-    "tx_engine DATA_W=64 levels<=10"
-    "rx_engine DATA_W=64 levels<=11"
+    "tx_engine DATA_W=64 levels<=10 secs=65"
+    "rx_engine DATA_W=64 levels<=11 secs=203"
     # One engine and one VNIC (2.5 CPU minutes): the walk and the capture are what is deep;
     # more engines and VNICs add copies and a wider RSS table mux (10 levels at 2 and 4 too).
-    "rx_classify DATA_W=64 ENGINES=1 NUM_VNIC=1 levels<=10"
-    "meter_bank NUM_METERS=64 levels<=8"
-    "axis_fifo WIDTH=73 DEPTH=512 levels<=4"
-    "sync_fifo levels<=2"
-    "add_tree N=128 W=16 OUT_W=24 levels<=7"
-    "rss_toeplitz levels<=4"
-    "crc32_key levels<=3"
-    "rr_arb N=16 levels<=4"
-    "popcount N=64 levels<=4"
+    "rx_classify DATA_W=64 ENGINES=1 NUM_VNIC=1 levels<=10 secs=172"
+    "meter_bank NUM_METERS=64 levels<=8 secs=41"
+    "axis_fifo WIDTH=73 DEPTH=512 levels<=4 secs=37"
+    "sync_fifo levels<=2 secs=38"
+    "add_tree N=128 W=16 OUT_W=24 levels<=7 secs=47"
+    "rss_toeplitz levels<=4 secs=71"
+    "crc32_key levels<=3 secs=47"
+    "rr_arb N=16 levels<=4 secs=45"
+    "popcount N=64 levels<=4 secs=38"
     # 2 LUT levels (1,519 LUTs) until the link-status registers were added, 3 (1,171) since,
     # with no change to the block: ABC maps it either way depending on the files read before
     # it (rtl/sources.f). An 8-input S-box then the MixColumns XOR is 3 levels of LUT6.
-    "aes128_round levels<=3"
+    "aes128_round levels<=3 secs=45"
   )
-  for b in "${blocks[@]}"; do
+  shard="${2:-1/1}"
+  [[ "$shard" =~ ^([0-9]+)/([0-9]+)$ ]] && (( BASH_REMATCH[1] >= 1 &&
+      BASH_REMATCH[1] <= BASH_REMATCH[2] )) || {
+    echo "synth.sh: shard '$shard' is not K/N with 1 <= K <= N" >&2; exit 2; }
+  k="${BASH_REMATCH[1]}"
+  n="${BASH_REMATCH[2]}"
+  # Deal the entries out longest first, each to the shard with the least seconds so far
+  # (ties to the lowest shard): every shard computes the same deal and keeps its own.
+  mapfile -t order < <(for i in "${!blocks[@]}"; do
+    [[ "${blocks[$i]}" =~ \ secs=([0-9]+)$ ]] || {
+      echo "synth.sh: entry '${blocks[$i]}' has no secs=S" >&2; exit 2; }
+    echo "${BASH_REMATCH[1]} $i"
+  done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
+  [[ ${#order[@]} -eq ${#blocks[@]} ]] || exit 2
+  load=()
+  for ((j = 1; j <= n; j++)); do load[j]=0; done
+  mine=()
+  for i in "${order[@]}"; do
+    [[ "${blocks[$i]}" =~ \ secs=([0-9]+)$ ]]
+    best=1
+    for ((j = 2; j <= n; j++)); do (( load[j] < load[best] )) && best=$j; done
+    (( load[best] += BASH_REMATCH[1] ))
+    (( best == k )) && mine+=("$i")
+  done
+  echo "synth.sh: shard $k/$n: ${#mine[@]} of ${#blocks[@]} blocks, about ${load[k]} s"
+  for i in "${mine[@]}"; do
+    b="${blocks[$i]% secs=*}"
     echo "== $b"
     bound=""
     if [[ "$b" =~ ^(.*)\ levels\<=([0-9]+)$ ]]; then
       b="${BASH_REMATCH[1]}"
       bound="${BASH_REMATCH[2]}"
     fi
+    t0=$SECONDS
     # shellcheck disable=SC2086
     SYNTH_MAX_LUT_LEVELS="$bound" bash "$here/synth-block.sh" $b || status=1
+    echo "synth_seconds $((SECONDS - t0)) s"
   done
   exit $status
 fi
