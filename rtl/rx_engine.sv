@@ -485,8 +485,8 @@ module rx_engine #(
   // Descriptor cache: lookup of CONS (+ pending) of the frame's ring, demand fill size,
   // prefetch of the cache's ring
   // ---------------------------------------------------------------------------------------
-  logic [15:0]      dc_left, avail;
-  logic [16:0]      to_end;
+  logic [15:0]      dc_left, avail, te1, fill_hi;
+  logic [DCI_W+1:0] d_av, d_te;
   logic             dc_hit, too_long;
   logic [DCI_W:0]   fill_n;
   logic [DE_W-1:0]  dc_ent;
@@ -509,11 +509,24 @@ module rx_engine #(
     dc_hit = dc_v_q && dc_ring_q == ring_q && dc_left != 16'd0 && dc_left <= 16'(DC);
     dc_ent = dc_mem_q[cons_e[DCI_W-1:0]*DE_W +: DE_W];
     too_long = dc_ent[16:0] < {1'b0, len_q};
+    // demand fill: min(DC, posted, to the ring's end) descriptors from cons_e, and the index
+    // after them (fill_hi = cons_e + fill_n) taken from its candidate side by side (timing):
+    // cons_e + DC; PROD (cons_e + posted); the ring's wrap, (cons_e | mask) + 1, since the
+    // slot is within the mask (rmask_q, taken with cons_e at the check: the size of a ring in
+    // use does not change) and to its end are mask - slot + 1 = (mask & ~cons_e) + 1 (te1 + 1)
     avail = r_prod[(ring_q)*16 +: 16] - cons_e;
-    to_end = (17'd1 << r_size[(ring_q)*5 +: 5]) - {1'b0, slot_c};
+    te1 = rmask_q & ~cons_e;
+    d_av = sat_dc({1'b0, avail});
+    d_te = (te1[15:DCI_W] == '0) ? (DCI_W+2)'(te1[DCI_W-1:0]) + 1'b1 : (DCI_W+2)'(DC + 1);
     fill_n = (DCI_W + 1)'(DC);
-    if (avail < 16'(DC)) fill_n = avail[DCI_W:0];
-    if (to_end < 17'({1'b0, fill_n})) fill_n = to_end[DCI_W:0];
+    fill_hi = cons_e + 16'(DC);
+    if (d_av < (DCI_W+2)'(DC) && d_av <= d_te) begin
+      fill_n = d_av[DCI_W:0];
+      fill_hi = r_prod[(ring_q)*16 +: 16];
+    end else if (d_te < (DCI_W+2)'(DC)) begin
+      fill_n = d_te[DCI_W:0];
+      fill_hi = (cons_e | rmask_q) + 16'd1;
+    end
     // prefetch, step 1: as many as fit behind the cached ones, posted, up to the ring's end
     p_cons = cons_q[(dc_ring_q)*16 +: 16] +
              {{(16 - IC_W){1'b0}}, icnt_q[dc_ring_q*IC_W +: IC_W]};
@@ -734,7 +747,7 @@ module rx_engine #(
         dc_v_d = 1'b1;
         dc_ring_d = ring_q;
         dc_hi_d = cons_e;
-        dc_req_d = cons_e + {{(15 - DCI_W){1'b0}}, fill_n};
+        dc_req_d = fill_hi;
         f_addr_d = r_base[(ring_q)*64 +: 64] + {44'd0, slot_c, 4'd0};
         f_n_d = fill_n;
         f_rv_d = 1'b1;

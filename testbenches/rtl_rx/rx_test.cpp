@@ -705,6 +705,68 @@ void quota_b2b_test() {
 TEST(RtlRx, QuotaBackToBackW64) { quota_b2b_test<Vrx_tb_top_w64>(); }
 TEST(RtlRx, QuotaBackToBackW512) { quota_b2b_test<Vrx_tb_top_w512>(); }
 
+// The descriptor cache's demand fill when the ring has fewer posted descriptors than the
+// cache holds and than its end: the fill reads those only (up to PROD), and descriptors the
+// host posts later are read from memory, not taken from slots the cache never filled. The
+// ring's slots past PROD hold stale descriptors (a poison buffer, as from an earlier lap of
+// the ring); 3 are posted, 3 frames delivered, a 4th dropped (no descriptor); then 7 more
+// are posted over the stale ones and 7 frames must land in their buffers. One ring only, so
+// the cache stays on it between the two batches (the random tests switch rings every few
+// frames, which restarts the cache).
+template <class V>
+void demand_fill_to_prod_test() {
+  AxiMemConfig mc;
+  mc.data_bytes = RxAxi::data_bytes<V>();
+  mc.read_latency = 20;
+  mc.write_latency = 20;
+  mc.max_reads = 16;
+  mc.max_writes = 16;
+  Profile prof;
+  prof.p_frame_gap = 0.0;
+  prof.stalls = false;
+  RxBench<V> b(mc, prof, 91);
+  Ring& r = b.ring[0];
+  r.base = 0x10000000ULL;
+  r.cq_base = 0x20000000ULL;
+  r.size = 5;  // 32 entries: as many as the cache (DESC_CACHE 32)
+  r.en = true;
+  b.vnic[0] = {true, 0, 1, 0, 0};
+  for (unsigned i = 0; i < 32; ++i)
+    b.mem().write(r.base + std::uint64_t{i} * kDescBytes, rx_desc(0x7F000000ULL, 2048));
+  b.mem().write(0x7F000000ULL, std::vector<std::uint8_t>(2048, 0));
+  auto post = [&](unsigned n) {
+    for (unsigned i = 0; i < n; ++i) {
+      b.mem().write(r.base + std::uint64_t{r.prod & 31u} * kDescBytes,
+                    rx_desc(0x40000000ULL + 4096ULL * r.prod, 2048));
+      ++r.prod;
+    }
+    b.drive_cfg();
+    const std::array<std::uint32_t, kNumVnic> no_rel{};
+    b.host_clock(0, 0, no_rel);
+  };
+  auto frames = [](unsigned n, unsigned tag) {
+    std::vector<Frame> fs(n);
+    for (unsigned i = 0; i < n; ++i) {
+      fs[i].bytes.assign(100, static_cast<std::uint8_t>(tag + i));
+      fs[i].r.vport = 1;
+      fs[i].r.ts = 1000 + tag + i;
+    }
+    return fs;
+  };
+  post(3);
+  ASSERT_TRUE(b.run_batch(frames(4, 0)));
+  EXPECT_EQ(b.out_vnic, 3u);
+  EXPECT_EQ(b.drops[kNoDesc], 1u);
+  post(7);
+  ASSERT_TRUE(b.run_batch(frames(7, 16)));
+  EXPECT_EQ(b.out_vnic, 10u);
+  EXPECT_EQ(b.drops[kNoDesc], 1u);
+  EXPECT_TRUE(b.mem().read(0x7F000000ULL, 100) == std::vector<std::uint8_t>(100, 0))
+      << "a frame was written to a stale descriptor's buffer";
+}
+TEST(RtlRx, DemandFillToProdW64) { demand_fill_to_prod_test<Vrx_tb_top_w64>(); }
+TEST(RtlRx, DemandFillToProdW512) { demand_fill_to_prod_test<Vrx_tb_top_w512>(); }
+
 // ------------------------------------------------------------------------------------------
 // Figures
 // ------------------------------------------------------------------------------------------
