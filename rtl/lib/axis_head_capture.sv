@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 // axis_head_capture: an AXI4-Stream passes through; the first HEAD_BYTES bytes of each frame,
-// its length (set tkeep bits, saturating) and a side band sampled with its first beat are
+// its length (bytes by tkeep, saturating) and a side band sampled with its first beat are
 // captured into a head buffer, which is handed over (m_head_*) once the frame's last beat has
-// passed. The parser and the receive classifier capture the frame heads their header walkers
+// passed. A beat's bytes are counted by its top kept lane (the stream contract of docs/rtl.md:
+// tkeep contiguous from bit 0), a thermometer-to-binary encode instead of a popcount (timing:
+// the popcount and the length's add were 11 LUT levels at DATA_W=512); a beat that breaks the
+// contract is counted from its lane edges, not its set bits. The parser and the receive classifier capture the frame heads their header walkers
 // read with it.
 //
 // The stream: m_axis_* = s_axis_* (combinational), with tvalid and tready gated while the
@@ -93,8 +96,19 @@ module axis_head_capture #(
   logic                  s_fire, cap_free;
   logic [LEN_W-1:0]      keep_cnt;
   logic [LEN_W:0]        len_sum;
+  logic [KEEP_W:0]       keep_x;
 
-  popcount #(.N(KEEP_W), .OUT_W(LEN_W)) u_keep_cnt (.in(s_axis_tkeep), .count(keep_cnt));
+  // The beat's bytes: lane i is the top kept lane when it is kept and lane i + 1 is not; the
+  // count is i + 1, so each bit of the count is an OR of the lane edges whose i + 1 has it.
+  always_comb begin
+    keep_x   = {1'b0, s_axis_tkeep};
+    keep_cnt = '0;
+    for (int i = 0; i < KEEP_W; i++) begin
+      if (keep_x[i] && !keep_x[i + 1]) begin
+        keep_cnt = keep_cnt | LEN_W'(i + 1);
+      end
+    end
+  end
 
   // The buffer is free unless a frame waits in it; a waiting frame leaves it this clock when
   // m_head_ready is high.
