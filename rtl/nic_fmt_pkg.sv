@@ -16,18 +16,21 @@
 package nic_fmt_pkg;
 
   // ---- enum dest_type: Destination of an action record (flags bits 15:13). 4..7 are reserved and drop the packet bad_action.
+  localparam int DEST_TYPE_WIDTH = 3;
   localparam logic [2:0] DEST_TYPE_DROP = 3'd0;  // drop, counted in flow_drop
   localparam logic [2:0] DEST_TYPE_WIRE = 3'd1;  // to the wire port dest_id (0)
   localparam logic [2:0] DEST_TYPE_VNIC = 3'd2;  // to a receive queue of VNIC dest_id (1..NUM_VNIC), by RSS
   localparam logic [2:0] DEST_TYPE_EXCEPTION = 3'd3;  // to the exception ring, reason ACTION
 
   // ---- enum vlan_op: VLAN operation of an action record (flags bits 3:2).
+  localparam int VLAN_OP_WIDTH = 2;
   localparam logic [1:0] VLAN_OP_NONE = 2'd0;  // no change
   localparam logic [1:0] VLAN_OP_POP = 2'd1;  // remove the outermost tag
   localparam logic [1:0] VLAN_OP_PUSH = 2'd2;  // add a 0x8100 tag with vlan_tci
   localparam logic [1:0] VLAN_OP_REWRITE = 2'd3;  // replace the outermost tag's TCI with vlan_tci
 
   // ---- enum exc_reason: Why a frame is on the exception ring (receive completion byte 17).
+  localparam int EXC_REASON_WIDTH = 3;
   localparam logic [2:0] EXC_REASON_NONE = 3'd0;  // not an exception (receive queues)
   localparam logic [2:0] EXC_REASON_MISS = 3'd1;  // no exact-match entry and no TCAM rule
   localparam logic [2:0] EXC_REASON_ACTION = 3'd2;  // the flow's action said EXCEPTION
@@ -38,6 +41,7 @@ package nic_fmt_pkg;
   localparam logic [2:0] EXC_REASON_TCP_CTL = 3'd7;  // a TCP control copy (SYN, FIN or RST of a flow with tcp_ctl_copy)
 
   // ---- enum token_verdict: Verdict of the destination-token checker (token_check m_res_reason, docs/rtl-token.md): the first check that fails, in the order of the values; its m_cnt counts verdict v at bits 32*v +: 32.
+  localparam int TOKEN_VERDICT_WIDTH = 3;
   localparam logic [2:0] TOKEN_VERDICT_OK = 3'd0;  // every check passed; the verdict carries the address
   localparam logic [2:0] TOKEN_VERDICT_BAD_FORMAT = 3'd1;  // version not 1, a reserved bit set, or eni not 1..NUM_ENI
   localparam logic [2:0] TOKEN_VERDICT_NO_KEY = 3'd2;  // the token's key slot holds no key
@@ -46,11 +50,13 @@ package nic_fmt_pkg;
   localparam logic [2:0] TOKEN_VERDICT_REPLAY = 3'd5;  // authentic, right ENI, but its seq was seen or is 64 or more below the highest seen
 
   // ---- enum l3_type: Network layer of a frame (flow key byte 1 bits 7:6, receive completion byte 15 bits 1:0).
+  localparam int L3_TYPE_WIDTH = 2;
   localparam logic [1:0] L3_TYPE_NONE = 2'd0;  // not IP
   localparam logic [1:0] L3_TYPE_IPV4 = 2'd1;  // IPv4
   localparam logic [1:0] L3_TYPE_IPV6 = 2'd2;  // IPv6
 
   // ---- enum cpl_l4: Transport layer of a delivered frame (receive completion byte 15 bits 4:2).
+  localparam int CPL_L4_WIDTH = 3;
   localparam logic [2:0] CPL_L4_NONE = 3'd0;  // none (not IP, or a non-first fragment)
   localparam logic [2:0] CPL_L4_TCP = 3'd1;  // TCP
   localparam logic [2:0] CPL_L4_UDP = 3'd2;  // UDP
@@ -58,6 +64,7 @@ package nic_fmt_pkg;
   localparam logic [2:0] CPL_L4_OTHER = 3'd4;  // another IP protocol
 
   // ---- enum tun_type: Tunnel type (flow key byte 1 bits 5:3; receive completion byte 15 bits 7:5, where VLAN does not occur).
+  localparam int TUN_TYPE_WIDTH = 3;
   localparam logic [2:0] TUN_TYPE_NONE = 3'd0;  // no tunnel
   localparam logic [2:0] TUN_TYPE_VLAN = 3'd1;  // flow key only: VLAN-tagged, tun_id is the outermost VID
   localparam logic [2:0] TUN_TYPE_VXLAN = 3'd2;  // VXLAN (tun_id VNI)
@@ -66,17 +73,20 @@ package nic_fmt_pkg;
   localparam logic [2:0] TUN_TYPE_GRE = 3'd5;  // GRE (tun_id the low 24 bits of the key)
 
   // ---- enum encap_tunnel: Tunnel an encap template builds (template byte 14 bits 2:1, spec 5.5); 3 is reserved (ENCAP_CMD WRITE answers BAD_COMMAND).
+  localparam int ENCAP_TUNNEL_WIDTH = 2;
   localparam logic [1:0] ENCAP_TUNNEL_VXLAN = 2'd0;  // UDP + VXLAN (RFC 7348)
   localparam logic [1:0] ENCAP_TUNNEL_NVGRE = 2'd1;  // GRE with key + NVGRE (RFC 7637), no UDP
   localparam logic [1:0] ENCAP_TUNNEL_GENEVE = 2'd2;  // UDP + Geneve without options (RFC 8926)
 
   // ---- enum tx_status: Status of a transmit completion (byte 2).
+  localparam int TX_STATUS_WIDTH = 8;
   localparam logic [7:0] TX_STATUS_OK = 8'd0;  // the frame entered the pipeline (whatever the pipeline then decided)
   localparam logic [7:0] TX_STATUS_SPOOF = 8'd1;  // failed the anti-spoof check, dropped spoof
   localparam logic [7:0] TX_STATUS_BAD_LENGTH = 8'd2;  // length 0 or above TX_MAX_FRAME (tx_bad_desc)
   localparam logic [7:0] TX_STATUS_BAD_OVERRIDE = 8'd3;  // vport_override not allowed or out of range (tx_bad_desc)
 
   // ---- enum flow_status: Result of a table command: FT_STATUS.CODE, TCAM_STATUS.CODE, ACT_STATUS.CODE and byte 1 of a flow-command slot.
+  localparam int FLOW_STATUS_WIDTH = 8;
   localparam logic [7:0] FLOW_STATUS_PENDING = 8'd0;  // not yet executed (flow-command slot)
   localparam logic [7:0] FLOW_STATUS_OK = 8'd1;  // done
   localparam logic [7:0] FLOW_STATUS_EXISTS = 8'd2;  // EM insert: the key is already present (entry unchanged)
@@ -85,6 +95,7 @@ package nic_fmt_pkg;
   localparam logic [7:0] FLOW_STATUS_BAD_COMMAND = 8'd5;  // unknown command, or an index out of range (ENCAP_CMD WRITE: or a reserved tunnel type)
 
   // ---- enum fcmd_op: Opcode of a flow-command slot (byte 0); any other value is BAD_COMMAND and consumes one slot.
+  localparam int FCMD_OP_WIDTH = 8;
   localparam logic [7:0] FCMD_OP_EM_INSERT = 8'd1;  // insert key, action; the handle is written back on OK
   localparam logic [7:0] FCMD_OP_EM_DELETE_KEY = 8'd2;  // delete the entry with key
   localparam logic [7:0] FCMD_OP_EM_DELETE_HANDLE = 8'd3;  // delete the entry handle
@@ -93,6 +104,7 @@ package nic_fmt_pkg;
   localparam logic [7:0] FCMD_OP_EM_ACTIVITY = 8'd6;  // report the counters of `entries` EM handles from handle, one em_activity record each, into the buffer buf_addr (buf_len bytes)
 
   // ---- enum ft_cmd: Commands of the FT_CMD register.
+  localparam int FT_CMD_WIDTH = 3;
   localparam logic [2:0] FT_CMD_INSERT = 3'd1;  // FT_KEY, FT_ACTION -> FT_HANDLE
   localparam logic [2:0] FT_CMD_DELETE_KEY = 3'd2;  // delete the entry with FT_KEY
   localparam logic [2:0] FT_CMD_DELETE_HANDLE = 3'd3;  // delete entry FT_HANDLE
@@ -100,16 +112,19 @@ package nic_fmt_pkg;
   localparam logic [2:0] FT_CMD_READ = 3'd5;  // FT_HANDLE -> FT_KEY, FT_ACTION and the counters
 
   // ---- enum tcam_cmd: Commands of the TCAM_CMD register.
+  localparam int TCAM_CMD_WIDTH = 3;
   localparam logic [2:0] TCAM_CMD_WRITE = 3'd1;  // rule TCAM_INDEX from TCAM_PRIO, TCAM_VALUE, TCAM_MASK, TCAM_ACTION (valid, counters zeroed)
   localparam logic [2:0] TCAM_CMD_CLEAR = 3'd2;  // invalidate rule TCAM_INDEX
   localparam logic [2:0] TCAM_CMD_QUERY = 3'd3;  // packet and byte counters of rule TCAM_INDEX
   localparam logic [2:0] TCAM_CMD_READ = 3'd4;  // rule TCAM_INDEX into TCAM_PRIO, TCAM_VALUE, TCAM_MASK, TCAM_ACTION
 
   // ---- enum act_cmd: Commands of the ENCAP_CMD and METER_CMD registers.
+  localparam int ACT_CMD_WIDTH = 2;
   localparam logic [1:0] ACT_CMD_WRITE = 2'd1;  // write entry ENCAP_INDEX / METER_INDEX
   localparam logic [1:0] ACT_CMD_READ = 2'd2;  // read it back
 
   // ---- enum link_speed: Link speed the PHY side reports (nic_top input phy_speed, LINK_STATUS.SPEED, spec 12). 11..15 are reserved: the NIC shows them as they come, the driver reports UNKNOWN.
+  localparam int LINK_SPEED_WIDTH = 4;
   localparam logic [3:0] LINK_SPEED_UNKNOWN = 4'd0;  // no speed (link down, or not negotiated yet)
   localparam logic [3:0] LINK_SPEED_M10 = 4'd1;  // 10 Mb/s
   localparam logic [3:0] LINK_SPEED_M100 = 4'd2;  // 100 Mb/s
@@ -123,6 +138,7 @@ package nic_fmt_pkg;
   localparam logic [3:0] LINK_SPEED_G400 = 4'd10;  // 400 Gb/s
 
   // ---- enum link_media: Media type the PHY side reports (nic_top input phy_media, LINK_STATUS.MEDIA, spec 12). 6..15 are reserved: the NIC shows them as they come, the driver reports UNKNOWN.
+  localparam int LINK_MEDIA_WIDTH = 4;
   localparam logic [3:0] LINK_MEDIA_UNKNOWN = 4'd0;  // not reported
   localparam logic [3:0] LINK_MEDIA_COPPER = 4'd1;  // twisted pair (BASE-T)
   localparam logic [3:0] LINK_MEDIA_FIBER = 4'd2;  // optical module (BASE-SR, -LR, ...)

@@ -118,8 +118,8 @@ module nic_top #(
   // PHY status (docs/spec.md 12), in the clk domain (a board synchronizes its MAC's status
   // first): link up, speed (enum link_speed), media type (enum link_media).
   input  wire                           phy_link_up,
-  input  wire [3:0]                     phy_speed,
-  input  wire [3:0]                     phy_media
+  input  wire [nic_fmt_pkg::LINK_SPEED_WIDTH-1:0] phy_speed,
+  input  wire [nic_fmt_pkg::LINK_MEDIA_WIDTH-1:0] phy_media
 );
 
   localparam int N_DMA     = 3;               // 0 rx_engine, 1 tx_engine, 2 fcmd_engine
@@ -231,7 +231,8 @@ module nic_top #(
   // reset. The status registers are sampled every cycle and need no reset.
   logic        link_seen_q;
   logic        link_up_q;
-  logic [3:0]  link_speed_q, link_media_q;
+  logic [nic_fmt_pkg::LINK_SPEED_WIDTH-1:0] link_speed_q;
+  logic [nic_fmt_pkg::LINK_MEDIA_WIDTH-1:0] link_media_q;
   logic [31:0] link_changes_q, link_changes_d;
   logic        link_change;
   logic [NUM_VECTORS-1:0] link_irq;

@@ -33,6 +33,7 @@ Naming (format FMT with field FLD and sub-field SUB, enum ENM with value VAL):
                                            as rsvd_<offset> members), fmt_fld_t for a field
                                            with sub-fields
     ENM_VAL                                enum value, logic [width-1:0]
+    ENM_WIDTH                              the enum's width (ports and registers that carry it)
   Vector layout: order `host`: byte i at bits [8i+7:8i] (a little-endian integer field is its
   value; a `bytes` field has its first byte in its low bits); order `network`: byte 0 is the
   most significant byte (big-endian integers are their value; a `bytes` field has its first
@@ -367,6 +368,7 @@ def emit_sv(m):
         a("")
         a(f"  // ---- enum {e['name']}: {e['doc']}")
         w = e["width"]
+        a(f"  localparam int {e['name'].upper()}_WIDTH = {w};")
         for v in e["values"]:
             a(f"  localparam logic [{w - 1}:0] {e['name'].upper()}_{v['name']} = {w}'d{v['value']};"
               f"  // {v['doc']}")

@@ -115,8 +115,8 @@ module nic_cosim_top #(
 
   // PHY status (docs/spec.md 12), driven by the simulated PHY (sim/, the benches).
   input  wire                           phy_link_up,
-  input  wire [3:0]                     phy_speed,
-  input  wire [3:0]                     phy_media,
+  input  wire [nic_fmt_pkg::LINK_SPEED_WIDTH-1:0] phy_speed,
+  input  wire [nic_fmt_pkg::LINK_MEDIA_WIDTH-1:0] phy_media,
 
   // Bench monitor (hierarchical references): a frame's first beat leaving the ingress
   // arbiter, with its vport and ingress timestamp: the order and time in which the golden

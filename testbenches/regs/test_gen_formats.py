@@ -90,6 +90,8 @@ class Accepts(unittest.TestCase):
         self.assertIn("localparam int KEY_PORT_LSB = 32;", sv)
         self.assertIn("localparam int KEY_IP_LSB = 0;", sv)
         self.assertIn("localparam logic [1:0] COLOR_BLUE = 2'd2;", sv)
+        # an enum's width for the ports and registers that carry it (nic_top's phy_speed)
+        self.assertIn("localparam int COLOR_WIDTH = 2;", sv)
         # the bits a decode keeps (flags: only en and hue) and a new record's vector
         self.assertIn("localparam logic [127:0] DESC_DEFINED = "
                       "128'hFFFFFFFF000DFFFFFFFFFFFFFFFFFFFF;", sv)
