@@ -79,7 +79,7 @@ module parser_engine (
   logic [3:0]            state_q, state_d;
   logic                  meta_valid_q, meta_valid_d;
   // Data path.
-  logic [WIN_W-1:0]      pbuf_q, pbuf_d;       // window bytes, frame byte j at [8*j +: 8]
+  logic [WIN_W-1:0]      pbuf_q;               // window bytes, frame byte j at [8*j +: 8]
   logic [LEN_W-1:0]      plen_q, plen_d;       // frame length
   logic [7:0]            pvport_q, pvport_d;
   logic [15:0]           vxlan_q, vxlan_d;     // tunnel ports of this frame
@@ -149,7 +149,6 @@ module parser_engine (
   always_comb begin
     state_d      = state_q;
     meta_valid_d = meta_valid_q;
-    pbuf_d       = pbuf_q;
     plen_d       = plen_q;
     pvport_d     = pvport_q;
     vxlan_d      = vxlan_q;
@@ -578,7 +577,6 @@ module parser_engine (
     // Take the next frame in the idle state.
     load = s_frame_valid && state_q == S_IDLE;
     if (load) begin
-      pbuf_d    = s_frame_buf;
       plen_d    = s_frame_len;
       pvport_d  = s_frame_vport;
       vxlan_d   = cfg_vxlan_port;
@@ -593,8 +591,15 @@ module parser_engine (
     end
   end
 
+  // The window is loaded with the frame and only read after: written in place, not copied to
+  // a next-state twin every clock (the Verilated model's cost, docs/perf-rtl.md).
   always_ff @(posedge clk) begin
-    pbuf_q    <= pbuf_d;
+    if (load) begin
+      pbuf_q <= s_frame_buf;
+    end
+  end
+
+  always_ff @(posedge clk) begin
     plen_q    <= plen_d;
     pvport_q  <= pvport_d;
     vxlan_q   <= vxlan_d;

@@ -82,7 +82,7 @@ module rx_classify_engine #(
   logic [2:0]    state_q, state_d;
   logic          out_q, out_d;           // the record is offered (S_OUT)
   // Frame.
-  logic [HW+127:0] buf_q, buf_d;         // head plus 16 zero bytes for the cursor views
+  logic [HW+127:0] buf_q;                // head plus 16 zero bytes for the cursor views
   logic [15:0]   len_q, len_d;
   logic [31:0]   sip_q, sip_d;
   logic [7:0]    vport_q, vport_d;
@@ -287,7 +287,6 @@ module rx_classify_engine #(
   always_comb begin
     state_d = state_q;
     out_d   = out_q;
-    buf_d   = buf_q;
     len_d   = len_q;
     sip_d   = sip_q;
     vport_d = vport_q;
@@ -449,7 +448,6 @@ module rx_classify_engine #(
     if (s_valid && s_ready) begin
       state_d = S_HDR;
       out_d   = 1'b0;
-      buf_d   = {128'd0, s_buf};
       len_d   = s_len;
       vport_d = s_vport;
       rss_d   = s_rss;
@@ -502,8 +500,15 @@ module rx_classify_engine #(
 
   assign s_ready = state_q == S_IDLE && (!out_q || m_ready);
 
+  // The head is loaded at the take and only read after: written in place, not copied to a
+  // next-state twin every clock (the Verilated model's cost, docs/perf-rtl.md).
   always_ff @(posedge clk) begin
-    buf_q   <= buf_d;
+    if (s_valid && s_ready) begin
+      buf_q <= {128'd0, s_buf};
+    end
+  end
+
+  always_ff @(posedge clk) begin
     len_q   <= len_d;
     sip_q   <= sip_d;
     vport_q <= vport_d;

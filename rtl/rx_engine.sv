@@ -363,7 +363,7 @@ module rx_engine #(
   logic             dc_v_q, dc_v_d;
   logic [RI_W-1:0]  dc_ring_q, dc_ring_d;
   logic [15:0]      dc_hi_q, dc_hi_d, dc_req_q, dc_req_d;
-  logic [DC*DE_W-1:0] dc_mem_q, dc_mem_d;
+  logic [DC*DE_W-1:0] dc_mem_q;
   // fill: one DMA read of up to DC descriptors at a time (demand on a miss, or prefetch)
   // fill reads: up to FO_D in flight (in order); the request register, then per read its
   // descriptor count in a FIFO until its last beat
@@ -586,7 +586,6 @@ module rx_engine #(
   logic [DATA_W-1:0] wr_data;
   logic [KEEP_W-1:0] wr_keep;
   logic [DCI_W:0]    f_w;
-  logic [DCI_W-1:0]  f_slot;
   // Both request valids are functions of registered state only (see m_wr_req_valid).
   // The frame in S_WREQ may join the open batch: same ring, the next completion slot (no
   // wrap), room in it.
@@ -630,10 +629,10 @@ module rx_engine #(
     cb_first_d = cb_first_q;
     oq_push = 1'b0; oq_in = '0; oq_pop = 1'b0; dbeat_d = dbeat_q;
     push = 1'b0; dmd = 1'b0; cpush = 1'b0;
-    dc_v_d = dc_v_q; dc_ring_d = dc_ring_q; dc_hi_d = dc_hi_q; dc_mem_d = dc_mem_q;
+    dc_v_d = dc_v_q; dc_ring_d = dc_ring_q; dc_hi_d = dc_hi_q;
     f_rv_d = f_rv_q; f_addr_d = f_addr_q; f_n_d = f_n_q; f_k_d = f_k_q; fo_push = 1'b0;
     fo_pop = 1'b0; dc_req_d = dc_req_q;
-    f_lo_d = f_lo_q; f_half_d = f_half_q; f_w = '0; f_slot = '0;
+    f_lo_d = f_lo_q; f_half_d = f_half_q; f_w = '0;
     inc_vnic = 1'b0; inc_exc = 1'b0; inc_nodesc = 1'b0; inc_toolong = 1'b0;
     inc_cqfull = 1'b0; inc_quota = 1'b0; inc_excfull = 1'b0; inc_mir = 1'b0; inc_mirdrop = 1'b0;
     inc_lb = 1'b0;
@@ -766,8 +765,6 @@ module rx_engine #(
         // DPB descriptors a beat, written at their slots while the read has more
         for (int j = 0; j < DPB; j++) begin
           if ((DCI_W + 1)'(j) < fo_n - f_k_q) begin
-            f_slot = DCI_W'(dc_hi_q + 16'(j));
-            dc_mem_d[f_slot*DE_W +: DE_W] = rd_ent[j*DE_W +: DE_W];
             f_w = f_w + 1'b1;
           end
         end
@@ -778,7 +775,6 @@ module rx_engine #(
         f_half_d = !f_half_q;
         if (!f_half_q) f_lo_d = s_rd_tdata[63:0];
         else begin
-          dc_mem_d[dc_hi_q[DCI_W-1:0]*DE_W +: DE_W] = rd_ent[0 +: DE_W];
           dc_hi_d = dc_hi_q + 16'd1;
         end
       end
@@ -972,6 +968,23 @@ module rx_engine #(
     end
   end
 
+  // The descriptor cache's entries, written in place as a read's data lands at dc_hi (the
+  // fill above counts them): no next-state twin of the cache copied every clock (the
+  // Verilated model's cost, docs/perf-rtl.md).
+  always_ff @(posedge clk) begin
+    if (fo_v && s_rd_tvalid) begin
+      if (DATA_W >= 128) begin
+        for (int j = 0; j < DPB; j++) begin
+          if ((DCI_W + 1)'(j) < fo_n - f_k_q) begin
+            dc_mem_q[DCI_W'(dc_hi_q + 16'(j))*DE_W +: DE_W] <= rd_ent[j*DE_W +: DE_W];
+          end
+        end
+      end else if (f_half_q) begin
+        dc_mem_q[dc_hi_q[DCI_W-1:0]*DE_W +: DE_W] <= rd_ent[0 +: DE_W];
+      end
+    end
+  end
+
   always_ff @(posedge clk) begin
     if (rec_ld) begin
       exc_q <= rh_exc; src_q <= rh_src; status_q <= rh_status; types_q <= rh_types;
@@ -985,7 +998,7 @@ module rx_engine #(
     cb_ring_q <= cb_ring_d; cb_slot_q <= cb_slot_d; cb_addr_q <= cb_addr_d;
     cb_first_q <= cb_first_d;
     if (cpush) cb_mem[cw_q] <= cpl_c;
-    dc_ring_q <= dc_ring_d; dc_hi_q <= dc_hi_d; dc_req_q <= dc_req_d; dc_mem_q <= dc_mem_d;
+    dc_ring_q <= dc_ring_d; dc_hi_q <= dc_hi_d; dc_req_q <= dc_req_d;
     f_addr_q <= f_addr_d; f_n_q <= f_n_d; f_lo_q <= f_lo_d;
   end
 

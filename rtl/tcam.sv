@@ -126,9 +126,9 @@ module tcam #(
   logic [N-1:0]                    valid_q, valid_d;
   // Per-rule fields packed into vectors, rule i at [i*W +: W] (Yosys 0.23 has no packed
   // multi-dimensional arrays).
-  logic [N*PRIO_W-1:0]             prio_q, prio_d;
-  logic [N*KEY_W-1:0]              vm_q, vm_d;     // value & mask
-  logic [N*KEY_W-1:0]              mask_q, mask_d;
+  logic [N*PRIO_W-1:0]             prio_q;
+  logic [N*KEY_W-1:0]              vm_q;           // value & mask
+  logic [N*KEY_W-1:0]              mask_q;
 
   // Lookup pipeline.
   logic                            lookup_ready_q, lookup_ready_d;
@@ -259,22 +259,29 @@ module tcam #(
     end
   end
 
-  // Rule flip-flops.
+  // Rule flip-flops. The rules' priority, value and mask are written in place in the clock
+  // that writes a rule (no next-state twin of N rules copied every clock: the Verilated
+  // model's cost, docs/perf-rtl.md).
   always_comb begin
     valid_d = valid_q;
-    prio_d  = prio_q;
-    vm_d    = vm_q;
-    mask_d  = mask_q;
     for (int i = 0; i < N; i++) begin
       if (cmd_idx == IDX_W'(i)) begin
         if (rule_we) begin
           valid_d[i] = 1'b1;
-          prio_d[i*PRIO_W +: PRIO_W] = s_cmd_priority;
-          vm_d[i*KEY_W +: KEY_W]     = s_cmd_value & s_cmd_mask;
-          mask_d[i*KEY_W +: KEY_W]   = s_cmd_mask;
         end
         if (rule_clr) begin
           valid_d[i] = 1'b0;
+        end
+      end
+    end
+  end
+  always_ff @(posedge clk) begin
+    if (rule_we) begin
+      for (int i = 0; i < N; i++) begin
+        if (cmd_idx == IDX_W'(i)) begin
+          prio_q[i*PRIO_W +: PRIO_W] <= s_cmd_priority;
+          vm_q[i*KEY_W +: KEY_W]     <= s_cmd_value & s_cmd_mask;
+          mask_q[i*KEY_W +: KEY_W]   <= s_cmd_mask;
         end
       end
     end
@@ -413,9 +420,6 @@ module tcam #(
   // Registers
   // ---------------------------------------------------------------------------------------
   always_ff @(posedge clk) begin
-    prio_q       <= prio_d;
-    vm_q         <= vm_d;
-    mask_q       <= mask_d;
     key_s0_q     <= key_s0_d;
     len_s0_q     <= len_s0_d;
     match_s1_q   <= match_s1_d;

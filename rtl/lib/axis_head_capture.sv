@@ -89,7 +89,7 @@ module axis_head_capture #(
   logic [BEAT_CNT_W-1:0] cap_beat_q, cap_beat_d;    // beats of the frame so far, saturating
   logic                  cap_busy_q, cap_busy_d;    // inside a frame (a beat was taken)
   // Data path.
-  logic [HW-1:0]         cap_buf_q, cap_buf_d;
+  logic [HW-1:0]         cap_buf_q;
   logic [LEN_W-1:0]      cap_len_q, cap_len_d;
   logic [INFO_W-1:0]     cap_info_q, cap_info_d;
 
@@ -126,7 +126,6 @@ module axis_head_capture #(
     cap_full_d = cap_full_q;
     cap_beat_d = cap_beat_q;
     cap_busy_d = cap_busy_q;
-    cap_buf_d  = cap_buf_q;
     cap_len_d  = cap_len_q;
     cap_info_d = cap_info_q;
     len_sum    = '0;
@@ -142,11 +141,6 @@ module axis_head_capture #(
         len_sum    = {1'b0, cap_len_q} + {1'b0, keep_cnt};
       end
       cap_len_d = len_sum[LEN_W] ? '1 : len_sum[LEN_W-1:0];
-      for (int k = 0; k < HEAD_BEATS; k++) begin
-        if (cap_beat_q == BEAT_CNT_W'(k)) begin
-          cap_buf_d[k*DATA_W +: DATA_W] = s_axis_tdata;
-        end
-      end
       if (cap_beat_q != BEAT_CNT_W'(HEAD_BEATS)) begin
         cap_beat_d = cap_beat_q + 1'b1;
       end
@@ -159,8 +153,19 @@ module axis_head_capture #(
     end
   end
 
+  // The buffer: a taken beat is written at its place, in place (no next-state twin of the
+  // whole buffer copied every clock: the Verilated model's cost, docs/perf-rtl.md).
   always_ff @(posedge clk) begin
-    cap_buf_q  <= cap_buf_d;
+    if (s_fire) begin
+      for (int k = 0; k < HEAD_BEATS; k++) begin
+        if (cap_beat_q == BEAT_CNT_W'(k)) begin
+          cap_buf_q[k*DATA_W +: DATA_W] <= s_axis_tdata;
+        end
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
     cap_len_q  <= cap_len_d;
     cap_info_q <= cap_info_d;
     if (rst) begin
