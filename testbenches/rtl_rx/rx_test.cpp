@@ -656,6 +656,27 @@ TEST(RtlRx, RandomW512Seed2) { random_test<Vrx_tb_top_w512>(13, 60); }
 TEST(RtlRx, Latency100W64) { random_test<Vrx_tb_top_w64>(14, 50, 100, 0.95, 0.0); }
 TEST(RtlRx, Latency100W512) { random_test<Vrx_tb_top_w512>(15, 60, 100, 0.95, 0.0); }
 
+// Host memory of the directed tests and figures: the given latencies, 16 reads and 16
+// writes outstanding (as axi_dma in nic_top).
+template <class V>
+AxiMemConfig directed_mem(unsigned read_latency, unsigned write_latency) {
+  AxiMemConfig mc;
+  mc.data_bytes = RxAxi::data_bytes<V>();
+  mc.read_latency = read_latency;
+  mc.write_latency = write_latency;
+  mc.max_reads = 16;
+  mc.max_writes = 16;
+  return mc;
+}
+
+// Frames back to back, no stalls.
+Profile back_to_back() {
+  Profile prof;
+  prof.p_frame_gap = 0.0;
+  prof.stalls = false;
+  return prof;
+}
+
 // Quota with back-to-back frames of one VNIC: each frame's check comes the clock after the
 // previous frame's write request, so the bytes that request made pending must already count
 // (the checks' flags are taken a clock ahead with and without that request). 70-byte
@@ -664,16 +685,7 @@ TEST(RtlRx, Latency100W512) { random_test<Vrx_tb_top_w512>(15, 60, 100, 0.95, 0.
 // and the rest dropped for quota.
 template <class V>
 void quota_b2b_test() {
-  AxiMemConfig mc;
-  mc.data_bytes = RxAxi::data_bytes<V>();
-  mc.read_latency = 30;
-  mc.write_latency = 100;
-  mc.max_reads = 16;
-  mc.max_writes = 16;
-  Profile prof;
-  prof.p_frame_gap = 0.0;
-  prof.stalls = false;
-  RxBench<V> b(mc, prof, 77);
+  RxBench<V> b(directed_mem<V>(30, 100), back_to_back(), 77);
   for (unsigned q = 0; q < kNR; ++q) {
     Ring& r = b.ring[q];
     r.base = 0x10000000ULL + q * 0x100000ULL;
@@ -715,16 +727,7 @@ TEST(RtlRx, QuotaBackToBackW512) { quota_b2b_test<Vrx_tb_top_w512>(); }
 // frames, which restarts the cache).
 template <class V>
 void demand_fill_to_prod_test() {
-  AxiMemConfig mc;
-  mc.data_bytes = RxAxi::data_bytes<V>();
-  mc.read_latency = 20;
-  mc.write_latency = 20;
-  mc.max_reads = 16;
-  mc.max_writes = 16;
-  Profile prof;
-  prof.p_frame_gap = 0.0;
-  prof.stalls = false;
-  RxBench<V> b(mc, prof, 91);
+  RxBench<V> b(directed_mem<V>(20, 20), back_to_back(), 91);
   Ring& r = b.ring[0];
   r.base = 0x10000000ULL;
   r.cq_base = 0x20000000ULL;
@@ -774,13 +777,7 @@ TEST(RtlRx, DemandFillToProdW512) { demand_fill_to_prod_test<Vrx_tb_top_w512>();
 template <class V>
 double figure(unsigned len, unsigned frames, unsigned write_latency,
               std::uint64_t* bursts = nullptr) {
-  AxiMemConfig mc;
-  mc.data_bytes = RxAxi::data_bytes<V>();
-  mc.read_latency = 100;
-  mc.write_latency = write_latency;
-  mc.max_reads = 16;
-  mc.max_writes = 16;
-  RxBench<V> b(mc, Profile{}, 5);
+  RxBench<V> b(directed_mem<V>(100, write_latency), Profile{}, 5);
   Ring& r = b.ring[0];
   r.base = 0x10000000ULL;
   r.cq_base = 0x20000000ULL;
