@@ -448,7 +448,7 @@ module rx_engine #(
   // leaves S_WREQ; so the registers are the live sums while the frame is in S_DREQ and
   // S_WREQ, without the ring's index selects and adds in the clock of the lookup and the
   // write request (timing).
-  logic [15:0]  cons_e_q, cqp_e_q, rmask_q;
+  logic [15:0]  cons_e_q, cqp_e_q, rmask_q, dprod_q;
   nic_fmt_pkg::rx_cpl_t        cpl_c;
   nic_fmt_pkg::rx_cpl_status_t st_c;
   logic [15:0]  cons_e, cqp_e, slot_c, cslot_c;
@@ -486,7 +486,7 @@ module rx_engine #(
   // prefetch of the cache's ring
   // ---------------------------------------------------------------------------------------
   logic [15:0]      dc_left, avail, te1, fill_hi;
-  logic [DCI_W+1:0] d_av, d_te;
+  logic [DCI_W+1:0] d_te;
   logic             dc_hit, too_long;
   logic [DCI_W:0]   fill_n;
   logic [DE_W-1:0]  dc_ent;
@@ -513,16 +513,18 @@ module rx_engine #(
     // after them (fill_hi = cons_e + fill_n) taken from its candidate side by side (timing):
     // cons_e + DC; PROD (cons_e + posted); the ring's wrap, (cons_e | mask) + 1, since the
     // slot is within the mask (rmask_q, taken with cons_e at the check: the size of a ring in
-    // use does not change) and to its end are mask - slot + 1 = (mask & ~cons_e) + 1 (te1 + 1)
-    avail = r_prod[(ring_q)*16 +: 16] - cons_e;
+    // use does not change) and to its end are mask - slot + 1 = (mask & ~cons_e) + 1 (te1 + 1).
+    // PROD is the ring's at the check (dprod_q, taken with cons_e): it only moves on, and
+    // the check saw at least one posted, so a later one is larger, never wrong. Posted below
+    // DC means its low bits are the count, compared with the entries to the end as they are.
+    avail = dprod_q - cons_e;
     te1 = rmask_q & ~cons_e;
-    d_av = sat_dc({1'b0, avail});
     d_te = (te1[15:DCI_W] == '0) ? (DCI_W+2)'(te1[DCI_W-1:0]) + 1'b1 : (DCI_W+2)'(DC + 1);
     fill_n = (DCI_W + 1)'(DC);
     fill_hi = cons_e + 16'(DC);
-    if (d_av < (DCI_W+2)'(DC) && d_av <= d_te) begin
-      fill_n = d_av[DCI_W:0];
-      fill_hi = r_prod[(ring_q)*16 +: 16];
+    if (avail < 16'(DC) && (DCI_W+2)'(avail[DCI_W-1:0]) <= d_te) begin
+      fill_n = (DCI_W + 1)'(avail[DCI_W-1:0]);
+      fill_hi = dprod_q;
     end else if (d_te < (DCI_W+2)'(DC)) begin
       fill_n = d_te[DCI_W:0];
       fill_hi = (cons_e | rmask_q) + 16'd1;
@@ -992,6 +994,7 @@ module rx_engine #(
       mark_q <= rh_mark; h1_q <= rh_h1; hash_q <= rh_hash; ts_q <= rh_ts; tcam_q <= rh_tcam;
       len_q <= rh_len; tci_q <= rh_tci;
       cons_e_q <= ce_c; cqp_e_q <= qe_c; rmask_q <= mask_of(r_size[(ring_c)*5 +: 5]);
+      dprod_q <= r_prod[(ring_c)*16 +: 16];
     end
     if (push) pe_mem[ph_q + pcnt_q[PFI_W-1:0]] <= pe_new;
     ring_q <= ring_d; vi_q <= vi_d; faddr_q <= faddr_d;
