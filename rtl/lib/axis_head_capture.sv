@@ -5,8 +5,8 @@
 // passed. A beat's bytes are counted by its top kept lane (the stream contract of docs/rtl.md:
 // tkeep contiguous from bit 0), a thermometer-to-binary encode instead of a popcount (timing:
 // the popcount and the length's add were 11 LUT levels at DATA_W=512); a beat that breaks the
-// contract is counted from its lane edges, not its set bits. The parser and the receive classifier capture the frame heads their header walkers
-// read with it.
+// contract is counted from its lane edges, not its set bits. The parser and the receive
+// classifier capture the frame heads their header walkers read with it.
 //
 // The stream: m_axis_* = s_axis_* (combinational), with tvalid and tready gated while the
 // buffer holds a frame not yet handed over: the next frame's first beat waits for the buffer.
