@@ -16,8 +16,9 @@
 #        SYNTH_BLACKBOX="MODULE ..." keeps these modules as black-box cells (their ports
 #          only): a top around a block synthesized on its own (nic_top in the board top)
 #
-# Flow: `read_verilog -sv` of the files of rtl/sources.f in order (packages first; the
-# generated ones freshly generated from rtl/regs.yaml), `chparam -set NAME VALUE` per
+# Flow: `read_verilog -sv -DNICSIM_XILINX_URAM` of the files of rtl/sources.f in order
+# (packages first; the generated ones freshly generated from rtl/regs.yaml; the define makes
+# sdp_ram build its deep memories from URAM288_BASE, docs/rtl.md), `chparam -set NAME VALUE` per
 # parameter, `synth_xilinx -family xcup -top TOP -flatten -noiopad -noclkbuf` (modules TOP
 # does not use are dropped). The top is a core that drops into an FPGA shell, so no I/O or
 # clock buffers are inserted, and the design is flattened so the path analysis sees one
@@ -98,7 +99,7 @@ for w in "$tag"; do
   log="$out/synth_$w.log"
   json="$out/synth_$w.json"
   if ! "$YOSYS" -q -l "$log" -p "
-      read_verilog -sv ${sources[*]}
+      read_verilog -sv -DNICSIM_XILINX_URAM ${sources[*]}
       ${SYNTH_BLACKBOX:+blackbox $SYNTH_BLACKBOX}
       $chparams
       synth_xilinx -family xcup -top $top -flatten -noiopad -noclkbuf

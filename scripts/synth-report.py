@@ -56,7 +56,18 @@ def main(argv):
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     path, label, topname = args
-    top = json.load(open(path))["modules"][topname]
+    modules = json.load(open(path))["modules"]
+    # A top that instantiates a vendor cell of Yosys's library (sdp_ram's URAM288_BASE) is
+    # elaborated again once synth_xilinx reads that library, under its derived name
+    # (`$paramod\TOP\NAME=VALUE`): then the module Yosys marks as the top is the one.
+    if topname not in modules:
+        marked = [m for m in modules.values() if m.get("attributes", {}).get("hdlname") ==
+                  "\\" + topname and int(m["attributes"].get("top", "0"), 2)]
+        if len(marked) != 1:
+            print(f"synth-report.py: no module {topname} in {path}", file=sys.stderr)
+            return 1
+        modules[topname] = marked[0]
+    top = modules[topname]
     cells = top["cells"]
 
     count = {}

@@ -39,7 +39,9 @@ synth_ip [get_ips]
 
 read_xdc $root/fpga/constraints/u250.xdc
 
-synth_design -top nic_board_u250 -part $part
+# NICSIM_XILINX_URAM: rtl/lib/sdp_ram.sv instantiates UltraRAM (URAM288_BASE) for its deep
+# memories (the 64K-entry EM table), as scripts/synth-block.sh does for Yosys.
+synth_design -top nic_board_u250 -part $part -verilog_define NICSIM_XILINX_URAM
 write_checkpoint -force $out/post_synth.dcp
 report_utilization -file $out/utilization_synth.rpt
 opt_design

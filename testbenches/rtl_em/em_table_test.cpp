@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "Vem_table_b16.h"
+#include "Vem_table_b16_uram.h"
 #include "Vem_table_b64.h"
 #include "nicsim/sim/bits.hpp"
 #include "common/harness.hpp"
@@ -524,6 +525,15 @@ TEST(RtlEm, RandomSmallTableHotKeys) {
 }
 TEST(RtlEm, RandomSmallTableFull) {
   random_run<Vem_table_b16>(16, 2, 60000, 200, 0.9, true);
+}
+// The same runs with every RAM of the table in URAM288_BASE tiles (sdp_ram's UltraScale+
+// flavour on the primitive's behavioural model): 12 + 3 columns per way, the counters'
+// read-modify-write forwarding over a read-first URAM.
+TEST(RtlEm, RandomSmallTableHotKeysUram) {
+  random_run<Vem_table_b16_uram>(16, 1, 60000, 24, 0.75, false);
+}
+TEST(RtlEm, RandomSmallTableFullUram) {
+  random_run<Vem_table_b16_uram>(16, 2, 60000, 200, 0.9, true);
 }
 TEST(RtlEm, RandomLargerTable) {
   random_run<Vem_table_b64>(64, 3, 60000, 400, 1.0, true);
