@@ -20,8 +20,8 @@
 //   chosen by a registered row index after the primitives' outputs. Verilator reads the
 //   behavioural model fpga/sim/URAM288_BASE.sv for it (testbenches/rtl_ram).
 // - Without it (Verilator by default, other devices), the inference template below, the
-//   ultra RAM memories marked `ram_style = "ultra"` (Vivado's attribute; Yosys maps them with
-//   `synth_xilinx -uram`).
+//   ultra RAM memories marked `ram_style = "ultra"` (Vivado's attribute; Yosys 0.23 maps
+//   them to URAM288 too), the others `"auto"`.
 `resetall
 `timescale 1ns/1ps
 `default_nettype none
@@ -48,6 +48,12 @@ module sdp_ram #(
   localparam int URAM_MIN_DEPTH = 4096;
 `endif
   localparam bit ULTRA = DEPTH >= URAM_MIN_DEPTH;
+  // The inferred memory's `ram_style` ("auto": the tool decides). Declared here, not in the
+  // generate block: Yosys 0.23 takes an attribute's value from a module-level parameter
+  // only. Verilator ignores attributes, so it sees STYLE unused.
+  /* verilator lint_off UNUSEDPARAM */
+  localparam STYLE = ULTRA ? "ultra" : "auto";
+  /* verilator lint_on UNUSEDPARAM */
 
   initial begin
     if (WIDTH < 1) begin
@@ -160,23 +166,9 @@ module sdp_ram #(
     end
     assign rd_data = rd_word;
 `endif
-  end else if (ULTRA) begin : g_infer_ultra
-    (* ram_style = "ultra" *) logic [WIDTH-1:0] mem [DEPTH];
-    logic [WIDTH-1:0] rd_data_q;
-
-    // The template below, marked for ultra RAM.
-    always_ff @(posedge clk) begin
-      if (wr_en) begin
-        mem[wr_addr] <= wr_data;
-      end
-      if (rd_en) begin
-        rd_data_q <= mem[rd_addr];
-      end
-    end
-
-    assign rd_data = rd_data_q;
   end else begin : g_infer
-    logic [WIDTH-1:0] mem [DEPTH];
+    // Vivado's attribute, which Yosys 0.23 reads too.
+    (* ram_style = STYLE *) logic [WIDTH-1:0] mem [DEPTH];
     logic [WIDTH-1:0] rd_data_q;
 
     // The memory array and its output register: the one place where always_ff does more than
