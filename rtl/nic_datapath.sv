@@ -32,7 +32,7 @@ module nic_datapath #(
   parameter int N_IN         = 2,      // input streams: wire port(s) first, then transmit
   parameter int WIRE_INPUTS  = 1,
   parameter int EM_BUCKETS   = 8192,   // 64K entries
-  parameter int TCAM_ENTRIES = 64,
+  parameter int TCAM_ENTRIES = 256,  // 16..256 (a LUTRAM TCAM, docs/rtl-tcam.md)
   parameter int NUM_METERS   = 64,
   parameter int NUM_ENCAP    = 4096,
   parameter int NUM_VNIC     = 8,

@@ -50,7 +50,7 @@
 module nic_mgmt #(
   parameter int NUM_METERS   = 64,
   parameter int NUM_ENCAP    = 4096,
-  parameter int TCAM_ENTRIES = 64
+  parameter int TCAM_ENTRIES = 256
 ) (
   input  wire                                 clk,
   input  wire                                 rst,

@@ -27,7 +27,7 @@ module nic_top #(
   parameter int NUM_TXQ      = 16,
   parameter int NUM_VECTORS  = 32,    // interrupt vectors
   parameter int EM_BUCKETS   = 8192,  // exact-match buckets per bank (64K entries)
-  parameter int TCAM_ENTRIES = 64,
+  parameter int TCAM_ENTRIES = 256,  // 16..256 (a LUTRAM TCAM, docs/rtl-tcam.md)
   parameter int NUM_METERS   = 64,
   parameter int NUM_ENCAP    = 4096,
   parameter int AXI_ID_W     = 4,

@@ -26,14 +26,20 @@
 // stored as ActionRecord::encode(decode(bytes)) (flags bits 31:24 and bytes 62..63 zero).
 // A command waits until every lookup already accepted has left the pipeline (s_lookup_ready
 // is low meanwhile), then executes in the clock of its handshake: a lookup sees the rules
-// before or after a command, never a mix. m_rsp_valid follows 2 clocks after the handshake;
-// one command at a time. m_rsp_pkts/bytes change only on an OK QUERY, m_rsp_priority/value/
-// mask/action only on an OK READ (they hold the last values otherwise, as the registers of
-// the model do).
+// before or after a command, never a mix. m_rsp_valid follows 2 clocks after the handshake
+// (a WRITE's 64 clocks later: the fill below); one command at a time. m_rsp_pkts/bytes
+// change only on an OK QUERY, m_rsp_priority/value/mask/action only on an OK READ (they hold
+// the last values otherwise, as the registers of the model do).
 //
-// Storage: valid bits, priorities and value&mask / mask in flip-flops (matched in parallel);
-// the rule as written (priority, raw value, mask, action) and the counters in RAMs read by
-// the winner or by the command (inferred, one write and one read port each).
+// Storage (docs/rtl-tcam.md, Storage): the match in distributed RAM, a RAM-based TCAM. The
+// key is cut into SLICES slices of 6 bits; slice s has a 64-word memory of one bit a rule,
+// word a bit i set when rule i matches the value a in that slice. A lookup reads every
+// slice's word at the key's 6 bits (one LUTRAM read) and ANDs the SLICES words with the
+// valid bits: the match vector. A WRITE fills rule i's bit in every word of every slice,
+// 64 clocks (all slices at once) after its handshake (CMD_FILL), lookups held off
+// meanwhile. Valid bits and priorities in flip-flops; the rule as written (priority, raw
+// value, mask, action) and the counters in RAMs read by the winner or by the command
+// (inferred, one write and one read port each).
 `resetall
 `timescale 1ns/1ps
 `default_nettype none
@@ -98,6 +104,9 @@ module tcam #(
   localparam int RULE_W  = PRIO_W + 2 * KEY_W + ACT_W;  // rule RAM word
   localparam int CNT_W   = 128;                         // {bytes[63:0], pkts[63:0]}
   localparam int FIFO_W  = 1 + IDX_W + ACT_W;           // {hit, index, action}
+  localparam int SL_W    = 6;                           // key bits a slice (LUTRAM address)
+  localparam int SLICES  = (KEY_W + SL_W - 1) / SL_W;   // 75 at KEY_W = 448
+  localparam int KEY_PW  = SLICES * SL_W;               // the key padded (mask 0 there)
 
   // The action record as the model stores it: flags bits 31:24 (byte 3) and bytes 62..63
   // are reserved and read back as zero (ActionRecord::encode).
@@ -118,23 +127,28 @@ module tcam #(
   localparam logic [2:0] CMD_EXEC  = 3'd2;  // s_cmd_ready: executes on the handshake
   localparam logic [2:0] CMD_LOAD  = 3'd3;  // RAM read data of QUERY/READ available
   localparam logic [2:0] CMD_RSP   = 3'd4;  // m_rsp_valid
+  localparam logic [2:0] CMD_FILL  = 3'd5;  // WRITE: the rule's match bits, 64 clocks
 
   // ---------------------------------------------------------------------------------------
   // State
   // ---------------------------------------------------------------------------------------
   // Rules in flip-flops. valid is control state (reset); the rest is data.
   logic [N-1:0]                    valid_q, valid_d;
-  // Per-rule fields packed into vectors, rule i at [i*W +: W] (Yosys 0.23 has no packed
-  // multi-dimensional arrays).
+  // Per-rule priorities packed into a vector, rule i at [i*W +: W] (Yosys 0.23 has no
+  // packed multi-dimensional arrays).
   logic [N*PRIO_W-1:0]             prio_q;
-  logic [N*KEY_W-1:0]              vm_q;           // value & mask
-  logic [N*KEY_W-1:0]              mask_q;
+  // The fill of a WRITE: the rule's value and mask (padded), the rule one-hot, the address.
+  logic [KEY_PW-1:0]               fill_val_q;
+  logic [KEY_PW-1:0]               fill_mask_q;
+  logic [N-1:0]                    fill_en_q;
+  logic [SL_W-1:0]                 fill_a_q, fill_a_d;
+  logic                            fill_we_q, fill_we_d;  // key_s0_q holds a fill address
 
   // Lookup pipeline.
   logic                            lookup_ready_q, lookup_ready_d;
   logic [FIFO_AW:0]                occ_q, occ_d;   // accepted, not yet popped
   logic                            s0_valid_q, s0_valid_d;
-  logic [KEY_W-1:0]                key_s0_q, key_s0_d;
+  logic [KEY_PW-1:0]               key_s0_q, key_s0_d;  // padded
   logic [LEN_W-1:0]                len_s0_q, len_s0_d;
   logic                            s1_valid_q, s1_valid_d;
   logic [NP-1:0]                   match_s1_q, match_s1_d;
@@ -216,7 +230,7 @@ module tcam #(
       CMD_DRAIN: if (pipe_empty) cmd_state_d = CMD_EXEC;
       CMD_EXEC: begin
         if (cmd_fire) begin
-          cmd_state_d = CMD_LOAD;
+          cmd_state_d = rule_we ? CMD_FILL : CMD_LOAD;
           if (!cmd_op_ok || !cmd_index_ok) begin
             status_d = nic_fmt_pkg::FLOW_STATUS_BAD_COMMAND;
           end else if (s_cmd_op == OP_WRITE || cmd_rule_valid) begin
@@ -230,6 +244,7 @@ module tcam #(
           cmd_state_d = CMD_IDLE;  // s_cmd_valid withdrawn
         end
       end
+      CMD_FILL: if (fill_a_q == '1) cmd_state_d = CMD_LOAD;
       CMD_LOAD: begin
         cmd_state_d = CMD_RSP;
         rsp_valid_d = 1'b1;
@@ -280,11 +295,57 @@ module tcam #(
       for (int i = 0; i < N; i++) begin
         if (cmd_idx == IDX_W'(i)) begin
           prio_q[i*PRIO_W +: PRIO_W] <= s_cmd_priority;
-          vm_q[i*KEY_W +: KEY_W]     <= s_cmd_value & s_cmd_mask;
-          mask_q[i*KEY_W +: KEY_W]   <= s_cmd_mask;
+        end
+        fill_en_q[i] <= cmd_idx == IDX_W'(i);
+      end
+      fill_val_q  <= KEY_PW'(s_cmd_value);
+      fill_mask_q <= KEY_PW'(s_cmd_mask);
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Match RAM: SLICES memories of 64 words x N bits (distributed RAM, one address for the
+  // read and the write: key_s0_q's slice, which holds the fill address during CMD_FILL)
+  // ---------------------------------------------------------------------------------------
+  logic [SLICES*N-1:0] slice_rd;      // slice s's word at [s*N +: N]
+
+  always_comb begin
+    // CMD_FILL: every slice's address is the fill counter (no lookup is accepted then).
+    fill_we_d = cmd_state_q == CMD_FILL;
+    fill_a_d  = fill_we_d ? fill_a_q + SL_W'(1) : '0;
+  end
+
+  for (genvar sl = 0; sl < SLICES; sl++) begin : g_slice
+    logic [SL_W-1:0] addr;
+    logic            bit_d;           // the filled rule matches the value `addr` here
+
+    assign addr  = key_s0_q[sl*SL_W +: SL_W];
+    assign bit_d = ((addr ^ fill_val_q[sl*SL_W +: SL_W]) & fill_mask_q[sl*SL_W +: SL_W]) == '0;
+
+    // The fill writes rule i's bit (fill_en_q one-hot). Two spellings of the same memory:
+    // for Verilator one array of N-bit words written as a word under the one-hot mask (one
+    // store a clock); for synthesis one 64 x 1 memory a rule with its own write enable, which
+    // Yosys maps to one LUTRAM each (as one array written bit by bit, Yosys 0.23 takes hours
+    // over the N write ports; written as a word, it adds a LUT a bit to the RAM's data).
+`ifdef VERILATOR
+    logic [N-1:0] mem [1 << SL_W];
+    assign slice_rd[sl*N +: N] = mem[addr];
+    always_ff @(posedge clk) begin
+      if (fill_we_q) begin
+        mem[addr] <= (mem[addr] & ~fill_en_q) | ({N{bit_d}} & fill_en_q);
+      end
+    end
+`else
+    for (genvar i = 0; i < N; i++) begin : g_rule
+      logic mem [1 << SL_W];
+      assign slice_rd[sl*N + i] = mem[addr];
+      always_ff @(posedge clk) begin
+        if (fill_we_q && fill_en_q[i]) begin
+          mem[addr] <= bit_d;
         end
       end
     end
+`endif
   end
 
   // ---------------------------------------------------------------------------------------
@@ -301,18 +362,18 @@ module tcam #(
     lookup_fire = s_lookup_valid && lookup_ready_q;
     res_pop     = res_valid_q && m_result_ready;
 
-    // S0: the request.
+    // S0: the request (in CMD_FILL, the fill address in every slice).
     s0_valid_d = lookup_fire;
-    key_s0_d   = s_lookup_key;
+    key_s0_d   = fill_we_d ? {SLICES{fill_a_q}} : KEY_PW'(s_lookup_key);
     len_s0_d   = s_lookup_len;
 
-    // S1: the match vector.
+    // S1: the match vector: the valid rules whose bit is set in every slice's word.
     s1_valid_d = s0_valid_q;
     len_s1_d   = len_s0_q;
     match_s1_d = '0;
-    for (int i = 0; i < N; i++) begin
-      match_s1_d[i] = valid_q[i]
-          && (key_s0_q & mask_q[i*KEY_W +: KEY_W]) == vm_q[i*KEY_W +: KEY_W];
+    match_s1_d[N-1:0] = valid_q;
+    for (int sl = 0; sl < SLICES; sl++) begin
+      match_s1_d[N-1:0] = match_s1_d[N-1:0] & slice_rd[sl*N +: N];
     end
 
     // T1..TL: each node takes the left child (lower indices) unless only the right one hits
@@ -407,7 +468,7 @@ module tcam #(
     // Credits: at most FIFO_DEPTH lookups between the s_lookup and m_result handshakes.
     occ_d = occ_q + (FIFO_AW + 1)'(lookup_fire) - (FIFO_AW + 1)'(res_pop);
     lookup_ready_d = occ_d < (FIFO_AW + 1)'(FIFO_DEPTH)
-        && cmd_state_d != CMD_DRAIN && cmd_state_d != CMD_EXEC;
+        && cmd_state_d != CMD_DRAIN && cmd_state_d != CMD_EXEC && cmd_state_d != CMD_FILL;
   end
 
   always_ff @(posedge clk) begin
@@ -460,6 +521,8 @@ module tcam #(
       load_query_q   <= 1'b0;
       load_read_q    <= 1'b0;
       rsp_valid_q    <= 1'b0;
+      fill_we_q      <= 1'b0;
+      fill_a_q       <= '0;
     end else begin
       valid_q        <= valid_d;
       lookup_ready_q <= lookup_ready_d;
@@ -478,6 +541,8 @@ module tcam #(
       load_query_q   <= load_query_d;
       load_read_q    <= load_read_d;
       rsp_valid_q    <= rsp_valid_d;
+      fill_we_q      <= fill_we_d;
+      fill_a_q       <= fill_a_d;
     end
   end
 

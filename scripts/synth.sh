@@ -13,7 +13,8 @@
 #                                        receive classifier's sum trees, the library's
 #                                        arbiter and popcount (rtl/lib), one AES round
 #                                        (a stage of aes128_pipe), the action engine
-#                                        (action_edit), tx_engine and rx_engine, synthesized
+#                                        (action_edit), tx_engine, rx_engine and the TCAM
+#                                        (16 rules), synthesized
 #                                        one by one at DATA_W=64 (every other module is
 #                                        elaborated by rtl_yosys_elab; the big blocks and
 #                                        nic_top are synthesized by hand, figures in
@@ -49,6 +50,9 @@ if [[ "${1:-}" == "--suite" ]]; then
     # more engines and VNICs add copies and a wider RSS table mux (10 levels at 2 and 4 too).
     "rx_classify DATA_W=64 ENGINES=1 NUM_VNIC=1 levels<=10 secs=172"
     "meter_bank NUM_METERS=64 levels<=8 secs=41"
+    # The LUTRAM TCAM (docs/rtl-tcam.md): 4 LUT levels at 16 rules, 5 at 64 (the command's
+    # op decode; the match is a LUTRAM read and a 75-input AND).
+    "tcam TCAM_ENTRIES=16 levels<=5 secs=95"
     "axis_fifo WIDTH=73 DEPTH=512 levels<=4 secs=37"
     "sync_fifo levels<=2 secs=38"
     "add_tree N=128 W=16 OUT_W=24 levels<=7 secs=47"

@@ -28,7 +28,7 @@ namespace nicsim::model {
 
 struct PipelineConfig {
   std::uint32_t em_buckets = 8192;
-  std::uint32_t tcam_entries = 64;
+  std::uint32_t tcam_entries = 256;  // nic_top's default
   std::uint32_t num_meters = 64;
   std::uint32_t num_encap = 4096;  // NUM_ENCAP templates (spec 5.5), 2..65536
   std::uint8_t num_vnic = 8;
