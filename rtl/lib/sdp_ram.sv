@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // sdp_ram: simple dual-port RAM (one write port, one read port, one clock): the one memory
-// wrapper of rtl/. Every table, meter bank and frame buffer is an sdp_ram, so where its
-// memory goes on a device is decided here.
+// wrapper of rtl/. The exact-match table, encap templates, meters, frame store and
+// axis_fifo are sdp_rams (the small distributed-RAM arrays of tcam, sync_fifo and the rx
+// engine are their own), so where a deep memory goes on a device is decided here.
 //
 // Read: rd_data is registered; it takes mem[rd_addr] on a clock with rd_en and holds
 // otherwise. A read of the address being written on the same clock returns the old data
