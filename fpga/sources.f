@@ -7,6 +7,9 @@
 // Vivado builds the real IP from fpga/vivado/ip.tcl and never reads them.
 // ip/IBUFDS_GTE4.sv stands in for the UNISIM primitive where the tool has no library of it
 // (Verilator, Yosys's generic flow).
+// Not listed, and not read by any synthesis flow: sim/, behavioural models of vendor
+// primitives for Verilator (sim/URAM288_BASE.sv, for rtl/lib/sdp_ram.sv under
+// NICSIM_XILINX_URAM); every other .sv under fpga/ must be listed (scripts/fpga-elab.sh).
 
 ip/IBUFDS_GTE4.sv          // unisim
 ip/axi_cc_ctl.sv           // vendor

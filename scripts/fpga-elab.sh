@@ -56,7 +56,7 @@ while IFS= read -r f; do
     *" $f "*) ;;
     *) missing+=("${f#"$ROOT"/}") ;;
   esac
-done < <(find "$FPGA" -name '*.sv' | sort)
+done < <(find "$FPGA" -name '*.sv' -not -path "$FPGA/sim/*" | sort)  # sim/: Verilator models only
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "fpga-elab: not in fpga/sources.f: ${missing[*]}" >&2
   exit 1
