@@ -325,9 +325,17 @@ module tcam #(
     // The fill writes rule i's bit (fill_en_q one-hot). Two spellings of the same memory:
     // for Verilator one array of N-bit words written as a word under the one-hot mask (one
     // store a clock); for synthesis one 64 x 1 memory a rule with its own write enable, which
-    // Yosys maps to one LUTRAM each (as one array written bit by bit, Yosys 0.23 takes hours
-    // over the N write ports; written as a word, it adds a LUT a bit to the RAM's data).
+    // Yosys maps to one LUTRAM each (as one array written bit by bit, Yosys 0.23 took more
+    // than ten minutes over the N write ports; written as a word, it adds a LUT a bit to the
+    // RAM's data). `NICSIM_TCAM_RULE_RAMS` gives Verilator the synthesis spelling (the
+    // bench's Vtcam_e16_rule_rams, so both are checked against the model).
 `ifdef VERILATOR
+`ifndef NICSIM_TCAM_RULE_RAMS
+`define NICSIM_TCAM_WORD_RAMS
+`endif
+`endif
+`ifdef NICSIM_TCAM_WORD_RAMS
+`undef NICSIM_TCAM_WORD_RAMS
     logic [N-1:0] mem [1 << SL_W];
     assign slice_rd[sl*N +: N] = mem[addr];
     always_ff @(posedge clk) begin

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "Vtcam_e16.h"
+#include "Vtcam_e16_rule_rams.h"
 #include "Vtcam_e256.h"
 #include "Vtcam_e64.h"
 #include "nicsim/sim/bits.hpp"
@@ -379,8 +380,8 @@ class TcamTest : public ::testing::Test {
   static B* make(std::uint64_t seed) { return new B(S::kEntries, seed); }
 };
 
-using Sizes =
-    ::testing::Types<Size<Vtcam_e16, 16>, Size<Vtcam_e64, 64>, Size<Vtcam_e256, 256>>;
+using Sizes = ::testing::Types<Size<Vtcam_e16, 16>, Size<Vtcam_e64, 64>, Size<Vtcam_e256, 256>,
+                               Size<Vtcam_e16_rule_rams, 16>>;
 TYPED_TEST_SUITE(TcamTest, Sizes);
 
 Command write_cmd(std::uint32_t index, std::uint16_t prio, const TcamKey& value,
