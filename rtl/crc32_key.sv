@@ -47,15 +47,22 @@ module crc32_key #(
     serial = c;
   endfunction
 
-  function automatic logic [32*KW-1:0] columns(input logic [31:0] init);
+  // COL[j] without running the serial CRC once per key bit (KW^2 steps: 15 s of Yosys'
+  // constant evaluation per polynomial): a 1 fed in at step t (bit b of byte i, t = 8i + b)
+  // leaves POLY_REFL in the register, which the remaining KW-1-t steps (all fed 0) shift on;
+  // so walking t down from the last step, each column is the previous one shifted once more.
+  function automatic logic [32*KW-1:0] columns();
     logic [32*KW-1:0] m;
-    for (int j = 0; j < KW; j++) begin
-      m[32*j +: 32] = serial(init, KW'(1) << j);
+    logic [31:0]      c;
+    c = POLY_REFL;
+    for (int t = KW - 1; t >= 0; t--) begin
+      m[32 * (KW - 8 * (t / 8 + 1) + t % 8) +: 32] = c;
+      c = (c >> 1) ^ (POLY_REFL & {32{c[0]}});
     end
     columns = m;
   endfunction
 
-  localparam logic [32*KW-1:0] COL       = columns(32'd0);
+  localparam logic [32*KW-1:0] COL       = columns();
   localparam logic [31:0]      INIT_TERM = serial(32'hFFFF_FFFF, '0);
 
   // Column j masked by key bit j at x[32*j +: 32]; then a balanced XOR tree (level s folds
