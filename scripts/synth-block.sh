@@ -16,11 +16,13 @@
 #        SYNTH_BLACKBOX="MODULE ..." keeps these modules as black-box cells (their ports
 #          only): a top around a block synthesized on its own (nic_top in the board top)
 #
-# Flow: `read_verilog -sv -DNICSIM_XILINX_URAM` of the files of rtl/sources.f in order
+# Flow: `read_verilog -defer -sv -DNICSIM_XILINX_URAM` of the files of rtl/sources.f in order
 # (packages first; the generated ones freshly generated from rtl/regs.yaml; the define makes
-# sdp_ram build its deep memories from URAM288_BASE, docs/rtl.md), `chparam -set NAME VALUE` per
-# parameter, `synth_xilinx -family xcup -top TOP -flatten -noiopad -noclkbuf` (modules TOP
-# does not use are dropped). The top is a core that drops into an FPGA shell, so no I/O or
+# sdp_ram build its deep memories from URAM288_BASE, docs/rtl.md), `hierarchy -top TOP
+# -chparam NAME VALUE ...`, `synth_xilinx -family xcup -top TOP -flatten -noiopad -noclkbuf`.
+# -defer parses only: the hierarchy elaborates TOP and what it instantiates, nothing else
+# (elaborating all of rtl/ at its defaults took 25 of a small block's ~40 s); with
+# SYNTH_BLACKBOX the sources are elaborated as read, so that `blackbox` finds the modules. The top is a core that drops into an FPGA shell, so no I/O or
 # clock buffers are inserted, and the design is flattened so the path analysis sees one
 # netlist.
 #
@@ -61,7 +63,7 @@ label="$top"
 chparams=""
 for p in "${params[@]}"; do
   [[ "$p" == *=* ]] || { echo "synth-block.sh: parameter '$p' is not NAME=VALUE" >&2; exit 2; }
-  chparams+="chparam -set ${p%%=*} ${p#*=} $top; "
+  chparams+=" -chparam ${p%%=*} ${p#*=}"
   tag+="_${p%%=*}${p#*=}"
   label+=" $p"
 done
@@ -94,14 +96,16 @@ if [[ -z "$out" ]]; then
 fi
 mkdir -p "$out"
 
+defer="-defer"
+[[ -n "${SYNTH_BLACKBOX:-}" ]] && defer=""
 status=0
 for w in "$tag"; do
   log="$out/synth_$w.log"
   json="$out/synth_$w.json"
   if ! "$YOSYS" -q -l "$log" -p "
-      read_verilog -sv -DNICSIM_XILINX_URAM ${sources[*]}
+      read_verilog $defer -sv -DNICSIM_XILINX_URAM ${sources[*]}
       ${SYNTH_BLACKBOX:+blackbox $SYNTH_BLACKBOX}
-      $chparams
+      hierarchy -top $top$chparams
       synth_xilinx -family xcup -top $top -flatten -noiopad -noclkbuf
       tee -o $out/stat_$w.txt stat
       write_json $json" > /dev/null 2>&1; then

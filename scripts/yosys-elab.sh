@@ -20,11 +20,12 @@ trap 'rm -rf "$gen_dir"' EXIT
 source "$ROOT/scripts/rtl-sources.sh"
 rtl_sources "$gen_dir" || { echo "yosys-elab.sh: no source list" >&2; exit 1; }
 
-# One Yosys process: read everything once, then elaborate each top from a saved copy (reading
-# the sources, the generated register file above all, is most of the time).
+# One Yosys process: parse everything once (-defer: nothing is elaborated as it is read), then
+# elaborate each top from a saved copy of the parsed design, so each hierarchy elaborates the
+# top and what it instantiates at their parameters.
 script="$gen_dir/elab.ys"
 {
-  echo "read_verilog -sv ${sources[*]}"
+  echo "read_verilog -defer -sv ${sources[*]}"
   echo "design -save sources"
   for f in "${sources[@]}"; do
     m="$(rtl_module "$f")"
@@ -33,8 +34,7 @@ script="$gen_dir/elab.ys"
     for w in "${ws[@]}"; do
       echo "log ELAB $m${w:+ DATA_W=$w}"
       echo "design -load sources"
-      [[ -n "$w" ]] && echo "chparam -set DATA_W $w $m"
-      echo "hierarchy -check -top $m"
+      echo "hierarchy -check -top $m${w:+ -chparam DATA_W $w}"
     done
   done
 } > "$script"
