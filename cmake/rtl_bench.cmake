@@ -12,11 +12,19 @@
 #   nicsim_verilate_block depends on them.
 #
 # nicsim_verilate_block(<target> TOP <module> PREFIX <class> [PARAMS NAME=VALUE ...]
-#                       [TRACE] [EXTRA_SOURCES file.sv ...] [REPLACE rtl.sv stand-in.sv ...]
-#                       [NETLIST netlist.v] [VERILATOR_ARGS option ...])
+#                       [TRACE] [SPEED] [EXTRA_SOURCES file.sv ...]
+#                       [REPLACE rtl.sv stand-in.sv ...] [NETLIST netlist.v]
+#                       [VERILATOR_ARGS option ...])
 #   Verilates <module> (as C++, not SystemC) with the given parameters into <target> as the
 #   model class <class> (e.g. Vem_table_w64); call it once per parameter set (DATA_W sweeps).
 #   Lint warnings are errors here too (-Wall; waivers in rtl/lint_waivers.vlt).
+#   Compiler options of the generated C++: -g1 (line tables for backtraces; full -g made the
+#   FST trace functions of the NIC 150 s of compiling each, variable tracking over one huge
+#   function) and -O1, which compiles 2 to 8 times faster than -O2 on Verilated code. SPEED:
+#   a model whose simulation speed is measured (the NIC of sim/, scripts/bench.sh): its
+#   per-clock code keeps the build type's optimization (-O2), only the code run once
+#   (construction, initial values: Verilator's "slow" files) is -O1. Figures in
+#   docs/benches.md ("Build and suite time").
 #   EXTRA_SOURCES: bench-only modules (e.g. a wrapper in testbenches/rtl_*), verilated after
 #   the rtl/ sources. REPLACE <rtl file> <stand-in> ...: a file of rtl/ read from elsewhere
 #   (a variant under test, a planted bug). NETLIST <file>: every module of rtl/ from this one
@@ -69,8 +77,28 @@ foreach(_f IN ITEMS ${NICSIM_REGS_SV} ${NICSIM_FMT_SV} ${NICSIM_REGS_REGFILE})
   endif()
 endforeach()
 
+# nicsim_verilated_rt: one copy of Verilator's runtime (verilated.cpp, its thread pool and the
+# FST writer) for every Verilated block. verilate() adds these files to each target it is
+# called on, so every bench compiled its own (about 9 CPU-s each, 24 targets);
+# nicsim_verilate_block takes them out of the target and links this library instead. They do
+# not depend on the VM_* switches verilate() sets per target (VM_SC, the one that matters,
+# is 0: no block is Verilated for SystemC); the coverage runtime (verilated_cov.cpp, only
+# with --coverage) stays with its target.
+find_package(Threads REQUIRED)
+find_package(ZLIB REQUIRED)  # the FST writer
+add_library(nicsim_verilated_rt STATIC
+  ${VERILATOR_ROOT}/include/verilated.cpp
+  ${VERILATOR_ROOT}/include/verilated_threads.cpp
+  ${VERILATOR_ROOT}/include/verilated_fst_c.cpp)
+target_include_directories(nicsim_verilated_rt SYSTEM PUBLIC
+  ${VERILATOR_ROOT}/include ${VERILATOR_ROOT}/include/vltstd)
+target_compile_definitions(nicsim_verilated_rt PRIVATE
+  VM_SC=0 VM_COVERAGE=0 VM_TRACE=1 VM_TRACE_FST=1 VM_TRACE_VCD=0)
+target_link_libraries(nicsim_verilated_rt PUBLIC ZLIB::ZLIB Threads::Threads)
+set(_nicsim_verilated_rt_files verilated.cpp verilated_threads.cpp verilated_fst_c.cpp)
+
 function(nicsim_verilate_block target)
-  cmake_parse_arguments(A "TRACE" "TOP;PREFIX;NETLIST" "PARAMS;EXTRA_SOURCES;REPLACE;VERILATOR_ARGS"
+  cmake_parse_arguments(A "TRACE;SPEED" "TOP;PREFIX;NETLIST" "PARAMS;EXTRA_SOURCES;REPLACE;VERILATOR_ARGS"
     ${ARGN})
   set(_sources ${NICSIM_RTL_SOURCES})
   set(_lint -Wall)
@@ -102,17 +130,29 @@ function(nicsim_verilate_block target)
   if(A_TRACE AND NOT A_NETLIST)
     set(_trace TRACE_FST)
   endif()
+  set(_opt_fast -O1 -g1)
+  if(A_SPEED)
+    set(_opt_fast -g1)
+  endif()
   verilate(${target} ${_trace}
+    OPT_FAST ${_opt_fast}
+    OPT_SLOW -O1 -g1
     PREFIX ${A_PREFIX}
     TOP_MODULE ${A_TOP}
     SOURCES ${NICSIM_RTL_DIR}/lint_waivers.vlt ${_sources} ${A_EXTRA_SOURCES}
     VERILATOR_ARGS ${_lint} ${_g} --no-timing -O3 --x-assign fast --x-initial fast
     ${_nicsim_verilator_extra} ${A_VERILATOR_ARGS})
+  get_target_property(_srcs ${target} SOURCES)
+  foreach(_f IN LISTS _nicsim_verilated_rt_files)
+    list(REMOVE_ITEM _srcs ${VERILATOR_ROOT}/include/${_f})
+  endforeach()
+  set_property(TARGET ${target} PROPERTY SOURCES ${_srcs})
+  target_link_libraries(${target} PUBLIC nicsim_verilated_rt)
   if(A_NETLIST)
     # Yosys' netlist of nic_top Verilates to tens of MB of C++ (the first one, with tracing:
-    # 176 MB, ~40 minutes at -O2 -g on two busy cores): -O1 without debug information keeps
-    # the build short (the model's speed at -O1 against -O2 is not measured).
-    target_compile_options(${target} PRIVATE -O1 -g0)
+    # 176 MB, ~40 minutes at -O2 -g on two busy cores): -O1 for all of it, SPEED or not (the
+    # model's speed at -O1 against -O2 is not measured).
+    target_compile_options(${target} PRIVATE -O1)
   endif()
   target_compile_definitions(${target} PUBLIC
     NICSIM_VM_COVERAGE=$<BOOL:$<TARGET_PROPERTY:${target},VERILATOR_COVERAGE>>)
