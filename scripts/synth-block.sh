@@ -22,9 +22,9 @@
 # -chparam NAME VALUE ...`, `synth_xilinx -family xcup -top TOP -flatten -noiopad -noclkbuf`.
 # -defer parses only: the hierarchy elaborates TOP and what it instantiates, nothing else
 # (elaborating all of rtl/ at its defaults took 25 of a small block's ~40 s); with
-# SYNTH_BLACKBOX the sources are elaborated as read, so that `blackbox` finds the modules. The top is a core that drops into an FPGA shell, so no I/O or
-# clock buffers are inserted, and the design is flattened so the path analysis sees one
-# netlist.
+# SYNTH_BLACKBOX the sources are elaborated as read, so that `blackbox` finds the modules.
+# The top is a core that drops into an FPGA shell, so no I/O or clock buffers are inserted,
+# and the design is flattened so the path analysis sees one netlist.
 #
 # Report and logic depth: scripts/synth-report.py on the netlist (write_json); it can be run
 # again by hand on a kept netlist. Yosys has no timing model for Xilinx cells, so it walks the
