@@ -83,7 +83,8 @@ endforeach()
 # nicsim_verilate_block takes them out of the target and links this library instead. They do
 # not depend on the VM_* switches verilate() sets per target (VM_SC, the one that matters,
 # is 0: no block is Verilated for SystemC); the coverage runtime (verilated_cov.cpp, only
-# with --coverage) stays with its target.
+# with --coverage) stays with its target. Its users get Verilator's headers (as system
+# headers: no warnings from them in code built with NICSIM_WARNINGS) and zlib through it.
 find_package(Threads REQUIRED)
 find_package(ZLIB REQUIRED)  # the FST writer
 add_library(nicsim_verilated_rt STATIC
@@ -157,7 +158,6 @@ function(nicsim_verilate_block target)
   target_compile_definitions(${target} PUBLIC
     NICSIM_VM_COVERAGE=$<BOOL:$<TARGET_PROPERTY:${target},VERILATOR_COVERAGE>>)
   target_include_directories(${target} SYSTEM PRIVATE
-    ${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${target}.dir/${A_PREFIX}.dir
-    ${VERILATOR_ROOT}/include ${VERILATOR_ROOT}/include/vltstd)
+    ${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${target}.dir/${A_PREFIX}.dir)
   add_dependencies(${target} ${NICSIM_RTL_GEN_TARGETS})
 endfunction()
