@@ -109,16 +109,10 @@ module nic_regfile #(
     end
   end
 
-  // The byte lanes of `old` replaced by those of `data` that `strb` enables.
-  function automatic logic [31:0] merge_wstrb(input logic [31:0] old, input logic [31:0] data,
-                                              input logic [3:0] strb);
-    merge_wstrb = old;
-    for (int i = 0; i < 4; i++) begin
-      if (strb[i]) begin
-        merge_wstrb[i*8 +: 8] = data[i*8 +: 8];
-      end
-    end
-  endfunction
+  // The byte lanes a bus write replaces (s_axil_wstrb, a byte per bit).
+  logic [31:0] wr_bytes;
+  assign wr_bytes = {{8{s_axil_wstrb[3]}}, {8{s_axil_wstrb[2]}}, {8{s_axil_wstrb[1]}},
+                     {8{s_axil_wstrb[0]}}};
 
   // AXI4-Lite handshakes: a write is taken when AW and W are both offered and no B
   // response is pending, a read when AR is offered and no R response is pending.
@@ -339,8 +333,7 @@ module nic_regfile #(
     wr_addr  = {s_axil_awaddr[15:2], 2'b00};
     rd_fire  = arready_q && s_axil_arvalid;
     rd_addr  = {s_axil_araddr[15:2], 2'b00};
-    wr_strb_data = s_axil_wdata & {{8{s_axil_wstrb[3]}}, {8{s_axil_wstrb[2]}},
-                                   {8{s_axil_wstrb[1]}}, {8{s_axil_wstrb[0]}}};
+    wr_strb_data = s_axil_wdata & wr_bytes;
     // Accept a write when both AW and W are offered and no response is outstanding.
     awready_d = !awready_q && s_axil_awvalid && s_axil_wvalid && !bvalid_q;
     bvalid_d  = bvalid_q ? !s_axil_bready : wr_fire;
@@ -487,22 +480,22 @@ module nic_regfile #(
       if (wr_fire) begin
         case (wr_addr)
           16'h001C: begin  // CONTROL
-            nic_control_q[0 +: 32] <= merge_wstrb(nic_control_q[0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_0003;
+            nic_control_q[0 +: 32] <= ((nic_control_q[0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_0003;
           end
           16'h0028: begin  // SCRATCH
-            nic_scratch_q[0 +: 32] <= merge_wstrb(nic_scratch_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            nic_scratch_q[0 +: 32] <= ((nic_scratch_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h002C: begin  // WIRE_MAX_FRAME
-            nic_wire_max_frame_q[0 +: 32] <= merge_wstrb(nic_wire_max_frame_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            nic_wire_max_frame_q[0 +: 32] <= ((nic_wire_max_frame_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0030: begin  // TX_MAX_FRAME
-            nic_tx_max_frame_q[0 +: 32] <= merge_wstrb(nic_tx_max_frame_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            nic_tx_max_frame_q[0 +: 32] <= ((nic_tx_max_frame_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0034: begin  // TUNNEL_PORTS
-            nic_tunnel_ports_q[0 +: 32] <= merge_wstrb(nic_tunnel_ports_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            nic_tunnel_ports_q[0 +: 32] <= ((nic_tunnel_ports_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0044: begin  // LINK_IRQ
-            nic_link_irq_q[0 +: 32] <= merge_wstrb(nic_link_irq_q[0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h8000_00FF;
+            nic_link_irq_q[0 +: 32] <= ((nic_link_irq_q[0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h8000_00FF;
           end
           default: ;
         endcase
@@ -520,88 +513,88 @@ module nic_regfile #(
             flow_ft_cmd_wr_q <= 1'b1;
           end
           16'h0218: begin  // FT_HANDLE
-            flow_ft_handle_q[0 +: 32] <= merge_wstrb(flow_ft_handle_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_handle_q[0 +: 32] <= ((flow_ft_handle_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0240: begin  // FT_KEY[0]
-            flow_ft_key_q[0 +: 32] <= merge_wstrb(flow_ft_key_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_key_q[0 +: 32] <= ((flow_ft_key_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0244: begin  // FT_KEY[1]
-            flow_ft_key_q[32 +: 32] <= merge_wstrb(flow_ft_key_q[32 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_key_q[32 +: 32] <= ((flow_ft_key_q[32 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0248: begin  // FT_KEY[2]
-            flow_ft_key_q[64 +: 32] <= merge_wstrb(flow_ft_key_q[64 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_key_q[64 +: 32] <= ((flow_ft_key_q[64 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h024C: begin  // FT_KEY[3]
-            flow_ft_key_q[96 +: 32] <= merge_wstrb(flow_ft_key_q[96 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_key_q[96 +: 32] <= ((flow_ft_key_q[96 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0250: begin  // FT_KEY[4]
-            flow_ft_key_q[128 +: 32] <= merge_wstrb(flow_ft_key_q[128 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_key_q[128 +: 32] <= ((flow_ft_key_q[128 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0254: begin  // FT_KEY[5]
-            flow_ft_key_q[160 +: 32] <= merge_wstrb(flow_ft_key_q[160 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_key_q[160 +: 32] <= ((flow_ft_key_q[160 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0258: begin  // FT_KEY[6]
-            flow_ft_key_q[192 +: 32] <= merge_wstrb(flow_ft_key_q[192 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_key_q[192 +: 32] <= ((flow_ft_key_q[192 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h025C: begin  // FT_KEY[7]
-            flow_ft_key_q[224 +: 32] <= merge_wstrb(flow_ft_key_q[224 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_key_q[224 +: 32] <= ((flow_ft_key_q[224 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0260: begin  // FT_KEY[8]
-            flow_ft_key_q[256 +: 32] <= merge_wstrb(flow_ft_key_q[256 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_key_q[256 +: 32] <= ((flow_ft_key_q[256 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0264: begin  // FT_KEY[9]
-            flow_ft_key_q[288 +: 32] <= merge_wstrb(flow_ft_key_q[288 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_key_q[288 +: 32] <= ((flow_ft_key_q[288 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0268: begin  // FT_KEY[10]
-            flow_ft_key_q[320 +: 32] <= merge_wstrb(flow_ft_key_q[320 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_key_q[320 +: 32] <= ((flow_ft_key_q[320 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0280: begin  // FT_ACTION[0]
-            flow_ft_action_q[0 +: 32] <= merge_wstrb(flow_ft_action_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[0 +: 32] <= ((flow_ft_action_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0284: begin  // FT_ACTION[1]
-            flow_ft_action_q[32 +: 32] <= merge_wstrb(flow_ft_action_q[32 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[32 +: 32] <= ((flow_ft_action_q[32 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0288: begin  // FT_ACTION[2]
-            flow_ft_action_q[64 +: 32] <= merge_wstrb(flow_ft_action_q[64 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[64 +: 32] <= ((flow_ft_action_q[64 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h028C: begin  // FT_ACTION[3]
-            flow_ft_action_q[96 +: 32] <= merge_wstrb(flow_ft_action_q[96 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[96 +: 32] <= ((flow_ft_action_q[96 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0290: begin  // FT_ACTION[4]
-            flow_ft_action_q[128 +: 32] <= merge_wstrb(flow_ft_action_q[128 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[128 +: 32] <= ((flow_ft_action_q[128 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0294: begin  // FT_ACTION[5]
-            flow_ft_action_q[160 +: 32] <= merge_wstrb(flow_ft_action_q[160 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[160 +: 32] <= ((flow_ft_action_q[160 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0298: begin  // FT_ACTION[6]
-            flow_ft_action_q[192 +: 32] <= merge_wstrb(flow_ft_action_q[192 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[192 +: 32] <= ((flow_ft_action_q[192 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h029C: begin  // FT_ACTION[7]
-            flow_ft_action_q[224 +: 32] <= merge_wstrb(flow_ft_action_q[224 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[224 +: 32] <= ((flow_ft_action_q[224 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h02A0: begin  // FT_ACTION[8]
-            flow_ft_action_q[256 +: 32] <= merge_wstrb(flow_ft_action_q[256 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[256 +: 32] <= ((flow_ft_action_q[256 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h02A4: begin  // FT_ACTION[9]
-            flow_ft_action_q[288 +: 32] <= merge_wstrb(flow_ft_action_q[288 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[288 +: 32] <= ((flow_ft_action_q[288 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h02A8: begin  // FT_ACTION[10]
-            flow_ft_action_q[320 +: 32] <= merge_wstrb(flow_ft_action_q[320 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[320 +: 32] <= ((flow_ft_action_q[320 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h02AC: begin  // FT_ACTION[11]
-            flow_ft_action_q[352 +: 32] <= merge_wstrb(flow_ft_action_q[352 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[352 +: 32] <= ((flow_ft_action_q[352 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h02B0: begin  // FT_ACTION[12]
-            flow_ft_action_q[384 +: 32] <= merge_wstrb(flow_ft_action_q[384 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[384 +: 32] <= ((flow_ft_action_q[384 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h02B4: begin  // FT_ACTION[13]
-            flow_ft_action_q[416 +: 32] <= merge_wstrb(flow_ft_action_q[416 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[416 +: 32] <= ((flow_ft_action_q[416 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h02B8: begin  // FT_ACTION[14]
-            flow_ft_action_q[448 +: 32] <= merge_wstrb(flow_ft_action_q[448 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[448 +: 32] <= ((flow_ft_action_q[448 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h02BC: begin  // FT_ACTION[15]
-            flow_ft_action_q[480 +: 32] <= merge_wstrb(flow_ft_action_q[480 +: 32], s_axil_wdata, s_axil_wstrb);
+            flow_ft_action_q[480 +: 32] <= ((flow_ft_action_q[480 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           default: ;
         endcase
@@ -613,142 +606,142 @@ module nic_regfile #(
             tcam_tcam_cmd_wr_q <= 1'b1;
           end
           16'h0318: begin  // TCAM_INDEX
-            tcam_tcam_index_q[0 +: 32] <= merge_wstrb(tcam_tcam_index_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_index_q[0 +: 32] <= ((tcam_tcam_index_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h031C: begin  // TCAM_PRIO
-            tcam_tcam_prio_q[0 +: 32] <= merge_wstrb(tcam_tcam_prio_q[0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_FFFF;
+            tcam_tcam_prio_q[0 +: 32] <= ((tcam_tcam_prio_q[0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_FFFF;
           end
           16'h0340: begin  // TCAM_VALUE[0]
-            tcam_tcam_value_q[0 +: 32] <= merge_wstrb(tcam_tcam_value_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_value_q[0 +: 32] <= ((tcam_tcam_value_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0344: begin  // TCAM_VALUE[1]
-            tcam_tcam_value_q[32 +: 32] <= merge_wstrb(tcam_tcam_value_q[32 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_value_q[32 +: 32] <= ((tcam_tcam_value_q[32 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0348: begin  // TCAM_VALUE[2]
-            tcam_tcam_value_q[64 +: 32] <= merge_wstrb(tcam_tcam_value_q[64 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_value_q[64 +: 32] <= ((tcam_tcam_value_q[64 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h034C: begin  // TCAM_VALUE[3]
-            tcam_tcam_value_q[96 +: 32] <= merge_wstrb(tcam_tcam_value_q[96 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_value_q[96 +: 32] <= ((tcam_tcam_value_q[96 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0350: begin  // TCAM_VALUE[4]
-            tcam_tcam_value_q[128 +: 32] <= merge_wstrb(tcam_tcam_value_q[128 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_value_q[128 +: 32] <= ((tcam_tcam_value_q[128 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0354: begin  // TCAM_VALUE[5]
-            tcam_tcam_value_q[160 +: 32] <= merge_wstrb(tcam_tcam_value_q[160 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_value_q[160 +: 32] <= ((tcam_tcam_value_q[160 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0358: begin  // TCAM_VALUE[6]
-            tcam_tcam_value_q[192 +: 32] <= merge_wstrb(tcam_tcam_value_q[192 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_value_q[192 +: 32] <= ((tcam_tcam_value_q[192 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h035C: begin  // TCAM_VALUE[7]
-            tcam_tcam_value_q[224 +: 32] <= merge_wstrb(tcam_tcam_value_q[224 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_value_q[224 +: 32] <= ((tcam_tcam_value_q[224 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0360: begin  // TCAM_VALUE[8]
-            tcam_tcam_value_q[256 +: 32] <= merge_wstrb(tcam_tcam_value_q[256 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_value_q[256 +: 32] <= ((tcam_tcam_value_q[256 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0364: begin  // TCAM_VALUE[9]
-            tcam_tcam_value_q[288 +: 32] <= merge_wstrb(tcam_tcam_value_q[288 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_value_q[288 +: 32] <= ((tcam_tcam_value_q[288 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0368: begin  // TCAM_VALUE[10]
-            tcam_tcam_value_q[320 +: 32] <= merge_wstrb(tcam_tcam_value_q[320 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_value_q[320 +: 32] <= ((tcam_tcam_value_q[320 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h036C: begin  // TCAM_VALUE[11]
-            tcam_tcam_value_q[352 +: 32] <= merge_wstrb(tcam_tcam_value_q[352 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_value_q[352 +: 32] <= ((tcam_tcam_value_q[352 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0370: begin  // TCAM_VALUE[12]
-            tcam_tcam_value_q[384 +: 32] <= merge_wstrb(tcam_tcam_value_q[384 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_value_q[384 +: 32] <= ((tcam_tcam_value_q[384 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0374: begin  // TCAM_VALUE[13]
-            tcam_tcam_value_q[416 +: 32] <= merge_wstrb(tcam_tcam_value_q[416 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_value_q[416 +: 32] <= ((tcam_tcam_value_q[416 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0380: begin  // TCAM_MASK[0]
-            tcam_tcam_mask_q[0 +: 32] <= merge_wstrb(tcam_tcam_mask_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_mask_q[0 +: 32] <= ((tcam_tcam_mask_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0384: begin  // TCAM_MASK[1]
-            tcam_tcam_mask_q[32 +: 32] <= merge_wstrb(tcam_tcam_mask_q[32 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_mask_q[32 +: 32] <= ((tcam_tcam_mask_q[32 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0388: begin  // TCAM_MASK[2]
-            tcam_tcam_mask_q[64 +: 32] <= merge_wstrb(tcam_tcam_mask_q[64 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_mask_q[64 +: 32] <= ((tcam_tcam_mask_q[64 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h038C: begin  // TCAM_MASK[3]
-            tcam_tcam_mask_q[96 +: 32] <= merge_wstrb(tcam_tcam_mask_q[96 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_mask_q[96 +: 32] <= ((tcam_tcam_mask_q[96 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0390: begin  // TCAM_MASK[4]
-            tcam_tcam_mask_q[128 +: 32] <= merge_wstrb(tcam_tcam_mask_q[128 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_mask_q[128 +: 32] <= ((tcam_tcam_mask_q[128 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0394: begin  // TCAM_MASK[5]
-            tcam_tcam_mask_q[160 +: 32] <= merge_wstrb(tcam_tcam_mask_q[160 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_mask_q[160 +: 32] <= ((tcam_tcam_mask_q[160 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0398: begin  // TCAM_MASK[6]
-            tcam_tcam_mask_q[192 +: 32] <= merge_wstrb(tcam_tcam_mask_q[192 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_mask_q[192 +: 32] <= ((tcam_tcam_mask_q[192 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h039C: begin  // TCAM_MASK[7]
-            tcam_tcam_mask_q[224 +: 32] <= merge_wstrb(tcam_tcam_mask_q[224 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_mask_q[224 +: 32] <= ((tcam_tcam_mask_q[224 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03A0: begin  // TCAM_MASK[8]
-            tcam_tcam_mask_q[256 +: 32] <= merge_wstrb(tcam_tcam_mask_q[256 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_mask_q[256 +: 32] <= ((tcam_tcam_mask_q[256 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03A4: begin  // TCAM_MASK[9]
-            tcam_tcam_mask_q[288 +: 32] <= merge_wstrb(tcam_tcam_mask_q[288 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_mask_q[288 +: 32] <= ((tcam_tcam_mask_q[288 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03A8: begin  // TCAM_MASK[10]
-            tcam_tcam_mask_q[320 +: 32] <= merge_wstrb(tcam_tcam_mask_q[320 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_mask_q[320 +: 32] <= ((tcam_tcam_mask_q[320 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03AC: begin  // TCAM_MASK[11]
-            tcam_tcam_mask_q[352 +: 32] <= merge_wstrb(tcam_tcam_mask_q[352 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_mask_q[352 +: 32] <= ((tcam_tcam_mask_q[352 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03B0: begin  // TCAM_MASK[12]
-            tcam_tcam_mask_q[384 +: 32] <= merge_wstrb(tcam_tcam_mask_q[384 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_mask_q[384 +: 32] <= ((tcam_tcam_mask_q[384 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03B4: begin  // TCAM_MASK[13]
-            tcam_tcam_mask_q[416 +: 32] <= merge_wstrb(tcam_tcam_mask_q[416 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_mask_q[416 +: 32] <= ((tcam_tcam_mask_q[416 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03C0: begin  // TCAM_ACTION[0]
-            tcam_tcam_action_q[0 +: 32] <= merge_wstrb(tcam_tcam_action_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[0 +: 32] <= ((tcam_tcam_action_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03C4: begin  // TCAM_ACTION[1]
-            tcam_tcam_action_q[32 +: 32] <= merge_wstrb(tcam_tcam_action_q[32 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[32 +: 32] <= ((tcam_tcam_action_q[32 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03C8: begin  // TCAM_ACTION[2]
-            tcam_tcam_action_q[64 +: 32] <= merge_wstrb(tcam_tcam_action_q[64 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[64 +: 32] <= ((tcam_tcam_action_q[64 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03CC: begin  // TCAM_ACTION[3]
-            tcam_tcam_action_q[96 +: 32] <= merge_wstrb(tcam_tcam_action_q[96 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[96 +: 32] <= ((tcam_tcam_action_q[96 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03D0: begin  // TCAM_ACTION[4]
-            tcam_tcam_action_q[128 +: 32] <= merge_wstrb(tcam_tcam_action_q[128 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[128 +: 32] <= ((tcam_tcam_action_q[128 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03D4: begin  // TCAM_ACTION[5]
-            tcam_tcam_action_q[160 +: 32] <= merge_wstrb(tcam_tcam_action_q[160 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[160 +: 32] <= ((tcam_tcam_action_q[160 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03D8: begin  // TCAM_ACTION[6]
-            tcam_tcam_action_q[192 +: 32] <= merge_wstrb(tcam_tcam_action_q[192 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[192 +: 32] <= ((tcam_tcam_action_q[192 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03DC: begin  // TCAM_ACTION[7]
-            tcam_tcam_action_q[224 +: 32] <= merge_wstrb(tcam_tcam_action_q[224 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[224 +: 32] <= ((tcam_tcam_action_q[224 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03E0: begin  // TCAM_ACTION[8]
-            tcam_tcam_action_q[256 +: 32] <= merge_wstrb(tcam_tcam_action_q[256 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[256 +: 32] <= ((tcam_tcam_action_q[256 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03E4: begin  // TCAM_ACTION[9]
-            tcam_tcam_action_q[288 +: 32] <= merge_wstrb(tcam_tcam_action_q[288 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[288 +: 32] <= ((tcam_tcam_action_q[288 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03E8: begin  // TCAM_ACTION[10]
-            tcam_tcam_action_q[320 +: 32] <= merge_wstrb(tcam_tcam_action_q[320 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[320 +: 32] <= ((tcam_tcam_action_q[320 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03EC: begin  // TCAM_ACTION[11]
-            tcam_tcam_action_q[352 +: 32] <= merge_wstrb(tcam_tcam_action_q[352 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[352 +: 32] <= ((tcam_tcam_action_q[352 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03F0: begin  // TCAM_ACTION[12]
-            tcam_tcam_action_q[384 +: 32] <= merge_wstrb(tcam_tcam_action_q[384 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[384 +: 32] <= ((tcam_tcam_action_q[384 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03F4: begin  // TCAM_ACTION[13]
-            tcam_tcam_action_q[416 +: 32] <= merge_wstrb(tcam_tcam_action_q[416 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[416 +: 32] <= ((tcam_tcam_action_q[416 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03F8: begin  // TCAM_ACTION[14]
-            tcam_tcam_action_q[448 +: 32] <= merge_wstrb(tcam_tcam_action_q[448 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[448 +: 32] <= ((tcam_tcam_action_q[448 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h03FC: begin  // TCAM_ACTION[15]
-            tcam_tcam_action_q[480 +: 32] <= merge_wstrb(tcam_tcam_action_q[480 +: 32], s_axil_wdata, s_axil_wstrb);
+            tcam_tcam_action_q[480 +: 32] <= ((tcam_tcam_action_q[480 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           default: ;
         endcase
@@ -760,67 +753,67 @@ module nic_regfile #(
             actions_encap_cmd_wr_q <= 1'b1;
           end
           16'h0414: begin  // ENCAP_INDEX
-            actions_encap_index_q[0 +: 32] <= merge_wstrb(actions_encap_index_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_index_q[0 +: 32] <= ((actions_encap_index_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0418: begin  // METER_CMD
             actions_meter_cmd_wr_q <= 1'b1;
           end
           16'h041C: begin  // METER_INDEX
-            actions_meter_index_q[0 +: 32] <= merge_wstrb(actions_meter_index_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_meter_index_q[0 +: 32] <= ((actions_meter_index_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0420: begin  // METER_RATE
-            actions_meter_rate_q[0 +: 32] <= merge_wstrb(actions_meter_rate_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_meter_rate_q[0 +: 32] <= ((actions_meter_rate_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0424: begin  // METER_BURST
-            actions_meter_burst_q[0 +: 32] <= merge_wstrb(actions_meter_burst_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_meter_burst_q[0 +: 32] <= ((actions_meter_burst_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0440: begin  // ENCAP_DATA[0]
-            actions_encap_data_q[0 +: 32] <= merge_wstrb(actions_encap_data_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[0 +: 32] <= ((actions_encap_data_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0444: begin  // ENCAP_DATA[1]
-            actions_encap_data_q[32 +: 32] <= merge_wstrb(actions_encap_data_q[32 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[32 +: 32] <= ((actions_encap_data_q[32 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0448: begin  // ENCAP_DATA[2]
-            actions_encap_data_q[64 +: 32] <= merge_wstrb(actions_encap_data_q[64 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[64 +: 32] <= ((actions_encap_data_q[64 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h044C: begin  // ENCAP_DATA[3]
-            actions_encap_data_q[96 +: 32] <= merge_wstrb(actions_encap_data_q[96 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[96 +: 32] <= ((actions_encap_data_q[96 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0450: begin  // ENCAP_DATA[4]
-            actions_encap_data_q[128 +: 32] <= merge_wstrb(actions_encap_data_q[128 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[128 +: 32] <= ((actions_encap_data_q[128 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0454: begin  // ENCAP_DATA[5]
-            actions_encap_data_q[160 +: 32] <= merge_wstrb(actions_encap_data_q[160 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[160 +: 32] <= ((actions_encap_data_q[160 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0458: begin  // ENCAP_DATA[6]
-            actions_encap_data_q[192 +: 32] <= merge_wstrb(actions_encap_data_q[192 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[192 +: 32] <= ((actions_encap_data_q[192 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h045C: begin  // ENCAP_DATA[7]
-            actions_encap_data_q[224 +: 32] <= merge_wstrb(actions_encap_data_q[224 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[224 +: 32] <= ((actions_encap_data_q[224 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0460: begin  // ENCAP_DATA[8]
-            actions_encap_data_q[256 +: 32] <= merge_wstrb(actions_encap_data_q[256 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[256 +: 32] <= ((actions_encap_data_q[256 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0464: begin  // ENCAP_DATA[9]
-            actions_encap_data_q[288 +: 32] <= merge_wstrb(actions_encap_data_q[288 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[288 +: 32] <= ((actions_encap_data_q[288 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0468: begin  // ENCAP_DATA[10]
-            actions_encap_data_q[320 +: 32] <= merge_wstrb(actions_encap_data_q[320 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[320 +: 32] <= ((actions_encap_data_q[320 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h046C: begin  // ENCAP_DATA[11]
-            actions_encap_data_q[352 +: 32] <= merge_wstrb(actions_encap_data_q[352 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[352 +: 32] <= ((actions_encap_data_q[352 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0470: begin  // ENCAP_DATA[12]
-            actions_encap_data_q[384 +: 32] <= merge_wstrb(actions_encap_data_q[384 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[384 +: 32] <= ((actions_encap_data_q[384 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0474: begin  // ENCAP_DATA[13]
-            actions_encap_data_q[416 +: 32] <= merge_wstrb(actions_encap_data_q[416 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[416 +: 32] <= ((actions_encap_data_q[416 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0478: begin  // ENCAP_DATA[14]
-            actions_encap_data_q[448 +: 32] <= merge_wstrb(actions_encap_data_q[448 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[448 +: 32] <= ((actions_encap_data_q[448 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h047C: begin  // ENCAP_DATA[15]
-            actions_encap_data_q[480 +: 32] <= merge_wstrb(actions_encap_data_q[480 +: 32], s_axil_wdata, s_axil_wstrb);
+            actions_encap_data_q[480 +: 32] <= ((actions_encap_data_q[480 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           default: ;
         endcase
@@ -829,27 +822,27 @@ module nic_regfile #(
       if (wr_fire) begin
         case (wr_addr)
           16'h0510: begin  // FCMD_BASE_LO
-            fcmd_fcmd_base_q[0 +: 32] <= merge_wstrb(fcmd_fcmd_base_q[0 +: 32], s_axil_wdata, s_axil_wstrb);
+            fcmd_fcmd_base_q[0 +: 32] <= ((fcmd_fcmd_base_q[0 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0514: begin  // FCMD_BASE_HI
-            fcmd_fcmd_base_q[32 +: 32] <= merge_wstrb(fcmd_fcmd_base_q[32 +: 32], s_axil_wdata, s_axil_wstrb);
+            fcmd_fcmd_base_q[32 +: 32] <= ((fcmd_fcmd_base_q[32 +: 32] & ~wr_bytes) | wr_strb_data);
           end
           16'h0518: begin  // FCMD_SIZE_LOG2
-            fcmd_fcmd_size_log2_q[0 +: 32] <= merge_wstrb(fcmd_fcmd_size_log2_q[0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_001F;
+            fcmd_fcmd_size_log2_q[0 +: 32] <= ((fcmd_fcmd_size_log2_q[0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_001F;
           end
           16'h051C: begin  // FCMD_CTRL
-            fcmd_fcmd_ctrl_q[0 +: 32] <= merge_wstrb(fcmd_fcmd_ctrl_q[0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_0001;
+            fcmd_fcmd_ctrl_q[0 +: 32] <= ((fcmd_fcmd_ctrl_q[0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_0001;
             fcmd_fcmd_ctrl_wr_q <= 1'b1;
-            if (!fcmd_fcmd_ctrl_q[0 + 0] && ((merge_wstrb(fcmd_fcmd_ctrl_q[0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_0001) & 32'h0000_0001) != '0) begin
+            if (!fcmd_fcmd_ctrl_q[0 + 0] && ((((fcmd_fcmd_ctrl_q[0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_0001) & 32'h0000_0001) != '0) begin
               fcmd_fcmd_prod_q[0 +: 32] <= 32'h0000_0000;
             end
           end
           16'h0520: begin  // FCMD_PROD
-            fcmd_fcmd_prod_q[0 +: 32] <= merge_wstrb(fcmd_fcmd_prod_q[0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_FFFF;
+            fcmd_fcmd_prod_q[0 +: 32] <= ((fcmd_fcmd_prod_q[0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_FFFF;
             fcmd_fcmd_prod_wr_q <= 1'b1;
           end
           16'h0528: begin  // FCMD_IRQ
-            fcmd_fcmd_irq_q[0 +: 32] <= merge_wstrb(fcmd_fcmd_irq_q[0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h8000_00FF;
+            fcmd_fcmd_irq_q[0 +: 32] <= ((fcmd_fcmd_irq_q[0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h8000_00FF;
           end
           default: ;
         endcase
@@ -859,43 +852,43 @@ module nic_regfile #(
         if (wr_fire && wr_excq_hit && wr_excq_idx == 1'(e)) begin
           case (wr_excq_off)
             6'h0: begin  // RING_BASE_LO
-              excq_ring_base_q[e*64 + 0 +: 32] <= merge_wstrb(excq_ring_base_q[e*64 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              excq_ring_base_q[e*64 + 0 +: 32] <= ((excq_ring_base_q[e*64 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             6'h4: begin  // RING_BASE_HI
-              excq_ring_base_q[e*64 + 32 +: 32] <= merge_wstrb(excq_ring_base_q[e*64 + 32 +: 32], s_axil_wdata, s_axil_wstrb);
+              excq_ring_base_q[e*64 + 32 +: 32] <= ((excq_ring_base_q[e*64 + 32 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             6'h8: begin  // CQ_BASE_LO
-              excq_cq_base_q[e*64 + 0 +: 32] <= merge_wstrb(excq_cq_base_q[e*64 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              excq_cq_base_q[e*64 + 0 +: 32] <= ((excq_cq_base_q[e*64 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             6'hC: begin  // CQ_BASE_HI
-              excq_cq_base_q[e*64 + 32 +: 32] <= merge_wstrb(excq_cq_base_q[e*64 + 32 +: 32], s_axil_wdata, s_axil_wstrb);
+              excq_cq_base_q[e*64 + 32 +: 32] <= ((excq_cq_base_q[e*64 + 32 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             6'h10: begin  // SIZE_LOG2
-              excq_size_log2_q[e*32 + 0 +: 32] <= merge_wstrb(excq_size_log2_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_001F;
+              excq_size_log2_q[e*32 + 0 +: 32] <= ((excq_size_log2_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_001F;
             end
             6'h14: begin  // CTRL
-              excq_ctrl_q[e*32 + 0 +: 32] <= merge_wstrb(excq_ctrl_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_0001;
+              excq_ctrl_q[e*32 + 0 +: 32] <= ((excq_ctrl_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_0001;
               excq_ctrl_wr_q <= 1'b1;
-              if (!excq_ctrl_q[e*32 + 0 + 0] && ((merge_wstrb(excq_ctrl_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_0001) & 32'h0000_0001) != '0) begin
+              if (!excq_ctrl_q[e*32 + 0 + 0] && ((((excq_ctrl_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_0001) & 32'h0000_0001) != '0) begin
                 excq_prod_q[e*32 +: 32] <= 32'h0000_0000;
               end
-              if (!excq_ctrl_q[e*32 + 0 + 0] && ((merge_wstrb(excq_ctrl_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_0001) & 32'h0000_0001) != '0) begin
+              if (!excq_ctrl_q[e*32 + 0 + 0] && ((((excq_ctrl_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_0001) & 32'h0000_0001) != '0) begin
                 excq_cq_cons_q[e*32 +: 32] <= 32'h0000_0000;
               end
             end
             6'h18: begin  // PROD
-              excq_prod_q[e*32 + 0 +: 32] <= merge_wstrb(excq_prod_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_FFFF;
+              excq_prod_q[e*32 + 0 +: 32] <= ((excq_prod_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_FFFF;
               excq_prod_wr_q <= 1'b1;
             end
             6'h24: begin  // CQ_CONS
-              excq_cq_cons_q[e*32 + 0 +: 32] <= merge_wstrb(excq_cq_cons_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_FFFF;
+              excq_cq_cons_q[e*32 + 0 +: 32] <= ((excq_cq_cons_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_FFFF;
               excq_cq_cons_wr_q <= 1'b1;
             end
             6'h28: begin  // IRQ
-              excq_irq_q[e*32 + 0 +: 32] <= merge_wstrb(excq_irq_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h80FF_FFFF;
+              excq_irq_q[e*32 + 0 +: 32] <= ((excq_irq_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h80FF_FFFF;
             end
             6'h2C: begin  // MOD_CYCLES
-              excq_mod_cycles_q[e*32 + 0 +: 32] <= merge_wstrb(excq_mod_cycles_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              excq_mod_cycles_q[e*32 + 0 +: 32] <= ((excq_mod_cycles_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             6'h30: begin  // CQ_ARM
               excq_cq_arm_wr_q <= 1'b1;
@@ -909,169 +902,169 @@ module nic_regfile #(
         if (wr_fire && wr_vnic_hit && wr_vnic_idx == 5'(e)) begin
           case (wr_vnic_off)
             8'h0: begin  // VNIC_CTRL
-              vnic_vnic_ctrl_q[e*32 + 0 +: 32] <= merge_wstrb(vnic_vnic_ctrl_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_003F;
+              vnic_vnic_ctrl_q[e*32 + 0 +: 32] <= ((vnic_vnic_ctrl_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_003F;
             end
             8'h4: begin  // RXQ_BASE
-              vnic_rxq_base_q[e*32 + 0 +: 32] <= merge_wstrb(vnic_rxq_base_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rxq_base_q[e*32 + 0 +: 32] <= ((vnic_rxq_base_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h8: begin  // RXQ_COUNT
-              vnic_rxq_count_q[e*32 + 0 +: 32] <= merge_wstrb(vnic_rxq_count_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rxq_count_q[e*32 + 0 +: 32] <= ((vnic_rxq_count_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hC: begin  // MAC_LO
-              vnic_mac_lo_q[e*32 + 0 +: 32] <= merge_wstrb(vnic_mac_lo_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_mac_lo_q[e*32 + 0 +: 32] <= ((vnic_mac_lo_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h10: begin  // MAC_HI
-              vnic_mac_hi_q[e*32 + 0 +: 32] <= merge_wstrb(vnic_mac_hi_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_FFFF;
+              vnic_mac_hi_q[e*32 + 0 +: 32] <= ((vnic_mac_hi_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_FFFF;
             end
             8'h14: begin  // IPV4
-              vnic_ipv4_q[e*32 + 0 +: 32] <= merge_wstrb(vnic_ipv4_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_ipv4_q[e*32 + 0 +: 32] <= ((vnic_ipv4_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h18: begin  // IPV6[0]
-              vnic_ipv6_q[e*128 + 0 +: 32] <= merge_wstrb(vnic_ipv6_q[e*128 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_ipv6_q[e*128 + 0 +: 32] <= ((vnic_ipv6_q[e*128 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h1C: begin  // IPV6[1]
-              vnic_ipv6_q[e*128 + 32 +: 32] <= merge_wstrb(vnic_ipv6_q[e*128 + 32 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_ipv6_q[e*128 + 32 +: 32] <= ((vnic_ipv6_q[e*128 + 32 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h20: begin  // IPV6[2]
-              vnic_ipv6_q[e*128 + 64 +: 32] <= merge_wstrb(vnic_ipv6_q[e*128 + 64 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_ipv6_q[e*128 + 64 +: 32] <= ((vnic_ipv6_q[e*128 + 64 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h24: begin  // IPV6[3]
-              vnic_ipv6_q[e*128 + 96 +: 32] <= merge_wstrb(vnic_ipv6_q[e*128 + 96 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_ipv6_q[e*128 + 96 +: 32] <= ((vnic_ipv6_q[e*128 + 96 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h28: begin  // QUOTA_BYTES
-              vnic_quota_bytes_q[e*32 + 0 +: 32] <= merge_wstrb(vnic_quota_bytes_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_quota_bytes_q[e*32 + 0 +: 32] <= ((vnic_quota_bytes_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h30: begin  // QUOTA_RELEASE
               vnic_quota_release_wr_q <= 1'b1;
             end
             8'h34: begin  // QUOTA_WAIT_CYCLES
-              vnic_quota_wait_cycles_q[e*32 + 0 +: 32] <= merge_wstrb(vnic_quota_wait_cycles_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_quota_wait_cycles_q[e*32 + 0 +: 32] <= ((vnic_quota_wait_cycles_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h40: begin  // RSS_KEY[0]
-              vnic_rss_key_q[e*320 + 0 +: 32] <= merge_wstrb(vnic_rss_key_q[e*320 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_key_q[e*320 + 0 +: 32] <= ((vnic_rss_key_q[e*320 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h44: begin  // RSS_KEY[1]
-              vnic_rss_key_q[e*320 + 32 +: 32] <= merge_wstrb(vnic_rss_key_q[e*320 + 32 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_key_q[e*320 + 32 +: 32] <= ((vnic_rss_key_q[e*320 + 32 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h48: begin  // RSS_KEY[2]
-              vnic_rss_key_q[e*320 + 64 +: 32] <= merge_wstrb(vnic_rss_key_q[e*320 + 64 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_key_q[e*320 + 64 +: 32] <= ((vnic_rss_key_q[e*320 + 64 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h4C: begin  // RSS_KEY[3]
-              vnic_rss_key_q[e*320 + 96 +: 32] <= merge_wstrb(vnic_rss_key_q[e*320 + 96 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_key_q[e*320 + 96 +: 32] <= ((vnic_rss_key_q[e*320 + 96 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h50: begin  // RSS_KEY[4]
-              vnic_rss_key_q[e*320 + 128 +: 32] <= merge_wstrb(vnic_rss_key_q[e*320 + 128 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_key_q[e*320 + 128 +: 32] <= ((vnic_rss_key_q[e*320 + 128 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h54: begin  // RSS_KEY[5]
-              vnic_rss_key_q[e*320 + 160 +: 32] <= merge_wstrb(vnic_rss_key_q[e*320 + 160 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_key_q[e*320 + 160 +: 32] <= ((vnic_rss_key_q[e*320 + 160 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h58: begin  // RSS_KEY[6]
-              vnic_rss_key_q[e*320 + 192 +: 32] <= merge_wstrb(vnic_rss_key_q[e*320 + 192 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_key_q[e*320 + 192 +: 32] <= ((vnic_rss_key_q[e*320 + 192 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h5C: begin  // RSS_KEY[7]
-              vnic_rss_key_q[e*320 + 224 +: 32] <= merge_wstrb(vnic_rss_key_q[e*320 + 224 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_key_q[e*320 + 224 +: 32] <= ((vnic_rss_key_q[e*320 + 224 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h60: begin  // RSS_KEY[8]
-              vnic_rss_key_q[e*320 + 256 +: 32] <= merge_wstrb(vnic_rss_key_q[e*320 + 256 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_key_q[e*320 + 256 +: 32] <= ((vnic_rss_key_q[e*320 + 256 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h64: begin  // RSS_KEY[9]
-              vnic_rss_key_q[e*320 + 288 +: 32] <= merge_wstrb(vnic_rss_key_q[e*320 + 288 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_key_q[e*320 + 288 +: 32] <= ((vnic_rss_key_q[e*320 + 288 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h80: begin  // RSS_INDIR[0]
-              vnic_rss_indir_q[e*1024 + 0 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 0 +: 32] <= ((vnic_rss_indir_q[e*1024 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h84: begin  // RSS_INDIR[1]
-              vnic_rss_indir_q[e*1024 + 32 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 32 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 32 +: 32] <= ((vnic_rss_indir_q[e*1024 + 32 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h88: begin  // RSS_INDIR[2]
-              vnic_rss_indir_q[e*1024 + 64 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 64 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 64 +: 32] <= ((vnic_rss_indir_q[e*1024 + 64 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h8C: begin  // RSS_INDIR[3]
-              vnic_rss_indir_q[e*1024 + 96 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 96 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 96 +: 32] <= ((vnic_rss_indir_q[e*1024 + 96 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h90: begin  // RSS_INDIR[4]
-              vnic_rss_indir_q[e*1024 + 128 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 128 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 128 +: 32] <= ((vnic_rss_indir_q[e*1024 + 128 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h94: begin  // RSS_INDIR[5]
-              vnic_rss_indir_q[e*1024 + 160 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 160 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 160 +: 32] <= ((vnic_rss_indir_q[e*1024 + 160 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h98: begin  // RSS_INDIR[6]
-              vnic_rss_indir_q[e*1024 + 192 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 192 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 192 +: 32] <= ((vnic_rss_indir_q[e*1024 + 192 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'h9C: begin  // RSS_INDIR[7]
-              vnic_rss_indir_q[e*1024 + 224 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 224 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 224 +: 32] <= ((vnic_rss_indir_q[e*1024 + 224 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hA0: begin  // RSS_INDIR[8]
-              vnic_rss_indir_q[e*1024 + 256 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 256 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 256 +: 32] <= ((vnic_rss_indir_q[e*1024 + 256 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hA4: begin  // RSS_INDIR[9]
-              vnic_rss_indir_q[e*1024 + 288 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 288 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 288 +: 32] <= ((vnic_rss_indir_q[e*1024 + 288 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hA8: begin  // RSS_INDIR[10]
-              vnic_rss_indir_q[e*1024 + 320 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 320 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 320 +: 32] <= ((vnic_rss_indir_q[e*1024 + 320 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hAC: begin  // RSS_INDIR[11]
-              vnic_rss_indir_q[e*1024 + 352 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 352 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 352 +: 32] <= ((vnic_rss_indir_q[e*1024 + 352 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hB0: begin  // RSS_INDIR[12]
-              vnic_rss_indir_q[e*1024 + 384 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 384 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 384 +: 32] <= ((vnic_rss_indir_q[e*1024 + 384 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hB4: begin  // RSS_INDIR[13]
-              vnic_rss_indir_q[e*1024 + 416 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 416 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 416 +: 32] <= ((vnic_rss_indir_q[e*1024 + 416 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hB8: begin  // RSS_INDIR[14]
-              vnic_rss_indir_q[e*1024 + 448 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 448 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 448 +: 32] <= ((vnic_rss_indir_q[e*1024 + 448 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hBC: begin  // RSS_INDIR[15]
-              vnic_rss_indir_q[e*1024 + 480 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 480 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 480 +: 32] <= ((vnic_rss_indir_q[e*1024 + 480 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hC0: begin  // RSS_INDIR[16]
-              vnic_rss_indir_q[e*1024 + 512 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 512 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 512 +: 32] <= ((vnic_rss_indir_q[e*1024 + 512 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hC4: begin  // RSS_INDIR[17]
-              vnic_rss_indir_q[e*1024 + 544 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 544 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 544 +: 32] <= ((vnic_rss_indir_q[e*1024 + 544 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hC8: begin  // RSS_INDIR[18]
-              vnic_rss_indir_q[e*1024 + 576 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 576 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 576 +: 32] <= ((vnic_rss_indir_q[e*1024 + 576 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hCC: begin  // RSS_INDIR[19]
-              vnic_rss_indir_q[e*1024 + 608 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 608 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 608 +: 32] <= ((vnic_rss_indir_q[e*1024 + 608 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hD0: begin  // RSS_INDIR[20]
-              vnic_rss_indir_q[e*1024 + 640 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 640 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 640 +: 32] <= ((vnic_rss_indir_q[e*1024 + 640 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hD4: begin  // RSS_INDIR[21]
-              vnic_rss_indir_q[e*1024 + 672 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 672 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 672 +: 32] <= ((vnic_rss_indir_q[e*1024 + 672 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hD8: begin  // RSS_INDIR[22]
-              vnic_rss_indir_q[e*1024 + 704 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 704 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 704 +: 32] <= ((vnic_rss_indir_q[e*1024 + 704 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hDC: begin  // RSS_INDIR[23]
-              vnic_rss_indir_q[e*1024 + 736 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 736 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 736 +: 32] <= ((vnic_rss_indir_q[e*1024 + 736 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hE0: begin  // RSS_INDIR[24]
-              vnic_rss_indir_q[e*1024 + 768 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 768 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 768 +: 32] <= ((vnic_rss_indir_q[e*1024 + 768 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hE4: begin  // RSS_INDIR[25]
-              vnic_rss_indir_q[e*1024 + 800 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 800 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 800 +: 32] <= ((vnic_rss_indir_q[e*1024 + 800 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hE8: begin  // RSS_INDIR[26]
-              vnic_rss_indir_q[e*1024 + 832 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 832 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 832 +: 32] <= ((vnic_rss_indir_q[e*1024 + 832 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hEC: begin  // RSS_INDIR[27]
-              vnic_rss_indir_q[e*1024 + 864 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 864 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 864 +: 32] <= ((vnic_rss_indir_q[e*1024 + 864 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hF0: begin  // RSS_INDIR[28]
-              vnic_rss_indir_q[e*1024 + 896 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 896 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 896 +: 32] <= ((vnic_rss_indir_q[e*1024 + 896 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hF4: begin  // RSS_INDIR[29]
-              vnic_rss_indir_q[e*1024 + 928 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 928 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 928 +: 32] <= ((vnic_rss_indir_q[e*1024 + 928 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hF8: begin  // RSS_INDIR[30]
-              vnic_rss_indir_q[e*1024 + 960 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 960 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 960 +: 32] <= ((vnic_rss_indir_q[e*1024 + 960 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             8'hFC: begin  // RSS_INDIR[31]
-              vnic_rss_indir_q[e*1024 + 992 +: 32] <= merge_wstrb(vnic_rss_indir_q[e*1024 + 992 +: 32], s_axil_wdata, s_axil_wstrb);
+              vnic_rss_indir_q[e*1024 + 992 +: 32] <= ((vnic_rss_indir_q[e*1024 + 992 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             default: ;
           endcase
@@ -1082,43 +1075,43 @@ module nic_regfile #(
         if (wr_fire && wr_rxq_hit && wr_rxq_idx == 6'(e)) begin
           case (wr_rxq_off)
             6'h0: begin  // RING_BASE_LO
-              rxq_ring_base_q[e*64 + 0 +: 32] <= merge_wstrb(rxq_ring_base_q[e*64 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              rxq_ring_base_q[e*64 + 0 +: 32] <= ((rxq_ring_base_q[e*64 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             6'h4: begin  // RING_BASE_HI
-              rxq_ring_base_q[e*64 + 32 +: 32] <= merge_wstrb(rxq_ring_base_q[e*64 + 32 +: 32], s_axil_wdata, s_axil_wstrb);
+              rxq_ring_base_q[e*64 + 32 +: 32] <= ((rxq_ring_base_q[e*64 + 32 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             6'h8: begin  // CQ_BASE_LO
-              rxq_cq_base_q[e*64 + 0 +: 32] <= merge_wstrb(rxq_cq_base_q[e*64 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              rxq_cq_base_q[e*64 + 0 +: 32] <= ((rxq_cq_base_q[e*64 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             6'hC: begin  // CQ_BASE_HI
-              rxq_cq_base_q[e*64 + 32 +: 32] <= merge_wstrb(rxq_cq_base_q[e*64 + 32 +: 32], s_axil_wdata, s_axil_wstrb);
+              rxq_cq_base_q[e*64 + 32 +: 32] <= ((rxq_cq_base_q[e*64 + 32 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             6'h10: begin  // SIZE_LOG2
-              rxq_size_log2_q[e*32 + 0 +: 32] <= merge_wstrb(rxq_size_log2_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_001F;
+              rxq_size_log2_q[e*32 + 0 +: 32] <= ((rxq_size_log2_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_001F;
             end
             6'h14: begin  // CTRL
-              rxq_ctrl_q[e*32 + 0 +: 32] <= merge_wstrb(rxq_ctrl_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_0001;
+              rxq_ctrl_q[e*32 + 0 +: 32] <= ((rxq_ctrl_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_0001;
               rxq_ctrl_wr_q <= 1'b1;
-              if (!rxq_ctrl_q[e*32 + 0 + 0] && ((merge_wstrb(rxq_ctrl_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_0001) & 32'h0000_0001) != '0) begin
+              if (!rxq_ctrl_q[e*32 + 0 + 0] && ((((rxq_ctrl_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_0001) & 32'h0000_0001) != '0) begin
                 rxq_prod_q[e*32 +: 32] <= 32'h0000_0000;
               end
-              if (!rxq_ctrl_q[e*32 + 0 + 0] && ((merge_wstrb(rxq_ctrl_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_0001) & 32'h0000_0001) != '0) begin
+              if (!rxq_ctrl_q[e*32 + 0 + 0] && ((((rxq_ctrl_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_0001) & 32'h0000_0001) != '0) begin
                 rxq_cq_cons_q[e*32 +: 32] <= 32'h0000_0000;
               end
             end
             6'h18: begin  // PROD
-              rxq_prod_q[e*32 + 0 +: 32] <= merge_wstrb(rxq_prod_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_FFFF;
+              rxq_prod_q[e*32 + 0 +: 32] <= ((rxq_prod_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_FFFF;
               rxq_prod_wr_q <= 1'b1;
             end
             6'h24: begin  // CQ_CONS
-              rxq_cq_cons_q[e*32 + 0 +: 32] <= merge_wstrb(rxq_cq_cons_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_FFFF;
+              rxq_cq_cons_q[e*32 + 0 +: 32] <= ((rxq_cq_cons_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_FFFF;
               rxq_cq_cons_wr_q <= 1'b1;
             end
             6'h28: begin  // IRQ
-              rxq_irq_q[e*32 + 0 +: 32] <= merge_wstrb(rxq_irq_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h80FF_FFFF;
+              rxq_irq_q[e*32 + 0 +: 32] <= ((rxq_irq_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h80FF_FFFF;
             end
             6'h2C: begin  // MOD_CYCLES
-              rxq_mod_cycles_q[e*32 + 0 +: 32] <= merge_wstrb(rxq_mod_cycles_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              rxq_mod_cycles_q[e*32 + 0 +: 32] <= ((rxq_mod_cycles_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             6'h30: begin  // CQ_ARM
               rxq_cq_arm_wr_q <= 1'b1;
@@ -1132,43 +1125,43 @@ module nic_regfile #(
         if (wr_fire && wr_txq_hit && wr_txq_idx == 6'(e)) begin
           case (wr_txq_off)
             6'h0: begin  // RING_BASE_LO
-              txq_ring_base_q[e*64 + 0 +: 32] <= merge_wstrb(txq_ring_base_q[e*64 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              txq_ring_base_q[e*64 + 0 +: 32] <= ((txq_ring_base_q[e*64 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             6'h4: begin  // RING_BASE_HI
-              txq_ring_base_q[e*64 + 32 +: 32] <= merge_wstrb(txq_ring_base_q[e*64 + 32 +: 32], s_axil_wdata, s_axil_wstrb);
+              txq_ring_base_q[e*64 + 32 +: 32] <= ((txq_ring_base_q[e*64 + 32 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             6'h8: begin  // CQ_BASE_LO
-              txq_cq_base_q[e*64 + 0 +: 32] <= merge_wstrb(txq_cq_base_q[e*64 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              txq_cq_base_q[e*64 + 0 +: 32] <= ((txq_cq_base_q[e*64 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             6'hC: begin  // CQ_BASE_HI
-              txq_cq_base_q[e*64 + 32 +: 32] <= merge_wstrb(txq_cq_base_q[e*64 + 32 +: 32], s_axil_wdata, s_axil_wstrb);
+              txq_cq_base_q[e*64 + 32 +: 32] <= ((txq_cq_base_q[e*64 + 32 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             6'h10: begin  // SIZE_LOG2
-              txq_size_log2_q[e*32 + 0 +: 32] <= merge_wstrb(txq_size_log2_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_001F;
+              txq_size_log2_q[e*32 + 0 +: 32] <= ((txq_size_log2_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_001F;
             end
             6'h14: begin  // CTRL
-              txq_ctrl_q[e*32 + 0 +: 32] <= merge_wstrb(txq_ctrl_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_FF01;
+              txq_ctrl_q[e*32 + 0 +: 32] <= ((txq_ctrl_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_FF01;
               txq_ctrl_wr_q <= 1'b1;
-              if (!txq_ctrl_q[e*32 + 0 + 0] && ((merge_wstrb(txq_ctrl_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_FF01) & 32'h0000_0001) != '0) begin
+              if (!txq_ctrl_q[e*32 + 0 + 0] && ((((txq_ctrl_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_FF01) & 32'h0000_0001) != '0) begin
                 txq_prod_q[e*32 +: 32] <= 32'h0000_0000;
               end
-              if (!txq_ctrl_q[e*32 + 0 + 0] && ((merge_wstrb(txq_ctrl_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_FF01) & 32'h0000_0001) != '0) begin
+              if (!txq_ctrl_q[e*32 + 0 + 0] && ((((txq_ctrl_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_FF01) & 32'h0000_0001) != '0) begin
                 txq_cq_cons_q[e*32 +: 32] <= 32'h0000_0000;
               end
             end
             6'h18: begin  // PROD
-              txq_prod_q[e*32 + 0 +: 32] <= merge_wstrb(txq_prod_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_FFFF;
+              txq_prod_q[e*32 + 0 +: 32] <= ((txq_prod_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_FFFF;
               txq_prod_wr_q <= 1'b1;
             end
             6'h24: begin  // CQ_CONS
-              txq_cq_cons_q[e*32 + 0 +: 32] <= merge_wstrb(txq_cq_cons_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h0000_FFFF;
+              txq_cq_cons_q[e*32 + 0 +: 32] <= ((txq_cq_cons_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_FFFF;
               txq_cq_cons_wr_q <= 1'b1;
             end
             6'h28: begin  // IRQ
-              txq_irq_q[e*32 + 0 +: 32] <= merge_wstrb(txq_irq_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb) & 32'h80FF_FFFF;
+              txq_irq_q[e*32 + 0 +: 32] <= ((txq_irq_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h80FF_FFFF;
             end
             6'h2C: begin  // MOD_CYCLES
-              txq_mod_cycles_q[e*32 + 0 +: 32] <= merge_wstrb(txq_mod_cycles_q[e*32 + 0 +: 32], s_axil_wdata, s_axil_wstrb);
+              txq_mod_cycles_q[e*32 + 0 +: 32] <= ((txq_mod_cycles_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
             end
             6'h30: begin  // CQ_ARM
               txq_cq_arm_wr_q <= 1'b1;
