@@ -105,6 +105,41 @@ def postprocess(text: str, top: str, top_sv: str, params: list) -> tuple:
     return "\n".join(lines), mutated
 
 
+# Words that begin a line followed by `(` or a name and `(` without being a module instance.
+NOT_A_MODULE = set("""if for foreach while case casez casex unique unique0 priority assign always
+always_ff always_comb always_latch initial final function task return else begin end endcase
+endfunction endtask endgenerate endmodule generate module
+import localparam parameter logic wire reg bit int integer typedef input output inout genvar
+automatic static assert assume cover property""".split())
+
+
+def kept_sources(sources: list, keep: list) -> list:
+    """The source files that declare the --keep modules; each may declare only kept modules
+    (it is appended to the netlist whole), and each kept module must be a leaf (Yosys read it
+    as a blackbox: a module it instantiates is not in the netlist as RTL would need it)."""
+    files = []
+    for name in keep:
+        found = [f for f in sources
+                 if re.search(r"^module\s+" + re.escape(name) + r"\b", open(f, encoding="utf-8").read(), re.M)]
+        if len(found) != 1:
+            raise SystemExit(f"mutation-netlist: --keep {name}: declared in {len(found)} sources, not 1")
+        text = open(found[0], encoding="utf-8").read()
+        others = set(re.findall(r"^module\s+(\w+)", text, re.M)) - set(keep)
+        if others:
+            raise SystemExit(f"mutation-netlist: --keep {name}: {found[0]} also declares "
+                             f"{', '.join(sorted(others))}")
+        code = re.sub(r"//[^\n]*|/\*.*?\*/", "", text, flags=re.S)
+        inst = [m.group(1) for m in re.finditer(
+            r"^[ \t]*([A-Za-z_]\w*)(?:[ \t]*#[ \t]*\(|[ \t]+[A-Za-z_]\w*[ \t]*\()", code, re.M)
+            if m.group(1) not in NOT_A_MODULE | set(keep)]
+        if inst:
+            raise SystemExit(f"mutation-netlist: --keep {name}: not a leaf ({found[0]} "
+                             f"instantiates {', '.join(sorted(set(inst)))})")
+        if found[0] not in files:
+            files.append(found[0])
+    return files
+
+
 def yosys(script: str, log: str) -> None:
     r = subprocess.run(["yosys", "-q", "-l", log, "-s", script], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, check=False)
@@ -122,6 +157,8 @@ def main() -> int:
     ap.add_argument("--sample", type=int, required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--keep", action="append", default=[], metavar="MODULE",
+                    help="a leaf module kept as RTL: no mutants, its source appended (repeatable)")
     ap.add_argument("--rel", action="append", default=[], metavar="PATH=NAME",
                     help="source paths in mutations.ys: PATH/ written as NAME/ (repeatable)")
     a = ap.parse_args()
@@ -130,6 +167,9 @@ def main() -> int:
     for p in a.param:
         if not re.fullmatch(r"[A-Za-z_]\w*=\d+", p):
             raise SystemExit(f"mutation-netlist: --param {p}: not NAME=INTEGER")
+    if a.top in a.keep:
+        raise SystemExit(f"mutation-netlist: --keep {a.top}: the top is what is mutated")
+    kept = kept_sources(a.sources, a.keep)
     os.makedirs(a.out, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         il, ys = os.path.join(a.out, "design.il"), os.path.join(a.out, "mutations.ys")
@@ -139,6 +179,8 @@ def main() -> int:
             f.write(f"read_verilog -sv {' '.join(a.sources)}\n")
             if chparam:
                 f.write(f"chparam {chparam} {a.top}\n")
+            if a.keep:
+                f.write(f"blackbox {' '.join(a.keep)}\n")
             # opt -full and memory -nomap before the sample: nic_top's netlist half the cells
             # (15,418 of 31,898) and a third of the Verilog, and memories written back as
             # arrays with word writes instead of one conditional write per bit.
@@ -162,8 +204,19 @@ def main() -> int:
         yosys(script, os.path.join(a.out, "apply.log"))
         text, mutated = postprocess(open(mutated_v, encoding="utf-8").read(), a.top, a.top_sv,
                                     a.param)
+    with open(os.path.join(a.out, "kept"), "w", encoding="utf-8") as f:
+        f.write("".join(k + "\n" for k in a.keep))
     with open(os.path.join(a.out, "mutants.v"), "w", encoding="utf-8") as f:
+        # The kept sources set a time scale: the netlist's modules get the same (a simulator
+        # refuses a design where some modules have one and others not).
+        scales = [m.group(0) for p in kept for m in
+                  [re.search(r"(?m)^`timescale\s+\S+\s*/\s*\S+", open(p, encoding="utf-8").read())] if m]
+        if scales:
+            f.write(scales[0] + "\n")
         f.write(text)
+        for path in kept:
+            f.write(f"\n// --- kept as RTL (--keep): {path}\n")
+            f.write(open(path, encoding="utf-8").read())
     # The list's -src arguments name the sources as the repository does (Yosys ignores them
     # when it applies a mutation); cell names, which hold paths too, stay as the design has them.
     def rel(m):

@@ -140,7 +140,9 @@ def main() -> int:
                     f"{m.get('cell', '')} port {m.get('port', '')} bit {m.get('portbit', '')}"
                     f"\tmutant {m['id']}\t{m.get('equiv', '')}\n")
     equivalent = sum(m.get("equiv") == "equivalent" for m in survivors)
-    summary = {"mutants": len(mutants), "killed": killed, "survived": survived,
+    kept_file = os.path.join(a.out, "netlist", "kept")
+    kept = open(kept_file, encoding="utf-8").read().split() if os.path.exists(kept_file) else []
+    summary = {"kept_as_rtl": kept, "mutants": len(mutants), "killed": killed, "survived": survived,
                "not_run": not_run, "score_pct": round(score, 2),
                "survivors_checked": sum(bool(m.get("equiv")) for m in survivors),
                "survivors_equivalent": equivalent,
@@ -175,6 +177,8 @@ def main() -> int:
                   f"the {scored} that have one")
         print(f"\nmutants {len(mutants)}, killed {killed}, survived {survived}, "
               f"not run {not_run}")
+        if kept:
+            print(f"kept as RTL in the netlist, not mutated: {', '.join(kept)}")
         if summary["survivors_checked"]:
             print(f"survivors checked formally (scripts/mutation-equiv.py): "
                   f"{summary['survivors_checked']}; differ at their module's ports: "

@@ -28,6 +28,9 @@
 #   --rerun-all: run every mutant again (otherwise a mutant with a result for the same netlist
 #     keeps it: an interrupted campaign resumes).
 #   --report-only: build and run nothing; report the results there are.
+#   --keep LIST: modules kept as RTL in the netlist, without mutants (comma-separated leaves;
+#     default crc32_key,tcam,nic_regfile,rss_toeplitz: their netlists are bit-level
+#     concatenations that Verilate ~50x slower than their RTL, docs/mutation.md; "" for none).
 #   --equiv: check the survivors formally afterwards (scripts/mutation-equiv.py: does the
 #     mutant change its module's ports within 20 cycles of reset?), shown in the report.
 # Build directory: $NICSIM_MUT_BUILD_DIR, default build-mut. Outputs in BUILD/mutation/:
@@ -46,6 +49,7 @@ timeout_s=300
 rerun_all=0
 report_only=0
 equiv=0
+keep=crc32_key,tcam,nic_regfile,rss_toeplitz
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -j) jobs="$2"; shift 2 ;;
@@ -56,6 +60,7 @@ while [[ $# -gt 0 ]]; do
     --rerun-all) rerun_all=1; shift ;;
     --report-only) report_only=1; shift ;;
     --equiv) equiv=1; shift ;;
+    --keep) keep="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "mutation.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -96,13 +101,16 @@ if [[ $report_only -eq 0 ]]; then
   # shellcheck source=rtl-sources.sh
   source "$root/scripts/rtl-sources.sh"
   rtl_sources "$gen" || { echo "mutation.sh: no source list" >&2; exit 1; }
-  key="$( { echo "sample=$sample seed=$seed params=${params[*]}"; yosys -V
+  key="$( { echo "sample=$sample seed=$seed params=${params[*]} keep=$keep"; yosys -V
             cat "${sources[@]}" "$root/scripts/mutation-netlist.py"; } | sha256sum | cut -c1-16)"
   if [[ ! -f "$net/mutants.v" || "$(cat "$net/key" 2>/dev/null)" != "$key" ]]; then
-    echo "mutation.sh: Yosys: nic_top at DATA_W=64 ${params[*]}, $sample mutants (seed $seed)" >&2
+    echo "mutation.sh: Yosys: nic_top at DATA_W=64 ${params[*]}, $sample mutants (seed $seed)," \
+      "kept as RTL: ${keep:-none}" >&2
     rm -f "$net/key" "$net/mutants.v"
     pargs=(--param DATA_W=64)
     for p in "${params[@]}"; do pargs+=(--param "$p"); done
+    IFS=, read -r -a kept <<< "$keep"
+    for k in "${kept[@]}"; do pargs+=(--keep "$k"); done
     python3 "$root/scripts/mutation-netlist.py" --top nic_top --top-sv "$root/rtl/nic_top.sv" \
       "${pargs[@]}" --sample "$sample" --seed "$seed" --out "$net" \
       --rel "$gen=rtl" --rel "$root=" "${sources[@]}" > /dev/null

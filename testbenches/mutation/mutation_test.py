@@ -50,6 +50,30 @@ def main() -> int:
     assert re.search(r"module sync_fifo #\(", text), "top without its parameter list"
     assert "nicsim_mutsel u_nicsim_mutsel" in text and "module nicsim_mutsel" in text
 
+    # --keep: a leaf kept as RTL (no mutants in it, its source appended, the netlist still
+    # Verilates); a module that is not a leaf, or shares its file with others, is refused.
+    afifo = os.path.join(root, "rtl/lib/axis_fifo.sv")
+    ram = os.path.join(root, "rtl/lib/sdp_ram.sv")
+    knet = os.path.join(work, "netlist-keep")
+    base = [sys.executable, os.path.join(root, "scripts/mutation-netlist.py"), "--top",
+            "axis_fifo", "--top-sv", afifo, "--param", "WIDTH=8", "--param", "DEPTH=16",
+            "--sample", "12", "--out", knet, "--rel", f"{root}=", afifo, ram, fifo]
+    r = run(base + ["--keep", "sync_fifo"])
+    assert r.returncode == 0, r.stdout + r.stderr
+    ksrcs = re.findall(r"-src (\S+)", open(os.path.join(knet, "mutations.ys")).read())
+    assert ksrcs and not any("sync_fifo.sv" in v for v in ksrcs), ksrcs
+    ktext = open(os.path.join(knet, "mutants.v"), encoding="utf-8").read()
+    assert "kept as RTL (--keep)" in ktext and re.search(r"(?m)^module sync_fifo #\(", ktext)
+    assert open(os.path.join(knet, "kept")).read() == "sync_fifo\n"
+    r = run(["verilator", "--lint-only", "-Wno-lint", "-Wno-style", "-Wno-UNOPTFLAT",
+             "--top-module", "axis_fifo", "-GWIDTH=8", "-GDEPTH=16",
+             os.path.join(knet, "mutants.v")])
+    assert r.returncode == 0, r.stderr[-2000:]
+    r = run(base[:2] + ["--top", "sync_fifo", "--top-sv", fifo] + base[6:] + ["--keep", "axis_fifo"])
+    assert r.returncode != 0 and "not a leaf" in r.stderr and "sdp_ram" in r.stderr, r.stderr
+    r = run(base + ["--keep", "axis_fifo"])
+    assert r.returncode != 0 and "the top is what is mutated" in r.stderr, r.stderr
+
     # Other parameters than the netlist's: an elaboration error, not a wrong model.
     lint = ["-Wno-lint", "-Wno-style", "-Wno-UNOPTFLAT"]  # as cmake/rtl_bench.cmake's NETLIST
     r = run(["verilator", "--lint-only", *lint,
