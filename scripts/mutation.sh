@@ -29,7 +29,7 @@
 #     keeps it: an interrupted campaign resumes).
 #   --report-only: build and run nothing; report the results there are.
 #   --keep LIST: modules kept as RTL in the netlist, without mutants (comma-separated leaves;
-#     default crc32_key,tcam,nic_regfile,rss_toeplitz: their netlists are bit-level
+#     default crc32_key,tcam,nic_regfile,rss_toeplitz,add_tree: their netlists are bit-level
 #     concatenations that Verilate ~50x slower than their RTL, docs/mutation.md; "" for none).
 #   --equiv: check the survivors formally afterwards (scripts/mutation-equiv.py: does the
 #     mutant change its module's ports within 20 cycles of reset?), shown in the report.
@@ -49,7 +49,7 @@ timeout_s=300
 rerun_all=0
 report_only=0
 equiv=0
-keep=crc32_key,tcam,nic_regfile,rss_toeplitz
+keep=crc32_key,tcam,nic_regfile,rss_toeplitz,add_tree
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -j) jobs="$2"; shift 2 ;;
