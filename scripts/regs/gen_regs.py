@@ -669,13 +669,18 @@ def emit_hpp(m):
     a("struct BlockInfo {")
     a("  const char* name;")
     a("  std::uint32_t tag, version, base, size;")
+    a("  // Array blocks: elements at base + array_offset + i * stride, i < count; other blocks:")
+    a("  // count 0 (their registers are at base + offset).")
+    a("  std::uint32_t array_offset, stride, count;")
     a("};")
     a("")
     a("// Every block, in address (chain) order.")
     a(f"inline constexpr std::array<BlockInfo, {len(m['blocks'])}> kBlocks{{{{")
     for blk in m["blocks"]:
         ns = blk["name"].lower()
-        a(f"    {{\"{ns}\", {ns}::kTag, {ns}::kVersion, {ns}::kBase, {ns}::kSize}},")
+        geom = (f"{ns}::kArrayOffset, {ns}::kStride, {ns}::kCount" if blk.get("array")
+                else "0, 0, 0")
+        a(f"    {{\"{ns}\", {ns}::kTag, {ns}::kVersion, {ns}::kBase, {ns}::kSize, {geom}}},")
     a("}};")
     a("")
     # Every 32-bit register word, for generic checks of an implementation against the map.
@@ -693,13 +698,16 @@ def emit_hpp(m):
                          for i in range(r["count"])]
             else:
                 parts = [(r["name"], r["offset"], r["reset"])]
+            plain = (r["access"] == "rw" and not r.get("strobe") and not r.get("hw_write")
+                     and not r.get("clear_on"))
             for wname, off, rst in parts:
-                words.append((bi, wname, off, r["access"], rst, fmask))
+                words.append((bi, wname, off, r["access"], rst, fmask, plain))
     a("enum class Access : std::uint8_t { kRo, kRw, kWo, kW1 };")
     a("")
     a("// One 32-bit register word: block index into kBlocks, name, offset (block-relative;")
     a("// element-relative in array blocks), access, reset value, and the mask of its fields")
-    a("// (0 when the register has no fields).")
+    a("// (0 when the register has no fields); plain: a rw register that only the host writes and")
+    a("// that reads back what was written (no strobe, hw_write or clear_on, docs/rtl.md).")
     a("struct RegisterInfo {")
     a("  std::uint8_t block;")
     a("  const char* name;")
@@ -707,12 +715,14 @@ def emit_hpp(m):
     a("  Access access;")
     a("  std::uint32_t reset;")
     a("  std::uint32_t field_mask;")
+    a("  bool plain;")
     a("};")
     a("")
     acc = {"ro": "kRo", "rw": "kRw", "wo": "kWo", "w1": "kW1"}
     a(f"inline constexpr std::array<RegisterInfo, {len(words)}> kRegisters{{{{")
-    for bi, wname, off, access, rst, fmask in words:
-        a(f"    {{{bi}, \"{wname}\", {h(off)}, Access::{acc[access]}, {h(rst, 8)}, {h(fmask, 8)}}},")
+    for bi, wname, off, access, rst, fmask, plain in words:
+        a(f"    {{{bi}, \"{wname}\", {h(off)}, Access::{acc[access]}, {h(rst, 8)}, {h(fmask, 8)}, "
+          f"{'true' if plain else 'false'}}},")
     a("}};")
     a("")
     a("// kBlockNext[i]: what BLOCK_NEXT of kBlocks[i] reads (kBlocks[i + 1].base, 0 for last).")

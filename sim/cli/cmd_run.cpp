@@ -193,6 +193,8 @@ void write_report(const std::string& path, const sim::Scenario& s, const RunArgs
   sb["ran"] = r.scoreboard;
   sb["compared"] = r.compared;
   sb["mismatches"] = r.mismatches;
+  sb["registers_walked"] = r.registers_walked;
+  sb["registers_compared"] = r.registers_compared;
   nlohmann::json first = nlohmann::json::array();
   for (const auto& m : r.first_mismatches) {
     first.push_back({{"frame", m.frame}, {"where", m.where}, {"what", m.what}, {"rtl", m.rtl},
@@ -345,6 +347,12 @@ int do_run(const RunArgs& a) {
     std::printf("  scoreboard %llu outputs compared, %llu mismatches\n",
                 static_cast<unsigned long long>(r.compared),
                 static_cast<unsigned long long>(r.mismatches));
+    if (r.registers_walked != 0) {
+      std::printf("  registers  %llu words read at the end (run.register_walk), %llu of them "
+                  "compared with the model\n",
+                  static_cast<unsigned long long>(r.registers_walked),
+                  static_cast<unsigned long long>(r.registers_compared));
+    }
   }
   for (const auto& [path, l] : r.latency) {
     std::printf("  latency    %-16s %llu frames: p50 %llu, p99 %llu, max %llu cycles\n",

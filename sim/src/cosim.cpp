@@ -9,16 +9,19 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
 #include "nicsim/host/driver/driver.hpp"
 #include "nicsim/host/hal/model_device.hpp"
 #include "nicsim/model/pcap_io.hpp"
+#include "nicsim/regs/nic_regs.hpp"
 #include "nicsim/sim/nic_system.hpp"
 #include "nicsim/sim/scenario_host.hpp"
 
@@ -251,6 +254,45 @@ void check_expectations(const Scenario& s, CosimResult& r) {
   if (s.expect.ledger_balanced && !r.ledger_balanced) {
     r.expectation_failures.push_back("the ledger does not balance: " + r.stats.to_string());
   }
+}
+
+// Scenario run.register_walk: every register word of the map (rtl/regs.yaml's kRegisters) in
+// every block the driver found and every element the NIC has (its VNICs and queues as CAPS0
+// counts them), read by the driver in map order; the plain rw words (what only the host
+// writes) are compared with the scoreboard's model. The others (counters, status, command
+// results, doorbells) are read for the register file's read path and not compared: the
+// model's values of those follow its own timing. Returns (read, compared).
+std::pair<std::uint64_t, std::uint64_t> register_walk(host::Driver& drv, Scoreboard& sb,
+                                                      const std::function<std::uint64_t()>& cycle) {
+  namespace R = regs;
+  std::uint64_t read = 0, compared = 0;
+  for (unsigned b = 0; b < static_cast<unsigned>(host::Block::kCount); ++b) {
+    const auto blk = static_cast<host::Block>(b);
+    const std::string name = host::to_string(blk);
+    const auto bi = std::find_if(R::kBlocks.begin(), R::kBlocks.end(),
+                                 [&](const R::BlockInfo& x) { return name == x.name; });
+    if (bi == R::kBlocks.end() || !drv.has(blk)) continue;
+    const unsigned index = static_cast<unsigned>(bi - R::kBlocks.begin());
+    unsigned elements = bi->count == 0 ? 1 : bi->count;
+    if (blk == host::Block::kVnic) elements = drv.features().num_vnic;
+    if (blk == host::Block::kRxq) elements = drv.features().num_rxq;
+    if (blk == host::Block::kTxq) elements = drv.features().num_txq;
+    for (unsigned e = 0; e < elements; ++e) {
+      const std::uint32_t base =
+          bi->count == 0 ? drv.base(blk, "register walk") : drv.element(blk, e, "register walk");
+      for (const R::RegisterInfo& ri : R::kRegisters) {
+        if (ri.block != index) continue;
+        const std::uint32_t v = drv.rd(base + ri.offset);
+        ++read;
+        if (!ri.plain) continue;
+        ++compared;
+        sb.register_read(base + ri.offset,
+                         name + (bi->count == 0 ? "" : "[" + std::to_string(e) + "]") + "." + ri.name,
+                         v, cycle());
+      }
+    }
+  }
+  return {read, compared};
 }
 
 void record_host(const ScenarioHost& h, CosimResult& r) {
@@ -590,6 +632,11 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
           sb->entry_counters(*kind == host::FlowTableKind::kExact, *hw, *c);
         }
       }
+      if (sb && s.run.register_walk && top.nic.error().empty() &&
+          top.nic.cycle() <= s.run.max_cycles) {
+        std::tie(r.registers_walked, r.registers_compared) =
+            register_walk(drv, *sb, [&] { return top.nic.cycle(); });
+      }
       record_host(h, r);
       if (opt.wire != nullptr) opt.wire->flush();
       vports.flush();
@@ -658,6 +705,10 @@ std::string CosimResult::summary() const {
   }
   if (scoreboard) {
     o << "\n  scoreboard: " << compared << " outputs compared, " << mismatches << " mismatches";
+    if (registers_walked != 0) {
+      o << "\n  registers: " << registers_walked << " read at the end, " << registers_compared
+        << " compared";
+    }
     for (std::size_t i = 0; i < first_mismatches.size() && i < 5; ++i)
       o << "\n    " << first_mismatches[i].to_string();
   }

@@ -637,6 +637,7 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
     s.run.drain_cycles = r.u64("drain_cycles", s.run.drain_cycles, 100, 1ull << 32);
     s.run.watchdog_cycles = r.u64("watchdog_cycles", s.run.watchdog_cycles, 1000, 1ull << 32);
     s.run.entry_counters = r.u64("entry_counters", s.run.entry_counters, 0, 1ull << 20);
+    s.run.register_walk = r.boolean("register_walk", s.run.register_walk);
     r.done();
   }
   {

@@ -13,6 +13,7 @@
 
 #include "nicsim/model/parse.hpp"
 #include "nicsim/model/pcap_io.hpp"
+#include "nicsim/regs/nic_regs.hpp"
 #include "nicsim/sim/cosim.hpp"
 #include "nicsim/sim/nic_system.hpp"
 #include "nicsim/sim/pcap_port.hpp"
@@ -83,6 +84,20 @@ TEST(Cosim, InstallOnMissW64) {
 TEST(Cosim, ActionsW64) {
   const CosimResult r = run(with_width(load_scenario(kScenarios + "/actions.yaml"), 64));
   expect_clean(r);
+}
+
+// run.register_walk: at the end the driver reads every register word of the map, every
+// element of the NIC's VNICs and queues, and the plain rw words equal the model's.
+TEST(Cosim, RegisterWalkReadsTheWholeMapW64) {
+  Scenario s = with_width(load_scenario(kScenarios + "/actions.yaml"), 64);
+  s.run.register_walk = true;
+  const CosimResult r = run(s);
+  expect_clean(r);
+  EXPECT_GT(r.registers_walked, regs::kRegisters.size()) << "the array blocks' elements";
+  EXPECT_GT(r.registers_compared, 100u);
+  EXPECT_LT(r.registers_compared, r.registers_walked) << "counters and status are read only";
+  Scenario off = with_width(load_scenario(kScenarios + "/actions.yaml"), 64);
+  EXPECT_FALSE(off.run.register_walk) << "off unless the scenario asks";
 }
 
 TEST(Cosim, ABadCaptureIsAnErrorNotACrash) {
@@ -534,6 +549,18 @@ TEST(Scoreboard, AWrongTransmitStatusIsAMismatch) {
   sb.tx_completion(1, 1, ovr, 12);
   EXPECT_EQ(sb.mismatch_count(), 1u);
   EXPECT_EQ(sb.compared(), 3u);
+}
+
+TEST(Scoreboard, ARegisterThatDoesNotReadBackIsAMismatch) {
+  Scoreboard sb(rtl_device_config(64));
+  sb.register_write(regs::nic::SCRATCH_ADDR, 0x1234'5678u, 5);
+  sb.register_read(regs::nic::SCRATCH_ADDR, "nic.SCRATCH", 0x1234'5678u, 6);
+  EXPECT_EQ(sb.mismatch_count(), 0u);
+  sb.register_read(regs::nic::SCRATCH_ADDR, "nic.SCRATCH", 0x1234'5679u, 7);
+  ASSERT_EQ(sb.mismatch_count(), 1u);
+  EXPECT_EQ(sb.mismatches()[0].where, "register nic.SCRATCH");
+  EXPECT_EQ(sb.mismatches()[0].rtl, "0x12345679");
+  EXPECT_EQ(sb.mismatches()[0].model, "0x12345678");
 }
 
 TEST(Scoreboard, PerEntryCountersAreCompared) {

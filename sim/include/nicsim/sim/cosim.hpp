@@ -100,6 +100,9 @@ struct CosimResult {
   bool ledger_balanced = false;
   bool scoreboard = false;    // a scoreboard ran
   std::uint64_t mismatches = 0, compared = 0;
+  /// Scenario run.register_walk: register words read at the end, and of them compared with the
+  /// model (the plain rw ones).
+  std::uint64_t registers_walked = 0, registers_compared = 0;
   std::vector<Mismatch> first_mismatches;
   std::map<std::string, LatencyFigures> latency;  // rtl engine with the scoreboard, per path
   std::vector<std::string> expectation_failures;  // the scenario's `expect` not met

@@ -119,6 +119,10 @@ struct ScenarioRun {
   /// rtl engine with the scoreboard: at the end, the per-entry counters of up to this many
   /// installed flows (oldest first) are read from the NIC and compared with the model's.
   std::uint64_t entry_counters = 64;
+  /// rtl engine with the scoreboard: at the end, every register word of the map (every
+  /// element of the NIC's queues and VNICs) is read from the NIC; the plain rw ones are
+  /// compared with the model's (Scoreboard::register_read).
+  bool register_walk = false;
 };
 
 struct ScenarioExpect {

@@ -116,6 +116,11 @@ class Scoreboard final : public NicObserver {
   /// The per-entry counters of an installed flow as the driver read them from the NIC at the
   /// end (exact-match handle or TCAM index): compared with the model's in finish().
   void entry_counters(bool em, std::uint32_t hw, const host::FlowCounters& c);
+  /// A register word the host read from the NIC at the end of the run (scenario
+  /// `run.register_walk`): `rtl` against the model's register file at the same address; a
+  /// mismatch names the register (`name`, e.g. "rxq[3].CQ_BASE_LO").
+  void register_read(std::uint32_t addr, const std::string& name, std::uint32_t rtl,
+                     std::uint64_t cycle);
 
   /// At the end of a run (the NIC quiet, everything polled): processes what is left, checks
   /// the ring drops and the counters against the RTL's (read by the driver).
