@@ -135,7 +135,10 @@ if [[ $report_only -eq 0 ]]; then
     mkdir -p "$d"
     for r in "${run_ids[@]}"; do
       s=0
-      NICSIM_MUTANT="$id" timeout -k 10 "$timeout_s" "$nicsim" regress "$suite_file" \
+      # SIGKILL to the whole process group: the regression and its `nicsim run` children (a run
+      # takes SIGTERM as "stop taking input and drain", which a mutant that keeps the NIC busy
+      # never finishes; timeout returns when the regression exits, before its -k would fire).
+      NICSIM_MUTANT="$id" timeout -s KILL "$timeout_s" "$nicsim" regress "$suite_file" \
         --only "$r" --out "$d/regress" --no-html --fst-window 0 -j 1 > "$d/last.log" 2>&1 || s=$?
       if [[ $s -ne 0 ]]; then
         if [[ $s -eq 124 || $s -eq 137 ]]; then
