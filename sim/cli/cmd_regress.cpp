@@ -4,6 +4,7 @@
 // junit.xml, summary.json and (scripts/regress-report.py) report.html. With --merge, the same
 // reports from the results of shards run elsewhere (scripts/slurm/). docs/regress.md.
 #include <fcntl.h>
+#include <signal.h>
 #include <fnmatch.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -81,7 +83,30 @@ std::string self_exe() {
   return ec ? std::string("/proc/self/exe") : p.string();
 }
 
-// Starts argv[0..] with stdout and stderr to log; returns the pid.
+// The children in flight (runs, generators), for the SIGINT/SIGTERM handler: a regression that
+// is stopped takes its runs with it (SIGKILL: a run would take SIGTERM as "stop taking input
+// and drain", which a NIC that never drains does not finish) instead of leaving them orphaned.
+constexpr std::size_t kMaxChildren = 1100;  // --jobs <= 1024, plus a generator
+volatile std::sig_atomic_t g_children[kMaxChildren] = {};
+
+extern "C" void on_regress_signal(int sig) {
+  for (std::size_t i = 0; i < kMaxChildren; ++i) {
+    if (g_children[i] > 0) kill(static_cast<pid_t>(g_children[i]), SIGKILL);
+  }
+  _exit(128 + sig);
+}
+
+void track(pid_t pid, bool on) {
+  for (std::size_t i = 0; i < kMaxChildren; ++i) {
+    if (on ? g_children[i] == 0 : g_children[i] == pid) {
+      g_children[i] = on ? pid : 0;
+      return;
+    }
+  }
+}
+
+// Starts argv[0..] with stdout and stderr to log; returns the pid (tracked until reaped:
+// forget()).
 pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
   std::vector<std::string> a = args;
   std::vector<char*> argv;
@@ -99,8 +124,11 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
     execv(self_exe().c_str(), argv.data());
     _exit(127);
   }
+  track(pid, true);
   return pid;
 }
+
+void forget(pid_t pid) { track(pid, false); }
 
 std::string read_text(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -241,6 +269,8 @@ class Regress {
     const std::string out = a_.out.empty() ? "regress-" + suite.name : a_.out;
     if (!a_.merge.empty()) return merge(suite, runs, out);
     fs::create_directories(out + "/runs");
+    std::signal(SIGINT, on_regress_signal);
+    std::signal(SIGTERM, on_regress_signal);
     make_generated(suite, out);
     for (auto& r : runs) {
       if (r.gen >= 0) r.capture = out + "/gen/" + r.capture_name;
@@ -286,6 +316,7 @@ class Regress {
       int st = 0;
       const pid_t pid = waitpid(-1, &st, 0);
       if (pid < 0) throw std::runtime_error("waitpid failed");
+      forget(pid);
       const auto it = active.find(pid);
       if (it == active.end()) continue;
       const auto [i, started] = it->second;
@@ -439,7 +470,9 @@ class Regress {
       const std::string log = out + "/gen/" + g.stem() + ".log";
       const pid_t pid = spawn(cmd, log);
       int st = 0;
-      if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+      const pid_t w = waitpid(pid, &st, 0);
+      forget(pid);
+      if (w < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         throw std::runtime_error(
             "generated traffic " + g.stem() + ": nicsim gen failed: " +
             failure_text(read_text(log), WIFEXITED(st) ? WEXITSTATUS(st) : -1));

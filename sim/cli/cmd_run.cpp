@@ -101,9 +101,14 @@ int rerun_with_window(const RunArgs& a, std::uint64_t first, std::uint64_t last,
   return WEXITSTATUS(status);
 }
 
-// Set by SIGINT / SIGTERM: the run stops taking input, drains and reports.
+// Set by SIGINT / SIGTERM: the run stops taking input, drains and reports. A second signal
+// ends the process at once (exit status 128 + signal): a NIC that never drains, or a user who
+// does not want to wait, must not be held.
 volatile std::sig_atomic_t g_stop = 0;
-extern "C" void on_stop_signal(int /*sig*/) { g_stop = 1; }
+extern "C" void on_stop_signal(int sig) {
+  if (g_stop != 0) _exit(128 + sig);
+  g_stop = 1;
+}
 
 // "1110" -> {1,1,1,0}; empty stays empty (always asserted).
 std::vector<bool> parse_pattern(const std::string& text, const char* what) {

@@ -11,7 +11,9 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 import unittest
 import xml.etree.ElementTree as ET
 
@@ -240,6 +242,62 @@ class Runs(unittest.TestCase):
         r = regress(f, "--out", out, "--no-html")
         self.assertEqual(r.returncode, 1)
         self.assertIn("1 to run, 3 passed before", r.stdout)
+
+
+def proc_state(pid):
+    """(parent pid, state letter) of a process, or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), fields[0]
+
+
+class Stop(unittest.TestCase):
+    def test_sigterm_takes_the_runs_with_it(self):
+        """A regression stopped with SIGTERM kills its runs and exits 128 + 15; no `nicsim run`
+        is left behind (a run alone takes SIGTERM as "drain, then report")."""
+        d = tmpdir("stop")
+        f = write(os.path.join(d, "suite.yaml"), """nicsim_suite: 1
+name: long
+description: one rtl run long enough to be stopped
+groups:
+  - generated:
+      - {name: long, count: 20000, flows: 8, sizes: 1518, seeds: [1]}
+    engines: [rtl]
+    widths: [512]
+""")
+        p = subprocess.Popen([NICSIM, "regress", f, "--out", os.path.join(d, "out"), "--no-html"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            child, deadline = None, time.time() + 120
+            while child is None and time.time() < deadline and p.poll() is None:
+                for pid in filter(str.isdigit, os.listdir("/proc")):
+                    st = proc_state(pid)
+                    try:
+                        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                            cmd = fh.read().split(b"\0")
+                    except OSError:
+                        continue
+                    if st and st[0] == p.pid and b"run" in cmd[1:2]:
+                        child = int(pid)
+                time.sleep(0.1)
+            self.assertIsNotNone(child, "no `nicsim run` child appeared")
+            time.sleep(1)
+            self.assertIsNone(p.poll(), "the run ended before it could be stopped")
+            p.send_signal(signal.SIGTERM)
+            self.assertEqual(p.wait(timeout=30), 128 + signal.SIGTERM)
+            for _ in range(100):  # gone, or a zombie nobody reaps yet: not running
+                st = proc_state(child)
+                if st is None or st[1] in "ZX":
+                    break
+                time.sleep(0.1)
+            else:
+                self.fail(f"the run {child} outlived the regression: {proc_state(child)}")
+        finally:
+            if p.poll() is None:
+                p.kill()
 
 
 class Merge(unittest.TestCase):
