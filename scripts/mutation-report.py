@@ -48,7 +48,10 @@ def parse_mutation(line: str) -> dict:
         else:
             i += 1
     mod = m.get("module", "")
-    m["module"] = mod.rsplit("\\", 1)[-1] if "\\" in mod else mod.lstrip("\\")
+    # \NAME, $paramod$HASH\NAME, or $paramod\NAME\P=V\Q=W (short parameter lists): NAME.
+    parts = [p for p in mod.split("\\") if p]
+    m["module"] = (parts[1] if mod.startswith("$paramod") and len(parts) > 1
+                   else parts[0] if parts else mod)
     # The most precise source location: the last -src with a line other than 0.
     src = ""
     for s in m["srcs"]:
