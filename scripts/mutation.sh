@@ -25,8 +25,8 @@
 #   --seed S: Yosys' sampling seed (default 1): the same seed and tree give the same mutants.
 #   --suite SUITE: the subset (a file, or a name in traces/suites/; default mutation).
 #   --timeout SEC: wall-clock bound of one mutant's run (default 300); over it: killed.
-#   --rerun-all: run every mutant again (otherwise a mutant with a result for the same netlist
-#     keeps it: an interrupted campaign resumes).
+#   --rerun-all: run every mutant again (otherwise a mutant with a result for the same nicsim
+#     binary, subset and --timeout keeps it: an interrupted campaign resumes).
 #   --report-only: build and run nothing; report the results there are.
 #   --keep LIST: modules kept as RTL in the netlist, without mutants (comma-separated leaves;
 #     default crc32_key,tcam,nic_regfile,rss_toeplitz,add_tree: their netlists are bit-level
@@ -125,7 +125,9 @@ if [[ $report_only -eq 0 ]]; then
   # --- 3 and 4. the runs ---------------------------------------------------------------------
   mapfile -t run_ids < <("$nicsim" regress "$suite_file" --list | awk '{ print $1 }')
   [[ ${#run_ids[@]} -gt 0 ]] || { echo "mutation.sh: $suite_file lists no runs" >&2; exit 1; }
-  binhash="$(sha256sum "$nicsim" | cut -c1-16)"
+  # A result is kept only for the same binary, subset (the suite file's text) and time bound.
+  binhash="$( { sha256sum < "$nicsim"; sha256sum < "$suite_file"; echo "timeout=$timeout_s"; } |
+              sha256sum | cut -c1-16)"
   run_mutant() {  # ID: runs until the first failure; writes mutants/ID/result
     local id="$1" d="$out/mutants/$1" r s msg
     if [[ $rerun_all -eq 0 && -f "$d/result" && "$(sed -n 1p "$d/result")" == "$binhash" ]]; then
