@@ -32,6 +32,13 @@ import subprocess
 import sys
 
 
+def has_rst(design: str, module: str) -> bool:
+    """Whether MODULE in the RTLIL file DESIGN has an input port `rst`."""
+    text = open(design, encoding="utf-8").read()
+    m = re.search(r"(?m)^module " + re.escape(module) + r"\n(.*?)^end\n", text, re.S)
+    return bool(m and re.search(r"(?m)^\s*wire .*\binput \d+ \\rst$", m.group(1)))
+
+
 def script_for(design: str, mutation: str, seq: int) -> str:
     toks = mutation.split()
     args, module = [], None
@@ -54,6 +61,10 @@ def script_for(design: str, mutation: str, seq: int) -> str:
         f"hierarchy -top {module}",
         "flatten",
         "opt_clean",
+        # Blocks kept as RTL (mutation-netlist.py --keep) are blackboxes here: each instance
+        # is removed, its outputs become inputs of the module (the same in gold and gate, as
+        # the miter joins inputs by name), its inputs outputs. Their function is left free.
+        f"expose -evert {module}/t:* {module}/t:$* %d",
         f"rename {module} gold",
         "copy gold gate",
         "mutate " + " ".join(args),
@@ -62,8 +73,9 @@ def script_for(design: str, mutation: str, seq: int) -> str:
         "memory_map",
         "opt_clean",
         # Reset in the first cycle (the NIC's reset is synchronous, active high), registers
-        # without one at zero in both.
-        f"sat -verify -seq {seq} -set-at 1 in_rst 1 -set-init-zero -prove trigger 0 "
+        # without one at zero in both; a module without `rst` (a RAM) starts from zero.
+        f"sat -verify -seq {seq} {'-set-at 1 in_rst 1 ' if has_rst(design, module) else ''}"
+        "-set-init-zero -prove trigger 0 "
         "-show-inputs -show trigger miter",
     ]) + "\n"
 
