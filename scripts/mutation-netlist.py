@@ -18,8 +18,13 @@ Two things keep that netlist from standing in for TOP as it is, fixed here:
   list of TOP's source is put back, and an elaboration-time check fails the build when the
   instantiating parameters differ from the ones the netlist was elaborated with.
 
-usage: mutation-netlist.py --top TOP --top-sv FILE [--param NAME=VALUE ...] --sample N
-                           [--seed S] --out DIR SOURCE...
+With --keep MODULE (repeatable), MODULE is a blackbox before `hierarchy` (its instances keep
+their parameters), no mutant is sampled in it, and its source is appended to the netlist as it
+is: for leaf blocks whose netlist Verilator evaluates bit by bit (docs/mutation.md). DIR/kept
+lists them.
+
+usage: mutation-netlist.py --top TOP --top-sv FILE [--param NAME=VALUE ...] [--keep MODULE ...]
+                           --sample N [--seed S] --out DIR SOURCE...
 Writes DIR/mutations.ys (line 1 `mutate -mode none`, then mutant ID on line ID+1, source
 paths relative to --rel), DIR/mutants.v, DIR/design.il (the design before the mutations, for
 scripts/mutation-equiv.py) and Yosys' logs; prints the number of modules that
@@ -119,10 +124,11 @@ def kept_sources(sources: list, keep: list) -> list:
     as a blackbox: a module it instantiates is not in the netlist as RTL would need it)."""
     files = []
     for name in keep:
-        found = [f for f in sources
-                 if re.search(r"^module\s+" + re.escape(name) + r"\b", open(f, encoding="utf-8").read(), re.M)]
+        decl = re.compile(r"^module\s+" + re.escape(name) + r"\b", re.M)
+        found = [f for f in sources if decl.search(open(f, encoding="utf-8").read())]
         if len(found) != 1:
-            raise SystemExit(f"mutation-netlist: --keep {name}: declared in {len(found)} sources, not 1")
+            raise SystemExit(f"mutation-netlist: --keep {name}: declared in {len(found)} "
+                             "sources, not 1")
         text = open(found[0], encoding="utf-8").read()
         others = set(re.findall(r"^module\s+(\w+)", text, re.M)) - set(keep)
         if others:
@@ -209,8 +215,9 @@ def main() -> int:
     with open(os.path.join(a.out, "mutants.v"), "w", encoding="utf-8") as f:
         # The kept sources set a time scale: the netlist's modules get the same (a simulator
         # refuses a design where some modules have one and others not).
-        scales = [m.group(0) for p in kept for m in
-                  [re.search(r"(?m)^`timescale\s+\S+\s*/\s*\S+", open(p, encoding="utf-8").read())] if m]
+        scale = re.compile(r"(?m)^`timescale\s+\S+\s*/\s*\S+")
+        scales = [m.group(0) for p in kept
+                  for m in [scale.search(open(p, encoding="utf-8").read())] if m]
         if scales:
             f.write(scales[0] + "\n")
         f.write(text)

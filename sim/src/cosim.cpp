@@ -262,8 +262,8 @@ void check_expectations(const Scenario& s, CosimResult& r) {
 // writes) are compared with the scoreboard's model. The others (counters, status, command
 // results, doorbells) are read for the register file's read path and not compared: the
 // model's values of those follow its own timing. Returns (read, compared).
-std::pair<std::uint64_t, std::uint64_t> register_walk(host::Driver& drv, Scoreboard& sb,
-                                                      const std::function<std::uint64_t()>& cycle) {
+std::pair<std::uint64_t, std::uint64_t> register_walk(
+    host::Driver& drv, Scoreboard& sb, const std::function<std::uint64_t()>& cycle) {
   namespace R = regs;
   std::uint64_t read = 0, compared = 0;
   for (unsigned b = 0; b < static_cast<unsigned>(host::Block::kCount); ++b) {
@@ -286,9 +286,8 @@ std::pair<std::uint64_t, std::uint64_t> register_walk(host::Driver& drv, Scorebo
         ++read;
         if (!ri.plain) continue;
         ++compared;
-        sb.register_read(base + ri.offset,
-                         name + (bi->count == 0 ? "" : "[" + std::to_string(e) + "]") + "." + ri.name,
-                         v, cycle());
+        const std::string elem = bi->count == 0 ? "" : "[" + std::to_string(e) + "]";
+        sb.register_read(base + ri.offset, name + elem + "." + ri.name, v, cycle());
       }
     }
   }
