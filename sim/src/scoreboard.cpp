@@ -309,6 +309,7 @@ void Scoreboard::expect_delivery(const model::Delivery& d, const Pending& p) {
   e.index = p.index;
   e.bytes.assign(d.bytes.begin(), d.bytes.end());
   if (d.dest == model::DestType::kWire) {
+    wire_bytes_ += e.bytes.size();
     wire_.push_back(std::move(e));
     return;
   }
@@ -528,6 +529,9 @@ void Scoreboard::finish(const host::Stats& rtl, std::uint64_t cycle) {
   counter("tcam_hits", rtl.tcam_hits, m.tcam_hits);
   counter("misses", rtl.misses, m.misses);
   counter("out_wire", rtl.out_wire, m.out_wire);
+  // The NIC's byte counter of the wire (OUT_WIRE_BYTES: the beats' tkeep counted) against the
+  // frames the model sent there, which are compared byte for byte as they come out.
+  counter("out_wire_bytes", rtl.out_wire_bytes, wire_bytes_);
   counter("drop_parse_error", rtl.drop_parse_error, m.drop(model::DropReason::kParseError));
   counter("drop_flow", rtl.drop_flow, m.drop(model::DropReason::kFlowDrop));
   counter("drop_meter", rtl.drop_meter, m.drop(model::DropReason::kMeter));

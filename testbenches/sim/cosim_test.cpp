@@ -563,6 +563,15 @@ TEST(Scoreboard, ARegisterThatDoesNotReadBackIsAMismatch) {
   EXPECT_EQ(sb.mismatches()[0].model, "0x12345678");
 }
 
+TEST(Scoreboard, TheWireByteCounterIsCompared) {
+  Scoreboard sb(rtl_device_config(64));
+  host::Stats rtl;
+  rtl.out_wire_bytes = 64;  // no frame went to the wire
+  sb.finish(rtl, 100);
+  ASSERT_EQ(sb.mismatch_count(), 1u);
+  EXPECT_EQ(sb.mismatches()[0].where, "counter out_wire_bytes");
+}
+
 TEST(Scoreboard, PerEntryCountersAreCompared) {
   Scoreboard sb(rtl_device_config(64));
   host::FlowCounters c;

@@ -24,8 +24,8 @@
 //     mirror_drop);
 //   - every transmit completion the driver reaped: its status against the model's for the same
 //     descriptor, owner and frame under the same registers (NicDevice::tx_status);
-//   - at the end, the pipeline's counters (frames and bytes in, lookups, deliveries to the
-//     wire, drops by reason of the pipeline).
+//   - at the end, the pipeline's counters (frames in, lookups, deliveries to the wire in
+//     frames and bytes, drops by reason of the pipeline).
 // The first mismatch is reported with the input frame's index (ingress order), the port or
 // queue, the field or byte offset, both values and the cycle.
 #pragma once
@@ -185,6 +185,7 @@ class Scoreboard final : public NicObserver {
   std::uint64_t mirror_expected_ = 0;
   std::vector<Mismatch> mismatches_;
   std::uint64_t mismatch_count_ = 0, frames_ = 0, compared_ = 0;
+  std::uint64_t wire_bytes_ = 0;  // bytes of the frames the model sent to the wire
   std::function<void(const FrameRecord&)> log_;
   std::vector<std::tuple<bool, std::uint32_t, host::FlowCounters>> entries_;
   std::map<std::uint64_t, FrameRecord> open_;  // frames whose output is still to come
