@@ -4,8 +4,8 @@
 // junit.xml, summary.json and (scripts/regress-report.py) report.html. With --merge, the same
 // reports from the results of shards run elsewhere (scripts/slurm/). docs/regress.md.
 #include <fcntl.h>
-#include <signal.h>
 #include <fnmatch.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <sys/wait.h>

@@ -273,10 +273,7 @@ std::pair<std::uint64_t, std::uint64_t> register_walk(
                                  [&](const R::BlockInfo& x) { return name == x.name; });
     if (bi == R::kBlocks.end() || !drv.has(blk)) continue;
     const unsigned index = static_cast<unsigned>(bi - R::kBlocks.begin());
-    unsigned elements = bi->count == 0 ? 1 : bi->count;
-    if (blk == host::Block::kVnic) elements = drv.features().num_vnic;
-    if (blk == host::Block::kRxq) elements = drv.features().num_rxq;
-    if (blk == host::Block::kTxq) elements = drv.features().num_txq;
+    const unsigned elements = bi->count == 0 ? 1 : drv.elements(blk);
     for (unsigned e = 0; e < elements; ++e) {
       const std::uint32_t base =
           bi->count == 0 ? drv.base(blk, "register walk") : drv.element(blk, e, "register walk");

@@ -2,7 +2,6 @@
 #include "nicsim/sim/scoreboard.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <sstream>
 
 #include "nicsim/model/flow_key.hpp"
@@ -453,12 +452,7 @@ void Scoreboard::entry_counters(bool em, std::uint32_t hw, const host::FlowCount
 void Scoreboard::register_read(std::uint32_t addr, const std::string& name, std::uint32_t rtl,
                                std::uint64_t cycle) {
   const std::uint32_t model = dev_->read32(addr);
-  if (rtl != model) {
-    char hex[2][16];
-    std::snprintf(hex[0], sizeof hex[0], "0x%08X", rtl);
-    std::snprintf(hex[1], sizeof hex[1], "0x%08X", model);
-    mismatch({kNoFrame, "register " + name, "value", hex[0], hex[1], cycle});
-  }
+  if (rtl != model) mismatch({kNoFrame, "register " + name, "value", hex(rtl), hex(model), cycle});
 }
 
 const model::PipelineCounters& Scoreboard::model_counters() {

@@ -245,13 +245,17 @@ std::uint32_t Driver::base(Block b, const char* feature) const {
   return i.base;
 }
 
+unsigned Driver::elements(Block b) const {
+  if (b == Block::kRxq) return features_.num_rxq;
+  if (b == Block::kTxq) return features_.num_txq;
+  if (b == Block::kVnic) return features_.num_vnic;
+  return geometry(b).count;
+}
+
 std::uint32_t Driver::element(Block b, unsigned i, const char* feature) const {
   const std::uint32_t bb = base(b, feature);
   const ArrayGeom g = geometry(b);
-  unsigned limit = g.count;
-  if (b == Block::kRxq) limit = features_.num_rxq;
-  if (b == Block::kTxq) limit = features_.num_txq;
-  if (b == Block::kVnic) limit = features_.num_vnic;
+  const unsigned limit = elements(b);
   if (i >= limit) {
     throw DriverError(DriverErrc::kBadArgument, std::string(feature) + ": " + to_string(b) +
                                                     " index " + std::to_string(i) + " of " +

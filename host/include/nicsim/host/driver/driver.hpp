@@ -155,7 +155,10 @@ class Driver {
   // --- register access for the driver's own classes --------------------------------------
   /// Base address of a present block; DriverError(kMissingBlock) naming `feature` otherwise.
   [[nodiscard]] std::uint32_t base(Block b, const char* feature) const;
-  /// Address of element `i` of an array block (queues, VNICs), range-checked.
+  /// Elements of an array block the NIC has (its VNICs and queues as CAPS0 counts them; the
+  /// map's count otherwise); 0 for a block that is no array.
+  [[nodiscard]] unsigned elements(Block b) const;
+  /// Address of element `i` of an array block (queues, VNICs), range-checked against elements().
   [[nodiscard]] std::uint32_t element(Block b, unsigned i, const char* feature) const;
   [[nodiscard]] std::uint32_t rd(std::uint32_t addr) { return dev_->read32(addr); }
   void wr(std::uint32_t addr, std::uint32_t v) { dev_->write32(addr, v); }
