@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -45,6 +46,7 @@ struct RunArgs {
   std::vector<std::string> vnic_taps;  // VPORT=IFNAME
   double duration = 0;                 // wall-clock seconds (0: until the traffic ends)
   std::uint64_t fst_window = 0;        // FST of this many cycles around the first mismatch
+  std::optional<std::uint64_t> inject_mismatch;  // self-test: this frame's output mismatches
   std::string fst_cycles;              // FIRST:LAST, the cycles the FST covers (the re-run's)
   std::string coverage;                // Verilator coverage data of the run (a coverage build)
 };
@@ -81,6 +83,7 @@ int rerun_with_window(const RunArgs& a, std::uint64_t first, std::uint64_t last,
   opt("--valid-pattern", a.valid_pattern);
   opt("--ready-pattern", a.ready_pattern);
   if (a.watchdog != 0) opt("--watchdog", std::to_string(a.watchdog));
+  if (a.inject_mismatch) opt("--inject-mismatch", std::to_string(*a.inject_mismatch));
   std::vector<char*> argv;
   for (auto& s : args) argv.push_back(s.data());
   argv.push_back(nullptr);
@@ -239,6 +242,10 @@ int do_run(const RunArgs& a) {
   opt.coverage_path = a.coverage;
 
   opt.log_path = a.log;
+  if (a.inject_mismatch && (opt.engine != sim::CosimOptions::Engine::kRtl || !opt.scoreboard)) {
+    throw std::invalid_argument("--inject-mismatch: the scoreboard of the rtl engine is what it tests");
+  }
+  opt.inject_mismatch = a.inject_mismatch;
   opt.valid_pattern = parse_pattern(a.valid_pattern, "--valid-pattern");
   opt.ready_pattern = parse_pattern(a.ready_pattern, "--ready-pattern");
   std::unique_ptr<sim::WirePort> port;
@@ -458,6 +465,10 @@ Runner add_run_command(CLI::App& app) {
                   "one JSON line per input frame: parse summary, lookup, action, destination, "
                   "the cycles of ingress, lookups and output (rtl engine, scoreboard on)");
   sub->add_flag("--no-scoreboard", args->no_scoreboard, "run the RTL without the golden model");
+  sub->add_option("--inject-mismatch", args->inject_mismatch,
+                  "self-test of the checker: the golden model's expected output of input frame "
+                  "N (ingress order, from 0) is changed, so the run reports that frame's output "
+                  "as a mismatch and exits 1 (with --fst-window, writes its FST)");
   sub->add_flag("--progress", args->progress, "progress line on stderr even when not a terminal");
   sub->add_option("--wire-tap", args->wire_tap,
                   "the wire is a Linux TAP interface (created if missing; docs/wire-ports.md)");

@@ -489,6 +489,8 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
   std::unique_ptr<Scoreboard> sb;
   double traffic_start_s = 0, last_rx_s = 0;
   std::optional<std::ofstream> log;
+  if (opt.inject_mismatch && !opt.scoreboard)
+    throw std::invalid_argument("a mismatch is injected into the scoreboard: it needs it on");
   if (!opt.log_path.empty()) {
     if (!opt.scoreboard) throw std::invalid_argument("the frame log comes from the scoreboard: --log needs it on");
     log.emplace(opt.log_path);
@@ -506,6 +508,7 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
       if (opt.scoreboard) {
         sb = std::make_unique<Scoreboard>(rtl_device_config(s.nic.data_width));
         if (log) sb->set_frame_log([&](const FrameRecord& f) { write_record(*log, f); });
+        if (opt.inject_mismatch) sb->inject_mismatch(*opt.inject_mismatch);
         top.nic.set_observer(sb.get());
         r.scoreboard = true;
       }

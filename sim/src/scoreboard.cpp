@@ -307,6 +307,7 @@ void Scoreboard::expect_delivery(const model::Delivery& d, const Pending& p) {
   Expect e;
   e.index = p.index;
   e.bytes.assign(d.bytes.begin(), d.bytes.end());
+  if (inject_ && *inject_ == p.index && !e.bytes.empty()) e.bytes.back() ^= 0xFF;
   if (d.dest == model::DestType::kWire) {
     wire_bytes_ += e.bytes.size();
     wire_.push_back(std::move(e));

@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -340,6 +342,54 @@ TEST(Run, WaveformWindowAndFrameLog) {
   const Result none = nicsim(base + "--fst-window 500 --out " + (dir / "o").string(), dir);
   ASSERT_EQ(none.status, 0) << none.err;
   EXPECT_FALSE(fs::exists(dir / "o" / "mismatch.fst"));
+}
+
+// The big-endian u64 at `off` of an FST file's header block (tag 0: +9 start time, +17 end).
+std::uint64_t fst_header_u64(const std::string& fst, std::size_t off) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8; ++i) v = v << 8 | static_cast<std::uint8_t>(fst.at(off + i));
+  return v;
+}
+
+// A mismatch (injected into the scoreboard's expectation of frame 4, a ping hairpinned to the
+// wire) fails the run, names the frame, and --fst-window re-runs the simulation with the FST
+// limited to the window around the mismatch's cycle.
+TEST(Run, FstWindowAroundTheFirstMismatch) {
+  const fs::path dir = tmpdir();
+  const std::string base = "run --wire-in " + trace("zeek__5-pings.pcap") + " --data-width 64 ";
+  const Result r =
+      nicsim(base + "--inject-mismatch 4 --fst-window 400 --out " + (dir / "o").string(), dir);
+  ASSERT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find("wire, input frame 4: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 mismatches"), std::string::npos) << r.err;
+  // "FST of cycles A..B around the first mismatch (cycle C): FILE"
+  const std::regex line(R"(FST of cycles (\d+)\.\.(\d+) around the first mismatch \(cycle (\d+)\): (\S+))");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.err, m, line)) << r.err;
+  const std::uint64_t a = std::stoull(m[1]), b = std::stoull(m[2]), c = std::stoull(m[3]);
+  EXPECT_EQ(b - a, 400u);
+  EXPECT_LE(a, c);
+  EXPECT_LE(c, b);
+  EXPECT_GT(c, 1000u) << "the pings enter after the driver's set-up";
+  EXPECT_EQ(fs::path(m[4].str()), dir / "o" / "mismatch.fst");
+  const std::string fst = slurp(dir / "o" / "mismatch.fst");
+  ASSERT_GT(fst.size(), 100u);
+  ASSERT_EQ(fst[0], 0) << "FST header block";
+  // The dump's time is two steps per cycle (nic_rtl_model.hpp): the file covers the window.
+  const std::uint64_t t0 = fst_header_u64(fst, 9), t1 = fst_header_u64(fst, 17);
+  EXPECT_GE(t0, 2 * a);
+  EXPECT_LE(t1, 2 * b + 1);
+  EXPECT_GE(t1, 2 * c) << "the window reaches the mismatch";
+  // Without the injection the same run passes: the mismatch is the injected one.
+  const Result ok = nicsim(base + "--fst-window 400", dir);
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  // The injection needs the scoreboard of the rtl engine.
+  for (const std::string& bad : {std::string("--inject-mismatch 1 --no-scoreboard"),
+                                 std::string("--inject-mismatch 1 --engine model")}) {
+    const Result e = nicsim(base + bad, dir);
+    EXPECT_EQ(e.status, 1) << bad;
+    EXPECT_NE(e.err.find("--inject-mismatch"), std::string::npos) << bad << ": " << e.err;
+  }
 }
 
 TEST(Run, BadPortOptionsAreRejected) {

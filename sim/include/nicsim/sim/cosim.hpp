@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ struct CosimOptions {
                                 // its end (a build with coverage only: docs/coverage.md)
   std::string log_path;         // rtl engine with the scoreboard: one JSON line per input frame
                                 // (FrameRecord: parse, lookup, action, destination, cycles)
+  /// rtl engine with the scoreboard: a self-test of the checker; the expected output of this
+  /// input frame is changed, so its output is a mismatch (Scoreboard::inject_mismatch).
+  std::optional<std::uint64_t> inject_mismatch;
   /// The wire port (pcap, DPDK; not owned): when set, the wire input comes from it instead of
   /// the scenario's wire sources, and the NIC's wire output goes to it.
   WirePort* wire = nullptr;

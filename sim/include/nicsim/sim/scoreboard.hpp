@@ -113,6 +113,12 @@ class Scoreboard final : public NicObserver {
   /// On by default; set before the first frame.
   void set_receive_checked(bool on) { receive_checked_ = on; }
 
+  /// A self-test of the checker (`nicsim run --inject-mismatch`): the expected output of input
+  /// frame `index` (ingress order) is changed (its last byte inverted) before it is compared,
+  /// so that frame's output is reported as a mismatch wherever it goes (nothing happens if the
+  /// frame has no output). Set before the first frame.
+  void inject_mismatch(std::uint64_t index) { inject_ = index; }
+
   /// The per-entry counters of an installed flow as the driver read them from the NIC at the
   /// end (exact-match handle or TCAM index): compared with the model's in finish().
   void entry_counters(bool em, std::uint32_t hw, const host::FlowCounters& c);
@@ -176,6 +182,7 @@ class Scoreboard final : public NicObserver {
   model::HostMemory mem_;
   std::unique_ptr<model::NicDevice> dev_;
   bool receive_checked_ = true;
+  std::optional<std::uint64_t> inject_;  // inject_mismatch()
   std::deque<Pending> pending_;
   std::deque<std::uint64_t> em_lookups_, tcam_lookups_;
   std::deque<TableCmd> cmds_;
