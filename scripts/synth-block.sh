@@ -15,6 +15,8 @@
 #          rtl/ (the board top of fpga/, scripts/fpga-elab.sh)
 #        SYNTH_BLACKBOX="MODULE ..." keeps these modules as black-box cells (their ports
 #          only): a top around a block synthesized on its own (nic_top in the board top)
+#        SYNTH_HIER=1 synthesizes without -flatten and prints Yosys' resource count per module
+#          (where the LUTs go) instead of the report (no depth: paths cross the modules)
 #
 # Flow: `read_verilog -defer -sv -DNICSIM_XILINX_URAM` of the files of rtl/sources.f in order
 # (packages first; the generated ones freshly generated from rtl/regs.yaml; the define makes
@@ -98,6 +100,8 @@ mkdir -p "$out"
 
 defer="-defer"
 [[ -n "${SYNTH_BLACKBOX:-}" ]] && defer=""
+flatten="-flatten"
+[[ -n "${SYNTH_HIER:-}" ]] && flatten=""
 status=0
 for w in "$tag"; do
   log="$out/synth_$w.log"
@@ -106,7 +110,7 @@ for w in "$tag"; do
       read_verilog $defer -sv -DNICSIM_XILINX_URAM ${sources[*]}
       ${SYNTH_BLACKBOX:+blackbox $SYNTH_BLACKBOX}
       hierarchy -top $top$chparams
-      synth_xilinx -family xcup -top $top -flatten -noiopad -noclkbuf
+      synth_xilinx -family xcup -top $top $flatten -noiopad -noclkbuf
       tee -o $out/stat_$w.txt stat
       write_json $json" > /dev/null 2>&1; then
     echo "synth-block.sh: Yosys failed for $w$keep_hint" >&2
@@ -125,6 +129,13 @@ for w in "$tag"; do
     status=1
   fi
 
+  if [[ -n "${SYNTH_HIER:-}" ]]; then
+    # Per module: its name, then its cells by type (each instance counted in its parent's
+    # "cells" once more as one cell; the flat total is the top's "design hierarchy" section).
+    grep -E "^=== |^ +Number of cells|^ +(LUT[1-6]|MUXF[789]|CARRY[48]|FD[A-Z]+|RAM[0-9A-Z]+|SRL[0-9A-Z]+) +[0-9]+$" \
+      "$out/stat_$w.txt"
+    continue
+  fi
   if ! python3 "$ROOT/scripts/synth-report.py" "$json" "$label" "$top" ${SYNTH_PATH:+--path} \
       ${SYNTH_MAX_LUT_LEVELS:+--max-lut-levels="$SYNTH_MAX_LUT_LEVELS"}
   then
