@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "nicsim/model/checksum.hpp"
+#include "nicsim/model/fast_parse.hpp"
 #include "nicsim/model/hash.hpp"
 #include "nicsim/model/headers.hpp"
 
@@ -166,8 +167,10 @@ const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_
   // Most frames are read whole further on (copied, checksummed): request all their cache lines
   // now, so that they arrive while the headers are parsed and the tables looked up.
   for (std::size_t off = 64; off < len; off += 64) __builtin_prefetch(frame.data() + off);
-  parser_.parse(frame, pr_);
-  if (parse_failed(pr_, cfg_.parse_window)) {
+  // The common frames take the fast parse (same result as the reference parser, and known
+  // not to fail); the others, and every frame with an error, the reference parser.
+  if (!fast_parse(frame, parser_.config(), cfg_.parse_window, pr_) &&
+      (parser_.parse(frame, pr_), parse_failed(pr_, cfg_.parse_window))) {
     if (cfg_.parse_err_to_exception) {
       to_exception(res_.primary, frame, ExcReason::kParseError, true);
       ++counters_.out_exception;
@@ -263,7 +266,7 @@ void Pipeline::execute(const ActionRecord& a, ByteSpan frame, std::uint8_t src_v
       // moved, or when the UDP destination port was rewritten (it decides VXLAN / Geneve).
       const ParseResult* opr = &pr_;
       if (xpose_.layout_changed() || (a.flags & ActionRecord::kSetDport) != 0) {
-        parser_.parse(out, out_pr_);
+        if (!fast_parse(out, parser_.config(), 0xFFFFFFFFu, out_pr_)) parser_.parse(out, out_pr_);
         opr = &out_pr_;
       }
       const Level& lv = opr->levels[0];
