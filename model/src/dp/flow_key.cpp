@@ -11,9 +11,15 @@ namespace nicsim::model {
 void build_flow_key(ByteSpan frame, const ParseResult& pr, std::uint8_t src_vport, FlowKey& key,
                     std::uint32_t window) noexcept {
   namespace K = fmt::flow_key;
+  // The fields are gathered first and written once, byte by byte at their fixed offsets
+  // (rtl/formats.yaml flow_key: VPORT 0, TYPES 1, TUN_ID 2..4, PROTO 5, SPORT 6..7, DPORT 8..9,
+  // SRC 10..25, DST 26..41; checked below).
+  static_assert(K::VPORT.offset == 0 && K::TYPES.offset == 1 && K::TUN_ID.offset == 2 &&
+                K::TUN_ID.size == 3 && K::PROTO.offset == 5 && K::SPORT.offset == 6 &&
+                K::DPORT.offset == 8 && K::SRC.offset == 10 && K::DST.offset == 26 &&
+                kKeyBytes == 42);
   std::uint8_t* k = key.data();
   key.fill(0);
-  K::VPORT.store(k, src_vport);
   const std::size_t li = key_level(pr);
   const Level& lv = pr.levels[li];
   fmt::TunType tun = fmt::TunType::kNone;
@@ -28,12 +34,13 @@ void build_flow_key(ByteSpan frame, const ParseResult& pr, std::uint8_t src_vpor
   }
   fmt::L3Type l3 = fmt::L3Type::kNone;
   if (lv.has_ip) l3 = lv.ip.version == 4 ? fmt::L3Type::kIpv4 : fmt::L3Type::kIpv6;
-  K::L3.store(k, static_cast<std::uint64_t>(l3));
-  K::TUN.store(k, static_cast<std::uint64_t>(tun));
-  K::TUN_ID.store(k, tun_id);
+  k[0] = src_vport;
+  k[1] = static_cast<std::uint8_t>(
+      K::TUN.with(K::L3.with(0, static_cast<std::uint64_t>(l3)), static_cast<std::uint64_t>(tun)));
+  store_be24(k + 2, tun_id);
   if (lv.has_ip) {
     const IpInfo& ip = lv.ip;
-    K::PROTO.store(k, ip.proto);
+    k[5] = ip.proto;
     if (ip.version == 4) {  // IPv4 addresses in the last 4 bytes of each address field
       std::memcpy(k + K::SRC.offset + 12, &frame[ip.offset + 12], 4);
       std::memcpy(k + K::DST.offset + 12, &frame[ip.offset + 16], 4);
@@ -44,10 +51,11 @@ void build_flow_key(ByteSpan frame, const ParseResult& pr, std::uint8_t src_vpor
     if (!ip.frag && lv.has_l4) {
       const L4Info& l4 = lv.l4;
       if (l4.kind == Layer::kTcp || l4.kind == Layer::kUdp) {
-        K::SPORT.store(k, l4.sport);
-        K::DPORT.store(k, l4.dport);
+        store_be16(k + 6, l4.sport);
+        store_be16(k + 8, l4.dport);
       } else {  // ICMP, ICMPv6: type * 256 + code, echo identifier
-        K::SPORT.store(k, std::uint32_t{l4.icmp_type} << 8 | l4.icmp_code);
+        k[6] = l4.icmp_type;
+        k[7] = l4.icmp_code;
         const bool echo = l4.kind == Layer::kIcmp
                               ? (l4.icmp_type == 8 || l4.icmp_type == 0)
                               : (l4.icmp_type == 128 || l4.icmp_type == 129);
@@ -58,7 +66,7 @@ void build_flow_key(ByteSpan frame, const ParseResult& pr, std::uint8_t src_vpor
       }
     }
   } else if (lv.has_eth) {
-    K::DPORT.store(k, lv.eth.type);
+    store_be16(k + 8, lv.eth.type);
   }
 }
 

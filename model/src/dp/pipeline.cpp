@@ -180,7 +180,8 @@ const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_
     return res_;
   }
   build_flow_key(frame, pr_, src_vport, key_, cfg_.parse_window);
-  const std::uint32_t h1 = crc32c(key_);
+  static_assert(kKeyBytes == 42);
+  const std::uint32_t h1 = crc32c_42(key_.data());
   res_.primary.h1 = h1;
   const std::uint32_t handle = em_.find_h1(key_, h1);
   if (handle != kNoHandle) {
