@@ -142,11 +142,45 @@ void Pipeline::to_exception(Delivery& d, ByteSpan frame, ExcReason reason,
   d.port = kHostVport;
   d.reason = reason;
   d.bytes = as_received(frame);
-  completion_status(d.bytes, pr_.levels[0], parse_err, d);
+  completion_status(d.bytes, ahead_[cur_].pr.levels[0], parse_err, d);
+}
+
+void Pipeline::prepare(ByteSpan frame, std::uint8_t src_vport, Ahead& a) noexcept {
+  a.gen = parse_gen_;
+  if (frame.size() > cfg_.max_frame) {  // spec 2.2: never stored whole, dropped whatever the policy
+    a.pr = ParseResult{};
+    a.state = Ahead::kTooLong;
+    return;
+  }
+  // Most frames are read whole further on (copied, checksummed): request all their cache lines
+  // now, so that they arrive while the headers are parsed and the tables looked up.
+  for (std::size_t off = 64; off < frame.size(); off += 64) __builtin_prefetch(frame.data() + off);
+  // The common frames take the fast parse (same result as the reference parser, and known
+  // not to fail); the others, and every frame with an error, the reference parser.
+  if (!fast_parse(frame, parser_.config(), cfg_.parse_window, a.pr) &&
+      (parser_.parse(frame, a.pr), parse_failed(a.pr, cfg_.parse_window))) {
+    a.state = Ahead::kParseFailed;
+    return;
+  }
+  a.state = Ahead::kOk;
+  build_flow_key(frame, a.pr, src_vport, a.key, cfg_.parse_window);
+  static_assert(kKeyBytes == 42);
+  a.h1 = crc32c_42(a.key.data());
+  em_.prefetch(a.h1);
 }
 
 const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_t src_vport,
                                 std::uint64_t cycle) {
+  Ahead& a = ahead_[kAhead];
+  prepare(frame, src_vport, a);
+  return finish(frame, src_vport, cycle, a);
+}
+
+const Result& Pipeline::finish(ByteSpan frame, std::uint8_t src_vport, std::uint64_t cycle,
+                               Ahead& ahead) noexcept {
+  // The parser's configuration changed since the frame was prepared (a burst's callback).
+  if (ahead.gen != parse_gen_) prepare(frame, src_vport, ahead);
+  cur_ = static_cast<std::size_t>(&ahead - ahead_.data());
   res_.primary = Delivery{};
   res_.has_mirror = false;
   res_.drop = DropReason::kNone;
@@ -159,18 +193,11 @@ const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_
     ++counters_.tx_frames;
     counters_.tx_bytes += len;
   }
-  if (len > cfg_.max_frame) {  // spec 2.2: never stored whole, dropped whatever the policy
-    pr_ = ParseResult{};
+  if (ahead.state == Ahead::kTooLong) {
     drop(DropReason::kParseError);
     return res_;
   }
-  // Most frames are read whole further on (copied, checksummed): request all their cache lines
-  // now, so that they arrive while the headers are parsed and the tables looked up.
-  for (std::size_t off = 64; off < len; off += 64) __builtin_prefetch(frame.data() + off);
-  // The common frames take the fast parse (same result as the reference parser, and known
-  // not to fail); the others, and every frame with an error, the reference parser.
-  if (!fast_parse(frame, parser_.config(), cfg_.parse_window, pr_) &&
-      (parser_.parse(frame, pr_), parse_failed(pr_, cfg_.parse_window))) {
+  if (ahead.state == Ahead::kParseFailed) {
     if (cfg_.parse_err_to_exception) {
       to_exception(res_.primary, frame, ExcReason::kParseError, true);
       ++counters_.out_exception;
@@ -179,18 +206,17 @@ const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_
     }
     return res_;
   }
-  build_flow_key(frame, pr_, src_vport, key_, cfg_.parse_window);
-  static_assert(kKeyBytes == 42);
-  const std::uint32_t h1 = crc32c_42(key_.data());
+  const FlowKey& key = ahead.key;
+  const std::uint32_t h1 = ahead.h1;
   res_.primary.h1 = h1;
-  const std::uint32_t handle = em_.find_h1(key_, h1);
+  const std::uint32_t handle = em_.find_h1(key, h1);
   if (handle != kNoHandle) {
     em_.hit(handle, len, cycle);
     ++counters_.em_hits;
     execute(em_.action(handle), frame, src_vport, cycle);
     return res_;
   }
-  build_tcam_key(key_, pr_, tkey_);
+  build_tcam_key(key, ahead.pr, tkey_);
   const std::uint16_t ti = tcam_.lookup(tkey_);
   if (ti != kNoTcamIndex) {
     tcam_.hit(ti, len);
@@ -208,6 +234,7 @@ const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_
 void Pipeline::execute(const ActionRecord& a, ByteSpan frame, std::uint8_t src_vport,
                        std::uint64_t cycle) noexcept {
   Delivery& d = res_.primary;
+  const ParseResult& pr_ = ahead_[cur_].pr;
   if (action_problem(a, pr_, cfg_, encap_) != nullptr) return drop(DropReason::kBadAction);
   // 0. the outer source check: a frame from another underlay source goes to the host as it is
   if (a.check_osrc() && !outer_source_is(frame, pr_, a.sip)) {
