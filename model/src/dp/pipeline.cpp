@@ -122,6 +122,7 @@ Pipeline::Pipeline(const PipelineConfig& cfg)
       rx_copy_(std::max<std::size_t>(cfg.wire_max_frame, 16384)) {}
 
 ByteSpan Pipeline::as_received(ByteSpan frame) noexcept {
+  if (borrow_input_) return frame;  // process_burst: the input outlives the result
   if (!rx_copied_) {
     if (rx_copy_.size() < frame.size()) rx_copy_.resize(frame.size());
     std::memcpy(rx_copy_.data(), frame.data(), frame.size());

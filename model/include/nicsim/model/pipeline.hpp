@@ -166,14 +166,23 @@ class Pipeline {
   /// on_result returns). Same results, counters and table updates as the calls one by one; the
   /// parse, flow key and h1 of the next kAhead frames are computed early and their EM entries
   /// prefetched, which hides the table's memory latency. The frames' bytes must not change during
-  /// the call; on_result must not call process() or process_burst() (it may change tables and
-  /// registers: a change of the tunnel ports makes the frames ahead parse again).
+  /// the call (on_result must not write them): a frame delivered as received is not copied, its
+  /// Delivery::bytes point into frames[i] itself. on_result must not call process() or
+  /// process_burst() (it may change tables and registers: a change of the tunnel ports makes the
+  /// frames ahead parse again).
   template <class OnResult>
   void process_burst(std::span<const std::span<const std::uint8_t>> frames,
                      std::span<const std::uint64_t> cycles, std::uint8_t src_vport,
                      OnResult&& on_result) {
     const std::size_t n = frames.size();
     for (std::size_t i = 0; i < n && i < kAhead; ++i) prepare(frames[i], src_vport, ahead_[i]);
+    struct Borrow {  // no copy of frames delivered as received, until the burst returns or throws
+      bool& b;
+      explicit Borrow(bool& flag) : b(flag) { b = true; }
+      ~Borrow() { b = false; }
+      Borrow(const Borrow&) = delete;
+      Borrow& operator=(const Borrow&) = delete;
+    } borrow(borrow_input_);
     for (std::size_t i = 0; i < n; ++i) {
       Ahead& a = ahead_[i % kAhead];
       on_result(i, finish(frames[i], src_vport, cycles[i], a));
@@ -235,6 +244,7 @@ class Pipeline {
   Transposer xpose_;
   std::vector<std::uint8_t> rx_copy_;
   bool rx_copied_ = false;
+  bool borrow_input_ = false;  // in process_burst: as_received() is the input frame itself
   // ahead_[0 .. kAhead): process_burst's frames ahead; ahead_[kAhead]: process()'s frame.
   std::array<Ahead, kAhead + 1> ahead_{};
   std::size_t cur_ = kAhead;            // ahead_ index of the frame being finished (last_parse())
