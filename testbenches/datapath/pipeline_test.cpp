@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "dp_test_util.hpp"
+#include "nicsim/model/checksum.hpp"
 #include "nicsim/model/hash.hpp"
+#include "nicsim/model/prng.hpp"
 #include "nicsim/model/tracegen.hpp"
 
 #include <memory>
@@ -780,6 +782,71 @@ TEST(Pipeline, BurstEqualsOneByOne) {
     EXPECT_EQ(x.counters.bytes, y.counters.bytes);
     EXPECT_EQ(x.counters.last_seen, y.counters.last_seen);
   }
+}
+
+// The checksum bits of completion_status against the checksum library (ipv4_header_checksum_ok,
+// pseudo_header_sum, l4_checksum_ok), over generated frames of every kind and size with random
+// bytes changed (headers, payload, checksum fields), so that both outcomes of each check occur.
+TEST(Pipeline, CompletionChecksumsAgreeWithTheChecksumLibrary) {
+  TraceSpec spec = make_trace_spec("mixed", "all");
+  spec.count = 3000;
+  spec.seed = 21;
+  TraceGenerator gen(spec);
+  Prng rng(5);
+  std::size_t ip_bad = 0;
+  std::size_t l4_bad = 0;
+  std::size_t l4_good = 0;
+  while (auto fr = gen.next()) {
+    for (int k = 0; k < 3; ++k) {
+      Bytes f = fr->data;
+      if (k > 0) {
+        const std::size_t at = 14 + rng.next() % (f.size() > 14 ? f.size() - 14 : 1);
+        if (at < f.size()) f[at] = static_cast<std::uint8_t>(f[at] ^ (1u << (rng.next() % 8)));
+      }
+      const ParseResult pr = parse(f);
+      if (pr.depth == 0) continue;
+      const Level& lv = pr.levels[0];
+      Delivery d;
+      completion_status(f, lv, false, d);
+      std::uint8_t want = 0;
+      if (lv.has_ip && !lv.ip.frag &&
+          std::size_t{lv.ip.offset} + lv.ip.total_len <= f.size()) {
+        const IpInfo& ip = lv.ip;
+        const std::uint8_t* iph = &f[ip.offset];
+        want |= RxCpl::kCsumChecked;
+        if (ip.version != 4 || ipv4_header_checksum_ok(ByteSpan(iph, ip.header_len)))
+          want |= RxCpl::kIpCsumOk;
+        else
+          ++ip_bad;
+        if (lv.has_l4) {
+          const std::size_t l4o = lv.l4.offset;
+          const ByteSpan seg(&f[l4o], ip.offset + ip.total_len - l4o);
+          const auto len = static_cast<std::uint32_t>(seg.size());
+          std::uint16_t pseudo = 0;
+          if (lv.l4.kind != Layer::kIcmp)
+            pseudo = ip.version == 4
+                         ? pseudo_header_sum(Ipv4Addr::from_bytes(iph + 12),
+                                             Ipv4Addr::from_bytes(iph + 16), ip.proto, len)
+                         : pseudo_header_sum(Ipv6Addr::from_bytes(iph + 8),
+                                             Ipv6Addr::from_bytes(iph + 24), ip.proto, len);
+          const bool ok = (lv.l4.kind == Layer::kUdp && ip.version == 4 &&
+                           load_be16(&f[l4o + 6]) == 0) ||
+                          l4_checksum_ok(pseudo, seg);
+          if (ok) {
+            want |= RxCpl::kL4CsumOk;
+            ++l4_good;
+          } else {
+            ++l4_bad;
+          }
+        }
+      }
+      constexpr std::uint8_t kBits = RxCpl::kCsumChecked | RxCpl::kIpCsumOk | RxCpl::kL4CsumOk;
+      ASSERT_EQ(d.status & kBits, want) << "frame " << fr->data.size() << " bytes, variant " << k;
+    }
+  }
+  EXPECT_GT(ip_bad, 0u);
+  EXPECT_GT(l4_bad, 0u);
+  EXPECT_GT(l4_good, 0u);
 }
 
 }  // namespace
