@@ -77,8 +77,8 @@ inline bool level(const std::uint8_t* f, std::size_t off, std::size_t end, const
     ip.checksum = load_be16(h + 10);
     ip.header_len = static_cast<std::uint16_t>(hl);
     ip.total_len = static_cast<std::uint32_t>(total);
-    ip.src = Ipv4Addr(load_be32(h + 12));
-    ip.dst = Ipv4Addr(load_be32(h + 16));
+    ip.src.assign_v4(h + 12);
+    ip.dst.assign_v4(h + 16);
     ip.offset = static_cast<std::uint32_t>(cur);
     l4_off = cur + hl;
     ip.l4_offset = static_cast<std::uint32_t>(l4_off);
@@ -98,8 +98,8 @@ inline bool level(const std::uint8_t* f, std::size_t off, std::size_t end, const
     ip.ttl = h[7];
     ip.tos = static_cast<std::uint8_t>(load_be16(h) >> 4);
     ip.flow_label = load_be24(h + 1) & 0xfffff;
-    ip.src = Ipv6Addr::from_bytes(h + 8);
-    ip.dst = Ipv6Addr::from_bytes(h + 24);
+    ip.src.assign_v6(h + 8);
+    ip.dst.assign_v6(h + 24);
     ip.offset = static_cast<std::uint32_t>(cur);
     ip.proto = proto;
     ip.header_len = 40;
