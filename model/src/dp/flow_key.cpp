@@ -107,8 +107,20 @@ void build_flow_key(ByteSpan frame, const ParseResult& pr, std::uint8_t src_vpor
       w[4] = std::uint64_t{load16(dst)} << 48;
       tail = load16(dst + 2);
     }
-    std::memcpy(key.data(), w, 40);
-    std::memcpy(key.data() + 40, &tail, 2);
+    // Word by word from registers (one 40-byte copy would go through the stack, its 16-byte
+    // loads stalled by the 8-byte stores before them).
+    std::uint8_t* k = key.data();
+    const std::uint64_t w0 = w[0];
+    const std::uint64_t w1 = w[1];
+    const std::uint64_t w2 = w[2];
+    const std::uint64_t w3 = w[3];
+    const std::uint64_t w4 = w[4];
+    std::memcpy(k, &w0, 8);
+    std::memcpy(k + 8, &w1, 8);
+    std::memcpy(k + 16, &w2, 8);
+    std::memcpy(k + 24, &w3, 8);
+    std::memcpy(k + 32, &w4, 8);
+    std::memcpy(k + 40, &tail, 2);
   } else {
     std::uint8_t* k = key.data();
     key.fill(0);
