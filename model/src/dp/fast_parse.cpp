@@ -38,8 +38,11 @@ inline bool level(const std::uint8_t* f, std::size_t off, std::size_t end, const
   while (ethertype::is_vlan_tpid(type)) {
     if (nv == 2 || end - cur < 4) return false;  // bad vlan depth / truncated vlan
     const std::uint8_t* v = f + cur;
-    lv.vlans[nv++] = VlanTag{type, static_cast<std::uint16_t>(load_be16(v) & 0x0fff),
-                             static_cast<std::uint8_t>(v[0] >> 5), (v[0] & 0x10) != 0};
+    VlanTag& tag = lv.vlans[nv++];  // field by field: no temporary copied over the tag
+    tag.tpid = type;
+    tag.vid = static_cast<std::uint16_t>(load_be16(v) & 0x0fff);
+    tag.pcp = static_cast<std::uint8_t>(v[0] >> 5);
+    tag.dei = (v[0] & 0x10) != 0;
     type = load_be16(v + 2);
     cur += 4;
   }

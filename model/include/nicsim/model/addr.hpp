@@ -169,12 +169,15 @@ class IpAddr {
   /// In place, the same as `*this = Ipv4Addr::from_bytes(p)` / `Ipv6Addr::from_bytes(p)` (p: the
   /// address in network order). A parser's hot path: no temporary copied over the member.
   constexpr void assign_v4(const std::uint8_t* p) noexcept {
-    b_ = {};
-    for (std::size_t i = 0; i < 4; ++i) b_[i] = p[i];
+    std::array<std::uint8_t, 16> t{};  // read whole before writing (p may alias b_)
+    for (std::size_t i = 0; i < 4; ++i) t[i] = p[i];
+    b_ = t;
     version_ = 4;
   }
   constexpr void assign_v6(const std::uint8_t* p) noexcept {
-    for (std::size_t i = 0; i < 16; ++i) b_[i] = p[i];
+    std::array<std::uint8_t, 16> t{};
+    for (std::size_t i = 0; i < 16; ++i) t[i] = p[i];
+    b_ = t;
     version_ = 6;
   }
 
