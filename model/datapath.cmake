@@ -3,6 +3,7 @@
 target_sources(nicsim_model PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/dp/hash.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dp/flow_key.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/dp/fast_parse.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dp/em_table.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dp/huge_pages.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dp/tcam.cpp

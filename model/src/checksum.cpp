@@ -72,6 +72,14 @@ OnesSum& OnesSum::add(ByteSpan bytes) noexcept {
   return *this;
 }
 
+std::uint16_t ones_sum(ByteSpan bytes) noexcept {
+  const std::size_t even = bytes.size() & ~std::size_t{1};
+  std::uint64_t a = sum_words(bytes.data(), even);
+  if (even < bytes.size()) a += std::uint64_t{bytes[even]} << 8;
+  while ((a >> 16) != 0) a = (a & 0xFFFF) + (a >> 16);
+  return static_cast<std::uint16_t>(a);
+}
+
 std::uint16_t internet_checksum(ByteSpan bytes) noexcept { return OnesSum().add(bytes).checksum(); }
 
 std::uint16_t ipv4_header_checksum(ByteSpan header) noexcept {

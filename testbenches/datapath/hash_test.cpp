@@ -39,7 +39,17 @@ TEST(Crc, SpecKeyVector) {
       "01400000000604d200500000000000000000000000000a0000010000000000000000000000000a000002");
   ASSERT_EQ(key.size(), 42u);
   EXPECT_EQ(crc32c(key), 0x40D9EBD3u);
+  EXPECT_EQ(crc32c_42(key.data()), 0x40D9EBD3u);
   EXPECT_EQ(crc32(key), 0xDD1AD5C2u);
+}
+
+TEST(Crc, FixedLengthKeyCrcIsCrc32c) {
+  std::vector<std::uint8_t> key(42);
+  std::uint32_t x = 12345;
+  for (int r = 0; r < 1000; ++r) {
+    for (auto& b : key) b = static_cast<std::uint8_t>((x = x * 1103515245u + 12345u) >> 24);
+    ASSERT_EQ(crc32c_42(key.data()), crc32c_table(key)) << r;
+  }
 }
 
 TEST(Crc, SlicedEqualsBytewiseForAllLengths) {

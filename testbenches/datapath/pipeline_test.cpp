@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "dp_test_util.hpp"
+#include "nicsim/model/checksum.hpp"
 #include "nicsim/model/hash.hpp"
+#include "nicsim/model/prng.hpp"
 #include "nicsim/model/tracegen.hpp"
 
 #include <memory>
@@ -669,6 +671,182 @@ TEST(Pipeline, LedgerOverGeneratedTrace) {
   EXPECT_GT(c.em_hits, 0u);
   EXPECT_GT(c.misses, 0u);
   EXPECT_GT(mirrors, 0u);
+}
+
+// process_burst (parse, key and hash ahead, EM prefetch) gives what process() gives frame by
+// frame: every field of every result, the bytes, the counters and the EM entries' counters; a
+// change of the tunnel ports in the callback applies to the frames after it.
+TEST(Pipeline, BurstEqualsOneByOne) {
+  TraceSpec spec;
+  spec.count = 4000;
+  spec.flows = 300;
+  spec.malformed = 0.05;
+  spec.sizes = SizeMix::kMixed;
+  TraceGenerator gen(spec);
+  std::vector<Bytes> frames;
+  while (auto f = gen.next()) frames.push_back(f->data);
+  const auto make = [&](Pipeline& p) {
+    p.meters().configure(1, 10, 3000, 0);
+    for (std::uint8_t v = 1; v <= 8; ++v) p.rss(v).enable = v % 2 == 1;
+    std::uint32_t n = 0;
+    for (const auto& f : frames) {
+      if (!parse(f).ok()) continue;
+      ActionRecord a;
+      switch (n++ % 7) {
+        case 0: a = forward_to_wire(); break;
+        case 1: a = forward_to_vnic(static_cast<std::uint8_t>(1 + n % 8)); break;
+        case 2: a = ActionRecord{}.set_dest_type(ActionDest::kException); break;
+        case 3: a = forward_to_vnic(2); a.flags |= ActionRecord::kMirror | ActionRecord::kMark; a.mark_value = n; break;
+        case 4: a = forward_to_wire(); a.meter = 1; break;
+        case 5:
+          a = forward_to_wire();
+          a.flags |= ActionRecord::kSetSip | ActionRecord::kSetSport | ActionRecord::kDecTtl;
+          a.sip[15] = 9;
+          a.sport = 77;
+          break;
+        default: a = forward_to_vnic(1); a.flags |= ActionRecord::kDecTtl | ActionRecord::kDecap; break;
+      }
+      p.em().insert(flow_key_of(f, static_cast<std::uint8_t>(n % 3)), a);
+    }
+  };
+  PipelineConfig cfg;
+  cfg.em_buckets = 64;
+  cfg.parse_err_to_exception = true;
+  Pipeline one(cfg);
+  Pipeline burst(cfg);
+  make(one);
+  make(burst);
+  const auto same = [](const Delivery& a, const Delivery& b) {
+    return a.dest == b.dest && a.port == b.port && a.queue == b.queue && a.reason == b.reason &&
+           to_vec(a.bytes) == to_vec(b.bytes) && a.rss_hash == b.rss_hash &&
+           a.rss_valid == b.rss_valid && a.mark == b.mark && a.mark_valid == b.mark_valid &&
+           a.tcam_index == b.tcam_index && a.h1 == b.h1 && a.status == b.status &&
+           a.types == b.types && a.vlan_tci == b.vlan_tci;
+  };
+  // The VXLAN and Geneve ports swap after every 50th frame: the frames already prepared ahead
+  // must be parsed again.
+  bool swapped = false;
+  std::vector<ByteSpan> spans(frames.begin(), frames.end());
+  std::vector<std::uint64_t> cycles(frames.size());
+  for (std::size_t i = 0; i < frames.size(); ++i) cycles[i] = 1000 + 300 * i;
+  std::size_t checked = 0;
+  std::size_t borrowed = 0;
+  for (std::size_t start = 0, k = 0; start < frames.size(); ++k) {
+    const std::size_t n = std::min<std::size_t>(1 + k % 23, frames.size() - start);
+    const auto vport = static_cast<std::uint8_t>(k % 3);
+    burst.process_burst(
+        std::span<const ByteSpan>(spans.data() + start, n),
+        std::span<const std::uint64_t>(cycles.data() + start, n), vport,
+        [&](std::size_t j, const Result& rb) {
+          const std::size_t i = start + j;
+          const Result& r1 = one.process(frames[i], vport, cycles[i]);
+          EXPECT_TRUE(same(r1.primary, rb.primary)) << i;
+          // Delivered as received: no copy, the bytes are the input's.
+          if (rb.primary.bytes.data() == frames[i].data()) ++borrowed;
+          EXPECT_EQ(r1.drop, rb.drop) << i;
+          EXPECT_EQ(r1.has_mirror, rb.has_mirror) << i;
+          if (r1.has_mirror && rb.has_mirror) {
+            EXPECT_TRUE(same(r1.mirror, rb.mirror)) << i;
+          }
+          ++checked;
+          if (i % 50 == 7) {
+            swapped = !swapped;
+            const std::uint16_t vx = swapped ? 6081 : 4789;
+            const std::uint16_t gn = swapped ? 4789 : 6081;
+            one.set_tunnel_ports(vx, gn);
+            burst.set_tunnel_ports(vx, gn);
+          }
+        });
+    start += n;
+  }
+  EXPECT_EQ(checked, frames.size());
+  EXPECT_GT(borrowed, 0u);
+  const PipelineCounters& a = one.counters();
+  const PipelineCounters& b = burst.counters();
+  EXPECT_EQ(a.rx_wire_frames, b.rx_wire_frames);
+  EXPECT_EQ(a.tx_frames, b.tx_frames);
+  EXPECT_EQ(a.em_hits, b.em_hits);
+  EXPECT_EQ(a.misses, b.misses);
+  EXPECT_EQ(a.out_wire, b.out_wire);
+  EXPECT_EQ(a.out_vnic, b.out_vnic);
+  EXPECT_EQ(a.out_exception, b.out_exception);
+  EXPECT_EQ(a.mirror, b.mirror);
+  EXPECT_EQ(a.drops, b.drops);
+  EXPECT_GT(a.em_hits, 0u);
+  EXPECT_GT(a.drop(DropReason::kMeter), 0u);
+  for (std::uint32_t h = 0; h < one.em().capacity(); ++h) {
+    EmEntry x;
+    EmEntry y;
+    ASSERT_EQ(one.em().read(h, x), burst.em().read(h, y));
+    EXPECT_EQ(x.counters.pkts, y.counters.pkts);
+    EXPECT_EQ(x.counters.bytes, y.counters.bytes);
+    EXPECT_EQ(x.counters.last_seen, y.counters.last_seen);
+  }
+}
+
+// The checksum bits of completion_status against the checksum library (ipv4_header_checksum_ok,
+// pseudo_header_sum, l4_checksum_ok), over generated frames of every kind and size with random
+// bytes changed (headers, payload, checksum fields), so that both outcomes of each check occur.
+TEST(Pipeline, CompletionChecksumsAgreeWithTheChecksumLibrary) {
+  TraceSpec spec = make_trace_spec("mixed", "all");
+  spec.count = 3000;
+  spec.seed = 21;
+  TraceGenerator gen(spec);
+  Prng rng(5);
+  std::size_t ip_bad = 0;
+  std::size_t l4_bad = 0;
+  std::size_t l4_good = 0;
+  while (auto fr = gen.next()) {
+    for (int k = 0; k < 3; ++k) {
+      Bytes f = fr->data;
+      if (k > 0) {
+        const std::size_t at = 14 + rng.next() % (f.size() > 14 ? f.size() - 14 : 1);
+        if (at < f.size()) f[at] = static_cast<std::uint8_t>(f[at] ^ (1u << (rng.next() % 8)));
+      }
+      const ParseResult pr = parse(f);
+      if (pr.depth == 0) continue;
+      const Level& lv = pr.levels[0];
+      Delivery d;
+      completion_status(f, lv, false, d);
+      std::uint8_t want = 0;
+      if (lv.has_ip && !lv.ip.frag &&
+          std::size_t{lv.ip.offset} + lv.ip.total_len <= f.size()) {
+        const IpInfo& ip = lv.ip;
+        const std::uint8_t* iph = &f[ip.offset];
+        want |= RxCpl::kCsumChecked;
+        if (ip.version != 4 || ipv4_header_checksum_ok(ByteSpan(iph, ip.header_len)))
+          want |= RxCpl::kIpCsumOk;
+        else
+          ++ip_bad;
+        if (lv.has_l4) {
+          const std::size_t l4o = lv.l4.offset;
+          const ByteSpan seg(&f[l4o], ip.offset + ip.total_len - l4o);
+          const auto len = static_cast<std::uint32_t>(seg.size());
+          std::uint16_t pseudo = 0;
+          if (lv.l4.kind != Layer::kIcmp)
+            pseudo = ip.version == 4
+                         ? pseudo_header_sum(Ipv4Addr::from_bytes(iph + 12),
+                                             Ipv4Addr::from_bytes(iph + 16), ip.proto, len)
+                         : pseudo_header_sum(Ipv6Addr::from_bytes(iph + 8),
+                                             Ipv6Addr::from_bytes(iph + 24), ip.proto, len);
+          const bool ok = (lv.l4.kind == Layer::kUdp && ip.version == 4 &&
+                           load_be16(&f[l4o + 6]) == 0) ||
+                          l4_checksum_ok(pseudo, seg);
+          if (ok) {
+            want |= RxCpl::kL4CsumOk;
+            ++l4_good;
+          } else {
+            ++l4_bad;
+          }
+        }
+      }
+      constexpr std::uint8_t kBits = RxCpl::kCsumChecked | RxCpl::kIpCsumOk | RxCpl::kL4CsumOk;
+      ASSERT_EQ(d.status & kBits, want) << "frame " << fr->data.size() << " bytes, variant " << k;
+    }
+  }
+  EXPECT_GT(ip_bad, 0u);
+  EXPECT_GT(l4_bad, 0u);
+  EXPECT_GT(l4_good, 0u);
 }
 
 }  // namespace

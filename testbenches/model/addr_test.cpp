@@ -2,6 +2,8 @@
 // Address types: text formatting (MAC, dotted quad, RFC 5952) and parsing.
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -151,6 +153,19 @@ TEST(IpAddr, HoldsEitherVersion) {
   EXPECT_FALSE(IpAddr::parse("nope"));
   EXPECT_EQ(IpAddr().to_string(), "");
   EXPECT_NE(IpAddr(Ipv4Addr(0)), IpAddr(Ipv6Addr()));
+}
+
+TEST(IpAddr, AssignInPlaceEqualsConstruction) {
+  const std::array<std::uint8_t, 16> bytes{0x20, 0x01, 0x0d, 0xb8, 1, 2, 3, 4,
+                                           5, 6, 7, 8, 9, 10, 11, 0xff};
+  IpAddr a = *Ipv6Addr::parse("::1");  // an earlier value, overwritten whole
+  a.assign_v4(bytes.data());
+  EXPECT_EQ(a, IpAddr(Ipv4Addr::from_bytes(bytes.data())));
+  EXPECT_EQ(ip_bytes(a), ip_bytes(IpAddr(Ipv4Addr(0x20, 0x01, 0x0d, 0xb8))));
+  a.assign_v6(bytes.data());
+  EXPECT_EQ(a, IpAddr(Ipv6Addr::from_bytes(bytes.data())));
+  a.assign_v4(bytes.data() + 12);
+  EXPECT_EQ(a, IpAddr(Ipv4Addr(9, 10, 11, 0xff)));
 }
 
 }  // namespace

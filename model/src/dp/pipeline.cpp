@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "nicsim/model/checksum.hpp"
+#include "nicsim/model/fast_parse.hpp"
 #include "nicsim/model/hash.hpp"
 #include "nicsim/model/headers.hpp"
 
@@ -52,6 +53,29 @@ bool tcp_control_segment(const ParseResult& pr) noexcept {
          (lv.l4.tcp_flags & (tcpflag::kSyn | tcpflag::kFin | tcpflag::kRst)) != 0;
 }
 
+namespace {
+/// Folds a sum of 16-bit words to 16 bits (end-around carry), as OnesSum::sum().
+inline std::uint16_t fold16(std::uint64_t s) noexcept {
+  while ((s >> 16) != 0) s = (s & 0xffff) + (s >> 16);
+  return static_cast<std::uint16_t>(s);
+}
+/// The ones-complement sum of n bytes (n a multiple of 4) as big-endian words, unfolded:
+/// native 32-bit words summed, folded, the two bytes swapped on a little-endian host (RFC 1071
+/// byte-order independence, as checksum.cpp's sum_words).
+inline std::uint64_t native_sum4(const std::uint8_t* p, std::size_t n) noexcept {
+  std::uint64_t a = 0;
+  for (std::size_t i = 0; i < n; i += 4) {
+    std::uint32_t w = 0;
+    std::memcpy(&w, p + i, 4);
+    a += w;
+  }
+  std::uint16_t s = fold16(a);
+  if constexpr (std::endian::native == std::endian::little)
+    s = static_cast<std::uint16_t>((s >> 8) | (s << 8));
+  return s;
+}
+}  // namespace
+
 void completion_status(ByteSpan f, const Level& lv, bool parse_err, Delivery& d) noexcept {
   std::uint8_t st = parse_err ? RxCpl::kParseErr : 0;
   fmt::L3Type l3 = fmt::L3Type::kNone;
@@ -75,27 +99,25 @@ void completion_status(ByteSpan f, const Level& lv, bool parse_err, Delivery& d)
     if (!ip.frag && ip_end <= f.size()) {
       st |= RxCpl::kCsumChecked;
       const std::uint8_t* iph = &f[ip.offset];
+      // The sums of checksum.hpp (OnesSum), computed here in one pass each: a folded partial
+      // sum added to another and folded again gives the sum of the whole (RFC 1071).
       bool ip_ok = true;
-      if (ip.version == 4) ip_ok = ipv4_header_checksum_ok(ByteSpan(iph, ip.header_len));
+      if (ip.version == 4) ip_ok = fold16(native_sum4(iph, ip.header_len)) == 0xffff;
       if (ip_ok) st |= RxCpl::kIpCsumOk;
       if (lv.has_l4) {
         const std::size_t l4o = lv.l4.offset;
         const ByteSpan seg(&f[l4o], ip_end - l4o);
         const auto len = static_cast<std::uint32_t>(seg.size());
-        std::uint16_t pseudo = 0;
+        std::uint64_t pseudo = 0;  // pseudo_header_sum()
         if (lv.l4.kind != Layer::kIcmp) {
-          if (ip.version == 4)
-            pseudo = pseudo_header_sum(Ipv4Addr::from_bytes(iph + 12),
-                                       Ipv4Addr::from_bytes(iph + 16), ip.proto, len);
-          else
-            pseudo = pseudo_header_sum(Ipv6Addr::from_bytes(iph + 8),
-                                       Ipv6Addr::from_bytes(iph + 24), ip.proto, len);
+          pseudo = std::uint64_t{ip.proto} + (len >> 16) + (len & 0xffff);
+          pseudo += ip.version == 4 ? native_sum4(iph + 12, 8) : native_sum4(iph + 8, 32);
         }
         bool ok = false;
         if (lv.l4.kind == Layer::kUdp && ip.version == 4 && load_be16(&f[l4o + 6]) == 0)
           ok = true;
         else
-          ok = l4_checksum_ok(pseudo, seg);
+          ok = fold16(fold16(pseudo) + std::uint64_t{ones_sum(seg)}) == 0xffff;  // l4_checksum_ok
         if (ok) st |= RxCpl::kL4CsumOk;
       }
     }
@@ -121,6 +143,7 @@ Pipeline::Pipeline(const PipelineConfig& cfg)
       rx_copy_(std::max<std::size_t>(cfg.wire_max_frame, 16384)) {}
 
 ByteSpan Pipeline::as_received(ByteSpan frame) noexcept {
+  if (borrow_input_) return frame;  // process_burst: the input outlives the result
   if (!rx_copied_) {
     if (rx_copy_.size() < frame.size()) rx_copy_.resize(frame.size());
     std::memcpy(rx_copy_.data(), frame.data(), frame.size());
@@ -141,11 +164,45 @@ void Pipeline::to_exception(Delivery& d, ByteSpan frame, ExcReason reason,
   d.port = kHostVport;
   d.reason = reason;
   d.bytes = as_received(frame);
-  completion_status(d.bytes, pr_.levels[0], parse_err, d);
+  completion_status(d.bytes, ahead_[cur_].pr.levels[0], parse_err, d);
+}
+
+void Pipeline::prepare(ByteSpan frame, std::uint8_t src_vport, Ahead& a) noexcept {
+  a.gen = parse_gen_;
+  if (frame.size() > cfg_.max_frame) {  // spec 2.2: never stored whole, dropped whatever the policy
+    a.pr = ParseResult{};
+    a.state = Ahead::kTooLong;
+    return;
+  }
+  // Most frames are read whole further on (copied, checksummed): request all their cache lines
+  // now, so that they arrive while the headers are parsed and the tables looked up.
+  for (std::size_t off = 64; off < frame.size(); off += 64) __builtin_prefetch(frame.data() + off);
+  // The common frames take the fast parse (same result as the reference parser, and known
+  // not to fail); the others, and every frame with an error, the reference parser.
+  if (!fast_parse(frame, parser_.config(), cfg_.parse_window, a.pr) &&
+      (parser_.parse(frame, a.pr), parse_failed(a.pr, cfg_.parse_window))) {
+    a.state = Ahead::kParseFailed;
+    return;
+  }
+  a.state = Ahead::kOk;
+  build_flow_key(frame, a.pr, src_vport, a.key, cfg_.parse_window);
+  static_assert(kKeyBytes == 42);
+  a.h1 = crc32c_42(a.key.data());
+  em_.prefetch(a.h1);
 }
 
 const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_t src_vport,
                                 std::uint64_t cycle) {
+  Ahead& a = ahead_[kAhead];
+  prepare(frame, src_vport, a);
+  return finish(frame, src_vport, cycle, a);
+}
+
+const Result& Pipeline::finish(ByteSpan frame, std::uint8_t src_vport, std::uint64_t cycle,
+                               Ahead& ahead) noexcept {
+  // The parser's configuration changed since the frame was prepared (a burst's callback).
+  if (ahead.gen != parse_gen_) prepare(frame, src_vport, ahead);
+  cur_ = static_cast<std::size_t>(&ahead - ahead_.data());
   res_.primary = Delivery{};
   res_.has_mirror = false;
   res_.drop = DropReason::kNone;
@@ -158,16 +215,11 @@ const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_
     ++counters_.tx_frames;
     counters_.tx_bytes += len;
   }
-  if (len > cfg_.max_frame) {  // spec 2.2: never stored whole, dropped whatever the policy
-    pr_ = ParseResult{};
+  if (ahead.state == Ahead::kTooLong) {
     drop(DropReason::kParseError);
     return res_;
   }
-  // Most frames are read whole further on (copied, checksummed): request all their cache lines
-  // now, so that they arrive while the headers are parsed and the tables looked up.
-  for (std::size_t off = 64; off < len; off += 64) __builtin_prefetch(frame.data() + off);
-  parser_.parse(frame, pr_);
-  if (parse_failed(pr_, cfg_.parse_window)) {
+  if (ahead.state == Ahead::kParseFailed) {
     if (cfg_.parse_err_to_exception) {
       to_exception(res_.primary, frame, ExcReason::kParseError, true);
       ++counters_.out_exception;
@@ -176,17 +228,17 @@ const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_
     }
     return res_;
   }
-  build_flow_key(frame, pr_, src_vport, key_, cfg_.parse_window);
-  const std::uint32_t h1 = crc32c(key_);
+  const FlowKey& key = ahead.key;
+  const std::uint32_t h1 = ahead.h1;
   res_.primary.h1 = h1;
-  const std::uint32_t handle = em_.find_h1(key_, h1);
+  const std::uint32_t handle = em_.find_h1(key, h1);
   if (handle != kNoHandle) {
     em_.hit(handle, len, cycle);
     ++counters_.em_hits;
     execute(em_.action(handle), frame, src_vport, cycle);
     return res_;
   }
-  build_tcam_key(key_, pr_, tkey_);
+  build_tcam_key(key, ahead.pr, tkey_);
   const std::uint16_t ti = tcam_.lookup(tkey_);
   if (ti != kNoTcamIndex) {
     tcam_.hit(ti, len);
@@ -204,6 +256,7 @@ const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_
 void Pipeline::execute(const ActionRecord& a, ByteSpan frame, std::uint8_t src_vport,
                        std::uint64_t cycle) noexcept {
   Delivery& d = res_.primary;
+  const ParseResult& pr_ = ahead_[cur_].pr;
   if (action_problem(a, pr_, cfg_, encap_) != nullptr) return drop(DropReason::kBadAction);
   // 0. the outer source check: a frame from another underlay source goes to the host as it is
   if (a.check_osrc() && !outer_source_is(frame, pr_, a.sip)) {
@@ -263,7 +316,7 @@ void Pipeline::execute(const ActionRecord& a, ByteSpan frame, std::uint8_t src_v
       // moved, or when the UDP destination port was rewritten (it decides VXLAN / Geneve).
       const ParseResult* opr = &pr_;
       if (xpose_.layout_changed() || (a.flags & ActionRecord::kSetDport) != 0) {
-        parser_.parse(out, out_pr_);
+        if (!fast_parse(out, parser_.config(), 0xFFFFFFFFu, out_pr_)) parser_.parse(out, out_pr_);
         opr = &out_pr_;
       }
       const Level& lv = opr->levels[0];

@@ -166,6 +166,21 @@ class IpAddr {
   /// Either form; a dotted quad gives an IPv4 address.
   [[nodiscard]] static std::optional<IpAddr> parse(std::string_view text) noexcept;
 
+  /// In place, the same as `*this = Ipv4Addr::from_bytes(p)` / `Ipv6Addr::from_bytes(p)` (p: the
+  /// address in network order). A parser's hot path: no temporary copied over the member.
+  constexpr void assign_v4(const std::uint8_t* p) noexcept {
+    std::array<std::uint8_t, 16> t{};  // read whole before writing (p may alias b_)
+    for (std::size_t i = 0; i < 4; ++i) t[i] = p[i];
+    b_ = t;
+    version_ = 4;
+  }
+  constexpr void assign_v6(const std::uint8_t* p) noexcept {
+    std::array<std::uint8_t, 16> t{};
+    for (std::size_t i = 0; i < 16; ++i) t[i] = p[i];
+    b_ = t;
+    version_ = 6;
+  }
+
   [[nodiscard]] constexpr std::uint8_t version() const noexcept { return version_; }
   [[nodiscard]] constexpr bool is_v4() const noexcept { return version_ == 4; }
   [[nodiscard]] constexpr bool is_v6() const noexcept { return version_ == 6; }

@@ -52,6 +52,9 @@ class OnesSum {
   bool odd_ = false;  // the next byte is the low byte of a word
 };
 
+/// OnesSum().add(bytes).sum(): the folded sum of bytes (an odd last byte padded with a zero).
+[[nodiscard]] std::uint16_t ones_sum(ByteSpan bytes) noexcept;
+
 /// Ones-complement checksum of bytes (RFC 1071): ~sum(bytes).
 [[nodiscard]] std::uint16_t internet_checksum(ByteSpan bytes) noexcept;
 

@@ -18,6 +18,8 @@ namespace nicsim::model {
 /// Uses the SSE4.2 crc32 instruction when the CPU has it (crc32c_table is the portable path).
 [[nodiscard]] std::uint32_t crc32c(ByteSpan bytes) noexcept;
 [[nodiscard]] std::uint32_t crc32c_table(ByteSpan bytes) noexcept;
+/// crc32c of exactly 42 bytes (a flow key, h1): the same value, without the length loops.
+[[nodiscard]] std::uint32_t crc32c_42(const std::uint8_t* bytes) noexcept;
 /// CRC-32 (IEEE 802.3): reflected polynomial 0xEDB88320 (0x04C11DB7), init and final XOR ~0.
 [[nodiscard]] std::uint32_t crc32(ByteSpan bytes) noexcept;
 
@@ -52,6 +54,14 @@ class ToeplitzTable {
   [[nodiscard]] std::uint32_t hash(ByteSpan input) const noexcept {
     std::uint32_t h = 0;
     for (std::size_t i = 0; i < input.size(); ++i) h ^= table_[i][input[i]];
+    return h;
+  }
+  /// The contribution of n input bytes p[0..n) at input positions pos..pos+n (pos + n <=
+  /// kToeplitzMaxInput): the hash of an input is the XOR of the contributions of its pieces.
+  [[nodiscard]] std::uint32_t hash_part(std::size_t pos, const std::uint8_t* p,
+                                        std::size_t n) const noexcept {
+    std::uint32_t h = 0;
+    for (std::size_t i = 0; i < n; ++i) h ^= table_[pos + i][p[i]];
     return h;
   }
 

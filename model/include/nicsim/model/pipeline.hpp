@@ -157,6 +157,39 @@ class Pipeline {
   const Result& process(std::span<const std::uint8_t> frame, std::uint8_t src_vport,
                         std::uint64_t ingress_cycle);
 
+  /// Frames ahead that process_burst() parses, hashes and looks up (prefetch) before finishing
+  /// the current one.
+  static constexpr std::size_t kAhead = 4;
+
+  /// The same as process(frames[i], src_vport, cycles[i]) for i = 0, 1, ... in order, calling
+  /// on_result(i, result) after each (the Result, and the bytes it points to, valid until
+  /// on_result returns). Same results, counters and table updates as the calls one by one; the
+  /// parse, flow key and h1 of the next kAhead frames are computed early and their EM entries
+  /// prefetched, which hides the table's memory latency. The frames' bytes must not change during
+  /// the call (on_result must not write them): a frame delivered as received is not copied, its
+  /// Delivery::bytes point into frames[i] itself. on_result must not call process() or
+  /// process_burst() (it may change tables and registers: a change of the tunnel ports makes the
+  /// frames ahead parse again).
+  template <class OnResult>
+  void process_burst(std::span<const std::span<const std::uint8_t>> frames,
+                     std::span<const std::uint64_t> cycles, std::uint8_t src_vport,
+                     OnResult&& on_result) {
+    const std::size_t n = frames.size();
+    for (std::size_t i = 0; i < n && i < kAhead; ++i) prepare(frames[i], src_vport, ahead_[i]);
+    struct Borrow {  // no copy of frames delivered as received, until the burst returns or throws
+      bool& b;
+      explicit Borrow(bool& flag) : b(flag) { b = true; }
+      ~Borrow() { b = false; }
+      Borrow(const Borrow&) = delete;
+      Borrow& operator=(const Borrow&) = delete;
+    } borrow(borrow_input_);
+    for (std::size_t i = 0; i < n; ++i) {
+      Ahead& a = ahead_[i % kAhead];
+      on_result(i, finish(frames[i], src_vport, cycles[i], a));
+      if (i + kAhead < n) prepare(frames[i + kAhead], src_vport, a);
+    }
+  }
+
   [[nodiscard]] const PipelineConfig& config() const noexcept { return cfg_; }
   /// Registers that may change at run time.
   void set_parse_err_to_exception(bool v) noexcept { cfg_.parse_err_to_exception = v; }
@@ -166,6 +199,7 @@ class Pipeline {
     cfg_.vxlan_port = vxlan;
     cfg_.geneve_port = geneve;
     parser_ = Parser(ParserConfig{vxlan, geneve, parser_.config().max_ipv6_ext});
+    ++parse_gen_;
   }
 
   ExactMatchTable& em() noexcept { return em_; }
@@ -176,9 +210,22 @@ class Pipeline {
   RssConfig& rss(std::uint8_t vport) noexcept { return rss_[vport]; }
   PipelineCounters& counters() noexcept { return counters_; }
   /// The parse of the last frame processed.
-  [[nodiscard]] const ParseResult& last_parse() const noexcept { return pr_; }
+  [[nodiscard]] const ParseResult& last_parse() const noexcept { return ahead_[cur_].pr; }
 
  private:
+  /// What is known of a frame before its table lookup: its parse, flow key and h1 (the EM entry
+  /// is prefetched).
+  struct Ahead {
+    enum State : std::uint8_t { kTooLong, kParseFailed, kOk };
+    ParseResult pr;
+    FlowKey key{};
+    std::uint32_t h1 = 0;
+    State state = kTooLong;
+    std::uint64_t gen = 0;  // parse_gen_ when prepared
+  };
+  void prepare(ByteSpan frame, std::uint8_t src_vport, Ahead& a) noexcept;
+  const Result& finish(ByteSpan frame, std::uint8_t src_vport, std::uint64_t cycle,
+                       Ahead& a) noexcept;
   void drop(DropReason r) noexcept;
   /// The frame as received, in the pipeline's own buffer (copied once per packet).
   ByteSpan as_received(ByteSpan frame) noexcept;
@@ -197,9 +244,12 @@ class Pipeline {
   Transposer xpose_;
   std::vector<std::uint8_t> rx_copy_;
   bool rx_copied_ = false;
-  ParseResult pr_;
+  bool borrow_input_ = false;  // in process_burst: as_received() is the input frame itself
+  // ahead_[0 .. kAhead): process_burst's frames ahead; ahead_[kAhead]: process()'s frame.
+  std::array<Ahead, kAhead + 1> ahead_{};
+  std::size_t cur_ = kAhead;            // ahead_ index of the frame being finished (last_parse())
+  std::uint64_t parse_gen_ = 0;         // changes with the parser's configuration
   ParseResult out_pr_;
-  FlowKey key_{};
   TcamKey tkey_{};
   Result res_;
 };
