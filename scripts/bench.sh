@@ -67,7 +67,7 @@ if wants cosim_rx_gbps_256 cosim_rx_gbps_256_rss4; then
 fi
 
 # --- golden model alone: >= 1M generated frames over 10K installed flows, one core ---
-if wants model_frames_per_s; then
+if wants model_frames_per_s model_burst_frames_per_s; then
   "$root/scripts/build.sh" --target model_bench >&2
   "$build/bin/model_bench" | while read -r name value unit; do figure "$name" "$value" "$unit"; done
 fi
