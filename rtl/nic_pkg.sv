@@ -111,6 +111,18 @@ package nic_pkg;
     logic [7:0]   tun_off;
   } parser_lvl_t;
 
+  // One parser engine's result (parser_engine m_res_data): the records of the levels as
+  // walked. parser_meta builds parse_meta_t from it once, after the engines' in-order
+  // multiplexer (the keys and the action view are not built per engine).
+  typedef struct packed {
+    logic         err;        // parse_err
+    logic         inner;      // level 1 was parsed: rec is level 1 and lv0 level 0
+    logic [15:0]  frame_len;  // bytes, saturated at 0xFFFF
+    logic [7:0]   vport;
+    parser_lvl_t  rec;        // the level parsed last
+    parser_lvl_t  lv0;        // level 0 when inner (else zero)
+  } parser_res_t;
+
   // The parser's transport types (not the receive completion's nic_fmt_pkg::CPL_L4_*).
   localparam logic [2:0] L4_NONE   = 3'd0;
   localparam logic [2:0] L4_TCP    = 3'd1;

@@ -7,10 +7,11 @@
 // and s_axis_vport (sampled with the first beat) are captured into a header buffer
 // (axis_head_capture); after tlast the buffer goes to one of ENGINES parser_engine instances
 // (round robin), each of
-// which walks the header chain one header per clock. Their results (parse_err, flow key,
-// TCAM key, both levels as the action engine needs them: nic_pkg::parse_meta_t) leave on
-// m_meta_* round robin, so once per frame and in frame order. A frame's metadata may leave
-// before or after its last beat.
+// which walks the header chain one header per clock. Their results (the records of the
+// levels, nic_pkg::parser_res_t) are taken round robin, so once per frame and in frame
+// order, and parser_meta builds the metadata from the one whose turn it is (parse_err, flow
+// key, TCAM key, both levels as the action engine needs them: nic_pkg::parse_meta_t) on
+// m_meta_*. A frame's metadata may leave before or after its last beat.
 //
 // Throughput: with 64-byte IPv4/TCP frames an engine needs 4 clocks per frame (3 steps and
 // the hand-over), so ENGINES = 4 sustains one frame per clock at DATA_W = 512.
@@ -56,7 +57,6 @@ module parser #(
   localparam int WIN_W      = WIN_BYTES * 8;
   localparam int BEAT_CNT_W = $clog2(WIN_W / DATA_W + 1);
   localparam int LEN_W      = nic_pkg::PARSER_LEN_W;     // frame length, saturating
-  localparam int META_W     = nic_pkg::PARSE_META_W;
   localparam int PTR_W      = ENGINES > 1 ? $clog2(ENGINES) : 1;
 
   initial begin
@@ -141,9 +141,11 @@ module parser #(
   // ---------------------------------------------------------------------------------------
   // Engines and the in-order metadata output.
   // ---------------------------------------------------------------------------------------
-  logic [ENGINES-1:0]        eng_meta_valid;
-  logic [ENGINES-1:0]        eng_meta_ready;
-  logic [ENGINES*META_W-1:0] eng_meta_data;
+  nic_pkg::parser_res_t      res;             // the result of the engine whose turn it is
+  localparam int RES_W = $bits(res);
+  logic [ENGINES-1:0]        eng_res_valid;
+  logic [ENGINES-1:0]        eng_res_ready;
+  logic [ENGINES*RES_W-1:0]  eng_res_data;
   logic                      meta_fire;
 
   for (genvar e = 0; e < ENGINES; e++) begin : g_engine
@@ -157,15 +159,25 @@ module parser #(
       .s_frame_buf   (cap_buf),
       .s_frame_len   (cap_len),
       .s_frame_vport (cap_vport),
-      .m_meta_valid  (eng_meta_valid[e]),
-      .m_meta_ready  (eng_meta_ready[e]),
-      .m_meta_data   (eng_meta_data[e*META_W +: META_W])
+      .m_res_valid   (eng_res_valid[e]),
+      .m_res_ready   (eng_res_ready[e]),
+      .m_res_data    (eng_res_data[e*RES_W +: RES_W])
     );
-    assign eng_meta_ready[e] = m_meta_ready && out_ptr_q == PTR_W'(e);
+    assign eng_res_ready[e] = m_meta_ready && out_ptr_q == PTR_W'(e);
   end
 
-  assign m_meta_valid = eng_meta_valid[out_ptr_q];
-  assign m_meta_data  = eng_meta_data[out_ptr_q*META_W +: META_W];
+  // In frame order: the engines' results through one multiplexer, then one metadata builder.
+  assign m_meta_valid = eng_res_valid[out_ptr_q];
+  word_mux #(.N(ENGINES), .W(RES_W), .SEL_W(PTR_W)) u_res_mux (
+    .in  (eng_res_data),
+    .sel (out_ptr_q),
+    .out (res)
+  );
+
+  parser_meta u_meta (
+    .s_res  (res),
+    .m_meta (m_meta_data)
+  );
 
   always_comb begin
     meta_fire = m_meta_valid && m_meta_ready;

@@ -4,20 +4,20 @@
 // Takes one frame's first PARSE_WINDOW bytes, its length and source vport (s_frame_*), walks
 // its header chain one header per clock (Ethernet with its VLAN tags, ARP, IPv4, IPv6, each
 // IPv6 extension header, TCP/UDP/ICMP/ICMPv6 or GRE, VXLAN/Geneve) over level 0 and, behind a
-// tunnel, level 1, and delivers parse_err, the flow key, the TCAM key and the action-engine
-// view of both levels (nic_pkg::action_meta_t: offsets, types, TTL, addresses, ports, the
-// checksums as received) and the key level's TCP flags on m_meta_* (registered). The UDP
+// tunnel, level 1, and delivers the result on m_res_* (registered, nic_pkg::parser_res_t):
+// the error flag and the records of the levels as walked. parser_meta builds the keys and the
+// action-engine view from it (once, after the parser's multiplexer of the engines). The UDP
 // ports of VXLAN and Geneve come from cfg_vxlan_port / cfg_geneve_port, sampled when the
 // engine takes a frame.
 // s_frame_ready is high exactly in the idle state (a register), so nothing combinational
-// runs from m_meta_ready to s_frame_ready.
+// runs from m_res_ready to s_frame_ready.
 //
-// Clocks from s_frame handshake to m_meta_valid: one per header step (Ethernet, IP, each
+// Clocks from s_frame handshake to m_res_valid: one per header step (Ethernet, IP, each
 // extension header, L4, tunnel; then the same for level 1); IPv4/TCP: 3. The engine takes
-// its next frame the clock after its metadata is registered (if m_meta_ready allows).
+// its next frame the clock after its result is registered (if m_res_ready allows).
 //
-// parse_err equals the golden model's parse_failed(pr, PARSE_WINDOW): any error at level 0
-// or 1, or a header of those levels that ends beyond the window. Every header check compares
+// The error flag equals the golden model's parse_failed(pr, PARSE_WINDOW): any error at level
+// 0 or 1, or a header of those levels that ends beyond the window. Every header check compares
 // against the byte range of its level (the frame, the IP payload, the UDP payload); the
 // first failing check ends the parse (the model's deferred "truncated ipv4/ipv6" is an error
 // of the level in every case, so it needs no deferral here). Deeper levels are not examined.
@@ -39,22 +39,16 @@ module parser_engine (
   input  wire [nic_pkg::PARSER_LEN_W-1:0]    s_frame_len,    // bytes, saturating
   input  wire [7:0]                          s_frame_vport,
 
-  output wire                                m_meta_valid,
-  input  wire                                m_meta_ready,
-  output nic_pkg::parse_meta_t               m_meta_data
+  output wire                                m_res_valid,
+  input  wire                                m_res_ready,
+  output nic_pkg::parser_res_t               m_res_data
 );
 
   localparam int WIN_BYTES  = nic_pkg::PARSE_WINDOW;
   localparam int WIN_W      = WIN_BYTES * 8;
   localparam int LEN_W      = nic_pkg::PARSER_LEN_W;
-  localparam int VIEW_BYTES = 48;                        // bytes visible at the cursor
+  localparam int VIEW_BYTES = 40;                        // bytes visible at the cursor (IPv6: 40)
   localparam int VIEW_W     = VIEW_BYTES * 8;
-
-  initial begin
-    if ($bits(m_meta_data) != nic_pkg::PARSE_META_W) begin
-      $error("parser_engine (%m): nic_pkg::PARSE_META_W must be the width of parse_meta_t");
-    end
-  end
 
   // Parser states: one header (or header group) per clock.
   localparam logic [3:0] S_IDLE = 4'd0;  // no frame
@@ -65,7 +59,7 @@ module parser_engine (
   localparam logic [3:0] S_EXT  = 4'd5;  // one IPv6 extension header
   localparam logic [3:0] S_L4   = 4'd6;  // TCP, UDP, ICMP, ICMPv6 or GRE
   localparam logic [3:0] S_TUN  = 4'd7;  // VXLAN or Geneve behind UDP
-  localparam logic [3:0] S_FIN  = 4'd8;  // done, the metadata register is still full
+  localparam logic [3:0] S_FIN  = 4'd8;  // done, the result register is still full
 
   // What a tunnel carries (where the next level starts).
   localparam logic [1:0] NEXT_NONE = 2'd0;
@@ -77,7 +71,7 @@ module parser_engine (
 
   // Control state (reset).
   logic [3:0]            state_q, state_d;
-  logic                  meta_valid_q, meta_valid_d;
+  logic                  res_valid_q, res_valid_d;     // res_q holds a result
   // Data path.
   logic [WIN_W-1:0]      pbuf_q;               // window bytes, frame byte j at [8*j +: 8]
   logic [LEN_W-1:0]      plen_q, plen_d;       // frame length
@@ -95,7 +89,8 @@ module parser_engine (
   logic                  err_q, err_d;
   nic_pkg::parser_lvl_t  rec_q, rec_d;         // level being parsed
   nic_pkg::parser_lvl_t  lv0_q, lv0_d;         // level 0, once level 1 is being parsed
-  nic_pkg::parse_meta_t  meta_q, meta_d;
+  nic_pkg::parser_res_t  res_q;                // the result, valid with res_valid_q
+  logic                  res_load;             // res_q takes the result this clock
 
   // Step signals.
   logic [VIEW_W-1:0]             vb;           // frame byte cur + i at [8*i +: 8]
@@ -105,7 +100,7 @@ module parser_engine (
   logic [1:0]                    next_start;   // a tunnel of this step: what it carries
   logic [8:0]                    next_off;     // > 256 only with an error
   logic [LEN_W-1:0]              next_end;
-  logic                          meta_free;
+  logic                          res_free;     // res_q is free (or leaves) this clock
   logic                          finish;       // the parse ends this clock
   logic                          load;         // a frame is taken this clock
 
@@ -122,23 +117,41 @@ module parser_engine (
   logic             echo;
   logic [LEN_W-1:0] uend;
 
-  // Key build.
-  logic [2:0]            k_tun;
-  logic [23:0]           k_tun_id;
-  logic [7:0]            k_proto;
-  logic [15:0]           k_sport, k_dport;
-  nic_fmt_pkg::flow_key_t fkey;
-  nic_fmt_pkg::tcam_key_t tkey;
-
-  // Action-engine view of the levels (nic_pkg::action_meta_t).
-  nic_pkg::action_meta_t a_rec;                // of rec_d, the level parsed last
-  nic_pkg::action_meta_t a_lv0;                // of lv0_d, level 0 once level 1 is parsed
-
   assign cur = LEN_W'(cur_q);
 
-  always_comb begin
-    vb = VIEW_W'(pbuf_q >> {cur_q, 3'b000});
+  // The cursor view: the window shifted right by cur_q bytes (bytes beyond it read zero). A
+  // shift of the whole 2048-bit window cost 8.8K of the engine's 13.3K LUTs (Yosys maps it at
+  // full width in every stage). Here it is four stages of 4:1 multiplexers (two cursor bits
+  // each, largest steps first), each keeping only the bytes the later stages can still reach
+  // (VIEW_BYTES + 2^k - 1 after the stage whose low bit is k): 3.5K LUTs, a LUT level a stage.
+  localparam int PAD_BYTES = WIN_BYTES + VIEW_BYTES - 1;  // the window and the zeros beyond it
+  logic [PAD_BYTES*8-1:0] pwin;
+  assign pwin = {{(VIEW_BYTES - 1) * 8{1'b0}}, pbuf_q};
+  for (genvar k = 6; k >= 0; k -= 2) begin : g_view
+    localparam int NB = VIEW_BYTES + (1 << k) - 1;  // bytes out of this stage
+    localparam int ST = 8 * (1 << k);               // bits per step of this stage
+    logic [NB*8-1:0] v;
+    if (k == 6) begin : g_first
+      always_comb begin
+        case (cur_q[k +: 2])
+          2'd0:    v = pwin[0      +: 8*NB];
+          2'd1:    v = pwin[ST     +: 8*NB];
+          2'd2:    v = pwin[2 * ST +: 8*NB];
+          default: v = pwin[3 * ST +: 8*NB];
+        endcase
+      end
+    end else begin : g_next
+      always_comb begin
+        case (cur_q[k +: 2])
+          2'd0:    v = g_view[k+2].v[0      +: 8*NB];
+          2'd1:    v = g_view[k+2].v[ST     +: 8*NB];
+          2'd2:    v = g_view[k+2].v[2 * ST +: 8*NB];
+          default: v = g_view[k+2].v[3 * ST +: 8*NB];
+        endcase
+      end
+    end
   end
+  assign vb = cur_q[8] ? '0 : g_view[0].v;
 
   function automatic logic [1:0] start_for(input logic [15:0] proto);
     start_for = proto == nic_pkg::ETHERTYPE_TEB  ? NEXT_ETH :
@@ -148,7 +161,7 @@ module parser_engine (
 
   always_comb begin
     state_d      = state_q;
-    meta_valid_d = meta_valid_q;
+    res_valid_d = res_valid_q;
     plen_d       = plen_q;
     pvport_d     = pvport_q;
     vxlan_d      = vxlan_q;
@@ -164,7 +177,6 @@ module parser_engine (
     err_d        = err_q;
     rec_d        = rec_q;
     lv0_d        = lv0_q;
-    meta_d       = meta_q;
 
     step_err   = 1'b0;
     lvl_done   = 1'b0;
@@ -176,10 +188,10 @@ module parser_engine (
     hend = '0; hl = '0; dend = '0; fragoff = '0; gre_fv = '0; gre_key = '0; tproto = '0;
     echo = 1'b0; uend = '0;
 
-    if (m_meta_ready) begin
-      meta_valid_d = 1'b0;
+    if (m_res_ready) begin
+      res_valid_d = 1'b0;
     end
-    meta_free = !meta_valid_q || m_meta_ready;
+    res_free = !res_valid_q || m_res_ready;
 
     case (state_q)
       S_ETH: begin
@@ -465,113 +477,13 @@ module parser_engine (
       end
     end
 
-    // Key build from the final records: in the clock the parse ends (or, while the metadata
-    // register is full, from S_FIN).
-    k_tun    = '0;
-    k_tun_id = '0;
-    if (lvl_d) begin
-      k_tun    = lv0_d.tun_type;
-      k_tun_id = lv0_d.tun_id;
-    end else if (rec_d.has_eth && rec_d.vlan_cnt != 2'd0) begin
-      k_tun    = nic_fmt_pkg::TUN_TYPE_VLAN;
-      k_tun_id = {12'd0, rec_d.vid};
-    end
-    k_proto = '0;
-    k_sport = '0;
-    k_dport = '0;
-    if (rec_d.l3_type != nic_fmt_pkg::L3_TYPE_NONE) begin
-      k_proto = rec_d.proto;
-      if (!rec_d.frag && rec_d.l4_type != nic_pkg::L4_NONE) begin
-        k_sport = rec_d.sport;
-        k_dport = rec_d.dport;
-      end
-    end else if (rec_d.has_eth) begin
-      k_dport = rec_d.etype;
-    end
-    fkey           = '0;
-    fkey.vport     = pvport_q;
-    fkey.types.l3  = rec_d.l3_type;
-    fkey.types.tun = k_tun;
-    fkey.tun_id    = k_tun_id;
-    fkey.proto     = k_proto;
-    fkey.sport     = k_sport;
-    fkey.dport     = k_dport;
-    fkey.src       = rec_d.src;
-    fkey.dst       = rec_d.dst;
-    // The TCAM key: the flow key, then the Ethernet header of the level (zero without one).
-    tkey          = '0;
-    tkey.flow_key = fkey;
-    if (rec_d.has_eth) begin
-      tkey.dmac  = rec_d.dmac;
-      tkey.smac  = rec_d.smac;
-      tkey.etype = rec_d.etype;
-    end
-
-    // The action engine's view of both levels from the final records: a field of a header
-    // that is absent is zero; the ports are TCP/UDP ports only (the records hold the flow-key
-    // values, ICMP type/code and echo identifier included).
-    a_rec = '0;
-    a_rec.vlan_cnt = rec_d.vlan_cnt;
-    if (rec_d.l3_type != nic_fmt_pkg::L3_TYPE_NONE) begin
-      a_rec.l3_type = rec_d.l3_type;
-      a_rec.l3_off  = rec_d.l3_off;
-      a_rec.frag    = rec_d.frag;
-      a_rec.ttl     = rec_d.ttl;
-      a_rec.ip_csum = rec_d.ip_csum;
-      a_rec.src     = rec_d.src;
-      a_rec.dst     = rec_d.dst;
-    end
-    if (rec_d.l4_type != nic_pkg::L4_NONE) begin
-      a_rec.l4_type = rec_d.l4_type;
-      a_rec.l4_off  = rec_d.l4_off;
-      a_rec.l4_csum = rec_d.l4_csum;
-      if (rec_d.l4_type == nic_pkg::L4_TCP || rec_d.l4_type == nic_pkg::L4_UDP) begin
-        a_rec.sport = rec_d.sport;
-        a_rec.dport = rec_d.dport;
-      end
-    end
-
-    a_lv0 = '0;
-    a_lv0.vlan_cnt = lv0_d.vlan_cnt;
-    if (lv0_d.l3_type != nic_fmt_pkg::L3_TYPE_NONE) begin
-      a_lv0.l3_type = lv0_d.l3_type;
-      a_lv0.l3_off  = lv0_d.l3_off;
-      a_lv0.frag    = lv0_d.frag;
-      a_lv0.ttl     = lv0_d.ttl;
-      a_lv0.ip_csum = lv0_d.ip_csum;
-      a_lv0.src     = lv0_d.src;
-      a_lv0.dst     = lv0_d.dst;
-    end
-    if (lv0_d.l4_type != nic_pkg::L4_NONE) begin
-      a_lv0.l4_type = lv0_d.l4_type;
-      a_lv0.l4_off  = lv0_d.l4_off;
-      a_lv0.l4_csum = lv0_d.l4_csum;
-      if (lv0_d.l4_type == nic_pkg::L4_TCP || lv0_d.l4_type == nic_pkg::L4_UDP) begin
-        a_lv0.sport = lv0_d.sport;
-        a_lv0.dport = lv0_d.dport;
-      end
-    end
-
-    if (state_d == S_FIN && meta_free) begin
-      meta_valid_d       = 1'b1;
-      meta_d             = '0;
-      meta_d.parse_err   = err_d;
-      meta_d.frame_len   = plen_q > LEN_W'(16'hffff) ? 16'hffff : plen_q[15:0];
-      meta_d.vport       = pvport_q;
-      meta_d.inner       = lvl_d;
-      if (!err_d) begin
-        meta_d.flow_key = fkey;
-        meta_d.tcam_key = tkey;
-        meta_d.tun_type  = lvl_d ? lv0_d.tun_type : rec_d.tun_type;
-        meta_d.tun_off   = lvl_d ? lv0_d.tun_off : rec_d.tun_off;
-        meta_d.has_eth_1 = lvl_d && rec_d.has_eth;
-        meta_d.l2_off_1  = lvl_d ? rec_d.l2_off : 8'd0;
-        // the key level is the level parsed last (spec 5.2 step 2: TCP control segments)
-        meta_d.key_tcp_flags = rec_d.l4_type == nic_pkg::L4_TCP ? rec_d.tcp_flags : 8'd0;
-        meta_d.lvl0      = lvl_d ? a_lv0 : a_rec;
-        meta_d.lvl1      = lvl_d ? a_rec : '0;
-      end
-      state_d = S_IDLE;
+    // The result: the final records, registered in the clock the parse ends (or, while the
+    // result register is full, from S_FIN). parser_meta builds the keys and the action view
+    // from it after the engines' multiplexer.
+    res_load = state_d == S_FIN && res_free;
+    if (res_load) begin
+      res_valid_d = 1'b1;
+      state_d     = S_IDLE;
     end
 
     // Take the next frame in the idle state.
@@ -591,11 +503,20 @@ module parser_engine (
     end
   end
 
-  // The window is loaded with the frame and only read after: written in place, not copied to
-  // a next-state twin every clock (the Verilated model's cost, docs/perf-rtl.md).
+  // The window is loaded with the frame and only read after, the result written when the parse
+  // ends: written in place, not copied to a next-state twin every clock (the Verilated model's
+  // cost, docs/perf-rtl.md).
   always_ff @(posedge clk) begin
     if (load) begin
       pbuf_q <= s_frame_buf;
+    end
+    if (res_load) begin
+      res_q.err       <= err_d;
+      res_q.inner     <= lvl_d;
+      res_q.frame_len <= plen_q > LEN_W'(16'hffff) ? 16'hffff : plen_q[15:0];
+      res_q.vport     <= pvport_q;
+      res_q.rec       <= rec_d;
+      res_q.lv0       <= lv0_d;
     end
   end
 
@@ -615,19 +536,18 @@ module parser_engine (
     err_q     <= err_d;
     rec_q     <= rec_d;
     lv0_q     <= lv0_d;
-    meta_q    <= meta_d;
     if (rst) begin
       state_q      <= S_IDLE;
-      meta_valid_q <= 1'b0;
+      res_valid_q <= 1'b0;
     end else begin
       state_q      <= state_d;
-      meta_valid_q <= meta_valid_d;
+      res_valid_q <= res_valid_d;
     end
   end
 
   assign s_frame_ready = state_q == S_IDLE;
-  assign m_meta_valid  = meta_valid_q;
-  assign m_meta_data   = meta_q;
+  assign m_res_valid   = res_valid_q;
+  assign m_res_data    = res_q;
 
 endmodule
 

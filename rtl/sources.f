@@ -49,6 +49,7 @@ nic_mgmt.sv
 nic_top.sv
 parser.sv
 parser_engine.sv
+parser_meta.sv
 lib/popcount.sv
 lib/rr_arb.sv
 rss_toeplitz.sv
@@ -60,3 +61,4 @@ lib/sync_fifo.sv
 tcam.sv
 token_check.sv
 tx_engine.sv
+lib/word_mux.sv
