@@ -322,7 +322,11 @@ module rx_classify #(
   end
 
   assign e_valid = eng_valid[out_ptr_q];
-  assign e_data  = eng_data[out_ptr_q*REC_W +: REC_W];
+  word_mux #(.N(ENGINES), .W(REC_W), .SEL_W(PTR_W)) u_rec_mux (
+    .in  (eng_data),
+    .sel (out_ptr_q),
+    .out (e_data)
+  );
 
   always_comb begin
     out_ptr_d = out_ptr_q;
