@@ -175,29 +175,21 @@ inline bool level(const std::uint8_t* f, std::size_t off, std::size_t end, const
       return dport != cfg.geneve_port;  // Geneve is the reference's
     }
     case ipproto::kIcmp:
-      if (room < 8) return false;
+    case ipproto::kIcmpv6: {
+      const bool v6 = proto == ipproto::kIcmpv6;
+      const std::size_t len = v6 ? 4 : 8;  // the header the reference counts
+      if (room < len) return false;
       lv.has_l4 = true;
       l4 = L4Info{};
-      l4.kind = Layer::kIcmp;
+      l4.kind = v6 ? Layer::kIcmpv6 : Layer::kIcmp;
       l4.icmp_type = h[0];
       l4.icmp_code = h[1];
       l4.checksum = load_be16(h + 2);
-      l4.header_len = 8;
+      l4.header_len = static_cast<std::uint16_t>(len);
       l4.offset = static_cast<std::uint32_t>(l4_off);
-      hdr_end = l4_off + 8;
+      hdr_end = l4_off + len;
       return true;
-    case ipproto::kIcmpv6:
-      if (room < 4) return false;
-      lv.has_l4 = true;
-      l4 = L4Info{};
-      l4.kind = Layer::kIcmpv6;
-      l4.icmp_type = h[0];
-      l4.icmp_code = h[1];
-      l4.checksum = load_be16(h + 2);
-      l4.header_len = 4;
-      l4.offset = static_cast<std::uint32_t>(l4_off);
-      hdr_end = l4_off + 4;
-      return true;
+    }
     case ipproto::kGre: return false;  // the reference's
     default: return true;              // another protocol: IP only
   }
