@@ -50,6 +50,13 @@ module parser_engine (
   localparam int VIEW_BYTES = 40;                        // bytes visible at the cursor (IPv6: 40)
   localparam int VIEW_W     = VIEW_BYTES * 8;
 
+  initial begin
+    if (WIN_BYTES != 256) begin
+      $error("parser_engine (%m): the cursor view's stages are for a 256-byte window, not %0d",
+             WIN_BYTES);
+    end
+  end
+
   // Parser states: one header (or header group) per clock.
   localparam logic [3:0] S_IDLE = 4'd0;  // no frame
   localparam logic [3:0] S_ETH  = 4'd1;  // Ethernet + up to two VLAN tags
