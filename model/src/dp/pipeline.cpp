@@ -2,7 +2,6 @@
 #include "nicsim/model/pipeline.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 
 #include "nicsim/model/checksum.hpp"
@@ -53,29 +52,6 @@ bool tcp_control_segment(const ParseResult& pr) noexcept {
          (lv.l4.tcp_flags & (tcpflag::kSyn | tcpflag::kFin | tcpflag::kRst)) != 0;
 }
 
-namespace {
-/// Folds a sum of 16-bit words to 16 bits (end-around carry), as OnesSum::sum().
-inline std::uint16_t fold16(std::uint64_t s) noexcept {
-  while ((s >> 16) != 0) s = (s & 0xffff) + (s >> 16);
-  return static_cast<std::uint16_t>(s);
-}
-/// The ones-complement sum of n bytes (n a multiple of 4) as big-endian words, unfolded:
-/// native 32-bit words summed, folded, the two bytes swapped on a little-endian host (RFC 1071
-/// byte-order independence, as checksum.cpp's sum_words).
-inline std::uint64_t native_sum4(const std::uint8_t* p, std::size_t n) noexcept {
-  std::uint64_t a = 0;
-  for (std::size_t i = 0; i < n; i += 4) {
-    std::uint32_t w = 0;
-    std::memcpy(&w, p + i, 4);
-    a += w;
-  }
-  std::uint16_t s = fold16(a);
-  if constexpr (std::endian::native == std::endian::little)
-    s = static_cast<std::uint16_t>((s >> 8) | (s << 8));
-  return s;
-}
-}  // namespace
-
 void completion_status(ByteSpan f, const Level& lv, bool parse_err, Delivery& d) noexcept {
   std::uint8_t st = parse_err ? RxCpl::kParseErr : 0;
   fmt::L3Type l3 = fmt::L3Type::kNone;
@@ -99,25 +75,26 @@ void completion_status(ByteSpan f, const Level& lv, bool parse_err, Delivery& d)
     if (!ip.frag && ip_end <= f.size()) {
       st |= RxCpl::kCsumChecked;
       const std::uint8_t* iph = &f[ip.offset];
-      // The sums of checksum.hpp (OnesSum), computed here in one pass each: a folded partial
-      // sum added to another and folded again gives the sum of the whole (RFC 1071).
+      // ipv4_header_checksum_ok, pseudo_header_sum and l4_checksum_ok in one pass each over
+      // the frame's bytes (a folded partial sum added to another and folded again gives the
+      // sum of the whole, RFC 1071).
       bool ip_ok = true;
-      if (ip.version == 4) ip_ok = fold16(native_sum4(iph, ip.header_len)) == 0xffff;
+      if (ip.version == 4) ip_ok = ones_sum_short(iph, ip.header_len) == 0xffff;
       if (ip_ok) st |= RxCpl::kIpCsumOk;
       if (lv.has_l4) {
         const std::size_t l4o = lv.l4.offset;
         const ByteSpan seg(&f[l4o], ip_end - l4o);
         const auto len = static_cast<std::uint32_t>(seg.size());
-        std::uint64_t pseudo = 0;  // pseudo_header_sum()
+        OnesSum sum;  // the pseudo-header (none for ICMP), then the segment
         if (lv.l4.kind != Layer::kIcmp) {
-          pseudo = std::uint64_t{ip.proto} + (len >> 16) + (len & 0xffff);
-          pseudo += ip.version == 4 ? native_sum4(iph + 12, 8) : native_sum4(iph + 8, 32);
+          sum.add16(ip.proto).add32(len).add16(ip.version == 4 ? ones_sum_short(iph + 12, 8)
+                                                                : ones_sum_short(iph + 8, 32));
         }
         bool ok = false;
         if (lv.l4.kind == Layer::kUdp && ip.version == 4 && load_be16(&f[l4o + 6]) == 0)
           ok = true;
         else
-          ok = fold16(fold16(pseudo) + std::uint64_t{ones_sum(seg)}) == 0xffff;  // l4_checksum_ok
+          ok = sum.add16(ones_sum(seg)).sum() == 0xffff;
         if (ok) st |= RxCpl::kL4CsumOk;
       }
     }
