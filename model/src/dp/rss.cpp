@@ -5,23 +5,14 @@
 
 namespace nicsim::model {
 
-std::size_t rss_input(ByteSpan frame, const Level& lv,
-                      std::array<std::uint8_t, kToeplitzMaxInput>& buf) noexcept {
-  if (!lv.has_ip) return 0;
+RssInput rss_input(ByteSpan frame, const Level& lv) noexcept {
+  if (!lv.has_ip) return {};
   const IpInfo& ip = lv.ip;
-  std::size_t n = 0;
-  if (ip.version == 4) {
-    std::memcpy(buf.data(), &frame[ip.offset + 12], 8);
-    n = 8;
-  } else {
-    std::memcpy(buf.data(), &frame[ip.offset + 8], 32);
-    n = 32;
-  }
-  if (!ip.frag && lv.has_l4 && (lv.l4.kind == Layer::kTcp || lv.l4.kind == Layer::kUdp)) {
-    std::memcpy(&buf[n], &frame[lv.l4.offset], 4);
-    n += 4;
-  }
-  return n;
+  RssInput in;
+  in.addrs = ip.version == 4 ? frame.subspan(ip.offset + 12, 8) : frame.subspan(ip.offset + 8, 32);
+  if (!ip.frag && lv.has_l4 && (lv.l4.kind == Layer::kTcp || lv.l4.kind == Layer::kUdp))
+    in.ports = frame.subspan(lv.l4.offset, 4);
+  return in;
 }
 
 RssResult RssConfig::classify(ByteSpan frame, const Level& lv) noexcept {
@@ -38,13 +29,10 @@ RssResult RssConfig::classify(ByteSpan frame, const Level& lv) noexcept {
     table_.set_key(key);
     table_ready_ = true;
   }
-  // The input of rss_input(), hashed in place: addresses, then the ports when present.
-  const IpInfo& ip = lv.ip;
-  const bool v4 = ip.version == 4;
-  const std::size_t addr_len = v4 ? 8 : 32;
-  std::uint32_t h = table_.hash_part(0, &frame[ip.offset + (v4 ? 12 : 8)], addr_len);
-  if (!ip.frag && lv.has_l4 && (lv.l4.kind == Layer::kTcp || lv.l4.kind == Layer::kUdp))
-    h ^= table_.hash_part(addr_len, &frame[lv.l4.offset], 4);
+  const RssInput in = rss_input(frame, lv);  // hashed in place, piece by piece
+  std::uint32_t h = table_.hash_part(0, in.addrs.data(), in.addrs.size());
+  if (!in.ports.empty()) h ^= table_.hash_part(in.addrs.size(), in.ports.data(), in.ports.size());
   return {h, true, indir[h & (kRssIndirEntries - 1)]};
 }
+
 }  // namespace nicsim::model

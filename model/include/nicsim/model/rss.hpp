@@ -26,10 +26,14 @@ struct RssResult {
   std::uint8_t queue = 0;  // index within the VNIC's queue set (add rxq_base)
 };
 
-/// Builds the RSS hash input of a level (its first IP header and TCP/UDP ports) into buf;
-/// returns its length: 12/8 (IPv4 with/without ports), 36/32 (IPv6), 0 (not IP: no hash).
-std::size_t rss_input(ByteSpan frame, const Level& lv,
-                      std::array<std::uint8_t, kToeplitzMaxInput>& buf) noexcept;
+/// The RSS hash input of a level, as the frame's byte ranges it is made of: the IP addresses
+/// (8 bytes IPv4, 32 IPv6), then the TCP/UDP ports (4 bytes; empty for other protocols and
+/// fragments). Both empty when the level is not IP (no hash). The input is `addrs` then
+/// `ports`; the hash is computed over them in place.
+struct RssInput {
+  ByteSpan addrs, ports;
+};
+[[nodiscard]] RssInput rss_input(ByteSpan frame, const Level& lv) noexcept;
 
 class RssConfig {
  public:
