@@ -27,7 +27,9 @@ usage: mutation-netlist.py --top TOP --top-sv FILE [--param NAME=VALUE ...] [--k
                            --sample N [--seed S] --out DIR SOURCE...
 Writes DIR/mutations.ys (line 1 `mutate -mode none`, then mutant ID on line ID+1, source
 paths relative to --rel), DIR/mutants.v, DIR/design.il (the design before the mutations, for
-scripts/mutation-equiv.py) and Yosys' logs; prints the number of modules that
+scripts/mutation-equiv.py), DIR/unobservable (the IDs, one a line, of the mutants from whose
+mutated bit no path leads to an output of TOP in the flattened design: equivalent by
+structure, which scripts/mutation.sh does not run) and Yosys' logs; prints the number of modules that
 carry mutants. scripts/mutation.sh runs it on nic_top (docs/mutation.md), the test suite on a
 small block (testbenches/mutation).
 """
@@ -146,6 +148,20 @@ def kept_sources(sources: list, keep: list) -> list:
     return files
 
 
+def mutant_selects(dump: str) -> list:
+    """The mutant IDs of the `mutsel == ID` cells (mutate -ctrl's mutate_ctrl $eq cells) in a
+    Yosys `dump` of $eq cells, one entry per cell."""
+    ids = []
+    for block in open(dump, encoding="utf-8").read().split("\n  cell ")[1:]:
+        if not block.startswith("$eq ") or "mutate_ctrl" not in block.split("\n", 1)[0]:
+            continue
+        b = re.search(r"connect \\B (\d+)'([01]+)", block)
+        if not b or int(b.group(1)) != MUTSEL_W:
+            raise SystemExit("mutation-netlist: a mutant select without a constant ID:\n" + block)
+        ids.append(int(b.group(2), 2))
+    return ids
+
+
 def yosys(script: str, log: str) -> None:
     r = subprocess.run(["yosys", "-q", "-l", log, "-s", script], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, check=False)
@@ -206,8 +222,25 @@ def main() -> int:
             f.write(f"read_rtlil {il}\n")
             for i, line in enumerate(lines[1:], start=1):
                 f.write(line.replace("mutate ", f"mutate -ctrl mutsel {MUTSEL_W} {i} ", 1) + "\n")
-            f.write(f"opt_clean\nwrite_verilog -norename -noattr {mutated_v}\n")
+            f.write(f"tee -q -o {tmp}/eq-before.txt dump t:$eq\n"
+                    f"opt_clean\nwrite_verilog -norename -noattr {mutated_v}\n")
+            # Which mutants can reach an output of the top at all: each mutant has one select
+            # (`mutsel == ID`, a $eq cell mutate names mutate_ctrl), listed above before any
+            # clean-up; after `flatten` and opt_clean, which removes every cell from which no
+            # path leads to an output port, a kept blackbox or a `keep` cell, a mutant's select
+            # is left only where the mutated bit still drives something that can (in any one
+            # instance of its module).
+            f.write(f"hierarchy -top {a.top}\nflatten\n"
+                    "memory_map\ntechmap t:* c:*mutate_ctrl* %d\nopt_clean\n"
+                    f"tee -q -o {tmp}/eq-after.txt dump t:$eq\n")
         yosys(script, os.path.join(a.out, "apply.log"))
+        before = mutant_selects(os.path.join(tmp, "eq-before.txt"))
+        if sorted(before) != list(range(1, a.sample + 1)):
+            raise SystemExit("mutation-netlist: the netlist does not have one select per mutant "
+                             f"(found {len(before)} of {a.sample}): Yosys' mutate changed?")
+        live = set(mutant_selects(os.path.join(tmp, "eq-after.txt")))
+        with open(os.path.join(a.out, "unobservable"), "w", encoding="utf-8") as f:
+            f.write("".join(f"{i}\n" for i in range(1, a.sample + 1) if i not in live))
         text, mutated = postprocess(open(mutated_v, encoding="utf-8").read(), a.top, a.top_sv,
                                     a.param)
     with open(os.path.join(a.out, "kept"), "w", encoding="utf-8") as f:

@@ -3,12 +3,16 @@
 """The mutation campaign's report (scripts/mutation.sh, docs/mutation.md).
 
 Reads OUT/netlist/mutations.ys (Yosys' sample: line 1 `mutate -mode none`, then mutant ID on
-line ID+1) and OUT/mutants/ID/result (line 1: the binary's hash; line 2: `killed<TAB>run<TAB>
-message` or `survived`), writes OUT/report/summary.json, mutants.tsv and survivors.txt, and
-prints the score per module and per kind, the runs that killed most, every survivor with its
-source line (and, when scripts/mutation-equiv.py has checked it, OUT/report/equiv.tsv: whether
-it differs at its module's ports or is equivalent there for a bounded number of cycles), and
-last `rtl_mutation_score_pct VALUE` (killed / mutants with a result).
+line ID+1), OUT/netlist/unobservable (scripts/mutation-netlist.py: mutants no output of the top
+depends on) and OUT/mutants/ID/result (line 1: the binary's hash; line 2: `killed<TAB>run<TAB>
+message`, `survived` or `unobservable` (not run)), writes OUT/report/summary.json, mutants.tsv,
+survivors.txt and unobservable.txt, and prints the score per module and per kind, the runs
+that killed most, every survivor with its source line (and, when scripts/mutation-equiv.py has
+checked it, OUT/report/equiv.tsv: whether it differs at its module's ports or is equivalent
+there for a bounded number of cycles), and last `rtl_mutation_score_pct VALUE` (killed /
+(killed + survived): the unobservable mutants, equivalent by structure, are not scored).
+Exit status 1 when a mutant listed unobservable was run and killed (the structural analysis
+would be wrong).
 
 Kinds (from Yosys' mode and the mutated cell):
   connection  a port bit of a submodule instance changed, or any bit replaced by its XOR with
@@ -106,13 +110,15 @@ def main() -> int:
     def tally(key):
         t = {}
         for m in mutants:
-            e = t.setdefault(m[key], {"killed": 0, "survived": 0, "not_run": 0})
-            e[{"killed": "killed", "survived": "survived"}.get(m["result"], "not_run")] += 1
+            e = t.setdefault(m[key], {"killed": 0, "survived": 0, "unobservable": 0,
+                                      "not_run": 0})
+            e[m["result"] if m["result"] in e else "not_run"] += 1
         return t
 
     killed = sum(m["result"] == "killed" for m in mutants)
     survived = sum(m["result"] == "survived" for m in mutants)
-    not_run = len(mutants) - killed - survived
+    unobservable = sum(m["result"] == "unobservable" for m in mutants)
+    not_run = len(mutants) - killed - survived - unobservable
     scored = killed + survived
     score = 100.0 * killed / scored if scored else 0.0
     killers = {}
@@ -129,10 +135,18 @@ def main() -> int:
         for m in survivors:
             m["equiv"], m["equiv_detail"] = verdicts.get(m["id"], ("", ""))
 
+    unobs_file = os.path.join(a.out, "netlist", "unobservable")
+    listed = set()
+    if os.path.isfile(unobs_file):
+        listed = {int(l) for l in open(unobs_file, encoding="utf-8").read().split()}
+    for m in mutants:
+        m["unobservable"] = "yes" if m["id"] in listed else ""
+    wrong = [m for m in mutants if m["id"] in listed and m["result"] == "killed"]
+
     rep = os.path.join(a.out, "report")
     os.makedirs(rep, exist_ok=True)
     keep = ("id", "kind", "mode", "module", "cell", "port", "portbit", "ctrlbit", "src",
-            "result", "run", "message", "equiv", "equiv_detail")
+            "result", "run", "message", "unobservable", "equiv", "equiv_detail")
     with open(os.path.join(rep, "mutants.tsv"), "w", encoding="utf-8") as f:
         f.write("\t".join(keep) + "\n")
         for m in mutants:
@@ -142,10 +156,18 @@ def main() -> int:
             f.write(f"{m['src'] or '?'}\t{m['module']}\t{m['kind']}\t{m['mode']} "
                     f"{m.get('cell', '')} port {m.get('port', '')} bit {m.get('portbit', '')}"
                     f"\tmutant {m['id']}\t{m.get('equiv', '')}\n")
+    with open(os.path.join(rep, "unobservable.txt"), "w", encoding="utf-8") as f:
+        for m in mutants:
+            if m["id"] in listed:
+                f.write(f"{m['src'] or '?'}\t{m['module']}\t{m['kind']}\t{m['mode']} "
+                        f"{m.get('cell', '')} port {m.get('port', '')} bit "
+                        f"{m.get('portbit', '')}\tmutant {m['id']}\t{m['result']}\n")
     equivalent = sum(m.get("equiv") == "equivalent" for m in survivors)
     kept_file = os.path.join(a.out, "netlist", "kept")
     kept = open(kept_file, encoding="utf-8").read().split() if os.path.exists(kept_file) else []
     summary = {"kept_as_rtl": kept, "mutants": len(mutants), "killed": killed, "survived": survived,
+               "unobservable": unobservable, "listed_unobservable": len(listed),
+               "unobservable_killed": [m["id"] for m in wrong],
                "not_run": not_run, "score_pct": round(score, 2),
                "survivors_checked": sum(bool(m.get("equiv")) for m in survivors),
                "survivors_equivalent": equivalent,
@@ -157,12 +179,14 @@ def main() -> int:
 
     if not a.quiet:
         def table(title, t):
-            print(f"{title:<24} {'mutants':>8} {'killed':>7} {'survived':>9} {'score':>7}")
+            print(f"{title:<24} {'mutants':>8} {'killed':>7} {'survived':>9} {'unobs.':>7} "
+                  f"{'score':>7}")
             for k in sorted(t, key=lambda k: (-sum(t[k].values()), k)):
                 e = t[k]
                 n = e["killed"] + e["survived"]
                 pct = f"{100.0 * e['killed'] / n:6.1f}%" if n else "     -"
-                print(f"{k:<24} {sum(e.values()):>8} {e['killed']:>7} {e['survived']:>9} {pct:>7}")
+                print(f"{k:<24} {sum(e.values()):>8} {e['killed']:>7} {e['survived']:>9} "
+                      f"{e['unobservable']:>7} {pct:>7}")
             print()
         table("module", summary["per_module"])
         table("kind", summary["per_kind"])
@@ -179,7 +203,11 @@ def main() -> int:
             print(f"\n{not_run} of {len(mutants)} mutants have no result yet: the score is over "
                   f"the {scored} that have one")
         print(f"\nmutants {len(mutants)}, killed {killed}, survived {survived}, "
-              f"not run {not_run}")
+              f"unobservable {unobservable} (not scored: no path from the mutated bit to an "
+              f"output of the top; {os.path.join(rep, 'unobservable.txt')}), not run {not_run}")
+        if unobservable:
+            print(f"score counting the unobservable ones as survivors: "
+                  f"{100.0 * killed / max(1, scored + unobservable):.2f}%")
         if kept:
             print(f"kept as RTL in the netlist, not mutated: {', '.join(kept)}")
         if summary["survivors_checked"]:
@@ -188,8 +216,11 @@ def main() -> int:
                   f"{summary['survivors_differ']}; equivalent there (bounded): {equivalent}; "
                   f"score without the equivalent ones: "
                   f"{100.0 * killed / max(1, scored - equivalent):.2f}%")
+    if wrong:
+        print("mutation-report: mutants listed unobservable were killed (the structural "
+              f"analysis is wrong): {', '.join(str(m['id']) for m in wrong)}", file=sys.stderr)
     print(f"rtl_mutation_score_pct {score:.2f}")
-    return 0
+    return 1 if wrong else 0
 
 
 if __name__ == "__main__":

@@ -14,12 +14,15 @@
 #     differently (or the subset fails on this tree); nothing is scored then.
 #  4. Every mutant runs the subset's runs in order (NICSIM_MUTANT=ID) until one fails: killed
 #     (a mismatch with the golden model, an unbalanced ledger, a protocol checker, a crash, or
-#     no end within --timeout seconds); survived when every run passes.
+#     no end within --timeout seconds); survived when every run passes. A mutant that step 1
+#     found unobservable (no path from its mutated bit to any output of nic_top, in the
+#     flattened netlist: equivalent by structure) is not run and not scored, unless
+#     --run-unobservable.
 #  5. scripts/mutation-report.py: the score per module and per kind, every survivor with its
 #     source line; the last line printed is `rtl_mutation_score_pct VALUE`.
 #
 # usage: scripts/mutation.sh [-j N] [--sample N] [--seed S] [--suite SUITE] [--timeout SEC]
-#                            [--rerun-all] [--report-only]
+#                            [--rerun-all] [--report-only] [--run-unobservable]
 #   -j N: mutants at a time (default $NICSIM_JOBS or 1); the build uses N jobs too.
 #   --sample N: mutants (default 300; at least 200 for the figure docs/mutation.md gives).
 #   --seed S: Yosys' sampling seed (default 1): the same seed and tree give the same mutants.
@@ -28,6 +31,8 @@
 #   --rerun-all: run every mutant again (otherwise a mutant with a result for the same nicsim
 #     binary, subset and --timeout keeps it: an interrupted campaign resumes).
 #   --report-only: build and run nothing; report the results there are.
+#   --run-unobservable: run the unobservable mutants too (a check of the structural analysis:
+#     the report fails when one of them is killed).
 #   --keep LIST: modules kept as RTL in the netlist, without mutants (comma-separated leaves;
 #     default crc32_key,tcam,nic_regfile,rss_toeplitz,add_tree: their netlists are bit-level
 #     concatenations that Verilate ~50x slower than their RTL, docs/mutation.md; "" for none).
@@ -49,6 +54,7 @@ timeout_s=300
 rerun_all=0
 report_only=0
 equiv=0
+run_unobs=0
 keep=crc32_key,tcam,nic_regfile,rss_toeplitz,add_tree
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -60,6 +66,7 @@ while [[ $# -gt 0 ]]; do
     --rerun-all) rerun_all=1; shift ;;
     --report-only) report_only=1; shift ;;
     --equiv) equiv=1; shift ;;
+    --run-unobservable) run_unobs=1; shift ;;
     --keep) keep="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "mutation.sh: unknown option $1" >&2; exit 2 ;;
@@ -130,7 +137,15 @@ if [[ $report_only -eq 0 ]]; then
               sha256sum | cut -c1-16)"
   run_mutant() {  # ID: runs until the first failure; writes mutants/ID/result
     local id="$1" d="$out/mutants/$1" r s msg
-    if [[ $rerun_all -eq 0 && -f "$d/result" && "$(sed -n 1p "$d/result")" == "$binhash" ]]; then
+    if [[ $run_unobs -eq 0 && "$id" != 0 ]] && grep -qx "$id" "$net/unobservable"; then
+      rm -rf "$d"
+      mkdir -p "$d"
+      printf '%s\nunobservable\t\tno path from the mutated bit to an output of nic_top\n' \
+        "$binhash" > "$d/result"
+      return 0
+    fi
+    if [[ $rerun_all -eq 0 && -f "$d/result" && "$(sed -n 1p "$d/result")" == "$binhash" &&
+          "$(sed -n 2p "$d/result" | cut -f1)" != unobservable ]]; then
       return 0
     fi
     rm -rf "$d"
@@ -156,7 +171,7 @@ if [[ $report_only -eq 0 ]]; then
     printf '%s\nsurvived\t\t\n' "$binhash" > "$d/result"
   }
   export -f run_mutant
-  export out binhash rerun_all suite_file nicsim timeout_s
+  export out net binhash rerun_all run_unobs suite_file nicsim timeout_s
 
   echo "mutation.sh: mutant 0 (none) through ${#run_ids[@]} runs of $suite_file" >&2
   run_ids_decl="$(declare -p run_ids)"
@@ -167,7 +182,8 @@ if [[ $report_only -eq 0 ]]; then
       "$(sed -n 2p "$out/mutants/0/result" | cut -f2-) (log: $out/mutants/0/last.log)" >&2
     exit 1
   fi
-  echo "mutation.sh: $sample mutants, $jobs at a time" >&2
+  echo "mutation.sh: $sample mutants ($(grep -c . "$net/unobservable" || true) of them" \
+    "unobservable$([[ $run_unobs -eq 1 ]] && echo ', run too' || echo ', not run')), $jobs at a time" >&2
   seq 1 "$sample" | xargs -P "$jobs" -I{} bash -c 'eval "$run_ids_decl"; run_mutant {}; \
     printf "mutant {}: %s\n" "$(sed -n 2p "$out/mutants/{}/result" | cut -f1,2)" >&2'
 fi

@@ -11,7 +11,9 @@ one (then 200 bytes) more (mutsel reaches the cells, mutants differ); the report
 survivors, first killing runs and figure agree with the runs; scripts/mutation-equiv.py finds
 every weak survivor that the full subset kills different at the FIFO's ports within 16
 cycles, some of them not within 2, and the report shows its verdicts; the netlist refuses
-other parameters at elaboration; a NICSIM_MUTANT that is not a number stops the run.
+other parameters at elaboration; a NICSIM_MUTANT that is not a number stops the run; the
+mutants listed unobservable (fifo_spare.sv: spare bits nothing reads) are the spare bits' and
+none of them is killed by the bench, and the report leaves them out of the score.
 
 usage: mutation_test.py ROOT WORK
 """
@@ -181,6 +183,71 @@ def main() -> int:
     r = run([sys.executable, os.path.join(root, "scripts/mutation-equiv.py"), weak_dir,
              "--ids", str(SAMPLE + 1)])
     assert r.returncode == 2 and "no mutant" in r.stderr, r.stderr
+    assert open(os.path.join(net, "unobservable")).read() == "", "sync_fifo: every bit reaches"
+
+    # Unobservable mutants (no path from the mutated bit to an output of the top, found in the
+    # flattened netlist): fifo_spare.sv holds a sync_fifo 4 bits wider than its ports and
+    # never reads the spare bits. Listed: mutants of those bits, in the wrapper and inside
+    # sync_fifo (only its instance's context makes them dead). Sound: the FIFO bench, run
+    # on every mutant, kills none of the listed ones. The report does not score them, and
+    # fails when a listed mutant was killed.
+    spare = os.path.join(here, "fifo_spare.sv")
+    snet = os.path.join(work, "netlist-spare")
+    r = run([sys.executable, os.path.join(root, "scripts/mutation-netlist.py"), "--top",
+             "fifo_spare", "--top-sv", spare, "--param", "WIDTH=8", "--param", "DEPTH=4",
+             "--sample", str(SAMPLE), "--seed", "3", "--out", snet, "--rel", f"{root}=",
+             spare, fifo])
+    assert r.returncode == 0, r.stdout + r.stderr
+    slines = open(os.path.join(snet, "mutations.ys"), encoding="utf-8").read().splitlines()
+    unobs = [int(l) for l in open(os.path.join(snet, "unobservable")).read().split()]
+    assert len(unobs) >= 2, unobs
+    for i in unobs:  # the spare bits: `wide` 8..11 in the wrapper, m_data 8..11 in sync_fifo
+        m = re.search(r"-wire (\S+) -wirebit (\d+)", slines[i])
+        assert m and m.group(1) in ("wide", "m_data") and int(m.group(2)) >= 8, slines[i]
+    assert any("sync_fifo" in slines[i] for i in unobs), [slines[i] for i in unobs]
+    assert any("sync_fifo" in l for l in slines[1:]) and any(
+        "-module fifo_spare" in l for l in slines[1:])
+    sobj = os.path.join(work, "obj-spare")
+    r = run(["verilator", "--cc", "--exe", "--build", "-j", "2", *lint, "--top-module",
+             "fifo_spare", "--prefix", "Vsync_fifo", "-GWIDTH=8", "-GDEPTH=4", "--Mdir", sobj,
+             "-o", "fifo_mutant_bench", os.path.join(snet, "mutants.v"),
+             os.path.join(here, "fifo_mutant_bench.cpp"),
+             os.path.join(root, "sim/src/mutant_select.cpp")])
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    sbench = os.path.join(sobj, "fifo_mutant_bench")
+    swork = os.path.join(work, "spare")
+    os.makedirs(os.path.join(swork, "netlist"))
+    for f in ("mutations.ys", "unobservable"):
+        shutil.copy(os.path.join(snet, f), os.path.join(swork, "netlist"))
+    skilled = []
+    for i in range(0, SAMPLE + 1):
+        r = run([sbench, "200"], env=dict(os.environ, NICSIM_MUTANT=str(i)), timeout=60)
+        if i == 0:
+            assert r.returncode == 0, r.stdout + r.stderr
+            continue
+        if r.returncode != 0:
+            skilled.append(i)
+        line = ("unobservable\t\tnot run" if i in unobs else
+                "killed\tpushes-200\tx" if r.returncode != 0 else "survived\t\t")
+        d = os.path.join(swork, "mutants", str(i))
+        os.makedirs(d)
+        with open(os.path.join(d, "result"), "w", encoding="utf-8") as f:
+            f.write(f"bench\n{line}\n")
+    print(f"fifo_spare: {len(unobs)} unobservable {unobs}, killed {len(skilled)} of {SAMPLE}")
+    assert skilled and not set(skilled) & set(unobs), (skilled, unobs)
+    r = run([sys.executable, os.path.join(root, "scripts/mutation-report.py"), swork])
+    assert r.returncode == 0, r.stdout + r.stderr
+    s = json.load(open(os.path.join(swork, "report/summary.json"), encoding="utf-8"))
+    assert s["unobservable"] == len(unobs) and s["listed_unobservable"] == len(unobs), s
+    assert s["killed"] == len(skilled) and s["survived"] == SAMPLE - len(skilled) - len(unobs)
+    want = f"rtl_mutation_score_pct {100.0 * len(skilled) / (SAMPLE - len(unobs)):.2f}"
+    assert r.stdout.strip().splitlines()[-1] == want, (r.stdout.splitlines()[-1], want)
+    assert open(os.path.join(swork, "report/unobservable.txt")).read().count("\n") == len(unobs)
+    assert not any(m["id"] in unobs for m in s["survivors"]), s["survivors"]
+    with open(os.path.join(swork, "mutants", str(unobs[0]), "result"), "w") as f:
+        f.write("bench\nkilled\tpushes-200\tplanted\n")  # as if the analysis were wrong
+    r = run([sys.executable, os.path.join(root, "scripts/mutation-report.py"), swork])
+    assert r.returncode == 1 and "structural analysis is wrong" in r.stderr, r.stderr
     print("mutation tooling: PASS")
     return 0
 
