@@ -196,7 +196,12 @@ void write_report(const std::string& path, const sim::Scenario& s, const RunArgs
                {"reinjected", r.reinjected}, {"not_forwarded", r.not_forwarded}, {"mmio_reads", r.mmio_reads},
                {"mmio_writes", r.mmio_writes}, {"interrupts", r.interrupts},
                {"mmio_read_ns", r.mmio_read_ns}, {"rx_bytes", r.rx_bytes},
-               {"rx_gbps", r.rx_gbps}};
+               {"rx_gbps", r.rx_gbps}, {"flows_audited", r.flows_audited},
+               {"audit_failures", r.audit_failures}};
+  if (r.engine == "rtl") {
+    j["dma_reads"] = {{"bursts", r.dma_reads.bursts}, {"peak_in_flight", r.dma_reads.peak_in_flight},
+                      {"ar_wait_cycles", r.dma_reads.ar_wait_cycles}};
+  }
   nlohmann::ordered_json sb;
   sb["ran"] = r.scoreboard;
   sb["compared"] = r.compared;

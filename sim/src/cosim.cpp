@@ -247,6 +247,9 @@ void check_expectations(const Scenario& s, CosimResult& r) {
                                        std::to_string(want));
     }
   }
+  for (const std::string& a : r.audit_failures) {
+    r.expectation_failures.push_back("run.audit_flows: " + a);
+  }
   if (s.expect.mismatches && r.scoreboard && r.mismatches != *s.expect.mismatches) {
     r.expectation_failures.push_back("expect.mismatches: " + std::to_string(r.mismatches) +
                                      ", expected " + std::to_string(*s.expect.mismatches));
@@ -289,6 +292,14 @@ std::pair<std::uint64_t, std::uint64_t> register_walk(
     }
   }
   return {read, compared};
+}
+
+// Scenario run.audit_flows: the driver reads back the NIC's entries of the oldest flows (the
+// tables' READ commands) and compares them with what it wrote (FlowTable::audit).
+void audit_flows(ScenarioHost& h, const Scenario& s, CosimResult& r) {
+  if (s.run.audit_flows == 0) return;
+  r.flows_audited = std::min<std::uint64_t>(s.run.audit_flows, h.flows().size());
+  r.audit_failures = h.flows().audit(static_cast<std::size_t>(s.run.audit_flows));
 }
 
 void record_host(const ScenarioHost& h, CosimResult& r) {
@@ -444,6 +455,7 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
   }
   if (opt.wire != nullptr) opt.wire->flush();
   vports.flush();
+  audit_flows(h, s, r);
   record_host(h, r);
   r.stats = drv.stats();
   r.ledger_balanced = r.stats.ledger_balanced();
@@ -636,6 +648,7 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
         std::tie(r.registers_walked, r.registers_compared) =
             register_walk(drv, *sb, [&] { return top.nic.cycle(); });
       }
+      if (top.nic.error().empty() && top.nic.cycle() <= s.run.max_cycles) audit_flows(h, s, r);
       record_host(h, r);
       if (opt.wire != nullptr) opt.wire->flush();
       vports.flush();
@@ -660,6 +673,7 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
   r.cycles = top.nic.cycle();
   r.sim_seconds = sc_core::sc_time_stamp().to_seconds();
   r.wire_frames_out = top.nic.frames_out();
+  r.dma_reads = top.nic.dma_reads();
   r.mmio_reads = top.cpu.mmio_reads();
   r.mmio_writes = top.cpu.mmio_writes();
   r.interrupts = top.cpu.interrupts();

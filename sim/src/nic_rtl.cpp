@@ -80,6 +80,7 @@ bool NicRtl::quiet() const {
 std::uint64_t NicRtl::quiet_cycles() const { return impl_->cycle - impl_->last_activity; }
 std::uint64_t NicRtl::frames_in() const { return impl_->frames_in; }
 std::uint64_t NicRtl::frames_out() const { return impl_->frames_out; }
+DmaReadStats NicRtl::dma_reads() const { return impl_->dma_reads(); }
 const std::string& NicRtl::error() const { return impl_->error; }
 
 }  // namespace nicsim::sim

@@ -29,6 +29,7 @@ void PcieConfig::validate() const {
     bad("max_payload must be a power of two in 128..4096");
   if (!pow2(max_read_request) || max_read_request < 128 || max_read_request > 4096)
     bad("max_read_request must be a power of two in 128..4096");
+  if (read_tags == 0 || read_tags > 1024) bad("read_tags must be 1..1024");
   if (!(dma_read_ns >= 0.0 && posted_ns >= 0.0 && mmio_read_ns >= 0.0))
     bad("latencies must not be negative");
   if (dma_read_ns < posted_ns)
@@ -39,6 +40,7 @@ std::string PcieConfig::to_string() const {
   std::ostringstream o;
   o << "PCIe " << gt_per_s << " GT/s x" << lanes << " (" << bytes_per_ns()
     << " B/ns per direction), MPS " << max_payload << ", MRRS " << max_read_request
+    << ", " << read_tags << " read tags"
     << ", DMA read " << dma_read_ns << " ns, posted " << posted_ns << " ns, MMIO read "
     << mmio_read_ns << " ns";
   return o.str();

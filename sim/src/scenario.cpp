@@ -337,6 +337,7 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
     q.max_payload = static_cast<unsigned>(p.u64("max_payload", q.max_payload, 128, 4096));
     q.max_read_request =
         static_cast<unsigned>(p.u64("max_read_request", q.max_read_request, 128, 4096));
+    q.read_tags = static_cast<unsigned>(p.u64("read_tags", q.read_tags, 1, 1024));
     q.dma_read_ns = p.dbl("dma_read_ns", q.dma_read_ns, 0.0, 1e6);
     q.posted_ns = p.dbl("posted_ns", q.posted_ns, 0.0, 1e6);
     q.mmio_read_ns = p.dbl("mmio_read_ns", q.mmio_read_ns, 0.0, 1e6);
@@ -638,6 +639,7 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
     s.run.watchdog_cycles = r.u64("watchdog_cycles", s.run.watchdog_cycles, 1000, 1ull << 32);
     s.run.entry_counters = r.u64("entry_counters", s.run.entry_counters, 0, 1ull << 20);
     s.run.register_walk = r.boolean("register_walk", s.run.register_walk);
+    s.run.audit_flows = r.u64("audit_flows", s.run.audit_flows, 0, 1ull << 20);
     r.done();
   }
   {

@@ -123,6 +123,78 @@ TEST_F(FlowTest, FlushRemovesEveryFlowAndReportsTheFirstError) {
   EXPECT_EQ(ft.em_count(), 0u);
 }
 
+// read_back: the NIC's tables' READ commands give back each entry as written (EM: key and
+// action; TCAM: priority, mask, value under the mask, action), through registers on the model
+// and on the Verilated NIC; audit compares every flow with what the driver wrote and names
+// what differs: an action changed and an entry removed behind the table's back.
+TEST_F(FlowTest, ReadBackAndAuditFindWhatTheNicHolds) {
+  const std::vector<FlowAction> em_acts{ActionMark{0x1234}, ActionVnic{1}};
+  auto e = ft.create({.ingress_vport = 0}, tcp4_pattern(0x0a000001, 0x0a000002, 1234, 80), em_acts);
+  const FlowAttr tattr{.priority = 7};
+  const std::vector<FlowItem> tpat{
+      ItemEth{}, ItemIpv4{{.spec = Ipv4Hdr{.src = 0x0a000000}, .mask = Ipv4Hdr{.src = 0xff000000}}},
+      ItemTcp{{.spec = TcpHdr{.dport = 443}, .mask = TcpHdr{.dport = 0xffff}}}};
+  auto t = ft.create(tattr, tpat, {{ActionMark{0x55}, ActionDrop{}}});
+  std::vector<FlowRule> batch;  // through the flow-command ring
+  for (std::uint32_t i = 0; i < 3; ++i)
+    batch.push_back({{.ingress_vport = 0}, tcp4_pattern(0x0b000000 + i, 0x0b0000ff, 7, 8),
+                     {ActionMark{i + 100}, ActionDrop{}}});
+  const auto made = ft.create_batch(batch);
+  ASSERT_TRUE(e.ok() && t.ok()) << (e.ok() ? t.error().to_string() : e.error().to_string());
+  for (const auto& m : made) ASSERT_TRUE(m.ok()) << m.error().to_string();
+
+  const auto ce = ft.compile({.ingress_vport = 0}, tcp4_pattern(0x0a000001, 0x0a000002, 1234, 80),
+                             em_acts);
+  const auto re = ft.read_back(*e);
+  ASSERT_TRUE(re.ok()) << re.error().to_string();
+  EXPECT_TRUE(std::equal(re->value.begin(), re->value.begin() + 42, ce->value.begin()));
+  EXPECT_EQ(re->action, ce->action);
+  const auto ct = ft.compile(tattr, tpat, {{ActionMark{0x55}, ActionDrop{}}});
+  const auto rt = ft.read_back(*t);
+  ASSERT_TRUE(rt.ok()) << rt.error().to_string();
+  EXPECT_EQ(rt->table, FlowTableKind::kTcam);
+  EXPECT_EQ(rt->priority, 7u);
+  EXPECT_EQ(rt->mask, ct->mask);
+  for (std::size_t i = 0; i < ct->value.size(); ++i)
+    EXPECT_EQ(rt->value[i] & ct->mask[i], ct->value[i] & ct->mask[i]) << "value byte " << i;
+  EXPECT_EQ(rt->action, ct->action);
+  EXPECT_EQ(ft.audit(), std::vector<std::string>{});
+
+  // The TCAM rule's action rewritten through the registers with another mark: the audit names
+  // the mark's byte(s), and only this flow.
+  const auto other = ft.compile(tattr, tpat, {{ActionMark{0x56}, ActionDrop{}}});
+  std::size_t mark_byte = 0;
+  while (mark_byte < ct->action.size() && ct->action[mark_byte] == other->action[mark_byte]) ++mark_byte;
+  ASSERT_LT(mark_byte, ct->action.size());
+  const std::uint32_t tb = drv.block(Block::kTcam).base;
+  drv.wr(tb + regs::tcam::TCAM_INDEX, *ft.hw_handle(*t));
+  drv.wr(tb + regs::tcam::TCAM_PRIO, 7);
+  drv.wr_words(tb + regs::tcam::TCAM_VALUE, regs::tcam::TCAM_VALUE_COUNT, ct->value);
+  drv.wr_words(tb + regs::tcam::TCAM_MASK, regs::tcam::TCAM_MASK_COUNT, ct->mask);
+  drv.wr_words(tb + regs::tcam::TCAM_ACTION, regs::tcam::TCAM_ACTION_COUNT, other->action);
+  drv.wr(tb + regs::tcam::TCAM_CMD, static_cast<std::uint32_t>(fmt::TcamCmd::kWrite));
+  (void)drv.wait_not_busy(tb + regs::tcam::TCAM_STATUS, "TCAM_STATUS");
+  const std::string tflow = "flow " + std::to_string(t->id) + " (TCAM " +
+                            std::to_string(*ft.hw_handle(*t)) + "): action byte " +
+                            std::to_string(mark_byte) + ": NIC 0x56, driver 0x55";
+  auto found = ft.audit();
+  ASSERT_EQ(found.size(), 1u) << ::testing::PrintToString(found);
+  EXPECT_EQ(found[0], tflow);
+
+  // The EM flow removed through the registers: its read fails, and says so.
+  const std::uint32_t fb = drv.block(Block::kFlow).base;
+  drv.wr(fb + regs::flow::FT_HANDLE, *ft.hw_handle(*e));
+  drv.wr(fb + regs::flow::FT_CMD, static_cast<std::uint32_t>(fmt::FtCmd::kDeleteHandle));
+  (void)drv.wait_not_busy(fb + regs::flow::FT_STATUS, "FT_STATUS");
+  EXPECT_EQ(ft.read_back(*e).error().type, T::kNotFound);
+  found = ft.audit();
+  ASSERT_EQ(found.size(), 2u) << ::testing::PrintToString(found);
+  EXPECT_EQ(found[0].rfind("flow " + std::to_string(e->id) + " (EM ", 0), 0u) << found[0];
+  EXPECT_EQ(found[1], tflow);
+  EXPECT_EQ(ft.audit(1).size(), 1u) << "the first flow only";
+  EXPECT_EQ(ft.read_back(Flow{999}).error().type, T::kNotFound);
+}
+
 TEST_F(FlowTest, UnexpressibleRulesAreTypedErrors) {
   const std::vector<FlowAction> drop{ActionDrop{}};
   // kItem: fields the key does not carry.

@@ -302,6 +302,10 @@ TEST(Scenario, MistakesNameTheFileLineAndKey) {
             "t.yaml:3: run.entry_counters: ");
   EXPECT_EQ(error_of(kHead + "pcie: {max_payload: 100}\n"),
             "t.yaml:3: pcie.max_payload: 100 is outside 128..4096");
+  EXPECT_EQ(error_of(kHead + "run: {audit_flows: -1}\n").substr(0, 27),
+            "t.yaml:3: run.audit_flows: ");
+  EXPECT_EQ(error_of(kHead + "pcie: {read_tags: 0}\n"),
+            "t.yaml:3: pcie.read_tags: 0 is outside 1..1024");
   EXPECT_EQ(error_of(kHead + "vnics: {vport: 1}\n"), "t.yaml:3: vnics: expected a list, found a mapping");
   EXPECT_EQ(error_of(kHead + "nic: [1, 2\n").substr(0, 26), "t.yaml:4: not valid YAML: ");
   EXPECT_EQ(error_of(kHead + "bogus: 1\n"), "t.yaml:3: unknown key 'bogus'");

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <string_view>
@@ -794,10 +795,9 @@ Result<void> FlowTable::validate(const FlowAttr& attr, std::span<const FlowItem>
   return {};
 }
 
-Flow FlowTable::remember(FlowTableKind t, std::uint32_t hw,
-                         const std::array<std::uint8_t, T::kBytes>& key) {
+Flow FlowTable::remember(FlowTableKind t, std::uint32_t hw, const CompiledRule& rule) {
   const Flow f{next_id_++};
-  flows_.emplace(f.id, Installed{t, hw, key});
+  flows_.emplace(f.id, Installed{t, hw, rule});
   return f;
 }
 
@@ -809,7 +809,7 @@ Result<Flow> FlowTable::install_em(const CompiledRule& c) {
   const std::uint32_t st = drv_->wait_not_busy(b + R::flow::FT_STATUS, "FT_STATUS");
   const FlowStatus code = code_of(R::flow::FT_STATUS_CODE, st);
   if (code != FlowStatus::kOk) return status_error(code, "exact-match insert");
-  return remember(FlowTableKind::kExact, drv_->rd(b + R::flow::FT_HANDLE), c.value);
+  return remember(FlowTableKind::kExact, drv_->rd(b + R::flow::FT_HANDLE), c);
 }
 
 Result<Flow> FlowTable::install_tcam(const CompiledRule& c) {
@@ -829,7 +829,7 @@ Result<Flow> FlowTable::install_tcam(const CompiledRule& c) {
   const FlowStatus code = code_of(R::tcam::TCAM_STATUS_CODE, st);
   if (code != FlowStatus::kOk) return status_error(code, "TCAM write");
   *it = true;
-  return remember(FlowTableKind::kTcam, index, c.value);
+  return remember(FlowTableKind::kTcam, index, c);
 }
 
 Result<Flow> FlowTable::create(const FlowAttr& attr, std::span<const FlowItem> pattern,
@@ -905,7 +905,7 @@ std::vector<Result<Flow>> FlowTable::create_batch(std::span<const FlowRule> rule
           const auto& [i, c] = em[next + j];
           const fmt::Fcmd done = fmt::Fcmd::decode(ring_slot(static_cast<std::uint16_t>(first + j)));
           if (done.status == FlowStatus::kOk) {
-            res[i].emplace(remember(FlowTableKind::kExact, done.handle, c.value));
+            res[i].emplace(remember(FlowTableKind::kExact, done.handle, c));
           } else {
             res[i].emplace(status_error(done.status, "exact-match insert (command ring)"));
           }
@@ -1127,6 +1127,88 @@ std::optional<std::uint32_t> FlowTable::hw_handle(Flow f) const {
   const auto it = flows_.find(f.id);
   if (it == flows_.end()) return std::nullopt;
   return it->second.hw;
+}
+
+namespace {
+// A register array of `words` 32-bit words into bytes (byte 4i is bits 7:0 of word i), as
+// Driver::wr_words writes them.
+template <std::size_t N>
+void rd_words(Driver& d, std::uint32_t addr, std::uint32_t words, std::array<std::uint8_t, N>& out) {
+  for (std::uint32_t w = 0; w < words && 4 * w < N; ++w) {
+    const std::uint32_t v = d.rd(addr + 4 * w);
+    for (std::size_t j = 0; j < 4 && 4 * w + j < N; ++j)
+      out[4 * w + j] = static_cast<std::uint8_t>(v >> (8 * j));
+  }
+}
+}  // namespace
+
+Result<CompiledRule> FlowTable::read_back(Flow f) {
+  const auto it = flows_.find(f.id);
+  if (it == flows_.end())
+    return err(Type::kNotFound, -1, "flow " + std::to_string(f.id) + " does not exist");
+  const Installed& in = it->second;
+  CompiledRule c = in.rule;  // the fields the NIC does not hold for this table stay
+  if (in.table == FlowTableKind::kExact) {
+    const std::uint32_t b = drv_->base(Block::kFlow, "exact-match flows");
+    drv_->wr(b + R::flow::FT_HANDLE, in.hw);
+    drv_->wr(b + R::flow::FT_CMD, static_cast<std::uint32_t>(fmt::FtCmd::kRead));
+    const std::uint32_t st = drv_->wait_not_busy(b + R::flow::FT_STATUS, "FT_STATUS");
+    const FlowStatus code = code_of(R::flow::FT_STATUS_CODE, st);
+    if (code != FlowStatus::kOk) return status_error(code, "exact-match read");
+    std::array<std::uint8_t, kKeyBytes> key{};
+    rd_words(*drv_, b + R::flow::FT_KEY, R::flow::FT_KEY_COUNT, key);
+    std::copy(key.begin(), key.end(), c.value.begin());
+    rd_words(*drv_, b + R::flow::FT_ACTION, R::flow::FT_ACTION_COUNT, c.action);
+  } else {
+    const std::uint32_t b = drv_->base(Block::kTcam, "TCAM flows");
+    drv_->wr(b + R::tcam::TCAM_INDEX, in.hw);
+    drv_->wr(b + R::tcam::TCAM_CMD, static_cast<std::uint32_t>(fmt::TcamCmd::kRead));
+    const std::uint32_t st = drv_->wait_not_busy(b + R::tcam::TCAM_STATUS, "TCAM_STATUS");
+    const FlowStatus code = code_of(R::tcam::TCAM_STATUS_CODE, st);
+    if (code != FlowStatus::kOk) return status_error(code, "TCAM read");
+    c.priority = static_cast<std::uint16_t>(
+        R::tcam::TCAM_PRIO_PRIO.get(drv_->rd(b + R::tcam::TCAM_PRIO)));
+    rd_words(*drv_, b + R::tcam::TCAM_VALUE, R::tcam::TCAM_VALUE_COUNT, c.value);
+    rd_words(*drv_, b + R::tcam::TCAM_MASK, R::tcam::TCAM_MASK_COUNT, c.mask);
+    rd_words(*drv_, b + R::tcam::TCAM_ACTION, R::tcam::TCAM_ACTION_COUNT, c.action);
+  }
+  return c;
+}
+
+std::vector<std::string> FlowTable::audit(std::size_t max_flows) {
+  std::vector<std::string> out;
+  std::size_t n = 0;
+  for (const auto& [id, in] : flows_) {
+    if (n++ >= max_flows) break;
+    const bool em = in.table == FlowTableKind::kExact;
+    const std::string who = "flow " + std::to_string(id) + (em ? " (EM " : " (TCAM ") +
+                            std::to_string(in.hw) + ")";
+    const auto got = read_back(Flow{id});
+    if (!got) {
+      out.push_back(who + ": " + got.error().to_string());
+      continue;
+    }
+    const CompiledRule& w = in.rule;
+    const auto differ = [&](const char* what, std::size_t i, unsigned nic, unsigned drv) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, ": %s byte %zu: NIC 0x%02x, driver 0x%02x", what, i, nic, drv);
+      out.push_back(who + buf);
+    };
+    const std::size_t key_bytes = em ? kKeyBytes : w.value.size();
+    for (std::size_t i = 0; i < key_bytes; ++i) {
+      const unsigned m = em ? 0xFFu : w.mask[i];
+      if ((got->value[i] & m) != (w.value[i] & m)) differ("key", i, got->value[i], w.value[i]);
+      if (!em && got->mask[i] != w.mask[i]) differ("mask", i, got->mask[i], w.mask[i]);
+    }
+    if (!em && got->priority != w.priority) {
+      out.push_back(who + ": priority: NIC " + std::to_string(got->priority) + ", driver " +
+                    std::to_string(w.priority));
+    }
+    for (std::size_t i = 0; i < w.action.size(); ++i) {
+      if (got->action[i] != w.action[i]) differ("action", i, got->action[i], w.action[i]);
+    }
+  }
+  return out;
 }
 
 std::uint32_t FlowTable::em_count() {

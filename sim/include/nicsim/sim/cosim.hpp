@@ -107,11 +107,16 @@ struct CosimResult {
   /// Scenario run.register_walk: register words read at the end, and of them compared with the
   /// model (the plain rw ones).
   std::uint64_t registers_walked = 0, registers_compared = 0;
+  /// Scenario run.audit_flows: flows read back from the NIC and compared with what the driver
+  /// wrote, and what differed (FlowTable::audit; each also an expectation failure).
+  std::uint64_t flows_audited = 0;
+  std::vector<std::string> audit_failures;
   std::vector<Mismatch> first_mismatches;
   std::map<std::string, LatencyFigures> latency;  // rtl engine with the scoreboard, per path
   std::vector<std::string> expectation_failures;  // the scenario's `expect` not met
   std::uint64_t mmio_reads = 0, mmio_writes = 0, interrupts = 0;
   double mmio_read_ns = 0;  // rtl engine: mean simulated time of a register read
+  DmaReadStats dma_reads;   // rtl engine: nic_top's DMA reads (pcie.read_tags limits them)
   /// Goodput at the driver's poll: frame bytes received on VNIC queues, from the start of the
   /// traffic (after bring-up) to the poll that received the last one.
   std::uint64_t rx_bytes = 0;

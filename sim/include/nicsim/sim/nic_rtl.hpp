@@ -70,6 +70,12 @@ struct NicObserver {
 
 class NicRtl;
 struct NicRtlConfig;
+/// nic_top's DMA reads as the bridge saw them (NicRtl::dma_reads).
+struct DmaReadStats {
+  std::uint64_t bursts = 0;          // AXI read bursts accepted
+  std::uint64_t peak_in_flight = 0;  // most accepted and not finished at once
+  std::uint64_t ar_wait_cycles = 0;  // clocks ARVALID waited for ARREADY (read_tags all out)
+};
 /// The clocked adapter of one Verilated build of nic_cosim_top (nic_rtl_model.hpp).
 struct NicRtlImpl;
 using NicRtlModel = std::function<std::unique_ptr<NicRtlImpl>(
@@ -94,6 +100,9 @@ struct NicRtlConfig {
   NicRtlModel model;
   /// What the simulated PHY reports from reset on (nic_top's phy_* inputs, docs/spec.md 12).
   model::PhyLink link{};
+  /// AXI read bursts of nic_top's DMA master the bridge accepts before they finish: the PCIe
+  /// endpoint's read tags (PcieConfig::read_tags); ARREADY is low while that many are out.
+  unsigned max_dma_reads = 64;
 };
 
 class NicRtl : public sc_core::sc_module {
@@ -127,6 +136,7 @@ class NicRtl : public sc_core::sc_module {
   [[nodiscard]] std::uint64_t quiet_cycles() const;
   [[nodiscard]] std::uint64_t frames_in() const;
   [[nodiscard]] std::uint64_t frames_out() const;
+  [[nodiscard]] DmaReadStats dma_reads() const;
   /// The first error (checker, watchdog); empty while all is well.
   [[nodiscard]] const std::string& error() const;
 

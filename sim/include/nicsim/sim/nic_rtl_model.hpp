@@ -145,6 +145,7 @@ struct NicRtlImpl {
   virtual ~NicRtlImpl() = default;
   virtual void clock(NicObserver* obs) = 0;
   virtual void answered(tlm::tlm_generic_payload& gp) = 0;
+  virtual DmaReadStats dma_reads() const = 0;
 
   NicRtlConfig cfg;
   std::string error;
@@ -178,7 +179,7 @@ struct ImplT final : NicRtlImpl {
   static constexpr unsigned kBytes = bench::sig_bytes<decltype(V::s_axis_wire_tdata)>();
 
   ImplT(const NicRtlConfig& c, tlm_utils::simple_initiator_socket<NicRtl>& dma)
-      : mem(mem_cfg(), dma),
+      : mem(mem_cfg(c), dma),
         dchk(axi::AxiCheckerConfig{.name = "nic_top m_axi", .data_bytes = kBytes}),
         lchk("nic_top s_axil") {
     cfg = c;
@@ -217,15 +218,19 @@ struct ImplT final : NicRtlImpl {
 #endif
   }
 
-  static axi::AxiMemConfig mem_cfg() {
+  static axi::AxiMemConfig mem_cfg(const NicRtlConfig& nc) {
     axi::AxiMemConfig c;
     c.data_bytes = kBytes;
-    c.max_reads = 64;
+    c.max_reads = nc.max_dma_reads;
     c.max_writes = 64;
     return c;
   }
 
   void answered(tlm::tlm_generic_payload& gp) override { mem.answered(gp); }
+  DmaReadStats dma_reads() const override {
+    return {.bursts = mem.read_bursts(), .peak_in_flight = mem.peak_reads(),
+            .ar_wait_cycles = mem.ar_wait_cycles()};
+  }
 
   static bool pattern(const std::vector<bool>& p, std::uint64_t c) {
     return p.empty() || p[c % p.size()];

@@ -30,6 +30,12 @@ struct PcieConfig {
   // completions are split at max_payload bytes, and no TLP crosses a 4 KiB boundary.
   unsigned max_payload = 256;
   unsigned max_read_request = 512;
+  // DMA reads in flight that the NIC's endpoint may have: its read tags (32 without PCIe's
+  // Extended Tag field, 256 with, 768 with 10-bit tags; 64 by default, what the co-simulation's
+  // AXI bridge has always accepted). The bridge counts an AXI read burst as one read (a burst
+  // at most max_read_request long is one request TLP); nic_top's AR waits while read_tags
+  // bursts are outstanding.
+  unsigned read_tags = 64;
   // Bytes a TLP costs beyond its payload: its header (4 DW for 64-bit memory requests, 3 DW
   // for completions) plus the data-link and physical framing of Gen3 (a 4-byte STP token
   // with the sequence number, and the 4-byte LCRC).

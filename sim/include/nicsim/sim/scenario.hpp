@@ -123,6 +123,10 @@ struct ScenarioRun {
   /// element of the NIC's queues and VNICs) is read from the NIC; the plain rw ones are
   /// compared with the model's (Scoreboard::register_read).
   bool register_walk = false;
+  /// Both engines: at the end, the NIC's entries of up to this many installed flows (oldest
+  /// first) are read back (the tables' READ commands) and compared with what the driver
+  /// wrote (FlowTable::audit); a difference fails the run. 0: off.
+  std::uint64_t audit_flows = 0;
 };
 
 struct ScenarioExpect {

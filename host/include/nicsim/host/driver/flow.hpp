@@ -301,6 +301,17 @@ class FlowTable {
   [[nodiscard]] std::vector<Flow> flows() const;
   [[nodiscard]] std::uint32_t em_count();  // FT_COUNT
 
+  /// The entry of flow `f` as the NIC holds it, read back through the tables' READ commands
+  /// (FT_CMD READ: key and action record; TCAM_CMD READ: priority, value, mask and action).
+  /// `table` and the arrays the table does not have (an EM entry's mask) are as compiled.
+  Result<CompiledRule> read_back(Flow f);
+  /// Checks the NIC's tables against what this table wrote: the first `max_flows` flows
+  /// (oldest first) are read back and compared with their compiled rule, byte by byte (a
+  /// TCAM value under its mask: the bits a mask leaves out are the NIC's to keep). One line
+  /// per difference or failed read ("flow 3 (EM 17): action byte 9: NIC 0x00, driver 0x04");
+  /// empty when the NIC holds every flow as written.
+  std::vector<std::string> audit(std::size_t max_flows = SIZE_MAX);
+
   // ---- action resources ----
   /// Writes template `index` (1..num_encap-1) of any tunnel type (VXLAN, NVGRE, Geneve; the
   /// reserved type is FlowError kAction) and remembers its type for the encap actions.
@@ -318,12 +329,11 @@ class FlowTable {
   struct Installed {
     FlowTableKind table;
     std::uint32_t hw;  // EM handle or TCAM index
-    std::array<std::uint8_t, fmt::tcam_key::kBytes> key;
+    CompiledRule rule;  // as written to the NIC (audit)
   };
   Result<Flow> install_em(const CompiledRule& c);
   Result<Flow> install_tcam(const CompiledRule& c);
-  Flow remember(FlowTableKind t, std::uint32_t hw,
-                const std::array<std::uint8_t, fmt::tcam_key::kBytes>& key);
+  Flow remember(FlowTableKind t, std::uint32_t hw, const CompiledRule& rule);
   void setup_ring();
   /// Posts the ring's slots up to `prod` and waits until the NIC has executed them.
   void ring_run(std::uint16_t prod);

@@ -91,6 +91,10 @@ class AxiMem {
   std::uint64_t write_bursts() const { return n_aw_; }
   std::uint64_t r_beats() const { return n_r_; }
   std::uint64_t w_beats() const { return n_w_; }
+  /// Most read bursts accepted and not finished at once.
+  std::uint64_t peak_reads() const { return peak_reads_; }
+  /// Clocks in which the master held ARVALID and the slave did not take it.
+  std::uint64_t ar_wait_cycles() const { return ar_wait_; }
   bool idle() const {
     return rq_.empty() && wq_.empty() && wbeats_.empty() && bq_.empty() && !out_.rvalid &&
            !out_.bvalid;
@@ -110,6 +114,7 @@ class AxiMem {
     if (!decided_) decide();
     const AxiS2M s = out_;
     if (m.arvalid && s.arready) accept_ar(m);
+    if (m.arvalid && !s.arready) ++ar_wait_;
     if (m.awvalid && s.awready) accept_aw(m);
     if (m.wvalid && s.wready) {
       wbeats_.push_back({m.wdata, m.wstrb, m.wlast});
@@ -249,6 +254,7 @@ class AxiMem {
     b.resp = resp_of(b.addr, burst_end(b));
     b.seq = n_ar_++;
     rq_.push_back(std::move(b));
+    peak_reads_ = std::max<std::uint64_t>(peak_reads_, rq_.size());
     on_read(rq_.back());
   }
   void accept_aw(const AxiM2S& m) {
@@ -322,6 +328,7 @@ class AxiMem {
   AxiS2M out_;
   bool decided_ = false;
   std::uint64_t now_ = 0;
+  std::uint64_t peak_reads_ = 0, ar_wait_ = 0;
   std::uint64_t oob_ = 0, n_ar_ = 0, n_aw_ = 0, n_r_ = 0, n_w_ = 0;
   std::unordered_map<std::uint64_t, std::unique_ptr<std::array<std::uint8_t, 4096>>> pages_;
   std::deque<Burst> rq_;      // reads: accepted, beats to send
