@@ -961,25 +961,32 @@ std::vector<Result<void>> FlowTable::destroy_batch(std::span<const Flow> flows) 
   return out;
 }
 
+FlowStatus FlowTable::em_cmd(std::uint32_t handle, fmt::FtCmd cmd) {
+  const std::uint32_t b = drv_->base(Block::kFlow, "exact-match flows");
+  drv_->wr(b + R::flow::FT_HANDLE, handle);
+  drv_->wr(b + R::flow::FT_CMD, static_cast<std::uint32_t>(cmd));
+  return code_of(R::flow::FT_STATUS_CODE, drv_->wait_not_busy(b + R::flow::FT_STATUS, "FT_STATUS"));
+}
+
+FlowStatus FlowTable::tcam_cmd(std::uint32_t index, fmt::TcamCmd cmd) {
+  const std::uint32_t b = drv_->base(Block::kTcam, "TCAM flows");
+  drv_->wr(b + R::tcam::TCAM_INDEX, index);
+  drv_->wr(b + R::tcam::TCAM_CMD, static_cast<std::uint32_t>(cmd));
+  return code_of(R::tcam::TCAM_STATUS_CODE,
+                 drv_->wait_not_busy(b + R::tcam::TCAM_STATUS, "TCAM_STATUS"));
+}
+
 Result<void> FlowTable::destroy(Flow f) {
   const auto it = flows_.find(f.id);
   if (it == flows_.end())
     return err(Type::kNotFound, -1, "flow " + std::to_string(f.id) + " does not exist");
   const Installed& in = it->second;
   if (in.table == FlowTableKind::kExact) {
-    const std::uint32_t b = drv_->base(Block::kFlow, "exact-match flows");
-    drv_->wr(b + R::flow::FT_HANDLE, in.hw);
-    drv_->wr(b + R::flow::FT_CMD, static_cast<std::uint32_t>(fmt::FtCmd::kDeleteHandle));
-    const std::uint32_t st = drv_->wait_not_busy(b + R::flow::FT_STATUS, "FT_STATUS");
-    const FlowStatus code = code_of(R::flow::FT_STATUS_CODE, st);
+    const FlowStatus code = em_cmd(in.hw, fmt::FtCmd::kDeleteHandle);
     flows_.erase(it);
     if (code != FlowStatus::kOk) return status_error(code, "exact-match delete");
   } else {
-    const std::uint32_t b = drv_->base(Block::kTcam, "TCAM flows");
-    drv_->wr(b + R::tcam::TCAM_INDEX, in.hw);
-    drv_->wr(b + R::tcam::TCAM_CMD, static_cast<std::uint32_t>(fmt::TcamCmd::kClear));
-    const std::uint32_t st = drv_->wait_not_busy(b + R::tcam::TCAM_STATUS, "TCAM_STATUS");
-    const FlowStatus code = code_of(R::tcam::TCAM_STATUS_CODE, st);
+    const FlowStatus code = tcam_cmd(in.hw, fmt::TcamCmd::kClear);
     tcam_used_[in.hw] = false;
     flows_.erase(it);
     if (code != FlowStatus::kOk) return status_error(code, "TCAM clear");
@@ -1001,22 +1008,16 @@ Result<FlowCounters> FlowTable::query(Flow f) {
   const Installed& in = it->second;
   FlowCounters c;
   if (in.table == FlowTableKind::kExact) {
-    const std::uint32_t b = drv_->base(Block::kFlow, "exact-match flows");
-    drv_->wr(b + R::flow::FT_HANDLE, in.hw);
-    drv_->wr(b + R::flow::FT_CMD, static_cast<std::uint32_t>(fmt::FtCmd::kQuery));
-    const std::uint32_t st = drv_->wait_not_busy(b + R::flow::FT_STATUS, "FT_STATUS");
-    const FlowStatus code = code_of(R::flow::FT_STATUS_CODE, st);
+    const FlowStatus code = em_cmd(in.hw, fmt::FtCmd::kQuery);
     if (code != FlowStatus::kOk) return status_error(code, "exact-match query");
+    const std::uint32_t b = drv_->base(Block::kFlow, "exact-match flows");
     c.packets = drv_->rd64(b + R::flow::FT_PKTS_LO);
     c.bytes = drv_->rd64(b + R::flow::FT_BYTES_LO);
     c.last_seen = drv_->rd(b + R::flow::FT_LAST_SEEN);
   } else {
-    const std::uint32_t b = drv_->base(Block::kTcam, "TCAM flows");
-    drv_->wr(b + R::tcam::TCAM_INDEX, in.hw);
-    drv_->wr(b + R::tcam::TCAM_CMD, static_cast<std::uint32_t>(fmt::TcamCmd::kQuery));
-    const std::uint32_t st = drv_->wait_not_busy(b + R::tcam::TCAM_STATUS, "TCAM_STATUS");
-    const FlowStatus code = code_of(R::tcam::TCAM_STATUS_CODE, st);
+    const FlowStatus code = tcam_cmd(in.hw, fmt::TcamCmd::kQuery);
     if (code != FlowStatus::kOk) return status_error(code, "TCAM query");
+    const std::uint32_t b = drv_->base(Block::kTcam, "TCAM flows");
     c.packets = drv_->rd64(b + R::tcam::TCAM_PKTS_LO);
     c.bytes = drv_->rd64(b + R::tcam::TCAM_BYTES_LO);
   }
@@ -1149,23 +1150,17 @@ Result<CompiledRule> FlowTable::read_back(Flow f) {
   const Installed& in = it->second;
   CompiledRule c = in.rule;  // the fields the NIC does not hold for this table stay
   if (in.table == FlowTableKind::kExact) {
-    const std::uint32_t b = drv_->base(Block::kFlow, "exact-match flows");
-    drv_->wr(b + R::flow::FT_HANDLE, in.hw);
-    drv_->wr(b + R::flow::FT_CMD, static_cast<std::uint32_t>(fmt::FtCmd::kRead));
-    const std::uint32_t st = drv_->wait_not_busy(b + R::flow::FT_STATUS, "FT_STATUS");
-    const FlowStatus code = code_of(R::flow::FT_STATUS_CODE, st);
+    const FlowStatus code = em_cmd(in.hw, fmt::FtCmd::kRead);
     if (code != FlowStatus::kOk) return status_error(code, "exact-match read");
+    const std::uint32_t b = drv_->base(Block::kFlow, "exact-match flows");
     std::array<std::uint8_t, kKeyBytes> key{};
     rd_words(*drv_, b + R::flow::FT_KEY, R::flow::FT_KEY_COUNT, key);
     std::copy(key.begin(), key.end(), c.value.begin());
     rd_words(*drv_, b + R::flow::FT_ACTION, R::flow::FT_ACTION_COUNT, c.action);
   } else {
-    const std::uint32_t b = drv_->base(Block::kTcam, "TCAM flows");
-    drv_->wr(b + R::tcam::TCAM_INDEX, in.hw);
-    drv_->wr(b + R::tcam::TCAM_CMD, static_cast<std::uint32_t>(fmt::TcamCmd::kRead));
-    const std::uint32_t st = drv_->wait_not_busy(b + R::tcam::TCAM_STATUS, "TCAM_STATUS");
-    const FlowStatus code = code_of(R::tcam::TCAM_STATUS_CODE, st);
+    const FlowStatus code = tcam_cmd(in.hw, fmt::TcamCmd::kRead);
     if (code != FlowStatus::kOk) return status_error(code, "TCAM read");
+    const std::uint32_t b = drv_->base(Block::kTcam, "TCAM flows");
     c.priority = static_cast<std::uint16_t>(
         R::tcam::TCAM_PRIO_PRIO.get(drv_->rd(b + R::tcam::TCAM_PRIO)));
     rd_words(*drv_, b + R::tcam::TCAM_VALUE, R::tcam::TCAM_VALUE_COUNT, c.value);

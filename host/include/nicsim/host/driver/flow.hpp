@@ -334,6 +334,10 @@ class FlowTable {
   Result<Flow> install_em(const CompiledRule& c);
   Result<Flow> install_tcam(const CompiledRule& c);
   Flow remember(FlowTableKind t, std::uint32_t hw, const CompiledRule& rule);
+  /// A command on one entry through the registers: its EM handle (FT_HANDLE) or TCAM index
+  /// (TCAM_INDEX), then the command; waits until BUSY clears and returns the status code.
+  fmt::FlowStatus em_cmd(std::uint32_t handle, fmt::FtCmd cmd);
+  fmt::FlowStatus tcam_cmd(std::uint32_t index, fmt::TcamCmd cmd);
   void setup_ring();
   /// Posts the ring's slots up to `prod` and waits until the NIC has executed them.
   void ring_run(std::uint16_t prod);
