@@ -48,6 +48,22 @@ module nic_datapath #(
   input  wire [31:0]                       cfg_wire_max_frame,
   input  wire [15:0]                       cfg_vxlan_port,
   input  wire [15:0]                       cfg_geneve_port,
+  // Destination tokens (spec 11): TOKN CONTROL.ENABLE; VNIC_CTRL.TOKEN_EXC of vport v at bit v-1.
+  input  wire                              cfg_token_enable,
+  input  wire [NUM_VNIC-1:0]               cfg_token_exc,
+
+  // Token keys and windows (TOKN KEY_*, WIN_CLR, KEY_STATUS, VERDICTS; token_check's ports).
+  input  wire                              tok_key_valid,
+  output wire                              tok_key_ready,
+  input  wire                              tok_key_slot,
+  input  wire                              tok_key_clear,
+  input  wire [127:0]                      tok_key_enc,
+  input  wire [127:0]                      tok_key_mac,
+  output wire                              tok_key_busy,
+  output wire [1:0]                        tok_key_valid_slots,
+  input  wire                              tok_clr_valid,
+  input  wire [15:0]                       tok_clr_eni,
+  output wire [32*6-1:0]                   tok_verdicts,
 
   // Ingress streams (wire ports, then transmit queues) with their source vport.
   input  wire [N_IN*DATA_W-1:0]            s_axis_tdata,
@@ -247,7 +263,9 @@ module nic_datapath #(
   logic [DATA_W-1:0]       pm_tdata;
   logic [KEEP_W-1:0]       pm_tkeep;
   logic                    pm_tvalid, pm_tready, pm_tlast, pm_tuser;
-  logic                    meta_valid, meta_ready;
+  logic                    pmeta_valid, pmeta_ready;
+  nic_pkg::parse_meta_t    pmeta;
+  logic                    meta_valid, meta_ready, meta_refused;
   nic_pkg::parse_meta_t    meta;
 
   parser #(
@@ -271,9 +289,34 @@ module nic_datapath #(
     .m_axis_tready   (pm_tready),
     .m_axis_tlast    (pm_tlast),
     .m_axis_tuser    (pm_tuser),
-    .m_meta_valid    (meta_valid),
-    .m_meta_ready    (meta_ready),
-    .m_meta_data     (meta)
+    .m_meta_valid    (pmeta_valid),
+    .m_meta_ready    (pmeta_ready),
+    .m_meta_data     (pmeta)
+  );
+
+  // Destination tokens (spec 11): checked between the parser and the lookups, in order.
+  token_stage #(.NUM_VNIC(NUM_VNIC)) u_token (
+    .clk          (clk),
+    .rst          (rst),
+    .cfg_enable   (cfg_token_enable),
+    .s_key_valid  (tok_key_valid),
+    .s_key_ready  (tok_key_ready),
+    .s_key_slot   (tok_key_slot),
+    .s_key_clear  (tok_key_clear),
+    .s_key_enc    (tok_key_enc),
+    .s_key_mac    (tok_key_mac),
+    .key_busy     (tok_key_busy),
+    .key_valid    (tok_key_valid_slots),
+    .clr_valid    (tok_clr_valid),
+    .clr_eni      (tok_clr_eni),
+    .cnt_verdicts (tok_verdicts),
+    .s_meta_valid (pmeta_valid),
+    .s_meta_ready (pmeta_ready),
+    .s_meta       (pmeta),
+    .m_meta_valid (meta_valid),
+    .m_meta_ready (meta_ready),
+    .m_meta       (meta),
+    .m_refused    (meta_refused)
   );
 
   // Frame FIFO: beats {tkeep, tdata} in a block RAM ring; bq holds each stored frame's beat
@@ -321,8 +364,8 @@ module nic_datapath #(
   // Lookups: EM for every parsed frame, then the TCAM for the EM misses, in frame order
   // =======================================================================================
   // Per-frame context carried past the lookups.
-  localparam int CTX_W = 1 + 1 + 16 + 8 + 64 + 1 + 8 + 1 + 2 * INFO_W;
-  logic             need_em;
+  localparam int CTX_W = 1 + 1 + 1 + 16 + 8 + 64 + 1 + 8 + 1 + 2 * INFO_W;
+  logic             need_em, meta_perr;
   logic             q1_s_ready, q1_m_valid, q1_m_ready;
   logic [CTX_W + nic_fmt_pkg::TCAM_KEY_W-1:0] q1_s_data, q1_m_data;
   logic             em_lk_ready, em_lk_valid;
@@ -335,12 +378,13 @@ module nic_datapath #(
   logic             meta_tcp_ctl;
 
   always_comb begin
-    // Oversize frames (cut by the arbiter) and parse errors skip the lookups.
-    need_em     = !meta.parse_err && (meta.frame_len <= 16'(nic_pkg::MAX_FRAME));
+    // Oversize frames (cut by the arbiter), parse errors and refused tokens skip the lookups.
+    meta_perr   = meta.parse_err || (meta.frame_len > 16'(nic_pkg::MAX_FRAME));
+    need_em     = !meta_perr && !meta_refused;
     em_lk_valid = meta_valid && tsq_m_valid && q1_s_ready && need_em;
     // A TCP control segment (spec 5.2 step 2): SYN, FIN or RST in the key level's TCP header.
     meta_tcp_ctl = (meta.key_tcp_flags & 8'h07) != 8'd0;
-    q1_s_data   = {need_em, meta.parse_err || !need_em, meta.frame_len, meta.vport, tsq_m_data,
+    q1_s_data   = {need_em, meta_perr, meta_refused, meta.frame_len, meta.vport, tsq_m_data,
                    meta.has_eth_1, meta.l2_off_1, meta_tcp_ctl, meta.lvl0, meta.lvl1,
                    meta.tcam_key};
   end
@@ -427,7 +471,7 @@ module nic_datapath #(
     .s_lookup_valid   (j1_go && j1_need_tcam),
     .s_lookup_ready   (tc_lk_ready),
     .s_lookup_key     (q1_tkey),
-    .s_lookup_len     (q1_ctx[CTX_W-3 -: 16]),
+    .s_lookup_len     (q1_ctx[CTX_W-4 -: 16]),  // frame_len, after need_em, perr, tok
     .m_result_valid   (tc_res_valid),
     .m_result_ready   (tc_res_ready),
     .m_result_hit     (tc_res_hit),
@@ -469,7 +513,7 @@ module nic_datapath #(
   nic_fmt_pkg::action_t d1_act_q, d1_act_d;
   logic [31:0]         d1_h1_q, d1_h1_d;
 
-  logic                c_need_em, c_perr, c_has_eth_1, c_tcp_ctl;
+  logic                c_need_em, c_perr, c_tok, c_has_eth_1, c_tcp_ctl;
   logic [15:0]         c_len;
   logic [7:0]          c_vport, c_l2_off_1;
   logic [63:0]         c_ts;
@@ -496,7 +540,7 @@ module nic_datapath #(
   always_comb begin
     {q2_ctx, q2_em_hit, q2_em_action, q2_h1, q2_need_tcam} = q2_m_data;
 
-    {c_need_em, c_perr, c_len, c_vport, c_ts, c_has_eth_1, c_l2_off_1, c_tcp_ctl, c_lvl0,
+    {c_need_em, c_perr, c_tok, c_len, c_vport, c_ts, c_has_eth_1, c_l2_off_1, c_tcp_ctl, c_lvl0,
      c_lvl1} = d1_ctx_q;
     a_dest_type = d1_act_q.flags.dest_type;
     a_dest_id   = d1_act_q.flags.dest_id;
@@ -674,7 +718,7 @@ module nic_datapath #(
   nic_fmt_pkg::action_t o_act;
   nic_fmt_pkg::encap_t o_tmpl;
   logic [31:0]         o_h1;
-  logic                o_need_em, o_perr, o_has_eth_1, o_tcp_ctl;
+  logic                o_need_em, o_perr, o_tok, o_has_eth_1, o_tcp_ctl;
   logic [15:0]         o_len;
   logic [7:0]          o_vport, o_l2_off_1;
   logic [63:0]         o_ts;
@@ -690,13 +734,14 @@ module nic_datapath #(
 
   // Counter increments of the frame decided this clock.
   logic inc_em, inc_tcam, inc_miss, inc_wire, inc_vnic, inc_exc, inc_loop, inc_mirror;
-  logic inc_perr, inc_flow, inc_meter, inc_bad, inc_mtu;
+  logic inc_perr, inc_flow, inc_meter, inc_bad, inc_mtu, inc_tok;
+  logic o_tok_exc;
 
   always_comb begin
     {o_ctx, o_hit, o_em_hit, o_tidx, o_act, o_h1, o_bad, o_osrc_bad, o_meter_req, o_ttl_exp,
      o_tmpl} =
         dq_m_data;
-    {o_need_em, o_perr, o_len, o_vport, o_ts, o_has_eth_1, o_l2_off_1, o_tcp_ctl, o_lvl0,
+    {o_need_em, o_perr, o_tok, o_len, o_vport, o_ts, o_has_eth_1, o_l2_off_1, o_tcp_ctl, o_lvl0,
      o_lvl1} = o_ctx;
     o_decap   = o_act.flags.decap;
     o_encap   = o_act.flags.encap;
@@ -745,9 +790,24 @@ module nic_datapath #(
     o_desc.dest       = 2'(nic_fmt_pkg::DEST_TYPE_EXCEPTION);
     o_desc.port       = nic_pkg::HOST_VPORT;
     {inc_em, inc_tcam, inc_miss, inc_wire, inc_vnic, inc_exc, inc_loop, inc_mirror} = '0;
-    {inc_perr, inc_flow, inc_meter, inc_bad, inc_mtu} = '0;
+    {inc_perr, inc_flow, inc_meter, inc_bad, inc_mtu, inc_tok} = '0;
+    o_tok_exc = 1'b0;  // VNIC_CTRL.TOKEN_EXC of the source vport (1..NUM_VNIC)
+    for (int v = 0; v < NUM_VNIC; v++) begin
+      if (o_vport == 8'(v + 1) && cfg_token_exc[v]) begin
+        o_tok_exc = 1'b1;
+      end
+    end
 
-    if (!o_need_em) begin
+    if (o_tok) begin
+      // A refused token (spec 11): to the exception ring as received or dropped, per VNIC.
+      if (o_tok_exc) begin
+        o_out         = 1'b1;
+        o_desc.reason = nic_fmt_pkg::EXC_REASON_TOKEN;
+        inc_exc       = 1'b1;
+      end else begin
+        inc_tok = 1'b1;
+      end
+    end else if (!o_need_em) begin
       // Parse error (spec 2.2): policy 1 sends it to the exception ring, except a frame
       // longer than MAX_FRAME, which is always dropped.
       if (cfg_parse_err_exc && o_len <= 16'(nic_pkg::MAX_FRAME)) begin
@@ -836,12 +896,12 @@ module nic_datapath #(
 
   // Counters.
   logic [63:0] c_em_q, c_tcam_q, c_miss_q, c_wire_q, c_vnic_q, c_exc_q, c_loop_q, c_mirror_q;
-  logic [63:0] c_perr_q, c_flow_q, c_meter_q, c_bad_q, c_mtu_q;
+  logic [63:0] c_perr_q, c_flow_q, c_meter_q, c_bad_q, c_mtu_q, c_tok_q;
 
   always_ff @(posedge clk) begin
     if (rst) begin
       {c_em_q, c_tcam_q, c_miss_q, c_wire_q, c_vnic_q, c_exc_q, c_loop_q, c_mirror_q} <= '0;
-      {c_perr_q, c_flow_q, c_meter_q, c_bad_q, c_mtu_q} <= '0;
+      {c_perr_q, c_flow_q, c_meter_q, c_bad_q, c_mtu_q, c_tok_q} <= '0;
     end else if (o_go) begin
       c_em_q     <= c_em_q + 64'(inc_em);
       c_tcam_q   <= c_tcam_q + 64'(inc_tcam);
@@ -856,6 +916,7 @@ module nic_datapath #(
       c_meter_q  <= c_meter_q + 64'(inc_meter);
       c_bad_q    <= c_bad_q + 64'(inc_bad);
       c_mtu_q    <= c_mtu_q + 64'(inc_mtu);
+      c_tok_q    <= c_tok_q + 64'(inc_tok);
     end
   end
 
@@ -878,6 +939,7 @@ module nic_datapath #(
     counters.drop_meter       = c_meter_q;
     counters.drop_bad_action  = c_bad_q;
     counters.drop_mtu         = c_mtu_q;
+    counters.drop_token       = c_tok_q;
   end
 
   // =======================================================================================
@@ -1060,7 +1122,7 @@ module nic_datapath #(
   // Side bands with nothing to carry here.
   logic unused;
   assign unused = ^{pm_tuser, ae_tuser, em_res_handle, em_res_user, meta.inner, meta.tun_type,
-                    meta.tun_off, c_need_em, c_perr, c_vport, c_l2_off_1, c_tcp_ctl, c_lvl0, c_lvl1,
+                    meta.tun_off, meta.tok, meta.token, c_need_em, c_perr, c_tok, c_vport, c_l2_off_1, c_tcp_ctl, c_lvl0, c_lvl1,
                     o_perr, o_has_eth_1, encap_rd_index};
 
 endmodule

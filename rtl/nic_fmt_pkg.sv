@@ -30,15 +30,16 @@ package nic_fmt_pkg;
   localparam logic [1:0] VLAN_OP_REWRITE = 2'd3;  // replace the outermost tag's TCI with vlan_tci
 
   // ---- enum exc_reason: Why a frame is on the exception ring (receive completion byte 17).
-  localparam int EXC_REASON_WIDTH = 3;
-  localparam logic [2:0] EXC_REASON_NONE = 3'd0;  // not an exception (receive queues)
-  localparam logic [2:0] EXC_REASON_MISS = 3'd1;  // no exact-match entry and no TCAM rule
-  localparam logic [2:0] EXC_REASON_ACTION = 3'd2;  // the flow's action said EXCEPTION
-  localparam logic [2:0] EXC_REASON_TTL = 3'd3;  // TTL or hop limit would expire
-  localparam logic [2:0] EXC_REASON_PARSE_ERROR = 3'd4;  // parse error with CONTROL.PARSE_ERR_POLICY 1
-  localparam logic [2:0] EXC_REASON_MIRROR = 3'd5;  // a mirror copy
-  localparam logic [2:0] EXC_REASON_OUTER_SRC = 3'd6;  // the level-0 IP source is not the record's sip (action bit check_osrc)
-  localparam logic [2:0] EXC_REASON_TCP_CTL = 3'd7;  // a TCP control copy (SYN, FIN or RST of a flow with tcp_ctl_copy)
+  localparam int EXC_REASON_WIDTH = 4;
+  localparam logic [3:0] EXC_REASON_NONE = 4'd0;  // not an exception (receive queues)
+  localparam logic [3:0] EXC_REASON_MISS = 4'd1;  // no exact-match entry and no TCAM rule
+  localparam logic [3:0] EXC_REASON_ACTION = 4'd2;  // the flow's action said EXCEPTION
+  localparam logic [3:0] EXC_REASON_TTL = 4'd3;  // TTL or hop limit would expire
+  localparam logic [3:0] EXC_REASON_PARSE_ERROR = 4'd4;  // parse error with CONTROL.PARSE_ERR_POLICY 1
+  localparam logic [3:0] EXC_REASON_MIRROR = 4'd5;  // a mirror copy
+  localparam logic [3:0] EXC_REASON_OUTER_SRC = 4'd6;  // the level-0 IP source is not the record's sip (action bit check_osrc)
+  localparam logic [3:0] EXC_REASON_TCP_CTL = 4'd7;  // a TCP control copy (SYN, FIN or RST of a flow with tcp_ctl_copy)
+  localparam logic [3:0] EXC_REASON_TOKEN = 4'd8;  // a refused destination token (spec 11) of a VNIC with VNIC_CTRL.TOKEN_EXC
 
   // ---- enum token_verdict: Verdict of the destination-token checker (token_check m_res_reason, docs/rtl-token.md): the first check that fails, in the order of the values; its m_cnt counts verdict v at bits 32*v +: 32.
   localparam int TOKEN_VERDICT_WIDTH = 3;

@@ -80,7 +80,7 @@ package nic_pkg;
   // ---------------------------------------------------------------------------------------
   localparam int PARSE_WINDOW = 256;  // bytes the parser looks at (spec 2.2)
   localparam int PARSER_LEN_W = 20;   // frame length counter of the parser (saturating)
-  localparam int PARSE_META_W = 1542;  // width of parse_meta_t (checked by parser_engine)
+  localparam int PARSE_META_W = 1927;  // width of parse_meta_t (checked by parser_engine)
   // One parse level (the frame, or what the outer tunnel carries) as the parser records it.
   // Offsets are bytes from the start of the frame; fields are meaningful only when the
   // header is present and the frame parsed without error.
@@ -115,6 +115,8 @@ package nic_pkg;
   // walked. parser_meta builds parse_meta_t from it once, after the engines' in-order
   // multiplexer (the keys and the action view are not built per engine).
   typedef struct packed {
+    logic         tok;        // a destination token (spec 11) in the level-0 Geneve header
+    logic [383:0] token;      // its 48 bytes, byte 0 in bits 383:376 (valid with tok)
     logic         err;        // parse_err
     logic         inner;      // level 1 was parsed: rec is level 1 and lv0 level 0
     logic [15:0]  frame_len;  // bytes, saturated at 0xFFFF
@@ -176,6 +178,8 @@ package nic_pkg;
   // tcam_key is bits [447:0]. Their widths are nic_fmt_pkg::FLOW_KEY_W and TCAM_KEY_W (this
   // package cannot name nic_fmt_pkg's types; parser_engine assigns them, lint checks the width).
   typedef struct packed {
+    logic         tok;         // spec 11: the first option of the level-0 Geneve header is a
+    logic [383:0] token;       // destination token (class 0xFFF0, type 0x81, 12 words): its bytes
     logic         parse_err;   // parse_failed(pr, PARSE_WINDOW) of the model
     logic [15:0]  frame_len;   // bytes (sum of tkeep), saturated at 0xFFFF
     logic [7:0]   vport;       // s_axis_vport of the first beat
@@ -232,7 +236,7 @@ package nic_pkg;
   typedef struct packed {
     logic [1:0]  dest;        // nic_fmt_pkg::DEST_TYPE_WIRE, _VNIC or _EXCEPTION (low 2 bits)
     logic [7:0]  port;        // wire port, destination vport, HOST_VPORT for the exception ring
-    logic [2:0]  reason;      // nic_fmt_pkg::EXC_REASON_* (NONE unless the exception ring)
+    logic [3:0]  reason;      // nic_fmt_pkg::EXC_REASON_* (NONE unless the exception ring)
     logic        parse_err;   // exception PARSE_ERROR (completion status bit 0)
     logic        mark_valid;
     logic [31:0] mark;
@@ -263,12 +267,13 @@ package nic_pkg;
     logic [63:0] drop_meter;
     logic [63:0] drop_bad_action;
     logic [63:0] drop_mtu;
+    logic [63:0] drop_token;
   } dp_counters_t;
-  localparam int DP_COUNTERS = 18;
+  localparam int DP_COUNTERS = 19;
   // Widths for nic_datapath's FIFOs (Yosys 0.23 has no $bits of a package type; the module
   // checks them against $bits of its signals at elaboration).
   localparam int ACTION_META_W = 352;  // action_meta_t
-  localparam int DP_DESC_W     = 183;  // dp_desc_t
+  localparam int DP_DESC_W     = 184;  // dp_desc_t
   // ---- end datapath ----
 
 endpackage

@@ -81,6 +81,10 @@ module nic_regfile #(
   output nic_regs_pkg::excq_reg2hw_t excq_reg2hw,
   input  nic_regs_pkg::excq_hw2reg_t excq_hw2reg,
 
+  // Block tokn ("TOKN")
+  output nic_regs_pkg::tokn_reg2hw_t tokn_reg2hw,
+  input  nic_regs_pkg::tokn_hw2reg_t tokn_hw2reg,
+
   // Block vnic ("VNIC"): NUM_VNIC elements
   output nic_regs_pkg::vnic_reg2hw_t vnic_reg2hw,
   input  nic_regs_pkg::vnic_hw2reg_t vnic_hw2reg,
@@ -211,6 +215,7 @@ module nic_regfile #(
   logic [63:0] counters_drop_spoof;
   logic [63:0] counters_tx_bad_desc;
   logic [63:0] counters_out_wire_bytes;
+  logic [63:0] counters_drop_token;
   logic flow_ft_cmd_wr_q;
   logic [31:0] flow_ft_status;
   logic [31:0] flow_ft_handle_q;
@@ -280,6 +285,19 @@ module nic_regfile #(
   logic [NUM_EXCQ*32-1:0] excq_irq_q;
   logic [NUM_EXCQ*32-1:0] excq_mod_cycles_q;
   logic excq_cq_arm_wr_q;
+  logic [31:0] tokn_control_q;
+  logic tokn_key_enc0_wr_q;
+  logic tokn_key_enc1_wr_q;
+  logic tokn_key_enc2_wr_q;
+  logic tokn_key_enc3_wr_q;
+  logic tokn_key_mac0_wr_q;
+  logic tokn_key_mac1_wr_q;
+  logic tokn_key_mac2_wr_q;
+  logic tokn_key_mac3_wr_q;
+  logic tokn_key_cmd_wr_q;
+  logic [31:0] tokn_key_status;
+  logic tokn_win_clr_wr_q;
+  logic [191:0] tokn_verdicts;
   logic [NUM_VNIC*32-1:0] vnic_vnic_ctrl_q;
   logic [NUM_VNIC*32-1:0] vnic_rxq_base_q;
   logic [NUM_VNIC*32-1:0] vnic_rxq_count_q;
@@ -420,6 +438,17 @@ module nic_regfile #(
       excq_irq_q <= {NUM_EXCQ*1{32'h0}};
       excq_mod_cycles_q <= {NUM_EXCQ*1{32'h0}};
       excq_cq_arm_wr_q <= 1'b0;
+      tokn_control_q <= {1{32'h0}};
+      tokn_key_enc0_wr_q <= 1'b0;
+      tokn_key_enc1_wr_q <= 1'b0;
+      tokn_key_enc2_wr_q <= 1'b0;
+      tokn_key_enc3_wr_q <= 1'b0;
+      tokn_key_mac0_wr_q <= 1'b0;
+      tokn_key_mac1_wr_q <= 1'b0;
+      tokn_key_mac2_wr_q <= 1'b0;
+      tokn_key_mac3_wr_q <= 1'b0;
+      tokn_key_cmd_wr_q <= 1'b0;
+      tokn_win_clr_wr_q <= 1'b0;
       vnic_vnic_ctrl_q <= {NUM_VNIC*1{32'h0}};
       vnic_rxq_base_q <= {NUM_VNIC*1{32'h0}};
       vnic_rxq_count_q <= {NUM_VNIC*1{32'h0}};
@@ -467,6 +496,16 @@ module nic_regfile #(
       excq_prod_wr_q <= 1'b0;
       excq_cq_cons_wr_q <= 1'b0;
       excq_cq_arm_wr_q <= 1'b0;
+      tokn_key_enc0_wr_q <= 1'b0;
+      tokn_key_enc1_wr_q <= 1'b0;
+      tokn_key_enc2_wr_q <= 1'b0;
+      tokn_key_enc3_wr_q <= 1'b0;
+      tokn_key_mac0_wr_q <= 1'b0;
+      tokn_key_mac1_wr_q <= 1'b0;
+      tokn_key_mac2_wr_q <= 1'b0;
+      tokn_key_mac3_wr_q <= 1'b0;
+      tokn_key_cmd_wr_q <= 1'b0;
+      tokn_win_clr_wr_q <= 1'b0;
       vnic_quota_release_wr_q <= 1'b0;
       rxq_ctrl_wr_q <= 1'b0;
       rxq_prod_wr_q <= 1'b0;
@@ -897,12 +936,51 @@ module nic_regfile #(
           endcase
         end
       end
+      // Block tokn
+      if (wr_fire) begin
+        case (wr_addr)
+          16'h0710: begin  // CONTROL
+            tokn_control_q[0 +: 32] <= ((tokn_control_q[0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_0001;
+          end
+          16'h0720: begin  // KEY_ENC0
+            tokn_key_enc0_wr_q <= 1'b1;
+          end
+          16'h0724: begin  // KEY_ENC1
+            tokn_key_enc1_wr_q <= 1'b1;
+          end
+          16'h0728: begin  // KEY_ENC2
+            tokn_key_enc2_wr_q <= 1'b1;
+          end
+          16'h072C: begin  // KEY_ENC3
+            tokn_key_enc3_wr_q <= 1'b1;
+          end
+          16'h0730: begin  // KEY_MAC0
+            tokn_key_mac0_wr_q <= 1'b1;
+          end
+          16'h0734: begin  // KEY_MAC1
+            tokn_key_mac1_wr_q <= 1'b1;
+          end
+          16'h0738: begin  // KEY_MAC2
+            tokn_key_mac2_wr_q <= 1'b1;
+          end
+          16'h073C: begin  // KEY_MAC3
+            tokn_key_mac3_wr_q <= 1'b1;
+          end
+          16'h0740: begin  // KEY_CMD
+            tokn_key_cmd_wr_q <= 1'b1;
+          end
+          16'h0748: begin  // WIN_CLR
+            tokn_win_clr_wr_q <= 1'b1;
+          end
+          default: ;
+        endcase
+      end
       // Block vnic
       for (int e = 0; e < NUM_VNIC; e++) begin
         if (wr_fire && wr_vnic_hit && wr_vnic_idx == 5'(e)) begin
           case (wr_vnic_off)
             8'h0: begin  // VNIC_CTRL
-              vnic_vnic_ctrl_q[e*32 + 0 +: 32] <= ((vnic_vnic_ctrl_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_003F;
+              vnic_vnic_ctrl_q[e*32 + 0 +: 32] <= ((vnic_vnic_ctrl_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data) & 32'h0000_007F;
             end
             8'h4: begin  // RXQ_BASE
               vnic_rxq_base_q[e*32 + 0 +: 32] <= ((vnic_rxq_base_q[e*32 + 0 +: 32] & ~wr_bytes) | wr_strb_data);
@@ -1411,6 +1489,12 @@ module nic_regfile #(
         rd_lo  = 1'b1;
       end
       16'h01DC: rd_val = counters_out_wire_bytes[63:32];  // OUT_WIRE_BYTES_HI
+      16'h01E0: begin  // DROP_TOKEN_LO
+        rd_val = counters_drop_token[31:0];
+        rd_hi  = counters_drop_token[63:32];
+        rd_lo  = 1'b1;
+      end
+      16'h01E4: rd_val = counters_drop_token[63:32];  // DROP_TOKEN_HI
       // Block flow
       16'h0200: rd_val = nic_regs_pkg::FLOW_TAG;
       16'h0204: rd_val = nic_regs_pkg::FLOW_VERSION;
@@ -1565,7 +1649,19 @@ module nic_regfile #(
       // Block excq
       16'h0600: rd_val = nic_regs_pkg::EXCQ_TAG;
       16'h0604: rd_val = nic_regs_pkg::EXCQ_VERSION;
-      16'h0608: rd_val = 32'h0000_1000;
+      16'h0608: rd_val = 32'h0000_0700;
+      // Block tokn
+      16'h0700: rd_val = nic_regs_pkg::TOKN_TAG;
+      16'h0704: rd_val = nic_regs_pkg::TOKN_VERSION;
+      16'h0708: rd_val = 32'h0000_1000;
+      16'h0710: rd_val = tokn_control_q[31:0];  // CONTROL
+      16'h0744: rd_val = tokn_key_status[31:0];  // KEY_STATUS
+      16'h0750: rd_val = tokn_verdicts[31:0];  // VERDICTS[0]
+      16'h0754: rd_val = tokn_verdicts[63:32];  // VERDICTS[1]
+      16'h0758: rd_val = tokn_verdicts[95:64];  // VERDICTS[2]
+      16'h075C: rd_val = tokn_verdicts[127:96];  // VERDICTS[3]
+      16'h0760: rd_val = tokn_verdicts[159:128];  // VERDICTS[4]
+      16'h0764: rd_val = tokn_verdicts[191:160];  // VERDICTS[5]
       // Block vnic
       16'h1000: rd_val = nic_regs_pkg::VNIC_TAG;
       16'h1004: rd_val = nic_regs_pkg::VNIC_VERSION;
@@ -1840,6 +1936,7 @@ module nic_regfile #(
     counters_drop_spoof = counters_hw2reg.drop_spoof.d;
     counters_tx_bad_desc = counters_hw2reg.tx_bad_desc.d;
     counters_out_wire_bytes = counters_hw2reg.out_wire_bytes.d;
+    counters_drop_token = counters_hw2reg.drop_token.d;
   end
   // Block flow: registers -> flow_reg2hw
   always_comb begin
@@ -1976,8 +2073,40 @@ module nic_regfile #(
       excq_cq_prod[e*32 +: 16] = excq_hw2reg.cq_prod.d[e*16 +: 16];
     end
   end
+  // Block tokn: registers -> tokn_reg2hw
+  always_comb begin
+    tokn_reg2hw.control.q = tokn_control_q[0];
+    tokn_reg2hw.key_enc0.q = wr_word_q;
+    tokn_reg2hw.key_enc0.qe = tokn_key_enc0_wr_q;
+    tokn_reg2hw.key_enc1.q = wr_word_q;
+    tokn_reg2hw.key_enc1.qe = tokn_key_enc1_wr_q;
+    tokn_reg2hw.key_enc2.q = wr_word_q;
+    tokn_reg2hw.key_enc2.qe = tokn_key_enc2_wr_q;
+    tokn_reg2hw.key_enc3.q = wr_word_q;
+    tokn_reg2hw.key_enc3.qe = tokn_key_enc3_wr_q;
+    tokn_reg2hw.key_mac0.q = wr_word_q;
+    tokn_reg2hw.key_mac0.qe = tokn_key_mac0_wr_q;
+    tokn_reg2hw.key_mac1.q = wr_word_q;
+    tokn_reg2hw.key_mac1.qe = tokn_key_mac1_wr_q;
+    tokn_reg2hw.key_mac2.q = wr_word_q;
+    tokn_reg2hw.key_mac2.qe = tokn_key_mac2_wr_q;
+    tokn_reg2hw.key_mac3.q = wr_word_q;
+    tokn_reg2hw.key_mac3.qe = tokn_key_mac3_wr_q;
+    tokn_reg2hw.key_cmd.q = wr_word_q;
+    tokn_reg2hw.key_cmd.qe = tokn_key_cmd_wr_q;
+    tokn_reg2hw.win_clr.q = wr_word_q;
+    tokn_reg2hw.win_clr.qe = tokn_win_clr_wr_q;
+  end
+  // Block tokn: tokn_hw2reg -> the registers' values
+  always_comb begin
+    tokn_key_status = '0;
+    tokn_key_status[31] = tokn_hw2reg.key_status.d.busy;
+    tokn_key_status[1:0] = tokn_hw2reg.key_status.d.valid;
+    tokn_verdicts = tokn_hw2reg.verdicts.d;
+  end
   // Block vnic: registers -> vnic_reg2hw
   always_comb begin
+    vnic_reg2hw.vnic_ctrl.q.token_exc = '0;
     vnic_reg2hw.vnic_ctrl.q.quota_wait = '0;
     vnic_reg2hw.vnic_ctrl.q.ipv6_check = '0;
     vnic_reg2hw.vnic_ctrl.q.ipv4_check = '0;
@@ -1997,6 +2126,7 @@ module nic_regfile #(
     vnic_reg2hw.rss_key.q = (nic_regs_pkg::VNIC_COUNT*320)'(vnic_rss_key_q);
     vnic_reg2hw.rss_indir.q = (nic_regs_pkg::VNIC_COUNT*1024)'(vnic_rss_indir_q);
     for (int e = 0; e < NUM_VNIC; e++) begin
+      vnic_reg2hw.vnic_ctrl.q.token_exc[e] = vnic_vnic_ctrl_q[e*32 + 6];
       vnic_reg2hw.vnic_ctrl.q.quota_wait[e] = vnic_vnic_ctrl_q[e*32 + 5];
       vnic_reg2hw.vnic_ctrl.q.ipv6_check[e] = vnic_vnic_ctrl_q[e*32 + 4];
       vnic_reg2hw.vnic_ctrl.q.ipv4_check[e] = vnic_vnic_ctrl_q[e*32 + 3];

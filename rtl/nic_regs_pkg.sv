@@ -131,7 +131,7 @@ package nic_regs_pkg;
   localparam logic [ADDR_W-1:0] COUNTERS_BASE = 16'h0100;
   localparam int COUNTERS_SIZE = 256;
   localparam logic [31:0] COUNTERS_TAG = 32'h434E_5452;  // "CNTR"
-  localparam logic [31:0] COUNTERS_VERSION = 32'h0001_0000;
+  localparam logic [31:0] COUNTERS_VERSION = 32'h0001_0001;
   localparam logic [ADDR_W-1:0] COUNTERS_NEXT = 16'h0200;
   // RX_WIRE_FRAMES (ro): frames from the wire
   localparam logic [ADDR_W-1:0] COUNTERS_RX_WIRE_FRAMES_LO = 16'h0010;
@@ -289,6 +289,12 @@ package nic_regs_pkg;
   localparam logic [ADDR_W-1:0] COUNTERS_OUT_WIRE_BYTES_HI = 16'h00DC;
   localparam logic [ADDR_W-1:0] COUNTERS_OUT_WIRE_BYTES_HI_ADDR = 16'h01DC;
   localparam logic [63:0] COUNTERS_OUT_WIRE_BYTES_RESET = 64'h0000_0000_0000_0000;
+  // DROP_TOKEN (ro): refused destination tokens dropped (spec 11; version 1.1 and above)
+  localparam logic [ADDR_W-1:0] COUNTERS_DROP_TOKEN_LO = 16'h00E0;
+  localparam logic [ADDR_W-1:0] COUNTERS_DROP_TOKEN_LO_ADDR = 16'h01E0;
+  localparam logic [ADDR_W-1:0] COUNTERS_DROP_TOKEN_HI = 16'h00E4;
+  localparam logic [ADDR_W-1:0] COUNTERS_DROP_TOKEN_HI_ADDR = 16'h01E4;
+  localparam logic [63:0] COUNTERS_DROP_TOKEN_RESET = 64'h0000_0000_0000_0000;
 
   // ---------------------------------------------------------------------------------------
   // Block flow ("FLOW")
@@ -513,7 +519,7 @@ package nic_regs_pkg;
   localparam int EXCQ_SIZE = 256;
   localparam logic [31:0] EXCQ_TAG = 32'h4558_4351;  // "EXCQ"
   localparam logic [31:0] EXCQ_VERSION = 32'h0001_0000;
-  localparam logic [ADDR_W-1:0] EXCQ_NEXT = 16'h1000;
+  localparam logic [ADDR_W-1:0] EXCQ_NEXT = 16'h0700;
   localparam logic [ADDR_W-1:0] EXCQ_ARRAY_OFFSET = 16'h0040;
   localparam logic [ADDR_W-1:0] EXCQ_STRIDE = 16'h0040;
   localparam int EXCQ_COUNT = 1;
@@ -572,12 +578,88 @@ package nic_regs_pkg;
   localparam logic [31:0] EXCQ_CQ_ARM_RESET = 32'h0000_0000;
 
   // ---------------------------------------------------------------------------------------
+  // Block tokn ("TOKN")
+  // ---------------------------------------------------------------------------------------
+  localparam logic [ADDR_W-1:0] TOKN_BASE = 16'h0700;
+  localparam int TOKN_SIZE = 256;
+  localparam logic [31:0] TOKN_TAG = 32'h544F_4B4E;  // "TOKN"
+  localparam logic [31:0] TOKN_VERSION = 32'h0001_0000;
+  localparam logic [ADDR_W-1:0] TOKN_NEXT = 16'h1000;
+  // CONTROL (rw): Token checking.
+  localparam logic [ADDR_W-1:0] TOKN_CONTROL = 16'h0010;
+  localparam logic [ADDR_W-1:0] TOKN_CONTROL_ADDR = 16'h0710;
+  localparam logic [31:0] TOKN_CONTROL_RESET = 32'h0000_0000;
+  localparam int TOKN_CONTROL_ENABLE_LSB = 0;
+  localparam int TOKN_CONTROL_ENABLE_W = 1;
+  // KEY_ENC0 (wo): K_enc of the next KEY_CMD LOAD, bytes 0..3 (byte 0 in bits 31:24)
+  localparam logic [ADDR_W-1:0] TOKN_KEY_ENC0 = 16'h0020;
+  localparam logic [ADDR_W-1:0] TOKN_KEY_ENC0_ADDR = 16'h0720;
+  localparam logic [31:0] TOKN_KEY_ENC0_RESET = 32'h0000_0000;
+  // KEY_ENC1 (wo): K_enc bytes 4..7
+  localparam logic [ADDR_W-1:0] TOKN_KEY_ENC1 = 16'h0024;
+  localparam logic [ADDR_W-1:0] TOKN_KEY_ENC1_ADDR = 16'h0724;
+  localparam logic [31:0] TOKN_KEY_ENC1_RESET = 32'h0000_0000;
+  // KEY_ENC2 (wo): K_enc bytes 8..11
+  localparam logic [ADDR_W-1:0] TOKN_KEY_ENC2 = 16'h0028;
+  localparam logic [ADDR_W-1:0] TOKN_KEY_ENC2_ADDR = 16'h0728;
+  localparam logic [31:0] TOKN_KEY_ENC2_RESET = 32'h0000_0000;
+  // KEY_ENC3 (wo): K_enc bytes 12..15
+  localparam logic [ADDR_W-1:0] TOKN_KEY_ENC3 = 16'h002C;
+  localparam logic [ADDR_W-1:0] TOKN_KEY_ENC3_ADDR = 16'h072C;
+  localparam logic [31:0] TOKN_KEY_ENC3_RESET = 32'h0000_0000;
+  // KEY_MAC0 (wo): K_mac of the next KEY_CMD LOAD, bytes 0..3 (byte 0 in bits 31:24)
+  localparam logic [ADDR_W-1:0] TOKN_KEY_MAC0 = 16'h0030;
+  localparam logic [ADDR_W-1:0] TOKN_KEY_MAC0_ADDR = 16'h0730;
+  localparam logic [31:0] TOKN_KEY_MAC0_RESET = 32'h0000_0000;
+  // KEY_MAC1 (wo): K_mac bytes 4..7
+  localparam logic [ADDR_W-1:0] TOKN_KEY_MAC1 = 16'h0034;
+  localparam logic [ADDR_W-1:0] TOKN_KEY_MAC1_ADDR = 16'h0734;
+  localparam logic [31:0] TOKN_KEY_MAC1_RESET = 32'h0000_0000;
+  // KEY_MAC2 (wo): K_mac bytes 8..11
+  localparam logic [ADDR_W-1:0] TOKN_KEY_MAC2 = 16'h0038;
+  localparam logic [ADDR_W-1:0] TOKN_KEY_MAC2_ADDR = 16'h0738;
+  localparam logic [31:0] TOKN_KEY_MAC2_RESET = 32'h0000_0000;
+  // KEY_MAC3 (wo): K_mac bytes 12..15
+  localparam logic [ADDR_W-1:0] TOKN_KEY_MAC3 = 16'h003C;
+  localparam logic [ADDR_W-1:0] TOKN_KEY_MAC3_ADDR = 16'h073C;
+  localparam logic [31:0] TOKN_KEY_MAC3_RESET = 32'h0000_0000;
+  // KEY_CMD (w1): Key command; the next waits until KEY_STATUS.BUSY is clear (a command written while BUSY is lost).
+  localparam logic [ADDR_W-1:0] TOKN_KEY_CMD = 16'h0040;
+  localparam logic [ADDR_W-1:0] TOKN_KEY_CMD_ADDR = 16'h0740;
+  localparam logic [31:0] TOKN_KEY_CMD_RESET = 32'h0000_0000;
+  localparam int TOKN_KEY_CMD_LOAD_LSB = 0;
+  localparam int TOKN_KEY_CMD_LOAD_W = 1;
+  localparam int TOKN_KEY_CMD_CLEAR_LSB = 1;
+  localparam int TOKN_KEY_CMD_CLEAR_W = 1;
+  localparam int TOKN_KEY_CMD_SLOT_LSB = 8;
+  localparam int TOKN_KEY_CMD_SLOT_W = 1;
+  // KEY_STATUS (ro): Key slots.
+  localparam logic [ADDR_W-1:0] TOKN_KEY_STATUS = 16'h0044;
+  localparam logic [ADDR_W-1:0] TOKN_KEY_STATUS_ADDR = 16'h0744;
+  localparam logic [31:0] TOKN_KEY_STATUS_RESET = 32'h0000_0000;
+  localparam int TOKN_KEY_STATUS_VALID_LSB = 0;
+  localparam int TOKN_KEY_STATUS_VALID_W = 2;
+  localparam int TOKN_KEY_STATUS_BUSY_LSB = 31;
+  localparam int TOKN_KEY_STATUS_BUSY_W = 1;
+  // WIN_CLR (w1): Clears one ENI's replay window (top 0, nothing seen).
+  localparam logic [ADDR_W-1:0] TOKN_WIN_CLR = 16'h0048;
+  localparam logic [ADDR_W-1:0] TOKN_WIN_CLR_ADDR = 16'h0748;
+  localparam logic [31:0] TOKN_WIN_CLR_RESET = 32'h0000_0000;
+  localparam int TOKN_WIN_CLR_ENI_LSB = 0;
+  localparam int TOKN_WIN_CLR_ENI_W = 16;
+  // VERDICTS (ro): tokens checked per verdict (enum token_verdict: word v counts verdict v), 32 bits, wrapping
+  localparam logic [ADDR_W-1:0] TOKN_VERDICTS = 16'h0050;
+  localparam logic [ADDR_W-1:0] TOKN_VERDICTS_ADDR = 16'h0750;
+  localparam int TOKN_VERDICTS_COUNT = 6;
+  localparam logic [31:0] TOKN_VERDICTS_RESET = 32'h0000_0000;
+
+  // ---------------------------------------------------------------------------------------
   // Block vnic ("VNIC")
   // ---------------------------------------------------------------------------------------
   localparam logic [ADDR_W-1:0] VNIC_BASE = 16'h1000;
   localparam int VNIC_SIZE = 8448;
   localparam logic [31:0] VNIC_TAG = 32'h564E_4943;  // "VNIC"
-  localparam logic [31:0] VNIC_VERSION = 32'h0001_0000;
+  localparam logic [31:0] VNIC_VERSION = 32'h0001_0001;
   localparam logic [ADDR_W-1:0] VNIC_NEXT = 16'h4000;
   localparam logic [ADDR_W-1:0] VNIC_ARRAY_OFFSET = 16'h0100;
   localparam logic [ADDR_W-1:0] VNIC_STRIDE = 16'h0100;
@@ -597,6 +679,8 @@ package nic_regs_pkg;
   localparam int VNIC_VNIC_CTRL_IPV6_CHECK_W = 1;
   localparam int VNIC_VNIC_CTRL_QUOTA_WAIT_LSB = 5;
   localparam int VNIC_VNIC_CTRL_QUOTA_WAIT_W = 1;
+  localparam int VNIC_VNIC_CTRL_TOKEN_EXC_LSB = 6;
+  localparam int VNIC_VNIC_CTRL_TOKEN_EXC_W = 1;
   // RXQ_BASE (rw): first receive queue of the set
   localparam logic [ADDR_W-1:0] VNIC_RXQ_BASE = 16'h0004;
   localparam logic [31:0] VNIC_RXQ_BASE_RESET = 32'h0000_0000;
@@ -875,6 +959,7 @@ package nic_regs_pkg;
     struct packed { logic [63:0] d; } drop_spoof;  // DROP_SPOOF (ro)
     struct packed { logic [63:0] d; } tx_bad_desc;  // TX_BAD_DESC (ro)
     struct packed { logic [63:0] d; } out_wire_bytes;  // OUT_WIRE_BYTES (ro)
+    struct packed { logic [63:0] d; } drop_token;  // DROP_TOKEN (ro)
   } counters_hw2reg_t;
 
   typedef struct packed {
@@ -1000,8 +1085,33 @@ package nic_regs_pkg;
   } excq_hw2reg_t;
 
   typedef struct packed {
+    struct packed { logic q; } control;  // CONTROL (rw): bit 0
+    struct packed { logic [31:0] q; logic qe; } key_enc0;  // KEY_ENC0 (wo)
+    struct packed { logic [31:0] q; logic qe; } key_enc1;  // KEY_ENC1 (wo)
+    struct packed { logic [31:0] q; logic qe; } key_enc2;  // KEY_ENC2 (wo)
+    struct packed { logic [31:0] q; logic qe; } key_enc3;  // KEY_ENC3 (wo)
+    struct packed { logic [31:0] q; logic qe; } key_mac0;  // KEY_MAC0 (wo)
+    struct packed { logic [31:0] q; logic qe; } key_mac1;  // KEY_MAC1 (wo)
+    struct packed { logic [31:0] q; logic qe; } key_mac2;  // KEY_MAC2 (wo)
+    struct packed { logic [31:0] q; logic qe; } key_mac3;  // KEY_MAC3 (wo)
+    struct packed { logic [31:0] q; logic qe; } key_cmd;  // KEY_CMD (w1)
+    struct packed { logic [31:0] q; logic qe; } win_clr;  // WIN_CLR (w1)
+  } tokn_reg2hw_t;
+
+  typedef struct packed {
     struct packed {
       struct packed {
+        logic busy;  // BUSY, bit 31
+        logic [1:0] valid;  // VALID, bits 1:0
+      } d;
+    } key_status;  // KEY_STATUS (ro)
+    struct packed { logic [191:0] d; } verdicts;  // VERDICTS (ro)
+  } tokn_hw2reg_t;
+
+  typedef struct packed {
+    struct packed {
+      struct packed {
+        logic [VNIC_COUNT-1:0] token_exc;  // TOKEN_EXC, bit 6
         logic [VNIC_COUNT-1:0] quota_wait;  // QUOTA_WAIT, bit 5
         logic [VNIC_COUNT-1:0] ipv6_check;  // IPV6_CHECK, bit 4
         logic [VNIC_COUNT-1:0] ipv4_check;  // IPV4_CHECK, bit 3

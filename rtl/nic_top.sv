@@ -169,6 +169,7 @@ module nic_top #(
   nic_regs_pkg::actions_reg2hw_t actions_reg2hw;
   nic_regs_pkg::fcmd_reg2hw_t    fcmd_reg2hw;
   nic_regs_pkg::excq_reg2hw_t    excq_reg2hw;
+  nic_regs_pkg::tokn_reg2hw_t    tokn_reg2hw;
   nic_regs_pkg::vnic_reg2hw_t    vnic_reg2hw;
   nic_regs_pkg::rxq_reg2hw_t     rxq_reg2hw;
   nic_regs_pkg::txq_reg2hw_t     txq_reg2hw;
@@ -181,6 +182,7 @@ module nic_top #(
   nic_regs_pkg::actions_hw2reg_t  actions_hw2reg;
   nic_regs_pkg::fcmd_hw2reg_t     fcmd_hw2reg;
   nic_regs_pkg::excq_hw2reg_t     excq_hw2reg;
+  nic_regs_pkg::tokn_hw2reg_t     tokn_hw2reg;
   nic_regs_pkg::vnic_hw2reg_t     vnic_hw2reg;
   nic_regs_pkg::rxq_hw2reg_t      rxq_hw2reg;
   nic_regs_pkg::txq_hw2reg_t      txq_hw2reg;
@@ -207,6 +209,7 @@ module nic_top #(
     .actions_reg2hw (actions_reg2hw), .actions_hw2reg (actions_hw2reg),
     .fcmd_reg2hw (fcmd_reg2hw), .fcmd_hw2reg (fcmd_hw2reg),
     .excq_reg2hw (excq_reg2hw), .excq_hw2reg (excq_hw2reg),
+    .tokn_reg2hw (tokn_reg2hw), .tokn_hw2reg (tokn_hw2reg),
     .vnic_reg2hw (vnic_reg2hw), .vnic_hw2reg (vnic_hw2reg),
     .rxq_reg2hw (rxq_reg2hw), .rxq_hw2reg (rxq_hw2reg),
     .txq_reg2hw (txq_reg2hw), .txq_hw2reg (txq_hw2reg)
@@ -335,6 +338,43 @@ module nic_top #(
   assign s_axis_wire_tready = dp_in_tready[0];
   assign tx_tready          = dp_in_tready[1];
 
+  // Destination tokens (spec 11): the key words are write-only registers whose value the
+  // register file shows only with their write strobe, so they are kept here until KEY_CMD. A
+  // key command waits here until token_check takes it (KEY_STATUS.BUSY meanwhile); one
+  // written while another waits is lost (the driver waits for BUSY to clear).
+  logic [127:0] tk_enc_q, tk_mac_q;
+  logic         tk_cmd_q, tk_slot_q, tk_clear_q;
+  logic         tk_key_ready, tk_key_busy;
+  logic [1:0]   tk_key_valid;
+  logic         tk_cmd_w;
+
+  assign tk_cmd_w = tokn_reg2hw.key_cmd.qe && !tk_cmd_q &&
+                    (tokn_reg2hw.key_cmd.q[0] || tokn_reg2hw.key_cmd.q[1]);
+
+  always_ff @(posedge clk) begin
+    if (tokn_reg2hw.key_enc0.qe) tk_enc_q[127:96] <= tokn_reg2hw.key_enc0.q;
+    if (tokn_reg2hw.key_enc1.qe) tk_enc_q[95:64]  <= tokn_reg2hw.key_enc1.q;
+    if (tokn_reg2hw.key_enc2.qe) tk_enc_q[63:32]  <= tokn_reg2hw.key_enc2.q;
+    if (tokn_reg2hw.key_enc3.qe) tk_enc_q[31:0]   <= tokn_reg2hw.key_enc3.q;
+    if (tokn_reg2hw.key_mac0.qe) tk_mac_q[127:96] <= tokn_reg2hw.key_mac0.q;
+    if (tokn_reg2hw.key_mac1.qe) tk_mac_q[95:64]  <= tokn_reg2hw.key_mac1.q;
+    if (tokn_reg2hw.key_mac2.qe) tk_mac_q[63:32]  <= tokn_reg2hw.key_mac2.q;
+    if (tokn_reg2hw.key_mac3.qe) tk_mac_q[31:0]   <= tokn_reg2hw.key_mac3.q;
+    if (tk_cmd_w) begin
+      tk_slot_q  <= tokn_reg2hw.key_cmd.q[8];
+      tk_clear_q <= tokn_reg2hw.key_cmd.q[1];  // CLEAR wins over LOAD
+    end
+    if (rst) begin
+      tk_cmd_q <= 1'b0;
+    end else if (tk_cmd_w) begin
+      tk_cmd_q <= 1'b1;
+    end else if (tk_key_ready) begin
+      tk_cmd_q <= 1'b0;
+    end
+  end
+  assign tokn_hw2reg.key_status.d.valid = tk_key_valid;
+  assign tokn_hw2reg.key_status.d.busy  = tokn_reg2hw.key_cmd.qe || tk_cmd_q || tk_key_busy;
+
   nic_datapath #(
     .DATA_W       (DATA_W),
     .N_IN         (2),
@@ -351,6 +391,19 @@ module nic_top #(
     .cfg_wire_max_frame (nic_reg2hw.wire_max_frame.q),
     .cfg_vxlan_port     (nic_reg2hw.tunnel_ports.q.vxlan),
     .cfg_geneve_port    (nic_reg2hw.tunnel_ports.q.geneve),
+    .cfg_token_enable   (tokn_reg2hw.control.q),
+    .cfg_token_exc      (vnic_reg2hw.vnic_ctrl.q.token_exc[NUM_VNIC-1:0]),
+    .tok_key_valid      (tk_cmd_q),
+    .tok_key_ready      (tk_key_ready),
+    .tok_key_slot       (tk_slot_q),
+    .tok_key_clear      (tk_clear_q),
+    .tok_key_enc        (tk_enc_q),
+    .tok_key_mac        (tk_mac_q),
+    .tok_key_busy       (tk_key_busy),
+    .tok_key_valid_slots (tk_key_valid),
+    .tok_clr_valid      (tokn_reg2hw.win_clr.qe),
+    .tok_clr_eni        (tokn_reg2hw.win_clr.q[15:0]),
+    .tok_verdicts       (tokn_hw2reg.verdicts.d),
     .s_axis_tdata  ({tx_tdata, s_axis_wire_tdata}),
     .s_axis_tkeep  ({tx_tkeep, s_axis_wire_tkeep}),
     .s_axis_tvalid ({tx_tvalid, s_axis_wire_tvalid}),
@@ -398,6 +451,7 @@ module nic_top #(
   assign counters_hw2reg.drop_meter.d       = dp_cnt.drop_meter;
   assign counters_hw2reg.drop_bad_action.d  = dp_cnt.drop_bad_action;
   assign counters_hw2reg.drop_mtu.d         = dp_cnt.drop_mtu;
+  assign counters_hw2reg.drop_token.d       = dp_cnt.drop_token;
 
   // ---------------------------------------------------------------------------------------
   // Table commands: registers and the flow-command ring

@@ -21,6 +21,11 @@
 // against the byte range of its level (the frame, the IP payload, the UDP payload); the
 // first failing check ends the parse (the model's deferred "truncated ipv4/ipv6" is an error
 // of the level in every case, so it needs no deferral here). Deeper levels are not examined.
+//
+// Destination tokens (spec 11): when the first option of a level-0 Geneve header is of class
+// 0xFFF0, type 0x81, 12 words (and the header's options hold it), a parse without error
+// takes two more clocks at its end (S_TOK0, S_TOK1: the cursor at the option's data, 40 then
+// 8 bytes of the view) and the result carries the 48 bytes with tok set.
 `resetall
 `timescale 1ns/1ps
 `default_nettype none
@@ -67,6 +72,8 @@ module parser_engine (
   localparam logic [3:0] S_L4   = 4'd6;  // TCP, UDP, ICMP, ICMPv6 or GRE
   localparam logic [3:0] S_TUN  = 4'd7;  // VXLAN or Geneve behind UDP
   localparam logic [3:0] S_FIN  = 4'd8;  // done, the result register is still full
+  localparam logic [3:0] S_TOK0 = 4'd9;  // token bytes 0..39 (the parse is done)
+  localparam logic [3:0] S_TOK1 = 4'd10; // token bytes 40..47
 
   // What a tunnel carries (where the next level starts).
   localparam logic [1:0] NEXT_NONE = 2'd0;
@@ -96,6 +103,10 @@ module parser_engine (
   logic                  err_q, err_d;
   nic_pkg::parser_lvl_t  rec_q, rec_d;         // level being parsed
   nic_pkg::parser_lvl_t  lv0_q, lv0_d;         // level 0, once level 1 is being parsed
+  logic                  tok_q, tok_d;         // the level-0 Geneve header has a token
+  logic [8:0]            tokoff_q, tokoff_d;   // its first byte
+  logic [383:0]          tbuf_q, tbuf_d;       // its bytes, byte 0 in bits 383:376
+  logic                  tbuf_load;
   nic_pkg::parser_res_t  res_q;                // the result, valid with res_valid_q
   logic                  res_load;             // res_q takes the result this clock
 
@@ -184,6 +195,10 @@ module parser_engine (
     err_d        = err_q;
     rec_d        = rec_q;
     lv0_d        = lv0_q;
+    tok_d        = tok_q;
+    tokoff_d     = tokoff_q;
+    tbuf_d       = tbuf_q;
+    tbuf_load    = 1'b0;
 
     step_err   = 1'b0;
     lvl_done   = 1'b0;
@@ -445,8 +460,31 @@ module parser_engine (
           rec_d.tun_type = nic_fmt_pkg::TUN_TYPE_GENEVE;
           next_start = start_for({vb[8*2 +: 8], vb[8*3 +: 8]});
           next_off   = 9'(cur + hl);
+          // spec 11: the token option, first in the options, wholly within them (52 bytes)
+          if (!lvl_q && hl >= 60 && {vb[8*8 +: 8], vb[8*9 +: 8]} == 16'hFFF0 &&
+              vb[8*10 +: 8] == 8'h81 && vb[8*11 +: 5] == 5'd12) begin
+            tok_d    = 1'b1;
+            tokoff_d = 9'(cur + LEN_W'(12));
+          end
         end
         next_end = uend_q;
+      end
+
+      S_TOK0: begin
+        tbuf_load = 1'b1;
+        for (int i = 0; i < 40; i++) begin
+          tbuf_d[383-8*i -: 8] = vb[8*i +: 8];
+        end
+        cur_d   = 9'(cur + LEN_W'(40));
+        state_d = S_TOK1;
+      end
+
+      S_TOK1: begin
+        tbuf_load = 1'b1;
+        for (int i = 40; i < 48; i++) begin
+          tbuf_d[383-8*i -: 8] = vb[8*(i-40) +: 8];
+        end
+        state_d = S_FIN;
       end
 
       S_FIN: begin
@@ -458,7 +496,7 @@ module parser_engine (
 
     // End of a step: an error ends the parse; the end of level 0 with a tunnel that carries
     // a packet starts level 1; the end of level 1 ends the parse (deeper levels do not count).
-    if (state_q != S_IDLE && state_q != S_FIN) begin
+    if (state_q != S_IDLE && state_q != S_FIN && state_q != S_TOK0 && state_q != S_TOK1) begin
       if (step_err) begin
         err_d  = 1'b1;
         finish = 1'b1;
@@ -481,6 +519,10 @@ module parser_engine (
       end
       if (finish) begin
         state_d = S_FIN;
+        if (tok_d && !err_d) begin  // the token's bytes first
+          state_d = S_TOK0;
+          cur_d   = tokoff_d;
+        end
       end
     end
 
@@ -506,6 +548,7 @@ module parser_engine (
       err_d     = 1'b0;
       rec_d     = '0;
       lv0_d     = '0;
+      tok_d     = 1'b0;
       state_d   = S_ETH;
     end
   end
@@ -517,7 +560,12 @@ module parser_engine (
     if (load) begin
       pbuf_q <= s_frame_buf;
     end
+    if (tbuf_load) begin
+      tbuf_q <= tbuf_d;
+    end
     if (res_load) begin
+      res_q.tok       <= tok_d && !err_d;
+      res_q.token     <= tbuf_d;
       res_q.err       <= err_d;
       res_q.inner     <= lvl_d;
       res_q.frame_len <= plen_q > LEN_W'(16'hffff) ? 16'hffff : plen_q[15:0];
@@ -543,6 +591,8 @@ module parser_engine (
     err_q     <= err_d;
     rec_q     <= rec_d;
     lv0_q     <= lv0_d;
+    tok_q     <= tok_d;
+    tokoff_q  <= tokoff_d;
     if (rst) begin
       state_q      <= S_IDLE;
       res_valid_q <= 1'b0;

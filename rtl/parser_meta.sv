@@ -144,6 +144,8 @@ module parser_meta (
       m_meta.key_tcp_flags = rec.l4_type == nic_pkg::L4_TCP ? rec.tcp_flags : 8'd0;
       m_meta.lvl0      = s_res.inner ? a_lv0 : a_rec;
       m_meta.lvl1      = s_res.inner ? a_rec : '0;
+      m_meta.tok       = s_res.tok;
+      m_meta.token     = s_res.tok ? s_res.token : '0;
     end
   end
 

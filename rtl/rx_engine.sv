@@ -43,7 +43,7 @@ module rx_engine #(
   input  wire [1:0]          s_rec_dest,        // 2 VNIC, 3 exception ring
   input  wire [7:0]          s_rec_vport,       // destination vport (1..NUM_VNIC)
   input  wire [7:0]          s_rec_src_vport,
-  input  wire [2:0]          s_rec_reason,      // exception reason
+  input  wire [3:0]          s_rec_reason,      // exception reason
   input  wire                s_rec_parse_err,
   input  wire                s_rec_mark_valid,
   input  wire [31:0]         s_rec_mark,
@@ -155,7 +155,7 @@ module rx_engine #(
   localparam int VEC_IW = (NUM_VECTORS > 1) ? $clog2(NUM_VECTORS) : 1;
   localparam int IN_DEPTH = 8;                      // input beats buffered (look-ahead)
   localparam int INI_W = $clog2(IN_DEPTH) + 1;
-  localparam int REC_W = 207;                       // rec_in (vport, RSS queue: pre_in)
+  localparam int REC_W = 208;                       // rec_in (vport, RSS queue: pre_in)
   localparam int BEAT_W = DATA_W + 1;               // {tlast, tdata}
 
   initial begin
@@ -281,7 +281,7 @@ module rx_engine #(
   // the head record's fields
   logic        rh_exc, rh_perr, rh_mkv, rh_rssv;
   logic [7:0]  rh_src, rh_status, rh_types;
-  logic [2:0]  rh_reason;
+  logic [3:0]  rh_reason;
   logic [31:0] rh_mark, rh_h1, rh_ts, rh_hash;
   logic [15:0] rh_tcam, rh_len, rh_tci;
   assign {rh_exc, rh_src, rh_reason, rh_perr, rh_mkv, rh_mark, rh_tcam, rh_h1,
@@ -300,7 +300,7 @@ module rx_engine #(
   // the record of the frame being decided
   logic        exc_q, perr_q, mkv_q, rssv_q;
   logic [7:0]  src_q, status_q, types_q;
-  logic [2:0]  reason_q;
+  logic [3:0]  reason_q;
   logic [31:0] mark_q, h1_q, hash_q, ts_q;
   logic [15:0] tcam_q, len_q, tci_q;
   logic        rec_ld;

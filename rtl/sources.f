@@ -60,5 +60,6 @@ lib/sdp_ram.sv
 lib/sync_fifo.sv
 tcam.sv
 token_check.sv
+token_stage.sv
 tx_engine.sv
 lib/word_mux.sv

@@ -183,6 +183,7 @@ void write_report(const std::string& path, const sim::Scenario& s, const RunArgs
   if (!r.pools.empty()) j["pools"] = r.pools;
   if (!r.zero_copy.empty()) j["zero_copy"] = r.zero_copy;
   if (!r.link.empty()) j["link"] = r.link;
+  if (!r.tokens.empty()) j["tokens"] = r.tokens;
   j["tx_completions"] = r.tx_completions;
   nlohmann::ordered_json vp;
   for (const auto& [v, n] : r.vnic_port_in) {

@@ -20,7 +20,10 @@
 
 #include "nicsim/host/driver/driver.hpp"
 #include "nicsim/host/hal/model_device.hpp"
+#include "nicsim/model/builder.hpp"
 #include "nicsim/model/pcap_io.hpp"
+#include "nicsim/model/prng.hpp"
+#include "nicsim/model/token.hpp"
 #include "nicsim/regs/nic_regs.hpp"
 #include "nicsim/sim/nic_system.hpp"
 #include "nicsim/sim/scenario_host.hpp"
@@ -39,17 +42,70 @@ struct Source {
   std::size_t next = 0;
 };
 
+/// A token source's frames (ScenarioTraffic::Tokens, docs/scenario.md "traffic"): minted with
+/// the scenario's key of the slot, as the host's token service would hand them to the VM.
+std::vector<std::vector<std::uint8_t>> token_frames(const Scenario& s,
+                                                    const ScenarioTraffic::Source& src) {
+  const ScenarioTraffic::Tokens& t = *src.tokens;
+  const host::TokenKey& hk = *s.tokens->keys[t.slot];
+  model::TokenKeys keys;
+  keys.enc = hk.enc;
+  keys.mac = hk.mac;
+  const auto v = std::find_if(s.vnics.begin(), s.vnics.end(),
+                              [&](const ScenarioVnic& x) { return x.cfg.vport == src.vport; });
+  model::Prng rng(t.seed * 0x9E3779B97F4A7C15ull + src.vport);
+  std::vector<model::Token> minted;
+  std::vector<std::vector<std::uint8_t>> out;
+  std::uint64_t seq = t.first_seq;
+  for (std::uint64_t i = 0; i < t.count; ++i) {
+    const auto draw = static_cast<unsigned>(rng.below(100));
+    model::Token tok;
+    if (draw < t.replayed_pct && !minted.empty()) {
+      tok = minted[static_cast<std::size_t>(rng.below(minted.size()))];
+    } else {
+      model::TokenHeader h;
+      h.slot = static_cast<std::uint8_t>(t.slot);
+      h.eni = static_cast<std::uint16_t>(t.eni != 0 ? t.eni : src.vport);
+      h.seq = seq++;
+      tok = model::make_token(keys, h, t.to[i % t.to.size()]);
+      if (draw >= t.replayed_pct && draw < t.replayed_pct + t.forged_pct) {
+        tok[16 + rng.below(32)] ^= static_cast<std::uint8_t>(1u << rng.below(8));
+      } else {
+        minted.push_back(tok);
+      }
+    }
+    out.push_back(
+        model::PacketBuilder()
+            .eth({.dst = model::MacAddr::from_u64(0x0200000000feull),
+                  .src = model::MacAddr::from_bytes(v->cfg.mac.data())})
+            .ipv4({.src = model::Ipv4Addr(v->cfg.ipv4), .dst = model::Ipv4Addr(192, 0, 2, 1)})
+            .udp({.sport = static_cast<std::uint16_t>(49152 + (i & 1023)), .dport = 6081})
+            .geneve({.vni = t.vni, .options = {model::token_option(tok)}})
+            .eth()
+            .ipv4({.src = model::Ipv4Addr(172, 16, 0, static_cast<std::uint8_t>(src.vport)),
+                   .dst = model::Ipv4Addr(172, 16, 0, 99)})
+            .udp({.sport = 5000, .dport = 5001})
+            .payload(32)
+            .bytes());
+  }
+  return out;
+}
+
 std::vector<Source> load_traffic(const Scenario& s) {
   std::vector<Source> out;
   for (const auto& src : s.traffic.sources) {
     Source x;
     x.vport = src.vport;
     x.gap = src.gap_cycles;
-    model::PcapReader r(src.pcap);  // PcapError names the file and frame
     std::vector<std::vector<std::uint8_t>> once;
-    while (auto f = r.next()) {
-      if (f->data.empty()) continue;
-      once.push_back(std::move(f->data));
+    if (src.tokens) {
+      once = token_frames(s, src);
+    } else {
+      model::PcapReader r(src.pcap);  // PcapError names the file and frame
+      while (auto f = r.next()) {
+        if (f->data.empty()) continue;
+        once.push_back(std::move(f->data));
+      }
     }
     for (unsigned i = 0; i < src.repeat; ++i) x.frames.insert(x.frames.end(), once.begin(), once.end());
     out.push_back(std::move(x));
@@ -237,6 +293,7 @@ void check_expectations(const Scenario& s, CosimResult& r) {
   for (const auto& [name, v] : r.pools) counters["pools." + name] = v;
   for (const auto& [name, v] : r.zero_copy) counters["zero_copy." + name] = v;
   for (const auto& [name, v] : r.link) counters["link." + name] = v;
+  for (const auto& [name, v] : r.tokens) counters["tokens." + name] = v;
   for (const auto& [name, want] : s.expect.counters) {
     const auto it = counters.find(name);
     if (it == counters.end()) {
@@ -300,6 +357,17 @@ void audit_flows(ScenarioHost& h, const Scenario& s, CosimResult& r) {
   if (s.run.audit_flows == 0) return;
   r.flows_audited = std::min<std::uint64_t>(s.run.audit_flows, h.flows().size());
   r.audit_failures = h.flows().audit(static_cast<std::size_t>(s.run.audit_flows));
+}
+
+// Destination tokens (scenario `tokens`): the NIC's key slots and verdict counters at the end.
+void read_tokens(host::Driver& drv, const Scenario& s, CosimResult& r) {
+  if (!s.tokens) return;
+  const host::TokenStatus t = drv.token_status();
+  r.tokens["enabled"] = t.enabled ? 1 : 0;
+  r.tokens["key0"] = t.key_valid[0] ? 1 : 0;
+  r.tokens["key1"] = t.key_valid[1] ? 1 : 0;
+  for (unsigned v = 0; v < host::kTokenVerdictCount; ++v)
+    r.tokens[fmt::to_string(static_cast<fmt::TokenVerdict>(v))] = t.verdicts[v];
 }
 
 void record_host(const ScenarioHost& h, CosimResult& r) {
@@ -456,6 +524,7 @@ CosimResult run_model(const Scenario& s, const CosimOptions& opt) {
   if (opt.wire != nullptr) opt.wire->flush();
   vports.flush();
   audit_flows(h, s, r);
+  read_tokens(drv, s, r);
   record_host(h, r);
   r.stats = drv.stats();
   r.ledger_balanced = r.stats.ledger_balanced();
@@ -648,7 +717,10 @@ CosimResult run_rtl(const Scenario& s, const CosimOptions& opt) {
         std::tie(r.registers_walked, r.registers_compared) =
             register_walk(drv, *sb, [&] { return top.nic.cycle(); });
       }
-      if (top.nic.error().empty() && top.nic.cycle() <= s.run.max_cycles) audit_flows(h, s, r);
+      if (top.nic.error().empty() && top.nic.cycle() <= s.run.max_cycles) {
+        audit_flows(h, s, r);
+        read_tokens(drv, s, r);
+      }
       record_host(h, r);
       if (opt.wire != nullptr) opt.wire->flush();
       vports.flush();

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "nicsim/model/addr.hpp"
+#include "nicsim/model/token.hpp"
 
 namespace nicsim::sim {
 
@@ -373,6 +374,8 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
       if (r.has("key")) x.cfg.rss_key = hex_of<40>(c, r.get("key"), r.sub("key"));
       r.done();
     }
+    // Spec 11: what happens to this VNIC's frames whose destination token is refused.
+    x.cfg.token_exc = v.choice("token_policy", "drop", {"drop", "exception"}) == "exception";
     if (v.has("anti_spoof")) {
       Map a(c, v.get("anti_spoof"), v.sub("anti_spoof"));
       x.cfg.spoof_check = a.boolean("mac", false);
@@ -564,15 +567,43 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
     }
     h.done();
   }
+  if (top.has("tokens")) {
+    Map t(c, top.get("tokens"), "tokens");
+    ScenarioTokens tk;
+    tk.enable = t.boolean("enable", true);
+    each(c, t.get("keys"), t.sub("keys"), [&](const YAML::Node& n, const std::string& p) {
+      Map k(c, n, p);
+      const auto slot = static_cast<unsigned>(k.u64("slot", 0, 0, 1));
+      if (tk.keys[slot]) fail(c, k.get("slot"), k.sub("slot"), "slot " + std::to_string(slot) + " twice");
+      if (!k.has("enc") || !k.has("mac")) {
+        fail(c, n, p, "a key needs 'enc' and 'mac' (16 bytes in hex each)");
+      }
+      host::TokenKey key{hex_of<16>(c, k.get("enc"), k.sub("enc")),
+                         hex_of<16>(c, k.get("mac"), k.sub("mac"))};
+      if (key.enc == key.mac) {
+        fail(c, k.get("mac"), k.sub("mac"), "'enc' and 'mac' must be different keys");
+      }
+      tk.keys[slot] = key;
+      k.done();
+    });
+    t.done();
+    s.tokens = tk;
+  }
   {
     Map t(c, top.get("traffic"), "traffic");
     each(c, t.get("sources"), t.sub("sources"), [&](const YAML::Node& n, const std::string& p) {
       Map m(c, n, p);
       ScenarioTraffic::Source src;
       const std::string f = m.str("pcap", "");
-      if (f.empty()) fail(c, n, p, "missing 'pcap'");
-      src.pcap = resolve(c, f);
-      if (!fs::exists(src.pcap)) fail(c, m.get("pcap"), m.sub("pcap"), src.pcap + " does not exist");
+      const bool tokens = m.has("tokens");
+      if (f.empty() && !tokens) fail(c, n, p, "missing 'pcap' (or 'tokens')");
+      if (!f.empty() && tokens) {
+        fail(c, m.get("tokens"), m.sub("tokens"), "a source has 'pcap' or 'tokens', not both");
+      }
+      if (!f.empty()) {
+        src.pcap = resolve(c, f);
+        if (!fs::exists(src.pcap)) fail(c, m.get("pcap"), m.sub("pcap"), src.pcap + " does not exist");
+      }
       const std::string from = m.str("from", "wire");
       if (from == "wire") {
         src.vport = 0;
@@ -597,6 +628,38 @@ Scenario parse(const Ctx& c, const YAML::Node& root) {
       }
       src.gap_cycles = static_cast<std::uint32_t>(m.u64("gap_cycles", 0, 0, 1'000'000));
       src.repeat = static_cast<unsigned>(m.u64("repeat", 1, 1, 1'000'000));
+      if (tokens) {
+        const YAML::Node tn = m.get("tokens");
+        const std::string tp = m.sub("tokens");
+        if (src.vport == 0) fail(c, tn, tp, "token frames come from a VNIC (from: vnicN)");
+        if (!s.tokens) fail(c, tn, tp, "token frames need the scenario's 'tokens' section (the keys)");
+        Map k(c, tn, tp);
+        ScenarioTraffic::Tokens spec;
+        if (!k.has("count")) fail(c, tn, tp, "missing 'count'");
+        spec.count = k.u64("count", 0, 1, 1'000'000);
+        spec.slot = static_cast<unsigned>(k.u64("slot", 0, 0, 1));
+        if (!s.tokens->keys[spec.slot]) {
+          fail(c, k.has("slot") ? k.get("slot") : tn, k.sub("slot"),
+               "slot " + std::to_string(spec.slot) + " has no key in tokens.keys");
+        }
+        each(c, k.get("to"), k.sub("to"), [&](const YAML::Node& a, const std::string& ap) {
+          const bool v6 = a.IsScalar() && a.Scalar().find(':') != std::string::npos;
+          spec.to.push_back(v6 ? ipv6_of(c, a, ap) : model::token_addr_v4(ipv4_of(c, a, ap)));
+        });
+        if (spec.to.empty()) fail(c, tn, tp, "missing 'to': the addresses the tokens carry");
+        spec.vni = static_cast<std::uint32_t>(k.u64("vni", 0, 0, 0xFFFFFF));
+        spec.first_seq = k.u64("first_seq", 1, 0, 1ull << 62);
+        spec.forged_pct = static_cast<unsigned>(k.u64("forged_pct", 0, 0, 100));
+        spec.replayed_pct = static_cast<unsigned>(k.u64("replayed_pct", 0, 0, 100));
+        if (spec.forged_pct + spec.replayed_pct > 100) {
+          fail(c, k.get("replayed_pct"), k.sub("replayed_pct"),
+               "forged_pct + replayed_pct is more than 100");
+        }
+        spec.eni = static_cast<unsigned>(k.u64("eni", 0, 0, 65535));
+        spec.seed = k.u64("seed", 1, 0, 1ull << 62);
+        k.done();
+        src.tokens = spec;
+      }
       m.done();
       s.traffic.sources.push_back(src);
     });

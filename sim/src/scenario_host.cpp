@@ -63,6 +63,17 @@ void ScenarioHost::bring_up() {
       txq_by_vport_.emplace(v.cfg.vport, std::move(q));
     }
   }
+  // Destination tokens: the keys, then checking on (docs/spec.md 11).
+  if (s_.tokens) {
+    if (!drv_.features().tokens) {
+      throw ScenarioError(s_.path + ": tokens: the NIC has no token registers (" +
+                          drv_.features().to_string() + ")");
+    }
+    for (unsigned slot = 0; slot < 2; ++slot) {
+      if (s_.tokens->keys[slot]) drv_.load_token_key(slot, *s_.tokens->keys[slot]);
+    }
+    drv_.enable_tokens(s_.tokens->enable);
+  }
   ft_ = std::make_unique<FlowTable>(drv_);
   if (s_.program == HostProgram::kVswitch) {
     // The switch owns the exception ring and the host's queue.

@@ -15,7 +15,6 @@ namespace {
 
 namespace R = nicsim::regs;
 constexpr std::uint64_t kNoFrame = ~std::uint64_t{0};
-constexpr std::size_t kMaxFrame = 16384;  // spec 2.2: longer frames skip the lookups
 
 std::string hex(std::uint64_t v) {
   std::ostringstream o;
@@ -150,17 +149,15 @@ void Scoreboard::ingress(std::span<const std::uint8_t> frame, unsigned vport, st
   p.ts = ts;
   p.cycle = cycle;
   p.index = frames_++;
-  // The RTL looks up every frame that parsed (spec 2.2) and is not longer than MAX_FRAME.
-  const std::uint32_t ports = dev_->read32(R::nic::TUNNEL_PORTS_ADDR);
-  model::ParserConfig pc;
-  pc.vxlan_port = static_cast<std::uint16_t>(R::nic::TUNNEL_PORTS_VXLAN.get(ports));
-  pc.geneve_port = static_cast<std::uint16_t>(R::nic::TUNNEL_PORTS_GENEVE.get(ports));
-  model::ParseResult pr;
-  model::Parser(pc).parse(p.bytes, pr);
-  const std::uint32_t window =
-      R::nic::CAPS2_PARSE_WINDOW.get(dev_->read32(R::nic::CAPS2_ADDR));
-  p.needs_em = !model::parse_failed(pr, window) && p.bytes.size() <= kMaxFrame;
-  if (log_) p.parse = parse_summary(pr, window);
+  if (log_) {
+    const std::uint32_t ports = dev_->read32(R::nic::TUNNEL_PORTS_ADDR);
+    model::ParserConfig pc;
+    pc.vxlan_port = static_cast<std::uint16_t>(R::nic::TUNNEL_PORTS_VXLAN.get(ports));
+    pc.geneve_port = static_cast<std::uint16_t>(R::nic::TUNNEL_PORTS_GENEVE.get(ports));
+    model::ParseResult pr;
+    model::Parser(pc).parse(p.bytes, pr);
+    p.parse = parse_summary(pr, R::nic::CAPS2_PARSE_WINDOW.get(dev_->read32(R::nic::CAPS2_ADDR)));
+  }
   pending_.push_back(std::move(p));
   drain(false);
 }
@@ -228,6 +225,16 @@ void Scoreboard::apply_tables(bool em, std::uint64_t before_cycle) {
 void Scoreboard::drain(bool all) {
   while (!pending_.empty()) {
     Pending& p = pending_.front();
+    if (!p.planned) {
+      // The RTL looks up every frame that parsed (spec 2.2), is not longer than MAX_FRAME and
+      // carries no refused destination token (spec 11; its verdict depends on the frames
+      // before it, all processed now), with the token's address as the key's destination.
+      const model::Pipeline::LookupPlan plan =
+          dev_->pipeline().lookup_plan(p.bytes, static_cast<std::uint8_t>(p.vport));
+      p.needs_em = plan.lookup;
+      p.key = plan.key;
+      p.planned = true;
+    }
     if (p.needs_em) {
       if (!p.em_at) {
         if (em_lookups_.empty()) {
@@ -240,8 +247,7 @@ void Scoreboard::drain(bool all) {
       apply_tables(true, p.em_at.value_or(~std::uint64_t{0}));
       // A frame the exact-match table misses goes on to the TCAM: its commands up to that
       // lookup count.
-      const model::FlowKey key = model::flow_key_of(p.bytes, static_cast<std::uint8_t>(p.vport));
-      const bool em_hit = dev_->pipeline().em().find(key) != model::kNoHandle;
+      const bool em_hit = dev_->pipeline().em().find(p.key) != model::kNoHandle;
       if (!em_hit && !p.tcam_at) {
         if (tcam_lookups_.empty()) {
           if (!all) return;
@@ -265,7 +271,7 @@ void Scoreboard::process(Pending& p) {
   model::Pipeline& pl = dev_->pipeline();
   std::uint32_t em_handle = model::kNoHandle;
   if (log_ && p.needs_em) {
-    em_handle = pl.em().find(model::flow_key_of(p.bytes, static_cast<std::uint8_t>(p.vport)));
+    em_handle = pl.em().find(p.key);
   }
   const model::Result& r = pl.process(p.bytes, static_cast<std::uint8_t>(p.vport), p.ts);
   {  // its record, for the latencies and the frame log
@@ -532,6 +538,7 @@ void Scoreboard::finish(const host::Stats& rtl, std::uint64_t cycle) {
   counter("drop_meter", rtl.drop_meter, m.drop(model::DropReason::kMeter));
   counter("drop_bad_action", rtl.drop_bad_action, m.drop(model::DropReason::kBadAction));
   counter("drop_mtu", rtl.drop_mtu, m.drop(model::DropReason::kMtu));
+  counter("drop_token", rtl.drop_token, m.drop(model::DropReason::kToken));
   counter("out_vnic + out_exception + receive-path drops",
           rtl.out_vnic + rtl.out_exception + rtl.drop_rx_no_desc + rtl.drop_rx_too_long +
               rtl.drop_rx_cq_full + rtl.drop_quota + rtl.drop_exc_full,

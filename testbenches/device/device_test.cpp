@@ -20,6 +20,7 @@
 #include "nicsim/model/device/nic_device.hpp"
 #include "nicsim/model/flow_key.hpp"
 #include "nicsim/model/rss.hpp"
+#include "nicsim/model/token.hpp"
 #include "nicsim/regs/nic_formats.hpp"
 #include "nicsim/regs/nic_regs.hpp"
 
@@ -141,6 +142,7 @@ class DeviceTest : public ::testing::Test {
     c.drop_spoof = cnt(DROP_SPOOF_LO);
     c.tx_bad_desc = cnt(TX_BAD_DESC_LO);
     c.out_wire_bytes = cnt(OUT_WIRE_BYTES_LO);
+    c.drop_token = cnt(DROP_TOKEN_LO);
     return c;
   }
 
@@ -330,10 +332,10 @@ TEST_F(DeviceTest, BlockChainFindsEveryBlock) {
     std::uint32_t base;
   };
   const std::vector<Want> want = {
-      {"NICT", 0x00030001, 0x0000}, {"CNTR", 0x00010000, 0x0100}, {"FLOW", 0x00010000, 0x0200},
+      {"NICT", 0x00030001, 0x0000}, {"CNTR", 0x00010001, 0x0100}, {"FLOW", 0x00010000, 0x0200},
       {"TCAM", 0x00010000, 0x0300}, {"ACTN", 0x00010002, 0x0400}, {"FCMD", 0x00010001, 0x0500},
-      {"EXCQ", 0x00010000, 0x0600}, {"VNIC", 0x00010000, 0x1000}, {"RXQS", 0x00010000, 0x4000},
-      {"TXQS", 0x00010000, 0x6000}};
+      {"EXCQ", 0x00010000, 0x0600}, {"TOKN", 0x00010000, 0x0700}, {"VNIC", 0x00010001, 0x1000},
+      {"RXQS", 0x00010000, 0x4000}, {"TXQS", 0x00010000, 0x6000}};
   std::vector<Want> got;
   std::vector<std::string> tags;
   std::uint32_t a = 0;
@@ -845,6 +847,73 @@ TEST_F(DeviceTest, MissGoesToExceptionRing) {
   EXPECT_EQ(buf_bytes(exc, cs[0]), f);
   EXPECT_EQ(dev_.counters().out_exception, 1u);
   EXPECT_EQ(dev_.counters().misses, 1u);
+}
+
+// Spec 11 through the registers: the keys are written only, KEY_STATUS shows the slots, a
+// VNIC's token frame is routed on the address, refusals are dropped (DROP_TOKEN) or reach the
+// exception ring with reason TOKEN per VNIC_CTRL.TOKEN_EXC, VERDICTS counts, WIN_CLR resets.
+TEST_F(DeviceTest, DestinationTokensThroughTheRegisters) {
+  using namespace R::tokn;
+  enable();
+  RxRing exc = make_rx(R::excq::element(0), 4, 16);
+  vnic(1, 0, 1);
+  vnic(2, 1, 1, false, R::vnic::VNIC_CTRL_TOKEN_EXC.put(0, 1));
+  TxRing t1 = make_tx(0, 1);
+  TxRing t2 = make_tx(1, 2);
+  TokenKeys k;
+  for (std::size_t i = 0; i < 16; ++i) {
+    k.enc[i] = static_cast<std::uint8_t>(3 * i + 1);
+    k.mac[i] = static_cast<std::uint8_t>(0xf0 - i);
+  }
+  const auto word = [](const AesBlock& b, std::size_t w) {
+    return load_be32(&b[4 * w]);
+  };
+  for (std::uint32_t w = 0; w < 4; ++w) {
+    dev_.write32(kBase + KEY_ENC0 + 4 * w, word(k.enc, w));
+    dev_.write32(kBase + KEY_MAC0 + 4 * w, word(k.mac, w));
+  }
+  for (std::uint32_t off = KEY_ENC0; off <= KEY_MAC3; off += 4) EXPECT_EQ(reg(kBase + off), 0u) << off;
+  EXPECT_EQ(reg(KEY_STATUS_ADDR), 0u);
+  dev_.write32(KEY_CMD_ADDR, KEY_CMD_SLOT.put(KEY_CMD_LOAD.put(0, 1), 1));
+  EXPECT_EQ(KEY_STATUS_VALID.get(reg(KEY_STATUS_ADDR)), 2u);
+  dev_.write32(CONTROL_ADDR, 1);
+  EXPECT_EQ(reg(CONTROL_ADDR), 1u);
+
+  const AesBlock dst = token_addr_v4(0x0A0B0C0D);
+  const auto frame = [&](std::uint16_t eni, std::uint64_t seq) {
+    TokenHeader h;
+    h.slot = 1;
+    h.eni = eni;
+    h.seq = seq;
+    return PacketBuilder().eth().ipv4().udp({.dport = 6081})
+        .geneve({.options = {token_option(make_token(k, h, dst))}}).eth().ipv4().udp()
+        .payload(20).bytes();
+  };
+  const auto good = frame(1, 7);
+  FlowKey key = flow_key_of(good, 1);
+  for (std::size_t i = 0; i < 16; ++i) key[kKeyBytes - 16 + i] = i < 12 ? 0 : dst[i];
+  ASSERT_EQ(em_insert(key, forward_to_wire()), 1u);
+  EXPECT_EQ(send(t1, good), 0u);
+  EXPECT_EQ(dev_.wire_tx_pending(), 1u);
+  EXPECT_EQ(send(t1, good), 0u);  // replayed: dropped
+  EXPECT_EQ(dev_.counters().drop_token, 1u);
+  EXPECT_EQ(send(t2, frame(1, 8)), 0u);  // ENI 1's token from VNIC 2: to the host
+  const auto cs = drain(exc);
+  ASSERT_EQ(cs.size(), 1u);
+  EXPECT_EQ(cs[0].reason, static_cast<unsigned>(fmt::ExcReason::kToken));
+  EXPECT_EQ(cs[0].vport, 2u);
+  EXPECT_EQ(buf_bytes(exc, cs[0]), frame(1, 8));
+  const std::uint32_t want[6] = {1, 0, 0, 0, 1, 1};  // ok, ..., eni_mismatch, replay
+  for (std::uint32_t v = 0; v < VERDICTS_COUNT; ++v) EXPECT_EQ(reg(kBase + VERDICTS + 4 * v), want[v]) << v;
+  // Clearing ENI 1's window makes the replayed token good again; clearing the slot refuses it.
+  dev_.write32(WIN_CLR_ADDR, 1);
+  EXPECT_EQ(send(t1, good), 0u);
+  EXPECT_EQ(dev_.wire_tx_pending(), 2u);
+  dev_.write32(KEY_CMD_ADDR, KEY_CMD_SLOT.put(KEY_CMD_CLEAR.put(0, 1), 1));
+  EXPECT_EQ(reg(KEY_STATUS_ADDR), 0u);
+  EXPECT_EQ(send(t1, frame(1, 9)), 0u);
+  EXPECT_EQ(reg(kBase + VERDICTS + 4 * 2), 1u);  // no_key
+  EXPECT_EQ(dev_.counters().drop_token, 2u);
 }
 
 TEST_F(DeviceTest, ExceptionRingFull) {

@@ -63,9 +63,9 @@ Desc decode_desc(const T& w) {
   d.mark = static_cast<std::uint32_t>(get_bits(w, 136, 32));
   d.mark_valid = get_bits(w, 168, 1) != 0;
   d.parse_err = get_bits(w, 169, 1) != 0;
-  d.reason = static_cast<unsigned>(get_bits(w, 170, 3));
-  d.port = static_cast<unsigned>(get_bits(w, 173, 8));
-  d.dest = static_cast<unsigned>(get_bits(w, 181, 2));
+  d.reason = static_cast<unsigned>(get_bits(w, 170, 4));
+  d.port = static_cast<unsigned>(get_bits(w, 174, 8));
+  d.dest = static_cast<unsigned>(get_bits(w, 182, 2));
   return d;
 }
 
@@ -79,16 +79,16 @@ inline std::string describe(const Desc& d) {
   return buf;
 }
 
-// ---- nic_pkg::dp_counters_t: 18 × 64 bits, first field most significant ----
+// ---- nic_pkg::dp_counters_t: 19 × 64 bits, first field most significant ----
 enum Ctr : std::size_t {
   kRxWireFrames, kRxWireBytes, kTxFrames, kTxBytes, kWireDiscard, kEmHit, kTcamHit, kMiss,
   kOutWire, kOutVnic, kOutException, kLoopback, kMirror, kDropParse, kDropFlow, kDropMeter,
-  kDropBadAction, kDropMtu, kCtrCount
+  kDropBadAction, kDropMtu, kDropToken, kCtrCount
 };
 inline constexpr const char* kCtrNames[kCtrCount] = {
     "rx_wire_frames", "rx_wire_bytes", "tx_frames", "tx_bytes", "wire_discard", "em_hit",
     "tcam_hit", "miss", "out_wire", "out_vnic", "out_exception", "loopback", "mirror",
-    "drop_parse_error", "drop_flow", "drop_meter", "drop_bad_action", "drop_mtu"};
+    "drop_parse_error", "drop_flow", "drop_meter", "drop_bad_action", "drop_mtu", "drop_token"};
 
 using Counters = std::array<std::uint64_t, kCtrCount>;
 
@@ -97,7 +97,8 @@ inline Counters model_counters(const model::PipelineCounters& c) {
   return {c.rx_wire_frames, c.rx_wire_bytes, c.tx_frames, c.tx_bytes, 0, c.em_hits,
           c.tcam_hits, c.misses, c.out_wire, c.out_vnic, c.out_exception, c.loopback, c.mirror,
           c.drop(DropReason::kParseError), c.drop(DropReason::kFlowDrop),
-          c.drop(DropReason::kMeter), c.drop(DropReason::kBadAction), c.drop(DropReason::kMtu)};
+          c.drop(DropReason::kMeter), c.drop(DropReason::kBadAction), c.drop(DropReason::kMtu),
+          c.drop(DropReason::kToken)};
 }
 
 /// One frame that left the datapath.
@@ -234,6 +235,43 @@ class Harness {
     m.encap_wr_valid = 0;
   }
 
+  /// Spec 11: a key command to token_check (load `keys`, or clear, the slot), waiting until
+  /// it has been taken and the checker is no longer busy.
+  void token_key(unsigned slot, const model::TokenKeys* keys) {
+    V& m = h_.dut();
+    m.tok_key_slot = slot & 1;
+    m.tok_key_clear = keys == nullptr ? 1 : 0;
+    if (keys != nullptr) {
+      bench::put_bytes_msb(m.tok_key_enc, 0, keys->enc);
+      bench::put_bytes_msb(m.tok_key_mac, 0, keys->mac);
+    }
+    m.tok_key_valid = 1;
+    h_.settle();
+    for (int i = 0; i < 1000 && !m.tok_key_ready; ++i) h_.tick();
+    EXPECT_TRUE(m.tok_key_ready) << "token key command not taken";
+    h_.tick();
+    m.tok_key_valid = 0;
+    h_.settle();
+    for (int i = 0; i < 1000 && m.tok_key_busy; ++i) h_.tick();
+    EXPECT_FALSE(m.tok_key_busy) << "token key command did not finish";
+  }
+  /// Clears ENI `eni`'s replay window.
+  void token_window_clear(unsigned eni) {
+    V& m = h_.dut();
+    m.tok_clr_eni = static_cast<std::uint16_t>(eni);
+    m.tok_clr_valid = 1;
+    h_.tick();
+    m.tok_clr_valid = 0;
+    h_.settle();
+  }
+  /// token_check's verdict counters (verdict v at bits 32*v +: 32).
+  std::array<std::uint32_t, model::kTokenVerdicts> token_verdicts() {
+    std::array<std::uint32_t, model::kTokenVerdicts> v{};
+    for (std::size_t i = 0; i < v.size(); ++i)
+      v[i] = static_cast<std::uint32_t>(get_bits(h_->tok_verdicts, static_cast<unsigned>(32 * i), 32));
+    return v;
+  }
+
   Counters counters() {
     Counters c{};
     for (std::size_t k = 0; k < kCtrCount; ++k)
@@ -268,7 +306,7 @@ class Harness {
     const Counters c = counters();
     const std::uint64_t in = c[kRxWireFrames] + c[kTxFrames];
     std::uint64_t out = c[kOutWire] + c[kOutVnic] + c[kOutException];
-    for (std::size_t k = kDropParse; k <= kDropMtu; ++k) out += c[k];
+    for (std::size_t k = kDropParse; k <= kDropToken; ++k) out += c[k];
     return in == out;
   }
 

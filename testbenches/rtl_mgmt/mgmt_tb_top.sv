@@ -100,6 +100,10 @@ module mgmt_tb_top #(
   nic_regs_pkg::nic_reg2hw_t     unused_nic_reg2hw;
   nic_regs_pkg::fcmd_reg2hw_t    unused_fcmd_reg2hw;
   nic_regs_pkg::excq_reg2hw_t    unused_excq_reg2hw;
+  nic_regs_pkg::tokn_reg2hw_t    unused_tokn_reg2hw;
+  logic                          unused_tok_key_ready, unused_tok_key_busy;
+  logic [1:0]                    unused_tok_key_valid;
+  logic [32*6-1:0]               unused_tok_verdicts;
   nic_regs_pkg::vnic_reg2hw_t    unused_vnic_reg2hw;
   nic_regs_pkg::rxq_reg2hw_t     unused_rxq_reg2hw;
   nic_regs_pkg::txq_reg2hw_t     unused_txq_reg2hw;
@@ -122,6 +126,7 @@ module mgmt_tb_top #(
     .nic_reg2hw (unused_nic_reg2hw), .nic_hw2reg ('0), .counters_hw2reg ('0),
     .fcmd_reg2hw (unused_fcmd_reg2hw), .fcmd_hw2reg ('0),
     .excq_reg2hw (unused_excq_reg2hw), .excq_hw2reg ('0),
+    .tokn_reg2hw (unused_tokn_reg2hw), .tokn_hw2reg ('0),
     .vnic_reg2hw (unused_vnic_reg2hw), .vnic_hw2reg ('0),
     .rxq_reg2hw (unused_rxq_reg2hw), .rxq_hw2reg ('0),
     .txq_reg2hw (unused_txq_reg2hw), .txq_hw2reg ('0)
@@ -293,6 +298,19 @@ module mgmt_tb_top #(
     .cfg_wire_max_frame  (32'd9018),
     .cfg_vxlan_port      (16'd4789),
     .cfg_geneve_port     (16'd6081),
+    .cfg_token_enable    (1'b0),
+    .cfg_token_exc       ('0),
+    .tok_key_valid       (1'b0),
+    .tok_key_ready       (unused_tok_key_ready),
+    .tok_key_slot        (1'b0),
+    .tok_key_clear       (1'b0),
+    .tok_key_enc         ('0),
+    .tok_key_mac         ('0),
+    .tok_key_busy        (unused_tok_key_busy),
+    .tok_key_valid_slots (unused_tok_key_valid),
+    .tok_clr_valid       (1'b0),
+    .tok_clr_eni         (16'd0),
+    .tok_verdicts        (unused_tok_verdicts),
     .s_axis_tdata        ({{DATA_W{1'b0}}, s_axis_tdata}),
     .s_axis_tkeep        ({{KEEP_W{1'b0}}, s_axis_tkeep}),
     .s_axis_tvalid       ({1'b0, s_axis_tvalid}),

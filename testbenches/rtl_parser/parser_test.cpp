@@ -31,8 +31,10 @@
 #include "nicsim/model/builder.hpp"
 #include "nicsim/model/flow_key.hpp"
 #include "nicsim/model/parse.hpp"
+#include "nicsim/model/pipeline.hpp"
 #include "nicsim/model/pcap_io.hpp"
 #include "nicsim/model/prng.hpp"
+#include "nicsim/model/token.hpp"
 #include "nicsim/model/tracegen.hpp"
 
 namespace nm = nicsim::model;
@@ -66,9 +68,11 @@ struct Meta {
   ActMeta lvl0, lvl1;
   nm::FlowKey flow_key{};
   nm::TcamKey tcam_key{};
+  bool tok = false;   // spec 11: a destination token, its 48 bytes
+  nm::Token token{};
 };
 
-constexpr unsigned kMetaW = 1542;
+constexpr unsigned kMetaW = 1542 + 384 + 1;
 
 template <class Wide>
 Meta decode_meta(const Wide& w) {
@@ -114,6 +118,9 @@ Meta decode_meta(const Wide& w) {
   m.vport = take(8);
   m.frame_len = take(16);
   m.parse_err = take(1) != 0;
+  for (unsigned i = 0; i < nm::kTokenBytes; ++i)
+    m.token[nm::kTokenBytes - 1 - i] = static_cast<std::uint8_t>(take(8));
+  m.tok = take(1) != 0;
   EXPECT_EQ(pos, kMetaW);
   return m;
 }
@@ -301,12 +308,20 @@ std::string check_frame(const InFrame& in, const std::vector<std::uint8_t>& out,
     const unsigned flags = kv.has_l4 && kv.l4.kind == nm::Layer::kTcp ? kv.l4.tcp_flags : 0u;
     if (m.key_tcp_flags != flags)
       o << "key_tcp_flags " << m.key_tcp_flags << " model " << flags << "; ";
+    // Spec 11: the token of the level-0 Geneve header (whatever the vport; the datapath
+    // decides whether to check it).
+    const std::size_t toff = nm::token_offset(span, pr);
+    if (m.tok != (toff != 0)) o << "tok " << m.tok << " model " << (toff != 0) << "; ";
+    if (toff != 0 && !std::equal(m.token.begin(), m.token.end(), in.bytes.begin() + toff))
+      o << "token\n  rtl   " << hex(m.token) << "\n  model "
+        << hex(nm::ByteSpan(in.bytes).subspan(toff, nm::kTokenBytes)) << "\n";
+    if (toff == 0 && m.token != nm::Token{}) o << "token not zero without tok; ";
   } else if (m.parse_err) {
     // with an error the record is zero apart from parse_err, frame_len, vport and inner
     if (m.tun_type != 0 || m.tun_off != 0 || m.has_eth_1 != 0 || m.l2_off_1 != 0 ||
         m.key_tcp_flags != 0 ||
         m.lvl0 != ActMeta{} || m.lvl1 != ActMeta{} || m.flow_key != nm::FlowKey{} ||
-        m.tcam_key != nm::TcamKey{})
+        m.tcam_key != nm::TcamKey{} || m.tok || m.token != nm::Token{})
       o << "record not zero with parse_err; ";
   }
   std::string s = o.str();
@@ -328,6 +343,7 @@ struct Coverage {
   std::size_t frames = 0, errors = 0, inner = 0, ipv6 = 0, vlan = 0, l4 = 0, inner_l4 = 0;
   std::size_t frag = 0, udp_no_csum = 0;
   std::size_t tcp_ctl = 0, tcp_no_ctl = 0;  // key-level TCP with / without SYN, FIN or RST
+  std::size_t tokens = 0;
   std::array<std::size_t, 6> tun{};      // by tun_type of the metadata
   std::array<std::size_t, 5> l4_kind{};  // by l4_type of either level
   void add(const Meta& m) {
@@ -347,6 +363,7 @@ struct Coverage {
       udp_no_csum += a->l4_type == 2 && a->l4_csum == 0;
     }
     ++tun[m.tun_type % 6];
+    tokens += m.tok;
     const ActMeta& key_lvl = m.inner != 0 ? m.lvl1 : m.lvl0;
     if (key_lvl.l4_type == 1) ++((m.key_tcp_flags & 0x07) != 0 ? tcp_ctl : tcp_no_ctl);
   }
@@ -594,6 +611,37 @@ std::vector<Directed> directed_frames() {
       PacketBuilder().eth().ipv4().gre({.extra_flags = 0x4000}).ipv4().tcp(), true);
   add("arp cut", PacketBuilder().eth().arp().cut(30), true);
   add("inner ipv4 bad", PacketBuilder().eth().ipv4().gre().ipv4({.ihl = 3}).tcp(), true);
+  // Spec 11: destination tokens (a Geneve option of class 0xFFF0, type 0x81, 12 words, first).
+  nm::Token tk{};
+  for (std::size_t i = 0; i < tk.size(); ++i) tk[i] = static_cast<std::uint8_t>(0x30 + 5 * i);
+  const nm::GeneveOption to = nm::token_option(tk);
+  add("token ipv4 geneve eth",
+      PacketBuilder().eth().ipv4().udp().geneve({.options = {to}}).eth().ipv4().tcp(), false);
+  add("token qinq ipv6 geneve ipv6",
+      PacketBuilder().eth().vlan().vlan().ipv6().udp().geneve({.options = {to, {.data = {9, 9, 9, 9}}}})
+          .ipv6().udp().payload(8), false);
+  add("token ipv4 options, geneve carrying nothing parsed",
+      PacketBuilder().eth().ipv4({.options = std::vector<std::uint8_t>(40, 1)}).udp().geneve({.protocol = 0x88b5, .options = {to}})
+          .payload(30), false);
+  add("token second option (not a token)",
+      PacketBuilder().eth().ipv4().udp().geneve({.options = {{.data = {1, 2, 3, 4}}, to}}).eth()
+          .ipv4().tcp(), false);
+  nm::GeneveOption short_opt = to;
+  short_opt.data.resize(44);
+  add("token 11 words (not a token)",
+      PacketBuilder().eth().ipv4().udp().geneve({.options = {short_opt}}).eth().ipv4().tcp(), false);
+  nm::GeneveOption other = to;
+  other.type = 0x01;
+  add("token type 1 (not a token)",
+      PacketBuilder().eth().ipv4().udp().geneve({.options = {other}}).eth().ipv4().tcp(), false);
+  add("token options one word short",
+      PacketBuilder().eth().ipv4().udp().geneve({.options = {to}, .opt_len = 12}).eth().ipv4()
+          .tcp().payload(40), false);
+  add("token in an inner geneve (not a token)",
+      PacketBuilder().eth().ipv4().udp().vxlan().eth().ipv4().udp().geneve({.options = {to}})
+          .eth().ipv4().tcp(), false);
+  add("token cut", PacketBuilder().eth().ipv4().udp().geneve({.options = {to}}).eth().cut(90),
+      true);
   return d;
 }
 
@@ -610,6 +658,7 @@ TEST(RtlParser, DirectedHeadersAndErrors) {
   EXPECT_GT(cov.udp_no_csum, 0u);  // the generator always sends UDP checksums
   EXPECT_GT(cov.tcp_ctl, 3u);      // the generator's TCP segments are all ACK|PSH
   EXPECT_GT(cov.tcp_no_ctl, 1u);
+  EXPECT_EQ(cov.tokens, 3u);
   check_both(frames, stall_patterns());
 }
 
@@ -671,6 +720,40 @@ TEST(RtlParser, MutatedTunnelHeaders) {
   mutate(frames, 78, 120);
   const Coverage cov = check_both(frames, random_patterns(17));
   cov.expect_tunnels_and_errors();
+}
+
+// Spec 11: frames carrying a token option (outer IPv4 or IPv6, 0-2 VLAN tags, the token
+// first or behind another option, inner Ethernet, IPv4 or IPv6), then mutated in the first
+// 140 bytes (the option's class, type and length, the Geneve option length, cuts): the
+// token flag and bytes agree with the model's token_offset() on every frame.
+TEST(RtlParser, MutatedTokenFrames) {
+  using nm::PacketBuilder;
+  nm::Prng rng(909);
+  std::vector<InFrame> frames;
+  for (unsigned i = 0; i < 4000; ++i) {
+    nm::Token tk{};
+    for (auto& x : tk) x = static_cast<std::uint8_t>(rng.next());
+    PacketBuilder b;
+    b.eth();
+    for (unsigned v = static_cast<unsigned>(rng.below(3)); v > 0; --v) b.vlan();
+    if (rng.below(2) == 0) b.ipv4(); else b.ipv6();
+    b.udp({.dport = 6081});
+    nm::GeneveSpec g{.vni = static_cast<std::uint32_t>(rng.below(1u << 24))};
+    if (rng.below(5) == 0) g.options.push_back({.data = {1, 2, 3, 4}});
+    g.options.push_back(nm::token_option(tk));
+    const unsigned inner = static_cast<unsigned>(rng.below(3));
+    g.protocol = inner == 0 ? 0x6558 : inner == 1 ? 0x0800 : 0x86dd;
+    b.geneve(g);
+    if (inner == 0) b.eth().ipv4().tcp(); else if (inner == 1) b.ipv4().udp(); else b.ipv6().tcp();
+    b.payload(static_cast<std::size_t>(rng.below(80)));
+    frames.push_back({b.bytes(), static_cast<std::uint8_t>(rng.below(8))});
+  }
+  std::vector<InFrame> mutated = frames;
+  mutate(mutated, 910, 140);
+  frames.insert(frames.end(), mutated.begin(), mutated.end());
+  const Coverage cov = check_both(frames, random_patterns(23));
+  EXPECT_GT(cov.tokens, 4000u);      // every unmutated one, some mutated ones
+  EXPECT_GT(cov.errors, 100u);
 }
 
 // ---- tunnel ports (cfg_vxlan_port, cfg_geneve_port) -------------------------------------------

@@ -23,7 +23,7 @@ module rx_tb_top #(
   input wire [1:0] s_rec_dest,
   input wire [7:0] s_rec_vport,
   input wire [7:0] s_rec_src_vport,
-  input wire [2:0] s_rec_reason,
+  input wire [3:0] s_rec_reason,
   input wire s_rec_parse_err,
   input wire s_rec_mark_valid,
   input wire [31:0] s_rec_mark,

@@ -401,7 +401,7 @@ class Scenario {
     wire_seen_ = d.rtl.wire_out().size();
     // Every counter.
     for (std::uint32_t a = R::counters::RX_WIRE_FRAMES_LO_ADDR;
-         a <= R::counters::OUT_WIRE_BYTES_HI_ADDR; a += 4) {
+         a <= R::counters::DROP_TOKEN_HI_ADDR; a += 4) {
       const std::uint32_t x = d.rtl.read32(a), y = d.dev.read32(a);
       char msg[96];
       std::snprintf(msg, sizeof msg, "counter register 0x%04x: rtl %u model %u", a, x, y);
@@ -491,6 +491,7 @@ class Scenario {
                         h.read64(C::OUT_EXCEPTION_LO_ADDR);
     for (std::uint32_t a = C::DROP_PARSE_ERROR_LO_ADDR; a <= C::DROP_SPOOF_LO_ADDR; a += 8)
       out += h.read64(a);
+    out += h.read64(C::DROP_TOKEN_LO_ADDR);
     return in == out;
   }
 

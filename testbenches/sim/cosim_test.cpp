@@ -50,7 +50,7 @@ void expect_clean(const CosimResult& r) {
 TEST(Cosim, DefaultScenarioHairpinsEveryFrameW64) {
   Scenario s = default_scenario();
   s.nic.data_width = 64;
-  s.traffic.sources.push_back({kTraces + "/zeek__wikipedia.pcap", 0, 0, 1});
+  s.traffic.sources.push_back({kTraces + "/zeek__wikipedia.pcap", 0, 0, 1, {}});
   const CosimResult r = run(s);
   expect_clean(r);
   EXPECT_EQ(r.wire_frames_sent, 136u);
@@ -134,7 +134,7 @@ TEST(Cosim, ABadCaptureIsAnErrorNotACrash) {
     std::fputs("not a capture", f);
     std::fclose(f);
   }
-  s.traffic.sources.push_back({bad.string(), 0, 0, 1});
+  s.traffic.sources.push_back({bad.string(), 0, 0, 1, {}});
   const CosimResult r = run_scenario(s, CosimOptions{});
   EXPECT_NE(r.error.find(bad.string()), std::string::npos) << r.error;
   fs::remove(bad);
@@ -395,6 +395,52 @@ TEST(Cosim, LinkEventsModelEngine) {
   std::printf("%s\n", r.summary().c_str());
   expect_link(r);
   EXPECT_EQ(r.link.at("reports"), 3u) << "the model engine services the host after each event";
+}
+
+// ---- destination tokens (traces/scenarios/tokens.yaml, docs/spec.md 11) --------------------
+// The host loads a key; two VMs send Geneve frames with tokens (some forged, some replayed); the
+// NIC routes the good ones on the token's address, drops VNIC 1's refusals and sends VNIC 2's
+// to the exception ring. Both engines give the same verdicts.
+void expect_tokens(const CosimResult& r) {
+  EXPECT_EQ(r.error, "");
+  EXPECT_TRUE(r.ledger_balanced) << r.stats.to_string();
+  for (const auto& f : r.expectation_failures) ADD_FAILURE() << f;
+  ASSERT_FALSE(r.tokens.empty());
+  EXPECT_EQ(r.tokens.at("enabled"), 1u);
+  EXPECT_EQ(r.tokens.at("key0"), 1u);
+  EXPECT_EQ(r.tokens.at("key1"), 0u);
+  const std::uint64_t ok = r.tokens.at("ok"), tag = r.tokens.at("bad_tag"),
+                      replay = r.tokens.at("replay");
+  EXPECT_EQ(ok + tag + replay, 160u) << "every token frame checked once";
+  EXPECT_GT(tag, 10u);
+  EXPECT_GT(replay, 5u);
+  EXPECT_EQ(r.tokens.at("bad_format") + r.tokens.at("no_key") + r.tokens.at("eni_mismatch"), 0u);
+  // Refusals: VNIC 1's dropped, VNIC 2's to the host.
+  const std::uint64_t to_host =
+      r.exceptions_by_reason.count("token") != 0 ? r.exceptions_by_reason.at("token") : 0;
+  EXPECT_GT(to_host, 0u);
+  EXPECT_EQ(r.stats.drop_token + to_host, tag + replay);
+  EXPECT_EQ(r.stats.out_exception, to_host);
+  // The good ones routed on their address: 10.100.0.7 to VNIC 3, 10.100.0.8 to the wire.
+  EXPECT_EQ(r.received.count(2) != 0 ? r.received.at(2) : 0, r.stats.out_vnic);
+  EXPECT_EQ(r.stats.out_vnic + r.stats.out_wire, ok);
+  EXPECT_GT(r.stats.out_wire, 0u);
+  EXPECT_EQ(r.stats.misses, 0u);
+}
+
+TEST(Cosim, DestinationTokensRoutedAndRefusedW64) {
+  CosimOptions o;
+  const CosimResult r = run_scenario(load_scenario(kScenarios + "/tokens.yaml"), o);
+  std::printf("%s\n", r.summary().c_str());
+  expect_clean(r);
+  expect_tokens(r);
+}
+
+TEST(Cosim, DestinationTokensModelEngine) {
+  CosimOptions o;
+  o.engine = CosimOptions::Engine::kModel;
+  const CosimResult r = run_scenario(load_scenario(kScenarios + "/tokens.yaml"), o);
+  expect_tokens(r);
 }
 
 // ---- ports behind VNICs and the forward_by_mac host program (what the TAP test runs, here

@@ -9,6 +9,7 @@
 #include "nicsim/host/driver/driver.hpp"
 #include "nicsim/host/driver/flow.hpp"
 #include "nicsim/host/hal/model_device.hpp"
+#include "nicsim/model/token.hpp"
 #include "nicsim/sim/scenario.hpp"
 
 namespace nicsim::sim {
@@ -29,7 +30,8 @@ TEST(Scenario, BundledExamplesLoadAndTheirRulesCompile) {
     if (s.name != "tap-namespaces") {
       EXPECT_FALSE(s.traffic.sources.empty());
     }
-    for (const auto& src : s.traffic.sources) EXPECT_TRUE(fs::exists(src.pcap)) << src.pcap;
+    for (const auto& src : s.traffic.sources)  // a capture, or token frames made at the start
+      EXPECT_TRUE(src.tokens ? src.pcap.empty() : fs::exists(src.pcap)) << src.pcap;
     host::ModelDevice dev;
     host::Driver drv(dev);
     host::FlowTable ft(drv);
@@ -232,6 +234,58 @@ TEST(Scenario, PoolPerVnicIsReadAndChecked) {
             "t.yaml:4: vnics[0].pool.reserve: 0 is outside 1..32768");
   EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1, pool: {bytes: 4096, hodl: 1}}\n"),
             "t.yaml:4: vnics[0].pool: unknown key 'hodl'");
+}
+
+TEST(Scenario, TokensKeysPolicyAndTokenSourcesAreReadAndChecked) {
+  const Scenario s = load_scenario(kDir + "/tokens.yaml");
+  ASSERT_TRUE(s.tokens.has_value());
+  EXPECT_TRUE(s.tokens->enable);
+  ASSERT_TRUE(s.tokens->keys[0].has_value());
+  EXPECT_FALSE(s.tokens->keys[1].has_value());
+  EXPECT_EQ(s.tokens->keys[0]->enc[15], 0x0f);
+  EXPECT_EQ(s.tokens->keys[0]->mac[0], 0xf0);
+  EXPECT_FALSE(s.vnics[0].cfg.token_exc);
+  EXPECT_TRUE(s.vnics[1].cfg.token_exc);
+  ASSERT_EQ(s.traffic.sources.size(), 2u);
+  ASSERT_TRUE(s.traffic.sources[0].tokens.has_value());
+  const ScenarioTraffic::Tokens& t = *s.traffic.sources[0].tokens;
+  EXPECT_EQ(t.count, 120u);
+  ASSERT_EQ(t.to.size(), 2u);
+  EXPECT_EQ(t.to[0], model::token_addr_v4(0x0a640007));
+  EXPECT_EQ(t.vni, 77u);
+  EXPECT_EQ(t.forged_pct, 10u);
+  EXPECT_EQ(t.replayed_pct, 10u);
+  EXPECT_FALSE(load_scenario(kDir + "/link.yaml").tokens.has_value());
+  const std::string keys =
+      "tokens:\n  keys: [{slot: 0, enc: 000102030405060708090a0b0c0d0e0f, "
+      "mac: 101112131415161718191a1b1c1d1e1f}]\n"
+      "vnics:\n  - {vport: 1, tx_queue: {index: 1}}\n";
+  const Scenario v6 = parse_scenario(
+      kHead + keys + "traffic:\n  sources:\n    - {from: vnic1, tokens: {count: 2, to: [fd00::7]}}\n",
+      "t.yaml", kDir);
+  EXPECT_EQ(v6.traffic.sources[0].tokens->to[0][0], 0xfd);
+  EXPECT_EQ(error_of(kHead + "tokens:\n  keys: [{slot: 2}]\n"),
+            "t.yaml:4: tokens.keys[0].slot: 2 is outside 0..1");
+  EXPECT_EQ(error_of(kHead + "tokens:\n  keys: [{slot: 0, enc: 00}]\n"),
+            "t.yaml:4: tokens.keys[0]: a key needs 'enc' and 'mac' (16 bytes in hex each)");
+  EXPECT_EQ(error_of(kHead + "tokens:\n  keys: [{enc: 000102030405060708090a0b0c0d0e0f, "
+                             "mac: 000102030405060708090a0b0c0d0e0f}]\n"),
+            "t.yaml:4: tokens.keys[0].mac: 'enc' and 'mac' must be different keys");
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1, token_policy: forward}\n"),
+            "t.yaml:4: vnics[0].token_policy: 'forward' is not one of drop, exception");
+  EXPECT_EQ(error_of(kHead + keys + "traffic:\n  sources:\n    - {from: wire, tokens: {count: 1, to: [10.0.0.1]}}\n"),
+            "t.yaml:9: traffic.sources[0].tokens: token frames come from a VNIC (from: vnicN)");
+  EXPECT_EQ(error_of(kHead + "vnics:\n  - {vport: 1, tx_queue: {index: 1}}\n"
+                     "traffic:\n  sources:\n    - {from: vnic1, tokens: {count: 1, to: [10.0.0.1]}}\n"),
+            "t.yaml:7: traffic.sources[0].tokens: token frames need the scenario's 'tokens' section (the keys)");
+  EXPECT_EQ(error_of(kHead + keys + "traffic:\n  sources:\n    - {from: vnic1, tokens: {count: 1, slot: 1, to: [10.0.0.1]}}\n"),
+            "t.yaml:9: traffic.sources[0].tokens.slot: slot 1 has no key in tokens.keys");
+  EXPECT_EQ(error_of(kHead + keys + "traffic:\n  sources:\n    - {from: vnic1, tokens: {count: 1}}\n"),
+            "t.yaml:9: traffic.sources[0].tokens: missing 'to': the addresses the tokens carry");
+  EXPECT_EQ(error_of(kHead + keys + "traffic:\n  sources:\n    - {from: vnic1, tokens: {count: 1, to: [1.2.3.4], forged_pct: 60, replayed_pct: 50}}\n"),
+            "t.yaml:9: traffic.sources[0].tokens.replayed_pct: forged_pct + replayed_pct is more than 100");
+  EXPECT_EQ(error_of(kHead + keys + "traffic:\n  sources:\n    - {from: vnic1, pcap: x.pcap, tokens: {count: 1}}\n"),
+            "t.yaml:9: traffic.sources[0].tokens: a source has 'pcap' or 'tokens', not both");
 }
 
 TEST(Scenario, ZeroCopyPerVnicIsReadAndChecked) {

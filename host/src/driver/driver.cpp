@@ -49,6 +49,8 @@ const char* to_string(Block b) {
       return "fcmd";
     case Block::kExcq:
       return "excq";
+    case Block::kTokn:
+      return "tokn";
     case Block::kVnic:
       return "vnic";
     case Block::kRxq:
@@ -76,6 +78,7 @@ constexpr Known kKnown[] = {
     {Block::kActions, R::actions::kTag, R::actions::kVersion},
     {Block::kFcmd, R::fcmd::kTag, R::fcmd::kVersion},
     {Block::kExcq, R::excq::kTag, R::excq::kVersion},
+    {Block::kTokn, R::tokn::kTag, R::tokn::kVersion},
     {Block::kVnic, R::vnic::kTag, R::vnic::kVersion},
     {Block::kRxq, R::rxq::kTag, R::rxq::kVersion},
     {Block::kTxq, R::txq::kTag, R::txq::kVersion},
@@ -135,7 +138,7 @@ std::vector<std::pair<const char*, std::uint64_t>> Stats::named() const {
           {"drop_mtu", drop_mtu}, {"drop_rx_no_desc", drop_rx_no_desc},
           {"drop_rx_too_long", drop_rx_too_long}, {"drop_rx_cq_full", drop_rx_cq_full},
           {"drop_quota", drop_quota}, {"drop_exc_full", drop_exc_full},
-          {"drop_spoof", drop_spoof}, {"tx_bad_desc", tx_bad_desc}};
+          {"drop_spoof", drop_spoof}, {"drop_token", drop_token}, {"tx_bad_desc", tx_bad_desc}};
 }
 
 std::string Stats::to_string() const {
@@ -146,7 +149,7 @@ std::string Stats::to_string() const {
     << " meter " << drop_meter << " bad_action " << drop_bad_action << " mtu " << drop_mtu
     << " no_desc " << drop_rx_no_desc << " too_long " << drop_rx_too_long << " cq_full "
     << drop_rx_cq_full << " quota " << drop_quota << " exc_full " << drop_exc_full << " spoof "
-    << drop_spoof << ") | em_hits " << em_hits << " tcam_hits " << tcam_hits << " misses " << misses
+    << drop_spoof << " token " << drop_token << ") | em_hits " << em_hits << " tcam_hits " << tcam_hits << " misses " << misses
     << " | ledger " << (ledger_balanced() ? "balanced" : "UNBALANCED");
   return o.str();
 }
@@ -227,6 +230,7 @@ Driver::Driver(Device& dev) : dev_(&dev) {
   f.num_rxq = std::min<unsigned>(f.num_rxq, R::rxq::kCount);
   f.num_txq = std::min<unsigned>(f.num_txq, R::txq::kCount);
   f.link_status = (d.block(Block::kNic).version & 0xFFFFu) >= 1;
+  f.tokens = d.has(Block::kTokn);
   if (f.link_status) {
     d.link_changes_seen_ = dev.read32(nb + R::nic::LINK_CHANGES);
     d.link_seen_ = d.link();
@@ -528,6 +532,7 @@ void Driver::configure_vnic(const VnicConfig& c) {
   ctrl = R::vnic::VNIC_CTRL_IPV4_CHECK.put(ctrl, c.ipv4_check ? 1 : 0);
   ctrl = R::vnic::VNIC_CTRL_IPV6_CHECK.put(ctrl, c.ipv6_check ? 1 : 0);
   ctrl = R::vnic::VNIC_CTRL_QUOTA_WAIT.put(ctrl, c.quota_wait ? 1 : 0);
+  ctrl = R::vnic::VNIC_CTRL_TOKEN_EXC.put(ctrl, c.token_exc ? 1 : 0);
   wr(e + R::vnic::VNIC_CTRL, ctrl);
   flush_writes();
 }
@@ -546,6 +551,64 @@ void Driver::release_quota(unsigned vport, std::uint32_t bytes) {
 std::uint32_t Driver::quota_inflight(unsigned vport) {
   if (vport < 1) throw DriverError(DriverErrc::kBadArgument, "vport 0 is the wire");
   return rd(element(Block::kVnic, vport - 1, "quota") + R::vnic::QUOTA_INFLIGHT);
+}
+
+// ---- destination tokens ----------------------------------------------------------------
+
+namespace {
+std::uint32_t be_word(const std::array<std::uint8_t, 16>& k, unsigned w) {  // byte 0 in 31:24
+  return (std::uint32_t{k[4 * w]} << 24) | (std::uint32_t{k[4 * w + 1]} << 16) |
+         (std::uint32_t{k[4 * w + 2]} << 8) | k[4 * w + 3];
+}
+}  // namespace
+
+void Driver::load_token_key(unsigned slot, const TokenKey& key) {
+  namespace T = R::tokn;
+  const std::uint32_t b = base(Block::kTokn, "destination tokens");
+  if (slot > 1) throw DriverError(DriverErrc::kBadArgument, "token key slot " + std::to_string(slot));
+  wait_not_busy(b + T::KEY_STATUS, "the token key slots");
+  for (unsigned w = 0; w < 4; ++w) {
+    wr(b + T::KEY_ENC0 + 4 * w, be_word(key.enc, w));
+    wr(b + T::KEY_MAC0 + 4 * w, be_word(key.mac, w));
+  }
+  wr(b + T::KEY_CMD, T::KEY_CMD_SLOT.put(T::KEY_CMD_LOAD.put(0, 1), slot));
+  wait_not_busy(b + T::KEY_STATUS, "the token key load");
+}
+
+void Driver::clear_token_key(unsigned slot) {
+  namespace T = R::tokn;
+  const std::uint32_t b = base(Block::kTokn, "destination tokens");
+  if (slot > 1) throw DriverError(DriverErrc::kBadArgument, "token key slot " + std::to_string(slot));
+  wait_not_busy(b + T::KEY_STATUS, "the token key slots");
+  wr(b + T::KEY_CMD, T::KEY_CMD_SLOT.put(T::KEY_CMD_CLEAR.put(0, 1), slot));
+  wait_not_busy(b + T::KEY_STATUS, "the token key clear");
+}
+
+void Driver::enable_tokens(bool on) {
+  const std::uint32_t b = base(Block::kTokn, "destination tokens");
+  wr(b + R::tokn::CONTROL, R::tokn::CONTROL_ENABLE.put(0, on ? 1u : 0u));
+  flush_writes();
+}
+
+void Driver::clear_token_window(unsigned eni) {
+  const std::uint32_t b = base(Block::kTokn, "destination tokens");
+  if (eni < 1 || eni > features_.num_vnic)
+    throw DriverError(DriverErrc::kBadArgument, "token window of ENI " + std::to_string(eni) +
+                                                    " (the VNICs are 1.." +
+                                                    std::to_string(features_.num_vnic) + ")");
+  wr(b + R::tokn::WIN_CLR, R::tokn::WIN_CLR_ENI.put(0, eni));
+  flush_writes();
+}
+
+TokenStatus Driver::token_status() {
+  namespace T = R::tokn;
+  const std::uint32_t b = base(Block::kTokn, "destination tokens");
+  TokenStatus s;
+  s.enabled = T::CONTROL_ENABLE.get(rd(b + T::CONTROL)) != 0;
+  const std::uint32_t st = rd(b + T::KEY_STATUS);
+  s.key_valid = {(T::KEY_STATUS_VALID.get(st) & 1u) != 0, (T::KEY_STATUS_VALID.get(st) & 2u) != 0};
+  for (unsigned v = 0; v < kTokenVerdictCount; ++v) s.verdicts[v] = rd(b + T::VERDICTS + 4 * v);
+  return s;
 }
 
 // ---- statistics -------------------------------------------------------------------------
@@ -578,6 +641,7 @@ Stats Driver::stats() {
   s.drop_quota = rd64(b + C::DROP_QUOTA_LO);
   s.drop_exc_full = rd64(b + C::DROP_EXC_FULL_LO);
   s.drop_spoof = rd64(b + C::DROP_SPOOF_LO);
+  if ((block(Block::kCounters).version & 0xFFFFu) >= 1) s.drop_token = rd64(b + C::DROP_TOKEN_LO);
   s.tx_bad_desc = rd64(b + C::TX_BAD_DESC_LO);
   s.out_wire_bytes = rd64(b + C::OUT_WIRE_BYTES_LO);
   return s;

@@ -145,6 +145,8 @@ std::uint32_t NicDevice::read_reg(std::uint32_t addr) {
     return read_actions(addr - R::actions::kBase);
   if (addr >= R::fcmd::kBase && addr < R::fcmd::kBase + R::fcmd::kSize)
     return read_fcmd(addr - R::fcmd::kBase);
+  if (addr >= R::tokn::kBase && addr < R::tokn::kBase + R::tokn::kSize)
+    return dp_token_read(addr - R::tokn::kBase);
   using namespace R;
   if (in_array(addr, excq::kBase, excq::kArrayOffset, excq::kStride, excq::kCount, i, off))
     return read_queue(excq_, off);
@@ -185,6 +187,7 @@ void NicDevice::write_reg(std::uint32_t addr, std::uint32_t v) {
   if (addr >= actions::kBase && addr < actions::kBase + actions::kSize)
     return write_actions(addr - actions::kBase, v);
   if (addr >= fcmd::kBase && addr < fcmd::kBase + fcmd::kSize) return write_fcmd(addr - fcmd::kBase, v);
+  if (addr >= tokn::kBase && addr < tokn::kBase + tokn::kSize) return dp_token_write(addr - tokn::kBase, v);
   if (in_array(addr, excq::kBase, excq::kArrayOffset, excq::kStride, excq::kCount, i, off))
     return write_queue(excq_, QueueKind::kExc, i, off, v);
   if (in_array(addr, rxq::kBase, rxq::kArrayOffset, rxq::kStride, rxq::kCount, i, off)) {
@@ -236,7 +239,7 @@ std::uint32_t NicDevice::read_nic(std::uint32_t off) {
 
 std::uint32_t NicDevice::read_counter(std::uint32_t off) const {
   using namespace R::counters;
-  if (off < RX_WIRE_FRAMES_LO || off > OUT_WIRE_BYTES_HI) return 0;
+  if (off < RX_WIRE_FRAMES_LO || off > DROP_TOKEN_HI) return 0;
   const DeviceCounters c = counters();
   std::uint64_t v = 0;
   switch (off & ~7u) {
@@ -266,6 +269,7 @@ std::uint32_t NicDevice::read_counter(std::uint32_t off) const {
     case DROP_SPOOF_LO: v = c.drop_spoof; break;
     case TX_BAD_DESC_LO: v = c.tx_bad_desc; break;
     case OUT_WIRE_BYTES_LO: v = c.out_wire_bytes; break;
+    case DROP_TOKEN_LO: v = c.drop_token; break;
     default: return 0;
   }
   return (off & 4u) != 0 ? hi32(v) : lo32(v);
@@ -517,7 +521,8 @@ void NicDevice::write_vnic(Vnic& n, unsigned vport, std::uint32_t off, std::uint
     case VNIC_CTRL:
       n.ctrl = v & (VNIC_CTRL_ENABLE.mask() | VNIC_CTRL_RSS_ENABLE.mask() |
                     VNIC_CTRL_SPOOF_CHECK.mask() | VNIC_CTRL_IPV4_CHECK.mask() |
-                    VNIC_CTRL_IPV6_CHECK.mask() | VNIC_CTRL_QUOTA_WAIT.mask());
+                    VNIC_CTRL_IPV6_CHECK.mask() | VNIC_CTRL_QUOTA_WAIT.mask() |
+                    VNIC_CTRL_TOKEN_EXC.mask());
       dp_apply_vnic(vport);
       break;
     case RXQ_BASE: n.rxq_base = v; break;

@@ -63,9 +63,51 @@ void NicDevice::dp_apply_globals() {
   pipeline_.set_tunnel_ports(pc.vxlan_port, pc.geneve_port);
 }
 
+std::uint32_t NicDevice::dp_token_read(std::uint32_t off) {
+  using namespace R::tokn;
+  TokenChecker& t = pipeline_.tokens();
+  if (off >= VERDICTS && off < VERDICTS + 4 * VERDICTS_COUNT)
+    return static_cast<std::uint32_t>(t.count(static_cast<TokenVerdict>((off - VERDICTS) / 4)));
+  switch (off) {
+    case CONTROL: return token_control_;
+    case KEY_STATUS:  // a key command takes effect at once here: never BUSY
+      return KEY_STATUS_VALID.put(0, (t.has_key(0) ? 1u : 0u) | (t.has_key(1) ? 2u : 0u));
+    default: return 0;  // the key words are write-only
+  }
+}
+
+void NicDevice::dp_token_write(std::uint32_t off, std::uint32_t v) {
+  using namespace R::tokn;
+  TokenChecker& t = pipeline_.tokens();
+  if (off >= KEY_ENC0 && off <= KEY_ENC3) {
+    token_key_enc_[(off - KEY_ENC0) / 4] = v;
+  } else if (off >= KEY_MAC0 && off <= KEY_MAC3) {
+    token_key_mac_[(off - KEY_MAC0) / 4] = v;
+  } else if (off == CONTROL) {
+    token_control_ = v & CONTROL_ENABLE.mask();
+    pipeline_.set_token_enable(CONTROL_ENABLE.get(token_control_) != 0);
+  } else if (off == KEY_CMD) {
+    const unsigned slot = KEY_CMD_SLOT.get(v);
+    if (KEY_CMD_CLEAR.get(v) != 0) {  // CLEAR wins over LOAD
+      t.clear_key(slot);
+    } else if (KEY_CMD_LOAD.get(v) != 0) {
+      TokenKeys k;
+      for (std::size_t i = 0; i < 16; ++i) {  // byte 0 in bits 31:24 of word 0
+        k.enc[i] = static_cast<std::uint8_t>(token_key_enc_[i / 4] >> (24 - 8 * (i % 4)));
+        k.mac[i] = static_cast<std::uint8_t>(token_key_mac_[i / 4] >> (24 - 8 * (i % 4)));
+      }
+      t.load_key(slot, k);
+    }
+  } else if (off == WIN_CLR) {
+    t.clear_window(static_cast<std::uint16_t>(WIN_CLR_ENI.get(v)));
+  }
+}
+
 void NicDevice::dp_apply_vnic(unsigned vport) {
   if (vport < 1 || vport > vnic_.size()) return;
   const Vnic& n = vnic_[vport - 1];
+  pipeline_.set_token_exc(static_cast<std::uint8_t>(vport),
+                          R::vnic::VNIC_CTRL_TOKEN_EXC.get(n.ctrl) != 0);
   RssConfig& rss = pipeline_.rss(static_cast<std::uint8_t>(vport));
   rss.enable = R::vnic::VNIC_CTRL_RSS_ENABLE.get(n.ctrl) != 0;
   for (std::size_t i = 0; i < rss.key.size(); ++i)  // first byte in bits 31:24 of word 0
@@ -113,6 +155,7 @@ void NicDevice::dp_process(std::span<const std::uint8_t> frame, std::uint8_t src
     case DropReason::kQuota: ++cnt_.drop_quota; return;
     case DropReason::kExcFull: ++cnt_.drop_exc_full; return;
     case DropReason::kSpoof: ++cnt_.drop_spoof; return;
+    case DropReason::kToken: ++cnt_.drop_token; return;
   }
   const Delivery& d = r.primary;
   switch (d.dest) {

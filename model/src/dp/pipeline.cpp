@@ -108,6 +108,20 @@ void completion_status(ByteSpan f, const Level& lv, bool parse_err, Delivery& d)
                   static_cast<std::uint64_t>(tun)));
 }
 
+std::size_t token_offset(ByteSpan frame, const ParseResult& pr) noexcept {
+  const Level& l0 = pr.levels[0];
+  if (!l0.has_tunnel || l0.tunnel.type != TunnelType::kGeneve) return 0;
+  const std::size_t g = l0.tunnel.offset;
+  // The Geneve header (8) and the option (4 + 48) within the header's options (the parse
+  // checked that the header with its options lies within the frame and the window).
+  if (l0.tunnel.header_len < 8 + 4 + kTokenBytes || g + 8 + 4 + kTokenBytes > frame.size()) return 0;
+  const std::uint8_t* o = frame.data() + g + 8;
+  if (o[0] != (kTokenOptionClass >> 8) || o[1] != (kTokenOptionClass & 0xff) ||
+      o[2] != kTokenOptionType || (o[3] & 0x1f) != kTokenBytes / 4)
+    return 0;
+  return g + 12;
+}
+
 Pipeline::Pipeline(const PipelineConfig& cfg)
     : cfg_(cfg),
       parser_(ParserConfig{cfg.vxlan_port, cfg.geneve_port, 8}),
@@ -117,7 +131,8 @@ Pipeline::Pipeline(const PipelineConfig& cfg)
       encap_(cfg.num_encap),
       rss_(std::size_t{cfg.num_vnic} + 1),
       xpose_(std::max<std::size_t>(cfg.wire_max_frame, 16384)),
-      rx_copy_(std::max<std::size_t>(cfg.wire_max_frame, 16384)) {}
+      rx_copy_(std::max<std::size_t>(cfg.wire_max_frame, 16384)),
+      tokens_(cfg.num_vnic) {}
 
 ByteSpan Pipeline::as_received(ByteSpan frame) noexcept {
   if (borrow_input_) return frame;  // process_burst: the input outlives the result
@@ -127,6 +142,32 @@ ByteSpan Pipeline::as_received(ByteSpan frame) noexcept {
     rx_copied_ = true;
   }
   return {rx_copy_.data(), frame.size()};
+}
+
+Pipeline::TokenRoute Pipeline::token_route(ByteSpan frame, const ParseResult& pr,
+                                           std::uint8_t src_vport, FlowKey& key,
+                                           bool commit) noexcept {
+  if (!token_enable_ || src_vport < 1 || src_vport > cfg_.num_vnic) return TokenRoute::kNone;
+  const std::size_t off = token_offset(frame, pr);
+  if (off == 0) return TokenRoute::kNone;
+  const std::span<const std::uint8_t, kTokenBytes> tok(frame.data() + off, kTokenBytes);
+  const TokenChecker::Result t = commit ? tokens_.check(tok, src_vport) : tokens_.peek(tok, src_vport);
+  if (t.verdict != TokenVerdict::kOk) return TokenRoute::kRefused;
+  // The key holds an IPv4 address (::ffff:a.b.c.d) in its last 4 bytes, zeros before.
+  static constexpr std::uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  const bool v4 = std::memcmp(t.addr.data(), kMapped, 12) == 0;
+  for (std::size_t i = 0; i < 16; ++i) key[kKeyBytes - 16 + i] = v4 && i < 12 ? 0 : t.addr[i];
+  return TokenRoute::kOk;
+}
+
+Pipeline::LookupPlan Pipeline::lookup_plan(ByteSpan frame, std::uint8_t src_vport) {
+  LookupPlan plan;
+  Ahead a;
+  prepare(frame, src_vport, a);
+  if (a.state != Ahead::kOk) return plan;
+  plan.key = a.key;
+  plan.lookup = token_route(frame, a.pr, src_vport, plan.key, false) != TokenRoute::kRefused;
+  return plan;
 }
 
 void Pipeline::drop(DropReason r) noexcept {
@@ -205,8 +246,29 @@ const Result& Pipeline::finish(ByteSpan frame, std::uint8_t src_vport, std::uint
     }
     return res_;
   }
-  const FlowKey& key = ahead.key;
-  const std::uint32_t h1 = ahead.h1;
+  const FlowKey* keyp = &ahead.key;
+  std::uint32_t h1 = ahead.h1;
+  // Spec 11: a frame from a VNIC with a destination token is routed on the token's address,
+  // or refused (dropped, or to the exception ring per VNIC) without a lookup.
+  if (token_enable_) {
+    tok_key_ = ahead.key;
+    switch (token_route(frame, ahead.pr, src_vport, tok_key_, true)) {
+      case TokenRoute::kNone: break;
+      case TokenRoute::kOk:
+        h1 = crc32c_42(tok_key_.data());
+        keyp = &tok_key_;
+        break;
+      case TokenRoute::kRefused:
+        if (token_exc_[src_vport]) {
+          to_exception(res_.primary, frame, ExcReason::kToken, false);
+          ++counters_.out_exception;
+        } else {
+          drop(DropReason::kToken);
+        }
+        return res_;
+    }
+  }
+  const FlowKey& key = *keyp;
   res_.primary.h1 = h1;
   const std::uint32_t handle = em_.find_h1(key, h1);
   if (handle != kNoHandle) {

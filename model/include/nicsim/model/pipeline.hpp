@@ -22,6 +22,7 @@
 #include "nicsim/model/parse_result.hpp"
 #include "nicsim/model/rss.hpp"
 #include "nicsim/model/tcam.hpp"
+#include "nicsim/model/token.hpp"
 #include "nicsim/model/transpose.hpp"
 
 namespace nicsim::model {
@@ -56,13 +57,15 @@ enum class DropReason : std::uint8_t {
   kQuota,
   kExcFull,
   kSpoof,
+  kToken,  // a refused destination token (spec 11) of a VNIC without VNIC_CTRL.TOKEN_EXC
 };
-inline constexpr std::size_t kDropReasonCount = 12;
+inline constexpr std::size_t kDropReasonCount = 13;
 /// The counter's name without "drop_" (spec 9): "parse_error", "flow", "meter", ...
 [[nodiscard]] constexpr const char* to_string(DropReason r) noexcept {
   constexpr const char* kNames[kDropReasonCount] = {
       "none",        "parse_error", "flow",      "meter", "bad_action", "mtu",
-      "rx_no_desc",  "rx_too_long", "rx_cq_full", "quota", "exc_full",   "spoof"};
+      "rx_no_desc",  "rx_too_long", "rx_cq_full", "quota", "exc_full",   "spoof",
+      "token"};
   return static_cast<std::size_t>(r) < kDropReasonCount ? kNames[static_cast<std::size_t>(r)]
                                                          : "?";
 }
@@ -146,6 +149,11 @@ struct PipelineCounters {
 [[nodiscard]] bool outer_source_is(ByteSpan frame, const ParseResult& pr,
                                    const std::array<std::uint8_t, 16>& sip) noexcept;
 
+/// Spec 11: the offset in `frame` of the destination token (the 48 bytes after the header of
+/// the Geneve option of class 0xFFF0, type 0x81, 12 words, the first option of a level-0
+/// Geneve header), or 0 when the frame carries none. `pr` is the frame's parse (not failed).
+[[nodiscard]] std::size_t token_offset(ByteSpan frame, const ParseResult& pr) noexcept;
+
 /// Completion status and types (spec 7.1 bytes 14, 15; mark and RSS bits excluded) of a
 /// delivered frame whose outer level is lv.
 void completion_status(ByteSpan frame, const Level& lv, bool parse_err, Delivery& d) noexcept;
@@ -202,6 +210,23 @@ class Pipeline {
     ++parse_gen_;
   }
 
+  /// Spec 11: TOKN CONTROL.ENABLE, and per VNIC VNIC_CTRL.TOKEN_EXC (refused tokens to the
+  /// exception ring instead of dropped).
+  void set_token_enable(bool on) noexcept { token_enable_ = on; }
+  void set_token_exc(std::uint8_t vport, bool exc) noexcept { token_exc_[vport] = exc; }
+  /// The token checker: key slots, a replay window per VNIC, verdict counters.
+  TokenChecker& tokens() noexcept { return tokens_; }
+
+  /// What the lookup of `frame` from `src_vport` is if it is the next frame processed: whether
+  /// there is one (the frame parses, is not over MAX_FRAME and carries no refused token) and
+  /// its flow key (an ok token's address as the destination, spec 11). Changes nothing (a
+  /// co-simulation's scoreboard pairs the NIC's lookups with its frames by it).
+  struct LookupPlan {
+    bool lookup = false;
+    FlowKey key{};
+  };
+  [[nodiscard]] LookupPlan lookup_plan(ByteSpan frame, std::uint8_t src_vport);
+
   ExactMatchTable& em() noexcept { return em_; }
   Tcam& tcam() noexcept { return tcam_; }
   MeterBank& meters() noexcept { return meters_; }
@@ -227,6 +252,11 @@ class Pipeline {
   const Result& finish(ByteSpan frame, std::uint8_t src_vport, std::uint64_t cycle,
                        Ahead& a) noexcept;
   void drop(DropReason r) noexcept;
+  enum class TokenRoute : std::uint8_t { kNone, kOk, kRefused };
+  /// Spec 11 for a parsed frame: no token to check, an ok one (`key` with the token's address
+  /// as destination), or a refused one. `commit`: count the verdict and update the window.
+  TokenRoute token_route(ByteSpan frame, const ParseResult& pr, std::uint8_t src_vport,
+                         FlowKey& key, bool commit) noexcept;
   /// The frame as received, in the pipeline's own buffer (copied once per packet).
   ByteSpan as_received(ByteSpan frame) noexcept;
   void to_exception(Delivery& d, ByteSpan frame, ExcReason reason, bool parse_err) noexcept;
@@ -252,6 +282,10 @@ class Pipeline {
   ParseResult out_pr_;
   TcamKey tkey_{};
   Result res_;
+  TokenChecker tokens_;
+  bool token_enable_ = false;
+  std::array<bool, 256> token_exc_{};
+  FlowKey tok_key_{};  // the flow key of a frame routed on its token's address
 };
 
 }  // namespace nicsim::model

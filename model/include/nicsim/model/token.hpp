@@ -11,7 +11,8 @@
 //                 token_check: bad format, no key, bad tag, ENI mismatch, replay, ok
 //
 // testbenches/rtl_token checks Aes128 and cmac() against OpenSSL's libcrypto and the RTL
-// against TokenChecker. Not yet called by the golden model's datapath (docs/rtl-token.md).
+// against TokenChecker. The golden model's Pipeline checks the tokens of frames from VNICs
+// with it (docs/spec.md 11).
 #pragma once
 
 #include <array>
@@ -21,6 +22,7 @@
 #include <span>
 #include <vector>
 
+#include "nicsim/model/builder.hpp"
 #include "nicsim/regs/nic_formats.hpp"
 
 namespace nicsim::model {
@@ -151,6 +153,10 @@ class Aes128 {
 
 inline constexpr std::size_t kTokenBytes = 48;
 using Token = std::array<std::uint8_t, kTokenBytes>;
+/// Where a frame carries its token (spec 11): the first option of its level-0 Geneve header,
+/// of this class and type (critical bit set), 12 words of data.
+inline constexpr std::uint16_t kTokenOptionClass = 0xFFF0;
+inline constexpr std::uint8_t kTokenOptionType = 0x81;
 
 /// The verdict codes of token_check's m_res_reason: enum token_verdict of rtl/formats.yaml
 /// (fmt::to_string names them). kTokenVerdicts: how many (kReplay is the last).
@@ -253,6 +259,7 @@ class TokenChecker {
 
   void load_key(unsigned slot, const TokenKeys& keys) { slots_.at(slot) = keys; }
   void clear_key(unsigned slot) { slots_.at(slot).reset(); }
+  [[nodiscard]] bool has_key(unsigned slot) const { return slots_.at(slot).has_value(); }
   /// Clears ENI `eni`'s window (an ENI outside 1..num_eni: nothing).
   void clear_window(std::uint16_t eni) {
     if (eni >= 1 && eni <= windows_.size()) windows_[eni - 1].clear();
@@ -260,14 +267,20 @@ class TokenChecker {
 
   /// The verdict on `token` sent by ENI `src_eni`; an ok token updates its ENI's window.
   Result check(std::span<const std::uint8_t, kTokenBytes> token, std::uint16_t src_eni) {
+    const Result r = peek(token, src_eni);
+    ++counts_[static_cast<unsigned>(r.verdict)];
+    if (r.verdict == TokenVerdict::kOk) windows_[r.eni - 1].accept(r.seq);
+    return r;
+  }
+  /// The verdict check() would give now, without counting it or updating a window.
+  [[nodiscard]] Result peek(std::span<const std::uint8_t, kTokenBytes> token,
+                            std::uint16_t src_eni) const {
     Result r;
     const TokenHeader h = TokenHeader::decode(token.first<16>());
     r.eni = h.eni;
     r.seq = h.seq;
     r.verdict = verdict(token, h, src_eni);
-    ++counts_[static_cast<unsigned>(r.verdict)];
     if (r.verdict != TokenVerdict::kOk) return r;
-    windows_[h.eni - 1].accept(h.seq);
     const AesBlock ks = Aes128(slots_[h.slot & 1]->enc).encrypt(h.encode());
     for (std::size_t i = 0; i < 16; ++i) r.addr[i] = token[16 + i] ^ ks[i];
     return r;
@@ -299,5 +312,20 @@ class TokenChecker {
   std::vector<TokenWindow> windows_;
   std::array<std::uint64_t, kTokenVerdicts> counts_{};
 };
+
+/// The Geneve option that carries `token` (spec 11): put it first in a level-0 Geneve header.
+[[nodiscard]] inline GeneveOption token_option(const Token& token) {
+  return GeneveOption{kTokenOptionClass, kTokenOptionType,
+                      std::vector<std::uint8_t>(token.begin(), token.end())};
+}
+
+/// A token address field (16 bytes) for an IPv4 address: ::ffff:a.b.c.d (RFC 4291 2.5.5.2).
+[[nodiscard]] inline AesBlock token_addr_v4(std::uint32_t ipv4) noexcept {
+  AesBlock a{};
+  a[10] = 0xff;
+  a[11] = 0xff;
+  for (int i = 0; i < 4; ++i) a[12 + i] = static_cast<std::uint8_t>(ipv4 >> (24 - 8 * i));
+  return a;
+}
 
 }  // namespace nicsim::model

@@ -97,6 +97,8 @@ struct CosimResult {
   std::map<std::string, std::uint64_t> pools;    // VNIC buffer pools: "vnic<v>.<counter>"
   std::map<std::string, std::uint64_t> zero_copy;  // zero-copy shims: "vnic<v>.<counter>"
   std::map<std::string, std::uint64_t> link;  // link events: reports, changes, up, speed_mbps
+  /// Scenario `tokens`: enabled, key0, key1 and the verdict counters by name (ok, bad_tag, ...).
+  std::map<std::string, std::uint64_t> tokens;
   std::map<std::string, std::uint64_t> tx_completions;  // transmit completions by status
   std::uint64_t flows_installed = 0, install_failed = 0, reinjected = 0, not_forwarded = 0;
   std::map<unsigned, std::uint64_t> vnic_port_in, vnic_port_out;  // frames per VNIC port

@@ -10,6 +10,7 @@
 // key path (e.g. "vnics[1].rx_queues.count").
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -19,6 +20,7 @@
 #include "nicsim/host/driver/flow.hpp"
 #include "nicsim/host/driver/pool.hpp"
 #include "nicsim/host/driver/queue.hpp"
+#include "nicsim/host/driver/token.hpp"
 #include "nicsim/host/driver/vnic.hpp"
 #include "nicsim/host/driver/zerocopy.hpp"
 #include "nicsim/model/device/phy_link.hpp"
@@ -103,13 +105,35 @@ enum class HostProgram {
 };
 
 struct ScenarioTraffic {
+  /// Frames carrying destination tokens (docs/spec.md 11), made when the run starts with the
+  /// scenario's key of `slot`: Geneve (VNI `vni`) from the VNIC's MAC and IPv4 address to
+  /// 192.0.2.1, the token first option, an inner Ethernet/IPv4/UDP packet to 172.16.0.99;
+  /// the token's address cycles through `to`, its sequence number counts from `first_seq`.
+  struct Tokens {
+    std::uint64_t count = 0;
+    unsigned slot = 0;
+    std::vector<std::array<std::uint8_t, 16>> to;  // IPv4 as ::ffff:a.b.c.d
+    std::uint32_t vni = 0;
+    std::uint64_t first_seq = 1;
+    unsigned forged_pct = 0;    // a bit of ciphertext or tag flipped
+    unsigned replayed_pct = 0;  // an earlier token of this source again
+    unsigned eni = 0;           // the token's ENI; 0: the sending VNIC's vport
+    std::uint64_t seed = 1;
+  };
   struct Source {
     std::string pcap;      // resolved against the scenario file's directory
     unsigned vport = 0;    // 0: the wire; else the VNIC that transmits it
     std::uint32_t gap_cycles = 0;
     unsigned repeat = 1;   // send the capture this many times
+    std::optional<Tokens> tokens;  // instead of a capture
   };
   std::vector<Source> sources;
+};
+
+/// Destination tokens (docs/spec.md 11): TOKN CONTROL.ENABLE and the keys the host loads.
+struct ScenarioTokens {
+  bool enable = false;
+  std::array<std::optional<host::TokenKey>, 2> keys;
 };
 
 struct ScenarioRun {
@@ -153,6 +177,7 @@ struct Scenario {
   std::string policy;  // kVswitch: the policy file (docs/vswitch-policy.md), resolved
   std::string bridge;  // kBridge: the bridge's configuration file (docs/bridge.md), resolved
   ScenarioTraffic traffic;
+  std::optional<ScenarioTokens> tokens;
   /// Changes of the physical link, in cycle order (docs/scenario.md "link_events").
   std::vector<ScenarioLinkEvent> link_events;
   ScenarioRun run;

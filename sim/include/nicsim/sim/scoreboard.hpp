@@ -151,7 +151,11 @@ class Scoreboard final : public NicObserver {
     std::vector<std::uint8_t> bytes;
     unsigned vport = 0;
     std::uint64_t ts = 0, index = 0, cycle = 0;
+    // Its lookup as the model will make it (Pipeline::lookup_plan), known once the frames
+    // before it have been processed: whether there is one, and its key.
+    bool planned = false;
     bool needs_em = false;
+    model::FlowKey key{};
     std::optional<std::uint64_t> em_at, tcam_at;
     std::string parse;
   };

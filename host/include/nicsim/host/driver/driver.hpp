@@ -26,6 +26,7 @@
 #include "nicsim/host/driver/error.hpp"
 #include "nicsim/host/driver/link.hpp"
 #include "nicsim/host/driver/stats.hpp"
+#include "nicsim/host/driver/token.hpp"
 #include "nicsim/host/driver/vnic.hpp"
 #include "nicsim/host/hal/device.hpp"
 
@@ -40,6 +41,7 @@ enum class Block : unsigned {
   kActions,
   kFcmd,
   kExcq,
+  kTokn,
   kVnic,
   kRxq,
   kTxq,
@@ -84,6 +86,8 @@ struct Features {
   bool em_activity = false;
   // The PHY status registers LINK_STATUS, LINK_CHANGES, LINK_IRQ (nic minor 1, spec 12).
   bool link_status = false;
+  // Destination tokens (the TOKN block, spec 11; DROP_TOKEN is counters minor 1).
+  bool tokens = false;
 
   [[nodiscard]] std::string to_string() const;
 };
@@ -148,6 +152,20 @@ class Driver {
   void disable_vnic(unsigned vport);
   void release_quota(unsigned vport, std::uint32_t bytes);
   [[nodiscard]] std::uint32_t quota_inflight(unsigned vport);
+
+  // --- destination tokens (token.hpp; docs/spec.md 11) ------------------------------------
+  // DriverError(kMissingBlock) on a NIC without the TOKN block (features().tokens);
+  // kBadArgument for a slot other than 0 or 1; kTimeout if the NIC stays busy.
+  /// Loads `key` into `slot` (the key words, then KEY_CMD LOAD) and waits until the NIC has
+  /// taken it (tokens in flight are checked under the key they started with).
+  void load_token_key(unsigned slot, const TokenKey& key);
+  /// Clears `slot`: its tokens are refused no_key from then on.
+  void clear_token_key(unsigned slot);
+  /// CONTROL.ENABLE: frames from VNICs carrying a token are checked and routed on its address.
+  void enable_tokens(bool on = true);
+  /// Clears the replay window of ENI `eni` (1..num_vnic).
+  void clear_token_window(unsigned eni);
+  [[nodiscard]] TokenStatus token_status();
 
   // --- statistics -------------------------------------------------------------------------
   [[nodiscard]] Stats stats();

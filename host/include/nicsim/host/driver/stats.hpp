@@ -18,13 +18,13 @@ struct Stats {
   std::uint64_t em_hits = 0, tcam_hits = 0, misses = 0;
   std::uint64_t drop_parse_error = 0, drop_flow = 0, drop_meter = 0, drop_bad_action = 0;
   std::uint64_t drop_mtu = 0, drop_rx_no_desc = 0, drop_rx_too_long = 0, drop_rx_cq_full = 0;
-  std::uint64_t drop_quota = 0, drop_exc_full = 0, drop_spoof = 0;
+  std::uint64_t drop_quota = 0, drop_exc_full = 0, drop_spoof = 0, drop_token = 0;
   std::uint64_t tx_bad_desc = 0;
 
   [[nodiscard]] std::uint64_t drops() const {
     return drop_parse_error + drop_flow + drop_meter + drop_bad_action + drop_mtu +
            drop_rx_no_desc + drop_rx_too_long + drop_rx_cq_full + drop_quota + drop_exc_full +
-           drop_spoof;
+           drop_spoof + drop_token;
   }
   [[nodiscard]] std::uint64_t ledger_in() const { return rx_wire_frames + tx_frames; }
   [[nodiscard]] std::uint64_t ledger_out() const {

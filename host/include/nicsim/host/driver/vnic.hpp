@@ -26,6 +26,9 @@ struct VnicConfig {
   std::uint32_t quota_bytes = 0;  // 0 = unlimited
   bool quota_wait = false;
   std::uint32_t quota_wait_cycles = 0;
+  /// Destination tokens (spec 11): a refused token's frame goes to the exception ring (reason
+  /// token) instead of being dropped (drop_token).
+  bool token_exc = false;
 
   static constexpr std::array<std::uint8_t, 40> default_rss_key() {
     return {0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,

@@ -35,11 +35,12 @@ struct DeviceCounters {
   std::uint64_t drop_spoof = 0;
   std::uint64_t tx_bad_desc = 0;
   std::uint64_t out_wire_bytes = 0;
+  std::uint64_t drop_token = 0;  // refused destination tokens dropped (spec 11)
 
   [[nodiscard]] std::uint64_t drops() const noexcept {
     return drop_parse_error + drop_flow + drop_meter + drop_bad_action + drop_mtu +
            drop_rx_no_desc + drop_rx_too_long + drop_rx_cq_full + drop_quota + drop_exc_full +
-           drop_spoof;
+           drop_spoof + drop_token;
   }
   friend bool operator==(const DeviceCounters&, const DeviceCounters&) = default;
 };

@@ -177,6 +177,9 @@ class NicDevice {
   // Datapath (nic_device_datapath.cpp: the only code that calls the Pipeline).
   void dp_apply_globals();
   void dp_apply_vnic(unsigned vport);
+  /// The TOKN block (spec 11): keys, windows, verdict counters in the pipeline's checker.
+  std::uint32_t dp_token_read(std::uint32_t off);
+  void dp_token_write(std::uint32_t off, std::uint32_t v);
   void dp_process(std::span<const std::uint8_t> frame, std::uint8_t src_vport);
   FlowStatus em_command(fmt::FtCmd cmd, std::span<const std::uint8_t> key,
                         std::span<const std::uint8_t> action, std::uint32_t& handle,
@@ -232,6 +235,10 @@ class NicDevice {
   PhyLink link_{};
   std::uint32_t link_changes_ = 0;
   std::uint32_t link_irq_ = 0;
+  // tokn block: CONTROL and the key words of the next KEY_CMD LOAD (write-only)
+  std::uint32_t token_control_ = 0;
+  std::array<std::uint32_t, 4> token_key_enc_{};
+  std::array<std::uint32_t, 4> token_key_mac_{};
   // flow block
   std::uint32_t ft_status_ = 0;
   std::uint32_t ft_handle_ = 0;
