@@ -4,7 +4,7 @@
 //
 // Stage 0 registers AddRoundKey 0 (block XOR key) and the key; stage r (1..10) registers
 // round r (SubBytes, ShiftRows, MixColumns except in round 10, AddRoundKey) and round key r,
-// expanded in the same stage from round key r-1. Every block carries its own key, so the key
+// expanded in the same stage from round key r-1 (aes128_pkg::step, the logic of aes128_round). Every block carries its own key, so the key
 // may change from one block to the next (no key schedule to load, no setup clocks); the
 // price is the key expansion's S-boxes in every stage (20 S-boxes a stage, not 16).
 // A side band of USER_W bits travels with each block (s_user -> m_user).
@@ -46,59 +46,41 @@ module aes128_pipe #(
   localparam int ROUNDS = 10;
   localparam int STAGES = ROUNDS + 1;  // stage 0: AddRoundKey 0; stage r: round r
 
-  logic [STAGES-1:0]        vld_q, vld_d;
-  logic [128*STAGES-1:0]    st_q, st_d;     // stage s at 128*s +: 128
-  logic [128*ROUNDS-1:0]    rk_q, rk_d;     // round key s of stage s (0..9; 10 is not kept)
-  logic [128*ROUNDS-1:0]    st_r;           // round r's output at 128*(r-1) +: 128
-  logic [128*ROUNDS-1:0]    rk_r;           // round key r at 128*(r-1) +: 128
-  logic [127:0]             unused_rk;      // round key 10: used inside round 10 only
-  logic [USER_W*STAGES-1:0] user_q, user_d;
+  logic [STAGES-1:0]        vld_q;
+  logic [128*STAGES-1:0]    st_q;     // stage s at 128*s +: 128
+  logic [128*STAGES-1:0]    rk_q;     // round key s of stage s (10 is not read)
+  logic [127:0]             unused_rk;
+  logic [USER_W*STAGES-1:0] user_q;
   logic                     en;
 
-  // Round r reads stage r-1's registers.
-  for (genvar r = 1; r <= ROUNDS; r++) begin : g_round
-    aes128_round #(
-      .ROUND (r)
-    ) u_round (
-      .st_in  (st_q[128*(r-1) +: 128]),
-      .rk_in  (rk_q[128*(r-1) +: 128]),
-      .st_out (st_r[128*(r-1) +: 128]),
-      .rk_out (rk_r[128*(r-1) +: 128])
-    );
-  end
-  assign unused_rk = rk_r[128*(ROUNDS-1) +: 128];
+  assign en        = !vld_q[STAGES-1] || m_ready;
+  assign unused_rk = rk_q[128*ROUNDS +: 128];
 
-  assign en = !vld_q[STAGES-1] || m_ready;
-
-  always_comb begin
-    vld_d  = vld_q;
-    st_d   = st_q;
-    rk_d   = rk_q;
-    user_d = user_q;
+  // Stage s (1..10) takes round s of stage s-1's block and key (aes128_pkg::step, the logic
+  // of aes128_round) when the pipeline moves and stage s-1 holds a block; its registers keep
+  // their value otherwise (a stage without a block is don't-care). Written as a call inside the
+  // enable, not as a combinational round feeding the registers, so that a simulator computes
+  // a round only for a block that is there (an idle pipeline costs Verilator nothing).
+  always_ff @(posedge clk) begin
     if (en) begin
-      vld_d[0]            = s_valid;
-      st_d[0 +: 128]      = s_block ^ s_key;
-      rk_d[0 +: 128]      = s_key;
-      user_d[0 +: USER_W] = s_user;
+      if (s_valid) begin
+        st_q[0 +: 128]      <= s_block ^ s_key;
+        rk_q[0 +: 128]      <= s_key;
+        user_q[0 +: USER_W] <= s_user;
+      end
       for (int s = 1; s < STAGES; s++) begin
-        vld_d[s]                   = vld_q[s-1];
-        st_d[128*s +: 128]         = st_r[128*(s-1) +: 128];
-        user_d[USER_W*s +: USER_W] = user_q[USER_W*(s-1) +: USER_W];
-        if (s < ROUNDS) begin
-          rk_d[128*s +: 128] = rk_r[128*(s-1) +: 128];
+        if (vld_q[s-1]) begin
+          {st_q[128*s +: 128], rk_q[128*s +: 128]} <=
+              aes128_pkg::step(st_q[128*(s-1) +: 128], rk_q[128*(s-1) +: 128], s);
+          user_q[USER_W*s +: USER_W] <= user_q[USER_W*(s-1) +: USER_W];
         end
       end
     end
-  end
-  always_ff @(posedge clk) begin
     if (rst) begin
       vld_q <= '0;
-    end else begin
-      vld_q <= vld_d;
+    end else if (en) begin
+      vld_q <= {vld_q[STAGES-2:0], s_valid};
     end
-    st_q   <= st_d;
-    rk_q   <= rk_d;
-    user_q <= user_d;
   end
 
   assign s_ready = en;
