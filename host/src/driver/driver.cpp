@@ -480,6 +480,15 @@ void Driver::set_mtu(std::uint32_t mtu) {
 
 // ---- VNICs ------------------------------------------------------------------------------
 
+namespace {
+/// Word w of a register array holding bytes first-byte-high (byte 4w in bits 31:24): the VNIC's
+/// IPv6 address and RSS key, the token keys.
+std::uint32_t be_word(std::span<const std::uint8_t> b, unsigned w) {
+  return (std::uint32_t{b[4 * w]} << 24) | (std::uint32_t{b[4 * w + 1]} << 16) |
+         (std::uint32_t{b[4 * w + 2]} << 8) | b[4 * w + 3];
+}
+}  // namespace
+
 void Driver::configure_vnic(const VnicConfig& c) {
   if (c.vport < 1) throw DriverError(DriverErrc::kBadArgument, "vport 0 is the wire, not a VNIC");
   const std::uint32_t e = element(Block::kVnic, c.vport - 1, "VNIC configuration");
@@ -496,18 +505,11 @@ void Driver::configure_vnic(const VnicConfig& c) {
                               (std::uint32_t{c.mac[4]} << 8) | c.mac[5]);
   wr(e + R::vnic::MAC_HI, (std::uint32_t{c.mac[0]} << 8) | c.mac[1]);
   wr(e + R::vnic::IPV4, c.ipv4);
-  for (unsigned w = 0; w < 4; ++w) {
-    wr(e + R::vnic::IPV6 + 4 * w, (std::uint32_t{c.ipv6[4 * w]} << 24) |
-                                      (std::uint32_t{c.ipv6[4 * w + 1]} << 16) |
-                                      (std::uint32_t{c.ipv6[4 * w + 2]} << 8) | c.ipv6[4 * w + 3]);
-  }
+  for (unsigned w = 0; w < 4; ++w) wr(e + R::vnic::IPV6 + 4 * w, be_word(c.ipv6, w));
   wr(e + R::vnic::QUOTA_BYTES, c.quota_bytes);
   wr(e + R::vnic::QUOTA_WAIT_CYCLES, c.quota_wait_cycles);
-  for (unsigned w = 0; w < R::vnic::RSS_KEY_COUNT; ++w) {
-    wr(e + R::vnic::RSS_KEY + 4 * w,
-       (std::uint32_t{c.rss_key[4 * w]} << 24) | (std::uint32_t{c.rss_key[4 * w + 1]} << 16) |
-           (std::uint32_t{c.rss_key[4 * w + 2]} << 8) | c.rss_key[4 * w + 3]);
-  }
+  for (unsigned w = 0; w < R::vnic::RSS_KEY_COUNT; ++w)
+    wr(e + R::vnic::RSS_KEY + 4 * w, be_word(c.rss_key, w));
   std::array<std::uint8_t, 128> indir{};
   if (c.rss_indir) {
     indir = *c.rss_indir;
@@ -554,13 +556,6 @@ std::uint32_t Driver::quota_inflight(unsigned vport) {
 }
 
 // ---- destination tokens ----------------------------------------------------------------
-
-namespace {
-std::uint32_t be_word(const std::array<std::uint8_t, 16>& k, unsigned w) {  // byte 0 in 31:24
-  return (std::uint32_t{k[4 * w]} << 24) | (std::uint32_t{k[4 * w + 1]} << 16) |
-         (std::uint32_t{k[4 * w + 2]} << 8) | k[4 * w + 3];
-}
-}  // namespace
 
 void Driver::load_token_key(unsigned slot, const TokenKey& key) {
   namespace T = R::tokn;
