@@ -66,8 +66,10 @@ inline bool level(const std::uint8_t* f, std::size_t off, std::size_t end, const
     declared_end = cur + total;
     if (declared_end > end) return false;  // truncated ipv4 (deferred error)
     lv.has_ip = true;
-    ip = IpInfo{};
+    // Every field written (no `ip = IpInfo{}`: GCC clears it with a slow `rep stos`).
     ip.version = 4;
+    ip.flow_label = 0;
+    ip.ext_count = 0;
     proto = h[9];
     ip.proto = proto;
     ip.ttl = h[8];
@@ -96,8 +98,14 @@ inline bool level(const std::uint8_t* f, std::size_t off, std::size_t end, const
     declared_end = cur + 40 + load_be16(h + 4);
     if (declared_end > end) return false;  // truncated ipv6 (deferred error)
     lv.has_ip = true;
-    ip = IpInfo{};
     ip.version = 6;
+    ip.frag = false;
+    ip.df = false;
+    ip.mf = false;
+    ip.frag_offset = 0;
+    ip.id = 0;
+    ip.checksum = 0;
+    ip.ext_count = 0;
     ip.ttl = h[7];
     ip.tos = static_cast<std::uint8_t>(load_be16(h) >> 4);
     ip.flow_label = load_be24(h + 1) & 0xfffff;
@@ -125,8 +133,11 @@ inline bool level(const std::uint8_t* f, std::size_t off, std::size_t end, const
       const std::size_t hl = std::size_t{static_cast<std::uint8_t>(h[12] >> 4)} * 4;
       if (hl < 20 || room < hl) return false;
       lv.has_l4 = true;
-      l4 = L4Info{};
+      // Every field written (no `l4 = L4Info{}`, see above).
       l4.kind = Layer::kTcp;
+      l4.icmp_type = 0;
+      l4.icmp_code = 0;
+      l4.length = 0;
       l4.sport = load_be16(h);
       l4.dport = load_be16(h + 2);
       l4.seq = load_be32(h + 4);
@@ -145,8 +156,13 @@ inline bool level(const std::uint8_t* f, std::size_t off, std::size_t end, const
       if (len < 8 || len > room) return false;  // bad udp length
       const std::uint16_t dport = load_be16(h + 2);
       lv.has_l4 = true;
-      l4 = L4Info{};
       l4.kind = Layer::kUdp;
+      l4.tcp_flags = 0;
+      l4.icmp_type = 0;
+      l4.icmp_code = 0;
+      l4.window = 0;
+      l4.seq = 0;
+      l4.ack = 0;
       l4.sport = load_be16(h);
       l4.dport = dport;
       l4.length = static_cast<std::uint16_t>(len);
@@ -180,8 +196,14 @@ inline bool level(const std::uint8_t* f, std::size_t off, std::size_t end, const
       const std::size_t len = v6 ? 4 : 8;  // the header the reference counts
       if (room < len) return false;
       lv.has_l4 = true;
-      l4 = L4Info{};
       l4.kind = v6 ? Layer::kIcmpv6 : Layer::kIcmp;
+      l4.sport = 0;
+      l4.dport = 0;
+      l4.tcp_flags = 0;
+      l4.length = 0;
+      l4.window = 0;
+      l4.seq = 0;
+      l4.ack = 0;
       l4.icmp_type = h[0];
       l4.icmp_code = h[1];
       l4.checksum = load_be16(h + 2);
