@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "nicsim/model/hash.hpp"
 
+#include <cstring>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 namespace nicsim::model {
 namespace {
 
@@ -129,18 +135,124 @@ std::uint32_t toeplitz_hash(const ToeplitzKey& key, ByteSpan input) noexcept {
   return h;
 }
 
-void ToeplitzTable::set_key(const ToeplitzKey& key) noexcept {
+bool ToeplitzHasher::clmul_available() noexcept {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool have = (__builtin_cpu_init(), __builtin_cpu_supports("pclmul") &&
+                                                      __builtin_cpu_supports("sse4.1"));
+  return have;
+#else
+  return false;
+#endif
+}
+
+void ToeplitzHasher::set_key(const ToeplitzKey& key) noexcept {
   key_ = key;
+  const auto bit = [&](std::size_t i) -> std::uint64_t {  // key bit i, 0 past the key
+    return i / 8 < key.size() ? (key[i / 8] >> (7 - i % 8)) & 1u : 0u;
+  };
+  for (std::size_t c = 0; c < kChunks; ++c) {
+    std::uint64_t lo = 0;
+    std::uint32_t hi = 0;
+    for (std::size_t s = 0; s < 64; ++s) lo |= bit(64 * c + s) << s;
+    for (std::size_t s = 0; s < 32; ++s) hi |= static_cast<std::uint32_t>(bit(64 * c + 64 + s) << s);
+    win_lo_[c] = lo;
+    win_hi_[c] = hi;
+  }
+  if (!force_table_ && clmul_available()) {
+    table_.clear();
+    return;
+  }
+  table_.resize(kToeplitzMaxInput);
   for (std::size_t i = 0; i < kToeplitzMaxInput; ++i) {
-    std::array<std::uint32_t, 8> bit{};
-    for (std::size_t b = 0; b < 8; ++b) bit[b] = key_window(key, i * 8 + b);  // b=0: MSB
+    std::array<std::uint32_t, 8> win{};
+    for (std::size_t b = 0; b < 8; ++b) win[b] = key_window(key, i * 8 + b);  // b=0: MSB
     for (std::uint32_t v = 0; v < 256; ++v) {
       std::uint32_t h = 0;
       for (std::size_t b = 0; b < 8; ++b)
-        if ((v >> (7 - b)) & 1u) h ^= bit[b];
+        if ((v >> (7 - b)) & 1u) h ^= win[b];
       table_[i][v] = h;
     }
   }
+}
+
+namespace {
+#if defined(__x86_64__) && defined(__GNUC__)
+/// n (< 8) bytes as the top bytes of a big-endian 64-bit chunk, zeros after.
+inline std::uint64_t load_be_partial(const std::uint8_t* p, std::size_t n) noexcept {
+  std::uint64_t x = 0;
+  for (std::size_t i = 0; i < n; ++i) x |= std::uint64_t{p[i]} << (56 - 8 * i);
+  return x;
+}
+
+#define NICSIM_CLMUL_TARGET __attribute__((target("pclmul,sse4.1")))
+/// XORs the products of chunk X (big-endian, zero-padded) with the window of chunk c.
+NICSIM_CLMUL_TARGET inline void clmul_chunk(std::uint64_t x, std::uint64_t lo, std::uint32_t hi,
+                                            __m128i& acc_lo, __m128i& acc_hi) noexcept {
+  const __m128i xv = _mm_cvtsi64_si128(static_cast<long long>(x));
+  acc_lo = _mm_xor_si128(
+      acc_lo, _mm_clmulepi64_si128(xv, _mm_cvtsi64_si128(static_cast<long long>(lo)), 0));
+  acc_hi = _mm_xor_si128(
+      acc_hi, _mm_clmulepi64_si128(xv, _mm_cvtsi32_si128(static_cast<int>(hi)), 0));
+}
+
+/// The Toeplitz hash of p[0..n) followed by q[0..m) (n a multiple of 8 when m > 0).
+NICSIM_CLMUL_TARGET std::uint32_t toeplitz_clmul(const std::uint64_t* lo, const std::uint32_t* hi,
+                                                 const std::uint8_t* p, std::size_t n,
+                                                 const std::uint8_t* q, std::size_t m) noexcept {
+  __m128i acc_lo = _mm_setzero_si128();  // clmul(X, window bits 0..63), XORed over chunks
+  __m128i acc_hi = _mm_setzero_si128();  // clmul(X, window bits 64..95)
+  std::size_t c = 0;
+  for (; n >= 8; n -= 8, p += 8, ++c) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, p, 8);
+    clmul_chunk(__builtin_bswap64(x), lo[c], hi[c], acc_lo, acc_hi);
+  }
+  if (n > 0) clmul_chunk(load_be_partial(p, n), lo[c], hi[c], acc_lo, acc_hi), ++c;
+  for (; m >= 8; m -= 8, q += 8, ++c) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, q, 8);
+    clmul_chunk(__builtin_bswap64(x), lo[c], hi[c], acc_lo, acc_hi);
+  }
+  if (m == 4) {  // the ports after the addresses
+    std::uint32_t x = 0;
+    std::memcpy(&x, q, 4);
+    clmul_chunk(std::uint64_t{__builtin_bswap32(x)} << 32, lo[c], hi[c], acc_lo, acc_hi);
+  } else if (m > 0) {
+    clmul_chunk(load_be_partial(q, m), lo[c], hi[c], acc_lo, acc_hi);
+  }
+  // Bits 63..94 of the product: of the low window's, and bits -1..30 of the high window's
+  // (which sits 64 bits up).
+  const auto l0 = static_cast<std::uint64_t>(_mm_cvtsi128_si64(acc_lo));
+  const auto l1 = static_cast<std::uint64_t>(_mm_extract_epi64(acc_lo, 1));
+  const auto h0 = static_cast<std::uint64_t>(_mm_cvtsi128_si64(acc_hi));
+  auto r = static_cast<std::uint32_t>((l0 >> 63) ^ (l1 << 1) ^ (h0 << 1));
+  // Bit k of r is bit 31-k of the hash: reverse.
+  r = ((r >> 1) & 0x55555555u) | ((r & 0x55555555u) << 1);
+  r = ((r >> 2) & 0x33333333u) | ((r & 0x33333333u) << 2);
+  r = ((r >> 4) & 0x0F0F0F0Fu) | ((r & 0x0F0F0F0Fu) << 4);
+  return __builtin_bswap32(r);
+}
+#undef NICSIM_CLMUL_TARGET
+#endif
+}  // namespace
+
+std::uint32_t ToeplitzHasher::hash(ByteSpan head, ByteSpan tail) const noexcept {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (table_.empty()) {
+    if (head.size() % 8 == 0 || tail.empty())
+      return toeplitz_clmul(win_lo_.data(), win_hi_.data(), head.data(), head.size(), tail.data(),
+                           tail.size());
+    std::array<std::uint8_t, kToeplitzMaxInput> joined{};  // chunks must start at multiples of 8
+    std::memcpy(joined.data(), head.data(), head.size());
+    std::memcpy(joined.data() + head.size(), tail.data(), tail.size());
+    return toeplitz_clmul(win_lo_.data(), win_hi_.data(), joined.data(),
+                         head.size() + tail.size(), nullptr, 0);
+  }
+#endif
+  std::uint32_t h = 0;
+  for (std::size_t i = 0; i < head.size(); ++i) h ^= table_[i][head[i]];
+  for (std::size_t i = 0; i < tail.size(); ++i) h ^= table_[head.size() + i][tail[i]];
+  return h;
 }
 
 }  // namespace nicsim::model

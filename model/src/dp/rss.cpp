@@ -22,16 +22,15 @@ RssResult RssConfig::classify(ByteSpan frame, const Level& lv) noexcept {
     std::uint64_t a = 0;
     std::uint64_t b = 0;
     std::memcpy(&a, &key[i], 8);
-    std::memcpy(&b, &table_.key()[i], 8);
+    std::memcpy(&b, &hasher_.key()[i], 8);
     d |= a ^ b;
   }
-  if (!table_ready_ || d != 0) {
-    table_.set_key(key);
-    table_ready_ = true;
+  if (!hasher_ready_ || d != 0) {
+    hasher_.set_key(key);
+    hasher_ready_ = true;
   }
-  const RssInput in = rss_input(frame, lv);  // hashed in place, piece by piece
-  std::uint32_t h = table_.hash_part(0, in.addrs.data(), in.addrs.size());
-  if (!in.ports.empty()) h ^= table_.hash_part(in.addrs.size(), in.ports.data(), in.ports.size());
+  const RssInput in = rss_input(frame, lv);  // hashed in place
+  const std::uint32_t h = hasher_.hash(in.addrs, in.ports);
   return {h, true, indir[h & (kRssIndirEntries - 1)]};
 }
 

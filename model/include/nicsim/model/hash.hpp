@@ -3,12 +3,14 @@
 // key, and the Toeplitz hash of RSS.
 //
 // The CRCs are table-driven (slicing by 8, constant tables built at compile time). Toeplitz has a
-// bit-serial reference (toeplitz_hash) and a per-key byte table (ToeplitzTable) for the hot path.
+// bit-serial reference (toeplitz_hash) and ToeplitzHasher for the hot path (a carry-less multiply
+// per 8 input bytes where the CPU has one, else a per-key byte table).
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "nicsim/model/bytes.hpp"
 
@@ -40,34 +42,39 @@ using ToeplitzKey = std::array<std::uint8_t, kToeplitzKeyBytes>;
 /// first byte first, XOR in the 32-bit key window starting at that bit. input.size() <= 36.
 [[nodiscard]] std::uint32_t toeplitz_hash(const ToeplitzKey& key, ByteSpan input) noexcept;
 
-/// The same hash from a table of the 32-bit contributions of each byte value at each input
-/// position (36 * 256 words, built once per key).
-class ToeplitzTable {
+/// The same hash, fast. With a carry-less multiply (x86-64 PCLMULQDQ): the contribution of 8
+/// input bytes X (big-endian, the first input bit in bit 63) is bits 63..94 of clmul(X, W), W the
+/// 96 key bits from the chunk's first bit position with key bit p+s in bit s, bit-reversed once per
+/// hash; per key only those windows (5 x 96 bits) are kept. Without one: the 32-bit contribution
+/// of each byte value at each input position (36 * 256 words, built per key).
+class ToeplitzHasher {
  public:
-  ToeplitzTable() = default;
-  explicit ToeplitzTable(const ToeplitzKey& key) noexcept { set_key(key); }
+  ToeplitzHasher() noexcept { set_key(ToeplitzKey{}); }
+  /// force_table: the byte table even where the CPU multiplies (tests of both ways).
+  explicit ToeplitzHasher(const ToeplitzKey& key, bool force_table = false) noexcept
+      : force_table_(force_table) {
+    set_key(key);
+  }
 
   void set_key(const ToeplitzKey& key) noexcept;
   [[nodiscard]] const ToeplitzKey& key() const noexcept { return key_; }
 
   /// input.size() <= kToeplitzMaxInput.
-  [[nodiscard]] std::uint32_t hash(ByteSpan input) const noexcept {
-    std::uint32_t h = 0;
-    for (std::size_t i = 0; i < input.size(); ++i) h ^= table_[i][input[i]];
-    return h;
-  }
-  /// The contribution of n input bytes p[0..n) at input positions pos..pos+n (pos + n <=
-  /// kToeplitzMaxInput): the hash of an input is the XOR of the contributions of its pieces.
-  [[nodiscard]] std::uint32_t hash_part(std::size_t pos, const std::uint8_t* p,
-                                        std::size_t n) const noexcept {
-    std::uint32_t h = 0;
-    for (std::size_t i = 0; i < n; ++i) h ^= table_[pos + i][p[i]];
-    return h;
-  }
+  [[nodiscard]] std::uint32_t hash(ByteSpan input) const noexcept { return hash(input, {}); }
+  /// The hash of head followed by tail (head.size() + tail.size() <= kToeplitzMaxInput): RSS
+  /// hashes a frame's addresses and ports in place.
+  [[nodiscard]] std::uint32_t hash(ByteSpan head, ByteSpan tail) const noexcept;
+
+  /// This CPU has the carry-less multiply (the byte table is then built only when forced).
+  [[nodiscard]] static bool clmul_available() noexcept;
 
  private:
+  static constexpr std::size_t kChunks = (kToeplitzMaxInput + 7) / 8;
   ToeplitzKey key_{};
-  std::array<std::array<std::uint32_t, 256>, kToeplitzMaxInput> table_{};
+  bool force_table_ = false;
+  std::array<std::uint64_t, kChunks> win_lo_{};  // key bits 64c .. 64c+63 of chunk c
+  std::array<std::uint32_t, kChunks> win_hi_{};  // key bits 64c+64 .. 64c+95
+  std::vector<std::array<std::uint32_t, 256>> table_;  // without the multiply only
 };
 
 }  // namespace nicsim::model

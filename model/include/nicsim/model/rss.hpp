@@ -45,8 +45,8 @@ class RssConfig {
   [[nodiscard]] RssResult classify(ByteSpan frame, const Level& lv) noexcept;
 
  private:
-  ToeplitzTable table_{};
-  bool table_ready_ = false;
+  ToeplitzHasher hasher_{};
+  bool hasher_ready_ = false;
 };
 
 }  // namespace nicsim::model
