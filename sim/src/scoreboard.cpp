@@ -273,7 +273,9 @@ void Scoreboard::process(Pending& p) {
   if (log_ && p.needs_em) {
     em_handle = pl.em().find(p.key);
   }
-  const model::Result& r = pl.process(p.bytes, static_cast<std::uint8_t>(p.vport), p.ts);
+  // p.bytes outlive the result (copied into the expected outputs below).
+  const model::Result& r =
+      pl.process_in_place(p.bytes, static_cast<std::uint8_t>(p.vport), p.ts);
   {  // its record, for the latencies and the frame log
     FrameRecord rec;
     rec.index = p.index;

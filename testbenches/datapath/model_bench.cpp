@@ -4,9 +4,9 @@
 // flow keys of 10K flows are installed in the EM table with forwarding actions (wire, VNIC with
 // RSS, NAT, VXLAN decap); then every frame is processed once by Pipeline::process_burst (bursts
 // of 64: the frames ahead are parsed and hashed and their EM entries prefetched), then once more
-// by Pipeline::process frame by frame. Prints two lines:
-//   model_frames_per_s N frames/s           (process, one frame per call: what NicDevice and
-//                                            the scoreboard call)
+// by Pipeline::process_in_place frame by frame. Prints two lines:
+//   model_frames_per_s N frames/s           (process_in_place, one frame per call: what
+//                                            NicDevice and the scoreboard call)
 //   model_burst_frames_per_s N frames/s     (process_burst)
 // The rates are frames over the thread's CPU time spent in the loop (the build machine's cores
 // are shared; on an idle machine CPU time and wall time agree); stderr also shows the wall rates.
@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
       for (int rep = 0; rep < repeat; ++rep) {
         if (!burst) {
           for (std::size_t i = 0; i < frames.size(); ++i) {
-            const Result& r = p.process(frame(i), 0, cycle += 2);
+            const Result& r = p.process_in_place(frame(i), 0, cycle += 2);
             sink += r.primary.bytes.size() + r.primary.status + static_cast<std::uint64_t>(r.drop);
           }
           continue;
@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
     double burst_rate = 0;
     double process_rate = 0;
     if (mode != "process") burst_rate = run(true, "process_burst");
-    if (mode != "burst") process_rate = run(false, "process");
+    if (mode != "burst") process_rate = run(false, "process_in_place");
     if (!p.counters().ledger_balanced()) {
       std::fprintf(stderr, "model_bench: ledger does not balance\n");
       return 1;

@@ -676,6 +676,8 @@ TEST(Pipeline, LedgerOverGeneratedTrace) {
 // process_burst (parse, key and hash ahead, EM prefetch) gives what process() gives frame by
 // frame: every field of every result, the bytes, the counters and the EM entries' counters; a
 // change of the tunnel ports in the callback applies to the frames after it.
+// process_burst and process_in_place against process (every field and byte of every result, the
+// counters and the EM entries' counters).
 TEST(Pipeline, BurstEqualsOneByOne) {
   TraceSpec spec;
   spec.count = 4000;
@@ -714,8 +716,10 @@ TEST(Pipeline, BurstEqualsOneByOne) {
   cfg.parse_err_to_exception = true;
   Pipeline one(cfg);
   Pipeline burst(cfg);
+  Pipeline inplace(cfg);
   make(one);
   make(burst);
+  make(inplace);
   const auto same = [](const Delivery& a, const Delivery& b) {
     return a.dest == b.dest && a.port == b.port && a.queue == b.queue && a.reason == b.reason &&
            to_vec(a.bytes) == to_vec(b.bytes) && a.rss_hash == b.rss_hash &&
@@ -731,6 +735,7 @@ TEST(Pipeline, BurstEqualsOneByOne) {
   for (std::size_t i = 0; i < frames.size(); ++i) cycles[i] = 1000 + 300 * i;
   std::size_t checked = 0;
   std::size_t borrowed = 0;
+  std::size_t borrowed_in_place = 0;
   for (std::size_t start = 0, k = 0; start < frames.size(); ++k) {
     const std::size_t n = std::min<std::size_t>(1 + k % 23, frames.size() - start);
     const auto vport = static_cast<std::uint8_t>(k % 3);
@@ -743,6 +748,16 @@ TEST(Pipeline, BurstEqualsOneByOne) {
           EXPECT_TRUE(same(r1.primary, rb.primary)) << i;
           // Delivered as received: no copy, the bytes are the input's.
           if (rb.primary.bytes.data() == frames[i].data()) ++borrowed;
+          // process copies what it delivers as received (the input may go away).
+          EXPECT_NE(r1.primary.bytes.data(), frames[i].data()) << i;
+          const Result& ri = inplace.process_in_place(frames[i], vport, cycles[i]);
+          EXPECT_TRUE(same(r1.primary, ri.primary)) << i;
+          if (ri.primary.bytes.data() == frames[i].data()) ++borrowed_in_place;
+          EXPECT_EQ(r1.drop, ri.drop) << i;
+          EXPECT_EQ(r1.has_mirror, ri.has_mirror) << i;
+          if (r1.has_mirror && ri.has_mirror) {
+            EXPECT_TRUE(same(r1.mirror, ri.mirror)) << i;
+          }
           EXPECT_EQ(r1.drop, rb.drop) << i;
           EXPECT_EQ(r1.has_mirror, rb.has_mirror) << i;
           if (r1.has_mirror && rb.has_mirror) {
@@ -755,33 +770,37 @@ TEST(Pipeline, BurstEqualsOneByOne) {
             const std::uint16_t gn = swapped ? 4789 : 6081;
             one.set_tunnel_ports(vx, gn);
             burst.set_tunnel_ports(vx, gn);
+            inplace.set_tunnel_ports(vx, gn);
           }
         });
     start += n;
   }
   EXPECT_EQ(checked, frames.size());
   EXPECT_GT(borrowed, 0u);
+  EXPECT_EQ(borrowed_in_place, borrowed);
   const PipelineCounters& a = one.counters();
-  const PipelineCounters& b = burst.counters();
-  EXPECT_EQ(a.rx_wire_frames, b.rx_wire_frames);
-  EXPECT_EQ(a.tx_frames, b.tx_frames);
-  EXPECT_EQ(a.em_hits, b.em_hits);
-  EXPECT_EQ(a.misses, b.misses);
-  EXPECT_EQ(a.out_wire, b.out_wire);
-  EXPECT_EQ(a.out_vnic, b.out_vnic);
-  EXPECT_EQ(a.out_exception, b.out_exception);
-  EXPECT_EQ(a.mirror, b.mirror);
-  EXPECT_EQ(a.drops, b.drops);
+  for (Pipeline* other : {&burst, &inplace}) {
+    const PipelineCounters& b = other->counters();
+    EXPECT_EQ(a.rx_wire_frames, b.rx_wire_frames);
+    EXPECT_EQ(a.tx_frames, b.tx_frames);
+    EXPECT_EQ(a.em_hits, b.em_hits);
+    EXPECT_EQ(a.misses, b.misses);
+    EXPECT_EQ(a.out_wire, b.out_wire);
+    EXPECT_EQ(a.out_vnic, b.out_vnic);
+    EXPECT_EQ(a.out_exception, b.out_exception);
+    EXPECT_EQ(a.mirror, b.mirror);
+    EXPECT_EQ(a.drops, b.drops);
+    for (std::uint32_t h = 0; h < one.em().capacity(); ++h) {
+      EmEntry x;
+      EmEntry y;
+      ASSERT_EQ(one.em().read(h, x), other->em().read(h, y));
+      EXPECT_EQ(x.counters.pkts, y.counters.pkts);
+      EXPECT_EQ(x.counters.bytes, y.counters.bytes);
+      EXPECT_EQ(x.counters.last_seen, y.counters.last_seen);
+    }
+  }
   EXPECT_GT(a.em_hits, 0u);
   EXPECT_GT(a.drop(DropReason::kMeter), 0u);
-  for (std::uint32_t h = 0; h < one.em().capacity(); ++h) {
-    EmEntry x;
-    EmEntry y;
-    ASSERT_EQ(one.em().read(h, x), burst.em().read(h, y));
-    EXPECT_EQ(x.counters.pkts, y.counters.pkts);
-    EXPECT_EQ(x.counters.bytes, y.counters.bytes);
-    EXPECT_EQ(x.counters.last_seen, y.counters.last_seen);
-  }
 }
 
 // The checksum bits of completion_status against the checksum library (ipv4_header_checksum_ok,

@@ -117,7 +117,9 @@ void NicDevice::dp_apply_vnic(unsigned vport) {
 }
 
 void NicDevice::dp_process(std::span<const std::uint8_t> frame, std::uint8_t src_vport) {
-  const Result& r = pipeline_.process(frame, src_vport, now_);
+  // The frame (the caller's wire frame, or tx_run's copy from host memory) outlives the result:
+  // frames delivered as received are not copied again.
+  const Result& r = pipeline_.process_in_place(frame, src_vport, now_);
   auto meta_of = [&](const Delivery& d) {
     RxMeta m;
     m.src_vport = src_vport;

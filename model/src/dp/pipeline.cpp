@@ -216,6 +216,16 @@ const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_
   return finish(frame, src_vport, cycle, a);
 }
 
+const Result& Pipeline::process_in_place(std::span<const std::uint8_t> frame,
+                                         std::uint8_t src_vport, std::uint64_t cycle) {
+  Ahead& a = ahead_[kAhead];
+  prepare(frame, src_vport, a);
+  borrow_input_ = true;  // finish() is noexcept: no guard needed to reset it
+  const Result& r = finish(frame, src_vport, cycle, a);
+  borrow_input_ = false;
+  return r;
+}
+
 const Result& Pipeline::finish(ByteSpan frame, std::uint8_t src_vport, std::uint64_t cycle,
                                Ahead& ahead) noexcept {
   // The parser's configuration changed since the frame was prepared (a burst's callback).

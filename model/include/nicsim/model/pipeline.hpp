@@ -162,8 +162,15 @@ class Pipeline {
  public:
   explicit Pipeline(const PipelineConfig& cfg);
 
+  /// One frame. The Result (and the bytes it points to) is valid until the next call; a frame
+  /// delivered as received is copied, so `frame` may change or go away after the call.
   const Result& process(std::span<const std::uint8_t> frame, std::uint8_t src_vport,
                         std::uint64_t ingress_cycle);
+  /// The same, for a caller whose frame stays alive and unchanged for as long as it uses the
+  /// Result (NicDevice, the co-simulation's scoreboard): a frame delivered as received is not
+  /// copied, its Delivery::bytes point into `frame`.
+  const Result& process_in_place(std::span<const std::uint8_t> frame, std::uint8_t src_vport,
+                                 std::uint64_t ingress_cycle);
 
   /// Frames ahead that process_burst() parses, hashes and looks up (prefetch) before finishing
   /// the current one.
@@ -274,7 +281,8 @@ class Pipeline {
   Transposer xpose_;
   std::vector<std::uint8_t> rx_copy_;
   bool rx_copied_ = false;
-  bool borrow_input_ = false;  // in process_burst: as_received() is the input frame itself
+  /// In process_burst and process_in_place: as_received() is the input frame itself.
+  bool borrow_input_ = false;
   // ahead_[0 .. kAhead): process_burst's frames ahead; ahead_[kAhead]: process()'s frame.
   std::array<Ahead, kAhead + 1> ahead_{};
   std::size_t cur_ = kAhead;            // ahead_ index of the frame being finished (last_parse())
