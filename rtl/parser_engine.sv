@@ -9,18 +9,20 @@
 // action-engine view from it (once, after the parser's multiplexer of the engines). The UDP
 // ports of VXLAN and Geneve come from cfg_vxlan_port / cfg_geneve_port, sampled when the
 // engine takes a frame.
-// s_frame_ready is high exactly in the idle state (a register), so nothing combinational
-// runs from m_res_ready to s_frame_ready.
+// s_frame_ready is high in the idle state, and in S_FIN when the result register is empty
+// (registers only), so nothing combinational runs from m_res_ready to s_frame_ready.
 //
 // Clocks from s_frame handshake to m_res_valid: one per header step (Ethernet, IP, each
-// extension header, L4, tunnel; then the same for level 1); IPv4/TCP: 3. The engine takes
-// its next frame the clock after its result is registered (if m_res_ready allows).
+// extension header, L4, tunnel; then the same for level 1) and one (S_FIN) in which the
+// result is registered from the step registers; IPv4/TCP: 4. The engine takes its next frame
+// in that clock when its result register is empty, else once the result has left.
 //
 // The error flag equals the golden model's parse_failed(pr, PARSE_WINDOW): any error at level
 // 0 or 1, or a header of those levels that ends beyond the window. Every header check compares
 // against the byte range of its level (the frame, the IP payload, the UDP payload); the
-// first failing check ends the parse (the model's deferred "truncated ipv4/ipv6" is an error
-// of the level in every case, so it needs no deferral here). Deeper levels are not examined.
+// first failing check sets the flag and ends the parse one clock later (the model's deferred
+// "truncated ipv4/ipv6" is an error of the level in every case, so it needs no other
+// deferral). Deeper levels are not examined.
 //
 // Destination tokens (spec 11): when the first option of a level-0 Geneve header is of class
 // 0xFFF0, type 0x81, 12 words (and the header's options hold it), a parse without error
@@ -71,7 +73,7 @@ module parser_engine (
   localparam logic [3:0] S_EXT  = 4'd5;  // one IPv6 extension header
   localparam logic [3:0] S_L4   = 4'd6;  // TCP, UDP, ICMP, ICMPv6 or GRE
   localparam logic [3:0] S_TUN  = 4'd7;  // VXLAN or Geneve behind UDP
-  localparam logic [3:0] S_FIN  = 4'd8;  // done, the result register is still full
+  localparam logic [3:0] S_FIN  = 4'd8;  // done: the result registered (when its register is free)
   localparam logic [3:0] S_TOK0 = 4'd9;  // token bytes 0..39 (the parse is done)
   localparam logic [3:0] S_TOK1 = 4'd10; // token bytes 40..47
 
@@ -101,6 +103,7 @@ module parser_engine (
   logic [7:0]            nh_q, nh_d;           // protocol of the next header
   logic [3:0]            ext_cnt_q, ext_cnt_d; // IPv6 extension headers walked
   logic                  err_q, err_d;
+  logic                  stop_q, stop_d;       // the last step found an error: end the parse
   nic_pkg::parser_lvl_t  rec_q, rec_d;         // level being parsed
   nic_pkg::parser_lvl_t  lv0_q, lv0_d;         // level 0, once level 1 is being parsed
   logic                  tok_q, tok_d;         // the level-0 Geneve header has a token
@@ -125,7 +128,8 @@ module parser_engine (
   // Field temporaries.
   logic [15:0]      t0, t1, t2, etype;
   logic [1:0]       nvlan;
-  logic [LEN_W-1:0] hend;                      // end of the header of this step
+  logic [8:0]       hend;                      // end of the header of this step (cursor bits)
+  logic [LEN_W-1:0] wlen;                      // ARP: the bytes it counts towards the window
   logic [LEN_W-1:0] hl;
   logic [LEN_W-1:0] dend;
   logic [15:0]      fragoff;
@@ -133,15 +137,32 @@ module parser_engine (
   logic [31:0]      gre_key;
   logic [15:0]      tproto;
   logic             echo;
+  logic             jumbo;
   logic [LEN_W-1:0] uend;
 
   assign cur = LEN_W'(cur_q);
+
+  // Bytes from the cursor to each end of this step (LEN_W+1 bits, the top bit set when the end
+  // lies before the cursor): from registers only, so they settle while the cursor view does.
+  // A header of n bytes at the cursor passes an end (cur + n > end) when past(n, room): a
+  // compare of a header field with a register, not an adder and a compare after the view.
+  logic [LEN_W:0] lroom, rroom, droom, uroom, wroom;
+  assign lroom = {1'b0, lend_q} - {1'b0, cur};   // the level's bytes
+  assign rroom = {1'b0, rend_q} - {1'b0, cur};   // the IP payload present
+  assign droom = {1'b0, dend_q} - {1'b0, cur};   // the IP packet per its header
+  assign uroom = {1'b0, uend_q} - {1'b0, cur};   // the UDP payload present
+  assign wroom = {1'b0, WIN_END} - {1'b0, cur};  // the window
+
+  function automatic logic past(input logic [LEN_W-1:0] n, input logic [LEN_W:0] room);
+    past = room[LEN_W] || n > room[LEN_W-1:0];
+  endfunction
 
   // The cursor view: the window shifted right by cur_q bytes (bytes beyond it read zero). A
   // shift of the whole 2048-bit window cost 8.8K of the engine's 13.3K LUTs (Yosys maps it at
   // full width in every stage). Here it is four stages of 4:1 multiplexers (two cursor bits
   // each, largest steps first), each keeping only the bytes the later stages can still reach
   // (VIEW_BYTES + 2^k - 1 after the stage whose low bit is k): 3.5K LUTs, a LUT level a stage.
+  // (Three stages of 8:1 mapped to two LUT levels each: docs/rtl-parser.md, Timing.)
   localparam int PAD_BYTES = WIN_BYTES + VIEW_BYTES - 1;  // the window and the zeros beyond it
   logic [PAD_BYTES*8-1:0] pwin;
   assign pwin = {{(VIEW_BYTES - 1) * 8{1'b0}}, pbuf_q};
@@ -193,6 +214,7 @@ module parser_engine (
     nh_d         = nh_q;
     ext_cnt_d    = ext_cnt_q;
     err_d        = err_q;
+    stop_d       = 1'b0;
     rec_d        = rec_q;
     lv0_d        = lv0_q;
     tok_d        = tok_q;
@@ -207,8 +229,8 @@ module parser_engine (
     next_end   = '0;
     finish     = 1'b0;
     t0 = '0; t1 = '0; t2 = '0; etype = '0; nvlan = '0;
-    hend = '0; hl = '0; dend = '0; fragoff = '0; gre_fv = '0; gre_key = '0; tproto = '0;
-    echo = 1'b0; uend = '0;
+    hend = '0; wlen = '0; hl = '0; dend = '0; fragoff = '0; gre_fv = '0; gre_key = '0; tproto = '0;
+    echo = 1'b0; jumbo = 1'b0; uend = '0;
 
     if (m_res_ready) begin
       res_valid_d = 1'b0;
@@ -220,26 +242,17 @@ module parser_engine (
         t0 = {vb[8*12 +: 8], vb[8*13 +: 8]};
         t1 = {vb[8*16 +: 8], vb[8*17 +: 8]};
         t2 = {vb[8*20 +: 8], vb[8*21 +: 8]};
-        nvlan = '0;
-        etype = t0;
-        if (cur + 14 > lend_q) begin
+        // The tags from the TPIDs alone, the length checks beside them (on an error the record
+        // is not used: parser_meta zeroes it), so the checks do not wait for each other.
+        nvlan = !nic_pkg::is_tpid(t0) ? 2'd0 : !nic_pkg::is_tpid(t1) ? 2'd1 : 2'd2;
+        etype = nvlan == 2'd0 ? t0 : nvlan == 2'd1 ? t1 : t2;
+        // a cut tag is "truncated vlan"; a third tag "bad vlan depth"
+        if (past(14, lroom) || (nvlan != 2'd0 && past(18, lroom)) ||
+            (nvlan == 2'd2 && (past(22, lroom) || nic_pkg::is_tpid(t2)))) begin
           step_err = 1'b1;
-        end else if (nic_pkg::is_tpid(t0)) begin
-          nvlan = 2'd1;
-          etype = t1;
-          if (cur + 18 > lend_q) begin
-            step_err = 1'b1;
-          end else if (nic_pkg::is_tpid(t1)) begin
-            nvlan = 2'd2;
-            etype = t2;
-            // a third tag is "bad vlan depth"; a cut second tag "truncated vlan"
-            if (cur + 22 > lend_q || nic_pkg::is_tpid(t2)) begin
-              step_err = 1'b1;
-            end
-          end
         end
-        hend = cur + 14 + LEN_W'({nvlan, 2'b00});
-        if (hend > WIN_END) begin
+        hend = 9'(cur + LEN_W'(14) + LEN_W'({nvlan, 2'b00}));
+        if (nvlan == 2'd0 ? past(14, wroom) : nvlan == 2'd1 ? past(18, wroom) : past(22, wroom)) begin
           step_err = 1'b1;
         end
         rec_d.has_eth  = 1'b1;
@@ -250,7 +263,7 @@ module parser_engine (
           rec_d.smac[47-8*i -: 8] = vb[8*(6+i) +: 8];
         end
         rec_d.etype    = etype;
-        cur_d = hend[8:0];
+        cur_d = hend;
         case (etype)
           nic_pkg::ETHERTYPE_ARP:  state_d = S_ARP;
           nic_pkg::ETHERTYPE_IPV4: state_d = S_IPV4;
@@ -262,7 +275,7 @@ module parser_engine (
       S_ARP: begin
         // fixed part 8 bytes; the announced length 8 + 2 * (hlen + plen) must be present
         hl = 8 + LEN_W'({vb[8*4 +: 8], 1'b0}) + LEN_W'({vb[8*5 +: 8], 1'b0});
-        if (cur + 8 > lend_q || cur + hl > lend_q) begin
+        if (past(8, lroom) || past(hl, lroom)) begin
           step_err = 1'b1;
         end
         // Ethernet/IPv4 ARP counts 28 bytes towards the window, any other the fixed 8
@@ -270,11 +283,11 @@ module parser_engine (
             {vb[8*2 +: 8], vb[8*3 +: 8]} == nic_pkg::ETHERTYPE_IPV4 &&
             vb[8*4 +: 8] == 8'd6 &&
             vb[8*5 +: 8] == 8'd4) begin
-          hend = cur + 28;
+          wlen = 28;
         end else begin
-          hend = cur + 8;
+          wlen = 8;
         end
-        if (hend > WIN_END) begin
+        if (past(wlen, wroom)) begin
           step_err = 1'b1;
         end
         lvl_done = 1'b1;
@@ -284,11 +297,11 @@ module parser_engine (
         hl = LEN_W'({vb[8*0 +: 4], 2'b00});
         dend = cur + LEN_W'({vb[8*2 +: 8], vb[8*3 +: 8]});
         fragoff = {3'b000, vb[8*6 +: 5], vb[8*7 +: 8]};
-        if (cur + 20 > lend_q || vb[8*0+4 +: 4] != 4'd4 || vb[8*0 +: 4] < 4'd5 ||
-            cur + hl > lend_q || {vb[8*2 +: 8], vb[8*3 +: 8]} < hl[15:0]) begin
+        if (past(20, lroom) || vb[8*0+4 +: 4] != 4'd4 || vb[8*0 +: 4] < 4'd5 ||
+            past(hl, lroom) || {vb[8*2 +: 8], vb[8*3 +: 8]} < hl[15:0]) begin
           step_err = 1'b1;
         end
-        if (cur + hl > WIN_END || dend > lend_q) begin
+        if (past(hl, wroom) || past(LEN_W'({vb[8*2 +: 8], vb[8*3 +: 8]}), lroom)) begin
           // beyond the window; or IP length beyond the level ("truncated ipv4")
           step_err = 1'b1;
         end
@@ -313,11 +326,12 @@ module parser_engine (
 
       S_IPV6: begin
         dend = cur + 40 + LEN_W'({vb[8*4 +: 8], vb[8*5 +: 8]});
-        if ({vb[8*4 +: 8], vb[8*5 +: 8]} == 16'd0 && vb[8*6 +: 8] == nic_pkg::IPPROTO_HOPOPTS) begin
+        jumbo = {vb[8*4 +: 8], vb[8*5 +: 8]} == 16'd0 && vb[8*6 +: 8] == nic_pkg::IPPROTO_HOPOPTS;
+        if (jumbo) begin
           dend = lend_q;  // jumbogram: its length is in the hop-by-hop option
         end
-        if (cur + 40 > lend_q || vb[8*0+4 +: 4] != 4'd6 || cur + 40 > WIN_END ||
-            dend > lend_q) begin
+        if (past(40, lroom) || vb[8*0+4 +: 4] != 4'd6 || past(40, wroom) ||
+            (!jumbo && past(40 + LEN_W'({vb[8*4 +: 8], vb[8*5 +: 8]}), lroom))) begin
           step_err = 1'b1;
         end
         rec_d.l3_type = nic_fmt_pkg::L3_TYPE_IPV6;
@@ -345,10 +359,10 @@ module parser_engine (
         end else begin
           hl = LEN_W'({vb[8*1 +: 8], 3'b000}) + 8;
         end
-        hend = cur + hl;
+        hend = 9'(cur + hl);
         fragoff = {3'b000, vb[8*2 +: 8], vb[8*3+3 +: 5]};
         if ((nh_q == nic_pkg::IPPROTO_HOPOPTS && ext_cnt_q != 4'd0) || ext_cnt_q >= 4'd8 ||
-            cur + 2 > rend_q || hend > rend_q || hend > WIN_END) begin
+            past(2, rroom) || past(hl, rroom) || past(hl, wroom)) begin
           step_err = 1'b1;
         end
         if (nh_q == nic_pkg::IPPROTO_FRAGMENT) begin
@@ -357,7 +371,7 @@ module parser_engine (
         rec_d.proto = vb[8*0 +: 8];
         nh_d        = vb[8*0 +: 8];
         ext_cnt_d   = ext_cnt_q + 1'b1;
-        cur_d       = hend[8:0];
+        cur_d       = hend;
         if (nh_q == nic_pkg::IPPROTO_FRAGMENT && fragoff != 16'd0) begin
           lvl_done = 1'b1;  // not the first fragment
         end else begin
@@ -371,8 +385,8 @@ module parser_engine (
         case (nh_q)
           nic_pkg::IPPROTO_TCP: begin
             hl = LEN_W'({vb[8*12+4 +: 4], 2'b00});
-            if (cur + 20 > rend_q || vb[8*12+4 +: 4] < 4'd5 || cur + hl > rend_q ||
-                cur + hl > WIN_END) begin
+            if (past(20, rroom) || vb[8*12+4 +: 4] < 4'd5 || past(hl, rroom) ||
+                past(hl, wroom)) begin
               step_err = 1'b1;
             end
             rec_d.l4_type = nic_pkg::L4_TCP;
@@ -383,7 +397,7 @@ module parser_engine (
           end
           nic_pkg::IPPROTO_UDP: begin
             hl = LEN_W'({vb[8*4 +: 8], vb[8*5 +: 8]});  // UDP length
-            if (cur + 8 > rend_q || hl < 8 || cur + hl > dend_q || cur + 8 > WIN_END) begin
+            if (past(8, rroom) || hl < 8 || past(hl, droom) || past(8, wroom)) begin
               step_err = 1'b1;
             end
             uend = cur + hl < rend_q ? cur + hl : rend_q;
@@ -400,7 +414,7 @@ module parser_engine (
           end
           nic_pkg::IPPROTO_ICMP, nic_pkg::IPPROTO_ICMPV6: begin
             hl = nh_q == nic_pkg::IPPROTO_ICMP ? 8 : 4;
-            if (cur + hl > rend_q || cur + hl > WIN_END) begin
+            if (past(hl, rroom) || past(hl, wroom)) begin
               step_err = 1'b1;
             end
             echo = nh_q == nic_pkg::IPPROTO_ICMP
@@ -410,17 +424,23 @@ module parser_engine (
             rec_d.sport   = {vb[8*0 +: 8], vb[8*1 +: 8]};
             rec_d.l4_csum = nh_q == nic_pkg::IPPROTO_ICMP ? 16'd0 : {vb[8*2 +: 8], vb[8*3 +: 8]};
             // echo identifier, when within the IP packet and the window
-            rec_d.dport   = echo && cur + 6 <= dend_q && cur + 6 <= WIN_END ?
+            rec_d.dport   = echo && !past(6, droom) && !past(6, wroom) ?
                             {vb[8*4 +: 8], vb[8*5 +: 8]} : 16'd0;
           end
           nic_pkg::IPPROTO_GRE: begin
             gre_fv = {vb[8*0 +: 8], vb[8*1 +: 8]};
-            hl = 4 + (gre_fv[15] ? 4 : 0) + (gre_fv[13] ? 4 : 0) + (gre_fv[12] ? 4 : 0);
+            // 4 bytes and 4 per checksum, key and sequence number (a table, not three adders)
+            case ({gre_fv[15], gre_fv[13], gre_fv[12]})
+              3'b000:                 hl = 4;
+              3'b001, 3'b010, 3'b100: hl = 8;
+              3'b011, 3'b101, 3'b110: hl = 12;
+              default:                hl = 16;
+            endcase
             gre_key = gre_fv[15] ? {vb[8*8 +: 8], vb[8*9 +: 8], vb[8*10 +: 8], vb[8*11 +: 8]} :
                                    {vb[8*4 +: 8], vb[8*5 +: 8], vb[8*6 +: 8], vb[8*7 +: 8]};
             tproto = {vb[8*2 +: 8], vb[8*3 +: 8]};
-            if (cur + 4 > rend_q || gre_fv[2:0] != 3'd0 || (gre_fv & 16'h4ff8) != 16'd0 ||
-                cur + hl > rend_q || cur + hl > WIN_END) begin
+            if (past(4, rroom) || gre_fv[2:0] != 3'd0 || (gre_fv & 16'h4ff8) != 16'd0 ||
+                past(hl, rroom) || past(hl, wroom)) begin
               step_err = 1'b1;
             end
             rec_d.tun_off = cur_q[7:0];
@@ -445,7 +465,7 @@ module parser_engine (
         rec_d.tun_off = cur_q[7:0];
         rec_d.tun_id  = {vb[8*4 +: 8], vb[8*5 +: 8], vb[8*6 +: 8]};
         if (rec_q.dport == vxlan_q) begin
-          if (cur + 8 > uend_q || !vb[8*0+3] || cur + 8 > WIN_END) begin
+          if (past(8, uroom) || !vb[8*0+3] || past(8, wroom)) begin
             step_err = 1'b1;
           end
           rec_d.tun_type = nic_fmt_pkg::TUN_TYPE_VXLAN;
@@ -453,8 +473,8 @@ module parser_engine (
           next_off   = 9'(cur + LEN_W'(8));
         end else begin
           hl = 8 + LEN_W'({vb[8*0 +: 6], 2'b00});
-          if (cur + 8 > uend_q || vb[8*0+6 +: 2] != 2'd0 || cur + hl > uend_q ||
-              cur + hl > WIN_END) begin
+          if (past(8, uroom) || vb[8*0+6 +: 2] != 2'd0 || past(hl, uroom) ||
+              past(hl, wroom)) begin
             step_err = 1'b1;
           end
           rec_d.tun_type = nic_fmt_pkg::TUN_TYPE_GENEVE;
@@ -494,12 +514,17 @@ module parser_engine (
       end
     endcase
 
-    // End of a step: an error ends the parse; the end of level 0 with a tunnel that carries
-    // a packet starts level 1; the end of level 1 ends the parse (deeper levels do not count).
+    // End of a step: the end of level 0 with a tunnel that carries a packet starts level 1;
+    // the end of level 1 ends the parse (deeper levels do not count). An error a step finds
+    // ends the parse one clock later (stop_q): the step's next state and cursor come from its
+    // header's decode alone, not from its checks, which sit at the end of the longest paths
+    // (docs/rtl-parser.md, Timing). What the erroneous step decoded meanwhile is not used
+    // (the result's record is zero with the error flag).
     if (state_q != S_IDLE && state_q != S_FIN && state_q != S_TOK0 && state_q != S_TOK1) begin
-      if (step_err) begin
-        err_d  = 1'b1;
-        finish = 1'b1;
+      err_d  = err_q || step_err;
+      stop_d = step_err;
+      if (stop_q) begin
+        finish = 1'b1;  // the last step's error
       end else if (lvl_done) begin
         if (!lvl_q && next_start != NEXT_NONE) begin
           lvl_d  = 1'b1;
@@ -519,24 +544,26 @@ module parser_engine (
       end
       if (finish) begin
         state_d = S_FIN;
-        if (tok_d && !err_d) begin  // the token's bytes first
+        if (tok_d && !stop_q) begin  // the token's bytes first (unused after an error)
           state_d = S_TOK0;
           cur_d   = tokoff_d;
         end
       end
     end
 
-    // The result: the final records, registered in the clock the parse ends (or, while the
-    // result register is full, from S_FIN). parser_meta builds the keys and the action view
-    // from it after the engines' multiplexer.
-    res_load = state_d == S_FIN && res_free;
+    // The result: the final records, registered in S_FIN, the clock after the parse ends, from
+    // the step registers (not from this clock's step logic: the result register's enable and
+    // data would otherwise sit at the end of the deepest path, docs/rtl-parser.md). parser_meta
+    // builds the keys and the action view from it after the engines' multiplexer.
+    res_load = state_q == S_FIN && res_free;
     if (res_load) begin
       res_valid_d = 1'b1;
       state_d     = S_IDLE;
     end
 
-    // Take the next frame in the idle state.
-    load = s_frame_valid && state_q == S_IDLE;
+    // Take the next frame in the idle state, or in S_FIN when the result register is empty
+    // (the result is registered in the same clock: S_FIN costs the engine no clock).
+    load = s_frame_valid && s_frame_ready;
     if (load) begin
       plen_d    = s_frame_len;
       pvport_d  = s_frame_vport;
@@ -564,14 +591,14 @@ module parser_engine (
       tbuf_q <= tbuf_d;
     end
     if (res_load) begin
-      res_q.tok       <= tok_d && !err_d;
-      res_q.token     <= tbuf_d;
-      res_q.err       <= err_d;
-      res_q.inner     <= lvl_d;
+      res_q.tok       <= tok_q && !err_q;
+      res_q.token     <= tbuf_q;
+      res_q.err       <= err_q;
+      res_q.inner     <= lvl_q;
       res_q.frame_len <= plen_q > LEN_W'(16'hffff) ? 16'hffff : plen_q[15:0];
       res_q.vport     <= pvport_q;
-      res_q.rec       <= rec_d;
-      res_q.lv0       <= lv0_d;
+      res_q.rec       <= rec_q;
+      res_q.lv0       <= lv0_q;
     end
   end
 
@@ -589,6 +616,7 @@ module parser_engine (
     nh_q      <= nh_d;
     ext_cnt_q <= ext_cnt_d;
     err_q     <= err_d;
+    stop_q    <= stop_d;
     rec_q     <= rec_d;
     lv0_q     <= lv0_d;
     tok_q     <= tok_d;
@@ -602,7 +630,7 @@ module parser_engine (
     end
   end
 
-  assign s_frame_ready = state_q == S_IDLE;
+  assign s_frame_ready = state_q == S_IDLE || (state_q == S_FIN && !res_valid_q);
   assign m_res_valid   = res_valid_q;
   assign m_res_data    = res_q;
 
