@@ -193,17 +193,8 @@ void Pipeline::prepare(ByteSpan frame, std::uint8_t src_vport, Ahead& a) noexcep
     return;
   }
   // Most frames are read whole further on (copied, checksummed): request all their cache lines
-  // now, so that they arrive while the headers are parsed and the tables looked up. The first
-  // five lines after the first without a branch (a frame's last line again when it is shorter:
-  // a loop's exit at a random length is a mispredicted branch per frame), a loop for the rest.
-  const std::uint8_t* const fp = frame.data();
-  const std::size_t last = frame.empty() ? 0 : frame.size() - 1;
-  __builtin_prefetch(fp + std::min<std::size_t>(64, last));
-  __builtin_prefetch(fp + std::min<std::size_t>(128, last));
-  __builtin_prefetch(fp + std::min<std::size_t>(192, last));
-  __builtin_prefetch(fp + std::min<std::size_t>(256, last));
-  __builtin_prefetch(fp + std::min<std::size_t>(320, last));
-  for (std::size_t off = 384; off < frame.size(); off += 64) __builtin_prefetch(fp + off);
+  // now, so that they arrive while the headers are parsed and the tables looked up.
+  for (std::size_t off = 64; off < frame.size(); off += 64) __builtin_prefetch(frame.data() + off);
   // The common frames take the fast parse (same result as the reference parser, and known
   // not to fail); the others, and every frame with an error, the reference parser.
   if (!fast_parse(frame, parser_.config(), cfg_.parse_window, a.pr) &&
