@@ -7,6 +7,12 @@ namespace nicsim::model {
 
 namespace {
 
+// The IP and L4 records are written field by field below (clearing them whole, `ip = IpInfo{}`,
+// is a slow `rep stos` with GCC, even as a copy of a constant): a field added to either must be
+// written here too (and compared in fast_parse_test.cpp). Their sizes stand guard.
+static_assert(sizeof(IpInfo) == 76 && sizeof(L4Info) == 32,
+              "IpInfo or L4Info changed: write the new field in fast_parse's level()");
+
 /// One level, starting at Ethernet at `off`, within [off, end). Writes what LevelParser (parse.cpp)
 /// writes for the same bytes, in the same order, and returns false where the reference would
 /// go on with a header this parse does not handle, or report an error. On success, `tun_next` is
