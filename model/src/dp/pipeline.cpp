@@ -218,10 +218,8 @@ const Result& Pipeline::process(std::span<const std::uint8_t> frame, std::uint8_
 
 const Result& Pipeline::process_in_place(std::span<const std::uint8_t> frame,
                                          std::uint8_t src_vport, std::uint64_t cycle) {
-  Ahead& a = ahead_[kAhead];
-  prepare(frame, src_vport, a);
-  borrow_input_ = true;  // finish() is noexcept: no guard needed to reset it
-  const Result& r = finish(frame, src_vport, cycle, a);
+  borrow_input_ = true;  // process() throws nothing (prepare and finish are noexcept)
+  const Result& r = process(frame, src_vport, cycle);
   borrow_input_ = false;
   return r;
 }
