@@ -60,7 +60,10 @@ class NicDevice {
   [[nodiscard]] std::uint64_t now() const noexcept { return now_; }
 
   // --- wire port 0 ---
-  /// A frame from the wire (without FCS); ingress timestamp now().
+  /// A frame from the wire (without FCS); ingress timestamp now(). `frame` must stay unchanged
+  /// during the call (and must not be a buffer the device writes, e.g. a receive buffer posted
+  /// to it): a frame delivered as received is written to host memory from it without a copy
+  /// (Pipeline::process_in_place).
   void wire_rx(std::span<const std::uint8_t> frame);
   /// The next frame the NIC sent to the wire, in order; nullopt when none.
   [[nodiscard]] std::optional<Frame> wire_tx();
