@@ -933,6 +933,20 @@ TEST(RtlParser, Latency) {
     EXPECT_EQ(l512, c.clocks) << c.name;
     EXPECT_EQ(l64, c.clocks) << c.name;
   }
+  // A header error ends the parse one step after the failing one (stop_q): a VXLAN frame whose
+  // outer UDP length is 4 fails the UDP step; the next step (the tunnel) only ends the parse.
+  // 2 + Ethernet, IPv4, UDP + the stop + 1 = 7 (10 if the walk went on through the inner frame).
+  InFrame bad =
+      frame_of(PacketBuilder().eth().ipv4().udp().vxlan().eth().ipv4().tcp().payload_to(96));
+  bad.bytes[38] = 0;  // UDP length (bytes 38..39 behind Ethernet and IPv4): 4, below 8
+  bad.bytes[39] = 4;
+  std::uint64_t e512 = 0, e64 = 0;
+  run_and_check<Vparser_w512, 512>({bad}, {}, nullptr, nullptr, &e512);
+  run_and_check<Vparser_w64, 64>({bad}, {}, nullptr, nullptr, &e64);
+  std::printf("rtl_parser_latency %-16s %llu clocks (512), %llu clocks (64)\n", "udp error",
+              static_cast<unsigned long long>(e512), static_cast<unsigned long long>(e64));
+  EXPECT_EQ(e512, 7u);
+  EXPECT_EQ(e64, 7u);
 }
 
 TEST(RtlParser, BackToBack64ByteClocksPerFrame) {
