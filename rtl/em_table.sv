@@ -12,7 +12,8 @@
 // Lookup pipeline (all stages advance together on `adv`, i.e. when the result register is
 // empty or being taken; s_lookup_ready and the RAM read enable depend combinationally on
 // m_result_ready):
-//   s1: key, frame length, last seen, user registered; h1/h2 (crc32_key) -> RAM read address
+//   s1: key, frame length, last seen, user registered, and the key's h1/h2 (crc32_key, a
+//       registered hash: its tree sits before the s1 register) -> RAM read address
 //   s2: RAM data; key compare over 8 ways; hit way; counters + 1 / + len / last seen written
 //       back as s2 advances
 //   out: m_result_* (hit, handle, action, h1, user)
@@ -132,11 +133,11 @@ module em_table #(
   logic              rsp_valid_q, rsp_valid_d;
   logic [31:0]       count_q, count_d;
   // Data path (not reset).
-  logic [KEY_W-1:0]  key_s1_q, key_s1_d;
+  logic [KEY_W-1:0]  key_s1_q;                    // written in place (h_en)
   logic [15:0]       len_s1_q, len_s1_d;
   logic [31:0]       seen_s1_q, seen_s1_d;
   logic [USER_W-1:0] user_s1_q, user_s1_d;
-  logic [KEY_W-1:0]  key_s2_q, key_s2_d;
+  logic [KEY_W-1:0]  key_s2_q;                    // written in place (rd_en)
   logic [15:0]       len_s2_q, len_s2_d;
   logic [31:0]       seen_s2_q, seen_s2_d;
   logic [USER_W-1:0] user_s2_q, user_s2_d;
@@ -151,7 +152,7 @@ module em_table #(
   logic [31:0]       out_h1_q, out_h1_d;
   logic [USER_W-1:0] out_user_q, out_user_d;
   logic [2:0]        cmd_op_q, cmd_op_d;
-  logic [KEY_W-1:0]  cmd_key_q, cmd_key_d;
+  logic [KEY_W-1:0]  cmd_key_q;                   // written in place (cmd_fire)
   logic [ACTION_W-1:0] cmd_action_q, cmd_action_d;
   logic [HDL_OW-1:0] cmd_handle_q, cmd_handle_d;
   logic [7:0]        rsp_status_q, rsp_status_d;
@@ -163,9 +164,13 @@ module em_table #(
   // ---------------------------------------------------------------------------------------
   // Hashes and RAMs
   // ---------------------------------------------------------------------------------------
-  logic [KEY_W-1:0]       hash_key;     // s1 key, or the command key in ST_RD
-  logic [31:0]            h1_c;
-  logic [31:0]            h2_c;
+  // s1's key and its hashes load together: a lookup's key as it enters s1, or in ST_DRAIN the
+  // command's (once s1 is empty or emptying), so ST_RD reads the command's buckets.
+  logic                   h_drain;
+  logic                   h_en;
+  logic [KEY_W-1:0]       h_key;
+  logic [31:0]            h1_c;         // CRC-32C of key_s1_q
+  logic [31:0]            h2_c;         // CRC-32 of key_s1_q
   logic                   rd_en;
   logic [IDX_W-1:0]       rd_addr0;
   logic [IDX_W-1:0]       rd_addr1;
@@ -174,54 +179,25 @@ module em_table #(
   logic [IDX_W-1:0]       wr_addr;
   logic [ENT_W-1:0]       ent_wr_data;
   logic [CNT_W-1:0]       cnt_wr_data;
-  logic [NRAM*ENT_W-1:0]  ent_rd_data;
-  logic [NRAM*CNT_W-1:0]  cnt_rd_data;
 
   crc32_key #(
     .POLY_REFL(nic_pkg::CRC32C_POLY_REFL)
   ) u_crc_h1 (
-    .key(hash_key),
+    .clk(clk),
+    .en(h_en),
+    .key(h_key),
     .crc(h1_c)
   );
 
   crc32_key #(
     .POLY_REFL(nic_pkg::CRC32_POLY_REFL)
   ) u_crc_h2 (
-    .key(hash_key),
+    .clk(clk),
+    .en(h_en),
+    .key(h_key),
     .crc(h2_c)
   );
 
-  for (genvar r = 0; r < NRAM; r++) begin : g_way
-    sdp_ram #(
-      .WIDTH(ENT_W),
-      .DEPTH(EM_BUCKETS)
-    ) u_ent_ram (
-      .clk(clk),
-      .wr_en(ent_wr_en[r]),
-      .wr_addr(wr_addr),
-      .wr_data(ent_wr_data),
-      .rd_en(rd_en),
-      .rd_addr((r < nic_pkg::EM_WAYS) ? rd_addr0 : rd_addr1),
-      .rd_data(ent_rd_data[r*ENT_W +: ENT_W])
-    );
-
-    sdp_ram #(
-      .WIDTH(CNT_W),
-      .DEPTH(EM_BUCKETS)
-    ) u_cnt_ram (
-      .clk(clk),
-      .wr_en(cnt_wr_en[r]),
-      .wr_addr(wr_addr),
-      .wr_data(cnt_wr_data),
-      .rd_en(rd_en),
-      .rd_addr((r < nic_pkg::EM_WAYS) ? rd_addr0 : rd_addr1),
-      .rd_data(cnt_rd_data[r*CNT_W +: CNT_W])
-    );
-  end
-
-  // ---------------------------------------------------------------------------------------
-  // Combinational logic
-  // ---------------------------------------------------------------------------------------
   logic                adv;           // the lookup pipeline moves this clock
   logic                lookup_ready;
   logic                s_fire;
@@ -250,13 +226,88 @@ module em_table #(
   logic [CNT_W-1:0]    hdl_cnt;
   logic                hdl_valid;
 
+  // Per RAM (candidate) r: its entry and counters as a signal of its own (a wide vector of all
+  // eight, filled from the RAM outputs, cost the Verilated model a chain of concatenations every
+  // clock), the candidate's checks, and the AND-OR selections as chains through the candidates
+  // (g_way[r-1]): the hit's entry and counters by `match` (one-hot: a key is in the table once;
+  // not a select by the encoded hit_r), the forwarding of the update of the lookup just ahead
+  // (its write and this RAM read were on the same clock) compared per candidate beside the key
+  // compare, not against the hit's handle after it (the counter update does not wait for the
+  // priority encoder: 14 -> 9 LUT levels, docs/rtl-em.md), and the command's entry by hdl_r.
+  for (genvar r = 0; r < NRAM; r++) begin : g_way
+    localparam bit BANK1 = r >= NRAM / 2;
+
+    logic [ENT_W-1:0] rd_ent;
+    logic [CNT_W-1:0] rd_cnt;
+    logic             hdl_sel;
+    logic [ENT_W-1:0] hit_ent_part;
+    logic [CNT_W-1:0] cnt_old_part;
+    logic [ENT_W-1:0] hdl_ent_part;
+    logic [CNT_W-1:0] hdl_cnt_part;
+    logic [ENT_W-1:0] hit_ent_acc;
+    logic [CNT_W-1:0] cnt_old_acc;
+    logic [ENT_W-1:0] hdl_ent_acc;
+    logic [CNT_W-1:0] hdl_cnt_acc;
+
+    sdp_ram #(
+      .WIDTH(ENT_W),
+      .DEPTH(EM_BUCKETS)
+    ) u_ent_ram (
+      .clk(clk),
+      .wr_en(ent_wr_en[r]),
+      .wr_addr(wr_addr),
+      .wr_data(ent_wr_data),
+      .rd_en(rd_en),
+      .rd_addr(BANK1 ? rd_addr1 : rd_addr0),
+      .rd_data(rd_ent)
+    );
+
+    sdp_ram #(
+      .WIDTH(CNT_W),
+      .DEPTH(EM_BUCKETS)
+    ) u_cnt_ram (
+      .clk(clk),
+      .wr_en(cnt_wr_en[r]),
+      .wr_addr(wr_addr),
+      .wr_data(cnt_wr_data),
+      .rd_en(rd_en),
+      .rd_addr(BANK1 ? rd_addr1 : rd_addr0),
+      .rd_data(rd_cnt)
+    );
+
+    assign ent_valid[r]  = rd_ent[ENT_V];
+    assign match[r]      = rd_ent[ENT_V] && rd_ent[KEY_W-1:0] == key_s2_q;
+    assign fwd[r]        = wb_valid_q && wb_handle_q == {BANK1, BANK1 ? idx1_s2_q : idx0_s2_q,
+                                                         2'(r % nic_pkg::EM_WAYS)};
+    assign hdl_sel       = hdl_r == 3'(r);
+    assign hit_ent_part  = rd_ent & {ENT_W{match[r]}};
+    assign cnt_old_part  = (fwd[r] ? wb_cnt_q : rd_cnt) & {CNT_W{match[r]}};
+    assign hdl_ent_part  = rd_ent & {ENT_W{hdl_sel}};
+    assign hdl_cnt_part  = rd_cnt & {CNT_W{hdl_sel}};
+    if (r == 0) begin : g_first
+      assign hit_ent_acc = hit_ent_part;
+      assign cnt_old_acc = cnt_old_part;
+      assign hdl_ent_acc = hdl_ent_part;
+      assign hdl_cnt_acc = hdl_cnt_part;
+    end else begin : g_next
+      assign hit_ent_acc = g_way[r-1].hit_ent_acc | hit_ent_part;
+      assign cnt_old_acc = g_way[r-1].cnt_old_acc | cnt_old_part;
+      assign hdl_ent_acc = g_way[r-1].hdl_ent_acc | hdl_ent_part;
+      assign hdl_cnt_acc = g_way[r-1].hdl_cnt_acc | hdl_cnt_part;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Combinational logic
+  // ---------------------------------------------------------------------------------------
+
   // Bits that are not used by design: the timestamp outside [47:16] (last seen is ts >> 16,
   // 32 bits), h2 above the bucket index, the old last seen, valid bits of selected entries.
   logic                unused_bits;
   assign unused_bits = ^{s_lookup_ts[63:48], s_lookup_ts[15:0], h2_c[31:IDX_W],
                          cnt_old[SEEN_LO +: nic_pkg::EM_SEEN_W], hit_ent[ENT_V], hdl_ent[ENT_V]};
 
-  // Control and the hash input: a block of its own, apart from the one that uses the hashes.
+  // Control and the s1 load: a block of its own, apart from the one that uses the hashes.
   always_comb begin
     adv          = !out_valid_q || m_result_ready;
     lookup_ready = adv && (state_q == ST_IDLE || state_q == ST_RSP);
@@ -270,8 +321,10 @@ module em_table #(
     hdl_bucket   = cmd_handle_q[2 +: IDX_W];
     hdl_r        = {hdl_bank, cmd_handle_q[1:0]};
 
-    // s1: hash and read address.
-    hash_key = rd_cmd ? cmd_key_q : key_s1_q;
+    // s1: what its key and hash registers load, and the read.
+    h_drain  = state_q == ST_DRAIN;
+    h_en     = h_drain ? (!v_s1_q || adv) : s_fire;
+    h_key    = h_drain ? cmd_key_q : s_lookup_key;
     rd_en    = adv || rd_cmd;
   end
 
@@ -285,8 +338,6 @@ module em_table #(
     free_any = 1'b0;
     free_r = 3'd0;
     for (int r = NRAM - 1; r >= 0; r--) begin
-      ent_valid[r] = ent_rd_data[r*ENT_W + ENT_V];
-      match[r]     = ent_valid[r] && ent_rd_data[r*ENT_W +: KEY_W] == key_s2_q;
       if (match[r]) begin
         hit   = 1'b1;
         hit_r = 3'(r);
@@ -298,25 +349,12 @@ module em_table #(
     end
     hit_handle  = {hit_r[2], hit_r[2] ? idx1_s2_q : idx0_s2_q, hit_r[1:0]};
     free_handle = {free_r[2], free_r[2] ? idx1_s2_q : idx0_s2_q, free_r[1:0]};
-    hdl_ent     = ent_rd_data[hdl_r*ENT_W +: ENT_W];
-    hdl_cnt     = cnt_rd_data[hdl_r*CNT_W +: CNT_W];
+    hdl_ent     = g_way[NRAM-1].hdl_ent_acc;
+    hdl_cnt     = g_way[NRAM-1].hdl_cnt_acc;
     hdl_valid   = hdl_in_range && ent_valid[hdl_r];
-    // The hit's entry and counters as an AND-OR over the candidates by `match` (one-hot: a
-    // key is in the table once), not a select by the encoded hit_r, and the forwarding of the
-    // update of the lookup just ahead (its write and this RAM read were on the same clock)
-    // compared per candidate beside the key compare, not against the hit's handle after it:
-    // the counter update no longer waits for the priority encoder (14 -> 9 LUT levels,
-    // docs/rtl-em.md).
     hit_b1  = |match[NRAM-1:NRAM/2];
-    hit_ent = '0;
-    cnt_old = '0;
-    for (int r = 0; r < NRAM; r++) begin
-      fwd[r]  = wb_valid_q && wb_handle_q == {r >= NRAM / 2, r >= NRAM / 2 ? idx1_s2_q : idx0_s2_q,
-                                              2'(r % nic_pkg::EM_WAYS)};
-      hit_ent = hit_ent | (ent_rd_data[r*ENT_W +: ENT_W] & {ENT_W{match[r]}});
-      cnt_old = cnt_old | ((fwd[r] ? wb_cnt_q : cnt_rd_data[r*CNT_W +: CNT_W]) &
-                           {CNT_W{match[r]}});
-    end
+    hit_ent = g_way[NRAM-1].hit_ent_acc;
+    cnt_old = g_way[NRAM-1].cnt_old_acc;
     cnt_new[PKTS_LO +: nic_pkg::EM_PKTS_W]   = cnt_old[PKTS_LO +: nic_pkg::EM_PKTS_W] + 64'd1;
     cnt_new[BYTES_LO +: nic_pkg::EM_BYTES_W] = cnt_old[BYTES_LO +: nic_pkg::EM_BYTES_W]
                                                + 64'(len_s2_q);
@@ -324,12 +362,10 @@ module em_table #(
 
     // Pipeline registers.
     v_s1_d    = v_s1_q;
-    key_s1_d  = key_s1_q;
     len_s1_d  = len_s1_q;
     seen_s1_d = seen_s1_q;
     user_s1_d = user_s1_q;
     v_s2_d    = v_s2_q;
-    key_s2_d  = key_s2_q;
     len_s2_d  = len_s2_q;
     seen_s2_d = seen_s2_q;
     user_s2_d = user_s2_q;
@@ -347,7 +383,6 @@ module em_table #(
     out_user_d   = out_user_q;
     if (adv) begin
       v_s1_d    = s_fire;
-      key_s1_d  = s_lookup_key;
       len_s1_d  = s_lookup_len;
       seen_s1_d = s_lookup_ts[47:16];
       user_s1_d = s_lookup_user;
@@ -370,7 +405,6 @@ module em_table #(
     end
     // The s2 key and addresses follow the RAM read (a lookup's or the command's).
     if (rd_en) begin
-      key_s2_d  = hash_key;
       h1_s2_d   = h1_c;
       idx0_s2_d = rd_addr0;
       idx1_s2_d = rd_addr1;
@@ -393,7 +427,6 @@ module em_table #(
     rsp_valid_d  = rsp_valid_q;
     count_d      = count_q;
     cmd_op_d     = cmd_op_q;
-    cmd_key_d    = cmd_key_q;
     cmd_action_d = cmd_action_q;
     cmd_handle_d = cmd_handle_q;
     rsp_status_d = rsp_status_q;
@@ -413,7 +446,6 @@ module em_table #(
       ST_IDLE: begin
         if (cmd_fire) begin
           cmd_op_d     = s_cmd_op;
-          cmd_key_d    = s_cmd_key;
           cmd_action_d = s_cmd_action;
           cmd_handle_d = s_cmd_handle;
           state_d      = ST_DRAIN;
@@ -503,12 +535,23 @@ module em_table #(
     endcase
   end
 
+  // The keys, written in place (336 bits each: no per-clock copy through a next-state twin).
   always_ff @(posedge clk) begin
-    key_s1_q     <= key_s1_d;
+    if (h_en) begin
+      key_s1_q <= h_key;
+    end
+    if (rd_en) begin
+      key_s2_q <= key_s1_q;
+    end
+    if (cmd_fire) begin
+      cmd_key_q <= s_cmd_key;
+    end
+  end
+
+  always_ff @(posedge clk) begin
     len_s1_q     <= len_s1_d;
     seen_s1_q    <= seen_s1_d;
     user_s1_q    <= user_s1_d;
-    key_s2_q     <= key_s2_d;
     len_s2_q     <= len_s2_d;
     seen_s2_q    <= seen_s2_d;
     user_s2_q    <= user_s2_d;
@@ -523,7 +566,6 @@ module em_table #(
     out_h1_q     <= out_h1_d;
     out_user_q   <= out_user_d;
     cmd_op_q     <= cmd_op_d;
-    cmd_key_q    <= cmd_key_d;
     cmd_action_q <= cmd_action_d;
     cmd_handle_q <= cmd_handle_d;
     rsp_status_q <= rsp_status_d;
