@@ -41,13 +41,13 @@ def run(cmd):
 def sample_chains(perf_data, binary):
     """[(count, [frame, ...])]: per sampled address in `binary`, the addr2line -i frames
     (innermost first, as "file:line")."""
-    out = run(["perf", "script", "--no-demangle", "-i", perf_data, "-F", "sym,symoff,dso"])
+    out = run(["perf", "script", "--no-demangle", "-i", perf_data, "-F", "ip,sym,symoff,dso"])
     name = os.path.basename(binary)
     counts = collections.Counter()
-    for line in out.splitlines():
-        if f"({binary})" not in line and f"/{name})" not in line and f"({name})" not in line:
-            continue
-        counts[line.split()[0]] += 1
+    for line in out.splitlines():  # [ip] sym+0xoff (dso)
+        m = re.search(r"(\S+\+0x[0-9a-f]+)\s+\((.*)\)\s*$", line)
+        if m and (m.group(2) == binary or os.path.basename(m.group(2)) == name):
+            counts[m.group(1)] += 1
     syms = {}
     for line in run(["nm", "--defined-only", binary]).splitlines():
         p = line.split()
