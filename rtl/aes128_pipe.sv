@@ -46,45 +46,36 @@ module aes128_pipe #(
   localparam int ROUNDS = 10;
   localparam int STAGES = ROUNDS + 1;  // stage 0: AddRoundKey 0; stage r: round r
 
-  logic [STAGES-1:0] vld_q;
-  logic [127:0]      unused_rk;
-  logic              en;
+  logic [STAGES-1:0]     vld_q;
+  logic [128*STAGES-1:0] st_q;     // stage s at 128*s +: 128
+  logic [128*STAGES-1:0] rk_q;     // round key s of stage s (10 is not read)
+  logic [127:0]          unused_rk;
+  logic                  en;
 
-  assign en = !vld_q[STAGES-1] || m_ready;
+  assign en        = !vld_q[STAGES-1] || m_ready;
+  assign unused_rk = rk_q[128*ROUNDS +: 128];
 
   // Stage s (1..10) takes round s of stage s-1's block and key (aes128_pkg::step, the logic
   // of aes128_round) when the pipeline moves and stage s-1 holds a block; its registers keep
   // their value otherwise (a stage without a block is don't-care). Written as a call inside the
   // enable, not as a combinational round feeding the registers, so that a simulator computes
-  // a round only for a block that is there (an idle pipeline costs Verilator nothing). Each
-  // stage's registers are variables of their own, each written whole: Verilator copies a
-  // vector written in parts by nonblocking assignments (all stages in one 4,455-bit user
-  // vector, as before) to a shadow and back on every clock (docs/perf-rtl.md, step 7).
-  for (genvar s = 0; s < STAGES; s++) begin : g_stage
-    logic [127:0]      st_q;    // the block after stage s
-    logic [127:0]      rk_q;    // round key s (stage 10's is not read)
-    logic [USER_W-1:0] user_q;
-    if (s == 0) begin : g_first
-      always_ff @(posedge clk) begin
-        if (en && s_valid) begin
-          st_q   <= s_block ^ s_key;
-          rk_q   <= s_key;
-          user_q <= s_user;
-        end
+  // a round only for a block that is there (an idle pipeline costs Verilator nothing). One
+  // call in a loop over the stages: Verilator keeps the loop (and one copy of the round's 20
+  // S-boxes) where stages of their own would each inline the round (10 copies: the NIC's
+  // generated C++ twice as large).
+  always_ff @(posedge clk) begin
+    if (en) begin
+      if (s_valid) begin
+        st_q[0 +: 128] <= s_block ^ s_key;
+        rk_q[0 +: 128] <= s_key;
       end
-    end else begin : g_round
-      always_ff @(posedge clk) begin
-        if (en && vld_q[s-1]) begin
-          {st_q, rk_q} <= aes128_pkg::step(g_stage[s-1].st_q, g_stage[s-1].rk_q, s);
-          user_q       <= g_stage[s-1].user_q;
+      for (int s = 1; s < STAGES; s++) begin
+        if (vld_q[s-1]) begin
+          {st_q[128*s +: 128], rk_q[128*s +: 128]} <=
+              aes128_pkg::step(st_q[128*(s-1) +: 128], rk_q[128*(s-1) +: 128], s);
         end
       end
     end
-  end
-
-  assign unused_rk = g_stage[ROUNDS].rk_q;
-
-  always_ff @(posedge clk) begin
     if (rst) begin
       vld_q <= '0;
     end else if (en) begin
@@ -92,10 +83,32 @@ module aes128_pipe #(
     end
   end
 
+  // The side band (USER_W bits a stage: 405 in token_check) is a variable per stage, each
+  // written whole: Verilator copies a vector written in parts by nonblocking assignments to a
+  // shadow and back on every clock (all stages in one vector were 4,455 bits copied twice a
+  // clock; docs/perf-rtl.md, step 7). The blocks and keys above (2 x 1,408 bits) keep that
+  // cost, the price of the single call.
+  for (genvar s = 0; s < STAGES; s++) begin : g_user
+    logic [USER_W-1:0] q;
+    if (s == 0) begin : g_first
+      always_ff @(posedge clk) begin
+        if (en && s_valid) begin
+          q <= s_user;
+        end
+      end
+    end else begin : g_next
+      always_ff @(posedge clk) begin
+        if (en && vld_q[s-1]) begin
+          q <= g_user[s-1].q;
+        end
+      end
+    end
+  end
+
   assign s_ready = en;
   assign m_valid = vld_q[STAGES-1];
-  assign m_block = g_stage[STAGES-1].st_q;
-  assign m_user  = g_stage[STAGES-1].user_q;
+  assign m_block = st_q[128*(STAGES-1) +: 128];
+  assign m_user  = g_user[STAGES-1].q;
 
 endmodule
 

@@ -300,7 +300,6 @@ module em_table #(
   // ---------------------------------------------------------------------------------------
   // Combinational logic
   // ---------------------------------------------------------------------------------------
-
   // Bits that are not used by design: the timestamp outside [47:16] (last seen is ts >> 16,
   // 32 bits), h2 above the bucket index, the old last seen, valid bits of selected entries.
   logic                unused_bits;
