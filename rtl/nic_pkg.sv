@@ -171,8 +171,8 @@ package nic_pkg;
   localparam int ACTION_CSUM_W = 87;
 
   // Metadata of one frame (parser m_meta_data). Level 0 is the frame, level 1 what the
-  // level-0 tunnel carries (zero without one). The fields below parse_err, frame_len, vport
-  // and inner are zero when parse_err is 1. In lvl0/lvl1 a field of an absent header is zero
+  // level-0 tunnel carries (zero without one). The fields below parse_err, frame_len and
+  // vport are zero when parse_err is 1. In lvl0/lvl1 a field of an absent header is zero
   // (l3_* and the IP fields need l3_type != L3_TYPE_NONE, l4_* and the checksum need l4_type !=
   // L4_NONE; sport/dport are TCP/UDP ports only). The keys are the least significant fields:
   // tcam_key is bits [447:0]. Their widths are nic_fmt_pkg::FLOW_KEY_W and TCAM_KEY_W (this

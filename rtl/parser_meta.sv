@@ -5,8 +5,8 @@
 // (nic_pkg::parser_res_t) it builds nic_pkg::parse_meta_t: the flow key and the TCAM key of the
 // key level (spec 3, 4.3), the level-0 tunnel, and the action engine's view of both levels
 // (nic_pkg::action_meta_t: a field of an absent header is zero, the ports are TCP/UDP ports
-// only). With the error flag the record is zero apart from parse_err, frame_len, vport and
-// inner. The parser instantiates it once, after the in-order multiplexer of its engines.
+// only). With the error flag the record is zero apart from parse_err, frame_len and vport.
+// The parser instantiates it once, after the in-order multiplexer of its engines.
 `resetall
 `timescale 1ns/1ps
 `default_nettype none
@@ -132,8 +132,8 @@ module parser_meta (
     m_meta.parse_err = s_res.err;
     m_meta.frame_len = s_res.frame_len;
     m_meta.vport     = s_res.vport;
-    m_meta.inner     = s_res.inner;
     if (!s_res.err) begin
+      m_meta.inner     = s_res.inner;
       m_meta.flow_key  = fkey;
       m_meta.tcam_key  = tkey;
       m_meta.tun_type  = s_res.inner ? lv0.tun_type : rec.tun_type;

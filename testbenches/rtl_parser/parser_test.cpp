@@ -317,8 +317,8 @@ std::string check_frame(const InFrame& in, const std::vector<std::uint8_t>& out,
         << hex(nm::ByteSpan(in.bytes).subspan(toff, nm::kTokenBytes)) << "\n";
     if (toff == 0 && m.token != nm::Token{}) o << "token not zero without tok; ";
   } else if (m.parse_err) {
-    // with an error the record is zero apart from parse_err, frame_len, vport and inner
-    if (m.tun_type != 0 || m.tun_off != 0 || m.has_eth_1 != 0 || m.l2_off_1 != 0 ||
+    // with an error the record is zero apart from parse_err, frame_len and vport
+    if (m.inner != 0 || m.tun_type != 0 || m.tun_off != 0 || m.has_eth_1 != 0 || m.l2_off_1 != 0 ||
         m.key_tcp_flags != 0 ||
         m.lvl0 != ActMeta{} || m.lvl1 != ActMeta{} || m.flow_key != nm::FlowKey{} ||
         m.tcam_key != nm::TcamKey{} || m.tok || m.token != nm::Token{})
