@@ -210,7 +210,7 @@ def main(argv):
             rows = []   # [type, source, count, last public net]
             for name, out_bit in chain:
                 src, net = where(name, out_bit)
-                if rows and rows[-1][1] == src:
+                if rows and rows[-1][1] == src and src != "?":  # no source: not one place
                     rows[-1][2] += 1
                     if rows[-1][0] != cells[name]["type"]:
                         rows[-1][0] = "mixed"

@@ -102,6 +102,21 @@ def main():
         check("--path: names the end (the register the last cell feeds)",
               any("to FDRE fd_b" in l for l in lines), out)
 
+        # Cells without a source line (ABC's LUTs) are not one place: each its own row.
+        nosrc = {"modules": {"blk": {"cells": {
+            "fd_a": cell("FDRE", [2], [3]),
+            "l1": cell("LUT1", [3], [4]),
+            "l2": cell("LUT2", [4, 3], [5]),
+            "fd_b": cell("FDRE", [5], [6]),
+        }, "netnames": {"q_a": {"bits": [3], "hide_name": 0}}}}}
+        path2 = os.path.join(d, "nosrc.json")
+        with open(path2, "w") as f:
+            json.dump(nosrc, f)
+        rc, out2, _ = run(path2, "--path")
+        rows = [l.split() for l in out2.splitlines() if l.startswith("#   ") and " x " in l]
+        check("--path: cells without a source line not folded",
+              [(r[1], r[3]) for r in rows[:2]] == [("1", "LUT1"), ("1", "LUT2")], out2)
+
         rc, _, err = run(path, "--max-lut-levels=2")
         check("bound below the depth fails", rc == 1 and "3 LUT levels" in err, f"rc {rc} {err}")
         rc, _, _ = run(path, "--max-lut-levels=3")
