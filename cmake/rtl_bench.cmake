@@ -22,8 +22,8 @@
 #   FST trace functions of the NIC 150 s of compiling each, variable tracking over one huge
 #   function) and -O1, which compiles 2 to 8 times faster than -O2 on Verilated code. SPEED:
 #   a model whose simulation speed is measured (the NIC of sim/, scripts/bench.sh): its
-#   per-clock code keeps the build type's optimization (-O2), only the code run once
-#   (construction, initial values: Verilator's "slow" files) is -O1. Figures in
+#   per-clock code keeps the build type's optimization (-O2, and NICSIM_PGO's options, below),
+#   only the code run once (construction, initial values: Verilator's "slow" files) is -O1. Figures in
 #   docs/benches.md ("Build and suite time").
 #   EXTRA_SOURCES: bench-only modules (e.g. a wrapper in testbenches/rtl_*), verilated after
 #   the rtl/ sources. REPLACE <rtl file> <stand-in> ...: a file of rtl/ read from elsewhere
@@ -43,6 +43,18 @@
 # NICSIM_VERILATOR_ARGS (cache, empty by default): more Verilator options for every block,
 #   e.g. --prof-cfuncs for a profile (docs/perf-rtl.md) or --stats.
 set(NICSIM_VERILATOR_ARGS "" CACHE STRING "extra Verilator options for every Verilated block")
+# NICSIM_PGO (cache: off, generate or use; off by default): GCC's profile-guided optimization
+#   of the SPEED models (the NIC of sim/): `generate` instruments their C++ (a program linking
+#   them writes profiles to NICSIM_PGO_DIR when it exits), `use` compiles it with the profiles
+#   found there. scripts/build.sh --pgo runs both with a training run between them
+#   (docs/perf-rtl.md, step 8). A profile of other RTL does not fail the build: GCC warns
+#   (coverage-mismatch) and compiles what changed without it.
+set(NICSIM_PGO "off" CACHE STRING "profile-guided optimization of the SPEED models: off, generate, use")
+set_property(CACHE NICSIM_PGO PROPERTY STRINGS off generate use)
+if(NOT NICSIM_PGO MATCHES "^(off|generate|use)$")
+  message(FATAL_ERROR "NICSIM_PGO is '${NICSIM_PGO}': off, generate or use")
+endif()
+set(NICSIM_PGO_DIR "${CMAKE_BINARY_DIR}/pgo" CACHE PATH "profiles of NICSIM_PGO")
 separate_arguments(_nicsim_verilator_extra UNIX_COMMAND "${NICSIM_VERILATOR_ARGS}")
 set(NICSIM_RTL_DIR ${CMAKE_SOURCE_DIR}/rtl)
 set(NICSIM_RTL_MANIFEST ${NICSIM_RTL_DIR}/sources.f)
@@ -134,6 +146,12 @@ function(nicsim_verilate_block target)
   set(_opt_fast -O1 -g1)
   if(A_SPEED)
     set(_opt_fast -g1)
+    if(NICSIM_PGO STREQUAL "generate")
+      list(APPEND _opt_fast -fprofile-generate=${NICSIM_PGO_DIR} -fprofile-update=single)
+    elseif(NICSIM_PGO STREQUAL "use")
+      list(APPEND _opt_fast -fprofile-use=${NICSIM_PGO_DIR} -fprofile-partial-training
+        -Wno-missing-profile -Wno-error=coverage-mismatch)
+    endif()
   endif()
   verilate(${target} ${_trace}
     OPT_FAST ${_opt_fast}
@@ -149,6 +167,9 @@ function(nicsim_verilate_block target)
   endforeach()
   set_property(TARGET ${target} PROPERTY SOURCES ${_srcs})
   target_link_libraries(${target} PUBLIC nicsim_verilated_rt)
+  if(A_SPEED AND NICSIM_PGO STREQUAL "generate")
+    target_link_options(${target} INTERFACE -fprofile-generate=${NICSIM_PGO_DIR})
+  endif()
   if(A_NETLIST)
     # Yosys' netlist of nic_top Verilates to tens of MB of C++ (the first one, with tracing:
     # 176 MB, ~40 minutes at -O2 -g on two busy cores): -O1 for all of it, SPEED or not (the
