@@ -23,8 +23,8 @@
 #   function) and -O1, which compiles 2 to 8 times faster than -O2 on Verilated code. SPEED:
 #   a model whose simulation speed is measured (the NIC of sim/, scripts/bench.sh): its
 #   per-clock code keeps the build type's optimization (-O2, and NICSIM_PGO's options, below),
-#   only the code run once (construction, initial values: Verilator's "slow" files) is -O1. Figures in
-#   docs/benches.md ("Build and suite time").
+#   only the code run once (construction, initial values: Verilator's "slow" files) is -O1.
+#   Figures in docs/benches.md ("Build and suite time").
 #   EXTRA_SOURCES: bench-only modules (e.g. a wrapper in testbenches/rtl_*), verilated after
 #   the rtl/ sources. REPLACE <rtl file> <stand-in> ...: a file of rtl/ read from elsewhere
 #   (a variant under test, a planted bug). NETLIST <file>: every module of rtl/ from this one
