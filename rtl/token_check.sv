@@ -96,21 +96,29 @@ module token_check #(
   localparam logic [1:0] K_WAIT  = 2'd3;  // the subkey pass is in the pipeline
 
   localparam int WIN = 64;
+  localparam int ENI_W = NUM_ENI > 1 ? $clog2(NUM_ENI) : 1;
 
-  // The pipeline's side band: what a token needs after each pass.
+  // The pipeline's side band: what a token needs after each pass. The checks that do not
+  // read a replay window are made as the token enters (its header, its ENI, the slot's key:
+  // no key command is taken while a token is in flight) and travel with it, so that the
+  // verdict in the clock it leaves pass 2 is only the window's part (docs/rtl-token.md).
   typedef struct packed {
-    logic [1:0]        pass;
-    logic              slot;
-    logic              tag_ok;   // set when pass 1 ends
-    logic [15:0]       src_eni;
-    logic [127:0]      hdr;
-    logic [127:0]      ct;
-    logic [127:0]      tag;
-    logic [USER_W-1:0] user;
+    logic [1:0]         pass;
+    logic               slot;
+    logic               tag_ok;   // set when pass 1 ends
+    logic               bad_fmt;  // version, reserved bits, ENI not 1..NUM_ENI
+    logic               no_key;   // the slot has no key
+    logic               eni_mis;  // the header's ENI is not the sender's
+    logic [NUM_ENI-1:0] eni_oh;   // the header's ENI, one-hot (bit e: ENI e + 1)
+    logic [ENI_W-1:0]   eni_ix;   // the header's ENI - 1 (any value when out of range)
+    logic [127:0]       hdr;
+    logic [127:0]       ct;
+    logic [127:0]       tag;
+    logic [USER_W-1:0]  user;
   } side_t;
   // $bits(side_t), written out (Yosys 0.23 has no $bits of a type); Verilator's width
   // check of the aes128_pipe connection catches a mismatch.
-  localparam int SIDE_W = 2 + 1 + 1 + 16 + 3*128 + USER_W;
+  localparam int SIDE_W = 2 + 1 + 1 + 3 + NUM_ENI + ENI_W + 3*128 + USER_W;
 
   // ---- keys -------------------------------------------------------------------------------
   logic [255:0] kenc_q, kenc_d;   // slot s at 128*s +: 128
@@ -158,13 +166,16 @@ module token_check #(
 
   logic         recirc, out_tok, out_sub, res_take, admit;
   logic         tok_slot;
-  logic [7:0]   h_ver;
-  logic [6:0]   h_flags;       // byte 1 without the slot bit
-  logic [15:0]  h_eni;
-  logic [31:0]  h_rsvd;
+  logic [7:0]   n_ver;         // the entering token's header
+  logic [6:0]   n_flags;       // byte 1 without the slot bit
+  logic [15:0]  n_eni;
+  logic [31:0]  n_rsvd;
+  logic [15:0]  h_eni;         // the token leaving pass 2
   logic [63:0]  h_seq;
   logic [63:0]  w_top, w_bm, seq_diff;
-  logic         fmt_bad, win_new, win_replay;
+  logic         win_new, win_replay;
+  logic         new_far;       // win_new: the sequence number 64 or more above the top
+  logic [5:0]   new_dist;      // win_new, not new_far: by how much it is above the top
 
   assign recirc   = core_m_valid &&
                     (core_m_side.pass == P_CMAC1 || core_m_side.pass == P_CMAC2);
@@ -176,6 +187,10 @@ module token_check #(
   assign core_m_ready = out_tok ? res_take : 1'b1;
   assign admit        = kst_q == K_IDLE && !recirc;
   assign tok_slot     = s_tok_data[368];  // byte 1, bit 0
+  assign n_ver        = s_tok_data[383:376];
+  assign n_flags      = s_tok_data[375:369];
+  assign n_eni        = s_tok_data[367:352];
+  assign n_rsvd       = s_tok_data[351:320];
 
   // The pipeline's input: a token coming back, the subkey pass, or a new token.
   always_comb begin
@@ -185,7 +200,14 @@ module token_check #(
     core_s_side         = '0;
     core_s_side.pass    = P_CMAC1;
     core_s_side.slot    = tok_slot;
-    core_s_side.src_eni = s_tok_eni;
+    core_s_side.bad_fmt = n_ver != 8'd1 || n_flags != '0 || n_rsvd != '0 || n_eni == '0 ||
+                          32'(n_eni) > NUM_ENI;
+    core_s_side.no_key  = !kok_q[tok_slot];
+    core_s_side.eni_mis = n_eni != s_tok_eni;
+    for (int e = 0; e < NUM_ENI; e++) begin
+      core_s_side.eni_oh[e] = 32'(n_eni) == e + 1;
+    end
+    core_s_side.eni_ix  = ENI_W'(n_eni - 16'd1);
     core_s_side.hdr     = s_tok_data[383:256];
     core_s_side.ct      = s_tok_data[255:128];
     core_s_side.tag     = s_tok_data[127:0];
@@ -271,27 +293,42 @@ module token_check #(
   end
 
   // The verdict of the token leaving pass 2, its window update, and the window clear.
-  assign h_ver   = core_m_side.hdr[127:120];
-  assign h_flags = core_m_side.hdr[119:113];
   assign h_eni   = core_m_side.hdr[111:96];
-  assign h_rsvd  = core_m_side.hdr[95:64];
   assign h_seq   = core_m_side.hdr[63:0];
-  assign fmt_bad = h_ver != 8'd1 || h_flags != '0 || h_rsvd != '0 || h_eni == '0 ||
-                   32'(h_eni) > NUM_ENI;
 
-  always_comb begin
-    w_top = '0;
-    w_bm  = '0;
-    for (int e = 0; e < NUM_ENI; e++) begin
-      if (32'(h_eni) == e + 1) begin
-        w_top = top_q[64*e +: 64];
-        w_bm  = bm_q[WIN*e +: WIN];
-      end
-    end
-  end
+  // Its ENI's window, selected by the ENI's index (an 8:1 select is a LUT6 and a MUXF7; any
+  // window for an ENI out of range, whose verdict is BAD_FORMAT before the window counts).
+  assign w_top = top_q[64*core_m_side.eni_ix +: 64];
+  assign w_bm  = bm_q[WIN*core_m_side.eni_ix +: WIN];
   assign seq_diff   = w_top - h_seq;
   assign win_new    = h_seq > w_top;
-  assign win_replay = !win_new && (seq_diff >= 64'(WIN) || w_bm[seq_diff[5:0]]);
+  assign win_replay = !win_new && (seq_diff[63:6] != '0 || w_bm[seq_diff[5:0]]);
+  // A new top's distance from the old, from the one subtract: seq_diff = 2^64 - (seq - top),
+  // so a distance below 64 has every bit of seq_diff[63:6] set and seq_diff[5:0] not zero.
+  assign new_far  = seq_diff[63:6] != '1 || seq_diff[5:0] == '0;
+  assign new_dist = 6'd0 - seq_diff[5:0];
+
+  // The verdict one-hot (bit v: verdict v), for the counters' and the window's enables: not
+  // the encoded verdict decoded again.
+  logic                   pre_ok;      // every check but the window's passed
+  logic [NUM_REASONS-1:0] verdict_oh;
+  always_comb begin
+    pre_ok     = !core_m_side.bad_fmt && !core_m_side.no_key && core_m_side.tag_ok &&
+                 !core_m_side.eni_mis;
+    verdict_oh = '0;
+    verdict_oh[nic_fmt_pkg::TOKEN_VERDICT_BAD_FORMAT]   = core_m_side.bad_fmt;
+    verdict_oh[nic_fmt_pkg::TOKEN_VERDICT_NO_KEY]       = !core_m_side.bad_fmt &&
+                                                          core_m_side.no_key;
+    verdict_oh[nic_fmt_pkg::TOKEN_VERDICT_BAD_TAG]      = !core_m_side.bad_fmt &&
+                                                          !core_m_side.no_key &&
+                                                          !core_m_side.tag_ok;
+    verdict_oh[nic_fmt_pkg::TOKEN_VERDICT_ENI_MISMATCH] = !core_m_side.bad_fmt &&
+                                                          !core_m_side.no_key &&
+                                                          core_m_side.tag_ok &&
+                                                          core_m_side.eni_mis;
+    verdict_oh[nic_fmt_pkg::TOKEN_VERDICT_REPLAY]       = pre_ok && win_replay;
+    verdict_oh[nic_fmt_pkg::TOKEN_VERDICT_OK]           = pre_ok && !win_replay;
+  end
 
   always_comb begin
     top_d        = top_q;
@@ -306,31 +343,36 @@ module token_check #(
     if (res_take) begin
       res_valid_d = out_tok;
       if (out_tok) begin
-        if (fmt_bad) begin
+        if (core_m_side.bad_fmt) begin
           res_reason_d = nic_fmt_pkg::TOKEN_VERDICT_BAD_FORMAT;
-        end else if (!kok_q[core_m_side.slot]) begin
+        end else if (core_m_side.no_key) begin
           res_reason_d = nic_fmt_pkg::TOKEN_VERDICT_NO_KEY;
         end else if (!core_m_side.tag_ok) begin
           res_reason_d = nic_fmt_pkg::TOKEN_VERDICT_BAD_TAG;
-        end else if (h_eni != core_m_side.src_eni) begin
+        end else if (core_m_side.eni_mis) begin
           res_reason_d = nic_fmt_pkg::TOKEN_VERDICT_ENI_MISMATCH;
         end else if (win_replay) begin
           res_reason_d = nic_fmt_pkg::TOKEN_VERDICT_REPLAY;
         end else begin
           res_reason_d = nic_fmt_pkg::TOKEN_VERDICT_OK;
         end
-        res_addr_d = res_reason_d == nic_fmt_pkg::TOKEN_VERDICT_OK ? core_m_block ^ core_m_side.ct
-                                                                   : '0;
+        res_addr_d = verdict_oh[nic_fmt_pkg::TOKEN_VERDICT_OK] ? core_m_block ^ core_m_side.ct
+                                                               : '0;
         res_eni_d  = h_eni;
         res_seq_d  = h_seq;
         res_user_d = core_m_side.user;
-        cnt_d[32*res_reason_d +: 32] = cnt_q[32*res_reason_d +: 32] + 32'd1;
+        // each counter its own increment, enabled by its verdict (no multiplexer of the
+        // counters by the verdict before the adder)
+        for (int v = 0; v < NUM_REASONS; v++) begin
+          if (verdict_oh[v]) begin
+            cnt_d[32*v +: 32] = cnt_q[32*v +: 32] + 32'd1;
+          end
+        end
         for (int e = 0; e < NUM_ENI; e++) begin
-          if (res_reason_d == nic_fmt_pkg::TOKEN_VERDICT_OK && 32'(h_eni) == e + 1) begin
+          if (verdict_oh[nic_fmt_pkg::TOKEN_VERDICT_OK] && core_m_side.eni_oh[e]) begin
             if (win_new) begin
               top_d[64*e +: 64] = h_seq;
-              bm_d[WIN*e +: WIN] = (h_seq - w_top >= 64'(WIN)) ? 64'd1
-                                   : (w_bm << (h_seq - w_top)) | 64'd1;
+              bm_d[WIN*e +: WIN] = new_far ? 64'd1 : (w_bm << new_dist) | 64'd1;
             end else begin
               bm_d[WIN*e + 32'(seq_diff[5:0])] = 1'b1;
             end
