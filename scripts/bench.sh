@@ -155,6 +155,47 @@ if wants rtl_line_coverage_pct; then
   fi
 fi
 
+# --- synth_luts, synth_ffs, synth_lut_levels, synth_logic_levels (and the RAM, DSP and SRL
+# counts): Yosys synthesis of nic_top at DATA_W=64 with the co-simulation's small tables (the
+# parameters sim/CMakeLists.txt writes to the build's nic_rtl_params.txt), the project's recipe
+# (scripts/synth-block.sh; docs/synthesis.md). About 30 minutes of one core and 8 GB, so not in
+# CI: the synthesis suite bounds the blocks on the deepest paths instead. The deepest path goes
+# to stderr. Named (scripts/bench.sh synth_): runs it unless the last result is of the same
+# rtl/, parameters and recipe (kept in bench/synth-nic/). Among every figure (no PREFIX): the
+# last result if there is one (NICSIM_BENCH_SYNTH=1: run it), else none. ---
+if wants synth_luts synth_ffs synth_bram36 synth_uram synth_dsp synth_srl synth_lutram \
+    synth_lut_levels synth_logic_levels; then
+  syn_out="$work/synth-nic"
+  if [[ -n "$prefix" || "${NICSIM_BENCH_SYNTH:-0}" == 1 ]]; then
+    "$root/scripts/build.sh" --target nicsim_regs_gen >&2  # configured: nic_rtl_params.txt
+    read -r -a syn_params < "$build/nic_rtl_params.txt"
+    syn_key="$( (cd "$root" && find rtl -type f | LC_ALL=C sort | xargs sha256sum;
+                 sha256sum scripts/synth-block.sh scripts/synth-report.py;
+                 echo "DATA_W=64 ${syn_params[*]}") | sha256sum | cut -d' ' -f1)"
+    if [[ -f "$syn_out/report.txt" && "$(cat "$syn_out/key" 2>/dev/null)" == "$syn_key" ]]; then
+      echo "bench.sh: synthesis of this rtl/ already done ($syn_out)" >&2
+    else
+      rm -rf "$syn_out"
+      mkdir -p "$syn_out"
+      if SYNTH_OUT="$syn_out" SYNTH_PATH=1 "$root/scripts/synth-block.sh" nic_top DATA_W=64 \
+          "${syn_params[@]}" > "$syn_out/report.new"; then
+        mv "$syn_out/report.new" "$syn_out/report.txt"
+        echo "$syn_key" > "$syn_out/key"
+      else
+        echo "bench.sh: synth-block.sh nic_top failed (log in $syn_out)" >&2
+      fi
+    fi
+  fi
+  if [[ -f "$syn_out/report.txt" ]]; then
+    grep '^#' "$syn_out/report.txt" >&2 || true
+    while read -r name value unit; do
+      figure "$name" "$value" "$unit"
+    done < <(grep '^synth_' "$syn_out/report.txt")
+  else
+    echo "bench.sh: no synthesis result ($syn_out): scripts/bench.sh synth_" >&2
+  fi
+fi
+
 # --- rtl_mutation_score_pct: the share of 300 sampled mutants of nic_top (Yosys `mutate`,
 # seed 1) that the mutation subset of the regression kills (traces/suites/mutation.yaml;
 # scripts/mutation.sh, docs/mutation.md; the tables and the survivors go to stderr). Named
