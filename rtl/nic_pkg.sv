@@ -116,6 +116,7 @@ package nic_pkg;
   // multiplexer (the keys and the action view are not built per engine).
   typedef struct packed {
     logic         tok;        // a destination token (spec 11) in the level-0 Geneve header
+                              // (with err: any value, not used)
     logic [383:0] token;      // its 48 bytes, byte 0 in bits 383:376 (valid with tok)
     logic         err;        // parse_err
     logic         inner;      // level 1 was parsed: rec is level 1 and lv0 level 0

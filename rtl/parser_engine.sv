@@ -500,11 +500,10 @@ module parser_engine (
     // the end of level 1 ends the parse (deeper levels do not count). A step's next state and
     // cursor come from its header's decode alone; its checks are made in the next clock from
     // registers (ck_err, below), where an error ends the parse, whatever step that clock
-    // began (docs/rtl-parser.md, Timing). What the erroneous step decoded meanwhile is not
-    // used (the result's record is zero with the error flag).
-    // The error decides only the next state, a LUT level after it: what the clock's step
-    // decoded (records, level, cursor, ends) goes to the registers either way and is not
-    // used (parser_meta zeroes the record, `inner` included, with the error flag).
+    // began (docs/rtl-parser.md, Timing). The error decides only the next state, a LUT level
+    // after it: what that clock's step decoded (records, level, cursor, ends) goes to the
+    // registers either way and is not used (parser_meta zeroes the record, `inner` and `tok`
+    // included, with the error flag).
     err_d    = err_q || ck_err;
     cur_next = curk + adv;
     cur_d    = cur_next;

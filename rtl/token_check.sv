@@ -109,8 +109,8 @@ module token_check #(
     logic               bad_fmt;  // version, reserved bits, ENI not 1..NUM_ENI
     logic               no_key;   // the slot has no key
     logic               eni_mis;  // the header's ENI is not the sender's
-    logic [NUM_ENI-1:0] eni_oh;   // the header's ENI, one-hot (bit e: ENI e + 1)
-    logic [ENI_W-1:0]   eni_ix;   // the header's ENI - 1 (any value when out of range)
+    logic [ENI_W-1:0]   eni_ix;   // the header's ENI - 1 (any value when out of range:
+                                  // bad_fmt then, and no window is read or written)
     logic [127:0]       hdr;
     logic [127:0]       ct;
     logic [127:0]       tag;
@@ -118,7 +118,7 @@ module token_check #(
   } side_t;
   // $bits(side_t), written out (Yosys 0.23 has no $bits of a type); Verilator's width
   // check of the aes128_pipe connection catches a mismatch.
-  localparam int SIDE_W = 2 + 1 + 1 + 3 + NUM_ENI + ENI_W + 3*128 + USER_W;
+  localparam int SIDE_W = 2 + 1 + 1 + 3 + ENI_W + 3*128 + USER_W;
 
   // ---- keys -------------------------------------------------------------------------------
   logic [255:0] kenc_q, kenc_d;   // slot s at 128*s +: 128
@@ -204,9 +204,6 @@ module token_check #(
                           32'(n_eni) > NUM_ENI;
     core_s_side.no_key  = !kok_q[tok_slot];
     core_s_side.eni_mis = n_eni != s_tok_eni;
-    for (int e = 0; e < NUM_ENI; e++) begin
-      core_s_side.eni_oh[e] = 32'(n_eni) == e + 1;
-    end
     core_s_side.eni_ix  = ENI_W'(n_eni - 16'd1);
     core_s_side.hdr     = s_tok_data[383:256];
     core_s_side.ct      = s_tok_data[255:128];
@@ -369,7 +366,7 @@ module token_check #(
           end
         end
         for (int e = 0; e < NUM_ENI; e++) begin
-          if (verdict_oh[nic_fmt_pkg::TOKEN_VERDICT_OK] && core_m_side.eni_oh[e]) begin
+          if (verdict_oh[nic_fmt_pkg::TOKEN_VERDICT_OK] && 32'(core_m_side.eni_ix) == e) begin
             if (win_new) begin
               top_d[64*e +: 64] = h_seq;
               bm_d[WIN*e +: WIN] = new_far ? 64'd1 : (w_bm << new_dist) | 64'd1;
