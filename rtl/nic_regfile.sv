@@ -16,8 +16,9 @@
 //   write wins over a bus write in the same clock.
 // - rw with `clear_on: REG.FIELD`: a bus write that sets FIELD of REG (same block or
 //   element) from 0 to 1 resets the register.
-// Array blocks build NUM_<BLK> of the map's <BLK>_COUNT elements; the structs hold all of
-// them, the others read 0 in reg2hw and are ignored in hw2reg.
+// Array blocks build NUM_<BLK> of the map's <BLK>_COUNT elements and have no structs:
+// each leaf of the struct is a port of its own, named by its path (vnic_reg2hw.rss_key.q:
+// vnic_reg2hw_rss_key_q), NUM_<BLK> elements wide.
 // Array elements at or beyond NUM_<BLK> and unmapped addresses read 0 and ignore writes;
 // every response is OKAY; wstrb is honoured; one transaction per direction at a time,
 // AW and W taken together; read data one clock after the AR handshake.
@@ -78,24 +79,88 @@ module nic_regfile #(
   input  nic_regs_pkg::fcmd_hw2reg_t fcmd_hw2reg,
 
   // Block excq ("EXCQ"): NUM_EXCQ elements
-  output nic_regs_pkg::excq_reg2hw_t excq_reg2hw,
-  input  nic_regs_pkg::excq_hw2reg_t excq_hw2reg,
+  output logic [NUM_EXCQ*64-1:0] excq_reg2hw_ring_base_q,
+  output logic [NUM_EXCQ*64-1:0] excq_reg2hw_cq_base_q,
+  output logic [NUM_EXCQ*5-1:0] excq_reg2hw_size_log2_q,
+  output logic [NUM_EXCQ-1:0] excq_reg2hw_ctrl_q,
+  output logic [NUM_EXCQ-1:0] excq_reg2hw_ctrl_qe,
+  output logic [NUM_EXCQ*16-1:0] excq_reg2hw_prod_q,
+  output logic [NUM_EXCQ-1:0] excq_reg2hw_prod_qe,
+  output logic [NUM_EXCQ*16-1:0] excq_reg2hw_cq_cons_q,
+  output logic [NUM_EXCQ-1:0] excq_reg2hw_cq_cons_qe,
+  output logic [NUM_EXCQ-1:0] excq_reg2hw_irq_q_enable,
+  output logic [NUM_EXCQ*16-1:0] excq_reg2hw_irq_q_mod_pkts,
+  output logic [NUM_EXCQ*8-1:0] excq_reg2hw_irq_q_vector,
+  output logic [NUM_EXCQ*32-1:0] excq_reg2hw_mod_cycles_q,
+  output logic [31:0] excq_reg2hw_cq_arm_q,
+  output logic [NUM_EXCQ-1:0] excq_reg2hw_cq_arm_qe,
+  input  wire  [NUM_EXCQ*16-1:0] excq_hw2reg_cons_d,
+  input  wire  [NUM_EXCQ*16-1:0] excq_hw2reg_cq_prod_d,
 
   // Block tokn ("TOKN")
   output nic_regs_pkg::tokn_reg2hw_t tokn_reg2hw,
   input  nic_regs_pkg::tokn_hw2reg_t tokn_hw2reg,
 
   // Block vnic ("VNIC"): NUM_VNIC elements
-  output nic_regs_pkg::vnic_reg2hw_t vnic_reg2hw,
-  input  nic_regs_pkg::vnic_hw2reg_t vnic_hw2reg,
+  output logic [NUM_VNIC-1:0] vnic_reg2hw_vnic_ctrl_q_token_exc,
+  output logic [NUM_VNIC-1:0] vnic_reg2hw_vnic_ctrl_q_quota_wait,
+  output logic [NUM_VNIC-1:0] vnic_reg2hw_vnic_ctrl_q_ipv6_check,
+  output logic [NUM_VNIC-1:0] vnic_reg2hw_vnic_ctrl_q_ipv4_check,
+  output logic [NUM_VNIC-1:0] vnic_reg2hw_vnic_ctrl_q_spoof_check,
+  output logic [NUM_VNIC-1:0] vnic_reg2hw_vnic_ctrl_q_rss_enable,
+  output logic [NUM_VNIC-1:0] vnic_reg2hw_vnic_ctrl_q_enable,
+  output logic [NUM_VNIC*32-1:0] vnic_reg2hw_rxq_base_q,
+  output logic [NUM_VNIC*32-1:0] vnic_reg2hw_rxq_count_q,
+  output logic [NUM_VNIC*32-1:0] vnic_reg2hw_mac_lo_q,
+  output logic [NUM_VNIC*16-1:0] vnic_reg2hw_mac_hi_q,
+  output logic [NUM_VNIC*32-1:0] vnic_reg2hw_ipv4_q,
+  output logic [NUM_VNIC*128-1:0] vnic_reg2hw_ipv6_q,
+  output logic [NUM_VNIC*32-1:0] vnic_reg2hw_quota_bytes_q,
+  output logic [31:0] vnic_reg2hw_quota_release_q,
+  output logic [NUM_VNIC-1:0] vnic_reg2hw_quota_release_qe,
+  output logic [NUM_VNIC*32-1:0] vnic_reg2hw_quota_wait_cycles_q,
+  output logic [NUM_VNIC*320-1:0] vnic_reg2hw_rss_key_q,
+  output logic [NUM_VNIC*1024-1:0] vnic_reg2hw_rss_indir_q,
+  input  wire  [NUM_VNIC*32-1:0] vnic_hw2reg_quota_inflight_d,
 
   // Block rxq ("RXQS"): NUM_RXQ elements
-  output nic_regs_pkg::rxq_reg2hw_t rxq_reg2hw,
-  input  nic_regs_pkg::rxq_hw2reg_t rxq_hw2reg,
+  output logic [NUM_RXQ*64-1:0] rxq_reg2hw_ring_base_q,
+  output logic [NUM_RXQ*64-1:0] rxq_reg2hw_cq_base_q,
+  output logic [NUM_RXQ*5-1:0] rxq_reg2hw_size_log2_q,
+  output logic [NUM_RXQ-1:0] rxq_reg2hw_ctrl_q,
+  output logic [NUM_RXQ-1:0] rxq_reg2hw_ctrl_qe,
+  output logic [NUM_RXQ*16-1:0] rxq_reg2hw_prod_q,
+  output logic [NUM_RXQ-1:0] rxq_reg2hw_prod_qe,
+  output logic [NUM_RXQ*16-1:0] rxq_reg2hw_cq_cons_q,
+  output logic [NUM_RXQ-1:0] rxq_reg2hw_cq_cons_qe,
+  output logic [NUM_RXQ-1:0] rxq_reg2hw_irq_q_enable,
+  output logic [NUM_RXQ*16-1:0] rxq_reg2hw_irq_q_mod_pkts,
+  output logic [NUM_RXQ*8-1:0] rxq_reg2hw_irq_q_vector,
+  output logic [NUM_RXQ*32-1:0] rxq_reg2hw_mod_cycles_q,
+  output logic [31:0] rxq_reg2hw_cq_arm_q,
+  output logic [NUM_RXQ-1:0] rxq_reg2hw_cq_arm_qe,
+  input  wire  [NUM_RXQ*16-1:0] rxq_hw2reg_cons_d,
+  input  wire  [NUM_RXQ*16-1:0] rxq_hw2reg_cq_prod_d,
 
   // Block txq ("TXQS"): NUM_TXQ elements
-  output nic_regs_pkg::txq_reg2hw_t txq_reg2hw,
-  input  nic_regs_pkg::txq_hw2reg_t txq_hw2reg
+  output logic [NUM_TXQ*64-1:0] txq_reg2hw_ring_base_q,
+  output logic [NUM_TXQ*64-1:0] txq_reg2hw_cq_base_q,
+  output logic [NUM_TXQ*5-1:0] txq_reg2hw_size_log2_q,
+  output logic [NUM_TXQ*8-1:0] txq_reg2hw_ctrl_q_vport,
+  output logic [NUM_TXQ-1:0] txq_reg2hw_ctrl_q_enable,
+  output logic [NUM_TXQ-1:0] txq_reg2hw_ctrl_qe,
+  output logic [NUM_TXQ*16-1:0] txq_reg2hw_prod_q,
+  output logic [NUM_TXQ-1:0] txq_reg2hw_prod_qe,
+  output logic [NUM_TXQ*16-1:0] txq_reg2hw_cq_cons_q,
+  output logic [NUM_TXQ-1:0] txq_reg2hw_cq_cons_qe,
+  output logic [NUM_TXQ-1:0] txq_reg2hw_irq_q_enable,
+  output logic [NUM_TXQ*16-1:0] txq_reg2hw_irq_q_mod_pkts,
+  output logic [NUM_TXQ*8-1:0] txq_reg2hw_irq_q_vector,
+  output logic [NUM_TXQ*32-1:0] txq_reg2hw_mod_cycles_q,
+  output logic [31:0] txq_reg2hw_cq_arm_q,
+  output logic [NUM_TXQ-1:0] txq_reg2hw_cq_arm_qe,
+  input  wire  [NUM_TXQ*16-1:0] txq_hw2reg_cons_d,
+  input  wire  [NUM_TXQ*16-1:0] txq_hw2reg_cq_prod_d
 );
 
   initial begin
@@ -344,7 +409,7 @@ module nic_regfile #(
   // element decode keeps only the bits it needs; hardware-write bits outside a register's
   // kept bits are dropped; hw2reg elements beyond NUM_<BLK> are not built.
   logic unused_bits;
-  assign unused_bits = ^{s_axil_awprot, s_axil_arprot, s_axil_awaddr[1:0], s_axil_araddr[1:0], wr_excq_rel[15:7], rd_excq_rel[15:7], wr_vnic_rel[15:13], rd_vnic_rel[15:13], wr_rxq_rel[15:12], rd_rxq_rel[15:12], wr_txq_rel[15:12], rd_txq_rel[15:12], tcam_tcam_prio_hw_wdata, excq_hw2reg, vnic_hw2reg, rxq_hw2reg, txq_hw2reg};
+  assign unused_bits = ^{s_axil_awprot, s_axil_arprot, s_axil_awaddr[1:0], s_axil_araddr[1:0], wr_excq_rel[15:7], rd_excq_rel[15:7], wr_vnic_rel[15:13], rd_vnic_rel[15:13], wr_rxq_rel[15:12], rd_rxq_rel[15:12], wr_txq_rel[15:12], rd_txq_rel[15:12], tcam_tcam_prio_hw_wdata};
 
   always_comb begin
     wr_fire  = awready_q && s_axil_awvalid && s_axil_wvalid;
@@ -1302,535 +1367,539 @@ module nic_regfile #(
   end
 
   // Read path: the addressed word; a _LO read of a 64-bit register also gives its _HI.
+  // Decoded only in a clock that takes a read (the same multiplexer into rdata_q; a
+  // simulator does not walk the map every clock: docs/perf-rtl.md).
   always_comb begin
     rd_val = '0;
     rd_hi  = '0;
     rd_lo  = 1'b0;
-    case (rd_addr)
-      // Block nic
-      16'h0000: rd_val = nic_regs_pkg::NIC_TAG;
-      16'h0004: rd_val = nic_regs_pkg::NIC_VERSION;
-      16'h0008: rd_val = 32'h0000_0100;
-      16'h0010: rd_val = nic_caps0[31:0];  // CAPS0
-      16'h0014: rd_val = nic_caps1[31:0];  // CAPS1
-      16'h0018: rd_val = nic_caps2[31:0];  // CAPS2
-      16'h001C: rd_val = nic_control_q[31:0];  // CONTROL
-      16'h0020: begin  // CYCLES_LO
-        rd_val = nic_cycles[31:0];
-        rd_hi  = nic_cycles[63:32];
-        rd_lo  = 1'b1;
+    if (rd_fire) begin
+      case (rd_addr)
+        // Block nic
+        16'h0000: rd_val = nic_regs_pkg::NIC_TAG;
+        16'h0004: rd_val = nic_regs_pkg::NIC_VERSION;
+        16'h0008: rd_val = 32'h0000_0100;
+        16'h0010: rd_val = nic_caps0[31:0];  // CAPS0
+        16'h0014: rd_val = nic_caps1[31:0];  // CAPS1
+        16'h0018: rd_val = nic_caps2[31:0];  // CAPS2
+        16'h001C: rd_val = nic_control_q[31:0];  // CONTROL
+        16'h0020: begin  // CYCLES_LO
+          rd_val = nic_cycles[31:0];
+          rd_hi  = nic_cycles[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h0024: rd_val = nic_cycles[63:32];  // CYCLES_HI
+        16'h0028: rd_val = nic_scratch_q[31:0];  // SCRATCH
+        16'h002C: rd_val = nic_wire_max_frame_q[31:0];  // WIRE_MAX_FRAME
+        16'h0030: rd_val = nic_tx_max_frame_q[31:0];  // TX_MAX_FRAME
+        16'h0034: rd_val = nic_tunnel_ports_q[31:0];  // TUNNEL_PORTS
+        16'h0038: rd_val = nic_caps3[31:0];  // CAPS3
+        16'h003C: rd_val = nic_link_status[31:0];  // LINK_STATUS
+        16'h0040: rd_val = nic_link_changes[31:0];  // LINK_CHANGES
+        16'h0044: rd_val = nic_link_irq_q[31:0];  // LINK_IRQ
+        // Block counters
+        16'h0100: rd_val = nic_regs_pkg::COUNTERS_TAG;
+        16'h0104: rd_val = nic_regs_pkg::COUNTERS_VERSION;
+        16'h0108: rd_val = 32'h0000_0200;
+        16'h0110: begin  // RX_WIRE_FRAMES_LO
+          rd_val = counters_rx_wire_frames[31:0];
+          rd_hi  = counters_rx_wire_frames[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h0114: rd_val = counters_rx_wire_frames[63:32];  // RX_WIRE_FRAMES_HI
+        16'h0118: begin  // RX_WIRE_BYTES_LO
+          rd_val = counters_rx_wire_bytes[31:0];
+          rd_hi  = counters_rx_wire_bytes[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h011C: rd_val = counters_rx_wire_bytes[63:32];  // RX_WIRE_BYTES_HI
+        16'h0120: begin  // TX_FRAMES_LO
+          rd_val = counters_tx_frames[31:0];
+          rd_hi  = counters_tx_frames[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h0124: rd_val = counters_tx_frames[63:32];  // TX_FRAMES_HI
+        16'h0128: begin  // TX_BYTES_LO
+          rd_val = counters_tx_bytes[31:0];
+          rd_hi  = counters_tx_bytes[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h012C: rd_val = counters_tx_bytes[63:32];  // TX_BYTES_HI
+        16'h0130: begin  // OUT_WIRE_LO
+          rd_val = counters_out_wire[31:0];
+          rd_hi  = counters_out_wire[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h0134: rd_val = counters_out_wire[63:32];  // OUT_WIRE_HI
+        16'h0138: begin  // OUT_VNIC_LO
+          rd_val = counters_out_vnic[31:0];
+          rd_hi  = counters_out_vnic[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h013C: rd_val = counters_out_vnic[63:32];  // OUT_VNIC_HI
+        16'h0140: begin  // OUT_EXCEPTION_LO
+          rd_val = counters_out_exception[31:0];
+          rd_hi  = counters_out_exception[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h0144: rd_val = counters_out_exception[63:32];  // OUT_EXCEPTION_HI
+        16'h0148: begin  // LOOPBACK_LO
+          rd_val = counters_loopback[31:0];
+          rd_hi  = counters_loopback[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h014C: rd_val = counters_loopback[63:32];  // LOOPBACK_HI
+        16'h0150: begin  // MIRROR_LO
+          rd_val = counters_mirror[31:0];
+          rd_hi  = counters_mirror[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h0154: rd_val = counters_mirror[63:32];  // MIRROR_HI
+        16'h0158: begin  // MIRROR_DROP_LO
+          rd_val = counters_mirror_drop[31:0];
+          rd_hi  = counters_mirror_drop[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h015C: rd_val = counters_mirror_drop[63:32];  // MIRROR_DROP_HI
+        16'h0160: begin  // EM_HITS_LO
+          rd_val = counters_em_hits[31:0];
+          rd_hi  = counters_em_hits[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h0164: rd_val = counters_em_hits[63:32];  // EM_HITS_HI
+        16'h0168: begin  // TCAM_HITS_LO
+          rd_val = counters_tcam_hits[31:0];
+          rd_hi  = counters_tcam_hits[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h016C: rd_val = counters_tcam_hits[63:32];  // TCAM_HITS_HI
+        16'h0170: begin  // MISSES_LO
+          rd_val = counters_misses[31:0];
+          rd_hi  = counters_misses[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h0174: rd_val = counters_misses[63:32];  // MISSES_HI
+        16'h0178: begin  // DROP_PARSE_ERROR_LO
+          rd_val = counters_drop_parse_error[31:0];
+          rd_hi  = counters_drop_parse_error[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h017C: rd_val = counters_drop_parse_error[63:32];  // DROP_PARSE_ERROR_HI
+        16'h0180: begin  // DROP_FLOW_LO
+          rd_val = counters_drop_flow[31:0];
+          rd_hi  = counters_drop_flow[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h0184: rd_val = counters_drop_flow[63:32];  // DROP_FLOW_HI
+        16'h0188: begin  // DROP_METER_LO
+          rd_val = counters_drop_meter[31:0];
+          rd_hi  = counters_drop_meter[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h018C: rd_val = counters_drop_meter[63:32];  // DROP_METER_HI
+        16'h0190: begin  // DROP_BAD_ACTION_LO
+          rd_val = counters_drop_bad_action[31:0];
+          rd_hi  = counters_drop_bad_action[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h0194: rd_val = counters_drop_bad_action[63:32];  // DROP_BAD_ACTION_HI
+        16'h0198: begin  // DROP_MTU_LO
+          rd_val = counters_drop_mtu[31:0];
+          rd_hi  = counters_drop_mtu[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h019C: rd_val = counters_drop_mtu[63:32];  // DROP_MTU_HI
+        16'h01A0: begin  // DROP_RX_NO_DESC_LO
+          rd_val = counters_drop_rx_no_desc[31:0];
+          rd_hi  = counters_drop_rx_no_desc[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h01A4: rd_val = counters_drop_rx_no_desc[63:32];  // DROP_RX_NO_DESC_HI
+        16'h01A8: begin  // DROP_RX_TOO_LONG_LO
+          rd_val = counters_drop_rx_too_long[31:0];
+          rd_hi  = counters_drop_rx_too_long[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h01AC: rd_val = counters_drop_rx_too_long[63:32];  // DROP_RX_TOO_LONG_HI
+        16'h01B0: begin  // DROP_RX_CQ_FULL_LO
+          rd_val = counters_drop_rx_cq_full[31:0];
+          rd_hi  = counters_drop_rx_cq_full[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h01B4: rd_val = counters_drop_rx_cq_full[63:32];  // DROP_RX_CQ_FULL_HI
+        16'h01B8: begin  // DROP_QUOTA_LO
+          rd_val = counters_drop_quota[31:0];
+          rd_hi  = counters_drop_quota[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h01BC: rd_val = counters_drop_quota[63:32];  // DROP_QUOTA_HI
+        16'h01C0: begin  // DROP_EXC_FULL_LO
+          rd_val = counters_drop_exc_full[31:0];
+          rd_hi  = counters_drop_exc_full[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h01C4: rd_val = counters_drop_exc_full[63:32];  // DROP_EXC_FULL_HI
+        16'h01C8: begin  // DROP_SPOOF_LO
+          rd_val = counters_drop_spoof[31:0];
+          rd_hi  = counters_drop_spoof[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h01CC: rd_val = counters_drop_spoof[63:32];  // DROP_SPOOF_HI
+        16'h01D0: begin  // TX_BAD_DESC_LO
+          rd_val = counters_tx_bad_desc[31:0];
+          rd_hi  = counters_tx_bad_desc[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h01D4: rd_val = counters_tx_bad_desc[63:32];  // TX_BAD_DESC_HI
+        16'h01D8: begin  // OUT_WIRE_BYTES_LO
+          rd_val = counters_out_wire_bytes[31:0];
+          rd_hi  = counters_out_wire_bytes[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h01DC: rd_val = counters_out_wire_bytes[63:32];  // OUT_WIRE_BYTES_HI
+        16'h01E0: begin  // DROP_TOKEN_LO
+          rd_val = counters_drop_token[31:0];
+          rd_hi  = counters_drop_token[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h01E4: rd_val = counters_drop_token[63:32];  // DROP_TOKEN_HI
+        // Block flow
+        16'h0200: rd_val = nic_regs_pkg::FLOW_TAG;
+        16'h0204: rd_val = nic_regs_pkg::FLOW_VERSION;
+        16'h0208: rd_val = 32'h0000_0300;
+        16'h0214: rd_val = flow_ft_status[31:0];  // FT_STATUS
+        16'h0218: rd_val = flow_ft_handle_q[31:0];  // FT_HANDLE
+        16'h021C: rd_val = flow_ft_count[31:0];  // FT_COUNT
+        16'h0220: begin  // FT_PKTS_LO
+          rd_val = flow_ft_pkts[31:0];
+          rd_hi  = flow_ft_pkts[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h0224: rd_val = flow_ft_pkts[63:32];  // FT_PKTS_HI
+        16'h0228: begin  // FT_BYTES_LO
+          rd_val = flow_ft_bytes[31:0];
+          rd_hi  = flow_ft_bytes[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h022C: rd_val = flow_ft_bytes[63:32];  // FT_BYTES_HI
+        16'h0230: rd_val = flow_ft_last_seen[31:0];  // FT_LAST_SEEN
+        16'h0240: rd_val = flow_ft_key_q[31:0];  // FT_KEY[0]
+        16'h0244: rd_val = flow_ft_key_q[63:32];  // FT_KEY[1]
+        16'h0248: rd_val = flow_ft_key_q[95:64];  // FT_KEY[2]
+        16'h024C: rd_val = flow_ft_key_q[127:96];  // FT_KEY[3]
+        16'h0250: rd_val = flow_ft_key_q[159:128];  // FT_KEY[4]
+        16'h0254: rd_val = flow_ft_key_q[191:160];  // FT_KEY[5]
+        16'h0258: rd_val = flow_ft_key_q[223:192];  // FT_KEY[6]
+        16'h025C: rd_val = flow_ft_key_q[255:224];  // FT_KEY[7]
+        16'h0260: rd_val = flow_ft_key_q[287:256];  // FT_KEY[8]
+        16'h0264: rd_val = flow_ft_key_q[319:288];  // FT_KEY[9]
+        16'h0268: rd_val = flow_ft_key_q[351:320];  // FT_KEY[10]
+        16'h0280: rd_val = flow_ft_action_q[31:0];  // FT_ACTION[0]
+        16'h0284: rd_val = flow_ft_action_q[63:32];  // FT_ACTION[1]
+        16'h0288: rd_val = flow_ft_action_q[95:64];  // FT_ACTION[2]
+        16'h028C: rd_val = flow_ft_action_q[127:96];  // FT_ACTION[3]
+        16'h0290: rd_val = flow_ft_action_q[159:128];  // FT_ACTION[4]
+        16'h0294: rd_val = flow_ft_action_q[191:160];  // FT_ACTION[5]
+        16'h0298: rd_val = flow_ft_action_q[223:192];  // FT_ACTION[6]
+        16'h029C: rd_val = flow_ft_action_q[255:224];  // FT_ACTION[7]
+        16'h02A0: rd_val = flow_ft_action_q[287:256];  // FT_ACTION[8]
+        16'h02A4: rd_val = flow_ft_action_q[319:288];  // FT_ACTION[9]
+        16'h02A8: rd_val = flow_ft_action_q[351:320];  // FT_ACTION[10]
+        16'h02AC: rd_val = flow_ft_action_q[383:352];  // FT_ACTION[11]
+        16'h02B0: rd_val = flow_ft_action_q[415:384];  // FT_ACTION[12]
+        16'h02B4: rd_val = flow_ft_action_q[447:416];  // FT_ACTION[13]
+        16'h02B8: rd_val = flow_ft_action_q[479:448];  // FT_ACTION[14]
+        16'h02BC: rd_val = flow_ft_action_q[511:480];  // FT_ACTION[15]
+        // Block tcam
+        16'h0300: rd_val = nic_regs_pkg::TCAM_TAG;
+        16'h0304: rd_val = nic_regs_pkg::TCAM_VERSION;
+        16'h0308: rd_val = 32'h0000_0400;
+        16'h0314: rd_val = tcam_tcam_status[31:0];  // TCAM_STATUS
+        16'h0318: rd_val = tcam_tcam_index_q[31:0];  // TCAM_INDEX
+        16'h031C: rd_val = tcam_tcam_prio_q[31:0];  // TCAM_PRIO
+        16'h0320: begin  // TCAM_PKTS_LO
+          rd_val = tcam_tcam_pkts[31:0];
+          rd_hi  = tcam_tcam_pkts[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h0324: rd_val = tcam_tcam_pkts[63:32];  // TCAM_PKTS_HI
+        16'h0328: begin  // TCAM_BYTES_LO
+          rd_val = tcam_tcam_bytes[31:0];
+          rd_hi  = tcam_tcam_bytes[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h032C: rd_val = tcam_tcam_bytes[63:32];  // TCAM_BYTES_HI
+        16'h0340: rd_val = tcam_tcam_value_q[31:0];  // TCAM_VALUE[0]
+        16'h0344: rd_val = tcam_tcam_value_q[63:32];  // TCAM_VALUE[1]
+        16'h0348: rd_val = tcam_tcam_value_q[95:64];  // TCAM_VALUE[2]
+        16'h034C: rd_val = tcam_tcam_value_q[127:96];  // TCAM_VALUE[3]
+        16'h0350: rd_val = tcam_tcam_value_q[159:128];  // TCAM_VALUE[4]
+        16'h0354: rd_val = tcam_tcam_value_q[191:160];  // TCAM_VALUE[5]
+        16'h0358: rd_val = tcam_tcam_value_q[223:192];  // TCAM_VALUE[6]
+        16'h035C: rd_val = tcam_tcam_value_q[255:224];  // TCAM_VALUE[7]
+        16'h0360: rd_val = tcam_tcam_value_q[287:256];  // TCAM_VALUE[8]
+        16'h0364: rd_val = tcam_tcam_value_q[319:288];  // TCAM_VALUE[9]
+        16'h0368: rd_val = tcam_tcam_value_q[351:320];  // TCAM_VALUE[10]
+        16'h036C: rd_val = tcam_tcam_value_q[383:352];  // TCAM_VALUE[11]
+        16'h0370: rd_val = tcam_tcam_value_q[415:384];  // TCAM_VALUE[12]
+        16'h0374: rd_val = tcam_tcam_value_q[447:416];  // TCAM_VALUE[13]
+        16'h0380: rd_val = tcam_tcam_mask_q[31:0];  // TCAM_MASK[0]
+        16'h0384: rd_val = tcam_tcam_mask_q[63:32];  // TCAM_MASK[1]
+        16'h0388: rd_val = tcam_tcam_mask_q[95:64];  // TCAM_MASK[2]
+        16'h038C: rd_val = tcam_tcam_mask_q[127:96];  // TCAM_MASK[3]
+        16'h0390: rd_val = tcam_tcam_mask_q[159:128];  // TCAM_MASK[4]
+        16'h0394: rd_val = tcam_tcam_mask_q[191:160];  // TCAM_MASK[5]
+        16'h0398: rd_val = tcam_tcam_mask_q[223:192];  // TCAM_MASK[6]
+        16'h039C: rd_val = tcam_tcam_mask_q[255:224];  // TCAM_MASK[7]
+        16'h03A0: rd_val = tcam_tcam_mask_q[287:256];  // TCAM_MASK[8]
+        16'h03A4: rd_val = tcam_tcam_mask_q[319:288];  // TCAM_MASK[9]
+        16'h03A8: rd_val = tcam_tcam_mask_q[351:320];  // TCAM_MASK[10]
+        16'h03AC: rd_val = tcam_tcam_mask_q[383:352];  // TCAM_MASK[11]
+        16'h03B0: rd_val = tcam_tcam_mask_q[415:384];  // TCAM_MASK[12]
+        16'h03B4: rd_val = tcam_tcam_mask_q[447:416];  // TCAM_MASK[13]
+        16'h03C0: rd_val = tcam_tcam_action_q[31:0];  // TCAM_ACTION[0]
+        16'h03C4: rd_val = tcam_tcam_action_q[63:32];  // TCAM_ACTION[1]
+        16'h03C8: rd_val = tcam_tcam_action_q[95:64];  // TCAM_ACTION[2]
+        16'h03CC: rd_val = tcam_tcam_action_q[127:96];  // TCAM_ACTION[3]
+        16'h03D0: rd_val = tcam_tcam_action_q[159:128];  // TCAM_ACTION[4]
+        16'h03D4: rd_val = tcam_tcam_action_q[191:160];  // TCAM_ACTION[5]
+        16'h03D8: rd_val = tcam_tcam_action_q[223:192];  // TCAM_ACTION[6]
+        16'h03DC: rd_val = tcam_tcam_action_q[255:224];  // TCAM_ACTION[7]
+        16'h03E0: rd_val = tcam_tcam_action_q[287:256];  // TCAM_ACTION[8]
+        16'h03E4: rd_val = tcam_tcam_action_q[319:288];  // TCAM_ACTION[9]
+        16'h03E8: rd_val = tcam_tcam_action_q[351:320];  // TCAM_ACTION[10]
+        16'h03EC: rd_val = tcam_tcam_action_q[383:352];  // TCAM_ACTION[11]
+        16'h03F0: rd_val = tcam_tcam_action_q[415:384];  // TCAM_ACTION[12]
+        16'h03F4: rd_val = tcam_tcam_action_q[447:416];  // TCAM_ACTION[13]
+        16'h03F8: rd_val = tcam_tcam_action_q[479:448];  // TCAM_ACTION[14]
+        16'h03FC: rd_val = tcam_tcam_action_q[511:480];  // TCAM_ACTION[15]
+        // Block actions
+        16'h0400: rd_val = nic_regs_pkg::ACTIONS_TAG;
+        16'h0404: rd_val = nic_regs_pkg::ACTIONS_VERSION;
+        16'h0408: rd_val = 32'h0000_0500;
+        16'h0414: rd_val = actions_encap_index_q[31:0];  // ENCAP_INDEX
+        16'h041C: rd_val = actions_meter_index_q[31:0];  // METER_INDEX
+        16'h0420: rd_val = actions_meter_rate_q[31:0];  // METER_RATE
+        16'h0424: rd_val = actions_meter_burst_q[31:0];  // METER_BURST
+        16'h0428: rd_val = actions_meter_tokens[31:0];  // METER_TOKENS
+        16'h042C: rd_val = actions_act_status[31:0];  // ACT_STATUS
+        16'h0440: rd_val = actions_encap_data_q[31:0];  // ENCAP_DATA[0]
+        16'h0444: rd_val = actions_encap_data_q[63:32];  // ENCAP_DATA[1]
+        16'h0448: rd_val = actions_encap_data_q[95:64];  // ENCAP_DATA[2]
+        16'h044C: rd_val = actions_encap_data_q[127:96];  // ENCAP_DATA[3]
+        16'h0450: rd_val = actions_encap_data_q[159:128];  // ENCAP_DATA[4]
+        16'h0454: rd_val = actions_encap_data_q[191:160];  // ENCAP_DATA[5]
+        16'h0458: rd_val = actions_encap_data_q[223:192];  // ENCAP_DATA[6]
+        16'h045C: rd_val = actions_encap_data_q[255:224];  // ENCAP_DATA[7]
+        16'h0460: rd_val = actions_encap_data_q[287:256];  // ENCAP_DATA[8]
+        16'h0464: rd_val = actions_encap_data_q[319:288];  // ENCAP_DATA[9]
+        16'h0468: rd_val = actions_encap_data_q[351:320];  // ENCAP_DATA[10]
+        16'h046C: rd_val = actions_encap_data_q[383:352];  // ENCAP_DATA[11]
+        16'h0470: rd_val = actions_encap_data_q[415:384];  // ENCAP_DATA[12]
+        16'h0474: rd_val = actions_encap_data_q[447:416];  // ENCAP_DATA[13]
+        16'h0478: rd_val = actions_encap_data_q[479:448];  // ENCAP_DATA[14]
+        16'h047C: rd_val = actions_encap_data_q[511:480];  // ENCAP_DATA[15]
+        // Block fcmd
+        16'h0500: rd_val = nic_regs_pkg::FCMD_TAG;
+        16'h0504: rd_val = nic_regs_pkg::FCMD_VERSION;
+        16'h0508: rd_val = 32'h0000_0600;
+        16'h0510: begin  // FCMD_BASE_LO
+          rd_val = fcmd_fcmd_base_q[31:0];
+          rd_hi  = fcmd_fcmd_base_q[63:32];
+          rd_lo  = 1'b1;
+        end
+        16'h0514: rd_val = fcmd_fcmd_base_q[63:32];  // FCMD_BASE_HI
+        16'h0518: rd_val = fcmd_fcmd_size_log2_q[31:0];  // FCMD_SIZE_LOG2
+        16'h051C: rd_val = fcmd_fcmd_ctrl_q[31:0];  // FCMD_CTRL
+        16'h0520: rd_val = fcmd_fcmd_prod_q[31:0];  // FCMD_PROD
+        16'h0524: rd_val = fcmd_fcmd_cons[31:0];  // FCMD_CONS
+        16'h0528: rd_val = fcmd_fcmd_irq_q[31:0];  // FCMD_IRQ
+        // Block excq
+        16'h0600: rd_val = nic_regs_pkg::EXCQ_TAG;
+        16'h0604: rd_val = nic_regs_pkg::EXCQ_VERSION;
+        16'h0608: rd_val = 32'h0000_0700;
+        // Block tokn
+        16'h0700: rd_val = nic_regs_pkg::TOKN_TAG;
+        16'h0704: rd_val = nic_regs_pkg::TOKN_VERSION;
+        16'h0708: rd_val = 32'h0000_1000;
+        16'h0710: rd_val = tokn_control_q[31:0];  // CONTROL
+        16'h0744: rd_val = tokn_key_status[31:0];  // KEY_STATUS
+        16'h0750: rd_val = tokn_verdicts[31:0];  // VERDICTS[0]
+        16'h0754: rd_val = tokn_verdicts[63:32];  // VERDICTS[1]
+        16'h0758: rd_val = tokn_verdicts[95:64];  // VERDICTS[2]
+        16'h075C: rd_val = tokn_verdicts[127:96];  // VERDICTS[3]
+        16'h0760: rd_val = tokn_verdicts[159:128];  // VERDICTS[4]
+        16'h0764: rd_val = tokn_verdicts[191:160];  // VERDICTS[5]
+        // Block vnic
+        16'h1000: rd_val = nic_regs_pkg::VNIC_TAG;
+        16'h1004: rd_val = nic_regs_pkg::VNIC_VERSION;
+        16'h1008: rd_val = 32'h0000_4000;
+        // Block rxq
+        16'h4000: rd_val = nic_regs_pkg::RXQ_TAG;
+        16'h4004: rd_val = nic_regs_pkg::RXQ_VERSION;
+        16'h4008: rd_val = 32'h0000_6000;
+        // Block txq
+        16'h6000: rd_val = nic_regs_pkg::TXQ_TAG;
+        16'h6004: rd_val = nic_regs_pkg::TXQ_VERSION;
+        16'h6008: rd_val = 32'h0000_0000;
+        default: ;
+      endcase
+      // Block excq: elements below NUM_EXCQ
+      for (int e = 0; e < NUM_EXCQ; e++) begin
+        if (rd_excq_hit && rd_excq_idx == 1'(e)) begin
+          case (rd_excq_off)
+            6'h0: begin  // RING_BASE_LO
+              rd_val = excq_ring_base_q[e*64 +: 32];
+              rd_hi  = excq_ring_base_q[e*64 + 32 +: 32];
+            end
+            6'h4: rd_val = excq_ring_base_q[e*64 + 32 +: 32];  // RING_BASE_HI
+            6'h8: begin  // CQ_BASE_LO
+              rd_val = excq_cq_base_q[e*64 +: 32];
+              rd_hi  = excq_cq_base_q[e*64 + 32 +: 32];
+            end
+            6'hC: rd_val = excq_cq_base_q[e*64 + 32 +: 32];  // CQ_BASE_HI
+            6'h10: rd_val = excq_size_log2_q[e*32 + 0 +: 32];  // SIZE_LOG2
+            6'h14: rd_val = excq_ctrl_q[e*32 + 0 +: 32];  // CTRL
+            6'h18: rd_val = excq_prod_q[e*32 + 0 +: 32];  // PROD
+            6'h1C: rd_val = excq_cons[e*32 + 0 +: 32];  // CONS
+            6'h20: rd_val = excq_cq_prod[e*32 + 0 +: 32];  // CQ_PROD
+            6'h24: rd_val = excq_cq_cons_q[e*32 + 0 +: 32];  // CQ_CONS
+            6'h28: rd_val = excq_irq_q[e*32 + 0 +: 32];  // IRQ
+            6'h2C: rd_val = excq_mod_cycles_q[e*32 + 0 +: 32];  // MOD_CYCLES
+            default: ;
+          endcase
+        end
       end
-      16'h0024: rd_val = nic_cycles[63:32];  // CYCLES_HI
-      16'h0028: rd_val = nic_scratch_q[31:0];  // SCRATCH
-      16'h002C: rd_val = nic_wire_max_frame_q[31:0];  // WIRE_MAX_FRAME
-      16'h0030: rd_val = nic_tx_max_frame_q[31:0];  // TX_MAX_FRAME
-      16'h0034: rd_val = nic_tunnel_ports_q[31:0];  // TUNNEL_PORTS
-      16'h0038: rd_val = nic_caps3[31:0];  // CAPS3
-      16'h003C: rd_val = nic_link_status[31:0];  // LINK_STATUS
-      16'h0040: rd_val = nic_link_changes[31:0];  // LINK_CHANGES
-      16'h0044: rd_val = nic_link_irq_q[31:0];  // LINK_IRQ
-      // Block counters
-      16'h0100: rd_val = nic_regs_pkg::COUNTERS_TAG;
-      16'h0104: rd_val = nic_regs_pkg::COUNTERS_VERSION;
-      16'h0108: rd_val = 32'h0000_0200;
-      16'h0110: begin  // RX_WIRE_FRAMES_LO
-        rd_val = counters_rx_wire_frames[31:0];
-        rd_hi  = counters_rx_wire_frames[63:32];
-        rd_lo  = 1'b1;
+      // Any element of the map (even at or beyond NUM_EXCQ: it latches 0), as the model.
+      if (rd_excq_hit && (rd_excq_off == 6'h0 || rd_excq_off == 6'h8)) begin
+        rd_lo = 1'b1;
       end
-      16'h0114: rd_val = counters_rx_wire_frames[63:32];  // RX_WIRE_FRAMES_HI
-      16'h0118: begin  // RX_WIRE_BYTES_LO
-        rd_val = counters_rx_wire_bytes[31:0];
-        rd_hi  = counters_rx_wire_bytes[63:32];
-        rd_lo  = 1'b1;
+      // Block vnic: elements below NUM_VNIC
+      for (int e = 0; e < NUM_VNIC; e++) begin
+        if (rd_vnic_hit && rd_vnic_idx == 5'(e)) begin
+          case (rd_vnic_off)
+            8'h0: rd_val = vnic_vnic_ctrl_q[e*32 + 0 +: 32];  // VNIC_CTRL
+            8'h4: rd_val = vnic_rxq_base_q[e*32 + 0 +: 32];  // RXQ_BASE
+            8'h8: rd_val = vnic_rxq_count_q[e*32 + 0 +: 32];  // RXQ_COUNT
+            8'hC: rd_val = vnic_mac_lo_q[e*32 + 0 +: 32];  // MAC_LO
+            8'h10: rd_val = vnic_mac_hi_q[e*32 + 0 +: 32];  // MAC_HI
+            8'h14: rd_val = vnic_ipv4_q[e*32 + 0 +: 32];  // IPV4
+            8'h18: rd_val = vnic_ipv6_q[e*128 + 0 +: 32];  // IPV6[0]
+            8'h1C: rd_val = vnic_ipv6_q[e*128 + 32 +: 32];  // IPV6[1]
+            8'h20: rd_val = vnic_ipv6_q[e*128 + 64 +: 32];  // IPV6[2]
+            8'h24: rd_val = vnic_ipv6_q[e*128 + 96 +: 32];  // IPV6[3]
+            8'h28: rd_val = vnic_quota_bytes_q[e*32 + 0 +: 32];  // QUOTA_BYTES
+            8'h2C: rd_val = vnic_quota_inflight[e*32 + 0 +: 32];  // QUOTA_INFLIGHT
+            8'h34: rd_val = vnic_quota_wait_cycles_q[e*32 + 0 +: 32];  // QUOTA_WAIT_CYCLES
+            8'h40: rd_val = vnic_rss_key_q[e*320 + 0 +: 32];  // RSS_KEY[0]
+            8'h44: rd_val = vnic_rss_key_q[e*320 + 32 +: 32];  // RSS_KEY[1]
+            8'h48: rd_val = vnic_rss_key_q[e*320 + 64 +: 32];  // RSS_KEY[2]
+            8'h4C: rd_val = vnic_rss_key_q[e*320 + 96 +: 32];  // RSS_KEY[3]
+            8'h50: rd_val = vnic_rss_key_q[e*320 + 128 +: 32];  // RSS_KEY[4]
+            8'h54: rd_val = vnic_rss_key_q[e*320 + 160 +: 32];  // RSS_KEY[5]
+            8'h58: rd_val = vnic_rss_key_q[e*320 + 192 +: 32];  // RSS_KEY[6]
+            8'h5C: rd_val = vnic_rss_key_q[e*320 + 224 +: 32];  // RSS_KEY[7]
+            8'h60: rd_val = vnic_rss_key_q[e*320 + 256 +: 32];  // RSS_KEY[8]
+            8'h64: rd_val = vnic_rss_key_q[e*320 + 288 +: 32];  // RSS_KEY[9]
+            8'h80: rd_val = vnic_rss_indir_q[e*1024 + 0 +: 32];  // RSS_INDIR[0]
+            8'h84: rd_val = vnic_rss_indir_q[e*1024 + 32 +: 32];  // RSS_INDIR[1]
+            8'h88: rd_val = vnic_rss_indir_q[e*1024 + 64 +: 32];  // RSS_INDIR[2]
+            8'h8C: rd_val = vnic_rss_indir_q[e*1024 + 96 +: 32];  // RSS_INDIR[3]
+            8'h90: rd_val = vnic_rss_indir_q[e*1024 + 128 +: 32];  // RSS_INDIR[4]
+            8'h94: rd_val = vnic_rss_indir_q[e*1024 + 160 +: 32];  // RSS_INDIR[5]
+            8'h98: rd_val = vnic_rss_indir_q[e*1024 + 192 +: 32];  // RSS_INDIR[6]
+            8'h9C: rd_val = vnic_rss_indir_q[e*1024 + 224 +: 32];  // RSS_INDIR[7]
+            8'hA0: rd_val = vnic_rss_indir_q[e*1024 + 256 +: 32];  // RSS_INDIR[8]
+            8'hA4: rd_val = vnic_rss_indir_q[e*1024 + 288 +: 32];  // RSS_INDIR[9]
+            8'hA8: rd_val = vnic_rss_indir_q[e*1024 + 320 +: 32];  // RSS_INDIR[10]
+            8'hAC: rd_val = vnic_rss_indir_q[e*1024 + 352 +: 32];  // RSS_INDIR[11]
+            8'hB0: rd_val = vnic_rss_indir_q[e*1024 + 384 +: 32];  // RSS_INDIR[12]
+            8'hB4: rd_val = vnic_rss_indir_q[e*1024 + 416 +: 32];  // RSS_INDIR[13]
+            8'hB8: rd_val = vnic_rss_indir_q[e*1024 + 448 +: 32];  // RSS_INDIR[14]
+            8'hBC: rd_val = vnic_rss_indir_q[e*1024 + 480 +: 32];  // RSS_INDIR[15]
+            8'hC0: rd_val = vnic_rss_indir_q[e*1024 + 512 +: 32];  // RSS_INDIR[16]
+            8'hC4: rd_val = vnic_rss_indir_q[e*1024 + 544 +: 32];  // RSS_INDIR[17]
+            8'hC8: rd_val = vnic_rss_indir_q[e*1024 + 576 +: 32];  // RSS_INDIR[18]
+            8'hCC: rd_val = vnic_rss_indir_q[e*1024 + 608 +: 32];  // RSS_INDIR[19]
+            8'hD0: rd_val = vnic_rss_indir_q[e*1024 + 640 +: 32];  // RSS_INDIR[20]
+            8'hD4: rd_val = vnic_rss_indir_q[e*1024 + 672 +: 32];  // RSS_INDIR[21]
+            8'hD8: rd_val = vnic_rss_indir_q[e*1024 + 704 +: 32];  // RSS_INDIR[22]
+            8'hDC: rd_val = vnic_rss_indir_q[e*1024 + 736 +: 32];  // RSS_INDIR[23]
+            8'hE0: rd_val = vnic_rss_indir_q[e*1024 + 768 +: 32];  // RSS_INDIR[24]
+            8'hE4: rd_val = vnic_rss_indir_q[e*1024 + 800 +: 32];  // RSS_INDIR[25]
+            8'hE8: rd_val = vnic_rss_indir_q[e*1024 + 832 +: 32];  // RSS_INDIR[26]
+            8'hEC: rd_val = vnic_rss_indir_q[e*1024 + 864 +: 32];  // RSS_INDIR[27]
+            8'hF0: rd_val = vnic_rss_indir_q[e*1024 + 896 +: 32];  // RSS_INDIR[28]
+            8'hF4: rd_val = vnic_rss_indir_q[e*1024 + 928 +: 32];  // RSS_INDIR[29]
+            8'hF8: rd_val = vnic_rss_indir_q[e*1024 + 960 +: 32];  // RSS_INDIR[30]
+            8'hFC: rd_val = vnic_rss_indir_q[e*1024 + 992 +: 32];  // RSS_INDIR[31]
+            default: ;
+          endcase
+        end
       end
-      16'h011C: rd_val = counters_rx_wire_bytes[63:32];  // RX_WIRE_BYTES_HI
-      16'h0120: begin  // TX_FRAMES_LO
-        rd_val = counters_tx_frames[31:0];
-        rd_hi  = counters_tx_frames[63:32];
-        rd_lo  = 1'b1;
+      // Block rxq: elements below NUM_RXQ
+      for (int e = 0; e < NUM_RXQ; e++) begin
+        if (rd_rxq_hit && rd_rxq_idx == 6'(e)) begin
+          case (rd_rxq_off)
+            6'h0: begin  // RING_BASE_LO
+              rd_val = rxq_ring_base_q[e*64 +: 32];
+              rd_hi  = rxq_ring_base_q[e*64 + 32 +: 32];
+            end
+            6'h4: rd_val = rxq_ring_base_q[e*64 + 32 +: 32];  // RING_BASE_HI
+            6'h8: begin  // CQ_BASE_LO
+              rd_val = rxq_cq_base_q[e*64 +: 32];
+              rd_hi  = rxq_cq_base_q[e*64 + 32 +: 32];
+            end
+            6'hC: rd_val = rxq_cq_base_q[e*64 + 32 +: 32];  // CQ_BASE_HI
+            6'h10: rd_val = rxq_size_log2_q[e*32 + 0 +: 32];  // SIZE_LOG2
+            6'h14: rd_val = rxq_ctrl_q[e*32 + 0 +: 32];  // CTRL
+            6'h18: rd_val = rxq_prod_q[e*32 + 0 +: 32];  // PROD
+            6'h1C: rd_val = rxq_cons[e*32 + 0 +: 32];  // CONS
+            6'h20: rd_val = rxq_cq_prod[e*32 + 0 +: 32];  // CQ_PROD
+            6'h24: rd_val = rxq_cq_cons_q[e*32 + 0 +: 32];  // CQ_CONS
+            6'h28: rd_val = rxq_irq_q[e*32 + 0 +: 32];  // IRQ
+            6'h2C: rd_val = rxq_mod_cycles_q[e*32 + 0 +: 32];  // MOD_CYCLES
+            default: ;
+          endcase
+        end
       end
-      16'h0124: rd_val = counters_tx_frames[63:32];  // TX_FRAMES_HI
-      16'h0128: begin  // TX_BYTES_LO
-        rd_val = counters_tx_bytes[31:0];
-        rd_hi  = counters_tx_bytes[63:32];
-        rd_lo  = 1'b1;
+      // Any element of the map (even at or beyond NUM_RXQ: it latches 0), as the model.
+      if (rd_rxq_hit && (rd_rxq_off == 6'h0 || rd_rxq_off == 6'h8)) begin
+        rd_lo = 1'b1;
       end
-      16'h012C: rd_val = counters_tx_bytes[63:32];  // TX_BYTES_HI
-      16'h0130: begin  // OUT_WIRE_LO
-        rd_val = counters_out_wire[31:0];
-        rd_hi  = counters_out_wire[63:32];
-        rd_lo  = 1'b1;
+      // Block txq: elements below NUM_TXQ
+      for (int e = 0; e < NUM_TXQ; e++) begin
+        if (rd_txq_hit && rd_txq_idx == 6'(e)) begin
+          case (rd_txq_off)
+            6'h0: begin  // RING_BASE_LO
+              rd_val = txq_ring_base_q[e*64 +: 32];
+              rd_hi  = txq_ring_base_q[e*64 + 32 +: 32];
+            end
+            6'h4: rd_val = txq_ring_base_q[e*64 + 32 +: 32];  // RING_BASE_HI
+            6'h8: begin  // CQ_BASE_LO
+              rd_val = txq_cq_base_q[e*64 +: 32];
+              rd_hi  = txq_cq_base_q[e*64 + 32 +: 32];
+            end
+            6'hC: rd_val = txq_cq_base_q[e*64 + 32 +: 32];  // CQ_BASE_HI
+            6'h10: rd_val = txq_size_log2_q[e*32 + 0 +: 32];  // SIZE_LOG2
+            6'h14: rd_val = txq_ctrl_q[e*32 + 0 +: 32];  // CTRL
+            6'h18: rd_val = txq_prod_q[e*32 + 0 +: 32];  // PROD
+            6'h1C: rd_val = txq_cons[e*32 + 0 +: 32];  // CONS
+            6'h20: rd_val = txq_cq_prod[e*32 + 0 +: 32];  // CQ_PROD
+            6'h24: rd_val = txq_cq_cons_q[e*32 + 0 +: 32];  // CQ_CONS
+            6'h28: rd_val = txq_irq_q[e*32 + 0 +: 32];  // IRQ
+            6'h2C: rd_val = txq_mod_cycles_q[e*32 + 0 +: 32];  // MOD_CYCLES
+            default: ;
+          endcase
+        end
       end
-      16'h0134: rd_val = counters_out_wire[63:32];  // OUT_WIRE_HI
-      16'h0138: begin  // OUT_VNIC_LO
-        rd_val = counters_out_vnic[31:0];
-        rd_hi  = counters_out_vnic[63:32];
-        rd_lo  = 1'b1;
+      // Any element of the map (even at or beyond NUM_TXQ: it latches 0), as the model.
+      if (rd_txq_hit && (rd_txq_off == 6'h0 || rd_txq_off == 6'h8)) begin
+        rd_lo = 1'b1;
       end
-      16'h013C: rd_val = counters_out_vnic[63:32];  // OUT_VNIC_HI
-      16'h0140: begin  // OUT_EXCEPTION_LO
-        rd_val = counters_out_exception[31:0];
-        rd_hi  = counters_out_exception[63:32];
-        rd_lo  = 1'b1;
+      if (latch_valid_q && rd_addr == latch_addr_q) begin
+        rd_val = latch_q;
       end
-      16'h0144: rd_val = counters_out_exception[63:32];  // OUT_EXCEPTION_HI
-      16'h0148: begin  // LOOPBACK_LO
-        rd_val = counters_loopback[31:0];
-        rd_hi  = counters_loopback[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h014C: rd_val = counters_loopback[63:32];  // LOOPBACK_HI
-      16'h0150: begin  // MIRROR_LO
-        rd_val = counters_mirror[31:0];
-        rd_hi  = counters_mirror[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h0154: rd_val = counters_mirror[63:32];  // MIRROR_HI
-      16'h0158: begin  // MIRROR_DROP_LO
-        rd_val = counters_mirror_drop[31:0];
-        rd_hi  = counters_mirror_drop[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h015C: rd_val = counters_mirror_drop[63:32];  // MIRROR_DROP_HI
-      16'h0160: begin  // EM_HITS_LO
-        rd_val = counters_em_hits[31:0];
-        rd_hi  = counters_em_hits[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h0164: rd_val = counters_em_hits[63:32];  // EM_HITS_HI
-      16'h0168: begin  // TCAM_HITS_LO
-        rd_val = counters_tcam_hits[31:0];
-        rd_hi  = counters_tcam_hits[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h016C: rd_val = counters_tcam_hits[63:32];  // TCAM_HITS_HI
-      16'h0170: begin  // MISSES_LO
-        rd_val = counters_misses[31:0];
-        rd_hi  = counters_misses[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h0174: rd_val = counters_misses[63:32];  // MISSES_HI
-      16'h0178: begin  // DROP_PARSE_ERROR_LO
-        rd_val = counters_drop_parse_error[31:0];
-        rd_hi  = counters_drop_parse_error[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h017C: rd_val = counters_drop_parse_error[63:32];  // DROP_PARSE_ERROR_HI
-      16'h0180: begin  // DROP_FLOW_LO
-        rd_val = counters_drop_flow[31:0];
-        rd_hi  = counters_drop_flow[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h0184: rd_val = counters_drop_flow[63:32];  // DROP_FLOW_HI
-      16'h0188: begin  // DROP_METER_LO
-        rd_val = counters_drop_meter[31:0];
-        rd_hi  = counters_drop_meter[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h018C: rd_val = counters_drop_meter[63:32];  // DROP_METER_HI
-      16'h0190: begin  // DROP_BAD_ACTION_LO
-        rd_val = counters_drop_bad_action[31:0];
-        rd_hi  = counters_drop_bad_action[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h0194: rd_val = counters_drop_bad_action[63:32];  // DROP_BAD_ACTION_HI
-      16'h0198: begin  // DROP_MTU_LO
-        rd_val = counters_drop_mtu[31:0];
-        rd_hi  = counters_drop_mtu[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h019C: rd_val = counters_drop_mtu[63:32];  // DROP_MTU_HI
-      16'h01A0: begin  // DROP_RX_NO_DESC_LO
-        rd_val = counters_drop_rx_no_desc[31:0];
-        rd_hi  = counters_drop_rx_no_desc[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h01A4: rd_val = counters_drop_rx_no_desc[63:32];  // DROP_RX_NO_DESC_HI
-      16'h01A8: begin  // DROP_RX_TOO_LONG_LO
-        rd_val = counters_drop_rx_too_long[31:0];
-        rd_hi  = counters_drop_rx_too_long[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h01AC: rd_val = counters_drop_rx_too_long[63:32];  // DROP_RX_TOO_LONG_HI
-      16'h01B0: begin  // DROP_RX_CQ_FULL_LO
-        rd_val = counters_drop_rx_cq_full[31:0];
-        rd_hi  = counters_drop_rx_cq_full[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h01B4: rd_val = counters_drop_rx_cq_full[63:32];  // DROP_RX_CQ_FULL_HI
-      16'h01B8: begin  // DROP_QUOTA_LO
-        rd_val = counters_drop_quota[31:0];
-        rd_hi  = counters_drop_quota[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h01BC: rd_val = counters_drop_quota[63:32];  // DROP_QUOTA_HI
-      16'h01C0: begin  // DROP_EXC_FULL_LO
-        rd_val = counters_drop_exc_full[31:0];
-        rd_hi  = counters_drop_exc_full[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h01C4: rd_val = counters_drop_exc_full[63:32];  // DROP_EXC_FULL_HI
-      16'h01C8: begin  // DROP_SPOOF_LO
-        rd_val = counters_drop_spoof[31:0];
-        rd_hi  = counters_drop_spoof[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h01CC: rd_val = counters_drop_spoof[63:32];  // DROP_SPOOF_HI
-      16'h01D0: begin  // TX_BAD_DESC_LO
-        rd_val = counters_tx_bad_desc[31:0];
-        rd_hi  = counters_tx_bad_desc[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h01D4: rd_val = counters_tx_bad_desc[63:32];  // TX_BAD_DESC_HI
-      16'h01D8: begin  // OUT_WIRE_BYTES_LO
-        rd_val = counters_out_wire_bytes[31:0];
-        rd_hi  = counters_out_wire_bytes[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h01DC: rd_val = counters_out_wire_bytes[63:32];  // OUT_WIRE_BYTES_HI
-      16'h01E0: begin  // DROP_TOKEN_LO
-        rd_val = counters_drop_token[31:0];
-        rd_hi  = counters_drop_token[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h01E4: rd_val = counters_drop_token[63:32];  // DROP_TOKEN_HI
-      // Block flow
-      16'h0200: rd_val = nic_regs_pkg::FLOW_TAG;
-      16'h0204: rd_val = nic_regs_pkg::FLOW_VERSION;
-      16'h0208: rd_val = 32'h0000_0300;
-      16'h0214: rd_val = flow_ft_status[31:0];  // FT_STATUS
-      16'h0218: rd_val = flow_ft_handle_q[31:0];  // FT_HANDLE
-      16'h021C: rd_val = flow_ft_count[31:0];  // FT_COUNT
-      16'h0220: begin  // FT_PKTS_LO
-        rd_val = flow_ft_pkts[31:0];
-        rd_hi  = flow_ft_pkts[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h0224: rd_val = flow_ft_pkts[63:32];  // FT_PKTS_HI
-      16'h0228: begin  // FT_BYTES_LO
-        rd_val = flow_ft_bytes[31:0];
-        rd_hi  = flow_ft_bytes[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h022C: rd_val = flow_ft_bytes[63:32];  // FT_BYTES_HI
-      16'h0230: rd_val = flow_ft_last_seen[31:0];  // FT_LAST_SEEN
-      16'h0240: rd_val = flow_ft_key_q[31:0];  // FT_KEY[0]
-      16'h0244: rd_val = flow_ft_key_q[63:32];  // FT_KEY[1]
-      16'h0248: rd_val = flow_ft_key_q[95:64];  // FT_KEY[2]
-      16'h024C: rd_val = flow_ft_key_q[127:96];  // FT_KEY[3]
-      16'h0250: rd_val = flow_ft_key_q[159:128];  // FT_KEY[4]
-      16'h0254: rd_val = flow_ft_key_q[191:160];  // FT_KEY[5]
-      16'h0258: rd_val = flow_ft_key_q[223:192];  // FT_KEY[6]
-      16'h025C: rd_val = flow_ft_key_q[255:224];  // FT_KEY[7]
-      16'h0260: rd_val = flow_ft_key_q[287:256];  // FT_KEY[8]
-      16'h0264: rd_val = flow_ft_key_q[319:288];  // FT_KEY[9]
-      16'h0268: rd_val = flow_ft_key_q[351:320];  // FT_KEY[10]
-      16'h0280: rd_val = flow_ft_action_q[31:0];  // FT_ACTION[0]
-      16'h0284: rd_val = flow_ft_action_q[63:32];  // FT_ACTION[1]
-      16'h0288: rd_val = flow_ft_action_q[95:64];  // FT_ACTION[2]
-      16'h028C: rd_val = flow_ft_action_q[127:96];  // FT_ACTION[3]
-      16'h0290: rd_val = flow_ft_action_q[159:128];  // FT_ACTION[4]
-      16'h0294: rd_val = flow_ft_action_q[191:160];  // FT_ACTION[5]
-      16'h0298: rd_val = flow_ft_action_q[223:192];  // FT_ACTION[6]
-      16'h029C: rd_val = flow_ft_action_q[255:224];  // FT_ACTION[7]
-      16'h02A0: rd_val = flow_ft_action_q[287:256];  // FT_ACTION[8]
-      16'h02A4: rd_val = flow_ft_action_q[319:288];  // FT_ACTION[9]
-      16'h02A8: rd_val = flow_ft_action_q[351:320];  // FT_ACTION[10]
-      16'h02AC: rd_val = flow_ft_action_q[383:352];  // FT_ACTION[11]
-      16'h02B0: rd_val = flow_ft_action_q[415:384];  // FT_ACTION[12]
-      16'h02B4: rd_val = flow_ft_action_q[447:416];  // FT_ACTION[13]
-      16'h02B8: rd_val = flow_ft_action_q[479:448];  // FT_ACTION[14]
-      16'h02BC: rd_val = flow_ft_action_q[511:480];  // FT_ACTION[15]
-      // Block tcam
-      16'h0300: rd_val = nic_regs_pkg::TCAM_TAG;
-      16'h0304: rd_val = nic_regs_pkg::TCAM_VERSION;
-      16'h0308: rd_val = 32'h0000_0400;
-      16'h0314: rd_val = tcam_tcam_status[31:0];  // TCAM_STATUS
-      16'h0318: rd_val = tcam_tcam_index_q[31:0];  // TCAM_INDEX
-      16'h031C: rd_val = tcam_tcam_prio_q[31:0];  // TCAM_PRIO
-      16'h0320: begin  // TCAM_PKTS_LO
-        rd_val = tcam_tcam_pkts[31:0];
-        rd_hi  = tcam_tcam_pkts[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h0324: rd_val = tcam_tcam_pkts[63:32];  // TCAM_PKTS_HI
-      16'h0328: begin  // TCAM_BYTES_LO
-        rd_val = tcam_tcam_bytes[31:0];
-        rd_hi  = tcam_tcam_bytes[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h032C: rd_val = tcam_tcam_bytes[63:32];  // TCAM_BYTES_HI
-      16'h0340: rd_val = tcam_tcam_value_q[31:0];  // TCAM_VALUE[0]
-      16'h0344: rd_val = tcam_tcam_value_q[63:32];  // TCAM_VALUE[1]
-      16'h0348: rd_val = tcam_tcam_value_q[95:64];  // TCAM_VALUE[2]
-      16'h034C: rd_val = tcam_tcam_value_q[127:96];  // TCAM_VALUE[3]
-      16'h0350: rd_val = tcam_tcam_value_q[159:128];  // TCAM_VALUE[4]
-      16'h0354: rd_val = tcam_tcam_value_q[191:160];  // TCAM_VALUE[5]
-      16'h0358: rd_val = tcam_tcam_value_q[223:192];  // TCAM_VALUE[6]
-      16'h035C: rd_val = tcam_tcam_value_q[255:224];  // TCAM_VALUE[7]
-      16'h0360: rd_val = tcam_tcam_value_q[287:256];  // TCAM_VALUE[8]
-      16'h0364: rd_val = tcam_tcam_value_q[319:288];  // TCAM_VALUE[9]
-      16'h0368: rd_val = tcam_tcam_value_q[351:320];  // TCAM_VALUE[10]
-      16'h036C: rd_val = tcam_tcam_value_q[383:352];  // TCAM_VALUE[11]
-      16'h0370: rd_val = tcam_tcam_value_q[415:384];  // TCAM_VALUE[12]
-      16'h0374: rd_val = tcam_tcam_value_q[447:416];  // TCAM_VALUE[13]
-      16'h0380: rd_val = tcam_tcam_mask_q[31:0];  // TCAM_MASK[0]
-      16'h0384: rd_val = tcam_tcam_mask_q[63:32];  // TCAM_MASK[1]
-      16'h0388: rd_val = tcam_tcam_mask_q[95:64];  // TCAM_MASK[2]
-      16'h038C: rd_val = tcam_tcam_mask_q[127:96];  // TCAM_MASK[3]
-      16'h0390: rd_val = tcam_tcam_mask_q[159:128];  // TCAM_MASK[4]
-      16'h0394: rd_val = tcam_tcam_mask_q[191:160];  // TCAM_MASK[5]
-      16'h0398: rd_val = tcam_tcam_mask_q[223:192];  // TCAM_MASK[6]
-      16'h039C: rd_val = tcam_tcam_mask_q[255:224];  // TCAM_MASK[7]
-      16'h03A0: rd_val = tcam_tcam_mask_q[287:256];  // TCAM_MASK[8]
-      16'h03A4: rd_val = tcam_tcam_mask_q[319:288];  // TCAM_MASK[9]
-      16'h03A8: rd_val = tcam_tcam_mask_q[351:320];  // TCAM_MASK[10]
-      16'h03AC: rd_val = tcam_tcam_mask_q[383:352];  // TCAM_MASK[11]
-      16'h03B0: rd_val = tcam_tcam_mask_q[415:384];  // TCAM_MASK[12]
-      16'h03B4: rd_val = tcam_tcam_mask_q[447:416];  // TCAM_MASK[13]
-      16'h03C0: rd_val = tcam_tcam_action_q[31:0];  // TCAM_ACTION[0]
-      16'h03C4: rd_val = tcam_tcam_action_q[63:32];  // TCAM_ACTION[1]
-      16'h03C8: rd_val = tcam_tcam_action_q[95:64];  // TCAM_ACTION[2]
-      16'h03CC: rd_val = tcam_tcam_action_q[127:96];  // TCAM_ACTION[3]
-      16'h03D0: rd_val = tcam_tcam_action_q[159:128];  // TCAM_ACTION[4]
-      16'h03D4: rd_val = tcam_tcam_action_q[191:160];  // TCAM_ACTION[5]
-      16'h03D8: rd_val = tcam_tcam_action_q[223:192];  // TCAM_ACTION[6]
-      16'h03DC: rd_val = tcam_tcam_action_q[255:224];  // TCAM_ACTION[7]
-      16'h03E0: rd_val = tcam_tcam_action_q[287:256];  // TCAM_ACTION[8]
-      16'h03E4: rd_val = tcam_tcam_action_q[319:288];  // TCAM_ACTION[9]
-      16'h03E8: rd_val = tcam_tcam_action_q[351:320];  // TCAM_ACTION[10]
-      16'h03EC: rd_val = tcam_tcam_action_q[383:352];  // TCAM_ACTION[11]
-      16'h03F0: rd_val = tcam_tcam_action_q[415:384];  // TCAM_ACTION[12]
-      16'h03F4: rd_val = tcam_tcam_action_q[447:416];  // TCAM_ACTION[13]
-      16'h03F8: rd_val = tcam_tcam_action_q[479:448];  // TCAM_ACTION[14]
-      16'h03FC: rd_val = tcam_tcam_action_q[511:480];  // TCAM_ACTION[15]
-      // Block actions
-      16'h0400: rd_val = nic_regs_pkg::ACTIONS_TAG;
-      16'h0404: rd_val = nic_regs_pkg::ACTIONS_VERSION;
-      16'h0408: rd_val = 32'h0000_0500;
-      16'h0414: rd_val = actions_encap_index_q[31:0];  // ENCAP_INDEX
-      16'h041C: rd_val = actions_meter_index_q[31:0];  // METER_INDEX
-      16'h0420: rd_val = actions_meter_rate_q[31:0];  // METER_RATE
-      16'h0424: rd_val = actions_meter_burst_q[31:0];  // METER_BURST
-      16'h0428: rd_val = actions_meter_tokens[31:0];  // METER_TOKENS
-      16'h042C: rd_val = actions_act_status[31:0];  // ACT_STATUS
-      16'h0440: rd_val = actions_encap_data_q[31:0];  // ENCAP_DATA[0]
-      16'h0444: rd_val = actions_encap_data_q[63:32];  // ENCAP_DATA[1]
-      16'h0448: rd_val = actions_encap_data_q[95:64];  // ENCAP_DATA[2]
-      16'h044C: rd_val = actions_encap_data_q[127:96];  // ENCAP_DATA[3]
-      16'h0450: rd_val = actions_encap_data_q[159:128];  // ENCAP_DATA[4]
-      16'h0454: rd_val = actions_encap_data_q[191:160];  // ENCAP_DATA[5]
-      16'h0458: rd_val = actions_encap_data_q[223:192];  // ENCAP_DATA[6]
-      16'h045C: rd_val = actions_encap_data_q[255:224];  // ENCAP_DATA[7]
-      16'h0460: rd_val = actions_encap_data_q[287:256];  // ENCAP_DATA[8]
-      16'h0464: rd_val = actions_encap_data_q[319:288];  // ENCAP_DATA[9]
-      16'h0468: rd_val = actions_encap_data_q[351:320];  // ENCAP_DATA[10]
-      16'h046C: rd_val = actions_encap_data_q[383:352];  // ENCAP_DATA[11]
-      16'h0470: rd_val = actions_encap_data_q[415:384];  // ENCAP_DATA[12]
-      16'h0474: rd_val = actions_encap_data_q[447:416];  // ENCAP_DATA[13]
-      16'h0478: rd_val = actions_encap_data_q[479:448];  // ENCAP_DATA[14]
-      16'h047C: rd_val = actions_encap_data_q[511:480];  // ENCAP_DATA[15]
-      // Block fcmd
-      16'h0500: rd_val = nic_regs_pkg::FCMD_TAG;
-      16'h0504: rd_val = nic_regs_pkg::FCMD_VERSION;
-      16'h0508: rd_val = 32'h0000_0600;
-      16'h0510: begin  // FCMD_BASE_LO
-        rd_val = fcmd_fcmd_base_q[31:0];
-        rd_hi  = fcmd_fcmd_base_q[63:32];
-        rd_lo  = 1'b1;
-      end
-      16'h0514: rd_val = fcmd_fcmd_base_q[63:32];  // FCMD_BASE_HI
-      16'h0518: rd_val = fcmd_fcmd_size_log2_q[31:0];  // FCMD_SIZE_LOG2
-      16'h051C: rd_val = fcmd_fcmd_ctrl_q[31:0];  // FCMD_CTRL
-      16'h0520: rd_val = fcmd_fcmd_prod_q[31:0];  // FCMD_PROD
-      16'h0524: rd_val = fcmd_fcmd_cons[31:0];  // FCMD_CONS
-      16'h0528: rd_val = fcmd_fcmd_irq_q[31:0];  // FCMD_IRQ
-      // Block excq
-      16'h0600: rd_val = nic_regs_pkg::EXCQ_TAG;
-      16'h0604: rd_val = nic_regs_pkg::EXCQ_VERSION;
-      16'h0608: rd_val = 32'h0000_0700;
-      // Block tokn
-      16'h0700: rd_val = nic_regs_pkg::TOKN_TAG;
-      16'h0704: rd_val = nic_regs_pkg::TOKN_VERSION;
-      16'h0708: rd_val = 32'h0000_1000;
-      16'h0710: rd_val = tokn_control_q[31:0];  // CONTROL
-      16'h0744: rd_val = tokn_key_status[31:0];  // KEY_STATUS
-      16'h0750: rd_val = tokn_verdicts[31:0];  // VERDICTS[0]
-      16'h0754: rd_val = tokn_verdicts[63:32];  // VERDICTS[1]
-      16'h0758: rd_val = tokn_verdicts[95:64];  // VERDICTS[2]
-      16'h075C: rd_val = tokn_verdicts[127:96];  // VERDICTS[3]
-      16'h0760: rd_val = tokn_verdicts[159:128];  // VERDICTS[4]
-      16'h0764: rd_val = tokn_verdicts[191:160];  // VERDICTS[5]
-      // Block vnic
-      16'h1000: rd_val = nic_regs_pkg::VNIC_TAG;
-      16'h1004: rd_val = nic_regs_pkg::VNIC_VERSION;
-      16'h1008: rd_val = 32'h0000_4000;
-      // Block rxq
-      16'h4000: rd_val = nic_regs_pkg::RXQ_TAG;
-      16'h4004: rd_val = nic_regs_pkg::RXQ_VERSION;
-      16'h4008: rd_val = 32'h0000_6000;
-      // Block txq
-      16'h6000: rd_val = nic_regs_pkg::TXQ_TAG;
-      16'h6004: rd_val = nic_regs_pkg::TXQ_VERSION;
-      16'h6008: rd_val = 32'h0000_0000;
-      default: ;
-    endcase
-    // Block excq: elements below NUM_EXCQ
-    for (int e = 0; e < NUM_EXCQ; e++) begin
-      if (rd_excq_hit && rd_excq_idx == 1'(e)) begin
-        case (rd_excq_off)
-          6'h0: begin  // RING_BASE_LO
-            rd_val = excq_ring_base_q[e*64 +: 32];
-            rd_hi  = excq_ring_base_q[e*64 + 32 +: 32];
-          end
-          6'h4: rd_val = excq_ring_base_q[e*64 + 32 +: 32];  // RING_BASE_HI
-          6'h8: begin  // CQ_BASE_LO
-            rd_val = excq_cq_base_q[e*64 +: 32];
-            rd_hi  = excq_cq_base_q[e*64 + 32 +: 32];
-          end
-          6'hC: rd_val = excq_cq_base_q[e*64 + 32 +: 32];  // CQ_BASE_HI
-          6'h10: rd_val = excq_size_log2_q[e*32 + 0 +: 32];  // SIZE_LOG2
-          6'h14: rd_val = excq_ctrl_q[e*32 + 0 +: 32];  // CTRL
-          6'h18: rd_val = excq_prod_q[e*32 + 0 +: 32];  // PROD
-          6'h1C: rd_val = excq_cons[e*32 + 0 +: 32];  // CONS
-          6'h20: rd_val = excq_cq_prod[e*32 + 0 +: 32];  // CQ_PROD
-          6'h24: rd_val = excq_cq_cons_q[e*32 + 0 +: 32];  // CQ_CONS
-          6'h28: rd_val = excq_irq_q[e*32 + 0 +: 32];  // IRQ
-          6'h2C: rd_val = excq_mod_cycles_q[e*32 + 0 +: 32];  // MOD_CYCLES
-          default: ;
-        endcase
-      end
-    end
-    // Any element of the map (even at or beyond NUM_EXCQ: it latches 0), as the model.
-    if (rd_excq_hit && (rd_excq_off == 6'h0 || rd_excq_off == 6'h8)) begin
-      rd_lo = 1'b1;
-    end
-    // Block vnic: elements below NUM_VNIC
-    for (int e = 0; e < NUM_VNIC; e++) begin
-      if (rd_vnic_hit && rd_vnic_idx == 5'(e)) begin
-        case (rd_vnic_off)
-          8'h0: rd_val = vnic_vnic_ctrl_q[e*32 + 0 +: 32];  // VNIC_CTRL
-          8'h4: rd_val = vnic_rxq_base_q[e*32 + 0 +: 32];  // RXQ_BASE
-          8'h8: rd_val = vnic_rxq_count_q[e*32 + 0 +: 32];  // RXQ_COUNT
-          8'hC: rd_val = vnic_mac_lo_q[e*32 + 0 +: 32];  // MAC_LO
-          8'h10: rd_val = vnic_mac_hi_q[e*32 + 0 +: 32];  // MAC_HI
-          8'h14: rd_val = vnic_ipv4_q[e*32 + 0 +: 32];  // IPV4
-          8'h18: rd_val = vnic_ipv6_q[e*128 + 0 +: 32];  // IPV6[0]
-          8'h1C: rd_val = vnic_ipv6_q[e*128 + 32 +: 32];  // IPV6[1]
-          8'h20: rd_val = vnic_ipv6_q[e*128 + 64 +: 32];  // IPV6[2]
-          8'h24: rd_val = vnic_ipv6_q[e*128 + 96 +: 32];  // IPV6[3]
-          8'h28: rd_val = vnic_quota_bytes_q[e*32 + 0 +: 32];  // QUOTA_BYTES
-          8'h2C: rd_val = vnic_quota_inflight[e*32 + 0 +: 32];  // QUOTA_INFLIGHT
-          8'h34: rd_val = vnic_quota_wait_cycles_q[e*32 + 0 +: 32];  // QUOTA_WAIT_CYCLES
-          8'h40: rd_val = vnic_rss_key_q[e*320 + 0 +: 32];  // RSS_KEY[0]
-          8'h44: rd_val = vnic_rss_key_q[e*320 + 32 +: 32];  // RSS_KEY[1]
-          8'h48: rd_val = vnic_rss_key_q[e*320 + 64 +: 32];  // RSS_KEY[2]
-          8'h4C: rd_val = vnic_rss_key_q[e*320 + 96 +: 32];  // RSS_KEY[3]
-          8'h50: rd_val = vnic_rss_key_q[e*320 + 128 +: 32];  // RSS_KEY[4]
-          8'h54: rd_val = vnic_rss_key_q[e*320 + 160 +: 32];  // RSS_KEY[5]
-          8'h58: rd_val = vnic_rss_key_q[e*320 + 192 +: 32];  // RSS_KEY[6]
-          8'h5C: rd_val = vnic_rss_key_q[e*320 + 224 +: 32];  // RSS_KEY[7]
-          8'h60: rd_val = vnic_rss_key_q[e*320 + 256 +: 32];  // RSS_KEY[8]
-          8'h64: rd_val = vnic_rss_key_q[e*320 + 288 +: 32];  // RSS_KEY[9]
-          8'h80: rd_val = vnic_rss_indir_q[e*1024 + 0 +: 32];  // RSS_INDIR[0]
-          8'h84: rd_val = vnic_rss_indir_q[e*1024 + 32 +: 32];  // RSS_INDIR[1]
-          8'h88: rd_val = vnic_rss_indir_q[e*1024 + 64 +: 32];  // RSS_INDIR[2]
-          8'h8C: rd_val = vnic_rss_indir_q[e*1024 + 96 +: 32];  // RSS_INDIR[3]
-          8'h90: rd_val = vnic_rss_indir_q[e*1024 + 128 +: 32];  // RSS_INDIR[4]
-          8'h94: rd_val = vnic_rss_indir_q[e*1024 + 160 +: 32];  // RSS_INDIR[5]
-          8'h98: rd_val = vnic_rss_indir_q[e*1024 + 192 +: 32];  // RSS_INDIR[6]
-          8'h9C: rd_val = vnic_rss_indir_q[e*1024 + 224 +: 32];  // RSS_INDIR[7]
-          8'hA0: rd_val = vnic_rss_indir_q[e*1024 + 256 +: 32];  // RSS_INDIR[8]
-          8'hA4: rd_val = vnic_rss_indir_q[e*1024 + 288 +: 32];  // RSS_INDIR[9]
-          8'hA8: rd_val = vnic_rss_indir_q[e*1024 + 320 +: 32];  // RSS_INDIR[10]
-          8'hAC: rd_val = vnic_rss_indir_q[e*1024 + 352 +: 32];  // RSS_INDIR[11]
-          8'hB0: rd_val = vnic_rss_indir_q[e*1024 + 384 +: 32];  // RSS_INDIR[12]
-          8'hB4: rd_val = vnic_rss_indir_q[e*1024 + 416 +: 32];  // RSS_INDIR[13]
-          8'hB8: rd_val = vnic_rss_indir_q[e*1024 + 448 +: 32];  // RSS_INDIR[14]
-          8'hBC: rd_val = vnic_rss_indir_q[e*1024 + 480 +: 32];  // RSS_INDIR[15]
-          8'hC0: rd_val = vnic_rss_indir_q[e*1024 + 512 +: 32];  // RSS_INDIR[16]
-          8'hC4: rd_val = vnic_rss_indir_q[e*1024 + 544 +: 32];  // RSS_INDIR[17]
-          8'hC8: rd_val = vnic_rss_indir_q[e*1024 + 576 +: 32];  // RSS_INDIR[18]
-          8'hCC: rd_val = vnic_rss_indir_q[e*1024 + 608 +: 32];  // RSS_INDIR[19]
-          8'hD0: rd_val = vnic_rss_indir_q[e*1024 + 640 +: 32];  // RSS_INDIR[20]
-          8'hD4: rd_val = vnic_rss_indir_q[e*1024 + 672 +: 32];  // RSS_INDIR[21]
-          8'hD8: rd_val = vnic_rss_indir_q[e*1024 + 704 +: 32];  // RSS_INDIR[22]
-          8'hDC: rd_val = vnic_rss_indir_q[e*1024 + 736 +: 32];  // RSS_INDIR[23]
-          8'hE0: rd_val = vnic_rss_indir_q[e*1024 + 768 +: 32];  // RSS_INDIR[24]
-          8'hE4: rd_val = vnic_rss_indir_q[e*1024 + 800 +: 32];  // RSS_INDIR[25]
-          8'hE8: rd_val = vnic_rss_indir_q[e*1024 + 832 +: 32];  // RSS_INDIR[26]
-          8'hEC: rd_val = vnic_rss_indir_q[e*1024 + 864 +: 32];  // RSS_INDIR[27]
-          8'hF0: rd_val = vnic_rss_indir_q[e*1024 + 896 +: 32];  // RSS_INDIR[28]
-          8'hF4: rd_val = vnic_rss_indir_q[e*1024 + 928 +: 32];  // RSS_INDIR[29]
-          8'hF8: rd_val = vnic_rss_indir_q[e*1024 + 960 +: 32];  // RSS_INDIR[30]
-          8'hFC: rd_val = vnic_rss_indir_q[e*1024 + 992 +: 32];  // RSS_INDIR[31]
-          default: ;
-        endcase
-      end
-    end
-    // Block rxq: elements below NUM_RXQ
-    for (int e = 0; e < NUM_RXQ; e++) begin
-      if (rd_rxq_hit && rd_rxq_idx == 6'(e)) begin
-        case (rd_rxq_off)
-          6'h0: begin  // RING_BASE_LO
-            rd_val = rxq_ring_base_q[e*64 +: 32];
-            rd_hi  = rxq_ring_base_q[e*64 + 32 +: 32];
-          end
-          6'h4: rd_val = rxq_ring_base_q[e*64 + 32 +: 32];  // RING_BASE_HI
-          6'h8: begin  // CQ_BASE_LO
-            rd_val = rxq_cq_base_q[e*64 +: 32];
-            rd_hi  = rxq_cq_base_q[e*64 + 32 +: 32];
-          end
-          6'hC: rd_val = rxq_cq_base_q[e*64 + 32 +: 32];  // CQ_BASE_HI
-          6'h10: rd_val = rxq_size_log2_q[e*32 + 0 +: 32];  // SIZE_LOG2
-          6'h14: rd_val = rxq_ctrl_q[e*32 + 0 +: 32];  // CTRL
-          6'h18: rd_val = rxq_prod_q[e*32 + 0 +: 32];  // PROD
-          6'h1C: rd_val = rxq_cons[e*32 + 0 +: 32];  // CONS
-          6'h20: rd_val = rxq_cq_prod[e*32 + 0 +: 32];  // CQ_PROD
-          6'h24: rd_val = rxq_cq_cons_q[e*32 + 0 +: 32];  // CQ_CONS
-          6'h28: rd_val = rxq_irq_q[e*32 + 0 +: 32];  // IRQ
-          6'h2C: rd_val = rxq_mod_cycles_q[e*32 + 0 +: 32];  // MOD_CYCLES
-          default: ;
-        endcase
-      end
-    end
-    // Any element of the map (even at or beyond NUM_RXQ: it latches 0), as the model.
-    if (rd_rxq_hit && (rd_rxq_off == 6'h0 || rd_rxq_off == 6'h8)) begin
-      rd_lo = 1'b1;
-    end
-    // Block txq: elements below NUM_TXQ
-    for (int e = 0; e < NUM_TXQ; e++) begin
-      if (rd_txq_hit && rd_txq_idx == 6'(e)) begin
-        case (rd_txq_off)
-          6'h0: begin  // RING_BASE_LO
-            rd_val = txq_ring_base_q[e*64 +: 32];
-            rd_hi  = txq_ring_base_q[e*64 + 32 +: 32];
-          end
-          6'h4: rd_val = txq_ring_base_q[e*64 + 32 +: 32];  // RING_BASE_HI
-          6'h8: begin  // CQ_BASE_LO
-            rd_val = txq_cq_base_q[e*64 +: 32];
-            rd_hi  = txq_cq_base_q[e*64 + 32 +: 32];
-          end
-          6'hC: rd_val = txq_cq_base_q[e*64 + 32 +: 32];  // CQ_BASE_HI
-          6'h10: rd_val = txq_size_log2_q[e*32 + 0 +: 32];  // SIZE_LOG2
-          6'h14: rd_val = txq_ctrl_q[e*32 + 0 +: 32];  // CTRL
-          6'h18: rd_val = txq_prod_q[e*32 + 0 +: 32];  // PROD
-          6'h1C: rd_val = txq_cons[e*32 + 0 +: 32];  // CONS
-          6'h20: rd_val = txq_cq_prod[e*32 + 0 +: 32];  // CQ_PROD
-          6'h24: rd_val = txq_cq_cons_q[e*32 + 0 +: 32];  // CQ_CONS
-          6'h28: rd_val = txq_irq_q[e*32 + 0 +: 32];  // IRQ
-          6'h2C: rd_val = txq_mod_cycles_q[e*32 + 0 +: 32];  // MOD_CYCLES
-          default: ;
-        endcase
-      end
-    end
-    // Any element of the map (even at or beyond NUM_TXQ: it latches 0), as the model.
-    if (rd_txq_hit && (rd_txq_off == 6'h0 || rd_txq_off == 6'h8)) begin
-      rd_lo = 1'b1;
-    end
-    if (latch_valid_q && rd_addr == latch_addr_q) begin
-      rd_val = latch_q;
     end
     rdata_d       = rd_fire ? rd_val : rdata_q;
     latch_valid_d = latch_valid_q || (rd_fire && rd_lo);
@@ -1870,8 +1939,8 @@ module nic_regfile #(
   assign s_axil_rresp   = 2'b00;  // OKAY
   assign s_axil_rvalid  = rvalid_q;
 
-  // The port structs (nic_regs_pkg::<blk>_reg2hw_t, <blk>_hw2reg_t): registers and
-  // strobes out, the hardware's values in; elements beyond NUM_<BLK> read 0.
+  // The ports: registers and strobes out, the hardware's values in (non-array blocks: the
+  // structs nic_regs_pkg::<blk>_reg2hw_t, <blk>_hw2reg_t; array blocks: a port per leaf).
   // Block nic: registers -> nic_reg2hw
   always_comb begin
     nic_reg2hw.control.q.parse_err_policy = nic_control_q[1];
@@ -2033,44 +2102,33 @@ module nic_regfile #(
     fcmd_fcmd_cons = '0;
     fcmd_fcmd_cons[15:0] = fcmd_hw2reg.fcmd_cons.d;
   end
-  // Block excq: registers -> excq_reg2hw
+  // Block excq: registers -> excq_reg2hw_*
+  assign excq_reg2hw_ring_base_q = excq_ring_base_q;
+  assign excq_reg2hw_cq_base_q = excq_cq_base_q;
+  assign excq_reg2hw_mod_cycles_q = excq_mod_cycles_q;
   always_comb begin
-    excq_reg2hw.size_log2.q = '0;
-    excq_reg2hw.ctrl.q = '0;
-    excq_reg2hw.ctrl.qe = '0;
-    excq_reg2hw.prod.q = '0;
-    excq_reg2hw.prod.qe = '0;
-    excq_reg2hw.cq_cons.q = '0;
-    excq_reg2hw.cq_cons.qe = '0;
-    excq_reg2hw.irq.q.enable = '0;
-    excq_reg2hw.irq.q.mod_pkts = '0;
-    excq_reg2hw.irq.q.vector = '0;
-    excq_reg2hw.cq_arm.qe = '0;
-    excq_reg2hw.ring_base.q = (nic_regs_pkg::EXCQ_COUNT*64)'(excq_ring_base_q);
-    excq_reg2hw.cq_base.q = (nic_regs_pkg::EXCQ_COUNT*64)'(excq_cq_base_q);
-    excq_reg2hw.mod_cycles.q = (nic_regs_pkg::EXCQ_COUNT*32)'(excq_mod_cycles_q);
-    excq_reg2hw.cq_arm.q = wr_word_q;
+    excq_reg2hw_cq_arm_q = wr_word_q;
     for (int e = 0; e < NUM_EXCQ; e++) begin
-      excq_reg2hw.size_log2.q[e*5 +: 5] = excq_size_log2_q[e*32 +: 5];
-      excq_reg2hw.ctrl.q[e] = excq_ctrl_q[e*32];
-      excq_reg2hw.ctrl.qe[e] = excq_ctrl_wr_q;
-      excq_reg2hw.prod.q[e*16 +: 16] = excq_prod_q[e*32 +: 16];
-      excq_reg2hw.prod.qe[e] = excq_prod_wr_q;
-      excq_reg2hw.cq_cons.q[e*16 +: 16] = excq_cq_cons_q[e*32 +: 16];
-      excq_reg2hw.cq_cons.qe[e] = excq_cq_cons_wr_q;
-      excq_reg2hw.irq.q.enable[e] = excq_irq_q[e*32 + 31];
-      excq_reg2hw.irq.q.mod_pkts[e*16 +: 16] = excq_irq_q[e*32 + 8 +: 16];
-      excq_reg2hw.irq.q.vector[e*8 +: 8] = excq_irq_q[e*32 +: 8];
-      excq_reg2hw.cq_arm.qe[e] = excq_cq_arm_wr_q;
+      excq_reg2hw_size_log2_q[e*5 +: 5] = excq_size_log2_q[e*32 +: 5];
+      excq_reg2hw_ctrl_q[e] = excq_ctrl_q[e*32];
+      excq_reg2hw_ctrl_qe[e] = excq_ctrl_wr_q;
+      excq_reg2hw_prod_q[e*16 +: 16] = excq_prod_q[e*32 +: 16];
+      excq_reg2hw_prod_qe[e] = excq_prod_wr_q;
+      excq_reg2hw_cq_cons_q[e*16 +: 16] = excq_cq_cons_q[e*32 +: 16];
+      excq_reg2hw_cq_cons_qe[e] = excq_cq_cons_wr_q;
+      excq_reg2hw_irq_q_enable[e] = excq_irq_q[e*32 + 31];
+      excq_reg2hw_irq_q_mod_pkts[e*16 +: 16] = excq_irq_q[e*32 + 8 +: 16];
+      excq_reg2hw_irq_q_vector[e*8 +: 8] = excq_irq_q[e*32 +: 8];
+      excq_reg2hw_cq_arm_qe[e] = excq_cq_arm_wr_q;
     end
   end
-  // Block excq: excq_hw2reg -> the registers' values
+  // Block excq: excq_hw2reg_* -> the registers' values
   always_comb begin
     excq_cons = '0;
     excq_cq_prod = '0;
     for (int e = 0; e < NUM_EXCQ; e++) begin
-      excq_cons[e*32 +: 16] = excq_hw2reg.cons.d[e*16 +: 16];
-      excq_cq_prod[e*32 +: 16] = excq_hw2reg.cq_prod.d[e*16 +: 16];
+      excq_cons[e*32 +: 16] = excq_hw2reg_cons_d[e*16 +: 16];
+      excq_cq_prod[e*32 +: 16] = excq_hw2reg_cq_prod_d[e*16 +: 16];
     end
   end
   // Block tokn: registers -> tokn_reg2hw
@@ -2104,123 +2162,89 @@ module nic_regfile #(
     tokn_key_status[1:0] = tokn_hw2reg.key_status.d.valid;
     tokn_verdicts = tokn_hw2reg.verdicts.d;
   end
-  // Block vnic: registers -> vnic_reg2hw
+  // Block vnic: registers -> vnic_reg2hw_*
+  assign vnic_reg2hw_rxq_base_q = vnic_rxq_base_q;
+  assign vnic_reg2hw_rxq_count_q = vnic_rxq_count_q;
+  assign vnic_reg2hw_mac_lo_q = vnic_mac_lo_q;
+  assign vnic_reg2hw_ipv4_q = vnic_ipv4_q;
+  assign vnic_reg2hw_ipv6_q = vnic_ipv6_q;
+  assign vnic_reg2hw_quota_bytes_q = vnic_quota_bytes_q;
+  assign vnic_reg2hw_quota_wait_cycles_q = vnic_quota_wait_cycles_q;
+  assign vnic_reg2hw_rss_key_q = vnic_rss_key_q;
+  assign vnic_reg2hw_rss_indir_q = vnic_rss_indir_q;
   always_comb begin
-    vnic_reg2hw.vnic_ctrl.q.token_exc = '0;
-    vnic_reg2hw.vnic_ctrl.q.quota_wait = '0;
-    vnic_reg2hw.vnic_ctrl.q.ipv6_check = '0;
-    vnic_reg2hw.vnic_ctrl.q.ipv4_check = '0;
-    vnic_reg2hw.vnic_ctrl.q.spoof_check = '0;
-    vnic_reg2hw.vnic_ctrl.q.rss_enable = '0;
-    vnic_reg2hw.vnic_ctrl.q.enable = '0;
-    vnic_reg2hw.mac_hi.q = '0;
-    vnic_reg2hw.quota_release.qe = '0;
-    vnic_reg2hw.rxq_base.q = (nic_regs_pkg::VNIC_COUNT*32)'(vnic_rxq_base_q);
-    vnic_reg2hw.rxq_count.q = (nic_regs_pkg::VNIC_COUNT*32)'(vnic_rxq_count_q);
-    vnic_reg2hw.mac_lo.q = (nic_regs_pkg::VNIC_COUNT*32)'(vnic_mac_lo_q);
-    vnic_reg2hw.ipv4.q = (nic_regs_pkg::VNIC_COUNT*32)'(vnic_ipv4_q);
-    vnic_reg2hw.ipv6.q = (nic_regs_pkg::VNIC_COUNT*128)'(vnic_ipv6_q);
-    vnic_reg2hw.quota_bytes.q = (nic_regs_pkg::VNIC_COUNT*32)'(vnic_quota_bytes_q);
-    vnic_reg2hw.quota_release.q = wr_word_q;
-    vnic_reg2hw.quota_wait_cycles.q = (nic_regs_pkg::VNIC_COUNT*32)'(vnic_quota_wait_cycles_q);
-    vnic_reg2hw.rss_key.q = (nic_regs_pkg::VNIC_COUNT*320)'(vnic_rss_key_q);
-    vnic_reg2hw.rss_indir.q = (nic_regs_pkg::VNIC_COUNT*1024)'(vnic_rss_indir_q);
+    vnic_reg2hw_quota_release_q = wr_word_q;
     for (int e = 0; e < NUM_VNIC; e++) begin
-      vnic_reg2hw.vnic_ctrl.q.token_exc[e] = vnic_vnic_ctrl_q[e*32 + 6];
-      vnic_reg2hw.vnic_ctrl.q.quota_wait[e] = vnic_vnic_ctrl_q[e*32 + 5];
-      vnic_reg2hw.vnic_ctrl.q.ipv6_check[e] = vnic_vnic_ctrl_q[e*32 + 4];
-      vnic_reg2hw.vnic_ctrl.q.ipv4_check[e] = vnic_vnic_ctrl_q[e*32 + 3];
-      vnic_reg2hw.vnic_ctrl.q.spoof_check[e] = vnic_vnic_ctrl_q[e*32 + 2];
-      vnic_reg2hw.vnic_ctrl.q.rss_enable[e] = vnic_vnic_ctrl_q[e*32 + 1];
-      vnic_reg2hw.vnic_ctrl.q.enable[e] = vnic_vnic_ctrl_q[e*32];
-      vnic_reg2hw.mac_hi.q[e*16 +: 16] = vnic_mac_hi_q[e*32 +: 16];
-      vnic_reg2hw.quota_release.qe[e] = vnic_quota_release_wr_q && wr_vnic_idx_q == 5'(e);
+      vnic_reg2hw_vnic_ctrl_q_token_exc[e] = vnic_vnic_ctrl_q[e*32 + 6];
+      vnic_reg2hw_vnic_ctrl_q_quota_wait[e] = vnic_vnic_ctrl_q[e*32 + 5];
+      vnic_reg2hw_vnic_ctrl_q_ipv6_check[e] = vnic_vnic_ctrl_q[e*32 + 4];
+      vnic_reg2hw_vnic_ctrl_q_ipv4_check[e] = vnic_vnic_ctrl_q[e*32 + 3];
+      vnic_reg2hw_vnic_ctrl_q_spoof_check[e] = vnic_vnic_ctrl_q[e*32 + 2];
+      vnic_reg2hw_vnic_ctrl_q_rss_enable[e] = vnic_vnic_ctrl_q[e*32 + 1];
+      vnic_reg2hw_vnic_ctrl_q_enable[e] = vnic_vnic_ctrl_q[e*32];
+      vnic_reg2hw_mac_hi_q[e*16 +: 16] = vnic_mac_hi_q[e*32 +: 16];
+      vnic_reg2hw_quota_release_qe[e] = vnic_quota_release_wr_q && wr_vnic_idx_q == 5'(e);
     end
   end
-  // Block vnic: vnic_hw2reg -> the registers' values
+  // Block vnic: vnic_hw2reg_* -> the registers' values
+  assign vnic_quota_inflight = vnic_hw2reg_quota_inflight_d;
+  // Block rxq: registers -> rxq_reg2hw_*
+  assign rxq_reg2hw_ring_base_q = rxq_ring_base_q;
+  assign rxq_reg2hw_cq_base_q = rxq_cq_base_q;
+  assign rxq_reg2hw_mod_cycles_q = rxq_mod_cycles_q;
   always_comb begin
-    vnic_quota_inflight = vnic_hw2reg.quota_inflight.d[NUM_VNIC*32-1:0];
-  end
-  // Block rxq: registers -> rxq_reg2hw
-  always_comb begin
-    rxq_reg2hw.size_log2.q = '0;
-    rxq_reg2hw.ctrl.q = '0;
-    rxq_reg2hw.ctrl.qe = '0;
-    rxq_reg2hw.prod.q = '0;
-    rxq_reg2hw.prod.qe = '0;
-    rxq_reg2hw.cq_cons.q = '0;
-    rxq_reg2hw.cq_cons.qe = '0;
-    rxq_reg2hw.irq.q.enable = '0;
-    rxq_reg2hw.irq.q.mod_pkts = '0;
-    rxq_reg2hw.irq.q.vector = '0;
-    rxq_reg2hw.cq_arm.qe = '0;
-    rxq_reg2hw.ring_base.q = (nic_regs_pkg::RXQ_COUNT*64)'(rxq_ring_base_q);
-    rxq_reg2hw.cq_base.q = (nic_regs_pkg::RXQ_COUNT*64)'(rxq_cq_base_q);
-    rxq_reg2hw.mod_cycles.q = (nic_regs_pkg::RXQ_COUNT*32)'(rxq_mod_cycles_q);
-    rxq_reg2hw.cq_arm.q = wr_word_q;
+    rxq_reg2hw_cq_arm_q = wr_word_q;
     for (int e = 0; e < NUM_RXQ; e++) begin
-      rxq_reg2hw.size_log2.q[e*5 +: 5] = rxq_size_log2_q[e*32 +: 5];
-      rxq_reg2hw.ctrl.q[e] = rxq_ctrl_q[e*32];
-      rxq_reg2hw.ctrl.qe[e] = rxq_ctrl_wr_q && wr_rxq_idx_q == 6'(e);
-      rxq_reg2hw.prod.q[e*16 +: 16] = rxq_prod_q[e*32 +: 16];
-      rxq_reg2hw.prod.qe[e] = rxq_prod_wr_q && wr_rxq_idx_q == 6'(e);
-      rxq_reg2hw.cq_cons.q[e*16 +: 16] = rxq_cq_cons_q[e*32 +: 16];
-      rxq_reg2hw.cq_cons.qe[e] = rxq_cq_cons_wr_q && wr_rxq_idx_q == 6'(e);
-      rxq_reg2hw.irq.q.enable[e] = rxq_irq_q[e*32 + 31];
-      rxq_reg2hw.irq.q.mod_pkts[e*16 +: 16] = rxq_irq_q[e*32 + 8 +: 16];
-      rxq_reg2hw.irq.q.vector[e*8 +: 8] = rxq_irq_q[e*32 +: 8];
-      rxq_reg2hw.cq_arm.qe[e] = rxq_cq_arm_wr_q && wr_rxq_idx_q == 6'(e);
+      rxq_reg2hw_size_log2_q[e*5 +: 5] = rxq_size_log2_q[e*32 +: 5];
+      rxq_reg2hw_ctrl_q[e] = rxq_ctrl_q[e*32];
+      rxq_reg2hw_ctrl_qe[e] = rxq_ctrl_wr_q && wr_rxq_idx_q == 6'(e);
+      rxq_reg2hw_prod_q[e*16 +: 16] = rxq_prod_q[e*32 +: 16];
+      rxq_reg2hw_prod_qe[e] = rxq_prod_wr_q && wr_rxq_idx_q == 6'(e);
+      rxq_reg2hw_cq_cons_q[e*16 +: 16] = rxq_cq_cons_q[e*32 +: 16];
+      rxq_reg2hw_cq_cons_qe[e] = rxq_cq_cons_wr_q && wr_rxq_idx_q == 6'(e);
+      rxq_reg2hw_irq_q_enable[e] = rxq_irq_q[e*32 + 31];
+      rxq_reg2hw_irq_q_mod_pkts[e*16 +: 16] = rxq_irq_q[e*32 + 8 +: 16];
+      rxq_reg2hw_irq_q_vector[e*8 +: 8] = rxq_irq_q[e*32 +: 8];
+      rxq_reg2hw_cq_arm_qe[e] = rxq_cq_arm_wr_q && wr_rxq_idx_q == 6'(e);
     end
   end
-  // Block rxq: rxq_hw2reg -> the registers' values
+  // Block rxq: rxq_hw2reg_* -> the registers' values
   always_comb begin
     rxq_cons = '0;
     rxq_cq_prod = '0;
     for (int e = 0; e < NUM_RXQ; e++) begin
-      rxq_cons[e*32 +: 16] = rxq_hw2reg.cons.d[e*16 +: 16];
-      rxq_cq_prod[e*32 +: 16] = rxq_hw2reg.cq_prod.d[e*16 +: 16];
+      rxq_cons[e*32 +: 16] = rxq_hw2reg_cons_d[e*16 +: 16];
+      rxq_cq_prod[e*32 +: 16] = rxq_hw2reg_cq_prod_d[e*16 +: 16];
     end
   end
-  // Block txq: registers -> txq_reg2hw
+  // Block txq: registers -> txq_reg2hw_*
+  assign txq_reg2hw_ring_base_q = txq_ring_base_q;
+  assign txq_reg2hw_cq_base_q = txq_cq_base_q;
+  assign txq_reg2hw_mod_cycles_q = txq_mod_cycles_q;
   always_comb begin
-    txq_reg2hw.size_log2.q = '0;
-    txq_reg2hw.ctrl.q.vport = '0;
-    txq_reg2hw.ctrl.q.enable = '0;
-    txq_reg2hw.ctrl.qe = '0;
-    txq_reg2hw.prod.q = '0;
-    txq_reg2hw.prod.qe = '0;
-    txq_reg2hw.cq_cons.q = '0;
-    txq_reg2hw.cq_cons.qe = '0;
-    txq_reg2hw.irq.q.enable = '0;
-    txq_reg2hw.irq.q.mod_pkts = '0;
-    txq_reg2hw.irq.q.vector = '0;
-    txq_reg2hw.cq_arm.qe = '0;
-    txq_reg2hw.ring_base.q = (nic_regs_pkg::TXQ_COUNT*64)'(txq_ring_base_q);
-    txq_reg2hw.cq_base.q = (nic_regs_pkg::TXQ_COUNT*64)'(txq_cq_base_q);
-    txq_reg2hw.mod_cycles.q = (nic_regs_pkg::TXQ_COUNT*32)'(txq_mod_cycles_q);
-    txq_reg2hw.cq_arm.q = wr_word_q;
+    txq_reg2hw_cq_arm_q = wr_word_q;
     for (int e = 0; e < NUM_TXQ; e++) begin
-      txq_reg2hw.size_log2.q[e*5 +: 5] = txq_size_log2_q[e*32 +: 5];
-      txq_reg2hw.ctrl.q.vport[e*8 +: 8] = txq_ctrl_q[e*32 + 8 +: 8];
-      txq_reg2hw.ctrl.q.enable[e] = txq_ctrl_q[e*32];
-      txq_reg2hw.ctrl.qe[e] = txq_ctrl_wr_q && wr_txq_idx_q == 6'(e);
-      txq_reg2hw.prod.q[e*16 +: 16] = txq_prod_q[e*32 +: 16];
-      txq_reg2hw.prod.qe[e] = txq_prod_wr_q && wr_txq_idx_q == 6'(e);
-      txq_reg2hw.cq_cons.q[e*16 +: 16] = txq_cq_cons_q[e*32 +: 16];
-      txq_reg2hw.cq_cons.qe[e] = txq_cq_cons_wr_q && wr_txq_idx_q == 6'(e);
-      txq_reg2hw.irq.q.enable[e] = txq_irq_q[e*32 + 31];
-      txq_reg2hw.irq.q.mod_pkts[e*16 +: 16] = txq_irq_q[e*32 + 8 +: 16];
-      txq_reg2hw.irq.q.vector[e*8 +: 8] = txq_irq_q[e*32 +: 8];
-      txq_reg2hw.cq_arm.qe[e] = txq_cq_arm_wr_q && wr_txq_idx_q == 6'(e);
+      txq_reg2hw_size_log2_q[e*5 +: 5] = txq_size_log2_q[e*32 +: 5];
+      txq_reg2hw_ctrl_q_vport[e*8 +: 8] = txq_ctrl_q[e*32 + 8 +: 8];
+      txq_reg2hw_ctrl_q_enable[e] = txq_ctrl_q[e*32];
+      txq_reg2hw_ctrl_qe[e] = txq_ctrl_wr_q && wr_txq_idx_q == 6'(e);
+      txq_reg2hw_prod_q[e*16 +: 16] = txq_prod_q[e*32 +: 16];
+      txq_reg2hw_prod_qe[e] = txq_prod_wr_q && wr_txq_idx_q == 6'(e);
+      txq_reg2hw_cq_cons_q[e*16 +: 16] = txq_cq_cons_q[e*32 +: 16];
+      txq_reg2hw_cq_cons_qe[e] = txq_cq_cons_wr_q && wr_txq_idx_q == 6'(e);
+      txq_reg2hw_irq_q_enable[e] = txq_irq_q[e*32 + 31];
+      txq_reg2hw_irq_q_mod_pkts[e*16 +: 16] = txq_irq_q[e*32 + 8 +: 16];
+      txq_reg2hw_irq_q_vector[e*8 +: 8] = txq_irq_q[e*32 +: 8];
+      txq_reg2hw_cq_arm_qe[e] = txq_cq_arm_wr_q && wr_txq_idx_q == 6'(e);
     end
   end
-  // Block txq: txq_hw2reg -> the registers' values
+  // Block txq: txq_hw2reg_* -> the registers' values
   always_comb begin
     txq_cons = '0;
     txq_cq_prod = '0;
     for (int e = 0; e < NUM_TXQ; e++) begin
-      txq_cons[e*32 +: 16] = txq_hw2reg.cons.d[e*16 +: 16];
-      txq_cq_prod[e*32 +: 16] = txq_hw2reg.cq_prod.d[e*16 +: 16];
+      txq_cons[e*32 +: 16] = txq_hw2reg_cons_d[e*16 +: 16];
+      txq_cq_prod[e*32 +: 16] = txq_hw2reg_cq_prod_d[e*16 +: 16];
     end
   end
 

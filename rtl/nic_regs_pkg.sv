@@ -864,10 +864,12 @@ package nic_regs_pkg;
   // bus write (q already shows the new value); <blk>_hw2reg_t, what the hardware drives
   // back: d, the value of a ro register (read live) or of a `hw_write` register, and de,
   // its write enable (one bit per word or 64-bit register; a hardware write wins over a
-  // bus write in the same clock). Array blocks: each member vector holds every element of
-  // the map, element e of a member of E bits per element at [e*E +: E] (register arrays:
-  // word i of element e is entry e*COUNT+i); elements the register file does not build
-  // read 0 in reg2hw and are ignored in hw2reg.
+  // bus write in the same clock). Array blocks have no struct: each leaf of the struct
+  // they would have is a port of its own, <blk>_reg2hw_<reg>_<member> (rxq_reg2hw_irq_q_vector,
+  // rxq_hw2reg_cons_d), holding the NUM_<BLK> elements the register file builds, element
+  // e of a leaf of E bits per element at [e*E +: E] (register arrays: word i of element e
+  // is entry e*COUNT+i); <BLK>_<KIND>_<REG>_<MEMBER>_W below gives E (the written word of
+  // a w1/wo register, q: its 32 bits, not per element).
   // =======================================================================================
   // Members are named as the map names registers and fields (IRQ.VECTOR: `vector`, a C++
   // word that Verilator renames in its C++).
@@ -1052,37 +1054,26 @@ package nic_regs_pkg;
     struct packed { logic [15:0] d; } fcmd_cons;  // FCMD_CONS (ro): bits 15:0
   } fcmd_hw2reg_t;
 
-  typedef struct packed {
-    struct packed { logic [EXCQ_COUNT*64-1:0] q; } ring_base;  // RING_BASE (rw)
-    struct packed { logic [EXCQ_COUNT*64-1:0] q; } cq_base;  // CQ_BASE (rw)
-    struct packed { logic [EXCQ_COUNT*5-1:0] q; } size_log2;  // SIZE_LOG2 (rw): bits 4:0
-    struct packed {
-      logic [EXCQ_COUNT-1:0] q;
-      logic [EXCQ_COUNT-1:0] qe;
-    } ctrl;  // CTRL (rw): bit 0
-    struct packed {
-      logic [EXCQ_COUNT*16-1:0] q;
-      logic [EXCQ_COUNT-1:0] qe;
-    } prod;  // PROD (rw): bits 15:0
-    struct packed {
-      logic [EXCQ_COUNT*16-1:0] q;
-      logic [EXCQ_COUNT-1:0] qe;
-    } cq_cons;  // CQ_CONS (rw): bits 15:0
-    struct packed {
-      struct packed {
-        logic [EXCQ_COUNT-1:0] enable;  // ENABLE, bit 31
-        logic [EXCQ_COUNT*16-1:0] mod_pkts;  // MOD_PKTS, bits 23:8
-        logic [EXCQ_COUNT*8-1:0] vector;  // VECTOR, bits 7:0
-      } q;
-    } irq;  // IRQ (rw)
-    struct packed { logic [EXCQ_COUNT*32-1:0] q; } mod_cycles;  // MOD_CYCLES (rw)
-    struct packed { logic [31:0] q; logic [EXCQ_COUNT-1:0] qe; } cq_arm;  // CQ_ARM (w1)
-  } excq_reg2hw_t;
+  // Block excq, reg2hw: bits per element of each port of nic_regfile
+  localparam int EXCQ_REG2HW_RING_BASE_Q_W = 64;  // bits per element
+  localparam int EXCQ_REG2HW_CQ_BASE_Q_W = 64;  // bits per element
+  localparam int EXCQ_REG2HW_SIZE_LOG2_Q_W = 5;  // bits per element
+  localparam int EXCQ_REG2HW_CTRL_Q_W = 1;  // bits per element
+  localparam int EXCQ_REG2HW_CTRL_QE_W = 1;  // bits per element
+  localparam int EXCQ_REG2HW_PROD_Q_W = 16;  // bits per element
+  localparam int EXCQ_REG2HW_PROD_QE_W = 1;  // bits per element
+  localparam int EXCQ_REG2HW_CQ_CONS_Q_W = 16;  // bits per element
+  localparam int EXCQ_REG2HW_CQ_CONS_QE_W = 1;  // bits per element
+  localparam int EXCQ_REG2HW_IRQ_Q_ENABLE_W = 1;  // bits per element
+  localparam int EXCQ_REG2HW_IRQ_Q_MOD_PKTS_W = 16;  // bits per element
+  localparam int EXCQ_REG2HW_IRQ_Q_VECTOR_W = 8;  // bits per element
+  localparam int EXCQ_REG2HW_MOD_CYCLES_Q_W = 32;  // bits per element
+  localparam int EXCQ_REG2HW_CQ_ARM_Q_W = 32;  // bits of the written word
+  localparam int EXCQ_REG2HW_CQ_ARM_QE_W = 1;  // bits per element
 
-  typedef struct packed {
-    struct packed { logic [EXCQ_COUNT*16-1:0] d; } cons;  // CONS (ro): bits 15:0
-    struct packed { logic [EXCQ_COUNT*16-1:0] d; } cq_prod;  // CQ_PROD (ro): bits 15:0
-  } excq_hw2reg_t;
+  // Block excq, hw2reg: bits per element of each port of nic_regfile
+  localparam int EXCQ_HW2REG_CONS_D_W = 16;  // bits per element
+  localparam int EXCQ_HW2REG_CQ_PROD_D_W = 16;  // bits per element
 
   typedef struct packed {
     struct packed { logic q; } control;  // CONTROL (rw): bit 0
@@ -1108,101 +1099,72 @@ package nic_regs_pkg;
     struct packed { logic [191:0] d; } verdicts;  // VERDICTS (ro)
   } tokn_hw2reg_t;
 
-  typedef struct packed {
-    struct packed {
-      struct packed {
-        logic [VNIC_COUNT-1:0] token_exc;  // TOKEN_EXC, bit 6
-        logic [VNIC_COUNT-1:0] quota_wait;  // QUOTA_WAIT, bit 5
-        logic [VNIC_COUNT-1:0] ipv6_check;  // IPV6_CHECK, bit 4
-        logic [VNIC_COUNT-1:0] ipv4_check;  // IPV4_CHECK, bit 3
-        logic [VNIC_COUNT-1:0] spoof_check;  // SPOOF_CHECK, bit 2
-        logic [VNIC_COUNT-1:0] rss_enable;  // RSS_ENABLE, bit 1
-        logic [VNIC_COUNT-1:0] enable;  // ENABLE, bit 0
-      } q;
-    } vnic_ctrl;  // VNIC_CTRL (rw)
-    struct packed { logic [VNIC_COUNT*32-1:0] q; } rxq_base;  // RXQ_BASE (rw)
-    struct packed { logic [VNIC_COUNT*32-1:0] q; } rxq_count;  // RXQ_COUNT (rw)
-    struct packed { logic [VNIC_COUNT*32-1:0] q; } mac_lo;  // MAC_LO (rw)
-    struct packed { logic [VNIC_COUNT*16-1:0] q; } mac_hi;  // MAC_HI (rw): bits 15:0
-    struct packed { logic [VNIC_COUNT*32-1:0] q; } ipv4;  // IPV4 (rw)
-    struct packed { logic [VNIC_COUNT*128-1:0] q; } ipv6;  // IPV6 (rw)
-    struct packed { logic [VNIC_COUNT*32-1:0] q; } quota_bytes;  // QUOTA_BYTES (rw)
-    struct packed {
-      logic [31:0] q;
-      logic [VNIC_COUNT-1:0] qe;
-    } quota_release;  // QUOTA_RELEASE (w1)
-    struct packed { logic [VNIC_COUNT*32-1:0] q; } quota_wait_cycles;  // QUOTA_WAIT_CYCLES (rw)
-    struct packed { logic [VNIC_COUNT*320-1:0] q; } rss_key;  // RSS_KEY (rw)
-    struct packed { logic [VNIC_COUNT*1024-1:0] q; } rss_indir;  // RSS_INDIR (rw)
-  } vnic_reg2hw_t;
+  // Block vnic, reg2hw: bits per element of each port of nic_regfile
+  localparam int VNIC_REG2HW_VNIC_CTRL_Q_TOKEN_EXC_W = 1;  // bits per element
+  localparam int VNIC_REG2HW_VNIC_CTRL_Q_QUOTA_WAIT_W = 1;  // bits per element
+  localparam int VNIC_REG2HW_VNIC_CTRL_Q_IPV6_CHECK_W = 1;  // bits per element
+  localparam int VNIC_REG2HW_VNIC_CTRL_Q_IPV4_CHECK_W = 1;  // bits per element
+  localparam int VNIC_REG2HW_VNIC_CTRL_Q_SPOOF_CHECK_W = 1;  // bits per element
+  localparam int VNIC_REG2HW_VNIC_CTRL_Q_RSS_ENABLE_W = 1;  // bits per element
+  localparam int VNIC_REG2HW_VNIC_CTRL_Q_ENABLE_W = 1;  // bits per element
+  localparam int VNIC_REG2HW_RXQ_BASE_Q_W = 32;  // bits per element
+  localparam int VNIC_REG2HW_RXQ_COUNT_Q_W = 32;  // bits per element
+  localparam int VNIC_REG2HW_MAC_LO_Q_W = 32;  // bits per element
+  localparam int VNIC_REG2HW_MAC_HI_Q_W = 16;  // bits per element
+  localparam int VNIC_REG2HW_IPV4_Q_W = 32;  // bits per element
+  localparam int VNIC_REG2HW_IPV6_Q_W = 128;  // bits per element
+  localparam int VNIC_REG2HW_QUOTA_BYTES_Q_W = 32;  // bits per element
+  localparam int VNIC_REG2HW_QUOTA_RELEASE_Q_W = 32;  // bits of the written word
+  localparam int VNIC_REG2HW_QUOTA_RELEASE_QE_W = 1;  // bits per element
+  localparam int VNIC_REG2HW_QUOTA_WAIT_CYCLES_Q_W = 32;  // bits per element
+  localparam int VNIC_REG2HW_RSS_KEY_Q_W = 320;  // bits per element
+  localparam int VNIC_REG2HW_RSS_INDIR_Q_W = 1024;  // bits per element
 
-  typedef struct packed {
-    struct packed { logic [VNIC_COUNT*32-1:0] d; } quota_inflight;  // QUOTA_INFLIGHT (ro)
-  } vnic_hw2reg_t;
+  // Block vnic, hw2reg: bits per element of each port of nic_regfile
+  localparam int VNIC_HW2REG_QUOTA_INFLIGHT_D_W = 32;  // bits per element
 
-  typedef struct packed {
-    struct packed { logic [RXQ_COUNT*64-1:0] q; } ring_base;  // RING_BASE (rw)
-    struct packed { logic [RXQ_COUNT*64-1:0] q; } cq_base;  // CQ_BASE (rw)
-    struct packed { logic [RXQ_COUNT*5-1:0] q; } size_log2;  // SIZE_LOG2 (rw): bits 4:0
-    struct packed { logic [RXQ_COUNT-1:0] q; logic [RXQ_COUNT-1:0] qe; } ctrl;  // CTRL (rw): bit 0
-    struct packed {
-      logic [RXQ_COUNT*16-1:0] q;
-      logic [RXQ_COUNT-1:0] qe;
-    } prod;  // PROD (rw): bits 15:0
-    struct packed {
-      logic [RXQ_COUNT*16-1:0] q;
-      logic [RXQ_COUNT-1:0] qe;
-    } cq_cons;  // CQ_CONS (rw): bits 15:0
-    struct packed {
-      struct packed {
-        logic [RXQ_COUNT-1:0] enable;  // ENABLE, bit 31
-        logic [RXQ_COUNT*16-1:0] mod_pkts;  // MOD_PKTS, bits 23:8
-        logic [RXQ_COUNT*8-1:0] vector;  // VECTOR, bits 7:0
-      } q;
-    } irq;  // IRQ (rw)
-    struct packed { logic [RXQ_COUNT*32-1:0] q; } mod_cycles;  // MOD_CYCLES (rw)
-    struct packed { logic [31:0] q; logic [RXQ_COUNT-1:0] qe; } cq_arm;  // CQ_ARM (w1)
-  } rxq_reg2hw_t;
+  // Block rxq, reg2hw: bits per element of each port of nic_regfile
+  localparam int RXQ_REG2HW_RING_BASE_Q_W = 64;  // bits per element
+  localparam int RXQ_REG2HW_CQ_BASE_Q_W = 64;  // bits per element
+  localparam int RXQ_REG2HW_SIZE_LOG2_Q_W = 5;  // bits per element
+  localparam int RXQ_REG2HW_CTRL_Q_W = 1;  // bits per element
+  localparam int RXQ_REG2HW_CTRL_QE_W = 1;  // bits per element
+  localparam int RXQ_REG2HW_PROD_Q_W = 16;  // bits per element
+  localparam int RXQ_REG2HW_PROD_QE_W = 1;  // bits per element
+  localparam int RXQ_REG2HW_CQ_CONS_Q_W = 16;  // bits per element
+  localparam int RXQ_REG2HW_CQ_CONS_QE_W = 1;  // bits per element
+  localparam int RXQ_REG2HW_IRQ_Q_ENABLE_W = 1;  // bits per element
+  localparam int RXQ_REG2HW_IRQ_Q_MOD_PKTS_W = 16;  // bits per element
+  localparam int RXQ_REG2HW_IRQ_Q_VECTOR_W = 8;  // bits per element
+  localparam int RXQ_REG2HW_MOD_CYCLES_Q_W = 32;  // bits per element
+  localparam int RXQ_REG2HW_CQ_ARM_Q_W = 32;  // bits of the written word
+  localparam int RXQ_REG2HW_CQ_ARM_QE_W = 1;  // bits per element
 
-  typedef struct packed {
-    struct packed { logic [RXQ_COUNT*16-1:0] d; } cons;  // CONS (ro): bits 15:0
-    struct packed { logic [RXQ_COUNT*16-1:0] d; } cq_prod;  // CQ_PROD (ro): bits 15:0
-  } rxq_hw2reg_t;
+  // Block rxq, hw2reg: bits per element of each port of nic_regfile
+  localparam int RXQ_HW2REG_CONS_D_W = 16;  // bits per element
+  localparam int RXQ_HW2REG_CQ_PROD_D_W = 16;  // bits per element
 
-  typedef struct packed {
-    struct packed { logic [TXQ_COUNT*64-1:0] q; } ring_base;  // RING_BASE (rw)
-    struct packed { logic [TXQ_COUNT*64-1:0] q; } cq_base;  // CQ_BASE (rw)
-    struct packed { logic [TXQ_COUNT*5-1:0] q; } size_log2;  // SIZE_LOG2 (rw): bits 4:0
-    struct packed {
-      struct packed {
-        logic [TXQ_COUNT*8-1:0] vport;  // VPORT, bits 15:8
-        logic [TXQ_COUNT-1:0] enable;  // ENABLE, bit 0
-      } q;
-      logic [TXQ_COUNT-1:0] qe;
-    } ctrl;  // CTRL (rw)
-    struct packed {
-      logic [TXQ_COUNT*16-1:0] q;
-      logic [TXQ_COUNT-1:0] qe;
-    } prod;  // PROD (rw): bits 15:0
-    struct packed {
-      logic [TXQ_COUNT*16-1:0] q;
-      logic [TXQ_COUNT-1:0] qe;
-    } cq_cons;  // CQ_CONS (rw): bits 15:0
-    struct packed {
-      struct packed {
-        logic [TXQ_COUNT-1:0] enable;  // ENABLE, bit 31
-        logic [TXQ_COUNT*16-1:0] mod_pkts;  // MOD_PKTS, bits 23:8
-        logic [TXQ_COUNT*8-1:0] vector;  // VECTOR, bits 7:0
-      } q;
-    } irq;  // IRQ (rw)
-    struct packed { logic [TXQ_COUNT*32-1:0] q; } mod_cycles;  // MOD_CYCLES (rw)
-    struct packed { logic [31:0] q; logic [TXQ_COUNT-1:0] qe; } cq_arm;  // CQ_ARM (w1)
-  } txq_reg2hw_t;
+  // Block txq, reg2hw: bits per element of each port of nic_regfile
+  localparam int TXQ_REG2HW_RING_BASE_Q_W = 64;  // bits per element
+  localparam int TXQ_REG2HW_CQ_BASE_Q_W = 64;  // bits per element
+  localparam int TXQ_REG2HW_SIZE_LOG2_Q_W = 5;  // bits per element
+  localparam int TXQ_REG2HW_CTRL_Q_VPORT_W = 8;  // bits per element
+  localparam int TXQ_REG2HW_CTRL_Q_ENABLE_W = 1;  // bits per element
+  localparam int TXQ_REG2HW_CTRL_QE_W = 1;  // bits per element
+  localparam int TXQ_REG2HW_PROD_Q_W = 16;  // bits per element
+  localparam int TXQ_REG2HW_PROD_QE_W = 1;  // bits per element
+  localparam int TXQ_REG2HW_CQ_CONS_Q_W = 16;  // bits per element
+  localparam int TXQ_REG2HW_CQ_CONS_QE_W = 1;  // bits per element
+  localparam int TXQ_REG2HW_IRQ_Q_ENABLE_W = 1;  // bits per element
+  localparam int TXQ_REG2HW_IRQ_Q_MOD_PKTS_W = 16;  // bits per element
+  localparam int TXQ_REG2HW_IRQ_Q_VECTOR_W = 8;  // bits per element
+  localparam int TXQ_REG2HW_MOD_CYCLES_Q_W = 32;  // bits per element
+  localparam int TXQ_REG2HW_CQ_ARM_Q_W = 32;  // bits of the written word
+  localparam int TXQ_REG2HW_CQ_ARM_QE_W = 1;  // bits per element
 
-  typedef struct packed {
-    struct packed { logic [TXQ_COUNT*16-1:0] d; } cons;  // CONS (ro): bits 15:0
-    struct packed { logic [TXQ_COUNT*16-1:0] d; } cq_prod;  // CQ_PROD (ro): bits 15:0
-  } txq_hw2reg_t;
+  // Block txq, hw2reg: bits per element of each port of nic_regfile
+  localparam int TXQ_HW2REG_CONS_D_W = 16;  // bits per element
+  localparam int TXQ_HW2REG_CQ_PROD_D_W = 16;  // bits per element
   /* verilator lint_on SYMRSVDWORD */
 
 endpackage

@@ -159,8 +159,9 @@ module nic_top #(
 
   // ---------------------------------------------------------------------------------------
   // Register file: a reg2hw / hw2reg struct pair per block (nic_regs_pkg, docs/rtl.md
-  // "Register blocks"); the engines take their fields. Array blocks hold the map's elements
-  // (element e of a member of E bits at [e*E +: E]): the engines take the first NUM_*.
+  // "Register blocks"); the engines take their fields. The array blocks (excq, vnic, rxq,
+  // txq) have a port per struct leaf instead, holding the NUM_* elements built (element e of
+  // a leaf of E bits at [e*E +: E]).
   // ---------------------------------------------------------------------------------------
   /* verilator lint_off UNUSEDSIGNAL */  // registers no engine reads, elements not built
   nic_regs_pkg::nic_reg2hw_t     nic_reg2hw;
@@ -168,12 +169,73 @@ module nic_top #(
   nic_regs_pkg::tcam_reg2hw_t    tcam_reg2hw;
   nic_regs_pkg::actions_reg2hw_t actions_reg2hw;
   nic_regs_pkg::fcmd_reg2hw_t    fcmd_reg2hw;
-  nic_regs_pkg::excq_reg2hw_t    excq_reg2hw;
   nic_regs_pkg::tokn_reg2hw_t    tokn_reg2hw;
-  nic_regs_pkg::vnic_reg2hw_t    vnic_reg2hw;
-  nic_regs_pkg::rxq_reg2hw_t     rxq_reg2hw;
-  nic_regs_pkg::txq_reg2hw_t     txq_reg2hw;
   logic                          unused_fc_busy;
+  logic [nic_regs_pkg::EXCQ_REG2HW_RING_BASE_Q_W-1:0] excq_reg2hw_ring_base_q;
+  logic [nic_regs_pkg::EXCQ_REG2HW_CQ_BASE_Q_W-1:0] excq_reg2hw_cq_base_q;
+  logic [nic_regs_pkg::EXCQ_REG2HW_SIZE_LOG2_Q_W-1:0] excq_reg2hw_size_log2_q;
+  logic [nic_regs_pkg::EXCQ_REG2HW_CTRL_Q_W-1:0] excq_reg2hw_ctrl_q;
+  logic [nic_regs_pkg::EXCQ_REG2HW_CTRL_QE_W-1:0] excq_reg2hw_ctrl_qe;
+  logic [nic_regs_pkg::EXCQ_REG2HW_PROD_Q_W-1:0] excq_reg2hw_prod_q;
+  logic [nic_regs_pkg::EXCQ_REG2HW_PROD_QE_W-1:0] excq_reg2hw_prod_qe;
+  logic [nic_regs_pkg::EXCQ_REG2HW_CQ_CONS_Q_W-1:0] excq_reg2hw_cq_cons_q;
+  logic [nic_regs_pkg::EXCQ_REG2HW_CQ_CONS_QE_W-1:0] excq_reg2hw_cq_cons_qe;
+  logic [nic_regs_pkg::EXCQ_REG2HW_IRQ_Q_ENABLE_W-1:0] excq_reg2hw_irq_q_enable;
+  logic [nic_regs_pkg::EXCQ_REG2HW_IRQ_Q_MOD_PKTS_W-1:0] excq_reg2hw_irq_q_mod_pkts;
+  logic [nic_regs_pkg::EXCQ_REG2HW_IRQ_Q_VECTOR_W-1:0] excq_reg2hw_irq_q_vector;
+  logic [nic_regs_pkg::EXCQ_REG2HW_MOD_CYCLES_Q_W-1:0] excq_reg2hw_mod_cycles_q;
+  logic [nic_regs_pkg::EXCQ_REG2HW_CQ_ARM_Q_W-1:0] excq_reg2hw_cq_arm_q;
+  logic [nic_regs_pkg::EXCQ_REG2HW_CQ_ARM_QE_W-1:0] excq_reg2hw_cq_arm_qe;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_VNIC_CTRL_Q_TOKEN_EXC_W-1:0] vnic_reg2hw_vnic_ctrl_q_token_exc;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_VNIC_CTRL_Q_QUOTA_WAIT_W-1:0] vnic_reg2hw_vnic_ctrl_q_quota_wait;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_VNIC_CTRL_Q_IPV6_CHECK_W-1:0] vnic_reg2hw_vnic_ctrl_q_ipv6_check;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_VNIC_CTRL_Q_IPV4_CHECK_W-1:0] vnic_reg2hw_vnic_ctrl_q_ipv4_check;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_VNIC_CTRL_Q_SPOOF_CHECK_W-1:0] vnic_reg2hw_vnic_ctrl_q_spoof_check;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_VNIC_CTRL_Q_RSS_ENABLE_W-1:0] vnic_reg2hw_vnic_ctrl_q_rss_enable;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_VNIC_CTRL_Q_ENABLE_W-1:0] vnic_reg2hw_vnic_ctrl_q_enable;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_RXQ_BASE_Q_W-1:0] vnic_reg2hw_rxq_base_q;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_RXQ_COUNT_Q_W-1:0] vnic_reg2hw_rxq_count_q;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_MAC_LO_Q_W-1:0] vnic_reg2hw_mac_lo_q;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_MAC_HI_Q_W-1:0] vnic_reg2hw_mac_hi_q;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_IPV4_Q_W-1:0] vnic_reg2hw_ipv4_q;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_IPV6_Q_W-1:0] vnic_reg2hw_ipv6_q;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_QUOTA_BYTES_Q_W-1:0] vnic_reg2hw_quota_bytes_q;
+  logic [nic_regs_pkg::VNIC_REG2HW_QUOTA_RELEASE_Q_W-1:0] vnic_reg2hw_quota_release_q;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_QUOTA_RELEASE_QE_W-1:0] vnic_reg2hw_quota_release_qe;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_QUOTA_WAIT_CYCLES_Q_W-1:0] vnic_reg2hw_quota_wait_cycles_q;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_RSS_KEY_Q_W-1:0] vnic_reg2hw_rss_key_q;
+  logic [NUM_VNIC*nic_regs_pkg::VNIC_REG2HW_RSS_INDIR_Q_W-1:0] vnic_reg2hw_rss_indir_q;
+  logic [NUM_RXQ*nic_regs_pkg::RXQ_REG2HW_RING_BASE_Q_W-1:0] rxq_reg2hw_ring_base_q;
+  logic [NUM_RXQ*nic_regs_pkg::RXQ_REG2HW_CQ_BASE_Q_W-1:0] rxq_reg2hw_cq_base_q;
+  logic [NUM_RXQ*nic_regs_pkg::RXQ_REG2HW_SIZE_LOG2_Q_W-1:0] rxq_reg2hw_size_log2_q;
+  logic [NUM_RXQ*nic_regs_pkg::RXQ_REG2HW_CTRL_Q_W-1:0] rxq_reg2hw_ctrl_q;
+  logic [NUM_RXQ*nic_regs_pkg::RXQ_REG2HW_CTRL_QE_W-1:0] rxq_reg2hw_ctrl_qe;
+  logic [NUM_RXQ*nic_regs_pkg::RXQ_REG2HW_PROD_Q_W-1:0] rxq_reg2hw_prod_q;
+  logic [NUM_RXQ*nic_regs_pkg::RXQ_REG2HW_PROD_QE_W-1:0] rxq_reg2hw_prod_qe;
+  logic [NUM_RXQ*nic_regs_pkg::RXQ_REG2HW_CQ_CONS_Q_W-1:0] rxq_reg2hw_cq_cons_q;
+  logic [NUM_RXQ*nic_regs_pkg::RXQ_REG2HW_CQ_CONS_QE_W-1:0] rxq_reg2hw_cq_cons_qe;
+  logic [NUM_RXQ*nic_regs_pkg::RXQ_REG2HW_IRQ_Q_ENABLE_W-1:0] rxq_reg2hw_irq_q_enable;
+  logic [NUM_RXQ*nic_regs_pkg::RXQ_REG2HW_IRQ_Q_MOD_PKTS_W-1:0] rxq_reg2hw_irq_q_mod_pkts;
+  logic [NUM_RXQ*nic_regs_pkg::RXQ_REG2HW_IRQ_Q_VECTOR_W-1:0] rxq_reg2hw_irq_q_vector;
+  logic [NUM_RXQ*nic_regs_pkg::RXQ_REG2HW_MOD_CYCLES_Q_W-1:0] rxq_reg2hw_mod_cycles_q;
+  logic [nic_regs_pkg::RXQ_REG2HW_CQ_ARM_Q_W-1:0] rxq_reg2hw_cq_arm_q;
+  logic [NUM_RXQ*nic_regs_pkg::RXQ_REG2HW_CQ_ARM_QE_W-1:0] rxq_reg2hw_cq_arm_qe;
+  logic [NUM_TXQ*nic_regs_pkg::TXQ_REG2HW_RING_BASE_Q_W-1:0] txq_reg2hw_ring_base_q;
+  logic [NUM_TXQ*nic_regs_pkg::TXQ_REG2HW_CQ_BASE_Q_W-1:0] txq_reg2hw_cq_base_q;
+  logic [NUM_TXQ*nic_regs_pkg::TXQ_REG2HW_SIZE_LOG2_Q_W-1:0] txq_reg2hw_size_log2_q;
+  logic [NUM_TXQ*nic_regs_pkg::TXQ_REG2HW_CTRL_Q_VPORT_W-1:0] txq_reg2hw_ctrl_q_vport;
+  logic [NUM_TXQ*nic_regs_pkg::TXQ_REG2HW_CTRL_Q_ENABLE_W-1:0] txq_reg2hw_ctrl_q_enable;
+  logic [NUM_TXQ*nic_regs_pkg::TXQ_REG2HW_CTRL_QE_W-1:0] txq_reg2hw_ctrl_qe;
+  logic [NUM_TXQ*nic_regs_pkg::TXQ_REG2HW_PROD_Q_W-1:0] txq_reg2hw_prod_q;
+  logic [NUM_TXQ*nic_regs_pkg::TXQ_REG2HW_PROD_QE_W-1:0] txq_reg2hw_prod_qe;
+  logic [NUM_TXQ*nic_regs_pkg::TXQ_REG2HW_CQ_CONS_Q_W-1:0] txq_reg2hw_cq_cons_q;
+  logic [NUM_TXQ*nic_regs_pkg::TXQ_REG2HW_CQ_CONS_QE_W-1:0] txq_reg2hw_cq_cons_qe;
+  logic [NUM_TXQ*nic_regs_pkg::TXQ_REG2HW_IRQ_Q_ENABLE_W-1:0] txq_reg2hw_irq_q_enable;
+  logic [NUM_TXQ*nic_regs_pkg::TXQ_REG2HW_IRQ_Q_MOD_PKTS_W-1:0] txq_reg2hw_irq_q_mod_pkts;
+  logic [NUM_TXQ*nic_regs_pkg::TXQ_REG2HW_IRQ_Q_VECTOR_W-1:0] txq_reg2hw_irq_q_vector;
+  logic [NUM_TXQ*nic_regs_pkg::TXQ_REG2HW_MOD_CYCLES_Q_W-1:0] txq_reg2hw_mod_cycles_q;
+  logic [nic_regs_pkg::TXQ_REG2HW_CQ_ARM_Q_W-1:0] txq_reg2hw_cq_arm_q;
+  logic [NUM_TXQ*nic_regs_pkg::TXQ_REG2HW_CQ_ARM_QE_W-1:0] txq_reg2hw_cq_arm_qe;
   /* verilator lint_on UNUSEDSIGNAL */
   nic_regs_pkg::nic_hw2reg_t      nic_hw2reg;
   nic_regs_pkg::counters_hw2reg_t counters_hw2reg;
@@ -181,11 +243,13 @@ module nic_top #(
   nic_regs_pkg::tcam_hw2reg_t     tcam_hw2reg;
   nic_regs_pkg::actions_hw2reg_t  actions_hw2reg;
   nic_regs_pkg::fcmd_hw2reg_t     fcmd_hw2reg;
-  nic_regs_pkg::excq_hw2reg_t     excq_hw2reg;
   nic_regs_pkg::tokn_hw2reg_t     tokn_hw2reg;
-  nic_regs_pkg::vnic_hw2reg_t     vnic_hw2reg;
-  nic_regs_pkg::rxq_hw2reg_t      rxq_hw2reg;
-  nic_regs_pkg::txq_hw2reg_t      txq_hw2reg;
+  logic [nic_regs_pkg::EXCQ_HW2REG_CONS_D_W-1:0] excq_hw2reg_cons_d;
+  logic [nic_regs_pkg::EXCQ_HW2REG_CQ_PROD_D_W-1:0] excq_hw2reg_cq_prod_d;
+  // The read-only values of the queue and VNIC blocks: the engines' outputs.
+  logic [NUM_RXQ*16-1:0]  rxq_cons, rxq_cq_prod;
+  logic [NUM_TXQ*16-1:0]  txq_cons, txq_cq_prod;
+  logic [NUM_VNIC*32-1:0] vnic_quota_inflight;
 
   nic_regfile #(
     .NUM_EXCQ (1),
@@ -208,11 +272,59 @@ module nic_top #(
     .tcam_reg2hw (tcam_reg2hw), .tcam_hw2reg (tcam_hw2reg),
     .actions_reg2hw (actions_reg2hw), .actions_hw2reg (actions_hw2reg),
     .fcmd_reg2hw (fcmd_reg2hw), .fcmd_hw2reg (fcmd_hw2reg),
-    .excq_reg2hw (excq_reg2hw), .excq_hw2reg (excq_hw2reg),
     .tokn_reg2hw (tokn_reg2hw), .tokn_hw2reg (tokn_hw2reg),
-    .vnic_reg2hw (vnic_reg2hw), .vnic_hw2reg (vnic_hw2reg),
-    .rxq_reg2hw (rxq_reg2hw), .rxq_hw2reg (rxq_hw2reg),
-    .txq_reg2hw (txq_reg2hw), .txq_hw2reg (txq_hw2reg)
+    .excq_reg2hw_ring_base_q (excq_reg2hw_ring_base_q),
+    .excq_reg2hw_cq_base_q (excq_reg2hw_cq_base_q),
+    .excq_reg2hw_size_log2_q (excq_reg2hw_size_log2_q), .excq_reg2hw_ctrl_q (excq_reg2hw_ctrl_q),
+    .excq_reg2hw_ctrl_qe (excq_reg2hw_ctrl_qe), .excq_reg2hw_prod_q (excq_reg2hw_prod_q),
+    .excq_reg2hw_prod_qe (excq_reg2hw_prod_qe), .excq_reg2hw_cq_cons_q (excq_reg2hw_cq_cons_q),
+    .excq_reg2hw_cq_cons_qe (excq_reg2hw_cq_cons_qe),
+    .excq_reg2hw_irq_q_enable (excq_reg2hw_irq_q_enable),
+    .excq_reg2hw_irq_q_mod_pkts (excq_reg2hw_irq_q_mod_pkts),
+    .excq_reg2hw_irq_q_vector (excq_reg2hw_irq_q_vector),
+    .excq_reg2hw_mod_cycles_q (excq_reg2hw_mod_cycles_q),
+    .excq_reg2hw_cq_arm_q (excq_reg2hw_cq_arm_q), .excq_reg2hw_cq_arm_qe (excq_reg2hw_cq_arm_qe),
+    .excq_hw2reg_cons_d (excq_hw2reg_cons_d), .excq_hw2reg_cq_prod_d (excq_hw2reg_cq_prod_d),
+    .vnic_reg2hw_vnic_ctrl_q_token_exc (vnic_reg2hw_vnic_ctrl_q_token_exc),
+    .vnic_reg2hw_vnic_ctrl_q_quota_wait (vnic_reg2hw_vnic_ctrl_q_quota_wait),
+    .vnic_reg2hw_vnic_ctrl_q_ipv6_check (vnic_reg2hw_vnic_ctrl_q_ipv6_check),
+    .vnic_reg2hw_vnic_ctrl_q_ipv4_check (vnic_reg2hw_vnic_ctrl_q_ipv4_check),
+    .vnic_reg2hw_vnic_ctrl_q_spoof_check (vnic_reg2hw_vnic_ctrl_q_spoof_check),
+    .vnic_reg2hw_vnic_ctrl_q_rss_enable (vnic_reg2hw_vnic_ctrl_q_rss_enable),
+    .vnic_reg2hw_vnic_ctrl_q_enable (vnic_reg2hw_vnic_ctrl_q_enable),
+    .vnic_reg2hw_rxq_base_q (vnic_reg2hw_rxq_base_q),
+    .vnic_reg2hw_rxq_count_q (vnic_reg2hw_rxq_count_q),
+    .vnic_reg2hw_mac_lo_q (vnic_reg2hw_mac_lo_q), .vnic_reg2hw_mac_hi_q (vnic_reg2hw_mac_hi_q),
+    .vnic_reg2hw_ipv4_q (vnic_reg2hw_ipv4_q), .vnic_reg2hw_ipv6_q (vnic_reg2hw_ipv6_q),
+    .vnic_reg2hw_quota_bytes_q (vnic_reg2hw_quota_bytes_q),
+    .vnic_reg2hw_quota_release_q (vnic_reg2hw_quota_release_q),
+    .vnic_reg2hw_quota_release_qe (vnic_reg2hw_quota_release_qe),
+    .vnic_reg2hw_quota_wait_cycles_q (vnic_reg2hw_quota_wait_cycles_q),
+    .vnic_reg2hw_rss_key_q (vnic_reg2hw_rss_key_q),
+    .vnic_reg2hw_rss_indir_q (vnic_reg2hw_rss_indir_q),
+    .vnic_hw2reg_quota_inflight_d (vnic_quota_inflight),
+    .rxq_reg2hw_ring_base_q (rxq_reg2hw_ring_base_q), .rxq_reg2hw_cq_base_q (rxq_reg2hw_cq_base_q),
+    .rxq_reg2hw_size_log2_q (rxq_reg2hw_size_log2_q), .rxq_reg2hw_ctrl_q (rxq_reg2hw_ctrl_q),
+    .rxq_reg2hw_ctrl_qe (rxq_reg2hw_ctrl_qe), .rxq_reg2hw_prod_q (rxq_reg2hw_prod_q),
+    .rxq_reg2hw_prod_qe (rxq_reg2hw_prod_qe), .rxq_reg2hw_cq_cons_q (rxq_reg2hw_cq_cons_q),
+    .rxq_reg2hw_cq_cons_qe (rxq_reg2hw_cq_cons_qe),
+    .rxq_reg2hw_irq_q_enable (rxq_reg2hw_irq_q_enable),
+    .rxq_reg2hw_irq_q_mod_pkts (rxq_reg2hw_irq_q_mod_pkts),
+    .rxq_reg2hw_irq_q_vector (rxq_reg2hw_irq_q_vector),
+    .rxq_reg2hw_mod_cycles_q (rxq_reg2hw_mod_cycles_q), .rxq_reg2hw_cq_arm_q (rxq_reg2hw_cq_arm_q),
+    .rxq_reg2hw_cq_arm_qe (rxq_reg2hw_cq_arm_qe), .rxq_hw2reg_cons_d (rxq_cons),
+    .rxq_hw2reg_cq_prod_d (rxq_cq_prod), .txq_reg2hw_ring_base_q (txq_reg2hw_ring_base_q),
+    .txq_reg2hw_cq_base_q (txq_reg2hw_cq_base_q), .txq_reg2hw_size_log2_q (txq_reg2hw_size_log2_q),
+    .txq_reg2hw_ctrl_q_vport (txq_reg2hw_ctrl_q_vport),
+    .txq_reg2hw_ctrl_q_enable (txq_reg2hw_ctrl_q_enable), .txq_reg2hw_ctrl_qe (txq_reg2hw_ctrl_qe),
+    .txq_reg2hw_prod_q (txq_reg2hw_prod_q), .txq_reg2hw_prod_qe (txq_reg2hw_prod_qe),
+    .txq_reg2hw_cq_cons_q (txq_reg2hw_cq_cons_q), .txq_reg2hw_cq_cons_qe (txq_reg2hw_cq_cons_qe),
+    .txq_reg2hw_irq_q_enable (txq_reg2hw_irq_q_enable),
+    .txq_reg2hw_irq_q_mod_pkts (txq_reg2hw_irq_q_mod_pkts),
+    .txq_reg2hw_irq_q_vector (txq_reg2hw_irq_q_vector),
+    .txq_reg2hw_mod_cycles_q (txq_reg2hw_mod_cycles_q), .txq_reg2hw_cq_arm_q (txq_reg2hw_cq_arm_q),
+    .txq_reg2hw_cq_arm_qe (txq_reg2hw_cq_arm_qe), .txq_hw2reg_cons_d (txq_cons),
+    .txq_hw2reg_cq_prod_d (txq_cq_prod)
   );
 
   // nic: capabilities and the cycle counter
@@ -265,17 +377,6 @@ module nic_top #(
   assign nic_hw2reg.link_status.d.media = link_media_q;
   assign nic_hw2reg.link_changes.d      = link_changes_q;
 
-  // Read-only values of the queue and VNIC blocks: the engines' outputs, zero-extended to the
-  // map's elements.
-  logic [NUM_RXQ*16-1:0]  rxq_cons, rxq_cq_prod;
-  logic [NUM_TXQ*16-1:0]  txq_cons, txq_cq_prod;
-  logic [NUM_VNIC*32-1:0] vnic_quota_inflight;
-  assign rxq_hw2reg.cons.d    = (nic_regs_pkg::RXQ_COUNT*16)'(rxq_cons);
-  assign rxq_hw2reg.cq_prod.d = (nic_regs_pkg::RXQ_COUNT*16)'(rxq_cq_prod);
-  assign txq_hw2reg.cons.d    = (nic_regs_pkg::TXQ_COUNT*16)'(txq_cons);
-  assign txq_hw2reg.cq_prod.d = (nic_regs_pkg::TXQ_COUNT*16)'(txq_cq_prod);
-  assign vnic_hw2reg.quota_inflight.d = (nic_regs_pkg::VNIC_COUNT*32)'(vnic_quota_inflight);
-
   // VNIC registers in the form the engines take them: the queue set's base and count (16
   // bits), the MAC (byte 0 in bits 47:40), the IPv6 address (first byte in bits 127:120).
   logic [NUM_VNIC*16-1:0]  vn_rxq_base16, vn_rxq_count16;
@@ -283,11 +384,11 @@ module nic_top #(
   logic [NUM_VNIC*128-1:0] vn_ipv6_be;
   always_comb begin
     for (int v = 0; v < NUM_VNIC; v++) begin
-      vn_rxq_base16[v*16 +: 16]  = vnic_reg2hw.rxq_base.q[v*32 +: 16];
-      vn_rxq_count16[v*16 +: 16] = vnic_reg2hw.rxq_count.q[v*32 +: 16];
-      vn_mac[v*48 +: 48] = {vnic_reg2hw.mac_hi.q[v*16 +: 16], vnic_reg2hw.mac_lo.q[v*32 +: 32]};
+      vn_rxq_base16[v*16 +: 16]  = vnic_reg2hw_rxq_base_q[v*32 +: 16];
+      vn_rxq_count16[v*16 +: 16] = vnic_reg2hw_rxq_count_q[v*32 +: 16];
+      vn_mac[v*48 +: 48] = {vnic_reg2hw_mac_hi_q[v*16 +: 16], vnic_reg2hw_mac_lo_q[v*32 +: 32]};
       for (int w = 0; w < 4; w++) begin  // word 0 = bytes 0..3 -> the top of the vector
-        vn_ipv6_be[v*128 + 96 - 32*w +: 32] = vnic_reg2hw.ipv6.q[v*128 + 32*w +: 32];
+        vn_ipv6_be[v*128 + 96 - 32*w +: 32] = vnic_reg2hw_ipv6_q[v*128 + 32*w +: 32];
       end
     end
   end
@@ -392,7 +493,7 @@ module nic_top #(
     .cfg_vxlan_port     (nic_reg2hw.tunnel_ports.q.vxlan),
     .cfg_geneve_port    (nic_reg2hw.tunnel_ports.q.geneve),
     .cfg_token_enable   (tokn_reg2hw.control.q),
-    .cfg_token_exc      (vnic_reg2hw.vnic_ctrl.q.token_exc[NUM_VNIC-1:0]),
+    .cfg_token_exc      (vnic_reg2hw_vnic_ctrl_q_token_exc),
     .tok_key_valid      (tk_cmd_q),
     .tok_key_ready      (tk_key_ready),
     .tok_key_slot       (tk_slot_q),
@@ -587,9 +688,9 @@ module nic_top #(
     .clk (clk), .rst (rst),
     .cfg_vxlan_port  (nic_reg2hw.tunnel_ports.q.vxlan),
     .cfg_geneve_port (nic_reg2hw.tunnel_ports.q.geneve),
-    .cfg_rss_enable  (vnic_reg2hw.vnic_ctrl.q.rss_enable[NUM_VNIC-1:0]),
-    .cfg_rss_key     (vnic_reg2hw.rss_key.q[NUM_VNIC*320-1:0]),
-    .cfg_rss_indir   (vnic_reg2hw.rss_indir.q[NUM_VNIC*1024-1:0]),
+    .cfg_rss_enable  (vnic_reg2hw_vnic_ctrl_q_rss_enable),
+    .cfg_rss_key     (vnic_reg2hw_rss_key_q),
+    .cfg_rss_indir   (vnic_reg2hw_rss_indir_q),
     .s_axis_tdata (dp_tdata), .s_axis_tkeep (dp_tkeep), .s_axis_tvalid (rx_s_tvalid),
     .s_axis_tready (rx_s_tready), .s_axis_tlast (dp_tlast), .s_axis_tuser (1'b0),
     .s_axis_vport (dp_desc.port), .s_axis_to_vnic (dp_desc.dest == 2'(nic_fmt_pkg::DEST_TYPE_VNIC)),
@@ -673,30 +774,30 @@ module nic_top #(
     .s_rec_rss_hash (info_rss_hash), .s_rec_rss_valid (info_rss_valid),
     .s_rec_rss_queue (info_rss_queue), .s_rec_status (info_status),
     .s_rec_types (info_types), .s_rec_vlan_tci (info_vlan_tci),
-    .rxq_ring_base (rxq_reg2hw.ring_base.q[NUM_RXQ*64-1:0]),
-    .rxq_cq_base (rxq_reg2hw.cq_base.q[NUM_RXQ*64-1:0]),
-    .rxq_size_log2 (rxq_reg2hw.size_log2.q[NUM_RXQ*5-1:0]),
-    .rxq_enable (rxq_reg2hw.ctrl.q[NUM_RXQ-1:0]), .rxq_prod (rxq_reg2hw.prod.q[NUM_RXQ*16-1:0]),
-    .rxq_cq_cons (rxq_reg2hw.cq_cons.q[NUM_RXQ*16-1:0]),
-    .rxq_cq_arm (rxq_reg2hw.cq_arm.qe[NUM_RXQ-1:0]),
-    .rxq_irq_en (rxq_reg2hw.irq.q.enable[NUM_RXQ-1:0]),
-    .rxq_irq_vec (rxq_reg2hw.irq.q.vector[NUM_RXQ*8-1:0]),
-    .rxq_mod_pkts (rxq_reg2hw.irq.q.mod_pkts[NUM_RXQ*16-1:0]),
-    .rxq_mod_cycles (rxq_reg2hw.mod_cycles.q[NUM_RXQ*32-1:0]),
+    .rxq_ring_base (rxq_reg2hw_ring_base_q),
+    .rxq_cq_base (rxq_reg2hw_cq_base_q),
+    .rxq_size_log2 (rxq_reg2hw_size_log2_q),
+    .rxq_enable (rxq_reg2hw_ctrl_q), .rxq_prod (rxq_reg2hw_prod_q),
+    .rxq_cq_cons (rxq_reg2hw_cq_cons_q),
+    .rxq_cq_arm (rxq_reg2hw_cq_arm_qe),
+    .rxq_irq_en (rxq_reg2hw_irq_q_enable),
+    .rxq_irq_vec (rxq_reg2hw_irq_q_vector),
+    .rxq_mod_pkts (rxq_reg2hw_irq_q_mod_pkts),
+    .rxq_mod_cycles (rxq_reg2hw_mod_cycles_q),
     .rxq_cons (rxq_cons), .rxq_cq_prod (rxq_cq_prod),
-    .exc_ring_base (excq_reg2hw.ring_base.q), .exc_cq_base (excq_reg2hw.cq_base.q),
-    .exc_size_log2 (excq_reg2hw.size_log2.q), .exc_enable (excq_reg2hw.ctrl.q),
-    .exc_prod (excq_reg2hw.prod.q), .exc_cq_cons (excq_reg2hw.cq_cons.q),
-    .exc_cq_arm (excq_reg2hw.cq_arm.qe), .exc_irq_en (excq_reg2hw.irq.q.enable),
-    .exc_irq_vec (excq_reg2hw.irq.q.vector), .exc_mod_pkts (excq_reg2hw.irq.q.mod_pkts),
-    .exc_mod_cycles (excq_reg2hw.mod_cycles.q),
-    .exc_cons (excq_hw2reg.cons.d), .exc_cq_prod (excq_hw2reg.cq_prod.d),
-    .vnic_enable (vnic_reg2hw.vnic_ctrl.q.enable[NUM_VNIC-1:0]),
+    .exc_ring_base (excq_reg2hw_ring_base_q), .exc_cq_base (excq_reg2hw_cq_base_q),
+    .exc_size_log2 (excq_reg2hw_size_log2_q), .exc_enable (excq_reg2hw_ctrl_q),
+    .exc_prod (excq_reg2hw_prod_q), .exc_cq_cons (excq_reg2hw_cq_cons_q),
+    .exc_cq_arm (excq_reg2hw_cq_arm_qe), .exc_irq_en (excq_reg2hw_irq_q_enable),
+    .exc_irq_vec (excq_reg2hw_irq_q_vector), .exc_mod_pkts (excq_reg2hw_irq_q_mod_pkts),
+    .exc_mod_cycles (excq_reg2hw_mod_cycles_q),
+    .exc_cons (excq_hw2reg_cons_d), .exc_cq_prod (excq_hw2reg_cq_prod_d),
+    .vnic_enable (vnic_reg2hw_vnic_ctrl_q_enable),
     .vnic_rxq_base (vn_rxq_base16), .vnic_rxq_count (vn_rxq_count16),
-    .vnic_quota_bytes (vnic_reg2hw.quota_bytes.q[NUM_VNIC*32-1:0]),
-    .vnic_quota_policy (vnic_reg2hw.vnic_ctrl.q.quota_wait[NUM_VNIC-1:0]),
-    .vnic_quota_release (vnic_reg2hw.quota_release.qe[NUM_VNIC-1:0]),
-    .vnic_quota_release_bytes ({NUM_VNIC{vnic_reg2hw.quota_release.q}}),
+    .vnic_quota_bytes (vnic_reg2hw_quota_bytes_q),
+    .vnic_quota_policy (vnic_reg2hw_vnic_ctrl_q_quota_wait),
+    .vnic_quota_release (vnic_reg2hw_quota_release_qe),
+    .vnic_quota_release_bytes ({NUM_VNIC{vnic_reg2hw_quota_release_q}}),
     .vnic_quota_inflight (vnic_quota_inflight),
     .irq_enable (1'b1), .irq (rx_irq),
     .cnt_out_vnic (counters_hw2reg.out_vnic.d), .cnt_out_exc (counters_hw2reg.out_exception.d),
@@ -730,22 +831,22 @@ module nic_top #(
     .NUM_VECTORS (NUM_VECTORS)
   ) u_tx (
     .clk (clk), .rst (rst),
-    .cfg_txq_ring_base (txq_reg2hw.ring_base.q[NUM_TXQ*64-1:0]),
-    .cfg_txq_cq_base (txq_reg2hw.cq_base.q[NUM_TXQ*64-1:0]),
-    .cfg_txq_size_log2 (txq_reg2hw.size_log2.q[NUM_TXQ*5-1:0]),
-    .cfg_txq_enable (txq_reg2hw.ctrl.q.enable[NUM_TXQ-1:0]),
-    .cfg_txq_prod (txq_reg2hw.prod.q[NUM_TXQ*16-1:0]),
-    .cfg_txq_cq_cons (txq_reg2hw.cq_cons.q[NUM_TXQ*16-1:0]),
-    .cfg_txq_cq_arm (txq_reg2hw.cq_arm.qe[NUM_TXQ-1:0]),
-    .cfg_txq_vport (txq_reg2hw.ctrl.q.vport[NUM_TXQ*8-1:0]),
-    .cfg_txq_irq_vector (txq_reg2hw.irq.q.vector[NUM_TXQ*8-1:0]),
-    .cfg_txq_irq_enable (txq_reg2hw.irq.q.enable[NUM_TXQ-1:0]),
-    .cfg_txq_mod_pkts (txq_reg2hw.irq.q.mod_pkts[NUM_TXQ*16-1:0]),
-    .cfg_txq_mod_cycles (txq_reg2hw.mod_cycles.q[NUM_TXQ*32-1:0]),
-    .cfg_vnic_spoof_check (vnic_reg2hw.vnic_ctrl.q.spoof_check[NUM_VNIC-1:0]),
-    .cfg_vnic_ipv4_check (vnic_reg2hw.vnic_ctrl.q.ipv4_check[NUM_VNIC-1:0]),
-    .cfg_vnic_ipv6_check (vnic_reg2hw.vnic_ctrl.q.ipv6_check[NUM_VNIC-1:0]),
-    .cfg_vnic_mac (vn_mac), .cfg_vnic_ipv4 (vnic_reg2hw.ipv4.q[NUM_VNIC*32-1:0]),
+    .cfg_txq_ring_base (txq_reg2hw_ring_base_q),
+    .cfg_txq_cq_base (txq_reg2hw_cq_base_q),
+    .cfg_txq_size_log2 (txq_reg2hw_size_log2_q),
+    .cfg_txq_enable (txq_reg2hw_ctrl_q_enable),
+    .cfg_txq_prod (txq_reg2hw_prod_q),
+    .cfg_txq_cq_cons (txq_reg2hw_cq_cons_q),
+    .cfg_txq_cq_arm (txq_reg2hw_cq_arm_qe),
+    .cfg_txq_vport (txq_reg2hw_ctrl_q_vport),
+    .cfg_txq_irq_vector (txq_reg2hw_irq_q_vector),
+    .cfg_txq_irq_enable (txq_reg2hw_irq_q_enable),
+    .cfg_txq_mod_pkts (txq_reg2hw_irq_q_mod_pkts),
+    .cfg_txq_mod_cycles (txq_reg2hw_mod_cycles_q),
+    .cfg_vnic_spoof_check (vnic_reg2hw_vnic_ctrl_q_spoof_check),
+    .cfg_vnic_ipv4_check (vnic_reg2hw_vnic_ctrl_q_ipv4_check),
+    .cfg_vnic_ipv6_check (vnic_reg2hw_vnic_ctrl_q_ipv6_check),
+    .cfg_vnic_mac (vn_mac), .cfg_vnic_ipv4 (vnic_reg2hw_ipv4_q),
     .cfg_vnic_ipv6 (vn_ipv6_be), .cfg_enable (nic_reg2hw.control.q.enable),
     .cfg_tx_max_frame (nic_reg2hw.tx_max_frame.q[31:16] != 16'd0 ? 16'hFFFF
                        : nic_reg2hw.tx_max_frame.q[15:0]),

@@ -570,10 +570,12 @@ def emit_sv(m):
     a("  // bus write (q already shows the new value); <blk>_hw2reg_t, what the hardware drives")
     a("  // back: d, the value of a ro register (read live) or of a `hw_write` register, and de,")
     a("  // its write enable (one bit per word or 64-bit register; a hardware write wins over a")
-    a("  // bus write in the same clock). Array blocks: each member vector holds every element of")
-    a("  // the map, element e of a member of E bits per element at [e*E +: E] (register arrays:")
-    a("  // word i of element e is entry e*COUNT+i); elements the register file does not build")
-    a("  // read 0 in reg2hw and are ignored in hw2reg.")
+    a("  // bus write in the same clock). Array blocks have no struct: each leaf of the struct")
+    a("  // they would have is a port of its own, <blk>_reg2hw_<reg>_<member> (rxq_reg2hw_irq_q_vector,")
+    a("  // rxq_hw2reg_cons_d), holding the NUM_<BLK> elements the register file builds, element")
+    a("  // e of a leaf of E bits per element at [e*E +: E] (register arrays: word i of element e")
+    a("  // is entry e*COUNT+i); <BLK>_<KIND>_<REG>_<MEMBER>_W below gives E (the written word of")
+    a("  // a w1/wo register, q: its 32 bits, not per element).")
     a("  // " + "=" * 87)
     a("  // Members are named as the map names registers and fields (IRQ.VECTOR: `vector`, a C++")
     a("  // word that Verilator renames in its C++).")
@@ -581,9 +583,20 @@ def emit_sv(m):
     for blk in m["blocks"]:
         r2h, h2r = _rf_members(blk)
         for kind, mem in (("reg2hw", r2h), ("hw2reg", h2r)):
-            if mem:
-                a("")
+            if not mem:
+                continue
+            a("")
+            if not _rf_flat(blk):
                 L.extend(_rf_struct_sv(blk, mem, kind))
+                continue
+            a(f"  // Block {blk['name']}, {kind}: bits per element of each port of nic_regfile")
+            for r, lfs in mem:
+                for lf in lfs:
+                    port = _rf_leaf_name(blk, kind, r, lf)
+                    per = _rf_leaf_elem_bits(blk, lf)
+                    note = "bits of the written word" if per is None else "bits per element"
+                    a(f"  localparam int {port.upper()}_W = {per or lf['n'] * lf['ew']};  "
+                      f"// {note}")
     a("  /* verilator lint_on SYMRSVDWORD */")
     a("")
     a("endpackage")
@@ -774,7 +787,9 @@ def emit_md(m):
       "the stored value (rw) or the written word (w1/wo), `qe` the write strobe, `d` the "
       "value the hardware drives (ro, or a hardware write with its enable `de`). A register "
       "with several fields has one member per field (`q.<field>`), one with a single field "
-      "just that field's bits; in an array block every member holds all the elements.")
+      "just that field's bits. An array block has no struct: each part is a port of its own, "
+      "`<block>_reg2hw_<reg>_<part>` or `<block>_hw2reg_<reg>_<part>` (`rxq_reg2hw_irq_q_vector`), "
+      "holding the elements the register file builds.")
     a("")
     a("| block | tag | version | base | size | next |")
     a("|---|---|---|---|---|---|")
@@ -952,6 +967,36 @@ def _rf_range(blk, lf):
     return "" if w == 1 else f"[{w - 1}:0] "
 
 
+def _rf_flat(blk):
+    """An array block's ports are its struct's leaves, each a port of its own sized by
+    NUM_<BLK> (a packed struct's members have fixed widths: the map's element count, which a
+    simulator then rebuilds every clock; docs/perf-rtl.md)."""
+    return bool(blk["array"])
+
+
+def _rf_leaf_name(blk, kind, r, lf):
+    """The port of a leaf of an array block: <blk>_<kind>_<reg>_<path>
+    (vnic_reg2hw.rss_key.q -> vnic_reg2hw_rss_key_q)."""
+    return "_".join([blk["name"].lower(), kind, r["name"].lower()] + list(lf["path"]))
+
+
+def _rf_leaf_elem_bits(blk, lf):
+    """Bits per element of an array block's leaf (None: not per element, one word)."""
+    if not lf["per_elem"]:
+        return None
+    return lf["n"] // blk["array"]["count"] * lf["ew"]
+
+
+def _rf_leaf_range(blk, lf, param=None):
+    """The packed range of an array block's leaf port, sized by NUM_<BLK> (or `param`)."""
+    per = _rf_leaf_elem_bits(blk, lf)
+    if per is None:
+        w = lf["n"] * lf["ew"]
+        return "" if w == 1 else f"[{w - 1}:0] "
+    n = param or _rf_geom(blk)[0]
+    return f"[{n}{'' if per == 1 else f'*{per}'}-1:0] "
+
+
 def _rf_positions(members):
     """[(register, leaf, pos)]: the bit position of every leaf in its (flattened) struct, and
     the struct's width."""
@@ -1016,7 +1061,8 @@ def emit_regfile_cpp(m):
     a("namespace nicsim::regs::regfile {")
     a("")
     a("// A port of the Verilated model (an integer of 1..8 bytes or a VlWide of 32-bit words),")
-    a("// accessed by bit ranges of up to 64 bits.")
+    a("// accessed by bit ranges of up to 64 bits; bits at or beyond `width` read 0 and ignore")
+    a("// writes (an array block's port holds the built elements only).")
     a("struct PortRef {")
     a("  void* p = nullptr;")
     a("  unsigned bytes = 0;  // 1, 2, 4, 8; 0: 32-bit words")
@@ -1036,6 +1082,7 @@ def emit_regfile_cpp(m):
     a("  }")
     a(" private:")
     a("  unsigned raw(unsigned i) const {")
+    a("    if (i >= width) return 0;")
     a("    switch (bytes) {")
     a("      case 1: return (*static_cast<std::uint8_t*>(p) >> i) & 1u;")
     a("      case 2: return (*static_cast<std::uint16_t*>(p) >> i) & 1u;")
@@ -1050,6 +1097,7 @@ def emit_regfile_cpp(m):
     a("    r = static_cast<T>(b ? (r | (T{1} << i)) : (r & ~(T{1} << i)));")
     a("  }")
     a("  void put(unsigned i, bool b) const {")
+    a("    if (i >= width) return;")
     a("    switch (bytes) {")
     a("      case 1: put_int<std::uint8_t>(p, i, b); break;")
     a("      case 2: put_int<std::uint16_t>(p, i, b); break;")
@@ -1080,24 +1128,24 @@ def emit_regfile_cpp(m):
         a(f"  unsigned {b['name'].lower()} = {b['array']['count']};")
     a("};")
     a("")
-    a("// A register's value in a port struct: piece j holds `width` bits of entry k (element e,")
-    a("// word i: k = e * words + i; a 64-bit register is one entry per element) at port bit")
-    a("// `pos + k * width`, and they sit at bit `lsb` of the register (a register with fields:")
-    a("// one piece per field).")
+    a("// A register's value in the ports: piece j holds `width` bits of entry k (element e,")
+    a("// word i: k = e * words + i; a 64-bit register is one entry per element) at bit")
+    a("// `pos + k * width` of its port (a block's struct, or an array block's leaf port, pos 0),")
+    a("// and they sit at bit `lsb` of the register (a register with fields: one piece per field).")
     a("struct Piece {")
+    a("  PortRef port;")
     a("  unsigned pos, width, lsb;")
     a("};")
     a("struct Value {")
-    a("  PortRef port;")
     a("  std::vector<Piece> pieces;")
-    a("  explicit operator bool() const { return static_cast<bool>(port); }")
+    a("  explicit operator bool() const { return !pieces.empty(); }")
     a("  std::uint64_t get(unsigned k) const {")
     a("    std::uint64_t v = 0;")
-    a("    for (const Piece& p : pieces) v |= port.get(p.pos + k * p.width, p.width) << p.lsb;")
+    a("    for (const Piece& p : pieces) v |= p.port.get(p.pos + k * p.width, p.width) << p.lsb;")
     a("    return v;")
     a("  }")
     a("  void set(unsigned k, std::uint64_t v) const {")
-    a("    for (const Piece& p : pieces) port.set(p.pos + k * p.width, p.width, v >> p.lsb);")
+    a("    for (const Piece& p : pieces) p.port.set(p.pos + k * p.width, p.width, v >> p.lsb);")
     a("  }")
     a("};")
     a("// `width` bits per entry at port bit `pos + k * width` (qe, de: one bit per element or")
@@ -1111,7 +1159,8 @@ def emit_regfile_cpp(m):
     a("};")
     a("")
     a("// One register of the map (a register array counts once: `words`), and where it is in")
-    a("// the block's port structs <blk>_reg2hw / <blk>_hw2reg (which hold the map's elements).")
+    a("// the block's ports (<blk>_reg2hw / <blk>_hw2reg, or an array block's leaf ports, which")
+    a("// hold the built elements).")
     a("struct Register {")
     a("  const char* block;")
     a("  const char* name;")
@@ -1144,29 +1193,34 @@ def emit_regfile_cpp(m):
         b = blk["name"].lower()
         ne = f"n.{b}" if g else "1u"
         r2h, h2r = _rf_members(blk)
-        where = {}  # (register name, kind, role) -> [(leaf, pos)]
-        ports = {}
+        where = {}  # (register name, kind, role) -> [(leaf, port, pos)]
         for kind, mem in (("reg2hw", r2h), ("hw2reg", h2r)):
             if not mem:
                 continue
             pos, total = _rf_positions(mem)
-            ports[kind] = f"port(m.{b}_{kind}, {total})"
             for reg, lf, at in pos:
-                where.setdefault((reg["name"], kind, lf["path"][0]), []).append((lf, at))
+                if _rf_flat(blk):
+                    per = _rf_leaf_elem_bits(blk, lf)
+                    w = f"n.{b} * {per}u" if per is not None else f"{lf['n'] * lf['ew']}u"
+                    port, at = f"port(m.{_rf_leaf_name(blk, kind, reg, lf)}, {w})", 0
+                else:
+                    port = f"port(m.{b}_{kind}, {total})"
+                where.setdefault((reg["name"], kind, lf["path"][0]), []).append((lf, port, at))
 
         def value(reg, kind, role):
             lfs = where.get((reg["name"], kind, role))
             if not lfs:
                 return "Value{}"
-            pieces = ", ".join(f"{{{at}, {lf['ew']}, {lf['lsb']}}}" for lf, at in lfs)
-            return f"Value{{{ports[kind]}, {{{pieces}}}}}"
+            pieces = ", ".join(f"{{{port}, {at}, {lf['ew']}, {lf['lsb']}}}"
+                               for lf, port, at in lfs)
+            return f"Value{{{{{pieces}}}}}"
 
         def bits(reg, kind, role):
             lfs = where.get((reg["name"], kind, role))
             if not lfs:
                 return "Bits{}"
-            lf, at = lfs[0]
-            return f"Bits{{{ports[kind]}, {at}, {lf['ew']}}}"
+            lf, port, at = lfs[0]
+            return f"Bits{{{port}, {at}, {lf['ew']}}}"
 
         for reg in blk["regs"]:
             C = reg["count"] or 1
@@ -1240,8 +1294,9 @@ def emit_regfile(m):
     a("//   write wins over a bus write in the same clock.")
     a("// - rw with `clear_on: REG.FIELD`: a bus write that sets FIELD of REG (same block or")
     a("//   element) from 0 to 1 resets the register.")
-    a("// Array blocks build NUM_<BLK> of the map's <BLK>_COUNT elements; the structs hold all of")
-    a("// them, the others read 0 in reg2hw and are ignored in hw2reg.")
+    a("// Array blocks build NUM_<BLK> of the map's <BLK>_COUNT elements and have no structs:")
+    a("// each leaf of the struct is a port of its own, named by its path (vnic_reg2hw.rss_key.q:")
+    a("// vnic_reg2hw_rss_key_q), NUM_<BLK> elements wide.")
     a("// Array elements at or beyond NUM_<BLK> and unmapped addresses read 0 and ignore writes;")
     a("// every response is OKAY; wstrb is honoured; one transaction per direction at a time,")
     a("// AW and W taken together; read data one clock after the AR handshake.")
@@ -1295,6 +1350,13 @@ def emit_regfile(m):
         ports.append("")
         ports.append(f"// Block {blk['name']} (\"{blk['tag']}\")"
                      + (f": {g[0]} elements" if g else ""))
+        if _rf_flat(blk):
+            for kind, mem, d in (("reg2hw", r2h, "output logic"), ("hw2reg", h2r, "input  wire ")):
+                for r, lfs in mem:
+                    for lf in lfs:
+                        ports.append(f"{d} {_rf_leaf_range(blk, lf)}"
+                                     f"{_rf_leaf_name(blk, kind, r, lf)}")
+            continue
         if r2h:
             ports.append(f"output nic_regs_pkg::{b}_reg2hw_t {b}_reg2hw")
         if h2r:
@@ -1373,8 +1435,6 @@ def emit_regfile(m):
                 a(f"  logic [{total(blk, r)}:0] {p};")
             if _rf_has_strobe(r):
                 a(f"  logic {p}_wr_q;")
-        if blk["array"] and members[blk["name"]][1]:
-            unused.append(f"{blk['name'].lower()}_hw2reg")
     a("")
     a("  // AxPROT carries no meaning here; registers are word aligned (addr[1:0] ignored); the")
     a("  // element decode keeps only the bits it needs; hardware-write bits outside a register's")
@@ -1526,10 +1586,14 @@ def emit_regfile(m):
 
     # ---------------- read path ----------------
     a("  // Read path: the addressed word; a _LO read of a 64-bit register also gives its _HI.")
+    a("  // Decoded only in a clock that takes a read (the same multiplexer into rdata_q; a")
+    a("  // simulator does not walk the map every clock: docs/perf-rtl.md).")
     a("  always_comb begin")
     a("    rd_val = '0;")
     a("    rd_hi  = '0;")
     a("    rd_lo  = 1'b0;")
+    a("    if (rd_fire) begin")
+    rd_start = len(L)
     a("    case (rd_addr)")
     for bi, blk in enumerate(blocks):
         B = blk["name"].upper()
@@ -1597,6 +1661,8 @@ def emit_regfile(m):
     a("    if (latch_valid_q && rd_addr == latch_addr_q) begin")
     a("      rd_val = latch_q;")
     a("    end")
+    L[rd_start:] = ["  " + x if x else x for x in L[rd_start:]]
+    a("    end")
     a("    rdata_d       = rd_fire ? rd_val : rdata_q;")
     a("    latch_valid_d = latch_valid_q || (rd_fire && rd_lo);")
     a(f"    latch_addr_d  = (rd_fire && rd_lo) ? rd_addr + {aw}'d4 : latch_addr_q;")
@@ -1656,10 +1722,9 @@ def emit_regfile(m):
         if lf["lsb"] == 0 and lf["ew"] == W:  # the whole register: the same packing
             if not g:
                 return "outer", [f"{member} = {reg};" if to_struct else f"{reg} = {member};"]
-            if to_struct:  # zero-extended to the map's elements
-                n = f"nic_regs_pkg::{blk['name'].upper()}_COUNT*{C * W}"
-                return "outer", [f"{member} = ({n})'({reg});"]
-            return "outer", [f"{reg} = {member}[{g[0]}*{C * W}-1:0];"]
+            # an array block's port: the same vector (an alias, no copy per clock)
+            return "assign", [f"assign {member} = {reg};" if to_struct else
+                              f"assign {reg} = {member};"]
         k = ("e" if g else "0") if C == 1 else ("(e*" + str(C) + " + i)" if g else "i")
         ew = lf["ew"]
         msel = "" if k == "0" else sel(k, ew, ew)  # a non-array member is one entry wide
@@ -1672,8 +1737,8 @@ def emit_regfile(m):
         return ("inner" if g else "outer"), [stmt]
 
     a("")
-    a("  // The port structs (nic_regs_pkg::<blk>_reg2hw_t, <blk>_hw2reg_t): registers and")
-    a("  // strobes out, the hardware's values in; elements beyond NUM_<BLK> read 0.")
+    a("  // The ports: registers and strobes out, the hardware's values in (non-array blocks: the")
+    a("  // structs nic_regs_pkg::<blk>_reg2hw_t, <blk>_hw2reg_t; array blocks: a port per leaf).")
     for blk in blocks:
         g = _rf_geom(blk)
         b = blk["name"].lower()
@@ -1682,15 +1747,13 @@ def emit_regfile(m):
             if not mem:
                 continue
             port = f"{b}_{kind}"
-            outer, inner, defaults = [], [], []
+            outer, inner, defaults, assigns = [], [], [], []
             for r, lfs in mem:
                 p = _rf_port(blk, r)
                 for lf in lfs:
-                    member = f"{port}.{r['name'].lower()}." + ".".join(lf["path"])
+                    member = (_rf_leaf_name(blk, kind, r, lf) if _rf_flat(blk) else
+                              f"{port}.{r['name'].lower()}." + ".".join(lf["path"]))
                     role = lf["path"][0]
-                    if g and lf["per_elem"] and kind == "reg2hw" and not (
-                            role == "q" and lf["lsb"] == 0 and lf["ew"] == r["width"]):
-                        defaults.append(f"{member} = '0;")
                     if role == "qe":
                         if g:
                             cond = (f"{p}_wr_q && wr_{b}_idx_q == {g[3]}'(e)" if g[1] > 1
@@ -1701,19 +1764,25 @@ def emit_regfile(m):
                     elif role == "q" and not lf["per_elem"]:
                         outer.append(f"{member} = wr_word_q;")
                     elif role == "de":
-                        C = r["count"] or 1
-                        rng = f"[{g[0]}*{C}-1:0]" if g else ""
-                        outer.append(f"{p}_hw_we = {member}{rng};")
+                        if g:
+                            assigns.append(f"assign {p}_hw_we = {member};")
+                        else:
+                            outer.append(f"{p}_hw_we = {member};")
                     else:
                         reg = (f"{p}_q" if kind == "reg2hw" else
                                (f"{p}_hw_wdata" if r["access"] == "rw" else p))
                         where, stmts = entries(blk, r, lf, reg, member, kind == "reg2hw")
-                        (inner if where == "inner" else outer).extend(stmts)
+                        {"inner": inner, "outer": outer, "assign": assigns}[where].extend(stmts)
                         if kind == "hw2reg" and not (lf["lsb"] == 0 and lf["ew"] == r["width"]):
                             if f"{reg} = '0;" not in defaults:
                                 defaults.append(f"{reg} = '0;")
             a(f"  // Block {blk['name']}: " + ("registers -> " if kind == "reg2hw" else "")
-              + port + (" -> the registers' values" if kind == "hw2reg" else ""))
+              + (f"{port}_*" if _rf_flat(blk) else port)
+              + (" -> the registers' values" if kind == "hw2reg" else ""))
+            for x in assigns:
+                a(f"  {x}")
+            if not (defaults or outer or inner):
+                continue
             a("  always_comb begin")
             for x in defaults:
                 a(f"    {x}")

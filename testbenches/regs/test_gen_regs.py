@@ -239,7 +239,8 @@ class Generator(unittest.TestCase):
 
 class PortStructs(unittest.TestCase):
     """nic_regs_pkg::<blk>_reg2hw_t / <blk>_hw2reg_t: one member per register, q/qe towards
-    the hardware, d/de back; fields as members; array blocks hold every element of the map."""
+    the hardware, d/de back; fields as members; array blocks: a port per leaf, sized by
+    NUM_<BLK>."""
 
     def setUp(self):
         rc, err, got, self.dir = generate(RICH, {"--sv": "nic_regs_pkg.sv",
@@ -277,28 +278,37 @@ class PortStructs(unittest.TestCase):
             "} status;",
             "} top_hw2reg_t;"])
 
+    def ports(self):
+        """The register file's port declarations, whitespace-normalised."""
+        return [" ".join(l.strip().rstrip(",").split()) for l in self.regfile.splitlines()
+                if l.strip().startswith(("output ", "input "))]
+
     def test_array_block(self):
-        r2h = self.typedef("queues_reg2hw_t")
-        self.assertIn("struct packed { logic [QUEUES_COUNT*64-1:0] q; } base;", r2h)
+        # No struct: a port per leaf, NUM_QUEUES elements wide, the element width in the package.
+        self.assertNotIn("queues_reg2hw_t", self.pkg)
+        self.assertNotIn("queues_hw2reg_t", self.pkg)
+        ports = self.ports()
+        self.assertIn("output logic [NUM_QUEUES*64-1:0] queues_reg2hw_base_q", ports)
+        self.assertIn("localparam int QUEUES_REG2HW_BASE_Q_W = 64;", self.pkg)
         # One field: the field's bits; a strobe: one bit per element.
-        self.assertIn("struct packed { logic [QUEUES_COUNT*16-1:0] q; "
-                      "logic [QUEUES_COUNT-1:0] qe; } prod;", " ".join(r2h))
-        self.assertIn("logic [QUEUES_COUNT*8-1:0] vport;", r2h)
-        self.assertIn("logic [QUEUES_COUNT-1:0] en;", r2h)
+        self.assertIn("output logic [NUM_QUEUES*16-1:0] queues_reg2hw_prod_q", ports)
+        self.assertIn("output logic [NUM_QUEUES-1:0] queues_reg2hw_prod_qe", ports)
+        self.assertIn("output logic [NUM_QUEUES*8-1:0] queues_reg2hw_qctrl_q_vport", ports)
+        self.assertIn("output logic [NUM_QUEUES-1:0] queues_reg2hw_qctrl_q_en", ports)
         # w1: the written word once, the strobe per element.
-        self.assertIn("struct packed { logic [31:0] q; logic [QUEUES_COUNT-1:0] qe; } arm;",
-                      " ".join(r2h))
+        self.assertIn("output logic [31:0] queues_reg2hw_arm_q", ports)
+        self.assertIn("localparam int QUEUES_REG2HW_ARM_Q_W = 32;", self.pkg)
+        self.assertIn("output logic [NUM_QUEUES-1:0] queues_reg2hw_arm_qe", ports)
         # A register array with fields: element e, word i is entry e*2+i (2 x 8 bits each).
-        self.assertIn("logic [QUEUES_COUNT*16-1:0] hi;", r2h)
-        h2r = " ".join(self.typedef("queues_hw2reg_t"))
-        self.assertIn("struct packed { logic [QUEUES_COUNT*16-1:0] d; } cons;", h2r)
-        self.assertIn("logic [QUEUES_COUNT*2-1:0] de; } prio;", h2r)
+        self.assertIn("output logic [NUM_QUEUES*16-1:0] queues_reg2hw_prio_q_hi", ports)
+        self.assertIn("input wire [NUM_QUEUES*16-1:0] queues_hw2reg_cons_d", ports)
+        self.assertIn("input wire [NUM_QUEUES*2-1:0] queues_hw2reg_prio_de", ports)
+        # A whole register goes out as its storage (no copy, no zero-extension).
+        self.assertIn("assign queues_reg2hw_base_q = queues_base_q;", self.regfile)
 
     def test_regfile_ports(self):
         for port in ("output nic_regs_pkg::top_reg2hw_t top_reg2hw",
-                     "input  nic_regs_pkg::top_hw2reg_t top_hw2reg",
-                     "output nic_regs_pkg::queues_reg2hw_t queues_reg2hw",
-                     "input  nic_regs_pkg::queues_hw2reg_t queues_hw2reg"):
+                     "input  nic_regs_pkg::top_hw2reg_t top_hw2reg"):
             self.assertIn(port, self.regfile)
 
     def tool(self, name):
