@@ -3,6 +3,7 @@
 """Resource report and logic depth of a Yosys synth_xilinx netlist (write_json).
 
 usage: scripts/synth-report.py NETLIST.json LABEL TOP [--path] [--max-lut-levels=N]
+                              [--by-module=N]
 
 Prints `NAME VALUE UNIT` lines: synth_luts, synth_ffs, synth_bram36, synth_uram, synth_dsp
 (synth_srl, synth_lutram when present), synth_lut_levels, synth_logic_levels. Called by
@@ -23,6 +24,11 @@ that builds it.
 
 --max-lut-levels=N fails (exit 1, with the path) when the LUT levels exceed N: the synthesis
 suite's guard against a block's logic depth growing back (scripts/synth.sh --suite).
+
+--by-module=N lists, per RTL file of the sequential cells that end paths (the register's
+always block, from its `src` attribute; a core output port counts as the top's), the deepest
+path ending there when it has more than N LUT levels: which blocks of a flattened design are
+still over a target, not only the deepest one.
 """
 import json
 import os
@@ -46,9 +52,12 @@ def main(argv):
     args = [a for a in argv[1:] if not a.startswith("--")]
     show_path = "--path" in argv[1:]
     max_levels = None
+    by_module = None
     for a in argv[1:]:
         if a.startswith("--max-lut-levels=") and a.split("=", 1)[1].isdigit():
             max_levels = int(a.split("=", 1)[1])
+        elif a.startswith("--by-module=") and a.split("=", 1)[1].isdigit():
+            by_module = int(a.split("=", 1)[1])
         elif a.startswith("--") and a != "--path":
             print(f"synth-report.py: unknown option {a}", file=sys.stderr)
             return 2
@@ -170,6 +179,42 @@ def main(argv):
         print(f"synth_lutram {lutram} count")
     print(f"synth_lut_levels {lut_levels} levels")
     print(f"synth_logic_levels {logic_levels} levels")
+
+    if by_module is not None:
+        # The RTL file of each path end: the sequential cells it feeds (their always block's
+        # src), or the top for an output port.
+        end_files = {}
+        for cname, c in cells.items():
+            if kind(c["type"]) != "seq":
+                continue
+            src = [x.split(":")[0] for x in c.get("attributes", {}).get("src", "").split("|")
+                   if x and "/share/yosys/" not in x]
+            # the innermost place (the last of a flattened list); a cell without one (a RAM
+            # Yosys mapped from a memory) by its instance name
+            f = src[-1] if src else f"{c['type']} {cname.lstrip(chr(92)).rsplit('.', 1)[0]}"
+            f = f[len(ROOT):] if f.startswith(ROOT) else f
+            for p, bits in c["connections"].items():
+                if c["port_directions"][p] == "input":
+                    for b in bits:
+                        if isinstance(b, int):
+                            end_files.setdefault(b, set()).add(f)
+        for p in top.get("ports", {}).values():
+            if p.get("direction") == "output":
+                for b in p["bits"]:
+                    if isinstance(b, int):
+                        end_files.setdefault(b, set()).add(f"(output port of {topname})")
+        worst = {}   # file -> (lut levels, logic levels)
+        for b in drivers:
+            if b not in ends:
+                continue
+            l, g, _, _ = depth(b)
+            for f in end_files.get(b, {"?"}):
+                if (l, g) > worst.get(f, (-1, -1)):
+                    worst[f] = (l, g)
+        over = sorted(((lv, f) for f, lv in worst.items() if lv[0] > by_module), reverse=True)
+        print(f"# path ends by RTL file, over {by_module} LUT levels: {len(over)}")
+        for (l, g), f in over:
+            print(f"#   {l:3d} LUT levels ({g} logic levels)  {f}")
 
     too_deep = max_levels is not None and lut_levels > max_levels
     if too_deep:

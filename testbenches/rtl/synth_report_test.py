@@ -4,7 +4,8 @@
 
 Checks the counts, the LUT and logic levels of a known path, that a combinational loop ends
 the walk instead of hanging it, the --path listing (start net, cells in order, RTL sources)
-and the --max-lut-levels bound (exit 1 over it, 0 at it; a malformed option exits 2).
+the --max-lut-levels bound (exit 1 over it, 0 at it; a malformed option exits 2) and the
+--by-module list.
 Prints one line per check and exits non-zero if any failed.
 """
 import json
@@ -116,6 +117,24 @@ def main():
         rows = [l.split() for l in out2.splitlines() if l.startswith("#   ") and " x " in l]
         check("--path: cells without a source line not folded",
               [(r[1], r[3]) for r in rows[:2]] == [("1", "LUT1"), ("1", "LUT2")], out2)
+
+        # --by-module: the deepest path per RTL file of the registers that end them. fd_b
+        # (3 LUTs) and the RAMs (1 LUT) have no source: their cells; a register of other.sv
+        # ends a 1-LUT path.
+        bym = netlist()
+        bym["modules"]["blk"]["cells"]["fd_c"] = cell("FDRE", [12], [15],
+                                                      "/x/rtl/other.sv:5.1-5.9")
+        path3 = os.path.join(d, "bym.json")
+        with open(path3, "w") as f:
+            json.dump(bym, f)
+        rc, out3, _ = run(path3, "--by-module=0")
+        rows = [l.split() for l in out3.splitlines() if l.startswith("#   ")]
+        check("--by-module: one row per place, deepest first",
+              [(r[1], r[-1]) for r in rows] == [("3", "fd_b"), ("1", "ram"), ("1", "ram18"),
+                                                ("1", "/x/rtl/other.sv")], out3)
+        rc, out3, _ = run(path3, "--by-module=1")
+        check("--by-module=N: only the places over N",
+              "over 1 LUT levels: 1" in out3 and "other.sv" not in out3, out3)
 
         rc, _, err = run(path, "--max-lut-levels=2")
         check("bound below the depth fails", rc == 1 and "3 LUT levels" in err, f"rc {rc} {err}")
