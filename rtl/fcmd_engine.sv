@@ -138,7 +138,7 @@ module fcmd_engine #(
 
   // ---- ring state ----
   logic        usable;
-  logic [15:0] mask;
+  logic [15:0] mask;           // ring size - 1, registered from FCMD_SIZE_LOG2 (below)
   logic        en_q;
   logic        edge_on;        // FCMD_CTRL bit 0 went 0 -> 1 this clock
   logic        epoch_q;
@@ -149,7 +149,13 @@ module fcmd_engine #(
   logic        ran_q, ran_d;
 
   assign usable  = cfg_enable && cfg_size_log2 >= 5'd1 && cfg_size_log2 <= 5'd15;
-  assign mask    = 16'((17'd1 << cfg_size_log2[3:0]) - 17'd1);
+  // The index mask from a register: the size's decode stays off the path through the slot
+  // address into the DMA multiplexer's chunk adder (docs/synthesis.md). FCMD_SIZE_LOG2 is
+  // written while the ring is off, at least one bus write (several clocks) before the enable,
+  // and nothing is fetched in the clock of the enable edge.
+  always_ff @(posedge clk) begin
+    mask <= 16'((17'd1 << cfg_size_log2[3:0]) - 17'd1);
+  end
   assign edge_on = cfg_enable && !en_q;
 
   function automatic logic [63:0] slot_addr(input logic [63:0] base, input logic [15:0] idx);

@@ -523,16 +523,23 @@ module nic_datapath #(
   logic [7:0]          a_dest_id;
   logic [15:0]         a_meter, a_encap;
   logic                d1_bad, d1_osrc_bad, d1_meter_req, d1_ttl_exp, d1_adv;
+  logic [7:0]          d1_decap_len;
+  logic [1:0]          d1_vcnt;
+  logic [16:0]         d1_base_len;
   logic                meter_req_ready, tmpl_rd_ready;
   logic [15:0]         in_flight;
 
   // d2 and the queue in front of the outcome.
-  localparam int DREC_W = CTX_W + 1 + 1 + 16 + ACT_W + 32 + 1 + 1 + 1 + 1;
+  localparam int DREC_W = CTX_W + 1 + 1 + 16 + ACT_W + 32 + 1 + 1 + 1 + 1 + 17;
   logic                d2_valid_q;
   logic [DREC_W-1:0]   d2_rec_q, d1_rec;
   logic [ENC_W-1:0]    tmpl_rd_data;
+  /* verilator lint_off UNUSEDSIGNAL */  // d2 reads the flags and the TCI of the template
+  nic_fmt_pkg::encap_t d2_tmpl;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [6:0]          d2_enc_add;
   logic                dq_m_valid, dq_m_ready;
-  logic [DREC_W + ENC_W-1:0] dq_m_data;
+  logic [DREC_W + 7 + ENC_W-1:0] dq_m_data;
   logic [$clog2(DQ_DEPTH):0] dq_count;
   logic                mq_m_valid, mq_m_ready, mq_m_data;
   logic                meter_res_valid, meter_res_pass;
@@ -588,8 +595,29 @@ module nic_datapath #(
       d1_ttl_exp = d1_act_q.flags.dec_ttl && (c_lvl0.l3_type != nic_fmt_pkg::L3_TYPE_NONE) &&
                    (c_lvl0.ttl <= 8'd1);
     end
+    // Length of the frame as transposed (spec 5.2 steps 3, 6, 7) but for the encapsulation's
+    // headers, which d2 gives from the template: computed here, one adder at the outcome.
+    d1_decap_len = d1_act_q.flags.decap ? c_l2_off_1 : 8'd0;
+    d1_vcnt      = d1_act_q.flags.decap ? c_lvl1.vlan_cnt : c_lvl0.vlan_cnt;
+    d1_base_len  = {1'b0, c_len} - 17'(d1_decap_len);
+    case (d1_act_q.flags.vlan_op)
+      nic_fmt_pkg::VLAN_OP_POP:     if (d1_vcnt != 2'd0) d1_base_len = d1_base_len - 17'd4;
+      nic_fmt_pkg::VLAN_OP_PUSH:    d1_base_len = d1_base_len + 17'd4;
+      nic_fmt_pkg::VLAN_OP_REWRITE: if (d1_vcnt == 2'd0) d1_base_len = d1_base_len + 17'd4;
+      default: ;
+    endcase
     d1_rec = {d1_ctx_q, d1_hit_q, d1_em_hit_q, d1_tidx_q, d1_act_q, d1_h1_q, d1_bad,
-              d1_osrc_bad, d1_meter_req, d1_ttl_exp};
+              d1_osrc_bad, d1_meter_req, d1_ttl_exp, d1_base_len};
+  end
+
+  // d2: the bytes an encapsulation with this template adds (spec 5.5: Ethernet 14 (+4 with a
+  // TCI), IPv4 20 / IPv6 40, then UDP + VXLAN or Geneve (16) or GRE (NVGRE, 8)); used at the
+  // outcome only when the action encapsulates.
+  always_comb begin
+    d2_tmpl    = tmpl_rd_data;
+    d2_enc_add = 7'd14 +
+                 ((d2_tmpl.flags.tunnel == nic_fmt_pkg::ENCAP_TUNNEL_NVGRE) ? 7'd8 : 7'd16) +
+                 (d2_tmpl.flags.ipv6 ? 7'd40 : 7'd20) + ((d2_tmpl.vlan_tci != 16'd0) ? 7'd4 : 7'd0);
   end
 
   // d1 advances when its template read is taken (the table's port is free) and its meter
@@ -699,9 +727,10 @@ module nic_datapath #(
     .mg_rd_data       (encap_rd_data)
   );
 
-  sync_fifo #(.WIDTH(DREC_W + ENC_W), .DEPTH(DQ_DEPTH)) u_dq (
+  sync_fifo #(.WIDTH(DREC_W + 7 + ENC_W), .DEPTH(DQ_DEPTH)) u_dq (
     .clk (clk), .rst (rst),
-    .s_valid (d2_valid_q), .s_ready (unused_rdy2), .s_data ({d2_rec_q, tmpl_rd_data}),
+    .s_valid (d2_valid_q), .s_ready (unused_rdy2),
+    .s_data ({d2_rec_q, d2_enc_add, tmpl_rd_data}),
     .m_valid (dq_m_valid), .m_ready (dq_m_ready), .m_data (dq_m_data),
     .count (dq_count)
   );
@@ -724,9 +753,9 @@ module nic_datapath #(
   logic [63:0]         o_ts;
   nic_pkg::action_meta_t o_lvl0, o_lvl1, o_info;
   logic                o_decap, o_encap;
-  logic [1:0]          o_vlan_op, o_vcnt;
   logic [7:0]          o_decap_len;
-  logic [16:0]         o_out_len;
+  logic [16:0]         o_base_len, o_out_len;
+  logic [6:0]          o_enc_add;
   logic                o_go, o_mirror, o_copy_tcp, o_out, o_edit;
   nic_pkg::dp_desc_t   o_desc;
   logic                rq_s_ready, rq_m_valid, rq_m_ready;
@@ -739,13 +768,11 @@ module nic_datapath #(
 
   always_comb begin
     {o_ctx, o_hit, o_em_hit, o_tidx, o_act, o_h1, o_bad, o_osrc_bad, o_meter_req, o_ttl_exp,
-     o_tmpl} =
-        dq_m_data;
+     o_base_len, o_enc_add, o_tmpl} = dq_m_data;
     {o_need_em, o_perr, o_tok, o_len, o_vport, o_ts, o_has_eth_1, o_l2_off_1, o_tcp_ctl, o_lvl0,
      o_lvl1} = o_ctx;
     o_decap   = o_act.flags.decap;
     o_encap   = o_act.flags.encap;
-    o_vlan_op = o_act.flags.vlan_op;
 
     // The level the edits act on, rebased to the frame after the decap.
     o_info      = o_decap ? o_lvl1 : o_lvl0;
@@ -754,24 +781,10 @@ module nic_datapath #(
       o_info.l3_off = o_lvl1.l3_off - o_l2_off_1;
       o_info.l4_off = o_lvl1.l4_off - o_l2_off_1;
     end
-    o_vcnt = o_info.vlan_cnt;
 
-    // Length of the frame as transposed (spec 5.2 steps 3, 6, 7).
-    o_out_len = {1'b0, o_len} - 17'(o_decap_len);
-    case (o_vlan_op)
-      nic_fmt_pkg::VLAN_OP_POP:     if (o_vcnt != 2'd0) o_out_len = o_out_len - 17'd4;
-      nic_fmt_pkg::VLAN_OP_PUSH:    o_out_len = o_out_len + 17'd4;
-      nic_fmt_pkg::VLAN_OP_REWRITE: if (o_vcnt == 2'd0) o_out_len = o_out_len + 17'd4;
-      default: ;
-    endcase
-    if (o_encap) begin
-      // Ethernet 14 (+4 with a TCI), IPv4 20 / IPv6 40, UDP 8, VXLAN 8.
-      // Spec 5.5: Ethernet 14, IP, then UDP + VXLAN or Geneve (16) or GRE (NVGRE, 8).
-      o_out_len = o_out_len + 17'd14 +
-                  ((o_tmpl.flags.tunnel == nic_fmt_pkg::ENCAP_TUNNEL_NVGRE) ? 17'd8 : 17'd16) +
-                  (o_tmpl.flags.ipv6 ? 17'd40 : 17'd20) +
-                  ((o_tmpl.vlan_tci != 16'd0) ? 17'd4 : 17'd0);
-    end
+    // Length of the frame as transposed (spec 5.2 steps 3, 6, 7): d1's length after the
+    // decap and the VLAN operation, and d2's encapsulation headers.
+    o_out_len = o_base_len + (o_encap ? 17'(o_enc_add) : 17'd0);
 
     o_go       = dq_m_valid && (!o_meter_req || mq_m_valid) && rq_s_ready;
     dq_m_ready = o_go;

@@ -3,7 +3,7 @@
 """Resource report and logic depth of a Yosys synth_xilinx netlist (write_json).
 
 usage: scripts/synth-report.py NETLIST.json LABEL TOP [--path] [--max-lut-levels=N]
-                              [--by-module=N]
+                              [--by-module=N] [--path-to=PLACE]
 
 Prints `NAME VALUE UNIT` lines: synth_luts, synth_ffs, synth_bram36, synth_uram, synth_dsp
 (synth_srl, synth_lutram when present), synth_lut_levels, synth_logic_levels. Called by
@@ -28,7 +28,9 @@ suite's guard against a block's logic depth growing back (scripts/synth.sh --sui
 --by-module=N lists, per RTL file of the sequential cells that end paths (the register's
 always block, from its `src` attribute; a core output port counts as the top's), the deepest
 path ending there when it has more than N LUT levels: which blocks of a flattened design are
-still over a target, not only the deepest one.
+still over a target, not only the deepest one. --path-to=PLACE prints (as --path) the
+deepest path that ends in a place of that list whose name contains PLACE (rtl/axi_dma.sv,
+u_dp.u_rq).
 """
 import json
 import os
@@ -53,11 +55,14 @@ def main(argv):
     show_path = "--path" in argv[1:]
     max_levels = None
     by_module = None
+    path_to = None
     for a in argv[1:]:
         if a.startswith("--max-lut-levels=") and a.split("=", 1)[1].isdigit():
             max_levels = int(a.split("=", 1)[1])
         elif a.startswith("--by-module=") and a.split("=", 1)[1].isdigit():
             by_module = int(a.split("=", 1)[1])
+        elif a.startswith("--path-to=") and a.split("=", 1)[1]:
+            path_to = a.split("=", 1)[1]
         elif a.startswith("--") and a != "--path":
             print(f"synth-report.py: unknown option {a}", file=sys.stderr)
             return 2
@@ -180,7 +185,7 @@ def main(argv):
     print(f"synth_lut_levels {lut_levels} levels")
     print(f"synth_logic_levels {logic_levels} levels")
 
-    if by_module is not None:
+    if by_module is not None or path_to is not None:
         # The RTL file of each path end: the sequential cells it feeds (their always block's
         # src), or the top for an output port.
         end_files = {}
@@ -211,10 +216,29 @@ def main(argv):
             for f in end_files.get(b, {"?"}):
                 if (l, g) > worst.get(f, (-1, -1)):
                     worst[f] = (l, g)
-        over = sorted(((lv, f) for f, lv in worst.items() if lv[0] > by_module), reverse=True)
-        print(f"# path ends by RTL file, over {by_module} LUT levels: {len(over)}")
-        for (l, g), f in over:
-            print(f"#   {l:3d} LUT levels ({g} logic levels)  {f}")
+        if by_module is not None:
+            over = sorted(((lv, f) for f, lv in worst.items() if lv[0] > by_module),
+                          reverse=True)
+            print(f"# path ends by RTL file, over {by_module} LUT levels: {len(over)}")
+            for (l, g), f in over:
+                print(f"#   {l:3d} LUT levels ({g} logic levels)  {f}")
+        if path_to is not None:
+            # The paths printed below: the deepest ending in a matching place.
+            end_l = end_g = None
+            best_l = best_g = (-1, -1)
+            for b in drivers:
+                if b not in ends or not any(path_to in f for f in end_files.get(b, ())):
+                    continue
+                l, g, _, _ = depth(b)
+                if (l, g) > best_l:
+                    best_l, end_l = (l, g), b
+                if (g, l) > best_g:
+                    best_g, end_g = (g, l), b
+            if end_l is None:
+                print(f"synth-report.py: no path ends in a place matching {path_to}",
+                      file=sys.stderr)
+                return 1
+            show_path = True
 
     too_deep = max_levels is not None and lut_levels > max_levels
     if too_deep:
