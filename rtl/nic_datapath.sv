@@ -379,7 +379,7 @@ module nic_datapath #(
 
   always_comb begin
     // Oversize frames (cut by the arbiter), parse errors and refused tokens skip the lookups.
-    meta_perr   = meta.parse_err || (meta.frame_len > 16'(nic_pkg::MAX_FRAME));
+    meta_perr   = meta.parse_err || meta.too_long;
     need_em     = !meta_perr && !meta_refused;
     em_lk_valid = meta_valid && tsq_m_valid && q1_s_ready && need_em;
     // A TCP control segment (spec 5.2 step 2): SYN, FIN or RST in the key level's TCP header.

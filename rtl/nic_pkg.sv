@@ -80,7 +80,7 @@ package nic_pkg;
   // ---------------------------------------------------------------------------------------
   localparam int PARSE_WINDOW = 256;  // bytes the parser looks at (spec 2.2)
   localparam int PARSER_LEN_W = 20;   // frame length counter of the parser (saturating)
-  localparam int PARSE_META_W = 1927;  // width of parse_meta_t (checked by parser_engine)
+  localparam int PARSE_META_W = 1928;  // width of parse_meta_t (checked by parser_engine)
   // One parse level (the frame, or what the outer tunnel carries) as the parser records it.
   // Offsets are bytes from the start of the frame; fields are meaningful only when the
   // header is present and the frame parsed without error.
@@ -121,6 +121,7 @@ package nic_pkg;
     logic         err;        // parse_err
     logic         inner;      // level 1 was parsed: rec is level 1 and lv0 level 0
     logic [15:0]  frame_len;  // bytes, saturated at 0xFFFF
+    logic         too_long;   // frame_len > MAX_FRAME (spec 2.2), from the engine's registers
     logic [7:0]   vport;
     parser_lvl_t  rec;        // the level parsed last
     parser_lvl_t  lv0;        // level 0 when inner (else zero)
@@ -183,6 +184,8 @@ package nic_pkg;
     logic [383:0] token;       // destination token (class 0xFFF0, type 0x81, 12 words): its bytes
     logic         parse_err;   // parse_failed(pr, PARSE_WINDOW) of the model
     logic [15:0]  frame_len;   // bytes (sum of tkeep), saturated at 0xFFFF
+    logic         too_long;    // frame_len > MAX_FRAME (spec 2.2: dropped parse_error; the
+                               // lookups and the token check skip it), set with parse_err too
     logic [7:0]   vport;       // s_axis_vport of the first beat
     logic         inner;       // the keys come from level 1 (key_level == 1)
     logic [2:0]   tun_type;    // level-0 tunnel, spec numbering (no VLAN value here)

@@ -713,6 +713,7 @@ module parser_engine (
       res_q.err       <= err_q || ck_err;
       res_q.inner     <= lvl_q;
       res_q.frame_len <= plen_q > LEN_W'(16'hffff) ? 16'hffff : plen_q[15:0];
+      res_q.too_long  <= plen_q > LEN_W'(nic_pkg::MAX_FRAME);  // a compare off the consumers' path
       res_q.vport     <= pvport_q;
       res_q.rec       <= rec_q;
       res_q.lv0       <= lv0_q;

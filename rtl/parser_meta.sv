@@ -131,6 +131,7 @@ module parser_meta (
     m_meta           = '0;
     m_meta.parse_err = s_res.err;
     m_meta.frame_len = s_res.frame_len;
+    m_meta.too_long  = s_res.too_long;
     m_meta.vport     = s_res.vport;
     if (!s_res.err) begin
       m_meta.inner     = s_res.inner;

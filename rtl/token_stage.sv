@@ -81,7 +81,7 @@ module token_stage #(
   // Separate assignments, not one block: the output side (bypass, t_m_ready) must not
   // appear to depend on token_check's s_tok_ready, which depends on its m_res_ready.
   assign is_tok = cfg_enable && s_meta.tok && !s_meta.parse_err &&
-                  s_meta.frame_len <= 16'(nic_pkg::MAX_FRAME) &&
+                  !s_meta.too_long &&
                   s_meta.vport >= 8'd1 && s_meta.vport <= 8'(NUM_VNIC);
   assign f_empty = f_count == '0;
   // With nothing queued a frame without a token goes straight out.

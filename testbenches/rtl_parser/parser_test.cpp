@@ -60,10 +60,11 @@ constexpr unsigned kActMetaW = 352;
 
 // parse_meta_t (rtl/nic_pkg.sv), decoded. Bit positions from the LSB: tcam_key [447:0],
 // flow_key [783:448], lvl1 [1135:784], lvl0 [1487:1136], key_tcp_flags [1495:1488], then the
-// small fields up to parse_err at bit 1541.
+// small fields up to parse_err at bit 1542.
 struct Meta {
   bool parse_err = false;
   unsigned frame_len = 0, vport = 0, inner = 0, tun_type = 0, tun_off = 0;
+  bool too_long = false;  // frame_len > MAX_FRAME
   unsigned has_eth_1 = 0, l2_off_1 = 0, key_tcp_flags = 0;
   ActMeta lvl0, lvl1;
   nm::FlowKey flow_key{};
@@ -72,7 +73,7 @@ struct Meta {
   nm::Token token{};
 };
 
-constexpr unsigned kMetaW = 1542 + 384 + 1;
+constexpr unsigned kMetaW = 1543 + 384 + 1;
 
 template <class Wide>
 Meta decode_meta(const Wide& w) {
@@ -116,6 +117,7 @@ Meta decode_meta(const Wide& w) {
   m.tun_type = take(3);
   m.inner = take(1);
   m.vport = take(8);
+  m.too_long = take(1) != 0;
   m.frame_len = take(16);
   m.parse_err = take(1) != 0;
   for (unsigned i = 0; i < nm::kTokenBytes; ++i)
@@ -277,6 +279,7 @@ std::string check_frame(const InFrame& in, const std::vector<std::uint8_t>& out,
   const bool err = nm::parse_failed(pr, kWindow);
   if (m.parse_err != err) o << "parse_err rtl " << m.parse_err << " model " << err << "; ";
   if (m.frame_len != std::min<std::size_t>(in.bytes.size(), 0xffff)) o << "frame_len; ";
+  if (m.too_long != (in.bytes.size() > nm::PipelineConfig{}.max_frame)) o << "too_long; ";
   if (m.vport != in.vport) o << "vport; ";
   if (!err && m.parse_err == err) {
     nm::FlowKey k{};
@@ -642,6 +645,10 @@ std::vector<Directed> directed_frames() {
           .eth().ipv4().tcp(), false);
   add("token cut", PacketBuilder().eth().ipv4().udp().geneve({.options = {to}}).eth().cut(90),
       true);
+  // Spec 2.2: MAX_FRAME bytes and one more (too_long: the datapath drops it parse_error).
+  const std::size_t max_frame = nm::PipelineConfig{}.max_frame;
+  add("MAX_FRAME bytes", PacketBuilder().eth().ipv4().tcp().payload(max_frame - 54), false);
+  add("MAX_FRAME + 1 bytes", PacketBuilder().eth().ipv4().tcp().payload(max_frame - 53), false);
   return d;
 }
 
