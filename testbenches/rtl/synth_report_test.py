@@ -4,8 +4,8 @@
 
 Checks the counts, the LUT and logic levels of a known path, that a combinational loop ends
 the walk instead of hanging it, the --path listing (start net, cells in order, RTL sources)
-the --max-lut-levels bound (exit 1 over it, 0 at it; a malformed option exits 2) and the
---by-module list.
+the --max-lut-levels bound (exit 1 over it, 0 at it; a malformed option exits 2), the
+--by-module list and --path-to.
 Prints one line per check and exits non-zero if any failed.
 """
 import json
@@ -135,6 +135,16 @@ def main():
         rc, out3, _ = run(path3, "--by-module=1")
         check("--by-module=N: only the places over N",
               "over 1 LUT levels: 1" in out3 and "other.sv" not in out3, out3)
+
+        # --path-to: the deepest path ending in a matching place (other.sv: the 1-LUT path
+        # from fd_a through `side`), not the deepest of all (3 LUTs to fd_b).
+        rc, out3, _ = run(path3, "--path-to=other.sv")
+        check("--path-to: the path ending in that place",
+              rc == 0 and "deepest path by LUT levels: 1 cells" in out3
+              and "from q_a" in out3, out3)
+        rc, _, err = run(path3, "--path-to=nowhere.sv")
+        check("--path-to: no such place is an error", rc == 1 and "no path ends" in err,
+              f"rc {rc} {err}")
 
         rc, _, err = run(path, "--max-lut-levels=2")
         check("bound below the depth fails", rc == 1 and "3 LUT levels" in err, f"rc {rc} {err}")
