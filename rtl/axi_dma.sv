@@ -212,6 +212,13 @@ module axi_dma #(
     end
     burst_beats = n;
   endfunction
+  // The next burst is the request's last (burst_beats == left): left within MAX_BURST and
+  // within the page, two compares side by side, not the minimum and then an equality in a
+  // row (this decides the request queue's pop: docs/synthesis.md).
+  function automatic logic burst_last(input logic [11:0] page_off,
+                                      input logic [BC_W-1:0] left);
+    burst_last = (left <= MAXB) && (left <= BC_W'((13'd4096 - {1'b0, page_off}) >> OFF_W));
+  endfunction
 
   // ===================================================================== read path
   // Request queue; the request is decoded on its way in (out of range, AXI beats), which
@@ -264,13 +271,14 @@ module axi_dma #(
   logic [7:0]        ar_len_q, ar_len_d;
   logic [RO_W-1:0]   rd_out_q, rd_out_d;
   logic [BC_W-1:0]   rc_beats;
-  logic              ar_load, rc_free, r_burst_done;
+  logic              rc_last, ar_load, rc_free, r_burst_done;
 
   always_comb begin
     rc_beats = burst_beats(rc_addr_q[11:0], rc_left_q);
+    rc_last  = burst_last(rc_addr_q[11:0], rc_left_q);
     ar_load  = rc_valid_q && (!ar_valid_q || m_axi_arready) &&
                (rd_out_q < RO_W'(MAX_OUTSTANDING_RD));
-    rc_free  = !rc_valid_q || (ar_load && rc_beats == rc_left_q);
+    rc_free  = !rc_valid_q || (ar_load && rc_last);
     // An out-of-range request goes straight to the realigner (no AR); others become current.
     rq_pop   = rq_valid && ri_s_ready && (rc_free || rq_oor);
 
@@ -286,7 +294,7 @@ module axi_dma #(
       ar_len_d   = 8'(rc_beats - BC_W'(1));
       rc_addr_d  = rc_addr_q + (ADDR_W'(rc_beats) << OFF_W);
       rc_left_d  = rc_left_q - rc_beats;
-      if (rc_beats == rc_left_q) begin
+      if (rc_last) begin
         rc_valid_d = 1'b0;
       end
     end
@@ -445,7 +453,7 @@ module axi_dma #(
     aw_done  = aw_valid_q && (aw_noaw_q || m_axi_awready);
     aw_load  = wc_valid_q && (!aw_valid_q || aw_done) &&
                (wr_out_q < WO_W'(MAX_OUTSTANDING_WR));
-    wc_fin   = wc_oor_q || (wc_beats == wc_left_q);
+    wc_fin   = wc_oor_q || burst_last(wc_addr_q[11:0], wc_left_q);
     wc_free  = !wc_valid_q || (aw_load && wc_fin);
     wq_pop   = wq_valid && wi_s_ready && wc_free;
 
