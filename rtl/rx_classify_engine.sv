@@ -10,8 +10,9 @@
 //
 // States: S_HDR (the fixed IP header, one clock; the Ethernet/VLAN decode and the IPv4 header's
 // bounds are registered as the frame is taken, so the head sum's masks come from registers),
-// S_EXT (one IPv6
-// extension header per clock), S_L4 (TCP/UDP/ICMP/ICMPv6/GRE and VXLAN/Geneve behind UDP, and
+// S_XV and S_EXT (one IPv6
+// extension header per two clocks: S_XV registers the 4 bytes at the cursor, S_EXT acts on
+// them, so the cursor's next value does not wait for the view's shift), S_L4 (TCP/UDP/ICMP/ICMPv6/GRE and VXLAN/Geneve behind UDP, and
 // the word sum [0, l4_off)), S_OUT (the record is offered; a new frame is taken in the clock
 // it leaves). IPv4/TCP: 3 clocks per frame.
 //
@@ -69,6 +70,7 @@ module rx_classify_engine #(
   localparam logic [2:0] S_EXT  = 3'd2;
   localparam logic [2:0] S_L4   = 3'd3;
   localparam logic [2:0] S_PRE  = 3'd4;   // after the last extension header: the sum's mask
+  localparam logic [2:0] S_XV   = 3'd5;   // before S_EXT: the bytes at the cursor into xv
   // S_OUT is S_IDLE with out_q set (see below).
 
   // L4 kinds (kind, from the S_L4 findings l4f_q in S_OUT).
@@ -151,7 +153,8 @@ module rx_classify_engine #(
   logic [5:0]    hl4_e;
   logic [319:0]  ipv;                    // 40 bytes at l3off, byte 0 at [7:0]
   logic [103:0]  l4v;                    // 13 bytes at vidx_q (what L4 and tunnels read)
-  logic [31:0]   xv;                     // 4 bytes at the cursor
+  logic [31:0]   xv;                     // 4 bytes at the cursor, registered (S_XV) for S_EXT
+  logic [31:0]   xv_q;
   logic          unused_view;
   logic [SW-1:0] tree, sum4, sum16;
   logic [NW*16-1:0] tree_in;             // head words, zero outside [tree_lo, tree_hi)
@@ -205,7 +208,7 @@ module rx_classify_engine #(
     // 9 and up set) is only in a frame longer than the head, where deep4/deep16 (below) drop
     // what the view shows.
     l4v = 104'((buf_q >> {vidx_q, 5'd0}) >> 16);
-    xv  = l4v[31:0];
+    xv  = xv_q;
     // TCP sequence/ack and the rest of the tunnel headers; fragment flags, id.
     unused_view = ^{l4r_q[99:72], xv[26:24]};
     deep4  = {2'b0, len_q} > OW'(HEAD_BYTES) && cur_q + OW'(4) > OW'(HEAD_BYTES);
@@ -376,10 +379,14 @@ module rx_classify_engine #(
             for (int k = 0; k < 32; k++) begin
               addr_d[255 - 8 * k -: 8] = ipv[8*(8 + k) +: 8];
             end
-            state_d = nic_pkg::is_ext(ipv[8*6 +: 8]) ? S_EXT : S_L4;
+            state_d = nic_pkg::is_ext(ipv[8*6 +: 8]) ? S_XV : S_L4;
             out_d   = 1'b0;
           end
         end
+      end
+
+      S_XV: begin
+        state_d = S_EXT;  // vidx_q is the cursor: xv_q takes the view's first 4 bytes
       end
 
       S_EXT: begin
@@ -396,7 +403,7 @@ module rx_classify_engine #(
           next_d  = next_q + 4'd1;
           proto_d = xv[7:0];
           if (!(nh == nic_pkg::IPPROTO_FRAGMENT && {xv[23:16], xv[31:27]} != 13'd0)) begin
-            state_d = nic_pkg::is_ext(xv[7:0]) ? S_EXT : S_PRE;
+            state_d = nic_pkg::is_ext(xv[7:0]) ? S_XV : S_PRE;
             out_d   = 1'b0;
           end
         end
@@ -539,6 +546,7 @@ module rx_classify_engine #(
     hl4_q   <= hl4_d;
     mask_q  <= mask_d;
     vidx_q  <= vidx_d;
+    xv_q    <= l4v[31:0];
     l4r_q   <= l4r_d;
     psd_q   <= psd_d;
     if (rst) begin
