@@ -959,12 +959,13 @@ def _rf_members(blk):
 
 
 def _rf_range(blk, lf):
-    """The SystemVerilog packed range of a leaf ("" for one bit)."""
-    if blk["array"] and lf["per_elem"]:
-        per = lf["n"] // blk["array"]["count"] * lf["ew"]
-        return f"[{blk['name'].upper()}_COUNT{'' if per == 1 else f'*{per}'}-1:0] "
-    w = lf["n"] * lf["ew"]
-    return "" if w == 1 else f"[{w - 1}:0] "
+    """The SystemVerilog packed range of a leaf ("" for one bit): a struct member of a
+    non-array block, or an array block's leaf port, sized by NUM_<BLK> when per element."""
+    per = _rf_leaf_elem_bits(blk, lf) if blk["array"] else None
+    if per is None:
+        w = lf["n"] * lf["ew"]
+        return "" if w == 1 else f"[{w - 1}:0] "
+    return f"[{_rf_geom(blk)[0]}{'' if per == 1 else f'*{per}'}-1:0] "
 
 
 def _rf_flat(blk):
@@ -985,16 +986,6 @@ def _rf_leaf_elem_bits(blk, lf):
     if not lf["per_elem"]:
         return None
     return lf["n"] // blk["array"]["count"] * lf["ew"]
-
-
-def _rf_leaf_range(blk, lf, param=None):
-    """The packed range of an array block's leaf port, sized by NUM_<BLK> (or `param`)."""
-    per = _rf_leaf_elem_bits(blk, lf)
-    if per is None:
-        w = lf["n"] * lf["ew"]
-        return "" if w == 1 else f"[{w - 1}:0] "
-    n = param or _rf_geom(blk)[0]
-    return f"[{n}{'' if per == 1 else f'*{per}'}-1:0] "
 
 
 def _rf_positions(members):
@@ -1354,7 +1345,7 @@ def emit_regfile(m):
             for kind, mem, d in (("reg2hw", r2h, "output logic"), ("hw2reg", h2r, "input  wire ")):
                 for r, lfs in mem:
                     for lf in lfs:
-                        ports.append(f"{d} {_rf_leaf_range(blk, lf)}"
+                        ports.append(f"{d} {_rf_range(blk, lf)}"
                                      f"{_rf_leaf_name(blk, kind, r, lf)}")
             continue
         if r2h:
