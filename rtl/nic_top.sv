@@ -163,7 +163,7 @@ module nic_top #(
   // txq) have a port per struct leaf instead, holding the NUM_* elements built (element e of
   // a leaf of E bits at [e*E +: E]).
   // ---------------------------------------------------------------------------------------
-  /* verilator lint_off UNUSEDSIGNAL */  // registers no engine reads, elements not built
+  /* verilator lint_off UNUSEDSIGNAL */  // registers and strobes no engine reads
   nic_regs_pkg::nic_reg2hw_t     nic_reg2hw;
   nic_regs_pkg::flow_reg2hw_t    flow_reg2hw;
   nic_regs_pkg::tcam_reg2hw_t    tcam_reg2hw;

@@ -160,17 +160,22 @@ def main(argv):
     for p in top.get("ports", {}).values():
         if p.get("direction") == "output":
             ends.update(b for b in p["bits"] if isinstance(b, int))
-    lut_levels = logic_levels = 0
-    end_l_g = 0
-    end_l = end_g = None
-    for b in drivers:
-        if b not in ends:
-            continue
-        l, g, _, _ = depth(b)
-        if end_l is None or (l, g) > (lut_levels, end_l_g):
-            lut_levels, end_l_g, end_l = l, g, b
-        if end_g is None or g > logic_levels:
-            logic_levels, end_g = g, b
+    def deepest(keep=lambda b: True):
+        """(end bit deepest in LUT levels, its LUT levels, end bit deepest in logic levels,
+        its logic levels) over the path ends that `keep` accepts; (None, 0, None, 0) if none."""
+        end_l = end_g = None
+        best_l, best_g = (0, 0), 0
+        for b in drivers:
+            if b not in ends or not keep(b):
+                continue
+            l, g, _, _ = depth(b)
+            if end_l is None or (l, g) > best_l:
+                best_l, end_l = (l, g), b
+            if end_g is None or g > best_g:
+                best_g, end_g = g, b
+        return end_l, best_l[0], end_g, best_g
+
+    end_l, lut_levels, end_g, logic_levels = deepest()
 
     print(f"# {label} (Yosys synth_xilinx -family xcup)")
     print(f"synth_luts {luts} count")
@@ -224,16 +229,8 @@ def main(argv):
                 print(f"#   {l:3d} LUT levels ({g} logic levels)  {f}")
         if path_to is not None:
             # The paths printed below: the deepest ending in a matching place.
-            end_l = end_g = None
-            best_l = best_g = (-1, -1)
-            for b in drivers:
-                if b not in ends or not any(path_to in f for f in end_files.get(b, ())):
-                    continue
-                l, g, _, _ = depth(b)
-                if (l, g) > best_l:
-                    best_l, end_l = (l, g), b
-                if (g, l) > best_g:
-                    best_g, end_g = (g, l), b
+            end_l, _, end_g, _ = deepest(
+                lambda b: any(path_to in f for f in end_files.get(b, ())))
             if end_l is None:
                 print(f"synth-report.py: no path ends in a place matching {path_to}",
                       file=sys.stderr)
