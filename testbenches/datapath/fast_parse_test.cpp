@@ -5,7 +5,8 @@
 // windows. Where fast_parse accepts a frame, every meaningful field of the parse (the fields of
 // the headers present, per level) must equal the reference parser's, and the frame must not be
 // one that parse_failed() sends to the parse-error policy; the pipeline's combination (fast,
-// else reference) on a reused ParseResult must equal the reference on a reused one.
+// else reference) on a reused ParseResult must equal the reference on a reused one; and for an
+// accepted frame with a tunnel, fast_parse_decapsulated() must equal the parse of its inner frame.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -88,6 +89,7 @@ struct Checker {
   std::size_t frames = 0;
   std::size_t accepted = 0;
   std::size_t failures = 0;
+  std::size_t decapsulated = 0;  // accepted frames with a tunnel: fast_parse_decapsulated checked
   // Reused across frames, as in the pipeline.
   ParseResult reused_ref{};
   ParseResult reused_dp{};
@@ -107,6 +109,19 @@ struct Checker {
           ADD_FAILURE() << what << ": fast parse accepted the frame but "
                         << (d.empty() ? std::string("the reference parse fails") : d)
                         << " differs (" << frame.size() << " bytes)";
+      }
+      if (fast.depth == 2) {
+        // After a decap the pipeline takes the inner level, moved, for the parse of the inner
+        // frame: it must be what parsing the inner frame (fast, else reference) gives.
+        ++decapsulated;
+        const ByteSpan inner = frame.subspan(fast.levels[0].tunnel.inner_offset);
+        ParseResult want{};
+        if (!fast_parse(inner, cfg, 0xFFFFFFFFu, want)) parser.parse(inner, want);
+        ParseResult got{};
+        fast_parse_decapsulated(fast, got);
+        const std::string dd = diff(got, want);
+        if (!dd.empty() && ++failures <= 10)
+          ADD_FAILURE() << what << ": the decapsulated parse differs in " << dd;
       }
     }
     // The pipeline's way: fast, else reference, on a reused result.
@@ -163,6 +178,9 @@ TEST(FastParse, AgreesWithTheReferenceOnGeneratedTraces) {
       if (malformed == 0.0 && std::string(kinds) == "ipv4,ipv6,tcp,udp,vlan,vxlan") {
         // The bench's mix: the fast parse must take (nearly) all of it.
         EXPECT_GT(c.accepted, c.frames * 9 / 10);
+      }
+      if (std::string(kinds).find("vxlan") != std::string::npos) {
+        EXPECT_GT(c.decapsulated, 100u) << kinds;
       }
     }
   }

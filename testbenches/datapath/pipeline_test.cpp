@@ -357,6 +357,37 @@ ActionRecord decap_checked(std::array<std::uint8_t, 16> sip) {
   return a;
 }
 
+// A decap alone delivers the inner frame without copying it in the transposer (it lies within the
+// input): process() must still hand out bytes that outlive the input, process_in_place() the
+// input's own bytes, and both the completion of the inner frame (parsed from the outer parse).
+TEST(Pipeline, DecapAloneOutlivesTheInputAndDescribesTheInnerFrame) {
+  const Bytes f = vxlan_from(Ipv4Addr(192, 168, 7, 1));
+  const Bytes inner(f.begin() + 50, f.end());
+  ActionRecord a = forward_to_vnic(1);
+  a.flags |= ActionRecord::kDecap;
+  Bench ref;  // the completion of the inner frame delivered as it is, without a decap
+  ref.p.em().insert(flow_key_of(inner, 0), forward_to_vnic(1));
+  const Result want = ref.p.process(inner, 0, 0);
+  ASSERT_EQ(want.primary.dest, DestType::kVnic);
+  for (const bool in_place : {false, true}) {
+    Bench b;
+    b.p.em().insert(flow_key_of(f, 0), a);
+    auto tmp = std::make_unique<Bytes>(f);
+    const Result& r = in_place ? b.p.process_in_place(*tmp, 0, 0) : b.p.process(*tmp, 0, 0);
+    ASSERT_EQ(r.primary.dest, DestType::kVnic);
+    EXPECT_EQ(r.primary.bytes.data() == tmp->data() + 50, in_place);
+    if (!in_place) {
+      tmp->assign(tmp->size(), 0xEE);  // the caller reuses its buffer
+      tmp.reset();
+    }
+    EXPECT_EQ(to_vec(r.primary.bytes), inner) << in_place;
+    EXPECT_EQ(r.primary.status, want.primary.status) << in_place;
+    EXPECT_EQ(r.primary.types, want.primary.types) << in_place;
+    EXPECT_EQ(r.primary.rss_hash, want.primary.rss_hash) << in_place;
+    EXPECT_EQ(r.primary.queue, want.primary.queue) << in_place;
+  }
+}
+
 std::array<std::uint8_t, 16> v4_field(Ipv4Addr ip) {
   std::array<std::uint8_t, 16> f{};
   const auto v = ip.value();

@@ -243,4 +243,20 @@ bool fast_parse(ByteSpan frame, const ParserConfig& cfg, std::uint32_t window,
   return next2 == 0 && hdr_end <= window;
 }
 
+void fast_parse_decapsulated(const ParseResult& pr, ParseResult& out) noexcept {
+  const Level& in = pr.levels[1];
+  const std::uint32_t base = pr.levels[0].tunnel.inner_offset;  // == in.offset
+  Level& lv = out.levels[0];
+  lv = in;
+  lv.offset = in.offset - base;
+  lv.eth.offset = in.eth.offset - base;  // a VXLAN level starts at Ethernet
+  if (in.has_ip) {
+    lv.ip.offset = in.ip.offset - base;
+    lv.ip.l4_offset = in.ip.l4_offset - base;
+  }
+  if (in.has_l4) lv.l4.offset = in.l4.offset - base;
+  out.depth = 1;  // a fast parse's level 1 has no tunnel
+}
+
 }  // namespace nicsim::model
+

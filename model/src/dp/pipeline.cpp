@@ -83,18 +83,26 @@ void completion_status(ByteSpan f, const Level& lv, bool parse_err, Delivery& d)
       if (ip_ok) st |= RxCpl::kIpCsumOk;
       if (lv.has_l4) {
         const std::size_t l4o = lv.l4.offset;
-        const ByteSpan seg(&f[l4o], ip_end - l4o);
-        const auto len = static_cast<std::uint32_t>(seg.size());
-        OnesSum sum;  // the pseudo-header (none for ICMP), then the segment
-        if (lv.l4.kind != Layer::kIcmp) {
-          sum.add16(ip.proto).add32(len).add16(ip.version == 4 ? ones_sum_short(iph + 12, 8)
-                                                                : ones_sum_short(iph + 8, 32));
-        }
+        const auto len = static_cast<std::uint32_t>(ip_end - l4o);
         bool ok = false;
-        if (lv.l4.kind == Layer::kUdp && ip.version == 4 && load_be16(&f[l4o + 6]) == 0)
+        if (lv.l4.kind == Layer::kUdp && ip.version == 4 && load_be16(&f[l4o + 6]) == 0) {
           ok = true;
-        else
-          ok = sum.add16(ones_sum(seg)).sum() == 0xffff;
+        } else {
+          OnesSum sum;  // the pseudo-header (none for ICMP), then the segment
+          std::size_t from = l4o;
+          if (lv.l4.kind != Layer::kIcmp) {
+            sum.add16(ip.proto).add32(len);
+            // The addresses: summed with the segment when they end where it starts (no IPv4
+            // options, no IPv6 extension headers), an even number of bytes before it.
+            const std::size_t a = ip.offset + (ip.version == 4 ? 12u : 8u);
+            const std::size_t a_end = ip.offset + (ip.version == 4 ? 20u : 40u);
+            if (a_end == l4o)
+              from = a;
+            else
+              sum.add16(ones_sum_short(&f[a], a_end - a));
+          }
+          ok = sum.add16(ones_sum(ByteSpan(&f[from], ip_end - from))).sum() == 0xffff;
+        }
         if (ok) st |= RxCpl::kL4CsumOk;
       }
     }
@@ -142,6 +150,16 @@ ByteSpan Pipeline::as_received(ByteSpan frame) noexcept {
     rx_copied_ = true;
   }
   return {rx_copy_.data(), frame.size()};
+}
+
+ByteSpan Pipeline::transposed(ByteSpan frame) noexcept {
+  const ByteSpan out = xpose_.output();
+  if (borrow_input_) return out;  // as_received(frame) is the frame itself
+  const auto off = reinterpret_cast<std::uintptr_t>(out.data()) -
+                   reinterpret_cast<std::uintptr_t>(frame.data());
+  if (off >= frame.size() && !(off == 0 && out.empty())) return out;  // the buffer's
+  // The frame itself, or its inner frame (a decap alone): as received, from the offset on.
+  return as_received(frame).subspan(off);
 }
 
 Pipeline::TokenRoute Pipeline::token_route(ByteSpan frame, const ParseResult& pr,
@@ -197,8 +215,8 @@ void Pipeline::prepare(ByteSpan frame, std::uint8_t src_vport, Ahead& a) noexcep
   for (std::size_t off = 64; off < frame.size(); off += 64) __builtin_prefetch(frame.data() + off);
   // The common frames take the fast parse (same result as the reference parser, and known
   // not to fail); the others, and every frame with an error, the reference parser.
-  if (!fast_parse(frame, parser_.config(), cfg_.parse_window, a.pr) &&
-      (parser_.parse(frame, a.pr), parse_failed(a.pr, cfg_.parse_window))) {
+  a.fast = fast_parse(frame, parser_.config(), cfg_.parse_window, a.pr);
+  if (!a.fast && (parser_.parse(frame, a.pr), parse_failed(a.pr, cfg_.parse_window))) {
     a.state = Ahead::kParseFailed;
     return;
   }
@@ -346,8 +364,7 @@ void Pipeline::execute(const ActionRecord& a, ByteSpan frame, std::uint8_t src_v
       return;
     case ActionDest::kWire: {
       xpose_.apply(frame, pr_, a, d.h1, encap_);
-      ByteSpan out = xpose_.output();
-      if (out.data() == frame.data()) out = as_received(frame);
+      const ByteSpan out = transposed(frame);
       if (out.size() > cfg_.wire_max_frame) return drop(DropReason::kMtu);
       d.dest = DestType::kWire;
       d.port = a.dest_id();
@@ -357,12 +374,15 @@ void Pipeline::execute(const ActionRecord& a, ByteSpan frame, std::uint8_t src_v
     }
     case ActionDest::kVnic: {
       xpose_.apply(frame, pr_, a, d.h1, encap_);
-      ByteSpan out = xpose_.output();
-      if (out.data() == frame.data()) out = as_received(frame);
+      const ByteSpan out = transposed(frame);
       // The completion describes the frame as delivered: parse it again when the headers
-      // moved, or when the UDP destination port was rewritten (it decides VXLAN / Geneve).
+      // moved, or when the UDP destination port was rewritten (it decides VXLAN / Geneve). A
+      // decap alone of a frame the fast parse took: the inner level's parse, moved.
       const ParseResult* opr = &pr_;
-      if (xpose_.layout_changed() || (a.flags & ActionRecord::kSetDport) != 0) {
+      if (a.decap() && ahead_[cur_].fast && !Transposer::rewrites(a)) {
+        fast_parse_decapsulated(pr_, out_pr_);
+        opr = &out_pr_;
+      } else if (xpose_.layout_changed() || (a.flags & ActionRecord::kSetDport) != 0) {
         if (!fast_parse(out, parser_.config(), 0xFFFFFFFFu, out_pr_)) parser_.parse(out, out_pr_);
         opr = &out_pr_;
       }

@@ -14,14 +14,15 @@ bool Transposer::ttl_expired(const ParseResult& pr, const ActionRecord& a) noexc
   return lv.has_ip && lv.ip.ttl <= 1;
 }
 
-bool Transposer::modifies(const ActionRecord& a) noexcept {
+bool Transposer::rewrites(const ActionRecord& a) noexcept {
   constexpr std::uint32_t kChanging =
-      ActionRecord::kDecap | ActionRecord::kEncap | ActionRecord::kVlanOpMask |
-      ActionRecord::kSetDmac | ActionRecord::kSetSmac | ActionRecord::kSetSip |
-      ActionRecord::kSetDip | ActionRecord::kSetSport | ActionRecord::kSetDport |
-      ActionRecord::kDecTtl;
+      ActionRecord::kEncap | ActionRecord::kVlanOpMask | ActionRecord::kSetDmac |
+      ActionRecord::kSetSmac | ActionRecord::kSetSip | ActionRecord::kSetDip |
+      ActionRecord::kSetSport | ActionRecord::kSetDport | ActionRecord::kDecTtl;
   return (a.flags & kChanging) != 0;
 }
+
+bool Transposer::modifies(const ActionRecord& a) noexcept { return a.decap() || rewrites(a); }
 
 namespace {
 
@@ -101,25 +102,18 @@ void rewrite_l3l4(std::uint8_t* p, std::size_t base, const Level& lv,
 
 void Transposer::apply(ByteSpan frame, const ParseResult& pr, const ActionRecord& a,
                        std::uint32_t h1, const EncapTable& encap) noexcept {
-  layout_changed_ = false;
-  if (!modifies(a)) {
-    out_ = frame;
+  // 3. decap: the inner frame is what is kept (only it is copied)
+  const bool decap = a.decap();
+  const std::size_t base = decap ? pr.levels[0].tunnel.inner_offset : 0;
+  layout_changed_ = decap;
+  if (!rewrites(a)) {  // the inner frame as it is, or the frame itself
+    out_ = frame.subspan(base);
     return;
   }
-  if (buf_.size() < kHeadroom + frame.size()) buf_.resize(kHeadroom + frame.size());
-  std::memcpy(buf_.data() + kHeadroom, frame.data(), frame.size());
+  std::size_t len = frame.size() - base;
+  if (buf_.size() < kHeadroom + len) buf_.resize(kHeadroom + len);
+  std::memcpy(buf_.data() + kHeadroom, frame.data() + base, len);
   std::size_t start = kHeadroom;
-  std::size_t len = frame.size();
-
-  // 3. decap
-  std::size_t base = 0;
-  const bool decap = a.decap();
-  if (decap) {
-    base = pr.levels[0].tunnel.inner_offset;
-    start += base;
-    len -= base;
-    layout_changed_ = true;
-  }
   const Level& lv = pr.levels[decap ? 1 : 0];
 
   // 4. L3/L4 rewrite, TTL

@@ -26,4 +26,11 @@ namespace nicsim::model {
 [[nodiscard]] bool fast_parse(ByteSpan frame, const ParserConfig& cfg, std::uint32_t window,
                               ParseResult& out) noexcept;
 
+/// After a decap: the parse of the inner frame (the bytes from `pr.levels[0].tunnel.inner_offset`
+/// to the frame's end) as a frame of its own, from `pr` without parsing again: its level 1
+/// with every offset moved to the inner frame's start. `pr` must be a result of fast_parse()
+/// with a VXLAN tunnel (depth 2): it then equals what the pipeline's parse of the inner frame
+/// gives (fast_parse() with no window; same bytes, the same checks, an end no nearer).
+void fast_parse_decapsulated(const ParseResult& pr, ParseResult& out) noexcept;
+
 }  // namespace nicsim::model

@@ -253,6 +253,7 @@ class Pipeline {
     FlowKey key{};
     std::uint32_t h1 = 0;
     State state = kTooLong;
+    bool fast = false;      // pr is fast_parse()'s
     std::uint64_t gen = 0;  // parse_gen_ when prepared
   };
   void prepare(ByteSpan frame, std::uint8_t src_vport, Ahead& a) noexcept;
@@ -266,6 +267,9 @@ class Pipeline {
                          FlowKey& key, bool commit) noexcept;
   /// The frame as received, in the pipeline's own buffer (copied once per packet).
   ByteSpan as_received(ByteSpan frame) noexcept;
+  /// The transposer's output, or when that lies within `frame` (unchanged, or the inner frame
+  /// of a decap alone) the same bytes of as_received(frame).
+  ByteSpan transposed(ByteSpan frame) noexcept;
   void to_exception(Delivery& d, ByteSpan frame, ExcReason reason, bool parse_err) noexcept;
   void execute(const ActionRecord& a, ByteSpan frame, std::uint8_t src_vport,
                std::uint64_t cycle) noexcept;

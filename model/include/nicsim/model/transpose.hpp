@@ -30,12 +30,16 @@ class Transposer {
   /// inner one after decap) is 0 or 1.
   [[nodiscard]] static bool ttl_expired(const ParseResult& pr, const ActionRecord& a) noexcept;
 
-  /// True when the action changes the frame's bytes at all.
+  /// True when the action changes the frame at all.
   [[nodiscard]] static bool modifies(const ActionRecord& a) noexcept;
+  /// True when it changes a byte of what a decap keeps (of the whole frame without a decap), or
+  /// adds headers.
+  [[nodiscard]] static bool rewrites(const ActionRecord& a) noexcept;
 
   /// Applies decap, L3/L4 rewrite, dec_ttl (TTL must not be expired), MAC rewrite, VLAN op and
-  /// encap. The result is output(); when the action modifies nothing, output() is `frame` itself.
-  /// h1: the flow key's CRC-32C (VXLAN source port).
+  /// encap. The result is output(): `frame` itself when the action modifies nothing, the inner
+  /// frame within `frame` when it only decapsulates, else the Transposer's buffer (only the
+  /// bytes that are kept copied). h1: the flow key's CRC-32C (VXLAN source port).
   void apply(ByteSpan frame, const ParseResult& pr, const ActionRecord& a, std::uint32_t h1,
              const EncapTable& encap) noexcept;
 
