@@ -25,9 +25,11 @@
 //
 // Management port: one command at a time (s_cmd_* in, m_rsp_* out). A command stops new
 // lookups (s_lookup_ready low), waits until s1 and s2 are empty (the result register may still
-// hold a result), reads both candidate buckets (or the handle's bucket), evaluates and writes
-// on the next clock, then releases lookups while the response waits on m_rsp_ready. So every
-// lookup sees the table entirely before or entirely after a command.
+// hold a result), reads both candidate buckets (or the handle's bucket), evaluates on the next
+// clock and writes on the one after (the write's enables from registers: no RAM's write waits
+// for the key compare), then releases lookups while the response waits on m_rsp_ready. So
+// every lookup sees the table entirely before or entirely after a command. A deleted entry
+// is zeroed.
 //   INSERT (key, action): EXISTS + the entry's handle; else the first free way of the bank-0
 //     bucket, then of the bank-1 bucket: OK + handle (counters zeroed); else TABLE_FULL.
 //   DELETE_KEY (key), DELETE_HDL (handle): OK + handle of the entry removed, or NOT_FOUND.
@@ -116,7 +118,8 @@ module em_table #(
     ST_IDLE,   // lookups flow; a command may be accepted
     ST_DRAIN,  // command held: wait for s1 and s2 to empty
     ST_RD,     // read the command's buckets
-    ST_EVAL,   // decide, write, load the response
+    ST_EVAL,   // decide, load the response and the write
+    ST_WR,     // write (the enables from registers, not from the key compare)
     ST_RSP     // response offered; lookups flow again
   } state_t;
 
@@ -160,6 +163,14 @@ module em_table #(
   logic [KEY_W-1:0]  rsp_key_q, rsp_key_d;
   logic [ACTION_W-1:0] rsp_action_q, rsp_action_d;
   logic [CNT_W-1:0]  rsp_cnt_q, rsp_cnt_d;
+  // The command's write, decided in ST_EVAL, made in ST_WR: the entry and counter RAMs it
+  // writes, each bank's bucket, and whether it is an INSERT ({valid, action, key}, counters
+  // zeroed) or a delete (the entry zeroed: a deleted entry's contents are never read).
+  logic [NRAM-1:0]   cw_ent_en_q, cw_ent_en_d;
+  logic [NRAM-1:0]   cw_cnt_en_q, cw_cnt_en_d;
+  logic [IDX_W-1:0]  cw_addr0_q, cw_addr0_d;
+  logic [IDX_W-1:0]  cw_addr1_q, cw_addr1_d;
+  logic              cw_ins_q, cw_ins_d;
 
   // ---------------------------------------------------------------------------------------
   // Hashes and RAMs
@@ -176,7 +187,8 @@ module em_table #(
   logic [IDX_W-1:0]       rd_addr1;
   logic [NRAM-1:0]        ent_wr_en;
   logic [NRAM-1:0]        cnt_wr_en;
-  logic [IDX_W-1:0]       wr_addr;
+  logic [IDX_W-1:0]       wr_addr0;     // bank 0's RAMs' write address
+  logic [IDX_W-1:0]       wr_addr1;     // bank 1's
   logic [ENT_W-1:0]       ent_wr_data;
   logic [CNT_W-1:0]       cnt_wr_data;
 
@@ -217,7 +229,6 @@ module em_table #(
   logic [2:0]          free_r;
   logic [HDL_W-1:0]    hit_handle;
   logic [HDL_W-1:0]    free_handle;
-  logic                hit_b1;        // the hit is in bank 1
   logic [NRAM-1:0]     fwd;           // candidate r is the entry the lookup ahead updated
   logic [ENT_W-1:0]    hit_ent;
   logic [CNT_W-1:0]    cnt_old;
@@ -255,7 +266,7 @@ module em_table #(
     ) u_ent_ram (
       .clk(clk),
       .wr_en(ent_wr_en[r]),
-      .wr_addr(wr_addr),
+      .wr_addr(BANK1 ? wr_addr1 : wr_addr0),
       .wr_data(ent_wr_data),
       .rd_en(rd_en),
       .rd_addr(BANK1 ? rd_addr1 : rd_addr0),
@@ -268,7 +279,7 @@ module em_table #(
     ) u_cnt_ram (
       .clk(clk),
       .wr_en(cnt_wr_en[r]),
-      .wr_addr(wr_addr),
+      .wr_addr(BANK1 ? wr_addr1 : wr_addr0),
       .wr_data(cnt_wr_data),
       .rd_en(rd_en),
       .rd_addr(BANK1 ? rd_addr1 : rd_addr0),
@@ -301,10 +312,12 @@ module em_table #(
   // Combinational logic
   // ---------------------------------------------------------------------------------------
   // Bits that are not used by design: the timestamp outside [47:16] (last seen is ts >> 16,
-  // 32 bits), h2 above the bucket index, the old last seen, valid bits of selected entries.
+  // 32 bits), h2 above the bucket index, the old last seen, valid bits of selected entries,
+  // the hit's key (a lookup returns its action).
   logic                unused_bits;
   assign unused_bits = ^{s_lookup_ts[63:48], s_lookup_ts[15:0], h2_c[31:IDX_W],
-                         cnt_old[SEEN_LO +: nic_pkg::EM_SEEN_W], hit_ent[ENT_V], hdl_ent[ENT_V]};
+                         cnt_old[SEEN_LO +: nic_pkg::EM_SEEN_W], hit_ent[ENT_V],
+                         hit_ent[KEY_W-1:0], hdl_ent[ENT_V]};
 
   // Control and the s1 load: a block of its own, apart from the one that uses the hashes.
   always_comb begin
@@ -351,7 +364,6 @@ module em_table #(
     hdl_ent     = g_way[NRAM-1].hdl_ent_acc;
     hdl_cnt     = g_way[NRAM-1].hdl_cnt_acc;
     hdl_valid   = hdl_in_range && ent_valid[hdl_r];
-    hit_b1  = |match[NRAM-1:NRAM/2];
     hit_ent = g_way[NRAM-1].hit_ent_acc;
     cnt_old = g_way[NRAM-1].cnt_old_acc;
     cnt_new[PKTS_LO +: nic_pkg::EM_PKTS_W]   = cnt_old[PKTS_LO +: nic_pkg::EM_PKTS_W] + 64'd1;
@@ -411,12 +423,16 @@ module em_table #(
 
     // RAM writes: the hit's counters as s2 advances, the command's write in ST_EVAL, the
     // valid-bit sweep in ST_INIT (never two on one clock: commands run with s1, s2 empty).
+    // Each bank's RAMs have a write address of their own: a candidate's bucket in its bank,
+    // whichever way matched (the address waits for no hit test), and the counters' enables
+    // are the match itself (a match is a hit).
     ent_wr_en   = '0;
     cnt_wr_en   = '0;
-    wr_addr     = hit_b1 ? idx1_s2_q : idx0_s2_q;
+    wr_addr0    = idx0_s2_q;
+    wr_addr1    = idx1_s2_q;
     ent_wr_data = '0;
     cnt_wr_data = cnt_new;
-    if (adv && v_s2_q && hit) begin
+    if (adv && v_s2_q) begin
       cnt_wr_en = match;
     end
 
@@ -433,10 +449,16 @@ module em_table #(
     rsp_key_d    = rsp_key_q;
     rsp_action_d = rsp_action_q;
     rsp_cnt_d    = rsp_cnt_q;
+    cw_ent_en_d  = cw_ent_en_q;
+    cw_cnt_en_d  = cw_cnt_en_q;
+    cw_addr0_d   = cw_addr0_q;
+    cw_addr1_d   = cw_addr1_q;
+    cw_ins_d     = cw_ins_q;
     case (state_q)
       ST_INIT: begin
         ent_wr_en   = '1;
-        wr_addr     = init_addr_q;
+        wr_addr0    = init_addr_q;
+        wr_addr1    = init_addr_q;
         init_addr_d = init_addr_q + IDX_W'(1);
         if (init_addr_q == IDX_W'(EM_BUCKETS - 1)) begin
           state_d = ST_IDLE;
@@ -464,6 +486,11 @@ module em_table #(
         rsp_key_d    = '0;
         rsp_action_d = '0;
         rsp_cnt_d    = '0;
+        cw_ent_en_d  = '0;
+        cw_cnt_en_d  = '0;
+        cw_addr0_d   = idx0_s2_q;
+        cw_addr1_d   = idx1_s2_q;
+        cw_ins_d     = 1'b0;
         case (cmd_op_q)
           nic_fmt_pkg::FT_CMD_INSERT: begin
             if (hit) begin
@@ -472,11 +499,9 @@ module em_table #(
             end else if (free_any) begin
               rsp_status_d         = nic_fmt_pkg::FLOW_STATUS_OK;
               rsp_handle_d         = HDL_OW'(free_handle);
-              ent_wr_en[free_r]    = 1'b1;
-              cnt_wr_en[free_r]    = 1'b1;
-              wr_addr              = free_r[2] ? idx1_s2_q : idx0_s2_q;
-              ent_wr_data          = {1'b1, cmd_action_q, cmd_key_q};
-              cnt_wr_data          = '0;
+              cw_ent_en_d[free_r]  = 1'b1;
+              cw_cnt_en_d[free_r]  = 1'b1;
+              cw_ins_d             = 1'b1;
               count_d              = count_q + 32'd1;
             end else begin
               rsp_status_d = nic_fmt_pkg::FLOW_STATUS_TABLE_FULL;
@@ -486,9 +511,7 @@ module em_table #(
             if (hit) begin
               rsp_status_d      = nic_fmt_pkg::FLOW_STATUS_OK;
               rsp_handle_d      = HDL_OW'(hit_handle);
-              ent_wr_en         = match;
-              wr_addr           = hit_b1 ? idx1_s2_q : idx0_s2_q;
-              ent_wr_data       = {1'b0, hit_ent[ENT_W-2:0]};
+              cw_ent_en_d       = match;
               count_d           = count_q - 32'd1;
             end
           end
@@ -496,10 +519,10 @@ module em_table #(
             if (hdl_valid) begin
               rsp_status_d      = nic_fmt_pkg::FLOW_STATUS_OK;
               rsp_handle_d      = cmd_handle_q;
-              ent_wr_en[hdl_r]  = 1'b1;
-              wr_addr           = hdl_bucket;
-              ent_wr_data       = {1'b0, hdl_ent[ENT_W-2:0]};
-              count_d           = count_q - 32'd1;
+              cw_ent_en_d[hdl_r] = 1'b1;
+              cw_addr0_d         = hdl_bucket;
+              cw_addr1_d         = hdl_bucket;
+              count_d            = count_q - 32'd1;
             end
           end
           nic_fmt_pkg::FT_CMD_QUERY, nic_fmt_pkg::FT_CMD_READ: begin
@@ -519,6 +542,15 @@ module em_table #(
         endcase
         // No lookup is in s2, so nothing to forward; the next lookup reads the new table.
         wb_valid_d  = 1'b0;
+        state_d     = ST_WR;
+      end
+      ST_WR: begin
+        ent_wr_en   = cw_ent_en_q;
+        cnt_wr_en   = cw_cnt_en_q;
+        wr_addr0    = cw_addr0_q;
+        wr_addr1    = cw_addr1_q;
+        ent_wr_data = cw_ins_q ? {1'b1, cmd_action_q, cmd_key_q} : '0;
+        cnt_wr_data = '0;
         rsp_valid_d = 1'b1;
         state_d     = ST_RSP;
       end
@@ -572,6 +604,11 @@ module em_table #(
     rsp_key_q    <= rsp_key_d;
     rsp_action_q <= rsp_action_d;
     rsp_cnt_q    <= rsp_cnt_d;
+    cw_ent_en_q  <= cw_ent_en_d;
+    cw_cnt_en_q  <= cw_cnt_en_d;
+    cw_addr0_q   <= cw_addr0_d;
+    cw_addr1_q   <= cw_addr1_d;
+    cw_ins_q     <= cw_ins_d;
     if (rst) begin
       state_q     <= ST_INIT;
       init_addr_q <= '0;
