@@ -172,10 +172,10 @@ module token_check #(
   logic [31:0]  n_rsvd;
   logic [15:0]  h_eni;         // the token leaving pass 2
   logic [63:0]  h_seq;
-  logic [63:0]  w_top, w_bm, seq_diff;
-  logic         win_new, win_replay;
-  logic         new_far;       // win_new: the sequence number 64 or more above the top
-  logic [5:0]   new_dist;      // win_new, not new_far: by how much it is above the top
+  logic         win_replay;    // the token's ENI's window refuses its sequence number
+  logic [(1<<ENI_W)-1:0]  replay_v;  // per ENI (0 beyond NUM_ENI)
+  logic [64*NUM_ENI-1:0]  top_upd;   // per ENI: its window after an ok token of its own
+  logic [WIN*NUM_ENI-1:0] bm_upd;
 
   assign recirc   = core_m_valid &&
                     (core_m_side.pass == P_CMAC1 || core_m_side.pass == P_CMAC2);
@@ -293,17 +293,34 @@ module token_check #(
   assign h_eni   = core_m_side.hdr[111:96];
   assign h_seq   = core_m_side.hdr[63:0];
 
-  // Its ENI's window, selected by the ENI's index (an 8:1 select is a LUT6 and a MUXF7; any
-  // window for an ENI out of range, whose verdict is BAD_FORMAT before the window counts).
-  assign w_top = top_q[64*core_m_side.eni_ix +: 64];
-  assign w_bm  = bm_q[WIN*core_m_side.eni_ix +: WIN];
-  assign seq_diff   = w_top - h_seq;
-  assign win_new    = h_seq > w_top;
-  assign win_replay = !win_new && (seq_diff[63:6] != '0 || w_bm[seq_diff[5:0]]);
-  // A new top's distance from the old, from the one subtract: seq_diff = 2^64 - (seq - top),
-  // so a distance below 64 has every bit of seq_diff[63:6] set and seq_diff[5:0] not zero.
-  assign new_far  = seq_diff[63:6] != '1 || seq_diff[5:0] == '0;
-  assign new_dist = 6'd0 - seq_diff[5:0];
+  // Every ENI's window checks the sequence number at once, and computes what it becomes if
+  // the token is ok and its own; the token's ENI index then selects one bit (replay) and
+  // enables one update: no select of a window before the 64-bit compare, the bitmap's bit and
+  // the shift (an ENI out of range is BAD_FORMAT before the window counts).
+  for (genvar e = 0; e < NUM_ENI; e++) begin : g_win
+    logic [63:0]    top;
+    logic [WIN-1:0] bm;
+    logic [63:0]    diff;      // top - seq
+    logic           is_new;    // seq above top
+    logic           far;       // is_new: 64 or more above the top
+    logic [5:0]     up;        // is_new, not far: by how much it is above the top
+    assign top    = top_q[64*e +: 64];
+    assign bm     = bm_q[WIN*e +: WIN];
+    assign diff   = top - h_seq;
+    assign is_new = h_seq > top;
+    assign replay_v[e] = !is_new && (diff[63:6] != '0 || bm[diff[5:0]]);
+    // A new top's distance from the old, from the one subtract: diff = 2^64 - (seq - top),
+    // so a distance below 64 has every bit of diff[63:6] set and diff[5:0] not zero.
+    assign far  = diff[63:6] != '1 || diff[5:0] == '0;
+    assign up   = 6'd0 - diff[5:0];
+    assign top_upd[64*e +: 64] = is_new ? h_seq : top;
+    assign bm_upd[WIN*e +: WIN] = is_new ? (far ? 64'd1 : (bm << up) | 64'd1)
+                                         : bm | (64'd1 << diff[5:0]);
+  end
+  if ((1 << ENI_W) > NUM_ENI) begin : g_replay_pad
+    assign replay_v[(1<<ENI_W)-1:NUM_ENI] = '0;
+  end
+  assign win_replay = replay_v[core_m_side.eni_ix];
 
   // The verdict one-hot (bit v: verdict v), for the counters' and the window's enables: not
   // the encoded verdict decoded again.
@@ -367,12 +384,8 @@ module token_check #(
         end
         for (int e = 0; e < NUM_ENI; e++) begin
           if (verdict_oh[nic_fmt_pkg::TOKEN_VERDICT_OK] && 32'(core_m_side.eni_ix) == e) begin
-            if (win_new) begin
-              top_d[64*e +: 64] = h_seq;
-              bm_d[WIN*e +: WIN] = new_far ? 64'd1 : (w_bm << new_dist) | 64'd1;
-            end else begin
-              bm_d[WIN*e + 32'(seq_diff[5:0])] = 1'b1;
-            end
+            top_d[64*e +: 64]  = top_upd[64*e +: 64];
+            bm_d[WIN*e +: WIN] = bm_upd[WIN*e +: WIN];
           end
         end
       end
