@@ -421,7 +421,7 @@ module em_table #(
       idx1_s2_d = rd_addr1;
     end
 
-    // RAM writes: the hit's counters as s2 advances, the command's write in ST_EVAL, the
+    // RAM writes: the hit's counters as s2 advances, the command's write in ST_WR, the
     // valid-bit sweep in ST_INIT (never two on one clock: commands run with s1, s2 empty).
     // Each bank's RAMs have a write address of their own: a candidate's bucket in its bank,
     // whichever way matched (the address waits for no hit test), and the counters' enables
