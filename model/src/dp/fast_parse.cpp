@@ -259,4 +259,3 @@ void fast_parse_decapsulated(const ParseResult& pr, ParseResult& out) noexcept {
 }
 
 }  // namespace nicsim::model
-
