@@ -157,7 +157,7 @@ ByteSpan Pipeline::transposed(ByteSpan frame) noexcept {
   if (borrow_input_) return out;  // as_received(frame) is the frame itself
   const auto off = reinterpret_cast<std::uintptr_t>(out.data()) -
                    reinterpret_cast<std::uintptr_t>(frame.data());
-  if (off >= frame.size() && !(off == 0 && out.empty())) return out;  // the buffer's
+  if (off >= frame.size()) return out;  // the transposer's buffer
   // The frame itself, or its inner frame (a decap alone): as received, from the offset on.
   return as_received(frame).subspan(off);
 }

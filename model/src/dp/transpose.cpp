@@ -22,8 +22,6 @@ bool Transposer::rewrites(const ActionRecord& a) noexcept {
   return (a.flags & kChanging) != 0;
 }
 
-bool Transposer::modifies(const ActionRecord& a) noexcept { return a.decap() || rewrites(a); }
-
 namespace {
 
 /// The L4 checksum field the L3/L4 rewrite keeps up to date, or nullptr.

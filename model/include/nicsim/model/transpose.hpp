@@ -30,10 +30,8 @@ class Transposer {
   /// inner one after decap) is 0 or 1.
   [[nodiscard]] static bool ttl_expired(const ParseResult& pr, const ActionRecord& a) noexcept;
 
-  /// True when the action changes the frame at all.
-  [[nodiscard]] static bool modifies(const ActionRecord& a) noexcept;
-  /// True when it changes a byte of what a decap keeps (of the whole frame without a decap), or
-  /// adds headers.
+  /// True when the action changes a byte of what a decap keeps (of the whole frame without a
+  /// decap), or adds headers: apply() then writes its output into the Transposer's buffer.
   [[nodiscard]] static bool rewrites(const ActionRecord& a) noexcept;
 
   /// Applies decap, L3/L4 rewrite, dec_ttl (TTL must not be expired), MAC rewrite, VLAN op and
