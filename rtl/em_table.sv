@@ -163,11 +163,10 @@ module em_table #(
   logic [KEY_W-1:0]  rsp_key_q, rsp_key_d;
   logic [ACTION_W-1:0] rsp_action_q, rsp_action_d;
   logic [CNT_W-1:0]  rsp_cnt_q, rsp_cnt_d;
-  // The command's write, decided in ST_EVAL, made in ST_WR: the entry and counter RAMs it
-  // writes, each bank's bucket, and whether it is an INSERT ({valid, action, key}, counters
+  // The command's write, decided in ST_EVAL, made in ST_WR: the entry RAM it writes, each
+  // bank's bucket, and whether it is an INSERT ({valid, action, key}, and that way's counters
   // zeroed) or a delete (the entry zeroed: a deleted entry's contents are never read).
   logic [NRAM-1:0]   cw_ent_en_q, cw_ent_en_d;
-  logic [NRAM-1:0]   cw_cnt_en_q, cw_cnt_en_d;
   logic [IDX_W-1:0]  cw_addr0_q, cw_addr0_d;
   logic [IDX_W-1:0]  cw_addr1_q, cw_addr1_d;
   logic              cw_ins_q, cw_ins_d;
@@ -450,7 +449,6 @@ module em_table #(
     rsp_action_d = rsp_action_q;
     rsp_cnt_d    = rsp_cnt_q;
     cw_ent_en_d  = cw_ent_en_q;
-    cw_cnt_en_d  = cw_cnt_en_q;
     cw_addr0_d   = cw_addr0_q;
     cw_addr1_d   = cw_addr1_q;
     cw_ins_d     = cw_ins_q;
@@ -487,7 +485,6 @@ module em_table #(
         rsp_action_d = '0;
         rsp_cnt_d    = '0;
         cw_ent_en_d  = '0;
-        cw_cnt_en_d  = '0;
         cw_addr0_d   = idx0_s2_q;
         cw_addr1_d   = idx1_s2_q;
         cw_ins_d     = 1'b0;
@@ -500,7 +497,6 @@ module em_table #(
               rsp_status_d         = nic_fmt_pkg::FLOW_STATUS_OK;
               rsp_handle_d         = HDL_OW'(free_handle);
               cw_ent_en_d[free_r]  = 1'b1;
-              cw_cnt_en_d[free_r]  = 1'b1;
               cw_ins_d             = 1'b1;
               count_d              = count_q + 32'd1;
             end else begin
@@ -546,7 +542,7 @@ module em_table #(
       end
       ST_WR: begin
         ent_wr_en   = cw_ent_en_q;
-        cnt_wr_en   = cw_cnt_en_q;
+        cnt_wr_en   = cw_ent_en_q & {NRAM{cw_ins_q}};
         wr_addr0    = cw_addr0_q;
         wr_addr1    = cw_addr1_q;
         ent_wr_data = cw_ins_q ? {1'b1, cmd_action_q, cmd_key_q} : '0;
@@ -605,7 +601,6 @@ module em_table #(
     rsp_action_q <= rsp_action_d;
     rsp_cnt_q    <= rsp_cnt_d;
     cw_ent_en_q  <= cw_ent_en_d;
-    cw_cnt_en_q  <= cw_cnt_en_d;
     cw_addr0_q   <= cw_addr0_d;
     cw_addr1_q   <= cw_addr1_d;
     cw_ins_q     <= cw_ins_d;
